@@ -1,0 +1,178 @@
+// Dense (fully connected) layer products. All matrices are row-major f32 in linear
+// memory; pointers are byte offsets laid out by the host. No alignment is required
+// (v128 loads and stores here are unaligned-safe; alignment measured no faster).
+import { madd, hsum, hsum4 } from "./simd";
+
+const F32: usize = 4;
+
+/** Σ_k x[k]·y[k] over n floats. */
+// @ts-ignore: decorator
+@inline function dot(x: usize, y: usize, n: i32): f32 {
+  let s = f32x4.splat(0);
+  let k = 0;
+  for (; k + 4 <= n; k += 4) {
+    const o = <usize>k * F32;
+    s = madd(v128.load(x + o), v128.load(y + o), s);
+  }
+  let t = hsum(s);
+  for (; k < n; k++) t += load<f32>(x + <usize>k * F32) * load<f32>(y + <usize>k * F32);
+  return t;
+}
+
+/** [w0[k], w1[k], w2[k], w3[k]] for rows w0..w3 that are `row` bytes apart. */
+// @ts-ignore: decorator
+@inline function column4(w0: usize, row: usize, k: i32): v128 {
+  const p = w0 + <usize>k * F32;
+  let v = f32x4.splat(load<f32>(p));
+  v = f32x4.replace_lane(v, 1, load<f32>(p + row));
+  v = f32x4.replace_lane(v, 2, load<f32>(p + 2 * row));
+  return f32x4.replace_lane(v, 3, load<f32>(p + 3 * row));
+}
+
+/**
+ * Forward product of a dense layer: z = a·wᵀ + b, i.e. z_j = Σ_k w_jk a_k + b_j per sample.
+ * a [batch × nIn], w [nOut × nIn] (the seed's w_jk), b [nOut], z [batch × nOut].
+ * Blocked as 2 samples × 4 rows of w: eight f32x4 accumulators run down k together.
+ */
+export function dense_forward(a: usize, w: usize, b: usize, z: usize, batch: i32, nIn: i32, nOut: i32): void {
+  const rowIn = <usize>nIn * F32;
+  const rowOut = <usize>nOut * F32;
+  const k4 = nIn & ~3;
+  let r = 0;
+  for (; r + 2 <= batch; r += 2) {
+    const a0 = a + <usize>r * rowIn, a1 = a0 + rowIn;
+    const z0 = z + <usize>r * rowOut, z1 = z0 + rowOut;
+    let j = 0;
+    for (; j + 4 <= nOut; j += 4) {
+      const w0 = w + <usize>j * rowIn, w1 = w0 + rowIn, w2 = w1 + rowIn, w3 = w2 + rowIn;
+      let s00 = f32x4.splat(0), s01 = s00, s02 = s00, s03 = s00;
+      let s10 = s00, s11 = s00, s12 = s00, s13 = s00;
+      for (let k = 0; k < k4; k += 4) {
+        const o = <usize>k * F32;
+        const x0 = v128.load(a0 + o), x1 = v128.load(a1 + o);
+        const v0 = v128.load(w0 + o), v1 = v128.load(w1 + o);
+        const v2 = v128.load(w2 + o), v3 = v128.load(w3 + o);
+        s00 = madd(x0, v0, s00); s01 = madd(x0, v1, s01);
+        s02 = madd(x0, v2, s02); s03 = madd(x0, v3, s03);
+        s10 = madd(x1, v0, s10); s11 = madd(x1, v1, s11);
+        s12 = madd(x1, v2, s12); s13 = madd(x1, v3, s13);
+      }
+      let t0 = hsum4(s00, s01, s02, s03), t1 = hsum4(s10, s11, s12, s13);
+      for (let k = k4; k < nIn; k++) {
+        const col = column4(w0, rowIn, k);
+        t0 = madd(f32x4.splat(load<f32>(a0 + <usize>k * F32)), col, t0);
+        t1 = madd(f32x4.splat(load<f32>(a1 + <usize>k * F32)), col, t1);
+      }
+      const bj = v128.load(b + <usize>j * F32);
+      v128.store(z0 + <usize>j * F32, f32x4.add(t0, bj));
+      v128.store(z1 + <usize>j * F32, f32x4.add(t1, bj));
+    }
+    for (; j < nOut; j++) {
+      const wj = w + <usize>j * rowIn, bj = load<f32>(b + <usize>j * F32);
+      store<f32>(z0 + <usize>j * F32, dot(a0, wj, nIn) + bj);
+      store<f32>(z1 + <usize>j * F32, dot(a1, wj, nIn) + bj);
+    }
+  }
+  for (; r < batch; r++) {
+    const ar = a + <usize>r * rowIn, zr = z + <usize>r * rowOut;
+    for (let j = 0; j < nOut; j++) {
+      store<f32>(zr + <usize>j * F32, dot(ar, w + <usize>j * rowIn, nIn) + load<f32>(b + <usize>j * F32));
+    }
+  }
+}
+
+/**
+ * c = L·r where L is read through strides, so one loop serves both backward products:
+ * L(i, t) = l[i·lsI + t·lsT] (floats), L is [m × tn], r [tn × n] row-major, c [m × n].
+ * Blocked as 4 rows of c × 8 columns: eight accumulators, each step loads two vectors of
+ * r and splats four scalars of L. Columns past the last 8 and rows past the last 4 are
+ * finished one row and four columns at a time, then scalar.
+ */
+function matmul_strided_lhs(c: usize, l: usize, r: usize, m: i32, n: i32, tn: i32, lsI: i32, lsT: i32): void {
+  const rowN = <usize>n * F32;
+  const stepI = <usize>lsI * F32, stepT = <usize>lsT * F32;
+  const m4 = m & ~3, n8 = n & ~7;
+  for (let i = 0; i < m4; i += 4) {
+    const l0 = l + <usize>i * stepI;
+    const c0 = c + <usize>i * rowN;
+    for (let k = 0; k < n8; k += 8) {
+      const o = <usize>k * F32;
+      let s00 = f32x4.splat(0), s01 = s00, s10 = s00, s11 = s00;
+      let s20 = s00, s21 = s00, s30 = s00, s31 = s00;
+      let lt = l0, rt = r + o;
+      for (let t = 0; t < tn; t++) {
+        const r0 = v128.load(rt), r1 = v128.load(rt, 16);
+        const x0 = f32x4.splat(load<f32>(lt)), x1 = f32x4.splat(load<f32>(lt + stepI));
+        const x2 = f32x4.splat(load<f32>(lt + 2 * stepI)), x3 = f32x4.splat(load<f32>(lt + 3 * stepI));
+        s00 = madd(x0, r0, s00); s01 = madd(x0, r1, s01);
+        s10 = madd(x1, r0, s10); s11 = madd(x1, r1, s11);
+        s20 = madd(x2, r0, s20); s21 = madd(x2, r1, s21);
+        s30 = madd(x3, r0, s30); s31 = madd(x3, r1, s31);
+        lt += stepT; rt += rowN;
+      }
+      const ci = c0 + o;
+      v128.store(ci, s00); v128.store(ci, s01, 16);
+      v128.store(ci + rowN, s10); v128.store(ci + rowN, s11, 16);
+      v128.store(ci + 2 * rowN, s20); v128.store(ci + 2 * rowN, s21, 16);
+      v128.store(ci + 3 * rowN, s30); v128.store(ci + 3 * rowN, s31, 16);
+    }
+    matmul_strided_rows(c, l, r, i, i + 4, n8, n, tn, stepI, stepT);
+  }
+  matmul_strided_rows(c, l, r, m4, m, 0, n, tn, stepI, stepT);
+}
+
+/** Rows [i0, i1) and columns [k0, n) of matmul_strided_lhs, one row × 4 columns, then scalar. */
+function matmul_strided_rows(c: usize, l: usize, r: usize, i0: i32, i1: i32, k0: i32, n: i32, tn: i32, stepI: usize, stepT: usize): void {
+  const rowN = <usize>n * F32;
+  for (let i = i0; i < i1; i++) {
+    const li = l + <usize>i * stepI, ci = c + <usize>i * rowN;
+    let k = k0;
+    for (; k + 4 <= n; k += 4) {
+      let s = f32x4.splat(0);
+      let lt = li, rt = r + <usize>k * F32;
+      for (let t = 0; t < tn; t++) {
+        s = madd(f32x4.splat(load<f32>(lt)), v128.load(rt), s);
+        lt += stepT; rt += rowN;
+      }
+      v128.store(ci + <usize>k * F32, s);
+    }
+    for (; k < n; k++) {
+      let s: f32 = 0;
+      let lt = li, rt = r + <usize>k * F32;
+      for (let t = 0; t < tn; t++) {
+        s += load<f32>(lt) * load<f32>(rt);
+        lt += stepT; rt += rowN;
+      }
+      store<f32>(ci + <usize>k * F32, s);
+    }
+  }
+}
+
+/**
+ * Backward product towards the layer's input: out = δ·w, i.e. out_k = Σ_j w_jk δ_j per sample
+ * (the seed's wᵀ·δ). δ [batch × nOut], w [nOut × nIn], out [batch × nIn].
+ */
+export function dense_backward_data(delta: usize, w: usize, out: usize, batch: i32, nIn: i32, nOut: i32): void {
+  matmul_strided_lhs(out, delta, w, batch, nIn, nOut, nOut, 1);
+}
+
+/**
+ * Gradients of a dense layer summed over the batch: ∇w = δᵀ·a (∇w_jk = Σ a_k δ_j) and
+ * ∇b = Σ δ (∇b_j = Σ δ_j). δ [batch × nOut], a [batch × nIn] (the layer's input),
+ * gw [nOut × nIn], gb [nOut].
+ */
+export function dense_backward_weights(delta: usize, a: usize, gw: usize, gb: usize, batch: i32, nIn: i32, nOut: i32): void {
+  matmul_strided_lhs(gw, delta, a, nOut, nIn, batch, 1, nOut);
+  const rowOut = <usize>nOut * F32;
+  let j = 0;
+  for (; j + 4 <= nOut; j += 4) {
+    let s = f32x4.splat(0);
+    for (let r = 0; r < batch; r++) s = f32x4.add(s, v128.load(delta + <usize>r * rowOut + <usize>j * F32));
+    v128.store(gb + <usize>j * F32, s);
+  }
+  for (; j < nOut; j++) {
+    let s: f32 = 0;
+    for (let r = 0; r < batch; r++) s += load<f32>(delta + <usize>r * rowOut + <usize>j * F32);
+    store<f32>(gb + <usize>j * F32, s);
+  }
+}

@@ -1,0 +1,13 @@
+// The module's exports: every kernel the host calls, nothing else.
+export { dense_forward, dense_backward_data, dense_backward_weights } from "./dense";
+export {
+  sigmoid_forward, sigmoid_backward, relu_forward, relu_backward,
+  tanh_forward, tanh_backward, softmax_forward,
+} from "./activation";
+export { output_error, sum_squared_error, cross_entropy } from "./loss";
+export { sgd, momentum, adam } from "./optimizer";
+
+/** End of the module's static data (Math.log's tables): the host lays tensors out above it. */
+export function heap_base(): usize {
+  return __heap_base;
+}

@@ -1,0 +1,58 @@
+// Shared f32x4 helpers for the kernels. Everything here is inlined into its caller.
+
+/** c + a·b per lane; one fused instruction in the relaxed-SIMD build, mul + add otherwise. */
+// @ts-ignore: decorator
+@inline export function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(f32x4.mul(a, b), c);
+}
+
+/** [Σ lanes of s0, Σ lanes of s1, Σ lanes of s2, Σ lanes of s3]: four horizontal sums at once. */
+// @ts-ignore: decorator
+@inline export function hsum4(s0: v128, s1: v128, s2: v128, s3: v128): v128 {
+  const s01 = f32x4.add(f32x4.shuffle(s0, s1, 0, 4, 1, 5), f32x4.shuffle(s0, s1, 2, 6, 3, 7));
+  const s23 = f32x4.add(f32x4.shuffle(s2, s3, 0, 4, 1, 5), f32x4.shuffle(s2, s3, 2, 6, 3, 7));
+  return f32x4.add(f32x4.shuffle(s01, s23, 0, 1, 4, 5), f32x4.shuffle(s01, s23, 2, 3, 6, 7));
+}
+
+/** Σ lanes of s. */
+// @ts-ignore: decorator
+@inline export function hsum(s: v128): f32 {
+  return f32x4.extract_lane(s, 0) + f32x4.extract_lane(s, 1) +
+    f32x4.extract_lane(s, 2) + f32x4.extract_lane(s, 3);
+}
+
+/**
+ * e^x per lane, relative error ≈ 1e-7 on the clamped range [−87.3, 88.3] (beyond it the
+ * result saturates at e^±clamp, which keeps sigmoid, tanh and softmax finite).
+ * x = n·ln2 + r with |r| ≤ ln2/2, e^x = 2^n · e^r, e^r from the Cephes expf polynomial.
+ */
+// @ts-ignore: decorator
+@inline export function exp4(x: v128): v128 {
+  x = f32x4.min(f32x4.max(x, f32x4.splat(-87.3)), f32x4.splat(88.3));
+  const n = f32x4.nearest(f32x4.mul(x, f32x4.splat(1.44269504)));
+  let r = f32x4.sub(x, f32x4.mul(n, f32x4.splat(0.693359375)));
+  r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(-2.12194440e-4)));
+  let p = f32x4.splat(1.9875691500e-4);
+  p = madd(p, r, f32x4.splat(1.3981999507e-3));
+  p = madd(p, r, f32x4.splat(8.3334519073e-3));
+  p = madd(p, r, f32x4.splat(4.1665795894e-2));
+  p = madd(p, r, f32x4.splat(1.6666665459e-1));
+  p = madd(p, r, f32x4.splat(5.0000001201e-1));
+  const er = f32x4.add(madd(f32x4.mul(p, r), r, r), f32x4.splat(1));
+  const pow2n = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
+  return f32x4.mul(er, pow2n);
+}
+
+
+/**
+ * Stores the first `count` (1–3) lanes of v at p. Elementwise kernels finish a length that
+ * is not a multiple of 4 with one full-width step whose extra lanes are dropped here; the
+ * load of that step may read up to 12 bytes past the tensor, which the host's layout pads.
+ */
+// @ts-ignore: decorator
+@inline export function store_lanes(p: usize, v: v128, count: i32): void {
+  store<f32>(p, f32x4.extract_lane(v, 0));
+  if (count > 1) store<f32>(p, f32x4.extract_lane(v, 1), 4);
+  if (count > 2) store<f32>(p, f32x4.extract_lane(v, 2), 8);
+}

@@ -1,0 +1,350 @@
+// Network: the seed's NeuralNetwork class, for whole mini-batches at once. Samples are the
+// rows of row-major [batch × size] matrices, so the seed's per-sample column vectors become
+// matrix products, and the seed's per-batch sums of nabla_w / nabla_b come out of one
+// backward pass. Every tensor lives in one memory laid out at creation; a training step
+// allocates nothing.
+import { Layout, type ActivationName, type Backend, type BackendName, type Tensor } from './backend/backend.js';
+import { JsBackend } from './backend/js.js';
+import { WasmBackend } from './backend/wasm.js';
+import { Rng } from './rng.js';
+
+export type LossName = 'mse' | 'cross-entropy';
+export type InitName = 'normal' | 'xavier' | 'he';
+export type OptimizerName = 'sgd' | 'momentum' | 'adam';
+
+export const ACTIVATIONS: readonly ActivationName[] = ['sigmoid', 'relu', 'tanh'];
+export const LOSSES: readonly LossName[] = ['mse', 'cross-entropy'];
+export const INITS: readonly InitName[] = ['normal', 'xavier', 'he'];
+export const OPTIMIZERS: readonly OptimizerName[] = ['sgd', 'momentum', 'adam'];
+export const BACKENDS: readonly BackendName[] = ['wasm', 'js'];
+
+export interface NetworkOptions {
+  /** Neurons per layer, input first, e.g. [784, 100, 10]. At least two layers. */
+  sizes: readonly number[];
+  /** σ of the hidden layers, and of the output layer under MSE. Default 'sigmoid' (the seed's). */
+  activation?: ActivationName;
+  /** 'mse': C = ½‖a − y‖² (the seed's). 'cross-entropy': softmax output, C = −Σ y·ln a. Default 'mse'. */
+  loss?: LossName;
+  /** 'normal': w, b ~ N(0, 1) (the seed's). 'xavier': w ~ N(0, 2/(in + out)), b = 0. 'he': w ~ N(0, 2/in), b = 0. */
+  init?: InitName;
+  /** Seed of the generator that draws the initial weights. Default 1. */
+  seed?: number;
+  /** The largest batch forward/backward will take; memory is sized for it. Default 32. */
+  maxBatch?: number;
+  /** 'wasm' (SIMD kernels) or 'js' (the reference). Default 'wasm'. */
+  backend?: BackendName;
+  /** Update rule used by step(). Default 'sgd' (the seed's). */
+  optimizer?: OptimizerName;
+  /** μ for 'momentum'. Default 0.9. */
+  momentum?: number;
+  /** β1, β2, ε for 'adam'. Defaults 0.9, 0.999, 1e-8. */
+  beta1?: number;
+  beta2?: number;
+  epsilon?: number;
+}
+
+/** The options a network was made with, every default filled in. */
+export type NetworkConfig = Required<NetworkOptions>;
+
+export class Network {
+  readonly config: NetworkConfig;
+  readonly sizes: readonly number[];
+  readonly numLayers: number;
+  /** w of each layer, [out × in] row-major (the seed's w_jk at j·in + k); views into the network's memory. */
+  readonly weights: Float32Array[];
+  /** b of each layer, [out]. */
+  readonly biases: Float32Array[];
+  /** Where forwardLoaded() reads the input batch: [maxBatch × sizes[0]]. */
+  readonly inputBuffer: Float32Array;
+  /** Where backwardLoaded() and lossLoaded() read the targets: [maxBatch × sizes[L]]. */
+  readonly targetBuffer: Float32Array;
+
+  private readonly backend: Backend;
+  private readonly w: Tensor[];
+  private readonly b: Tensor[];
+  private readonly gw: Tensor[];
+  private readonly gb: Tensor[];
+  private readonly z: Tensor[];
+  private readonly a: Tensor[];
+  private readonly d: Tensor[];
+  private readonly y: Tensor;
+  private readonly params: Tensor;
+  private readonly grads: Tensor;
+  private readonly state: Tensor[];
+  private steps = 0;
+  private batch = 0;
+  private gradBatch = 0;
+
+  private constructor(config: NetworkConfig, backend: Backend, layout: NetworkLayout) {
+    this.config = config;
+    this.sizes = config.sizes;
+    this.numLayers = config.sizes.length;
+    this.backend = backend;
+    const t = (ptr: number, length: number) => backend.tensor(ptr, length);
+    this.w = layout.w.map(([p, n]) => t(p, n));
+    this.b = layout.b.map(([p, n]) => t(p, n));
+    this.gw = layout.gw.map(([p, n]) => t(p, n));
+    this.gb = layout.gb.map(([p, n]) => t(p, n));
+    this.z = layout.z.map(([p, n]) => t(p, n));
+    this.a = layout.a.map(([p, n]) => t(p, n));
+    this.d = layout.d.map(([p, n]) => t(p, n));
+    this.y = t(...layout.y);
+    this.params = t(...layout.params);
+    this.grads = t(...layout.grads);
+    this.state = layout.state.map(([p, n]) => t(p, n));
+    this.weights = this.w.map((x) => x.view);
+    this.biases = this.b.map((x) => x.view);
+    this.inputBuffer = this.a[0].view;
+    this.targetBuffer = this.y.view;
+  }
+
+  /**
+   * A network with its weights drawn from `seed`. Same options ⇒ same weights, on either
+   * backend. Throws an Error naming the option when one is invalid.
+   */
+  static async create(options: NetworkOptions): Promise<Network> {
+    const config = resolveOptions(options);
+    const layout = planLayout(config);
+    const backend = config.backend === 'wasm' ? await WasmBackend.create(layout.bytes) : new JsBackend(layout.bytes);
+    const net = new Network(config, backend, layout);
+    net.initialize(new Rng(config.seed));
+    return net;
+  }
+
+  /** The backend's name: 'wasm' or 'js'. */
+  get backendName(): BackendName {
+    return this.backend.name;
+  }
+
+  /** Rows in the last forward pass. */
+  get batchSize(): number {
+    return this.batch;
+  }
+
+  /** z of each layer for the last batch (the seed's `inputs`): [batch × sizes[l+1]]. */
+  get zs(): Float32Array[] {
+    return this.z.map((x, l) => x.view.subarray(0, this.batch * this.sizes[l + 1]));
+  }
+
+  /** a of each layer for the last batch, a⁰ = x first: [batch × sizes[l]]. */
+  get activations(): Float32Array[] {
+    return this.a.map((x, l) => x.view.subarray(0, this.batch * this.sizes[l]));
+  }
+
+  /** δ of each layer after backward: [batch × sizes[l+1]]. */
+  get deltas(): Float32Array[] {
+    return this.d.map((x, l) => x.view.subarray(0, this.gradBatch * this.sizes[l + 1]));
+  }
+
+  /**
+   * Forward pass. x: one sample [sizes[0]] or a batch [batch × sizes[0]], row-major.
+   * Returns the output activations a^L, [batch × sizes[L]] (a view: the next pass overwrites it).
+   */
+  forward(x: ArrayLike<number>): Float32Array {
+    const batch = this.rowsOf('forward', 'x', x, this.sizes[0]);
+    this.inputBuffer.set(x);
+    this.forwardLoaded(batch);
+    return this.a[this.numLayers - 1].view.subarray(0, batch * this.sizes[this.numLayers - 1]);
+  }
+
+  /** Forward pass over the first `batch` rows already written to inputBuffer. */
+  forwardLoaded(batch: number): void {
+    checkBatch('forwardLoaded', batch, this.config.maxBatch);
+    const { backend, sizes, w, b, z, a } = this;
+    const L = this.numLayers - 1;
+    for (let l = 0; l < L; l++) {
+      const nIn = sizes[l], nOut = sizes[l + 1];
+      backend.denseForward(a[l], w[l], b[l], z[l], batch, nIn, nOut);
+      if (l === L - 1 && this.config.loss === 'cross-entropy') backend.softmaxForward(z[l], a[l + 1], batch, nOut);
+      else backend.activationForward(this.config.activation, z[l], a[l + 1], batch * nOut);
+    }
+    this.batch = batch;
+  }
+
+  /**
+   * Backward pass after forward(): y, the targets [batch × sizes[L]] (one-hot for classes).
+   * Fills δ of every layer and the gradients ∇w = Σ δ·aᵀ, ∇b = Σ δ summed over the batch.
+   */
+  backward(y: ArrayLike<number>): void {
+    this.loadTargets('backward', y);
+    this.backwardLoaded();
+  }
+
+  /** Backward pass against the targets already written to targetBuffer. */
+  backwardLoaded(): void {
+    if (this.batch === 0) throw new Error('backward: call forward first');
+    const { backend, sizes, w, a, d, gw, gb, batch } = this;
+    const { activation, loss } = this.config;
+    const L = this.numLayers - 1;
+    // Output layer: δ^L = ∂C/∂a ⊙ σ'(z^L); under softmax + cross-entropy it is a − y alone.
+    backend.outputError(a[L], this.y, d[L - 1], batch * sizes[L]);
+    if (loss === 'mse') backend.activationBackward(activation, a[L], d[L - 1], batch * sizes[L]);
+    // Hidden layers: δ^l = (w^{l+1})ᵀ·δ^{l+1} ⊙ σ'(z^l).
+    for (let l = L - 1; l >= 1; l--) {
+      backend.denseBackwardData(d[l], w[l], d[l - 1], batch, sizes[l], sizes[l + 1]);
+      backend.activationBackward(activation, a[l], d[l - 1], batch * sizes[l]);
+    }
+    // ∇w^l = δ^l·(a^{l−1})ᵀ and ∇b^l = δ^l, summed over the batch.
+    for (let l = 0; l < L; l++) backend.denseBackwardWeights(d[l], a[l], gw[l], gb[l], batch, sizes[l], sizes[l + 1]);
+    this.gradBatch = batch;
+  }
+
+  /** The gradients of the last backward pass, summed over its batch: ∇w [out × in] and ∇b [out] per layer. */
+  getGradients(): { nablaW: Float32Array[]; nablaB: Float32Array[] } {
+    return { nablaW: this.gw.map((x) => x.view), nablaB: this.gb.map((x) => x.view) };
+  }
+
+  /** Mean cost C over the last forward batch against targets y [batch × sizes[L]]. */
+  loss(y: ArrayLike<number>): number {
+    this.loadTargets('loss', y);
+    return this.lossLoaded();
+  }
+
+  /** Mean cost C over the last forward batch against targetBuffer. */
+  lossLoaded(): number {
+    if (this.batch === 0) throw new Error('loss: call forward first');
+    const n = this.batch * this.sizes[this.numLayers - 1];
+    const out = this.a[this.numLayers - 1];
+    const total = this.config.loss === 'mse'
+      ? 0.5 * this.backend.sumSquaredError(out, this.y, n)
+      : this.backend.crossEntropy(out, this.y, n);
+    return total / this.batch;
+  }
+
+  /**
+   * One update of every weight and bias with the mean gradient of the last backward pass,
+   * by the configured optimizer; for 'sgd', the seed's w −= (η / batch)·∇w.
+   */
+  step(learningRate: number): void {
+    if (!(Number.isFinite(learningRate) && learningRate > 0)) {
+      throw new Error(`step: learning rate must be a finite number > 0, got ${learningRate}`);
+    }
+    if (this.gradBatch === 0) throw new Error('step: call backward first');
+    const { backend, params, grads, state, config } = this;
+    const n = params.length, batch = this.gradBatch;
+    if (config.optimizer === 'sgd') backend.sgd(params, grads, n, learningRate / batch);
+    else if (config.optimizer === 'momentum') backend.momentum(params, grads, state[0], n, learningRate / batch, config.momentum);
+    else {
+      this.steps++;
+      const c1 = 1 - config.beta1 ** this.steps, c2 = 1 - config.beta2 ** this.steps;
+      backend.adam(params, grads, state[0], state[1], n, learningRate, 1 / batch, config.beta1, config.beta2, config.epsilon, c1, c2);
+    }
+  }
+
+  private initialize(rng: Rng): void {
+    const { init } = this.config;
+    this.w.forEach((w, l) => {
+      const nIn = this.sizes[l], nOut = this.sizes[l + 1];
+      const std = init === 'normal' ? 1 : init === 'xavier' ? Math.sqrt(2 / (nIn + nOut)) : Math.sqrt(2 / nIn);
+      for (let i = 0; i < w.length; i++) w.view[i] = std * rng.normal();
+    });
+    for (const b of this.b) for (let i = 0; i < b.length; i++) b.view[i] = init === 'normal' ? rng.normal() : 0;
+  }
+
+  private loadTargets(op: string, y: ArrayLike<number>): void {
+    if (this.batch === 0) throw new Error(`${op}: call forward first`);
+    const nOut = this.sizes[this.numLayers - 1];
+    if (y.length !== this.batch * nOut) {
+      throw new Error(`${op}: y has ${y.length} values; the last forward batch of ${this.batch} needs ${this.batch} × ${nOut} = ${this.batch * nOut}`);
+    }
+    checkFinite(op, 'y', y);
+    this.targetBuffer.set(y);
+  }
+
+  private rowsOf(op: string, name: string, x: ArrayLike<number>, width: number): number {
+    if (x.length === 0 || x.length % width !== 0) {
+      throw new Error(`${op}: ${name} has ${x.length} values, which is not a whole number of samples of ${width} inputs`);
+    }
+    const batch = x.length / width;
+    checkBatch(op, batch, this.config.maxBatch);
+    checkFinite(op, name, x);
+    return batch;
+  }
+}
+
+function checkBatch(op: string, batch: number, maxBatch: number): void {
+  if (!Number.isInteger(batch) || batch < 1 || batch > maxBatch) {
+    throw new Error(`${op}: batch of ${batch} samples is outside 1 … ${maxBatch}, the maxBatch this network was made for`);
+  }
+}
+
+function checkFinite(op: string, name: string, x: ArrayLike<number>): void {
+  for (let i = 0; i < x.length; i++) {
+    if (!Number.isFinite(x[i])) throw new Error(`${op}: ${name}[${i}] is ${x[i]}; every value must be a finite number`);
+  }
+}
+
+function oneOf<T extends string>(name: string, value: T | undefined, allowed: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  if (!allowed.includes(value)) throw new Error(`Network: ${name} must be one of ${allowed.join(', ')}; got ${JSON.stringify(value)}`);
+  return value;
+}
+
+function numberIn(name: string, value: number | undefined, fallback: number, ok: (x: number) => boolean, range: string): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !ok(value)) throw new Error(`Network: ${name} must be ${range}; got ${value}`);
+  return value;
+}
+
+function resolveOptions(o: NetworkOptions): NetworkConfig {
+  const sizes = o?.sizes;
+  if (!Array.isArray(sizes) || sizes.length < 2) {
+    throw new Error(`Network: sizes must list at least two layers (input and output), got ${JSON.stringify(sizes)}`);
+  }
+  sizes.forEach((n, l) => {
+    if (!Number.isInteger(n) || n < 1) throw new Error(`Network: sizes[${l}] must be a positive integer, got ${n}`);
+  });
+  const positiveInt = (x: number) => Number.isInteger(x) && x >= 1;
+  const unit = (x: number) => x >= 0 && x < 1;
+  return {
+    sizes: [...sizes],
+    activation: oneOf('activation', o.activation, ACTIVATIONS, 'sigmoid'),
+    loss: oneOf('loss', o.loss, LOSSES, 'mse'),
+    init: oneOf('init', o.init, INITS, 'normal'),
+    seed: numberIn('seed', o.seed, 1, Number.isInteger, 'an integer'),
+    maxBatch: numberIn('maxBatch', o.maxBatch, 32, positiveInt, 'a positive integer'),
+    backend: oneOf('backend', o.backend, BACKENDS, 'wasm'),
+    optimizer: oneOf('optimizer', o.optimizer, OPTIMIZERS, 'sgd'),
+    momentum: numberIn('momentum', o.momentum, 0.9, unit, 'in [0, 1)'),
+    beta1: numberIn('beta1', o.beta1, 0.9, unit, 'in [0, 1)'),
+    beta2: numberIn('beta2', o.beta2, 0.999, unit, 'in [0, 1)'),
+    epsilon: numberIn('epsilon', o.epsilon, 1e-8, (x) => x > 0 && Number.isFinite(x), 'a finite number > 0'),
+  };
+}
+
+type Slot = [ptr: number, length: number];
+
+interface NetworkLayout {
+  bytes: number;
+  params: Slot; grads: Slot; state: Slot[];
+  w: Slot[]; b: Slot[]; gw: Slot[]; gb: Slot[];
+  z: Slot[]; a: Slot[]; d: Slot[]; y: Slot;
+}
+
+/**
+ * Where every tensor lives. Parameters are one block [w⁰, b⁰, w¹, b¹, …], and the gradients
+ * and optimizer state blocks of the same layout, so one optimizer call updates everything.
+ */
+function planLayout({ sizes, maxBatch, optimizer }: NetworkConfig): NetworkLayout {
+  const layout = new Layout();
+  const L = sizes.length - 1;
+  const counts = sizes.slice(1).map((n, l) => [n * sizes[l], n] as const);
+  const total = counts.reduce((s, [nw, nb]) => s + nw + nb, 0);
+  const params = layout.reserve(total), grads = layout.reserve(total);
+  const stateCount = optimizer === 'sgd' ? 0 : optimizer === 'momentum' ? 1 : 2;
+  const state: Slot[] = Array.from({ length: stateCount }, () => [layout.reserve(total), total]);
+  const w: Slot[] = [], b: Slot[] = [], gw: Slot[] = [], gb: Slot[] = [];
+  let offset = 0;
+  for (const [nw, nb] of counts) {
+    w.push([params + offset * 4, nw]);
+    gw.push([grads + offset * 4, nw]);
+    b.push([params + (offset + nw) * 4, nb]);
+    gb.push([grads + (offset + nw) * 4, nb]);
+    offset += nw + nb;
+  }
+  const a: Slot[] = sizes.map((n) => [layout.reserve(maxBatch * n), maxBatch * n]);
+  const z: Slot[] = sizes.slice(1).map((n) => [layout.reserve(maxBatch * n), maxBatch * n]);
+  const d: Slot[] = sizes.slice(1).map((n) => [layout.reserve(maxBatch * n), maxBatch * n]);
+  const y: Slot = [layout.reserve(maxBatch * sizes[L]), maxBatch * sizes[L]];
+  return { bytes: layout.bytes, params: [params, total], grads: [grads, total], state, w, b, gw, gb, z, a, d, y };
+}
