@@ -58,6 +58,10 @@ export class Network {
   readonly inputBuffer: Float32Array;
   /** Where backwardLoaded() and lossLoaded() read the targets: [maxBatch × sizes[L]]. */
   readonly targetBuffer: Float32Array;
+  /** Where forwardLoaded() leaves a^L: [maxBatch × sizes[L]]. */
+  readonly outputBuffer: Float32Array;
+  /** Every weight and bias as one block, [w⁰, b⁰, w¹, b¹, …]: what a model file stores. */
+  readonly parameters: Float32Array;
 
   private readonly backend: Backend;
   private readonly w: Tensor[];
@@ -96,6 +100,8 @@ export class Network {
     this.biases = this.b.map((x) => x.view);
     this.inputBuffer = this.a[0].view;
     this.targetBuffer = this.y.view;
+    this.outputBuffer = this.a[this.numLayers - 1].view;
+    this.parameters = this.params.view;
   }
 
   /**
@@ -286,7 +292,8 @@ function numberIn(name: string, value: number | undefined, fallback: number, ok:
   return value;
 }
 
-function resolveOptions(o: NetworkOptions): NetworkConfig {
+/** Options with every default filled in; throws an Error naming the first invalid one. */
+export function resolveOptions(o: NetworkOptions): NetworkConfig {
   const sizes = o?.sizes;
   if (!Array.isArray(sizes) || sizes.length < 2) {
     throw new Error(`Network: sizes must list at least two layers (input and output), got ${JSON.stringify(sizes)}`);

@@ -1,0 +1,27 @@
+#!/usr/bin/env node
+// The simdnet command. Usage errors (unknown flags, bad values) exit with 2; failures
+// while running (a missing or corrupt file, a diverged run) print one line and exit with 1.
+import { Command, CommanderError } from 'commander';
+import { evalCommand } from './commands/eval.js';
+import { predictCommand } from './commands/predict.js';
+import { trainCommand } from './commands/train.js';
+
+const program = new Command('simdnet')
+  .description('neural networks from scratch: backpropagation and mini-batch SGD on SIMD WebAssembly')
+  .showHelpAfterError('(add --help for usage)')
+  .exitOverride();
+trainCommand(program);
+evalCommand(program);
+predictCommand(program);
+for (const command of program.commands) command.exitOverride();
+
+try {
+  await program.parseAsync();
+} catch (e) {
+  if (e instanceof CommanderError) {
+    process.exitCode = e.exitCode === 0 ? 0 : 2;
+  } else {
+    process.stderr.write(`simdnet: ${(e as Error).message}\n`);
+    process.exitCode = 1;
+  }
+}

