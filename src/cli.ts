@@ -2,6 +2,7 @@
 // The simdnet command. Usage errors (unknown flags, bad values) exit with 2; failures
 // while running (a missing or corrupt file, a diverged run) print one line and exit with 1.
 import { Command, CommanderError } from 'commander';
+import { UsageError } from './commands/common.js';
 import { evalCommand } from './commands/eval.js';
 import { predictCommand } from './commands/predict.js';
 import { trainCommand } from './commands/train.js';
@@ -20,6 +21,9 @@ try {
 } catch (e) {
   if (e instanceof CommanderError) {
     process.exitCode = e.exitCode === 0 ? 0 : 2;
+  } else if (e instanceof UsageError) {
+    process.stderr.write(`error: ${e.message}\n(add --help for usage)\n`);
+    process.exitCode = 2;
   } else {
     process.stderr.write(`simdnet: ${(e as Error).message}\n`);
     process.exitCode = 1;

@@ -33,7 +33,7 @@ export interface BatchProgress {
   /** Batches done in this epoch, and in it all. */
   batch: number;
   batches: number;
-  /** Mean cost C of this batch. */
+  /** Mean cost C over this epoch's batches so far. */
   loss: number;
   /** Training samples per second so far (evaluation time excluded). */
   samplesPerSecond: number;
@@ -104,6 +104,7 @@ export async function train(net: Network, data: DataSplits, options: TrainOption
     rng.permutation(order);
     const eta = learningRate * learningRateDecay ** epoch;
     const epochStart = now();
+    let lossSum = 0;
     for (let b = 0; b < batches; b++) {
       loadBatch(net, data.train, order, b * batchSize, batchSize);
       net.forwardLoaded(batchSize);
@@ -112,9 +113,10 @@ export async function train(net: Network, data: DataSplits, options: TrainOption
       net.backwardLoaded();
       net.step(eta);
       samples += batchSize;
+      lossSum += loss;
       const t = now();
       options.onBatch?.({
-        epoch: epoch + 1, epochs, batch: b + 1, batches, loss,
+        epoch: epoch + 1, epochs, batch: b + 1, batches, loss: lossSum / (b + 1),
         samplesPerSecond: samples / (trainSeconds + t - epochStart),
       });
       if (t - lastYield > 0.05) {

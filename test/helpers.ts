@@ -1,4 +1,9 @@
 // Shared test fixtures: seeded random batches and error measures.
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { FILE_NAMES } from '../src/data/dataset.js';
+import { IMAGES_MAGIC, LABELS_MAGIC } from '../src/data/idx.js';
 import { Network, type NetworkOptions } from '../src/network.js';
 import { Rng } from '../src/rng.js';
 
@@ -27,4 +32,27 @@ export async function bothBackends(options: NetworkOptions): Promise<{ js: Netwo
     js: await Network.create({ ...options, backend: 'js' }),
     wasm: await Network.create({ ...options, backend: 'wasm' }),
   };
+}
+
+/** An IDX file: big-endian magic and dims, then the data. */
+export function idx(magic: number, dims: number[], data: ArrayLike<number>): Uint8Array {
+  const bytes = new Uint8Array(4 + 4 * dims.length + data.length);
+  const view = new DataView(bytes.buffer);
+  view.setUint32(0, magic);
+  dims.forEach((d, i) => view.setUint32(4 + 4 * i, d));
+  bytes.set(data, 4 + 4 * dims.length);
+  return bytes;
+}
+
+/** A folder holding a small valid data set: n train and m test images of rows × cols, labels i % classes. */
+export async function writeDataDir(dir: string, opts: { n?: number; m?: number; rows?: number; cols?: number; classes?: number; gz?: boolean } = {}) {
+  const { n = 12, m = 6, rows = 3, cols = 2, classes = 3, gz = false } = opts;
+  await mkdir(dir, { recursive: true });
+  const files: [string, Uint8Array][] = [
+    [FILE_NAMES.trainImages, idx(IMAGES_MAGIC, [n, rows, cols], Array.from({ length: n * rows * cols }, (_, i) => i % 256))],
+    [FILE_NAMES.trainLabels, idx(LABELS_MAGIC, [n], Array.from({ length: n }, (_, i) => i % classes))],
+    [FILE_NAMES.testImages, idx(IMAGES_MAGIC, [m, rows, cols], Array.from({ length: m * rows * cols }, (_, i) => (7 * i) % 256))],
+    [FILE_NAMES.testLabels, idx(LABELS_MAGIC, [m], Array.from({ length: m }, (_, i) => i % classes))],
+  ];
+  for (const [name, bytes] of files) await writeFile(path.join(dir, gz ? `${name}.gz` : name), gz ? gzipSync(bytes) : bytes);
 }

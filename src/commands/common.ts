@@ -4,6 +4,9 @@ import { InvalidArgumentError } from 'commander';
 import { head, type DataSplits } from '../data/dataset.js';
 import { loadDataDir, mnistDataDir } from '../data/files.js';
 
+/** A usage mistake found while running a command (exit code 2, like commander's own). */
+export class UsageError extends Error {}
+
 export function positiveInt(value: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive integer.');

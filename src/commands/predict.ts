@@ -1,12 +1,12 @@
 // simdnet predict: the class and class probabilities of one image, taken from a data set
 // by index, from a raw file of pixel bytes, or from a PNG.
 import { readFile } from 'node:fs/promises';
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { PNG } from 'pngjs';
 import { networkFromModel } from '../model.js';
 import { readModelFile } from '../model-file.js';
 import { BACKENDS } from '../network.js';
-import { humanOutput, loadData, nonNegativeInt } from './common.js';
+import { UsageError, humanOutput, loadData, nonNegativeInt } from './common.js';
 
 interface PredictFlags {
   data?: string;
@@ -60,7 +60,7 @@ async function readImage(file: string, pixels: number): Promise<Uint8Array> {
 
 async function runPredict(file: string, flags: PredictFlags): Promise<void> {
   if ((flags.index === undefined) === (flags.image === undefined)) {
-    throw new InvalidArgumentError('give exactly one of --index I and --image FILE');
+    throw new UsageError('give exactly one of --index I and --image FILE');
   }
   const print = humanOutput(flags.json);
   const model = await readModelFile(file);

@@ -9,7 +9,7 @@ import { classificationReport, confusionMatrix, formatClassificationReport } fro
 import { progressBar } from '../progress.js';
 import { RECIPES, type RecipeName } from '../recipes.js';
 import { train, type HistoryEntry } from '../train.js';
-import { humanOutput, integer, loadData, percent, positiveInt, positiveNumber, sizeList } from './common.js';
+import { UsageError, humanOutput, integer, loadData, percent, positiveInt, positiveNumber, sizeList } from './common.js';
 
 interface TrainFlags {
   recipe: RecipeName;
@@ -74,7 +74,7 @@ async function runTrain(flags: TrainFlags): Promise<void> {
     learningRateDecay: flags.lrDecay ?? recipe.learningRateDecay,
     evalEvery: flags.evalEvery ?? recipe.evalEvery,
   };
-  if (s.learningRateDecay > 1) throw new Error(`--lr-decay must be in (0, 1], got ${s.learningRateDecay}`);
+  if (s.learningRateDecay > 1) throw new UsageError(`--lr-decay must be in (0, 1], got ${s.learningRateDecay}`);
   const data = await loadData(flags.data, flags.limit);
   const sizes = [data.train.rows * data.train.cols, ...s.hidden, data.classes];
   const net = await Network.create({

@@ -1,0 +1,52 @@
+// The confusion matrix and classification report against hand-computed values, with a
+// class that is never predicted (as the seed's class 3): scikit-learn's zero_division = 0.
+import { describe, expect, it } from 'vitest';
+import { classificationReport, confusionMatrix, formatClassificationReport } from '../src/metrics.js';
+
+const actual = [0, 0, 1, 1, 1, 2, 2, 3, 3];
+const predicted = [0, 1, 1, 1, 1, 2, 0, 2, 2];
+
+describe('metrics', () => {
+  const cm = confusionMatrix(actual, predicted, 4);
+  const r = classificationReport(cm);
+
+  it('counts the confusion matrix [actual][predicted]', () => {
+    expect(cm).toEqual([[1, 1, 0, 0], [0, 3, 0, 0], [1, 0, 1, 0], [0, 0, 2, 0]]);
+    expect([r.total, r.correct]).toEqual([9, 5]);
+  });
+
+  it('gives precision, recall, F1 and support per class, 0 for the class never predicted', () => {
+    const rows = r.perClass.map((c) => [c.precision, c.recall, c.f1, c.support]);
+    const expected = [[0.5, 0.5, 0.5, 2], [0.75, 1, 6 / 7, 3], [1 / 3, 0.5, 0.4, 2], [0, 0, 0, 2]];
+    rows.forEach((row, c) => row.forEach((v, k) => expect(v).toBeCloseTo(expected[c][k], 10)));
+  });
+
+  it('gives accuracy and the macro and weighted averages', () => {
+    expect(r.accuracy).toBeCloseTo(5 / 9, 10);
+    expect(r.macro.precision).toBeCloseTo((0.5 + 0.75 + 1 / 3) / 4, 10);
+    expect(r.macro.recall).toBeCloseTo(0.5, 10);
+    expect(r.macro.f1).toBeCloseTo((0.5 + 6 / 7 + 0.4) / 4, 10);
+    expect(r.weighted.precision).toBeCloseTo((2 * 0.5 + 3 * 0.75 + 2 / 3) / 9, 10);
+    expect(r.weighted.recall).toBeCloseTo(5 / 9, 10);
+    expect(r.weighted.f1).toBeCloseTo((1 + 18 / 7 + 0.8) / 9, 10);
+  });
+
+  it("prints as scikit-learn's classification_report(digits=3)", () => {
+    expect(formatClassificationReport(r)).toBe([
+      '              precision    recall  f1-score   support',
+      '',
+      '           0      0.500     0.500     0.500         2',
+      '           1      0.750     1.000     0.857         3',
+      '           2      0.333     0.500     0.400         2',
+      '           3      0.000     0.000     0.000         2',
+      '',
+      '    accuracy                          0.556         9',
+      '   macro avg      0.396     0.500     0.439         9',
+      'weighted avg      0.435     0.556     0.486         9',
+    ].join('\n'));
+  });
+
+  it('rejects label and prediction lists of different lengths', () => {
+    expect(() => confusionMatrix([0, 1], [0], 2)).toThrow('confusionMatrix: 2 actual labels but 1 predictions');
+  });
+});

@@ -1,0 +1,98 @@
+// Model files: save → load gives identical predictions; every kind of corrupt or foreign
+// file is a clear error naming the file; writes never destroy what was saved before.
+import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { crc32 } from '../src/crc32.js';
+import { loadDataDir, mnistDataDir } from '../src/data/files.js';
+import { head, type DataSplits } from '../src/data/dataset.js';
+import { evaluate } from '../src/evaluate.js';
+import { decodeModel, encodeModel, networkFromModel } from '../src/model.js';
+import { readModelFile, writeFileAtomic } from '../src/model-file.js';
+import { Network } from '../src/network.js';
+import { train } from '../src/train.js';
+import { relError } from './helpers.js';
+
+/** Recomputes the trailing CRC after an edit, so that the edit itself is what gets checked. */
+function reseal(bytes: Uint8Array): Uint8Array {
+  new DataView(bytes.buffer, bytes.byteOffset).setUint32(bytes.length - 4, crc32(bytes.subarray(0, bytes.length - 4)), true);
+  return bytes;
+}
+
+/** A model file whose JSON header is replaced by `header` (same length, padded). */
+function withHeader(bytes: Uint8Array, edit: (h: string) => string): Uint8Array {
+  const length = new DataView(bytes.buffer, bytes.byteOffset).getUint32(12, true);
+  const text = edit(new TextDecoder().decode(bytes.subarray(16, 16 + length)));
+  const encoded = new TextEncoder().encode(text.padEnd(length));
+  if (encoded.length !== length) throw new Error('edit changed the header length');
+  const out = bytes.slice();
+  out.set(encoded, 16);
+  return reseal(out);
+}
+
+describe('model files', () => {
+  let data: DataSplits;
+  let net: Network;
+  let bytes: Uint8Array;
+  beforeAll(async () => {
+    data = await loadDataDir(mnistDataDir());
+    data.train = head(data.train, 3000);
+    net = await Network.create({ sizes: [784, 30, 10], activation: 'relu', loss: 'cross-entropy', init: 'he', optimizer: 'momentum', maxBatch: 32 });
+    await train(net, data, { epochs: 1, batchSize: 32, learningRate: 0.05 });
+    bytes = encodeModel(net, { recipe: 'test' });
+  });
+
+  it('save → load gives identical predictions on both backends', async () => {
+    const model = decodeModel(bytes, 'm.simdnet');
+    expect(model.metadata).toEqual({ recipe: 'test' });
+    expect(model.config.sizes).toEqual([784, 30, 10]);
+    const before = evaluate(net, data.test, true);
+    const same = await networkFromModel(model, { backend: 'wasm', maxBatch: 32 });
+    const after = evaluate(same, data.test, true);
+    expect(after.outputs).toEqual(before.outputs);
+    expect(after.predicted).toEqual(before.predicted);
+    const js = evaluate(await networkFromModel(model, { backend: 'js', maxBatch: 500 }), data.test, true);
+    expect(relError(js.outputs!, before.outputs!)).toBeLessThan(1e-5);
+    expect(js.predicted.filter((p, i) => p !== before.predicted[i]).length).toBeLessThanOrEqual(2);
+  });
+
+  it('stores its parameters exactly where the documented layout puts them', () => {
+    const header = new DataView(bytes.buffer, bytes.byteOffset).getUint32(12, true);
+    const first = new DataView(bytes.buffer, bytes.byteOffset + 16 + header).getFloat32(0, true);
+    expect(first).toBe(net.weights[0][0]);
+    expect(bytes.length).toBe(16 + header + 4 * (784 * 30 + 30 + 30 * 10 + 10) + 4);
+  });
+
+  const corrupt: [string, (b: Uint8Array) => Uint8Array, RegExp][] = [
+    ['a flipped byte in the weights', (b) => { const c = b.slice(); c[c.length - 100] ^= 0x40; return c; }, /checksum mismatch: the file is corrupt or truncated/],
+    ['a truncated file', (b) => b.slice(0, b.length - 1000), /checksum mismatch/],
+    ['a tiny file', (b) => b.slice(0, 10), /only 10 bytes, too short for a simdnet model file/],
+    ['a foreign file (a PNG)', () => new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...new Array(40).fill(0)]), /not a simdnet model file/],
+    ['another format version', (b) => { const c = b.slice(); c[8] = 9; return reseal(c); }, /model format version 9; this simdnet reads version 1/],
+    ['a header length past the end', (b) => { const c = b.slice(); new DataView(c.buffer).setUint32(12, 1 << 30, true); return reseal(c); }, /header length 1073741824 does not fit the file/],
+    ['a header that is not JSON', (b) => withHeader(b, (h) => '{' + h.slice(2)), /header is not valid JSON/],
+    ['an invalid config', (b) => withHeader(b, (h) => h.replace('"activation":"relu"', '"activation":"gelu"')), /config is invalid: Network: activation must be one of/],
+    ['sizes that do not match the weights', (b) => withHeader(b, (h) => h.replace('[784,30,10]', '[784,31,10]')), /header says 23860 parameters but sizes 784-31-10 need 24655/],
+    ['a NaN weight', (b) => { const c = b.slice(); new DataView(c.buffer).setFloat32(c.length - 8, NaN, true); return reseal(c); }, /parameter 23859 is NaN; a model's weights must be finite/],
+  ];
+  it.each(corrupt)('%s is a clear error naming the file', (_, edit, message) => {
+    expect(() => decodeModel(edit(bytes), 'models/m.simdnet')).toThrow(new RegExp(`^models/m.simdnet: ${message.source}`));
+  });
+
+  it('writes atomically: a failed write leaves the saved model and no temporary file', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'simdnet-model-'));
+    const file = path.join(dir, 'm.simdnet');
+    await writeFileAtomic(file, bytes);
+    expect((await readModelFile(file)).parameters).toEqual(net.parameters);
+    await mkdir(path.join(dir, 'taken'));
+    await mkdir(path.join(dir, 'taken', 'inside'));
+    await expect(writeFileAtomic(path.join(dir, 'taken'), bytes)).rejects.toThrow();
+    await expect(writeFileAtomic(path.join(dir, 'no', 'such', 'dir.simdnet'), bytes)).rejects.toThrow();
+    expect((await readdir(dir)).sort()).toEqual(['m.simdnet', 'taken']);
+    expect(await readFile(file)).toEqual(Buffer.from(bytes));
+    await writeFile(path.join(dir, 'text.simdnet'), 'hello');
+    await expect(readModelFile(path.join(dir, 'text.simdnet'))).rejects.toThrow(/text.simdnet: only 5 bytes/);
+    await expect(readModelFile(path.join(dir, 'missing.simdnet'))).rejects.toThrow(/missing.simdnet: no such model file/);
+  });
+});

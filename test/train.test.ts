@@ -1,0 +1,96 @@
+// The training loop on real MNIST: it learns, it is reproducible from its seed, it
+// evaluates when asked, it stops on divergence and on abort, and it rejects bad options.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { head, type DataSplits } from '../src/data/dataset.js';
+import { loadDataDir, mnistDataDir } from '../src/data/files.js';
+import { Network, type NetworkOptions } from '../src/network.js';
+import { RECIPES } from '../src/recipes.js';
+import { DivergenceError, train } from '../src/train.js';
+
+let mnist: DataSplits;
+beforeAll(async () => {
+  mnist = await loadDataDir(mnistDataDir());
+});
+
+/** MNIST with only the first n training samples (and the whole test set). */
+const subset = (n: number): DataSplits => ({ ...mnist, train: head(mnist.train, n) });
+
+const defaults = RECIPES.default;
+const net = (options: Partial<NetworkOptions> = {}) => Network.create({
+  sizes: [784, ...defaults.hidden, 10], activation: defaults.activation, loss: defaults.loss, init: defaults.init,
+  optimizer: defaults.optimizer, maxBatch: defaults.batchSize, ...options,
+});
+
+describe('training on MNIST', () => {
+  it('the default recipe on 10,000 samples for 2 epochs beats 90% on the 10,000 test images', async () => {
+    const result = await train(await net(), subset(10000), {
+      epochs: 2, batchSize: defaults.batchSize, learningRate: defaults.learningRate, learningRateDecay: defaults.learningRateDecay,
+    });
+    expect(result.history.map((h) => h.epoch)).toEqual([1, 2]);
+    expect(result.history[1].testAccuracy).toBeGreaterThan(0.9);
+    expect(result.history[1].trainLoss).toBeLessThan(result.history[0].trainLoss);
+    expect(result.samples).toBe(2 * Math.floor(10000 / 32) * 32);
+  });
+
+  it("the seed's recipe reproduces the blog's first epoch: about 26% accuracy, MSE about 0.09", async () => {
+    const seed = RECIPES.seed;
+    const network = await Network.create({ sizes: [784, 100, 10], activation: 'sigmoid', loss: 'mse', init: 'normal', maxBatch: 32 });
+    const result = await train(network, mnist, { epochs: 1, batchSize: seed.batchSize, learningRate: seed.learningRate });
+    const [h] = result.history;
+    expect(h.testLoss).toBeGreaterThan(0.08);
+    expect(h.testLoss).toBeLessThan(0.1);
+    expect(h.testAccuracy).toBeGreaterThan(0.15);
+    expect(h.testAccuracy).toBeLessThan(0.45);
+  });
+
+  it('is reproducible: the same seeds give the same history and weights; another shuffle seed does not', async () => {
+    const run = async (seed: number) => {
+      const n = await net({ seed: 4, sizes: [784, 16, 10] });
+      const r = await train(n, subset(1000), { epochs: 2, batchSize: 32, learningRate: 0.05, seed });
+      return { history: r.history, weights: n.parameters.slice() };
+    };
+    const [a, b, c] = [await run(1), await run(1), await run(2)];
+    expect(b).toEqual(a);
+    expect(c.weights).not.toEqual(a.weights);
+  });
+
+  it('evaluates every k epochs and after the last, as the seed does with k = 5', async () => {
+    const seen: number[] = [];
+    const result = await train(await net({ sizes: [784, 8, 10] }), subset(320), {
+      epochs: 7, batchSize: 32, learningRate: 0.05, evalEvery: 5, onEvaluation: (h) => seen.push(h.epoch),
+    });
+    expect(seen).toEqual([1, 6, 7]);
+    expect(result.history.map((h) => h.epoch)).toEqual([1, 6, 7]);
+  });
+
+  it('stops with a DivergenceError naming the epoch and suggesting a smaller learning rate', async () => {
+    const diverging = async () => train(await net({ sizes: [784, 32, 10], optimizer: 'sgd' }), subset(3200), { epochs: 3, batchSize: 32, learningRate: 1e30 });
+    await expect(diverging()).rejects.toThrow(DivergenceError);
+    await expect(diverging()).rejects.toThrow(/^training diverged in epoch 1: the loss became NaN at batch \d+\. Try a smaller learning rate than 1e\+30\.$/);
+  });
+
+  it('stops after the current batch when its signal is aborted', async () => {
+    const controller = new AbortController();
+    let batches = 0;
+    const result = await train(await net(), subset(10000), {
+      epochs: 50, batchSize: 32, learningRate: 0.05, signal: controller.signal,
+      onBatch: () => { if (++batches === 20) controller.abort(); },
+    });
+    expect(result.aborted).toBe(true);
+    expect(result.epochs).toBe(1);
+    expect(result.samples).toBeLessThan(10000);
+  });
+
+  it('rejects bad options with a message naming them', async () => {
+    const n = await net();
+    const data = subset(100);
+    const base = { epochs: 1, batchSize: 32, learningRate: 0.1 };
+    await expect(train(n, data, { ...base, epochs: 0 })).rejects.toThrow('train: epochs must be a positive integer, got 0');
+    await expect(train(n, data, { ...base, batchSize: 64 })).rejects.toThrow("train: batchSize 64 is larger than the network's maxBatch 32");
+    await expect(train(n, data, { ...base, learningRate: -1 })).rejects.toThrow('train: learningRate must be a finite number > 0, got -1');
+    await expect(train(n, data, { ...base, learningRateDecay: 1.5 })).rejects.toThrow('train: learningRateDecay must be in (0, 1], got 1.5');
+    await expect(train(n, subset(10), base)).rejects.toThrow('train: 10 training samples make no full batch of 32');
+    await expect(train(await net({ sizes: [100, 10] }), data, base)).rejects.toThrow(/images are 28×28 = 784 pixels but the network takes 100 inputs/);
+    await expect(train(await net({ sizes: [784, 5] }), data, base)).rejects.toThrow(/labels go up to 9 but the network has only 5 outputs/);
+  });
+});
