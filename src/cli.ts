@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { UsageError } from './commands/common.js';
 import { evalCommand } from './commands/eval.js';
 import { predictCommand } from './commands/predict.js';
+import { reportCommand } from './commands/report.js';
 import { trainCommand } from './commands/train.js';
 
 const program = new Command('simdnet')
@@ -14,6 +15,7 @@ const program = new Command('simdnet')
 trainCommand(program);
 evalCommand(program);
 predictCommand(program);
+reportCommand(program);
 for (const command of program.commands) command.exitOverride();
 
 try {

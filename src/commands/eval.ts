@@ -1,11 +1,11 @@
 // simdnet eval: a saved model's loss, accuracy and classification report on a test set.
 import { Option, type Command } from 'commander';
 import { checkFits } from '../batch.js';
-import { evaluate } from '../evaluate.js';
-import { classificationReport, confusionMatrix, formatClassificationReport } from '../metrics.js';
 import { networkFromModel } from '../model.js';
 import { readModelFile } from '../model-file.js';
 import { BACKENDS } from '../network.js';
+import { formatSummary } from '../report/summary.js';
+import { analyse, modelHistory, modelRunInfo } from './analysis.js';
 import { humanOutput, loadData, percent } from './common.js';
 
 interface EvalFlags {
@@ -31,15 +31,14 @@ async function runEval(file: string, flags: EvalFlags): Promise<void> {
   const net = await networkFromModel(model, { backend: flags.backend, maxBatch: 256 });
   checkFits(net, data.test, data.classes, data.source);
   const start = performance.now();
-  const result = evaluate(net, data.test);
+  const { evaluation: result, summary } = analyse(net, data, modelHistory(model), modelRunInfo(model, file, flags.backend, data.source));
   const seconds = (performance.now() - start) / 1000;
-  const report = classificationReport(confusionMatrix(data.test.labels, result.predicted, data.classes));
+  const report = summary.report;
   print(`${file}: ${net.sizes.join('-')}, ${net.config.activation}, ${net.config.loss}`);
   print(`data: ${data.source}: ${data.test.count} test images`);
   print(`Testing Loss: ${result.loss.toFixed(4)}, Testing Accuracy: ${result.accuracy.toFixed(4)} (${percent(result.accuracy)})`);
-  print(`${data.test.count} samples in ${seconds.toFixed(2)} s (${Math.round(data.test.count / seconds)} samples/s)`);
-  print('\nCLASSIFICATION REPORT:');
-  print(formatClassificationReport(report));
+  print(`${data.test.count} samples evaluated in ${seconds.toFixed(2)} s\n`);
+  print(formatSummary(summary));
   if (flags.json) {
     console.log(JSON.stringify({
       model: file, sizes: net.sizes, test_loss: result.loss, test_accuracy: result.accuracy, samples: data.test.count,

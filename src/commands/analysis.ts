@@ -1,0 +1,53 @@
+// What train, eval and report share after a network exists: the test-set evaluation, the
+// seed's performance summary, the HTML report, and reading a model's saved run facts.
+import type { DataSplits } from '../data/dataset.js';
+import { evaluate, type Evaluation } from '../evaluate.js';
+import { classificationReport, confusionMatrix } from '../metrics.js';
+import type { Model } from '../model.js';
+import { writeFileAtomic } from '../model-file.js';
+import type { Network } from '../network.js';
+import { renderReport } from '../report/html.js';
+import { summarize, type RunInfo, type Summary } from '../report/summary.js';
+import type { HistoryEntry } from '../train.js';
+
+export interface Analysis {
+  evaluation: Evaluation;
+  summary: Summary;
+  history: readonly HistoryEntry[];
+  data: DataSplits;
+}
+
+/** Evaluates `net` on the test set and summarises it with the run's history. */
+export function analyse(net: Network, data: DataSplits, history: readonly HistoryEntry[], run: RunInfo): Analysis {
+  const evaluation = evaluate(net, data.test);
+  const report = classificationReport(confusionMatrix(data.test.labels, evaluation.predicted, data.classes));
+  return { evaluation, summary: summarize(history, report, run), history, data };
+}
+
+/** Writes the HTML report of an analysis to `file` (temporary file + rename). */
+export async function writeReport(file: string, a: Analysis): Promise<void> {
+  await writeFileAtomic(file, renderReport({ data: a.data, evaluation: a.evaluation, history: a.history, summary: a.summary }));
+}
+
+const isEntry = (h: unknown): h is HistoryEntry => typeof h === 'object' && h !== null &&
+  (['epoch', 'trainLoss', 'trainAccuracy', 'testLoss', 'testAccuracy'] as const).every((k) => typeof (h as Record<string, unknown>)[k] === 'number');
+
+/** The training history a model file carries, or [] when it has none (or a malformed one). */
+export function modelHistory(model: Model): HistoryEntry[] {
+  const h = model.metadata.history;
+  return Array.isArray(h) && h.every(isEntry) ? h : [];
+}
+
+/** How a saved model's run was made, from its config and metadata. */
+export function modelRunInfo(model: Model, file: string, backend: string, data: string): RunInfo {
+  const m = model.metadata;
+  const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
+  const settings = (typeof m.settings === 'object' && m.settings !== null ? m.settings : {}) as Record<string, unknown>;
+  return {
+    recipe: str(m.recipe), sizes: model.config.sizes, activation: model.config.activation, loss: model.config.loss,
+    optimizer: model.config.optimizer, backend, epochs: num(settings.epochs), batchSize: num(settings.batchSize),
+    learningRate: num(settings.learningRate), seconds: num(m.seconds), samplesPerSecond: num(m.samplesPerSecond),
+    data, model: file,
+  };
+}

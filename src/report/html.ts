@@ -1,0 +1,186 @@
+// The evaluation report: every analysis of the seed as one self-contained HTML page —
+// inline SVG charts, PNG data URIs for images, no scripts, no network requests.
+import type { DataSplits } from '../data/dataset.js';
+import type { Evaluation } from '../evaluate.js';
+import { confusionMatrix } from '../metrics.js';
+import { Rng } from '../rng.js';
+import type { HistoryEntry } from '../train.js';
+import { imageDataUri } from './images.js';
+import { describeRun, type Summary } from './summary.js';
+import { COLORS, barChart, esc, heatmap, linePlot, stackedHistogram } from './svg.js';
+
+export interface ReportInput {
+  data: DataSplits;
+  /** The network's evaluation of data.test. */
+  evaluation: Evaluation;
+  history: readonly HistoryEntry[];
+  summary: Summary;
+  /** Seed of the random picks of sample images. Default 1. */
+  seed?: number;
+}
+
+/** The sections, in order: id and heading. Tests check that each is present. */
+export const SECTIONS = [
+  ['samples', 'Sample images'],
+  ['loss', 'Loss curves'],
+  ['accuracy', 'Accuracy curves'],
+  ['confusion', 'Confusion matrix'],
+  ['predictions', 'Sample predictions'],
+  ['mistakes', 'Most confident mistakes'],
+  ['per-class', 'Per-class accuracy'],
+  ['loss-vs-accuracy', 'Loss against accuracy'],
+  ['overfitting', 'Overfitting indicator'],
+  ['confidence', 'Prediction confidence'],
+  ['classification-report', 'Classification report'],
+  ['summary', 'Performance summary'],
+] as const;
+
+type SectionId = (typeof SECTIONS)[number][0];
+
+const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
+
+interface Tile {
+  index: number;
+  split: DataSplits['train'];
+  caption: string;
+  /** 'right' or 'wrong' colours the caption (with ✓ / ✗, so colour is not the only cue). */
+  mark?: 'right' | 'wrong';
+}
+
+function tiles(items: Tile[]): string {
+  return `<div class="tiles">${items.map((t) => {
+    const cls = t.mark ? ` class="${t.mark}"` : '';
+    const sign = t.mark === 'right' ? '✓ ' : t.mark === 'wrong' ? '✗ ' : '';
+    return `<figure><img src="${imageDataUri(t.split, t.index)}" width="${t.split.cols * 3}" height="${t.split.rows * 3}" alt="${esc(t.caption)}">` +
+      `<figcaption${cls}>${sign}${t.caption}</figcaption></figure>`;
+  }).join('')}</div>`;
+}
+
+function distinct(rng: Rng, count: number, n: number): number[] {
+  const picked = new Set<number>();
+  while (picked.size < Math.min(count, n)) picked.add(rng.int(n));
+  return [...picked];
+}
+
+function noHistory(): string {
+  return '<p class="note">This model carries no training history (it was not trained by <code>simdnet train</code>).</p>';
+}
+
+/** The whole report page. */
+export function renderReport({ data, evaluation, history, summary, seed = 1 }: ReportInput): string {
+  const rng = new Rng(seed);
+  const { test, train } = data;
+  const ev = evaluation;
+  const cm = confusionMatrix(test.labels, ev.predicted, data.classes);
+  const report = summary.report;
+  const wrong = [...ev.predicted.keys()].filter((i) => ev.predicted[i] !== test.labels[i]);
+  const right = [...ev.predicted.keys()].filter((i) => ev.predicted[i] === test.labels[i]);
+  const confidentMistakes = wrong.sort((a, b) => ev.confidence[b] - ev.confidence[a]).slice(0, 10);
+  const classNames = Array.from({ length: data.classes }, (_, c) => String(c));
+  const num = (x: number) => x.toFixed(3);
+
+  const body: Record<SectionId, string> = {
+    samples: tiles([
+      ...distinct(rng, 10, train.count).map((i) => ({ index: i, split: train, caption: `training [${i}] = ${train.labels[i]}` })),
+      ...distinct(rng, 5, test.count).map((i) => ({ index: i, split: test, caption: `test [${i}] = ${test.labels[i]}` })),
+    ]),
+    loss: history.length ? linePlot('Training and Testing Loss Over Time', 'Epoch', `Loss (${summary.run.loss === 'mse' ? 'MSE' : 'cross-entropy'})`, [
+      { label: 'Training Loss', color: COLORS.train, points: history.map((h) => [h.epoch, h.trainLoss]) },
+      { label: 'Testing Loss', color: COLORS.test, points: history.map((h) => [h.epoch, h.testLoss]) },
+    ], { format: (v) => v.toPrecision(3), integerX: true }) : noHistory(),
+    accuracy: history.length ? linePlot('Training and Testing Accuracy Over Time', 'Epoch', 'Accuracy', [
+      { label: 'Training Accuracy', color: COLORS.train, points: history.map((h) => [h.epoch, h.trainAccuracy]) },
+      { label: 'Testing Accuracy', color: COLORS.test, points: history.map((h) => [h.epoch, h.testAccuracy]) },
+    ], { format: (v) => v.toFixed(3), integerX: true }) : noHistory(),
+    confusion: heatmap('Confusion Matrix (Test Set)', cm),
+    predictions: tiles(distinct(rng, 10, test.count).map((i) => ({
+      index: i, split: test, mark: ev.predicted[i] === test.labels[i] ? 'right' : 'wrong',
+      caption: `True: ${test.labels[i]} · Pred: ${ev.predicted[i]}`,
+    }))),
+    mistakes: confidentMistakes.length ? tiles(confidentMistakes.map((i) => ({
+      index: i, split: test, mark: 'wrong',
+      caption: `True: ${test.labels[i]} · Pred: ${ev.predicted[i]} (${ev.confidence[i].toFixed(3)})`,
+    }))) : '<p class="note">No mistakes on the test set.</p>',
+    'per-class': barChart('Per-Class Accuracy', 'Class', 'Accuracy (Recall)', classNames, report.perClass.map((c) => c.recall)),
+    'loss-vs-accuracy': history.length ? linePlot('Loss vs Accuracy Relationship', 'Loss', 'Accuracy', [
+      { label: 'Training', color: COLORS.train, points: history.map((h) => [h.trainLoss, h.trainAccuracy]) },
+      { label: 'Testing', color: COLORS.test, points: history.map((h) => [h.testLoss, h.testAccuracy]) },
+    ], { lines: false, format: (v) => v.toFixed(3) }) : noHistory(),
+    overfitting: history.length ? linePlot('Overfitting Indicator (Positive = Overfitting)', 'Epoch', 'Accuracy Gap (Train − Test)', [
+      { label: 'Train − test accuracy', color: COLORS.line, points: history.map((h) => [h.epoch, h.trainAccuracy - h.testAccuracy]) },
+    ], { zeroLine: true, format: (v) => v.toFixed(3), integerX: true }) : noHistory(),
+    confidence: stackedHistogram('Distribution of Prediction Confidence', 'Prediction Confidence (Max Probability)', [
+      { label: `Right (${right.length})`, color: COLORS.right, values: right.map((i) => ev.confidence[i]) },
+      { label: `Wrong (${wrong.length})`, color: COLORS.wrong, values: wrong.map((i) => ev.confidence[i]) },
+    ]),
+    'classification-report': `<table><thead><tr><th></th><th>precision</th><th>recall</th><th>f1-score</th><th>support</th></tr></thead><tbody>` +
+      report.perClass.map((c, k) => `<tr><th>${k}</th><td>${num(c.precision)}</td><td>${num(c.recall)}</td><td>${num(c.f1)}</td><td>${c.support}</td></tr>`).join('') +
+      `<tr class="sep"><th>accuracy</th><td></td><td></td><td>${num(report.accuracy)}</td><td>${report.total}</td></tr>` +
+      (['macro', 'weighted'] as const).map((a) => `<tr><th>${a} avg</th><td>${num(report[a].precision)}</td><td>${num(report[a].recall)}</td><td>${num(report[a].f1)}</td><td>${report[a].support}</td></tr>`).join('') +
+      '</tbody></table>',
+    summary: summaryHtml(summary),
+  };
+
+  const title = `simdnet report: ${summary.run.sizes.join('-')}${summary.run.recipe ? `, recipe ${summary.run.recipe}` : ''}`;
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(title)}</title>
+<style>
+  body { font: 15px/1.45 system-ui, sans-serif; color: #222; margin: 0 auto; max-width: 1240px; padding: 16px 24px; }
+  h1 { font-size: 1.5rem; margin: 0.2em 0; }
+  .lead { color: #555; margin-top: 0; }
+  main { display: grid; grid-template-columns: repeat(auto-fit, minmax(520px, 1fr)); gap: 18px; }
+  section { border: 1px solid #ddd; border-radius: 8px; padding: 10px 14px; min-width: 0; }
+  section.wide { grid-column: 1 / -1; }
+  h2 { font-size: 1.05rem; margin: 0.2em 0 0.5em; }
+  svg { width: 100%; height: auto; display: block; }
+  .tiles { display: flex; flex-wrap: wrap; gap: 10px; }
+  figure { margin: 0; text-align: center; font-size: 12px; }
+  figure img { image-rendering: pixelated; display: block; margin: 0 auto 3px; border: 1px solid #ccc; }
+  figcaption.right { color: #007a5a; font-weight: 600; }
+  figcaption.wrong { color: #b34700; font-weight: 600; }
+  table { border-collapse: collapse; font-variant-numeric: tabular-nums; }
+  th, td { padding: 3px 12px; text-align: right; }
+  thead th { border-bottom: 1px solid #999; }
+  tr.sep th, tr.sep td { border-top: 1px solid #999; }
+  dl { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; margin: 0; }
+  dt { color: #555; }
+  dd { margin: 0; font-variant-numeric: tabular-nums; }
+  .note { color: #666; font-style: italic; }
+</style>
+</head>
+<body>
+<h1>${esc(title)}</h1>
+<p class="lead">Test accuracy ${pct(report.accuracy)} on ${report.total} images of ${esc(data.source)}. Made by simdnet.</p>
+<main>
+${SECTIONS.map(([id, heading]) => `<section id="${id}"${['samples', 'predictions', 'mistakes'].includes(id) ? ' class="wide"' : ''}><h2>${heading}</h2>\n${body[id]}\n</section>`).join('\n')}
+</main>
+</body>
+</html>
+`;
+}
+
+function summaryHtml(s: Summary): string {
+  const rows: [string, string][] = [];
+  if (s.final) {
+    rows.push(
+      ['Training loss', s.final.trainLoss.toFixed(4)],
+      ['Testing loss', s.final.testLoss.toFixed(4)],
+      ['Training accuracy', `${s.final.trainAccuracy.toFixed(4)} (${pct(s.final.trainAccuracy)})`],
+      ['Testing accuracy', `${s.final.testAccuracy.toFixed(4)} (${pct(s.final.testAccuracy)})`],
+      ['Loss reduction', pct(s.lossReduction!)],
+      ['Accuracy improvement', pct(s.accuracyGain!)],
+      ['Overfitting analysis', s.verdict!],
+    );
+  }
+  rows.push(
+    ['Total predictions', String(s.report.total)],
+    ['Correct predictions', String(s.report.correct)],
+    ['Incorrect predictions', String(s.report.total - s.report.correct)],
+    ...describeRun(s.run),
+  );
+  return `<dl>${rows.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`).join('')}</dl>`;
+}

@@ -1,0 +1,94 @@
+// The seed's performance summary: final metrics, improvement, the overfitting verdict with
+// its thresholds, the classification report, the confusion summary, and how the run was made.
+import { formatClassificationReport, type ClassificationReport } from '../metrics.js';
+import type { HistoryEntry } from '../train.js';
+
+/** How a run was made, as far as it is known. */
+export interface RunInfo {
+  recipe?: string;
+  sizes: readonly number[];
+  activation: string;
+  loss: string;
+  optimizer?: string;
+  backend?: string;
+  epochs?: number;
+  batchSize?: number;
+  learningRate?: number;
+  seconds?: number;
+  samplesPerSecond?: number;
+  data?: string;
+  model?: string;
+}
+
+export interface Summary {
+  /** The last evaluation of the history (undefined when the model carries none). */
+  final?: HistoryEntry;
+  /** (first train loss − last) / first, and last train accuracy − first. */
+  lossReduction?: number;
+  accuracyGain?: number;
+  /** Final train − test accuracy, and the seed's reading of it. */
+  gap?: number;
+  verdict?: string;
+  report: ClassificationReport;
+  run: RunInfo;
+}
+
+/** The seed's thresholds: a gap over 0.05 is overfitting, under −0.02 good generalisation. */
+export function overfittingVerdict(gap: number): string {
+  if (gap > 0.05) return `Potential overfitting detected (gap: ${gap.toFixed(3)})`;
+  if (gap < -0.02) return `Good generalization (gap: ${gap.toFixed(3)})`;
+  return `Balanced performance (gap: ${gap.toFixed(3)})`;
+}
+
+export function summarize(history: readonly HistoryEntry[], report: ClassificationReport, run: RunInfo): Summary {
+  if (history.length === 0) return { report, run };
+  const first = history[0], final = history[history.length - 1];
+  const gap = final.trainAccuracy - final.testAccuracy;
+  return {
+    final,
+    lossReduction: (first.trainLoss - final.trainLoss) / first.trainLoss,
+    accuracyGain: final.trainAccuracy - first.trainAccuracy,
+    gap,
+    verdict: overfittingVerdict(gap),
+    report,
+    run,
+  };
+}
+
+/** How the run was made, as [label, value] pairs: recipe, network, training, backend, time, data. */
+export function describeRun(run: RunInfo): [string, string][] {
+  const rows: [string, string][] = [];
+  if (run.recipe) rows.push(['Recipe', run.recipe]);
+  rows.push(['Network', `${run.sizes.join('-')}, ${run.activation}, ${run.loss}${run.optimizer ? `, ${run.optimizer}` : ''}`]);
+  if (run.epochs !== undefined) rows.push(['Training', `${run.epochs} epochs, batch ${run.batchSize}, η ${run.learningRate}`]);
+  if (run.backend) rows.push(['Backend', run.backend]);
+  if (run.seconds !== undefined) rows.push(['Time', `${run.seconds.toFixed(1)} s, ${Math.round(run.samplesPerSecond ?? 0)} training samples/s`]);
+  if (run.data) rows.push(['Data', run.data]);
+  return rows;
+}
+
+const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
+
+/** The summary as the seed prints it. */
+export function formatSummary(s: Summary): string {
+  const rule = '='.repeat(60);
+  const out = [rule, 'NEURAL NETWORK PERFORMANCE SUMMARY', rule];
+  if (s.final) {
+    out.push('', 'FINAL METRICS:',
+      ` Training Loss: ${s.final.trainLoss.toFixed(4)}`,
+      ` Testing Loss: ${s.final.testLoss.toFixed(4)}`,
+      ` Training Accuracy: ${s.final.trainAccuracy.toFixed(4)} (${pct(s.final.trainAccuracy)})`,
+      ` Testing Accuracy: ${s.final.testAccuracy.toFixed(4)} (${pct(s.final.testAccuracy)})`,
+      '', 'IMPROVEMENT:',
+      ` Loss Reduction: ${pct(s.lossReduction!)}`,
+      ` Accuracy Improvement: ${pct(s.accuracyGain!)}`,
+      '', 'OVERFITTING ANALYSIS:', ` ${s.verdict}`);
+  }
+  out.push('', 'CLASSIFICATION REPORT:', formatClassificationReport(s.report),
+    '', 'CONFUSION MATRIX SUMMARY:',
+    ` Total predictions: ${s.report.total}`,
+    ` Correct predictions: ${s.report.correct}`,
+    ` Incorrect predictions: ${s.report.total - s.report.correct}`,
+    '', 'RUN:', ...describeRun(s.run).map(([k, v]) => ` ${k}: ${v}`), rule);
+  return out.join('\n');
+}

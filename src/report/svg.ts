@@ -1,0 +1,170 @@
+// Small SVG charts for the report, written by hand: a framed plot with ticks, grid, axis
+// labels and a legend, and the few marks the seed's figures need. Colours are the
+// Okabe–Ito palette, distinguishable with the common colour-vision deficiencies.
+
+export const COLORS = {
+  train: '#0072B2', // blue
+  test: '#D55E00', // vermillion
+  right: '#009E73', // bluish green
+  wrong: '#D55E00', // vermillion
+  bar: '#56B4E9', // sky blue
+  line: '#009E73',
+  ink: '#222',
+  grid: '#ddd',
+};
+
+export const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+const n = (x: number) => +x.toFixed(2);
+
+/** About `count` round tick values covering [min, max]; whole numbers only if `integer`. */
+export function niceTicks(min: number, max: number, count = 5, integer = false): number[] {
+  if (max <= min) max = min + 1;
+  const raw = Math.max((max - min) / count, integer ? 1 : 0);
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw)!;
+  const ticks = [];
+  for (let v = Math.ceil(min / step) * step; v <= max + step * 1e-9; v += step) ticks.push(+v.toPrecision(12));
+  return ticks;
+}
+
+export interface Axis {
+  label: string;
+  min: number;
+  max: number;
+  ticks?: number[];
+  format?: (v: number) => string;
+  /** Category names at integer positions 0 … k−1 instead of numeric ticks. */
+  categories?: string[];
+}
+
+export interface LegendEntry {
+  label: string;
+  color: string;
+}
+
+type Scale = (v: number) => number;
+
+const W = 560, H = 350, M = { left: 64, right: 16, top: 52, bottom: 52 };
+
+/** An SVG plot: title, axes with ticks and grid, labels, legend; `body` draws with the scales. */
+export function plot(title: string, x: Axis, y: Axis, body: (sx: Scale, sy: Scale) => string, legend: LegendEntry[] = []): string {
+  const pw = W - M.left - M.right, ph = H - M.top - M.bottom;
+  const span = (a: Axis) => (a.categories ? [-0.5, a.categories.length - 0.5] : [a.min, a.max]);
+  const [x0, x1] = span(x), [y0, y1] = span(y);
+  const sx: Scale = (v) => M.left + ((v - x0) / (x1 - x0)) * pw;
+  const sy: Scale = (v) => M.top + ph - ((v - y0) / (y1 - y0)) * ph;
+  const fx = x.format ?? String, fy = y.format ?? String;
+  const xt = x.categories ? x.categories.map((c, i) => [i, c] as const) : (x.ticks ?? niceTicks(x.min, x.max)).map((v) => [v, fx(v)] as const);
+  const yt = (y.ticks ?? niceTicks(y.min, y.max)).map((v) => [v, fy(v)] as const);
+  const parts = [
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(title)}" font-family="system-ui, sans-serif" font-size="12">`,
+    `<text x="${W / 2}" y="20" text-anchor="middle" font-size="15" font-weight="600" fill="${COLORS.ink}">${esc(title)}</text>`,
+    ...yt.map(([v, s]) => `<line x1="${M.left}" x2="${W - M.right}" y1="${n(sy(v))}" y2="${n(sy(v))}" stroke="${COLORS.grid}"/>` +
+      `<text x="${M.left - 6}" y="${n(sy(v)) + 4}" text-anchor="end" fill="${COLORS.ink}">${esc(s)}</text>`),
+    ...xt.map(([v, s]) => `<line x1="${n(sx(v))}" x2="${n(sx(v))}" y1="${M.top + ph}" y2="${M.top + ph + 4}" stroke="${COLORS.ink}"/>` +
+      `<text x="${n(sx(v))}" y="${M.top + ph + 18}" text-anchor="middle" fill="${COLORS.ink}">${esc(s)}</text>`),
+    `<rect x="${M.left}" y="${M.top}" width="${pw}" height="${ph}" fill="none" stroke="${COLORS.ink}"/>`,
+    body(sx, sy),
+    `<text x="${M.left + pw / 2}" y="${H - 10}" text-anchor="middle" fill="${COLORS.ink}">${esc(x.label)}</text>`,
+    `<text transform="translate(16 ${M.top + ph / 2}) rotate(-90)" text-anchor="middle" fill="${COLORS.ink}">${esc(y.label)}</text>`,
+    // The legend is one row between the title and the plot, so it never covers data.
+    ...legend.map((e, i) => {
+      const lx = M.left + i * 170, ly = 40;
+      return `<rect x="${lx}" y="${ly - 9}" width="14" height="10" fill="${e.color}"/><text x="${lx + 20}" y="${ly}" fill="${COLORS.ink}">${esc(e.label)}</text>`;
+    }),
+    '</svg>',
+  ];
+  return parts.join('\n');
+}
+
+export interface Series {
+  label: string;
+  color: string;
+  points: [number, number][];
+}
+
+/** The range of values with a margin, for an axis that fits them. */
+export function extent(values: number[], pad = 0.05): [number, number] {
+  let lo = Math.min(...values), hi = Math.max(...values);
+  if (lo === hi) [lo, hi] = [lo - 0.5, hi + 0.5];
+  const m = (hi - lo) * pad;
+  return [lo - m, hi + m];
+}
+
+/** Lines with point markers, one per series. `zeroLine` draws y = 0 dashed. */
+export function linePlot(title: string, xLabel: string, yLabel: string, series: Series[],
+  opts: { zeroLine?: boolean; lines?: boolean; format?: (v: number) => string; integerX?: boolean } = {}): string {
+  const xs = series.flatMap((s) => s.points.map((p) => p[0])), ys = series.flatMap((s) => s.points.map((p) => p[1]));
+  if (opts.zeroLine) ys.push(0);
+  const [xmin, xmax] = extent(xs), [ymin, ymax] = extent(ys, 0.1);
+  const x = { label: xLabel, min: xmin, max: xmax, ticks: niceTicks(xmin, xmax, 5, opts.integerX) };
+  return plot(title, x, { label: yLabel, min: ymin, max: ymax, format: opts.format }, (sx, sy) => [
+    opts.zeroLine ? `<line x1="${sx(xmin)}" x2="${sx(xmax)}" y1="${n(sy(0))}" y2="${n(sy(0))}" stroke="${COLORS.ink}" stroke-dasharray="5 4"/>` : '',
+    ...series.map((s) => [
+      opts.lines === false ? '' : `<polyline fill="none" stroke="${s.color}" stroke-width="2" points="${s.points.map(([x, y]) => `${n(sx(x))},${n(sy(y))}`).join(' ')}"/>`,
+      ...s.points.map(([x, y]) => `<circle cx="${n(sx(x))}" cy="${n(sy(y))}" r="${opts.lines === false ? 5 : 3}" fill="${s.color}" fill-opacity="${opts.lines === false ? 0.75 : 1}"><title>${esc(`${s.label}: (${x}, ${y.toFixed(4)})`)}</title></circle>`),
+    ].join('')),
+  ].join('\n'), series.map((s) => ({ label: s.label, color: s.color })));
+}
+
+/** One bar per category with its value written above it. */
+export function barChart(title: string, xLabel: string, yLabel: string, categories: string[], values: number[], yMax = 1): string {
+  return plot(title, { label: xLabel, min: 0, max: 0, categories }, { label: yLabel, min: 0, max: yMax * 1.1, ticks: niceTicks(0, yMax) }, (sx, sy) =>
+    values.map((v, i) => {
+      const x = sx(i - 0.4), w = sx(i + 0.4) - x;
+      return `<rect x="${n(x)}" y="${n(sy(v))}" width="${n(w)}" height="${n(sy(0) - sy(v))}" fill="${COLORS.bar}" stroke="#1b6f99"/>` +
+        `<text x="${n(sx(i))}" y="${n(sy(v)) - 4}" text-anchor="middle" fill="${COLORS.ink}" font-size="11">${v.toFixed(3)}</text>`;
+    }).join('\n'));
+}
+
+/** A histogram of values in [0, 1] in `bins` bins, one stacked bar segment per series. */
+export function stackedHistogram(title: string, xLabel: string, groups: { label: string; color: string; values: ArrayLike<number> }[], bins = 20): string {
+  const counts = groups.map((g) => {
+    const c = new Array<number>(bins).fill(0);
+    for (let i = 0; i < g.values.length; i++) c[Math.min(bins - 1, Math.max(0, Math.floor(g.values[i] * bins)))]++;
+    return c;
+  });
+  const totals = counts[0].map((_, b) => counts.reduce((s, c) => s + c[b], 0));
+  const top = Math.max(...totals, 1);
+  return plot(title, { label: xLabel, min: 0, max: 1 }, { label: 'Frequency', min: 0, max: top * 1.05 }, (sx, sy) => {
+    const out: string[] = [];
+    for (let b = 0; b < bins; b++) {
+      let base = 0;
+      counts.forEach((c, g) => {
+        if (c[b] === 0) return;
+        const x = sx(b / bins), w = sx((b + 1) / bins) - x;
+        out.push(`<rect x="${n(x)}" y="${n(sy(base + c[b]))}" width="${n(w)}" height="${n(sy(base) - sy(base + c[b]))}" fill="${groups[g].color}" stroke="#fff" stroke-width="0.5"><title>${esc(`${groups[g].label}, ${(b / bins).toFixed(2)}–${((b + 1) / bins).toFixed(2)}: ${c[b]}`)}</title></rect>`);
+        base += c[b];
+      });
+    }
+    return out.join('\n');
+  }, groups.map((g) => ({ label: g.label, color: g.color })));
+}
+
+/** An annotated heatmap of cm[actual][predicted], sequential blues; counts in every cell. */
+export function heatmap(title: string, cm: number[][]): string {
+  const k = cm.length, cell = Math.min(44, Math.floor(440 / k)), left = 70, top = 40;
+  const size = k * cell, max = Math.max(...cm.flat(), 1);
+  const shade = (v: number) => {
+    const t = Math.sqrt(v / max);
+    const mix = (a: number, b: number) => Math.round(a + (b - a) * t);
+    return { fill: `rgb(${mix(247, 8)},${mix(251, 48)},${mix(255, 107)})`, text: t > 0.55 ? '#fff' : COLORS.ink };
+  };
+  const cells = cm.flatMap((row, a) => row.map((v, p) => {
+    const s = shade(v), x = left + p * cell, y = top + a * cell;
+    return `<rect x="${x}" y="${y}" width="${cell}" height="${cell}" fill="${s.fill}"><title>actual ${a}, predicted ${p}: ${v}</title></rect>` +
+      `<text x="${x + cell / 2}" y="${y + cell / 2 + 4}" text-anchor="middle" font-size="${cell > 36 ? 11 : 9}" fill="${s.text}">${v}</text>`;
+  }));
+  const labels = Array.from({ length: k }, (_, i) =>
+    `<text x="${left + i * cell + cell / 2}" y="${top + size + 16}" text-anchor="middle">${i}</text>` +
+    `<text x="${left - 8}" y="${top + i * cell + cell / 2 + 4}" text-anchor="end">${i}</text>`);
+  const w = left + size + 20, h = top + size + 48;
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${w} ${h}" role="img" aria-label="${esc(title)}" font-family="system-ui, sans-serif" font-size="12" fill="${COLORS.ink}">`,
+    `<text x="${w / 2}" y="20" text-anchor="middle" font-size="15" font-weight="600">${esc(title)}</text>`,
+    ...cells, ...labels,
+    `<text x="${left + size / 2}" y="${h - 8}" text-anchor="middle">Predicted</text>`,
+    `<text transform="translate(18 ${top + size / 2}) rotate(-90)" text-anchor="middle">Actual</text>`,
+    '</svg>',
+  ].join('\n');
+}
