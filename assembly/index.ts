@@ -6,6 +6,7 @@ export {
 } from "./activation";
 export { output_error, sum_squared_error, cross_entropy } from "./loss";
 export { sgd, momentum, adam } from "./optimizer";
+export { scale_bytes } from "./input";
 
 /** End of the module's static data (Math.log's tables): the host lays tensors out above it. */
 export function heap_base(): usize {

@@ -1,5 +1,6 @@
-// Moving samples of a data set into a network's memory: uint8 pixels scaled to [0, 1]
-// straight into inputBuffer, labels one-hot into targetBuffer. No copy in between.
+// Moving samples of a data set into a network's memory: the uint8 pixels of each sample
+// copied (a memcpy per row) into the network's input bytes and scaled to [0, 1] there by
+// one kernel call; labels one-hot into targetBuffer.
 import type { Dataset } from './data/dataset.js';
 import type { Network } from './network.js';
 
@@ -10,14 +11,19 @@ import type { Network } from './network.js';
 export function loadBatch(net: Network, data: Dataset, order: Uint32Array | null, start: number, batch: number): void {
   const size = data.rows * data.cols;
   const classes = net.sizes[net.numLayers - 1];
-  const x = net.inputBuffer, y = net.targetBuffer, images = data.images;
+  const bytes = net.inputBytes, y = net.targetBuffer, images = data.images;
   y.fill(0, 0, batch * classes);
-  for (let r = 0; r < batch; r++) {
-    const sample = order ? order[start + r] : start + r;
-    const from = sample * size, to = r * size;
-    for (let k = 0; k < size; k++) x[to + k] = images[from + k] * (1 / 255);
-    y[r * classes + data.labels[sample]] = 1;
+  if (order) {
+    for (let r = 0; r < batch; r++) {
+      const sample = order[start + r];
+      bytes.set(images.subarray(sample * size, (sample + 1) * size), r * size);
+      y[r * classes + data.labels[sample]] = 1;
+    }
+  } else {
+    bytes.set(images.subarray(start * size, (start + batch) * size));
+    for (let r = 0; r < batch; r++) y[r * classes + data.labels[start + r]] = 1;
   }
+  net.scaleInputBytes(batch);
 }
 
 /** Checks that a network fits a data set: inputs = pixels per image, outputs ≥ classes. */

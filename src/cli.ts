@@ -2,11 +2,14 @@
 // The simdnet command. Usage errors (unknown flags, bad values) exit with 2; failures
 // while running (a missing or corrupt file, a diverged run) print one line and exit with 1.
 import { Command, CommanderError } from 'commander';
+import { enableRelaxedSimdInNode20 } from './relaxed-simd.js';
 import { UsageError } from './commands/common.js';
 import { evalCommand } from './commands/eval.js';
 import { predictCommand } from './commands/predict.js';
 import { reportCommand } from './commands/report.js';
 import { trainCommand } from './commands/train.js';
+
+enableRelaxedSimdInNode20();
 
 const program = new Command('simdnet')
   .description('neural networks from scratch: backpropagation and mini-batch SGD on SIMD WebAssembly')

@@ -5,7 +5,7 @@
 // allocates nothing.
 import { Layout, type ActivationName, type Backend, type BackendName, type Tensor } from './backend/backend.js';
 import { JsBackend } from './backend/js.js';
-import { WasmBackend } from './backend/wasm.js';
+import { WasmBackend, type SimdChoice } from './backend/wasm.js';
 import { Rng } from './rng.js';
 
 export type LossName = 'mse' | 'cross-entropy';
@@ -17,6 +17,7 @@ export const LOSSES: readonly LossName[] = ['mse', 'cross-entropy'];
 export const INITS: readonly InitName[] = ['normal', 'xavier', 'he'];
 export const OPTIMIZERS: readonly OptimizerName[] = ['sgd', 'momentum', 'adam'];
 export const BACKENDS: readonly BackendName[] = ['wasm', 'js'];
+export const SIMD_CHOICES: readonly SimdChoice[] = ['auto', 'relaxed', 'baseline'];
 
 export interface NetworkOptions {
   /** Neurons per layer, input first, e.g. [784, 100, 10]. At least two layers. */
@@ -33,6 +34,8 @@ export interface NetworkOptions {
   maxBatch?: number;
   /** 'wasm' (SIMD kernels) or 'js' (the reference). Default 'wasm'. */
   backend?: BackendName;
+  /** For 'wasm': 'relaxed' (fused multiply-add), 'baseline' (plain SIMD), or 'auto': relaxed where the engine has it. Default 'auto'. */
+  simd?: SimdChoice;
   /** Update rule used by step(). Default 'sgd' (the seed's). */
   optimizer?: OptimizerName;
   /** μ for 'momentum'. Default 0.9. */
@@ -56,6 +59,8 @@ export class Network {
   readonly biases: Float32Array[];
   /** Where forwardLoaded() reads the input batch: [maxBatch × sizes[0]]. */
   readonly inputBuffer: Float32Array;
+  /** Raw bytes (pixels) that scaleInputBytes() turns into inputBuffer: [maxBatch × sizes[0]]. */
+  readonly inputBytes: Uint8Array;
   /** Where backwardLoaded() and lossLoaded() read the targets: [maxBatch × sizes[L]]. */
   readonly targetBuffer: Float32Array;
   /** Where forwardLoaded() leaves a^L: [maxBatch × sizes[L]]. */
@@ -72,6 +77,7 @@ export class Network {
   private readonly a: Tensor[];
   private readonly d: Tensor[];
   private readonly y: Tensor;
+  private readonly xBytes: number;
   private readonly params: Tensor;
   private readonly grads: Tensor;
   private readonly state: Tensor[];
@@ -93,6 +99,8 @@ export class Network {
     this.a = layout.a.map(([p, n]) => t(p, n));
     this.d = layout.d.map(([p, n]) => t(p, n));
     this.y = t(...layout.y);
+    this.xBytes = layout.xBytes;
+    this.inputBytes = backend.bytes(layout.xBytes, config.maxBatch * config.sizes[0]);
     this.params = t(...layout.params);
     this.grads = t(...layout.grads);
     this.state = layout.state.map(([p, n]) => t(p, n));
@@ -111,7 +119,7 @@ export class Network {
   static async create(options: NetworkOptions): Promise<Network> {
     const config = resolveOptions(options);
     const layout = planLayout(config);
-    const backend = config.backend === 'wasm' ? await WasmBackend.create(layout.bytes) : new JsBackend(layout.bytes);
+    const backend = config.backend === 'wasm' ? await WasmBackend.create(layout.bytes, config.simd) : new JsBackend(layout.bytes);
     const net = new Network(config, backend, layout);
     net.initialize(new Rng(config.seed));
     return net;
@@ -120,6 +128,11 @@ export class Network {
   /** The backend's name: 'wasm' or 'js'. */
   get backendName(): BackendName {
     return this.backend.name;
+  }
+
+  /** The kernels running: 'js', 'wasm-simd' or 'wasm-relaxed-simd'. */
+  get kernels(): string {
+    return this.backend.kernels;
   }
 
   /** Rows in the last forward pass. */
@@ -151,6 +164,12 @@ export class Network {
     this.inputBuffer.set(x);
     this.forwardLoaded(batch);
     return this.a[this.numLayers - 1].view.subarray(0, batch * this.sizes[this.numLayers - 1]);
+  }
+
+  /** inputBuffer = scale·inputBytes for the first `batch` rows (pixels 0–255 to [0, 1] by default). */
+  scaleInputBytes(batch: number, scale = 1 / 255): void {
+    checkBatch('scaleInputBytes', batch, this.config.maxBatch);
+    this.backend.scaleBytes(this.xBytes, this.a[0], batch * this.sizes[0], scale);
   }
 
   /** Forward pass over the first `batch` rows already written to inputBuffer. */
@@ -311,6 +330,7 @@ export function resolveOptions(o: NetworkOptions): NetworkConfig {
     seed: numberIn('seed', o.seed, 1, Number.isInteger, 'an integer'),
     maxBatch: numberIn('maxBatch', o.maxBatch, 32, positiveInt, 'a positive integer'),
     backend: oneOf('backend', o.backend, BACKENDS, 'wasm'),
+    simd: oneOf('simd', o.simd, SIMD_CHOICES, 'auto'),
     optimizer: oneOf('optimizer', o.optimizer, OPTIMIZERS, 'sgd'),
     momentum: numberIn('momentum', o.momentum, 0.9, unit, 'in [0, 1)'),
     beta1: numberIn('beta1', o.beta1, 0.9, unit, 'in [0, 1)'),
@@ -325,7 +345,7 @@ interface NetworkLayout {
   bytes: number;
   params: Slot; grads: Slot; state: Slot[];
   w: Slot[]; b: Slot[]; gw: Slot[]; gb: Slot[];
-  z: Slot[]; a: Slot[]; d: Slot[]; y: Slot;
+  z: Slot[]; a: Slot[]; d: Slot[]; y: Slot; xBytes: number;
 }
 
 /**
@@ -353,5 +373,6 @@ function planLayout({ sizes, maxBatch, optimizer }: NetworkConfig): NetworkLayou
   const z: Slot[] = sizes.slice(1).map((n) => [layout.reserve(maxBatch * n), maxBatch * n]);
   const d: Slot[] = sizes.slice(1).map((n) => [layout.reserve(maxBatch * n), maxBatch * n]);
   const y: Slot = [layout.reserve(maxBatch * sizes[L]), maxBatch * sizes[L]];
-  return { bytes: layout.bytes, params: [params, total], grads: [grads, total], state, w, b, gw, gb, z, a, d, y };
+  const xBytes = layout.reserveBytes(maxBatch * sizes[0]);
+  return { bytes: layout.bytes, params: [params, total], grads: [grads, total], state, w, b, gw, gb, z, a, d, y, xBytes };
 }

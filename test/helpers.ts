@@ -26,7 +26,7 @@ export function relError(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return scale === 0 ? err : err / scale;
 }
 
-/** The same network on both backends. */
+/** The same network on the JS backend and on the WASM backend (SIMD level as given, or auto). */
 export async function bothBackends(options: NetworkOptions): Promise<{ js: Network; wasm: Network }> {
   return {
     js: await Network.create({ ...options, backend: 'js' }),

@@ -1,9 +1,11 @@
 // Every WASM kernel against the JS reference on awkward shapes (sizes not divisible by 4
 // or 8, batch 1 and odd batches), plus hand-computed cases that pin the reference itself.
 import { describe, expect, it } from 'vitest';
+
+const levels: SimdLevel[] = ['baseline', 'relaxed'];
 import { Layout, type ActivationName, type Backend, type Tensor } from '../src/backend/backend.js';
 import { JsBackend } from '../src/backend/js.js';
-import { WasmBackend } from '../src/backend/wasm.js';
+import { WasmBackend, type SimdLevel } from '../src/backend/wasm.js';
 import { Rng } from '../src/rng.js';
 import { relError } from './helpers.js';
 
@@ -13,14 +15,15 @@ const SENTINEL = 12345.5;
  * Both backends with the same tensors of the given lengths, filled with the same values
  * from N(0, 1), each followed by a guard tensor of 4 sentinels that no kernel may write.
  */
-async function pair(lengths: number[], seed = 1) {
+async function pair(simd: SimdLevel, lengths: number[], seed = 1) {
   const layout = new Layout();
   const slots = lengths.map((n) => [layout.reserve(n), n, layout.reserve(4)] as const);
   const make = (be: Backend) => slots.map(([p, n, guard]) => {
     be.tensor(guard, 4).view.fill(SENTINEL);
     return be.tensor(p, n);
   });
-  const js = new JsBackend(layout.bytes), wasm = await WasmBackend.create(layout.bytes);
+  const js = new JsBackend(layout.bytes), wasm = await WasmBackend.create(layout.bytes, simd);
+  expect(wasm.simd).toBe(simd);
   const tj = make(js), tw = make(wasm);
   const rng = new Rng(seed);
   tj.forEach((t, i) => t.view.forEach((_, k) => (t.view[k] = tw[i].view[k] = rng.normal())));
@@ -34,9 +37,9 @@ const denseShapes = [
   [33, 784, 100], [32, 100, 10], [1, 784, 10], [7, 10, 100],
 ] as const;
 
-describe('dense kernels: wasm against js', () => {
+describe.each(levels)('dense kernels: wasm (%s SIMD) against js', (simd) => {
   it.each(denseShapes)('batch %i, %i → %i', async (batch, nIn, nOut) => {
-    const p = await pair([batch * nIn, nOut * nIn, nOut, batch * nOut, batch * nOut, nOut * nIn, nOut, batch * nIn]);
+    const p = await pair(simd, [batch * nIn, nOut * nIn, nOut, batch * nOut, batch * nOut, nOut * nIn, nOut, batch * nIn]);
     const [a, w, b, z, d, gw, gb, out] = [0, 1, 2, 3, 4, 5, 6, 7];
     p.js.denseForward(p.tj[a], p.tj[w], p.tj[b], p.tj[z], batch, nIn, nOut);
     p.wasm.denseForward(p.tw[a], p.tw[w], p.tw[b], p.tw[z], batch, nIn, nOut);
@@ -51,10 +54,10 @@ describe('dense kernels: wasm against js', () => {
 
 const lengths = [1, 2, 3, 4, 5, 7, 8, 33, 100];
 
-describe('elementwise kernels: wasm against js', () => {
+describe.each(levels)('elementwise kernels: wasm (%s SIMD) against js', (simd) => {
   it.each(lengths)('activations forward and backward, n = %i', async (n) => {
     for (const f of ['sigmoid', 'relu', 'tanh'] as ActivationName[]) {
-      const p = await pair([n, n, n], n);
+      const p = await pair(simd, [n, n, n], n);
       p.tj[0].view.forEach((_, i) => (p.tj[0].view[i] = p.tw[0].view[i] = 4 * p.tj[0].view[i]));
       p.js.activationForward(f, p.tj[0], p.tj[1], n);
       p.wasm.activationForward(f, p.tw[0], p.tw[1], n);
@@ -68,7 +71,7 @@ describe('elementwise kernels: wasm against js', () => {
 
   it.each(lengths)('softmax, loss and output error, width %i', async (n) => {
     const batch = 3;
-    const p = await pair([batch * n, batch * n, batch * n, batch * n], n);
+    const p = await pair(simd, [batch * n, batch * n, batch * n, batch * n], n);
     const [z, a, y, d] = [0, 1, 2, 3];
     for (const be of [p.tj, p.tw]) be[z].view.forEach((v, i) => (be[z].view[i] = 10 * v));
     p.js.softmaxForward(p.tj[z], p.tj[a], batch, n);
@@ -83,8 +86,23 @@ describe('elementwise kernels: wasm against js', () => {
     expect(p.guardsIntact()).toBe(true);
   });
 
+  it.each([...lengths, 784 * 3 + 5])('bytes to floats, n = %i', async (n) => {
+    const p = await pair(simd, [n, n]);
+    const layout = [p.js, p.wasm].map((be) => {
+      const bytes = be.bytes(p.tj[0].ptr, n);
+      bytes.forEach((_, i) => (bytes[i] = (i * 37) % 256));
+      return bytes;
+    });
+    expect(layout[1]).toEqual(layout[0]);
+    p.js.scaleBytes(p.tj[0].ptr, p.tj[1], n, 1 / 255);
+    p.wasm.scaleBytes(p.tw[0].ptr, p.tw[1], n, 1 / 255);
+    expect(relError(p.tw[1].view, p.tj[1].view)).toBeLessThan(1e-7);
+    expect(p.tj[1].view[n - 1]).toBeCloseTo(((n - 1) * 37 % 256) / 255, 7);
+    expect(p.guardsIntact()).toBe(true);
+  });
+
   it.each(lengths)('optimizers, n = %i', async (n) => {
-    const p = await pair([n, n, n, n], n);
+    const p = await pair(simd, [n, n, n, n], n);
     const [w, g, m, v] = [0, 1, 2, 3];
     for (const be of [p.tw, p.tj]) be[v].view.forEach((x, i) => (be[v].view[i] = x * x));
     p.js.sgd(p.tj[w], p.tj[g], n, 0.1);
@@ -98,11 +116,11 @@ describe('elementwise kernels: wasm against js', () => {
   });
 });
 
-describe.each(['js', 'wasm'] as const)('hand-computed cases, %s backend', (name) => {
+describe.each(['js', 'baseline', 'relaxed'] as const)('hand-computed cases, %s kernels', (name) => {
   async function backend(lengths: number[]): Promise<[Backend, Tensor[]]> {
     const layout = new Layout();
     const ptrs = lengths.map((n) => layout.reserve(n));
-    const be = name === 'js' ? new JsBackend(layout.bytes) : await WasmBackend.create(layout.bytes);
+    const be = name === 'js' ? new JsBackend(layout.bytes) : await WasmBackend.create(layout.bytes, name);
     return [be, ptrs.map((p, i) => be.tensor(p, lengths[i]))];
   }
 

@@ -16,7 +16,7 @@ function train(net: Network, steps: number, batch: number, lr: number): Float32A
   return net.weights.map((w) => w.slice());
 }
 
-describe('wasm against js', () => {
+describe.each(['baseline', 'relaxed'] as const)('wasm (%s SIMD) against js', (simd) => {
   const cases: [string, NetworkOptions, number][] = [
     ['the seed: 6-4-3 sigmoid mse sgd', { sizes: [6, 4, 3] }, 1],
     ['784-100-10 sigmoid mse sgd, batch 33', { sizes: [784, 100, 10], maxBatch: 33 }, 33],
@@ -24,7 +24,8 @@ describe('wasm against js', () => {
     ['784-100-10 tanh cross-entropy adam', { sizes: [784, 100, 10], activation: 'tanh', loss: 'cross-entropy', init: 'xavier', optimizer: 'adam' }, 32],
   ];
   it.each(cases)('%s: same initial weights, outputs, gradients and weights after 10 steps', async (_, options, batch) => {
-    const { js, wasm } = await bothBackends({ ...options, maxBatch: Math.max(batch, options.maxBatch ?? 1) });
+    const { js, wasm } = await bothBackends({ ...options, simd, maxBatch: Math.max(batch, options.maxBatch ?? 1) });
+    expect(wasm.kernels).toBe(simd === 'relaxed' ? 'wasm-relaxed-simd' : 'wasm-simd');
     js.weights.forEach((w, l) => expect(wasm.weights[l]).toEqual(w));
     const { x, y } = randomBatch(1, batch, js.sizes[0], js.sizes.at(-1)!);
     expect(relError(wasm.forward(x), js.forward(x))).toBeLessThan(1e-5);

@@ -18,8 +18,14 @@ export interface Tensor {
  */
 export interface Backend {
   readonly name: BackendName;
+  /** What runs: 'js', 'wasm-simd' or 'wasm-relaxed-simd'. */
+  readonly kernels: string;
   /** A tensor over `length` floats at byte offset `ptr` (laid out by a Layout). */
   tensor(ptr: number, length: number): Tensor;
+  /** A view of `length` bytes at byte offset `ptr`. */
+  bytes(ptr: number, length: number): Uint8Array;
+  /** dst = scale·src for n bytes at byte offset `src` (a bytes view) into n floats. */
+  scaleBytes(src: number, dst: Tensor, n: number, scale: number): void;
   /** z = a·wᵀ + b. a [batch × nIn], w [nOut × nIn], b [nOut], z [batch × nOut]. */
   denseForward(a: Tensor, w: Tensor, b: Tensor, z: Tensor, batch: number, nIn: number, nOut: number): void;
   /** out = δ·w. δ [batch × nOut], w [nOut × nIn], out [batch × nIn]. */
@@ -64,8 +70,13 @@ export class Layout {
 
   /** Reserves `length` floats, 16-byte aligned; returns the byte offset. */
   reserve(length: number): number {
+    return this.reserveBytes(length * 4);
+  }
+
+  /** Reserves `bytes` bytes, 16-byte aligned; returns the byte offset. */
+  reserveBytes(bytes: number): number {
     const ptr = this.end;
-    this.end = ptr + Math.ceil((length * 4) / 16) * 16;
+    this.end = ptr + Math.ceil(bytes / 16) * 16;
     return ptr;
   }
 

@@ -14,14 +14,26 @@ const activations: Record<ActivationName, { f: (z: number) => number; df: (a: nu
 
 export class JsBackend implements Backend {
   readonly name = 'js';
+  readonly kernels = 'js';
   private readonly buffer: ArrayBuffer;
+  private readonly u8: Uint8Array;
 
   constructor(bytes: number) {
     this.buffer = new ArrayBuffer(bytes);
+    this.u8 = new Uint8Array(this.buffer);
   }
 
   tensor(ptr: number, length: number): Tensor {
     return { ptr, length, view: new Float32Array(this.buffer, ptr, length) };
+  }
+
+  bytes(ptr: number, length: number): Uint8Array {
+    return new Uint8Array(this.buffer, ptr, length);
+  }
+
+  scaleBytes(src: number, dst: Tensor, n: number, scale: number): void {
+    const S = this.u8, D = dst.view;
+    for (let i = 0; i < n; i++) D[i] = S[src + i] * scale;
   }
 
   denseForward(a: Tensor, w: Tensor, b: Tensor, z: Tensor, batch: number, nIn: number, nOut: number): void {

@@ -6,29 +6,47 @@ import { RESERVED_BYTES, type ActivationName, type Backend, type Tensor } from '
 
 type Kernels = Awaited<ReturnType<typeof instantiate>>;
 
-const wasmUrl = new URL('../../build/simdnet.wasm', import.meta.url);
-let compiled: Promise<WebAssembly.Module> | undefined;
+/** Which build of the kernels: with relaxed-SIMD fused multiply-add, or plain SIMD. */
+export type SimdLevel = 'relaxed' | 'baseline';
+/** What a caller asks for: 'auto' takes relaxed where the engine has it, else baseline. */
+export type SimdChoice = SimdLevel | 'auto';
 
-/** Compiles the module once per process (Node reads the file; a browser fetches it). */
-function compileModule(): Promise<WebAssembly.Module> {
-  compiled ??= (async () => {
-    if (typeof WebAssembly !== 'object' || !WebAssembly.validate(simdProbe)) {
-      throw new Error('This JavaScript engine has no WebAssembly SIMD; use the js backend instead.');
-    }
-    if (wasmUrl.protocol === 'file:') {
-      const { readFile } = await import('node:fs/promises');
-      return WebAssembly.compile(await readFile(wasmUrl));
-    }
-    return WebAssembly.compileStreaming(fetch(wasmUrl));
-  })();
-  return compiled;
+const files: Record<SimdLevel, URL> = {
+  relaxed: new URL('../../build/simdnet-relaxed.wasm', import.meta.url),
+  baseline: new URL('../../build/simdnet.wasm', import.meta.url),
+};
+const compiled = new Map<SimdLevel, Promise<WebAssembly.Module | null>>();
+
+/** The build compiled, or null where this engine cannot run it (feature detection by validate). */
+function compileBuild(level: SimdLevel): Promise<WebAssembly.Module | null> {
+  let m = compiled.get(level);
+  if (!m) {
+    m = (async () => {
+      const url = files[level];
+      const bytes = url.protocol === 'file:'
+        ? await (await import('node:fs/promises')).readFile(url)
+        : new Uint8Array(await (await fetch(url)).arrayBuffer());
+      return WebAssembly.validate(bytes) ? WebAssembly.compile(bytes) : null;
+    })();
+    compiled.set(level, m);
+  }
+  return m;
 }
 
-/** A module whose one function returns an f32x4 constant: valid only where SIMD is. */
-const simdProbe = new Uint8Array([
-  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 22, 1, 20, 0,
-  253, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 11,
-]);
+/** The kernels' module at the SIMD level asked for, falling back from relaxed to baseline under 'auto'. */
+export async function kernelsModule(choice: SimdChoice): Promise<{ module: WebAssembly.Module; level: SimdLevel }> {
+  if (typeof WebAssembly !== 'object') throw new Error('This JavaScript engine has no WebAssembly; use the js backend instead.');
+  if (choice !== 'baseline') {
+    const relaxed = await compileBuild('relaxed');
+    if (relaxed) return { module: relaxed, level: 'relaxed' };
+    if (choice === 'relaxed') {
+      throw new Error('relaxed SIMD is not available in this JavaScript engine (Node 20 needs --experimental-wasm-relaxed-simd); use simd: "auto" or "baseline"');
+    }
+  }
+  const baseline = await compileBuild('baseline');
+  if (!baseline) throw new Error('This JavaScript engine has no WebAssembly SIMD; use the js backend instead.');
+  return { module: baseline, level: 'baseline' };
+}
 
 export class WasmBackend implements Backend {
   readonly name = 'wasm';
@@ -36,21 +54,36 @@ export class WasmBackend implements Backend {
   private constructor(
     private readonly memory: WebAssembly.Memory,
     private readonly k: Kernels,
+    /** The SIMD level of the kernels running. */
+    readonly simd: SimdLevel,
   ) {}
 
   /** A backend whose memory holds `bytes` bytes, fixed for its lifetime. */
-  static async create(bytes: number): Promise<WasmBackend> {
+  get kernels(): string {
+    return this.simd === 'relaxed' ? 'wasm-relaxed-simd' : 'wasm-simd';
+  }
+
+  static async create(bytes: number, simd: SimdChoice = 'auto'): Promise<WasmBackend> {
     const pages = Math.ceil(bytes / 65536);
     const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
-    const kernels = await instantiate(await compileModule(), { env: { memory } });
+    const { module, level } = await kernelsModule(simd);
+    const kernels = await instantiate(module, { env: { memory } });
     if (kernels.heap_base() > RESERVED_BYTES) {
       throw new Error(`simdnet.wasm's static data ends at byte ${kernels.heap_base()}, past the ${RESERVED_BYTES} bytes reserved for it`);
     }
-    return new WasmBackend(memory, kernels);
+    return new WasmBackend(memory, kernels, level);
   }
 
   tensor(ptr: number, length: number): Tensor {
     return { ptr, length, view: new Float32Array(this.memory.buffer, ptr, length) };
+  }
+
+  bytes(ptr: number, length: number): Uint8Array {
+    return new Uint8Array(this.memory.buffer, ptr, length);
+  }
+
+  scaleBytes(src: number, dst: Tensor, n: number, scale: number): void {
+    this.k.scale_bytes(src, dst.ptr, n, scale);
   }
 
   denseForward(a: Tensor, w: Tensor, b: Tensor, z: Tensor, batch: number, nIn: number, nOut: number): void {
