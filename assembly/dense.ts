@@ -158,21 +158,22 @@ export function dense_backward_data(delta: usize, w: usize, out: usize, batch: i
 
 /**
  * Gradients of a dense layer summed over the batch: ∇w = δᵀ·a (∇w_jk = Σ a_k δ_j) and
- * ∇b = Σ δ (∇b_j = Σ δ_j). δ [batch × nOut], a [batch × nIn] (the layer's input),
- * gw [nOut × nIn], gb [nOut].
+ * ∇b = Σ δ (∇b_j = Σ δ_j), for nOut outputs. δ [batch × nOut] with rows ldDelta floats
+ * apart (ldDelta = nOut for the whole layer; a thread given outputs j0… passes δ + j0 and
+ * the layer's width), a [batch × nIn] (the layer's input), gw [nOut × nIn], gb [nOut].
  */
-export function dense_backward_weights(delta: usize, a: usize, gw: usize, gb: usize, batch: i32, nIn: i32, nOut: i32): void {
-  matmul_strided_lhs(gw, delta, a, nOut, nIn, batch, 1, nOut);
-  const rowOut = <usize>nOut * F32;
+export function dense_backward_weights(delta: usize, a: usize, gw: usize, gb: usize, batch: i32, nIn: i32, nOut: i32, ldDelta: i32): void {
+  matmul_strided_lhs(gw, delta, a, nOut, nIn, batch, 1, ldDelta);
+  const rowDelta = <usize>ldDelta * F32;
   let j = 0;
   for (; j + 4 <= nOut; j += 4) {
     let s = f32x4.splat(0);
-    for (let r = 0; r < batch; r++) s = f32x4.add(s, v128.load(delta + <usize>r * rowOut + <usize>j * F32));
+    for (let r = 0; r < batch; r++) s = f32x4.add(s, v128.load(delta + <usize>r * rowDelta + <usize>j * F32));
     v128.store(gb + <usize>j * F32, s);
   }
   for (; j < nOut; j++) {
     let s: f32 = 0;
-    for (let r = 0; r < batch; r++) s += load<f32>(delta + <usize>r * rowOut + <usize>j * F32);
+    for (let r = 0; r < batch; r++) s += load<f32>(delta + <usize>r * rowDelta + <usize>j * F32);
     store<f32>(gb + <usize>j * F32, s);
   }
 }

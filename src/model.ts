@@ -18,7 +18,7 @@ export const MODEL_MAGIC = 'SIMDNET\0';
 export const MODEL_VERSION = 1;
 
 /** What a model file stores of a network's config: everything but the run-time choices. */
-export type ModelConfig = Omit<NetworkConfig, 'backend' | 'maxBatch' | 'simd'>;
+export type ModelConfig = Omit<NetworkConfig, 'backend' | 'maxBatch' | 'simd' | 'threads'>;
 
 export interface Model {
   config: ModelConfig;
@@ -35,7 +35,7 @@ export function parameterCount(sizes: readonly number[]): number {
 
 /** A model file of `net`, with `metadata` in its header. */
 export function encodeModel(net: Network, metadata: Record<string, unknown> = {}): Uint8Array {
-  const { backend: _b, maxBatch: _m, simd: _s, ...config } = net.config;
+  const { backend: _b, maxBatch: _m, simd: _s, threads: _t, ...config } = net.config;
   const params = net.parameters;
   let json = JSON.stringify({ config, parameters: params.length, metadata });
   const raw = new TextEncoder().encode(json);
@@ -95,12 +95,12 @@ export function decodeModel(bytes: Uint8Array, name: string): Model {
     if (!Number.isFinite(parameters[i])) fail(`parameter ${i} is ${parameters[i]}; a model's weights must be finite`);
   }
   const metadata = typeof header.metadata === 'object' && header.metadata !== null ? header.metadata as Record<string, unknown> : {};
-  const { backend: _b, maxBatch: _m, simd: _s, ...modelConfig } = config;
+  const { backend: _b, maxBatch: _m, simd: _s, threads: _t, ...modelConfig } = config;
   return { config: modelConfig, parameters, metadata };
 }
 
 /** A network with the model's config and parameters, on the chosen backend. */
-export async function networkFromModel(model: Model, options: Pick<NetworkOptions, 'backend' | 'maxBatch' | 'simd'> = {}): Promise<Network> {
+export async function networkFromModel(model: Model, options: Pick<NetworkOptions, 'backend' | 'maxBatch' | 'simd' | 'threads'> = {}): Promise<Network> {
   const net = await Network.create({ ...model.config, ...options });
   net.parameters.set(model.parameters);
   return net;

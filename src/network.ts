@@ -36,6 +36,8 @@ export interface NetworkOptions {
   backend?: BackendName;
   /** For 'wasm': 'relaxed' (fused multiply-add), 'baseline' (plain SIMD), or 'auto': relaxed where the engine has it. Default 'auto'. */
   simd?: SimdChoice;
+  /** For 'wasm': threads that split every large kernel call (workers over a shared memory). Default 1. */
+  threads?: number;
   /** Update rule used by step(). Default 'sgd' (the seed's). */
   optimizer?: OptimizerName;
   /** μ for 'momentum'. Default 0.9. */
@@ -119,7 +121,9 @@ export class Network {
   static async create(options: NetworkOptions): Promise<Network> {
     const config = resolveOptions(options);
     const layout = planLayout(config);
-    const backend = config.backend === 'wasm' ? await WasmBackend.create(layout.bytes, config.simd) : new JsBackend(layout.bytes);
+    const backend = config.backend === 'wasm'
+      ? await WasmBackend.create(layout.bytes, config.simd, config.threads)
+      : new JsBackend(layout.bytes);
     const net = new Network(config, backend, layout);
     net.initialize(new Rng(config.seed));
     return net;
@@ -130,9 +134,14 @@ export class Network {
     return this.backend.name;
   }
 
-  /** The kernels running: 'js', 'wasm-simd' or 'wasm-relaxed-simd'. */
+  /** The kernels running: 'js', 'wasm-simd' or 'wasm-relaxed-simd', and the threads, e.g. 'wasm-simd ×2 threads'. */
   get kernels(): string {
     return this.backend.kernels;
+  }
+
+  /** Stops the network's worker threads, if it has any; it cannot run after this. */
+  dispose(): void {
+    this.backend.dispose?.();
   }
 
   /** Rows in the last forward pass. */
@@ -313,6 +322,9 @@ function numberIn(name: string, value: number | undefined, fallback: number, ok:
 
 /** Options with every default filled in; throws an Error naming the first invalid one. */
 export function resolveOptions(o: NetworkOptions): NetworkConfig {
+  if (o?.threads !== undefined && o.threads > 1 && o.backend === 'js') {
+    throw new Error(`Network: threads = ${o.threads} needs the wasm backend; the js backend runs on one thread`);
+  }
   const sizes = o?.sizes;
   if (!Array.isArray(sizes) || sizes.length < 2) {
     throw new Error(`Network: sizes must list at least two layers (input and output), got ${JSON.stringify(sizes)}`);
@@ -331,6 +343,7 @@ export function resolveOptions(o: NetworkOptions): NetworkConfig {
     maxBatch: numberIn('maxBatch', o.maxBatch, 32, positiveInt, 'a positive integer'),
     backend: oneOf('backend', o.backend, BACKENDS, 'wasm'),
     simd: oneOf('simd', o.simd, SIMD_CHOICES, 'auto'),
+    threads: numberIn('threads', o.threads, 1, (x) => Number.isInteger(x) && x >= 1 && x <= 64, 'an integer from 1 to 64'),
     optimizer: oneOf('optimizer', o.optimizer, OPTIMIZERS, 'sgd'),
     momentum: numberIn('momentum', o.momentum, 0.9, unit, 'in [0, 1)'),
     beta1: numberIn('beta1', o.beta1, 0.9, unit, 'in [0, 1)'),

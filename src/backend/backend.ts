@@ -22,6 +22,8 @@ export interface Backend {
   readonly kernels: string;
   /** A tensor over `length` floats at byte offset `ptr` (laid out by a Layout). */
   tensor(ptr: number, length: number): Tensor;
+  /** Releases what the backend holds beyond memory (worker threads). */
+  dispose?(): void;
   /** A view of `length` bytes at byte offset `ptr`. */
   bytes(ptr: number, length: number): Uint8Array;
   /** dst = scale·src for n bytes at byte offset `src` (a bytes view) into n floats. */

@@ -1,6 +1,8 @@
 // What the commands share: option parsers that reject bad values with a clear message
 // (commander turns them into exit code 2), data loading, and where human output goes.
-import { InvalidArgumentError } from 'commander';
+import { availableParallelism } from 'node:os';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { BACKENDS, SIMD_CHOICES } from '../network.js';
 import { head, type DataSplits } from '../data/dataset.js';
 import { loadDataDir, mnistDataDir } from '../data/files.js';
 
@@ -56,3 +58,25 @@ export function humanOutput(json: boolean | undefined): (line?: string) => void 
 }
 
 export const percent = (x: number) => `${(100 * x).toFixed(2)}%`;
+
+/** Threads by default: the machine's cores, at most 4 (two threads ran 1.3× one on this 2-core machine). */
+export const DEFAULT_THREADS = Math.min(4, availableParallelism());
+
+/** The --backend, --simd and --threads options every command that runs a network takes. */
+export function addRunOptions(command: Command): Command {
+  return command
+    .addOption(new Option('--backend <name>', 'kernels to run').choices(BACKENDS).default('wasm'))
+    .addOption(new Option('--simd <level>', 'wasm kernels: relaxed (fused multiply-add), baseline, or auto').choices(SIMD_CHOICES).default('auto'))
+    .option('--threads <n>', 'threads for the wasm kernels (1 with --backend js)', positiveInt);
+}
+
+export interface RunFlags {
+  backend: (typeof BACKENDS)[number];
+  simd: (typeof SIMD_CHOICES)[number];
+  threads?: number;
+}
+
+/** Network options from the run flags: threads default to DEFAULT_THREADS on wasm, 1 on js. */
+export function runOptions(flags: RunFlags) {
+  return { backend: flags.backend, simd: flags.simd, threads: flags.threads ?? (flags.backend === 'wasm' ? DEFAULT_THREADS : 1) };
+}

