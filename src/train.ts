@@ -71,7 +71,8 @@ export class DivergenceError extends Error {
 }
 
 const now = () => performance.now() / 1000;
-const yieldToEventLoop = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+/** Lets timers, progress output and abort signals run: setImmediate where there is one (setTimeout(0) waits ≥ 1 ms). */
+const yieldToEventLoop = () => new Promise<void>((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
 
 /** Trains `net` on data.train, evaluating on both splits; see TrainOptions. */
 export async function train(net: Network, data: DataSplits, options: TrainOptions): Promise<TrainResult> {

@@ -4,7 +4,7 @@
 // slot, count itself done. Plain JavaScript so that Node, bundlers and browsers load it
 // as it is. The slot layout is ThreadPool's (threads.ts).
 
-const GEN = 0, PENDING = 1, SLOT_FLOATS = 16, SLOTS_AT = 64, SPIN = 20000;
+const GEN = 0, PENDING = 1, SLOT_FLOATS = 16, SLOTS_AT = 64, SPIN = 200000;
 
 /** @param {{ module: WebAssembly.Module, memory: WebAssembly.Memory, control: number, index: number, names: string[] }} init */
 async function serve(init, ready) {

@@ -1,0 +1,186 @@
+// npm run bench: simdnet against itself and its peers, in one run on one machine.
+//  1. the dense kernels of the 784→100 layer, JS against WASM, in GFLOP/s;
+//  2. training the seed's 784-100-10 network (sigmoid, MSE, SGD, batch 32) for one epoch of
+//     real MNIST, and inference on the 10,000 test images at once: our JS backend, WASM
+//     SIMD, relaxed SIMD, threads; TF.js's WASM backend; NumPy on OpenBLAS if python3 has it;
+//  3. scaling with layer width and batch size (bench/scaling-*.svg);
+//  4. time to 98% test accuracy with the default recipe.
+// Prints tables with ratios and writes bench/results.json.
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { enableRelaxedSimdInNode20 } from '../src/relaxed-simd.js';
+enableRelaxedSimdInNode20();
+import { Layout, type Backend } from '../src/backend/backend.js';
+import { JsBackend } from '../src/backend/js.js';
+import { WasmBackend } from '../src/backend/wasm.js';
+import { loadBatch } from '../src/batch.js';
+import { DEFAULT_THREADS } from '../src/commands/common.js';
+import { head, type DataSplits } from '../src/data/dataset.js';
+import { loadDataDir, mnistDataDir } from '../src/data/files.js';
+import { Network, type NetworkOptions } from '../src/network.js';
+import { RECIPES } from '../src/recipes.js';
+import { linePlot, COLORS } from '../src/report/svg.js';
+import { Rng } from '../src/rng.js';
+import { train } from '../src/train.js';
+import { callsPerSecond, table } from './measure.js';
+import { tfjsRates } from './peers/tfjs.js';
+
+const rng = new Rng(7);
+const data = await loadDataDir(mnistDataDir());
+const seedNet: NetworkOptions = { sizes: [784, 100, 10], activation: 'sigmoid', loss: 'mse', init: 'normal', optimizer: 'sgd' };
+const threads = Math.max(2, DEFAULT_THREADS);
+const log = (s: string) => process.stderr.write(s + '\n');
+
+/** 1. GFLOP/s of the three dense kernels of the 784→100 layer. */
+async function kernelRates(batch: number) {
+  const [nIn, nOut] = [784, 100];
+  const layout = new Layout();
+  const slots = [batch * nIn, nOut * nIn, nOut, batch * nOut, batch * nOut, nOut * nIn, nOut, batch * nIn].map((n) => [layout.reserve(n), n] as const);
+  const backends: Backend[] = [new JsBackend(layout.bytes), await WasmBackend.create(layout.bytes, 'baseline'), await WasmBackend.create(layout.bytes, 'relaxed')];
+  return backends.map((be) => {
+    const [a, w, b, z, d, gw, gb, out] = slots.map(([p, n]) => be.tensor(p, n));
+    for (const t of [a, w, b, d]) t.view.forEach((_, i) => (t.view[i] = rng.normal()));
+    const flops = 2 * batch * nIn * nOut, seconds = be.name === 'js' ? 0.3 : 0.2;
+    return {
+      kernels: be.kernels, batch,
+      forward: (flops * callsPerSecond(() => be.denseForward(a, w, b, z, batch, nIn, nOut), seconds)) / 1e9,
+      backwardData: (flops * callsPerSecond(() => be.denseBackwardData(d, w, out, batch, nIn, nOut), seconds)) / 1e9,
+      backwardWeights: (flops * callsPerSecond(() => be.denseBackwardWeights(d, a, gw, gb, batch, nIn, nOut), seconds)) / 1e9,
+    };
+  });
+}
+
+/** 2. Samples/s training one epoch (or `samples`) of the seed's network, and inference on the test set. */
+async function ourRates(options: Partial<NetworkOptions>, samples: number) {
+  const net = await Network.create({ ...seedNet, ...options, maxBatch: 32 });
+  const subset: DataSplits = { ...data, train: head(data.train, samples), test: head(data.test, 320) };
+  const result = await train(net, subset, { epochs: 1, batchSize: 32, learningRate: 0.1 });
+  const kernels = net.kernels;
+  net.dispose();
+  const big = await Network.create({ ...seedNet, ...options, maxBatch: data.test.count });
+  const n = data.test.count;
+  const inference = n * callsPerSecond(() => {
+    loadBatch(big, data.test, null, 0, n);
+    big.forwardLoaded(n);
+  }, options.backend === 'js' ? 0.5 : 0.3, options.backend === 'js' ? 1 : 5);
+  big.dispose();
+  return { system: `simdnet ${kernels}`, train: result.samplesPerSecond, inference };
+}
+
+function numpyRates(threadCount: number): { system: string; train: number; inference: number } | null {
+  try {
+    // OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE, set on some machines here for old OpenBLAS
+    // builds, slow a current NumPy: unset both for this command alone.
+    const env: NodeJS.ProcessEnv = { ...process.env, OPENBLAS_NUM_THREADS: String(threadCount) };
+    delete env.OPENBLAS_CORETYPE;
+    delete env.OPENBLAS_L2_SIZE;
+    const out = execFileSync('python3', ['bench/peers/numpy_mlp.py', mnistDataDir()], { env, encoding: 'utf8' });
+    const r = JSON.parse(out);
+    return { system: `NumPy ${r.numpy} float32, OpenBLAS ×${threadCount}`, train: r.train, inference: r.inference };
+  } catch (e) {
+    log(`NumPy skipped: ${(e as Error).message.split('\n')[0]}`);
+    return null;
+  }
+}
+
+/** 3. Samples/s of forward + backward + SGD step on random data. */
+async function stepRate(sizes: number[], batch: number): Promise<number> {
+  const net = await Network.create({ ...seedNet, sizes, maxBatch: batch, threads });
+  net.inputBuffer.forEach((_, i) => (net.inputBuffer[i] = rng.uniform()));
+  for (let r = 0; r < batch; r++) net.targetBuffer[r * 10 + rng.int(10)] = 1;
+  const rate = batch * callsPerSecond(() => {
+    net.forwardLoaded(batch);
+    net.backwardLoaded();
+    net.step(0.01);
+  }, 0.3, 3);
+  net.dispose();
+  return rate;
+}
+
+/** 4. Wall time of the default recipe until the test accuracy first reaches 98%. */
+async function timeTo98() {
+  const r = RECIPES.default;
+  const net = await Network.create({ sizes: [784, ...r.hidden, 10], activation: r.activation, loss: r.loss, init: r.init, optimizer: r.optimizer, maxBatch: r.batchSize, threads: DEFAULT_THREADS });
+  const controller = new AbortController();
+  const start = performance.now();
+  let reached: { epoch: number; seconds: number; accuracy: number } | null = null;
+  await train(net, data, {
+    epochs: r.epochs, batchSize: r.batchSize, learningRate: r.learningRate, learningRateDecay: r.learningRateDecay, signal: controller.signal,
+    onEvaluation: (h) => {
+      if (!reached && h.testAccuracy >= 0.98) {
+        reached = { epoch: h.epoch, seconds: (performance.now() - start) / 1000, accuracy: h.testAccuracy };
+        controller.abort();
+      }
+    },
+  });
+  const kernels = net.kernels;
+  net.dispose();
+  const found = reached as { epoch: number; seconds: number; accuracy: number } | null;
+  return { kernels, epoch: found?.epoch ?? null, seconds: found?.seconds ?? null, accuracy: found?.accuracy ?? null };
+}
+
+log('kernels…');
+const kernels = [...(await kernelRates(32)), ...(await kernelRates(128))];
+log('training and inference…');
+const systems = [
+  await ourRates({ backend: 'js' }, 6400),
+  await ourRates({ simd: 'baseline' }, 60000),
+  await ourRates({ simd: 'relaxed' }, 60000),
+  await ourRates({ simd: 'relaxed', threads }, 60000),
+];
+log('TF.js…');
+systems.push({ system: 'TF.js 4.22 wasm backend (SIMD, 1 thread), tidy loop', ...(await tfjsRates(data, 60000)) });
+log('NumPy…');
+const numpy = [numpyRates(1), numpyRates(2)].filter((x) => x !== null);
+systems.push(...numpy);
+log('scaling…');
+const widths = [100, 200, 400, 800];
+const byWidth = [];
+for (const h of widths) byWidth.push({ hidden: h, parameters: 784 * h + h + 10 * h + 10, samplesPerSecond: await stepRate([784, h, 10], 32) });
+const byBatch = [];
+for (const b of [16, 32, 64, 128, 256, 512]) byBatch.push({ batch: b, samplesPerSecond: await stepRate([784, 100, 10], b) });
+log('time to 98%…');
+const to98 = await timeTo98();
+
+const ours = systems.find((s) => s.system.includes('relaxed') && s.system.includes('threads'))!;
+const ours1 = systems.find((s) => s.system.includes('relaxed') && !s.system.includes('threads'))!;
+const find = (text: string) => systems.find((s) => s.system.includes(text));
+const f1 = (x: number) => x.toFixed(1);
+const k = (x: number) => Math.round(x).toLocaleString('en-US');
+const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+console.log(`simdnet bench: ${cpu}, ${os.cpus().length} cores, Node ${process.version}\n`);
+console.log('Dense kernels of the 784→100 layer, GFLOP/s\n');
+console.log(table(['kernels', 'batch', 'z = a·wᵀ + b', 'δ·w', 'δᵀ·a, Σδ'], kernels.map((r) => [r.kernels, r.batch, f1(r.forward), f1(r.backwardData), f1(r.backwardWeights)])));
+console.log(`\nThe seed's 784-100-10 (sigmoid, MSE, SGD, batch 32): one epoch of MNIST, and inference on 10,000 test images at once, samples/s\n`);
+console.log(table(['system', 'train', 'inference', `train: ours (${threads} threads) ÷`, 'inference: ours ÷'],
+  systems.map((s) => [s.system, k(s.train), k(s.inference), `${(ours.train / s.train).toFixed(2)}×`, `${(ours.inference / s.inference).toFixed(2)}×`])));
+console.log(`\nScaling (${threads} threads, relaxed SIMD, forward + backward + SGD on random data)\n`);
+console.log(table(['784-h-10, batch 32', 'parameters', 'samples/s', 'samples/s × parameters'], byWidth.map((r) => [`h = ${r.hidden}`, k(r.parameters), k(r.samplesPerSecond), (r.samplesPerSecond * r.parameters / 1e9).toFixed(2) + 'e9'])));
+console.log('');
+console.log(table(['784-100-10', 'samples/s'], byBatch.map((r) => [`batch ${r.batch}`, k(r.samplesPerSecond)])));
+console.log(`\nTime to 98% test accuracy, default recipe (${to98.kernels}): ${to98.seconds?.toFixed(1)} s (epoch ${to98.epoch}, ${to98.accuracy})`);
+
+const tfWasm = find('TF.js')!;
+const np1 = find('OpenBLAS ×1'), np2 = find('OpenBLAS ×2');
+const npBest = [np1, np2].filter((x) => x).sort((a, b) => b!.train - a!.train)[0];
+const ratios = {
+  train_vs_tfjs_wasm: ours.train / tfWasm.train,
+  train_vs_numpy_best: npBest ? ours.train / npBest.train : null,
+  train_1thread_vs_numpy_1thread: np1 ? ours1.train / np1.train : null,
+  train_vs_own_js: ours.train / find('simdnet js')!.train,
+  inference_vs_tfjs_wasm: ours.inference / tfWasm.inference,
+  inference_threads_vs_1thread: ours.inference / ours1.inference,
+  width_spread: Math.max(...byWidth.map((r) => r.samplesPerSecond * r.parameters)) / Math.min(...byWidth.map((r) => r.samplesPerSecond * r.parameters)),
+  batch_spread: Math.max(...byBatch.map((r) => r.samplesPerSecond)) / Math.min(...byBatch.map((r) => r.samplesPerSecond)),
+};
+console.log('\nRatios: ' + Object.entries(ratios).map(([key, v]) => `${key} ${v === null ? 'n/a' : v.toFixed(2)}`).join(', '));
+const results = { date: new Date().toISOString(), cpu, cores: os.cpus().length, node: process.version, threads, kernels, systems, byWidth, byBatch, timeTo98: to98, ratios };
+writeFileSync('bench/results.json', JSON.stringify(results, null, 2) + '\n');
+writeFileSync('bench/scaling-width.svg', linePlot('Throughput × parameters against hidden width (784-h-10, batch 32)', 'Hidden units h', 'Samples/s × parameters (×1e9)', [
+  { label: 'simdnet', color: COLORS.train, points: byWidth.map((r) => [r.hidden, (r.samplesPerSecond * r.parameters) / 1e9]) },
+], { format: (v) => v.toFixed(1) }));
+writeFileSync('bench/scaling-batch.svg', linePlot('Training samples/s against batch size (784-100-10)', 'Batch size', 'Samples/s (thousands)', [
+  { label: 'simdnet', color: COLORS.train, points: byBatch.map((r) => [r.batch, r.samplesPerSecond / 1000]) },
+], { format: (v) => v.toFixed(0) }));
+console.log('\n' + JSON.stringify({ bench: 'simdnet', ratios, systems }));
