@@ -42,6 +42,15 @@ describe('threads', () => {
     });
   }
 
+  it('starts its first round right after creation, every time (no lost wake-up)', async () => {
+    const { x } = randomBatch(1, 32, 784, 10);
+    for (let i = 0; i < 25; i++) {
+      const net = await Network.create({ sizes: [784, 100, 10], threads: 2 });
+      expect(net.forward(x).length).toBe(320);
+      net.dispose();
+    }
+  });
+
   it('names its kernels and rejects threads on the js backend', async () => {
     const net = await Network.create({ sizes: [4, 3], threads: 2, simd: 'baseline' });
     expect(net.kernels).toBe('wasm-simd ×2 threads');

@@ -1,10 +1,11 @@
 // A pool of kernel threads over one shared WebAssembly.Memory, with Atomics for fork/join.
 // The control block (in that memory, at `control`) holds two Int32 counters — the
-// generation, bumped to start a round, and the number of threads still running — and,
-// from byte 64, one slot of 16 f64 per worker: [op, up to 12 arguments, …].
+// generation, bumped to start a round, the number of threads still running, and a flag a
+// worker sets when its kernel call threw — and, from byte 64, one slot of 16 f64 per
+// worker: [op, up to 12 arguments, …].
 import type { Worker as NodeWorker } from 'node:worker_threads';
 
-const GEN = 0, PENDING = 1, SLOT_FLOATS = 16, SLOTS_AT = 64;
+const GEN = 0, PENDING = 1, FAILED = 2, SLOT_FLOATS = 16, SLOTS_AT = 64;
 
 /** Bytes of control block for `workers` workers. */
 export const controlBytes = (workers: number) => SLOTS_AT + workers * SLOT_FLOATS * 8;
@@ -16,7 +17,7 @@ export class ThreadPool {
   private readonly slots: Float64Array[];
 
   private constructor(memory: WebAssembly.Memory, control: number, private readonly workers: AnyWorker[]) {
-    this.sync = new Int32Array(memory.buffer, control, 2);
+    this.sync = new Int32Array(memory.buffer, control, 3);
     this.slots = workers.map((_, i) => new Float64Array(memory.buffer, control + SLOTS_AT + i * SLOT_FLOATS * 8, SLOT_FLOATS));
   }
 
@@ -67,6 +68,7 @@ export class ThreadPool {
   /** Waits until every worker has finished its call (spinning: rounds last microseconds). */
   join(): void {
     while (Atomics.load(this.sync, PENDING) !== 0);
+    if (Atomics.load(this.sync, FAILED) !== 0) throw new Error('a kernel thread failed; this network cannot go on');
   }
 
   /** Stops the workers. */
