@@ -9,6 +9,7 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
+import '../src/platform-node.js';
 import { enableRelaxedSimdInNode20 } from '../src/relaxed-simd.js';
 enableRelaxedSimdInNode20();
 import { Layout, type Backend } from '../src/backend/backend.js';
@@ -107,8 +108,8 @@ async function timeTo98() {
   let reached: { epoch: number; seconds: number; accuracy: number } | null = null;
   await train(net, data, {
     epochs: r.epochs, batchSize: r.batchSize, learningRate: r.learningRate, learningRateDecay: r.learningRateDecay, signal: controller.signal,
-    onEvaluation: (h) => {
-      if (!reached && h.testAccuracy >= 0.98) {
+    onEpochEnd: ({ evaluation: h }) => {
+      if (h && !reached && h.testAccuracy >= 0.98) {
         reached = { epoch: h.epoch, seconds: (performance.now() - start) / 1000, accuracy: h.testAccuracy };
         controller.abort();
       }

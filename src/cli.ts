@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The simdnet command. Usage errors (unknown flags, bad values) exit with 2; failures
 // while running (a missing or corrupt file, a diverged run) print one line and exit with 1.
+import './platform-node.js';
 import { Command, CommanderError } from 'commander';
 import { enableRelaxedSimdInNode20 } from './relaxed-simd.js';
 import { UsageError } from './commands/common.js';

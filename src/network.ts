@@ -175,6 +175,33 @@ export class Network {
     return this.a[this.numLayers - 1].view.subarray(0, batch * this.sizes[this.numLayers - 1]);
   }
 
+  /**
+   * Outputs and classes of any number of samples, run maxBatch at a time.
+   * x: [n × sizes[0]]. Returns outputs [n × sizes[L]] (class probabilities under softmax)
+   * and classes [n], the index of each sample's largest output.
+   */
+  predict(x: ArrayLike<number>): { outputs: Float32Array; classes: Int32Array } {
+    const nIn = this.sizes[0], nOut = this.sizes[this.numLayers - 1];
+    if (x.length === 0 || x.length % nIn !== 0) {
+      throw new Error(`predict: x has ${x.length} values, which is not a whole number of samples of ${nIn} inputs`);
+    }
+    checkFinite('predict', 'x', x);
+    const n = x.length / nIn, maxBatch = this.config.maxBatch;
+    const outputs = new Float32Array(n * nOut), classes = new Int32Array(n);
+    for (let start = 0; start < n; start += maxBatch) {
+      const batch = Math.min(maxBatch, n - start);
+      for (let i = 0; i < batch * nIn; i++) this.inputBuffer[i] = x[start * nIn + i];
+      this.forwardLoaded(batch);
+      outputs.set(this.outputBuffer.subarray(0, batch * nOut), start * nOut);
+    }
+    for (let r = 0; r < n; r++) {
+      let best = 0;
+      for (let j = 1; j < nOut; j++) if (outputs[r * nOut + j] > outputs[r * nOut + best]) best = j;
+      classes[r] = best;
+    }
+    return { outputs, classes };
+  }
+
   /** inputBuffer = scale·inputBytes for the first `batch` rows (pixels 0–255 to [0, 1] by default). */
   scaleInputBytes(batch: number, scale = 1 / 255): void {
     checkBatch('scaleInputBytes', batch, this.config.maxBatch);

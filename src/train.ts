@@ -20,9 +20,9 @@ export interface TrainOptions {
   /** Evaluate after epochs 1, 1 + k, 1 + 2k, … and after the last (the seed: k = 5). Default 1. */
   evalEvery?: number;
   /** Called after every mini-batch. */
-  onBatch?: (p: BatchProgress) => void;
-  /** Called after every evaluation. */
-  onEvaluation?: (h: HistoryEntry) => void;
+  onBatchEnd?: (p: BatchProgress) => void;
+  /** Called after every epoch, with the evaluation when the epoch had one. */
+  onEpochEnd?: (e: EpochEnd) => void;
   /** Stops training after the current batch when aborted; the result says so. */
   signal?: AbortSignal;
 }
@@ -37,6 +37,18 @@ export interface BatchProgress {
   loss: number;
   /** Training samples per second so far (evaluation time excluded). */
   samplesPerSecond: number;
+}
+
+export interface EpochEnd {
+  /** 1-based. */
+  epoch: number;
+  epochs: number;
+  /** Mean cost C over the epoch's batches. */
+  loss: number;
+  /** Training samples per second so far. */
+  samplesPerSecond: number;
+  /** Train and test loss and accuracy, after the epochs that are evaluated. */
+  evaluation?: HistoryEntry;
 }
 
 export interface HistoryEntry {
@@ -72,7 +84,21 @@ export class DivergenceError extends Error {
 
 const now = () => performance.now() / 1000;
 /** Lets timers, progress output and abort signals run: setImmediate where there is one (setTimeout(0) waits ≥ 1 ms). */
-const yieldToEventLoop = () => new Promise<void>((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
+/**
+ * Lets timers, progress output, messages and abort signals run: setImmediate in Node, a
+ * MessageChannel round trip in browsers and workers (setTimeout(0) waits 1–4 ms).
+ */
+const yieldToEventLoop: () => Promise<void> = typeof setImmediate === 'function'
+  ? () => new Promise((resolve) => setImmediate(resolve))
+  : (() => {
+    const channel = new MessageChannel();
+    const waiting: (() => void)[] = [];
+    channel.port1.onmessage = () => waiting.shift()?.();
+    return () => new Promise<void>((resolve) => {
+      waiting.push(resolve);
+      channel.port2.postMessage(0);
+    });
+  })();
 
 /** Trains `net` on data.train, evaluating on both splits; see TrainOptions. */
 export async function train(net: Network, data: DataSplits, options: TrainOptions): Promise<TrainResult> {
@@ -116,7 +142,7 @@ export async function train(net: Network, data: DataSplits, options: TrainOption
       samples += batchSize;
       lossSum += loss;
       const t = now();
-      options.onBatch?.({
+      options.onBatchEnd?.({
         epoch: epoch + 1, epochs, batch: b + 1, batches, loss: lossSum / (b + 1),
         samplesPerSecond: samples / (trainSeconds + t - epochStart),
       });
@@ -130,13 +156,14 @@ export async function train(net: Network, data: DataSplits, options: TrainOption
       }
     }
     trainSeconds += now() - epochStart;
+    let evaluation: HistoryEntry | undefined;
     if (epoch % evalEvery === 0 || epoch === epochs - 1 || aborted) {
       const tr = evaluate(net, data.train), te = evaluate(net, data.test);
       if (!Number.isFinite(tr.loss)) throw new DivergenceError(epoch + 1, batches, tr.loss, eta);
-      const entry = { epoch: epoch + 1, trainLoss: tr.loss, trainAccuracy: tr.accuracy, testLoss: te.loss, testAccuracy: te.accuracy };
-      history.push(entry);
-      options.onEvaluation?.(entry);
+      evaluation = { epoch: epoch + 1, trainLoss: tr.loss, trainAccuracy: tr.accuracy, testLoss: te.loss, testAccuracy: te.accuracy };
+      history.push(evaluation);
     }
+    options.onEpochEnd?.({ epoch: epoch + 1, epochs, loss: lossSum / batches, samplesPerSecond: samples / trainSeconds, evaluation });
   }
   return { history, epochs: epoch, samples, trainSeconds, seconds: now() - start, samplesPerSecond: samples / trainSeconds, aborted };
 }

@@ -1,5 +1,6 @@
-// Runs before every test file: lets Node 20 validate the relaxed-SIMD build, so both
-// builds are tested against the JS reference.
+// Runs before every test file: Node's platform (files, worker_threads), and relaxed SIMD
+// on Node 20, so that both SIMD builds are tested against the JS reference.
+import '../src/platform-node.js';
 import { enableRelaxedSimdInNode20 } from '../src/relaxed-simd.js';
 
 enableRelaxedSimdInNode20();

@@ -57,9 +57,9 @@ describe('training on MNIST', () => {
   it('evaluates every k epochs and after the last, as the seed does with k = 5', async () => {
     const seen: number[] = [];
     const result = await train(await net({ sizes: [784, 8, 10] }), subset(320), {
-      epochs: 7, batchSize: 32, learningRate: 0.05, evalEvery: 5, onEvaluation: (h) => seen.push(h.epoch),
+      epochs: 7, batchSize: 32, learningRate: 0.05, evalEvery: 5, onEpochEnd: (e) => seen.push(e.evaluation ? e.epoch : -e.epoch),
     });
-    expect(seen).toEqual([1, 6, 7]);
+    expect(seen).toEqual([1, -2, -3, -4, -5, 6, 7]);
     expect(result.history.map((h) => h.epoch)).toEqual([1, 6, 7]);
   });
 
@@ -74,7 +74,7 @@ describe('training on MNIST', () => {
     let batches = 0;
     const result = await train(await net(), subset(10000), {
       epochs: 50, batchSize: 32, learningRate: 0.05, signal: controller.signal,
-      onBatch: () => { if (++batches === 20) controller.abort(); },
+      onBatchEnd: () => { if (++batches === 20) controller.abort(); },
     });
     expect(result.aborted).toBe(true);
     expect(result.epochs).toBe(1);

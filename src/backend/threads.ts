@@ -3,46 +3,29 @@
 // generation, bumped to start a round, the number of threads still running, and a flag a
 // worker sets when its kernel call threw — and, from byte 64, one slot of 16 f64 per
 // worker: [op, up to 12 arguments, …].
-import type { Worker as NodeWorker } from 'node:worker_threads';
+import { startThread, type KernelThread } from '../platform.js';
 
 const GEN = 0, PENDING = 1, FAILED = 2, SLOT_FLOATS = 16, SLOTS_AT = 64;
 
 /** Bytes of control block for `workers` workers. */
 export const controlBytes = (workers: number) => SLOTS_AT + workers * SLOT_FLOATS * 8;
 
-type AnyWorker = NodeWorker | Worker;
-
 export class ThreadPool {
   private readonly sync: Int32Array;
   private readonly slots: Float64Array[];
 
-  private constructor(memory: WebAssembly.Memory, control: number, private readonly workers: AnyWorker[]) {
+  private constructor(memory: WebAssembly.Memory, control: number, private readonly workers: KernelThread[]) {
     this.sync = new Int32Array(memory.buffer, control, 3);
     this.slots = workers.map((_, i) => new Float64Array(memory.buffer, control + SLOTS_AT + i * SLOT_FLOATS * 8, SLOT_FLOATS));
   }
 
   /** Starts `count` workers running `module` (a shared-memory build) over `memory`; `names` index the kernels by op. */
   static async create(module: WebAssembly.Module, memory: WebAssembly.Memory, control: number, count: number, names: readonly string[]): Promise<ThreadPool> {
-    const url = new URL('./thread-worker.js', import.meta.url);
-    const node = typeof process === 'object' && !!process.versions?.node;
-    const workers = await Promise.all(Array.from({ length: count }, async (_, index): Promise<AnyWorker> => {
-      const worker: AnyWorker = node
-        ? new (await import('node:worker_threads')).Worker(url)
-        : new Worker(url, { type: 'module' });
-      await new Promise<void>((resolve, reject) => {
-        const init = { module, memory, control, index, names: [...names] };
-        if ('on' in worker) {
-          worker.once('message', () => {
-            worker.unref(); // an idle pool does not keep the process alive
-            resolve();
-          });
-          worker.once('error', reject);
-        } else {
-          worker.onmessage = () => resolve();
-          worker.onerror = (e) => reject(new Error(e.message));
-        }
-        worker.postMessage(init);
-      });
+    const workers = await Promise.all(Array.from({ length: count }, async (_, index) => {
+      const worker = startThread();
+      const ready = worker.ready();
+      worker.post({ module, memory, control, index, names: [...names] });
+      await ready;
       return worker;
     }));
     return new ThreadPool(memory, control, workers);
@@ -76,6 +59,6 @@ export class ThreadPool {
     for (const s of this.slots) s[0] = -1;
     Atomics.add(this.sync, GEN, 1);
     Atomics.notify(this.sync, GEN);
-    for (const w of this.workers) void w.terminate();
+    for (const w of this.workers) w.terminate();
   }
 }

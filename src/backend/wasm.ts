@@ -4,6 +4,7 @@
 import { instantiate } from '../../build/simdnet.js';
 import { RESERVED_BYTES, type ActivationName, type Backend, type Tensor } from './backend.js';
 import { ThreadPool, controlBytes } from './threads.js';
+import { loadBuild, type BuildName } from '../platform.js';
 
 type Kernels = Awaited<ReturnType<typeof instantiate>>;
 
@@ -12,22 +13,15 @@ export type SimdLevel = 'relaxed' | 'baseline';
 /** What a caller asks for: 'auto' takes relaxed where the engine has it, else baseline. */
 export type SimdChoice = SimdLevel | 'auto';
 
-const buildFile = (level: SimdLevel, shared: boolean) =>
-  new URL(`../../build/simdnet${level === 'relaxed' ? '-relaxed' : ''}${shared ? '-shared' : ''}.wasm`, import.meta.url);
-const compiled = new Map<string, Promise<WebAssembly.Module | null>>();
+const compiled = new Map<BuildName, Promise<WebAssembly.Module | null>>();
 
 /** A build compiled, or null where this engine cannot run it (feature detection by validate). */
 function compileBuild(level: SimdLevel, shared: boolean): Promise<WebAssembly.Module | null> {
-  const url = buildFile(level, shared);
-  let m = compiled.get(url.href);
+  const name: BuildName = shared ? `${level}-shared` : level;
+  let m = compiled.get(name);
   if (!m) {
-    m = (async () => {
-      const bytes = url.protocol === 'file:'
-        ? await (await import('node:fs/promises')).readFile(url)
-        : new Uint8Array(await (await fetch(url)).arrayBuffer());
-      return WebAssembly.validate(bytes) ? WebAssembly.compile(bytes) : null;
-    })();
-    compiled.set(url.href, m);
+    m = loadBuild(name).then((bytes) => (WebAssembly.validate(bytes) ? WebAssembly.compile(bytes) : null));
+    compiled.set(name, m);
   }
   return m;
 }

@@ -90,8 +90,8 @@ async function runTrain(flags: TrainFlags): Promise<void> {
   const result = await train(net, data, {
     ...s,
     seed: flags.seed,
-    onBatch: (p) => bar.update(p),
-    onEvaluation: (h) => bar.interrupt(() => print(historyLine(h, s.epochs))),
+    onBatchEnd: (p) => bar.update(p),
+    onEpochEnd: ({ evaluation }) => evaluation && bar.interrupt(() => print(historyLine(evaluation, s.epochs))),
   }).finally(() => bar.stop());
 
   const final = result.history[result.history.length - 1];

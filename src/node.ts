@@ -1,0 +1,21 @@
+// simdnet for Node: everything of index.ts, with kernels read from the file system and
+// threads as worker_threads, plus reading data folders and model files.
+import './platform-node.js';
+import { encodeModel, networkFromModel } from './model.js';
+import { readModelFile, writeFileAtomic } from './model-file.js';
+import type { Network, NetworkOptions } from './network.js';
+
+export * from './index.js';
+export { loadDataDir, mnistDataDir, readMaybeGzip } from './data/files.js';
+export { readModelFile, writeFileAtomic } from './model-file.js';
+export { enableRelaxedSimdInNode20 } from './relaxed-simd.js';
+
+/** Saves `net` to `file` in the simdnet model format (temporary file, then rename). */
+export async function saveModel(file: string, net: Network, metadata: Record<string, unknown> = {}): Promise<void> {
+  await writeFileAtomic(file, encodeModel(net, metadata));
+}
+
+/** Loads a model file into a new network; errors name the file. */
+export async function loadModel(file: string, options: Pick<NetworkOptions, 'backend' | 'maxBatch' | 'simd' | 'threads'> = {}): Promise<Network> {
+  return networkFromModel(await readModelFile(file), options);
+}

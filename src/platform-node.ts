@@ -1,0 +1,23 @@
+// Node's platform: builds read from the file system, kernel threads as worker_threads.
+// Imported for its effect by the Node entry (node.ts), the CLI, the tests and the benchmarks.
+import { readFile } from 'node:fs/promises';
+import { Worker } from 'node:worker_threads';
+import { buildUrls, setPlatform } from './platform.js';
+
+setPlatform({
+  loadBuild: async (name) => new Uint8Array(await readFile(buildUrls[name])),
+  startThread() {
+    const worker = new Worker(new URL('./backend/thread-worker-node.js', import.meta.url));
+    return {
+      post: (m) => worker.postMessage(m),
+      ready: () => new Promise((resolve, reject) => {
+        worker.once('message', () => {
+          worker.unref(); // an idle pool does not keep the process alive
+          resolve();
+        });
+        worker.once('error', reject);
+      }),
+      terminate: () => void worker.terminate(),
+    };
+  },
+});
