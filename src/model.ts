@@ -7,9 +7,13 @@
 //   12      4     H, byte length of the JSON header, u32 little-endian
 //   16      H     JSON header, UTF-8: { "config": {sizes, activation, loss, init, seed,
 //                 optimizer, momentum, beta1, beta2, epsilon}, "parameters": P,
-//                 "metadata": {...} }, then spaces up to a multiple of 4 bytes
+//                 "state": S, "optimizerSteps": t, "metadata": {...} }, then spaces up
+//                 to a multiple of 4 bytes ("state" and "optimizerSteps" only in
+//                 checkpoints; S = 0 when absent)
 //   …       4·P   the parameters, f32 little-endian: w¹ [out × in] row-major, b¹ [out],
 //                 w², b², … (Network.parameters)
+//   …       4·S   a checkpoint's optimizer state: the blocks of Network.optimizerState
+//                 one after the other (S = P for momentum, 2·P for Adam)
 //   end−4   4     CRC-32 of every byte before it, u32 little-endian
 import { crc32 } from './crc32.js';
 import { Network, resolveOptions, type NetworkConfig, type NetworkOptions } from './network.js';
@@ -26,6 +30,8 @@ export interface Model {
   parameters: Float32Array;
   /** Free-form facts about the run: recipe, history, timings, data source… */
   metadata: Record<string, unknown>;
+  /** A checkpoint's optimizer state (Network.optimizerState, concatenated) and Adam's step count. */
+  state?: { blocks: Float32Array; steps: number };
 }
 
 /** The number of parameters of a network with these sizes: Σ out·(in + 1). */
@@ -33,22 +39,34 @@ export function parameterCount(sizes: readonly number[]): number {
   return sizes.slice(1).reduce((s, n, l) => s + n * (sizes[l] + 1), 0);
 }
 
-/** A model file of `net`, with `metadata` in its header. */
-export function encodeModel(net: Network, metadata: Record<string, unknown> = {}): Uint8Array {
+/** Floats of optimizer state a network of this config keeps: 0, P or 2·P. */
+export function stateCount(config: Pick<NetworkConfig, 'sizes' | 'optimizer'>): number {
+  return parameterCount(config.sizes) * (config.optimizer === 'sgd' ? 0 : config.optimizer === 'momentum' ? 1 : 2);
+}
+
+/**
+ * A model file of `net`, with `metadata` in its header; with `withState`, a checkpoint
+ * that also keeps the optimizer's state, so that training can go on exactly.
+ */
+export function encodeModel(net: Network, metadata: Record<string, unknown> = {}, withState = false): Uint8Array {
   const { backend: _b, maxBatch: _m, simd: _s, threads: _t, ...config } = net.config;
+  const blocks = withState ? net.optimizerState : [];
   const params = net.parameters;
-  let json = JSON.stringify({ config, parameters: params.length, metadata });
+  const stateFloats = blocks.reduce((n, b) => n + b.length, 0);
+  const extra = withState ? { state: stateFloats, optimizerSteps: net.optimizerSteps } : {};
+  let json = JSON.stringify({ config, parameters: params.length, ...extra, metadata });
   const raw = new TextEncoder().encode(json);
   json += ' '.repeat((4 - (raw.length % 4)) % 4);
   const header = new TextEncoder().encode(json);
-  const bytes = new Uint8Array(16 + header.length + 4 * params.length + 4);
+  const bytes = new Uint8Array(16 + header.length + 4 * (params.length + stateFloats) + 4);
   const view = new DataView(bytes.buffer);
   bytes.set(new TextEncoder().encode(MODEL_MAGIC), 0);
   view.setUint32(8, MODEL_VERSION, true);
   view.setUint32(12, header.length, true);
   bytes.set(header, 16);
   const at = 16 + header.length;
-  for (let i = 0; i < params.length; i++) view.setFloat32(at + 4 * i, params[i], true);
+  let i = 0;
+  for (const block of [params, ...blocks]) for (const v of block) view.setFloat32(at + 4 * i++, v, true);
   view.setUint32(bytes.length - 4, crc32(bytes.subarray(0, bytes.length - 4)), true);
   return bytes;
 }
@@ -67,7 +85,7 @@ export function decodeModel(bytes: Uint8Array, name: string): Model {
   if (crc32(bytes.subarray(0, bytes.length - 4)) !== stored) fail('checksum mismatch: the file is corrupt or truncated');
   const headerLength = view.getUint32(12, true);
   if (headerLength % 4 !== 0 || 16 + headerLength > bytes.length - 4) fail(`header length ${headerLength} does not fit the file`);
-  let header: { config?: ModelConfig; parameters?: unknown; metadata?: unknown };
+  let header: { config?: ModelConfig; parameters?: unknown; state?: unknown; optimizerSteps?: unknown; metadata?: unknown };
   try {
     header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(16, 16 + headerLength)));
   } catch (e) {
@@ -86,22 +104,43 @@ export function decodeModel(bytes: Uint8Array, name: string): Model {
   if (header.parameters !== expected) {
     fail(`header says ${header.parameters} parameters but sizes ${config.sizes.join('-')} need ${expected}`);
   }
+  const stateFloats = header.state ?? 0;
+  if (stateFloats !== 0 && stateFloats !== stateCount(config)) {
+    fail(`header says ${String(stateFloats)} floats of optimizer state but ${config.optimizer} on sizes ${config.sizes.join('-')} keeps ${stateCount(config)}`);
+  }
+  const steps = header.optimizerSteps ?? 0;
+  if (!Number.isSafeInteger(steps) || (steps as number) < 0) fail(`optimizerSteps must be an integer ≥ 0, got ${JSON.stringify(steps)}`);
   const at = 16 + headerLength;
   const held = (bytes.length - 4 - at) / 4;
-  if (held !== expected) fail(`holds ${held} parameters but sizes ${config.sizes.join('-')} need ${expected}`);
-  const parameters = new Float32Array(expected);
-  for (let i = 0; i < expected; i++) {
-    parameters[i] = view.getFloat32(at + 4 * i, true);
-    if (!Number.isFinite(parameters[i])) fail(`parameter ${i} is ${parameters[i]}; a model's weights must be finite`);
+  if (held !== expected + (stateFloats as number)) {
+    fail(`holds ${held} floats but sizes ${config.sizes.join('-')} need ${expected} parameters${stateFloats ? ` and ${String(stateFloats)} of optimizer state` : ''}`);
   }
+  const read = (from: number, count: number, what: string) => {
+    const out = new Float32Array(count);
+    for (let i = 0; i < count; i++) {
+      out[i] = view.getFloat32(at + 4 * (from + i), true);
+      if (!Number.isFinite(out[i])) fail(`${what} ${i} is ${out[i]}; ${what === 'parameter' ? "a model's weights" : 'optimizer state'} must be finite`);
+    }
+    return out;
+  };
+  const parameters = read(0, expected, 'parameter');
+  const state = stateFloats ? { blocks: read(expected, stateFloats as number, 'optimizer state value'), steps: steps as number } : undefined;
   const metadata = typeof header.metadata === 'object' && header.metadata !== null ? header.metadata as Record<string, unknown> : {};
   const { backend: _b, maxBatch: _m, simd: _s, threads: _t, ...modelConfig } = config;
-  return { config: modelConfig, parameters, metadata };
+  return { config: modelConfig, parameters, metadata, state };
 }
 
-/** A network with the model's config and parameters, on the chosen backend. */
+/** A network with the model's config and parameters (and a checkpoint's optimizer state), on the chosen backend. */
 export async function networkFromModel(model: Model, options: Pick<NetworkOptions, 'backend' | 'maxBatch' | 'simd' | 'threads'> = {}): Promise<Network> {
   const net = await Network.create({ ...model.config, ...options });
   net.parameters.set(model.parameters);
+  if (model.state) {
+    let at = 0;
+    for (const block of net.optimizerState) {
+      block.set(model.state.blocks.subarray(at, at + block.length));
+      at += block.length;
+    }
+    net.optimizerSteps = model.state.steps;
+  }
   return net;
 }

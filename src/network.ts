@@ -69,6 +69,10 @@ export class Network {
   readonly outputBuffer: Float32Array;
   /** Every weight and bias as one block, [w⁰, b⁰, w¹, b¹, …]: what a model file stores. */
   readonly parameters: Float32Array;
+  /** The optimizer's state, blocks laid out as `parameters`: none for SGD, [v] for momentum, [m, v] for Adam. */
+  readonly optimizerState: Float32Array[];
+  /** Adam's step count t (its bias corrections depend on it); 0 for the others. A checkpoint keeps it. */
+  optimizerSteps = 0;
 
   private readonly backend: Backend;
   private readonly w: Tensor[];
@@ -83,7 +87,6 @@ export class Network {
   private readonly params: Tensor;
   private readonly grads: Tensor;
   private readonly state: Tensor[];
-  private steps = 0;
   private batch = 0;
   private gradBatch = 0;
 
@@ -112,6 +115,7 @@ export class Network {
     this.targetBuffer = this.y.view;
     this.outputBuffer = this.a[this.numLayers - 1].view;
     this.parameters = this.params.view;
+    this.optimizerState = this.state.map((x) => x.view);
   }
 
   /**
@@ -286,8 +290,8 @@ export class Network {
     if (config.optimizer === 'sgd') backend.sgd(params, grads, n, learningRate / batch);
     else if (config.optimizer === 'momentum') backend.momentum(params, grads, state[0], n, learningRate / batch, config.momentum);
     else {
-      this.steps++;
-      const c1 = 1 - config.beta1 ** this.steps, c2 = 1 - config.beta2 ** this.steps;
+      this.optimizerSteps++;
+      const c1 = 1 - config.beta1 ** this.optimizerSteps, c2 = 1 - config.beta2 ** this.optimizerSteps;
       backend.adam(params, grads, state[0], state[1], n, learningRate, 1 / batch, config.beta1, config.beta2, config.epsilon, c1, c2);
     }
   }

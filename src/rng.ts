@@ -21,6 +21,20 @@ export class Rng {
     for (let i = 0; i < 12; i++) this.uint32();
   }
 
+  /** The generator's whole state, to continue the same stream later (checkpoints). */
+  getState(): number[] {
+    return [...this.s, this.spare ?? NaN];
+  }
+
+  /** Continues the stream a getState() was taken from. */
+  setState(state: readonly number[]): void {
+    if (state.length !== 5 || !state.slice(0, 4).every((v) => Number.isInteger(v) && v >= 0 && v < 2 ** 32)) {
+      throw new Error(`Rng: a state is four 32-bit unsigned integers and a spare normal, got ${JSON.stringify(state)}`);
+    }
+    this.s.set(state.slice(0, 4));
+    this.spare = Number.isFinite(state[4]) ? state[4] : null;
+  }
+
   /** A uniform 32-bit unsigned integer. */
   uint32(): number {
     const s = this.s;

@@ -21,8 +21,10 @@ export interface TrainOptions {
   evalEvery?: number;
   /** Called after every mini-batch. */
   onBatchEnd?: (p: BatchProgress) => void;
-  /** Called after every epoch, with the evaluation when the epoch had one. */
-  onEpochEnd?: (e: EpochEnd) => void;
+  /** Called after every epoch, with the evaluation when the epoch had one; training waits for a returned promise (a checkpoint being written). */
+  onEpochEnd?: (e: EpochEnd) => void | Promise<void>;
+  /** To resume a run: the epochs already done (training goes on from the next), the shuffle generator as it was then, and the history so far. */
+  resume?: { epochsDone: number; rng: Rng; history: HistoryEntry[] };
   /** Stops training after the current batch when aborted; the result says so. */
   signal?: AbortSignal;
 }
@@ -42,6 +44,10 @@ export interface BatchProgress {
 export interface EpochEnd {
   /** 1-based. */
   epoch: number;
+  /** The shuffle generator after this epoch (what a checkpoint keeps to resume). */
+  rng: Rng;
+  /** Every evaluation so far. */
+  history: readonly HistoryEntry[];
   epochs: number;
   /** Mean cost C over the epoch's batches. */
   loss: number;
@@ -75,14 +81,19 @@ export interface TrainResult {
 
 /** Training stopped because the loss became NaN or infinite. */
 export class DivergenceError extends Error {
-  constructor(readonly epoch: number, batch: number, loss: number, learningRate: number) {
-    super(`training diverged in epoch ${epoch}: the loss became ${loss} at batch ${batch}. ` +
+  constructor(readonly epoch: number, batch: number, loss: number, learningRate: number, what = 'the loss') {
+    super(`training diverged in epoch ${epoch}: ${what} became ${loss} at batch ${batch}. ` +
       `Try a smaller learning rate than ${learningRate}.`);
     this.name = 'DivergenceError';
   }
 }
 
 const now = () => performance.now() / 1000;
+
+function allFinite(x: Float32Array): boolean {
+  for (let i = 0; i < x.length; i++) if (!Number.isFinite(x[i])) return false;
+  return true;
+}
 /** Lets timers, progress output and abort signals run: setImmediate where there is one (setTimeout(0) waits ≥ 1 ms). */
 /**
  * Lets timers, progress output, messages and abort signals run: setImmediate in Node, a
@@ -122,11 +133,11 @@ export async function train(net: Network, data: DataSplits, options: TrainOption
   const batches = Math.floor(data.train.count / batchSize);
   if (batches === 0) throw new Error(`train: ${data.train.count} training samples make no full batch of ${batchSize}`);
 
-  const rng = new Rng(seed);
+  const rng = options.resume?.rng ?? new Rng(seed);
   const order = new Uint32Array(data.train.count);
-  const history: HistoryEntry[] = [];
+  const history: HistoryEntry[] = [...(options.resume?.history ?? [])];
   const start = now();
-  let trainSeconds = 0, samples = 0, lastYield = start, aborted = false, epoch = 0;
+  let trainSeconds = 0, samples = 0, lastYield = start, aborted = false, epoch = options.resume?.epochsDone ?? 0;
   for (; epoch < epochs && !aborted; epoch++) {
     rng.permutation(order);
     const eta = learningRate * learningRateDecay ** epoch;
@@ -156,6 +167,7 @@ export async function train(net: Network, data: DataSplits, options: TrainOption
       }
     }
     trainSeconds += now() - epochStart;
+    if (!allFinite(net.parameters)) throw new DivergenceError(epoch + 1, batches, NaN, eta, 'a weight');
     let evaluation: HistoryEntry | undefined;
     if (epoch % evalEvery === 0 || epoch === epochs - 1 || aborted) {
       const tr = evaluate(net, data.train), te = evaluate(net, data.test);
@@ -163,7 +175,7 @@ export async function train(net: Network, data: DataSplits, options: TrainOption
       evaluation = { epoch: epoch + 1, trainLoss: tr.loss, trainAccuracy: tr.accuracy, testLoss: te.loss, testAccuracy: te.accuracy };
       history.push(evaluation);
     }
-    options.onEpochEnd?.({ epoch: epoch + 1, epochs, loss: lossSum / batches, samplesPerSecond: samples / trainSeconds, evaluation });
+    if (!aborted) await options.onEpochEnd?.({ epoch: epoch + 1, epochs, rng, history, loss: lossSum / batches, samplesPerSecond: samples / trainSeconds, evaluation });
   }
   return { history, epochs: epoch, samples, trainSeconds, seconds: now() - start, samplesPerSecond: samples / trainSeconds, aborted };
 }

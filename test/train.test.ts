@@ -57,7 +57,7 @@ describe('training on MNIST', () => {
   it('evaluates every k epochs and after the last, as the seed does with k = 5', async () => {
     const seen: number[] = [];
     const result = await train(await net({ sizes: [784, 8, 10] }), subset(320), {
-      epochs: 7, batchSize: 32, learningRate: 0.05, evalEvery: 5, onEpochEnd: (e) => seen.push(e.evaluation ? e.epoch : -e.epoch),
+      epochs: 7, batchSize: 32, learningRate: 0.05, evalEvery: 5, onEpochEnd: (e) => { seen.push(e.evaluation ? e.epoch : -e.epoch); },
     });
     expect(seen).toEqual([1, -2, -3, -4, -5, 6, 7]);
     expect(result.history.map((h) => h.epoch)).toEqual([1, 6, 7]);

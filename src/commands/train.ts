@@ -2,7 +2,9 @@
 // evaluation lines, the classification report, and the model saved atomically.
 import { Option, type Command } from 'commander';
 import { ACTIVATIONS, INITS, LOSSES, Network, OPTIMIZERS } from '../network.js';
-import { encodeModel } from '../model.js';
+import { encodeModel, networkFromModel } from '../model.js';
+import { Rng } from '../rng.js';
+import { readCheckpoint, writeCheckpoint } from './checkpoint.js';
 import { writeFileAtomic } from '../model-file.js';
 import { formatSummary } from '../report/summary.js';
 import { progressBar } from '../progress.js';
@@ -28,6 +30,8 @@ interface TrainFlags extends RunFlags {
   limit?: number;
   out?: string;
   report?: string;
+  checkpoint?: string;
+  resume?: string;
   json?: boolean;
 }
 
@@ -55,13 +59,17 @@ export function trainCommand(program: Command): void {
     .option('--limit <n>', 'train on the first n training samples only', positiveInt)
     .option('--out <file>', 'save the trained model here (written to a temporary file, then renamed)')
     .option('--report <file>', 'write the evaluation report here: one self-contained HTML file')
+    .option('--checkpoint <dir>', 'save a checkpoint to DIR/checkpoint.simdnet after every epoch')
+    .option('--resume <dir>', 'go on with the run checkpointed in DIR (its settings, data and seed; checkpoints continue there)')
     .option('--json', 'print one JSON line with the results on stdout (everything else goes to stderr)'))
     .action(runTrain);
 }
 
 async function runTrain(flags: TrainFlags): Promise<void> {
   const print = humanOutput(flags.json);
-  const recipe = RECIPES[flags.recipe];
+  const resumed = flags.resume ? await readCheckpoint(flags.resume) : undefined;
+  const recipeName = resumed?.run.recipe ?? flags.recipe;
+  const recipe = { ...RECIPES[recipeName], ...resumed?.run.settings } as (typeof RECIPES)[RecipeName];
   const s = {
     hidden: flags.hidden ?? recipe.hidden,
     activation: flags.activation ?? recipe.activation,
@@ -75,28 +83,47 @@ async function runTrain(flags: TrainFlags): Promise<void> {
     evalEvery: flags.evalEvery ?? recipe.evalEvery,
   };
   if (s.learningRateDecay > 1) throw new UsageError(`--lr-decay must be in (0, 1], got ${s.learningRateDecay}`);
-  const data = await loadData(flags.data, flags.limit);
+  const seed = resumed?.run.seed ?? flags.seed;
+  const dataDir = resumed ? resumed.run.data ?? undefined : flags.data;
+  const limit = resumed ? resumed.run.limit ?? undefined : flags.limit;
+  const data = await loadData(dataDir, limit);
   const sizes = [data.train.rows * data.train.cols, ...s.hidden, data.classes];
-  const net = await Network.create({
-    sizes, activation: s.activation, loss: s.loss, init: s.init, optimizer: s.optimizer,
-    seed: flags.seed, maxBatch: s.batchSize, ...runOptions(flags),
-  });
-  print(`simdnet train: recipe ${flags.recipe}, ${sizes.join('-')}, ${s.activation}, ${s.loss}, ${s.init} init, ` +
+  const net = resumed
+    ? await networkFromModel(resumed.model, { maxBatch: s.batchSize, ...runOptions(flags) })
+    : await Network.create({
+      sizes, activation: s.activation, loss: s.loss, init: s.init, optimizer: s.optimizer,
+      seed, maxBatch: s.batchSize, ...runOptions(flags),
+    });
+  print(`simdnet train: recipe ${recipeName}, ${sizes.join('-')}, ${s.activation}, ${s.loss}, ${s.init} init, ` +
     `${s.optimizer}, η ${s.learningRate}${s.learningRateDecay < 1 ? ` ×${s.learningRateDecay}/epoch` : ''}, batch ${s.batchSize}, ` +
-    `${s.epochs} epochs, seed ${flags.seed}, ${net.kernels}`);
+    `${s.epochs} epochs, seed ${seed}, ${net.kernels}`);
   print(`data: ${data.source}: ${data.train.count} training and ${data.test.count} test images of ${data.train.rows}×${data.train.cols}, ${data.classes} classes`);
+  if (resumed) print(`resuming from ${flags.resume} after epoch ${resumed.run.epochsDone}`);
+  const checkpointDir = flags.checkpoint ?? flags.resume;
+  const resume = resumed && { epochsDone: resumed.run.epochsDone, rng: new Rng(0), history: resumed.run.history };
+  resume?.rng.setState(resumed!.run.rng);
 
   const bar = progressBar(process.stderr);
   const result = await train(net, data, {
     ...s,
-    seed: flags.seed,
+    seed,
+    resume,
     onBatchEnd: (p) => bar.update(p),
-    onEpochEnd: ({ evaluation }) => evaluation && bar.interrupt(() => print(historyLine(evaluation, s.epochs))),
+    onEpochEnd: async ({ epoch, evaluation, rng, history }) => {
+      if (evaluation) bar.interrupt(() => print(historyLine(evaluation, s.epochs)));
+      if (checkpointDir) {
+        await writeCheckpoint(checkpointDir, net, {
+          recipe: recipeName, settings: s, seed, data: dataDir ?? null, limit: limit ?? null,
+          epochsDone: epoch, rng: rng.getState(), history: [...history],
+        });
+      }
+    },
   }).finally(() => bar.stop());
+  if (result.history.length === 0) throw new Error(`nothing to train: the run already has its ${s.epochs} epochs`);
 
   const final = result.history[result.history.length - 1];
   const analysis = analyse(net, data, result.history, {
-    recipe: flags.recipe, sizes, activation: s.activation, loss: s.loss, optimizer: s.optimizer, backend: net.kernels,
+    recipe: recipeName, sizes, activation: s.activation, loss: s.loss, optimizer: s.optimizer, backend: net.kernels,
     epochs: result.epochs, batchSize: s.batchSize, learningRate: s.learningRate,
     seconds: result.seconds, samplesPerSecond: result.samplesPerSecond, data: data.source,
   });
@@ -108,7 +135,7 @@ async function runTrain(flags: TrainFlags): Promise<void> {
   print(formatSummary(analysis.summary));
 
   const metadata = {
-    recipe: flags.recipe, settings: s, data: data.source, trainCount: data.train.count, testCount: data.test.count,
+    recipe: recipeName, settings: s, data: data.source, trainCount: data.train.count, testCount: data.test.count,
     imageRows: data.train.rows, imageCols: data.train.cols, classes: data.classes, backend: net.kernels,
     history: result.history, seconds: result.seconds, trainSeconds: result.trainSeconds,
     samplesPerSecond: result.samplesPerSecond, createdAt: new Date().toISOString(),
@@ -123,7 +150,7 @@ async function runTrain(flags: TrainFlags): Promise<void> {
   }
   if (flags.json) {
     console.log(JSON.stringify({
-      recipe: flags.recipe, sizes, activation: s.activation, loss: s.loss, optimizer: s.optimizer, backend: net.kernels,
+      recipe: recipeName, sizes, activation: s.activation, loss: s.loss, optimizer: s.optimizer, backend: net.kernels,
       epochs: result.epochs, batch_size: s.batchSize, learning_rate: s.learningRate,
       train_accuracy: final.trainAccuracy, train_loss: final.trainLoss,
       test_accuracy: final.testAccuracy, test_loss: final.testLoss,

@@ -1,0 +1,107 @@
+// Checkpoints: a run killed (SIGKILL) at random moments and resumed ends with exactly the
+// weights of a run never stopped; a killed process never leaves an unreadable checkpoint;
+// a run that diverges keeps its last good checkpoint.
+import { spawn, execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CHECKPOINT_FILE, readCheckpoint } from '../src/commands/checkpoint.js';
+import { head } from '../src/data/dataset.js';
+import { loadDataDir, mnistDataDir } from '../src/data/files.js';
+import { readModelFile } from '../src/model-file.js';
+import { Network } from '../src/network.js';
+import { Rng } from '../src/rng.js';
+import { train, type HistoryEntry } from '../src/train.js';
+
+const cli = path.resolve('dist/cli.js');
+const run = ['train', '--limit', '20000', '--hidden', '64', '--epochs', '6', '--threads', '1'];
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'simdnet-checkpoint-'));
+});
+
+/** Runs the command; with `killAfter` ms, SIGKILLs it then. Resolves to its exit code (null when killed). */
+function simdnet(args: string[], killAfter?: number): Promise<number | null> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [cli, ...args], { stdio: 'ignore' });
+    const timer = killAfter === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), killAfter);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve(code);
+    });
+  });
+}
+
+const parameters = (file: string) => readModelFile(file).then((m) => m.parameters);
+
+describe('checkpoints', () => {
+  it('a run killed at random moments and resumed ends exactly as one never stopped; every checkpoint left is readable', async () => {
+    const whole = path.join(dir, 'whole.simdnet');
+    const t0 = performance.now();
+    expect(await simdnet([...run, '--out', whole])).toBe(0);
+    const wholeMs = performance.now() - t0;
+    const rng = new Rng(5);
+    let kills = 0;
+    const epochsSeen = new Set<number>();
+    for (let cycle = 0; cycle < 3; cycle++) {
+      const ck = path.join(dir, `killed-${cycle}`);
+      for (let attempt = 0; attempt < 8; attempt++) {
+        const started = existsSync(path.join(ck, CHECKPOINT_FILE));
+        // Kill somewhere after start-up and well before what a whole run takes.
+        const code = await simdnet(started ? ['train', '--resume', ck, '--threads', '1'] : [...run, '--checkpoint', ck], wholeMs * (0.15 + 0.3 * rng.uniform()));
+        if (code === null) kills++;
+        if (existsSync(path.join(ck, CHECKPOINT_FILE))) epochsSeen.add((await readCheckpoint(ck)).run.epochsDone);
+        if (code === 0) break;
+      }
+      const resumed = path.join(dir, `resumed-${cycle}.simdnet`);
+      const code = existsSync(path.join(ck, CHECKPOINT_FILE))
+        ? await simdnet(['train', '--resume', ck, '--threads', '1', '--out', resumed])
+        : await simdnet([...run, '--checkpoint', ck, '--out', resumed]);
+      expect(code).toBe(0);
+      expect(await parameters(resumed)).toEqual(await parameters(whole));
+    }
+    expect(kills).toBeGreaterThanOrEqual(4);
+    expect(epochsSeen.size).toBeGreaterThanOrEqual(3);
+  }, 120_000);
+
+  it('a run that diverges stops with exit 1 and keeps the last good checkpoint', async () => {
+    const ck = path.join(dir, 'diverging');
+    expect(await simdnet([...run, '--epochs', '2', '--limit', '3200', '--checkpoint', ck])).toBe(0);
+    const before = readFileSync(path.join(ck, CHECKPOINT_FILE));
+    let stderr = '';
+    try {
+      execFileSync(process.execPath, [cli, 'train', '--resume', ck, '--epochs', '4', '--lr', '1e30', '--threads', '1'], { stdio: 'pipe' });
+    } catch (e) {
+      stderr = String((e as { stderr: Buffer }).stderr);
+    }
+    expect(stderr).toMatch(/simdnet: training diverged in epoch 3: .* became NaN/);
+    expect(readFileSync(path.join(ck, CHECKPOINT_FILE))).toEqual(before);
+    expect((await readCheckpoint(ck)).run.epochsDone).toBe(2);
+  }, 60_000);
+
+  it.each(['js', 'wasm'] as const)('train() resumed from an epoch matches one run straight through (%s, adam)', async (backend) => {
+    const mnist = await loadDataDir(mnistDataDir());
+    const data = { ...mnist, train: head(mnist.train, 1600), test: head(mnist.test, 200) };
+    const options = { sizes: [784, 16, 10], activation: 'relu', loss: 'cross-entropy', init: 'he', optimizer: 'adam', backend } as const;
+    const straight = await Network.create(options);
+    await train(straight, data, { epochs: 3, batchSize: 32, learningRate: 1e-3 });
+    const first = await Network.create(options);
+    let saved: { rng: number[]; history: HistoryEntry[]; params: Float32Array; state: Float32Array[]; steps: number } | undefined;
+    await train(first, data, {
+      epochs: 3, batchSize: 32, learningRate: 1e-3,
+      onEpochEnd: (e) => {
+        if (e.epoch === 1) saved = { rng: e.rng.getState(), history: [...e.history], params: first.parameters.slice(), state: first.optimizerState.map((b) => b.slice()), steps: first.optimizerSteps };
+      },
+    });
+    const second = await Network.create(options);
+    second.parameters.set(saved!.params);
+    second.optimizerState.forEach((b, i) => b.set(saved!.state[i]));
+    second.optimizerSteps = saved!.steps;
+    const rng = new Rng(0);
+    rng.setState(saved!.rng);
+    const result = await train(second, data, { epochs: 3, batchSize: 32, learningRate: 1e-3, resume: { epochsDone: 1, rng, history: saved!.history } });
+    expect(second.parameters).toEqual(straight.parameters);
+    expect(result.history.map((h) => h.epoch)).toEqual([1, 2, 3]);
+  });
+});
