@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { enableRelaxedSimdInNode20 } from './relaxed-simd.js';
 import { UsageError } from './commands/common.js';
 import { evalCommand } from './commands/eval.js';
+import { exportCommand } from './commands/export.js';
 import { predictCommand } from './commands/predict.js';
 import { reportCommand } from './commands/report.js';
 import { trainCommand } from './commands/train.js';
@@ -20,6 +21,7 @@ trainCommand(program);
 evalCommand(program);
 predictCommand(program);
 reportCommand(program);
+exportCommand(program);
 for (const command of program.commands) command.exitOverride();
 
 try {

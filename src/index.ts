@@ -21,3 +21,6 @@ export type { Recipe, RecipeName } from './recipes.js';
 export { setWasmSources } from './platform.js';
 export type { BuildName } from './platform.js';
 export { Rng } from './rng.js';
+export { toTfjs, fromTfjs } from './export/tfjs.js';
+export type { TfjsArtifacts, TfjsWeightSpec } from './export/tfjs.js';
+export { toOnnx } from './export/onnx.js';

@@ -1,0 +1,53 @@
+// simdnet export / import: a saved model to the TF.js layers format or ONNX, and a
+// Dense-only TF.js layers model into simdnet's format.
+import { mkdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Option, type Command } from 'commander';
+import { fromTfjs, toTfjs } from '../export/tfjs.js';
+import { toOnnx } from '../export/onnx.js';
+import { encodeModel, networkFromModel } from '../model.js';
+import { readModelFile, writeFileAtomic } from '../model-file.js';
+
+export function exportCommand(program: Command): void {
+  program.command('export')
+    .description('export a saved model to the TF.js layers format (a folder: model.json + weights.bin) or to ONNX (a file)')
+    .argument('<model>', 'a model file written by simdnet train --out')
+    .addOption(new Option('--format <format>', 'what to write').choices(['tfjs', 'onnx']).makeOptionMandatory())
+    .requiredOption('--out <path>', 'the folder (tfjs) or file (onnx) to write')
+    .action(async (file: string, flags: { format: 'tfjs' | 'onnx'; out: string }) => {
+      const model = await readModelFile(file);
+      if (flags.format === 'onnx') {
+        await writeFileAtomic(flags.out, toOnnx(model));
+        console.log(`${flags.out}: ONNX (opset 13), input x [N × ${model.config.sizes[0]}], output y [N × ${model.config.sizes.at(-1)}]`);
+        return;
+      }
+      const { modelJson, weights } = toTfjs(model);
+      await mkdir(flags.out, { recursive: true });
+      await writeFileAtomic(path.join(flags.out, 'weights.bin'), weights);
+      await writeFileAtomic(path.join(flags.out, 'model.json'), JSON.stringify(modelJson, null, 1));
+      console.log(`${flags.out}: TF.js layers model (model.json + weights.bin); load it with tf.loadLayersModel`);
+    });
+
+  program.command('import')
+    .description('import a Dense-only TF.js layers model (model.json and its weight files) as a simdnet model file')
+    .argument('<model.json>', "the TF.js model's model.json; its weight files are read from the same folder")
+    .requiredOption('--out <file>', 'the simdnet model file to write')
+    .action(async (file: string, flags: { out: string }) => {
+      const text = await readFile(file, 'utf8').catch((e: Error) => {
+        throw new Error(`${file}: cannot be read (${e.message})`);
+      });
+      let json: { weightsManifest?: { paths?: string[] }[] };
+      try {
+        json = JSON.parse(text);
+      } catch (e) {
+        throw new Error(`${file}: not JSON (${(e as Error).message})`);
+      }
+      const paths = (Array.isArray(json.weightsManifest) ? json.weightsManifest : []).flatMap((g) => g.paths ?? []);
+      const parts = await Promise.all(paths.map((p) => readFile(path.join(path.dirname(file), p)).catch(() => {
+        throw new Error(`${file}: its weight file ${p} cannot be read`);
+      })));
+      const model = fromTfjs(json, new Uint8Array(Buffer.concat(parts)), file);
+      await writeFileAtomic(flags.out, encodeModel(await networkFromModel(model, { backend: 'js' }), model.metadata));
+      console.log(`${flags.out}: ${model.config.sizes.join('-')}, ${model.config.activation}, ${model.config.loss}`);
+    });
+}

@@ -1,0 +1,26 @@
+// A model seen as a stack of dense layers, as exporters need it: each layer's kernel,
+// bias and activation.
+import type { Model } from '../model.js';
+
+export interface DenseLayer {
+  nIn: number;
+  nOut: number;
+  /** w [nOut × nIn] row-major (the seed's w_jk), a view into the model's parameters. */
+  w: Float32Array;
+  b: Float32Array;
+  /** 'sigmoid' | 'relu' | 'tanh', or 'softmax' for the output under cross-entropy. */
+  activation: string;
+}
+
+export function denseLayers(model: Model): DenseLayer[] {
+  const { sizes, activation, loss } = model.config;
+  let at = 0;
+  return sizes.slice(1).map((nOut, l) => {
+    const nIn = sizes[l];
+    const w = model.parameters.subarray(at, at + nOut * nIn);
+    const b = model.parameters.subarray(at + nOut * nIn, at + nOut * (nIn + 1));
+    at += nOut * (nIn + 1);
+    const last = l === sizes.length - 2;
+    return { nIn, nOut, w, b, activation: last && loss === 'cross-entropy' ? 'softmax' : activation };
+  });
+}

@@ -1,0 +1,139 @@
+// The TF.js layers format (model.json + weights.bin), both ways: a Sequential of Dense
+// layers, which tf.loadLayersModel reads; and back, for Dense-only models made by TF.js.
+// TF.js keeps a Dense kernel as [in, out]: the transpose of simdnet's w [out, in].
+import { ACTIVATIONS, resolveOptions } from '../network.js';
+import { parameterCount, type Model } from '../model.js';
+import { denseLayers } from './layers.js';
+
+export interface TfjsWeightSpec {
+  name: string;
+  shape: number[];
+  dtype: string;
+}
+
+export interface TfjsArtifacts {
+  /** What model.json holds: the topology and the weights manifest. */
+  modelJson: {
+    format: string;
+    generatedBy: string;
+    convertedBy: null;
+    modelTopology: unknown;
+    weightsManifest: { paths: string[]; weights: TfjsWeightSpec[] }[];
+  };
+  /** weights.bin: every weight of the manifest, f32 little-endian, in order. */
+  weights: Uint8Array;
+}
+
+/** The model in the TF.js layers format. */
+export function toTfjs(model: Model): TfjsArtifacts {
+  const layers = denseLayers(model);
+  const specs: TfjsWeightSpec[] = [];
+  const weights = new Uint8Array(4 * model.parameters.length);
+  const view = new DataView(weights.buffer);
+  let at = 0;
+  const topology = layers.map((layer, l) => {
+    const name = `dense_${l + 1}`;
+    specs.push({ name: `${name}/kernel`, shape: [layer.nIn, layer.nOut], dtype: 'float32' });
+    specs.push({ name: `${name}/bias`, shape: [layer.nOut], dtype: 'float32' });
+    for (let k = 0; k < layer.nIn; k++) {
+      for (let j = 0; j < layer.nOut; j++) view.setFloat32(4 * at++, layer.w[j * layer.nIn + k], true);
+    }
+    for (const v of layer.b) view.setFloat32(4 * at++, v, true);
+    return {
+      class_name: 'Dense',
+      config: {
+        name, units: layer.nOut, activation: layer.activation, use_bias: true, trainable: true, dtype: 'float32',
+        ...(l === 0 ? { batch_input_shape: [null, layer.nIn] } : {}),
+      },
+    };
+  });
+  return {
+    modelJson: {
+      format: 'layers-model',
+      generatedBy: 'simdnet',
+      convertedBy: null,
+      modelTopology: {
+        class_name: 'Sequential',
+        config: { name: 'simdnet', layers: topology },
+        keras_version: 'tfjs-layers 4.22.0',
+        backend: 'tensor_flow.js',
+      },
+      weightsManifest: [{ paths: ['weights.bin'], weights: specs }],
+    },
+    weights,
+  };
+}
+
+type Json = Record<string, unknown>;
+const obj = (x: unknown): Json | null => (typeof x === 'object' && x !== null && !Array.isArray(x) ? x as Json : null);
+
+/**
+ * A simdnet model from TF.js layers artifacts: `modelJson` as parsed from model.json and
+ * `weights`, the manifest's files concatenated in order. Only a Sequential stack of Dense
+ * layers with biases, one hidden activation (sigmoid, relu or tanh) and softmax or that
+ * same activation at the output. `name` is named in every error.
+ */
+export function fromTfjs(modelJson: unknown, weights: Uint8Array, name: string): Model {
+  const fail = (what: string): never => {
+    throw new Error(`${name}: ${what}`);
+  };
+  const root = obj(modelJson) ?? fail('not a TF.js model.json (not a JSON object)');
+  const topology = obj(root.modelTopology) ?? fail('has no modelTopology: not a TF.js layers model');
+  const config = obj(topology.config) ?? fail('modelTopology has no config');
+  if (topology.class_name !== 'Sequential') fail(`the model is a ${String(topology.class_name)}; simdnet imports Sequential models of Dense layers`);
+  const all = Array.isArray(config.layers) ? config.layers : fail('modelTopology.config has no layers');
+  let inputSize: number | undefined;
+  const dense = all.flatMap((raw, i) => {
+    const layer = obj(raw) ?? fail(`layer ${i} is not an object`);
+    const c = obj(layer.config) ?? {};
+    const shape = (c.batch_input_shape ?? c.batchInputShape) as unknown;
+    if (Array.isArray(shape) && inputSize === undefined) inputSize = Number(shape[shape.length - 1]);
+    if (layer.class_name === 'InputLayer') return [];
+    if (layer.class_name !== 'Dense') fail(`layer ${i} is ${String(layer.class_name)}; simdnet imports Dense layers only`);
+    if ((c.use_bias ?? c.useBias ?? true) !== true) fail(`layer ${i} has no bias; simdnet's layers all have one`);
+    return [{ units: Number(c.units), activation: String(c.activation ?? 'linear') }];
+  });
+  if (dense.length === 0) fail('the model has no Dense layer');
+  if (inputSize === undefined || !Number.isInteger(inputSize)) fail('the first layer gives no batch_input_shape');
+  const sizes = [inputSize!, ...dense.map((d) => d.units)];
+  const hidden = dense.length > 1 ? dense[0].activation : dense[0].activation === 'softmax' ? 'sigmoid' : dense[0].activation;
+  dense.slice(0, -1).forEach((d, i) => {
+    if (d.activation !== hidden) fail(`layer ${i} uses ${d.activation} but layer 0 uses ${hidden}; simdnet uses one hidden activation`);
+  });
+  if (!(ACTIVATIONS as readonly string[]).includes(hidden)) fail(`activation ${hidden} is not one of ${ACTIVATIONS.join(', ')}`);
+  const output = dense[dense.length - 1].activation;
+  if (output !== 'softmax' && output !== hidden) fail(`the output activation ${output} must be softmax or the hidden ${hidden}`);
+  const loss = output === 'softmax' ? 'cross-entropy' : 'mse';
+  let resolved;
+  try {
+    resolved = resolveOptions({ sizes, activation: hidden as 'sigmoid', loss });
+  } catch (e) {
+    return fail((e as Error).message);
+  }
+  const manifest = Array.isArray(root.weightsManifest) ? root.weightsManifest : fail('has no weightsManifest');
+  const specs = manifest.flatMap((group) => (Array.isArray(obj(group)?.weights) ? obj(group)!.weights as unknown[] : fail('a weightsManifest group has no weights')));
+  const expected = sizes.slice(1).flatMap((nOut, l) => [[sizes[l], nOut], [nOut]]);
+  if (specs.length !== expected.length) fail(`the manifest lists ${specs.length} weights; Dense layers ${sizes.join('-')} have a kernel and a bias each, ${expected.length}`);
+  const floats = specs.reduce((n: number, s, i) => {
+    const spec = obj(s) ?? fail('a weight spec is not an object');
+    if (spec.dtype !== 'float32') fail(`weight ${String(spec.name)} is ${String(spec.dtype)}; simdnet imports float32 weights`);
+    if (JSON.stringify(spec.shape) !== JSON.stringify(expected[i])) {
+      fail(`weight ${String(spec.name)} has shape ${JSON.stringify(spec.shape)}; expected ${JSON.stringify(expected[i])}`);
+    }
+    return n + expected[i].reduce((p, d) => p * d, 1);
+  }, 0);
+  if (floats !== parameterCount(sizes)) fail(`the manifest lists ${floats} weights but Dense layers ${sizes.join('-')} have ${parameterCount(sizes)}`);
+  if (weights.length !== 4 * floats) fail(`the weights hold ${weights.length} bytes; the manifest needs ${4 * floats}`);
+  const view = new DataView(weights.buffer, weights.byteOffset, weights.byteLength);
+  const parameters = new Float32Array(floats);
+  let read = 0, at = 0;
+  sizes.slice(1).forEach((nOut, l) => {
+    const nIn = sizes[l];
+    for (let k = 0; k < nIn; k++) for (let j = 0; j < nOut; j++) parameters[at + j * nIn + k] = view.getFloat32(4 * read++, true);
+    at += nIn * nOut;
+    for (let j = 0; j < nOut; j++) parameters[at++] = view.getFloat32(4 * read++, true);
+  });
+  if (!parameters.every(Number.isFinite)) fail('a weight is not finite');
+  const { backend: _b, maxBatch: _m, simd: _s, threads: _t, ...modelConfig } = resolved;
+  return { config: modelConfig, parameters, metadata: { importedFrom: 'tfjs' } };
+}

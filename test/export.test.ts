@@ -1,0 +1,148 @@
+// Export to real consumers: TF.js loads the layers-format export with tf.loadLayersModel,
+// ONNX Runtime runs the ONNX export, and both give simdnet's classes and probabilities on
+// the MNIST test set (≤ 1e-5). A Dense-only model made by TF.js imports into simdnet.
+import * as tf from '@tensorflow/tfjs';
+import * as ort from 'onnxruntime-web';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { head, type DataSplits } from '../src/data/dataset.js';
+import { loadDataDir, mnistDataDir } from '../src/data/files.js';
+import { evaluate } from '../src/evaluate.js';
+import { fromTfjs, toTfjs } from '../src/export/tfjs.js';
+import { toOnnx } from '../src/export/onnx.js';
+import { decodeModel, encodeModel, networkFromModel, type Model } from '../src/model.js';
+import { Network, type NetworkOptions } from '../src/network.js';
+import { train } from '../src/train.js';
+
+let data: DataSplits;
+let pixels: Float32Array;
+const trained: { name: string; model: Model; outputs: Float32Array; classes: Uint8Array }[] = [];
+
+const recipes: [string, NetworkOptions][] = [
+  ['784-32-10 relu softmax', { sizes: [784, 32, 10], activation: 'relu', loss: 'cross-entropy', init: 'he', optimizer: 'momentum' }],
+  ['784-24-16-10 sigmoid mse', { sizes: [784, 24, 16, 10], activation: 'sigmoid', loss: 'mse', init: 'xavier' }],
+  ['784-20-10 tanh softmax', { sizes: [784, 20, 10], activation: 'tanh', loss: 'cross-entropy', init: 'xavier' }],
+];
+
+beforeAll(async () => {
+  const mnist = await loadDataDir(mnistDataDir());
+  data = { ...mnist, train: head(mnist.train, 4000) };
+  pixels = Float32Array.from(data.test.images, (v) => v / 255);
+  for (const [name, options] of recipes) {
+    const net = await Network.create({ ...options, maxBatch: 32 });
+    await train(net, data, { epochs: 1, batchSize: 32, learningRate: options.loss === 'mse' ? 1 : 0.05 });
+    const model = decodeModel(encodeModel(net), name);
+    const run = await networkFromModel(model, { maxBatch: 1000 });
+    const ev = evaluate(run, data.test, true);
+    trained.push({ name, model, outputs: ev.outputs!, classes: ev.predicted });
+  }
+  await tf.setBackend('cpu');
+}, 120_000);
+
+const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+  let d = 0;
+  for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i] - b[i]));
+  return d;
+};
+
+describe('TF.js layers format', () => {
+  it.each([0, 1, 2])('tf.loadLayersModel reads the export and predicts as simdnet on 10,000 test images (model %i)', async (i) => {
+    const { model, outputs, classes } = trained[i];
+    const { modelJson, weights } = toTfjs(model);
+    const json = JSON.parse(JSON.stringify(modelJson));
+    const tfModel = await tf.loadLayersModel(tf.io.fromMemory({
+      modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights, weightData: weights.slice().buffer,
+    }));
+    const predicted = tfModel.predict(tf.tensor2d(pixels, [data.test.count, 784])) as tf.Tensor;
+    const probabilities = predicted.dataSync();
+    expect(maxDiff(probabilities, outputs)).toBeLessThanOrEqual(1e-5);
+    const tfClasses = (predicted.argMax(1).dataSync() as Int32Array);
+    expect(tfClasses.filter((c, k) => c !== classes[k]).length).toBe(0);
+  });
+
+  it('imports a Dense-only model made and saved by TF.js, predicting as TF.js does', async () => {
+    const made = tf.sequential({
+      layers: [
+        tf.layers.dense({ inputShape: [784], units: 40, activation: 'relu' }),
+        tf.layers.dense({ units: 10, activation: 'softmax' }),
+      ],
+    });
+    let artifacts: tf.io.ModelArtifacts | undefined;
+    await made.save(tf.io.withSaveHandler(async (a) => {
+      artifacts = a;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }));
+    const modelJson = { modelTopology: artifacts!.modelTopology, weightsManifest: [{ paths: ['w.bin'], weights: artifacts!.weightSpecs }] };
+    const model = fromTfjs(JSON.parse(JSON.stringify(modelJson)), new Uint8Array(artifacts!.weightData as ArrayBuffer), 'model.json');
+    expect(model.config.sizes).toEqual([784, 40, 10]);
+    expect(model.config.loss).toBe('cross-entropy');
+    const net = await networkFromModel(model, { maxBatch: 1000 });
+    const ours = evaluate(net, data.test, true).outputs!;
+    const theirs = (made.predict(tf.tensor2d(pixels, [data.test.count, 784])) as tf.Tensor).dataSync();
+    expect(maxDiff(ours, theirs)).toBeLessThanOrEqual(1e-5);
+  });
+
+  it('round-trips: export then import gives the same parameters', () => {
+    const { model } = trained[1];
+    const { modelJson, weights } = toTfjs(model);
+    expect(fromTfjs(JSON.parse(JSON.stringify(modelJson)), weights, 'x').parameters).toEqual(model.parameters);
+  });
+
+  it.each([
+    ['a convolution', (j: any) => { j.modelTopology.config.layers[0].class_name = 'Conv2D'; }, /layer 0 is Conv2D; simdnet imports Dense layers only/],
+    ['an unknown activation', (j: any) => { j.modelTopology.config.layers[0].config.activation = 'elu'; }, /activation elu is not one of sigmoid, relu, tanh/],
+    ['a functional model', (j: any) => { j.modelTopology.class_name = 'Model'; }, /the model is a Model; simdnet imports Sequential models/],
+    ['a missing weight', (j: any) => { j.weightsManifest[0].weights.pop(); }, /the manifest lists 3 weights/],
+    ['float16 weights', (j: any) => { j.weightsManifest[0].weights[0].dtype = 'float16'; }, /is float16; simdnet imports float32 weights/],
+  ])('rejects %s with a clear error', (_, edit, message) => {
+    const { modelJson, weights } = toTfjs(trained[0].model);
+    const json = JSON.parse(JSON.stringify(modelJson));
+    edit(json);
+    expect(() => fromTfjs(json, weights, 'model.json')).toThrow(message);
+  });
+});
+
+describe('simdnet export and import', () => {
+  it('writes files that TF.js and ONNX Runtime read, and imports the TF.js folder back', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'simdnet-export-'));
+    const file = path.join(dir, 'm.simdnet');
+    writeFileSync(file, encodeModel(await networkFromModel(trained[0].model)));
+    const cli = (...args: string[]) => execFileSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { encoding: 'utf8' });
+    cli('export', file, '--format', 'tfjs', '--out', path.join(dir, 'tfjs'));
+    cli('export', file, '--format', 'onnx', '--out', path.join(dir, 'm.onnx'));
+    const json = JSON.parse(readFileSync(path.join(dir, 'tfjs', 'model.json'), 'utf8'));
+    const tfModel = await tf.loadLayersModel(tf.io.fromMemory({
+      modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights,
+      weightData: new Uint8Array(readFileSync(path.join(dir, 'tfjs', 'weights.bin'))).buffer,
+    }));
+    const first = tf.tensor2d(pixels.subarray(0, 784 * 100), [100, 784]);
+    expect(maxDiff((tfModel.predict(first) as tf.Tensor).dataSync(), trained[0].outputs.subarray(0, 1000))).toBeLessThanOrEqual(1e-5);
+    const session = await ort.InferenceSession.create(new Uint8Array(readFileSync(path.join(dir, 'm.onnx'))));
+    const y = (await session.run({ x: new ort.Tensor('float32', pixels.subarray(0, 784 * 100), [100, 784]) })).y.data as Float32Array;
+    expect(maxDiff(y, trained[0].outputs.subarray(0, 1000))).toBeLessThanOrEqual(1e-5);
+    cli('import', path.join(dir, 'tfjs', 'model.json'), '--out', path.join(dir, 'back.simdnet'));
+    expect(decodeModel(readFileSync(path.join(dir, 'back.simdnet')), 'back').parameters).toEqual(trained[0].model.parameters);
+    expect(() => execFileSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'export', file, '--format', 'pmml', '--out', 'x'], { stdio: 'pipe' }))
+      .toThrow(/Allowed choices are tfjs, onnx/);
+  }, 60_000);
+});
+
+describe('ONNX', () => {
+  it.each([0, 1, 2])('ONNX Runtime runs the export and predicts as simdnet on 10,000 test images (model %i)', async (i) => {
+    const { model, outputs, classes } = trained[i];
+    ort.env.wasm.numThreads = 1;
+    const session = await ort.InferenceSession.create(toOnnx(model));
+    const result = await session.run({ x: new ort.Tensor('float32', pixels, [data.test.count, 784]) });
+    const y = result.y.data as Float32Array;
+    expect(maxDiff(y, outputs)).toBeLessThanOrEqual(1e-5);
+    let differ = 0;
+    for (let r = 0; r < data.test.count; r++) {
+      const row = y.subarray(r * 10, r * 10 + 10);
+      if (row.indexOf(Math.max(...row)) !== classes[r]) differ++;
+    }
+    expect(differ).toBe(0);
+  });
+});
