@@ -2,7 +2,8 @@
 // trains an epoch on a subset with the WASM backend past 90% test accuracy, classifies a
 // digit drawn with pointer events, and logs no error. Built with `npm run web:build`.
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { preview, type PreviewServer } from 'vite';
@@ -43,7 +44,7 @@ describe('the training page', () => {
   });
 
   it('trains on MNIST with the WASM backend in a worker, then classifies a drawn digit', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 }, acceptDownloads: true });
     const problems: string[] = [];
     const requests: string[] = [];
     page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
@@ -65,6 +66,20 @@ describe('the training page', () => {
     await page.click('#clear');
     await draw(page, [[0.3, 0.2], [0.7, 0.2], [0.45, 0.85]]);
     await page.waitForFunction(() => document.querySelector('#prediction')?.getAttribute('data-value') === '7', undefined, { timeout: 5000 });
+
+    // The trained model downloads as a file `simdnet eval` reads, and such a file loads back into the page.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'simdnet-web-')), 'browser.simdnet');
+    await download.saveAs(file);
+    const evaluated = JSON.parse(execFileSync(process.execPath, ['dist/cli.js', 'eval', file, '--json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+    expect(evaluated.test_accuracy).toBeCloseTo(accuracy, 2);
+    await page.click('#reset');
+    await page.waitForSelector('body[data-state="ready"]');
+    await page.setInputFiles('#load', file);
+    await page.waitForFunction(() => document.querySelector('#status')?.textContent?.startsWith('model loaded (784-256-10)'));
+    await page.click('#clear');
+    await draw(page, [[0.5, 0.15], [0.5, 0.85]]);
+    await page.waitForFunction(() => document.querySelector('#prediction')?.getAttribute('data-value') === '1', undefined, { timeout: 5000 });
 
     expect(requests.filter((u) => !u.startsWith(base) && !u.startsWith('blob:') && !u.startsWith('data:'))).toEqual([]);
     expect(problems).toEqual([]);

@@ -58,7 +58,7 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
       drawCharts();
       $('kernels').textContent = m.kernels + (m.threads ? '' : ' (no threads: the page is not cross-origin isolated)');
       $<HTMLProgressElement>('bar').value = 0;
-      setState('ready', `ready: ${Math.min(limit, m.train)} training and ${m.test} test images`);
+      setState('ready', m.loaded ? `model loaded (${m.loaded}): draw a digit, or train on` : `ready: ${Math.min(limit, m.train)} training and ${m.test} test images`);
       break;
     case 'progress':
       $<HTMLProgressElement>('bar').value = ((m.epoch - 1) * m.batches + m.batch) / (m.epochs * m.batches);

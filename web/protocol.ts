@@ -12,7 +12,7 @@ export type ToWorker =
 
 export type FromWorker =
   | { type: 'loading'; file: string; loaded: number; total: number }
-  | { type: 'ready'; train: number; test: number; kernels: string; threads: boolean }
+  | { type: 'ready'; train: number; test: number; kernels: string; threads: boolean; loaded?: string }
   | { type: 'progress'; epoch: number; epochs: number; batch: number; batches: number; loss: number; samplesPerSecond: number }
   | { type: 'epoch'; epoch: number; trainLoss: number; testLoss: number; trainAccuracy: number; testAccuracy: number; samplesPerSecond: number }
   | { type: 'stopped'; finished: boolean }

@@ -121,7 +121,7 @@ async function handle(m: ToWorker): Promise<void> {
       net?.dispose();
       net = await networkFromModel(model, { backend, threads: backend === 'wasm' ? threads : 1, maxBatch: recipe.batchSize });
       epochsDone = 0;
-      post({ type: 'ready', train: data.train.count, test: data.test.count, kernels: net.kernels, threads: threads > 1 });
+      post({ type: 'ready', train: data.train.count, test: data.test.count, kernels: net.kernels, threads: threads > 1, loaded: model.config.sizes.join('-') });
       break;
     }
   }
