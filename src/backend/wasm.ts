@@ -95,7 +95,9 @@ export class WasmBackend implements Backend {
    */
   static async create(bytes: number, simd: SimdChoice = 'auto', threads = 1): Promise<WasmBackend> {
     const shared = threads > 1;
-    const control = Math.ceil(bytes / 16) * 16;
+    // The control block gets cache lines of its own (64-byte aligned, 256 bytes clear of the
+    // tensors), so that threads polling it never share a line with data being written.
+    const control = Math.ceil(bytes / 64) * 64 + 256;
     const pages = Math.ceil((control + (shared ? controlBytes(threads - 1) : 0)) / 65536);
     const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared } as WebAssembly.MemoryDescriptor);
     const { module, level } = await kernelsModule(simd, shared);
