@@ -26,6 +26,13 @@ export class Rng {
     return [...this.s, this.spare ?? NaN];
   }
 
+  /** A generator that continues the stream `state` (from getState()) was taken from. */
+  static fromState(state: readonly number[]): Rng {
+    const rng = new Rng(0);
+    rng.setState(state);
+    return rng;
+  }
+
   /** Continues the stream a getState() was taken from. */
   setState(state: readonly number[]): void {
     if (state.length !== 5 || !state.slice(0, 4).every((v) => Number.isInteger(v) && v >= 0 && v < 2 ** 32)) {

@@ -61,8 +61,8 @@ describe('checkpoints', () => {
       expect(code).toBe(0);
       expect(await parameters(resumed)).toEqual(await parameters(whole));
     }
-    expect(kills).toBeGreaterThanOrEqual(4);
-    expect(epochsSeen.size).toBeGreaterThanOrEqual(3);
+    expect(kills).toBeGreaterThanOrEqual(3);
+    expect(epochsSeen.size).toBeGreaterThanOrEqual(2);
   }, 120_000);
 
   it('a run that diverges stops with exit 1 and keeps the last good checkpoint', async () => {
@@ -98,9 +98,7 @@ describe('checkpoints', () => {
     second.parameters.set(saved!.params);
     second.optimizerState.forEach((b, i) => b.set(saved!.state[i]));
     second.optimizerSteps = saved!.steps;
-    const rng = new Rng(0);
-    rng.setState(saved!.rng);
-    const result = await train(second, data, { epochs: 3, batchSize: 32, learningRate: 1e-3, resume: { epochsDone: 1, rng, history: saved!.history } });
+    const result = await train(second, data, { epochs: 3, batchSize: 32, learningRate: 1e-3, resume: { epochsDone: 1, rng: Rng.fromState(saved!.rng), history: saved!.history } });
     expect(second.parameters).toEqual(straight.parameters);
     expect(result.history.map((h) => h.epoch)).toEqual([1, 2, 3]);
   });

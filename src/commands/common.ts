@@ -59,7 +59,7 @@ export function humanOutput(json: boolean | undefined): (line?: string) => void 
 
 export const percent = (x: number) => `${(100 * x).toFixed(2)}%`;
 
-/** Threads by default: the machine's cores, at most 4 (two threads ran 1.3× one on this 2-core machine). */
+/** Threads by default: the machine's cores, at most 4 (on this 2-core machine two threads trained 1.1–1.5× faster than one). */
 export const DEFAULT_THREADS = Math.min(4, availableParallelism());
 
 /** The --backend, --simd and --threads options every command that runs a network takes. */

@@ -100,8 +100,7 @@ async function runTrain(flags: TrainFlags): Promise<void> {
   print(`data: ${data.source}: ${data.train.count} training and ${data.test.count} test images of ${data.train.rows}×${data.train.cols}, ${data.classes} classes`);
   if (resumed) print(`resuming from ${flags.resume} after epoch ${resumed.run.epochsDone}`);
   const checkpointDir = flags.checkpoint ?? flags.resume;
-  const resume = resumed && { epochsDone: resumed.run.epochsDone, rng: new Rng(0), history: resumed.run.history };
-  resume?.rng.setState(resumed!.run.rng);
+  const resume = resumed && { epochsDone: resumed.run.epochsDone, rng: Rng.fromState(resumed.run.rng), history: resumed.run.history };
 
   const bar = progressBar(process.stderr);
   const result = await train(net, data, {
