@@ -57,7 +57,7 @@ const FORWARD: Record<ActivationName, Op> = { sigmoid: 'sigmoid_forward', relu: 
 const BACKWARD: Record<ActivationName, Op> = { sigmoid: 'sigmoid_backward', relu: 'relu_backward', tanh: 'tanh_backward' };
 
 /** Below this much work (≈ flops) a call runs on the calling thread alone: a fork/join costs a few µs. */
-const MIN_SPLIT_WORK = 200_000;
+const MIN_SPLIT_WORK = 50_000;
 
 type KernelFn = (...args: number[]) => unknown;
 
