@@ -36,6 +36,18 @@ async function draw(page: Page, points: [number, number][]): Promise<void> {
 }
 
 describe('the training page', () => {
+  it('says so where the browser lacks WebAssembly SIMD, and trains on the JS backend', async () => {
+    const page = await browser.newPage();
+    await page.addInitScript(() => {
+      WebAssembly.validate = () => false;
+    });
+    await page.goto(`${base}?limit=3200&epochs=1`);
+    await page.waitForSelector('body[data-state="ready"]', { timeout: 60_000 });
+    expect(await page.textContent('#message')).toContain('This browser lacks WebAssembly SIMD');
+    expect(await page.textContent('#kernels')).toBe('js');
+    await page.close();
+  }, 90_000);
+
   it('ships no Node built-in to the browser', () => {
     const assets = path.join('dist-web', 'assets');
     for (const f of readdirSync(assets).filter((f) => f.endsWith('.js'))) {
@@ -80,6 +92,15 @@ describe('the training page', () => {
     await page.click('#clear');
     await draw(page, [[0.5, 0.15], [0.5, 0.85]]);
     await page.waitForFunction(() => document.querySelector('#prediction')?.getAttribute('data-value') === '1', undefined, { timeout: 5000 });
+
+    // The switch to the JS backend makes a new network that trains, slower.
+    await page.selectOption('#backend', 'js');
+    await page.waitForFunction(() => document.querySelector('#kernels')?.textContent === 'js');
+    await page.click('#start');
+    await page.waitForFunction(() => document.querySelector('#status')?.textContent?.startsWith('training: epoch'));
+    await page.click('#pause');
+    await page.waitForSelector('body[data-state="paused"]');
+    expect(Number((await page.textContent('#rate'))!.replace(/,/g, ''))).toBeGreaterThan(100);
 
     expect(requests.filter((u) => !u.startsWith(base) && !u.startsWith('blob:') && !u.startsWith('data:'))).toEqual([]);
     expect(problems).toEqual([]);

@@ -132,7 +132,7 @@ $('clear').onclick = () => {
 if (!WebAssembly.validate(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 22, 1, 20, 0, 253, 12, ...new Array(16).fill(0), 11]))) {
   $('message').textContent = 'This browser lacks WebAssembly SIMD: simdnet trains here on its JavaScript backend, much more slowly.';
   $<HTMLSelectElement>('backend').value = 'js';
-  $<HTMLOptionElement>('backend').querySelector('option[value=wasm]')?.setAttribute('disabled', '');
+  $('backend').querySelector('option[value=wasm]')?.setAttribute('disabled', '');
 }
 drawCharts();
-send({ type: 'init', dataUrl: new URL('data/', location.href).href });
+send({ type: 'init', dataUrl: new URL('data/', location.href).href, backend: $<HTMLSelectElement>('backend').value as 'wasm' | 'js' });

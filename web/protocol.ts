@@ -2,7 +2,7 @@
 import type { BackendName } from '../src/index.js';
 
 export type ToWorker =
-  | { type: 'init'; dataUrl: string }
+  | { type: 'init'; dataUrl: string; backend: BackendName }
   | { type: 'reset'; backend: BackendName }
   | { type: 'start'; epochs: number; limit: number }
   | { type: 'pause' }

@@ -85,7 +85,7 @@ async function handle(m: ToWorker): Promise<void> {
     case 'init':
       data = await loadMnist(m.dataUrl);
       try {
-        await handle({ type: 'reset', backend: 'wasm' });
+        await handle({ type: 'reset', backend: m.backend });
       } catch (error) {
         post({ type: 'error', message: `${(error as Error).message} Training runs on the JS backend.` });
         await handle({ type: 'reset', backend: 'js' });
