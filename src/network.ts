@@ -133,11 +133,6 @@ export class Network {
     return net;
   }
 
-  /** The backend's name: 'wasm' or 'js'. */
-  get backendName(): BackendName {
-    return this.backend.name;
-  }
-
   /** The kernels running: 'js', 'wasm-simd' or 'wasm-relaxed-simd', and the threads, e.g. 'wasm-simd ×2 threads'. */
   get kernels(): string {
     return this.backend.kernels;
@@ -146,11 +141,6 @@ export class Network {
   /** Stops the network's worker threads, if it has any; it cannot run after this. */
   dispose(): void {
     this.backend.dispose?.();
-  }
-
-  /** Rows in the last forward pass. */
-  get batchSize(): number {
-    return this.batch;
   }
 
   /** z of each layer for the last batch (the seed's `inputs`): [batch × sizes[l+1]]. */

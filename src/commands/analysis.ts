@@ -39,7 +39,7 @@ export function modelHistory(model: Model): HistoryEntry[] {
 }
 
 /** How a saved model's run was made, from its config and metadata. */
-export function modelRunInfo(model: Model, file: string, backend: string, data: string): RunInfo {
+export function modelRunInfo(model: Model, backend: string, data: string): RunInfo {
   const m = model.metadata;
   const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
   const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
@@ -48,6 +48,6 @@ export function modelRunInfo(model: Model, file: string, backend: string, data: 
     recipe: str(m.recipe), sizes: model.config.sizes, activation: model.config.activation, loss: model.config.loss,
     optimizer: model.config.optimizer, backend, epochs: num(settings.epochs), batchSize: num(settings.batchSize),
     learningRate: num(settings.learningRate), seconds: num(m.seconds), samplesPerSecond: num(m.samplesPerSecond),
-    data, model: file,
+    data,
   };
 }

@@ -28,7 +28,7 @@ async function runEval(file: string, flags: EvalFlags): Promise<void> {
   const net = await networkFromModel(model, { ...runOptions(flags), maxBatch: 256 });
   checkFits(net, data.test, data.classes, data.source);
   const start = performance.now();
-  const { evaluation: result, summary } = analyse(net, data, modelHistory(model), modelRunInfo(model, file, net.kernels, data.source));
+  const { evaluation: result, summary } = analyse(net, data, modelHistory(model), modelRunInfo(model, net.kernels, data.source));
   const seconds = (performance.now() - start) / 1000;
   const report = summary.report;
   print(`${file}: ${net.sizes.join('-')}, ${net.config.activation}, ${net.config.loss}`);

@@ -26,7 +26,7 @@ async function runReport(file: string, flags: ReportFlags): Promise<void> {
   const data = await loadData(flags.data);
   const net = await networkFromModel(model, { ...runOptions(flags), maxBatch: 256 });
   checkFits(net, data.test, data.classes, data.source);
-  const analysis = analyse(net, data, modelHistory(model), modelRunInfo(model, file, net.kernels, data.source));
+  const analysis = analyse(net, data, modelHistory(model), modelRunInfo(model, net.kernels, data.source));
   await writeReport(flags.out, analysis);
   console.log(formatSummary(analysis.summary));
   console.log(`\nreport written to ${flags.out}`);

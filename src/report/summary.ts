@@ -17,7 +17,6 @@ export interface RunInfo {
   seconds?: number;
   samplesPerSecond?: number;
   data?: string;
-  model?: string;
 }
 
 export interface Summary {
