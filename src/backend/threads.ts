@@ -48,9 +48,19 @@ export class ThreadPool {
     Atomics.notify(this.sync, GEN);
   }
 
-  /** Waits until every worker has finished its call (spinning: rounds last microseconds). */
+  /**
+   * Waits until every worker has finished its call (spinning: rounds last microseconds).
+   * A worker that never answers (its thread died) ends the wait with an error after 30 s
+   * rather than hanging the process.
+   */
   join(): void {
-    while (Atomics.load(this.sync, PENDING) !== 0);
+    let spins = 0, since = 0;
+    while (Atomics.load(this.sync, PENDING) !== 0) {
+      if (++spins % 65536 !== 0) continue;
+      const now = performance.now();
+      since ||= now;
+      if (now - since > 30_000) throw new Error('a kernel thread stopped answering; this network cannot go on');
+    }
     if (Atomics.load(this.sync, FAILED) !== 0) throw new Error('a kernel thread failed; this network cannot go on');
   }
 
