@@ -1,6 +1,7 @@
 // Loss, accuracy and per-sample predictions of a network over a whole data set.
 import { loadBatch } from './batch.js';
 import type { Dataset } from './data/dataset.js';
+import { argmax } from './metrics.js';
 import type { Network } from './network.js';
 
 export interface Evaluation {
@@ -34,8 +35,7 @@ export function evaluate(net: Network, data: Dataset, keepOutputs = false): Eval
     const a = net.outputBuffer;
     outputs?.set(a.subarray(0, batch * nOut), start * nOut);
     for (let r = 0; r < batch; r++) {
-      let best = 0;
-      for (let j = 1; j < nOut; j++) if (a[r * nOut + j] > a[r * nOut + best]) best = j;
+      const best = argmax(a, r * nOut, nOut);
       predicted[start + r] = best;
       confidence[start + r] = a[r * nOut + best];
       if (best === data.labels[start + r]) correct++;

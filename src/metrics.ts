@@ -2,6 +2,13 @@
 // matrix and the classification report (precision, recall, F1, support; accuracy; macro
 // and weighted averages, with 0 where a ratio has a zero denominator).
 
+/** The index of the largest of values[from … from + count − 1], relative to `from` (the predicted class of one output row). */
+export function argmax(values: ArrayLike<number>, from: number, count: number): number {
+  let best = 0;
+  for (let j = 1; j < count; j++) if (values[from + j] > values[from + best]) best = j;
+  return best;
+}
+
 /** cm[actual][predicted] counts. actual, predicted: class indices in [0, classes). */
 export function confusionMatrix(actual: ArrayLike<number>, predicted: ArrayLike<number>, classes: number): number[][] {
   if (actual.length !== predicted.length) {

@@ -6,6 +6,7 @@
 import { Layout, type ActivationName, type Backend, type BackendName, type Tensor } from './backend/backend.js';
 import { JsBackend } from './backend/js.js';
 import { WasmBackend, type SimdChoice } from './backend/wasm.js';
+import { argmax } from './metrics.js';
 import { Rng } from './rng.js';
 
 export type LossName = 'mse' | 'cross-entropy';
@@ -163,7 +164,8 @@ export class Network {
    * Returns the output activations a^L, [batch × sizes[L]] (a view: the next pass overwrites it).
    */
   forward(x: ArrayLike<number>): Float32Array {
-    const batch = this.rowsOf('forward', 'x', x, this.sizes[0]);
+    const batch = this.samplesOf('forward', 'x', x, this.sizes[0]);
+    checkBatch('forward', batch, this.config.maxBatch);
     this.inputBuffer.set(x);
     this.forwardLoaded(batch);
     return this.a[this.numLayers - 1].view.subarray(0, batch * this.sizes[this.numLayers - 1]);
@@ -176,11 +178,7 @@ export class Network {
    */
   predict(x: ArrayLike<number>): { outputs: Float32Array; classes: Int32Array } {
     const nIn = this.sizes[0], nOut = this.sizes[this.numLayers - 1];
-    if (x.length === 0 || x.length % nIn !== 0) {
-      throw new Error(`predict: x has ${x.length} values, which is not a whole number of samples of ${nIn} inputs`);
-    }
-    checkFinite('predict', 'x', x);
-    const n = x.length / nIn, maxBatch = this.config.maxBatch;
+    const n = this.samplesOf('predict', 'x', x, nIn), maxBatch = this.config.maxBatch;
     const outputs = new Float32Array(n * nOut), classes = new Int32Array(n);
     for (let start = 0; start < n; start += maxBatch) {
       const batch = Math.min(maxBatch, n - start);
@@ -188,11 +186,7 @@ export class Network {
       this.forwardLoaded(batch);
       outputs.set(this.outputBuffer.subarray(0, batch * nOut), start * nOut);
     }
-    for (let r = 0; r < n; r++) {
-      let best = 0;
-      for (let j = 1; j < nOut; j++) if (outputs[r * nOut + j] > outputs[r * nOut + best]) best = j;
-      classes[r] = best;
-    }
+    for (let r = 0; r < n; r++) classes[r] = argmax(outputs, r * nOut, nOut);
     return { outputs, classes };
   }
 
@@ -306,14 +300,13 @@ export class Network {
     this.targetBuffer.set(y);
   }
 
-  private rowsOf(op: string, name: string, x: ArrayLike<number>, width: number): number {
+  /** How many samples of `width` values x holds; an Error when not a whole number of them, or not all finite. */
+  private samplesOf(op: string, name: string, x: ArrayLike<number>, width: number): number {
     if (x.length === 0 || x.length % width !== 0) {
       throw new Error(`${op}: ${name} has ${x.length} values, which is not a whole number of samples of ${width} inputs`);
     }
-    const batch = x.length / width;
-    checkBatch(op, batch, this.config.maxBatch);
     checkFinite(op, name, x);
-    return batch;
+    return x.length / width;
   }
 }
 

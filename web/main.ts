@@ -38,8 +38,7 @@ function drawCharts(): void {
   ], { integerX: true, format: (v) => v.toFixed(3) });
 }
 
-function showPrediction(p: number[]): void {
-  const best = p.indexOf(Math.max(...p));
+function showPrediction(p: number[], best: number): void {
   $('prediction').textContent = String(best);
   $('prediction').dataset.value = String(best);
   $('bars').innerHTML = p.map((v, c) =>
@@ -76,7 +75,7 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
       setState(m.finished ? 'done' : 'paused', m.finished ? 'done' : 'paused');
       break;
     case 'prediction':
-      showPrediction(m.probabilities);
+      showPrediction(m.probabilities, m.predicted);
       break;
     case 'model': {
       const a = document.createElement('a');

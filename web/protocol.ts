@@ -16,6 +16,6 @@ export type FromWorker =
   | { type: 'progress'; epoch: number; epochs: number; batch: number; batches: number; loss: number; samplesPerSecond: number }
   | { type: 'epoch'; epoch: number; trainLoss: number; testLoss: number; trainAccuracy: number; testAccuracy: number; samplesPerSecond: number }
   | { type: 'stopped'; finished: boolean }
-  | { type: 'prediction'; probabilities: number[] }
+  | { type: 'prediction'; probabilities: number[]; predicted: number }
   | { type: 'model'; bytes: Uint8Array }
   | { type: 'error'; message: string };

@@ -1,8 +1,8 @@
 // The training worker: loads MNIST from the page's own .gz IDX files, owns the network,
 // trains it with the library's train(), and answers predictions between batches.
 import {
-  FILE_NAMES, Network, RECIPES, datasetFrom, decodeModel, encodeModel, head, networkFromModel, splitsFrom, train,
-  type BackendName, type DataSplits,
+  FILE_NAMES, Network, RECIPES, Rng, datasetFrom, decodeModel, encodeModel, head, networkFromModel, splitsFrom, train,
+  type BackendName, type DataSplits, type HistoryEntry,
 } from '../src/index.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 
@@ -46,25 +46,37 @@ let data: DataSplits;
 let net: Network | undefined;
 let backend: BackendName = 'wasm';
 let stop: AbortController | undefined;
-let epochsDone = 0;
+/** Where training stands, so that Continue goes on as train()'s resume does: epochs done, the shuffle generator after them, the evaluations. */
+let progress: { epochsDone: number; rng: number[]; history: HistoryEntry[] } = fresh();
 
-async function makeNetwork(): Promise<Network> {
-  epochsDone = 0;
-  net = await Network.create({
+function fresh() {
+  return { epochsDone: 0, rng: new Rng(1).getState(), history: [] as HistoryEntry[] };
+}
+
+const networkOptions = () => ({ backend, threads: backend === 'wasm' ? threads : 1, maxBatch: recipe.batchSize });
+
+/** The network, made (untrained, from the default recipe) when there is none yet. */
+async function network(): Promise<Network> {
+  net ??= await Network.create({
     sizes: [784, ...recipe.hidden, 10], activation: recipe.activation, loss: recipe.loss, init: recipe.init,
-    optimizer: recipe.optimizer, maxBatch: recipe.batchSize, backend, threads: backend === 'wasm' ? threads : 1,
+    optimizer: recipe.optimizer, ...networkOptions(),
   });
   return net;
 }
 
+function postReady(loaded?: string): void {
+  post({ type: 'ready', train: data.train.count, test: data.test.count, kernels: net!.kernels, threads: threads > 1, loaded });
+}
+
 async function run(epochs: number, limit: number): Promise<void> {
-  const network = net ?? await makeNetwork();
+  const trained = await network();
   stop = new AbortController();
   const subset: DataSplits = { ...data, train: head(data.train, limit) };
   let last = 0;
-  const result = await train(network, subset, {
-    epochs, batchSize: recipe.batchSize, learningRate: recipe.learningRate * recipe.learningRateDecay ** epochsDone,
-    learningRateDecay: recipe.learningRateDecay, seed: 1 + epochsDone, signal: stop.signal,
+  const result = await train(trained, subset, {
+    epochs: progress.epochsDone + epochs, batchSize: recipe.batchSize, learningRate: recipe.learningRate,
+    learningRateDecay: recipe.learningRateDecay, signal: stop.signal,
+    resume: { epochsDone: progress.epochsDone, rng: Rng.fromState(progress.rng), history: progress.history },
     onBatchEnd: (p) => {
       const now = performance.now();
       if (now - last > 100 || p.batch === p.batches) {
@@ -73,10 +85,10 @@ async function run(epochs: number, limit: number): Promise<void> {
       }
     },
     onEpochEnd: (e) => {
-      if (e.evaluation) post({ type: 'epoch', ...e.evaluation, epoch: epochsDone + e.epoch, samplesPerSecond: e.samplesPerSecond });
+      progress = { epochsDone: e.epoch, rng: e.rng.getState(), history: [...e.history] };
+      if (e.evaluation) post({ type: 'epoch', ...e.evaluation, samplesPerSecond: e.samplesPerSecond });
     },
   });
-  epochsDone += result.epochs;
   post({ type: 'stopped', finished: !result.aborted });
 }
 
@@ -96,8 +108,9 @@ async function handle(m: ToWorker): Promise<void> {
       backend = m.backend;
       net?.dispose();
       net = undefined;
-      await makeNetwork();
-      post({ type: 'ready', train: data.train.count, test: data.test.count, kernels: net!.kernels, threads: threads > 1 });
+      progress = fresh();
+      await network();
+      postReady();
       break;
     case 'start':
       await run(m.epochs, m.limit);
@@ -106,12 +119,12 @@ async function handle(m: ToWorker): Promise<void> {
       stop?.abort();
       break;
     case 'predict': {
-      const network = net ?? await makeNetwork();
-      post({ type: 'prediction', probabilities: Array.from(network.forward(m.pixels)) });
+      const { outputs, classes } = (await network()).predict(m.pixels);
+      post({ type: 'prediction', probabilities: Array.from(outputs), predicted: classes[0] });
       break;
     }
     case 'save': {
-      const bytes = encodeModel(net ?? await makeNetwork(), { trainedIn: 'browser', epochs: epochsDone });
+      const bytes = encodeModel(await network(), { trainedIn: 'browser', epochs: progress.epochsDone, history: progress.history });
       post({ type: 'model', bytes }, [bytes.buffer]);
       break;
     }
@@ -119,9 +132,9 @@ async function handle(m: ToWorker): Promise<void> {
       const model = decodeModel(m.bytes, 'the chosen file');
       if (model.config.sizes[0] !== 784) throw new Error(`the chosen file: the model takes ${model.config.sizes[0]} inputs, not 784 pixels`);
       net?.dispose();
-      net = await networkFromModel(model, { backend, threads: backend === 'wasm' ? threads : 1, maxBatch: recipe.batchSize });
-      epochsDone = 0;
-      post({ type: 'ready', train: data.train.count, test: data.test.count, kernels: net.kernels, threads: threads > 1, loaded: model.config.sizes.join('-') });
+      net = await networkFromModel(model, networkOptions());
+      progress = fresh();
+      postReady(model.config.sizes.join('-'));
       break;
     }
   }

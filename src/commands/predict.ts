@@ -76,8 +76,8 @@ async function runPredict(file: string, flags: PredictFlags): Promise<void> {
     source = flags.image!;
   }
   const x = Float32Array.from(image, (v) => (flags.invert ? 255 - v : v) / 255);
-  const probabilities = Array.from(net.forward(x));
-  const digit = probabilities.indexOf(Math.max(...probabilities));
+  const { outputs, classes } = net.predict(x);
+  const probabilities = Array.from(outputs), digit = classes[0];
   print(`${source}: predicted ${digit}${label === undefined ? '' : `, labelled ${label}`}`);
   probabilities.forEach((p, c) => print(`  ${String(c).padStart(2)}  ${p.toFixed(4)}  ${'█'.repeat(Math.round(p * 40))}`));
   if (flags.json) console.log(JSON.stringify({ source, predicted: digit, label: label ?? null, probabilities }));
