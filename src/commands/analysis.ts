@@ -3,9 +3,12 @@
 import type { DataSplits } from '../data/dataset.js';
 import { evaluate, type Evaluation } from '../evaluate.js';
 import { classificationReport, confusionMatrix } from '../metrics.js';
-import type { Model } from '../model.js';
+import { networkFromModel, type Model } from '../model.js';
+import { readModelFile } from '../model-file.js';
+import { checkFits } from '../batch.js';
+import { loadData } from './common.js';
 import { writeFileAtomic } from '../model-file.js';
-import type { Network } from '../network.js';
+import type { Network, NetworkOptions } from '../network.js';
 import { renderReport } from '../report/html.js';
 import { summarize, type RunInfo, type Summary } from '../report/summary.js';
 import type { HistoryEntry } from '../train.js';
@@ -24,6 +27,20 @@ export function analyse(net: Network, data: DataSplits, history: readonly Histor
   return { evaluation, summary: summarize(history, report, run), history, data };
 }
 
+/**
+ * What eval and report do first: read a model file and a data folder, check they fit,
+ * and analyse the test set with the history the model carries. `seconds`: the analysis.
+ */
+export async function analyseModelFile(file: string, dataDir: string | undefined, options: Pick<NetworkOptions, 'backend' | 'simd' | 'threads'>) {
+  const model = await readModelFile(file);
+  const data = await loadData(dataDir);
+  const net = await networkFromModel(model, { ...options, maxBatch: 256 });
+  checkFits(net, data.test, data.classes, data.source);
+  const start = performance.now();
+  const analysis = analyse(net, data, modelHistory(model), modelRunInfo(model, net.kernels, data.source));
+  return { net, analysis, seconds: (performance.now() - start) / 1000 };
+}
+
 /** Writes the HTML report of an analysis to `file` (temporary file + rename). */
 export async function writeReport(file: string, a: Analysis): Promise<void> {
   await writeFileAtomic(file, renderReport({ data: a.data, evaluation: a.evaluation, history: a.history, summary: a.summary }));
@@ -33,13 +50,13 @@ const isEntry = (h: unknown): h is HistoryEntry => typeof h === 'object' && h !=
   (['epoch', 'trainLoss', 'trainAccuracy', 'testLoss', 'testAccuracy'] as const).every((k) => typeof (h as Record<string, unknown>)[k] === 'number');
 
 /** The training history a model file carries, or [] when it has none (or a malformed one). */
-export function modelHistory(model: Model): HistoryEntry[] {
+function modelHistory(model: Model): HistoryEntry[] {
   const h = model.metadata.history;
   return Array.isArray(h) && h.every(isEntry) ? h : [];
 }
 
 /** How a saved model's run was made, from its config and metadata. */
-export function modelRunInfo(model: Model, backend: string, data: string): RunInfo {
+function modelRunInfo(model: Model, backend: string, data: string): RunInfo {
   const m = model.metadata;
   const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
   const num = (v: unknown) => (typeof v === 'number' ? v : undefined);

@@ -1,11 +1,8 @@
 // simdnet eval: a saved model's loss, accuracy and classification report on a test set.
 import type { Command } from 'commander';
-import { checkFits } from '../batch.js';
-import { networkFromModel } from '../model.js';
-import { readModelFile } from '../model-file.js';
 import { formatSummary } from '../report/summary.js';
-import { analyse, modelHistory, modelRunInfo } from './analysis.js';
-import { humanOutput, loadData, percent, addRunOptions, runOptions, type RunFlags } from './common.js';
+import { analyseModelFile } from './analysis.js';
+import { humanOutput, percent, addRunOptions, runOptions, type RunFlags } from './common.js';
 
 interface EvalFlags extends RunFlags {
   data?: string;
@@ -23,13 +20,8 @@ export function evalCommand(program: Command): void {
 
 async function runEval(file: string, flags: EvalFlags): Promise<void> {
   const print = humanOutput(flags.json);
-  const model = await readModelFile(file);
-  const data = await loadData(flags.data);
-  const net = await networkFromModel(model, { ...runOptions(flags), maxBatch: 256 });
-  checkFits(net, data.test, data.classes, data.source);
-  const start = performance.now();
-  const { evaluation: result, summary } = analyse(net, data, modelHistory(model), modelRunInfo(model, net.kernels, data.source));
-  const seconds = (performance.now() - start) / 1000;
+  const { net, analysis, seconds } = await analyseModelFile(file, flags.data, runOptions(flags));
+  const { evaluation: result, summary, data } = analysis;
   const report = summary.report;
   print(`${file}: ${net.sizes.join('-')}, ${net.config.activation}, ${net.config.loss}`);
   print(`data: ${data.source}: ${data.test.count} test images`);

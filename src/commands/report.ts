@@ -1,11 +1,8 @@
 // simdnet report: the evaluation report of a saved model as one self-contained HTML file.
 import type { Command } from 'commander';
-import { checkFits } from '../batch.js';
-import { networkFromModel } from '../model.js';
-import { readModelFile } from '../model-file.js';
 import { formatSummary } from '../report/summary.js';
-import { analyse, modelHistory, modelRunInfo, writeReport } from './analysis.js';
-import { loadData, addRunOptions, runOptions, type RunFlags } from './common.js';
+import { analyseModelFile, writeReport } from './analysis.js';
+import { addRunOptions, runOptions, type RunFlags } from './common.js';
 
 interface ReportFlags extends RunFlags {
   data?: string;
@@ -22,11 +19,7 @@ export function reportCommand(program: Command): void {
 }
 
 async function runReport(file: string, flags: ReportFlags): Promise<void> {
-  const model = await readModelFile(file);
-  const data = await loadData(flags.data);
-  const net = await networkFromModel(model, { ...runOptions(flags), maxBatch: 256 });
-  checkFits(net, data.test, data.classes, data.source);
-  const analysis = analyse(net, data, modelHistory(model), modelRunInfo(model, net.kernels, data.source));
+  const { analysis } = await analyseModelFile(file, flags.data, runOptions(flags));
   await writeReport(flags.out, analysis);
   console.log(formatSummary(analysis.summary));
   console.log(`\nreport written to ${flags.out}`);
