@@ -20,7 +20,7 @@ import { DEFAULT_THREADS } from '../src/commands/common.js';
 import { head, type DataSplits } from '../src/data/dataset.js';
 import { loadDataDir, mnistDataDir } from '../src/data/files.js';
 import { Network, type NetworkOptions } from '../src/network.js';
-import { RECIPES } from '../src/recipes.js';
+import { RECIPES, recipeNetwork } from '../src/recipes.js';
 import { linePlot, COLORS } from '../src/report/svg.js';
 import { Rng } from '../src/rng.js';
 import { train } from '../src/train.js';
@@ -102,7 +102,7 @@ async function stepRate(sizes: number[], batch: number): Promise<number> {
 /** 4. Wall time of the default recipe until the test accuracy first reaches 98%. */
 async function timeTo98() {
   const r = RECIPES.default;
-  const net = await Network.create({ sizes: [784, ...r.hidden, 10], activation: r.activation, loss: r.loss, init: r.init, optimizer: r.optimizer, maxBatch: r.batchSize, threads: DEFAULT_THREADS });
+  const net = await Network.create({ ...recipeNetwork(r, 784, 10), threads: DEFAULT_THREADS });
   const controller = new AbortController();
   const start = performance.now();
   let reached: { epoch: number; seconds: number; accuracy: number } | null = null;

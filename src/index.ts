@@ -16,7 +16,7 @@ export type { Model, ModelConfig } from './model.js';
 export { parseIdx, IMAGES_MAGIC, LABELS_MAGIC } from './data/idx.js';
 export { datasetFrom, splitsFrom, head, FILE_NAMES } from './data/dataset.js';
 export type { Dataset, DataSplits } from './data/dataset.js';
-export { RECIPES } from './recipes.js';
+export { RECIPES, recipeNetwork } from './recipes.js';
 export type { Recipe, RecipeName } from './recipes.js';
 export { setWasmSources } from './platform.js';
 export type { BuildName } from './platform.js';

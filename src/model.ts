@@ -34,6 +34,12 @@ export interface Model {
   state?: { blocks: Float32Array; steps: number };
 }
 
+/** The part of a network's config a model file keeps: all but the run-time choices. */
+export function modelConfigOf(config: NetworkConfig): ModelConfig {
+  const { backend: _b, maxBatch: _m, simd: _s, threads: _t, ...kept } = config;
+  return kept;
+}
+
 /** The number of parameters of a network with these sizes: Σ out·(in + 1). */
 export function parameterCount(sizes: readonly number[]): number {
   return sizes.slice(1).reduce((s, n, l) => s + n * (sizes[l] + 1), 0);
@@ -49,7 +55,7 @@ export function stateCount(config: Pick<NetworkConfig, 'sizes' | 'optimizer'>): 
  * that also keeps the optimizer's state, so that training can go on exactly.
  */
 export function encodeModel(net: Network, metadata: Record<string, unknown> = {}, withState = false): Uint8Array {
-  const { backend: _b, maxBatch: _m, simd: _s, threads: _t, ...config } = net.config;
+  const config = modelConfigOf(net.config);
   const blocks = withState ? net.optimizerState : [];
   const params = net.parameters;
   const stateFloats = blocks.reduce((n, b) => n + b.length, 0);
@@ -126,8 +132,7 @@ export function decodeModel(bytes: Uint8Array, name: string): Model {
   const parameters = read(0, expected, 'parameter');
   const state = stateFloats ? { blocks: read(expected, stateFloats as number, 'optimizer state value'), steps: steps as number } : undefined;
   const metadata = typeof header.metadata === 'object' && header.metadata !== null ? header.metadata as Record<string, unknown> : {};
-  const { backend: _b, maxBatch: _m, simd: _s, threads: _t, ...modelConfig } = config;
-  return { config: modelConfig, parameters, metadata, state };
+  return { config: modelConfigOf(config), parameters, metadata, state };
 }
 
 /** A network with the model's config and parameters (and a checkpoint's optimizer state), on the chosen backend. */

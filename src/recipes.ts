@@ -1,6 +1,6 @@
 // Named training recipes: what `simdnet train --recipe NAME` starts from.
 import type { ActivationName } from './backend/backend.js';
-import type { InitName, LossName, OptimizerName } from './network.js';
+import type { InitName, LossName, NetworkOptions, OptimizerName } from './network.js';
 
 export interface Recipe {
   description: string;
@@ -49,3 +49,9 @@ export const RECIPES = {
 } satisfies Record<string, Recipe>;
 
 export type RecipeName = keyof typeof RECIPES;
+
+/** The options of a recipe's network for `inputs` pixels and `classes` classes, with maxBatch its batch size. */
+export function recipeNetwork(recipe: Recipe, inputs: number, classes: number): NetworkOptions {
+  const { hidden, activation, loss, init, optimizer, batchSize } = recipe;
+  return { sizes: [inputs, ...hidden, classes], activation, loss, init, optimizer, maxBatch: batchSize };
+}

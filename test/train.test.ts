@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { head, type DataSplits } from '../src/data/dataset.js';
 import { loadDataDir, mnistDataDir } from '../src/data/files.js';
 import { Network, type NetworkOptions } from '../src/network.js';
-import { RECIPES } from '../src/recipes.js';
+import { RECIPES, recipeNetwork } from '../src/recipes.js';
 import { DivergenceError, train } from '../src/train.js';
 
 let mnist: DataSplits;
@@ -16,10 +16,7 @@ beforeAll(async () => {
 const subset = (n: number): DataSplits => ({ ...mnist, train: head(mnist.train, n) });
 
 const defaults = RECIPES.default;
-const net = (options: Partial<NetworkOptions> = {}) => Network.create({
-  sizes: [784, ...defaults.hidden, 10], activation: defaults.activation, loss: defaults.loss, init: defaults.init,
-  optimizer: defaults.optimizer, maxBatch: defaults.batchSize, ...options,
-});
+const net = (options: Partial<NetworkOptions> = {}) => Network.create({ ...recipeNetwork(defaults, 784, 10), ...options });
 
 describe('training on MNIST', () => {
   it('the default recipe on 10,000 samples for 2 epochs beats 90% on the 10,000 test images', async () => {

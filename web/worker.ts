@@ -1,7 +1,7 @@
 // The training worker: loads MNIST from the page's own .gz IDX files, owns the network,
 // trains it with the library's train(), and answers predictions between batches.
 import {
-  FILE_NAMES, Network, RECIPES, Rng, datasetFrom, decodeModel, encodeModel, head, networkFromModel, splitsFrom, train,
+  FILE_NAMES, Network, RECIPES, Rng, recipeNetwork, datasetFrom, decodeModel, encodeModel, head, networkFromModel, splitsFrom, train,
   type BackendName, type DataSplits, type HistoryEntry,
 } from '../src/index.js';
 import type { FromWorker, ToWorker } from './protocol.js';
@@ -57,10 +57,7 @@ const networkOptions = () => ({ backend, threads: backend === 'wasm' ? threads :
 
 /** The network, made (untrained, from the default recipe) when there is none yet. */
 async function network(): Promise<Network> {
-  net ??= await Network.create({
-    sizes: [784, ...recipe.hidden, 10], activation: recipe.activation, loss: recipe.loss, init: recipe.init,
-    optimizer: recipe.optimizer, ...networkOptions(),
-  });
+  net ??= await Network.create({ ...recipeNetwork(recipe, 784, 10), ...networkOptions() });
   return net;
 }
 

@@ -2,7 +2,7 @@
 // layers, which tf.loadLayersModel reads; and back, for Dense-only models made by TF.js.
 // TF.js keeps a Dense kernel as [in, out]: the transpose of simdnet's w [out, in].
 import { ACTIVATIONS, resolveOptions } from '../network.js';
-import { parameterCount, type Model } from '../model.js';
+import { modelConfigOf, parameterCount, type Model } from '../model.js';
 import { denseLayers } from './layers.js';
 
 export interface TfjsWeightSpec {
@@ -134,6 +134,5 @@ export function fromTfjs(modelJson: unknown, weights: Uint8Array, name: string):
     for (let j = 0; j < nOut; j++) parameters[at++] = view.getFloat32(4 * read++, true);
   });
   if (!parameters.every(Number.isFinite)) fail('a weight is not finite');
-  const { backend: _b, maxBatch: _m, simd: _s, threads: _t, ...modelConfig } = resolved;
-  return { config: modelConfig, parameters, metadata: { importedFrom: 'tfjs' } };
+  return { config: modelConfigOf(resolved), parameters, metadata: { importedFrom: 'tfjs' } };
 }
