@@ -8,16 +8,19 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { preview, type PreviewServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from './browser.js';
+import { findChromium, launchChromium } from './browser.js';
+
+const chromium = await findChromium();
 
 let server: PreviewServer;
 let browser: Browser;
 let base: string;
 beforeAll(async () => {
+  if (!chromium) return;
   execFileSync('npm', ['run', '--silent', 'web:build'], { stdio: 'pipe' });
   server = await preview({ configFile: 'web/vite.config.ts', preview: { port: 0, host: '127.0.0.1', open: false }, logLevel: 'silent' });
   base = server.resolvedUrls!.local[0];
-  browser = await launchChromium();
+  browser = await launchChromium(chromium);
 }, 120_000);
 
 afterAll(async () => {
@@ -35,7 +38,7 @@ async function draw(page: Page, points: [number, number][]): Promise<void> {
   await page.mouse.up();
 }
 
-describe('the training page', () => {
+describe.skipIf(!chromium)(`the training page, in ${chromium?.description}`, () => {
   it('says so where the browser lacks WebAssembly SIMD, and trains on the JS backend', async () => {
     const page = await browser.newPage();
     await page.addInitScript(() => {
