@@ -139,6 +139,14 @@ export class Network {
     return this.backend.kernels;
   }
 
+  /**
+   * Threads that run the kernels, the calling one included: config.threads, or 1 where
+   * threads cannot run (a page that is not cross-origin isolated; a warning says so).
+   */
+  get threads(): number {
+    return this.backend.threads;
+  }
+
   /** Stops the network's worker threads, if it has any; it cannot run after this. */
   dispose(): void {
     this.backend.dispose?.();

@@ -2,12 +2,16 @@
 // Imported for its effect by the Node entry (node.ts), the CLI, the tests and the benchmarks.
 import { readFile } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
+import { threadSource } from './backend/thread-protocol.js';
 import { buildUrls, setPlatform } from './platform.js';
+
+const script = threadSource("const { parentPort } = require('node:worker_threads');\n" +
+  "parentPort.once('message', (init) => serve(init, () => parentPort.postMessage('ready')));");
 
 setPlatform({
   loadBuild: async (name) => new Uint8Array(await readFile(buildUrls[name])),
   startThread() {
-    const worker = new Worker(new URL('./backend/thread-worker-node.js', import.meta.url));
+    const worker = new Worker(script, { eval: true });
     return {
       post: (m) => worker.postMessage(m),
       ready: () => new Promise((resolve, reject) => {

@@ -1,7 +1,10 @@
 // What differs between Node and the browser, in one place: how the kernel builds' bytes
-// are read and how a kernel thread is started. The defaults here are the browser's (fetch,
+// are read and how a kernel thread is started (from the text of thread-protocol.js, so no
+// worker file has to be found next to a bundle). The defaults here are the browser's (fetch,
 // module Web Workers); the Node entry (node.ts) replaces them with the file system and
 // worker_threads, so no Node built-in reaches a browser bundle.
+
+import { threadSource } from './backend/thread-protocol.js';
 
 /** The four builds of the kernels. */
 export type BuildName = 'baseline' | 'relaxed' | 'baseline-shared' | 'relaxed-shared';
@@ -17,7 +20,7 @@ export interface KernelThread {
 export interface Platform {
   /** The bytes of a build of the kernels. */
   loadBuild(name: BuildName): Promise<Uint8Array<ArrayBuffer>>;
-  /** A new kernel thread (thread-worker.js or its Node twin). */
+  /** A new kernel thread running threadSource() (thread-protocol.js). */
   startThread(): KernelThread;
 }
 
@@ -46,15 +49,20 @@ async function fetchBytes(url: URL | string): Promise<Uint8Array<ArrayBuffer>> {
   return new Uint8Array(await response.arrayBuffer());
 }
 
+/** A kernel thread's script as a Blob URL: nothing for a bundler to relocate. */
+let threadScript: string | undefined;
+
 const browser: Platform = {
   loadBuild: (name) => fetchBytes(buildUrls[name]),
   startThread() {
-    const worker = new Worker(new URL('./backend/thread-worker.js', import.meta.url), { type: 'module' });
+    threadScript ??= URL.createObjectURL(new Blob(
+      [threadSource("self.onmessage = (e) => serve(e.data, () => self.postMessage('ready'));")], { type: 'text/javascript' }));
+    const worker = new Worker(threadScript);
     return {
       post: (m) => worker.postMessage(m),
       ready: () => new Promise((resolve, reject) => {
         worker.onmessage = () => resolve();
-        worker.onerror = (e) => reject(new Error(`kernel thread: ${e.message}`));
+        worker.onerror = (e) => reject(new Error(`kernel thread: ${e.message ?? 'the worker could not start (a Content-Security-Policy without worker-src blob:?)'}`));
       }),
       terminate: () => worker.terminate(),
     };

@@ -2,6 +2,7 @@
 // training loop that allocates nothing per batch, in linear memory or on the JS heap.
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadBatch } from '../src/batch.js';
 import { WasmBackend } from '../src/backend/wasm.js';
@@ -9,6 +10,8 @@ import { loadDataDir, mnistDataDir } from '../src/data/files.js';
 import { Network, type NetworkOptions } from '../src/network.js';
 import { Rng } from '../src/rng.js';
 import { randomBatch, relError } from './helpers.js';
+
+const backendOf = (net: Network) => (net as unknown as { backend: WasmBackend }).backend;
 
 /** Trains on random batches and returns every parameter. */
 async function trained(options: NetworkOptions, batch: number, steps: number): Promise<Float32Array> {
@@ -20,6 +23,7 @@ async function trained(options: NetworkOptions, batch: number, steps: number): P
       net.backward(y);
       net.step(options.optimizer === 'adam' ? 1e-3 : 0.05);
     }
+    if (net.threads > 1) expect(backendOf(net).splitCalls.split).toBeGreaterThan(0);
     return net.parameters.slice();
   } finally {
     net.dispose();
@@ -49,6 +53,35 @@ describe('threads', () => {
       expect(net.forward(x).length).toBe(320);
       net.dispose();
     }
+  });
+
+  it('stops its threads when a network is dropped without dispose()', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const osThreads = () => Number(readFileSync('/proc/self/status', 'utf8').match(/^Threads:\s+(\d+)/m)![1]);
+    const drop = async () => {
+      const net = await Network.create({ sizes: [16, 8, 4], threads: 2 });
+      net.forward(new Float32Array(16));
+    };
+    await drop();
+    const before = osThreads();
+    for (let i = 0; i < 40; i++) await drop();
+    for (let i = 0; i < 20 && osThreads() > before + 4; i++) {
+      gc();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    // Each kept network would hold a worker thread and its own V8 threads: 40 of them, over a hundred OS threads.
+    expect(osThreads()).toBeLessThanOrEqual(before + 4);
+  });
+
+  it('refuses to run after dispose(), at once', async () => {
+    const net = await Network.create({ sizes: [784, 100, 10], threads: 2 });
+    const { x, y } = randomBatch(1, 32, 784, 10);
+    net.forward(x);
+    net.dispose();
+    expect(() => net.forward(x)).toThrow('this network was disposed (dispose() stopped its threads); create a new one');
+    expect(() => net.loss(y)).toThrow('this network was disposed');
+    net.dispose();
   });
 
   it('names its kernels and rejects threads on the js backend', async () => {

@@ -20,6 +20,8 @@ export interface Backend {
   readonly name: BackendName;
   /** What runs: 'js', 'wasm-simd' or 'wasm-relaxed-simd'. */
   readonly kernels: string;
+  /** Threads that run the kernels, the calling one included. */
+  readonly threads: number;
   /** A tensor over `length` floats at byte offset `ptr` (laid out by a Layout). */
   tensor(ptr: number, length: number): Tensor;
   /** Releases what the backend holds beyond memory (worker threads). */

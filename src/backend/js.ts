@@ -15,6 +15,7 @@ const activations: Record<ActivationName, { f: (z: number) => number; df: (a: nu
 export class JsBackend implements Backend {
   readonly name = 'js';
   readonly kernels = 'js';
+  readonly threads = 1;
   private readonly buffer: ArrayBuffer;
   private readonly u8: Uint8Array;
 

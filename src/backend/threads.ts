@@ -1,33 +1,68 @@
-// A pool of kernel threads over one shared WebAssembly.Memory, with Atomics for fork/join.
-// The control block (in that memory, at `control`) holds two Int32 counters — the
-// generation, bumped to start a round, the number of threads still running, and a flag a
-// worker sets when its kernel call threw — and, from byte 64, one slot of 16 f64 per
-// worker: [op, up to 12 arguments, …].
+// A pool of kernel threads over one shared WebAssembly.Memory: the calling thread's side
+// of the protocol in thread-protocol.js (chunks claimed by every thread, spin then sleep).
 import { startThread, type KernelThread } from '../platform.js';
+import { threadProtocol } from './thread-protocol.js';
 
-const GEN = 0, PENDING = 1, FAILED = 2, SLOT_FLOATS = 16, SLOTS_AT = 64;
+const P = threadProtocol();
 
-/** Bytes of control block for `workers` workers. */
-export const controlBytes = (workers: number) => SLOTS_AT + workers * SLOT_FLOATS * 8;
+/** Bytes of control block the pool needs in the shared memory. */
+export const CONTROL_BYTES = P.JOB_AT + P.JOB_FLOATS * 8;
+
+/** A kernel as the raw bindings export it: numbers in, at most 12 of them. */
+export type KernelFn = (...args: number[]) => unknown;
+
+/** How the calling thread waits for chunks still running: it spins this long, then sleeps where it may. */
+const JOIN_SPIN_MS = 0.05;
+/** A worker that makes no progress for this long has died; the call ends with an error instead of hanging. */
+const DEAD_THREAD_MS = 30_000;
+
+/** Whether this thread may block in Atomics.wait (a browser's main thread may not: it spins instead). */
+const canBlock = (() => {
+  try {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0);
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+/** A kernel call to split: its arguments and how its rows are cut into chunks (see thread-protocol.js). */
+export interface SplitCall {
+  op: number;
+  args: Float64Array;
+  /** Index of the argument that holds the row count. */
+  countArg: number;
+  rows: number;
+  chunkRows: number;
+  /** Four (argument index, bytes per row) pairs of pointers that move to a chunk's first row; index −1: unused. */
+  pointers: Float64Array;
+}
 
 export class ThreadPool {
   private readonly sync: Int32Array;
-  private readonly slots: Float64Array[];
+  private readonly job: Float64Array;
+  private readonly scratch = new Float64Array(12);
+  private generation = 0;
 
   private constructor(memory: WebAssembly.Memory, control: number, private readonly workers: KernelThread[]) {
-    this.sync = new Int32Array(memory.buffer, control, 3);
-    this.slots = workers.map((_, i) => new Float64Array(memory.buffer, control + SLOTS_AT + i * SLOT_FLOATS * 8, SLOT_FLOATS));
+    ({ sync: this.sync, job: this.job } = P.views(memory, control));
   }
 
   /** Starts `count` workers running `module` (a shared-memory build) over `memory`; `names` index the kernels by op. */
   static async create(module: WebAssembly.Module, memory: WebAssembly.Memory, control: number, count: number, names: readonly string[]): Promise<ThreadPool> {
-    const workers = await Promise.all(Array.from({ length: count }, async (_, index) => {
-      const worker = startThread();
-      const ready = worker.ready();
-      worker.post({ module, memory, control, index, names: [...names] });
-      await ready;
-      return worker;
-    }));
+    const workers: KernelThread[] = [];
+    try {
+      await Promise.all(Array.from({ length: count }, async () => {
+        const worker = startThread();
+        workers.push(worker);
+        const ready = worker.ready();
+        worker.post({ module, memory, control, names: [...names] });
+        await ready;
+      }));
+    } catch (e) {
+      for (const w of workers) w.terminate();
+      throw e;
+    }
     return new ThreadPool(memory, control, workers);
   }
 
@@ -36,39 +71,51 @@ export class ThreadPool {
     return this.workers.length;
   }
 
-  /** Worker i's argument slot: [op, arguments…]. Write it, then start(). */
-  slot(i: number): Float64Array {
-    return this.slots[i];
-  }
-
-  /** Starts every worker on what its slot holds. */
-  start(): void {
-    Atomics.store(this.sync, PENDING, this.workers.length);
-    Atomics.add(this.sync, GEN, 1);
-    Atomics.notify(this.sync, GEN);
-  }
-
   /**
-   * Waits until every worker has finished its call (spinning: rounds last microseconds).
-   * A worker that never answers (its thread died) ends the wait with an error after 30 s
-   * rather than hanging the process.
+   * Runs `call` on every thread, the caller included, and returns when all its chunks are
+   * done. `kernels` are the caller's own, indexed by op as the workers' are.
    */
-  join(): void {
-    let spins = 0, since = 0;
-    while (Atomics.load(this.sync, PENDING) !== 0) {
-      if (++spins % 65536 !== 0) continue;
-      const now = performance.now();
-      since ||= now;
-      if (now - since > 30_000) throw new Error('a kernel thread stopped answering; this network cannot go on');
+  run(call: SplitCall, kernels: readonly KernelFn[]): void {
+    const { sync, job } = this;
+    const chunks = Math.ceil(call.rows / call.chunkRows);
+    job[0] = call.op;
+    job.set(call.args, 1);
+    job[P.COUNT_ARG] = call.countArg;
+    job[P.CHUNK_ROWS] = call.chunkRows;
+    job[P.ROWS] = call.rows;
+    job.set(call.pointers, P.POINTERS);
+    Atomics.store(sync, P.DONE, 0);
+    this.generation = (this.generation + 1) & 127;
+    Atomics.store(sync, P.TICKET, (this.generation << 24) | (chunks << 12));
+    if (Atomics.load(sync, P.SLEEPERS) > 0) Atomics.notify(sync, P.TICKET);
+    P.work(sync, job, kernels, this.scratch);
+    this.join(chunks);
+  }
+
+  /** Waits for the chunks other threads still run: spins briefly, then sleeps (or keeps spinning where blocking is not allowed). */
+  private join(chunks: number): void {
+    const sync = this.sync;
+    let done = Atomics.load(sync, P.DONE);
+    if (done < chunks) {
+      const start = performance.now();
+      let progressAt = start, spin = 0;
+      while ((done = Atomics.load(sync, P.DONE)) < chunks) {
+        if ((++spin & 255) !== 0) continue;
+        const now = performance.now();
+        if (now - start < JOIN_SPIN_MS) continue;
+        if (canBlock) Atomics.wait(sync, P.DONE, done, 100);
+        const after = Atomics.load(sync, P.DONE);
+        if (after !== done) progressAt = performance.now();
+        else if (performance.now() - progressAt > DEAD_THREAD_MS) throw new Error('a kernel thread stopped answering; this network cannot go on');
+      }
     }
-    if (Atomics.load(this.sync, FAILED) !== 0) throw new Error('a kernel thread failed; this network cannot go on');
+    if (Atomics.load(sync, P.FAILED) !== 0) throw new Error('a kernel thread failed; this network cannot go on');
   }
 
   /** Stops the workers. */
   terminate(): void {
-    for (const s of this.slots) s[0] = -1;
-    Atomics.add(this.sync, GEN, 1);
-    Atomics.notify(this.sync, GEN);
+    Atomics.store(this.sync, P.TICKET, -1);
+    Atomics.notify(this.sync, P.TICKET);
     for (const w of this.workers) w.terminate();
   }
 }

@@ -3,7 +3,8 @@
 // bindings are the compiler's own generated ones (`--bindings raw`), see README.
 import { instantiate } from '../../build/simdnet.js';
 import { RESERVED_BYTES, type ActivationName, type Backend, type Tensor } from './backend.js';
-import { ThreadPool, controlBytes } from './threads.js';
+import { ThreadGovernor } from './thread-governor.js';
+import { CONTROL_BYTES, ThreadPool, type KernelFn, type SplitCall } from './threads.js';
 import { loadBuild, type BuildName } from '../platform.js';
 
 type Kernels = Awaited<ReturnType<typeof instantiate>>;
@@ -58,24 +59,41 @@ const BACKWARD: Record<ActivationName, Op> = { sigmoid: 'sigmoid_backward', relu
 
 /** Below this much work (≈ flops) a call runs on the calling thread alone: a fork/join costs a few µs. */
 const MIN_SPLIT_WORK = 50_000;
+/** A split call is cut into about this many chunks per thread, so that a late thread leaves the rest to the others… */
+const CHUNKS_PER_THREAD = 3;
+/** …but none smaller than this much work, which would cost more to hand out than to run. */
+const MIN_CHUNK_WORK = 20_000;
 
-type KernelFn = (...args: number[]) => unknown;
+/** Whether this engine can share memory between threads (browsers: only on cross-origin isolated pages). */
+function canShareMemory(): boolean {
+  return typeof SharedArrayBuffer === 'function' && (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated !== false;
+}
+
+/** What every kernel of a disposed backend does. */
+const disposed: KernelFn = () => {
+  throw new Error('this network was disposed (dispose() stopped its threads); create a new one');
+};
+
+/** Stops the threads of networks dropped without dispose(), so that they do not pile up. */
+const dropped = new FinalizationRegistry<ThreadPool>((pool) => pool.terminate());
 
 export class WasmBackend implements Backend {
   readonly name = 'wasm';
-  private readonly table: KernelFn[];
+  private table: KernelFn[];
+  private k: Kernels;
   /** The whole call's arguments, written by each method before run(). */
   private readonly args = new Float64Array(12);
-  /** The calling thread's share of a split call. */
-  private readonly own = new Float64Array(16);
+  private readonly call: SplitCall = { op: 0, args: this.args, countArg: 0, rows: 0, chunkRows: 0, pointers: new Float64Array(8) };
+  private readonly governor = new ThreadGovernor();
 
   private constructor(
     private readonly memory: WebAssembly.Memory,
-    private readonly k: Kernels,
+    k: Kernels,
     /** The SIMD level of the kernels running. */
     readonly simd: SimdLevel,
-    private readonly pool: ThreadPool | null,
+    private pool: ThreadPool | null,
   ) {
+    this.k = k;
     this.table = OPS.map((name) => k[name] as KernelFn);
   }
 
@@ -84,29 +102,49 @@ export class WasmBackend implements Backend {
     return `${this.simd === 'relaxed' ? 'wasm-relaxed-simd' : 'wasm-simd'}${this.pool ? ` ×${this.threads} threads` : ''}`;
   }
 
-  /** Threads that run each large kernel call, the calling one included. */
+  /** Threads that can run each large kernel call, the calling one included (1 where threads were asked for but cannot run). */
   get threads(): number {
     return 1 + (this.pool?.size ?? 0);
+  }
+
+  /** Large calls split across threads and kept on one by the governor (it keeps one thread where threads are slower). */
+  get splitCalls(): { split: number; single: number } {
+    return { ...this.governor.calls };
   }
 
   /**
    * A backend whose memory holds `bytes` bytes, fixed for its lifetime. With threads > 1 the
    * memory is shared and threads − 1 workers split every large kernel call with the caller.
+   * Where memory cannot be shared (a page that is not cross-origin isolated) or workers
+   * cannot start, it warns once and runs on one thread; `threads` tells which.
    */
   static async create(bytes: number, simd: SimdChoice = 'auto', threads = 1): Promise<WasmBackend> {
-    const shared = threads > 1;
+    let shared = threads > 1;
+    if (shared && !canShareMemory()) {
+      console.warn(`simdnet: threads: ${threads} needs SharedArrayBuffer, which this page lacks (it is not cross-origin isolated: serve it with ` +
+        'Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp); running on one thread');
+      shared = false;
+    }
     // The control block gets cache lines of its own (64-byte aligned, 256 bytes clear of the
     // tensors), so that threads polling it never share a line with data being written.
     const control = Math.ceil(bytes / 64) * 64 + 256;
-    const pages = Math.ceil((control + (shared ? controlBytes(threads - 1) : 0)) / 65536);
+    const pages = Math.ceil((control + (shared ? CONTROL_BYTES : 0)) / 65536);
     const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared } as WebAssembly.MemoryDescriptor);
     const { module, level } = await kernelsModule(simd, shared);
     const kernels = await instantiate(module, { env: { memory } });
     if (kernels.heap_base() > RESERVED_BYTES) {
       throw new Error(`simdnet.wasm's static data ends at byte ${kernels.heap_base()}, past the ${RESERVED_BYTES} bytes reserved for it`);
     }
-    const pool = shared ? await ThreadPool.create(module, memory, control, threads - 1, OPS) : null;
-    return new WasmBackend(memory, kernels, level, pool);
+    let pool: ThreadPool | null = null;
+    if (shared) {
+      pool = await ThreadPool.create(module, memory, control, threads - 1, OPS).catch((e: Error) => {
+        console.warn(`simdnet: threads: ${threads} asked for, but kernel threads cannot start here (${e.message}); running on one thread`);
+        return null;
+      });
+    }
+    const backend = new WasmBackend(memory, kernels, level, pool);
+    if (pool) dropped.register(backend, pool, backend);
+    return backend;
   }
 
   /** Bytes of linear memory: fixed at creation, so a test can check it never grows. */
@@ -114,9 +152,13 @@ export class WasmBackend implements Backend {
     return this.memory.buffer.byteLength;
   }
 
-  /** Stops the worker threads, if any. */
+  /** Stops the worker threads, if any; every kernel call after this throws. */
   dispose(): void {
     this.pool?.terminate();
+    dropped.unregister(this);
+    this.pool = null;
+    this.table = OPS.map(() => disposed);
+    this.k = new Proxy(this.k, { get: () => disposed });
   }
 
   /** Sets this.args for the next run(). */
@@ -128,35 +170,30 @@ export class WasmBackend implements Backend {
 
   /**
    * Runs kernel `name` on this.args. With a pool and enough work (`total` rows of `work`
-   * each) the rows are split into one range per thread, each range starting at a multiple
-   * of `align` so that every row meets the same blocking (and the same rounding) as on one
-   * thread: argument `countArg` becomes the range's row count, and up to four pointer
-   * arguments (index p, bytes per row s) move to the range's first row.
+   * each), and unless the governor finds one thread faster, the rows are cut into chunks,
+   * each starting at a multiple of `align` so that every row meets the same blocking (and
+   * the same rounding) as on one thread, and all threads run them (ThreadPool.run):
+   * argument `countArg` becomes a chunk's row count, and the pointer arguments of
+   * pointers (argument index p, bytes per row s; up to four) move to its first row.
    */
   private run(name: Op, countArg: number, total: number, align: number, work: number,
     pA = -1, sA = 0, pB = -1, sB = 0, pC = -1, sC = 0, pD = -1, sD = 0): void {
-    const a = this.args, fn = this.table[op[name]], pool = this.pool;
-    if (!pool || total * work < MIN_SPLIT_WORK || total < 2 * align) {
-      fn(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11]);
+    const a = this.args, pool = this.pool;
+    if (!pool || total * work < MIN_SPLIT_WORK || total < 2 * align || !this.governor.split(total * work)) {
+      this.table[op[name]](a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11]);
       return;
     }
-    const parts = pool.size + 1;
-    for (let t = 0; t < parts; t++) {
-      const s = t === 0 ? this.own : pool.slot(t - 1);
-      const r0 = Math.floor((total * t) / parts / align) * align;
-      const r1 = t + 1 === parts ? total : Math.floor((total * (t + 1)) / parts / align) * align;
-      s[0] = op[name];
-      s.set(a, 1);
-      s[1 + countArg] = r1 - r0;
-      if (pA >= 0) s[1 + pA] += r0 * sA;
-      if (pB >= 0) s[1 + pB] += r0 * sB;
-      if (pC >= 0) s[1 + pC] += r0 * sC;
-      if (pD >= 0) s[1 + pD] += r0 * sD;
-    }
-    pool.start();
-    const s = this.own;
-    fn(s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8], s[9], s[10], s[11], s[12]);
-    pool.join();
+    const blocks = Math.ceil(total / align);
+    const byCount = Math.ceil(blocks / (CHUNKS_PER_THREAD * (pool.size + 1)));
+    const byWork = Math.ceil(MIN_CHUNK_WORK / (work * align));
+    const call = this.call;
+    call.op = op[name];
+    call.countArg = countArg;
+    call.rows = total;
+    call.chunkRows = align * Math.max(byCount, byWork);
+    const p = call.pointers;
+    p[0] = pA; p[1] = sA; p[2] = pB; p[3] = sB; p[4] = pC; p[5] = sC; p[6] = pD; p[7] = sD;
+    pool.run(call, this.table);
   }
 
   tensor(ptr: number, length: number): Tensor {

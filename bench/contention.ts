@@ -1,0 +1,75 @@
+// Threads on a busy machine: the seed's network (784-100-10, sigmoid, MSE, SGD, batch 32)
+// trains on 20,000 MNIST samples with 1 and with 2 threads, alternated, on an idle machine
+// and with another process spinning on one core. Part of `npm run bench`; alone:
+//   node --import tsx bench/contention.ts
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import '../src/platform-node.js';
+import { enableRelaxedSimdInNode20 } from '../src/relaxed-simd.js';
+enableRelaxedSimdInNode20();
+import { head, type DataSplits } from '../src/data/dataset.js';
+import { loadDataDir, mnistDataDir } from '../src/data/files.js';
+import { Network } from '../src/network.js';
+import { train } from '../src/train.js';
+import { table } from './measure.js';
+
+const SAMPLES = 20_000, ROUNDS = 3;
+
+/** Training samples/s of the seed's network on `data` with `threads` threads. */
+async function rate(data: DataSplits, threads: number): Promise<number> {
+  const net = await Network.create({ sizes: [784, 100, 10], activation: 'sigmoid', loss: 'mse', init: 'normal', optimizer: 'sgd', maxBatch: 32, threads });
+  try {
+    return (await train(net, data, { epochs: 1, batchSize: 32, learningRate: 0.1 })).samplesPerSecond;
+  } finally {
+    net.dispose();
+  }
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** A process that keeps one core busy until killed. */
+function busyProcess() {
+  return spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' });
+}
+
+export interface ContentionResult {
+  load: string;
+  oneThread: number;
+  twoThreads: number;
+  /** 2 threads ÷ 1 thread, of the medians. */
+  ratio: number;
+}
+
+/** Medians of ROUNDS alternated runs with 1 and 2 threads, idle and with one busy process. */
+export async function contentionRates(log: (s: string) => void = () => {}): Promise<ContentionResult[]> {
+  const mnist = await loadDataDir(mnistDataDir());
+  const data: DataSplits = { ...mnist, train: head(mnist.train, SAMPLES), test: head(mnist.test, 320) };
+  const results: ContentionResult[] = [];
+  for (const load of ['idle', 'one busy process'] as const) {
+    const busy = load === 'idle' ? null : busyProcess();
+    try {
+      const one: number[] = [], two: number[] = [];
+      for (let r = 0; r < ROUNDS; r++) {
+        one.push(await rate(data, 1));
+        two.push(await rate(data, 2));
+        log(`  ${load}, round ${r + 1}: 1 thread ${Math.round(one[r])}, 2 threads ${Math.round(two[r])} samples/s`);
+      }
+      results.push({ load, oneThread: median(one), twoThreads: median(two), ratio: median(two) / median(one) });
+    } finally {
+      busy?.kill();
+    }
+  }
+  return results;
+}
+
+/** The results as a table. */
+export function contentionTable(results: ContentionResult[]): string {
+  const k = (x: number) => Math.round(x).toLocaleString('en-US');
+  return table(['machine', '1 thread', '2 threads', '2 ÷ 1'], results.map((r) => [r.load, k(r.oneThread), k(r.twoThreads), `${r.ratio.toFixed(2)}×`]));
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const results = await contentionRates((s) => process.stderr.write(s + '\n'));
+  console.log(`Threads under load: seed network, ${SAMPLES.toLocaleString('en-US')} MNIST samples, batch 32, training samples/s (median of ${ROUNDS})\n`);
+  console.log(contentionTable(results));
+}

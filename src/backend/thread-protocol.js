@@ -1,0 +1,97 @@
+// The fork/join protocol of the kernel threads, run by the calling thread and by every
+// worker. It is one self-contained function, so that its source text can start a worker
+// (platform.ts: a Blob URL in browsers, `eval` in Node): there is no worker file for a
+// bundler to miss. Plain JavaScript so that no compiler adds helpers to that text.
+//
+// A kernel call is split into chunks of rows at fixed boundaries (multiples of the kernel's
+// register blocking, so every row meets the same blocking and rounding as on one thread).
+// Every thread, the caller included, claims chunks until none are left, so a worker the OS
+// has not scheduled yet simply gets none: the caller never waits for a thread that has not
+// started, only for chunks already running. Threads spin briefly for the next call, then
+// sleep in Atomics.wait.
+//
+// The control block, in the network's shared memory at byte offset `control`, Int32 words
+// on cache lines of their own:
+//   word 0   the ticket: generation (7 bits) << 24 | chunks n (12 bits) << 12 | next chunk
+//            (12 bits); a thread claims chunk i by moving it from i to i + 1 while i < n.
+//            −1 stops the workers.
+//   word 16  chunks done in the current call; word 17: 1 once a kernel call threw
+//   word 32  workers asleep in Atomics.wait (the caller wakes them only when there are some)
+//   byte 192 the call, 24 f64: [op, 12 arguments, count argument, rows per chunk, rows,
+//            then four (argument, bytes per row) pairs of pointers that move to a chunk's
+//            first row (argument −1: unused)]
+
+/** The protocol's constants and steps; self-contained (see above). */
+export function threadProtocol() {
+  const TICKET = 0, DONE = 16, FAILED = 17, SLEEPERS = 32, JOB_AT = 192, JOB_FLOATS = 24;
+  const COUNT_ARG = 13, CHUNK_ROWS = 14, ROWS = 15, POINTERS = 16, MAX_CHUNKS = 4095;
+  /** How long an idle thread spins for the next call before it sleeps, in ms. */
+  const SPIN_MS = 0.2;
+
+  /** The Int32 words and the call's f64s of the control block at `control`. */
+  function views(memory, control) {
+    return { sync: new Int32Array(memory.buffer, control, 64), job: new Float64Array(memory.buffer, control + JOB_AT, JOB_FLOATS) };
+  }
+
+  /** Runs chunk c of the call in `job`; `args` is a scratch Float64Array(12). */
+  function runChunk(kernels, job, args, c) {
+    const r0 = c * job[CHUNK_ROWS], r1 = Math.min(job[ROWS], r0 + job[CHUNK_ROWS]);
+    for (let i = 0; i < 12; i++) args[i] = job[1 + i];
+    args[job[COUNT_ARG]] = r1 - r0;
+    for (let p = POINTERS; p < JOB_FLOATS; p += 2) if (job[p] >= 0) args[job[p]] += r0 * job[p + 1];
+    kernels[job[0]](args[0], args[1], args[2], args[3], args[4], args[5], args[6], args[7], args[8], args[9], args[10], args[11]);
+  }
+
+  /**
+   * Claims and runs chunks of the current call until none are left. Returns false once the
+   * workers are told to stop.
+   */
+  function work(sync, job, kernels, args) {
+    for (;;) {
+      const ticket = Atomics.load(sync, TICKET);
+      if (ticket < 0) return false;
+      const n = (ticket >> 12) & MAX_CHUNKS, c = ticket & MAX_CHUNKS;
+      if (c >= n) return true;
+      if (Atomics.compareExchange(sync, TICKET, ticket, ticket + 1) !== ticket) continue;
+      try {
+        runChunk(kernels, job, args, c);
+      } catch {
+        Atomics.store(sync, FAILED, 1);
+      } finally {
+        // Counted done even after a failure, so that the caller never waits forever.
+        if (Atomics.add(sync, DONE, 1) + 1 === n) Atomics.notify(sync, DONE);
+      }
+    }
+  }
+
+  /** A worker: instantiates the shared-memory build over the network's memory, then works until stopped. */
+  async function serve(init, ready) {
+    const { exports } = await WebAssembly.instantiate(init.module, { env: { memory: init.memory } });
+    const kernels = init.names.map((name) => exports[name]);
+    const { sync, job } = views(init.memory, init.control);
+    const args = new Float64Array(12);
+    ready();
+    while (work(sync, job, kernels, args)) {
+      const seen = Atomics.load(sync, TICKET);
+      const until = performance.now() + SPIN_MS;
+      for (let spin = 0; Atomics.load(sync, TICKET) === seen; spin++) {
+        if ((spin & 255) === 0 && performance.now() > until) {
+          Atomics.add(sync, SLEEPERS, 1);
+          Atomics.wait(sync, TICKET, seen);
+          Atomics.sub(sync, SLEEPERS, 1);
+        }
+      }
+    }
+  }
+
+  return { TICKET, DONE, FAILED, SLEEPERS, JOB_AT, JOB_FLOATS, COUNT_ARG, CHUNK_ROWS, ROWS, POINTERS, MAX_CHUNKS, SPIN_MS, views, work, serve };
+}
+
+/**
+ * The text of a kernel thread's script: the protocol, then `start`, code that receives the
+ * init message and calls `serve(init, ready)`. esbuild's keepNames wraps functions in a
+ * `__name` helper that lives outside this text; the shim keeps such a bundle working.
+ */
+export function threadSource(start) {
+  return `const __name = (f) => f;\nconst { serve } = (${threadProtocol.toString()})();\n${start}\n`;
+}

@@ -1,0 +1,58 @@
+// The governor that keeps large kernel calls on one thread where threads are slower: driven
+// by a clock the test moves, with the throughput of each mode given.
+import { describe, expect, it } from 'vitest';
+import { PROBE_MS, RUN_MS, ThreadGovernor } from '../src/backend/thread-governor.js';
+
+/**
+ * Calls of one unit of work, each taking the time its mode's rate (units per ms) gives,
+ * for `ms` of simulated time; returns the share of calls that were split.
+ */
+function simulate(governor: ThreadGovernor, clock: { now: number }, rate: { threaded: number; single: number }, ms: number): number {
+  const end = clock.now + ms;
+  let split = 0, calls = 0;
+  while (clock.now < end) {
+    const threaded = governor.split(1);
+    clock.now += 1 / (threaded ? rate.threaded : rate.single);
+    calls++;
+    if (threaded) split++;
+  }
+  return split / calls;
+}
+
+describe('the thread governor', () => {
+  it('keeps splitting where threads are faster, probing one thread a small share of the time', () => {
+    const clock = { now: 0 };
+    const governor = new ThreadGovernor(() => clock.now);
+    const share = simulate(governor, clock, { threaded: 1.5, single: 1 }, 10_000);
+    expect(governor.threadedNow).toBe(true);
+    // One probe window of one thread in every RUN_MS + 2·PROBE_MS.
+    expect(share).toBeGreaterThan(1 - 1.6 * PROBE_MS / (RUN_MS + 2 * PROBE_MS));
+  });
+
+  it('moves to one thread when threads are slower (a busy machine), and back when they are faster again', () => {
+    const clock = { now: 0 };
+    const governor = new ThreadGovernor(() => clock.now);
+    simulate(governor, clock, { threaded: 0.3, single: 1 }, 2 * (RUN_MS + 2 * PROBE_MS));
+    expect(governor.threadedNow).toBe(false);
+    const share = simulate(governor, clock, { threaded: 0.3, single: 1 }, 10_000);
+    expect(share).toBeLessThan(0.1);
+    simulate(governor, clock, { threaded: 1.5, single: 1 }, 2 * (RUN_MS + 2 * PROBE_MS));
+    expect(governor.threadedNow).toBe(true);
+  });
+
+  it('does not switch on a difference within the noise', () => {
+    const clock = { now: 0 };
+    const governor = new ThreadGovernor(() => clock.now);
+    simulate(governor, clock, { threaded: 1, single: 1.03 }, 10_000);
+    expect(governor.threadedNow).toBe(true);
+  });
+
+  it('drops a measurement that spans an idle gap (the caller paused)', () => {
+    const clock = { now: 0 };
+    const governor = new ThreadGovernor(() => clock.now);
+    simulate(governor, clock, { threaded: 1.5, single: 1 }, RUN_MS + PROBE_MS / 2);
+    clock.now += 10 * PROBE_MS; // a pause while threads were being measured: its rate would look terrible
+    simulate(governor, clock, { threaded: 1.5, single: 1 }, 3 * (RUN_MS + 2 * PROBE_MS));
+    expect(governor.threadedNow).toBe(true);
+  });
+});
