@@ -21,77 +21,82 @@
 //            then four (argument, bytes per row) pairs of pointers that move to a chunk's
 //            first row (argument −1: unused)]
 
-/** The protocol's constants and steps; self-contained (see above). */
+/**
+ * The protocol's constants and steps. Self-contained (see above), and its steps are methods
+ * of one object: a minifier's keep-names option wraps named functions in a helper that
+ * lives outside this text, but leaves methods alone.
+ */
 export function threadProtocol() {
   const TICKET = 0, DONE = 16, FAILED = 17, SLEEPERS = 32, JOB_AT = 192, JOB_FLOATS = 24;
   const COUNT_ARG = 13, CHUNK_ROWS = 14, ROWS = 15, POINTERS = 16, MAX_CHUNKS = 4095;
-  /** How long an idle thread spins for the next call before it sleeps, in ms. */
+  /** How long an idle worker spins for the next call before it sleeps, in ms. */
   const SPIN_MS = 0.2;
+  const protocol = {
+    TICKET, DONE, FAILED, SLEEPERS, JOB_AT, JOB_FLOATS, COUNT_ARG, CHUNK_ROWS, ROWS, POINTERS, MAX_CHUNKS,
 
-  /** The Int32 words and the call's f64s of the control block at `control`. */
-  function views(memory, control) {
-    return { sync: new Int32Array(memory.buffer, control, 64), job: new Float64Array(memory.buffer, control + JOB_AT, JOB_FLOATS) };
-  }
+    /** The Int32 words and the call's f64s of the control block at `control`. */
+    views(memory, control) {
+      return { sync: new Int32Array(memory.buffer, control, 64), job: new Float64Array(memory.buffer, control + JOB_AT, JOB_FLOATS) };
+    },
 
-  /** Runs chunk c of the call in `job`; `args` is a scratch Float64Array(12). */
-  function runChunk(kernels, job, args, c) {
-    const r0 = c * job[CHUNK_ROWS], r1 = Math.min(job[ROWS], r0 + job[CHUNK_ROWS]);
-    for (let i = 0; i < 12; i++) args[i] = job[1 + i];
-    args[job[COUNT_ARG]] = r1 - r0;
-    for (let p = POINTERS; p < JOB_FLOATS; p += 2) if (job[p] >= 0) args[job[p]] += r0 * job[p + 1];
-    kernels[job[0]](args[0], args[1], args[2], args[3], args[4], args[5], args[6], args[7], args[8], args[9], args[10], args[11]);
-  }
+    /** Runs chunk c of the call in `job`; `args` is a scratch Float64Array(12). */
+    runChunk(kernels, job, args, c) {
+      const r0 = c * job[CHUNK_ROWS], r1 = Math.min(job[ROWS], r0 + job[CHUNK_ROWS]);
+      for (let i = 0; i < 12; i++) args[i] = job[1 + i];
+      args[job[COUNT_ARG]] = r1 - r0;
+      for (let p = POINTERS; p < JOB_FLOATS; p += 2) if (job[p] >= 0) args[job[p]] += r0 * job[p + 1];
+      kernels[job[0]](args[0], args[1], args[2], args[3], args[4], args[5], args[6], args[7], args[8], args[9], args[10], args[11]);
+    },
 
-  /**
-   * Claims and runs chunks of the current call until none are left. Returns false once the
-   * workers are told to stop.
-   */
-  function work(sync, job, kernels, args) {
-    for (;;) {
-      const ticket = Atomics.load(sync, TICKET);
-      if (ticket < 0) return false;
-      const n = (ticket >> 12) & MAX_CHUNKS, c = ticket & MAX_CHUNKS;
-      if (c >= n) return true;
-      if (Atomics.compareExchange(sync, TICKET, ticket, ticket + 1) !== ticket) continue;
-      try {
-        runChunk(kernels, job, args, c);
-      } catch {
-        Atomics.store(sync, FAILED, 1);
-      } finally {
-        // Counted done even after a failure, so that the caller never waits forever.
-        if (Atomics.add(sync, DONE, 1) + 1 === n) Atomics.notify(sync, DONE);
-      }
-    }
-  }
-
-  /** A worker: instantiates the shared-memory build over the network's memory, then works until stopped. */
-  async function serve(init, ready) {
-    const { exports } = await WebAssembly.instantiate(init.module, { env: { memory: init.memory } });
-    const kernels = init.names.map((name) => exports[name]);
-    const { sync, job } = views(init.memory, init.control);
-    const args = new Float64Array(12);
-    ready();
-    while (work(sync, job, kernels, args)) {
-      const seen = Atomics.load(sync, TICKET);
-      const until = performance.now() + SPIN_MS;
-      for (let spin = 0; Atomics.load(sync, TICKET) === seen; spin++) {
-        if ((spin & 255) === 0 && performance.now() > until) {
-          Atomics.add(sync, SLEEPERS, 1);
-          Atomics.wait(sync, TICKET, seen);
-          Atomics.sub(sync, SLEEPERS, 1);
+    /**
+     * Claims and runs chunks of the current call until none are left. Returns false once the
+     * workers are told to stop.
+     */
+    work(sync, job, kernels, args) {
+      for (;;) {
+        const ticket = Atomics.load(sync, TICKET);
+        if (ticket < 0) return false;
+        const n = (ticket >> 12) & MAX_CHUNKS, c = ticket & MAX_CHUNKS;
+        if (c >= n) return true;
+        if (Atomics.compareExchange(sync, TICKET, ticket, ticket + 1) !== ticket) continue;
+        try {
+          protocol.runChunk(kernels, job, args, c);
+        } catch {
+          Atomics.store(sync, FAILED, 1);
+        } finally {
+          // Counted done even after a failure, so that the caller never waits forever.
+          if (Atomics.add(sync, DONE, 1) + 1 === n) Atomics.notify(sync, DONE);
         }
       }
-    }
-  }
+    },
 
-  return { TICKET, DONE, FAILED, SLEEPERS, JOB_AT, JOB_FLOATS, COUNT_ARG, CHUNK_ROWS, ROWS, POINTERS, MAX_CHUNKS, SPIN_MS, views, work, serve };
+    /** A worker: instantiates the shared-memory build over the network's memory, then works until stopped. */
+    async serve(init, ready) {
+      const { exports } = await WebAssembly.instantiate(init.module, { env: { memory: init.memory } });
+      const kernels = init.names.map((name) => exports[name]);
+      const { sync, job } = protocol.views(init.memory, init.control);
+      const args = new Float64Array(12);
+      ready();
+      while (protocol.work(sync, job, kernels, args)) {
+        const seen = Atomics.load(sync, TICKET);
+        const until = performance.now() + SPIN_MS;
+        for (let spin = 0; Atomics.load(sync, TICKET) === seen; spin++) {
+          if ((spin & 255) === 0 && performance.now() > until) {
+            Atomics.add(sync, SLEEPERS, 1);
+            Atomics.wait(sync, TICKET, seen);
+            Atomics.sub(sync, SLEEPERS, 1);
+          }
+        }
+      }
+    },
+  };
+  return protocol;
 }
 
 /**
  * The text of a kernel thread's script: the protocol, then `start`, code that receives the
- * init message and calls `serve(init, ready)`. esbuild's keepNames wraps functions in a
- * `__name` helper that lives outside this text; the shim keeps such a bundle working.
+ * init message and calls `serve(init, ready)`.
  */
 export function threadSource(start) {
-  return `const __name = (f) => f;\nconst { serve } = (${threadProtocol.toString()})();\n${start}\n`;
+  return `const { serve } = (${threadProtocol.toString()})();\n${start}\n`;
 }
