@@ -4,7 +4,8 @@
 //     real MNIST, and inference on the 10,000 test images at once: our JS backend, WASM
 //     SIMD, relaxed SIMD, threads; TF.js's WASM backend; NumPy on OpenBLAS if python3 has it;
 //  3. scaling with layer width and batch size (bench/scaling-*.svg);
-//  4. time to 98% test accuracy with the default recipe.
+//  4. time to 98% test accuracy with the default recipe;
+//  5. threads on a busy machine: 1 against 2 threads, idle and with a process spinning on one core.
 // Prints tables with ratios and writes bench/results.json.
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -24,6 +25,7 @@ import { RECIPES, recipeNetwork } from '../src/recipes.js';
 import { linePlot, COLORS } from '../src/report/svg.js';
 import { Rng } from '../src/rng.js';
 import { train } from '../src/train.js';
+import { contentionRates, contentionTable } from './contention.js';
 import { callsPerSecond, table } from './measure.js';
 import { tfjsRates } from './peers/tfjs.js';
 
@@ -143,6 +145,8 @@ const byBatch = [];
 for (const b of [16, 32, 64, 128, 256, 512]) byBatch.push({ batch: b, samplesPerSecond: await stepRate([784, 100, 10], b) });
 log('time to 98%…');
 const to98 = await timeTo98();
+log('threads under load…');
+const contention = await contentionRates(log);
 
 const ours = systems.find((s) => s.system.includes('relaxed') && s.system.includes('threads'))!;
 const ours1 = systems.find((s) => s.system.includes('relaxed') && !s.system.includes('threads'))!;
@@ -161,6 +165,8 @@ console.log(table(['784-h-10, batch 32', 'parameters', 'samples/s', 'samples/s �
 console.log('');
 console.log(table(['784-100-10', 'samples/s'], byBatch.map((r) => [`batch ${r.batch}`, k(r.samplesPerSecond)])));
 console.log(`\nTime to 98% test accuracy, default recipe (${to98.kernels}): ${to98.seconds?.toFixed(1)} s (epoch ${to98.epoch}, ${to98.accuracy})`);
+console.log('\nThreads under load: the seed network on 20,000 MNIST samples, training samples/s (median of 3 alternated runs)\n');
+console.log(contentionTable(contention));
 
 const tfWasm = find('TF.js')!;
 const np1 = find('OpenBLAS ×1'), np2 = find('OpenBLAS ×2');
@@ -174,9 +180,11 @@ const ratios = {
   inference_threads_vs_1thread: ours.inference / ours1.inference,
   width_spread: Math.max(...byWidth.map((r) => r.samplesPerSecond * r.parameters)) / Math.min(...byWidth.map((r) => r.samplesPerSecond * r.parameters)),
   batch_spread: Math.max(...byBatch.map((r) => r.samplesPerSecond)) / Math.min(...byBatch.map((r) => r.samplesPerSecond)),
+  threads_vs_1thread_idle: contention[0].ratio,
+  threads_vs_1thread_busy: contention[1].ratio,
 };
 console.log('\nRatios: ' + Object.entries(ratios).map(([key, v]) => `${key} ${v === null ? 'n/a' : v.toFixed(2)}`).join(', '));
-const results = { date: new Date().toISOString(), cpu, cores: os.cpus().length, node: process.version, threads, kernels, systems, byWidth, byBatch, timeTo98: to98, ratios };
+const results = { date: new Date().toISOString(), cpu, cores: os.cpus().length, node: process.version, threads, kernels, systems, byWidth, byBatch, timeTo98: to98, contention, ratios };
 writeFileSync('bench/results.json', JSON.stringify(results, null, 2) + '\n');
 writeFileSync('bench/scaling-width.svg', linePlot('Throughput × parameters against hidden width (784-h-10, batch 32)', 'Hidden units h', 'Samples/s × parameters (×1e9)', [
   { label: 'simdnet', color: COLORS.train, points: byWidth.map((r) => [r.hidden, (r.samplesPerSecond * r.parameters) / 1e9]) },
