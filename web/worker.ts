@@ -81,7 +81,7 @@ async function run(epochs: number, limit: number, resume: boolean): Promise<void
   if (!resume) runStart = progress.epochsDone;
   const last = runStart + epochs;
   if (last <= progress.epochsDone) {
-    throw new Error(`Epochs: this run has done ${progress.epochsDone - runStart} epochs already, so ${epochs} adds none; ask for more, or Reset`);
+    throw new Error(`Epochs: ${epochs} is not more than the epochs this run has done (${progress.epochsDone - runStart}); ask for more to go on, or Reset`);
   }
   const trained = await network();
   const subset: DataSplits = { ...data, train: head(data.train, limit) };
