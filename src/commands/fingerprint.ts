@@ -39,10 +39,10 @@ export function dataFingerprint(data: DataSplits): DataFingerprint {
   return { classes: data.classes, train: splitFingerprint(data.train), test: splitFingerprint(data.test) };
 }
 
-/** The first way `now` differs from `then`, in words ("training images: 3000 now, 60000 then"), or undefined when they agree. */
-export function fingerprintDifference(then: DataFingerprint, now: DataFingerprint): string | undefined {
+/** The first way `now` differs from `then` in `splits`, in words ("training images: 3000 now, 60000 then"), or undefined when they agree. */
+export function fingerprintDifference(then: DataFingerprint, now: DataFingerprint, splits: readonly ('train' | 'test')[] = ['train', 'test']): string | undefined {
   if (then.classes !== now.classes) return `classes: ${now.classes} now, ${then.classes} then`;
-  for (const split of ['train', 'test'] as const) {
+  for (const split of splits) {
     const a = then[split], b = now[split];
     const name = split === 'train' ? 'training' : 'test';
     if (a.count !== b.count) return `${name} images: ${b.count} now, ${a.count} then`;

@@ -144,7 +144,7 @@ async function runTrain(flags: TrainFlags, command: Command): Promise<void> {
   print(formatSummary(analysis.summary));
 
   const metadata = {
-    recipe: recipeName, settings: s, data: data.source, trainCount: data.train.count, testCount: data.test.count,
+    recipe: recipeName, settings: s, data: data.source, dataFingerprint: fingerprint, trainCount: data.train.count, testCount: data.test.count,
     imageRows: data.train.rows, imageCols: data.train.cols, classes: data.classes, backend: net.kernels,
     history: result.history, seconds: result.seconds, trainSeconds: result.trainSeconds,
     samplesPerSecond: result.samplesPerSecond, createdAt: new Date().toISOString(),
