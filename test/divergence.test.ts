@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CHECKPOINT_FILE, readCheckpoint } from '../src/commands/checkpoint.js';
+import { LOCK_FILE } from '../src/commands/lock.js';
 import { head, type DataSplits, type Dataset } from '../src/data/dataset.js';
 import { loadDataDir, mnistDataDir } from '../src/data/files.js';
 import { LOSS_RISE_FACTOR, LossRiseWatch, collapsedOutputs } from '../src/divergence.js';
@@ -135,6 +136,7 @@ describe('simdnet train on a diverging run', () => {
     expect(readFileSync(path.join(ck, CHECKPOINT_FILE))).toEqual(before);
     expect((await readCheckpoint(ck)).run.epochsDone).toBe(2);
     expect(existsSync(path.join(dir, 'bad.simdnet'))).toBe(false);
+    expect(existsSync(path.join(ck, LOCK_FILE))).toBe(false); // released on the error too
   }, 60_000);
 
   it('784-300-10, sigmoid, MSE, momentum, --lr 0.5 says its outputs collapsed and exits 1', async () => {
