@@ -87,7 +87,7 @@ describe('fuzzing the readers', () => {
       const file = path.join(dir, `f${i}.gz`);
       writeFileSync(file, mutate(gz, rng, 8));
       try {
-        parseIdx(await readMaybeGzip(file), file, IMAGES_MAGIC);
+        parseIdx(await readMaybeGzip(file, IMAGES_MAGIC), file, IMAGES_MAGIC);
         outcomes.push('ok');
       } catch (e) {
         expect((e as Error).message.startsWith(`${file}: `), (e as Error).message).toBe(true);
