@@ -27,6 +27,9 @@ export interface OpenFile {
   close(): Promise<void>;
 }
 
+/** "a model file", "an image file". */
+const withArticle = (kind: string) => `${/^[aeiou]/i.test(kind) ? 'an' : 'a'} ${kind}`;
+
 /** Sizes for messages: "512 bytes", "1.9 GiB". */
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} bytes`;
@@ -93,10 +96,10 @@ export async function openFile(file: string, limit: FileKind): Promise<OpenFile>
   });
   try {
     const info = await handle.stat();
-    if (!info.isFile()) throw new Error(`${file}: not a regular file (${nonRegularKind(info)}); give a ${limit.kind}`);
+    if (!info.isFile()) throw new Error(`${file}: not a regular file (${nonRegularKind(info)}); give ${withArticle(limit.kind)}`);
     const max = Math.min(limit.maxBytes, MAX_READ_BYTES);
     if (info.size > max) {
-      throw new Error(`${file}: ${formatBytes(info.size)}, more than the ${formatBytes(max)} a ${limit.kind} may have here`);
+      throw new Error(`${file}: ${formatBytes(info.size)}, more than the ${formatBytes(max)} ${withArticle(limit.kind)} may have here`);
     }
     return {
       name: file,

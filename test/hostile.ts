@@ -1,6 +1,8 @@
-// Files that lie about their size, for the hostile-file tests: a PNG whose header claims
-// more pixels than it holds, and sparse files.
-import { truncateSync, writeFileSync } from 'node:fs';
+// Hostile files for the reader tests: a PNG whose header claims more pixels than it holds,
+// sparse files, and paths that are not regular files (a FIFO, a device, a folder, a link).
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { crc32 } from '../src/crc32.js';
 
@@ -29,4 +31,18 @@ export function pngClaiming(width: number, height: number): Buffer {
 export function sparseFile(file: string, bytes: number, head: Uint8Array = new Uint8Array(0)): void {
   writeFileSync(file, head);
   truncateSync(file, bytes);
+}
+
+/** Things that are not regular files, as paths in `dir`, with the words a refusal uses for each. */
+export function nonRegularFiles(dir: string, base: string): { label: string; file: string; what: string }[] {
+  const fifo = path.join(dir, `${base}.fifo`), folder = path.join(dir, `${base}.folder`), link = path.join(dir, `${base}.zero-link`);
+  execFileSync('mkfifo', [fifo]);
+  mkdirSync(folder);
+  symlinkSync('/dev/zero', link);
+  return [
+    { label: 'a FIFO', file: fifo, what: 'a FIFO' },
+    { label: '/dev/zero', file: '/dev/zero', what: 'a character device' },
+    { label: 'a folder', file: folder, what: 'a folder' },
+    { label: 'a symbolic link to /dev/zero', file: link, what: 'a character device' },
+  ];
 }

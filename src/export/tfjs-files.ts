@@ -24,7 +24,7 @@ async function weightFile(manifest: string, dir: string, p: string): Promise<str
   };
   if (!inside(dir, file)) fail('leaves the folder');
   const [realDir, real] = await Promise.all([realpath(dir), realpath(file)]).catch((e: unknown) => {
-    throw new Error(`${manifest}: its weight ${fileError(file, e, 'read', 'weight file').message}`);
+    throw new Error(`${manifest}: its weight file ${fileError(file, e, 'read', 'weight file').message}`);
   });
   if (!inside(realDir, real)) fail(`is a symbolic link leading out of the folder (to ${real})`);
   return file;
