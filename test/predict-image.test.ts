@@ -7,7 +7,11 @@ import { PNG } from 'pngjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadDataDir, mnistDataDir } from '../src/data/files.js';
 import type { Dataset } from '../src/data/dataset.js';
+import { isDarkOnLight } from '../src/image/grey.js';
 import { mnistDigit } from '../src/image/mnist-digit.js';
+import { networkFromModel } from '../src/model.js';
+import { readModelFile } from '../src/model-file.js';
+import { Rng } from '../src/rng.js';
 import { simdnet, simdnetMeasured, type Run } from './cli-run.js';
 import { pngClaiming } from './hostile.js';
 import { writeDataDir } from './helpers.js';
@@ -54,6 +58,31 @@ describe('preparing a digit as MNIST did', () => {
       if (out.every((v, k) => v === digit(i)[k])) same++;
     }
     expect(same).toBe(9996);
+  });
+
+  it('finds the digit in a photo-like picture: grey ink on shaded, grainy paper', async () => {
+    const net = await networkFromModel(await readModelFile(model), { backend: 'js', maxBatch: 1 });
+    const classify = (pixels: Uint8Array) => net.predict(Float32Array.from(pixels, (v) => v / 255)).classes[0];
+    const rng = new Rng(5);
+    let photos = 0, originals = 0;
+    for (let i = 0; i < 30; i++) {
+      const d = digit(i), width = 400, height = 300, ox = 60 + 5 * i, oy = 40 + 3 * i;
+      const pixels = new Uint8Array(width * height);
+      for (let y = 0; y < height; y++) {
+        for (let x = 0; x < width; x++) {
+          const paper = 150 + (60 * x) / width + 20 * (rng.uniform() - 0.5);
+          const c = Math.floor((x - ox) / 7), r = Math.floor((y - oy) / 7);
+          const ink = c >= 0 && r >= 0 && c < 28 && r < 28 ? d[r * 28 + c] / 255 : 0;
+          pixels[y * width + x] = Math.round(paper * (1 - ink) + 50 * ink);
+        }
+      }
+      const photo = { width, height, pixels };
+      expect(isDarkOnLight(photo)).toBe(true);
+      if (classify(mnistDigit(photo, 28, true, 'photo')) === test.labels[i]) photos++;
+      if (classify(d) === test.labels[i]) originals++;
+    }
+    console.log(`photo-like pictures classified right: ${photos} of 30 (their 28×28 originals: ${originals})`);
+    expect(photos).toBeGreaterThanOrEqual(originals - 3);
   });
 
   it('refuses a blank image, naming it', () => {
