@@ -3,7 +3,7 @@
 // file's size before reading the rest, and names the file in every error; writes name the
 // file when the disk is full or the path is a folder; import keeps to model.json's folder.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -14,7 +14,7 @@ import { FILE_NAMES } from '../src/data/dataset.js';
 import { IMAGES_MAGIC } from '../src/data/idx.js';
 import { Network } from '../src/network.js';
 import { train } from '../src/train.js';
-import { simdnet, simdnetMeasured } from './cli-run.js';
+import { node, simdnet, simdnetMeasured } from './cli-run.js';
 import { idx, writeDataDir } from './helpers.js';
 import { nonRegularFiles, sparseFile } from './hostile.js';
 
@@ -128,6 +128,27 @@ describe('writing', () => {
     } finally {
       execFileSync('umount', [mnt]);
     }
+  });
+});
+
+describe('permissions', () => {
+  it('an unreadable model and an unwritable folder are named, run as the user nobody', async (context) => {
+    if (process.getuid?.() !== 0) {
+      console.log('EACCES test skipped: it needs root to run simdnet as the user nobody (setpriv)');
+      context.skip();
+    }
+    const shared = path.join(dir, 'shared');
+    mkdirSync(shared);
+    const locked = path.join(shared, 'locked.simdnet');
+    copyFileSync(model, locked);
+    chmodSync(locked, 0o000);
+    chmodSync(shared, 0o555);
+    chmodSync(dir, 0o755);
+    const asNobody = (args: string[]) => node(['dist/cli.js', ...args], ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups']);
+    failsWith(await asNobody(['eval', locked]), `${locked}: cannot be read: permission denied`);
+    const out = path.join(shared, 'm.onnx');
+    chmodSync(locked, 0o444);
+    failsWith(await asNobody(['export', locked, '--format', 'onnx', '--out', out]), `${out}: cannot be written: permission denied`);
   });
 });
 
