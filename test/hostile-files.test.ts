@@ -112,6 +112,25 @@ describe('writing', () => {
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
+  it('flushes the temporary file to the disk (fsync) before renaming it into place (seen by strace)', async (context) => {
+    const trace = path.join(dir, 'strace.txt'), out = path.join(dir, 'synced.onnx');
+    const run = await node(['dist/cli.js', 'export', model, '--format', 'onnx', '--out', out],
+      ['strace', '-f', '-o', trace, '-e', 'trace=openat,fsync,fdatasync,rename,renameat,renameat2']).catch(() => null);
+    if (!run || !existsSync(trace)) {
+      console.log('fsync test skipped: strace cannot run here');
+      context.skip();
+    }
+    expect(run!.code, run!.stderr).toBe(0);
+    const lines = readFileSync(trace, 'utf8').split('\n');
+    const opened = lines.findIndex((l) => l.includes(`"${out}.`) && l.includes('O_CREAT'));
+    const fd = /= (\d+)$/.exec(lines[opened])![1];
+    const synced = lines.findIndex((l, i) => i > opened && new RegExp(`\\b(fsync|fdatasync)\\(${fd}\\)`).test(l));
+    const renamed = lines.findIndex((l) => /rename/.test(l) && l.includes(`"${out}"`));
+    expect(opened).toBeGreaterThanOrEqual(0);
+    expect(synced).toBeGreaterThan(opened);
+    expect(renamed).toBeGreaterThan(synced);
+  });
+
   it('names the file when the disk is full (a 64 KiB tmpfs), and leaves no temporary file', async (context) => {
     const mnt = path.join(dir, 'full');
     mkdirSync(mnt);
