@@ -118,7 +118,8 @@ export async function train(net: Network, data: DataSplits, options: TrainOption
   if (!(learningRateDecay > 0 && learningRateDecay <= 1)) {
     throw new Error(`train: learningRateDecay must be in (0, 1], got ${learningRateDecay}`);
   }
-  checkFits(net, data.train, data.classes, data.source);
+  checkFits(net, data.train, data.classes, `${data.source} (training split)`);
+  checkFits(net, data.test, data.classes, `${data.source} (test split)`);
   const batches = Math.floor(data.train.count / batchSize);
   if (batches === 0) throw new Error(`train: ${data.train.count} training samples make no full batch of ${batchSize}`);
 
