@@ -32,7 +32,7 @@ export function nonNegativeInt(value: string): number {
 
 export function positiveNumber(value: string): number {
   const n = Number(value);
-  if (!DECIMAL_NUMBER.test(value) || !Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a number > 0 written in decimal (like 0.05 or 1e-3).');
+  if (!DECIMAL_NUMBER.test(value) || !Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a finite number > 0, written in decimal (like 0.05 or 1e-3).');
   return n;
 }
 
