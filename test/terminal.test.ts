@@ -5,15 +5,15 @@ import { execFile } from 'node:child_process';
 import xterm from '@xterm/headless';
 import { describe, expect, it } from 'vitest';
 
-const COLUMNS = 120, ROWS = 50;
+const ROWS = 50;
 
 const shellQuote = (arg: string) => `'${arg.replaceAll("'", `'\\''`)}'`;
 
-/** The bytes a terminal of COLUMNS × ROWS receives while `simdnet ...args` runs in it. */
-function runInPty(args: string[]): Promise<{ code: number; output: Buffer }> {
+/** The bytes a terminal of `columns` × ROWS receives while `simdnet ...args` runs in it. */
+function runInPty(columns: number, args: string[]): Promise<{ code: number; output: Buffer }> {
   const command = [process.execPath, '--import', 'tsx', 'src/cli.ts', ...args].map(shellQuote).join(' ');
   // stty gives the pty a size (without a controlling terminal it has none): the bar fits it.
-  const script = `stty cols ${COLUMNS} rows ${ROWS}; exec ${command}`;
+  const script = `stty cols ${columns} rows ${ROWS}; exec ${command}`;
   return new Promise((resolve) => {
     const child = execFile('script', ['--quiet', '--flush', '--return', '--command', script, '/dev/null'],
       { encoding: 'buffer', maxBuffer: 64 << 20 }, (error, stdout) => {
@@ -23,27 +23,37 @@ function runInPty(args: string[]): Promise<{ code: number; output: Buffer }> {
   });
 }
 
-/** Every line of the terminal after `output` (scrollback, then the screen), trailing blanks cut. */
-async function screenAfter(output: Buffer): Promise<string[]> {
-  const terminal = new xterm.Terminal({ cols: COLUMNS, rows: ROWS, scrollback: 10_000, allowProposedApi: true });
+/**
+ * Every line of the terminal after `output` (scrollback, then the screen), rows that the
+ * terminal wrapped joined again, trailing blanks cut.
+ */
+async function screenAfter(columns: number, output: Buffer): Promise<string[]> {
+  const terminal = new xterm.Terminal({ cols: columns, rows: ROWS, scrollback: 10_000, allowProposedApi: true });
   await new Promise<void>((resolve) => terminal.write(output, resolve));
-  const buffer = terminal.buffer.active;
-  const lines = Array.from({ length: buffer.length }, (_, y) => buffer.getLine(y)!.translateToString(true));
+  const buffer = terminal.buffer.active, lines: string[] = [];
+  for (let y = 0; y < buffer.length; y++) {
+    const row = buffer.getLine(y)!;
+    if (row.isWrapped && lines.length > 0) lines[lines.length - 1] += row.translateToString(true);
+    else lines.push(row.translateToString(true));
+  }
   terminal.dispose();
   while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
   return lines;
 }
 
 describe('simdnet train in a terminal', () => {
-  it('keeps every epoch line on screen, in order, with the summary below them and no bar left', async () => {
-    const { code, output } = await runInPty(['train', '--limit', '2000', '--epochs', '3', '--threads', '1']);
-    const screen = await screenAfter(output);
+  // At 80 columns the epoch lines (~105 characters) wrap.
+  it.each([120, 80])('keeps every epoch line on a %i-column screen, in order, with the summary below them and no bar left', async (columns) => {
+    const { code, output } = await runInPty(columns, ['train', '--limit', '2000', '--epochs', '3', '--threads', '1']);
+    const screen = await screenAfter(columns, output);
     expect(code, screen.join('\n')).toBe(0);
     expect(output.toString('utf8'), 'the bar was drawn').toContain('samples/s | loss');
 
     const epochRows = [1, 2, 3].map((k) => {
-      const rows = screen.flatMap((line, y) => (line.startsWith(`Epoch ${k}/3: Train Loss = `) ? [y] : []));
-      expect(rows, `"Epoch ${k}/3" lines on the screen:\n${screen.join('\n')}`).toHaveLength(1);
+      // The whole line as the program wrote it: none of it may be cut off on the screen.
+      const written = new RegExp(`Epoch ${k}/3: Train Loss = [^\r\n]*Test Acc = \\d\\.\\d{4}`).exec(output.toString('utf8'))![0];
+      const rows = screen.flatMap((line, y) => (line === written ? [y] : []));
+      expect(rows, `"${written}" on the screen:\n${screen.join('\n')}`).toHaveLength(1);
       return rows[0];
     });
     expect(epochRows[1]).toBe(epochRows[0] + 1);
