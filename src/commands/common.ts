@@ -58,8 +58,8 @@ export function seedValue(value: string): number {
  * machine 4 threads trained 25× slower than 2, and 8 threads 70× slower.
  */
 export function threadCount(value: string): number {
-  const n = positiveInt(value), cores = Math.min(availableParallelism(), MAX_THREADS);
-  if (n > cores) throw new InvalidArgumentError(`this machine runs ${cores} thread${cores === 1 ? '' : 's'} at once (os.availableParallelism()); more threads than cores only make training slower.`);
+  const n = positiveInt(value), most = Math.min(availableParallelism(), MAX_THREADS);
+  if (n > most) throw new InvalidArgumentError(`at most ${most} here: the kernel threads spin while they wait for each other, so more threads than the ${availableParallelism()} cores (os.availableParallelism()) only make training slower.`);
   return n;
 }
 
@@ -106,6 +106,7 @@ export interface RunFlags {
   threads?: number;
 }
 
+/** Run flags that do not go together are a usage error. */
 export function checkRunFlags(flags: RunFlags): void {
   if (flags.backend === 'js' && flags.threads !== undefined && flags.threads > 1) {
     throw new UsageError(`--threads ${flags.threads} needs --backend wasm: the js backend runs on one thread`);

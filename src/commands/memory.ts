@@ -2,11 +2,11 @@
 // name the flag to change and the memory it would need, never the engine's raw
 // `WebAssembly.Memory()` message.
 import { totalmem } from 'node:os';
-import { networkBytes, type NetworkOptions } from '../network.js';
+import { networkBytes, resolveOptions, type NetworkOptions } from '../network.js';
 import { UsageError } from './common.js';
 
 /** A WebAssembly memory has at most 65,536 pages of 64 KiB, shared ones too. */
-export const WASM_MAX_BYTES = 65536 * 65536;
+const WASM_MAX_BYTES = 65536 * 65536;
 
 const gib = (bytes: number) => `${(bytes / 2 ** 30).toLocaleString('en-US', { maximumFractionDigits: 1 })} GiB`;
 
@@ -33,7 +33,7 @@ export async function allocateNetwork<T>(options: NetworkOptions, create: () => 
  * else --batch-size, whose memory grows linearly.
  */
 function culpritOf(options: NetworkOptions) {
-  const batch = options.maxBatch ?? 32;
+  const batch = resolveOptions(options).maxBatch;
   const one = networkBytes({ ...options, maxBatch: 1 }), perSample = networkBytes({ ...options, maxBatch: 2 }) - one;
   if (one > (one + perSample * (batch - 1)) / 2) {
     return { flag: `--hidden ${options.sizes.slice(1, -1).join(',') || 'none'}`, batchesUpTo: () => '' };
