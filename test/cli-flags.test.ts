@@ -99,7 +99,7 @@ describe('--threads', () => {
   it('more threads than cores is a usage error, before any data is read', async () => {
     const run = await simdnet(['train', '--threads', String(availableParallelism() + 1), '--data', path.join(dir, 'missing')]);
     expectUsageError(run, '--threads');
-    expect(run.stderr).toContain(`the ${availableParallelism()} cores`);
+    expect(run.stderr).toContain(`the ${availableParallelism()} core`);
     expect(run.stderr).not.toContain('missing');
   });
 

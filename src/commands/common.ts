@@ -58,8 +58,8 @@ export function seedValue(value: string): number {
  * machine 4 threads trained 25× slower than 2, and 8 threads 70× slower.
  */
 export function threadCount(value: string): number {
-  const n = positiveInt(value), most = Math.min(availableParallelism(), MAX_THREADS);
-  if (n > most) throw new InvalidArgumentError(`at most ${most} here: the kernel threads spin while they wait for each other, so more threads than the ${availableParallelism()} cores (os.availableParallelism()) only make training slower.`);
+  const n = positiveInt(value), cores = availableParallelism(), most = Math.min(cores, MAX_THREADS);
+  if (n > most) throw new InvalidArgumentError(`at most ${most} here: the kernel threads spin while they wait for each other, so more threads than the ${cores} core${cores === 1 ? '' : 's'} (os.availableParallelism()) only make training slower.`);
   return n;
 }
 
