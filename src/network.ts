@@ -19,6 +19,8 @@ export const INITS: readonly InitName[] = ['normal', 'xavier', 'he'];
 export const OPTIMIZERS: readonly OptimizerName[] = ['sgd', 'momentum', 'adam'];
 export const BACKENDS: readonly BackendName[] = ['wasm', 'js'];
 export const SIMD_CHOICES: readonly SimdChoice[] = ['auto', 'relaxed', 'baseline'];
+/** The most kernel threads a network runs. */
+export const MAX_THREADS = 64;
 
 export interface NetworkOptions {
   /** Neurons per layer, input first, e.g. [784, 100, 10]. At least two layers. */
@@ -365,13 +367,18 @@ export function resolveOptions(o: NetworkOptions): NetworkConfig {
     maxBatch: numberIn('maxBatch', o.maxBatch, 32, positiveInt, 'a positive integer'),
     backend: oneOf('backend', o.backend, BACKENDS, 'wasm'),
     simd: oneOf('simd', o.simd, SIMD_CHOICES, 'auto'),
-    threads: numberIn('threads', o.threads, 1, (x) => Number.isInteger(x) && x >= 1 && x <= 64, 'an integer from 1 to 64'),
+    threads: numberIn('threads', o.threads, 1, (x) => Number.isInteger(x) && x >= 1 && x <= MAX_THREADS, `an integer from 1 to ${MAX_THREADS}`),
     optimizer: oneOf('optimizer', o.optimizer, OPTIMIZERS, 'sgd'),
     momentum: numberIn('momentum', o.momentum, 0.9, unit, 'in [0, 1)'),
     beta1: numberIn('beta1', o.beta1, 0.9, unit, 'in [0, 1)'),
     beta2: numberIn('beta2', o.beta2, 0.999, unit, 'in [0, 1)'),
     epsilon: numberIn('epsilon', o.epsilon, 1e-8, (x) => x > 0 && Number.isFinite(x), 'a finite number > 0'),
   };
+}
+
+/** Bytes of memory the network of `options` holds: parameters, ∇w and ∇b, optimizer state, and a, z, δ for maxBatch samples. */
+export function networkBytes(options: NetworkOptions): number {
+  return planLayout(resolveOptions(options)).bytes;
 }
 
 type Slot = [ptr: number, length: number];
