@@ -2,7 +2,7 @@
 // here. Node users get the same names plus file and data-folder helpers from node.ts
 // (package.json's "node" condition picks it).
 export { Network, ACTIVATIONS, LOSSES, INITS, OPTIMIZERS, BACKENDS, SIMD_CHOICES } from './network.js';
-export type { NetworkOptions, NetworkConfig, LossName, InitName, OptimizerName } from './network.js';
+export type { NetworkOptions, NetworkConfig, RunOptions, LossName, InitName, OptimizerName } from './network.js';
 export type { ActivationName, BackendName } from './backend/backend.js';
 export type { SimdChoice, SimdLevel } from './backend/wasm.js';
 export { train, DivergenceError } from './train.js';

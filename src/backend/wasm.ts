@@ -83,8 +83,9 @@ export class WasmBackend implements Backend {
   private k: Kernels;
   /** The whole call's arguments, written by each method before run(). */
   private readonly args = new Float64Array(12);
+  /** Large calls split across threads, and kept on one by the governor. */
+  private readonly calls = { split: 0, single: 0 };
   private readonly call: SplitCall = { op: 0, args: this.args, countArg: 0, rows: 0, chunkRows: 0, pointers: new Float64Array(8) };
-  private readonly governor = new ThreadGovernor();
 
   private constructor(
     private readonly memory: WebAssembly.Memory,
@@ -92,6 +93,8 @@ export class WasmBackend implements Backend {
     /** The SIMD level of the kernels running. */
     readonly simd: SimdLevel,
     private pool: ThreadPool | null,
+    /** Decides whether large calls split; null: every large call splits. */
+    private readonly governor: ThreadGovernor | null,
   ) {
     this.k = k;
     this.table = OPS.map((name) => k[name] as KernelFn);
@@ -109,16 +112,17 @@ export class WasmBackend implements Backend {
 
   /** Large calls split across threads and kept on one by the governor (it keeps one thread where threads are slower). */
   get splitCalls(): { split: number; single: number } {
-    return { ...this.governor.calls };
+    return { ...this.calls };
   }
 
   /**
    * A backend whose memory holds `bytes` bytes, fixed for its lifetime. With threads > 1 the
    * memory is shared and threads − 1 workers split every large kernel call with the caller.
    * Where memory cannot be shared (a page that is not cross-origin isolated) or workers
-   * cannot start, it warns once and runs on one thread; `threads` tells which.
+   * cannot start, it warns once and runs on one thread; `threads` tells which. With
+   * `adaptive`, a ThreadGovernor keeps calls on one thread while threads measure slower.
    */
-  static async create(bytes: number, simd: SimdChoice = 'auto', threads = 1): Promise<WasmBackend> {
+  static async create(bytes: number, simd: SimdChoice = 'auto', threads = 1, adaptive = true): Promise<WasmBackend> {
     let shared = threads > 1;
     if (shared && !canShareMemory()) {
       console.warn(`simdnet: threads: ${threads} needs SharedArrayBuffer, which this page lacks (it is not cross-origin isolated: serve it with ` +
@@ -142,7 +146,7 @@ export class WasmBackend implements Backend {
         return null;
       });
     }
-    const backend = new WasmBackend(memory, kernels, level, pool);
+    const backend = new WasmBackend(memory, kernels, level, pool, pool && adaptive ? new ThreadGovernor() : null);
     if (pool) dropped.register(backend, pool, backend);
     return backend;
   }
@@ -179,12 +183,14 @@ export class WasmBackend implements Backend {
   private run(name: Op, countArg: number, total: number, align: number, work: number,
     pA = -1, sA = 0, pB = -1, sB = 0, pC = -1, sC = 0, pD = -1, sD = 0): void {
     const a = this.args, pool = this.pool;
-    if (!pool || total * work < MIN_SPLIT_WORK || total < 2 * align || !this.governor.split(total * work)) {
+    const large = pool !== null && total * work >= MIN_SPLIT_WORK && total >= 2 * align;
+    if (!large || (this.governor && !this.governor.split(total * work))) {
+      if (large) this.calls.single++;
       this.table[op[name]](a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11]);
       return;
     }
     const blocks = Math.ceil(total / align);
-    const byCount = Math.ceil(blocks / (CHUNKS_PER_THREAD * (pool.size + 1)));
+    const byCount = Math.ceil(blocks / (CHUNKS_PER_THREAD * (pool!.size + 1)));
     const byWork = Math.ceil(MIN_CHUNK_WORK / (work * align));
     const call = this.call;
     call.op = op[name];
@@ -193,7 +199,8 @@ export class WasmBackend implements Backend {
     call.chunkRows = align * Math.max(byCount, byWork);
     const p = call.pointers;
     p[0] = pA; p[1] = sA; p[2] = pB; p[3] = sB; p[4] = pC; p[5] = sC; p[6] = pD; p[7] = sD;
-    pool.run(call, this.table);
+    this.calls.split++;
+    pool!.run(call, this.table);
   }
 
   tensor(ptr: number, length: number): Tensor {
