@@ -1,0 +1,43 @@
+// Elementwise activations, y = σ(x), each with its local derivative written in terms of
+// the output (so backward needs only y):
+//   sigmoid  σ(z) = 1 / (1 + e^−z)     σ' = y·(1 − y)
+//   relu     σ(z) = max(z, 0)          σ' = [y > 0]
+//   tanh     σ(z) = tanh z             σ' = 1 − y²
+// backward: dx = dy ⊙ σ'(y), in place (dx and dy share a buffer).
+import type { ActivationName } from '../backend/backend.js';
+import type { Kernels } from '../kernels.js';
+import type { Layer, LayerMemory } from './layer.js';
+
+/** Each activation's forward and backward kernels (kernels.ts). */
+const KERNELS = {
+  sigmoid: ['sigmoid_forward', 'sigmoid_backward'],
+  relu: ['relu_forward', 'relu_backward'],
+  tanh: ['tanh_forward', 'tanh_backward'],
+} as const satisfies Record<ActivationName, readonly [keyof Kernels, keyof Kernels]>;
+
+export const ACTIVATIONS = Object.keys(KERNELS) as ActivationName[];
+
+export class Activation implements Layer {
+  readonly kind: ActivationName;
+  readonly inPlace = true;
+  readonly paramCount = 0;
+  readonly outSize: number;
+  private m!: LayerMemory;
+
+  constructor(readonly fn: ActivationName, readonly inSize: number) {
+    this.kind = fn;
+    this.outSize = inSize;
+  }
+
+  bind(m: LayerMemory): void {
+    this.m = m;
+  }
+
+  forward(k: Kernels, batch: number): void {
+    k[KERNELS[this.fn][0]](this.m.x.ptr, this.m.y.ptr, batch * this.inSize);
+  }
+
+  backward(k: Kernels, batch: number): void {
+    if (this.m.dx) k[KERNELS[this.fn][1]](this.m.y.ptr, this.m.dy.ptr, batch * this.inSize);
+  }
+}
