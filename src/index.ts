@@ -3,7 +3,8 @@
 // (package.json's "node" condition picks it).
 export { Network, ACTIVATIONS, LOSSES, INITS, OPTIMIZERS, BACKENDS, SIMD_CHOICES } from './network.js';
 export type { NetworkOptions, NetworkConfig, LossName, InitName, OptimizerName } from './network.js';
-export type { ActivationName, BackendName } from './backend/backend.js';
+export type { BackendName } from './backend/backend.js';
+export type { ActivationName } from './layers/activation.js';
 export type { SimdChoice, SimdLevel } from './backend/wasm.js';
 export { train, DivergenceError } from './train.js';
 export type { TrainOptions, TrainResult, BatchProgress, EpochEnd, HistoryEntry } from './train.js';

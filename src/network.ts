@@ -4,10 +4,10 @@
 // per-sample column vectors become matrix products, and the seed's per-batch sums of
 // nabla_w / nabla_b come out of one backward pass. Every tensor lives in one memory laid
 // out at creation; a training step allocates nothing.
-import type { ActivationName, Backend, BackendName } from './backend/backend.js';
+import type { Backend, BackendName } from './backend/backend.js';
 import { JsBackend } from './backend/js.js';
 import { WasmBackend, type SimdChoice } from './backend/wasm.js';
-import { ACTIVATIONS } from './layers/activation.js';
+import { ACTIVATIONS, type ActivationName } from './layers/activation.js';
 import { Dense } from './layers/dense.js';
 import { buildLayers, type LayerSpec } from './layers/registry.js';
 import { LOSSES, LOSS_KINDS, type Loss, type LossName } from './losses/loss.js';

@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 
 const levels: SimdLevel[] = ['baseline', 'relaxed'];
-import { Layout, type ActivationName, type Backend, type Tensor } from '../src/backend/backend.js';
+import { Layout, type Backend, type Tensor } from '../src/backend/backend.js';
+import type { ActivationName } from '../src/layers/activation.js';
 import type { KernelName } from '../src/kernels.js';
 import { JsBackend } from '../src/backend/js.js';
 import { WasmBackend, type SimdLevel } from '../src/backend/wasm.js';

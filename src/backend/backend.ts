@@ -4,7 +4,6 @@
 import type { Kernels } from '../kernels.js';
 
 export type BackendName = 'js' | 'wasm';
-export type ActivationName = 'sigmoid' | 'relu' | 'tanh';
 
 /** `length` f32 values at byte offset `ptr` of a backend's memory, and a view of them. */
 export interface Tensor {

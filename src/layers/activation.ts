@@ -4,7 +4,6 @@
 //   relu     σ(z) = max(z, 0)          σ' = [y > 0]
 //   tanh     σ(z) = tanh z             σ' = 1 − y²
 // backward: dx = dy ⊙ σ'(y), in place (dx and dy share a buffer).
-import type { ActivationName } from '../backend/backend.js';
 import type { Kernels } from '../kernels.js';
 import type { Layer, LayerMemory } from './layer.js';
 
@@ -13,8 +12,10 @@ const KERNELS = {
   sigmoid: ['sigmoid_forward', 'sigmoid_backward'],
   relu: ['relu_forward', 'relu_backward'],
   tanh: ['tanh_forward', 'tanh_backward'],
-} as const satisfies Record<ActivationName, readonly [keyof Kernels, keyof Kernels]>;
+} as const satisfies Record<string, readonly [keyof Kernels, keyof Kernels]>;
 
+/** The activations by name: a new one is a pair of kernels and a line above. */
+export type ActivationName = keyof typeof KERNELS;
 export const ACTIVATIONS = Object.keys(KERNELS) as ActivationName[];
 
 export class Activation implements Layer {

@@ -1,7 +1,6 @@
 // The kinds of layer, by name: a new kind is a file and a line here. A layer is described
 // by a spec ({ kind, units } for dense) and built for the size of its input.
-import type { ActivationName } from '../backend/backend.js';
-import { ACTIVATIONS, Activation } from './activation.js';
+import { ACTIVATIONS, Activation, type ActivationName } from './activation.js';
 import { Dense } from './dense.js';
 import type { Layer } from './layer.js';
 import { Softmax } from './softmax.js';
