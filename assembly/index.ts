@@ -1,9 +1,10 @@
 // The module's exports: every kernel the host calls, nothing else.
 export { dense_forward, dense_backward_data, dense_backward_weights } from "./dense";
 export {
-  sigmoid_forward, sigmoid_backward, relu_forward, relu_backward,
-  tanh_forward, tanh_backward, softmax_forward,
+  sigmoid_forward, sigmoid_backward, relu_forward, relu_backward, leaky_relu_forward, leaky_relu_backward,
+  tanh_forward, tanh_backward, copy_floats, softmax_forward,
 } from "./activation";
+export { dropout_forward, dropout_backward } from "./dropout";
 export { output_error, sum_squared_error, cross_entropy } from "./loss";
 export { sgd, momentum, adam } from "./optimizer";
 export { scale_bytes } from "./input";

@@ -51,8 +51,25 @@ export const KERNELS = {
   sigmoid_backward: elementwise(3, 'a', 'delta'),
   relu_forward: elementwise(20, 'z', 'a'),
   relu_backward: elementwise(3, 'a', 'delta'),
+  leaky_relu_forward: elementwise(20, 'z', 'a'),
+  leaky_relu_backward: elementwise(3, 'a', 'delta'),
   tanh_forward: elementwise(20, 'z', 'a'),
   tanh_backward: elementwise(3, 'a', 'delta'),
+  /** a = z (the identity's forward; its backward is nothing). */
+  copy_floats: elementwise(1, 'z', 'a'),
+  /**
+   * Inverted dropout: y = keep ⊙ x·scale, keep(i) = fmix32((offset + i)·0x9E3779B1 ⊕ seed) ≥ threshold
+   * (unsigned), threshold = rate·2³², scale = 1 / (1 − rate); backward scales δ by the same mask in place.
+   * The counter `offset` moves with the rows, so every thread draws the mask of its own elements.
+   */
+  dropout_forward: {
+    args: ['x', 'y', 'n', 'threshold', 'scale', 'seed', 'offset'],
+    split: { rows: 'n', align: 4, work: [12], moves: { x: [4], y: [4], offset: [1] } },
+  },
+  dropout_backward: {
+    args: ['delta', 'n', 'threshold', 'scale', 'seed', 'offset'],
+    split: { rows: 'n', align: 4, work: [12], moves: { delta: [4], offset: [1] } },
+  },
   /** a = softmax(z) per row: z, a [batch × n]. */
   softmax_forward: { args: ['z', 'a', 'batch', 'n'], split: { rows: 'batch', align: 1, work: [30, 'n'], moves: { z: [4, 'n'], a: [4, 'n'] } } },
   /** δ = a − y over n floats. */

@@ -25,8 +25,20 @@ export const BACKENDS: readonly BackendName[] = ['wasm', 'js'];
 export const SIMD_CHOICES: readonly SimdChoice[] = ['auto', 'relaxed', 'baseline'];
 
 export interface NetworkOptions {
-  /** Neurons per layer, input first, e.g. [784, 100, 10]. At least two layers. */
-  sizes: readonly number[];
+  /**
+   * Neurons per layer, input first, e.g. [784, 100, 10]: dense layers, each followed by
+   * `activation` (softmax last under cross-entropy). At least two layers. Or give `inputs`
+   * and `layers` instead.
+   */
+  sizes?: readonly number[];
+  /** Floats per sample in, with `layers`. */
+  inputs?: number;
+  /**
+   * The network as a list of layers, e.g. [{ kind: 'dense', units: 64 }, { kind: 'relu' },
+   * { kind: 'dropout', rate: 0.2 }, { kind: 'dense', units: 3 }, { kind: 'softmax' }]; the
+   * kinds are LAYER_KIND_NAMES. Softmax goes last, with the cross-entropy loss.
+   */
+  layers?: readonly LayerSpec[];
   /** σ of the hidden layers, and of the output layer under MSE. Default 'sigmoid' (the seed's). */
   activation?: ActivationName;
   /** 'mse': C = ½‖a − y‖² (the seed's). 'cross-entropy': softmax output, C = −Σ y·ln a. Default 'mse'. */
@@ -54,7 +66,10 @@ export interface NetworkOptions {
 }
 
 /** The options a network was made with, every default filled in. */
-export type NetworkConfig = Required<NetworkOptions>;
+export type NetworkConfig = Required<Omit<NetworkOptions, 'layers' | 'inputs'>> & {
+  /** The layer list, when the network was given one (sizes then lists the input and the dense layers' units). */
+  layers?: LayerSpec[];
+};
 
 export class Network {
   readonly config: NetworkConfig;
@@ -112,7 +127,7 @@ export class Network {
    */
   static async create(options: NetworkOptions): Promise<Network> {
     const config = resolveOptions(options);
-    const layers = buildLayers(config.sizes[0], layerSpecs(config));
+    const layers = buildLayers(config.sizes[0], layerSpecs(config), config.seed);
     const plan = planSequential(layers, config.maxBatch, OPTIMIZER_KINDS[config.optimizer].stateBlocks);
     const backend = config.backend === 'wasm'
       ? await WasmBackend.create(plan.bytes, config.simd, config.threads)
@@ -161,14 +176,15 @@ export class Network {
   }
 
   /**
-   * Forward pass. x: one sample [sizes[0]] or a batch [batch × sizes[0]], row-major.
-   * Returns the output activations a^L, [batch × sizes[L]] (a view: the next pass overwrites it).
+   * Forward pass. x: one sample [sizes[0]] or a batch [batch × sizes[0]], row-major; with
+   * `training`, dropout layers drop. Returns the output activations a^L, [batch × sizes[L]]
+   * (a view: the next pass overwrites it).
    */
-  forward(x: ArrayLike<number>): Float32Array {
+  forward(x: ArrayLike<number>, training = false): Float32Array {
     const batch = this.samplesOf('forward', 'x', x, this.sizes[0]);
     checkBatch('forward', batch, this.config.maxBatch);
     this.inputBuffer.set(x);
-    this.forwardLoaded(batch);
+    this.forwardLoaded(batch, training);
     return this.outputBuffer.subarray(0, batch * this.sizes[this.numLayers - 1]);
   }
 
@@ -197,10 +213,13 @@ export class Network {
     this.model.scaleInput(batch, scale);
   }
 
-  /** Forward pass over the first `batch` rows already written to inputBuffer. */
-  forwardLoaded(batch: number): void {
+  /**
+   * Forward pass over the first `batch` rows already written to inputBuffer; `training`
+   * switches on the layers that act only while training (dropout).
+   */
+  forwardLoaded(batch: number, training = false): void {
     checkBatch('forwardLoaded', batch, this.config.maxBatch);
-    this.model.forward(batch);
+    this.model.forward(batch, training, this.optimizerSteps);
     this.batch = batch;
   }
 
@@ -283,8 +302,23 @@ export class Network {
   }
 }
 
-/** The seed's network as layers: dense, then its activation, for each layer; softmax last under cross-entropy. */
-function layerSpecs({ sizes, activation, loss }: NetworkConfig): LayerSpec[] {
+/** A layer list given in options, checked by building it: a copy of its specs. */
+function checkLayers(o: NetworkOptions): LayerSpec[] {
+  const inputs = o.inputs ?? o.sizes?.[0];
+  if (!Number.isInteger(inputs) || inputs! < 1) throw new Error(`Network: with layers, inputs must be a positive integer, got ${JSON.stringify(o.inputs)}`);
+  if (!Array.isArray(o.layers) || o.layers.length === 0) throw new Error('Network: layers must be a non-empty list of layer specs');
+  try {
+    buildLayers(inputs!, o.layers);
+  } catch (e) {
+    throw new Error(`Network: ${(e as Error).message}`);
+  }
+  if (!o.layers.some((s) => s.kind === 'dense')) throw new Error('Network: layers must hold at least one dense layer');
+  return o.layers.map((s) => ({ ...s }));
+}
+
+/** The network's layers: the given list, or the seed's: dense, then its activation, for each layer; softmax last under cross-entropy. */
+function layerSpecs({ sizes, activation, loss, layers }: NetworkConfig): LayerSpec[] {
+  if (layers) return layers;
   return sizes.slice(1).flatMap((units, l): LayerSpec[] => [
     { kind: 'dense', units },
     { kind: l === sizes.length - 2 && loss === 'cross-entropy' ? 'softmax' : activation },
@@ -320,7 +354,11 @@ export function resolveOptions(o: NetworkOptions): NetworkConfig {
   if (o?.threads !== undefined && o.threads > 1 && o.backend === 'js') {
     throw new Error(`Network: threads = ${o.threads} needs the wasm backend; the js backend runs on one thread`);
   }
-  const sizes = o?.sizes;
+  const layers = o?.layers === undefined ? undefined : checkLayers(o);
+  const sizes = layers ? [o.inputs ?? o.sizes![0], ...layers.flatMap((s) => (s.kind === 'dense' ? [s.units] : []))] : o?.sizes;
+  if (layers && o.sizes !== undefined && JSON.stringify(o.sizes) !== JSON.stringify(sizes)) {
+    throw new Error(`Network: sizes ${JSON.stringify(o.sizes)} do not match the layers' ${JSON.stringify(sizes)}; give inputs and layers only`);
+  }
   if (!Array.isArray(sizes) || sizes.length < 2) {
     throw new Error(`Network: sizes must list at least two layers (input and output), got ${JSON.stringify(sizes)}`);
   }
@@ -329,10 +367,15 @@ export function resolveOptions(o: NetworkOptions): NetworkConfig {
   });
   const positiveInt = (x: number) => Number.isInteger(x) && x >= 1;
   const unit = (x: number) => x >= 0 && x < 1;
+  const loss = oneOf('loss', o.loss, LOSSES, 'mse');
+  if (layers && (loss === 'cross-entropy') !== (layers.at(-1)!.kind === 'softmax')) {
+    throw new Error(`Network: softmax goes last exactly when the loss is cross-entropy; the layers end with ${layers.at(-1)!.kind} and the loss is ${loss}`);
+  }
   return {
+    ...(layers ? { layers } : {}),
     sizes: [...sizes],
     activation: oneOf('activation', o.activation, ACTIVATIONS, 'sigmoid'),
-    loss: oneOf('loss', o.loss, LOSSES, 'mse'),
+    loss,
     init: oneOf('init', o.init, INITS, 'normal'),
     seed: numberIn('seed', o.seed, 1, Number.isInteger, 'an integer'),
     maxBatch: numberIn('maxBatch', o.maxBatch, 32, positiveInt, 'a positive integer'),

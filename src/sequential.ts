@@ -83,10 +83,10 @@ export class Sequential {
     this.backend.ops.scale_bytes(this.inputBytesPtr, this.values[0].ptr, batch * this.layers[0].inSize, scale);
   }
 
-  /** Every layer's forward, in order, over the first `batch` rows of x⁰. */
-  forward(batch: number): void {
+  /** Every layer's forward, in order, over the first `batch` rows of x⁰ (see Layer.forward). */
+  forward(batch: number, training: boolean, step: number): void {
     const k = this.backend.ops;
-    for (const layer of this.layers) layer.forward(k, batch);
+    for (const layer of this.layers) layer.forward(k, batch, training, step);
   }
 
   /** Σ of the loss over the last forward batch against target. */

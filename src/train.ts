@@ -145,7 +145,7 @@ export async function train(net: Network, data: DataSplits, options: TrainOption
     let lossSum = 0;
     for (let b = 0; b < batches; b++) {
       loadBatch(net, data.train, order, b * batchSize, batchSize);
-      net.forwardLoaded(batchSize);
+      net.forwardLoaded(batchSize, true);
       const loss = net.lossLoaded();
       if (!Number.isFinite(loss)) throw new DivergenceError(epoch + 1, b + 1, loss, eta);
       net.backwardLoaded();

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 
 const levels: SimdLevel[] = ['baseline', 'relaxed'];
 import { Layout, type Backend, type Tensor } from '../src/backend/backend.js';
-import type { ActivationName } from '../src/layers/activation.js';
+import { ACTIVATION_KERNELS } from '../src/layers/activation.js';
 import type { KernelName } from '../src/kernels.js';
 import { JsBackend } from '../src/backend/js.js';
 import { WasmBackend, type SimdLevel } from '../src/backend/wasm.js';
@@ -64,15 +64,17 @@ const lengths = [1, 2, 3, 4, 5, 7, 8, 33, 100];
 
 describe.each(levels)('elementwise kernels: wasm (%s SIMD) against js', (simd) => {
   it.each(lengths)('activations forward and backward, n = %i', async (n) => {
-    for (const f of ['sigmoid', 'relu', 'tanh'] as ActivationName[]) {
+    for (const [f, [forward, backward]] of Object.entries(ACTIVATION_KERNELS)) {
       const p = await pair(simd, [n, n, n], n);
       p.tj[0].view.forEach((_, i) => (p.tj[0].view[i] = p.tw[0].view[i] = 4 * p.tj[0].view[i]));
-      call(p.js, `${f}_forward` as const, p.tj[0], p.tj[1], n);
-      call(p.wasm, `${f}_forward` as const, p.tw[0], p.tw[1], n);
+      call(p.js, forward, p.tj[0], p.tj[1], n);
+      call(p.wasm, forward, p.tw[0], p.tw[1], n);
       expect(relError(p.tw[1].view, p.tj[1].view), f).toBeLessThan(1e-6);
-      call(p.js, `${f}_backward` as const, p.tj[1], p.tj[2], n);
-      call(p.wasm, `${f}_backward` as const, p.tw[1], p.tw[2], n);
-      expect(relError(p.tw[2].view, p.tj[2].view), f).toBeLessThan(1e-5);
+      if (backward) {
+        call(p.js, backward, p.tj[1], p.tj[2], n);
+        call(p.wasm, backward, p.tw[1], p.tw[2], n);
+        expect(relError(p.tw[2].view, p.tj[2].view), f).toBeLessThan(1e-5);
+      }
       expect(p.guardsIntact()).toBe(true);
     }
   });

@@ -97,7 +97,7 @@ describe('input checks name the bad value', () => {
     ['a zero size', { sizes: [784, 0, 10] }, /sizes\[1\] must be a positive integer, got 0/],
     ['a fractional size', { sizes: [784, 2.5, 10] }, /sizes\[1\] must be a positive integer, got 2.5/],
     ['no sizes', {} as NetworkOptions, /sizes must list at least two layers.*undefined/],
-    ['an unknown activation', { sizes: [2, 2], activation: 'swish' as 'relu' }, /activation must be one of sigmoid, relu, tanh; got "swish"/],
+    ['an unknown activation', { sizes: [2, 2], activation: 'swish' as 'relu' }, /activation must be one of sigmoid, relu, leaky-relu, tanh, identity; got "swish"/],
     ['an unknown loss', { sizes: [2, 2], loss: 'hinge' as 'mse' }, /loss must be one of mse, cross-entropy; got "hinge"/],
     ['an unknown backend', { sizes: [2, 2], backend: 'gpu' as 'js' }, /backend must be one of wasm, js; got "gpu"/],
     ['a zero maxBatch', { sizes: [2, 2], maxBatch: 0 }, /maxBatch must be a positive integer; got 0/],

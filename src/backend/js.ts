@@ -6,6 +6,15 @@ import type { Kernels } from '../kernels.js';
 import type { Backend, Tensor } from './backend.js';
 
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
+const LEAKY_SLOPE = Math.fround(0.01);
+
+/** Dropout's keep test for counter i: MurmurHash3's finaliser of i·0x9E3779B1 ⊕ seed, against the threshold (unsigned). */
+function keep(i: number, seed: number, threshold: number): boolean {
+  let h = Math.imul(i, 0x9e3779b1) ^ seed;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0 >= threshold >>> 0;
+}
 
 /** Kernels over `buffer`: F is its f32 view, U its bytes. */
 function referenceKernels(buffer: ArrayBuffer): Kernels {
@@ -62,7 +71,20 @@ function referenceKernels(buffer: ArrayBuffer): Kernels {
     sigmoid_backward: scaleBy((a) => a * (1 - a)),
     relu_forward: map((z) => (z > 0 ? z : 0)),
     relu_backward: scaleBy((a) => (a > 0 ? 1 : 0)),
+    leaky_relu_forward: map((z) => (z > 0 ? z : Math.fround(z * LEAKY_SLOPE))),
+    leaky_relu_backward: scaleBy((a) => (a > 0 ? 1 : LEAKY_SLOPE)),
     tanh_forward: map(Math.tanh),
+    copy_floats(z, a, n) {
+      F.copyWithin(a / 4, z / 4, z / 4 + n);
+    },
+    dropout_forward(x, y, n, threshold, scale, seed, offset) {
+      const X = x / 4, Y = y / 4;
+      for (let i = 0; i < n; i++) F[Y + i] = keep(offset + i, seed, threshold) ? F[X + i] * scale : 0;
+    },
+    dropout_backward(delta, n, threshold, scale, seed, offset) {
+      const D = delta / 4;
+      for (let i = 0; i < n; i++) F[D + i] = keep(offset + i, seed, threshold) ? F[D + i] * scale : 0;
+    },
     tanh_backward: scaleBy((a) => 1 - a * a),
     softmax_forward(z, a, batch, n) {
       for (let r = 0; r < batch; r++) {

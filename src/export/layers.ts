@@ -13,7 +13,8 @@ export interface DenseLayer {
 }
 
 export function denseLayers(model: Model): DenseLayer[] {
-  const { sizes, activation, loss } = model.config;
+  const { sizes, activation, loss, layers } = model.config;
+  if (layers) throw new Error('this model was built from a layer list; the exporters take networks of sizes and one activation for now');
   let at = 0;
   return sizes.slice(1).map((nOut, l) => {
     const nIn = sizes[l];

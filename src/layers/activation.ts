@@ -2,21 +2,25 @@
 // the output (so backward needs only y):
 //   sigmoid  σ(z) = 1 / (1 + e^−z)     σ' = y·(1 − y)
 //   relu     σ(z) = max(z, 0)          σ' = [y > 0]
+//   leaky-relu  σ(z) = z, 0.01·z below 0   σ' = 1, 0.01 below 0
 //   tanh     σ(z) = tanh z             σ' = 1 − y²
+//   identity σ(z) = z                  σ' = 1 (no backward kernel: dy is dx already)
 // backward: dx = dy ⊙ σ'(y), in place (dx and dy share a buffer).
 import type { Kernels } from '../kernels.js';
 import type { Layer, LayerMemory } from './layer.js';
 
 /** Each activation's forward and backward kernels (kernels.ts). */
-const KERNELS = {
+export const ACTIVATION_KERNELS = {
   sigmoid: ['sigmoid_forward', 'sigmoid_backward'],
   relu: ['relu_forward', 'relu_backward'],
+  'leaky-relu': ['leaky_relu_forward', 'leaky_relu_backward'],
   tanh: ['tanh_forward', 'tanh_backward'],
-} as const satisfies Record<string, readonly [keyof Kernels, keyof Kernels]>;
+  identity: ['copy_floats', null],
+} as const satisfies Record<string, readonly [keyof Kernels, keyof Kernels | null]>;
 
 /** The activations by name: a new one is a pair of kernels and a line above. */
-export type ActivationName = keyof typeof KERNELS;
-export const ACTIVATIONS = Object.keys(KERNELS) as ActivationName[];
+export type ActivationName = keyof typeof ACTIVATION_KERNELS;
+export const ACTIVATIONS = Object.keys(ACTIVATION_KERNELS) as ActivationName[];
 
 export class Activation implements Layer {
   readonly kind: ActivationName;
@@ -35,10 +39,11 @@ export class Activation implements Layer {
   }
 
   forward(k: Kernels, batch: number): void {
-    k[KERNELS[this.fn][0]](this.m.x.ptr, this.m.y.ptr, batch * this.inSize);
+    k[ACTIVATION_KERNELS[this.fn][0]](this.m.x.ptr, this.m.y.ptr, batch * this.inSize);
   }
 
   backward(k: Kernels, batch: number): void {
-    if (this.m.dx) k[KERNELS[this.fn][1]](this.m.y.ptr, this.m.dy.ptr, batch * this.inSize);
+    const kernel = ACTIVATION_KERNELS[this.fn][1];
+    if (kernel && this.m.dx) k[kernel](this.m.y.ptr, this.m.dy.ptr, batch * this.inSize);
   }
 }

@@ -35,8 +35,11 @@ export interface Layer {
   readonly inPlace: boolean;
   /** Takes the tensors the planner gave it. */
   bind(memory: LayerMemory): void;
-  /** y from x for the first `batch` rows. */
-  forward(k: Kernels, batch: number): void;
+  /**
+   * y from x for the first `batch` rows; `training` tells layers that act only while
+   * training (dropout), and `step` (the updates done so far) seeds what they draw.
+   */
+  forward(k: Kernels, batch: number, training: boolean, step: number): void;
   /** dx from dy (when dx is bound), and the parameters' gradients summed over the batch. */
   backward(k: Kernels, batch: number): void;
 }
