@@ -43,12 +43,28 @@ export function loadBatch(net: Network, data: Dataset, order: Uint32Array | null
   net.scaleInputBytes(batch);
 }
 
-/** Checks that a network fits a data set: inputs = pixels per image, outputs ≥ classes. */
+/**
+ * Checks that a network fits a data set and that the data set holds what it claims, so that
+ * no batch reads past its arrays or sets a target outside the network's outputs: inputs =
+ * pixels per image, outputs ≥ classes, count × pixels image bytes, count labels, every label
+ * below the outputs. Errors name `source` and the first bad index.
+ */
 export function checkFits(net: Network, data: Dataset, classes: number, source: string): void {
-  const size = data.rows * data.cols;
+  const { count, rows, cols } = data;
+  for (const [name, v] of [['count', count], ['rows', rows], ['cols', cols]] as const) {
+    if (!Number.isSafeInteger(v) || v < 0) throw new Error(`${source}: the data set's ${name} is ${v}; it must be an integer ≥ 0`);
+  }
+  const size = rows * cols;
   if (net.sizes[0] !== size) {
-    throw new Error(`${source}: images are ${data.rows}×${data.cols} = ${size} pixels but the network takes ${net.sizes[0]} inputs`);
+    throw new Error(`${source}: images are ${rows}×${cols} = ${size} pixels but the network takes ${net.sizes[0]} inputs`);
   }
   const outputs = net.sizes[net.numLayers - 1];
   if (outputs < classes) throw new Error(`${source}: labels go up to ${classes - 1} but the network has only ${outputs} outputs`);
+  if (data.images.length < count * size) {
+    throw new Error(`${source}: ${count} images of ${size} pixels need ${count * size} bytes but the images hold ${data.images.length} (image ${Math.floor(data.images.length / size)} is the first cut short)`);
+  }
+  if (data.labels.length < count) throw new Error(`${source}: ${count} images need ${count} labels but there are ${data.labels.length} (label ${data.labels.length} is the first missing)`);
+  const labels = data.labels.subarray(0, count);
+  const bad = labels.findIndex((label) => label >= outputs);
+  if (bad >= 0) throw new Error(`${source}: label ${bad} is ${labels[bad]} but the network has only ${outputs} outputs (labels 0 to ${outputs - 1})`);
 }

@@ -1,6 +1,8 @@
 // Classification metrics, as the seed computes them with scikit-learn: the confusion
 // matrix and the classification report (precision, recall, F1, support; accuracy; macro
-// and weighted averages, with 0 where a ratio has a zero denominator).
+// and weighted averages, with 0 where a ratio has a zero denominator). As scikit-learn's
+// classification_report, the macro average is over the labels that occur in the truth or
+// the predictions: a class neither seen nor predicted has no precision or recall to average.
 
 /** The index of the largest of values[from … from + count − 1], relative to `from` (the predicted class of one output row). */
 export function argmax(values: ArrayLike<number>, from: number, count: number): number {
@@ -39,7 +41,6 @@ const ratio = (a: number, b: number) => (b === 0 ? 0 : a / b);
 
 /** The report of a confusion matrix cm[actual][predicted]. */
 export function classificationReport(cm: number[][]): ClassificationReport {
-  const k = cm.length;
   const perClass = cm.map((row, c) => {
     const tp = row[c];
     const support = row.reduce((s, v) => s + v, 0);
@@ -49,17 +50,17 @@ export function classificationReport(cm: number[][]): ClassificationReport {
   });
   const total = perClass.reduce((s, c) => s + c.support, 0);
   const correct = cm.reduce((s, row, c) => s + row[c], 0);
-  const average = (weight: (c: ClassScores) => number, sum: number): ClassScores => ({
-    precision: perClass.reduce((s, c) => s + weight(c) * c.precision, 0) / sum,
-    recall: perClass.reduce((s, c) => s + weight(c) * c.recall, 0) / sum,
-    f1: perClass.reduce((s, c) => s + weight(c) * c.f1, 0) / sum,
-    support: total,
-  });
+  const present = cm.map((row, c) => row.some((v) => v > 0) || cm.some((r) => r[c] > 0));
+  const average = (weight: (c: ClassScores, index: number) => number): ClassScores => {
+    const sum = perClass.reduce((s, c, i) => s + weight(c, i), 0) || 1;
+    const mean = (score: (c: ClassScores) => number) => perClass.reduce((s, c, i) => s + weight(c, i) * score(c), 0) / sum;
+    return { precision: mean((c) => c.precision), recall: mean((c) => c.recall), f1: mean((c) => c.f1), support: total };
+  };
   return {
     perClass,
     accuracy: ratio(correct, total),
-    macro: average(() => 1, k),
-    weighted: average((c) => c.support, total || 1),
+    macro: average((_, i) => (present[i] ? 1 : 0)),
+    weighted: average((c) => c.support),
     total,
     correct,
   };

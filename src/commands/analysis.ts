@@ -10,8 +10,9 @@ import { loadData } from './common.js';
 import { writeFileAtomic } from '../model-file.js';
 import type { Network, NetworkOptions } from '../network.js';
 import { renderReport } from '../report/html.js';
-import { summarize, type RunInfo, type Summary } from '../report/summary.js';
+import { summarize, type RunInfo, type SavedModelView, type Summary } from '../report/summary.js';
 import type { HistoryEntry } from '../train.js';
+import { dataFingerprint, fingerprintDifference, type DataFingerprint } from './fingerprint.js';
 
 export interface Analysis {
   evaluation: Evaluation;
@@ -20,11 +21,16 @@ export interface Analysis {
   data: DataSplits;
 }
 
-/** Evaluates `net` on the test set and summarises it with the run's history. */
-export function analyse(net: Network, data: DataSplits, history: readonly HistoryEntry[], run: RunInfo): Analysis {
+/**
+ * Evaluates `net` on the test set and summarises it with the run's history. With
+ * `historyLeftOut` (a saved model: eval, report), the summary also shows what was measured
+ * now, and says why the model's history is not shown when it is left out.
+ */
+export function analyse(net: Network, data: DataSplits, history: readonly HistoryEntry[], run: RunInfo, saved?: { historyLeftOut?: string }): Analysis {
   const evaluation = evaluate(net, data.test);
   const report = classificationReport(confusionMatrix(data.test.labels, evaluation.predicted, data.classes));
-  return { evaluation, summary: summarize(history, report, run), history, data };
+  const view: SavedModelView | undefined = saved && { ...saved, measured: { loss: evaluation.loss, accuracy: evaluation.accuracy, data: data.source } };
+  return { evaluation, summary: summarize(history, report, run, view), history, data };
 }
 
 /**
@@ -37,7 +43,11 @@ export async function analyseModelFile(file: string, dataDir: string | undefined
   const net = await networkFromModel(model, { ...options, maxBatch: 256 });
   checkFits(net, data.test, data.classes, data.source);
   const start = performance.now();
-  const analysis = analyse(net, data, modelHistory(model), modelRunInfo(model, net.kernels, data.source));
+  const stored = modelHistory(model);
+  const otherData = stored.length ? otherTestData(model, data) : undefined;
+  const historyLeftOut = otherData && `left out: the history in the model was measured on other data (${otherData})`;
+  const history = historyLeftOut ? [] : stored;
+  const analysis = analyse(net, data, history, modelRunInfo(model, net.kernels, data.source), { historyLeftOut });
   return { net, analysis, seconds: (performance.now() - start) / 1000 };
 }
 
@@ -53,6 +63,21 @@ const isEntry = (h: unknown): h is HistoryEntry => typeof h === 'object' && h !=
 function modelHistory(model: Model): HistoryEntry[] {
   const h = model.metadata.history;
   return Array.isArray(h) && h.every(isEntry) ? h : [];
+}
+
+/**
+ * How the test set the model was evaluated on while training differs from `data`'s, in
+ * words, or undefined when it is the same: by the fingerprint train --out stores, or for
+ * older models by the data's name and test image count.
+ */
+function otherTestData(model: Model, data: DataSplits): string | undefined {
+  const m = model.metadata;
+  const stored = m.dataFingerprint as DataFingerprint | undefined;
+  if (typeof stored === 'object' && stored !== null && typeof stored.test === 'object' && stored.test !== null) {
+    const difference = fingerprintDifference(stored, dataFingerprint(data), ['test']);
+    return difference && `${String(m.data)}; ${difference}`;
+  }
+  return m.data === data.source && m.testCount === data.test.count ? undefined : `${String(m.data ?? 'unknown')}, ${String(m.testCount ?? '?')} test images`;
 }
 
 /** How a saved model's run was made, from its config and metadata. */

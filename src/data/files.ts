@@ -1,22 +1,72 @@
 // Reading a data set folder from disk (Node only): the four standard IDX files, raw or .gz.
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { createGunzip } from 'node:zlib';
+import { MAX_READ_BYTES, formatBytes, readWholeFile, withFile } from '../read-file.js';
 import { FILE_NAMES, datasetFrom, splitsFrom, type DataSplits } from './dataset.js';
+import { IMAGES_MAGIC, LABELS_MAGIC, checkIdxLength, idxHeaderBytes, parseIdxHeader, type IdxHeader, type IdxMagic } from './idx.js';
 
-/** Decompressed .gz files may not exceed this (a bomb guard; MNIST's largest file is 47 MB). */
+/** Decompressed .gz files may not exceed this (MNIST's largest file is 47 MB). */
 const MAX_UNZIPPED_BYTES = 1 << 30;
 
-/** Reads a file, gunzipping it when its name ends in .gz. Errors name the file. */
-export async function readMaybeGzip(file: string): Promise<Uint8Array> {
-  const bytes = await readFile(file);
-  if (!file.endsWith('.gz')) return bytes;
+/** Deflate's best case is 1032 output bytes per input byte: a header claiming more than that lies. */
+const DEFLATE_MAX_RATIO = 1032;
+
+const DATA_FILE = { kind: 'data file', maxBytes: MAX_READ_BYTES };
+
+/**
+ * Reads an IDX data file whose magic must be `magic`, gunzipping it when its name ends in
+ * .gz. The header's claims are checked before the data is read: against the file's size, or
+ * for .gz against what the compressed bytes can hold, and decompression stops at the size
+ * the header claims. Errors name the file.
+ */
+export async function readMaybeGzip(file: string, magic: IdxMagic): Promise<Uint8Array> {
+  if (file.endsWith('.gz')) return gunzipIdx(await readWholeFile(file, DATA_FILE), file, magic);
+  return withFile(file, DATA_FILE, async (f) => {
+    const header = parseIdxHeader(await f.read(0, Math.min(f.size, idxHeaderBytes(magic))), file, magic);
+    checkIdxLength(header, f.size - header.headerBytes, file);
+    return f.read(0, f.size);
+  });
+}
+
+/** The IDX file inside gzip bytes, decompressed into a buffer of the size its header claims once that claim is checked. */
+async function gunzipIdx(gz: Uint8Array, file: string, magic: IdxMagic): Promise<Uint8Array> {
+  const gunzip = createGunzip();
+  gunzip.end(gz);
+  let head: Uint8Array = new Uint8Array(0), header: IdxHeader | undefined, out: Uint8Array | undefined, at = 0;
+  const take = (chunk: Uint8Array) => {
+    if (at + chunk.length > out!.length) {
+      throw new Error(`${file}: decompresses to more than the ${header!.dataBytes} bytes of data its header claims: the file has trailing bytes`);
+    }
+    out!.set(chunk, at);
+    at += chunk.length;
+  };
   try {
-    return gunzipSync(bytes, { maxOutputLength: MAX_UNZIPPED_BYTES });
+    for await (const chunk of gunzip as AsyncIterable<Uint8Array>) {
+      if (out) {
+        take(chunk);
+        continue;
+      }
+      head = Buffer.concat([head, chunk]);
+      if (head.length < idxHeaderBytes(magic)) continue;
+      header = parseIdxHeader(head, file, magic);
+      const limit = Math.min(MAX_UNZIPPED_BYTES, DEFLATE_MAX_RATIO * gz.length);
+      if (header.dataBytes > limit) {
+        const why = header.dataBytes > MAX_UNZIPPED_BYTES ? `more than the ${formatBytes(MAX_UNZIPPED_BYTES)} simdnet decompresses`
+          : `more than ${gz.length} compressed bytes can hold (deflate packs at most ${DEFLATE_MAX_RATIO}:1)`;
+        throw new Error(`${file}: the header claims ${header.dims.join(' × ')} = ${header.dataBytes} bytes of data, ${why}`);
+      }
+      out = new Uint8Array(header.headerBytes + header.dataBytes);
+      take(head);
+    }
   } catch (e) {
+    if ((e as Error).message.startsWith(`${file}: `)) throw e;
     throw new Error(`${file}: cannot be decompressed as gzip (${(e as Error).message})`);
   }
+  if (!header) header = parseIdxHeader(head, file, magic);
+  checkIdxLength(header, at - header.headerBytes, file);
+  return out!;
 }
 
 /** Which of `name` and `name.gz` is in `dir`; an error naming the folder if neither is. */
@@ -38,9 +88,10 @@ export async function loadDataDir(dir: string): Promise<DataSplits> {
     testImages: pick(dir, entries, FILE_NAMES.testImages),
     testLabels: pick(dir, entries, FILE_NAMES.testLabels),
   };
-  const [ti, tl, ei, el] = await Promise.all(
-    [files.trainImages, files.trainLabels, files.testImages, files.testLabels].map(readMaybeGzip),
-  );
+  const [ti, tl, ei, el] = await Promise.all([
+    readMaybeGzip(files.trainImages, IMAGES_MAGIC), readMaybeGzip(files.trainLabels, LABELS_MAGIC),
+    readMaybeGzip(files.testImages, IMAGES_MAGIC), readMaybeGzip(files.testLabels, LABELS_MAGIC),
+  ]);
   const train = datasetFrom(ti, files.trainImages, tl, files.trainLabels);
   const test = datasetFrom(ei, files.testImages, el, files.testLabels);
   return splitsFrom(train, test, dir);

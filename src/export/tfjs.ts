@@ -1,7 +1,7 @@
 // The TF.js layers format (model.json + weights.bin), both ways: a Sequential of Dense
 // layers, which tf.loadLayersModel reads; and back, for Dense-only models made by TF.js.
 // TF.js keeps a Dense kernel as [in, out]: the transpose of simdnet's w [out, in].
-import { ACTIVATIONS, resolveOptions } from '../network.js';
+import { ACTIVATIONS, resolveOptions, type NetworkConfig } from '../network.js';
 import { modelConfigOf, parameterCount, type Model } from '../model.js';
 import { FORMAT_NAMES, denseLayers } from './layers.js';
 
@@ -73,13 +73,19 @@ export function toTfjs(model: Model): TfjsArtifacts {
 type Json = Record<string, unknown>;
 const obj = (x: unknown): Json | null => (typeof x === 'object' && x !== null && !Array.isArray(x) ? x as Json : null);
 
+/** One group of a TF.js weights manifest: its files, read one after the other, and the bytes its weights take. */
+export interface TfjsWeightGroup {
+  paths: string[];
+  bytes: number;
+}
+
 /**
- * A simdnet model from TF.js layers artifacts: `modelJson` as parsed from model.json and
- * `weights`, the manifest's files concatenated in order. Only a Sequential stack of Dense
- * layers with biases, one hidden activation (sigmoid, relu or tanh) and softmax or that
- * same activation at the output. `name` is named in every error.
+ * Checks model.json as parsed and tells what the model needs: its config, and the weight
+ * files with the bytes each group of them must hold. Only a Sequential stack of Dense layers
+ * with biases, one hidden activation (sigmoid, relu or tanh) and softmax or that same
+ * activation at the output. `name` is named in every error.
  */
-export function fromTfjs(modelJson: unknown, weights: Uint8Array, name: string): Model {
+export function tfjsWeightGroups(modelJson: unknown, name: string): { config: NetworkConfig; groups: TfjsWeightGroup[] } {
   const fail = (what: string): never => {
     throw new Error(`${name}: ${what}`);
   };
@@ -117,19 +123,40 @@ export function fromTfjs(modelJson: unknown, weights: Uint8Array, name: string):
     return fail((e as Error).message);
   }
   const manifest = Array.isArray(root.weightsManifest) ? root.weightsManifest : fail('has no weightsManifest');
-  const specs = manifest.flatMap((group) => (Array.isArray(obj(group)?.weights) ? obj(group)!.weights as unknown[] : fail('a weightsManifest group has no weights')));
   const expected = sizes.slice(1).flatMap((nOut, l) => [[sizes[l], nOut], [nOut]]);
-  if (specs.length !== expected.length) fail(`the manifest lists ${specs.length} weights; Dense layers ${sizes.join('-')} have a kernel and a bias each, ${expected.length}`);
-  const floats = specs.reduce((n: number, s, i) => {
-    const spec = obj(s) ?? fail('a weight spec is not an object');
-    if (spec.dtype !== 'float32') fail(`weight ${String(spec.name)} is ${String(spec.dtype)}; simdnet imports float32 weights`);
-    if (JSON.stringify(spec.shape) !== JSON.stringify(expected[i])) {
-      fail(`weight ${String(spec.name)} has shape ${JSON.stringify(spec.shape)}; expected ${JSON.stringify(expected[i])}`);
-    }
-    return n + expected[i].reduce((p, d) => p * d, 1);
-  }, 0);
-  if (floats !== parameterCount(sizes)) fail(`the manifest lists ${floats} weights but Dense layers ${sizes.join('-')} have ${parameterCount(sizes)}`);
-  if (weights.length !== 4 * floats) fail(`the weights hold ${weights.length} bytes; the manifest needs ${4 * floats}`);
+  let i = 0;
+  const groups = manifest.map((raw, g) => {
+    const group = obj(raw) ?? fail(`weightsManifest[${g}] is not an object`);
+    const paths = Array.isArray(group.paths) && group.paths.every((p) => typeof p === 'string' && p !== '') ? group.paths as string[]
+      : fail(`weightsManifest[${g}].paths is not a list of file names`);
+    const specs = Array.isArray(group.weights) ? group.weights as unknown[] : fail(`weightsManifest[${g}] has no weights`);
+    const floats = specs.reduce((n: number, s) => {
+      const spec = obj(s) ?? fail(`a weight spec of weightsManifest[${g}] is not an object`);
+      if (spec.dtype !== 'float32') fail(`weight ${String(spec.name)} is ${String(spec.dtype)}; simdnet imports float32 weights`);
+      if (i >= expected.length) return n; // one weight too many: the count below says so
+      if (JSON.stringify(spec.shape) !== JSON.stringify(expected[i])) {
+        fail(`weight ${String(spec.name)} has shape ${JSON.stringify(spec.shape)}; expected ${JSON.stringify(expected[i])}`);
+      }
+      return n + expected[i++].reduce((p, d) => p * d, 1);
+    }, 0);
+    return { paths, bytes: 4 * floats, specs: specs.length };
+  });
+  const listed = groups.reduce((n, g) => n + g.specs, 0);
+  if (listed !== expected.length) fail(`the manifest lists ${listed} weights; Dense layers ${sizes.join('-')} have a kernel and a bias each, ${expected.length}`);
+  return { config: resolved, groups: groups.map(({ paths, bytes }) => ({ paths, bytes })) };
+}
+
+/**
+ * A simdnet model from TF.js layers artifacts: `modelJson` as parsed from model.json and
+ * `weights`, the manifest's files concatenated in order (see tfjsWeightGroups for what is
+ * imported). `name` is named in every error.
+ */
+export function fromTfjs(modelJson: unknown, weights: Uint8Array, name: string): Model {
+  const { config, groups } = tfjsWeightGroups(modelJson, name);
+  const sizes = config.sizes;
+  const floats = parameterCount(sizes);
+  const needed = groups.reduce((n, g) => n + g.bytes, 0);
+  if (weights.length !== needed) throw new Error(`${name}: the weights hold ${weights.length} bytes; the manifest needs ${needed}`);
   const view = new DataView(weights.buffer, weights.byteOffset, weights.byteLength);
   const parameters = new Float32Array(floats);
   let read = 0, at = 0;
@@ -139,6 +166,6 @@ export function fromTfjs(modelJson: unknown, weights: Uint8Array, name: string):
     at += nIn * nOut;
     for (let j = 0; j < nOut; j++) parameters[at++] = view.getFloat32(4 * read++, true);
   });
-  if (!parameters.every(Number.isFinite)) fail('a weight is not finite');
-  return { config: modelConfigOf(resolved), parameters, metadata: { importedFrom: 'tfjs' } };
+  if (!parameters.every(Number.isFinite)) throw new Error(`${name}: a weight is not finite`);
+  return { config: modelConfigOf(config), parameters, metadata: { importedFrom: 'tfjs' } };
 }

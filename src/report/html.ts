@@ -62,8 +62,10 @@ function distinct(rng: Rng, count: number, n: number): number[] {
   return [...picked];
 }
 
-function noHistory(): string {
-  return '<p class="note">This model carries no training history (it was not trained by <code>simdnet train</code>).</p>';
+function noHistory(summary: Summary): string {
+  const left = summary.saved?.historyLeftOut;
+  return left ? `<p class="note">${esc(left)}</p>`
+    : '<p class="note">This model carries no training history (it was not trained by <code>simdnet train</code>).</p>';
 }
 
 /** The whole report page. */
@@ -87,11 +89,11 @@ export function renderReport({ data, evaluation, history, summary, seed = 1 }: R
     loss: history.length ? linePlot('Training and Testing Loss Over Time', 'Epoch', `Loss (${summary.run.loss === 'mse' ? 'MSE' : 'cross-entropy'})`, [
       { label: 'Training Loss', color: COLORS.train, points: history.map((h) => [h.epoch, h.trainLoss]) },
       { label: 'Testing Loss', color: COLORS.test, points: history.map((h) => [h.epoch, h.testLoss]) },
-    ], { format: (v) => v.toPrecision(3), integerX: true }) : noHistory(),
+    ], { format: (v) => v.toPrecision(3), integerX: true }) : noHistory(summary),
     accuracy: history.length ? linePlot('Training and Testing Accuracy Over Time', 'Epoch', 'Accuracy', [
       { label: 'Training Accuracy', color: COLORS.train, points: history.map((h) => [h.epoch, h.trainAccuracy]) },
       { label: 'Testing Accuracy', color: COLORS.test, points: history.map((h) => [h.epoch, h.testAccuracy]) },
-    ], { format: (v) => v.toFixed(3), integerX: true }) : noHistory(),
+    ], { format: (v) => v.toFixed(3), integerX: true }) : noHistory(summary),
     confusion: heatmap('Confusion Matrix (Test Set)', cm),
     predictions: tiles(distinct(rng, 10, test.count).map((i) => ({
       index: i, split: test, mark: ev.predicted[i] === test.labels[i] ? 'right' : 'wrong',
@@ -105,10 +107,10 @@ export function renderReport({ data, evaluation, history, summary, seed = 1 }: R
     'loss-vs-accuracy': history.length ? linePlot('Loss vs Accuracy Relationship', 'Loss', 'Accuracy', [
       { label: 'Training', color: COLORS.train, points: history.map((h) => [h.trainLoss, h.trainAccuracy]) },
       { label: 'Testing', color: COLORS.test, points: history.map((h) => [h.testLoss, h.testAccuracy]) },
-    ], { lines: false, format: (v) => v.toFixed(3) }) : noHistory(),
+    ], { lines: false, format: (v) => v.toFixed(3) }) : noHistory(summary),
     overfitting: history.length ? linePlot('Overfitting Indicator (Positive = Overfitting)', 'Epoch', 'Accuracy Gap (Train − Test)', [
       { label: 'Train − test accuracy', color: COLORS.line, points: history.map((h) => [h.epoch, h.trainAccuracy - h.testAccuracy]) },
-    ], { zeroLine: true, format: (v) => v.toFixed(3), integerX: true }) : noHistory(),
+    ], { zeroLine: true, format: (v) => v.toFixed(3), integerX: true }) : noHistory(summary),
     confidence: stackedHistogram('Distribution of Prediction Confidence', 'Prediction Confidence (Max Probability)', [
       { label: `Right (${right.length})`, color: COLORS.right, values: right.map((i) => ev.confidence[i]) },
       { label: `Wrong (${wrong.length})`, color: COLORS.wrong, values: wrong.map((i) => ev.confidence[i]) },
@@ -165,6 +167,16 @@ ${SECTIONS.map(([id, heading]) => `<section id="${id}"${['samples', 'predictions
 
 function summaryHtml(s: Summary): string {
   const rows: [string, string][] = [];
+  if (s.saved) {
+    const m = s.saved.measured;
+    rows.push(
+      ['Measured now on', `${m.data} (${s.report.total} test images)`],
+      ['Testing loss, now', m.loss.toFixed(4)],
+      ['Testing accuracy, now', `${m.accuracy.toFixed(4)} (${pct(m.accuracy)})`],
+    );
+    if (s.saved.historyLeftOut) rows.push(['Training run', s.saved.historyLeftOut]);
+    else if (s.final) rows.push(['Training run', `as recorded in the model, last evaluated after epoch ${s.final.epoch}:`]);
+  }
   if (s.final) {
     rows.push(
       ['Training loss', s.final.trainLoss.toFixed(4)],

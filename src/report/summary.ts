@@ -19,7 +19,17 @@ export interface RunInfo {
   data?: string;
 }
 
+/** What eval and report measure on a saved model: the test set as it is now, and what became of the model's stored history. */
+export interface SavedModelView {
+  /** The test loss and accuracy just measured, and on what data. */
+  measured: { loss: number; accuracy: number; data: string };
+  /** Why the stored history is not shown (it was measured on other data); undefined when it is. */
+  historyLeftOut?: string;
+}
+
 export interface Summary {
+  /** For a saved model: what was measured now, and whether its training run's history is shown. */
+  saved?: SavedModelView;
   /** The last evaluation of the history (undefined when the model carries none). */
   final?: HistoryEntry;
   /** (first train loss − last) / first, and last train accuracy − first. */
@@ -39,8 +49,8 @@ export function overfittingVerdict(gap: number): string {
   return `Balanced performance (gap: ${gap.toFixed(3)})`;
 }
 
-export function summarize(history: readonly HistoryEntry[], report: ClassificationReport, run: RunInfo): Summary {
-  if (history.length === 0) return { report, run };
+export function summarize(history: readonly HistoryEntry[], report: ClassificationReport, run: RunInfo, saved?: SavedModelView): Summary {
+  if (history.length === 0) return { saved, report, run };
   const first = history[0], final = history[history.length - 1];
   const gap = final.trainAccuracy - final.testAccuracy;
   return {
@@ -49,6 +59,7 @@ export function summarize(history: readonly HistoryEntry[], report: Classificati
     accuracyGain: final.trainAccuracy - first.trainAccuracy,
     gap,
     verdict: overfittingVerdict(gap),
+    saved,
     report,
     run,
   };
@@ -72,8 +83,15 @@ const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 export function formatSummary(s: Summary): string {
   const rule = '='.repeat(60);
   const out = [rule, 'NEURAL NETWORK PERFORMANCE SUMMARY', rule];
+  if (s.saved) {
+    const m = s.saved.measured;
+    out.push('', `MEASURED NOW, ON ${s.report.total} TEST IMAGES OF ${m.data}:`,
+      ` Testing Loss: ${m.loss.toFixed(4)}`,
+      ` Testing Accuracy: ${m.accuracy.toFixed(4)} (${pct(m.accuracy)})`);
+    if (s.saved.historyLeftOut) out.push('', 'TRAINING RUN:', ` ${s.saved.historyLeftOut}`);
+  }
   if (s.final) {
-    out.push('', 'FINAL METRICS:',
+    out.push('', s.saved ? `FINAL METRICS OF THE TRAINING RUN (recorded in the model, epoch ${s.final.epoch}):` : 'FINAL METRICS:',
       ` Training Loss: ${s.final.trainLoss.toFixed(4)}`,
       ` Testing Loss: ${s.final.testLoss.toFixed(4)}`,
       ` Training Accuracy: ${s.final.trainAccuracy.toFixed(4)} (${pct(s.final.trainAccuracy)})`,

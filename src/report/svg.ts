@@ -83,19 +83,34 @@ export interface Series {
   points: [number, number][];
 }
 
-/** The range of values with a margin, for an axis that fits them. */
+/** The range of values with a margin, for an axis that fits them (a loop: spreading 10⁵ values into Math.min overflows the stack). */
 export function extent(values: number[], pad = 0.05): [number, number] {
-  let lo = Math.min(...values), hi = Math.max(...values);
+  let lo = Infinity, hi = -Infinity;
+  for (const v of values) {
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
   if (lo === hi) [lo, hi] = [lo - 0.5, hi + 0.5];
   const m = (hi - lo) * pad;
   return [lo - m, hi + m];
 }
 
-/** Lines with point markers, one per series. `zeroLine` draws y = 0 dashed. */
+/** Points a series is drawn with at most: the plot is 480 px wide, so more add bytes to the page but nothing to see. */
+export const MAX_DRAWN_POINTS = 500;
+
+/** At most MAX_DRAWN_POINTS of `points`, evenly spaced, the first and the last always among them. */
+export function thin<T>(points: readonly T[]): readonly T[] {
+  if (points.length <= MAX_DRAWN_POINTS) return points;
+  const step = (points.length - 1) / (MAX_DRAWN_POINTS - 1);
+  return Array.from({ length: MAX_DRAWN_POINTS }, (_, i) => points[Math.round(i * step)]);
+}
+
+/** Lines with point markers, one per series (a long one thinned, see thin). `zeroLine` draws y = 0 dashed. */
 export function linePlot(title: string, xLabel: string, yLabel: string, series: Series[],
   opts: { zeroLine?: boolean; lines?: boolean; format?: (v: number) => string; integerX?: boolean } = {}): string {
   const xs = series.flatMap((s) => s.points.map((p) => p[0])), ys = series.flatMap((s) => s.points.map((p) => p[1]));
   if (opts.zeroLine) ys.push(0);
+  series = series.map((s) => ({ ...s, points: [...thin(s.points)] }));
   const [xmin, xmax] = extent(xs), [ymin, ymax] = extent(ys, 0.1);
   const x = { label: xLabel, min: xmin, max: xmax, ticks: niceTicks(xmin, xmax, 5, opts.integerX) };
   return plot(title, x, { label: yLabel, min: ymin, max: ymax, format: opts.format }, (sx, sy) => [

@@ -1,0 +1,58 @@
+// One run per checkpoint folder: DIR/lock, created exclusively (O_EXCL) and holding the
+// process id, is removed when the process exits — normally, on an error, or on SIGINT or
+// SIGTERM. A lock left by a process that no longer runs (killed with SIGKILL, a crash of
+// the machine) is taken over with a note.
+import { openSync, readFileSync, rmSync, writeSync, closeSync } from 'node:fs';
+import path from 'node:path';
+
+export const LOCK_FILE = 'lock';
+
+/** Whether a process with this id runs (EPERM: it does, as another user). */
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Creates the lock file; false when it exists. */
+function create(file: string): boolean {
+  try {
+    const fd = openSync(file, 'wx');
+    writeSync(fd, `${process.pid}\n`);
+    closeSync(fd);
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw new Error(`${file}: cannot create the lock file (${(e as Error).message})`);
+  }
+}
+
+/**
+ * Takes the lock of checkpoint folder `dir` (which must exist) for this process until it
+ * exits; `note` is told when a stale lock is taken over. Throws, naming the other
+ * process, when a running one holds it.
+ */
+export function lockCheckpointDir(dir: string, note: (line: string) => void): void {
+  const file = path.join(dir, LOCK_FILE);
+  if (!create(file)) {
+    const holder = readFileSync(file, 'utf8').trim();
+    const pid = Number(holder);
+    const inUse = () => new Error(`${dir} is in use by another simdnet train (process ${holder}, which holds ${file}); ` +
+      `wait for it to finish, or delete ${file} if no such run is going`);
+    if (Number.isSafeInteger(pid) && pid > 0 && running(pid)) throw inUse();
+    note(`${file}: taking over the lock of process ${holder || '(none written)'}, which is no longer running`);
+    rmSync(file, { force: true });
+    if (!create(file)) throw inUse();
+  }
+  const release = () => rmSync(file, { force: true });
+  process.once('exit', release);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      release();
+      process.kill(process.pid, signal); // the default action, now that our handler is gone
+    });
+  }
+}

@@ -1,0 +1,105 @@
+// How train() tells that a run has diverged, so that it stops before a bad epoch is saved:
+// the loss, a weight or the optimizer's state stops being a finite number; the loss rises
+// far above where it started (cross-entropy's floor at ln 1e-30 keeps a diverged loss
+// finite, near 62 on MNIST); or the outputs collapse to constants (saturated sigmoids,
+// dead ReLUs), where the gradients vanish and training stays stuck: 784-300-10, sigmoid,
+// MSE, momentum, η 0.5 kept a loss of exactly 0.1 and the same accuracy for every epoch.
+import { loadBatch } from './batch.js';
+import type { Dataset } from './data/dataset.js';
+import { argmax } from './metrics.js';
+import type { Network } from './network.js';
+
+/** Training stopped because it diverged; the message names the epoch, what went wrong and the learning rate. */
+export class DivergenceError extends Error {
+  constructor(readonly epoch: number, reason: string, learningRate: number) {
+    super(`training diverged in epoch ${epoch}: ${reason}. Try a smaller learning rate than ${learningRate}.`);
+    this.name = 'DivergenceError';
+  }
+}
+
+/**
+ * How far the loss may rise above its reference before the run counts as diverged. The
+ * reference is the larger of the loss at the starting weights and the loss of knowing
+ * nothing (uniform outputs: ln K under cross-entropy, ½(1 − 1/K) under MSE, for K
+ * outputs), so a resumed run that starts near 0 is not held to a tiny bound. Ten times
+ * ln 10 = 23 means the true class gets a probability below e⁻²³ on average: confidently
+ * wrong, which no training that works passes through, while the mean of 20 batches of a
+ * run that works stays well below its start.
+ */
+export const LOSS_RISE_FACTOR = 10;
+/** Batches whose mean loss is compared with the limit (one batch alone is too noisy). */
+export const LOSS_WINDOW = 20;
+
+/** The loss of a network that outputs the uniform distribution: the worst a network that knows nothing need do. */
+function knowNothingLoss(net: Network): number {
+  const k = net.sizes[net.numLayers - 1];
+  return net.config.loss === 'cross-entropy' ? Math.log(k) : 0.5 * (1 - 1 / k);
+}
+
+/** Follows the loss batch by batch and says when the mean of the last LOSS_WINDOW batches rose over LOSS_RISE_FACTOR × its reference. */
+export class LossRiseWatch {
+  private readonly recent: Float64Array;
+  private count = 0;
+  private sum = 0;
+  private reference = NaN;
+
+  constructor(private readonly net: Network, batchesPerEpoch: number) {
+    this.recent = new Float64Array(Math.min(LOSS_WINDOW, batchesPerEpoch));
+  }
+
+  /** Adds one batch's loss (finite); returns what went wrong when the windowed mean is over the limit. */
+  add(loss: number): string | undefined {
+    if (this.count === 0) this.reference = Math.max(loss, knowNothingLoss(this.net));
+    const n = this.recent.length, slot = this.count % n;
+    if (this.count >= n) this.sum -= this.recent[slot];
+    this.recent[slot] = loss;
+    this.sum += loss;
+    this.count++;
+    if (this.count < n) return undefined;
+    const mean = this.sum / n, limit = LOSS_RISE_FACTOR * this.reference;
+    if (mean <= limit) return undefined;
+    return `the mean loss of the last ${n} batches rose to ${mean.toPrecision(4)}, over ${LOSS_RISE_FACTOR}× its start ` +
+      `${this.reference.toPrecision(4)}`;
+  }
+}
+
+/** What is not finite in the weights or the optimizer's state, or undefined when all is. */
+export function nonFiniteState(net: Network): string | undefined {
+  const bad = (x: Float32Array) => x.findIndex((v) => !Number.isFinite(v));
+  const w = bad(net.parameters);
+  if (w >= 0) return `parameter ${w} became ${net.parameters[w]}`;
+  for (const [i, block] of net.optimizerState.entries()) {
+    const at = bad(block);
+    if (at >= 0) return `the ${net.config.optimizer} optimizer's state (block ${i}, value ${at}) became ${block[at]}`;
+  }
+  return undefined;
+}
+
+/** Outputs that differ by no more than this (relative to 1 or their size) count as the same. */
+const SAME_OUTPUT = 1e-6;
+
+/**
+ * Whether the outputs of the first training images (up to maxBatch of them) are the same
+ * for every image: a network that no longer looks at its input. Images identical to the
+ * first are ignored, so a data set that starts with copies is not taken for a collapse.
+ */
+export function collapsedOutputs(net: Network, data: Dataset): string | undefined {
+  const n = Math.min(net.config.maxBatch, data.count), size = data.rows * data.cols;
+  const nOut = net.sizes[net.numLayers - 1];
+  loadBatch(net, data, null, 0, n);
+  net.forwardLoaded(n);
+  const a = net.outputBuffer;
+  const first = data.images.subarray(0, size);
+  let differentInputs = 0;
+  for (let r = 1; r < n; r++) {
+    const image = data.images.subarray(r * size, (r + 1) * size);
+    if (image.every((v, i) => v === first[i])) continue;
+    differentInputs++;
+    for (let j = 0; j < nOut; j++) {
+      if (Math.abs(a[r * nOut + j] - a[j]) > SAME_OUTPUT * Math.max(1, Math.abs(a[j]))) return undefined;
+    }
+  }
+  if (differentInputs === 0) return undefined;
+  return `the network's outputs collapsed to constants (the same ${nOut} outputs, class ${argmax(a, 0, nOut)}, ` +
+    `for each of the first ${n} training images)`;
+}

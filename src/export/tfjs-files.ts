@@ -1,0 +1,74 @@
+// Reading a TF.js layers model from disk (Node only): model.json and the weight files its
+// manifest names. A weight path may not leave model.json's folder (absolute, "..", or a
+// symbolic link pointing out), every file is a regular file, and each group of files must
+// hold exactly the bytes its weights take before any of them is read.
+import { realpath } from 'node:fs/promises';
+import path from 'node:path';
+import type { Model } from '../model.js';
+import { fileError, openFile, readWholeFile, type OpenFile } from '../read-file.js';
+import { fromTfjs, tfjsWeightGroups } from './tfjs.js';
+
+/** model.json holds the topology and the manifest, not the weights: a few KiB to a few MiB. */
+const MODEL_JSON = { kind: 'TF.js model.json', maxBytes: 64 << 20 };
+
+/** The file a weight path names, inside `dir` (model.json's folder); errors name the manifest and the path. */
+async function weightFile(manifest: string, dir: string, p: string): Promise<string> {
+  const fail = (what: string): never => {
+    throw new Error(`${manifest}: weight path "${p}" ${what}; weight files must be in the folder of model.json`);
+  };
+  if (path.isAbsolute(p) || path.win32.isAbsolute(p)) fail('is absolute');
+  const file = path.join(dir, p);
+  const inside = (root: string, target: string) => {
+    const rel = path.relative(root, target);
+    return !rel.startsWith('..') && !path.isAbsolute(rel);
+  };
+  if (!inside(dir, file)) fail('leaves the folder');
+  const [realDir, real] = await Promise.all([realpath(dir), realpath(file)]).catch((e: unknown) => {
+    throw new Error(`${manifest}: its weight file ${fileError(file, e, 'read', 'weight file').message}`);
+  });
+  if (!inside(realDir, real)) fail(`is a symbolic link leading out of the folder (to ${real})`);
+  return file;
+}
+
+/** Opens the files of one manifest group; on an error, closes those already open. */
+async function openGroup(manifest: string, files: string[], maxBytes: number): Promise<OpenFile[]> {
+  const open: OpenFile[] = [];
+  try {
+    for (const file of files) {
+      open.push(await openFile(file, { kind: 'TF.js weight file', maxBytes }).catch((e: Error) => {
+        throw new Error(`${manifest}: its weight file ${e.message}`);
+      }));
+    }
+    return open;
+  } catch (e) {
+    await Promise.all(open.map((f) => f.close()));
+    throw e;
+  }
+}
+
+/** The model a TF.js layers model.json and its weight files describe; errors name the file at fault. */
+export async function readTfjsModel(manifest: string): Promise<Model> {
+  const text = new TextDecoder().decode(await readWholeFile(manifest, MODEL_JSON));
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`${manifest}: not JSON (${(e as Error).message})`);
+  }
+  const { groups } = tfjsWeightGroups(json, manifest);
+  const dir = path.dirname(manifest);
+  const parts: Uint8Array[] = [];
+  for (const group of groups) {
+    const files = await openGroup(manifest, await Promise.all(group.paths.map((p) => weightFile(manifest, dir, p))), group.bytes);
+    try {
+      const held = files.reduce((n, f) => n + f.size, 0);
+      if (held !== group.bytes) {
+        throw new Error(`${manifest}: its weight files ${group.paths.join(', ')} hold ${held} bytes; their weights take ${group.bytes}`);
+      }
+      for (const f of files) parts.push(await f.read(0, f.size));
+    } finally {
+      await Promise.all(files.map((f) => f.close()));
+    }
+  }
+  return fromTfjs(json, new Uint8Array(Buffer.concat(parts)), manifest);
+}

@@ -1,0 +1,40 @@
+// What a PNG says about itself in its first 33 bytes: the 8-byte signature, then the IHDR
+// chunk (length, type, width, height, bit depth, colour type, compression, filter, interlace,
+// CRC); here its size. Read before decoding, so a 74-byte file claiming 30000×30000 pixels is refused
+// without the gigabytes its decoder would allocate.
+
+export const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+
+/** Bytes up to the end of IHDR. */
+export const PNG_HEADER_BYTES = 33;
+
+/** The largest image decoded: 16 Mpixel (4096 × 4096, or a 12-Mpixel photo), 64 MiB as RGBA. */
+export const MAX_PNG_PIXELS = 1 << 24;
+
+/** The longest side decoded. */
+export const MAX_PNG_SIDE = 16384;
+
+export interface PngHeader {
+  width: number;
+  height: number;
+}
+
+export const isPng = (head: Uint8Array) => PNG_SIGNATURE.every((b, i) => head[i] === b);
+
+/** The IHDR of the PNG whose first bytes are `head`, checked against the size limits; `name` is in every error. */
+export function readPngHeader(head: Uint8Array, name: string): PngHeader {
+  const fail = (what: string): never => {
+    throw new Error(`${name}: ${what}`);
+  };
+  if (!isPng(head)) fail('not a PNG (no PNG signature)');
+  if (head.length < PNG_HEADER_BYTES) fail(`only ${head.length} bytes, too short for a PNG header`);
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  const type = new TextDecoder().decode(head.subarray(12, 16));
+  if (view.getUint32(8) !== 13 || type !== 'IHDR') fail('not a readable PNG (it does not start with a 13-byte IHDR chunk)');
+  const width = view.getUint32(16), height = view.getUint32(20);
+  if (width === 0 || height === 0) fail(`the PNG claims ${width}×${height} pixels`);
+  if (width > MAX_PNG_SIDE || height > MAX_PNG_SIDE || width * height > MAX_PNG_PIXELS) {
+    fail(`the PNG claims ${width}×${height} pixels; simdnet decodes images of at most ${MAX_PNG_PIXELS / 2 ** 20} Mpixel and ${MAX_PNG_SIDE} pixels a side`);
+  }
+  return { width, height };
+}

@@ -1,0 +1,147 @@
+// Divergence on real MNIST, through train() and through the real command: a loss kept
+// finite by cross-entropy's floor but far above its start, optimizer state that is no
+// longer finite, outputs collapsed to constants; none of them is saved, and the last good
+// checkpoint stays as it was.
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CHECKPOINT_FILE, readCheckpoint } from '../src/commands/checkpoint.js';
+import { LOCK_FILE } from '../src/commands/lock.js';
+import { head, type DataSplits, type Dataset } from '../src/data/dataset.js';
+import { loadDataDir, mnistDataDir } from '../src/data/files.js';
+import { LOSS_RISE_FACTOR, LossRiseWatch, collapsedOutputs } from '../src/divergence.js';
+import { Network, type NetworkOptions } from '../src/network.js';
+import { DivergenceError, train } from '../src/train.js';
+
+interface Run { code: number; stdout: string; stderr: string }
+
+function simdnet(...args: string[]): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [path.resolve('dist/cli.js'), ...args], { encoding: 'utf8' }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+let mnist: DataSplits;
+let dir: string;
+beforeAll(async () => {
+  mnist = await loadDataDir(mnistDataDir());
+  dir = mkdtempSync(path.join(tmpdir(), 'simdnet-divergence-'));
+});
+
+const subset = (n: number): DataSplits => ({ ...mnist, train: head(mnist.train, n), test: head(mnist.test, 500) });
+const relu = { sizes: [784, 32, 10], activation: 'relu', loss: 'cross-entropy', init: 'he', threads: 1 } as const;
+
+/** Trains and returns the error it stopped with, and the epochs onEpochEnd saw. */
+async function diverge(options: NetworkOptions, learningRate: number, data = subset(3200)) {
+  const seen: number[] = [];
+  const net = await Network.create(options);
+  const error = await train(net, data, { epochs: 3, batchSize: 32, learningRate, onEpochEnd: (e) => { seen.push(e.epoch); } })
+    .then(() => undefined, (e: unknown) => e);
+  net.dispose();
+  return { error, seen };
+}
+
+describe('train() stops a diverged run', () => {
+  it('Adam at η 1e17: the loss stays finite (the ln floor) but rises far over its start, and no epoch is handed on', async () => {
+    const { error, seen } = await diverge({ ...relu, optimizer: 'adam' }, 1e17);
+    expect(error).toBeInstanceOf(DivergenceError);
+    expect((error as Error).message).toMatch(
+      new RegExp(`^training diverged in epoch 1: at batch 20, the mean loss of the last 20 batches rose to [\\d.]+, over ${LOSS_RISE_FACTOR}× its start [\\d.]+\\. Try a smaller learning rate than 100000000000000000\\.$`));
+    expect(seen).toEqual([]);
+  });
+
+  it('optimizer state that is no longer finite is divergence, though the weights and loss are finite', async () => {
+    const net = await Network.create({ ...relu, optimizer: 'adam' });
+    net.optimizerState[1][5] = Infinity; // Adam's v: the update m/√v is then 0, so nothing else shows it
+    const error = await train(net, subset(320), { epochs: 2, batchSize: 32, learningRate: 1e-3 }).catch((e: unknown) => e);
+    expect((error as Error).message).toBe('training diverged in epoch 1: the adam optimizer\'s state (block 1, value 5) became Infinity. Try a smaller learning rate than 0.001.');
+    expect(net.parameters.every(Number.isFinite)).toBe(true);
+  });
+
+  it("784-300-10, sigmoid, MSE, momentum, η 0.5: the outputs collapse to constants, and it says so", async () => {
+    const { error, seen } = await diverge({ sizes: [784, 300, 10], activation: 'sigmoid', loss: 'mse', init: 'he', optimizer: 'momentum', threads: 1 }, 0.5);
+    expect((error as Error).message).toMatch(/^training diverged in epoch 1: the network's outputs collapsed to constants \(the same 10 outputs, class \d, for each of the first 32 training images\)\. Try a smaller learning rate than 0\.5\.$/);
+    expect(seen).toEqual([]);
+  });
+
+  it('a run that learns is never taken for a diverged one (default and seed recipes, Adam at 1e-3)', async () => {
+    for (const options of [
+      { ...relu, optimizer: 'momentum', learningRate: 0.1 },
+      { sizes: [784, 100, 10], activation: 'sigmoid', loss: 'mse', init: 'normal', optimizer: 'sgd', threads: 1, learningRate: 0.1 },
+      { ...relu, optimizer: 'adam', learningRate: 1e-3 },
+    ] as const) {
+      const net = await Network.create(options);
+      const result = await train(net, subset(3200), { epochs: 2, batchSize: 32, learningRate: options.learningRate });
+      expect(result.history).toHaveLength(2);
+      net.dispose();
+    }
+  });
+});
+
+describe('the loss-rise watch and the collapse check', () => {
+  it('measures the rise against the larger of the start and the know-nothing loss ln K, over 20 batches', async () => {
+    const net = await Network.create({ ...relu, backend: 'js' });
+    // A resumed run that starts at 0.02: a rise to 1 (below 10 × ln 10) is not divergence.
+    const resumed = new LossRiseWatch(net, 100);
+    for (let b = 0; b < 100; b++) expect(resumed.add(b === 0 ? 0.02 : 1)).toBeUndefined();
+    // From ln 10 = 2.303, twenty batches at 62 are; nineteen are not yet.
+    const fresh = new LossRiseWatch(net, 100);
+    expect(fresh.add(2.303)).toBeUndefined();
+    for (let b = 0; b < 18; b++) expect(fresh.add(62)).toBeUndefined();
+    expect(fresh.add(62)).toMatch(/^the mean loss of the last 20 batches rose to 5\d\.\d\d, over 10× its start 2\.303$/);
+    // An epoch of fewer batches than the window is watched over its own length.
+    const short = new LossRiseWatch(net, 3);
+    expect(short.add(2.303)).toBeUndefined();
+    expect(short.add(62)).toBeUndefined();
+    expect(short.add(62)).toMatch(/the mean loss of the last 3 batches rose to 42\.10/);
+  });
+
+  it('does not take identical images for a collapse', async () => {
+    const net = await Network.create({ ...relu, backend: 'js' });
+    const image = mnist.train.images.subarray(0, 784);
+    const copies: Dataset = { rows: 28, cols: 28, count: 32, labels: new Uint8Array(32), images: new Uint8Array(32 * 784).map((_, i) => image[i % 784]) };
+    expect(collapsedOutputs(net, copies)).toBeUndefined();
+    expect(collapsedOutputs(net, mnist.train)).toBeUndefined();
+    net.biases[1].fill(0);
+    net.weights[1].fill(0); // every output is then b = 0, whatever the image
+    expect(collapsedOutputs(net, mnist.train)).toMatch(/^the network's outputs collapsed to constants \(the same 10 outputs, class 0, for each of the first 32 training images\)$/);
+  });
+});
+
+describe('simdnet train on a diverging run', () => {
+  it.each([
+    [['--lr', '1e6'], /Try a smaller learning rate than 1000000\./],
+    [['--optimizer', 'adam', '--lr', '1e17'], /at batch 20, the mean loss of the last 20 batches rose to [\d.]+, over 10× its start [\d.]+\. Try a smaller learning rate than 100000000000000000\./],
+  ])('the default recipe with %j exits 1 with a divergence message and writes no model', async (flags, message) => {
+    const out = path.join(dir, `never-${flags.join('')}.simdnet`);
+    const run = await simdnet('train', ...flags, '--threads', '1', '--out', out);
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stderr).toMatch(/^simdnet: training diverged in epoch 1: /m);
+    expect(run.stderr).toMatch(message);
+    expect(existsSync(out)).toBe(false);
+  }, 60_000);
+
+  it('a run that diverges after its good epochs leaves their checkpoint readable and byte for byte as it was', async () => {
+    const ck = path.join(dir, 'good-then-bad');
+    const good = await simdnet('train', '--limit', '3200', '--hidden', '32', '--epochs', '2', '--threads', '1', '--checkpoint', ck);
+    expect(good.code, good.stderr).toBe(0);
+    const before = readFileSync(path.join(ck, CHECKPOINT_FILE));
+    const bad = await simdnet('train', '--resume', ck, '--epochs', '4', '--lr', '1e4', '--threads', '1', '--out', path.join(dir, 'bad.simdnet'));
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/^simdnet: training diverged in epoch 3: at batch 20, the mean loss/m);
+    expect(readFileSync(path.join(ck, CHECKPOINT_FILE))).toEqual(before);
+    expect((await readCheckpoint(ck)).run.epochsDone).toBe(2);
+    expect(existsSync(path.join(dir, 'bad.simdnet'))).toBe(false);
+    expect(existsSync(path.join(ck, LOCK_FILE))).toBe(false); // released on the error too
+  }, 60_000);
+
+  it('784-300-10, sigmoid, MSE, momentum, --lr 0.5 says its outputs collapsed and exits 1', async () => {
+    const run = await simdnet('train', '--limit', '3200', '--hidden', '300', '--activation', 'sigmoid', '--loss', 'mse', '--optimizer', 'momentum', '--lr', '0.5', '--threads', '1');
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^simdnet: training diverged in epoch 1: the network's outputs collapsed to constants/m);
+  }, 60_000);
+});
