@@ -2,6 +2,7 @@
 // The simdnet command. Usage errors (unknown flags, bad values) exit with 2; failures
 // while running (a missing or corrupt file, a diverged run) print one line and exit with 1.
 import './platform-node.js';
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { enableRelaxedSimdInNode20 } from './relaxed-simd.js';
 import { UsageError } from './commands/common.js';
@@ -13,8 +14,12 @@ import { trainCommand } from './commands/train.js';
 
 enableRelaxedSimdInNode20();
 
+// Read at run time, one folder up from dist/cli.js (or src/cli.ts): the version is written once, in package.json.
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+
 const program = new Command('simdnet')
   .description('neural networks from scratch: backpropagation and mini-batch SGD on SIMD WebAssembly')
+  .version(version, '-V, --version', 'print the version of simdnet')
   .showHelpAfterError('(add --help for usage)')
   .exitOverride();
 trainCommand(program);

@@ -23,6 +23,8 @@ export { ACTIVATIONS, LOSSES, OPTIMIZERS };
 export const INITS: readonly InitName[] = ['normal', 'xavier', 'he'];
 export const BACKENDS: readonly BackendName[] = ['wasm', 'js'];
 export const SIMD_CHOICES: readonly SimdChoice[] = ['auto', 'relaxed', 'baseline'];
+/** The most kernel threads a network runs. */
+export const MAX_THREADS = 64;
 
 export interface NetworkOptions {
   /**
@@ -381,11 +383,17 @@ export function resolveOptions(o: NetworkOptions): NetworkConfig {
     maxBatch: numberIn('maxBatch', o.maxBatch, 32, positiveInt, 'a positive integer'),
     backend: oneOf('backend', o.backend, BACKENDS, 'wasm'),
     simd: oneOf('simd', o.simd, SIMD_CHOICES, 'auto'),
-    threads: numberIn('threads', o.threads, 1, (x) => Number.isInteger(x) && x >= 1 && x <= 64, 'an integer from 1 to 64'),
+    threads: numberIn('threads', o.threads, 1, (x) => Number.isInteger(x) && x >= 1 && x <= MAX_THREADS, `an integer from 1 to ${MAX_THREADS}`),
     optimizer: oneOf('optimizer', o.optimizer, OPTIMIZERS, 'sgd'),
     momentum: numberIn('momentum', o.momentum, 0.9, unit, 'in [0, 1)'),
     beta1: numberIn('beta1', o.beta1, 0.9, unit, 'in [0, 1)'),
     beta2: numberIn('beta2', o.beta2, 0.999, unit, 'in [0, 1)'),
     epsilon: numberIn('epsilon', o.epsilon, 1e-8, (x) => x > 0 && Number.isFinite(x), 'a finite number > 0'),
   };
+}
+
+/** Bytes of memory the network of `options` holds: parameters, ∇w and ∇b, optimizer state, and every layer's values and gradients for maxBatch samples. */
+export function networkBytes(options: NetworkOptions): number {
+  const config = resolveOptions(options);
+  return planSequential(buildLayers(config.sizes[0], layerSpecs(config)), config.maxBatch, OPTIMIZER_KINDS[config.optimizer].stateBlocks).bytes;
 }

@@ -10,6 +10,9 @@ export interface Progress {
   stop(): void;
 }
 
+/** DECSC: the terminal remembers where the cursor is (cli-progress's stop() goes back there). */
+const SAVE_CURSOR = '\x1b7';
+
 export function progressBar(stream: NodeJS.WriteStream): Progress {
   if (!stream.isTTY) return { update() {}, interrupt: (print) => print(), stop() {} };
   const bar = new cliProgress.SingleBar({
@@ -19,6 +22,11 @@ export function progressBar(stream: NodeJS.WriteStream): Progress {
     hideCursor: true,
     clearOnComplete: true,
     etaBuffer: 200,
+    // The bar is cut to the terminal's width rather than turning line wrapping off, which
+    // would also cut the evaluation lines printed while it runs.
+    linewrap: true,
+    // Redraw even when the text is unchanged: interrupt() cleared the line it was on.
+    forceRedraw: true,
   }, cliProgress.Presets.shades_classic);
   let started = false;
   return {
@@ -30,12 +38,16 @@ export function progressBar(stream: NodeJS.WriteStream): Progress {
       started = true;
     },
     interrupt(print) {
-      if (started) {
-        stream.clearLine(0);
-        stream.cursorTo(0);
-      }
+      if (!started) return print();
+      stream.cursorTo(0);
+      stream.clearLine(0);
       print();
-      if (started) bar.render();
+      // The bar now lives on the line below the printed one. start() saved the cursor on
+      // its first line and stop() restores it before clearing the bar: without saving it
+      // again here, stop() would erase the first printed line and what follows would be
+      // written over the ones after it.
+      stream.write(SAVE_CURSOR);
+      bar.render();
     },
     stop() {
       if (started) bar.stop();

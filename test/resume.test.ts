@@ -63,7 +63,7 @@ describe('simdnet train --resume', () => {
   it('says there is nothing left to train when the run has its epochs (exit 1)', async () => {
     const run = await simdnet(['train', '--resume', ck, '--threads', '1']);
     expect(run.code).toBe(1);
-    expect(run.stderr).toBe(`simdnet: nothing left to train: ${path.join(ck, CHECKPOINT_FILE)} already has its 1 epochs; give --epochs with more than 1 to train on ` +
+    expect(run.stderr).toBe(`simdnet: nothing left to train: ${path.join(ck, CHECKPOINT_FILE)} already has its 1 epoch; give --epochs with more than 1 to train on ` +
       '(the checkpoint is itself a model file that eval, predict, report and export read)\n');
   });
 

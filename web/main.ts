@@ -1,5 +1,6 @@
 // The page: buttons, live charts and the drawing pad, talking to the training worker.
 import type { HistoryEntry } from '../src/index.js';
+import { plural } from '../src/plural.js';
 import { drawCharts } from './charts.js';
 import { drawingPad, mnistPixels } from './draw.js';
 import type { FromWorker, ToWorker } from './protocol.js';
@@ -26,7 +27,6 @@ const { clear } = drawingPad(pad, () => {
   });
 });
 
-const epochsText = (n: number) => `${n} epoch${n === 1 ? '' : 's'}`;
 
 function setState(state: State, status: string): void {
   document.body.dataset.state = state;
@@ -96,7 +96,7 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
       clearResults();
       showHistory(m.history);
       $('kernels').textContent = m.kernels + (m.threads ? '' : ' (no threads: the page is not cross-origin isolated)');
-      setState('ready', m.loaded ? `model loaded (${m.loaded}, ${epochsText(m.history.at(-1)?.epoch ?? 0)}): draw a digit, or train on`
+      setState('ready', m.loaded ? `model loaded (${m.loaded}, ${plural(m.history.at(-1)?.epoch ?? 0, 'epoch')}): draw a digit, or train on`
         : `ready: ${Math.min(limit, m.train)} training and ${m.test} test images`);
       break;
     }
@@ -113,7 +113,7 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
       showHistory([...history, m.evaluation]);
       break;
     case 'stopped':
-      if (m.finished) setState('done', `done: ${epochsText(m.epochsDone)}`);
+      if (m.finished) setState('done', `done: ${plural(m.epochsDone, 'epoch')}`);
       else setState('paused', `paused in epoch ${m.epochsDone + 1} of ${m.epochs} (Continue runs it again from its start)`);
       break;
     case 'prediction':

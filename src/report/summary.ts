@@ -1,5 +1,6 @@
 // The seed's performance summary: final metrics, improvement, the overfitting verdict with
 // its thresholds, the classification report, the confusion summary, and how the run was made.
+import { plural } from '../plural.js';
 import { formatClassificationReport, type ClassificationReport } from '../metrics.js';
 import type { HistoryEntry } from '../train.js';
 
@@ -70,7 +71,7 @@ export function describeRun(run: RunInfo): [string, string][] {
   const rows: [string, string][] = [];
   if (run.recipe) rows.push(['Recipe', run.recipe]);
   rows.push(['Network', `${run.sizes.join('-')}, ${run.activation}, ${run.loss}${run.optimizer ? `, ${run.optimizer}` : ''}`]);
-  if (run.epochs !== undefined) rows.push(['Training', `${run.epochs} epochs, batch ${run.batchSize}, η ${run.learningRate}`]);
+  if (run.epochs !== undefined) rows.push(['Training', `${plural(run.epochs, 'epoch')}, batch ${run.batchSize}, η ${run.learningRate}`]);
   if (run.backend) rows.push(['Backend', run.backend]);
   if (run.seconds !== undefined) rows.push(['Time', `${run.seconds.toFixed(1)} s, ${Math.round(run.samplesPerSecond ?? 0)} training samples/s`]);
   if (run.data) rows.push(['Data', run.data]);

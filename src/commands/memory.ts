@@ -1,0 +1,45 @@
+// The network's memory, checked before it is made: sizes that cannot fit are usage errors that
+// name the flag to change and the memory it would need, never the engine's raw
+// `WebAssembly.Memory()` message.
+import { totalmem } from 'node:os';
+import { networkBytes, resolveOptions, type NetworkOptions } from '../network.js';
+import { UsageError } from './common.js';
+
+/** A WebAssembly memory has at most 65,536 pages of 64 KiB, shared ones too. */
+const WASM_MAX_BYTES = 65536 * 65536;
+
+const gib = (bytes: number) => `${(bytes / 2 ** 30).toLocaleString('en-US', { maximumFractionDigits: 1 })} GiB`;
+
+/** Makes the network of `options` with `create` (Network.create or networkFromModel) once its memory is known to fit. */
+export async function allocateNetwork<T>(options: NetworkOptions & { sizes: readonly number[] }, create: () => Promise<T>): Promise<T> {
+  const bytes = networkBytes(options);
+  const wasm = (options.backend ?? 'wasm') === 'wasm';
+  const [limit, kind, limitText] = wasm
+    ? [WASM_MAX_BYTES, 'WebAssembly memory', 'at most 4 GiB is possible']
+    : [totalmem(), 'memory', `this machine has ${gib(totalmem())}`];
+  const culprit = culpritOf(options);
+  const needs = `${culprit.flag} needs ${gib(bytes)} of ${kind} for the network ${options.sizes.join('-')}`;
+  if (bytes > limit) throw new UsageError(`${needs}; ${limitText}${culprit.batchesUpTo(limit)}`);
+  try {
+    return await create();
+  } catch (e) {
+    if (e instanceof RangeError) throw new UsageError(`${needs}, which could not be allocated`);
+    throw e;
+  }
+}
+
+/**
+ * The flag to change: --hidden when the weights (the memory of one sample) take most of it,
+ * else --batch-size, whose memory grows linearly.
+ */
+function culpritOf(options: NetworkOptions & { sizes: readonly number[] }) {
+  const batch = resolveOptions(options).maxBatch;
+  const one = networkBytes({ ...options, maxBatch: 1 }), perSample = networkBytes({ ...options, maxBatch: 2 }) - one;
+  if (one > (one + perSample * (batch - 1)) / 2) {
+    return { flag: `--hidden ${options.sizes.slice(1, -1).join(',') || 'none'}`, batchesUpTo: () => '' };
+  }
+  return {
+    flag: `--batch-size ${batch}`,
+    batchesUpTo: (limit: number) => `: batches of up to ${(Math.floor((limit - one) / perSample) + 1).toLocaleString('en-US')} fit`,
+  };
+}

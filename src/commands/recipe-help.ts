@@ -1,0 +1,26 @@
+// The table at the end of `simdnet train --help`: every recipe's settings, one row per flag
+// that overrides it and one column per recipe (so it stays narrow), made from RECIPES so
+// that it cannot drift from them.
+import { RECIPES, type Recipe } from '../recipes.js';
+
+const ROWS: [flag: string, value: (r: Recipe) => string | number][] = [
+  ['--hidden', (r) => r.hidden.join(',') || 'none'],
+  ['--activation', (r) => r.activation],
+  ['--loss', (r) => r.loss],
+  ['--init', (r) => r.init],
+  ['--optimizer', (r) => r.optimizer],
+  ['--epochs', (r) => r.epochs],
+  ['--batch-size', (r) => r.batchSize],
+  ['--lr', (r) => r.learningRate],
+  ['--lr-decay', (r) => r.learningRateDecay],
+  ['--eval-every', (r) => r.evalEvery],
+];
+
+export function recipeHelp(): string {
+  const recipes = Object.entries(RECIPES);
+  const rows = [['--recipe', ...recipes.map(([name]) => name)]];
+  for (const [flag, value] of ROWS) rows.push([flag, ...recipes.map(([, recipe]) => String(value(recipe)))]);
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
+  const table = rows.map((row) => '  ' + row.map((cell, c) => cell.padEnd(widths[c])).join('  ').trimEnd());
+  return ['', "Each recipe's settings (a flag overrides its row):", ...table].join('\n');
+}
