@@ -45,3 +45,73 @@ export function cross_entropy(a: usize, y: usize, n: i32): f64 {
   }
   return total;
 }
+
+/**
+ * −Σ [y·ln a + (1 − y)·ln(1 − a)], binary cross-entropy on sigmoid outputs, accumulated in
+ * f64, with a clamped to [1e-7, 1 − 1e-7] so that a saturated sigmoid (a = 0 or 1 in f32)
+ * costs at most −ln 1e-7 ≈ 16.1 instead of ∞. Scalar like cross_entropy: it runs once per
+ * batch over its outputs, and the f64 ln keeps it equal to the reference.
+ */
+export function binary_cross_entropy(a: usize, y: usize, n: i32): f64 {
+  let total: f64 = 0;
+  for (let i = 0; i < n; i++) {
+    const ai = Math.min(Math.max(<f64>load<f32>(a + <usize>i * F32), 1e-7), 1 - 1e-7);
+    const yi = <f64>load<f32>(y + <usize>i * F32);
+    total -= yi * Math.log(ai) + (1 - yi) * Math.log(1 - ai);
+  }
+  return total;
+}
+
+/** Σ |a − y|, accumulated in f64 (each step of four in f32). */
+export function sum_absolute_error(a: usize, y: usize, n: i32): f64 {
+  let total: f64 = 0;
+  const n4 = n & ~3;
+  for (let i = 0; i < n4; i += 4) {
+    const o = <usize>i * F32;
+    total += <f64>hsum(f32x4.abs(f32x4.sub(v128.load(a + o), v128.load(y + o))));
+  }
+  for (let i = n4; i < n; i++) total += Math.abs(<f64>load<f32>(a + <usize>i * F32) - <f64>load<f32>(y + <usize>i * F32));
+  return total;
+}
+
+/** δ = sign(a − y): the derivative of |a − y|, 0 where a = y. */
+export function sign_error(a: usize, y: usize, delta: usize, n: i32): void {
+  const one = f32x4.splat(1), zero = f32x4.splat(0);
+  for (let i = 0; i < n; i += 4) {
+    const o = <usize>i * F32;
+    const d = f32x4.sub(v128.load(a + o), v128.load(y + o));
+    const s = f32x4.sub(v128.and(f32x4.gt(d, zero), one), v128.and(f32x4.lt(d, zero), one));
+    if (i + 4 <= n) v128.store(delta + o, s);
+    else store_lanes(delta + o, s, n - i);
+  }
+}
+
+/**
+ * Σ Huber(a − y) with threshold 1, accumulated in f64 (each step of four in f32):
+ * ½r² for |r| ≤ 1, |r| − ½ beyond. With c = min(|r|, 1) both cases are c·(|r| − ½c).
+ */
+export function sum_huber_error(a: usize, y: usize, n: i32): f64 {
+  let total: f64 = 0;
+  const one = f32x4.splat(1), half = f32x4.splat(0.5);
+  for (let i = 0; i < n; i += 4) {
+    const o = <usize>i * F32;
+    const r = f32x4.abs(f32x4.sub(v128.load(a + o), v128.load(y + o)));
+    const c = f32x4.min(r, one);
+    let h = f32x4.mul(c, f32x4.sub(r, f32x4.mul(half, c)));
+    // The last step's lanes past n read the padding: zero them.
+    if (i + 4 > n) h = v128.and(h, i32x4.lt_s(i32x4(0, 1, 2, 3), i32x4.splat(n - i)));
+    total += <f64>hsum(h);
+  }
+  return total;
+}
+
+/** δ = clamp(a − y, −1, 1): the derivative of Huber's loss with threshold 1. */
+export function clipped_error(a: usize, y: usize, delta: usize, n: i32): void {
+  const one = f32x4.splat(1), minusOne = f32x4.splat(-1);
+  for (let i = 0; i < n; i += 4) {
+    const o = <usize>i * F32;
+    const d = f32x4.min(f32x4.max(f32x4.sub(v128.load(a + o), v128.load(y + o)), minusOne), one);
+    if (i + 4 <= n) v128.store(delta + o, d);
+    else store_lanes(delta + o, d, n - i);
+  }
+}
