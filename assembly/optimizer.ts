@@ -72,23 +72,23 @@ export function adam(w: usize, g: usize, m: usize, v: usize, n: i32, step: f32, 
 /** g += s·w over n floats: L2 weight decay's term of the gradient, added before an update. */
 export function add_scaled(g: usize, w: usize, n: i32, s: f32): void {
   const k = f32x4.splat(s);
-  for (let i = 0; i < n; i += 4) {
+  const n4 = n & ~3;
+  for (let i = 0; i < n4; i += 4) {
     const o = <usize>i * F32;
-    const gi = f32x4.add(v128.load(g + o), f32x4.mul(k, v128.load(w + o)));
-    if (i + 4 <= n) v128.store(g + o, gi);
-    else store_lanes(g + o, gi, n - i);
+    v128.store(g + o, f32x4.add(v128.load(g + o), f32x4.mul(k, v128.load(w + o))));
+  }
+  if (n4 < n) {
+    const o = <usize>n4 * F32;
+    store_lanes(g + o, f32x4.add(v128.load(g + o), f32x4.mul(k, v128.load(w + o))), n - n4);
   }
 }
 
 /** g ·= s over n floats, in place (gradient clipping's rescale). */
 export function scale_floats(g: usize, n: i32, s: f32): void {
   const k = f32x4.splat(s);
-  for (let i = 0; i < n; i += 4) {
-    const o = <usize>i * F32;
-    const gi = f32x4.mul(v128.load(g + o), k);
-    if (i + 4 <= n) v128.store(g + o, gi);
-    else store_lanes(g + o, gi, n - i);
-  }
+  const n4 = n & ~3;
+  for (let i = 0; i < n4; i += 4) v128.store(g + <usize>i * F32, f32x4.mul(v128.load(g + <usize>i * F32), k));
+  if (n4 < n) store_lanes(g + <usize>n4 * F32, f32x4.mul(v128.load(g + <usize>n4 * F32), k), n - n4);
 }
 
 /**
