@@ -20,21 +20,41 @@ export function sgd(w: usize, g: usize, n: i32, scale: f32): void {
   }
 }
 
+/** Stores v at p: all four lanes, or the first `count` (1–3) at the end of a tensor. */
+// @ts-ignore: decorator
+@inline function store4(p: usize, v: v128, count: i32): void {
+  if (count === 4) v128.store(p, v);
+  else store_lanes(p, v, count);
+}
+
+/** Momentum's update of the four floats at byte offset o, `count` of them stored (see momentum). */
+// @ts-ignore: decorator
+@inline function momentum4(w: usize, g: usize, v: usize, o: usize, count: i32, s: v128, m: v128): void {
+  const vi = f32x4.sub(f32x4.mul(m, v128.load(v + o)), f32x4.mul(s, v128.load(g + o)));
+  store4(w + o, f32x4.add(v128.load(w + o), vi), count);
+  store4(v + o, vi, count);
+}
+
 /** SGD with momentum μ: v = μ·v − (η / batch)·∇w; w += v. */
 export function momentum(w: usize, g: usize, v: usize, n: i32, scale: f32, mu: f32): void {
   const s = f32x4.splat(scale), m = f32x4.splat(mu);
-  for (let i = 0; i < n; i += 4) {
-    const o = <usize>i * F32;
-    const vi = f32x4.sub(f32x4.mul(m, v128.load(v + o)), f32x4.mul(s, v128.load(g + o)));
-    const wi = f32x4.add(v128.load(w + o), vi);
-    if (i + 4 <= n) {
-      v128.store(v + o, vi);
-      v128.store(w + o, wi);
-    } else {
-      store_lanes(v + o, vi, n - i);
-      store_lanes(w + o, wi, n - i);
-    }
-  }
+  const n4 = n & ~3;
+  for (let i = 0; i < n4; i += 4) momentum4(w, g, v, <usize>i * F32, 4, s, m);
+  if (n4 < n) momentum4(w, g, v, <usize>n4 * F32, n - n4, s, m);
+}
+
+/** Adam's update of the four floats at byte offset o, `count` of them stored (see adam). */
+// @ts-ignore: decorator
+@inline function adam4(w: usize, g: usize, m: usize, v: usize, o: usize, count: i32, b1: v128, b2: v128, nb1: v128, nb2: v128,
+  ib: v128, e: v128, s: v128, ic2: v128, d: v128): void {
+  const gi = f32x4.mul(v128.load(g + o), ib);
+  const mi = f32x4.add(f32x4.mul(b1, v128.load(m + o)), f32x4.mul(nb1, gi));
+  const vi = f32x4.add(f32x4.mul(b2, v128.load(v + o)), f32x4.mul(nb2, f32x4.mul(gi, gi)));
+  const den = f32x4.add(f32x4.sqrt(f32x4.mul(vi, ic2)), e);
+  const w0 = v128.load(w + o);
+  store4(m + o, mi, count);
+  store4(v + o, vi, count);
+  store4(w + o, f32x4.sub(f32x4.sub(w0, f32x4.mul(d, w0)), f32x4.div(f32x4.mul(s, mi), den)), count);
 }
 
 /**
@@ -49,24 +69,9 @@ export function adam(w: usize, g: usize, m: usize, v: usize, n: i32, step: f32, 
   const nb1 = f32x4.splat(1 - beta1), nb2 = f32x4.splat(1 - beta2);
   const ib = f32x4.splat(invBatch), e = f32x4.splat(eps);
   const s = f32x4.splat(step), ic2 = f32x4.splat(invC2), d = f32x4.splat(decay);
-  for (let i = 0; i < n; i += 4) {
-    const o = <usize>i * F32;
-    const gi = f32x4.mul(v128.load(g + o), ib);
-    const mi = f32x4.add(f32x4.mul(b1, v128.load(m + o)), f32x4.mul(nb1, gi));
-    const vi = f32x4.add(f32x4.mul(b2, v128.load(v + o)), f32x4.mul(nb2, f32x4.mul(gi, gi)));
-    const den = f32x4.add(f32x4.sqrt(f32x4.mul(vi, ic2)), e);
-    const w0 = v128.load(w + o);
-    const wi = f32x4.sub(f32x4.sub(w0, f32x4.mul(d, w0)), f32x4.div(f32x4.mul(s, mi), den));
-    if (i + 4 <= n) {
-      v128.store(m + o, mi);
-      v128.store(v + o, vi);
-      v128.store(w + o, wi);
-    } else {
-      store_lanes(m + o, mi, n - i);
-      store_lanes(v + o, vi, n - i);
-      store_lanes(w + o, wi, n - i);
-    }
-  }
+  const n4 = n & ~3;
+  for (let i = 0; i < n4; i += 4) adam4(w, g, m, v, <usize>i * F32, 4, b1, b2, nb1, nb2, ib, e, s, ic2, d);
+  if (n4 < n) adam4(w, g, m, v, <usize>n4 * F32, n - n4, b1, b2, nb1, nb2, ib, e, s, ic2, d);
 }
 
 /** g += s·w over n floats: L2 weight decay's term of the gradient, added before an update. */
