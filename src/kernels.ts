@@ -78,15 +78,37 @@ export const KERNELS = {
   sum_squared_error: { args: ['a', 'y', 'n'], returns: 'f64' },
   /** −Σ y·ln a over n floats (a floored at 1e-30). */
   cross_entropy: { args: ['a', 'y', 'n'], returns: 'f64' },
+  /** −Σ [y·ln a + (1 − y)·ln(1 − a)] over n floats, a clamped to [1e-7, 1 − 1e-7]. */
+  binary_cross_entropy: { args: ['a', 'y', 'n'], returns: 'f64' },
+  /** Σ |a − y| over n floats. */
+  sum_absolute_error: { args: ['a', 'y', 'n'], returns: 'f64' },
+  /** δ = sign(a − y) (0 where a = y). */
+  sign_error: elementwise(2, 'a', 'y', 'delta'),
+  /** Σ Huber(a − y) over n floats: ½r² for |r| ≤ 1, |r| − ½ beyond. */
+  sum_huber_error: { args: ['a', 'y', 'n'], returns: 'f64' },
+  /** δ = clamp(a − y, −1, 1). */
+  clipped_error: elementwise(3, 'a', 'y', 'delta'),
   /** w −= scale·g over n floats. */
   sgd: { args: ['w', 'g', 'n', 'scale'], split: { rows: 'n', align: 4, work: [2], moves: { w: [4], g: [4] } } },
   /** v = μ·v − scale·g; w += v. */
   momentum: { args: ['w', 'g', 'v', 'n', 'scale', 'mu'], split: { rows: 'n', align: 4, work: [4], moves: { w: [4], g: [4], v: [4] } } },
-  /** Adam on ĝ = g·invBatch; c1 = 1 − β1^t, c2 = 1 − β2^t. */
+  /**
+   * Adam on ĝ = g·invBatch, with AdamW's decoupled decay: w −= decay·w + step·m / (√(v·invC2) + ε);
+   * step = η / (1 − β1^t), invC2 = 1 / (1 − β2^t), decay = η·λ (0 for Adam).
+   */
   adam: {
-    args: ['w', 'g', 'm', 'v', 'n', 'lr', 'invBatch', 'beta1', 'beta2', 'eps', 'c1', 'c2'],
-    split: { rows: 'n', align: 4, work: [12], moves: { w: [4], g: [4], m: [4], v: [4] } },
+    args: ['w', 'g', 'm', 'v', 'n', 'step', 'invBatch', 'beta1', 'beta2', 'eps', 'invC2', 'decay'],
+    split: { rows: 'n', align: 4, work: [14], moves: { w: [4], g: [4], m: [4], v: [4] } },
   },
+  /** g += s·w over n floats (L2 weight decay). */
+  add_scaled: { args: ['g', 'w', 'n', 's'], split: { rows: 'n', align: 4, work: [2], moves: { g: [4], w: [4] } } },
+  /** g ·= s over n floats, in place (gradient clipping). */
+  scale_floats: { args: ['g', 'n', 's'], split: { rows: 'n', align: 4, work: [1], moves: { g: [4] } } },
+  /**
+   * Σ g² over n floats, in f64. No split rule: a sum cut across threads would add its parts
+   * in another order, and the norm (so the clipped weights) would depend on the thread count.
+   */
+  sum_squares: { args: ['g', 'n'], returns: 'f64' },
 } as const satisfies Record<string, KernelSpec>;
 
 export type KernelName = keyof typeof KERNELS;

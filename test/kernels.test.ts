@@ -124,6 +124,48 @@ describe.each(levels)('elementwise kernels: wasm (%s SIMD) against js', (simd) =
     for (const t of [w, m, v]) expect(relError(p.tw[t].view, p.tj[t].view)).toBeLessThan(1e-5);
     expect(p.guardsIntact()).toBe(true);
   });
+
+  it.each(lengths)('AdamW decay, L2 term, clipping scale and Σg², n = %i', async (n) => {
+    const p = await pair(simd, [n, n, n, n], n);
+    const [w, g, m, v] = [0, 1, 2, 3];
+    for (const be of [p.tw, p.tj]) be[v].view.forEach((x, i) => (be[v].view[i] = x * x));
+    const js = call(p.js, 'sum_squares', p.tj[g], n);
+    expect(Math.abs(call(p.wasm, 'sum_squares', p.tw[g], n) - js)).toBeLessThan(1e-12 * js);
+    for (const [be, t] of [[p.js, p.tj], [p.wasm, p.tw]] as const) {
+      call(be, 'add_scaled', t[g], t[w], n, 0.25);
+      call(be, 'adam', t[w], t[g], t[m], t[v], n, 1e-2, 1 / 32, 0.9, 0.999, 1e-8, 1.5, 0.05);
+      call(be, 'scale_floats', t[g], n, 0.3);
+    }
+    for (const t of [w, g, m, v]) expect(relError(p.tw[t].view, p.tj[t].view)).toBeLessThan(1e-5);
+    expect(p.guardsIntact()).toBe(true);
+  });
+
+  it.each(lengths)('binary cross-entropy, absolute and Huber errors, n = %i', async (n) => {
+    const p = await pair(simd, [n, n, n], n);
+    const [a, y, d] = [0, 1, 2];
+    for (const be of [p.tj, p.tw]) {
+      // r = a − y spans both sides of Huber's threshold 1, with one exact 0 (sign 0).
+      be[a].view.forEach((x, i) => (be[a].view[i] = 2 * x));
+      be[y].view[0] = be[a].view[0];
+    }
+    const close = (name: KernelName) => {
+      const js = call(p.js, name, p.tj[a], p.tj[y], n);
+      expect(Math.abs(call(p.wasm, name, p.tw[a], p.tw[y], n) - js), name).toBeLessThan(1e-5 * Math.max(1, js));
+    };
+    for (const [value, delta] of [['sum_absolute_error', 'sign_error'], ['sum_huber_error', 'clipped_error']] as const) {
+      close(value);
+      call(p.js, delta, p.tj[a], p.tj[y], p.tj[d], n);
+      call(p.wasm, delta, p.tw[a], p.tw[y], p.tw[d], n);
+      expect(p.tw[d].view, delta).toEqual(p.tj[d].view);
+    }
+    for (const be of [p.tj, p.tw]) {
+      // Sigmoid outputs in [0, 1], the ends included (the clamp), and soft targets in [0, 1].
+      be[a].view.forEach((x, i) => (be[a].view[i] = i % 5 === 1 ? 0 : i % 5 === 2 ? 1 : 1 / (1 + Math.exp(-2 * x))));
+      be[y].view.forEach((x, i) => (be[y].view[i] = i % 3 === 0 ? Math.abs(x) % 1 : i % 2));
+    }
+    close('binary_cross_entropy');
+    expect(p.guardsIntact()).toBe(true);
+  });
 });
 
 describe.each(['js', 'baseline', 'relaxed'] as const)('hand-computed cases, %s kernels', (name) => {
@@ -172,5 +214,21 @@ describe.each(['js', 'baseline', 'relaxed'] as const)('hand-computed cases, %s k
     expect(a.view[0]).toBeCloseTo(1 / (1 + Math.E), 6);
     expect(a.view[1] + a.view[0]).toBeCloseTo(1, 6);
     expect(a.view[3]).toBe(1);
+  });
+
+  it('losses: binary cross-entropy (clamped), |r|, Huber and their δ; Σg²', async () => {
+    const [be, [a, y, d]] = await backend([5, 5, 5]);
+    a.view.set([0.5, 0, 1, 0.25, 3]);
+    y.view.set([1, 0, 0, 1, 0.5]);
+    const clampedLn = Math.log(1 - (1 - 1e-7));
+    expect(call(be, 'binary_cross_entropy', a, y, 4)).toBeCloseTo(Math.log(2) - Math.log(1 - 1e-7) - clampedLn - Math.log(0.25), 5);
+    expect(call(be, 'sum_absolute_error', a, y, 5)).toBeCloseTo(0.5 + 0 + 1 + 0.75 + 2.5, 6);
+    expect(call(be, 'sum_huber_error', a, y, 5)).toBeCloseTo(0.125 + 0 + 0.5 + 0.28125 + 2, 6);
+    call(be, 'sign_error', a, y, d, 5);
+    expect([...d.view]).toEqual([-1, 0, 1, -1, 1]);
+    call(be, 'clipped_error', a, y, d, 5);
+    expect([...d.view]).toEqual([-0.5, 0, 1, -0.75, 1]);
+    a.view.set([3, -4, 0, 0, 12]);
+    expect(call(be, 'sum_squares', a, 5)).toBe(169);
   });
 });

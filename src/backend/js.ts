@@ -112,6 +112,41 @@ function referenceKernels(buffer: ArrayBuffer): Kernels {
       for (let i = 0; i < n; i++) if (F[Y + i] !== 0) s -= F[Y + i] * Math.log(Math.max(F[A + i], 1e-30));
       return s;
     },
+    binary_cross_entropy(a, y, n) {
+      const A = a / 4, Y = y / 4;
+      let s = 0;
+      for (let i = 0; i < n; i++) {
+        const ai = Math.min(Math.max(F[A + i], 1e-7), 1 - 1e-7), yi = F[Y + i];
+        s -= yi * Math.log(ai) + (1 - yi) * Math.log(1 - ai);
+      }
+      return s;
+    },
+    sum_absolute_error(a, y, n) {
+      const A = a / 4, Y = y / 4;
+      let s = 0;
+      for (let i = 0; i < n; i++) s += Math.abs(F[A + i] - F[Y + i]);
+      return s;
+    },
+    sign_error(a, y, delta, n) {
+      const A = a / 4, Y = y / 4, D = delta / 4;
+      for (let i = 0; i < n; i++) {
+        const r = F[A + i] - F[Y + i];
+        F[D + i] = r > 0 ? 1 : r < 0 ? -1 : 0;
+      }
+    },
+    sum_huber_error(a, y, n) {
+      const A = a / 4, Y = y / 4;
+      let s = 0;
+      for (let i = 0; i < n; i++) {
+        const r = Math.abs(F[A + i] - F[Y + i]);
+        s += r <= 1 ? 0.5 * r * r : r - 0.5;
+      }
+      return s;
+    },
+    clipped_error(a, y, delta, n) {
+      const A = a / 4, Y = y / 4, D = delta / 4;
+      for (let i = 0; i < n; i++) F[D + i] = Math.min(Math.max(F[A + i] - F[Y + i], -1), 1);
+    },
     sgd(w, g, n, scale) {
       const W = w / 4, G = g / 4;
       for (let i = 0; i < n; i++) F[W + i] -= scale * F[G + i];
@@ -123,14 +158,28 @@ function referenceKernels(buffer: ArrayBuffer): Kernels {
         F[W + i] += F[V + i];
       }
     },
-    adam(w, g, m, v, n, lr, invBatch, beta1, beta2, eps, c1, c2) {
+    adam(w, g, m, v, n, step, invBatch, beta1, beta2, eps, invC2, decay) {
       const W = w / 4, G = g / 4, M = m / 4, V = v / 4;
       for (let i = 0; i < n; i++) {
         const gi = F[G + i] * invBatch;
         F[M + i] = beta1 * F[M + i] + (1 - beta1) * gi;
         F[V + i] = beta2 * F[V + i] + (1 - beta2) * gi * gi;
-        F[W + i] -= (lr * (F[M + i] / c1)) / (Math.sqrt(F[V + i] / c2) + eps);
+        F[W + i] -= decay * F[W + i] + (step * F[M + i]) / (Math.sqrt(F[V + i] * invC2) + eps);
       }
+    },
+    add_scaled(g, w, n, s) {
+      const G = g / 4, W = w / 4;
+      for (let i = 0; i < n; i++) F[G + i] += s * F[W + i];
+    },
+    scale_floats(g, n, s) {
+      const G = g / 4;
+      for (let i = 0; i < n; i++) F[G + i] *= s;
+    },
+    sum_squares(g, n) {
+      const G = g / 4;
+      let s = 0;
+      for (let i = 0; i < n; i++) s += F[G + i] * F[G + i];
+      return s;
     },
   };
 }

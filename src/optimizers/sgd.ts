@@ -1,8 +1,8 @@
 // The seed's update: w −= (η / batch)·∇w.
-import type { Optimizer } from './optimizer.js';
+import type { UpdateRule } from './optimizer.js';
 
-export const sgd: Optimizer = {
+export const sgd: UpdateRule = {
   name: 'sgd',
   stateBlocks: 0,
-  step: (k, w, g, _state, n, eta, batch) => k.sgd(w.ptr, g.ptr, n, eta / batch),
+  update: (k, w, g, _state, n, eta, batch) => k.sgd(w.ptr, g.ptr, n, eta / batch),
 };
