@@ -12,7 +12,7 @@ import { Dense } from './layers/dense.js';
 import { buildLayers, type LayerSpec } from './layers/registry.js';
 import { LOSSES, LOSS_KINDS, type Loss, type LossName } from './losses/loss.js';
 import { argmax } from './metrics.js';
-import { OPTIMIZERS, OPTIMIZER_KINDS, type Optimizer, type OptimizerName } from './optimizers/optimizer.js';
+import { OPTIMIZERS, OPTIMIZER_DEFAULTS, OPTIMIZER_KINDS, type Optimizer, type OptimizerName } from './optimizers/optimizer.js';
 import { Rng } from './rng.js';
 import { Sequential, planSequential } from './sequential.js';
 
@@ -61,10 +61,16 @@ export interface NetworkOptions {
   optimizer?: OptimizerName;
   /** μ for 'momentum'. Default 0.9. */
   momentum?: number;
-  /** β1, β2, ε for 'adam'. Defaults 0.9, 0.999, 1e-8. */
+  /** β1, β2, ε for 'adam' and 'adamw'. Defaults 0.9, 0.999, 1e-8. */
   beta1?: number;
   beta2?: number;
   epsilon?: number;
+  /** L2 weight decay λ for every rule (g += λ·w per sample, biases too). Default 0: off. */
+  l2?: number;
+  /** AdamW's decoupled weight decay λ (w −= η·λ·w each step). Default 0.01. */
+  weightDecay?: number;
+  /** Clip the mean gradient's norm to this before each update. Default 0: off. */
+  clipNorm?: number;
 }
 
 /** The options a network was made with, every default filled in. */
@@ -323,7 +329,7 @@ function layerSpecs({ sizes, activation, loss, layers }: NetworkConfig): LayerSp
   if (layers) return layers;
   return sizes.slice(1).flatMap((units, l): LayerSpec[] => [
     { kind: 'dense', units },
-    { kind: l === sizes.length - 2 && loss === 'cross-entropy' ? 'softmax' : activation },
+    { kind: l === sizes.length - 2 ? LOSS_KINDS[loss].fuses ?? activation : activation },
   ]);
 }
 
@@ -369,9 +375,13 @@ export function resolveOptions(o: NetworkOptions): NetworkConfig {
   });
   const positiveInt = (x: number) => Number.isInteger(x) && x >= 1;
   const unit = (x: number) => x >= 0 && x < 1;
+  const nonNegative = (x: number) => x >= 0 && Number.isFinite(x);
   const loss = oneOf('loss', o.loss, LOSSES, 'mse');
-  if (layers && (loss === 'cross-entropy') !== (layers.at(-1)!.kind === 'softmax')) {
-    throw new Error(`Network: softmax goes last exactly when the loss is cross-entropy; the layers end with ${layers.at(-1)!.kind} and the loss is ${loss}`);
+  const fuses = LOSS_KINDS[loss].fuses, last = layers?.at(-1)!.kind;
+  if (layers && (fuses ? last !== fuses : last === 'softmax')) {
+    throw new Error(fuses
+      ? `Network: the ${loss} loss needs ${fuses} as the last layer; the layers end with ${last}`
+      : `Network: softmax goes last only under the cross-entropy loss; the loss is ${loss}`);
   }
   return {
     ...(layers ? { layers } : {}),
@@ -389,6 +399,9 @@ export function resolveOptions(o: NetworkOptions): NetworkConfig {
     beta1: numberIn('beta1', o.beta1, 0.9, unit, 'in [0, 1)'),
     beta2: numberIn('beta2', o.beta2, 0.999, unit, 'in [0, 1)'),
     epsilon: numberIn('epsilon', o.epsilon, 1e-8, (x) => x > 0 && Number.isFinite(x), 'a finite number > 0'),
+    l2: numberIn('l2', o.l2, OPTIMIZER_DEFAULTS.l2, nonNegative, 'a finite number ≥ 0'),
+    weightDecay: numberIn('weightDecay', o.weightDecay, OPTIMIZER_DEFAULTS.weightDecay, nonNegative, 'a finite number ≥ 0'),
+    clipNorm: numberIn('clipNorm', o.clipNorm, OPTIMIZER_DEFAULTS.clipNorm, nonNegative, 'a finite number ≥ 0 (0: off)'),
   };
 }
 

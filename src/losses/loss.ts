@@ -1,7 +1,7 @@
 // A loss: its value over a batch and δ, its gradient at the network's output.
 import type { Tensor } from '../backend/backend.js';
 import type { Kernels } from '../kernels.js';
-import type { LayerSpec } from '../layers/registry.js';
+import type { ActivationName } from '../layers/activation.js';
 import { binaryCrossEntropy } from './binary-cross-entropy.js';
 import { crossEntropy } from './cross-entropy.js';
 import { huber } from './huber.js';
@@ -15,7 +15,7 @@ export interface Loss {
    * cross-entropy, sigmoid for binary cross-entropy): δ is then ∂C/∂ of that layer's
    * input, which is simpler and stabler.
    */
-  readonly fuses?: LayerSpec['kind'];
+  readonly fuses?: 'softmax' | ActivationName;
   /** Σ of C over n outputs (a batch's rows). a, y [batch × outputs]. */
   total(k: Kernels, a: Tensor, y: Tensor, n: number): number;
   /** δ = ∂C/∂a (or, fused, ∂C/∂ of the fused layer's input) into d, n floats. */
