@@ -295,45 +295,48 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** 10^0 … 10^22: the powers of ten that a double holds exactly. */
 const EXACT_POWERS_OF_10 = Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
-/** More significant digits than this may not fit in a double's 53-bit mantissa. */
-const MAX_EXACT_DIGITS = 15;
+/** Integers up to 2^53 are exact doubles. */
+const MAX_EXACT_MANTISSA = 2 ** 53;
 
 /**
  * The value of the decimal number in bytes [start, end): an optional sign, digits with an
  * optional point, an optional exponent (JS number syntax without hex, Infinity or
  * separators); NaN if the bytes are not such a number. Equal to Number.parseFloat of the
- * same text: up to 15 significant digits and a power of ten within 10^±22, the mantissa and
- * the power are exact doubles, so one IEEE multiplication or division rounds correctly
- * (Clinger's fast path); anything else goes to Number.parseFloat.
+ * same text: while all the digits, read as one integer, stay within 2^53 and the power of ten
+ * within 10^±22, both are exact doubles, so one IEEE multiplication or division rounds
+ * correctly (Clinger's fast path); anything else goes to Number.parseFloat.
  */
 export function parseNumber(b: Uint8Array, start: number, end: number): number {
   let p = start;
-  const negative = b[p] === MINUS;
-  if (negative || b[p] === PLUS) p++;
+  const negative = p < end && b[p] === MINUS;
+  if (negative || (p < end && b[p] === PLUS)) p++;
+  // The digits as one integer (exact while it stays within 2^53: it only grows) and the
+  // power of ten it is to be multiplied by.
   let mantissa = 0;
-  let digits = 0; // significant digits taken into the mantissa
-  let scale = 0; // the power of ten the mantissa is multiplied by
-  let seen = false; // any digit in the mantissa
-  let pointSeen = false;
+  let scale = 0;
+  const integerStart = p;
   for (; p < end; p++) {
-    const c = b[p];
-    if (c === DOT && !pointSeen) {
-      pointSeen = true;
-      continue;
-    }
-    const d = c - ZERO;
+    const d = b[p] - ZERO;
     if (d < 0 || d > 9) break;
-    seen = true;
-    if (mantissa !== 0 || d !== 0) digits++;
     mantissa = mantissa * 10 + d;
-    if (pointSeen) scale--;
   }
-  if (!seen) return NaN;
+  let digits = p - integerStart;
+  if (p < end && b[p] === DOT) {
+    const fractionStart = ++p;
+    for (; p < end; p++) {
+      const d = b[p] - ZERO;
+      if (d < 0 || d > 9) break;
+      mantissa = mantissa * 10 + d;
+    }
+    scale = fractionStart - p;
+    digits += p - fractionStart;
+  }
+  if (digits === 0) return NaN;
   if (p < end) {
     if ((b[p] | 0x20) !== 0x65) return NaN; // e or E
     p++;
-    const negativeExponent = b[p] === MINUS;
-    if (negativeExponent || b[p] === PLUS) p++;
+    const negativeExponent = p < end && b[p] === MINUS;
+    if (negativeExponent || (p < end && b[p] === PLUS)) p++;
     if (p === end) return NaN;
     let exponent = 0;
     for (; p < end; p++) {
@@ -345,8 +348,8 @@ export function parseNumber(b: Uint8Array, start: number, end: number): number {
   }
   let value: number;
   if (mantissa === 0) value = 0;
-  else if (digits <= MAX_EXACT_DIGITS && scale >= 0 && scale <= 22) value = mantissa * EXACT_POWERS_OF_10[scale];
-  else if (digits <= MAX_EXACT_DIGITS && scale < 0 && scale >= -22) value = mantissa / EXACT_POWERS_OF_10[-scale];
+  else if (mantissa <= MAX_EXACT_MANTISSA && scale >= 0 && scale <= 22) value = mantissa * EXACT_POWERS_OF_10[scale];
+  else if (mantissa <= MAX_EXACT_MANTISSA && scale < 0 && scale >= -22) value = mantissa / EXACT_POWERS_OF_10[-scale];
   else return Number.parseFloat(utf8.decode(b.subarray(start, end)));
   return negative ? -value : value;
 }
@@ -373,13 +376,18 @@ class Scanner {
   column = 0;
   private fieldsInRecord = 0;
 
+  /** Tab is a blank around cells, unless it is the delimiter (then no byte matches). */
+  private readonly blankTab: number;
+
   constructor(
     readonly bytes: Uint8Array,
     public pos: number,
     readonly delimiter: number,
     readonly name: string,
     public line = 1,
-  ) {}
+  ) {
+    this.blankTab = delimiter === TAB ? -1 : TAB;
+  }
 
   /** Where the scanner is, to come back with restart(). */
   mark(): Mark {
@@ -415,7 +423,7 @@ class Scanner {
     const n = b.length;
     const d = this.delimiter;
     let p = this.pos;
-    while (p < n && this.isBlank(b[p])) p++;
+    while (p < n && (b[p] === SPACE || b[p] === this.blankTab)) p++;
     this.fieldLine = this.line;
     this.column = this.fieldsInRecord++;
     this.escaped = false;
@@ -434,15 +442,24 @@ class Scanner {
         }
       }
       this.end = p++;
-      while (p < n && this.isBlank(b[p])) p++;
+      while (p < n && (b[p] === SPACE || b[p] === this.blankTab)) p++;
       if (p < n && b[p] !== d && !this.atLineEnd(p)) {
         throw new Error(`${this.name}: line ${this.line}, ${this.describe(this.column)}: text after a closing quote; a quote inside a quoted field is written twice ("")`);
       }
     } else {
+      // The hot loop: plain bytes until a delimiter, LF or CR (text too, unless it ends a line).
       this.start = p;
-      while (p < n && b[p] !== d && !this.atLineEnd(p)) p++;
+      for (;;) {
+        while (p < n) {
+          const c = b[p];
+          if (c === d || c === LF || c === CR) break;
+          p++;
+        }
+        if (p < n && b[p] === CR && !this.atLineEnd(p)) p++;
+        else break;
+      }
       let e = p;
-      while (e > this.start && this.isBlank(b[e - 1])) e--;
+      while (e > this.start && (b[e - 1] === SPACE || b[e - 1] === this.blankTab)) e--;
       this.end = e;
     }
     if (p >= n) this.lastInRecord = true;
@@ -510,10 +527,6 @@ class Scanner {
   shown(): string {
     const text = this.text();
     return JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
-  }
-
-  private isBlank(c: number): boolean {
-    return c === SPACE || (c === TAB && this.delimiter !== TAB);
   }
 
   /** At LF, CRLF, or a CR that ends the input. */
