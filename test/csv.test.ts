@@ -2,6 +2,7 @@
 // classification, diamonds for regression, cars for a real missing target), on the
 // hand-made files of test/fixtures/csv for every error, and on the syntax cases (quotes,
 // CRLF, BOM, delimiters). Numbers must equal Math.fround(Number.parseFloat(text)).
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -248,5 +249,24 @@ describe('numbers equal Math.fround(Number.parseFloat(text))', () => {
     texts.forEach((x, i) => {
       if (!Object.is(t.features[i], Math.fround(Number.parseFloat(x)))) expect.fail(`${x}: stored ${t.features[i]}`);
     });
+  });
+});
+
+describe('memory', () => {
+  it('reads 30 MB of CSV (5.4 million cells) with a 24 MB JavaScript heap: no string per cell is kept', () => {
+    // The floats live outside the heap (19 MB of ArrayBuffer); strings per cell would not fit.
+    const script = `
+      import { parseCsv } from './src/data/csv.ts';
+      const rows = 600000;
+      const header = Buffer.from('a,b,c,d,e,f,g,h,y\\n');
+      const line = Buffer.from('123.456,-7.5e-3,0.001,42,3.14159,-0,1e10,9.75,cat\\n');
+      const bytes = new Uint8Array(header.length + rows * line.length);
+      bytes.set(header);
+      for (let r = 0; r < rows; r++) bytes.set(line, header.length + r * line.length);
+      const t = parseCsv(bytes, { name: 'generated.csv', target: 'y' });
+      console.log(JSON.stringify({ size: bytes.length, rows: t.rows, floats: t.features.length, last: Array.from(t.features.subarray(-8)) }));`;
+    const child = spawnSync(process.execPath, ['--max-old-space-size=24', '--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(child.stderr).toBe('');
+    expect(JSON.parse(child.stdout)).toEqual({ size: 30_000_018, rows: 600_000, floats: 4_800_000, last: f32('123.456', '-7.5e-3', '0.001', '42', '3.14159', '0', '1e10', '9.75') });
   });
 });
