@@ -105,6 +105,7 @@ describe('errors in hand-made files name the file, line and column', () => {
 
   it('a row with too many cells', () => {
     expect(() => parseText('a,y\n1,2\n3,4,5,6\n')).toThrow('t.csv: line 3 has 4 cells; the header has 2');
+    expect(() => parseText('a,b,y\n1,2,3\n   \n')).toThrow('t.csv: line 3 has 1 cell; the header has 3');
   });
 
   it('a blank line before the last row', () => {
@@ -174,7 +175,7 @@ describe('errors in hand-made files name the file, line and column', () => {
   it('text after a closing quote, and bytes that are not UTF-8', () => {
     expect(() => parseText('a,y\n"1"2,0\n')).toThrow('t.csv: line 2, column "a" (1): text after a closing quote; a quote inside a quoted field is written twice ("")');
     const latin1 = new Uint8Array([...bytes('a,y\n1,caf'), 0xe9, 0x0a]);
-    expect(() => parseCsv(latin1, { name: 'l.csv', target: 'y' })).toThrow('l.csv: line 2: a cell is not valid UTF-8');
+    expect(() => parseCsv(latin1, { name: 'l.csv', target: 'y' })).toThrow('l.csv: line 2, column "y" (2): the cell is not valid UTF-8');
   });
 });
 
@@ -186,6 +187,11 @@ describe('CSV syntax', () => {
       expect(t).toMatchObject(expected);
       expect(t.targets).toEqual([{ name: 'y', kind: 'number', values: new Float32Array([0, 1]) }]);
     }
+  });
+
+  it('a CR alone is text, except at the very end', () => {
+    expect(parseText('a,y\n1,x\ry\n').targets[0]).toMatchObject({ kind: 'label', classes: ['x\ry'] });
+    expect(parseText('a,y\n1,2\r').targets[0]).toMatchObject({ kind: 'number', values: new Float32Array([2]) });
   });
 
   it('RFC 4180 quotes: delimiters, line breaks and "" inside, quoted names and numbers', () => {

@@ -479,7 +479,7 @@ class Scanner {
     try {
       text = utf8.decode(this.bytes.subarray(this.start, this.end));
     } catch {
-      throw new Error(`${this.name}: line ${this.fieldLine}: a cell is not valid UTF-8`);
+      this.cellError('the cell is not valid UTF-8');
     }
     return this.escaped ? text.replaceAll('""', '"') : text;
   }
@@ -520,7 +520,8 @@ class Scanner {
   /** Counts the rest of the record's fields for the message. */
   raggedRow(width: number): never {
     while (!this.lastInRecord) this.nextField();
-    throw new Error(`${this.name}: line ${this.recordLine} has ${this.fieldsInRecord} cells; the header has ${width}`);
+    const found = this.fieldsInRecord;
+    throw new Error(`${this.name}: line ${this.recordLine} has ${found} ${found === 1 ? 'cell' : 'cells'}; the header has ${width}`);
   }
 
   /** The last field's text for a message: JSON-quoted, cut after 40 characters. */
