@@ -1,7 +1,8 @@
 // The CSV reader on real data sets shipped by @observablehq/sample-datasets (penguins for
 // classification, diamonds for regression, cars for a real missing target), on the
-// hand-made files of test/fixtures/csv for every error, and on the syntax cases (quotes,
-// CRLF, BOM, delimiters). Numbers must equal Math.fround(Number.parseFloat(text)).
+// hand-made files of test/fixtures/csv for every error, on the syntax cases (quotes, CRLF,
+// BOM, delimiters) and on mutated files. Numbers must equal Math.fround(Number.parseFloat(text)),
+// and a big file must parse in a small JavaScript heap (no string kept per cell).
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -274,5 +275,58 @@ describe('memory', () => {
     const child = spawnSync(process.execPath, ['--max-old-space-size=24', '--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
     expect(child.stderr).toBe('');
     expect(JSON.parse(child.stdout)).toEqual({ size: 30_000_018, rows: 600_000, floats: 4_800_000, last: f32('123.456', '-7.5e-3', '0.001', '42', '3.14159', '0', '1e10', '9.75') });
+  });
+});
+
+describe('hostile files', () => {
+  /** One random mutation: truncation, flipped bits, CSV-significant or random bytes inserted, garbage. */
+  function mutate(source: Uint8Array, rng: Rng): Uint8Array {
+    const at = rng.int(source.length);
+    const insert = (extra: Uint8Array) => Uint8Array.from([...source.subarray(0, at), ...extra, ...source.subarray(at)]);
+    switch (rng.int(5)) {
+      case 0:
+        return source.slice(0, at);
+      case 1: {
+        const out = Uint8Array.from(source);
+        for (let k = 0, n = 1 + rng.int(4); k < n; k++) out[rng.int(out.length)] ^= 1 << rng.int(8);
+        return out;
+      }
+      case 2:
+        return insert(bytes(['"', '""', ',', ';', '\t', '\r', '\n', '\r\n', 'NA', '?', ' ', '\ufeff', '1e99', '-', '.'][rng.int(15)].repeat(1 + rng.int(3))));
+      case 3:
+        return insert(Uint8Array.from({ length: 1 + rng.int(8) }, () => rng.int(256)));
+      default:
+        return Uint8Array.from({ length: rng.int(64) }, () => rng.int(256));
+    }
+  }
+
+  it('4,000 mutations of real files end in a consistent table or an error naming the file', () => {
+    const rng = new Rng(5);
+    const sources = [
+      { file: 'weather.csv', options: { target: 'weather', ignore: ['location', 'date'] } },
+      { file: 'penguins.csv', options: { target: ['species', 'body_mass_g'], ignore: ['island', 'sex'], missing: 'mean' as const } },
+    ].map(({ file, options }) => ({ bytes: bytes(readFileSync(sample(file), 'utf8').split('\n').slice(0, 40).join('\n')), options }));
+    let ok = 0;
+    for (let i = 0; i < 4000; i++) {
+      const { bytes: source, options } = sources[i % 2];
+      const mutated = mutate(source, rng);
+      let t: CsvTable;
+      try {
+        t = parseCsv(mutated, { name: 'mutated.csv', ...options });
+      } catch (e) {
+        if (!(e instanceof Error) || !e.message.startsWith('mutated.csv: ')) expect.fail(`not a clear error: ${String(e)}`);
+        continue;
+      }
+      ok++;
+      expect(t.features.length).toBe(t.rows * t.featureNames.length);
+      expect(t.features.every(Number.isFinite)).toBe(true);
+      for (const target of t.targets) {
+        expect(target.values.length).toBe(t.rows);
+        if (target.kind === 'label') expect(target.values.every((v) => v < target.classes.length)).toBe(true);
+        else expect(target.values.every(Number.isFinite)).toBe(true);
+      }
+    }
+    expect(ok).toBeGreaterThan(400);
+    expect(ok).toBeLessThan(3600);
   });
 });
