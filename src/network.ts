@@ -273,8 +273,8 @@ export class Network {
    * by the configured optimizer; for 'sgd', the seed's w −= (η / batch)·∇w.
    */
   step(learningRate: number): void {
-    if (!(Number.isFinite(learningRate) && learningRate > 0)) {
-      throw new Error(`step: learning rate must be a finite number > 0, got ${learningRate}`);
+    if (!(Number.isFinite(learningRate) && learningRate >= 0)) {
+      throw new Error(`step: learning rate must be a finite number ≥ 0, got ${learningRate}`);
     }
     if (this.gradBatch === 0) throw new Error('step: call backward first');
     this.model.step(this.optimizer, learningRate, this.gradBatch, ++this.optimizerSteps, this.config);

@@ -130,3 +130,37 @@ describe('parseSchedule', () => {
     expect(() => parseSchedule('constant', 0)).toThrow('schedule "constant": the learning rate must be a finite number > 0, got 0');
   });
 });
+
+describe('train() with a schedule', () => {
+  it('takes η from the schedule at every step, and without one keeps the old per-epoch decay exactly', async () => {
+    const { Network } = await import('../src/network.js');
+    const { train } = await import('../src/train.js');
+    const { writeDataDir } = await import('./helpers.js');
+    const { loadDataDir } = await import('../src/data/files.js');
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const path = await import('node:path');
+    const dir = mkdtempSync(path.join(tmpdir(), 'simdnet-schedule-'));
+    await writeDataDir(dir, { n: 16, m: 4 });
+    const data = await loadDataDir(dir);
+    const run = async (options: Parameters<typeof train>[2]) => {
+      const net = await Network.create({ sizes: [6, 5, 3], backend: 'js', maxBatch: 4 });
+      const rates: number[] = [];
+      const step = net.step.bind(net);
+      net.step = (eta: number) => {
+        rates.push(eta);
+        step(eta);
+      };
+      await train(net, data, options);
+      return { rates, parameters: net.parameters.slice() };
+    };
+    const old = await run({ epochs: 3, batchSize: 4, learningRate: 0.5, learningRateDecay: 0.5 });
+    expect(old.rates).toEqual([0.5, 0.5, 0.5, 0.5, 0.25, 0.25, 0.25, 0.25, 0.125, 0.125, 0.125, 0.125]);
+    const exp = await run({ epochs: 3, batchSize: 4, learningRate: 9, schedule: parseSchedule('exp:0.5', 0.5) });
+    expect(exp).toEqual(old);
+    const cosine = await run({ epochs: 3, batchSize: 4, learningRate: 9, schedule: parseSchedule('cosine,warmup:1', 0.5) });
+    expect(cosine.rates.slice(0, 4)).toEqual([0.1, 0.2, 0.3, 0.4]);
+    expect(cosine.rates[4]).toBe(0.5);
+    expect(cosine.rates.at(-1)).toBe(0);
+  });
+});
