@@ -6,7 +6,7 @@ export { LAYER_KIND_NAMES } from './layers/registry.js';
 export type { LayerSpec } from './layers/registry.js';
 export { learningRate, parseSchedule } from './schedule.js';
 export type { Schedule } from './schedule.js';
-export type { NetworkOptions, NetworkConfig, LossName, InitName, OptimizerName } from './network.js';
+export type { NetworkOptions, NetworkConfig, RunOptions, LossName, InitName, OptimizerName } from './network.js';
 export type { BackendName } from './backend/backend.js';
 export type { ActivationName } from './layers/activation.js';
 export type { SimdChoice, SimdLevel } from './backend/wasm.js';

@@ -16,13 +16,13 @@
 //                 one after the other (S = P for momentum, 2·P for Adam)
 //   end−4   4     CRC-32 of every byte before it, u32 little-endian
 import { crc32 } from './crc32.js';
-import { Network, resolveOptions, type NetworkConfig, type NetworkOptions } from './network.js';
+import { Network, resolveOptions, type NetworkConfig, type RunOptions } from './network.js';
 
 export const MODEL_MAGIC = 'SIMDNET\0';
 export const MODEL_VERSION = 1;
 
 /** What a model file stores of a network's config: everything but the run-time choices. */
-export type ModelConfig = Omit<NetworkConfig, 'backend' | 'maxBatch' | 'simd' | 'threads'>;
+export type ModelConfig = Omit<NetworkConfig, keyof RunOptions>;
 
 export interface Model {
   config: ModelConfig;
@@ -36,7 +36,7 @@ export interface Model {
 
 /** The part of a network's config a model file keeps: all but the run-time choices. */
 export function modelConfigOf(config: NetworkConfig): ModelConfig {
-  const { backend: _b, maxBatch: _m, simd: _s, threads: _t, ...kept } = config;
+  const { backend: _b, maxBatch: _m, simd: _s, threads: _t, adaptiveThreads: _a, ...kept } = config;
   return kept;
 }
 
@@ -136,7 +136,7 @@ export function decodeModel(bytes: Uint8Array, name: string): Model {
 }
 
 /** A network with the model's config and parameters (and a checkpoint's optimizer state), on the chosen backend. */
-export async function networkFromModel(model: Model, options: Pick<NetworkOptions, 'backend' | 'maxBatch' | 'simd' | 'threads'> = {}): Promise<Network> {
+export async function networkFromModel(model: Model, options: RunOptions = {}): Promise<Network> {
   const net = await Network.create({ ...model.config, ...options });
   net.parameters.set(model.parameters);
   if (model.state) {

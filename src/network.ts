@@ -57,6 +57,12 @@ export interface NetworkOptions {
   simd?: SimdChoice;
   /** For 'wasm': threads that split every large kernel call (workers over a shared memory). Default 1. */
   threads?: number;
+  /**
+   * With threads: split large calls only while that measures faster than one thread (a busy
+   * machine; thread-governor.ts). false splits every large call, for benchmarks of the split
+   * itself and tests. Default true.
+   */
+  adaptiveThreads?: boolean;
   /** Update rule used by step(). Default 'sgd' (the seed's). */
   optimizer?: OptimizerName;
   /** μ for 'momentum'. Default 0.9. */
@@ -72,6 +78,9 @@ export interface NetworkOptions {
   /** Clip the mean gradient's norm to this before each update. Default 0: off. */
   clipNorm?: number;
 }
+
+/** The options that say how a network runs, not what it is: a model file does not keep them. */
+export type RunOptions = Pick<NetworkOptions, 'backend' | 'maxBatch' | 'simd' | 'threads' | 'adaptiveThreads'>;
 
 /** The options a network was made with, every default filled in. */
 export type NetworkConfig = Required<Omit<NetworkOptions, 'layers' | 'inputs'>> & {
@@ -138,7 +147,7 @@ export class Network {
     const layers = buildLayers(config.sizes[0], layerSpecs(config), config.seed);
     const plan = planSequential(layers, config.maxBatch, OPTIMIZER_KINDS[config.optimizer].stateBlocks);
     const backend = config.backend === 'wasm'
-      ? await WasmBackend.create(plan.bytes, config.simd, config.threads)
+      ? await WasmBackend.create(plan.bytes, config.simd, config.threads, config.adaptiveThreads)
       : new JsBackend(plan.bytes);
     const net = new Network(config, backend, new Sequential(layers, backend, plan));
     net.initialize(new Rng(config.seed));
@@ -345,7 +354,7 @@ function checkFinite(op: string, name: string, x: ArrayLike<number>): void {
   }
 }
 
-function oneOf<T extends string>(name: string, value: T | undefined, allowed: readonly T[], fallback: T): T {
+function oneOf<T extends string | boolean>(name: string, value: T | undefined, allowed: readonly T[], fallback: T): T {
   if (value === undefined) return fallback;
   if (!allowed.includes(value)) throw new Error(`Network: ${name} must be one of ${allowed.join(', ')}; got ${JSON.stringify(value)}`);
   return value;
@@ -393,6 +402,7 @@ export function resolveOptions(o: NetworkOptions): NetworkConfig {
     maxBatch: numberIn('maxBatch', o.maxBatch, 32, positiveInt, 'a positive integer'),
     backend: oneOf('backend', o.backend, BACKENDS, 'wasm'),
     simd: oneOf('simd', o.simd, SIMD_CHOICES, 'auto'),
+    adaptiveThreads: oneOf('adaptiveThreads', o.adaptiveThreads, [true, false], true),
     threads: numberIn('threads', o.threads, 1, (x) => Number.isInteger(x) && x >= 1 && x <= MAX_THREADS, `an integer from 1 to ${MAX_THREADS}`),
     optimizer: oneOf('optimizer', o.optimizer, OPTIMIZERS, 'sgd'),
     momentum: numberIn('momentum', o.momentum, 0.9, unit, 'in [0, 1)'),

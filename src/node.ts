@@ -3,7 +3,7 @@
 import './platform-node.js';
 import { encodeModel, networkFromModel } from './model.js';
 import { readModelFile, writeFileAtomic } from './model-file.js';
-import type { Network, NetworkOptions } from './network.js';
+import type { Network, RunOptions } from './network.js';
 
 export * from './index.js';
 export { loadDataDir, mnistDataDir, readMaybeGzip } from './data/files.js';
@@ -16,6 +16,6 @@ export async function saveModel(file: string, net: Network, metadata: Record<str
 }
 
 /** Loads a model file into a new network; errors name the file. */
-export async function loadModel(file: string, options: Pick<NetworkOptions, 'backend' | 'maxBatch' | 'simd' | 'threads'> = {}): Promise<Network> {
+export async function loadModel(file: string, options: RunOptions = {}): Promise<Network> {
   return networkFromModel(await readModelFile(file), options);
 }

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { toOnnx } from '../src/export/onnx.js';
 import type { LayerSpec } from '../src/layers/registry.js';
 import { decodeModel, encodeModel } from '../src/model.js';
+import type { WasmBackend } from '../src/backend/wasm.js';
 import { Network, type NetworkOptions } from '../src/network.js';
 import { Rng } from '../src/rng.js';
 import { randomBatch } from './helpers.js';
@@ -52,7 +53,7 @@ describe.each(['js', 'wasm'] as const)('every layer kind against finite differen
 
 describe('dropout', () => {
   const layers: LayerSpec[] = [{ kind: 'dense', units: 256 }, { kind: 'relu' }, { kind: 'dropout', rate: 0.25 }, { kind: 'dense', units: 10 }, { kind: 'softmax' }];
-  const options: NetworkOptions = { inputs: 784, layers, loss: 'cross-entropy', init: 'he', optimizer: 'momentum', maxBatch: 32 };
+  const options: NetworkOptions = { inputs: 784, layers, loss: 'cross-entropy', init: 'he', optimizer: 'momentum', maxBatch: 32, adaptiveThreads: false };
 
   /** The dropout layer's output (the second dense layer's input) after a training forward, and the weights after 5 steps. */
   async function run(extra: Partial<NetworkOptions>) {
@@ -65,6 +66,7 @@ describe('dropout', () => {
         net.step(0.05);
       }
       net.forward(x, true);
+      if (net.threads > 1) expect((net as unknown as { backend: WasmBackend }).backend.splitCalls.split).toBeGreaterThan(0);
       return { dropped: net.activations[2].slice(), relu: net.activations[1].slice(), parameters: net.parameters.slice() };
     } finally {
       net.dispose();

@@ -15,7 +15,7 @@ type Kind = 'js' | 'baseline' | 'relaxed';
 async function tensors(kind: Kind, lengths: number[], threads = 1): Promise<[Backend, Tensor[]]> {
   const layout = new Layout();
   const ptrs = lengths.map((n) => layout.reserve(n));
-  const be = kind === 'js' ? new JsBackend(layout.bytes) : await WasmBackend.create(layout.bytes, kind, threads);
+  const be = kind === 'js' ? new JsBackend(layout.bytes) : await WasmBackend.create(layout.bytes, kind, threads, false);
   return [be, ptrs.map((p, i) => be.tensor(p, lengths[i]))];
 }
 

@@ -1,7 +1,10 @@
 // The governor that keeps large kernel calls on one thread where threads are slower: driven
 // by a clock the test moves, with the throughput of each mode given.
 import { describe, expect, it } from 'vitest';
-import { PROBE_MS, RUN_MS, ThreadGovernor } from '../src/backend/thread-governor.js';
+import { PROBES, PROBE_MS, RUN_MS, ThreadGovernor } from '../src/backend/thread-governor.js';
+
+/** ms of one cycle: a run in the chosen mode, then a comparison of both. */
+const CYCLE = RUN_MS + 2 * PROBES * PROBE_MS;
 
 /**
  * Calls of one unit of work, each taking the time its mode's rate (units per ms) gives,
@@ -23,36 +26,50 @@ describe('the thread governor', () => {
   it('keeps splitting where threads are faster, probing one thread a small share of the time', () => {
     const clock = { now: 0 };
     const governor = new ThreadGovernor(() => clock.now);
-    const share = simulate(governor, clock, { threaded: 1.5, single: 1 }, 10_000);
+    const share = simulate(governor, clock, { threaded: 1.5, single: 1 }, 10 * CYCLE);
     expect(governor.threadedNow).toBe(true);
-    // One probe window of one thread in every RUN_MS + 2·PROBE_MS.
-    expect(share).toBeGreaterThan(1 - 1.6 * PROBE_MS / (RUN_MS + 2 * PROBE_MS));
+    // PROBES turns of one thread in every cycle.
+    expect(share).toBeGreaterThan(1 - (1.2 * PROBES * PROBE_MS) / CYCLE);
   });
 
   it('moves to one thread when threads are slower (a busy machine), and back when they are faster again', () => {
     const clock = { now: 0 };
     const governor = new ThreadGovernor(() => clock.now);
-    simulate(governor, clock, { threaded: 0.3, single: 1 }, 2 * (RUN_MS + 2 * PROBE_MS));
+    simulate(governor, clock, { threaded: 0.3, single: 1 }, 2 * CYCLE);
     expect(governor.threadedNow).toBe(false);
     const share = simulate(governor, clock, { threaded: 0.3, single: 1 }, 10_000);
     expect(share).toBeLessThan(0.1);
-    simulate(governor, clock, { threaded: 1.5, single: 1 }, 2 * (RUN_MS + 2 * PROBE_MS));
+    simulate(governor, clock, { threaded: 1.5, single: 1 }, 2 * CYCLE);
     expect(governor.threadedNow).toBe(true);
   });
 
-  it('does not switch on a difference within the noise', () => {
+  it('starts on one thread, and takes threads once they measure faster', () => {
     const clock = { now: 0 };
     const governor = new ThreadGovernor(() => clock.now);
-    simulate(governor, clock, { threaded: 1, single: 1.03 }, 10_000);
+    expect(governor.threadedNow).toBe(false);
+    simulate(governor, clock, { threaded: 0.9, single: 1 }, CYCLE);
+    expect(governor.threadedNow).toBe(false);
+    simulate(governor, clock, { threaded: 1.02, single: 1 }, 2 * CYCLE);
     expect(governor.threadedNow).toBe(true);
+  });
+
+  it('leaves threads for one thread only when one thread is clearly faster (the noise of a shared machine)', () => {
+    const clock = { now: 0 };
+    const governor = new ThreadGovernor(() => clock.now);
+    simulate(governor, clock, { threaded: 1.5, single: 1 }, 2 * CYCLE);
+    expect(governor.threadedNow).toBe(true);
+    simulate(governor, clock, { threaded: 1, single: 1.1 }, 10 * CYCLE);
+    expect(governor.threadedNow).toBe(true);
+    simulate(governor, clock, { threaded: 1, single: 1.2 }, 2 * CYCLE);
+    expect(governor.threadedNow).toBe(false);
   });
 
   it('drops a measurement that spans an idle gap (the caller paused)', () => {
     const clock = { now: 0 };
     const governor = new ThreadGovernor(() => clock.now);
-    simulate(governor, clock, { threaded: 1.5, single: 1 }, RUN_MS + PROBE_MS / 2);
+    simulate(governor, clock, { threaded: 1.5, single: 1 }, CYCLE + PROBE_MS / 2);
     clock.now += 10 * PROBE_MS; // a pause while threads were being measured: its rate would look terrible
-    simulate(governor, clock, { threaded: 1.5, single: 1 }, 3 * (RUN_MS + 2 * PROBE_MS));
+    simulate(governor, clock, { threaded: 1.5, single: 1 }, 3 * CYCLE);
     expect(governor.threadedNow).toBe(true);
   });
 });

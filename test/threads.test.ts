@@ -13,9 +13,9 @@ import { randomBatch, relError } from './helpers.js';
 
 const backendOf = (net: Network) => (net as unknown as { backend: WasmBackend }).backend;
 
-/** Trains on random batches and returns every parameter. */
+/** Trains on random batches and returns every parameter; with threads, every large call is split. */
 async function trained(options: NetworkOptions, batch: number, steps: number): Promise<Float32Array> {
-  const net = await Network.create({ ...options, maxBatch: batch });
+  const net = await Network.create({ ...options, maxBatch: batch, adaptiveThreads: false });
   try {
     for (let s = 0; s < steps; s++) {
       const { x, y } = randomBatch(s, batch, net.sizes[0], net.sizes.at(-1)!);

@@ -74,8 +74,9 @@ export class WasmBackend implements Backend {
   private table: KernelFn[];
   /** The whole call's arguments, written by a kernel's dispatcher before run(). */
   private readonly args = new Float64Array(12);
+  /** Large calls split across threads, and kept on one by the governor. */
+  private readonly calls = { split: 0, single: 0 };
   private readonly call: SplitCall = { op: 0, args: this.args, countArg: 0, rows: 0, chunkRows: 0, pointers: new Float64Array(8) };
-  private readonly governor = new ThreadGovernor();
 
   private constructor(
     private readonly memory: WebAssembly.Memory,
@@ -83,6 +84,8 @@ export class WasmBackend implements Backend {
     /** The SIMD level of the kernels running. */
     readonly simd: SimdLevel,
     private pool: ThreadPool | null,
+    /** Decides whether large calls split; null: every large call splits. */
+    private readonly governor: ThreadGovernor | null,
   ) {
     this.table = KERNEL_NAMES.map((name) => k[name] as KernelFn);
     this.ops = Object.fromEntries(KERNEL_NAMES.map((name, op) => [name, SPLITS[op] ? this.dispatcher(op) : this.table[op]])) as unknown as Kernels;
@@ -110,16 +113,17 @@ export class WasmBackend implements Backend {
 
   /** Large calls split across threads and kept on one by the governor (it keeps one thread where threads are slower). */
   get splitCalls(): { split: number; single: number } {
-    return { ...this.governor.calls };
+    return { ...this.calls };
   }
 
   /**
    * A backend whose memory holds `bytes` bytes, fixed for its lifetime. With threads > 1 the
    * memory is shared and threads − 1 workers split every large kernel call with the caller.
    * Where memory cannot be shared (a page that is not cross-origin isolated) or workers
-   * cannot start, it warns once and runs on one thread; `threads` tells which.
+   * cannot start, it warns once and runs on one thread; `threads` tells which. With
+   * `adaptive`, a ThreadGovernor keeps calls on one thread while threads measure slower.
    */
-  static async create(bytes: number, simd: SimdChoice = 'auto', threads = 1): Promise<WasmBackend> {
+  static async create(bytes: number, simd: SimdChoice = 'auto', threads = 1, adaptive = true): Promise<WasmBackend> {
     let shared = threads > 1;
     if (shared && !canShareMemory()) {
       console.warn(`simdnet: threads: ${threads} needs SharedArrayBuffer, which this page lacks (it is not cross-origin isolated: serve it with ` +
@@ -143,7 +147,7 @@ export class WasmBackend implements Backend {
         return null;
       });
     }
-    const backend = new WasmBackend(memory, kernels, level, pool);
+    const backend = new WasmBackend(memory, kernels, level, pool, pool && adaptive ? new ThreadGovernor() : null);
     if (pool) dropped.register(backend, pool, backend);
     return backend;
   }
@@ -173,12 +177,14 @@ export class WasmBackend implements Backend {
   private run(op: number): void {
     const a = this.args, pool = this.pool, split = SPLITS[op]!;
     const rows = a[split.rowsArg], align = split.align, work = evaluateProduct(split.work, a);
-    if (!pool || rows * work < MIN_SPLIT_WORK || rows < 2 * align || !this.governor.split(rows * work)) {
+    const large = pool !== null && rows * work >= MIN_SPLIT_WORK && rows >= 2 * align;
+    if (!large || (this.governor && !this.governor.split(rows * work))) {
+      if (large) this.calls.single++;
       this.table[op](a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11]);
       return;
     }
     const blocks = Math.ceil(rows / align);
-    const byCount = Math.ceil(blocks / (CHUNKS_PER_THREAD * (pool.size + 1)));
+    const byCount = Math.ceil(blocks / (CHUNKS_PER_THREAD * (pool!.size + 1)));
     const byWork = Math.ceil(MIN_CHUNK_WORK / (work * align));
     const call = this.call, p = call.pointers;
     call.op = op;
@@ -190,7 +196,8 @@ export class WasmBackend implements Backend {
       p[2 * i] = split.moves[i].arg;
       p[2 * i + 1] = evaluateProduct(split.moves[i], a);
     }
-    pool.run(call, this.table);
+    this.calls.split++;
+    pool!.run(call, this.table);
   }
 
   tensor(ptr: number, length: number): Tensor {
