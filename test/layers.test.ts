@@ -153,8 +153,9 @@ describe('layer lists', () => {
     [{ inputs: 3, layers: [{ kind: 'dense', units: 2 }, { kind: 'dropout', rate: 1 }] }, 'Network: layers[1]: dropout: rate must be in [0, 1), got 1'],
     [{ inputs: 3, layers: [{ kind: 'relu' }] }, 'Network: layers must hold at least one dense layer'],
     [{ layers: [{ kind: 'dense', units: 2 }] }, 'Network: with layers, inputs must be a positive integer, got undefined'],
-    [{ inputs: 3, layers: [{ kind: 'dense', units: 2 }, { kind: 'softmax' }] }, 'Network: softmax goes last exactly when the loss is cross-entropy; the layers end with softmax and the loss is mse'],
-    [{ inputs: 3, loss: 'cross-entropy', layers: [{ kind: 'dense', units: 2 }, { kind: 'sigmoid' }] }, 'the layers end with sigmoid and the loss is cross-entropy'],
+    [{ inputs: 3, layers: [{ kind: 'dense', units: 2 }, { kind: 'softmax' }] }, 'Network: softmax goes last only under the cross-entropy loss; the loss is mse'],
+    [{ inputs: 3, loss: 'cross-entropy', layers: [{ kind: 'dense', units: 2 }, { kind: 'sigmoid' }] }, 'Network: the cross-entropy loss needs softmax as the last layer; the layers end with sigmoid'],
+    [{ inputs: 3, loss: 'binary-cross-entropy', layers: [{ kind: 'dense', units: 2 }, { kind: 'relu' }] }, 'Network: the binary-cross-entropy loss needs sigmoid as the last layer; the layers end with relu'],
   ])('refuse %j', async (options, message) => {
     await expect(Network.create(options as NetworkOptions)).rejects.toThrow(message);
   });
