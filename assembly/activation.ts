@@ -60,6 +60,42 @@ export function relu_backward(a: usize, delta: usize, n: i32): void {
   }
 }
 
+/** The slope of leaky relu below zero (PyTorch's and ONNX's default). */
+const LEAKY_SLOPE: f32 = 0.01;
+
+/** a = z for z > 0, 0.01·z below. z, a: n floats (a may alias z). */
+export function leaky_relu_forward(z: usize, a: usize, n: i32): void {
+  const n4 = n & ~3;
+  const slope = f32x4.splat(LEAKY_SLOPE);
+  for (let i = 0; i < n4; i += 4) {
+    const zi = v128.load(z + <usize>i * F32);
+    v128.store(a + <usize>i * F32, f32x4.max(zi, f32x4.mul(zi, slope)));
+  }
+  if (n4 < n) {
+    const zi = v128.load(z + <usize>n4 * F32);
+    store_lanes(a + <usize>n4 * F32, f32x4.max(zi, f32x4.mul(zi, slope)), n - n4);
+  }
+}
+
+/** δ ⊙= σ'(z) = 1 for a > 0, 0.01 below (a has z's sign). a, δ: n floats. */
+export function leaky_relu_backward(a: usize, delta: usize, n: i32): void {
+  const n4 = n & ~3;
+  const zero = f32x4.splat(0), one = f32x4.splat(1), slope = f32x4.splat(LEAKY_SLOPE);
+  for (let i = 0; i < n4; i += 4) {
+    const o = <usize>i * F32;
+    v128.store(delta + o, f32x4.mul(v128.load(delta + o), v128.bitselect(one, slope, f32x4.gt(v128.load(a + o), zero))));
+  }
+  if (n4 < n) {
+    const o = <usize>n4 * F32;
+    store_lanes(delta + o, f32x4.mul(v128.load(delta + o), v128.bitselect(one, slope, f32x4.gt(v128.load(a + o), zero))), n - n4);
+  }
+}
+
+/** a = z, the identity: its derivative is 1, so it has no backward rule. z, a: n floats. */
+export function copy_floats(z: usize, a: usize, n: i32): void {
+  memory.copy(a, z, <usize>n * F32);
+}
+
 /** a = tanh z = 1 − 2 / (1 + e^2z). z, a: n floats (a may alias z). */
 export function tanh_forward(z: usize, a: usize, n: i32): void {
   const n4 = n & ~3;

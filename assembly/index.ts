@@ -1,11 +1,15 @@
 // The module's exports: every kernel the host calls, nothing else.
 export { dense_forward, dense_backward_data, dense_backward_weights } from "./dense";
 export {
-  sigmoid_forward, sigmoid_backward, relu_forward, relu_backward,
-  tanh_forward, tanh_backward, softmax_forward,
+  sigmoid_forward, sigmoid_backward, relu_forward, relu_backward, leaky_relu_forward, leaky_relu_backward,
+  tanh_forward, tanh_backward, copy_floats, softmax_forward,
 } from "./activation";
-export { output_error, sum_squared_error, cross_entropy } from "./loss";
-export { sgd, momentum, adam } from "./optimizer";
+export { dropout_forward, dropout_backward } from "./dropout";
+export {
+  output_error, sum_squared_error, cross_entropy, binary_cross_entropy, sum_absolute_error, sign_error,
+  sum_huber_error, clipped_error,
+} from "./loss";
+export { sgd, momentum, adam, add_scaled, scale_floats, sum_squares } from "./optimizer";
 export { scale_bytes } from "./input";
 
 /** End of the module's static data (Math.log's tables): the host lays tensors out above it. */

@@ -45,3 +45,94 @@ export function cross_entropy(a: usize, y: usize, n: i32): f64 {
   }
   return total;
 }
+
+/**
+ * −Σ [y·ln a + (1 − y)·ln(1 − a)], binary cross-entropy on sigmoid outputs, accumulated in
+ * f64, with a clamped to [1e-7, 1 − 1e-7] so that a saturated sigmoid (a = 0 or 1 in f32)
+ * costs at most −ln 1e-7 ≈ 16.1 instead of ∞. Scalar like cross_entropy: it runs once per
+ * batch over its outputs, and the f64 ln keeps it equal to the reference.
+ */
+export function binary_cross_entropy(a: usize, y: usize, n: i32): f64 {
+  let total: f64 = 0;
+  for (let i = 0; i < n; i++) {
+    const ai = Math.min(Math.max(<f64>load<f32>(a + <usize>i * F32), 1e-7), 1 - 1e-7);
+    const yi = <f64>load<f32>(y + <usize>i * F32);
+    total -= yi * Math.log(ai) + (1 - yi) * Math.log(1 - ai);
+  }
+  return total;
+}
+
+/** Σ |a − y|, accumulated in f64 (each step of four in f32). */
+export function sum_absolute_error(a: usize, y: usize, n: i32): f64 {
+  let total: f64 = 0;
+  const n4 = n & ~3;
+  for (let i = 0; i < n4; i += 4) {
+    const o = <usize>i * F32;
+    total += <f64>hsum(f32x4.abs(f32x4.sub(v128.load(a + o), v128.load(y + o))));
+  }
+  for (let i = n4; i < n; i++) total += Math.abs(<f64>load<f32>(a + <usize>i * F32) - <f64>load<f32>(y + <usize>i * F32));
+  return total;
+}
+
+/** sign(a − y) per lane: 1, −1, or 0 where a = y. */
+// @ts-ignore: decorator
+@inline function sign4(a: v128, y: v128): v128 {
+  const d = f32x4.sub(a, y), zero = f32x4.splat(0), one = f32x4.splat(1);
+  return f32x4.sub(v128.and(f32x4.gt(d, zero), one), v128.and(f32x4.lt(d, zero), one));
+}
+
+/** δ = sign(a − y): the derivative of |a − y|, 0 where a = y. */
+export function sign_error(a: usize, y: usize, delta: usize, n: i32): void {
+  const n4 = n & ~3;
+  for (let i = 0; i < n4; i += 4) {
+    const o = <usize>i * F32;
+    v128.store(delta + o, sign4(v128.load(a + o), v128.load(y + o)));
+  }
+  if (n4 < n) {
+    const o = <usize>n4 * F32;
+    store_lanes(delta + o, sign4(v128.load(a + o), v128.load(y + o)), n - n4);
+  }
+}
+
+/** Huber(a − y) per lane, threshold 1: with c = min(|r|, 1), c·(|r| − ½c) is ½r² for |r| ≤ 1 and |r| − ½ beyond. */
+// @ts-ignore: decorator
+@inline function huber4(a: v128, y: v128): v128 {
+  const r = f32x4.abs(f32x4.sub(a, y));
+  const c = f32x4.min(r, f32x4.splat(1));
+  return f32x4.mul(c, f32x4.sub(r, f32x4.mul(f32x4.splat(0.5), c)));
+}
+
+/** clamp(a − y, −1, 1) per lane. */
+// @ts-ignore: decorator
+@inline function clamp4(a: v128, y: v128): v128 {
+  return f32x4.min(f32x4.max(f32x4.sub(a, y), f32x4.splat(-1)), f32x4.splat(1));
+}
+
+/** Σ Huber(a − y) with threshold 1, accumulated in f64 (each step of four in f32). */
+export function sum_huber_error(a: usize, y: usize, n: i32): f64 {
+  let total: f64 = 0;
+  const n4 = n & ~3;
+  for (let i = 0; i < n4; i += 4) {
+    const o = <usize>i * F32;
+    total += <f64>hsum(huber4(v128.load(a + o), v128.load(y + o)));
+  }
+  if (n4 < n) {
+    // The lanes past n read the layout's padding: they are zeroed.
+    const o = <usize>n4 * F32, inside = i32x4.lt_s(i32x4(0, 1, 2, 3), i32x4.splat(n - n4));
+    total += <f64>hsum(v128.and(huber4(v128.load(a + o), v128.load(y + o)), inside));
+  }
+  return total;
+}
+
+/** δ = clamp(a − y, −1, 1): the derivative of Huber's loss with threshold 1. */
+export function clipped_error(a: usize, y: usize, delta: usize, n: i32): void {
+  const n4 = n & ~3;
+  for (let i = 0; i < n4; i += 4) {
+    const o = <usize>i * F32;
+    v128.store(delta + o, clamp4(v128.load(a + o), v128.load(y + o)));
+  }
+  if (n4 < n) {
+    const o = <usize>n4 * F32;
+    store_lanes(delta + o, clamp4(v128.load(a + o), v128.load(y + o)), n - n4);
+  }
+}

@@ -20,48 +20,99 @@ export function sgd(w: usize, g: usize, n: i32, scale: f32): void {
   }
 }
 
+/** Stores v at p: all four lanes, or the first `count` (1–3) at the end of a tensor. */
+// @ts-ignore: decorator
+@inline function store4(p: usize, v: v128, count: i32): void {
+  if (count === 4) v128.store(p, v);
+  else store_lanes(p, v, count);
+}
+
+/** Momentum's update of the four floats at byte offset o, `count` of them stored (see momentum). */
+// @ts-ignore: decorator
+@inline function momentum4(w: usize, g: usize, v: usize, o: usize, count: i32, s: v128, m: v128): void {
+  const vi = f32x4.sub(f32x4.mul(m, v128.load(v + o)), f32x4.mul(s, v128.load(g + o)));
+  store4(w + o, f32x4.add(v128.load(w + o), vi), count);
+  store4(v + o, vi, count);
+}
+
 /** SGD with momentum μ: v = μ·v − (η / batch)·∇w; w += v. */
 export function momentum(w: usize, g: usize, v: usize, n: i32, scale: f32, mu: f32): void {
   const s = f32x4.splat(scale), m = f32x4.splat(mu);
-  for (let i = 0; i < n; i += 4) {
-    const o = <usize>i * F32;
-    const vi = f32x4.sub(f32x4.mul(m, v128.load(v + o)), f32x4.mul(s, v128.load(g + o)));
-    const wi = f32x4.add(v128.load(w + o), vi);
-    if (i + 4 <= n) {
-      v128.store(v + o, vi);
-      v128.store(w + o, wi);
-    } else {
-      store_lanes(v + o, vi, n - i);
-      store_lanes(w + o, wi, n - i);
-    }
-  }
+  const n4 = n & ~3;
+  for (let i = 0; i < n4; i += 4) momentum4(w, g, v, <usize>i * F32, 4, s, m);
+  if (n4 < n) momentum4(w, g, v, <usize>n4 * F32, n - n4, s, m);
+}
+
+/** Adam's update of the four floats at byte offset o, `count` of them stored (see adam). */
+// @ts-ignore: decorator
+@inline function adam4(w: usize, g: usize, m: usize, v: usize, o: usize, count: i32, b1: v128, b2: v128, nb1: v128, nb2: v128,
+  ib: v128, e: v128, s: v128, ic2: v128, d: v128): void {
+  const gi = f32x4.mul(v128.load(g + o), ib);
+  const mi = f32x4.add(f32x4.mul(b1, v128.load(m + o)), f32x4.mul(nb1, gi));
+  const vi = f32x4.add(f32x4.mul(b2, v128.load(v + o)), f32x4.mul(nb2, f32x4.mul(gi, gi)));
+  const den = f32x4.add(f32x4.sqrt(f32x4.mul(vi, ic2)), e);
+  const w0 = v128.load(w + o);
+  store4(m + o, mi, count);
+  store4(v + o, vi, count);
+  store4(w + o, f32x4.sub(f32x4.sub(w0, f32x4.mul(d, w0)), f32x4.div(f32x4.mul(s, mi), den)), count);
 }
 
 /**
- * Adam: with ĝ = ∇w / batch, m = β1·m + (1 − β1)·ĝ, v = β2·v + (1 − β2)·ĝ²,
- * w −= η·(m / c1) / (√(v / c2) + ε), where c1 = 1 − β1^t and c2 = 1 − β2^t (host-computed).
+ * Adam, and AdamW's decoupled weight decay with it: with ĝ = ∇w / batch,
+ * m = β1·m + (1 − β1)·ĝ, v = β2·v + (1 − β2)·ĝ², w −= decay·w + step·m / (√(v·invC2) + ε),
+ * where step = η / (1 − β1^t), invC2 = 1 / (1 − β2^t) and decay = η·λ (0 for Adam) are
+ * host-computed. One pass over w, m, v and g: AdamW costs no second pass over w.
  */
-export function adam(w: usize, g: usize, m: usize, v: usize, n: i32, lr: f32, invBatch: f32,
-  beta1: f32, beta2: f32, eps: f32, c1: f32, c2: f32): void {
+export function adam(w: usize, g: usize, m: usize, v: usize, n: i32, step: f32, invBatch: f32,
+  beta1: f32, beta2: f32, eps: f32, invC2: f32, decay: f32): void {
   const b1 = f32x4.splat(beta1), b2 = f32x4.splat(beta2);
   const nb1 = f32x4.splat(1 - beta1), nb2 = f32x4.splat(1 - beta2);
   const ib = f32x4.splat(invBatch), e = f32x4.splat(eps);
-  const step = f32x4.splat(lr / c1), ic2 = f32x4.splat(1 / c2);
-  for (let i = 0; i < n; i += 4) {
+  const s = f32x4.splat(step), ic2 = f32x4.splat(invC2), d = f32x4.splat(decay);
+  const n4 = n & ~3;
+  for (let i = 0; i < n4; i += 4) adam4(w, g, m, v, <usize>i * F32, 4, b1, b2, nb1, nb2, ib, e, s, ic2, d);
+  if (n4 < n) adam4(w, g, m, v, <usize>n4 * F32, n - n4, b1, b2, nb1, nb2, ib, e, s, ic2, d);
+}
+
+/** g += s·w over n floats: L2 weight decay's term of the gradient, added before an update. */
+export function add_scaled(g: usize, w: usize, n: i32, s: f32): void {
+  const k = f32x4.splat(s);
+  const n4 = n & ~3;
+  for (let i = 0; i < n4; i += 4) {
     const o = <usize>i * F32;
-    const gi = f32x4.mul(v128.load(g + o), ib);
-    const mi = f32x4.add(f32x4.mul(b1, v128.load(m + o)), f32x4.mul(nb1, gi));
-    const vi = f32x4.add(f32x4.mul(b2, v128.load(v + o)), f32x4.mul(nb2, f32x4.mul(gi, gi)));
-    const den = f32x4.add(f32x4.sqrt(f32x4.mul(vi, ic2)), e);
-    const wi = f32x4.sub(v128.load(w + o), f32x4.div(f32x4.mul(step, mi), den));
-    if (i + 4 <= n) {
-      v128.store(m + o, mi);
-      v128.store(v + o, vi);
-      v128.store(w + o, wi);
-    } else {
-      store_lanes(m + o, mi, n - i);
-      store_lanes(v + o, vi, n - i);
-      store_lanes(w + o, wi, n - i);
-    }
+    v128.store(g + o, f32x4.add(v128.load(g + o), f32x4.mul(k, v128.load(w + o))));
   }
+  if (n4 < n) {
+    const o = <usize>n4 * F32;
+    store_lanes(g + o, f32x4.add(v128.load(g + o), f32x4.mul(k, v128.load(w + o))), n - n4);
+  }
+}
+
+/** g ·= s over n floats, in place (gradient clipping's rescale). */
+export function scale_floats(g: usize, n: i32, s: f32): void {
+  const k = f32x4.splat(s);
+  const n4 = n & ~3;
+  for (let i = 0; i < n4; i += 4) v128.store(g + <usize>i * F32, f32x4.mul(v128.load(g + <usize>i * F32), k));
+  if (n4 < n) store_lanes(g + <usize>n4 * F32, f32x4.mul(v128.load(g + <usize>n4 * F32), k), n - n4);
+}
+
+/**
+ * Σ g² over n floats, in f64: each g is widened before it is squared, so every square is
+ * exact (24-bit mantissas) and only the four running sums round.
+ */
+export function sum_squares(g: usize, n: i32): f64 {
+  let s0 = f64x2.splat(0), s1 = s0;
+  const n4 = n & ~3;
+  for (let i = 0; i < n4; i += 4) {
+    const x = v128.load(g + <usize>i * F32);
+    const lo = f64x2.promote_low_f32x4(x), hi = f64x2.promote_low_f32x4(i32x4.shuffle(x, x, 2, 3, 0, 1));
+    s0 = f64x2.add(s0, f64x2.mul(lo, lo));
+    s1 = f64x2.add(s1, f64x2.mul(hi, hi));
+  }
+  let total = f64x2.extract_lane(s0, 0) + f64x2.extract_lane(s1, 0) + (f64x2.extract_lane(s0, 1) + f64x2.extract_lane(s1, 1));
+  for (let i = n4; i < n; i++) {
+    const x = <f64>load<f32>(g + <usize>i * F32);
+    total += x * x;
+  }
+  return total;
 }

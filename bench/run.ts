@@ -47,9 +47,9 @@ async function kernelRates(batch: number) {
     const flops = 2 * batch * nIn * nOut, seconds = be.name === 'js' ? 0.3 : 0.2;
     return {
       kernels: be.kernels, batch,
-      forward: (flops * callsPerSecond(() => be.denseForward(a, w, b, z, batch, nIn, nOut), seconds)) / 1e9,
-      backwardData: (flops * callsPerSecond(() => be.denseBackwardData(d, w, out, batch, nIn, nOut), seconds)) / 1e9,
-      backwardWeights: (flops * callsPerSecond(() => be.denseBackwardWeights(d, a, gw, gb, batch, nIn, nOut), seconds)) / 1e9,
+      forward: (flops * callsPerSecond(() => be.ops.dense_forward(a.ptr, w.ptr, b.ptr, z.ptr, batch, nIn, nOut), seconds)) / 1e9,
+      backwardData: (flops * callsPerSecond(() => be.ops.dense_backward_data(d.ptr, w.ptr, out.ptr, batch, nIn, nOut), seconds)) / 1e9,
+      backwardWeights: (flops * callsPerSecond(() => be.ops.dense_backward_weights(d.ptr, a.ptr, gw.ptr, gb.ptr, batch, nIn, nOut, nOut), seconds)) / 1e9,
     };
   });
 }

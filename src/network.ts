@@ -1,30 +1,46 @@
-// Network: the seed's NeuralNetwork class, for whole mini-batches at once. Samples are the
-// rows of row-major [batch × size] matrices, so the seed's per-sample column vectors become
-// matrix products, and the seed's per-batch sums of nabla_w / nabla_b come out of one
-// backward pass. Every tensor lives in one memory laid out at creation; a training step
-// allocates nothing.
-import { Layout, type ActivationName, type Backend, type BackendName, type Tensor } from './backend/backend.js';
+// Network: the seed's NeuralNetwork class, for whole mini-batches at once, built as a list
+// of layers (dense, then its activation; softmax last under cross-entropy) run by
+// sequential.ts. Samples are the rows of row-major [batch × size] matrices, so the seed's
+// per-sample column vectors become matrix products, and the seed's per-batch sums of
+// nabla_w / nabla_b come out of one backward pass. Every tensor lives in one memory laid
+// out at creation; a training step allocates nothing.
+import type { Backend, BackendName } from './backend/backend.js';
 import { JsBackend } from './backend/js.js';
 import { WasmBackend, type SimdChoice } from './backend/wasm.js';
+import { ACTIVATIONS, type ActivationName } from './layers/activation.js';
+import { Dense } from './layers/dense.js';
+import { buildLayers, type LayerSpec } from './layers/registry.js';
+import { LOSSES, LOSS_KINDS, type Loss, type LossName } from './losses/loss.js';
 import { argmax } from './metrics.js';
+import { OPTIMIZERS, OPTIMIZER_DEFAULTS, OPTIMIZER_KINDS, type Optimizer, type OptimizerName } from './optimizers/optimizer.js';
 import { Rng } from './rng.js';
+import { Sequential, planSequential } from './sequential.js';
 
-export type LossName = 'mse' | 'cross-entropy';
+export type { LossName, OptimizerName };
 export type InitName = 'normal' | 'xavier' | 'he';
-export type OptimizerName = 'sgd' | 'momentum' | 'adam';
 
-export const ACTIVATIONS: readonly ActivationName[] = ['sigmoid', 'relu', 'tanh'];
-export const LOSSES: readonly LossName[] = ['mse', 'cross-entropy'];
+export { ACTIVATIONS, LOSSES, OPTIMIZERS };
 export const INITS: readonly InitName[] = ['normal', 'xavier', 'he'];
-export const OPTIMIZERS: readonly OptimizerName[] = ['sgd', 'momentum', 'adam'];
 export const BACKENDS: readonly BackendName[] = ['wasm', 'js'];
 export const SIMD_CHOICES: readonly SimdChoice[] = ['auto', 'relaxed', 'baseline'];
 /** The most kernel threads a network runs. */
 export const MAX_THREADS = 64;
 
 export interface NetworkOptions {
-  /** Neurons per layer, input first, e.g. [784, 100, 10]. At least two layers. */
-  sizes: readonly number[];
+  /**
+   * Neurons per layer, input first, e.g. [784, 100, 10]: dense layers, each followed by
+   * `activation` (softmax last under cross-entropy). At least two layers. Or give `inputs`
+   * and `layers` instead.
+   */
+  sizes?: readonly number[];
+  /** Floats per sample in, with `layers`. */
+  inputs?: number;
+  /**
+   * The network as a list of layers, e.g. [{ kind: 'dense', units: 64 }, { kind: 'relu' },
+   * { kind: 'dropout', rate: 0.2 }, { kind: 'dense', units: 3 }, { kind: 'softmax' }]; the
+   * kinds are LAYER_KIND_NAMES. Softmax goes last, with the cross-entropy loss.
+   */
+  layers?: readonly LayerSpec[];
   /** σ of the hidden layers, and of the output layer under MSE. Default 'sigmoid' (the seed's). */
   activation?: ActivationName;
   /** 'mse': C = ½‖a − y‖² (the seed's). 'cross-entropy': softmax output, C = −Σ y·ln a. Default 'mse'. */
@@ -51,25 +67,34 @@ export interface NetworkOptions {
   optimizer?: OptimizerName;
   /** μ for 'momentum'. Default 0.9. */
   momentum?: number;
-  /** β1, β2, ε for 'adam'. Defaults 0.9, 0.999, 1e-8. */
+  /** β1, β2, ε for 'adam' and 'adamw'. Defaults 0.9, 0.999, 1e-8. */
   beta1?: number;
   beta2?: number;
   epsilon?: number;
+  /** L2 weight decay λ for every rule (g += λ·w per sample, biases too). Default 0: off. */
+  l2?: number;
+  /** AdamW's decoupled weight decay λ (w −= η·λ·w each step). Default 0.01. */
+  weightDecay?: number;
+  /** Clip the mean gradient's norm to this before each update. Default 0: off. */
+  clipNorm?: number;
 }
 
 /** The options that say how a network runs, not what it is: a model file does not keep them. */
 export type RunOptions = Pick<NetworkOptions, 'backend' | 'maxBatch' | 'simd' | 'threads' | 'adaptiveThreads'>;
 
 /** The options a network was made with, every default filled in. */
-export type NetworkConfig = Required<NetworkOptions>;
+export type NetworkConfig = Required<Omit<NetworkOptions, 'layers' | 'inputs'>> & {
+  /** The layer list, when the network was given one (sizes then lists the input and the dense layers' units). */
+  layers?: LayerSpec[];
+};
 
 export class Network {
   readonly config: NetworkConfig;
   readonly sizes: readonly number[];
   readonly numLayers: number;
-  /** w of each layer, [out × in] row-major (the seed's w_jk at j·in + k); views into the network's memory. */
+  /** w of each dense layer, [out × in] row-major (the seed's w_jk at j·in + k); views into the network's memory. */
   readonly weights: Float32Array[];
-  /** b of each layer, [out]. */
+  /** b of each dense layer, [out]. */
   readonly biases: Float32Array[];
   /** Where forwardLoaded() reads the input batch: [maxBatch × sizes[0]]. */
   readonly inputBuffer: Float32Array;
@@ -83,51 +108,34 @@ export class Network {
   readonly parameters: Float32Array;
   /** The optimizer's state, blocks laid out as `parameters`: none for SGD, [v] for momentum, [m, v] for Adam. */
   readonly optimizerState: Float32Array[];
-  /** Adam's step count t (its bias corrections depend on it); 0 for the others. A checkpoint keeps it. */
+  /** Adam's step count t (its bias corrections depend on it); counted for every optimizer. A checkpoint keeps it. */
   optimizerSteps = 0;
 
   private readonly backend: Backend;
-  private readonly w: Tensor[];
-  private readonly b: Tensor[];
-  private readonly gw: Tensor[];
-  private readonly gb: Tensor[];
-  private readonly z: Tensor[];
-  private readonly a: Tensor[];
-  private readonly d: Tensor[];
-  private readonly y: Tensor;
-  private readonly xBytes: number;
-  private readonly params: Tensor;
-  private readonly grads: Tensor;
-  private readonly state: Tensor[];
+  private readonly model: Sequential;
+  private readonly dense: Dense[];
+  private readonly lossFn: Loss;
+  private readonly optimizer: Optimizer;
   private batch = 0;
   private gradBatch = 0;
 
-  private constructor(config: NetworkConfig, backend: Backend, layout: NetworkLayout) {
+  private constructor(config: NetworkConfig, backend: Backend, model: Sequential) {
     this.config = config;
     this.sizes = config.sizes;
     this.numLayers = config.sizes.length;
     this.backend = backend;
-    const t = (ptr: number, length: number) => backend.tensor(ptr, length);
-    this.w = layout.w.map(([p, n]) => t(p, n));
-    this.b = layout.b.map(([p, n]) => t(p, n));
-    this.gw = layout.gw.map(([p, n]) => t(p, n));
-    this.gb = layout.gb.map(([p, n]) => t(p, n));
-    this.z = layout.z.map(([p, n]) => t(p, n));
-    this.a = layout.a.map(([p, n]) => t(p, n));
-    this.d = layout.d.map(([p, n]) => t(p, n));
-    this.y = t(...layout.y);
-    this.xBytes = layout.xBytes;
-    this.inputBytes = backend.bytes(layout.xBytes, config.maxBatch * config.sizes[0]);
-    this.params = t(...layout.params);
-    this.grads = t(...layout.grads);
-    this.state = layout.state.map(([p, n]) => t(p, n));
-    this.weights = this.w.map((x) => x.view);
-    this.biases = this.b.map((x) => x.view);
-    this.inputBuffer = this.a[0].view;
-    this.targetBuffer = this.y.view;
-    this.outputBuffer = this.a[this.numLayers - 1].view;
-    this.parameters = this.params.view;
-    this.optimizerState = this.state.map((x) => x.view);
+    this.model = model;
+    this.dense = model.layers.filter((l): l is Dense => l instanceof Dense);
+    this.lossFn = LOSS_KINDS[config.loss];
+    this.optimizer = OPTIMIZER_KINDS[config.optimizer];
+    this.weights = this.dense.map((d) => d.w.view);
+    this.biases = this.dense.map((d) => d.b.view);
+    this.inputBuffer = model.values[0].view;
+    this.inputBytes = model.inputBytes;
+    this.targetBuffer = model.target.view;
+    this.outputBuffer = model.output.view;
+    this.parameters = model.params.view;
+    this.optimizerState = model.state.map((x) => x.view);
   }
 
   /**
@@ -136,11 +144,12 @@ export class Network {
    */
   static async create(options: NetworkOptions): Promise<Network> {
     const config = resolveOptions(options);
-    const layout = planLayout(config);
+    const layers = buildLayers(config.sizes[0], layerSpecs(config), config.seed);
+    const plan = planSequential(layers, config.maxBatch, OPTIMIZER_KINDS[config.optimizer].stateBlocks);
     const backend = config.backend === 'wasm'
-      ? await WasmBackend.create(layout.bytes, config.simd, config.threads, config.adaptiveThreads)
-      : new JsBackend(layout.bytes);
-    const net = new Network(config, backend, layout);
+      ? await WasmBackend.create(plan.bytes, config.simd, config.threads, config.adaptiveThreads)
+      : new JsBackend(plan.bytes);
+    const net = new Network(config, backend, new Sequential(layers, backend, plan));
     net.initialize(new Rng(config.seed));
     return net;
   }
@@ -163,31 +172,37 @@ export class Network {
     this.backend.dispose?.();
   }
 
-  /** z of each layer for the last batch (the seed's `inputs`): [batch × sizes[l+1]]. */
+  /** z of each layer for the last batch (the seed's `inputs`): the dense layers' outputs, [batch × sizes[l+1]]. */
   get zs(): Float32Array[] {
-    return this.z.map((x, l) => x.view.subarray(0, this.batch * this.sizes[l + 1]));
+    return this.model.layers.flatMap((layer, l) => (layer instanceof Dense ? [this.rows(this.model.values[l + 1], this.batch)] : []));
   }
 
   /** a of each layer for the last batch, a⁰ = x first: [batch × sizes[l]]. */
   get activations(): Float32Array[] {
-    return this.a.map((x, l) => x.view.subarray(0, this.batch * this.sizes[l]));
+    return this.model.values.filter((_, l) => l === 0 || !(this.model.layers[l - 1] instanceof Dense)).map((v) => this.rows(v, this.batch));
   }
 
-  /** δ of each layer after backward: [batch × sizes[l+1]]. */
+  /** δ = ∂C/∂z of each layer after backward: [batch × sizes[l+1]]. */
   get deltas(): Float32Array[] {
-    return this.d.map((x, l) => x.view.subarray(0, this.gradBatch * this.sizes[l + 1]));
+    return this.model.layers.flatMap((layer, l) => (layer instanceof Dense ? [this.rows(this.model.gradients[l + 1]!, this.gradBatch)] : []));
+  }
+
+  /** The first `batch` rows of a [maxBatch × width] tensor. */
+  private rows(t: { view: Float32Array }, batch: number): Float32Array {
+    return t.view.subarray(0, (batch * t.view.length) / this.config.maxBatch);
   }
 
   /**
-   * Forward pass. x: one sample [sizes[0]] or a batch [batch × sizes[0]], row-major.
-   * Returns the output activations a^L, [batch × sizes[L]] (a view: the next pass overwrites it).
+   * Forward pass. x: one sample [sizes[0]] or a batch [batch × sizes[0]], row-major; with
+   * `training`, dropout layers drop. Returns the output activations a^L, [batch × sizes[L]]
+   * (a view: the next pass overwrites it).
    */
-  forward(x: ArrayLike<number>): Float32Array {
+  forward(x: ArrayLike<number>, training = false): Float32Array {
     const batch = this.samplesOf('forward', 'x', x, this.sizes[0]);
     checkBatch('forward', batch, this.config.maxBatch);
     this.inputBuffer.set(x);
-    this.forwardLoaded(batch);
-    return this.a[this.numLayers - 1].view.subarray(0, batch * this.sizes[this.numLayers - 1]);
+    this.forwardLoaded(batch, training);
+    return this.outputBuffer.subarray(0, batch * this.sizes[this.numLayers - 1]);
   }
 
   /**
@@ -212,20 +227,16 @@ export class Network {
   /** inputBuffer = scale·inputBytes for the first `batch` rows (pixels 0–255 to [0, 1] by default). */
   scaleInputBytes(batch: number, scale = 1 / 255): void {
     checkBatch('scaleInputBytes', batch, this.config.maxBatch);
-    this.backend.scaleBytes(this.xBytes, this.a[0], batch * this.sizes[0], scale);
+    this.model.scaleInput(batch, scale);
   }
 
-  /** Forward pass over the first `batch` rows already written to inputBuffer. */
-  forwardLoaded(batch: number): void {
+  /**
+   * Forward pass over the first `batch` rows already written to inputBuffer; `training`
+   * switches on the layers that act only while training (dropout).
+   */
+  forwardLoaded(batch: number, training = false): void {
     checkBatch('forwardLoaded', batch, this.config.maxBatch);
-    const { backend, sizes, w, b, z, a } = this;
-    const L = this.numLayers - 1;
-    for (let l = 0; l < L; l++) {
-      const nIn = sizes[l], nOut = sizes[l + 1];
-      backend.denseForward(a[l], w[l], b[l], z[l], batch, nIn, nOut);
-      if (l === L - 1 && this.config.loss === 'cross-entropy') backend.softmaxForward(z[l], a[l + 1], batch, nOut);
-      else backend.activationForward(this.config.activation, z[l], a[l + 1], batch * nOut);
-    }
+    this.model.forward(batch, training, this.optimizerSteps);
     this.batch = batch;
   }
 
@@ -238,28 +249,20 @@ export class Network {
     this.backwardLoaded();
   }
 
-  /** Backward pass against the targets already written to targetBuffer. */
+  /**
+   * Backward pass against the targets already written to targetBuffer: δ^L = ∂C/∂a ⊙ σ'(z^L)
+   * (a − y alone under softmax + cross-entropy), then δ^l = (w^{l+1})ᵀ·δ^{l+1} ⊙ σ'(z^l) and
+   * ∇w^l = δ^l·(a^{l−1})ᵀ, ∇b^l = δ^l, summed over the batch: each layer's backward in turn.
+   */
   backwardLoaded(): void {
     if (this.batch === 0) throw new Error('backward: call forward first');
-    const { backend, sizes, w, a, d, gw, gb, batch } = this;
-    const { activation, loss } = this.config;
-    const L = this.numLayers - 1;
-    // Output layer: δ^L = ∂C/∂a ⊙ σ'(z^L); under softmax + cross-entropy it is a − y alone.
-    backend.outputError(a[L], this.y, d[L - 1], batch * sizes[L]);
-    if (loss === 'mse') backend.activationBackward(activation, a[L], d[L - 1], batch * sizes[L]);
-    // Hidden layers: δ^l = (w^{l+1})ᵀ·δ^{l+1} ⊙ σ'(z^l).
-    for (let l = L - 1; l >= 1; l--) {
-      backend.denseBackwardData(d[l], w[l], d[l - 1], batch, sizes[l], sizes[l + 1]);
-      backend.activationBackward(activation, a[l], d[l - 1], batch * sizes[l]);
-    }
-    // ∇w^l = δ^l·(a^{l−1})ᵀ and ∇b^l = δ^l, summed over the batch.
-    for (let l = 0; l < L; l++) backend.denseBackwardWeights(d[l], a[l], gw[l], gb[l], batch, sizes[l], sizes[l + 1]);
-    this.gradBatch = batch;
+    this.model.backward(this.lossFn, this.batch);
+    this.gradBatch = this.batch;
   }
 
   /** The gradients of the last backward pass, summed over its batch: ∇w [out × in] and ∇b [out] per layer. */
   getGradients(): { nablaW: Float32Array[]; nablaB: Float32Array[] } {
-    return { nablaW: this.gw.map((x) => x.view), nablaB: this.gb.map((x) => x.view) };
+    return { nablaW: this.dense.map((d) => d.gw.view), nablaB: this.dense.map((d) => d.gb.view) };
   }
 
   /** Mean cost C over the last forward batch against targets y [batch × sizes[L]]. */
@@ -271,12 +274,7 @@ export class Network {
   /** Mean cost C over the last forward batch against targetBuffer. */
   lossLoaded(): number {
     if (this.batch === 0) throw new Error('loss: call forward first');
-    const n = this.batch * this.sizes[this.numLayers - 1];
-    const out = this.a[this.numLayers - 1];
-    const total = this.config.loss === 'mse'
-      ? 0.5 * this.backend.sumSquaredError(out, this.y, n)
-      : this.backend.crossEntropy(out, this.y, n);
-    return total / this.batch;
+    return this.model.lossTotal(this.lossFn, this.batch) / this.batch;
   }
 
   /**
@@ -284,29 +282,21 @@ export class Network {
    * by the configured optimizer; for 'sgd', the seed's w −= (η / batch)·∇w.
    */
   step(learningRate: number): void {
-    if (!(Number.isFinite(learningRate) && learningRate > 0)) {
-      throw new Error(`step: learning rate must be a finite number > 0, got ${learningRate}`);
+    if (!(Number.isFinite(learningRate) && learningRate >= 0)) {
+      throw new Error(`step: learning rate must be a finite number ≥ 0, got ${learningRate}`);
     }
     if (this.gradBatch === 0) throw new Error('step: call backward first');
-    const { backend, params, grads, state, config } = this;
-    const n = params.length, batch = this.gradBatch;
-    if (config.optimizer === 'sgd') backend.sgd(params, grads, n, learningRate / batch);
-    else if (config.optimizer === 'momentum') backend.momentum(params, grads, state[0], n, learningRate / batch, config.momentum);
-    else {
-      this.optimizerSteps++;
-      const c1 = 1 - config.beta1 ** this.optimizerSteps, c2 = 1 - config.beta2 ** this.optimizerSteps;
-      backend.adam(params, grads, state[0], state[1], n, learningRate, 1 / batch, config.beta1, config.beta2, config.epsilon, c1, c2);
-    }
+    this.model.step(this.optimizer, learningRate, this.gradBatch, ++this.optimizerSteps, this.config);
   }
 
+  /** The seed's initialisation: w of every layer, then b of every layer, from one generator. */
   private initialize(rng: Rng): void {
     const { init } = this.config;
-    this.w.forEach((w, l) => {
-      const nIn = this.sizes[l], nOut = this.sizes[l + 1];
-      const std = init === 'normal' ? 1 : init === 'xavier' ? Math.sqrt(2 / (nIn + nOut)) : Math.sqrt(2 / nIn);
+    for (const { w, inSize, outSize } of this.dense) {
+      const std = init === 'normal' ? 1 : init === 'xavier' ? Math.sqrt(2 / (inSize + outSize)) : Math.sqrt(2 / inSize);
       for (let i = 0; i < w.length; i++) w.view[i] = std * rng.normal();
-    });
-    for (const b of this.b) for (let i = 0; i < b.length; i++) b.view[i] = init === 'normal' ? rng.normal() : 0;
+    }
+    for (const { b } of this.dense) for (let i = 0; i < b.length; i++) b.view[i] = init === 'normal' ? rng.normal() : 0;
   }
 
   private loadTargets(op: string, y: ArrayLike<number>): void {
@@ -327,6 +317,29 @@ export class Network {
     checkFinite(op, name, x);
     return x.length / width;
   }
+}
+
+/** A layer list given in options, checked by building it: a copy of its specs. */
+function checkLayers(o: NetworkOptions): LayerSpec[] {
+  const inputs = o.inputs ?? o.sizes?.[0];
+  if (!Number.isInteger(inputs) || inputs! < 1) throw new Error(`Network: with layers, inputs must be a positive integer, got ${JSON.stringify(o.inputs)}`);
+  if (!Array.isArray(o.layers) || o.layers.length === 0) throw new Error('Network: layers must be a non-empty list of layer specs');
+  try {
+    buildLayers(inputs!, o.layers);
+  } catch (e) {
+    throw new Error(`Network: ${(e as Error).message}`);
+  }
+  if (!o.layers.some((s) => s.kind === 'dense')) throw new Error('Network: layers must hold at least one dense layer');
+  return o.layers.map((s) => ({ ...s }));
+}
+
+/** The network's layers: the given list, or the seed's: dense, then its activation, for each layer; softmax last under cross-entropy. */
+function layerSpecs({ sizes, activation, loss, layers }: NetworkConfig): LayerSpec[] {
+  if (layers) return layers;
+  return sizes.slice(1).flatMap((units, l): LayerSpec[] => [
+    { kind: 'dense', units },
+    { kind: l === sizes.length - 2 ? LOSS_KINDS[loss].fuses ?? activation : activation },
+  ]);
 }
 
 function checkBatch(op: string, batch: number, maxBatch: number): void {
@@ -358,7 +371,11 @@ export function resolveOptions(o: NetworkOptions): NetworkConfig {
   if (o?.threads !== undefined && o.threads > 1 && o.backend === 'js') {
     throw new Error(`Network: threads = ${o.threads} needs the wasm backend; the js backend runs on one thread`);
   }
-  const sizes = o?.sizes;
+  const layers = o?.layers === undefined ? undefined : checkLayers(o);
+  const sizes = layers ? [o.inputs ?? o.sizes![0], ...layers.flatMap((s) => (s.kind === 'dense' ? [s.units] : []))] : o?.sizes;
+  if (layers && o.sizes !== undefined && JSON.stringify(o.sizes) !== JSON.stringify(sizes)) {
+    throw new Error(`Network: sizes ${JSON.stringify(o.sizes)} do not match the layers' ${JSON.stringify(sizes)}; give inputs and layers only`);
+  }
   if (!Array.isArray(sizes) || sizes.length < 2) {
     throw new Error(`Network: sizes must list at least two layers (input and output), got ${JSON.stringify(sizes)}`);
   }
@@ -367,10 +384,19 @@ export function resolveOptions(o: NetworkOptions): NetworkConfig {
   });
   const positiveInt = (x: number) => Number.isInteger(x) && x >= 1;
   const unit = (x: number) => x >= 0 && x < 1;
+  const nonNegative = (x: number) => x >= 0 && Number.isFinite(x);
+  const loss = oneOf('loss', o.loss, LOSSES, 'mse');
+  const fuses = LOSS_KINDS[loss].fuses, last = layers?.at(-1)!.kind;
+  if (layers && (fuses ? last !== fuses : last === 'softmax')) {
+    throw new Error(fuses
+      ? `Network: the ${loss} loss needs ${fuses} as the last layer; the layers end with ${last}`
+      : `Network: softmax goes last only under the cross-entropy loss; the loss is ${loss}`);
+  }
   return {
+    ...(layers ? { layers } : {}),
     sizes: [...sizes],
     activation: oneOf('activation', o.activation, ACTIVATIONS, 'sigmoid'),
-    loss: oneOf('loss', o.loss, LOSSES, 'mse'),
+    loss,
     init: oneOf('init', o.init, INITS, 'normal'),
     seed: numberIn('seed', o.seed, 1, Number.isInteger, 'an integer'),
     maxBatch: numberIn('maxBatch', o.maxBatch, 32, positiveInt, 'a positive integer'),
@@ -383,48 +409,14 @@ export function resolveOptions(o: NetworkOptions): NetworkConfig {
     beta1: numberIn('beta1', o.beta1, 0.9, unit, 'in [0, 1)'),
     beta2: numberIn('beta2', o.beta2, 0.999, unit, 'in [0, 1)'),
     epsilon: numberIn('epsilon', o.epsilon, 1e-8, (x) => x > 0 && Number.isFinite(x), 'a finite number > 0'),
+    l2: numberIn('l2', o.l2, OPTIMIZER_DEFAULTS.l2, nonNegative, 'a finite number ≥ 0'),
+    weightDecay: numberIn('weightDecay', o.weightDecay, OPTIMIZER_DEFAULTS.weightDecay, nonNegative, 'a finite number ≥ 0'),
+    clipNorm: numberIn('clipNorm', o.clipNorm, OPTIMIZER_DEFAULTS.clipNorm, nonNegative, 'a finite number ≥ 0 (0: off)'),
   };
 }
 
-/** Bytes of memory the network of `options` holds: parameters, ∇w and ∇b, optimizer state, and a, z, δ for maxBatch samples. */
+/** Bytes of memory the network of `options` holds: parameters, ∇w and ∇b, optimizer state, and every layer's values and gradients for maxBatch samples. */
 export function networkBytes(options: NetworkOptions): number {
-  return planLayout(resolveOptions(options)).bytes;
-}
-
-type Slot = [ptr: number, length: number];
-
-interface NetworkLayout {
-  bytes: number;
-  params: Slot; grads: Slot; state: Slot[];
-  w: Slot[]; b: Slot[]; gw: Slot[]; gb: Slot[];
-  z: Slot[]; a: Slot[]; d: Slot[]; y: Slot; xBytes: number;
-}
-
-/**
- * Where every tensor lives. Parameters are one block [w⁰, b⁰, w¹, b¹, …], and the gradients
- * and optimizer state blocks of the same layout, so one optimizer call updates everything.
- */
-function planLayout({ sizes, maxBatch, optimizer }: NetworkConfig): NetworkLayout {
-  const layout = new Layout();
-  const L = sizes.length - 1;
-  const counts = sizes.slice(1).map((n, l) => [n * sizes[l], n] as const);
-  const total = counts.reduce((s, [nw, nb]) => s + nw + nb, 0);
-  const params = layout.reserve(total), grads = layout.reserve(total);
-  const stateCount = optimizer === 'sgd' ? 0 : optimizer === 'momentum' ? 1 : 2;
-  const state: Slot[] = Array.from({ length: stateCount }, () => [layout.reserve(total), total]);
-  const w: Slot[] = [], b: Slot[] = [], gw: Slot[] = [], gb: Slot[] = [];
-  let offset = 0;
-  for (const [nw, nb] of counts) {
-    w.push([params + offset * 4, nw]);
-    gw.push([grads + offset * 4, nw]);
-    b.push([params + (offset + nw) * 4, nb]);
-    gb.push([grads + (offset + nw) * 4, nb]);
-    offset += nw + nb;
-  }
-  const a: Slot[] = sizes.map((n) => [layout.reserve(maxBatch * n), maxBatch * n]);
-  const z: Slot[] = sizes.slice(1).map((n) => [layout.reserve(maxBatch * n), maxBatch * n]);
-  const d: Slot[] = sizes.slice(1).map((n) => [layout.reserve(maxBatch * n), maxBatch * n]);
-  const y: Slot = [layout.reserve(maxBatch * sizes[L]), maxBatch * sizes[L]];
-  const xBytes = layout.reserveBytes(maxBatch * sizes[0]);
-  return { bytes: layout.bytes, params: [params, total], grads: [grads, total], state, w, b, gw, gb, z, a, d, y, xBytes };
+  const config = resolveOptions(options);
+  return planSequential(buildLayers(config.sizes[0], layerSpecs(config)), config.maxBatch, OPTIMIZER_KINDS[config.optimizer].stateBlocks).bytes;
 }

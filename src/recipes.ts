@@ -1,5 +1,5 @@
 // Named training recipes: what `simdnet train --recipe NAME` starts from.
-import type { ActivationName } from './backend/backend.js';
+import type { ActivationName } from './layers/activation.js';
 import type { InitName, LossName, NetworkOptions, OptimizerName } from './network.js';
 
 export interface Recipe {

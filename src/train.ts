@@ -1,6 +1,7 @@
 // The seed's training loop, done right: a seeded shuffle every epoch, mini-batches, the
 // mean gradient, evaluation of train and test loss and accuracy every k epochs and at the
 // end, a history for the report, and a clear stop when the run diverges (divergence.ts).
+import { learningRate as rateAt, type Schedule } from './schedule.js';
 import { checkFits, loadBatch } from './batch.js';
 import type { DataSplits } from './data/dataset.js';
 import { DivergenceError, LossRiseWatch, collapsedOutputs, nonFiniteState } from './divergence.js';
@@ -16,6 +17,8 @@ export interface TrainOptions {
   learningRate: number;
   /** η is multiplied by this after every epoch (η_e = η·decay^(e−1)). Default 1: constant. */
   learningRateDecay?: number;
+  /** η for every step instead (schedule.ts: step, exponential, cosine, warm-up); learningRate and learningRateDecay are then unused. */
+  schedule?: Schedule;
   /** Seed of the shuffles. Default 1. */
   seed?: number;
   /** Evaluate after epochs 1, 1 + k, 1 + 2k, … and after the last (the seed: k = 5). Default 1. */
@@ -125,18 +128,19 @@ export async function train(net: Network, data: DataSplits, options: TrainOption
 
   const rng = options.resume?.rng ?? new Rng(seed);
   const order = new Uint32Array(data.train.count);
+  const schedule = options.schedule ?? { kind: 'exponential', gamma: learningRateDecay, eta: learningRate };
   const history: HistoryEntry[] = [...(options.resume?.history ?? [])];
   const lossWatch = new LossRiseWatch(net, batches);
   const start = now();
   let trainSeconds = 0, samples = 0, lastYield = start, aborted = false, epoch = options.resume?.epochsDone ?? 0;
   for (; epoch < epochs && !aborted; epoch++) {
     rng.permutation(order);
-    const eta = learningRate * learningRateDecay ** epoch;
     const epochStart = now();
-    let lossSum = 0;
+    let lossSum = 0, eta = learningRate;
     for (let b = 0; b < batches; b++) {
+      eta = rateAt(schedule, { epoch: epoch + 1, batch: b + 1, batches, epochs });
       loadBatch(net, data.train, order, b * batchSize, batchSize);
-      net.forwardLoaded(batchSize);
+      net.forwardLoaded(batchSize, true);
       const loss = net.lossLoaded();
       if (!Number.isFinite(loss)) throw new DivergenceError(epoch + 1, `the loss became ${loss} at batch ${b + 1}`, eta);
       const rise = lossWatch.add(loss);

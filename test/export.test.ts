@@ -25,6 +25,8 @@ const recipes: [string, NetworkOptions][] = [
   ['784-32-10 relu softmax', { sizes: [784, 32, 10], activation: 'relu', loss: 'cross-entropy', init: 'he', optimizer: 'momentum' }],
   ['784-24-16-10 sigmoid mse', { sizes: [784, 24, 16, 10], activation: 'sigmoid', loss: 'mse', init: 'xavier' }],
   ['784-20-10 tanh softmax', { sizes: [784, 20, 10], activation: 'tanh', loss: 'cross-entropy', init: 'xavier' }],
+  ['784-16-10 identity mse', { sizes: [784, 16, 10], activation: 'identity', loss: 'mse', init: 'xavier' }],
+  ['784-24-10 leaky-relu softmax', { sizes: [784, 24, 10], activation: 'leaky-relu', loss: 'cross-entropy', init: 'he' }],
 ];
 
 beforeAll(async () => {
@@ -33,7 +35,7 @@ beforeAll(async () => {
   pixels = Float32Array.from(data.test.images, (v) => v / 255);
   for (const [name, options] of recipes) {
     const net = await Network.create({ ...options, maxBatch: 32 });
-    await train(net, data, { epochs: 1, batchSize: 32, learningRate: options.loss === 'mse' ? 1 : 0.05 });
+    await train(net, data, { epochs: 1, batchSize: 32, learningRate: options.activation === 'identity' ? 0.01 : options.loss === 'mse' ? 1 : 0.05 });
     const model = decodeModel(encodeModel(net), name);
     const run = await networkFromModel(model, { maxBatch: 1000 });
     const ev = evaluate(run, data.test, true);
@@ -49,7 +51,7 @@ const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
 };
 
 describe('TF.js layers format', () => {
-  it.each([0, 1, 2])('tf.loadLayersModel reads the export and predicts as simdnet on 10,000 test images (model %i)', async (i) => {
+  it.each([0, 1, 2, 3])('tf.loadLayersModel reads the export and predicts as simdnet on 10,000 test images (model %i)', async (i) => {
     const { model, outputs, classes } = trained[i];
     const { modelJson, weights } = toTfjs(model);
     const json = JSON.parse(JSON.stringify(modelJson));
@@ -83,6 +85,10 @@ describe('TF.js layers format', () => {
     const ours = evaluate(net, data.test, true).outputs!;
     const theirs = (made.predict(tf.tensor2d(pixels, [data.test.count, 784])) as tf.Tensor).dataSync();
     expect(maxDiff(ours, theirs)).toBeLessThanOrEqual(1e-5);
+  });
+
+  it('refuses leaky relu, which TF.js Dense layers do not have, naming ONNX instead', () => {
+    expect(() => toTfjs(trained[4].model)).toThrow('the TF.js layers format has no leaky-relu activation for Dense layers; export to ONNX instead');
   });
 
   it('round-trips: export then import gives the same parameters', () => {
@@ -131,7 +137,7 @@ describe('simdnet export and import', () => {
 });
 
 describe('ONNX', () => {
-  it.each([0, 1, 2])('ONNX Runtime runs the export and predicts as simdnet on 10,000 test images (model %i)', async (i) => {
+  it.each([0, 1, 2, 3, 4])('ONNX Runtime runs the export and predicts as simdnet on 10,000 test images (model %i)', async (i) => {
     const { model, outputs, classes } = trained[i];
     ort.env.wasm.numThreads = 1;
     const session = await ort.InferenceSession.create(toOnnx(model));

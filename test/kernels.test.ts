@@ -3,13 +3,21 @@
 import { describe, expect, it } from 'vitest';
 
 const levels: SimdLevel[] = ['baseline', 'relaxed'];
-import { Layout, type ActivationName, type Backend, type Tensor } from '../src/backend/backend.js';
+import { Layout, type Backend, type Tensor } from '../src/backend/backend.js';
+import { ACTIVATION_KERNELS } from '../src/layers/activation.js';
+import type { KernelName } from '../src/kernels.js';
 import { JsBackend } from '../src/backend/js.js';
 import { WasmBackend, type SimdLevel } from '../src/backend/wasm.js';
 import { Rng } from '../src/rng.js';
 import { relError } from './helpers.js';
 
 const SENTINEL = 12345.5;
+
+/** Calls kernel `name` of `be` with tensors passed as their pointers. */
+function call(be: Backend, name: KernelName, ...args: (Tensor | number)[]): number {
+  const fn = be.ops[name] as (...a: number[]) => number | void;
+  return fn(...args.map((a) => (typeof a === 'number' ? a : a.ptr))) ?? NaN;
+}
 
 /**
  * Both backends with the same tensors of the given lengths, filled with the same values
@@ -41,12 +49,12 @@ describe.each(levels)('dense kernels: wasm (%s SIMD) against js', (simd) => {
   it.each(denseShapes)('batch %i, %i → %i', async (batch, nIn, nOut) => {
     const p = await pair(simd, [batch * nIn, nOut * nIn, nOut, batch * nOut, batch * nOut, nOut * nIn, nOut, batch * nIn]);
     const [a, w, b, z, d, gw, gb, out] = [0, 1, 2, 3, 4, 5, 6, 7];
-    p.js.denseForward(p.tj[a], p.tj[w], p.tj[b], p.tj[z], batch, nIn, nOut);
-    p.wasm.denseForward(p.tw[a], p.tw[w], p.tw[b], p.tw[z], batch, nIn, nOut);
-    p.js.denseBackwardData(p.tj[d], p.tj[w], p.tj[out], batch, nIn, nOut);
-    p.wasm.denseBackwardData(p.tw[d], p.tw[w], p.tw[out], batch, nIn, nOut);
-    p.js.denseBackwardWeights(p.tj[d], p.tj[a], p.tj[gw], p.tj[gb], batch, nIn, nOut);
-    p.wasm.denseBackwardWeights(p.tw[d], p.tw[a], p.tw[gw], p.tw[gb], batch, nIn, nOut);
+    call(p.js, 'dense_forward', p.tj[a], p.tj[w], p.tj[b], p.tj[z], batch, nIn, nOut);
+    call(p.wasm, 'dense_forward', p.tw[a], p.tw[w], p.tw[b], p.tw[z], batch, nIn, nOut);
+    call(p.js, 'dense_backward_data', p.tj[d], p.tj[w], p.tj[out], batch, nIn, nOut);
+    call(p.wasm, 'dense_backward_data', p.tw[d], p.tw[w], p.tw[out], batch, nIn, nOut);
+    call(p.js, 'dense_backward_weights', p.tj[d], p.tj[a], p.tj[gw], p.tj[gb], batch, nIn, nOut, nOut);
+    call(p.wasm, 'dense_backward_weights', p.tw[d], p.tw[a], p.tw[gw], p.tw[gb], batch, nIn, nOut, nOut);
     for (const t of [z, out, gw, gb]) expect(relError(p.tw[t].view, p.tj[t].view)).toBeLessThan(1e-5);
     expect(p.guardsIntact()).toBe(true);
   });
@@ -56,15 +64,17 @@ const lengths = [1, 2, 3, 4, 5, 7, 8, 33, 100];
 
 describe.each(levels)('elementwise kernels: wasm (%s SIMD) against js', (simd) => {
   it.each(lengths)('activations forward and backward, n = %i', async (n) => {
-    for (const f of ['sigmoid', 'relu', 'tanh'] as ActivationName[]) {
+    for (const [f, [forward, backward]] of Object.entries(ACTIVATION_KERNELS)) {
       const p = await pair(simd, [n, n, n], n);
       p.tj[0].view.forEach((_, i) => (p.tj[0].view[i] = p.tw[0].view[i] = 4 * p.tj[0].view[i]));
-      p.js.activationForward(f, p.tj[0], p.tj[1], n);
-      p.wasm.activationForward(f, p.tw[0], p.tw[1], n);
+      call(p.js, forward, p.tj[0], p.tj[1], n);
+      call(p.wasm, forward, p.tw[0], p.tw[1], n);
       expect(relError(p.tw[1].view, p.tj[1].view), f).toBeLessThan(1e-6);
-      p.js.activationBackward(f, p.tj[1], p.tj[2], n);
-      p.wasm.activationBackward(f, p.tw[1], p.tw[2], n);
-      expect(relError(p.tw[2].view, p.tj[2].view), f).toBeLessThan(1e-5);
+      if (backward) {
+        call(p.js, backward, p.tj[1], p.tj[2], n);
+        call(p.wasm, backward, p.tw[1], p.tw[2], n);
+        expect(relError(p.tw[2].view, p.tj[2].view), f).toBeLessThan(1e-5);
+      }
       expect(p.guardsIntact()).toBe(true);
     }
   });
@@ -74,15 +84,15 @@ describe.each(levels)('elementwise kernels: wasm (%s SIMD) against js', (simd) =
     const p = await pair(simd, [batch * n, batch * n, batch * n, batch * n], n);
     const [z, a, y, d] = [0, 1, 2, 3];
     for (const be of [p.tj, p.tw]) be[z].view.forEach((v, i) => (be[z].view[i] = 10 * v));
-    p.js.softmaxForward(p.tj[z], p.tj[a], batch, n);
-    p.wasm.softmaxForward(p.tw[z], p.tw[a], batch, n);
+    call(p.js, 'softmax_forward', p.tj[z], p.tj[a], batch, n);
+    call(p.wasm, 'softmax_forward', p.tw[z], p.tw[a], batch, n);
     expect(relError(p.tw[a].view, p.tj[a].view)).toBeLessThan(1e-6);
-    p.js.outputError(p.tj[a], p.tj[y], p.tj[d], batch * n);
-    p.wasm.outputError(p.tw[a], p.tw[y], p.tw[d], batch * n);
+    call(p.js, 'output_error', p.tj[a], p.tj[y], p.tj[d], batch * n);
+    call(p.wasm, 'output_error', p.tw[a], p.tw[y], p.tw[d], batch * n);
     expect(relError(p.tw[d].view, p.tj[d].view)).toBeLessThan(1e-6);
-    expect(p.wasm.sumSquaredError(p.tw[a], p.tw[y], batch * n)).toBeCloseTo(p.js.sumSquaredError(p.tj[a], p.tj[y], batch * n), 4);
+    expect(call(p.wasm, 'sum_squared_error', p.tw[a], p.tw[y], batch * n)).toBeCloseTo(call(p.js, 'sum_squared_error', p.tj[a], p.tj[y], batch * n), 4);
     for (const be of [p.tj, p.tw]) be[y].view.forEach((v, i) => (be[y].view[i] = Math.abs(v)));
-    expect(p.wasm.crossEntropy(p.tw[a], p.tw[y], batch * n)).toBeCloseTo(p.js.crossEntropy(p.tj[a], p.tj[y], batch * n), 4);
+    expect(call(p.wasm, 'cross_entropy', p.tw[a], p.tw[y], batch * n)).toBeCloseTo(call(p.js, 'cross_entropy', p.tj[a], p.tj[y], batch * n), 4);
     expect(p.guardsIntact()).toBe(true);
   });
 
@@ -94,8 +104,8 @@ describe.each(levels)('elementwise kernels: wasm (%s SIMD) against js', (simd) =
       return bytes;
     });
     expect(layout[1]).toEqual(layout[0]);
-    p.js.scaleBytes(p.tj[0].ptr, p.tj[1], n, 1 / 255);
-    p.wasm.scaleBytes(p.tw[0].ptr, p.tw[1], n, 1 / 255);
+    call(p.js, 'scale_bytes', p.tj[0].ptr, p.tj[1], n, 1 / 255);
+    call(p.wasm, 'scale_bytes', p.tw[0].ptr, p.tw[1], n, 1 / 255);
     expect(relError(p.tw[1].view, p.tj[1].view)).toBeLessThan(1e-7);
     expect(p.tj[1].view[n - 1]).toBeCloseTo(((n - 1) * 37 % 256) / 255, 7);
     expect(p.guardsIntact()).toBe(true);
@@ -105,13 +115,55 @@ describe.each(levels)('elementwise kernels: wasm (%s SIMD) against js', (simd) =
     const p = await pair(simd, [n, n, n, n], n);
     const [w, g, m, v] = [0, 1, 2, 3];
     for (const be of [p.tw, p.tj]) be[v].view.forEach((x, i) => (be[v].view[i] = x * x));
-    p.js.sgd(p.tj[w], p.tj[g], n, 0.1);
-    p.wasm.sgd(p.tw[w], p.tw[g], n, 0.1);
-    p.js.momentum(p.tj[w], p.tj[g], p.tj[m], n, 0.05, 0.9);
-    p.wasm.momentum(p.tw[w], p.tw[g], p.tw[m], n, 0.05, 0.9);
-    p.js.adam(p.tj[w], p.tj[g], p.tj[m], p.tj[v], n, 1e-3, 1 / 32, 0.9, 0.999, 1e-8, 0.1, 0.001);
-    p.wasm.adam(p.tw[w], p.tw[g], p.tw[m], p.tw[v], n, 1e-3, 1 / 32, 0.9, 0.999, 1e-8, 0.1, 0.001);
+    call(p.js, 'sgd', p.tj[w], p.tj[g], n, 0.1);
+    call(p.wasm, 'sgd', p.tw[w], p.tw[g], n, 0.1);
+    call(p.js, 'momentum', p.tj[w], p.tj[g], p.tj[m], n, 0.05, 0.9);
+    call(p.wasm, 'momentum', p.tw[w], p.tw[g], p.tw[m], n, 0.05, 0.9);
+    call(p.js, 'adam', p.tj[w], p.tj[g], p.tj[m], p.tj[v], n, 1e-3, 1 / 32, 0.9, 0.999, 1e-8, 0.1, 0.001);
+    call(p.wasm, 'adam', p.tw[w], p.tw[g], p.tw[m], p.tw[v], n, 1e-3, 1 / 32, 0.9, 0.999, 1e-8, 0.1, 0.001);
     for (const t of [w, m, v]) expect(relError(p.tw[t].view, p.tj[t].view)).toBeLessThan(1e-5);
+    expect(p.guardsIntact()).toBe(true);
+  });
+
+  it.each(lengths)('AdamW decay, L2 term, clipping scale and Σg², n = %i', async (n) => {
+    const p = await pair(simd, [n, n, n, n], n);
+    const [w, g, m, v] = [0, 1, 2, 3];
+    for (const be of [p.tw, p.tj]) be[v].view.forEach((x, i) => (be[v].view[i] = x * x));
+    const js = call(p.js, 'sum_squares', p.tj[g], n);
+    expect(Math.abs(call(p.wasm, 'sum_squares', p.tw[g], n) - js)).toBeLessThan(1e-12 * js);
+    for (const [be, t] of [[p.js, p.tj], [p.wasm, p.tw]] as const) {
+      call(be, 'add_scaled', t[g], t[w], n, 0.25);
+      call(be, 'adam', t[w], t[g], t[m], t[v], n, 1e-2, 1 / 32, 0.9, 0.999, 1e-8, 1.5, 0.05);
+      call(be, 'scale_floats', t[g], n, 0.3);
+    }
+    for (const t of [w, g, m, v]) expect(relError(p.tw[t].view, p.tj[t].view)).toBeLessThan(1e-5);
+    expect(p.guardsIntact()).toBe(true);
+  });
+
+  it.each(lengths)('binary cross-entropy, absolute and Huber errors, n = %i', async (n) => {
+    const p = await pair(simd, [n, n, n], n);
+    const [a, y, d] = [0, 1, 2];
+    for (const be of [p.tj, p.tw]) {
+      // r = a − y spans both sides of Huber's threshold 1, with one exact 0 (sign 0).
+      be[a].view.forEach((x, i) => (be[a].view[i] = 2 * x));
+      be[y].view[0] = be[a].view[0];
+    }
+    const close = (name: KernelName) => {
+      const js = call(p.js, name, p.tj[a], p.tj[y], n);
+      expect(Math.abs(call(p.wasm, name, p.tw[a], p.tw[y], n) - js), name).toBeLessThan(1e-5 * Math.max(1, js));
+    };
+    for (const [value, delta] of [['sum_absolute_error', 'sign_error'], ['sum_huber_error', 'clipped_error']] as const) {
+      close(value);
+      call(p.js, delta, p.tj[a], p.tj[y], p.tj[d], n);
+      call(p.wasm, delta, p.tw[a], p.tw[y], p.tw[d], n);
+      expect(p.tw[d].view, delta).toEqual(p.tj[d].view);
+    }
+    for (const be of [p.tj, p.tw]) {
+      // Sigmoid outputs in [0, 1], the ends included (the clamp), and soft targets in [0, 1].
+      be[a].view.forEach((x, i) => (be[a].view[i] = i % 5 === 1 ? 0 : i % 5 === 2 ? 1 : 1 / (1 + Math.exp(-2 * x))));
+      be[y].view.forEach((x, i) => (be[y].view[i] = i % 3 === 0 ? Math.abs(x) % 1 : i % 2));
+    }
+    close('binary_cross_entropy');
     expect(p.guardsIntact()).toBe(true);
   });
 });
@@ -129,7 +181,7 @@ describe.each(['js', 'baseline', 'relaxed'] as const)('hand-computed cases, %s k
     a.view.set([1, 2, 3, 4, 5, 6]);
     w.view.set([1, 0, -1, 0.5, 0.5, 0.5]);
     b.view.set([10, -1]);
-    be.denseForward(a, w, b, z, 2, 3, 2);
+    call(be, 'dense_forward', a, w, b, z, 2, 3, 2);
     expect([...z.view]).toEqual([1 - 3 + 10, 3 - 1, 4 - 6 + 10, 7.5 - 1]);
   });
 
@@ -137,30 +189,46 @@ describe.each(['js', 'baseline', 'relaxed'] as const)('hand-computed cases, %s k
     const [be, [d, a, gw, gb, w, out]] = await backend([4, 6, 6, 2, 6, 6]);
     d.view.set([1, 2, 3, 4]);
     a.view.set([1, 0, 2, 0, 1, -1]);
-    be.denseBackwardWeights(d, a, gw, gb, 2, 3, 2);
+    call(be, 'dense_backward_weights', d, a, gw, gb, 2, 3, 2, 2);
     expect([...gw.view]).toEqual([1, 3, -1, 2, 4, 0]);
     expect([...gb.view]).toEqual([4, 6]);
     w.view.set([1, 0, -1, 0.5, 0.5, 0.5]);
-    be.denseBackwardData(d, w, out, 2, 3, 2);
+    call(be, 'dense_backward_data', d, w, out, 2, 3, 2);
     expect([...out.view]).toEqual([2, 1, 0, 5, 2, -1]);
   });
 
   it('σ values: sigmoid(0) = ½, tanh(±∞-ish) = ±1, relu clips, softmax rows sum to 1', async () => {
     const [be, [z, a]] = await backend([4, 4]);
     z.view.set([0, 100, -100, 2]);
-    be.activationForward('sigmoid', z, a, 4);
+    call(be, 'sigmoid_forward', z, a, 4);
     expect(a.view[0]).toBe(0.5);
     expect(a.view[1]).toBeCloseTo(1, 7);
     expect(a.view[2]).toBeCloseTo(0, 7);
     expect(a.view[3]).toBeCloseTo(1 / (1 + Math.exp(-2)), 6);
-    be.activationForward('tanh', z, a, 4);
+    call(be, 'tanh_forward', z, a, 4);
     expect([...a.view].map((v) => +v.toFixed(6))).toEqual([0, 1, -1, +Math.tanh(2).toFixed(6)]);
-    be.activationForward('relu', z, a, 4);
+    call(be, 'relu_forward', z, a, 4);
     expect([...a.view]).toEqual([0, 100, 0, 2]);
     z.view.set([1, 2, 3, 1000]);
-    be.softmaxForward(z, a, 2, 2);
+    call(be, 'softmax_forward', z, a, 2, 2);
     expect(a.view[0]).toBeCloseTo(1 / (1 + Math.E), 6);
     expect(a.view[1] + a.view[0]).toBeCloseTo(1, 6);
     expect(a.view[3]).toBe(1);
+  });
+
+  it('losses: binary cross-entropy (clamped), |r|, Huber and their δ; Σg²', async () => {
+    const [be, [a, y, d]] = await backend([5, 5, 5]);
+    a.view.set([0.5, 0, 1, 0.25, 3]);
+    y.view.set([1, 0, 0, 1, 0.5]);
+    const clampedLn = Math.log(1 - (1 - 1e-7));
+    expect(call(be, 'binary_cross_entropy', a, y, 4)).toBeCloseTo(Math.log(2) - Math.log(1 - 1e-7) - clampedLn - Math.log(0.25), 5);
+    expect(call(be, 'sum_absolute_error', a, y, 5)).toBeCloseTo(0.5 + 0 + 1 + 0.75 + 2.5, 6);
+    expect(call(be, 'sum_huber_error', a, y, 5)).toBeCloseTo(0.125 + 0 + 0.5 + 0.28125 + 2, 6);
+    call(be, 'sign_error', a, y, d, 5);
+    expect([...d.view]).toEqual([-1, 0, 1, -1, 1]);
+    call(be, 'clipped_error', a, y, d, 5);
+    expect([...d.view]).toEqual([-0.5, 0, 1, -0.75, 1]);
+    a.view.set([3, -4, 0, 0, 12]);
+    expect(call(be, 'sum_squares', a, 5)).toBe(169);
   });
 });

@@ -97,8 +97,8 @@ describe('input checks name the bad value', () => {
     ['a zero size', { sizes: [784, 0, 10] }, /sizes\[1\] must be a positive integer, got 0/],
     ['a fractional size', { sizes: [784, 2.5, 10] }, /sizes\[1\] must be a positive integer, got 2.5/],
     ['no sizes', {} as NetworkOptions, /sizes must list at least two layers.*undefined/],
-    ['an unknown activation', { sizes: [2, 2], activation: 'swish' as 'relu' }, /activation must be one of sigmoid, relu, tanh; got "swish"/],
-    ['an unknown loss', { sizes: [2, 2], loss: 'hinge' as 'mse' }, /loss must be one of mse, cross-entropy; got "hinge"/],
+    ['an unknown activation', { sizes: [2, 2], activation: 'swish' as 'relu' }, /activation must be one of sigmoid, relu, leaky-relu, tanh, identity; got "swish"/],
+    ['an unknown loss', { sizes: [2, 2], loss: 'hinge' as 'mse' }, /loss must be one of mse, cross-entropy, binary-cross-entropy, mae, huber; got "hinge"/],
     ['an unknown backend', { sizes: [2, 2], backend: 'gpu' as 'js' }, /backend must be one of wasm, js; got "gpu"/],
     ['a zero maxBatch', { sizes: [2, 2], maxBatch: 0 }, /maxBatch must be a positive integer; got 0/],
     ['a momentum of 1', { sizes: [2, 2], momentum: 1 }, /momentum must be in \[0, 1\); got 1/],
@@ -118,8 +118,11 @@ describe('input checks name the bad value', () => {
     expect(() => net.step(0.1)).toThrow('step: call backward first');
     expect(() => net.backward([1, 0])).toThrow('backward: y has 2 values; the last forward batch of 2 needs 2 × 2 = 4');
     net.backward([1, 0, 0, 1]);
-    for (const lr of [0, -1, NaN, Infinity]) {
-      expect(() => net.step(lr)).toThrow(`step: learning rate must be a finite number > 0, got ${lr}`);
+    for (const lr of [-1, NaN, Infinity]) {
+      expect(() => net.step(lr)).toThrow(`step: learning rate must be a finite number ≥ 0, got ${lr}`);
     }
+    const before = net.parameters.slice();
+    net.step(0); // the last step of a cosine schedule that ends at 0
+    expect(net.parameters).toEqual(before);
   });
 });

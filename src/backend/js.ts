@@ -1,27 +1,199 @@
-// The reference backend: plain loops over Float32Array views, written to be read next to
-// the equations. It is the specification the WASM kernels are tested against and the
-// baseline the benchmarks compare with.
-import type { ActivationName, Backend, Tensor } from './backend.js';
+// The reference backend: every kernel of kernels.ts as plain loops over one ArrayBuffer,
+// written to be read next to the equations. It is the specification the WASM kernels are
+// tested against and the baseline the benchmarks compare with. Pointers are byte offsets,
+// so a float at byte p is F[p / 4].
+import type { Kernels } from '../kernels.js';
+import type { Backend, Tensor } from './backend.js';
 
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
+const LEAKY_SLOPE = Math.fround(0.01);
 
-/** σ and σ' per activation; σ' is written in terms of a = σ(z). */
-const activations: Record<ActivationName, { f: (z: number) => number; df: (a: number) => number }> = {
-  sigmoid: { f: sigmoid, df: (a) => a * (1 - a) },
-  relu: { f: (z) => (z > 0 ? z : 0), df: (a) => (a > 0 ? 1 : 0) },
-  tanh: { f: Math.tanh, df: (a) => 1 - a * a },
-};
+/** Dropout's keep test for counter i: MurmurHash3's finaliser of i·0x9E3779B1 ⊕ seed, against the threshold (unsigned). */
+function keep(i: number, seed: number, threshold: number): boolean {
+  let h = Math.imul(i, 0x9e3779b1) ^ seed;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0 >= threshold >>> 0;
+}
+
+/** Kernels over `buffer`: F is its f32 view, U its bytes. */
+function referenceKernels(buffer: ArrayBuffer): Kernels {
+  const F = new Float32Array(buffer), U = new Uint8Array(buffer);
+  /** a = f(z) over n floats. */
+  const map = (f: (z: number) => number) => (z: number, a: number, n: number) => {
+    const Z = z / 4, A = a / 4;
+    for (let i = 0; i < n; i++) F[A + i] = f(F[Z + i]);
+  };
+  /** δ ⊙= f'(a) over n floats, f' written in terms of a = f(z). */
+  const scaleBy = (df: (a: number) => number) => (a: number, delta: number, n: number) => {
+    const A = a / 4, D = delta / 4;
+    for (let i = 0; i < n; i++) F[D + i] *= df(F[A + i]);
+  };
+  return {
+    scale_bytes(src, dst, n, scale) {
+      const D = dst / 4;
+      for (let i = 0; i < n; i++) F[D + i] = U[src + i] * scale;
+    },
+    dense_forward(x, w, b, y, batch, nIn, nOut) {
+      const X = x / 4, W = w / 4, B = b / 4, Y = y / 4;
+      for (let r = 0; r < batch; r++) {
+        for (let j = 0; j < nOut; j++) {
+          let s = 0;
+          for (let k = 0; k < nIn; k++) s += F[W + j * nIn + k] * F[X + r * nIn + k];
+          F[Y + r * nOut + j] = s + F[B + j];
+        }
+      }
+    },
+    dense_backward_data(dy, w, dx, batch, nIn, nOut) {
+      const D = dy / 4, W = w / 4, O = dx / 4;
+      for (let r = 0; r < batch; r++) {
+        for (let k = 0; k < nIn; k++) {
+          let s = 0;
+          for (let j = 0; j < nOut; j++) s += F[W + j * nIn + k] * F[D + r * nOut + j];
+          F[O + r * nIn + k] = s;
+        }
+      }
+    },
+    dense_backward_weights(dy, x, gw, gb, batch, nIn, nOut, ldDelta) {
+      const D = dy / 4, X = x / 4, GW = gw / 4, GB = gb / 4;
+      for (let j = 0; j < nOut; j++) {
+        for (let k = 0; k < nIn; k++) {
+          let s = 0;
+          for (let r = 0; r < batch; r++) s += F[D + r * ldDelta + j] * F[X + r * nIn + k];
+          F[GW + j * nIn + k] = s;
+        }
+        let s = 0;
+        for (let r = 0; r < batch; r++) s += F[D + r * ldDelta + j];
+        F[GB + j] = s;
+      }
+    },
+    sigmoid_forward: map(sigmoid),
+    sigmoid_backward: scaleBy((a) => a * (1 - a)),
+    relu_forward: map((z) => (z > 0 ? z : 0)),
+    relu_backward: scaleBy((a) => (a > 0 ? 1 : 0)),
+    leaky_relu_forward: map((z) => (z > 0 ? z : Math.fround(z * LEAKY_SLOPE))),
+    leaky_relu_backward: scaleBy((a) => (a > 0 ? 1 : LEAKY_SLOPE)),
+    tanh_forward: map(Math.tanh),
+    copy_floats(z, a, n) {
+      F.copyWithin(a / 4, z / 4, z / 4 + n);
+    },
+    dropout_forward(x, y, n, threshold, scale, seed, offset) {
+      const X = x / 4, Y = y / 4;
+      for (let i = 0; i < n; i++) F[Y + i] = keep(offset + i, seed, threshold) ? F[X + i] * scale : 0;
+    },
+    dropout_backward(delta, n, threshold, scale, seed, offset) {
+      const D = delta / 4;
+      for (let i = 0; i < n; i++) F[D + i] = keep(offset + i, seed, threshold) ? F[D + i] * scale : 0;
+    },
+    tanh_backward: scaleBy((a) => 1 - a * a),
+    softmax_forward(z, a, batch, n) {
+      for (let r = 0; r < batch; r++) {
+        const Z = z / 4 + r * n, A = a / 4 + r * n;
+        let max = -Infinity;
+        for (let j = 0; j < n; j++) max = Math.max(max, F[Z + j]);
+        let sum = 0;
+        for (let j = 0; j < n; j++) sum += Math.exp(F[Z + j] - max);
+        for (let j = 0; j < n; j++) F[A + j] = Math.exp(F[Z + j] - max) / sum;
+      }
+    },
+    output_error(a, y, delta, n) {
+      const A = a / 4, Y = y / 4, D = delta / 4;
+      for (let i = 0; i < n; i++) F[D + i] = F[A + i] - F[Y + i];
+    },
+    sum_squared_error(a, y, n) {
+      const A = a / 4, Y = y / 4;
+      let s = 0;
+      for (let i = 0; i < n; i++) s += (F[A + i] - F[Y + i]) ** 2;
+      return s;
+    },
+    cross_entropy(a, y, n) {
+      const A = a / 4, Y = y / 4;
+      let s = 0;
+      for (let i = 0; i < n; i++) if (F[Y + i] !== 0) s -= F[Y + i] * Math.log(Math.max(F[A + i], 1e-30));
+      return s;
+    },
+    binary_cross_entropy(a, y, n) {
+      const A = a / 4, Y = y / 4;
+      let s = 0;
+      for (let i = 0; i < n; i++) {
+        const ai = Math.min(Math.max(F[A + i], 1e-7), 1 - 1e-7), yi = F[Y + i];
+        s -= yi * Math.log(ai) + (1 - yi) * Math.log(1 - ai);
+      }
+      return s;
+    },
+    sum_absolute_error(a, y, n) {
+      const A = a / 4, Y = y / 4;
+      let s = 0;
+      for (let i = 0; i < n; i++) s += Math.abs(F[A + i] - F[Y + i]);
+      return s;
+    },
+    sign_error(a, y, delta, n) {
+      const A = a / 4, Y = y / 4, D = delta / 4;
+      for (let i = 0; i < n; i++) {
+        const r = F[A + i] - F[Y + i];
+        F[D + i] = r > 0 ? 1 : r < 0 ? -1 : 0;
+      }
+    },
+    sum_huber_error(a, y, n) {
+      const A = a / 4, Y = y / 4;
+      let s = 0;
+      for (let i = 0; i < n; i++) {
+        const r = Math.abs(F[A + i] - F[Y + i]);
+        s += r <= 1 ? 0.5 * r * r : r - 0.5;
+      }
+      return s;
+    },
+    clipped_error(a, y, delta, n) {
+      const A = a / 4, Y = y / 4, D = delta / 4;
+      for (let i = 0; i < n; i++) F[D + i] = Math.min(Math.max(F[A + i] - F[Y + i], -1), 1);
+    },
+    sgd(w, g, n, scale) {
+      const W = w / 4, G = g / 4;
+      for (let i = 0; i < n; i++) F[W + i] -= scale * F[G + i];
+    },
+    momentum(w, g, v, n, scale, mu) {
+      const W = w / 4, G = g / 4, V = v / 4;
+      for (let i = 0; i < n; i++) {
+        F[V + i] = mu * F[V + i] - scale * F[G + i];
+        F[W + i] += F[V + i];
+      }
+    },
+    adam(w, g, m, v, n, step, invBatch, beta1, beta2, eps, invC2, decay) {
+      const W = w / 4, G = g / 4, M = m / 4, V = v / 4;
+      for (let i = 0; i < n; i++) {
+        const gi = F[G + i] * invBatch;
+        F[M + i] = beta1 * F[M + i] + (1 - beta1) * gi;
+        F[V + i] = beta2 * F[V + i] + (1 - beta2) * gi * gi;
+        F[W + i] -= decay * F[W + i] + (step * F[M + i]) / (Math.sqrt(F[V + i] * invC2) + eps);
+      }
+    },
+    add_scaled(g, w, n, s) {
+      const G = g / 4, W = w / 4;
+      for (let i = 0; i < n; i++) F[G + i] += s * F[W + i];
+    },
+    scale_floats(g, n, s) {
+      const G = g / 4;
+      for (let i = 0; i < n; i++) F[G + i] *= s;
+    },
+    sum_squares(g, n) {
+      const G = g / 4;
+      let s = 0;
+      for (let i = 0; i < n; i++) s += F[G + i] * F[G + i];
+      return s;
+    },
+  };
+}
 
 export class JsBackend implements Backend {
   readonly name = 'js';
   readonly kernels = 'js';
   readonly threads = 1;
+  readonly ops: Kernels;
   private readonly buffer: ArrayBuffer;
-  private readonly u8: Uint8Array;
 
   constructor(bytes: number) {
     this.buffer = new ArrayBuffer(bytes);
-    this.u8 = new Uint8Array(this.buffer);
+    this.ops = referenceKernels(this.buffer);
   }
 
   tensor(ptr: number, length: number): Tensor {
@@ -30,110 +202,5 @@ export class JsBackend implements Backend {
 
   bytes(ptr: number, length: number): Uint8Array {
     return new Uint8Array(this.buffer, ptr, length);
-  }
-
-  scaleBytes(src: number, dst: Tensor, n: number, scale: number): void {
-    const S = this.u8, D = dst.view;
-    for (let i = 0; i < n; i++) D[i] = S[src + i] * scale;
-  }
-
-  denseForward(a: Tensor, w: Tensor, b: Tensor, z: Tensor, batch: number, nIn: number, nOut: number): void {
-    const A = a.view, W = w.view, B = b.view, Z = z.view;
-    for (let r = 0; r < batch; r++) {
-      for (let j = 0; j < nOut; j++) {
-        let s = 0;
-        for (let k = 0; k < nIn; k++) s += W[j * nIn + k] * A[r * nIn + k];
-        Z[r * nOut + j] = s + B[j];
-      }
-    }
-  }
-
-  denseBackwardData(delta: Tensor, w: Tensor, out: Tensor, batch: number, nIn: number, nOut: number): void {
-    const D = delta.view, W = w.view, O = out.view;
-    for (let r = 0; r < batch; r++) {
-      for (let k = 0; k < nIn; k++) {
-        let s = 0;
-        for (let j = 0; j < nOut; j++) s += W[j * nIn + k] * D[r * nOut + j];
-        O[r * nIn + k] = s;
-      }
-    }
-  }
-
-  denseBackwardWeights(delta: Tensor, a: Tensor, gw: Tensor, gb: Tensor, batch: number, nIn: number, nOut: number): void {
-    const D = delta.view, A = a.view, GW = gw.view, GB = gb.view;
-    for (let j = 0; j < nOut; j++) {
-      for (let k = 0; k < nIn; k++) {
-        let s = 0;
-        for (let r = 0; r < batch; r++) s += D[r * nOut + j] * A[r * nIn + k];
-        GW[j * nIn + k] = s;
-      }
-      let s = 0;
-      for (let r = 0; r < batch; r++) s += D[r * nOut + j];
-      GB[j] = s;
-    }
-  }
-
-  activationForward(f: ActivationName, z: Tensor, a: Tensor, n: number): void {
-    const σ = activations[f].f, Z = z.view, A = a.view;
-    for (let i = 0; i < n; i++) A[i] = σ(Z[i]);
-  }
-
-  activationBackward(f: ActivationName, a: Tensor, delta: Tensor, n: number): void {
-    const dσ = activations[f].df, A = a.view, D = delta.view;
-    for (let i = 0; i < n; i++) D[i] *= dσ(A[i]);
-  }
-
-  softmaxForward(z: Tensor, a: Tensor, batch: number, n: number): void {
-    const Z = z.view, A = a.view;
-    for (let r = 0; r < batch; r++) {
-      let max = -Infinity;
-      for (let j = 0; j < n; j++) max = Math.max(max, Z[r * n + j]);
-      let sum = 0;
-      for (let j = 0; j < n; j++) sum += Math.exp(Z[r * n + j] - max);
-      for (let j = 0; j < n; j++) A[r * n + j] = Math.exp(Z[r * n + j] - max) / sum;
-    }
-  }
-
-  outputError(a: Tensor, y: Tensor, delta: Tensor, n: number): void {
-    const A = a.view, Y = y.view, D = delta.view;
-    for (let i = 0; i < n; i++) D[i] = A[i] - Y[i];
-  }
-
-  sumSquaredError(a: Tensor, y: Tensor, n: number): number {
-    const A = a.view, Y = y.view;
-    let s = 0;
-    for (let i = 0; i < n; i++) s += (A[i] - Y[i]) ** 2;
-    return s;
-  }
-
-  crossEntropy(a: Tensor, y: Tensor, n: number): number {
-    const A = a.view, Y = y.view;
-    let s = 0;
-    for (let i = 0; i < n; i++) if (Y[i] !== 0) s -= Y[i] * Math.log(Math.max(A[i], 1e-30));
-    return s;
-  }
-
-  sgd(w: Tensor, g: Tensor, n: number, scale: number): void {
-    const W = w.view, G = g.view;
-    for (let i = 0; i < n; i++) W[i] -= scale * G[i];
-  }
-
-  momentum(w: Tensor, g: Tensor, v: Tensor, n: number, scale: number, mu: number): void {
-    const W = w.view, G = g.view, V = v.view;
-    for (let i = 0; i < n; i++) {
-      V[i] = mu * V[i] - scale * G[i];
-      W[i] += V[i];
-    }
-  }
-
-  adam(w: Tensor, g: Tensor, m: Tensor, v: Tensor, n: number, lr: number, invBatch: number,
-    beta1: number, beta2: number, eps: number, c1: number, c2: number): void {
-    const W = w.view, G = g.view, M = m.view, V = v.view;
-    for (let i = 0; i < n; i++) {
-      const gi = G[i] * invBatch;
-      M[i] = beta1 * M[i] + (1 - beta1) * gi;
-      V[i] = beta2 * V[i] + (1 - beta2) * gi * gi;
-      W[i] -= (lr * (M[i] / c1)) / (Math.sqrt(V[i] / c2) + eps);
-    }
   }
 }

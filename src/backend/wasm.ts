@@ -2,12 +2,13 @@
 // WebAssembly.Memory per network. The host only passes byte offsets and sizes; the
 // bindings are the compiler's own generated ones (`--bindings raw`), see README.
 import { instantiate } from '../../build/simdnet.js';
-import { RESERVED_BYTES, type ActivationName, type Backend, type Tensor } from './backend.js';
+import { RESERVED_BYTES, type Backend, type Tensor } from './backend.js';
+import { KERNEL_NAMES, SPLITS, evaluateProduct, type Kernels } from '../kernels.js';
 import { ThreadGovernor } from './thread-governor.js';
 import { CONTROL_BYTES, ThreadPool, type KernelFn, type SplitCall } from './threads.js';
 import { loadBuild, type BuildName } from '../platform.js';
 
-type Kernels = Awaited<ReturnType<typeof instantiate>>;
+type Exports = Awaited<ReturnType<typeof instantiate>>;
 
 /** Which build of the kernels: with relaxed-SIMD fused multiply-add, or plain SIMD. */
 export type SimdLevel = 'relaxed' | 'baseline';
@@ -45,18 +46,6 @@ export async function kernelsModule(choice: SimdChoice, shared = false): Promise
   return { module: baseline, level: 'baseline' };
 }
 
-/** The kernels a thread may be given, by op number (the order is the workers' table too). */
-const OPS = [
-  'dense_forward', 'dense_backward_data', 'dense_backward_weights',
-  'sigmoid_forward', 'sigmoid_backward', 'relu_forward', 'relu_backward', 'tanh_forward', 'tanh_backward',
-  'softmax_forward', 'output_error', 'sgd', 'momentum', 'adam', 'scale_bytes',
-] as const;
-type Op = (typeof OPS)[number];
-const op = Object.fromEntries(OPS.map((name, i) => [name, i])) as Record<Op, number>;
-
-const FORWARD: Record<ActivationName, Op> = { sigmoid: 'sigmoid_forward', relu: 'relu_forward', tanh: 'tanh_forward' };
-const BACKWARD: Record<ActivationName, Op> = { sigmoid: 'sigmoid_backward', relu: 'relu_backward', tanh: 'tanh_backward' };
-
 /** Below this much work (≈ flops) a call runs on the calling thread alone: a fork/join costs a few µs. */
 const MIN_SPLIT_WORK = 50_000;
 /** A split call is cut into about this many chunks per thread, so that a late thread leaves the rest to the others… */
@@ -79,9 +68,11 @@ const dropped = new FinalizationRegistry<ThreadPool>((pool) => pool.terminate())
 
 export class WasmBackend implements Backend {
   readonly name = 'wasm';
+  /** Every kernel of kernels.ts: the exports themselves, or a dispatcher for those that split. */
+  ops: Kernels;
+  /** The exports by op number, as the workers index them. */
   private table: KernelFn[];
-  private k: Kernels;
-  /** The whole call's arguments, written by each method before run(). */
+  /** The whole call's arguments, written by a kernel's dispatcher before run(). */
   private readonly args = new Float64Array(12);
   /** Large calls split across threads, and kept on one by the governor. */
   private readonly calls = { split: 0, single: 0 };
@@ -89,15 +80,25 @@ export class WasmBackend implements Backend {
 
   private constructor(
     private readonly memory: WebAssembly.Memory,
-    k: Kernels,
+    k: Exports,
     /** The SIMD level of the kernels running. */
     readonly simd: SimdLevel,
     private pool: ThreadPool | null,
     /** Decides whether large calls split; null: every large call splits. */
     private readonly governor: ThreadGovernor | null,
   ) {
-    this.k = k;
-    this.table = OPS.map((name) => k[name] as KernelFn);
+    this.table = KERNEL_NAMES.map((name) => k[name] as KernelFn);
+    this.ops = Object.fromEntries(KERNEL_NAMES.map((name, op) => [name, SPLITS[op] ? this.dispatcher(op) : this.table[op]])) as unknown as Kernels;
+  }
+
+  /** A kernel that may split: its arguments go to this.args, then run() decides. */
+  private dispatcher(op: number): KernelFn {
+    const a = this.args;
+    return (a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0, a8 = 0, a9 = 0, a10 = 0, a11 = 0) => {
+      a[0] = a0; a[1] = a1; a[2] = a2; a[3] = a3; a[4] = a4; a[5] = a5;
+      a[6] = a6; a[7] = a7; a[8] = a8; a[9] = a9; a[10] = a10; a[11] = a11;
+      this.run(op);
+    };
   }
 
   /** What runs, e.g. 'wasm-relaxed-simd' or 'wasm-simd ×2 threads'. */
@@ -141,7 +142,7 @@ export class WasmBackend implements Backend {
     }
     let pool: ThreadPool | null = null;
     if (shared) {
-      pool = await ThreadPool.create(module, memory, control, threads - 1, OPS).catch((e: Error) => {
+      pool = await ThreadPool.create(module, memory, control, threads - 1, KERNEL_NAMES).catch((e: Error) => {
         console.warn(`simdnet: threads: ${threads} asked for, but kernel threads cannot start here (${e.message}); running on one thread`);
         return null;
       });
@@ -161,44 +162,40 @@ export class WasmBackend implements Backend {
     this.pool?.terminate();
     dropped.unregister(this);
     this.pool = null;
-    this.table = OPS.map(() => disposed);
-    this.k = new Proxy(this.k, { get: () => disposed });
-  }
-
-  /** Sets this.args for the next run(). */
-  private set(a0: number, a1: number, a2: number, a3: number, a4 = 0, a5 = 0, a6 = 0, a7 = 0, a8 = 0, a9 = 0, a10 = 0, a11 = 0): void {
-    const a = this.args;
-    a[0] = a0; a[1] = a1; a[2] = a2; a[3] = a3; a[4] = a4; a[5] = a5;
-    a[6] = a6; a[7] = a7; a[8] = a8; a[9] = a9; a[10] = a10; a[11] = a11;
+    this.table = KERNEL_NAMES.map(() => disposed);
+    this.ops = Object.fromEntries(KERNEL_NAMES.map((name) => [name, disposed])) as unknown as Kernels;
   }
 
   /**
-   * Runs kernel `name` on this.args. With a pool and enough work (`total` rows of `work`
-   * each), and unless the governor finds one thread faster, the rows are cut into chunks,
-   * each starting at a multiple of `align` so that every row meets the same blocking (and
-   * the same rounding) as on one thread, and all threads run them (ThreadPool.run):
-   * argument `countArg` becomes a chunk's row count, and the pointer arguments of
-   * pointers (argument index p, bytes per row s; up to four) move to its first row.
+   * Runs kernel `op` on this.args. With a pool and enough work, and unless the governor
+   * finds one thread faster, its rows are cut into chunks by the kernel's split rule
+   * (kernels.ts), each starting at a multiple of its alignment so that every row meets the
+   * same blocking (and the same rounding) as on one thread, and all threads run them
+   * (ThreadPool.run): the rows argument becomes a chunk's row count, and the moving
+   * pointers advance to its first row.
    */
-  private run(name: Op, countArg: number, total: number, align: number, work: number,
-    pA = -1, sA = 0, pB = -1, sB = 0, pC = -1, sC = 0, pD = -1, sD = 0): void {
-    const a = this.args, pool = this.pool;
-    const large = pool !== null && total * work >= MIN_SPLIT_WORK && total >= 2 * align;
-    if (!large || (this.governor && !this.governor.split(total * work))) {
+  private run(op: number): void {
+    const a = this.args, pool = this.pool, split = SPLITS[op]!;
+    const rows = a[split.rowsArg], align = split.align, work = evaluateProduct(split.work, a);
+    const large = pool !== null && rows * work >= MIN_SPLIT_WORK && rows >= 2 * align;
+    if (!large || (this.governor && !this.governor.split(rows * work))) {
       if (large) this.calls.single++;
-      this.table[op[name]](a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11]);
+      this.table[op](a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11]);
       return;
     }
-    const blocks = Math.ceil(total / align);
+    const blocks = Math.ceil(rows / align);
     const byCount = Math.ceil(blocks / (CHUNKS_PER_THREAD * (pool!.size + 1)));
     const byWork = Math.ceil(MIN_CHUNK_WORK / (work * align));
-    const call = this.call;
-    call.op = op[name];
-    call.countArg = countArg;
-    call.rows = total;
+    const call = this.call, p = call.pointers;
+    call.op = op;
+    call.countArg = split.rowsArg;
+    call.rows = rows;
     call.chunkRows = align * Math.max(byCount, byWork);
-    const p = call.pointers;
-    p[0] = pA; p[1] = sA; p[2] = pB; p[3] = sB; p[4] = pC; p[5] = sC; p[6] = pD; p[7] = sD;
+    p.fill(-1);
+    for (let i = 0; i < split.moves.length; i++) {
+      p[2 * i] = split.moves[i].arg;
+      p[2 * i + 1] = evaluateProduct(split.moves[i], a);
+    }
     this.calls.split++;
     pool!.run(call, this.table);
   }
@@ -209,69 +206,5 @@ export class WasmBackend implements Backend {
 
   bytes(ptr: number, length: number): Uint8Array {
     return new Uint8Array(this.memory.buffer, ptr, length);
-  }
-
-  scaleBytes(src: number, dst: Tensor, n: number, scale: number): void {
-    this.set(src, dst.ptr, n, scale);
-    this.run('scale_bytes', 2, n, 16, 1, 0, 1, 1, 4);
-  }
-
-  denseForward(a: Tensor, w: Tensor, b: Tensor, z: Tensor, batch: number, nIn: number, nOut: number): void {
-    this.set(a.ptr, w.ptr, b.ptr, z.ptr, batch, nIn, nOut);
-    this.run('dense_forward', 4, batch, 2, 2 * nIn * nOut, 0, 4 * nIn, 3, 4 * nOut);
-  }
-
-  denseBackwardData(delta: Tensor, w: Tensor, out: Tensor, batch: number, nIn: number, nOut: number): void {
-    this.set(delta.ptr, w.ptr, out.ptr, batch, nIn, nOut);
-    this.run('dense_backward_data', 3, batch, 4, 2 * nIn * nOut, 0, 4 * nOut, 2, 4 * nIn);
-  }
-
-  denseBackwardWeights(delta: Tensor, a: Tensor, gw: Tensor, gb: Tensor, batch: number, nIn: number, nOut: number): void {
-    this.set(delta.ptr, a.ptr, gw.ptr, gb.ptr, batch, nIn, nOut, nOut);
-    this.run('dense_backward_weights', 6, nOut, 4, 2 * batch * nIn, 0, 4, 2, 4 * nIn, 3, 4);
-  }
-
-  activationForward(f: ActivationName, z: Tensor, a: Tensor, n: number): void {
-    this.set(z.ptr, a.ptr, n, 0);
-    this.run(FORWARD[f], 2, n, 4, 20, 0, 4, 1, 4);
-  }
-
-  activationBackward(f: ActivationName, a: Tensor, delta: Tensor, n: number): void {
-    this.set(a.ptr, delta.ptr, n, 0);
-    this.run(BACKWARD[f], 2, n, 4, 3, 0, 4, 1, 4);
-  }
-
-  softmaxForward(z: Tensor, a: Tensor, batch: number, n: number): void {
-    this.set(z.ptr, a.ptr, batch, n);
-    this.run('softmax_forward', 2, batch, 1, 30 * n, 0, 4 * n, 1, 4 * n);
-  }
-
-  outputError(a: Tensor, y: Tensor, delta: Tensor, n: number): void {
-    this.set(a.ptr, y.ptr, delta.ptr, n);
-    this.run('output_error', 3, n, 4, 1, 0, 4, 1, 4, 2, 4);
-  }
-
-  sumSquaredError(a: Tensor, y: Tensor, n: number): number {
-    return this.k.sum_squared_error(a.ptr, y.ptr, n);
-  }
-
-  crossEntropy(a: Tensor, y: Tensor, n: number): number {
-    return this.k.cross_entropy(a.ptr, y.ptr, n);
-  }
-
-  sgd(w: Tensor, g: Tensor, n: number, scale: number): void {
-    this.set(w.ptr, g.ptr, n, scale);
-    this.run('sgd', 2, n, 4, 2, 0, 4, 1, 4);
-  }
-
-  momentum(w: Tensor, g: Tensor, v: Tensor, n: number, scale: number, mu: number): void {
-    this.set(w.ptr, g.ptr, v.ptr, n, scale, mu);
-    this.run('momentum', 3, n, 4, 4, 0, 4, 1, 4, 2, 4);
-  }
-
-  adam(w: Tensor, g: Tensor, m: Tensor, v: Tensor, n: number, lr: number, invBatch: number,
-    beta1: number, beta2: number, eps: number, c1: number, c2: number): void {
-    this.set(w.ptr, g.ptr, m.ptr, v.ptr, n, lr, invBatch, beta1, beta2, eps, c1, c2);
-    this.run('adam', 4, n, 4, 12, 0, 4, 1, 4, 2, 4, 3, 4);
   }
 }

@@ -1,7 +1,7 @@
 // The run a checkpoint carries besides its network — how it was made and how far it got —
 // and the check of every field of it when a checkpoint is read, so that a damaged or
 // hand-edited file gives an error naming the file and the field instead of a crash.
-import type { ActivationName } from '../backend/backend.js';
+import type { ActivationName } from '../layers/activation.js';
 import type { Model } from '../model.js';
 import { ACTIVATIONS, INITS, LOSSES, OPTIMIZERS, type InitName, type LossName, type OptimizerName } from '../network.js';
 import { RECIPES, type RecipeName } from '../recipes.js';

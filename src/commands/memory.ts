@@ -11,7 +11,7 @@ const WASM_MAX_BYTES = 65536 * 65536;
 const gib = (bytes: number) => `${(bytes / 2 ** 30).toLocaleString('en-US', { maximumFractionDigits: 1 })} GiB`;
 
 /** Makes the network of `options` with `create` (Network.create or networkFromModel) once its memory is known to fit. */
-export async function allocateNetwork<T>(options: NetworkOptions, create: () => Promise<T>): Promise<T> {
+export async function allocateNetwork<T>(options: NetworkOptions & { sizes: readonly number[] }, create: () => Promise<T>): Promise<T> {
   const bytes = networkBytes(options);
   const wasm = (options.backend ?? 'wasm') === 'wasm';
   const [limit, kind, limitText] = wasm
@@ -32,7 +32,7 @@ export async function allocateNetwork<T>(options: NetworkOptions, create: () => 
  * The flag to change: --hidden when the weights (the memory of one sample) take most of it,
  * else --batch-size, whose memory grows linearly.
  */
-function culpritOf(options: NetworkOptions) {
+function culpritOf(options: NetworkOptions & { sizes: readonly number[] }) {
   const batch = resolveOptions(options).maxBatch;
   const one = networkBytes({ ...options, maxBatch: 1 }), perSample = networkBytes({ ...options, maxBatch: 2 }) - one;
   if (one > (one + perSample * (batch - 1)) / 2) {

@@ -3,7 +3,7 @@
 // cross-entropy; opset 13, float32, input "x" [N × in], output "y" [N × out]. Written with
 // a few lines of protobuf encoding rather than a dependency.
 import type { Model } from '../model.js';
-import { denseLayers } from './layers.js';
+import { FORMAT_NAMES, denseLayers } from './layers.js';
 
 /** Protocol-buffer encoding of the few ONNX messages needed. */
 class Proto {
@@ -46,7 +46,6 @@ class Proto {
 }
 
 const FLOAT = 1;
-const ONNX_OP: Record<string, string> = { sigmoid: 'Sigmoid', relu: 'Relu', tanh: 'Tanh', softmax: 'Softmax' };
 
 function tensor(name: string, dims: number[], values: Float32Array): Proto {
   const raw = new Uint8Array(4 * values.length);
@@ -79,7 +78,7 @@ export function toOnnx(model: Model): Uint8Array {
     const z = `z${l + 1}`, a = l === layers.length - 1 ? 'y' : `a${l + 1}`;
     graph.message(1, node('Gemm', [x, `w${l + 1}`, `b${l + 1}`], z, [new Proto().string(1, 'transB').int(20, 2).int(3, 1)]));
     const attributes = layer.activation === 'softmax' ? [new Proto().string(1, 'axis').int(20, 2).int(3, 1)] : [];
-    graph.message(1, node(ONNX_OP[layer.activation], [z], a, attributes));
+    graph.message(1, node(FORMAT_NAMES[layer.activation].onnx, [z], a, attributes));
     x = a;
   });
   graph.string(2, 'simdnet');

@@ -3,7 +3,10 @@
 // TF.js keeps a Dense kernel as [in, out]: the transpose of simdnet's w [out, in].
 import { ACTIVATIONS, resolveOptions, type NetworkConfig } from '../network.js';
 import { modelConfigOf, parameterCount, type Model } from '../model.js';
-import { denseLayers } from './layers.js';
+import { FORMAT_NAMES, denseLayers } from './layers.js';
+
+/** simdnet's activation of each TF.js Dense activation it can import. */
+const FROM_TFJS = new Map(ACTIVATIONS.flatMap((f) => (FORMAT_NAMES[f].tfjs ? [[FORMAT_NAMES[f].tfjs!, f] as const] : [])));
 
 export interface TfjsWeightSpec {
   name: string;
@@ -27,6 +30,9 @@ export interface TfjsArtifacts {
 /** The model in the TF.js layers format. */
 export function toTfjs(model: Model): TfjsArtifacts {
   const layers = denseLayers(model);
+  for (const { activation } of layers) {
+    if (!FORMAT_NAMES[activation].tfjs) throw new Error(`the TF.js layers format has no ${activation} activation for Dense layers; export to ONNX instead`);
+  }
   const specs: TfjsWeightSpec[] = [];
   const weights = new Uint8Array(4 * model.parameters.length);
   const view = new DataView(weights.buffer);
@@ -42,7 +48,7 @@ export function toTfjs(model: Model): TfjsArtifacts {
     return {
       class_name: 'Dense',
       config: {
-        name, units: layer.nOut, activation: layer.activation, use_bias: true, trainable: true, dtype: 'float32',
+        name, units: layer.nOut, activation: FORMAT_NAMES[layer.activation].tfjs, use_bias: true, trainable: true, dtype: 'float32',
         ...(l === 0 ? { batch_input_shape: [null, layer.nIn] } : {}),
       },
     };
@@ -106,13 +112,13 @@ export function tfjsWeightGroups(modelJson: unknown, name: string): { config: Ne
   dense.slice(0, -1).forEach((d, i) => {
     if (d.activation !== hidden) fail(`layer ${i} uses ${d.activation} but layer 0 uses ${hidden}; simdnet uses one hidden activation`);
   });
-  if (!(ACTIVATIONS as readonly string[]).includes(hidden)) fail(`activation ${hidden} is not one of ${ACTIVATIONS.join(', ')}`);
+  const activation = FROM_TFJS.get(hidden) ?? fail(`activation ${hidden} is not one of ${[...FROM_TFJS.keys()].join(', ')}`);
   const output = dense[dense.length - 1].activation;
   if (output !== 'softmax' && output !== hidden) fail(`the output activation ${output} must be softmax or the hidden ${hidden}`);
   const loss = output === 'softmax' ? 'cross-entropy' : 'mse';
   let resolved;
   try {
-    resolved = resolveOptions({ sizes, activation: hidden as 'sigmoid', loss });
+    resolved = resolveOptions({ sizes, activation, loss });
   } catch (e) {
     return fail((e as Error).message);
   }

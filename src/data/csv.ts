@@ -1,0 +1,538 @@
+// A CSV reader for tabular data sets: the bytes of a UTF-8 file in, a CsvTable of float32
+// features and numeric or label targets out. Pure parsing, no I/O, so Node and the browser
+// share it.
+//
+// Two passes over the bytes and no string per cell, so that reading costs about the float
+// size of the data: the first pass checks the shape (ragged rows, blank lines, quotes),
+// counts the rows and decides whether each target is numeric; the second allocates the
+// arrays and fills them. Numbers are parsed straight from the bytes.
+//
+// Accepted: a header row (names trimmed, unique, non-empty); a UTF-8 byte-order mark; LF
+// or CRLF line ends, with or without one after the last row; blank lines at the end;
+// RFC 4180 quoting ("" inside a quoted field is one quote; delimiters and line breaks may
+// be quoted; error lines count physical lines). Spaces (and tabs, unless tab is the
+// delimiter) around a cell are ignored. A missing value is an empty cell or NA, NaN or ?.
+
+import type { CsvTable, TargetColumn } from './table.js';
+
+export type { CsvTable, TargetColumn } from './table.js';
+
+export interface CsvOptions {
+  /** Name used in every error (the file's path). */
+  name: string;
+  /** Target column name(s), from the header; every other column is a feature unless listed in `ignore`. */
+  target: string | readonly string[];
+  /** Columns that are neither features nor targets (ids, dates, text). */
+  ignore?: readonly string[];
+  /**
+   * What to do with a missing feature value (an empty cell, NA, NaN or ?): 'error' (the
+   * default) names the file, line and column; 'mean' replaces it with the mean of the
+   * column's other values (computed in float64, stored as float32). A missing target is
+   * always an error: a row without its answer cannot be imputed.
+   */
+  missing?: 'error' | 'mean';
+  /** Default: the one of these the header line holds most of (',' on a tie or none). */
+  delimiter?: ',' | ';' | '\t';
+}
+
+const QUOTE = 0x22;
+const LF = 0x0a;
+const CR = 0x0d;
+const SPACE = 0x20;
+const TAB = 0x09;
+const PLUS = 0x2b;
+const MINUS = 0x2d;
+const DOT = 0x2e;
+const ZERO = 0x30;
+const DELIMITERS = [',', ';', '\t'] as const;
+
+/**
+ * Parses the bytes of a CSV file into float32 features and targets. A target column whose
+ * every value is a number has kind 'number' (integers such as class numbers 0, 1, 2 too:
+ * the caller decides the task); otherwise kind 'label', with `classes` sorted by
+ * Array.prototype.sort (UTF-16 code units, the same in every locale) and `values` indexing
+ * them. Every error names `options.name`, and the line and column where it can.
+ */
+export function parseCsv(bytes: Uint8Array, options: CsvOptions): CsvTable {
+  const { name } = options;
+  const missing = options.missing ?? 'error';
+  if (missing !== 'error' && missing !== 'mean') throw new Error(`${name}: missing must be 'error' or 'mean', got ${JSON.stringify(missing)}`);
+  let start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  const delimiter = options.delimiter ?? detectDelimiter(bytes, start);
+  if (!DELIMITERS.includes(delimiter)) throw new Error(`${name}: delimiter must be ',', ';' or '\\t', got ${JSON.stringify(delimiter)}`);
+
+  const scanner = new Scanner(bytes, start, delimiter.charCodeAt(0), name);
+  if (!scanner.startRecord()) throw new Error(`${name}: the file is empty; a CSV file starts with a header row`);
+  const header = readHeader(scanner);
+  scanner.names = header;
+  const columns = assignColumns(header, options);
+  const data = scanner.mark();
+
+  const { rows, numericTargets } = checkShape(scanner, columns);
+  if (rows === 0) throw new Error(`${name}: the header is the only row; there is no data`);
+
+  scanner.restart(data);
+  return fill(scanner, columns, rows, numericTargets, missing);
+}
+
+/** The role of each column: its feature index or target index (-1 if none), and the names. */
+interface Columns {
+  featureOf: Int32Array;
+  targetOf: Int32Array;
+  featureNames: string[];
+  targetNames: string[];
+}
+
+function assignColumns(header: string[], options: CsvOptions): Columns {
+  const { name } = options;
+  const targetNames = typeof options.target === 'string' ? [options.target] : [...options.target];
+  const ignored = options.ignore ?? [];
+  const columnOf = (list: string, wanted: string) => {
+    const i = header.indexOf(wanted);
+    if (i < 0) throw new Error(`${name}: ${list} names column ${JSON.stringify(wanted)}, which is not in the header; its columns are ${header.map((h) => JSON.stringify(h)).join(', ')}`);
+    return i;
+  };
+  if (targetNames.length === 0) throw new Error(`${name}: no target column given`);
+  const targetOf = new Int32Array(header.length).fill(-1);
+  targetNames.forEach((t, k) => {
+    const i = columnOf('target', t);
+    if (targetOf[i] >= 0) throw new Error(`${name}: target names column ${JSON.stringify(t)} twice`);
+    targetOf[i] = k;
+  });
+  const isIgnored = new Uint8Array(header.length);
+  for (const t of ignored) {
+    const i = columnOf('ignore', t);
+    if (targetOf[i] >= 0) throw new Error(`${name}: column ${JSON.stringify(t)} is both a target and ignored`);
+    isIgnored[i] = 1;
+  }
+  const featureOf = new Int32Array(header.length).fill(-1);
+  const featureNames: string[] = [];
+  header.forEach((h, i) => {
+    if (targetOf[i] < 0 && !isIgnored[i]) featureOf[i] = featureNames.push(h) - 1;
+  });
+  if (featureNames.length === 0) throw new Error(`${name}: no feature columns are left: every column is a target or ignored`);
+  return { featureOf, targetOf, featureNames, targetNames };
+}
+
+function readHeader(scanner: Scanner): string[] {
+  const header: string[] = [];
+  do {
+    scanner.nextField();
+    const text = scanner.text().trim();
+    if (text === '') throw new Error(`${scanner.name}: line ${scanner.fieldLine}, column ${header.length + 1}: the header gives this column no name`);
+    const before = header.indexOf(text);
+    if (before >= 0) throw new Error(`${scanner.name}: the header names column ${JSON.stringify(text)} twice (columns ${before + 1} and ${header.length + 1})`);
+    header.push(text);
+  } while (!scanner.lastInRecord);
+  return header;
+}
+
+/** First pass: every row has the header's cell count and no target is missing; counts the rows. */
+function checkShape(scanner: Scanner, columns: Columns) {
+  const { targetOf } = columns;
+  const width = targetOf.length;
+  const numericTargets = columns.targetNames.map(() => true);
+  const bytes = scanner.bytes;
+  let rows = 0;
+  while (scanner.startRecord()) {
+    do {
+      scanner.nextField();
+      if (scanner.column === width) scanner.raggedRow(width);
+      const t = targetOf[scanner.column];
+      if (t >= 0) {
+        if (isMissing(bytes, scanner.start, scanner.end)) scanner.missingTarget();
+        if (numericTargets[t] && Number.isNaN(parseNumber(bytes, scanner.start, scanner.end))) numericTargets[t] = false;
+      }
+    } while (!scanner.lastInRecord);
+    if (scanner.column !== width - 1) scanner.raggedRow(width);
+    rows++;
+  }
+  return { rows, numericTargets };
+}
+
+/** Second pass: allocates the arrays and parses every cell into them. */
+function fill(scanner: Scanner, columns: Columns, rows: number, numericTargets: boolean[], missing: 'error' | 'mean'): CsvTable {
+  const { featureOf, targetOf, featureNames, targetNames } = columns;
+  const bytes = scanner.bytes;
+  const data = scanner.mark();
+  const nf = featureNames.length;
+  const features = new Float32Array(rows * nf);
+  const numbers = targetNames.map((_, t) => (numericTargets[t] ? new Float32Array(rows) : null));
+  const labels = targetNames.map((_, t) => (numericTargets[t] ? null : { ids: new Uint32Array(rows), idOf: new Map<string, number>() }));
+  const missingCount = new Uint32Array(nf);
+  for (let row = 0; scanner.startRecord(); row++) {
+    do {
+      scanner.nextField();
+      const j = featureOf[scanner.column];
+      if (j >= 0) {
+        let v: number;
+        if (isMissing(bytes, scanner.start, scanner.end)) {
+          if (missing === 'error') scanner.missingFeature();
+          missingCount[j]++;
+          v = NaN;
+        } else {
+          v = scanner.number();
+          if (Number.isNaN(v)) notANumber(scanner, columns, data);
+        }
+        features[row * nf + j] = v;
+        continue;
+      }
+      const t = targetOf[scanner.column];
+      if (t < 0) continue;
+      const numeric = numbers[t];
+      if (numeric) {
+        numeric[row] = scanner.number();
+        continue;
+      }
+      const label = labels[t]!;
+      const text = scanner.text();
+      let id = label.idOf.get(text);
+      if (id === undefined) label.idOf.set(text, (id = label.idOf.size));
+      label.ids[row] = id;
+    } while (!scanner.lastInRecord);
+  }
+  if (missingCount.some((m) => m > 0)) imputeMeans(scanner, features, rows, missingCount, columns);
+  const targets = targetNames.map((name, t): TargetColumn => {
+    const numeric = numbers[t];
+    if (numeric) return { name, kind: 'number', values: numeric };
+    const { ids, idOf } = labels[t]!;
+    const classes = [...idOf.keys()].sort();
+    const sortedId = new Uint32Array(classes.length);
+    classes.forEach((c, k) => (sortedId[idOf.get(c)!] = k));
+    for (let r = 0; r < rows; r++) ids[r] = sortedId[ids[r]];
+    return { name, kind: 'label', values: ids, classes };
+  });
+  return { rows, featureNames, features, targets };
+}
+
+/**
+ * The error for a feature cell that is not a number. If its column holds no number in any
+ * row, it is a text column: the message names every such column and says what to do.
+ */
+function notANumber(scanner: Scanner, columns: Columns, data: Mark): never {
+  const { name, bytes, names } = scanner;
+  const { featureOf } = columns;
+  const failed = scanner.column;
+  const cellError = new Error(scanner.cellMessage(`${scanner.shown()} is not a number`));
+  const hasNumber = new Uint8Array(names.length);
+  const firstText: ({ line: number; text: string } | undefined)[] = [];
+  const rescan = new Scanner(bytes, data.pos, scanner.delimiter, name, data.line);
+  rescan.names = names;
+  while (rescan.startRecord()) {
+    do {
+      rescan.nextField();
+      const c = rescan.column;
+      if (featureOf[c] < 0 || hasNumber[c] || isMissing(bytes, rescan.start, rescan.end)) continue;
+      if (Number.isNaN(parseNumber(bytes, rescan.start, rescan.end))) firstText[c] ??= { line: rescan.fieldLine, text: rescan.shown() };
+      else hasNumber[c] = 1;
+    } while (!rescan.lastInRecord);
+  }
+  if (hasNumber[failed]) throw cellError;
+  const text = names.flatMap((_, c) => (firstText[c] && !hasNumber[c] ? [c] : []));
+  const list = text.map((c) => `"${names[c]}" (${c + 1}, e.g. ${firstText[c]!.text} on line ${firstText[c]!.line})`).join(', ');
+  const [they, them] = text.length === 1 ? ['column holds', 'it'] : ['columns hold', 'them'];
+  throw new Error(
+    `${name}: ${they} text and no numbers: ${list}; features must be numbers: ignore ${them} ` +
+      `(ignore: ${JSON.stringify(text.map((c) => names[c]))}) or encode ${them} as numbers first (one-hot: a 0/1 column per value)`,
+  );
+}
+
+/** Replaces each NaN (a missing value) with the mean of the other values of its column. */
+function imputeMeans(scanner: Scanner, features: Float32Array, rows: number, missingCount: Uint32Array, columns: Columns) {
+  const nf = missingCount.length;
+  const sum = new Float64Array(nf);
+  for (let r = 0; r < rows; r++) {
+    for (let j = 0; j < nf; j++) {
+      const v = features[r * nf + j];
+      if (!Number.isNaN(v)) sum[j] += v;
+    }
+  }
+  const mean = new Float32Array(nf);
+  for (let j = 0; j < nf; j++) {
+    const present = rows - missingCount[j];
+    if (present === 0) {
+      const column = columns.featureOf.indexOf(j);
+      throw new Error(`${scanner.name}: ${scanner.describe(column)} has no values, so it has no mean to impute`);
+    }
+    mean[j] = sum[j] / present;
+  }
+  for (let i = 0; i < features.length; i++) if (Number.isNaN(features[i])) features[i] = mean[i % nf];
+}
+
+/** The delimiter the header line (outside quotes) holds most of; ',' on a tie or none. */
+function detectDelimiter(bytes: Uint8Array, start: number): ',' | ';' | '\t' {
+  const counts = [0, 0, 0];
+  const codes = DELIMITERS.map((d) => d.charCodeAt(0));
+  let quoted = false;
+  for (let p = start; p < bytes.length; p++) {
+    const c = bytes[p];
+    if (c === QUOTE) quoted = !quoted;
+    else if (!quoted && c === LF) break;
+    else if (!quoted) {
+      const k = codes.indexOf(c);
+      if (k >= 0) counts[k]++;
+    }
+  }
+  return DELIMITERS[counts.indexOf(Math.max(...counts))];
+}
+
+/** An empty cell, NA, NaN or ?. */
+function isMissing(b: Uint8Array, start: number, end: number): boolean {
+  const n = end - start;
+  if (n === 0) return true;
+  if (n === 1) return b[start] === 0x3f; // ?
+  if (n === 2) return b[start] === 0x4e && b[start + 1] === 0x41; // NA
+  return n === 3 && b[start] === 0x4e && b[start + 1] === 0x61 && b[start + 2] === 0x4e; // NaN
+}
+
+/** A position in the bytes and its physical line. */
+interface Mark {
+  pos: number;
+  line: number;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** 10^0 … 10^22: the powers of ten that a double holds exactly. */
+const EXACT_POWERS_OF_10 = Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
+/** Integers up to 2^53 are exact doubles. */
+const MAX_EXACT_MANTISSA = 2 ** 53;
+
+/**
+ * The value of the decimal number in bytes [start, end): an optional sign, digits with an
+ * optional point, an optional exponent (JS number syntax without hex, Infinity or
+ * separators); NaN if the bytes are not such a number. Equal to Number.parseFloat of the
+ * same text: while all the digits, read as one integer, stay within 2^53 and the power of ten
+ * within 10^±22, both are exact doubles, so one IEEE multiplication or division rounds
+ * correctly (Clinger's fast path); anything else goes to Number.parseFloat.
+ */
+export function parseNumber(b: Uint8Array, start: number, end: number): number {
+  let p = start;
+  const negative = p < end && b[p] === MINUS;
+  if (negative || (p < end && b[p] === PLUS)) p++;
+  // The digits as one integer (exact while it stays within 2^53: it only grows) and the
+  // power of ten it is to be multiplied by.
+  let mantissa = 0;
+  let scale = 0;
+  const integerStart = p;
+  for (; p < end; p++) {
+    const d = b[p] - ZERO;
+    if (d < 0 || d > 9) break;
+    mantissa = mantissa * 10 + d;
+  }
+  let digits = p - integerStart;
+  if (p < end && b[p] === DOT) {
+    const fractionStart = ++p;
+    for (; p < end; p++) {
+      const d = b[p] - ZERO;
+      if (d < 0 || d > 9) break;
+      mantissa = mantissa * 10 + d;
+    }
+    scale = fractionStart - p;
+    digits += p - fractionStart;
+  }
+  if (digits === 0) return NaN;
+  if (p < end) {
+    if ((b[p] | 0x20) !== 0x65) return NaN; // e or E
+    p++;
+    const negativeExponent = p < end && b[p] === MINUS;
+    if (negativeExponent || (p < end && b[p] === PLUS)) p++;
+    if (p === end) return NaN;
+    let exponent = 0;
+    for (; p < end; p++) {
+      const d = b[p] - ZERO;
+      if (d < 0 || d > 9) return NaN;
+      if (exponent < 1e6) exponent = exponent * 10 + d;
+    }
+    scale += negativeExponent ? -exponent : exponent;
+  }
+  let value: number;
+  if (mantissa === 0) value = 0;
+  else if (mantissa <= MAX_EXACT_MANTISSA && scale >= 0 && scale <= 22) value = mantissa * EXACT_POWERS_OF_10[scale];
+  else if (mantissa <= MAX_EXACT_MANTISSA && scale < 0 && scale >= -22) value = mantissa / EXACT_POWERS_OF_10[-scale];
+  else return Number.parseFloat(utf8.decode(b.subarray(start, end)));
+  return negative ? -value : value;
+}
+
+/**
+ * Walks the bytes one field at a time, keeping only positions: the last field's content is
+ * bytes [start, end) (without quotes and surrounding blanks). Also builds the error
+ * messages, as it knows the line and the header's names.
+ */
+class Scanner {
+  /** Header names, once read; columns are described by number before that. */
+  names: string[] = [];
+  start = 0;
+  end = 0;
+  /** The last field was quoted and holds "" escapes. */
+  escaped = false;
+  /** The physical line (1-based) on which the last field started. */
+  fieldLine = 1;
+  /** The last field ended its record (a line end or the end of the input). */
+  lastInRecord = false;
+  /** The physical line on which the current record started. */
+  recordLine = 1;
+  /** The last field's column (0-based) in its record. */
+  column = 0;
+  private fieldsInRecord = 0;
+
+  /** Tab is a blank around cells, unless it is the delimiter (then no byte matches). */
+  private readonly blankTab: number;
+
+  constructor(
+    readonly bytes: Uint8Array,
+    public pos: number,
+    readonly delimiter: number,
+    readonly name: string,
+    public line = 1,
+  ) {
+    this.blankTab = delimiter === TAB ? -1 : TAB;
+  }
+
+  /** Where the scanner is, to come back with restart(). */
+  mark(): Mark {
+    return { pos: this.pos, line: this.line };
+  }
+
+  restart(mark: Mark) {
+    this.pos = mark.pos;
+    this.line = mark.line;
+  }
+
+  /** Moves to the next record; false at the end of the input, blank lines at the end included. */
+  startRecord(): boolean {
+    const b = this.bytes;
+    const n = b.length;
+    if (this.pos >= n) return false;
+    if (this.atLineEnd(this.pos)) {
+      let p = this.pos;
+      while (p < n && (b[p] === LF || b[p] === CR)) p++;
+      if (p < n) throw new Error(`${this.name}: line ${this.line} is blank; only the end of the file may have blank lines`);
+      this.pos = n;
+      return false;
+    }
+    this.recordLine = this.line;
+    this.lastInRecord = false;
+    this.fieldsInRecord = 0;
+    return true;
+  }
+
+  /** Reads the field at pos and moves past its delimiter or line end. */
+  nextField(): void {
+    const b = this.bytes;
+    const n = b.length;
+    const d = this.delimiter;
+    let p = this.pos;
+    while (p < n && (b[p] === SPACE || b[p] === this.blankTab)) p++;
+    this.fieldLine = this.line;
+    this.column = this.fieldsInRecord++;
+    this.escaped = false;
+    if (p < n && b[p] === QUOTE) {
+      this.start = ++p;
+      for (;;) {
+        if (p >= n) throw new Error(`${this.name}: line ${this.fieldLine}: a quoted field starts here and is never closed`);
+        const c = b[p];
+        if (c === QUOTE) {
+          if (b[p + 1] !== QUOTE) break;
+          this.escaped = true;
+          p += 2;
+        } else {
+          if (c === LF) this.line++;
+          p++;
+        }
+      }
+      this.end = p++;
+      while (p < n && (b[p] === SPACE || b[p] === this.blankTab)) p++;
+      if (p < n && b[p] !== d && !this.atLineEnd(p)) {
+        throw new Error(`${this.name}: line ${this.line}, ${this.describe(this.column)}: text after a closing quote; a quote inside a quoted field is written twice ("")`);
+      }
+    } else {
+      // The hot loop: plain bytes until a delimiter, LF or CR (text too, unless it ends a line).
+      this.start = p;
+      for (;;) {
+        while (p < n) {
+          const c = b[p];
+          if (c === d || c === LF || c === CR) break;
+          p++;
+        }
+        if (p < n && b[p] === CR && !this.atLineEnd(p)) p++;
+        else break;
+      }
+      let e = p;
+      while (e > this.start && (b[e - 1] === SPACE || b[e - 1] === this.blankTab)) e--;
+      this.end = e;
+    }
+    if (p >= n) this.lastInRecord = true;
+    else if (b[p] === d) p++;
+    else {
+      if (b[p] === CR) p++;
+      if (p < n) p++; // the LF
+      this.line++;
+      this.lastInRecord = true;
+    }
+    this.pos = p;
+  }
+
+  /** The last field's text, unquoted. */
+  text(): string {
+    let text: string;
+    try {
+      text = utf8.decode(this.bytes.subarray(this.start, this.end));
+    } catch {
+      this.cellError('the cell is not valid UTF-8');
+    }
+    return this.escaped ? text.replaceAll('""', '"') : text;
+  }
+
+  /** The last field as a float32; NaN if it is not a number; an error if out of float32's range. */
+  number(): number {
+    const f = Math.fround(parseNumber(this.bytes, this.start, this.end));
+    if (f === Infinity || f === -Infinity) this.cellError(`${this.shown()} is beyond the range of a 32-bit float`);
+    return f;
+  }
+
+  /** `column "name" (3)`, or `column 3` while the header is read. */
+  describe(column: number): string {
+    return column < this.names.length ? `column ${JSON.stringify(this.names[column])} (${column + 1})` : `column ${column + 1}`;
+  }
+
+  /** A message about the last field: file, line, column, then `what`. */
+  cellMessage(what: string): string {
+    return `${this.name}: line ${this.fieldLine}, ${this.describe(this.column)}: ${what}`;
+  }
+
+  cellError(what: string): never {
+    throw new Error(this.cellMessage(what));
+  }
+
+  missingFeature(): never {
+    this.cellError(`${this.missingValue()}; set missing: 'mean' to impute the column's mean`);
+  }
+
+  missingTarget(): never {
+    this.cellError(`${this.missingValue()}, and a target cannot be imputed: fill it in or remove the row`);
+  }
+
+  private missingValue(): string {
+    return this.end === this.start ? 'the cell is empty' : `${this.shown()} is a missing value`;
+  }
+
+  /** Counts the rest of the record's fields for the message. */
+  raggedRow(width: number): never {
+    while (!this.lastInRecord) this.nextField();
+    const found = this.fieldsInRecord;
+    throw new Error(`${this.name}: line ${this.recordLine} has ${found} ${found === 1 ? 'cell' : 'cells'}; the header has ${width}`);
+  }
+
+  /** The last field's text for a message: JSON-quoted, cut after 40 characters. */
+  shown(): string {
+    const text = this.text();
+    return JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
+  }
+
+  /** At LF, CRLF, or a CR that ends the input. */
+  private atLineEnd(p: number): boolean {
+    const c = this.bytes[p];
+    return c === LF || (c === CR && (p + 1 === this.bytes.length || this.bytes[p + 1] === LF));
+  }
+}

@@ -1,0 +1,166 @@
+// Every kernel of assembly/, described once: its arguments by name, in the order of the
+// WebAssembly export, and how a call splits across threads. The JS reference backend
+// implements the same names with the same arguments; the WASM backend turns each row into a
+// call of the export, split by the rule given; the workers run the chunks it hands out.
+//
+// Pointers are byte offsets into the backend's memory; sizes count floats or rows.
+// A split cuts the `rows` argument into chunks starting at multiples of `align` (the
+// kernel's register blocking, so every row is computed exactly as on one thread); `work`
+// is the work of one row (≈ flops), and `moves` gives, for each pointer that walks with
+// the rows, the bytes it advances per row. Both are products of constants and arguments.
+
+/** A product of constants and arguments (by name). */
+type Product = readonly (number | string)[];
+
+interface KernelSpec {
+  readonly args: readonly string[];
+  readonly split?: { readonly rows: string; readonly align: number; readonly work: Product; readonly moves: Readonly<Record<string, Product>> };
+  /** The kernel returns a number (a sum): it runs on the calling thread. */
+  readonly returns?: 'f64';
+}
+
+/** Elementwise kernels over n floats: f(x, y, n). */
+const elementwise = <const P extends readonly string[]>(work: number, ...pointers: P) => ({
+  args: [...pointers, 'n'] as readonly [...P, 'n'],
+  split: { rows: 'n', align: 4, work: [work], moves: Object.fromEntries(pointers.map((p) => [p, [4]])) as Record<string, Product> },
+});
+
+export const KERNELS = {
+  /** dst = scale·src: n bytes (pixels) into n floats. */
+  scale_bytes: { args: ['src', 'dst', 'n', 'scale'], split: { rows: 'n', align: 16, work: [1], moves: { src: [1], dst: [4] } } },
+  /** y = x·wᵀ + b: x [batch × nIn], w [nOut × nIn], b [nOut], y [batch × nOut]. */
+  dense_forward: {
+    args: ['x', 'w', 'b', 'y', 'batch', 'nIn', 'nOut'],
+    split: { rows: 'batch', align: 2, work: [2, 'nIn', 'nOut'], moves: { x: [4, 'nIn'], y: [4, 'nOut'] } },
+  },
+  /** dx = dy·w: dy [batch × nOut], w [nOut × nIn], dx [batch × nIn]. */
+  dense_backward_data: {
+    args: ['dy', 'w', 'dx', 'batch', 'nIn', 'nOut'],
+    split: { rows: 'batch', align: 4, work: [2, 'nIn', 'nOut'], moves: { dy: [4, 'nOut'], dx: [4, 'nIn'] } },
+  },
+  /**
+   * ∇w = dyᵀ·x, ∇b = Σ_batch dy: dy [batch × ldDelta] (its first nOut columns), x [batch × nIn],
+   * gw [nOut × nIn], gb [nOut]. Split by output rows, so dy's columns move and its stride stays.
+   */
+  dense_backward_weights: {
+    args: ['dy', 'x', 'gw', 'gb', 'batch', 'nIn', 'nOut', 'ldDelta'],
+    split: { rows: 'nOut', align: 4, work: [2, 'batch', 'nIn'], moves: { dy: [4], gw: [4, 'nIn'], gb: [4] } },
+  },
+  /** a = σ(z) over n floats, and δ ⊙= σ'(z) written in terms of a, per activation. */
+  sigmoid_forward: elementwise(20, 'z', 'a'),
+  sigmoid_backward: elementwise(3, 'a', 'delta'),
+  relu_forward: elementwise(20, 'z', 'a'),
+  relu_backward: elementwise(3, 'a', 'delta'),
+  leaky_relu_forward: elementwise(20, 'z', 'a'),
+  leaky_relu_backward: elementwise(3, 'a', 'delta'),
+  tanh_forward: elementwise(20, 'z', 'a'),
+  tanh_backward: elementwise(3, 'a', 'delta'),
+  /** a = z (the identity's forward; its backward is nothing). */
+  copy_floats: elementwise(1, 'z', 'a'),
+  /**
+   * Inverted dropout: y = keep ⊙ x·scale, keep(i) = fmix32((offset + i)·0x9E3779B1 ⊕ seed) ≥ threshold
+   * (unsigned), threshold = rate·2³², scale = 1 / (1 − rate); backward scales δ by the same mask in place.
+   * The counter `offset` moves with the rows, so every thread draws the mask of its own elements.
+   */
+  dropout_forward: {
+    args: ['x', 'y', 'n', 'threshold', 'scale', 'seed', 'offset'],
+    split: { rows: 'n', align: 4, work: [12], moves: { x: [4], y: [4], offset: [1] } },
+  },
+  dropout_backward: {
+    args: ['delta', 'n', 'threshold', 'scale', 'seed', 'offset'],
+    split: { rows: 'n', align: 4, work: [12], moves: { delta: [4], offset: [1] } },
+  },
+  /** a = softmax(z) per row: z, a [batch × n]. */
+  softmax_forward: { args: ['z', 'a', 'batch', 'n'], split: { rows: 'batch', align: 1, work: [30, 'n'], moves: { z: [4, 'n'], a: [4, 'n'] } } },
+  /** δ = a − y over n floats. */
+  output_error: elementwise(1, 'a', 'y', 'delta'),
+  /** Σ (a − y)² over n floats. */
+  sum_squared_error: { args: ['a', 'y', 'n'], returns: 'f64' },
+  /** −Σ y·ln a over n floats (a floored at 1e-30). */
+  cross_entropy: { args: ['a', 'y', 'n'], returns: 'f64' },
+  /** −Σ [y·ln a + (1 − y)·ln(1 − a)] over n floats, a clamped to [1e-7, 1 − 1e-7]. */
+  binary_cross_entropy: { args: ['a', 'y', 'n'], returns: 'f64' },
+  /** Σ |a − y| over n floats. */
+  sum_absolute_error: { args: ['a', 'y', 'n'], returns: 'f64' },
+  /** δ = sign(a − y) (0 where a = y). */
+  sign_error: elementwise(2, 'a', 'y', 'delta'),
+  /** Σ Huber(a − y) over n floats: ½r² for |r| ≤ 1, |r| − ½ beyond. */
+  sum_huber_error: { args: ['a', 'y', 'n'], returns: 'f64' },
+  /** δ = clamp(a − y, −1, 1). */
+  clipped_error: elementwise(3, 'a', 'y', 'delta'),
+  /** w −= scale·g over n floats. */
+  sgd: { args: ['w', 'g', 'n', 'scale'], split: { rows: 'n', align: 4, work: [2], moves: { w: [4], g: [4] } } },
+  /** v = μ·v − scale·g; w += v. */
+  momentum: { args: ['w', 'g', 'v', 'n', 'scale', 'mu'], split: { rows: 'n', align: 4, work: [4], moves: { w: [4], g: [4], v: [4] } } },
+  /**
+   * Adam on ĝ = g·invBatch, with AdamW's decoupled decay: w −= decay·w + step·m / (√(v·invC2) + ε);
+   * step = η / (1 − β1^t), invC2 = 1 / (1 − β2^t), decay = η·λ (0 for Adam).
+   */
+  adam: {
+    args: ['w', 'g', 'm', 'v', 'n', 'step', 'invBatch', 'beta1', 'beta2', 'eps', 'invC2', 'decay'],
+    split: { rows: 'n', align: 4, work: [14], moves: { w: [4], g: [4], m: [4], v: [4] } },
+  },
+  /** g += s·w over n floats (L2 weight decay). */
+  add_scaled: { args: ['g', 'w', 'n', 's'], split: { rows: 'n', align: 4, work: [2], moves: { g: [4], w: [4] } } },
+  /** g ·= s over n floats, in place (gradient clipping). */
+  scale_floats: { args: ['g', 'n', 's'], split: { rows: 'n', align: 4, work: [1], moves: { g: [4] } } },
+  /**
+   * Σ g² over n floats, in f64. No split rule: a sum cut across threads would add its parts
+   * in another order, and the norm (so the clipped weights) would depend on the thread count.
+   */
+  sum_squares: { args: ['g', 'n'], returns: 'f64' },
+} as const satisfies Record<string, KernelSpec>;
+
+export type KernelName = keyof typeof KERNELS;
+/** Kernel names in table order: a kernel's op number, the same on every thread. */
+export const KERNEL_NAMES = Object.keys(KERNELS) as KernelName[];
+
+type Numbers<A extends readonly string[]> = { -readonly [I in keyof A]: number };
+/** What a backend provides: every kernel of the table, called with its arguments in order. */
+export type Kernels = {
+  readonly [K in KernelName]: (...args: Numbers<(typeof KERNELS)[K]['args']>) => (typeof KERNELS)[K] extends { returns: 'f64' } ? number : void;
+};
+
+/** A split rule with argument names turned into indices, for the dispatcher's hot path. */
+export interface CompiledSplit {
+  rowsArg: number;
+  align: number;
+  /** work = constant · Π args[indices]. */
+  work: { constant: number; indices: number[] };
+  /** Per moving pointer: its argument and its bytes per row. */
+  moves: { arg: number; constant: number; indices: number[] }[];
+}
+
+function compileProduct(args: readonly string[], product: Product, kernel: string) {
+  let constant = 1;
+  const indices: number[] = [];
+  for (const f of product) {
+    if (typeof f === 'number') constant *= f;
+    else {
+      const i = args.indexOf(f);
+      if (i < 0) throw new Error(`kernel table: ${kernel} has no argument ${f}`);
+      indices.push(i);
+    }
+  }
+  return { constant, indices };
+}
+
+/** The split rule of each kernel by op number, null for those that run on one thread. */
+export const SPLITS: (CompiledSplit | null)[] = KERNEL_NAMES.map((name) => {
+  const spec: KernelSpec = KERNELS[name];
+  if (!spec.split) return null;
+  const { rows, align, work, moves } = spec.split;
+  return {
+    rowsArg: spec.args.indexOf(rows),
+    align,
+    work: compileProduct(spec.args, work, name),
+    moves: Object.entries(moves).map(([arg, bytes]) => ({ arg: spec.args.indexOf(arg), ...compileProduct(spec.args, bytes, name) })),
+  };
+});
+
+/** constant · Π args[indices]. */
+export function evaluateProduct(p: { constant: number; indices: number[] }, args: Float64Array): number {
+  let v = p.constant;
+  for (let i = 0; i < p.indices.length; i++) v *= args[p.indices[i]];
+  return v;
+}

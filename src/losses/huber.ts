@@ -1,0 +1,10 @@
+// Huber's loss for regression with threshold δ_H = 1, summed over the outputs per sample:
+// with r = a − y, C = ½r² for |r| ≤ 1 and |r| − ½ beyond (quadratic near the target, linear
+// for outliers), so ∂C/∂a = clamp(r, −1, 1).
+import type { Loss } from './loss.js';
+
+export const huber: Loss = {
+  name: 'huber',
+  total: (k, a, y, n) => k.sum_huber_error(a.ptr, y.ptr, n),
+  delta: (k, a, y, d, n) => k.clipped_error(a.ptr, y.ptr, d.ptr, n),
+};

@@ -1,0 +1,8 @@
+// The seed's quadratic cost: C = ½‖a − y‖² per sample, so ∂C/∂a = a − y.
+import type { Loss } from './loss.js';
+
+export const mse: Loss = {
+  name: 'mse',
+  total: (k, a, y, n) => 0.5 * k.sum_squared_error(a.ptr, y.ptr, n),
+  delta: (k, a, y, d, n) => k.output_error(a.ptr, y.ptr, d.ptr, n),
+};

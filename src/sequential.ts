@@ -1,0 +1,114 @@
+// A network as a list of layers over one memory: the plan of that memory, made once before
+// the memory exists, and the loops of a training step. Parameters are one block in layer
+// order (each layer's w then b), their gradients and the optimizer's state blocks of the
+// same layout, so that one optimizer call updates everything; a training step allocates
+// nothing.
+import { Layout, type Backend, type Tensor } from './backend/backend.js';
+import type { Layer } from './layers/layer.js';
+import type { Loss } from './losses/loss.js';
+import type { Optimizer, OptimizerSettings } from './optimizers/optimizer.js';
+
+type Slot = readonly [ptr: number, length: number];
+
+/** Where every tensor of a sequential network lives, in bytes of its memory. */
+export interface SequentialPlan {
+  bytes: number;
+  params: Slot;
+  grads: Slot;
+  state: Slot[];
+  /** The input x⁰, then each layer's output y: [maxBatch × size] each. */
+  values: Slot[];
+  /** ∂C/∂ of each value above (none for the input): in-place layers share their input's. */
+  gradients: (Slot | null)[];
+  target: Slot;
+  /** Raw input bytes (pixels) that become x⁰ by scale_bytes: [maxBatch × inputs]. */
+  inputBytes: Slot;
+}
+
+/** Plans the memory of `layers` for batches of up to maxBatch rows and `stateBlocks` optimizer blocks. */
+export function planSequential(layers: readonly Layer[], maxBatch: number, stateBlocks: number): SequentialPlan {
+  const layout = new Layout();
+  const reserve = (floats: number): Slot => [layout.reserve(floats), floats];
+  const total = layers.reduce((s, l) => s + l.paramCount, 0);
+  const params = reserve(total), grads = reserve(total);
+  const state = Array.from({ length: stateBlocks }, () => reserve(total));
+  const sizes = [layers[0].inSize, ...layers.map((l) => l.outSize)];
+  const values = sizes.map((n) => reserve(maxBatch * n));
+  const L = layers.length;
+  const gradients: (Slot | null)[] = new Array(L + 1).fill(null);
+  gradients[L] = reserve(maxBatch * sizes[L]);
+  for (let l = L - 1; l >= 1; l--) gradients[l] = layers[l].inPlace ? gradients[l + 1] : reserve(maxBatch * sizes[l]);
+  const target = reserve(maxBatch * sizes[L]);
+  const inputBytes: Slot = [layout.reserveBytes(maxBatch * sizes[0]), maxBatch * sizes[0]];
+  return { bytes: layout.bytes, params, grads, state, values, gradients, target, inputBytes };
+}
+
+export class Sequential {
+  readonly params: Tensor;
+  readonly grads: Tensor;
+  readonly state: Tensor[];
+  /** x⁰ then each layer's output. */
+  readonly values: Tensor[];
+  /** ∂C/∂ of each value (null for the input). */
+  readonly gradients: (Tensor | null)[];
+  readonly target: Tensor;
+  readonly output: Tensor;
+  readonly inputBytes: Uint8Array;
+  readonly inputBytesPtr: number;
+
+  constructor(readonly layers: readonly Layer[], readonly backend: Backend, plan: SequentialPlan) {
+    const t = ([ptr, length]: Slot) => backend.tensor(ptr, length);
+    this.params = t(plan.params);
+    this.grads = t(plan.grads);
+    this.state = plan.state.map(t);
+    this.values = plan.values.map(t);
+    this.gradients = plan.gradients.map((s) => (s ? t(s) : null));
+    this.target = t(plan.target);
+    this.output = this.values[layers.length];
+    this.inputBytesPtr = plan.inputBytes[0];
+    this.inputBytes = backend.bytes(...plan.inputBytes);
+    let at = 0;
+    layers.forEach((layer, l) => {
+      const slice = (block: Tensor) => ({ ptr: block.ptr + 4 * at, length: layer.paramCount, view: block.view.subarray(at, at + layer.paramCount) });
+      layer.bind({
+        x: this.values[l], y: this.values[l + 1], dy: this.gradients[l + 1]!, dx: this.gradients[l],
+        params: slice(this.params), grads: slice(this.grads),
+      });
+      at += layer.paramCount;
+    });
+  }
+
+  /** x⁰ = scale·inputBytes for the first `batch` rows. */
+  scaleInput(batch: number, scale: number): void {
+    this.backend.ops.scale_bytes(this.inputBytesPtr, this.values[0].ptr, batch * this.layers[0].inSize, scale);
+  }
+
+  /** Every layer's forward, in order, over the first `batch` rows of x⁰ (see Layer.forward). */
+  forward(batch: number, training: boolean, step: number): void {
+    const k = this.backend.ops;
+    for (const layer of this.layers) layer.forward(k, batch, training, step);
+  }
+
+  /** Σ of the loss over the last forward batch against target. */
+  lossTotal(loss: Loss, batch: number): number {
+    return loss.total(this.backend.ops, this.output, this.target, batch * this.layers[this.layers.length - 1].outSize);
+  }
+
+  /**
+   * δ at the output from the loss, then every layer's backward from the last to the first:
+   * each turns ∂C/∂y into ∂C/∂x and its parameters' gradients (summed over the batch). A
+   * loss that fuses with the last layer writes ∂C/∂x of that layer itself.
+   */
+  backward(loss: Loss, batch: number): void {
+    const k = this.backend.ops, L = this.layers.length, last = this.layers[L - 1];
+    const n = batch * last.outSize;
+    const fused = loss.fuses === last.kind && L > 1;
+    loss.delta(k, this.output, this.target, fused ? this.gradients[L - 1]! : this.gradients[L]!, n);
+    for (let l = fused ? L - 2 : L - 1; l >= 0; l--) this.layers[l].backward(k, batch);
+  }
+
+  /** One update of every parameter by `optimizer`, from the gradients of a batch of `batch` samples; t counts updates, this one included. */
+  step(optimizer: Optimizer, eta: number, batch: number, t: number, settings: OptimizerSettings): void {
+    optimizer.step(this.backend.ops, this.params, this.grads, this.state, this.params.length, eta, batch, t, settings);
+  }
+}
