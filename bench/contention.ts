@@ -13,7 +13,7 @@ import { Network } from '../src/network.js';
 import { train } from '../src/train.js';
 import { table } from './measure.js';
 
-const SAMPLES = 20_000, ROUNDS = 5;
+export const SAMPLES = 20_000, ROUNDS = 5;
 
 /** Training samples/s of the seed's network on `data` with `threads` threads. */
 async function rate(data: DataSplits, threads: number): Promise<number> {

@@ -25,7 +25,7 @@ import { RECIPES, recipeNetwork } from '../src/recipes.js';
 import { linePlot, COLORS } from '../src/report/svg.js';
 import { Rng } from '../src/rng.js';
 import { train } from '../src/train.js';
-import { contentionRates, contentionTable } from './contention.js';
+import { ROUNDS, SAMPLES, contentionRates, contentionTable } from './contention.js';
 import { callsPerSecond, table } from './measure.js';
 import { tfjsRates } from './peers/tfjs.js';
 
@@ -165,7 +165,7 @@ console.log(table(['784-h-10, batch 32', 'parameters', 'samples/s', 'samples/s Ã
 console.log('');
 console.log(table(['784-100-10', 'samples/s'], byBatch.map((r) => [`batch ${r.batch}`, k(r.samplesPerSecond)])));
 console.log(`\nTime to 98% test accuracy, default recipe (${to98.kernels}): ${to98.seconds?.toFixed(1)} s (epoch ${to98.epoch}, ${to98.accuracy})`);
-console.log('\nThreads under load: the seed network on 20,000 MNIST samples, training samples/s (median of 3 alternated runs)\n');
+console.log(`\nThreads under load: the seed network on ${SAMPLES.toLocaleString('en-US')} MNIST samples, training samples/s (median of ${ROUNDS} alternated runs)\n`);
 console.log(contentionTable(contention));
 
 const tfWasm = find('TF.js')!;
