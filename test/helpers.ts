@@ -56,3 +56,36 @@ export async function writeDataDir(dir: string, opts: { n?: number; m?: number; 
   ];
   for (const [name, bytes] of files) await writeFile(path.join(dir, gz ? `${name}.gz` : name), gz ? gzipSync(bytes) : bytes);
 }
+
+/**
+ * Backpropagation against finite differences: the largest |analytic − numeric| of ∂C/∂w and
+ * ∂C/∂b, relative to each tensor's largest analytic value. The analytic gradient comes from
+ * backward(); the numeric one is (C(p + ε) − C(p − ε)) / 2ε for every parameter of a tensor
+ * of at most `picks`, else for `picks` drawn from `seed`. Forwards run in `training` mode.
+ */
+export function gradientError(net: Network, x: Float32Array, y: Float32Array, batch: number,
+  { seed = 3, picks = 40, training = false, eps = 1e-2 } = {}): number {
+  net.forward(x, training);
+  net.backward(y);
+  const { nablaW, nablaB } = net.getGradients();
+  const analytic = [...nablaW, ...nablaB].map((g) => Float64Array.from(g));
+  const rng = new Rng(seed);
+  let worst = 0;
+  [...net.weights, ...net.biases].forEach((p, t) => {
+    const scale = Math.max(...analytic[t].map(Math.abs), 1e-3);
+    const chosen = p.length <= picks ? [...p.keys()] : Array.from({ length: picks }, () => rng.int(p.length));
+    for (const i of chosen) {
+      const saved = p[i];
+      p[i] = saved + eps;
+      net.forward(x, training);
+      const up = net.loss(y);
+      p[i] = saved - eps;
+      net.forward(x, training);
+      const down = net.loss(y);
+      p[i] = saved;
+      // loss() is the mean over the batch; the gradients are sums over it.
+      worst = Math.max(worst, Math.abs((batch * (up - down)) / (2 * eps) - analytic[t][i]) / scale);
+    }
+  });
+  return worst;
+}
