@@ -7,6 +7,7 @@
 import { loadBatch } from './batch.js';
 import type { Dataset } from './data/dataset.js';
 import { argmax } from './metrics.js';
+import { LOSS_KINDS } from './losses/loss.js';
 import type { Network } from './network.js';
 
 /** Training stopped because it diverged; the message names the epoch, what went wrong and the learning rate. */
@@ -20,7 +21,7 @@ export class DivergenceError extends Error {
 /**
  * How far the loss may rise above its reference before the run counts as diverged. The
  * reference is the larger of the loss at the starting weights and the loss of knowing
- * nothing (uniform outputs: ln K under cross-entropy, ½(1 − 1/K) under MSE, for K
+ * nothing (Loss.knowNothing: ln K under cross-entropy, ½(1 − 1/K) under MSE, for K
  * outputs), so a resumed run that starts near 0 is not held to a tiny bound. Ten times
  * ln 10 = 23 means the true class gets a probability below e⁻²³ on average: confidently
  * wrong, which no training that works passes through, while the mean of 20 batches of a
@@ -30,10 +31,9 @@ export const LOSS_RISE_FACTOR = 10;
 /** Batches whose mean loss is compared with the limit (one batch alone is too noisy). */
 export const LOSS_WINDOW = 20;
 
-/** The loss of a network that outputs the uniform distribution: the worst a network that knows nothing need do. */
+/** The loss of a network that knows nothing (Loss.knowNothing): the worst a network need do. */
 function knowNothingLoss(net: Network): number {
-  const k = net.sizes[net.numLayers - 1];
-  return net.config.loss === 'cross-entropy' ? Math.log(k) : 0.5 * (1 - 1 / k);
+  return LOSS_KINDS[net.config.loss].knowNothing(net.sizes[net.numLayers - 1]);
 }
 
 /** Follows the loss batch by batch and says when the mean of the last LOSS_WINDOW batches rose over LOSS_RISE_FACTOR × its reference. */

@@ -6,8 +6,9 @@
 // Pointers are byte offsets into the backend's memory; sizes count floats or rows.
 // A split cuts the `rows` argument into chunks starting at multiples of `align` (the
 // kernel's register blocking, so every row is computed exactly as on one thread); `work`
-// is the work of one row (≈ flops), and `moves` gives, for each pointer that walks with
-// the rows, the bytes it advances per row. Both are products of constants and arguments.
+// is the work of one row (≈ flops), and `moves` gives, for each argument that walks with
+// the rows (a pointer, or dropout's element counter), how far it advances per row (bytes,
+// or elements). Both are products of constants and arguments.
 
 /** A product of constants and arguments (by name). */
 type Product = readonly (number | string)[];
@@ -145,16 +146,25 @@ function compileProduct(args: readonly string[], product: Product, kernel: strin
   return { constant, indices };
 }
 
-/** The split rule of each kernel by op number, null for those that run on one thread. */
+/** Moving arguments a split call can carry (SplitCall.pointers holds this many pairs). */
+export const MAX_MOVES = 4;
+
+/** The split rule of each kernel by op number, null for those that run on one thread; a typo in the table is an error at load. */
 export const SPLITS: (CompiledSplit | null)[] = KERNEL_NAMES.map((name) => {
   const spec: KernelSpec = KERNELS[name];
   if (!spec.split) return null;
   const { rows, align, work, moves } = spec.split;
+  const argument = (a: string) => {
+    const i = spec.args.indexOf(a);
+    if (i < 0) throw new Error(`kernel table: ${name} has no argument ${a}`);
+    return i;
+  };
+  if (Object.keys(moves).length > MAX_MOVES) throw new Error(`kernel table: ${name} moves more than ${MAX_MOVES} arguments`);
   return {
-    rowsArg: spec.args.indexOf(rows),
+    rowsArg: argument(rows),
     align,
     work: compileProduct(spec.args, work, name),
-    moves: Object.entries(moves).map(([arg, bytes]) => ({ arg: spec.args.indexOf(arg), ...compileProduct(spec.args, bytes, name) })),
+    moves: Object.entries(moves).map(([arg, bytes]) => ({ arg: argument(arg), ...compileProduct(spec.args, bytes, name) })),
   };
 });
 

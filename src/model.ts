@@ -6,16 +6,18 @@
 //   8       4     format version, u32 little-endian (1)
 //   12      4     H, byte length of the JSON header, u32 little-endian
 //   16      H     JSON header, UTF-8: { "config": {sizes, activation, loss, init, seed,
-//                 optimizer, momentum, beta1, beta2, epsilon}, "parameters": P,
+//                 optimizer, momentum, beta1, beta2, epsilon, l2, weightDecay, clipNorm,
+//                 and layers when the network was given a layer list}, "parameters": P,
 //                 "state": S, "optimizerSteps": t, "metadata": {...} }, then spaces up
 //                 to a multiple of 4 bytes ("state" and "optimizerSteps" only in
 //                 checkpoints; S = 0 when absent)
 //   …       4·P   the parameters, f32 little-endian: w¹ [out × in] row-major, b¹ [out],
 //                 w², b², … (Network.parameters)
 //   …       4·S   a checkpoint's optimizer state: the blocks of Network.optimizerState
-//                 one after the other (S = P for momentum, 2·P for Adam)
+//                 one after the other (S = P for momentum, 2·P for Adam and AdamW)
 //   end−4   4     CRC-32 of every byte before it, u32 little-endian
 import { crc32 } from './crc32.js';
+import { OPTIMIZER_KINDS } from './optimizers/optimizer.js';
 import { Network, resolveOptions, type NetworkConfig, type RunOptions } from './network.js';
 
 export const MODEL_MAGIC = 'SIMDNET\0';
@@ -47,7 +49,7 @@ export function parameterCount(sizes: readonly number[]): number {
 
 /** Floats of optimizer state a network of this config keeps: 0, P or 2·P. */
 export function stateCount(config: Pick<NetworkConfig, 'sizes' | 'optimizer'>): number {
-  return parameterCount(config.sizes) * (config.optimizer === 'sgd' ? 0 : config.optimizer === 'momentum' ? 1 : 2);
+  return parameterCount(config.sizes) * OPTIMIZER_KINDS[config.optimizer].stateBlocks;
 }
 
 /**

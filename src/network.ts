@@ -41,9 +41,13 @@ export interface NetworkOptions {
    * kinds are LAYER_KIND_NAMES. Softmax goes last, with the cross-entropy loss.
    */
   layers?: readonly LayerSpec[];
-  /** σ of the hidden layers, and of the output layer under MSE. Default 'sigmoid' (the seed's). */
+  /** σ of the hidden layers, and of the output layer unless the loss fuses with its own (softmax, sigmoid). Default 'sigmoid' (the seed's). */
   activation?: ActivationName;
-  /** 'mse': C = ½‖a − y‖² (the seed's). 'cross-entropy': softmax output, C = −Σ y·ln a. Default 'mse'. */
+  /**
+   * 'mse': C = ½‖a − y‖² (the seed's). 'cross-entropy': softmax output, C = −Σ y·ln a.
+   * 'binary-cross-entropy': sigmoid output. 'mae', 'huber': for regression (with an
+   * identity output). Default 'mse'.
+   */
   loss?: LossName;
   /** 'normal': w, b ~ N(0, 1) (the seed's). 'xavier': w ~ N(0, 2/(in + out)), b = 0. 'he': w ~ N(0, 2/in), b = 0. */
   init?: InitName;
@@ -177,9 +181,10 @@ export class Network {
     return this.model.layers.flatMap((layer, l) => (layer instanceof Dense ? [this.rows(this.model.values[l + 1], this.batch)] : []));
   }
 
-  /** a of each layer for the last batch, a⁰ = x first: [batch × sizes[l]]. */
+  /** a of each layer for the last batch, a⁰ = x first: each dense layer's input, then the output, [batch × sizes[l]]. */
   get activations(): Float32Array[] {
-    return this.model.values.filter((_, l) => l === 0 || !(this.model.layers[l - 1] instanceof Dense)).map((v) => this.rows(v, this.batch));
+    const { values, layers } = this.model;
+    return values.filter((_, l) => l === layers.length || layers[l] instanceof Dense).map((v) => this.rows(v, this.batch));
   }
 
   /** δ = ∂C/∂z of each layer after backward: [batch × sizes[l+1]]. */
@@ -330,6 +335,8 @@ function checkLayers(o: NetworkOptions): LayerSpec[] {
     throw new Error(`Network: ${(e as Error).message}`);
   }
   if (!o.layers.some((s) => s.kind === 'dense')) throw new Error('Network: layers must hold at least one dense layer');
+  const softmax = o.layers.findIndex((s) => s.kind === 'softmax');
+  if (softmax >= 0 && softmax !== o.layers.length - 1) throw new Error(`Network: layers[${softmax}] is softmax, which can only be the last layer (with the cross-entropy loss)`);
   return o.layers.map((s) => ({ ...s }));
 }
 

@@ -72,22 +72,57 @@ export const SCHEDULE_FORMS = 'constant, step:EVERY:GAMMA, exp:GAMMA, cosine or 
  * ηmin = 1e-5), each optionally followed by ",warmup:EPOCHS", e.g. "cosine,warmup:1". η is
  * the base rate. Throws an Error quoting the text and saying what is wrong.
  */
+/** What each number of a schedule must be: parseSchedule (from text) and checkSchedule (an object) both use these. */
+const RULES = {
+  eta: { ok: (x: number) => Number.isFinite(x) && x > 0, range: 'a finite number > 0' },
+  EVERY: { ok: (x: number) => Number.isInteger(x) && x >= 1, range: 'a positive whole number of epochs' },
+  GAMMA: { ok: (x: number) => x > 0 && x <= 1, range: 'in (0, 1]' },
+  warmup: { ok: (x: number) => Number.isFinite(x) && x > 0, range: 'a number of epochs > 0' },
+};
+const minRule = (eta: number) => ({ ok: (x: number) => x >= 0 && x <= eta, range: `in [0, ${eta}] (the learning rate)` });
+
+/** A schedule given as an object (the API), checked field by field; an Error names the first bad one. */
+export function checkSchedule(schedule: Schedule): Schedule {
+  const check = (field: string, value: unknown, rule: { ok: (x: number) => boolean; range: string }) => {
+    if (typeof value !== 'number' || !rule.ok(value)) throw new Error(`schedule: ${field} must be ${rule.range}, got ${JSON.stringify(value)}`);
+  };
+  check('eta', schedule?.eta, RULES.eta);
+  switch (schedule.kind) {
+    case 'constant':
+      break;
+    case 'step':
+      check('every', schedule.every, RULES.EVERY);
+      check('gamma', schedule.gamma, RULES.GAMMA);
+      break;
+    case 'exponential':
+      check('gamma', schedule.gamma, RULES.GAMMA);
+      break;
+    case 'cosine':
+      check('min', schedule.min, minRule(schedule.eta));
+      break;
+    default:
+      throw new Error(`schedule: unknown kind ${JSON.stringify((schedule as { kind: unknown }).kind)}; the kinds are constant, step, exponential, cosine`);
+  }
+  if (schedule.warmup !== undefined) check('warmup', schedule.warmup, RULES.warmup);
+  return schedule;
+}
+
 export function parseSchedule(text: string, eta: number): Schedule {
   const fail = (why: string): never => {
     throw new Error(`schedule ${JSON.stringify(text)}: ${why}`);
   };
-  const number = (field: string, value: string | undefined, ok: (x: number) => boolean, range: string): number => {
+  const number = (field: string, value: string | undefined, { ok, range }: { ok: (x: number) => boolean; range: string }): number => {
     const x = value === undefined || value.trim() === '' ? NaN : Number(value);
     if (!ok(x)) fail(`${field} must be ${range}, got ${JSON.stringify(value ?? '')}`);
     return x;
   };
-  if (!(Number.isFinite(eta) && eta > 0)) fail(`the learning rate must be a finite number > 0, got ${eta}`);
+  if (!RULES.eta.ok(eta)) fail(`the learning rate must be ${RULES.eta.range}, got ${eta}`);
   const [head, ...options] = text.split(',').map((part) => part.trim());
   const [kind, ...args] = head.split(':');
   const arity = (n: number, form: string) => {
     if (args.length > n) fail(`${kind} takes the form ${form}`);
   };
-  const gamma = (value: string | undefined) => number('GAMMA', value, (x) => x > 0 && x <= 1, 'in (0, 1]');
+  const gamma = (value: string | undefined) => number('GAMMA', value, RULES.GAMMA);
   let schedule: Schedule;
   switch (kind) {
     case 'constant':
@@ -96,7 +131,7 @@ export function parseSchedule(text: string, eta: number): Schedule {
       break;
     case 'step':
       arity(2, 'step:EVERY:GAMMA');
-      schedule = { kind: 'step', eta, every: number('EVERY', args[0], (x) => Number.isInteger(x) && x >= 1, 'a positive whole number of epochs'), gamma: gamma(args[1]) };
+      schedule = { kind: 'step', eta, every: number('EVERY', args[0], RULES.EVERY), gamma: gamma(args[1]) };
       break;
     case 'exp':
       arity(1, 'exp:GAMMA');
@@ -104,7 +139,7 @@ export function parseSchedule(text: string, eta: number): Schedule {
       break;
     case 'cosine':
       arity(1, 'cosine or cosine:MIN');
-      schedule = { kind: 'cosine', eta, min: args.length ? number('MIN', args[0], (x) => x >= 0 && x <= eta, `in [0, ${eta}] (the learning rate)`) : 0 };
+      schedule = { kind: 'cosine', eta, min: args.length ? number('MIN', args[0], minRule(eta)) : 0 };
       break;
     default:
       return fail(`unknown kind ${JSON.stringify(kind)}; the forms are ${SCHEDULE_FORMS}`);
@@ -113,7 +148,7 @@ export function parseSchedule(text: string, eta: number): Schedule {
     const [name, value, ...rest] = option.split(':');
     if (name !== 'warmup' || rest.length) fail(`unknown option ${JSON.stringify(option)}; the only option is warmup:EPOCHS`);
     if (schedule.warmup !== undefined) fail('warmup is given twice');
-    schedule.warmup = number('warmup', value, (x) => Number.isFinite(x) && x > 0, 'a number of epochs > 0');
+    schedule.warmup = number('warmup', value, RULES.warmup);
   }
   return schedule;
 }

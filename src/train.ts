@@ -1,7 +1,7 @@
 // The seed's training loop, done right: a seeded shuffle every epoch, mini-batches, the
 // mean gradient, evaluation of train and test loss and accuracy every k epochs and at the
 // end, a history for the report, and a clear stop when the run diverges (divergence.ts).
-import { learningRate as rateAt, type Schedule } from './schedule.js';
+import { checkSchedule, learningRate as rateAt, type Schedule, type TrainingPosition } from './schedule.js';
 import { checkFits, loadBatch } from './batch.js';
 import type { DataSplits } from './data/dataset.js';
 import { DivergenceError, LossRiseWatch, collapsedOutputs, nonFiniteState } from './divergence.js';
@@ -17,7 +17,7 @@ export interface TrainOptions {
   learningRate: number;
   /** η is multiplied by this after every epoch (η_e = η·decay^(e−1)). Default 1: constant. */
   learningRateDecay?: number;
-  /** η for every step instead (schedule.ts: step, exponential, cosine, warm-up); learningRate and learningRateDecay are then unused. */
+  /** η for every step instead (schedule.ts: step, exponential, cosine, warm-up); learningRate and learningRateDecay are then unused (give any). */
   schedule?: Schedule;
   /** Seed of the shuffles. Default 1. */
   seed?: number;
@@ -115,7 +115,8 @@ export async function train(net: Network, data: DataSplits, options: TrainOption
   if (batchSize > net.config.maxBatch) {
     throw new Error(`train: batchSize ${batchSize} is larger than the network's maxBatch ${net.config.maxBatch}`);
   }
-  if (!(Number.isFinite(learningRate) && learningRate > 0)) {
+  if (options.schedule) checkSchedule(options.schedule);
+  else if (!(Number.isFinite(learningRate) && learningRate > 0)) {
     throw new Error(`train: learningRate must be a finite number > 0, got ${learningRate}`);
   }
   if (!(learningRateDecay > 0 && learningRateDecay <= 1)) {
@@ -129,6 +130,8 @@ export async function train(net: Network, data: DataSplits, options: TrainOption
   const rng = options.resume?.rng ?? new Rng(seed);
   const order = new Uint32Array(data.train.count);
   const schedule = options.schedule ?? { kind: 'exponential', gamma: learningRateDecay, eta: learningRate };
+  /** Where training is, for the schedule: one object, updated in place (nothing allocated per batch). */
+  const position: TrainingPosition = { epoch: 1, batch: 1, batches, epochs };
   const history: HistoryEntry[] = [...(options.resume?.history ?? [])];
   const lossWatch = new LossRiseWatch(net, batches);
   const start = now();
@@ -138,7 +141,9 @@ export async function train(net: Network, data: DataSplits, options: TrainOption
     const epochStart = now();
     let lossSum = 0, eta = learningRate;
     for (let b = 0; b < batches; b++) {
-      eta = rateAt(schedule, { epoch: epoch + 1, batch: b + 1, batches, epochs });
+      position.epoch = epoch + 1;
+      position.batch = b + 1;
+      eta = rateAt(schedule, position);
       loadBatch(net, data.train, order, b * batchSize, batchSize);
       net.forwardLoaded(batchSize, true);
       const loss = net.lossLoaded();

@@ -40,7 +40,9 @@ describe('dropout', () => {
       }
       net.forward(x, true);
       if (net.threads > 1) expect((net as unknown as { backend: WasmBackend }).backend.splitCalls.split).toBeGreaterThan(0);
-      return { dropped: net.activations[2].slice(), relu: net.activations[1].slice(), parameters: net.parameters.slice() };
+      // activations: each dense layer's input (x, then the dropout's output), then the output.
+      const relu = net.zs[0].map((z) => Math.max(z, 0));
+      return { dropped: net.activations[1].slice(), relu, parameters: net.parameters.slice() };
     } finally {
       net.dispose();
     }
@@ -60,11 +62,11 @@ describe('dropout', () => {
     const net = await Network.create(options);
     const { x } = randomBatch(9, 32, 784, 10);
     net.forward(x, true);
-    const first = net.activations[2].slice();
+    const first = net.activations[1].slice();
     net.forward(x, true);
-    expect(net.activations[2]).toEqual(first); // no step between: the same mask, as a gradient check needs
+    expect(net.activations[1]).toEqual(first); // no step between: the same mask, as a gradient check needs
     net.forward(x);
-    expect(net.activations[2]).toEqual(net.activations[1]); // inference: the identity
+    expect(net.activations[1]).toEqual(net.zs[0].map((z) => Math.max(z, 0))); // inference: the identity on relu's output
   });
 
   it('gives bit-identical results for 1, 2 and 3 threads, and the same mask on the JS reference', async () => {
@@ -125,6 +127,7 @@ describe('layer lists', () => {
     [{ inputs: 3, layers: [{ kind: 'dense', units: 0 }] }, 'Network: layers[0]: dense: units must be a positive integer, got 0'],
     [{ inputs: 3, layers: [{ kind: 'dense', units: 2 }, { kind: 'dropout', rate: 1 }] }, 'Network: layers[1]: dropout: rate must be in [0, 1), got 1'],
     [{ inputs: 3, layers: [{ kind: 'relu' }] }, 'Network: layers must hold at least one dense layer'],
+    [{ inputs: 3, loss: 'cross-entropy', layers: [{ kind: 'dense', units: 4 }, { kind: 'softmax' }, { kind: 'dense', units: 2 }, { kind: 'softmax' }] }, 'Network: layers[1] is softmax, which can only be the last layer (with the cross-entropy loss)'],
     [{ layers: [{ kind: 'dense', units: 2 }] }, 'Network: with layers, inputs must be a positive integer, got undefined'],
     [{ inputs: 3, layers: [{ kind: 'dense', units: 2 }, { kind: 'softmax' }] }, 'Network: softmax goes last only under the cross-entropy loss; the loss is mse'],
     [{ inputs: 3, loss: 'cross-entropy', layers: [{ kind: 'dense', units: 2 }, { kind: 'sigmoid' }] }, 'Network: the cross-entropy loss needs softmax as the last layer; the layers end with sigmoid'],

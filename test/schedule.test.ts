@@ -158,6 +158,10 @@ describe('train() with a schedule', () => {
     expect(old.rates).toEqual([0.5, 0.5, 0.5, 0.5, 0.25, 0.25, 0.25, 0.25, 0.125, 0.125, 0.125, 0.125]);
     const exp = await run({ epochs: 3, batchSize: 4, learningRate: 9, schedule: parseSchedule('exp:0.5', 0.5) });
     expect(exp).toEqual(old);
+    await expect(run({ epochs: 1, batchSize: 4, learningRate: 0.1, schedule: { kind: 'exponential', eta: 0.1, gamma: 2 } }))
+      .rejects.toThrow('schedule: gamma must be in (0, 1], got 2');
+    await expect(run({ epochs: 1, batchSize: 4, learningRate: 0.1, schedule: { kind: 'cosine', eta: 0.1, min: 0, warmup: -1 } }))
+      .rejects.toThrow('schedule: warmup must be a number of epochs > 0, got -1');
     const cosine = await run({ epochs: 3, batchSize: 4, learningRate: 9, schedule: parseSchedule('cosine,warmup:1', 0.5) });
     expect(cosine.rates.slice(0, 4)).toEqual([0.1, 0.2, 0.3, 0.4]);
     expect(cosine.rates[4]).toBe(0.5);

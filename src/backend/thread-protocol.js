@@ -15,7 +15,7 @@
 //   word 0   the ticket: generation (7 bits) << 24 | chunks n (12 bits) << 12 | next chunk
 //            (12 bits); a thread claims chunk i by moving it from i to i + 1 while i < n.
 //            −1 stops the workers.
-//   word 16  chunks done in the current call; word 17: 1 once a kernel call threw
+//   word 16  chunks done in the current call; word 17: 1 + the op of a kernel call that threw
 //   word 32  workers asleep in Atomics.wait (the caller wakes them only when there are some)
 //   byte 192 the call, 24 f64: [op, 12 arguments, count argument, rows per chunk, rows,
 //            then four (argument, bytes per row) pairs of pointers that move to a chunk's
@@ -36,7 +36,7 @@ export function threadProtocol() {
 
     /** The Int32 words and the call's f64s of the control block at `control`. */
     views(memory, control) {
-      return { sync: new Int32Array(memory.buffer, control, 64), job: new Float64Array(memory.buffer, control + JOB_AT, JOB_FLOATS) };
+      return { sync: new Int32Array(memory.buffer, control, JOB_AT / 4), job: new Float64Array(memory.buffer, control + JOB_AT, JOB_FLOATS) };
     },
 
     /** Runs chunk c of the call in `job`; `args` is a scratch Float64Array(12). */
@@ -49,20 +49,21 @@ export function threadProtocol() {
     },
 
     /**
-     * Claims and runs chunks of the current call until none are left. Returns false once the
-     * workers are told to stop.
+     * Claims and runs chunks of the current call until none are left. Returns the ticket it
+     * found spent (the value to wait on for the next call), or −1 once the workers are told
+     * to stop.
      */
     work(sync, job, kernels, args) {
       for (;;) {
         const ticket = Atomics.load(sync, TICKET);
-        if (ticket < 0) return false;
+        if (ticket < 0) return -1;
         const n = (ticket >> 12) & MAX_CHUNKS, c = ticket & MAX_CHUNKS;
-        if (c >= n) return true;
+        if (c >= n) return ticket;
         if (Atomics.compareExchange(sync, TICKET, ticket, ticket + 1) !== ticket) continue;
         try {
           protocol.runChunk(kernels, job, args, c);
         } catch {
-          Atomics.store(sync, FAILED, 1);
+          Atomics.store(sync, FAILED, 1 + job[0]);
         } finally {
           // Counted done even after a failure, so that the caller never waits forever.
           if (Atomics.add(sync, DONE, 1) + 1 === n) Atomics.notify(sync, DONE);
@@ -77,8 +78,7 @@ export function threadProtocol() {
       const { sync, job } = protocol.views(init.memory, init.control);
       const args = new Float64Array(12);
       ready();
-      while (protocol.work(sync, job, kernels, args)) {
-        const seen = Atomics.load(sync, TICKET);
+      for (let seen; (seen = protocol.work(sync, job, kernels, args)) >= 0;) {
         const until = performance.now() + SPIN_MS;
         for (let spin = 0; Atomics.load(sync, TICKET) === seen; spin++) {
           if ((spin & 255) === 0 && performance.now() > until) {

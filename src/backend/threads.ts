@@ -44,7 +44,7 @@ export class ThreadPool {
   private readonly scratch = new Float64Array(12);
   private generation = 0;
 
-  private constructor(memory: WebAssembly.Memory, control: number, private readonly workers: KernelThread[]) {
+  private constructor(memory: WebAssembly.Memory, control: number, private readonly workers: KernelThread[], private readonly names: readonly string[]) {
     ({ sync: this.sync, job: this.job } = P.views(memory, control));
   }
 
@@ -63,7 +63,7 @@ export class ThreadPool {
       for (const w of workers) w.terminate();
       throw e;
     }
-    return new ThreadPool(memory, control, workers);
+    return new ThreadPool(memory, control, workers, names);
   }
 
   /** Number of workers (the calling thread makes one more). */
@@ -109,7 +109,8 @@ export class ThreadPool {
         else if (performance.now() - progressAt > DEAD_THREAD_MS) throw new Error('a kernel thread stopped answering; this network cannot go on');
       }
     }
-    if (Atomics.load(sync, P.FAILED) !== 0) throw new Error('a kernel thread failed; this network cannot go on');
+    const failed = Atomics.load(sync, P.FAILED);
+    if (failed !== 0) throw new Error(`kernel ${this.names[failed - 1]} failed on a thread (a trap in the WebAssembly); this network cannot go on`);
   }
 
   /** Stops the workers. */

@@ -3,7 +3,7 @@
 // bindings are the compiler's own generated ones (`--bindings raw`), see README.
 import { instantiate } from '../../build/simdnet.js';
 import { RESERVED_BYTES, type Backend, type Tensor } from './backend.js';
-import { KERNEL_NAMES, SPLITS, evaluateProduct, type Kernels } from '../kernels.js';
+import { KERNEL_NAMES, MAX_MOVES, SPLITS, evaluateProduct, type Kernels } from '../kernels.js';
 import { ThreadGovernor } from './thread-governor.js';
 import { CONTROL_BYTES, ThreadPool, type KernelFn, type SplitCall } from './threads.js';
 import { loadBuild, type BuildName } from '../platform.js';
@@ -76,7 +76,7 @@ export class WasmBackend implements Backend {
   private readonly args = new Float64Array(12);
   /** Large calls split across threads, and kept on one by the governor. */
   private readonly calls = { split: 0, single: 0 };
-  private readonly call: SplitCall = { op: 0, args: this.args, countArg: 0, rows: 0, chunkRows: 0, pointers: new Float64Array(8) };
+  private readonly call: SplitCall = { op: 0, args: this.args, countArg: 0, rows: 0, chunkRows: 0, pointers: new Float64Array(2 * MAX_MOVES) };
 
   private constructor(
     private readonly memory: WebAssembly.Memory,

@@ -51,7 +51,7 @@ export function trainCommand(program: Command): void {
     .description('train a network on MNIST (or any folder of IDX files) with mini-batch SGD')
     .addOption(new Option('--recipe <name>', 'starting point for every setting below').choices(Object.keys(RECIPES)).default('default'))
     .option('--hidden <sizes>', 'hidden layer sizes, e.g. 100,50 ("none" for no hidden layer)', sizeList)
-    .addOption(new Option('--activation <f>', 'σ of the hidden layers (and of the output under MSE)').choices(ACTIVATIONS))
+    .addOption(new Option('--activation <f>', 'σ of the hidden layers, and of the output unless the loss brings its own (softmax for cross-entropy, sigmoid for binary-cross-entropy); identity suits mae and huber').choices(ACTIVATIONS))
     .addOption(new Option('--loss <name>', 'cost function').choices(LOSSES))
     .addOption(new Option('--init <name>', 'weight initialisation').choices(INITS))
     .addOption(new Option('--optimizer <name>', 'update rule').choices(OPTIMIZERS))

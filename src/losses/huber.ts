@@ -5,6 +5,8 @@ import type { Loss } from './loss.js';
 
 export const huber: Loss = {
   name: 'huber',
+  // Every residual of 1/K outputs is within 1: the quadratic part, as for MSE.
+  knowNothing: (k) => 0.5 * (1 - 1 / k),
   total: (k, a, y, n) => k.sum_huber_error(a.ptr, y.ptr, n),
   delta: (k, a, y, d, n) => k.clipped_error(a.ptr, y.ptr, d.ptr, n),
 };

@@ -16,6 +16,12 @@ export interface Loss {
    * input, which is simpler and stabler.
    */
   readonly fuses?: 'softmax' | ActivationName;
+  /**
+   * C per sample of a network that knows nothing — outputs 1/K each (½ each under binary
+   * cross-entropy) against a one-hot target of K outputs: the floor of divergence.ts's
+   * reference, so that a run that starts near 0 is not held to a tiny bound.
+   */
+  knowNothing(outputs: number): number;
   /** Σ of C over n outputs (a batch's rows). a, y [batch × outputs]. */
   total(k: Kernels, a: Tensor, y: Tensor, n: number): number;
   /** δ = ∂C/∂a (or, fused, ∂C/∂ of the fused layer's input) into d, n floats. */

@@ -5,6 +5,7 @@ import type { Loss } from './loss.js';
 
 export const mae: Loss = {
   name: 'mae',
+  knowNothing: (k) => 2 * (1 - 1 / k),
   total: (k, a, y, n) => k.sum_absolute_error(a.ptr, y.ptr, n),
   delta: (k, a, y, d, n) => k.sign_error(a.ptr, y.ptr, d.ptr, n),
 };
