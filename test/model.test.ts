@@ -96,3 +96,22 @@ describe('model files', () => {
     await expect(readModelFile(path.join(dir, 'missing.simdnet'))).rejects.toThrow(/missing.simdnet: no such model file/);
   });
 });
+
+describe('a model file written by an earlier simdnet', () => {
+  it('loads and predicts exactly as it did there (format v1, commit 36e66fa)', async () => {
+    // test/fixtures/v1-tanh-softmax.simdnet: 6-5-3, tanh, cross-entropy, momentum, seed 7, after
+    // three SGD steps on the batch below; the outputs were printed by that commit's JS backend.
+    const model = await readModelFile('test/fixtures/v1-tanh-softmax.simdnet');
+    expect(model.config).toMatchObject({ sizes: [6, 5, 3], activation: 'tanh', loss: 'cross-entropy', optimizer: 'momentum', seed: 7 });
+    expect(model.metadata.note).toBe('written by simdnet at commit 36e66fa (model format v1)');
+    const x = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 1, 0, -1, 0.5, 0.25, 0];
+    const then = [0.4108825623989105, 0.2797045111656189, 0.3094129264354706, 0.300851047039032, 0.16779224574565887, 0.531356692314148];
+    for (const backend of ['js', 'wasm'] as const) {
+      const net = await networkFromModel(model, { backend, maxBatch: 2 });
+      const now = Array.from(net.forward(x));
+      if (backend === 'js') expect(now).toEqual(then);
+      else expect(relError(now, then)).toBeLessThan(1e-6);
+      net.dispose();
+    }
+  });
+});
