@@ -1,8 +1,8 @@
-// One run per checkpoint folder: DIR/lock, created exclusively (O_EXCL) and holding the
+// One run per checkpoint folder: DIR/lock, created exclusively (a hard link) and holding the
 // process id, is removed when the process exits — normally, on an error, or on SIGINT or
 // SIGTERM. A lock left by a process that no longer runs (killed with SIGKILL, a crash of
 // the machine) is taken over with a note.
-import { openSync, readFileSync, rmSync, writeSync, closeSync } from 'node:fs';
+import { linkSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 export const LOCK_FILE = 'lock';
@@ -17,16 +17,22 @@ function running(pid: number): boolean {
   }
 }
 
-/** Creates the lock file; false when it exists. */
+/**
+ * Creates the lock file, already holding this process's id (written to a file of our own,
+ * then hard-linked into place, which fails when the lock exists): another run never reads
+ * an empty lock, which it would take for a stale one. False when the lock exists.
+ */
 function create(file: string): boolean {
+  const mine = `${file}.${process.pid}`;
   try {
-    const fd = openSync(file, 'wx');
-    writeSync(fd, `${process.pid}\n`);
-    closeSync(fd);
+    writeFileSync(mine, `${process.pid}\n`);
+    linkSync(mine, file);
     return true;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw new Error(`${file}: cannot create the lock file (${(e as Error).message})`);
+  } finally {
+    rmSync(mine, { force: true });
   }
 }
 
