@@ -23,8 +23,8 @@ export interface TrainOptions {
   seed?: number;
   /** Evaluate after epochs 1, 1 + k, 1 + 2k, … and after the last (the seed: k = 5). Default 1. */
   evalEvery?: number;
-  /** Called after every mini-batch. */
-  onBatchEnd?: (p: BatchProgress) => void;
+  /** Called after every mini-batch, with one object updated in place (copy what you keep). */
+  onBatchEnd?: (p: Readonly<BatchProgress>) => void;
   /** Called after every epoch, with the evaluation when the epoch had one; training waits for a returned promise (a checkpoint being written). */
   onEpochEnd?: (e: EpochEnd) => void | Promise<void>;
   /** To resume a run: the epochs already done (training goes on from the next), the shuffle generator as it was then, and the history so far. */
@@ -130,8 +130,9 @@ export async function train(net: Network, data: DataSplits, options: TrainOption
   const rng = options.resume?.rng ?? new Rng(seed);
   const order = new Uint32Array(data.train.count);
   const schedule = options.schedule ?? { kind: 'exponential', gamma: learningRateDecay, eta: learningRate };
-  /** Where training is, for the schedule: one object, updated in place (nothing allocated per batch). */
+  /** Where training is, for the schedule and for onBatchEnd: objects updated in place (nothing allocated per batch). */
   const position: TrainingPosition = { epoch: 1, batch: 1, batches, epochs };
+  const progress: BatchProgress = { epoch: 1, epochs, batch: 1, batches, loss: 0, samplesPerSecond: 0 };
   const history: HistoryEntry[] = [...(options.resume?.history ?? [])];
   const lossWatch = new LossRiseWatch(net, batches);
   const start = now();
@@ -155,10 +156,13 @@ export async function train(net: Network, data: DataSplits, options: TrainOption
       samples += batchSize;
       lossSum += loss;
       const t = now();
-      options.onBatchEnd?.({
-        epoch: epoch + 1, epochs, batch: b + 1, batches, loss: lossSum / (b + 1),
-        samplesPerSecond: samples / (trainSeconds + t - epochStart),
-      });
+      if (options.onBatchEnd) {
+        progress.epoch = epoch + 1;
+        progress.batch = b + 1;
+        progress.loss = lossSum / (b + 1);
+        progress.samplesPerSecond = samples / (trainSeconds + t - epochStart);
+        options.onBatchEnd(progress);
+      }
       if (t - lastYield > 0.05) {
         await yieldToEventLoop();
         lastYield = now();
