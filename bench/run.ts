@@ -111,8 +111,8 @@ async function timeTo98() {
   await train(net, data, {
     epochs: r.epochs, batchSize: r.batchSize, learningRate: r.learningRate, learningRateDecay: r.learningRateDecay, signal: controller.signal,
     onEpochEnd: ({ evaluation: h }) => {
-      if (h && !reached && h.testAccuracy >= 0.98) {
-        reached = { epoch: h.epoch, seconds: (performance.now() - start) / 1000, accuracy: h.testAccuracy };
+      if (h && !reached && h.test.accuracy >= 0.98) {
+        reached = { epoch: h.epoch, seconds: (performance.now() - start) / 1000, accuracy: h.test.accuracy };
         controller.abort();
       }
     },

@@ -1,70 +1,93 @@
-// Moving samples of a data set into a network's memory: the uint8 pixels of each sample
-// copied (a memcpy per row) into the network's input bytes and scaled to [0, 1] there by
-// one kernel call; labels one-hot into targetBuffer.
-import type { Dataset } from './data/dataset.js';
+// Moving samples of a data set into a network's memory. Inputs: the uint8 pixels of each
+// image copied (a memcpy per row) into the network's input bytes and scaled to [0, 1] there
+// by one kernel call, or the float features of each row copied into its input; then the
+// network's normalisation. Targets: class labels one-hot, or target vectors copied.
+import { inputWidth, type Dataset } from './data/dataset.js';
 import type { Network } from './network.js';
 
-const rowCache = new WeakMap<Uint8Array, Uint8Array[]>();
+const rowCache = new WeakMap<ArrayBufferView, ArrayBufferView[]>();
 
 /**
- * One view per image of a data set, made once and kept while the data set lives: copying a
- * row is then one memcpy (TypedArray.set) with no view made per batch.
+ * One view per row of `array` [count × width], made once and kept while the array lives:
+ * copying a row is then one memcpy (TypedArray.set) with no view made per batch.
  */
-function rows(data: Dataset): Uint8Array[] {
-  let views = rowCache.get(data.images);
+function rows<T extends Uint8Array | Float32Array>(array: T, count: number, width: number): T[] {
+  let views = rowCache.get(array);
   if (!views) {
-    const size = data.rows * data.cols;
-    views = Array.from({ length: data.count }, (_, i) => data.images.subarray(i * size, (i + 1) * size));
-    rowCache.set(data.images, views);
+    views = Array.from({ length: count }, (_, i) => array.subarray(i * width, (i + 1) * width));
+    rowCache.set(array, views);
   }
-  return views;
+  return views as T[];
 }
 
 /**
  * Loads `batch` samples — order[start], order[start + 1], … or, without an order,
- * start, start + 1, … — as the rows of net.inputBuffer and net.targetBuffer.
+ * start, start + 1, … — as the rows of net.inputBuffer (normalised) and net.targetBuffer.
  */
 export function loadBatch(net: Network, data: Dataset, order: Uint32Array | null, start: number, batch: number): void {
-  const size = data.rows * data.cols;
-  const classes = net.sizes[net.numLayers - 1];
-  const bytes = net.inputBytes, y = net.targetBuffer, images = data.images;
-  y.fill(0, 0, batch * classes);
+  const width = inputWidth(data), count = data.count;
+  const at = (r: number) => (order ? order[start + r] : start + r);
+  const into = 'images' in data ? net.inputBytes : net.inputBuffer;
+  const from = 'images' in data ? data.images : data.features;
   if (order) {
-    const views = rows(data);
-    for (let r = 0; r < batch; r++) {
-      const sample = order[start + r];
-      bytes.set(views[sample], r * size);
-      y[r * classes + data.labels[sample]] = 1;
-    }
-  } else {
-    bytes.set(images.subarray(start * size, (start + batch) * size));
-    for (let r = 0; r < batch; r++) y[r * classes + data.labels[start + r]] = 1;
-  }
-  net.scaleInputBytes(batch);
+    const views = rows<Uint8Array | Float32Array>(from, count, width);
+    for (let r = 0; r < batch; r++) into.set(views[order[start + r]], r * width);
+  } else into.set(from.subarray(start * width, (start + batch) * width));
+  if ('images' in data) net.scaleInputBytes(batch);
+
+  const outputs = net.sizes[net.numLayers - 1], y = net.targetBuffer;
+  if (data.labels) {
+    y.fill(0, 0, batch * outputs);
+    for (let r = 0; r < batch; r++) y[r * outputs + data.labels[at(r)]] = 1;
+  } else if (order) {
+    const views = rows(data.targets!, count, outputs);
+    for (let r = 0; r < batch; r++) y.set(views[order[start + r]], r * outputs);
+  } else y.set(data.targets!.subarray(start * outputs, (start + batch) * outputs));
+  net.normalizeLoaded(batch);
 }
 
 /**
  * Checks that a network fits a data set and that the data set holds what it claims, so that
  * no batch reads past its arrays or sets a target outside the network's outputs: inputs =
- * pixels per image, outputs ≥ classes, count × pixels image bytes, count labels, every label
- * below the outputs. Errors name `source` and the first bad index.
+ * floats per sample, outputs ≥ classes (= the width of target vectors), count × width
+ * inputs, count labels below the outputs or count × outputs finite targets. Errors name
+ * `source` and the first bad index.
  */
 export function checkFits(net: Network, data: Dataset, classes: number, source: string): void {
-  const { count, rows, cols } = data;
-  for (const [name, v] of [['count', count], ['rows', rows], ['cols', cols]] as const) {
+  const dims: [string, number][] = 'images' in data
+    ? [['count', data.count], ['rows', data.rows], ['cols', data.cols]]
+    : [['count', data.count], ['width', data.width]];
+  for (const [name, v] of dims) {
     if (!Number.isSafeInteger(v) || v < 0) throw new Error(`${source}: the data set's ${name} is ${v}; it must be an integer ≥ 0`);
   }
-  const size = rows * cols;
-  if (net.sizes[0] !== size) {
-    throw new Error(`${source}: images are ${rows}×${cols} = ${size} pixels but the network takes ${net.sizes[0]} inputs`);
+  const { count } = data, width = inputWidth(data), inputs = 'images' in data ? data.images : data.features;
+  const what = 'images' in data
+    ? { one: 'image', ones: 'images', unit: 'pixels', cell: 'bytes', array: 'images', shape: `${data.rows}×${data.cols} = ${width} pixels` }
+    : { one: 'row', ones: 'rows', unit: 'features', cell: 'values', array: 'features', shape: `${width} features` };
+  if (!inputs) throw new Error(`${source}: the data set has neither images nor features`);
+  if (net.sizes[0] !== width) throw new Error(`${source}: ${what.ones} are ${what.shape} but the network takes ${net.sizes[0]} inputs`);
+  if (inputs.length < count * width) {
+    throw new Error(`${source}: ${count} ${what.ones} of ${width} ${what.unit} need ${count * width} ${what.cell} but the ${what.array} hold ${inputs.length} (${what.one} ${Math.floor(inputs.length / width)} is the first cut short)`);
+  }
+  if (!('images' in data)) {
+    const bad = data.features.subarray(0, count * width).findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) throw new Error(`${source}: feature ${bad % width} of row ${Math.floor(bad / width)} is ${data.features[bad]}; every feature must be a finite number`);
   }
   const outputs = net.sizes[net.numLayers - 1];
-  if (outputs < classes) throw new Error(`${source}: labels go up to ${classes - 1} but the network has only ${outputs} outputs`);
-  if (data.images.length < count * size) {
-    throw new Error(`${source}: ${count} images of ${size} pixels need ${count * size} bytes but the images hold ${data.images.length} (image ${Math.floor(data.images.length / size)} is the first cut short)`);
+  if (!data.labels === !data.targets) throw new Error(`${source}: the data set must have exactly one of labels (class indices) and targets (vectors)`);
+  if (data.labels) {
+    if (outputs < classes) throw new Error(`${source}: labels go up to ${classes - 1} but the network has only ${outputs} outputs`);
+    if (data.labels.length < count) throw new Error(`${source}: ${count} ${what.ones} need ${count} labels but there are ${data.labels.length} (label ${data.labels.length} is the first missing)`);
+    const labels = data.labels.subarray(0, count);
+    const bad = labels.findIndex((label) => label >= outputs);
+    if (bad >= 0) throw new Error(`${source}: label ${bad} is ${labels[bad]} but the network has only ${outputs} outputs (labels 0 to ${outputs - 1})`);
+    return;
   }
-  if (data.labels.length < count) throw new Error(`${source}: ${count} images need ${count} labels but there are ${data.labels.length} (label ${data.labels.length} is the first missing)`);
-  const labels = data.labels.subarray(0, count);
-  const bad = labels.findIndex((label) => label >= outputs);
-  if (bad >= 0) throw new Error(`${source}: label ${bad} is ${labels[bad]} but the network has only ${outputs} outputs (labels 0 to ${outputs - 1})`);
+  const targets = data.targets!;
+  if (outputs !== classes) throw new Error(`${source}: target vectors have ${classes} values but the network has ${outputs} outputs`);
+  if (targets.length < count * outputs) {
+    throw new Error(`${source}: ${count} samples of ${outputs} targets need ${count * outputs} values but the targets hold ${targets.length} (row ${Math.floor(targets.length / outputs)} is the first cut short)`);
+  }
+  const bad = targets.subarray(0, count * outputs).findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) throw new Error(`${source}: target ${bad % outputs} of row ${Math.floor(bad / outputs)} is ${targets[bad]}; every target must be a finite number`);
 }

@@ -5,7 +5,7 @@
 // dead ReLUs), where the gradients vanish and training stays stuck: 784-300-10, sigmoid,
 // MSE, momentum, η 0.5 kept a loss of exactly 0.1 and the same accuracy for every epoch.
 import { loadBatch } from './batch.js';
-import type { Dataset } from './data/dataset.js';
+import { inputWidth, type Dataset } from './data/dataset.js';
 import { argmax } from './metrics.js';
 import { LOSS_KINDS } from './losses/loss.js';
 import type { Network } from './network.js';
@@ -84,15 +84,16 @@ const SAME_OUTPUT = 1e-6;
  * first are ignored, so a data set that starts with copies is not taken for a collapse.
  */
 export function collapsedOutputs(net: Network, data: Dataset): string | undefined {
-  const n = Math.min(net.config.maxBatch, data.count), size = data.rows * data.cols;
+  const n = Math.min(net.config.maxBatch, data.count), size = inputWidth(data);
+  const inputs: Uint8Array | Float32Array = 'images' in data ? data.images : data.features;
   const nOut = net.sizes[net.numLayers - 1];
   loadBatch(net, data, null, 0, n);
   net.forwardLoaded(n);
   const a = net.outputBuffer;
-  const first = data.images.subarray(0, size);
+  const first = inputs.subarray(0, size);
   let differentInputs = 0;
   for (let r = 1; r < n; r++) {
-    const image = data.images.subarray(r * size, (r + 1) * size);
+    const image = inputs.subarray(r * size, (r + 1) * size);
     if (image.every((v, i) => v === first[i])) continue;
     differentInputs++;
     for (let j = 0; j < nOut; j++) {

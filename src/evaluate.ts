@@ -1,48 +1,56 @@
-// Loss, accuracy and per-sample predictions of a network over a whole data set.
+// Loss, the task's metrics and every output of a network over a whole data set.
 import { loadBatch } from './batch.js';
-import type { Dataset } from './data/dataset.js';
-import { argmax } from './metrics.js';
+import type { ClassLabels, Dataset } from './data/dataset.js';
 import type { Network } from './network.js';
+import { predictedClasses } from './tasks/classification.js';
+import { TASK_KINDS, taskOf, type Scores, type Task } from './tasks/task.js';
 
 export interface Evaluation {
   /**
    * Under MSE, the seed's figure: the mean over samples and outputs of (a − y)²
-   * (np.mean((y − a)²)). Under cross-entropy, the mean over samples of −Σ y·ln a.
+   * (np.mean((y − a)²)). Under the other losses, the mean over samples of C. In the
+   * network's own units: with a targetNormalization, of the normalised targets.
    */
   loss: number;
-  accuracy: number;
-  /** [count] the class of the largest output per sample. */
-  predicted: Uint8Array;
-  /** [count] that largest output (the seed's "max probability"). */
-  confidence: Float32Array;
-  /** [count × outputs] every output, row per sample, when asked for. */
-  outputs?: Float32Array;
+  /** The loss and the task's metrics (accuracy; subset accuracy and F1; R², RMSE, MAE, MSE). */
+  scores: Scores;
+  /** [count × outputs] every output, row per sample, in the targets' units. */
+  outputs: Float32Array;
 }
 
-/** Runs the network over every sample of `data` in batches of its maxBatch. */
-export function evaluate(net: Network, data: Dataset, keepOutputs = false): Evaluation {
+/** With class labels, also the classes and how sure the network was of each. */
+export interface ClassEvaluation extends Evaluation {
+  accuracy: number;
+  /** [count] the class of the largest output per sample. */
+  predicted: Int32Array;
+  /** [count] that largest output (the seed's "max probability"). */
+  confidence: Float32Array;
+}
+
+/**
+ * Runs the network over every sample of `data` in batches of its maxBatch and scores it by
+ * `task` (by default taskOf the data: classification, multi-label or regression).
+ */
+export function evaluate(net: Network, data: Dataset & { labels: ClassLabels }, task?: Task): ClassEvaluation;
+export function evaluate(net: Network, data: Dataset, task?: Task): Evaluation;
+export function evaluate(net: Network, data: Dataset, task: Task = taskOf({ train: data })): Evaluation | ClassEvaluation {
   const nOut = net.sizes[net.numLayers - 1];
   const maxBatch = net.config.maxBatch;
-  const predicted = new Uint8Array(data.count);
-  const confidence = new Float32Array(data.count);
-  const outputs = keepOutputs ? new Float32Array(data.count * nOut) : undefined;
-  let costSum = 0, correct = 0;
+  const outputs = new Float32Array(data.count * nOut);
+  let costSum = 0;
   for (let start = 0; start < data.count; start += maxBatch) {
     const batch = Math.min(maxBatch, data.count - start);
     loadBatch(net, data, null, start, batch);
     net.forwardLoaded(batch);
     costSum += net.lossLoaded() * batch;
-    const a = net.outputBuffer;
-    outputs?.set(a.subarray(0, batch * nOut), start * nOut);
-    for (let r = 0; r < batch; r++) {
-      const best = argmax(a, r * nOut, nOut);
-      predicted[start + r] = best;
-      confidence[start + r] = a[r * nOut + best];
-      if (best === data.labels[start + r]) correct++;
-    }
+    outputs.set(net.outputBuffer.subarray(0, batch * nOut), start * nOut);
   }
   // lossLoaded() is C = ½‖a − y‖² per sample under MSE; the seed reports ‖a − y‖² / outputs.
   const meanCost = costSum / data.count;
   const loss = net.config.loss === 'mse' ? (2 * meanCost) / nOut : meanCost;
-  return { loss, accuracy: correct / data.count, predicted, confidence, outputs };
+  net.denormalizeOutputs(outputs);
+  const scores: Scores = { loss, ...task.score(outputs, data, nOut) };
+  if (!data.labels) return { loss, scores, outputs };
+  const { classes, confidence } = predictedClasses(outputs, nOut);
+  return { loss, scores, outputs, accuracy: scores.accuracy ?? TASK_KINDS.classification.score(outputs, data, nOut).accuracy, predicted: classes, confidence };
 }

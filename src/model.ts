@@ -1,27 +1,45 @@
-// The simdnet model file, version 1: a network's configuration and every weight and bias,
-// with a checksum. Pure bytes in, bytes out, so Node and the browser read the same files.
+// The simdnet model file, version 2: a network's configuration (its layer list and input
+// normalisation included), what its data was (task, class, feature and target names) and
+// every weight and bias, with a checksum. Pure bytes in, bytes out, so Node and the browser
+// read the same files. Version 1 (no "data", no normalisation) is read as well.
 //
 //   offset  size  content
 //   0       8     magic "SIMDNET\0"
-//   8       4     format version, u32 little-endian (1)
+//   8       4     format version, u32 little-endian (2; 1 is read too)
 //   12      4     H, byte length of the JSON header, u32 little-endian
 //   16      H     JSON header, UTF-8: { "config": {sizes, activation, loss, init, seed,
 //                 optimizer, momentum, beta1, beta2, epsilon, l2, weightDecay, clipNorm,
-//                 and layers when the network was given a layer list}, "parameters": P,
-//                 "state": S, "optimizerSteps": t, "metadata": {...} }, then spaces up
-//                 to a multiple of 4 bytes ("state" and "optimizerSteps" only in
-//                 checkpoints; S = 0 when absent)
+//                 and layers, normalization, targetNormalization when the network has
+//                 them}, "data": {task, classNames, featureNames, targetNames} (optional),
+//                 "parameters": P, "state": S, "optimizerSteps": t, "metadata": {...} },
+//                 then spaces up to a multiple of 4 bytes ("state" and "optimizerSteps"
+//                 only in checkpoints; S = 0 when absent)
 //   …       4·P   the parameters, f32 little-endian: w¹ [out × in] row-major, b¹ [out],
 //                 w², b², … (Network.parameters)
 //   …       4·S   a checkpoint's optimizer state: the blocks of Network.optimizerState
 //                 one after the other (S = P for momentum, 2·P for Adam and AdamW)
 //   end−4   4     CRC-32 of every byte before it, u32 little-endian
 import { crc32 } from './crc32.js';
+import type { DataSplits } from './data/dataset.js';
+import { TASKS, taskOf, type TaskName } from './tasks/task.js';
 import { OPTIMIZER_KINDS } from './optimizers/optimizer.js';
 import { Network, resolveOptions, type NetworkConfig, type RunOptions } from './network.js';
 
 export const MODEL_MAGIC = 'SIMDNET\0';
-export const MODEL_VERSION = 1;
+export const MODEL_VERSION = 2;
+/** The versions decodeModel reads. */
+const READS_VERSIONS = [1, 2];
+
+/** What a model's data was: the task, and the names of its classes, features and targets when known. */
+export interface DataDescription {
+  task: TaskName;
+  /** One per output of a classifier, in output order. */
+  classNames?: string[];
+  /** One per input. */
+  featureNames?: string[];
+  /** The target columns: one per output of a regressor or multi-label model; the label column of a classifier. */
+  targetNames?: string[];
+}
 
 /** What a model file stores of a network's config: everything but the run-time choices. */
 export type ModelConfig = Omit<NetworkConfig, keyof RunOptions>;
@@ -34,6 +52,8 @@ export interface Model {
   metadata: Record<string, unknown>;
   /** A checkpoint's optimizer state (Network.optimizerState, concatenated) and Adam's step count. */
   state?: { blocks: Float32Array; steps: number };
+  /** The task and names of the data it was trained on, when the writer gave them. */
+  data?: DataDescription;
 }
 
 /** The part of a network's config a model file keeps: all but the run-time choices. */
@@ -53,16 +73,18 @@ export function stateCount(config: Pick<NetworkConfig, 'sizes' | 'optimizer'>): 
 }
 
 /**
- * A model file of `net`, with `metadata` in its header; with `withState`, a checkpoint
- * that also keeps the optimizer's state, so that training can go on exactly.
+ * A model file of `net`, with `metadata` in its header and `data` describing its data;
+ * with `withState`, a checkpoint that also keeps the optimizer's state, so that training
+ * can go on exactly.
  */
-export function encodeModel(net: Network, metadata: Record<string, unknown> = {}, withState = false): Uint8Array {
+export function encodeModel(net: Network, metadata: Record<string, unknown> = {}, withState = false, data?: DataDescription): Uint8Array {
   const config = modelConfigOf(net.config);
   const blocks = withState ? net.optimizerState : [];
   const params = net.parameters;
   const stateFloats = blocks.reduce((n, b) => n + b.length, 0);
   const extra = withState ? { state: stateFloats, optimizerSteps: net.optimizerSteps } : {};
-  let json = JSON.stringify({ config, parameters: params.length, ...extra, metadata });
+  if (data) checkDataDescription(data, config.sizes, (what) => new Error(`encodeModel: data ${what}`));
+  let json = JSON.stringify({ config, ...(data ? { data } : {}), parameters: params.length, ...extra, metadata });
   const raw = new TextEncoder().encode(json);
   json += ' '.repeat((4 - (raw.length % 4)) % 4);
   const header = new TextEncoder().encode(json);
@@ -88,12 +110,12 @@ export function decodeModel(bytes: Uint8Array, name: string): Model {
   if (new TextDecoder().decode(bytes.subarray(0, 8)) !== MODEL_MAGIC) fail('not a simdnet model file (its first bytes are not "SIMDNET")');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = view.getUint32(8, true);
-  if (version !== MODEL_VERSION) fail(`model format version ${version}; this simdnet reads version ${MODEL_VERSION}`);
+  if (!READS_VERSIONS.includes(version)) fail(`model format version ${version}; this simdnet reads versions ${READS_VERSIONS.join(' and ')}`);
   const stored = view.getUint32(bytes.length - 4, true);
   if (crc32(bytes.subarray(0, bytes.length - 4)) !== stored) fail('checksum mismatch: the file is corrupt or truncated');
   const headerLength = view.getUint32(12, true);
   if (headerLength % 4 !== 0 || 16 + headerLength > bytes.length - 4) fail(`header length ${headerLength} does not fit the file`);
-  let header: { config?: ModelConfig; parameters?: unknown; state?: unknown; optimizerSteps?: unknown; metadata?: unknown };
+  let header: { config?: ModelConfig; data?: DataDescription; parameters?: unknown; state?: unknown; optimizerSteps?: unknown; metadata?: unknown };
   try {
     header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(16, 16 + headerLength)));
   } catch (e) {
@@ -134,7 +156,30 @@ export function decodeModel(bytes: Uint8Array, name: string): Model {
   const parameters = read(0, expected, 'parameter');
   const state = stateFloats ? { blocks: read(expected, stateFloats as number, 'optimizer state value'), steps: steps as number } : undefined;
   const metadata = typeof header.metadata === 'object' && header.metadata !== null ? header.metadata as Record<string, unknown> : {};
-  return { config: modelConfigOf(config), parameters, metadata, state };
+  if (header.data !== undefined) checkDataDescription(header.data, config.sizes, (what) => new Error(`${name}: data ${what}`));
+  return { config: modelConfigOf(config), parameters, metadata, state, ...(header.data ? { data: header.data } : {}) };
+}
+
+/** The description of `splits` a model file keeps: its task and whichever names it has. */
+export function describeData(splits: DataSplits): DataDescription {
+  const { classNames, featureNames, targetNames } = splits;
+  return { task: taskOf(splits).name as TaskName, ...(classNames ? { classNames } : {}), ...(featureNames ? { featureNames } : {}), ...(targetNames ? { targetNames } : {}) };
+}
+
+/** Checks a data description against the network's sizes; throws make(what is wrong). */
+function checkDataDescription(d: DataDescription, sizes: readonly number[], make: (what: string) => Error): void {
+  if (typeof d !== 'object' || d === null) throw make(`must be an object { task, classNames, featureNames, targetNames }, got ${JSON.stringify(d)}`);
+  if (!TASKS.includes(d.task)) throw make(`task must be one of ${TASKS.join(', ')}; got ${JSON.stringify(d.task)}`);
+  const names = (field: 'classNames' | 'featureNames' | 'targetNames', count?: number) => {
+    const v = d[field];
+    if (v === undefined) return;
+    if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) throw make(`${field} must be a list of strings`);
+    if (count !== undefined && v.length !== count) throw make(`${field} lists ${v.length} names but the network has ${count}`);
+  };
+  const outputs = sizes[sizes.length - 1];
+  names('classNames', outputs);
+  names('featureNames', sizes[0]);
+  names('targetNames', d.task === 'classification' ? 1 : outputs);
 }
 
 /** A network with the model's config and parameters (and a checkpoint's optimizer state), on the chosen backend. */

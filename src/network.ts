@@ -12,6 +12,7 @@ import { Dense } from './layers/dense.js';
 import { buildLayers, type LayerSpec } from './layers/registry.js';
 import { LOSSES, LOSS_KINDS, type Loss, type LossName } from './losses/loss.js';
 import { argmax } from './metrics.js';
+import { checkNormalization, denormalizeRows, normalizeRows, type Float32Normalization, type Normalization } from './normalization.js';
 import { OPTIMIZERS, OPTIMIZER_DEFAULTS, OPTIMIZER_KINDS, type Optimizer, type OptimizerName } from './optimizers/optimizer.js';
 import { Rng } from './rng.js';
 import { Sequential, planSequential } from './sequential.js';
@@ -81,15 +82,29 @@ export interface NetworkOptions {
   weightDecay?: number;
   /** Clip the mean gradient's norm to this before each update. Default 0: off. */
   clipNorm?: number;
+  /**
+   * Raw features are normalised by this before the first layer by predict(), evaluate() and
+   * train() (fitNormalization fits one on the training split), so a saved model takes raw
+   * features. forward() and backward() work in the network's own units. Default none.
+   */
+  normalization?: Normalization;
+  /**
+   * Regression targets are normalised by this for training (y' = (y − offset)·scale), and
+   * predict() and evaluate() map outputs back (a / scale + offset): one learning rate then
+   * suits targets in thousands and in thousandths. Default none.
+   */
+  targetNormalization?: Normalization;
 }
 
 /** The options that say how a network runs, not what it is: a model file does not keep them. */
 export type RunOptions = Pick<NetworkOptions, 'backend' | 'maxBatch' | 'simd' | 'threads' | 'adaptiveThreads'>;
 
 /** The options a network was made with, every default filled in. */
-export type NetworkConfig = Required<Omit<NetworkOptions, 'layers' | 'inputs'>> & {
+export type NetworkConfig = Required<Omit<NetworkOptions, 'layers' | 'inputs' | 'normalization' | 'targetNormalization'>> & {
   /** The layer list, when the network was given one (sizes then lists the input and the dense layers' units). */
   layers?: LayerSpec[];
+  normalization?: Normalization;
+  targetNormalization?: Normalization;
 };
 
 export class Network {
@@ -122,6 +137,9 @@ export class Network {
   private readonly optimizer: Optimizer;
   private batch = 0;
   private gradBatch = 0;
+  /** config.normalization and config.targetNormalization as float32, or null. */
+  private readonly normalizer: Float32Normalization | null;
+  private readonly targetNormalizer: Float32Normalization | null;
 
   private constructor(config: NetworkConfig, backend: Backend, model: Sequential) {
     this.config = config;
@@ -140,6 +158,9 @@ export class Network {
     this.outputBuffer = model.output.view;
     this.parameters = model.params.view;
     this.optimizerState = model.state.map((x) => x.view);
+    const float32 = (n?: Normalization) => (n ? { offset: Float32Array.from(n.offset), scale: Float32Array.from(n.scale) } : null);
+    this.normalizer = float32(config.normalization);
+    this.targetNormalizer = float32(config.targetNormalization);
   }
 
   /**
@@ -198,8 +219,8 @@ export class Network {
   }
 
   /**
-   * Forward pass. x: one sample [sizes[0]] or a batch [batch × sizes[0]], row-major; with
-   * `training`, dropout layers drop. Returns the output activations a^L, [batch × sizes[L]]
+   * Forward pass. x: one sample [sizes[0]] or a batch [batch × sizes[0]], row-major, in the
+   * network's own units (config.normalization is predict's); with `training`, dropout layers drop. Returns the output activations a^L, [batch × sizes[L]]
    * (a view: the next pass overwrites it).
    */
   forward(x: ArrayLike<number>, training = false): Float32Array {
@@ -212,7 +233,8 @@ export class Network {
 
   /**
    * Outputs and classes of any number of samples, run maxBatch at a time.
-   * x: [n × sizes[0]]. Returns outputs [n × sizes[L]] (class probabilities under softmax)
+   * x: [n × sizes[0]], raw features (normalised here by config.normalization). Returns
+   * outputs in the targets' units (config.targetNormalization undone) [n × sizes[L]] (class probabilities under softmax)
    * and classes [n], the index of each sample's largest output.
    */
   predict(x: ArrayLike<number>): { outputs: Float32Array; classes: Int32Array } {
@@ -222,9 +244,11 @@ export class Network {
     for (let start = 0; start < n; start += maxBatch) {
       const batch = Math.min(maxBatch, n - start);
       for (let i = 0; i < batch * nIn; i++) this.inputBuffer[i] = x[start * nIn + i];
+      this.normalizeLoaded(batch);
       this.forwardLoaded(batch);
       outputs.set(this.outputBuffer.subarray(0, batch * nOut), start * nOut);
     }
+    this.denormalizeOutputs(outputs);
     for (let r = 0; r < n; r++) classes[r] = argmax(outputs, r * nOut, nOut);
     return { outputs, classes };
   }
@@ -235,8 +259,20 @@ export class Network {
     this.model.scaleInput(batch, scale);
   }
 
+  /** Applies config.normalization to the first `batch` rows of inputBuffer, and config.targetNormalization to targetBuffer's (nothing without them). */
+  normalizeLoaded(batch: number): void {
+    if (this.normalizer) normalizeRows(this.normalizer.offset, this.normalizer.scale, this.inputBuffer, batch);
+    if (this.targetNormalizer) normalizeRows(this.targetNormalizer.offset, this.targetNormalizer.scale, this.targetBuffer, batch);
+  }
+
+  /** Outputs [n × sizes[L]] back in the targets' units, in place: a / scale + offset (nothing without config.targetNormalization). */
+  denormalizeOutputs(outputs: Float32Array): void {
+    if (this.targetNormalizer) denormalizeRows(this.targetNormalizer.offset, this.targetNormalizer.scale, outputs, outputs.length / this.targetNormalizer.offset.length);
+  }
+
   /**
-   * Forward pass over the first `batch` rows already written to inputBuffer; `training`
+   * Forward pass over the first `batch` rows already written to inputBuffer (normalised
+   * already: see normalizeLoaded); `training`
    * switches on the layers that act only while training (dropout).
    */
   forwardLoaded(batch: number, training = false): void {
@@ -401,6 +437,8 @@ export function resolveOptions(o: NetworkOptions): NetworkConfig {
   }
   return {
     ...(layers ? { layers } : {}),
+    ...(o.normalization === undefined ? {} : { normalization: checkNormalization('normalization', o.normalization, sizes[0]) }),
+    ...(o.targetNormalization === undefined ? {} : { targetNormalization: checkNormalization('targetNormalization', o.targetNormalization, sizes.at(-1)!) }),
     sizes: [...sizes],
     activation: oneOf('activation', o.activation, ACTIVATIONS, 'sigmoid'),
     loss,

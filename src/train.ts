@@ -1,6 +1,7 @@
 // The seed's training loop, done right: a seeded shuffle every epoch, mini-batches, the
-// mean gradient, evaluation of train and test loss and accuracy every k epochs and at the
-// end, a history for the report, and a clear stop when the run diverges (divergence.ts).
+// mean gradient, evaluation of the loss and the task's metrics on train, validation and test
+// every k epochs and at the end, a history for the report, early stopping that keeps the
+// best weights, and a clear stop when the run diverges (divergence.ts).
 import { checkSchedule, learningRate as rateAt, type Schedule, type TrainingPosition } from './schedule.js';
 import { checkFits, loadBatch } from './batch.js';
 import type { DataSplits } from './data/dataset.js';
@@ -8,6 +9,7 @@ import { DivergenceError, LossRiseWatch, collapsedOutputs, nonFiniteState } from
 import { evaluate } from './evaluate.js';
 import type { Network } from './network.js';
 import { Rng } from './rng.js';
+import { metricOf, taskOf, type Metric, type Scores } from './tasks/task.js';
 
 export interface TrainOptions {
   epochs: number;
@@ -27,8 +29,17 @@ export interface TrainOptions {
   onBatchEnd?: (p: Readonly<BatchProgress>) => void;
   /** Called after every epoch, with the evaluation when the epoch had one; training waits for a returned promise (a checkpoint being written). */
   onEpochEnd?: (e: EpochEnd) => void | Promise<void>;
-  /** To resume a run: the epochs already done (training goes on from the next), the shuffle generator as it was then, and the history so far. */
-  resume?: { epochsDone: number; rng: Rng; history: HistoryEntry[] };
+  /**
+   * Stop when data.validation's `metric` (default: the task's first, e.g. accuracy or R²)
+   * has not improved by more than minDelta (default 0) for `patience` evaluations, and
+   * return the weights of the best evaluation.
+   */
+  earlyStopping?: { patience: number; metric?: string; minDelta?: number };
+  /**
+   * To resume a run: the epochs already done (training goes on from the next), the shuffle
+   * generator as it was then, the history so far, and early stopping's best so far.
+   */
+  resume?: { epochsDone: number; rng: Rng; history: HistoryEntry[]; best?: BestSoFar };
   /** Stops training after the current batch when aborted; the result says so. */
   signal?: AbortSignal;
 }
@@ -57,17 +68,27 @@ export interface EpochEnd {
   loss: number;
   /** Training samples per second so far. */
   samplesPerSecond: number;
-  /** Train and test loss and accuracy, after the epochs that are evaluated. */
+  /** The scores of each split, after the epochs that are evaluated. */
   evaluation?: HistoryEntry;
+  /** With early stopping: the best evaluation so far and its weights (what a checkpoint keeps to resume). */
+  best?: Readonly<BestSoFar>;
 }
 
 export interface HistoryEntry {
   /** 1-based epoch after which this was measured. */
   epoch: number;
-  trainLoss: number;
-  trainAccuracy: number;
-  testLoss: number;
-  testAccuracy: number;
+  /** Loss and the task's metrics on each split. */
+  train: Scores;
+  test: Scores;
+  validation?: Scores;
+}
+
+/** Early stopping's memory: the best value of its metric, when, the evaluations since, and the weights then. */
+export interface BestSoFar {
+  value: number;
+  epoch: number;
+  waited: number;
+  parameters: Float32Array;
 }
 
 export interface TrainResult {
@@ -81,6 +102,30 @@ export interface TrainResult {
   seconds: number;
   samplesPerSecond: number;
   aborted: boolean;
+  /** The evaluation of the weights the network holds now: the last one, or with early stopping the best one. */
+  final: HistoryEntry;
+  /** With early stopping: whether it stopped before `epochs`, and the epoch whose weights were restored. */
+  stoppedEarly: boolean;
+  bestEpoch?: number;
+}
+
+/**
+ * A history entry as files written before tasks (model files and checkpoints of format 1)
+ * keep it, { epoch, trainLoss, trainAccuracy, testLoss, testAccuracy }, in today's form;
+ * today's entries pass through.
+ */
+export function upgradeHistoryEntry(entry: HistoryEntry | { epoch: number; trainLoss: number; trainAccuracy: number; testLoss: number; testAccuracy: number }): HistoryEntry {
+  if ('train' in entry) return entry;
+  return { epoch: entry.epoch, train: { loss: entry.trainLoss, accuracy: entry.trainAccuracy }, test: { loss: entry.testLoss, accuracy: entry.testAccuracy } };
+}
+
+/** The history a model file's metadata carries (either form), or [] when it has none or a malformed one. */
+export function savedHistory(value: unknown): HistoryEntry[] {
+  const numbers = (o: unknown, keys: readonly string[]) => typeof o === 'object' && o !== null && keys.every((k) => typeof (o as Record<string, unknown>)[k] === 'number');
+  const scores = (o: unknown) => numbers(o, ['loss']) && Object.values(o as object).every((x) => typeof x === 'number');
+  const entry = (h: unknown) => numbers(h, ['epoch']) && (numbers(h, ['trainLoss', 'trainAccuracy', 'testLoss', 'testAccuracy']) ||
+    (scores((h as HistoryEntry).train) && scores((h as HistoryEntry).test)));
+  return Array.isArray(value) && value.every(entry) ? value.map(upgradeHistoryEntry) : [];
 }
 
 export { DivergenceError };
@@ -124,6 +169,9 @@ export async function train(net: Network, data: DataSplits, options: TrainOption
   }
   checkFits(net, data.train, data.classes, `${data.source} (training split)`);
   checkFits(net, data.test, data.classes, `${data.source} (test split)`);
+  if (data.validation) checkFits(net, data.validation, data.classes, `${data.source} (validation split)`);
+  const task = taskOf(data);
+  const watch = options.earlyStopping && earlyStoppingWatch(options.earlyStopping, task, !!data.validation);
   const batches = Math.floor(data.train.count / batchSize);
   if (batches === 0) throw new Error(`train: ${data.train.count} training samples make no full batch of ${batchSize}`);
 
@@ -135,6 +183,7 @@ export async function train(net: Network, data: DataSplits, options: TrainOption
   const progress: BatchProgress = { epoch: 1, epochs, batch: 1, batches, loss: 0, samplesPerSecond: 0 };
   const history: HistoryEntry[] = [...(options.resume?.history ?? [])];
   const lossWatch = new LossRiseWatch(net, batches);
+  let best = options.resume?.best;
   const start = now();
   let trainSeconds = 0, samples = 0, lastYield = start, aborted = false, epoch = options.resume?.epochsDone ?? 0;
   for (; epoch < epochs && !aborted; epoch++) {
@@ -176,14 +225,57 @@ export async function train(net: Network, data: DataSplits, options: TrainOption
     // Checked before the epoch is evaluated or handed to onEpochEnd, so a diverged epoch is never checkpointed.
     const broken = nonFiniteState(net) ?? collapsedOutputs(net, data.train);
     if (broken) throw new DivergenceError(epoch + 1, broken, eta);
-    let evaluation: HistoryEntry | undefined;
+    let evaluation: HistoryEntry | undefined, stop = false;
     if (epoch % evalEvery === 0 || epoch === epochs - 1 || aborted) {
-      const tr = evaluate(net, data.train), te = evaluate(net, data.test);
-      if (!Number.isFinite(tr.loss)) throw new DivergenceError(epoch + 1, `the training set's loss became ${tr.loss}`, eta);
-      evaluation = { epoch: epoch + 1, trainLoss: tr.loss, trainAccuracy: tr.accuracy, testLoss: te.loss, testAccuracy: te.accuracy };
+      const scores = (split: 'train' | 'test' | 'validation') => evaluate(net, data[split]!, task).scores;
+      const trainScores = scores('train');
+      if (!Number.isFinite(trainScores.loss)) throw new DivergenceError(epoch + 1, `the training set's loss became ${trainScores.loss}`, eta);
+      evaluation = { epoch: epoch + 1, train: trainScores, ...(data.validation ? { validation: scores('validation') } : {}), test: scores('test') };
       history.push(evaluation);
+      if (watch) {
+        best = watch(evaluation, net, best);
+        stop = best.waited >= options.earlyStopping!.patience;
+      }
     }
-    if (!aborted) await options.onEpochEnd?.({ epoch: epoch + 1, epochs, rng, history, loss: lossSum / batches, samplesPerSecond: samples / trainSeconds, evaluation });
+    if (!aborted) await options.onEpochEnd?.({ epoch: epoch + 1, epochs, rng, history, loss: lossSum / batches, samplesPerSecond: samples / trainSeconds, evaluation, best });
+    if (stop) {
+      epoch++;
+      break;
+    }
   }
-  return { history, epochs: epoch, samples, trainSeconds, seconds: now() - start, samplesPerSecond: samples / trainSeconds, aborted };
+  const stoppedEarly = epoch < epochs && !aborted;
+  let final = history[history.length - 1];
+  if (best && final && best.epoch !== final.epoch) {
+    net.parameters.set(best.parameters);
+    final = history.find((h) => h.epoch === best!.epoch) ?? final;
+  }
+  return {
+    history, epochs: epoch, samples, trainSeconds, seconds: now() - start, samplesPerSecond: samples / trainSeconds, aborted,
+    final, stoppedEarly, ...(best ? { bestEpoch: best.epoch } : {}),
+  };
+}
+
+/**
+ * Early stopping's check of one evaluation: the best so far, updated (a copy of the weights
+ * taken when this one is better by more than minDelta). Throws when the options are wrong.
+ */
+function earlyStoppingWatch(o: NonNullable<TrainOptions['earlyStopping']>, task: ReturnType<typeof taskOf>, hasValidation: boolean) {
+  if (!Number.isInteger(o.patience) || o.patience < 1) throw new Error(`train: earlyStopping.patience must be a positive integer, got ${o.patience}`);
+  const minDelta = o.minDelta ?? 0;
+  if (!(Number.isFinite(minDelta) && minDelta >= 0)) throw new Error(`train: earlyStopping.minDelta must be a finite number ≥ 0, got ${o.minDelta}`);
+  if (!hasValidation) throw new Error('train: early stopping watches the validation split; give data.validation (splitValidation carves one from the training split)');
+  let metric: Metric;
+  try {
+    metric = metricOf(task, o.metric ?? task.metrics[0].name);
+  } catch (e) {
+    throw new Error(`train: earlyStopping.metric: ${(e as Error).message}`);
+  }
+  const sign = metric.higherIsBetter ? 1 : -1;
+  return (h: HistoryEntry, net: Network, best: BestSoFar | undefined): BestSoFar => {
+    const value = h.validation![metric.name];
+    if (best && !(sign * (value - best.value) > minDelta)) return { ...best, waited: best.waited + 1 };
+    const parameters = best?.parameters ?? new Float32Array(net.parameters.length);
+    parameters.set(net.parameters);
+    return { value, epoch: h.epoch, waited: 0, parameters };
+  };
 }

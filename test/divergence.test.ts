@@ -9,7 +9,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CHECKPOINT_FILE, readCheckpoint } from '../src/commands/checkpoint.js';
 import { LOCK_FILE } from '../src/commands/lock.js';
-import { head, type DataSplits, type Dataset } from '../src/data/dataset.js';
+import { head, type DataSplits, type LabelledImages } from '../src/data/dataset.js';
 import { loadDataDir, mnistDataDir } from '../src/data/files.js';
 import { LOSS_RISE_FACTOR, LossRiseWatch, collapsedOutputs } from '../src/divergence.js';
 import { Network, type NetworkOptions } from '../src/network.js';
@@ -25,14 +25,14 @@ function simdnet(...args: string[]): Promise<Run> {
   });
 }
 
-let mnist: DataSplits;
+let mnist: DataSplits<LabelledImages>;
 let dir: string;
 beforeAll(async () => {
   mnist = await loadDataDir(mnistDataDir());
   dir = mkdtempSync(path.join(tmpdir(), 'simdnet-divergence-'));
 });
 
-const subset = (n: number): DataSplits => ({ ...mnist, train: head(mnist.train, n), test: head(mnist.test, 500) });
+const subset = (n: number): DataSplits<LabelledImages> => ({ ...mnist, train: head(mnist.train, n), test: head(mnist.test, 500) });
 const relu = { sizes: [784, 32, 10], activation: 'relu', loss: 'cross-entropy', init: 'he', threads: 1 } as const;
 
 /** Trains and returns the error it stopped with, and the epochs onEpochEnd saw. */
@@ -103,7 +103,7 @@ describe('the loss-rise watch and the collapse check', () => {
   it('does not take identical images for a collapse', async () => {
     const net = await Network.create({ ...relu, backend: 'js' });
     const image = mnist.train.images.subarray(0, 784);
-    const copies: Dataset = { rows: 28, cols: 28, count: 32, labels: new Uint8Array(32), images: new Uint8Array(32 * 784).map((_, i) => image[i % 784]) };
+    const copies: LabelledImages = { rows: 28, cols: 28, count: 32, labels: new Uint8Array(32), images: new Uint8Array(32 * 784).map((_, i) => image[i % 784]) };
     expect(collapsedOutputs(net, copies)).toBeUndefined();
     expect(collapsedOutputs(net, mnist.train)).toBeUndefined();
     net.biases[1].fill(0);

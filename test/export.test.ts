@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { head, type DataSplits } from '../src/data/dataset.js';
+import { head, type DataSplits, type LabelledImages } from '../src/data/dataset.js';
 import { loadDataDir, mnistDataDir } from '../src/data/files.js';
 import { evaluate } from '../src/evaluate.js';
 import { fromTfjs, toTfjs } from '../src/export/tfjs.js';
@@ -17,9 +17,9 @@ import { decodeModel, encodeModel, networkFromModel, type Model } from '../src/m
 import { Network, type NetworkOptions } from '../src/network.js';
 import { train } from '../src/train.js';
 
-let data: DataSplits;
+let data: DataSplits<LabelledImages>;
 let pixels: Float32Array;
-const trained: { name: string; model: Model; outputs: Float32Array; classes: Uint8Array }[] = [];
+const trained: { name: string; model: Model; outputs: Float32Array; classes: Int32Array }[] = [];
 
 const recipes: [string, NetworkOptions][] = [
   ['784-32-10 relu softmax', { sizes: [784, 32, 10], activation: 'relu', loss: 'cross-entropy', init: 'he', optimizer: 'momentum' }],
@@ -38,7 +38,7 @@ beforeAll(async () => {
     await train(net, data, { epochs: 1, batchSize: 32, learningRate: options.activation === 'identity' ? 0.01 : options.loss === 'mse' ? 1 : 0.05 });
     const model = decodeModel(encodeModel(net), name);
     const run = await networkFromModel(model, { maxBatch: 1000 });
-    const ev = evaluate(run, data.test, true);
+    const ev = evaluate(run, data.test);
     trained.push({ name, model, outputs: ev.outputs!, classes: ev.predicted });
   }
   await tf.setBackend('cpu');
@@ -82,7 +82,7 @@ describe('TF.js layers format', () => {
     expect(model.config.sizes).toEqual([784, 40, 10]);
     expect(model.config.loss).toBe('cross-entropy');
     const net = await networkFromModel(model, { maxBatch: 1000 });
-    const ours = evaluate(net, data.test, true).outputs!;
+    const ours = evaluate(net, data.test).outputs!;
     const theirs = (made.predict(tf.tensor2d(pixels, [data.test.count, 784])) as tf.Tensor).dataSync();
     expect(maxDiff(ours, theirs)).toBeLessThanOrEqual(1e-5);
   });

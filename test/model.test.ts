@@ -6,7 +6,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { crc32 } from '../src/crc32.js';
 import { loadDataDir, mnistDataDir } from '../src/data/files.js';
-import { head, type DataSplits } from '../src/data/dataset.js';
+import { head, type DataSplits, type LabelledImages } from '../src/data/dataset.js';
 import { evaluate } from '../src/evaluate.js';
 import { decodeModel, encodeModel, networkFromModel } from '../src/model.js';
 import { readModelFile, writeFileAtomic } from '../src/model-file.js';
@@ -32,7 +32,7 @@ function withHeader(bytes: Uint8Array, edit: (h: string) => string): Uint8Array 
 }
 
 describe('model files', () => {
-  let data: DataSplits;
+  let data: DataSplits<LabelledImages>;
   let net: Network;
   let bytes: Uint8Array;
   beforeAll(async () => {
@@ -47,12 +47,12 @@ describe('model files', () => {
     const model = decodeModel(bytes, 'm.simdnet');
     expect(model.metadata).toEqual({ recipe: 'test' });
     expect(model.config.sizes).toEqual([784, 30, 10]);
-    const before = evaluate(net, data.test, true);
+    const before = evaluate(net, data.test);
     const same = await networkFromModel(model, { backend: 'wasm', maxBatch: 32 });
-    const after = evaluate(same, data.test, true);
+    const after = evaluate(same, data.test);
     expect(after.outputs).toEqual(before.outputs);
     expect(after.predicted).toEqual(before.predicted);
-    const js = evaluate(await networkFromModel(model, { backend: 'js', maxBatch: 500 }), data.test, true);
+    const js = evaluate(await networkFromModel(model, { backend: 'js', maxBatch: 500 }), data.test);
     expect(relError(js.outputs!, before.outputs!)).toBeLessThan(1e-5);
     expect(js.predicted.filter((p, i) => p !== before.predicted[i]).length).toBeLessThanOrEqual(2);
   });

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { PNG } from 'pngjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadDataDir, mnistDataDir } from '../src/data/files.js';
-import type { Dataset } from '../src/data/dataset.js';
+import type { LabelledImages } from '../src/data/dataset.js';
 import { isDarkOnLight } from '../src/image/grey.js';
 import { mnistDigit } from '../src/image/mnist-digit.js';
 import { networkFromModel } from '../src/model.js';
@@ -16,7 +16,7 @@ import { simdnet, simdnetMeasured, type Run } from './cli-run.js';
 import { pngClaiming } from './hostile.js';
 import { writeDataDir } from './helpers.js';
 
-let dir: string, model: string, test: Dataset;
+let dir: string, model: string, test: LabelledImages;
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'simdnet-predict-image-'));
   model = path.join(dir, 'm.simdnet');

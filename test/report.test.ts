@@ -7,7 +7,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { analyse, type Analysis } from '../src/commands/analysis.js';
-import { head, type DataSplits } from '../src/data/dataset.js';
+import { head, type DataSplits, type LabelledImages } from '../src/data/dataset.js';
 import { loadDataDir, mnistDataDir } from '../src/data/files.js';
 import { Network } from '../src/network.js';
 import { renderReport, SECTIONS } from '../src/report/html.js';
@@ -19,7 +19,7 @@ import { findChromium, launchChromium } from './browser.js';
 const chromium = await findChromium();
 
 let dir: string;
-let data: DataSplits;
+let data: DataSplits<LabelledImages>;
 let analysis: Analysis;
 let html: string;
 beforeAll(async () => {
@@ -86,8 +86,8 @@ describe('the performance summary', () => {
 
   it("computes the seed's improvement figures from the history", () => {
     const history = [
-      { epoch: 1, trainLoss: 0.092, trainAccuracy: 0.2611, testLoss: 0.0915, testAccuracy: 0.2647 },
-      { epoch: 46, trainLoss: 0.0416, trainAccuracy: 0.6549, testLoss: 0.0419, testAccuracy: 0.6492 },
+      { epoch: 1, train: { loss: 0.092, accuracy: 0.2611 }, test: { loss: 0.0915, accuracy: 0.2647 } },
+      { epoch: 46, train: { loss: 0.0416, accuracy: 0.6549 }, test: { loss: 0.0419, accuracy: 0.6492 } },
     ];
     const s = summarize(history, analysis.summary.report, analysis.summary.run);
     const text = formatSummary(s);
@@ -119,7 +119,7 @@ describe('simdnet report', () => {
 describe('a very long history', () => {
   it('100,000 evaluations render without overflowing the stack, each curve thinned to MAX_DRAWN_POINTS points', () => {
     const long = Array.from({ length: 100_000 }, (_, i) => ({
-      epoch: i + 1, trainLoss: 1 / (i + 1), trainAccuracy: 1 - 1 / (i + 2), testLoss: 1.1 / (i + 1), testAccuracy: 1 - 1.1 / (i + 2),
+      epoch: i + 1, train: { loss: 1 / (i + 1), accuracy: 1 - 1 / (i + 2) }, test: { loss: 1.1 / (i + 1), accuracy: 1 - 1.1 / (i + 2) },
     }));
     const page = renderReport({ ...analysis, history: long, summary: summarize(long, analysis.summary.report, analysis.summary.run) });
     const polylines = page.match(/<polyline [^>]*points="([^"]*)"/g)!;

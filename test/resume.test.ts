@@ -110,7 +110,7 @@ describe('checkpoint run fields', () => {
       recipe: 'default',
       settings: { hidden: [3], activation: 'relu', loss: 'cross-entropy', init: 'he', optimizer: 'momentum', epochs: 5, batchSize: 8, learningRate: 0.1, learningRateDecay: 0.75, evalEvery: 1 },
       seed: 1, data: null, limit: null, epochsDone: 2, rng: [1, 2, 3, 4, null],
-      history: [{ epoch: 1, trainLoss: 1, trainAccuracy: 0.5, testLoss: 1.1, testAccuracy: 0.4 }, { epoch: 2, trainLoss: 0.9, trainAccuracy: 0.6, testLoss: 1, testAccuracy: 0.5 }],
+      history: [{ epoch: 1, train: { loss: 1, accuracy: 0.5 }, test: { loss: 1.1, accuracy: 0.4 } }, { epoch: 2, train: { loss: 0.9, accuracy: 0.6 }, test: { loss: 1, accuracy: 0.5 } }],
     };
     change(run);
     const folder = mkdtempSync(path.join(dir, 'fields-'));
@@ -129,7 +129,8 @@ describe('checkpoint run fields', () => {
     ['more epochs done than the run has', (r: Record<string, any>) => { r.epochsDone = 6; }, 'epochsDone must be an integer from 0 to 5, got 6'],
     ['hidden of the wrong type', (r: Record<string, any>) => { r.settings.hidden = 'abc'; }, 'settings.hidden must be a list of layer sizes, got "abc"'],
     ['a nested history', (r: Record<string, any>) => { r.history = [r.history]; }, 'history[0] must be an object, got [{"epoch":1,'],
-    ['a history entry that is not a number', (r: Record<string, any>) => { r.history[1].testLoss = null; }, 'history[1].testLoss must be a finite number, got null'],
+    ['a history entry that is not a number', (r: Record<string, any>) => { r.history[1].test.loss = null; }, 'history[1].test.loss must be a finite number, got null'],
+    ['an entry of the first format (before tasks) that is not a number', (r: Record<string, any>) => { r.history = [{ epoch: 1, trainLoss: 1, trainAccuracy: 0.5, testLoss: null, testAccuracy: 0.4 }]; }, 'history[0].testLoss must be a finite number, got null'],
     ['history out of order', (r: Record<string, any>) => { r.history.reverse(); }, "history[1].epoch must be an integer after the previous entry's 2 and at most epochsDone 2, got 1"],
     ['an unknown recipe', (r: Record<string, any>) => { r.recipe = 'fast'; }, 'recipe must be one of seed, default, got "fast"'],
     ['a learning rate of 0', (r: Record<string, any>) => { r.settings.learningRate = 0; }, 'settings.learningRate must be > 0, got 0'],

@@ -1,19 +1,19 @@
 // The training loop on real MNIST: it learns, it is reproducible from its seed, it
 // evaluates when asked, it stops on divergence and on abort, and it rejects bad options.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { head, type DataSplits } from '../src/data/dataset.js';
+import { head, type DataSplits, type LabelledImages } from '../src/data/dataset.js';
 import { loadDataDir, mnistDataDir } from '../src/data/files.js';
 import { Network, type NetworkOptions } from '../src/network.js';
 import { RECIPES, recipeNetwork } from '../src/recipes.js';
 import { DivergenceError, train } from '../src/train.js';
 
-let mnist: DataSplits;
+let mnist: DataSplits<LabelledImages>;
 beforeAll(async () => {
   mnist = await loadDataDir(mnistDataDir());
 });
 
 /** MNIST with only the first n training samples (and the whole test set). */
-const subset = (n: number): DataSplits => ({ ...mnist, train: head(mnist.train, n) });
+const subset = (n: number): DataSplits<LabelledImages> => ({ ...mnist, train: head(mnist.train, n) });
 
 const defaults = RECIPES.default;
 const net = (options: Partial<NetworkOptions> = {}) => Network.create({ ...recipeNetwork(defaults, 784, 10), ...options });
@@ -24,8 +24,8 @@ describe('training on MNIST', () => {
       epochs: 2, batchSize: defaults.batchSize, learningRate: defaults.learningRate, learningRateDecay: defaults.learningRateDecay,
     });
     expect(result.history.map((h) => h.epoch)).toEqual([1, 2]);
-    expect(result.history[1].testAccuracy).toBeGreaterThan(0.9);
-    expect(result.history[1].trainLoss).toBeLessThan(result.history[0].trainLoss);
+    expect(result.history[1].test.accuracy).toBeGreaterThan(0.9);
+    expect(result.history[1].train.loss).toBeLessThan(result.history[0].train.loss);
     expect(result.samples).toBe(2 * Math.floor(10000 / 32) * 32);
   });
 
@@ -34,10 +34,10 @@ describe('training on MNIST', () => {
     const network = await Network.create({ sizes: [784, 100, 10], activation: 'sigmoid', loss: 'mse', init: 'normal', maxBatch: 32 });
     const result = await train(network, mnist, { epochs: 1, batchSize: seed.batchSize, learningRate: seed.learningRate });
     const [h] = result.history;
-    expect(h.testLoss).toBeGreaterThan(0.08);
-    expect(h.testLoss).toBeLessThan(0.1);
-    expect(h.testAccuracy).toBeGreaterThan(0.15);
-    expect(h.testAccuracy).toBeLessThan(0.45);
+    expect(h.test.loss).toBeGreaterThan(0.08);
+    expect(h.test.loss).toBeLessThan(0.1);
+    expect(h.test.accuracy).toBeGreaterThan(0.15);
+    expect(h.test.accuracy).toBeLessThan(0.45);
   });
 
   it('is reproducible: the same seeds give the same history and weights; another shuffle seed does not', async () => {

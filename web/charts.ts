@@ -46,6 +46,6 @@ export function drawCharts(lossChart: HTMLElement, accuracyChart: HTMLElement, h
     { label: 'Test', color: COLORS.test, points: history.map((h) => [h.epoch, testValue(h)] as [number, number]) },
   ];
   const format = (v: number) => v.toFixed(3);
-  show(lossChart, linePlot('Loss (cross-entropy)', 'Epoch', 'Loss', curves((h) => h.trainLoss, (h) => h.testLoss), { integerX: true, format }));
-  show(accuracyChart, linePlot('Accuracy', 'Epoch', 'Accuracy', curves((h) => h.trainAccuracy, (h) => h.testAccuracy), { integerX: true, format }));
+  show(lossChart, linePlot('Loss (cross-entropy)', 'Epoch', 'Loss', curves((h) => h.train.loss, (h) => h.test.loss), { integerX: true, format }));
+  show(accuracyChart, linePlot('Accuracy', 'Epoch', 'Accuracy', curves((h) => h.train.accuracy, (h) => h.test.accuracy), { integerX: true, format }));
 }

@@ -48,8 +48,8 @@ function show(id: string, text?: string, value?: number): void {
 }
 
 function showEvaluation(h: HistoryEntry | undefined): void {
-  show('test-accuracy', h && `${(100 * h.testAccuracy).toFixed(2)}%`, h?.testAccuracy);
-  show('loss', h?.trainLoss.toFixed(4), h?.trainLoss);
+  show('test-accuracy', h && `${(100 * h.test.accuracy).toFixed(2)}%`, h?.test.accuracy);
+  show('loss', h?.train.loss.toFixed(4), h?.train.loss);
 }
 
 function showHistory(entries: readonly HistoryEntry[]): void {

@@ -1,8 +1,8 @@
 // The training worker: loads MNIST from the page's own .gz IDX files, owns the network,
 // trains it with the library's train(), and answers predictions between batches.
 import {
-  FILE_NAMES, Network, RECIPES, Rng, recipeNetwork, datasetFrom, decodeModel, encodeModel, head, networkFromModel, splitsFrom, train,
-  type BackendName, type DataSplits, type HistoryEntry, type Model,
+  FILE_NAMES, Network, RECIPES, Rng, recipeNetwork, datasetFrom, decodeModel, encodeModel, head, networkFromModel, splitsFrom, train, savedHistory,
+  type BackendName, type DataSplits, type HistoryEntry, type LabelledImages,
 } from '../src/index.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 
@@ -35,14 +35,14 @@ async function fetchGz(dataUrl: string, name: string): Promise<Uint8Array> {
   return new Uint8Array(await new Response(body.stream().pipeThrough(new DecompressionStream('gzip'))).arrayBuffer());
 }
 
-async function loadMnist(dataUrl: string): Promise<DataSplits> {
+async function loadMnist(dataUrl: string): Promise<DataSplits<LabelledImages>> {
   const files = [FILE_NAMES.trainImages, FILE_NAMES.trainLabels, FILE_NAMES.testImages, FILE_NAMES.testLabels];
   const bytes: Uint8Array[] = [];
   for (const f of files) bytes.push(await fetchGz(dataUrl, f));
   return splitsFrom(datasetFrom(bytes[0], files[0], bytes[1], files[1]), datasetFrom(bytes[2], files[2], bytes[3], files[3]), 'MNIST');
 }
 
-let data: DataSplits;
+let data: DataSplits<LabelledImages>;
 let net: Network | undefined;
 let backend: BackendName = 'wasm';
 /** Where training stands, so that Continue goes on as train()'s resume does: epochs done, the shuffle generator after them, the evaluations. */
@@ -84,7 +84,7 @@ async function run(epochs: number, limit: number, resume: boolean): Promise<void
     throw new Error(`Epochs: ${epochs} is not more than the epochs this run has done (${progress.epochsDone - runStart}); ask for more to go on, or Reset`);
   }
   const trained = await network();
-  const subset: DataSplits = { ...data, train: head(data.train, limit) };
+  const subset: DataSplits<LabelledImages> = { ...data, train: head(data.train, limit) };
   let posted = 0;
   try {
     await train(trained, subset, {
@@ -116,14 +116,6 @@ async function stopRun(): Promise<void> {
   await running.catch(() => undefined);
 }
 
-const isHistoryEntry = (h: unknown): h is HistoryEntry => typeof h === 'object' && h !== null &&
-  (['epoch', 'trainLoss', 'trainAccuracy', 'testLoss', 'testAccuracy'] as const).every((k) => typeof (h as Record<string, unknown>)[k] === 'number');
-
-/** The evaluations a model file's metadata holds, or none when it holds none (or a malformed list). */
-function historyOf(model: Model): HistoryEntry[] {
-  const h = model.metadata.history;
-  return Array.isArray(h) && h.every(isHistoryEntry) ? h : [];
-}
 
 async function handle(m: ToWorker): Promise<void> {
   switch (m.type) {
@@ -168,7 +160,7 @@ async function handle(m: ToWorker): Promise<void> {
       await stopRun();
       net?.dispose();
       net = await networkFromModel(model, networkOptions());
-      progress = fresh(historyOf(model));
+      progress = fresh(savedHistory(model.metadata.history));
       postReady(model.config.sizes.join('-'));
       break;
     }

@@ -4,9 +4,9 @@
 // JS; and inference on the 10,000 test images at once.
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import type { DataSplits } from '../../src/data/dataset.js';
+import type { DataSplits, LabelledImages } from '../../src/data/dataset.js';
 
-export async function tfjsRates(data: DataSplits, samples: number): Promise<{ train: number; inference: number }> {
+export async function tfjsRates(data: DataSplits<LabelledImages>, samples: number): Promise<{ train: number; inference: number }> {
   await tf.setBackend('wasm');
   await tf.ready();
   const w1 = tf.variable(tf.randomNormal([784, 100])), b1 = tf.variable(tf.randomNormal([100]));

@@ -1,7 +1,7 @@
 // What train, eval and report share after a network exists: the test-set evaluation, the
 // seed's performance summary, the HTML report, and reading a model's saved run facts.
-import type { DataSplits } from '../data/dataset.js';
-import { evaluate, type Evaluation } from '../evaluate.js';
+import type { DataSplits, LabelledImages } from '../data/dataset.js';
+import { evaluate, type ClassEvaluation } from '../evaluate.js';
 import { classificationReport, confusionMatrix } from '../metrics.js';
 import { networkFromModel, type Model } from '../model.js';
 import { readModelFile } from '../model-file.js';
@@ -11,14 +11,14 @@ import { writeFileAtomic } from '../model-file.js';
 import type { Network, NetworkOptions } from '../network.js';
 import { renderReport } from '../report/html.js';
 import { summarize, type RunInfo, type SavedModelView, type Summary } from '../report/summary.js';
-import type { HistoryEntry } from '../train.js';
+import { savedHistory, type HistoryEntry } from '../train.js';
 import { dataFingerprint, fingerprintDifference, type DataFingerprint } from './fingerprint.js';
 
 export interface Analysis {
-  evaluation: Evaluation;
+  evaluation: ClassEvaluation;
   summary: Summary;
   history: readonly HistoryEntry[];
-  data: DataSplits;
+  data: DataSplits<LabelledImages>;
 }
 
 /**
@@ -26,7 +26,7 @@ export interface Analysis {
  * `historyLeftOut` (a saved model: eval, report), the summary also shows what was measured
  * now, and says why the model's history is not shown when it is left out.
  */
-export function analyse(net: Network, data: DataSplits, history: readonly HistoryEntry[], run: RunInfo, saved?: { historyLeftOut?: string }): Analysis {
+export function analyse(net: Network, data: DataSplits<LabelledImages>, history: readonly HistoryEntry[], run: RunInfo, saved?: { historyLeftOut?: string }): Analysis {
   const evaluation = evaluate(net, data.test);
   const report = classificationReport(confusionMatrix(data.test.labels, evaluation.predicted, data.classes));
   const view: SavedModelView | undefined = saved && { ...saved, measured: { loss: evaluation.loss, accuracy: evaluation.accuracy, data: data.source } };
@@ -43,7 +43,7 @@ export async function analyseModelFile(file: string, dataDir: string | undefined
   const net = await networkFromModel(model, { ...options, maxBatch: 256 });
   checkFits(net, data.test, data.classes, data.source);
   const start = performance.now();
-  const stored = modelHistory(model);
+  const stored = savedHistory(model.metadata.history);
   const otherData = stored.length ? otherTestData(model, data) : undefined;
   const historyLeftOut = otherData && `left out: the history in the model was measured on other data (${otherData})`;
   const history = historyLeftOut ? [] : stored;
@@ -56,21 +56,13 @@ export async function writeReport(file: string, a: Analysis): Promise<void> {
   await writeFileAtomic(file, renderReport({ data: a.data, evaluation: a.evaluation, history: a.history, summary: a.summary }));
 }
 
-const isEntry = (h: unknown): h is HistoryEntry => typeof h === 'object' && h !== null &&
-  (['epoch', 'trainLoss', 'trainAccuracy', 'testLoss', 'testAccuracy'] as const).every((k) => typeof (h as Record<string, unknown>)[k] === 'number');
-
-/** The training history a model file carries, or [] when it has none (or a malformed one). */
-function modelHistory(model: Model): HistoryEntry[] {
-  const h = model.metadata.history;
-  return Array.isArray(h) && h.every(isEntry) ? h : [];
-}
 
 /**
  * How the test set the model was evaluated on while training differs from `data`'s, in
  * words, or undefined when it is the same: by the fingerprint train --out stores, or for
  * older models by the data's name and test image count.
  */
-function otherTestData(model: Model, data: DataSplits): string | undefined {
+function otherTestData(model: Model, data: DataSplits<LabelledImages>): string | undefined {
   const m = model.metadata;
   const stored = m.dataFingerprint as DataFingerprint | undefined;
   if (typeof stored === 'object' && stored !== null && typeof stored.test === 'object' && stored.test !== null) {

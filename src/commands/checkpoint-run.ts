@@ -5,7 +5,8 @@ import type { ActivationName } from '../layers/activation.js';
 import type { Model } from '../model.js';
 import { ACTIVATIONS, INITS, LOSSES, OPTIMIZERS, type InitName, type LossName, type OptimizerName } from '../network.js';
 import { RECIPES, type RecipeName } from '../recipes.js';
-import type { HistoryEntry } from '../train.js';
+import type { Scores } from '../tasks/task.js';
+import { upgradeHistoryEntry, type HistoryEntry } from '../train.js';
 import type { DataFingerprint, SplitFingerprint } from './fingerprint.js';
 
 export interface CheckpointSettings {
@@ -128,8 +129,16 @@ function checkHistory(c: FieldCheck, v: unknown, epochsDone: number): HistoryEnt
       c.fail(`history[${i}].epoch`, `must be an integer after the previous entry's ${previous} and at most epochsDone ${epochsDone}`, h.epoch);
     }
     previous = h.epoch as number;
-    const number = (key: keyof HistoryEntry) => c.finite(`history[${i}].${key}`, h[key]);
-    return { epoch: previous, trainLoss: number('trainLoss'), trainAccuracy: number('trainAccuracy'), testLoss: number('testLoss'), testAccuracy: number('testAccuracy') };
+    const number = (key: string) => c.finite(`history[${i}].${key}`, h[key]);
+    if (!('train' in h)) {
+      return upgradeHistoryEntry({ epoch: previous, trainLoss: number('trainLoss'), trainAccuracy: number('trainAccuracy'), testLoss: number('testLoss'), testAccuracy: number('testAccuracy') });
+    }
+    const scores = (split: string): Scores => {
+      const o = c.object(`history[${i}].${split}`, h[split]);
+      for (const [key, x] of Object.entries(o)) c.finite(`history[${i}].${split}.${key}`, x);
+      return { ...o, loss: c.finite(`history[${i}].${split}.loss`, o.loss) } as Scores;
+    };
+    return { epoch: previous, train: scores('train'), test: scores('test'), ...(h.validation === undefined ? {} : { validation: scores('validation') }) };
   });
 }
 

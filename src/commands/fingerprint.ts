@@ -2,7 +2,9 @@
 // with the data the run was trained on: sizes and counts, a CRC-32 of every label, and a
 // CRC-32 of 1,024 runs of 64 image bytes spread evenly over the images (a CRC-32 of all of
 // MNIST's 47 MB of training images took 140 ms here; the whole fingerprint takes 2 ms and
-// still changes with any other data set, a different --limit, or a shuffled copy).
+// still changes with any other data set, a different --limit, or a shuffled copy). Rows of
+// features count as images of 1 × width, their float bytes as the image bytes, and target
+// vectors' bytes as the labels'.
 import { crc32 } from '../crc32.js';
 import type { Dataset, DataSplits } from '../data/dataset.js';
 
@@ -31,8 +33,11 @@ function imageSample(images: Uint8Array): Uint8Array {
   return sample;
 }
 
+const bytesOf = (a: ArrayBufferView) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+
 function splitFingerprint(d: Dataset): SplitFingerprint {
-  return { count: d.count, rows: d.rows, cols: d.cols, labelsCrc32: crc32(d.labels), imagesSampleCrc32: crc32(imageSample(d.images)) };
+  const [rows, cols, inputs] = 'images' in d ? [d.rows, d.cols, d.images] : [1, d.width, bytesOf(d.features)];
+  return { count: d.count, rows, cols, labelsCrc32: crc32(bytesOf(d.labels ?? d.targets!)), imagesSampleCrc32: crc32(imageSample(inputs)) };
 }
 
 export function dataFingerprint(data: DataSplits): DataFingerprint {

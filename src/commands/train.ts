@@ -43,8 +43,8 @@ interface TrainFlags extends RunFlags {
 
 /** The seed's evaluation line. */
 export const historyLine = (h: HistoryEntry, epochs: number) =>
-  `Epoch ${h.epoch}/${epochs}: Train Loss = ${h.trainLoss.toFixed(4)}, Test Loss = ${h.testLoss.toFixed(4)}, ` +
-  `Train Acc = ${h.trainAccuracy.toFixed(4)}, Test Acc = ${h.testAccuracy.toFixed(4)}`;
+  `Epoch ${h.epoch}/${epochs}: Train Loss = ${h.train.loss.toFixed(4)}, Test Loss = ${h.test.loss.toFixed(4)}, ` +
+  `Train Acc = ${h.train.accuracy.toFixed(4)}, Test Acc = ${h.test.accuracy.toFixed(4)}`;
 
 export function trainCommand(program: Command): void {
   addRunOptions(program.command('train')
@@ -143,8 +143,8 @@ async function runTrain(flags: TrainFlags, command: Command): Promise<void> {
     seconds: result.seconds, samplesPerSecond: result.samplesPerSecond, data: data.source,
   });
   print('\nFinal Metrics:');
-  print(`Training Loss: ${final.trainLoss.toFixed(4)}, Training Accuracy: ${final.trainAccuracy.toFixed(4)}`);
-  print(`Testing Loss: ${final.testLoss.toFixed(4)}, Testing Accuracy: ${final.testAccuracy.toFixed(4)} (${percent(final.testAccuracy)})`);
+  print(`Training Loss: ${final.train.loss.toFixed(4)}, Training Accuracy: ${final.train.accuracy.toFixed(4)}`);
+  print(`Testing Loss: ${final.test.loss.toFixed(4)}, Testing Accuracy: ${final.test.accuracy.toFixed(4)} (${percent(final.test.accuracy)})`);
   print(`Time: ${result.seconds.toFixed(1)} s in all, ${result.trainSeconds.toFixed(1)} s training at ${Math.round(result.samplesPerSecond)} samples/s`);
   print('');
   print(formatSummary(analysis.summary));
@@ -167,8 +167,8 @@ async function runTrain(flags: TrainFlags, command: Command): Promise<void> {
     console.log(JSON.stringify({
       recipe: recipeName, sizes, activation: s.activation, loss: s.loss, optimizer: s.optimizer, backend: net.kernels,
       epochs: result.epochs, batch_size: s.batchSize, learning_rate: s.learningRate,
-      train_accuracy: final.trainAccuracy, train_loss: final.trainLoss,
-      test_accuracy: final.testAccuracy, test_loss: final.testLoss,
+      train_accuracy: final.train.accuracy, train_loss: final.train.loss,
+      test_accuracy: final.test.accuracy, test_loss: final.test.loss,
       seconds: result.seconds, train_seconds: result.trainSeconds, samples_per_second: result.samplesPerSecond,
       history: result.history, model: flags.out ?? null,
     }));

@@ -1,24 +1,63 @@
-// A labelled image data set as the IDX files give it: uint8 pixels and uint8 labels, kept
-// as they are; batches are scaled to [0, 1] as they are gathered (train.ts).
+// A data set as the engine takes it: the inputs of `count` samples — uint8 images, kept as
+// they are and scaled to [0, 1] as each batch is gathered (why MNIST is fast), or float32
+// features of any width — and their targets — class indices of any count, or one vector per
+// sample (0/1 per label for multi-label, real values for regression).
 import { IMAGES_MAGIC, LABELS_MAGIC, parseIdx } from './idx.js';
 
-export interface Dataset {
-  /** [count × rows·cols] pixels, row-major, 0–255. */
-  images: Uint8Array;
+/** Class indices, one per sample. */
+export type ClassLabels = Uint8Array | Uint16Array | Uint32Array;
+
+/** The targets of a data set: exactly one of the two. */
+interface Targets {
   /** [count] class indices. */
-  labels: Uint8Array;
+  labels?: ClassLabels;
+  /** [count × outputs] one target vector per sample, row-major: 0/1 per label, or real values. */
+  targets?: Float32Array;
+}
+
+/** Images, as the IDX files give them: uint8 pixels, [count × rows·cols] row-major. */
+export interface ImageDataset extends Targets {
+  images: Uint8Array;
   count: number;
   rows: number;
   cols: number;
 }
 
-/** The two splits of a data set, and the number of classes (largest label + 1). */
-export interface DataSplits {
-  train: Dataset;
-  test: Dataset;
+/** Float features of any width: [count × width] row-major. */
+export interface FeatureDataset extends Targets {
+  features: Float32Array;
+  count: number;
+  width: number;
+}
+
+export type Dataset = ImageDataset | FeatureDataset;
+
+/** Images with class labels: what IDX files (MNIST) hold. */
+export interface LabelledImages extends ImageDataset {
+  labels: Uint8Array;
+}
+
+/** The splits of a data set. */
+export interface DataSplits<D extends Dataset = Dataset> {
+  train: D;
+  test: D;
+  /** Evaluated with train and test; what early stopping watches (splitValidation carves one from train). */
+  validation?: D;
+  /** The outputs the targets need: the number of classes (largest label + 1), or the width of the target vectors. */
   classes: number;
   /** Where it came from, for messages and reports. */
   source: string;
+  /** The task when the targets alone do not say it: vectors are 'regression' unless this says 'multi-label'. */
+  task?: 'classification' | 'multi-label' | 'regression';
+  /** Names of the classes (labels), of the target columns (vectors) and of the features, when the source has them. */
+  classNames?: string[];
+  targetNames?: string[];
+  featureNames?: string[];
+}
+
+/** Floats per sample in: pixels per image, or features. */
+export function inputWidth(data: Dataset): number {
+  return 'images' in data ? data.rows * data.cols : data.width;
 }
 
 /** The four standard file names of an MNIST-format folder (each may also end in .gz). */
@@ -30,7 +69,7 @@ export const FILE_NAMES = {
 } as const;
 
 /** Pairs an images file with its labels file, checking that their counts agree. */
-export function datasetFrom(images: Uint8Array, imagesName: string, labels: Uint8Array, labelsName: string): Dataset {
+export function datasetFrom(images: Uint8Array, imagesName: string, labels: Uint8Array, labelsName: string): LabelledImages {
   const img = parseIdx(images, imagesName, IMAGES_MAGIC);
   const lab = parseIdx(labels, labelsName, LABELS_MAGIC);
   const [count, rows, cols] = img.dims;
@@ -40,8 +79,8 @@ export function datasetFrom(images: Uint8Array, imagesName: string, labels: Uint
   return { images: img.data, labels: lab.data, count, rows, cols };
 }
 
-/** The splits of a data set, checking that train and test images have the same size. */
-export function splitsFrom(train: Dataset, test: Dataset, source: string): DataSplits {
+/** The splits of an image data set with class labels, checking that train and test images have the same size. */
+export function splitsFrom<D extends ImageDataset & { labels: ClassLabels }>(train: D, test: D, source: string): DataSplits<D> {
   if (train.rows !== test.rows || train.cols !== test.cols) {
     throw new Error(`${source}: test images are ${test.rows}×${test.cols} but training images are ${train.rows}×${train.cols}`);
   }
@@ -51,8 +90,28 @@ export function splitsFrom(train: Dataset, test: Dataset, source: string): DataS
 }
 
 /** The first `limit` samples of a data set (views, no copy). */
-export function head(data: Dataset, limit: number): Dataset {
+export function head<D extends Dataset>(data: D, limit: number): D {
   const count = Math.min(limit, data.count);
-  const size = data.rows * data.cols;
-  return { ...data, count, images: data.images.subarray(0, count * size), labels: data.labels.subarray(0, count) };
+  const width = inputWidth(data);
+  const inputs = 'images' in data ? { images: data.images.subarray(0, count * width) } : { features: data.features.subarray(0, count * width) };
+  return { ...data, count, ...inputs, ...targetsOf(data, (t, w) => t.subarray(0, count * w) as typeof t) };
+}
+
+/** The samples of `data` at `indices`, in that order (a copy). */
+export function subset<D extends Dataset>(data: D, indices: ArrayLike<number>): D {
+  const width = inputWidth(data), count = indices.length;
+  const gather = <T extends Uint8Array | Uint16Array | Uint32Array | Float32Array>(from: T, w: number): T => {
+    const out = new (from.constructor as new (n: number) => T)(count * w);
+    for (let i = 0; i < count; i++) out.set(from.subarray(indices[i] * w, (indices[i] + 1) * w), i * w);
+    return out;
+  };
+  const inputs = 'images' in data ? { images: gather(data.images, width) } : { features: gather(data.features, width) };
+  return { ...data, count, ...inputs, ...targetsOf(data, gather) };
+}
+
+/** The targets of `data` mapped by `f` (given the array and the floats per sample): { labels } or { targets }. */
+function targetsOf(data: Dataset, f: <T extends ClassLabels | Float32Array>(t: T, width: number) => T): Targets {
+  if (data.labels) return { labels: f(data.labels, 1) };
+  if (data.targets) return { targets: f(data.targets, data.count ? data.targets.length / data.count : 0) };
+  return {};
 }

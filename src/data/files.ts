@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { createGunzip } from 'node:zlib';
 import { MAX_READ_BYTES, formatBytes, readWholeFile, withFile } from '../read-file.js';
-import { FILE_NAMES, datasetFrom, splitsFrom, type DataSplits } from './dataset.js';
+import { FILE_NAMES, datasetFrom, splitsFrom, type DataSplits, type LabelledImages } from './dataset.js';
 import { IMAGES_MAGIC, LABELS_MAGIC, checkIdxLength, idxHeaderBytes, parseIdxHeader, type IdxHeader, type IdxMagic } from './idx.js';
 
 /** Decompressed .gz files may not exceed this (MNIST's largest file is 47 MB). */
@@ -77,7 +77,7 @@ function pick(dir: string, entries: Set<string>, name: string): string {
 }
 
 /** Loads the train and test splits from a folder of the four standard IDX files. */
-export async function loadDataDir(dir: string): Promise<DataSplits> {
+export async function loadDataDir(dir: string): Promise<DataSplits<LabelledImages>> {
   const info = await stat(dir).catch(() => null);
   if (!info) throw new Error(`${dir}: no such data folder`);
   if (!info.isDirectory()) throw new Error(`${dir}: not a folder; --data takes a folder holding the four IDX files`);

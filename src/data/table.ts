@@ -1,5 +1,6 @@
 // A numeric table read from a tabular source (a CSV file today): features as one row-major
 // Float32Array and one array per target column, so that it costs about its float size.
+import type { DataSplits, FeatureDataset } from './dataset.js';
 
 /** A target column: numbers as read, or text labels as indices into `classes`. */
 export type TargetColumn =
@@ -13,4 +14,25 @@ export interface CsvTable {
   features: Float32Array;
   /** One entry per target column, in the order asked. */
   targets: TargetColumn[];
+}
+
+/**
+ * The table as a data set, train and test both every row (holdOut carves the splits): one
+ * text target column as class labels with its class names; number columns as target vectors.
+ */
+export function tableSplits(table: CsvTable, source: string): DataSplits<FeatureDataset> {
+  const { rows: count, features, featureNames, targets } = table;
+  const base = { count, features, width: featureNames.length };
+  const label = targets.find((t) => t.kind === 'label');
+  if (label) {
+    if (targets.length > 1) throw new Error(`${source}: ${label.name} holds text labels, so it must be the only target column (got ${targets.map((t) => t.name).join(', ')})`);
+    const data: FeatureDataset = { ...base, labels: label.values };
+    return { train: data, test: data, classes: label.classes.length, source, classNames: label.classes, featureNames, targetNames: [label.name] };
+  }
+  const width = targets.length, values = new Float32Array(count * width);
+  targets.forEach((t, j) => {
+    for (let r = 0; r < count; r++) values[r * width + j] = t.values[r];
+  });
+  const data: FeatureDataset = { ...base, targets: values };
+  return { train: data, test: data, classes: width, source, featureNames, targetNames: targets.map((t) => t.name) };
 }

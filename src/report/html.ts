@@ -1,7 +1,7 @@
 // The evaluation report: every analysis of the seed as one self-contained HTML page —
 // inline SVG charts, PNG data URIs for images, no scripts, no network requests.
-import type { DataSplits } from '../data/dataset.js';
-import type { Evaluation } from '../evaluate.js';
+import type { DataSplits, LabelledImages } from '../data/dataset.js';
+import type { ClassEvaluation } from '../evaluate.js';
 import { confusionMatrix } from '../metrics.js';
 import { Rng } from '../rng.js';
 import type { HistoryEntry } from '../train.js';
@@ -10,9 +10,9 @@ import { describeRun, type Summary } from './summary.js';
 import { COLORS, barChart, esc, heatmap, linePlot, stackedHistogram } from './svg.js';
 
 export interface ReportInput {
-  data: DataSplits;
+  data: DataSplits<LabelledImages>;
   /** The network's evaluation of data.test. */
-  evaluation: Evaluation;
+  evaluation: ClassEvaluation;
   history: readonly HistoryEntry[];
   summary: Summary;
   /** Seed of the random picks of sample images. Default 1. */
@@ -41,7 +41,7 @@ const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 
 interface Tile {
   index: number;
-  split: DataSplits['train'];
+  split: LabelledImages;
   caption: string;
   /** 'right' or 'wrong' colours the caption (with ✓ / ✗, so colour is not the only cue). */
   mark?: 'right' | 'wrong';
@@ -87,12 +87,12 @@ export function renderReport({ data, evaluation, history, summary, seed = 1 }: R
       ...distinct(rng, 5, test.count).map((i) => ({ index: i, split: test, caption: `test [${i}] = ${test.labels[i]}` })),
     ]),
     loss: history.length ? linePlot('Training and Testing Loss Over Time', 'Epoch', `Loss (${summary.run.loss === 'mse' ? 'MSE' : 'cross-entropy'})`, [
-      { label: 'Training Loss', color: COLORS.train, points: history.map((h) => [h.epoch, h.trainLoss]) },
-      { label: 'Testing Loss', color: COLORS.test, points: history.map((h) => [h.epoch, h.testLoss]) },
+      { label: 'Training Loss', color: COLORS.train, points: history.map((h) => [h.epoch, h.train.loss]) },
+      { label: 'Testing Loss', color: COLORS.test, points: history.map((h) => [h.epoch, h.test.loss]) },
     ], { format: (v) => v.toPrecision(3), integerX: true }) : noHistory(summary),
     accuracy: history.length ? linePlot('Training and Testing Accuracy Over Time', 'Epoch', 'Accuracy', [
-      { label: 'Training Accuracy', color: COLORS.train, points: history.map((h) => [h.epoch, h.trainAccuracy]) },
-      { label: 'Testing Accuracy', color: COLORS.test, points: history.map((h) => [h.epoch, h.testAccuracy]) },
+      { label: 'Training Accuracy', color: COLORS.train, points: history.map((h) => [h.epoch, h.train.accuracy]) },
+      { label: 'Testing Accuracy', color: COLORS.test, points: history.map((h) => [h.epoch, h.test.accuracy]) },
     ], { format: (v) => v.toFixed(3), integerX: true }) : noHistory(summary),
     confusion: heatmap('Confusion Matrix (Test Set)', cm),
     predictions: tiles(distinct(rng, 10, test.count).map((i) => ({
@@ -105,11 +105,11 @@ export function renderReport({ data, evaluation, history, summary, seed = 1 }: R
     }))) : '<p class="note">No mistakes on the test set.</p>',
     'per-class': barChart('Per-Class Accuracy', 'Class', 'Accuracy (Recall)', classNames, report.perClass.map((c) => c.recall)),
     'loss-vs-accuracy': history.length ? linePlot('Loss vs Accuracy Relationship', 'Loss', 'Accuracy', [
-      { label: 'Training', color: COLORS.train, points: history.map((h) => [h.trainLoss, h.trainAccuracy]) },
-      { label: 'Testing', color: COLORS.test, points: history.map((h) => [h.testLoss, h.testAccuracy]) },
+      { label: 'Training', color: COLORS.train, points: history.map((h) => [h.train.loss, h.train.accuracy]) },
+      { label: 'Testing', color: COLORS.test, points: history.map((h) => [h.test.loss, h.test.accuracy]) },
     ], { lines: false, format: (v) => v.toFixed(3) }) : noHistory(summary),
     overfitting: history.length ? linePlot('Overfitting Indicator (Positive = Overfitting)', 'Epoch', 'Accuracy Gap (Train − Test)', [
-      { label: 'Train − test accuracy', color: COLORS.line, points: history.map((h) => [h.epoch, h.trainAccuracy - h.testAccuracy]) },
+      { label: 'Train − test accuracy', color: COLORS.line, points: history.map((h) => [h.epoch, h.train.accuracy - h.test.accuracy]) },
     ], { zeroLine: true, format: (v) => v.toFixed(3), integerX: true }) : noHistory(summary),
     confidence: stackedHistogram('Distribution of Prediction Confidence', 'Prediction Confidence (Max Probability)', [
       { label: `Right (${right.length})`, color: COLORS.right, values: right.map((i) => ev.confidence[i]) },
@@ -179,10 +179,10 @@ function summaryHtml(s: Summary): string {
   }
   if (s.final) {
     rows.push(
-      ['Training loss', s.final.trainLoss.toFixed(4)],
-      ['Testing loss', s.final.testLoss.toFixed(4)],
-      ['Training accuracy', `${s.final.trainAccuracy.toFixed(4)} (${pct(s.final.trainAccuracy)})`],
-      ['Testing accuracy', `${s.final.testAccuracy.toFixed(4)} (${pct(s.final.testAccuracy)})`],
+      ['Training loss', s.final.train.loss.toFixed(4)],
+      ['Testing loss', s.final.test.loss.toFixed(4)],
+      ['Training accuracy', `${s.final.train.accuracy.toFixed(4)} (${pct(s.final.train.accuracy)})`],
+      ['Testing accuracy', `${s.final.test.accuracy.toFixed(4)} (${pct(s.final.test.accuracy)})`],
       ['Loss reduction', pct(s.lossReduction!)],
       ['Accuracy improvement', pct(s.accuracyGain!)],
       ['Overfitting analysis', s.verdict!],

@@ -53,11 +53,11 @@ export function overfittingVerdict(gap: number): string {
 export function summarize(history: readonly HistoryEntry[], report: ClassificationReport, run: RunInfo, saved?: SavedModelView): Summary {
   if (history.length === 0) return { saved, report, run };
   const first = history[0], final = history[history.length - 1];
-  const gap = final.trainAccuracy - final.testAccuracy;
+  const gap = final.train.accuracy - final.test.accuracy;
   return {
     final,
-    lossReduction: (first.trainLoss - final.trainLoss) / first.trainLoss,
-    accuracyGain: final.trainAccuracy - first.trainAccuracy,
+    lossReduction: (first.train.loss - final.train.loss) / first.train.loss,
+    accuracyGain: final.train.accuracy - first.train.accuracy,
     gap,
     verdict: overfittingVerdict(gap),
     saved,
@@ -93,10 +93,10 @@ export function formatSummary(s: Summary): string {
   }
   if (s.final) {
     out.push('', s.saved ? `FINAL METRICS OF THE TRAINING RUN (recorded in the model, epoch ${s.final.epoch}):` : 'FINAL METRICS:',
-      ` Training Loss: ${s.final.trainLoss.toFixed(4)}`,
-      ` Testing Loss: ${s.final.testLoss.toFixed(4)}`,
-      ` Training Accuracy: ${s.final.trainAccuracy.toFixed(4)} (${pct(s.final.trainAccuracy)})`,
-      ` Testing Accuracy: ${s.final.testAccuracy.toFixed(4)} (${pct(s.final.testAccuracy)})`,
+      ` Training Loss: ${s.final.train.loss.toFixed(4)}`,
+      ` Testing Loss: ${s.final.test.loss.toFixed(4)}`,
+      ` Training Accuracy: ${s.final.train.accuracy.toFixed(4)} (${pct(s.final.train.accuracy)})`,
+      ` Testing Accuracy: ${s.final.test.accuracy.toFixed(4)} (${pct(s.final.test.accuracy)})`,
       '', 'IMPROVEMENT:',
       ` Loss Reduction: ${pct(s.lossReduction!)}`,
       ` Accuracy Improvement: ${pct(s.accuracyGain!)}`,

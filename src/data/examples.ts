@@ -1,0 +1,57 @@
+// Data sets from plain JavaScript: arrays of rows, or brain.js's [{ input, output }]. They
+// come as one set: train and test are the same rows until holdOut (split.ts) carves a test
+// split from them.
+import type { DataSplits, FeatureDataset } from './dataset.js';
+
+type Rows = readonly ArrayLike<number>[];
+
+/** Rows of equal width as one row-major Float32Array; an Error names the first row that differs or holds a non-number. */
+function packRows(rows: Rows, what: string): { values: Float32Array; width: number } {
+  if (!Array.isArray(rows) || rows.length === 0) throw new Error(`${what} must be a non-empty list of rows`);
+  const width = rows[0]?.length;
+  if (!Number.isInteger(width) || width < 1) throw new Error(`${what}[0] must be a non-empty row of numbers`);
+  const values = new Float32Array(rows.length * width);
+  rows.forEach((row, i) => {
+    if (row?.length !== width) throw new Error(`${what}[${i}] has ${row?.length} values; ${what}[0] has ${width}`);
+    for (let j = 0; j < width; j++) {
+      if (typeof row[j] !== 'number' || !Number.isFinite(row[j])) throw new Error(`${what}[${i}][${j}] is ${JSON.stringify(row[j])}; every value must be a finite number`);
+      values[i * width + j] = row[j];
+    }
+  });
+  return { values, width };
+}
+
+/**
+ * A data set from rows of features [count][width] and, per row, either a class label
+ * (labels: integers from 0, or strings, whose sorted distinct values become the classes)
+ * or a target vector (targets: rows of numbers, or one number per row).
+ */
+export function fromArrays(inputs: Rows, answers: { labels: readonly (number | string)[] } | { targets: Rows | readonly number[] }): DataSplits<FeatureDataset> {
+  const { values: features, width } = packRows(inputs, 'inputs');
+  const count = inputs.length;
+  if ('labels' in answers) {
+    const given = answers.labels;
+    if (!Array.isArray(given) || given.length !== count) throw new Error(`labels must list one label per input row (${count}); got ${Array.isArray(given) ? given.length : typeof given}`);
+    const names = given.every((l) => typeof l === 'string') ? [...new Set(given as string[])].sort() : undefined;
+    const labels = new Uint32Array(count);
+    given.forEach((l, i) => {
+      const index = names ? names.indexOf(l as string) : l as number;
+      if (!Number.isSafeInteger(index) || index < 0 || index >= 2 ** 32) throw new Error(`labels[${i}] is ${JSON.stringify(l)}; labels are class indices 0, 1, 2, … or all strings`);
+      labels[i] = index;
+    });
+    const classes = labels.reduce((m, l) => Math.max(m, l + 1), 0);
+    const data: FeatureDataset = { features, width, count, labels };
+    return { train: data, test: data, classes, source: 'arrays', ...(names ? { classNames: names } : {}) };
+  }
+  const rows = answers.targets.map((t) => (typeof t === 'number' ? [t] : t));
+  const { values: targets, width: outputs } = packRows(rows, 'targets');
+  if (rows.length !== count) throw new Error(`targets must list one target per input row (${count}); got ${rows.length}`);
+  const data: FeatureDataset = { features, width, count, targets };
+  return { train: data, test: data, classes: outputs, source: 'arrays' };
+}
+
+/** brain.js's training data: [{ input: [..], output: [..] }], every input one width and every output another. */
+export function fromExamples(examples: readonly { input: ArrayLike<number>; output: ArrayLike<number> | number }[]): DataSplits<FeatureDataset> {
+  if (!Array.isArray(examples) || examples.length === 0) throw new Error('examples must be a non-empty list of { input, output }');
+  return { ...fromArrays(examples.map((e) => e?.input), { targets: examples.map((e) => (typeof e?.output === 'number' ? [e.output] : e?.output)) }), source: 'examples' };
+}

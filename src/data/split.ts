@@ -1,0 +1,20 @@
+// Held-out splits carved from the training split by a seeded shuffle: a validation split,
+// so that early stopping and model choice never look at the test split, or a test split
+// for data that came as one set.
+import { Rng } from '../rng.js';
+import { subset, type DataSplits, type Dataset } from './dataset.js';
+
+/**
+ * The splits with `split` ('validation' or 'test') holding round(fraction × train.count)
+ * training samples drawn by a shuffle seeded with `seed`, and `train` the rest; both keep
+ * the samples' order. fraction in (0, 1); each part must keep at least one sample.
+ */
+export function holdOut<D extends Dataset>(splits: DataSplits<D>, split: 'validation' | 'test', fraction: number, seed = 1): DataSplits<D> {
+  const n = splits.train.count, held = Math.round(fraction * n);
+  if (!(fraction > 0 && fraction < 1)) throw new Error(`the ${split} fraction must be in (0, 1), got ${fraction}`);
+  if (held < 1 || held >= n) throw new Error(`a ${split} fraction of ${fraction} of ${n} training samples leaves ${held} for ${split} and ${n - held} for training; each needs at least one`);
+  const order = new Uint32Array(n);
+  new Rng(seed).permutation(order);
+  const pick = (from: number, to: number) => order.subarray(from, to).slice().sort();
+  return { ...splits, train: subset(splits.train, pick(held, n)), [split]: subset(splits.train, pick(0, held)) };
+}

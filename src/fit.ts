@@ -1,0 +1,98 @@
+// fit(): from data to a trained network in one call, as TF.js's model.fit and brain.js's
+// train do it: the task from the targets, the output layer and loss from the task,
+// normalisation fitted on the training split only, an optional validation split and early
+// stopping. train() does the work; this only chooses.
+import { holdOut } from './data/split.js';
+import { inputWidth, type DataSplits, type Dataset } from './data/dataset.js';
+import type { LayerSpec } from './layers/registry.js';
+import { LOSS_KINDS, type LossName } from './losses/loss.js';
+import { Network, type InitName, type OptimizerName, type RunOptions } from './network.js';
+import { fitNormalization, type NormalizationKind } from './normalization.js';
+import { TASK_KINDS, taskOf, type TaskName } from './tasks/task.js';
+import { train, type TrainOptions, type TrainResult } from './train.js';
+
+export interface FitOptions extends Omit<TrainOptions, 'epochs' | 'batchSize' | 'learningRate' | 'resume'>, RunOptions {
+  /** Default: classification for class labels, multi-label for 0/1 target vectors, else regression (taskOf). */
+  task?: TaskName;
+  /** The layers before the output layer, which the task adds (dense to the outputs, then softmax, sigmoid or the identity). Default: dense 64, relu. */
+  hidden?: LayerSpec[];
+  /** Default: the task's (cross-entropy, binary cross-entropy, MSE). */
+  loss?: LossName;
+  /** Default 'adam' with η 0.01. */
+  optimizer?: OptimizerName;
+  learningRate?: number;
+  /** Default 'he'. */
+  init?: InitName;
+  /** Of the features, fitted on the training split: default 'standard'; 'none' for images, which are scaled to [0, 1] already. */
+  normalize?: NormalizationKind | 'none';
+  /** Of regression targets, fitted on the training split: default 'standard' (predictions come back in the targets' units). */
+  normalizeTargets?: NormalizationKind | 'none';
+  /** Carve this fraction of the training split off for validation (default: none, or 0.1 with early stopping when data has no validation split). */
+  validation?: number;
+  /** Default 100. */
+  epochs?: number;
+  /** Default 32, or the training samples when fewer. */
+  batchSize?: number;
+  /** Default 1: the initial weights, the validation split and the shuffles. */
+  seed?: number;
+  l2?: number;
+  weightDecay?: number;
+  clipNorm?: number;
+}
+
+export const FIT_DEFAULTS = { hidden: [{ kind: 'dense', units: 64 }, { kind: 'relu' }] as LayerSpec[], optimizer: 'adam', learningRate: 0.01, init: 'he', epochs: 100, batchSize: 32, validationWithEarlyStopping: 0.1 } as const;
+
+/**
+ * Builds a network for `data`'s task and trains it. Returns the network (normalisation and
+ * task in its config, so a saved model takes raw features), train()'s result, and the
+ * splits it used (with the validation split it carved).
+ */
+export async function fit<D extends Dataset>(data: DataSplits<D>, options: FitOptions = {}): Promise<{ net: Network; result: TrainResult; data: DataSplits<D> }> {
+  const task = TASK_KINDS[options.task ?? (taskOf(data).name as TaskName)];
+  if (!task) throw new Error(`fit: task must be one of ${Object.keys(TASK_KINDS).join(', ')}; got ${JSON.stringify(options.task)}`);
+  const fraction = options.validation ?? (options.earlyStopping && !data.validation ? FIT_DEFAULTS.validationWithEarlyStopping : undefined);
+  const seed = options.seed ?? 1;
+  const splits: DataSplits<D> = { ...(fraction === undefined ? data : holdOut(data, 'validation', fraction, seed)), task: task.name as TaskName };
+  const { train: training } = splits;
+  const loss = options.loss ?? task.loss;
+  const output: LayerSpec = { kind: LOSS_KINDS[loss].fuses ?? (task === TASK_KINDS.regression ? 'identity' : 'sigmoid') };
+  const normalize = options.normalize ?? ('images' in training ? 'none' : 'standard');
+  const normalizeTargets = options.normalizeTargets ?? 'standard';
+  const batchSize = options.batchSize ?? Math.min(FIT_DEFAULTS.batchSize, training.count);
+  const net = await Network.create({
+    inputs: inputWidth(training),
+    layers: [...(options.hidden ?? FIT_DEFAULTS.hidden), { kind: 'dense', units: splits.classes }, output],
+    loss,
+    init: options.init ?? FIT_DEFAULTS.init,
+    optimizer: options.optimizer ?? FIT_DEFAULTS.optimizer,
+    seed,
+    maxBatch: batchSize,
+    ...pick(options, ['l2', 'weightDecay', 'clipNorm', 'backend', 'simd', 'threads', 'adaptiveThreads']),
+    ...(normalize === 'none' ? {} : { normalization: fitNormalization(normalize, featuresOf(training), training.count, inputWidth(training)) }),
+    ...(task === TASK_KINDS.regression && normalizeTargets !== 'none' && training.targets
+      ? { targetNormalization: fitNormalization(normalizeTargets, training.targets, training.count, splits.classes) }
+      : {}),
+  });
+  try {
+    const result = await train(net, splits, {
+      ...options,
+      epochs: options.epochs ?? FIT_DEFAULTS.epochs,
+      batchSize,
+      learningRate: options.learningRate ?? FIT_DEFAULTS.learningRate,
+      seed,
+    });
+    return { net, result, data: splits };
+  } catch (e) {
+    net.dispose();
+    throw e;
+  }
+}
+
+/** The features as floats (images scaled to [0, 1]), for fitting a normalisation. */
+function featuresOf(d: Dataset): Float32Array {
+  return 'images' in d ? Float32Array.from(d.images.subarray(0, d.count * d.rows * d.cols), (v) => v / 255) : d.features;
+}
+
+function pick<T extends object, K extends keyof T>(o: T, keys: readonly K[]): Pick<T, K> {
+  return Object.fromEntries(keys.filter((k) => o[k] !== undefined).map((k) => [k, o[k]])) as Pick<T, K>;
+}

@@ -1,0 +1,92 @@
+// Normalisation of input features: x' = (x − offset)·scale per feature, fitted on the
+// training split only and kept in the network's config (so in its model file and its
+// exports), so that a saved model takes raw features. Why: a feature in thousands beside
+// one in thousandths makes one learning rate wrong for both; standardising puts every
+// feature near N(0, 1), which is what the He and Xavier initialisations assume.
+
+export const NORMALIZATIONS = ['standard', 'min-max'] as const;
+export type NormalizationKind = (typeof NORMALIZATIONS)[number];
+
+export interface Normalization {
+  /** 'standard': offset = mean, scale = 1/σ. 'min-max': offset = min, scale = 1/(max − min), to [0, 1]. */
+  kind: NormalizationKind;
+  /** [inputs] subtracted from each feature. */
+  offset: number[];
+  /** [inputs] multiplied after; 1 where a feature is constant (σ or the range is 0), so it maps to 0, not ∞. */
+  scale: number[];
+}
+
+/**
+ * Fits a normalisation to `count` rows of `width` features, row-major in `features`
+ * [count × width]: means and standard deviations (population σ, in float64), or minima and
+ * ranges.
+ */
+export function fitNormalization(kind: NormalizationKind, features: Float32Array, count: number, width: number): Normalization {
+  if (!NORMALIZATIONS.includes(kind)) throw new Error(`normalization must be one of ${NORMALIZATIONS.join(', ')}; got ${JSON.stringify(kind)}`);
+  if (count < 1) throw new Error('normalization: no rows to fit it on');
+  const offset: number[] = [], scale: number[] = [];
+  for (let j = 0; j < width; j++) {
+    let a = 0, b = 0;
+    if (kind === 'standard') {
+      for (let i = 0; i < count; i++) a += features[i * width + j];
+      a /= count;
+      for (let i = 0; i < count; i++) b += (features[i * width + j] - a) ** 2;
+      b = Math.sqrt(b / count);
+    } else {
+      a = Infinity;
+      let max = -Infinity;
+      for (let i = 0; i < count; i++) {
+        const x = features[i * width + j];
+        if (x < a) a = x;
+        if (x > max) max = x;
+      }
+      b = max - a;
+    }
+    offset.push(Math.fround(a));
+    scale.push(b > 0 ? Math.fround(1 / b) : 1);
+  }
+  return { kind, offset, scale };
+}
+
+/** A normalisation given in options or read from a model file (the option `name`), checked against the `width` values it applies to; an Error names what is wrong. */
+export function checkNormalization(name: string, n: Normalization, width: number): Normalization {
+  const fail = (why: string): never => {
+    throw new Error(`Network: ${name} ${why}`);
+  };
+  if (typeof n !== 'object' || n === null) fail(`must be an object { kind, offset, scale }, got ${JSON.stringify(n)}`);
+  if (!NORMALIZATIONS.includes(n.kind)) fail(`kind must be one of ${NORMALIZATIONS.join(', ')}; got ${JSON.stringify(n.kind)}`);
+  for (const field of ['offset', 'scale'] as const) {
+    const v = n[field];
+    if (!Array.isArray(v) || v.length !== width) fail(`${field} must list ${width} numbers, one per ${name === 'normalization' ? 'input' : 'output'}; got ${Array.isArray(v) ? v.length : typeof v}`);
+    const bad = v.findIndex((x) => typeof x !== 'number' || !Number.isFinite(x) || (field === 'scale' && x === 0));
+    if (bad >= 0) fail(`${field}[${bad}] is ${JSON.stringify(v[bad])}; it must be a finite number${field === 'scale' ? ' other than 0' : ''}`);
+  }
+  return { kind: n.kind, offset: [...n.offset], scale: [...n.scale] };
+}
+
+/** A normalisation's offset and scale as float32, as the network applies them. */
+export interface Float32Normalization {
+  offset: Float32Array;
+  scale: Float32Array;
+}
+
+/**
+ * x ← (x − offset)·scale in place, for `rows` rows of x [rows × offset.length]; the
+ * offset and scale are given as float32 arrays so that every backend and export rounds alike.
+ */
+export function normalizeRows(offset: Float32Array, scale: Float32Array, x: Float32Array, rows: number): void {
+  const width = offset.length;
+  for (let r = 0; r < rows; r++) {
+    const at = r * width;
+    for (let j = 0; j < width; j++) x[at + j] = Math.fround(x[at + j] - offset[j]) * scale[j];
+  }
+}
+
+/** The inverse, a ← a / scale + offset in place, for `rows` rows of a [rows × offset.length]. */
+export function denormalizeRows(offset: Float32Array, scale: Float32Array, a: Float32Array, rows: number): void {
+  const width = offset.length;
+  for (let r = 0; r < rows; r++) {
+    const at = r * width;
+    for (let j = 0; j < width; j++) a[at + j] = Math.fround(a[at + j] / scale[j]) + offset[j];
+  }
+}

@@ -1,0 +1,160 @@
+// fit() and the data sources on toy problems that must be learned exactly, and on real
+// tabular data sets shipped by @observablehq/sample-datasets against classical baselines
+// (logistic regression: the same engine with no hidden layer; least squares: the normal
+// equations in float64).
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { describe, expect, it } from 'vitest';
+import { parseCsv, type CsvOptions } from '../src/data/csv.js';
+import { fromArrays, fromExamples } from '../src/data/examples.js';
+import { holdOut } from '../src/data/split.js';
+import { tableSplits } from '../src/data/table.js';
+import type { DataSplits, FeatureDataset } from '../src/data/dataset.js';
+import { evaluate } from '../src/evaluate.js';
+import { fit } from '../src/fit.js';
+import { decodeModel, describeData, encodeModel, networkFromModel } from '../src/model.js';
+
+const require = createRequire(import.meta.url);
+const sample = (file: string) => require.resolve(`@observablehq/sample-datasets/${file}`);
+const table = (file: string, options: Omit<CsvOptions, 'name'>, testFraction = 0.2) =>
+  holdOut(tableSplits(parseCsv(readFileSync(sample(file)), { name: file, ...options }), file), 'test', testFraction, 7);
+
+/** R² of the least-squares affine fit of the training split's targets (one column), evaluated on the test split: solved in float64 by the normal equations. */
+function leastSquaresR2(data: DataSplits<FeatureDataset>): number {
+  const { train, test } = data, k = train.width + 1;
+  const row = (d: FeatureDataset, r: number) => [...d.features.subarray(r * d.width, (r + 1) * d.width), 1];
+  const a = Array.from({ length: k }, () => new Float64Array(k + 1));
+  for (let r = 0; r < train.count; r++) {
+    const x = row(train, r), y = train.targets![r];
+    for (let i = 0; i < k; i++) {
+      for (let j = 0; j < k; j++) a[i][j] += x[i] * x[j];
+      a[i][k] += x[i] * y;
+    }
+  }
+  for (let c = 0; c < k; c++) {
+    const p = a.slice(c).reduce((best, r, i) => (Math.abs(r[c]) > Math.abs(a[best][c]) ? c + i : best), c);
+    [a[c], a[p]] = [a[p], a[c]];
+    for (let r = 0; r < k; r++) if (r !== c) {
+      const f = a[r][c] / a[c][c];
+      for (let j = c; j <= k; j++) a[r][j] -= f * a[c][j];
+    }
+  }
+  const beta = a.map((r, i) => r[k] / r[i]);
+  let mean = 0, res = 0, tot = 0;
+  for (let r = 0; r < test.count; r++) mean += test.targets![r] / test.count;
+  for (let r = 0; r < test.count; r++) {
+    const x = row(test, r), y = test.targets![r];
+    res += (x.reduce((s, v, i) => s + v * beta[i], 0) - y) ** 2;
+    tot += (y - mean) ** 2;
+  }
+  return 1 - res / tot;
+}
+
+describe('fit() on problems with a known answer', () => {
+  it('learns XOR from brain.js-style examples (multi-label inferred: sigmoid + binary cross-entropy)', async () => {
+    const data = fromExamples([{ input: [0, 0], output: [0] }, { input: [0, 1], output: [1] }, { input: [1, 0], output: [1] }, { input: [1, 1], output: [0] }]);
+    const { net, result } = await fit(data, { hidden: [{ kind: 'dense', units: 8 }, { kind: 'tanh' }], epochs: 300, learningRate: 0.05, backend: 'js' });
+    expect(net.config.loss).toBe('binary-cross-entropy');
+    expect(result.final.test.subsetAccuracy).toBe(1);
+    const { outputs } = net.predict([0, 0, 0, 1, 1, 0, 1, 1]);
+    expect(Array.from(outputs, (p) => Math.round(p))).toEqual([0, 1, 1, 0]);
+    net.dispose();
+  });
+
+  it('learns y = 3x as a regression and predicts 9 for x = 3 in the targets\' units', async () => {
+    const xs = Array.from({ length: 64 }, (_, i) => [i / 16 - 2]);
+    const data = fromArrays(xs, { targets: xs.map(([x]) => 3 * x) });
+    const { net, result } = await fit(data, { hidden: [], epochs: 200, learningRate: 0.05 });
+    expect(net.config.layers!.map((l) => l.kind)).toEqual(['dense', 'identity']);
+    expect(result.final.test.r2).toBeGreaterThan(0.9999);
+    expect(net.predict([3]).outputs[0]).toBeCloseTo(9, 2);
+    net.dispose();
+  });
+
+  it('takes string class labels and keeps their names', () => {
+    const data = fromArrays([[1], [2], [3]], { labels: ['b', 'a', 'b'] });
+    expect(data.classNames).toEqual(['a', 'b']);
+    expect(Array.from(data.train.labels!)).toEqual([1, 0, 1]);
+  });
+
+  it('names the row that is ragged or not a number', () => {
+    expect(() => fromArrays([[1, 2], [3]], { targets: [1, 2] })).toThrow('inputs[1] has 1 values; inputs[0] has 2');
+    expect(() => fromArrays([[1, NaN]], { targets: [1] })).toThrow('inputs[0][1] is null; every value must be a finite number');
+    expect(() => fromArrays([[1], [2]], { targets: [1] })).toThrow('targets must list one target per input row (2); got 1');
+    expect(() => fromArrays([[1]], { labels: [1.5] })).toThrow('labels[0] is 1.5; labels are class indices 0, 1, 2, … or all strings');
+  });
+});
+
+describe('fit() on real tabular data, against classical baselines on the same split', () => {
+  it('penguins species (344 rows, 3 classes): accuracy at least logistic regression\'s', async () => {
+    const data = table('penguins.csv', { target: 'species', ignore: ['island', 'sex'], missing: 'mean' });
+    expect([data.train.count, data.test.count]).toEqual([275, 69]);
+    const mlp = await fit(data, { epochs: 60 });
+    const logistic = await fit(data, { hidden: [], epochs: 60 });
+    const [ours, baseline] = [mlp.result.final.test.accuracy, logistic.result.final.test.accuracy];
+    expect(baseline).toBeGreaterThan(0.9);
+    expect(ours).toBeGreaterThanOrEqual(baseline);
+    mlp.net.dispose();
+    logistic.net.dispose();
+  });
+
+  it('diamonds price (53,940 rows): R² at least the least-squares fit\'s', async () => {
+    const data = table('diamonds.csv', { target: 'price', ignore: ['cut', 'color', 'clarity'] });
+    const baseline = leastSquaresR2(data);
+    const { net, result } = await fit(data, { epochs: 8, batchSize: 64 });
+    expect(baseline).toBeGreaterThan(0.85);
+    expect(result.final.test.r2).toBeGreaterThan(baseline);
+    net.dispose();
+  });
+});
+
+describe('normalisation, validation and early stopping', () => {
+  it('fits the normalisation on the training split only, keeps it in the model file, and a loaded model takes raw features', async () => {
+    const data = table('penguins.csv', { target: 'species', ignore: ['island', 'sex'], missing: 'mean' });
+    const { net } = await fit(data, { epochs: 5 });
+    const n = net.config.normalization!;
+    const { train } = data;
+    const mean0 = Array.from({ length: train.count }, (_, r) => train.features[r * train.width]).reduce((s, v) => s + v, 0) / train.count;
+    expect(n.offset[0]).toBeCloseTo(mean0, 3);
+    const loaded = await networkFromModel(decodeModel(encodeModel(net), 'p.simdnet'));
+    const raw = data.test.features.subarray(0, 10 * train.width);
+    expect(loaded.config.normalization).toEqual(n);
+    expect(loaded.predict(raw).outputs).toEqual(net.predict(raw).outputs);
+    net.dispose();
+    loaded.dispose();
+  });
+
+  it('a model file (version 2) keeps the task and the names of the classes, features and target', async () => {
+    const data = table('penguins.csv', { target: 'species', ignore: ['island', 'sex'], missing: 'mean' });
+    const { net } = await fit(data, { epochs: 1 });
+    const bytes = encodeModel(net, {}, false, describeData(data));
+    expect(new DataView(bytes.buffer).getUint32(8, true)).toBe(2);
+    expect(decodeModel(bytes, 'p.simdnet').data).toEqual({
+      task: 'classification', classNames: ['Adelie', 'Chinstrap', 'Gentoo'],
+      featureNames: ['culmen_length_mm', 'culmen_depth_mm', 'flipper_length_mm', 'body_mass_g'], targetNames: ['species'],
+    });
+    expect(() => encodeModel(net, {}, false, { task: 'classification', classNames: ['a', 'b'] })).toThrow('encodeModel: data classNames lists 2 names but the network has 3');
+    expect(() => encodeModel(net, {}, false, { task: 'ranking' as 'regression' })).toThrow('encodeModel: data task must be one of classification, multi-label, regression; got "ranking"');
+    net.dispose();
+  });
+
+  it('early stopping stops when validation stops improving and restores the best weights', async () => {
+    const data = table('penguins.csv', { target: 'species', ignore: ['island', 'sex'], missing: 'mean' });
+    const { net, result, data: used } = await fit(data, { epochs: 200, earlyStopping: { patience: 3, metric: 'loss' }, learningRate: 0.05 });
+    expect(used.validation!.count).toBe(28);
+    expect(result.stoppedEarly).toBe(true);
+    expect(result.epochs).toBe(result.bestEpoch! + 3);
+    const best = result.history.find((h) => h.epoch === result.bestEpoch)!;
+    expect(Math.min(...result.history.map((h) => h.validation!.loss))).toBe(best.validation!.loss);
+    expect(evaluate(net, used.validation!).loss).toBeCloseTo(best.validation!.loss, 6);
+    net.dispose();
+  });
+
+  it('early stopping without a validation split, or on a metric the task lacks, is a clear error', async () => {
+    const data = fromArrays(Array.from({ length: 20 }, (_, i) => [i]), { targets: Array.from({ length: 20 }, (_, i) => i) });
+    await expect(fit(data, { earlyStopping: { patience: 2, metric: 'accuracy' } })).rejects.toThrow(
+      'train: earlyStopping.metric: regression has no metric "accuracy"; its metrics are loss, r2, rmse, mae, mse');
+    await expect(fit(data, { earlyStopping: { patience: 2 }, validation: 0.01 })).rejects.toThrow(
+      'a validation fraction of 0.01 of 20 training samples leaves 0 for validation and 20 for training; each needs at least one');
+  });
+});
