@@ -30,8 +30,9 @@ export interface TrainOptions {
   /** Called after every epoch, with the evaluation when the epoch had one; training waits for a returned promise (a checkpoint being written). */
   onEpochEnd?: (e: EpochEnd) => void | Promise<void>;
   /**
-   * Stop when data.validation's `metric` (default: the task's first, e.g. accuracy or R²)
-   * has not improved by more than minDelta (default 0) for `patience` evaluations, and
+   * Stop when data.validation's `metric` (default: the loss, which keeps moving after a
+   * small validation split's accuracy has saturated; or one of the task's, e.g. accuracy or
+   * r2) has not improved by more than minDelta (default 0) for `patience` evaluations, and
    * return the weights of the best evaluation.
    */
   earlyStopping?: { patience: number; metric?: string; minDelta?: number };
@@ -266,7 +267,7 @@ function earlyStoppingWatch(o: NonNullable<TrainOptions['earlyStopping']>, task:
   if (!hasValidation) throw new Error('train: early stopping watches the validation split; give data.validation (splitValidation carves one from the training split)');
   let metric: Metric;
   try {
-    metric = metricOf(task, o.metric ?? task.metrics[0].name);
+    metric = metricOf(task, o.metric ?? 'loss');
   } catch (e) {
     throw new Error(`train: earlyStopping.metric: ${(e as Error).message}`);
   }

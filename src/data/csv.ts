@@ -20,8 +20,10 @@ export type { CsvTable, TargetColumn } from './table.js';
 export interface CsvOptions {
   /** Name used in every error (the file's path). */
   name: string;
-  /** Target column name(s), from the header; every other column is a feature unless listed in `ignore`. */
+  /** Target column name(s), from the header; every other column is a feature unless listed in `ignore`. None (an empty list) for rows to predict. */
   target: string | readonly string[];
+  /** The feature columns, in this order (a model's featureNames); every other column not a target is then ignored. Default: every other column. */
+  features?: readonly string[];
   /** Columns that are neither features nor targets (ids, dates, text). */
   ignore?: readonly string[];
   /**
@@ -92,7 +94,6 @@ function assignColumns(header: string[], options: CsvOptions): Columns {
     if (i < 0) throw new Error(`${name}: ${list} names column ${JSON.stringify(wanted)}, which is not in the header; its columns are ${header.map((h) => JSON.stringify(h)).join(', ')}`);
     return i;
   };
-  if (targetNames.length === 0) throw new Error(`${name}: no target column given`);
   const targetOf = new Int32Array(header.length).fill(-1);
   targetNames.forEach((t, k) => {
     const i = columnOf('target', t);
@@ -107,9 +108,17 @@ function assignColumns(header: string[], options: CsvOptions): Columns {
   }
   const featureOf = new Int32Array(header.length).fill(-1);
   const featureNames: string[] = [];
-  header.forEach((h, i) => {
-    if (targetOf[i] < 0 && !isIgnored[i]) featureOf[i] = featureNames.push(h) - 1;
-  });
+  if (options.features) {
+    options.features.forEach((f) => {
+      const i = columnOf('features', f);
+      if (targetOf[i] >= 0 || isIgnored[i] || featureOf[i] >= 0) throw new Error(`${name}: column ${JSON.stringify(f)} is named twice among the features, targets and ignored columns`);
+      featureOf[i] = featureNames.push(f) - 1;
+    });
+  } else {
+    header.forEach((h, i) => {
+      if (targetOf[i] < 0 && !isIgnored[i]) featureOf[i] = featureNames.push(h) - 1;
+    });
+  }
   if (featureNames.length === 0) throw new Error(`${name}: no feature columns are left: every column is a target or ignored`);
   return { featureOf, targetOf, featureNames, targetNames };
 }

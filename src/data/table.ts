@@ -22,6 +22,7 @@ export interface CsvTable {
  */
 export function tableSplits(table: CsvTable, source: string): DataSplits<FeatureDataset> {
   const { rows: count, features, featureNames, targets } = table;
+  if (targets.length === 0) throw new Error(`${source}: no target column; name the column(s) to learn`);
   const base = { count, features, width: featureNames.length };
   const label = targets.find((t) => t.kind === 'label');
   if (label) {

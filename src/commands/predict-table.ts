@@ -1,0 +1,80 @@
+// simdnet predict --input "5.1,3.5,1.4,0.2" | --csv rows.csv: predictions of a model trained
+// on a table, for raw feature rows (the model normalises them), by the model's task: the
+// class and its probabilities, the labels present, or the target values in their units.
+import { parseCsv } from '../data/csv.js';
+import type { Model } from '../model.js';
+import { writeFileAtomic } from '../model-file.js';
+import type { Network } from '../network.js';
+import { MAX_READ_BYTES, readWholeFile } from '../read-file.js';
+import { THRESHOLD } from '../tasks/multi-label.js';
+import { UsageError } from './common.js';
+
+export interface TablePredictFlags {
+  input?: string;
+  csv?: string;
+  out?: string;
+  json?: boolean;
+}
+
+/** The rows of --input (one row of comma-separated numbers) or --csv (a file with a header naming the model's features). */
+async function featureRows(model: Model, inputs: number, flags: TablePredictFlags): Promise<{ x: Float32Array; rows: number; source: string }> {
+  if (flags.input !== undefined) {
+    const cells = flags.input.split(',');
+    const x = Float32Array.from(cells, (c, i) => {
+      const v = Number(c);
+      if (c.trim() === '' || !Number.isFinite(v) || /^\s*[+-]?0[xob]/i.test(c)) throw new UsageError(`--input: value ${i + 1} "${c}" is not a decimal number`);
+      return v;
+    });
+    if (x.length !== inputs) {
+      const names = model.data?.featureNames;
+      throw new UsageError(`--input gives ${x.length} values; the model takes ${inputs}${names ? ` (${names.join(', ')})` : ''}`);
+    }
+    return { x, rows: 1, source: '--input' };
+  }
+  const names = model.data?.featureNames;
+  if (!names) throw new UsageError('--csv needs a model that knows its feature names (trained with --data FILE.csv); use --input for this one');
+  const table = parseCsv(await readWholeFile(flags.csv!, { kind: 'CSV file', maxBytes: MAX_READ_BYTES }), { name: flags.csv!, target: [], features: names });
+  return { x: table.features, rows: table.rows, source: flags.csv! };
+}
+
+/** One CSV cell: text quoted when it holds a delimiter, a quote or a line break. */
+const cell = (v: string | number) => (typeof v === 'string' && /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : String(v));
+
+export async function runTablePredict(model: Model, net: Network, flags: TablePredictFlags, print: (line?: string) => void): Promise<void> {
+  if ((flags.input === undefined) === (flags.csv === undefined)) throw new UsageError('give exactly one of --input "v1,v2,…" and --csv FILE');
+  if (flags.out !== undefined && flags.csv === undefined) throw new UsageError('--out goes with --csv');
+  const { x, rows, source } = await featureRows(model, net.sizes[0], flags);
+  const { outputs, classes } = net.predict(x);
+  const nOut = net.sizes[net.numLayers - 1];
+  const task = model.data?.task ?? (net.config.loss === 'cross-entropy' ? 'classification' : 'regression');
+  const classNames = model.data?.classNames ?? Array.from({ length: nOut }, (_, c) => String(c));
+  const targetNames = task === 'classification' ? classNames : model.data?.targetNames ?? Array.from({ length: nOut }, (_, j) => `output ${j}`);
+  const row = (r: number) => Array.from(outputs.subarray(r * nOut, (r + 1) * nOut));
+
+  if (flags.csv !== undefined) {
+    const header = task === 'classification' ? ['prediction', ...classNames.map((c) => `probability ${c}`)]
+      : task === 'multi-label' ? [...targetNames, ...targetNames.map((t) => `probability ${t}`)] : targetNames;
+    const lines = [header.map(cell).join(',')];
+    for (let r = 0; r < rows; r++) {
+      const a = row(r);
+      lines.push((task === 'classification' ? [classNames[classes[r]], ...a] : task === 'multi-label' ? [...a.map((p) => (p >= THRESHOLD ? 1 : 0)), ...a] : a).map(cell).join(','));
+    }
+    const text = lines.join('\n') + '\n';
+    if (flags.out) {
+      await writeFileAtomic(flags.out, text);
+      print(`${rows} predictions of ${source} written to ${flags.out}`);
+    } else process.stdout.write(text);
+    return;
+  }
+  const a = row(0);
+  if (task === 'classification') {
+    print(`${source}: predicted ${classNames[classes[0]]}`);
+    a.forEach((p, c) => print(`  ${classNames[c].padEnd(12)}  ${p.toFixed(4)}  ${'█'.repeat(Math.round(p * 40))}`));
+  } else if (task === 'multi-label') {
+    print(`${source}: ${targetNames.filter((_, j) => a[j] >= THRESHOLD).join(', ') || 'no label'}`);
+    a.forEach((p, j) => print(`  ${targetNames[j].padEnd(12)}  ${p.toFixed(4)}`));
+  } else a.forEach((v, j) => print(`${source}: ${targetNames[j]} = ${v.toPrecision(6)}`));
+  if (flags.json) {
+    console.log(JSON.stringify({ source, task, ...(task === 'classification' ? { predicted: classNames[classes[0]], probabilities: Object.fromEntries(a.map((p, c) => [classNames[c], p])) } : { outputs: Object.fromEntries(a.map((v, j) => [targetNames[j], v])) }) }));
+  }
+}

@@ -1,0 +1,194 @@
+// simdnet train --data FILE.csv --target COLUMN: a network for a table's task (inferred from
+// the target, or --task), trained by fit() with a held-out test split, an optional
+// validation split and early stopping; the model saved with its normalisation, task and names.
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { parseCsv } from '../data/csv.js';
+import type { DataSplits, FeatureDataset } from '../data/dataset.js';
+import { holdOut } from '../data/split.js';
+import { tableSplits } from '../data/table.js';
+import { fit, FIT_DEFAULTS, type FitOptions } from '../fit.js';
+import type { LayerSpec } from '../layers/registry.js';
+import { describeData, encodeModel } from '../model.js';
+import { writeFileAtomic } from '../model-file.js';
+import { plural } from '../plural.js';
+import { progressBar } from '../progress.js';
+import { MAX_READ_BYTES, readWholeFile } from '../read-file.js';
+import { metricOf, taskOf, TASK_KINDS, TASKS, type Scores, type Task, type TaskName } from '../tasks/task.js';
+import type { HistoryEntry } from '../train.js';
+import { UsageError, humanOutput, runOptions, type RunFlags } from './common.js';
+
+export interface TableFlags extends RunFlags {
+  data: string;
+  target?: string[];
+  task?: TaskName;
+  ignore?: string[];
+  missing?: 'error' | 'mean';
+  test: number;
+  val?: number;
+  earlyStop?: number;
+  metric?: string;
+  hidden?: number[];
+  activation?: LayerSpec['kind'];
+  loss?: FitOptions['loss'];
+  init?: FitOptions['init'];
+  optimizer?: FitOptions['optimizer'];
+  epochs?: number;
+  batchSize?: number;
+  lr?: number;
+  seed: number;
+  out?: string;
+  report?: string;
+  json?: boolean;
+}
+
+/** Whether --data names a CSV file rather than a folder of IDX files. */
+export const isTableFile = (data: string | undefined) => data !== undefined && /\.(csv|tsv|txt)$/i.test(data);
+
+const nameList = (value: string) => value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+const openFraction = (value: string) => {
+  const x = Number(value);
+  if (!/^\s*(0?\.\d+|0|1)\s*$/.test(value) || !(x > 0 && x < 1)) throw new InvalidArgumentError(`"${value}" is not a fraction between 0 and 1 (exclusive), e.g. 0.2.`);
+  return x;
+};
+
+/** The train command's options for CSV data. */
+export function addTableOptions(command: Command): Command {
+  return command
+    .option('--target <columns>', 'with --data FILE.csv: the column to learn (several, comma-separated, for multi-label or multi-output regression)', nameList)
+    .addOption(new Option('--task <task>', 'with --data FILE.csv: what to learn (default: classification for a text target, multi-label for 0/1 columns, else regression)').choices(TASKS))
+    .option('--ignore <columns>', 'with --data FILE.csv: columns that are not features (ids, text), comma-separated', nameList)
+    .addOption(new Option('--missing <how>', 'with --data FILE.csv: a missing feature value is an error, or the mean of its column').choices(['error', 'mean']).default('error'))
+    .option('--test <fraction>', 'with --data FILE.csv: the rows held out to test on', openFraction, 0.2)
+    .option('--val <fraction>', 'with --data FILE.csv: training rows held out to validate on each evaluation (default: 0.1 with --early-stop)', openFraction)
+    .option('--early-stop <patience>', 'with --data FILE.csv: stop after this many evaluations without a better validation --metric, keeping the best weights', (v) => {
+      if (!/^\d+$/.test(v) || Number(v) < 1) throw new InvalidArgumentError(`"${v}" is not a positive integer.`);
+      return Number(v);
+    })
+    .option('--metric <name>', "with --early-stop: what to watch on the validation rows: loss (the default), or the task's accuracy, subsetAccuracy, macroF1, r2, rmse, mae…");
+}
+
+/** The flags that only MNIST-style data takes. */
+const IMAGE_ONLY = ['recipe', 'limit', 'checkpoint', 'resume', 'lrDecay', 'evalEvery'] as const;
+
+export async function runTrainTable(flags: TableFlags, command: Command): Promise<void> {
+  const given = (key: string) => command.getOptionValueSource(key) === 'cli';
+  for (const key of IMAGE_ONLY) {
+    if (given(key)) throw new UsageError(`--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} is for image data (IDX folders); it does not go with --data ${flags.data}`);
+  }
+  if (!flags.target?.length) throw new UsageError(`--data ${flags.data} is a table: give --target COLUMN (the column to learn)`);
+  if (flags.metric !== undefined && flags.earlyStop === undefined) throw new UsageError('--metric goes with --early-stop N');
+  if (flags.activation !== undefined && flags.hidden === undefined) throw new UsageError('--activation goes with --hidden for table data (the output layer follows the task)');
+  const print = humanOutput(flags.json);
+  const bytes = await readWholeFile(flags.data, { kind: 'CSV file', maxBytes: MAX_READ_BYTES });
+  const table = parseCsv(bytes, { name: flags.data, target: flags.target, ignore: flags.ignore, missing: flags.missing });
+  const all = withTask(tableSplits(table, flags.data), flags.task);
+  const data = holdOut(all, 'test', flags.test, flags.seed);
+  const task = TASK_KINDS[data.task!];
+  if (flags.earlyStop !== undefined) {
+    try {
+      metricOf(task, flags.metric ?? 'loss');
+    } catch (e) {
+      throw new UsageError(`--metric: ${(e as Error).message}`);
+    }
+  }
+  const hidden: LayerSpec[] | undefined = flags.hidden?.flatMap((units): LayerSpec[] => [{ kind: 'dense', units }, { kind: flags.activation ?? 'relu' } as LayerSpec]);
+  const options: FitOptions = {
+    task: data.task,
+    ...(hidden ? { hidden } : {}),
+    ...(flags.loss ? { loss: flags.loss } : {}),
+    ...(flags.init ? { init: flags.init } : {}),
+    ...(flags.optimizer ? { optimizer: flags.optimizer } : {}),
+    ...(flags.lr ? { learningRate: flags.lr } : {}),
+    ...(flags.epochs ? { epochs: flags.epochs } : {}),
+    ...(flags.batchSize ? { batchSize: flags.batchSize } : {}),
+    ...(flags.val ? { validation: flags.val } : {}),
+    ...(flags.earlyStop ? { earlyStopping: { patience: flags.earlyStop, ...(flags.metric ? { metric: flags.metric } : {}) } } : {}),
+    seed: flags.seed,
+    ...runOptions(flags),
+  };
+  const epochs = options.epochs ?? FIT_DEFAULTS.epochs;
+  const { targetNames = [], featureNames = [] } = data;
+  print(`simdnet train: ${flags.data}: ${task.name} of ${targetNames.join(', ')} on ${plural(featureNames.length, 'feature')}` +
+    `${data.classNames ? ` (${`${data.classNames.length} classes`}: ${data.classNames.slice(0, 10).join(', ')}${data.classNames.length > 10 ? ', …' : ''})` : ''}`);
+  print(`data: ${table.rows} rows: ${data.train.count} to train on${options.validation || options.earlyStopping ? ' (less the validation rows)' : ''}, ${data.test.count} to test on`);
+
+  const bar = progressBar(process.stderr);
+  const { net, result, data: used } = await fit(data, {
+    ...options,
+    onBatchEnd: (p) => bar.update(p),
+    onEpochEnd: ({ evaluation }) => {
+      if (evaluation) bar.interrupt(() => print(scoresLine(evaluation, epochs, task)));
+    },
+  }).finally(() => bar.stop());
+  try {
+    const layers = net.config.layers!.map((l) => ('units' in l ? `${l.kind}:${l.units}` : 'rate' in l ? `${l.kind}:${l.rate}` : l.kind)).join(',');
+    print(`network: ${net.sizes[0]} inputs, ${layers}; ${net.config.loss}, ${net.config.optimizer}, ${net.kernels}` +
+      `${used.validation ? `; ${used.validation.count} validation rows` : ''}`);
+    const final = result.final;
+    print('\nFinal Metrics' + (result.stoppedEarly ? ` (stopped early after epoch ${result.epochs}; the weights of epoch ${result.bestEpoch}, the best on validation)` : ':'));
+    for (const split of ['train', 'validation', 'test'] as const) {
+      if (final[split]) print(`${splitName[split]}: ${formatScores(final[split]!, task)}`);
+    }
+    print(`Time: ${result.seconds.toFixed(1)} s in all, ${result.trainSeconds.toFixed(1)} s training at ${Math.round(result.samplesPerSecond)} samples/s`);
+    const metadata = {
+      data: flags.data, rows: table.rows, trainCount: used.train.count, testCount: used.test.count, validationCount: used.validation?.count ?? 0,
+      history: result.history, bestEpoch: result.bestEpoch ?? null, seconds: result.seconds, samplesPerSecond: result.samplesPerSecond,
+      createdAt: new Date().toISOString(),
+    };
+    if (flags.out) {
+      await writeFileAtomic(flags.out, encodeModel(net, metadata, false, describeData(used)));
+      print(`\nmodel saved to ${flags.out}`);
+    } else print('\nmodel not saved (give --out FILE to keep it)');
+    if (flags.json) {
+      console.log(JSON.stringify({
+        data: flags.data, task: task.name, targets: targetNames, features: featureNames, classes: data.classNames ?? null,
+        layers: net.config.layers, loss: net.config.loss, optimizer: net.config.optimizer, backend: net.kernels,
+        epochs: result.epochs, stopped_early: result.stoppedEarly, best_epoch: result.bestEpoch ?? null,
+        train: final.train, validation: final.validation ?? null, test: final.test,
+        seconds: result.seconds, samples_per_second: result.samplesPerSecond, history: result.history, model: flags.out ?? null,
+      }));
+    }
+  } finally {
+    net.dispose();
+  }
+}
+
+/** The splits as --task asks: by default taskOf's choice; a numeric target column read as class labels for classification. */
+function withTask(splits: DataSplits<FeatureDataset>, task: TaskName | undefined): DataSplits<FeatureDataset> {
+  const inferred = taskOf(splits).name as TaskName, target = splits.targetNames!;
+  if (task === undefined || task === inferred) return { ...splits, task: inferred };
+  if (splits.train.labels) throw new UsageError(`--task ${task}: ${target[0]} holds text labels, which only classification can learn`);
+  if (task === 'multi-label') {
+    const bad = splits.train.targets!.findIndex((y) => y !== 0 && y !== 1);
+    throw new UsageError(`--task multi-label needs 0/1 targets; ${target[bad % splits.classes]} holds ${splits.train.targets![bad]} in data row ${Math.floor(bad / splits.classes) + 1}`);
+  }
+  if (task === 'regression') return { ...splits, task };
+  if (splits.classes !== 1) throw new UsageError(`--task classification takes one target column; got ${target.join(', ')}`);
+  const values = splits.train.targets!;
+  const classes = [...new Set(values)].sort((a, b) => a - b);
+  if (classes.length > MAX_NUMBERED_CLASSES) throw new UsageError(`--task classification: ${target[0]} holds ${classes.length} distinct numbers; more than ${MAX_NUMBERED_CLASSES} looks like a regression target`);
+  const index = new Map(classes.map((c, i) => [c, i]));
+  const data: FeatureDataset = { features: splits.train.features, width: splits.train.width, count: splits.train.count, labels: Uint32Array.from(values, (v) => index.get(v)!) };
+  return { ...splits, train: data, test: data, classes: classes.length, classNames: classes.map(String), task };
+}
+
+/** The most distinct numbers --task classification takes as classes. */
+const MAX_NUMBERED_CLASSES = 1000;
+
+const splitName = { train: 'Training', validation: 'Validation', test: 'Testing' } as const;
+
+/** "Loss: 0.1234, R²: 0.9512, RMSE: …" for one split. */
+function formatScores(scores: Scores, task: Task): string {
+  return [`Loss: ${scores.loss.toFixed(4)}`, ...task.metrics.map((m) => `${m.label}: ${scores[m.name].toFixed(4)}`)].join(', ');
+}
+
+/** The seed's evaluation line, for every split and the task's first metric. */
+function scoresLine(h: HistoryEntry, epochs: number, task: Task): string {
+  const metric = task.metrics[0];
+  const splits = (['train', 'validation', 'test'] as const).filter((s) => h[s]);
+  const short = { train: 'Train', validation: 'Val', test: 'Test' } as const;
+  return `Epoch ${h.epoch}/${epochs}: ` + [
+    ...splits.map((s) => `${short[s]} Loss = ${h[s]!.loss.toFixed(4)}`),
+    ...splits.map((s) => `${short[s]} ${metric.label} = ${h[s]![metric.name].toFixed(4)}`),
+  ].join(', ');
+}

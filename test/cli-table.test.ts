@@ -1,0 +1,116 @@
+// The command line on CSV tables, as a user runs it (dist/cli.js): train a classifier and a
+// regressor on real data sets of @observablehq/sample-datasets, predict one row and a file
+// of rows, and the usage errors of flags that do not fit the data.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { simdnet } from './cli-run.js';
+
+const require = createRequire(import.meta.url);
+const penguins = require.resolve('@observablehq/sample-datasets/penguins.csv');
+const diamonds = require.resolve('@observablehq/sample-datasets/diamonds.csv');
+const penguinFlags = ['--data', penguins, '--target', 'species', '--ignore', 'island,sex', '--missing', 'mean'];
+let dir: string, classifier: string, regressor: string;
+let classified: Record<string, any>, regressed: Record<string, any>;
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'simdnet-cli-table-'));
+  classifier = path.join(dir, 'penguins.simdnet');
+  regressor = path.join(dir, 'diamonds.simdnet');
+  const [c, r] = [
+    await simdnet(['train', ...penguinFlags, '--epochs', '40', '--early-stop', '5', '--out', classifier, '--json', '--threads', '1']),
+    await simdnet(['train', '--data', diamonds, '--target', 'price', '--ignore', 'cut,color,clarity', '--epochs', '6', '--out', regressor, '--json', '--threads', '1']),
+  ];
+  expect(c.stderr).not.toContain('simdnet:');
+  expect([c.code, r.code]).toEqual([0, 0]);
+  classified = JSON.parse(c.stdout);
+  regressed = JSON.parse(r.stdout);
+}, 120_000);
+
+describe('simdnet train --data FILE.csv', () => {
+  it('penguins: infers classification from the text target, holds out 20% (69 rows) to test, stops early on validation loss', () => {
+    expect(classified.task).toBe('classification');
+    expect(classified.classes).toEqual(['Adelie', 'Chinstrap', 'Gentoo']);
+    expect(classified.features).toEqual(['culmen_length_mm', 'culmen_depth_mm', 'flipper_length_mm', 'body_mass_g']);
+    expect(classified.test.accuracy).toBeGreaterThan(0.95);
+    expect(classified.validation.loss).toBeGreaterThan(0);
+    const best = classified.history.find((h: { epoch: number }) => h.epoch === classified.best_epoch);
+    expect(classified.validation).toEqual(best.validation);
+  });
+
+  it('diamonds: infers regression from the numeric target and reports R², RMSE, MAE in dollars', () => {
+    expect(regressed.task).toBe('regression');
+    expect(regressed.layers.at(-1)).toEqual({ kind: 'identity' });
+    expect(regressed.test.r2).toBeGreaterThan(0.85);
+    expect(regressed.test.rmse).toBeGreaterThan(100);
+    expect(regressed.test.rmse).toBeLessThan(3000);
+  });
+});
+
+describe('simdnet predict on a table model', () => {
+  it('--input: one raw row, the class by name', async () => {
+    const run = await simdnet(['predict', classifier, '--input', '39.1,18.7,181,3750', '--json']);
+    expect(run.code).toBe(0);
+    const out = JSON.parse(run.stdout);
+    expect(out.predicted).toBe('Adelie');
+    expect(Object.keys(out.probabilities)).toEqual(['Adelie', 'Chinstrap', 'Gentoo']);
+  });
+
+  it('--csv: a file whose header names the features (in any order, with other columns) gives one CSV row per row', async () => {
+    const rows = path.join(dir, 'rows.csv');
+    writeFileSync(rows, 'body_mass_g,species,culmen_depth_mm,culmen_length_mm,flipper_length_mm\n3750,?,18.7,39.1,181\n5700,?,15.7,50.0,222\n');
+    const run = await simdnet(['predict', classifier, '--csv', rows]);
+    expect(run.code).toBe(0);
+    const lines = run.stdout.trim().split('\n');
+    expect(lines[0]).toBe('prediction,probability Adelie,probability Chinstrap,probability Gentoo');
+    expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual(['Adelie', 'Gentoo']);
+  });
+
+  it('--csv --out: a regressor\'s predictions in dollars, written to a file', async () => {
+    const rows = path.join(dir, 'stones.csv'), out = path.join(dir, 'prices.csv');
+    writeFileSync(rows, 'carat,depth,table,x,y,z\n0.23,61.5,55,3.95,3.98,2.43\n2.0,62,57,8.1,8.05,5.0\n');
+    const run = await simdnet(['predict', regressor, '--csv', rows, '--out', out]);
+    expect(run.code).toBe(0);
+    const [header, small, large] = readFileSync(out, 'utf8').trim().split('\n');
+    expect(header).toBe('price');
+    expect(Number(large)).toBeGreaterThan(Number(small) + 5000);
+  });
+
+  it('--input with the wrong count names the features; --input and --csv together is a usage error', async () => {
+    const short = await simdnet(['predict', classifier, '--input', '1,2']);
+    expect([short.code, short.stderr]).toEqual([2, expect.stringContaining('--input gives 2 values; the model takes 4 (culmen_length_mm, culmen_depth_mm, flipper_length_mm, body_mass_g)')]);
+    const both = await simdnet(['predict', classifier, '--input', '1,2', '--csv', 'x.csv']);
+    expect([both.code, both.stderr]).toEqual([2, expect.stringContaining('give exactly one of --index I, --image FILE, --input "v1,v2,…" and --csv FILE (got --input and --csv)')]);
+  });
+});
+
+describe('usage errors on table data, before any training', () => {
+  it.each([
+    ['no --target', [], '--data PATH is a table: give --target COLUMN (the column to learn)'],
+    ['--limit', ['--target', 'species', '--limit', '10'], '--limit is for image data (IDX folders); it does not go with --data PATH'],
+    ['--task regression on text labels', ['--target', 'species', '--task', 'regression'], '--task regression: species holds text labels, which only classification can learn'],
+    ['--metric without --early-stop', ['--target', 'species', '--metric', 'loss'], '--metric goes with --early-stop N'],
+    ['a metric the task lacks', ['--target', 'species', '--early-stop', '3', '--metric', 'r2'], '--metric: classification has no metric "r2"; its metrics are loss, accuracy'],
+    ['--test 1', ['--target', 'species', '--test', '1'], '"1" is not a fraction between 0 and 1 (exclusive), e.g. 0.2.'],
+  ])('%s', async (_, flags, message) => {
+    const run = await simdnet(['train', '--data', penguins, '--ignore', 'island,sex', '--missing', 'mean', ...flags as string[]]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain((message as string).replace('PATH', penguins));
+  });
+
+  it('--task multi-label on prices names the column and the value', async () => {
+    const run = await simdnet(['train', '--data', diamonds, '--target', 'price', '--ignore', 'cut,color,clarity', '--task', 'multi-label']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--task multi-label needs 0/1 targets; price holds 326 in data row 1');
+  });
+
+  it('a ragged row fails naming the file and line, exit 1', async () => {
+    const file = path.join(dir, 'ragged.csv');
+    writeFileSync(file, 'a,b,y\n1,2,3\n4,5\n');
+    const run = await simdnet(['train', '--data', file, '--target', 'y']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`simdnet: ${file}: line 3`);
+  });
+});
