@@ -5,7 +5,8 @@
 //     SIMD, relaxed SIMD, threads; TF.js's WASM backend; NumPy on OpenBLAS if python3 has it;
 //  3. scaling with layer width and batch size (bench/scaling-*.svg);
 //  4. time to 98% test accuracy with the default recipe;
-//  5. threads on a busy machine: 1 against 2 threads, idle and with a process spinning on one core.
+//  5. threads on a busy machine: 1 against 2 threads, idle and with a process spinning on one core;
+//  6. tabular data: CSV reading in MB/s, and fit() against classical baselines (bench/tabular.ts).
 // Prints tables with ratios and writes bench/results.json.
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -28,6 +29,7 @@ import { train } from '../src/train.js';
 import { ROUNDS, SAMPLES, contentionRates, contentionTable } from './contention.js';
 import { callsPerSecond, table } from './measure.js';
 import { tfjsRates } from './peers/tfjs.js';
+import { baselines, csvRates, tabularTables } from './tabular.js';
 
 const rng = new Rng(7);
 const data = await loadDataDir(mnistDataDir());
@@ -147,6 +149,8 @@ log('time to 98%…');
 const to98 = await timeTo98();
 log('threads under load…');
 const contention = await contentionRates(log);
+log('tabular data…');
+const csv = csvRates(), tabular = await baselines();
 
 const ours = systems.find((s) => s.system.includes('relaxed') && s.system.includes('threads'))!;
 const ours1 = systems.find((s) => s.system.includes('relaxed') && !s.system.includes('threads'))!;
@@ -167,6 +171,7 @@ console.log(table(['784-100-10', 'samples/s'], byBatch.map((r) => [`batch ${r.ba
 console.log(`\nTime to 98% test accuracy, default recipe (${to98.kernels}): ${to98.seconds?.toFixed(1)} s (epoch ${to98.epoch}, ${to98.accuracy})`);
 console.log(`\nThreads under load: the seed network on ${SAMPLES.toLocaleString('en-US')} MNIST samples, training samples/s (median of ${ROUNDS} alternated runs)\n`);
 console.log(contentionTable(contention));
+console.log('\n' + tabularTables(csv, tabular));
 
 const tfWasm = find('TF.js')!;
 const np1 = find('OpenBLAS ×1'), np2 = find('OpenBLAS ×2');
@@ -182,9 +187,10 @@ const ratios = {
   batch_spread: Math.max(...byBatch.map((r) => r.samplesPerSecond)) / Math.min(...byBatch.map((r) => r.samplesPerSecond)),
   threads_vs_1thread_idle: contention[0].ratio,
   threads_vs_1thread_busy: contention[1].ratio,
+  csv_parse_vs_naive: csv.parseCsv / csv.naive,
 };
 console.log('\nRatios: ' + Object.entries(ratios).map(([key, v]) => `${key} ${v === null ? 'n/a' : v.toFixed(2)}`).join(', '));
-const results = { date: new Date().toISOString(), cpu, cores: os.cpus().length, node: process.version, threads, kernels, systems, byWidth, byBatch, timeTo98: to98, contention, ratios };
+const results = { date: new Date().toISOString(), cpu, cores: os.cpus().length, node: process.version, threads, kernels, systems, byWidth, byBatch, timeTo98: to98, contention, csv, tabular, ratios };
 writeFileSync('bench/results.json', JSON.stringify(results, null, 2) + '\n');
 writeFileSync('bench/scaling-width.svg', linePlot('Throughput × parameters against hidden width (784-h-10, batch 32)', 'Hidden units h', 'Samples/s × parameters (×1e9)', [
   { label: 'simdnet', color: COLORS.train, points: byWidth.map((r) => [r.hidden, (r.samplesPerSecond * r.parameters) / 1e9]) },

@@ -4,6 +4,10 @@ import './platform-node.js';
 import { encodeModel, networkFromModel } from './model.js';
 import { readModelFile, writeFileAtomic } from './model-file.js';
 import type { Network, RunOptions } from './network.js';
+import { parseCsv, type CsvOptions } from './data/csv.js';
+import type { DataSplits, FeatureDataset } from './data/dataset.js';
+import { tableSplits } from './data/table.js';
+import { MAX_READ_BYTES, readWholeFile } from './read-file.js';
 
 export * from './index.js';
 export { loadDataDir, mnistDataDir, readMaybeGzip } from './data/files.js';
@@ -18,4 +22,9 @@ export async function saveModel(file: string, net: Network, metadata: Record<str
 /** Loads a model file into a new network; errors name the file. */
 export async function loadModel(file: string, options: RunOptions = {}): Promise<Network> {
   return networkFromModel(await readModelFile(file), options);
+}
+
+/** A CSV file as a data set (train and test both every row until holdOut splits them); errors name the file, line and column. */
+export async function loadCsv(file: string, options: Omit<CsvOptions, 'name'>): Promise<DataSplits<FeatureDataset>> {
+  return tableSplits(parseCsv(await readWholeFile(file, { kind: 'CSV file', maxBytes: MAX_READ_BYTES }), { name: file, ...options }), file);
 }

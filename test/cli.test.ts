@@ -114,7 +114,7 @@ describe('errors and help', () => {
     ['a negative learning rate', ['train', '--lr', '-1'], /argument '-1' is invalid\. must be a finite number > 0/],
     ['an unknown recipe', ['train', '--recipe', 'nope'], /argument 'nope' is invalid\. Allowed choices are seed, default/],
     ['bad hidden sizes', ['train', '--hidden', '100,x'], /"x" is not a positive integer/],
-    ['predict without an image', ['predict', 'm.simdnet'], /give exactly one of --index I and --image FILE/],
+    ['predict without an image', ['predict', 'm.simdnet'], /give exactly one of --index I, --image FILE, --input "v1,v2,…" and --csv FILE$/m],
     ['an unknown command', ['fly'], /unknown command 'fly'/],
   ];
   it.each(usage)('%s exits with 2', async (_, args, message) => {

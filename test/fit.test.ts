@@ -9,46 +9,15 @@ import { parseCsv, type CsvOptions } from '../src/data/csv.js';
 import { fromArrays, fromExamples } from '../src/data/examples.js';
 import { holdOut } from '../src/data/split.js';
 import { tableSplits } from '../src/data/table.js';
-import type { DataSplits, FeatureDataset } from '../src/data/dataset.js';
 import { evaluate } from '../src/evaluate.js';
 import { fit } from '../src/fit.js';
+import { leastSquaresR2 } from '../bench/baselines.js';
 import { decodeModel, describeData, encodeModel, networkFromModel } from '../src/model.js';
 
 const require = createRequire(import.meta.url);
 const sample = (file: string) => require.resolve(`@observablehq/sample-datasets/${file}`);
 const table = (file: string, options: Omit<CsvOptions, 'name'>, testFraction = 0.2) =>
   holdOut(tableSplits(parseCsv(readFileSync(sample(file)), { name: file, ...options }), file), 'test', testFraction, 7);
-
-/** R² of the least-squares affine fit of the training split's targets (one column), evaluated on the test split: solved in float64 by the normal equations. */
-function leastSquaresR2(data: DataSplits<FeatureDataset>): number {
-  const { train, test } = data, k = train.width + 1;
-  const row = (d: FeatureDataset, r: number) => [...d.features.subarray(r * d.width, (r + 1) * d.width), 1];
-  const a = Array.from({ length: k }, () => new Float64Array(k + 1));
-  for (let r = 0; r < train.count; r++) {
-    const x = row(train, r), y = train.targets![r];
-    for (let i = 0; i < k; i++) {
-      for (let j = 0; j < k; j++) a[i][j] += x[i] * x[j];
-      a[i][k] += x[i] * y;
-    }
-  }
-  for (let c = 0; c < k; c++) {
-    const p = a.slice(c).reduce((best, r, i) => (Math.abs(r[c]) > Math.abs(a[best][c]) ? c + i : best), c);
-    [a[c], a[p]] = [a[p], a[c]];
-    for (let r = 0; r < k; r++) if (r !== c) {
-      const f = a[r][c] / a[c][c];
-      for (let j = c; j <= k; j++) a[r][j] -= f * a[c][j];
-    }
-  }
-  const beta = a.map((r, i) => r[k] / r[i]);
-  let mean = 0, res = 0, tot = 0;
-  for (let r = 0; r < test.count; r++) mean += test.targets![r] / test.count;
-  for (let r = 0; r < test.count; r++) {
-    const x = row(test, r), y = test.targets![r];
-    res += (x.reduce((s, v, i) => s + v * beta[i], 0) - y) ** 2;
-    tot += (y - mean) ** 2;
-  }
-  return 1 - res / tot;
-}
 
 describe('fit() on problems with a known answer', () => {
   it('learns XOR from brain.js-style examples (multi-label inferred: sigmoid + binary cross-entropy)', async () => {
