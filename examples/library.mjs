@@ -7,7 +7,7 @@ const controller = new AbortController(); // controller.abort() stops after the 
 await train(net, data, {
   epochs: 2, batchSize: 32, learningRate: 0.1, learningRateDecay: 0.75, signal: controller.signal,
   onBatchEnd: ({ epoch, batch, batches, loss, samplesPerSecond }) => {},
-  onEpochEnd: ({ epoch, loss, evaluation }) => console.log(`epoch ${epoch}: test accuracy ${evaluation?.testAccuracy}`),
+  onEpochEnd: ({ epoch, loss, evaluation }) => console.log(`epoch ${epoch}: test accuracy ${evaluation?.test.accuracy}`),
 });
 console.log('accuracy', evaluate(net, data.test).accuracy); // { loss, accuracy, predicted, confidence }
 const pixels = Float32Array.from(data.test.images.subarray(0, 5 * 784), (v) => v / 255);

