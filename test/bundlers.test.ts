@@ -115,7 +115,7 @@ describe.skipIf(!chromium)(`a consumer's app, in ${chromium?.description}`, () =
   it.each(['vite', 'esbuild'])('bundled by %s, trains with 2 threads on a cross-origin isolated page', async (bundler) => {
     const { result, messages } = await run(await serve(path.join(root, `${bundler}-out`), true));
     expect(result.threads).toBe(2);
-    expect(result.kernels).toMatch(/^wasm-(relaxed-)?simd ×2 threads$/);
+    expect(result.kernels).toMatch(/^wasm-(relaxed-)?simd ×2 threads, adaptive$/);
     expect(result.last).toBeLessThan(0.6 * result.first);
     expect(messages).toEqual([]);
   }, 90_000);

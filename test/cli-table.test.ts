@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { simdnet } from './cli-run.js';
+import { writeDataDir } from './helpers.js';
 
 const require = createRequire(import.meta.url);
 const penguins = require.resolve('@observablehq/sample-datasets/penguins.csv');
@@ -112,5 +113,15 @@ describe('usage errors on table data, before any training', () => {
     const run = await simdnet(['train', '--data', file, '--target', 'y']);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(`simdnet: ${file}: line 3`);
+  });
+});
+
+describe('image data', () => {
+  it('--limit past the training samples says it trains on all of them', async () => {
+    const folder = path.join(dir, 'idx');
+    await writeDataDir(folder, { n: 40, m: 10, rows: 3, cols: 2, classes: 3 });
+    const run = await simdnet(['train', '--data', folder, '--limit', '100', '--epochs', '1', '--batch-size', '8', '--hidden', '4']);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain(`simdnet: note: --limit 100 is more than the 40 training samples of ${folder}; training on all of them`);
   });
 });

@@ -86,8 +86,11 @@ describe('threads', () => {
 
   it('names its kernels and rejects threads on the js backend', async () => {
     const net = await Network.create({ sizes: [4, 3], threads: 2, simd: 'baseline' });
-    expect(net.kernels).toBe('wasm-simd ×2 threads');
+    expect(net.kernels).toBe('wasm-simd ×2 threads, adaptive');
     net.dispose();
+    const forced = await Network.create({ sizes: [4, 3], threads: 2, simd: 'baseline', adaptiveThreads: false });
+    expect(forced.kernels).toBe('wasm-simd ×2 threads');
+    forced.dispose();
     await expect(Network.create({ sizes: [4, 3], threads: 2, backend: 'js' })).rejects.toThrow('threads = 2 needs the wasm backend');
     await expect(Network.create({ sizes: [4, 3], threads: 0 })).rejects.toThrow('threads must be an integer from 1 to 64; got 0');
   });

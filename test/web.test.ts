@@ -195,7 +195,7 @@ describe.skipIf(!chromium)(`the training page, in ${chromium?.description}`, () 
     page.on('request', (r) => requests.push(r.url()));
     await page.goto(`${base}?limit=20000&epochs=1`);
     await page.waitForSelector('body[data-state="ready"]', { timeout: 60_000 });
-    expect(await page.textContent('#kernels')).toMatch(/^wasm-(relaxed-)?simd ×\d threads$/);
+    expect(await page.textContent('#kernels')).toMatch(/^wasm-(relaxed-)?simd ×\d threads, adaptive$/);
     await page.click('#start');
     await page.waitForSelector('body[data-state="done"]', { timeout: 90_000 });
     const accuracy = await number(page, 'test-accuracy');

