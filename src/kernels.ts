@@ -26,6 +26,12 @@ const elementwise = <const P extends readonly string[]>(work: number, ...pointer
   split: { rows: 'n', align: 4, work: [work], moves: Object.fromEntries(pointers.map((p) => [p, [4]])) as Record<string, Product> },
 });
 
+/**
+ * The split of a kernel over grid positions (conv.ts): `rows` positions from position
+ * `first`, each with work ~k·k·c; the output pointer moves a row at a time and `first` by one.
+ */
+const gridSplit = (moves: Record<string, Product>) => ({ rows: 'rows', align: 1, work: [1, 'k', 'k', 'c'], moves: { ...moves, first: [1] } } as const);
+
 export const KERNELS = {
   /** dst = scale·src: n bytes (pixels) into n floats. */
   scale_bytes: { args: ['src', 'dst', 'n', 'scale'], split: { rows: 'n', align: 16, work: [1], moves: { src: [1], dst: [4] } } },
@@ -110,6 +116,19 @@ export const KERNELS = {
    * in another order, and the norm (so the clipped weights) would depend on the thread count.
    */
   sum_squares: { args: ['g', 'n'], returns: 'f64' },
+  /**
+   * Patch rows of a k×k convolution of NHWC images: x [batch × h × w × c] into cols
+   * [batch·oh·ow × k·k·c], rows output positions from `first` (assembly/conv.ts).
+   */
+  im2col: { args: ['x', 'cols', 'rows', 'first', 'h', 'w', 'c', 'k', 'stride', 'pad', 'oh', 'ow'], split: gridSplit({ cols: [4, 'k', 'k', 'c'] }) },
+  /** im2col's gradient, gathered: dx [batch × h × w × c] from dcols, rows input positions from `first`. */
+  col2im: { args: ['dcols', 'dx', 'rows', 'first', 'h', 'w', 'c', 'k', 'stride', 'pad', 'oh', 'ow'], split: gridSplit({ dx: [4, 'c'] }) },
+  /** y = the max of each k×k window (stride s, no padding), and which input it was: argmax [batch × oh × ow × c]. */
+  maxpool_forward: { args: ['x', 'y', 'argmax', 'rows', 'first', 'h', 'w', 'c', 'k', 'stride', 'oh', 'ow'], split: gridSplit({ y: [4, 'c'], argmax: [4, 'c'] }) },
+  maxpool_backward: { args: ['dy', 'argmax', 'dx', 'rows', 'first', 'h', 'w', 'c', 'k', 'stride', 'oh', 'ow'], split: gridSplit({ dx: [4, 'c'] }) },
+  /** y = the mean of each k×k window (stride s, no padding). */
+  avgpool_forward: { args: ['x', 'y', 'rows', 'first', 'h', 'w', 'c', 'k', 'stride', 'oh', 'ow'], split: gridSplit({ y: [4, 'c'] }) },
+  avgpool_backward: { args: ['dy', 'dx', 'rows', 'first', 'h', 'w', 'c', 'k', 'stride', 'oh', 'ow'], split: gridSplit({ dx: [4, 'c'] }) },
 } as const satisfies Record<string, KernelSpec>;
 
 export type KernelName = keyof typeof KERNELS;

@@ -23,7 +23,7 @@ import { crc32 } from './crc32.js';
 import type { DataSplits } from './data/dataset.js';
 import { TASKS, taskOf, type TaskName } from './tasks/task.js';
 import { OPTIMIZER_KINDS } from './optimizers/optimizer.js';
-import { Network, resolveOptions, type NetworkConfig, type RunOptions } from './network.js';
+import { Network, parameterTotal, resolveOptions, type NetworkConfig, type RunOptions } from './network.js';
 
 export const MODEL_MAGIC = 'SIMDNET\0';
 export const MODEL_VERSION = 2;
@@ -68,8 +68,8 @@ export function parameterCount(sizes: readonly number[]): number {
 }
 
 /** Floats of optimizer state a network of this config keeps: 0, P or 2·P. */
-export function stateCount(config: Pick<NetworkConfig, 'sizes' | 'optimizer'>): number {
-  return parameterCount(config.sizes) * OPTIMIZER_KINDS[config.optimizer].stateBlocks;
+export function stateCount(config: NetworkConfig): number {
+  return parameterTotal(config) * OPTIMIZER_KINDS[config.optimizer].stateBlocks;
 }
 
 /**
@@ -130,9 +130,9 @@ export function decodeModel(bytes: Uint8Array, name: string): Model {
   } catch (e) {
     return fail(`config is invalid: ${(e as Error).message}`);
   }
-  const expected = parameterCount(config.sizes);
+  const expected = parameterTotal(config);
   if (header.parameters !== expected) {
-    fail(`header says ${header.parameters} parameters but sizes ${config.sizes.join('-')} need ${expected}`);
+    fail(`header says ${header.parameters} parameters but ${config.layers ? 'its layers' : `sizes ${config.sizes.join('-')}`} need ${expected}`);
   }
   const stateFloats = header.state ?? 0;
   if (stateFloats !== 0 && stateFloats !== stateCount(config)) {

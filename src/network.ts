@@ -9,6 +9,7 @@ import { JsBackend } from './backend/js.js';
 import { WasmBackend, type SimdChoice } from './backend/wasm.js';
 import { ACTIVATIONS, type ActivationName } from './layers/activation.js';
 import { Dense } from './layers/dense.js';
+import type { Layer, Shape } from './layers/layer.js';
 import { buildLayers, type LayerSpec } from './layers/registry.js';
 import { LOSSES, LOSS_KINDS, type Loss, type LossName } from './losses/loss.js';
 import { argmax } from './metrics.js';
@@ -36,6 +37,8 @@ export interface NetworkOptions {
   sizes?: readonly number[];
   /** Floats per sample in, with `layers`. */
   inputs?: number;
+  /** With `layers` that hold convolutions or pooling: each sample is an image [height, width, channels], its floats in NHWC order (inputs is their product). */
+  inputShape?: readonly [number, number, number];
   /**
    * The network as a list of layers, e.g. [{ kind: 'dense', units: 64 }, { kind: 'relu' },
    * { kind: 'dropout', rate: 0.2 }, { kind: 'dense', units: 3 }, { kind: 'softmax' }]; the
@@ -100,9 +103,10 @@ export interface NetworkOptions {
 export type RunOptions = Pick<NetworkOptions, 'backend' | 'maxBatch' | 'simd' | 'threads' | 'adaptiveThreads'>;
 
 /** The options a network was made with, every default filled in. */
-export type NetworkConfig = Required<Omit<NetworkOptions, 'layers' | 'inputs' | 'normalization' | 'targetNormalization'>> & {
+export type NetworkConfig = Required<Omit<NetworkOptions, 'layers' | 'inputs' | 'inputShape' | 'normalization' | 'targetNormalization'>> & {
   /** The layer list, when the network was given one (sizes then lists the input and the dense layers' units). */
   layers?: LayerSpec[];
+  inputShape?: [number, number, number];
   normalization?: Normalization;
   targetNormalization?: Normalization;
 };
@@ -169,7 +173,7 @@ export class Network {
    */
   static async create(options: NetworkOptions): Promise<Network> {
     const config = resolveOptions(options);
-    const layers = buildLayers(config.sizes[0], layerSpecs(config), config.seed);
+    const layers = buildLayers(inputOf(config), layerSpecs(config), config.seed);
     const plan = planSequential(layers, config.maxBatch, OPTIMIZER_KINDS[config.optimizer].stateBlocks);
     const backend = config.backend === 'wasm'
       ? await WasmBackend.create(plan.bytes, config.simd, config.threads, config.adaptiveThreads)
@@ -301,7 +305,12 @@ export class Network {
     this.gradBatch = this.batch;
   }
 
-  /** The gradients of the last backward pass, summed over its batch: ∇w [out × in] and ∇b [out] per layer. */
+  /** Every parameter's gradient from the last backward pass, summed over its batch, laid out as `parameters` (convolutions' included). */
+  get parameterGradients(): Float32Array {
+    return this.model.grads.view;
+  }
+
+  /** The gradients of the last backward pass, summed over its batch: ∇w [out × in] and ∇b [out] per dense layer. */
   getGradients(): { nablaW: Float32Array[]; nablaB: Float32Array[] } {
     return { nablaW: this.dense.map((d) => d.gw.view), nablaB: this.dense.map((d) => d.gb.view) };
   }
@@ -333,11 +342,12 @@ export class Network {
   /** The seed's initialisation: w of every layer, then b of every layer, from one generator. */
   private initialize(rng: Rng): void {
     const { init } = this.config;
-    for (const { w, inSize, outSize } of this.dense) {
-      const std = init === 'normal' ? 1 : init === 'xavier' ? Math.sqrt(2 / (inSize + outSize)) : Math.sqrt(2 / inSize);
+    const weighted = this.model.layers.flatMap((l) => (l.weights ? [l.weights] : []));
+    for (const { w, fanIn, fanOut } of weighted) {
+      const std = init === 'normal' ? 1 : init === 'xavier' ? Math.sqrt(2 / (fanIn + fanOut)) : Math.sqrt(2 / fanIn);
       for (let i = 0; i < w.length; i++) w.view[i] = std * rng.normal();
     }
-    for (const { b } of this.dense) for (let i = 0; i < b.length; i++) b.view[i] = init === 'normal' ? rng.normal() : 0;
+    for (const { b } of weighted) for (let i = 0; i < b.length; i++) b.view[i] = init === 'normal' ? rng.normal() : 0;
   }
 
   private loadTargets(op: string, y: ArrayLike<number>): void {
@@ -360,16 +370,39 @@ export class Network {
   }
 }
 
+/** What the first layer takes: the input image's shape, or a number of floats. */
+function inputOf(config: Pick<NetworkConfig, 'sizes' | 'inputShape'>): number | Shape {
+  const s = config.inputShape;
+  return s ? { height: s[0], width: s[1], channels: s[2] } : config.sizes[0];
+}
+
+/** An inputShape given in options, checked: three positive integers whose product is `inputs` when that is given too. */
+function checkInputShape(o: NetworkOptions): [number, number, number] | undefined {
+  const s = o.inputShape;
+  if (s === undefined) return undefined;
+  if (!Array.isArray(s) || s.length !== 3 || !s.every((n) => Number.isInteger(n) && n >= 1)) {
+    throw new Error(`Network: inputShape must be [height, width, channels], three positive integers; got ${JSON.stringify(s)}`);
+  }
+  const inputs = o.inputs ?? o.sizes?.[0];
+  if (inputs !== undefined && inputs !== s[0] * s[1] * s[2]) throw new Error(`Network: inputShape ${s.join('×')} holds ${s[0] * s[1] * s[2]} floats but inputs is ${inputs}`);
+  return [s[0], s[1], s[2]];
+}
+
 /** A layer list given in options, checked by building it: a copy of its specs. */
 function checkLayers(o: NetworkOptions): LayerSpec[] {
-  const inputs = o.inputs ?? o.sizes?.[0];
+  const shape = checkInputShape(o);
+  const inputs = shape ? shape[0] * shape[1] * shape[2] : o.inputs ?? o.sizes?.[0];
   if (!Number.isInteger(inputs) || inputs! < 1) throw new Error(`Network: with layers, inputs must be a positive integer, got ${JSON.stringify(o.inputs)}`);
   if (!Array.isArray(o.layers) || o.layers.length === 0) throw new Error('Network: layers must be a non-empty list of layer specs');
+  let layers: Layer[];
   try {
-    buildLayers(inputs!, o.layers);
+    layers = buildLayers(shape ? { height: shape[0], width: shape[1], channels: shape[2] } : inputs!, o.layers);
   } catch (e) {
     throw new Error(`Network: ${(e as Error).message}`);
   }
+  const lastDense = o.layers.map((s) => s.kind).lastIndexOf('dense');
+  const resized = layers.findIndex((l, i) => i > lastDense && l.outSize !== l.inSize);
+  if (lastDense >= 0 && resized >= 0) throw new Error(`Network: layers[${resized}] is ${o.layers[resized].kind} after the last dense layer; the last dense layer gives the outputs, only activations, dropout and softmax may follow it`);
   if (!o.layers.some((s) => s.kind === 'dense')) throw new Error('Network: layers must hold at least one dense layer');
   const softmax = o.layers.findIndex((s) => s.kind === 'softmax');
   if (softmax >= 0 && softmax !== o.layers.length - 1) throw new Error(`Network: layers[${softmax}] is softmax, which can only be the last layer (with the cross-entropy loss)`);
@@ -415,7 +448,10 @@ export function resolveOptions(o: NetworkOptions): NetworkConfig {
     throw new Error(`Network: threads = ${o.threads} needs the wasm backend; the js backend runs on one thread`);
   }
   const layers = o?.layers === undefined ? undefined : checkLayers(o);
-  const sizes = layers ? [o.inputs ?? o.sizes![0], ...layers.flatMap((s) => (s.kind === 'dense' ? [s.units] : []))] : o?.sizes;
+  const inputShape = layers ? checkInputShape(o) : undefined;
+  if (!layers && o?.inputShape !== undefined) throw new Error('Network: inputShape goes with layers');
+  const inputs = inputShape ? inputShape[0] * inputShape[1] * inputShape[2] : o?.inputs ?? o?.sizes?.[0];
+  const sizes = layers ? [inputs!, ...layers.flatMap((s) => (s.kind === 'dense' ? [s.units] : []))] : o?.sizes;
   if (layers && o.sizes !== undefined && JSON.stringify(o.sizes) !== JSON.stringify(sizes)) {
     throw new Error(`Network: sizes ${JSON.stringify(o.sizes)} do not match the layers' ${JSON.stringify(sizes)}; give inputs and layers only`);
   }
@@ -437,6 +473,7 @@ export function resolveOptions(o: NetworkOptions): NetworkConfig {
   }
   return {
     ...(layers ? { layers } : {}),
+    ...(inputShape ? { inputShape } : {}),
     ...(o.normalization === undefined ? {} : { normalization: checkNormalization('normalization', o.normalization, sizes[0]) }),
     ...(o.targetNormalization === undefined ? {} : { targetNormalization: checkNormalization('targetNormalization', o.targetNormalization, sizes.at(-1)!) }),
     sizes: [...sizes],
@@ -463,5 +500,10 @@ export function resolveOptions(o: NetworkOptions): NetworkConfig {
 /** Bytes of memory the network of `options` holds: parameters, ∇w and ∇b, optimizer state, and every layer's values and gradients for maxBatch samples. */
 export function networkBytes(options: NetworkOptions): number {
   const config = resolveOptions(options);
-  return planSequential(buildLayers(config.sizes[0], layerSpecs(config)), config.maxBatch, OPTIMIZER_KINDS[config.optimizer].stateBlocks).bytes;
+  return planSequential(buildLayers(inputOf(config), layerSpecs(config)), config.maxBatch, OPTIMIZER_KINDS[config.optimizer].stateBlocks).bytes;
+}
+
+/** Floats of parameters of the network of `config` (every layer's w and b). */
+export function parameterTotal(config: Pick<NetworkConfig, 'sizes' | 'inputShape' | 'layers' | 'activation' | 'loss'>): number {
+  return buildLayers(inputOf(config), layerSpecs(config as NetworkConfig)).reduce((n, l) => n + l.paramCount, 0);
 }

@@ -23,6 +23,8 @@ export interface SequentialPlan {
   target: Slot;
   /** Raw input bytes (pixels) that become x⁰ by scale_bytes: [maxBatch × inputs]. */
   inputBytes: Slot;
+  /** Each layer's working memory, [maxBatch × its scratch]. */
+  scratch: Slot[];
 }
 
 /** Plans the memory of `layers` for batches of up to maxBatch rows and `stateBlocks` optimizer blocks. */
@@ -39,8 +41,9 @@ export function planSequential(layers: readonly Layer[], maxBatch: number, state
   gradients[L] = reserve(maxBatch * sizes[L]);
   for (let l = L - 1; l >= 1; l--) gradients[l] = layers[l].inPlace ? gradients[l + 1] : reserve(maxBatch * sizes[l]);
   const target = reserve(maxBatch * sizes[L]);
+  const scratch = layers.map((l) => reserve(maxBatch * (l.scratch ?? 0)));
   const inputBytes: Slot = [layout.reserveBytes(maxBatch * sizes[0]), maxBatch * sizes[0]];
-  return { bytes: layout.bytes, params, grads, state, values, gradients, target, inputBytes };
+  return { bytes: layout.bytes, params, grads, state, values, gradients, target, inputBytes, scratch };
 }
 
 export class Sequential {
@@ -72,7 +75,7 @@ export class Sequential {
       const slice = (block: Tensor) => ({ ptr: block.ptr + 4 * at, length: layer.paramCount, view: block.view.subarray(at, at + layer.paramCount) });
       layer.bind({
         x: this.values[l], y: this.values[l + 1], dy: this.gradients[l + 1]!, dx: this.gradients[l],
-        params: slice(this.params), grads: slice(this.grads),
+        params: slice(this.params), grads: slice(this.grads), scratch: t(plan.scratch[l]),
       });
       at += layer.paramCount;
     });

@@ -64,14 +64,15 @@ export async function writeDataDir(dir: string, opts: { n?: number; m?: number; 
  * of at most `picks`, else for `picks` drawn from `seed`. Forwards run in `training` mode.
  */
 export function gradientError(net: Network, x: Float32Array, y: Float32Array, batch: number,
-  { seed = 3, picks = 40, training = false, eps = 1e-2 } = {}): number {
+  { seed = 3, picks = 40, training = false, eps = 1e-2, all = false } = {}): number {
   net.forward(x, training);
   net.backward(y);
   const { nablaW, nablaB } = net.getGradients();
-  const analytic = [...nablaW, ...nablaB].map((g) => Float64Array.from(g));
+  // `all`: every parameter of every layer (convolutions too) as one block.
+  const analytic = (all ? [net.parameterGradients] : [...nablaW, ...nablaB]).map((g) => Float64Array.from(g));
   const rng = new Rng(seed);
   let worst = 0;
-  [...net.weights, ...net.biases].forEach((p, t) => {
+  (all ? [net.parameters] : [...net.weights, ...net.biases]).forEach((p, t) => {
     const scale = Math.max(...analytic[t].map(Math.abs), 1e-3);
     const chosen = p.length <= picks ? [...p.keys()] : Array.from({ length: picks }, () => rng.int(p.length));
     for (const i of chosen) {

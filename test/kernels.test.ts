@@ -1,43 +1,13 @@
 // Every WASM kernel against the JS reference on awkward shapes (sizes not divisible by 4
 // or 8, batch 1 and odd batches), plus hand-computed cases that pin the reference itself.
 import { describe, expect, it } from 'vitest';
-
-const levels: SimdLevel[] = ['baseline', 'relaxed'];
 import { Layout, type Backend, type Tensor } from '../src/backend/backend.js';
 import { ACTIVATION_KERNELS } from '../src/layers/activation.js';
 import type { KernelName } from '../src/kernels.js';
 import { JsBackend } from '../src/backend/js.js';
-import { WasmBackend, type SimdLevel } from '../src/backend/wasm.js';
-import { Rng } from '../src/rng.js';
+import { WasmBackend } from '../src/backend/wasm.js';
 import { relError } from './helpers.js';
-
-const SENTINEL = 12345.5;
-
-/** Calls kernel `name` of `be` with tensors passed as their pointers. */
-function call(be: Backend, name: KernelName, ...args: (Tensor | number)[]): number {
-  const fn = be.ops[name] as (...a: number[]) => number | void;
-  return fn(...args.map((a) => (typeof a === 'number' ? a : a.ptr))) ?? NaN;
-}
-
-/**
- * Both backends with the same tensors of the given lengths, filled with the same values
- * from N(0, 1), each followed by a guard tensor of 4 sentinels that no kernel may write.
- */
-async function pair(simd: SimdLevel, lengths: number[], seed = 1) {
-  const layout = new Layout();
-  const slots = lengths.map((n) => [layout.reserve(n), n, layout.reserve(4)] as const);
-  const make = (be: Backend) => slots.map(([p, n, guard]) => {
-    be.tensor(guard, 4).view.fill(SENTINEL);
-    return be.tensor(p, n);
-  });
-  const js = new JsBackend(layout.bytes), wasm = await WasmBackend.create(layout.bytes, simd);
-  expect(wasm.simd).toBe(simd);
-  const tj = make(js), tw = make(wasm);
-  const rng = new Rng(seed);
-  tj.forEach((t, i) => t.view.forEach((_, k) => (t.view[k] = tw[i].view[k] = rng.normal())));
-  const guardsIntact = (be: Backend) => slots.every(([, , g]) => be.tensor(g, 4).view.every((v) => v === SENTINEL));
-  return { js, wasm, tj, tw, guardsIntact: () => guardsIntact(js) && guardsIntact(wasm) };
-}
+import { call, levels, pair } from './kernel-pair.js';
 
 const dims = [1, 3, 4, 5, 8, 9, 13];
 const denseShapes = [

@@ -69,7 +69,7 @@ describe('model files', () => {
     ['a truncated file', (b) => b.slice(0, b.length - 1000), /checksum mismatch/],
     ['a tiny file', (b) => b.slice(0, 10), /only 10 bytes, too short for a simdnet model file/],
     ['a foreign file (a PNG)', () => new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...new Array(40).fill(0)]), /not a simdnet model file/],
-    ['another format version', (b) => { const c = b.slice(); c[8] = 9; return reseal(c); }, /model format version 9; this simdnet reads version 1/],
+    ['another format version', (b) => { const c = b.slice(); c[8] = 9; return reseal(c); }, /model format version 9; this simdnet reads versions 1 and 2/],
     ['a header length past the end', (b) => { const c = b.slice(); new DataView(c.buffer).setUint32(12, 1 << 30, true); return reseal(c); }, /header length 1073741824 does not fit the file/],
     ['a header that is not JSON', (b) => withHeader(b, (h) => '{' + h.slice(2)), /header is not valid JSON/],
     ['an invalid config', (b) => withHeader(b, (h) => h.replace('"activation":"relu"', '"activation":"gelu"')), /config is invalid: Network: activation must be one of/],

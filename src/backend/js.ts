@@ -181,7 +181,103 @@ function referenceKernels(buffer: ArrayBuffer): Kernels {
       for (let i = 0; i < n; i++) s += F[G + i] * F[G + i];
       return s;
     },
+    im2col(x, cols, rows, first, h, w, c, k, stride, pad, oh, ow) {
+      const X = x / 4, C = cols / 4, patch = k * k * c;
+      for (let p = 0; p < rows; p++) {
+        const [b, oy, ox] = position(first + p, oh, ow);
+        for (let ky = 0; ky < k; ky++) {
+          for (let kx = 0; kx < k; kx++) {
+            const iy = oy * stride + ky - pad, ix = ox * stride + kx - pad, inside = iy >= 0 && iy < h && ix >= 0 && ix < w;
+            for (let ci = 0; ci < c; ci++) F[C + p * patch + (ky * k + kx) * c + ci] = inside ? F[X + ((b * h + iy) * w + ix) * c + ci] : 0;
+          }
+        }
+      }
+    },
+    col2im(dcols, dx, rows, first, h, w, c, k, stride, pad, oh, ow) {
+      const D = dcols / 4, O = dx / 4, patch = k * k * c;
+      for (let p = 0; p < rows; p++) {
+        const [b, iy, ix] = position(first + p, h, w);
+        for (let ci = 0; ci < c; ci++) F[O + p * c + ci] = 0;
+        eachWindow(iy + pad, ix + pad, k, stride, oh, ow, (oy, ox, ky, kx) => {
+          const at = D + ((b * oh + oy) * ow + ox) * patch + (ky * k + kx) * c;
+          for (let ci = 0; ci < c; ci++) F[O + p * c + ci] += F[at + ci];
+        });
+      }
+    },
+    maxpool_forward(x, y, argmax, rows, first, h, w, c, k, stride, oh, ow) {
+      const X = x / 4, Y = y / 4, A = argmax / 4;
+      for (let p = 0; p < rows; p++) {
+        const [b, oy, ox] = position(first + p, oh, ow);
+        for (let ci = 0; ci < c; ci++) {
+          let best = -Infinity, index = 0;
+          for (let ky = 0; ky < k; ky++) {
+            for (let kx = 0; kx < k; kx++) {
+              const v = F[X + ((b * h + oy * stride + ky) * w + ox * stride + kx) * c + ci];
+              if (v > best) [best, index] = [v, ky * k + kx];
+            }
+          }
+          F[Y + p * c + ci] = best;
+          F[A + p * c + ci] = index;
+        }
+      }
+    },
+    maxpool_backward(dy, argmax, dx, rows, first, h, w, c, k, stride, oh, ow) {
+      const D = dy / 4, A = argmax / 4, O = dx / 4;
+      for (let p = 0; p < rows; p++) {
+        const [b, iy, ix] = position(first + p, h, w);
+        for (let ci = 0; ci < c; ci++) F[O + p * c + ci] = 0;
+        eachWindow(iy, ix, k, stride, oh, ow, (oy, ox, ky, kx) => {
+          const at = ((b * oh + oy) * ow + ox) * c;
+          for (let ci = 0; ci < c; ci++) if (F[A + at + ci] === ky * k + kx) F[O + p * c + ci] += F[D + at + ci];
+        });
+      }
+    },
+    avgpool_forward(x, y, rows, first, h, w, c, k, stride, oh, ow) {
+      const X = x / 4, Y = y / 4, scale = Math.fround(1 / (k * k));
+      for (let p = 0; p < rows; p++) {
+        const [b, oy, ox] = position(first + p, oh, ow);
+        for (let ci = 0; ci < c; ci++) {
+          let s = 0;
+          for (let ky = 0; ky < k; ky++) for (let kx = 0; kx < k; kx++) s += F[X + ((b * h + oy * stride + ky) * w + ox * stride + kx) * c + ci];
+          F[Y + p * c + ci] = s * scale;
+        }
+      }
+    },
+    avgpool_backward(dy, dx, rows, first, h, w, c, k, stride, oh, ow) {
+      const D = dy / 4, O = dx / 4, scale = Math.fround(1 / (k * k));
+      for (let p = 0; p < rows; p++) {
+        const [b, iy, ix] = position(first + p, h, w);
+        for (let ci = 0; ci < c; ci++) F[O + p * c + ci] = 0;
+        eachWindow(iy, ix, k, stride, oh, ow, (oy, ox) => {
+          const at = D + ((b * oh + oy) * ow + ox) * c;
+          for (let ci = 0; ci < c; ci++) F[O + p * c + ci] += F[at + ci];
+        });
+        for (let ci = 0; ci < c; ci++) F[O + p * c + ci] *= scale;
+      }
+    },
   };
+}
+
+/** Position q of a [batch × rows × cols] grid as [b, row, col]. */
+function position(q: number, rows: number, cols: number): [number, number, number] {
+  const rem = q % (rows * cols);
+  return [Math.floor(q / (rows * cols)), Math.floor(rem / cols), rem % cols];
+}
+
+/**
+ * Every k×k window of stride `stride` on an oh × ow grid of windows that covers the pixel
+ * at (y, x) (padding already added): f(oy, ox, ky, kx) with oy·stride + ky = y.
+ */
+function eachWindow(y: number, x: number, k: number, stride: number, oh: number, ow: number, f: (oy: number, ox: number, ky: number, kx: number) => void): void {
+  for (let ky = 0; ky < k; ky++) {
+    const ty = y - ky;
+    if (ty < 0 || ty % stride !== 0 || ty / stride >= oh) continue;
+    for (let kx = 0; kx < k; kx++) {
+      const tx = x - kx;
+      if (tx < 0 || tx % stride !== 0 || tx / stride >= ow) continue;
+      f(ty / stride, tx / stride, ky, kx);
+    }
+  }
 }
 
 export class JsBackend implements Backend {

@@ -4,7 +4,7 @@
 // w is [out × in] row-major (the seed's w_jk at j·in + k), then b [out], in the parameter block.
 import type { Tensor } from '../backend/backend.js';
 import type { Kernels } from '../kernels.js';
-import type { Layer, LayerMemory } from './layer.js';
+import type { Layer, LayerMemory, Weights } from './layer.js';
 
 export class Dense implements Layer {
   readonly kind = 'dense';
@@ -30,6 +30,10 @@ export class Dense implements Layer {
     this.b = slice(m.params, nw, this.outSize);
     this.gw = slice(m.grads, 0, nw);
     this.gb = slice(m.grads, nw, this.outSize);
+  }
+
+  get weights(): Weights {
+    return { w: this.w, b: this.b, fanIn: this.inSize, fanOut: this.outSize };
   }
 
   forward(k: Kernels, batch: number): void {

@@ -18,6 +18,27 @@ export interface LayerMemory {
   /** Its parameters and their gradients: slices of the network's blocks, paramCount floats each (empty tensors when it has none). */
   params: Tensor;
   grads: Tensor;
+  /** Working memory of its own, [maxBatch × scratch] (an empty tensor when it asks for none). */
+  scratch: Tensor;
+}
+
+/** What a sample is at a point of the network: a height × width × channels image (NHWC rows), or a vector (1 × 1 × n). */
+export interface Shape {
+  height: number;
+  width: number;
+  channels: number;
+}
+
+export const vectorShape = (n: number): Shape => ({ height: 1, width: 1, channels: n });
+export const shapeSize = (s: Shape) => s.height * s.width * s.channels;
+
+/** The weights of a layer that has them, for initialisation: w [fanOut-ish rows × …] and b, with the fans the schemes scale by. */
+export interface Weights {
+  w: Tensor;
+  b: Tensor;
+  /** Inputs and outputs each weight connects: in and out for dense; k·k·cin and k·k·cout for a convolution. */
+  fanIn: number;
+  fanOut: number;
 }
 
 export interface Layer {
@@ -28,6 +49,12 @@ export interface Layer {
   readonly outSize: number;
   /** Floats of parameters (in the network's parameter block, in layer order). */
   readonly paramCount: number;
+  /** Its output's shape when it is an image (convolutions, pooling); a vector of outSize otherwise. */
+  readonly outShape?: Shape;
+  /** Floats of working memory per sample (convolution's patch rows, pooling's argmax). */
+  readonly scratch?: number;
+  /** Its weights, when it has trainable ones (dense, conv2d). */
+  readonly weights?: Weights;
   /**
    * Whether backward turns dy into dx where it lies (elementwise layers): the planner then
    * gives dx and dy one buffer, so that no gradient is copied.

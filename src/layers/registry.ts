@@ -1,42 +1,72 @@
 // The kinds of layer, by name: a new kind is a file and a line here. A layer is described
-// by a spec ({ kind, units } for dense) and built for the size of its input.
+// by a spec ({ kind, units } for dense) and built for the shape of its input.
 import { ACTIVATIONS, Activation, type ActivationName } from './activation.js';
+import { Conv2d, type Padding } from './conv2d.js';
 import { Dense } from './dense.js';
 import { Dropout, mix32 } from './dropout.js';
-import type { Layer } from './layer.js';
+import { Flatten } from './flatten.js';
+import { shapeSize, vectorShape, type Layer, type Shape } from './layer.js';
+import { Pool } from './pool.js';
 import { Softmax } from './softmax.js';
 
 export type LayerSpec =
   | { kind: 'dense'; units: number }
+  | { kind: 'conv2d'; filters: number; size: number; stride?: number; padding?: Padding }
+  | { kind: 'maxpool' | 'avgpool'; size: number; stride?: number }
+  | { kind: 'flatten' }
   | { kind: 'dropout'; rate: number }
   | { kind: 'softmax' }
   | { kind: ActivationName };
 
-/** What a kind is made from: its spec (checked), the size of its input, and the network's seed with the layer's index. */
-type Factory = (spec: LayerSpec, inSize: number, seed: number) => Layer;
+/** What a kind is made from: its spec (checked), the shape of its input, and the network's seed with the layer's index. */
+type Factory = (spec: LayerSpec, inShape: Shape, seed: number) => Layer;
+
+/** A spec's field, as the kind reads it. */
+const field = (spec: LayerSpec, name: string) => (spec as unknown as Record<string, unknown>)[name];
 
 const LAYER_KINDS: Record<LayerSpec['kind'], Factory> = {
-  dense: (spec, inSize) => new Dense(inSize, positiveInt('dense: units', (spec as { units: number }).units)),
-  dropout: (spec, inSize, seed) => new Dropout((spec as { rate: number }).rate, inSize, seed),
-  softmax: (_, inSize) => new Softmax(inSize),
-  ...(Object.fromEntries(ACTIVATIONS.map((f) => [f, (_: LayerSpec, inSize: number) => new Activation(f, inSize)])) as unknown as Record<ActivationName, Factory>),
+  dense: (spec, inShape) => new Dense(shapeSize(inShape), positiveInt('dense: units', field(spec, 'units'))),
+  conv2d: (spec, inShape) => new Conv2d(inShape, positiveInt('conv2d: filters', field(spec, 'filters')), positiveInt('conv2d: size', field(spec, 'size')),
+    positiveInt('conv2d: stride', field(spec, 'stride') ?? 1), padding(field(spec, 'padding'))),
+  maxpool: (spec, inShape) => pool('maxpool', spec, inShape),
+  avgpool: (spec, inShape) => pool('avgpool', spec, inShape),
+  flatten: (_, inShape) => new Flatten(shapeSize(inShape)),
+  dropout: (spec, inShape, seed) => new Dropout(field(spec, 'rate') as number, shapeSize(inShape), seed),
+  softmax: (_, inShape) => new Softmax(shapeSize(inShape)),
+  ...(Object.fromEntries(ACTIVATIONS.map((f) => [f, (_: LayerSpec, inShape: Shape) => new Activation(f, shapeSize(inShape))])) as unknown as Record<ActivationName, Factory>),
 };
+
+function pool(kind: 'maxpool' | 'avgpool', spec: LayerSpec, inShape: Shape): Pool {
+  const size = positiveInt(`${kind}: size`, field(spec, 'size'));
+  return new Pool(kind, inShape, size, positiveInt(`${kind}: stride`, field(spec, 'stride') ?? size));
+}
+
+function padding(v: unknown): Padding {
+  if (v === undefined || v === 'same' || v === 'valid') return v ?? 'same';
+  throw new Error(`conv2d: padding must be 'same' or 'valid', got ${JSON.stringify(v)}`);
+}
 
 export const LAYER_KIND_NAMES = Object.keys(LAYER_KINDS) as LayerSpec['kind'][];
 
-function positiveInt(name: string, v: number): number {
-  if (!Number.isInteger(v) || v < 1) throw new Error(`${name} must be a positive integer, got ${JSON.stringify(v)}`);
+function positiveInt(name: string, v: unknown): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new Error(`${name} must be a positive integer, got ${JSON.stringify(v)}`);
   return v;
 }
 
-/** The layers of `specs`, each sized by the one before, the first taking `inputs` floats per sample. */
-export function buildLayers(inputs: number, specs: readonly LayerSpec[], seed = 1): Layer[] {
+/**
+ * The layers of `specs`, each shaped by the one before, the first taking samples of `input`:
+ * a number of floats, or an image shape (height × width × channels, NHWC rows).
+ */
+export function buildLayers(input: number | Shape, specs: readonly LayerSpec[], seed = 1): Layer[] {
   const layers: Layer[] = [];
+  let shape = typeof input === 'number' ? vectorShape(input) : input;
   specs.forEach((spec, i) => {
     const make = Object.hasOwn(LAYER_KINDS, spec?.kind) ? LAYER_KINDS[spec.kind] : undefined;
     if (!make) throw new Error(`layers[${i}]: unknown kind ${JSON.stringify(spec?.kind)}; the kinds are ${LAYER_KIND_NAMES.join(', ')}`);
     try {
-      layers.push(make(spec, layers.length ? layers[layers.length - 1].outSize : inputs, mix32(seed ^ Math.imul(i + 1, 0x27d4eb2d))));
+      const layer = make(spec, shape, mix32(seed ^ Math.imul(i + 1, 0x27d4eb2d)));
+      layers.push(layer);
+      shape = layer.outShape ?? (layer.kind === 'dense' || layer.kind === 'flatten' ? vectorShape(layer.outSize) : shape);
     } catch (e) {
       throw new Error(`layers[${i}]: ${(e as Error).message}`);
     }

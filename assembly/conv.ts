@@ -1,0 +1,204 @@
+// Convolution and pooling over NHWC images (row-major [batch × height × width × channels]):
+// the memory movers around the dense products. A k×k convolution of stride s is
+//   im2col   cols[p, (ky·k + kx)·c + ci] = x[b, oy·s + ky − pad, ox·s + kx − pad, ci] (0 outside)
+//   product  y = cols·wᵀ + b           (dense_forward with batch·oh·ow rows: NHWC out)
+//   backward ∇w = δᵀ·cols, ∇b = Σ δ;  dcols = δ·w  (the dense kernels), then
+//   col2im   dx[b, iy, ix, ci] = Σ over the (oy, ox, ky, kx) that read it of dcols[p, (ky·k + kx)·c + ci]
+// for output positions p = (b·oh + oy)·ow + ox. col2im is written as a gather (each input
+// pixel sums what it fed) rather than a scatter, so any split of its rows across threads
+// adds in the same order. Every kernel walks `rows` positions starting at position `first`:
+// that is how a split hands each thread its own rows.
+
+const F32: usize = 4;
+
+/** dst[0..n) = src[0..n) (floats). */
+// @ts-ignore: decorator
+@inline function copy(dst: usize, src: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) v128.store(dst + <usize>i * F32, v128.load(src + <usize>i * F32));
+  for (; i < n; i++) store<f32>(dst + <usize>i * F32, load<f32>(src + <usize>i * F32));
+}
+
+/** dst[0..n) = 0. */
+// @ts-ignore: decorator
+@inline function zero(dst: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) v128.store(dst + <usize>i * F32, f32x4.splat(0));
+  for (; i < n; i++) store<f32>(dst + <usize>i * F32, 0);
+}
+
+/** dst[0..n) += src[0..n). */
+// @ts-ignore: decorator
+@inline function addTo(dst: usize, src: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i * F32;
+    v128.store(dst + o, f32x4.add(v128.load(dst + o), v128.load(src + o)));
+  }
+  for (; i < n; i++) store<f32>(dst + <usize>i * F32, load<f32>(dst + <usize>i * F32) + load<f32>(src + <usize>i * F32));
+}
+
+/**
+ * The patch rows of output positions first … first + rows − 1: x [batch × h × w × c],
+ * cols [positions × k·k·c], patch order (ky, kx, c); pixels outside the image read 0.
+ */
+export function im2col(x: usize, cols: usize, rows: i32, first: i32, h: i32, w: i32, c: i32, k: i32, stride: i32, pad: i32, oh: i32, ow: i32): void {
+  const kc = k * c;
+  let out = cols;
+  for (let p = 0; p < rows; p++) {
+    const q = first + p, b = q / (oh * ow), rem = q % (oh * ow), oy = rem / ow, ox = rem % ow;
+    const ix0 = ox * stride - pad;
+    for (let ky = 0; ky < k; ky++) {
+      const iy = oy * stride + ky - pad;
+      const line = x + (<usize>(b * h + iy) * <usize>w) * <usize>c * F32;
+      if (iy < 0 || iy >= h) zero(out, kc);
+      else if (ix0 >= 0 && ix0 + k <= w) copy(out, line + <usize>(ix0 * c) * F32, kc);
+      else {
+        for (let kx = 0; kx < k; kx++) {
+          const ix = ix0 + kx, at = out + <usize>(kx * c) * F32;
+          if (ix < 0 || ix >= w) zero(at, c);
+          else copy(at, line + <usize>(ix * c) * F32, c);
+        }
+      }
+      out += <usize>kc * F32;
+    }
+  }
+}
+
+/**
+ * The gradient of im2col, gathered: dx of input positions first … first + rows − 1
+ * (q = (b·h + iy)·w + ix), each the sum over the patches that read that pixel of their dcols
+ * entries. dcols [positions × k·k·c], dx [batch × h × w × c].
+ */
+export function col2im(dcols: usize, dx: usize, rows: i32, first: i32, h: i32, w: i32, c: i32, k: i32, stride: i32, pad: i32, oh: i32, ow: i32): void {
+  const patch = k * k * c;
+  let out = dx;
+  for (let p = 0; p < rows; p++) {
+    const q = first + p, b = q / (h * w), rem = q % (h * w), iy = rem / w, ix = rem % w;
+    zero(out, c);
+    for (let ky = 0; ky < k; ky++) {
+      const ty = iy + pad - ky;
+      if (ty < 0 || ty % stride !== 0 || ty / stride >= oh) continue;
+      const oy = ty / stride;
+      for (let kx = 0; kx < k; kx++) {
+        const tx = ix + pad - kx;
+        if (tx < 0 || tx % stride !== 0 || tx / stride >= ow) continue;
+        const position = (b * oh + oy) * ow + tx / stride;
+        addTo(out, dcols + (<usize>position * <usize>patch + <usize>((ky * k + kx) * c)) * F32, c);
+      }
+    }
+    out += <usize>c * F32;
+  }
+}
+
+/**
+ * Max pooling, k×k windows of stride s, no padding: y and, per value, the index ky·k + kx of
+ * the window's first largest input (as a float), for output positions first … first + rows − 1.
+ * x [batch × h × w × c], y and argmax [batch × oh × ow × c].
+ */
+export function maxpool_forward(x: usize, y: usize, argmax: usize, rows: i32, first: i32, h: i32, w: i32, c: i32, k: i32, stride: i32, oh: i32, ow: i32): void {
+  for (let p = 0; p < rows; p++) {
+    const q = first + p, b = q / (oh * ow), rem = q % (oh * ow), oy = rem / ow, ox = rem % ow;
+    const out = y + <usize>p * <usize>c * F32, arg = argmax + <usize>p * <usize>c * F32;
+    let ci = 0;
+    for (; ci + 4 <= c; ci += 4) {
+      let best = f32x4.splat(-Infinity), index = f32x4.splat(0);
+      for (let ky = 0; ky < k; ky++) {
+        for (let kx = 0; kx < k; kx++) {
+          const v = v128.load(x + (<usize>(((b * h + oy * stride + ky) * w + ox * stride + kx) * c + ci)) * F32);
+          const larger = f32x4.gt(v, best);
+          best = v128.bitselect(v, best, larger);
+          index = v128.bitselect(f32x4.splat(<f32>(ky * k + kx)), index, larger);
+        }
+      }
+      v128.store(out + <usize>ci * F32, best);
+      v128.store(arg + <usize>ci * F32, index);
+    }
+    for (; ci < c; ci++) {
+      let best: f32 = -Infinity, index: f32 = 0;
+      for (let ky = 0; ky < k; ky++) {
+        for (let kx = 0; kx < k; kx++) {
+          const v = load<f32>(x + (<usize>(((b * h + oy * stride + ky) * w + ox * stride + kx) * c + ci)) * F32);
+          if (v > best) {
+            best = v;
+            index = <f32>(ky * k + kx);
+          }
+        }
+      }
+      store<f32>(out + <usize>ci * F32, best);
+      store<f32>(arg + <usize>ci * F32, index);
+    }
+  }
+}
+
+/**
+ * Max pooling's gradient, gathered: dx of input positions first … first + rows − 1, the sum
+ * of dy over the windows whose largest input it was. dy, argmax [batch × oh × ow × c].
+ */
+export function maxpool_backward(dy: usize, argmax: usize, dx: usize, rows: i32, first: i32, h: i32, w: i32, c: i32, k: i32, stride: i32, oh: i32, ow: i32): void {
+  let out = dx;
+  for (let p = 0; p < rows; p++) {
+    const q = first + p, b = q / (h * w), rem = q % (h * w), iy = rem / w, ix = rem % w;
+    zero(out, c);
+    for (let ky = 0; ky < k; ky++) {
+      const ty = iy - ky;
+      if (ty < 0 || ty % stride !== 0 || ty / stride >= oh) continue;
+      for (let kx = 0; kx < k; kx++) {
+        const tx = ix - kx;
+        if (tx < 0 || tx % stride !== 0 || tx / stride >= ow) continue;
+        const at = <usize>(((b * oh + ty / stride) * ow + tx / stride) * c) * F32;
+        const mine = f32x4.splat(<f32>(ky * k + kx));
+        let ci = 0;
+        for (; ci + 4 <= c; ci += 4) {
+          const o = <usize>ci * F32;
+          const hit = f32x4.eq(v128.load(argmax + at + o), mine);
+          v128.store(out + o, f32x4.add(v128.load(out + o), v128.and(v128.load(dy + at + o), hit)));
+        }
+        for (; ci < c; ci++) {
+          const o = <usize>ci * F32;
+          if (load<f32>(argmax + at + o) === <f32>(ky * k + kx)) store<f32>(out + o, load<f32>(out + o) + load<f32>(dy + at + o));
+        }
+      }
+    }
+    out += <usize>c * F32;
+  }
+}
+
+/** Average pooling, k×k windows of stride s, no padding, for output positions first … first + rows − 1. */
+export function avgpool_forward(x: usize, y: usize, rows: i32, first: i32, h: i32, w: i32, c: i32, k: i32, stride: i32, oh: i32, ow: i32): void {
+  const scale = f32x4.splat(<f32>1 / <f32>(k * k));
+  for (let p = 0; p < rows; p++) {
+    const q = first + p, b = q / (oh * ow), rem = q % (oh * ow), oy = rem / ow, ox = rem % ow;
+    const out = y + <usize>p * <usize>c * F32;
+    zero(out, c);
+    for (let ky = 0; ky < k; ky++) {
+      for (let kx = 0; kx < k; kx++) addTo(out, x + (<usize>(((b * h + oy * stride + ky) * w + ox * stride + kx) * c)) * F32, c);
+    }
+    let ci = 0;
+    for (; ci + 4 <= c; ci += 4) v128.store(out + <usize>ci * F32, f32x4.mul(v128.load(out + <usize>ci * F32), scale));
+    for (; ci < c; ci++) store<f32>(out + <usize>ci * F32, load<f32>(out + <usize>ci * F32) * f32x4.extract_lane(scale, 0));
+  }
+}
+
+/** Average pooling's gradient, gathered: dx = Σ over the windows holding the pixel of dy / k². */
+export function avgpool_backward(dy: usize, dx: usize, rows: i32, first: i32, h: i32, w: i32, c: i32, k: i32, stride: i32, oh: i32, ow: i32): void {
+  const scale = f32x4.splat(<f32>1 / <f32>(k * k));
+  let out = dx;
+  for (let p = 0; p < rows; p++) {
+    const q = first + p, b = q / (h * w), rem = q % (h * w), iy = rem / w, ix = rem % w;
+    zero(out, c);
+    for (let ky = 0; ky < k; ky++) {
+      const ty = iy - ky;
+      if (ty < 0 || ty % stride !== 0 || ty / stride >= oh) continue;
+      for (let kx = 0; kx < k; kx++) {
+        const tx = ix - kx;
+        if (tx < 0 || tx % stride !== 0 || tx / stride >= ow) continue;
+        addTo(out, dy + (<usize>(((b * oh + ty / stride) * ow + tx / stride) * c)) * F32, c);
+      }
+    }
+    let ci = 0;
+    for (; ci + 4 <= c; ci += 4) v128.store(out + <usize>ci * F32, f32x4.mul(v128.load(out + <usize>ci * F32), scale));
+    for (; ci < c; ci++) store<f32>(out + <usize>ci * F32, load<f32>(out + <usize>ci * F32) * f32x4.extract_lane(scale, 0));
+    out += <usize>c * F32;
+  }
+}
