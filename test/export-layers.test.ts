@@ -5,8 +5,10 @@
 // and for layer lists in unusual orders.
 import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-web';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseCsv, type CsvOptions } from '../src/data/csv.js';
 import { head } from '../src/data/dataset.js';
@@ -14,11 +16,12 @@ import { fromExamples } from '../src/data/examples.js';
 import { holdOut } from '../src/data/split.js';
 import { tableSplits } from '../src/data/table.js';
 import { toOnnx } from '../src/export/onnx.js';
-import { toTfjs } from '../src/export/tfjs.js';
+import { toTfjs, type TfjsArtifacts } from '../src/export/tfjs.js';
 import { fit } from '../src/fit.js';
 import type { LayerSpec } from '../src/layers/registry.js';
-import { decodeModel, encodeModel, type Model } from '../src/model.js';
+import { decodeModel, encodeModel, networkFromModel, type Model } from '../src/model.js';
 import { Network, type NetworkOptions } from '../src/network.js';
+import { simdnet } from './cli-run.js';
 
 const require = createRequire(import.meta.url);
 const table = (file: string, options: Omit<CsvOptions, 'name'>) =>
@@ -27,18 +30,25 @@ const table = (file: string, options: Omit<CsvOptions, 'name'>) =>
 /** The model file of `net`, as `simdnet export` reads it. */
 const modelOf = (net: Network): Model => decodeModel(encodeModel(net), 'm.simdnet');
 
-async function onnxOutputs(model: Model, x: Float32Array, rows: number): Promise<Float32Array> {
-  const session = await ort.InferenceSession.create(toOnnx(model));
-  return (await session.run({ x: new ort.Tensor('float32', x, [rows, model.config.sizes[0]]) })).y.data as Float32Array;
+/** y of the ONNX file `onnx` for x [rows × width]. */
+async function onnxRun(onnx: Uint8Array, x: Float32Array, rows: number, width: number): Promise<Float32Array> {
+  const session = await ort.InferenceSession.create(onnx);
+  return (await session.run({ x: new ort.Tensor('float32', x, [rows, width]) })).y.data as Float32Array;
 }
 
-async function tfjsOutputs(model: Model, x: Float32Array, rows: number): Promise<Float32Array> {
-  const { modelJson, weights } = toTfjs(model);
-  const json = JSON.parse(JSON.stringify(modelJson));
+/** The outputs of the TF.js layers model of `modelJson` (as parsed from model.json) and `weights` for x [rows × width]. */
+async function tfjsRun(modelJson: TfjsArtifacts['modelJson'], weights: Uint8Array, x: Float32Array, rows: number, width: number): Promise<Float32Array> {
   const loaded = await tf.loadLayersModel(tf.io.fromMemory({
-    modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights, weightData: weights.slice().buffer,
+    modelTopology: modelJson.modelTopology, weightSpecs: modelJson.weightsManifest[0].weights, weightData: weights.slice().buffer,
   }));
-  return (loaded.predict(tf.tensor2d(x, [rows, model.config.sizes[0]])) as tf.Tensor).dataSync() as Float32Array;
+  return (loaded.predict(tf.tensor2d(x, [rows, width])) as tf.Tensor).dataSync() as Float32Array;
+}
+
+const onnxOutputs = (model: Model, x: Float32Array, rows: number) => onnxRun(toOnnx(model), x, rows, model.config.sizes[0]);
+
+function tfjsOutputs(model: Model, x: Float32Array, rows: number): Promise<Float32Array> {
+  const { modelJson, weights } = toTfjs(model);
+  return tfjsRun(JSON.parse(JSON.stringify(modelJson)), weights, x, rows, model.config.sizes[0]);
 }
 
 const maxAbsolute = (a: ArrayLike<number>, b: ArrayLike<number>) => {
@@ -173,4 +183,31 @@ describe('layer lists in any order the library allows', () => {
     expect(maxRelative(await onnxOutputs(model, x, 20), net.predict(x).outputs)).toBeLessThanOrEqual(1e-5);
     net.dispose();
   });
+});
+
+describe('simdnet export', () => {
+  it('writes the regressor (layer list, both normalisations) as an ONNX file and a TF.js folder that give its prices; a model TF.js cannot hold fails (exit 1) naming the layer', async () => {
+    const { model, x, rows, predicted } = trained.regressor;
+    const width = model.config.sizes[0];
+    const dir = mkdtempSync(path.join(tmpdir(), 'simdnet-export-layers-'));
+    const file = path.join(dir, 'diamonds.simdnet');
+    const net = await networkFromModel(model, { backend: 'js' });
+    writeFileSync(file, encodeModel(net));
+    net.dispose();
+    expect((await simdnet(['export', file, '--format', 'onnx', '--out', path.join(dir, 'm.onnx')])).code).toBe(0);
+    expect((await simdnet(['export', file, '--format', 'tfjs', '--out', path.join(dir, 'tfjs')])).code).toBe(0);
+    const onnx = await onnxRun(new Uint8Array(readFileSync(path.join(dir, 'm.onnx'))), x, rows, width);
+    expect(maxRelative(onnx, predicted.outputs)).toBeLessThanOrEqual(1e-4);
+    const json = JSON.parse(readFileSync(path.join(dir, 'tfjs', 'model.json'), 'utf8'));
+    const tfjs = await tfjsRun(json, new Uint8Array(readFileSync(path.join(dir, 'tfjs', 'weights.bin'))), x, rows, width);
+    expect(maxRelative(tfjs, predicted.outputs)).toBeLessThanOrEqual(1e-4);
+
+    const tanhOut = await Network.create({ inputs: 2, layers: [{ kind: 'dense', units: 1 }, { kind: 'tanh' }], targetNormalization: normalization([1], [2]), backend: 'js' });
+    writeFileSync(file, encodeModel(tanhOut));
+    tanhOut.dispose();
+    const refused = await simdnet(['export', file, '--format', 'tfjs', '--out', path.join(dir, 'tanh')]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('simdnet: the TF.js layers format cannot hold the target normalisation');
+    expect(refused.stderr).toContain('layers[1] is tanh; export to ONNX instead');
+  }, 60_000);
 });
