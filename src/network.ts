@@ -410,7 +410,7 @@ function checkLayers(o: NetworkOptions): LayerSpec[] {
 }
 
 /** The network's layers: the given list, or the seed's: dense, then its activation, for each layer; softmax last under cross-entropy. */
-function layerSpecs({ sizes, activation, loss, layers }: NetworkConfig): LayerSpec[] {
+export function layerSpecs({ sizes, activation, loss, layers }: Pick<NetworkConfig, 'sizes' | 'activation' | 'loss' | 'layers'>): LayerSpec[] {
   if (layers) return layers;
   return sizes.slice(1).flatMap((units, l): LayerSpec[] => [
     { kind: 'dense', units },

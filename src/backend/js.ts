@@ -6,7 +6,8 @@ import type { Kernels } from '../kernels.js';
 import type { Backend, Tensor } from './backend.js';
 
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
-const LEAKY_SLOPE = Math.fround(0.01);
+/** Leaky relu's slope below 0, as every kernel uses it (assembly/activation.ts) and the exports write it. */
+export const LEAKY_SLOPE = Math.fround(0.01);
 
 /** Dropout's keep test for counter i: MurmurHash3's finaliser of i·0x9E3779B1 ⊕ seed, against the threshold (unsigned). */
 function keep(i: number, seed: number, threshold: number): boolean {

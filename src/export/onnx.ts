@@ -1,9 +1,10 @@
 // ONNX export: the network as a graph of Gemm (y = x·wᵀ + b, transB = 1, so simdnet's
-// w [out × in] goes in as it is) and activation nodes, Softmax at the output under
-// cross-entropy; opset 13, float32, input "x" [N × in], output "y" [N × out]. Written with
-// a few lines of protobuf encoding rather than a dependency.
+// w [out × in] goes in as it is), activation and Softmax nodes in the layer list's order
+// (dropout, the identity at inference, is left out), with the normalisations as nodes;
+// opset 13, float32, input "x" [N × in] of raw features, output "y" [N × out] in the
+// targets' units. Written with a few lines of protobuf encoding rather than a dependency.
 import type { Model } from '../model.js';
-import { FORMAT_NAMES, denseLayers } from './layers.js';
+import { FORMAT_NAMES, inferenceSteps } from './layers.js';
 
 /** Protocol-buffer encoding of the few ONNX messages needed. */
 class Proto {
@@ -69,24 +70,47 @@ function node(op: string, inputs: string[], output: string, attributes: Proto[] 
   return n;
 }
 
-/** The model as an ONNX file (ModelProto bytes). */
+const attribute = (name: string, v: number) => new Proto().string(1, name).int(20, 2).int(3, v);
+
+/**
+ * The model as an ONNX file (ModelProto bytes). Normalisations are nodes of their own,
+ * computing what Network.predict does in the same float32 order: Sub then Mul before the
+ * first step, Div then Add after the last.
+ */
 export function toOnnx(model: Model): Uint8Array {
-  const layers = denseLayers(model);
+  const { sizes, normalization, targetNormalization } = model.config;
   const graph = new Proto();
-  let x = 'x';
-  layers.forEach((layer, l) => {
-    const z = `z${l + 1}`, a = l === layers.length - 1 ? 'y' : `a${l + 1}`;
-    graph.message(1, node('Gemm', [x, `w${l + 1}`, `b${l + 1}`], z, [new Proto().string(1, 'transB').int(20, 2).int(3, 1)]));
-    const attributes = layer.activation === 'softmax' ? [new Proto().string(1, 'axis').int(20, 2).int(3, 1)] : [];
-    graph.message(1, node(FORMAT_NAMES[layer.activation].onnx, [z], a, attributes));
-    x = a;
+  const initializers: Proto[] = [];
+  let x = 'x', count = 0;
+  const ops: { op: string; inputs: string[]; attributes?: Proto[] }[] = [];
+  const constant = (name: string, dims: number[], values: ArrayLike<number>) => {
+    initializers.push(tensor(name, dims, Float32Array.from(values)));
+    return name;
+  };
+  if (normalization) {
+    ops.push({ op: 'Sub', inputs: [constant('x_offset', [sizes[0]], normalization.offset)] });
+    ops.push({ op: 'Mul', inputs: [constant('x_scale', [sizes[0]], normalization.scale)] });
+  }
+  for (const step of inferenceSteps(model)) {
+    if (step.kind === 'dense') {
+      count++;
+      ops.push({ op: 'Gemm', inputs: [constant(`w${count}`, [step.nOut, step.nIn], step.w), constant(`b${count}`, [step.nOut], step.b)], attributes: [attribute('transB', 1)] });
+    } else {
+      ops.push({ op: FORMAT_NAMES[step.kind].onnx, inputs: [], attributes: step.kind === 'softmax' ? [attribute('axis', 1)] : [] });
+    }
+  }
+  if (targetNormalization) {
+    ops.push({ op: 'Div', inputs: [constant('y_scale', [sizes.at(-1)!], targetNormalization.scale)] });
+    ops.push({ op: 'Add', inputs: [constant('y_offset', [sizes.at(-1)!], targetNormalization.offset)] });
+  }
+  ops.forEach(({ op, inputs, attributes }, i) => {
+    const out = i === ops.length - 1 ? 'y' : `t${i + 1}`;
+    graph.message(1, node(op, [x, ...inputs], out, attributes));
+    x = out;
   });
   graph.string(2, 'simdnet');
-  layers.forEach((layer, l) => {
-    graph.message(5, tensor(`w${l + 1}`, [layer.nOut, layer.nIn], layer.w));
-    graph.message(5, tensor(`b${l + 1}`, [layer.nOut], layer.b));
-  });
-  graph.message(11, valueInfo('x', layers[0].nIn)).message(12, valueInfo('y', layers[layers.length - 1].nOut));
+  for (const t of initializers) graph.message(5, t);
+  graph.message(11, valueInfo('x', sizes[0])).message(12, valueInfo('y', sizes.at(-1)!));
   return new Proto()
     .int(1, 8)
     .string(2, 'simdnet')

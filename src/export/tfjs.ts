@@ -1,9 +1,12 @@
-// The TF.js layers format (model.json + weights.bin), both ways: a Sequential of Dense
-// layers, which tf.loadLayersModel reads; and back, for Dense-only models made by TF.js.
+// The TF.js layers format (model.json + weights.bin), both ways: a Sequential of Dense,
+// Activation and LeakyReLU layers, which tf.loadLayersModel reads; and back, for Dense-only
+// models made by TF.js.
 // TF.js keeps a Dense kernel as [in, out]: the transpose of simdnet's w [out, in].
 import { ACTIVATIONS, resolveOptions, type NetworkConfig } from '../network.js';
 import { modelConfigOf, parameterCount, type Model } from '../model.js';
-import { FORMAT_NAMES, denseLayers } from './layers.js';
+import { LEAKY_SLOPE } from '../backend/js.js';
+import { foldNormalizations } from './fold-normalization.js';
+import { FORMAT_NAMES, inferenceSteps, type DenseStep, type InferenceStep } from './layers.js';
 
 /** simdnet's activation of each TF.js Dense activation it can import. */
 const FROM_TFJS = new Map(ACTIVATIONS.flatMap((f) => (FORMAT_NAMES[f].tfjs ? [[FORMAT_NAMES[f].tfjs!, f] as const] : [])));
@@ -27,32 +30,59 @@ export interface TfjsArtifacts {
   weights: Uint8Array;
 }
 
-/** The model in the TF.js layers format. */
-export function toTfjs(model: Model): TfjsArtifacts {
-  const layers = denseLayers(model);
-  for (const { activation } of layers) {
-    if (!FORMAT_NAMES[activation].tfjs) throw new Error(`the TF.js layers format has no ${activation} activation for Dense layers; export to ONNX instead`);
+/** A TF.js layer of the topology, and the weights it reads from weights.bin (Dense only). */
+interface TfjsLayer {
+  class_name: string;
+  config: Record<string, unknown>;
+  dense?: DenseStep;
+}
+
+/**
+ * The steps as TF.js layers: each dense step a Dense layer, taking the activation that
+ * follows it as its own where Dense has it; any other activation an Activation layer, and
+ * leaky relu a LeakyReLU layer with simdnet's slope.
+ */
+function tfjsLayers(steps: InferenceStep[]): TfjsLayer[] {
+  const layers: TfjsLayer[] = [];
+  const named = (class_name: string, config: Record<string, unknown>, dense?: DenseStep): TfjsLayer => ({
+    class_name, config: { name: `${class_name.toLowerCase()}_${layers.length + 1}`, trainable: true, dtype: 'float32', ...config }, ...(dense ? { dense } : {}),
+  });
+  for (const step of steps) {
+    const previous = layers.at(-1);
+    if (step.kind === 'dense') {
+      layers.push(named('Dense', { units: step.nOut, activation: 'linear', use_bias: true }, step));
+    } else if (previous?.dense && previous.config.activation === 'linear' && FORMAT_NAMES[step.kind].tfjs) {
+      previous.config.activation = FORMAT_NAMES[step.kind].tfjs;
+    } else if (step.kind === 'leaky-relu') {
+      layers.push(named('LeakyReLU', { alpha: LEAKY_SLOPE }));
+    } else {
+      layers.push(named('Activation', { activation: FORMAT_NAMES[step.kind].tfjs }));
+    }
   }
+  return layers;
+}
+
+/**
+ * The model in the TF.js layers format. Its normalisations are folded into the first and
+ * last dense layers (fold-normalization.ts); an Error says so when they cannot be.
+ */
+export function toTfjs(model: Model): TfjsArtifacts {
+  const steps = foldNormalizations(model, inferenceSteps(model), 'the TF.js layers format');
+  const layers = tfjsLayers(steps);
+  layers[0].config = { ...layers[0].config, batch_input_shape: [null, model.config.sizes[0]] };
   const specs: TfjsWeightSpec[] = [];
   const weights = new Uint8Array(4 * model.parameters.length);
   const view = new DataView(weights.buffer);
   let at = 0;
-  const topology = layers.map((layer, l) => {
-    const name = `dense_${l + 1}`;
-    specs.push({ name: `${name}/kernel`, shape: [layer.nIn, layer.nOut], dtype: 'float32' });
-    specs.push({ name: `${name}/bias`, shape: [layer.nOut], dtype: 'float32' });
-    for (let k = 0; k < layer.nIn; k++) {
-      for (let j = 0; j < layer.nOut; j++) view.setFloat32(4 * at++, layer.w[j * layer.nIn + k], true);
+  for (const { config, dense } of layers) {
+    if (!dense) continue;
+    specs.push({ name: `${config.name}/kernel`, shape: [dense.nIn, dense.nOut], dtype: 'float32' });
+    specs.push({ name: `${config.name}/bias`, shape: [dense.nOut], dtype: 'float32' });
+    for (let k = 0; k < dense.nIn; k++) {
+      for (let j = 0; j < dense.nOut; j++) view.setFloat32(4 * at++, dense.w[j * dense.nIn + k], true);
     }
-    for (const v of layer.b) view.setFloat32(4 * at++, v, true);
-    return {
-      class_name: 'Dense',
-      config: {
-        name, units: layer.nOut, activation: FORMAT_NAMES[layer.activation].tfjs, use_bias: true, trainable: true, dtype: 'float32',
-        ...(l === 0 ? { batch_input_shape: [null, layer.nIn] } : {}),
-      },
-    };
-  });
+    for (const v of dense.b) view.setFloat32(4 * at++, v, true);
+  }
   return {
     modelJson: {
       format: 'layers-model',
@@ -60,7 +90,7 @@ export function toTfjs(model: Model): TfjsArtifacts {
       convertedBy: null,
       modelTopology: {
         class_name: 'Sequential',
-        config: { name: 'simdnet', layers: topology },
+        config: { name: 'simdnet', layers: layers.map(({ class_name, config }) => ({ class_name, config })) },
         keras_version: 'tfjs-layers 4.22.0',
         backend: 'tensor_flow.js',
       },
