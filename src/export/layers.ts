@@ -47,6 +47,9 @@ export function inferenceSteps(model: Model): InferenceStep[] {
   let at = 0, l = 0;
   return layerSpecs(model.config).flatMap((spec, layer): InferenceStep[] => {
     if (spec.kind === 'dropout' || spec.kind === 'identity') return [];
+    if (spec.kind === 'conv2d' || spec.kind === 'maxpool' || spec.kind === 'avgpool' || spec.kind === 'flatten') {
+      throw new Error(`layers[${layer}] is ${spec.kind}: the exporters take dense networks only for now`);
+    }
     if (spec.kind !== 'dense') return [{ kind: spec.kind, layer }];
     const nIn = sizes[l], nOut = sizes[++l];
     const w = model.parameters.subarray(at, at + nOut * nIn);
