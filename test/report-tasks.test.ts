@@ -247,6 +247,8 @@ describe('every task report', () => {
       `renderTaskReport: the evaluation holds ${penguins.evaluation.outputs.length} outputs but diamonds.csv's test split needs 13485 × 2`);
     expect(() => renderTaskReport({ ...penguins.input, task: taskOf({ train: diamonds.data.train }) })).toThrow(
       "renderTaskReport: regression needs target vectors in penguins.csv's test split");
+    expect(() => renderTaskReport({ ...labels.input, evaluation: diamonds.evaluation })).toThrow(
+      'renderTaskReport: the evaluation has no subsetAccuracy, macroF1, hammingLoss score; evaluate it as a multi-label task');
   });
 
   it('thins the scatter deterministically, always keeping the predictions farthest from the truth', () => {

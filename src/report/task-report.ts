@@ -64,6 +64,8 @@ function testOutputs(task: Task, data: DataSplits, evaluation: Evaluation): Test
   }
   const needs = task.name === 'classification' ? 'labels' : 'targets';
   if (!test[needs]) throw new Error(`renderTaskReport: ${task.name} needs ${needs === 'labels' ? 'class labels' : 'target vectors'} in ${data.source}'s test split`);
+  const missing = task.metrics.filter((m) => typeof evaluation.scores[m.name] !== 'number').map((m) => m.name);
+  if (missing.length) throw new Error(`renderTaskReport: the evaluation has no ${missing.join(', ')} score; evaluate it as a ${task.name} task`);
   return { test, outputs: evaluation.outputs, width, names: outputNames(task, data) };
 }
 
