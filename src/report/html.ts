@@ -6,7 +6,9 @@ import { confusionMatrix } from '../metrics.js';
 import { Rng } from '../rng.js';
 import type { HistoryEntry } from '../train.js';
 import { imageDataUri } from './images.js';
+import { renderPage } from './page.js';
 import { describeRun, type Summary } from './summary.js';
+import { classificationTable } from './tables.js';
 import { COLORS, barChart, esc, heatmap, linePlot, stackedHistogram } from './svg.js';
 
 export interface ReportInput {
@@ -36,6 +38,9 @@ export const SECTIONS = [
 ] as const;
 
 type SectionId = (typeof SECTIONS)[number][0];
+
+/** The sections of images span the page. */
+const WIDE: readonly SectionId[] = ['samples', 'predictions', 'mistakes'];
 
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 
@@ -79,7 +84,6 @@ export function renderReport({ data, evaluation, history, summary, seed = 1 }: R
   const right = [...ev.predicted.keys()].filter((i) => ev.predicted[i] === test.labels[i]);
   const confidentMistakes = wrong.sort((a, b) => ev.confidence[b] - ev.confidence[a]).slice(0, 10);
   const classNames = Array.from({ length: data.classes }, (_, c) => String(c));
-  const num = (x: number) => x.toFixed(3);
 
   const body: Record<SectionId, string> = {
     samples: tiles([
@@ -115,54 +119,13 @@ export function renderReport({ data, evaluation, history, summary, seed = 1 }: R
       { label: `Right (${right.length})`, color: COLORS.right, values: right.map((i) => ev.confidence[i]) },
       { label: `Wrong (${wrong.length})`, color: COLORS.wrong, values: wrong.map((i) => ev.confidence[i]) },
     ]),
-    'classification-report': `<table><thead><tr><th></th><th>precision</th><th>recall</th><th>f1-score</th><th>support</th></tr></thead><tbody>` +
-      report.perClass.map((c, k) => `<tr><th>${k}</th><td>${num(c.precision)}</td><td>${num(c.recall)}</td><td>${num(c.f1)}</td><td>${c.support}</td></tr>`).join('') +
-      `<tr class="sep"><th>accuracy</th><td></td><td></td><td>${num(report.accuracy)}</td><td>${report.total}</td></tr>` +
-      (['macro', 'weighted'] as const).map((a) => `<tr><th>${a} avg</th><td>${num(report[a].precision)}</td><td>${num(report[a].recall)}</td><td>${num(report[a].f1)}</td><td>${report[a].support}</td></tr>`).join('') +
-      '</tbody></table>',
+    'classification-report': classificationTable(report, classNames),
     summary: summaryHtml(summary),
   };
 
   const title = `simdnet report: ${summary.run.sizes.join('-')}${summary.run.recipe ? `, recipe ${summary.run.recipe}` : ''}`;
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(title)}</title>
-<style>
-  body { font: 15px/1.45 system-ui, sans-serif; color: #222; margin: 0 auto; max-width: 1240px; padding: 16px 24px; }
-  h1 { font-size: 1.5rem; margin: 0.2em 0; }
-  .lead { color: #555; margin-top: 0; }
-  main { display: grid; grid-template-columns: repeat(auto-fit, minmax(520px, 1fr)); gap: 18px; }
-  section { border: 1px solid #ddd; border-radius: 8px; padding: 10px 14px; min-width: 0; }
-  section.wide { grid-column: 1 / -1; }
-  h2 { font-size: 1.05rem; margin: 0.2em 0 0.5em; }
-  svg { width: 100%; height: auto; display: block; }
-  .tiles { display: flex; flex-wrap: wrap; gap: 10px; }
-  figure { margin: 0; text-align: center; font-size: 12px; }
-  figure img { image-rendering: pixelated; display: block; margin: 0 auto 3px; border: 1px solid #ccc; }
-  figcaption.right { color: #007a5a; font-weight: 600; }
-  figcaption.wrong { color: #b34700; font-weight: 600; }
-  table { border-collapse: collapse; font-variant-numeric: tabular-nums; }
-  th, td { padding: 3px 12px; text-align: right; }
-  thead th { border-bottom: 1px solid #999; }
-  tr.sep th, tr.sep td { border-top: 1px solid #999; }
-  dl { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; margin: 0; }
-  dt { color: #555; }
-  dd { margin: 0; font-variant-numeric: tabular-nums; }
-  .note { color: #666; font-style: italic; }
-</style>
-</head>
-<body>
-<h1>${esc(title)}</h1>
-<p class="lead">Test accuracy ${pct(report.accuracy)} on ${report.total} images of ${esc(data.source)}. Made by simdnet.</p>
-<main>
-${SECTIONS.map(([id, heading]) => `<section id="${id}"${['samples', 'predictions', 'mistakes'].includes(id) ? ' class="wide"' : ''}><h2>${heading}</h2>\n${body[id]}\n</section>`).join('\n')}
-</main>
-</body>
-</html>
-`;
+  const lead = `Test accuracy ${pct(report.accuracy)} on ${report.total} images of ${data.source}. Made by simdnet.`;
+  return renderPage(title, lead, SECTIONS.map(([id, heading]) => ({ id, heading, body: body[id], wide: WIDE.includes(id) })));
 }
 
 function summaryHtml(s: Summary): string {

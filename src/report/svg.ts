@@ -9,12 +9,16 @@ export const COLORS = {
   wrong: '#D55E00', // vermillion
   bar: '#56B4E9', // sky blue
   line: '#009E73',
+  validation: '#CC79A7', // reddish purple
   ink: '#222',
   grid: '#ddd',
 };
 
 export const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 const n = (x: number) => +x.toFixed(2);
+
+/** An axis tick or bin edge: at most four significant digits, no exponent below 10²¹. */
+export const formatTick = (v: number) => String(+v.toPrecision(4));
 
 /** About `count` round tick values covering [min, max]; whole numbers only if `integer`. */
 export function niceTicks(min: number, max: number, count = 5, integer = false): number[] {
@@ -98,11 +102,11 @@ export function extent(values: number[], pad = 0.05): [number, number] {
 /** Points a series is drawn with at most: the plot is 480 px wide, so more add bytes to the page but nothing to see. */
 export const MAX_DRAWN_POINTS = 500;
 
-/** At most MAX_DRAWN_POINTS of `points`, evenly spaced, the first and the last always among them. */
-export function thin<T>(points: readonly T[]): readonly T[] {
-  if (points.length <= MAX_DRAWN_POINTS) return points;
-  const step = (points.length - 1) / (MAX_DRAWN_POINTS - 1);
-  return Array.from({ length: MAX_DRAWN_POINTS }, (_, i) => points[Math.round(i * step)]);
+/** At most `max` of `points`, evenly spaced, the first and the last always among them (deterministic: the same points give the same picks). */
+export function thin<T>(points: readonly T[], max = MAX_DRAWN_POINTS): readonly T[] {
+  if (points.length <= max) return points;
+  const step = (points.length - 1) / (max - 1);
+  return Array.from({ length: max }, (_, i) => points[Math.round(i * step)]);
 }
 
 /** Lines with point markers, one per series (a long one thinned, see thin). `zeroLine` draws y = 0 dashed. */
@@ -132,23 +136,36 @@ export function barChart(title: string, xLabel: string, yLabel: string, categori
     }).join('\n'));
 }
 
-/** A histogram of values in [0, 1] in `bins` bins, one stacked bar segment per series. */
-export function stackedHistogram(title: string, xLabel: string, groups: { label: string; color: string; values: ArrayLike<number> }[], bins = 20): string {
-  const counts = groups.map((g) => {
+export interface HistogramGroup {
+  label: string;
+  color: string;
+  values: ArrayLike<number>;
+}
+
+/** How many of each group's values fall in each of `bins` equal bins of [min, max] (values outside go to the end bins). */
+export function binCounts(groups: readonly HistogramGroup[], bins: number, min: number, max: number): number[][] {
+  return groups.map((g) => {
     const c = new Array<number>(bins).fill(0);
-    for (let i = 0; i < g.values.length; i++) c[Math.min(bins - 1, Math.max(0, Math.floor(g.values[i] * bins)))]++;
+    for (let i = 0; i < g.values.length; i++) c[Math.min(bins - 1, Math.max(0, Math.floor(((g.values[i] - min) / (max - min)) * bins)))]++;
     return c;
   });
+}
+
+/** A histogram of values in [range[0], range[1]] (default [0, 1]) in `bins` bins, one stacked bar segment per group. */
+export function stackedHistogram(title: string, xLabel: string, groups: HistogramGroup[], bins = 20,
+  range: [number, number] = [0, 1], format: (v: number) => string = (v) => v.toFixed(2)): string {
+  const [min, max] = range, edge = (b: number) => min + ((max - min) * b) / bins;
+  const counts = binCounts(groups, bins, min, max);
   const totals = counts[0].map((_, b) => counts.reduce((s, c) => s + c[b], 0));
   const top = Math.max(...totals, 1);
-  return plot(title, { label: xLabel, min: 0, max: 1 }, { label: 'Frequency', min: 0, max: top * 1.05 }, (sx, sy) => {
+  return plot(title, { label: xLabel, min, max, format }, { label: 'Frequency', min: 0, max: top * 1.05 }, (sx, sy) => {
     const out: string[] = [];
     for (let b = 0; b < bins; b++) {
       let base = 0;
       counts.forEach((c, g) => {
         if (c[b] === 0) return;
-        const x = sx(b / bins), w = sx((b + 1) / bins) - x;
-        out.push(`<rect x="${n(x)}" y="${n(sy(base + c[b]))}" width="${n(w)}" height="${n(sy(base) - sy(base + c[b]))}" fill="${groups[g].color}" stroke="#fff" stroke-width="0.5"><title>${esc(`${groups[g].label}, ${(b / bins).toFixed(2)}–${((b + 1) / bins).toFixed(2)}: ${c[b]}`)}</title></rect>`);
+        const x = sx(edge(b)), w = sx(edge(b + 1)) - x;
+        out.push(`<rect x="${n(x)}" y="${n(sy(base + c[b]))}" width="${n(w)}" height="${n(sy(base) - sy(base + c[b]))}" fill="${groups[g].color}" stroke="#fff" stroke-width="0.5"><title>${esc(`${groups[g].label}, ${format(edge(b))}–${format(edge(b + 1))}: ${c[b]}`)}</title></rect>`);
         base += c[b];
       });
     }
@@ -156,9 +173,44 @@ export function stackedHistogram(title: string, xLabel: string, groups: { label:
   }, groups.map((g) => ({ label: g.label, color: g.color })));
 }
 
-/** An annotated heatmap of cm[actual][predicted], sequential blues; counts in every cell. */
-export function heatmap(title: string, cm: number[][]): string {
-  const k = cm.length, cell = Math.min(44, Math.floor(440 / k)), left = 70, top = 40;
+/** Points a scatter plot draws at most: enough to show the cloud's shape, few enough to keep the page small. */
+export const MAX_SCATTER_POINTS = 2000;
+
+/** Of points beyond MAX_SCATTER_POINTS, those farthest from y = x are always drawn: the worst predictions are what the plot is for. */
+const FARTHEST_KEPT = MAX_SCATTER_POINTS / 20;
+
+/** At most MAX_SCATTER_POINTS of `points`: the FARTHEST_KEPT farthest from y = x, then the others thinned (deterministic). */
+export function scatterPicks(points: readonly [number, number][]): readonly [number, number][] {
+  if (points.length <= MAX_SCATTER_POINTS) return points;
+  const off = (i: number) => Math.abs(points[i][1] - points[i][0]);
+  const farthest = points.map((_, i) => i).sort((a, b) => off(b) - off(a) || a - b).slice(0, FARTHEST_KEPT);
+  const kept = new Set(farthest);
+  return [...farthest.map((i) => points[i]), ...thin(points.filter((_, i) => !kept.has(i)), MAX_SCATTER_POINTS - FARTHEST_KEPT)];
+}
+
+/**
+ * A scatter plot of points (at most MAX_SCATTER_POINTS, see scatterPicks), both axes over
+ * the same range so that the dashed diagonal y = x is at 45°: predictions against the truth.
+ */
+export function scatterPlot(title: string, xLabel: string, yLabel: string, points: readonly [number, number][], color: string): string {
+  const drawn = scatterPicks(points);
+  const [lo, hi] = extent(drawn.flatMap((p) => p));
+  const axis = (label: string) => ({ label, min: lo, max: hi, format: formatTick });
+  return plot(title, axis(xLabel), axis(yLabel), (sx, sy) => [
+    `<line x1="${n(sx(lo))}" y1="${n(sy(lo))}" x2="${n(sx(hi))}" y2="${n(sy(hi))}" stroke="${COLORS.ink}" stroke-dasharray="5 4"/>`,
+    ...drawn.map(([x, y]) => `<circle cx="${n(sx(x))}" cy="${n(sy(y))}" r="2" fill="${color}" fill-opacity="0.45"/>`),
+  ].join('\n'), [{ label: 'y = x', color: COLORS.ink }, { label: drawn.length < points.length ? `${drawn.length} of ${points.length} samples` : 'Samples', color }]);
+}
+
+/** Width in px of `text` at 12 px system-ui, roughly (for room for labels). */
+const textWidth = (text: string) => text.length * 7;
+
+/** An annotated heatmap of cm[actual][predicted], sequential blues; counts in every cell; classes named by `names` (default 0, 1, …). */
+export function heatmap(title: string, cm: number[][], names: readonly string[] = cm.map((_, i) => String(i))): string {
+  const k = cm.length, cell = Math.min(100, Math.floor(440 / k));
+  const longest = Math.max(...names.map(textWidth));
+  // Column names longer than a cell are written slanted, below the matrix.
+  const slanted = longest > cell, left = Math.max(70, longest + 36), top = 40;
   const size = k * cell, max = Math.max(...cm.flat(), 1);
   const shade = (v: number) => {
     const t = Math.sqrt(v / max);
@@ -167,13 +219,15 @@ export function heatmap(title: string, cm: number[][]): string {
   };
   const cells = cm.flatMap((row, a) => row.map((v, p) => {
     const s = shade(v), x = left + p * cell, y = top + a * cell;
-    return `<rect x="${x}" y="${y}" width="${cell}" height="${cell}" fill="${s.fill}"><title>actual ${a}, predicted ${p}: ${v}</title></rect>` +
-      `<text x="${x + cell / 2}" y="${y + cell / 2 + 4}" text-anchor="middle" font-size="${cell > 36 ? 11 : 9}" fill="${s.text}">${v}</text>`;
+    return `<rect x="${x}" y="${y}" width="${cell}" height="${cell}" fill="${s.fill}"><title>${esc(`actual ${names[a]}, predicted ${names[p]}: ${v}`)}</title></rect>` +
+      `<text x="${x + cell / 2}" y="${y + cell / 2 + 4}" text-anchor="middle" font-size="${cell > 60 ? 15 : cell > 36 ? 11 : 9}" fill="${s.text}">${v}</text>`;
   }));
-  const labels = Array.from({ length: k }, (_, i) =>
-    `<text x="${left + i * cell + cell / 2}" y="${top + size + 16}" text-anchor="middle">${i}</text>` +
-    `<text x="${left - 8}" y="${top + i * cell + cell / 2 + 4}" text-anchor="end">${i}</text>`);
-  const w = left + size + 20, h = top + size + 48;
+  const labels = names.map((name, i) => {
+    const x = left + i * cell + cell / 2, y = top + size + 16;
+    const column = slanted ? `<text transform="translate(${x} ${y - 4}) rotate(-35)" text-anchor="end">${esc(name)}</text>` : `<text x="${x}" y="${y}" text-anchor="middle">${esc(name)}</text>`;
+    return column + `<text x="${left - 8}" y="${top + i * cell + cell / 2 + 4}" text-anchor="end">${esc(name)}</text>`;
+  });
+  const below = slanted ? Math.ceil(longest * 0.6) : 0, w = left + size + 20, h = top + size + 48 + below;
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${w} ${h}" role="img" aria-label="${esc(title)}" font-family="system-ui, sans-serif" font-size="12" fill="${COLORS.ink}">`,
     `<text x="${w / 2}" y="20" text-anchor="middle" font-size="15" font-weight="600">${esc(title)}</text>`,

@@ -1,0 +1,40 @@
+// History curves for any task: one chart per score the task is judged by (the loss first),
+// each with a line for train, validation (when the run had one) and test, side by side.
+import type { Metric } from '../tasks/task.js';
+import type { HistoryEntry } from '../train.js';
+import type { PageSection } from './page.js';
+import { COLORS, formatTick, linePlot, type Series } from './svg.js';
+
+const SPLITS = [
+  { split: 'train', label: 'Train', color: COLORS.train },
+  { split: 'validation', label: 'Validation', color: COLORS.validation },
+  { split: 'test', label: 'Test', color: COLORS.test },
+] as const;
+
+/** A metric's label with its first letter up, for headings ("Subset accuracy", "R²"). */
+export const capitalised = (label: string) => label[0].toUpperCase() + label.slice(1);
+
+/** The lines of one metric: a series per split that has values of it in the history. */
+function metricSeries(history: readonly HistoryEntry[], metric: Metric): Series[] {
+  return SPLITS.map(({ split, label, color }) => ({
+    label, color,
+    points: history.flatMap((h): [number, number][] => {
+      const v = h[split]?.[metric.name];
+      return typeof v === 'number' && Number.isFinite(v) ? [[h.epoch, v]] : [];
+    }),
+  })).filter((s) => s.points.length > 0);
+}
+
+/** One wide section of charts, one per metric (id "<metric>-curves"); a note instead when the history is empty. */
+export function curvesSection(history: readonly HistoryEntry[], metrics: readonly Metric[]): PageSection {
+  const charts = metrics.flatMap((m) => {
+    const series = metricSeries(history, m);
+    return series.length
+      ? [`<div id="${m.name}-curves">${linePlot(`${capitalised(m.label)} over training`, 'Epoch', capitalised(m.label), series, { format: formatTick, integerX: true })}</div>`]
+      : [];
+  });
+  return {
+    id: 'curves', heading: 'Training curves', wide: true,
+    body: charts.length ? `<div class="charts">${charts.join('\n')}</div>` : '<p class="note">This run has no training history to draw.</p>',
+  };
+}

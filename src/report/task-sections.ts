@@ -1,0 +1,83 @@
+// What the report shows of each task's test outputs: the classification report and the
+// confusion matrix; the multi-label per-label table; for regression, predicted against
+// actual and the residuals per target, and the errors table. A new task is a function and
+// a line in TASK_SECTIONS.
+import type { Dataset } from '../data/dataset.js';
+import { classificationReport, confusionMatrix } from '../metrics.js';
+import { predictedClasses } from '../tasks/classification.js';
+import { multiLabelReport } from '../tasks/multi-label.js';
+import { regressionReport } from '../tasks/regression.js';
+import type { TaskName } from '../tasks/task.js';
+import type { PageSection } from './page.js';
+import { COLORS, extent, formatTick, heatmap, scatterPlot, stackedHistogram } from './svg.js';
+import { classificationTable, multiLabelTable, regressionTable } from './tables.js';
+
+/** The test split's outputs and what they are judged against. */
+export interface TestOutputs {
+  test: Dataset;
+  /** [test.count × width], row per sample, in the targets' units. */
+  outputs: Float32Array;
+  width: number;
+  /** A name per class (classification) or per output (multi-label labels, regression targets). */
+  names: readonly string[];
+}
+
+/** Bins of a residual histogram. */
+export const RESIDUAL_BINS = 30;
+
+/** The share of residuals at each end that the end bars gather, so that a few huge errors do not squeeze the rest into one bar. */
+const RESIDUAL_TAIL = 0.005;
+
+/** The histogram's range: the residuals' central 99%, or all of them when that is one value; and how many lie beyond it. */
+function residualRange(residuals: Float32Array): { range: [number, number]; beyond: number } {
+  const sorted = residuals.slice().sort(), last = sorted.length - 1;
+  const lo = sorted[Math.floor(RESIDUAL_TAIL * last)], hi = sorted[Math.ceil((1 - RESIDUAL_TAIL) * last)];
+  if (!(lo < hi)) return { range: extent(Array.from(sorted), 0), beyond: 0 };
+  return { range: [lo, hi], beyond: sorted.filter((v) => v < lo || v > hi).length };
+}
+
+function residualHistogram(name: string, residuals: Float32Array): string {
+  const { range, beyond } = residualRange(residuals);
+  const xLabel = `Residual (${name})${beyond ? `; the end bars also count the ${beyond} beyond` : ''}`;
+  return stackedHistogram(`${name}: residuals (actual − predicted, test set)`, xLabel,
+    [{ label: `Test samples (${residuals.length})`, color: COLORS.bar, values: residuals }], RESIDUAL_BINS, range, formatTick);
+}
+
+function classificationSections({ test, outputs, width, names }: TestOutputs): PageSection[] {
+  const cm = confusionMatrix(test.labels!, predictedClasses(outputs, width).classes, width);
+  return [
+    { id: 'classification-report', heading: 'Classification report', body: classificationTable(classificationReport(cm), names) },
+    { id: 'confusion', heading: 'Confusion matrix', body: heatmap('Confusion Matrix (Test Set)', cm, names) },
+  ];
+}
+
+function multiLabelSections({ test, outputs, width, names }: TestOutputs): PageSection[] {
+  const report = multiLabelReport(outputs, test.targets!.subarray(0, test.count * width), width);
+  return [{ id: 'per-label', heading: 'Per-label scores', body: multiLabelTable(report, names), wide: true }];
+}
+
+/** Column j of a row-major [count × width] array. */
+const column = (values: Float32Array, j: number, width: number, count: number) => Float32Array.from({ length: count }, (_, r) => values[r * width + j]);
+
+function regressionSections({ test, outputs, width, names }: TestOutputs): PageSection[] {
+  const targets = test.targets!.subarray(0, test.count * width);
+  const { perTarget, mean } = regressionReport(outputs, targets, width);
+  return [
+    ...names.flatMap((name, j): PageSection[] => {
+      const actual = column(targets, j, width, test.count), predicted = column(outputs, j, width, test.count);
+      const residuals = actual.map((y, r) => y - predicted[r]);
+      return [
+        { id: `predicted-${j}`, heading: `Predicted against actual: ${name}`, body: scatterPlot(`${name}: predicted against actual (test set)`, `Actual ${name}`, `Predicted ${name}`, Array.from(actual, (y, r): [number, number] => [y, predicted[r]]), COLORS.train) },
+        { id: `residuals-${j}`, heading: `Residuals: ${name}`, body: residualHistogram(name, residuals) },
+      ];
+    }),
+    { id: 'errors', heading: 'Errors per target', body: regressionTable(perTarget, mean, names), wide: true },
+  ];
+}
+
+/** Each task's sections, by task name. */
+export const TASK_SECTIONS: Record<TaskName, (t: TestOutputs) => PageSection[]> = {
+  classification: classificationSections,
+  'multi-label': multiLabelSections,
+  regression: regressionSections,
+};
