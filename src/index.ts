@@ -22,6 +22,8 @@ export { regressionReport } from './tasks/regression.js';
 export type { TargetErrors } from './tasks/regression.js';
 export { fitNormalization, NORMALIZATIONS } from './normalization.js';
 export { fit, FIT_DEFAULTS } from './fit.js';
+export { renderTaskReport } from './report/task-report.js';
+export type { TaskReportInput, TaskRunInfo } from './report/task-report.js';
 export type { FitOptions } from './fit.js';
 export { fromArrays, fromExamples } from './data/examples.js';
 export { holdOut } from './data/split.js';

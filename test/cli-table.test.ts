@@ -22,7 +22,7 @@ beforeAll(async () => {
   regressor = path.join(dir, 'diamonds.simdnet');
   const [c, r] = [
     await simdnet(['train', ...penguinFlags, '--epochs', '40', '--early-stop', '5', '--out', classifier, '--json', '--threads', '1']),
-    await simdnet(['train', '--data', diamonds, '--target', 'price', '--ignore', 'cut,color,clarity', '--epochs', '6', '--out', regressor, '--json', '--threads', '1']),
+    await simdnet(['train', '--data', diamonds, '--target', 'price', '--ignore', 'cut,color,clarity', '--epochs', '6', '--out', regressor, '--json', '--threads', '1', '--report', path.join(dir, 'diamonds.html')]),
   ];
   expect(c.stderr).not.toContain('simdnet:');
   expect([c.code, r.code]).toEqual([0, 0]);
@@ -47,6 +47,13 @@ describe('simdnet train --data FILE.csv', () => {
     expect(regressed.test.r2).toBeGreaterThan(0.85);
     expect(regressed.test.rmse).toBeGreaterThan(100);
     expect(regressed.test.rmse).toBeLessThan(3000);
+  });
+
+  it('--report: the regression report, with predicted against actual and the residuals of price', () => {
+    const page = readFileSync(path.join(dir, 'diamonds.html'), 'utf8');
+    expect(page).toContain('Predicted against actual: price');
+    expect(page).toContain('Residuals: price');
+    expect(page).toContain(regressed.test.r2.toFixed(4));
   });
 });
 

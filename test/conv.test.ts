@@ -10,10 +10,10 @@ import { gradientError, randomBatch, relError } from './helpers.js';
 import { call, levels, pair } from './kernel-pair.js';
 
 /** [batch, h (= w), c, k, stride, padding]. */
-const grids = [
+const grids: [number, number, number, number, number, 'same' | 'valid'][] = [
   [1, 5, 1, 3, 1, 'same'], [2, 7, 3, 3, 2, 'same'], [3, 6, 4, 5, 1, 'same'], [2, 9, 5, 2, 2, 'valid'],
   [1, 8, 8, 4, 2, 'same'], [2, 4, 2, 1, 1, 'valid'], [2, 11, 16, 5, 1, 'same'], [1, 3, 7, 3, 3, 'valid'],
-] as const;
+];
 
 describe.each(levels)('convolution kernels: wasm (%s SIMD) against js', (simd) => {
   it.each(grids.map((g) => [`batch ${g[0]}, ${g[1]}×${g[1]}×${g[2]} images, ${g[3]}×${g[3]} windows of stride ${g[4]}, ${g[5]}`, ...g] as const))('%s', async (_, batch, h, c, k, stride, padding) => {

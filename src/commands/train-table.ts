@@ -8,7 +8,9 @@ import { holdOut } from '../data/split.js';
 import { tableSplits } from '../data/table.js';
 import { fit, FIT_DEFAULTS, type FitOptions } from '../fit.js';
 import type { LayerSpec } from '../layers/registry.js';
+import { evaluate } from '../evaluate.js';
 import { describeData, encodeModel } from '../model.js';
+import { renderTaskReport } from '../report/task-report.js';
 import { writeFileAtomic } from '../model-file.js';
 import { plural } from '../plural.js';
 import { progressBar } from '../progress.js';
@@ -139,6 +141,14 @@ export async function runTrainTable(flags: TableFlags, command: Command): Promis
       await writeFileAtomic(flags.out, encodeModel(net, metadata, false, describeData(used)));
       print(`\nmodel saved to ${flags.out}`);
     } else print('\nmodel not saved (give --out FILE to keep it)');
+    if (flags.report) {
+      const settings = { layers, loss: net.config.loss, optimizer: net.config.optimizer, epochs: result.epochs, ...(result.bestEpoch ? { 'best epoch': result.bestEpoch } : {}), kernels: net.kernels };
+      await writeFileAtomic(flags.report, renderTaskReport({
+        task, data: used, evaluation: evaluate(net, used.test, task), history: result.history,
+        run: { title: `simdnet: ${task.name} of ${targetNames.join(', ')} (${flags.data})`, settings, seconds: result.seconds },
+      }));
+      print(`report written to ${flags.report}`);
+    }
     if (flags.json) {
       console.log(JSON.stringify({
         data: flags.data, task: task.name, targets: targetNames, features: featureNames, classes: data.classNames ?? null,
