@@ -12,6 +12,7 @@ export {
 export { sgd, momentum, adam, add_scaled, scale_floats, sum_squares } from "./optimizer";
 export { scale_bytes } from "./input";
 export { im2col, col2im, maxpool_forward, maxpool_backward, avgpool_forward, avgpool_backward } from "./conv";
+export { batchnorm_forward, batchnorm_backward } from "./batchnorm";
 
 /** End of the module's static data (Math.log's tables): the host lays tensors out above it. */
 export function heap_base(): usize {

@@ -129,6 +129,14 @@ export const KERNELS = {
   /** y = the mean of each k×k window (stride s, no padding). */
   avgpool_forward: { args: ['x', 'y', 'rows', 'first', 'h', 'w', 'c', 'k', 'stride', 'oh', 'ow'], split: gridSplit({ y: [4, 'c'] }) },
   avgpool_backward: { args: ['dy', 'dx', 'rows', 'first', 'h', 'w', 'c', 'k', 'stride', 'oh', 'ow'], split: gridSplit({ dx: [4, 'c'] }) },
+  /**
+   * Batch normalisation of `rows` rows of c channels (assembly/batchnorm.ts): params [γ | β],
+   * stats [μ | 1/σ] of the last training batch, running [μ | σ²]; training 1 or 0. No split
+   * rule: its sums run down the rows, and the layer is a small part of a step.
+   */
+  batchnorm_forward: { args: ['x', 'y', 'params', 'stats', 'running', 'rows', 'c', 'eps', 'momentum', 'training'] },
+  /** ∇γ, ∇β into grads [γ | β], and dx (skipped when dx is 0). */
+  batchnorm_backward: { args: ['x', 'dy', 'dx', 'params', 'grads', 'stats', 'rows', 'c'] },
 } as const satisfies Record<string, KernelSpec>;
 
 export type KernelName = keyof typeof KERNELS;

@@ -23,8 +23,10 @@ export interface SequentialPlan {
   target: Slot;
   /** Raw input bytes (pixels) that become x⁰ by scale_bytes: [maxBatch × inputs]. */
   inputBytes: Slot;
-  /** Each layer's working memory, [maxBatch × its scratch]. */
+  /** Each layer's working memory. */
   scratch: Slot[];
+  /** Every layer's buffers, in layer order (what a model file keeps beside the parameters). */
+  buffers: Slot;
 }
 
 /** Plans the memory of `layers` for batches of up to maxBatch rows and `stateBlocks` optimizer blocks. */
@@ -41,15 +43,17 @@ export function planSequential(layers: readonly Layer[], maxBatch: number, state
   gradients[L] = reserve(maxBatch * sizes[L]);
   for (let l = L - 1; l >= 1; l--) gradients[l] = layers[l].inPlace ? gradients[l + 1] : reserve(maxBatch * sizes[l]);
   const target = reserve(maxBatch * sizes[L]);
-  const scratch = layers.map((l) => reserve(maxBatch * (l.scratch ?? 0)));
+  const scratch = layers.map((l) => reserve(l.scratchFloats?.(maxBatch) ?? 0));
+  const buffers = reserve(layers.reduce((s, l) => s + (l.bufferCount ?? 0), 0));
   const inputBytes: Slot = [layout.reserveBytes(maxBatch * sizes[0]), maxBatch * sizes[0]];
-  return { bytes: layout.bytes, params, grads, state, values, gradients, target, inputBytes, scratch };
+  return { bytes: layout.bytes, params, grads, state, values, gradients, target, inputBytes, scratch, buffers };
 }
 
 export class Sequential {
   readonly params: Tensor;
   readonly grads: Tensor;
   readonly state: Tensor[];
+  readonly buffers: Tensor;
   /** x⁰ then each layer's output. */
   readonly values: Tensor[];
   /** ∂C/∂ of each value (null for the input). */
@@ -64,20 +68,24 @@ export class Sequential {
     this.params = t(plan.params);
     this.grads = t(plan.grads);
     this.state = plan.state.map(t);
+    this.buffers = t(plan.buffers);
     this.values = plan.values.map(t);
     this.gradients = plan.gradients.map((s) => (s ? t(s) : null));
     this.target = t(plan.target);
     this.output = this.values[layers.length];
     this.inputBytesPtr = plan.inputBytes[0];
     this.inputBytes = backend.bytes(...plan.inputBytes);
-    let at = 0;
+    let at = 0, atBuffer = 0;
+    const slice = (block: Tensor, from: number, length: number) => ({ ptr: block.ptr + 4 * from, length, view: block.view.subarray(from, from + length) });
     layers.forEach((layer, l) => {
-      const slice = (block: Tensor) => ({ ptr: block.ptr + 4 * at, length: layer.paramCount, view: block.view.subarray(at, at + layer.paramCount) });
+      const buffers = layer.bufferCount ?? 0;
       layer.bind({
         x: this.values[l], y: this.values[l + 1], dy: this.gradients[l + 1]!, dx: this.gradients[l],
-        params: slice(this.params), grads: slice(this.grads), scratch: t(plan.scratch[l]),
+        params: slice(this.params, at, layer.paramCount), grads: slice(this.grads, at, layer.paramCount), scratch: t(plan.scratch[l]),
+        buffers: slice(this.buffers, atBuffer, buffers),
       });
       at += layer.paramCount;
+      atBuffer += buffers;
     });
   }
 

@@ -256,6 +256,43 @@ function referenceKernels(buffer: ArrayBuffer): Kernels {
         for (let ci = 0; ci < c; ci++) F[O + p * c + ci] *= scale;
       }
     },
+    batchnorm_forward(x, y, params, stats, running, rows, c, eps, momentum, training) {
+      const X = x / 4, Y = y / 4, P = params / 4, S = stats / 4, R = running / 4, f = Math.fround;
+      for (let j = 0; j < c; j++) {
+        let mean: number, scale: number;
+        if (training) {
+          let s = 0, q = 0;
+          for (let r = 0; r < rows; r++) s = f(s + F[X + r * c + j]);
+          mean = f(s / rows);
+          for (let r = 0; r < rows; r++) q = f(q + f(F[X + r * c + j] - mean) ** 2);
+          const variance = f(q / rows);
+          scale = f(1 / f(Math.sqrt(f(variance + eps))));
+          [F[S + j], F[S + c + j]] = [mean, scale];
+          F[R + j] = momentum * F[R + j] + (1 - momentum) * mean;
+          F[R + c + j] = momentum * F[R + c + j] + (1 - momentum) * variance;
+        } else {
+          mean = F[R + j];
+          scale = f(1 / f(Math.sqrt(f(F[R + c + j] + eps))));
+        }
+        for (let r = 0; r < rows; r++) F[Y + r * c + j] = F[P + j] * f(f(F[X + r * c + j] - mean) * scale) + F[P + c + j];
+      }
+    },
+    batchnorm_backward(x, dy, dx, params, grads, stats, rows, c) {
+      const X = x / 4, D = dy / 4, O = dx / 4, P = params / 4, G = grads / 4, S = stats / 4;
+      for (let j = 0; j < c; j++) {
+        const mean = F[S + j], scale = F[S + c + j];
+        const xhat = (r: number) => (F[X + r * c + j] - mean) * scale;
+        let sumDy = 0, sumDyXhat = 0;
+        for (let r = 0; r < rows; r++) {
+          sumDy += F[D + r * c + j];
+          sumDyXhat += F[D + r * c + j] * xhat(r);
+        }
+        [F[G + j], F[G + c + j]] = [sumDyXhat, sumDy];
+        if (dx === 0) continue;
+        const k = (F[P + j] * scale) / rows;
+        for (let r = 0; r < rows; r++) F[O + r * c + j] = k * (rows * F[D + r * c + j] - sumDy - xhat(r) * sumDyXhat);
+      }
+    },
   };
 }
 

@@ -25,7 +25,6 @@ export class Conv2d implements Layer {
   readonly outSize: number;
   readonly outShape: Shape;
   readonly paramCount: number;
-  readonly scratch: number;
   /** Floats per patch row: k·k·cin. */
   readonly patch: number;
   private readonly pad: number;
@@ -46,7 +45,11 @@ export class Conv2d implements Layer {
     this.outSize = shapeSize(this.outShape);
     this.patch = size * size * inShape.channels;
     this.paramCount = filters * (this.patch + 1);
-    this.scratch = rows.out * cols.out * this.patch;
+  }
+
+  /** The patch rows of a batch: maxBatch·oh·ow × k·k·cin. */
+  scratchFloats(maxBatch: number): number {
+    return maxBatch * this.outShape.height * this.outShape.width * this.patch;
   }
 
   bind(m: LayerMemory): void {

@@ -18,8 +18,10 @@ export interface LayerMemory {
   /** Its parameters and their gradients: slices of the network's blocks, paramCount floats each (empty tensors when it has none). */
   params: Tensor;
   grads: Tensor;
-  /** Working memory of its own, [maxBatch × scratch] (an empty tensor when it asks for none). */
+  /** Working memory of its own, scratchFloats(maxBatch) floats (an empty tensor when it asks for none). */
   scratch: Tensor;
+  /** State it keeps that is not trained, bufferCount floats (batch normalisation's running statistics): in the model file beside the parameters. */
+  buffers: Tensor;
 }
 
 /** What a sample is at a point of the network: a height × width × channels image (NHWC rows), or a vector (1 × 1 × n). */
@@ -51,8 +53,12 @@ export interface Layer {
   readonly paramCount: number;
   /** Its output's shape when it is an image (convolutions, pooling); a vector of outSize otherwise. */
   readonly outShape?: Shape;
-  /** Floats of working memory per sample (convolution's patch rows, pooling's argmax). */
-  readonly scratch?: number;
+  /** Floats of working memory for batches of up to maxBatch (convolution's patch rows, pooling's argmax, a batch's statistics). */
+  scratchFloats?(maxBatch: number): number;
+  /** Floats of untrained state it keeps (buffers). */
+  readonly bufferCount?: number;
+  /** Sets what it starts from that is not drawn at random (batch normalisation: γ = 1, running σ² = 1); after bind. */
+  initialize?(): void;
   /** Its weights, when it has trainable ones (dense, conv2d). */
   readonly weights?: Weights;
   /**

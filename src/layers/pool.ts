@@ -12,7 +12,6 @@ export class Pool implements Layer {
   readonly inSize: number;
   readonly outSize: number;
   readonly outShape: Shape;
-  readonly scratch: number;
   private m!: LayerMemory;
 
   constructor(readonly kind: 'maxpool' | 'avgpool', readonly inShape: Shape, readonly size: number, readonly stride: number) {
@@ -21,7 +20,11 @@ export class Pool implements Layer {
     this.inSize = shapeSize(inShape);
     this.outShape = { height: oh, width: ow, channels: inShape.channels };
     this.outSize = shapeSize(this.outShape);
-    this.scratch = kind === 'maxpool' ? this.outSize : 0;
+  }
+
+  /** Max pooling's argmax, one per output value. */
+  scratchFloats(maxBatch: number): number {
+    return this.kind === 'maxpool' ? maxBatch * this.outSize : 0;
   }
 
   bind(m: LayerMemory): void {

@@ -1,0 +1,94 @@
+// Batch normalisation over `rows` rows of c channels (a dense layer's batch, or a
+// convolution's batch·h·w NHWC positions), per channel j:
+//   training   μ = mean of x, σ² = mean of (x − μ)² over the rows;  x̂ = (x − μ)·s, s = 1/√(σ² + ε)
+//              running ← m·running + (1 − m)·(μ, σ²)
+//   inference  x̂ = (x − running μ)/√(running σ² + ε)
+//   forward    y = γ·x̂ + β
+//   backward   ∇β = Σ dy, ∇γ = Σ dy·x̂, dx = γ·s/n·(n·dy − ∇β − x̂·∇γ)
+// params holds [γ c | β c], grads the same; stats [μ c | s c] (the last training batch's);
+// running [μ c | σ² c]. Sums run down the rows in order, four channels at a time.
+
+const F32: usize = 4;
+
+/** Forward; with `training` (1) from the batch's statistics, which it keeps in stats and folds into running; else (0) from running. */
+export function batchnorm_forward(x: usize, y: usize, params: usize, stats: usize, running: usize, rows: i32, c: i32, eps: f32, momentum: f32, training: i32): void {
+  const row = <usize>c * F32, half = <usize>c * F32;
+  for (let j = 0; j < c; j += 4) {
+    const o = <usize>j * F32, lanes = min(4, c - j);
+    let mean: v128, scale: v128;
+    if (training) {
+      let s = f32x4.splat(0);
+      for (let r = 0; r < rows; r++) s = f32x4.add(s, load4(x + <usize>r * row + o, lanes));
+      mean = f32x4.div(s, f32x4.splat(<f32>rows));
+      let q = f32x4.splat(0);
+      for (let r = 0; r < rows; r++) {
+        const d = f32x4.sub(load4(x + <usize>r * row + o, lanes), mean);
+        q = f32x4.add(q, f32x4.mul(d, d));
+      }
+      const variance = f32x4.div(q, f32x4.splat(<f32>rows));
+      scale = f32x4.div(f32x4.splat(1), f32x4.sqrt(f32x4.add(variance, f32x4.splat(eps))));
+      store4(stats + o, mean, lanes);
+      store4(stats + half + o, scale, lanes);
+      const m = f32x4.splat(momentum), rest = f32x4.splat(1 - momentum);
+      store4(running + o, f32x4.add(f32x4.mul(m, load4(running + o, lanes)), f32x4.mul(rest, mean)), lanes);
+      store4(running + half + o, f32x4.add(f32x4.mul(m, load4(running + half + o, lanes)), f32x4.mul(rest, variance)), lanes);
+    } else {
+      mean = load4(running + o, lanes);
+      scale = f32x4.div(f32x4.splat(1), f32x4.sqrt(f32x4.add(load4(running + half + o, lanes), f32x4.splat(eps))));
+    }
+    const gamma = load4(params + o, lanes), beta = load4(params + half + o, lanes);
+    for (let r = 0; r < rows; r++) {
+      const at = <usize>r * row + o;
+      store4(y + at, f32x4.add(f32x4.mul(gamma, f32x4.mul(f32x4.sub(load4(x + at, lanes), mean), scale)), beta), lanes);
+    }
+  }
+}
+
+/** Backward after a training forward: ∇γ, ∇β into grads, and dx (unless dx is 0: the first layer's input needs none). */
+export function batchnorm_backward(x: usize, dy: usize, dx: usize, params: usize, grads: usize, stats: usize, rows: i32, c: i32): void {
+  const row = <usize>c * F32, half = <usize>c * F32;
+  for (let j = 0; j < c; j += 4) {
+    const o = <usize>j * F32, lanes = min(4, c - j);
+    const mean = load4(stats + o, lanes), scale = load4(stats + half + o, lanes);
+    let sumDy = f32x4.splat(0), sumDyXhat = f32x4.splat(0);
+    for (let r = 0; r < rows; r++) {
+      const at = <usize>r * row + o;
+      const d = load4(dy + at, lanes);
+      sumDy = f32x4.add(sumDy, d);
+      sumDyXhat = f32x4.add(sumDyXhat, f32x4.mul(d, f32x4.mul(f32x4.sub(load4(x + at, lanes), mean), scale)));
+    }
+    store4(grads + o, sumDyXhat, lanes);
+    store4(grads + half + o, sumDy, lanes);
+    if (dx === 0) continue;
+    const n = f32x4.splat(<f32>rows);
+    const k = f32x4.div(f32x4.mul(load4(params + o, lanes), scale), n);
+    for (let r = 0; r < rows; r++) {
+      const at = <usize>r * row + o;
+      const xhat = f32x4.mul(f32x4.sub(load4(x + at, lanes), mean), scale);
+      store4(dx + at, f32x4.mul(k, f32x4.sub(f32x4.sub(f32x4.mul(n, load4(dy + at, lanes)), sumDy), f32x4.mul(xhat, sumDyXhat))), lanes);
+    }
+  }
+}
+
+/** The first `lanes` (1–4) floats at p, the rest 0. */
+// @ts-ignore: decorator
+@inline function load4(p: usize, lanes: i32): v128 {
+  if (lanes === 4) return v128.load(p);
+  let v = f32x4.splat(0);
+  v = f32x4.replace_lane(v, 0, load<f32>(p));
+  if (lanes > 1) v = f32x4.replace_lane(v, 1, load<f32>(p, 4));
+  if (lanes > 2) v = f32x4.replace_lane(v, 2, load<f32>(p, 8));
+  return v;
+}
+
+/** Stores the first `lanes` (1–4) floats of v at p. */
+// @ts-ignore: decorator
+@inline function store4(p: usize, v: v128, lanes: i32): void {
+  if (lanes === 4) {
+    v128.store(p, v);
+    return;
+  }
+  store<f32>(p, f32x4.extract_lane(v, 0));
+  if (lanes > 1) store<f32>(p, f32x4.extract_lane(v, 1), 4);
+  if (lanes > 2) store<f32>(p, f32x4.extract_lane(v, 2), 8);
+}
