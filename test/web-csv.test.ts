@@ -169,6 +169,64 @@ describe.skipIf(!chromium)(`the training page on a CSV file, in ${chromium?.desc
     await page.close();
   }, 120_000);
 
+  it('infers multi-label from a column of 0s and 1s, and trains a column of class numbers as classification when asked', async () => {
+    // kind is which third of [0, 1) x1 falls in; spam is x1 > x2.
+    const rows = Array.from({ length: 300 }, (_, i) => [(i * 0.618034) % 1, (i * 0.414214) % 1]);
+    const file = path.join(temp, 'synthetic.csv');
+    writeFileSync(file, ['x1,x2,kind,spam', ...rows.map(([x1, x2]) => `${x1.toFixed(4)},${x2.toFixed(4)},${Math.floor(3 * x1)},${x1 > x2 ? 1 : 0}`)].join('\n'));
+    const { page, problems } = await openPage(30);
+    await page.setInputFiles('#csv-file', file);
+    await page.waitForSelector('#csv-summary [data-task="multi-label"]');
+    expect(await page.textContent('#csv-summary')).toContain('multi-label of spam from 3 features');
+    await page.click('#start');
+    await page.waitForSelector('body[data-state="done"]', { timeout: 60_000 });
+    expect(await value(page, '#test-scores [data-metric="subsetAccuracy"]')).toBeGreaterThanOrEqual(0.9);
+    expect((await predictRow(page, [0.9, 0.1, 2])).prediction).toBe('spam');
+    expect((await predictRow(page, [0.1, 0.9, 0])).prediction).toBe('no label');
+
+    await page.selectOption('#target', 'kind');
+    await page.waitForSelector('#csv-summary [data-task="regression"]');
+    await page.selectOption('#task', 'classification');
+    await page.waitForSelector('#csv-summary [data-task="classification"]');
+    expect(await page.textContent('#csv-summary')).toContain('3 classes of kind (0, 1, 2) from 3 features');
+    expect(await page.textContent('#task option[value=""]')).toBe('inferred: regression');
+    await page.click('#start');
+    await page.waitForSelector('body[data-state="done"]', { timeout: 60_000 });
+    expect(await value(page, '#test-scores [data-metric="accuracy"]')).toBeGreaterThanOrEqual(0.9);
+    expect((await predictRow(page, [0.95, 0.5, 1])).prediction).toBe('2');
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 120_000);
+
+  it('pauses a CSV run and continues it to the epochs asked, as on MNIST; Reset clears its results', async () => {
+    // All of diamonds.csv (53,940 rows), so that an epoch lasts longer than the pause takes to
+    // arrive. Its cut is the target, not its price: a resumed regression can stop as diverged,
+    // as train()'s loss-rise watch measures from the resumed run's first (small) loss, MSE's
+    // know-nothing loss for one output being 0.
+    const { page, problems } = await openPage(20);
+    await page.setInputFiles('#csv-file', sample('diamonds.csv'));
+    await page.waitForSelector('#csv-summary [data-task="regression"]');
+    await page.selectOption('#target', 'cut');
+    await page.waitForSelector('#csv-summary [data-task="classification"]');
+    await page.click('#start');
+    await page.waitForFunction(() => document.querySelector('#status')?.textContent === 'training: epoch 2 of 20');
+    await page.click('#pause');
+    await page.waitForSelector('body[data-state="paused"]');
+    expect(await page.textContent('#status')).toMatch(/^paused in epoch \d+ of 20/);
+    await page.click('#start');
+    await page.waitForSelector('body[data-state="done"]', { timeout: 60_000 });
+    expect(await page.textContent('#status')).toBe('done: 20 epochs');
+    const epochs = await page.$$eval('#accuracy-chart svg circle', (dots) => dots.length);
+    expect(epochs).toBe(3 * 20);
+    await page.click('#reset');
+    await page.waitForSelector('body[data-state="ready"]');
+    expect(await page.locator('#loss-chart svg, #accuracy-chart svg').count()).toBe(0);
+    expect(await page.textContent('#test-scores')).toBe('accuracy –');
+    expect(await page.textContent('#row-prediction')).toBe('–');
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 120_000);
+
   it('shows the error of a ragged row, naming its line, and keeps training on MNIST', async () => {
     const file = path.join(temp, 'ragged.csv');
     writeFileSync(file, 'a,b,label\n1,2,x\n3,4\n5,6,y\n');

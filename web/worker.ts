@@ -160,7 +160,8 @@ async function runTable(t: Table, last: number, patience: number | undefined): P
   stopTable = new AbortController();
   const options = {
     epochs: last, batchSize: Math.min(FIT_DEFAULTS.batchSize, splits.train.count), learningRate: FIT_DEFAULTS.learningRate, seed: SEED,
-    signal: stopTable.signal, ...(patience ? { earlyStopping: { patience } } : {}), ...callbacks(t, undefined),
+    // The loss, not accuracy: on a small validation split accuracy moves in coarse steps (it may start at 100%) and would stop at once.
+    signal: stopTable.signal, ...(patience ? { earlyStopping: { patience, metric: 'loss' } } : {}), ...callbacks(t, undefined),
   };
   if (t.net) {
     const { epochsDone, rng, history } = t.progress;
