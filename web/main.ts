@@ -161,11 +161,12 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
       showHistory([...history, m.evaluation]);
       break;
     case 'stopped':
-      if (m.bestEpoch !== undefined) {
-        setState('done', `done: early stopping after ${plural(m.epochsDone, 'epoch')}; the network keeps the weights of epoch ${m.bestEpoch}`);
-        showEvaluation(history.find((h) => h.epoch === m.bestEpoch));
-      } else if (m.finished) setState('done', `done: ${plural(m.epochsDone, 'epoch')}`);
-      else setState('paused', `paused in epoch ${m.epochsDone + 1} of ${m.epochs} (Continue runs it again from its start)`);
+      if (m.finished) {
+        const early = m.epochsDone < m.epochs ? ' (early stopping)' : '';
+        const kept = m.keptEpoch ? `; the network keeps the weights of epoch ${m.keptEpoch}, the best on the validation split` : '';
+        setState('done', `done: ${plural(m.epochsDone, 'epoch')}${early}${kept}`);
+        if (m.keptEpoch) showEvaluation(history.find((h) => h.epoch === m.keptEpoch));
+      } else setState('paused', `paused in epoch ${m.epochsDone + 1} of ${m.epochs} (Continue runs it again from its start)`);
       break;
     case 'prediction':
       showPrediction(m.probabilities, m.predicted);

@@ -56,8 +56,12 @@ export type FromWorker =
   /** The last batch of `epoch` is done; its evaluation on `samples` training and test samples follows. */
   | { type: 'evaluating'; epoch: number; samples: number }
   | { type: 'epoch'; evaluation: HistoryEntry }
-  /** Training stopped, `finished` or paused, with `epochsDone` of the run's last epoch `epochs`; `bestEpoch` when early stopping ended it and restored that epoch's weights. */
-  | { type: 'stopped'; finished: boolean; epochsDone: number; epochs: number; bestEpoch?: number }
+  /**
+   * Training stopped, `finished` (all epochs, or early stopping) or paused, with `epochsDone`
+   * of the run's last epoch `epochs`; `keptEpoch` when early stopping left the network with
+   * that earlier epoch's weights.
+   */
+  | { type: 'stopped'; finished: boolean; epochsDone: number; epochs: number; keptEpoch?: number }
   | { type: 'prediction'; probabilities: number[]; predicted: number }
   /** The table network's outputs for one row (one per TableModel.outputNames) and, for a classifier, the class. */
   | { type: 'row-prediction'; outputs: number[]; predicted?: number }

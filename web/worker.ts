@@ -113,8 +113,12 @@ function tableData(t: Table): DataSplits<FeatureDataset> {
   return t.splits;
 }
 
-/** Posts progress (at most every 100 ms, and the last batch) and evaluations; keeps the progress for Continue. */
-function callbacks(t: Trainee, evaluated: number | undefined) {
+/**
+ * Posts progress (at most every 100 ms, and the last batch) and evaluations; keeps the
+ * progress for Continue. With `evaluatedSamples`, says when an epoch's evaluation begins
+ * (MNIST's takes seconds on the JS backend).
+ */
+function callbacks(t: Trainee, evaluatedSamples?: number) {
   let posted = 0;
   return {
     onBatchEnd: (p: Readonly<BatchProgress>) => {
@@ -124,7 +128,7 @@ function callbacks(t: Trainee, evaluated: number | undefined) {
         posted = now;
         post({ type: 'progress', ...p });
       }
-      if (evaluated && p.batch === p.batches) post({ type: 'evaluating', epoch: p.epoch, samples: evaluated });
+      if (evaluatedSamples && p.batch === p.batches) post({ type: 'evaluating', epoch: p.epoch, samples: evaluatedSamples });
     },
     onEpochEnd: (e: EpochEnd) => {
       t.progress = { epochsDone: e.epoch, rng: e.rng.getState(), history: [...e.history] };
@@ -134,7 +138,7 @@ function callbacks(t: Trainee, evaluated: number | undefined) {
   };
 }
 
-async function runMnist(last: number, limit: number): Promise<undefined> {
+async function runMnist(last: number, limit: number): Promise<void> {
   const net = await mnistNetwork();
   const subset: DataSplits<LabelledImages> = { ...data, train: head(data.train, limit) };
   const { progress } = mnist;
@@ -147,7 +151,6 @@ async function runMnist(last: number, limit: number): Promise<undefined> {
   } catch (error) {
     if (!(error instanceof Paused)) throw error;
   }
-  return undefined;
 }
 
 /**
@@ -161,7 +164,7 @@ async function runTable(t: Table, last: number, patience: number | undefined): P
   const options = {
     epochs: last, batchSize: Math.min(FIT_DEFAULTS.batchSize, splits.train.count), learningRate: FIT_DEFAULTS.learningRate, seed: SEED,
     // The loss, not accuracy: on a small validation split accuracy moves in coarse steps (it may start at 100%) and would stop at once.
-    signal: stopTable.signal, ...(patience ? { earlyStopping: { patience, metric: 'loss' } } : {}), ...callbacks(t, undefined),
+    signal: stopTable.signal, ...(patience ? { earlyStopping: { patience, metric: 'loss' } } : {}), ...callbacks(t),
   };
   if (t.net) {
     const { epochsDone, rng, history } = t.progress;
@@ -180,9 +183,13 @@ async function run(epochs: number, limit: number, resume: boolean, patience: num
   if (last <= t.progress.epochsDone) {
     throw new Error(`Epochs: ${epochs} is not more than the epochs this run has done (${t.progress.epochsDone - t.runStart}); ask for more to go on, or Reset`);
   }
-  const result = table ? await runTable(table, last, patience) : await runMnist(last, limit);
-  const bestEpoch = result?.stoppedEarly ? result.bestEpoch : undefined;
-  post({ type: 'stopped', finished: t.progress.epochsDone === last || bestEpoch !== undefined, epochsDone: t.progress.epochsDone, epochs: last, bestEpoch });
+  let result: TrainResult | undefined;
+  if (table) result = await runTable(table, last, patience);
+  else await runMnist(last, limit);
+  const { epochsDone } = t.progress;
+  // Early stopping leaves the network with the best epoch's weights, at the end of the run too.
+  const keptEpoch = result && !result.aborted && result.bestEpoch !== epochsDone ? result.bestEpoch : undefined;
+  post({ type: 'stopped', finished: epochsDone === last || !!result?.stoppedEarly, epochsDone, epochs: last, keptEpoch });
 }
 
 /** Stops the run in progress, if any, and waits until it has. */
