@@ -12,6 +12,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { build, preview, type PreviewServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeModel, networkFromModel } from '../src/model.js';
 import { findChromium, launchChromium } from './browser.js';
 
 const chromium = await findChromium();
@@ -119,6 +120,14 @@ describe.skipIf(!chromium)(`the training page on a CSV file, in ${chromium?.desc
     expect(download.suggestedFilename()).toBe('penguins.simdnet');
     const file = path.join(temp, 'penguins.simdnet');
     await download.saveAs(file);
+    // The file holds the task and names, and predicts in Node what the page showed.
+    const model = decodeModel(readFileSync(file), file);
+    expect(model.data).toEqual({ task: 'classification', classNames: ['Adelie', 'Chinstrap', 'Gentoo'],
+      featureNames: ['culmen_length_mm', 'culmen_depth_mm', 'flipper_length_mm', 'body_mass_g'], targetNames: ['species'] });
+    const net = await networkFromModel(model, { backend: 'js' });
+    const probabilities = Array.from(net.predict([46.1, 13.2, 211, 4500]).outputs, (p) => p.toFixed(3));
+    net.dispose();
+    expect(gentoo.bars).toBe(['Adelie', 'Chinstrap', 'Gentoo'].map((c, i) => `${c}${probabilities[i]}`).join(''));
     await page.click('#use-mnist');
     await page.waitForSelector('body[data-state="ready"]');
     expect(await page.textContent('#data-name')).toBe('MNIST');
