@@ -4,9 +4,9 @@
 import { TASKS } from '../src/tasks/task.js';
 import { esc } from '../src/report/svg.js';
 import type { CsvColumn } from './csv-columns.js';
+import { $ } from './dom.js';
 import type { TableChoice, TableModel } from './protocol.js';
 
-const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const isText = (c: CsvColumn) => c.texts > 0;
 
 export interface CsvPanel {

@@ -6,13 +6,13 @@ import { TASK_KINDS } from '../src/tasks/task.js';
 import { barsHtml } from './bars.js';
 import { drawCharts } from './charts.js';
 import { csvPanel } from './csv-panel.js';
+import { $ } from './dom.js';
 import { drawingPad, mnistPixels } from './draw.js';
 import type { FromWorker, TableModel, ToWorker } from './protocol.js';
 import { rowForm } from './row-form.js';
 
 type State = 'loading' | 'ready' | 'training' | 'paused' | 'done';
 
-const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const params = new URLSearchParams(location.search);
 const limit = Number(params.get('limit')) || 60000;
 const epochsInput = $<HTMLInputElement>('epochs');

@@ -1,11 +1,11 @@
 // The form that predicts one row with the table network: a number input per feature, named
 // from the header, and the prediction — the class with every class's probability, the
 // probability of each label, or each target's value in its own units.
-import { barsHtml } from './bars.js';
 import { esc } from '../src/report/svg.js';
+import { barsHtml } from './bars.js';
+import { $ } from './dom.js';
 import type { TableModel } from './protocol.js';
 
-const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
 export interface RowForm {
   /** Inputs for `model`'s features; the prediction back to its placeholder. */
