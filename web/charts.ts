@@ -1,7 +1,7 @@
-// The loss and accuracy curves, drawn with the report's SVG plots. A plot is 560 units wide
-// with 12-unit text, which a phone shrinks to 7 px; here the text grows as the chart narrows,
-// so that it never renders smaller than MIN_TEXT_PX.
-import type { HistoryEntry } from '../src/index.js';
+// The loss and metric (accuracy, R², …) curves of each split, drawn with the report's SVG
+// plots. A plot is 560 units wide with 12-unit text, which a phone shrinks to 7 px; here the
+// text grows as the chart narrows, so that it never renders smaller than MIN_TEXT_PX.
+import type { HistoryEntry, Metric } from '../src/index.js';
 import { COLORS, linePlot } from '../src/report/svg.js';
 
 const MIN_TEXT_PX = 11;
@@ -32,20 +32,23 @@ function show(chart: HTMLElement, svg: string): void {
   fitText(chart);
 }
 
-/** The curves of `history` in the two charts, or a line saying they are to come. */
-export function drawCharts(lossChart: HTMLElement, accuracyChart: HTMLElement, history: readonly HistoryEntry[]): void {
+/** The loss and `metric` curves of `history` on each split it has, or a line saying they are to come. */
+export function drawCharts(lossChart: HTMLElement, metricChart: HTMLElement, history: readonly HistoryEntry[], loss: string, metric: Metric): void {
   if (history.length === 0) {
-    for (const chart of [lossChart, accuracyChart]) {
+    for (const chart of [lossChart, metricChart]) {
       resized.unobserve(chart);
-      chart.innerHTML = `<p class="placeholder">The ${chart === lossChart ? 'loss' : 'accuracy'} curves appear after the first epoch.</p>`;
+      chart.innerHTML = `<p class="placeholder">The ${chart === lossChart ? 'loss' : metric.label} curves appear after the first epoch.</p>`;
     }
     return;
   }
-  const curves = (value: (h: HistoryEntry) => number, testValue: (h: HistoryEntry) => number) => [
-    { label: 'Training', color: COLORS.train, points: history.map((h) => [h.epoch, value(h)] as [number, number]) },
-    { label: 'Test', color: COLORS.test, points: history.map((h) => [h.epoch, testValue(h)] as [number, number]) },
+  const splits = [
+    { label: 'Training', color: COLORS.train, scores: (h: HistoryEntry) => h.train },
+    ...(history[0].validation ? [{ label: 'Validation', color: COLORS.line, scores: (h: HistoryEntry) => h.validation! }] : []),
+    { label: 'Test', color: COLORS.test, scores: (h: HistoryEntry) => h.test },
   ];
+  const curves = (name: string) => splits.map(({ label, color, scores }) => ({ label, color, points: history.map((h) => [h.epoch, scores(h)[name]] as [number, number]) }));
   const format = (v: number) => v.toFixed(3);
-  show(lossChart, linePlot('Loss (cross-entropy)', 'Epoch', 'Loss', curves((h) => h.train.loss, (h) => h.test.loss), { integerX: true, format }));
-  show(accuracyChart, linePlot('Accuracy', 'Epoch', 'Accuracy', curves((h) => h.train.accuracy, (h) => h.test.accuracy), { integerX: true, format }));
+  const title = metric.label[0].toUpperCase() + metric.label.slice(1);
+  show(lossChart, linePlot(`Loss (${loss})`, 'Epoch', 'Loss', curves('loss'), { integerX: true, format }));
+  show(metricChart, linePlot(title, 'Epoch', title, curves(metric.name), { integerX: true, format }));
 }

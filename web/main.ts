@@ -1,19 +1,28 @@
-// The page: buttons, live charts and the drawing pad, talking to the training worker.
+// The page: buttons, live charts, the drawing pad for MNIST and the CSV section with its
+// one-row form, talking to the training worker.
 import type { HistoryEntry } from '../src/index.js';
 import { plural } from '../src/plural.js';
+import { TASK_KINDS } from '../src/tasks/task.js';
+import { barsHtml } from './bars.js';
 import { drawCharts } from './charts.js';
+import { csvPanel } from './csv-panel.js';
+import { $ } from './dom.js';
 import { drawingPad, mnistPixels } from './draw.js';
-import type { FromWorker, ToWorker } from './protocol.js';
+import type { FromWorker, TableModel, ToWorker } from './protocol.js';
+import { rowForm } from './row-form.js';
 
 type State = 'loading' | 'ready' | 'training' | 'paused' | 'done';
 
-const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const params = new URLSearchParams(location.search);
 const limit = Number(params.get('limit')) || 60000;
 const epochsInput = $<HTMLInputElement>('epochs');
 if (params.get('epochs')) epochsInput.value = params.get('epochs')!;
 
 const history: HistoryEntry[] = [];
+/** The table network's data and names while the page is on a CSV file (or a loaded table model); undefined on MNIST. */
+let table: TableModel | undefined;
+/** The page as it was before a CSV file was asked to be read, to go back to if it cannot be. */
+let beforeTable: { state: State; status: string } | undefined;
 const buttons = ['start', 'pause', 'reset', 'download', 'load-button'].map((id) => $<HTMLButtonElement>(id));
 const pad = $<HTMLCanvasElement>('pad');
 let queued = false;
@@ -32,9 +41,11 @@ function setState(state: State, status: string): void {
   document.body.dataset.state = state;
   $('status').textContent = status;
   const [start, pause, reset, download, load] = buttons;
-  start.disabled = state === 'loading' || state === 'training';
+  const busy = state === 'loading' || state === 'training';
+  start.disabled = busy || (table !== undefined && !table.splits);
   pause.disabled = state !== 'training';
-  reset.disabled = download.disabled = load.disabled = $<HTMLSelectElement>('backend').disabled = state === 'loading' || state === 'training';
+  reset.disabled = download.disabled = load.disabled = $<HTMLSelectElement>('backend').disabled = $<HTMLButtonElement>('use-mnist').disabled = busy;
+  panel.setEnabled(!busy);
   start.textContent = state === 'paused' || state === 'done' ? 'Continue' : 'Start';
 }
 
@@ -47,21 +58,29 @@ function show(id: string, text?: string, value?: number): void {
   else el.dataset.value = String(value);
 }
 
+/** The task of the network on the page: MNIST's is classification. */
+const task = () => TASK_KINDS[table?.task ?? 'classification'];
+
+/** The training loss and the test scores of `h`: MNIST's accuracy, or every metric of the table network's task. */
 function showEvaluation(h: HistoryEntry | undefined): void {
-  show('test-accuracy', h && `${(100 * h.test.accuracy).toFixed(2)}%`, h?.test.accuracy);
   show('loss', h?.train.loss.toFixed(4), h?.train.loss);
+  if (!table) {
+    show('test-accuracy', h && `${(100 * h.test.accuracy).toFixed(2)}%`, h?.test.accuracy);
+    return;
+  }
+  $('test-scores').innerHTML = task().metrics.map((m) => `${m.label} <span class="stat${h ? '' : ' placeholder'}" data-metric="${m.name}"` +
+    `${h ? ` data-value="${h.test[m.name]}">${h.test[m.name].toLocaleString('en-US', { maximumSignificantDigits: 4 })}` : '>–'}</span>`).join(' ');
 }
 
 function showHistory(entries: readonly HistoryEntry[]): void {
   history.splice(0, history.length, ...entries);
-  drawCharts($('loss-chart'), $('accuracy-chart'), history);
+  drawCharts($('loss-chart'), $('accuracy-chart'), history, task().loss, task().metrics[0]);
   showEvaluation(history.at(-1));
 }
 
 function showPrediction(p?: number[], best?: number): void {
   show('prediction', best?.toString(), best);
-  $('bars').innerHTML = (p ?? []).map((v, c) =>
-    `<span>${c}</span><div class="bar${c === best ? ' top' : ''}" style="width:${(100 * v).toFixed(1)}%"></div><span>${v.toFixed(3)}</span>`).join('');
+  $('bars').innerHTML = barsHtml((p ?? []).map((_, c) => String(c)), p ?? [], best);
 }
 
 /** Every result back to its placeholder, for a network that has none yet. */
@@ -71,6 +90,16 @@ function clearResults(): void {
   $<HTMLProgressElement>('bar').value = 0;
   clear();
   showPrediction();
+  row.clear();
+}
+
+/** The page for MNIST, or for the table network `t`: its title, stats and prediction section. */
+function showMode(t: TableModel | undefined): void {
+  table = t;
+  $('data-name').textContent = t ? t.source : 'MNIST';
+  $('mnist-stats').hidden = $('digit-section').hidden = t !== undefined;
+  $('table-stats').hidden = $('row-section').hidden = $('use-mnist').hidden = t === undefined;
+  if (t) row.setModel(t);
 }
 
 /** The epochs asked for, or undefined after saying beside the field why the value is refused. */
@@ -81,6 +110,17 @@ function epochsAsked(): number | undefined {
   $('epochs-message').textContent = problem;
   return problem ? undefined : value;
 }
+
+const row = rowForm((features) => send({ type: 'predict-row', features }));
+const panel = csvPanel(async (file) => {
+  if ($<HTMLInputElement>('csv-file').disabled) return;
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  send({ type: 'csv', name: file.name, bytes }, [bytes.buffer]);
+}, (choice) => {
+  beforeTable ??= { state: document.body.dataset.state as State, status: $('status').textContent ?? '' };
+  setState('loading', 'reading the CSV file…');
+  send({ type: 'table', choice });
+});
 
 const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
 const send = (m: ToWorker, transfer: Transferable[] = []) => worker.postMessage(m, transfer);
@@ -93,13 +133,21 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
       $<HTMLProgressElement>('bar').value = m.total ? m.loaded / m.total : 0;
       break;
     case 'ready': {
+      beforeTable = undefined;
+      showMode(m.table);
+      if (m.table?.splits) panel.showTable(m.table);
       clearResults();
       showHistory(m.history);
       $('kernels').textContent = m.kernels + (m.threads ? '' : ' (no threads: the page is not cross-origin isolated)');
-      setState('ready', m.loaded ? `model loaded (${m.loaded}, ${plural(m.history.at(-1)?.epoch ?? 0, 'epoch')}): draw a digit, or train on`
-        : `ready: ${Math.min(limit, m.train)} training and ${m.test} test images`);
+      const splits = m.table?.splits;
+      setState('ready', m.loaded ? `model loaded (${m.loaded}, ${plural(m.history.at(-1)?.epoch ?? 0, 'epoch')}): ${m.table ? 'predict a row' : 'draw a digit'}, or train on`
+        : splits ? `ready: ${splits.train} training, ${splits.validation} validation and ${splits.test} test rows`
+          : `ready: ${Math.min(limit, m.train)} training and ${m.test} test images`);
       break;
     }
+    case 'columns':
+      panel.showColumns(m.name, m.columns);
+      break;
     case 'progress':
       $<HTMLProgressElement>('bar').value = ((m.epoch - 1) * m.batches + m.batch) / (m.epochs * m.batches);
       show('rate', Math.round(m.samplesPerSecond).toLocaleString('en-US'), m.samplesPerSecond);
@@ -113,21 +161,35 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
       showHistory([...history, m.evaluation]);
       break;
     case 'stopped':
-      if (m.finished) setState('done', `done: ${plural(m.epochsDone, 'epoch')}`);
-      else setState('paused', `paused in epoch ${m.epochsDone + 1} of ${m.epochs} (Continue runs it again from its start)`);
+      if (m.finished) {
+        const early = m.epochsDone < m.epochs ? ' (early stopping)' : '';
+        const kept = m.keptEpoch ? `; the network keeps the weights of epoch ${m.keptEpoch}, the best on the validation split` : '';
+        setState('done', `done: ${plural(m.epochsDone, 'epoch')}${early}${kept}`);
+        if (m.keptEpoch) showEvaluation(history.find((h) => h.epoch === m.keptEpoch));
+      } else setState('paused', `paused in epoch ${m.epochsDone + 1} of ${m.epochs} (Continue runs it again from its start)`);
       break;
     case 'prediction':
       showPrediction(m.probabilities, m.predicted);
       break;
+    case 'row-prediction':
+      row.showPrediction(m.outputs, m.predicted);
+      break;
     case 'model': {
       const a = document.createElement('a');
       a.href = URL.createObjectURL(new Blob([m.bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }));
-      a.download = 'mnist.simdnet';
+      a.download = m.fileName;
       a.click();
       URL.revokeObjectURL(a.href);
       break;
     }
     case 'error':
+      if (beforeTable) {
+        // The CSV file could not be read as chosen: the worker kept what it had.
+        panel.showError(m.message);
+        setState(beforeTable.state, beforeTable.status);
+        beforeTable = undefined;
+        break;
+      }
       $('message').textContent = m.message;
       if (document.body.dataset.state === 'training') setState('paused', 'stopped by an error');
       else if (document.body.dataset.state === 'loading') setState('loading', 'failed: see below');
@@ -141,7 +203,7 @@ $('start').onclick = () => {
   const resume = document.body.dataset.state === 'paused';
   $('message').textContent = '';
   setState('training', 'training…');
-  send({ type: 'start', epochs, limit, resume });
+  send({ type: 'start', epochs, limit, resume, patience: table ? panel.patience() : undefined });
 };
 epochsInput.oninput = () => epochsAsked();
 $('pause').onclick = () => send({ type: 'pause' });
@@ -157,7 +219,12 @@ $<HTMLInputElement>('load').onchange = async () => {
   const file = $<HTMLInputElement>('load').files?.[0];
   if (!file) return;
   $('message').textContent = '';
-  send({ type: 'load', bytes: new Uint8Array(await file.arrayBuffer()) });
+  send({ type: 'load', name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) });
+};
+$('use-mnist').onclick = () => {
+  $('message').textContent = '';
+  setState('loading', 'back to MNIST…');
+  send({ type: 'mnist' });
 };
 
 $('clear').onclick = () => {

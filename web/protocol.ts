@@ -1,26 +1,69 @@
 // The messages between the page (main.ts) and its training worker (worker.ts).
-import type { BackendName, HistoryEntry } from '../src/index.js';
+import type { BackendName, HistoryEntry, TaskName } from '../src/index.js';
+import type { CsvColumn } from './csv-columns.js';
+
+/** How to read the chosen CSV file: parseCsv's options, and the task when not the one inferred. */
+export interface TableChoice {
+  target: string;
+  ignore: string[];
+  missing: 'error' | 'mean';
+  task?: TaskName;
+}
+
+/** What a table network takes and gives: the task, and the names of its features and outputs. */
+export interface TableModel {
+  /** The CSV file, or the model file a network was loaded from. */
+  source: string;
+  task: TaskName;
+  /** The task the target column implies, when the data is at hand (not for a loaded model). */
+  inferred?: TaskName;
+  featureNames: string[];
+  /** One per output: the classes of a classifier, the target columns of a regressor or multi-label model. */
+  outputNames: string[];
+  /** The label column of a classifier; the target columns otherwise. */
+  targetNames: string[];
+  /** Samples per split; absent for a loaded model, which has no data to train on. */
+  splits?: { train: number; validation: number; test: number };
+}
 
 export type ToWorker =
   | { type: 'init'; dataUrl: string; backend: BackendName }
   | { type: 'reset'; backend: BackendName }
+  /** Train on MNIST again (after a CSV file). */
+  | { type: 'mnist' }
+  /** A CSV file to look at: the worker keeps it and answers with its columns. */
+  | { type: 'csv'; name: string; bytes: Uint8Array }
+  /** Read the kept CSV file so, with a new network for it (training starts from scratch). */
+  | { type: 'table'; choice: TableChoice }
   /** A run of `epochs` epochs; with `resume`, the paused run goes on (its epochs so far count). */
-  | { type: 'start'; epochs: number; limit: number; resume: boolean }
+  | { type: 'start'; epochs: number; limit: number; resume: boolean; patience?: number }
   | { type: 'pause' }
   | { type: 'predict'; pixels: Float32Array }
+  /** One row of raw features for the table network. */
+  | { type: 'predict-row'; features: number[] }
   | { type: 'save' }
-  | { type: 'load'; bytes: Uint8Array };
+  | { type: 'load'; name: string; bytes: Uint8Array };
 
 export type FromWorker =
   | { type: 'loading'; file: string; loaded: number; total: number }
-  /** A network to train: a new one, or one `loaded` from a file with the `history` of its training. */
-  | { type: 'ready'; train: number; test: number; kernels: string; threads: boolean; loaded?: string; history: HistoryEntry[] }
+  /**
+   * A network to train: a new one, or one `loaded` from a file with the `history` of its
+   * training; on MNIST, or with `table`, on a CSV file.
+   */
+  | { type: 'ready'; train: number; test: number; kernels: string; threads: boolean; loaded?: string; history: HistoryEntry[]; table?: TableModel }
+  | { type: 'columns'; name: string; columns: CsvColumn[] }
   | { type: 'progress'; epoch: number; epochs: number; batch: number; batches: number; loss: number; samplesPerSecond: number }
   /** The last batch of `epoch` is done; its evaluation on `samples` training and test samples follows. */
   | { type: 'evaluating'; epoch: number; samples: number }
   | { type: 'epoch'; evaluation: HistoryEntry }
-  /** Training stopped, `finished` or paused, with `epochsDone` of the run's last epoch `epochs`. */
-  | { type: 'stopped'; finished: boolean; epochsDone: number; epochs: number }
+  /**
+   * Training stopped, `finished` (all epochs, or early stopping) or paused, with `epochsDone`
+   * of the run's last epoch `epochs`; `keptEpoch` when early stopping left the network with
+   * that earlier epoch's weights.
+   */
+  | { type: 'stopped'; finished: boolean; epochsDone: number; epochs: number; keptEpoch?: number }
   | { type: 'prediction'; probabilities: number[]; predicted: number }
-  | { type: 'model'; bytes: Uint8Array }
+  /** The table network's outputs for one row (one per TableModel.outputNames) and, for a classifier, the class. */
+  | { type: 'row-prediction'; outputs: number[]; predicted?: number }
+  | { type: 'model'; bytes: Uint8Array; fileName: string }
   | { type: 'error'; message: string };

@@ -1,10 +1,15 @@
-// The training worker: loads MNIST from the page's own .gz IDX files, owns the network,
-// trains it with the library's train(), and answers predictions between batches.
+// The training worker: loads MNIST from the page's own .gz IDX files, or reads a CSV file
+// the page hands it (table.ts); owns the networks, trains MNIST's with the library's train()
+// and a table's with fit(), and answers predictions between batches.
 import {
-  FILE_NAMES, Network, RECIPES, Rng, recipeNetwork, datasetFrom, decodeModel, encodeModel, head, networkFromModel, splitsFrom, train, savedHistory,
-  type BackendName, type DataSplits, type HistoryEntry, type LabelledImages,
+  FILE_NAMES, FIT_DEFAULTS, Network, RECIPES, Rng, recipeNetwork, datasetFrom, decodeModel, describeData, encodeModel, fit, head, networkFromModel,
+  splitsFrom, train, savedHistory,
+  type BackendName, type BestSoFar, type BatchProgress, type DataDescription, type DataSplits, type EpochEnd, type FeatureDataset, type HistoryEntry,
+  type LabelledImages, type TrainResult,
 } from '../src/index.js';
-import type { FromWorker, ToWorker } from './protocol.js';
+import { csvColumns } from './csv-columns.js';
+import type { FromWorker, TableModel, ToWorker } from './protocol.js';
+import { SEED, loadedTable, readTable } from './table.js';
 
 const post = (m: FromWorker, transfer: Transferable[] = []) => postMessage(m, { transfer });
 const recipe = RECIPES.default;
@@ -42,16 +47,40 @@ async function loadMnist(dataUrl: string): Promise<DataSplits<LabelledImages>> {
   return splitsFrom(datasetFrom(bytes[0], files[0], bytes[1], files[1]), datasetFrom(bytes[2], files[2], bytes[3], files[3]), 'MNIST');
 }
 
-let data: DataSplits<LabelledImages>;
-let net: Network | undefined;
-let backend: BackendName = 'wasm';
 /** Where training stands, so that Continue goes on as train()'s resume does: epochs done, the shuffle generator after them, the evaluations. */
-let progress: { epochsDone: number; rng: number[]; history: HistoryEntry[] } = fresh();
-/** The epochs done when the current run began: a paused run that goes on keeps its count. */
-let runStart = 0;
+interface Progress {
+  epochsDone: number;
+  rng: number[];
+  history: HistoryEntry[];
+}
+
+/** A network and its training so far; `runStart` is the epochs done when the current run began (a paused run that goes on keeps its count). */
+interface Trainee {
+  net?: Network;
+  progress: Progress;
+  runStart: number;
+}
+
+/** A table network: its data when there is a CSV file to train on (a loaded model has none), and early stopping's best so far. */
+interface Table extends Trainee {
+  model: TableModel;
+  splits?: DataSplits<FeatureDataset>;
+  description?: DataDescription;
+  best?: BestSoFar;
+}
+
+let data: DataSplits<LabelledImages>;
+const mnist: Trainee = { progress: fresh(), runStart: 0 };
+/** The CSV file the page chose, kept to read it again as the choices change. */
+let csv: { name: string; bytes: Uint8Array } | undefined;
+/** While the page is on a CSV file or a loaded table model; undefined on MNIST. */
+let table: Table | undefined;
+let backend: BackendName = 'wasm';
 /** The run in progress (it reports its own errors), so that Reset and Load wait until it stopped. */
 let running: Promise<void> = Promise.resolve();
 let pauseAsked = false;
+/** Stops a table run: fit() disposes its network when a callback throws, so Paused is MNIST's only. */
+let stopTable = new AbortController();
 
 /**
  * Thrown from onBatchEnd to stop training after the batch in progress. An abort signal would
@@ -60,62 +89,122 @@ let pauseAsked = false;
  */
 class Paused extends Error {}
 
-function fresh(history: HistoryEntry[] = []) {
-  return { epochsDone: history.at(-1)?.epoch ?? 0, rng: new Rng(1).getState(), history };
+function fresh(history: HistoryEntry[] = []): Progress {
+  return { epochsDone: history.at(-1)?.epoch ?? 0, rng: new Rng(SEED).getState(), history };
 }
 
-const networkOptions = () => ({ backend, threads: backend === 'wasm' ? threads : 1, maxBatch: recipe.batchSize });
+const networkOptions = () => ({ backend, threads: backend === 'wasm' ? threads : 1 });
 
-/** The network, made (untrained, from the default recipe) when there is none yet. */
-async function network(): Promise<Network> {
-  net ??= await Network.create({ ...recipeNetwork(recipe, 784, 10), ...networkOptions() });
-  return net;
+/** MNIST's network, made (untrained, from the default recipe) when there is none yet; it also tells the kernels a table network will run on. */
+async function mnistNetwork(): Promise<Network> {
+  mnist.net ??= await Network.create({ ...recipeNetwork(recipe, 784, 10), ...networkOptions(), maxBatch: recipe.batchSize });
+  return mnist.net;
 }
 
 function postReady(loaded?: string): void {
-  post({ type: 'ready', train: data.train.count, test: data.test.count, kernels: net!.kernels, threads: threads > 1, loaded, history: progress.history });
+  const t = table ?? mnist;
+  const counts = table ? table.model.splits ?? { train: 0, test: 0 } : { train: data.train.count, test: data.test.count };
+  post({ type: 'ready', ...counts, kernels: (t.net ?? mnist.net!).kernels, threads: threads > 1, loaded, history: t.progress.history, ...(table ? { table: table.model } : {}) });
 }
 
-async function run(epochs: number, limit: number, resume: boolean): Promise<void> {
-  pauseAsked = false;
-  if (!resume) runStart = progress.epochsDone;
-  const last = runStart + epochs;
-  if (last <= progress.epochsDone) {
-    throw new Error(`Epochs: ${epochs} is not more than the epochs this run has done (${progress.epochsDone - runStart}); ask for more to go on, or Reset`);
-  }
-  const trained = await network();
-  const subset: DataSplits<LabelledImages> = { ...data, train: head(data.train, limit) };
+/** The table network's data, or an error saying there is none to train on. */
+function tableData(t: Table): DataSplits<FeatureDataset> {
+  if (!t.splits) throw new Error(`${t.model.source} is a loaded model with no data to train on: choose its CSV file to train a network on it`);
+  return t.splits;
+}
+
+/**
+ * Posts progress (at most every 100 ms, and the last batch) and evaluations; keeps the
+ * progress for Continue. With `evaluatedSamples`, says when an epoch's evaluation begins
+ * (MNIST's takes seconds on the JS backend).
+ */
+function callbacks(t: Trainee, evaluatedSamples?: number) {
   let posted = 0;
+  return {
+    onBatchEnd: (p: Readonly<BatchProgress>) => {
+      if (pauseAsked && t === mnist) throw new Paused();
+      const now = performance.now();
+      if (now - posted > 100 || p.batch === p.batches) {
+        posted = now;
+        post({ type: 'progress', ...p });
+      }
+      if (evaluatedSamples && p.batch === p.batches) post({ type: 'evaluating', epoch: p.epoch, samples: evaluatedSamples });
+    },
+    onEpochEnd: (e: EpochEnd) => {
+      t.progress = { epochsDone: e.epoch, rng: e.rng.getState(), history: [...e.history] };
+      if (t === table) table.best = e.best;
+      if (e.evaluation) post({ type: 'epoch', evaluation: e.evaluation });
+    },
+  };
+}
+
+async function runMnist(last: number, limit: number): Promise<void> {
+  const net = await mnistNetwork();
+  const subset: DataSplits<LabelledImages> = { ...data, train: head(data.train, limit) };
+  const { progress } = mnist;
   try {
-    await train(trained, subset, {
+    await train(net, subset, {
       epochs: last, batchSize: recipe.batchSize, learningRate: recipe.learningRate, learningRateDecay: recipe.learningRateDecay,
       resume: { epochsDone: progress.epochsDone, rng: Rng.fromState(progress.rng), history: progress.history },
-      onBatchEnd: (p) => {
-        if (pauseAsked) throw new Paused();
-        const now = performance.now();
-        if (now - posted > 100 || p.batch === p.batches) {
-          posted = now;
-          post({ type: 'progress', ...p });
-        }
-        if (p.batch === p.batches) post({ type: 'evaluating', epoch: p.epoch, samples: subset.train.count + subset.test.count });
-      },
-      onEpochEnd: (e) => {
-        progress = { epochsDone: e.epoch, rng: e.rng.getState(), history: [...e.history] };
-        if (e.evaluation) post({ type: 'epoch', evaluation: e.evaluation });
-      },
+      ...callbacks(mnist, subset.train.count + subset.test.count),
     });
   } catch (error) {
     if (!(error instanceof Paused)) throw error;
   }
-  post({ type: 'stopped', finished: progress.epochsDone === last, epochsDone: progress.epochsDone, epochs: last });
+}
+
+/**
+ * fit() makes and trains the table network; Continue trains it on with train()'s resume.
+ * Paused by the abort signal, train() keeps the weights of the last batch (with early
+ * stopping, of the best epoch), and Continue runs the cut-short epoch again.
+ */
+async function runTable(t: Table, last: number, patience: number | undefined): Promise<TrainResult> {
+  const splits = tableData(t);
+  stopTable = new AbortController();
+  const options = {
+    epochs: last, batchSize: Math.min(FIT_DEFAULTS.batchSize, splits.train.count), learningRate: FIT_DEFAULTS.learningRate, seed: SEED,
+    // The loss, not accuracy: on a small validation split accuracy moves in coarse steps (it may start at 100%) and would stop at once.
+    signal: stopTable.signal, ...(patience ? { earlyStopping: { patience, metric: 'loss' } } : {}), ...callbacks(t),
+  };
+  if (t.net) {
+    const { epochsDone, rng, history } = t.progress;
+    return train(t.net, splits, { ...options, resume: { epochsDone, rng: Rng.fromState(rng), history, best: t.best } });
+  }
+  const { net, result } = await fit(splits, { ...options, ...networkOptions() });
+  t.net = net;
+  return result;
+}
+
+async function run(epochs: number, limit: number, resume: boolean, patience: number | undefined): Promise<void> {
+  pauseAsked = false;
+  const t = table ?? mnist;
+  if (!resume) t.runStart = t.progress.epochsDone;
+  const last = t.runStart + epochs;
+  if (last <= t.progress.epochsDone) {
+    throw new Error(`Epochs: ${epochs} is not more than the epochs this run has done (${t.progress.epochsDone - t.runStart}); ask for more to go on, or Reset`);
+  }
+  let result: TrainResult | undefined;
+  if (table) result = await runTable(table, last, patience);
+  else await runMnist(last, limit);
+  const { epochsDone } = t.progress;
+  // Early stopping leaves the network with the best epoch's weights, at the end of the run too.
+  const keptEpoch = result && !result.aborted && result.bestEpoch !== epochsDone ? result.bestEpoch : undefined;
+  post({ type: 'stopped', finished: epochsDone === last || !!result?.stoppedEarly, epochsDone, epochs: last, keptEpoch });
 }
 
 /** Stops the run in progress, if any, and waits until it has. */
 async function stopRun(): Promise<void> {
   pauseAsked = true;
+  stopTable.abort();
   await running.catch(() => undefined);
 }
 
+/** Replaces the table (or with undefined, goes back to MNIST), disposing the table network it had. */
+async function switchTo(next: Table | undefined): Promise<void> {
+  await stopRun();
+  table?.net?.dispose();
+  table = next;
+}
 
 async function handle(m: ToWorker): Promise<void> {
   switch (m.type) {
@@ -128,39 +217,76 @@ async function handle(m: ToWorker): Promise<void> {
         await handle({ type: 'reset', backend: 'js' });
       }
       break;
-    case 'reset':
+    case 'reset': {
       await stopRun();
+      // A new backend makes MNIST's network anew as well: it tells the kernels.
+      for (const t of m.backend === backend ? [table ?? mnist] : [table ?? mnist, mnist]) {
+        t.net?.dispose();
+        t.net = undefined;
+        t.progress = fresh();
+      }
       backend = m.backend;
-      net?.dispose();
-      net = undefined;
-      progress = fresh();
-      await network();
+      if (table) table.best = undefined;
+      await mnistNetwork();
       postReady();
       break;
+    }
+    case 'mnist':
+      await switchTo(undefined);
+      postReady();
+      break;
+    case 'csv':
+      csv = { name: m.name, bytes: m.bytes };
+      post({ type: 'columns', name: m.name, columns: csvColumns(m.bytes) });
+      break;
+    case 'table': {
+      if (!csv) throw new Error('no CSV file chosen yet');
+      const { splits, model } = readTable(csv.bytes, csv.name, m.choice);
+      await switchTo({ model, splits, description: describeData(splits), progress: fresh(), runStart: 0 });
+      postReady();
+      break;
+    }
     case 'start':
-      running = run(m.epochs, m.limit, m.resume);
+      running = run(m.epochs, m.limit, m.resume, m.patience);
       await running;
       break;
     case 'pause':
       pauseAsked = true;
+      stopTable.abort();
       break;
     case 'predict': {
-      const { outputs, classes } = (await network()).predict(m.pixels);
+      const { outputs, classes } = (await mnistNetwork()).predict(m.pixels);
       post({ type: 'prediction', probabilities: Array.from(outputs), predicted: classes[0] });
       break;
     }
+    case 'predict-row': {
+      if (!table?.net) throw new Error('There is no network to predict with yet: Start training, or load a model');
+      const { outputs, classes } = table.net.predict(m.features);
+      post({ type: 'row-prediction', outputs: Array.from(outputs), ...(table.model.task === 'classification' ? { predicted: classes[0] } : {}) });
+      break;
+    }
     case 'save': {
-      const bytes = encodeModel(await network(), { trainedIn: 'browser', epochs: progress.epochsDone, history: progress.history });
-      post({ type: 'model', bytes }, [bytes.buffer]);
+      const t = table ?? mnist;
+      const net = table ? table.net : await mnistNetwork();
+      if (!net) throw new Error('There is no trained network to save yet: Start training first');
+      const { epochsDone: epochs, history } = t.progress;
+      const bytes = encodeModel(net, { trainedIn: 'browser', epochs, history, ...(table ? { source: table.model.source } : {}) }, false, table?.description);
+      post({ type: 'model', bytes, fileName: table ? `${table.model.source.replace(/\.[^.]*$/, '')}.simdnet` : 'mnist.simdnet' }, [bytes.buffer]);
       break;
     }
     case 'load': {
-      const model = decodeModel(m.bytes, 'the chosen file');
-      if (model.config.sizes[0] !== 784) throw new Error(`the chosen file: the model takes ${model.config.sizes[0]} inputs, not 784 pixels`);
+      const model = decodeModel(m.bytes, m.name);
+      const isMnist = model.config.sizes[0] === 784 && !model.data?.featureNames;
       await stopRun();
-      net?.dispose();
-      net = await networkFromModel(model, networkOptions());
-      progress = fresh(savedHistory(model.metadata.history));
+      const loaded = await networkFromModel(model, { ...networkOptions(), maxBatch: isMnist ? recipe.batchSize : FIT_DEFAULTS.batchSize });
+      const progress = fresh(savedHistory(model.metadata.history));
+      if (isMnist) {
+        await switchTo(undefined);
+        mnist.net?.dispose();
+        Object.assign(mnist, { net: loaded, progress });
+      } else {
+        await switchTo({ model: loadedTable(model, m.name), net: loaded, description: model.data, progress, runStart: 0 });
+      }
       postReady(model.config.sizes.join('-'));
       break;
     }

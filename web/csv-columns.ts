@@ -1,0 +1,82 @@
+// A first look at a CSV file, for the choices the page offers before it is read: each
+// column's name and how many of its cells are numbers, text or missing. It only looks and
+// is lenient — parseCsv (src/data/csv.ts) reads the file for training and names whatever is
+// wrong with it (ragged rows, stray quotes), so this never throws on a malformed file.
+import { parseNumber } from '../src/data/csv.js';
+
+export interface CsvColumn {
+  name: string;
+  numbers: number;
+  /** Cells that are neither numbers nor missing: a column with any is a text column. */
+  texts: number;
+  /** Empty cells and NA, NaN or ?, as parseCsv counts them. */
+  missing: number;
+}
+
+const QUOTE = 0x22, LF = 0x0a, CR = 0x0d, SPACE = 0x20, TAB = 0x09;
+const DELIMITERS = [0x2c, 0x3b, TAB]; // , ; tab — parseCsv's, ',' first on a tie
+
+const utf8 = new TextDecoder();
+
+/** Missing as parseCsv reads it: an empty cell, NA, NaN or ?. */
+function isMissing(text: string): boolean {
+  return text === '' || text === 'NA' || text === 'NaN' || text === '?';
+}
+
+/** The delimiter the header line holds most of outside quotes (parseCsv's rule). */
+function headerDelimiter(bytes: Uint8Array, start: number): number {
+  const counts = DELIMITERS.map(() => 0);
+  let quoted = false;
+  for (let p = start; p < bytes.length && (quoted || bytes[p] !== LF); p++) {
+    if (bytes[p] === QUOTE) quoted = !quoted;
+    else if (!quoted && DELIMITERS.includes(bytes[p])) counts[DELIMITERS.indexOf(bytes[p])]++;
+  }
+  return DELIMITERS[counts.indexOf(Math.max(...counts))];
+}
+
+/** The header's columns with their cell counts; [] for a file with no header. */
+export function csvColumns(bytes: Uint8Array): CsvColumn[] {
+  const n = bytes.length;
+  let p = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  const delimiter = headerDelimiter(bytes, p);
+  const blank = (c: number) => c === SPACE || (c === TAB && delimiter !== TAB);
+  const fieldEnd = (c: number) => c === delimiter || c === LF || c === CR;
+  const columns: CsvColumn[] = [];
+  let row = 0, column = 0;
+  while (p < n) {
+    if (column === 0 && (bytes[p] === LF || bytes[p] === CR)) {
+      p++; // a blank line
+      continue;
+    }
+    while (p < n && blank(bytes[p])) p++;
+    let start = p, end: number;
+    if (bytes[p] === QUOTE) {
+      start = ++p;
+      while (p < n && !(bytes[p] === QUOTE && bytes[p + 1] !== QUOTE)) p += bytes[p] === QUOTE ? 2 : 1;
+      end = p++;
+      while (p < n && !fieldEnd(bytes[p])) p++;
+    } else {
+      while (p < n && !fieldEnd(bytes[p])) p++;
+      end = p;
+      while (end > start && blank(bytes[end - 1])) end--;
+    }
+    if (row === 0) {
+      columns.push({ name: utf8.decode(bytes.subarray(start, end)).replaceAll('""', '"').trim(), numbers: 0, texts: 0, missing: 0 });
+    } else if (column < columns.length) {
+      const c = columns[column];
+      if (!Number.isNaN(parseNumber(bytes, start, end))) c.numbers++;
+      else if (isMissing(utf8.decode(bytes.subarray(start, end)))) c.missing++;
+      else c.texts++;
+    }
+    if (bytes[p] === delimiter) {
+      p++;
+      column++;
+    } else {
+      if (bytes[p] === CR) p++;
+      if (bytes[p] === LF) p++;
+      row++;
+      column = 0;
+    }
+  }
+  return columns;
+}

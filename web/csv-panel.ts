@@ -1,0 +1,102 @@
+// The CSV section: a file dropped onto the page or chosen, its columns, and how to read it —
+// the target, the task, which columns are features, what a missing value means. Every change
+// of a choice asks for the file to be read anew (a new network for it).
+import { TASKS } from '../src/tasks/task.js';
+import { esc } from '../src/report/svg.js';
+import type { CsvColumn } from './csv-columns.js';
+import { $ } from './dom.js';
+import type { TableChoice, TableModel } from './protocol.js';
+
+const isText = (c: CsvColumn) => c.texts > 0;
+
+export interface CsvPanel {
+  /** The columns of the file `name` just chosen: the choices start from their defaults (the last column the target, text columns ignored). */
+  showColumns(name: string, columns: CsvColumn[]): void;
+  /** The file as the worker read it. */
+  showTable(model: TableModel): void;
+  /** Why the file could not be read as chosen, verbatim. */
+  showError(message: string): void;
+  /** Choices are locked while a network trains. */
+  setEnabled(enabled: boolean): void;
+  /** Early stopping's patience, when asked for. */
+  patience(): number | undefined;
+}
+
+export function csvPanel(onFile: (file: File) => void, onChoice: (choice: TableChoice) => void): CsvPanel {
+  const target = $<HTMLSelectElement>('target'), task = $<HTMLSelectElement>('task'), missing = $<HTMLSelectElement>('missing');
+  const list = $('columns'), summary = $('csv-summary'), message = $('csv-message');
+  let columns: CsvColumn[] = [];
+
+  task.innerHTML = `<option value="">inferred</option>${TASKS.map((t) => `<option value="${t}">${t}</option>`).join('')}`;
+  const input = $<HTMLInputElement>('csv-file');
+  input.onchange = () => input.files?.[0] && onFile(input.files[0]);
+  document.addEventListener('dragover', (e) => e.preventDefault());
+  document.addEventListener('drop', (e) => {
+    e.preventDefault();
+    const file = e.dataTransfer?.files[0];
+    if (file) onFile(file);
+  });
+
+  const ignored = () => columns.filter((c) => c.name !== target.value && !list.querySelector<HTMLInputElement>(`input[data-column="${CSS.escape(c.name)}"]`)!.checked);
+  const choose = () => {
+    message.textContent = '';
+    onChoice({ target: target.value, ignore: ignored().map((c) => c.name), missing: missing.value as TableChoice['missing'], ...(task.value ? { task: task.value as TableChoice['task'] } : {}) });
+  };
+
+  /** One checkbox per column, ticked for a feature; the target's is hidden. */
+  const listColumns = (used: (c: CsvColumn) => boolean) => {
+    list.innerHTML = columns.map((c) => `<label${c.name === target.value ? ' hidden' : ''}><input type="checkbox" data-column="${esc(c.name)}"${used(c) ? ' checked' : ''}> ${esc(c.name)}` +
+      ` <span class="placeholder">${isText(c) ? 'text' : 'numbers'}${c.missing ? `, ${c.missing} missing` : ''}</span></label>`).join('');
+    list.querySelectorAll('input').forEach((box) => (box.onchange = choose));
+  };
+
+  target.onchange = () => {
+    const was = new Set(ignored().map((c) => c.name));
+    listColumns((c) => !was.has(c.name) && !isText(c));
+    task.value = '';
+    choose();
+  };
+  task.onchange = missing.onchange = choose;
+
+  return {
+    showColumns(name, found) {
+      columns = found;
+      $('csv-choices').hidden = false;
+      $('csv-name').textContent = name;
+      summary.textContent = '';
+      if (columns.length < 2) {
+        message.textContent = `${name}: a CSV file for training needs a header row naming at least two columns (features and a target); this one names ${columns.length}`;
+        return;
+      }
+      target.innerHTML = columns.map((c) => `<option>${esc(c.name)}</option>`).join('');
+      target.value = columns.at(-1)!.name;
+      task.value = '';
+      listColumns((c) => !isText(c));
+      choose();
+    },
+    showTable(model) {
+      task.querySelector('option[value=""]')!.textContent = `inferred: ${model.inferred}`;
+      const s = model.splits!;
+      const features = new Set(model.featureNames);
+      const missingCells = columns.filter((c) => features.has(c.name)).reduce((n, c) => n + c.missing, 0);
+      const what = model.task === 'classification' ? `${model.outputNames.length} classes of ${model.targetNames[0]} (${model.outputNames.join(', ')})`
+        : `${model.targetNames.join(', ')}`;
+      summary.innerHTML = [
+        `${s.train + s.validation + s.test} rows: ${s.train} training, ${s.validation} validation, ${s.test} test (seeded shuffle)`,
+        `<b data-task="${model.task}">${model.task}</b> of ${esc(what)} from ${model.featureNames.length} features`,
+        ...(ignored().length ? [`ignored: ${esc(ignored().map((c) => c.name).join(', '))}`] : []),
+        ...(missingCells && missing.value === 'mean' ? [`${missingCells} missing values replaced by their column's mean`] : []),
+      ].map((line) => `<div>${line}</div>`).join('');
+    },
+    showError(text) {
+      summary.textContent = '';
+      message.textContent = text;
+    },
+    setEnabled(enabled) {
+      for (const el of [target, task, missing, input, ...Array.from(list.querySelectorAll('input'))]) el.disabled = !enabled;
+    },
+    patience() {
+      return $<HTMLInputElement>('early-stop').checked ? $<HTMLInputElement>('patience').valueAsNumber : undefined;
+    },
+  };
+}

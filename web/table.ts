@@ -1,0 +1,62 @@
+// The CSV side of the training worker: the chosen file read with parseCsv into seeded splits
+// (20% held out as test, then 10% of the rest as validation), with the task the target
+// implies or the one the user chose, and what the page shows of a table network.
+import { holdOut, parseCsv, tableSplits, taskOf, type DataSplits, type FeatureDataset, type Model, type TaskName } from '../src/index.js';
+import type { TableChoice, TableModel } from './protocol.js';
+
+const TEST_FRACTION = 0.2;
+const VALIDATION_FRACTION = 0.1;
+/** Of the held-out splits; fit() seeds the weights and shuffles with the same default. */
+export const SEED = 1;
+/** More classes than this from a column of numbers is a regression target, not class numbers. */
+const MAX_CLASSES = 1000;
+
+/** The CSV file `name` read as `choice` says, split, and its description for the page. */
+export function readTable(bytes: Uint8Array, name: string, choice: TableChoice): { splits: DataSplits<FeatureDataset>; model: TableModel } {
+  const whole = tableSplits(parseCsv(bytes, { name, target: choice.target, ignore: choice.ignore, missing: choice.missing }), name);
+  const inferred = taskOf(whole).name as TaskName;
+  const task = choice.task ?? inferred;
+  const splits = holdOut(holdOut(withTask(whole, task, `${name}: column ${JSON.stringify(choice.target)}`), 'test', TEST_FRACTION, SEED), 'validation', VALIDATION_FRACTION, SEED);
+  const { featureNames = [], classNames, targetNames = [] } = splits;
+  return {
+    splits,
+    model: {
+      source: name, task, inferred, featureNames, targetNames,
+      outputNames: task === 'classification' ? classNames! : targetNames,
+      splits: { train: splits.train.count, validation: splits.validation!.count, test: splits.test.count },
+    },
+  };
+}
+
+/**
+ * The data set for `task`: as it is, or a column of numbers taken as class numbers (their
+ * sorted values are the classes). Text labels can only be classes, and multi-label needs
+ * targets of 0 and 1. `column` names the target column in errors.
+ */
+function withTask(data: DataSplits<FeatureDataset>, task: TaskName, column: string): DataSplits<FeatureDataset> {
+  const { labels, targets } = data.train;
+  if (labels && task !== 'classification') throw new Error(`${column} holds text, so the task can only be classification, not ${task}`);
+  if (targets && task === 'multi-label') {
+    const other = targets.find((y) => y !== 0 && y !== 1);
+    if (other !== undefined) throw new Error(`${column} holds ${other}; multi-label needs targets of 0 and 1`);
+  }
+  if (!targets || task !== 'classification') return { ...data, task };
+  const classes = [...new Set(targets)].sort((a, b) => a - b);
+  if (classes.length > MAX_CLASSES) throw new Error(`${column} holds ${classes.length} different numbers, too many to be classes (at most ${MAX_CLASSES}); it looks like a regression target`);
+  const index = new Map(classes.map((c, i) => [c, i]));
+  const dataset: FeatureDataset = { count: data.train.count, width: data.train.width, features: data.train.features, labels: Uint32Array.from(targets, (y) => index.get(y)!) };
+  return { ...data, train: dataset, test: dataset, task, classes: classes.length, classNames: classes.map(String) };
+}
+
+/** What a loaded model file says of its features and outputs; generic names where it has none. */
+export function loadedTable(model: Model, source: string): TableModel {
+  const { sizes } = model.config;
+  const task = model.data?.task ?? 'classification';
+  const names = (given: string[] | undefined, count: number, what: string) => given ?? Array.from({ length: count }, (_, i) => `${what} ${i + 1}`);
+  const targetNames = names(model.data?.targetNames, task === 'classification' ? 1 : sizes.at(-1)!, 'target');
+  return {
+    source, task, targetNames,
+    featureNames: names(model.data?.featureNames, sizes[0], 'feature'),
+    outputNames: task === 'classification' ? names(model.data?.classNames, sizes.at(-1)!, 'class') : targetNames,
+  };
+}
