@@ -41,17 +41,17 @@ async function checkClaims(f: OpenFile): Promise<void> {
   if (new TextDecoder().decode(preamble.subarray(0, 8)) !== MODEL_MAGIC) fail('not a simdnet model file (its first bytes are not "SIMDNET")');
   const headerLength = new DataView(preamble.buffer).getUint32(12, true);
   if (16 + headerLength > f.size - 4) fail(`header length ${headerLength} does not fit the ${f.size}-byte file`);
-  let header: { parameters?: unknown; state?: unknown };
+  let header: { parameters?: unknown; buffers?: unknown; state?: unknown };
   try {
     header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(await f.read(16, headerLength)));
   } catch (e) {
     return fail(`header is not valid JSON (${(e as Error).message})`);
   }
-  const { parameters, state = 0 } = header ?? {};
-  if (typeof parameters !== 'number' || typeof state !== 'number') return;
-  const claimed = 16 + headerLength + 4 * (parameters + state) + 4;
+  const { parameters, buffers = 0, state = 0 } = header ?? {};
+  if (typeof parameters !== 'number' || typeof buffers !== 'number' || typeof state !== 'number') return;
+  const claimed = 16 + headerLength + 4 * (parameters + buffers + state) + 4;
   if (claimed !== f.size) {
-    fail(`the header claims ${parameters} parameters${state ? ` and ${state} floats of optimizer state` : ''}, a file of ${claimed} bytes, but the file has ${f.size}`);
+    fail(`the header claims ${parameters} parameters${buffers ? ` and ${buffers} floats of buffers` : ''}${state ? ` and ${state} floats of optimizer state` : ''}, a file of ${claimed} bytes, but the file has ${f.size}`);
   }
 }
 

@@ -16,6 +16,8 @@
 //                 only in checkpoints; S = 0 when absent)
 //   …       4·P   the parameters, f32 little-endian: w¹ [out × in] row-major, b¹ [out],
 //                 w², b², … (Network.parameters)
+//   …       4·B   the buffers (Network.buffers: batch normalisation's running statistics),
+//                 when the header says "buffers": B
 //   …       4·S   a checkpoint's optimizer state: the blocks of Network.optimizerState
 //                 one after the other (S = P for momentum, 2·P for Adam and AdamW)
 //   end−4   4     CRC-32 of every byte before it, u32 little-endian
@@ -48,6 +50,8 @@ export interface Model {
   config: ModelConfig;
   /** [w¹, b¹, w², b², …] as Network.parameters lays them out. */
   parameters: Float32Array;
+  /** Network.buffers (batch normalisation's running statistics), when the layers keep any. */
+  buffers?: Float32Array;
   /** Free-form facts about the run: recipe, history, timings, data source… */
   metadata: Record<string, unknown>;
   /** A checkpoint's optimizer state (Network.optimizerState, concatenated) and Adam's step count. */
@@ -69,7 +73,7 @@ export function parameterCount(sizes: readonly number[]): number {
 
 /** Floats of optimizer state a network of this config keeps: 0, P or 2·P. */
 export function stateCount(config: NetworkConfig): number {
-  return parameterTotal(config) * OPTIMIZER_KINDS[config.optimizer].stateBlocks;
+  return parameterTotal(config).parameters * OPTIMIZER_KINDS[config.optimizer].stateBlocks;
 }
 
 /**
@@ -84,11 +88,12 @@ export function encodeModel(net: Network, metadata: Record<string, unknown> = {}
   const stateFloats = blocks.reduce((n, b) => n + b.length, 0);
   const extra = withState ? { state: stateFloats, optimizerSteps: net.optimizerSteps } : {};
   if (data) checkDataDescription(data, config.sizes, (what) => new Error(`encodeModel: data ${what}`));
-  let json = JSON.stringify({ config, ...(data ? { data } : {}), parameters: params.length, ...extra, metadata });
+  const buffers = net.buffers;
+  let json = JSON.stringify({ config, ...(data ? { data } : {}), parameters: params.length, ...(buffers.length ? { buffers: buffers.length } : {}), ...extra, metadata });
   const raw = new TextEncoder().encode(json);
   json += ' '.repeat((4 - (raw.length % 4)) % 4);
   const header = new TextEncoder().encode(json);
-  const bytes = new Uint8Array(16 + header.length + 4 * (params.length + stateFloats) + 4);
+  const bytes = new Uint8Array(16 + header.length + 4 * (params.length + buffers.length + stateFloats) + 4);
   const view = new DataView(bytes.buffer);
   bytes.set(new TextEncoder().encode(MODEL_MAGIC), 0);
   view.setUint32(8, MODEL_VERSION, true);
@@ -96,7 +101,7 @@ export function encodeModel(net: Network, metadata: Record<string, unknown> = {}
   bytes.set(header, 16);
   const at = 16 + header.length;
   let i = 0;
-  for (const block of [params, ...blocks]) for (const v of block) view.setFloat32(at + 4 * i++, v, true);
+  for (const block of [params, buffers, ...blocks]) for (const v of block) view.setFloat32(at + 4 * i++, v, true);
   view.setUint32(bytes.length - 4, crc32(bytes.subarray(0, bytes.length - 4)), true);
   return bytes;
 }
@@ -115,7 +120,7 @@ export function decodeModel(bytes: Uint8Array, name: string): Model {
   if (crc32(bytes.subarray(0, bytes.length - 4)) !== stored) fail('checksum mismatch: the file is corrupt or truncated');
   const headerLength = view.getUint32(12, true);
   if (headerLength % 4 !== 0 || 16 + headerLength > bytes.length - 4) fail(`header length ${headerLength} does not fit the file`);
-  let header: { config?: ModelConfig; data?: DataDescription; parameters?: unknown; state?: unknown; optimizerSteps?: unknown; metadata?: unknown };
+  let header: { config?: ModelConfig; data?: DataDescription; parameters?: unknown; buffers?: unknown; state?: unknown; optimizerSteps?: unknown; metadata?: unknown };
   try {
     header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(16, 16 + headerLength)));
   } catch (e) {
@@ -130,10 +135,11 @@ export function decodeModel(bytes: Uint8Array, name: string): Model {
   } catch (e) {
     return fail(`config is invalid: ${(e as Error).message}`);
   }
-  const expected = parameterTotal(config);
+  const { parameters: expected, buffers: bufferFloats } = parameterTotal(config);
   if (header.parameters !== expected) {
     fail(`header says ${header.parameters} parameters but ${config.layers ? 'its layers' : `sizes ${config.sizes.join('-')}`} need ${expected}`);
   }
+  if ((header.buffers ?? 0) !== bufferFloats) fail(`header says ${JSON.stringify(header.buffers ?? 0)} floats of buffers (running statistics) but its layers keep ${bufferFloats}`);
   const stateFloats = header.state ?? 0;
   if (stateFloats !== 0 && stateFloats !== stateCount(config)) {
     fail(`header says ${String(stateFloats)} floats of optimizer state but ${config.optimizer} on sizes ${config.sizes.join('-')} keeps ${stateCount(config)}`);
@@ -142,22 +148,23 @@ export function decodeModel(bytes: Uint8Array, name: string): Model {
   if (!Number.isSafeInteger(steps) || (steps as number) < 0) fail(`optimizerSteps must be an integer ≥ 0, got ${JSON.stringify(steps)}`);
   const at = 16 + headerLength;
   const held = (bytes.length - 4 - at) / 4;
-  if (held !== expected + (stateFloats as number)) {
-    fail(`holds ${held} floats but sizes ${config.sizes.join('-')} need ${expected} parameters${stateFloats ? ` and ${String(stateFloats)} of optimizer state` : ''}`);
+  if (held !== expected + bufferFloats + (stateFloats as number)) {
+    fail(`holds ${held} floats but sizes ${config.sizes.join('-')} need ${expected} parameters${bufferFloats ? ` and ${bufferFloats} of buffers` : ''}${stateFloats ? ` and ${String(stateFloats)} of optimizer state` : ''}`);
   }
   const read = (from: number, count: number, what: string) => {
     const out = new Float32Array(count);
     for (let i = 0; i < count; i++) {
       out[i] = view.getFloat32(at + 4 * (from + i), true);
-      if (!Number.isFinite(out[i])) fail(`${what} ${i} is ${out[i]}; ${what === 'parameter' ? "a model's weights" : 'optimizer state'} must be finite`);
+      if (!Number.isFinite(out[i])) fail(`${what} ${i} is ${out[i]}; ${what === 'parameter' ? "a model's weights" : what === 'buffer value' ? 'running statistics' : 'optimizer state'} must be finite`);
     }
     return out;
   };
   const parameters = read(0, expected, 'parameter');
-  const state = stateFloats ? { blocks: read(expected, stateFloats as number, 'optimizer state value'), steps: steps as number } : undefined;
+  const buffers = read(expected, bufferFloats, 'buffer value');
+  const state = stateFloats ? { blocks: read(expected + bufferFloats, stateFloats as number, 'optimizer state value'), steps: steps as number } : undefined;
   const metadata = typeof header.metadata === 'object' && header.metadata !== null ? header.metadata as Record<string, unknown> : {};
   if (header.data !== undefined) checkDataDescription(header.data, config.sizes, (what) => new Error(`${name}: data ${what}`));
-  return { config: modelConfigOf(config), parameters, metadata, state, ...(header.data ? { data: header.data } : {}) };
+  return { config: modelConfigOf(config), parameters, ...(bufferFloats ? { buffers } : {}), metadata, state, ...(header.data ? { data: header.data } : {}) };
 }
 
 /** The description of `splits` a model file keeps: its task and whichever names it has. */
@@ -186,6 +193,7 @@ function checkDataDescription(d: DataDescription, sizes: readonly number[], make
 export async function networkFromModel(model: Model, options: RunOptions = {}): Promise<Network> {
   const net = await Network.create({ ...model.config, ...options });
   net.parameters.set(model.parameters);
+  if (model.buffers) net.buffers.set(model.buffers);
   if (model.state) {
     let at = 0;
     for (const block of net.optimizerState) {

@@ -129,6 +129,8 @@ export class Network {
   readonly outputBuffer: Float32Array;
   /** Every weight and bias as one block, [w⁰, b⁰, w¹, b¹, …]: what a model file stores. */
   readonly parameters: Float32Array;
+  /** What layers keep that is not trained (batch normalisation's running statistics), in layer order: a model file stores it too. Empty for most networks. */
+  readonly buffers: Float32Array;
   /** The optimizer's state, blocks laid out as `parameters`: none for SGD, [v] for momentum, [m, v] for Adam. */
   readonly optimizerState: Float32Array[];
   /** Adam's step count t (its bias corrections depend on it); counted for every optimizer. A checkpoint keeps it. */
@@ -161,6 +163,7 @@ export class Network {
     this.targetBuffer = model.target.view;
     this.outputBuffer = model.output.view;
     this.parameters = model.params.view;
+    this.buffers = model.buffers.view;
     this.optimizerState = model.state.map((x) => x.view);
     const float32 = (n?: Normalization) => (n ? { offset: Float32Array.from(n.offset), scale: Float32Array.from(n.scale) } : null);
     this.normalizer = float32(config.normalization);
@@ -348,6 +351,7 @@ export class Network {
       for (let i = 0; i < w.length; i++) w.view[i] = std * rng.normal();
     }
     for (const { b } of weighted) for (let i = 0; i < b.length; i++) b.view[i] = init === 'normal' ? rng.normal() : 0;
+    for (const layer of this.model.layers) layer.initialize?.();
   }
 
   private loadTargets(op: string, y: ArrayLike<number>): void {
@@ -503,7 +507,8 @@ export function networkBytes(options: NetworkOptions): number {
   return planSequential(buildLayers(inputOf(config), layerSpecs(config)), config.maxBatch, OPTIMIZER_KINDS[config.optimizer].stateBlocks).bytes;
 }
 
-/** Floats of parameters of the network of `config` (every layer's w and b). */
-export function parameterTotal(config: Pick<NetworkConfig, 'sizes' | 'inputShape' | 'layers' | 'activation' | 'loss'>): number {
-  return buildLayers(inputOf(config), layerSpecs(config as NetworkConfig)).reduce((n, l) => n + l.paramCount, 0);
+/** Floats of parameters (every layer's w and b) and of buffers of the network of `config`. */
+export function parameterTotal(config: Pick<NetworkConfig, 'sizes' | 'inputShape' | 'layers' | 'activation' | 'loss'>): { parameters: number; buffers: number } {
+  const layers = buildLayers(inputOf(config), layerSpecs(config as NetworkConfig));
+  return { parameters: layers.reduce((n, l) => n + l.paramCount, 0), buffers: layers.reduce((n, l) => n + (l.bufferCount ?? 0), 0) };
 }

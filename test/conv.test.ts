@@ -119,3 +119,67 @@ describe('convolutional networks on threads', () => {
       .rejects.toThrow('Network: inputShape must be [height, width, channels], three positive integers; got [4,4]');
   });
 });
+
+describe.each(levels)('batch normalisation kernels: wasm (%s SIMD) against js', (simd) => {
+  it.each([[1, 3], [7, 4], [13, 9], [64, 16]])('%i rows of %i channels, training then inference, and backward', async (rows, c) => {
+    const p = await pair(simd, [rows * c, rows * c, 2 * c, 2 * c, 2 * c, rows * c, rows * c, 2 * c]);
+    const [x, y, params, stats, running, dy, dx, grads] = [0, 1, 2, 3, 4, 5, 6, 7];
+    for (const t of [p.tj, p.tw]) t[running].view.set(Array.from({ length: 2 * c }, (_, i) => (i < c ? 0.1 * i : 1 + 0.1 * i)));
+    const both = (name: Parameters<typeof call>[1], ...args: (number | [number])[]) => {
+      for (const [be, t] of [[p.js, p.tj], [p.wasm, p.tw]] as const) call(be, name, ...args.map((a) => (typeof a === 'number' ? a : t[a[0]])));
+    };
+    both('batchnorm_forward', [x], [y], [params], [stats], [running], rows, c, 1e-3, 0.9, 1);
+    for (const t of [y, stats, running]) expect(relError(p.tw[t].view, p.tj[t].view)).toBeLessThan(1e-5);
+    both('batchnorm_backward', [x], [dy], [dx], [params], [grads], [stats], rows, c);
+    for (const t of [dx, grads]) expect(relError(p.tw[t].view, p.tj[t].view)).toBeLessThan(1e-4);
+    both('batchnorm_forward', [x], [y], [params], [stats], [running], rows, c, 1e-3, 0.9, 0);
+    expect(relError(p.tw[y].view, p.tj[y].view)).toBeLessThan(1e-5);
+    expect(p.guardsIntact()).toBe(true);
+  });
+});
+
+describe('batch normalisation', () => {
+  const dense: LayerSpec[] = [{ kind: 'dense', units: 6 }, { kind: 'batchnorm' }, { kind: 'relu' }, { kind: 'dense', units: 3 }, { kind: 'softmax' }];
+  const conv: LayerSpec[] = [{ kind: 'conv2d', filters: 4, size: 3 }, { kind: 'batchnorm', momentum: 0.5 }, { kind: 'tanh' }, { kind: 'maxpool', size: 2 }, { kind: 'dense', units: 3 }, { kind: 'softmax' }];
+
+  it.each([['js', dense], ['wasm', dense], ['js', conv], ['wasm', conv]] as const)('backward against finite differences (%s, %#)', async (backend, layers) => {
+    const inputShape: [number, number, number] = layers === conv ? [6, 6, 2] : [1, 1, 5];
+    const net = await Network.create({ inputShape, layers: [...layers], loss: 'cross-entropy', init: 'he', backend, maxBatch: 8, seed: 9 });
+    const { x, y } = randomBatch(3, 8, inputShape[0] * inputShape[1] * inputShape[2], 3);
+    expect(gradientError(net, x, y, 8, { seed: 2, picks: 80, eps: 1e-3, training: true, all: true })).toBeLessThan(2e-2);
+    net.dispose();
+  });
+
+  it('normalises each channel with the batch while training, and with the running statistics at inference', async () => {
+    const net = await Network.create({ inputs: 3, layers: [{ kind: 'batchnorm', momentum: 0.5, epsilon: 1e-3 }, { kind: 'dense', units: 2 }], maxBatch: 4, backend: 'js' });
+    const x = [1, 10, 0, 3, 20, 0, 5, 30, 0, 7, 40, 0];
+    expect(Array.from(net.buffers)).toEqual([0, 0, 0, 1, 1, 1]);
+    net.forward(x, true);
+    // Channel 0: μ = 4, σ² = 5; channel 1: μ = 25, σ² = 125; channel 2 is constant (σ² = 0).
+    expect(Array.from(net.buffers).map((v) => Number(v.toFixed(4)))).toEqual([2, 12.5, 0, 3, 63, 0.5]);
+    const inference = Array.from(net.forward([4, 25, 0], false));
+    const layerOut = (v: number, mean: number, variance: number) => (v - mean) / Math.sqrt(variance + 1e-3);
+    const normalised = [layerOut(4, 2, 3), layerOut(25, 12.5, 63), layerOut(0, 0, 0.5)];
+    const [w, b] = [net.weights[0], net.biases[0]];
+    const expected = [0, 1].map((j) => normalised.reduce((s, v, k) => s + w[j * 3 + k] * v, b[j]));
+    inference.forEach((v, j) => expect(v).toBeCloseTo(expected[j], 4));
+    net.dispose();
+  });
+
+  it('keeps its running statistics in the model file; a loaded network predicts the same', async () => {
+    const { decodeModel, encodeModel, networkFromModel } = await import('../src/model.js');
+    const net = await Network.create({ inputShape: [6, 6, 2], layers: [...conv], loss: 'cross-entropy', init: 'he', maxBatch: 8, optimizer: 'adam', seed: 4 });
+    const { x, y } = randomBatch(5, 8, 72, 3);
+    for (let s = 0; s < 3; s++) {
+      net.forward(x, true);
+      net.backward(y);
+      net.step(0.01);
+    }
+    const model = decodeModel(encodeModel(net, {}, true), 'bn.simdnet');
+    expect(model.buffers).toEqual(net.buffers);
+    const again = await networkFromModel(model, { maxBatch: 8 });
+    expect(again.predict(x).outputs).toEqual(net.predict(x).outputs);
+    net.dispose();
+    again.dispose();
+  });
+});

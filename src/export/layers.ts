@@ -47,7 +47,7 @@ export function inferenceSteps(model: Model): InferenceStep[] {
   let at = 0, l = 0;
   return layerSpecs(model.config).flatMap((spec, layer): InferenceStep[] => {
     if (spec.kind === 'dropout' || spec.kind === 'identity') return [];
-    if (spec.kind === 'conv2d' || spec.kind === 'maxpool' || spec.kind === 'avgpool' || spec.kind === 'flatten') {
+    if (spec.kind === 'conv2d' || spec.kind === 'maxpool' || spec.kind === 'avgpool' || spec.kind === 'flatten' || spec.kind === 'batchnorm') {
       throw new Error(`layers[${layer}] is ${spec.kind}: the exporters take dense networks only for now`);
     }
     if (spec.kind !== 'dense') return [{ kind: spec.kind, layer }];

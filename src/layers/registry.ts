@@ -1,6 +1,7 @@
 // The kinds of layer, by name: a new kind is a file and a line here. A layer is described
 // by a spec ({ kind, units } for dense) and built for the shape of its input.
 import { ACTIVATIONS, Activation, type ActivationName } from './activation.js';
+import { BatchNorm } from './batchnorm.js';
 import { Conv2d, type Padding } from './conv2d.js';
 import { Dense } from './dense.js';
 import { Dropout, mix32 } from './dropout.js';
@@ -14,6 +15,7 @@ export type LayerSpec =
   | { kind: 'conv2d'; filters: number; size: number; stride?: number; padding?: Padding }
   | { kind: 'maxpool' | 'avgpool'; size: number; stride?: number }
   | { kind: 'flatten' }
+  | { kind: 'batchnorm'; momentum?: number; epsilon?: number }
   | { kind: 'dropout'; rate: number }
   | { kind: 'softmax' }
   | { kind: ActivationName };
@@ -31,6 +33,7 @@ const LAYER_KINDS: Record<LayerSpec['kind'], Factory> = {
   maxpool: (spec, inShape) => pool('maxpool', spec, inShape),
   avgpool: (spec, inShape) => pool('avgpool', spec, inShape),
   flatten: (_, inShape) => new Flatten(shapeSize(inShape)),
+  batchnorm: (spec, inShape) => new BatchNorm(inShape, (field(spec, 'momentum') as number | undefined) ?? 0.99, (field(spec, 'epsilon') as number | undefined) ?? 1e-3),
   dropout: (spec, inShape, seed) => new Dropout(field(spec, 'rate') as number, shapeSize(inShape), seed),
   softmax: (_, inShape) => new Softmax(shapeSize(inShape)),
   ...(Object.fromEntries(ACTIVATIONS.map((f) => [f, (_: LayerSpec, inShape: Shape) => new Activation(f, shapeSize(inShape))])) as unknown as Record<ActivationName, Factory>),
