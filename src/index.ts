@@ -23,7 +23,7 @@ export { parseCsv } from './data/csv.js';
 export type { CsvOptions, CsvTable, TargetColumn } from './data/csv.js';
 export { datasetFrom, splitsFrom, head, FILE_NAMES } from './data/dataset.js';
 export type { Dataset, DataSplits } from './data/dataset.js';
-export { RECIPES, recipeNetwork } from './recipes.js';
+export { RECIPES, recipeNetwork, recipeSchedule } from './recipes.js';
 export type { Recipe, RecipeName } from './recipes.js';
 export { setWasmSources } from './platform.js';
 export type { BuildName } from './platform.js';

@@ -1,7 +1,7 @@
 // The training worker: loads MNIST from the page's own .gz IDX files, owns the network,
 // trains it with the library's train(), and answers predictions between batches.
 import {
-  FILE_NAMES, Network, RECIPES, Rng, recipeNetwork, datasetFrom, decodeModel, encodeModel, head, networkFromModel, splitsFrom, train,
+  FILE_NAMES, Network, RECIPES, Rng, recipeNetwork, recipeSchedule, datasetFrom, decodeModel, encodeModel, head, networkFromModel, splitsFrom, train,
   type BackendName, type DataSplits, type HistoryEntry, type Model,
 } from '../src/index.js';
 import type { FromWorker, ToWorker } from './protocol.js';
@@ -88,7 +88,7 @@ async function run(epochs: number, limit: number, resume: boolean): Promise<void
   let posted = 0;
   try {
     await train(trained, subset, {
-      epochs: last, batchSize: recipe.batchSize, learningRate: recipe.learningRate, learningRateDecay: recipe.learningRateDecay,
+      epochs: last, batchSize: recipe.batchSize, learningRate: recipe.learningRate, schedule: recipeSchedule(recipe),
       resume: { epochsDone: progress.epochsDone, rng: Rng.fromState(progress.rng), history: progress.history },
       onBatchEnd: (p) => {
         if (pauseAsked) throw new Paused();

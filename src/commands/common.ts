@@ -34,6 +34,13 @@ export function positiveNumber(value: string): number {
   return n;
 }
 
+/** A number ≥ 0, where 0 means off: --l2, --clip-norm. */
+export function nonNegativeNumber(value: string): number {
+  const n = Number(value);
+  if (!DECIMAL_NUMBER.test(value) || !Number.isFinite(n)) throw new InvalidArgumentError('must be a finite number ≥ 0, written in decimal (like 1e-4 or 0.5).');
+  return n;
+}
+
 /** A factor in (0, 1]: --lr-decay. */
 export function fractionUpToOne(value: string): number {
   const n = positiveNumber(value);
