@@ -40,16 +40,22 @@ export const RECIPES = {
     epochs: 50,
     evalEvery: 5,
   },
-  /** A fast, accurate MLP. */
+  /**
+   * A fast, accurate MLP. η follows a cosine over the run, so that any --epochs ends at 0
+   * having trained at a useful rate throughout (×0.75 an epoch left 2e-5 after 30), after a
+   * warm-up of one epoch: without it, momentum's first full-size steps pushed a sigmoid + MSE
+   * network's outputs into saturation for good (--hidden 300 --activation sigmoid --loss mse
+   * --epochs 30: 78% without the warm-up, 97.4% with it; this recipe: 98.3% in 10 epochs).
+   */
   default: {
-    description: 'relu hidden layer, softmax + cross-entropy, He init, SGD with momentum 0.9, η on a cosine over the run',
+    description: 'relu hidden layer, softmax + cross-entropy, He init, SGD with momentum 0.9, η warming up over the first epoch, then a cosine to 0 over the run',
     hidden: [256],
     activation: 'relu',
     loss: 'cross-entropy',
     init: 'he',
     optimizer: 'momentum',
     learningRate: 0.1,
-    schedule: 'cosine',
+    schedule: 'cosine,warmup:1',
     ...OPTIMIZER_DEFAULTS,
     batchSize: 32,
     epochs: 10,

@@ -88,9 +88,9 @@ describe('the flags reach the network and the loop', () => {
 
   it('--weight-decay with --optimizer adamw: in the banner, --json and the model', async () => {
     const out = path.join(dir, 'adamw.simdnet');
-    const run = await simdnet(['train', ...small, '--hidden', '16', '--optimizer', 'adamw', '--lr', '1e-3', '--weight-decay', '0.05', '--epochs', '1', '--out', out, '--json']);
+    const run = await simdnet(['train', ...small, '--hidden', '16', '--optimizer', 'adamw', '--lr', '1e-3', '--weight-decay', '0.05', '--epochs', '2', '--out', out, '--json']);
     expect(json(run)).toMatchObject({ optimizer: 'adamw', weight_decay: 0.05, l2: 0, clip_norm: 0 });
-    expect(run.stderr).toContain('adamw, weight decay 0.05, η 0.001 cosine (0 at the last step),');
+    expect(run.stderr).toContain('adamw, weight decay 0.05, η 0.001 cosine,warmup:1 (0 at the last step),');
     expect((await readModelFile(out)).config).toMatchObject({ optimizer: 'adamw', weightDecay: 0.05 });
   }, 30_000);
 
@@ -208,7 +208,7 @@ describe('resume with the new flags', () => {
     expect((await simdnet(['train', ...small, '--layers', 'dense:8,relu', '--l2', '1e-3', '--epochs', '1', '--checkpoint', ck])).code).toBe(0);
     const run = await simdnet(['train', '--resume', ck, '--layers', 'dense:8,relu', '--l2', '0.001', '--schedule', 'exp:0.5', '--epochs', '2', '--threads', '1']);
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).toContain(`resuming from ${ck} after epoch 1, with epochs 2 (was 1), schedule exp:0.5 (was cosine)`);
+    expect(run.stdout).toContain(`resuming from ${ck} after epoch 1, with epochs 2 (was 1), schedule exp:0.5 (was cosine,warmup:1)`);
     const { run: saved } = await readCheckpoint(ck);
     expect(saved.settings).toMatchObject({ schedule: 'exp:0.5', l2: 0.001, layers: parseLayers('dense:8,relu'), epochs: 2 });
   }, 60_000);
