@@ -42,20 +42,21 @@ export const RECIPES = {
   },
   /**
    * A fast, accurate MLP. η follows a cosine over the run, so that any --epochs ends at 0
-   * having trained at a useful rate throughout (×0.75 an epoch left 2e-5 after 30), after a
-   * warm-up of one epoch: without it, momentum's first full-size steps pushed a sigmoid + MSE
-   * network's outputs into saturation for good (--hidden 300 --activation sigmoid --loss mse
-   * --epochs 30: 78% without the warm-up, 97.4% with it; this recipe: 98.3% in 10 epochs).
+   * having trained at a useful rate throughout (×0.75 an epoch left 2.4e-5 after 30), after a
+   * warm-up of a quarter epoch: without it, momentum's first full-size steps pushed a sigmoid
+   * + MSE network's outputs into saturation for good (--hidden 300 --activation sigmoid --loss
+   * mse --epochs 30: 78% without, 97.4% with a warm-up of ¼ or 1 epoch). A whole epoch's
+   * warm-up would take all of a one-epoch run (20,000 samples: 90.5% against 95.6%).
    */
   default: {
-    description: 'relu hidden layer, softmax + cross-entropy, He init, SGD with momentum 0.9, η warming up over the first epoch, then a cosine to 0 over the run',
+    description: 'relu hidden layer, softmax + cross-entropy, He init, SGD with momentum 0.9, η warming up over a quarter epoch, then a cosine to 0 over the run',
     hidden: [256],
     activation: 'relu',
     loss: 'cross-entropy',
     init: 'he',
     optimizer: 'momentum',
     learningRate: 0.1,
-    schedule: 'cosine,warmup:1',
+    schedule: 'cosine,warmup:0.25',
     ...OPTIMIZER_DEFAULTS,
     batchSize: 32,
     epochs: 10,

@@ -90,7 +90,7 @@ describe('the flags reach the network and the loop', () => {
     const out = path.join(dir, 'adamw.simdnet');
     const run = await simdnet(['train', ...small, '--hidden', '16', '--optimizer', 'adamw', '--lr', '1e-3', '--weight-decay', '0.05', '--epochs', '2', '--out', out, '--json']);
     expect(json(run)).toMatchObject({ optimizer: 'adamw', weight_decay: 0.05, l2: 0, clip_norm: 0 });
-    expect(run.stderr).toContain('adamw, weight decay 0.05, η 0.001 cosine,warmup:1 (0 at the last step),');
+    expect(run.stderr).toContain('adamw, weight decay 0.05, η 0.001 cosine,warmup:0.25 (0 at the last step),');
     expect((await readModelFile(out)).config).toMatchObject({ optimizer: 'adamw', weightDecay: 0.05 });
   }, 30_000);
 
@@ -98,6 +98,8 @@ describe('the flags reach the network and the loop', () => {
     const run = await simdnet(['train', ...small, '--hidden', '16', '--lr-decay', '0.5', '--epochs', '2', '--json']);
     expect(json(run)).toMatchObject({ schedule: 'exp:0.5', last_learning_rate: 0.05 });
     expect(run.stderr).toContain('η 0.1 ×0.5/epoch (0.05 at the last step),');
+    const warm = await simdnet(['train', ...small, '--hidden', '16', '--schedule', 'exp:0.5,warmup:1', '--epochs', '2']);
+    expect(warm.stdout).toContain('η 0.1 exp:0.5,warmup:1 (0.05 at the last step),');
   }, 30_000);
 
   it('train --help lists the flags and every recipe\'s value of each', async () => {
@@ -208,19 +210,19 @@ describe('resume with the new flags', () => {
     expect((await simdnet(['train', ...small, '--layers', 'dense:8,relu', '--l2', '1e-3', '--epochs', '1', '--checkpoint', ck])).code).toBe(0);
     const run = await simdnet(['train', '--resume', ck, '--layers', 'dense:8,relu', '--l2', '0.001', '--schedule', 'exp:0.5', '--epochs', '2', '--threads', '1']);
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).toContain(`resuming from ${ck} after epoch 1, with epochs 2 (was 1), schedule exp:0.5 (was cosine,warmup:1)`);
+    expect(run.stdout).toContain(`resuming from ${ck} after epoch 1, with epochs 2 (was 1), schedule exp:0.5 (was cosine,warmup:0.25)`);
     const { run: saved } = await readCheckpoint(ck);
     expect(saved.settings).toMatchObject({ schedule: 'exp:0.5', l2: 0.001, layers: parseLayers('dense:8,relu'), epochs: 2 });
   }, 60_000);
 });
 
 describe('the checkpoint fields of the new flags', () => {
-  /** A checkpoint of a 4-[dense:3, relu, dropout:0.5]-2 network with L2 0.01, whose run's settings get `change`. */
+  /** A checkpoint of a 4-[dense:3, relu, dropout:0.5, dense:3, tanh]-2 network with L2 0.01, whose run's settings get `change`. */
   async function checkpointWith(change: (settings: Record<string, unknown>) => void): Promise<string> {
-    const layers = [...parseLayers('dense:3,relu,dropout:0.5'), { kind: 'dense', units: 2 }, { kind: 'softmax' }] as const;
+    const layers = [...parseLayers('dense:3,relu,dropout:0.5,dense:3,tanh'), { kind: 'dense', units: 2 }, { kind: 'softmax' }] as const;
     const net = await Network.create({ inputs: 4, layers, activation: 'relu', loss: 'cross-entropy', init: 'he', optimizer: 'momentum', l2: 0.01, backend: 'js' });
     const settings: Record<string, unknown> = {
-      hidden: [3], layers: parseLayers('dense:3,relu,dropout:0.5'), activation: 'relu', loss: 'cross-entropy', init: 'he', optimizer: 'momentum',
+      hidden: [3, 3], layers: parseLayers('dense:3,relu,dropout:0.5,dense:3,tanh'), activation: 'relu', loss: 'cross-entropy', init: 'he', optimizer: 'momentum',
       l2: 0.01, weightDecay: 0.01, clipNorm: 0, epochs: 5, batchSize: 8, learningRate: 0.1, schedule: 'cosine,warmup:1', evalEvery: 1,
     };
     change(settings);
@@ -231,7 +233,7 @@ describe('the checkpoint fields of the new flags', () => {
 
   it('reads them back', async () => {
     const { run } = await readCheckpoint(await checkpointWith(() => {}));
-    expect(run.settings).toMatchObject({ layers: parseLayers('dense:3,relu,dropout:0.5'), l2: 0.01, clipNorm: 0, schedule: 'cosine,warmup:1' });
+    expect(run.settings).toMatchObject({ layers: parseLayers('dense:3,relu,dropout:0.5,dense:3,tanh'), l2: 0.01, clipNorm: 0, schedule: 'cosine,warmup:1' });
   });
 
   it("reads a checkpoint from before them: learningRateDecay as exp:DECAY, the regularisation from the network's config", async () => {
@@ -245,8 +247,9 @@ describe('the checkpoint fields of the new flags', () => {
   it.each([
     ['a schedule that is not one', (s: Record<string, unknown>) => { s.schedule = 'linear'; }, 'settings.schedule must be a schedule: schedule "linear": unknown kind "linear"'],
     ['no schedule', (s: Record<string, unknown>) => { delete s.schedule; }, 'settings.schedule must be a schedule (constant, step:EVERY:GAMMA,'],
-    ['an L2 that is not the network\'s', (s: Record<string, unknown>) => { s.l2 = 0.5; }, 'settings.l2 does not match the network (the network in the file is 4-3-2, relu, cross-entropy, he init, momentum, l2 0.01), got 0.5'],
-    ['layers that are not the network\'s', (s: Record<string, unknown>) => { s.layers = parseLayers('dense:3,tanh'); }, 'settings.layers does not match the network\'s hidden layers ([{"kind":"dense","units":3},{"kind":"relu"},{"kind":"dropout","rate":0.5}]), got'],
+    ['an L2 that is not the network\'s', (s: Record<string, unknown>) => { s.l2 = 0.5; }, 'settings.l2 does not match the network (the network in the file is 4-3-3-2, relu, cross-entropy, he init, momentum, l2 0.01), got 0.5'],
+    ['layers that are not the network\'s', (s: Record<string, unknown>) => { s.layers = parseLayers('dense:3,tanh,dense:3,tanh'); }, 'settings.layers does not match the network\'s hidden layers (dense:3,relu,dropout:0.5,dense:3,tanh), got [{"kind":"dense","units":3},{"kind":"tanh"},'],
+    ['layers that differ from the network\'s past what an error quotes', (s: Record<string, unknown>) => { s.layers = parseLayers('dense:3,relu,dropout:0.5,dense:3,sigmoid'); }, 'settings.layers does not match the network\'s hidden layers'],
     ['no layers for a network of layers', (s: Record<string, unknown>) => { delete s.layers; }, 'settings.layers does not match the network\'s hidden layers'],
   ])('names the file and the field: %s', async (_, change, message) => {
     const folder = await checkpointWith(change);

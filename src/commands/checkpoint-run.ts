@@ -9,6 +9,7 @@ import { RECIPES, type RecipeName } from '../recipes.js';
 import { SCHEDULE_FORMS, parseSchedule } from '../schedule.js';
 import type { HistoryEntry } from '../train.js';
 import type { DataFingerprint, SplitFingerprint } from './fingerprint.js';
+import { formatLayers } from './layers-flag.js';
 
 export interface CheckpointSettings {
   /** The hidden dense layers' sizes (with --layers too). */
@@ -123,14 +124,14 @@ export function checkRun(run: unknown, file: string, model: Model): CheckpointRu
 
   const { config } = model;
   const network = `the network in the file is ${config.sizes.join('-')}, ${config.activation}, ${config.loss}, ${config.init} init, ${config.optimizer}`;
-  if (show(config.sizes.slice(1, -1)) !== show(hidden)) c.fail('settings.hidden', `does not match the network (${network})`, hidden);
+  if (JSON.stringify(config.sizes.slice(1, -1)) !== JSON.stringify(hidden)) c.fail('settings.hidden', `does not match the network (${network})`, hidden);
   for (const key of ['activation', 'loss', 'init', 'optimizer', 'l2', 'weightDecay', 'clipNorm'] as const) {
     if (settings[key] !== config[key]) c.fail(`settings.${key}`, `does not match the network (${network}, ${key} ${config[key]})`, settings[key]);
   }
   // The network's layer list is the hidden layers, the output dense layer and its activation (decodeModel checked it).
   const hiddenLayers = config.layers?.slice(0, -2);
-  if (show(settings.layers) !== show(hiddenLayers)) {
-    c.fail('settings.layers', `does not match the network's hidden layers (${hiddenLayers ? show(hiddenLayers) : 'none given: a network of --hidden sizes'})`, settings.layers);
+  if (JSON.stringify(settings.layers) !== JSON.stringify(hiddenLayers)) {
+    c.fail('settings.layers', `does not match the network's hidden layers (${hiddenLayers ? formatLayers(hiddenLayers) : 'none given: a network of --hidden sizes'})`, settings.layers);
   }
   return checked;
 }

@@ -4,7 +4,7 @@ import type { ActivationName } from '../layers/activation.js';
 import type { LayerSpec } from '../layers/registry.js';
 import type { InitName, LossName, OptimizerName } from '../network.js';
 import type { Recipe } from '../recipes.js';
-import { parseSchedule } from '../schedule.js';
+import { parseSchedule, type Schedule } from '../schedule.js';
 import type { CheckpointSettings } from './checkpoint-run.js';
 import { UsageError } from './common.js';
 import { formatLayers, isActivation } from './layers-flag.js';
@@ -34,8 +34,11 @@ export function recipeSettings(recipe: Recipe): CheckpointSettings {
   return settings;
 }
 
-/** `base` (a recipe's or a checkpoint's settings) with the flags given; a UsageError for flags that do not go together. */
-export function resolveSettings(flags: SettingsFlags, base: CheckpointSettings): CheckpointSettings {
+/**
+ * `base` (a recipe's or a checkpoint's settings) with the flags given, and the schedule they
+ * make; a UsageError for flags that do not go together.
+ */
+export function resolveSettings(flags: SettingsFlags, base: CheckpointSettings): { settings: CheckpointSettings; schedule: Schedule } {
   if (flags.layers && (flags.hidden || flags.activation)) {
     const other = flags.hidden ? `--hidden ${flags.hidden.join(',') || 'none'}` : `--activation ${flags.activation}`;
     throw new UsageError(`--layers ${formatLayers(flags.layers)} and ${other} do not go together: ` +
@@ -68,12 +71,11 @@ export function resolveSettings(flags: SettingsFlags, base: CheckpointSettings):
     evalEvery: flags.evalEvery ?? base.evalEvery,
   };
   try {
-    parseSchedule(s.schedule, s.learningRate);
+    return { settings: s, schedule: parseSchedule(s.schedule, s.learningRate) };
   } catch (e) {
     // Only --lr can make a recipe's or a checkpoint's schedule wrong (cosine:MIN above η).
     throw new UsageError(`${flags.schedule !== undefined ? '--schedule' : `--lr ${s.learningRate}`}: ${(e as Error).message}`);
   }
-  return s;
 }
 
 function lastActivation(layers: readonly LayerSpec[]): ActivationName | undefined {

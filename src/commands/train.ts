@@ -5,7 +5,7 @@ import { plural } from '../plural.js';
 import type { LayerSpec } from '../layers/registry.js';
 import { LOSS_KINDS } from '../losses/loss.js';
 import { ACTIVATIONS, INITS, LOSSES, Network, OPTIMIZERS } from '../network.js';
-import { SCHEDULE_FORMS, learningRate as rateAt, parseSchedule } from '../schedule.js';
+import { SCHEDULE_FORMS, learningRate as rateAt } from '../schedule.js';
 import { encodeModel, networkFromModel } from '../model.js';
 import { Rng } from '../rng.js';
 import { openCheckpointDir, readCheckpoint, writeCheckpoint } from './checkpoint.js';
@@ -80,8 +80,7 @@ async function runTrain(flags: TrainFlags, command: Command): Promise<void> {
   const resumed = flags.resume ? await readCheckpoint(flags.resume) : undefined;
   if (resumed) refuseConflictingFlags(flags.resume!, resumed.run, givenFlags(flags, command));
   const recipeName = resumed?.run.recipe ?? flags.recipe;
-  const s = resolveSettings(flags, resumed?.run.settings ?? recipeSettings(RECIPES[recipeName]));
-  const schedule = parseSchedule(s.schedule, s.learningRate);
+  const { settings: s, schedule } = resolveSettings(flags, resumed?.run.settings ?? recipeSettings(RECIPES[recipeName]));
   const seed = resumed?.run.seed ?? flags.seed;
   const dataDir = resumed ? resumed.run.data : absoluteData(flags.data);
   const limit = resumed ? resumed.run.limit ?? undefined : flags.limit;
@@ -186,6 +185,6 @@ function regularisation({ optimizer, l2, weightDecay, clipNorm }: CheckpointSett
 /** The banner's schedule after η: "×0.75/epoch" as before --schedule, else its text; with the η of the last step when it changes. */
 function scheduleText(schedule: string, lastRate: number): string {
   if (schedule === 'constant') return '';
-  const decay = /^exp:(.*)$/.exec(schedule);
+  const decay = /^exp:([^,]*)$/.exec(schedule);
   return ` ${decay ? `×${decay[1]}/epoch` : schedule} (${Number(lastRate.toPrecision(3))} at the last step)`;
 }
