@@ -165,11 +165,21 @@ describe('resume with the new flags', () => {
   /** The parameters' bytes, to compare bit for bit (toEqual on floats would take −0 for 0). */
   const bytes = (f: Float32Array) => Buffer.from(f.buffer, f.byteOffset, f.byteLength);
   // dense:256 makes an epoch take long enough (tenths of a second) for the kill to come between epochs 1 and 4.
-  const run = ['train', '--limit', '3000', '--layers', 'dense:256,relu,dropout:0.3,dense:32,tanh', '--schedule', 'cosine:0.001,warmup:0.5',
-    '--l2', '5e-4', '--clip-norm', '3', '--seed', '7', '--epochs', '4', '--threads', '1'];
-
-  it('a run killed after epoch 1 and resumed ends bit-identical to the run never stopped', async () => {
-    const whole = path.join(dir, 'whole.simdnet'), ck = path.join(dir, 'killed');
+  const common = ['train', '--limit', '3000', '--seed', '7', '--epochs', '4', '--threads', '1'];
+  it.each([
+    [
+      'momentum, L2, clip-norm, a cosine with warm-up, dropout',
+      ['--layers', 'dense:256,relu,dropout:0.3,dense:32,tanh', '--schedule', 'cosine:0.001,warmup:0.5', '--l2', '5e-4', '--clip-norm', '3'],
+      'layers dense:256,relu,dropout:0.3,dense:32,tanh,dense:10,softmax, cross-entropy, he init, momentum, L2 0.0005, clip-norm 3, η 0.1 cosine:0.001,warmup:0.5',
+    ],
+    [
+      'AdamW with its weight decay, a step schedule, dropout on the inputs',
+      ['--layers', 'dropout:0.1,dense:256,leaky-relu', '--optimizer', 'adamw', '--lr', '2e-3', '--weight-decay', '0.05', '--schedule', 'step:2:0.5'],
+      'layers dropout:0.1,dense:256,leaky-relu,dense:10,softmax, cross-entropy, he init, adamw, weight decay 0.05, η 0.002 step:2:0.5',
+    ],
+  ])('%s: a run killed after epoch 1 and resumed ends bit-identical to the run never stopped', async (name, flags, banner) => {
+    const run = [...common, ...flags];
+    const whole = path.join(dir, `whole-${name}.simdnet`), ck = path.join(dir, `killed-${name}`);
     expect((await simdnet([...run, '--out', whole])).code).toBe(0);
     await killAfterEpoch([...run, '--checkpoint', ck], ck, 1);
     const killedAt = (await readCheckpoint(ck)).run.epochsDone;
@@ -178,7 +188,7 @@ describe('resume with the new flags', () => {
     const resumed = await simdnet(['train', '--resume', ck, '--threads', '1']);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stdout).toContain(`resuming from ${ck} after epoch ${killedAt}\n`);
-    expect(resumed.stdout).toContain('layers dense:256,relu,dropout:0.3,dense:32,tanh,dense:10,softmax, cross-entropy, he init, momentum, L2 0.0005, clip-norm 3, η 0.1 cosine:0.001,warmup:0.5');
+    expect(resumed.stdout).toContain(banner);
     const { run: done, model } = await readCheckpoint(ck);
     expect(done.epochsDone).toBe(4);
     expect(bytes(model.parameters).equals(bytes((await readModelFile(whole)).parameters))).toBe(true);
