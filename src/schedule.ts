@@ -9,6 +9,7 @@
 // (warm-up epochs × batches per epoch, rounded, at least 1): step s < W (from 0) takes
 // η(W)·(s + 1) / (W + 1), the line that reaches the schedule's own η(W) one step later; a
 // cosine then runs over the steps after the warm-up.
+import { DECIMAL_NUMBER } from './decimal.js';
 
 export type Schedule = (
   | { kind: 'constant' }
@@ -66,12 +67,6 @@ export function learningRate(schedule: Schedule, at: TrainingPosition): number {
 /** The forms parseSchedule reads, for help texts and errors. */
 export const SCHEDULE_FORMS = 'constant, step:EVERY:GAMMA, exp:GAMMA, cosine or cosine:MIN, each optionally followed by ,warmup:EPOCHS';
 
-/**
- * A schedule from its text, as a command line gives it: "constant", "step:10:0.5" (×0.5
- * every 10 epochs), "exp:0.95" (×0.95 per epoch), "cosine" (to 0) or "cosine:1e-5" (to
- * ηmin = 1e-5), each optionally followed by ",warmup:EPOCHS", e.g. "cosine,warmup:1". η is
- * the base rate. Throws an Error quoting the text and saying what is wrong.
- */
 /** What each number of a schedule must be: parseSchedule (from text) and checkSchedule (an object) both use these. */
 const RULES = {
   eta: { ok: (x: number) => Number.isFinite(x) && x > 0, range: 'a finite number > 0' },
@@ -107,12 +102,22 @@ export function checkSchedule(schedule: Schedule): Schedule {
   return schedule;
 }
 
+/**
+ * A schedule from its text, as a command line gives it: "constant", "step:10:0.5" (×0.5
+ * every 10 epochs), "exp:0.95" (×0.95 per epoch), "cosine" (to 0) or "cosine:1e-5" (to
+ * ηmin = 1e-5), each optionally followed by ",warmup:EPOCHS", e.g. "cosine,warmup:1". η is
+ * the base rate. Numbers are written in decimal, as on the command line (not 0x2 or
+ * Infinity). Throws an Error quoting the text and saying what is wrong.
+ */
 export function parseSchedule(text: string, eta: number): Schedule {
   const fail = (why: string): never => {
     throw new Error(`schedule ${JSON.stringify(text)}: ${why}`);
   };
   const number = (field: string, value: string | undefined, { ok, range }: { ok: (x: number) => boolean; range: string }): number => {
-    const x = value === undefined || value.trim() === '' ? NaN : Number(value);
+    // A sign is let through to the range check below, which says what is wrong with -0.5.
+    const written = value?.trim() ?? '', decimal = DECIMAL_NUMBER.test(written.replace(/^[+-]/, ''));
+    if (!decimal && written !== '' && !Number.isNaN(Number(written))) fail(`${field} must be written in decimal (like 0.5 or 1e-3), got ${JSON.stringify(value)}`);
+    const x = decimal ? Number(written) : NaN;
     if (!ok(x)) fail(`${field} must be ${range}, got ${JSON.stringify(value ?? '')}`);
     return x;
   };

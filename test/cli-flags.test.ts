@@ -70,7 +70,7 @@ describe('--version and --help', () => {
     expect(rows.get('--epochs')).toEqual(recipes.map((r) => String(r.epochs)));
     expect(rows.get('--batch-size')).toEqual(recipes.map((r) => String(r.batchSize)));
     expect(rows.get('--lr')).toEqual(recipes.map((r) => String(r.learningRate)));
-    expect(rows.get('--lr-decay')).toEqual(recipes.map((r) => String(r.learningRateDecay)));
+    expect(rows.get('--schedule')).toEqual(recipes.map((r) => r.schedule));
     expect(rows.get('--eval-every')).toEqual(recipes.map((r) => String(r.evalEvery)));
   });
 });

@@ -55,6 +55,16 @@ describe('simdnet train --data FILE.csv', () => {
     expect(page).toContain('Residuals: price');
     expect(page).toContain(regressed.test.r2.toFixed(4));
   });
+
+  it('--layers, --schedule, --l2 and --clip-norm shape and train the table\'s network', async () => {
+    const run = await simdnet(['train', ...penguinFlags, '--layers', 'dense:16,tanh,dropout:0.1', '--schedule', 'cosine', '--l2', '1e-4', '--clip-norm', '5', '--epochs', '20', '--json', '--threads', '1']);
+    expect(run.code).toBe(0);
+    const out = JSON.parse(run.stdout);
+    expect(out.layers.map((l: { kind: string }) => l.kind)).toEqual(['dense', 'tanh', 'dropout', 'dense', 'softmax']);
+    expect(out.test.accuracy).toBeGreaterThan(0.9);
+    const both = await simdnet(['train', ...penguinFlags, '--layers', 'dense:16,tanh', '--hidden', '8']);
+    expect([both.code, both.stderr]).toEqual([2, expect.stringContaining('give --layers or --hidden, not both')]);
+  });
 });
 
 describe('simdnet predict on a table model', () => {

@@ -116,6 +116,7 @@ describe('parseSchedule', () => {
     ['exp', 'schedule "exp": GAMMA must be in (0, 1], got ""'],
     ['exp:1.5', 'schedule "exp:1.5": GAMMA must be in (0, 1], got "1.5"'],
     ['exp:abc', 'GAMMA must be in (0, 1], got "abc"'],
+    ['exp:-0.5', 'schedule "exp:-0.5": GAMMA must be in (0, 1], got "-0.5"'],
     ['cosine:0.5', 'schedule "cosine:0.5": MIN must be in [0, 0.1] (the learning rate), got "0.5"'],
     ['constant:1', 'schedule "constant:1": constant takes the form constant'],
     ['cosine,warmup:0', 'schedule "cosine,warmup:0": warmup must be a number of epochs > 0, got "0"'],
@@ -124,6 +125,17 @@ describe('parseSchedule', () => {
     ['cosine,restarts:2', 'schedule "cosine,restarts:2": unknown option "restarts:2"; the only option is warmup:EPOCHS'],
   ])('refuses %j', (text, message) => {
     expect(() => parseSchedule(text, 0.1)).toThrow(message);
+  });
+
+  it.each([
+    ['exp:0x1', 'GAMMA', '0x1'], ['step:0x2:0.5', 'EVERY', '0x2'], ['step:2:0b1', 'GAMMA', '0b1'],
+    ['cosine:0o0', 'MIN', '0o0'], ['cosine,warmup:Infinity', 'warmup', 'Infinity'],
+  ])('refuses %j: numbers are written in decimal, as on the command line', (text, field, value) => {
+    expect(() => parseSchedule(text, 0.1)).toThrow(`schedule ${JSON.stringify(text)}: ${field} must be written in decimal (like 0.5 or 1e-3), got "${value}"`);
+  });
+
+  it('reads decimals written with a point, an exponent, or blanks around them', () => {
+    expect(parseSchedule('step: 2 :.5,warmup:1E-1', 0.1)).toEqual({ kind: 'step', eta: 0.1, every: 2, gamma: 0.5, warmup: 0.1 });
   });
 
   it('refuses a learning rate that is not a finite number > 0', () => {

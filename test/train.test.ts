@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { head, type DataSplits, type LabelledImages } from '../src/data/dataset.js';
 import { loadDataDir, mnistDataDir } from '../src/data/files.js';
 import { Network, type NetworkOptions } from '../src/network.js';
-import { RECIPES, recipeNetwork } from '../src/recipes.js';
+import { RECIPES, recipeNetwork, recipeSchedule } from '../src/recipes.js';
 import { DivergenceError, train } from '../src/train.js';
 
 let mnist: DataSplits<LabelledImages>;
@@ -21,7 +21,7 @@ const net = (options: Partial<NetworkOptions> = {}) => Network.create({ ...recip
 describe('training on MNIST', () => {
   it('the default recipe on 10,000 samples for 2 epochs beats 90% on the 10,000 test images', async () => {
     const result = await train(await net(), subset(10000), {
-      epochs: 2, batchSize: defaults.batchSize, learningRate: defaults.learningRate, learningRateDecay: defaults.learningRateDecay,
+      epochs: 2, batchSize: defaults.batchSize, learningRate: defaults.learningRate, schedule: recipeSchedule(defaults),
     });
     expect(result.history.map((h) => h.epoch)).toEqual([1, 2]);
     expect(result.history[1].test.accuracy).toBeGreaterThan(0.9);

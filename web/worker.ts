@@ -2,7 +2,7 @@
 // the page hands it (table.ts); owns the networks, trains MNIST's with the library's train()
 // and a table's with fit(), and answers predictions between batches.
 import {
-  FILE_NAMES, FIT_DEFAULTS, Network, RECIPES, Rng, recipeNetwork, datasetFrom, decodeModel, describeData, encodeModel, fit, head, networkFromModel,
+  FILE_NAMES, FIT_DEFAULTS, Network, RECIPES, Rng, recipeNetwork, recipeSchedule, datasetFrom, decodeModel, describeData, encodeModel, fit, head, networkFromModel,
   splitsFrom, train, savedHistory,
   type BackendName, type BestSoFar, type BatchProgress, type DataDescription, type DataSplits, type EpochEnd, type FeatureDataset, type HistoryEntry,
   type LabelledImages, type TrainResult,
@@ -144,7 +144,7 @@ async function runMnist(last: number, limit: number): Promise<void> {
   const { progress } = mnist;
   try {
     await train(net, subset, {
-      epochs: last, batchSize: recipe.batchSize, learningRate: recipe.learningRate, learningRateDecay: recipe.learningRateDecay,
+      epochs: last, batchSize: recipe.batchSize, learningRate: recipe.learningRate, schedule: recipeSchedule(recipe),
       resume: { epochsDone: progress.epochsDone, rng: Rng.fromState(progress.rng), history: progress.history },
       ...callbacks(mnist, subset.train.count + subset.test.count),
     });

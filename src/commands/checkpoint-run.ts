@@ -2,23 +2,34 @@
 // and the check of every field of it when a checkpoint is read, so that a damaged or
 // hand-edited file gives an error naming the file and the field instead of a crash.
 import type { ActivationName } from '../layers/activation.js';
+import type { LayerSpec } from '../layers/registry.js';
 import type { Model } from '../model.js';
 import { ACTIVATIONS, INITS, LOSSES, OPTIMIZERS, type InitName, type LossName, type OptimizerName } from '../network.js';
 import { RECIPES, type RecipeName } from '../recipes.js';
+import { SCHEDULE_FORMS, parseSchedule } from '../schedule.js';
 import type { Scores } from '../tasks/task.js';
 import { upgradeHistoryEntry, type HistoryEntry } from '../train.js';
 import type { DataFingerprint, SplitFingerprint } from './fingerprint.js';
+import { formatLayers } from './layers-flag.js';
 
 export interface CheckpointSettings {
+  /** The hidden dense layers' sizes (with --layers too). */
   hidden: number[];
+  /** The hidden layers as --layers gave them; absent for a network of --hidden sizes. */
+  layers?: LayerSpec[];
+  /** σ of the hidden layers (with --layers: of the output, unless the loss brings its own). */
   activation: ActivationName;
   loss: LossName;
   init: InitName;
   optimizer: OptimizerName;
+  l2: number;
+  weightDecay: number;
+  clipNorm: number;
   epochs: number;
   batchSize: number;
   learningRate: number;
-  learningRateDecay: number;
+  /** parseSchedule's text (checkpoints from before --schedule hold learningRateDecay instead, read as exp:DECAY). */
+  schedule: string;
   evalEvery: number;
 }
 
@@ -79,18 +90,26 @@ export function checkRun(run: unknown, file: string, model: Model): CheckpointRu
     const x = c.finite(field, v);
     return x > 0 && x <= max ? x : c.fail(field, max === Infinity ? 'must be > 0' : `must be in (0, ${max}]`, x);
   };
+  const learningRate = positive('settings.learningRate', s.learningRate);
   const settings: CheckpointSettings = {
     hidden,
     activation: c.oneOf('settings.activation', s.activation, ACTIVATIONS),
     loss: c.oneOf('settings.loss', s.loss, LOSSES),
     init: c.oneOf('settings.init', s.init, INITS),
     optimizer: c.oneOf('settings.optimizer', s.optimizer, OPTIMIZERS),
+    // Checkpoints from before these flags: the network's own values.
+    l2: s.l2 === undefined ? model.config.l2 : c.finite('settings.l2', s.l2),
+    weightDecay: s.weightDecay === undefined ? model.config.weightDecay : c.finite('settings.weightDecay', s.weightDecay),
+    clipNorm: s.clipNorm === undefined ? model.config.clipNorm : c.finite('settings.clipNorm', s.clipNorm),
     epochs,
     batchSize: c.int('settings.batchSize', s.batchSize, 1),
-    learningRate: positive('settings.learningRate', s.learningRate),
-    learningRateDecay: positive('settings.learningRateDecay', s.learningRateDecay, 1),
+    learningRate,
+    schedule: s.schedule === undefined && s.learningRateDecay !== undefined
+      ? `exp:${positive('settings.learningRateDecay', s.learningRateDecay, 1)}`
+      : checkScheduleText(c, s.schedule, learningRate),
     evalEvery: c.int('settings.evalEvery', s.evalEvery, 1),
   };
+  if (s.layers !== undefined) settings.layers = s.layers as LayerSpec[];
   const epochsDone = c.int('epochsDone', r.epochsDone, 0, epochs);
   const checked: CheckpointRun = {
     recipe: c.oneOf('recipe', r.recipe, Object.keys(RECIPES) as RecipeName[]),
@@ -106,11 +125,27 @@ export function checkRun(run: unknown, file: string, model: Model): CheckpointRu
 
   const { config } = model;
   const network = `the network in the file is ${config.sizes.join('-')}, ${config.activation}, ${config.loss}, ${config.init} init, ${config.optimizer}`;
-  if (show(config.sizes.slice(1, -1)) !== show(hidden)) c.fail('settings.hidden', `does not match the network (${network})`, hidden);
-  for (const key of ['activation', 'loss', 'init', 'optimizer'] as const) {
-    if (settings[key] !== config[key]) c.fail(`settings.${key}`, `does not match the network (${network})`, settings[key]);
+  if (JSON.stringify(config.sizes.slice(1, -1)) !== JSON.stringify(hidden)) c.fail('settings.hidden', `does not match the network (${network})`, hidden);
+  for (const key of ['activation', 'loss', 'init', 'optimizer', 'l2', 'weightDecay', 'clipNorm'] as const) {
+    if (settings[key] !== config[key]) c.fail(`settings.${key}`, `does not match the network (${network}, ${key} ${config[key]})`, settings[key]);
+  }
+  // The network's layer list is the hidden layers, the output dense layer and its activation (decodeModel checked it).
+  const hiddenLayers = config.layers?.slice(0, -2);
+  if (JSON.stringify(settings.layers) !== JSON.stringify(hiddenLayers)) {
+    c.fail('settings.layers', `does not match the network's hidden layers (${hiddenLayers ? formatLayers(hiddenLayers) : 'none given: a network of --hidden sizes'})`, settings.layers);
   }
   return checked;
+}
+
+/** A schedule's text that parseSchedule reads with η0 = learningRate. */
+function checkScheduleText(c: FieldCheck, v: unknown, learningRate: number): string {
+  if (typeof v !== 'string') return c.fail('settings.schedule', `must be a schedule (${SCHEDULE_FORMS})`, v);
+  try {
+    parseSchedule(v, learningRate);
+  } catch (e) {
+    c.fail('settings.schedule', `must be a schedule: ${(e as Error).message}`, v);
+  }
+  return v;
 }
 
 function checkRng(c: FieldCheck, v: unknown): number[] {

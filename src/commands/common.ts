@@ -6,15 +6,12 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { BACKENDS, MAX_THREADS, SIMD_CHOICES } from '../network.js';
 import { head, type DataSplits, type LabelledImages } from '../data/dataset.js';
 import { loadDataDir, mnistDataDir } from '../data/files.js';
+import { DECIMAL_INTEGER, DECIMAL_NUMBER } from '../decimal.js';
 
 /** A usage mistake found while running a command (exit code 2, like commander's own). */
 export class UsageError extends Error {}
 
-// Numbers are written in decimal: `Number()` alone would also take 0x10, 0b11, "Infinity" and
-// blanks. Integers may use an exponent (--batch-size 1e4), never a fraction or a sign.
-const DECIMAL_INTEGER = /^\d+(e\+?\d+)?$/i;
-const DECIMAL_NUMBER = /^(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
-
+// Numbers are written in decimal (decimal.ts); integers may use an exponent (--batch-size 1e4).
 function decimalInteger(value: string, what: string): number {
   const n = Number(value);
   if (!DECIMAL_INTEGER.test(value) || !Number.isSafeInteger(n)) throw new InvalidArgumentError(`must be ${what}, written in decimal (like 32 or 1e4).`);
@@ -34,6 +31,13 @@ export function nonNegativeInt(value: string): number {
 export function positiveNumber(value: string): number {
   const n = Number(value);
   if (!DECIMAL_NUMBER.test(value) || !Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a finite number > 0, written in decimal (like 0.05 or 1e-3).');
+  return n;
+}
+
+/** A number ≥ 0, where 0 means off: --l2, --clip-norm. */
+export function nonNegativeNumber(value: string): number {
+  const n = Number(value);
+  if (!DECIMAL_NUMBER.test(value) || !Number.isFinite(n)) throw new InvalidArgumentError('must be a finite number ≥ 0, written in decimal (like 1e-4 or 0.5).');
   return n;
 }
 

@@ -10,14 +10,17 @@ const WASM_MAX_BYTES = 65536 * 65536;
 
 const gib = (bytes: number) => `${(bytes / 2 ** 30).toLocaleString('en-US', { maximumFractionDigits: 1 })} GiB`;
 
-/** Makes the network of `options` with `create` (Network.create or networkFromModel) once its memory is known to fit. */
-export async function allocateNetwork<T>(options: NetworkOptions & { sizes: readonly number[] }, create: () => Promise<T>): Promise<T> {
+/**
+ * Makes the network of `options` with `create` (Network.create or networkFromModel) once its
+ * memory is known to fit; `shapeFlag` is the flag that gave its layers (--hidden 256, --layers …).
+ */
+export async function allocateNetwork<T>(options: NetworkOptions & { sizes: readonly number[] }, shapeFlag: string, create: () => Promise<T>): Promise<T> {
   const bytes = networkBytes(options);
   const wasm = (options.backend ?? 'wasm') === 'wasm';
   const [limit, kind, limitText] = wasm
     ? [WASM_MAX_BYTES, 'WebAssembly memory', 'at most 4 GiB is possible']
     : [totalmem(), 'memory', `this machine has ${gib(totalmem())}`];
-  const culprit = culpritOf(options);
+  const culprit = culpritOf(options, shapeFlag);
   const needs = `${culprit.flag} needs ${gib(bytes)} of ${kind} for the network ${options.sizes.join('-')}`;
   if (bytes > limit) throw new UsageError(`${needs}; ${limitText}${culprit.batchesUpTo(limit)}`);
   try {
@@ -29,14 +32,14 @@ export async function allocateNetwork<T>(options: NetworkOptions & { sizes: read
 }
 
 /**
- * The flag to change: --hidden when the weights (the memory of one sample) take most of it,
- * else --batch-size, whose memory grows linearly.
+ * The flag to change: the layers' (--hidden or --layers) when the weights (the memory of one
+ * sample) take most of it, else --batch-size, whose memory grows linearly.
  */
-function culpritOf(options: NetworkOptions & { sizes: readonly number[] }) {
+function culpritOf(options: NetworkOptions & { sizes: readonly number[] }, shapeFlag: string) {
   const batch = resolveOptions(options).maxBatch;
   const one = networkBytes({ ...options, maxBatch: 1 }), perSample = networkBytes({ ...options, maxBatch: 2 }) - one;
   if (one > (one + perSample * (batch - 1)) / 2) {
-    return { flag: `--hidden ${options.sizes.slice(1, -1).join(',') || 'none'}`, batchesUpTo: () => '' };
+    return { flag: shapeFlag, batchesUpTo: () => '' };
   }
   return {
     flag: `--batch-size ${batch}`,

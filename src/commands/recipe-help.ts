@@ -12,7 +12,10 @@ const ROWS: [flag: string, value: (r: Recipe) => string | number][] = [
   ['--epochs', (r) => r.epochs],
   ['--batch-size', (r) => r.batchSize],
   ['--lr', (r) => r.learningRate],
-  ['--lr-decay', (r) => r.learningRateDecay],
+  ['--schedule', (r) => r.schedule],
+  ['--l2', (r) => r.l2],
+  ['--weight-decay', (r) => r.weightDecay],
+  ['--clip-norm', (r) => r.clipNorm],
   ['--eval-every', (r) => r.evalEvery],
 ];
 

@@ -1,27 +1,34 @@
 // --resume DIR: the flags given beside it checked against the checkpoint's run, the data
 // checked against its fingerprint, and a clear stop when nothing is left to train.
 //
-// A run is defined by its recipe, network, seed and data: --recipe, --hidden, --activation,
-// --loss, --init, --optimizer, --seed, --data and --limit may be repeated with the value
-// the checkpoint holds, and any other value is refused. The schedule of the epochs still
-// to run — --epochs (to extend a run), --lr, --lr-decay, --batch-size, --eval-every — may
-// change; the checkpoints written from then on record the new values. Run-time flags
-// (--backend, --simd, --threads, --out, --report, --json, --checkpoint) are free.
+// A run is defined by its recipe, network, seed and data: --recipe, --hidden or --layers,
+// --activation, --loss, --init, --optimizer, --l2, --weight-decay, --clip-norm, --seed,
+// --data and --limit may be repeated with the value the checkpoint holds, and any other
+// value is refused. The schedule of the epochs still to run — --epochs (to extend a run),
+// --lr, --schedule or --lr-decay, --batch-size, --eval-every — may change; the checkpoints
+// written from then on record the new values. Run-time flags (--backend, --simd, --threads,
+// --out, --report, --json, --checkpoint) are free.
 import path from 'node:path';
 import { plural } from '../plural.js';
 import type { DataSplits } from '../data/dataset.js';
 import type { CheckpointRun, CheckpointSettings } from './checkpoint-run.js';
+import type { LayerSpec } from '../layers/registry.js';
 import { UsageError } from './common.js';
 import { dataFingerprint, fingerprintDifference } from './fingerprint.js';
+import { formatLayers } from './layers-flag.js';
 
 /** The train flags that --resume compares with the checkpoint (undefined: not given). */
 export interface ResumeFlags {
   recipe?: string;
   hidden?: number[];
+  layers?: LayerSpec[];
   activation?: string;
   loss?: string;
   init?: string;
   optimizer?: string;
+  l2?: number;
+  weightDecay?: number;
+  clipNorm?: number;
   seed?: number;
   data?: string;
   limit?: number;
@@ -42,8 +49,13 @@ export function refuseConflictingFlags(dir: string, run: CheckpointRun, given: R
     if (value !== undefined && !same) conflicts.push(`--${flag} ${String(value)} (the checkpoint's: ${theirs})`);
   };
   compare('recipe', given.recipe, given.recipe === run.recipe, run.recipe);
-  compare('hidden', given.hidden && layers(given.hidden), layers(given.hidden ?? []) === layers(s.hidden), layers(s.hidden));
+  // A network of --layers is not one of --hidden sizes even where its dense layers match.
+  // Each flag's stored value is named in its own terms, and in the other flag's when the run was made with that one.
+  const storedLayers = s.layers && formatLayers(s.layers);
+  compare('hidden', given.hidden && layers(given.hidden), !s.layers && layers(given.hidden ?? []) === layers(s.hidden), storedLayers ? `--layers ${storedLayers}` : layers(s.hidden));
+  compare('layers', given.layers && formatLayers(given.layers), formatLayers(given.layers ?? []) === storedLayers, storedLayers ?? `--hidden ${layers(s.hidden)}`);
   for (const key of ['activation', 'loss', 'init', 'optimizer'] as const) compare(key, given[key], given[key] === s[key], s[key]);
+  for (const [key, flag] of [['l2', 'l2'], ['weightDecay', 'weight-decay'], ['clipNorm', 'clip-norm']] as const) compare(flag, given[key], given[key] === s[key], String(s[key]));
   compare('seed', given.seed, given.seed === run.seed, String(run.seed));
   compare('data', given.data, absoluteData(given.data) === stored, dataName(stored));
   compare('limit', given.limit, given.limit === run.limit, run.limit === null ? 'none, every training sample' : String(run.limit));
@@ -55,7 +67,7 @@ export function refuseConflictingFlags(dir: string, run: CheckpointRun, given: R
 
 /** The schedule flags that change the run from here on, as "η 0.5 (was 0.1)", for the resume line. */
 export function scheduleChanges(before: CheckpointSettings, after: CheckpointSettings): string[] {
-  const names = { epochs: 'epochs', learningRate: 'η', learningRateDecay: 'η decay', batchSize: 'batch', evalEvery: 'eval every' } as const;
+  const names = { epochs: 'epochs', learningRate: 'η', schedule: 'schedule', batchSize: 'batch', evalEvery: 'eval every' } as const;
   return (Object.keys(names) as (keyof typeof names)[])
     .filter((key) => before[key] !== after[key])
     .map((key) => `${names[key]} ${after[key]} (was ${before[key]})`);

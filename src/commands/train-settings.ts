@@ -1,0 +1,83 @@
+// The settings of a `simdnet train` run: the recipe's, or the checkpoint's when resuming, each
+// overridden by its flag, and the flags that do not go together refused as usage errors.
+import type { ActivationName } from '../layers/activation.js';
+import type { LayerSpec } from '../layers/registry.js';
+import type { InitName, LossName, OptimizerName } from '../network.js';
+import type { Recipe } from '../recipes.js';
+import { parseSchedule, type Schedule } from '../schedule.js';
+import type { CheckpointSettings } from './checkpoint-run.js';
+import { UsageError } from './common.js';
+import { formatLayers, isActivation } from './layers-flag.js';
+
+/** The train flags that override a setting (undefined: not given). */
+export interface SettingsFlags {
+  hidden?: number[];
+  layers?: LayerSpec[];
+  activation?: ActivationName;
+  loss?: LossName;
+  init?: InitName;
+  optimizer?: OptimizerName;
+  l2?: number;
+  weightDecay?: number;
+  clipNorm?: number;
+  epochs?: number;
+  batchSize?: number;
+  lr?: number;
+  lrDecay?: number;
+  schedule?: string;
+  evalEvery?: number;
+}
+
+/** A recipe's settings, as a run starts from them. */
+export function recipeSettings(recipe: Recipe): CheckpointSettings {
+  const { description: _, ...settings } = recipe;
+  return settings;
+}
+
+/**
+ * `base` (a recipe's or a checkpoint's settings) with the flags given, and the schedule they
+ * make; a UsageError for flags that do not go together.
+ */
+export function resolveSettings(flags: SettingsFlags, base: CheckpointSettings): { settings: CheckpointSettings; schedule: Schedule } {
+  if (flags.layers && (flags.hidden || flags.activation)) {
+    const other = flags.hidden ? `--hidden ${flags.hidden.join(',') || 'none'}` : `--activation ${flags.activation}`;
+    throw new UsageError(`--layers ${formatLayers(flags.layers)} and ${other} do not go together: ` +
+      '--layers lists the hidden layers with their activations');
+  }
+  if (flags.schedule !== undefined && flags.lrDecay !== undefined) {
+    throw new UsageError(`--schedule ${flags.schedule} and --lr-decay ${flags.lrDecay} do not go together: --lr-decay X is --schedule exp:X`);
+  }
+  const optimizer = flags.optimizer ?? base.optimizer;
+  if (flags.weightDecay !== undefined && optimizer !== 'adamw') {
+    throw new UsageError(`--weight-decay ${flags.weightDecay} is AdamW's decoupled weight decay and needs --optimizer adamw (the optimizer is ${optimizer}); ` +
+      '--l2 decays the weights under every optimizer');
+  }
+  const layers = flags.layers ?? (flags.hidden ? undefined : base.layers);
+  const s: CheckpointSettings = {
+    hidden: layers ? layers.flatMap((l) => (l.kind === 'dense' ? [l.units] : [])) : flags.hidden ?? base.hidden,
+    ...(layers ? { layers } : {}),
+    // With --layers, the output takes the last activation listed (unless the loss brings its own), as it takes --activation with --hidden.
+    activation: flags.activation ?? (flags.layers && lastActivation(flags.layers)) ?? base.activation,
+    loss: flags.loss ?? base.loss,
+    init: flags.init ?? base.init,
+    optimizer,
+    l2: flags.l2 ?? base.l2,
+    weightDecay: flags.weightDecay ?? base.weightDecay,
+    clipNorm: flags.clipNorm ?? base.clipNorm,
+    epochs: flags.epochs ?? base.epochs,
+    batchSize: flags.batchSize ?? base.batchSize,
+    learningRate: flags.lr ?? base.learningRate,
+    schedule: flags.schedule ?? (flags.lrDecay === undefined ? base.schedule : `exp:${flags.lrDecay}`),
+    evalEvery: flags.evalEvery ?? base.evalEvery,
+  };
+  try {
+    return { settings: s, schedule: parseSchedule(s.schedule, s.learningRate) };
+  } catch (e) {
+    // Only --lr can make a recipe's or a checkpoint's schedule wrong (cosine:MIN above η).
+    throw new UsageError(`${flags.schedule !== undefined ? '--schedule' : `--lr ${s.learningRate}`}: ${(e as Error).message}`);
+  }
+}
+
+function lastActivation(layers: readonly LayerSpec[]): ActivationName | undefined {
+  return [...layers].reverse().map((l) => l.kind).find(isActivation);
+}

@@ -1,0 +1,9 @@
+// Numbers as a person writes them, in decimal: `Number()` alone would also take 0x10, 0b11,
+// "Infinity" and blanks. The command-line flags and the schedule's text both read numbers
+// through these.
+
+/** An integer ≥ 0, with an optional exponent (1e4), never a fraction or a sign. */
+export const DECIMAL_INTEGER = /^\d+(e\+?\d+)?$/i;
+
+/** A number ≥ 0: digits with an optional point and exponent (0.05, .5, 1e-3), no sign. */
+export const DECIMAL_NUMBER = /^(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
