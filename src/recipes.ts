@@ -1,5 +1,7 @@
 // Named training recipes: what `simdnet train --recipe NAME` starts from.
 import type { ActivationName } from './layers/activation.js';
+import type { LayerSpec } from './layers/registry.js';
+import { LOSS_KINDS } from './losses/loss.js';
 import type { InitName, LossName, NetworkOptions, OptimizerName } from './network.js';
 import { OPTIMIZER_DEFAULTS } from './optimizers/settings.js';
 import { parseSchedule, type Schedule } from './schedule.js';
@@ -8,6 +10,8 @@ export interface Recipe {
   description: string;
   /** Hidden layer sizes; input and output sizes come from the data. */
   hidden: number[];
+  /** The hidden layers as a list instead (convolutions…), as --layers gives them; hidden then lists their dense units. */
+  layers?: LayerSpec[];
   activation: ActivationName;
   loss: LossName;
   init: InitName;
@@ -62,14 +66,48 @@ export const RECIPES = {
     epochs: 10,
     evalEvery: 1,
   },
+  /**
+   * A small convolutional network for images (MNIST: 28×28×1): two 5×5 convolutions with
+   * max pooling, batch normalisation after each, a dense layer, dropout, and Adam with a
+   * cosine schedule.
+   */
+  cnn: {
+    description: 'conv 5×5×16, batchnorm, relu, maxpool 2, conv 5×5×32, batchnorm, relu, maxpool 2, dense 128, relu, dropout 0.25; softmax + cross-entropy, He init, Adam η 0.002 with a cosine over the run, batch 32, 4 epochs',
+    hidden: [128],
+    layers: [
+      { kind: 'conv2d', filters: 16, size: 5 }, { kind: 'batchnorm' }, { kind: 'relu' }, { kind: 'maxpool', size: 2 },
+      { kind: 'conv2d', filters: 32, size: 5 }, { kind: 'batchnorm' }, { kind: 'relu' }, { kind: 'maxpool', size: 2 },
+      { kind: 'flatten' }, { kind: 'dense', units: 128 }, { kind: 'relu' }, { kind: 'dropout', rate: 0.25 },
+    ],
+    activation: 'relu',
+    loss: 'cross-entropy',
+    init: 'he',
+    optimizer: 'adam',
+    learningRate: 0.002,
+    schedule: 'cosine,warmup:0.25',
+    ...OPTIMIZER_DEFAULTS,
+    batchSize: 32,
+    epochs: 4,
+    evalEvery: 1,
+  },
 } satisfies Record<string, Recipe>;
 
 export type RecipeName = keyof typeof RECIPES;
 
-/** The options of a recipe's network for `inputs` pixels and `classes` classes, with maxBatch its batch size. */
-export function recipeNetwork(recipe: Recipe, inputs: number, classes: number): NetworkOptions {
-  const { hidden, activation, loss, init, optimizer, l2, weightDecay, clipNorm, batchSize } = recipe;
-  return { sizes: [inputs, ...hidden, classes], activation, loss, init, optimizer, l2, weightDecay, clipNorm, maxBatch: batchSize };
+/**
+ * The options of a recipe's network for inputs of `input` floats (or images of that
+ * [height, width, channels]) and `classes` classes, with maxBatch its batch size.
+ */
+export function recipeNetwork(recipe: Recipe, input: number | [number, number, number], classes: number): NetworkOptions {
+  const { hidden, layers, activation, loss, init, optimizer, l2, weightDecay, clipNorm, batchSize } = recipe;
+  const inputs = typeof input === 'number' ? input : input[0] * input[1] * input[2];
+  const common = { activation, loss, init, optimizer, l2, weightDecay, clipNorm, maxBatch: batchSize };
+  if (!layers) return { sizes: [inputs, ...hidden, classes], ...common };
+  if (typeof input === 'number' && layers.some((l) => l.kind === 'conv2d' || l.kind === 'maxpool' || l.kind === 'avgpool')) {
+    throw new Error(`recipe: its convolutions need the images' shape [height, width, channels], not ${input} inputs`);
+  }
+  const output: LayerSpec[] = [{ kind: 'dense', units: classes }, { kind: LOSS_KINDS[loss].fuses ?? activation }];
+  return { inputs, ...(typeof input === 'number' ? {} : { inputShape: input }), layers: [...layers, ...output], ...common };
 }
 
 /** The recipe's η over a run: its schedule from η0 = its learning rate. */

@@ -121,7 +121,7 @@ describe('layer lists', () => {
   });
 
   it.each([
-    [{ inputs: 3, layers: [{ kind: 'conv' }] }, "Network: layers[0]: unknown kind \"conv\"; the kinds are dense, dropout, softmax, sigmoid, relu, leaky-relu, tanh, identity"],
+    [{ inputs: 3, layers: [{ kind: 'conv' }] }, "Network: layers[0]: unknown kind \"conv\"; the kinds are dense, conv2d, maxpool, avgpool, flatten, batchnorm, dropout, softmax, sigmoid, relu, leaky-relu, tanh, identity"],
     [{ inputs: 3, layers: [{ kind: 'dense', units: 0 }] }, 'Network: layers[0]: dense: units must be a positive integer, got 0'],
     [{ inputs: 3, layers: [{ kind: 'dense', units: 2 }, { kind: 'dropout', rate: 1 }] }, 'Network: layers[1]: dropout: rate must be in [0, 1), got 1'],
     [{ inputs: 3, layers: [{ kind: 'relu' }] }, 'Network: layers must hold at least one dense layer'],

@@ -8,7 +8,7 @@ import { ACTIVATIONS, type ActivationName } from '../layers/activation.js';
 import type { LayerSpec } from '../layers/registry.js';
 
 /** The items --layers takes, for help texts and errors. */
-export const LAYER_ITEMS = `dense:UNITS, dropout:RATE, ${ACTIVATIONS.join(', ')}`;
+export const LAYER_ITEMS = `dense:UNITS, conv:FILTERSxSIZE (then :sSTRIDE, :valid), maxpool:SIZE, avgpool:SIZE (then :sSTRIDE), flatten, batchnorm, dropout:RATE, ${ACTIVATIONS.join(', ')}`;
 
 export const isActivation = (kind: string): kind is ActivationName => (ACTIVATIONS as readonly string[]).includes(kind);
 
@@ -28,6 +28,28 @@ export function parseLayers(text: string): LayerSpec[] {
         if (!DECIMAL_INTEGER.test(arg) || !Number.isSafeInteger(units) || units < 1) fail('needs a positive whole number of units, written in decimal (like dense:64)');
         return { kind, units };
       }
+      case 'conv': {
+        const [shape, ...options] = args;
+        const match = /^(\d+)x(\d+)$/.exec(shape ?? '');
+        if (!match || Number(match[1]) < 1 || Number(match[2]) < 1) fail('needs FILTERSxSIZE, positive whole numbers (like conv:16x5)');
+        const spec: LayerSpec = { kind: 'conv2d', filters: Number(match![1]), size: Number(match![2]) };
+        for (const option of options) {
+          if (option === 'valid' || option === 'same') spec.padding = option;
+          else spec.stride = stride(option, fail);
+        }
+        return spec;
+      }
+      case 'maxpool':
+      case 'avgpool': {
+        const [size, ...options] = args;
+        if (!/^\d+$/.test(size ?? '') || Number(size) < 1) fail(`needs a positive whole window size (like ${kind}:2)`);
+        if (options.length > 1) fail(`takes a size and at most a stride (like ${kind}:3:s2)`);
+        return { kind, size: Number(size), ...(options.length ? { stride: stride(options[0], fail) } : {}) };
+      }
+      case 'flatten':
+      case 'batchnorm':
+        if (args.length) fail(`takes no value; write ${kind}`);
+        return { kind };
       case 'dropout': {
         const arg = value('dropout:RATE'), rate = Number(arg);
         if (!DECIMAL_NUMBER.test(arg) || !(rate < 1)) fail('needs the fraction of values dropped, in [0, 1), written in decimal (like dropout:0.2)');
@@ -42,8 +64,23 @@ export function parseLayers(text: string): LayerSpec[] {
   });
 }
 
+/** "s2" → 2: a stride option. */
+function stride(option: string, fail: (why: string) => never): number {
+  if (!/^s\d+$/.test(option) || Number(option.slice(1)) < 1) fail(`has ${JSON.stringify(option)} where a stride (like s2) or a padding (same, valid) goes`);
+  return Number(option.slice(1));
+}
+
 /** The text parseLayers reads back into `specs`. */
 export function formatLayers(specs: readonly LayerSpec[]): string {
   if (specs.length === 0) return 'none';
-  return specs.map((s) => (s.kind === 'dense' ? `dense:${s.units}` : s.kind === 'dropout' ? `dropout:${s.rate}` : s.kind)).join(',');
+  return specs.map((s) => {
+    switch (s.kind) {
+      case 'dense': return `dense:${s.units}`;
+      case 'dropout': return `dropout:${s.rate}`;
+      case 'conv2d': return `conv:${s.filters}x${s.size}${s.stride && s.stride !== 1 ? `:s${s.stride}` : ''}${s.padding === 'valid' ? ':valid' : ''}`;
+      case 'maxpool':
+      case 'avgpool': return `${s.kind}:${s.size}${s.stride && s.stride !== s.size ? `:s${s.stride}` : ''}`;
+      default: return s.kind;
+    }
+  }).join(',');
 }
