@@ -31,9 +31,15 @@ export const LOSS_RISE_FACTOR = 10;
 /** Batches whose mean loss is compared with the limit (one batch alone is too noisy). */
 export const LOSS_WINDOW = 20;
 
-/** The loss of a network that knows nothing (Loss.knowNothing): the worst a network need do. */
+/**
+ * The loss of a network that knows nothing: the worst a network need do. On standardised
+ * regression targets that is predicting their mean (Loss.knowNothingStandardised), not a
+ * one-hot guess, whose floor is 0 for one output and let a resumed regression's Adam spikes
+ * pass for divergence.
+ */
 function knowNothingLoss(net: Network): number {
-  return LOSS_KINDS[net.config.loss].knowNothing(net.sizes[net.numLayers - 1]);
+  const loss = LOSS_KINDS[net.config.loss], outputs = net.sizes[net.numLayers - 1];
+  return net.config.targetNormalization && loss.knowNothingStandardised ? loss.knowNothingStandardised(outputs) : loss.knowNothing(outputs);
 }
 
 /** Follows the loss batch by batch and says when the mean of the last LOSS_WINDOW batches rose over LOSS_RISE_FACTOR × its reference. */

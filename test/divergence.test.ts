@@ -100,6 +100,19 @@ describe('the loss-rise watch and the collapse check', () => {
     expect(short.add(62)).toMatch(/the mean loss of the last 3 batches rose to 42\.10/);
   });
 
+  it('on standardised regression targets, measures against predicting their mean (½ per output under MSE), not 0', async () => {
+    const net = await Network.create({ inputs: 2, layers: [{ kind: 'dense', units: 1 }, { kind: 'identity' }], targetNormalization: { kind: 'standard', offset: [300], scale: [0.01] }, backend: 'js' });
+    // A resumed regression at 0.066 whose Adam steps spike to 0.7 has not diverged (10 × ½ = 5 is the limit) …
+    const resumed = new LossRiseWatch(net, 100);
+    for (let b = 0; b < 100; b++) expect(resumed.add(b === 0 ? 0.066 : 0.7)).toBeUndefined();
+    // … but the same network without the normalisation has a floor of 0 (one output), so the same spikes would be.
+    const raw = new LossRiseWatch(await Network.create({ inputs: 2, layers: [{ kind: 'dense', units: 1 }, { kind: 'identity' }], backend: 'js' }), 100);
+    let said: string | undefined;
+    for (let b = 0; b < 30 && !said; b++) said = raw.add(b === 0 ? 0.066 : 0.7);
+    expect(said).toMatch(/over 10× its start 0\.06600/);
+    net.dispose();
+  });
+
   it('does not take identical images for a collapse', async () => {
     const net = await Network.create({ ...relu, backend: 'js' });
     const image = mnist.train.images.subarray(0, 784);

@@ -22,6 +22,12 @@ export interface Loss {
    * reference, so that a run that starts near 0 is not held to a tiny bound.
    */
   knowNothing(outputs: number): number;
+  /**
+   * For regression losses: C per sample of predicting the mean of `outputs` standardised
+   * targets (residuals ~ N(0, 1)), the know-nothing of a network trained on normalised
+   * targets (NetworkOptions.targetNormalization).
+   */
+  knowNothingStandardised?(outputs: number): number;
   /** Σ of C over n outputs (a batch's rows). a, y [batch × outputs]. */
   total(k: Kernels, a: Tensor, y: Tensor, n: number): number;
   /** δ = ∂C/∂a (or, fused, ∂C/∂ of the fused layer's input) into d, n floats. */
