@@ -104,6 +104,20 @@ describe('simdnet predict on a table model', () => {
   });
 });
 
+describe('simdnet eval on a table model', () => {
+  it('scores another CSV by the model\'s task, mapping class names to its outputs', async () => {
+    const rows = path.join(dir, 'labelled.csv');
+    writeFileSync(rows, 'species,culmen_length_mm,culmen_depth_mm,flipper_length_mm,body_mass_g\nGentoo,50,15.7,222,5700\nAdelie,39.1,18.7,181,3750\n');
+    const run = await simdnet(['eval', classifier, '--data', rows, '--json']);
+    expect(run.code).toBe(0);
+    const out = JSON.parse(run.stdout);
+    expect([out.task, out.rows, out.accuracy]).toEqual(['classification', 2, 1]);
+    writeFileSync(rows, 'species,culmen_length_mm,culmen_depth_mm,flipper_length_mm,body_mass_g\nEmperor,50,15.7,222,5700\n');
+    const unknown = await simdnet(['eval', classifier, '--data', rows]);
+    expect([unknown.code, unknown.stderr]).toEqual([1, expect.stringContaining(`${rows}: row 1 is of class "Emperor", which the model does not know (its classes: Adelie, Chinstrap, Gentoo)`)]);
+  });
+});
+
 describe('usage errors on table data, before any training', () => {
   it.each([
     ['no --target', [], '--data PATH is a table: give --target COLUMN (the column to learn)'],

