@@ -193,10 +193,8 @@ const ratios = {
   threads_vs_1thread_idle: contention[0].ratio,
   threads_vs_1thread_busy: contention[1].ratio,
   csv_parse_vs_naive: csv.parseCsv / csv.naive,
-  cnn_train_vs_tfjs: cnn.ratios.train_vs_tfjs,
-  cnn_train_vs_convnetjs: cnn.ratios.train_vs_convnetjs,
-  cnn_inference_vs_tfjs: cnn.ratios.inference_vs_tfjs,
-  cnn_inference_vs_convnetjs: cnn.ratios.inference_vs_convnetjs,
+  cnn_train_vs_tfjs: Math.max(...cnn.versus.tfjs.train),
+  cnn_train_vs_convnetjs: Math.max(...cnn.versus.convnetjs.train),
 };
 console.log('\nRatios: ' + Object.entries(ratios).map(([key, v]) => `${key} ${v === null ? 'n/a' : v.toFixed(2)}`).join(', '));
 const results = { date: new Date().toISOString(), cpu, cores: os.cpus().length, node: process.version, threads, kernels, systems, byWidth, byBatch, timeTo98: to98, contention, csv, tabular, cnn, ratios };
