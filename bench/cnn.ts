@@ -22,7 +22,7 @@ import { callsPerSecond, table } from './measure.js';
 import { convnetjsRates } from './peers/convnetjs.js';
 import { tfjsCnnRates } from './peers/tfjs-cnn.js';
 
-export const CNN_LAYERS: readonly LayerSpec[] = [
+const CNN_LAYERS: readonly LayerSpec[] = [
   { kind: 'conv2d', filters: 8, size: 5 }, { kind: 'relu' }, { kind: 'maxpool', size: 2 },
   { kind: 'conv2d', filters: 16, size: 5 }, { kind: 'relu' }, { kind: 'maxpool', size: 2 },
   { kind: 'flatten' }, { kind: 'dense', units: 10 }, { kind: 'softmax' },
@@ -35,7 +35,7 @@ const SAMPLES = 3200, ROUNDS = 3, WARM_UP = 320;
 const TFJS_SAMPLES = 32, CONVNETJS_SAMPLES = 256;
 const TEST_IMAGES = 1000;
 /** The targets: simdnet's training samples/s ≥ this × the peer's. */
-export const TARGETS = { tfjs: 10, convnetjs: 50 };
+const TARGETS = { tfjs: 10, convnetjs: 50 };
 
 export interface CnnSystem {
   system: string;
