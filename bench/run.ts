@@ -6,7 +6,8 @@
 //  3. scaling with layer width and batch size (bench/scaling-*.svg);
 //  4. time to 98% test accuracy with the default recipe;
 //  5. threads on a busy machine: 1 against 2 threads, idle and with a process spinning on one core;
-//  6. tabular data: CSV reading in MB/s, and fit() against classical baselines (bench/tabular.ts).
+//  6. tabular data: CSV reading in MB/s, and fit() against classical baselines (bench/tabular.ts);
+//  7. a CNN against TF.js and ConvNetJS, and the GFLOP/s of its conv kernels (bench/cnn.ts).
 // Prints tables with ratios and writes bench/results.json.
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -26,6 +27,7 @@ import { RECIPES, recipeNetwork, recipeSchedule } from '../src/recipes.js';
 import { linePlot, COLORS } from '../src/report/svg.js';
 import { Rng } from '../src/rng.js';
 import { train } from '../src/train.js';
+import { cnnRates, cnnTables } from './cnn.js';
 import { ROUNDS, SAMPLES, contentionRates, contentionTable } from './contention.js';
 import { callsPerSecond, table } from './measure.js';
 import { tfjsRates } from './peers/tfjs.js';
@@ -151,6 +153,8 @@ log('threads under load…');
 const contention = await contentionRates(log);
 log('tabular data…');
 const csv = csvRates(), tabular = await baselines();
+log('CNN…');
+const cnn = await cnnRates(data, log);
 
 const ours = systems.find((s) => s.system.includes('relaxed') && s.system.includes('threads'))!;
 const ours1 = systems.find((s) => s.system.includes('relaxed') && !s.system.includes('threads'))!;
@@ -172,6 +176,7 @@ console.log(`\nTime to 98% test accuracy, default recipe (${to98.kernels}): ${to
 console.log(`\nThreads under load: the seed network on ${SAMPLES.toLocaleString('en-US')} MNIST samples, training samples/s (median of ${ROUNDS} alternated runs)\n`);
 console.log(contentionTable(contention));
 console.log('\n' + tabularTables(csv, tabular));
+console.log('\n' + cnnTables(cnn));
 
 const tfWasm = find('TF.js')!;
 const np1 = find('OpenBLAS ×1'), np2 = find('OpenBLAS ×2');
@@ -188,9 +193,11 @@ const ratios = {
   threads_vs_1thread_idle: contention[0].ratio,
   threads_vs_1thread_busy: contention[1].ratio,
   csv_parse_vs_naive: csv.parseCsv / csv.naive,
+  cnn_train_vs_tfjs: Math.max(...cnn.versus.tfjs.train),
+  cnn_train_vs_convnetjs: Math.max(...cnn.versus.convnetjs.train),
 };
 console.log('\nRatios: ' + Object.entries(ratios).map(([key, v]) => `${key} ${v === null ? 'n/a' : v.toFixed(2)}`).join(', '));
-const results = { date: new Date().toISOString(), cpu, cores: os.cpus().length, node: process.version, threads, kernels, systems, byWidth, byBatch, timeTo98: to98, contention, csv, tabular, ratios };
+const results = { date: new Date().toISOString(), cpu, cores: os.cpus().length, node: process.version, threads, kernels, systems, byWidth, byBatch, timeTo98: to98, contention, csv, tabular, cnn, ratios };
 writeFileSync('bench/results.json', JSON.stringify(results, null, 2) + '\n');
 writeFileSync('bench/scaling-width.svg', linePlot('Throughput × parameters against hidden width (784-h-10, batch 32)', 'Hidden units h', 'Samples/s × parameters (×1e9)', [
   { label: 'simdnet', color: COLORS.train, points: byWidth.map((r) => [r.hidden, (r.samplesPerSecond * r.parameters) / 1e9]) },
