@@ -6,7 +6,7 @@ import { holdOut } from './data/split.js';
 import { inputWidth, type DataSplits, type Dataset } from './data/dataset.js';
 import type { LayerSpec } from './layers/registry.js';
 import { LOSS_KINDS, type LossName } from './losses/loss.js';
-import { Network, type InitName, type OptimizerName, type RunOptions } from './network.js';
+import { Network, type InitName, type NetworkOptions, type OptimizerName, type RunOptions } from './network.js';
 import { fitNormalization, type NormalizationKind } from './normalization.js';
 import { TASK_KINDS, taskOf, type TaskName } from './tasks/task.js';
 import { train, type TrainOptions, type TrainResult } from './train.js';
@@ -48,45 +48,54 @@ export const FIT_DEFAULTS = { hidden: [{ kind: 'dense', units: 64 }, { kind: 're
  * splits it used (with the validation split it carved).
  */
 export async function fit<D extends Dataset>(data: DataSplits<D>, options: FitOptions = {}): Promise<{ net: Network; result: TrainResult; data: DataSplits<D> }> {
-  const task = TASK_KINDS[options.task ?? (taskOf(data).name as TaskName)];
-  if (!task) throw new Error(`fit: task must be one of ${Object.keys(TASK_KINDS).join(', ')}; got ${JSON.stringify(options.task)}`);
-  const fraction = options.validation ?? (options.earlyStopping && !data.validation ? FIT_DEFAULTS.validationWithEarlyStopping : undefined);
-  const seed = options.seed ?? 1;
-  const splits: DataSplits<D> = { ...(fraction === undefined ? data : holdOut(data, 'validation', fraction, seed)), task: task.name as TaskName };
-  const { train: training } = splits;
-  const loss = options.loss ?? task.loss;
-  const output: LayerSpec = { kind: LOSS_KINDS[loss].fuses ?? (task === TASK_KINDS.regression ? 'identity' : 'sigmoid') };
-  const normalize = options.normalize ?? ('images' in training ? 'none' : 'standard');
-  const normalizeTargets = options.normalizeTargets ?? 'standard';
-  const batchSize = options.batchSize ?? Math.min(FIT_DEFAULTS.batchSize, training.count);
-  const net = await Network.create({
-    inputs: inputWidth(training),
-    layers: [...(options.hidden ?? FIT_DEFAULTS.hidden), { kind: 'dense', units: splits.classes }, output],
-    loss,
-    init: options.init ?? FIT_DEFAULTS.init,
-    optimizer: options.optimizer ?? FIT_DEFAULTS.optimizer,
-    seed,
-    maxBatch: batchSize,
-    ...pick(options, ['l2', 'weightDecay', 'clipNorm', 'backend', 'simd', 'threads', 'adaptiveThreads']),
-    ...(normalize === 'none' ? {} : { normalization: fitNormalization(normalize, featuresOf(training), training.count, inputWidth(training)) }),
-    ...(task === TASK_KINDS.regression && normalizeTargets !== 'none' && training.targets
-      ? { targetNormalization: fitNormalization(normalizeTargets, training.targets, training.count, splits.classes) }
-      : {}),
-  });
+  const splits = fitSplits(data, options);
+  const net = await Network.create(fitNetwork(splits, options));
   try {
-    const result = await train(net, splits, {
-      ...options,
-      epochs: options.epochs ?? FIT_DEFAULTS.epochs,
-      batchSize,
-      learningRate: options.learningRate ?? FIT_DEFAULTS.learningRate,
-      seed,
-    });
-    return { net, result, data: splits };
+    return { net, result: await train(net, splits, fitTraining(splits, options)), data: splits };
   } catch (e) {
     net.dispose();
     throw e;
   }
 }
+
+/** fit()'s first step: the splits with their task, and the validation split it carves (seeded, so a resumed run carves the same). */
+export function fitSplits<D extends Dataset>(data: DataSplits<D>, options: FitOptions): DataSplits<D> {
+  const task = TASK_KINDS[options.task ?? (taskOf(data).name as TaskName)];
+  if (!task) throw new Error(`fit: task must be one of ${Object.keys(TASK_KINDS).join(', ')}; got ${JSON.stringify(options.task)}`);
+  const fraction = options.validation ?? (options.earlyStopping && !data.validation ? FIT_DEFAULTS.validationWithEarlyStopping : undefined);
+  return { ...(fraction === undefined ? data : holdOut(data, 'validation', fraction, options.seed ?? 1)), task: task.name as TaskName };
+}
+
+/** fit()'s network for the splits: the hidden layers, the task's output layer and loss, and the normalisations fitted on the training split. */
+export function fitNetwork(splits: DataSplits, options: FitOptions): NetworkOptions {
+  const { train: training } = splits, task = taskOf(splits);
+  const loss = options.loss ?? task.loss;
+  const output: LayerSpec = { kind: LOSS_KINDS[loss].fuses ?? (task === TASK_KINDS.regression ? 'identity' : 'sigmoid') };
+  const normalize = options.normalize ?? ('images' in training ? 'none' : 'standard');
+  const normalizeTargets = options.normalizeTargets ?? 'standard';
+  return {
+    inputs: inputWidth(training),
+    ...('images' in training ? { inputShape: [training.rows, training.cols, 1] as [number, number, number] } : {}),
+    layers: [...(options.hidden ?? FIT_DEFAULTS.hidden), { kind: 'dense', units: splits.classes }, output],
+    loss,
+    init: options.init ?? FIT_DEFAULTS.init,
+    optimizer: options.optimizer ?? FIT_DEFAULTS.optimizer,
+    seed: options.seed ?? 1,
+    maxBatch: fitBatchSize(splits, options),
+    ...pick(options, ['l2', 'weightDecay', 'clipNorm', 'backend', 'simd', 'threads', 'adaptiveThreads']),
+    ...(normalize === 'none' ? {} : { normalization: fitNormalization(normalize, featuresOf(training), training.count, inputWidth(training)) }),
+    ...(task === TASK_KINDS.regression && normalizeTargets !== 'none' && training.targets
+      ? { targetNormalization: fitNormalization(normalizeTargets, training.targets, training.count, splits.classes) }
+      : {}),
+  };
+}
+
+/** fit()'s options for train(). */
+export function fitTraining(splits: DataSplits, options: FitOptions): TrainOptions {
+  return { ...options, epochs: options.epochs ?? FIT_DEFAULTS.epochs, batchSize: fitBatchSize(splits, options), learningRate: options.learningRate ?? FIT_DEFAULTS.learningRate, seed: options.seed ?? 1 };
+}
+
+const fitBatchSize = (splits: DataSplits, options: FitOptions) => options.batchSize ?? Math.min(FIT_DEFAULTS.batchSize, splits.train.count);
 
 /** The features as floats (images scaled to [0, 1]), for fitting a normalisation. */
 function featuresOf(d: Dataset): Float32Array {

@@ -104,6 +104,26 @@ describe('simdnet predict on a table model', () => {
   });
 });
 
+describe('checkpoints of a table run', () => {
+  it('a run stopped after epoch 3 and resumed to 6 ends with the same weights as the run of 6, early stopping and dropout included', async () => {
+    const flags = [...penguinFlags, '--layers', 'dense:16,relu,dropout:0.2', '--early-stop', '50', '--metric', 'accuracy', '--threads', '1'];
+    const [whole, part, resumed] = ['whole', 'part', 'resumed'].map((n) => path.join(dir, `${n}.simdnet`));
+    const ck = path.join(dir, 'table-ck');
+    expect((await simdnet(['train', ...flags, '--epochs', '6', '--out', whole])).code).toBe(0);
+    expect((await simdnet(['train', ...flags, '--epochs', '3', '--checkpoint', ck, '--out', part])).code).toBe(0);
+    const again = await simdnet(['train', '--resume', ck, '--epochs', '6', '--out', resumed, '--threads', '1']);
+    expect(again.stdout).toContain(`resuming from ${ck} after epoch 3`);
+    const { decodeModel } = await import('../src/model.js');
+    const weights = (file: string) => decodeModel(readFileSync(file), file).parameters;
+    expect(weights(resumed)).toEqual(weights(whole));
+    expect(weights(part)).not.toEqual(weights(whole));
+    const clash = await simdnet(['train', '--resume', ck, '--target', 'island']);
+    expect([clash.code, clash.stderr]).toEqual([2, expect.stringContaining(`--target comes from the checkpoint in ${ck}; with --resume give only --epochs`)]);
+    const done = await simdnet(['train', '--resume', ck]);
+    expect([done.code, done.stderr]).toEqual([2, expect.stringContaining('has done 6 epochs of 6; give --epochs N with N > 6 to go further')]);
+  });
+});
+
 describe('simdnet eval on a table model', () => {
   it('scores another CSV by the model\'s task, mapping class names to its outputs', async () => {
     const rows = path.join(dir, 'labelled.csv');

@@ -6,7 +6,15 @@ import { parseCsv } from '../data/csv.js';
 import type { DataSplits, FeatureDataset } from '../data/dataset.js';
 import { holdOut } from '../data/split.js';
 import { tableSplits } from '../data/table.js';
-import { fit, FIT_DEFAULTS, type FitOptions } from '../fit.js';
+import path from 'node:path';
+import { FIT_DEFAULTS, fitNetwork, fitSplits, fitTraining, type FitOptions } from '../fit.js';
+import { Network } from '../network.js';
+import { networkFromModel } from '../model.js';
+import { Rng } from '../rng.js';
+import { train } from '../train.js';
+import { openCheckpointDir } from './checkpoint.js';
+import { dataFingerprint, fingerprintDifference } from './fingerprint.js';
+import { DEFINING_FLAGS, readTableCheckpoint, writeTableCheckpoint, type DefiningFlags } from './table-checkpoint.js';
 import type { LayerSpec } from '../layers/registry.js';
 import { evaluate } from '../evaluate.js';
 import { describeData, encodeModel } from '../model.js';
@@ -46,6 +54,8 @@ export interface TableFlags extends RunFlags {
   seed: number;
   out?: string;
   report?: string;
+  checkpoint?: string;
+  resume?: string;
   json?: boolean;
 }
 
@@ -76,14 +86,24 @@ export function addTableOptions(command: Command): Command {
 }
 
 /** The flags that only MNIST-style data takes. */
-const IMAGE_ONLY = ['recipe', 'limit', 'checkpoint', 'resume', 'lrDecay', 'evalEvery'] as const;
+const IMAGE_ONLY = ['recipe', 'limit', 'lrDecay', 'evalEvery'] as const;
 
-export async function runTrainTable(flags: TableFlags, command: Command): Promise<void> {
-  const given = (key: string) => command.getOptionValueSource(key) === 'cli';
+const flagName = (key: string) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+
+export async function runTrainTable(given: TableFlags, command: Command): Promise<void> {
+  const onCommandLine = (key: string) => command.getOptionValueSource(key) === 'cli';
   for (const key of IMAGE_ONLY) {
-    if (given(key)) throw new UsageError(`--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} is for image data (IDX folders); it does not go with --data ${flags.data}`);
+    if (onCommandLine(key)) throw new UsageError(`${flagName(key)} is for image data (IDX folders); it does not go with --data ${given.data ?? `--resume ${given.resume}`}`);
   }
+  // A resumed run takes its flags from the checkpoint: only --epochs (to go further) and where output goes may be given.
+  const resumed = given.resume ? await readTableCheckpoint(given.resume) : undefined;
+  if (resumed) {
+    const clash = DEFINING_FLAGS.find((key) => key !== 'epochs' && onCommandLine(key));
+    if (clash) throw new UsageError(`${flagName(clash)} comes from the checkpoint in ${given.resume}; with --resume give only --epochs, --checkpoint, --out, --report, --json and how it runs`);
+  }
+  const flags: TableFlags = resumed ? { ...given, ...resumed.run.flags, ...(onCommandLine('epochs') ? { epochs: given.epochs } : {}) } : given;
   if (!flags.target?.length) throw new UsageError(`--data ${flags.data} is a table: give --target COLUMN (the column to learn)`);
+  if (given.checkpoint && given.resume) throw new UsageError('--resume DIR goes on checkpointing in DIR; give --checkpoint or --resume, not both');
   if (flags.metric !== undefined && flags.earlyStop === undefined) throw new UsageError('--metric goes with --early-stop N');
   if (flags.activation !== undefined && flags.hidden === undefined) throw new UsageError('--activation goes with --hidden for table data (the output layer follows the task)');
   const print = humanOutput(flags.json);
@@ -132,13 +152,32 @@ export async function runTrainTable(flags: TableFlags, command: Command): Promis
     `${data.classNames ? ` (${`${data.classNames.length} classes`}: ${data.classNames.slice(0, 10).join(', ')}${data.classNames.length > 10 ? ', …' : ''})` : ''}`);
   print(`data: ${table.rows} rows: ${data.train.count} to train on${options.validation || options.earlyStopping ? ' (less the validation rows)' : ''}, ${data.test.count} to test on`);
 
+  const used = fitSplits(data, options);
+  const fingerprint = dataFingerprint(used);
+  if (resumed) {
+    const difference = fingerprintDifference(resumed.run.fingerprint, fingerprint);
+    if (difference) throw new Error(`${flags.data} is not the data the checkpoint in ${given.resume} was trained on: ${difference}`);
+    if (resumed.run.epochsDone >= epochs) throw new UsageError(`the checkpoint in ${given.resume} has done ${plural(resumed.run.epochsDone, 'epoch')} of ${epochs}; give --epochs N with N > ${resumed.run.epochsDone} to go further`);
+  }
+  const checkpointDir = given.checkpoint ?? given.resume;
+  if (checkpointDir) await openCheckpointDir(checkpointDir, print);
+  const net = resumed ? await networkFromModel(resumed.model, { ...runOptions(flags), maxBatch: fitTraining(used, options).batchSize }) : await Network.create(fitNetwork(used, options));
+  if (resumed) print(`resuming from ${given.resume} after epoch ${resumed.run.epochsDone}`);
+  const defining = Object.fromEntries(DEFINING_FLAGS.filter((key) => flags[key] !== undefined).map((key) => [key, key === 'data' ? path.resolve(flags.data) : flags[key]])) as DefiningFlags;
   const bar = progressBar(process.stderr);
-  const { net, result, data: used } = await fit(data, {
-    ...options,
+  const result = await train(net, used, {
+    ...fitTraining(used, options),
+    ...(resumed ? { resume: { epochsDone: resumed.run.epochsDone, rng: Rng.fromState(resumed.run.rng), history: resumed.run.history, ...(resumed.best ? { best: resumed.best } : {}) } } : {}),
     onBatchEnd: (p) => bar.update(p),
-    onEpochEnd: ({ evaluation }) => {
+    onEpochEnd: async ({ epoch, evaluation, rng, history, best }) => {
       if (evaluation) bar.interrupt(() => print(scoresLine(evaluation, epochs, task)));
+      if (checkpointDir) {
+        await writeTableCheckpoint(checkpointDir, net, { flags: defining, epochsDone: epoch, rng: rng.getState(), history: [...history], fingerprint }, best, describeData(used));
+      }
     },
+  }).catch((e) => {
+    net.dispose();
+    throw e;
   }).finally(() => bar.stop());
   try {
     const layers = net.config.layers!.map((l) => ('units' in l ? `${l.kind}:${l.units}` : 'rate' in l ? `${l.kind}:${l.rate}` : l.kind)).join(',');
