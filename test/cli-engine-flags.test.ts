@@ -42,7 +42,10 @@ describe('parseLayers', () => {
   });
 
   it.each([
-    ['dense:64,conv:3', 'item 2, "conv:3", is not a layer; the items are dense:UNITS, dropout:RATE, sigmoid, relu, leaky-relu, tanh, identity'],
+    ['dense:64,pool:3', 'item 2, "pool:3", is not a layer; the items are dense:UNITS, conv:FILTERSxSIZE (then :sSTRIDE, :valid), maxpool:SIZE, avgpool:SIZE (then :sSTRIDE), flatten, batchnorm, dropout:RATE, sigmoid, relu, leaky-relu, tanh, identity'],
+    ['dense:64,conv:3', 'item 2, "conv:3", needs FILTERSxSIZE, positive whole numbers (like conv:16x5)'],
+    ['conv:8x3:s0', 'item 1, "conv:8x3:s0", has "s0" where a stride (like s2) or a padding (same, valid) goes'],
+    ['maxpool:2:s1:s2', 'item 1, "maxpool:2:s1:s2", takes a size and at most a stride (like maxpool:3:s2)'],
     ['dense:64,,relu', 'item 2, "", is not a layer'],
     ['dense', 'item 1, "dense", needs a value; write dense:UNITS'],
     ['dense:0', 'item 1, "dense:0", needs a positive whole number of units, written in decimal (like dense:64)'],
@@ -119,7 +122,7 @@ describe('the flags reach the network and the loop', () => {
 describe('bad values', () => {
   // --data names a missing folder: a value wrongly accepted ends in exit 1 there, not in training.
   it.each([
-    [['--layers', 'dense:64,conv:3'], "option '--layers <list>' argument 'dense:64,conv:3' is invalid. \"dense:64,conv:3\": item 2, \"conv:3\", is not a layer"],
+    [['--layers', 'dense:64,pool:3'], "option '--layers <list>' argument 'dense:64,pool:3' is invalid. \"dense:64,pool:3\": item 2, \"pool:3\", is not a layer"],
     [['--layers', 'dense:64,softmax'], 'item 2, "softmax", is the output\'s'],
     [['--layers', 'dense:64', '--hidden', '10'], 'error: --layers dense:64 and --hidden 10 do not go together: --layers lists the hidden layers with their activations'],
     [['--layers', 'dense:64,relu', '--activation', 'tanh'], 'error: --layers dense:64,relu and --activation tanh do not go together'],
