@@ -1,12 +1,13 @@
 // The TF.js layers format (model.json + weights.bin), both ways: a Sequential of Dense,
-// Activation and LeakyReLU layers, which tf.loadLayersModel reads; and back, for Dense-only
-// models made by TF.js.
-// TF.js keeps a Dense kernel as [in, out]: the transpose of simdnet's w [out, in].
+// Conv2D, pooling, Flatten, Activation and LeakyReLU layers, which tf.loadLayersModel
+// reads; and back, for Dense-only models made by TF.js.
+// TF.js keeps a Dense kernel as [in, out]: the transpose of simdnet's w [out, in]; and a
+// Conv2D kernel as [k, k, in, out]: the transpose of simdnet's w [filters × (ky, kx, ci)].
 import { ACTIVATIONS, resolveOptions, type NetworkConfig } from '../network.js';
 import { modelConfigOf, parameterCount, type Model } from '../model.js';
 import { LEAKY_SLOPE } from '../backend/js.js';
 import { foldNormalizations } from './fold-normalization.js';
-import { FORMAT_NAMES, inferenceSteps, type DenseStep, type InferenceStep } from './layers.js';
+import { FORMAT_NAMES, inferenceSteps, readsImages, readsRows, type InferenceStep } from './layers.js';
 
 /** simdnet's activation of each TF.js Dense activation it can import. */
 const FROM_TFJS = new Map(ACTIVATIONS.flatMap((f) => (FORMAT_NAMES[f].tfjs ? [[FORMAT_NAMES[f].tfjs!, f] as const] : [])));
@@ -30,58 +31,95 @@ export interface TfjsArtifacts {
   weights: Uint8Array;
 }
 
-/** A TF.js layer of the topology, and the weights it reads from weights.bin (Dense only). */
+/** A TF.js layer of the topology, and the kernel and bias it reads from weights.bin (Dense and Conv2D). */
 interface TfjsLayer {
   class_name: string;
   config: Record<string, unknown>;
-  dense?: DenseStep;
+  weights?: { kernelShape: number[]; w: Float32Array; b: Float32Array };
 }
 
 /**
- * The steps as TF.js layers: each dense step a Dense layer, taking the activation that
- * follows it as its own where Dense has it; any other activation an Activation layer, and
- * leaky relu a LeakyReLU layer with simdnet's slope.
+ * The steps as TF.js layers: each dense step a Dense layer and each convolution a Conv2D,
+ * taking the activation that follows it as its own where TF.js has it; any other
+ * activation an Activation layer, and leaky relu a LeakyReLU layer with simdnet's slope;
+ * pooling as MaxPooling2D and AveragePooling2D. TF.js keeps images as [N, H, W, C] tensors
+ * and applies Dense and softmax to the last axis only, so a Flatten (NHWC order, as
+ * simdnet's rows) comes before any step that reads whole rows, and a Reshape before an
+ * image step that follows a dense one. `images` tells whether the input is an image.
  */
-function tfjsLayers(steps: InferenceStep[]): TfjsLayer[] {
+function tfjsLayers(steps: InferenceStep[], images: boolean): TfjsLayer[] {
   const layers: TfjsLayer[] = [];
-  const named = (class_name: string, config: Record<string, unknown>, dense?: DenseStep): TfjsLayer => ({
-    class_name, config: { name: `${class_name.toLowerCase()}_${layers.length + 1}`, trainable: true, dtype: 'float32', ...config }, ...(dense ? { dense } : {}),
+  const push = (class_name: string, config: Record<string, unknown>, weights?: TfjsLayer['weights']) => layers.push({
+    class_name, config: { name: `${class_name.toLowerCase()}_${layers.length + 1}`, trainable: true, dtype: 'float32', ...config }, ...(weights ? { weights } : {}),
   });
   for (const step of steps) {
+    if (readsImages(step) && !images) {
+      const { height, width, channels } = step.inShape;
+      push('Reshape', { target_shape: [height, width, channels] });
+      images = true;
+    }
+    if (readsRows(step) && images) {
+      push('Flatten', { data_format: 'channels_last' });
+      images = false;
+    }
     const previous = layers.at(-1);
-    if (step.kind === 'dense') {
-      layers.push(named('Dense', { units: step.nOut, activation: 'linear', use_bias: true }, step));
-    } else if (previous?.dense && previous.config.activation === 'linear' && FORMAT_NAMES[step.kind].tfjs) {
-      previous.config.activation = FORMAT_NAMES[step.kind].tfjs;
-    } else if (step.kind === 'leaky-relu') {
-      layers.push(named('LeakyReLU', { alpha: LEAKY_SLOPE }));
-    } else {
-      layers.push(named('Activation', { activation: FORMAT_NAMES[step.kind].tfjs }));
+    switch (step.kind) {
+      case 'dense':
+        push('Dense', { units: step.nOut, activation: 'linear', use_bias: true }, { kernelShape: [step.nIn, step.nOut], w: step.w, b: step.b });
+        break;
+      case 'conv2d': {
+        const { size: k, stride, padding, inShape: { channels }, outShape: { channels: filters } } = step;
+        push('Conv2D', {
+          filters, kernel_size: [k, k], strides: [stride, stride], padding, data_format: 'channels_last', dilation_rate: [1, 1], activation: 'linear', use_bias: true,
+        }, { kernelShape: [k, k, channels, filters], w: step.w, b: step.b });
+        break;
+      }
+      case 'maxpool':
+      case 'avgpool':
+        push(step.kind === 'maxpool' ? 'MaxPooling2D' : 'AveragePooling2D', {
+          pool_size: [step.size, step.size], strides: [step.stride, step.stride], padding: 'valid', data_format: 'channels_last',
+        });
+        break;
+      case 'flatten':
+        break;
+      default:
+        if (previous?.weights && previous.config.activation === 'linear' && FORMAT_NAMES[step.kind].tfjs) {
+          previous.config.activation = FORMAT_NAMES[step.kind].tfjs;
+        } else if (step.kind === 'leaky-relu') {
+          push('LeakyReLU', { alpha: LEAKY_SLOPE });
+        } else {
+          push('Activation', { activation: FORMAT_NAMES[step.kind].tfjs });
+        }
     }
   }
   return layers;
 }
 
 /**
- * The model in the TF.js layers format. Its normalisations are folded into the first and
- * last dense layers (fold-normalization.ts); an Error says so when they cannot be.
+ * The model in the TF.js layers format, taking [N, height, width, channels] images when the
+ * model has an inputShape and [N, inputs] rows otherwise. Its normalisations are folded into
+ * the first and last dense layers (fold-normalization.ts); an Error says so when they cannot be.
  */
 export function toTfjs(model: Model): TfjsArtifacts {
+  const { inputShape, sizes } = model.config;
   const steps = foldNormalizations(model, inferenceSteps(model), 'the TF.js layers format');
-  const layers = tfjsLayers(steps);
-  layers[0].config = { ...layers[0].config, batch_input_shape: [null, model.config.sizes[0]] };
+  const layers = tfjsLayers(steps, inputShape !== undefined);
+  layers[0].config = { ...layers[0].config, batch_input_shape: [null, ...(inputShape ?? [sizes[0]])] };
   const specs: TfjsWeightSpec[] = [];
   const weights = new Uint8Array(4 * model.parameters.length);
   const view = new DataView(weights.buffer);
   let at = 0;
-  for (const { config, dense } of layers) {
-    if (!dense) continue;
-    specs.push({ name: `${config.name}/kernel`, shape: [dense.nIn, dense.nOut], dtype: 'float32' });
-    specs.push({ name: `${config.name}/bias`, shape: [dense.nOut], dtype: 'float32' });
-    for (let k = 0; k < dense.nIn; k++) {
-      for (let j = 0; j < dense.nOut; j++) view.setFloat32(4 * at++, dense.w[j * dense.nIn + k], true);
+  for (const { config, weights: layer } of layers) {
+    if (!layer) continue;
+    const { kernelShape, w, b } = layer;
+    specs.push({ name: `${config.name}/kernel`, shape: kernelShape, dtype: 'float32' });
+    specs.push({ name: `${config.name}/bias`, shape: [b.length], dtype: 'float32' });
+    // The kernel is wᵀ: w is [outputs × inputs] (a conv's inputs are its patch, in the order (ky, kx, ci) of the kernel's first three axes).
+    const nOut = b.length, nIn = w.length / nOut;
+    for (let k = 0; k < nIn; k++) {
+      for (let j = 0; j < nOut; j++) view.setFloat32(4 * at++, w[j * nIn + k], true);
     }
-    for (const v of dense.b) view.setFloat32(4 * at++, v, true);
+    for (const v of b) view.setFloat32(4 * at++, v, true);
   }
   return {
     modelJson: {
