@@ -1,7 +1,8 @@
 // Exports of convolutional networks, checked by their real consumers: ONNX Runtime runs the
 // ONNX file (channels-first inside, NHWC rows in) and tf.loadLayersModel the TF.js layers
 // export (NHWC images in), and both give Network.predict's classes and probabilities — for a
-// CNN trained on MNIST, over its test images, and for awkward shapes on random inputs.
+// CNN trained on MNIST, over its test images, and for awkward shapes on random inputs. TF.js
+// CNNs import back, their own included.
 import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-web';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -11,9 +12,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { head } from '../src/data/dataset.js';
 import { loadDataDir, mnistDataDir } from '../src/data/files.js';
 import { toOnnx } from '../src/export/onnx.js';
-import { toTfjs } from '../src/export/tfjs.js';
+import { fromTfjs, toTfjs } from '../src/export/tfjs.js';
 import type { LayerSpec } from '../src/layers/registry.js';
 import { decodeModel, encodeModel, networkFromModel, type Model } from '../src/model.js';
+import { IMPORTED_LAYERS } from '../src/export/tfjs-layers.js';
 import { Network, type NetworkOptions } from '../src/network.js';
 import { train } from '../src/train.js';
 import { simdnet } from './cli-run.js';
@@ -138,6 +140,29 @@ describe('a CNN trained on MNIST', () => {
     const json = JSON.parse(readFileSync(path.join(dir, 'tfjs', 'model.json'), 'utf8'));
     expect(maxAbsolute(await tfjsRun(json, new Uint8Array(readFileSync(path.join(dir, 'tfjs', 'weights.bin'))), x, [rows, 28, 28, 1]), expected)).toBeLessThanOrEqual(1e-5);
   }, 60_000);
+
+  it('imports back from its TF.js export: the same parameters and the same outputs, bit for bit', async () => {
+    const { modelJson, weights } = toTfjs(model);
+    const back = fromTfjs(JSON.parse(JSON.stringify(modelJson)), weights, 'model.json');
+    expect(back.config.inputShape).toEqual([28, 28, 1]);
+    expect(back.config.layers!.map((l) => l.kind)).toEqual(layers.map((l) => l.kind));
+    expect(back.parameters).toEqual(model.parameters);
+    const net = await networkFromModel(back);
+    expect(net.predict(pixels).outputs).toEqual(predicted.outputs);
+    net.dispose();
+  });
+
+  it('simdnet import reads the TF.js folder back and says what it holds', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'simdnet-import-cnn-'));
+    const { modelJson, weights } = toTfjs(model);
+    writeFileSync(path.join(dir, 'model.json'), JSON.stringify(modelJson));
+    writeFileSync(path.join(dir, 'weights.bin'), weights);
+    const out = path.join(dir, 'back.simdnet');
+    const run = await simdnet(['import', path.join(dir, 'model.json'), '--out', out]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toBe(`${out}: 28×28×1 → conv2d, relu, maxpool, conv2d, tanh, avgpool, flatten, dense, softmax, cross-entropy\n`);
+    expect(decodeModel(readFileSync(out), out).parameters).toEqual(model.parameters);
+  });
 });
 
 describe('awkward shapes, on random inputs', () => {
@@ -196,5 +221,60 @@ describe('normalisations around convolutions', () => {
     expect(maxRelative(await onnxOutputs(model, x, 20), predicted)).toBeLessThanOrEqual(1e-5);
     expect(maxRelative(await tfjsOutputs(model, x, 20), predicted)).toBeLessThanOrEqual(1e-5);
     net.dispose();
+  });
+});
+
+describe('importing CNNs made by TF.js', () => {
+  /** model.json and the weights of a TF.js model, as tf.io saves them. */
+  async function saved(made: tf.LayersModel): Promise<{ json: Record<string, any>; weights: Uint8Array }> {
+    let artifacts: tf.io.ModelArtifacts | undefined;
+    await made.save(tf.io.withSaveHandler(async (a) => {
+      artifacts = a;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }));
+    const json = { modelTopology: artifacts!.modelTopology, weightsManifest: [{ paths: ['weights.bin'], weights: artifacts!.weightSpecs }] };
+    return { json: JSON.parse(JSON.stringify(json)), weights: new Uint8Array(artifacts!.weightData as ArrayBuffer) };
+  }
+
+  const made = () => tf.sequential({
+    layers: [
+      tf.layers.conv2d({ inputShape: [12, 12, 3], filters: 4, kernelSize: 4, strides: 2, padding: 'same', activation: 'relu' }),
+      tf.layers.maxPooling2d({ poolSize: 2 }),
+      tf.layers.conv2d({ filters: 6, kernelSize: [2, 2], padding: 'valid' }),
+      tf.layers.leakyReLU({ alpha: 0.01 }),
+      tf.layers.averagePooling2d({ poolSize: 1, strides: 1 }),
+      tf.layers.flatten(),
+      tf.layers.dropout({ rate: 0.25 }),
+      tf.layers.dense({ units: 8, activation: 'tanh' }),
+      tf.layers.dense({ units: 5, activation: 'softmax' }),
+    ],
+  });
+
+  it('a Conv2D, MaxPooling2D, AveragePooling2D, LeakyReLU, Flatten, Dropout, Dense stack predicts as TF.js does (≤ 1e-5)', async () => {
+    const tfModel = made();
+    const artifacts = await saved(tfModel);
+    const model = fromTfjs(artifacts.json, artifacts.weights, 'model.json');
+    expect(model.config.layers!.map((l) => l.kind)).toEqual(['conv2d', 'relu', 'maxpool', 'conv2d', 'leaky-relu', 'avgpool', 'flatten', 'dropout', 'dense', 'tanh', 'dense', 'softmax']);
+    const rows = 40, x = randomInputs(rows * 12 * 12 * 3, 21);
+    const net = await networkFromModel(model);
+    const theirs = (tfModel.predict(tf.tensor(x, [rows, 12, 12, 3])) as tf.Tensor).dataSync();
+    expect(maxAbsolute(net.predict(x).outputs, theirs)).toBeLessThanOrEqual(1e-5);
+    net.dispose();
+  });
+
+  type Edit = (layers: Record<string, any>[]) => void;
+  it.each<[string, Edit, string]>([
+    ['a Dense on images (no Flatten)', (l) => { l.splice(5, 1); }, 'layer 6 (Dense) reads whole rows in simdnet but TF.js applies it to the last axis of [height, width, channels] images; put a Flatten before it'],
+    ['a dilated Conv2D', (l) => { l[0].config.dilation_rate = [2, 2]; }, 'layer 0 (Conv2D) is dilated; simdnet\'s convolutions are not'],
+    ['channels-first images', (l) => { l[1].config.data_format = 'channels_first'; }, 'layer 1 (MaxPooling2D) has data_format channels_first; simdnet\'s images are channels_last (NHWC)'],
+    ['a pool with padding', (l) => { l[4].config.padding = 'same'; }, 'layer 4 (AveragePooling2D) has padding same; simdnet pools without padding (valid)'],
+    ['a non-square kernel', (l) => { l[2].config.kernel_size = [2, 3]; }, 'layer 2 (Conv2D) has kernel_size [2,3]; simdnet\'s windows are square: one positive integer or [n, n]'],
+    ['another slope of leaky relu', (l) => { l[3].config.alpha = 0.2; }, 'layer 3 (LeakyReLU) has alpha 0.2; simdnet\'s leaky relu has slope 0.01'],
+    ['a layer simdnet does not have', (l) => { l[6].class_name = 'BatchNormalization'; }, `layer 6 (BatchNormalization): simdnet imports ${IMPORTED_LAYERS.join(', ')} layers`],
+    ['a 2-D input', (l) => { l[0].config.batch_input_shape = [null, 12, 36]; }, 'layer 0 (Conv2D) has batch_input_shape [null,12,36]; simdnet takes [null, features] rows or [null, height, width, channels] images'],
+  ])('refuses %s, naming the layer and what is wrong', async (_, edit, message) => {
+    const { json, weights } = await saved(made());
+    edit(json.modelTopology.config.layers);
+    expect(() => fromTfjs(json, weights, 'model.json')).toThrow(`model.json: ${message}`);
   });
 });

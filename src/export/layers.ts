@@ -83,9 +83,10 @@ export const readsRows = (step: InferenceStep): boolean => step.kind === 'dense'
  * The model's layers as they run at inference, input first. Dropout and identity layers
  * pass values through unchanged there, so they are left out: what remains is what a
  * format must compute. The layers are built as the network builds them (without memory),
- * so shapes and parameter offsets are the network's own.
+ * so shapes and parameter offsets are the network's own. With empty parameters, the steps
+ * tell the shapes alone (with empty w and b).
  */
-export function inferenceSteps(model: Model): InferenceStep[] {
+export function inferenceSteps(model: Pick<Model, 'config' | 'parameters'>): InferenceStep[] {
   const { sizes, inputShape } = model.config;
   const specs = layerSpecs(model.config);
   const input = inputShape ? { height: inputShape[0], width: inputShape[1], channels: inputShape[2] } : sizes[0];
