@@ -94,7 +94,7 @@ describe('TF.js layers format', () => {
   });
 
   it.each([
-    ['a convolution', (j: any) => { j.modelTopology.config.layers[0].class_name = 'Conv2D'; }, /layer 0 is Conv2D; simdnet imports Dense layers only/],
+    ['a convolution on rows', (j: any) => { j.modelTopology.config.layers[0].class_name = 'Conv2D'; }, /layer 0 \(Conv2D\) reads \[height, width, channels\] images but gets rows/],
     ['an unknown activation', (j: any) => { j.modelTopology.config.layers[0].config.activation = 'elu'; }, /activation elu is not one of sigmoid, relu, tanh/],
     ['a functional model', (j: any) => { j.modelTopology.class_name = 'Model'; }, /the model is a Model; simdnet imports Sequential models/],
     ['a missing weight', (j: any) => { j.weightsManifest[0].weights.pop(); }, /the manifest lists 3 weights/],

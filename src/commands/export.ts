@@ -1,5 +1,5 @@
 // simdnet export / import: a saved model to the TF.js layers format or ONNX, and a
-// Dense-only TF.js layers model into simdnet's format.
+// TF.js layers model (dense or convolutional) into simdnet's format.
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
@@ -30,12 +30,14 @@ export function exportCommand(program: Command): void {
     });
 
   program.command('import')
-    .description('import a Dense-only TF.js layers model (model.json and its weight files) as a simdnet model file')
+    .description('import a TF.js layers model (Sequential: Dense, Conv2D, pooling, Flatten, activations; model.json and its weight files) as a simdnet model file')
     .argument('<model.json>', "the TF.js model's model.json; its weight files are read from the same folder")
     .requiredOption('--out <file>', 'the simdnet model file to write')
     .action(async (file: string, flags: { out: string }) => {
       const model = await readTfjsModel(file);
       await writeFileAtomic(flags.out, encodeModel(await networkFromModel(model, { backend: 'js' }), model.metadata));
-      console.log(`${flags.out}: ${model.config.sizes.join('-')}, ${model.config.activation}, ${model.config.loss}`);
+      const { layers, sizes, activation, loss, inputShape } = model.config;
+      const network = layers ? `${inputShape ? inputShape.join('×') : sizes[0]} → ${layers.map((l) => l.kind).join(', ')}` : `${sizes.join('-')}, ${activation}`;
+      console.log(`${flags.out}: ${network}, ${loss}`);
     });
 }

@@ -1,10 +1,17 @@
-// ONNX export: the network as a graph of Gemm (y = x·wᵀ + b, transB = 1, so simdnet's
-// w [out × in] goes in as it is), activation and Softmax nodes in the layer list's order
-// (dropout, the identity at inference, is left out), with the normalisations as nodes;
-// opset 13, float32, input "x" [N × in] of raw features, output "y" [N × out] in the
-// targets' units. Written with a few lines of protobuf encoding rather than a dependency.
+// ONNX export: the network as a graph of nodes in the layer list's order (dropout, the
+// identity at inference, is left out): Gemm for dense layers (y = x·wᵀ + b, transB = 1, so
+// simdnet's w [out × in] goes in as it is), Conv, MaxPool and AveragePool for images,
+// activation and Softmax nodes, with the normalisations as nodes; opset 13, float32, input
+// "x" [N × in] of raw features (images as NHWC rows, as simdnet takes them), output "y"
+// [N × out] in the targets' units. Written with a few lines of protobuf encoding rather
+// than a dependency.
+//
+// ONNX's Conv and pools take channels-first images (NCHW), simdnet's rows are NHWC: before
+// the first image step the rows are reshaped to [N, H, W, C] and transposed to NCHW; before
+// the next step that reads rows (dense, flatten, softmax) they are transposed back to NHWC
+// and flattened, so the dense weights after them stay as simdnet has them.
 import type { Model } from '../model.js';
-import { FORMAT_NAMES, inferenceSteps } from './layers.js';
+import { FORMAT_NAMES, inferenceSteps, readsImages, readsRows, type ConvStep } from './layers.js';
 
 /** Protocol-buffer encoding of the few ONNX messages needed. */
 class Proto {
@@ -46,15 +53,16 @@ class Proto {
   }
 }
 
-const FLOAT = 1;
+/** TensorProto data types. */
+const FLOAT = 1, INT64 = 7;
 
-function tensor(name: string, dims: number[], values: Float32Array): Proto {
-  const raw = new Uint8Array(4 * values.length);
+function tensor(name: string, dims: number[], values: Float32Array | BigInt64Array): Proto {
+  const raw = new Uint8Array(values.length * values.BYTES_PER_ELEMENT);
   const view = new DataView(raw.buffer);
-  values.forEach((v, i) => view.setFloat32(4 * i, v, true));
+  values.forEach((v: number | bigint, i: number) => (typeof v === 'bigint' ? view.setBigInt64(8 * i, v, true) : view.setFloat32(4 * i, v, true)));
   const t = new Proto();
   for (const d of dims) t.int(1, d);
-  return t.int(2, FLOAT).string(8, name).bytes(9, raw);
+  return t.int(2, values instanceof Float32Array ? FLOAT : INT64).string(8, name).bytes(9, raw);
 }
 
 function valueInfo(name: string, width: number): Proto {
@@ -70,7 +78,24 @@ function node(op: string, inputs: string[], output: string, attributes: Proto[] 
   return n;
 }
 
-const attribute = (name: string, v: number) => new Proto().string(1, name).int(20, 2).int(3, v);
+/** AttributeProto of one integer (type INT) or a list of them (type INTS). */
+function attribute(name: string, v: number | number[]): Proto {
+  const a = new Proto().string(1, name);
+  if (typeof v === 'number') return a.int(20, 2).int(3, v);
+  for (const x of v) a.int(8, x);
+  return a.int(20, 7);
+}
+
+/** Conv's weights [filters × cin × k × k] (OIHW) from simdnet's w [filters × k·k·cin] in patch order (ky, kx, ci). */
+function oihw({ w, size: k, inShape: { channels: c } }: ConvStep): Float32Array {
+  const out = new Float32Array(w.length), patch = k * k * c;
+  for (let f = 0; f < w.length / patch; f++) {
+    for (let ky = 0; ky < k; ky++) for (let kx = 0; kx < k; kx++) for (let ci = 0; ci < c; ci++) {
+      out[f * patch + (ci * k + ky) * k + kx] = w[f * patch + (ky * k + kx) * c + ci];
+    }
+  }
+  return out;
+}
 
 /**
  * The model as an ONNX file (ModelProto bytes). Normalisations are nodes of their own,
@@ -81,24 +106,54 @@ export function toOnnx(model: Model): Uint8Array {
   const { sizes, normalization, targetNormalization } = model.config;
   const graph = new Proto();
   const initializers: Proto[] = [];
-  let x = 'x', count = 0;
+  let x = 'x';
   const ops: { op: string; inputs: string[]; attributes?: Proto[] }[] = [];
   const constant = (name: string, dims: number[], values: ArrayLike<number>) => {
     initializers.push(tensor(name, dims, Float32Array.from(values)));
+    return name;
+  };
+  const shape = (name: string, dims: number[]) => {
+    initializers.push(tensor(name, [dims.length], BigInt64Array.from(dims, BigInt)));
     return name;
   };
   if (normalization) {
     ops.push({ op: 'Sub', inputs: [constant('x_offset', [sizes[0]], normalization.offset)] });
     ops.push({ op: 'Mul', inputs: [constant('x_scale', [sizes[0]], normalization.scale)] });
   }
-  for (const step of inferenceSteps(model)) {
-    if (step.kind === 'dense') {
-      count++;
-      ops.push({ op: 'Gemm', inputs: [constant(`w${count}`, [step.nOut, step.nIn], step.w), constant(`b${count}`, [step.nOut], step.b)], attributes: [attribute('transB', 1)] });
-    } else {
-      ops.push({ op: FORMAT_NAMES[step.kind].onnx, inputs: [], attributes: step.kind === 'softmax' ? [attribute('axis', 1)] : [] });
+  let images = false;
+  inferenceSteps(model).forEach((step, i) => {
+    const name = (what: string) => `${what}${i + 1}`;
+    const window = (size: number, stride: number) => [attribute('kernel_shape', [size, size]), attribute('strides', [stride, stride])];
+    if (readsImages(step) && !images) {
+      const { height: h, width: w, channels: c } = step.inShape;
+      ops.push({ op: 'Reshape', inputs: [shape(name('nhwc'), [-1, h, w, c])] });
+      ops.push({ op: 'Transpose', inputs: [], attributes: [attribute('perm', [0, 3, 1, 2])] });
+      images = true;
     }
-  }
+    if (readsRows(step) && images) {
+      ops.push({ op: 'Transpose', inputs: [], attributes: [attribute('perm', [0, 2, 3, 1])] });
+      ops.push({ op: 'Flatten', inputs: [], attributes: [attribute('axis', 1)] });
+      images = false;
+    }
+    switch (step.kind) {
+      case 'dense':
+        ops.push({ op: 'Gemm', inputs: [constant(name('w'), [step.nOut, step.nIn], step.w), constant(name('b'), [step.nOut], step.b)], attributes: [attribute('transB', 1)] });
+        break;
+      case 'conv2d': {
+        const { size: k, stride, pads, outShape: { channels: filters }, inShape: { channels: c } } = step;
+        ops.push({ op: 'Conv', inputs: [constant(name('w'), [filters, c, k, k], oihw(step)), constant(name('b'), [filters], step.b)], attributes: [...window(k, stride), attribute('pads', pads)] });
+        break;
+      }
+      case 'maxpool':
+      case 'avgpool':
+        ops.push({ op: step.kind === 'maxpool' ? 'MaxPool' : 'AveragePool', inputs: [], attributes: window(step.size, step.stride) });
+        break;
+      case 'flatten':
+        break;
+      default:
+        ops.push({ op: FORMAT_NAMES[step.kind].onnx, inputs: [], attributes: step.kind === 'softmax' ? [attribute('axis', 1)] : [] });
+    }
+  });
   if (targetNormalization) {
     ops.push({ op: 'Div', inputs: [constant('y_scale', [sizes.at(-1)!], targetNormalization.scale)] });
     ops.push({ op: 'Add', inputs: [constant('y_offset', [sizes.at(-1)!], targetNormalization.offset)] });

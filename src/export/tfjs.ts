@@ -1,15 +1,29 @@
 // The TF.js layers format (model.json + weights.bin), both ways: a Sequential of Dense,
-// Activation and LeakyReLU layers, which tf.loadLayersModel reads; and back, for Dense-only
-// models made by TF.js.
-// TF.js keeps a Dense kernel as [in, out]: the transpose of simdnet's w [out, in].
-import { ACTIVATIONS, resolveOptions, type NetworkConfig } from '../network.js';
-import { modelConfigOf, parameterCount, type Model } from '../model.js';
+// Conv2D, pooling, Flatten, Activation and LeakyReLU layers, which tf.loadLayersModel
+// reads; and back, for such models made by TF.js (tfjs-layers.ts reads the topology).
+// TF.js keeps a Dense kernel as [in, out]: the transpose of simdnet's w [out, in]; and a
+// Conv2D kernel as [k, k, in, out]: the transpose of simdnet's w [filters × (ky, kx, ci)].
+import { ACTIVATIONS, type ActivationName } from '../layers/activation.js';
+import { layerSpecs, parameterTotal, resolveOptions, type NetworkConfig, type NetworkOptions } from '../network.js';
+import { modelConfigOf, type Model } from '../model.js';
 import { LEAKY_SLOPE } from '../backend/js.js';
 import { foldNormalizations } from './fold-normalization.js';
-import { FORMAT_NAMES, inferenceSteps, type DenseStep, type InferenceStep } from './layers.js';
+import { FORMAT_NAMES, inferenceSteps, readsImages, readsRows, type ConvStep, type DenseStep, type InferenceStep } from './layers.js';
+import { obj, tfjsTopology, type TfjsTopology } from './tfjs-layers.js';
 
-/** simdnet's activation of each TF.js Dense activation it can import. */
-const FROM_TFJS = new Map(ACTIVATIONS.flatMap((f) => (FORMAT_NAMES[f].tfjs ? [[FORMAT_NAMES[f].tfjs!, f] as const] : [])));
+type WeightedStep = DenseStep | ConvStep;
+const weighted = (steps: InferenceStep[]) => steps.filter((s): s is WeightedStep => s.kind === 'dense' || s.kind === 'conv2d');
+
+/** A kernel's shape in TF.js — Dense [in, out], Conv2D [k, k, in channels, filters] — its last axis the outputs (the bias's length). */
+function kernelShape(step: WeightedStep): number[] {
+  return step.kind === 'dense' ? [step.nIn, step.nOut] : [step.size, step.size, step.inShape.channels, step.outShape.channels];
+}
+
+/** The indices of w in the order TF.js stores the kernel: wᵀ, row-major (w is [outputs × inputs], a conv's inputs its patch in the order (ky, kx, ci) of the kernel's first axes). */
+function* kernelOrder(step: WeightedStep): Generator<number> {
+  const nOut = kernelShape(step).at(-1)!, nIn = step.w.length / nOut;
+  for (let k = 0; k < nIn; k++) for (let j = 0; j < nOut; j++) yield j * nIn + k;
+}
 
 export interface TfjsWeightSpec {
   name: string;
@@ -30,58 +44,90 @@ export interface TfjsArtifacts {
   weights: Uint8Array;
 }
 
-/** A TF.js layer of the topology, and the weights it reads from weights.bin (Dense only). */
+/** A TF.js layer of the topology, and the kernel and bias it reads from weights.bin (Dense and Conv2D). */
 interface TfjsLayer {
   class_name: string;
   config: Record<string, unknown>;
-  dense?: DenseStep;
+  weights?: WeightedStep;
 }
 
 /**
- * The steps as TF.js layers: each dense step a Dense layer, taking the activation that
- * follows it as its own where Dense has it; any other activation an Activation layer, and
- * leaky relu a LeakyReLU layer with simdnet's slope.
+ * The steps as TF.js layers: each dense step a Dense layer and each convolution a Conv2D,
+ * taking the activation that follows it as its own where TF.js has it; any other
+ * activation an Activation layer, and leaky relu a LeakyReLU layer with simdnet's slope;
+ * pooling as MaxPooling2D and AveragePooling2D. TF.js keeps images as [N, H, W, C] tensors
+ * and applies Dense and softmax to the last axis only, so a Flatten (NHWC order, as
+ * simdnet's rows) comes before any step that reads whole rows, and a Reshape before an
+ * image step that follows a dense one. `images` tells whether the input is an image.
  */
-function tfjsLayers(steps: InferenceStep[]): TfjsLayer[] {
+function tfjsLayers(steps: InferenceStep[], images: boolean): TfjsLayer[] {
   const layers: TfjsLayer[] = [];
-  const named = (class_name: string, config: Record<string, unknown>, dense?: DenseStep): TfjsLayer => ({
-    class_name, config: { name: `${class_name.toLowerCase()}_${layers.length + 1}`, trainable: true, dtype: 'float32', ...config }, ...(dense ? { dense } : {}),
+  const push = (class_name: string, config: Record<string, unknown>, weights?: TfjsLayer['weights']) => layers.push({
+    class_name, config: { name: `${class_name.toLowerCase()}_${layers.length + 1}`, trainable: true, dtype: 'float32', ...config }, ...(weights ? { weights } : {}),
   });
   for (const step of steps) {
+    if (readsImages(step) && !images) {
+      const { height, width, channels } = step.inShape;
+      push('Reshape', { target_shape: [height, width, channels] });
+      images = true;
+    }
+    if (readsRows(step) && images) {
+      push('Flatten', { data_format: 'channels_last' });
+      images = false;
+    }
     const previous = layers.at(-1);
-    if (step.kind === 'dense') {
-      layers.push(named('Dense', { units: step.nOut, activation: 'linear', use_bias: true }, step));
-    } else if (previous?.dense && previous.config.activation === 'linear' && FORMAT_NAMES[step.kind].tfjs) {
-      previous.config.activation = FORMAT_NAMES[step.kind].tfjs;
-    } else if (step.kind === 'leaky-relu') {
-      layers.push(named('LeakyReLU', { alpha: LEAKY_SLOPE }));
-    } else {
-      layers.push(named('Activation', { activation: FORMAT_NAMES[step.kind].tfjs }));
+    switch (step.kind) {
+      case 'dense':
+        push('Dense', { units: step.nOut, activation: 'linear', use_bias: true }, step);
+        break;
+      case 'conv2d': {
+        const { size: k, stride, padding, outShape: { channels: filters } } = step;
+        push('Conv2D', {
+          filters, kernel_size: [k, k], strides: [stride, stride], padding, data_format: 'channels_last', dilation_rate: [1, 1], activation: 'linear', use_bias: true,
+        }, step);
+        break;
+      }
+      case 'maxpool':
+      case 'avgpool':
+        push(step.kind === 'maxpool' ? 'MaxPooling2D' : 'AveragePooling2D', {
+          pool_size: [step.size, step.size], strides: [step.stride, step.stride], padding: 'valid', data_format: 'channels_last',
+        });
+        break;
+      case 'flatten':
+        break;
+      default:
+        if (previous?.weights && previous.config.activation === 'linear' && FORMAT_NAMES[step.kind].tfjs) {
+          previous.config.activation = FORMAT_NAMES[step.kind].tfjs;
+        } else if (step.kind === 'leaky-relu') {
+          push('LeakyReLU', { alpha: LEAKY_SLOPE });
+        } else {
+          push('Activation', { activation: FORMAT_NAMES[step.kind].tfjs });
+        }
     }
   }
   return layers;
 }
 
 /**
- * The model in the TF.js layers format. Its normalisations are folded into the first and
- * last dense layers (fold-normalization.ts); an Error says so when they cannot be.
+ * The model in the TF.js layers format, taking [N, height, width, channels] images when the
+ * model has an inputShape and [N, inputs] rows otherwise. Its normalisations are folded into
+ * the first and last dense layers (fold-normalization.ts); an Error says so when they cannot be.
  */
 export function toTfjs(model: Model): TfjsArtifacts {
+  const { inputShape, sizes } = model.config;
   const steps = foldNormalizations(model, inferenceSteps(model), 'the TF.js layers format');
-  const layers = tfjsLayers(steps);
-  layers[0].config = { ...layers[0].config, batch_input_shape: [null, model.config.sizes[0]] };
+  const layers = tfjsLayers(steps, inputShape !== undefined);
+  layers[0].config = { ...layers[0].config, batch_input_shape: [null, ...(inputShape ?? [sizes[0]])] };
   const specs: TfjsWeightSpec[] = [];
   const weights = new Uint8Array(4 * model.parameters.length);
   const view = new DataView(weights.buffer);
   let at = 0;
-  for (const { config, dense } of layers) {
-    if (!dense) continue;
-    specs.push({ name: `${config.name}/kernel`, shape: [dense.nIn, dense.nOut], dtype: 'float32' });
-    specs.push({ name: `${config.name}/bias`, shape: [dense.nOut], dtype: 'float32' });
-    for (let k = 0; k < dense.nIn; k++) {
-      for (let j = 0; j < dense.nOut; j++) view.setFloat32(4 * at++, dense.w[j * dense.nIn + k], true);
-    }
-    for (const v of dense.b) view.setFloat32(4 * at++, v, true);
+  for (const { config, weights: step } of layers) {
+    if (!step) continue;
+    specs.push({ name: `${config.name}/kernel`, shape: kernelShape(step), dtype: 'float32' });
+    specs.push({ name: `${config.name}/bias`, shape: [step.b.length], dtype: 'float32' });
+    for (const i of kernelOrder(step)) view.setFloat32(4 * at++, step.w[i], true);
+    for (const v of step.b) view.setFloat32(4 * at++, v, true);
   }
   return {
     modelJson: {
@@ -100,9 +146,6 @@ export function toTfjs(model: Model): TfjsArtifacts {
   };
 }
 
-type Json = Record<string, unknown>;
-const obj = (x: unknown): Json | null => (typeof x === 'object' && x !== null && !Array.isArray(x) ? x as Json : null);
-
 /** One group of a TF.js weights manifest: its files, read one after the other, and the bytes its weights take. */
 export interface TfjsWeightGroup {
   paths: string[];
@@ -110,10 +153,26 @@ export interface TfjsWeightGroup {
 }
 
 /**
+ * The network a topology describes. A Dense-only stack in the seed's form (one hidden
+ * activation; softmax, or that activation, at the output) keeps the seed's config (sizes,
+ * activation, loss), as simdnet's own such models do; anything else is a layer list.
+ * The loss is cross-entropy under softmax and MSE otherwise (it matters to eval only).
+ */
+function networkOptions({ inputs, inputShape, layers }: TfjsTopology): NetworkOptions {
+  const loss = layers.at(-1)?.kind === 'softmax' ? 'cross-entropy' : 'mse';
+  if (!inputShape) {
+    const sizes = [inputs, ...layers.flatMap((s) => (s.kind === 'dense' ? [s.units] : []))];
+    const hidden = layers[1]?.kind, activation = ACTIVATIONS.includes(hidden as ActivationName) ? hidden as ActivationName : 'identity';
+    const seed = { sizes, activation, loss } as const;
+    if (JSON.stringify(layerSpecs(seed).filter((s) => s.kind !== 'identity')) === JSON.stringify(layers)) return seed;
+  }
+  return { ...(inputShape ? { inputShape } : { inputs }), layers, loss };
+}
+
+/**
  * Checks model.json as parsed and tells what the model needs: its config, and the weight
- * files with the bytes each group of them must hold. Only a Sequential stack of Dense layers
- * with biases, one hidden activation (sigmoid, relu or tanh) and softmax or that same
- * activation at the output. `name` is named in every error.
+ * files with the bytes each group of them must hold. Only a Sequential stack of the layers
+ * tfjs-layers.ts reads, each Dense and Conv2D with its bias. `name` is named in every error.
  */
 export function tfjsWeightGroups(modelJson: unknown, name: string): { config: NetworkConfig; groups: TfjsWeightGroup[] } {
   const fail = (what: string): never => {
@@ -122,38 +181,18 @@ export function tfjsWeightGroups(modelJson: unknown, name: string): { config: Ne
   const root = obj(modelJson) ?? fail('not a TF.js model.json (not a JSON object)');
   const topology = obj(root.modelTopology) ?? fail('has no modelTopology: not a TF.js layers model');
   const config = obj(topology.config) ?? fail('modelTopology has no config');
-  if (topology.class_name !== 'Sequential') fail(`the model is a ${String(topology.class_name)}; simdnet imports Sequential models of Dense layers`);
+  if (topology.class_name !== 'Sequential') fail(`the model is a ${String(topology.class_name)}; simdnet imports Sequential models`);
   const all = Array.isArray(config.layers) ? config.layers : fail('modelTopology.config has no layers');
-  let inputSize: number | undefined;
-  const dense = all.flatMap((raw, i) => {
-    const layer = obj(raw) ?? fail(`layer ${i} is not an object`);
-    const c = obj(layer.config) ?? {};
-    const shape = (c.batch_input_shape ?? c.batchInputShape) as unknown;
-    if (Array.isArray(shape) && inputSize === undefined) inputSize = Number(shape[shape.length - 1]);
-    if (layer.class_name === 'InputLayer') return [];
-    if (layer.class_name !== 'Dense') fail(`layer ${i} is ${String(layer.class_name)}; simdnet imports Dense layers only`);
-    if ((c.use_bias ?? c.useBias ?? true) !== true) fail(`layer ${i} has no bias; simdnet's layers all have one`);
-    return [{ units: Number(c.units), activation: String(c.activation ?? 'linear') }];
-  });
-  if (dense.length === 0) fail('the model has no Dense layer');
-  if (inputSize === undefined || !Number.isInteger(inputSize)) fail('the first layer gives no batch_input_shape');
-  const sizes = [inputSize!, ...dense.map((d) => d.units)];
-  const hidden = dense.length > 1 ? dense[0].activation : dense[0].activation === 'softmax' ? 'sigmoid' : dense[0].activation;
-  dense.slice(0, -1).forEach((d, i) => {
-    if (d.activation !== hidden) fail(`layer ${i} uses ${d.activation} but layer 0 uses ${hidden}; simdnet uses one hidden activation`);
-  });
-  const activation = FROM_TFJS.get(hidden) ?? fail(`activation ${hidden} is not one of ${[...FROM_TFJS.keys()].join(', ')}`);
-  const output = dense[dense.length - 1].activation;
-  if (output !== 'softmax' && output !== hidden) fail(`the output activation ${output} must be softmax or the hidden ${hidden}`);
-  const loss = output === 'softmax' ? 'cross-entropy' : 'mse';
-  let resolved;
+  const options = networkOptions(tfjsTopology(all, fail));
+  let resolved: NetworkConfig;
   try {
-    resolved = resolveOptions({ sizes, activation, loss });
+    resolved = resolveOptions(options);
   } catch (e) {
     return fail((e as Error).message);
   }
+  const steps = weighted(inferenceSteps({ config: resolved, parameters: new Float32Array(0) }));
+  const expected = steps.flatMap((step) => [kernelShape(step), [kernelShape(step).at(-1)!]]);
   const manifest = Array.isArray(root.weightsManifest) ? root.weightsManifest : fail('has no weightsManifest');
-  const expected = sizes.slice(1).flatMap((nOut, l) => [[sizes[l], nOut], [nOut]]);
   let i = 0;
   const groups = manifest.map((raw, g) => {
     const group = obj(raw) ?? fail(`weightsManifest[${g}] is not an object`);
@@ -172,7 +211,7 @@ export function tfjsWeightGroups(modelJson: unknown, name: string): { config: Ne
     return { paths, bytes: 4 * floats, specs: specs.length };
   });
   const listed = groups.reduce((n, g) => n + g.specs, 0);
-  if (listed !== expected.length) fail(`the manifest lists ${listed} weights; Dense layers ${sizes.join('-')} have a kernel and a bias each, ${expected.length}`);
+  if (listed !== expected.length) fail(`the manifest lists ${listed} weights; its ${steps.length} Dense and Conv2D layers have a kernel and a bias each, ${expected.length}`);
   return { config: resolved, groups: groups.map(({ paths, bytes }) => ({ paths, bytes })) };
 }
 
@@ -183,19 +222,15 @@ export function tfjsWeightGroups(modelJson: unknown, name: string): { config: Ne
  */
 export function fromTfjs(modelJson: unknown, weights: Uint8Array, name: string): Model {
   const { config, groups } = tfjsWeightGroups(modelJson, name);
-  const sizes = config.sizes;
-  const floats = parameterCount(sizes);
   const needed = groups.reduce((n, g) => n + g.bytes, 0);
   if (weights.length !== needed) throw new Error(`${name}: the weights hold ${weights.length} bytes; the manifest needs ${needed}`);
   const view = new DataView(weights.buffer, weights.byteOffset, weights.byteLength);
-  const parameters = new Float32Array(floats);
-  let read = 0, at = 0;
-  sizes.slice(1).forEach((nOut, l) => {
-    const nIn = sizes[l];
-    for (let k = 0; k < nIn; k++) for (let j = 0; j < nOut; j++) parameters[at + j * nIn + k] = view.getFloat32(4 * read++, true);
-    at += nIn * nOut;
-    for (let j = 0; j < nOut; j++) parameters[at++] = view.getFloat32(4 * read++, true);
-  });
-  if (!parameters.every(Number.isFinite)) throw new Error(`${name}: a weight is not finite`);
-  return { config: modelConfigOf(config), parameters, metadata: { importedFrom: 'tfjs' } };
+  const model: Model = { config: modelConfigOf(config), parameters: new Float32Array(parameterTotal(config)), metadata: { importedFrom: 'tfjs' } };
+  let read = 0;
+  for (const step of weighted(inferenceSteps(model))) {
+    for (const i of kernelOrder(step)) step.w[i] = view.getFloat32(4 * read++, true);
+    for (let j = 0; j < step.b.length; j++) step.b[j] = view.getFloat32(4 * read++, true);
+  }
+  if (!model.parameters.every(Number.isFinite)) throw new Error(`${name}: a weight is not finite`);
+  return model;
 }

@@ -1,0 +1,117 @@
+// A TF.js Sequential topology read as simdnet's layer list: the TF.js layers simdnet has —
+// Dense, Conv2D, MaxPooling2D, AveragePooling2D, Flatten, Activation, LeakyReLU (simdnet's
+// slope) and Dropout — with the settings simdnet computes as TF.js does (square windows,
+// channels last, no dilation, pools without padding), and the input as rows or images.
+// TF.js applies Dense and softmax to the last axis of an image only, while simdnet's read
+// whole rows, so those need a Flatten between them and any image.
+import { ACTIVATIONS, type ActivationName } from '../layers/activation.js';
+import type { LayerSpec } from '../layers/registry.js';
+import { LEAKY_SLOPE } from '../backend/js.js';
+import { FORMAT_NAMES } from './layers.js';
+
+/** simdnet's activation of each TF.js activation name it can import ('linear' is none). */
+const FROM_TFJS = new Map<string, ActivationName | 'softmax'>(
+  [...ACTIVATIONS, 'softmax' as const].flatMap((f) => (FORMAT_NAMES[f].tfjs ? [[FORMAT_NAMES[f].tfjs!, f] as const] : [])),
+);
+
+export const IMPORTED_LAYERS = ['Dense', 'Conv2D', 'MaxPooling2D', 'AveragePooling2D', 'Flatten', 'Activation', 'LeakyReLU', 'Dropout'];
+
+export interface TfjsTopology {
+  /** What the model takes: rows of `inputs` floats, or [height, width, channels] images (NHWC rows in simdnet). */
+  inputs: number;
+  inputShape?: [number, number, number];
+  layers: LayerSpec[];
+}
+
+type Json = Record<string, unknown>;
+/** x as a JSON object, or null when it is not one. */
+export const obj = (x: unknown): Json | null => (typeof x === 'object' && x !== null && !Array.isArray(x) ? x as Json : null);
+
+/** The layer list of a Sequential's config.layers; `fail` throws naming the file. */
+export function tfjsTopology(all: unknown[], fail: (what: string) => never): TfjsTopology {
+  let input: number[] | undefined;
+  let images = false;
+  const specs: LayerSpec[] = [];
+  all.forEach((raw, i) => {
+    const layer = obj(raw) ?? fail(`layer ${i} is not an object`);
+    const c = obj(layer.config) ?? {};
+    const kind = String(layer.class_name);
+    const at = `layer ${i} (${kind})`;
+    const shape = (c.batch_input_shape ?? c.batchInputShape) as unknown;
+    if (Array.isArray(shape) && input === undefined) {
+      const dims = shape.slice(1).map(Number);
+      if (!(dims.length === 1 || dims.length === 3) || !dims.every((n) => Number.isInteger(n) && n >= 1)) {
+        fail(`${at} has batch_input_shape ${JSON.stringify(shape)}; simdnet takes [null, features] rows or [null, height, width, channels] images`);
+      }
+      input = dims;
+      images = dims.length === 3;
+    }
+    /** A window's size or stride: a number or a [n, n] pair (simdnet's are square). */
+    const square = (field: string, fallback?: number): number => {
+      const v = c[field] ?? c[field.replace(/_(.)/g, (_, l: string) => l.toUpperCase())] ?? fallback;
+      const [a, b] = Array.isArray(v) ? v : [v, v];
+      if (!Number.isInteger(a) || a < 1 || a !== b || (Array.isArray(v) && v.length !== 2)) fail(`${at} has ${field} ${JSON.stringify(v)}; simdnet's windows are square: one positive integer or [n, n]`);
+      return a as number;
+    };
+    const channelsLast = () => {
+      const format = c.data_format ?? c.dataFormat ?? 'channels_last';
+      if (format !== 'channels_last') fail(`${at} has data_format ${String(format)}; simdnet's images are channels_last (NHWC)`);
+      if (!images) fail(`${at} reads [height, width, channels] images but gets rows: give the model a batch_input_shape [null, height, width, channels], or a Reshape simdnet does not import`);
+    };
+    const rows = () => {
+      if (images) fail(`${at} reads whole rows in simdnet but TF.js applies it to the last axis of [height, width, channels] images; put a Flatten before it`);
+    };
+    const activation = (name: unknown) => {
+      const f = FROM_TFJS.get(String(name ?? 'linear')) ?? fail(`${at}: activation ${String(name)} is not one of ${[...FROM_TFJS.keys()].join(', ')}`);
+      if (f === 'softmax') rows();
+      if (f !== 'identity') specs.push({ kind: f });
+    };
+    const bias = () => {
+      if ((c.use_bias ?? c.useBias ?? true) !== true) fail(`${at} has no bias; simdnet's dense and conv2d layers all have one`);
+    };
+    switch (kind) {
+      case 'InputLayer':
+        return;
+      case 'Dense':
+        rows();
+        bias();
+        specs.push({ kind: 'dense', units: Number(c.units) });
+        return activation(c.activation);
+      case 'Conv2D': {
+        channelsLast();
+        bias();
+        if (square('dilation_rate', 1) !== 1) fail(`${at} is dilated; simdnet's convolutions are not`);
+        const padding = c.padding ?? 'valid';
+        if (padding !== 'same' && padding !== 'valid') fail(`${at} has padding ${String(padding)}; simdnet's are same or valid`);
+        specs.push({ kind: 'conv2d', filters: Number(c.filters), size: square('kernel_size'), stride: square('strides', 1), padding: padding as 'same' | 'valid' });
+        return activation(c.activation);
+      }
+      case 'MaxPooling2D':
+      case 'AveragePooling2D': {
+        channelsLast();
+        if ((c.padding ?? 'valid') !== 'valid') fail(`${at} has padding ${String(c.padding)}; simdnet pools without padding (valid)`);
+        const size = square('pool_size');
+        specs.push({ kind: kind === 'MaxPooling2D' ? 'maxpool' : 'avgpool', size, stride: square('strides', size) });
+        return;
+      }
+      case 'Flatten':
+        images = false;
+        specs.push({ kind: 'flatten' });
+        return;
+      case 'Activation':
+        return activation(c.activation);
+      case 'LeakyReLU':
+        if (typeof c.alpha !== 'number' || Math.abs(c.alpha - LEAKY_SLOPE) > 1e-8) fail(`${at} has alpha ${JSON.stringify(c.alpha)}; simdnet's leaky relu has slope 0.01`);
+        specs.push({ kind: 'leaky-relu' });
+        return;
+      case 'Dropout':
+        specs.push({ kind: 'dropout', rate: Number(c.rate) });
+        return;
+      default:
+        fail(`${at}: simdnet imports ${IMPORTED_LAYERS.join(', ')} layers`);
+    }
+  });
+  if (input === undefined) fail('the first layer gives no batch_input_shape');
+  const [h, w, ch] = input!;
+  return input!.length === 3 ? { inputs: h * w * ch, inputShape: [h, w, ch], layers: specs } : { inputs: h, layers: specs };
+}
