@@ -278,3 +278,26 @@ describe('importing CNNs made by TF.js', () => {
     expect(() => fromTfjs(json, weights, 'model.json')).toThrow(`model.json: ${message}`);
   });
 });
+
+describe('batch normalisation in the exports (the cnn recipe has it after each convolution)', () => {
+  it('ONNX Runtime and tf.loadLayersModel give Network.predict\'s outputs with the running statistics of a trained network', async () => {
+    const layers: LayerSpec[] = [
+      { kind: 'conv2d', filters: 4, size: 3 }, { kind: 'batchnorm', momentum: 0.5 }, { kind: 'relu' }, { kind: 'maxpool', size: 2 },
+      { kind: 'flatten' }, { kind: 'dense', units: 6 }, { kind: 'batchnorm', momentum: 0.5 }, { kind: 'tanh' }, { kind: 'dense', units: 3 }, { kind: 'softmax' },
+    ];
+    const net = await Network.create({ inputShape: [6, 6, 2], layers, loss: 'cross-entropy', init: 'he', optimizer: 'adam', maxBatch: 16, seed: 3 });
+    const x = Float32Array.from({ length: 16 * 72 }, (_, i) => Math.sin(i * 0.37) * 2 + 1);
+    const y = new Float32Array(16 * 3).map((_, i) => (i % 3 === Math.floor(i / 3) % 3 ? 1 : 0));
+    for (let s = 0; s < 5; s++) {
+      net.forward(x, true);
+      net.backward(y);
+      net.step(0.01);
+    }
+    const model = decodeModel(encodeModel(net), 'bn.simdnet');
+    expect(model.buffers!.some((v, i) => v !== (i % 8 < 4 ? 0 : 1))).toBe(true);
+    const expected = net.predict(x).outputs;
+    expect(maxAbsolute(await onnxOutputs(model, x, 16), expected)).toBeLessThan(1e-5);
+    expect(maxAbsolute(await tfjsOutputs(model, x, 16), expected)).toBeLessThan(1e-5);
+    net.dispose();
+  });
+});

@@ -7,6 +7,7 @@ import type { Shape } from '../layers/layer.js';
 import type { Pool } from '../layers/pool.js';
 import { buildLayers } from '../layers/registry.js';
 import type { Model } from '../model.js';
+import type { BatchNorm } from '../layers/batchnorm.js';
 import { layerSpecs } from '../network.js';
 
 /**
@@ -70,11 +71,24 @@ export interface ActivationStep {
   layer: number;
 }
 
-export type InferenceStep = DenseStep | ConvStep | PoolStep | FlattenStep | ActivationStep;
+/** Batch normalisation at inference, per channel (the last axis): y = γ·(x − μ)/√(σ² + ε) + β with the running μ and σ². */
+export interface BatchNormStep {
+  kind: 'batchnorm';
+  layer: number;
+  inShape: Shape;
+  gamma: Float32Array;
+  beta: Float32Array;
+  mean: Float32Array;
+  variance: Float32Array;
+  epsilon: number;
+  momentum: number;
+}
+
+export type InferenceStep = DenseStep | ConvStep | PoolStep | FlattenStep | BatchNormStep | ActivationStep;
 
 /** Whether a step reads images (NHWC in simdnet; channels-first in ONNX). Dense, flatten and softmax read rows; activations either. */
-export const readsImages = (step: InferenceStep): step is ConvStep | PoolStep =>
-  step.kind === 'conv2d' || step.kind === 'maxpool' || step.kind === 'avgpool';
+export const readsImages = (step: InferenceStep): step is ConvStep | PoolStep | BatchNormStep =>
+  step.kind === 'conv2d' || step.kind === 'maxpool' || step.kind === 'avgpool' || (step.kind === 'batchnorm' && step.inShape.height * step.inShape.width > 1);
 
 /** Whether a step reads each sample as one row: a dense layer, flatten, or softmax over the whole row. */
 export const readsRows = (step: InferenceStep): boolean => step.kind === 'dense' || step.kind === 'flatten' || step.kind === 'softmax';
@@ -86,13 +100,14 @@ export const readsRows = (step: InferenceStep): boolean => step.kind === 'dense'
  * so shapes and parameter offsets are the network's own. With empty parameters, the steps
  * tell the shapes alone (with empty w and b).
  */
-export function inferenceSteps(model: Pick<Model, 'config' | 'parameters'>): InferenceStep[] {
+export function inferenceSteps(model: Pick<Model, 'config' | 'parameters' | 'buffers'>): InferenceStep[] {
   const { sizes, inputShape } = model.config;
   const specs = layerSpecs(model.config);
   const input = inputShape ? { height: inputShape[0], width: inputShape[1], channels: inputShape[2] } : sizes[0];
-  let at = 0;
+  let at = 0, atBuffer = 0;
   return buildLayers(input, specs).flatMap((built, layer): InferenceStep[] => {
     const params = model.parameters.subarray(at, at += built.paramCount);
+    const buffers = (model.buffers ?? new Float32Array(0)).subarray(atBuffer, atBuffer += built.bufferCount ?? 0);
     const { kind } = specs[layer];
     switch (kind) {
       case 'dropout':
@@ -109,6 +124,10 @@ export function inferenceSteps(model: Pick<Model, 'config' | 'parameters'>): Inf
       case 'avgpool': {
         const { inShape, size, stride } = built as Pool;
         return [{ kind, layer, inShape, size, stride }];
+      }
+      case 'batchnorm': {
+        const { inShape, channels: c, epsilon, momentum } = built as BatchNorm;
+        return [{ kind, layer, inShape, gamma: params.subarray(0, c), beta: params.subarray(c), mean: buffers.subarray(0, c), variance: buffers.subarray(c), epsilon, momentum }];
       }
       default:
         return [{ kind, layer }];

@@ -44,6 +44,15 @@ class Proto {
     return this.bytes(field, new TextEncoder().encode(s));
   }
 
+  /** A float field (wire type 5: four bytes, little-endian f32). */
+  float(field: number, v: number): this {
+    this.varint((field << 3) | 5);
+    const b = new Uint8Array(4);
+    new DataView(b.buffer).setFloat32(0, v, true);
+    for (const x of b) this.parts.push(x);
+    return this;
+  }
+
   message(field: number, m: Proto): this {
     return this.bytes(field, m.done());
   }
@@ -150,6 +159,12 @@ export function toOnnx(model: Model): Uint8Array {
         break;
       case 'flatten':
         break;
+      case 'batchnorm': {
+        const c = step.gamma.length;
+        const inputs = [constant(name('gamma'), [c], step.gamma), constant(name('beta'), [c], step.beta), constant(name('mean'), [c], step.mean), constant(name('var'), [c], step.variance)];
+        ops.push({ op: 'BatchNormalization', inputs, attributes: [new Proto().string(1, 'epsilon').int(20, 1).float(2, step.epsilon)] });
+        break;
+      }
       default:
         ops.push({ op: FORMAT_NAMES[step.kind].onnx, inputs: [], attributes: step.kind === 'softmax' ? [attribute('axis', 1)] : [] });
     }

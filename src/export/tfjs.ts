@@ -44,12 +44,19 @@ export interface TfjsArtifacts {
   weights: Uint8Array;
 }
 
-/** A TF.js layer of the topology, and the kernel and bias it reads from weights.bin (Dense and Conv2D). */
+/** A TF.js layer of the topology, and the tensors it reads from weights.bin, in order (Dense and Conv2D: kernel and bias; BatchNormalization: γ, β and the moving mean and variance). */
 interface TfjsLayer {
   class_name: string;
   config: Record<string, unknown>;
   weights?: WeightedStep;
+  tensors?: { name: string; shape: number[]; values: Iterable<number> }[];
 }
+
+/** Dense's and Conv2D's tensors: the kernel in TF.js's order, and the bias. */
+const kernelTensors = (step: WeightedStep) => [
+  { name: 'kernel', shape: kernelShape(step), values: (function* () { for (const i of kernelOrder(step)) yield step.w[i]; })() },
+  { name: 'bias', shape: [step.b.length], values: step.b },
+];
 
 /**
  * The steps as TF.js layers: each dense step a Dense layer and each convolution a Conv2D,
@@ -62,8 +69,8 @@ interface TfjsLayer {
  */
 function tfjsLayers(steps: InferenceStep[], images: boolean): TfjsLayer[] {
   const layers: TfjsLayer[] = [];
-  const push = (class_name: string, config: Record<string, unknown>, weights?: TfjsLayer['weights']) => layers.push({
-    class_name, config: { name: `${class_name.toLowerCase()}_${layers.length + 1}`, trainable: true, dtype: 'float32', ...config }, ...(weights ? { weights } : {}),
+  const push = (class_name: string, config: Record<string, unknown>, weights?: TfjsLayer['weights'], tensors = weights && kernelTensors(weights)) => layers.push({
+    class_name, config: { name: `${class_name.toLowerCase()}_${layers.length + 1}`, trainable: true, dtype: 'float32', ...config }, ...(weights ? { weights } : {}), ...(tensors ? { tensors } : {}),
   });
   for (const step of steps) {
     if (readsImages(step) && !images) {
@@ -95,6 +102,14 @@ function tfjsLayers(steps: InferenceStep[], images: boolean): TfjsLayer[] {
         break;
       case 'flatten':
         break;
+      case 'batchnorm': {
+        const c = [step.gamma.length];
+        push('BatchNormalization', { axis: -1, momentum: step.momentum, epsilon: step.epsilon, center: true, scale: true }, undefined, [
+          { name: 'gamma', shape: c, values: step.gamma }, { name: 'beta', shape: c, values: step.beta },
+          { name: 'moving_mean', shape: c, values: step.mean }, { name: 'moving_variance', shape: c, values: step.variance },
+        ]);
+        break;
+      }
       default:
         if (previous?.weights && previous.config.activation === 'linear' && FORMAT_NAMES[step.kind].tfjs) {
           previous.config.activation = FORMAT_NAMES[step.kind].tfjs;
@@ -119,15 +134,14 @@ export function toTfjs(model: Model): TfjsArtifacts {
   const layers = tfjsLayers(steps, inputShape !== undefined);
   layers[0].config = { ...layers[0].config, batch_input_shape: [null, ...(inputShape ?? [sizes[0]])] };
   const specs: TfjsWeightSpec[] = [];
-  const weights = new Uint8Array(4 * model.parameters.length);
+  const weights = new Uint8Array(4 * (model.parameters.length + (model.buffers?.length ?? 0)));
   const view = new DataView(weights.buffer);
   let at = 0;
-  for (const { config, weights: step } of layers) {
-    if (!step) continue;
-    specs.push({ name: `${config.name}/kernel`, shape: kernelShape(step), dtype: 'float32' });
-    specs.push({ name: `${config.name}/bias`, shape: [step.b.length], dtype: 'float32' });
-    for (const i of kernelOrder(step)) view.setFloat32(4 * at++, step.w[i], true);
-    for (const v of step.b) view.setFloat32(4 * at++, v, true);
+  for (const { config, tensors = [] } of layers) {
+    for (const { name, shape, values } of tensors) {
+      specs.push({ name: `${config.name}/${name}`, shape, dtype: 'float32' });
+      for (const v of values) view.setFloat32(4 * at++, v, true);
+    }
   }
   return {
     modelJson: {
@@ -225,7 +239,7 @@ export function fromTfjs(modelJson: unknown, weights: Uint8Array, name: string):
   const needed = groups.reduce((n, g) => n + g.bytes, 0);
   if (weights.length !== needed) throw new Error(`${name}: the weights hold ${weights.length} bytes; the manifest needs ${needed}`);
   const view = new DataView(weights.buffer, weights.byteOffset, weights.byteLength);
-  const model: Model = { config: modelConfigOf(config), parameters: new Float32Array(parameterTotal(config)), metadata: { importedFrom: 'tfjs' } };
+  const model: Model = { config: modelConfigOf(config), parameters: new Float32Array(parameterTotal(config).parameters), metadata: { importedFrom: 'tfjs' } };
   let read = 0;
   for (const step of weighted(inferenceSteps(model))) {
     for (const i of kernelOrder(step)) step.w[i] = view.getFloat32(4 * read++, true);
