@@ -39,14 +39,33 @@ const F32: usize = 4;
 }
 
 /**
+ * The first window (of stride s, k wide, over `out` positions) that covers pixel t (padding
+ * already added): ⌈(t − k + 1) / s⌉ clamped at 0. Windows first, first + 1, … cover t while
+ * their start o·s ≤ t and o < out; no division per window.
+ */
+// @ts-ignore: decorator
+@inline function firstWindow(t: i32, k: i32, stride: i32): i32 {
+  const d = t - k + 1;
+  return d <= 0 ? 0 : (d + stride - 1) / stride;
+}
+
+/**
  * The patch rows of output positions first … first + rows − 1: x [batch × h × w × c],
  * cols [positions × k·k·c], patch order (ky, kx, c); pixels outside the image read 0.
  */
 export function im2col(x: usize, cols: usize, rows: i32, first: i32, h: i32, w: i32, c: i32, k: i32, stride: i32, pad: i32, oh: i32, ow: i32): void {
   const kc = k * c;
   let out = cols;
-  for (let p = 0; p < rows; p++) {
-    const q = first + p, b = q / (oh * ow), rem = q % (oh * ow), oy = rem / ow, ox = rem % ow;
+  // The position (b, oy, ox) of row `first`, then stepped along: no division per row.
+  let b = first / (oh * ow), oy = (first % (oh * ow)) / ow, ox = first % ow;
+  for (let p = 0; p < rows; p++, ox++) {
+    if (ox === ow) {
+      ox = 0;
+      if (++oy === oh) {
+        oy = 0;
+        b++;
+      }
+    }
     const ix0 = ox * stride - pad;
     for (let ky = 0; ky < k; ky++) {
       const iy = oy * stride + ky - pad;
@@ -74,17 +93,13 @@ export function col2im(dcols: usize, dx: usize, rows: i32, first: i32, h: i32, w
   const patch = k * k * c;
   let out = dx;
   for (let p = 0; p < rows; p++) {
-    const q = first + p, b = q / (h * w), rem = q % (h * w), iy = rem / w, ix = rem % w;
+    const q = first + p, b = q / (h * w), rem = q % (h * w), ty = rem / w + pad, tx = rem % w + pad;
     zero(out, c);
-    for (let ky = 0; ky < k; ky++) {
-      const ty = iy + pad - ky;
-      if (ty < 0 || ty % stride !== 0 || ty / stride >= oh) continue;
-      const oy = ty / stride;
-      for (let kx = 0; kx < k; kx++) {
-        const tx = ix + pad - kx;
-        if (tx < 0 || tx % stride !== 0 || tx / stride >= ow) continue;
-        const position = (b * oh + oy) * ow + tx / stride;
-        addTo(out, dcols + (<usize>position * <usize>patch + <usize>((ky * k + kx) * c)) * F32, c);
+    for (let oy = firstWindow(ty, k, stride); oy < oh && oy * stride <= ty; oy++) {
+      const ky = ty - oy * stride;
+      for (let ox = firstWindow(tx, k, stride); ox < ow && ox * stride <= tx; ox++) {
+        const position = (b * oh + oy) * ow + ox;
+        addTo(out, dcols + (<usize>position * <usize>patch + <usize>((ky * k + tx - ox * stride) * c)) * F32, c);
       }
     }
     out += <usize>c * F32;
@@ -140,13 +155,11 @@ export function maxpool_backward(dy: usize, argmax: usize, dx: usize, rows: i32,
   for (let p = 0; p < rows; p++) {
     const q = first + p, b = q / (h * w), rem = q % (h * w), iy = rem / w, ix = rem % w;
     zero(out, c);
-    for (let ky = 0; ky < k; ky++) {
-      const ty = iy - ky;
-      if (ty < 0 || ty % stride !== 0 || ty / stride >= oh) continue;
-      for (let kx = 0; kx < k; kx++) {
-        const tx = ix - kx;
-        if (tx < 0 || tx % stride !== 0 || tx / stride >= ow) continue;
-        const at = <usize>(((b * oh + ty / stride) * ow + tx / stride) * c) * F32;
+    for (let oy = firstWindow(iy, k, stride); oy < oh && oy * stride <= iy; oy++) {
+      const ky = iy - oy * stride;
+      for (let ox = firstWindow(ix, k, stride); ox < ow && ox * stride <= ix; ox++) {
+        const kx = ix - ox * stride;
+        const at = <usize>(((b * oh + oy) * ow + ox) * c) * F32;
         const mine = f32x4.splat(<f32>(ky * k + kx));
         let ci = 0;
         for (; ci + 4 <= c; ci += 4) {
@@ -187,13 +200,9 @@ export function avgpool_backward(dy: usize, dx: usize, rows: i32, first: i32, h:
   for (let p = 0; p < rows; p++) {
     const q = first + p, b = q / (h * w), rem = q % (h * w), iy = rem / w, ix = rem % w;
     zero(out, c);
-    for (let ky = 0; ky < k; ky++) {
-      const ty = iy - ky;
-      if (ty < 0 || ty % stride !== 0 || ty / stride >= oh) continue;
-      for (let kx = 0; kx < k; kx++) {
-        const tx = ix - kx;
-        if (tx < 0 || tx % stride !== 0 || tx / stride >= ow) continue;
-        addTo(out, dy + (<usize>(((b * oh + ty / stride) * ow + tx / stride) * c)) * F32, c);
+    for (let oy = firstWindow(iy, k, stride); oy < oh && oy * stride <= iy; oy++) {
+      for (let ox = firstWindow(ix, k, stride); ox < ow && ox * stride <= ix; ox++) {
+        addTo(out, dy + (<usize>(((b * oh + oy) * ow + ox) * c)) * F32, c);
       }
     }
     let ci = 0;
