@@ -180,6 +180,11 @@ describe('resume with the new flags', () => {
       ['--layers', 'dropout:0.1,dense:256,leaky-relu', '--optimizer', 'adamw', '--lr', '2e-3', '--weight-decay', '0.05', '--schedule', 'step:2:0.5'],
       'layers dropout:0.1,dense:256,leaky-relu,dense:10,softmax, cross-entropy, he init, adamw, weight decay 0.05, η 0.002 step:2:0.5',
     ],
+    [
+      'a CNN with batch normalisation (its running statistics resume too), Adam',
+      ['--layers', 'conv:6x5,batchnorm,relu,maxpool:2,flatten,dense:32,relu', '--optimizer', 'adam', '--lr', '2e-3'],
+      'layers conv:6x5,batchnorm,relu,maxpool:2,flatten,dense:32,relu,dense:10,softmax, cross-entropy, he init, adam, η 0.002',
+    ],
   ])('%s: a run killed after epoch 1 and resumed ends bit-identical to the run never stopped', async (name, flags, banner) => {
     const run = [...common, ...flags];
     const whole = path.join(dir, `whole-${name}.simdnet`), ck = path.join(dir, `killed-${name}`);
@@ -194,7 +199,9 @@ describe('resume with the new flags', () => {
     expect(resumed.stdout).toContain(banner);
     const { run: done, model } = await readCheckpoint(ck);
     expect(done.epochsDone).toBe(4);
-    expect(bytes(model.parameters).equals(bytes((await readModelFile(whole)).parameters))).toBe(true);
+    const uninterrupted = await readModelFile(whole);
+    expect(bytes(model.parameters).equals(bytes(uninterrupted.parameters))).toBe(true);
+    expect(bytes(model.buffers ?? new Float32Array(0)).equals(bytes(uninterrupted.buffers ?? new Float32Array(0)))).toBe(true);
   }, 120_000);
 
   it('refuses --layers, --hidden, --l2, --weight-decay and --clip-norm that differ from the checkpoint, naming each with the stored value (exit 2)', async () => {

@@ -50,6 +50,17 @@ describe('fit() on problems with a known answer', () => {
     expect(Array.from(data.train.labels!)).toEqual([1, 0, 1]);
   });
 
+  it('takes more than 256 classes (labels are 32-bit): 300 classes, each learned from its own one-hot input', async () => {
+    const inputs = Array.from({ length: 600 }, (_, i) => Array.from({ length: 300 }, (_, j) => (j === i % 300 ? 1 : 0)));
+    const data = fromArrays(inputs, { labels: inputs.map((_, i) => i % 300) });
+    expect(data.classes).toBe(300);
+    const { net, result } = await fit(data, { hidden: [], epochs: 40, learningRate: 0.05, normalize: 'none' });
+    expect(net.sizes.at(-1)).toBe(300);
+    expect(result.final.test.accuracy).toBe(1);
+    expect(net.predict(inputs[299]).classes[0]).toBe(299);
+    net.dispose();
+  });
+
   it('names the row that is ragged or not a number', () => {
     expect(() => fromArrays([[1, 2], [3]], { targets: [1, 2] })).toThrow('inputs[1] has 1 values; inputs[0] has 2');
     expect(() => fromArrays([[1, NaN]], { targets: [1] })).toThrow('inputs[0][1] is null; every value must be a finite number');
