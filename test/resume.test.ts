@@ -132,7 +132,7 @@ describe('checkpoint run fields', () => {
     ['a history entry that is not a number', (r: Record<string, any>) => { r.history[1].test.loss = null; }, 'history[1].test.loss must be a finite number, got null'],
     ['an entry of the first format (before tasks) that is not a number', (r: Record<string, any>) => { r.history = [{ epoch: 1, trainLoss: 1, trainAccuracy: 0.5, testLoss: null, testAccuracy: 0.4 }]; }, 'history[0].testLoss must be a finite number, got null'],
     ['history out of order', (r: Record<string, any>) => { r.history.reverse(); }, "history[1].epoch must be an integer after the previous entry's 2 and at most epochsDone 2, got 1"],
-    ['an unknown recipe', (r: Record<string, any>) => { r.recipe = 'fast'; }, 'recipe must be one of seed, default, got "fast"'],
+    ['an unknown recipe', (r: Record<string, any>) => { r.recipe = 'fast'; }, 'recipe must be one of seed, default, cnn, got "fast"'],
     ['a learning rate of 0', (r: Record<string, any>) => { r.settings.learningRate = 0; }, 'settings.learningRate must be > 0, got 0'],
     ['a decay over 1', (r: Record<string, any>) => { r.settings.learningRateDecay = 2; }, 'settings.learningRateDecay must be in (0, 1], got 2'],
     ['an rng of three numbers', (r: Record<string, any>) => { r.rng = [1, 2, 3]; }, "rng must be four 32-bit unsigned integers and a number or null (the shuffle generator's state), got [1,2,3]"],
