@@ -81,14 +81,36 @@ export function dense_forward(a: usize, w: usize, b: usize, z: usize, batch: i32
   }
 }
 
+/** Rows of t summed in one pass before they are added to c: a tile of r that stays in the cache while every block of c reads it. */
+const TILE: i32 = 128;
+
+/** v into c at p, or added to what c holds there. */
+// @ts-ignore: decorator
+@inline function put(p: usize, v: v128, add: bool): void {
+  v128.store(p, add ? f32x4.add(v128.load(p), v) : v);
+}
+
 /**
  * c = L·r where L is read through strides, so one loop serves both backward products:
  * L(i, t) = l[i·lsI + t·lsT] (floats), L is [m × tn], r [tn × n] row-major, c [m × n].
+ * The sum over t runs in tiles of TILE rows (a convolution's ∇w sums over thousands of
+ * rows: without tiles, every block of c would stream all of r from memory again); a sum of
+ * at most TILE rows (a dense layer's batch) is one tile, summed exactly as before tiles.
+ */
+function matmul_strided_lhs(c: usize, l: usize, r: usize, m: i32, n: i32, tn: i32, lsI: i32, lsT: i32): void {
+  const rowN = <usize>n * F32, stepT = <usize>lsT * F32;
+  for (let t0 = 0; t0 < tn; t0 += TILE) {
+    matmul_strided_tile(c, l + <usize>t0 * stepT, r + <usize>t0 * rowN, m, n, min(TILE, tn - t0), lsI, lsT, t0 > 0);
+  }
+}
+
+/**
+ * One tile of matmul_strided_lhs: c (+)= L·r over tn rows of t, stored (add: added).
  * Blocked as 4 rows of c × 8 columns: eight accumulators, each step loads two vectors of
  * r and splats four scalars of L. Columns past the last 8 and rows past the last 4 are
  * finished one row and four columns at a time, then scalar.
  */
-function matmul_strided_lhs(c: usize, l: usize, r: usize, m: i32, n: i32, tn: i32, lsI: i32, lsT: i32): void {
+function matmul_strided_tile(c: usize, l: usize, r: usize, m: i32, n: i32, tn: i32, lsI: i32, lsT: i32, add: bool): void {
   const rowN = <usize>n * F32;
   const stepI = <usize>lsI * F32, stepT = <usize>lsT * F32;
   const m4 = m & ~3, n8 = n & ~7;
@@ -111,18 +133,18 @@ function matmul_strided_lhs(c: usize, l: usize, r: usize, m: i32, n: i32, tn: i3
         lt += stepT; rt += rowN;
       }
       const ci = c0 + o;
-      v128.store(ci, s00); v128.store(ci, s01, 16);
-      v128.store(ci + rowN, s10); v128.store(ci + rowN, s11, 16);
-      v128.store(ci + 2 * rowN, s20); v128.store(ci + 2 * rowN, s21, 16);
-      v128.store(ci + 3 * rowN, s30); v128.store(ci + 3 * rowN, s31, 16);
+      put(ci, s00, add); put(ci + 16, s01, add);
+      put(ci + rowN, s10, add); put(ci + rowN + 16, s11, add);
+      put(ci + 2 * rowN, s20, add); put(ci + 2 * rowN + 16, s21, add);
+      put(ci + 3 * rowN, s30, add); put(ci + 3 * rowN + 16, s31, add);
     }
-    matmul_strided_rows(c, l, r, i, i + 4, n8, n, tn, stepI, stepT);
+    matmul_strided_rows(c, l, r, i, i + 4, n8, n, tn, stepI, stepT, add);
   }
-  matmul_strided_rows(c, l, r, m4, m, 0, n, tn, stepI, stepT);
+  matmul_strided_rows(c, l, r, m4, m, 0, n, tn, stepI, stepT, add);
 }
 
-/** Rows [i0, i1) and columns [k0, n) of matmul_strided_lhs, one row × 4 columns, then scalar. */
-function matmul_strided_rows(c: usize, l: usize, r: usize, i0: i32, i1: i32, k0: i32, n: i32, tn: i32, stepI: usize, stepT: usize): void {
+/** Rows [i0, i1) and columns [k0, n) of a tile of matmul_strided_lhs, one row × 4 columns, then scalar. */
+function matmul_strided_rows(c: usize, l: usize, r: usize, i0: i32, i1: i32, k0: i32, n: i32, tn: i32, stepI: usize, stepT: usize, add: bool): void {
   const rowN = <usize>n * F32;
   for (let i = i0; i < i1; i++) {
     const li = l + <usize>i * stepI, ci = c + <usize>i * rowN;
@@ -134,7 +156,7 @@ function matmul_strided_rows(c: usize, l: usize, r: usize, i0: i32, i1: i32, k0:
         s = madd(f32x4.splat(load<f32>(lt)), v128.load(rt), s);
         lt += stepT; rt += rowN;
       }
-      v128.store(ci + <usize>k * F32, s);
+      put(ci + <usize>k * F32, s, add);
     }
     for (; k < n; k++) {
       let s: f32 = 0;
@@ -143,7 +165,8 @@ function matmul_strided_rows(c: usize, l: usize, r: usize, i0: i32, i1: i32, k0:
         s += load<f32>(lt) * load<f32>(rt);
         lt += stepT; rt += rowN;
       }
-      store<f32>(ci + <usize>k * F32, s);
+      const at = ci + <usize>k * F32;
+      store<f32>(at, add ? load<f32>(at) + s : s);
     }
   }
 }
