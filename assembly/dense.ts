@@ -138,9 +138,32 @@ function matmul_strided_tile(c: usize, l: usize, r: usize, m: i32, n: i32, tn: i
       put(ci + 2 * rowN, s20, add); put(ci + 2 * rowN + 16, s21, add);
       put(ci + 3 * rowN, s30, add); put(ci + 3 * rowN + 16, s31, add);
     }
-    matmul_strided_rows(c, l, r, i, i + 4, n8, n, tn, stepI, stepT, add);
+    if (lsI === 1) columns_of_four_rows(c0, l0, r, n8, n, tn, stepT, add);
+    else matmul_strided_rows(c, l, r, i, i + 4, n8, n, tn, stepI, stepT, add);
   }
   matmul_strided_rows(c, l, r, m4, m, 0, n, tn, stepI, stepT, add);
+}
+
+/**
+ * Columns [k0, n) of four rows of c whose L values lie side by side (lsI = 1: ∇w's δ row
+ * holds the four outputs): one vector of L and one scalar of r per step. A convolution's
+ * patch of k·k·c = 25 leaves a column past the last 8 that would otherwise run scalar.
+ */
+function columns_of_four_rows(c0: usize, l0: usize, r: usize, k0: i32, n: i32, tn: i32, stepT: usize, add: bool): void {
+  const rowN = <usize>n * F32;
+  for (let k = k0; k < n; k++) {
+    let s = f32x4.splat(0);
+    let lt = l0, rt = r + <usize>k * F32;
+    for (let t = 0; t < tn; t++) {
+      s = madd(v128.load(lt), f32x4.splat(load<f32>(rt)), s);
+      lt += stepT; rt += rowN;
+    }
+    const at = c0 + <usize>k * F32;
+    store<f32>(at, (add ? load<f32>(at) : 0) + f32x4.extract_lane(s, 0));
+    store<f32>(at + rowN, (add ? load<f32>(at + rowN) : 0) + f32x4.extract_lane(s, 1));
+    store<f32>(at + 2 * rowN, (add ? load<f32>(at + 2 * rowN) : 0) + f32x4.extract_lane(s, 2));
+    store<f32>(at + 3 * rowN, (add ? load<f32>(at + 3 * rowN) : 0) + f32x4.extract_lane(s, 3));
+  }
 }
 
 /** Rows [i0, i1) and columns [k0, n) of a tile of matmul_strided_lhs, one row × 4 columns, then scalar. */
