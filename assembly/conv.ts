@@ -4,10 +4,10 @@
 //   product  y = cols·wᵀ + b           (dense_forward with batch·oh·ow rows: NHWC out)
 //   backward ∇w = δᵀ·cols, ∇b = Σ δ;  dcols = δ·w  (the dense kernels), then
 //   col2im   dx[b, iy, ix, ci] = Σ over the (oy, ox, ky, kx) that read it of dcols[p, (ky·k + kx)·c + ci]
-// for output positions p = (b·oh + oy)·ow + ox. col2im is written as a gather (each input
-// pixel sums what it fed) rather than a scatter, so any split of its rows across threads
-// adds in the same order. Every kernel walks `rows` positions starting at position `first`:
-// that is how a split hands each thread its own rows.
+// for output positions p = (b·oh + oy)·ow + ox. col2im adds whole images (a split hands
+// each thread its own images); the other kernels walk `rows` positions starting at position
+// `first`, and pooling's backward gathers (each input pixel sums the windows it fed), so
+// any split of their rows across threads adds in the same order.
 
 const F32: usize = 4;
 
@@ -85,24 +85,27 @@ export function im2col(x: usize, cols: usize, rows: i32, first: i32, h: i32, w: 
 }
 
 /**
- * The gradient of im2col, gathered: dx of input positions first … first + rows − 1
- * (q = (b·h + iy)·w + ix), each the sum over the patches that read that pixel of their dcols
- * entries. dcols [positions × k·k·c], dx [batch × h × w × c].
+ * The gradient of im2col: dx of `batch` whole images, each patch row's entries added back
+ * onto the pixels it read, reading dcols once in order (a gather per pixel read 25 patch
+ * rows scattered over megabytes). Whole images per call, so a split of the images across
+ * threads adds every pixel's terms in one order. dcols [batch·oh·ow × k·k·c], dx [batch × h × w × c].
  */
-export function col2im(dcols: usize, dx: usize, rows: i32, first: i32, h: i32, w: i32, c: i32, k: i32, stride: i32, pad: i32, oh: i32, ow: i32): void {
-  const patch = k * k * c;
-  let out = dx;
-  for (let p = 0; p < rows; p++) {
-    const q = first + p, b = q / (h * w), rem = q % (h * w), ty = rem / w + pad, tx = rem % w + pad;
-    zero(out, c);
-    for (let oy = firstWindow(ty, k, stride); oy < oh && oy * stride <= ty; oy++) {
-      const ky = ty - oy * stride;
-      for (let ox = firstWindow(tx, k, stride); ox < ow && ox * stride <= tx; ox++) {
-        const position = (b * oh + oy) * ow + ox;
-        addTo(out, dcols + (<usize>position * <usize>patch + <usize>((ky * k + tx - ox * stride) * c)) * F32, c);
+export function col2im(dcols: usize, dx: usize, batch: i32, h: i32, w: i32, c: i32, k: i32, stride: i32, pad: i32, oh: i32, ow: i32): void {
+  zero(dx, batch * h * w * c);
+  let src = dcols;
+  for (let b = 0; b < batch; b++) {
+    for (let oy = 0; oy < oh; oy++) {
+      for (let ox = 0; ox < ow; ox++) {
+        for (let ky = 0; ky < k; ky++) {
+          const iy = oy * stride + ky - pad;
+          for (let kx = 0; kx < k; kx++) {
+            const ix = ox * stride + kx - pad;
+            if (iy >= 0 && iy < h && ix >= 0 && ix < w) addTo(dx + (<usize>(((b * h + iy) * w + ix) * c)) * F32, src, c);
+            src += <usize>c * F32;
+          }
+        }
       }
     }
-    out += <usize>c * F32;
   }
 }
 

@@ -136,6 +136,7 @@ async function layerKernelRates(p: Products, simd: 'baseline' | 'relaxed'): Prom
     if (!conv) return products;
     // With 'same' padding and stride 1 the output grid is the input grid.
     const grid = [rows, 0, conv.h, conv.w, conv.c, conv.k, 1, (conv.k - 1) / 2, conv.h, conv.w] as const;
+    const images = rows / (conv.h * conv.w);
     return {
       ...products,
       forwardWithIm2col: gflops(() => {
@@ -144,7 +145,7 @@ async function layerKernelRates(p: Products, simd: 'baseline' | 'relaxed'): Prom
       }),
       backwardDataWithCol2im: gflops(() => {
         backwardData();
-        k.col2im(da.ptr, dx.ptr, ...grid);
+        k.col2im(da.ptr, dx.ptr, images, ...grid.slice(2) as unknown as [number, number, number, number, number, number, number, number]);
       }),
     };
   } finally {

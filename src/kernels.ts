@@ -121,8 +121,11 @@ export const KERNELS = {
    * [batch·oh·ow × k·k·c], rows output positions from `first` (assembly/conv.ts).
    */
   im2col: { args: ['x', 'cols', 'rows', 'first', 'h', 'w', 'c', 'k', 'stride', 'pad', 'oh', 'ow'], split: gridSplit({ cols: [4, 'k', 'k', 'c'] }) },
-  /** im2col's gradient, gathered: dx [batch × h × w × c] from dcols, rows input positions from `first`. */
-  col2im: { args: ['dcols', 'dx', 'rows', 'first', 'h', 'w', 'c', 'k', 'stride', 'pad', 'oh', 'ow'], split: gridSplit({ dx: [4, 'c'] }) },
+  /** im2col's gradient: dx [batch × h × w × c] from dcols, whole images (split by image, so every pixel adds in one order). */
+  col2im: {
+    args: ['dcols', 'dx', 'batch', 'h', 'w', 'c', 'k', 'stride', 'pad', 'oh', 'ow'],
+    split: { rows: 'batch', align: 1, work: [1, 'oh', 'ow', 'k', 'k', 'c'], moves: { dcols: [4, 'oh', 'ow', 'k', 'k', 'c'], dx: [4, 'h', 'w', 'c'] } },
+  },
   /** y = the max of each k×k window (stride s, no padding), and which input it was: argmax [batch × oh × ow × c]. */
   maxpool_forward: { args: ['x', 'y', 'argmax', 'rows', 'first', 'h', 'w', 'c', 'k', 'stride', 'oh', 'ow'], split: gridSplit({ y: [4, 'c'], argmax: [4, 'c'] }) },
   maxpool_backward: { args: ['dy', 'argmax', 'dx', 'rows', 'first', 'h', 'w', 'c', 'k', 'stride', 'oh', 'ow'], split: gridSplit({ dx: [4, 'c'] }) },

@@ -25,7 +25,7 @@ describe.each(levels)('convolution kernels: wasm (%s SIMD) against js', (simd) =
       for (const [be, t] of [[p.js, p.tj], [p.wasm, p.tw]] as const) call(be, name, ...args.map((a) => (typeof a === 'number' ? a : t[a[0]])));
     };
     both('im2col', [x], [cols], positions, 0, h, h, c, k, stride, pad, oh, oh);
-    both('col2im', [cols], [dx], pixels, 0, h, h, c, k, stride, pad, oh, oh);
+    both('col2im', [cols], [dx], batch, h, h, c, k, stride, pad, oh, oh);
     expect(p.tw[cols].view).toEqual(p.tj[cols].view);
     expect(relError(p.tw[dx].view, p.tj[dx].view)).toBeLessThan(1e-6);
     if (padding === 'valid') {
@@ -54,7 +54,7 @@ describe.each(['js', 'baseline', 'relaxed'] as const)('hand-computed cases, %s k
     // Position (1, 2): rows 0–2, columns 1–3.
     expect(Array.from(t[1].view.subarray(6 * 9, 7 * 9))).toEqual([2, 3, 4, 6, 7, 8, 10, 11, 12]);
     t[1].view.fill(1);
-    call(be, 'col2im', t[1], t[2], 16, 0, 4, 4, 1, 3, 1, 1, 4, 4);
+    call(be, 'col2im', t[1], t[2], 1, 4, 4, 1, 3, 1, 1, 4, 4);
     expect(Array.from(t[2].view)).toEqual([4, 6, 6, 4, 6, 9, 9, 6, 6, 9, 9, 6, 4, 6, 6, 4]);
   });
 

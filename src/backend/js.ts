@@ -194,15 +194,18 @@ function referenceKernels(buffer: ArrayBuffer): Kernels {
         }
       }
     },
-    col2im(dcols, dx, rows, first, h, w, c, k, stride, pad, oh, ow) {
+    col2im(dcols, dx, batch, h, w, c, k, stride, pad, oh, ow) {
       const D = dcols / 4, O = dx / 4, patch = k * k * c;
-      for (let p = 0; p < rows; p++) {
-        const [b, iy, ix] = position(first + p, h, w);
-        for (let ci = 0; ci < c; ci++) F[O + p * c + ci] = 0;
-        eachWindow(iy + pad, ix + pad, k, stride, oh, ow, (oy, ox, ky, kx) => {
-          const at = D + ((b * oh + oy) * ow + ox) * patch + (ky * k + kx) * c;
-          for (let ci = 0; ci < c; ci++) F[O + p * c + ci] += F[at + ci];
-        });
+      F.fill(0, O, O + batch * h * w * c);
+      for (let p = 0; p < batch * oh * ow; p++) {
+        const [b, oy, ox] = position(p, oh, ow);
+        for (let ky = 0; ky < k; ky++) {
+          for (let kx = 0; kx < k; kx++) {
+            const iy = oy * stride + ky - pad, ix = ox * stride + kx - pad;
+            if (iy < 0 || iy >= h || ix < 0 || ix >= w) continue;
+            for (let ci = 0; ci < c; ci++) F[O + ((b * h + iy) * w + ix) * c + ci] += F[D + p * patch + (ky * k + kx) * c + ci];
+          }
+        }
       }
     },
     maxpool_forward(x, y, argmax, rows, first, h, w, c, k, stride, oh, ow) {

@@ -62,7 +62,7 @@ export class Conv2d implements Layer {
   /** im2col over `rows` grid positions of the output (forward) or input (backward) of `batch` samples. */
   private grid(batch: number) {
     const { height: h, width: w, channels: c } = this.inShape, { height: oh, width: ow } = this.outShape;
-    return { h, w, c, oh, ow, outRows: batch * oh * ow, inRows: batch * h * w };
+    return { h, w, c, oh, ow, outRows: batch * oh * ow };
   }
 
   forward(k: Kernels, batch: number): void {
@@ -72,12 +72,12 @@ export class Conv2d implements Layer {
   }
 
   backward(k: Kernels, batch: number): void {
-    const { h, w, c, oh, ow, outRows, inRows } = this.grid(batch), cols = this.m.scratch.ptr, { dy, dx, grads } = this.m;
+    const { h, w, c, oh, ow, outRows } = this.grid(batch), cols = this.m.scratch.ptr, { dy, dx, grads } = this.m;
     const nw = this.filters * this.patch;
     k.dense_backward_weights(dy.ptr, cols, grads.ptr, grads.ptr + 4 * nw, outRows, this.patch, this.filters, this.filters);
     if (!dx) return;
     // The patch rows are not needed after ∇w: their memory takes dcols.
     k.dense_backward_data(dy.ptr, this.weights.w.ptr, cols, outRows, this.patch, this.filters);
-    k.col2im(cols, dx.ptr, inRows, 0, h, w, c, this.size, this.stride, this.pad, oh, ow);
+    k.col2im(cols, dx.ptr, batch, h, w, c, this.size, this.stride, this.pad, oh, ow);
   }
 }
