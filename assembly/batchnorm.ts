@@ -6,15 +6,16 @@
 //   forward    y = γ·x̂ + β
 //   backward   ∇β = Σ dy, ∇γ = Σ dy·x̂, dx = γ·s/n·(n·dy − ∇β − x̂·∇γ)
 // params holds [γ c | β c], grads the same; stats [μ c | s c] (the last training batch's);
-// running [μ c | σ² c]. Sums run down the rows in order, four channels at a time.
+// running [μ c | σ² c]. Sums run down the rows in order, four channels at a time; a call
+// does channels first … first + count − 1 (how a split hands each thread its channels).
 
 const F32: usize = 4;
 
 /** Forward; with `training` (1) from the batch's statistics, which it keeps in stats and folds into running; else (0) from running. */
-export function batchnorm_forward(x: usize, y: usize, params: usize, stats: usize, running: usize, rows: i32, c: i32, eps: f32, momentum: f32, training: i32): void {
+export function batchnorm_forward(x: usize, y: usize, params: usize, stats: usize, running: usize, rows: i32, c: i32, first: i32, count: i32, eps: f32, momentum: f32, training: i32): void {
   const row = <usize>c * F32, half = <usize>c * F32;
-  for (let j = 0; j < c; j += 4) {
-    const o = <usize>j * F32, lanes = min(4, c - j);
+  for (let j = first; j < first + count; j += 4) {
+    const o = <usize>j * F32, lanes = min(4, first + count - j);
     let mean: v128, scale: v128;
     if (training) {
       let s = f32x4.splat(0);
@@ -45,10 +46,10 @@ export function batchnorm_forward(x: usize, y: usize, params: usize, stats: usiz
 }
 
 /** Backward after a training forward: ∇γ, ∇β into grads, and dx (unless dx is 0: the first layer's input needs none). */
-export function batchnorm_backward(x: usize, dy: usize, dx: usize, params: usize, grads: usize, stats: usize, rows: i32, c: i32): void {
+export function batchnorm_backward(x: usize, dy: usize, dx: usize, params: usize, grads: usize, stats: usize, rows: i32, c: i32, first: i32, count: i32): void {
   const row = <usize>c * F32, half = <usize>c * F32;
-  for (let j = 0; j < c; j += 4) {
-    const o = <usize>j * F32, lanes = min(4, c - j);
+  for (let j = first; j < first + count; j += 4) {
+    const o = <usize>j * F32, lanes = min(4, first + count - j);
     const mean = load4(stats + o, lanes), scale = load4(stats + half + o, lanes);
     let sumDy = f32x4.splat(0), sumDyXhat = f32x4.splat(0);
     for (let r = 0; r < rows; r++) {

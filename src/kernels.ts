@@ -133,13 +133,19 @@ export const KERNELS = {
   avgpool_forward: { args: ['x', 'y', 'rows', 'first', 'h', 'w', 'c', 'k', 'stride', 'oh', 'ow'], split: gridSplit({ y: [4, 'c'] }) },
   avgpool_backward: { args: ['dy', 'dx', 'rows', 'first', 'h', 'w', 'c', 'k', 'stride', 'oh', 'ow'], split: gridSplit({ dx: [4, 'c'] }) },
   /**
-   * Batch normalisation of `rows` rows of c channels (assembly/batchnorm.ts): params [γ | β],
-   * stats [μ | 1/σ] of the last training batch, running [μ | σ²]; training 1 or 0. No split
-   * rule: its sums run down the rows, and the layer is a small part of a step.
+   * Batch normalisation of `rows` rows of c channels (assembly/batchnorm.ts), channels first
+   * … first + count − 1: params [γ | β], stats [μ | 1/σ] of the last training batch, running
+   * [μ | σ²]; training 1 or 0. Split by channels: each channel's sums run down its rows alone.
    */
-  batchnorm_forward: { args: ['x', 'y', 'params', 'stats', 'running', 'rows', 'c', 'eps', 'momentum', 'training'] },
-  /** ∇γ, ∇β into grads [γ | β], and dx (skipped when dx is 0). */
-  batchnorm_backward: { args: ['x', 'dy', 'dx', 'params', 'grads', 'stats', 'rows', 'c'] },
+  batchnorm_forward: {
+    args: ['x', 'y', 'params', 'stats', 'running', 'rows', 'c', 'first', 'count', 'eps', 'momentum', 'training'],
+    split: { rows: 'count', align: 4, work: [10, 'rows'], moves: { first: [1] } },
+  },
+  /** ∇γ, ∇β into grads [γ | β], and dx (skipped when dx is 0), for channels first … first + count − 1. */
+  batchnorm_backward: {
+    args: ['x', 'dy', 'dx', 'params', 'grads', 'stats', 'rows', 'c', 'first', 'count'],
+    split: { rows: 'count', align: 4, work: [10, 'rows'], moves: { first: [1] } },
+  },
 } as const satisfies Record<string, KernelSpec>;
 
 export type KernelName = keyof typeof KERNELS;

@@ -128,11 +128,11 @@ describe.each(levels)('batch normalisation kernels: wasm (%s SIMD) against js', 
     const both = (name: Parameters<typeof call>[1], ...args: (number | [number])[]) => {
       for (const [be, t] of [[p.js, p.tj], [p.wasm, p.tw]] as const) call(be, name, ...args.map((a) => (typeof a === 'number' ? a : t[a[0]])));
     };
-    both('batchnorm_forward', [x], [y], [params], [stats], [running], rows, c, 1e-3, 0.9, 1);
+    both('batchnorm_forward', [x], [y], [params], [stats], [running], rows, c, 0, c, 1e-3, 0.9, 1);
     for (const t of [y, stats, running]) expect(relError(p.tw[t].view, p.tj[t].view)).toBeLessThan(1e-5);
-    both('batchnorm_backward', [x], [dy], [dx], [params], [grads], [stats], rows, c);
+    both('batchnorm_backward', [x], [dy], [dx], [params], [grads], [stats], rows, c, 0, c);
     for (const t of [dx, grads]) expect(relError(p.tw[t].view, p.tj[t].view)).toBeLessThan(1e-4);
-    both('batchnorm_forward', [x], [y], [params], [stats], [running], rows, c, 1e-3, 0.9, 0);
+    both('batchnorm_forward', [x], [y], [params], [stats], [running], rows, c, 0, c, 1e-3, 0.9, 0);
     expect(relError(p.tw[y].view, p.tj[y].view)).toBeLessThan(1e-5);
     expect(p.guardsIntact()).toBe(true);
   });

@@ -259,9 +259,9 @@ function referenceKernels(buffer: ArrayBuffer): Kernels {
         for (let ci = 0; ci < c; ci++) F[O + p * c + ci] *= scale;
       }
     },
-    batchnorm_forward(x, y, params, stats, running, rows, c, eps, momentum, training) {
+    batchnorm_forward(x, y, params, stats, running, rows, c, first, count, eps, momentum, training) {
       const X = x / 4, Y = y / 4, P = params / 4, S = stats / 4, R = running / 4, f = Math.fround;
-      for (let j = 0; j < c; j++) {
+      for (let j = first; j < first + count; j++) {
         let mean: number, scale: number;
         if (training) {
           let s = 0, q = 0;
@@ -280,9 +280,9 @@ function referenceKernels(buffer: ArrayBuffer): Kernels {
         for (let r = 0; r < rows; r++) F[Y + r * c + j] = F[P + j] * f(f(F[X + r * c + j] - mean) * scale) + F[P + c + j];
       }
     },
-    batchnorm_backward(x, dy, dx, params, grads, stats, rows, c) {
+    batchnorm_backward(x, dy, dx, params, grads, stats, rows, c, first, count) {
       const X = x / 4, D = dy / 4, O = dx / 4, P = params / 4, G = grads / 4, S = stats / 4;
-      for (let j = 0; j < c; j++) {
+      for (let j = first; j < first + count; j++) {
         const mean = F[S + j], scale = F[S + c + j];
         const xhat = (r: number) => (F[X + r * c + j] - mean) * scale;
         let sumDy = 0, sumDyXhat = 0;

@@ -54,13 +54,13 @@ export class BatchNorm implements Layer {
 
   forward(k: Kernels, batch: number, training: boolean): void {
     const { x, y, params, scratch, buffers } = this.m;
-    k.batchnorm_forward(x.ptr, y.ptr, params.ptr, scratch.ptr, buffers.ptr, this.rows(batch), this.channels, this.epsilon, this.momentum, training ? 1 : 0);
+    k.batchnorm_forward(x.ptr, y.ptr, params.ptr, scratch.ptr, buffers.ptr, this.rows(batch), this.channels, 0, this.channels, this.epsilon, this.momentum, training ? 1 : 0);
     this.trained = training;
   }
 
   backward(k: Kernels, batch: number): void {
     if (!this.trained) throw new Error('batchnorm: backward needs a training forward (forward(x, true)) before it');
     const { x, dy, dx, params, grads, scratch } = this.m;
-    k.batchnorm_backward(x.ptr, dy.ptr, dx ? dx.ptr : 0, params.ptr, grads.ptr, scratch.ptr, this.rows(batch), this.channels);
+    k.batchnorm_backward(x.ptr, dy.ptr, dx ? dx.ptr : 0, params.ptr, grads.ptr, scratch.ptr, this.rows(batch), this.channels, 0, this.channels);
   }
 }
