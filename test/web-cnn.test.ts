@@ -3,7 +3,8 @@
 // convolution's 16 filters show as images that change as it trains, and its 16 activation maps
 // for a drawn digit appear, change with the digit and go with Clear; the downloaded model
 // loads back as the same CNN: the same prediction, probabilities and maps for the same
-// drawing. Built into test-output/web-cnn/ (web.test.ts builds dist-web/).
+// drawing. Built into test-output/web-cnn/ (web.test.ts builds dist-web/). In Node: the
+// layer output the maps are read from is the first convolution's, computed here by hand.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +12,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { build, preview, type PreviewServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Network, RECIPES, recipeNetwork } from '../src/index.js';
 import { findChromium, launchChromium } from './browser.js';
 import { draw, number } from './page-helpers.js';
 
@@ -46,6 +48,29 @@ const SEVEN: [number, number][] = [[0.3, 0.2], [0.7, 0.2], [0.45, 0.85]];
 
 /** The prediction the page shows: the class and the probabilities' text. */
 const prediction = async (page: Page) => ({ class: await page.getAttribute('#prediction', 'data-value'), bars: await page.textContent('#bars') });
+
+describe('Network.layerOutput, where the page reads its activation maps', () => {
+  it("gives a convolution's output for the last forward batch, and names a wrong index", async () => {
+    const net = await Network.create({ ...recipeNetwork(RECIPES.cnn, [28, 28, 1], 10), backend: 'js' });
+    const pixels = Float32Array.from({ length: 2 * 784 }, (_, i) => ((i * 7919) % 255) / 255);
+    net.forward(pixels);
+    const maps = net.layerOutput(0), [w, b] = [net.parameters.subarray(0, 16 * 25), net.parameters.subarray(16 * 25, 16 * 26)];
+    expect(maps.length).toBe(2 * 784 * 16);
+    // A 5×5 'same' convolution (2 pixels of zeros around), NHWC: map f of sample n at (y, x) is at ((n·28 + y)·28 + x)·16 + f.
+    for (const [n, y, x, f] of [[0, 0, 0, 0], [0, 13, 14, 5], [1, 27, 3, 15], [1, 9, 27, 8]]) {
+      let z = b[f];
+      for (let ky = 0; ky < 5; ky++) {
+        for (let kx = 0; kx < 5; kx++) {
+          const [sy, sx] = [y + ky - 2, x + kx - 2];
+          if (sy >= 0 && sy < 28 && sx >= 0 && sx < 28) z += w[f * 25 + ky * 5 + kx] * pixels[n * 784 + sy * 28 + sx];
+        }
+      }
+      expect(maps[((n * 28 + y) * 28 + x) * 16 + f]).toBeCloseTo(z, 5);
+    }
+    expect(net.layerOutput(2).every((a) => a >= 0)).toBe(true);
+    expect(() => net.layerOutput(14)).toThrow('layerOutput: 14 is not a layer index of this network (0 to 13)');
+  });
+});
 
 describe.skipIf(!chromium)(`the training page's CNN, in ${chromium?.description}`, () => {
   it('trains the cnn recipe, shows its first layer\'s filters and activation maps, and loads back as the same network', async () => {
