@@ -220,6 +220,19 @@ export class Network {
     return this.model.layers.flatMap((layer, l) => (layer instanceof Dense ? [this.rows(this.model.gradients[l + 1]!, this.gradBatch)] : []));
   }
 
+  /**
+   * The output of layer `index` (of config.layers, or of layerSpecs() for a network given
+   * by sizes) for the last forward batch: [batch × its width], a convolution's maps in NHWC
+   * order. A view: the next pass overwrites it.
+   */
+  layerOutput(index: number): Float32Array {
+    const { layers, values } = this.model;
+    if (!Number.isInteger(index) || index < 0 || index >= layers.length) {
+      throw new Error(`layerOutput: ${index} is not a layer index of this network (0 to ${layers.length - 1})`);
+    }
+    return this.rows(values[index + 1], this.batch);
+  }
+
   /** The first `batch` rows of a [maxBatch × width] tensor. */
   private rows(t: { view: Float32Array }, batch: number): Float32Array {
     return t.view.subarray(0, (batch * t.view.length) / this.config.maxBatch);

@@ -13,6 +13,7 @@ import { PNG } from 'pngjs';
 import { preview, type PreviewServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findChromium, launchChromium } from './browser.js';
+import { draw, number } from './page-helpers.js';
 
 const chromium = await findChromium();
 const screenshots = path.resolve('test-output', 'web');
@@ -32,19 +33,6 @@ afterAll(async () => {
   await browser?.close();
   await new Promise<void>((resolve) => server?.httpServer.close(() => resolve()));
 });
-
-/** Draws a polyline on the pad with pointer events, in canvas fractions. */
-async function draw(page: Page, points: [number, number][]): Promise<void> {
-  await page.locator('#pad').scrollIntoViewIfNeeded();
-  const box = (await page.locator('#pad').boundingBox())!;
-  const at = ([x, y]: [number, number]) => [box.x + x * box.width, box.y + y * box.height] as const;
-  await page.mouse.move(...at(points[0]));
-  await page.mouse.down();
-  for (const p of points.slice(1)) await page.mouse.move(...at(p), { steps: 8 });
-  await page.mouse.up();
-}
-
-const number = async (page: Page, id: string) => Number(await page.getAttribute(`#${id}`, 'data-value'));
 
 /** The points the accuracy chart plots (two series, one point per evaluated epoch). */
 const plottedPoints = (page: Page) => page.locator('#accuracy-chart svg circle').count();

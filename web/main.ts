@@ -1,5 +1,5 @@
-// The page: buttons, live charts, the drawing pad for MNIST and the CSV section with its
-// one-row form, talking to the training worker.
+// The page: buttons, live charts, the drawing pad for MNIST with a CNN's first layer, and
+// the CSV section with its one-row form, talking to the training worker.
 import type { HistoryEntry } from '../src/index.js';
 import { plural } from '../src/plural.js';
 import { TASK_KINDS } from '../src/tasks/task.js';
@@ -8,7 +8,8 @@ import { drawCharts } from './charts.js';
 import { csvPanel } from './csv-panel.js';
 import { $ } from './dom.js';
 import { drawingPad, mnistPixels } from './draw.js';
-import type { FromWorker, TableModel, ToWorker } from './protocol.js';
+import { showFirstLayer } from './first-layer-view.js';
+import type { FirstLayer, FromWorker, MnistRecipe, TableModel, ToWorker } from './protocol.js';
 import { rowForm } from './row-form.js';
 
 type State = 'loading' | 'ready' | 'training' | 'paused' | 'done';
@@ -44,7 +45,8 @@ function setState(state: State, status: string): void {
   const busy = state === 'loading' || state === 'training';
   start.disabled = busy || (table !== undefined && !table.splits);
   pause.disabled = state !== 'training';
-  reset.disabled = download.disabled = load.disabled = $<HTMLSelectElement>('backend').disabled = $<HTMLButtonElement>('use-mnist').disabled = busy;
+  reset.disabled = download.disabled = load.disabled = $<HTMLButtonElement>('use-mnist').disabled = busy;
+  for (const choice of ['backend', 'network']) $<HTMLSelectElement>(choice).disabled = busy;
   panel.setEnabled(!busy);
   start.textContent = state === 'paused' || state === 'done' ? 'Continue' : 'Start';
 }
@@ -83,6 +85,12 @@ function showPrediction(p?: number[], best?: number): void {
   $('bars').innerHTML = barsHtml((p ?? []).map((_, c) => String(c)), p ?? [], best);
 }
 
+/** The first layer of MNIST's network, or with none, its section hidden. */
+function showLayer(layer: FirstLayer | undefined): void {
+  $('first-layer-section').hidden = !layer;
+  if (layer) showFirstLayer({ caption: $('filters-caption'), filters: $('filters'), mapsCaption: $('maps-caption'), maps: $('maps') }, layer);
+}
+
 /** Every result back to its placeholder, for a network that has none yet. */
 function clearResults(): void {
   showHistory([]);
@@ -97,7 +105,7 @@ function clearResults(): void {
 function showMode(t: TableModel | undefined): void {
   table = t;
   $('data-name').textContent = t ? t.source : 'MNIST';
-  $('mnist-stats').hidden = $('digit-section').hidden = t !== undefined;
+  $('mnist-stats').hidden = $('digit-section').hidden = $('network-choice').hidden = t !== undefined;
   $('table-stats').hidden = $('row-section').hidden = $('use-mnist').hidden = t === undefined;
   if (t) row.setModel(t);
 }
@@ -136,6 +144,8 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
       beforeTable = undefined;
       showMode(m.table);
       if (m.table?.splits) panel.showTable(m.table);
+      $<HTMLSelectElement>('network').value = m.recipe;
+      showLayer(m.table ? undefined : m.firstLayer);
       clearResults();
       showHistory(m.history);
       $('kernels').textContent = m.kernels + (m.threads ? '' : ' (no threads: the page is not cross-origin isolated)');
@@ -170,6 +180,9 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
       break;
     case 'prediction':
       showPrediction(m.probabilities, m.predicted);
+      break;
+    case 'first-layer':
+      showLayer(m.layer);
       break;
     case 'row-prediction':
       row.showPrediction(m.outputs, m.predicted);
@@ -207,12 +220,14 @@ $('start').onclick = () => {
 };
 epochsInput.oninput = () => epochsAsked();
 $('pause').onclick = () => send({ type: 'pause' });
+/** The kernels and MNIST network chosen. */
+const choices = () => ({ backend: $<HTMLSelectElement>('backend').value as 'wasm' | 'js', recipe: $<HTMLSelectElement>('network').value as MnistRecipe });
 $('reset').onclick = () => {
   clearResults();
   setState('loading', 'making a new network…');
-  send({ type: 'reset', backend: $<HTMLSelectElement>('backend').value as 'wasm' | 'js' });
+  send({ type: 'reset', ...choices() });
 };
-$<HTMLSelectElement>('backend').onchange = () => $('reset').click();
+$<HTMLSelectElement>('backend').onchange = $<HTMLSelectElement>('network').onchange = () => $('reset').click();
 $('download').onclick = () => send({ type: 'save' });
 $('load-button').onclick = () => $('load').click();
 $<HTMLInputElement>('load').onchange = async () => {
@@ -230,6 +245,7 @@ $('use-mnist').onclick = () => {
 $('clear').onclick = () => {
   clear();
   showPrediction();
+  send({ type: 'clear-digit' });
 };
 
 if (!WebAssembly.validate(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 22, 1, 20, 0, 253, 12, ...new Array(16).fill(0), 11]))) {
@@ -239,4 +255,4 @@ if (!WebAssembly.validate(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 
 }
 clearResults();
 epochsAsked();
-send({ type: 'init', dataUrl: new URL('data/', location.href).href, backend: $<HTMLSelectElement>('backend').value as 'wasm' | 'js' });
+send({ type: 'init', dataUrl: new URL('data/', location.href).href, ...choices() });

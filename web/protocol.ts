@@ -1,5 +1,5 @@
 // The messages between the page (main.ts) and its training worker (worker.ts).
-import type { BackendName, HistoryEntry, TaskName } from '../src/index.js';
+import type { BackendName, HistoryEntry, RecipeName, TaskName } from '../src/index.js';
 import type { CsvColumn } from './csv-columns.js';
 
 /** How to read the chosen CSV file: parseCsv's options, and the task when not the one inferred. */
@@ -26,9 +26,27 @@ export interface TableModel {
   splits?: { train: number; validation: number; test: number };
 }
 
+/** The networks the page trains on MNIST: the default recipe's dense network, or the cnn recipe's. */
+export type MnistRecipe = Extract<RecipeName, 'default' | 'cnn'>;
+
+/**
+ * A network's first layer when it is a convolution: its `count` filters of size × size
+ * weights (one input channel), [count × size·size], and, for the digit on the pad, the
+ * activation maps of the layer's output after the layers named in `after` (batch
+ * normalisation, relu), [side·side × count] as the library lays out images (NHWC).
+ */
+export interface FirstLayer {
+  count: number;
+  size: number;
+  filters: Float32Array;
+  after: string[];
+  maps?: Float32Array;
+}
+
 export type ToWorker =
-  | { type: 'init'; dataUrl: string; backend: BackendName }
-  | { type: 'reset'; backend: BackendName }
+  | { type: 'init'; dataUrl: string; backend: BackendName; recipe: MnistRecipe }
+  /** A new network: on MNIST, of `recipe`. */
+  | { type: 'reset'; backend: BackendName; recipe: MnistRecipe }
   /** Train on MNIST again (after a CSV file). */
   | { type: 'mnist' }
   /** A CSV file to look at: the worker keeps it and answers with its columns. */
@@ -39,6 +57,8 @@ export type ToWorker =
   | { type: 'start'; epochs: number; limit: number; resume: boolean; patience?: number }
   | { type: 'pause' }
   | { type: 'predict'; pixels: Float32Array }
+  /** The pad was cleared: no digit to show activation maps for. */
+  | { type: 'clear-digit' }
   /** One row of raw features for the table network. */
   | { type: 'predict-row'; features: number[] }
   | { type: 'save' }
@@ -50,7 +70,11 @@ export type FromWorker =
    * A network to train: a new one, or one `loaded` from a file with the `history` of its
    * training; on MNIST, or with `table`, on a CSV file.
    */
-  | { type: 'ready'; train: number; test: number; kernels: string; threads: boolean; loaded?: string; history: HistoryEntry[]; table?: TableModel }
+  | {
+    type: 'ready'; train: number; test: number; kernels: string; threads: boolean; loaded?: string; history: HistoryEntry[]; table?: TableModel;
+    /** The MNIST network's recipe (a loaded network with convolutions counts as the cnn's); its first layer when that is a convolution. */
+    recipe: MnistRecipe; firstLayer?: FirstLayer;
+  }
   | { type: 'columns'; name: string; columns: CsvColumn[] }
   | { type: 'progress'; epoch: number; epochs: number; batch: number; batches: number; loss: number; samplesPerSecond: number }
   /** The last batch of `epoch` is done; its evaluation on `samples` training and test samples follows. */
@@ -63,6 +87,8 @@ export type FromWorker =
    */
   | { type: 'stopped'; finished: boolean; epochsDone: number; epochs: number; keptEpoch?: number }
   | { type: 'prediction'; probabilities: number[]; predicted: number }
+  /** The MNIST network's first convolution as it is now: during training, after each epoch, and for each drawn digit. */
+  | { type: 'first-layer'; layer: FirstLayer }
   /** The table network's outputs for one row (one per TableModel.outputNames) and, for a classifier, the class. */
   | { type: 'row-prediction'; outputs: number[]; predicted?: number }
   | { type: 'model'; bytes: Uint8Array; fileName: string }

@@ -1,18 +1,19 @@
 // The training worker: loads MNIST from the page's own .gz IDX files, or reads a CSV file
-// the page hands it (table.ts); owns the networks, trains MNIST's with the library's train()
-// and a table's with fit(), and answers predictions between batches.
+// the page hands it (table.ts); owns the networks, trains MNIST's (dense or convolutional)
+// with the library's train() and a table's with fit(), and answers predictions between
+// batches; shows a CNN's first layer as it trains.
 import {
   FILE_NAMES, FIT_DEFAULTS, Network, RECIPES, Rng, recipeNetwork, recipeSchedule, datasetFrom, decodeModel, describeData, encodeModel, fit, head, networkFromModel,
   splitsFrom, train, savedHistory,
   type BackendName, type BestSoFar, type BatchProgress, type DataDescription, type DataSplits, type EpochEnd, type FeatureDataset, type HistoryEntry,
-  type LabelledImages, type TrainResult,
+  type LabelledImages, type ModelConfig, type TrainResult,
 } from '../src/index.js';
 import { csvColumns } from './csv-columns.js';
-import type { FromWorker, TableModel, ToWorker } from './protocol.js';
+import { firstLayer } from './first-layer.js';
+import type { FromWorker, MnistRecipe, TableModel, ToWorker } from './protocol.js';
 import { SEED, loadedTable, readTable } from './table.js';
 
 const post = (m: FromWorker, transfer: Transferable[] = []) => postMessage(m, { transfer });
-const recipe = RECIPES.default;
 const threads = crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1;
 
 /**
@@ -54,6 +55,9 @@ interface Progress {
   history: HistoryEntry[];
 }
 
+/** How often, at most, a training run shows the first layer of a CNN: the filters move little between batches. */
+const FIRST_LAYER_EVERY_MS = 1000;
+
 /** A network and its training so far; `runStart` is the epochs done when the current run began (a paused run that goes on keeps its count). */
 interface Trainee {
   net?: Network;
@@ -70,7 +74,10 @@ interface Table extends Trainee {
 }
 
 let data: DataSplits<LabelledImages>;
-const mnist: Trainee = { progress: fresh(), runStart: 0 };
+/** MNIST's network, made from `recipe` (or loaded from a file and trained on with it). */
+const mnist: Trainee & { recipe: MnistRecipe } = { progress: fresh(), runStart: 0, recipe: 'default' };
+/** The digit on the pad, for the first layer's activation maps. */
+let digit: Float32Array | undefined;
 /** The CSV file the page chose, kept to read it again as the choices change. */
 let csv: { name: string; bytes: Uint8Array } | undefined;
 /** While the page is on a CSV file or a loaded table model; undefined on MNIST. */
@@ -95,16 +102,35 @@ function fresh(history: HistoryEntry[] = []): Progress {
 
 const networkOptions = () => ({ backend, threads: backend === 'wasm' ? threads : 1 });
 
-/** MNIST's network, made (untrained, from the default recipe) when there is none yet; it also tells the kernels a table network will run on. */
+/** MNIST's network, made (untrained, from its recipe) when there is none yet; it also tells the kernels a table network will run on. */
 async function mnistNetwork(): Promise<Network> {
-  mnist.net ??= await Network.create({ ...recipeNetwork(recipe, 784, 10), ...networkOptions(), maxBatch: recipe.batchSize });
+  const recipe = RECIPES[mnist.recipe];
+  mnist.net ??= await Network.create({ ...recipeNetwork(recipe, [28, 28, 1], 10), ...networkOptions(), maxBatch: recipe.batchSize });
   return mnist.net;
 }
 
+/** Posts MNIST's network's first layer with the maps of the drawn digit, when that layer is a convolution. */
+function postFirstLayer(): void {
+  const layer = mnist.net && firstLayer(mnist.net, digit);
+  if (layer) post({ type: 'first-layer', layer }, [layer.filters.buffer, ...(layer.maps ? [layer.maps.buffer] : [])]);
+}
+
+/** Tells the page the network to train and predict with; the page clears its pad, so the digit is forgotten. */
 function postReady(loaded?: string): void {
   const t = table ?? mnist;
+  digit = undefined;
   const counts = table ? table.model.splits ?? { train: 0, test: 0 } : { train: data.train.count, test: data.test.count };
-  post({ type: 'ready', ...counts, kernels: (t.net ?? mnist.net!).kernels, threads: threads > 1, loaded, history: t.progress.history, ...(table ? { table: table.model } : {}) });
+  const layer = mnist.net && firstLayer(mnist.net, undefined);
+  post({
+    type: 'ready', ...counts, kernels: (t.net ?? mnist.net!).kernels, threads: threads > 1, loaded, history: t.progress.history,
+    ...(table ? { table: table.model } : {}), recipe: mnist.recipe, ...(layer ? { firstLayer: layer } : {}),
+  });
+}
+
+/** A network's shape for the status line: its dense sizes, after its convolutions' filter counts when it has any. */
+function shapeOf(config: ModelConfig): string {
+  const filters = config.layers?.flatMap((l) => (l.kind === 'conv2d' ? [l.filters] : [])) ?? [];
+  return `${filters.length ? `conv ${filters.join('-')}, ` : ''}${config.sizes.join('-')}`;
 }
 
 /** The table network's data, or an error saying there is none to train on. */
@@ -119,7 +145,7 @@ function tableData(t: Table): DataSplits<FeatureDataset> {
  * (MNIST's takes seconds on the JS backend).
  */
 function callbacks(t: Trainee, evaluatedSamples?: number) {
-  let posted = 0;
+  let posted = 0, shown = performance.now();
   return {
     onBatchEnd: (p: Readonly<BatchProgress>) => {
       if (pauseAsked && t === mnist) throw new Paused();
@@ -128,18 +154,24 @@ function callbacks(t: Trainee, evaluatedSamples?: number) {
         posted = now;
         post({ type: 'progress', ...p });
       }
+      if (t === mnist && now - shown > FIRST_LAYER_EVERY_MS) {
+        shown = now;
+        postFirstLayer();
+      }
       if (evaluatedSamples && p.batch === p.batches) post({ type: 'evaluating', epoch: p.epoch, samples: evaluatedSamples });
     },
     onEpochEnd: (e: EpochEnd) => {
       t.progress = { epochsDone: e.epoch, rng: e.rng.getState(), history: [...e.history] };
       if (t === table) table.best = e.best;
       if (e.evaluation) post({ type: 'epoch', evaluation: e.evaluation });
+      if (t === mnist) postFirstLayer();
     },
   };
 }
 
 async function runMnist(last: number, limit: number): Promise<void> {
   const net = await mnistNetwork();
+  const recipe = RECIPES[mnist.recipe];
   const subset: DataSplits<LabelledImages> = { ...data, train: head(data.train, limit) };
   const { progress } = mnist;
   try {
@@ -211,21 +243,22 @@ async function handle(m: ToWorker): Promise<void> {
     case 'init':
       data = await loadMnist(m.dataUrl);
       try {
-        await handle({ type: 'reset', backend: m.backend });
+        await handle({ type: 'reset', backend: m.backend, recipe: m.recipe });
       } catch (error) {
         post({ type: 'error', message: `${(error as Error).message} Training runs on the JS backend.` });
-        await handle({ type: 'reset', backend: 'js' });
+        await handle({ type: 'reset', backend: 'js', recipe: m.recipe });
       }
       break;
     case 'reset': {
       await stopRun();
-      // A new backend makes MNIST's network anew as well: it tells the kernels.
-      for (const t of m.backend === backend ? [table ?? mnist] : [table ?? mnist, mnist]) {
+      // A new backend makes MNIST's network anew as well (it tells the kernels), as does a new recipe for it.
+      for (const t of m.backend === backend && m.recipe === mnist.recipe ? [table ?? mnist] : [table ?? mnist, mnist]) {
         t.net?.dispose();
         t.net = undefined;
         t.progress = fresh();
       }
       backend = m.backend;
+      mnist.recipe = m.recipe;
       if (table) table.best = undefined;
       await mnistNetwork();
       postReady();
@@ -255,10 +288,16 @@ async function handle(m: ToWorker): Promise<void> {
       stopTable.abort();
       break;
     case 'predict': {
-      const { outputs, classes } = (await mnistNetwork()).predict(m.pixels);
+      digit = m.pixels;
+      const { outputs, classes } = (await mnistNetwork()).predict(digit);
       post({ type: 'prediction', probabilities: Array.from(outputs), predicted: classes[0] });
+      postFirstLayer();
       break;
     }
+    case 'clear-digit':
+      digit = undefined;
+      postFirstLayer();
+      break;
     case 'predict-row': {
       if (!table?.net) throw new Error('There is no network to predict with yet: Start training, or load a model');
       const { outputs, classes } = table.net.predict(m.features);
@@ -278,16 +317,18 @@ async function handle(m: ToWorker): Promise<void> {
       const model = decodeModel(m.bytes, m.name);
       const isMnist = model.config.sizes[0] === 784 && !model.data?.featureNames;
       await stopRun();
-      const loaded = await networkFromModel(model, { ...networkOptions(), maxBatch: isMnist ? recipe.batchSize : FIT_DEFAULTS.batchSize });
+      // Trained on with the cnn recipe's settings when it has convolutions, with the dense network's otherwise.
+      const recipe: MnistRecipe = model.config.layers?.some((l) => l.kind === 'conv2d') ? 'cnn' : 'default';
+      const loaded = await networkFromModel(model, { ...networkOptions(), maxBatch: isMnist ? RECIPES[recipe].batchSize : FIT_DEFAULTS.batchSize });
       const progress = fresh(savedHistory(model.metadata.history));
       if (isMnist) {
         await switchTo(undefined);
         mnist.net?.dispose();
-        Object.assign(mnist, { net: loaded, progress });
+        Object.assign(mnist, { net: loaded, progress, recipe });
       } else {
         await switchTo({ model: loadedTable(model, m.name), net: loaded, description: model.data, progress, runStart: 0 });
       }
-      postReady(model.config.sizes.join('-'));
+      postReady(shapeOf(model.config));
       break;
     }
   }
