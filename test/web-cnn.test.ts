@@ -47,7 +47,23 @@ const ONE: [number, number][] = [[0.5, 0.15], [0.5, 0.85]];
 const SEVEN: [number, number][] = [[0.3, 0.2], [0.7, 0.2], [0.45, 0.85]];
 
 /** The prediction the page shows: the class and the probabilities' text. */
-const prediction = async (page: Page) => ({ class: await page.getAttribute('#prediction', 'data-value'), bars: await page.textContent('#bars') });
+const readPrediction = async (page: Page) => ({ class: await page.getAttribute('#prediction', 'data-value'), bars: await page.textContent('#bars') });
+
+/**
+ * The prediction once the page has answered the finished drawing: it predicts while the
+ * stroke is drawn, so a read right after mouse-up can catch the answer for part of the
+ * stroke. Read until two reads a quarter second apart agree.
+ */
+async function prediction(page: Page) {
+  let last = await readPrediction(page);
+  for (let i = 0; i < 40; i++) {
+    await page.waitForTimeout(250);
+    const now = await readPrediction(page);
+    if (now.class === last.class && now.bars === last.bars) return now;
+    last = now;
+  }
+  return last;
+}
 
 describe('Network.layerOutput, where the page reads its activation maps', () => {
   it("gives a convolution's output for the last forward batch, and names a wrong index", async () => {
@@ -139,6 +155,7 @@ describe.skipIf(!chromium)(`the training page's CNN, in ${chromium?.description}
     await draw(page, ONE);
     await page.waitForSelector('#maps:not([hidden])');
     expect(await prediction(page)).toEqual(predicted);
+    await page.waitForTimeout(250);
     expect((await tiles(page, 'maps')).map((t) => t.image)).toEqual(maps.map((t) => t.image));
     expect(problems).toEqual([]);
     await page.close();
