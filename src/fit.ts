@@ -62,6 +62,10 @@ export async function fit<D extends Dataset>(data: DataSplits<D>, options: FitOp
 export function fitSplits<D extends Dataset>(data: DataSplits<D>, options: FitOptions): DataSplits<D> {
   const task = TASK_KINDS[options.task ?? (taskOf(data).name as TaskName)];
   if (!task) throw new Error(`fit: task must be one of ${Object.keys(TASK_KINDS).join(', ')}; got ${JSON.stringify(options.task)}`);
+  if (task === TASK_KINDS.classification && !data.train.labels) {
+    throw new Error('fit: task classification needs class labels (labels: one class index per row); these data have target vectors — leave task out for regression or multi-label, or give labels');
+  }
+  if (task !== TASK_KINDS.classification && data.train.labels) throw new Error(`fit: task ${task.name} needs target vectors; these data have class labels (task classification)`);
   const fraction = options.validation ?? (options.earlyStopping && !data.validation ? FIT_DEFAULTS.validationWithEarlyStopping : undefined);
   return { ...(fraction === undefined ? data : holdOut(data, 'validation', fraction, options.seed ?? 1)), task: task.name as TaskName };
 }

@@ -41,6 +41,8 @@ export interface DataDescription {
   featureNames?: string[];
   /** The target columns: one per output of a regressor or multi-label model; the label column of a classifier. */
   targetNames?: string[];
+  /** What a missing feature is filled with (the training file's means under --missing mean), one per input. */
+  featureFill?: number[];
 }
 
 /** What a model file stores of a network's config: everything but the run-time choices. */
@@ -169,8 +171,11 @@ export function decodeModel(bytes: Uint8Array, name: string): Model {
 
 /** The description of `splits` a model file keeps: its task and whichever names it has. */
 export function describeData(splits: DataSplits): DataDescription {
-  const { classNames, featureNames, targetNames } = splits;
-  return { task: taskOf(splits).name as TaskName, ...(classNames ? { classNames } : {}), ...(featureNames ? { featureNames } : {}), ...(targetNames ? { targetNames } : {}) };
+  const { classNames, featureNames, targetNames, featureFill } = splits;
+  return {
+    task: taskOf(splits).name as TaskName, ...(classNames ? { classNames } : {}), ...(featureNames ? { featureNames } : {}),
+    ...(targetNames ? { targetNames } : {}), ...(featureFill ? { featureFill } : {}),
+  };
 }
 
 /** Checks a data description against the network's sizes; throws make(what is wrong). */
@@ -187,6 +192,9 @@ function checkDataDescription(d: DataDescription, sizes: readonly number[], make
   names('classNames', outputs);
   names('featureNames', sizes[0]);
   names('targetNames', d.task === 'classification' ? 1 : outputs);
+  if (d.featureFill !== undefined && (!Array.isArray(d.featureFill) || d.featureFill.length !== sizes[0] || !d.featureFill.every(Number.isFinite))) {
+    throw make(`featureFill must list ${sizes[0]} finite numbers, one per input`);
+  }
 }
 
 /** A network with the model's config and parameters (and a checkpoint's optimizer state), on the chosen backend. */

@@ -1,7 +1,7 @@
 // The command line on CSV tables, as a user runs it (dist/cli.js): train a classifier and a
 // regressor on real data sets of @observablehq/sample-datasets, predict one row and a file
 // of rows, and the usage errors of flags that do not fit the data.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -135,6 +135,43 @@ describe('simdnet eval on a table model', () => {
     writeFileSync(rows, 'species,culmen_length_mm,culmen_depth_mm,flipper_length_mm,body_mass_g\nEmperor,50,15.7,222,5700\n');
     const unknown = await simdnet(['eval', classifier, '--data', rows]);
     expect([unknown.code, unknown.stderr]).toEqual([1, expect.stringContaining(`${rows}: row 1 is of class "Emperor", which the model does not know (its classes: Adelie, Chinstrap, Gentoo)`)]);
+  });
+});
+
+describe('what a new user ran into (review)', () => {
+  it('a model trained with --missing mean fills missing cells the same way when it predicts and evaluates', async () => {
+    const run = await simdnet(['predict', classifier, '--input', 'NA,18.7,181,3750', '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(Object.keys(JSON.parse(run.stdout).probabilities)).toHaveLength(3);
+    const scored = await simdnet(['eval', classifier, '--data', penguins, '--json']);
+    expect(scored.code, scored.stderr).toBe(0);
+    expect(JSON.parse(scored.stdout).rows).toBe(344);
+    const strict = await simdnet(['predict', regressor, '--input', 'NA,1,1,1,1,1']);
+    expect([strict.code, strict.stderr]).toEqual([2, expect.stringContaining('(this model was not trained with --missing mean, so it fills in no missing values)')]);
+  });
+
+  it('a numeric target with a stray cell of text is an error naming the cell, not hundreds of classes', async () => {
+    const file = path.join(dir, 'typo.csv');
+    writeFileSync(file, ['x,price', ...Array.from({ length: 40 }, (_, i) => `${i},${100 + i}`), '41,"3,000"'].join('\n') + '\n');
+    const run = await simdnet(['train', '--data', file, '--target', 'price']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--target price: 40 of its 41 distinct values are numbers but "3,000" is not; fix those cells to learn it as numbers, or give --task classification');
+  });
+
+  it('a resumed table run saves its model where the first command said', async () => {
+    const ck = path.join(dir, 'out-ck'), out = path.join(dir, 'out-resumed.simdnet');
+    expect((await simdnet(['train', ...penguinFlags, '--epochs', '2', '--checkpoint', ck, '--out', out, '--threads', '1'])).code).toBe(0);
+    rmSync(out);
+    const again = await simdnet(['train', '--resume', ck, '--epochs', '3', '--threads', '1']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain(`model saved to ${out}`);
+  });
+
+  it('eval and predict --index of a table model say what to give instead of an MNIST error', async () => {
+    for (const args of [['eval', classifier], ['predict', classifier, '--index', '0']]) {
+      const run = await simdnet(args);
+      expect([run.code, run.stderr]).toEqual([2, expect.stringContaining(`${classifier} was trained on a table (classification of species on 4 features), not on images: give --data FILE.csv (eval), or --input / --csv (predict)`)]);
+    }
   });
 });
 

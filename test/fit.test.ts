@@ -61,6 +61,12 @@ describe('fit() on problems with a known answer', () => {
     net.dispose();
   });
 
+  it('refuses a task that does not fit the targets, instead of training a one-output softmax', async () => {
+    const vectors = fromArrays([[0], [1], [2]], { targets: [0, 1, 2] });
+    await expect(fit(vectors, { task: 'classification' })).rejects.toThrow('fit: task classification needs class labels (labels: one class index per row); these data have target vectors');
+    await expect(fit(fromArrays([[0], [1]], { labels: [0, 1] }), { task: 'regression' })).rejects.toThrow('fit: task regression needs target vectors; these data have class labels (task classification)');
+  });
+
   it('names the row that is ragged or not a number', () => {
     expect(() => fromArrays([[1, 2], [3]], { targets: [1, 2] })).toThrow('inputs[1] has 1 values; inputs[0] has 2');
     expect(() => fromArrays([[1, NaN]], { targets: [1] })).toThrow('inputs[0][1] is null; every value must be a finite number');
@@ -116,6 +122,8 @@ describe('normalisation, validation and early stopping', () => {
     expect(decodeModel(bytes, 'p.simdnet').data).toEqual({
       task: 'classification', classNames: ['Adelie', 'Chinstrap', 'Gentoo'],
       featureNames: ['culmen_length_mm', 'culmen_depth_mm', 'flipper_length_mm', 'body_mass_g'], targetNames: ['species'],
+      // --missing mean's fill values, kept so that predict fills alike: the published means of the 342 measured penguins.
+      featureFill: [43.92193, 17.15117, 200.9152, 4201.754].map((m, j) => expect.closeTo(m, j === 3 ? 2 : 4)),
     });
     expect(() => encodeModel(net, {}, false, { task: 'classification', classNames: ['a', 'b'] })).toThrow('encodeModel: data classNames lists 2 names but the network has 3');
     expect(() => encodeModel(net, {}, false, { task: 'ranking' as 'regression' })).toThrow('encodeModel: data task must be one of classification, multi-label, regression; got "ranking"');

@@ -6,7 +6,7 @@ import { classificationReport, confusionMatrix } from '../metrics.js';
 import { networkFromModel, type Model } from '../model.js';
 import { readModelFile } from '../model-file.js';
 import { checkFits } from '../batch.js';
-import { loadData } from './common.js';
+import { UsageError, loadData } from './common.js';
 import { writeFileAtomic } from '../model-file.js';
 import type { Network, NetworkOptions } from '../network.js';
 import { renderReport } from '../report/html.js';
@@ -39,6 +39,7 @@ export function analyse(net: Network, data: DataSplits<LabelledImages>, history:
  */
 export async function analyseModelFile(file: string, dataDir: string | undefined, options: Pick<NetworkOptions, 'backend' | 'simd' | 'threads'>) {
   const model = await readModelFile(file);
+  refuseTableModel(model, file);
   const data = await loadData(dataDir);
   const net = await networkFromModel(model, { ...options, maxBatch: 256 });
   checkFits(net, data.test, data.classes, data.source);
@@ -84,4 +85,12 @@ function modelRunInfo(model: Model, backend: string, data: string): RunInfo {
     learningRate: num(settings.learningRate), seconds: num(m.seconds), samplesPerSecond: num(m.samplesPerSecond),
     data,
   };
+}
+
+/** A model trained on a table has no images to be measured on: a usage error saying what to give instead. */
+export function refuseTableModel(model: Model, file: string): void {
+  const d = model.data;
+  if (d?.featureNames) {
+    throw new UsageError(`${file} was trained on a table (${d.task} of ${d.targetNames?.join(', ') ?? 'its target'} on ${d.featureNames.length} features), not on images: give --data FILE.csv (eval), or --input / --csv (predict)`);
+  }
 }

@@ -14,7 +14,7 @@ import { UsageError, runOptions, type RunFlags } from './common.js';
 async function tableFor(model: Model, file: string): Promise<FeatureDataset> {
   const d = model.data;
   if (!d?.featureNames || !d.targetNames) throw new UsageError(`--data ${file} is a table, but this model does not name its features and targets (it was not trained on a table)`);
-  const table = parseCsv(await readWholeFile(file, { kind: 'CSV file', maxBytes: MAX_READ_BYTES }), { name: file, target: d.targetNames, features: d.featureNames });
+  const table = parseCsv(await readWholeFile(file, { kind: 'CSV file', maxBytes: MAX_READ_BYTES }), { name: file, target: d.targetNames, features: d.featureNames, missing: d.featureFill ?? 'error' });
   const base = { features: table.features, width: table.featureNames.length, count: table.rows };
   if (d.task !== 'classification') {
     const width = table.targets.length, targets = new Float32Array(table.rows * width);

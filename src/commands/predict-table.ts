@@ -16,13 +16,19 @@ export interface TablePredictFlags {
   json?: boolean;
 }
 
+/** What a missing cell may be written as (parseCsv's rule): empty, NA, NaN or ?. */
+const MISSING = ['', 'NA', 'NaN', '?'];
+
 /** The rows of --input (one row of comma-separated numbers) or --csv (a file with a header naming the model's features). */
 async function featureRows(model: Model, inputs: number, flags: TablePredictFlags): Promise<{ x: Float32Array; rows: number; source: string }> {
   if (flags.input !== undefined) {
-    const cells = flags.input.split(',');
+    const cells = flags.input.split(','), fillIn = model.data?.featureFill;
     const x = Float32Array.from(cells, (c, i) => {
+      if (fillIn && MISSING.includes(c.trim())) return fillIn[i] ?? NaN;
       const v = Number(c);
-      if (c.trim() === '' || !Number.isFinite(v) || /^\s*[+-]?0[xob]/i.test(c)) throw new UsageError(`--input: value ${i + 1} "${c}" is not a decimal number`);
+      if (c.trim() === '' || !Number.isFinite(v) || /^\s*[+-]?0[xob]/i.test(c)) {
+        throw new UsageError(`--input: value ${i + 1} "${c}" is not a decimal number${fillIn ? '' : ' (this model was not trained with --missing mean, so it fills in no missing values)'}`);
+      }
       return v;
     });
     if (x.length !== inputs) {
@@ -33,7 +39,7 @@ async function featureRows(model: Model, inputs: number, flags: TablePredictFlag
   }
   const names = model.data?.featureNames;
   if (!names) throw new UsageError('--csv needs a model that knows its feature names (trained with --data FILE.csv); use --input for this one');
-  const table = parseCsv(await readWholeFile(flags.csv!, { kind: 'CSV file', maxBytes: MAX_READ_BYTES }), { name: flags.csv!, target: [], features: names });
+  const table = parseCsv(await readWholeFile(flags.csv!, { kind: 'CSV file', maxBytes: MAX_READ_BYTES }), { name: flags.csv!, target: [], features: names, missing: model.data?.featureFill ?? 'error' });
   return { x: table.features, rows: table.rows, source: flags.csv! };
 }
 

@@ -7,6 +7,7 @@ import { networkFromModel } from '../model.js';
 import { readModelFile } from '../model-file.js';
 import { UsageError, humanOutput, loadData, nonNegativeInt, addRunOptions, runOptions, type RunFlags } from './common.js';
 import { runTablePredict, type TablePredictFlags } from './predict-table.js';
+import { refuseTableModel } from './analysis.js';
 
 interface PredictFlags extends RunFlags, TablePredictFlags {
   data?: string;
@@ -47,6 +48,7 @@ async function runPredict(file: string, flags: PredictFlags): Promise<void> {
   if (flags.image === undefined && flags.invert !== undefined) throw new UsageError('--invert and --no-invert go with --image');
   const print = humanOutput(flags.json);
   const model = await readModelFile(file);
+  refuseTableModel(model, file);
   const net = await networkFromModel(model, { ...runOptions(flags), threads: 1, maxBatch: 1 });
   const pixels = net.sizes[0];
   let image: Uint8Array, label: number | undefined, source: string;

@@ -22,6 +22,8 @@ export type DefiningFlags = Pick<TableFlags, (typeof DEFINING_FLAGS)[number]>;
 
 export interface TableRun {
   flags: DefiningFlags;
+  /** Where the run was told to save its model and report, so a resumed run saves them there unless told otherwise. */
+  outputs?: { out?: string; report?: string };
   epochsDone: number;
   /** Rng.getState() after the last epoch done. */
   rng: number[];

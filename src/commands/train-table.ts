@@ -88,6 +88,9 @@ export function addTableOptions(command: Command): Command {
 /** The flags that only MNIST-style data takes. */
 const IMAGE_ONLY = ['recipe', 'limit', 'lrDecay', 'evalEvery'] as const;
 
+/** The flags among `keys` that were given a value. */
+const pickGiven = (flags: TableFlags, keys: readonly ('out' | 'report')[]) => Object.fromEntries(keys.filter((k) => flags[k] !== undefined).map((k) => [k, flags[k]]));
+
 const flagName = (key: string) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 
 export async function runTrainTable(given: TableFlags, command: Command): Promise<void> {
@@ -101,7 +104,9 @@ export async function runTrainTable(given: TableFlags, command: Command): Promis
     const clash = DEFINING_FLAGS.find((key) => key !== 'epochs' && onCommandLine(key));
     if (clash) throw new UsageError(`${flagName(clash)} comes from the checkpoint in ${given.resume}; with --resume give only --epochs, --checkpoint, --out, --report, --json and how it runs`);
   }
-  const flags: TableFlags = resumed ? { ...given, ...resumed.run.flags, ...(onCommandLine('epochs') ? { epochs: given.epochs } : {}) } : given;
+  const flags: TableFlags = resumed
+    ? { ...given, ...resumed.run.outputs, ...resumed.run.flags, ...(onCommandLine('epochs') ? { epochs: given.epochs } : {}), ...pickGiven(given, ['out', 'report']) }
+    : given;
   if (!flags.target?.length) throw new UsageError(`--data ${flags.data} is a table: give --target COLUMN (the column to learn)`);
   if (given.checkpoint && given.resume) throw new UsageError('--resume DIR goes on checkpointing in DIR; give --checkpoint or --resume, not both');
   if (flags.metric !== undefined && flags.earlyStop === undefined) throw new UsageError('--metric goes with --early-stop N');
@@ -172,7 +177,8 @@ export async function runTrainTable(given: TableFlags, command: Command): Promis
     onEpochEnd: async ({ epoch, evaluation, rng, history, best }) => {
       if (evaluation) bar.interrupt(() => print(scoresLine(evaluation, epochs, task)));
       if (checkpointDir) {
-        await writeTableCheckpoint(checkpointDir, net, { flags: defining, epochsDone: epoch, rng: rng.getState(), history: [...history], fingerprint }, best, describeData(used));
+        const outputs = { ...(flags.out ? { out: path.resolve(flags.out) } : {}), ...(flags.report ? { report: path.resolve(flags.report) } : {}) };
+        await writeTableCheckpoint(checkpointDir, net, { flags: defining, outputs, epochsDone: epoch, rng: rng.getState(), history: [...history], fingerprint }, best, describeData(used));
       }
     },
   }).catch((e) => {
@@ -223,6 +229,13 @@ export async function runTrainTable(given: TableFlags, command: Command): Promis
 /** The splits as --task asks: by default taskOf's choice; a numeric target column read as class labels for classification. */
 function withTask(splits: DataSplits<FeatureDataset>, task: TaskName | undefined): DataSplits<FeatureDataset> {
   const inferred = taskOf(splits).name as TaskName, target = splits.targetNames!;
+  const names = splits.classNames ?? [];
+  const numbers = names.filter((n) => n.trim() !== '' && Number.isFinite(Number(n)));
+  // A column of numbers with a stray cell of text ("3,000", "n/a") would become hundreds of classes.
+  if (task === undefined && numbers.length < names.length && numbers.length >= 0.9 * names.length) {
+    const stray = names.filter((n) => !numbers.includes(n)).slice(0, 3).map((n) => JSON.stringify(n)).join(', ');
+    throw new UsageError(`--target ${target[0]}: ${numbers.length} of its ${names.length} distinct values are numbers but ${stray} ${names.length - numbers.length > 1 ? 'are' : 'is'} not; fix those cells to learn it as numbers, or give --task classification to learn its values as classes`);
+  }
   if (task === undefined || task === inferred) return { ...splits, task: inferred };
   if (splits.train.labels) throw new UsageError(`--task ${task}: ${target[0]} holds text labels, which only classification can learn`);
   if (task === 'multi-label') {

@@ -32,7 +32,7 @@ export interface CsvOptions {
    * column's other values (computed in float64, stored as float32). A missing target is
    * always an error: a row without its answer cannot be imputed.
    */
-  missing?: 'error' | 'mean';
+  missing?: 'error' | 'mean' | readonly number[];
   /** Default: the one of these the header line holds most of (',' on a tie or none). */
   delimiter?: ',' | ';' | '\t';
 }
@@ -58,7 +58,7 @@ const DELIMITERS = [',', ';', '\t'] as const;
 export function parseCsv(bytes: Uint8Array, options: CsvOptions): CsvTable {
   const { name } = options;
   const missing = options.missing ?? 'error';
-  if (missing !== 'error' && missing !== 'mean') throw new Error(`${name}: missing must be 'error' or 'mean', got ${JSON.stringify(missing)}`);
+  if (missing !== 'error' && missing !== 'mean' && !Array.isArray(missing)) throw new Error(`${name}: missing must be 'error', 'mean' or the values to fill in, got ${JSON.stringify(missing)}`);
   let start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
   const delimiter = options.delimiter ?? detectDelimiter(bytes, start);
   if (!DELIMITERS.includes(delimiter)) throw new Error(`${name}: delimiter must be ',', ';' or '\\t', got ${JSON.stringify(delimiter)}`);
@@ -89,9 +89,13 @@ function assignColumns(header: string[], options: CsvOptions): Columns {
   const { name } = options;
   const targetNames = typeof options.target === 'string' ? [options.target] : [...options.target];
   const ignored = options.ignore ?? [];
+  const index = new Map(header.map((h, i) => [h, i]));
   const columnOf = (list: string, wanted: string) => {
-    const i = header.indexOf(wanted);
-    if (i < 0) throw new Error(`${name}: ${list} names column ${JSON.stringify(wanted)}, which is not in the header; its columns are ${header.map((h) => JSON.stringify(h)).join(', ')}`);
+    const i = index.get(wanted);
+    if (i === undefined) {
+      const shown = header.slice(0, 20).map((h) => JSON.stringify(h)).join(', ') + (header.length > 20 ? `, … (${header.length} in all)` : '');
+      throw new Error(`${name}: ${list} names column ${JSON.stringify(wanted)}, which is not in the header; its columns are ${shown}`);
+    }
     return i;
   };
   const targetOf = new Int32Array(header.length).fill(-1);
@@ -125,12 +129,15 @@ function assignColumns(header: string[], options: CsvOptions): Columns {
 
 function readHeader(scanner: Scanner): string[] {
   const header: string[] = [];
+  // Names seen, with their column: a Map, so a header of a million columns is not a million² comparisons.
+  const seen = new Map<string, number>();
   do {
     scanner.nextField();
     const text = scanner.text().trim();
     if (text === '') throw new Error(`${scanner.name}: line ${scanner.fieldLine}, column ${header.length + 1}: the header gives this column no name`);
-    const before = header.indexOf(text);
-    if (before >= 0) throw new Error(`${scanner.name}: the header names column ${JSON.stringify(text)} twice (columns ${before + 1} and ${header.length + 1})`);
+    const before = seen.get(text);
+    if (before !== undefined) throw new Error(`${scanner.name}: the header names column ${JSON.stringify(text)} twice (columns ${before + 1} and ${header.length + 1})`);
+    seen.set(text, header.length);
     header.push(text);
   } while (!scanner.lastInRecord);
   return header;
@@ -160,7 +167,7 @@ function checkShape(scanner: Scanner, columns: Columns) {
 }
 
 /** Second pass: allocates the arrays and parses every cell into them. */
-function fill(scanner: Scanner, columns: Columns, rows: number, numericTargets: boolean[], missing: 'error' | 'mean'): CsvTable {
+function fill(scanner: Scanner, columns: Columns, rows: number, numericTargets: boolean[], missing: 'error' | 'mean' | readonly number[]): CsvTable {
   const { featureOf, targetOf, featureNames, targetNames } = columns;
   const bytes = scanner.bytes;
   const data = scanner.mark();
@@ -200,7 +207,12 @@ function fill(scanner: Scanner, columns: Columns, rows: number, numericTargets: 
       label.ids[row] = id;
     } while (!scanner.lastInRecord);
   }
-  if (missingCount.some((m) => m > 0)) imputeMeans(scanner, features, rows, missingCount, columns);
+  let imputed: number[] | undefined;
+  if (Array.isArray(missing)) {
+    if (missing.length !== nf || !missing.every(Number.isFinite)) throw new Error(`${scanner.name}: missing must give one finite value per feature (${nf}); got ${missing.length}`);
+    imputed = [...missing];
+  } else if (missing === 'mean') imputed = columnMeans(scanner, features, rows, missingCount, columns);
+  if (imputed) for (let i = 0; i < features.length; i++) if (Number.isNaN(features[i])) features[i] = imputed[i % nf];
   const targets = targetNames.map((name, t): TargetColumn => {
     const numeric = numbers[t];
     if (numeric) return { name, kind: 'number', values: numeric };
@@ -211,7 +223,7 @@ function fill(scanner: Scanner, columns: Columns, rows: number, numericTargets: 
     for (let r = 0; r < rows; r++) ids[r] = sortedId[ids[r]];
     return { name, kind: 'label', values: ids, classes };
   });
-  return { rows, featureNames, features, targets };
+  return { rows, featureNames, features, targets, ...(imputed ? { imputed } : {}) };
 }
 
 /**
@@ -247,7 +259,8 @@ function notANumber(scanner: Scanner, columns: Columns, data: Mark): never {
 }
 
 /** Replaces each NaN (a missing value) with the mean of the other values of its column. */
-function imputeMeans(scanner: Scanner, features: Float32Array, rows: number, missingCount: Uint32Array, columns: Columns) {
+/** Each feature column's mean over its present values (float64 sums, rounded to float32): what missing: 'mean' fills in. */
+function columnMeans(scanner: Scanner, features: Float32Array, rows: number, missingCount: Uint32Array, columns: Columns): number[] {
   const nf = missingCount.length;
   const sum = new Float64Array(nf);
   for (let r = 0; r < rows; r++) {
@@ -256,16 +269,14 @@ function imputeMeans(scanner: Scanner, features: Float32Array, rows: number, mis
       if (!Number.isNaN(v)) sum[j] += v;
     }
   }
-  const mean = new Float32Array(nf);
-  for (let j = 0; j < nf; j++) {
+  return Array.from({ length: nf }, (_, j) => {
     const present = rows - missingCount[j];
     if (present === 0) {
       const column = columns.featureOf.indexOf(j);
       throw new Error(`${scanner.name}: ${scanner.describe(column)} has no values, so it has no mean to impute`);
     }
-    mean[j] = sum[j] / present;
-  }
-  for (let i = 0; i < features.length; i++) if (Number.isNaN(features[i])) features[i] = mean[i % nf];
+    return Math.fround(sum[j] / present);
+  });
 }
 
 /** The delimiter the header line (outside quotes) holds most of; ',' on a tie or none. */

@@ -53,6 +53,8 @@ export interface DataSplits<D extends Dataset = Dataset> {
   classNames?: string[];
   targetNames?: string[];
   featureNames?: string[];
+  /** What a missing feature was filled with (a CSV read with missing: 'mean'), one per feature. */
+  featureFill?: number[];
 }
 
 /** Floats per sample in: pixels per image, or features. */

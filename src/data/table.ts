@@ -14,6 +14,8 @@ export interface CsvTable {
   features: Float32Array;
   /** One entry per target column, in the order asked. */
   targets: TargetColumn[];
+  /** The value each feature's missing cells were given (missing: 'mean', or the values given): kept with a model, so it fills rows it predicts alike. */
+  imputed?: number[];
 }
 
 /**
@@ -28,12 +30,14 @@ export function tableSplits(table: CsvTable, source: string): DataSplits<Feature
   if (label) {
     if (targets.length > 1) throw new Error(`${source}: ${label.name} holds text labels, so it must be the only target column (got ${targets.map((t) => t.name).join(', ')})`);
     const data: FeatureDataset = { ...base, labels: label.values };
-    return { train: data, test: data, classes: label.classes.length, source, classNames: label.classes, featureNames, targetNames: [label.name] };
+    return { train: data, test: data, classes: label.classes.length, source, classNames: label.classes, featureNames, targetNames: [label.name], ...imputed(table) };
   }
   const width = targets.length, values = new Float32Array(count * width);
   targets.forEach((t, j) => {
     for (let r = 0; r < count; r++) values[r * width + j] = t.values[r];
   });
   const data: FeatureDataset = { ...base, targets: values };
-  return { train: data, test: data, classes: width, source, featureNames, targetNames: targets.map((t) => t.name) };
+  return { train: data, test: data, classes: width, source, featureNames, targetNames: targets.map((t) => t.name), ...imputed(table) };
 }
+
+const imputed = (table: CsvTable) => (table.imputed ? { featureFill: table.imputed } : {});
