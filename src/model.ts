@@ -109,7 +109,7 @@ export function encodeModel(net: Network, metadata: Record<string, unknown> = {}
 }
 
 /** Reads a model file; `name` (its path) is named in every error. */
-export function decodeModel(bytes: Uint8Array, name: string): Model {
+export function decodeModel(bytes: Uint8Array, name = 'the model bytes'): Model {
   const fail = (what: string): never => {
     throw new Error(`${name}: ${what}`);
   };

@@ -61,6 +61,11 @@ describe('fit() on problems with a known answer', () => {
     net.dispose();
   });
 
+  it('a network too large for WebAssembly\'s memory is a clear error, not the engine\'s RangeError', async () => {
+    await expect(fit(fromArrays([[0], [1]], { labels: [0, 10_000_000] }), { epochs: 1 })).rejects.toThrow(
+      /^the network needs \d+\.\d GiB of memory, and a WebAssembly memory holds at most 4 GiB: use fewer or smaller layers, or a smaller maxBatch$/);
+  });
+
   it('refuses a task that does not fit the targets, instead of training a one-output softmax', async () => {
     const vectors = fromArrays([[0], [1], [2]], { targets: [0, 1, 2] });
     await expect(fit(vectors, { task: 'classification' })).rejects.toThrow('fit: task classification needs class labels (labels: one class index per row); these data have target vectors');
@@ -69,7 +74,10 @@ describe('fit() on problems with a known answer', () => {
 
   it('names the row that is ragged or not a number', () => {
     expect(() => fromArrays([[1, 2], [3]], { targets: [1, 2] })).toThrow('inputs[1] has 1 values; inputs[0] has 2');
-    expect(() => fromArrays([[1, NaN]], { targets: [1] })).toThrow('inputs[0][1] is null; every value must be a finite number');
+    expect(() => fromArrays([[1, NaN]], { targets: [1] })).toThrow('inputs[0][1] is NaN; every value must be a finite number');
+    expect(() => fromArrays([[1, Infinity]], { targets: [1] })).toThrow('inputs[0][1] is Infinity; every value must be a finite number');
+    expect(() => fromArrays([[1]], {} as { targets: number[] })).toThrow('fromArrays: give the answers as { labels } (a class per row) or { targets } (a vector or number per row)');
+    expect(() => holdOut(fromArrays([[1], [2]], { targets: [1, 2] }), 'tset' as 'test', 0.5)).toThrow(`holdOut: the split is 'validation' or 'test', got "tset"`);
     expect(() => fromArrays([[1], [2]], { targets: [1] })).toThrow('targets must list one target per input row (2); got 1');
     expect(() => fromArrays([[1]], { labels: [1.5] })).toThrow('labels[0] is 1.5; labels are class indices 0, 1, 2, … or all strings');
   });

@@ -66,6 +66,9 @@ const disposed: KernelFn = () => {
 /** Stops the threads of networks dropped without dispose(), so that they do not pile up. */
 const dropped = new FinalizationRegistry<ThreadPool>((pool) => pool.terminate());
 
+/** A WebAssembly memory has at most 65,536 pages of 64 KiB, shared ones too. */
+export const WASM_MAX_BYTES = 65536 * 65536;
+
 export class WasmBackend implements Backend {
   readonly name = 'wasm';
   /** Every kernel of kernels.ts: the exports themselves, or a dispatcher for those that split. */
@@ -137,6 +140,9 @@ export class WasmBackend implements Backend {
     // tensors), so that threads polling it never share a line with data being written.
     const control = Math.ceil(bytes / 64) * 64 + 256;
     const pages = Math.ceil((control + (shared ? CONTROL_BYTES : 0)) / 65536);
+    if (pages * 65536 > WASM_MAX_BYTES) {
+      throw new RangeError(`the network needs ${(bytes / 2 ** 30).toFixed(1)} GiB of memory, and a WebAssembly memory holds at most 4 GiB: use fewer or smaller layers, or a smaller maxBatch`);
+    }
     const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared } as WebAssembly.MemoryDescriptor);
     const { module, level } = await kernelsModule(simd, shared);
     const kernels = await instantiate(module, { env: { memory } });

@@ -2,11 +2,10 @@
 // name the flag to change and the memory it would need, never the engine's raw
 // `WebAssembly.Memory()` message.
 import { totalmem } from 'node:os';
+import { WASM_MAX_BYTES } from '../backend/wasm.js';
 import { networkBytes, resolveOptions, type NetworkOptions } from '../network.js';
 import { UsageError } from './common.js';
 
-/** A WebAssembly memory has at most 65,536 pages of 64 KiB, shared ones too. */
-const WASM_MAX_BYTES = 65536 * 65536;
 
 const gib = (bytes: number) => `${(bytes / 2 ** 30).toLocaleString('en-US', { maximumFractionDigits: 1 })} GiB`;
 

@@ -87,6 +87,7 @@ interface Columns {
 
 function assignColumns(header: string[], options: CsvOptions): Columns {
   const { name } = options;
+  if (typeof options.target !== 'string' && !Array.isArray(options.target)) throw new Error(`${name}: target must name a column (or a list of them), got ${JSON.stringify(options.target)}`);
   const targetNames = typeof options.target === 'string' ? [options.target] : [...options.target];
   const ignored = options.ignore ?? [];
   const index = new Map(header.map((h, i) => [h, i]));

@@ -5,6 +5,9 @@ import type { DataSplits, FeatureDataset } from './dataset.js';
 
 type Rows = readonly ArrayLike<number>[];
 
+/** A value as a message shows it: numbers as JavaScript writes them (NaN, Infinity), anything else as JSON. */
+const shown = (v: unknown) => (typeof v === 'number' ? String(v) : JSON.stringify(v));
+
 /** Rows of equal width as one row-major Float32Array; an Error names the first row that differs or holds a non-number. */
 function packRows(rows: Rows, what: string): { values: Float32Array; width: number } {
   if (!Array.isArray(rows) || rows.length === 0) throw new Error(`${what} must be a non-empty list of rows`);
@@ -14,7 +17,7 @@ function packRows(rows: Rows, what: string): { values: Float32Array; width: numb
   rows.forEach((row, i) => {
     if (row?.length !== width) throw new Error(`${what}[${i}] has ${row?.length} values; ${what}[0] has ${width}`);
     for (let j = 0; j < width; j++) {
-      if (typeof row[j] !== 'number' || !Number.isFinite(row[j])) throw new Error(`${what}[${i}][${j}] is ${JSON.stringify(row[j])}; every value must be a finite number`);
+      if (typeof row[j] !== 'number' || !Number.isFinite(row[j])) throw new Error(`${what}[${i}][${j}] is ${shown(row[j])}; every value must be a finite number`);
       values[i * width + j] = row[j];
     }
   });
@@ -29,6 +32,9 @@ function packRows(rows: Rows, what: string): { values: Float32Array; width: numb
 export function fromArrays(inputs: Rows, answers: { labels: readonly (number | string)[] } | { targets: Rows | readonly number[] }): DataSplits<FeatureDataset> {
   const { values: features, width } = packRows(inputs, 'inputs');
   const count = inputs.length;
+  if (typeof answers !== 'object' || answers === null || !('labels' in answers || 'targets' in answers)) {
+    throw new Error('fromArrays: give the answers as { labels } (a class per row) or { targets } (a vector or number per row)');
+  }
   if ('labels' in answers) {
     const given = answers.labels;
     if (!Array.isArray(given) || given.length !== count) throw new Error(`labels must list one label per input row (${count}); got ${Array.isArray(given) ? given.length : typeof given}`);
@@ -36,7 +42,7 @@ export function fromArrays(inputs: Rows, answers: { labels: readonly (number | s
     const labels = new Uint32Array(count);
     given.forEach((l, i) => {
       const index = names ? names.indexOf(l as string) : l as number;
-      if (!Number.isSafeInteger(index) || index < 0 || index >= 2 ** 32) throw new Error(`labels[${i}] is ${JSON.stringify(l)}; labels are class indices 0, 1, 2, … or all strings`);
+      if (!Number.isSafeInteger(index) || index < 0 || index >= 2 ** 32) throw new Error(`labels[${i}] is ${shown(l)}; labels are class indices 0, 1, 2, … or all strings`);
       labels[i] = index;
     });
     const classes = labels.reduce((m, l) => Math.max(m, l + 1), 0);
