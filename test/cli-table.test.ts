@@ -167,6 +167,12 @@ describe('what a new user ran into (review)', () => {
     expect(again.stdout).toContain(`model saved to ${out}`);
   });
 
+  it('a convolution too large even for one sample points at the layers, not at a negative batch size', async () => {
+    const run = await simdnet(['train', '--limit', '200', '--epochs', '1', '--layers', 'conv:100000x5']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/--batch-size 32 needs [\d.]+ GiB of WebAssembly memory; at most 4 GiB is possible: even one sample needs [\d.]+ GiB; make the layers smaller \(--layers conv:100000x5\)/);
+  });
+
   it('eval and predict --index of a table model say what to give instead of an MNIST error', async () => {
     for (const args of [['eval', classifier], ['predict', classifier, '--index', '0']]) {
       const run = await simdnet(args);

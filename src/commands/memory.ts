@@ -20,7 +20,7 @@ export async function allocateNetwork<T>(options: NetworkOptions & { sizes: read
     ? [WASM_MAX_BYTES, 'WebAssembly memory', 'at most 4 GiB is possible']
     : [totalmem(), 'memory', `this machine has ${gib(totalmem())}`];
   const culprit = culpritOf(options, shapeFlag);
-  const needs = `${culprit.flag} needs ${gib(bytes)} of ${kind} for the network ${options.sizes.join('-')}`;
+  const needs = `${culprit.flag} needs ${gib(bytes)} of ${kind}${options.layers ? '' : ` for the network ${options.sizes.join('-')}`}`;
   if (bytes > limit) throw new UsageError(`${needs}; ${limitText}${culprit.batchesUpTo(limit)}`);
   try {
     return await create();
@@ -42,6 +42,9 @@ function culpritOf(options: NetworkOptions & { sizes: readonly number[] }, shape
   }
   return {
     flag: `--batch-size ${batch}`,
-    batchesUpTo: (limit: number) => `: batches of up to ${(Math.floor((limit - one) / perSample) + 1).toLocaleString('en-US')} fit`,
+    batchesUpTo: (limit: number) => {
+      const fits = Math.floor((limit - one) / perSample) + 1;
+      return fits >= 1 ? `: batches of up to ${fits.toLocaleString('en-US')} fit` : `: even one sample needs ${gib(one + perSample)}; make the layers smaller (${shapeFlag})`;
+    },
   };
 }
