@@ -7,3 +7,12 @@ export const DECIMAL_INTEGER = /^\d+(e\+?\d+)?$/i;
 
 /** A number ≥ 0: digits with an optional point and exponent (0.05, .5, 1e-3), no sign. */
 export const DECIMAL_NUMBER = /^(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
+/** A float32 value as the shortest decimal that reads back as it (0.1, not 0.10000000149011612): how the CSV most likely wrote it. */
+export function shortestFloat32(v: number): string {
+  for (let digits = 1; digits < 9; digits++) {
+    const text = String(Number(v.toPrecision(digits)));
+    if (Math.fround(Number(text)) === v) return text;
+  }
+  return String(v);
+}

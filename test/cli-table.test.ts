@@ -173,6 +173,16 @@ describe('what a new user ran into (review)', () => {
     expect(run.stderr).toMatch(/--batch-size 32 needs [\d.]+ GiB of WebAssembly memory; at most 4 GiB is possible: even one sample needs [\d.]+ GiB; make the layers smaller \(--layers conv:100000x5\)/);
   });
 
+  it('--task classification on a numeric column names classes as the file wrote them, evaluates by them, and refuses a continuous column', async () => {
+    const file = path.join(dir, 'tenths.csv'), model = path.join(dir, 'tenths.simdnet');
+    writeFileSync(file, ['x,y', ...Array.from({ length: 40 }, (_, i) => `${i % 2},${i % 2 ? 0.2 : 0.1}`)].join('\n') + '\n');
+    const run = await simdnet(['train', '--data', file, '--target', 'y', '--task', 'classification', '--epochs', '30', '--out', model]);
+    expect(run.stdout).toContain('classification of y on 1 feature (2 classes: 0.1, 0.2)');
+    expect(JSON.parse((await simdnet(['eval', model, '--data', file, '--json'])).stdout).rows).toBe(40);
+    const continuous = await simdnet(['train', '--data', diamonds, '--target', 'price', '--ignore', 'cut,color,clarity', '--task', 'classification']);
+    expect([continuous.code, continuous.stderr]).toEqual([2, expect.stringContaining('--task classification: price holds 11602 distinct numbers in 53940 rows')]);
+  });
+
   it('eval and predict --index of a table model say what to give instead of an MNIST error', async () => {
     for (const args of [['eval', classifier], ['predict', classifier, '--index', '0']]) {
       const run = await simdnet(args);

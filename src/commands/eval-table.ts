@@ -2,6 +2,7 @@
 // whose header names the model's features and targets (in any order; other columns are
 // ignored), by the model's task: loss and accuracy, subset accuracy and F1, or R², RMSE, MAE.
 import { parseCsv } from '../data/csv.js';
+import { shortestFloat32 } from '../decimal.js';
 import type { FeatureDataset } from '../data/dataset.js';
 import { evaluate } from '../evaluate.js';
 import { networkFromModel, type Model } from '../model.js';
@@ -25,7 +26,7 @@ async function tableFor(model: Model, file: string): Promise<FeatureDataset> {
     return { ...base, targets };
   }
   const [column] = table.targets, names = d.classNames ?? [];
-  const label = (r: number) => (column.kind === 'label' ? column.classes[column.values[r]] : String(column.values[r]));
+  const label = (r: number) => (column.kind === 'label' ? column.classes[column.values[r]] : shortestFloat32(column.values[r]));
   const labels = new Uint32Array(table.rows);
   for (let r = 0; r < table.rows; r++) {
     const index = names.indexOf(label(r));

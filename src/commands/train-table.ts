@@ -20,6 +20,7 @@ import { evaluate } from '../evaluate.js';
 import { describeData, encodeModel } from '../model.js';
 import { renderTaskReport } from '../report/task-report.js';
 import { writeFileAtomic } from '../model-file.js';
+import { shortestFloat32 } from '../decimal.js';
 import { plural } from '../plural.js';
 import { parseSchedule, type Schedule } from '../schedule.js';
 import { progressBar } from '../progress.js';
@@ -246,10 +247,12 @@ function withTask(splits: DataSplits<FeatureDataset>, task: TaskName | undefined
   if (splits.classes !== 1) throw new UsageError(`--task classification takes one target column; got ${target.join(', ')}`);
   const values = splits.train.targets!;
   const classes = [...new Set(values)].sort((a, b) => a - b);
-  if (classes.length > MAX_NUMBERED_CLASSES) throw new UsageError(`--task classification: ${target[0]} holds ${classes.length} distinct numbers; more than ${MAX_NUMBERED_CLASSES} looks like a regression target`);
+  if (classes.length > MAX_NUMBERED_CLASSES || classes.length > values.length / 2) {
+    throw new UsageError(`--task classification: ${target[0]} holds ${classes.length} distinct numbers in ${values.length} rows; that many classes, each with so few rows, looks like a regression target`);
+  }
   const index = new Map(classes.map((c, i) => [c, i]));
   const data: FeatureDataset = { features: splits.train.features, width: splits.train.width, count: splits.train.count, labels: Uint32Array.from(values, (v) => index.get(v)!) };
-  return { ...splits, train: data, test: data, classes: classes.length, classNames: classes.map(String), task };
+  return { ...splits, train: data, test: data, classes: classes.length, classNames: classes.map(shortestFloat32), task };
 }
 
 /** The most distinct numbers --task classification takes as classes. */
