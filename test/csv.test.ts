@@ -52,14 +52,14 @@ describe('real data sets of @observablehq/sample-datasets', () => {
 
   it('penguins without ignore: names the text columns and what to do', () => {
     expect(() => parseFile(sample('penguins.csv'), { target: 'species' })).toThrow(
-      `${sample('penguins.csv')}: columns hold text and no numbers: "island" (2, e.g. "Torgersen" on line 2), "sex" (7, e.g. "MALE" on line 2); ` +
-        `features must be numbers: ignore them (ignore: ["island","sex"]) or encode them as numbers first (one-hot: a 0/1 column per value)`,
+      `${sample('penguins.csv')}: columns hold text and no numbers: "island" (column 2, e.g. "Torgersen" on line 2), "sex" (column 7, e.g. "MALE" on line 2); ` +
+        `features must be numbers: ignore them (--ignore island,sex; in the API, ignore: ["island","sex"]) or encode them as numbers first (one-hot: a 0/1 column per value)`,
     );
   });
 
   it('penguins without imputation: names the first missing value', () => {
     expect(() => parseFile(sample('penguins.csv'), { target: 'species', ignore: ['island', 'sex'] })).toThrow(
-      `${sample('penguins.csv')}: line 5, column "culmen_length_mm" (3): "NaN" is a missing value; set missing: 'mean' to impute the column's mean`,
+      `${sample('penguins.csv')}: line 5, column "culmen_length_mm" (3): "NaN" is a missing value; impute the column's mean with --missing mean (in the API, missing: 'mean')`,
     );
   });
 
@@ -136,7 +136,7 @@ describe('errors in hand-made files name the file, line and column', () => {
   });
 
   it('missing values: empty, NA, NaN and ?', () => {
-    const hint = "set missing: 'mean' to impute the column's mean";
+    const hint = "impute the column's mean with --missing mean (in the API, missing: 'mean')";
     expect(() => parseText('a,b,y\n1,,0\n')).toThrow(`t.csv: line 2, column "b" (2): the cell is empty; ${hint}`);
     expect(() => parseText('a,b,y\n1,2,0\n"",2,0\n')).toThrow(`t.csv: line 3, column "a" (1): the cell is empty; ${hint}`);
     for (const na of ['NA', 'NaN', '?']) {
@@ -153,7 +153,7 @@ describe('errors in hand-made files name the file, line and column', () => {
 
   it('a text column: the text-and-no-numbers message names it, a stray word does not', () => {
     expect(() => parseText('city,a,y\nParis,1,0\nRome,2,1\n')).toThrow(
-      't.csv: column holds text and no numbers: "city" (1, e.g. "Paris" on line 2); features must be numbers: ignore it (ignore: ["city"]) ' +
+      't.csv: column holds text and no numbers: "city" (column 1, e.g. "Paris" on line 2); features must be numbers: ignore it (--ignore city; in the API, ignore: ["city"]) ' +
         'or encode it as numbers first (one-hot: a 0/1 column per value)',
     );
     expect(() => parseText('a,y\n1,0\nx,1\n')).toThrow('t.csv: line 3, column "a" (1): "x" is not a number');

@@ -251,11 +251,11 @@ function notANumber(scanner: Scanner, columns: Columns, data: Mark): never {
   }
   if (hasNumber[failed]) throw cellError;
   const text = names.flatMap((_, c) => (firstText[c] && !hasNumber[c] ? [c] : []));
-  const list = text.map((c) => `"${names[c]}" (${c + 1}, e.g. ${firstText[c]!.text} on line ${firstText[c]!.line})`).join(', ');
+  const list = text.map((c) => `"${names[c]}" (column ${c + 1}, e.g. ${firstText[c]!.text} on line ${firstText[c]!.line})`).join(', ');
   const [they, them] = text.length === 1 ? ['column holds', 'it'] : ['columns hold', 'them'];
   throw new Error(
     `${name}: ${they} text and no numbers: ${list}; features must be numbers: ignore ${them} ` +
-      `(ignore: ${JSON.stringify(text.map((c) => names[c]))}) or encode ${them} as numbers first (one-hot: a 0/1 column per value)`,
+      `(--ignore ${text.map((c) => names[c]).join(',')}; in the API, ignore: ${JSON.stringify(text.map((c) => names[c]))}) or encode ${them} as numbers first (one-hot: a 0/1 column per value)`,
   );
 }
 
@@ -527,7 +527,7 @@ class Scanner {
   }
 
   missingFeature(): never {
-    this.cellError(`${this.missingValue()}; set missing: 'mean' to impute the column's mean`);
+    this.cellError(`${this.missingValue()}; impute the column's mean with --missing mean (in the API, missing: 'mean')`);
   }
 
   missingTarget(): never {
