@@ -183,6 +183,13 @@ describe('what a new user ran into (review)', () => {
     expect([continuous.code, continuous.stderr]).toEqual([2, expect.stringContaining('--task classification: price holds 11602 distinct numbers in 53940 rows')]);
   });
 
+  it('export --format tfjs onto an existing file says the format is a folder', async () => {
+    const file = path.join(dir, 'taken.onnx');
+    writeFileSync(file, 'x');
+    const run = await simdnet(['export', classifier, '--format', 'tfjs', '--out', file]);
+    expect([run.code, run.stderr]).toEqual([2, expect.stringContaining(`--out ${file} is a file; the TF.js format is a folder (model.json and weights.bin): give a folder name`)]);
+  });
+
   it('eval and predict --index of a table model say what to give instead of an MNIST error', async () => {
     for (const args of [['eval', classifier], ['predict', classifier, '--index', '0']]) {
       const run = await simdnet(args);

@@ -1,6 +1,7 @@
 // simdnet export / import: a saved model to the TF.js layers format or ONNX, and a
 // TF.js layers model (dense or convolutional) into simdnet's format.
 import { mkdir } from 'node:fs/promises';
+import { UsageError } from './common.js';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { toTfjs } from '../export/tfjs.js';
@@ -23,7 +24,11 @@ export function exportCommand(program: Command): void {
         return;
       }
       const { modelJson, weights } = toTfjs(model);
-      await mkdir(flags.out, { recursive: true });
+      await mkdir(flags.out, { recursive: true }).catch((e: NodeJS.ErrnoException) => {
+        throw e.code === 'EEXIST' || e.code === 'ENOTDIR'
+          ? new UsageError(`--out ${flags.out} is a file; the TF.js format is a folder (model.json and weights.bin): give a folder name`)
+          : new Error(`--out ${flags.out}: cannot create the folder (${e.message})`);
+      });
       await writeFileAtomic(path.join(flags.out, 'weights.bin'), weights);
       await writeFileAtomic(path.join(flags.out, 'model.json'), JSON.stringify(modelJson, null, 1));
       console.log(`${flags.out}: TF.js layers model (model.json + weights.bin); load it with tf.loadLayersModel`);
