@@ -183,6 +183,14 @@ describe('what a new user ran into (review)', () => {
     expect([continuous.code, continuous.stderr]).toEqual([2, expect.stringContaining('--task classification: price holds 11602 distinct numbers in 53940 rows')]);
   });
 
+  it('report MODEL --data FILE.csv writes the task\'s report of a table model, with the history it carries', async () => {
+    const out = path.join(dir, 'penguins-report.html');
+    const run = await simdnet(['report', classifier, '--data', penguins, '--out', out]);
+    expect(run.code, run.stderr).toBe(0);
+    const page = readFileSync(out, 'utf8');
+    for (const text of ['Confusion matrix', 'Adelie', 'Chinstrap', 'Gentoo', 'Training curves']) expect(page).toContain(text);
+  });
+
   it('export --format tfjs onto an existing file says the format is a folder', async () => {
     const file = path.join(dir, 'taken.onnx');
     writeFileSync(file, 'x');

@@ -12,7 +12,7 @@ import { LOSS_METRIC, TASK_KINDS } from '../tasks/task.js';
 import { UsageError, runOptions, type RunFlags } from './common.js';
 
 /** The rows of `file` as the model's data set: its features in its order, its targets (class names mapped to the model's outputs). */
-async function tableFor(model: Model, file: string): Promise<FeatureDataset> {
+export async function tableFor(model: Model, file: string): Promise<FeatureDataset> {
   const d = model.data;
   if (!d?.featureNames || !d.targetNames) throw new UsageError(`--data ${file} is a table, but this model does not name its features and targets (it was not trained on a table)`);
   const table = parseCsv(await readWholeFile(file, { kind: 'CSV file', maxBytes: MAX_READ_BYTES }), { name: file, target: d.targetNames, features: d.featureNames, missing: d.featureFill ?? 'error' });

