@@ -270,7 +270,8 @@ describe('importing CNNs made by TF.js', () => {
     ['a pool with padding', (l) => { l[4].config.padding = 'same'; }, 'layer 4 (AveragePooling2D) has padding same; simdnet pools without padding (valid)'],
     ['a non-square kernel', (l) => { l[2].config.kernel_size = [2, 3]; }, 'layer 2 (Conv2D) has kernel_size [2,3]; simdnet\'s windows are square: one positive integer or [n, n]'],
     ['another slope of leaky relu', (l) => { l[3].config.alpha = 0.2; }, 'layer 3 (LeakyReLU) has alpha 0.2; simdnet\'s leaky relu has slope 0.01'],
-    ['a layer simdnet does not have', (l) => { l[6].class_name = 'BatchNormalization'; }, `layer 6 (BatchNormalization): simdnet imports ${IMPORTED_LAYERS.join(', ')} layers`],
+    ['a layer simdnet does not have', (l) => { l[6].class_name = 'LayerNormalization'; }, `layer 6 (LayerNormalization): simdnet imports ${IMPORTED_LAYERS.join(', ')} layers`],
+    ['batch normalisation over another axis', (l) => { l.splice(1, 0, { class_name: 'BatchNormalization', config: { axis: 1 } }); }, 'layer 1 (BatchNormalization) normalises axis 1; simdnet\'s batch normalisation is over the last axis (channels)'],
     ['a 2-D input', (l) => { l[0].config.batch_input_shape = [null, 12, 36]; }, 'layer 0 (Conv2D) has batch_input_shape [null,12,36]; simdnet takes [null, features] rows or [null, height, width, channels] images'],
   ])('refuses %s, naming the layer and what is wrong', async (_, edit, message) => {
     const { json, weights } = await saved(made());
@@ -298,6 +299,13 @@ describe('batch normalisation in the exports (the cnn recipe has it after each c
     const expected = net.predict(x).outputs;
     expect(maxAbsolute(await onnxOutputs(model, x, 16), expected)).toBeLessThan(1e-5);
     expect(maxAbsolute(await tfjsOutputs(model, x, 16), expected)).toBeLessThan(1e-5);
+    // And back: TF.js's BatchNormalization imports with its γ, β and moving statistics, the same bits.
+    const { modelJson, weights } = toTfjs(model);
+    const imported = fromTfjs(JSON.parse(JSON.stringify(modelJson)), weights, 'bn/model.json');
+    expect(imported.buffers).toEqual(model.buffers);
+    const again = await networkFromModel(imported, { maxBatch: 16 });
+    expect(again.predict(x).outputs).toEqual(expected);
+    again.dispose();
     net.dispose();
   });
 });

@@ -14,7 +14,7 @@ const FROM_TFJS = new Map<string, ActivationName | 'softmax'>(
   [...ACTIVATIONS, 'softmax' as const].flatMap((f) => (FORMAT_NAMES[f].tfjs ? [[FORMAT_NAMES[f].tfjs!, f] as const] : [])),
 );
 
-export const IMPORTED_LAYERS = ['Dense', 'Conv2D', 'MaxPooling2D', 'AveragePooling2D', 'Flatten', 'Activation', 'LeakyReLU', 'Dropout'];
+export const IMPORTED_LAYERS = ['Dense', 'Conv2D', 'MaxPooling2D', 'AveragePooling2D', 'Flatten', 'BatchNormalization', 'Activation', 'LeakyReLU', 'Dropout'];
 
 export interface TfjsTopology {
   /** What the model takes: rows of `inputs` floats, or [height, width, channels] images (NHWC rows in simdnet). */
@@ -107,6 +107,14 @@ export function tfjsTopology(all: unknown[], fail: (what: string) => never): Tfj
       case 'Dropout':
         specs.push({ kind: 'dropout', rate: Number(c.rate) });
         return;
+      case 'BatchNormalization': {
+        const axis = Array.isArray(c.axis) && c.axis.length === 1 ? c.axis[0] : c.axis ?? -1;
+        const last = images ? 3 : 1;
+        if (axis !== -1 && axis !== last) fail(`${at} normalises axis ${JSON.stringify(c.axis)}; simdnet's batch normalisation is over the last axis (channels)`);
+        if ((c.center ?? true) !== true || (c.scale ?? true) !== true) fail(`${at} has center or scale off; simdnet's batch normalisation has both γ and β`);
+        specs.push({ kind: 'batchnorm', momentum: Number(c.momentum ?? 0.99), epsilon: Number(c.epsilon ?? 1e-3) });
+        return;
+      }
       default:
         fail(`${at}: simdnet imports ${IMPORTED_LAYERS.join(', ')} layers`);
     }

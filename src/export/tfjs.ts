@@ -8,11 +8,12 @@ import { layerSpecs, parameterTotal, resolveOptions, type NetworkConfig, type Ne
 import { modelConfigOf, type Model } from '../model.js';
 import { LEAKY_SLOPE } from '../backend/js.js';
 import { foldNormalizations } from './fold-normalization.js';
-import { FORMAT_NAMES, inferenceSteps, readsImages, readsRows, type ConvStep, type DenseStep, type InferenceStep } from './layers.js';
+import { FORMAT_NAMES, inferenceSteps, readsImages, readsRows, type BatchNormStep, type ConvStep, type DenseStep, type InferenceStep } from './layers.js';
 import { obj, tfjsTopology, type TfjsTopology } from './tfjs-layers.js';
 
 type WeightedStep = DenseStep | ConvStep;
-const weighted = (steps: InferenceStep[]) => steps.filter((s): s is WeightedStep => s.kind === 'dense' || s.kind === 'conv2d');
+/** The steps whose tensors weights.bin holds, in its order: dense and conv (kernel, bias) and batch normalisation (γ, β, moving mean, moving variance). */
+const stored = (steps: InferenceStep[]) => steps.filter((s): s is WeightedStep | BatchNormStep => s.kind === 'dense' || s.kind === 'conv2d' || s.kind === 'batchnorm');
 
 /** A kernel's shape in TF.js — Dense [in, out], Conv2D [k, k, in channels, filters] — its last axis the outputs (the bias's length). */
 function kernelShape(step: WeightedStep): number[] {
@@ -204,8 +205,8 @@ export function tfjsWeightGroups(modelJson: unknown, name: string): { config: Ne
   } catch (e) {
     return fail((e as Error).message);
   }
-  const steps = weighted(inferenceSteps({ config: resolved, parameters: new Float32Array(0) }));
-  const expected = steps.flatMap((step) => [kernelShape(step), [kernelShape(step).at(-1)!]]);
+  const steps = stored(inferenceSteps({ config: resolved, parameters: new Float32Array(0) }));
+  const expected: number[][] = steps.flatMap((step) => (step.kind === 'batchnorm' ? new Array<number[]>(4).fill([step.inShape.channels]) : [kernelShape(step), [kernelShape(step).at(-1)!]]));
   const manifest = Array.isArray(root.weightsManifest) ? root.weightsManifest : fail('has no weightsManifest');
   let i = 0;
   const groups = manifest.map((raw, g) => {
@@ -225,7 +226,7 @@ export function tfjsWeightGroups(modelJson: unknown, name: string): { config: Ne
     return { paths, bytes: 4 * floats, specs: specs.length };
   });
   const listed = groups.reduce((n, g) => n + g.specs, 0);
-  if (listed !== expected.length) fail(`the manifest lists ${listed} weights; its ${steps.length} Dense and Conv2D layers have a kernel and a bias each, ${expected.length}`);
+  if (listed !== expected.length) fail(`the manifest lists ${listed} weights; its layers have ${expected.length} (a kernel and a bias per Dense and Conv2D layer, γ, β and the moving mean and variance per BatchNormalization)`);
   return { config: resolved, groups: groups.map(({ paths, bytes }) => ({ paths, bytes })) };
 }
 
@@ -239,12 +240,18 @@ export function fromTfjs(modelJson: unknown, weights: Uint8Array, name: string):
   const needed = groups.reduce((n, g) => n + g.bytes, 0);
   if (weights.length !== needed) throw new Error(`${name}: the weights hold ${weights.length} bytes; the manifest needs ${needed}`);
   const view = new DataView(weights.buffer, weights.byteOffset, weights.byteLength);
-  const model: Model = { config: modelConfigOf(config), parameters: new Float32Array(parameterTotal(config).parameters), metadata: { importedFrom: 'tfjs' } };
+  const { parameters, buffers } = parameterTotal(config);
+  const model: Model = { config: modelConfigOf(config), parameters: new Float32Array(parameters), ...(buffers ? { buffers: new Float32Array(buffers) } : {}), metadata: { importedFrom: 'tfjs' } };
   let read = 0;
-  for (const step of weighted(inferenceSteps(model))) {
-    for (const i of kernelOrder(step)) step.w[i] = view.getFloat32(4 * read++, true);
-    for (let j = 0; j < step.b.length; j++) step.b[j] = view.getFloat32(4 * read++, true);
+  const next = () => view.getFloat32(4 * read++, true);
+  for (const step of stored(inferenceSteps(model))) {
+    if (step.kind === 'batchnorm') {
+      for (const tensor of [step.gamma, step.beta, step.mean, step.variance]) for (let j = 0; j < tensor.length; j++) tensor[j] = next();
+      continue;
+    }
+    for (const i of kernelOrder(step)) step.w[i] = next();
+    for (let j = 0; j < step.b.length; j++) step.b[j] = next();
   }
-  if (!model.parameters.every(Number.isFinite)) throw new Error(`${name}: a weight is not finite`);
+  if (!model.parameters.every(Number.isFinite) || !(model.buffers ?? []).every(Number.isFinite)) throw new Error(`${name}: a weight is not finite`);
   return model;
 }
