@@ -5,36 +5,19 @@
 // loads back as the same CNN: the same prediction, probabilities and maps for the same
 // drawing. Built into test-output/web-cnn/ (web.test.ts builds dist-web/). In Node: the
 // layer output the maps are read from is the first convolution's, computed here by hand.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { build, preview, type PreviewServer } from 'vite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { Network, RECIPES, recipeNetwork } from '../src/index.js';
-import { findChromium, launchChromium } from './browser.js';
-import { draw, number } from './page-helpers.js';
+import { findChromium } from './browser.js';
+import { draw, number, servePage } from './page-helpers.js';
 
 const chromium = await findChromium();
 const outDir = path.resolve('test-output', 'web-cnn');
 
-let server: PreviewServer;
-let browser: Browser;
-let base: string;
-beforeAll(async () => {
-  if (!chromium) return;
-  execFileSync(process.execPath, ['scripts/web-data.js']);
-  await build({ configFile: 'web/vite.config.ts', build: { outDir, emptyOutDir: true }, logLevel: 'silent' });
-  server = await preview({ configFile: 'web/vite.config.ts', build: { outDir }, preview: { port: 0, host: '127.0.0.1', open: false }, logLevel: 'silent' });
-  base = server.resolvedUrls!.local[0];
-  browser = await launchChromium(chromium);
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await new Promise<void>((resolve) => server?.httpServer.close(() => resolve()));
-});
+const served = servePage(chromium, outDir);
 
 /** The canvases in `box` (#filters or #maps): each one's image as a data URL, and whether it is blank (every pixel alike). */
 const tiles = (page: Page, box: string) => page.$$eval(`#${box} canvas`, (canvases) => (canvases as HTMLCanvasElement[]).map((c) => {
@@ -90,11 +73,11 @@ describe('Network.layerOutput, where the page reads its activation maps', () => 
 
 describe.skipIf(!chromium)(`the training page's CNN, in ${chromium?.description}`, () => {
   it('trains the cnn recipe, shows its first layer\'s filters and activation maps, and loads back as the same network', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+    const page = await served.browser().newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
     const problems: string[] = [];
     page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
     page.on('pageerror', (e) => problems.push(e.message));
-    await page.goto(`${base}?limit=4000&epochs=1`);
+    await page.goto(`${served.base()}?limit=4000&epochs=1`);
     await page.waitForSelector('body[data-state="ready"]', { timeout: 60_000 });
     // The dense network has no convolution to show.
     expect(await page.isHidden('#first-layer-section')).toBe(true);

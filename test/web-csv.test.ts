@@ -4,48 +4,32 @@
 // loads back predicting the same, with no request leaving the page; a slice of diamonds.csv
 // trains as a regression and shows R²; parseCsv's errors (a ragged row, a missing target)
 // appear in the page verbatim. Built into test-output/web-csv/ (web.test.ts builds dist-web/).
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { build, preview, type PreviewServer } from 'vite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { decodeModel, networkFromModel } from '../src/model.js';
-import { findChromium, launchChromium } from './browser.js';
+import { findChromium } from './browser.js';
+import { servePage } from './page-helpers.js';
 
 const chromium = await findChromium();
 const sample = (file: string) => createRequire(import.meta.url).resolve(`@observablehq/sample-datasets/${file}`);
 const outDir = path.resolve('test-output', 'web-csv');
 const temp = mkdtempSync(path.join(tmpdir(), 'simdnet-web-csv-'));
 
-let server: PreviewServer;
-let browser: Browser;
-let base: string;
-beforeAll(async () => {
-  if (!chromium) return;
-  execFileSync(process.execPath, ['scripts/web-data.js']);
-  await build({ configFile: 'web/vite.config.ts', build: { outDir, emptyOutDir: true }, logLevel: 'silent' });
-  server = await preview({ configFile: 'web/vite.config.ts', build: { outDir }, preview: { port: 0, host: '127.0.0.1', open: false }, logLevel: 'silent' });
-  base = server.resolvedUrls!.local[0];
-  browser = await launchChromium(chromium);
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await new Promise<void>((resolve) => server?.httpServer.close(() => resolve()));
-});
+const served = servePage(chromium, outDir);
 
 /** The page, loaded and ready (on MNIST), with every error it logs and every request it makes kept. */
 async function openPage(epochs: number) {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  const page = await served.browser().newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
   const problems: string[] = [];
   const requests: string[] = [];
   page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
   page.on('pageerror', (e) => problems.push(e.message));
   page.on('request', (r) => requests.push(r.url()));
-  await page.goto(`${base}?epochs=${epochs}`);
+  await page.goto(`${served.base()}?epochs=${epochs}`);
   await page.waitForSelector('body[data-state="ready"]', { timeout: 60_000 });
   return { page, problems, requests };
 }
