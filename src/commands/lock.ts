@@ -43,7 +43,21 @@ function create(file: string): boolean {
  */
 export function lockCheckpointDir(dir: string, note: (line: string) => void): void {
   const file = path.join(dir, LOCK_FILE);
-  if (!create(file)) {
+  // The release is in place before the lock exists: a signal that comes the moment the lock
+  // appears still removes it, and one that comes before removes nothing of another run's.
+  let owned = false;
+  const release = () => {
+    if (owned) rmSync(file, { force: true });
+  };
+  process.once('exit', release);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      release();
+      process.kill(process.pid, signal); // the default action, now that our handler is gone
+    });
+  }
+  owned = create(file);
+  if (!owned) {
     const holder = readFileSync(file, 'utf8').trim();
     const pid = Number(holder);
     const inUse = () => new Error(`${dir} is in use by another simdnet train (process ${holder}, which holds ${file}); ` +
@@ -51,14 +65,7 @@ export function lockCheckpointDir(dir: string, note: (line: string) => void): vo
     if (Number.isSafeInteger(pid) && pid > 0 && running(pid)) throw inUse();
     note(`${file}: taking over the lock of process ${holder || '(none written)'}, which is no longer running`);
     rmSync(file, { force: true });
-    if (!create(file)) throw inUse();
-  }
-  const release = () => rmSync(file, { force: true });
-  process.once('exit', release);
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      release();
-      process.kill(process.pid, signal); // the default action, now that our handler is gone
-    });
+    owned = create(file);
+    if (!owned) throw inUse();
   }
 }
