@@ -1,5 +1,5 @@
 // Threads on a busy machine: the seed's network (784-100-10, sigmoid, MSE, SGD, batch 32)
-// trains on 20,000 MNIST samples with 1 and with 2 threads, alternated, on an idle machine
+// trains one epoch of MNIST (60,000 samples) with 1 and with 2 threads, alternated, on an idle machine
 // and with another process spinning on one core. Part of `npm run bench`; alone:
 //   node --import tsx bench/contention.ts
 import { spawn } from 'node:child_process';
@@ -13,7 +13,7 @@ import { Network } from '../src/network.js';
 import { train } from '../src/train.js';
 import { table } from './measure.js';
 
-export const SAMPLES = 20_000, ROUNDS = 5;
+export const SAMPLES = 60_000, ROUNDS = 5;
 
 /** Training samples/s of the seed's network on `data` with `threads` threads. */
 async function rate(data: DataSplits, threads: number): Promise<number> {

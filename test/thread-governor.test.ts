@@ -1,7 +1,7 @@
 // The governor that keeps large kernel calls on one thread where threads are slower: driven
 // by a clock the test moves, with the throughput of each mode given.
 import { describe, expect, it } from 'vitest';
-import { PROBES, PROBE_MS, RUN_MS, ThreadGovernor } from '../src/backend/thread-governor.js';
+import { FIRST_RUN_MS, PROBES, PROBE_MS, RUN_MS, ThreadGovernor, WARMUP_MS } from '../src/backend/thread-governor.js';
 
 /** ms of one cycle: a run in the chosen mode, then a comparison of both. */
 const CYCLE = RUN_MS + 2 * PROBES * PROBE_MS;
@@ -16,6 +16,7 @@ function simulate(governor: ThreadGovernor, clock: { now: number }, rate: { thre
   while (clock.now < end) {
     const threaded = governor.split(1);
     clock.now += 1 / (threaded ? rate.threaded : rate.single);
+    governor.done();
     calls++;
     if (threaded) split++;
   }
@@ -62,6 +63,18 @@ describe('the thread governor', () => {
     expect(governor.threadedNow).toBe(true);
     simulate(governor, clock, { threaded: 1, single: 1.2 }, 2 * CYCLE);
     expect(governor.threadedNow).toBe(false);
+  });
+
+  it('checks an early decision again soon: threads slowed by the start (V8 compiling on the other core) are taken once they are faster', () => {
+    const clock = { now: 0 };
+    const governor = new ThreadGovernor(() => clock.now);
+    const comparison = 2 * PROBES * PROBE_MS;
+    simulate(governor, clock, { threaded: 0.5, single: 1 }, WARMUP_MS + comparison);
+    expect(governor.threadedNow).toBe(false);
+    // Faster from now on: the next comparison comes after FIRST_RUN_MS, not RUN_MS.
+    simulate(governor, clock, { threaded: 1.5, single: 1 }, FIRST_RUN_MS + comparison + PROBE_MS);
+    expect(governor.threadedNow).toBe(true);
+    expect(FIRST_RUN_MS + comparison).toBeLessThan(RUN_MS / 4);
   });
 
   it('drops a measurement that spans an idle gap (the caller paused)', () => {

@@ -3,19 +3,30 @@
 // thread; so the governor keeps comparing. A comparison is PROBES pairs of turns, each
 // mode PROBE_MS a turn, in the order current–other, other–current, … (so that a drift of
 // the machine's load or of compilation falls on both); a turn's throughput is the work of
-// the calls it was asked about per ms of wall time, the serial work in between included.
-// The other mode wins only if it wins every pair; the winner is kept for RUN_MS.
-// It starts on one thread, so that no run is slower with threads than without until
-// threads have shown they are faster: the first comparison comes after WARMUP_MS (the
-// compilation of the first calls would blur it). Once on threads, a comparison costs
-// PROBES · PROBE_MS at the one-thread rate in every RUN_MS.
+// the calls it was asked about per ms those calls took. The serial work between calls is
+// left out: it runs alike in both modes, and its noise (a batch gathered from cold memory,
+// a garbage collection, the event loop) would drown a gain of 1.3× in turns of PROBE_MS.
+// The other mode wins only if it wins every pair; the winner is kept for a run of
+// FIRST_RUN_MS, and each comparison that keeps the mode doubles the next run, up to RUN_MS:
+// a decision taken early, on a machine still settling, is checked again soon, and a settled
+// one costs little. It starts on one thread, so that no run is slower with threads than
+// without until threads have shown they are faster: the first comparison comes after
+// WARMUP_MS. Once settled on threads, a comparison costs PROBES · PROBE_MS at the
+// one-thread rate in every RUN_MS.
 
-/** ms before the first comparison, not measured. */
-export const WARMUP_MS = 20;
+/**
+ * ms before the first comparison, not measured: V8 compiles the kernels' optimised code
+ * in the first ~100 ms on another core (measured here: a training step is at its steady
+ * time after 60 ms on one thread and 140 ms on two), and a comparison then would measure
+ * the compiler, not the threads.
+ */
+export const WARMUP_MS = 150;
 /** ms of one turn of a mode in a comparison, and turns of each mode. */
 export const PROBE_MS = 25;
 export const PROBES = 2;
-/** ms in the chosen mode between two comparisons. */
+/** ms in the chosen mode after a comparison that switched modes (and after the first one)… */
+export const FIRST_RUN_MS = 250;
+/** …doubled after each comparison that kept the mode, up to this. */
 export const RUN_MS = 2000;
 /**
  * One thread must beat threads by this factor to be switched to; threads only need to beat
@@ -32,7 +43,12 @@ export class ThreadGovernor {
   private turn = -1;
   private phaseStart: number;
   private phaseLength = WARMUP_MS;
+  /** ms of the next run in the chosen mode. */
+  private runLength = FIRST_RUN_MS;
   private work = 0;
+  /** ms the calls of this turn took, and when the call being run began. */
+  private busy = 0;
+  private callStart = 0;
   /** The current mode's rate in the pair being measured. */
   private currentRate = 0;
   /** The other mode's rate in the pair being measured. */
@@ -44,12 +60,18 @@ export class ThreadGovernor {
     this.phaseStart = clock();
   }
 
-  /** Whether the next large call, of `work` (≈ flops), is split; its work counts toward the current turn. */
+  /** Whether the next large call, of `work` (≈ flops), is split; its work counts toward the current turn. Call done() when it returns. */
   split(work: number): boolean {
     const now = this.clock();
     if (now - this.phaseStart >= this.phaseLength) this.advance(now);
     this.work += work;
+    this.callStart = now;
     return this.isOtherTurn() ? !this.threaded : this.threaded;
+  }
+
+  /** The call that split() was asked about has returned. */
+  done(): void {
+    this.busy += this.clock() - this.callStart;
   }
 
   /** Whether calls are split now, outside a turn of the other mode. */
@@ -58,21 +80,26 @@ export class ThreadGovernor {
   }
 
   private advance(now: number): void {
-    const ms = now - this.phaseStart, work = this.work;
+    const ms = now - this.phaseStart, work = this.work, busy = this.busy;
     this.phaseStart = now;
     this.work = 0;
+    this.busy = 0;
     this.phaseLength = PROBE_MS;
     if (this.turn < 0 || ms > IDLE_FACTOR * PROBE_MS) {
       this.startComparison();
       return;
     }
-    if (this.isOtherTurn()) this.otherRate = work / ms;
-    else this.currentRate = work / ms;
+    if (this.isOtherTurn()) this.otherRate = work / busy;
+    else this.currentRate = work / busy;
     if (this.turn % 2 === 1 && this.otherRate > (this.threaded ? TO_ONE_THREAD : 1) * this.currentRate) this.otherWins++;
     if (++this.turn < 2 * PROBES) return;
-    if (this.otherWins === PROBES) this.threaded = !this.threaded;
+    if (this.otherWins === PROBES) {
+      this.threaded = !this.threaded;
+      this.runLength = FIRST_RUN_MS;
+    }
     this.turn = -1;
-    this.phaseLength = RUN_MS;
+    this.phaseLength = this.runLength;
+    this.runLength = Math.min(RUN_MS, 2 * this.runLength);
   }
 
   /** Turns 0, 1 | 2, 3 | 4, 5 … measure current–other | other–current | current–other … */

@@ -187,9 +187,11 @@ export class WasmBackend implements Backend {
     const a = this.args, pool = this.pool, split = SPLITS[op]!;
     const rows = a[split.rowsArg], align = split.align, work = evaluateProduct(split.work, a);
     const large = pool !== null && rows * work >= MIN_SPLIT_WORK && rows >= 2 * align;
-    if (!large || (this.governor && !this.governor.split(rows * work))) {
+    const governor = large ? this.governor : null;
+    if (!large || (governor && !governor.split(rows * work))) {
       if (large) this.calls.single++;
       this.table[op](a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11]);
+      governor?.done();
       return;
     }
     const blocks = Math.ceil(rows / align);
@@ -207,6 +209,7 @@ export class WasmBackend implements Backend {
     }
     this.calls.split++;
     pool!.run(call, this.table);
+    governor?.done();
   }
 
   tensor(ptr: number, length: number): Tensor {
