@@ -11,6 +11,7 @@ export {
 } from "./loss";
 export { sgd, momentum, adam, add_scaled, scale_floats, sum_squares } from "./optimizer";
 export { scale_bytes } from "./input";
+export { sparse_rows, transpose, sparse_forward, sparse_backward_weights } from "./sparse";
 export { im2col, col2im, maxpool_forward, maxpool_backward, avgpool_forward, avgpool_backward } from "./conv";
 export { batchnorm_forward, batchnorm_backward } from "./batchnorm";
 

@@ -2,10 +2,12 @@
 //  1. the dense kernels of the 784→100 layer, JS against WASM, in GFLOP/s;
 //  2. training the seed's 784-100-10 network (sigmoid, MSE, SGD, batch 32) for one epoch of
 //     real MNIST, and inference on the 10,000 test images at once: our JS backend, WASM
-//     SIMD, relaxed SIMD, threads; TF.js's WASM backend; NumPy on OpenBLAS if python3 has it;
+//     SIMD, relaxed SIMD, threads, and relaxed SIMD with the dense products alone (no listing
+//     of MNIST's zeros: layers/dense.ts); TF.js's WASM backend; NumPy on OpenBLAS if python3 has it;
 //  3. scaling with layer width and batch size (bench/scaling-*.svg);
 //  4. time to 98% test accuracy with the default recipe;
 //  5. threads on a busy machine: 1 against 2 threads, idle and with a process spinning on one core;
+//  5b. sparse inputs: the first layer's listed path against its dense products (bench/sparse.ts);
 //  6. tabular data: CSV reading in MB/s, and fit() against classical baselines (bench/tabular.ts);
 //  7. a CNN against TF.js and ConvNetJS, and the GFLOP/s of its conv kernels (bench/cnn.ts).
 // Prints tables with ratios and writes bench/results.json.
@@ -32,6 +34,7 @@ import { ROUNDS, SAMPLES, contentionRates, contentionTable } from './contention.
 import { callsPerSecond, table } from './measure.js';
 import { tfjsRates } from './peers/tfjs.js';
 import { baselines, csvRates, tabularTables } from './tabular.js';
+import { sparseRates, sparseTables } from './sparse.js';
 
 const rng = new Rng(7);
 const data = await loadDataDir(mnistDataDir());
@@ -72,7 +75,7 @@ async function ourRates(options: Partial<NetworkOptions>, samples: number) {
     big.forwardLoaded(n);
   }, options.backend === 'js' ? 0.5 : 0.3, options.backend === 'js' ? 1 : 5);
   big.dispose();
-  return { system: `simdnet ${kernels}`, train: result.samplesPerSecond, inference };
+  return { system: `simdnet ${kernels}${options.sparseInputs === false ? ', dense products' : ''}`, train: result.samplesPerSecond, inference };
 }
 
 function numpyRates(threadCount: number): { system: string; train: number; inference: number } | null {
@@ -135,6 +138,7 @@ const systems = [
   await ourRates({ simd: 'baseline' }, 60000),
   await ourRates({ simd: 'relaxed' }, 60000),
   await ourRates({ simd: 'relaxed', threads }, 60000),
+  await ourRates({ simd: 'relaxed', sparseInputs: false }, 60000),
 ];
 log('TF.js…');
 systems.push({ system: 'TF.js 4.22 wasm backend (SIMD, 1 thread), tidy loop', ...(await tfjsRates(data, 60000)) });
@@ -151,6 +155,8 @@ log('time to 98%…');
 const to98 = await timeTo98();
 log('threads under load…');
 const contention = await contentionRates(log);
+log('sparse inputs…');
+const sparse = await sparseRates(data, log);
 log('tabular data…');
 const csv = csvRates(), tabular = await baselines();
 log('CNN…');
@@ -175,6 +181,7 @@ console.log(table(['784-100-10', 'samples/s'], byBatch.map((r) => [`batch ${r.ba
 console.log(`\nTime to 98% test accuracy, default recipe (${to98.kernels}): ${to98.seconds?.toFixed(1)} s (epoch ${to98.epoch}, ${to98.accuracy})`);
 console.log(`\nThreads under load: the seed network on ${SAMPLES.toLocaleString('en-US')} MNIST samples, training samples/s (median of ${ROUNDS} alternated runs)\n`);
 console.log(contentionTable(contention));
+console.log('\n' + sparseTables(sparse));
 console.log('\n' + tabularTables(csv, tabular));
 console.log('\n' + cnnTables(cnn));
 
@@ -192,12 +199,13 @@ const ratios = {
   batch_spread: Math.max(...byBatch.map((r) => r.samplesPerSecond)) / Math.min(...byBatch.map((r) => r.samplesPerSecond)),
   threads_vs_1thread_idle: contention[0].ratio,
   threads_vs_1thread_busy: contention[1].ratio,
+  sparse_mnist_train_vs_dense: sparse.training.listed / sparse.training.dense,
   csv_parse_vs_naive: csv.parseCsv / csv.naive,
   cnn_train_vs_tfjs: Math.max(...cnn.versus.tfjs.train),
   cnn_train_vs_convnetjs: Math.max(...cnn.versus.convnetjs.train),
 };
 console.log('\nRatios: ' + Object.entries(ratios).map(([key, v]) => `${key} ${v === null ? 'n/a' : v.toFixed(2)}`).join(', '));
-const results = { date: new Date().toISOString(), cpu, cores: os.cpus().length, node: process.version, threads, kernels, systems, byWidth, byBatch, timeTo98: to98, contention, csv, tabular, cnn, ratios };
+const results = { date: new Date().toISOString(), cpu, cores: os.cpus().length, node: process.version, threads, kernels, systems, byWidth, byBatch, timeTo98: to98, contention, sparse, csv, tabular, cnn, ratios };
 writeFileSync('bench/results.json', JSON.stringify(results, null, 2) + '\n');
 writeFileSync('bench/scaling-width.svg', linePlot('Throughput × parameters against hidden width (784-h-10, batch 32)', 'Hidden units h', 'Samples/s × parameters (×1e9)', [
   { label: 'simdnet', color: COLORS.train, points: byWidth.map((r) => [r.hidden, (r.samplesPerSecond * r.parameters) / 1e9]) },

@@ -86,7 +86,7 @@ export function fitNetwork(splits: DataSplits, options: FitOptions): NetworkOpti
     optimizer: options.optimizer ?? FIT_DEFAULTS.optimizer,
     seed: options.seed ?? 1,
     maxBatch: fitBatchSize(splits, options),
-    ...pick(options, ['l2', 'weightDecay', 'clipNorm', 'backend', 'simd', 'threads', 'adaptiveThreads']),
+    ...pick(options, ['l2', 'weightDecay', 'clipNorm', 'backend', 'simd', 'threads', 'adaptiveThreads', 'sparseInputs']),
     ...(normalize === 'none' ? {} : { normalization: fitNormalization(normalize, featuresOf(training), training.count, inputWidth(training)) }),
     ...(task === TASK_KINDS.regression && normalizeTargets !== 'none' && training.targets
       ? { targetNormalization: fitNormalization(normalizeTargets, training.targets, training.count, splits.classes) }

@@ -32,6 +32,12 @@ const elementwise = <const P extends readonly string[]>(work: number, ...pointer
  */
 const gridSplit = (moves: Record<string, Product>) => ({ rows: 'rows', align: 1, work: [1, 'k', 'k', 'c'], moves: { ...moves, first: [1] } } as const);
 
+/**
+ * Non-zeros a listed row is taken to hold when the work of a sparse product is estimated (an
+ * MNIST image has ~150 of 784): the estimate only decides whether a call is worth splitting.
+ */
+const LISTED_PER_ROW = 150;
+
 export const KERNELS = {
   /** dst = scale·src: n bytes (pixels) into n floats. */
   scale_bytes: { args: ['src', 'dst', 'n', 'scale'], split: { rows: 'n', align: 16, work: [1], moves: { src: [1], dst: [4] } } },
@@ -52,6 +58,23 @@ export const KERNELS = {
   dense_backward_weights: {
     args: ['dy', 'x', 'gw', 'gb', 'batch', 'nIn', 'nOut', 'ldDelta'],
     split: { rows: 'nOut', align: 4, work: [2, 'batch', 'nIn'], moves: { dy: [4], gw: [4, 'nIn'], gb: [4] } },
+  },
+  /**
+   * The non-zeros of x [batch × n], row by row (assembly/sparse.ts): offsets [batch + 1],
+   * idx and val; returns their count, or −1 past `limit`. One pass that decides and lists.
+   */
+  sparse_rows: { args: ['x', 'batch', 'n', 'offsets', 'idx', 'val', 'limit'], returns: 'f64' },
+  /** dst [cols × rows, rows ldDst floats apart] = srcᵀ, src [rows × cols]. Memory-bound: not split (a split measured no faster). */
+  transpose: { args: ['src', 'dst', 'rows', 'cols', 'ldDst'] },
+  /** y = x·wᵀ + b over a listed batch: wt = wᵀ [nIn × nOut], y [batch × nOut]. */
+  sparse_forward: {
+    args: ['offsets', 'idx', 'val', 'wt', 'b', 'y', 'batch', 'nOut'],
+    split: { rows: 'batch', align: 1, work: [2, 'nOut', LISTED_PER_ROW], moves: { offsets: [4], y: [4, 'nOut'] } },
+  },
+  /** ∇wᵀ = Σ_r x[r]ᵀ·dy[r] into gwt [nIn × ldW] (its first nOut columns), ∇b = Σ_r dy[r], over a listed batch. Split by outputs. */
+  sparse_backward_weights: {
+    args: ['offsets', 'idx', 'val', 'dy', 'gwt', 'gb', 'batch', 'nIn', 'nOut', 'ldDelta', 'ldW'],
+    split: { rows: 'nOut', align: 4, work: [2, 'batch', LISTED_PER_ROW], moves: { dy: [4], gwt: [4], gb: [4] } },
   },
   /** a = σ(z) over n floats, and δ ⊙= σ'(z) written in terms of a, per activation. */
   sigmoid_forward: elementwise(20, 'z', 'a'),

@@ -64,7 +64,7 @@ export interface Model {
 
 /** The part of a network's config a model file keeps: all but the run-time choices. */
 export function modelConfigOf(config: NetworkConfig): ModelConfig {
-  const { backend: _b, maxBatch: _m, simd: _s, threads: _t, adaptiveThreads: _a, ...kept } = config;
+  const { backend: _b, maxBatch: _m, simd: _s, threads: _t, adaptiveThreads: _a, sparseInputs: _sp, ...kept } = config;
   return kept;
 }
 

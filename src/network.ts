@@ -71,6 +71,12 @@ export interface NetworkOptions {
    * itself and tests. Default true.
    */
   adaptiveThreads?: boolean;
+  /**
+   * Whether the first dense layer lists batches that are mostly zeros (pixels, one-hot
+   * features) and skips the zeros in its products (layers/dense.ts): same results up to the
+   * order of the sums. false keeps the dense products, for comparisons. Default true.
+   */
+  sparseInputs?: boolean;
   /** Update rule used by step(). Default 'sgd' (the seed's). */
   optimizer?: OptimizerName;
   /** μ for 'momentum'. Default 0.9. */
@@ -100,7 +106,7 @@ export interface NetworkOptions {
 }
 
 /** The options that say how a network runs, not what it is: a model file does not keep them. */
-export type RunOptions = Pick<NetworkOptions, 'backend' | 'maxBatch' | 'simd' | 'threads' | 'adaptiveThreads'>;
+export type RunOptions = Pick<NetworkOptions, 'backend' | 'maxBatch' | 'simd' | 'threads' | 'adaptiveThreads' | 'sparseInputs'>;
 
 /** The options a network was made with, every default filled in. */
 export type NetworkConfig = Required<Omit<NetworkOptions, 'layers' | 'inputs' | 'inputShape' | 'normalization' | 'targetNormalization'>> & {
@@ -177,7 +183,7 @@ export class Network {
   static async create(options: NetworkOptions): Promise<Network> {
     const config = resolveOptions(options);
     const layers = buildLayers(inputOf(config), layerSpecs(config), config.seed);
-    const plan = planSequential(layers, config.maxBatch, OPTIMIZER_KINDS[config.optimizer].stateBlocks);
+    const plan = planSequential(layers, config.maxBatch, OPTIMIZER_KINDS[config.optimizer].stateBlocks, config.sparseInputs);
     const backend = config.backend === 'wasm'
       ? await WasmBackend.create(plan.bytes, config.simd, config.threads, config.adaptiveThreads)
       : new JsBackend(plan.bytes);
@@ -502,6 +508,7 @@ export function resolveOptions(o: NetworkOptions): NetworkConfig {
     backend: oneOf('backend', o.backend, BACKENDS, 'wasm'),
     simd: oneOf('simd', o.simd, SIMD_CHOICES, 'auto'),
     adaptiveThreads: oneOf('adaptiveThreads', o.adaptiveThreads, [true, false], true),
+    sparseInputs: oneOf('sparseInputs', o.sparseInputs, [true, false], true),
     threads: numberIn('threads', o.threads, 1, (x) => Number.isInteger(x) && x >= 1 && x <= MAX_THREADS, `an integer from 1 to ${MAX_THREADS}`),
     optimizer: oneOf('optimizer', o.optimizer, OPTIMIZERS, 'sgd'),
     momentum: numberIn('momentum', o.momentum, 0.9, unit, 'in [0, 1)'),
@@ -517,7 +524,7 @@ export function resolveOptions(o: NetworkOptions): NetworkConfig {
 /** Bytes of memory the network of `options` holds: parameters, ∇w and ∇b, optimizer state, and every layer's values and gradients for maxBatch samples. */
 export function networkBytes(options: NetworkOptions): number {
   const config = resolveOptions(options);
-  return planSequential(buildLayers(inputOf(config), layerSpecs(config)), config.maxBatch, OPTIMIZER_KINDS[config.optimizer].stateBlocks).bytes;
+  return planSequential(buildLayers(inputOf(config), layerSpecs(config)), config.maxBatch, OPTIMIZER_KINDS[config.optimizer].stateBlocks, config.sparseInputs).bytes;
 }
 
 /** Floats of parameters (every layer's w and b) and of buffers of the network of `config`. */

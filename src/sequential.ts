@@ -29,8 +29,11 @@ export interface SequentialPlan {
   buffers: Slot;
 }
 
-/** Plans the memory of `layers` for batches of up to maxBatch rows and `stateBlocks` optimizer blocks. */
-export function planSequential(layers: readonly Layer[], maxBatch: number, stateBlocks: number): SequentialPlan {
+/**
+ * Plans the memory of `layers` for batches of up to maxBatch rows and `stateBlocks` optimizer
+ * blocks; with `sparseInputs`, the first layer may list sparse batches (see Dense).
+ */
+export function planSequential(layers: readonly Layer[], maxBatch: number, stateBlocks: number, sparseInputs: boolean): SequentialPlan {
   const layout = new Layout();
   const reserve = (floats: number): Slot => [layout.reserve(floats), floats];
   const total = layers.reduce((s, l) => s + l.paramCount, 0);
@@ -43,7 +46,7 @@ export function planSequential(layers: readonly Layer[], maxBatch: number, state
   gradients[L] = reserve(maxBatch * sizes[L]);
   for (let l = L - 1; l >= 1; l--) gradients[l] = layers[l].inPlace ? gradients[l + 1] : reserve(maxBatch * sizes[l]);
   const target = reserve(maxBatch * sizes[L]);
-  const scratch = layers.map((l) => reserve(l.scratchFloats?.(maxBatch) ?? 0));
+  const scratch = layers.map((l, i) => reserve(l.scratchFloats?.(maxBatch, sparseInputs && i === 0) ?? 0));
   const buffers = reserve(layers.reduce((s, l) => s + (l.bufferCount ?? 0), 0));
   const inputBytes: Slot = [layout.reserveBytes(maxBatch * sizes[0]), maxBatch * sizes[0]];
   return { bytes: layout.bytes, params, grads, state, values, gradients, target, inputBytes, scratch, buffers };

@@ -17,9 +17,9 @@ function keep(i: number, seed: number, threshold: number): boolean {
   return (h ^ (h >>> 16)) >>> 0 >= threshold >>> 0;
 }
 
-/** Kernels over `buffer`: F is its f32 view, U its bytes. */
+/** Kernels over `buffer`: F is its f32 view, I its i32 view, U its bytes. */
 function referenceKernels(buffer: ArrayBuffer): Kernels {
-  const F = new Float32Array(buffer), U = new Uint8Array(buffer);
+  const F = new Float32Array(buffer), I = new Int32Array(buffer), U = new Uint8Array(buffer);
   /** a = f(z) over n floats. */
   const map = (f: (z: number) => number) => (z: number, a: number, n: number) => {
     const Z = z / 4, A = a / 4;
@@ -52,6 +52,47 @@ function referenceKernels(buffer: ArrayBuffer): Kernels {
           let s = 0;
           for (let j = 0; j < nOut; j++) s += F[W + j * nIn + k] * F[D + r * nOut + j];
           F[O + r * nIn + k] = s;
+        }
+      }
+    },
+    sparse_rows(x, batch, n, offsets, idx, val, limit) {
+      const X = x / 4, O = offsets / 4, K = idx / 4, V = val / 4;
+      let count = 0;
+      for (let r = 0; r < batch; r++) {
+        I[O + r] = count;
+        for (let k = 0; k < n; k++) {
+          const v = F[X + r * n + k];
+          if (v === 0) continue;
+          if (count === limit) return -1;
+          I[K + count] = k;
+          F[V + count++] = v;
+        }
+      }
+      I[O + batch] = count;
+      return count;
+    },
+    transpose(src, dst, rows, cols, ldDst) {
+      const S = src / 4, D = dst / 4;
+      for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) F[D + c * ldDst + r] = F[S + r * cols + c];
+    },
+    sparse_forward(offsets, idx, val, wt, b, z, batch, nOut) {
+      const O = offsets / 4, K = idx / 4, V = val / 4, W = wt / 4, B = b / 4, Z = z / 4;
+      for (let r = 0; r < batch; r++) {
+        for (let j = 0; j < nOut; j++) {
+          let s = F[B + j];
+          for (let e = I[O + r]; e < I[O + r + 1]; e++) s += F[V + e] * F[W + I[K + e] * nOut + j];
+          F[Z + r * nOut + j] = s;
+        }
+      }
+    },
+    sparse_backward_weights(offsets, idx, val, dy, gwt, gb, batch, nIn, nOut, ldDelta, ldW) {
+      const O = offsets / 4, K = idx / 4, V = val / 4, D = dy / 4, G = gwt / 4, GB = gb / 4;
+      for (let k = 0; k < nIn; k++) F.fill(0, G + k * ldW, G + k * ldW + nOut);
+      F.fill(0, GB, GB + nOut);
+      for (let r = 0; r < batch; r++) {
+        for (let j = 0; j < nOut; j++) F[GB + j] += F[D + r * ldDelta + j];
+        for (let e = I[O + r]; e < I[O + r + 1]; e++) {
+          for (let j = 0; j < nOut; j++) F[G + I[K + e] * ldW + j] += F[V + e] * F[D + r * ldDelta + j];
         }
       }
     },

@@ -53,8 +53,12 @@ export interface Layer {
   readonly paramCount: number;
   /** Its output's shape when it is an image (convolutions, pooling); a vector of outSize otherwise. */
   readonly outShape?: Shape;
-  /** Floats of working memory for batches of up to maxBatch (convolution's patch rows, pooling's argmax, a batch's statistics). */
-  scratchFloats?(maxBatch: number): number;
+  /**
+   * Floats of working memory for batches of up to maxBatch (convolution's patch rows, pooling's
+   * argmax, a batch's statistics). `sparseInput`: it takes the network's input, which may be
+   * mostly zeros, and the network lists such batches (NetworkOptions.sparseInputs).
+   */
+  scratchFloats?(maxBatch: number, sparseInput: boolean): number;
   /** Floats of untrained state it keeps (buffers). */
   readonly bufferCount?: number;
   /** Sets what it starts from that is not drawn at random (batch normalisation: γ = 1, running σ² = 1); after bind. */
