@@ -26,7 +26,6 @@ function rows<T extends Uint8Array | Float32Array>(array: T, count: number, widt
  */
 export function loadBatch(net: Network, data: Dataset, order: Uint32Array | null, start: number, batch: number): void {
   const width = inputWidth(data), count = data.count;
-  const at = (r: number) => (order ? order[start + r] : start + r);
   const into = 'images' in data ? net.inputBytes : net.inputBuffer;
   const from = 'images' in data ? data.images : data.features;
   if (order) {
@@ -38,7 +37,7 @@ export function loadBatch(net: Network, data: Dataset, order: Uint32Array | null
   const outputs = net.sizes[net.numLayers - 1], y = net.targetBuffer;
   if (data.labels) {
     y.fill(0, 0, batch * outputs);
-    for (let r = 0; r < batch; r++) y[r * outputs + data.labels[at(r)]] = 1;
+    for (let r = 0; r < batch; r++) y[r * outputs + data.labels[order ? order[start + r] : start + r]] = 1;
   } else if (order) {
     const views = rows(data.targets!, count, outputs);
     for (let r = 0; r < batch; r++) y.set(views[order[start + r]], r * outputs);

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { enableRelaxedSimdInNode20 } from './relaxed-simd.js';
 import { UsageError } from './commands/common.js';
+import { benchCommand } from './commands/bench.js';
 import { evalCommand } from './commands/eval.js';
 import { exportCommand } from './commands/export.js';
 import { predictCommand } from './commands/predict.js';
@@ -27,6 +28,7 @@ evalCommand(program);
 predictCommand(program);
 reportCommand(program);
 exportCommand(program);
+benchCommand(program);
 for (const command of program.commands) command.exitOverride();
 
 try {

@@ -184,9 +184,7 @@ export class Network {
     const config = resolveOptions(options);
     const layers = buildLayers(inputOf(config), layerSpecs(config), config.seed);
     const plan = planSequential(layers, config.maxBatch, OPTIMIZER_KINDS[config.optimizer].stateBlocks, config.sparseInputs);
-    const backend = config.backend === 'wasm'
-      ? await WasmBackend.create(plan.bytes, config.simd, config.threads, config.adaptiveThreads)
-      : new JsBackend(plan.bytes);
+    const backend = await createBackend(config, plan.bytes);
     const net = new Network(config, backend, new Sequential(layers, backend, plan));
     net.initialize(new Rng(config.seed));
     return net;
@@ -519,6 +517,11 @@ export function resolveOptions(o: NetworkOptions): NetworkConfig {
     weightDecay: numberIn('weightDecay', o.weightDecay, OPTIMIZER_DEFAULTS.weightDecay, nonNegative, 'a finite number ≥ 0'),
     clipNorm: numberIn('clipNorm', o.clipNorm, OPTIMIZER_DEFAULTS.clipNorm, nonNegative, 'a finite number ≥ 0 (0: off)'),
   };
+}
+
+/** The backend `config` names, over a memory of `bytes` bytes. */
+export async function createBackend(config: Pick<NetworkConfig, 'backend' | 'simd' | 'threads' | 'adaptiveThreads'>, bytes: number): Promise<Backend> {
+  return config.backend === 'wasm' ? WasmBackend.create(bytes, config.simd, config.threads, config.adaptiveThreads) : new JsBackend(bytes);
 }
 
 /** Bytes of memory the network of `options` holds: parameters, ∇w and ∇b, optimizer state, and every layer's values and gradients for maxBatch samples. */

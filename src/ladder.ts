@@ -1,0 +1,132 @@
+// The ladder from plain JavaScript to WebAssembly threads: what each step up buys on this
+// machine, per kernel and per training step, so that "WASM is n× faster than JS" splits
+// into what careful loops, WebAssembly, SIMD, fused multiply-add and threads each give.
+// `simdnet bench` prints it on any machine; `npm run bench` prints it beside the peers.
+// Every rung runs the same work: the seed's 784-100-10 network (sigmoid, MSE, SGD) at
+// batch 32 on random dense data (so no rung skips zeros), and its 784→100 layer's kernels.
+import { Layout, type Backend } from './backend/backend.js';
+import { createBackend, Network, resolveOptions, type RunOptions } from './network.js';
+import { callRates } from './call-rates.js';
+import { Rng } from './rng.js';
+import { table } from './text-table.js';
+
+export interface Rung {
+  /** What it is, as the table names it. */
+  name: string;
+  options: RunOptions;
+}
+
+/** The rungs, from the bottom, the last on `threads` threads. A rung this engine cannot run (relaxed SIMD in an older engine) is reported and skipped. */
+export function ladderRungs(threads: number): Rung[] {
+  return [
+    { name: 'JS reference (plain loops)', options: { backend: 'js' } },
+    { name: 'WASM SIMD', options: { simd: 'baseline' } },
+    { name: 'WASM relaxed SIMD (fused multiply-add)', options: { simd: 'relaxed' } },
+    { name: `WASM relaxed SIMD ×${threads} threads`, options: { simd: 'relaxed', threads, adaptiveThreads: false } },
+  ];
+}
+
+export const BATCH = 32;
+const [N_IN, N_OUT] = [784, 100];
+const SEED_NET = { sizes: [N_IN, N_OUT, 10], activation: 'sigmoid', loss: 'mse', init: 'normal', optimizer: 'sgd', maxBatch: BATCH, sparseInputs: false } as const;
+
+export interface RungResult {
+  rung: string;
+  /** What ran, as Network.kernels says ('wasm-relaxed-simd ×2 threads'). */
+  kernels: string;
+  /** GFLOP/s of the 784→100 layer's products at batch 32: 2·32·784·100 flops a call. */
+  forward: number;
+  backwardData: number;
+  backwardWeights: number;
+  /** Training samples/s: forward, backward and the SGD step of the seed's network. */
+  train: number;
+}
+
+export interface LadderResult {
+  rungs: RungResult[];
+  /** Rungs that could not run here, and why. */
+  skipped: { rung: string; reason: string }[];
+}
+
+/** The three dense products' GFLOP/s on a backend made for them. */
+async function kernelRates(rung: Rung, ms: number, rounds: number): Promise<Pick<RungResult, 'kernels' | 'forward' | 'backwardData' | 'backwardWeights'>> {
+  const layout = new Layout();
+  const sizes = { a: BATCH * N_IN, w: N_OUT * N_IN, b: N_OUT, z: BATCH * N_OUT, d: BATCH * N_OUT, gw: N_OUT * N_IN, gb: N_OUT, out: BATCH * N_IN };
+  const at = Object.fromEntries(Object.entries(sizes).map(([k, n]) => [k, [layout.reserve(n), n]])) as Record<keyof typeof sizes, [number, number]>;
+  const be: Backend = await createBackend(resolveOptions({ ...SEED_NET, ...rung.options }), layout.bytes);
+  try {
+    const rng = new Rng(7);
+    for (const k of ['a', 'w', 'b', 'd'] as const) be.tensor(...at[k]).view.forEach((_, i, v) => (v[i] = rng.normal()));
+    const [a, w, b, z, d, gw, gb, out] = (['a', 'w', 'b', 'z', 'd', 'gw', 'gb', 'out'] as const).map((k) => at[k][0]);
+    const gflops = (fn: () => void) => (2 * BATCH * N_IN * N_OUT * Math.max(...callRates(fn, ms, rounds))) / 1e9;
+    return {
+      kernels: be.kernels,
+      forward: gflops(() => be.ops.dense_forward(a, w, b, z, BATCH, N_IN, N_OUT)),
+      backwardData: gflops(() => be.ops.dense_backward_data(d, w, out, BATCH, N_IN, N_OUT)),
+      backwardWeights: gflops(() => be.ops.dense_backward_weights(d, a, gw, gb, BATCH, N_IN, N_OUT, N_OUT)),
+    };
+  } finally {
+    be.dispose?.();
+  }
+}
+
+/** Training samples/s of the seed's network on one random batch, stepped over and over. */
+async function trainRate(rung: Rung, ms: number, rounds: number): Promise<number> {
+  const net = await Network.create({ ...SEED_NET, ...rung.options });
+  try {
+    const rng = new Rng(3);
+    net.inputBuffer.forEach((_, i, x) => (x[i] = rng.uniform()));
+    for (let r = 0; r < BATCH; r++) net.targetBuffer[r * 10 + rng.int(10)] = 1;
+    return BATCH * Math.max(...callRates(() => {
+      net.forwardLoaded(BATCH, true);
+      net.backwardLoaded();
+      net.step(0.01);
+    }, ms, rounds));
+  } finally {
+    net.dispose();
+  }
+}
+
+/**
+ * Measures every rung: `rounds` rounds of each measurement, rungs alternated round by round
+ * (a drift of the machine's load falls on all of them), the best round kept. `progress`
+ * hears which rung runs. About 3·rounds·ms·4 ms a rung.
+ */
+export async function measureLadder(threads: number, options: { ms?: number; rounds?: number; progress?: (rung: string, done: number, of: number) => void } = {}): Promise<LadderResult> {
+  const { ms = 150, rounds = 3 } = options;
+  const skipped: LadderResult['skipped'] = [];
+  const runnable: Rung[] = [];
+  for (const rung of ladderRungs(threads)) {
+    try {
+      (await Network.create({ ...SEED_NET, ...rung.options })).dispose();
+      runnable.push(rung);
+    } catch (e) {
+      skipped.push({ rung: rung.name, reason: (e as Error).message });
+    }
+  }
+  const results = runnable.map((r) => ({ rung: r.name, kernels: '', forward: 0, backwardData: 0, backwardWeights: 0, train: 0 }));
+  for (let round = 0; round < rounds; round++) {
+    for (const [i, rung] of runnable.entries()) {
+      options.progress?.(rung.name, round * runnable.length + i, rounds * runnable.length);
+      const k = await kernelRates(rung, ms, 1), train = await trainRate(rung, ms, 1), best = results[i];
+      best.kernels = k.kernels;
+      best.forward = Math.max(best.forward, k.forward);
+      best.backwardData = Math.max(best.backwardData, k.backwardData);
+      best.backwardWeights = Math.max(best.backwardWeights, k.backwardWeights);
+      best.train = Math.max(best.train, train);
+    }
+  }
+  return { rungs: results, skipped };
+}
+
+/** The ladder as a table: each rung's figures and its ratio to the rung below. */
+export function ladderTable(result: LadderResult): string {
+  const rows = result.rungs.map((r, i) => {
+    const below = result.rungs[i - 1];
+    const ratio = (x: number, y?: number) => (y ? `${(x / y).toFixed(2)}×` : '');
+    return [r.rung, r.forward.toFixed(1), r.backwardData.toFixed(1), r.backwardWeights.toFixed(1), Math.round(r.train).toLocaleString('en-US'),
+      ratio(r.forward, below?.forward), ratio(r.train, below?.train), ratio(r.train, result.rungs[0].train)];
+  });
+  const header = ['rung', 'z = a·wᵀ + b', 'δ·w', 'δᵀ·a, Σδ', 'train samples/s', 'forward ÷ below', 'train ÷ below', 'train ÷ JS'];
+  return table(header, rows) + result.skipped.map((s) => `\n(skipped ${s.rung}: ${s.reason})`).join('');
+}
