@@ -6,7 +6,9 @@
 // the filters transposed to [tap × filter], then the window sums vectorised over 8 filters
 // × 4 pixels) and its direct ∇w. Both direct products are first checked against the JS
 // reference backend (src/backend/js.ts) and the bench stops if they differ. The variants are
-// timed in turn within each of REPEATS rounds; the table gives each one's median and spread.
+// timed in turn within each of REPEATS rounds; the table gives each one's median and the
+// quartiles, and each ratio is the median of the rounds' ratios (the machine's speed drifts
+// between rounds more than within one).
 // Alone: node --import tsx bench/conv-algorithms.ts
 import { fileURLToPath } from 'node:url';
 import '../src/platform-node.js';
@@ -47,11 +49,11 @@ const REPEATS = 9, BURST = 0.03;
  */
 const TOLERANCE = 1e-4;
 
-/** Median µs per call of one variant and the spread (lowest, highest) over the rounds. */
+/** µs per call of one variant over the rounds: the median and the quartiles. */
 export interface Timing {
   us: number;
-  low: number;
-  high: number;
+  q1: number;
+  q3: number;
 }
 
 export interface ConvAlgorithmRates {
@@ -68,6 +70,9 @@ export interface ConvAlgorithmRates {
   im2colWeights: Timing;
   /** conv_weights over the bordered image, transpose of ∇w to the engine's layout. */
   directWeights: Timing;
+  /** im2col's time ÷ direct's, the median over the rounds: the whole forward, and ∇w. */
+  forwardRatio: number;
+  weightsRatio: number;
 }
 
 const label = (s: ConvLayerShape) => `${s.network}: ${s.h}×${s.w}×${s.c} → ${s.filters} filters ${s.k}×${s.k}`;
@@ -82,8 +87,14 @@ function expectClose(what: string, got: Float32Array, want: Float32Array): void 
   }
 }
 
-/** Median and spread of µs per call of each variant, the variants alternated within every round (the first round is a warm-up). */
-function alternate<K extends string>(variants: Record<K, () => void>): Record<K, Timing> {
+/** The value at fraction q of xs (sorted). */
+const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.round(q * (xs.length - 1))];
+const timing = (xs: number[]): Timing => ({ us: quantile(xs, 0.5), q1: quantile(xs, 0.25), q3: quantile(xs, 0.75) });
+/** The median over the rounds of a's time ÷ b's in the same round. */
+const pairedRatio = (a: number[], b: number[]) => quantile(a.map((t, i) => t / b[i]), 0.5);
+
+/** µs per call of each variant in each round, the variants alternated within every round (after a warm-up round). */
+function alternate<K extends string>(variants: Record<K, () => void>): Record<K, number[]> {
   const names = Object.keys(variants) as K[];
   const samples = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<K, number[]>;
   for (let round = 0; round <= REPEATS; round++) {
@@ -99,10 +110,7 @@ function alternate<K extends string>(variants: Record<K, () => void>): Record<K,
       if (round > 0) samples[n].push((1000 * elapsed) / calls);
     }
   }
-  return Object.fromEntries(names.map((n) => {
-    const s = samples[n].sort((a, b) => a - b);
-    return [n, { us: s[Math.floor(s.length / 2)], low: s[0], high: s[s.length - 1] }];
-  })) as Record<K, Timing>;
+  return samples;
 }
 
 /** One layer at one SIMD level: parity of the direct products with the JS reference, then the timings. */
@@ -159,11 +167,16 @@ async function compareLayer(s: ConvLayerShape, simd: SimdLevel): Promise<ConvAlg
     expectClose(`forward of ${label(s)} (${simd})`, dview('y'), view(js, 'y').view);
     expectClose(`∇w of ${label(s)} (${simd})`, dview('gw'), view(js, 'gw').view);
     expectClose(`∇b of ${label(s)} (${simd})`, dview('gb'), view(js, 'gb').view);
-    const timings = alternate({
+    const t = alternate({
       im2col: () => im2col(wasm), im2colForward: () => im2colForward(wasm), directForward,
       im2colWeights: () => im2colWeights(wasm), directWeights,
     });
-    return { layer: label(s), kernels: wasm.kernels, flops: 2 * rows * patch * f, ...timings };
+    return {
+      layer: label(s), kernels: wasm.kernels, flops: 2 * rows * patch * f,
+      im2col: timing(t.im2col), im2colForward: timing(t.im2colForward), directForward: timing(t.directForward),
+      im2colWeights: timing(t.im2colWeights), directWeights: timing(t.directWeights),
+      forwardRatio: pairedRatio(t.im2colForward, t.directForward), weightsRatio: pairedRatio(t.im2colWeights, t.directWeights),
+    };
   } finally {
     wasm.dispose();
   }
@@ -181,18 +194,19 @@ export async function convAlgorithmRates(log: (s: string) => void = () => {}): P
   return results;
 }
 
-/** The comparison as a text table: µs per call (median, ±half the spread in %), GFLOP/s, and im2col's time ÷ direct's. */
+/** The comparison as a text table: µs per call (median, ±half the interquartile range in %), GFLOP/s of the median, and im2col's time ÷ direct's. */
 export function convAlgorithmTable(rates: ConvAlgorithmRates[]): string {
-  const us = (t: Timing) => `${t.us.toFixed(0)} ±${((50 * (t.high - t.low)) / t.us).toFixed(0)}%`;
+  const us = (t: Timing) => `${t.us.toFixed(0)} ±${((50 * (t.q3 - t.q1)) / t.us).toFixed(0)}%`;
   const gflops = (flops: number, t: Timing) => (flops / (1000 * t.us)).toFixed(1);
-  const ratio = (a: Timing, b: Timing) => `${(a.us / b.us).toFixed(2)}×`;
+  const ratio = (x: number) => `${x.toFixed(2)}×`;
   return [
-    `Conv algorithms on one thread, batch ${BATCH}, 'same' padding, stride 1: µs per call (median of ${REPEATS} alternated rounds, ±half their spread), GFLOP/s (2·rows·k·k·c·filters)`,
+    `Conv algorithms on one thread, batch ${BATCH}, 'same' padding, stride 1: µs per call (median of ${REPEATS} alternated rounds, ±half their interquartile range), GFLOP/s (2·rows·k·k·c·filters),`,
+    'im2col ÷ direct: the median of the rounds\' ratios (above 1: direct convolution is faster)',
     'im2col + y: the engine\'s im2col then dense_forward (conv2d.ts); direct y: zero border, filters transposed, direct convolution (bench/conv-direct/direct.ts)',
     'im2col ∇w: dense_backward_weights over the patch rows; direct ∇w: over the bordered image, then transposed to [filters × patch]; both with ∇b\n',
     table(['kernels', 'layer', 'im2col', 'im2col + y', 'GFLOP/s', 'direct y', 'GFLOP/s', 'im2col ÷ direct', 'im2col ∇w', 'GFLOP/s', 'direct ∇w', 'GFLOP/s', 'im2col ÷ direct'],
       rates.map((r) => [r.kernels, r.layer, us(r.im2col), us(r.im2colForward), gflops(r.flops, r.im2colForward), us(r.directForward), gflops(r.flops, r.directForward),
-        ratio(r.im2colForward, r.directForward), us(r.im2colWeights), gflops(r.flops, r.im2colWeights), us(r.directWeights), gflops(r.flops, r.directWeights), ratio(r.im2colWeights, r.directWeights)])),
+        ratio(r.forwardRatio), us(r.im2colWeights), gflops(r.flops, r.im2colWeights), us(r.directWeights), gflops(r.flops, r.directWeights), ratio(r.weightsRatio)])),
   ].join('\n');
 }
 
