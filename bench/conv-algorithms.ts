@@ -3,12 +3,12 @@
 // process: (a) the engine's im2col + dense_forward, exactly the calls src/layers/conv2d.ts
 // makes (and im2col alone), and its ∇w (dense_backward_weights over the patch rows), against
 // (b) direct convolution (bench/conv-direct/direct.ts: the image copied into a zero border,
-// the filters transposed to [tap × filter], then the window sums vectorised over 8 filters
+// the filters packed in groups of 8, then the window sums vectorised over 8 filters
 // × 4 pixels) and its direct ∇w. Both direct products are first checked against the JS
-// reference backend (src/backend/js.ts) and the bench stops if they differ. The variants are
-// timed in turn within each of REPEATS rounds; the table gives each one's median and the
-// quartiles, and each ratio is the median of the rounds' ratios (the machine's speed drifts
-// between rounds more than within one).
+// reference backend (src/backend/js.ts) and the bench stops if they differ. Every round
+// calls the variants in turn, one call each, over and over, so that a busy machine slows
+// them alike; the table gives each one's median over the rounds and the quartiles, and each
+// ratio is the median of the rounds' ratios.
 // Alone: node --import tsx bench/conv-algorithms.ts
 import { fileURLToPath } from 'node:url';
 import '../src/platform-node.js';
@@ -40,8 +40,8 @@ export const CONV_LAYERS: readonly ConvLayerShape[] = [
   same('ConvNetJS', 28, 1, 8), same('ConvNetJS', 14, 8, 16),
 ];
 const BATCH = 32;
-/** Rounds, each timing every variant once for at least BURST seconds after a warm-up round. */
-const REPEATS = 9, BURST = 0.03;
+/** Rounds, each at least ROUND seconds of the variants' calls in turn, after a warm-up round. */
+const REPEATS = 9, ROUND = 0.15;
 /**
  * Largest |direct − reference| allowed, relative to 1 + the largest |reference| of the
  * tensor: a ∇w entry sums 25,088 float32 products whose rounding (≈ 1e-3 here) does not
@@ -64,11 +64,11 @@ export interface ConvAlgorithmRates {
   im2col: Timing;
   /** im2col, then dense_forward: conv2d's forward. */
   im2colForward: Timing;
-  /** pad_images, transpose of w, conv_forward. */
+  /** pad_images, pack_filters, conv_forward. */
   directForward: Timing;
   /** dense_backward_weights over the patch rows: conv2d's ∇w, ∇b. */
   im2colWeights: Timing;
-  /** conv_weights over the bordered image, transpose of ∇w to the engine's layout. */
+  /** conv_weights over the bordered image, unpack_filters of ∇w to the engine's layout. */
   directWeights: Timing;
   /** im2col's time ÷ direct's, the median over the rounds: the whole forward, and ∇w. */
   forwardRatio: number;
@@ -93,22 +93,23 @@ const timing = (xs: number[]): Timing => ({ us: quantile(xs, 0.5), q1: quantile(
 /** The median over the rounds of a's time ÷ b's in the same round. */
 const pairedRatio = (a: number[], b: number[]) => quantile(a.map((t, i) => t / b[i]), 0.5);
 
-/** µs per call of each variant in each round, the variants alternated within every round (after a warm-up round). */
+/** µs per call of each variant in each round, the variants called in turn, one call each, within every round (after a warm-up round). */
 function alternate<K extends string>(variants: Record<K, () => void>): Record<K, number[]> {
   const names = Object.keys(variants) as K[];
   const samples = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<K, number[]>;
   for (let round = 0; round <= REPEATS; round++) {
-    for (const n of names) {
-      let calls = 0;
-      const start = performance.now();
-      let elapsed = 0;
-      do {
+    const ms = Object.fromEntries(names.map((n) => [n, 0])) as Record<K, number>;
+    const start = performance.now();
+    let calls = 0;
+    do {
+      for (const n of names) {
+        const t = performance.now();
         variants[n]();
-        calls++;
-        elapsed = performance.now() - start;
-      } while (elapsed < BURST * 1000);
-      if (round > 0) samples[n].push((1000 * elapsed) / calls);
-    }
+        ms[n] += performance.now() - t;
+      }
+      calls++;
+    } while (performance.now() - start < ROUND * 1000);
+    if (round > 0) for (const n of names) samples[n].push((1000 * ms[n]) / calls);
   }
   return samples;
 }
@@ -151,12 +152,12 @@ async function compareLayer(s: ConvLayerShape, simd: SimdLevel): Promise<ConvAlg
   const im2colWeights = (be: Backend) => be.ops.dense_backward_weights(at.delta, at.cols, at.gw, at.gb, rows, patch, f, f);
   const directForward = () => {
     dk.pad_images(dat.x, dat.xp, BATCH, h, w, c, pad, hp, wp);
-    dk.transpose(dat.w, dat.wt, f, patch);
+    dk.pack_filters(dat.w, dat.wt, f, patch);
     dk.conv_forward(dat.xp, dat.wt, dat.b, dat.y, BATCH, hp, wp, c, k, stride, oh, ow, f);
   };
   const directWeights = () => {
     dk.conv_weights(dat.xp, dat.delta, dat.gwt, dat.gb, BATCH, hp, wp, c, k, stride, oh, ow, f);
-    dk.transpose(dat.gwt, dat.gw, patch, f);
+    dk.unpack_filters(dat.gwt, dat.gw, f, patch);
   };
 
   try {
@@ -200,10 +201,10 @@ export function convAlgorithmTable(rates: ConvAlgorithmRates[]): string {
   const gflops = (flops: number, t: Timing) => (flops / (1000 * t.us)).toFixed(1);
   const ratio = (x: number) => `${x.toFixed(2)}×`;
   return [
-    `Conv algorithms on one thread, batch ${BATCH}, 'same' padding, stride 1: µs per call (median of ${REPEATS} alternated rounds, ±half their interquartile range), GFLOP/s (2·rows·k·k·c·filters),`,
+    `Conv algorithms on one thread, batch ${BATCH}, 'same' padding, stride 1: µs per call (median of ${REPEATS} rounds of the variants called in turn, ±half the interquartile range), GFLOP/s (2·rows·k·k·c·filters),`,
     'im2col ÷ direct: the median of the rounds\' ratios (above 1: direct convolution is faster)',
-    'im2col + y: the engine\'s im2col then dense_forward (conv2d.ts); direct y: zero border, filters transposed, direct convolution (bench/conv-direct/direct.ts)',
-    'im2col ∇w: dense_backward_weights over the patch rows; direct ∇w: over the bordered image, then transposed to [filters × patch]; both with ∇b\n',
+    'im2col + y: the engine\'s im2col then dense_forward (conv2d.ts); direct y: zero border, filters packed by 8, direct convolution (bench/conv-direct/direct.ts)',
+    'im2col ∇w: dense_backward_weights over the patch rows; direct ∇w: over the bordered image, then unpacked to [filters × patch]; both with ∇b\n',
     table(['kernels', 'layer', 'im2col', 'im2col + y', 'GFLOP/s', 'direct y', 'GFLOP/s', 'im2col ÷ direct', 'im2col ∇w', 'GFLOP/s', 'direct ∇w', 'GFLOP/s', 'im2col ÷ direct'],
       rates.map((r) => [r.kernels, r.layer, us(r.im2col), us(r.im2colForward), gflops(r.flops, r.im2colForward), us(r.directForward), gflops(r.flops, r.directForward),
         ratio(r.forwardRatio), us(r.im2colWeights), gflops(r.flops, r.im2colWeights), us(r.directWeights), gflops(r.flops, r.directWeights), ratio(r.weightsRatio)])),

@@ -11,7 +11,8 @@ import type { SimdLevel } from '../../src/backend/wasm.js';
 /** The exports of direct.ts; pointers are byte offsets into `memory`. */
 export interface DirectKernels {
   memory: WebAssembly.Memory;
-  transpose(src: number, dst: number, rows: number, cols: number): void;
+  pack_filters(w: number, wt: number, f: number, patch: number): void;
+  unpack_filters(gwt: number, gw: number, f: number, patch: number): void;
   pad_images(x: number, xp: number, batch: number, h: number, w: number, c: number, pad: number, hp: number, wp: number): void;
   conv_forward(xp: number, wt: number, bias: number, y: number, batch: number, hp: number, wp: number, c: number, k: number, stride: number, oh: number, ow: number, f: number): void;
   conv_weights(xp: number, delta: number, gwt: number, gb: number, batch: number, hp: number, wp: number, c: number, k: number, stride: number, oh: number, ow: number, f: number): void;
