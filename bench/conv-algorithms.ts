@@ -70,9 +70,10 @@ export interface ConvAlgorithmRates {
   im2colWeights: Timing;
   /** conv_weights over the bordered image, unpack_filters of ∇w to the engine's layout. */
   directWeights: Timing;
-  /** im2col's time ÷ direct's, the median over the rounds: the whole forward, and ∇w. */
+  /** im2col's time ÷ direct's, the median over the rounds: the whole forward, ∇w, and both (a first layer's training step: it passes no δ on). */
   forwardRatio: number;
   weightsRatio: number;
+  stepRatio: number;
 }
 
 const label = (s: ConvLayerShape) => `${s.network}: ${s.h}×${s.w}×${s.c} → ${s.filters} filters ${s.k}×${s.k}`;
@@ -138,7 +139,7 @@ async function compareLayer(s: ConvLayerShape, simd: SimdLevel): Promise<ConvAlg
 
   // The direct kernels' own memory, holding copies of the same x, w, b and δ.
   const direct = new Layout();
-  const d = { x: e.x, xp: BATCH * hp * wp * c, w: e.w, wt: e.w, b: f, y: e.y, delta: e.delta, gwt: e.gw, gw: e.gw, gb: f };
+  const d = { x: e.x, xp: BATCH * hp * wp * c, w: e.w, wt: e.w, b: f, y: e.y, delta: e.delta, gwt: e.gw, gw: e.gw, gb: f, offsets: patch };
   const dat = Object.fromEntries(Object.entries(d).map(([name, n]) => [name, direct.reserve(n)])) as Record<keyof typeof d, number>;
   const dk = await directKernels(simd, direct.bytes);
   const dview = (name: keyof typeof d) => new Float32Array(dk.memory.buffer, dat[name], d[name]);
@@ -156,7 +157,7 @@ async function compareLayer(s: ConvLayerShape, simd: SimdLevel): Promise<ConvAlg
     dk.conv_forward(dat.xp, dat.wt, dat.b, dat.y, BATCH, hp, wp, c, k, stride, oh, ow, f);
   };
   const directWeights = () => {
-    dk.conv_weights(dat.xp, dat.delta, dat.gwt, dat.gb, BATCH, hp, wp, c, k, stride, oh, ow, f);
+    dk.conv_weights(dat.xp, dat.delta, dat.gwt, dat.gb, dat.offsets, BATCH, hp, wp, c, k, stride, oh, ow, f);
     dk.unpack_filters(dat.gwt, dat.gw, f, patch);
   };
 
@@ -177,6 +178,7 @@ async function compareLayer(s: ConvLayerShape, simd: SimdLevel): Promise<ConvAlg
       im2col: timing(t.im2col), im2colForward: timing(t.im2colForward), directForward: timing(t.directForward),
       im2colWeights: timing(t.im2colWeights), directWeights: timing(t.directWeights),
       forwardRatio: pairedRatio(t.im2colForward, t.directForward), weightsRatio: pairedRatio(t.im2colWeights, t.directWeights),
+      stepRatio: pairedRatio(t.im2colForward.map((x, i) => x + t.im2colWeights[i]), t.directForward.map((x, i) => x + t.directWeights[i])),
     };
   } finally {
     wasm.dispose();
@@ -205,9 +207,9 @@ export function convAlgorithmTable(rates: ConvAlgorithmRates[]): string {
     'im2col ÷ direct: the median of the rounds\' ratios (above 1: direct convolution is faster)',
     'im2col + y: the engine\'s im2col then dense_forward (conv2d.ts); direct y: zero border, filters packed by 8, direct convolution (bench/conv-direct/direct.ts)',
     'im2col ∇w: dense_backward_weights over the patch rows; direct ∇w: over the bordered image, then unpacked to [filters × patch]; both with ∇b\n',
-    table(['kernels', 'layer', 'im2col', 'im2col + y', 'GFLOP/s', 'direct y', 'GFLOP/s', 'im2col ÷ direct', 'im2col ∇w', 'GFLOP/s', 'direct ∇w', 'GFLOP/s', 'im2col ÷ direct'],
+    table(['kernels', 'layer', 'im2col', 'im2col + y', 'GFLOP/s', 'direct y', 'GFLOP/s', 'im2col ÷ direct', 'im2col ∇w', 'GFLOP/s', 'direct ∇w', 'GFLOP/s', 'im2col ÷ direct', 'y and ∇w: im2col ÷ direct'],
       rates.map((r) => [r.kernels, r.layer, us(r.im2col), us(r.im2colForward), gflops(r.flops, r.im2colForward), us(r.directForward), gflops(r.flops, r.directForward),
-        ratio(r.forwardRatio), us(r.im2colWeights), gflops(r.flops, r.im2colWeights), us(r.directWeights), gflops(r.flops, r.directWeights), ratio(r.weightsRatio)])),
+        ratio(r.forwardRatio), us(r.im2colWeights), gflops(r.flops, r.im2colWeights), us(r.directWeights), gflops(r.flops, r.directWeights), ratio(r.weightsRatio), ratio(r.stepRatio)])),
   ].join('\n');
 }
 

@@ -104,11 +104,11 @@ export function conv_forward(xp: usize, wt: usize, bias: usize, y: usize, batch:
 
 /**
  * n (1–4, a constant after inlining) consecutive taps × 8 filters of the packed gwt at gr
- * += Σ over the ow pixels of one output row: δ at dr (pixels rowF bytes apart), xp at xr
- * (the taps of the row's first pixel, pixels `step` apart).
+ * += Σ over the ow pixels of one output row: δ at dr (pixels rowF bytes apart), xp at
+ * xr + o0 … xr + o3 (the taps of the row's first pixel, pixels `step` apart).
  */
 // @ts-ignore: decorator
-@inline function weightTaps(n: i32, xr: usize, dr: usize, gr: usize, ow: i32, step: usize, rowF: usize): void {
+@inline function weightTaps(n: i32, xr: usize, o0: usize, o1: usize, o2: usize, o3: usize, dr: usize, gr: usize, ow: i32, step: usize, rowF: usize): void {
   let a00 = v128.load(gr), a01 = v128.load(gr, 16);
   let a10 = a00, a11 = a01, a20 = a00, a21 = a01, a30 = a00, a31 = a01;
   if (n > 1) { a10 = v128.load(gr + TAP); a11 = v128.load(gr + TAP, 16); }
@@ -117,18 +117,18 @@ export function conv_forward(xp: usize, wt: usize, bias: usize, y: usize, batch:
   let xt = xr, dt = dr;
   for (let ox = 0; ox < ow; ox++) {
     const d0 = v128.load(dt), d1 = v128.load(dt, 16);
-    const x0 = v128.load32_splat(xt);
+    const x0 = v128.load32_splat(xt + o0);
     a00 = madd(x0, d0, a00); a01 = madd(x0, d1, a01);
     if (n > 1) {
-      const x1 = v128.load32_splat(xt, 4);
+      const x1 = v128.load32_splat(xt + o1);
       a10 = madd(x1, d0, a10); a11 = madd(x1, d1, a11);
     }
     if (n > 2) {
-      const x2 = v128.load32_splat(xt, 8);
+      const x2 = v128.load32_splat(xt + o2);
       a20 = madd(x2, d0, a20); a21 = madd(x2, d1, a21);
     }
     if (n > 3) {
-      const x3 = v128.load32_splat(xt, 12);
+      const x3 = v128.load32_splat(xt + o3);
       a30 = madd(x3, d0, a30); a31 = madd(x3, d1, a31);
     }
     xt += step; dt += rowF;
@@ -142,22 +142,26 @@ export function conv_forward(xp: usize, wt: usize, bias: usize, y: usize, batch:
 /**
  * The packed gwt = Σ over the batch's output pixels of xp's window ⊗ δ, one output row at a
  * time (its δ and k rows of xp stay in the cache while every tap block reads them), per group
- * of 8 filters, 4 taps at a time, then 1; gb [f] = Σ δ. δ [batch × oh × ow × f].
+ * of 8 filters, 4 taps at a time, then 1; gb [f] = Σ δ. δ [batch × oh × ow × f]. The blocks
+ * run over all k·k·c taps, across the window's rows (a 1-channel 5×5 window is 6 blocks and
+ * a single tap, not 5 of each): `offsets` [k·k·c] (u32) receives each tap's byte offset in
+ * xp from the window's corner.
  */
-export function conv_weights(xp: usize, delta: usize, gwt: usize, gb: usize, batch: i32, hp: i32, wp: i32, c: i32, k: i32, stride: i32, oh: i32, ow: i32, f: i32): void {
-  const kc = k * c, rowF = <usize>f * F32, rowX = <usize>(wp * c) * F32, step = <usize>(stride * c) * F32;
-  memory.fill(gwt, 0, <usize>(k * kc) * rowF);
+export function conv_weights(xp: usize, delta: usize, gwt: usize, gb: usize, offsets: usize, batch: i32, hp: i32, wp: i32, c: i32, k: i32, stride: i32, oh: i32, ow: i32, f: i32): void {
+  const kc = k * c, taps = k * kc, rowF = <usize>f * F32, rowX = <usize>(wp * c) * F32, step = <usize>(stride * c) * F32;
+  for (let t = 0; t < taps; t++) store<u32>(offsets + <usize>t * 4, <u32>(<usize>(t / kc) * rowX + <usize>(t % kc) * F32));
+  memory.fill(gwt, 0, <usize>taps * rowF);
   for (let b = 0; b < batch; b++) {
     for (let oy = 0; oy < oh; oy++) {
       const xrow = xp + <usize>(b * hp + oy * stride) * rowX, drow = delta + <usize>((b * oh + oy) * ow) * rowF;
       for (let j = 0; j < f; j += 8) {
-        const dj = drow + <usize>j * F32, group = gwt + <usize>(j * k * kc) * F32;
-        for (let ky = 0; ky < k; ky++) {
-          const xk = xrow + <usize>ky * rowX, gk = group + <usize>(ky * kc) * TAP;
-          let u = 0;
-          for (; u + 4 <= kc; u += 4) weightTaps(4, xk + <usize>u * F32, dj, gk + <usize>u * TAP, ow, step, rowF);
-          for (; u < kc; u++) weightTaps(1, xk + <usize>u * F32, dj, gk + <usize>u * TAP, ow, step, rowF);
+        const dj = drow + <usize>j * F32, group = gwt + <usize>(j * taps) * F32;
+        let t = 0;
+        for (; t + 4 <= taps; t += 4) {
+          const o = offsets + <usize>t * 4;
+          weightTaps(4, xrow, load<u32>(o), load<u32>(o, 4), load<u32>(o, 8), load<u32>(o, 12), dj, group + <usize>t * TAP, ow, step, rowF);
         }
+        for (; t < taps; t++) weightTaps(1, xrow, load<u32>(offsets + <usize>t * 4), 0, 0, 0, dj, group + <usize>t * TAP, ow, step, rowF);
       }
     }
   }

@@ -15,7 +15,7 @@ export interface DirectKernels {
   unpack_filters(gwt: number, gw: number, f: number, patch: number): void;
   pad_images(x: number, xp: number, batch: number, h: number, w: number, c: number, pad: number, hp: number, wp: number): void;
   conv_forward(xp: number, wt: number, bias: number, y: number, batch: number, hp: number, wp: number, c: number, k: number, stride: number, oh: number, ow: number, f: number): void;
-  conv_weights(xp: number, delta: number, gwt: number, gb: number, batch: number, hp: number, wp: number, c: number, k: number, stride: number, oh: number, ow: number, f: number): void;
+  conv_weights(xp: number, delta: number, gwt: number, gb: number, offsets: number, batch: number, hp: number, wp: number, c: number, k: number, stride: number, oh: number, ow: number, f: number): void;
 }
 
 const SOURCE = fileURLToPath(new URL('./direct.ts', import.meta.url));
