@@ -1,4 +1,4 @@
-// @ts-nocheck: AssemblyScript, not TypeScript (tsc includes bench/); bench/conv-algorithms.ts compiles it with asc.
+// @ts-nocheck: AssemblyScript, not TypeScript (tsc includes bench/); module.ts compiles it with asc.
 //
 // Direct convolution, for the bench's comparison with conv2d's im2col + dense products
 // (issue 12: choose the algorithm by measurement). NHWC as in assembly/conv.ts, k×k filters
@@ -20,7 +20,6 @@ const F32: usize = 4;
 const TAP: usize = 8 * F32;
 
 /** The float index in a packed [f/8 × patch × 8] tensor of filter j's tap t. */
-// @ts-ignore: decorator
 @inline function packed(j: i32, t: i32, patch: i32): usize {
   return <usize>(((j >> 3) * patch + t) * 8 + (j & 7));
 }
@@ -55,7 +54,6 @@ export function pad_images(x: usize, xp: usize, batch: i32, h: i32, w: i32, c: i
  * y at yr (pixels `rowF` bytes apart) = bias + Σ over the k rows of the window and their
  * k·c taps. xr: the first pixel's window in xp; wr: the 8 filters' packed group.
  */
-// @ts-ignore: decorator
 @inline function forwardPixels(n: i32, xr: usize, wr: usize, bias: usize, yr: usize, k: i32, kc: i32, rowX: usize, step: usize, rowF: usize): void {
   let a00 = v128.load(bias), a01 = v128.load(bias, 16);
   let a10 = a00, a11 = a01, a20 = a00, a21 = a01, a30 = a00, a31 = a01;
@@ -107,7 +105,6 @@ export function conv_forward(xp: usize, wt: usize, bias: usize, y: usize, batch:
  * += Σ over the ow pixels of one output row: δ at dr (pixels rowF bytes apart), xp at
  * xr + o0 … xr + o3 (the taps of the row's first pixel, pixels `step` apart).
  */
-// @ts-ignore: decorator
 @inline function weightTaps(n: i32, xr: usize, o0: usize, o1: usize, o2: usize, o3: usize, dr: usize, gr: usize, ow: i32, step: usize, rowF: usize): void {
   let a00 = v128.load(gr), a01 = v128.load(gr, 16);
   let a10 = a00, a11 = a01, a20 = a00, a21 = a01, a30 = a00, a31 = a01;
