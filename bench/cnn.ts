@@ -3,7 +3,9 @@
 // pools by 3 at the second pooling; 2 everywhere here) — trained with batch 32 and momentum
 // 0.9 on the same MNIST samples by simdnet (1 and 2 threads, relaxed SIMD), TF.js and
 // ConvNetJS, inference on 1,000 test images, and the GFLOP/s of the products of its conv layers
-// (above all the second, 14×14×8 → 16 filters 5×5) against those of a dense 784→100 layer. Alone:
+// (above all the second, 14×14×8 → 16 filters 5×5) against those of a dense 784→100 layer, and
+// conv2d's im2col against direct convolution on its conv layers and the cnn recipe's
+// (bench/conv-algorithms.ts). Alone:
 //   node --import tsx bench/cnn.ts
 import { fileURLToPath } from 'node:url';
 import '../src/platform-node.js';
@@ -18,6 +20,7 @@ import type { LayerSpec } from '../src/layers/registry.js';
 import { Network, type NetworkOptions } from '../src/network.js';
 import { Rng } from '../src/rng.js';
 import { train } from '../src/train.js';
+import { convAlgorithmRates, convAlgorithmTable, type ConvAlgorithmRates } from './conv-algorithms.js';
 import { callsPerSecond, table } from './measure.js';
 import { convnetjsRates } from './peers/convnetjs.js';
 import { tfjsCnnRates } from './peers/tfjs-cnn.js';
@@ -72,6 +75,8 @@ export interface CnnResults {
   /** simdnet on 1 and 2 threads first, then the peers'. */
   systems: CnnSystem[];
   kernels: LayerKernelRates[];
+  /** im2col + the dense products against direct convolution, per conv layer (bench/conv-algorithms.ts). */
+  algorithms: ConvAlgorithmRates[];
   versus: { tfjs: Versus; convnetjs: Versus };
 }
 
@@ -159,6 +164,8 @@ export async function cnnRates(mnist: DataSplits<LabelledImages>, log: (s: strin
   log('  conv kernels…');
   const kernels: LayerKernelRates[] = [];
   for (const simd of ['baseline', 'relaxed'] as const) for (const p of [DENSE, CONV1, CONV2]) kernels.push(await layerKernelRates(p, simd));
+  log('  conv algorithms…');
+  const algorithms = await convAlgorithmRates(log);
   log('  simdnet…');
   const simdnet = [await simdnetRates(data, 1), await simdnetRates(data, 2)];
   log('  TF.js (wasm, then cpu)…');
@@ -171,7 +178,7 @@ export async function cnnRates(mnist: DataSplits<LabelledImages>, log: (s: strin
   }));
   const cjSystem: CnnSystem = { system: 'ConvNetJS 0.3.0 (plain JS, one sample at a time)', train: cj.train, inference: cj.inference };
   return {
-    systems: [...simdnet, ...tfSystems, cjSystem], kernels,
+    systems: [...simdnet, ...tfSystems, cjSystem], kernels, algorithms,
     versus: { tfjs: compare(simdnet, 'TF.js (its fastest backend at each)', tfSystems, TARGETS.tfjs), convnetjs: compare(simdnet, 'ConvNetJS', [cjSystem], TARGETS.convnetjs) },
   };
 }
@@ -202,6 +209,8 @@ export function cnnTables(r: CnnResults): string {
     `Kernels on one thread, GFLOP/s (2·rows·in·out per product; a conv layer's rows are its ${BATCH}·h·w output positions, its inputs a k·k·c patch)\n`,
     table(['kernels', 'layer', 'y = x·wᵀ + b', 'δ·w', '∇w = δᵀ·x, ∇b = Σδ', 'im2col, then y', 'δ·w, then col2im'],
       r.kernels.map((x) => [x.kernels, x.layer, f1(x.forward), f1(x.backwardData), f1(x.backwardWeights), opt(x.forwardWithIm2col), opt(x.backwardDataWithCol2im)])),
+    '',
+    convAlgorithmTable(r.algorithms),
   ].join('\n');
 }
 
