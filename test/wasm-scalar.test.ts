@@ -2,6 +2,7 @@
 // reference on awkward shapes, from one table that must name every kernel of kernels.ts;
 // networks trained on it against the SIMD build and on 2 threads against 1; and an engine
 // that really has no WebAssembly SIMD (V8 without SSE4.1) getting it under simd: 'auto'.
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -316,6 +317,15 @@ describe.skipIf(process.arch !== 'x64')('an engine without WebAssembly SIMD (nod
 }`);
     expect(run.stdout).toBe('This JavaScript engine has no WebAssembly SIMD; use simd: "auto" or "none" (WebAssembly without SIMD)\n' +
       'relaxed SIMD is not available in this JavaScript engine (Node 20 needs --experimental-wasm-relaxed-simd); use simd: "auto" or "baseline"\n');
+  });
+});
+
+describe('the scalar builds', () => {
+  it('ship in the npm package, with and without shared memory', () => {
+    const packed = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { encoding: 'utf8' }));
+    const files = packed[0].files.map((f: { path: string }) => f.path);
+    expect(files).toContain('build/simdnet-scalar.wasm');
+    expect(files).toContain('build/simdnet-scalar-shared.wasm');
   });
 });
 
