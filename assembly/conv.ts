@@ -7,7 +7,8 @@
 // for output positions p = (b·oh + oy)·ow + ox. col2im adds whole images (a split hands
 // each thread its own images); the other kernels walk `rows` positions starting at position
 // `first`, and pooling's backward gathers (each input pixel sums the windows it fed), so
-// any split of their rows across threads adds in the same order.
+// any split of their rows across threads adds in the same order. Channels run four a step
+// where the build has SIMD; the loops after each SIMD branch take the rest (all, without SIMD).
 
 const F32: usize = 4;
 
@@ -15,7 +16,9 @@ const F32: usize = 4;
 // @ts-ignore: decorator
 @inline function copy(dst: usize, src: usize, n: i32): void {
   let i = 0;
-  for (; i + 4 <= n; i += 4) v128.store(dst + <usize>i * F32, v128.load(src + <usize>i * F32));
+  if (ASC_FEATURE_SIMD) {
+    for (; i + 4 <= n; i += 4) v128.store(dst + <usize>i * F32, v128.load(src + <usize>i * F32));
+  }
   for (; i < n; i++) store<f32>(dst + <usize>i * F32, load<f32>(src + <usize>i * F32));
 }
 
@@ -23,7 +26,9 @@ const F32: usize = 4;
 // @ts-ignore: decorator
 @inline function zero(dst: usize, n: i32): void {
   let i = 0;
-  for (; i + 4 <= n; i += 4) v128.store(dst + <usize>i * F32, f32x4.splat(0));
+  if (ASC_FEATURE_SIMD) {
+    for (; i + 4 <= n; i += 4) v128.store(dst + <usize>i * F32, f32x4.splat(0));
+  }
   for (; i < n; i++) store<f32>(dst + <usize>i * F32, 0);
 }
 
@@ -31,11 +36,23 @@ const F32: usize = 4;
 // @ts-ignore: decorator
 @inline function addTo(dst: usize, src: usize, n: i32): void {
   let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const o = <usize>i * F32;
-    v128.store(dst + o, f32x4.add(v128.load(dst + o), v128.load(src + o)));
+  if (ASC_FEATURE_SIMD) {
+    for (; i + 4 <= n; i += 4) {
+      const o = <usize>i * F32;
+      v128.store(dst + o, f32x4.add(v128.load(dst + o), v128.load(src + o)));
+    }
   }
   for (; i < n; i++) store<f32>(dst + <usize>i * F32, load<f32>(dst + <usize>i * F32) + load<f32>(src + <usize>i * F32));
+}
+
+/** dst[0..n) ·= s. */
+// @ts-ignore: decorator
+@inline function scaleBy(dst: usize, n: i32, s: f32): void {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    for (; i + 4 <= n; i += 4) v128.store(dst + <usize>i * F32, f32x4.mul(v128.load(dst + <usize>i * F32), f32x4.splat(s)));
+  }
+  for (; i < n; i++) store<f32>(dst + <usize>i * F32, load<f32>(dst + <usize>i * F32) * s);
 }
 
 /**
@@ -119,18 +136,20 @@ export function maxpool_forward(x: usize, y: usize, argmax: usize, rows: i32, fi
     const q = first + p, b = q / (oh * ow), rem = q % (oh * ow), oy = rem / ow, ox = rem % ow;
     const out = y + <usize>p * <usize>c * F32, arg = argmax + <usize>p * <usize>c * F32;
     let ci = 0;
-    for (; ci + 4 <= c; ci += 4) {
-      let best = f32x4.splat(-Infinity), index = f32x4.splat(0);
-      for (let ky = 0; ky < k; ky++) {
-        for (let kx = 0; kx < k; kx++) {
-          const v = v128.load(x + (<usize>(((b * h + oy * stride + ky) * w + ox * stride + kx) * c + ci)) * F32);
-          const larger = f32x4.gt(v, best);
-          best = v128.bitselect(v, best, larger);
-          index = v128.bitselect(f32x4.splat(<f32>(ky * k + kx)), index, larger);
+    if (ASC_FEATURE_SIMD) {
+      for (; ci + 4 <= c; ci += 4) {
+        let best = f32x4.splat(-Infinity), index = f32x4.splat(0);
+        for (let ky = 0; ky < k; ky++) {
+          for (let kx = 0; kx < k; kx++) {
+            const v = v128.load(x + (<usize>(((b * h + oy * stride + ky) * w + ox * stride + kx) * c + ci)) * F32);
+            const larger = f32x4.gt(v, best);
+            best = v128.bitselect(v, best, larger);
+            index = v128.bitselect(f32x4.splat(<f32>(ky * k + kx)), index, larger);
+          }
         }
+        v128.store(out + <usize>ci * F32, best);
+        v128.store(arg + <usize>ci * F32, index);
       }
-      v128.store(out + <usize>ci * F32, best);
-      v128.store(arg + <usize>ci * F32, index);
     }
     for (; ci < c; ci++) {
       let best: f32 = -Infinity, index: f32 = 0;
@@ -163,16 +182,18 @@ export function maxpool_backward(dy: usize, argmax: usize, dx: usize, rows: i32,
       for (let ox = firstWindow(ix, k, stride); ox < ow && ox * stride <= ix; ox++) {
         const kx = ix - ox * stride;
         const at = <usize>(((b * oh + oy) * ow + ox) * c) * F32;
-        const mine = f32x4.splat(<f32>(ky * k + kx));
+        const mine = <f32>(ky * k + kx);
         let ci = 0;
-        for (; ci + 4 <= c; ci += 4) {
-          const o = <usize>ci * F32;
-          const hit = f32x4.eq(v128.load(argmax + at + o), mine);
-          v128.store(out + o, f32x4.add(v128.load(out + o), v128.and(v128.load(dy + at + o), hit)));
+        if (ASC_FEATURE_SIMD) {
+          for (; ci + 4 <= c; ci += 4) {
+            const o = <usize>ci * F32;
+            const hit = f32x4.eq(v128.load(argmax + at + o), f32x4.splat(mine));
+            v128.store(out + o, f32x4.add(v128.load(out + o), v128.and(v128.load(dy + at + o), hit)));
+          }
         }
         for (; ci < c; ci++) {
           const o = <usize>ci * F32;
-          if (load<f32>(argmax + at + o) === <f32>(ky * k + kx)) store<f32>(out + o, load<f32>(out + o) + load<f32>(dy + at + o));
+          if (load<f32>(argmax + at + o) === mine) store<f32>(out + o, load<f32>(out + o) + load<f32>(dy + at + o));
         }
       }
     }
@@ -182,7 +203,7 @@ export function maxpool_backward(dy: usize, argmax: usize, dx: usize, rows: i32,
 
 /** Average pooling, k×k windows of stride s, no padding, for output positions first … first + rows − 1. */
 export function avgpool_forward(x: usize, y: usize, rows: i32, first: i32, h: i32, w: i32, c: i32, k: i32, stride: i32, oh: i32, ow: i32): void {
-  const scale = f32x4.splat(<f32>1 / <f32>(k * k));
+  const scale = <f32>1 / <f32>(k * k);
   for (let p = 0; p < rows; p++) {
     const q = first + p, b = q / (oh * ow), rem = q % (oh * ow), oy = rem / ow, ox = rem % ow;
     const out = y + <usize>p * <usize>c * F32;
@@ -190,15 +211,13 @@ export function avgpool_forward(x: usize, y: usize, rows: i32, first: i32, h: i3
     for (let ky = 0; ky < k; ky++) {
       for (let kx = 0; kx < k; kx++) addTo(out, x + (<usize>(((b * h + oy * stride + ky) * w + ox * stride + kx) * c)) * F32, c);
     }
-    let ci = 0;
-    for (; ci + 4 <= c; ci += 4) v128.store(out + <usize>ci * F32, f32x4.mul(v128.load(out + <usize>ci * F32), scale));
-    for (; ci < c; ci++) store<f32>(out + <usize>ci * F32, load<f32>(out + <usize>ci * F32) * f32x4.extract_lane(scale, 0));
+    scaleBy(out, c, scale);
   }
 }
 
 /** Average pooling's gradient, gathered: dx = Σ over the windows holding the pixel of dy / k². */
 export function avgpool_backward(dy: usize, dx: usize, rows: i32, first: i32, h: i32, w: i32, c: i32, k: i32, stride: i32, oh: i32, ow: i32): void {
-  const scale = f32x4.splat(<f32>1 / <f32>(k * k));
+  const scale = <f32>1 / <f32>(k * k);
   let out = dx;
   for (let p = 0; p < rows; p++) {
     const q = first + p, b = q / (h * w), rem = q % (h * w), iy = rem / w, ix = rem % w;
@@ -208,9 +227,7 @@ export function avgpool_backward(dy: usize, dx: usize, rows: i32, first: i32, h:
         addTo(out, dy + (<usize>(((b * oh + oy) * ow + ox) * c)) * F32, c);
       }
     }
-    let ci = 0;
-    for (; ci + 4 <= c; ci += 4) v128.store(out + <usize>ci * F32, f32x4.mul(v128.load(out + <usize>ci * F32), scale));
-    for (; ci < c; ci++) store<f32>(out + <usize>ci * F32, load<f32>(out + <usize>ci * F32) * f32x4.extract_lane(scale, 0));
+    scaleBy(out, c, scale);
     out += <usize>c * F32;
   }
 }

@@ -1,6 +1,8 @@
 // Dense (fully connected) layer products. All matrices are row-major f32 in linear
 // memory; pointers are byte offsets laid out by the host. No alignment is required
 // (v128 loads and stores here are unaligned-safe; alignment measured no faster).
+// Each product's register blocks hold f32x4 vectors where the build has SIMD, else scalars
+// (fewer, so that they stay in registers); the loops around the blocks are the same.
 import { madd, hsum, hsum4 } from "./simd";
 
 const F32: usize = 4;
@@ -8,13 +10,16 @@ const F32: usize = 4;
 /** Σ_k x[k]·y[k] over n floats. */
 // @ts-ignore: decorator
 @inline function dot(x: usize, y: usize, n: i32): f32 {
-  let s = f32x4.splat(0);
+  let t: f32 = 0;
   let k = 0;
-  for (; k + 4 <= n; k += 4) {
-    const o = <usize>k * F32;
-    s = madd(v128.load(x + o), v128.load(y + o), s);
+  if (ASC_FEATURE_SIMD) {
+    let s = f32x4.splat(0);
+    for (; k + 4 <= n; k += 4) {
+      const o = <usize>k * F32;
+      s = madd(v128.load(x + o), v128.load(y + o), s);
+    }
+    t = hsum(s);
   }
-  let t = hsum(s);
   for (; k < n; k++) t += load<f32>(x + <usize>k * F32) * load<f32>(y + <usize>k * F32);
   return t;
 }
@@ -32,12 +37,12 @@ const F32: usize = 4;
 /**
  * Forward product of a dense layer: z = a·wᵀ + b, i.e. z_j = Σ_k w_jk a_k + b_j per sample.
  * a [batch × nIn], w [nOut × nIn] (the seed's w_jk), b [nOut], z [batch × nOut].
- * Blocked as 2 samples × 4 rows of w: eight f32x4 accumulators run down k together.
+ * Blocked as 2 samples × 4 rows of w: eight accumulators (f32x4, or f32 without SIMD) run
+ * down k together.
  */
 export function dense_forward(a: usize, w: usize, b: usize, z: usize, batch: i32, nIn: i32, nOut: i32): void {
   const rowIn = <usize>nIn * F32;
   const rowOut = <usize>nOut * F32;
-  const k4 = nIn & ~3;
   let r = 0;
   for (; r + 2 <= batch; r += 2) {
     const a0 = a + <usize>r * rowIn, a1 = a0 + rowIn;
@@ -45,27 +50,45 @@ export function dense_forward(a: usize, w: usize, b: usize, z: usize, batch: i32
     let j = 0;
     for (; j + 4 <= nOut; j += 4) {
       const w0 = w + <usize>j * rowIn, w1 = w0 + rowIn, w2 = w1 + rowIn, w3 = w2 + rowIn;
-      let s00 = f32x4.splat(0), s01 = s00, s02 = s00, s03 = s00;
-      let s10 = s00, s11 = s00, s12 = s00, s13 = s00;
-      for (let k = 0; k < k4; k += 4) {
-        const o = <usize>k * F32;
-        const x0 = v128.load(a0 + o), x1 = v128.load(a1 + o);
-        const v0 = v128.load(w0 + o), v1 = v128.load(w1 + o);
-        const v2 = v128.load(w2 + o), v3 = v128.load(w3 + o);
-        s00 = madd(x0, v0, s00); s01 = madd(x0, v1, s01);
-        s02 = madd(x0, v2, s02); s03 = madd(x0, v3, s03);
-        s10 = madd(x1, v0, s10); s11 = madd(x1, v1, s11);
-        s12 = madd(x1, v2, s12); s13 = madd(x1, v3, s13);
+      if (ASC_FEATURE_SIMD) {
+        const k4 = nIn & ~3;
+        let s00 = f32x4.splat(0), s01 = s00, s02 = s00, s03 = s00;
+        let s10 = s00, s11 = s00, s12 = s00, s13 = s00;
+        for (let k = 0; k < k4; k += 4) {
+          const o = <usize>k * F32;
+          const x0 = v128.load(a0 + o), x1 = v128.load(a1 + o);
+          const v0 = v128.load(w0 + o), v1 = v128.load(w1 + o);
+          const v2 = v128.load(w2 + o), v3 = v128.load(w3 + o);
+          s00 = madd(x0, v0, s00); s01 = madd(x0, v1, s01);
+          s02 = madd(x0, v2, s02); s03 = madd(x0, v3, s03);
+          s10 = madd(x1, v0, s10); s11 = madd(x1, v1, s11);
+          s12 = madd(x1, v2, s12); s13 = madd(x1, v3, s13);
+        }
+        let t0 = hsum4(s00, s01, s02, s03), t1 = hsum4(s10, s11, s12, s13);
+        for (let k = k4; k < nIn; k++) {
+          const col = column4(w0, rowIn, k);
+          t0 = madd(f32x4.splat(load<f32>(a0 + <usize>k * F32)), col, t0);
+          t1 = madd(f32x4.splat(load<f32>(a1 + <usize>k * F32)), col, t1);
+        }
+        const bj = v128.load(b + <usize>j * F32);
+        v128.store(z0 + <usize>j * F32, f32x4.add(t0, bj));
+        v128.store(z1 + <usize>j * F32, f32x4.add(t1, bj));
+      } else {
+        let s00: f32 = 0, s01 = s00, s02 = s00, s03 = s00;
+        let s10 = s00, s11 = s00, s12 = s00, s13 = s00;
+        for (let k = 0; k < nIn; k++) {
+          const o = <usize>k * F32;
+          const x0 = load<f32>(a0 + o), x1 = load<f32>(a1 + o);
+          const v0 = load<f32>(w0 + o), v1 = load<f32>(w1 + o);
+          const v2 = load<f32>(w2 + o), v3 = load<f32>(w3 + o);
+          s00 += x0 * v0; s01 += x0 * v1; s02 += x0 * v2; s03 += x0 * v3;
+          s10 += x1 * v0; s11 += x1 * v1; s12 += x1 * v2; s13 += x1 * v3;
+        }
+        const bj = b + <usize>j * F32, zj0 = z0 + <usize>j * F32, zj1 = z1 + <usize>j * F32;
+        const b0 = load<f32>(bj), b1 = load<f32>(bj, 4), b2 = load<f32>(bj, 8), b3 = load<f32>(bj, 12);
+        store<f32>(zj0, s00 + b0); store<f32>(zj0, s01 + b1, 4); store<f32>(zj0, s02 + b2, 8); store<f32>(zj0, s03 + b3, 12);
+        store<f32>(zj1, s10 + b0); store<f32>(zj1, s11 + b1, 4); store<f32>(zj1, s12 + b2, 8); store<f32>(zj1, s13 + b3, 12);
       }
-      let t0 = hsum4(s00, s01, s02, s03), t1 = hsum4(s10, s11, s12, s13);
-      for (let k = k4; k < nIn; k++) {
-        const col = column4(w0, rowIn, k);
-        t0 = madd(f32x4.splat(load<f32>(a0 + <usize>k * F32)), col, t0);
-        t1 = madd(f32x4.splat(load<f32>(a1 + <usize>k * F32)), col, t1);
-      }
-      const bj = v128.load(b + <usize>j * F32);
-      v128.store(z0 + <usize>j * F32, f32x4.add(t0, bj));
-      v128.store(z1 + <usize>j * F32, f32x4.add(t1, bj));
     }
     for (; j < nOut; j++) {
       const wj = w + <usize>j * rowIn, bj = load<f32>(b + <usize>j * F32);
@@ -90,6 +113,15 @@ const TILE: i32 = 128;
   v128.store(p, add ? f32x4.add(v128.load(p), v) : v);
 }
 
+/** put for one float. */
+// @ts-ignore: decorator
+@inline function put1(p: usize, v: f32, add: bool): void {
+  store<f32>(p, add ? load<f32>(p) + v : v);
+}
+
+/** Columns of c in a block of matmul_strided_tile (a power of 2): two f32x4 with SIMD, two floats without (4 × 8 scalars would not fit in registers). */
+const BLOCK_COLUMNS: i32 = ASC_FEATURE_SIMD ? 8 : 2;
+
 /**
  * c = L·r where L is read through strides, so one loop serves both backward products:
  * L(i, t) = l[i·lsI + t·lsT] (floats), L is [m × tn], r [tn × n] row-major, c [m × n].
@@ -106,80 +138,112 @@ function matmul_strided_lhs(c: usize, l: usize, r: usize, m: i32, n: i32, tn: i3
 
 /**
  * One tile of matmul_strided_lhs: c (+)= L·r over tn rows of t, stored (add: added).
- * Blocked as 4 rows of c × 8 columns: eight accumulators, each step loads two vectors of
- * r and splats four scalars of L. Columns past the last 8 and rows past the last 4 are
- * finished one row and four columns at a time, then scalar.
+ * Blocked as 4 rows of c × BLOCK_COLUMNS: eight accumulators, each step loads two vectors
+ * (or two floats) of r and four scalars of L. Columns past the last block and rows past
+ * the last 4 are finished four rows × one column (see columns_of_four_rows) or one row at a time.
  */
 function matmul_strided_tile(c: usize, l: usize, r: usize, m: i32, n: i32, tn: i32, lsI: i32, lsT: i32, add: bool): void {
   const rowN = <usize>n * F32;
   const stepI = <usize>lsI * F32, stepT = <usize>lsT * F32;
-  const m4 = m & ~3, n8 = n & ~7;
+  const m4 = m & ~3, nb = n & ~(BLOCK_COLUMNS - 1);
   for (let i = 0; i < m4; i += 4) {
     const l0 = l + <usize>i * stepI;
     const c0 = c + <usize>i * rowN;
-    for (let k = 0; k < n8; k += 8) {
+    for (let k = 0; k < nb; k += BLOCK_COLUMNS) {
       const o = <usize>k * F32;
-      let s00 = f32x4.splat(0), s01 = s00, s10 = s00, s11 = s00;
-      let s20 = s00, s21 = s00, s30 = s00, s31 = s00;
-      let lt = l0, rt = r + o;
-      for (let t = 0; t < tn; t++) {
-        const r0 = v128.load(rt), r1 = v128.load(rt, 16);
-        const x0 = f32x4.splat(load<f32>(lt)), x1 = f32x4.splat(load<f32>(lt + stepI));
-        const x2 = f32x4.splat(load<f32>(lt + 2 * stepI)), x3 = f32x4.splat(load<f32>(lt + 3 * stepI));
-        s00 = madd(x0, r0, s00); s01 = madd(x0, r1, s01);
-        s10 = madd(x1, r0, s10); s11 = madd(x1, r1, s11);
-        s20 = madd(x2, r0, s20); s21 = madd(x2, r1, s21);
-        s30 = madd(x3, r0, s30); s31 = madd(x3, r1, s31);
-        lt += stepT; rt += rowN;
-      }
       const ci = c0 + o;
-      put(ci, s00, add); put(ci + 16, s01, add);
-      put(ci + rowN, s10, add); put(ci + rowN + 16, s11, add);
-      put(ci + 2 * rowN, s20, add); put(ci + 2 * rowN + 16, s21, add);
-      put(ci + 3 * rowN, s30, add); put(ci + 3 * rowN + 16, s31, add);
+      let lt = l0, rt = r + o;
+      if (ASC_FEATURE_SIMD) {
+        let s00 = f32x4.splat(0), s01 = s00, s10 = s00, s11 = s00;
+        let s20 = s00, s21 = s00, s30 = s00, s31 = s00;
+        for (let t = 0; t < tn; t++) {
+          const r0 = v128.load(rt), r1 = v128.load(rt, 16);
+          const x0 = f32x4.splat(load<f32>(lt)), x1 = f32x4.splat(load<f32>(lt + stepI));
+          const x2 = f32x4.splat(load<f32>(lt + 2 * stepI)), x3 = f32x4.splat(load<f32>(lt + 3 * stepI));
+          s00 = madd(x0, r0, s00); s01 = madd(x0, r1, s01);
+          s10 = madd(x1, r0, s10); s11 = madd(x1, r1, s11);
+          s20 = madd(x2, r0, s20); s21 = madd(x2, r1, s21);
+          s30 = madd(x3, r0, s30); s31 = madd(x3, r1, s31);
+          lt += stepT; rt += rowN;
+        }
+        put(ci, s00, add); put(ci + 16, s01, add);
+        put(ci + rowN, s10, add); put(ci + rowN + 16, s11, add);
+        put(ci + 2 * rowN, s20, add); put(ci + 2 * rowN + 16, s21, add);
+        put(ci + 3 * rowN, s30, add); put(ci + 3 * rowN + 16, s31, add);
+      } else {
+        let s00: f32 = 0, s01 = s00, s10 = s00, s11 = s00;
+        let s20 = s00, s21 = s00, s30 = s00, s31 = s00;
+        for (let t = 0; t < tn; t++) {
+          const r0 = load<f32>(rt), r1 = load<f32>(rt, 4);
+          const x0 = load<f32>(lt), x1 = load<f32>(lt + stepI);
+          const x2 = load<f32>(lt + 2 * stepI), x3 = load<f32>(lt + 3 * stepI);
+          s00 += x0 * r0; s01 += x0 * r1;
+          s10 += x1 * r0; s11 += x1 * r1;
+          s20 += x2 * r0; s21 += x2 * r1;
+          s30 += x3 * r0; s31 += x3 * r1;
+          lt += stepT; rt += rowN;
+        }
+        put1(ci, s00, add); put1(ci + 4, s01, add);
+        put1(ci + rowN, s10, add); put1(ci + rowN + 4, s11, add);
+        put1(ci + 2 * rowN, s20, add); put1(ci + 2 * rowN + 4, s21, add);
+        put1(ci + 3 * rowN, s30, add); put1(ci + 3 * rowN + 4, s31, add);
+      }
     }
-    if (lsI === 1) columns_of_four_rows(c0, l0, r, n8, n, tn, stepT, add);
-    else matmul_strided_rows(c, l, r, i, i + 4, n8, n, tn, stepI, stepT, add);
+    if (!ASC_FEATURE_SIMD || lsI === 1) columns_of_four_rows(c0, l0, r, nb, n, tn, stepI, stepT, add);
+    else matmul_strided_rows(c, l, r, i, i + 4, nb, n, tn, stepI, stepT, add);
   }
   matmul_strided_rows(c, l, r, m4, m, 0, n, tn, stepI, stepT, add);
 }
 
 /**
- * Columns [k0, n) of four rows of c whose L values lie side by side (lsI = 1: ∇w's δ row
- * holds the four outputs): one vector of L and one scalar of r per step. A convolution's
- * patch of k·k·c = 25 leaves a column past the last 8 that would otherwise run scalar.
+ * Columns [k0, n) of four rows of c, one scalar of r per step. With SIMD the four L values
+ * must lie side by side (lsI = 1: ∇w's δ row holds the four outputs), one vector of L: a
+ * convolution's patch of k·k·c = 25 leaves a column past the last 8 that would otherwise run
+ * one row at a time. Without SIMD, four floats of L, stepI bytes apart.
  */
-function columns_of_four_rows(c0: usize, l0: usize, r: usize, k0: i32, n: i32, tn: i32, stepT: usize, add: bool): void {
+function columns_of_four_rows(c0: usize, l0: usize, r: usize, k0: i32, n: i32, tn: i32, stepI: usize, stepT: usize, add: bool): void {
   const rowN = <usize>n * F32;
   for (let k = k0; k < n; k++) {
-    let s = f32x4.splat(0);
+    let s0: f32 = 0, s1 = s0, s2 = s0, s3 = s0;
     let lt = l0, rt = r + <usize>k * F32;
-    for (let t = 0; t < tn; t++) {
-      s = madd(v128.load(lt), f32x4.splat(load<f32>(rt)), s);
-      lt += stepT; rt += rowN;
+    if (ASC_FEATURE_SIMD) {
+      let s = f32x4.splat(0);
+      for (let t = 0; t < tn; t++) {
+        s = madd(v128.load(lt), f32x4.splat(load<f32>(rt)), s);
+        lt += stepT; rt += rowN;
+      }
+      s0 = f32x4.extract_lane(s, 0); s1 = f32x4.extract_lane(s, 1);
+      s2 = f32x4.extract_lane(s, 2); s3 = f32x4.extract_lane(s, 3);
+    } else {
+      for (let t = 0; t < tn; t++) {
+        const x = load<f32>(rt);
+        s0 += load<f32>(lt) * x; s1 += load<f32>(lt + stepI) * x;
+        s2 += load<f32>(lt + 2 * stepI) * x; s3 += load<f32>(lt + 3 * stepI) * x;
+        lt += stepT; rt += rowN;
+      }
     }
     const at = c0 + <usize>k * F32;
-    store<f32>(at, (add ? load<f32>(at) : 0) + f32x4.extract_lane(s, 0));
-    store<f32>(at + rowN, (add ? load<f32>(at + rowN) : 0) + f32x4.extract_lane(s, 1));
-    store<f32>(at + 2 * rowN, (add ? load<f32>(at + 2 * rowN) : 0) + f32x4.extract_lane(s, 2));
-    store<f32>(at + 3 * rowN, (add ? load<f32>(at + 3 * rowN) : 0) + f32x4.extract_lane(s, 3));
+    put1(at, s0, add); put1(at + rowN, s1, add);
+    put1(at + 2 * rowN, s2, add); put1(at + 3 * rowN, s3, add);
   }
 }
 
-/** Rows [i0, i1) and columns [k0, n) of a tile of matmul_strided_lhs, one row × 4 columns, then scalar. */
+/** Rows [i0, i1) and columns [k0, n) of a tile of matmul_strided_lhs, one row × 4 columns (with SIMD), then one column at a time. */
 function matmul_strided_rows(c: usize, l: usize, r: usize, i0: i32, i1: i32, k0: i32, n: i32, tn: i32, stepI: usize, stepT: usize, add: bool): void {
   const rowN = <usize>n * F32;
   for (let i = i0; i < i1; i++) {
     const li = l + <usize>i * stepI, ci = c + <usize>i * rowN;
     let k = k0;
-    for (; k + 4 <= n; k += 4) {
-      let s = f32x4.splat(0);
-      let lt = li, rt = r + <usize>k * F32;
-      for (let t = 0; t < tn; t++) {
-        s = madd(f32x4.splat(load<f32>(lt)), v128.load(rt), s);
-        lt += stepT; rt += rowN;
+    if (ASC_FEATURE_SIMD) {
+      for (; k + 4 <= n; k += 4) {
+        let s = f32x4.splat(0);
+        let lt = li, rt = r + <usize>k * F32;
+        for (let t = 0; t < tn; t++) {
+          s = madd(f32x4.splat(load<f32>(lt)), v128.load(rt), s);
+          lt += stepT; rt += rowN;
+        }
+        put(ci + <usize>k * F32, s, add);
       }
-      put(ci + <usize>k * F32, s, add);
     }
     for (; k < n; k++) {
       let s: f32 = 0;
@@ -188,8 +252,7 @@ function matmul_strided_rows(c: usize, l: usize, r: usize, i0: i32, i1: i32, k0:
         s += load<f32>(lt) * load<f32>(rt);
         lt += stepT; rt += rowN;
       }
-      const at = ci + <usize>k * F32;
-      store<f32>(at, add ? load<f32>(at) + s : s);
+      put1(ci + <usize>k * F32, s, add);
     }
   }
 }
@@ -212,10 +275,12 @@ export function dense_backward_weights(delta: usize, a: usize, gw: usize, gb: us
   matmul_strided_lhs(gw, delta, a, nOut, nIn, batch, 1, ldDelta);
   const rowDelta = <usize>ldDelta * F32;
   let j = 0;
-  for (; j + 4 <= nOut; j += 4) {
-    let s = f32x4.splat(0);
-    for (let r = 0; r < batch; r++) s = f32x4.add(s, v128.load(delta + <usize>r * rowDelta + <usize>j * F32));
-    v128.store(gb + <usize>j * F32, s);
+  if (ASC_FEATURE_SIMD) {
+    for (; j + 4 <= nOut; j += 4) {
+      let s = f32x4.splat(0);
+      for (let r = 0; r < batch; r++) s = f32x4.add(s, v128.load(delta + <usize>r * rowDelta + <usize>j * F32));
+      v128.store(gb + <usize>j * F32, s);
+    }
   }
   for (; j < nOut; j++) {
     let s: f32 = 0;

@@ -7,16 +7,27 @@
 // keep(i) = fmix32((offset + i)·0x9E3779B1 ⊕ seed) ≥ threshold, threshold = rate·2³² (MurmurHash3's finaliser).
 
 const F32: usize = 4;
+/** The counter's multiplier (2³²/φ), then fmix32's two. */
+const GOLDEN: u32 = 0x9E3779B1, MIX1: u32 = 0x85EBCA6B, MIX2: u32 = 0xC2B2AE35;
 
 /** fmix32((index)·0x9E3779B1 ⊕ seed) for four consecutive indices. */
 // @ts-ignore: decorator
 @inline function hash4(index: v128, seed: v128): v128 {
-  let h = v128.xor(i32x4.mul(index, i32x4.splat(0x9E3779B1)), seed);
+  let h = v128.xor(i32x4.mul(index, i32x4.splat(GOLDEN)), seed);
   h = v128.xor(h, i32x4.shr_u(h, 16));
-  h = i32x4.mul(h, i32x4.splat(0x85EBCA6B));
+  h = i32x4.mul(h, i32x4.splat(MIX1));
   h = v128.xor(h, i32x4.shr_u(h, 13));
-  h = i32x4.mul(h, i32x4.splat(0xC2B2AE35));
+  h = i32x4.mul(h, i32x4.splat(MIX2));
   return v128.xor(h, i32x4.shr_u(h, 16));
+}
+
+/** fmix32(index·0x9E3779B1 ⊕ seed), as hash4 for one index. */
+// @ts-ignore: decorator
+@inline function hash1(index: u32, seed: u32): u32 {
+  let h = (index * GOLDEN) ^ seed;
+  h = (h ^ (h >>> 16)) * MIX1;
+  h = (h ^ (h >>> 13)) * MIX2;
+  return h ^ (h >>> 16);
 }
 
 /** v ⊙ (keep ? scale : 0) for the four values at p whose counters start at `index`; `count` of them (1–4) are stored. */
@@ -34,13 +45,20 @@ const F32: usize = 4;
   if (count > 2) store<f32>(dst, f32x4.extract_lane(v, 2), 8);
 }
 
-/** Applies the mask of (seed, offset) to n floats of src into dst (which may alias src). */
+/** Applies the mask of (seed, offset) to n floats of src into dst (which may alias src): four a step with SIMD, else one. */
 // @ts-ignore: decorator
 @inline function apply(src: usize, dst: usize, n: i32, threshold: u32, scale: f32, seed: u32, offset: u32): void {
-  const s = i32x4.splat(seed), t = i32x4.splat(threshold), k = f32x4.splat(scale);
-  const n4 = n & ~3;
-  for (let i = 0; i < n4; i += 4) mask4(src + <usize>i * F32, dst + <usize>i * F32, offset + <u32>i, s, t, k, 4);
-  if (n4 < n) mask4(src + <usize>n4 * F32, dst + <usize>n4 * F32, offset + <u32>n4, s, t, k, n - n4);
+  if (ASC_FEATURE_SIMD) {
+    const s = i32x4.splat(seed), t = i32x4.splat(threshold), k = f32x4.splat(scale);
+    const n4 = n & ~3;
+    for (let i = 0; i < n4; i += 4) mask4(src + <usize>i * F32, dst + <usize>i * F32, offset + <u32>i, s, t, k, 4);
+    if (n4 < n) mask4(src + <usize>n4 * F32, dst + <usize>n4 * F32, offset + <u32>n4, s, t, k, n - n4);
+    return;
+  }
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i * F32;
+    store<f32>(dst + o, hash1(offset + <u32>i, seed) >= threshold ? load<f32>(src + o) * scale : 0);
+  }
 }
 
 /** y = mask ⊙ x / (1 − rate). x, y: n floats; threshold = rate·2³², scale = 1 / (1 − rate). */

@@ -1,4 +1,7 @@
 // Shared f32x4 helpers for the kernels. Everything here is inlined into its caller.
+// Every kernel has a SIMD path and a scalar path, chosen at compile time by the constant
+// ASC_FEATURE_SIMD: the compiler skips a constant-false `if` branch and compiles functions only
+// where they are used, so the scalar build (WebAssembly without SIMD) never sees a v128.
 
 /** c + a·b per lane; one fused instruction in the relaxed-SIMD build, mul + add otherwise. */
 // @ts-ignore: decorator
@@ -44,6 +47,12 @@
   return f32x4.mul(er, pow2n);
 }
 
+/** e^x for one float: exp4's lane in the SIMD builds (a vector loop's scalar tail agrees with its body), Mathf.exp in the scalar one. */
+// @ts-ignore: decorator
+@inline export function exp1(x: f32): f32 {
+  if (ASC_FEATURE_SIMD) return f32x4.extract_lane(exp4(f32x4.splat(x)), 0);
+  return Mathf.exp(x);
+}
 
 /**
  * Stores the first `count` (1–3) lanes of v at p. Elementwise kernels finish a length that

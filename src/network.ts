@@ -24,7 +24,7 @@ export type InitName = 'normal' | 'xavier' | 'he';
 export { ACTIVATIONS, LOSSES, OPTIMIZERS };
 export const INITS: readonly InitName[] = ['normal', 'xavier', 'he'];
 export const BACKENDS: readonly BackendName[] = ['wasm', 'js'];
-export const SIMD_CHOICES: readonly SimdChoice[] = ['auto', 'relaxed', 'baseline'];
+export const SIMD_CHOICES: readonly SimdChoice[] = ['auto', 'relaxed', 'baseline', 'none'];
 /** The most kernel threads a network runs. */
 export const MAX_THREADS = 64;
 
@@ -61,7 +61,7 @@ export interface NetworkOptions {
   maxBatch?: number;
   /** 'wasm' (SIMD kernels) or 'js' (the reference). Default 'wasm'. */
   backend?: BackendName;
-  /** For 'wasm': 'relaxed' (fused multiply-add), 'baseline' (plain SIMD), or 'auto': relaxed where the engine has it. Default 'auto'. */
+  /** For 'wasm': 'relaxed' (fused multiply-add), 'baseline' (plain SIMD), 'none' (WebAssembly without SIMD), or 'auto': the first of these the engine runs. Default 'auto'. */
   simd?: SimdChoice;
   /** For 'wasm': threads that split every large kernel call (workers over a shared memory). Default 1. */
   threads?: number;
@@ -190,7 +190,7 @@ export class Network {
     return net;
   }
 
-  /** The kernels running: 'js', 'wasm-simd' or 'wasm-relaxed-simd', and the threads, e.g. 'wasm-simd ×2 threads'. */
+  /** The kernels running: 'js', 'wasm-scalar', 'wasm-simd' or 'wasm-relaxed-simd', and the threads, e.g. 'wasm-simd ×2 threads'. */
   get kernels(): string {
     return this.backend.kernels;
   }

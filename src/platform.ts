@@ -6,8 +6,8 @@
 
 import { threadSource } from './backend/thread-protocol.js';
 
-/** The four builds of the kernels. */
-export type BuildName = 'baseline' | 'relaxed' | 'baseline-shared' | 'relaxed-shared';
+/** The six builds of the kernels: scalar (no SIMD), baseline and relaxed SIMD, each also over shared memory (for threads). */
+export type BuildName = 'none' | 'baseline' | 'relaxed' | 'none-shared' | 'baseline-shared' | 'relaxed-shared';
 
 /** A started kernel thread: what ThreadPool needs of a Web Worker or a worker_threads Worker. */
 export interface KernelThread {
@@ -26,8 +26,10 @@ export interface Platform {
 
 /** Where each build is, next to the package's JavaScript; literal URLs so bundlers copy the files. */
 export const buildUrls: Record<BuildName, URL> = {
+  none: new URL('../build/simdnet-scalar.wasm', import.meta.url),
   baseline: new URL('../build/simdnet.wasm', import.meta.url),
   relaxed: new URL('../build/simdnet-relaxed.wasm', import.meta.url),
+  'none-shared': new URL('../build/simdnet-scalar-shared.wasm', import.meta.url),
   'baseline-shared': new URL('../build/simdnet-shared.wasm', import.meta.url),
   'relaxed-shared': new URL('../build/simdnet-relaxed-shared.wasm', import.meta.url),
 };

@@ -14,7 +14,7 @@ export interface Tensor {
 
 export interface Backend {
   readonly name: BackendName;
-  /** What runs: 'js', 'wasm-simd' or 'wasm-relaxed-simd', and the threads. */
+  /** What runs: 'js', 'wasm-scalar', 'wasm-simd' or 'wasm-relaxed-simd', and the threads. */
   readonly kernels: string;
   /** Threads that run the kernels, the calling one included. */
   readonly threads: number;

@@ -1,4 +1,4 @@
-// The WASM backend: the kernels of assembly/, compiled to SIMD WebAssembly, over one
+// The WASM backend: the kernels of assembly/, compiled to WebAssembly (SIMD, or scalar), over one
 // WebAssembly.Memory per network. The host only passes byte offsets and sizes; the
 // bindings are the compiler's own generated ones (`--bindings raw`), see README.
 import { instantiate } from '../../build/simdnet.js';
@@ -10,10 +10,16 @@ import { loadBuild, type BuildName } from '../platform.js';
 
 type Exports = Awaited<ReturnType<typeof instantiate>>;
 
-/** Which build of the kernels: with relaxed-SIMD fused multiply-add, or plain SIMD. */
-export type SimdLevel = 'relaxed' | 'baseline';
-/** What a caller asks for: 'auto' takes relaxed where the engine has it, else baseline. */
+/** Which build of the kernels: with relaxed-SIMD fused multiply-add, plain SIMD, or none (scalar WebAssembly). */
+export type SimdLevel = 'relaxed' | 'baseline' | 'none';
+/** What a caller asks for: 'auto' takes the first level of AUTO_LEVELS the engine runs. */
 export type SimdChoice = SimdLevel | 'auto';
+
+/** The levels 'auto' tries, fastest first: no SIMD only where the engine has none. */
+const AUTO_LEVELS: readonly SimdLevel[] = ['relaxed', 'baseline', 'none'];
+
+/** What `kernels` says for each level. */
+const LEVEL_NAMES: Record<SimdLevel, string> = { relaxed: 'wasm-relaxed-simd', baseline: 'wasm-simd', none: 'wasm-scalar' };
 
 const compiled = new Map<BuildName, Promise<WebAssembly.Module | null>>();
 
@@ -28,22 +34,31 @@ function compileBuild(level: SimdLevel, shared: boolean): Promise<WebAssembly.Mo
   return m;
 }
 
+/** Why the build of `level` cannot run here, and what to ask for instead. */
+function unavailable(level: SimdLevel, shared: boolean): string {
+  switch (level) {
+    case 'relaxed':
+      return 'relaxed SIMD is not available in this JavaScript engine (Node 20 needs --experimental-wasm-relaxed-simd); use simd: "auto" or "baseline"';
+    case 'baseline':
+      return `This JavaScript engine has no WebAssembly SIMD${shared ? ' with threads' : ''}; use simd: "auto" or "none" (WebAssembly without SIMD)`;
+    case 'none':
+      return `This JavaScript engine cannot run simdnet's WebAssembly kernels${shared ? ' over shared memory (threads)' : ''}; use ${shared ? 'threads: 1 or ' : ''}the js backend instead.`;
+  }
+}
+
 /**
- * The kernels' module at the SIMD level asked for, falling back from relaxed to baseline
- * under 'auto'; `shared` picks the build over a shared memory, for threads.
+ * The kernels' module at the SIMD level asked for; under 'auto' the first of relaxed,
+ * baseline and none (scalar) that this engine runs. `shared` picks the build over a shared
+ * memory, for threads.
  */
 export async function kernelsModule(choice: SimdChoice, shared = false): Promise<{ module: WebAssembly.Module; level: SimdLevel }> {
   if (typeof WebAssembly !== 'object') throw new Error('This JavaScript engine has no WebAssembly; use the js backend instead.');
-  if (choice !== 'baseline') {
-    const relaxed = await compileBuild('relaxed', shared);
-    if (relaxed) return { module: relaxed, level: 'relaxed' };
-    if (choice === 'relaxed') {
-      throw new Error('relaxed SIMD is not available in this JavaScript engine (Node 20 needs --experimental-wasm-relaxed-simd); use simd: "auto" or "baseline"');
-    }
+  const levels = choice === 'auto' ? AUTO_LEVELS : [choice];
+  for (const level of levels) {
+    const module = await compileBuild(level, shared);
+    if (module) return { module, level };
   }
-  const baseline = await compileBuild('baseline', shared);
-  if (!baseline) throw new Error(`This JavaScript engine has no WebAssembly SIMD${shared ? ' with threads' : ''}; use the js backend instead.`);
-  return { module: baseline, level: 'baseline' };
+  throw new Error(unavailable(levels.at(-1)!, shared));
 }
 
 /** Below this much work (≈ flops) a call runs on the calling thread alone: a fork/join costs a few µs. */
@@ -105,11 +120,11 @@ export class WasmBackend implements Backend {
   }
 
   /**
-   * What runs, e.g. 'wasm-relaxed-simd', 'wasm-simd ×2 threads' (every large call split) or
-   * 'wasm-simd ×2 threads, adaptive' (split only while that measures faster: it may be on one).
+   * What runs, e.g. 'wasm-relaxed-simd', 'wasm-scalar' (no SIMD), 'wasm-simd ×2 threads' (every
+   * large call split) or 'wasm-simd ×2 threads, adaptive' (split only while that measures faster: it may be on one).
    */
   get kernels(): string {
-    return `${this.simd === 'relaxed' ? 'wasm-relaxed-simd' : 'wasm-simd'}${this.pool ? ` ×${this.threads} threads${this.governor ? ', adaptive' : ''}` : ''}`;
+    return `${LEVEL_NAMES[this.simd]}${this.pool ? ` ×${this.threads} threads${this.governor ? ', adaptive' : ''}` : ''}`;
   }
 
   /** Threads that can run each large kernel call, the calling one included (1 where threads were asked for but cannot run). */

@@ -104,7 +104,7 @@ export const DEFAULT_THREADS = Math.min(4, availableParallelism());
 export function addRunOptions(command: Command): Command {
   return command
     .addOption(new Option('--backend <name>', 'kernels to run').choices(BACKENDS).default('wasm'))
-    .addOption(new Option('--simd <level>', 'wasm kernels: relaxed (fused multiply-add), baseline, or auto').choices(SIMD_CHOICES).default('auto'))
+    .addOption(new Option('--simd <level>', 'wasm kernels: relaxed (fused multiply-add), baseline, none (WebAssembly without SIMD), or auto (the first of these the engine runs)').choices(SIMD_CHOICES).default('auto'))
     .option('--threads <n>', `threads for the wasm kernels, at most the cores (${availableParallelism()} here); 1 with --backend js`, threadCount);
 }
 
