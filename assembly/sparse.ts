@@ -3,8 +3,9 @@
 // to ∇w = δᵀ·x. The batch is listed as its non-zeros (rows r: entries offsets[r] …
 // offsets[r + 1] − 1 of idx, val), and the products run over those alone against the
 // weights laid out input-major (wᵀ [nIn × nOut]), so that each non-zero meets one
-// contiguous row of nOut floats: SIMD over the outputs, no gather. Each entry adds in the
-// same order as the dense products' sums, up to the blocking of the sums.
+// contiguous row of nOut floats: SIMD over the outputs, no gather. Results equal the dense
+// products' up to the order of the sums. The scalar build (no SIMD) runs each kernel's
+// one-float loops alone.
 import { madd } from "./simd";
 
 const F32: usize = 4;
@@ -23,16 +24,18 @@ export function sparse_rows(x: usize, batch: i32, n: i32, offsets: usize, idx: u
     store<i32>(offsets + (<usize>r << 2), count);
     const row = x + <usize>r * <usize>n * F32;
     let k = 0;
-    for (; k < n4; k += 4) {
-      const v = v128.load(row + (<usize>k << 2));
-      if (!v128.any_true(f32x4.ne(v, f32x4.splat(0)))) continue;
-      if (count + 4 > limit) return -1;
-      for (let i = 0; i < 4; i++) {
-        const xi = load<f32>(row + (<usize>(k + i) << 2));
-        if (xi != 0) {
-          store<i32>(idx + (<usize>count << 2), k + i);
-          store<f32>(val + (<usize>count << 2), xi);
-          count++;
+    if (ASC_FEATURE_SIMD) {
+      for (; k < n4; k += 4) {
+        const v = v128.load(row + (<usize>k << 2));
+        if (!v128.any_true(f32x4.ne(v, f32x4.splat(0)))) continue;
+        if (count + 4 > limit) return -1;
+        for (let i = 0; i < 4; i++) {
+          const xi = load<f32>(row + (<usize>(k + i) << 2));
+          if (xi != 0) {
+            store<i32>(idx + (<usize>count << 2), k + i);
+            store<f32>(val + (<usize>count << 2), xi);
+            count++;
+          }
         }
       }
     }
@@ -55,6 +58,10 @@ export function sparse_rows(x: usize, batch: i32, n: i32, offsets: usize, idx: u
  */
 export function transpose(src: usize, dst: usize, rows: i32, cols: i32, ldDst: i32): void {
   const rowS = <usize>cols * F32, rowD = <usize>ldDst * F32;
+  if (!ASC_FEATURE_SIMD) {
+    for (let i = 0; i < rows; i++) transpose_tail(src, dst, i, 0, cols, rowS, rowD);
+    return;
+  }
   const r4 = rows & ~3, c4 = cols & ~3;
   for (let r = 0; r < r4; r += 4) {
     const s = src + <usize>r * rowS, d = dst + <usize>r * F32;
@@ -93,29 +100,31 @@ export function sparse_forward(offsets: usize, idx: usize, val: usize, wt: usize
     const e0 = load<i32>(offsets + (<usize>r << 2)), e1 = load<i32>(offsets + (<usize>(r + 1) << 2));
     const zr = z + <usize>r * rowW;
     let j = 0;
-    for (; j + 32 <= nOut; j += 32) {
-      const o = <usize>j * F32, bo = b + o;
-      let s0 = v128.load(bo), s1 = v128.load(bo, 16), s2 = v128.load(bo, 32), s3 = v128.load(bo, 48);
-      let s4 = v128.load(bo, 64), s5 = v128.load(bo, 80), s6 = v128.load(bo, 96), s7 = v128.load(bo, 112);
-      for (let e = e0; e < e1; e++) {
-        const v = f32x4.splat(load<f32>(val + (<usize>e << 2)));
-        const w = wt + <usize>load<i32>(idx + (<usize>e << 2)) * rowW + o;
-        s0 = madd(v, v128.load(w), s0); s1 = madd(v, v128.load(w, 16), s1);
-        s2 = madd(v, v128.load(w, 32), s2); s3 = madd(v, v128.load(w, 48), s3);
-        s4 = madd(v, v128.load(w, 64), s4); s5 = madd(v, v128.load(w, 80), s5);
-        s6 = madd(v, v128.load(w, 96), s6); s7 = madd(v, v128.load(w, 112), s7);
+    if (ASC_FEATURE_SIMD) {
+      for (; j + 32 <= nOut; j += 32) {
+        const o = <usize>j * F32, bo = b + o;
+        let s0 = v128.load(bo), s1 = v128.load(bo, 16), s2 = v128.load(bo, 32), s3 = v128.load(bo, 48);
+        let s4 = v128.load(bo, 64), s5 = v128.load(bo, 80), s6 = v128.load(bo, 96), s7 = v128.load(bo, 112);
+        for (let e = e0; e < e1; e++) {
+          const v = f32x4.splat(load<f32>(val + (<usize>e << 2)));
+          const w = wt + <usize>load<i32>(idx + (<usize>e << 2)) * rowW + o;
+          s0 = madd(v, v128.load(w), s0); s1 = madd(v, v128.load(w, 16), s1);
+          s2 = madd(v, v128.load(w, 32), s2); s3 = madd(v, v128.load(w, 48), s3);
+          s4 = madd(v, v128.load(w, 64), s4); s5 = madd(v, v128.load(w, 80), s5);
+          s6 = madd(v, v128.load(w, 96), s6); s7 = madd(v, v128.load(w, 112), s7);
+        }
+        const zo = zr + o;
+        v128.store(zo, s0); v128.store(zo, s1, 16); v128.store(zo, s2, 32); v128.store(zo, s3, 48);
+        v128.store(zo, s4, 64); v128.store(zo, s5, 80); v128.store(zo, s6, 96); v128.store(zo, s7, 112);
       }
-      const zo = zr + o;
-      v128.store(zo, s0); v128.store(zo, s1, 16); v128.store(zo, s2, 32); v128.store(zo, s3, 48);
-      v128.store(zo, s4, 64); v128.store(zo, s5, 80); v128.store(zo, s6, 96); v128.store(zo, s7, 112);
-    }
-    for (; j + 4 <= nOut; j += 4) {
-      const o = <usize>j * F32;
-      let s = v128.load(b + o);
-      for (let e = e0; e < e1; e++) {
-        s = madd(f32x4.splat(load<f32>(val + (<usize>e << 2))), v128.load(wt + <usize>load<i32>(idx + (<usize>e << 2)) * rowW + o), s);
+      for (; j + 4 <= nOut; j += 4) {
+        const o = <usize>j * F32;
+        let s = v128.load(b + o);
+        for (let e = e0; e < e1; e++) {
+          s = madd(f32x4.splat(load<f32>(val + (<usize>e << 2))), v128.load(wt + <usize>load<i32>(idx + (<usize>e << 2)) * rowW + o), s);
+        }
+        v128.store(zr + o, s);
       }
-      v128.store(zr + o, s);
     }
     for (; j < nOut; j++) {
       const o = <usize>j * F32;
@@ -134,28 +143,31 @@ export function sparse_forward(offsets: usize, idx: usize, val: usize, wt: usize
  */
 export function sparse_backward_weights(offsets: usize, idx: usize, val: usize, delta: usize, gwt: usize, gb: usize, batch: i32, nIn: i32, nOut: i32, ldDelta: i32, ldW: i32): void {
   const rowW = <usize>ldW * F32, rowD = <usize>ldDelta * F32;
-  const n4 = nOut & ~3;
   if (ldW == nOut) memory.fill(gwt, 0, <usize>nIn * rowW);
   else for (let k = 0; k < nIn; k++) memory.fill(gwt + <usize>k * rowW, 0, <usize>nOut * F32);
-  for (let j = 0; j < n4; j += 4) v128.store(gb + <usize>j * F32, f32x4.splat(0));
-  for (let j = n4; j < nOut; j++) store<f32>(gb + <usize>j * F32, 0);
+  const n4 = ASC_FEATURE_SIMD ? nOut & ~3 : 0;
+  memory.fill(gb, 0, <usize>nOut * F32);
   for (let r = 0; r < batch; r++) {
     const e0 = load<i32>(offsets + (<usize>r << 2)), e1 = load<i32>(offsets + (<usize>(r + 1) << 2));
     const dr = delta + <usize>r * rowD;
-    for (let j = 0; j < n4; j += 4) {
-      const o = <usize>j * F32;
-      v128.store(gb + o, f32x4.add(v128.load(gb + o), v128.load(dr + o)));
+    if (ASC_FEATURE_SIMD) {
+      for (let j = 0; j < n4; j += 4) {
+        const o = <usize>j * F32;
+        v128.store(gb + o, f32x4.add(v128.load(gb + o), v128.load(dr + o)));
+      }
     }
     for (let j = n4; j < nOut; j++) store<f32>(gb + <usize>j * F32, load<f32>(gb + <usize>j * F32) + load<f32>(dr + <usize>j * F32));
     for (let e = e0; e < e1; e++) {
-      const v = f32x4.splat(load<f32>(val + (<usize>e << 2)));
+      const x = load<f32>(val + (<usize>e << 2));
       const g = gwt + <usize>load<i32>(idx + (<usize>e << 2)) * rowW;
-      for (let j = 0; j < n4; j += 4) {
-        const o = <usize>j * F32;
-        v128.store(g + o, madd(v, v128.load(dr + o), v128.load(g + o)));
+      if (ASC_FEATURE_SIMD) {
+        const v = f32x4.splat(x);
+        for (let j = 0; j < n4; j += 4) {
+          const o = <usize>j * F32;
+          v128.store(g + o, madd(v, v128.load(dr + o), v128.load(g + o)));
+        }
       }
-      const vs = f32x4.extract_lane(v, 0);
-      for (let j = n4; j < nOut; j++) store<f32>(g + <usize>j * F32, load<f32>(g + <usize>j * F32) + vs * load<f32>(dr + <usize>j * F32));
+      for (let j = n4; j < nOut; j++) store<f32>(g + <usize>j * F32, load<f32>(g + <usize>j * F32) + x * load<f32>(dr + <usize>j * F32));
     }
   }
 }

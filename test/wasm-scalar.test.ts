@@ -59,6 +59,25 @@ const lengths = [1, 2, 3, 4, 5, 7, 8, 33, 100];
 
 const CASES: KernelCase[] = [
   {
+    name: 'the first layer over a listed sparse batch',
+    kernels: ['sparse_rows', 'transpose', 'sparse_forward', 'sparse_backward_weights'],
+    // [batch, nIn, nOut]
+    shapes: [[1, 1, 1], [3, 9, 5], [5, 40, 37], [32, 784, 100]],
+    // x, offsets, idx, val, w [nOut × nIn], wᵀ, b, y, δ, ∇wᵀ, ∇b
+    lengths: ([batch, nIn, nOut]) => [batch * nIn, batch + 1, batch * nIn, batch * nIn, nOut * nIn, nIn * nOut, nOut, batch * nOut, batch * nOut, nIn * nOut, nOut],
+    run(both, p, [batch, nIn, nOut]) {
+      for (const t of [p.tj, p.tw]) t[0].view.forEach((v, i) => (t[0].view[i] = Math.abs(v) < 0.8 ? 0 : v));
+      const listed = both('sparse_rows', [0], batch, nIn, [1], [2], [3], batch * nIn);
+      expect(listed.wasm).toBe(listed.js);
+      close(p, [1, 2, 3], 0);
+      both('transpose', [4], [5], nOut, nIn, nOut);
+      close(p, [5], 0);
+      both('sparse_forward', [1], [2], [3], [5], [6], [7], batch, nOut);
+      both('sparse_backward_weights', [1], [2], [3], [8], [9], [6], batch, nIn, nOut, nOut, nOut);
+      close(p, [7, 9, 6], 1e-5);
+    },
+  },
+  {
     name: 'dense products',
     kernels: ['dense_forward', 'dense_backward_data', 'dense_backward_weights'],
     // [batch, nIn, nOut]: odd sizes, batch 1, one output, and sums over more than one tile of 128 rows.
