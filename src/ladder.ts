@@ -20,6 +20,8 @@ export interface Rung {
 export function ladderRungs(threads: number): Rung[] {
   return [
     { name: 'JS reference (plain loops)', options: { backend: 'js' } },
+    { name: 'tuned JS (4×4 tiles, typed arrays)', options: { backend: 'js-tuned' } },
+    { name: 'WASM without SIMD', options: { simd: 'none' } },
     { name: 'WASM SIMD', options: { simd: 'baseline' } },
     { name: 'WASM relaxed SIMD (fused multiply-add)', options: { simd: 'relaxed' } },
     { name: `WASM relaxed SIMD ×${threads} threads`, options: { simd: 'relaxed', threads, adaptiveThreads: false } },

@@ -5,6 +5,7 @@
 // nabla_w / nabla_b come out of one backward pass. Every tensor lives in one memory laid
 // out at creation; a training step allocates nothing.
 import type { Backend, BackendName } from './backend/backend.js';
+import { JsTunedBackend } from './backend/js-tuned.js';
 import { JsBackend } from './backend/js.js';
 import { WasmBackend, type SimdChoice } from './backend/wasm.js';
 import { ACTIVATIONS, type ActivationName } from './layers/activation.js';
@@ -23,7 +24,13 @@ export type InitName = 'normal' | 'xavier' | 'he';
 
 export { ACTIVATIONS, LOSSES, OPTIMIZERS };
 export const INITS: readonly InitName[] = ['normal', 'xavier', 'he'];
-export const BACKENDS: readonly BackendName[] = ['wasm', 'js'];
+/** Every backend by name, made over `bytes` of memory; all but wasm run on one thread. */
+const MAKE_BACKEND: Record<BackendName, (bytes: number, config: Pick<NetworkConfig, 'simd' | 'threads' | 'adaptiveThreads'>) => Backend | Promise<Backend>> = {
+  wasm: (bytes, config) => WasmBackend.create(bytes, config.simd, config.threads, config.adaptiveThreads),
+  js: (bytes) => new JsBackend(bytes),
+  'js-tuned': (bytes) => new JsTunedBackend(bytes),
+};
+export const BACKENDS = Object.keys(MAKE_BACKEND) as readonly BackendName[];
 export const SIMD_CHOICES: readonly SimdChoice[] = ['auto', 'relaxed', 'baseline', 'none'];
 /** The most kernel threads a network runs. */
 export const MAX_THREADS = 64;
@@ -59,7 +66,7 @@ export interface NetworkOptions {
   seed?: number;
   /** The largest batch forward/backward will take; memory is sized for it. Default 32. */
   maxBatch?: number;
-  /** 'wasm' (SIMD kernels) or 'js' (the reference). Default 'wasm'. */
+  /** 'wasm' (SIMD kernels), 'js' (the reference) or 'js-tuned' (the fastest plain TypeScript). Default 'wasm'. */
   backend?: BackendName;
   /** For 'wasm': 'relaxed' (fused multiply-add), 'baseline' (plain SIMD), 'none' (WebAssembly without SIMD), or 'auto': the first of these the engine runs. Default 'auto'. */
   simd?: SimdChoice;
@@ -190,7 +197,7 @@ export class Network {
     return net;
   }
 
-  /** The kernels running: 'js', 'wasm-scalar', 'wasm-simd' or 'wasm-relaxed-simd', and the threads, e.g. 'wasm-simd ×2 threads'. */
+  /** The kernels running: 'js', 'js-tuned', 'wasm-scalar', 'wasm-simd' or 'wasm-relaxed-simd', and the threads, e.g. 'wasm-simd ×2 threads'. */
   get kernels(): string {
     return this.backend.kernels;
   }
@@ -465,8 +472,9 @@ function numberIn(name: string, value: number | undefined, fallback: number, ok:
 
 /** Options with every default filled in; throws an Error naming the first invalid one. */
 export function resolveOptions(o: NetworkOptions): NetworkConfig {
-  if (o?.threads !== undefined && o.threads > 1 && o.backend === 'js') {
-    throw new Error(`Network: threads = ${o.threads} needs the wasm backend; the js backend runs on one thread`);
+  const backend = oneOf('backend', o?.backend, BACKENDS, 'wasm');
+  if (o?.threads !== undefined && o.threads > 1 && backend !== 'wasm') {
+    throw new Error(`Network: threads = ${o.threads} needs the wasm backend; the ${backend} backend runs on one thread`);
   }
   const layers = o?.layers === undefined ? undefined : checkLayers(o);
   const inputShape = layers ? checkInputShape(o) : undefined;
@@ -503,7 +511,7 @@ export function resolveOptions(o: NetworkOptions): NetworkConfig {
     init: oneOf('init', o.init, INITS, 'normal'),
     seed: numberIn('seed', o.seed, 1, Number.isInteger, 'an integer'),
     maxBatch: numberIn('maxBatch', o.maxBatch, 32, positiveInt, 'a positive integer'),
-    backend: oneOf('backend', o.backend, BACKENDS, 'wasm'),
+    backend,
     simd: oneOf('simd', o.simd, SIMD_CHOICES, 'auto'),
     adaptiveThreads: oneOf('adaptiveThreads', o.adaptiveThreads, [true, false], true),
     sparseInputs: oneOf('sparseInputs', o.sparseInputs, [true, false], true),
@@ -521,7 +529,7 @@ export function resolveOptions(o: NetworkOptions): NetworkConfig {
 
 /** The backend `config` names, over a memory of `bytes` bytes. */
 export async function createBackend(config: Pick<NetworkConfig, 'backend' | 'simd' | 'threads' | 'adaptiveThreads'>, bytes: number): Promise<Backend> {
-  return config.backend === 'wasm' ? WasmBackend.create(bytes, config.simd, config.threads, config.adaptiveThreads) : new JsBackend(bytes);
+  return MAKE_BACKEND[config.backend](bytes, config);
 }
 
 /** Bytes of memory the network of `options` holds: parameters, ∇w and ∇b, optimizer state, and every layer's values and gradients for maxBatch samples. */

@@ -12,7 +12,7 @@ describe('the ladder', () => {
     expect(result.skipped).toEqual([]);
     expect(result.rungs.map((r) => r.rung)).toEqual(ladderRungs(2).map((r) => r.name));
     expect(seen).toEqual(ladderRungs(2).map((r) => r.name));
-    expect(result.rungs.map((r) => r.kernels)).toEqual(['js', 'wasm-simd', 'wasm-relaxed-simd', 'wasm-relaxed-simd ×2 threads']);
+    expect(result.rungs.map((r) => r.kernels)).toEqual(['js', 'js-tuned', 'wasm-scalar', 'wasm-simd', 'wasm-relaxed-simd', 'wasm-relaxed-simd ×2 threads']);
     for (const r of result.rungs) {
       for (const x of [r.forward, r.backwardData, r.backwardWeights, r.train]) expect(x).toBeGreaterThan(0);
     }
@@ -20,7 +20,7 @@ describe('the ladder', () => {
     expect(table.split('\n')).toHaveLength(2 + result.rungs.length);
     const below = (i: number) => (result.rungs[i].train / result.rungs[i - 1].train).toFixed(2) + '×';
     expect(table).toContain(below(1));
-    expect(table).toContain(below(3));
+    expect(table).toContain(below(5));
   });
 
   it('simdnet bench --json prints one JSON line of every rung, and the table on stderr', async () => {
@@ -32,7 +32,7 @@ describe('the ladder', () => {
     expect(result.threads).toBe(2);
     expect(result.rungs.map((r: { kernels: string }) => r.kernels)).toContain('wasm-relaxed-simd ×2 threads');
     expect(run.stderr).toContain('train ÷ below');
-    expect(run.stderr).toMatch(/measuring 4\/4: WASM relaxed SIMD ×2 threads/);
+    expect(run.stderr).toMatch(/measuring 6\/6: WASM relaxed SIMD ×2 threads/);
   });
 
   it('simdnet bench refuses a bad --rounds or more threads than cores, as usage errors', async () => {

@@ -99,7 +99,7 @@ describe('input checks name the bad value', () => {
     ['no sizes', {} as NetworkOptions, /sizes must list at least two layers.*undefined/],
     ['an unknown activation', { sizes: [2, 2], activation: 'swish' as 'relu' }, /activation must be one of sigmoid, relu, leaky-relu, tanh, identity; got "swish"/],
     ['an unknown loss', { sizes: [2, 2], loss: 'hinge' as 'mse' }, /loss must be one of mse, cross-entropy, binary-cross-entropy, mae, huber; got "hinge"/],
-    ['an unknown backend', { sizes: [2, 2], backend: 'gpu' as 'js' }, /backend must be one of wasm, js; got "gpu"/],
+    ['an unknown backend', { sizes: [2, 2], backend: 'gpu' as 'js' }, /backend must be one of wasm, js, js-tuned; got "gpu"/],
     ['a zero maxBatch', { sizes: [2, 2], maxBatch: 0 }, /maxBatch must be a positive integer; got 0/],
     ['a momentum of 1', { sizes: [2, 2], momentum: 1 }, /momentum must be in \[0, 1\); got 1/],
   ];

@@ -1,9 +1,10 @@
 // The Backend interface: one memory owned by the backend, and every kernel of the table in
-// kernels.ts over it. The JS backend is the readable reference; the WASM backend runs the
-// same kernels as SIMD code compiled from assembly/, split across threads.
+// kernels.ts over it. The JS backend is the readable reference, the tuned JS backend the
+// fastest plain TypeScript we could write; the WASM backend runs the same kernels as SIMD
+// code compiled from assembly/, split across threads.
 import type { Kernels } from '../kernels.js';
 
-export type BackendName = 'js' | 'wasm';
+export type BackendName = 'js' | 'js-tuned' | 'wasm';
 
 /** `length` f32 values at byte offset `ptr` of a backend's memory, and a view of them. */
 export interface Tensor {
@@ -14,7 +15,7 @@ export interface Tensor {
 
 export interface Backend {
   readonly name: BackendName;
-  /** What runs: 'js', 'wasm-scalar', 'wasm-simd' or 'wasm-relaxed-simd', and the threads. */
+  /** What runs: 'js', 'js-tuned', 'wasm-scalar', 'wasm-simd' or 'wasm-relaxed-simd', and the threads. */
   readonly kernels: string;
   /** Threads that run the kernels, the calling one included. */
   readonly threads: number;

@@ -105,7 +105,7 @@ export function addRunOptions(command: Command): Command {
   return command
     .addOption(new Option('--backend <name>', 'kernels to run').choices(BACKENDS).default('wasm'))
     .addOption(new Option('--simd <level>', 'wasm kernels: relaxed (fused multiply-add), baseline, none (WebAssembly without SIMD), or auto (the first of these the engine runs)').choices(SIMD_CHOICES).default('auto'))
-    .option('--threads <n>', `threads for the wasm kernels, at most the cores (${availableParallelism()} here); 1 with --backend js`, threadCount);
+    .option('--threads <n>', `threads for the wasm kernels, at most the cores (${availableParallelism()} here); 1 with the js backends`, threadCount);
 }
 
 export interface RunFlags {
@@ -116,8 +116,8 @@ export interface RunFlags {
 
 /** Run flags that do not go together are a usage error. */
 export function checkRunFlags(flags: RunFlags): void {
-  if (flags.backend === 'js' && flags.threads !== undefined && flags.threads > 1) {
-    throw new UsageError(`--threads ${flags.threads} needs --backend wasm: the js backend runs on one thread`);
+  if (flags.backend !== 'wasm' && flags.threads !== undefined && flags.threads > 1) {
+    throw new UsageError(`--threads ${flags.threads} needs --backend wasm: the ${flags.backend} backend runs on one thread`);
   }
 }
 
