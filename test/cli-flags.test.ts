@@ -115,9 +115,9 @@ describe('memory', () => {
     expectUsageError(run, '--batch-size 1000000000 needs');
     // Per sample of the 6-256-3 network: a (6 + 256 + 3), z and δ (256 + 3 each) and y (3) as
     // 4-byte floats, 6 input bytes, and the first layer's list of non-zeros (an offset, and an
-    // index and a value for a quarter of 6 inputs): 3,166 bytes, ×10⁹ = 2,948.6 GiB (the
-    // weights add 30 KB).
-    expect(run.stderr).toContain('needs 2,948.6 GiB of WebAssembly memory');
+    // index and a value for the 6·(1 − 5/256)/2.9 ≈ 2.03 inputs worth listing, listLimit):
+    // 3,170.2 bytes, ×10⁹ = 2,952.5 GiB (the weights add 30 KB).
+    expect(run.stderr).toContain('needs 2,952.5 GiB of WebAssembly memory');
     expect(run.stderr).toContain('at most 4 GiB is possible');
     expect(run.stderr).not.toContain('WebAssembly.Memory()');
   });

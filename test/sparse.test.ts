@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { Tensor } from '../src/backend/backend.js';
 import { loadBatch } from '../src/batch.js';
 import { loadDataDir, mnistDataDir } from '../src/data/files.js';
-import { MAX_DENSITY } from '../src/layers/dense.js';
+import { listLimit } from '../src/layers/dense.js';
 import { Network, type NetworkOptions } from '../src/network.js';
 import { Rng } from '../src/rng.js';
 import { relError } from './helpers.js';
@@ -104,15 +104,25 @@ describe('the first dense layer on sparse batches', async () => {
     }
   });
 
-  it('keeps the dense products for a batch above MAX_DENSITY non-zero, bit for bit', async () => {
+  it('keeps the dense products, bit for bit, where listing costs more: a batch above its limit, and a small MNIST batch', async () => {
+    const density = listLimit(32, 784, 100) / (32 * 784) + 0.05;
     const fill = (net: Network) => {
       const rng = new Rng(9), x = net.inputBuffer;
-      for (let i = 0; i < x.length; i++) x[i] = rng.uniform() < MAX_DENSITY + 0.05 ? rng.uniform() + 0.5 : 0;
+      for (let i = 0; i < x.length; i++) x[i] = rng.uniform() < density ? rng.uniform() + 0.5 : 0;
     };
-    const dense = await firstBatch({ sparseInputs: false }, fill);
-    const listed = await firstBatch({}, fill);
-    expect(relError(listed.gradients, dense.gradients)).toBe(0);
-    expect(relError(listed.output, dense.output)).toBe(0);
+    for (const [x, batch] of [[fill, 32], [(net: Network) => loadBatch(net, mnist.train, null, 0, 8), 8]] as const) {
+      const dense = await firstBatch({ sparseInputs: false }, x, batch);
+      const listed = await firstBatch({}, x, batch);
+      expect(relError(listed.gradients, dense.gradients)).toBe(0);
+      expect(relError(listed.output, dense.output)).toBe(0);
+    }
+  });
+
+  it('lists where the measured costs say it pays: 28% of a batch of 32, 13% of 8, none of 4, less for a narrow layer', () => {
+    expect(listLimit(32, 784, 100) / (32 * 784)).toBeCloseTo(0.28, 2);
+    expect(listLimit(8, 784, 100) / (8 * 784)).toBeCloseTo(0.13, 2);
+    expect(listLimit(4, 784, 100)).toBe(0);
+    expect(listLimit(32, 784, 10)).toBeLessThan(listLimit(32, 784, 100) / 2);
   });
 
   it('trains to the same weights on 1, 2 and 3 threads, and to the dense products\' weights within rounding', async () => {

@@ -5,7 +5,7 @@
 //
 // The network's first layer may meet a sparse batch (MNIST's pixels are ~81% zeros; one-hot
 // and bag-of-words features), where those sums have few terms. Each batch is listed as its
-// non-zeros (sparse_rows) when at most MAX_DENSITY of it is non-zero, and both products then
+// non-zeros (sparse_rows) when that is cheaper (listLimit), and both products then
 // run over the list alone (assembly/sparse.ts) against the weights laid out input-major:
 // forward transposes w into wᵀ, then y = b + Σ val·wᵀ[idx]; backward sums ∇wᵀ there and
 // transposes it into ∇w. The parameters' layout never changes.
@@ -14,12 +14,23 @@ import type { Kernels } from '../kernels.js';
 import type { Layer, LayerMemory, Weights } from './layer.js';
 
 /**
- * The largest share of non-zero inputs for which a batch takes the listed path. Measured
- * here (784→100, batch 32, `node --import tsx bench/sparse.ts`): the listed forward +
- * backward took 0.54× the dense products' time at 10% non-zeros, 0.89× at 20% and 1.15×
- * at 30%; MNIST batches are at 17–22%.
+ * What listing a batch costs, in units of one input × output entry of the dense products (a
+ * multiply-add in x·wᵀ and one in δᵀ·x), measured here at batch 32, 784→100 on one thread
+ * (`node --import tsx bench/sparse.ts`, and its kernels alone): the listed products cost
+ * LISTED per non-zero and output, the two transposes TRANSPOSED per weight, and the listing
+ * pass SCANNED per input (spread over the outputs).
  */
-export const MAX_DENSITY = 0.25;
+const LISTED = 2.9, TRANSPOSED = 4.6, SCANNED = 5;
+
+/**
+ * The most non-zeros for which a batch of `batch` rows is cheaper listed than through the
+ * dense products: nnz·LISTED + in·TRANSPOSED + batch·in·SCANNED/out < batch·in. For 784→100
+ * that is 28% of a batch of 32, 13% of a batch of 8 (below an MNIST batch's 19%: small
+ * batches stay dense) and 32% of a batch of 128; 0 (never list, no scan) for a batch of 4.
+ */
+export function listLimit(batch: number, inSize: number, outSize: number): number {
+  return Math.max(0, Math.floor((inSize * (batch * (1 - SCANNED / outSize) - TRANSPOSED)) / LISTED));
+}
 
 export class Dense implements Layer {
   readonly kind = 'dense';
@@ -42,10 +53,11 @@ export class Dense implements Layer {
     this.paramCount = outSize * (inSize + 1);
   }
 
-  /** With `sparseInput` (it takes the network's input): room for wᵀ, and the list of up to MAX_DENSITY of a batch. */
+  /** With `sparseInput` (it takes the network's input): room for wᵀ, and the list of a batch worth listing. */
   scratchFloats(maxBatch: number, sparseInput: boolean): number {
     this.maxBatch = maxBatch;
-    return sparseInput ? this.inSize * this.outSize + maxBatch + 1 + 2 * listLimit(maxBatch, this.inSize) : 0;
+    const limit = listLimit(maxBatch, this.inSize, this.outSize);
+    return sparseInput && limit > 0 ? this.inSize * this.outSize + maxBatch + 1 + 2 * limit : 0;
   }
 
   bind(m: LayerMemory): void {
@@ -58,7 +70,7 @@ export class Dense implements Layer {
     this.gw = slice(m.grads, 0, nw);
     this.gb = slice(m.grads, nw, this.outSize);
     if (m.scratch.length > 0) {
-      const limit = listLimit(this.maxBatch, this.inSize), offsets = m.scratch.ptr + 4 * nw, idx = offsets + 4 * (this.maxBatch + 1);
+      const limit = listLimit(this.maxBatch, this.inSize, this.outSize), offsets = m.scratch.ptr + 4 * nw, idx = offsets + 4 * (this.maxBatch + 1);
       this.sparse = { transposed: m.scratch.ptr, offsets, idx, val: idx + 4 * limit };
     }
   }
@@ -68,8 +80,8 @@ export class Dense implements Layer {
   }
 
   forward(k: Kernels, batch: number): void {
-    const s = this.sparse, x = this.m.x.ptr, y = this.m.y.ptr;
-    this.listed = s !== null && k.sparse_rows(x, batch, this.inSize, s.offsets, s.idx, s.val, listLimit(batch, this.inSize)) >= 0;
+    const s = this.sparse, x = this.m.x.ptr, y = this.m.y.ptr, limit = listLimit(batch, this.inSize, this.outSize);
+    this.listed = s !== null && limit > 0 && k.sparse_rows(x, batch, this.inSize, s.offsets, s.idx, s.val, limit) >= 0;
     if (!this.listed) {
       k.dense_forward(x, this.w.ptr, this.b.ptr, y, batch, this.inSize, this.outSize);
       return;
@@ -89,6 +101,3 @@ export class Dense implements Layer {
     k.transpose(s!.transposed, this.gw.ptr, this.inSize, this.outSize, this.inSize);
   }
 }
-
-/** Entries a list of `batch` rows of `inSize` inputs may hold. */
-const listLimit = (batch: number, inSize: number) => Math.floor(MAX_DENSITY * batch * inSize);
