@@ -1,5 +1,6 @@
 // npm run bench: simdnet against itself and its peers, in one run on one machine.
-//  1. the dense kernels of the 784→100 layer, JS against WASM, in GFLOP/s;
+//  1. the ladder (src/ladder.ts, as `simdnet bench`): the JS reference, tuned JS, WASM without
+//     SIMD, WASM SIMD, relaxed SIMD and threads, each rung's dense kernels and training step;
 //  2. training the seed's 784-100-10 network (sigmoid, MSE, SGD, batch 32) for one epoch of
 //     real MNIST, and inference on the 10,000 test images at once: our JS backend, WASM
 //     SIMD, relaxed SIMD, threads, and relaxed SIMD with the dense products alone (no listing
@@ -17,9 +18,6 @@ import os from 'node:os';
 import '../src/platform-node.js';
 import { enableRelaxedSimdInNode20 } from '../src/relaxed-simd.js';
 enableRelaxedSimdInNode20();
-import { Layout, type Backend } from '../src/backend/backend.js';
-import { JsBackend } from '../src/backend/js.js';
-import { WasmBackend } from '../src/backend/wasm.js';
 import { loadBatch } from '../src/batch.js';
 import { DEFAULT_THREADS } from '../src/commands/common.js';
 import { head, type DataSplits } from '../src/data/dataset.js';
@@ -35,31 +33,13 @@ import { callsPerSecond, table } from './measure.js';
 import { tfjsRates } from './peers/tfjs.js';
 import { baselines, csvRates, tabularTables } from './tabular.js';
 import { sparseRates, sparseTables } from './sparse.js';
+import { ladderTable, measureLadder } from '../src/ladder.js';
 
 const rng = new Rng(7);
 const data = await loadDataDir(mnistDataDir());
 const seedNet: NetworkOptions = { sizes: [784, 100, 10], activation: 'sigmoid', loss: 'mse', init: 'normal', optimizer: 'sgd' };
 const threads = Math.max(2, DEFAULT_THREADS);
 const log = (s: string) => process.stderr.write(s + '\n');
-
-/** 1. GFLOP/s of the three dense kernels of the 784→100 layer. */
-async function kernelRates(batch: number) {
-  const [nIn, nOut] = [784, 100];
-  const layout = new Layout();
-  const slots = [batch * nIn, nOut * nIn, nOut, batch * nOut, batch * nOut, nOut * nIn, nOut, batch * nIn].map((n) => [layout.reserve(n), n] as const);
-  const backends: Backend[] = [new JsBackend(layout.bytes), await WasmBackend.create(layout.bytes, 'baseline'), await WasmBackend.create(layout.bytes, 'relaxed')];
-  return backends.map((be) => {
-    const [a, w, b, z, d, gw, gb, out] = slots.map(([p, n]) => be.tensor(p, n));
-    for (const t of [a, w, b, d]) t.view.forEach((_, i) => (t.view[i] = rng.normal()));
-    const flops = 2 * batch * nIn * nOut, seconds = be.name === 'js' ? 0.3 : 0.2;
-    return {
-      kernels: be.kernels, batch,
-      forward: (flops * callsPerSecond(() => be.ops.dense_forward(a.ptr, w.ptr, b.ptr, z.ptr, batch, nIn, nOut), seconds)) / 1e9,
-      backwardData: (flops * callsPerSecond(() => be.ops.dense_backward_data(d.ptr, w.ptr, out.ptr, batch, nIn, nOut), seconds)) / 1e9,
-      backwardWeights: (flops * callsPerSecond(() => be.ops.dense_backward_weights(d.ptr, a.ptr, gw.ptr, gb.ptr, batch, nIn, nOut, nOut), seconds)) / 1e9,
-    };
-  });
-}
 
 /** 2. Samples/s training one epoch (or `samples`) of the seed's network, and inference on the test set. */
 async function ourRates(options: Partial<NetworkOptions>, samples: number) {
@@ -130,8 +110,8 @@ async function timeTo98() {
   return { kernels, epoch: found?.epoch ?? null, seconds: found?.seconds ?? null, accuracy: found?.accuracy ?? null };
 }
 
-log('kernels…');
-const kernels = [...(await kernelRates(32)), ...(await kernelRates(128))];
+log('the ladder…');
+const ladder = await measureLadder(threads, { progress: (rung, done, of) => log(`  ${done + 1}/${of}: ${rung}`) });
 log('training and inference…');
 const systems = [
   await ourRates({ backend: 'js' }, 6400),
@@ -165,12 +145,11 @@ const cnn = await cnnRates(data, log);
 const ours = systems.find((s) => s.system.includes('relaxed') && s.system.includes('threads'))!;
 const ours1 = systems.find((s) => s.system.includes('relaxed') && !s.system.includes('threads'))!;
 const find = (text: string) => systems.find((s) => s.system.includes(text));
-const f1 = (x: number) => x.toFixed(1);
 const k = (x: number) => Math.round(x).toLocaleString('en-US');
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
 console.log(`simdnet bench: ${cpu}, ${os.cpus().length} cores, Node ${process.version}\n`);
-console.log('Dense kernels of the 784→100 layer, GFLOP/s\n');
-console.log(table(['kernels', 'batch', 'z = a·wᵀ + b', 'δ·w', 'δᵀ·a, Σδ'], kernels.map((r) => [r.kernels, r.batch, f1(r.forward), f1(r.backwardData), f1(r.backwardWeights)])));
+console.log('The ladder (as `simdnet bench`): the 784→100 layer\'s products in GFLOP/s at batch 32, and training samples/s of 784-100-10 on random data, best of 3 alternated rounds\n');
+console.log(ladderTable(ladder));
 console.log(`\nThe seed's 784-100-10 (sigmoid, MSE, SGD, batch 32): one epoch of MNIST, and inference on 10,000 test images at once, samples/s\n`);
 console.log(table(['system', 'train', 'inference', `train: ours (${threads} threads) ÷`, 'inference: ours ÷'],
   systems.map((s) => [s.system, k(s.train), k(s.inference), `${(ours.train / s.train).toFixed(2)}×`, `${(ours.inference / s.inference).toFixed(2)}×`])));
@@ -205,7 +184,7 @@ const ratios = {
   cnn_train_vs_convnetjs: Math.max(...cnn.versus.convnetjs.train),
 };
 console.log('\nRatios: ' + Object.entries(ratios).map(([key, v]) => `${key} ${v === null ? 'n/a' : v.toFixed(2)}`).join(', '));
-const results = { date: new Date().toISOString(), cpu, cores: os.cpus().length, node: process.version, threads, kernels, systems, byWidth, byBatch, timeTo98: to98, contention, sparse, csv, tabular, cnn, ratios };
+const results = { date: new Date().toISOString(), cpu, cores: os.cpus().length, node: process.version, threads, ladder, systems, byWidth, byBatch, timeTo98: to98, contention, sparse, csv, tabular, cnn, ratios };
 writeFileSync('bench/results.json', JSON.stringify(results, null, 2) + '\n');
 writeFileSync('bench/scaling-width.svg', linePlot('Throughput × parameters against hidden width (784-h-10, batch 32)', 'Hidden units h', 'Samples/s × parameters (×1e9)', [
   { label: 'simdnet', color: COLORS.train, points: byWidth.map((r) => [r.hidden, (r.samplesPerSecond * r.parameters) / 1e9]) },
