@@ -130,7 +130,7 @@ const widths = [100, 200, 400, 800];
 const byWidth = [];
 for (const h of widths) byWidth.push({ hidden: h, parameters: 784 * h + h + 10 * h + 10, samplesPerSecond: await stepRate([784, h, 10], 32) });
 const byBatch = [];
-for (const b of [16, 32, 64, 128, 256, 512]) byBatch.push({ batch: b, samplesPerSecond: await stepRate([784, 100, 10], b) });
+for (const b of [8, 16, 32, 64, 128, 256, 512]) byBatch.push({ batch: b, samplesPerSecond: await stepRate([784, 100, 10], b) });
 log('time to 98%…');
 const to98 = await timeTo98();
 log('threads under load…');
@@ -176,6 +176,7 @@ const ratios = {
   inference_threads_vs_1thread: ours.inference / ours1.inference,
   width_spread: Math.max(...byWidth.map((r) => r.samplesPerSecond * r.parameters)) / Math.min(...byWidth.map((r) => r.samplesPerSecond * r.parameters)),
   batch_spread: Math.max(...byBatch.map((r) => r.samplesPerSecond)) / Math.min(...byBatch.map((r) => r.samplesPerSecond)),
+  batch8_vs_batch128: byBatch.find((r) => r.batch === 8)!.samplesPerSecond / byBatch.find((r) => r.batch === 128)!.samplesPerSecond,
   threads_vs_1thread_idle: contention[0].ratio,
   threads_vs_1thread_busy: contention[1].ratio,
   sparse_mnist_train_vs_dense: sparse.training.listed / sparse.training.dense,
