@@ -13,9 +13,10 @@ const F32: usize = 4;
 /**
  * Lists the non-zeros of x [batch × n] row by row: offsets [batch + 1] (i32), idx (i32
  * column indices) and val (f32 values), in row order. Returns how many there are, or −1 as
- * soon as there are more than `limit` (idx and val hold `limit` entries): the caller then
- * takes the dense path, having paid for a scan of at most the share of x it would list.
- * Four floats are tested at once; a vector of zeros (most of an image's border) is skipped.
+ * soon as there would be more than `limit` (idx and val hold `limit` entries), or once the
+ * first row alone holds more than twice its share of `limit`: the caller then takes the
+ * dense path, and dense data costs a scan of one row. Four floats are tested at once; a
+ * vector of zeros (most of an image's border) is skipped.
  */
 export function sparse_rows(x: usize, batch: i32, n: i32, offsets: usize, idx: usize, val: usize, limit: i32): i32 {
   let count = 0;
@@ -23,33 +24,29 @@ export function sparse_rows(x: usize, batch: i32, n: i32, offsets: usize, idx: u
   for (let r = 0; r < batch; r++) {
     store<i32>(offsets + (<usize>r << 2), count);
     const row = x + <usize>r * <usize>n * F32;
-    let k = 0;
-    if (ASC_FEATURE_SIMD) {
-      for (; k < n4; k += 4) {
-        const v = v128.load(row + (<usize>k << 2));
-        if (!v128.any_true(f32x4.ne(v, f32x4.splat(0)))) continue;
-        if (count + 4 > limit) return -1;
-        for (let i = 0; i < 4; i++) {
-          const xi = load<f32>(row + (<usize>(k + i) << 2));
-          if (xi != 0) {
-            store<i32>(idx + (<usize>count << 2), k + i);
-            store<f32>(val + (<usize>count << 2), xi);
-            count++;
-          }
-        }
+    for (let k = 0; k < n; k++) {
+      if (k < n4 && (k & 3) == 0 && fourZeros(row + (<usize>k << 2))) {
+        k += 3;
+        continue;
       }
-    }
-    for (; k < n; k++) {
       const xk = load<f32>(row + (<usize>k << 2));
       if (xk == 0) continue;
-      if (count + 1 > limit) return -1;
+      if (count == limit) return -1;
       store<i32>(idx + (<usize>count << 2), k);
       store<f32>(val + (<usize>count << 2), xk);
       count++;
     }
+    if (r == 0 && <i64>count * batch > 2 * <i64>limit) return -1;
   }
   store<i32>(offsets + (<usize>batch << 2), count);
   return count;
+}
+
+/** Whether the four floats at p are all zero; without SIMD always false (the loop then tests each). */
+// @ts-ignore: decorator
+@inline function fourZeros(p: usize): bool {
+  if (ASC_FEATURE_SIMD) return !v128.any_true(f32x4.ne(v128.load(p), f32x4.splat(0)));
+  return false;
 }
 
 /**

@@ -51,7 +51,7 @@ export interface LadderResult {
 }
 
 /** The three dense products' GFLOP/s on a backend made for them. */
-async function kernelRates(rung: Rung, ms: number, rounds: number): Promise<Pick<RungResult, 'kernels' | 'forward' | 'backwardData' | 'backwardWeights'>> {
+async function kernelRates(rung: Rung, ms: number): Promise<Pick<RungResult, 'kernels' | 'forward' | 'backwardData' | 'backwardWeights'>> {
   const layout = new Layout();
   const sizes = { a: BATCH * N_IN, w: N_OUT * N_IN, b: N_OUT, z: BATCH * N_OUT, d: BATCH * N_OUT, gw: N_OUT * N_IN, gb: N_OUT, out: BATCH * N_IN };
   const at = Object.fromEntries(Object.entries(sizes).map(([k, n]) => [k, [layout.reserve(n), n]])) as Record<keyof typeof sizes, [number, number]>;
@@ -60,7 +60,7 @@ async function kernelRates(rung: Rung, ms: number, rounds: number): Promise<Pick
     const rng = new Rng(7);
     for (const k of ['a', 'w', 'b', 'd'] as const) be.tensor(...at[k]).view.forEach((_, i, v) => (v[i] = rng.normal()));
     const [a, w, b, z, d, gw, gb, out] = (['a', 'w', 'b', 'z', 'd', 'gw', 'gb', 'out'] as const).map((k) => at[k][0]);
-    const gflops = (fn: () => void) => (2 * BATCH * N_IN * N_OUT * Math.max(...callRates(fn, ms, rounds))) / 1e9;
+    const gflops = (fn: () => void) => (2 * BATCH * N_IN * N_OUT * callRates(fn, ms, 1)[0]) / 1e9;
     return {
       kernels: be.kernels,
       forward: gflops(() => be.ops.dense_forward(a, w, b, z, BATCH, N_IN, N_OUT)),
@@ -73,17 +73,17 @@ async function kernelRates(rung: Rung, ms: number, rounds: number): Promise<Pick
 }
 
 /** Training samples/s of the seed's network on one random batch, stepped over and over. */
-async function trainRate(rung: Rung, ms: number, rounds: number): Promise<number> {
+async function trainRate(rung: Rung, ms: number): Promise<number> {
   const net = await Network.create({ ...SEED_NET, ...rung.options });
   try {
     const rng = new Rng(3);
     net.inputBuffer.forEach((_, i, x) => (x[i] = rng.uniform()));
     for (let r = 0; r < BATCH; r++) net.targetBuffer[r * 10 + rng.int(10)] = 1;
-    return BATCH * Math.max(...callRates(() => {
+    return BATCH * callRates(() => {
       net.forwardLoaded(BATCH, true);
       net.backwardLoaded();
       net.step(0.01);
-    }, ms, rounds));
+    }, ms, 1)[0];
   } finally {
     net.dispose();
   }
@@ -110,7 +110,7 @@ export async function measureLadder(threads: number, options: { ms?: number; rou
   for (let round = 0; round < rounds; round++) {
     for (const [i, rung] of runnable.entries()) {
       options.progress?.(rung.name, round * runnable.length + i, rounds * runnable.length);
-      const k = await kernelRates(rung, ms, 1), train = await trainRate(rung, ms, 1), best = results[i];
+      const k = await kernelRates(rung, ms), train = await trainRate(rung, ms), best = results[i];
       best.kernels = k.kernels;
       best.forward = Math.max(best.forward, k.forward);
       best.backwardData = Math.max(best.backwardData, k.backwardData);

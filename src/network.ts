@@ -7,7 +7,7 @@
 import type { Backend, BackendName } from './backend/backend.js';
 import { JsTunedBackend } from './backend/js-tuned.js';
 import { JsBackend } from './backend/js.js';
-import { WasmBackend, type SimdChoice } from './backend/wasm.js';
+import { WASM_MAX_BYTES, WasmBackend, type SimdChoice } from './backend/wasm.js';
 import { ACTIVATIONS, type ActivationName } from './layers/activation.js';
 import { Dense } from './layers/dense.js';
 import type { Layer, Shape } from './layers/layer.js';
@@ -17,7 +17,7 @@ import { argmax } from './metrics.js';
 import { checkNormalization, denormalizeRows, normalizeRows, type Float32Normalization, type Normalization } from './normalization.js';
 import { OPTIMIZERS, OPTIMIZER_DEFAULTS, OPTIMIZER_KINDS, type Optimizer, type OptimizerName } from './optimizers/optimizer.js';
 import { Rng } from './rng.js';
-import { Sequential, planSequential } from './sequential.js';
+import { Sequential, planSequential, type SequentialPlan } from './sequential.js';
 
 export type { LossName, OptimizerName };
 export type InitName = 'normal' | 'xavier' | 'he';
@@ -79,9 +79,10 @@ export interface NetworkOptions {
    */
   adaptiveThreads?: boolean;
   /**
-   * Whether the first dense layer lists batches that are mostly zeros (pixels, one-hot
-   * features) and skips the zeros in its products (layers/dense.ts): same results up to the
-   * order of the sums. false keeps the dense products, for comparisons. Default true.
+   * Whether a first layer that is dense lists batches that are mostly zeros (pixels; one-hot
+   * features, unless a normalization shifts their zeros) and skips the zeros in its products
+   * where that measures cheaper (layers/dense.ts): same results up to the order of the sums.
+   * false keeps the dense products and their memory. Default true.
    */
   sparseInputs?: boolean;
   /** Update rule used by step(). Default 'sgd' (the seed's). */
@@ -190,7 +191,7 @@ export class Network {
   static async create(options: NetworkOptions): Promise<Network> {
     const config = resolveOptions(options);
     const layers = buildLayers(inputOf(config), layerSpecs(config), config.seed);
-    const plan = planSequential(layers, config.maxBatch, OPTIMIZER_KINDS[config.optimizer].stateBlocks, config.sparseInputs);
+    const plan = planOf(config, layers);
     const backend = await createBackend(config, plan.bytes);
     const net = new Network(config, backend, new Sequential(layers, backend, plan));
     net.initialize(new Rng(config.seed));
@@ -527,6 +528,17 @@ export function resolveOptions(o: NetworkOptions): NetworkConfig {
   };
 }
 
+/**
+ * The memory plan of the network of `config`. The first layer's room for listing sparse
+ * batches (wᵀ and the list) is left out where it alone would take a WebAssembly memory past
+ * its 4 GiB: the network then keeps the dense products rather than not fitting.
+ */
+function planOf(config: NetworkConfig, layers: readonly Layer[]): SequentialPlan {
+  const blocks = OPTIMIZER_KINDS[config.optimizer].stateBlocks;
+  const plan = planSequential(layers, config.maxBatch, blocks, config.sparseInputs);
+  return config.sparseInputs && config.backend === 'wasm' && plan.bytes > WASM_MAX_BYTES ? planSequential(layers, config.maxBatch, blocks, false) : plan;
+}
+
 /** The backend `config` names, over a memory of `bytes` bytes. */
 export async function createBackend(config: Pick<NetworkConfig, 'backend' | 'simd' | 'threads' | 'adaptiveThreads'>, bytes: number): Promise<Backend> {
   return MAKE_BACKEND[config.backend](bytes, config);
@@ -535,7 +547,7 @@ export async function createBackend(config: Pick<NetworkConfig, 'backend' | 'sim
 /** Bytes of memory the network of `options` holds: parameters, ∇w and ∇b, optimizer state, and every layer's values and gradients for maxBatch samples. */
 export function networkBytes(options: NetworkOptions): number {
   const config = resolveOptions(options);
-  return planSequential(buildLayers(inputOf(config), layerSpecs(config)), config.maxBatch, OPTIMIZER_KINDS[config.optimizer].stateBlocks, config.sparseInputs).bytes;
+  return planOf(config, buildLayers(inputOf(config), layerSpecs(config))).bytes;
 }
 
 /** Floats of parameters (every layer's w and b) and of buffers of the network of `config`. */

@@ -37,6 +37,9 @@ describe('the ladder', () => {
 
   it('simdnet bench refuses a bad --rounds or more threads than cores, as usage errors', async () => {
     expect((await simdnet(['bench', '--rounds', '0'])).code).toBe(2);
+    const one = await simdnet(['bench', '--threads', '1']);
+    expect(one.code).toBe(2);
+    expect(one.stderr).toContain('give 2 or more');
     const many = await simdnet(['bench', '--threads', '999']);
     expect(many.code).toBe(2);
     expect(many.stderr).toMatch(/at most \d+ here/);

@@ -7,7 +7,7 @@ import type { Tensor } from '../src/backend/backend.js';
 import { loadBatch } from '../src/batch.js';
 import { loadDataDir, mnistDataDir } from '../src/data/files.js';
 import { listLimit } from '../src/layers/dense.js';
-import { Network, type NetworkOptions } from '../src/network.js';
+import { Network, networkBytes, type NetworkOptions } from '../src/network.js';
 import { Rng } from '../src/rng.js';
 import { relError } from './helpers.js';
 import { call, levels, pair } from './kernel-pair.js';
@@ -34,6 +34,21 @@ describe.each(levels)('listing kernels: wasm (%s SIMD) against js', (simd) => {
         expect(offsets[r + 1] - offsets[r]).toBe(x.subarray(r * n, (r + 1) * n).filter((v) => v !== 0).length);
       }
       if (nonZeros > 0) expect(call(be, 'sparse_rows', t[0], batch, n, t[1], t[2], t[3], nonZeros - 1)).toBe(-1);
+    }
+    expect(p.guardsIntact()).toBe(true);
+  });
+
+  it('sparse_rows lists exactly up to its limit, and gives up at once on a first row denser than twice its share', async () => {
+    const p = await pair(simd, [8, 5, 8, 8]);
+    for (const [be, t] of [[p.js, p.tj], [p.wasm, p.tw]] as const) {
+      t[0].view.set([1, 0, 0, 0, 2, 0, 0, 0]);
+      expect(call(be, 'sparse_rows', t[0], 1, 8, t[1], t[2], t[3], 2)).toBe(2);
+      expect(call(be, 'sparse_rows', t[0], 1, 8, t[1], t[2], t[3], 1)).toBe(-1);
+      t[0].view.set([1, 2, 3, 0, 0, 0, 0, 0]);
+      // Four rows of 2: the first holds 2 non-zeros, more than twice its share (3 / 4 rows) of
+      // a limit of 3, though the batch's 3 non-zeros fit it; with a limit of 4 (share 1) it lists.
+      expect(call(be, 'sparse_rows', t[0], 4, 2, t[1], t[2], t[3], 3)).toBe(-1);
+      expect(call(be, 'sparse_rows', t[0], 4, 2, t[1], t[2], t[3], 4)).toBe(3);
     }
     expect(p.guardsIntact()).toBe(true);
   });
@@ -94,7 +109,7 @@ describe('the first dense layer on sparse batches', async () => {
   const mnistBatch = (net: Network) => loadBatch(net, mnist.train, null, 0, 32);
 
   it.each(levels)('lists an MNIST batch and gives the dense products\' outputs and gradients (%s SIMD, and js)', async (simd) => {
-    for (const backend of ['wasm', 'js'] as const) {
+    for (const backend of ['wasm', 'js', 'js-tuned'] as const) {
       const dense = await firstBatch({ simd, backend, sparseInputs: false }, mnistBatch);
       const listed = await firstBatch({ simd, backend }, mnistBatch);
       expect(relError(listed.output, dense.output)).toBeLessThan(1e-5);
@@ -144,6 +159,15 @@ describe('the first dense layer on sparse batches', async () => {
     expect(relError(await trained({ threads: 2 }), one)).toBe(0);
     expect(relError(await trained({ threads: 3 }), one)).toBe(0);
     expect(relError(one, await trained({ sparseInputs: false }))).toBeLessThan(1e-4);
+  });
+
+  it('leaves out the room for listing where it alone would take the memory past 4 GiB', () => {
+    const big = { sizes: [220_000, 1000, 10], optimizer: 'adam' } as const;
+    expect(networkBytes(big)).toBe(networkBytes({ ...big, sparseInputs: false }));
+    expect(networkBytes(big)).toBeLessThanOrEqual(2 ** 32);
+    const seed = { sizes: [784, 100, 10] };
+    // wᵀ (784 × 100 floats) and the list of a batch of 32 worth listing, beside the dense network.
+    expect(networkBytes(seed) - networkBytes({ ...seed, sparseInputs: false })).toBeGreaterThan(4 * 784 * 100);
   });
 
   it('sparseInputs is checked like every option', async () => {

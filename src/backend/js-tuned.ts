@@ -114,12 +114,55 @@ function denseBackwardWeights(F: Float32Array, D: number, X: number, GW: number,
 }
 
 /**
+ * The listed forward (assembly/sparse.ts): y[r] = b + Σ val·wᵀ[idx] with the entries outside
+ * and the outputs inside, so each entry walks one contiguous row of wᵀ (the reference, read
+ * next to the equation, walks wᵀ down a column per output). I holds the list's i32 entries.
+ */
+function sparseForward(F: Float32Array, I: Int32Array, O: number, K: number, V: number, W: number, B: number, Y: number, batch: number, nOut: number): void {
+  for (let r = 0; r < batch; r++) {
+    const y = Y + r * nOut;
+    for (let j = 0; j < nOut; j++) F[y + j] = F[B + j];
+    for (let e = I[O + r], end = I[O + r + 1]; e < end; e++) {
+      const v = F[V + e], w = W + I[K + e] * nOut;
+      for (let j = 0; j < nOut; j++) F[y + j] += v * F[w + j];
+    }
+  }
+}
+
+/** ∇wᵀ and ∇b over a listed batch (assembly/sparse.ts), with every index hoisted out of the inner loop. */
+function sparseBackwardWeights(F: Float32Array, I: Int32Array, O: number, K: number, V: number, D: number, G: number, GB: number, batch: number, nIn: number, nOut: number, ldDelta: number, ldW: number): void {
+  for (let k = 0; k < nIn; k++) F.fill(0, G + k * ldW, G + k * ldW + nOut);
+  F.fill(0, GB, GB + nOut);
+  for (let r = 0; r < batch; r++) {
+    const d = D + r * ldDelta;
+    for (let j = 0; j < nOut; j++) F[GB + j] += F[d + j];
+    for (let e = I[O + r], end = I[O + r + 1]; e < end; e++) {
+      const v = F[V + e], g = G + I[K + e] * ldW;
+      for (let j = 0; j < nOut; j++) F[g + j] += v * F[d + j];
+    }
+  }
+}
+
+/** dst = srcᵀ, a row of src at a time, each destination index one addition from the last. */
+function transpose(F: Float32Array, S: number, D: number, rows: number, cols: number, ldDst: number): void {
+  for (let r = 0; r < rows; r++) {
+    const s = S + r * cols;
+    for (let c = 0, d = D + r; c < cols; c++, d += ldDst) F[d] = F[s + c];
+  }
+}
+
+/**
  * The tuned kernels over F (pointers are byte offsets, so a float at byte p is F[p / 4]).
  * The other elementwise kernels of a sigmoid MSE step (scale_bytes, output_error, sgd) are
  * already direct loops in the reference: written again here they measured no faster.
  */
 function tunedKernels(F: Float32Array): Partial<Kernels> {
+  const I = new Int32Array(F.buffer);
   return {
+    sparse_forward: (offsets, idx, val, wt, b, y, batch, nOut) => sparseForward(F, I, offsets / 4, idx / 4, val / 4, wt / 4, b / 4, y / 4, batch, nOut),
+    sparse_backward_weights: (offsets, idx, val, dy, gwt, gb, batch, nIn, nOut, ldDelta, ldW) =>
+      sparseBackwardWeights(F, I, offsets / 4, idx / 4, val / 4, dy / 4, gwt / 4, gb / 4, batch, nIn, nOut, ldDelta, ldW),
+    transpose: (src, dst, rows, cols, ldDst) => transpose(F, src / 4, dst / 4, rows, cols, ldDst),
     dense_forward: (x, w, b, y, batch, nIn, nOut) => denseForward(F, x / 4, w / 4, b / 4, y / 4, batch, nIn, nOut),
     dense_backward_data: (dy, w, dx, batch, nIn, nOut) => denseBackwardData(F, dy / 4, w / 4, dx / 4, batch, nIn, nOut),
     dense_backward_weights: (dy, x, gw, gb, batch, nIn, nOut, ldDelta) =>

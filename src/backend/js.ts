@@ -67,6 +67,7 @@ function referenceKernels(buffer: ArrayBuffer): Kernels {
           I[K + count] = k;
           F[V + count++] = v;
         }
+        if (r === 0 && count * batch > 2 * limit) return -1;
       }
       I[O + batch] = count;
       return count;

@@ -205,8 +205,11 @@ export class WasmBackend implements Backend {
     const governor = large ? this.governor : null;
     if (!large || (governor && !governor.split(rows * work))) {
       if (large) this.calls.single++;
-      this.table[op](a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11]);
-      governor?.done();
+      try {
+        this.table[op](a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11]);
+      } finally {
+        governor?.done();
+      }
       return;
     }
     const blocks = Math.ceil(rows / align);
@@ -223,8 +226,11 @@ export class WasmBackend implements Backend {
       p[2 * i + 1] = evaluateProduct(split.moves[i], a);
     }
     this.calls.split++;
-    pool!.run(call, this.table);
-    governor?.done();
+    try {
+      pool!.run(call, this.table);
+    } finally {
+      governor?.done();
+    }
   }
 
   tensor(ptr: number, length: number): Tensor {

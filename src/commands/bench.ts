@@ -1,7 +1,7 @@
 // simdnet bench: the ladder from plain JavaScript to WebAssembly threads (src/ladder.ts),
 // measured on this machine in well under a minute, as a table or one JSON line.
 import { availableParallelism } from 'node:os';
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { ladderTable, measureLadder } from '../ladder.js';
 import { DEFAULT_THREADS, humanOutput, positiveInt, threadCount } from './common.js';
 
@@ -15,9 +15,16 @@ export function benchCommand(program: Command): void {
   program.command('bench')
     .description('measure on this machine what each step from plain JavaScript to WebAssembly SIMD and threads buys: the dense kernels in GFLOP/s and training samples/s of the seed\'s 784-100-10 network at batch 32, on random data')
     .option('--json', 'print the results as one JSON line on stdout (the table and progress go to stderr)')
-    .option('--threads <n>', `threads of the top rung (default: the cores up to 4, at least 2; at most ${availableParallelism()} here)`, threadCount)
+    .option('--threads <n>', `threads of the top rung, 2 or more (default: the cores up to 4, at least 2; at most ${availableParallelism()} here)`, threadsOfTopRung)
     .option('--rounds <n>', 'rounds of every measurement, rungs alternated; the best round is kept', positiveInt, 3)
     .action(runBench);
+}
+
+/** --threads: as every command's, and at least 2 (the top rung measures what threads add). */
+function threadsOfTopRung(value: string): number {
+  const n = threadCount(value);
+  if (n < 2) throw new InvalidArgumentError('the top rung measures threads: give 2 or more');
+  return n;
 }
 
 async function runBench(flags: BenchFlags): Promise<void> {

@@ -43,8 +43,23 @@ function culpritOf(options: NetworkOptions & { sizes: readonly number[] }, shape
   return {
     flag: `--batch-size ${batch}`,
     batchesUpTo: (limit: number) => {
-      const fits = Math.floor((limit - one) / perSample) + 1;
-      return fits >= 1 ? `: batches of up to ${fits.toLocaleString('en-US')} fit` : `: even one sample needs ${gib(one + perSample)}; make the layers smaller (${shapeFlag})`;
+      const fits = largestBatch(options, limit, batch);
+      return fits >= 1 ? `: batches of up to ${fits.toLocaleString('en-US')} fit` : `: even one sample needs ${gib(one)}; make the layers smaller (${shapeFlag})`;
     },
   };
+}
+
+/**
+ * The largest batch below `batch` whose network fits in `limit` bytes (0: none), by bisection:
+ * the memory grows with the batch, but not in a straight line (the first layer's list of a
+ * sparse batch appears only at batches worth listing, layers/dense.ts).
+ */
+function largestBatch(options: NetworkOptions, limit: number, batch: number): number {
+  let fits = 0, over = batch;
+  while (over - fits > 1) {
+    const mid = Math.floor((fits + over) / 2);
+    if (networkBytes({ ...options, maxBatch: mid }) <= limit) fits = mid;
+    else over = mid;
+  }
+  return fits;
 }

@@ -46,8 +46,6 @@ export class Dense implements Layer {
   private sparse: { transposed: number; offsets: number; idx: number; val: number } | null = null;
   /** Whether the last forward batch was listed (its backward then uses the list). */
   private listed = false;
-  /** The batch size its scratch memory was planned for. */
-  private maxBatch = 0;
 
   constructor(readonly inSize: number, readonly outSize: number) {
     this.paramCount = outSize * (inSize + 1);
@@ -55,7 +53,6 @@ export class Dense implements Layer {
 
   /** With `sparseInput` (it takes the network's input): room for wᵀ, and the list of a batch worth listing. */
   scratchFloats(maxBatch: number, sparseInput: boolean): number {
-    this.maxBatch = maxBatch;
     const limit = listLimit(maxBatch, this.inSize, this.outSize);
     return sparseInput && limit > 0 ? this.inSize * this.outSize + maxBatch + 1 + 2 * limit : 0;
   }
@@ -70,7 +67,8 @@ export class Dense implements Layer {
     this.gw = slice(m.grads, 0, nw);
     this.gb = slice(m.grads, nw, this.outSize);
     if (m.scratch.length > 0) {
-      const limit = listLimit(this.maxBatch, this.inSize, this.outSize), offsets = m.scratch.ptr + 4 * nw, idx = offsets + 4 * (this.maxBatch + 1);
+      const maxBatch = m.x.length / this.inSize;
+      const limit = listLimit(maxBatch, this.inSize, this.outSize), offsets = m.scratch.ptr + 4 * nw, idx = offsets + 4 * (maxBatch + 1);
       this.sparse = { transposed: m.scratch.ptr, offsets, idx, val: idx + 4 * limit };
     }
   }
