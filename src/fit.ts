@@ -6,7 +6,7 @@ import { holdOut } from './data/split.js';
 import { inputWidth, type DataSplits, type Dataset } from './data/dataset.js';
 import type { LayerSpec } from './layers/registry.js';
 import { LOSS_KINDS, type LossName } from './losses/loss.js';
-import { Network, type InitName, type NetworkOptions, type OptimizerName, type RunOptions } from './network.js';
+import { Network, RUN_OPTION_KEYS, type InitName, type NetworkOptions, type OptimizerName, type RunOptions } from './network.js';
 import { fitNormalization, type NormalizationKind } from './normalization.js';
 import { TASK_KINDS, taskOf, type TaskName } from './tasks/task.js';
 import { train, type TrainOptions, type TrainResult } from './train.js';
@@ -86,7 +86,7 @@ export function fitNetwork(splits: DataSplits, options: FitOptions): NetworkOpti
     optimizer: options.optimizer ?? FIT_DEFAULTS.optimizer,
     seed: options.seed ?? 1,
     maxBatch: fitBatchSize(splits, options),
-    ...pick(options, ['l2', 'weightDecay', 'clipNorm', 'backend', 'simd', 'threads', 'adaptiveThreads', 'sparseInputs']),
+    ...pick(options, ['l2', 'weightDecay', 'clipNorm', ...RUN_OPTION_KEYS.filter((k) => k !== 'maxBatch')]),
     ...(normalize === 'none' ? {} : { normalization: fitNormalization(normalize, featuresOf(training), training.count, inputWidth(training)) }),
     ...(task === TASK_KINDS.regression && normalizeTargets !== 'none' && training.targets
       ? { targetNormalization: fitNormalization(normalizeTargets, training.targets, training.count, splits.classes) }

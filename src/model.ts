@@ -25,7 +25,7 @@ import { crc32 } from './crc32.js';
 import type { DataSplits } from './data/dataset.js';
 import { TASKS, taskOf, type TaskName } from './tasks/task.js';
 import { OPTIMIZER_KINDS } from './optimizers/optimizer.js';
-import { Network, parameterTotal, resolveOptions, type NetworkConfig, type RunOptions } from './network.js';
+import { Network, RUN_OPTION_KEYS, parameterTotal, resolveOptions, type NetworkConfig, type RunOptions } from './network.js';
 
 export const MODEL_MAGIC = 'SIMDNET\0';
 export const MODEL_VERSION = 2;
@@ -64,8 +64,9 @@ export interface Model {
 
 /** The part of a network's config a model file keeps: all but the run-time choices. */
 export function modelConfigOf(config: NetworkConfig): ModelConfig {
-  const { backend: _b, maxBatch: _m, simd: _s, threads: _t, adaptiveThreads: _a, sparseInputs: _sp, ...kept } = config;
-  return kept;
+  const kept: Partial<NetworkConfig> = { ...config };
+  for (const key of RUN_OPTION_KEYS) delete kept[key];
+  return kept as ModelConfig;
 }
 
 /** The number of parameters of a network with these sizes: Σ out·(in + 1). */

@@ -114,7 +114,8 @@ export interface NetworkOptions {
 }
 
 /** The options that say how a network runs, not what it is: a model file does not keep them. */
-export type RunOptions = Pick<NetworkOptions, 'backend' | 'maxBatch' | 'simd' | 'threads' | 'adaptiveThreads' | 'sparseInputs'>;
+export const RUN_OPTION_KEYS = ['backend', 'maxBatch', 'simd', 'threads', 'adaptiveThreads', 'sparseInputs'] as const;
+export type RunOptions = Pick<NetworkOptions, (typeof RUN_OPTION_KEYS)[number]>;
 
 /** The options a network was made with, every default filled in. */
 export type NetworkConfig = Required<Omit<NetworkOptions, 'layers' | 'inputs' | 'inputShape' | 'normalization' | 'targetNormalization'>> & {
