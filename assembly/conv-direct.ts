@@ -176,24 +176,26 @@ export function direct_conv_forward(xp: usize, wt: usize, bias: usize, y: usize,
   let a00 = f32x4.splat(0), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00, a31 = a00;
   let dt = di;
   for (let oy = 0; oy < oh; oy++) {
-    let xt = xi + <usize>oy * down;
+    // One pointer per tap, each stepped: offsets from one pointer measured 1.5× slower.
+    const row = xi + <usize>oy * down;
+    let p0 = row + o0, p1 = row + o1, p2 = row + o2, p3 = row + o3;
     for (let ox = 0; ox < ow; ox++) {
       const d0 = v128.load(dt), d1 = v128.load(dt, 16);
-      const x0 = v128.load32_splat(xt + o0);
+      const x0 = v128.load32_splat(p0);
       a00 = madd(x0, d0, a00); a01 = madd(x0, d1, a01);
       if (n > 1) {
-        const x1 = v128.load32_splat(xt + o1);
+        const x1 = v128.load32_splat(p1);
         a10 = madd(x1, d0, a10); a11 = madd(x1, d1, a11);
       }
       if (n > 2) {
-        const x2 = v128.load32_splat(xt + o2);
+        const x2 = v128.load32_splat(p2);
         a20 = madd(x2, d0, a20); a21 = madd(x2, d1, a21);
       }
       if (n > 3) {
-        const x3 = v128.load32_splat(xt + o3);
+        const x3 = v128.load32_splat(p3);
         a30 = madd(x3, d0, a30); a31 = madd(x3, d1, a31);
       }
-      xt += step; dt += rowD;
+      p0 += step; p1 += step; p2 += step; p3 += step; dt += rowD;
     }
   }
   addColumn(gr, a00, a01, rowW);
