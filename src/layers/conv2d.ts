@@ -9,8 +9,9 @@
 //   A 1-channel image gives patch rows of only k·k floats, each multiplied by few filters,
 //   so im2col's copy (2.5 MB for a batch of 32 MNIST digits at 5×5) outweighs the
 //   arithmetic: the direct forward measured 2.2–6.6× faster, forward and ∇w together (a
-//   first layer's whole training step: it passes no δ on) 1.7–3.9×. With 8–16 input
-//   channels the two were within noise (0.94–1.64× on the forward), and im2col stays.
+//   first layer's whole training step: it passes no δ on) 1.7–3.9×, the δ to the input
+//   1.1–1.8×. With 8–16 input channels the forwards were within noise of each other
+//   (0.94–1.64×) and the direct ∇w and δ to the input slower (0.42–0.98×): im2col stays.
 // w is [filters × k·k·cin], patch order (ky, kx, ci), then b [filters], in the parameter
 // block. 'same' gives oh = ⌈h / s⌉ with the padding split as TensorFlow does (the extra
 // row or column at the bottom or right); 'valid' gives oh = ⌊(h − k) / s⌋ + 1.
