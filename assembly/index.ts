@@ -13,6 +13,9 @@ export { sgd, momentum, adam, add_scaled, scale_floats, sum_squares } from "./op
 export { scale_bytes } from "./input";
 export { sparse_rows, transpose, sparse_forward, sparse_backward_weights } from "./sparse";
 export { im2col, col2im, maxpool_forward, maxpool_backward, avgpool_forward, avgpool_backward } from "./conv";
+export {
+  pack_filters, pad_images, crop_images, direct_conv_forward, direct_conv_backward_weights, direct_conv_backward_data,
+} from "./conv-direct";
 export { batchnorm_forward, batchnorm_backward } from "./batchnorm";
 
 /** End of the module's static data (Math.log's tables): the host lays tensors out above it. */

@@ -1,11 +1,12 @@
 // Issue 12, point 2: conv2d's algorithm chosen by measurement. For the conv layers of the
 // `cnn` recipe and of bench/cnn.ts's ConvNetJS network, at batch 32 on one thread, in one
-// process: (a) the engine's im2col + dense_forward, exactly the calls src/layers/conv2d.ts
-// makes (and im2col alone), and its ∇w (dense_backward_weights over the patch rows), against
-// (b) direct convolution (bench/conv-direct/direct.ts: the image copied into a zero border,
-// the filters packed in groups of 8, then the window sums vectorised over 8 filters
-// × 4 pixels) and its direct ∇w. Both direct products are first checked against the JS
-// reference backend (src/backend/js.ts) and the bench stops if they differ. Every round
+// process, the engine's two algorithms (src/layers/conv2d.ts): (a) im2col + dense_forward
+// (and im2col alone), its ∇w (dense_backward_weights over the patch rows) and its δ to the
+// input (dense_backward_data, then col2im), against (b) direct convolution
+// (assembly/conv-direct.ts: the image copied into a zero border, the filters packed in
+// groups of 8, then the window sums vectorised over 8 filters × 4 pixels), its direct ∇w
+// and its δ to the input. The direct products are first checked against the JS reference
+// backend's im2col path (src/backend/js.ts) and the bench stops if they differ. Every round
 // calls the variants in turn, one call each, over and over, so that a busy machine slows
 // them alike; the table gives each one's median over the rounds and the quartiles, and each
 // ratio is the median of the rounds' ratios.
@@ -17,9 +18,8 @@ enableRelaxedSimdInNode20();
 import { Layout, type Backend, type Tensor } from '../src/backend/backend.js';
 import { JsBackend } from '../src/backend/js.js';
 import { WasmBackend, type SimdLevel } from '../src/backend/wasm.js';
-import { windows, type Padding } from '../src/layers/conv2d.js';
+import { bordered, windows, type Padding } from '../src/layers/conv2d.js';
 import { Rng } from '../src/rng.js';
-import { directKernels } from './conv-direct/module.js';
 import { table } from './measure.js';
 
 export interface ConvLayerShape {
@@ -64,16 +64,22 @@ export interface ConvAlgorithmRates {
   im2col: Timing;
   /** im2col, then dense_forward: conv2d's forward. */
   im2colForward: Timing;
-  /** pad_images, pack_filters, conv_forward. */
+  /** pad_images, pack_filters, direct_conv_forward. */
   directForward: Timing;
   /** dense_backward_weights over the patch rows: conv2d's ∇w, ∇b. */
   im2colWeights: Timing;
-  /** conv_weights over the bordered image, unpack_filters of ∇w to the engine's layout. */
+  /** direct_conv_backward_weights over the bordered image. */
   directWeights: Timing;
+  /** dense_backward_data, then col2im: δ to the input (a layer that is not first). */
+  im2colData: Timing;
+  /** direct_conv_backward_data, then crop_images. */
+  directData: Timing;
   /** im2col's time ÷ direct's, the median over the rounds: the whole forward, ∇w, and both (a first layer's training step: it passes no δ on). */
   forwardRatio: number;
   weightsRatio: number;
   stepRatio: number;
+  /** The same for δ to the input. */
+  dataRatio: number;
 }
 
 const label = (s: ConvLayerShape) => `${s.network}: ${s.h}×${s.w}×${s.c} → ${s.filters} filters ${s.k}×${s.k}`;
@@ -118,15 +124,17 @@ function alternate<K extends string>(variants: Record<K, () => void>): Record<K,
 /** One layer at one SIMD level: parity of the direct products with the JS reference, then the timings. */
 async function compareLayer(s: ConvLayerShape, simd: SimdLevel): Promise<ConvAlgorithmRates> {
   const { h, w, c, k, stride, filters: f } = s;
-  if (f % 8 !== 0) throw new Error(`conv-algorithms: ${label(s)}: the direct kernels take a multiple of 8 filters`);
   const rowsOut = windows(h, k, stride, s.padding), colsOut = windows(w, k, stride, s.padding);
   const oh = rowsOut.out, ow = colsOut.out, pad = rowsOut.pad, patch = k * k * c, rows = BATCH * oh * ow;
-  // The bordered image: the leading padding, the image, and whatever the last windows reach past it.
-  const hp = pad + Math.max(h, (oh - 1) * stride + k - pad), wp = pad + Math.max(w, (ow - 1) * stride + k - pad);
+  const borderedBatch = BATCH * bordered(oh, k, stride) * bordered(ow, k, stride) * c;
 
-  // The engine's tensors, at the same offsets in the WASM backend and the JS reference.
+  // Both algorithms' tensors (the direct ones after im2col's), at the same offsets in the WASM backend and the JS reference.
   const engine = new Layout();
-  const e = { x: BATCH * h * w * c, cols: rows * patch, w: f * patch, b: f, y: rows * f, delta: rows * f, gw: f * patch, gb: f };
+  const e = {
+    x: BATCH * h * w * c, w: f * patch, b: f, delta: rows * f,
+    cols: rows * patch, y: rows * f, gw: f * patch, gb: f, dcols: rows * patch, dx: BATCH * h * w * c,
+    xp: borderedBatch, wt: 8 * Math.ceil(f / 8) * patch, yDirect: rows * f, gwDirect: f * patch, gbDirect: f, dxp: borderedBatch, dxDirect: BATCH * h * w * c,
+  };
   const at = Object.fromEntries(Object.entries(e).map(([name, n]) => [name, engine.reserve(n)])) as Record<keyof typeof e, number>;
   const wasm = await WasmBackend.create(engine.bytes, simd), js = new JsBackend(engine.bytes);
   const view = (be: Backend, name: keyof typeof e): Tensor => be.tensor(at[name], e[name]);
@@ -137,48 +145,50 @@ async function compareLayer(s: ConvLayerShape, simd: SimdLevel): Promise<ConvAlg
     view(js, name).view.set(t.view);
   }
 
-  // The direct kernels' own memory, holding copies of the same x, w, b and δ.
-  const direct = new Layout();
-  const d = { x: e.x, xp: BATCH * hp * wp * c, w: e.w, wt: e.w, b: f, y: e.y, delta: e.delta, gwt: e.gw, gw: e.gw, gb: f, offsets: patch };
-  const dat = Object.fromEntries(Object.entries(d).map(([name, n]) => [name, direct.reserve(n)])) as Record<keyof typeof d, number>;
-  const dk = await directKernels(simd, direct.bytes);
-  const dview = (name: keyof typeof d) => new Float32Array(dk.memory.buffer, dat[name], d[name]);
-  for (const name of ['x', 'w', 'b', 'delta'] as const) dview(name).set(view(wasm, name).view);
-
   const im2col = (be: Backend) => be.ops.im2col(at.x, at.cols, rows, 0, h, w, c, k, stride, pad, oh, ow);
   const im2colForward = (be: Backend) => {
     im2col(be);
     be.ops.dense_forward(at.cols, at.w, at.b, at.y, rows, patch, f);
   };
   const im2colWeights = (be: Backend) => be.ops.dense_backward_weights(at.delta, at.cols, at.gw, at.gb, rows, patch, f, f);
-  const directForward = () => {
-    dk.pad_images(dat.x, dat.xp, BATCH, h, w, c, pad, hp, wp);
-    dk.pack_filters(dat.w, dat.wt, f, patch);
-    dk.conv_forward(dat.xp, dat.wt, dat.b, dat.y, BATCH, hp, wp, c, k, stride, oh, ow, f);
+  const im2colData = (be: Backend) => {
+    be.ops.dense_backward_data(at.delta, at.w, at.dcols, rows, patch, f);
+    be.ops.col2im(at.dcols, at.dx, BATCH, h, w, c, k, stride, pad, oh, ow);
   };
-  const directWeights = () => {
-    dk.conv_weights(dat.xp, dat.delta, dat.gwt, dat.gb, dat.offsets, BATCH, hp, wp, c, k, stride, oh, ow, f);
-    dk.unpack_filters(dat.gwt, dat.gw, f, patch);
+  const { ops } = wasm;
+  const directForward = () => {
+    ops.pad_images(at.x, at.xp, BATCH, 0, h, w, c, k, stride, pad, oh, ow);
+    ops.pack_filters(at.w, at.wt, f, patch);
+    ops.direct_conv_forward(at.xp, at.wt, at.b, at.yDirect, BATCH, 0, c, k, stride, oh, ow, f);
+  };
+  const directWeights = () => ops.direct_conv_backward_weights(at.xp, at.delta, at.gwDirect, at.gbDirect, BATCH, c, k, stride, oh, ow, f, f);
+  const directData = () => {
+    ops.direct_conv_backward_data(at.delta, at.w, at.dxp, BATCH, 0, c, k, stride, oh, ow, f);
+    ops.crop_images(at.dxp, at.dxDirect, BATCH, 0, h, w, c, k, stride, pad, oh, ow);
   };
 
   try {
     im2colForward(js);
     im2colWeights(js);
+    im2colData(js);
     directForward();
     directWeights();
-    expectClose(`forward of ${label(s)} (${simd})`, dview('y'), view(js, 'y').view);
-    expectClose(`∇w of ${label(s)} (${simd})`, dview('gw'), view(js, 'gw').view);
-    expectClose(`∇b of ${label(s)} (${simd})`, dview('gb'), view(js, 'gb').view);
+    directData();
+    expectClose(`forward of ${label(s)} (${simd})`, view(wasm, 'yDirect').view, view(js, 'y').view);
+    expectClose(`∇w of ${label(s)} (${simd})`, view(wasm, 'gwDirect').view, view(js, 'gw').view);
+    expectClose(`∇b of ${label(s)} (${simd})`, view(wasm, 'gbDirect').view, view(js, 'gb').view);
+    expectClose(`δ to the input of ${label(s)} (${simd})`, view(wasm, 'dxDirect').view, view(js, 'dx').view);
     const t = alternate({
       im2col: () => im2col(wasm), im2colForward: () => im2colForward(wasm), directForward,
-      im2colWeights: () => im2colWeights(wasm), directWeights,
+      im2colWeights: () => im2colWeights(wasm), directWeights, im2colData: () => im2colData(wasm), directData,
     });
     return {
       layer: label(s), kernels: wasm.kernels, flops: 2 * rows * patch * f,
       im2col: timing(t.im2col), im2colForward: timing(t.im2colForward), directForward: timing(t.directForward),
-      im2colWeights: timing(t.im2colWeights), directWeights: timing(t.directWeights),
+      im2colWeights: timing(t.im2colWeights), directWeights: timing(t.directWeights), im2colData: timing(t.im2colData), directData: timing(t.directData),
       forwardRatio: pairedRatio(t.im2colForward, t.directForward), weightsRatio: pairedRatio(t.im2colWeights, t.directWeights),
       stepRatio: pairedRatio(t.im2colForward.map((x, i) => x + t.im2colWeights[i]), t.directForward.map((x, i) => x + t.directWeights[i])),
+      dataRatio: pairedRatio(t.im2colData, t.directData),
     };
   } finally {
     wasm.dispose();
@@ -205,11 +215,14 @@ export function convAlgorithmTable(rates: ConvAlgorithmRates[]): string {
   return [
     `Conv algorithms on one thread, batch ${BATCH}, 'same' padding, stride 1: µs per call (median of ${REPEATS} rounds of the variants called in turn, ±half the interquartile range), GFLOP/s (2·rows·k·k·c·filters),`,
     'im2col ÷ direct: the median of the rounds\' ratios (above 1: direct convolution is faster)',
-    'im2col + y: the engine\'s im2col then dense_forward (conv2d.ts); direct y: zero border, filters packed by 8, direct convolution (bench/conv-direct/direct.ts)',
-    'im2col ∇w: dense_backward_weights over the patch rows; direct ∇w: over the bordered image, then unpacked to [filters × patch]; both with ∇b\n',
-    table(['kernels', 'layer', 'im2col', 'im2col + y', 'GFLOP/s', 'direct y', 'GFLOP/s', 'im2col ÷ direct', 'im2col ∇w', 'GFLOP/s', 'direct ∇w', 'GFLOP/s', 'im2col ÷ direct', 'y and ∇w: im2col ÷ direct'],
+    'im2col + y: im2col then dense_forward; direct y: zero border, filters packed by 8, direct_conv_forward (both the engine\'s, src/layers/conv2d.ts)',
+    'im2col ∇w: dense_backward_weights over the patch rows; direct ∇w: direct_conv_backward_weights over the bordered image; both with ∇b',
+    'δ→x (a layer that is not first): dense_backward_data then col2im, against direct_conv_backward_data then crop_images\n',
+    table(['kernels', 'layer', 'im2col', 'im2col + y', 'GFLOP/s', 'direct y', 'GFLOP/s', 'im2col ÷ direct', 'im2col ∇w', 'GFLOP/s', 'direct ∇w', 'GFLOP/s', 'im2col ÷ direct', 'y and ∇w: im2col ÷ direct',
+      'im2col δ→x', 'direct δ→x', 'im2col ÷ direct'],
       rates.map((r) => [r.kernels, r.layer, us(r.im2col), us(r.im2colForward), gflops(r.flops, r.im2colForward), us(r.directForward), gflops(r.flops, r.directForward),
-        ratio(r.forwardRatio), us(r.im2colWeights), gflops(r.flops, r.im2colWeights), us(r.directWeights), gflops(r.flops, r.directWeights), ratio(r.weightsRatio), ratio(r.stepRatio)])),
+        ratio(r.forwardRatio), us(r.im2colWeights), gflops(r.flops, r.im2colWeights), us(r.directWeights), gflops(r.flops, r.directWeights), ratio(r.weightsRatio), ratio(r.stepRatio),
+        us(r.im2colData), us(r.directData), ratio(r.dataRatio)])),
   ].join('\n');
 }
 

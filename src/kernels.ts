@@ -32,6 +32,9 @@ const elementwise = <const P extends readonly string[]>(work: number, ...pointer
  */
 const gridSplit = (moves: Record<string, Product>) => ({ rows: 'rows', align: 1, work: [1, 'k', 'k', 'c'], moves: { ...moves, first: [1] } } as const);
 
+/** The split of a direct convolution kernel (conv-direct.ts) by whole images: `rows` images from image `first`, each with `work`. */
+const imageSplit = (work: Product) => ({ rows: 'rows', align: 1, work, moves: { first: [1] } } as const);
+
 /**
  * Non-zeros a listed row is taken to hold when the work of a sparse product is estimated (an
  * MNIST image has ~150 of 784): the estimate only decides whether a call is worth splitting.
@@ -150,6 +153,28 @@ export const KERNELS = {
     args: ['dcols', 'dx', 'batch', 'h', 'w', 'c', 'k', 'stride', 'pad', 'oh', 'ow'],
     split: { rows: 'batch', align: 1, work: [1, 'oh', 'ow', 'k', 'k', 'c'], moves: { dcols: [4, 'oh', 'ow', 'k', 'k', 'c'], dx: [4, 'h', 'w', 'c'] } },
   },
+  /**
+   * Direct convolution (assembly/conv-direct.ts) reads the bordered batch xp [batch × hp × wp × c],
+   * hp = (oh − 1)·s + k, wp = (ow − 1)·s + k: x with `pad` zeros before each axis, cut to what
+   * the windows read. pad_images writes it for images first … first + rows − 1; crop_images
+   * is its inverse (dx from the bordered dxp).
+   */
+  pad_images: { args: ['x', 'xp', 'rows', 'first', 'h', 'w', 'c', 'k', 'stride', 'pad', 'oh', 'ow'], split: imageSplit([1, 'h', 'w', 'c']) },
+  crop_images: { args: ['xp', 'x', 'rows', 'first', 'h', 'w', 'c', 'k', 'stride', 'pad', 'oh', 'ow'], split: imageSplit([1, 'h', 'w', 'c']) },
+  /** wt [⌈f/8⌉ × patch × 8] = w [f × patch] in groups of 8 filters, each tap's 8 values side by side. Small: not split. */
+  pack_filters: { args: ['w', 'wt', 'f', 'patch'] },
+  /** y [batch × oh × ow × f] = the windows of xp · the packed wt + b, images first … first + rows − 1. */
+  direct_conv_forward: { args: ['xp', 'wt', 'b', 'y', 'rows', 'first', 'c', 'k', 'stride', 'oh', 'ow', 'f'], split: imageSplit([2, 'oh', 'ow', 'k', 'k', 'c', 'f']) },
+  /**
+   * ∇w = gw [f × k·k·c] = Σ the windows of xp ⊗ dy, ∇b = gb [f] = Σ dy: dy [batch × oh × ow × ldDelta]
+   * (its first f columns). Split by filters, in groups of 8 (the kernel's blocking), so dy's columns move and its stride stays.
+   */
+  direct_conv_backward_weights: {
+    args: ['xp', 'dy', 'gw', 'gb', 'batch', 'c', 'k', 'stride', 'oh', 'ow', 'f', 'ldDelta'],
+    split: { rows: 'f', align: 8, work: [2, 'batch', 'oh', 'ow', 'k', 'k', 'c'], moves: { dy: [4], gw: [4, 'k', 'k', 'c'], gb: [4] } },
+  },
+  /** The bordered dxp = Σ over each output pixel's window of dy·w, w [f × k·k·c], images first … first + rows − 1; crop_images gives dx. */
+  direct_conv_backward_data: { args: ['dy', 'w', 'dxp', 'rows', 'first', 'c', 'k', 'stride', 'oh', 'ow', 'f'], split: imageSplit([2, 'oh', 'ow', 'k', 'k', 'c', 'f']) },
   /** y = the max of each k×k window (stride s, no padding), and which input it was: argmax [batch × oh × ow × c]. */
   maxpool_forward: { args: ['x', 'y', 'argmax', 'rows', 'first', 'h', 'w', 'c', 'k', 'stride', 'oh', 'ow'], split: gridSplit({ y: [4, 'c'], argmax: [4, 'c'] }) },
   maxpool_backward: { args: ['dy', 'argmax', 'dx', 'rows', 'first', 'h', 'w', 'c', 'k', 'stride', 'oh', 'ow'], split: gridSplit({ dx: [4, 'c'] }) },

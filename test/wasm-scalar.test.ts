@@ -205,6 +205,29 @@ const CASES: KernelCase[] = [
     },
   },
   {
+    name: 'direct convolution: bordered images, packed filters, forward, ∇w and δ to the input',
+    kernels: ['pad_images', 'pack_filters', 'direct_conv_forward', 'direct_conv_backward_weights', 'direct_conv_backward_data', 'crop_images'],
+    // [batch, h (= w), c, k, stride, same, filters]: the grids with filters not a multiple of 8, then 1-channel ones as conv2d runs them.
+    shapes: [...grids.map((s, i) => [...s, [5, 8, 13, 16, 3, 9, 1][i]]), [3, 9, 1, 5, 1, 1, 8], [2, 11, 1, 3, 2, 0, 16]],
+    lengths: (s) => {
+      const { oh, positions, patch, pixels } = grid(s), bordered = s[0] * ((oh - 1) * s[4] + s[3]) ** 2 * s[2], f = s[6];
+      // x, xp (then dxp), w, wt, b, y, δ, ∇w, ∇b, dx
+      return [pixels * s[2], bordered, f * patch, 8 * Math.ceil(f / 8) * patch, f, positions * f, positions * f, f * patch, f, pixels * s[2]];
+    },
+    run(both, p, s) {
+      const [batch, h, c, k, stride, , f] = s, { oh, pad, patch } = grid(s);
+      both('pad_images', [0], [1], batch, 0, h, h, c, k, stride, pad, oh, oh);
+      both('pack_filters', [2], [3], f, patch);
+      close(p, [1, 3], 0);
+      both('direct_conv_forward', [1], [3], [4], [5], batch, 0, c, k, stride, oh, oh, f);
+      both('direct_conv_backward_weights', [1], [6], [7], [8], batch, c, k, stride, oh, oh, f, f);
+      close(p, [5, 7, 8], 1e-5);
+      both('direct_conv_backward_data', [6], [2], [1], batch, 0, c, k, stride, oh, oh, f);
+      both('crop_images', [1], [9], batch, 0, h, h, c, k, stride, pad, oh, oh);
+      close(p, [9], 1e-5);
+    },
+  },
+  {
     name: 'max and average pooling, forward and backward',
     kernels: ['maxpool_forward', 'maxpool_backward', 'avgpool_forward', 'avgpool_backward'],
     shapes: grids.filter((s) => s[5] === 0),

@@ -3,6 +3,7 @@
 // tested against and the baseline the benchmarks compare with. Pointers are byte offsets,
 // so a float at byte p is F[p / 4].
 import type { Kernels } from '../kernels.js';
+import { bordered } from '../layers/conv2d.js';
 import type { Backend, Tensor } from './backend.js';
 
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
@@ -250,6 +251,90 @@ function referenceKernels(buffer: ArrayBuffer): Kernels {
         }
       }
     },
+    pad_images(x, xp, rows, first, h, w, c, k, stride, pad, oh, ow) {
+      const X = x / 4, P = xp / 4, hp = bordered(oh, k, stride), wp = bordered(ow, k, stride);
+      for (let b = first; b < first + rows; b++) {
+        for (let py = 0; py < hp; py++) {
+          for (let px = 0; px < wp; px++) {
+            const iy = py - pad, ix = px - pad, inside = iy >= 0 && iy < h && ix >= 0 && ix < w;
+            for (let ci = 0; ci < c; ci++) F[P + ((b * hp + py) * wp + px) * c + ci] = inside ? F[X + ((b * h + iy) * w + ix) * c + ci] : 0;
+          }
+        }
+      }
+    },
+    crop_images(xp, x, rows, first, h, w, c, k, stride, pad, oh, ow) {
+      const P = xp / 4, X = x / 4, hp = bordered(oh, k, stride), wp = bordered(ow, k, stride);
+      for (let b = first; b < first + rows; b++) {
+        for (let iy = 0; iy < h; iy++) {
+          for (let ix = 0; ix < w; ix++) {
+            const py = iy + pad, px = ix + pad, inside = py < hp && px < wp;
+            for (let ci = 0; ci < c; ci++) F[X + ((b * h + iy) * w + ix) * c + ci] = inside ? F[P + ((b * hp + py) * wp + px) * c + ci] : 0;
+          }
+        }
+      }
+    },
+    pack_filters(w, wt, f, patch) {
+      const W = w / 4, WT = wt / 4;
+      for (let j = 0; j < f; j++) for (let t = 0; t < patch; t++) F[WT + packed(j, t, patch)] = F[W + j * patch + t];
+    },
+    direct_conv_forward(xp, wt, bias, y, rows, first, c, k, stride, oh, ow, f) {
+      const P = xp / 4, WT = wt / 4, B = bias / 4, Y = y / 4, hp = bordered(oh, k, stride), wp = bordered(ow, k, stride), patch = k * k * c;
+      for (let b = first; b < first + rows; b++) {
+        for (let oy = 0; oy < oh; oy++) {
+          for (let ox = 0; ox < ow; ox++) {
+            for (let j = 0; j < f; j++) {
+              let s = F[B + j];
+              for (let ky = 0; ky < k; ky++) {
+                for (let kx = 0; kx < k; kx++) {
+                  for (let ci = 0; ci < c; ci++) s += F[P + ((b * hp + oy * stride + ky) * wp + ox * stride + kx) * c + ci] * F[WT + packed(j, (ky * k + kx) * c + ci, patch)];
+                }
+              }
+              F[Y + ((b * oh + oy) * ow + ox) * f + j] = s;
+            }
+          }
+        }
+      }
+    },
+    direct_conv_backward_weights(xp, dy, gw, gb, batch, c, k, stride, oh, ow, f, ldDelta) {
+      const P = xp / 4, D = dy / 4, GW = gw / 4, GB = gb / 4, hp = bordered(oh, k, stride), wp = bordered(ow, k, stride), patch = k * k * c;
+      for (let j = 0; j < f; j++) {
+        for (let ky = 0; ky < k; ky++) {
+          for (let kx = 0; kx < k; kx++) {
+            for (let ci = 0; ci < c; ci++) {
+              let s = 0;
+              for (let b = 0; b < batch; b++) {
+                for (let oy = 0; oy < oh; oy++) {
+                  for (let ox = 0; ox < ow; ox++) s += F[P + ((b * hp + oy * stride + ky) * wp + ox * stride + kx) * c + ci] * F[D + ((b * oh + oy) * ow + ox) * ldDelta + j];
+                }
+              }
+              F[GW + j * patch + (ky * k + kx) * c + ci] = s;
+            }
+          }
+        }
+        let s = 0;
+        for (let p = 0; p < batch * oh * ow; p++) s += F[D + p * ldDelta + j];
+        F[GB + j] = s;
+      }
+    },
+    direct_conv_backward_data(dy, w, dxp, rows, first, c, k, stride, oh, ow, f) {
+      const D = dy / 4, W = w / 4, P = dxp / 4, hp = bordered(oh, k, stride), wp = bordered(ow, k, stride), patch = k * k * c;
+      F.fill(0, P + first * hp * wp * c, P + (first + rows) * hp * wp * c);
+      for (let b = first; b < first + rows; b++) {
+        for (let oy = 0; oy < oh; oy++) {
+          for (let ox = 0; ox < ow; ox++) {
+            for (let ky = 0; ky < k; ky++) {
+              for (let kx = 0; kx < k; kx++) {
+                for (let ci = 0; ci < c; ci++) {
+                  let s = 0;
+                  for (let j = 0; j < f; j++) s += F[D + ((b * oh + oy) * ow + ox) * f + j] * F[W + j * patch + (ky * k + kx) * c + ci];
+                  F[P + ((b * hp + oy * stride + ky) * wp + ox * stride + kx) * c + ci] += s;
+                }
+              }
+            }
+          }
+        }
+      }
+    },
     maxpool_forward(x, y, argmax, rows, first, h, w, c, k, stride, oh, ow) {
       const X = x / 4, Y = y / 4, A = argmax / 4;
       for (let p = 0; p < rows; p++) {
@@ -340,6 +425,9 @@ function referenceKernels(buffer: ArrayBuffer): Kernels {
     },
   };
 }
+
+/** The float index of filter j's tap t in filters packed by 8, [⌈f/8⌉ × patch × 8]: wt[g, t, l] = w[8g + l, t]. */
+const packed = (j: number, t: number, patch: number) => (Math.floor(j / 8) * patch + t) * 8 + (j % 8);
 
 /** Position q of a [batch × rows × cols] grid as [b, row, col]. */
 function position(q: number, rows: number, cols: number): [number, number, number] {
