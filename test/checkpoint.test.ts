@@ -48,12 +48,16 @@ describe('checkpoints', () => {
     const epochsDone = async (ck: string) => (existsSync(path.join(ck, CHECKPOINT_FILE)) ? (await readCheckpoint(ck)).run.epochsDone : 0);
     for (let cycle = 0; cycle < 3; cycle++) {
       const ck = path.join(dir, `killed-${cycle}`);
-      // Kill somewhere after start-up and well before what a whole run takes, 8 times at most; then let it finish.
-      for (let attempt = 0; attempt < 9 && (await epochsDone(ck)) < 6; attempt++) {
-        const started = existsSync(path.join(ck, CHECKPOINT_FILE));
-        const code = await simdnet(started ? ['train', '--resume', ck, '--threads', '1'] : [...run, '--checkpoint', ck], attempt < 8 ? wholeMs * (0.15 + 0.3 * rng.uniform()) : undefined);
-        if (code === null) kills++;
-        else expect(code).toBe(0);
+      // Kill somewhere after start-up and well before what a whole run takes, 8 times at most;
+      // then let it finish. A run killed after its last checkpoint leaves its lock: one more
+      // resume, with nothing left to train (exit 1), clears it.
+      let lastKilled = false;
+      for (let attempt = 0; attempt < 10 && ((await epochsDone(ck)) < 6 || lastKilled); attempt++) {
+        const started = existsSync(path.join(ck, CHECKPOINT_FILE)), finished = (await epochsDone(ck)) === 6;
+        const code = await simdnet(started ? ['train', '--resume', ck, '--threads', '1'] : [...run, '--checkpoint', ck], attempt < 8 && !finished ? wholeMs * (0.15 + 0.3 * rng.uniform()) : undefined);
+        lastKilled = code === null;
+        if (lastKilled) kills++;
+        else expect(code).toBe(finished ? 1 : 0);
         if (existsSync(path.join(ck, CHECKPOINT_FILE))) epochsSeen.add(await epochsDone(ck));
       }
       expect(await epochsDone(ck)).toBe(6);

@@ -89,9 +89,11 @@ async function runTrain(flags: TrainFlags, command: Command): Promise<void> {
   const seed = resumed?.run.seed ?? flags.seed;
   const dataDir = resumed ? resumed.run.data : absoluteData(flags.data);
   const limit = resumed ? resumed.run.limit ?? undefined : flags.limit;
-  if (resumed) checkEpochsLeft(resumed.file, resumed.run.epochsDone, s.epochs);
   const checkpointDir = flags.checkpoint ?? flags.resume;
+  // The folder is taken first, so that even a resume with nothing left to train clears what a
+  // run killed after its last checkpoint left behind (its lock).
   if (checkpointDir) await openCheckpointDir(checkpointDir, print);
+  if (resumed) checkEpochsLeft(resumed.file, resumed.run.epochsDone, s.epochs);
   const data = await loadData(dataDir ?? undefined, limit);
   const fingerprint = dataFingerprint(data);
   const unchecked = resumed && checkSameData(resumed.file, resumed.run, data);
