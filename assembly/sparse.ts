@@ -13,7 +13,8 @@ const F32: usize = 4;
 /**
  * Lists the non-zeros of x [batch × n] row by row: offsets [batch + 1] (i32), idx (i32
  * column indices) and val (f32 values), in row order. Returns how many there are, or −1 as
- * soon as there would be more than `limit` (idx and val hold `limit` entries), or once the
+ * soon as there would be more than `limit` (idx and val hold limit + 1 entries: one more is
+ * written, zero or not, before it counts), or once the
  * first row alone holds more than twice its share of `limit`: the caller then takes the
  * dense path, and dense data costs a scan of one row. Four floats are tested at once; a
  * vector of zeros (most of an image's border) is skipped.
@@ -29,12 +30,13 @@ export function sparse_rows(x: usize, batch: i32, n: i32, offsets: usize, idx: u
         k += 3;
         continue;
       }
+      // Written whether zero or not, then kept by counting it: no branch on the data, which
+      // random non-zeros would mispredict (a zero is overwritten by the next entry).
       const xk = load<f32>(row + (<usize>k << 2));
-      if (xk == 0) continue;
-      if (count == limit) return -1;
       store<i32>(idx + (<usize>count << 2), k);
       store<f32>(val + (<usize>count << 2), xk);
-      count++;
+      count += <i32>(xk != 0);
+      if (count > limit) return -1;
     }
     if (r == 0 && <i64>count * batch > 2 * <i64>limit) return -1;
   }

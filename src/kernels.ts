@@ -64,8 +64,8 @@ export const KERNELS = {
   },
   /**
    * The non-zeros of x [batch × n], row by row (assembly/sparse.ts): offsets [batch + 1],
-   * idx and val; returns their count, or −1 past `limit` (or when the first row alone holds
-   * twice its share of it). One pass that decides and lists.
+   * idx and val (room for limit + 1 entries); returns their count, or −1 past `limit` (or
+   * when the first row alone holds twice its share of it). One pass that decides and lists.
    */
   sparse_rows: { args: ['x', 'batch', 'n', 'offsets', 'idx', 'val', 'limit'], returns: 'f64' },
   /** dst [cols × rows, rows ldDst floats apart] = srcᵀ, src [rows × cols]. Memory-bound: not split (a split measured no faster). */

@@ -42,7 +42,7 @@ export class Dense implements Layer {
   b!: Tensor;
   gw!: Tensor;
   gb!: Tensor;
-  /** The listed path's memory (first layer only): wᵀ or ∇wᵀ [in × out], offsets [maxBatch + 1], idx and val [limit]. */
+  /** The listed path's memory (first layer only): wᵀ or ∇wᵀ [in × out], offsets [maxBatch + 1], idx and val [limit + 1] (sparse_rows). */
   private sparse: { transposed: number; offsets: number; idx: number; val: number } | null = null;
   /** Whether the last forward batch was listed (its backward then uses the list). */
   private listed = false;
@@ -54,7 +54,7 @@ export class Dense implements Layer {
   /** With `sparseInput` (it takes the network's input): room for wᵀ, and the list of a batch worth listing. */
   scratchFloats(maxBatch: number, sparseInput: boolean): number {
     const limit = listLimit(maxBatch, this.inSize, this.outSize);
-    return sparseInput && limit > 0 ? this.inSize * this.outSize + maxBatch + 1 + 2 * limit : 0;
+    return sparseInput && limit > 0 ? this.inSize * this.outSize + maxBatch + 1 + 2 * (limit + 1) : 0;
   }
 
   bind(m: LayerMemory): void {
@@ -69,7 +69,7 @@ export class Dense implements Layer {
     if (m.scratch.length > 0) {
       const maxBatch = m.x.length / this.inSize;
       const limit = listLimit(maxBatch, this.inSize, this.outSize), offsets = m.scratch.ptr + 4 * nw, idx = offsets + 4 * (maxBatch + 1);
-      this.sparse = { transposed: m.scratch.ptr, offsets, idx, val: idx + 4 * limit };
+      this.sparse = { transposed: m.scratch.ptr, offsets, idx, val: idx + 4 * (limit + 1) };
     }
   }
 
