@@ -160,13 +160,14 @@ export async function runTrainTable(given: TableFlags, command: Command): Promis
 
   const used = fitSplits(data, options);
   const fingerprint = dataFingerprint(used);
+  const checkpointDir = given.checkpoint ?? given.resume;
+  // Taken before the checks, as train.ts does: a resume with nothing left still clears a killed run's lock.
+  if (checkpointDir) await openCheckpointDir(checkpointDir, print);
   if (resumed) {
     const difference = fingerprintDifference(resumed.run.fingerprint, fingerprint);
     if (difference) throw new Error(`${flags.data} is not the data the checkpoint in ${given.resume} was trained on: ${difference}`);
     if (resumed.run.epochsDone >= epochs) throw new UsageError(`the checkpoint in ${given.resume} has done ${plural(resumed.run.epochsDone, 'epoch')} of ${epochs}; give --epochs N with N > ${resumed.run.epochsDone} to go further`);
   }
-  const checkpointDir = given.checkpoint ?? given.resume;
-  if (checkpointDir) await openCheckpointDir(checkpointDir, print);
   const net = resumed ? await networkFromModel(resumed.model, { ...runOptions(flags), maxBatch: fitTraining(used, options).batchSize }) : await Network.create(fitNetwork(used, options));
   if (resumed) print(`resuming from ${given.resume} after epoch ${resumed.run.epochsDone}`);
   const defining = Object.fromEntries(DEFINING_FLAGS.filter((key) => flags[key] !== undefined).map((key) => [key, key === 'data' ? path.resolve(flags.data) : flags[key]])) as DefiningFlags;
