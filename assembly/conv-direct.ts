@@ -19,6 +19,7 @@
 // images from image `first`), ∇w is split by filters and sums each of its elements in one
 // order, so any split across threads computes every value exactly as one thread does.
 
+import { column_sums } from "./dense";
 import { madd } from "./simd";
 
 const F32: usize = 4;
@@ -247,20 +248,7 @@ export function direct_conv_backward_weights(xp: usize, dy: usize, gw: usize, gb
       }
     }
   }
-  const positions = batch * oh * ow;
-  let j = 0;
-  if (ASC_FEATURE_SIMD) {
-    for (; j + 4 <= f; j += 4) {
-      let s = f32x4.splat(0);
-      for (let p = 0; p < positions; p++) s = f32x4.add(s, v128.load(dy + <usize>p * rowD + <usize>j * F32));
-      v128.store(gb + <usize>j * F32, s);
-    }
-  }
-  for (; j < f; j++) {
-    let s: f32 = 0;
-    for (let p = 0; p < positions; p++) s += load<f32>(dy + <usize>p * rowD + <usize>j * F32);
-    store<f32>(gb + <usize>j * F32, s);
-  }
+  column_sums(dy, gb, batch * oh * ow, f, ldDelta);
 }
 
 /**

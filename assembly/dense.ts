@@ -273,18 +273,27 @@ export function dense_backward_data(delta: usize, w: usize, out: usize, batch: i
  */
 export function dense_backward_weights(delta: usize, a: usize, gw: usize, gb: usize, batch: i32, nIn: i32, nOut: i32, ldDelta: i32): void {
   matmul_strided_lhs(gw, delta, a, nOut, nIn, batch, 1, ldDelta);
-  const rowDelta = <usize>ldDelta * F32;
+  column_sums(delta, gb, batch, nOut, ldDelta);
+}
+
+/**
+ * out[j] = Σ_r m[r, j] for n columns of `rows` rows `ld` floats apart, each sum down its
+ * column in row order: ∇b = Σ δ of a dense layer (rows: samples) and of a convolution
+ * (rows: output positions). Four columns at a time, then one.
+ */
+export function column_sums(m: usize, out: usize, rows: i32, n: i32, ld: i32): void {
+  const row = <usize>ld * F32;
   let j = 0;
   if (ASC_FEATURE_SIMD) {
-    for (; j + 4 <= nOut; j += 4) {
+    for (; j + 4 <= n; j += 4) {
       let s = f32x4.splat(0);
-      for (let r = 0; r < batch; r++) s = f32x4.add(s, v128.load(delta + <usize>r * rowDelta + <usize>j * F32));
-      v128.store(gb + <usize>j * F32, s);
+      for (let r = 0; r < rows; r++) s = f32x4.add(s, v128.load(m + <usize>r * row + <usize>j * F32));
+      v128.store(out + <usize>j * F32, s);
     }
   }
-  for (; j < nOut; j++) {
+  for (; j < n; j++) {
     let s: f32 = 0;
-    for (let r = 0; r < batch; r++) s += load<f32>(delta + <usize>r * rowDelta + <usize>j * F32);
-    store<f32>(gb + <usize>j * F32, s);
+    for (let r = 0; r < rows; r++) s += load<f32>(m + <usize>r * row + <usize>j * F32);
+    store<f32>(out + <usize>j * F32, s);
   }
 }

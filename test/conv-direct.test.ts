@@ -11,7 +11,7 @@ import { Conv2d, bordered, windows, type Padding } from '../src/layers/conv2d.js
 import type { Layer } from '../src/layers/layer.js';
 import type { LayerSpec } from '../src/layers/registry.js';
 import { Network, type NetworkOptions } from '../src/network.js';
-import { gradientError, randomBatch, relError } from './helpers.js';
+import { gradientError, randomBatch, relError, weightsOnThreads } from './helpers.js';
 import { call, levels, pair } from './kernel-pair.js';
 
 /** [batch, h, w, c, k, stride, padding, filters]. */
@@ -171,8 +171,8 @@ describe.each(['js', 'wasm'] as const)('networks with a 1-channel conv layer aga
 
 describe('direct convolution on threads', () => {
   /** Large enough that every direct kernel splits: a forward image is 2·12·12·25·16 ≈ 115,000 flops, ∇w 16 filters (2 groups of 8) of 16 × 7,200. */
-  const options = (simd: SimdLevel, inputShape: [number, number, number], layers: LayerSpec[], threads: number): NetworkOptions => ({
-    inputShape, layers, loss: 'cross-entropy', init: 'he', optimizer: 'momentum', maxBatch: 16, threads, adaptiveThreads: false, simd, seed: 2,
+  const options = (simd: SimdLevel, inputShape: [number, number, number], layers: LayerSpec[]): NetworkOptions => ({
+    inputShape, layers, loss: 'cross-entropy', init: 'he', optimizer: 'momentum', maxBatch: 16, adaptiveThreads: false, simd, seed: 2,
   });
   const cases: [string, [number, number, number], LayerSpec[]][] = [
     ['first layer conv 16 5×5 same', [12, 12, 1], [{ kind: 'conv2d', filters: 16, size: 5 }, { kind: 'relu' }, { kind: 'maxpool', size: 2 }, { kind: 'dense', units: 3 }, { kind: 'softmax' }]],
@@ -181,18 +181,7 @@ describe('direct convolution on threads', () => {
   ];
   for (const simd of [...levels, 'none'] as SimdLevel[]) {
     it.each(cases)(`%s: 1, 2 and 3 threads train to the same bits (${simd})`, async (_, inputShape, layers) => {
-      const weights = [];
-      for (const threads of [1, 2, 3]) {
-        const net = await Network.create(options(simd, inputShape, layers, threads));
-        const { x, y } = randomBatch(8, 16, inputShape[0] * inputShape[1] * inputShape[2], 3);
-        for (let s = 0; s < 4; s++) {
-          net.forward(x, true);
-          net.backward(y);
-          net.step(0.01);
-        }
-        weights.push(net.parameters.slice());
-        net.dispose();
-      }
+      const weights = await weightsOnThreads(options(simd, inputShape, layers), inputShape[0] * inputShape[1] * inputShape[2], 3);
       expect(weights[1]).toEqual(weights[0]);
       expect(weights[2]).toEqual(weights[0]);
     });

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { windows } from '../src/layers/conv2d.js';
 import type { LayerSpec } from '../src/layers/registry.js';
 import { Network, type NetworkOptions } from '../src/network.js';
-import { gradientError, randomBatch, relError } from './helpers.js';
+import { gradientError, randomBatch, relError, weightsOnThreads } from './helpers.js';
 import { call, levels, pair } from './kernel-pair.js';
 
 /** [batch, h (= w), c, k, stride, padding]. */
@@ -94,18 +94,7 @@ describe.each(['js', 'wasm'] as const)('convolutional networks against finite di
 describe('convolutional networks on threads', () => {
   it('train to the same bits on 1, 2 and 3 threads', async () => {
     const [inputShape, layers] = [[12, 12, 3] as const, cnnStacks[1][2]];
-    const weights = [];
-    for (const threads of [1, 2, 3]) {
-      const net = await Network.create({ inputShape: [...inputShape], layers, loss: 'cross-entropy', init: 'he', optimizer: 'adam', maxBatch: 16, threads, adaptiveThreads: false, seed: 2 });
-      const { x, y } = randomBatch(8, 16, 12 * 12 * 3, 3);
-      for (let s = 0; s < 4; s++) {
-        net.forward(x, true);
-        net.backward(y);
-        net.step(0.01);
-      }
-      weights.push(net.parameters.slice());
-      net.dispose();
-    }
+    const weights = await weightsOnThreads({ inputShape: [...inputShape], layers, loss: 'cross-entropy', init: 'he', optimizer: 'adam', maxBatch: 16, adaptiveThreads: false, seed: 2 }, 12 * 12 * 3, 3);
     expect(weights[1]).toEqual(weights[0]);
     expect(weights[2]).toEqual(weights[0]);
   });

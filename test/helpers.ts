@@ -16,6 +16,26 @@ export function randomBatch(seed: number, batch: number, nIn: number, nOut: numb
   return { x, y };
 }
 
+/**
+ * The parameters after 4 steps on one random batch of 16 (trained in mode), for each thread
+ * count of `threadCounts`: what thread-count independence compares.
+ */
+export async function weightsOnThreads(options: NetworkOptions, inputs: number, outputs: number, threadCounts = [1, 2, 3]): Promise<Float32Array[]> {
+  const weights: Float32Array[] = [];
+  for (const threads of threadCounts) {
+    const net = await Network.create({ ...options, threads });
+    const { x, y } = randomBatch(8, 16, inputs, outputs);
+    for (let s = 0; s < 4; s++) {
+      net.forward(x, true);
+      net.backward(y);
+      net.step(0.01);
+    }
+    weights.push(net.parameters.slice());
+    net.dispose();
+  }
+  return weights;
+}
+
 /** max |a − b| / max |b|: the error relative to the reference's scale. */
 export function relError(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let err = 0, scale = 0;

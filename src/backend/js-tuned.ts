@@ -26,86 +26,41 @@ function put(F: Float32Array, at: number, count: number, s0: number, s1: number,
   if (count > 3) F[at + 3] = s3;
 }
 
-/** y = x·wᵀ + b, tiles of 4 rows of x × 4 rows of w (offsets in floats). */
-function denseForward(F: Float32Array, X: number, W: number, B: number, Y: number, batch: number, nIn: number, nOut: number): void {
-  for (let r = 0; r < batch; r += TILE) {
-    const last = batch - 1, rows = Math.min(TILE, batch - r);
-    const x0 = X + r * nIn, x1 = X + Math.min(r + 1, last) * nIn, x2 = X + Math.min(r + 2, last) * nIn, x3 = X + Math.min(r + 3, last) * nIn;
-    for (let j = 0; j < nOut; j += TILE) {
-      const lastJ = nOut - 1, cols = Math.min(TILE, nOut - j);
-      const j1 = Math.min(j + 1, lastJ), j2 = Math.min(j + 2, lastJ), j3 = Math.min(j + 3, lastJ);
-      const w0 = W + j * nIn, w1 = W + j1 * nIn, w2 = W + j2 * nIn, w3 = W + j3 * nIn;
+/**
+ * C[i, j] = Σ_t L(i, t)·R(j, t) (+ bias[j]) for i < m, j < n, t < tn, in 4 × 4 tiles of C:
+ * L(i, t) = F[L + i·lsI + t·lsT], R(j, t) = F[R + j·rsJ + t·rsT], C's rows ldC floats apart
+ * (offsets in floats; bias < 0: none). The three dense products are this one loop over
+ * different strides, as assembly/dense.ts's matmul_strided_lhs serves both backward ones.
+ */
+function tiledProduct(F: Float32Array, L: number, lsI: number, lsT: number, R: number, rsJ: number, rsT: number, C: number, ldC: number, m: number, n: number, tn: number, bias: number): void {
+  for (let i = 0; i < m; i += TILE) {
+    const rows = Math.min(TILE, m - i), i1 = Math.min(i + 1, m - 1), i2 = Math.min(i + 2, m - 1), i3 = Math.min(i + 3, m - 1);
+    const l0 = L + i * lsI, l1 = L + i1 * lsI, l2 = L + i2 * lsI, l3 = L + i3 * lsI;
+    for (let j = 0; j < n; j += TILE) {
+      const cols = Math.min(TILE, n - j), j1 = Math.min(j + 1, n - 1), j2 = Math.min(j + 2, n - 1), j3 = Math.min(j + 3, n - 1);
+      const r0 = R + j * rsJ, r1 = R + j1 * rsJ, r2 = R + j2 * rsJ, r3 = R + j3 * rsJ;
       let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
       let s20 = 0, s21 = 0, s22 = 0, s23 = 0, s30 = 0, s31 = 0, s32 = 0, s33 = 0;
-      for (let k = 0; k < nIn; k++) {
-        const a0 = F[x0 + k], a1 = F[x1 + k], a2 = F[x2 + k], a3 = F[x3 + k];
-        const v0 = F[w0 + k], v1 = F[w1 + k], v2 = F[w2 + k], v3 = F[w3 + k];
+      for (let t = 0, lt = 0, rt = 0; t < tn; t++, lt += lsT, rt += rsT) {
+        const a0 = F[l0 + lt], a1 = F[l1 + lt], a2 = F[l2 + lt], a3 = F[l3 + lt];
+        const v0 = F[r0 + rt], v1 = F[r1 + rt], v2 = F[r2 + rt], v3 = F[r3 + rt];
         s00 += v0 * a0; s01 += v1 * a0; s02 += v2 * a0; s03 += v3 * a0;
         s10 += v0 * a1; s11 += v1 * a1; s12 += v2 * a1; s13 += v3 * a1;
         s20 += v0 * a2; s21 += v1 * a2; s22 += v2 * a2; s23 += v3 * a2;
         s30 += v0 * a3; s31 += v1 * a3; s32 += v2 * a3; s33 += v3 * a3;
       }
-      const b0 = F[B + j], b1 = F[B + j1], b2 = F[B + j2], b3 = F[B + j3], y0 = Y + r * nOut + j;
-      put(F, y0, cols, s00 + b0, s01 + b1, s02 + b2, s03 + b3);
-      if (rows > 1) put(F, y0 + nOut, cols, s10 + b0, s11 + b1, s12 + b2, s13 + b3);
-      if (rows > 2) put(F, y0 + 2 * nOut, cols, s20 + b0, s21 + b1, s22 + b2, s23 + b3);
-      if (rows > 3) put(F, y0 + 3 * nOut, cols, s30 + b0, s31 + b1, s32 + b2, s33 + b3);
+      const b0 = bias < 0 ? 0 : F[bias + j], b1 = bias < 0 ? 0 : F[bias + j1], b2 = bias < 0 ? 0 : F[bias + j2], b3 = bias < 0 ? 0 : F[bias + j3];
+      const c0 = C + i * ldC + j;
+      put(F, c0, cols, s00 + b0, s01 + b1, s02 + b2, s03 + b3);
+      if (rows > 1) put(F, c0 + ldC, cols, s10 + b0, s11 + b1, s12 + b2, s13 + b3);
+      if (rows > 2) put(F, c0 + 2 * ldC, cols, s20 + b0, s21 + b1, s22 + b2, s23 + b3);
+      if (rows > 3) put(F, c0 + 3 * ldC, cols, s30 + b0, s31 + b1, s32 + b2, s33 + b3);
     }
   }
 }
 
-/** dx = dy·w, tiles of 4 rows of dy × 4 columns of w. */
-function denseBackwardData(F: Float32Array, D: number, W: number, O: number, batch: number, nIn: number, nOut: number): void {
-  for (let r = 0; r < batch; r += TILE) {
-    const last = batch - 1, rows = Math.min(TILE, batch - r);
-    const d0 = D + r * nOut, d1 = D + Math.min(r + 1, last) * nOut, d2 = D + Math.min(r + 2, last) * nOut, d3 = D + Math.min(r + 3, last) * nOut;
-    for (let k = 0; k < nIn; k += TILE) {
-      const lastK = nIn - 1, cols = Math.min(TILE, nIn - k);
-      const k0 = W + k, k1 = W + Math.min(k + 1, lastK), k2 = W + Math.min(k + 2, lastK), k3 = W + Math.min(k + 3, lastK);
-      let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
-      let s20 = 0, s21 = 0, s22 = 0, s23 = 0, s30 = 0, s31 = 0, s32 = 0, s33 = 0;
-      for (let j = 0, wj = 0; j < nOut; j++, wj += nIn) {
-        const a0 = F[d0 + j], a1 = F[d1 + j], a2 = F[d2 + j], a3 = F[d3 + j];
-        const v0 = F[k0 + wj], v1 = F[k1 + wj], v2 = F[k2 + wj], v3 = F[k3 + wj];
-        s00 += v0 * a0; s01 += v1 * a0; s02 += v2 * a0; s03 += v3 * a0;
-        s10 += v0 * a1; s11 += v1 * a1; s12 += v2 * a1; s13 += v3 * a1;
-        s20 += v0 * a2; s21 += v1 * a2; s22 += v2 * a2; s23 += v3 * a2;
-        s30 += v0 * a3; s31 += v1 * a3; s32 += v2 * a3; s33 += v3 * a3;
-      }
-      const o0 = O + r * nIn + k;
-      put(F, o0, cols, s00, s01, s02, s03);
-      if (rows > 1) put(F, o0 + nIn, cols, s10, s11, s12, s13);
-      if (rows > 2) put(F, o0 + 2 * nIn, cols, s20, s21, s22, s23);
-      if (rows > 3) put(F, o0 + 3 * nIn, cols, s30, s31, s32, s33);
-    }
-  }
-}
-
-/** ∇w = dyᵀ·x, tiles of 4 columns of dy × 4 columns of x; ∇b = Σ_r dy. */
-function denseBackwardWeights(F: Float32Array, D: number, X: number, GW: number, GB: number, batch: number, nIn: number, nOut: number, ldDelta: number): void {
-  for (let j = 0; j < nOut; j += TILE) {
-    const lastJ = nOut - 1, outs = Math.min(TILE, nOut - j);
-    const j0 = D + j, j1 = D + Math.min(j + 1, lastJ), j2 = D + Math.min(j + 2, lastJ), j3 = D + Math.min(j + 3, lastJ);
-    for (let k = 0; k < nIn; k += TILE) {
-      const lastK = nIn - 1, cols = Math.min(TILE, nIn - k);
-      const k0 = X + k, k1 = X + Math.min(k + 1, lastK), k2 = X + Math.min(k + 2, lastK), k3 = X + Math.min(k + 3, lastK);
-      let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
-      let s20 = 0, s21 = 0, s22 = 0, s23 = 0, s30 = 0, s31 = 0, s32 = 0, s33 = 0;
-      for (let r = 0, dr = 0, xr = 0; r < batch; r++, dr += ldDelta, xr += nIn) {
-        const a0 = F[j0 + dr], a1 = F[j1 + dr], a2 = F[j2 + dr], a3 = F[j3 + dr];
-        const v0 = F[k0 + xr], v1 = F[k1 + xr], v2 = F[k2 + xr], v3 = F[k3 + xr];
-        s00 += a0 * v0; s01 += a0 * v1; s02 += a0 * v2; s03 += a0 * v3;
-        s10 += a1 * v0; s11 += a1 * v1; s12 += a1 * v2; s13 += a1 * v3;
-        s20 += a2 * v0; s21 += a2 * v1; s22 += a2 * v2; s23 += a2 * v3;
-        s30 += a3 * v0; s31 += a3 * v1; s32 += a3 * v2; s33 += a3 * v3;
-      }
-      const g0 = GW + j * nIn + k;
-      put(F, g0, cols, s00, s01, s02, s03);
-      if (outs > 1) put(F, g0 + nIn, cols, s10, s11, s12, s13);
-      if (outs > 2) put(F, g0 + 2 * nIn, cols, s20, s21, s22, s23);
-      if (outs > 3) put(F, g0 + 3 * nIn, cols, s30, s31, s32, s33);
-    }
-  }
+/** ∇b = Σ_r dy[r] over nOut columns of dy, its rows ldDelta floats apart. */
+function biasGradient(F: Float32Array, D: number, GB: number, batch: number, nOut: number, ldDelta: number): void {
   for (let j = 0; j < nOut; j++) {
     let s = 0;
     for (let r = 0, at = D + j; r < batch; r++, at += ldDelta) s += F[at];
@@ -163,10 +118,15 @@ function tunedKernels(F: Float32Array): Partial<Kernels> {
     sparse_backward_weights: (offsets, idx, val, dy, gwt, gb, batch, nIn, nOut, ldDelta, ldW) =>
       sparseBackwardWeights(F, I, offsets / 4, idx / 4, val / 4, dy / 4, gwt / 4, gb / 4, batch, nIn, nOut, ldDelta, ldW),
     transpose: (src, dst, rows, cols, ldDst) => transpose(F, src / 4, dst / 4, rows, cols, ldDst),
-    dense_forward: (x, w, b, y, batch, nIn, nOut) => denseForward(F, x / 4, w / 4, b / 4, y / 4, batch, nIn, nOut),
-    dense_backward_data: (dy, w, dx, batch, nIn, nOut) => denseBackwardData(F, dy / 4, w / 4, dx / 4, batch, nIn, nOut),
-    dense_backward_weights: (dy, x, gw, gb, batch, nIn, nOut, ldDelta) =>
-      denseBackwardWeights(F, dy / 4, x / 4, gw / 4, gb / 4, batch, nIn, nOut, ldDelta),
+    // y[r, j] = Σ_k x[r, k]·w[j, k] + b[j]
+    dense_forward: (x, w, b, y, batch, nIn, nOut) => tiledProduct(F, x / 4, nIn, 1, w / 4, nIn, 1, y / 4, nOut, batch, nOut, nIn, b / 4),
+    // dx[r, k] = Σ_j dy[r, j]·w[j, k]
+    dense_backward_data: (dy, w, dx, batch, nIn, nOut) => tiledProduct(F, dy / 4, nOut, 1, w / 4, 1, nIn, dx / 4, nIn, batch, nIn, nOut, -1),
+    // ∇w[j, k] = Σ_r dy[r, j]·x[r, k]
+    dense_backward_weights(dy, x, gw, gb, batch, nIn, nOut, ldDelta) {
+      tiledProduct(F, dy / 4, 1, ldDelta, x / 4, 1, nIn, gw / 4, nIn, nOut, nIn, batch, -1);
+      biasGradient(F, dy / 4, gb / 4, batch, nOut, ldDelta);
+    },
     sigmoid_forward(z, a, n) {
       const Z = z / 4, A = a / 4;
       for (let i = 0; i < n; i++) F[A + i] = 1 / (1 + Math.exp(-F[Z + i]));
