@@ -1,5 +1,5 @@
 // The module's exports: every kernel the host calls, nothing else.
-export { dense_forward, dense_backward_data, dense_backward_weights } from "./dense";
+export { dense_forward, dense_backward_data, dense_backward_weights, column_sums } from "./dense";
 export {
   sigmoid_forward, sigmoid_backward, relu_forward, relu_backward, leaky_relu_forward, leaky_relu_backward,
   tanh_forward, tanh_backward, copy_floats, softmax_forward,
@@ -11,7 +11,7 @@ export {
 } from "./loss";
 export { sgd, momentum, adam, add_scaled, scale_floats, sum_squares } from "./optimizer";
 export { scale_bytes } from "./input";
-export { sparse_rows, transpose, sparse_forward, sparse_backward_weights } from "./sparse";
+export { count_nonzeros, sparse_rows, transpose, sparse_forward, sparse_columns, sparse_weight_gradient } from "./sparse";
 export { im2col, col2im, maxpool_forward, maxpool_backward, avgpool_forward, avgpool_backward } from "./conv";
 export {
   pack_filters, pad_images, crop_images, direct_conv_forward, direct_conv_backward_weights, direct_conv_backward_data,

@@ -55,6 +55,20 @@
 }
 
 /**
+ * Stores the 4×4 tile whose columns are a, b, c, d as four rows: [a[t], b[t], c[t], d[t]]
+ * at p + t·stride for t = 0…3 (a transpose: eight shuffles, four stores).
+ */
+// @ts-ignore: decorator
+@inline export function store_transposed(p: usize, stride: usize, a: v128, b: v128, c: v128, d: v128): void {
+  const ab0 = f32x4.shuffle(a, b, 0, 4, 1, 5), ab1 = f32x4.shuffle(a, b, 2, 6, 3, 7);
+  const cd0 = f32x4.shuffle(c, d, 0, 4, 1, 5), cd1 = f32x4.shuffle(c, d, 2, 6, 3, 7);
+  v128.store(p, f32x4.shuffle(ab0, cd0, 0, 1, 4, 5));
+  v128.store(p + stride, f32x4.shuffle(ab0, cd0, 2, 3, 6, 7));
+  v128.store(p + 2 * stride, f32x4.shuffle(ab1, cd1, 0, 1, 4, 5));
+  v128.store(p + 3 * stride, f32x4.shuffle(ab1, cd1, 2, 3, 6, 7));
+}
+
+/**
  * Stores the first `count` (1–3) lanes of v at p. Elementwise kernels finish a length that
  * is not a multiple of 4 with one full-width step whose extra lanes are dropped here; the
  * load of that step may read up to 12 bytes past the tensor, which the host's layout pads.

@@ -1,62 +1,92 @@
 // The first dense layer's products over a sparse batch: MNIST's pixels are ~81% zeros, as
 // are one-hot and bag-of-words features, and a zero input adds nothing to z = x·wᵀ + b nor
-// to ∇w = δᵀ·x. The batch is listed as its non-zeros (rows r: entries offsets[r] …
-// offsets[r + 1] − 1 of idx, val), and the products run over those alone against the
+// to ∇w = δᵀ·x. The batch is listed as its non-zeros by rows (rows r: entries offsets[r] …
+// offsets[r + 1] − 1 of idx, val), and the forward product runs over that list against the
 // weights laid out input-major (wᵀ [nIn × nOut]), so that each non-zero meets one
-// contiguous row of nOut floats: SIMD over the outputs, no gather. Results equal the dense
-// products' up to the order of the sums. The scalar build (no SIMD) runs each kernel's
-// one-float loops alone.
-import { madd } from "./simd";
+// contiguous row of nOut floats: SIMD over the outputs, no gather. The weight gradient runs
+// over the same list sorted by columns, a tile of ∇w at a time in registers. Results equal
+// the dense products' up to the order of the sums. The scalar build (no SIMD) runs each
+// kernel's one-float loops alone.
+import { madd, store_transposed } from "./simd";
 
 const F32: usize = 4;
 
 /**
- * Lists the non-zeros of x [batch × n] row by row: offsets [batch + 1] (i32), idx (i32
- * column indices) and val (f32 values), in row order. Returns how many there are, or −1 as
- * soon as there would be more than `limit` (idx and val hold limit + 1 entries: one more is
- * written, zero or not, before it counts), or once the
- * first row alone holds more than twice its share of `limit`: the caller then takes the
- * dense path, and dense data costs a scan of one row. Four floats are tested at once; a
- * vector of zeros (most of an image's border) is skipped.
+ * counts[r] = the non-zeros of row r of x [rows × n], for `rows` rows (counts: i32). The
+ * host sums them to decide whether a batch is worth listing, and lays out the list. With
+ * SIMD, four floats at a time: each lane of a mask is −1 where x ≠ 0.
  */
-export function sparse_rows(x: usize, batch: i32, n: i32, offsets: usize, idx: usize, val: usize, limit: i32): i32 {
-  let count = 0;
-  const n4 = n & ~3;
-  for (let r = 0; r < batch; r++) {
-    store<i32>(offsets + (<usize>r << 2), count);
+export function count_nonzeros(x: usize, n: i32, counts: usize, rows: i32): void {
+  const n4 = ASC_FEATURE_SIMD ? n & ~3 : 0;
+  for (let r = 0; r < rows; r++) {
     const row = x + <usize>r * <usize>n * F32;
-    for (let k = 0; k < n; k++) {
-      if (k < n4 && (k & 3) == 0 && fourZeros(row + (<usize>k << 2))) {
-        k += 3;
-        continue;
-      }
-      // Written whether zero or not, then kept by counting it: no branch on the data, which
-      // random non-zeros would mispredict (a zero is overwritten by the next entry).
-      const xk = load<f32>(row + (<usize>k << 2));
-      store<i32>(idx + (<usize>count << 2), k);
-      store<f32>(val + (<usize>count << 2), xk);
-      count += <i32>(xk != 0);
-      if (count > limit) return -1;
+    let count = 0;
+    if (ASC_FEATURE_SIMD) {
+      let minus = i32x4.splat(0);
+      for (let k = 0; k < n4; k += 4) minus = i32x4.add(minus, f32x4.ne(v128.load(row + (<usize>k << 2)), f32x4.splat(0)));
+      count = -(i32x4.extract_lane(minus, 0) + i32x4.extract_lane(minus, 1) + i32x4.extract_lane(minus, 2) + i32x4.extract_lane(minus, 3));
     }
-    if (r == 0 && <i64>count * batch > 2 * <i64>limit) return -1;
+    for (let k = n4; k < n; k++) count += <i32>(load<f32>(row + (<usize>k << 2)) != 0);
+    store<i32>(counts + (<usize>r << 2), count);
   }
-  store<i32>(offsets + (<usize>batch << 2), count);
-  return count;
-}
-
-/** Whether the four floats at p are all zero; without SIMD always false (the loop then tests each). */
-// @ts-ignore: decorator
-@inline function fourZeros(p: usize): bool {
-  if (ASC_FEATURE_SIMD) return !v128.any_true(f32x4.ne(v128.load(p), f32x4.splat(0)));
-  return false;
 }
 
 /**
- * dst = srcᵀ: src [rows × cols], dst [cols × rows] with its rows ldDst floats apart. In 4×4
- * blocks (four row loads, eight shuffles, four column stores); the edges one float at a time.
+ * Lists the non-zeros of x [rows × n] row by row: row r's go to entries offsets[r] …
+ * offsets[r + 1] − 1 of idx (i32 column indices) and val (f32 values), the offsets [rows + 1]
+ * laid out by the host from count_nonzeros. A thread given rows r0… passes x + r0 rows and
+ * offsets + r0: it writes only its rows' entries, and a row ends at its last entry. With SIMD,
+ * four floats at a time, and a vector of four zeros (most of an image's border) is skipped.
  */
-export function transpose(src: usize, dst: usize, rows: i32, cols: i32, ldDst: i32): void {
-  const rowS = <usize>cols * F32, rowD = <usize>ldDst * F32;
+export function sparse_rows(x: usize, n: i32, offsets: usize, idx: usize, val: usize, rows: i32): void {
+  const n4 = ASC_FEATURE_SIMD ? n & ~3 : 0;
+  for (let r = 0; r < rows; r++) {
+    let count = load<i32>(offsets + (<usize>r << 2));
+    const end = load<i32>(offsets + (<usize>(r + 1) << 2)), row = x + <usize>r * <usize>n * F32;
+    let k = 0;
+    if (ASC_FEATURE_SIMD) {
+      for (; k < n4 && count < end; k += 4) {
+        const v = v128.load(row + (<usize>k << 2));
+        if (!v128.any_true(f32x4.ne(v, f32x4.splat(0)))) continue;
+        if (count + 4 <= end) {
+          // Each lane written whether zero or not, then kept by counting it: no branch on the
+          // data, which random non-zeros would mispredict (a zero is overwritten by the next).
+          count = keep(idx, val, count, k, f32x4.extract_lane(v, 0));
+          count = keep(idx, val, count, k + 1, f32x4.extract_lane(v, 1));
+          count = keep(idx, val, count, k + 2, f32x4.extract_lane(v, 2));
+          count = keep(idx, val, count, k + 3, f32x4.extract_lane(v, 3));
+        } else {
+          // The row's last entries: a lane written past them would land in the next row's.
+          for (let i = k; i < k + 4; i++) count = list(idx, val, count, i, load<f32>(row + (<usize>i << 2)));
+        }
+      }
+    }
+    for (; k < n && count < end; k++) count = list(idx, val, count, k, load<f32>(row + (<usize>k << 2)));
+  }
+}
+
+/** Writes entry `count` = (k, x) and returns the count with it kept when x ≠ 0. */
+// @ts-ignore: decorator
+@inline function keep(idx: usize, val: usize, count: i32, k: i32, x: f32): i32 {
+  store<i32>(idx + (<usize>count << 2), k);
+  store<f32>(val + (<usize>count << 2), x);
+  return count + <i32>(x != 0);
+}
+
+/** Writes entry `count` = (k, x) only when x ≠ 0, and returns the count. */
+// @ts-ignore: decorator
+@inline function list(idx: usize, val: usize, count: i32, k: i32, x: f32): i32 {
+  return x != 0 ? keep(idx, val, count, k, x) : count;
+}
+
+/**
+ * dst = srcᵀ: src [rows × cols] with its rows ldSrc floats apart, dst [cols × rows] with its
+ * rows ldDst floats apart. A thread given columns c0… passes src + c0 and dst + c0 rows: it
+ * writes whole rows of dst. In 4×4 blocks (four row loads, a transposed store); the edges one
+ * float at a time.
+ */
+export function transpose(src: usize, dst: usize, rows: i32, cols: i32, ldSrc: i32, ldDst: i32): void {
+  const rowS = <usize>ldSrc * F32, rowD = <usize>ldDst * F32;
   if (!ASC_FEATURE_SIMD) {
     for (let i = 0; i < rows; i++) transpose_tail(src, dst, i, 0, cols, rowS, rowD);
     return;
@@ -66,15 +96,7 @@ export function transpose(src: usize, dst: usize, rows: i32, cols: i32, ldDst: i
     const s = src + <usize>r * rowS, d = dst + <usize>r * F32;
     for (let c = 0; c < c4; c += 4) {
       const o = <usize>c * F32;
-      const a = v128.load(s + o), b = v128.load(s + rowS + o);
-      const e = v128.load(s + 2 * rowS + o), f = v128.load(s + 3 * rowS + o);
-      const ab0 = f32x4.shuffle(a, b, 0, 4, 1, 5), ab1 = f32x4.shuffle(a, b, 2, 6, 3, 7);
-      const ef0 = f32x4.shuffle(e, f, 0, 4, 1, 5), ef1 = f32x4.shuffle(e, f, 2, 6, 3, 7);
-      const at = d + <usize>c * rowD;
-      v128.store(at, f32x4.shuffle(ab0, ef0, 0, 1, 4, 5));
-      v128.store(at + rowD, f32x4.shuffle(ab0, ef0, 2, 3, 6, 7));
-      v128.store(at + 2 * rowD, f32x4.shuffle(ab1, ef1, 0, 1, 4, 5));
-      v128.store(at + 3 * rowD, f32x4.shuffle(ab1, ef1, 2, 3, 6, 7));
+      store_transposed(d + <usize>c * rowD, rowD, v128.load(s + o), v128.load(s + rowS + o), v128.load(s + 2 * rowS + o), v128.load(s + 3 * rowS + o));
     }
     for (let i = r; i < r + 4; i++) transpose_tail(src, dst, i, c4, cols, rowS, rowD);
   }
@@ -91,22 +113,36 @@ export function transpose(src: usize, dst: usize, rows: i32, cols: i32, ldDst: i
  * Forward product over a listed batch: z[r, :] = b + Σ val·wt[idx, :] over row r's entries.
  * wt [nIn × nOut] (wᵀ), b [nOut], z [batch × nOut]; offsets/idx/val from sparse_rows (an
  * offset is absolute, so a thread given rows r0… passes offsets + r0 and z + r0 rows).
- * Thirty-two outputs at a time in eight accumulators, then four, then one.
  */
 export function sparse_forward(offsets: usize, idx: usize, val: usize, wt: usize, b: usize, z: usize, batch: i32, nOut: i32): void {
-  const rowW = <usize>nOut * F32;
-  for (let r = 0; r < batch; r++) {
+  listed_product(offsets, idx, val, wt, nOut, b, true, z, batch, nOut);
+}
+
+/**
+ * z[r, :] = b + Σ val·m[idx, :] over the entries of list row r (offsets[r] … offsets[r + 1] − 1
+ * of idx and val), for `rows` rows: z [rows × nOut], m's rows ldM floats apart; without
+ * `bias`, b is not read and the sums start at 0. Thirty-two outputs at a time in eight
+ * accumulators, then four, then one: the loop over the entries is innermost, with
+ * independent sums (a loop over outputs innermost would load and store every partial sum).
+ */
+// @ts-ignore: decorator
+@inline function listed_product(offsets: usize, idx: usize, val: usize, m: usize, ldM: i32, b: usize, bias: bool, z: usize, rows: i32, nOut: i32): void {
+  const rowM = <usize>ldM * F32, rowZ = <usize>nOut * F32;
+  for (let r = 0; r < rows; r++) {
     const e0 = load<i32>(offsets + (<usize>r << 2)), e1 = load<i32>(offsets + (<usize>(r + 1) << 2));
-    const zr = z + <usize>r * rowW;
+    const zr = z + <usize>r * rowZ;
     let j = 0;
     if (ASC_FEATURE_SIMD) {
       for (; j + 32 <= nOut; j += 32) {
         const o = <usize>j * F32, bo = b + o;
-        let s0 = v128.load(bo), s1 = v128.load(bo, 16), s2 = v128.load(bo, 32), s3 = v128.load(bo, 48);
-        let s4 = v128.load(bo, 64), s5 = v128.load(bo, 80), s6 = v128.load(bo, 96), s7 = v128.load(bo, 112);
+        let s0 = f32x4.splat(0), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
+        if (bias) {
+          s0 = v128.load(bo); s1 = v128.load(bo, 16); s2 = v128.load(bo, 32); s3 = v128.load(bo, 48);
+          s4 = v128.load(bo, 64); s5 = v128.load(bo, 80); s6 = v128.load(bo, 96); s7 = v128.load(bo, 112);
+        }
         for (let e = e0; e < e1; e++) {
           const v = f32x4.splat(load<f32>(val + (<usize>e << 2)));
-          const w = wt + <usize>load<i32>(idx + (<usize>e << 2)) * rowW + o;
+          const w = m + <usize>load<i32>(idx + (<usize>e << 2)) * rowM + o;
           s0 = madd(v, v128.load(w), s0); s1 = madd(v, v128.load(w, 16), s1);
           s2 = madd(v, v128.load(w, 32), s2); s3 = madd(v, v128.load(w, 48), s3);
           s4 = madd(v, v128.load(w, 64), s4); s5 = madd(v, v128.load(w, 80), s5);
@@ -118,55 +154,69 @@ export function sparse_forward(offsets: usize, idx: usize, val: usize, wt: usize
       }
       for (; j + 4 <= nOut; j += 4) {
         const o = <usize>j * F32;
-        let s = v128.load(b + o);
+        let s = bias ? v128.load(b + o) : f32x4.splat(0);
         for (let e = e0; e < e1; e++) {
-          s = madd(f32x4.splat(load<f32>(val + (<usize>e << 2))), v128.load(wt + <usize>load<i32>(idx + (<usize>e << 2)) * rowW + o), s);
+          s = madd(f32x4.splat(load<f32>(val + (<usize>e << 2))), v128.load(m + <usize>load<i32>(idx + (<usize>e << 2)) * rowM + o), s);
         }
         v128.store(zr + o, s);
       }
     }
     for (; j < nOut; j++) {
       const o = <usize>j * F32;
-      let s = load<f32>(b + o);
-      for (let e = e0; e < e1; e++) s += load<f32>(val + (<usize>e << 2)) * load<f32>(wt + <usize>load<i32>(idx + (<usize>e << 2)) * rowW + o);
+      let s: f32 = bias ? load<f32>(b + o) : 0;
+      for (let e = e0; e < e1; e++) s += load<f32>(val + (<usize>e << 2)) * load<f32>(m + <usize>load<i32>(idx + (<usize>e << 2)) * rowM + o);
       store<f32>(zr + o, s);
     }
   }
 }
 
 /**
- * Gradients over a listed batch, input-major: gwt [nIn × ldW] (∇wᵀ, its first nOut
- * columns) = Σ_r x[r]ᵀ·δ[r] — zeroed, then each entry adds val·δ[r, :] to row idx — and
- * ∇b = Σ_r δ[r] into gb [nOut]. δ [batch × ldDelta]. A thread given outputs j0… passes
- * δ + j0, gwt + j0 and gb + j0 with the layers' widths as ldDelta and ldW.
+ * The listed batch by columns (a counting sort of sparse_rows' list): for input k, its
+ * entries are starts[k] … starts[k + 1] − 1 of rowOf (i32 row numbers, ascending) and valOf
+ * (f32 values). starts [nIn + 1]; rowOf and valOf as long as the list.
  */
-export function sparse_backward_weights(offsets: usize, idx: usize, val: usize, delta: usize, gwt: usize, gb: usize, batch: i32, nIn: i32, nOut: i32, ldDelta: i32, ldW: i32): void {
-  const rowW = <usize>ldW * F32, rowD = <usize>ldDelta * F32;
-  if (ldW == nOut) memory.fill(gwt, 0, <usize>nIn * rowW);
-  else for (let k = 0; k < nIn; k++) memory.fill(gwt + <usize>k * rowW, 0, <usize>nOut * F32);
-  const n4 = ASC_FEATURE_SIMD ? nOut & ~3 : 0;
-  memory.fill(gb, 0, <usize>nOut * F32);
+export function sparse_columns(offsets: usize, idx: usize, val: usize, batch: i32, nIn: i32, starts: usize, rowOf: usize, valOf: usize): void {
+  const count = load<i32>(offsets + (<usize>batch << 2));
+  memory.fill(starts, 0, <usize>(nIn + 1) << 2);
+  for (let e = 0; e < count; e++) {
+    const at = starts + (<usize>(load<i32>(idx + (<usize>e << 2)) + 1) << 2);
+    store<i32>(at, load<i32>(at) + 1);
+  }
+  for (let k = 0; k < nIn; k++) {
+    const at = starts + (<usize>(k + 1) << 2);
+    store<i32>(at, load<i32>(at) + load<i32>(at - 4));
+  }
+  // Each entry goes to its column's next free place, starts[k] counting up as it fills; after
+  // that starts[k] is where column k + 1 begins, so the starts move one place up.
   for (let r = 0; r < batch; r++) {
-    const e0 = load<i32>(offsets + (<usize>r << 2)), e1 = load<i32>(offsets + (<usize>(r + 1) << 2));
-    const dr = delta + <usize>r * rowD;
-    if (ASC_FEATURE_SIMD) {
-      for (let j = 0; j < n4; j += 4) {
-        const o = <usize>j * F32;
-        v128.store(gb + o, f32x4.add(v128.load(gb + o), v128.load(dr + o)));
-      }
-    }
-    for (let j = n4; j < nOut; j++) store<f32>(gb + <usize>j * F32, load<f32>(gb + <usize>j * F32) + load<f32>(dr + <usize>j * F32));
-    for (let e = e0; e < e1; e++) {
-      const x = load<f32>(val + (<usize>e << 2));
-      const g = gwt + <usize>load<i32>(idx + (<usize>e << 2)) * rowW;
-      if (ASC_FEATURE_SIMD) {
-        const v = f32x4.splat(x);
-        for (let j = 0; j < n4; j += 4) {
-          const o = <usize>j * F32;
-          v128.store(g + o, madd(v, v128.load(dr + o), v128.load(g + o)));
-        }
-      }
-      for (let j = n4; j < nOut; j++) store<f32>(g + <usize>j * F32, load<f32>(g + <usize>j * F32) + x * load<f32>(dr + <usize>j * F32));
+    const e1 = load<i32>(offsets + (<usize>(r + 1) << 2));
+    for (let e = load<i32>(offsets + (<usize>r << 2)); e < e1; e++) {
+      const at = starts + (<usize>load<i32>(idx + (<usize>e << 2)) << 2), place = <usize>load<i32>(at) << 2;
+      store<i32>(rowOf + place, r);
+      store<f32>(valOf + place, load<f32>(val + (<usize>e << 2)));
+      store<i32>(at, load<i32>(at) + 1);
     }
   }
+  memory.copy(starts + 4, starts, <usize>nIn << 2);
+  store<i32>(starts, 0);
 }
+
+/**
+ * ∇w = δᵀ·x over a batch listed by columns (sparse_columns), straight into the engine's
+ * layout: ∇w[j, k] = Σ val·δ[row, j] over input k's entries, for the `inputs` inputs from
+ * input `first`. gw points at column `first` of ∇w [nOut × nIn]; δ [batch × ldDelta]; acc
+ * at row `first` of a scratch [nIn × nOut]. A thread given inputs first… writes its own
+ * columns of every row of ∇w. GRADIENT_BLOCK inputs at a time: their rows of ∇wᵀ are summed
+ * into acc as the forward product sums z (a column's entries are a row's), then transposed
+ * into ∇w while they are in L1. ∇b is column_sums of δ.
+ */
+export function sparse_weight_gradient(starts: usize, rowOf: usize, valOf: usize, delta: usize, gw: usize, acc: usize, first: i32, inputs: i32, nIn: i32, nOut: i32, ldDelta: i32): void {
+  for (let k = 0; k < inputs; k += GRADIENT_BLOCK) {
+    const block = min(GRADIENT_BLOCK, inputs - k), a = acc + <usize>k * <usize>nOut * F32;
+    listed_product(starts + (<usize>(first + k) << 2), rowOf, valOf, delta, ldDelta, 0, false, a, block, nOut);
+    transpose(a, gw + <usize>k * F32, block, nOut, nOut, nIn);
+  }
+}
+
+/** Inputs whose ∇wᵀ rows are summed before they are transposed: 16 rows of 100 outputs are 6.4 KB. */
+const GRADIENT_BLOCK = 16;

@@ -36,10 +36,11 @@ const gridSplit = (moves: Record<string, Product>) => ({ rows: 'rows', align: 1,
 const imageSplit = (work: Product) => ({ rows: 'rows', align: 1, work, moves: { first: [1] } } as const);
 
 /**
- * Non-zeros a listed row is taken to hold when the work of a sparse product is estimated (an
- * MNIST image has ~150 of 784): the estimate only decides whether a call is worth splitting.
+ * Non-zeros a listed row (an input column) is taken to hold when the work of a sparse product
+ * is estimated (an MNIST image has ~150 of 784; a batch of 32 ~6 per input): the estimate
+ * only decides whether a call is worth splitting.
  */
-const LISTED_PER_ROW = 150;
+const LISTED_PER_ROW = 150, LISTED_PER_COLUMN = 6;
 
 export const KERNELS = {
   /** dst = scale·src: n bytes (pixels) into n floats. */
@@ -62,24 +63,40 @@ export const KERNELS = {
     args: ['dy', 'x', 'gw', 'gb', 'batch', 'nIn', 'nOut', 'ldDelta'],
     split: { rows: 'nOut', align: 4, work: [2, 'batch', 'nIn'], moves: { dy: [4], gw: [4, 'nIn'], gb: [4] } },
   },
+  /** counts[r] = the non-zeros of row r of x [rows × n] (counts: i32), as sparse_rows will list them. */
+  count_nonzeros: { args: ['x', 'n', 'counts', 'rows'], split: { rows: 'rows', align: 1, work: [1, 'n'], moves: { x: [4, 'n'], counts: [4] } } },
   /**
-   * The non-zeros of x [batch × n], row by row (assembly/sparse.ts): offsets [batch + 1],
-   * idx and val (room for limit + 1 entries); returns their count, or −1 past `limit` (or
-   * when the first row alone holds twice its share of it). One pass that decides and lists.
+   * The non-zeros of x [rows × n], row by row (assembly/sparse.ts): row r's into entries
+   * offsets[r] … offsets[r + 1] − 1 of idx and val, offsets [rows + 1] laid out from
+   * count_nonzeros. About four operations a float.
    */
-  sparse_rows: { args: ['x', 'batch', 'n', 'offsets', 'idx', 'val', 'limit'], returns: 'f64' },
-  /** dst [cols × rows, rows ldDst floats apart] = srcᵀ, src [rows × cols]. Memory-bound: not split (a split measured no faster). */
-  transpose: { args: ['src', 'dst', 'rows', 'cols', 'ldDst'] },
+  sparse_rows: { args: ['x', 'n', 'offsets', 'idx', 'val', 'rows'], split: { rows: 'rows', align: 1, work: [4, 'n'], moves: { x: [4, 'n'], offsets: [4] } } },
+  /**
+   * dst = srcᵀ: src [rows × cols], its rows ldSrc floats apart, into dst [cols × rows], its rows
+   * ldDst floats apart. Split by src's columns, so each thread writes whole rows of dst.
+   */
+  transpose: {
+    args: ['src', 'dst', 'rows', 'cols', 'ldSrc', 'ldDst'],
+    split: { rows: 'cols', align: 4, work: [4, 'rows'], moves: { src: [4], dst: [4, 'ldDst'] } },
+  },
   /** y = x·wᵀ + b over a listed batch: wt = wᵀ [nIn × nOut], y [batch × nOut]. */
   sparse_forward: {
     args: ['offsets', 'idx', 'val', 'wt', 'b', 'y', 'batch', 'nOut'],
     split: { rows: 'batch', align: 1, work: [2, 'nOut', LISTED_PER_ROW], moves: { offsets: [4], y: [4, 'nOut'] } },
   },
-  /** ∇wᵀ = Σ_r x[r]ᵀ·dy[r] into gwt [nIn × ldW] (its first nOut columns), ∇b = Σ_r dy[r], over a listed batch. Split by outputs. */
-  sparse_backward_weights: {
-    args: ['offsets', 'idx', 'val', 'dy', 'gwt', 'gb', 'batch', 'nIn', 'nOut', 'ldDelta', 'ldW'],
-    split: { rows: 'nOut', align: 4, work: [2, 'batch', LISTED_PER_ROW], moves: { dy: [4], gwt: [4], gb: [4] } },
+  /** The listed batch by columns: input k's entries are starts[k] … starts[k + 1] − 1 of rowOf (rows) and valOf (values); starts [nIn + 1]. */
+  sparse_columns: { args: ['offsets', 'idx', 'val', 'batch', 'nIn', 'starts', 'rowOf', 'valOf'] },
+  /**
+   * ∇w [nOut × nIn] = dyᵀ·x over a batch listed by columns, for the `inputs` inputs from input
+   * `first` (gw points at column `first`, acc at row `first` of a scratch [nIn × nOut]); dy
+   * [batch × ldDelta]. Split by inputs.
+   */
+  sparse_weight_gradient: {
+    args: ['starts', 'rowOf', 'valOf', 'dy', 'gw', 'acc', 'first', 'inputs', 'nIn', 'nOut', 'ldDelta'],
+    split: { rows: 'inputs', align: 4, work: [2, 'nOut', LISTED_PER_COLUMN], moves: { gw: [4], acc: [4, 'nOut'], first: [1] } },
   },
+  /** out[j] = Σ_r m[r, j] over n columns of m [rows × ld]: ∇b = Σ δ. */
+  column_sums: { args: ['m', 'out', 'rows', 'n', 'ld'] },
   /** a = σ(z) over n floats, and δ ⊙= σ'(z) written in terms of a, per activation. */
   sigmoid_forward: elementwise(20, 'z', 'a'),
   sigmoid_backward: elementwise(3, 'a', 'delta'),

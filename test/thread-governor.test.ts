@@ -1,7 +1,7 @@
 // The governor that keeps large kernel calls on one thread where threads are slower: driven
 // by a clock the test moves, with the throughput of each mode given.
 import { describe, expect, it } from 'vitest';
-import { FIRST_RUN_MS, PROBES, PROBE_MS, RUN_MS, ThreadGovernor, WARMUP_MS } from '../src/backend/thread-governor.js';
+import { FIRST_RUN_MS, PROBES, PROBE_MS, RUN_MS, SETTLE_MS, ThreadGovernor, WARMUP_MS } from '../src/backend/thread-governor.js';
 
 /** ms of one cycle: a run in the chosen mode, then a comparison of both. */
 const CYCLE = RUN_MS + 2 * PROBES * PROBE_MS;
@@ -75,6 +75,23 @@ describe('the thread governor', () => {
     simulate(governor, clock, { threaded: 1.5, single: 1 }, FIRST_RUN_MS + comparison + PROBE_MS);
     expect(governor.threadedNow).toBe(true);
     expect(FIRST_RUN_MS + comparison).toBeLessThan(RUN_MS / 4);
+  });
+
+  it('does not measure the first SETTLE_MS of a turn: threads slow only while their data moves into their caches still win', () => {
+    const clock = { now: 0 };
+    const governor = new ThreadGovernor(() => clock.now);
+    let last = false, since = 0, split = 0, calls = 0;
+    while (clock.now < 3 * CYCLE) {
+      const threaded = governor.split(1);
+      if (threaded !== last) [last, since] = [threaded, clock.now];
+      const settling = threaded && clock.now - since < 0.8 * SETTLE_MS;
+      clock.now += 1 / (threaded ? (settling ? 0.05 : 1.5) : 1);
+      governor.done();
+      calls++;
+      if (threaded) split++;
+    }
+    expect(governor.threadedNow).toBe(true);
+    expect(split / calls).toBeGreaterThan(0.8);
   });
 
   it('drops a measurement that spans an idle gap (the caller paused)', () => {

@@ -60,22 +60,30 @@ const lengths = [1, 2, 3, 4, 5, 7, 8, 33, 100];
 const CASES: KernelCase[] = [
   {
     name: 'the first layer over a listed sparse batch',
-    kernels: ['sparse_rows', 'transpose', 'sparse_forward', 'sparse_backward_weights'],
+    kernels: ['count_nonzeros', 'sparse_rows', 'transpose', 'sparse_forward', 'sparse_columns', 'sparse_weight_gradient', 'column_sums'],
     // [batch, nIn, nOut]
     shapes: [[1, 1, 1], [3, 9, 5], [5, 40, 37], [32, 784, 100]],
-    // x, offsets, idx, val, w [nOut × nIn], wᵀ, b, y, δ, ∇wᵀ, ∇b
-    lengths: ([batch, nIn, nOut]) => [batch * nIn, batch + 1, batch * nIn, batch * nIn, nOut * nIn, nIn * nOut, nOut, batch * nOut, batch * nOut, nIn * nOut, nOut],
+    // x, counts, offsets, idx, val, w [nOut × nIn], wᵀ, b, y, δ, starts, rowOf, valOf, ∇w, sums [nIn × nOut], ∇b
+    lengths: ([batch, nIn, nOut]) => [batch * nIn, batch, batch + 1, batch * nIn, batch * nIn, nOut * nIn, nIn * nOut, nOut, batch * nOut, batch * nOut, nIn + 1, batch * nIn, batch * nIn, nOut * nIn, nIn * nOut, nOut],
     run(both, p, [batch, nIn, nOut]) {
       for (const t of [p.tj, p.tw]) t[0].view.forEach((v, i) => (t[0].view[i] = Math.abs(v) < 0.8 ? 0 : v));
-      const listed = both('sparse_rows', [0], batch, nIn, [1], [2], [3], batch * nIn);
-      expect(listed.wasm).toBe(listed.js);
-      close(p, [1], 0);
-      for (const t of [2, 3]) expect(p.tw[t].view.subarray(0, listed.js)).toEqual(p.tj[t].view.subarray(0, listed.js));
-      both('transpose', [4], [5], nOut, nIn, nOut);
-      close(p, [5], 0);
-      both('sparse_forward', [1], [2], [3], [5], [6], [7], batch, nOut);
-      both('sparse_backward_weights', [1], [2], [3], [8], [9], [6], batch, nIn, nOut, nOut, nOut);
-      close(p, [7, 9, 6], 1e-5);
+      both('count_nonzeros', [0], nIn, [1], batch);
+      for (const t of [p.tj, p.tw]) {
+        const counts = new Int32Array(t[1].view.buffer, t[1].ptr, batch), offsets = new Int32Array(t[2].view.buffer, t[2].ptr, batch + 1);
+        offsets[0] = 0;
+        for (let r = 0; r < batch; r++) offsets[r + 1] = offsets[r] + counts[r];
+      }
+      close(p, [1, 2], 0);
+      both('sparse_rows', [0], nIn, [2], [3], [4], batch);
+      close(p, [3, 4], 0);
+      both('transpose', [5], [6], nOut, nIn, nIn, nOut);
+      close(p, [6], 0);
+      both('sparse_forward', [2], [3], [4], [6], [7], [8], batch, nOut);
+      both('sparse_columns', [2], [3], [4], batch, nIn, [10], [11], [12]);
+      close(p, [10, 11, 12], 0);
+      both('sparse_weight_gradient', [10], [11], [12], [9], [13], [14], 0, nIn, nIn, nOut, nOut);
+      both('column_sums', [9], [15], batch, nOut, nOut);
+      close(p, [8, 13, 15], 1e-5);
     },
   },
   {

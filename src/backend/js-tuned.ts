@@ -84,24 +84,25 @@ function sparseForward(F: Float32Array, I: Int32Array, O: number, K: number, V: 
   }
 }
 
-/** ∇wᵀ and ∇b over a listed batch (assembly/sparse.ts), with every index hoisted out of the inner loop. */
-function sparseBackwardWeights(F: Float32Array, I: Int32Array, O: number, K: number, V: number, D: number, G: number, GB: number, batch: number, nIn: number, nOut: number, ldDelta: number, ldW: number): void {
-  for (let k = 0; k < nIn; k++) F.fill(0, G + k * ldW, G + k * ldW + nOut);
-  F.fill(0, GB, GB + nOut);
-  for (let r = 0; r < batch; r++) {
-    const d = D + r * ldDelta;
-    for (let j = 0; j < nOut; j++) F[GB + j] += F[d + j];
-    for (let e = I[O + r], end = I[O + r + 1]; e < end; e++) {
-      const v = F[V + e], g = G + I[K + e] * ldW;
-      for (let j = 0; j < nOut; j++) F[g + j] += v * F[d + j];
+/**
+ * ∇w over a batch listed by columns (assembly/sparse.ts), for inputs first… : each input's
+ * entries summed into one row of nOut floats (`sum`), then written down its column of ∇w.
+ */
+function sparseWeightGradient(F: Float32Array, I: Int32Array, S: number, R: number, W: number, D: number, G: number, first: number, inputs: number, nIn: number, nOut: number, ldDelta: number, sum: Float32Array): void {
+  for (let k = 0; k < inputs; k++) {
+    sum.fill(0, 0, nOut);
+    for (let e = I[S + first + k], end = I[S + first + k + 1]; e < end; e++) {
+      const v = F[W + e], d = D + I[R + e] * ldDelta;
+      for (let j = 0; j < nOut; j++) sum[j] += v * F[d + j];
     }
+    for (let j = 0, g = G + k; j < nOut; j++, g += nIn) F[g] = sum[j];
   }
 }
 
 /** dst = srcᵀ, a row of src at a time, each destination index one addition from the last. */
-function transpose(F: Float32Array, S: number, D: number, rows: number, cols: number, ldDst: number): void {
+function transpose(F: Float32Array, S: number, D: number, rows: number, cols: number, ldSrc: number, ldDst: number): void {
   for (let r = 0; r < rows; r++) {
-    const s = S + r * cols;
+    const s = S + r * ldSrc;
     for (let c = 0, d = D + r; c < cols; c++, d += ldDst) F[d] = F[s + c];
   }
 }
@@ -113,11 +114,15 @@ function transpose(F: Float32Array, S: number, D: number, rows: number, cols: nu
  */
 function tunedKernels(F: Float32Array): Partial<Kernels> {
   const I = new Int32Array(F.buffer);
+  /** sparse_weight_gradient's sums of one input, grown to the widest layer seen. */
+  let sum = new Float32Array(0);
   return {
     sparse_forward: (offsets, idx, val, wt, b, y, batch, nOut) => sparseForward(F, I, offsets / 4, idx / 4, val / 4, wt / 4, b / 4, y / 4, batch, nOut),
-    sparse_backward_weights: (offsets, idx, val, dy, gwt, gb, batch, nIn, nOut, ldDelta, ldW) =>
-      sparseBackwardWeights(F, I, offsets / 4, idx / 4, val / 4, dy / 4, gwt / 4, gb / 4, batch, nIn, nOut, ldDelta, ldW),
-    transpose: (src, dst, rows, cols, ldDst) => transpose(F, src / 4, dst / 4, rows, cols, ldDst),
+    sparse_weight_gradient(starts, rowOf, valOf, dy, gw, _acc, first, inputs, nIn, nOut, ldDelta) {
+      if (sum.length < nOut) sum = new Float32Array(nOut);
+      sparseWeightGradient(F, I, starts / 4, rowOf / 4, valOf / 4, dy / 4, gw / 4, first, inputs, nIn, nOut, ldDelta, sum);
+    },
+    transpose: (src, dst, rows, cols, ldSrc, ldDst) => transpose(F, src / 4, dst / 4, rows, cols, ldSrc, ldDst),
     // y[r, j] = Σ_k x[r, k]·w[j, k] + b[j]
     dense_forward: (x, w, b, y, batch, nIn, nOut) => tiledProduct(F, x / 4, nIn, 1, w / 4, nIn, 1, y / 4, nOut, batch, nOut, nIn, b / 4),
     // dx[r, k] = Σ_j dy[r, j]·w[j, k]

@@ -56,26 +56,29 @@ function referenceKernels(buffer: ArrayBuffer): Kernels {
         }
       }
     },
-    sparse_rows(x, batch, n, offsets, idx, val, limit) {
+    count_nonzeros(x, n, counts, rows) {
+      const X = x / 4, C = counts / 4;
+      for (let r = 0; r < rows; r++) {
+        let count = 0;
+        for (let k = 0; k < n; k++) if (F[X + r * n + k] !== 0) count++;
+        I[C + r] = count;
+      }
+    },
+    sparse_rows(x, n, offsets, idx, val, rows) {
       const X = x / 4, O = offsets / 4, K = idx / 4, V = val / 4;
-      let count = 0;
-      for (let r = 0; r < batch; r++) {
-        I[O + r] = count;
+      for (let r = 0; r < rows; r++) {
+        let e = I[O + r];
         for (let k = 0; k < n; k++) {
           const v = F[X + r * n + k];
           if (v === 0) continue;
-          if (count === limit) return -1;
-          I[K + count] = k;
-          F[V + count++] = v;
+          I[K + e] = k;
+          F[V + e++] = v;
         }
-        if (r === 0 && count * batch > 2 * limit) return -1;
       }
-      I[O + batch] = count;
-      return count;
     },
-    transpose(src, dst, rows, cols, ldDst) {
+    transpose(src, dst, rows, cols, ldSrc, ldDst) {
       const S = src / 4, D = dst / 4;
-      for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) F[D + c * ldDst + r] = F[S + r * cols + c];
+      for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) F[D + c * ldDst + r] = F[S + r * ldSrc + c];
     },
     sparse_forward(offsets, idx, val, wt, b, z, batch, nOut) {
       const O = offsets / 4, K = idx / 4, V = val / 4, W = wt / 4, B = b / 4, Z = z / 4;
@@ -87,15 +90,37 @@ function referenceKernels(buffer: ArrayBuffer): Kernels {
         }
       }
     },
-    sparse_backward_weights(offsets, idx, val, dy, gwt, gb, batch, nIn, nOut, ldDelta, ldW) {
-      const O = offsets / 4, K = idx / 4, V = val / 4, D = dy / 4, G = gwt / 4, GB = gb / 4;
-      for (let k = 0; k < nIn; k++) F.fill(0, G + k * ldW, G + k * ldW + nOut);
-      F.fill(0, GB, GB + nOut);
+    sparse_columns(offsets, idx, val, batch, nIn, starts, rowOf, valOf) {
+      // A counting sort: count each input's entries, start each column after those before it, then place the entries in row order.
+      const O = offsets / 4, K = idx / 4, V = val / 4, S = starts / 4, R = rowOf / 4, W = valOf / 4;
+      I.fill(0, S, S + nIn + 1);
+      for (let e = 0; e < I[O + batch]; e++) I[S + I[K + e] + 1]++;
+      for (let k = 0; k < nIn; k++) I[S + k + 1] += I[S + k];
+      const next = I.slice(S, S + nIn);
       for (let r = 0; r < batch; r++) {
-        for (let j = 0; j < nOut; j++) F[GB + j] += F[D + r * ldDelta + j];
         for (let e = I[O + r]; e < I[O + r + 1]; e++) {
-          for (let j = 0; j < nOut; j++) F[G + I[K + e] * ldW + j] += F[V + e] * F[D + r * ldDelta + j];
+          const place = next[I[K + e]]++;
+          I[R + place] = r;
+          F[W + place] = F[V + e];
         }
+      }
+    },
+    sparse_weight_gradient(starts, rowOf, valOf, dy, gw, _acc, first, inputs, nIn, nOut, ldDelta) {
+      const S = starts / 4, R = rowOf / 4, W = valOf / 4, D = dy / 4, G = gw / 4;
+      for (let k = 0; k < inputs; k++) {
+        for (let j = 0; j < nOut; j++) {
+          let s = 0;
+          for (let e = I[S + first + k]; e < I[S + first + k + 1]; e++) s += F[W + e] * F[D + I[R + e] * ldDelta + j];
+          F[G + j * nIn + k] = s;
+        }
+      }
+    },
+    column_sums(m, out, rows, n, ld) {
+      const M = m / 4, O = out / 4;
+      for (let j = 0; j < n; j++) {
+        let s = 0;
+        for (let r = 0; r < rows; r++) s += F[M + r * ld + j];
+        F[O + j] = s;
       }
     },
     dense_backward_weights(dy, x, gw, gb, batch, nIn, nOut, ldDelta) {

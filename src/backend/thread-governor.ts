@@ -3,7 +3,7 @@
 // thread; so the governor keeps comparing. A comparison is PROBES pairs of turns, each
 // mode PROBE_MS a turn, in the order current–other, other–current, … (so that a drift of
 // the machine's load or of compilation falls on both); a turn's throughput is the work of
-// the calls it was asked about per ms those calls took. The serial work between calls is
+// the calls it was asked about per ms those calls took, after its first SETTLE_MS. The serial work between calls is
 // left out: it runs alike in both modes, and its noise (a batch gathered from cold memory,
 // a garbage collection, the event loop) would drown a gain of 1.3× in turns of PROBE_MS.
 // The other mode wins only if it wins every pair; the winner is kept for a run of
@@ -23,6 +23,13 @@
 export const WARMUP_MS = 150;
 /** ms of one turn of a mode in a comparison, and turns of each mode. */
 export const PROBE_MS = 25;
+/**
+ * ms at the start of each turn whose calls are not measured: a mode just switched to first
+ * moves the data its threads touch into their caches and wakes a sleeping worker. Measured
+ * here, split calls ran at 0.6–0.9× their steady rate in the first turn after a run on one
+ * thread, enough to hide a gain of 1.4×.
+ */
+export const SETTLE_MS = 5;
 export const PROBES = 2;
 /** ms in the chosen mode after a comparison that switched modes (and after the first one)… */
 export const FIRST_RUN_MS = 250;
@@ -49,6 +56,8 @@ export class ThreadGovernor {
   /** ms the calls of this turn took, and when the call being run began. */
   private busy = 0;
   private callStart = 0;
+  /** Whether the call being run counts toward its turn (it began after SETTLE_MS). */
+  private measured = true;
   /** The current mode's rate in the pair being measured. */
   private currentRate = 0;
   /** The other mode's rate in the pair being measured. */
@@ -64,14 +73,15 @@ export class ThreadGovernor {
   split(work: number): boolean {
     const now = this.clock();
     if (now - this.phaseStart >= this.phaseLength) this.advance(now);
-    this.work += work;
+    this.measured = this.turn < 0 || now - this.phaseStart >= SETTLE_MS;
+    if (this.measured) this.work += work;
     this.callStart = now;
     return this.isOtherTurn() ? !this.threaded : this.threaded;
   }
 
   /** The call that split() was asked about has returned. */
   done(): void {
-    this.busy += this.clock() - this.callStart;
+    if (this.measured) this.busy += this.clock() - this.callStart;
   }
 
   /** Whether calls are split now, outside a turn of the other mode. */

@@ -6,27 +6,29 @@
 // The network's first layer may meet a sparse batch (MNIST's pixels are ~81% zeros; one-hot
 // and bag-of-words features), where those sums have few terms. Each batch is listed as its
 // non-zeros (sparse_rows) when that is cheaper (listLimit), and both products then
-// run over the list alone (assembly/sparse.ts) against the weights laid out input-major:
-// forward transposes w into wᵀ, then y = b + Σ val·wᵀ[idx]; backward sums ∇wᵀ there and
-// transposes it into ∇w. The parameters' layout never changes.
+// run over the list alone (assembly/sparse.ts): forward transposes w into wᵀ, then
+// y = b + Σ val·wᵀ[idx] row by row; backward sorts the list by input (sparse_columns) and
+// sums ∇w a tile at a time, each thread over its own inputs. The parameters' layout never
+// changes.
 import type { Tensor } from '../backend/backend.js';
 import type { Kernels } from '../kernels.js';
 import type { Layer, LayerMemory, Weights } from './layer.js';
 
 /**
  * What listing a batch costs, in units of one input × output entry of the dense products (a
- * multiply-add in x·wᵀ and one in δᵀ·x), measured here at batch 32, 784→100 on one thread
- * (`node --import tsx bench/sparse.ts`, and its kernels alone): the listed products cost
- * LISTED per non-zero and output, the two transposes TRANSPOSED per weight, and the listing
- * pass SCANNED per input (spread over the outputs).
+ * multiply-add in x·wᵀ and one in δᵀ·x), measured here at batches 8, 32 and 128, 784→100 on
+ * one thread (the kernels alone, MNIST batches): the listed products cost LISTED per non-zero
+ * and output; the transpose of w and the products' walks over every input TRANSPOSED per
+ * weight; and listing (counting, listing by rows, sorting by columns) SCANNED per input
+ * (spread over the outputs).
  */
-const LISTED = 2.9, TRANSPOSED = 4.6, SCANNED = 5;
+const LISTED = 2.4, TRANSPOSED = 5.2, SCANNED = 12.5;
 
 /**
  * The most non-zeros for which a batch of `batch` rows is cheaper listed than through the
  * dense products: nnz·LISTED + in·TRANSPOSED + batch·in·SCANNED/out < batch·in. For 784→100
- * that is 28% of a batch of 32, 13% of a batch of 8 (below an MNIST batch's 19%: small
- * batches stay dense) and 32% of a batch of 128; 0 (never list, no scan) for a batch of 4.
+ * that is 30% of a batch of 32, 9% of a batch of 8 (below an MNIST batch's 19%: small
+ * batches stay dense) and 35% of a batch of 128; 0 (never list, no scan) for a batch of 4.
  */
 export function listLimit(batch: number, inSize: number, outSize: number): number {
   return Math.max(0, Math.floor((inSize * (batch * (1 - SCANNED / outSize) - TRANSPOSED)) / LISTED));
@@ -42,8 +44,13 @@ export class Dense implements Layer {
   b!: Tensor;
   gw!: Tensor;
   gb!: Tensor;
-  /** The listed path's memory (first layer only): wᵀ or ∇wᵀ [in × out], offsets [maxBatch + 1], idx and val [limit + 1] (sparse_rows). */
-  private sparse: { transposed: number; offsets: number; idx: number; val: number } | null = null;
+  /**
+   * The listed path's memory (first layer only): wᵀ [in × out] (in backward, the sums of
+   * sparse_weight_gradient); the list by rows, offsets [maxBatch + 1] (also an Int32Array
+   * view: the host lays them out), idx and val [limit] (sparse_rows); and by columns, starts
+   * [in + 1], rowOf and valOf [limit] (sparse_columns).
+   */
+  private sparse: { transposed: number; offsets: number; offsetsView: Int32Array; idx: number; val: number; starts: number; rowOf: number; valOf: number } | null = null;
   /** Whether the last forward batch was listed (its backward then uses the list). */
   private listed = false;
 
@@ -54,7 +61,7 @@ export class Dense implements Layer {
   /** With `sparseInput` (it takes the network's input): room for wᵀ, and the list of a batch worth listing. */
   scratchFloats(maxBatch: number, sparseInput: boolean): number {
     const limit = listLimit(maxBatch, this.inSize, this.outSize);
-    return sparseInput && limit > 0 ? this.inSize * this.outSize + maxBatch + 1 + 2 * (limit + 1) : 0;
+    return sparseInput && limit > 0 ? this.inSize * this.outSize + maxBatch + 1 + this.inSize + 1 + 4 * limit : 0;
   }
 
   bind(m: LayerMemory): void {
@@ -68,8 +75,10 @@ export class Dense implements Layer {
     this.gb = slice(m.grads, nw, this.outSize);
     if (m.scratch.length > 0) {
       const maxBatch = m.x.length / this.inSize;
-      const limit = listLimit(maxBatch, this.inSize, this.outSize), offsets = m.scratch.ptr + 4 * nw, idx = offsets + 4 * (maxBatch + 1);
-      this.sparse = { transposed: m.scratch.ptr, offsets, idx, val: idx + 4 * (limit + 1) };
+      const list = 4 * listLimit(maxBatch, this.inSize, this.outSize), offsets = m.scratch.ptr + 4 * nw, idx = offsets + 4 * (maxBatch + 1);
+      const starts = idx + 2 * list, rowOf = starts + 4 * (this.inSize + 1);
+      const offsetsView = new Int32Array(m.scratch.view.buffer, m.scratch.view.byteOffset + 4 * nw, maxBatch + 1);
+      this.sparse = { transposed: m.scratch.ptr, offsets, offsetsView, idx, val: idx + list, starts, rowOf, valOf: rowOf + list };
     }
   }
 
@@ -78,14 +87,33 @@ export class Dense implements Layer {
   }
 
   forward(k: Kernels, batch: number): void {
-    const s = this.sparse, x = this.m.x.ptr, y = this.m.y.ptr, limit = listLimit(batch, this.inSize, this.outSize);
-    this.listed = s !== null && limit > 0 && k.sparse_rows(x, batch, this.inSize, s.offsets, s.idx, s.val, limit) >= 0;
+    const s = this.sparse, x = this.m.x.ptr, y = this.m.y.ptr;
+    this.listed = s !== null && this.list(k, batch);
     if (!this.listed) {
       k.dense_forward(x, this.w.ptr, this.b.ptr, y, batch, this.inSize, this.outSize);
       return;
     }
-    k.transpose(this.w.ptr, s!.transposed, this.outSize, this.inSize, this.outSize);
+    k.transpose(this.w.ptr, s!.transposed, this.outSize, this.inSize, this.inSize, this.outSize);
     k.sparse_forward(s!.offsets, s!.idx, s!.val, s!.transposed, this.b.ptr, y, batch, this.outSize);
+  }
+
+  /**
+   * Lists the batch (sparse_rows) when it has at most listLimit non-zeros; returns whether it
+   * did. The non-zeros of each row are counted into offsets[1 …] and summed there into the
+   * rows' offsets. A first row denser than twice its share ends it after one row: dense data
+   * costs the count of one row.
+   */
+  private list(k: Kernels, batch: number): boolean {
+    const s = this.sparse!, x = this.m.x.ptr, n = this.inSize, limit = listLimit(batch, n, this.outSize), offsets = s.offsetsView;
+    if (limit === 0) return false;
+    k.count_nonzeros(x, n, s.offsets + 4, 1);
+    if (offsets[1] * batch > 2 * limit) return false;
+    k.count_nonzeros(x + 4 * n, n, s.offsets + 8, batch - 1);
+    offsets[0] = 0;
+    for (let r = 1; r <= batch; r++) offsets[r] += offsets[r - 1];
+    if (offsets[batch] > limit) return false;
+    k.sparse_rows(x, n, s.offsets, s.idx, s.val, batch);
+    return true;
   }
 
   backward(k: Kernels, batch: number): void {
@@ -95,7 +123,8 @@ export class Dense implements Layer {
       k.dense_backward_weights(dy.ptr, x.ptr, this.gw.ptr, this.gb.ptr, batch, this.inSize, this.outSize, this.outSize);
       return;
     }
-    k.sparse_backward_weights(s!.offsets, s!.idx, s!.val, dy.ptr, s!.transposed, this.gb.ptr, batch, this.inSize, this.outSize, this.outSize, this.outSize);
-    k.transpose(s!.transposed, this.gw.ptr, this.inSize, this.outSize, this.inSize);
+    k.sparse_columns(s!.offsets, s!.idx, s!.val, batch, this.inSize, s!.starts, s!.rowOf, s!.valOf);
+    k.sparse_weight_gradient(s!.starts, s!.rowOf, s!.valOf, dy.ptr, this.gw.ptr, s!.transposed, 0, this.inSize, this.inSize, this.outSize, this.outSize);
+    k.column_sums(dy.ptr, this.gb.ptr, batch, this.outSize, this.outSize);
   }
 }
