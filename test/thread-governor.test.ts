@@ -44,6 +44,16 @@ describe('the thread governor', () => {
     expect(governor.threadedNow).toBe(true);
   });
 
+  it('ends a comparison at the first pair the other mode loses: on a busy machine, one turn on threads in each cycle', () => {
+    const clock = { now: 0 };
+    const governor = new ThreadGovernor(() => clock.now);
+    simulate(governor, clock, { threaded: 0.25, single: 1 }, 3 * CYCLE);
+    // A turn on threads (PROBE_MS) runs PROBE_MS · 0.25 calls against ~RUN_MS on one thread.
+    const share = simulate(governor, clock, { threaded: 0.25, single: 1 }, 10 * CYCLE);
+    expect(share).toBeLessThan((1.2 * PROBE_MS * 0.25) / RUN_MS);
+    expect(share).toBeGreaterThan((0.5 * PROBE_MS * 0.25) / RUN_MS);
+  });
+
   it('starts on one thread, and takes threads once they measure faster', () => {
     const clock = { now: 0 };
     const governor = new ThreadGovernor(() => clock.now);

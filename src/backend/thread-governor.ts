@@ -6,7 +6,8 @@
 // the calls it was asked about per ms those calls took, after its first SETTLE_MS. The serial work between calls is
 // left out: it runs alike in both modes, and its noise (a batch gathered from cold memory,
 // a garbage collection, the event loop) would drown a gain of 1.3× in turns of PROBE_MS.
-// The other mode wins only if it wins every pair; the winner is kept for a run of
+// The other mode wins only if it wins every pair (the first pair it loses ends the
+// comparison: on a busy machine, a turn on threads is what costs); the winner is kept for a run of
 // FIRST_RUN_MS, and each comparison that keeps the mode doubles the next run, up to RUN_MS:
 // a decision taken early, on a machine still settling, is checked again soon, and a settled
 // one costs little. It starts on one thread, so that no run is slower with threads than
@@ -101,8 +102,10 @@ export class ThreadGovernor {
     }
     if (this.isOtherTurn()) this.otherRate = work / busy;
     else this.currentRate = work / busy;
-    if (this.turn % 2 === 1 && this.otherRate > (this.threaded ? TO_ONE_THREAD : 1) * this.currentRate) this.otherWins++;
-    if (++this.turn < 2 * PROBES) return;
+    const pairEnded = this.turn % 2 === 1;
+    if (pairEnded && this.otherRate > (this.threaded ? TO_ONE_THREAD : 1) * this.currentRate) this.otherWins++;
+    // A pair lost decides the comparison: the turns left would only cost time in the slower mode.
+    if (++this.turn < 2 * PROBES && !(pairEnded && this.otherWins < this.turn >> 1)) return;
     if (this.otherWins === PROBES) {
       this.threaded = !this.threaded;
       this.runLength = FIRST_RUN_MS;
