@@ -98,15 +98,16 @@ describe.skipIf(!chromium)(`the training page, in ${chromium?.description}`, () 
     await page.close();
   });
 
-  it('says so where the browser lacks WebAssembly SIMD, and trains on the JS backend', async () => {
+  it('says so where the browser lacks WebAssembly SIMD, and makes its network on WebAssembly without it', async () => {
     const page = await browser.newPage();
     await page.addInitScript(() => {
       WebAssembly.validate = () => false;
     });
     await page.goto(`${base}?limit=3200&epochs=1`);
     await page.waitForSelector('body[data-state="ready"]', { timeout: 60_000 });
-    expect(await page.textContent('#message')).toContain('This browser lacks WebAssembly SIMD');
-    expect(await page.textContent('#kernels')).toBe('js');
+    expect(await page.textContent('#message')).toContain('This browser lacks WebAssembly SIMD: simdnet trains here on WebAssembly without SIMD');
+    expect(await page.textContent('#kernels')).toMatch(/^wasm-scalar( |$)/);
+    expect(await page.inputValue('#backend')).toBe('wasm-scalar');
     await page.close();
   }, 90_000);
 

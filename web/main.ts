@@ -9,7 +9,7 @@ import { csvPanel } from './csv-panel.js';
 import { $ } from './dom.js';
 import { drawingPad, mnistPixels } from './draw.js';
 import { showFirstLayer } from './first-layer-view.js';
-import type { FirstLayer, FromWorker, MnistRecipe, TableModel, ToWorker } from './protocol.js';
+import type { FirstLayer, FromWorker, KernelChoice, MnistRecipe, TableModel, ToWorker } from './protocol.js';
 import { rowForm } from './row-form.js';
 
 type State = 'loading' | 'ready' | 'training' | 'paused' | 'done';
@@ -221,7 +221,7 @@ $('start').onclick = () => {
 epochsInput.oninput = () => epochsAsked();
 $('pause').onclick = () => send({ type: 'pause' });
 /** The kernels and MNIST network chosen. */
-const choices = () => ({ backend: $<HTMLSelectElement>('backend').value as 'wasm' | 'js', recipe: $<HTMLSelectElement>('network').value as MnistRecipe });
+const choices = () => ({ kernels: $<HTMLSelectElement>('backend').value as KernelChoice, recipe: $<HTMLSelectElement>('network').value as MnistRecipe });
 $('reset').onclick = () => {
   clearResults();
   setState('loading', 'making a new network…');
@@ -249,8 +249,8 @@ $('clear').onclick = () => {
 };
 
 if (!WebAssembly.validate(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 22, 1, 20, 0, 253, 12, ...new Array(16).fill(0), 11]))) {
-  $('message').textContent = 'This browser lacks WebAssembly SIMD: simdnet trains here on its JavaScript backend, much more slowly.';
-  $<HTMLSelectElement>('backend').value = 'js';
+  $('message').textContent = 'This browser lacks WebAssembly SIMD: simdnet trains here on WebAssembly without SIMD, more slowly.';
+  $<HTMLSelectElement>('backend').value = 'wasm-scalar';
   $('backend').querySelector('option[value=wasm]')?.setAttribute('disabled', '');
 }
 clearResults();

@@ -1,5 +1,5 @@
 // The messages between the page (main.ts) and its training worker (worker.ts).
-import type { BackendName, HistoryEntry, RecipeName, TaskName } from '../src/index.js';
+import type { HistoryEntry, NetworkOptions, RecipeName, TaskName } from '../src/index.js';
 import type { CsvColumn } from './csv-columns.js';
 
 /** How to read the chosen CSV file: parseCsv's options, and the task when not the one inferred. */
@@ -43,10 +43,21 @@ export interface FirstLayer {
   maps?: Float32Array;
 }
 
+/**
+ * The page's choice of kernels (its Kernels menu): the network options each stands for.
+ * WebAssembly without SIMD is what a browser without SIMD gets; threads go with WebAssembly.
+ */
+export const KERNEL_CHOICES = {
+  wasm: { backend: 'wasm', simd: 'auto' },
+  'wasm-scalar': { backend: 'wasm', simd: 'none' },
+  js: { backend: 'js' },
+} as const satisfies Record<string, Pick<NetworkOptions, 'backend' | 'simd'>>;
+export type KernelChoice = keyof typeof KERNEL_CHOICES;
+
 export type ToWorker =
-  | { type: 'init'; dataUrl: string; backend: BackendName; recipe: MnistRecipe }
+  | { type: 'init'; dataUrl: string; kernels: KernelChoice; recipe: MnistRecipe }
   /** A new network: on MNIST, of `recipe`. */
-  | { type: 'reset'; backend: BackendName; recipe: MnistRecipe }
+  | { type: 'reset'; kernels: KernelChoice; recipe: MnistRecipe }
   /** Train on MNIST again (after a CSV file). */
   | { type: 'mnist' }
   /** A CSV file to look at: the worker keeps it and answers with its columns. */

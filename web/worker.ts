@@ -5,12 +5,12 @@
 import {
   FILE_NAMES, FIT_DEFAULTS, Network, RECIPES, Rng, recipeNetwork, recipeSchedule, datasetFrom, decodeModel, describeData, encodeModel, fit, head, networkFromModel,
   splitsFrom, train, savedHistory,
-  type BackendName, type BestSoFar, type BatchProgress, type DataDescription, type DataSplits, type EpochEnd, type FeatureDataset, type HistoryEntry,
+  type BestSoFar, type BatchProgress, type DataDescription, type DataSplits, type EpochEnd, type FeatureDataset, type HistoryEntry,
   type LabelledImages, type ModelConfig, type TrainResult,
 } from '../src/index.js';
 import { csvColumns } from './csv-columns.js';
 import { firstLayer } from './first-layer.js';
-import type { FromWorker, MnistRecipe, TableModel, ToWorker } from './protocol.js';
+import { KERNEL_CHOICES, type FromWorker, type KernelChoice, type MnistRecipe, type TableModel, type ToWorker } from './protocol.js';
 import { SEED, loadedTable, readTable } from './table.js';
 
 const post = (m: FromWorker, transfer: Transferable[] = []) => postMessage(m, { transfer });
@@ -82,7 +82,7 @@ let digit: Float32Array | undefined;
 let csv: { name: string; bytes: Uint8Array } | undefined;
 /** While the page is on a CSV file or a loaded table model; undefined on MNIST. */
 let table: Table | undefined;
-let backend: BackendName = 'wasm';
+let kernels: KernelChoice = 'wasm';
 /** The run in progress (it reports its own errors), so that Reset and Load wait until it stopped. */
 let running: Promise<void> = Promise.resolve();
 let pauseAsked = false;
@@ -100,7 +100,7 @@ function fresh(history: HistoryEntry[] = []): Progress {
   return { epochsDone: history.at(-1)?.epoch ?? 0, rng: new Rng(SEED).getState(), history };
 }
 
-const networkOptions = () => ({ backend, threads: backend === 'wasm' ? threads : 1 });
+const networkOptions = () => ({ ...KERNEL_CHOICES[kernels], threads: KERNEL_CHOICES[kernels].backend === 'wasm' ? threads : 1 });
 
 /** MNIST's network, made (untrained, from its recipe) when there is none yet; it also tells the kernels a table network will run on. */
 async function mnistNetwork(): Promise<Network> {
@@ -243,21 +243,21 @@ async function handle(m: ToWorker): Promise<void> {
     case 'init':
       data = await loadMnist(m.dataUrl);
       try {
-        await handle({ type: 'reset', backend: m.backend, recipe: m.recipe });
+        await handle({ type: 'reset', kernels: m.kernels, recipe: m.recipe });
       } catch (error) {
         post({ type: 'error', message: `${(error as Error).message} Training runs on the JS backend.` });
-        await handle({ type: 'reset', backend: 'js', recipe: m.recipe });
+        await handle({ type: 'reset', kernels: 'js', recipe: m.recipe });
       }
       break;
     case 'reset': {
       await stopRun();
-      // A new backend makes MNIST's network anew as well (it tells the kernels), as does a new recipe for it.
-      for (const t of m.backend === backend && m.recipe === mnist.recipe ? [table ?? mnist] : [table ?? mnist, mnist]) {
+      // New kernels make MNIST's network anew as well (it tells the kernels), as does a new recipe for it.
+      for (const t of m.kernels === kernels && m.recipe === mnist.recipe ? [table ?? mnist] : [table ?? mnist, mnist]) {
         t.net?.dispose();
         t.net = undefined;
         t.progress = fresh();
       }
-      backend = m.backend;
+      kernels = m.kernels;
       mnist.recipe = m.recipe;
       if (table) table.best = undefined;
       await mnistNetwork();
