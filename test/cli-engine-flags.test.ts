@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CHECKPOINT_FILE, readCheckpoint, writeCheckpoint, type CheckpointRun } from '../src/commands/checkpoint.js';
-import { formatLayers, parseLayers } from '../src/commands/layers-flag.js';
+import { parseLayers } from '../src/commands/layers-flag.js';
+import { formatLayers } from '../src/layers/describe.js';
 import { readModelFile } from '../src/model-file.js';
 import { Network } from '../src/network.js';
 import { RECIPES } from '../src/recipes.js';
@@ -67,7 +68,7 @@ describe('the flags reach the network and the loop', () => {
     const run = await simdnet(['train', ...small, '--layers', hiddenLayers, '--epochs', '1', '--out', out, '--json']);
     const result = json(run);
     expect(result).toMatchObject({ sizes: [784, 32, 16, 10], layers: hiddenLayers, activation: 'tanh' });
-    expect(run.stderr).toContain(`784-32-16-10, layers ${hiddenLayers},dense:10,softmax, cross-entropy,`);
+    expect(run.stderr).toContain(`28×28×1 → ${hiddenLayers},dense:10,softmax, cross-entropy,`);
     expect((await readModelFile(out)).config.layers).toEqual([...parseLayers(hiddenLayers), { kind: 'dense', units: 10 }, { kind: 'softmax' }]);
   }, 30_000);
 
@@ -75,7 +76,7 @@ describe('the flags reach the network and the loop', () => {
     const out = path.join(dir, 'layers-mse.simdnet');
     const run = await simdnet(['train', ...small, '--layers', 'dense:16,sigmoid,dense:8,tanh', '--loss', 'mse', '--epochs', '1', '--out', out]);
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).toContain('layers dense:16,sigmoid,dense:8,tanh,dense:10,tanh, mse,');
+    expect(run.stdout).toContain('28×28×1 → dense:16,sigmoid,dense:8,tanh,dense:10,tanh, mse,');
     expect((await readModelFile(out)).config.layers?.at(-1)).toEqual({ kind: 'tanh' });
   }, 30_000);
 
@@ -173,17 +174,17 @@ describe('resume with the new flags', () => {
     [
       'momentum, L2, clip-norm, a cosine with warm-up, dropout',
       ['--layers', 'dense:256,relu,dropout:0.3,dense:32,tanh', '--schedule', 'cosine:0.001,warmup:0.5', '--l2', '5e-4', '--clip-norm', '3'],
-      'layers dense:256,relu,dropout:0.3,dense:32,tanh,dense:10,softmax, cross-entropy, he init, momentum, L2 0.0005, clip-norm 3, η 0.1 cosine:0.001,warmup:0.5',
+      '28×28×1 → dense:256,relu,dropout:0.3,dense:32,tanh,dense:10,softmax, cross-entropy, he init, momentum, L2 0.0005, clip-norm 3, η 0.1 cosine:0.001,warmup:0.5',
     ],
     [
       'AdamW with its weight decay, a step schedule, dropout on the inputs',
       ['--layers', 'dropout:0.1,dense:256,leaky-relu', '--optimizer', 'adamw', '--lr', '2e-3', '--weight-decay', '0.05', '--schedule', 'step:2:0.5'],
-      'layers dropout:0.1,dense:256,leaky-relu,dense:10,softmax, cross-entropy, he init, adamw, weight decay 0.05, η 0.002 step:2:0.5',
+      '28×28×1 → dropout:0.1,dense:256,leaky-relu,dense:10,softmax, cross-entropy, he init, adamw, weight decay 0.05, η 0.002 step:2:0.5',
     ],
     [
       'a CNN with batch normalisation (its running statistics resume too), Adam',
       ['--layers', 'conv:6x5,batchnorm,relu,maxpool:2,flatten,dense:32,relu', '--optimizer', 'adam', '--lr', '2e-3'],
-      'layers conv:6x5,batchnorm,relu,maxpool:2,flatten,dense:32,relu,dense:10,softmax, cross-entropy, he init, adam, η 0.002',
+      '28×28×1 → conv:6x5,batchnorm,relu,maxpool:2,flatten,dense:32,relu,dense:10,softmax, cross-entropy, he init, adam, η 0.002',
     ],
   ])('%s: a run killed after epoch 1 and resumed ends bit-identical to the run never stopped', async (name, flags, banner) => {
     const run = [...common, ...flags];
@@ -267,7 +268,7 @@ describe('the checkpoint fields of the new flags', () => {
   it.each([
     ['a schedule that is not one', (s: Record<string, unknown>) => { s.schedule = 'linear'; }, 'settings.schedule must be a schedule: schedule "linear": unknown kind "linear"'],
     ['no schedule', (s: Record<string, unknown>) => { delete s.schedule; }, 'settings.schedule must be a schedule (constant, step:EVERY:GAMMA,'],
-    ['an L2 that is not the network\'s', (s: Record<string, unknown>) => { s.l2 = 0.5; }, 'settings.l2 does not match the network (the network in the file is 4-3-3-2, relu, cross-entropy, he init, momentum, l2 0.01), got 0.5'],
+    ['an L2 that is not the network\'s', (s: Record<string, unknown>) => { s.l2 = 0.5; }, 'settings.l2 does not match the network (the network in the file is 4 → dense:3,relu,dropout:0.5,dense:3,tanh,dense:2,softmax, cross-entropy, he init, momentum, l2 0.01), got 0.5'],
     ['layers that are not the network\'s', (s: Record<string, unknown>) => { s.layers = parseLayers('dense:3,tanh,dense:3,tanh'); }, 'settings.layers does not match the network\'s hidden layers (dense:3,relu,dropout:0.5,dense:3,tanh), got [{"kind":"dense","units":3},{"kind":"tanh"},'],
     ['layers that differ from the network\'s past what an error quotes', (s: Record<string, unknown>) => { s.layers = parseLayers('dense:3,relu,dropout:0.5,dense:3,sigmoid'); }, 'settings.layers does not match the network\'s hidden layers'],
     ['no layers for a network of layers', (s: Record<string, unknown>) => { delete s.layers; }, 'settings.layers does not match the network\'s hidden layers'],

@@ -160,7 +160,7 @@ describe('a CNN trained on MNIST', () => {
     const out = path.join(dir, 'back.simdnet');
     const run = await simdnet(['import', path.join(dir, 'model.json'), '--out', out]);
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).toBe(`${out}: 28×28×1 → conv2d, relu, maxpool, conv2d, tanh, avgpool, flatten, dense, softmax, cross-entropy\n`);
+    expect(run.stdout).toBe(`${out}: 28×28×1 → conv:4x5,relu,maxpool:2,conv:8x3:s2,tanh,avgpool:2:s1,flatten,dense:10,softmax, cross-entropy\n`);
     expect(decodeModel(readFileSync(out), out).parameters).toEqual(model.parameters);
   });
 });

@@ -1,5 +1,6 @@
 // The evaluation report: every section of the seed's evaluation is in one self-contained
 // HTML file, which a real Chromium opens without console errors or network requests.
+import { describeNetwork } from '../src/layers/describe.js';
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -28,7 +29,7 @@ beforeAll(async () => {
   data = { ...mnist, train: head(mnist.train, 5000) };
   const net = await Network.create({ sizes: [784, 32, 10], activation: 'relu', loss: 'cross-entropy', init: 'he', optimizer: 'momentum' });
   const result = await train(net, data, { epochs: 3, batchSize: 32, learningRate: 0.05 });
-  analysis = analyse(net, data, result.history, { sizes: net.sizes, activation: 'relu', loss: 'cross-entropy', backend: 'wasm', recipe: 'test', seconds: result.seconds, samplesPerSecond: result.samplesPerSecond });
+  analysis = analyse(net, data, result.history, { network: describeNetwork(net.config), loss: 'cross-entropy', backend: 'wasm', recipe: 'test', seconds: result.seconds, samplesPerSecond: result.samplesPerSecond });
   html = renderReport(analysis);
 }, 60_000);
 

@@ -1,5 +1,6 @@
 // What train, eval and report share after a network exists: the test-set evaluation, the
 // seed's performance summary, the HTML report, and reading a model's saved run facts.
+import { describeNetwork } from '../layers/describe.js';
 import type { DataSplits, LabelledImages } from '../data/dataset.js';
 import { evaluate, type ClassEvaluation } from '../evaluate.js';
 import { classificationReport, confusionMatrix } from '../metrics.js';
@@ -80,7 +81,7 @@ function modelRunInfo(model: Model, backend: string, data: string): RunInfo {
   const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
   const settings = (typeof m.settings === 'object' && m.settings !== null ? m.settings : {}) as Record<string, unknown>;
   return {
-    recipe: str(m.recipe), sizes: model.config.sizes, activation: model.config.activation, loss: model.config.loss,
+    recipe: str(m.recipe), network: describeNetwork(model.config), loss: model.config.loss,
     optimizer: model.config.optimizer, backend, epochs: num(settings.epochs), batchSize: num(settings.batchSize),
     learningRate: num(settings.learningRate), seconds: num(m.seconds), samplesPerSecond: num(m.samplesPerSecond),
     data,

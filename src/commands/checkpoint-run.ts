@@ -10,7 +10,7 @@ import { SCHEDULE_FORMS, parseSchedule } from '../schedule.js';
 import type { Scores } from '../tasks/task.js';
 import { upgradeHistoryEntry, type HistoryEntry } from '../train.js';
 import type { DataFingerprint, SplitFingerprint } from './fingerprint.js';
-import { formatLayers } from './layers-flag.js';
+import { describeNetwork, formatLayers } from '../layers/describe.js';
 
 export interface CheckpointSettings {
   /** The hidden dense layers' sizes (with --layers too). */
@@ -124,7 +124,7 @@ export function checkRun(run: unknown, file: string, model: Model): CheckpointRu
   if (r.fingerprint !== undefined) checked.fingerprint = checkFingerprint(c, r.fingerprint);
 
   const { config } = model;
-  const network = `the network in the file is ${config.sizes.join('-')}, ${config.activation}, ${config.loss}, ${config.init} init, ${config.optimizer}`;
+  const network = `the network in the file is ${describeNetwork(config)}, ${config.loss}, ${config.init} init, ${config.optimizer}`;
   if (JSON.stringify(config.sizes.slice(1, -1)) !== JSON.stringify(hidden)) c.fail('settings.hidden', `does not match the network (${network})`, hidden);
   for (const key of ['activation', 'loss', 'init', 'optimizer', 'l2', 'weightDecay', 'clipNorm'] as const) {
     if (settings[key] !== config[key]) c.fail(`settings.${key}`, `does not match the network (${network}, ${key} ${config[key]})`, settings[key]);

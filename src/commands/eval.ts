@@ -1,4 +1,5 @@
 // simdnet eval: a saved model's loss, accuracy and classification report on a test set.
+import { describeNetwork } from '../layers/describe.js';
 import type { Command } from 'commander';
 import { formatSummary } from '../report/summary.js';
 import { analyseModelFile } from './analysis.js';
@@ -26,7 +27,7 @@ async function runEval(file: string, flags: EvalFlags): Promise<void> {
   const { net, analysis, seconds } = await analyseModelFile(file, flags.data, runOptions(flags));
   const { evaluation: result, summary, data } = analysis;
   const report = summary.report;
-  print(`${file}: ${net.sizes.join('-')}, ${net.config.activation}, ${net.config.loss}`);
+  print(`${file}: ${describeNetwork(net.config)}, ${net.config.loss}`);
   print(`data: ${data.source}: ${data.test.count} test images`);
   print(`Testing Loss: ${result.loss.toFixed(4)}, Testing Accuracy: ${result.accuracy.toFixed(4)} (${percent(result.accuracy)})`);
   print(`${data.test.count} samples evaluated in ${seconds.toFixed(2)} s\n`);

@@ -1,5 +1,6 @@
 // simdnet export / import: a saved model to the TF.js layers format or ONNX, and a
 // TF.js layers model (dense or convolutional) into simdnet's format.
+import { describeNetwork } from '../layers/describe.js';
 import { mkdir } from 'node:fs/promises';
 import { UsageError } from './common.js';
 import path from 'node:path';
@@ -41,8 +42,6 @@ export function exportCommand(program: Command): void {
     .action(async (file: string, flags: { out: string }) => {
       const model = await readTfjsModel(file);
       await writeFileAtomic(flags.out, encodeModel(await networkFromModel(model, { backend: 'js' }), model.metadata));
-      const { layers, sizes, activation, loss, inputShape } = model.config;
-      const network = layers ? `${inputShape ? inputShape.join('×') : sizes[0]} → ${layers.map((l) => l.kind).join(', ')}` : `${sizes.join('-')}, ${activation}`;
-      console.log(`${flags.out}: ${network}, ${loss}`);
+      console.log(`${flags.out}: ${describeNetwork(model.config)}, ${model.config.loss}`);
     });
 }

@@ -1,5 +1,5 @@
 // --layers: the hidden part of a network written as text, "dense:64,relu,dropout:0.2,dense:32,relu",
-// read into layer specs and written back the same way (the banner, --resume's messages). The
+// read into layer specs (layers/describe.ts writes them back the same way). The
 // output dense layer and its activation are not part of it: they come from the data's classes
 // and the loss, as with --hidden.
 import { InvalidArgumentError } from 'commander';
@@ -70,17 +70,3 @@ function stride(option: string, fail: (why: string) => never): number {
   return Number(option.slice(1));
 }
 
-/** The text parseLayers reads back into `specs`. */
-export function formatLayers(specs: readonly LayerSpec[]): string {
-  if (specs.length === 0) return 'none';
-  return specs.map((s) => {
-    switch (s.kind) {
-      case 'dense': return `dense:${s.units}`;
-      case 'dropout': return `dropout:${s.rate}`;
-      case 'conv2d': return `conv:${s.filters}x${s.size}${s.stride && s.stride !== 1 ? `:s${s.stride}` : ''}${s.padding === 'valid' ? ':valid' : ''}`;
-      case 'maxpool':
-      case 'avgpool': return `${s.kind}:${s.size}${s.stride && s.stride !== s.size ? `:s${s.stride}` : ''}`;
-      default: return s.kind;
-    }
-  }).join(',');
-}

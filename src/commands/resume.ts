@@ -15,7 +15,7 @@ import type { CheckpointRun, CheckpointSettings } from './checkpoint-run.js';
 import type { LayerSpec } from '../layers/registry.js';
 import { UsageError } from './common.js';
 import { dataFingerprint, fingerprintDifference } from './fingerprint.js';
-import { formatLayers } from './layers-flag.js';
+import { formatLayers } from '../layers/describe.js';
 
 /** The train flags that --resume compares with the checkpoint (undefined: not given). */
 export interface ResumeFlags {

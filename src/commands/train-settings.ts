@@ -7,7 +7,8 @@ import type { Recipe } from '../recipes.js';
 import { parseSchedule, type Schedule } from '../schedule.js';
 import type { CheckpointSettings } from './checkpoint-run.js';
 import { UsageError } from './common.js';
-import { formatLayers, isActivation } from './layers-flag.js';
+import { formatLayers } from '../layers/describe.js';
+import { isActivation } from './layers-flag.js';
 
 /** The train flags that override a setting (undefined: not given). */
 export interface SettingsFlags {

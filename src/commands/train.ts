@@ -24,7 +24,8 @@ import { addTableOptions, isTableFile, runTrainTable, type TableFlags } from './
 import { isTableCheckpoint } from './table-checkpoint.js';
 import type { CheckpointSettings } from './checkpoint-run.js';
 import { MAX_SEED, fractionUpToOne, humanOutput, loadData, nonNegativeNumber, percent, positiveInt, positiveNumber, seedValue, sizeList, addRunOptions, runOptions, type RunFlags } from './common.js';
-import { LAYER_ITEMS, formatLayers, parseLayers } from './layers-flag.js';
+import { LAYER_ITEMS, parseLayers } from './layers-flag.js';
+import { describeNetwork, formatLayers } from '../layers/describe.js';
 import { recipeSettings, resolveSettings, type SettingsFlags } from './train-settings.js';
 
 interface TrainFlags extends RunFlags, SettingsFlags {
@@ -110,7 +111,7 @@ async function runTrain(flags: TrainFlags, command: Command): Promise<void> {
     : await Network.create(options));
   const batches = Math.floor(data.train.count / s.batchSize);
   const lastRate = rateAt(schedule, { epoch: s.epochs, batch: batches, batches, epochs: s.epochs });
-  print(`simdnet train: recipe ${recipeName}, ${sizes.join('-')}, ${layers ? `layers ${formatLayers(layers)}` : s.activation}, ${s.loss}, ${s.init} init, ` +
+  print(`simdnet train: recipe ${recipeName}, ${describeNetwork(net.config)}, ${s.loss}, ${s.init} init, ` +
     `${s.optimizer}${regularisation(s)}, η ${s.learningRate}${scheduleText(s.schedule, lastRate)}, batch ${s.batchSize}, ` +
     `${plural(s.epochs, 'epoch')}, seed ${seed}, ${net.kernels}`);
   print(`data: ${data.source}: ${data.train.count} training and ${data.test.count} test images of ${data.train.rows}×${data.train.cols}, ${data.classes} classes`);
@@ -141,7 +142,7 @@ async function runTrain(flags: TrainFlags, command: Command): Promise<void> {
 
   const final = result.history[result.history.length - 1];
   const analysis = analyse(net, data, result.history, {
-    recipe: recipeName, sizes, activation: s.activation, loss: s.loss, optimizer: s.optimizer, backend: net.kernels,
+    recipe: recipeName, network: describeNetwork(net.config), loss: s.loss, optimizer: s.optimizer, backend: net.kernels,
     epochs: result.epochs, batchSize: s.batchSize, learningRate: s.learningRate,
     seconds: result.seconds, samplesPerSecond: result.samplesPerSecond, data: data.source,
   });

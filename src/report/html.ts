@@ -123,7 +123,7 @@ export function renderReport({ data, evaluation, history, summary, seed = 1 }: R
     summary: summaryHtml(summary),
   };
 
-  const title = `simdnet report: ${summary.run.sizes.join('-')}${summary.run.recipe ? `, recipe ${summary.run.recipe}` : ''}`;
+  const title = `simdnet report: ${summary.run.network}${summary.run.recipe ? `, recipe ${summary.run.recipe}` : ''}`;
   const lead = `Test accuracy ${pct(report.accuracy)} on ${report.total} images of ${data.source}. Made by simdnet.`;
   return renderPage(title, lead, SECTIONS.map(([id, heading]) => ({ id, heading, body: body[id], wide: WIDE.includes(id) })));
 }

@@ -7,8 +7,8 @@ import type { HistoryEntry } from '../train.js';
 /** How a run was made, as far as it is known. */
 export interface RunInfo {
   recipe?: string;
-  sizes: readonly number[];
-  activation: string;
+  /** The network in words (layers/describe.ts). */
+  network: string;
   loss: string;
   optimizer?: string;
   backend?: string;
@@ -70,7 +70,7 @@ export function summarize(history: readonly HistoryEntry[], report: Classificati
 export function describeRun(run: RunInfo): [string, string][] {
   const rows: [string, string][] = [];
   if (run.recipe) rows.push(['Recipe', run.recipe]);
-  rows.push(['Network', `${run.sizes.join('-')}, ${run.activation}, ${run.loss}${run.optimizer ? `, ${run.optimizer}` : ''}`]);
+  rows.push(['Network', `${run.network}, ${run.loss}${run.optimizer ? `, ${run.optimizer}` : ''}`]);
   if (run.epochs !== undefined) rows.push(['Training', `${plural(run.epochs, 'epoch')}, batch ${run.batchSize}, η ${run.learningRate}`]);
   if (run.backend) rows.push(['Backend', run.backend]);
   if (run.seconds !== undefined) rows.push(['Time', `${run.seconds.toFixed(1)} s, ${Math.round(run.samplesPerSecond ?? 0)} training samples/s`]);
