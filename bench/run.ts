@@ -5,6 +5,7 @@
 //     real MNIST, and inference on the 10,000 test images at once: our JS backend, WASM
 //     SIMD, relaxed SIMD, threads, and relaxed SIMD with the dense products alone (no listing
 //     of MNIST's zeros: layers/dense.ts); TF.js's WASM backend; NumPy on OpenBLAS if python3 has it;
+//     and ours against NumPy on random dense images (pixels 1–255: nothing to skip);
 //  3. scaling with layer width and batch size (bench/scaling-*.svg);
 //  4. time to 98% test accuracy with the default recipe;
 //  5. threads on a busy machine: 1 against 2 threads, idle and with a process spinning on one core;
@@ -41,31 +42,41 @@ const seedNet: NetworkOptions = { sizes: [784, 100, 10], activation: 'sigmoid', 
 const threads = Math.max(2, DEFAULT_THREADS);
 const log = (s: string) => process.stderr.write(s + '\n');
 
-/** 2. Samples/s training one epoch (or `samples`) of the seed's network, and inference on the test set. */
-async function ourRates(options: Partial<NetworkOptions>, samples: number) {
+/**
+ * MNIST with its pixels replaced by random ones from 1 to 255: images of the same size with
+ * no zero to skip, for the comparison with NumPy on dense data.
+ */
+function randomDense(): DataSplits {
+  const noise = (d: typeof data.train) => ({ ...d, images: Uint8Array.from(d.images, () => 1 + Math.floor(rng.uniform() * 255)) });
+  return { ...data, train: noise(data.train), test: noise(data.test), source: 'random dense images' };
+}
+
+/** 2. Samples/s training one epoch (or `samples`) of the seed's network on `splits`, and inference on their test set. */
+async function ourRates(options: Partial<NetworkOptions>, samples: number, splits: DataSplits = data) {
   const net = await Network.create({ ...seedNet, ...options, maxBatch: 32 });
-  const subset: DataSplits = { ...data, train: head(data.train, samples), test: head(data.test, 320) };
+  const subset: DataSplits = { ...splits, train: head(splits.train, samples), test: head(splits.test, 320) };
   const result = await train(net, subset, { epochs: 1, batchSize: 32, learningRate: 0.1 });
   const kernels = net.kernels;
   net.dispose();
-  const big = await Network.create({ ...seedNet, ...options, maxBatch: data.test.count });
-  const n = data.test.count;
+  const big = await Network.create({ ...seedNet, ...options, maxBatch: splits.test.count });
+  const n = splits.test.count;
   const inference = n * callsPerSecond(() => {
-    loadBatch(big, data.test, null, 0, n);
+    loadBatch(big, splits.test, null, 0, n);
     big.forwardLoaded(n);
   }, options.backend === 'js' ? 0.5 : 0.3, options.backend === 'js' ? 1 : 5);
   big.dispose();
   return { system: `simdnet ${kernels}${options.sparseInputs === false ? ', dense products' : ''}`, train: result.samplesPerSecond, inference };
 }
 
-function numpyRates(threadCount: number): { system: string; train: number; inference: number } | null {
+/** NumPy's figures with `threadCount` OpenBLAS threads, on MNIST or (`dense`) on random dense images; null without NumPy. */
+function numpyRates(threadCount: number, dense = false): { system: string; train: number; inference: number } | null {
   try {
     // OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE, set on some machines here for old OpenBLAS
     // builds, slow a current NumPy: unset both for this command alone.
     const env: NodeJS.ProcessEnv = { ...process.env, OPENBLAS_NUM_THREADS: String(threadCount) };
     delete env.OPENBLAS_CORETYPE;
     delete env.OPENBLAS_L2_SIZE;
-    const out = execFileSync('python3', ['bench/peers/numpy_mlp.py', mnistDataDir()], { env, encoding: 'utf8' });
+    const out = execFileSync('python3', ['bench/peers/numpy_mlp.py', mnistDataDir(), ...(dense ? ['dense'] : [])], { env, encoding: 'utf8' });
     const r = JSON.parse(out);
     return { system: `NumPy ${r.numpy} float32, OpenBLAS ×${threadCount}`, train: r.train, inference: r.inference };
   } catch (e) {
@@ -125,6 +136,13 @@ systems.push({ system: 'TF.js 4.22 wasm backend (SIMD, 1 thread), tidy loop', ..
 log('NumPy…');
 const numpy = [numpyRates(1), numpyRates(2)].filter((x) => x !== null);
 systems.push(...numpy);
+log('random dense images…');
+const dense = randomDense();
+const denseSystems = [
+  await ourRates({ simd: 'relaxed' }, 60000, dense),
+  await ourRates({ simd: 'relaxed', threads }, 60000, dense),
+  ...[numpyRates(1, true), numpyRates(2, true)].filter((x) => x !== null),
+];
 log('scaling…');
 const widths = [100, 200, 400, 800];
 const byWidth = [];
@@ -153,6 +171,8 @@ console.log(ladderTable(ladder));
 console.log(`\nThe seed's 784-100-10 (sigmoid, MSE, SGD, batch 32): one epoch of MNIST, and inference on 10,000 test images at once, samples/s\n`);
 console.log(table(['system', 'train', 'inference', `train: ours (${threads} threads) ÷`, 'inference: ours ÷'],
   systems.map((s) => [s.system, k(s.train), k(s.inference), `${(ours.train / s.train).toFixed(2)}×`, `${(ours.inference / s.inference).toFixed(2)}×`])));
+console.log(`\nThe same on random dense images (pixels 1–255: no zeros to skip), samples/s\n`);
+console.log(table(['system', 'train', 'inference'], denseSystems.map((s) => [s.system, k(s.train), k(s.inference)])));
 console.log(`\nScaling (${threads} threads splitting every large call, relaxed SIMD, forward + backward + SGD on random data)\n`);
 console.log(table(['784-h-10, batch 32', 'parameters', 'samples/s', 'samples/s × parameters'], byWidth.map((r) => [`h = ${r.hidden}`, k(r.parameters), k(r.samplesPerSecond), (r.samplesPerSecond * r.parameters / 1e9).toFixed(2) + 'e9'])));
 console.log('');
@@ -171,6 +191,7 @@ const ratios = {
   train_vs_tfjs_wasm: ours.train / tfWasm.train,
   train_vs_numpy_best: npBest ? ours.train / npBest.train : null,
   train_1thread_vs_numpy_1thread: np1 ? ours1.train / np1.train : null,
+  train_dense_vs_numpy_best: denseSystems.length > 2 ? Math.max(denseSystems[0].train, denseSystems[1].train) / Math.max(...denseSystems.slice(2).map((s) => s.train)) : null,
   train_vs_own_js: ours.train / find('simdnet js')!.train,
   inference_vs_tfjs_wasm: ours.inference / tfWasm.inference,
   inference_threads_vs_1thread: ours.inference / ours1.inference,
@@ -185,7 +206,7 @@ const ratios = {
   cnn_train_vs_convnetjs: Math.max(...cnn.versus.convnetjs.train),
 };
 console.log('\nRatios: ' + Object.entries(ratios).map(([key, v]) => `${key} ${v === null ? 'n/a' : v.toFixed(2)}`).join(', '));
-const results = { date: new Date().toISOString(), cpu, cores: os.cpus().length, node: process.version, threads, ladder, systems, byWidth, byBatch, timeTo98: to98, contention, sparse, csv, tabular, cnn, ratios };
+const results = { date: new Date().toISOString(), cpu, cores: os.cpus().length, node: process.version, threads, ladder, systems, denseSystems, byWidth, byBatch, timeTo98: to98, contention, sparse, csv, tabular, cnn, ratios };
 writeFileSync('bench/results.json', JSON.stringify(results, null, 2) + '\n');
 writeFileSync('bench/scaling-width.svg', linePlot('Throughput × parameters against hidden width (784-h-10, batch 32)', 'Hidden units h', 'Samples/s × parameters (×1e9)', [
   { label: 'simdnet', color: COLORS.train, points: byWidth.map((r) => [r.hidden, (r.samplesPerSecond * r.parameters) / 1e9]) },

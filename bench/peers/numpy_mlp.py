@@ -1,7 +1,9 @@
 """The peer NumPy figure: the seed's 784-100-10 network (sigmoid, MSE, SGD, batch 32) as
 batched float32 NumPy on OpenBLAS, one epoch of real MNIST, and inference on the 10,000
-test images at once. Threads come from OPENBLAS_NUM_THREADS, set by the caller.
-Usage: python3 numpy_mlp.py DATA_DIR  → one JSON line."""
+test images at once. Threads come from OPENBLAS_NUM_THREADS, set by the caller. With
+"dense", the images are random pixels 1–255 instead (no zeros), as bench/run.ts's
+random dense images.
+Usage: python3 numpy_mlp.py DATA_DIR [dense]  → one JSON line."""
 import json
 import sys
 import time
@@ -19,6 +21,9 @@ x_train = idx(f"{data}/train-images-idx3-ubyte", 16).reshape(-1, 784)
 y_train = idx(f"{data}/train-labels-idx1-ubyte", 8)
 x_test = idx(f"{data}/t10k-images-idx3-ubyte", 16).reshape(-1, 784).astype(np.float32) / 255
 rng = np.random.default_rng(1)
+if sys.argv[2:] == ["dense"]:
+    x_train = rng.integers(1, 256, size=x_train.shape, dtype=np.uint8)
+    x_test = rng.integers(1, 256, size=x_test.shape, dtype=np.uint8).astype(np.float32) / 255
 w1 = rng.normal(size=(100, 784)).astype(np.float32)
 b1 = rng.normal(size=(100,)).astype(np.float32)
 w2 = rng.normal(size=(10, 100)).astype(np.float32)
