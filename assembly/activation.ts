@@ -6,173 +6,101 @@ import { exp1, exp4, hsum, store_lanes } from "./simd";
 
 const F32: usize = 4;
 
-// @ts-ignore: decorator
-@inline function sigmoid4(z: v128): v128 {
-  const one = f32x4.splat(1);
-  return f32x4.div(one, f32x4.add(one, exp4(f32x4.neg(z))));
-}
-
-// @ts-ignore: decorator
-@inline function sigmoid1(z: f32): f32 {
-  return 1 / (1 + exp1(-z));
-}
-
-// @ts-ignore: decorator
-@inline function tanh4(z: v128): v128 {
-  const one = f32x4.splat(1);
-  return f32x4.sub(one, f32x4.div(f32x4.splat(2), f32x4.add(one, exp4(f32x4.add(z, z)))));
-}
-
-// @ts-ignore: decorator
-@inline function tanh1(z: f32): f32 {
-  return 1 - 2 / (1 + exp1(z + z));
-}
-
-/** a = σ(z) = 1 / (1 + e^−z). z, a: n floats (a may alias z). */
-export function sigmoid_forward(z: usize, a: usize, n: i32): void {
-  if (ASC_FEATURE_SIMD) {
-    const n4 = n & ~3;
-    for (let i = 0; i < n4; i += 4) v128.store(a + <usize>i * F32, sigmoid4(v128.load(z + <usize>i * F32)));
-    if (n4 < n) store_lanes(a + <usize>n4 * F32, sigmoid4(v128.load(z + <usize>n4 * F32)), n - n4);
-    return;
-  }
-  for (let i = 0; i < n; i++) store<f32>(a + <usize>i * F32, sigmoid1(load<f32>(z + <usize>i * F32)));
-}
-
-/** δ ⊙= σ'(z) = a·(1 − a). a, δ: n floats. */
-export function sigmoid_backward(a: usize, delta: usize, n: i32): void {
-  if (ASC_FEATURE_SIMD) {
-    const n4 = n & ~3;
-    const one = f32x4.splat(1);
-    for (let i = 0; i < n4; i += 4) {
-      const o = <usize>i * F32, ai = v128.load(a + o);
-      v128.store(delta + o, f32x4.mul(v128.load(delta + o), f32x4.mul(ai, f32x4.sub(one, ai))));
-    }
-    if (n4 < n) {
-      const o = <usize>n4 * F32, ai = v128.load(a + o);
-      store_lanes(delta + o, f32x4.mul(v128.load(delta + o), f32x4.mul(ai, f32x4.sub(one, ai))), n - n4);
-    }
-    return;
-  }
-  for (let i = 0; i < n; i++) {
-    const o = <usize>i * F32, ai = load<f32>(a + o);
-    store<f32>(delta + o, load<f32>(delta + o) * (ai * (1 - ai)));
-  }
-}
-
-/** a = max(z, 0). z, a: n floats (a may alias z). */
-export function relu_forward(z: usize, a: usize, n: i32): void {
-  if (ASC_FEATURE_SIMD) {
-    const n4 = n & ~3;
-    const zero = f32x4.splat(0);
-    for (let i = 0; i < n4; i += 4) v128.store(a + <usize>i * F32, f32x4.max(v128.load(z + <usize>i * F32), zero));
-    if (n4 < n) store_lanes(a + <usize>n4 * F32, f32x4.max(v128.load(z + <usize>n4 * F32), zero), n - n4);
-    return;
-  }
-  for (let i = 0; i < n; i++) store<f32>(a + <usize>i * F32, Mathf.max(load<f32>(z + <usize>i * F32), 0));
-}
-
-/** δ ⊙= σ'(z) = [z > 0] = [a > 0]. a, δ: n floats. */
-export function relu_backward(a: usize, delta: usize, n: i32): void {
-  if (ASC_FEATURE_SIMD) {
-    const n4 = n & ~3;
-    const zero = f32x4.splat(0);
-    for (let i = 0; i < n4; i += 4) {
-      const o = <usize>i * F32;
-      v128.store(delta + o, v128.and(v128.load(delta + o), f32x4.gt(v128.load(a + o), zero)));
-    }
-    if (n4 < n) {
-      const o = <usize>n4 * F32;
-      store_lanes(delta + o, v128.and(v128.load(delta + o), f32x4.gt(v128.load(a + o), zero)), n - n4);
-    }
-    return;
-  }
-  for (let i = 0; i < n; i++) {
-    const o = <usize>i * F32;
-    store<f32>(delta + o, load<f32>(a + o) > 0 ? load<f32>(delta + o) : 0);
-  }
-}
-
 /** The slope of leaky relu below zero (PyTorch's and ONNX's default). */
 const LEAKY_SLOPE: f32 = 0.01;
 
-/** a = z for z > 0, 0.01·z below. z, a: n floats (a may alias z). */
-export function leaky_relu_forward(z: usize, a: usize, n: i32): void {
-  if (ASC_FEATURE_SIMD) {
-    const n4 = n & ~3;
-    const slope = f32x4.splat(LEAKY_SLOPE);
-    for (let i = 0; i < n4; i += 4) {
-      const zi = v128.load(z + <usize>i * F32);
-      v128.store(a + <usize>i * F32, f32x4.max(zi, f32x4.mul(zi, slope)));
-    }
-    if (n4 < n) {
-      const zi = v128.load(z + <usize>n4 * F32);
-      store_lanes(a + <usize>n4 * F32, f32x4.max(zi, f32x4.mul(zi, slope)), n - n4);
-    }
-    return;
-  }
-  for (let i = 0; i < n; i++) {
-    const zi = load<f32>(z + <usize>i * F32);
-    store<f32>(a + <usize>i * F32, Mathf.max(zi, zi * LEAKY_SLOPE));
-  }
+// The activations, each a forward rule a = σ(z) and its local derivative σ'(z) written in
+// terms of a (the kinds are compile-time constants: each kernel below is its own loop):
+//   sigmoid     a = 1 / (1 + e^−z)            σ' = a·(1 − a)
+//   relu        a = max(z, 0)                 σ' = [a > 0]
+//   leaky relu  a = z for z > 0, 0.01·z below σ' = 1 for a > 0, 0.01 below (a has z's sign)
+//   tanh        a = 1 − 2 / (1 + e^2z)        σ' = 1 − a²
+const SIGMOID = 0, RELU = 1, LEAKY_RELU = 2, TANH = 3;
+
+/** σ(z) for four floats. */
+// @ts-ignore: decorator
+@inline function forward4(kind: i32, z: v128): v128 {
+  const one = f32x4.splat(1);
+  if (kind == SIGMOID) return f32x4.div(one, f32x4.add(one, exp4(f32x4.neg(z))));
+  if (kind == RELU) return f32x4.max(z, f32x4.splat(0));
+  if (kind == LEAKY_RELU) return f32x4.max(z, f32x4.mul(z, f32x4.splat(LEAKY_SLOPE)));
+  return f32x4.sub(one, f32x4.div(f32x4.splat(2), f32x4.add(one, exp4(f32x4.add(z, z)))));
 }
 
-/** δ ⊙= σ'(z) = 1 for a > 0, 0.01 below (a has z's sign). a, δ: n floats. */
-export function leaky_relu_backward(a: usize, delta: usize, n: i32): void {
+/** σ(z) for one float. */
+// @ts-ignore: decorator
+@inline function forward1(kind: i32, z: f32): f32 {
+  if (kind == SIGMOID) return 1 / (1 + exp1(-z));
+  if (kind == RELU) return Mathf.max(z, 0);
+  if (kind == LEAKY_RELU) return Mathf.max(z, z * LEAKY_SLOPE);
+  return 1 - 2 / (1 + exp1(z + z));
+}
+
+/** δ ⊙ σ'(z) for four floats, from a = σ(z). */
+// @ts-ignore: decorator
+@inline function backward4(kind: i32, a: v128, delta: v128): v128 {
+  const one = f32x4.splat(1), zero = f32x4.splat(0);
+  if (kind == SIGMOID) return f32x4.mul(delta, f32x4.mul(a, f32x4.sub(one, a)));
+  if (kind == RELU) return v128.and(delta, f32x4.gt(a, zero));
+  if (kind == LEAKY_RELU) return f32x4.mul(delta, v128.bitselect(one, f32x4.splat(LEAKY_SLOPE), f32x4.gt(a, zero)));
+  return f32x4.mul(delta, f32x4.sub(one, f32x4.mul(a, a)));
+}
+
+/** δ ⊙ σ'(z) for one float, from a = σ(z). */
+// @ts-ignore: decorator
+@inline function backward1(kind: i32, a: f32, delta: f32): f32 {
+  if (kind == SIGMOID) return delta * (a * (1 - a));
+  if (kind == RELU) return a > 0 ? delta : 0;
+  if (kind == LEAKY_RELU) return delta * (a > 0 ? <f32>1 : LEAKY_SLOPE);
+  return delta * (1 - a * a);
+}
+
+/** a = σ(z) over n floats (a may alias z): four a step where the build has SIMD, the last step's extra lanes dropped. */
+// @ts-ignore: decorator
+@inline function map_forward(kind: i32, z: usize, a: usize, n: i32): void {
   if (ASC_FEATURE_SIMD) {
     const n4 = n & ~3;
-    const zero = f32x4.splat(0), one = f32x4.splat(1), slope = f32x4.splat(LEAKY_SLOPE);
+    for (let i = 0; i < n4; i += 4) v128.store(a + <usize>i * F32, forward4(kind, v128.load(z + <usize>i * F32)));
+    if (n4 < n) store_lanes(a + <usize>n4 * F32, forward4(kind, v128.load(z + <usize>n4 * F32)), n - n4);
+    return;
+  }
+  for (let i = 0; i < n; i++) store<f32>(a + <usize>i * F32, forward1(kind, load<f32>(z + <usize>i * F32)));
+}
+
+/** δ ⊙= σ'(z) over n floats, from a. */
+// @ts-ignore: decorator
+@inline function map_backward(kind: i32, a: usize, delta: usize, n: i32): void {
+  if (ASC_FEATURE_SIMD) {
+    const n4 = n & ~3;
     for (let i = 0; i < n4; i += 4) {
       const o = <usize>i * F32;
-      v128.store(delta + o, f32x4.mul(v128.load(delta + o), v128.bitselect(one, slope, f32x4.gt(v128.load(a + o), zero))));
+      v128.store(delta + o, backward4(kind, v128.load(a + o), v128.load(delta + o)));
     }
     if (n4 < n) {
       const o = <usize>n4 * F32;
-      store_lanes(delta + o, f32x4.mul(v128.load(delta + o), v128.bitselect(one, slope, f32x4.gt(v128.load(a + o), zero))), n - n4);
+      store_lanes(delta + o, backward4(kind, v128.load(a + o), v128.load(delta + o)), n - n4);
     }
     return;
   }
   for (let i = 0; i < n; i++) {
     const o = <usize>i * F32;
-    store<f32>(delta + o, load<f32>(delta + o) * (load<f32>(a + o) > 0 ? <f32>1 : LEAKY_SLOPE));
+    store<f32>(delta + o, backward1(kind, load<f32>(a + o), load<f32>(delta + o)));
   }
 }
+
+/** a = σ(z), δ ⊙= σ'(z) per activation: z, a, δ of n floats. */
+export function sigmoid_forward(z: usize, a: usize, n: i32): void { map_forward(SIGMOID, z, a, n); }
+export function sigmoid_backward(a: usize, delta: usize, n: i32): void { map_backward(SIGMOID, a, delta, n); }
+export function relu_forward(z: usize, a: usize, n: i32): void { map_forward(RELU, z, a, n); }
+export function relu_backward(a: usize, delta: usize, n: i32): void { map_backward(RELU, a, delta, n); }
+export function leaky_relu_forward(z: usize, a: usize, n: i32): void { map_forward(LEAKY_RELU, z, a, n); }
+export function leaky_relu_backward(a: usize, delta: usize, n: i32): void { map_backward(LEAKY_RELU, a, delta, n); }
+export function tanh_forward(z: usize, a: usize, n: i32): void { map_forward(TANH, z, a, n); }
+export function tanh_backward(a: usize, delta: usize, n: i32): void { map_backward(TANH, a, delta, n); }
 
 /** a = z, the identity: its derivative is 1, so it has no backward rule. z, a: n floats. */
 export function copy_floats(z: usize, a: usize, n: i32): void {
   memory.copy(a, z, <usize>n * F32);
-}
-
-/** a = tanh z = 1 − 2 / (1 + e^2z). z, a: n floats (a may alias z). */
-export function tanh_forward(z: usize, a: usize, n: i32): void {
-  if (ASC_FEATURE_SIMD) {
-    const n4 = n & ~3;
-    for (let i = 0; i < n4; i += 4) v128.store(a + <usize>i * F32, tanh4(v128.load(z + <usize>i * F32)));
-    if (n4 < n) store_lanes(a + <usize>n4 * F32, tanh4(v128.load(z + <usize>n4 * F32)), n - n4);
-    return;
-  }
-  for (let i = 0; i < n; i++) store<f32>(a + <usize>i * F32, tanh1(load<f32>(z + <usize>i * F32)));
-}
-
-/** δ ⊙= σ'(z) = 1 − a². a, δ: n floats. */
-export function tanh_backward(a: usize, delta: usize, n: i32): void {
-  if (ASC_FEATURE_SIMD) {
-    const n4 = n & ~3;
-    const one = f32x4.splat(1);
-    for (let i = 0; i < n4; i += 4) {
-      const o = <usize>i * F32, ai = v128.load(a + o);
-      v128.store(delta + o, f32x4.mul(v128.load(delta + o), f32x4.sub(one, f32x4.mul(ai, ai))));
-    }
-    if (n4 < n) {
-      const o = <usize>n4 * F32, ai = v128.load(a + o);
-      store_lanes(delta + o, f32x4.mul(v128.load(delta + o), f32x4.sub(one, f32x4.mul(ai, ai))), n - n4);
-    }
-    return;
-  }
-  for (let i = 0; i < n; i++) {
-    const o = <usize>i * F32, ai = load<f32>(a + o);
-    store<f32>(delta + o, load<f32>(delta + o) * (1 - ai * ai));
-  }
 }
 
 /**
