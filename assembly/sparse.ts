@@ -4,7 +4,8 @@
 // offsets[r + 1] − 1 of idx, val), and the forward product runs over that list against the
 // weights laid out input-major (wᵀ [nIn × nOut]), so that each non-zero meets one
 // contiguous row of nOut floats: SIMD over the outputs, no gather. The weight gradient runs
-// over the same list sorted by columns, a tile of ∇w at a time in registers. Results equal
+// over the same list sorted by columns: rows of ∇wᵀ summed the same way into a small scratch,
+// then transposed into ∇w. Results equal
 // the dense products' up to the order of the sums. The scalar build (no SIMD) runs each
 // kernel's one-float loops alone.
 import { madd, store_transposed } from "./simd";
@@ -80,13 +81,11 @@ export function sparse_rows(x: usize, n: i32, offsets: usize, idx: usize, val: u
 }
 
 /**
- * dst = srcᵀ: src [rows × cols] with its rows ldSrc floats apart, dst [cols × rows] with its
- * rows ldDst floats apart. A thread given columns c0… passes src + c0 and dst + c0 rows: it
- * writes whole rows of dst. In 4×4 blocks (four row loads, a transposed store); the edges one
- * float at a time.
+ * dst = srcᵀ: src [rows × cols], dst [cols × rows] with its rows ldDst floats apart. In 4×4
+ * blocks (four row loads, a transposed store); the edges one float at a time.
  */
-export function transpose(src: usize, dst: usize, rows: i32, cols: i32, ldSrc: i32, ldDst: i32): void {
-  const rowS = <usize>ldSrc * F32, rowD = <usize>ldDst * F32;
+export function transpose(src: usize, dst: usize, rows: i32, cols: i32, ldDst: i32): void {
+  const rowS = <usize>cols * F32, rowD = <usize>ldDst * F32;
   if (!ASC_FEATURE_SIMD) {
     for (let i = 0; i < rows; i++) transpose_tail(src, dst, i, 0, cols, rowS, rowD);
     return;
@@ -214,7 +213,7 @@ export function sparse_weight_gradient(starts: usize, rowOf: usize, valOf: usize
   for (let k = 0; k < inputs; k += GRADIENT_BLOCK) {
     const block = min(GRADIENT_BLOCK, inputs - k), a = acc + <usize>k * <usize>nOut * F32;
     listed_product(starts + (<usize>(first + k) << 2), rowOf, valOf, delta, ldDelta, 0, false, a, block, nOut);
-    transpose(a, gw + <usize>k * F32, block, nOut, nOut, nIn);
+    transpose(a, gw + <usize>k * F32, block, nOut, nIn);
   }
 }
 

@@ -37,8 +37,8 @@ const imageSplit = (work: Product) => ({ rows: 'rows', align: 1, work, moves: { 
 
 /**
  * Non-zeros a listed row (an input column) is taken to hold when the work of a sparse product
- * is estimated (an MNIST image has ~150 of 784; a batch of 32 ~6 per input): the estimate
- * only decides whether a call is worth splitting.
+ * is estimated (an MNIST image has ~150 of 784; a batch of 32 ~6 per input, of 128 ~24): the
+ * estimate only decides whether a call is worth splitting.
  */
 const LISTED_PER_ROW = 150, LISTED_PER_COLUMN = 6;
 
@@ -72,13 +72,10 @@ export const KERNELS = {
    */
   sparse_rows: { args: ['x', 'n', 'offsets', 'idx', 'val', 'rows'], split: { rows: 'rows', align: 1, work: [4, 'n'], moves: { x: [4, 'n'], offsets: [4] } } },
   /**
-   * dst = srcᵀ: src [rows × cols], its rows ldSrc floats apart, into dst [cols × rows], its rows
-   * ldDst floats apart. Split by src's columns, so each thread writes whole rows of dst.
+   * dst [cols × rows, its rows ldDst floats apart] = srcᵀ, src [rows × cols]. Memory-bound: not
+   * split (split by columns, 784×100 took 27 µs on one thread and on two).
    */
-  transpose: {
-    args: ['src', 'dst', 'rows', 'cols', 'ldSrc', 'ldDst'],
-    split: { rows: 'cols', align: 4, work: [4, 'rows'], moves: { src: [4], dst: [4, 'ldDst'] } },
-  },
+  transpose: { args: ['src', 'dst', 'rows', 'cols', 'ldDst'] },
   /** y = x·wᵀ + b over a listed batch: wt = wᵀ [nIn × nOut], y [batch × nOut]. */
   sparse_forward: {
     args: ['offsets', 'idx', 'val', 'wt', 'b', 'y', 'batch', 'nOut'],
@@ -89,11 +86,12 @@ export const KERNELS = {
   /**
    * ∇w [nOut × nIn] = dyᵀ·x over a batch listed by columns, for the `inputs` inputs from input
    * `first` (gw points at column `first`, acc at row `first` of a scratch [nIn × nOut]); dy
-   * [batch × ldDelta]. Split by inputs.
+   * [batch × ldDelta]. Split by inputs, 16 at a time: threads write different cache lines of
+   * each row of ∇w, and whole blocks of the kernel's GRADIENT_BLOCK.
    */
   sparse_weight_gradient: {
     args: ['starts', 'rowOf', 'valOf', 'dy', 'gw', 'acc', 'first', 'inputs', 'nIn', 'nOut', 'ldDelta'],
-    split: { rows: 'inputs', align: 4, work: [2, 'nOut', LISTED_PER_COLUMN], moves: { gw: [4], acc: [4, 'nOut'], first: [1] } },
+    split: { rows: 'inputs', align: 16, work: [2, 'nOut', LISTED_PER_COLUMN], moves: { gw: [4], acc: [4, 'nOut'], first: [1] } },
   },
   /** out[j] = Σ_r m[r, j] over n columns of m [rows × ld]: ∇b = Σ δ. */
   column_sums: { args: ['m', 'out', 'rows', 'n', 'ld'] },

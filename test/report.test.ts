@@ -1,6 +1,5 @@
 // The evaluation report: every section of the seed's evaluation is in one self-contained
 // HTML file, which a real Chromium opens without console errors or network requests.
-import { describeNetwork } from '../src/layers/describe.js';
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,6 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { analyse, type Analysis } from '../src/commands/analysis.js';
 import { head, type DataSplits, type LabelledImages } from '../src/data/dataset.js';
 import { loadDataDir, mnistDataDir } from '../src/data/files.js';
+import { describeNetwork } from '../src/layers/describe.js';
 import { Network } from '../src/network.js';
 import { renderReport, SECTIONS } from '../src/report/html.js';
 import { MAX_DRAWN_POINTS } from '../src/report/svg.js';

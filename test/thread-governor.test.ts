@@ -104,6 +104,16 @@ describe('the thread governor', () => {
     expect(split / calls).toBeGreaterThan(0.8);
   });
 
+  it('takes threads for calls longer than SETTLE_MS, which begin a turn and leave no call to measure after it', () => {
+    for (const ms of [30, 60]) {
+      const clock = { now: 0 };
+      const governor = new ThreadGovernor(() => clock.now);
+      const share = simulate(governor, clock, { threaded: 2 / ms, single: 1 / ms }, 4 * CYCLE);
+      expect(governor.threadedNow, `${ms} ms calls`).toBe(true);
+      expect(share, `${ms} ms calls`).toBeGreaterThan(0.8);
+    }
+  });
+
   it('drops a measurement that spans an idle gap (the caller paused)', () => {
     const clock = { now: 0 };
     const governor = new ThreadGovernor(() => clock.now);

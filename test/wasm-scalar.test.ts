@@ -76,7 +76,7 @@ const CASES: KernelCase[] = [
       close(p, [1, 2], 0);
       both('sparse_rows', [0], nIn, [2], [3], [4], batch);
       close(p, [3, 4], 0);
-      both('transpose', [5], [6], nOut, nIn, nIn, nOut);
+      both('transpose', [5], [6], nOut, nIn, nOut);
       close(p, [6], 0);
       both('sparse_forward', [2], [3], [4], [6], [7], [8], batch, nOut);
       both('sparse_columns', [2], [3], [4], batch, nIn, [10], [11], [12]);

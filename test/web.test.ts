@@ -107,7 +107,7 @@ describe.skipIf(!chromium)(`the training page, in ${chromium?.description}`, () 
     await page.waitForSelector('body[data-state="ready"]', { timeout: 60_000 });
     expect(await page.textContent('#message')).toContain('This browser lacks WebAssembly SIMD: simdnet trains here on WebAssembly without SIMD');
     expect(await page.textContent('#kernels')).toMatch(/^wasm-scalar( |$)/);
-    expect(await page.inputValue('#backend')).toBe('wasm-scalar');
+    expect(await page.inputValue('#kernel-choice')).toBe('wasm-scalar');
     await page.close();
   }, 90_000);
 
@@ -130,7 +130,7 @@ describe.skipIf(!chromium)(`the training page, in ${chromium?.description}`, () 
     const page = await browser.newPage();
     await page.goto(`${base}?limit=3200&epochs=2`);
     await page.waitForSelector('body[data-state="ready"]', { timeout: 60_000 });
-    await page.selectOption('#backend', 'js');
+    await page.selectOption('#kernel-choice', 'js');
     await page.waitForFunction(() => document.querySelector('#kernels')?.textContent === 'js' && document.body.dataset.state === 'ready');
     await recordStatuses(page);
     await page.click('#start');
@@ -238,7 +238,7 @@ describe.skipIf(!chromium)(`the training page, in ${chromium?.description}`, () 
     await page.waitForFunction(() => document.querySelector('#prediction')?.getAttribute('data-value') === '1', undefined, { timeout: 5000 });
 
     // The switch to the JS backend clears the results and makes a new network that trains, slower.
-    await page.selectOption('#backend', 'js');
+    await page.selectOption('#kernel-choice', 'js');
     await page.waitForFunction(() => document.querySelector('#kernels')?.textContent === 'js');
     await expectNoResults(page);
     await page.click('#start');

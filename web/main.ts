@@ -46,7 +46,7 @@ function setState(state: State, status: string): void {
   start.disabled = busy || (table !== undefined && !table.splits);
   pause.disabled = state !== 'training';
   reset.disabled = download.disabled = load.disabled = $<HTMLButtonElement>('use-mnist').disabled = busy;
-  for (const choice of ['backend', 'network']) $<HTMLSelectElement>(choice).disabled = busy;
+  for (const choice of ['kernel-choice', 'network']) $<HTMLSelectElement>(choice).disabled = busy;
   panel.setEnabled(!busy);
   start.textContent = state === 'paused' || state === 'done' ? 'Continue' : 'Start';
 }
@@ -221,13 +221,13 @@ $('start').onclick = () => {
 epochsInput.oninput = () => epochsAsked();
 $('pause').onclick = () => send({ type: 'pause' });
 /** The kernels and MNIST network chosen. */
-const choices = () => ({ kernels: $<HTMLSelectElement>('backend').value as KernelChoice, recipe: $<HTMLSelectElement>('network').value as MnistRecipe });
+const choices = () => ({ kernels: $<HTMLSelectElement>('kernel-choice').value as KernelChoice, recipe: $<HTMLSelectElement>('network').value as MnistRecipe });
 $('reset').onclick = () => {
   clearResults();
   setState('loading', 'making a new network…');
   send({ type: 'reset', ...choices() });
 };
-$<HTMLSelectElement>('backend').onchange = $<HTMLSelectElement>('network').onchange = () => $('reset').click();
+$<HTMLSelectElement>('kernel-choice').onchange = $<HTMLSelectElement>('network').onchange = () => $('reset').click();
 $('download').onclick = () => send({ type: 'save' });
 $('load-button').onclick = () => $('load').click();
 $<HTMLInputElement>('load').onchange = async () => {
@@ -250,8 +250,8 @@ $('clear').onclick = () => {
 
 if (!WebAssembly.validate(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 22, 1, 20, 0, 253, 12, ...new Array(16).fill(0), 11]))) {
   $('message').textContent = 'This browser lacks WebAssembly SIMD: simdnet trains here on WebAssembly without SIMD, more slowly.';
-  $<HTMLSelectElement>('backend').value = 'wasm-scalar';
-  $('backend').querySelector('option[value=wasm]')?.setAttribute('disabled', '');
+  $<HTMLSelectElement>('kernel-choice').value = 'wasm-scalar';
+  $('kernel-choice').querySelector('option[value=wasm]')?.setAttribute('disabled', '');
 }
 clearResults();
 epochsAsked();

@@ -100,9 +100,9 @@ function sparseWeightGradient(F: Float32Array, I: Int32Array, S: number, R: numb
 }
 
 /** dst = srcᵀ, a row of src at a time, each destination index one addition from the last. */
-function transpose(F: Float32Array, S: number, D: number, rows: number, cols: number, ldSrc: number, ldDst: number): void {
+function transpose(F: Float32Array, S: number, D: number, rows: number, cols: number, ldDst: number): void {
   for (let r = 0; r < rows; r++) {
-    const s = S + r * ldSrc;
+    const s = S + r * cols;
     for (let c = 0, d = D + r; c < cols; c++, d += ldDst) F[d] = F[s + c];
   }
 }
@@ -122,7 +122,7 @@ function tunedKernels(F: Float32Array): Partial<Kernels> {
       if (sum.length < nOut) sum = new Float32Array(nOut);
       sparseWeightGradient(F, I, starts / 4, rowOf / 4, valOf / 4, dy / 4, gw / 4, first, inputs, nIn, nOut, ldDelta, sum);
     },
-    transpose: (src, dst, rows, cols, ldSrc, ldDst) => transpose(F, src / 4, dst / 4, rows, cols, ldSrc, ldDst),
+    transpose: (src, dst, rows, cols, ldDst) => transpose(F, src / 4, dst / 4, rows, cols, ldDst),
     // y[r, j] = Σ_k x[r, k]·w[j, k] + b[j]
     dense_forward: (x, w, b, y, batch, nIn, nOut) => tiledProduct(F, x / 4, nIn, 1, w / 4, nIn, 1, y / 4, nOut, batch, nOut, nIn, b / 4),
     // dx[r, k] = Σ_j dy[r, j]·w[j, k]

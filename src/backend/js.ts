@@ -76,9 +76,9 @@ function referenceKernels(buffer: ArrayBuffer): Kernels {
         }
       }
     },
-    transpose(src, dst, rows, cols, ldSrc, ldDst) {
+    transpose(src, dst, rows, cols, ldDst) {
       const S = src / 4, D = dst / 4;
-      for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) F[D + c * ldDst + r] = F[S + r * ldSrc + c];
+      for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) F[D + c * ldDst + r] = F[S + r * cols + c];
     },
     sparse_forward(offsets, idx, val, wt, b, z, batch, nOut) {
       const O = offsets / 4, K = idx / 4, V = val / 4, W = wt / 4, B = b / 4, Z = z / 4;

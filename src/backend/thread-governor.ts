@@ -3,17 +3,20 @@
 // thread; so the governor keeps comparing. A comparison is PROBES pairs of turns, each
 // mode PROBE_MS a turn, in the order current–other, other–current, … (so that a drift of
 // the machine's load or of compilation falls on both); a turn's throughput is the work of
-// the calls it was asked about per ms those calls took, after its first SETTLE_MS. The serial work between calls is
-// left out: it runs alike in both modes, and its noise (a batch gathered from cold memory,
-// a garbage collection, the event loop) would drown a gain of 1.3× in turns of PROBE_MS.
-// The other mode wins only if it wins every pair (the first pair it loses ends the
-// comparison: on a busy machine, a turn on threads is what costs); the winner is kept for a run of
-// FIRST_RUN_MS, and each comparison that keeps the mode doubles the next run, up to RUN_MS:
-// a decision taken early, on a machine still settling, is checked again soon, and a settled
-// one costs little. It starts on one thread, so that no run is slower with threads than
-// without until threads have shown they are faster: the first comparison comes after
-// WARMUP_MS. Once settled on threads, a comparison costs PROBES · PROBE_MS at the
-// one-thread rate in every RUN_MS.
+// the calls it was asked about per ms those calls took, from SETTLE_MS into the turn (or
+// all its calls, when none began later). The serial work between calls is left out: it
+// runs alike in both modes, and its noise (a batch gathered from cold memory, a garbage
+// collection, the event loop) would drown a gain of 1.3× in turns of PROBE_MS.
+// The other mode wins only if it wins every pair. The first pair it loses ends the
+// comparison: on a busy machine a turn on threads is what costs, and that turn then comes
+// once, not PROBES times. The price is that pair 0, current–other, decides a loss alone:
+// a drift against the second turn is no longer balanced by an other–current pair. The
+// winner is kept for a run of FIRST_RUN_MS, and each comparison that keeps the mode doubles
+// the next run, up to RUN_MS: a decision taken early, on a machine still settling, is
+// checked again soon, and a settled one costs little. It starts on one thread, so that no
+// run is slower with threads than without until threads have shown they are faster: the
+// first comparison comes after WARMUP_MS. Once settled on threads, a comparison costs at
+// most PROBES · PROBE_MS at the one-thread rate in every RUN_MS.
 
 /**
  * ms before the first comparison, not measured: V8 compiles the kernels' optimised code
@@ -59,6 +62,9 @@ export class ThreadGovernor {
   private callStart = 0;
   /** Whether the call being run counts toward its turn (it began after SETTLE_MS). */
   private measured = true;
+  /** The work and ms of the turn's calls that began within SETTLE_MS: its rate when no call began after (calls of SETTLE_MS or longer). */
+  private settleWork = 0;
+  private settleBusy = 0;
   /** The current mode's rate in the pair being measured. */
   private currentRate = 0;
   /** The other mode's rate in the pair being measured. */
@@ -76,6 +82,7 @@ export class ThreadGovernor {
     if (now - this.phaseStart >= this.phaseLength) this.advance(now);
     this.measured = this.turn < 0 || now - this.phaseStart >= SETTLE_MS;
     if (this.measured) this.work += work;
+    else this.settleWork += work;
     this.callStart = now;
     return this.isOtherTurn() ? !this.threaded : this.threaded;
   }
@@ -83,6 +90,7 @@ export class ThreadGovernor {
   /** The call that split() was asked about has returned. */
   done(): void {
     if (this.measured) this.busy += this.clock() - this.callStart;
+    else this.settleBusy += this.clock() - this.callStart;
   }
 
   /** Whether calls are split now, outside a turn of the other mode. */
@@ -91,10 +99,10 @@ export class ThreadGovernor {
   }
 
   private advance(now: number): void {
-    const ms = now - this.phaseStart, work = this.work, busy = this.busy;
+    const ms = now - this.phaseStart, settled = this.busy > 0;
+    const work = settled ? this.work : this.settleWork, busy = settled ? this.busy : this.settleBusy;
     this.phaseStart = now;
-    this.work = 0;
-    this.busy = 0;
+    this.work = this.busy = this.settleWork = this.settleBusy = 0;
     this.phaseLength = PROBE_MS;
     if (this.turn < 0 || ms > IDLE_FACTOR * PROBE_MS) {
       this.startComparison();

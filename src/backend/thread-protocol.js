@@ -31,7 +31,7 @@ export function threadProtocol() {
   const COUNT_ARG = 13, CHUNK_ROWS = 14, ROWS = 15, POINTERS = 16, MAX_CHUNKS = 4095;
   /** How long an idle worker spins for the next call before it sleeps, in ms. */
   const SPIN_MS = 0.2;
-  const WARM_UP_CALLS = 3000;
+  const WARM_UP_CALLS = 3000, WARM_UP_KERNEL = 'copy_floats';
   const protocol = {
     TICKET, DONE, FAILED, SLEEPERS, JOB_AT, JOB_FLOATS, COUNT_ARG, CHUNK_ROWS, ROWS, POINTERS, MAX_CHUNKS,
 
@@ -73,15 +73,15 @@ export function threadProtocol() {
     },
 
     /**
-     * Runs WARM_UP_CALLS empty calls (kernel `op` on no rows) through work() on a control block
-     * of the worker's own, so that the JavaScript of its side of the protocol is compiled
-     * before the first real call: a cold worker's first ~100 ms ran at a fraction of its speed,
-     * which the governor's first comparison of one thread with threads would measure.
+     * Runs WARM_UP_CALLS calls of kernel `op` with every argument 0 through work() on a
+     * control block of the worker's own, so that the JavaScript of its side of the protocol
+     * is compiled before the first real call: a cold worker's first ~100 ms ran at a fraction
+     * of its speed, which the governor's first comparison of one thread with threads would
+     * measure. `op` must do nothing on zero arguments (copy_floats copies 0 floats).
      */
     warmUp(kernels, op, args) {
       const own = protocol.views({ buffer: new SharedArrayBuffer(JOB_AT + JOB_FLOATS * 8) }, 0);
       own.job[0] = op;
-      own.job[COUNT_ARG] = 2;
       own.job[CHUNK_ROWS] = 1;
       for (let p = POINTERS; p < JOB_FLOATS; p += 2) own.job[p] = -1;
       for (let i = 0; i < WARM_UP_CALLS; i++) {
@@ -96,7 +96,9 @@ export function threadProtocol() {
       const kernels = init.names.map((name) => exports[name]);
       const { sync, job } = protocol.views(init.memory, init.control);
       const args = new Float64Array(12);
-      protocol.warmUp(kernels, init.names.indexOf('copy_floats'), args);
+      const noOp = init.names.indexOf(WARM_UP_KERNEL);
+      if (noOp < 0) throw new Error(`kernel thread: no ${WARM_UP_KERNEL} kernel to warm up with`);
+      protocol.warmUp(kernels, noOp, args);
       ready();
       for (let seen; (seen = protocol.work(sync, job, kernels, args)) >= 0;) {
         const until = performance.now() + SPIN_MS;

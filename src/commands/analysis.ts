@@ -1,8 +1,8 @@
 // What train, eval and report share after a network exists: the test-set evaluation, the
 // seed's performance summary, the HTML report, and reading a model's saved run facts.
-import { describeNetwork } from '../layers/describe.js';
 import type { DataSplits, LabelledImages } from '../data/dataset.js';
 import { evaluate, type ClassEvaluation } from '../evaluate.js';
+import { describeNetwork } from '../layers/describe.js';
 import { classificationReport, confusionMatrix } from '../metrics.js';
 import { networkFromModel, type Model } from '../model.js';
 import { readModelFile } from '../model-file.js';

@@ -1,6 +1,6 @@
 // simdnet eval: a saved model's loss, accuracy and classification report on a test set.
-import { describeNetwork } from '../layers/describe.js';
 import type { Command } from 'commander';
+import { describeNetwork } from '../layers/describe.js';
 import { formatSummary } from '../report/summary.js';
 import { analyseModelFile } from './analysis.js';
 import { humanOutput, percent, addRunOptions, runOptions, type RunFlags } from './common.js';

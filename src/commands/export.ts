@@ -1,6 +1,5 @@
 // simdnet export / import: a saved model to the TF.js layers format or ONNX, and a
 // TF.js layers model (dense or convolutional) into simdnet's format.
-import { describeNetwork } from '../layers/describe.js';
 import { mkdir } from 'node:fs/promises';
 import { UsageError } from './common.js';
 import path from 'node:path';
@@ -8,6 +7,7 @@ import { Option, type Command } from 'commander';
 import { toTfjs } from '../export/tfjs.js';
 import { readTfjsModel } from '../export/tfjs-files.js';
 import { toOnnx } from '../export/onnx.js';
+import { describeNetwork } from '../layers/describe.js';
 import { encodeModel, networkFromModel } from '../model.js';
 import { readModelFile, writeFileAtomic } from '../model-file.js';
 

@@ -93,7 +93,7 @@ export class Dense implements Layer {
       k.dense_forward(x, this.w.ptr, this.b.ptr, y, batch, this.inSize, this.outSize);
       return;
     }
-    k.transpose(this.w.ptr, s!.transposed, this.outSize, this.inSize, this.inSize, this.outSize);
+    k.transpose(this.w.ptr, s!.transposed, this.outSize, this.inSize, this.outSize);
     k.sparse_forward(s!.offsets, s!.idx, s!.val, s!.transposed, this.b.ptr, y, batch, this.outSize);
   }
 

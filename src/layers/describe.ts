@@ -4,7 +4,7 @@
 import type { NetworkConfig } from '../network.js';
 import type { LayerSpec } from './registry.js';
 
-/** Layer specs as --layers writes them: "dense:64,relu,dropout:0.2"; [] → "none". */
+/** Layer specs in the form --layers takes (parseLayers reads it back): "dense:64,relu,dropout:0.2"; [] → "none". */
 export function formatLayers(specs: readonly LayerSpec[]): string {
   if (specs.length === 0) return 'none';
   return specs.map((s) => {
