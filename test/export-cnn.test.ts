@@ -11,7 +11,6 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { head } from '../src/data/dataset.js';
 import { loadDataDir, mnistDataDir } from '../src/data/files.js';
-import { toOnnx } from '../src/export/onnx.js';
 import { fromTfjs, toTfjs } from '../src/export/tfjs.js';
 import type { LayerSpec } from '../src/layers/registry.js';
 import { decodeModel, encodeModel, networkFromModel, type Model } from '../src/model.js';
@@ -19,53 +18,7 @@ import { IMPORTED_LAYERS } from '../src/export/tfjs-layers.js';
 import { Network, type NetworkOptions } from '../src/network.js';
 import { train } from '../src/train.js';
 import { simdnet } from './cli-run.js';
-
-/** What a model takes: [rows × width] for ONNX, [rows, …inputShape] for TF.js. */
-const widthOf = (model: Model) => model.config.sizes[0];
-const tfjsShape = (model: Model, rows: number) => [rows, ...(model.config.inputShape ?? [widthOf(model)])];
-
-async function onnxRun(onnx: Uint8Array, x: Float32Array, rows: number, width: number): Promise<Float32Array> {
-  const session = await ort.InferenceSession.create(onnx);
-  return (await session.run({ x: new ort.Tensor('float32', x, [rows, width]) })).y.data as Float32Array;
-}
-
-async function tfjsRun(modelJson: ReturnType<typeof toTfjs>['modelJson'], weights: Uint8Array, x: Float32Array, shape: number[]): Promise<Float32Array> {
-  const loaded = await tf.loadLayersModel(tf.io.fromMemory({
-    modelTopology: modelJson.modelTopology, weightSpecs: modelJson.weightsManifest[0].weights, weightData: weights.slice().buffer,
-  }));
-  return (loaded.predict(tf.tensor(x, shape)) as tf.Tensor).dataSync() as Float32Array;
-}
-
-const onnxOutputs = (model: Model, x: Float32Array, rows: number) => onnxRun(toOnnx(model), x, rows, widthOf(model));
-
-function tfjsOutputs(model: Model, x: Float32Array, rows: number): Promise<Float32Array> {
-  const { modelJson, weights } = toTfjs(model);
-  return tfjsRun(JSON.parse(JSON.stringify(modelJson)), weights, x, tfjsShape(model, rows));
-}
-
-const maxAbsolute = (a: ArrayLike<number>, b: ArrayLike<number>) => {
-  expect(a.length).toBe(b.length);
-  let d = 0;
-  for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i] - b[i]));
-  return d;
-};
-
-/** The largest |a − b| relative to |b|, or absolute where |b| < 1 (for outputs in the targets' units, not probabilities). */
-const maxRelative = (a: ArrayLike<number>, b: ArrayLike<number>) => {
-  expect(a.length).toBe(b.length);
-  let d = 0;
-  for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i] - b[i]) / Math.max(Math.abs(b[i]), 1));
-  return d;
-};
-
-const classesOf = (y: ArrayLike<number>, width: number) =>
-  Array.from({ length: y.length / width }, (_, r) => {
-    const row = Array.from(y).slice(r * width, (r + 1) * width);
-    return row.indexOf(Math.max(...row));
-  });
-
-/** The model file of `net`, as `simdnet export` reads it. */
-const modelOf = (net: Network): Model => decodeModel(encodeModel(net), 'm.simdnet');
+import { classesOf, maxAbsolute, maxRelative, modelOf, onnxOutputs, onnxRun, tfjsOutputs, tfjsRun } from './export-consumers.js';
 
 /** Deterministic values in [−1, 1). */
 const randomInputs = (n: number, seed: number) => {

@@ -15,61 +15,17 @@ import { head } from '../src/data/dataset.js';
 import { fromExamples } from '../src/data/examples.js';
 import { holdOut } from '../src/data/split.js';
 import { tableSplits } from '../src/data/table.js';
-import { toOnnx } from '../src/export/onnx.js';
-import { toTfjs, type TfjsArtifacts } from '../src/export/tfjs.js';
+import { toTfjs } from '../src/export/tfjs.js';
 import { fit } from '../src/fit.js';
 import type { LayerSpec } from '../src/layers/registry.js';
-import { decodeModel, encodeModel, networkFromModel, type Model } from '../src/model.js';
+import { encodeModel, networkFromModel, type Model } from '../src/model.js';
 import { Network, type NetworkOptions } from '../src/network.js';
 import { simdnet } from './cli-run.js';
+import { classesOf, maxAbsolute, maxRelative, modelOf, onnxOutputs, onnxRun, tfjsOutputs, tfjsRun } from './export-consumers.js';
 
 const require = createRequire(import.meta.url);
 const table = (file: string, options: Omit<CsvOptions, 'name'>) =>
   holdOut(tableSplits(parseCsv(readFileSync(require.resolve(`@observablehq/sample-datasets/${file}`)), { name: file, ...options }), file), 'test', 0.2, 7);
-
-/** The model file of `net`, as `simdnet export` reads it. */
-const modelOf = (net: Network): Model => decodeModel(encodeModel(net), 'm.simdnet');
-
-/** y of the ONNX file `onnx` for x [rows × width]. */
-async function onnxRun(onnx: Uint8Array, x: Float32Array, rows: number, width: number): Promise<Float32Array> {
-  const session = await ort.InferenceSession.create(onnx);
-  return (await session.run({ x: new ort.Tensor('float32', x, [rows, width]) })).y.data as Float32Array;
-}
-
-/** The outputs of the TF.js layers model of `modelJson` (as parsed from model.json) and `weights` for x [rows × width]. */
-async function tfjsRun(modelJson: TfjsArtifacts['modelJson'], weights: Uint8Array, x: Float32Array, rows: number, width: number): Promise<Float32Array> {
-  const loaded = await tf.loadLayersModel(tf.io.fromMemory({
-    modelTopology: modelJson.modelTopology, weightSpecs: modelJson.weightsManifest[0].weights, weightData: weights.slice().buffer,
-  }));
-  return (loaded.predict(tf.tensor2d(x, [rows, width])) as tf.Tensor).dataSync() as Float32Array;
-}
-
-const onnxOutputs = (model: Model, x: Float32Array, rows: number) => onnxRun(toOnnx(model), x, rows, model.config.sizes[0]);
-
-function tfjsOutputs(model: Model, x: Float32Array, rows: number): Promise<Float32Array> {
-  const { modelJson, weights } = toTfjs(model);
-  return tfjsRun(JSON.parse(JSON.stringify(modelJson)), weights, x, rows, model.config.sizes[0]);
-}
-
-const maxAbsolute = (a: ArrayLike<number>, b: ArrayLike<number>) => {
-  let d = 0;
-  for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i] - b[i]));
-  return d;
-};
-
-/** The largest |a − b| relative to |b|, or absolute where |b| < 1 (outputs near 0 have no useful relative error). */
-const maxRelative = (a: ArrayLike<number>, b: ArrayLike<number>) => {
-  let d = 0;
-  for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i] - b[i]) / Math.max(Math.abs(b[i]), 1));
-  return d;
-};
-
-/** The index of each row's largest output. */
-const classesOf = (y: ArrayLike<number>, width: number) =>
-  Array.from({ length: y.length / width }, (_, r) => {
-    const row = Array.from(y).slice(r * width, (r + 1) * width);
-    return row.indexOf(Math.max(...row));
-  });
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -199,7 +155,7 @@ describe('simdnet export', () => {
     const onnx = await onnxRun(new Uint8Array(readFileSync(path.join(dir, 'm.onnx'))), x, rows, width);
     expect(maxRelative(onnx, predicted.outputs)).toBeLessThanOrEqual(1e-4);
     const json = JSON.parse(readFileSync(path.join(dir, 'tfjs', 'model.json'), 'utf8'));
-    const tfjs = await tfjsRun(json, new Uint8Array(readFileSync(path.join(dir, 'tfjs', 'weights.bin'))), x, rows, width);
+    const tfjs = await tfjsRun(json, new Uint8Array(readFileSync(path.join(dir, 'tfjs', 'weights.bin'))), x, [rows, width]);
     expect(maxRelative(tfjs, predicted.outputs)).toBeLessThanOrEqual(1e-4);
 
     const tanhOut = await Network.create({ inputs: 2, layers: [{ kind: 'dense', units: 1 }, { kind: 'tanh' }], targetNormalization: normalization([1], [2]), backend: 'js' });

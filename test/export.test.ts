@@ -16,6 +16,7 @@ import { toOnnx } from '../src/export/onnx.js';
 import { decodeModel, encodeModel, networkFromModel, type Model } from '../src/model.js';
 import { Network, type NetworkOptions } from '../src/network.js';
 import { train } from '../src/train.js';
+import { maxAbsolute } from './export-consumers.js';
 
 let data: DataSplits<LabelledImages>;
 let pixels: Float32Array;
@@ -44,12 +45,6 @@ beforeAll(async () => {
   await tf.setBackend('cpu');
 }, 120_000);
 
-const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
-  let d = 0;
-  for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i] - b[i]));
-  return d;
-};
-
 describe('TF.js layers format', () => {
   it.each([0, 1, 2, 3, 4])('tf.loadLayersModel reads the export and predicts as simdnet on 10,000 test images (model %i)', async (i) => {
     const { model, outputs, classes } = trained[i];
@@ -60,7 +55,7 @@ describe('TF.js layers format', () => {
     }));
     const predicted = tfModel.predict(tf.tensor2d(pixels, [data.test.count, 784])) as tf.Tensor;
     const probabilities = predicted.dataSync();
-    expect(maxDiff(probabilities, outputs)).toBeLessThanOrEqual(1e-5);
+    expect(maxAbsolute(probabilities, outputs)).toBeLessThanOrEqual(1e-5);
     const tfClasses = (predicted.argMax(1).dataSync() as Int32Array);
     expect(tfClasses.filter((c, k) => c !== classes[k]).length).toBe(0);
   });
@@ -84,7 +79,7 @@ describe('TF.js layers format', () => {
     const net = await networkFromModel(model, { maxBatch: 1000 });
     const ours = evaluate(net, data.test).outputs!;
     const theirs = (made.predict(tf.tensor2d(pixels, [data.test.count, 784])) as tf.Tensor).dataSync();
-    expect(maxDiff(ours, theirs)).toBeLessThanOrEqual(1e-5);
+    expect(maxAbsolute(ours, theirs)).toBeLessThanOrEqual(1e-5);
   });
 
   it('round-trips: export then import gives the same parameters', () => {
@@ -121,10 +116,10 @@ describe('simdnet export and import', () => {
       weightData: new Uint8Array(readFileSync(path.join(dir, 'tfjs', 'weights.bin'))).buffer,
     }));
     const first = tf.tensor2d(pixels.subarray(0, 784 * 100), [100, 784]);
-    expect(maxDiff((tfModel.predict(first) as tf.Tensor).dataSync(), trained[0].outputs.subarray(0, 1000))).toBeLessThanOrEqual(1e-5);
+    expect(maxAbsolute((tfModel.predict(first) as tf.Tensor).dataSync(), trained[0].outputs.subarray(0, 1000))).toBeLessThanOrEqual(1e-5);
     const session = await ort.InferenceSession.create(new Uint8Array(readFileSync(path.join(dir, 'm.onnx'))));
     const y = (await session.run({ x: new ort.Tensor('float32', pixels.subarray(0, 784 * 100), [100, 784]) })).y.data as Float32Array;
-    expect(maxDiff(y, trained[0].outputs.subarray(0, 1000))).toBeLessThanOrEqual(1e-5);
+    expect(maxAbsolute(y, trained[0].outputs.subarray(0, 1000))).toBeLessThanOrEqual(1e-5);
     cli('import', path.join(dir, 'tfjs', 'model.json'), '--out', path.join(dir, 'back.simdnet'));
     expect(decodeModel(readFileSync(path.join(dir, 'back.simdnet')), 'back').parameters).toEqual(trained[0].model.parameters);
     expect(() => execFileSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'export', file, '--format', 'pmml', '--out', 'x'], { stdio: 'pipe' }))
@@ -139,7 +134,7 @@ describe('ONNX', () => {
     const session = await ort.InferenceSession.create(toOnnx(model));
     const result = await session.run({ x: new ort.Tensor('float32', pixels, [data.test.count, 784]) });
     const y = result.y.data as Float32Array;
-    expect(maxDiff(y, outputs)).toBeLessThanOrEqual(1e-5);
+    expect(maxAbsolute(y, outputs)).toBeLessThanOrEqual(1e-5);
     let differ = 0;
     for (let r = 0; r < data.test.count; r++) {
       const row = y.subarray(r * 10, r * 10 + 10);
