@@ -4,7 +4,7 @@
 // so a float at byte p is F[p / 4].
 import type { Kernels } from '../kernels.js';
 import { bordered } from '../layers/conv2d.js';
-import type { Backend, Tensor } from './backend.js';
+import type { Backend, BackendName, Tensor } from './backend.js';
 
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 /** Leaky relu's slope below 0, as every kernel uses it (assembly/activation.ts) and the exports write it. */
@@ -477,15 +477,16 @@ function eachWindow(y: number, x: number, k: number, stride: number, oh: number,
 }
 
 export class JsBackend implements Backend {
-  readonly name = 'js';
-  readonly kernels = 'js';
+  readonly name: BackendName = 'js';
+  readonly kernels: string = 'js';
   readonly threads = 1;
   readonly ops: Kernels;
   private readonly buffer: ArrayBuffer;
 
-  constructor(bytes: number) {
+  /** `tuned` gives kernels that replace the reference's, over the memory's f32 view (js-tuned.ts). */
+  constructor(bytes: number, tuned: (F: Float32Array) => Partial<Kernels> = () => ({})) {
     this.buffer = new ArrayBuffer(bytes);
-    this.ops = referenceKernels(this.buffer);
+    this.ops = { ...referenceKernels(this.buffer), ...tuned(new Float32Array(this.buffer)) };
   }
 
   tensor(ptr: number, length: number): Tensor {
