@@ -7,25 +7,34 @@ import { store_lanes } from "./simd";
 
 const F32: usize = 4;
 
-/** Plain SGD, the seed's rule: w −= (η / batch)·∇w. */
-export function sgd(w: usize, g: usize, n: i32, scale: f32): void {
+/**
+ * y += a·x over n floats. Both rules below are this: a − b·c and a + (−b)·c are the same
+ * float, since negation is exact.
+ */
+// @ts-ignore: decorator
+@inline function axpy(y: usize, x: usize, n: i32, a: f32): void {
   if (ASC_FEATURE_SIMD) {
-    const s = f32x4.splat(scale);
+    const k = f32x4.splat(a);
     const n4 = n & ~3;
     for (let i = 0; i < n4; i += 4) {
       const o = <usize>i * F32;
-      v128.store(w + o, f32x4.sub(v128.load(w + o), f32x4.mul(s, v128.load(g + o))));
+      v128.store(y + o, f32x4.add(v128.load(y + o), f32x4.mul(k, v128.load(x + o))));
     }
     if (n4 < n) {
       const o = <usize>n4 * F32;
-      store_lanes(w + o, f32x4.sub(v128.load(w + o), f32x4.mul(s, v128.load(g + o))), n - n4);
+      store_lanes(y + o, f32x4.add(v128.load(y + o), f32x4.mul(k, v128.load(x + o))), n - n4);
     }
     return;
   }
   for (let i = 0; i < n; i++) {
     const o = <usize>i * F32;
-    store<f32>(w + o, load<f32>(w + o) - scale * load<f32>(g + o));
+    store<f32>(y + o, load<f32>(y + o) + a * load<f32>(x + o));
   }
+}
+
+/** Plain SGD, the seed's rule: w −= (η / batch)·∇w. */
+export function sgd(w: usize, g: usize, n: i32, scale: f32): void {
+  axpy(w, g, n, -scale);
 }
 
 /** Stores v at p: all four lanes, or the first `count` (1–3) at the end of a tensor. */
@@ -106,23 +115,7 @@ export function adam(w: usize, g: usize, m: usize, v: usize, n: i32, step: f32, 
 
 /** g += s·w over n floats: L2 weight decay's term of the gradient, added before an update. */
 export function add_scaled(g: usize, w: usize, n: i32, s: f32): void {
-  if (ASC_FEATURE_SIMD) {
-    const k = f32x4.splat(s);
-    const n4 = n & ~3;
-    for (let i = 0; i < n4; i += 4) {
-      const o = <usize>i * F32;
-      v128.store(g + o, f32x4.add(v128.load(g + o), f32x4.mul(k, v128.load(w + o))));
-    }
-    if (n4 < n) {
-      const o = <usize>n4 * F32;
-      store_lanes(g + o, f32x4.add(v128.load(g + o), f32x4.mul(k, v128.load(w + o))), n - n4);
-    }
-    return;
-  }
-  for (let i = 0; i < n; i++) {
-    const o = <usize>i * F32;
-    store<f32>(g + o, load<f32>(g + o) + s * load<f32>(w + o));
-  }
+  axpy(g, w, n, s);
 }
 
 /** g ·= s over n floats, in place (gradient clipping's rescale). */
