@@ -91,19 +91,22 @@ function referenceKernels(buffer: ArrayBuffer): Kernels {
       }
     },
     sparse_columns(offsets, idx, val, batch, nIn, starts, rowOf, valOf) {
-      // A counting sort: count each input's entries, start each column after those before it, then place the entries in row order.
+      // A counting sort: count each input's entries, start each column after those before it,
+      // place the entries in row order with starts[k] counting up as column k fills (it ends
+      // where column k + 1 begins), then move the starts back one place.
       const O = offsets / 4, K = idx / 4, V = val / 4, S = starts / 4, R = rowOf / 4, W = valOf / 4;
       I.fill(0, S, S + nIn + 1);
       for (let e = 0; e < I[O + batch]; e++) I[S + I[K + e] + 1]++;
       for (let k = 0; k < nIn; k++) I[S + k + 1] += I[S + k];
-      const next = I.slice(S, S + nIn);
       for (let r = 0; r < batch; r++) {
         for (let e = I[O + r]; e < I[O + r + 1]; e++) {
-          const place = next[I[K + e]]++;
+          const place = I[S + I[K + e]]++;
           I[R + place] = r;
           F[W + place] = F[V + e];
         }
       }
+      I.copyWithin(S + 1, S, S + nIn);
+      I[S] = 0;
     },
     sparse_weight_gradient(starts, rowOf, valOf, dy, gw, _acc, first, inputs, nIn, nOut, ldDelta) {
       const S = starts / 4, R = rowOf / 4, W = valOf / 4, D = dy / 4, G = gw / 4;
