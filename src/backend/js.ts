@@ -486,10 +486,11 @@ export class JsBackend implements Backend {
   readonly ops: Kernels;
   private readonly buffer: ArrayBuffer;
 
-  /** `tuned` gives kernels that replace the reference's, over the memory's f32 view (js-tuned.ts). */
-  constructor(bytes: number, tuned: (F: Float32Array) => Partial<Kernels> = () => ({})) {
+  /** `tuned` gives kernels that replace the reference's, over the memory's f32 view and calling the reference's where they share a step (js-tuned.ts). */
+  constructor(bytes: number, tuned: (F: Float32Array, reference: Kernels) => Partial<Kernels> = () => ({})) {
     this.buffer = new ArrayBuffer(bytes);
-    this.ops = { ...referenceKernels(this.buffer), ...tuned(new Float32Array(this.buffer)) };
+    const reference = referenceKernels(this.buffer);
+    this.ops = { ...reference, ...tuned(new Float32Array(this.buffer), reference) };
   }
 
   tensor(ptr: number, length: number): Tensor {
