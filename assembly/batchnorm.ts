@@ -9,6 +9,7 @@
 // running [μ c | σ² c]. Sums run down the rows in order, four channels at a time where the
 // build has SIMD, else one; a call does channels first … first + count − 1 (how a split
 // hands each thread its channels).
+import { store4 } from "./simd";
 
 const F32: usize = 4;
 
@@ -138,14 +139,3 @@ export function batchnorm_backward(x: usize, dy: usize, dx: usize, params: usize
   return v;
 }
 
-/** Stores the first `lanes` (1–4) floats of v at p. */
-// @ts-ignore: decorator
-@inline function store4(p: usize, v: v128, lanes: i32): void {
-  if (lanes === 4) {
-    v128.store(p, v);
-    return;
-  }
-  store<f32>(p, f32x4.extract_lane(v, 0));
-  if (lanes > 1) store<f32>(p, f32x4.extract_lane(v, 1), 4);
-  if (lanes > 2) store<f32>(p, f32x4.extract_lane(v, 2), 8);
-}

@@ -5,6 +5,7 @@
 //   forward   y_i = keep(i) · x_i / (1 − rate)
 //   backward  δ_i ⊙= keep(i) / (1 − rate)
 // keep(i) = fmix32((offset + i)·0x9E3779B1 ⊕ seed) ≥ threshold, threshold = rate·2³² (MurmurHash3's finaliser).
+import { store4 } from "./simd";
 
 const F32: usize = 4;
 /** The counter's multiplier (2³²/φ), then fmix32's two. */
@@ -35,14 +36,7 @@ const GOLDEN: u32 = 0x9E3779B1, MIX1: u32 = 0x85EBCA6B, MIX2: u32 = 0xC2B2AE35;
 @inline function mask4(src: usize, dst: usize, index: u32, seed: v128, threshold: v128, scale: v128, count: i32): void {
   const counters = i32x4.add(i32x4.splat(index), i32x4(0, 1, 2, 3));
   const keep = i32x4.ge_u(hash4(counters, seed), threshold);
-  const v = v128.and(f32x4.mul(v128.load(src), scale), keep);
-  if (count === 4) {
-    v128.store(dst, v);
-    return;
-  }
-  store<f32>(dst, f32x4.extract_lane(v, 0));
-  if (count > 1) store<f32>(dst, f32x4.extract_lane(v, 1), 4);
-  if (count > 2) store<f32>(dst, f32x4.extract_lane(v, 2), 8);
+  store4(dst, v128.and(f32x4.mul(v128.load(src), scale), keep), count);
 }
 
 /** Applies the mask of (seed, offset) to n floats of src into dst (which may alias src): four a step with SIMD, else one. */

@@ -3,7 +3,7 @@
 // so one call updates the whole network. `scale` is η / batch: the gradients hold the sum
 // over the batch, as the seed's nabla_w and nabla_b do. Four floats a step where the build
 // has SIMD, else one.
-import { store_lanes } from "./simd";
+import { store4, store_lanes } from "./simd";
 
 const F32: usize = 4;
 
@@ -35,13 +35,6 @@ const F32: usize = 4;
 /** Plain SGD, the seed's rule: w −= (η / batch)·∇w. */
 export function sgd(w: usize, g: usize, n: i32, scale: f32): void {
   axpy(w, g, n, -scale);
-}
-
-/** Stores v at p: all four lanes, or the first `count` (1–3) at the end of a tensor. */
-// @ts-ignore: decorator
-@inline function store4(p: usize, v: v128, count: i32): void {
-  if (count === 4) v128.store(p, v);
-  else store_lanes(p, v, count);
 }
 
 /** Momentum's update of the four floats at byte offset o, `count` of them stored (see momentum). */

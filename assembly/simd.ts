@@ -68,6 +68,13 @@
   v128.store(p + 3 * stride, f32x4.shuffle(ab1, cd1, 2, 3, 6, 7));
 }
 
+/** Stores v at p: all four lanes, or the first `count` (1–3) at the end of a tensor (store_lanes). */
+// @ts-ignore: decorator
+@inline export function store4(p: usize, v: v128, count: i32): void {
+  if (count == 4) v128.store(p, v);
+  else store_lanes(p, v, count);
+}
+
 /**
  * Stores the first `count` (1–3) lanes of v at p. Elementwise kernels finish a length that
  * is not a multiple of 4 with one full-width step whose extra lanes are dropped here; the
