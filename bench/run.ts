@@ -34,7 +34,7 @@ import { callsPerSecond, table } from './measure.js';
 import { tfjsRates } from './peers/tfjs.js';
 import { baselines, csvRates, tabularTables } from './tabular.js';
 import { sparseRates, sparseTables } from './sparse.js';
-import { ladderTable, measureLadder } from '../src/ladder.js';
+import { LADDER_ROUNDS, ladderCaption, ladderTable, measureLadder } from '../src/ladder.js';
 
 const rng = new Rng(7);
 const data = await loadDataDir(mnistDataDir());
@@ -166,7 +166,7 @@ const find = (text: string) => systems.find((s) => s.system.includes(text));
 const k = (x: number) => Math.round(x).toLocaleString('en-US');
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
 console.log(`simdnet bench: ${cpu}, ${os.cpus().length} cores, Node ${process.version}\n`);
-console.log('The ladder (as `simdnet bench`): the 784→100 layer\'s products in GFLOP/s at batch 32, and training samples/s of 784-100-10 on random data, best of 3 alternated rounds\n');
+console.log(`The ladder (as \`simdnet bench\`): ${ladderCaption(LADDER_ROUNDS)}\n`);
 console.log(ladderTable(ladder));
 console.log(`\nThe seed's 784-100-10 (sigmoid, MSE, SGD, batch 32): one epoch of MNIST, and inference on 10,000 test images at once, samples/s\n`);
 console.log(table(['system', 'train', 'inference', `train: ours (${threads} threads) ÷`, 'inference: ours ÷'],

@@ -2,7 +2,7 @@
 // measured on this machine in well under a minute, as a table or one JSON line.
 import { availableParallelism } from 'node:os';
 import { InvalidArgumentError, type Command } from 'commander';
-import { ladderTable, measureLadder } from '../ladder.js';
+import { LADDER_ROUNDS, ladderCaption, ladderTable, measureLadder } from '../ladder.js';
 import { DEFAULT_THREADS, humanOutput, positiveInt, threadCount } from './common.js';
 
 interface BenchFlags {
@@ -16,7 +16,7 @@ export function benchCommand(program: Command): void {
     .description('measure on this machine what each step from plain JavaScript to WebAssembly SIMD and threads buys: the dense kernels in GFLOP/s and training samples/s of the seed\'s 784-100-10 network at batch 32, on random data')
     .option('--json', 'print the results as one JSON line on stdout (the table and progress go to stderr)')
     .option('--threads <n>', `threads of the top rung, 2 or more (default: the cores up to 4, at least 2; at most ${availableParallelism()} here)`, threadsOfTopRung)
-    .option('--rounds <n>', 'rounds of every measurement, rungs alternated; the best round is kept', positiveInt, 3)
+    .option('--rounds <n>', 'rounds of every measurement, rungs alternated; the best round is kept', positiveInt, LADDER_ROUNDS)
     .action(runBench);
 }
 
@@ -29,13 +29,13 @@ function threadsOfTopRung(value: string): number {
 
 async function runBench(flags: BenchFlags): Promise<void> {
   const out = humanOutput(flags.json);
-  const progress = process.stderr.isTTY
-    ? (rung: string, done: number, of: number) => process.stderr.write(`\r\x1b[Kmeasuring ${done + 1}/${of}: ${rung}`)
-    : (rung: string, done: number, of: number) => process.stderr.write(`measuring ${done + 1}/${of}: ${rung}\n`);
+  // On a terminal one line, rewritten; in a log a line a measurement.
+  const [start, end] = process.stderr.isTTY ? ['\r\x1b[K', ''] : ['', '\n'];
+  const progress = (rung: string, done: number, of: number) => process.stderr.write(`${start}measuring ${done + 1}/${of}: ${rung}${end}`);
   const threads = flags.threads ?? Math.max(2, DEFAULT_THREADS);
   const result = await measureLadder(threads, { rounds: flags.rounds, progress });
   if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
-  out(`The ladder on this machine (${availableParallelism()} cores, Node ${process.version}): the 784→100 layer's products in GFLOP/s at batch 32, and training samples/s of 784-100-10 (sigmoid, MSE, SGD, batch 32) on random data; best of ${flags.rounds} alternated rounds\n`);
+  out(`The ladder on this machine (${availableParallelism()} cores, Node ${process.version}): ${ladderCaption(flags.rounds)}\n`);
   out(ladderTable(result));
   if (flags.json) process.stdout.write(JSON.stringify({ node: process.version, cores: availableParallelism(), threads, ...result }) + '\n');
 }
