@@ -3,7 +3,7 @@
 // order (each layer's w then b), their gradients and the optimizer's state blocks of the
 // same layout, so that one optimizer call updates everything; a training step allocates
 // nothing.
-import { Layout, type Backend, type Tensor } from './backend/backend.js';
+import { Layout, subTensor, type Backend, type Tensor } from './backend/backend.js';
 import type { Layer } from './layers/layer.js';
 import type { Loss } from './losses/loss.js';
 import type { Optimizer, OptimizerSettings } from './optimizers/optimizer.js';
@@ -79,13 +79,12 @@ export class Sequential {
     this.inputBytesPtr = plan.inputBytes[0];
     this.inputBytes = backend.bytes(...plan.inputBytes);
     let at = 0, atBuffer = 0;
-    const slice = (block: Tensor, from: number, length: number) => ({ ptr: block.ptr + 4 * from, length, view: block.view.subarray(from, from + length) });
     layers.forEach((layer, l) => {
       const buffers = layer.bufferCount ?? 0;
       layer.bind({
         x: this.values[l], y: this.values[l + 1], dy: this.gradients[l + 1]!, dx: this.gradients[l],
-        params: slice(this.params, at, layer.paramCount), grads: slice(this.grads, at, layer.paramCount), scratch: t(plan.scratch[l]),
-        buffers: slice(this.buffers, atBuffer, buffers),
+        params: subTensor(this.params, at, layer.paramCount), grads: subTensor(this.grads, at, layer.paramCount), scratch: t(plan.scratch[l]),
+        buffers: subTensor(this.buffers, atBuffer, buffers),
       });
       at += layer.paramCount;
       atBuffer += buffers;

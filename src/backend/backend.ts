@@ -13,6 +13,11 @@ export interface Tensor {
   readonly view: Float32Array;
 }
 
+/** Floats from … from + length − 1 of `t`, as a tensor of their own (no copy). */
+export function subTensor(t: Tensor, from: number, length: number): Tensor {
+  return { ptr: t.ptr + 4 * from, length, view: t.view.subarray(from, from + length) };
+}
+
 export interface Backend {
   readonly name: BackendName;
   /** What runs: 'js', 'js-tuned', 'wasm-scalar', 'wasm-simd' or 'wasm-relaxed-simd', and the threads. */

@@ -15,7 +15,7 @@
 // w is [filters × k·k·cin], patch order (ky, kx, ci), then b [filters], in the parameter
 // block. 'same' gives oh = ⌈h / s⌉ with the padding split as TensorFlow does (the extra
 // row or column at the bottom or right); 'valid' gives oh = ⌊(h − k) / s⌋ + 1.
-import type { Tensor } from '../backend/backend.js';
+import { subTensor } from '../backend/backend.js';
 import type { Kernels } from '../kernels.js';
 import { shapeSize, type Layer, type LayerMemory, type Shape, type Weights } from './layer.js';
 
@@ -79,11 +79,10 @@ export class Conv2d implements Layer {
     this.m = m;
     if (this.direct) this.packedFilters = m.scratch.ptr + 4 * (m.scratch.length - this.filters * this.patch);
     const nw = this.filters * this.patch;
-    const slice = (t: Tensor, from: number, length: number): Tensor => ({ ptr: t.ptr + 4 * from, length, view: t.view.subarray(from, from + length) });
-    this.weights = { w: slice(m.params, 0, nw), b: slice(m.params, nw, this.filters), fanIn: this.patch, fanOut: this.size * this.size * this.filters };
+    this.weights = { w: subTensor(m.params, 0, nw), b: subTensor(m.params, nw, this.filters), fanIn: this.patch, fanOut: this.size * this.size * this.filters };
   }
 
-  /** im2col over `rows` grid positions of the output (forward) or input (backward) of `batch` samples. */
+  /** The input's and the output's dimensions, and the output positions of `batch` samples (im2col's patch rows). */
   private grid(batch: number) {
     const { height: h, width: w, channels: c } = this.inShape, { height: oh, width: ow } = this.outShape;
     return { h, w, c, oh, ow, outRows: batch * oh * ow };

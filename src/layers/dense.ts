@@ -10,7 +10,7 @@
 // y = b + Σ val·wᵀ[idx] row by row; backward sorts the list by input (sparse_columns) and
 // sums ∇w a tile at a time, each thread over its own inputs. The parameters' layout never
 // changes.
-import type { Tensor } from '../backend/backend.js';
+import { subTensor, type Tensor } from '../backend/backend.js';
 import type { Kernels } from '../kernels.js';
 import type { Layer, LayerMemory, Weights } from './layer.js';
 
@@ -67,12 +67,10 @@ export class Dense implements Layer {
   bind(m: LayerMemory): void {
     this.m = m;
     const nw = this.outSize * this.inSize;
-    const slice = (t: Tensor, from: number, length: number): Tensor =>
-      ({ ptr: t.ptr + 4 * from, length, view: t.view.subarray(from, from + length) });
-    this.w = slice(m.params, 0, nw);
-    this.b = slice(m.params, nw, this.outSize);
-    this.gw = slice(m.grads, 0, nw);
-    this.gb = slice(m.grads, nw, this.outSize);
+    this.w = subTensor(m.params, 0, nw);
+    this.b = subTensor(m.params, nw, this.outSize);
+    this.gw = subTensor(m.grads, 0, nw);
+    this.gb = subTensor(m.grads, nw, this.outSize);
     if (m.scratch.length > 0) {
       const maxBatch = m.x.length / this.inSize;
       const list = 4 * listLimit(maxBatch, this.inSize, this.outSize), offsets = m.scratch.ptr + 4 * nw, idx = offsets + 4 * (maxBatch + 1);
