@@ -86,3 +86,31 @@
   if (count > 1) store<f32>(p, f32x4.extract_lane(v, 1), 4);
   if (count > 2) store<f32>(p, f32x4.extract_lane(v, 2), 8);
 }
+
+/**
+ * out = R's backward rule of (p, q) over n floats, four a step where the build has SIMD (the
+ * last step's extra lanes dropped), else one: an activation's δ ⊙ σ'(z) from (a, δ), or a
+ * loss's δ = ∂C/∂a from (a, y). R is a rule class whose methods use no state, so a null
+ * reference stands for it (AssemblyScript has no static calls on a type parameter); the
+ * methods are inlined, and each kernel is its own loop.
+ */
+// @ts-ignore: decorator
+@inline export function map_backward<R>(p: usize, q: usize, out: usize, n: i32): void {
+  const rule = changetype<R>(0);
+  if (ASC_FEATURE_SIMD) {
+    const n4 = n & ~3;
+    for (let i = 0; i < n4; i += 4) {
+      const o = <usize>i * 4;
+      v128.store(out + o, rule.backward4(v128.load(p + o), v128.load(q + o)));
+    }
+    if (n4 < n) {
+      const o = <usize>n4 * 4;
+      store_lanes(out + o, rule.backward4(v128.load(p + o), v128.load(q + o)), n - n4);
+    }
+    return;
+  }
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i * 4;
+    store<f32>(out + o, rule.backward1(load<f32>(p + o), load<f32>(q + o)));
+  }
+}
