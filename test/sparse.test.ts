@@ -68,7 +68,9 @@ describe.each(levels)('listing kernels: wasm (%s SIMD) against js', (simd) => {
     expect(p.guardsIntact()).toBe(true);
   });
 
-  it.each([[1, 1, 1], [3, 9, 5], [5, 40, 37], [32, 784, 100], [2, 30, 64]])('sparse_forward, sparse_columns, sparse_weight_gradient and column_sums, batch %i, %i → %i', async (batch, nIn, nOut) => {
+  // Outputs 1 … 56 cover every pass of listed_product: whole passes of seven vectors, a last
+  // pass of one to six vectors, and one to three floats after them.
+  it.each([[1, 1, 1], [3, 9, 5], [5, 40, 37], [32, 784, 100], [2, 30, 64], ...[4, 12, 16, 20, 24, 31, 43, 56].map((nOut) => [3, 17, nOut])])('sparse_forward, sparse_columns, sparse_weight_gradient and column_sums, batch %i, %i → %i', async (batch, nIn, nOut) => {
     const x = sparseRows(batch, nIn, 0.3, nIn);
     const p = await pair(simd, [batch * nIn, batch, batch + 1, batch * nIn, batch * nIn, nIn * nOut, nOut, batch * nOut, batch * nOut, nIn + 1, batch * nIn, batch * nIn, nOut * nIn, nIn * nOut, nOut]);
     const [X, C, O, I, V, WT, B, Y, D, S, R, VC, GW, ACC, GB] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14];
