@@ -99,10 +99,10 @@ describe('the flags reach the network and the loop', () => {
   }, 30_000);
 
   it('--lr-decay is --schedule exp:X, shown as before', async () => {
-    const run = await simdnet(['train', ...small, '--hidden', '16', '--lr-decay', '0.5', '--epochs', '2', '--json']);
+    const run = await simdnet(['train', ...small, '--hidden', '16', '--lr', '0.1', '--lr-decay', '0.5', '--epochs', '2', '--json']);
     expect(json(run)).toMatchObject({ schedule: 'exp:0.5', last_learning_rate: 0.05 });
     expect(run.stderr).toContain('η 0.1 ×0.5/epoch (0.05 at the last step),');
-    const warm = await simdnet(['train', ...small, '--hidden', '16', '--schedule', 'exp:0.5,warmup:1', '--epochs', '2']);
+    const warm = await simdnet(['train', ...small, '--hidden', '16', '--lr', '0.1', '--schedule', 'exp:0.5,warmup:1', '--epochs', '2']);
     expect(warm.stdout).toContain('η 0.1 exp:0.5,warmup:1 (0.05 at the last step),');
   }, 30_000);
 
@@ -129,7 +129,7 @@ describe('bad values', () => {
     [['--layers', 'dense:64,relu', '--activation', 'tanh'], 'error: --layers dense:64,relu and --activation tanh do not go together'],
     [['--schedule', 'linear'], 'error: --schedule: schedule "linear": unknown kind "linear"; the forms are constant, step:EVERY:GAMMA,'],
     [['--schedule', 'exp:0x1'], 'error: --schedule: schedule "exp:0x1": GAMMA must be written in decimal (like 0.5 or 1e-3), got "0x1"'],
-    [['--schedule', 'cosine:0.5'], 'error: --schedule: schedule "cosine:0.5": MIN must be in [0, 0.1] (the learning rate), got "0.5"'],
+    [['--schedule', 'cosine:0.5'], 'error: --schedule: schedule "cosine:0.5": MIN must be in [0, 0.05] (the learning rate), got "0.5"'],
     [['--schedule', 'cosine', '--lr-decay', '0.5'], 'error: --schedule cosine and --lr-decay 0.5 do not go together: --lr-decay X is --schedule exp:X'],
     [['--lr', '1e-6', '--schedule', 'cosine:1e-5'], 'MIN must be in [0, 0.000001] (the learning rate), got "1e-5"'],
     [['--recipe', 'default', '--lr', '1e-3', '--schedule', 'step:0:0.5'], 'error: --schedule: schedule "step:0:0.5": EVERY must be a positive whole number of epochs, got "0"'],
@@ -174,7 +174,7 @@ describe('resume with the new flags', () => {
     [
       'momentum, L2, clip-norm, a cosine with warm-up, dropout',
       ['--layers', 'dense:256,relu,dropout:0.3,dense:32,tanh', '--schedule', 'cosine:0.001,warmup:0.5', '--l2', '5e-4', '--clip-norm', '3'],
-      '28×28×1 → dense:256,relu,dropout:0.3,dense:32,tanh,dense:10,softmax, cross-entropy, he init, momentum, L2 0.0005, clip-norm 3, η 0.1 cosine:0.001,warmup:0.5',
+      '28×28×1 → dense:256,relu,dropout:0.3,dense:32,tanh,dense:10,softmax, cross-entropy, he init, momentum, L2 0.0005, clip-norm 3, η 0.05 cosine:0.001,warmup:0.5',
     ],
     [
       'AdamW with its weight decay, a step schedule, dropout on the inputs',
@@ -285,11 +285,11 @@ describe("the default recipe's schedule follows --epochs", () => {
     return result.last_learning_rate;
   };
 
-  it('η ends at the cosine\'s 0 whether the run is 2 or 30 epochs, where ×0.75 an epoch would end 30 epochs at 0.1·0.75²⁹', async () => {
+  it('η ends at the cosine\'s 0 whether the run is 2 or 30 epochs, where ×0.75 an epoch would end 30 epochs at η·0.75²⁹', async () => {
     expect(RECIPES.default.schedule).toMatch(/^cosine/);
     expect(await lastRate(['--epochs', '2'])).toBe(0);
     expect(await lastRate(['--epochs', '30'])).toBe(0);
-    expect(await lastRate(['--epochs', '30', '--lr-decay', '0.75'])).toBeCloseTo(0.1 * 0.75 ** 29, 12);
+    expect(await lastRate(['--epochs', '30', '--lr-decay', '0.75'])).toBeCloseTo(RECIPES.default.learningRate * 0.75 ** 29, 12);
   }, 60_000);
 
   it("the seed recipe keeps the seed's constant η", async () => {

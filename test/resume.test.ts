@@ -53,11 +53,11 @@ describe('simdnet train --resume', () => {
     const copy = path.join(dir, 'extended');
     mkdirSync(copy);
     writeFileSync(path.join(copy, CHECKPOINT_FILE), readFileSync(path.join(ck, CHECKPOINT_FILE)));
-    const run = await simdnet(['train', '--resume', copy, ...small, '--recipe', 'default', '--activation', 'relu', '--epochs', '3', '--lr', '0.05']);
+    const run = await simdnet(['train', '--resume', copy, ...small, '--recipe', 'default', '--activation', 'relu', '--epochs', '3', '--lr', '0.02']);
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).toContain(`resuming from ${copy} after epoch 1, with epochs 3 (was 1), η 0.05 (was 0.1)`);
+    expect(run.stdout).toContain(`resuming from ${copy} after epoch 1, with epochs 3 (was 1), η 0.02 (was 0.05)`);
     const { run: saved } = await readCheckpoint(copy);
-    expect([saved.epochsDone, saved.settings.epochs, saved.settings.learningRate, saved.seed, saved.limit]).toEqual([3, 3, 0.05, 3, 640]);
+    expect([saved.epochsDone, saved.settings.epochs, saved.settings.learningRate, saved.seed, saved.limit]).toEqual([3, 3, 0.02, 3, 640]);
   }, 60_000);
 
   it('says there is nothing left to train when the run has its epochs (exit 1)', async () => {
