@@ -156,7 +156,7 @@ export function sparse_forward(offsets: usize, idx: usize, val: usize, wt: usize
  * z[r, :] = b + Σ val·m[idx, :] over the entries of list row r (offsets[r] … offsets[r + 1] − 1
  * of idx and val), for `rows` rows: z [rows × nOut], m's rows ldM floats apart; without
  * `bias`, b is not read and the sums start at 0. With SIMD, outputs go LISTED_VECTORS
- * vectors at a time, then the remaining vectors in one pass, then one float at a time; the
+ * vectors at a time, then the remaining vectors four, two and one at a time, then one float at a time; the
  * loop over the entries is innermost, with independent sums (a loop over outputs innermost
  * would load and store every partial sum).
  */
@@ -169,16 +169,16 @@ export function sparse_forward(offsets: usize, idx: usize, val: usize, wt: usize
     let j = 0;
     if (ASC_FEATURE_SIMD) {
       for (; j + 4 * LISTED_VECTORS <= nOut; j += 4 * LISTED_VECTORS) listed_vectors(e0, e1, idx, val, m + <usize>j * F32, rowM, b + <usize>j * F32, bias, zr + <usize>j * F32, LISTED_VECTORS);
-      const o = <usize>j * F32;
-      switch ((nOut - j) >> 2) {
-        case 1: listed_vectors(e0, e1, idx, val, m + o, rowM, b + o, bias, zr + o, 1); break;
-        case 2: listed_vectors(e0, e1, idx, val, m + o, rowM, b + o, bias, zr + o, 2); break;
-        case 3: listed_vectors(e0, e1, idx, val, m + o, rowM, b + o, bias, zr + o, 3); break;
-        case 4: listed_vectors(e0, e1, idx, val, m + o, rowM, b + o, bias, zr + o, 4); break;
-        case 5: listed_vectors(e0, e1, idx, val, m + o, rowM, b + o, bias, zr + o, 5); break;
-        case 6: listed_vectors(e0, e1, idx, val, m + o, rowM, b + o, bias, zr + o, 6); break;
+      // The one to six vectors left, in passes of 4, 2 and 1: each pass width is one more
+      // inlined copy of the loop in every build, and the package stays small.
+      for (let width = 4; width > 0; width >>= 1) {
+        if (j + 4 * width > nOut) continue;
+        const o = <usize>j * F32;
+        if (width == 4) listed_vectors(e0, e1, idx, val, m + o, rowM, b + o, bias, zr + o, 4);
+        else if (width == 2) listed_vectors(e0, e1, idx, val, m + o, rowM, b + o, bias, zr + o, 2);
+        else listed_vectors(e0, e1, idx, val, m + o, rowM, b + o, bias, zr + o, 1);
+        j += 4 * width;
       }
-      j = nOut & ~3;
     }
     for (; j < nOut; j++) {
       const o = <usize>j * F32;
@@ -198,7 +198,7 @@ export function sparse_forward(offsets: usize, idx: usize, val: usize, wt: usize
 const LISTED_VECTORS = 7;
 
 /**
- * One pass of listed_product over `vectors` vectors of outputs (a constant, 1 … 7, at every
+ * One pass of listed_product over `vectors` vectors of outputs (a constant, 7, 4, 2 or 1, at every
  * call, so that the unused accumulators fold away): z[0 … 4·vectors) = b + Σ val·m[idx, …]
  * over entries e0 … e1 − 1, m and b and z already at the pass's first output.
  */
