@@ -41,7 +41,7 @@ export function evaluate(net: Network, data: Dataset, task: Task = taskOf({ trai
   for (let start = 0; start < data.count; start += maxBatch) {
     const batch = Math.min(maxBatch, data.count - start);
     loadBatch(net, data, null, start, batch);
-    net.forwardLoaded(batch);
+    net.forwardLoaded(batch, false, start > 0);
     costSum += net.lossLoaded() * batch;
     outputs.set(net.outputBuffer.subarray(0, batch * nOut), start * nOut);
   }

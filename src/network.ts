@@ -278,7 +278,7 @@ export class Network {
       const batch = Math.min(maxBatch, n - start);
       for (let i = 0; i < batch * nIn; i++) this.inputBuffer[i] = x[start * nIn + i];
       this.normalizeLoaded(batch);
-      this.forwardLoaded(batch);
+      this.forwardLoaded(batch, false, start > 0);
       outputs.set(this.outputBuffer.subarray(0, batch * nOut), start * nOut);
     }
     this.denormalizeOutputs(outputs);
@@ -306,11 +306,13 @@ export class Network {
   /**
    * Forward pass over the first `batch` rows already written to inputBuffer (normalised
    * already: see normalizeLoaded); `training`
-   * switches on the layers that act only while training (dropout).
+   * switches on the layers that act only while training (dropout). `weightsUnchanged`
+   * promises that no parameter changed since the previous forward (a loop over the batches
+   * of one data set): layers then reuse what they derived from them (the first layer's wᵀ).
    */
-  forwardLoaded(batch: number, training = false): void {
+  forwardLoaded(batch: number, training = false, weightsUnchanged = false): void {
     checkBatch('forwardLoaded', batch, this.config.maxBatch);
-    this.model.forward(batch, training, this.optimizerSteps);
+    this.model.forward(batch, training, this.optimizerSteps, weightsUnchanged);
     this.batch = batch;
   }
 

@@ -97,9 +97,9 @@ export class Sequential {
   }
 
   /** Every layer's forward, in order, over the first `batch` rows of x⁰ (see Layer.forward). */
-  forward(batch: number, training: boolean, step: number): void {
+  forward(batch: number, training: boolean, step: number, weightsUnchanged: boolean): void {
     const k = this.backend.ops;
-    for (const layer of this.layers) layer.forward(k, batch, training, step);
+    for (const layer of this.layers) layer.forward(k, batch, training, step, weightsUnchanged);
   }
 
   /** Σ of the loss over the last forward batch against target. */

@@ -5,7 +5,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Tensor } from '../src/backend/backend.js';
 import { loadBatch } from '../src/batch.js';
+import type { WasmBackend } from '../src/backend/wasm.js';
+import { head } from '../src/data/dataset.js';
 import { loadDataDir, mnistDataDir } from '../src/data/files.js';
+import { evaluate } from '../src/evaluate.js';
 import { listLimit } from '../src/layers/dense.js';
 import { Network, networkBytes, type NetworkOptions } from '../src/network.js';
 import { Rng } from '../src/rng.js';
@@ -176,6 +179,32 @@ describe('the first dense layer on sparse batches', async () => {
     expect(listLimit(8, 784, 100) / (8 * 784)).toBeCloseTo(0.09, 2);
     expect(listLimit(4, 784, 100)).toBe(0);
     expect(listLimit(32, 784, 10)).toBeLessThan(listLimit(32, 784, 100) / 2);
+  });
+
+  it('an evaluation transposes w for its first batch only; after a step the next evaluation sees the new weights', async () => {
+    const test = head(mnist.test, 320), options: NetworkOptions = { sizes: [784, 100, 10], activation: 'relu', loss: 'cross-entropy', init: 'he', optimizer: 'sgd', maxBatch: 32 };
+    const net = await Network.create(options), fresh = await Network.create(options);
+    try {
+      const ops: { transpose: WasmBackend['ops']['transpose'] } = (net as unknown as { backend: WasmBackend }).backend.ops, transpose = ops.transpose;
+      let transposes = 0;
+      ops.transpose = (...args: Parameters<typeof transpose>) => {
+        transposes++;
+        return transpose(...args);
+      };
+      evaluate(net, test);
+      expect(transposes).toBe(1);
+      loadBatch(net, mnist.train, null, 0, 32);
+      net.forwardLoaded(32, true);
+      net.backwardLoaded();
+      net.step(0.5);
+      const after = evaluate(net, test);
+      expect(transposes).toBe(3);
+      fresh.parameters.set(net.parameters);
+      expect(after.outputs).toEqual(evaluate(fresh, test).outputs);
+    } finally {
+      net.dispose();
+      fresh.dispose();
+    }
   });
 
   it('trains to the same weights on 1, 2 and 3 threads, and to the dense products\' weights within rounding', async () => {

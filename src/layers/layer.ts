@@ -75,8 +75,11 @@ export interface Layer {
   /**
    * y from x for the first `batch` rows; `training` tells layers that act only while
    * training (dropout), and `step` (the updates done so far) seeds what they draw.
+   * `weightsUnchanged`: the parameters are those of this layer's previous forward (the
+   * batches of one evaluation after its first), so what it derived from them then may serve
+   * again (the first dense layer's wᵀ).
    */
-  forward(k: Kernels, batch: number, training: boolean, step: number): void;
+  forward(k: Kernels, batch: number, training: boolean, step: number, weightsUnchanged: boolean): void;
   /** dx from dy (when dx is bound), and the parameters' gradients summed over the batch. */
   backward(k: Kernels, batch: number): void;
 }
