@@ -2,6 +2,7 @@
 // the CSV section with its one-row form, talking to the training worker.
 import type { HistoryEntry } from '../src/index.js';
 import { plural } from '../src/plural.js';
+import { RECIPES } from '../src/recipes.js';
 import { TASK_KINDS } from '../src/tasks/task.js';
 import { barsHtml } from './bars.js';
 import { drawCharts } from './charts.js';
@@ -17,7 +18,7 @@ type State = 'loading' | 'ready' | 'training' | 'paused' | 'done';
 const params = new URLSearchParams(location.search);
 const limit = Number(params.get('limit')) || 60000;
 const epochsInput = $<HTMLInputElement>('epochs');
-if (params.get('epochs')) epochsInput.value = params.get('epochs')!;
+epochsInput.value = params.get('epochs') ?? String(RECIPES.default.epochs);
 
 const history: HistoryEntry[] = [];
 /** The table network's data and names while the page is on a CSV file (or a loaded table model); undefined on MNIST. */
