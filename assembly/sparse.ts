@@ -89,18 +89,13 @@ const LEFT_PACK = memory.data<u8>([
   0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f,
 ], 16);
 
-/** Writes entry `count` = (k, x) and returns the count with it kept when x ≠ 0. */
-// @ts-ignore: decorator
-@inline function keep(idx: usize, val: usize, count: i32, k: i32, x: f32): i32 {
-  store<i32>(idx + (<usize>count << 2), k);
-  store<f32>(val + (<usize>count << 2), x);
-  return count + <i32>(x != 0);
-}
-
-/** Writes entry `count` = (k, x) only when x ≠ 0, and returns the count. */
+/** Writes entry `count` = (k, x) when x ≠ 0, and returns the count of entries then. */
 // @ts-ignore: decorator
 @inline function list(idx: usize, val: usize, count: i32, k: i32, x: f32): i32 {
-  return x != 0 ? keep(idx, val, count, k, x) : count;
+  if (x == 0) return count;
+  store<i32>(idx + (<usize>count << 2), k);
+  store<f32>(val + (<usize>count << 2), x);
+  return count + 1;
 }
 
 /**
@@ -267,17 +262,17 @@ export function sparse_columns(offsets: usize, idx: usize, val: usize, batch: i3
 
 /**
  * ∇w = δᵀ·x over a batch listed by columns (sparse_columns), straight into the engine's
- * layout: ∇w[j, k] = Σ val·δ[row, j] over input k's entries, for the `inputs` inputs from
- * input `first`. gw points at column `first` of ∇w [nOut × nIn]; δ [batch × ldDelta]; acc
- * at row `first` of a scratch [nIn × nOut]. A thread given inputs first… writes its own
+ * layout: ∇w[j, k] = Σ val·δ[row, j] over input k's entries, for `inputs` inputs. starts, gw
+ * and acc point at the first of them: its start, its column of ∇w [nOut × nIn] and its row
+ * of a scratch [nIn × nOut]; δ [batch × ldDelta]. A thread given inputs first… writes its own
  * columns of every row of ∇w. GRADIENT_BLOCK inputs at a time: their rows of ∇wᵀ are summed
  * into acc as the forward product sums z (a column's entries are a row's), then transposed
  * into ∇w while they are in L1. ∇b is column_sums of δ.
  */
-export function sparse_weight_gradient(starts: usize, rowOf: usize, valOf: usize, delta: usize, gw: usize, acc: usize, first: i32, inputs: i32, nIn: i32, nOut: i32, ldDelta: i32): void {
+export function sparse_weight_gradient(starts: usize, rowOf: usize, valOf: usize, delta: usize, gw: usize, acc: usize, inputs: i32, nIn: i32, nOut: i32, ldDelta: i32): void {
   for (let k = 0; k < inputs; k += GRADIENT_BLOCK) {
     const block = min(GRADIENT_BLOCK, inputs - k), a = acc + <usize>k * <usize>nOut * F32;
-    listed_product(starts + (<usize>(first + k) << 2), rowOf, valOf, delta, ldDelta, 0, false, a, block, nOut);
+    listed_product(starts + (<usize>k << 2), rowOf, valOf, delta, ldDelta, 0, false, a, block, nOut);
     transpose(a, gw + <usize>k * F32, block, nOut, nIn);
   }
 }

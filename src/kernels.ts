@@ -84,14 +84,14 @@ export const KERNELS = {
   /** The listed batch by columns: input k's entries are starts[k] … starts[k + 1] − 1 of rowOf (rows) and valOf (values); starts [nIn + 1]. */
   sparse_columns: { args: ['offsets', 'idx', 'val', 'batch', 'nIn', 'starts', 'rowOf', 'valOf'] },
   /**
-   * ∇w [nOut × nIn] = dyᵀ·x over a batch listed by columns, for the `inputs` inputs from input
-   * `first` (gw points at column `first`, acc at row `first` of a scratch [nIn × nOut]); dy
+   * ∇w [nOut × nIn] = dyᵀ·x over a batch listed by columns, for `inputs` inputs: starts, gw
+   * and acc point at the first one's start, column of ∇w and row of a scratch [nIn × nOut]; dy
    * [batch × ldDelta]. Split by inputs, 16 at a time: threads write different cache lines of
    * each row of ∇w, and whole blocks of the kernel's GRADIENT_BLOCK.
    */
   sparse_weight_gradient: {
-    args: ['starts', 'rowOf', 'valOf', 'dy', 'gw', 'acc', 'first', 'inputs', 'nIn', 'nOut', 'ldDelta'],
-    split: { rows: 'inputs', align: 16, work: [2, 'nOut', LISTED_PER_COLUMN], moves: { gw: [4], acc: [4, 'nOut'], first: [1] } },
+    args: ['starts', 'rowOf', 'valOf', 'dy', 'gw', 'acc', 'inputs', 'nIn', 'nOut', 'ldDelta'],
+    split: { rows: 'inputs', align: 16, work: [2, 'nOut', LISTED_PER_COLUMN], moves: { starts: [4], gw: [4], acc: [4, 'nOut'] } },
   },
   /** out[j] = Σ_r m[r, j] over n columns of m [rows × ld]: ∇b = Σ δ. */
   column_sums: { args: ['m', 'out', 'rows', 'n', 'ld'] },

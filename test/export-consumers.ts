@@ -51,9 +51,10 @@ export const maxRelative = (a: ArrayLike<number>, b: ArrayLike<number>) => {
   return d;
 };
 
-/** The index of each row's largest output. */
+/** The index of each row's largest output (the first, on a tie). */
 export const classesOf = (y: ArrayLike<number>, width: number) =>
   Array.from({ length: y.length / width }, (_, r) => {
-    const row = Array.from(y).slice(r * width, (r + 1) * width);
-    return row.indexOf(Math.max(...row));
+    let best = 0;
+    for (let j = 1; j < width; j++) if (y[r * width + j] > y[r * width + best]) best = j;
+    return best;
   });

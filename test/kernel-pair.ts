@@ -37,3 +37,11 @@ export async function pair(simd: SimdLevel, lengths: number[], seed = 1) {
   return { js, wasm, tj, tw, guardsIntact: () => guardsIntact(js) && guardsIntact(wasm) };
 }
 
+/** The i32s of a tensor (counts, offsets, indices). */
+export const ints = (t: Tensor) => new Int32Array(t.view.buffer, t.ptr, t.length);
+
+/** offsets [rows + 1] laid out from the rows' non-zero counts [rows], as the dense layer does. */
+export function layOut(counts: Int32Array, offsets: Int32Array): void {
+  offsets[0] = 0;
+  for (let r = 0; r < counts.length; r++) offsets[r + 1] = offsets[r] + counts[r];
+}

@@ -3,7 +3,6 @@
 // the sums, the same weights on any number of threads, and the dense path kept for batches
 // that are not sparse.
 import { describe, expect, it } from 'vitest';
-import type { Tensor } from '../src/backend/backend.js';
 import { loadBatch } from '../src/batch.js';
 import type { WasmBackend } from '../src/backend/wasm.js';
 import { head } from '../src/data/dataset.js';
@@ -13,21 +12,13 @@ import { listLimit } from '../src/layers/dense.js';
 import { Network, networkBytes, type NetworkOptions } from '../src/network.js';
 import { Rng } from '../src/rng.js';
 import { relError } from './helpers.js';
-import { call, levels, pair } from './kernel-pair.js';
+import { call, ints, layOut, levels, pair } from './kernel-pair.js';
 
 /** x [batch × n] with about `density` of its entries non-zero, the others exactly 0. */
 function sparseRows(batch: number, n: number, density: number, seed: number): Float32Array {
   const rng = new Rng(seed);
   return Float32Array.from({ length: batch * n }, () => (rng.uniform() < density ? rng.normal() : 0));
 }
-
-/** offsets [batch + 1] laid out from the rows' non-zero counts, as the dense layer does. */
-function layOut(counts: Int32Array, offsets: Int32Array): void {
-  offsets[0] = 0;
-  for (let r = 0; r < counts.length; r++) offsets[r + 1] = offsets[r] + counts[r];
-}
-
-const ints = (t: Tensor) => new Int32Array(t.view.buffer, t.ptr, t.length);
 
 describe.each(levels)('listing kernels: wasm (%s SIMD) against js', (simd) => {
   it.each([[1, 5], [3, 17], [7, 33], [32, 784]])('count_nonzeros and sparse_rows list batch %i × %i row by row, each row in its own entries', async (batch, n) => {
@@ -84,7 +75,7 @@ describe.each(levels)('listing kernels: wasm (%s SIMD) against js', (simd) => {
       call(be, 'sparse_rows', t[X], nIn, t[O], t[I], t[V], batch);
       call(be, 'sparse_forward', t[O], t[I], t[V], t[WT], t[B], t[Y], batch, nOut);
       call(be, 'sparse_columns', t[O], t[I], t[V], batch, nIn, t[S], t[R], t[VC]);
-      call(be, 'sparse_weight_gradient', t[S], t[R], t[VC], t[D], t[GW], t[ACC], 0, nIn, nIn, nOut, nOut);
+      call(be, 'sparse_weight_gradient', t[S], t[R], t[VC], t[D], t[GW], t[ACC], nIn, nIn, nOut, nOut);
       call(be, 'column_sums', t[D], t[GB], batch, nOut, nOut);
     }
     expect(ints(p.tw[S])).toEqual(ints(p.tj[S]));
@@ -116,9 +107,9 @@ describe.each(levels)('listing kernels: wasm (%s SIMD) against js', (simd) => {
     layOut(ints(t[C]), ints(t[O]));
     call(be, 'sparse_rows', t[X], nIn, t[O], t[I], t[V], batch);
     call(be, 'sparse_columns', t[O], t[I], t[V], batch, nIn, t[S], t[R], t[VC]);
-    call(be, 'sparse_weight_gradient', t[S], t[R], t[VC], t[D], t[WHOLE], t[ACC], 0, nIn, nIn, nOut, nOut);
+    call(be, 'sparse_weight_gradient', t[S], t[R], t[VC], t[D], t[WHOLE], t[ACC], nIn, nIn, nOut, nOut);
     const before = t[GW].view.slice(), [first, inputs] = [5, 9];
-    call(be, 'sparse_weight_gradient', t[S], t[R], t[VC], t[D], t[GW].ptr + 4 * first, t[ACC].ptr + 4 * first * nOut, first, inputs, nIn, nOut, nOut);
+    call(be, 'sparse_weight_gradient', t[S].ptr + 4 * first, t[R], t[VC], t[D], t[GW].ptr + 4 * first, t[ACC].ptr + 4 * first * nOut, inputs, nIn, nOut, nOut);
     for (let j = 0; j < nOut; j++) {
       for (let k = 0; k < nIn; k++) {
         const at = j * nIn + k;

@@ -16,7 +16,7 @@ import { windows } from '../src/layers/conv2d.js';
 import { Network, type NetworkOptions } from '../src/network.js';
 import { node, simdnet } from './cli-run.js';
 import { randomBatch, relError, writeDataDir } from './helpers.js';
-import { call, pair } from './kernel-pair.js';
+import { call, ints, layOut, pair } from './kernel-pair.js';
 
 type Pair = Awaited<ReturnType<typeof pair>>;
 /** A kernel argument: a number, or [i], the pair's tensor i. */
@@ -68,11 +68,7 @@ const CASES: KernelCase[] = [
     run(both, p, [batch, nIn, nOut]) {
       for (const t of [p.tj, p.tw]) t[0].view.forEach((v, i) => (t[0].view[i] = Math.abs(v) < 0.8 ? 0 : v));
       both('count_nonzeros', [0], nIn, [1], batch);
-      for (const t of [p.tj, p.tw]) {
-        const counts = new Int32Array(t[1].view.buffer, t[1].ptr, batch), offsets = new Int32Array(t[2].view.buffer, t[2].ptr, batch + 1);
-        offsets[0] = 0;
-        for (let r = 0; r < batch; r++) offsets[r + 1] = offsets[r] + counts[r];
-      }
+      for (const t of [p.tj, p.tw]) layOut(ints(t[1]), ints(t[2]));
       close(p, [1, 2], 0);
       both('sparse_rows', [0], nIn, [2], [3], [4], batch);
       close(p, [3, 4], 0);
@@ -81,7 +77,7 @@ const CASES: KernelCase[] = [
       both('sparse_forward', [2], [3], [4], [6], [7], [8], batch, nOut);
       both('sparse_columns', [2], [3], [4], batch, nIn, [10], [11], [12]);
       close(p, [10, 11, 12], 0);
-      both('sparse_weight_gradient', [10], [11], [12], [9], [13], [14], 0, nIn, nIn, nOut, nOut);
+      both('sparse_weight_gradient', [10], [11], [12], [9], [13], [14], nIn, nIn, nOut, nOut);
       both('column_sums', [9], [15], batch, nOut, nOut);
       close(p, [8, 13, 15], 1e-5);
     },

@@ -75,15 +75,15 @@ function sparseForward(F: Float32Array, I: Int32Array, O: number, K: number, V: 
 }
 
 /**
- * ∇w over a batch listed by columns (assembly/sparse.ts), for inputs first… : each input's
- * entries summed into its row of ∇wᵀ in the scratch A (row `first` onwards, as the kernel's
- * acc), then written down its column of ∇w.
+ * ∇w over a batch listed by columns (assembly/sparse.ts), for the inputs whose starts begin at
+ * S: each input's entries summed into its row of ∇wᵀ in the scratch A (as the kernel's acc),
+ * then written down its column of ∇w.
  */
-function sparseWeightGradient(F: Float32Array, I: Int32Array, S: number, R: number, W: number, D: number, G: number, A: number, first: number, inputs: number, nIn: number, nOut: number, ldDelta: number): void {
+function sparseWeightGradient(F: Float32Array, I: Int32Array, S: number, R: number, W: number, D: number, G: number, A: number, inputs: number, nIn: number, nOut: number, ldDelta: number): void {
   for (let k = 0; k < inputs; k++) {
     const sum = A + k * nOut;
     F.fill(0, sum, sum + nOut);
-    for (let e = I[S + first + k], end = I[S + first + k + 1]; e < end; e++) {
+    for (let e = I[S + k], end = I[S + k + 1]; e < end; e++) {
       const v = F[W + e], d = D + I[R + e] * ldDelta;
       for (let j = 0; j < nOut; j++) F[sum + j] += v * F[d + j];
     }
@@ -108,8 +108,8 @@ function tunedKernels(F: Float32Array, reference: Kernels): Partial<Kernels> {
   const I = new Int32Array(F.buffer);
   return {
     sparse_forward: (offsets, idx, val, wt, b, y, batch, nOut) => sparseForward(F, I, offsets / 4, idx / 4, val / 4, wt / 4, b / 4, y / 4, batch, nOut),
-    sparse_weight_gradient: (starts, rowOf, valOf, dy, gw, acc, first, inputs, nIn, nOut, ldDelta) =>
-      sparseWeightGradient(F, I, starts / 4, rowOf / 4, valOf / 4, dy / 4, gw / 4, acc / 4, first, inputs, nIn, nOut, ldDelta),
+    sparse_weight_gradient: (starts, rowOf, valOf, dy, gw, acc, inputs, nIn, nOut, ldDelta) =>
+      sparseWeightGradient(F, I, starts / 4, rowOf / 4, valOf / 4, dy / 4, gw / 4, acc / 4, inputs, nIn, nOut, ldDelta),
     transpose: (src, dst, rows, cols, ldDst) => transpose(F, src / 4, dst / 4, rows, cols, ldDst),
     // y[r, j] = Σ_k x[r, k]·w[j, k] + b[j]
     dense_forward: (x, w, b, y, batch, nIn, nOut) => tiledProduct(F, x / 4, nIn, 1, w / 4, nIn, 1, y / 4, nOut, batch, nOut, nIn, b / 4),

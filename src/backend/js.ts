@@ -31,6 +31,15 @@ function referenceKernels(buffer: ArrayBuffer): Kernels {
     const A = a / 4, D = delta / 4;
     for (let i = 0; i < n; i++) F[D + i] *= df(F[A + i]);
   };
+  /** out[j] = Σ_r m[r, j] over n columns of m [rows × ld]: ∇b = Σ δ. */
+  const columnSums = (m: number, out: number, rows: number, n: number, ld: number) => {
+    const M = m / 4, O = out / 4;
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let r = 0; r < rows; r++) s += F[M + r * ld + j];
+      F[O + j] = s;
+    }
+  };
   return {
     scale_bytes(src, dst, n, scale) {
       const D = dst / 4;
@@ -108,36 +117,27 @@ function referenceKernels(buffer: ArrayBuffer): Kernels {
       I.copyWithin(S + 1, S, S + nIn);
       I[S] = 0;
     },
-    sparse_weight_gradient(starts, rowOf, valOf, dy, gw, _acc, first, inputs, nIn, nOut, ldDelta) {
+    sparse_weight_gradient(starts, rowOf, valOf, dy, gw, _acc, inputs, nIn, nOut, ldDelta) {
       const S = starts / 4, R = rowOf / 4, W = valOf / 4, D = dy / 4, G = gw / 4;
       for (let k = 0; k < inputs; k++) {
         for (let j = 0; j < nOut; j++) {
           let s = 0;
-          for (let e = I[S + first + k]; e < I[S + first + k + 1]; e++) s += F[W + e] * F[D + I[R + e] * ldDelta + j];
+          for (let e = I[S + k]; e < I[S + k + 1]; e++) s += F[W + e] * F[D + I[R + e] * ldDelta + j];
           F[G + j * nIn + k] = s;
         }
       }
     },
-    column_sums(m, out, rows, n, ld) {
-      const M = m / 4, O = out / 4;
-      for (let j = 0; j < n; j++) {
-        let s = 0;
-        for (let r = 0; r < rows; r++) s += F[M + r * ld + j];
-        F[O + j] = s;
-      }
-    },
+    column_sums: columnSums,
     dense_backward_weights(dy, x, gw, gb, batch, nIn, nOut, ldDelta) {
-      const D = dy / 4, X = x / 4, GW = gw / 4, GB = gb / 4;
+      const D = dy / 4, X = x / 4, GW = gw / 4;
       for (let j = 0; j < nOut; j++) {
         for (let k = 0; k < nIn; k++) {
           let s = 0;
           for (let r = 0; r < batch; r++) s += F[D + r * ldDelta + j] * F[X + r * nIn + k];
           F[GW + j * nIn + k] = s;
         }
-        let s = 0;
-        for (let r = 0; r < batch; r++) s += F[D + r * ldDelta + j];
-        F[GB + j] = s;
       }
+      columnSums(dy, gb, batch, nOut, ldDelta);
     },
     sigmoid_forward: map(sigmoid),
     sigmoid_backward: scaleBy((a) => a * (1 - a)),

@@ -69,26 +69,27 @@ export class ThreadGovernor {
   private currentRate = 0;
   /** The other mode's rate in the pair being measured. */
   private otherRate = 0;
-  /** Pairs of this comparison that the other mode won. */
-  private otherWins = 0;
 
   constructor(private readonly clock: () => number = () => performance.now()) {
     this.phaseStart = clock();
   }
 
-  /** Whether the next large call, of `work` (≈ flops), is split; its work counts toward the current turn. Call done() when it returns. */
+  /** Whether the next large call, of `work` (≈ flops), is split; within a comparison its work counts toward the turn. Call done() when it returns. */
   split(work: number): boolean {
     const now = this.clock();
     if (now - this.phaseStart >= this.phaseLength) this.advance(now);
-    this.measured = this.turn < 0 || now - this.phaseStart >= SETTLE_MS;
-    if (this.measured) this.work += work;
-    else this.settleWork += work;
-    this.callStart = now;
+    if (this.turn >= 0) {
+      this.measured = now - this.phaseStart >= SETTLE_MS;
+      if (this.measured) this.work += work;
+      else this.settleWork += work;
+      this.callStart = now;
+    }
     return this.isOtherTurn() ? !this.threaded : this.threaded;
   }
 
-  /** The call that split() was asked about has returned. */
+  /** The call that split() was asked about has returned: within a comparison, its time counts toward the turn. */
   done(): void {
+    if (this.turn < 0) return;
     if (this.measured) this.busy += this.clock() - this.callStart;
     else this.settleBusy += this.clock() - this.callStart;
   }
@@ -105,16 +106,16 @@ export class ThreadGovernor {
     this.work = this.busy = this.settleWork = this.settleBusy = 0;
     this.phaseLength = PROBE_MS;
     if (this.turn < 0 || ms > IDLE_FACTOR * PROBE_MS) {
-      this.startComparison();
+      this.turn = 0;
       return;
     }
     if (this.isOtherTurn()) this.otherRate = work / busy;
     else this.currentRate = work / busy;
-    const pairEnded = this.turn % 2 === 1;
-    if (pairEnded && this.otherRate > (this.threaded ? TO_ONE_THREAD : 1) * this.currentRate) this.otherWins++;
+    const lost = this.turn % 2 === 1 && !(this.otherRate > (this.threaded ? TO_ONE_THREAD : 1) * this.currentRate);
     // A pair lost decides the comparison: the turns left would only cost time in the slower mode.
-    if (++this.turn < 2 * PROBES && !(pairEnded && this.otherWins < this.turn >> 1)) return;
-    if (this.otherWins === PROBES) {
+    if (++this.turn < 2 * PROBES && !lost) return;
+    // The comparison ran all its turns only if the other mode won every pair.
+    if (!lost) {
       this.threaded = !this.threaded;
       this.runLength = FIRST_RUN_MS;
     }
@@ -128,10 +129,5 @@ export class ThreadGovernor {
     if (this.turn < 0) return false;
     const pair = this.turn >> 1, second = (this.turn & 1) === 1;
     return (pair % 2 === 0) === second;
-  }
-
-  private startComparison(): void {
-    this.turn = 0;
-    this.otherWins = 0;
   }
 }

@@ -35,6 +35,11 @@ export function threadProtocol() {
   const protocol = {
     TICKET, DONE, FAILED, SLEEPERS, JOB_AT, JOB_FLOATS, COUNT_ARG, CHUNK_ROWS, ROWS, POINTERS, MAX_CHUNKS,
 
+    /** The ticket of a new call: its generation and its chunks, none claimed yet (see word 0 above). */
+    ticket(generation, chunks) {
+      return (generation << 24) | (chunks << 12);
+    },
+
     /** The Int32 words and the call's f64s of the control block at `control`. */
     views(memory, control) {
       return { sync: new Int32Array(memory.buffer, control, JOB_AT / 4), job: new Float64Array(memory.buffer, control + JOB_AT, JOB_FLOATS) };
@@ -85,7 +90,7 @@ export function threadProtocol() {
       own.job[CHUNK_ROWS] = 1;
       for (let p = POINTERS; p < JOB_FLOATS; p += 2) own.job[p] = -1;
       for (let i = 0; i < WARM_UP_CALLS; i++) {
-        Atomics.store(own.sync, TICKET, 1 << 12);
+        Atomics.store(own.sync, TICKET, protocol.ticket(0, 1));
         protocol.work(own.sync, own.job, kernels, args);
       }
     },

@@ -86,7 +86,7 @@ export class ThreadPool {
     job.set(call.pointers, P.POINTERS);
     Atomics.store(sync, P.DONE, 0);
     this.generation = (this.generation + 1) & 127;
-    Atomics.store(sync, P.TICKET, (this.generation << 24) | (chunks << 12));
+    Atomics.store(sync, P.TICKET, P.ticket(this.generation, chunks));
     if (Atomics.load(sync, P.SLEEPERS) > 0) Atomics.notify(sync, P.TICKET);
     P.work(sync, job, kernels, this.scratch);
     this.join(chunks);

@@ -62,8 +62,19 @@ export class Dense implements Layer {
 
   /** With `sparseInput` (it takes the network's input): room for wᵀ, and the list of a batch worth listing. */
   scratchFloats(maxBatch: number, sparseInput: boolean): number {
+    const layout = this.listedLayout(maxBatch);
+    return sparseInput && layout.limit > 0 ? layout.floats : 0;
+  }
+
+  /**
+   * Where the listed path's arrays lie in the scratch, in floats from its start (wᵀ at 0), and
+   * the floats they take, for batches of up to maxBatch rows (see `sparse`).
+   */
+  private listedLayout(maxBatch: number) {
     const limit = listLimit(maxBatch, this.inSize, this.outSize);
-    return sparseInput && limit > 0 ? this.inSize * this.outSize + maxBatch + 1 + this.inSize + 1 + 4 * limit : 0;
+    const offsets = this.inSize * this.outSize, idx = offsets + maxBatch + 1, val = idx + limit;
+    const starts = val + limit, rowOf = starts + this.inSize + 1, valOf = rowOf + limit;
+    return { limit, offsets, idx, val, starts, rowOf, valOf, floats: valOf + limit };
   }
 
   bind(m: LayerMemory): void {
@@ -74,11 +85,11 @@ export class Dense implements Layer {
     this.gw = subTensor(m.grads, 0, nw);
     this.gb = subTensor(m.grads, nw, this.outSize);
     if (m.scratch.length > 0) {
-      const maxBatch = m.x.length / this.inSize;
-      const list = 4 * listLimit(maxBatch, this.inSize, this.outSize), offsets = m.scratch.ptr + 4 * nw, idx = offsets + 4 * (maxBatch + 1);
-      const starts = idx + 2 * list, rowOf = starts + 4 * (this.inSize + 1);
-      const offsetsView = new Int32Array(m.scratch.view.buffer, m.scratch.view.byteOffset + 4 * nw, maxBatch + 1);
-      this.sparse = { transposed: m.scratch.ptr, offsets, offsetsView, idx, val: idx + list, starts, rowOf, valOf: rowOf + list };
+      const maxBatch = m.x.length / this.inSize, layout = this.listedLayout(maxBatch), at = (floats: number) => m.scratch.ptr + 4 * floats;
+      this.sparse = {
+        transposed: m.scratch.ptr, offsets: at(layout.offsets), idx: at(layout.idx), val: at(layout.val), starts: at(layout.starts), rowOf: at(layout.rowOf), valOf: at(layout.valOf),
+        offsetsView: new Int32Array(m.scratch.view.buffer, m.scratch.view.byteOffset + 4 * layout.offsets, maxBatch + 1),
+      };
     }
   }
 
@@ -128,7 +139,7 @@ export class Dense implements Layer {
     }
     k.sparse_columns(s!.offsets, s!.idx, s!.val, batch, this.inSize, s!.starts, s!.rowOf, s!.valOf);
     this.transposed = false;
-    k.sparse_weight_gradient(s!.starts, s!.rowOf, s!.valOf, dy.ptr, this.gw.ptr, s!.transposed, 0, this.inSize, this.inSize, this.outSize, this.outSize);
+    k.sparse_weight_gradient(s!.starts, s!.rowOf, s!.valOf, dy.ptr, this.gw.ptr, s!.transposed, this.inSize, this.inSize, this.outSize, this.outSize);
     k.column_sums(dy.ptr, this.gb.ptr, batch, this.outSize, this.outSize);
   }
 }
