@@ -5,6 +5,7 @@
 // Every rung runs the same work: the seed's 784-100-10 network (sigmoid, MSE, SGD) at
 // batch 32 on random dense data (so no rung skips zeros), and its 784→100 layer's kernels.
 import { Layout, type Backend } from './backend/backend.js';
+import { UnavailableError } from './backend/wasm.js';
 import { createBackend, Network, resolveOptions, type RunOptions } from './network.js';
 import { callRates } from './call-rates.js';
 import { Rng } from './rng.js';
@@ -16,7 +17,11 @@ export interface Rung {
   options: RunOptions;
 }
 
-/** The rungs, from the bottom, the last on `threads` threads. A rung this engine cannot run (relaxed SIMD in an older engine) is reported and skipped. */
+/**
+ * The rungs, from the bottom, the last on `threads` threads. A rung this engine cannot run
+ * (relaxed SIMD in an older engine, threads on a page without SharedArrayBuffer) is reported
+ * and skipped.
+ */
 export function ladderRungs(threads: number): Rung[] {
   return [
     { name: 'JS reference (plain loops)', options: { backend: 'js' } },
@@ -58,6 +63,12 @@ async function kernelRates(rung: Rung, ms: number): Promise<Pick<RungResult, 'ke
   const sizes = { a: BATCH * N_IN, w: N_OUT * N_IN, b: N_OUT, z: BATCH * N_OUT, d: BATCH * N_OUT, gw: N_OUT * N_IN, gb: N_OUT, out: BATCH * N_IN };
   const at = Object.fromEntries(Object.entries(sizes).map(([k, n]) => [k, [layout.reserve(n), n]])) as Record<keyof typeof sizes, [number, number]>;
   const be: Backend = await createBackend(resolveOptions({ ...SEED_NET, ...rung.options }), layout.bytes);
+  const asked = rung.options.threads ?? 1, running = be.threads;
+  if (running < asked) {
+    be.dispose?.();
+    // The backend fell back to one thread (and said why): measured, the rung would be the one below it again.
+    throw new UnavailableError(`${asked} threads cannot run here; it ran on ${running}`);
+  }
   try {
     const rng = new Rng(7);
     for (const k of ['a', 'w', 'b', 'd'] as const) be.tensor(...at[k]).view.forEach((_, i, v) => (v[i] = rng.normal()));
@@ -100,18 +111,20 @@ export async function measureLadder(threads: number, options: { ms?: number; rou
   const { ms = 150, rounds = LADDER_ROUNDS } = options;
   const rungs = ladderRungs(threads), skipped: LadderResult['skipped'] = [];
   const results = new Map<Rung, RungResult>();
+  let done = 0;
   for (let round = 0; round < rounds; round++) {
-    for (const [i, rung] of rungs.entries()) {
+    for (const rung of rungs) {
       if (round > 0 && !results.has(rung)) continue;
-      options.progress?.(rung.name, round * rungs.length + i, rounds * rungs.length);
+      // Rungs skipped in the first round are not measured again: after it, the count is of those left.
+      const of = round === 0 ? rounds * rungs.length : rungs.length + (rounds - 1) * results.size;
+      options.progress?.(rung.name, done++, of);
       let k: Awaited<ReturnType<typeof kernelRates>>, train: number;
       try {
         k = await kernelRates(rung, ms);
         train = await trainRate(rung, ms);
       } catch (e) {
-        // A rung this engine cannot run (no relaxed SIMD, no threads) fails its first round.
-        if (round > 0) throw e;
-        skipped.push({ rung: rung.name, reason: (e as Error).message });
+        if (!(e instanceof UnavailableError)) throw e;
+        skipped.push({ rung: rung.name, reason: e.message });
         continue;
       }
       const best = results.get(rung) ?? { rung: rung.name, kernels: '', forward: 0, backwardData: 0, backwardWeights: 0, train: 0 };

@@ -34,6 +34,11 @@ function compileBuild(level: SimdLevel, shared: boolean): Promise<WebAssembly.Mo
   return m;
 }
 
+/** A build this JavaScript engine cannot run (no WebAssembly, no SIMD, no relaxed SIMD): an engine's limit, not a fault. */
+export class UnavailableError extends Error {
+  override name = 'UnavailableError';
+}
+
 /** Why the build of `level` cannot run here, and what to ask for instead. */
 function unavailable(level: SimdLevel, shared: boolean): string {
   switch (level) {
@@ -52,13 +57,13 @@ function unavailable(level: SimdLevel, shared: boolean): string {
  * memory, for threads.
  */
 export async function kernelsModule(choice: SimdChoice, shared = false): Promise<{ module: WebAssembly.Module; level: SimdLevel }> {
-  if (typeof WebAssembly !== 'object') throw new Error('This JavaScript engine has no WebAssembly; use the js backend instead.');
+  if (typeof WebAssembly !== 'object') throw new UnavailableError('This JavaScript engine has no WebAssembly; use the js backend instead.');
   const levels = choice === 'auto' ? AUTO_LEVELS : [choice];
   for (const level of levels) {
     const module = await compileBuild(level, shared);
     if (module) return { module, level };
   }
-  throw new Error(unavailable(levels.at(-1)!, shared));
+  throw new UnavailableError(unavailable(levels.at(-1)!, shared));
 }
 
 /** Below this much work (≈ flops) a call runs on the calling thread alone: a fork/join costs a few µs. */
