@@ -97,7 +97,12 @@ export function humanOutput(json: boolean | undefined): (line?: string) => void 
 
 export const percent = (x: number) => `${(100 * x).toFixed(2)}%`;
 
-/** Threads by default: the machine's cores, at most 4 (on this 2-core machine two threads trained 1.1–1.5× faster than one). */
+/**
+ * Threads by default: the machine's cores, at most 4. Where threads do not pay, the governor
+ * keeps the kernels on one thread (src/backend/thread-governor.ts): on this 2-core machine two
+ * threads trained the default recipe at 0.9–1.04× one thread on 2026-11-26 (one epoch, 5
+ * alternated runs, twice), and at 1.1–1.5× on earlier days.
+ */
 export const DEFAULT_THREADS = Math.min(4, availableParallelism());
 
 /** The --backend, --simd and --threads options every command that runs a network takes. */
