@@ -1,5 +1,5 @@
 // Loss, the task's metrics and every output of a network over a whole data set.
-import { loadBatch } from './batch.js';
+import { checkFits, loadBatch } from './batch.js';
 import type { ClassLabels, Dataset } from './data/dataset.js';
 import type { Network } from './network.js';
 import { predictedClasses } from './tasks/classification.js';
@@ -29,11 +29,20 @@ export interface ClassEvaluation extends Evaluation {
 
 /**
  * Runs the network over every sample of `data` in batches of its maxBatch and scores it by
- * `task` (by default taskOf the data: classification, multi-label or regression).
+ * `task` (by default taskOf the data: classification, multi-label or regression). The data
+ * must fit the network (checkFits: its width, its arrays' lengths, its labels below the
+ * outputs); errors name `source`.
  */
-export function evaluate(net: Network, data: Dataset & { labels: ClassLabels }, task?: Task): ClassEvaluation;
-export function evaluate(net: Network, data: Dataset, task?: Task): Evaluation;
-export function evaluate(net: Network, data: Dataset, task: Task = taskOf({ train: data })): Evaluation | ClassEvaluation {
+export function evaluate(net: Network, data: Dataset & { labels: ClassLabels }, task?: Task, source?: string): ClassEvaluation;
+export function evaluate(net: Network, data: Dataset, task?: Task, source?: string): Evaluation;
+export function evaluate(net: Network, data: Dataset, task: Task = taskOf({ train: data }), source = 'evaluate: the data set'): Evaluation | ClassEvaluation {
+  // Labels only need to lie below the outputs; target vectors must be as wide as the outputs.
+  checkFits(net, data, data.labels ? 0 : net.sizes[net.numLayers - 1], source);
+  return evaluateFitting(net, data, task);
+}
+
+/** evaluate() of data already checked to fit the network (train() checks its splits once, not every epoch). */
+export function evaluateFitting(net: Network, data: Dataset, task: Task): Evaluation | ClassEvaluation {
   const nOut = net.sizes[net.numLayers - 1];
   const maxBatch = net.config.maxBatch;
   const outputs = new Float32Array(data.count * nOut);

@@ -21,6 +21,7 @@
 //   …       4·S   a checkpoint's optimizer state: the blocks of Network.optimizerState
 //                 one after the other (S = P for momentum, 2·P for Adam and AdamW)
 //   end−4   4     CRC-32 of every byte before it, u32 little-endian
+import { DISPOSED } from './backend/backend.js';
 import { crc32 } from './crc32.js';
 import type { DataSplits } from './data/dataset.js';
 import { TASKS, taskOf, type TaskName } from './tasks/task.js';
@@ -85,6 +86,7 @@ export function stateCount(config: NetworkConfig): number {
  * can go on exactly.
  */
 export function encodeModel(net: Network, metadata: Record<string, unknown> = {}, withState = false, data?: DataDescription): Uint8Array {
+  if (net.disposed) throw new Error(`encodeModel: ${DISPOSED}`);
   const config = modelConfigOf(net.config);
   const blocks = withState ? net.optimizerState : [];
   const params = net.parameters;

@@ -4,7 +4,7 @@
 // per-sample column vectors become matrix products, and the seed's per-batch sums of
 // nabla_w / nabla_b come out of one backward pass. Every tensor lives in one memory laid
 // out at creation; a training step allocates nothing.
-import type { Backend, BackendName } from './backend/backend.js';
+import { DISPOSED, type Backend, type BackendName } from './backend/backend.js';
 import { JsTunedBackend } from './backend/js-tuned.js';
 import { JsBackend } from './backend/js.js';
 import { WASM_MAX_BYTES, WasmBackend, type SimdChoice } from './backend/wasm.js';
@@ -158,6 +158,7 @@ export class Network {
   private readonly optimizer: Optimizer;
   private batch = 0;
   private gradBatch = 0;
+  private isDisposed = false;
   /** config.normalization and config.targetNormalization as float32, or null. */
   private readonly normalizer: Float32Normalization | null;
   private readonly targetNormalizer: Float32Normalization | null;
@@ -212,24 +213,38 @@ export class Network {
     return this.backend.threads;
   }
 
-  /** Stops the network's worker threads, if it has any; it cannot run after this. */
+  /** Stops the network's worker threads, if it has any; every method after this throws. */
   dispose(): void {
     this.backend.dispose?.();
+    this.isDisposed = true;
+  }
+
+  /** Whether dispose() was called. */
+  get disposed(): boolean {
+    return this.isDisposed;
+  }
+
+  /** Throws once dispose() was called, before anything else is checked: the network's threads, and its kernels with them, are gone. */
+  private live(op: string): void {
+    if (this.isDisposed) throw new Error(`${op}: ${DISPOSED}`);
   }
 
   /** z of each layer for the last batch (the seed's `inputs`): the dense layers' outputs, [batch × sizes[l+1]]. */
   get zs(): Float32Array[] {
+    this.live('zs');
     return this.model.layers.flatMap((layer, l) => (layer instanceof Dense ? [this.rows(this.model.values[l + 1], this.batch)] : []));
   }
 
   /** a of each layer for the last batch, a⁰ = x first: each dense layer's input, then the output, [batch × sizes[l]]. */
   get activations(): Float32Array[] {
+    this.live('activations');
     const { values, layers } = this.model;
     return values.filter((_, l) => l === layers.length || layers[l] instanceof Dense).map((v) => this.rows(v, this.batch));
   }
 
   /** δ = ∂C/∂z of each layer after backward: [batch × sizes[l+1]]. */
   get deltas(): Float32Array[] {
+    this.live('deltas');
     return this.model.layers.flatMap((layer, l) => (layer instanceof Dense ? [this.rows(this.model.gradients[l + 1]!, this.gradBatch)] : []));
   }
 
@@ -239,6 +254,7 @@ export class Network {
    * order. A view: the next pass overwrites it.
    */
   layerOutput(index: number): Float32Array {
+    this.live('layerOutput');
     const { layers, values } = this.model;
     if (!Number.isInteger(index) || index < 0 || index >= layers.length) {
       throw new Error(`layerOutput: ${index} is not a layer index of this network (0 to ${layers.length - 1})`);
@@ -257,6 +273,7 @@ export class Network {
    * (a view: the next pass overwrites it).
    */
   forward(x: ArrayLike<number>, training = false): Float32Array {
+    this.live('forward');
     const batch = this.samplesOf('forward', 'x', x, this.sizes[0]);
     checkBatch('forward', batch, this.config.maxBatch);
     this.inputBuffer.set(x);
@@ -271,6 +288,7 @@ export class Network {
    * and classes [n], the index of each sample's largest output.
    */
   predict(x: ArrayLike<number>): { outputs: Float32Array; classes: Int32Array } {
+    this.live('predict');
     const nIn = this.sizes[0], nOut = this.sizes[this.numLayers - 1];
     const n = this.samplesOf('predict', 'x', x, nIn), maxBatch = this.config.maxBatch;
     const outputs = new Float32Array(n * nOut), classes = new Int32Array(n);
@@ -288,18 +306,21 @@ export class Network {
 
   /** inputBuffer = scale·inputBytes for the first `batch` rows (pixels 0–255 to [0, 1] by default). */
   scaleInputBytes(batch: number, scale = 1 / 255): void {
+    this.live('scaleInputBytes');
     checkBatch('scaleInputBytes', batch, this.config.maxBatch);
     this.model.scaleInput(batch, scale);
   }
 
   /** Applies config.normalization to the first `batch` rows of inputBuffer, and config.targetNormalization to targetBuffer's (nothing without them). */
   normalizeLoaded(batch: number): void {
+    this.live('normalizeLoaded');
     if (this.normalizer) normalizeRows(this.normalizer.offset, this.normalizer.scale, this.inputBuffer, batch);
     if (this.targetNormalizer) normalizeRows(this.targetNormalizer.offset, this.targetNormalizer.scale, this.targetBuffer, batch);
   }
 
   /** Outputs [n × sizes[L]] back in the targets' units, in place: a / scale + offset (nothing without config.targetNormalization). */
   denormalizeOutputs(outputs: Float32Array): void {
+    this.live('denormalizeOutputs');
     if (this.targetNormalizer) denormalizeRows(this.targetNormalizer.offset, this.targetNormalizer.scale, outputs, outputs.length / this.targetNormalizer.offset.length);
   }
 
@@ -311,6 +332,7 @@ export class Network {
    * of one data set): layers then reuse what they derived from them (the first layer's wᵀ).
    */
   forwardLoaded(batch: number, training = false, weightsUnchanged = false): void {
+    this.live('forwardLoaded');
     checkBatch('forwardLoaded', batch, this.config.maxBatch);
     this.model.forward(batch, training, this.optimizerSteps, weightsUnchanged);
     this.batch = batch;
@@ -321,6 +343,7 @@ export class Network {
    * Fills δ of every layer and the gradients ∇w = Σ δ·aᵀ, ∇b = Σ δ summed over the batch.
    */
   backward(y: ArrayLike<number>): void {
+    this.live('backward');
     this.loadTargets('backward', y);
     this.backwardLoaded();
   }
@@ -331,6 +354,7 @@ export class Network {
    * ∇w^l = δ^l·(a^{l−1})ᵀ, ∇b^l = δ^l, summed over the batch: each layer's backward in turn.
    */
   backwardLoaded(): void {
+    this.live('backwardLoaded');
     if (this.batch === 0) throw new Error('backward: call forward first');
     this.model.backward(this.lossFn, this.batch);
     this.gradBatch = this.batch;
@@ -338,22 +362,26 @@ export class Network {
 
   /** Every parameter's gradient from the last backward pass, summed over its batch, laid out as `parameters` (convolutions' included). */
   get parameterGradients(): Float32Array {
+    this.live('parameterGradients');
     return this.model.grads.view;
   }
 
   /** The gradients of the last backward pass, summed over its batch: ∇w [out × in] and ∇b [out] per dense layer. */
   getGradients(): { nablaW: Float32Array[]; nablaB: Float32Array[] } {
+    this.live('getGradients');
     return { nablaW: this.dense.map((d) => d.gw.view), nablaB: this.dense.map((d) => d.gb.view) };
   }
 
   /** Mean cost C over the last forward batch against targets y [batch × sizes[L]]. */
   loss(y: ArrayLike<number>): number {
+    this.live('loss');
     this.loadTargets('loss', y);
     return this.lossLoaded();
   }
 
   /** Mean cost C over the last forward batch against targetBuffer. */
   lossLoaded(): number {
+    this.live('lossLoaded');
     if (this.batch === 0) throw new Error('loss: call forward first');
     return this.model.lossTotal(this.lossFn, this.batch) / this.batch;
   }
@@ -363,6 +391,7 @@ export class Network {
    * by the configured optimizer; for 'sgd', the seed's w −= (η / batch)·∇w.
    */
   step(learningRate: number): void {
+    this.live('step');
     if (!(Number.isFinite(learningRate) && learningRate >= 0)) {
       throw new Error(`step: learning rate must be a finite number ≥ 0, got ${learningRate}`);
     }

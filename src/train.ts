@@ -6,7 +6,7 @@ import { checkSchedule, learningRate as rateAt, type Schedule, type TrainingPosi
 import { checkFits, loadBatch } from './batch.js';
 import type { DataSplits } from './data/dataset.js';
 import { DivergenceError, LossRiseWatch, collapsedOutputs, nonFiniteState } from './divergence.js';
-import { evaluate } from './evaluate.js';
+import { evaluateFitting } from './evaluate.js';
 import type { Network } from './network.js';
 import { Rng } from './rng.js';
 import { metricOf, taskOf, type Metric, type Scores } from './tasks/task.js';
@@ -149,6 +149,19 @@ const yieldToEventLoop: () => Promise<void> = typeof setImmediate === 'function'
     });
   })();
 
+/**
+ * Class labels must name two classes or more: with one, every output is trivially right, the
+ * outputs collapse to a constant and the run would be reported as diverged.
+ */
+function checkTwoClasses(data: DataSplits): void {
+  const { labels, count } = data.train;
+  if (!labels || count === 0) return;
+  const first = labels[0];
+  for (let i = 1; i < count; i++) if (labels[i] !== first) return;
+  const name = data.classNames?.[first];
+  throw new Error(`${data.source} (training split): all ${count} training labels are class ${first}${name === undefined ? '' : ` (${name})`}; there is nothing to learn from one class`);
+}
+
 /** Trains `net` on data.train, evaluating on both splits; see TrainOptions. */
 export async function train(net: Network, data: DataSplits, options: TrainOptions): Promise<TrainResult> {
   const { epochs, batchSize, learningRate, seed = 1, evalEvery = 1, learningRateDecay = 1 } = options;
@@ -171,6 +184,7 @@ export async function train(net: Network, data: DataSplits, options: TrainOption
   checkFits(net, data.train, data.classes, `${data.source} (training split)`);
   checkFits(net, data.test, data.classes, `${data.source} (test split)`);
   if (data.validation) checkFits(net, data.validation, data.classes, `${data.source} (validation split)`);
+  checkTwoClasses(data);
   const task = taskOf(data);
   const watch = options.earlyStopping && earlyStoppingWatch(options.earlyStopping, task, !!data.validation);
   const batches = Math.floor(data.train.count / batchSize);
@@ -198,9 +212,9 @@ export async function train(net: Network, data: DataSplits, options: TrainOption
       loadBatch(net, data.train, order, b * batchSize, batchSize);
       net.forwardLoaded(batchSize, true);
       const loss = net.lossLoaded();
-      if (!Number.isFinite(loss)) throw new DivergenceError(epoch + 1, `the loss became ${loss} at batch ${b + 1}`, eta);
+      if (!Number.isFinite(loss)) throw new DivergenceError(epoch + 1, `the loss became ${loss} at batch ${b + 1}`, schedule.eta);
       const rise = lossWatch.add(loss);
-      if (rise) throw new DivergenceError(epoch + 1, `at batch ${b + 1}, ${rise}`, eta);
+      if (rise) throw new DivergenceError(epoch + 1, `at batch ${b + 1}, ${rise}`, schedule.eta);
       net.backwardLoaded();
       net.step(eta);
       samples += batchSize;
@@ -225,12 +239,12 @@ export async function train(net: Network, data: DataSplits, options: TrainOption
     trainSeconds += now() - epochStart;
     // Checked before the epoch is evaluated or handed to onEpochEnd, so a diverged epoch is never checkpointed.
     const broken = nonFiniteState(net) ?? collapsedOutputs(net, data.train);
-    if (broken) throw new DivergenceError(epoch + 1, broken, eta);
+    if (broken) throw new DivergenceError(epoch + 1, broken, schedule.eta);
     let evaluation: HistoryEntry | undefined, stop = false;
     if (epoch % evalEvery === 0 || epoch === epochs - 1 || aborted) {
-      const scores = (split: 'train' | 'test' | 'validation') => evaluate(net, data[split]!, task).scores;
+      const scores = (split: 'train' | 'test' | 'validation') => evaluateFitting(net, data[split]!, task).scores;
       const trainScores = scores('train');
-      if (!Number.isFinite(trainScores.loss)) throw new DivergenceError(epoch + 1, `the training set's loss became ${trainScores.loss}`, eta);
+      if (!Number.isFinite(trainScores.loss)) throw new DivergenceError(epoch + 1, `the training set's loss became ${trainScores.loss}`, schedule.eta);
       evaluation = { epoch: epoch + 1, train: trainScores, ...(data.validation ? { validation: scores('validation') } : {}), test: scores('test') };
       history.push(evaluation);
       if (watch) {

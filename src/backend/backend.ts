@@ -4,6 +4,9 @@
 // code compiled from assembly/, split across threads.
 import type { Kernels } from '../kernels.js';
 
+/** What any use of a network after dispose() says. */
+export const DISPOSED = 'this network was disposed (dispose() stopped its threads); create a new one';
+
 export type BackendName = 'js' | 'js-tuned' | 'wasm';
 
 /** `length` f32 values at byte offset `ptr` of a backend's memory, and a view of them. */

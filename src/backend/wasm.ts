@@ -2,7 +2,7 @@
 // WebAssembly.Memory per network. The host only passes byte offsets and sizes; the
 // bindings are the compiler's own generated ones (`--bindings raw`), see README.
 import { instantiate } from '../../build/simdnet.js';
-import { RESERVED_BYTES, type Backend, type Tensor } from './backend.js';
+import { DISPOSED, RESERVED_BYTES, type Backend, type Tensor } from './backend.js';
 import { KERNEL_NAMES, MAX_MOVES, SPLITS, evaluateProduct, type Kernels } from '../kernels.js';
 import { ThreadGovernor } from './thread-governor.js';
 import { CONTROL_BYTES, ThreadPool, type KernelFn, type SplitCall } from './threads.js';
@@ -80,7 +80,7 @@ function canShareMemory(): boolean {
 
 /** What every kernel of a disposed backend does. */
 const disposed: KernelFn = () => {
-  throw new Error('this network was disposed (dispose() stopped its threads); create a new one');
+  throw new Error(DISPOSED);
 };
 
 /** Stops the threads of networks dropped without dispose(), so that they do not pile up. */

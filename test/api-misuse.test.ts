@@ -1,0 +1,81 @@
+// The library used wrongly, as a new user's script would: data that does not fit the network
+// given to evaluate(), a network used after dispose(), one class to learn, a diverging run
+// under a schedule. Each gets an error that says what is wrong, never a silent result.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { head, type DataSplits, type LabelledImages } from '../src/data/dataset.js';
+import { fromArrays } from '../src/data/examples.js';
+import { loadDataDir, mnistDataDir } from '../src/data/files.js';
+import { evaluate } from '../src/evaluate.js';
+import { encodeModel } from '../src/model.js';
+import type { BackendName } from '../src/backend/backend.js';
+import { Network } from '../src/network.js';
+import { parseSchedule } from '../src/schedule.js';
+import { train } from '../src/train.js';
+
+let mnist: DataSplits<LabelledImages>;
+beforeAll(async () => {
+  mnist = await loadDataDir(mnistDataDir());
+});
+
+describe('evaluate() checks that the data fits the network', () => {
+  const small = () => Network.create({ sizes: [4, 4, 2], backend: 'js' });
+  const rows = (width: number, n: number) => Array.from({ length: n }, (_, r) => Array.from({ length: width }, (_, k) => r + k));
+
+  it('refuses rows of the wrong width, labels past the outputs, and images of another size, naming the data', async () => {
+    const net = await small();
+    expect(() => evaluate(net, fromArrays(rows(1, 6), { labels: [0, 1, 0, 1, 0, 1] }).train))
+      .toThrow('evaluate: the data set: rows are 1 features but the network takes 4 inputs');
+    expect(() => evaluate(net, fromArrays(rows(4, 1), { labels: [7] }).train, undefined, 'holdout.csv'))
+      .toThrow('holdout.csv: label 0 is 7 but the network has only 2 outputs (labels 0 to 1)');
+    expect(() => evaluate(net, mnist.test)).toThrow('evaluate: the data set: images are 28×28 = 784 pixels but the network takes 4 inputs');
+  });
+
+  it('refuses a data set whose arrays are shorter than its count, and still scores one that fits', async () => {
+    const net = await small();
+    const fits = fromArrays(rows(4, 6), { labels: [0, 1, 0, 1, 0, 1] }).train;
+    expect(evaluate(net, fits).outputs).toHaveLength(12);
+    expect(() => evaluate(net, { ...fits, count: 7 })).toThrow('evaluate: the data set: 7 rows of 4 features need 28 values but the features hold 24 (row 6 is the first cut short)');
+  });
+});
+
+describe('a disposed network', () => {
+  it.each(['wasm', 'js'] as BackendName[])('throws at once on every method, on the %s backend', async (backend) => {
+    const net = await Network.create({ sizes: [3, 2], backend, threads: backend === 'wasm' ? 2 : 1 });
+    net.forward([1, 2, 3]);
+    net.backward([1, 0]);
+    net.dispose();
+    expect(net.disposed).toBe(true);
+    const calls: [string, () => unknown][] = [
+      ['forward', () => net.forward([1, 2, 3])],
+      ['predict', () => net.predict([1, 2, 3])],
+      ['backward', () => net.backward([1, 0])],
+      ['loss', () => net.loss([1, 0])],
+      ['step', () => net.step(0.1)],
+      ['getGradients', () => net.getGradients()],
+      ['parameterGradients', () => net.parameterGradients],
+      ['zs', () => net.zs],
+      ['layerOutput', () => net.layerOutput(0)],
+      ['encodeModel', () => encodeModel(net)],
+    ];
+    for (const [op, call] of calls) expect(call, op).toThrow(`${op}: this network was disposed (dispose() stopped its threads); create a new one`);
+  });
+});
+
+describe('train() on data it cannot learn from', () => {
+  it('refuses class labels that are all one class, naming it, before any training', async () => {
+    const one = fromArrays([[1, 2], [3, 4], [5, 6], [7, 8]], { labels: ['Adelie', 'Adelie', 'Adelie', 'Adelie'] });
+    const net = await Network.create({ sizes: [2, 1], backend: 'js', maxBatch: 2 });
+    let batches = 0;
+    await expect(train(net, { ...one, source: 'p30.csv' }, { epochs: 1, batchSize: 2, learningRate: 0.1, onBatchEnd: () => { batches++; } }))
+      .rejects.toThrow('p30.csv (training split): all 4 training labels are class 0 (Adelie); there is nothing to learn from one class');
+    expect(batches).toBe(0);
+  });
+
+  it('a diverged run under a schedule suggests a rate below the one given, not the schedule’s rate at that step', async () => {
+    const net = await Network.create({ sizes: [784, 32, 10], activation: 'relu', loss: 'cross-entropy', init: 'he', threads: 1 });
+    const data = { ...mnist, train: head(mnist.train, 3200), test: head(mnist.test, 320) };
+    const run = train(net, data, { epochs: 2, batchSize: 32, learningRate: 1e6, schedule: parseSchedule('cosine,warmup:0.5', 1e6) });
+    await expect(run).rejects.toThrow(/^training diverged in epoch 1: .*\. Try a smaller learning rate than 1000000\.$/);
+    net.dispose();
+  });
+});
