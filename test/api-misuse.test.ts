@@ -79,3 +79,14 @@ describe('train() on data it cannot learn from', () => {
     net.dispose();
   });
 });
+
+describe('spatial layers on the network\'s input', () => {
+  it('refuse an input given as a number of features instead of taking it as a 1 × 1 image, and accept a real 1 × 1 image', async () => {
+    await expect(Network.create({ inputs: 784, layers: [{ kind: 'conv2d', filters: 8, size: 3 }, { kind: 'flatten' }, { kind: 'dense', units: 10 }], backend: 'js' }))
+      .rejects.toThrow("Network: layers[0]: conv2d takes images (height × width × channels), but its input is the network's input of 784 features: give the network an inputShape [height, width, channels]");
+    await expect(Network.create({ inputs: 784, layers: [{ kind: 'relu' }, { kind: 'maxpool', size: 2 }, { kind: 'dense', units: 10 }], backend: 'js' }))
+      .rejects.toThrow('Network: layers[1]: maxpool takes images');
+    const pixel = await Network.create({ inputShape: [1, 1, 3], layers: [{ kind: 'conv2d', filters: 2, size: 1 }, { kind: 'flatten' }, { kind: 'dense', units: 2 }], backend: 'js' });
+    expect(pixel.sizes).toEqual([3, 2]);
+  });
+});

@@ -24,11 +24,13 @@ export interface LayerMemory {
   buffers: Tensor;
 }
 
-/** What a sample is at a point of the network: a height × width × channels image (NHWC rows), or a vector (1 × 1 × n). */
+/** What a sample is at a point of the network: a height × width × channels image (NHWC rows), or a vector (1 × 1 × n, `flat`). */
 export interface Shape {
   height: number;
   width: number;
   channels: number;
+  /** The network's input given as a number of features (no inputShape): a vector, not an image of 1 × 1 pixel. */
+  flat?: boolean;
 }
 
 export const vectorShape = (n: number): Shape => ({ height: 1, width: 1, channels: n });

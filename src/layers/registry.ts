@@ -28,7 +28,7 @@ const field = (spec: LayerSpec, name: string) => (spec as unknown as Record<stri
 
 const LAYER_KINDS: Record<LayerSpec['kind'], Factory> = {
   dense: (spec, inShape) => new Dense(shapeSize(inShape), positiveInt('dense: units', field(spec, 'units'))),
-  conv2d: (spec, inShape) => new Conv2d(inShape, positiveInt('conv2d: filters', field(spec, 'filters')), positiveInt('conv2d: size', field(spec, 'size')),
+  conv2d: (spec, inShape) => new Conv2d(image('conv2d', inShape), positiveInt('conv2d: filters', field(spec, 'filters')), positiveInt('conv2d: size', field(spec, 'size')),
     positiveInt('conv2d: stride', field(spec, 'stride') ?? 1), padding(field(spec, 'padding'))),
   maxpool: (spec, inShape) => pool('maxpool', spec, inShape),
   avgpool: (spec, inShape) => pool('avgpool', spec, inShape),
@@ -41,7 +41,19 @@ const LAYER_KINDS: Record<LayerSpec['kind'], Factory> = {
 
 function pool(kind: 'maxpool' | 'avgpool', spec: LayerSpec, inShape: Shape): Pool {
   const size = positiveInt(`${kind}: size`, field(spec, 'size'));
-  return new Pool(kind, inShape, size, positiveInt(`${kind}: stride`, field(spec, 'stride') ?? size));
+  return new Pool(kind, image(kind, inShape), size, positiveInt(`${kind}: stride`, field(spec, 'stride') ?? size));
+}
+
+/**
+ * The input of a spatial layer. The network's input given as a number of features is a
+ * vector: taken as a 1 × 1 image, its features would silently become channels (a dense
+ * layer's units may, on purpose: a 1 × 1 convolution of them).
+ */
+function image(kind: string, inShape: Shape): Shape {
+  if (inShape.flat) {
+    throw new Error(`${kind} takes images (height × width × channels), but its input is the network's input of ${inShape.channels} features: give the network an inputShape [height, width, channels]`);
+  }
+  return inShape;
 }
 
 function padding(v: unknown): Padding {
@@ -62,7 +74,7 @@ function positiveInt(name: string, v: unknown): number {
  */
 export function buildLayers(input: number | Shape, specs: readonly LayerSpec[], seed = 1): Layer[] {
   const layers: Layer[] = [];
-  let shape = typeof input === 'number' ? vectorShape(input) : input;
+  let shape = typeof input === 'number' ? { ...vectorShape(input), flat: true } : input;
   specs.forEach((spec, i) => {
     const make = Object.hasOwn(LAYER_KINDS, spec?.kind) ? LAYER_KINDS[spec.kind] : undefined;
     if (!make) throw new Error(`layers[${i}]: unknown kind ${JSON.stringify(spec?.kind)}; the kinds are ${LAYER_KIND_NAMES.join(', ')}`);
