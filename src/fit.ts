@@ -10,6 +10,7 @@ import { Network, RUN_OPTION_KEYS, type InitName, type NetworkOptions, type Opti
 import { fitNormalization, type NormalizationKind } from './normalization.js';
 import { TASK_KINDS, taskOf, type TaskName } from './tasks/task.js';
 import { train, type TrainOptions, type TrainResult } from './train.js';
+import { shown } from './shown.js';
 
 export interface FitOptions extends Omit<TrainOptions, 'epochs' | 'batchSize' | 'learningRate' | 'resume'>, RunOptions {
   /** Default: classification for class labels, multi-label for 0/1 target vectors, else regression (taskOf). */
@@ -48,6 +49,12 @@ export const FIT_DEFAULTS = { hidden: [{ kind: 'dense', units: 64 }, { kind: 're
  * splits it used (with the validation split it carved).
  */
 export async function fit<D extends Dataset>(data: DataSplits<D>, options: FitOptions = {}): Promise<{ net: Network; result: TrainResult; data: DataSplits<D> }> {
+  if (typeof data !== 'object' || data === null || typeof data.train !== 'object' || data.train === null) {
+    throw new Error(`fit: data must be splits { train, test, … } as fromArrays(), fromExamples() or loadCsv() give them; got ${data === null ? 'null' : typeof data}`);
+  }
+  if (typeof options !== 'object' || options === null) throw new Error(`fit: options must be an object; got ${options === null ? 'null' : typeof options}`);
+  const batchSize = options.batchSize;
+  if (batchSize !== undefined && !(Number.isInteger(batchSize) && batchSize >= 1)) throw new Error(`fit: batchSize must be a positive integer, got ${shown(batchSize)}`);
   const splits = fitSplits(data, options);
   const net = await Network.create(fitNetwork(splits, options));
   try {

@@ -18,6 +18,7 @@ import { checkNormalization, denormalizeRows, normalizeRows, type Float32Normali
 import { OPTIMIZERS, OPTIMIZER_DEFAULTS, OPTIMIZER_KINDS, type Optimizer, type OptimizerName } from './optimizers/optimizer.js';
 import { Rng } from './rng.js';
 import { Sequential, planSequential, type SequentialPlan } from './sequential.js';
+import { shown } from './shown.js';
 
 export type { LossName, OptimizerName };
 export type InitName = 'normal' | 'xavier' | 'he';
@@ -393,7 +394,7 @@ export class Network {
   step(learningRate: number): void {
     this.live('step');
     if (!(Number.isFinite(learningRate) && learningRate >= 0)) {
-      throw new Error(`step: learning rate must be a finite number ≥ 0, got ${learningRate}`);
+      throw new Error(`step: learning rate must be a finite number ≥ 0, got ${shown(learningRate)}`);
     }
     if (this.gradBatch === 0) throw new Error('step: call backward first');
     this.model.step(this.optimizer, learningRate, this.gradBatch, ++this.optimizerSteps, this.config);
@@ -423,6 +424,9 @@ export class Network {
 
   /** How many samples of `width` values x holds; an Error when not a whole number of them, or not all finite. */
   private samplesOf(op: string, name: string, x: ArrayLike<number>, width: number): number {
+    if (typeof x !== 'object' || x === null || typeof x.length !== 'number') {
+      throw new Error(`${op}: ${name} must be an array or typed array of numbers, got ${x === null ? 'null' : typeof x}`);
+    }
     if (x.length === 0 || x.length % width !== 0) {
       throw new Error(`${op}: ${name} has ${x.length} values, which is not a whole number of samples of ${width} inputs`);
     }
@@ -487,7 +491,7 @@ function checkBatch(op: string, batch: number, maxBatch: number): void {
 
 function checkFinite(op: string, name: string, x: ArrayLike<number>): void {
   for (let i = 0; i < x.length; i++) {
-    if (!Number.isFinite(x[i])) throw new Error(`${op}: ${name}[${i}] is ${x[i]}; every value must be a finite number`);
+    if (!Number.isFinite(x[i])) throw new Error(`${op}: ${name}[${i}] is ${shown(x[i])}; every value must be a finite number`);
   }
 }
 
@@ -499,7 +503,7 @@ function oneOf<T extends string | boolean>(name: string, value: T | undefined, a
 
 function numberIn(name: string, value: number | undefined, fallback: number, ok: (x: number) => boolean, range: string): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !ok(value)) throw new Error(`Network: ${name} must be ${range}; got ${value}`);
+  if (typeof value !== 'number' || !ok(value)) throw new Error(`Network: ${name} must be ${range}; got ${shown(value)}`);
   return value;
 }
 
@@ -521,7 +525,7 @@ export function resolveOptions(o: NetworkOptions): NetworkConfig {
     throw new Error(`Network: sizes must list at least two layers (input and output), got ${JSON.stringify(sizes)}`);
   }
   sizes.forEach((n, l) => {
-    if (!Number.isInteger(n) || n < 1) throw new Error(`Network: sizes[${l}] must be a positive integer, got ${n}`);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`Network: sizes[${l}] must be a positive integer, got ${shown(n)}`);
   });
   const positiveInt = (x: number) => Number.isInteger(x) && x >= 1;
   const unit = (x: number) => x >= 0 && x < 1;

@@ -10,6 +10,7 @@ import { evaluateFitting } from './evaluate.js';
 import type { Network } from './network.js';
 import { Rng } from './rng.js';
 import { metricOf, taskOf, type Metric, type Scores } from './tasks/task.js';
+import { shown } from './shown.js';
 
 export interface TrainOptions {
   epochs: number;
@@ -166,7 +167,7 @@ function checkTwoClasses(data: DataSplits): void {
 export async function train(net: Network, data: DataSplits, options: TrainOptions): Promise<TrainResult> {
   const { epochs, batchSize, learningRate, seed = 1, evalEvery = 1, learningRateDecay = 1 } = options;
   const positiveInt = (name: string, v: number) => {
-    if (!Number.isInteger(v) || v < 1) throw new Error(`train: ${name} must be a positive integer, got ${v}`);
+    if (!Number.isInteger(v) || v < 1) throw new Error(`train: ${name} must be a positive integer, got ${shown(v)}`);
   };
   positiveInt('epochs', epochs);
   positiveInt('batchSize', batchSize);

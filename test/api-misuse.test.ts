@@ -3,9 +3,11 @@
 // under a schedule. Each gets an error that says what is wrong, never a silent result.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { head, type DataSplits, type LabelledImages } from '../src/data/dataset.js';
+import { parseCsv, type CsvOptions } from '../src/data/csv.js';
 import { fromArrays } from '../src/data/examples.js';
 import { loadDataDir, mnistDataDir } from '../src/data/files.js';
 import { evaluate } from '../src/evaluate.js';
+import { fit } from '../src/fit.js';
 import { encodeModel } from '../src/model.js';
 import type { BackendName } from '../src/backend/backend.js';
 import { Network } from '../src/network.js';
@@ -88,5 +90,24 @@ describe('spatial layers on the network\'s input', () => {
       .rejects.toThrow('Network: layers[1]: maxpool takes images');
     const pixel = await Network.create({ inputShape: [1, 1, 3], layers: [{ kind: 'conv2d', filters: 2, size: 1 }, { kind: 'flatten' }, { kind: 'dense', units: 2 }], backend: 'js' });
     expect(pixel.sizes).toEqual([3, 2]);
+  });
+});
+
+describe('arguments of the wrong type', () => {
+  it('get messages that show the value as given (a string quoted), not raw TypeErrors', async () => {
+    await expect(Network.create({ sizes: ['784', '10'] as unknown as number[] })).rejects.toThrow('Network: sizes[0] must be a positive integer, got "784"');
+    await expect(Network.create({ sizes: [2, 2], maxBatch: '8' as unknown as number })).rejects.toThrow('Network: maxBatch must be a positive integer; got "8"');
+    const net = await Network.create({ sizes: [2, 2], backend: 'js' });
+    expect(() => net.step('0.1' as unknown as number)).toThrow('step: learning rate must be a finite number ≥ 0, got "0.1"');
+    expect(() => net.forward(null as unknown as number[])).toThrow('forward: x must be an array or typed array of numbers, got null');
+    expect(() => net.forward(5 as unknown as number[])).toThrow('forward: x must be an array or typed array of numbers, got number');
+    expect(() => net.forward(['1', '2'] as unknown as number[])).toThrow('forward: x[0] is "1"; every value must be a finite number');
+    const data = fromArrays([[1], [2], [3], [4]], { labels: [0, 1, 0, 1] });
+    await expect(fit(null as unknown as typeof data)).rejects.toThrow('fit: data must be splits { train, test, … } as fromArrays(), fromExamples() or loadCsv() give them; got null');
+    await expect(fit(data, { epochs: '2' as unknown as number, backend: 'js' })).rejects.toThrow('train: epochs must be a positive integer, got "2"');
+    await expect(fit(data, { batchSize: 0, backend: 'js' })).rejects.toThrow('fit: batchSize must be a positive integer, got 0');
+    expect(() => parseCsv(new TextEncoder().encode('a,b\n1,2\n'), undefined as unknown as CsvOptions)).toThrow('parseCsv: options must name the file');
+    expect(() => parseCsv('a,b\n1,2\n' as unknown as Uint8Array, { name: 't.csv', target: 'b' }))
+      .toThrow("t.csv: parseCsv takes the file's bytes (a Uint8Array), got a string (encode it: new TextEncoder().encode(text))");
   });
 });

@@ -56,7 +56,13 @@ const DELIMITERS = [',', ';', '\t'] as const;
  * them. Every error names `options.name`, and the line and column where it can.
  */
 export function parseCsv(bytes: Uint8Array, options: CsvOptions): CsvTable {
+  if (typeof options !== 'object' || options === null || typeof options.name !== 'string') {
+    throw new Error('parseCsv: options must name the file ({ name, target, … }): every error message names it');
+  }
   const { name } = options;
+  if (!(bytes instanceof Uint8Array)) {
+    throw new Error(`${name}: parseCsv takes the file's bytes (a Uint8Array), got ${typeof bytes === 'string' ? 'a string (encode it: new TextEncoder().encode(text))' : bytes === null ? 'null' : typeof bytes}`);
+  }
   const missing = options.missing ?? 'error';
   if (missing !== 'error' && missing !== 'mean' && !Array.isArray(missing)) throw new Error(`${name}: missing must be 'error', 'mean' or the values to fill in, got ${JSON.stringify(missing)}`);
   let start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
