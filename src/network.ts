@@ -16,7 +16,7 @@ import { LOSSES, LOSS_KINDS, type Loss, type LossName } from './losses/loss.js';
 import { argmax } from './metrics.js';
 import { checkNormalization, denormalizeRows, normalizeRows, type Float32Normalization, type Normalization } from './normalization.js';
 import { OPTIMIZERS, OPTIMIZER_DEFAULTS, OPTIMIZER_KINDS, type Optimizer, type OptimizerName } from './optimizers/optimizer.js';
-import { Rng } from './rng.js';
+import { MAX_SEED, Rng, isSeed } from './rng.js';
 import { Sequential, planSequential, type SequentialPlan } from './sequential.js';
 import { shown } from './shown.js';
 
@@ -546,7 +546,7 @@ export function resolveOptions(o: NetworkOptions): NetworkConfig {
     activation: oneOf('activation', o.activation, ACTIVATIONS, 'sigmoid'),
     loss,
     init: oneOf('init', o.init, INITS, 'normal'),
-    seed: numberIn('seed', o.seed, 1, Number.isInteger, 'an integer'),
+    seed: numberIn('seed', o.seed, 1, isSeed, `an integer from 0 to ${MAX_SEED}`),
     maxBatch: numberIn('maxBatch', o.maxBatch, 32, positiveInt, 'a positive integer'),
     backend,
     simd: oneOf('simd', o.simd, SIMD_CHOICES, 'auto'),

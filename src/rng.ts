@@ -2,6 +2,12 @@
 // sfc32 (Chris Doty-Humphrey's small fast counter) with 128 bits of state, seeded through
 // splitmix32 so that nearby seeds give unrelated streams.
 
+/** The generator takes 32 bits: seeds 0 … 2³² − 1, each its own stream. */
+export const MAX_SEED = 2 ** 32 - 1;
+
+/** Whether `s` is a seed as the library and the command line take them: an integer from 0 to MAX_SEED. */
+export const isSeed = (s: number) => Number.isInteger(s) && s >= 0 && s <= MAX_SEED;
+
 export class Rng {
   private s: Uint32Array;
   private spare: number | null = null;

@@ -8,7 +8,7 @@ import type { DataSplits } from './data/dataset.js';
 import { DivergenceError, LossRiseWatch, collapsedOutputs, nonFiniteState } from './divergence.js';
 import { evaluateFitting } from './evaluate.js';
 import type { Network } from './network.js';
-import { Rng } from './rng.js';
+import { MAX_SEED, Rng, isSeed } from './rng.js';
 import { metricOf, taskOf, type Metric, type Scores } from './tasks/task.js';
 import { shown } from './shown.js';
 
@@ -169,6 +169,7 @@ export async function train(net: Network, data: DataSplits, options: TrainOption
   const positiveInt = (name: string, v: number) => {
     if (!Number.isInteger(v) || v < 1) throw new Error(`train: ${name} must be a positive integer, got ${shown(v)}`);
   };
+  if (!isSeed(seed)) throw new Error(`train: seed must be an integer from 0 to ${MAX_SEED}, got ${shown(seed)}`);
   positiveInt('epochs', epochs);
   positiveInt('batchSize', batchSize);
   positiveInt('evalEvery', evalEvery);

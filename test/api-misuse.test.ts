@@ -111,3 +111,14 @@ describe('arguments of the wrong type', () => {
       .toThrow("t.csv: parseCsv takes the file's bytes (a Uint8Array), got a string (encode it: new TextEncoder().encode(text))");
   });
 });
+
+describe('seeds', () => {
+  it('are integers from 0 to 2³² − 1 in the library, as on the command line', async () => {
+    await expect(Network.create({ sizes: [2, 2], seed: -1 })).rejects.toThrow('Network: seed must be an integer from 0 to 4294967295; got -1');
+    await expect(Network.create({ sizes: [2, 2], seed: 2 ** 32 })).rejects.toThrow('Network: seed must be an integer from 0 to 4294967295; got 4294967296');
+    expect((await Network.create({ sizes: [2, 2], seed: 2 ** 32 - 1, backend: 'js' })).config.seed).toBe(4294967295);
+    const net = await Network.create({ sizes: [1, 2], backend: 'js', maxBatch: 2 });
+    await expect(train(net, fromArrays([[1], [2]], { labels: [0, 1] }), { epochs: 1, batchSize: 2, learningRate: 0.1, seed: 0.5 }))
+      .rejects.toThrow('train: seed must be an integer from 0 to 4294967295, got 0.5');
+  });
+});
