@@ -1,7 +1,7 @@
 // Flags that do not apply are refused alike wherever they are given, and the messages say
 // what does apply: a new user's review of the command line (dist/cli.js, run as a user
 // runs it). Most checks fail before any data is read or any training is done.
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -53,5 +53,13 @@ describe('--data names a file that is not a table by its name', () => {
   it.each([['train'], ['eval', 'model.simdnet'], ['report', 'model.simdnet']])('%s --data README.md says --data takes a folder of IDX files or a .csv/.tsv/.txt table', async (...command) => {
     expectUsageError(await simdnet([...command, '--data', 'README.md']),
       '--data README.md: a file, but not a table by its name; --data takes a folder holding the four IDX files, or a table (CSV) file ending in .csv, .tsv or .txt');
+  });
+});
+
+describe('--hidden ""', () => {
+  it('is a usage error, as --layers "" is (not read as none)', async () => {
+    expectUsageError(await simdnet(['train', '--hidden', '', '--limit', '300', '--epochs', '1']),
+      "option '--hidden <sizes>' argument '' is invalid. is empty; give sizes like 100,50, or none for no hidden layer.");
+    expectUsageError(await simdnet(['train', '--layers', '', '--limit', '300', '--epochs', '1']), "option '--layers <list>' argument '' is invalid.");
   });
 });
