@@ -1,7 +1,7 @@
 // Flags that do not apply are refused alike wherever they are given, and the messages say
 // what does apply: a new user's review of the command line (dist/cli.js, run as a user
 // runs it). Most checks fail before any data is read or any training is done.
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -11,13 +11,23 @@ import { writeDataDir } from './helpers.js';
 
 const require = createRequire(import.meta.url);
 const penguins = require.resolve('@observablehq/sample-datasets/penguins.csv');
-let dir: string, images: string;
+let dir: string, images: string, imageModel: string, measured: string, tableModel: string;
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'simdnet-flag-consistency-'));
   images = path.join(dir, 'images');
   await writeDataDir(images, { n: 40, m: 10 });
-});
+  // The penguins that have every measurement: a model trained without --missing mean.
+  measured = path.join(dir, 'measured.csv');
+  writeFileSync(measured, readFileSync(penguins, 'utf8').split('\n').filter((line) => !line.includes('NaN')).join('\n'));
+  imageModel = path.join(dir, 'images.simdnet');
+  tableModel = path.join(dir, 'penguins.simdnet');
+  const runs = [
+    await simdnet(['train', '--data', images, '--hidden', '4', '--epochs', '1', '--threads', '1', '--out', imageModel]),
+    await simdnet(['train', '--data', measured, '--target', 'species', '--ignore', 'island,sex', '--epochs', '1', '--threads', '1', '--out', tableModel]),
+  ];
+  for (const run of runs) expect(run.code, run.stderr).toBe(0);
+}, 60_000);
 
 /** A usage error: exit 2, `text` on stderr, and nothing trained. */
 function expectUsageError(run: Run, text: string): void {
@@ -61,5 +71,39 @@ describe('--hidden ""', () => {
     expectUsageError(await simdnet(['train', '--hidden', '', '--limit', '300', '--epochs', '1']),
       "option '--hidden <sizes>' argument '' is invalid. is empty; give sizes like 100,50, or none for no hidden layer.");
     expectUsageError(await simdnet(['train', '--layers', '', '--limit', '300', '--epochs', '1']), "option '--layers <list>' argument '' is invalid.");
+  });
+});
+
+describe('flags that do not apply are refused alike', () => {
+  it.each([
+    ['--index', () => [imageModel, '--index', '0', '--data', images]],
+    ['--image', () => [imageModel, '--image', 'README.md']],
+    ['--input', () => [tableModel, '--input', '1,2,3,4']],
+  ])('predict %s --out is refused as --input --out was: --out goes with --csv', async (mode, args) => {
+    const out = path.join(dir, `${mode.slice(2)}.csv`);
+    expectUsageError(await simdnet(['predict', ...args(), '--out', out]), `--out goes with --csv (predictions of many rows); ${mode} prints its prediction`);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('predict --csv --out still writes the predictions', async () => {
+    const out = path.join(dir, 'predictions.csv');
+    const run = await simdnet(['predict', tableModel, '--csv', measured, '--out', out]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(readFileSync(out, 'utf8').split('\n')[0]).toBe('prediction,probability Adelie,probability Chinstrap,probability Gentoo');
+  });
+
+  it.each([
+    ['train', ['--limit', '300', '--epochs', '1']],
+    ['train on a table', ['--data', penguins, '--target', 'species', '--epochs', '1']],
+    ['eval', () => [imageModel, '--data', images]],
+    ['report', () => [imageModel, '--data', images, '--out', path.join(dir, 'r.html')]],
+    ['predict', () => [tableModel, '--input', '1,2,3,4']],
+  ])('%s --simd with a JavaScript backend is refused as --threads 2 is', async (name, args) => {
+    const command = name.split(' ')[0], rest = typeof args === 'function' ? args() : args;
+    for (const backend of ['js', 'js-tuned']) {
+      expectUsageError(await simdnet([command, ...rest, '--simd', 'none', '--backend', backend]),
+        `--simd none needs --backend wasm: the ${backend} backend runs JavaScript, not WebAssembly`);
+    }
+    expectUsageError(await simdnet([command, ...rest, '--threads', '2', '--backend', 'js']), '--threads 2 needs --backend wasm');
   });
 });

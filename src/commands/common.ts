@@ -125,6 +125,9 @@ export function checkRunFlags(flags: RunFlags): void {
   if (flags.backend !== 'wasm' && flags.threads !== undefined && flags.threads > 1) {
     throw new UsageError(`--threads ${flags.threads} needs --backend wasm: the ${flags.backend} backend runs on one thread`);
   }
+  if (flags.backend !== 'wasm' && flags.simd !== 'auto') {
+    throw new UsageError(`--simd ${flags.simd} needs --backend wasm: the ${flags.backend} backend runs JavaScript, not WebAssembly`);
+  }
 }
 
 /** Network options from the run flags: threads default to DEFAULT_THREADS on wasm, 1 on js. */

@@ -48,7 +48,6 @@ const cell = (v: string | number) => (typeof v === 'string' && /[",\r\n]/.test(v
 
 export async function runTablePredict(model: Model, net: Network, flags: TablePredictFlags, print: (line?: string) => void): Promise<void> {
   if ((flags.input === undefined) === (flags.csv === undefined)) throw new UsageError('give exactly one of --input "v1,v2,…" and --csv FILE');
-  if (flags.out !== undefined && flags.csv === undefined) throw new UsageError('--out goes with --csv');
   const { x, rows, source } = await featureRows(model, net.sizes[0], flags);
   const { outputs, classes } = net.predict(x);
   const nOut = net.sizes[net.numLayers - 1];

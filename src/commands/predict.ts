@@ -36,6 +36,7 @@ export function predictCommand(program: Command): void {
 async function runPredict(file: string, flags: PredictFlags): Promise<void> {
   const given = [flags.index !== undefined && '--index', flags.image !== undefined && '--image', flags.input !== undefined && '--input', flags.csv !== undefined && '--csv'].filter(Boolean);
   if (given.length !== 1) throw new UsageError(`give exactly one of --index I, --image FILE, --input "v1,v2,…" and --csv FILE${given.length ? ` (got ${given.join(' and ')})` : ''}`);
+  if (flags.out !== undefined && flags.csv === undefined) throw new UsageError(`--out goes with --csv (predictions of many rows); ${given[0]} prints its prediction`);
   if (flags.input !== undefined || flags.csv !== undefined) {
     const model = await readModelFile(file);
     const net = await networkFromModel(model, { ...runOptions(flags), threads: 1, maxBatch: 256 });
