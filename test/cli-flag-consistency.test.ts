@@ -107,3 +107,32 @@ describe('flags that do not apply are refused alike', () => {
     expectUsageError(await simdnet([command, ...rest, '--threads', '2', '--backend', 'js']), '--threads 2 needs --backend wasm');
   });
 });
+
+describe('missing values in rows for a model trained without --missing mean', () => {
+  const advice = 'this model fills in no missing values (it was trained without --missing mean): fill the cell in, ' +
+    "or train the model with --missing mean, which keeps its training file's column means to fill such cells with";
+
+  it('predict --csv and eval --data say what works (predict has no --missing)', async () => {
+    const rows = path.join(dir, 'unmeasured.csv');
+    writeFileSync(rows, 'species,culmen_length_mm,culmen_depth_mm,flipper_length_mm,body_mass_g\nAdelie,,18.7,181,3750\n');
+    for (const command of [['predict', tableModel, '--csv', rows], ['eval', tableModel, '--data', rows]]) {
+      const run = await simdnet(command);
+      expect([run.code, run.stderr]).toEqual([1, `simdnet: ${rows}: line 2, column "culmen_length_mm" (2): the cell is empty; ${advice}\n`]);
+    }
+  });
+
+  it('predict --input with an empty value gives the same advice', async () => {
+    expectUsageError(await simdnet(['predict', tableModel, '--input', '39.1,,181,3750']), `--input: value 2 "" is a missing value; ${advice}`);
+  });
+});
+
+describe('messages', () => {
+  const features = 'the model takes 4 values (culmen_length_mm, culmen_depth_mm, flipper_length_mm, body_mass_g)';
+  it.each([
+    ['', `--input is empty; ${features}`],
+    ['39.1', `--input gives 1 value; ${features}`],
+    ['39.1,18.7', `--input gives 2 values; ${features}`],
+  ])('predict --input "%s" counts the values it gives', async (input, message) => {
+    expectUsageError(await simdnet(['predict', tableModel, '--input', input]), message);
+  });
+});
