@@ -1,11 +1,11 @@
 // Flags that do not apply are refused alike wherever they are given, and the messages say
 // what does apply: a new user's review of the command line (dist/cli.js, run as a user
 // runs it). Most checks fail before any data is read or any training is done.
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simdnet, type Run } from './cli-run.js';
 import { writeDataDir } from './helpers.js';
 
@@ -28,6 +28,8 @@ beforeAll(async () => {
   ];
   for (const run of runs) expect(run.code, run.stderr).toBe(0);
 }, 60_000);
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** A usage error: exit 2, `text` on stderr, and nothing trained. */
 function expectUsageError(run: Run, text: string): void {
