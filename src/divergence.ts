@@ -85,8 +85,8 @@ export function nonFiniteState(net: Network): string | undefined {
 const SAME_OUTPUT = 1e-6;
 
 /**
- * Whether the outputs of the first training images (up to maxBatch of them) are the same
- * for every image: a network that no longer looks at its input. Images identical to the
+ * Whether the outputs of the first training images or rows (up to maxBatch of them) are the
+ * same for every one: a network that no longer looks at its input. Inputs identical to the
  * first are ignored, so a data set that starts with copies is not taken for a collapse.
  */
 export function collapsedOutputs(net: Network, data: Dataset): string | undefined {
@@ -108,5 +108,5 @@ export function collapsedOutputs(net: Network, data: Dataset): string | undefine
   }
   if (differentInputs === 0) return undefined;
   return `the network's outputs collapsed to constants (the same ${nOut} outputs, class ${argmax(a, 0, nOut)}, ` +
-    `for each of the first ${n} training images)`;
+    `for each of the first ${n} training ${'images' in data ? 'images' : 'rows'})`;
 }

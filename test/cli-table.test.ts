@@ -98,7 +98,7 @@ describe('simdnet predict on a table model', () => {
 
   it('--input with the wrong count names the features; --input and --csv together is a usage error', async () => {
     const short = await simdnet(['predict', classifier, '--input', '1,2']);
-    expect([short.code, short.stderr]).toEqual([2, expect.stringContaining('--input gives 2 values; the model takes 4 (culmen_length_mm, culmen_depth_mm, flipper_length_mm, body_mass_g)')]);
+    expect([short.code, short.stderr]).toEqual([2, expect.stringContaining('--input gives 2 values; the model takes 4 values (culmen_length_mm, culmen_depth_mm, flipper_length_mm, body_mass_g)')]);
     const both = await simdnet(['predict', classifier, '--input', '1,2', '--csv', 'x.csv']);
     expect([both.code, both.stderr]).toEqual([2, expect.stringContaining('give exactly one of --index I, --image FILE, --input "v1,v2,…" and --csv FILE (got --input and --csv)')]);
   });
@@ -147,7 +147,7 @@ describe('what a new user ran into (review)', () => {
     expect(scored.code, scored.stderr).toBe(0);
     expect(JSON.parse(scored.stdout).rows).toBe(344);
     const strict = await simdnet(['predict', regressor, '--input', 'NA,1,1,1,1,1']);
-    expect([strict.code, strict.stderr]).toEqual([2, expect.stringContaining('(this model was not trained with --missing mean, so it fills in no missing values)')]);
+    expect([strict.code, strict.stderr]).toEqual([2, expect.stringContaining('--input: value 1 "NA" is a missing value; this model fills in no missing values (it was trained without --missing mean)')]);
   });
 
   it('a numeric target with a stray cell of text is an error naming the cell, not hundreds of classes', async () => {
@@ -201,7 +201,7 @@ describe('what a new user ran into (review)', () => {
   it('eval and predict --index of a table model say what to give instead of an MNIST error', async () => {
     for (const args of [['eval', classifier], ['predict', classifier, '--index', '0']]) {
       const run = await simdnet(args);
-      expect([run.code, run.stderr]).toEqual([2, expect.stringContaining(`${classifier} was trained on a table (classification of species on 4 features), not on images: give --data FILE.csv (eval), or --input / --csv (predict)`)]);
+      expect([run.code, run.stderr]).toEqual([2, expect.stringContaining(`${classifier} was trained on a table (classification of species on 4 features), not on images: give --data FILE.csv (eval, report), or --input / --csv (predict)`)]);
     }
   });
 });

@@ -43,7 +43,11 @@ export async function analyseModelFile(file: string, dataDir: string | undefined
   refuseTableModel(model, file);
   const data = await loadData(dataDir);
   const net = await networkFromModel(model, { ...options, maxBatch: 256 });
-  checkFits(net, data.test, data.classes, data.source);
+  try {
+    checkFits(net, data.test, data.classes, data.source);
+  } catch (e) {
+    throw new Error(`${(e as Error).message}${trainedOn(model, data.source, dataDir)}`);
+  }
   const start = performance.now();
   const stored = savedHistory(model.metadata.history);
   const otherData = stored.length ? otherTestData(model, data) : undefined;
@@ -88,10 +92,20 @@ function modelRunInfo(model: Model, backend: string, data: string): RunInfo {
   };
 }
 
+/**
+ * Where the model was trained, when its file records it and it is not `source`: what to add
+ * to an error about data that does not fit it ("; the model was trained on DIR: give --data DIR").
+ */
+export function trainedOn(model: Model, source: string, dataDir: string | undefined): string {
+  const trained = model.metadata.data;
+  if (typeof trained !== 'string' || trained === source) return '';
+  return `; the model was trained on ${trained}${dataDir === undefined ? `: give --data ${trained}` : ''}`;
+}
+
 /** A model trained on a table has no images to be measured on: a usage error saying what to give instead. */
 export function refuseTableModel(model: Model, file: string): void {
   const d = model.data;
   if (d?.featureNames) {
-    throw new UsageError(`${file} was trained on a table (${d.task} of ${d.targetNames?.join(', ') ?? 'its target'} on ${d.featureNames.length} features), not on images: give --data FILE.csv (eval), or --input / --csv (predict)`);
+    throw new UsageError(`${file} was trained on a table (${d.task} of ${d.targetNames?.join(', ') ?? 'its target'} on ${d.featureNames.length} features), not on images: give --data FILE.csv (eval, report), or --input / --csv (predict)`);
   }
 }

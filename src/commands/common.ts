@@ -68,9 +68,10 @@ export function threadCount(value: string): number {
   return n;
 }
 
-/** "100,50" → [100, 50]; "" or "none" → [] (no hidden layer). */
+/** "100,50" → [100, 50]; "none" → [] (no hidden layer). Empty is an error, as for --layers: a slip more likely than a choice. */
 export function sizeList(value: string): number[] {
-  if (value.trim() === '' || value.trim() === 'none') return [];
+  if (value.trim() === 'none') return [];
+  if (value.trim() === '') throw new InvalidArgumentError('is empty; give sizes like 100,50, or none for no hidden layer.');
   return value.split(',').map((s) => {
     const n = Number(s.trim());
     if (!/^\d+$/.test(s.trim()) || n < 1) throw new InvalidArgumentError(`"${s}" is not a positive integer; give sizes like 100,50.`);
@@ -123,6 +124,9 @@ export interface RunFlags {
 export function checkRunFlags(flags: RunFlags): void {
   if (flags.backend !== 'wasm' && flags.threads !== undefined && flags.threads > 1) {
     throw new UsageError(`--threads ${flags.threads} needs --backend wasm: the ${flags.backend} backend runs on one thread`);
+  }
+  if (flags.backend !== 'wasm' && flags.simd !== 'auto') {
+    throw new UsageError(`--simd ${flags.simd} needs --backend wasm: the ${flags.backend} backend runs JavaScript, not WebAssembly`);
   }
 }
 

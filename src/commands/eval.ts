@@ -5,7 +5,7 @@ import { formatSummary } from '../report/summary.js';
 import { analyseModelFile } from './analysis.js';
 import { humanOutput, percent, addRunOptions, runOptions, type RunFlags } from './common.js';
 import { runEvalTable } from './eval-table.js';
-import { isTableFile } from './train-table.js';
+import { isTableFile, refuseOtherDataFile } from './train-table.js';
 
 interface EvalFlags extends RunFlags {
   data?: string;
@@ -23,6 +23,7 @@ export function evalCommand(program: Command): void {
 
 async function runEval(file: string, flags: EvalFlags): Promise<void> {
   const print = humanOutput(flags.json);
+  await refuseOtherDataFile(flags.data);
   if (isTableFile(flags.data)) return runEvalTable(file, flags.data!, flags, print);
   const { net, analysis, seconds } = await analyseModelFile(file, flags.data, runOptions(flags));
   const { evaluation: result, summary, data } = analysis;

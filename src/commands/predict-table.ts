@@ -7,6 +7,7 @@ import { writeFileAtomic } from '../model-file.js';
 import type { Network } from '../network.js';
 import { MAX_READ_BYTES, readWholeFile } from '../read-file.js';
 import { THRESHOLD } from '../tasks/multi-label.js';
+import { plural } from '../plural.js';
 import { UsageError } from './common.js';
 
 export interface TablePredictFlags {
@@ -19,27 +20,34 @@ export interface TablePredictFlags {
 /** What a missing cell may be written as (parseCsv's rule): empty, NA, NaN or ?. */
 const MISSING = ['', 'NA', 'NaN', '?'];
 
+/**
+ * What to do about a missing feature value in rows for a model that fills in none: a model
+ * keeps fill values only when trained with --missing mean (the training file's column means).
+ */
+export const NO_FILL_ADVICE = 'this model fills in no missing values (it was trained without --missing mean): fill the cell in, ' +
+  'or train the model with --missing mean, which keeps its training file\'s column means to fill such cells with';
+
 /** The rows of --input (one row of comma-separated numbers) or --csv (a file with a header naming the model's features). */
 async function featureRows(model: Model, inputs: number, flags: TablePredictFlags): Promise<{ x: Float32Array; rows: number; source: string }> {
   if (flags.input !== undefined) {
-    const cells = flags.input.split(','), fillIn = model.data?.featureFill;
+    const cells = flags.input.split(','), fillIn = model.data?.featureFill, names = model.data?.featureNames;
+    const takes = `the model takes ${plural(inputs, 'value')}${names ? ` (${names.join(', ')})` : ''}`;
+    if (flags.input.trim() === '') throw new UsageError(`--input is empty; ${takes}`);
+    if (cells.length !== inputs) throw new UsageError(`--input gives ${plural(cells.length, 'value')}; ${takes}`);
     const x = Float32Array.from(cells, (c, i) => {
-      if (fillIn && MISSING.includes(c.trim())) return fillIn[i] ?? NaN;
+      const missing = MISSING.includes(c.trim());
+      if (fillIn && missing) return fillIn[i] ?? NaN;
       const v = Number(c);
-      if (c.trim() === '' || !Number.isFinite(v) || /^\s*[+-]?0[xob]/i.test(c)) {
-        throw new UsageError(`--input: value ${i + 1} "${c}" is not a decimal number${fillIn ? '' : ' (this model was not trained with --missing mean, so it fills in no missing values)'}`);
+      if (missing || !Number.isFinite(v) || /^\s*[+-]?0[xob]/i.test(c)) {
+        throw new UsageError(`--input: value ${i + 1} "${c}" is ${missing ? `a missing value; ${NO_FILL_ADVICE}` : 'not a decimal number'}`);
       }
       return v;
     });
-    if (x.length !== inputs) {
-      const names = model.data?.featureNames;
-      throw new UsageError(`--input gives ${x.length} values; the model takes ${inputs}${names ? ` (${names.join(', ')})` : ''}`);
-    }
     return { x, rows: 1, source: '--input' };
   }
   const names = model.data?.featureNames;
   if (!names) throw new UsageError('--csv needs a model that knows its feature names (trained with --data FILE.csv); use --input for this one');
-  const table = parseCsv(await readWholeFile(flags.csv!, { kind: 'CSV file', maxBytes: MAX_READ_BYTES }), { name: flags.csv!, target: [], features: names, missing: model.data?.featureFill ?? 'error' });
+  const table = parseCsv(await readWholeFile(flags.csv!, { kind: 'CSV file', maxBytes: MAX_READ_BYTES }), { name: flags.csv!, target: [], features: names, missing: model.data?.featureFill ?? 'error', missingAdvice: NO_FILL_ADVICE });
   return { x: table.features, rows: table.rows, source: flags.csv! };
 }
 
@@ -48,7 +56,6 @@ const cell = (v: string | number) => (typeof v === 'string' && /[",\r\n]/.test(v
 
 export async function runTablePredict(model: Model, net: Network, flags: TablePredictFlags, print: (line?: string) => void): Promise<void> {
   if ((flags.input === undefined) === (flags.csv === undefined)) throw new UsageError('give exactly one of --input "v1,v2,…" and --csv FILE');
-  if (flags.out !== undefined && flags.csv === undefined) throw new UsageError('--out goes with --csv');
   const { x, rows, source } = await featureRows(model, net.sizes[0], flags);
   const { outputs, classes } = net.predict(x);
   const nOut = net.sizes[net.numLayers - 1];

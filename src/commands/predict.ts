@@ -7,7 +7,7 @@ import { networkFromModel } from '../model.js';
 import { readModelFile } from '../model-file.js';
 import { UsageError, humanOutput, loadData, nonNegativeInt, addRunOptions, runOptions, type RunFlags } from './common.js';
 import { runTablePredict, type TablePredictFlags } from './predict-table.js';
-import { refuseTableModel } from './analysis.js';
+import { refuseTableModel, trainedOn } from './analysis.js';
 
 interface PredictFlags extends RunFlags, TablePredictFlags {
   data?: string;
@@ -36,6 +36,7 @@ export function predictCommand(program: Command): void {
 async function runPredict(file: string, flags: PredictFlags): Promise<void> {
   const given = [flags.index !== undefined && '--index', flags.image !== undefined && '--image', flags.input !== undefined && '--input', flags.csv !== undefined && '--csv'].filter(Boolean);
   if (given.length !== 1) throw new UsageError(`give exactly one of --index I, --image FILE, --input "v1,v2,…" and --csv FILE${given.length ? ` (got ${given.join(' and ')})` : ''}`);
+  if (flags.out !== undefined && flags.csv === undefined) throw new UsageError(`--out goes with --csv (predictions of many rows); ${given[0]} prints its prediction`);
   if (flags.input !== undefined || flags.csv !== undefined) {
     const model = await readModelFile(file);
     const net = await networkFromModel(model, { ...runOptions(flags), threads: 1, maxBatch: 256 });
@@ -55,7 +56,7 @@ async function runPredict(file: string, flags: PredictFlags): Promise<void> {
   if (flags.index !== undefined) {
     const { test, source: dir } = await loadData(flags.data);
     if (flags.index >= test.count) throw new Error(`--index ${flags.index} is past the last of the ${test.count} test images`);
-    if (test.rows * test.cols !== pixels) throw new Error(`${dir}: images have ${test.rows * test.cols} pixels; the model takes ${pixels}`);
+    if (test.rows * test.cols !== pixels) throw new Error(`${dir}: images have ${test.rows * test.cols} pixels; the model takes ${pixels}${trainedOn(model, dir, flags.data)}`);
     image = test.images.subarray(flags.index * pixels, (flags.index + 1) * pixels);
     label = test.labels[flags.index];
     source = `test image ${flags.index} of ${dir}`;

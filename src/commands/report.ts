@@ -11,7 +11,7 @@ import { renderTaskReport } from '../report/task-report.js';
 import { TASK_KINDS } from '../tasks/task.js';
 import { savedHistory } from '../train.js';
 import { tableFor } from './eval-table.js';
-import { isTableFile } from './train-table.js';
+import { isTableFile, refuseOtherDataFile } from './train-table.js';
 
 interface ReportFlags extends RunFlags {
   data?: string;
@@ -28,6 +28,7 @@ export function reportCommand(program: Command): void {
 }
 
 async function runReport(file: string, flags: ReportFlags): Promise<void> {
+  await refuseOtherDataFile(flags.data);
   if (isTableFile(flags.data)) return runTableReport(file, flags.data!, flags);
   const { analysis } = await analyseModelFile(file, flags.data, runOptions(flags));
   await writeReport(flags.out, analysis);

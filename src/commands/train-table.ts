@@ -7,6 +7,7 @@ import type { DataSplits, FeatureDataset } from '../data/dataset.js';
 import { holdOut } from '../data/split.js';
 import { tableSplits } from '../data/table.js';
 import path from 'node:path';
+import { stat } from 'node:fs/promises';
 import { FIT_DEFAULTS, fitNetwork, fitSplits, fitTraining, type FitOptions } from '../fit.js';
 import { Network } from '../network.js';
 import { networkFromModel } from '../model.js';
@@ -60,8 +61,19 @@ export interface TableFlags extends RunFlags {
   json?: boolean;
 }
 
+/** The endings by which --data names a table (CSV) file rather than a folder of IDX files. */
+const TABLE_ENDINGS = ['.csv', '.tsv', '.txt'];
+const tableEndings = `${TABLE_ENDINGS.slice(0, -1).join(', ')} or ${TABLE_ENDINGS.at(-1)}`;
+
 /** Whether --data names a CSV file rather than a folder of IDX files. */
-export const isTableFile = (data: string | undefined) => data !== undefined && /\.(csv|tsv|txt)$/i.test(data);
+export const isTableFile = (data: string | undefined) => data !== undefined && TABLE_ENDINGS.some((ending) => data.toLowerCase().endsWith(ending));
+
+/** --data names a file that is not a table by its name: a usage error saying what --data takes (train, eval and report). */
+export async function refuseOtherDataFile(data: string | undefined): Promise<void> {
+  if (data !== undefined && !isTableFile(data) && (await stat(data).catch(() => undefined))?.isFile()) {
+    throw new UsageError(`--data ${data}: a file, but not a table by its name; --data takes a folder holding the four IDX files, or a table (CSV) file ending in ${tableEndings}`);
+  }
+}
 
 const nameList = (value: string) => value.split(',').map((s) => s.trim()).filter((s) => s !== '');
 const openFraction = (value: string) => {
@@ -70,20 +82,33 @@ const openFraction = (value: string) => {
   return x;
 };
 
-/** The train command's options for CSV data. */
+/** The train command's options for CSV data: every one is for tables only (refuseTableFlags). Made anew for each command that takes them. */
+const tableOptions = () => [
+  new Option('--target <columns>', 'with --data FILE.csv: the column to learn (several, comma-separated, for multi-label or multi-output regression)').argParser(nameList),
+  new Option('--task <task>', 'with --data FILE.csv: what to learn (default: classification for a text target, multi-label for 0/1 columns, else regression)').choices(TASKS),
+  new Option('--ignore <columns>', 'with --data FILE.csv: columns that are not features (ids, text), comma-separated').argParser(nameList),
+  new Option('--missing <how>', 'with --data FILE.csv: a missing feature value is an error, or the mean of its column').choices(['error', 'mean']).default('error'),
+  new Option('--test <fraction>', 'with --data FILE.csv: the rows held out to test on').argParser(openFraction).default(0.2),
+  new Option('--val <fraction>', 'with --data FILE.csv: training rows held out to validate on each evaluation (default: 0.1 with --early-stop)').argParser(openFraction),
+  new Option('--early-stop <patience>', 'with --data FILE.csv: stop after this many evaluations without a better validation --metric, keeping the best weights').argParser((v) => {
+    if (!/^\d+$/.test(v) || Number(v) < 1) throw new InvalidArgumentError(`"${v}" is not a positive integer.`);
+    return Number(v);
+  }),
+  new Option('--metric <name>', "with --early-stop: what to watch on the validation rows: loss (the default), or the task's accuracy, subsetAccuracy, macroF1, r2, rmse, mae…"),
+];
+
 export function addTableOptions(command: Command): Command {
-  return command
-    .option('--target <columns>', 'with --data FILE.csv: the column to learn (several, comma-separated, for multi-label or multi-output regression)', nameList)
-    .addOption(new Option('--task <task>', 'with --data FILE.csv: what to learn (default: classification for a text target, multi-label for 0/1 columns, else regression)').choices(TASKS))
-    .option('--ignore <columns>', 'with --data FILE.csv: columns that are not features (ids, text), comma-separated', nameList)
-    .addOption(new Option('--missing <how>', 'with --data FILE.csv: a missing feature value is an error, or the mean of its column').choices(['error', 'mean']).default('error'))
-    .option('--test <fraction>', 'with --data FILE.csv: the rows held out to test on', openFraction, 0.2)
-    .option('--val <fraction>', 'with --data FILE.csv: training rows held out to validate on each evaluation (default: 0.1 with --early-stop)', openFraction)
-    .option('--early-stop <patience>', 'with --data FILE.csv: stop after this many evaluations without a better validation --metric, keeping the best weights', (v) => {
-      if (!/^\d+$/.test(v) || Number(v) < 1) throw new InvalidArgumentError(`"${v}" is not a positive integer.`);
-      return Number(v);
-    })
-    .option('--metric <name>', "with --early-stop: what to watch on the validation rows: loss (the default), or the task's accuracy, subsetAccuracy, macroF1, r2, rmse, mae…");
+  for (const option of tableOptions()) command.addOption(option);
+  return command;
+}
+
+/** Image data given with a table's flag: a usage error naming the flag (given on the command line, not a default). */
+export function refuseTableFlags(flags: { data?: string; resume?: string }, command: Command): void {
+  const given = tableOptions().find((option) => command.getOptionValueSource(option.attributeName()) === 'cli');
+  if (given) {
+    const data = flags.data !== undefined ? `--data ${flags.data}` : flags.resume !== undefined ? `the run in --resume ${flags.resume}` : 'MNIST (no --data)';
+    throw new UsageError(`${given.long} is for table data (--data FILE, a file ending in ${tableEndings}); it does not go with image data, ${data}`);
+  }
 }
 
 /** The flags that only MNIST-style data takes. */

@@ -20,7 +20,7 @@ import { analyse, writeReport } from './analysis.js';
 import { allocateNetwork } from './memory.js';
 import { preflightTrain } from './preflight.js';
 import { recipeHelp } from './recipe-help.js';
-import { addTableOptions, isTableFile, runTrainTable, type TableFlags } from './train-table.js';
+import { addTableOptions, isTableFile, refuseOtherDataFile, refuseTableFlags, runTrainTable, type TableFlags } from './train-table.js';
 import { isTableCheckpoint } from './table-checkpoint.js';
 import type { CheckpointSettings } from './checkpoint-run.js';
 import { MAX_SEED, fractionUpToOne, humanOutput, loadData, nonNegativeNumber, percent, positiveInt, positiveNumber, seedValue, sizeList, addRunOptions, runOptions, type RunFlags } from './common.js';
@@ -79,9 +79,11 @@ export function trainCommand(program: Command): void {
 
 async function runTrain(flags: TrainFlags, command: Command): Promise<void> {
   await preflightTrain(flags);
+  await refuseOtherDataFile(flags.data);
   if (isTableFile(flags.data) || (flags.resume && !flags.data && await isTableCheckpoint(flags.resume).catch(() => false))) {
     return runTrainTable(flags as unknown as TableFlags, command);
   }
+  refuseTableFlags(flags, command);
   const print = humanOutput(flags.json);
   const resumed = flags.resume ? await readCheckpoint(flags.resume) : undefined;
   if (resumed) refuseConflictingFlags(flags.resume!, resumed.run, givenFlags(flags, command));

@@ -33,6 +33,8 @@ export interface CsvOptions {
    * always an error: a row without its answer cannot be imputed.
    */
   missing?: 'error' | 'mean' | readonly number[];
+  /** What the error about a missing feature value advises. Default: imputing the column's mean (--missing mean, missing: 'mean'), which suits training data. */
+  missingAdvice?: string;
   /** Default: the one of these the header line holds most of (',' on a tie or none). */
   delimiter?: ',' | ';' | '\t';
 }
@@ -73,6 +75,7 @@ export function parseCsv(bytes: Uint8Array, options: CsvOptions): CsvTable {
   if (!scanner.startRecord()) throw new Error(`${name}: the file is empty; a CSV file starts with a header row`);
   const header = readHeader(scanner);
   scanner.names = header;
+  if (options.missingAdvice !== undefined) scanner.missingAdvice = options.missingAdvice;
   const columns = assignColumns(header, options);
   const data = scanner.mark();
 
@@ -401,6 +404,8 @@ class Scanner {
   recordLine = 1;
   /** The last field's column (0-based) in its record. */
   column = 0;
+  /** What missingFeature's error advises (CsvOptions.missingAdvice). */
+  missingAdvice = "impute the column's mean with --missing mean (in the API, missing: 'mean')";
   private fieldsInRecord = 0;
 
   /** Tab is a blank around cells, unless it is the delimiter (then no byte matches). */
@@ -533,7 +538,7 @@ class Scanner {
   }
 
   missingFeature(): never {
-    this.cellError(`${this.missingValue()}; impute the column's mean with --missing mean (in the API, missing: 'mean')`);
+    this.cellError(`${this.missingValue()}; ${this.missingAdvice}`);
   }
 
   missingTarget(): never {
