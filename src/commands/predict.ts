@@ -8,6 +8,7 @@ import { readModelFile } from '../model-file.js';
 import { UsageError, humanOutput, loadData, nonNegativeInt, addRunOptions, runOptions, type RunFlags } from './common.js';
 import { runTablePredict, type TablePredictFlags } from './predict-table.js';
 import { refuseTableModel } from './analysis.js';
+import { checkOutputFiles } from './output-paths.js';
 
 interface PredictFlags extends RunFlags, TablePredictFlags {
   data?: string;
@@ -37,6 +38,7 @@ async function runPredict(file: string, flags: PredictFlags): Promise<void> {
   const given = [flags.index !== undefined && '--index', flags.image !== undefined && '--image', flags.input !== undefined && '--input', flags.csv !== undefined && '--csv'].filter(Boolean);
   if (given.length !== 1) throw new UsageError(`give exactly one of --index I, --image FILE, --input "v1,v2,…" and --csv FILE${given.length ? ` (got ${given.join(' and ')})` : ''}`);
   if (flags.input !== undefined || flags.csv !== undefined) {
+    if (flags.csv !== undefined && flags.out !== undefined) await checkOutputFiles([{ name: '--out', path: flags.out }], [{ name: 'the model', path: file }, { name: '--csv', path: flags.csv }]);
     const model = await readModelFile(file);
     const net = await networkFromModel(model, { ...runOptions(flags), threads: 1, maxBatch: 256 });
     try {
