@@ -3,26 +3,50 @@
 // good one was. Reads check the file's first bytes and its header's claims against its size
 // before reading the rest, so a huge file that is not a model costs a few bytes.
 import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
 import { MODEL_MAGIC, decodeModel, type Model } from './model.js';
 import { MAX_READ_BYTES, fileError, withFile, type OpenFile } from './read-file.js';
 
+/** The temporary files of the writes in progress, for removeUnfinishedWrites. */
+const unfinished = new Set<string>();
+
+/** Runs `write`, which makes the temporary file `tmp` and renames or removes it, as a write in progress. */
+export async function unfinishedWrite<T>(tmp: string, write: () => Promise<T>): Promise<T> {
+  unfinished.add(tmp);
+  try {
+    return await write();
+  } finally {
+    unfinished.delete(tmp);
+  }
+}
+
 /** Writes `bytes` to `file` atomically (temporary file, fsync, rename); errors name `file`. */
 export async function writeFileAtomic(file: string, bytes: Uint8Array | string): Promise<void> {
   const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    const handle = await open(tmp, 'wx');
+  await unfinishedWrite(tmp, async () => {
     try {
-      await handle.writeFile(bytes);
-      await handle.sync();
-    } finally {
-      await handle.close();
+      const handle = await open(tmp, 'wx');
+      try {
+        await handle.writeFile(bytes);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await rename(tmp, file);
+    } catch (e) {
+      await rm(tmp, { force: true });
+      throw fileError(file, e, 'written');
     }
-    await rename(tmp, file);
-  } catch (e) {
-    await rm(tmp, { force: true });
-    throw fileError(file, e, 'written');
-  }
+  });
+}
+
+/**
+ * Removes the temporary files of the writes in progress, at once: for a process about to die
+ * of a signal, which would leave them behind.
+ */
+export function removeUnfinishedWrites(): void {
+  for (const tmp of unfinished) rmSync(tmp, { force: true });
 }
 
 const MODEL_FILE = { kind: 'model file', maxBytes: MAX_READ_BYTES };

@@ -7,6 +7,7 @@ import { realpathSync, statSync } from 'node:fs';
 import { rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { FILE_NAMES } from '../data/dataset.js';
+import { unfinishedWrite } from '../model-file.js';
 import { UsageError } from './common.js';
 
 /** A file a command reads or writes, and how the user gave it: its flag (`--out`) or what it is (`the model to export`). */
@@ -78,13 +79,15 @@ export async function checkWritableFile(flag: string, file: string): Promise<voi
   if (!dirStat.isDirectory()) throw new UsageError(`${flag} ${file}: ${dir} is not a folder`);
   if (await isFolder(file)) throw new UsageError(`${flag} ${file} is a folder; give a file name`);
   const probe = `${file}.${process.pid}.preflight.tmp`;
-  try {
-    await writeFile(probe, '');
-  } catch (e) {
-    throw new UsageError(`${flag} ${file}: cannot write in ${dir} (${(e as Error).message})`);
-  } finally {
-    await rm(probe, { force: true });
-  }
+  await unfinishedWrite(probe, async () => {
+    try {
+      await writeFile(probe, '');
+    } catch (e) {
+      throw new UsageError(`${flag} ${file}: cannot write in ${dir} (${(e as Error).message})`);
+    } finally {
+      await rm(probe, { force: true });
+    }
+  });
 }
 
 /** A command's output files checked before it starts: none is an input or another output, and each can be written. */
