@@ -1,10 +1,12 @@
 // Ctrl-C (SIGINT) and SIGTERM during `simdnet train`, sent for real to the built command run by a
-// real shell: one line on stderr says what was kept, no temporary file or lock is left in the
+// real shell, or typed in a pseudo-terminal (util-linux `script`, read back by a headless
+// xterm.js): one line on stderr says what was kept, no temporary file or lock is left in the
 // checkpoint folder, and the shell sees the status of a process killed by the signal (130, 143).
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, watch } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import xterm from '@xterm/headless';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CHECKPOINT_FILE, readCheckpoint } from '../src/commands/checkpoint.js';
 
@@ -88,5 +90,37 @@ describe('simdnet train, interrupted', () => {
       expect(run.stderr).toBe('simdnet: interrupted; nothing was saved\n');
       expect(readdirSync(folder)).toEqual([]);
     }
+  }, 60_000);
+});
+
+describe('simdnet train in a terminal, interrupted by Ctrl-C', () => {
+  /** The bytes a 120-column terminal receives while `simdnet train ...args` runs in it, Ctrl-C typed once `ready` says so; and the status. */
+  function ctrlCInPty(args: string[], ready: (output: string) => boolean): Promise<{ status: number; output: string }> {
+    const command = [process.execPath, cli, 'train', ...args].map((a) => `'${a.replaceAll("'", `'\\''`)}'`).join(' ');
+    return new Promise((resolve) => {
+      const child = execFile('script', ['--quiet', '--flush', '--return', '--command', `stty cols 120 rows 50; exec ${command}`, '/dev/null'],
+        { encoding: 'utf8', maxBuffer: 64 << 20 }, (error, stdout) => resolve({ status: error ? Number(error.code) : 0, output: stdout }));
+      let output = '', typed = false;
+      child.stdout!.on('data', (chunk: string) => {
+        output += chunk;
+        if (!typed && ready(output)) {
+          typed = true;
+          child.stdin!.write('\x03');
+        }
+      });
+    });
+  }
+
+  it('the line replaces the progress bar, the cursor the bar hid is shown again, status 130', async () => {
+    const { status, output } = await ctrlCInPty([...small, '--epochs', '1000'], (o) => o.includes('samples/s | loss') && o.includes('Epoch 1/1000'));
+    expect(status).toBe(130);
+    const terminal = new xterm.Terminal({ cols: 120, rows: 50, allowProposedApi: true });
+    await new Promise<void>((resolve) => terminal.write(output, resolve));
+    const buffer = terminal.buffer.active;
+    const lines = Array.from({ length: buffer.length }, (_, y) => buffer.getLine(y)!.translateToString(true)).filter((l) => l !== '');
+    terminal.dispose();
+    expect(lines.at(-1)).toBe('simdnet: interrupted; nothing was saved');
+    expect(lines.join('\n')).not.toContain('samples/s | loss');
+    expect(output.lastIndexOf('\x1b[?25h')).toBeGreaterThan(output.lastIndexOf('\x1b[?25l'));
   }, 60_000);
 });
