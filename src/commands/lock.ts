@@ -1,7 +1,7 @@
 // One run per checkpoint folder: DIR/lock, created exclusively (a hard link) and holding the
 // process id, is removed when the process exits — normally, on an error, or on SIGINT or
-// SIGTERM (through interrupt.ts, which train sets up). A lock left by a process that no longer runs (killed with SIGKILL, a crash of
-// the machine) is taken over with a note.
+// SIGTERM (through interrupt.ts, which train sets up). A lock left by a process that no longer
+// runs (killed with SIGKILL, a crash of the machine) is taken over with a note.
 import { linkSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { releaseOnSignal } from './interrupt.js';

@@ -44,7 +44,7 @@ function identity(file: string): string {
  * Refuses an output that is one of `inputs` or an earlier output: writing it would destroy what
  * the command reads, or what it wrote a moment before.
  */
-export function refuseSameFiles(outputs: NamedPath[], inputs: NamedPath[] = []): void {
+export function refuseSameFiles(outputs: NamedPath[], inputs: NamedPath[]): void {
   const taken = inputs.map((p) => ({ ...p, input: true, id: identity(p.path) }));
   for (const out of outputs) {
     const id = identity(out.path);

@@ -1,7 +1,6 @@
 // What `simdnet train` checks before it reads any data or makes a network: flags that do not go
 // together, that no file it writes is its data or another of its outputs, and that every file
-// it will write can be written. A run is never lost to a path
-// found unwritable at its end.
+// it will write can be written. A run is never lost to a path found unwritable at its end.
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { CHECKPOINT_FILE } from './checkpoint.js';
