@@ -138,6 +138,19 @@ describe('an output that is the same file as another output is refused', () => {
     expect(existsSync(at('ck'))).toBe(false);
   });
 
+  it('train --resume DIR of a table run: --out on the report or the data that the checkpoint records', async () => {
+    const first = await simdnet(['train', '--data', 'stones.csv', '--target', 'species', '--ignore', 'island,sex', '--missing', 'mean', '--epochs', '1', '--threads', '1',
+      '--checkpoint', 'table-ck', '--report', 'table.html']);
+    expect(first.code, first.stderr).toBe(0);
+    const report = bytes('table.html'), csv = bytes('stones.csv');
+    refused(await simdnet(['train', '--resume', 'table-ck', '--epochs', '2', '--out', 'table.html']),
+      `--report ${at('table.html')} is the same file as --out table.html; ${SAME_OUTPUT}`);
+    refused(await simdnet(['train', '--resume', 'table-ck', '--epochs', '2', '--out', 'stones.csv']),
+      `--out stones.csv is the same file as --data ${at('stones.csv')}; ${SAME_INPUT}`);
+    expect(bytes('table.html').equals(report)).toBe(true);
+    expect(bytes('stones.csv').equals(csv)).toBe(true);
+  }, 60_000);
+
   it('a real run with --out and --report on different files writes both', async () => {
     const run = await simdnet(['train', '--limit', '300', '--epochs', '1', '--hidden', '8', '--threads', '1', '--out', 'z.simdnet', '--report', 'z.html']);
     expect(run.code, run.stderr).toBe(0);

@@ -18,13 +18,18 @@ export interface PreflightFlags extends RunFlags {
 
 export async function preflightTrain(flags: PreflightFlags): Promise<void> {
   checkRunFlags(flags);
-  refuseSameFiles(outputFiles(flags), dataFiles('--data', flags.data));
+  refuseOverwrites(flags);
   if (flags.out !== undefined) await checkWritableFile('--out', flags.out);
   if (flags.report !== undefined) await checkWritableFile('--report', flags.report);
   // Checkpoints go to --checkpoint DIR, or back to the folder resumed from (whose absence is
   // for reading the checkpoint to report).
   if (flags.checkpoint !== undefined) await checkWritableFolder('--checkpoint', flags.checkpoint);
   else if (flags.resume !== undefined && await isFolder(flags.resume)) await checkWritableFile('--resume', path.join(flags.resume, CHECKPOINT_FILE));
+}
+
+/** Refuses a file train would write that is its data or another of its outputs. */
+export function refuseOverwrites(flags: PreflightFlags): void {
+  refuseSameFiles(outputFiles(flags), dataFiles('--data', flags.data));
 }
 
 /** The files train writes: the checkpoint folder's own (checkpoint.ts, lock.ts) first, then --out and --report. */
