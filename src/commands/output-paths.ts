@@ -3,11 +3,10 @@
 // its outputs. Sameness is the file's identity, not its spelling: ./x and x, an absolute path,
 // a symbolic or a hard link to the same file are all the same file. Each mistake is a usage
 // error (exit 2) naming the flags and the path.
-import { realpathSync, statSync } from 'node:fs';
-import { rm, stat, writeFile } from 'node:fs/promises';
+import { realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { FILE_NAMES } from '../data/dataset.js';
-import { unfinishedWrite } from '../model-file.js';
 import { UsageError } from './common.js';
 
 /** A file a command reads or writes, and how the user gave it: its flag (`--out`) or what it is (`the model to export`). */
@@ -78,16 +77,15 @@ export async function checkWritableFile(flag: string, file: string): Promise<voi
   if (!dirStat) throw new UsageError(`${flag} ${file}: the folder ${dir} does not exist`);
   if (!dirStat.isDirectory()) throw new UsageError(`${flag} ${file}: ${dir} is not a folder`);
   if (await isFolder(file)) throw new UsageError(`${flag} ${file} is a folder; give a file name`);
+  // Synchronous, so that no signal's handler runs while the probe exists (interrupt.ts).
   const probe = `${file}.${process.pid}.preflight.tmp`;
-  await unfinishedWrite(probe, async () => {
-    try {
-      await writeFile(probe, '');
-    } catch (e) {
-      throw new UsageError(`${flag} ${file}: cannot write in ${dir} (${(e as Error).message})`);
-    } finally {
-      await rm(probe, { force: true });
-    }
-  });
+  try {
+    writeFileSync(probe, '');
+  } catch (e) {
+    throw new UsageError(`${flag} ${file}: cannot write in ${dir} (${(e as Error).message})`);
+  } finally {
+    rmSync(probe, { force: true });
+  }
 }
 
 /** A command's output files checked before it starts: none is an input or another output, and each can be written. */
