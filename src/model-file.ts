@@ -3,26 +3,45 @@
 // good one was. Reads check the file's first bytes and its header's claims against its size
 // before reading the rest, so a huge file that is not a model costs a few bytes.
 import { randomBytes } from 'node:crypto';
-import { open, rename, rm } from 'node:fs/promises';
+import { closeSync, fsync, openSync, renameSync, rmSync, writeFile } from 'node:fs';
 import { MODEL_MAGIC, decodeModel, type Model } from './model.js';
 import { MAX_READ_BYTES, fileError, withFile, type OpenFile } from './read-file.js';
 
-/** Writes `bytes` to `file` atomically (temporary file, fsync, rename); errors name `file`. */
+/** The temporary files of the writes in progress, for removeUnfinishedWrites. */
+const unfinished = new Set<string>();
+
+/**
+ * Writes `bytes` to `file` atomically (temporary file, fsync, rename); errors name `file`. The
+ * temporary file is made and renamed synchronously, so that a signal's handler, which runs
+ * between callbacks, never meets either in flight: removeUnfinishedWrites finds the file there
+ * to remove, or already renamed into place and the caller told.
+ */
 export async function writeFileAtomic(file: string, bytes: Uint8Array | string): Promise<void> {
   const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  unfinished.add(tmp);
   try {
-    const handle = await open(tmp, 'wx');
+    const fd = openSync(tmp, 'wx');
     try {
-      await handle.writeFile(bytes);
-      await handle.sync();
+      await new Promise<void>((resolve, reject) => writeFile(fd, bytes, (e) => (e ? reject(e) : resolve())));
+      await new Promise<void>((resolve, reject) => fsync(fd, (e) => (e ? reject(e) : resolve())));
     } finally {
-      await handle.close();
+      closeSync(fd);
     }
-    await rename(tmp, file);
+    renameSync(tmp, file);
   } catch (e) {
-    await rm(tmp, { force: true });
+    rmSync(tmp, { force: true });
     throw fileError(file, e, 'written');
+  } finally {
+    unfinished.delete(tmp);
   }
+}
+
+/**
+ * Removes the temporary files of the writes in progress, at once: for a process about to die
+ * of a signal, which would leave them behind.
+ */
+export function removeUnfinishedWrites(): void {
+  for (const tmp of unfinished) rmSync(tmp, { force: true });
 }
 
 const MODEL_FILE = { kind: 'model file', maxBytes: MAX_READ_BYTES };

@@ -31,6 +31,11 @@ function failsWith(run: { code: number; stderr: string }, message: string) {
   expect([run.code, run.stderr.trim()]).toEqual([1, `simdnet: ${message}`]);
 }
 
+/** A destination that cannot be written is found before the command starts: exit 2 and `message`. */
+function usageError(run: { code: number; stderr: string }, message: string) {
+  expect([run.code, run.stderr]).toEqual([2, expect.stringContaining(`error: ${message}`)]);
+}
+
 describe('paths that are not regular files', () => {
   it('as a model file, to eval, predict and export: refused before reading', async () => {
     for (const { file, what } of nonRegularFiles(dir, 'model')) {
@@ -103,12 +108,12 @@ describe('files whose header claims more than they hold', () => {
 });
 
 describe('writing', () => {
-  it('names the file when its path is a folder or its folder is missing, and leaves no temporary file', async () => {
+  it('names the file when its path is a folder or its folder is missing (usage errors), and leaves no temporary file', async () => {
     const folder = path.join(dir, 'out-folder');
     mkdirSync(folder);
-    failsWith(await simdnet(['export', model, '--format', 'onnx', '--out', folder]), `${folder}: cannot be written: it is a folder`);
+    usageError(await simdnet(['export', model, '--format', 'onnx', '--out', folder]), `--out ${folder} is a folder; give a file name`);
     const nowhere = path.join(dir, 'no', 'such', 'm.onnx');
-    failsWith(await simdnet(['export', model, '--format', 'onnx', '--out', nowhere]), `${nowhere}: cannot be written: its folder does not exist`);
+    usageError(await simdnet(['export', model, '--format', 'onnx', '--out', nowhere]), `--out ${nowhere}: the folder ${path.dirname(nowhere)} does not exist`);
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
@@ -173,7 +178,7 @@ describe('permissions', () => {
     failsWith(await asNobody(['eval', locked]), `${locked}: cannot be read: permission denied`);
     const out = path.join(shared, 'm.onnx');
     chmodSync(locked, 0o444);
-    failsWith(await asNobody(['export', locked, '--format', 'onnx', '--out', out]), `${out}: cannot be written: permission denied`);
+    usageError(await asNobody(['export', locked, '--format', 'onnx', '--out', out]), `--out ${out}: cannot write in ${shared} (EACCES: permission denied`);
   });
 });
 

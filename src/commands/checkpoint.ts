@@ -9,6 +9,7 @@ import { encodeModel, type Model } from '../model.js';
 import { readModelFile, writeFileAtomic } from '../model-file.js';
 import type { Network } from '../network.js';
 import { checkRun, type CheckpointRun } from './checkpoint-run.js';
+import { noteCheckpoint } from './interrupt.js';
 import { lockCheckpointDir } from './lock.js';
 
 export type { CheckpointRun } from './checkpoint-run.js';
@@ -35,6 +36,7 @@ export async function openCheckpointDir(dir: string, note: (line: string) => voi
 
 export async function writeCheckpoint(dir: string, net: Network, run: CheckpointRun): Promise<void> {
   await writeFileAtomic(path.join(dir, CHECKPOINT_FILE), encodeModel(net, { checkpoint: run }, true));
+  noteCheckpoint(dir, run.epochsDone);
 }
 
 /** The checkpoint in `dir`, every field checked; errors name the file and the field. */
@@ -43,5 +45,6 @@ export async function readCheckpoint(dir: string): Promise<{ model: Model; run: 
   const model = await readModelFile(file);
   const run = checkRun(model.metadata.checkpoint, file, model);
   if (model.config.optimizer !== 'sgd' && !model.state) throw new Error(`${file}: the checkpoint has no optimizer state`);
+  noteCheckpoint(dir, run.epochsDone);
   return { model, run, file };
 }

@@ -5,11 +5,12 @@ import { UsageError } from './common.js';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { toTfjs } from '../export/tfjs.js';
-import { readTfjsModel } from '../export/tfjs-files.js';
+import { findTfjsFiles, readTfjsWeights } from '../export/tfjs-files.js';
 import { toOnnx } from '../export/onnx.js';
 import { describeNetwork } from '../layers/describe.js';
 import { encodeModel, networkFromModel } from '../model.js';
 import { readModelFile, writeFileAtomic } from '../model-file.js';
+import { checkOutputFiles, refuseSameFiles } from './output-paths.js';
 
 export function exportCommand(program: Command): void {
   program.command('export')
@@ -18,6 +19,7 @@ export function exportCommand(program: Command): void {
     .addOption(new Option('--format <format>', 'what to write').choices(['tfjs', 'onnx']).makeOptionMandatory())
     .requiredOption('--out <path>', 'the folder (tfjs) or file (onnx) to write')
     .action(async (file: string, flags: { format: 'tfjs' | 'onnx'; out: string }) => {
+      if (flags.format === 'onnx') await checkOutputFiles([{ name: '--out', path: flags.out }], [{ name: 'the model to export', path: file }]);
       const model = await readModelFile(file);
       if (flags.format === 'onnx') {
         await writeFileAtomic(flags.out, toOnnx(model));
@@ -40,7 +42,11 @@ export function exportCommand(program: Command): void {
     .argument('<model.json>', "the TF.js model's model.json; its weight files are read from the same folder")
     .requiredOption('--out <file>', 'the simdnet model file to write')
     .action(async (file: string, flags: { out: string }) => {
-      const model = await readTfjsModel(file);
+      const out = [{ name: '--out', path: flags.out }];
+      await checkOutputFiles(out, [{ name: 'the model.json to import', path: file }]);
+      const found = await findTfjsFiles(file);
+      refuseSameFiles(out, found.groups.flatMap((g) => g.files).map((f) => ({ name: 'a weight file of the model.json', path: f })));
+      const model = await readTfjsWeights(found);
       await writeFileAtomic(flags.out, encodeModel(await networkFromModel(model, { backend: 'js' }), model.metadata));
       console.log(`${flags.out}: ${describeNetwork(model.config)}, ${model.config.loss}`);
     });

@@ -1,9 +1,10 @@
 // One run per checkpoint folder: DIR/lock, created exclusively (a hard link) and holding the
 // process id, is removed when the process exits — normally, on an error, or on SIGINT or
-// SIGTERM. A lock left by a process that no longer runs (killed with SIGKILL, a crash of
-// the machine) is taken over with a note.
+// SIGTERM (through interrupt.ts, which train sets up). A lock left by a process that no longer
+// runs (killed with SIGKILL, a crash of the machine) is taken over with a note.
 import { linkSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { releaseOnSignal } from './interrupt.js';
 
 export const LOCK_FILE = 'lock';
 
@@ -50,12 +51,7 @@ export function lockCheckpointDir(dir: string, note: (line: string) => void): vo
     if (owned) rmSync(file, { force: true });
   };
   process.once('exit', release);
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      release();
-      process.kill(process.pid, signal); // the default action, now that our handler is gone
-    });
-  }
+  releaseOnSignal(release);
   owned = create(file);
   if (!owned) {
     const holder = readFileSync(file, 'utf8').trim();

@@ -8,6 +8,7 @@ import { readModelFile } from '../model-file.js';
 import { UsageError, humanOutput, loadData, nonNegativeInt, addRunOptions, runOptions, type RunFlags } from './common.js';
 import { runTablePredict, type TablePredictFlags } from './predict-table.js';
 import { refuseTableModel, trainedOn } from './analysis.js';
+import { checkOutputFiles } from './output-paths.js';
 
 interface PredictFlags extends RunFlags, TablePredictFlags {
   data?: string;
@@ -38,6 +39,7 @@ async function runPredict(file: string, flags: PredictFlags): Promise<void> {
   if (given.length !== 1) throw new UsageError(`give exactly one of --index I, --image FILE, --input "v1,v2,…" and --csv FILE${given.length ? ` (got ${given.join(' and ')})` : ''}`);
   if (flags.out !== undefined && flags.csv === undefined) throw new UsageError(`--out goes with --csv (predictions of many rows); ${given[0]} prints its prediction`);
   if (flags.input !== undefined || flags.csv !== undefined) {
+    if (flags.csv !== undefined && flags.out !== undefined) await checkOutputFiles([{ name: '--out', path: flags.out }], [{ name: 'the model', path: file }, { name: '--csv', path: flags.csv }]);
     const model = await readModelFile(file);
     const net = await networkFromModel(model, { ...runOptions(flags), threads: 1, maxBatch: 256 });
     try {

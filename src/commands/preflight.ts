@@ -1,20 +1,24 @@
 // What `simdnet train` checks before it reads any data or makes a network: flags that do not go
-// together, and that every file it will write can be written. A run is never lost to a path
-// found unwritable at its end.
-import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
+// together, that no file it writes is its data or another of its outputs, and that every file
+// it will write can be written. A run is never lost to a path found unwritable at its end.
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { CHECKPOINT_FILE } from './checkpoint.js';
 import { UsageError, checkRunFlags, type RunFlags } from './common.js';
+import { LOCK_FILE } from './lock.js';
+import { checkWritableFile, dataFiles, isFolder, refuseSameFiles, type NamedPath } from './output-paths.js';
 
 export interface PreflightFlags extends RunFlags {
   out?: string;
   report?: string;
   checkpoint?: string;
   resume?: string;
+  data?: string;
 }
 
 export async function preflightTrain(flags: PreflightFlags): Promise<void> {
   checkRunFlags(flags);
+  refuseOverwrites(flags);
   if (flags.out !== undefined) await checkWritableFile('--out', flags.out);
   if (flags.report !== undefined) await checkWritableFile('--report', flags.report);
   // Checkpoints go to --checkpoint DIR, or back to the folder resumed from (whose absence is
@@ -23,27 +27,23 @@ export async function preflightTrain(flags: PreflightFlags): Promise<void> {
   else if (flags.resume !== undefined && await isFolder(flags.resume)) await checkWritableFile('--resume', path.join(flags.resume, CHECKPOINT_FILE));
 }
 
-const isFolder = async (p: string) => (await stat(p).catch(() => undefined))?.isDirectory() ?? false;
+/** Refuses a file train would write that is its data or another of its outputs. */
+export function refuseOverwrites(flags: PreflightFlags): void {
+  refuseSameFiles(outputFiles(flags), dataFiles('--data', flags.data));
+}
 
-/**
- * `file` can be written as writeFileAtomic writes it: a temporary file beside it, renamed over
- * it. Probed by writing and removing such a file, because permission bits alone say nothing
- * for root, a read-only file system or /sys.
- */
-async function checkWritableFile(flag: string, file: string): Promise<void> {
-  const dir = path.dirname(file);
-  const dirStat = await stat(dir).catch(() => undefined);
-  if (!dirStat) throw new UsageError(`${flag} ${file}: the folder ${dir} does not exist`);
-  if (!dirStat.isDirectory()) throw new UsageError(`${flag} ${file}: ${dir} is not a folder`);
-  if (await isFolder(file)) throw new UsageError(`${flag} ${file} is a folder; give a file name`);
-  const probe = `${file}.${process.pid}.preflight.tmp`;
-  try {
-    await writeFile(probe, '');
-  } catch (e) {
-    throw new UsageError(`${flag} ${file}: cannot write in ${dir} (${(e as Error).message})`);
-  } finally {
-    await rm(probe, { force: true });
-  }
+/** The files train writes: the checkpoint folder's own (checkpoint.ts, lock.ts) first, then --out and --report. */
+function outputFiles(flags: PreflightFlags): NamedPath[] {
+  const checkpoint = flags.checkpoint !== undefined ? { flag: '--checkpoint', dir: flags.checkpoint }
+    : flags.resume !== undefined ? { flag: '--resume', dir: flags.resume } : undefined;
+  return [
+    ...(checkpoint ? [
+      { name: `the checkpoint file of ${checkpoint.flag}`, path: path.join(checkpoint.dir, CHECKPOINT_FILE) },
+      { name: `the lock file of ${checkpoint.flag}`, path: path.join(checkpoint.dir, LOCK_FILE) },
+    ] : []),
+    ...(flags.out !== undefined ? [{ name: '--out', path: flags.out }] : []),
+    ...(flags.report !== undefined ? [{ name: '--report', path: flags.report }] : []),
+  ];
 }
 
 /** `dir` exists (it is made if missing) and its checkpoint file can be written. */

@@ -12,6 +12,7 @@ import { TASK_KINDS } from '../tasks/task.js';
 import { savedHistory } from '../train.js';
 import { tableFor } from './eval-table.js';
 import { isTableFile, refuseOtherDataFile } from './train-table.js';
+import { checkOutputFiles, dataFiles } from './output-paths.js';
 
 interface ReportFlags extends RunFlags {
   data?: string;
@@ -29,6 +30,7 @@ export function reportCommand(program: Command): void {
 
 async function runReport(file: string, flags: ReportFlags): Promise<void> {
   await refuseOtherDataFile(flags.data);
+  await checkOutputFiles([{ name: '--out', path: flags.out }], [{ name: 'the model', path: file }, ...dataFiles('--data', flags.data)]);
   if (isTableFile(flags.data)) return runTableReport(file, flags.data!, flags);
   const { analysis } = await analyseModelFile(file, flags.data, runOptions(flags));
   await writeReport(flags.out, analysis);

@@ -10,6 +10,7 @@ import type { Network } from '../network.js';
 import { savedHistory, type BestSoFar, type HistoryEntry } from '../train.js';
 import { CHECKPOINT_FILE } from './checkpoint.js';
 import type { DataFingerprint } from './fingerprint.js';
+import { noteCheckpoint } from './interrupt.js';
 import type { TableFlags } from './train-table.js';
 
 /** The flags that define a table run: everything but where output goes and how it runs. */
@@ -45,6 +46,7 @@ export async function writeTableCheckpoint(dir: string, net: Network, run: Omit<
     best: best ? { value: best.value, epoch: best.epoch, waited: best.waited, parameters: Buffer.from(best.parameters.buffer, best.parameters.byteOffset, best.parameters.byteLength).toString('base64') } : null,
   };
   await writeFileAtomic(path.join(dir, CHECKPOINT_FILE), encodeModel(net, { tableCheckpoint: record }, true, data));
+  noteCheckpoint(dir, run.epochsDone);
 }
 
 /** The table checkpoint in DIR, its record checked; errors name the file and the field. */
@@ -74,5 +76,6 @@ export async function readTableCheckpoint(dir: string): Promise<{ model: Model; 
     new Uint8Array(parameters.buffer).set(bytes!);
     best = { value: b.value, epoch: b.epoch, waited: b.waited, parameters };
   }
+  noteCheckpoint(dir, r.epochsDone);
   return { model, run: { ...r, history }, ...(best ? { best } : {}), file };
 }

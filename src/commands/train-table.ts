@@ -29,6 +29,7 @@ import { MAX_READ_BYTES, readWholeFile } from '../read-file.js';
 import { metricOf, taskOf, TASK_KINDS, TASKS, type Scores, type Task, type TaskName } from '../tasks/task.js';
 import type { HistoryEntry } from '../train.js';
 import { UsageError, humanOutput, runOptions, type RunFlags } from './common.js';
+import { refuseOverwrites } from './preflight.js';
 
 export interface TableFlags extends RunFlags {
   data: string;
@@ -133,6 +134,8 @@ export async function runTrainTable(given: TableFlags, command: Command): Promis
   const flags: TableFlags = resumed
     ? { ...given, ...resumed.run.outputs, ...resumed.run.flags, ...(onCommandLine('epochs') ? { epochs: given.epochs } : {}), ...pickGiven(given, ['out', 'report']) }
     : given;
+  // The data and the outputs a resumed run takes from its checkpoint, with those given now.
+  if (resumed) refuseOverwrites(flags);
   if (!flags.target?.length) throw new UsageError(`--data ${flags.data} is a table: give --target COLUMN (the column to learn)`);
   if (given.checkpoint && given.resume) throw new UsageError('--resume DIR goes on checkpointing in DIR; give --checkpoint or --resume, not both');
   if (flags.metric !== undefined && flags.earlyStop === undefined) throw new UsageError('--metric goes with --early-stop N');

@@ -19,6 +19,7 @@ import { train, type HistoryEntry } from '../train.js';
 import { analyse, writeReport } from './analysis.js';
 import { allocateNetwork } from './memory.js';
 import { preflightTrain } from './preflight.js';
+import { endOnSignals } from './interrupt.js';
 import { recipeHelp } from './recipe-help.js';
 import { addTableOptions, isTableFile, refuseOtherDataFile, refuseTableFlags, runTrainTable, type TableFlags } from './train-table.js';
 import { isTableCheckpoint } from './table-checkpoint.js';
@@ -78,6 +79,7 @@ export function trainCommand(program: Command): void {
 }
 
 async function runTrain(flags: TrainFlags, command: Command): Promise<void> {
+  endOnSignals();
   await preflightTrain(flags);
   await refuseOtherDataFile(flags.data);
   if (isTableFile(flags.data) || (flags.resume && !flags.data && await isTableCheckpoint(flags.resume).catch(() => false))) {

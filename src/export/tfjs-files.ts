@@ -6,7 +6,7 @@ import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import type { Model } from '../model.js';
 import { fileError, openFile, readWholeFile, type OpenFile } from '../read-file.js';
-import { fromTfjs, tfjsWeightGroups } from './tfjs.js';
+import { fromTfjs, tfjsWeightGroups, type TfjsWeightGroup } from './tfjs.js';
 
 /** model.json holds the topology and the manifest, not the weights: a few KiB to a few MiB. */
 const MODEL_JSON = { kind: 'TF.js model.json', maxBytes: 64 << 20 };
@@ -46,8 +46,15 @@ async function openGroup(manifest: string, files: string[], maxBytes: number): P
   }
 }
 
-/** The model a TF.js layers model.json and its weight files describe; errors name the file at fault. */
-export async function readTfjsModel(manifest: string): Promise<Model> {
+/** model.json, parsed and checked, and the files of each of its weight groups, found but not read. */
+export interface TfjsFiles {
+  manifest: string;
+  json: unknown;
+  groups: (TfjsWeightGroup & { files: string[] })[];
+}
+
+/** Reads model.json and finds the weight files it names (each inside its folder), reading none of them: what import checks its --out against. */
+export async function findTfjsFiles(manifest: string): Promise<TfjsFiles> {
   const text = new TextDecoder().decode(await readWholeFile(manifest, MODEL_JSON));
   let json: unknown;
   try {
@@ -55,11 +62,19 @@ export async function readTfjsModel(manifest: string): Promise<Model> {
   } catch (e) {
     throw new Error(`${manifest}: not JSON (${(e as Error).message})`);
   }
-  const { groups } = tfjsWeightGroups(json, manifest);
   const dir = path.dirname(manifest);
+  const groups: TfjsFiles['groups'] = [];
+  for (const group of tfjsWeightGroups(json, manifest).groups) {
+    groups.push({ ...group, files: await Promise.all(group.paths.map((p) => weightFile(manifest, dir, p))) });
+  }
+  return { manifest, json, groups };
+}
+
+/** The model of a TF.js layers model.json and the weight files findTfjsFiles found; errors name the file at fault. */
+export async function readTfjsWeights({ manifest, json, groups }: TfjsFiles): Promise<Model> {
   const parts: Uint8Array[] = [];
   for (const group of groups) {
-    const files = await openGroup(manifest, await Promise.all(group.paths.map((p) => weightFile(manifest, dir, p))), group.bytes);
+    const files = await openGroup(manifest, group.files, group.bytes);
     try {
       const held = files.reduce((n, f) => n + f.size, 0);
       if (held !== group.bytes) {
@@ -72,3 +87,6 @@ export async function readTfjsModel(manifest: string): Promise<Model> {
   }
   return fromTfjs(json, new Uint8Array(Buffer.concat(parts)), manifest);
 }
+
+/** The model a TF.js layers model.json and its weight files describe; errors name the file at fault. */
+export const readTfjsModel = async (manifest: string): Promise<Model> => readTfjsWeights(await findTfjsFiles(manifest));

@@ -1,0 +1,39 @@
+// How `simdnet train` ends on Ctrl-C (SIGINT) or SIGTERM: the temporary file of a checkpoint or
+// model being written is removed, the checkpoint folder's lock released, one line on stderr says
+// what is kept, and the process dies of the same signal, as it would without a handler: a shell
+// reports 130 or 143, and a script or make that ran it stops as for any other program. A process
+// that dies of a signal gets no 'exit' event, so all of it happens in the handler.
+import { removeUnfinishedWrites } from '../model-file.js';
+
+const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+
+/** What must not outlive the process: the checkpoint folder's lock (lock.ts). */
+const releases = new Set<() => void>();
+
+/** The checkpoint a run could go on from now, written or resumed from. */
+let lastCheckpoint: { dir: string; epoch: number } | undefined;
+
+/** `release` runs if a signal ends the process (the 'exit' event does not come then). */
+export function releaseOnSignal(release: () => void): void {
+  releases.add(release);
+}
+
+/** The checkpoint in `dir` holds the run after epoch `epoch`: what an interruption leaves. */
+export function noteCheckpoint(dir: string, epoch: number): void {
+  lastCheckpoint = { dir, epoch };
+}
+
+/** From now until the process ends, SIGINT and SIGTERM end it as this file's opening says. */
+export function endOnSignals(): void {
+  for (const signal of SIGNALS) {
+    process.once(signal, () => {
+      for (const s of SIGNALS) process.removeAllListeners(s);
+      removeUnfinishedWrites();
+      for (const release of releases) release();
+      const kept = lastCheckpoint ? `the last checkpoint (epoch ${lastCheckpoint.epoch}) is in ${lastCheckpoint.dir}` : 'nothing was saved';
+      // On a terminal the line replaces the progress bar's, and the cursor the bar hid is shown again.
+      process.stderr.write(`${process.stderr.isTTY ? '\r\x1b[K\x1b[?25h' : ''}simdnet: interrupted; ${kept}\n`);
+      process.kill(process.pid, signal); // the default action, now that no handler is left
+    });
+  }
+}

@@ -1,0 +1,95 @@
+// Where a command writes, checked before it reads its inputs or trains: every output file can
+// be written as writeFileAtomic writes it, and none is a file the command reads or another of
+// its outputs. Sameness is the file's identity, not its spelling: ./x and x, an absolute path,
+// a symbolic or a hard link to the same file are all the same file. Each mistake is a usage
+// error (exit 2) naming the flags and the path.
+import { realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { FILE_NAMES } from '../data/dataset.js';
+import { UsageError } from './common.js';
+
+/** A file a command reads or writes, and how the user gave it: its flag (`--out`) or what it is (`the model to export`). */
+export interface NamedPath {
+  name: string;
+  path: string;
+}
+
+/**
+ * What makes two paths one file: the device and inode of a file that exists; for one that does
+ * not (yet), its absolute path through the real path of its nearest existing folder.
+ */
+function identity(file: string): string {
+  try {
+    const s = statSync(file, { throwIfNoEntry: false });
+    if (s) return `${s.dev}:${s.ino}`;
+  } catch {
+    // A path through a file, or a folder that cannot be searched: its spelling is all there is.
+  }
+  let folder = path.resolve(file), rest = '';
+  while (path.dirname(folder) !== folder) {
+    rest = rest ? path.join(path.basename(folder), rest) : path.basename(folder);
+    folder = path.dirname(folder);
+    try {
+      return path.join(realpathSync(folder), rest);
+    } catch {
+      // Not there either: one folder up.
+    }
+  }
+  return path.resolve(file);
+}
+
+/**
+ * Refuses an output that is one of `inputs` or an earlier output: writing it would destroy what
+ * the command reads, or what it wrote a moment before.
+ */
+export function refuseSameFiles(outputs: NamedPath[], inputs: NamedPath[]): void {
+  const taken = inputs.map((p) => ({ ...p, input: true, id: identity(p.path) }));
+  for (const out of outputs) {
+    const id = identity(out.path);
+    const same = taken.find((p) => p.id === id);
+    if (same) {
+      const other = same.path === out.path ? same.name : `${same.name} ${same.path}`;
+      throw new UsageError(`${out.name} ${out.path} is the same file as ${other}; ${same.input ? 'an output may not overwrite what is read' : 'each output needs a file of its own'}`);
+    }
+    taken.push({ ...out, input: false, id });
+  }
+}
+
+/** The files --data names: a CSV file, or a folder's IDX files (raw or .gz). */
+export function dataFiles(flag: string, data: string | undefined): NamedPath[] {
+  if (data === undefined) return [];
+  if (!statSync(data, { throwIfNoEntry: false })?.isDirectory()) return [{ name: flag, path: data }];
+  return Object.values(FILE_NAMES).flatMap((name) => [name, `${name}.gz`])
+    .map((name) => ({ name: `a data file of ${flag}`, path: path.join(data, name) }));
+}
+
+export const isFolder = async (p: string) => (await stat(p).catch(() => undefined))?.isDirectory() ?? false;
+
+/**
+ * `file` can be written as writeFileAtomic writes it: a temporary file beside it, renamed over
+ * it. Probed by writing and removing such a file, because permission bits alone say nothing
+ * for root, a read-only file system or /sys.
+ */
+export async function checkWritableFile(flag: string, file: string): Promise<void> {
+  const dir = path.dirname(file);
+  const dirStat = await stat(dir).catch(() => undefined);
+  if (!dirStat) throw new UsageError(`${flag} ${file}: the folder ${dir} does not exist`);
+  if (!dirStat.isDirectory()) throw new UsageError(`${flag} ${file}: ${dir} is not a folder`);
+  if (await isFolder(file)) throw new UsageError(`${flag} ${file} is a folder; give a file name`);
+  // Synchronous, so that no signal's handler runs while the probe exists (interrupt.ts).
+  const probe = `${file}.${process.pid}.preflight.tmp`;
+  try {
+    writeFileSync(probe, '');
+  } catch (e) {
+    throw new UsageError(`${flag} ${file}: cannot write in ${dir} (${(e as Error).message})`);
+  } finally {
+    rmSync(probe, { force: true });
+  }
+}
+
+/** A command's output files checked before it starts: none is an input or another output, and each can be written. */
+export async function checkOutputFiles(outputs: NamedPath[], inputs: NamedPath[]): Promise<void> {
+  refuseSameFiles(outputs, inputs);
+  for (const out of outputs) await checkWritableFile(out.name, out.path);
+}

@@ -1,0 +1,178 @@
+// Where the simdnet command writes, as a user meets it (dist/cli.js on real files): an output
+// that is the same file as an input or as another output, by any spelling or link, and a
+// folder given where an output file is due, are usage errors (exit 2) in every command, found
+// before any work, and the file that would have been destroyed is left as it was.
+import { execFile } from 'node:child_process';
+import { copyFileSync, existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { FILE_NAMES } from '../src/data/dataset.js';
+import type { Run } from './cli-run.js';
+import { writeDataDir } from './helpers.js';
+
+const cli = path.resolve('dist/cli.js');
+const penguins = createRequire(import.meta.url).resolve('@observablehq/sample-datasets/penguins.csv');
+
+let dir: string;
+
+/** `simdnet ...args` run in the test's folder, so that relative paths are a user's. */
+function simdnet(args: string[]): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [cli, ...args], { encoding: 'utf8', cwd: dir }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+const at = (name: string) => path.join(dir, name);
+const bytes = (name: string) => readFileSync(at(name));
+
+/** A usage error whose message is `message` (commander's form: exit 2, `error: …`), with nothing done before it. */
+function refused(run: Run, message: string): void {
+  expect([run.code, run.stderr]).toEqual([2, `error: ${message}\n(add --help for usage)\n`]);
+  expect(run.stdout).toBe('');
+}
+
+const SAME_INPUT = 'an output may not overwrite what is read';
+const SAME_OUTPUT = 'each output needs a file of its own';
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'simdnet-output-paths-'));
+  copyFileSync(penguins, at('stones.csv'));
+  writeFileSync(at('junk.txt'), 'not a model, not a CSV file, not JSON\n');
+  mkdirSync(at('folder'));
+  const runs = [
+    await simdnet(['train', '--limit', '300', '--epochs', '1', '--hidden', '16', '--threads', '1', '--out', 'model.simdnet']),
+    await simdnet(['train', '--data', 'stones.csv', '--target', 'species', '--ignore', 'island,sex', '--missing', 'mean', '--epochs', '2', '--threads', '1', '--out', 'penguins.simdnet']),
+  ];
+  for (const run of runs) expect(run.code, run.stderr).toBe(0);
+  const tfjs = await simdnet(['export', 'model.simdnet', '--format', 'tfjs', '--out', 'm-tfjs']);
+  expect(tfjs.code, tfjs.stderr).toBe(0);
+}, 120_000);
+
+describe('an output that is the same file as an input is refused, and the input is left as it was', () => {
+  it('export --format onnx --out the model: by the same name, ./name, an absolute path, a symbolic link and a hard link', async () => {
+    symlinkSync('model.simdnet', at('symlink.simdnet'));
+    linkSync(at('model.simdnet'), at('hardlink.simdnet'));
+    const before = bytes('model.simdnet');
+    refused(await simdnet(['export', 'model.simdnet', '--format', 'onnx', '--out', 'model.simdnet']),
+      `--out model.simdnet is the same file as the model to export; ${SAME_INPUT}`);
+    for (const out of ['./model.simdnet', at('model.simdnet'), 'symlink.simdnet', 'hardlink.simdnet']) {
+      refused(await simdnet(['export', 'model.simdnet', '--format', 'onnx', '--out', out]),
+        `--out ${out} is the same file as the model to export model.simdnet; ${SAME_INPUT}`);
+    }
+    expect(bytes('model.simdnet').equals(before)).toBe(true);
+    const other = await simdnet(['export', 'model.simdnet', '--format', 'onnx', '--out', 'model.onnx']);
+    expect(other.code, other.stderr).toBe(0);
+  });
+
+  it('export refuses before reading the model: a file that is no model gives the usage error, not a read error', async () => {
+    refused(await simdnet(['export', 'junk.txt', '--format', 'onnx', '--out', './junk.txt']),
+      `--out ./junk.txt is the same file as the model to export junk.txt; ${SAME_INPUT}`);
+    expect(bytes('junk.txt').toString()).toBe('not a model, not a CSV file, not JSON\n');
+  });
+
+  it('report MODEL --out MODEL', async () => {
+    copyFileSync(at('model.simdnet'), at('copy.simdnet'));
+    const before = bytes('copy.simdnet');
+    refused(await simdnet(['report', 'copy.simdnet', '--out', 'copy.simdnet']), `--out copy.simdnet is the same file as the model; ${SAME_INPUT}`);
+    refused(await simdnet(['report', 'penguins.simdnet', '--data', 'stones.csv', '--out', 'stones.csv']), `--out stones.csv is the same file as --data; ${SAME_INPUT}`);
+    expect(bytes('copy.simdnet').equals(before)).toBe(true);
+  });
+
+  it('predict --csv FILE --out FILE, and --out the model', async () => {
+    const csv = bytes('stones.csv'), model = bytes('penguins.simdnet');
+    refused(await simdnet(['predict', 'penguins.simdnet', '--csv', 'stones.csv', '--out', 'stones.csv']), `--out stones.csv is the same file as --csv; ${SAME_INPUT}`);
+    refused(await simdnet(['predict', 'penguins.simdnet', '--csv', 'stones.csv', '--out', at('penguins.simdnet')]),
+      `--out ${at('penguins.simdnet')} is the same file as the model penguins.simdnet; ${SAME_INPUT}`);
+    expect(bytes('stones.csv').equals(csv)).toBe(true);
+    expect(bytes('penguins.simdnet').equals(model)).toBe(true);
+  });
+
+  it('import model.json --out model.json, or --out one of its weight files', async () => {
+    const manifest = bytes('m-tfjs/model.json'), weights = bytes('m-tfjs/weights.bin');
+    refused(await simdnet(['import', 'm-tfjs/model.json', '--out', 'm-tfjs/model.json']), `--out m-tfjs/model.json is the same file as the model.json to import; ${SAME_INPUT}`);
+    refused(await simdnet(['import', 'm-tfjs/model.json', '--out', './m-tfjs/weights.bin']),
+      `--out ./m-tfjs/weights.bin is the same file as a weight file of the model.json m-tfjs/weights.bin; ${SAME_INPUT}`);
+    expect(bytes('m-tfjs/model.json').equals(manifest)).toBe(true);
+    expect(bytes('m-tfjs/weights.bin').equals(weights)).toBe(true);
+    const other = await simdnet(['import', 'm-tfjs/model.json', '--out', 'm-tfjs/imported.simdnet']);
+    expect(other.code, other.stderr).toBe(0);
+  });
+
+  it('train --data FILE.csv --out or --report the CSV file, and --data DIR --out one of its IDX files, before the data is read', async () => {
+    const csv = bytes('stones.csv');
+    refused(await simdnet(['train', '--data', 'stones.csv', '--target', 'species', '--out', './stones.csv']),
+      `--out ./stones.csv is the same file as --data stones.csv; ${SAME_INPUT}`);
+    refused(await simdnet(['train', '--data', at('stones.csv'), '--target', 'species', '--report', 'stones.csv']),
+      `--report stones.csv is the same file as --data ${at('stones.csv')}; ${SAME_INPUT}`);
+    expect(bytes('stones.csv').equals(csv)).toBe(true);
+    await writeDataDir(at('idx'));
+    const images = path.join('idx', FILE_NAMES.trainImages);
+    refused(await simdnet(['train', '--data', 'idx', '--out', images]), `--out ${images} is the same file as a data file of --data; ${SAME_INPUT}`);
+  });
+});
+
+describe('an output that is the same file as another output is refused', () => {
+  it('train --out x --report x, by any spelling, before the data is read (a data folder that does not exist is not reached)', async () => {
+    const nowhere = ['--data', 'no-such-data'];
+    refused(await simdnet(['train', ...nowhere, '--out', 'x.simdnet', '--report', 'x.simdnet']), `--report x.simdnet is the same file as --out; ${SAME_OUTPUT}`);
+    refused(await simdnet(['train', ...nowhere, '--out', './x.simdnet', '--report', at('x.simdnet')]),
+      `--report ${at('x.simdnet')} is the same file as --out ./x.simdnet; ${SAME_OUTPUT}`);
+    expect(existsSync(at('x.simdnet'))).toBe(false);
+  });
+
+  it('files that do not exist yet, one reached through a symbolic link to its folder', async () => {
+    mkdirSync(at('real'));
+    symlinkSync('real', at('linked'));
+    refused(await simdnet(['train', '--data', 'no-such-data', '--out', 'real/y.simdnet', '--report', 'linked/y.simdnet']),
+      `--report linked/y.simdnet is the same file as --out real/y.simdnet; ${SAME_OUTPUT}`);
+  });
+
+  it("train --checkpoint DIR with --out or --report on the checkpoint's own files, before the folder is made", async () => {
+    refused(await simdnet(['train', '--checkpoint', 'ck', '--out', 'ck/checkpoint.simdnet']),
+      `--out ck/checkpoint.simdnet is the same file as the checkpoint file of --checkpoint; ${SAME_OUTPUT}`);
+    refused(await simdnet(['train', '--checkpoint', './ck/', '--report', 'ck/lock']), `--report ck/lock is the same file as the lock file of --checkpoint; ${SAME_OUTPUT}`);
+    expect(existsSync(at('ck'))).toBe(false);
+  });
+
+  it('train --resume DIR of a table run: --out on the report or the data that the checkpoint records', async () => {
+    const first = await simdnet(['train', '--data', 'stones.csv', '--target', 'species', '--ignore', 'island,sex', '--missing', 'mean', '--epochs', '1', '--threads', '1',
+      '--checkpoint', 'table-ck', '--report', 'table.html']);
+    expect(first.code, first.stderr).toBe(0);
+    const report = bytes('table.html'), csv = bytes('stones.csv');
+    refused(await simdnet(['train', '--resume', 'table-ck', '--epochs', '2', '--out', 'table.html']),
+      `--report ${at('table.html')} is the same file as --out table.html; ${SAME_OUTPUT}`);
+    refused(await simdnet(['train', '--resume', 'table-ck', '--epochs', '2', '--out', 'stones.csv']),
+      `--out stones.csv is the same file as --data ${at('stones.csv')}; ${SAME_INPUT}`);
+    expect(bytes('table.html').equals(report)).toBe(true);
+    expect(bytes('stones.csv').equals(csv)).toBe(true);
+  }, 60_000);
+
+  it('a real run with --out and --report on different files writes both', async () => {
+    const run = await simdnet(['train', '--limit', '300', '--epochs', '1', '--hidden', '8', '--threads', '1', '--out', 'z.simdnet', '--report', 'z.html']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(bytes('z.simdnet').subarray(0, 7).toString()).toBe('SIMDNET');
+    expect(bytes('z.html').toString()).toMatch(/^<!doctype html>/i);
+  }, 60_000);
+});
+
+describe('a folder given as an output file is a usage error in every command, before any input is read', () => {
+  const folderError = `--out folder is a folder; give a file name`;
+
+  it('train, export --format onnx, import, predict --csv and report', async () => {
+    refused(await simdnet(['train', '--data', 'no-such-data', '--out', 'folder']), folderError);
+    // Each input is a file that cannot be read as what it should be: reading it first would fail with exit 1.
+    refused(await simdnet(['export', 'junk.txt', '--format', 'onnx', '--out', 'folder']), folderError);
+    refused(await simdnet(['import', 'junk.txt', '--out', 'folder']), folderError);
+    refused(await simdnet(['predict', 'junk.txt', '--csv', 'junk.txt', '--out', 'folder']), folderError);
+    refused(await simdnet(['report', 'junk.txt', '--out', 'folder']), folderError);
+  });
+
+  it('a missing folder is one too', async () => {
+    refused(await simdnet(['report', 'junk.txt', '--out', 'gone/r.html']), '--out gone/r.html: the folder gone does not exist');
+    refused(await simdnet(['predict', 'junk.txt', '--csv', 'junk.txt', '--out', 'gone/p.csv']), '--out gone/p.csv: the folder gone does not exist');
+  });
+});
