@@ -7,6 +7,7 @@ import { BACKENDS, MAX_THREADS, SIMD_CHOICES } from '../network.js';
 import { head, type DataSplits, type LabelledImages } from '../data/dataset.js';
 import { loadDataDir, mnistDataDir } from '../data/files.js';
 import { DECIMAL_INTEGER, DECIMAL_NUMBER } from '../decimal.js';
+import { MAX_SEED } from '../rng.js';
 
 /** A usage mistake found while running a command (exit code 2, like commander's own). */
 export class UsageError extends Error {}
@@ -47,9 +48,6 @@ export function fractionUpToOne(value: string): number {
   if (n > 1) throw new InvalidArgumentError('must be in (0, 1].');
   return n;
 }
-
-/** The generator takes 32 bits: seeds 0 … 2³² − 1, each its own stream. */
-export const MAX_SEED = 2 ** 32 - 1;
 
 export function seedValue(value: string): number {
   const n = decimalInteger(value, `an integer from 0 to ${MAX_SEED}`);

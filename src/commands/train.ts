@@ -24,10 +24,11 @@ import { recipeHelp } from './recipe-help.js';
 import { addTableOptions, isTableFile, refuseOtherDataFile, refuseTableFlags, runTrainTable, type TableFlags } from './train-table.js';
 import { isTableCheckpoint } from './table-checkpoint.js';
 import type { CheckpointSettings } from './checkpoint-run.js';
-import { MAX_SEED, fractionUpToOne, humanOutput, loadData, nonNegativeNumber, percent, positiveInt, positiveNumber, seedValue, sizeList, addRunOptions, runOptions, type RunFlags } from './common.js';
+import { fractionUpToOne, humanOutput, loadData, nonNegativeNumber, percent, positiveInt, positiveNumber, seedValue, sizeList, addRunOptions, runOptions, type RunFlags } from './common.js';
 import { LAYER_ITEMS, parseLayers } from './layers-flag.js';
 import { describeNetwork, formatLayers } from '../layers/describe.js';
 import { recipeSettings, resolveSettings, type SettingsFlags } from './train-settings.js';
+import { MAX_SEED } from '../rng.js';
 
 interface TrainFlags extends RunFlags, SettingsFlags {
   recipe: RecipeName;
@@ -48,7 +49,7 @@ export const historyLine = (h: HistoryEntry, epochs: number) =>
 
 export function trainCommand(program: Command): void {
   addTableOptions(addRunOptions(program.command('train')
-    .description('train a network on MNIST (or any folder of IDX files) with mini-batch SGD')
+    .description('train a network on MNIST, any folder of IDX files, or a table (--data FILE.csv) with mini-batch SGD')
     .addOption(new Option('--recipe <name>', 'starting point for every setting below').choices(Object.keys(RECIPES)).default('default'))
     .option('--hidden <sizes>', 'hidden layer sizes, e.g. 100,50 ("none" for no hidden layer)', sizeList)
     .addOption(new Option('--activation <f>', 'σ of the hidden layers, and of the output unless the loss brings its own (softmax for cross-entropy, sigmoid for binary-cross-entropy); identity suits mae and huber').choices(ACTIVATIONS))
