@@ -13,6 +13,14 @@ const releases = new Set<() => void>();
 /** The checkpoint a run could go on from now, written or resumed from. */
 let lastCheckpoint: { dir: string; epoch: number } | undefined;
 
+/** Files the run has finished writing (its model, its report): an interruption after them leaves them. */
+const saved: string[] = [];
+
+/** `file` is written whole: what an interruption after this leaves. */
+export function noteSaved(file: string): void {
+  saved.push(file);
+}
+
 /** `release` runs if a signal ends the process (the 'exit' event does not come then). */
 export function releaseOnSignal(release: () => void): void {
   releases.add(release);
@@ -30,7 +38,10 @@ export function endOnSignals(): void {
       for (const s of SIGNALS) process.removeAllListeners(s);
       removeUnfinishedWrites();
       for (const release of releases) release();
-      const kept = lastCheckpoint ? `the last checkpoint (epoch ${lastCheckpoint.epoch}) is in ${lastCheckpoint.dir}` : 'nothing was saved';
+      const kept = [
+        ...(lastCheckpoint ? [`the last checkpoint (epoch ${lastCheckpoint.epoch}) is in ${lastCheckpoint.dir}`] : []),
+        ...saved.map((file) => `${file} is saved`),
+      ].join('; ') || 'nothing was saved';
       // On a terminal the line replaces the progress bar's, and the cursor the bar hid is shown again.
       process.stderr.write(`${process.stderr.isTTY ? '\r\x1b[K\x1b[?25h' : ''}simdnet: interrupted; ${kept}\n`);
       process.kill(process.pid, signal); // the default action, now that no handler is left

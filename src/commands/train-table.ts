@@ -30,6 +30,7 @@ import { metricOf, taskOf, TASK_KINDS, TASKS, type Scores, type Task, type TaskN
 import type { HistoryEntry } from '../train.js';
 import { UsageError, humanOutput, runOptions, type RunFlags } from './common.js';
 import { refuseOverwrites } from './preflight.js';
+import { noteSaved } from './interrupt.js';
 
 export interface TableFlags extends RunFlags {
   data: string;
@@ -232,6 +233,7 @@ export async function runTrainTable(given: TableFlags, command: Command): Promis
     };
     if (flags.out) {
       await writeFileAtomic(flags.out, encodeModel(net, metadata, false, describeData(used)));
+      noteSaved(flags.out);
       print(`\nmodel saved to ${flags.out}`);
     } else print('\nmodel not saved (give --out FILE to keep it)');
     if (flags.report) {
@@ -240,6 +242,7 @@ export async function runTrainTable(given: TableFlags, command: Command): Promis
         task, data: used, evaluation: evaluate(net, used.test, task), history: result.history,
         run: { title: `simdnet: ${task.name} of ${targetNames.join(', ')} (${flags.data})`, settings, seconds: result.seconds },
       }));
+      noteSaved(flags.report);
       print(`report written to ${flags.report}`);
     }
     if (flags.json) {

@@ -19,7 +19,7 @@ import { train, type HistoryEntry } from '../train.js';
 import { analyse, writeReport } from './analysis.js';
 import { allocateNetwork } from './memory.js';
 import { preflightTrain } from './preflight.js';
-import { endOnSignals } from './interrupt.js';
+import { endOnSignals, noteSaved } from './interrupt.js';
 import { recipeHelp } from './recipe-help.js';
 import { addTableOptions, isTableFile, refuseOtherDataFile, refuseTableFlags, runTrainTable, type TableFlags } from './train-table.js';
 import { isTableCheckpoint } from './table-checkpoint.js';
@@ -166,10 +166,12 @@ async function runTrain(flags: TrainFlags, command: Command): Promise<void> {
   };
   if (flags.out) {
     await writeFileAtomic(flags.out, encodeModel(net, metadata));
+    noteSaved(flags.out);
     print(`\nmodel saved to ${flags.out}`);
   } else print('\nmodel not saved (give --out FILE to keep it)');
   if (flags.report) {
     await writeReport(flags.report, analysis);
+    noteSaved(flags.report);
     print(`report written to ${flags.report}`);
   }
   if (flags.json) {
