@@ -164,3 +164,15 @@ describe('messages that said the wrong thing', () => {
     expect(existsSync(path.join(dir, 'unwritten.html'))).toBe(false);
   });
 });
+
+describe('--layers that cannot fit the data', () => {
+  it('a window larger than the images is a usage error naming --layers', async () => {
+    expectUsageError(await simdnet(['train', '--data', images, '--layers', 'maxpool:64,flatten', '--epochs', '1']),
+      'error: --layers maxpool:64,flatten: layers[0]: maxpool: a 64×64 window does not fit a 3×2 input');
+  });
+
+  it('convolutions on a table are a usage error: its rows are features, not images', async () => {
+    expectUsageError(await simdnet(['train', '--data', measured, '--target', 'species', '--ignore', 'island,sex', '--layers', 'conv:8x5,relu,flatten', '--epochs', '1']),
+      "error: --layers conv:8x5,relu,flatten: conv2d takes images, and a table's rows are features; give dense layers and activations");
+  });
+});

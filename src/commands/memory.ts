@@ -14,7 +14,14 @@ const gib = (bytes: number) => `${(bytes / 2 ** 30).toLocaleString('en-US', { ma
  * memory is known to fit; `shapeFlag` is the flag that gave its layers (--hidden 256, --layers …).
  */
 export async function allocateNetwork<T>(options: NetworkOptions & { sizes: readonly number[] }, shapeFlag: string, create: () => Promise<T>): Promise<T> {
-  const bytes = networkBytes(options);
+  let bytes: number;
+  try {
+    bytes = networkBytes(options);
+  } catch (e) {
+    // A layer list that does not fit its input (a window larger than the image) is the flag's fault.
+    if (options.layers && e instanceof Error) throw new UsageError(`${shapeFlag}: ${e.message.replace(/^Network: /, '')}`);
+    throw e;
+  }
   const wasm = (options.backend ?? 'wasm') === 'wasm';
   const [limit, kind, limitText] = wasm
     ? [WASM_MAX_BYTES, 'WebAssembly memory', 'at most 4 GiB is possible']

@@ -16,7 +16,7 @@ import { train } from '../train.js';
 import { openCheckpointDir } from './checkpoint.js';
 import { dataFingerprint, fingerprintDifference } from './fingerprint.js';
 import { DEFINING_FLAGS, readTableCheckpoint, writeTableCheckpoint, type DefiningFlags } from './table-checkpoint.js';
-import type { LayerSpec } from '../layers/registry.js';
+import { IMAGE_LAYER_KINDS, type LayerSpec } from '../layers/registry.js';
 import { evaluate } from '../evaluate.js';
 import { describeData, encodeModel } from '../model.js';
 import { renderTaskReport } from '../report/task-report.js';
@@ -31,6 +31,7 @@ import type { HistoryEntry } from '../train.js';
 import { UsageError, humanOutput, runOptions, type RunFlags } from './common.js';
 import { refuseOverwrites } from './preflight.js';
 import { noteSaved } from './interrupt.js';
+import { formatLayers } from '../layers/describe.js';
 
 export interface TableFlags extends RunFlags {
   data: string;
@@ -155,6 +156,8 @@ export async function runTrainTable(given: TableFlags, command: Command): Promis
     }
   }
   if (flags.layers && flags.hidden) throw new UsageError('give --layers or --hidden, not both');
+  const imageLayer = flags.layers?.find((l) => IMAGE_LAYER_KINDS.includes(l.kind));
+  if (imageLayer) throw new UsageError(`--layers ${formatLayers(flags.layers!)}: ${imageLayer.kind} takes images, and a table's rows are features; give dense layers and activations`);
   const hidden: LayerSpec[] | undefined = flags.layers ?? flags.hidden?.flatMap((units): LayerSpec[] => [{ kind: 'dense', units }, { kind: flags.activation ?? 'relu' } as LayerSpec]);
   if (flags.weightDecay !== undefined && (flags.optimizer ?? FIT_DEFAULTS.optimizer) !== 'adamw') throw new UsageError('--weight-decay is AdamW\'s decoupled decay: give --optimizer adamw with it (or --l2 for the other rules)');
   let schedule: Schedule | undefined;

@@ -5,7 +5,7 @@ import type { ActivationName } from '../layers/activation.js';
 import type { Conv2d, Padding } from '../layers/conv2d.js';
 import type { Shape } from '../layers/layer.js';
 import type { Pool } from '../layers/pool.js';
-import { buildLayers } from '../layers/registry.js';
+import { IMAGE_LAYER_KINDS, buildLayers, type LayerSpec } from '../layers/registry.js';
 import type { Model } from '../model.js';
 import type { BatchNorm } from '../layers/batchnorm.js';
 import { layerSpecs } from '../network.js';
@@ -88,7 +88,7 @@ export type InferenceStep = DenseStep | ConvStep | PoolStep | FlattenStep | Batc
 
 /** Whether a step reads images (NHWC in simdnet; channels-first in ONNX). Dense, flatten and softmax read rows; activations either. */
 export const readsImages = (step: InferenceStep): step is ConvStep | PoolStep | BatchNormStep =>
-  step.kind === 'conv2d' || step.kind === 'maxpool' || step.kind === 'avgpool' || (step.kind === 'batchnorm' && step.inShape.height * step.inShape.width > 1);
+  IMAGE_LAYER_KINDS.includes(step.kind as LayerSpec['kind']) || (step.kind === 'batchnorm' && step.inShape.height * step.inShape.width > 1);
 
 /** Whether a step reads each sample as one row: a dense layer, flatten, or softmax over the whole row. */
 export const readsRows = (step: InferenceStep): boolean => step.kind === 'dense' || step.kind === 'flatten' || step.kind === 'softmax';

@@ -63,6 +63,9 @@ function padding(v: unknown): Padding {
 
 export const LAYER_KIND_NAMES = Object.keys(LAYER_KINDS) as LayerSpec['kind'][];
 
+/** The kinds that take images (height × width × channels), not vectors of features. */
+export const IMAGE_LAYER_KINDS: readonly LayerSpec['kind'][] = ['conv2d', 'maxpool', 'avgpool'];
+
 function positiveInt(name: string, v: unknown): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new Error(`${name} must be a positive integer, got ${JSON.stringify(v)}`);
   return v;
