@@ -193,6 +193,15 @@ describe('the checkpoint folder', () => {
     expect(readdirSync(folder).sort()).toEqual([CHECKPOINT_FILE, 'notes.tmp']);
   }, 60_000);
 
+  it('a lock that names no process is taken over with a note that says so', async () => {
+    const folder = path.join(dir, 'garbled');
+    mkdirSync(folder);
+    writeFileSync(path.join(folder, LOCK_FILE), 'garbage\n');
+    const run = await simdnet(['train', '--limit', '640', '--hidden', '8', '--epochs', '1', '--threads', '1', '--checkpoint', folder]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain(`${path.join(folder, LOCK_FILE)}: taking over a lock that names no process ("garbage": a run killed while taking it, or not simdnet's)`);
+  }, 60_000);
+
   it('SIGINT removes the lock', async () => {
     const folder = path.join(dir, 'interrupted');
     const child = spawn(process.execPath, [cli, 'train', '--limit', '20000', '--hidden', '32', '--epochs', '20', '--threads', '1', '--checkpoint', folder], { stdio: 'ignore' });

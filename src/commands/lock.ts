@@ -59,7 +59,10 @@ export function lockCheckpointDir(dir: string, note: (line: string) => void): vo
     const inUse = () => new Error(`${dir} is in use by another simdnet train (process ${holder}, which holds ${file}); ` +
       `wait for it to finish, or delete ${file} if no such run is going`);
     if (Number.isSafeInteger(pid) && pid > 0 && running(pid)) throw inUse();
-    note(`${file}: taking over the lock of process ${holder || '(none written)'}, which is no longer running`);
+    const stale = Number.isSafeInteger(pid) && pid > 0
+      ? `the lock of process ${pid}, which is no longer running`
+      : `a lock that names no process (${holder ? JSON.stringify(holder.slice(0, 40)) : 'empty'}: a run killed while taking it, or not simdnet's)`;
+    note(`${file}: taking over ${stale}`);
     rmSync(file, { force: true });
     owned = create(file);
     if (!owned) throw inUse();
