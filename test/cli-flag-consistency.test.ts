@@ -176,3 +176,17 @@ describe('--layers that cannot fit the data', () => {
       "error: --layers conv:8x5,relu,flatten: conv2d takes images, and a table's rows are features; give dense layers and activations");
   });
 });
+
+describe('numbers out of range', () => {
+  it.each([
+    ['39.1,18.7,181,1e39', '--input: value 4 "1e39" is too large for a 32-bit float (at most ±3.4e38)'],
+    ['39.1,18.7,181,1e999', '--input: value 4 "1e999" is too large for a 32-bit float (at most ±3.4e38)'],
+    ['39.1,18.7,181,Infinity', '--input: value 4 "Infinity" is not a decimal number'],
+  ])('predict --input "%s" says what is wrong with the value', async (input, message) => {
+    expectUsageError(await simdnet(['predict', tableModel, '--input', input]), message);
+  });
+
+  it('an index too large for an integer says so', async () => {
+    expectUsageError(await simdnet(['predict', imageModel, '--index', '1e20']), 'must be an integer ≥ 0; 1e20 is too large (at most 9007199254740991).');
+  });
+});

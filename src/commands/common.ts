@@ -15,7 +15,8 @@ export class UsageError extends Error {}
 // Numbers are written in decimal (decimal.ts); integers may use an exponent (--batch-size 1e4).
 function decimalInteger(value: string, what: string): number {
   const n = Number(value);
-  if (!DECIMAL_INTEGER.test(value) || !Number.isSafeInteger(n)) throw new InvalidArgumentError(`must be ${what}, written in decimal (like 32 or 1e4).`);
+  if (!DECIMAL_INTEGER.test(value)) throw new InvalidArgumentError(`must be ${what}, written in decimal (like 32 or 1e4).`);
+  if (!Number.isSafeInteger(n)) throw new InvalidArgumentError(`must be ${what}; ${value} is too large (at most ${Number.MAX_SAFE_INTEGER}).`);
   return n;
 }
 

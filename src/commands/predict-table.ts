@@ -38,9 +38,11 @@ async function featureRows(model: Model, inputs: number, flags: TablePredictFlag
       const missing = MISSING.includes(c.trim());
       if (fillIn && missing) return fillIn[i] ?? NaN;
       const v = Number(c);
-      if (missing || !Number.isFinite(v) || /^\s*[+-]?0[xob]/i.test(c)) {
+      if (missing || Number.isNaN(v) || /^\s*[+-]?(0[xob]|infinity)/i.test(c)) {
         throw new UsageError(`--input: value ${i + 1} "${c}" is ${missing ? `a missing value; ${NO_FILL_ADVICE}` : 'not a decimal number'}`);
       }
+      // The network reads 32-bit floats: a larger value would become Infinity without a word.
+      if (!Number.isFinite(Math.fround(v))) throw new UsageError(`--input: value ${i + 1} "${c}" is too large for a 32-bit float (at most ±3.4e38)`);
       return v;
     });
     return { x, rows: 1, source: '--input' };
