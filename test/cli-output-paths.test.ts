@@ -3,7 +3,7 @@
 // folder given where an output file is due, are usage errors (exit 2) in every command, found
 // before any work, and the file that would have been destroyed is left as it was.
 import { execFile } from 'node:child_process';
-import { copyFileSync, existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -72,6 +72,21 @@ describe('an output that is the same file as an input is refused, and the input 
     refused(await simdnet(['export', 'junk.txt', '--format', 'onnx', '--out', './junk.txt']),
       `--out ./junk.txt is the same file as the model to export junk.txt; ${SAME_INPUT}`);
     expect(bytes('junk.txt').toString()).toBe('not a model, not a CSV file, not JSON\n');
+  });
+
+  it('export --format tfjs into the model\'s own folder, where the model is named model.json or weights.bin', async () => {
+    mkdirSync(at('tfjs-in'));
+    for (const name of ['model.json', 'weights.bin']) {
+      copyFileSync(at('model.simdnet'), at(`tfjs-in/${name}`));
+      const before = bytes(`tfjs-in/${name}`);
+      refused(await simdnet(['export', `tfjs-in/${name}`, '--format', 'tfjs', '--out', 'tfjs-in']),
+        `the ${name} of --out tfjs-in/${name} is the same file as the model to export; ${SAME_INPUT}`);
+      expect(bytes(`tfjs-in/${name}`).equals(before)).toBe(true);
+      rmSync(at(`tfjs-in/${name}`));
+    }
+    copyFileSync(at('model.simdnet'), at('tfjs-in/model.simdnet'));
+    const beside = await simdnet(['export', 'tfjs-in/model.simdnet', '--format', 'tfjs', '--out', 'tfjs-in']);
+    expect(beside.code, beside.stderr).toBe(0);
   });
 
   it('report MODEL --out MODEL', async () => {

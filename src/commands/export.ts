@@ -12,6 +12,9 @@ import { encodeModel, networkFromModel } from '../model.js';
 import { readModelFile, writeFileAtomic } from '../model-file.js';
 import { checkOutputFiles, refuseSameFiles } from './output-paths.js';
 
+/** The files of a TF.js layers model, in the folder --out names. */
+const TFJS_FILES = { model: 'model.json', weights: 'weights.bin' };
+
 export function exportCommand(program: Command): void {
   program.command('export')
     .description('export a saved model to the TF.js layers format (a folder: model.json + weights.bin) or to ONNX (a file)')
@@ -19,7 +22,9 @@ export function exportCommand(program: Command): void {
     .addOption(new Option('--format <format>', 'what to write').choices(['tfjs', 'onnx']).makeOptionMandatory())
     .requiredOption('--out <path>', 'the folder (tfjs) or file (onnx) to write')
     .action(async (file: string, flags: { format: 'tfjs' | 'onnx'; out: string }) => {
-      if (flags.format === 'onnx') await checkOutputFiles([{ name: '--out', path: flags.out }], [{ name: 'the model to export', path: file }]);
+      const input = [{ name: 'the model to export', path: file }];
+      if (flags.format === 'onnx') await checkOutputFiles([{ name: '--out', path: flags.out }], input);
+      else refuseSameFiles(Object.values(TFJS_FILES).map((name) => ({ name: `the ${name} of --out`, path: path.join(flags.out, name) })), input);
       const model = await readModelFile(file);
       if (flags.format === 'onnx') {
         await writeFileAtomic(flags.out, toOnnx(model));
@@ -32,8 +37,8 @@ export function exportCommand(program: Command): void {
           ? new UsageError(`--out ${flags.out} is a file; the TF.js format is a folder (model.json and weights.bin): give a folder name`)
           : new Error(`--out ${flags.out}: cannot create the folder (${e.message})`);
       });
-      await writeFileAtomic(path.join(flags.out, 'weights.bin'), weights);
-      await writeFileAtomic(path.join(flags.out, 'model.json'), JSON.stringify(modelJson, null, 1));
+      await writeFileAtomic(path.join(flags.out, TFJS_FILES.weights), weights);
+      await writeFileAtomic(path.join(flags.out, TFJS_FILES.model), JSON.stringify(modelJson, null, 1));
       console.log(`${flags.out}: TF.js layers model (model.json + weights.bin); load it with tf.loadLayersModel`);
     });
 
