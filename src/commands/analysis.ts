@@ -48,6 +48,11 @@ export async function analyseModelFile(file: string, dataDir: string | undefined
   } catch (e) {
     throw new Error(`${(e as Error).message}${trainedOn(model, data.source, dataDir)}`);
   }
+  // Data that fits but is not what the model was trained on: measured, with a note that says so.
+  const trained = model.metadata.data;
+  if (dataDir === undefined && typeof trained === 'string' && trained !== data.source) {
+    process.stderr.write(`simdnet: note: ${file} was trained on ${trained}; this measures it on ${data.source} (give --data ${trained} for its own data)\n`);
+  }
   const start = performance.now();
   const stored = savedHistory(model.metadata.history);
   const otherData = stored.length ? otherTestData(model, data) : undefined;
