@@ -205,3 +205,13 @@ describe('eval of a model trained on other data that fits MNIST', () => {
     expect(own.stderr).not.toContain('note:');
   }, 60_000);
 });
+
+describe('resuming a table run', () => {
+  it('an image flag is refused naming the table run it would continue', async () => {
+    const checkpoint = path.join(dir, 'table-run');
+    const first = await simdnet(['train', '--data', measured, '--target', 'species', '--ignore', 'island,sex', '--epochs', '1', '--threads', '1', '--checkpoint', checkpoint]);
+    expect(first.code, first.stderr).toBe(0);
+    expectUsageError(await simdnet(['train', '--resume', checkpoint, '--limit', '10', '--epochs', '2']),
+      `--limit is for image data (IDX folders); it does not go with the table run that --resume ${checkpoint} continues`);
+  }, 60_000);
+});

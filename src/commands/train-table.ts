@@ -125,7 +125,7 @@ const flagName = (key: string) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowe
 export async function runTrainTable(given: TableFlags, command: Command): Promise<void> {
   const onCommandLine = (key: string) => command.getOptionValueSource(key) === 'cli';
   for (const key of IMAGE_ONLY) {
-    if (onCommandLine(key)) throw new UsageError(`${flagName(key)} is for image data (IDX folders); it does not go with --data ${given.data ?? `--resume ${given.resume}`}`);
+    if (onCommandLine(key)) throw new UsageError(`${flagName(key)} is for image data (IDX folders); it does not go with ${given.data !== undefined ? `--data ${given.data}` : `the table run that --resume ${given.resume} continues`}`);
   }
   // A resumed run takes its flags from the checkpoint: only --epochs (to go further) and where output goes may be given.
   const resumed = given.resume ? await readTableCheckpoint(given.resume) : undefined;
