@@ -1,6 +1,6 @@
 // Loss, the task's metrics and every output of a network over a whole data set.
 import { checkFits, loadBatch } from './batch.js';
-import type { ClassLabels, Dataset } from './data/dataset.js';
+import { targetWidth, type ClassLabels, type Dataset } from './data/dataset.js';
 import type { Network } from './network.js';
 import { predictedClasses } from './tasks/classification.js';
 import { TASK_KINDS, taskOf, type Scores, type Task } from './tasks/task.js';
@@ -37,7 +37,7 @@ export function evaluate(net: Network, data: Dataset & { labels: ClassLabels }, 
 export function evaluate(net: Network, data: Dataset, task?: Task, source?: string): Evaluation;
 export function evaluate(net: Network, data: Dataset, task: Task = taskOf({ train: data }), source = 'evaluate: the data set'): Evaluation | ClassEvaluation {
   // Labels only need to lie below the outputs; target vectors must be as wide as the outputs.
-  checkFits(net, data, data.labels ? 0 : net.sizes[net.numLayers - 1], source);
+  checkFits(net, data, data.targets ? targetWidth({ ...data, targets: data.targets }) : 0, source);
   return evaluateFitting(net, data, task);
 }
 

@@ -123,7 +123,8 @@ export async function measureLadder(threads: number, options: { ms?: number; rou
         k = await kernelRates(rung, ms);
         train = await trainRate(rung, ms);
       } catch (e) {
-        if (!(e instanceof UnavailableError)) throw e;
+        // An engine's limit shows in a rung's first round; anything else, or later, is a fault.
+        if (round > 0 || !(e instanceof UnavailableError)) throw e;
         skipped.push({ rung: rung.name, reason: e.message });
         continue;
       }

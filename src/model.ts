@@ -136,7 +136,10 @@ export function decodeModel(bytes: Uint8Array, name = 'the model bytes'): Model 
   }
   let config: NetworkConfig;
   try {
-    config = resolveOptions(header.config as ModelConfig);
+    // Files from before seeds were checked may hold any integer (-1): the generator used its
+    // low 32 bits, the same seed as this (and a loaded network draws nothing from it).
+    const stored = header.config as ModelConfig, seed = stored.seed;
+    config = resolveOptions(Number.isInteger(seed) ? { ...stored, seed: seed! >>> 0 } : stored);
   } catch (e) {
     return fail(`config is invalid: ${(e as Error).message}`);
   }

@@ -178,10 +178,10 @@ export async function train(net: Network, data: DataSplits, options: TrainOption
   }
   if (options.schedule) checkSchedule(options.schedule);
   else if (!(Number.isFinite(learningRate) && learningRate > 0)) {
-    throw new Error(`train: learningRate must be a finite number > 0, got ${learningRate}`);
+    throw new Error(`train: learningRate must be a finite number > 0, got ${shown(learningRate)}`);
   }
   if (!(learningRateDecay > 0 && learningRateDecay <= 1)) {
-    throw new Error(`train: learningRateDecay must be in (0, 1], got ${learningRateDecay}`);
+    throw new Error(`train: learningRateDecay must be in (0, 1], got ${shown(learningRateDecay)}`);
   }
   checkFits(net, data.train, data.classes, `${data.source} (training split)`);
   checkFits(net, data.test, data.classes, `${data.source} (test split)`);
@@ -277,7 +277,7 @@ export async function train(net: Network, data: DataSplits, options: TrainOption
  * taken when this one is better by more than minDelta). Throws when the options are wrong.
  */
 function earlyStoppingWatch(o: NonNullable<TrainOptions['earlyStopping']>, task: ReturnType<typeof taskOf>, hasValidation: boolean) {
-  if (!Number.isInteger(o.patience) || o.patience < 1) throw new Error(`train: earlyStopping.patience must be a positive integer, got ${o.patience}`);
+  if (!Number.isInteger(o.patience) || o.patience < 1) throw new Error(`train: earlyStopping.patience must be a positive integer, got ${shown(o.patience)}`);
   const minDelta = o.minDelta ?? 0;
   if (!(Number.isFinite(minDelta) && minDelta >= 0)) throw new Error(`train: earlyStopping.minDelta must be a finite number ≥ 0, got ${o.minDelta}`);
   if (!hasValidation) throw new Error('train: early stopping watches the validation split; give data.validation (splitValidation carves one from the training split)');

@@ -8,7 +8,7 @@ import { fromArrays } from '../src/data/examples.js';
 import { loadDataDir, mnistDataDir } from '../src/data/files.js';
 import { evaluate } from '../src/evaluate.js';
 import { fit } from '../src/fit.js';
-import { encodeModel } from '../src/model.js';
+import { decodeModel, encodeModel } from '../src/model.js';
 import type { BackendName } from '../src/backend/backend.js';
 import { Network } from '../src/network.js';
 import { parseSchedule } from '../src/schedule.js';
@@ -30,6 +30,12 @@ describe('evaluate() checks that the data fits the network', () => {
     expect(() => evaluate(net, fromArrays(rows(4, 1), { labels: [7] }).train, undefined, 'holdout.csv'))
       .toThrow('holdout.csv: label 0 is 7 but the network has only 2 outputs (labels 0 to 1)');
     expect(() => evaluate(net, mnist.test)).toThrow('evaluate: the data set: images are 28×28 = 784 pixels but the network takes 4 inputs');
+  });
+
+  it('refuses target vectors of another width than the outputs', async () => {
+    const net = await small();
+    const wide = fromArrays(rows(4, 3), { targets: [[1, 2, 3], [4, 5, 6], [7, 8, 9]] }).train;
+    expect(() => evaluate(net, wide)).toThrow('evaluate: the data set: target vectors have 3 values but the network has 2 outputs');
   });
 
   it('refuses a data set whose arrays are shorter than its count, and still scores one that fits', async () => {
@@ -120,5 +126,15 @@ describe('seeds', () => {
     const net = await Network.create({ sizes: [1, 2], backend: 'js', maxBatch: 2 });
     await expect(train(net, fromArrays([[1], [2]], { labels: [0, 1] }), { epochs: 1, batchSize: 2, learningRate: 0.1, seed: 0.5 }))
       .rejects.toThrow('train: seed must be an integer from 0 to 4294967295, got 0.5');
+  });
+});
+
+describe('model files from before seeds were checked', () => {
+  it('load with a seed of -1, taken as its low 32 bits as the generator always took it', async () => {
+    const net = await Network.create({ sizes: [2, 2], backend: 'js', seed: 7 });
+    (net.config as { seed: number }).seed = -1; // what Network.create accepted until 2026-11-26
+    const model = decodeModel(encodeModel(net), 'old.simdnet');
+    expect(model.config.seed).toBe(4294967295);
+    expect(Array.from(model.parameters)).toEqual(Array.from(net.parameters));
   });
 });

@@ -191,3 +191,26 @@ describe('a folder given as an output file is a usage error in every command, be
     refused(await simdnet(['predict', 'junk.txt', '--csv', 'junk.txt', '--out', 'gone/p.csv']), '--out gone/p.csv: the folder gone does not exist');
   });
 });
+
+describe('train --resume of an image run, and usage errors before the checkpoint folder is made', () => {
+  it('refuses an --out that is one of the IDX files its checkpoint records as its data', async () => {
+    await writeDataDir(at('imgs'), { n: 64, m: 16 });
+    const first = await simdnet(['train', '--data', 'imgs', '--hidden', '4', '--epochs', '1', '--threads', '1', '--checkpoint', 'img-ck']);
+    expect(first.code, first.stderr).toBe(0);
+    const images = bytes(`imgs/${FILE_NAMES.trainImages}`);
+    refused(await simdnet(['train', '--resume', 'img-ck', '--epochs', '2', '--out', `imgs/${FILE_NAMES.trainImages}`]),
+      `--out imgs/${FILE_NAMES.trainImages} is the same file as a data file of --data ${path.join(at('imgs'), FILE_NAMES.trainImages)}; ${SAME_INPUT}`);
+    expect(bytes(`imgs/${FILE_NAMES.trainImages}`).equals(images)).toBe(true);
+  }, 60_000);
+
+  it.each([
+    ['not-a-table', ['--data', 'notes.md'], '--data notes.md: a file, but not a table by its name'],
+    ['table-flag', ['--target', 'y'], '--target is for table data'],
+  ])('train --checkpoint %s with a usage error refuses before it makes the folder', async (folder, args, message) => {
+    writeFileSync(at('notes.md'), '# notes\n');
+    const run = await simdnet(['train', ...args, '--checkpoint', folder]);
+    expect(run.code, run.stderr).toBe(2);
+    expect(run.stderr).toContain(message);
+    expect(existsSync(at(folder))).toBe(false);
+  });
+});

@@ -163,8 +163,9 @@ export class WasmBackend implements Backend {
     if (pages * 65536 > WASM_MAX_BYTES) {
       throw new RangeError(`the network needs ${(bytes / 2 ** 30).toFixed(1)} GiB of memory, and a WebAssembly memory holds at most 4 GiB: use fewer or smaller layers, or a smaller maxBatch`);
     }
-    const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared } as WebAssembly.MemoryDescriptor);
+    // The build first: where the engine has no WebAssembly, that is the error to give.
     const { module, level } = await kernelsModule(simd, shared);
+    const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared } as WebAssembly.MemoryDescriptor);
     const kernels = await instantiate(module, { env: { memory } });
     if (kernels.heap_base() > RESERVED_BYTES) {
       throw new Error(`simdnet.wasm's static data ends at byte ${kernels.heap_base()}, past the ${RESERVED_BYTES} bytes reserved for it`);

@@ -18,7 +18,7 @@ import { RECIPES, type RecipeName } from '../recipes.js';
 import { train, type HistoryEntry } from '../train.js';
 import { analyse, writeReport } from './analysis.js';
 import { allocateNetwork } from './memory.js';
-import { preflightTrain } from './preflight.js';
+import { preflightTrain, refuseOverwrites } from './preflight.js';
 import { endOnSignals, noteSaved } from './interrupt.js';
 import { recipeHelp } from './recipe-help.js';
 import { addTableOptions, isTableFile, refuseOtherDataFile, refuseTableFlags, runTrainTable, type TableFlags } from './train-table.js';
@@ -81,15 +81,19 @@ export function trainCommand(program: Command): void {
 
 async function runTrain(flags: TrainFlags, command: Command): Promise<void> {
   endOnSignals();
-  await preflightTrain(flags);
+  // Every usage error before preflight, which makes the --checkpoint folder.
   await refuseOtherDataFile(flags.data);
-  if (isTableFile(flags.data) || (flags.resume && !flags.data && await isTableCheckpoint(flags.resume).catch(() => false))) {
-    return runTrainTable(flags as unknown as TableFlags, command);
-  }
-  refuseTableFlags(flags, command);
+  const table = isTableFile(flags.data) || (flags.resume !== undefined && !flags.data && await isTableCheckpoint(flags.resume).catch(() => false));
+  if (!table) refuseTableFlags(flags, command);
+  await preflightTrain(flags);
+  if (table) return runTrainTable(flags as unknown as TableFlags, command);
   const print = humanOutput(flags.json);
   const resumed = flags.resume ? await readCheckpoint(flags.resume) : undefined;
-  if (resumed) refuseConflictingFlags(flags.resume!, resumed.run, givenFlags(flags, command));
+  if (resumed) {
+    refuseConflictingFlags(flags.resume!, resumed.run, givenFlags(flags, command));
+    // The data comes from the checkpoint: no output may be one of its files.
+    if (resumed.run.data !== null) refuseOverwrites({ ...flags, data: resumed.run.data });
+  }
   const recipeName = resumed?.run.recipe ?? flags.recipe;
   const { settings: s, schedule } = resolveSettings(flags, resumed?.run.settings ?? recipeSettings(RECIPES[recipeName]));
   const seed = resumed?.run.seed ?? flags.seed;
