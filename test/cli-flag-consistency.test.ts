@@ -187,7 +187,7 @@ describe('numbers out of range', () => {
   });
 
   it('an index too large for an integer says so', async () => {
-    expectUsageError(await simdnet(['predict', imageModel, '--index', '1e20']), 'must be an integer ≥ 0; 1e20 is too large (at most 9007199254740991).');
+    expectUsageError(await simdnet(['predict', imageModel, '--index', '1e20']), 'must be an integer ≥ 0; 1e20 is too large.');
   });
 });
 

@@ -76,7 +76,7 @@ describe('simdnet train, interrupted', () => {
     mkdirSync(folder);
     const temporary = new RegExp(`^${CHECKPOINT_FILE.replace('.', '\\.')}\\.\\d+\\.[0-9a-f]{8}\\.tmp$`);
     let seen: string | undefined;
-    const run = await interruptTrain(['--limit', '300', '--hidden', '2000', '--threads', '1', '--epochs', '3', '--checkpoint', folder], 'SIGINT', (_, file) => {
+    const run = await interruptTrain(['--limit', '300', '--hidden', '2000', '--threads', '1', '--epochs', '30', '--checkpoint', folder], 'SIGINT', (_, file) => {
       if (file !== undefined && temporary.test(file)) seen ??= file;
       return seen !== undefined;
     }, folder);

@@ -16,7 +16,7 @@ export class UsageError extends Error {}
 function decimalInteger(value: string, what: string): number {
   const n = Number(value);
   if (!DECIMAL_INTEGER.test(value)) throw new InvalidArgumentError(`must be ${what}, written in decimal (like 32 or 1e4).`);
-  if (!Number.isSafeInteger(n)) throw new InvalidArgumentError(`must be ${what}; ${value} is too large (at most ${Number.MAX_SAFE_INTEGER}).`);
+  if (!Number.isSafeInteger(n)) throw new InvalidArgumentError(`must be ${what}; ${value} is too large.`);
   return n;
 }
 

@@ -21,7 +21,8 @@ export interface NamedPath {
  */
 function identity(file: string): string {
   try {
-    const s = statSync(file, { throwIfNoEntry: false });
+    // As bigints: Windows' 64-bit file ids lose digits as numbers, and two files could look one.
+    const s = statSync(file, { bigint: true, throwIfNoEntry: false });
     if (s) return `${s.dev}:${s.ino}`;
   } catch {
     // A path through a file, or a folder that cannot be searched: its spelling is all there is.
