@@ -4,16 +4,13 @@ import { mkdir } from 'node:fs/promises';
 import { UsageError } from './common.js';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
-import { toTfjs } from '../export/tfjs.js';
+import { TFJS_FILES, toTfjs } from '../export/tfjs.js';
 import { findTfjsFiles, readTfjsWeights } from '../export/tfjs-files.js';
 import { toOnnx } from '../export/onnx.js';
 import { describeNetwork } from '../layers/describe.js';
 import { encodeModel, networkFromModel } from '../model.js';
 import { readModelFile, writeFileAtomic } from '../model-file.js';
 import { checkOutputFiles, refuseSameFiles } from './output-paths.js';
-
-/** The files of a TF.js layers model, in the folder --out names. */
-const TFJS_FILES = { model: 'model.json', weights: 'weights.bin' };
 
 export function exportCommand(program: Command): void {
   program.command('export')
