@@ -26,9 +26,9 @@ function* kernelOrder(step: WeightedStep): Generator<number> {
   for (let k = 0; k < nIn; k++) for (let j = 0; j < nOut; j++) yield j * nIn + k;
 }
 
-
 /** The files of a TF.js layers model in its folder: the manifest names the weights file. */
 export const TFJS_FILES = { model: 'model.json', weights: 'weights.bin' };
+
 export interface TfjsWeightSpec {
   name: string;
   shape: number[];
