@@ -4,14 +4,14 @@
 import '../src/platform-node.js';
 import { readMaybeGzip } from '../src/data/files.js';
 import { IMAGES_MAGIC } from '../src/data/idx.js';
-import { readTfjsModel } from '../src/export/tfjs-files.js';
+import { findTfjsFiles, readTfjsWeights } from '../src/export/tfjs-files.js';
 import { readDigitImage } from '../src/image/read-image.js';
 import { readModelFile } from '../src/model-file.js';
 
 const READERS = {
   idx: (file: string) => readMaybeGzip(file, IMAGES_MAGIC),
   model: readModelFile,
-  tfjs: readTfjsModel,
+  tfjs: async (manifest: string) => readTfjsWeights(await findTfjsFiles(manifest)),
   image: (file: string) => readDigitImage(file, 784, undefined),
 };
 

@@ -87,6 +87,3 @@ export async function readTfjsWeights({ manifest, json, groups }: TfjsFiles): Pr
   }
   return fromTfjs(json, new Uint8Array(Buffer.concat(parts)), manifest);
 }
-
-/** The model a TF.js layers model.json and its weight files describe; errors name the file at fault. */
-export const readTfjsModel = async (manifest: string): Promise<Model> => readTfjsWeights(await findTfjsFiles(manifest));
