@@ -37,7 +37,7 @@ export function evaluate(net: Network, data: Dataset & { labels: ClassLabels }, 
 export function evaluate(net: Network, data: Dataset, task?: Task, source?: string): Evaluation;
 export function evaluate(net: Network, data: Dataset, task: Task = taskOf({ train: data }), source = 'evaluate: the data set'): Evaluation | ClassEvaluation {
   // Labels only need to lie below the outputs; target vectors must be as wide as the outputs.
-  checkFits(net, data, data.targets ? targetWidth({ ...data, targets: data.targets }) : 0, source);
+  checkFits(net, data, targetWidth(data), source);
   return evaluateFitting(net, data, task);
 }
 

@@ -7,6 +7,7 @@ import { realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { FILE_NAMES } from '../data/dataset.js';
+import { dataFileForms } from '../data/files.js';
 import { UsageError } from './common.js';
 
 /** A file a command reads or writes, and how the user gave it: its flag (`--out`) or what it is (`the model to export`). */
@@ -61,7 +62,7 @@ export function refuseSameFiles(outputs: NamedPath[], inputs: NamedPath[]): void
 export function dataFiles(flag: string, data: string | undefined): NamedPath[] {
   if (data === undefined) return [];
   if (!statSync(data, { throwIfNoEntry: false })?.isDirectory()) return [{ name: flag, path: data }];
-  return Object.values(FILE_NAMES).flatMap((name) => [name, `${name}.gz`])
+  return Object.values(FILE_NAMES).flatMap(dataFileForms)
     .map((name) => ({ name: `a data file of ${flag}`, path: path.join(data, name) }));
 }
 

@@ -112,13 +112,13 @@ export function subset<D extends Dataset>(data: D, indices: ArrayLike<number>): 
 }
 
 /** The targets of `data` mapped by `f` (given the array and the floats per sample): { labels } or { targets }. */
-/** Values per target vector of a data set with targets: their length over the count (0 for no samples). */
-export function targetWidth(data: Dataset & { targets: Float32Array }): number {
-  return data.count ? data.targets.length / data.count : 0;
+/** Values per target vector: the targets' length over the count (0 without targets or samples). */
+export function targetWidth(data: Dataset): number {
+  return data.targets && data.count ? data.targets.length / data.count : 0;
 }
 
 function targetsOf(data: Dataset, f: <T extends ClassLabels | Float32Array>(t: T, width: number) => T): Targets {
   if (data.labels) return { labels: f(data.labels, 1) };
-  if (data.targets) return { targets: f(data.targets, targetWidth({ ...data, targets: data.targets })) };
+  if (data.targets) return { targets: f(data.targets, targetWidth(data)) };
   return {};
 }

@@ -69,10 +69,13 @@ async function gunzipIdx(gz: Uint8Array, file: string, magic: IdxMagic): Promise
   return out!;
 }
 
+/** The names a data file of FILE_NAMES may have in a folder, in the order they are looked for: raw, then gzipped. */
+export const dataFileForms = (name: string): [string, string] => [name, `${name}.gz`];
+
 /** Which of `name` and `name.gz` is in `dir`; an error naming the folder if neither is. */
 function pick(dir: string, entries: Set<string>, name: string): string {
-  if (entries.has(name)) return path.join(dir, name);
-  if (entries.has(`${name}.gz`)) return path.join(dir, `${name}.gz`);
+  const found = dataFileForms(name).find((form) => entries.has(form));
+  if (found !== undefined) return path.join(dir, found);
   throw new Error(`${dir}: no ${name} (or ${name}.gz) in it; a data folder holds ${Object.values(FILE_NAMES).join(', ')}, raw or .gz`);
 }
 
