@@ -11,7 +11,7 @@ export {
 } from "./loss";
 export { sgd, momentum, adam, add_scaled, scale_floats, sum_squares } from "./optimizer";
 export { scale_bytes } from "./input";
-export { count_nonzeros, sparse_rows, transpose, sparse_forward, sparse_columns, sparse_weight_gradient } from "./sparse";
+export { count_nonzeros, sparse_rows, transpose, sparse_forward, sparse_columns, sparse_weight_gradient, sparse_sgd, sparse_momentum } from "./sparse";
 export { im2col, col2im, maxpool_forward, maxpool_backward, avgpool_forward, avgpool_backward } from "./conv";
 export {
   pack_filters, pad_images, crop_images, direct_conv_forward, direct_conv_backward_weights, direct_conv_backward_data,

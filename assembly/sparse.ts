@@ -8,6 +8,7 @@
 // then transposed into ∇w. Results equal
 // the dense products' up to the order of the sums. The scalar build (no SIMD) runs each
 // kernel's one-float loops alone.
+import { momentum, sgd } from "./optimizer";
 import { madd, store_transposed } from "./simd";
 
 const F32: usize = 4;
@@ -150,13 +151,13 @@ export function sparse_forward(offsets: usize, idx: usize, val: usize, wt: usize
 /**
  * z[r, :] = b + Σ val·m[idx, :] over the entries of list row r (offsets[r] … offsets[r + 1] − 1
  * of idx and val), for `rows` rows: z [rows × nOut], m's rows ldM floats apart; without
- * `bias`, b is not read and the sums start at 0. With SIMD, outputs go LISTED_VECTORS
+ * `bias`, b is not read and the sums start at 0. Not inlined: the four kernels share one
+ * copy of its loops (the package's size). With SIMD, outputs go LISTED_VECTORS
  * vectors at a time, then the remaining vectors four, two and one at a time, then one float at a time; the
  * loop over the entries is innermost, with independent sums (a loop over outputs innermost
  * would load and store every partial sum).
  */
-// @ts-ignore: decorator
-@inline function listed_product(offsets: usize, idx: usize, val: usize, m: usize, ldM: i32, b: usize, bias: bool, z: usize, rows: i32, nOut: i32): void {
+function listed_product(offsets: usize, idx: usize, val: usize, m: usize, ldM: i32, b: usize, bias: bool, z: usize, rows: i32, nOut: i32): void {
   const rowM = <usize>ldM * F32, rowZ = <usize>nOut * F32;
   for (let r = 0; r < rows; r++) {
     const e0 = load<i32>(offsets + (<usize>r << 2)), e1 = load<i32>(offsets + (<usize>(r + 1) << 2));
@@ -277,5 +278,30 @@ export function sparse_weight_gradient(starts: usize, rowOf: usize, valOf: usize
   }
 }
 
-/** Inputs whose ∇wᵀ rows are summed before they are transposed: 16 rows of 100 outputs are 6.4 KB. */
+/** Inputs whose ∇wᵀ rows are summed before they are transposed or applied: 16 rows of 100 outputs are 6.4 KB. */
 const GRADIENT_BLOCK = 16;
+
+/**
+ * sparse_weight_gradient fused with the SGD update, in wᵀ's layout: wt[k, :] −= scale·∇wᵀ[k, :]
+ * for `inputs` inputs (starts, wt and acc at the first), ∇wᵀ[k, j] = Σ val·δ[row, j] over input
+ * k's entries (sparse_columns), δ [batch × ldDelta]. GRADIENT_BLOCK inputs at a time, their
+ * rows of ∇wᵀ summed into acc [inputs × nOut] (∇w's memory serves), then applied by the sgd
+ * kernel while they are in L1: the same floats as ∇w written, sgd over w, then wᵀ taken, with
+ * no pass over w and no transpose.
+ */
+export function sparse_sgd(starts: usize, rowOf: usize, valOf: usize, delta: usize, wt: usize, acc: usize, inputs: i32, nOut: i32, ldDelta: i32, scale: f32): void {
+  for (let k = 0; k < inputs; k += GRADIENT_BLOCK) {
+    const block = min(GRADIENT_BLOCK, inputs - k), o = <usize>k * <usize>nOut * F32;
+    listed_product(starts + (<usize>k << 2), rowOf, valOf, delta, ldDelta, 0, false, acc + o, block, nOut);
+    sgd(wt + o, acc + o, block * nOut, scale);
+  }
+}
+
+/** sparse_sgd for momentum μ, vt [inputs × nOut] its velocity in wᵀ's layout: the momentum kernel's vt = μ·vt − scale·∇wᵀ; wt += vt. */
+export function sparse_momentum(starts: usize, rowOf: usize, valOf: usize, delta: usize, wt: usize, vt: usize, acc: usize, inputs: i32, nOut: i32, ldDelta: i32, scale: f32, mu: f32): void {
+  for (let k = 0; k < inputs; k += GRADIENT_BLOCK) {
+    const block = min(GRADIENT_BLOCK, inputs - k), o = <usize>k * <usize>nOut * F32;
+    listed_product(starts + (<usize>k << 2), rowOf, valOf, delta, ldDelta, 0, false, acc + o, block, nOut);
+    momentum(wt + o, acc + o, vt + o, block * nOut, scale, mu);
+  }
+}

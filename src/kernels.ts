@@ -93,6 +93,20 @@ export const KERNELS = {
     args: ['starts', 'rowOf', 'valOf', 'dy', 'gw', 'acc', 'inputs', 'nIn', 'nOut', 'ldDelta'],
     split: { rows: 'inputs', align: 16, work: [2, 'nOut', LISTED_PER_COLUMN], moves: { starts: [4], gw: [4], acc: [4, 'nOut'] } },
   },
+  /**
+   * sparse_weight_gradient fused with the update sgd would then make, in wᵀ's layout: wt [nIn × nOut]
+   * −= scale·∇wᵀ for `inputs` inputs (starts, wt and acc at the first), acc [nIn × nOut] a scratch
+   * (∇w's memory). Split as sparse_weight_gradient: each thread updates whole rows of wt.
+   */
+  sparse_sgd: {
+    args: ['starts', 'rowOf', 'valOf', 'dy', 'wt', 'acc', 'inputs', 'nOut', 'ldDelta', 'scale'],
+    split: { rows: 'inputs', align: 16, work: [2, 'nOut', LISTED_PER_COLUMN], moves: { starts: [4], wt: [4, 'nOut'], acc: [4, 'nOut'] } },
+  },
+  /** The same for momentum μ: vt = μ·vt − scale·∇wᵀ; wt += vt, vt [nIn × nOut] the velocity in wᵀ's layout. */
+  sparse_momentum: {
+    args: ['starts', 'rowOf', 'valOf', 'dy', 'wt', 'vt', 'acc', 'inputs', 'nOut', 'ldDelta', 'scale', 'mu'],
+    split: { rows: 'inputs', align: 16, work: [2, 'nOut', LISTED_PER_COLUMN], moves: { starts: [4], wt: [4, 'nOut'], vt: [4, 'nOut'], acc: [4, 'nOut'] } },
+  },
   /** out[j] = Σ_r m[r, j] over n columns of m [rows × ld]: ∇b = Σ δ. */
   column_sums: { args: ['m', 'out', 'rows', 'n', 'ld'] },
   /** a = σ(z) over n floats, and δ ⊙= σ'(z) written in terms of a, per activation. */

@@ -131,8 +131,6 @@ export class Network {
   readonly config: NetworkConfig;
   readonly sizes: readonly number[];
   readonly numLayers: number;
-  /** w of each dense layer, [out × in] row-major (the seed's w_jk at j·in + k); views into the network's memory. */
-  readonly weights: Float32Array[];
   /** b of each dense layer, [out]. */
   readonly biases: Float32Array[];
   /** Where forwardLoaded() reads the input batch: [maxBatch × sizes[0]]. */
@@ -143,12 +141,8 @@ export class Network {
   readonly targetBuffer: Float32Array;
   /** Where forwardLoaded() leaves a^L: [maxBatch × sizes[L]]. */
   readonly outputBuffer: Float32Array;
-  /** Every weight and bias as one block, [w⁰, b⁰, w¹, b¹, …]: what a model file stores. */
-  readonly parameters: Float32Array;
   /** What layers keep that is not trained (batch normalisation's running statistics), in layer order: a model file stores it too. Empty for most networks. */
   readonly buffers: Float32Array;
-  /** The optimizer's state, blocks laid out as `parameters`: none for SGD, [v] for momentum, [m, v] for Adam. */
-  readonly optimizerState: Float32Array[];
   /** Adam's step count t (its bias corrections depend on it); counted for every optimizer. A checkpoint keeps it. */
   optimizerSteps = 0;
 
@@ -159,7 +153,12 @@ export class Network {
   private readonly optimizer: Optimizer;
   private batch = 0;
   private gradBatch = 0;
+  /** False after backwardAndStep, which may apply the first layer's gradient as it sums it, until the next backward. */
+  private gradientsKept = true;
   private isDisposed = false;
+  private readonly weightViews: Float32Array[];
+  private readonly parameterView: Float32Array;
+  private readonly stateViews: Float32Array[];
   /** config.normalization and config.targetNormalization as float32, or null. */
   private readonly normalizer: Float32Normalization | null;
   private readonly targetNormalizer: Float32Normalization | null;
@@ -173,15 +172,15 @@ export class Network {
     this.dense = model.layers.filter((l): l is Dense => l instanceof Dense);
     this.lossFn = LOSS_KINDS[config.loss];
     this.optimizer = OPTIMIZER_KINDS[config.optimizer];
-    this.weights = this.dense.map((d) => d.w.view);
+    this.weightViews = this.dense.map((d) => d.w.view);
     this.biases = this.dense.map((d) => d.b.view);
     this.inputBuffer = model.values[0].view;
     this.inputBytes = model.inputBytes;
     this.targetBuffer = model.target.view;
     this.outputBuffer = model.output.view;
-    this.parameters = model.params.view;
+    this.parameterView = model.params.view;
     this.buffers = model.buffers.view;
-    this.optimizerState = model.state.map((x) => x.view);
+    this.stateViews = model.state.map((x) => x.view);
     const float32 = (n?: Normalization) => (n ? { offset: Float32Array.from(n.offset), scale: Float32Array.from(n.scale) } : null);
     this.normalizer = float32(config.normalization);
     this.targetNormalizer = float32(config.targetNormalization);
@@ -199,6 +198,34 @@ export class Network {
     const net = new Network(config, backend, new Sequential(layers, backend, plan));
     net.initialize(new Rng(config.seed));
     return net;
+  }
+
+  /**
+   * w of each dense layer, [out × in] row-major (the seed's w_jk at j·in + k): views into the
+   * network's memory. Read them here, not through views kept from before a train() that is
+   * running: its fused steps (backwardAndStep) hold the first layer's weights transposed
+   * elsewhere, and this getter writes them back first.
+   */
+  get weights(): Float32Array[] {
+    this.release();
+    return this.weightViews;
+  }
+
+  /** Every weight and bias as one block, [w⁰, b⁰, w¹, b¹, …]: what a model file stores. A view, as `weights`. */
+  get parameters(): Float32Array {
+    this.release();
+    return this.parameterView;
+  }
+
+  /** The optimizer's state, blocks laid out as `parameters`: none for SGD, [v] for momentum, [m, v] for Adam. Views, as `weights`. */
+  get optimizerState(): Float32Array[] {
+    this.release();
+    return this.stateViews;
+  }
+
+  /** Writes back what fused steps hold elsewhere (Sequential.release), so that the parameters' memory may be read or written. */
+  private release(): void {
+    if (!this.isDisposed) this.model.release();
   }
 
   /** The kernels running: 'js', 'js-tuned', 'wasm-scalar', 'wasm-simd' or 'wasm-relaxed-simd', and the threads, e.g. 'wasm-simd ×2 threads'. */
@@ -359,17 +386,20 @@ export class Network {
     if (this.batch === 0) throw new Error('backward: call forward first');
     this.model.backward(this.lossFn, this.batch);
     this.gradBatch = this.batch;
+    this.gradientsKept = true;
   }
 
   /** Every parameter's gradient from the last backward pass, summed over its batch, laid out as `parameters` (convolutions' included). */
   get parameterGradients(): Float32Array {
     this.live('parameterGradients');
+    this.checkGradients('parameterGradients');
     return this.model.grads.view;
   }
 
   /** The gradients of the last backward pass, summed over its batch: ∇w [out × in] and ∇b [out] per dense layer. */
   getGradients(): { nablaW: Float32Array[]; nablaB: Float32Array[] } {
     this.live('getGradients');
+    this.checkGradients('getGradients');
     return { nablaW: this.dense.map((d) => d.gw.view), nablaB: this.dense.map((d) => d.gb.view) };
   }
 
@@ -393,11 +423,29 @@ export class Network {
    */
   step(learningRate: number): void {
     this.live('step');
-    if (!(Number.isFinite(learningRate) && learningRate >= 0)) {
-      throw new Error(`step: learning rate must be a finite number ≥ 0, got ${shown(learningRate)}`);
-    }
+    checkLearningRate('step', learningRate);
     if (this.gradBatch === 0) throw new Error('step: call backward first');
     this.model.step(this.optimizer, learningRate, this.gradBatch, ++this.optimizerSteps, this.config);
+  }
+
+  /**
+   * backwardLoaded() then step(learningRate), as train() runs them: the same weights to the
+   * bit, faster where the first layer lists the batch and the rule is SGD or momentum without
+   * clipNorm or l2, since it then applies the update as it sums ∇w (layers/dense.ts). That
+   * ∇w is not written: getGradients() and step() ask for a backward() first.
+   */
+  backwardAndStep(learningRate: number): void {
+    this.live('backwardAndStep');
+    checkLearningRate('backwardAndStep', learningRate);
+    if (this.batch === 0) throw new Error('backwardAndStep: call forward first');
+    this.model.trainStep(this.lossFn, this.batch, this.optimizer, learningRate, ++this.optimizerSteps, this.config);
+    this.gradBatch = 0;
+    this.gradientsKept = false;
+  }
+
+  /** Throws when the last pass did not write every gradient (a fused step), naming `op`. */
+  private checkGradients(op: string): void {
+    if (!this.gradientsKept) throw new Error(`${op}: the last step (backwardAndStep, as train() runs) kept no gradients; call backward first`);
   }
 
   /** The seed's initialisation: w of every layer, then b of every layer, from one generator. */
@@ -489,6 +537,10 @@ function checkBatch(op: string, batch: number, maxBatch: number): void {
   }
 }
 
+function checkLearningRate(op: string, learningRate: number): void {
+  if (!(Number.isFinite(learningRate) && learningRate >= 0)) throw new Error(`${op}: learning rate must be a finite number ≥ 0, got ${shown(learningRate)}`);
+}
+
 function checkFinite(op: string, name: string, x: ArrayLike<number>): void {
   for (let i = 0; i < x.length; i++) {
     if (!Number.isFinite(x[i])) throw new Error(`${op}: ${name}[${i}] is ${shown(x[i])}; every value must be a finite number`);
@@ -570,8 +622,8 @@ export function resolveOptions(o: NetworkOptions): NetworkConfig {
  * its 4 GiB: the network then keeps the dense products rather than not fitting.
  */
 function planOf(config: NetworkConfig, layers: readonly Layer[]): SequentialPlan {
-  const blocks = OPTIMIZER_KINDS[config.optimizer].stateBlocks;
-  const plan = planSequential(layers, config.maxBatch, blocks, config.sparseInputs);
+  const { stateBlocks: blocks, fusedState } = OPTIMIZER_KINDS[config.optimizer];
+  const plan = planSequential(layers, config.maxBatch, blocks, config.sparseInputs, fusedState);
   return config.sparseInputs && config.backend === 'wasm' && plan.bytes > WASM_MAX_BYTES ? planSequential(layers, config.maxBatch, blocks, false) : plan;
 }
 

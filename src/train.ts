@@ -217,8 +217,7 @@ export async function train(net: Network, data: DataSplits, options: TrainOption
       if (!Number.isFinite(loss)) throw new DivergenceError(epoch + 1, `the loss became ${loss} at batch ${b + 1}`, schedule.eta);
       const rise = lossWatch.add(loss);
       if (rise) throw new DivergenceError(epoch + 1, `at batch ${b + 1}, ${rise}`, schedule.eta);
-      net.backwardLoaded();
-      net.step(eta);
+      net.backwardAndStep(eta);
       samples += batchSize;
       lossSum += loss;
       const t = now();

@@ -158,8 +158,8 @@ describe('train() with a schedule', () => {
     const run = async (options: Parameters<typeof train>[2]) => {
       const net = await Network.create({ sizes: [6, 5, 3], backend: 'js', maxBatch: 4 });
       const rates: number[] = [];
-      const step = net.step.bind(net);
-      net.step = (eta: number) => {
+      const step = net.backwardAndStep.bind(net);
+      net.backwardAndStep = (eta: number) => {
         rates.push(eta);
         step(eta);
       };

@@ -96,6 +96,50 @@ describe.each(levels)('listing kernels: wasm (%s SIMD) against js', (simd) => {
     expect(p.guardsIntact()).toBe(true);
   });
 
+  // The fused updates against what they replace, on the same backend: ∇w written, transposed,
+  // then the sgd or momentum kernel over wᵀ (and vᵀ). The same floats, to the bit, for every
+  // pass width of listed_product; a call for inputs first… changes only their rows.
+  it.each([[3, 9, 5], [32, 784, 100], ...[4, 12, 16, 28, 31, 43, 56].map((nOut) => [5, 17, nOut])])('sparse_sgd and sparse_momentum, batch %i, %i → %i: ∇w applied as it is summed, the floats of sgd and momentum over ∇wᵀ', async (batch, nIn, nOut) => {
+    const x = sparseRows(batch, nIn, 0.3, nOut);
+    const p = await pair(simd, [batch * nIn, batch, batch + 1, batch * nIn, batch * nIn, nIn + 1, batch * nIn, batch * nIn, batch * nOut, nOut * nIn, nIn * nOut, nIn * nOut, nIn * nOut, nIn * nOut, nIn * nOut, nIn * nOut]);
+    const [X, C, O, I, V, S, R, VC, D, GW, ACC, GT, WT, VT, WT2, SCRATCH] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15];
+    const t = p.tw, be = p.wasm, [scale, mu] = [0.0625, 0.9];
+    t[X].view.set(x);
+    call(be, 'count_nonzeros', t[X], nIn, t[C], batch);
+    layOut(ints(t[C]), ints(t[O]));
+    call(be, 'sparse_rows', t[X], nIn, t[O], t[I], t[V], batch);
+    call(be, 'sparse_columns', t[O], t[I], t[V], batch, nIn, t[S], t[R], t[VC]);
+    call(be, 'sparse_weight_gradient', t[S], t[R], t[VC], t[D], t[GW], t[ACC], nIn, nIn, nOut, nOut);
+    call(be, 'transpose', t[GW], t[GT], nOut, nIn, nOut);
+    const wt = t[WT].view.slice(), vt = t[VT].view.slice();
+
+    call(be, 'sparse_sgd', t[S], t[R], t[VC], t[D], t[WT], t[SCRATCH], nIn, nOut, nOut, scale);
+    const fused = t[WT].view.slice();
+    t[WT2].view.set(wt);
+    call(be, 'sgd', t[WT2], t[GT], nIn * nOut, scale);
+    expect(fused).toEqual(t[WT2].view);
+    expect(relError(fused, wt)).toBeGreaterThan(0);
+
+    t[WT].view.set(wt);
+    call(be, 'sparse_momentum', t[S], t[R], t[VC], t[D], t[WT], t[VT], t[SCRATCH], nIn, nOut, nOut, scale, mu);
+    const fusedW = t[WT].view.slice(), fusedV = t[VT].view.slice();
+    t[WT].view.set(wt);
+    t[VT].view.set(vt);
+    call(be, 'momentum', t[WT], t[GT], t[VT], nIn * nOut, scale, mu);
+    expect(fusedW).toEqual(t[WT].view);
+    expect(fusedV).toEqual(t[VT].view);
+
+    // Inputs first … first + inputs − 1 alone, as a thread given them.
+    const [first, inputs] = [Math.min(2, nIn - 1), Math.min(7, nIn - 2)];
+    t[WT].view.set(wt);
+    call(be, 'sparse_sgd', t[S].ptr + 4 * first, t[R], t[VC], t[D], t[WT].ptr + 4 * first * nOut, t[SCRATCH].ptr + 4 * first * nOut, inputs, nOut, nOut, scale);
+    for (let k = 0; k < nIn; k++) {
+      const row = (f: Float32Array) => f.subarray(k * nOut, (k + 1) * nOut);
+      expect(row(t[WT].view)).toEqual(k >= first && k < first + inputs ? row(fused) : row(wt));
+    }
+    expect(p.guardsIntact()).toBe(true);
+  });
+
   it('sparse_weight_gradient of inputs first… writes their columns of ∇w and no other', async () => {
     const [batch, nIn, nOut] = [6, 23, 13];
     const x = sparseRows(batch, nIn, 0.4, 5);

@@ -60,11 +60,11 @@ const lengths = [1, 2, 3, 4, 5, 7, 8, 33, 100];
 const CASES: KernelCase[] = [
   {
     name: 'the first layer over a listed sparse batch',
-    kernels: ['count_nonzeros', 'sparse_rows', 'transpose', 'sparse_forward', 'sparse_columns', 'sparse_weight_gradient', 'column_sums'],
+    kernels: ['count_nonzeros', 'sparse_rows', 'transpose', 'sparse_forward', 'sparse_columns', 'sparse_weight_gradient', 'column_sums', 'sparse_sgd', 'sparse_momentum'],
     // [batch, nIn, nOut]
     shapes: [[1, 1, 1], [3, 9, 5], [5, 40, 37], [32, 784, 100]],
-    // x, counts, offsets, idx, val, w [nOut × nIn], wᵀ, b, y, δ, starts, rowOf, valOf, ∇w, sums [nIn × nOut], ∇b
-    lengths: ([batch, nIn, nOut]) => [batch * nIn, batch, batch + 1, batch * nIn, batch * nIn, nOut * nIn, nIn * nOut, nOut, batch * nOut, batch * nOut, nIn + 1, batch * nIn, batch * nIn, nOut * nIn, nIn * nOut, nOut],
+    // x, counts, offsets, idx, val, w [nOut × nIn], wᵀ, b, y, δ, starts, rowOf, valOf, ∇w, sums [nIn × nOut], ∇b, vᵀ [nIn × nOut]
+    lengths: ([batch, nIn, nOut]) => [batch * nIn, batch, batch + 1, batch * nIn, batch * nIn, nOut * nIn, nIn * nOut, nOut, batch * nOut, batch * nOut, nIn + 1, batch * nIn, batch * nIn, nOut * nIn, nIn * nOut, nOut, nIn * nOut],
     run(both, p, [batch, nIn, nOut]) {
       for (const t of [p.tj, p.tw]) t[0].view.forEach((v, i) => (t[0].view[i] = Math.abs(v) < 0.8 ? 0 : v));
       both('count_nonzeros', [0], nIn, [1], batch);
@@ -80,6 +80,9 @@ const CASES: KernelCase[] = [
       both('sparse_weight_gradient', [10], [11], [12], [9], [13], [14], nIn, nIn, nOut, nOut);
       both('column_sums', [9], [15], batch, nOut, nOut);
       close(p, [8, 13, 15], 1e-5);
+      both('sparse_sgd', [10], [11], [12], [9], [6], [14], nIn, nOut, nOut, 0.03);
+      both('sparse_momentum', [10], [11], [12], [9], [6], [16], [14], nIn, nOut, nOut, 0.03, 0.9);
+      close(p, [6, 16], 1e-5);
     },
   },
   {

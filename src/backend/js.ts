@@ -31,6 +31,20 @@ function referenceKernels(buffer: ArrayBuffer): Kernels {
     const A = a / 4, D = delta / 4;
     for (let i = 0; i < n; i++) F[D + i] *= df(F[A + i]);
   };
+  /**
+   * ∇w[j, k] = Σ val·δ[row, j] over input k's entries of a batch listed by columns, rounded to
+   * a float as memory would hold it, handed to `use` for inputs 0 … inputs − 1 (from starts).
+   */
+  const listedGradient = (starts: number, rowOf: number, valOf: number, dy: number, inputs: number, nOut: number, ldDelta: number, use: (k: number, j: number, g: number) => void) => {
+    const S = starts / 4, R = rowOf / 4, W = valOf / 4, D = dy / 4;
+    for (let k = 0; k < inputs; k++) {
+      for (let j = 0; j < nOut; j++) {
+        let s = 0;
+        for (let e = I[S + k]; e < I[S + k + 1]; e++) s += F[W + e] * F[D + I[R + e] * ldDelta + j];
+        use(k, j, Math.fround(s));
+      }
+    }
+  };
   /** out[j] = Σ_r m[r, j] over n columns of m [rows × ld]: ∇b = Σ δ. */
   const columnSums = (m: number, out: number, rows: number, n: number, ld: number) => {
     const M = m / 4, O = out / 4;
@@ -118,14 +132,21 @@ function referenceKernels(buffer: ArrayBuffer): Kernels {
       I[S] = 0;
     },
     sparse_weight_gradient(starts, rowOf, valOf, dy, gw, _acc, inputs, nIn, nOut, ldDelta) {
-      const S = starts / 4, R = rowOf / 4, W = valOf / 4, D = dy / 4, G = gw / 4;
-      for (let k = 0; k < inputs; k++) {
-        for (let j = 0; j < nOut; j++) {
-          let s = 0;
-          for (let e = I[S + k]; e < I[S + k + 1]; e++) s += F[W + e] * F[D + I[R + e] * ldDelta + j];
-          F[G + j * nIn + k] = s;
-        }
-      }
+      listedGradient(starts, rowOf, valOf, dy, inputs, nOut, ldDelta, (k, j, g) => {
+        F[gw / 4 + j * nIn + k] = g;
+      });
+    },
+    sparse_sgd(starts, rowOf, valOf, dy, wt, _acc, inputs, nOut, ldDelta, scale) {
+      listedGradient(starts, rowOf, valOf, dy, inputs, nOut, ldDelta, (k, j, g) => {
+        F[wt / 4 + k * nOut + j] -= scale * g;
+      });
+    },
+    sparse_momentum(starts, rowOf, valOf, dy, wt, vt, _acc, inputs, nOut, ldDelta, scale, mu) {
+      listedGradient(starts, rowOf, valOf, dy, inputs, nOut, ldDelta, (k, j, g) => {
+        const at = k * nOut + j, V = vt / 4, W = wt / 4;
+        F[V + at] = mu * F[V + at] - scale * g;
+        F[W + at] += F[V + at];
+      });
     },
     column_sums: columnSums,
     dense_backward_weights(dy, x, gw, gb, batch, nIn, nOut, ldDelta) {

@@ -10,9 +10,15 @@
 // y = b + Σ val·wᵀ[idx] row by row; backward sorts the list by input (sparse_columns) and
 // sums ∇w a tile at a time, each thread over its own inputs. The parameters' layout never
 // changes.
+//
+// In training (Sequential.trainStep), SGD and momentum are applied to wᵀ as its gradient is
+// summed (sparse_sgd, sparse_momentum; momentum's v kept as vᵀ beside it): no ∇w written, no
+// update pass over w, no transpose before the next listed forward. wᵀ then holds the
+// weights until release() writes them back to w, which whatever reads or writes the
+// parameters calls first (Network's accessors; a batch that is not listed).
 import { subTensor, type Tensor } from '../backend/backend.js';
 import type { Kernels } from '../kernels.js';
-import type { Layer, LayerMemory, Weights } from './layer.js';
+import type { FusedUpdate, Layer, LayerMemory, Weights } from './layer.js';
 
 /**
  * What listing a batch costs, in units of one input × output entry of the dense products (a
@@ -47,23 +53,28 @@ export class Dense implements Layer {
   /**
    * The listed path's memory (first layer only): wᵀ [in × out] (in backward, the sums of
    * sparse_weight_gradient); the list by rows, offsets [maxBatch + 1] (also an Int32Array
-   * view: the host lays them out), idx and val [limit] (sparse_rows); and by columns, starts
-   * [in + 1], rowOf and valOf [limit] (sparse_columns).
+   * view: the host lays them out), idx and val [limit] (sparse_rows); by columns, starts
+   * [in + 1], rowOf and valOf [limit] (sparse_columns); and momentum's vᵀ [in × out] where
+   * the optimizer fuses with its state (else 0).
    */
-  private sparse: { transposed: number; offsets: number; offsetsView: Int32Array; idx: number; val: number; starts: number; rowOf: number; valOf: number } | null = null;
+  private sparse: { transposed: number; offsets: number; offsetsView: Int32Array; idx: number; val: number; starts: number; rowOf: number; valOf: number; velocity: number } | null = null;
   /** Whether the last forward batch was listed (its backward then uses the list). */
   private listed = false;
-  /** Whether the listed path's wᵀ holds the weights (backward uses its memory as scratch). */
+  /** Whether the listed path's wᵀ equals w (backward uses its memory as scratch). */
   private transposed = false;
+  /** Whether wᵀ (and vᵀ, with momentum) hold the weights since a fused update, w (and v) being behind until release(). */
+  private held = false;
+  /** Momentum's v of w [out × in]: the layer's slice of state block 0, when the optimizer keeps one. */
+  private velocity: Tensor | null = null;
 
   constructor(readonly inSize: number, readonly outSize: number) {
     this.paramCount = outSize * (inSize + 1);
   }
 
-  /** With `sparseInput` (it takes the network's input): room for wᵀ, and the list of a batch worth listing. */
-  scratchFloats(maxBatch: number, sparseInput: boolean): number {
+  /** With `sparseInput` (it takes the network's input): room for wᵀ, the list of a batch worth listing, and vᵀ for a fused momentum. */
+  scratchFloats(maxBatch: number, sparseInput: boolean, fusedState: number): number {
     const layout = this.listedLayout(maxBatch);
-    return sparseInput && layout.limit > 0 ? layout.floats : 0;
+    return sparseInput && layout.limit > 0 ? layout.floats + (fusedState > 0 ? layout.velocityFloats : 0) : 0;
   }
 
   /**
@@ -74,7 +85,7 @@ export class Dense implements Layer {
     const limit = listLimit(maxBatch, this.inSize, this.outSize);
     const offsets = this.inSize * this.outSize, idx = offsets + maxBatch + 1, val = idx + limit;
     const starts = val + limit, rowOf = starts + this.inSize + 1, valOf = rowOf + limit;
-    return { limit, offsets, idx, val, starts, rowOf, valOf, floats: valOf + limit };
+    return { limit, offsets, idx, val, starts, rowOf, valOf, floats: valOf + limit, velocityFloats: this.inSize * this.outSize };
   }
 
   bind(m: LayerMemory): void {
@@ -86,10 +97,14 @@ export class Dense implements Layer {
     this.gb = subTensor(m.grads, nw, this.outSize);
     if (m.scratch.length > 0) {
       const maxBatch = m.x.length / this.inSize, layout = this.listedLayout(maxBatch), at = (floats: number) => m.scratch.ptr + 4 * floats;
+      // The scratch is longer than the list's layout only by vᵀ (scratchFloats).
+      const velocity = m.scratch.length > layout.floats && m.state.length > 0;
       this.sparse = {
         transposed: m.scratch.ptr, offsets: at(layout.offsets), idx: at(layout.idx), val: at(layout.val), starts: at(layout.starts), rowOf: at(layout.rowOf), valOf: at(layout.valOf),
         offsetsView: new Int32Array(m.scratch.view.buffer, m.scratch.view.byteOffset + 4 * layout.offsets, maxBatch + 1),
+        velocity: velocity ? at(layout.floats) : 0,
       };
+      this.velocity = velocity ? subTensor(m.state[0], 0, nw) : null;
     }
   }
 
@@ -102,11 +117,13 @@ export class Dense implements Layer {
     this.transposed &&= weightsUnchanged;
     this.listed = s !== null && this.list(k, batch);
     if (!this.listed) {
+      this.release(k);
       k.dense_forward(x, this.w.ptr, this.b.ptr, y, batch, this.inSize, this.outSize);
       return;
     }
-    // An evaluation transposes w for its first listed batch only: 784→256 takes ~50 µs a batch.
-    if (!this.transposed) k.transpose(this.w.ptr, s!.transposed, this.outSize, this.inSize, this.outSize);
+    // An evaluation transposes w for its first listed batch only: 784→256 takes ~50 µs a
+    // batch. Training's fused updates leave the weights in wᵀ.
+    if (!this.transposed && !this.held) k.transpose(this.w.ptr, s!.transposed, this.outSize, this.inSize, this.outSize);
     this.transposed = true;
     k.sparse_forward(s!.offsets, s!.idx, s!.val, s!.transposed, this.b.ptr, y, batch, this.outSize);
   }
@@ -130,16 +147,42 @@ export class Dense implements Layer {
     return true;
   }
 
-  backward(k: Kernels, batch: number): void {
-    const { x, dx, dy } = this.m, s = this.sparse;
-    if (dx) k.dense_backward_data(dy.ptr, this.w.ptr, dx.ptr, batch, this.inSize, this.outSize);
-    if (!this.listed) {
-      k.dense_backward_weights(dy.ptr, x.ptr, this.gw.ptr, this.gb.ptr, batch, this.inSize, this.outSize, this.outSize);
-      return;
+  /** Over a listed batch, applies `update` (SGD; momentum when it has vᵀ's room) to w as ∇w is summed, and returns w's length. */
+  backward(k: Kernels, batch: number, update: FusedUpdate | null = null): number {
+    const { x, dx, dy } = this.m, s = this.sparse, nIn = this.inSize, nOut = this.outSize;
+    if (dx) {
+      this.release(k);
+      k.dense_backward_data(dy.ptr, this.w.ptr, dx.ptr, batch, nIn, nOut);
     }
-    k.sparse_columns(s!.offsets, s!.idx, s!.val, batch, this.inSize, s!.starts, s!.rowOf, s!.valOf);
+    if (!this.listed) {
+      k.dense_backward_weights(dy.ptr, x.ptr, this.gw.ptr, this.gb.ptr, batch, nIn, nOut, nOut);
+      return 0;
+    }
+    k.sparse_columns(s!.offsets, s!.idx, s!.val, batch, nIn, s!.starts, s!.rowOf, s!.valOf);
+    k.column_sums(dy.ptr, this.gb.ptr, batch, nOut, nOut);
+    if (update && (update.mu === null || this.velocity)) {
+      // ∇w's memory, which this step does not fill, serves as the kernels' scratch.
+      if (update.mu === null) k.sparse_sgd(s!.starts, s!.rowOf, s!.valOf, dy.ptr, s!.transposed, this.gw.ptr, nIn, nOut, nOut, update.scale);
+      else {
+        if (!this.held) k.transpose(this.velocity!.ptr, s!.velocity, nOut, nIn, nOut);
+        k.sparse_momentum(s!.starts, s!.rowOf, s!.valOf, dy.ptr, s!.transposed, s!.velocity, this.gw.ptr, nIn, nOut, nOut, update.scale, update.mu);
+      }
+      this.held = true;
+      return this.w.length;
+    }
+    this.release(k);
     this.transposed = false;
-    k.sparse_weight_gradient(s!.starts, s!.rowOf, s!.valOf, dy.ptr, this.gw.ptr, s!.transposed, this.inSize, this.inSize, this.outSize, this.outSize);
-    k.column_sums(dy.ptr, this.gb.ptr, batch, this.outSize, this.outSize);
+    k.sparse_weight_gradient(s!.starts, s!.rowOf, s!.valOf, dy.ptr, this.gw.ptr, s!.transposed, nIn, nIn, nOut, nOut);
+    return 0;
+  }
+
+  /** w = (wᵀ)ᵀ, and v = (vᵀ)ᵀ with momentum, after fused updates; w may change after, so wᵀ is taken again before it serves. */
+  release(k: Kernels): void {
+    if (!this.held) return;
+    const s = this.sparse!;
+    k.transpose(s.transposed, this.w.ptr, this.inSize, this.outSize, this.inSize);
+    if (this.velocity) k.transpose(s.velocity, this.velocity.ptr, this.inSize, this.outSize, this.inSize);
+    this.held = false;
+    this.transposed = false;
   }
 }

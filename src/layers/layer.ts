@@ -22,6 +22,19 @@ export interface LayerMemory {
   scratch: Tensor;
   /** State it keeps that is not trained, bufferCount floats (batch normalisation's running statistics): in the model file beside the parameters. */
   buffers: Tensor;
+  /** Its slices of the optimizer's state blocks (momentum's v; Adam's m and v), paramCount floats each. */
+  state: Tensor[];
+}
+
+/**
+ * An update a layer may apply to its weights as it sums their gradient (the first dense layer
+ * over a listed batch), in place of the optimizer's pass over them: the rule's arguments.
+ */
+export interface FusedUpdate {
+  /** η / batch (the gradient is the batch's sum). */
+  scale: number;
+  /** Momentum's μ, its velocity v being state block 0; null for plain SGD. */
+  mu: number | null;
 }
 
 /** What a sample is at a point of the network: a height × width × channels image (NHWC rows), or a vector (1 × 1 × n, `flat`). */
@@ -59,8 +72,9 @@ export interface Layer {
    * Floats of working memory for batches of up to maxBatch (convolution's patch rows, pooling's
    * argmax, a batch's statistics). `sparseInput`: it takes the network's input, which may be
    * mostly zeros, and the network lists such batches (NetworkOptions.sparseInputs).
+   * `fusedState`: blocks of optimizer state a FusedUpdate needs kept in the layer's own layout.
    */
-  scratchFloats?(maxBatch: number, sparseInput: boolean): number;
+  scratchFloats?(maxBatch: number, sparseInput: boolean, fusedState: number): number;
   /** Floats of untrained state it keeps (buffers). */
   readonly bufferCount?: number;
   /** Sets what it starts from that is not drawn at random (batch normalisation: γ = 1, running σ² = 1); after bind. */
@@ -82,8 +96,18 @@ export interface Layer {
    * again (the first dense layer's wᵀ).
    */
   forward(k: Kernels, batch: number, training: boolean, step: number, weightsUnchanged: boolean): void;
-  /** dx from dy (when dx is bound), and the parameters' gradients summed over the batch. */
-  backward(k: Kernels, batch: number): void;
+  /**
+   * dx from dy (when dx is bound), and the parameters' gradients summed over the batch. Offered
+   * an `update` (first layer only), it may apply it to a first part of its parameters instead
+   * of writing their gradient: it returns how many floats at the start of its parameters it
+   * updated (none when it returns nothing).
+   */
+  backward(k: Kernels, batch: number, update?: FusedUpdate | null): number | void;
+  /**
+   * Writes back into the network's blocks the parameters (and optimizer state) it has held in
+   * a layout of its own since a FusedUpdate, so that they may be read or written there.
+   */
+  release?(k: Kernels): void;
 }
 
 /** An empty tensor, for layers without parameters. */

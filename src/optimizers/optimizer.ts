@@ -2,6 +2,7 @@
 // after the regularisers every rule shares (gradient clipping, L2 weight decay).
 import type { Tensor } from '../backend/backend.js';
 import type { Kernels } from '../kernels.js';
+import type { FusedUpdate } from '../layers/layer.js';
 import { adam } from './adam.js';
 import { adamw } from './adamw.js';
 import { clipGradients } from './clip.js';
@@ -21,6 +22,8 @@ export interface UpdateRule {
    * `batch` samples, with learning rate η; t counts the updates so far, this one included.
    */
   update(k: Kernels, w: Tensor, g: Tensor, state: readonly Tensor[], n: number, eta: number, batch: number, t: number, s: OptimizerSettings): void;
+  /** Rules a layer can apply as it sums a gradient (layer.ts FusedUpdate) write their arguments into `into`. */
+  fuse?(into: FusedUpdate, eta: number, batch: number, s: OptimizerSettings): void;
 }
 
 export interface Optimizer extends UpdateRule {
@@ -29,6 +32,10 @@ export interface Optimizer extends UpdateRule {
    * s.l2 = λ, then the rule's update. g is changed in place.
    */
   step(k: Kernels, w: Tensor, g: Tensor, state: readonly Tensor[], n: number, eta: number, batch: number, t: number, s: OptimizerSettings): void;
+  /** Whether a step with `s` can be a FusedUpdate (the rule has one, and no clipping or L2 needs the whole gradient first); it then writes it into `into`. */
+  fused(into: FusedUpdate, eta: number, batch: number, s: OptimizerSettings): boolean;
+  /** State blocks a FusedUpdate of this rule needs kept in the layer's layout (0 where it has none). */
+  readonly fusedState: number;
 }
 
 function regularized(rule: UpdateRule): Optimizer {
@@ -40,6 +47,12 @@ function regularized(rule: UpdateRule): Optimizer {
       if (l2 > 0) k.add_scaled(g.ptr, w.ptr, n, l2 * batch);
       rule.update(k, w, g, state, n, eta, batch, t, s);
     },
+    fused(into, eta, batch, s) {
+      if (!rule.fuse || (s.clipNorm ?? OPTIMIZER_DEFAULTS.clipNorm) > 0 || (s.l2 ?? OPTIMIZER_DEFAULTS.l2) > 0) return false;
+      rule.fuse(into, eta, batch, s);
+      return true;
+    },
+    fusedState: rule.fuse ? rule.stateBlocks : 0,
   };
 }
 

@@ -1,0 +1,151 @@
+// backwardAndStep, the step train() runs: where the first layer lists the batch, SGD and
+// momentum are applied to wᵀ as ∇w is summed (layers/dense.ts). It must give the weights and
+// optimizer state of backwardLoaded() then step() to the bit, on every backend and thread
+// count; whatever reads or writes the parameters between steps must see and change the real
+// weights; and the gradients it did not keep must not be handed out.
+import { describe, expect, it } from 'vitest';
+import type { Backend } from '../src/backend/backend.js';
+import { loadBatch } from '../src/batch.js';
+import { loadDataDir, mnistDataDir } from '../src/data/files.js';
+import type { KernelName } from '../src/kernels.js';
+import { decodeModel, encodeModel, networkFromModel } from '../src/model.js';
+import { Network, type NetworkOptions } from '../src/network.js';
+import { Rng } from '../src/rng.js';
+import { train } from '../src/train.js';
+import { head } from '../src/data/dataset.js';
+
+const mnist = await loadDataDir(mnistDataDir());
+const base: NetworkOptions = { sizes: [784, 40, 10], activation: 'relu', loss: 'cross-entropy', init: 'he', maxBatch: 32, adaptiveThreads: false };
+
+/** Counts the calls of each kernel of `net` from now on. */
+function countCalls(net: Network): Record<string, number> {
+  const ops = (net as unknown as { backend: Backend }).backend.ops as unknown as Record<KernelName, (...a: number[]) => unknown>;
+  const counts: Record<string, number> = {};
+  for (const name of Object.keys(ops) as KernelName[]) {
+    const f = ops[name];
+    ops[name] = (...a: number[]) => {
+      counts[name] = (counts[name] ?? 0) + 1;
+      return f(...a);
+    };
+  }
+  return counts;
+}
+
+/** Loads MNIST batch `s` (or random dense rows, where no zero is left to skip) and runs forward. */
+function forwardBatch(net: Network, s: number, dense = false): void {
+  loadBatch(net, mnist.train, null, s * 32, 32);
+  if (dense) {
+    const rng = new Rng(s);
+    net.inputBuffer.forEach((_, i) => (net.inputBuffer[i] = rng.uniform() + 0.01));
+  }
+  net.forwardLoaded(32, true);
+}
+
+/** Two networks of `options`: one stepped by backwardLoaded() + step(), one by backwardAndStep(). */
+async function pairOf(options: NetworkOptions) {
+  return { plain: await Network.create({ ...base, ...options }), fused: await Network.create({ ...base, ...options }) };
+}
+
+function expectSame(plain: Network, fused: Network): void {
+  expect(fused.parameters).toEqual(plain.parameters);
+  expect(fused.optimizerState).toEqual(plain.optimizerState);
+}
+
+describe('backwardAndStep', () => {
+  const settings = [
+    ...(['relaxed', 'baseline', 'none'] as const).flatMap((simd) => [1, 2].map((threads) => ({ backend: 'wasm' as const, simd, threads }))),
+    { backend: 'js' as const }, { backend: 'js-tuned' as const },
+  ];
+  it.each(settings.flatMap((s) => (['sgd', 'momentum'] as const).map((optimizer) => ({ ...s, optimizer }))))(
+    '$optimizer on $backend $simd ×$threads: the weights and state of backward + step, to the bit, with the update applied as ∇w is summed', async (options) => {
+      const { plain, fused } = await pairOf(options);
+      const calls = countCalls(fused);
+      for (let s = 0; s < 12; s++) {
+        for (const net of [plain, fused]) forwardBatch(net, s, s === 7);
+        plain.backwardLoaded();
+        plain.step(0.05);
+        fused.backwardAndStep(0.05);
+      }
+      // Eleven listed batches fused; the dense one (batch 7) took ∇w the usual way, through wᵀ written back first.
+      expect(calls[options.optimizer === 'sgd' ? 'sparse_sgd' : 'sparse_momentum']).toBe(11);
+      expect(calls.sparse_weight_gradient ?? 0).toBe(0);
+      expect(calls.dense_backward_weights).toBe(12 + 1);
+      expectSame(plain, fused);
+      plain.dispose();
+      fused.dispose();
+    });
+
+  it('is not fused where the update needs the whole gradient first (l2, clipNorm) or has no fused form (Adam), and still gives the same weights', async () => {
+    for (const options of [{ optimizer: 'sgd', l2: 1e-4 }, { optimizer: 'momentum', clipNorm: 1 }, { optimizer: 'adam' }] as const) {
+      const { plain, fused } = await pairOf(options);
+      const calls = countCalls(fused);
+      for (let s = 0; s < 4; s++) {
+        for (const net of [plain, fused]) forwardBatch(net, s);
+        plain.backwardLoaded();
+        plain.step(0.01);
+        fused.backwardAndStep(0.01);
+      }
+      expect(calls.sparse_sgd ?? 0).toBe(0);
+      expect(calls.sparse_momentum ?? 0).toBe(0);
+      expect(calls.sparse_weight_gradient).toBe(4);
+      expectSame(plain, fused);
+      plain.dispose();
+      fused.dispose();
+    }
+  });
+
+  it('between steps, weights read through the network are the real ones, and weights written through it are the ones trained on', async () => {
+    const { plain, fused } = await pairOf({ optimizer: 'momentum' });
+    for (let s = 0; s < 6; s++) {
+      for (const net of [plain, fused]) forwardBatch(net, s);
+      plain.backwardLoaded();
+      plain.step(0.05);
+      fused.backwardAndStep(0.05);
+      expect(fused.weights[0]).toEqual(plain.weights[0]);
+      if (s === 2) for (const net of [plain, fused]) net.weights[0][5 * 784 + 300] = 0.75;
+      if (s === 3) for (const net of [plain, fused]) net.optimizerState[0][784 * 2 + 400] = -0.5;
+      if (s === 4) for (const net of [plain, fused]) net.parameters.fill(0.01, 0, 784);
+    }
+    expectSame(plain, fused);
+    expect(encodeModel(fused, {}, true)).toEqual(encodeModel(plain, {}, true));
+    // A model file written between steps resumes into the same weights.
+    const resumed = await networkFromModel(decodeModel(encodeModel(fused, {}, true)), { maxBatch: 32 });
+    expectSame(plain, resumed);
+    for (const net of [plain, fused, resumed]) net.dispose();
+  });
+
+  it('keeps no gradients: getGradients, parameterGradients and step ask for a backward pass until the next one', async () => {
+    const net = await Network.create({ ...base, optimizer: 'sgd' });
+    forwardBatch(net, 0);
+    net.backwardAndStep(0.1);
+    const message = 'the last step (backwardAndStep, as train() runs) kept no gradients; call backward first';
+    expect(() => net.getGradients()).toThrow(`getGradients: ${message}`);
+    expect(() => net.parameterGradients).toThrow(`parameterGradients: ${message}`);
+    expect(() => net.step(0.1)).toThrow('step: call backward first');
+    expect(() => net.backwardAndStep(Number.NaN)).toThrow('backwardAndStep: learning rate must be a finite number ≥ 0, got NaN');
+    forwardBatch(net, 1);
+    net.backwardLoaded();
+    expect(net.getGradients().nablaW[0].some((g) => g !== 0)).toBe(true);
+    net.step(0.1);
+    net.dispose();
+    expect(() => net.backwardAndStep(0.1)).toThrow('backwardAndStep: this network was disposed');
+  });
+
+  it('train() runs it: its weights are those of a loop of forward, backward and step over the same batches', async () => {
+    const data = { ...mnist, train: head(mnist.train, 640), test: head(mnist.test, 64) };
+    const trained = await Network.create({ ...base, optimizer: 'momentum' });
+    await train(trained, data, { epochs: 1, batchSize: 32, learningRate: 0.05, seed: 3 });
+    const looped = await Network.create({ ...base, optimizer: 'momentum' });
+    const order = new Uint32Array(640);
+    new Rng(3).permutation(order);
+    for (let b = 0; b < 20; b++) {
+      loadBatch(looped, data.train, order, b * 32, 32);
+      looped.forwardLoaded(32, true);
+      looped.backwardLoaded();
+      looped.step(0.05);
+    }
+    expectSame(looped, trained);
+    trained.dispose();
+    looped.dispose();
+  });
+});
