@@ -501,24 +501,32 @@ function checkInputShape(o: NetworkOptions): [number, number, number] | undefine
   return [s[0], s[1], s[2]];
 }
 
+/** A layer list that cannot be built or breaks a rule of their order; `reason` says why without the "Network: " that opens the message. */
+export class LayerListError extends Error {
+  override name = 'LayerListError';
+  constructor(readonly reason: string) {
+    super(`Network: ${reason}`);
+  }
+}
+
 /** A layer list given in options, checked by building it: a copy of its specs. */
 function checkLayers(o: NetworkOptions): LayerSpec[] {
   const shape = checkInputShape(o);
   const inputs = shape ? shape[0] * shape[1] * shape[2] : o.inputs ?? o.sizes?.[0];
   if (!Number.isInteger(inputs) || inputs! < 1) throw new Error(`Network: with layers, inputs must be a positive integer, got ${JSON.stringify(o.inputs)}`);
-  if (!Array.isArray(o.layers) || o.layers.length === 0) throw new Error('Network: layers must be a non-empty list of layer specs');
+  if (!Array.isArray(o.layers) || o.layers.length === 0) throw new LayerListError('layers must be a non-empty list of layer specs');
   let layers: Layer[];
   try {
     layers = buildLayers(shape ? { height: shape[0], width: shape[1], channels: shape[2] } : inputs!, o.layers);
   } catch (e) {
-    throw new Error(`Network: ${(e as Error).message}`);
+    throw new LayerListError((e as Error).message);
   }
   const lastDense = o.layers.map((s) => s.kind).lastIndexOf('dense');
   const resized = layers.findIndex((l, i) => i > lastDense && l.outSize !== l.inSize);
-  if (lastDense >= 0 && resized >= 0) throw new Error(`Network: layers[${resized}] is ${o.layers[resized].kind} after the last dense layer; the last dense layer gives the outputs, only activations, dropout and softmax may follow it`);
-  if (!o.layers.some((s) => s.kind === 'dense')) throw new Error('Network: layers must hold at least one dense layer');
+  if (lastDense >= 0 && resized >= 0) throw new LayerListError(`layers[${resized}] is ${o.layers[resized].kind} after the last dense layer; the last dense layer gives the outputs, only activations, dropout and softmax may follow it`);
+  if (!o.layers.some((s) => s.kind === 'dense')) throw new LayerListError('layers must hold at least one dense layer');
   const softmax = o.layers.findIndex((s) => s.kind === 'softmax');
-  if (softmax >= 0 && softmax !== o.layers.length - 1) throw new Error(`Network: layers[${softmax}] is softmax, which can only be the last layer (with the cross-entropy loss)`);
+  if (softmax >= 0 && softmax !== o.layers.length - 1) throw new LayerListError(`layers[${softmax}] is softmax, which can only be the last layer (with the cross-entropy loss)`);
   return o.layers.map((s) => ({ ...s }));
 }
 

@@ -3,9 +3,8 @@
 // `WebAssembly.Memory()` message.
 import { totalmem } from 'node:os';
 import { WASM_MAX_BYTES } from '../backend/wasm.js';
-import { networkBytes, resolveOptions, type NetworkOptions } from '../network.js';
+import { LayerListError, networkBytes, resolveOptions, type NetworkOptions } from '../network.js';
 import { UsageError } from './common.js';
-
 
 const gib = (bytes: number) => `${(bytes / 2 ** 30).toLocaleString('en-US', { maximumFractionDigits: 1 })} GiB`;
 
@@ -19,7 +18,7 @@ export async function allocateNetwork<T>(options: NetworkOptions & { sizes: read
     bytes = networkBytes(options);
   } catch (e) {
     // A layer list that does not fit its input (a window larger than the image) is the flag's fault.
-    if (options.layers && e instanceof Error) throw new UsageError(`${shapeFlag}: ${e.message.replace(/^Network: /, '')}`);
+    if (e instanceof LayerListError) throw new UsageError(`${shapeFlag}: ${e.reason}`);
     throw e;
   }
   const wasm = (options.backend ?? 'wasm') === 'wasm';
