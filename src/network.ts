@@ -202,29 +202,33 @@ export class Network {
 
   /**
    * w of each dense layer, [out × in] row-major (the seed's w_jk at j·in + k): views into the
-   * network's memory. Read them here, not through views kept from before a train() that is
-   * running: its fused steps (backwardAndStep) hold the first layer's weights transposed
-   * elsewhere, and this getter writes them back first.
+   * network's memory. Inside a train() callback, read them here, not through views kept from
+   * before: its fused steps (backwardAndStep) hold the first layer's weights transposed
+   * elsewhere, and this getter writes them back first (see writeBackWeights).
    */
   get weights(): Float32Array[] {
-    this.release();
+    this.writeBackWeights();
     return this.weightViews;
   }
 
   /** Every weight and bias as one block, [w⁰, b⁰, w¹, b¹, …]: what a model file stores. A view, as `weights`. */
   get parameters(): Float32Array {
-    this.release();
+    this.writeBackWeights();
     return this.parameterView;
   }
 
   /** The optimizer's state, blocks laid out as `parameters`: none for SGD, [v] for momentum, [m, v] for Adam. Views, as `weights`. */
   get optimizerState(): Float32Array[] {
-    this.release();
+    this.writeBackWeights();
     return this.stateViews;
   }
 
-  /** Writes back what fused steps hold elsewhere (Sequential.release), so that the parameters' memory may be read or written. */
-  private release(): void {
+  /**
+   * After backwardAndStep: writes the first layer's weights (and momentum's v), held
+   * transposed since, back into `weights`, `parameters` and `optimizerState`, so that views
+   * kept from earlier hold them. Those getters, dispose() and the end of train() call it.
+   */
+  writeBackWeights(): void {
     if (!this.isDisposed) this.model.release();
   }
 
@@ -243,6 +247,7 @@ export class Network {
 
   /** Stops the network's worker threads, if it has any; every method after this throws. */
   dispose(): void {
+    this.writeBackWeights();
     this.backend.dispose?.();
     this.isDisposed = true;
   }

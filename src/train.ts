@@ -203,61 +203,66 @@ export async function train(net: Network, data: DataSplits, options: TrainOption
   let best = options.resume?.best;
   const start = now();
   let trainSeconds = 0, samples = 0, lastYield = start, aborted = false, epoch = options.resume?.epochsDone ?? 0;
-  for (; epoch < epochs && !aborted; epoch++) {
-    rng.permutation(order);
-    const epochStart = now();
-    let lossSum = 0, eta = learningRate;
-    for (let b = 0; b < batches; b++) {
-      position.epoch = epoch + 1;
-      position.batch = b + 1;
-      eta = rateAt(schedule, position);
-      loadBatch(net, data.train, order, b * batchSize, batchSize);
-      net.forwardLoaded(batchSize, true);
-      const loss = net.lossLoaded();
-      if (!Number.isFinite(loss)) throw new DivergenceError(epoch + 1, `the loss became ${loss} at batch ${b + 1}`, schedule.eta);
-      const rise = lossWatch.add(loss);
-      if (rise) throw new DivergenceError(epoch + 1, `at batch ${b + 1}, ${rise}`, schedule.eta);
-      net.backwardAndStep(eta);
-      samples += batchSize;
-      lossSum += loss;
-      const t = now();
-      if (options.onBatchEnd) {
-        progress.epoch = epoch + 1;
-        progress.batch = b + 1;
-        progress.loss = lossSum / (b + 1);
-        progress.samplesPerSecond = samples / (trainSeconds + t - epochStart);
-        options.onBatchEnd(progress);
-      }
-      if (t - lastYield > 0.05) {
-        await yieldToEventLoop();
-        lastYield = now();
-        if (options.signal?.aborted) {
-          aborted = true;
-          break;
+  try {
+    for (; epoch < epochs && !aborted; epoch++) {
+      rng.permutation(order);
+      const epochStart = now();
+      let lossSum = 0, eta = learningRate;
+      for (let b = 0; b < batches; b++) {
+        position.epoch = epoch + 1;
+        position.batch = b + 1;
+        eta = rateAt(schedule, position);
+        loadBatch(net, data.train, order, b * batchSize, batchSize);
+        net.forwardLoaded(batchSize, true);
+        const loss = net.lossLoaded();
+        if (!Number.isFinite(loss)) throw new DivergenceError(epoch + 1, `the loss became ${loss} at batch ${b + 1}`, schedule.eta);
+        const rise = lossWatch.add(loss);
+        if (rise) throw new DivergenceError(epoch + 1, `at batch ${b + 1}, ${rise}`, schedule.eta);
+        net.backwardAndStep(eta);
+        samples += batchSize;
+        lossSum += loss;
+        const t = now();
+        if (options.onBatchEnd) {
+          progress.epoch = epoch + 1;
+          progress.batch = b + 1;
+          progress.loss = lossSum / (b + 1);
+          progress.samplesPerSecond = samples / (trainSeconds + t - epochStart);
+          options.onBatchEnd(progress);
+        }
+        if (t - lastYield > 0.05) {
+          await yieldToEventLoop();
+          lastYield = now();
+          if (options.signal?.aborted) {
+            aborted = true;
+            break;
+          }
         }
       }
-    }
-    trainSeconds += now() - epochStart;
-    // Checked before the epoch is evaluated or handed to onEpochEnd, so a diverged epoch is never checkpointed.
-    const broken = nonFiniteState(net) ?? collapsedOutputs(net, data.train);
-    if (broken) throw new DivergenceError(epoch + 1, broken, schedule.eta);
-    let evaluation: HistoryEntry | undefined, stop = false;
-    if (epoch % evalEvery === 0 || epoch === epochs - 1 || aborted) {
-      const scores = (split: 'train' | 'test' | 'validation') => evaluateFitting(net, data[split]!, task).scores;
-      const trainScores = scores('train');
-      if (!Number.isFinite(trainScores.loss)) throw new DivergenceError(epoch + 1, `the training set's loss became ${trainScores.loss}`, schedule.eta);
-      evaluation = { epoch: epoch + 1, train: trainScores, ...(data.validation ? { validation: scores('validation') } : {}), test: scores('test') };
-      history.push(evaluation);
-      if (watch) {
-        best = watch(evaluation, net, best);
-        stop = best.waited >= options.earlyStopping!.patience;
+      trainSeconds += now() - epochStart;
+      // Checked before the epoch is evaluated or handed to onEpochEnd, so a diverged epoch is never checkpointed.
+      const broken = nonFiniteState(net) ?? collapsedOutputs(net, data.train);
+      if (broken) throw new DivergenceError(epoch + 1, broken, schedule.eta);
+      let evaluation: HistoryEntry | undefined, stop = false;
+      if (epoch % evalEvery === 0 || epoch === epochs - 1 || aborted) {
+        const scores = (split: 'train' | 'test' | 'validation') => evaluateFitting(net, data[split]!, task).scores;
+        const trainScores = scores('train');
+        if (!Number.isFinite(trainScores.loss)) throw new DivergenceError(epoch + 1, `the training set's loss became ${trainScores.loss}`, schedule.eta);
+        evaluation = { epoch: epoch + 1, train: trainScores, ...(data.validation ? { validation: scores('validation') } : {}), test: scores('test') };
+        history.push(evaluation);
+        if (watch) {
+          best = watch(evaluation, net, best);
+          stop = best.waited >= options.earlyStopping!.patience;
+        }
+      }
+      if (!aborted) await options.onEpochEnd?.({ epoch: epoch + 1, epochs, rng, history, loss: lossSum / batches, samplesPerSecond: samples / trainSeconds, evaluation, best });
+      if (stop) {
+        epoch++;
+        break;
       }
     }
-    if (!aborted) await options.onEpochEnd?.({ epoch: epoch + 1, epochs, rng, history, loss: lossSum / batches, samplesPerSecond: samples / trainSeconds, evaluation, best });
-    if (stop) {
-      epoch++;
-      break;
-    }
+  } finally {
+    // Views of the weights kept from before train() hold the trained ones, even after an error.
+    net.writeBackWeights();
   }
   const stoppedEarly = epoch < epochs && !aborted;
   let final = history[history.length - 1];

@@ -53,11 +53,12 @@ function expectSame(plain: Network, fused: Network): void {
 
 describe('backwardAndStep', () => {
   const settings = [
-    ...(['relaxed', 'baseline', 'none'] as const).flatMap((simd) => [1, 2].map((threads) => ({ backend: 'wasm' as const, simd, threads }))),
-    { backend: 'js' as const }, { backend: 'js-tuned' as const },
+    ...(['relaxed', 'baseline', 'none'] as const).flatMap((simd) => [1, 2].map((threads) => ({ label: `wasm ${simd} ×${threads}`, options: { backend: 'wasm' as const, simd, threads } }))),
+    { label: 'js', options: { backend: 'js' as const } }, { label: 'js-tuned', options: { backend: 'js-tuned' as const } },
   ];
   it.each(settings.flatMap((s) => (['sgd', 'momentum'] as const).map((optimizer) => ({ ...s, optimizer }))))(
-    '$optimizer on $backend $simd ×$threads: the weights and state of backward + step, to the bit, with the update applied as ∇w is summed', async (options) => {
+    '$optimizer on $label: the weights and state of backward + step, to the bit, with the update applied as ∇w is summed', async ({ options: backend, optimizer }) => {
+      const options = { ...backend, optimizer };
       const { plain, fused } = await pairOf(options);
       const calls = countCalls(fused);
       for (let s = 0; s < 12; s++) {
@@ -134,6 +135,7 @@ describe('backwardAndStep', () => {
   it('train() runs it: its weights are those of a loop of forward, backward and step over the same batches', async () => {
     const data = { ...mnist, train: head(mnist.train, 640), test: head(mnist.test, 64) };
     const trained = await Network.create({ ...base, optimizer: 'momentum' });
+    const [kept, keptVelocity] = [trained.weights[0], trained.optimizerState[0]];
     await train(trained, data, { epochs: 1, batchSize: 32, learningRate: 0.05, seed: 3 });
     const looped = await Network.create({ ...base, optimizer: 'momentum' });
     const order = new Uint32Array(640);
@@ -144,8 +146,26 @@ describe('backwardAndStep', () => {
       looped.backwardLoaded();
       looped.step(0.05);
     }
+    // Views kept from before train() hold what it trained (read before any getter writes back).
+    expect(kept).toEqual(looped.weights[0]);
+    expect(keptVelocity).toEqual(looped.optimizerState[0]);
     expectSame(looped, trained);
     trained.dispose();
     looped.dispose();
+  });
+
+  it('dispose() writes the held weights back: views kept from before still read the trained ones', async () => {
+    const { plain, fused } = await pairOf({ optimizer: 'momentum' });
+    const [kept, keptVelocity] = [fused.weights[0], fused.optimizerState[0]];
+    for (let s = 0; s < 3; s++) {
+      for (const net of [plain, fused]) forwardBatch(net, s);
+      plain.backwardLoaded();
+      plain.step(0.05);
+      fused.backwardAndStep(0.05);
+    }
+    fused.dispose();
+    expect(kept).toEqual(plain.weights[0]);
+    expect(keptVelocity).toEqual(plain.optimizerState[0]);
+    plain.dispose();
   });
 });
