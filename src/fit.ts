@@ -4,7 +4,7 @@
 // stopping. train() does the work; this only chooses.
 import { holdOut } from './data/split.js';
 import { inputWidth, type DataSplits, type Dataset } from './data/dataset.js';
-import type { LayerSpec } from './layers/registry.js';
+import { firstImageLayer, type LayerSpec } from './layers/registry.js';
 import { LOSS_KINDS, type LossName } from './losses/loss.js';
 import { Network, RUN_OPTION_KEYS, type InitName, type NetworkOptions, type OptimizerName, type RunOptions } from './network.js';
 import { fitNormalization, type NormalizationKind } from './normalization.js';
@@ -80,6 +80,10 @@ export function fitSplits<D extends Dataset>(data: DataSplits<D>, options: FitOp
 /** fit()'s network for the splits: the hidden layers, the task's output layer and loss, and the normalisations fitted on the training split. */
 export function fitNetwork(splits: DataSplits, options: FitOptions): NetworkOptions {
   const { train: training } = splits, task = taskOf(splits);
+  const hidden = options.hidden ?? FIT_DEFAULTS.hidden, image = firstImageLayer(hidden);
+  if (!('images' in training) && image >= 0) {
+    throw new Error(`fit: hidden[${image}] is ${hidden[image].kind}, which takes images, but the data's rows are ${inputWidth(training)} features: give dense layers and activations`);
+  }
   const loss = options.loss ?? task.loss;
   const output: LayerSpec = { kind: LOSS_KINDS[loss].fuses ?? (task === TASK_KINDS.regression ? 'identity' : 'sigmoid') };
   const normalize = options.normalize ?? ('images' in training ? 'none' : 'standard');
@@ -87,7 +91,7 @@ export function fitNetwork(splits: DataSplits, options: FitOptions): NetworkOpti
   return {
     inputs: inputWidth(training),
     ...('images' in training ? { inputShape: [training.rows, training.cols, 1] as [number, number, number] } : {}),
-    layers: [...(options.hidden ?? FIT_DEFAULTS.hidden), { kind: 'dense', units: splits.classes }, output],
+    layers: [...hidden, { kind: 'dense', units: splits.classes }, output],
     loss,
     init: options.init ?? FIT_DEFAULTS.init,
     optimizer: options.optimizer ?? FIT_DEFAULTS.optimizer,

@@ -1,6 +1,6 @@
 // Named training recipes: what `simdnet train --recipe NAME` starts from.
 import type { ActivationName } from './layers/activation.js';
-import { IMAGE_LAYER_KINDS, type LayerSpec } from './layers/registry.js';
+import { firstImageLayer, type LayerSpec } from './layers/registry.js';
 import { LOSS_KINDS } from './losses/loss.js';
 import type { InitName, LossName, NetworkOptions, OptimizerName } from './network.js';
 import { OPTIMIZER_DEFAULTS } from './optimizers/settings.js';
@@ -107,7 +107,7 @@ export function recipeNetwork(recipe: Recipe, input: number | [number, number, n
   const inputs = typeof input === 'number' ? input : input[0] * input[1] * input[2];
   const common = { activation, loss, init, optimizer, l2, weightDecay, clipNorm, maxBatch: batchSize };
   if (!layers) return { sizes: [inputs, ...hidden, classes], ...common };
-  if (typeof input === 'number' && layers.some((l) => IMAGE_LAYER_KINDS.includes(l.kind))) {
+  if (typeof input === 'number' && firstImageLayer(layers) >= 0) {
     throw new Error(`recipe: its convolutions need the images' shape [height, width, channels], not ${input} inputs`);
   }
   const output: LayerSpec[] = [{ kind: 'dense', units: classes }, { kind: LOSS_KINDS[loss].fuses ?? activation }];

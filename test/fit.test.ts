@@ -72,6 +72,12 @@ describe('fit() on problems with a known answer', () => {
     await expect(fit(fromArrays([[0], [1]], { labels: [0, 1] }), { task: 'regression' })).rejects.toThrow('fit: task regression needs target vectors; these data have class labels (task classification)');
   });
 
+  it('refuses convolutions and pooling on rows of features, saying what to give instead (images take them)', async () => {
+    const rows = fromArrays([[0, 1, 2, 3], [3, 2, 1, 0]], { labels: [0, 1] });
+    await expect(fit(rows, { hidden: [{ kind: 'dense', units: 4 }, { kind: 'maxpool', size: 2 }] })).rejects.toThrow(
+      'fit: hidden[1] is maxpool, which takes images, but the data\'s rows are 4 features: give dense layers and activations');
+  });
+
   it('names the row that is ragged or not a number', () => {
     expect(() => fromArrays([[1, 2], [3]], { targets: [1, 2] })).toThrow('inputs[1] has 1 values; inputs[0] has 2');
     expect(() => fromArrays([[1, NaN]], { targets: [1] })).toThrow('inputs[0][1] is NaN; every value must be a finite number');

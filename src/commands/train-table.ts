@@ -16,7 +16,7 @@ import { train } from '../train.js';
 import { openCheckpointDir } from './checkpoint.js';
 import { dataFingerprint, fingerprintDifference } from './fingerprint.js';
 import { DEFINING_FLAGS, readTableCheckpoint, writeTableCheckpoint, type DefiningFlags } from './table-checkpoint.js';
-import { IMAGE_LAYER_KINDS, type LayerSpec } from '../layers/registry.js';
+import { firstImageLayer, type LayerSpec } from '../layers/registry.js';
 import { evaluate } from '../evaluate.js';
 import { describeData, encodeModel } from '../model.js';
 import { renderTaskReport } from '../report/task-report.js';
@@ -156,8 +156,8 @@ export async function runTrainTable(given: TableFlags, command: Command): Promis
     }
   }
   if (flags.layers && flags.hidden) throw new UsageError('give --layers or --hidden, not both');
-  const imageLayer = flags.layers?.find((l) => IMAGE_LAYER_KINDS.includes(l.kind));
-  if (imageLayer) throw new UsageError(`--layers ${formatLayers(flags.layers!)}: ${imageLayer.kind} takes images, and a table's rows are features; give dense layers and activations`);
+  const imageLayer = flags.layers ? firstImageLayer(flags.layers) : -1;
+  if (imageLayer >= 0) throw new UsageError(`--layers ${formatLayers(flags.layers!)}: ${flags.layers![imageLayer].kind} takes images, and a table's rows are features; give dense layers and activations`);
   const hidden: LayerSpec[] | undefined = flags.layers ?? flags.hidden?.flatMap((units): LayerSpec[] => [{ kind: 'dense', units }, { kind: flags.activation ?? 'relu' } as LayerSpec]);
   if (flags.weightDecay !== undefined && (flags.optimizer ?? FIT_DEFAULTS.optimizer) !== 'adamw') throw new UsageError('--weight-decay is AdamW\'s decoupled decay: give --optimizer adamw with it (or --l2 for the other rules)');
   let schedule: Schedule | undefined;

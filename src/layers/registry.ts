@@ -66,6 +66,11 @@ export const LAYER_KIND_NAMES = Object.keys(LAYER_KINDS) as LayerSpec['kind'][];
 /** The kinds that take images (height × width × channels), not vectors of features. */
 export const IMAGE_LAYER_KINDS: readonly LayerSpec['kind'][] = ['conv2d', 'maxpool', 'avgpool'];
 
+/** The index in `specs` of the first layer that takes images, or −1: where rows of features are given, the caller says what to give instead. */
+export function firstImageLayer(specs: readonly LayerSpec[]): number {
+  return specs.findIndex((s) => IMAGE_LAYER_KINDS.includes(s.kind));
+}
+
 function positiveInt(name: string, v: unknown): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new Error(`${name} must be a positive integer, got ${JSON.stringify(v)}`);
   return v;
