@@ -152,7 +152,9 @@ export class Network {
   private readonly lossFn: Loss;
   private readonly optimizer: Optimizer;
   private batch = 0;
+  /** The batch of the last backward pass whose gradients step() may apply (0: none); deltaBatch, of the last δ. */
   private gradBatch = 0;
+  private deltaBatch = 0;
   /** False after backwardAndStep, which may apply the first layer's gradient as it sums it, until the next backward. */
   private gradientsKept = true;
   private isDisposed = false;
@@ -278,7 +280,7 @@ export class Network {
   /** δ = ∂C/∂z of each layer after backward: [batch × sizes[l+1]]. */
   get deltas(): Float32Array[] {
     this.live('deltas');
-    return this.model.layers.flatMap((layer, l) => (layer instanceof Dense ? [this.rows(this.model.gradients[l + 1]!, this.gradBatch)] : []));
+    return this.model.layers.flatMap((layer, l) => (layer instanceof Dense ? [this.rows(this.model.gradients[l + 1]!, this.deltaBatch)] : []));
   }
 
   /**
@@ -390,7 +392,7 @@ export class Network {
     this.live('backwardLoaded');
     if (this.batch === 0) throw new Error('backward: call forward first');
     this.model.backward(this.lossFn, this.batch);
-    this.gradBatch = this.batch;
+    this.gradBatch = this.deltaBatch = this.batch;
     this.gradientsKept = true;
   }
 
@@ -445,6 +447,7 @@ export class Network {
     if (this.batch === 0) throw new Error('backwardAndStep: call forward first');
     this.model.trainStep(this.lossFn, this.batch, this.optimizer, learningRate, ++this.optimizerSteps, this.config);
     this.gradBatch = 0;
+    this.deltaBatch = this.batch;
     this.gradientsKept = false;
   }
 

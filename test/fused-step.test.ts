@@ -115,6 +115,35 @@ describe('backwardAndStep', () => {
     for (const net of [plain, fused, resumed]) net.dispose();
   });
 
+  // Found by a review: wᵀ had been used as a plain backward's scratch, or w changed through a
+  // getter, after the forward that transposed it; the fused update then went to a stale wᵀ.
+  it.each(['wasm', 'js'] as const)('on %s, after backward() on the same batch, and after a write through the getters since the forward, it updates the weights backward + step would', async (backend) => {
+    for (const optimizer of ['sgd', 'momentum'] as const) {
+      const { plain, fused } = await pairOf({ backend, optimizer });
+      const steps: ((net: Network) => void)[] = [
+        (net) => forwardBatch(net, 0),
+        (net) => net.backwardLoaded(),
+        (net) => net.step(0.05),
+        (net) => net.backwardLoaded(),
+        (net) => (net === fused ? net.backwardAndStep(0.05) : net.step(0.05)),
+        (net) => forwardBatch(net, 1),
+        (net) => (net.weights[0][4220] = 0.75),
+        (net) => (net.optimizerState.length > 0 ? (net.optimizerState[0][17] = 0.25) : 0),
+        (net) => (net === fused ? net.backwardAndStep(0.05) : (net.backwardLoaded(), net.step(0.05))),
+        (net) => forwardBatch(net, 2),
+        (net) => (net === fused ? net.backwardAndStep(0.05) : (net.backwardLoaded(), net.step(0.05))),
+        (net) => (net.parameters[4221] = -0.5),
+        (net) => forwardBatch(net, 3),
+        (net) => (net === fused ? net.backwardAndStep(0.05) : (net.backwardLoaded(), net.step(0.05))),
+      ];
+      for (const step of steps) for (const net of [plain, fused]) step(net);
+      expect(fused.deltas).toEqual(plain.deltas);
+      expectSame(plain, fused);
+      plain.dispose();
+      fused.dispose();
+    }
+  });
+
   it('keeps no gradients: getGradients, parameterGradients and step ask for a backward pass until the next one', async () => {
     const net = await Network.create({ ...base, optimizer: 'sgd' });
     forwardBatch(net, 0);

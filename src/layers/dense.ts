@@ -97,8 +97,8 @@ export class Dense implements Layer {
     this.gb = subTensor(m.grads, nw, this.outSize);
     if (m.scratch.length > 0) {
       const maxBatch = m.x.length / this.inSize, layout = this.listedLayout(maxBatch), at = (floats: number) => m.scratch.ptr + 4 * floats;
-      // The scratch is longer than the list's layout only by vᵀ (scratchFloats).
-      const velocity = m.scratch.length > layout.floats && m.state.length > 0;
+      // The scratch holds vᵀ after the list's layout exactly when the optimizer fuses with its state (scratchFloats).
+      const velocity = m.scratch.length === layout.floats + layout.velocityFloats && m.state.length > 0;
       this.sparse = {
         transposed: m.scratch.ptr, offsets: at(layout.offsets), idx: at(layout.idx), val: at(layout.val), starts: at(layout.starts), rowOf: at(layout.rowOf), valOf: at(layout.valOf),
         offsetsView: new Int32Array(m.scratch.view.buffer, m.scratch.view.byteOffset + 4 * layout.offsets, maxBatch + 1),
@@ -161,28 +161,33 @@ export class Dense implements Layer {
     k.sparse_columns(s!.offsets, s!.idx, s!.val, batch, nIn, s!.starts, s!.rowOf, s!.valOf);
     k.column_sums(dy.ptr, this.gb.ptr, batch, nOut, nOut);
     if (update && (update.mu === null || this.velocity)) {
+      // The update goes to wᵀ (and vᵀ): taken now unless they hold the weights already, or wᵀ
+      // is still forward's (a backward() since used its memory, a getter may have changed w).
+      if (!this.held) {
+        if (!this.transposed) k.transpose(this.w.ptr, s!.transposed, nOut, nIn, nOut);
+        if (update.mu !== null) k.transpose(this.velocity!.ptr, s!.velocity, nOut, nIn, nOut);
+        this.held = true;
+      }
       // ∇w's memory, which this step does not fill, serves as the kernels' scratch.
       if (update.mu === null) k.sparse_sgd(s!.starts, s!.rowOf, s!.valOf, dy.ptr, s!.transposed, this.gw.ptr, nIn, nOut, nOut, update.scale);
-      else {
-        if (!this.held) k.transpose(this.velocity!.ptr, s!.velocity, nOut, nIn, nOut);
-        k.sparse_momentum(s!.starts, s!.rowOf, s!.valOf, dy.ptr, s!.transposed, s!.velocity, this.gw.ptr, nIn, nOut, nOut, update.scale, update.mu);
-      }
-      this.held = true;
+      else k.sparse_momentum(s!.starts, s!.rowOf, s!.valOf, dy.ptr, s!.transposed, s!.velocity, this.gw.ptr, nIn, nOut, nOut, update.scale, update.mu);
       return this.w.length;
     }
     this.release(k);
-    this.transposed = false;
     k.sparse_weight_gradient(s!.starts, s!.rowOf, s!.valOf, dy.ptr, this.gw.ptr, s!.transposed, nIn, nIn, nOut, nOut);
     return 0;
   }
 
-  /** w = (wᵀ)ᵀ, and v = (vᵀ)ᵀ with momentum, after fused updates; w may change after, so wᵀ is taken again before it serves. */
+  /**
+   * w = (wᵀ)ᵀ, and v = (vᵀ)ᵀ with momentum, after fused updates. Whoever asked may change w
+   * after, so wᵀ no longer counts as w's, held or not: it is taken again before it serves.
+   */
   release(k: Kernels): void {
+    this.transposed = false;
     if (!this.held) return;
     const s = this.sparse!;
     k.transpose(s.transposed, this.w.ptr, this.inSize, this.outSize, this.inSize);
     if (this.velocity) k.transpose(s.velocity, this.velocity.ptr, this.inSize, this.outSize, this.inSize);
     this.held = false;
-    this.transposed = false;
   }
 }
