@@ -633,14 +633,22 @@ export function resolveOptions(o: NetworkOptions): NetworkConfig {
 }
 
 /**
- * The memory plan of the network of `config`. The first layer's room for listing sparse
- * batches (wᵀ and the list) is left out where it alone would take a WebAssembly memory past
- * its 4 GiB: the network then keeps the dense products rather than not fitting.
+ * The memory plan of the network of `config`. Where a WebAssembly memory's 4 GiB would not
+ * hold it, the fused momentum's vᵀ is left out (its steps are then not fused), then the first
+ * layer's room for listing sparse batches (wᵀ and the list): the network keeps the dense
+ * products rather than not fitting.
  */
 function planOf(config: NetworkConfig, layers: readonly Layer[]): SequentialPlan {
-  const { stateBlocks: blocks, fusedState } = OPTIMIZER_KINDS[config.optimizer];
-  const plan = planSequential(layers, config.maxBatch, blocks, config.sparseInputs, fusedState);
-  return config.sparseInputs && config.backend === 'wasm' && plan.bytes > WASM_MAX_BYTES ? planSequential(layers, config.maxBatch, blocks, false) : plan;
+  const optimizer = OPTIMIZER_KINDS[config.optimizer], blocks = optimizer.stateBlocks;
+  // Past a WebAssembly memory's 4 GiB, first without vᵀ (the fused momentum's), then without the listed path.
+  const plans = [
+    () => planSequential(layers, config.maxBatch, blocks, config.sparseInputs, optimizer.fusedState(config)),
+    () => planSequential(layers, config.maxBatch, blocks, config.sparseInputs, 0),
+    () => planSequential(layers, config.maxBatch, blocks, false),
+  ];
+  let plan = plans[0]();
+  for (let i = 1; config.backend === 'wasm' && plan.bytes > WASM_MAX_BYTES && i < plans.length; i++) plan = plans[i]();
+  return plan;
 }
 
 /** The backend `config` names, over a memory of `bytes` bytes. */

@@ -9,7 +9,7 @@ import { loadBatch } from '../src/batch.js';
 import { loadDataDir, mnistDataDir } from '../src/data/files.js';
 import type { KernelName } from '../src/kernels.js';
 import { decodeModel, encodeModel, networkFromModel } from '../src/model.js';
-import { Network, type NetworkOptions } from '../src/network.js';
+import { Network, networkBytes, type NetworkOptions } from '../src/network.js';
 import { Rng } from '../src/rng.js';
 import { train } from '../src/train.js';
 import { head } from '../src/data/dataset.js';
@@ -142,6 +142,19 @@ describe('backwardAndStep', () => {
       plain.dispose();
       fused.dispose();
     }
+  });
+
+  it("reserves momentum's vᵀ only where steps fuse, and past 4 GiB gives it up before the listed path", () => {
+    const seed = { sizes: [784, 100, 10], maxBatch: 32 }, vt = 784 * 100 * 4;
+    const plain = networkBytes({ ...seed, optimizer: 'momentum', l2: 1e-4 });
+    expect(networkBytes({ ...seed, optimizer: 'momentum', clipNorm: 1 })).toBe(plain);
+    expect(networkBytes({ ...seed, optimizer: 'momentum' })).toBe(plain + vt);
+    // 23,000 inputs: momentum's v, wᵀ, vᵀ and the list would pass 4 GiB; without vᵀ the listed path fits.
+    const wide = { sizes: [23_000, 10_000, 2], maxBatch: 32, optimizer: 'momentum' as const };
+    const unfused = networkBytes({ ...wide, l2: 1e-4 });
+    expect(unfused + 23_000 * 10_000 * 4).toBeGreaterThan(2 ** 32);
+    expect(networkBytes(wide)).toBe(unfused);
+    expect(unfused).toBeGreaterThan(networkBytes({ ...wide, sparseInputs: false }));
   });
 
   it('keeps no gradients: getGradients, parameterGradients and step ask for a backward pass until the next one', async () => {

@@ -32,10 +32,10 @@ export interface Optimizer extends UpdateRule {
    * s.l2 = λ, then the rule's update. g is changed in place.
    */
   step(k: Kernels, w: Tensor, g: Tensor, state: readonly Tensor[], n: number, eta: number, batch: number, t: number, s: OptimizerSettings): void;
-  /** Whether a step with `s` can be a FusedUpdate (the rule has one, and no clipping or L2 needs the whole gradient first); it then writes it into `into`. */
+  /** Whether a step with `s` can be a FusedUpdate (see fuses); it then writes it into `into`. */
   fused(into: FusedUpdate, eta: number, batch: number, s: OptimizerSettings): boolean;
-  /** State blocks a FusedUpdate of this rule needs kept in the layer's layout (0 where it has none). */
-  readonly fusedState: number;
+  /** State blocks a FusedUpdate with `s` needs kept in the layer's layout (0 where steps are not fused). */
+  fusedState(s: OptimizerSettings): number;
 }
 
 function regularized(rule: UpdateRule): Optimizer {
@@ -48,12 +48,17 @@ function regularized(rule: UpdateRule): Optimizer {
       rule.update(k, w, g, state, n, eta, batch, t, s);
     },
     fused(into, eta, batch, s) {
-      if (!rule.fuse || (s.clipNorm ?? OPTIMIZER_DEFAULTS.clipNorm) > 0 || (s.l2 ?? OPTIMIZER_DEFAULTS.l2) > 0) return false;
-      rule.fuse(into, eta, batch, s);
+      if (!fuses(rule, s)) return false;
+      rule.fuse!(into, eta, batch, s);
       return true;
     },
-    fusedState: rule.fuse ? rule.stateBlocks : 0,
+    fusedState: (s) => (fuses(rule, s) ? rule.stateBlocks : 0),
   };
+}
+
+/** Whether steps of `rule` with `s` can be fused: the rule has a fused form, and no clipping or L2 needs the whole gradient first. */
+function fuses(rule: UpdateRule, s: OptimizerSettings): boolean {
+  return rule.fuse !== undefined && (s.clipNorm ?? OPTIMIZER_DEFAULTS.clipNorm) === 0 && (s.l2 ?? OPTIMIZER_DEFAULTS.l2) === 0;
 }
 
 /** The update rules by name: a new one is a file and a line here. */
