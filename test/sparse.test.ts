@@ -4,6 +4,7 @@
 // that are not sparse.
 import { describe, expect, it } from 'vitest';
 import { loadBatch } from '../src/batch.js';
+import type { Tensor } from '../src/backend/backend.js';
 import type { WasmBackend } from '../src/backend/wasm.js';
 import { head } from '../src/data/dataset.js';
 import { loadDataDir, mnistDataDir } from '../src/data/files.js';
@@ -18,6 +19,18 @@ import { call, ints, layOut, levels, pair } from './kernel-pair.js';
 function sparseRows(batch: number, n: number, density: number, seed: number): Float32Array {
   const rng = new Rng(seed);
   return Float32Array.from({ length: batch * n }, () => (rng.uniform() < density ? rng.normal() : 0));
+}
+
+/**
+ * Writes x [batch × nIn] to its tensor and lists it by rows, then by columns, on `be`: the
+ * tensors are x, counts, offsets, idx, val, starts, rowOf, valOf.
+ */
+function listByColumns(be: WasmBackend, x: Float32Array, batch: number, nIn: number, [X, C, O, I, V, S, R, VC]: Tensor[]): void {
+  X.view.set(x);
+  call(be, 'count_nonzeros', X, nIn, C, batch);
+  layOut(ints(C), ints(O));
+  call(be, 'sparse_rows', X, nIn, O, I, V, batch);
+  call(be, 'sparse_columns', O, I, V, batch, nIn, S, R, VC);
 }
 
 describe.each(levels)('listing kernels: wasm (%s SIMD) against js', (simd) => {
@@ -104,11 +117,7 @@ describe.each(levels)('listing kernels: wasm (%s SIMD) against js', (simd) => {
     const p = await pair(simd, [batch * nIn, batch, batch + 1, batch * nIn, batch * nIn, nIn + 1, batch * nIn, batch * nIn, batch * nOut, nOut * nIn, nIn * nOut, nIn * nOut, nIn * nOut, nIn * nOut, nIn * nOut, nIn * nOut]);
     const [X, C, O, I, V, S, R, VC, D, GW, ACC, GT, WT, VT, WT2, SCRATCH] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15];
     const t = p.tw, be = p.wasm, [scale, mu] = [0.0625, 0.9];
-    t[X].view.set(x);
-    call(be, 'count_nonzeros', t[X], nIn, t[C], batch);
-    layOut(ints(t[C]), ints(t[O]));
-    call(be, 'sparse_rows', t[X], nIn, t[O], t[I], t[V], batch);
-    call(be, 'sparse_columns', t[O], t[I], t[V], batch, nIn, t[S], t[R], t[VC]);
+    listByColumns(be, x, batch, nIn, [t[X], t[C], t[O], t[I], t[V], t[S], t[R], t[VC]]);
     call(be, 'sparse_weight_gradient', t[S], t[R], t[VC], t[D], t[GW], t[ACC], nIn, nIn, nOut, nOut);
     call(be, 'transpose', t[GW], t[GT], nOut, nIn, nOut);
     const wt = t[WT].view.slice(), vt = t[VT].view.slice();
@@ -146,11 +155,7 @@ describe.each(levels)('listing kernels: wasm (%s SIMD) against js', (simd) => {
     const p = await pair(simd, [batch * nIn, batch, batch + 1, batch * nIn, batch * nIn, nIn + 1, batch * nIn, batch * nIn, batch * nOut, nOut * nIn, nIn * nOut, nOut * nIn]);
     const [X, C, O, I, V, S, R, VC, D, GW, ACC, WHOLE] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
     const t = p.tw, be = p.wasm;
-    t[X].view.set(x);
-    call(be, 'count_nonzeros', t[X], nIn, t[C], batch);
-    layOut(ints(t[C]), ints(t[O]));
-    call(be, 'sparse_rows', t[X], nIn, t[O], t[I], t[V], batch);
-    call(be, 'sparse_columns', t[O], t[I], t[V], batch, nIn, t[S], t[R], t[VC]);
+    listByColumns(be, x, batch, nIn, [t[X], t[C], t[O], t[I], t[V], t[S], t[R], t[VC]]);
     call(be, 'sparse_weight_gradient', t[S], t[R], t[VC], t[D], t[WHOLE], t[ACC], nIn, nIn, nOut, nOut);
     const before = t[GW].view.slice(), [first, inputs] = [5, 9];
     call(be, 'sparse_weight_gradient', t[S].ptr + 4 * first, t[R], t[VC], t[D], t[GW].ptr + 4 * first, t[ACC].ptr + 4 * first * nOut, inputs, nIn, nOut, nOut);
