@@ -4,11 +4,14 @@
 // before reading the rest, so a huge file that is not a model costs a few bytes.
 import { randomBytes } from 'node:crypto';
 import { closeSync, fsync, openSync, renameSync, rmSync, writeFile } from 'node:fs';
+import { promisify } from 'node:util';
 import { MODEL_MAGIC, decodeModel, type Model } from './model.js';
 import { MAX_READ_BYTES, fileError, withFile, type OpenFile } from './read-file.js';
 
 /** The temporary files of the writes in progress, for removeUnfinishedWrites. */
 const unfinished = new Set<string>();
+/** The callback forms over a descriptor: fs/promises has them only on a FileHandle, whose open is not synchronous. */
+const writeToFd = promisify(writeFile), fsyncFd = promisify(fsync);
 
 /**
  * Writes `bytes` to `file` atomically (temporary file, fsync, rename); errors name `file`. The
@@ -22,8 +25,8 @@ export async function writeFileAtomic(file: string, bytes: Uint8Array | string):
   try {
     const fd = openSync(tmp, 'wx');
     try {
-      await new Promise<void>((resolve, reject) => writeFile(fd, bytes, (e) => (e ? reject(e) : resolve())));
-      await new Promise<void>((resolve, reject) => fsync(fd, (e) => (e ? reject(e) : resolve())));
+      await writeToFd(fd, bytes);
+      await fsyncFd(fd);
     } finally {
       closeSync(fd);
     }
