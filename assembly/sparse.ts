@@ -290,18 +290,21 @@ const GRADIENT_BLOCK = 16;
  * no pass over w and no transpose.
  */
 export function sparse_sgd(starts: usize, rowOf: usize, valOf: usize, delta: usize, wt: usize, acc: usize, inputs: i32, nOut: i32, ldDelta: i32, scale: f32): void {
-  for (let k = 0; k < inputs; k += GRADIENT_BLOCK) {
-    const block = min(GRADIENT_BLOCK, inputs - k), o = <usize>k * <usize>nOut * F32;
-    listed_product(starts + (<usize>k << 2), rowOf, valOf, delta, ldDelta, 0, false, acc + o, block, nOut);
-    sgd(wt + o, acc + o, block * nOut, scale);
-  }
+  listed_update(starts, rowOf, valOf, delta, wt, 0, acc, inputs, nOut, ldDelta, scale, 0, false);
 }
 
 /** sparse_sgd for momentum μ, vt [inputs × nOut] its velocity in wᵀ's layout: the momentum kernel's vt = μ·vt − scale·∇wᵀ; wt += vt. */
 export function sparse_momentum(starts: usize, rowOf: usize, valOf: usize, delta: usize, wt: usize, vt: usize, acc: usize, inputs: i32, nOut: i32, ldDelta: i32, scale: f32, mu: f32): void {
+  listed_update(starts, rowOf, valOf, delta, wt, vt, acc, inputs, nOut, ldDelta, scale, mu, true);
+}
+
+/** The body of sparse_sgd and sparse_momentum; `withVelocity` is a constant at each. */
+// @ts-ignore: decorator
+@inline function listed_update(starts: usize, rowOf: usize, valOf: usize, delta: usize, wt: usize, vt: usize, acc: usize, inputs: i32, nOut: i32, ldDelta: i32, scale: f32, mu: f32, withVelocity: bool): void {
   for (let k = 0; k < inputs; k += GRADIENT_BLOCK) {
     const block = min(GRADIENT_BLOCK, inputs - k), o = <usize>k * <usize>nOut * F32;
     listed_product(starts + (<usize>k << 2), rowOf, valOf, delta, ldDelta, 0, false, acc + o, block, nOut);
-    momentum(wt + o, acc + o, vt + o, block * nOut, scale, mu);
+    if (withVelocity) momentum(wt + o, acc + o, vt + o, block * nOut, scale, mu);
+    else sgd(wt + o, acc + o, block * nOut, scale);
   }
 }

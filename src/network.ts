@@ -152,9 +152,8 @@ export class Network {
   private readonly lossFn: Loss;
   private readonly optimizer: Optimizer;
   private batch = 0;
-  /** The batch of the last backward pass whose gradients step() may apply (0: none); deltaBatch, of the last δ. */
-  private gradBatch = 0;
-  private deltaBatch = 0;
+  /** The batch of the last backward pass, plain or fused (0: none yet): its δ stay readable. */
+  private backwardBatch = 0;
   /** False after backwardAndStep, which may apply the first layer's gradient as it sums it, until the next backward. */
   private gradientsKept = true;
   private isDisposed = false;
@@ -280,7 +279,7 @@ export class Network {
   /** δ = ∂C/∂z of each layer after backward: [batch × sizes[l+1]]. */
   get deltas(): Float32Array[] {
     this.live('deltas');
-    return this.model.layers.flatMap((layer, l) => (layer instanceof Dense ? [this.rows(this.model.gradients[l + 1]!, this.deltaBatch)] : []));
+    return this.model.layers.flatMap((layer, l) => (layer instanceof Dense ? [this.rows(this.model.gradients[l + 1]!, this.backwardBatch)] : []));
   }
 
   /**
@@ -392,7 +391,7 @@ export class Network {
     this.live('backwardLoaded');
     if (this.batch === 0) throw new Error('backward: call forward first');
     this.model.backward(this.lossFn, this.batch);
-    this.gradBatch = this.deltaBatch = this.batch;
+    this.backwardBatch = this.batch;
     this.gradientsKept = true;
   }
 
@@ -431,8 +430,8 @@ export class Network {
   step(learningRate: number): void {
     this.live('step');
     checkLearningRate('step', learningRate);
-    if (this.gradBatch === 0) throw new Error('step: call backward first');
-    this.model.step(this.optimizer, learningRate, this.gradBatch, ++this.optimizerSteps, this.config);
+    if (this.backwardBatch === 0 || !this.gradientsKept) throw new Error('step: call backward first');
+    this.model.step(this.optimizer, learningRate, this.backwardBatch, ++this.optimizerSteps, this.config);
   }
 
   /**
@@ -446,8 +445,7 @@ export class Network {
     checkLearningRate('backwardAndStep', learningRate);
     if (this.batch === 0) throw new Error('backwardAndStep: call forward first');
     this.model.trainStep(this.lossFn, this.batch, this.optimizer, learningRate, ++this.optimizerSteps, this.config);
-    this.gradBatch = 0;
-    this.deltaBatch = this.batch;
+    this.backwardBatch = this.batch;
     this.gradientsKept = false;
   }
 

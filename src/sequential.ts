@@ -126,9 +126,8 @@ export class Sequential {
     const n = batch * last.outSize;
     const fused = loss.fuses === last.kind && L > 1;
     loss.delta(k, this.output, this.target, fused ? this.gradients[L - 1]! : this.gradients[L]!, n);
-    let updated = 0;
-    for (let l = fused ? L - 2 : L - 1; l >= 0; l--) updated = this.layers[l].backward(k, batch, l === 0 ? update : null) ?? 0;
-    return updated;
+    for (let l = fused ? L - 2 : L - 1; l > 0; l--) this.layers[l].backward(k, batch);
+    return this.layers[0].backward(k, batch, update) ?? 0;
   }
 
   /**

@@ -75,38 +75,38 @@ function sparseForward(F: Float32Array, I: Int32Array, O: number, K: number, V: 
 }
 
 /**
- * ∇w over a batch listed by columns (assembly/sparse.ts), for the inputs whose starts begin at
- * S: each input's entries summed into its row of ∇wᵀ in the scratch A (as the kernel's acc),
- * then written down its column of ∇w.
+ * Row k of ∇wᵀ over a batch listed by columns (assembly/sparse.ts), summed into F at `sum`
+ * (as the kernel's acc): input k's entries, each adding val·δ[row] to all nOut sums.
  */
+function listedRow(F: Float32Array, I: Int32Array, S: number, R: number, W: number, D: number, k: number, sum: number, nOut: number, ldDelta: number): void {
+  F.fill(0, sum, sum + nOut);
+  for (let e = I[S + k], end = I[S + k + 1]; e < end; e++) {
+    const v = F[W + e], d = D + I[R + e] * ldDelta;
+    for (let j = 0; j < nOut; j++) F[sum + j] += v * F[d + j];
+  }
+}
+
+/** ∇w for the inputs whose starts begin at S: each input's row of ∇wᵀ summed in the scratch A, then written down its column of ∇w. */
 function sparseWeightGradient(F: Float32Array, I: Int32Array, S: number, R: number, W: number, D: number, G: number, A: number, inputs: number, nIn: number, nOut: number, ldDelta: number): void {
   for (let k = 0; k < inputs; k++) {
     const sum = A + k * nOut;
-    F.fill(0, sum, sum + nOut);
-    for (let e = I[S + k], end = I[S + k + 1]; e < end; e++) {
-      const v = F[W + e], d = D + I[R + e] * ldDelta;
-      for (let j = 0; j < nOut; j++) F[sum + j] += v * F[d + j];
-    }
+    listedRow(F, I, S, R, W, D, k, sum, nOut, ldDelta);
     for (let j = 0, g = G + k; j < nOut; j++, g += nIn) F[g] = F[sum + j];
   }
 }
 
 /**
- * sparseWeightGradient fused with SGD (mu null) or momentum, in wᵀ's layout (assembly/sparse.ts
- * sparse_sgd, sparse_momentum): each input's row of ∇wᵀ summed in its row of the scratch A, as
- * above, then applied to its row of wᵀ at WT (and vᵀ at VT).
+ * sparseWeightGradient fused with SGD (mu null) or momentum, in wᵀ's layout (sparse_sgd,
+ * sparse_momentum): each input's row of ∇wᵀ summed in A, then applied to its row of wᵀ at WT
+ * (and vᵀ at VT).
  */
 function sparseUpdate(F: Float32Array, I: Int32Array, S: number, R: number, W: number, D: number, WT: number, VT: number, A: number, inputs: number, nOut: number, ldDelta: number, scale: number, mu: number | null): void {
   for (let k = 0; k < inputs; k++) {
     const sum = A + k * nOut, w = WT + k * nOut, vt = VT + k * nOut;
-    F.fill(0, sum, sum + nOut);
-    for (let e = I[S + k], end = I[S + k + 1]; e < end; e++) {
-      const v = F[W + e], d = D + I[R + e] * ldDelta;
-      for (let j = 0; j < nOut; j++) F[sum + j] += v * F[d + j];
-    }
-    for (let j = 0; j < nOut; j++) {
-      if (mu === null) F[w + j] -= scale * F[sum + j];
-      else {
+    listedRow(F, I, S, R, W, D, k, sum, nOut, ldDelta);
+    if (mu === null) for (let j = 0; j < nOut; j++) F[w + j] -= scale * F[sum + j];
+    else {
+      for (let j = 0; j < nOut; j++) {
         F[vt + j] = mu * F[vt + j] - scale * F[sum + j];
         F[w + j] += F[vt + j];
       }
