@@ -196,7 +196,12 @@ const LISTED_VECTORS = 7;
 /**
  * One pass of listed_product over `vectors` vectors of outputs (a constant, 7, 4, 2 or 1, at every
  * call, so that the unused accumulators fold away): z[0 … 4·vectors) = b + Σ val·m[idx, …]
- * over entries e0 … e1 − 1, m and b and z already at the pass's first output.
+ * over entries e0 … e1 − 1, m and b and z already at the pass's first output. The sums are
+ * updated last vector first: in that order V8's TurboFan (Node 20) keeps each sum in one
+ * register, where in the other it moved six of them round the registers every entry (and,
+ * over shared memory, did not unroll the loop). Measured here, the two orders' builds
+ * alternated on one MNIST batch: sparse_forward 1.05–1.10× faster, 1.05–1.11× over shared
+ * memory; sparse_sgd 1.00–1.04×, 1.07–1.09×. The floats are the same.
  */
 // @ts-ignore: decorator
 @inline function listed_vectors(e0: i32, e1: i32, idx: usize, val: usize, m: usize, rowM: usize, b: usize, bias: bool, z: usize, vectors: i32): void {
@@ -213,13 +218,13 @@ const LISTED_VECTORS = 7;
   for (let e = e0; e < e1; e++) {
     const v = v128.load32_splat(val + (<usize>e << 2));
     const w = m + <usize>load<i32>(idx + (<usize>e << 2)) * rowM;
-    s0 = madd(v, v128.load(w), s0);
-    if (vectors > 1) s1 = madd(v, v128.load(w, 16), s1);
-    if (vectors > 2) s2 = madd(v, v128.load(w, 32), s2);
-    if (vectors > 3) s3 = madd(v, v128.load(w, 48), s3);
-    if (vectors > 4) s4 = madd(v, v128.load(w, 64), s4);
-    if (vectors > 5) s5 = madd(v, v128.load(w, 80), s5);
     if (vectors > 6) s6 = madd(v, v128.load(w, 96), s6);
+    if (vectors > 5) s5 = madd(v, v128.load(w, 80), s5);
+    if (vectors > 4) s4 = madd(v, v128.load(w, 64), s4);
+    if (vectors > 3) s3 = madd(v, v128.load(w, 48), s3);
+    if (vectors > 2) s2 = madd(v, v128.load(w, 32), s2);
+    if (vectors > 1) s1 = madd(v, v128.load(w, 16), s1);
+    s0 = madd(v, v128.load(w), s0);
   }
   v128.store(z, s0);
   if (vectors > 1) v128.store(z, s1, 16);
