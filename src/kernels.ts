@@ -42,6 +42,16 @@ const imageSplit = (work: Product) => ({ rows: 'rows', align: 1, work, moves: { 
  */
 const LISTED_PER_ROW = 150, LISTED_PER_COLUMN = 6;
 
+/**
+ * The split of a fused listed update (sparse_sgd, sparse_momentum) by inputs, 16 at a time, as
+ * sparse_weight_gradient's: each thread updates whole rows of wt, of its optimizer's `state`
+ * (in wᵀ's layout too) and of acc.
+ */
+const listedUpdateSplit = (...state: string[]) => ({
+  rows: 'inputs', align: 16, work: [2, 'nOut', LISTED_PER_COLUMN],
+  moves: { starts: [4], wt: [4, 'nOut'], acc: [4, 'nOut'], ...Object.fromEntries(state.map((a) => [a, [4, 'nOut']])) },
+});
+
 export const KERNELS = {
   /** dst = scale·src: n bytes (pixels) into n floats. */
   scale_bytes: { args: ['src', 'dst', 'n', 'scale'], split: { rows: 'n', align: 16, work: [1], moves: { src: [1], dst: [4] } } },
@@ -100,12 +110,12 @@ export const KERNELS = {
    */
   sparse_sgd: {
     args: ['starts', 'rowOf', 'valOf', 'dy', 'wt', 'acc', 'inputs', 'nOut', 'ldDelta', 'scale'],
-    split: { rows: 'inputs', align: 16, work: [2, 'nOut', LISTED_PER_COLUMN], moves: { starts: [4], wt: [4, 'nOut'], acc: [4, 'nOut'] } },
+    split: listedUpdateSplit(),
   },
   /** The same for momentum μ: vt = μ·vt − scale·∇wᵀ; wt += vt, vt [nIn × nOut] the velocity in wᵀ's layout. */
   sparse_momentum: {
     args: ['starts', 'rowOf', 'valOf', 'dy', 'wt', 'vt', 'acc', 'inputs', 'nOut', 'ldDelta', 'scale', 'mu'],
-    split: { rows: 'inputs', align: 16, work: [2, 'nOut', LISTED_PER_COLUMN], moves: { starts: [4], wt: [4, 'nOut'], vt: [4, 'nOut'], acc: [4, 'nOut'] } },
+    split: listedUpdateSplit('vt'),
   },
   /** out[j] = Σ_r m[r, j] over n columns of m [rows × ld]: ∇b = Σ δ. */
   column_sums: { args: ['m', 'out', 'rows', 'n', 'ld'] },
