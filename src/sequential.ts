@@ -29,6 +29,8 @@ export interface SequentialPlan {
   scratch: Slot[];
   /** Every layer's buffers, in layer order (what a model file keeps beside the parameters). */
   buffers: Slot;
+  /** The fusedState the scratch was planned with. */
+  fusedState: number;
 }
 
 /**
@@ -52,7 +54,7 @@ export function planSequential(layers: readonly Layer[], maxBatch: number, state
   const scratch = layers.map((l, i) => reserve(l.scratchFloats?.(maxBatch, sparseInputs && i === 0, fusedState) ?? 0));
   const buffers = reserve(layers.reduce((s, l) => s + (l.bufferCount ?? 0), 0));
   const inputBytes: Slot = [layout.reserveBytes(maxBatch * sizes[0]), maxBatch * sizes[0]];
-  return { bytes: layout.bytes, params, grads, state, values, gradients, target, inputBytes, scratch, buffers };
+  return { bytes: layout.bytes, params, grads, state, values, gradients, target, inputBytes, scratch, buffers, fusedState };
 }
 
 export class Sequential {
@@ -91,7 +93,7 @@ export class Sequential {
       layer.bind({
         x: this.values[l], y: this.values[l + 1], dy: this.gradients[l + 1]!, dx: this.gradients[l],
         params: subTensor(this.params, at, layer.paramCount), grads: subTensor(this.grads, at, layer.paramCount), scratch: t(plan.scratch[l]),
-        buffers: subTensor(this.buffers, atBuffer, buffers), state: this.state.map((block) => subTensor(block, at, layer.paramCount)),
+        buffers: subTensor(this.buffers, atBuffer, buffers), state: this.state.map((block) => subTensor(block, at, layer.paramCount)), fusedState: plan.fusedState,
       });
       at += layer.paramCount;
       atBuffer += buffers;

@@ -97,8 +97,8 @@ export class Dense implements Layer {
     this.gb = subTensor(m.grads, nw, this.outSize);
     if (m.scratch.length > 0) {
       const maxBatch = m.x.length / this.inSize, layout = this.listedLayout(maxBatch), at = (floats: number) => m.scratch.ptr + 4 * floats;
-      // The scratch holds vᵀ after the list's layout exactly when the optimizer fuses with its state (scratchFloats).
-      const velocity = m.scratch.length === layout.floats + layout.velocityFloats && m.state.length > 0;
+      // The scratch holds vᵀ after the list's layout when the plan kept the optimizer's state in it (scratchFloats).
+      const velocity = m.fusedState > 0;
       this.sparse = {
         transposed: m.scratch.ptr, offsets: at(layout.offsets), idx: at(layout.idx), val: at(layout.val), starts: at(layout.starts), rowOf: at(layout.rowOf), valOf: at(layout.valOf),
         offsetsView: new Int32Array(m.scratch.view.buffer, m.scratch.view.byteOffset + 4 * layout.offsets, maxBatch + 1),

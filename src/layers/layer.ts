@@ -24,6 +24,8 @@ export interface LayerMemory {
   buffers: Tensor;
   /** Its slices of the optimizer's state blocks (momentum's v; Adam's m and v), paramCount floats each. */
   state: Tensor[];
+  /** How many of those blocks its scratch also holds in its own layout for a FusedUpdate (scratchFloats' fusedState as planned: 0 where they did not fit). */
+  fusedState: number;
 }
 
 /**
