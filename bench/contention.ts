@@ -50,8 +50,10 @@ export async function contentionRates(log: (s: string) => void = () => {}): Prom
     try {
       const one: number[] = [], two: number[] = [];
       for (let r = 0; r < ROUNDS; r++) {
-        one.push(await rate(data, 1));
+        // Which goes first alternates: a run just after another measured slower here, whichever it was.
+        if (r % 2 === 0) one.push(await rate(data, 1));
         two.push(await rate(data, 2));
+        if (r % 2 === 1) one.push(await rate(data, 1));
         log(`  ${load}, round ${r + 1}: 1 thread ${Math.round(one[r])}, 2 threads ${Math.round(two[r])} samples/s`);
       }
       results.push({ load, oneThread: median(one), twoThreads: median(two), ratio: median(two) / median(one) });
