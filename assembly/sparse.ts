@@ -189,7 +189,9 @@ function listed_product(offsets: usize, idx: usize, val: usize, m: usize, ldM: i
  * Vectors of outputs a pass of listed_product sums at once: seven accumulators, the most
  * that V8's code for the loop keeps in registers. Measured here (32 outputs of a 784-input
  * list, ns per entry and pass): 1 vector 0.9, 6 2.0, 7 2.3, and 8 3.8, past a cliff where
- * the sums are spilled to memory every entry.
+ * the sums are spilled to memory every entry. With the sums in listed_vectors' order, eight
+ * and twelve a pass still ran 0.88–0.99× and 0.87–0.89× as fast as seven (sparse_forward,
+ * sparse_sgd).
  */
 const LISTED_VECTORS = 7;
 
@@ -201,7 +203,8 @@ const LISTED_VECTORS = 7;
  * register, where in the other it moved six of them round the registers every entry (and,
  * over shared memory, did not unroll the loop). Measured here, the two orders' builds
  * alternated on one MNIST batch: sparse_forward 1.05–1.10× faster, 1.05–1.11× over shared
- * memory; sparse_sgd 1.00–1.04×, 1.07–1.09×. The floats are the same.
+ * memory; sparse_sgd 1.00–1.04×, 1.07–1.09× over shared memory. The floats are the same:
+ * each sum is its own accumulator.
  */
 // @ts-ignore: decorator
 @inline function listed_vectors(e0: i32, e1: i32, idx: usize, val: usize, m: usize, rowM: usize, b: usize, bias: bool, z: usize, vectors: i32): void {

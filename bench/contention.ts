@@ -50,7 +50,8 @@ export async function contentionRates(log: (s: string) => void = () => {}): Prom
     try {
       const one: number[] = [], two: number[] = [];
       for (let r = 0; r < ROUNDS; r++) {
-        // Which goes first alternates, so that whatever the run before leaves behind (its memory to free, the host's state) falls on both.
+        // Which goes first alternates, so that neither always runs just after the other (whose
+        // memory is still to be freed, on a host in the state it left).
         if (r % 2 === 0) one.push(await rate(data, 1));
         two.push(await rate(data, 2));
         if (r % 2 === 1) one.push(await rate(data, 1));

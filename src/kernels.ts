@@ -106,7 +106,7 @@ export const KERNELS = {
   /**
    * sparse_weight_gradient fused with the update sgd would then make, in wᵀ's layout: wt [nIn × nOut]
    * −= scale·∇wᵀ for `inputs` inputs (starts, wt and acc at the first), acc [nIn × nOut] a scratch
-   * (∇w's memory). Split as sparse_weight_gradient: each thread updates whole rows of wt.
+   * (∇w's memory).
    */
   sparse_sgd: {
     args: ['starts', 'rowOf', 'valOf', 'dy', 'wt', 'acc', 'inputs', 'nOut', 'ldDelta', 'scale'],

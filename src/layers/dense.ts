@@ -55,7 +55,7 @@ export class Dense implements Layer {
    * sparse_weight_gradient); the list by rows, offsets [maxBatch + 1] (also an Int32Array
    * view: the host lays them out), idx and val [limit] (sparse_rows); by columns, starts
    * [in + 1], rowOf and valOf [limit] (sparse_columns); and momentum's vᵀ [in × out] where
-   * the optimizer fuses with its state (else 0).
+   * the plan kept room for the optimizer's state (LayerMemory.fusedState; else 0).
    */
   private sparse: { transposed: number; offsets: number; offsetsView: Int32Array; idx: number; val: number; starts: number; rowOf: number; valOf: number; velocity: number } | null = null;
   /** Whether the last forward batch was listed (its backward then uses the list). */

@@ -24,7 +24,11 @@ export interface LayerMemory {
   buffers: Tensor;
   /** Its slices of the optimizer's state blocks (momentum's v; Adam's m and v), paramCount floats each. */
   state: Tensor[];
-  /** How many of those blocks its scratch also holds in its own layout for a FusedUpdate (scratchFloats' fusedState as planned: 0 where they did not fit). */
+  /**
+   * The fusedState the plan asked every layer's scratchFloats for (0 where steps do not fuse, or
+   * where those blocks did not fit): a scratch holds them, in the layer's own layout for a
+   * FusedUpdate, only where its scratchFloats counted them.
+   */
   fusedState: number;
 }
 
