@@ -4,6 +4,7 @@
 // Each product's register blocks hold f32x4 vectors where the build has SIMD, else scalars
 // (fewer, so that they stay in registers); the loops around the blocks are the same.
 import { madd, hsum, hsum4 } from "./simd";
+import { sgd } from "./optimizer";
 
 const F32: usize = 4;
 
@@ -107,16 +108,19 @@ export function dense_forward(a: usize, w: usize, b: usize, z: usize, batch: i32
 /** Rows of t summed in one pass before they are added to c: a tile of r that stays in the cache while every block of c reads it. */
 const TILE: i32 = 128;
 
-/** v into c at p, or added to what c holds there. */
+/**
+ * v into c at p, or (add) k·v added to what c holds there: k is 1 where a tile's sums add to
+ * the tiles before it (1·v is v), −η/batch where they are SGD's step (sgd's float: c + k·g).
+ */
 // @ts-ignore: decorator
-@inline function put(p: usize, v: v128, add: bool): void {
-  v128.store(p, add ? f32x4.add(v128.load(p), v) : v);
+@inline function put(p: usize, v: v128, add: bool, k: f32): void {
+  v128.store(p, add ? f32x4.add(v128.load(p), f32x4.mul(f32x4.splat(k), v)) : v);
 }
 
 /** put for one float. */
 // @ts-ignore: decorator
-@inline function put1(p: usize, v: f32, add: bool): void {
-  store<f32>(p, add ? load<f32>(p) + v : v);
+@inline function put1(p: usize, v: f32, add: bool, k: f32): void {
+  store<f32>(p, add ? load<f32>(p) + k * v : v);
 }
 
 /** Columns of c in a block of matmul_strided_tile (a power of 2): two f32x4 with SIMD, two floats without (4 × 8 scalars would not fit in registers). */
@@ -132,7 +136,7 @@ const BLOCK_COLUMNS: i32 = ASC_FEATURE_SIMD ? 8 : 2;
 function matmul_strided_lhs(c: usize, l: usize, r: usize, m: i32, n: i32, tn: i32, lsI: i32, lsT: i32): void {
   const rowN = <usize>n * F32, stepT = <usize>lsT * F32;
   for (let t0 = 0; t0 < tn; t0 += TILE) {
-    matmul_strided_tile(c, l + <usize>t0 * stepT, r + <usize>t0 * rowN, m, n, min(TILE, tn - t0), lsI, lsT, t0 > 0);
+    matmul_strided_tile(c, l + <usize>t0 * stepT, r + <usize>t0 * rowN, m, n, min(TILE, tn - t0), lsI, lsT, t0 > 0, 1);
   }
 }
 
@@ -142,7 +146,7 @@ function matmul_strided_lhs(c: usize, l: usize, r: usize, m: i32, n: i32, tn: i3
  * (or two floats) of r and four scalars of L. Columns past the last block and rows past
  * the last 4 are finished four rows × one column (see columns_of_four_rows) or one row at a time.
  */
-function matmul_strided_tile(c: usize, l: usize, r: usize, m: i32, n: i32, tn: i32, lsI: i32, lsT: i32, add: bool): void {
+function matmul_strided_tile(c: usize, l: usize, r: usize, m: i32, n: i32, tn: i32, lsI: i32, lsT: i32, add: bool, addScale: f32): void {
   const rowN = <usize>n * F32;
   const stepI = <usize>lsI * F32, stepT = <usize>lsT * F32;
   const m4 = m & ~3, nb = n & ~(BLOCK_COLUMNS - 1);
@@ -166,10 +170,10 @@ function matmul_strided_tile(c: usize, l: usize, r: usize, m: i32, n: i32, tn: i
           s30 = madd(x3, r0, s30); s31 = madd(x3, r1, s31);
           lt += stepT; rt += rowN;
         }
-        put(ci, s00, add); put(ci + 16, s01, add);
-        put(ci + rowN, s10, add); put(ci + rowN + 16, s11, add);
-        put(ci + 2 * rowN, s20, add); put(ci + 2 * rowN + 16, s21, add);
-        put(ci + 3 * rowN, s30, add); put(ci + 3 * rowN + 16, s31, add);
+        put(ci, s00, add, addScale); put(ci + 16, s01, add, addScale);
+        put(ci + rowN, s10, add, addScale); put(ci + rowN + 16, s11, add, addScale);
+        put(ci + 2 * rowN, s20, add, addScale); put(ci + 2 * rowN + 16, s21, add, addScale);
+        put(ci + 3 * rowN, s30, add, addScale); put(ci + 3 * rowN + 16, s31, add, addScale);
       } else {
         let s00: f32 = 0, s01 = s00, s10 = s00, s11 = s00;
         let s20 = s00, s21 = s00, s30 = s00, s31 = s00;
@@ -183,16 +187,16 @@ function matmul_strided_tile(c: usize, l: usize, r: usize, m: i32, n: i32, tn: i
           s30 += x3 * r0; s31 += x3 * r1;
           lt += stepT; rt += rowN;
         }
-        put1(ci, s00, add); put1(ci + 4, s01, add);
-        put1(ci + rowN, s10, add); put1(ci + rowN + 4, s11, add);
-        put1(ci + 2 * rowN, s20, add); put1(ci + 2 * rowN + 4, s21, add);
-        put1(ci + 3 * rowN, s30, add); put1(ci + 3 * rowN + 4, s31, add);
+        put1(ci, s00, add, addScale); put1(ci + 4, s01, add, addScale);
+        put1(ci + rowN, s10, add, addScale); put1(ci + rowN + 4, s11, add, addScale);
+        put1(ci + 2 * rowN, s20, add, addScale); put1(ci + 2 * rowN + 4, s21, add, addScale);
+        put1(ci + 3 * rowN, s30, add, addScale); put1(ci + 3 * rowN + 4, s31, add, addScale);
       }
     }
-    if (!ASC_FEATURE_SIMD || lsI === 1) columns_of_four_rows(c0, l0, r, nb, n, tn, stepI, stepT, add);
-    else matmul_strided_rows(c, l, r, i, i + 4, nb, n, tn, stepI, stepT, add);
+    if (!ASC_FEATURE_SIMD || lsI === 1) columns_of_four_rows(c0, l0, r, nb, n, tn, stepI, stepT, add, addScale);
+    else matmul_strided_rows(c, l, r, i, i + 4, nb, n, tn, stepI, stepT, add, addScale);
   }
-  matmul_strided_rows(c, l, r, m4, m, 0, n, tn, stepI, stepT, add);
+  matmul_strided_rows(c, l, r, m4, m, 0, n, tn, stepI, stepT, add, addScale);
 }
 
 /**
@@ -201,7 +205,7 @@ function matmul_strided_tile(c: usize, l: usize, r: usize, m: i32, n: i32, tn: i
  * convolution's patch of k·k·c = 25 leaves a column past the last 8 that would otherwise run
  * one row at a time. Without SIMD, four floats of L, stepI bytes apart.
  */
-function columns_of_four_rows(c0: usize, l0: usize, r: usize, k0: i32, n: i32, tn: i32, stepI: usize, stepT: usize, add: bool): void {
+function columns_of_four_rows(c0: usize, l0: usize, r: usize, k0: i32, n: i32, tn: i32, stepI: usize, stepT: usize, add: bool, addScale: f32): void {
   const rowN = <usize>n * F32;
   for (let k = k0; k < n; k++) {
     let s0: f32 = 0, s1 = s0, s2 = s0, s3 = s0;
@@ -223,13 +227,13 @@ function columns_of_four_rows(c0: usize, l0: usize, r: usize, k0: i32, n: i32, t
       }
     }
     const at = c0 + <usize>k * F32;
-    put1(at, s0, add); put1(at + rowN, s1, add);
-    put1(at + 2 * rowN, s2, add); put1(at + 3 * rowN, s3, add);
+    put1(at, s0, add, addScale); put1(at + rowN, s1, add, addScale);
+    put1(at + 2 * rowN, s2, add, addScale); put1(at + 3 * rowN, s3, add, addScale);
   }
 }
 
 /** Rows [i0, i1) and columns [k0, n) of a tile of matmul_strided_lhs, one row × 4 columns (with SIMD), then one column at a time. */
-function matmul_strided_rows(c: usize, l: usize, r: usize, i0: i32, i1: i32, k0: i32, n: i32, tn: i32, stepI: usize, stepT: usize, add: bool): void {
+function matmul_strided_rows(c: usize, l: usize, r: usize, i0: i32, i1: i32, k0: i32, n: i32, tn: i32, stepI: usize, stepT: usize, add: bool, addScale: f32): void {
   const rowN = <usize>n * F32;
   for (let i = i0; i < i1; i++) {
     const li = l + <usize>i * stepI, ci = c + <usize>i * rowN;
@@ -242,7 +246,7 @@ function matmul_strided_rows(c: usize, l: usize, r: usize, i0: i32, i1: i32, k0:
           s = madd(f32x4.splat(load<f32>(lt)), v128.load(rt), s);
           lt += stepT; rt += rowN;
         }
-        put(ci + <usize>k * F32, s, add);
+        put(ci + <usize>k * F32, s, add, addScale);
       }
     }
     for (; k < n; k++) {
@@ -252,7 +256,7 @@ function matmul_strided_rows(c: usize, l: usize, r: usize, i0: i32, i1: i32, k0:
         s += load<f32>(lt) * load<f32>(rt);
         lt += stepT; rt += rowN;
       }
-      put1(ci + <usize>k * F32, s, add);
+      put1(ci + <usize>k * F32, s, add, addScale);
     }
   }
 }
@@ -273,6 +277,22 @@ export function dense_backward_data(delta: usize, w: usize, out: usize, batch: i
  */
 export function dense_backward_weights(delta: usize, a: usize, gw: usize, gb: usize, batch: i32, nIn: i32, nOut: i32, ldDelta: i32): void {
   matmul_strided_lhs(gw, delta, a, nOut, nIn, batch, 1, ldDelta);
+  column_sums(delta, gb, batch, nOut, ldDelta);
+}
+
+/**
+ * dense_backward_weights fused with SGD's step: w −= scale·∇w, each ∇w_jk added to w_jk as its
+ * sum is finished, for batches of up to TILE rows (∇w is not written; 784→100: no pass over w
+ * and ∇w after the product); a longer batch sums ∇w into gw [nOut × nIn] first, then steps.
+ * The same floats as dense_backward_weights, then sgd over w. w [nOut × nIn]; the rest as
+ * dense_backward_weights, whose split this follows (a thread's outputs j0… are rows of w).
+ */
+export function dense_backward_sgd(delta: usize, a: usize, w: usize, gw: usize, gb: usize, batch: i32, nIn: i32, nOut: i32, ldDelta: i32, scale: f32): void {
+  if (batch <= TILE) matmul_strided_tile(w, delta, a, nOut, nIn, batch, 1, ldDelta, true, -scale);
+  else {
+    matmul_strided_lhs(gw, delta, a, nOut, nIn, batch, 1, ldDelta);
+    sgd(w, gw, nOut * nIn, scale);
+  }
   column_sums(delta, gb, batch, nOut, ldDelta);
 }
 

@@ -1,5 +1,5 @@
 // The module's exports: every kernel the host calls, nothing else.
-export { dense_forward, dense_backward_data, dense_backward_weights, column_sums } from "./dense";
+export { dense_forward, dense_backward_data, dense_backward_weights, dense_backward_sgd, column_sums } from "./dense";
 export {
   sigmoid_forward, sigmoid_backward, relu_forward, relu_backward, leaky_relu_forward, leaky_relu_backward,
   tanh_forward, tanh_backward, copy_floats, softmax_forward,

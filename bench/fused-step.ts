@@ -2,7 +2,8 @@
 // backwardLoaded() + step() it replaces, on MNIST batches of 32: µs a step, in one process,
 // 50-step blocks alternated between two networks of the same weights, so that the host's
 // drift falls on both. For the seed's network (SGD) and the default recipe's (momentum), on
-// one thread and on two splitting every large call. Alone (not part of `npm run bench`):
+// one thread and on two splitting every large call; and for the seed's network without the
+// listed path, whose dense ∇w takes SGD's step as it is summed (dense_backward_sgd). Alone (not part of `npm run bench`):
 //   node --import tsx bench/fused-step.ts
 import '../src/platform-node.js';
 import { enableRelaxedSimdInNode20 } from '../src/relaxed-simd.js';
@@ -19,9 +20,11 @@ const data = await loadDataDir(mnistDataDir());
 const order = new Uint32Array(data.train.count);
 new Rng(1).permutation(order);
 
+const SEED: NetworkOptions = { sizes: [784, 100, 10], activation: 'sigmoid', loss: 'mse', optimizer: 'sgd' };
 const NETWORKS: [string, NetworkOptions][] = [
-  ["the seed's 784-100-10, sigmoid, MSE, SGD", { sizes: [784, 100, 10], activation: 'sigmoid', loss: 'mse', optimizer: 'sgd' }],
+  ["the seed's 784-100-10, sigmoid, MSE, SGD", SEED],
   ["the default recipe's 784-256-10, relu, softmax, momentum", recipeNetwork(RECIPES.default, 784, 10)],
+  ["the seed's, dense products (sparseInputs: false)", { ...SEED, sparseInputs: false }],
 ];
 
 /** Median µs a step of the plain and the fused network of `options`, blocks alternated. */

@@ -73,6 +73,14 @@ export const KERNELS = {
     args: ['dy', 'x', 'gw', 'gb', 'batch', 'nIn', 'nOut', 'ldDelta'],
     split: { rows: 'nOut', align: 4, work: [2, 'batch', 'nIn'], moves: { dy: [4], gw: [4, 'nIn'], gb: [4] } },
   },
+  /**
+   * dense_backward_weights fused with SGD: w [nOut × nIn] −= scale·∇w as ∇w is summed (gw, where
+   * a batch is longer than a tile, sums it first), ∇b into gb. Split as dense_backward_weights.
+   */
+  dense_backward_sgd: {
+    args: ['dy', 'x', 'w', 'gw', 'gb', 'batch', 'nIn', 'nOut', 'ldDelta', 'scale'],
+    split: { rows: 'nOut', align: 4, work: [2, 'batch', 'nIn'], moves: { dy: [4], w: [4, 'nIn'], gw: [4, 'nIn'], gb: [4] } },
+  },
   /** counts[r] = the non-zeros of row r of x [rows × n] (counts: i32), as sparse_rows will list them. */
   count_nonzeros: { args: ['x', 'n', 'counts', 'rows'], split: { rows: 'rows', align: 1, work: [1, 'n'], moves: { x: [4, 'n'], counts: [4] } } },
   /**

@@ -67,10 +67,12 @@ describe('backwardAndStep', () => {
         plain.step(0.05);
         fused.backwardAndStep(0.05);
       }
-      // Eleven listed batches fused; the dense one (batch 7) took ∇w the usual way, through wᵀ written back first.
+      // Eleven listed batches fused. The dense one (batch 7), after wᵀ was written back: SGD's
+      // step fused with the dense ∇w, momentum's ∇w the usual way. The second layer's ∇w: every step.
       expect(calls[options.optimizer === 'sgd' ? 'sparse_sgd' : 'sparse_momentum']).toBe(11);
       expect(calls.sparse_weight_gradient ?? 0).toBe(0);
-      expect(calls.dense_backward_weights).toBe(12 + 1);
+      expect(calls.dense_backward_sgd ?? 0).toBe(options.optimizer === 'sgd' ? 1 : 0);
+      expect(calls.dense_backward_weights).toBe(options.optimizer === 'sgd' ? 12 : 12 + 1);
       expectSame(plain, fused);
       plain.dispose();
       fused.dispose();

@@ -30,6 +30,35 @@ describe.each(levels)('dense kernels: wasm (%s SIMD) against js', (simd) => {
   });
 });
 
+// SGD's step fused into ∇w against what it replaces, on the same build: ∇w written, then the
+// sgd kernel over w. The same floats, to the bit, where the batch is one tile of the product
+// (up to 128 rows) and where it is more (∇w summed first); a call for outputs j0… (a thread's,
+// from a multiple of the product's 4-row blocking) changes only their rows of w.
+describe.each(levels)('dense_backward_sgd, wasm (%s SIMD)', (simd) => {
+  it.each([[1, 5, 3], [32, 784, 100], [33, 13, 9], [128, 9, 6], [129, 9, 6], [300, 17, 5]] as const)('batch %i, %i → %i: the floats of dense_backward_weights then sgd', async (batch, nIn, nOut) => {
+    const p = await pair(simd, [batch * nIn, batch * nOut, nOut * nIn, nOut * nIn, nOut * nIn, nOut, nOut]);
+    const [a, d, w, gw, scratch, gb, gb2] = [0, 1, 2, 3, 4, 5, 6];
+    const t = p.tw, be = p.wasm, scale = 0.0625, w0 = t[w].view.slice();
+    call(be, 'dense_backward_weights', t[d], t[a], t[gw], t[gb], batch, nIn, nOut, nOut);
+    call(be, 'sgd', t[w], t[gw], nOut * nIn, scale);
+    const expected = t[w].view.slice();
+    t[w].view.set(w0);
+    call(be, 'dense_backward_sgd', t[d], t[a], t[w], t[scratch], t[gb2], batch, nIn, nOut, nOut, scale);
+    expect(t[w].view).toEqual(expected);
+    expect(t[gb2].view).toEqual(t[gb].view);
+    expect(relError(expected, w0)).toBeGreaterThan(0);
+
+    const j0 = nOut > 4 ? 4 : 0, outputs = Math.min(4, nOut - j0 - (j0 === 0 ? 1 : 0));
+    t[w].view.set(w0);
+    call(be, 'dense_backward_sgd', t[d].ptr + 4 * j0, t[a], t[w].ptr + 4 * j0 * nIn, t[scratch].ptr + 4 * j0 * nIn, t[gb2].ptr + 4 * j0, batch, nIn, outputs, nOut, scale);
+    for (let j = 0; j < nOut; j++) {
+      const row = (f: Float32Array) => f.subarray(j * nIn, (j + 1) * nIn);
+      expect(row(t[w].view)).toEqual(j >= j0 && j < j0 + outputs ? row(expected) : row(w0));
+    }
+    expect(p.guardsIntact()).toBe(true);
+  });
+});
+
 const lengths = [1, 2, 3, 4, 5, 7, 8, 33, 100];
 
 describe.each(levels)('elementwise kernels: wasm (%s SIMD) against js', (simd) => {

@@ -87,7 +87,7 @@ const CASES: KernelCase[] = [
   },
   {
     name: 'dense products',
-    kernels: ['dense_forward', 'dense_backward_data', 'dense_backward_weights'],
+    kernels: ['dense_forward', 'dense_backward_data', 'dense_backward_weights', 'dense_backward_sgd'],
     // [batch, nIn, nOut]: odd sizes, batch 1, one output, and sums over more than one tile of 128 rows.
     shapes: [[1, 1, 1], [1, 7, 3], [2, 3, 5], [3, 5, 7], [5, 13, 9], [8, 9, 4], [4, 2, 131], [130, 9, 6], [33, 784, 100]],
     lengths: ([batch, nIn, nOut]) => [batch * nIn, nOut * nIn, nOut, batch * nOut, batch * nOut, nOut * nIn, nOut, batch * nIn],
@@ -96,6 +96,8 @@ const CASES: KernelCase[] = [
       both('dense_backward_data', [4], [1], [7], batch, nIn, nOut);
       both('dense_backward_weights', [4], [0], [5], [6], batch, nIn, nOut, nOut);
       close(p, [3, 7, 5, 6], 1e-5);
+      both('dense_backward_sgd', [4], [0], [1], [5], [6], batch, nIn, nOut, nOut, 0.03);
+      close(p, [1, 6], 1e-5);
     },
   },
   {

@@ -129,7 +129,7 @@ function transpose(F: Float32Array, S: number, D: number, rows: number, cols: nu
  */
 function tunedKernels(F: Float32Array, reference: Kernels): Partial<Kernels> {
   const I = new Int32Array(F.buffer);
-  return {
+  const tuned: Partial<Kernels> = {
     sparse_forward: (offsets, idx, val, wt, b, y, batch, nOut) => sparseForward(F, I, offsets / 4, idx / 4, val / 4, wt / 4, b / 4, y / 4, batch, nOut),
     sparse_weight_gradient: (starts, rowOf, valOf, dy, gw, acc, inputs, nIn, nOut, ldDelta) =>
       sparseWeightGradient(F, I, starts / 4, rowOf / 4, valOf / 4, dy / 4, gw / 4, acc / 4, inputs, nIn, nOut, ldDelta),
@@ -147,6 +147,11 @@ function tunedKernels(F: Float32Array, reference: Kernels): Partial<Kernels> {
       tiledProduct(F, dy / 4, 1, ldDelta, x / 4, 1, nIn, gw / 4, nIn, nOut, nIn, batch, -1);
       reference.column_sums(dy, gb, batch, nOut, ldDelta);
     },
+    // The tuned ∇w in gw, then the reference's sgd: what dense_backward_weights then sgd give.
+    dense_backward_sgd(dy, x, w, gw, gb, batch, nIn, nOut, ldDelta, scale) {
+      tuned.dense_backward_weights!(dy, x, gw, gb, batch, nIn, nOut, ldDelta);
+      reference.sgd(w, gw, nOut * nIn, scale);
+    },
     sigmoid_forward(z, a, n) {
       const Z = z / 4, A = a / 4;
       for (let i = 0; i < n; i++) F[A + i] = 1 / (1 + Math.exp(-F[Z + i]));
@@ -159,6 +164,7 @@ function tunedKernels(F: Float32Array, reference: Kernels): Partial<Kernels> {
       }
     },
   };
+  return tuned;
 }
 
 /** The reference backend with the kernels above in place of its own: every other kernel is the reference's. */

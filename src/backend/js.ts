@@ -54,6 +54,21 @@ function referenceKernels(buffer: ArrayBuffer): Kernels {
       F[O + j] = s;
     }
   };
+  const denseBackwardWeights: Kernels['dense_backward_weights'] = (dy, x, gw, gb, batch, nIn, nOut, ldDelta) => {
+    const D = dy / 4, X = x / 4, GW = gw / 4;
+    for (let j = 0; j < nOut; j++) {
+      for (let k = 0; k < nIn; k++) {
+        let s = 0;
+        for (let r = 0; r < batch; r++) s += F[D + r * ldDelta + j] * F[X + r * nIn + k];
+        F[GW + j * nIn + k] = s;
+      }
+    }
+    columnSums(dy, gb, batch, nOut, ldDelta);
+  };
+  const sgd: Kernels['sgd'] = (w, g, n, scale) => {
+    const W = w / 4, G = g / 4;
+    for (let i = 0; i < n; i++) F[W + i] -= scale * F[G + i];
+  };
   return {
     scale_bytes(src, dst, n, scale) {
       const D = dst / 4;
@@ -149,16 +164,10 @@ function referenceKernels(buffer: ArrayBuffer): Kernels {
       });
     },
     column_sums: columnSums,
-    dense_backward_weights(dy, x, gw, gb, batch, nIn, nOut, ldDelta) {
-      const D = dy / 4, X = x / 4, GW = gw / 4;
-      for (let j = 0; j < nOut; j++) {
-        for (let k = 0; k < nIn; k++) {
-          let s = 0;
-          for (let r = 0; r < batch; r++) s += F[D + r * ldDelta + j] * F[X + r * nIn + k];
-          F[GW + j * nIn + k] = s;
-        }
-      }
-      columnSums(dy, gb, batch, nOut, ldDelta);
+    dense_backward_weights: denseBackwardWeights,
+    dense_backward_sgd(dy, x, w, gw, gb, batch, nIn, nOut, ldDelta, scale) {
+      denseBackwardWeights(dy, x, gw, gb, batch, nIn, nOut, ldDelta);
+      sgd(w, gw, nOut * nIn, scale);
     },
     sigmoid_forward: map(sigmoid),
     sigmoid_backward: scaleBy((a) => a * (1 - a)),
@@ -240,10 +249,7 @@ function referenceKernels(buffer: ArrayBuffer): Kernels {
       const A = a / 4, Y = y / 4, D = delta / 4;
       for (let i = 0; i < n; i++) F[D + i] = Math.min(Math.max(F[A + i] - F[Y + i], -1), 1);
     },
-    sgd(w, g, n, scale) {
-      const W = w / 4, G = g / 4;
-      for (let i = 0; i < n; i++) F[W + i] -= scale * F[G + i];
-    },
+    sgd,
     momentum(w, g, v, n, scale, mu) {
       const W = w / 4, G = g / 4, V = v / 4;
       for (let i = 0; i < n; i++) {

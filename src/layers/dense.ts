@@ -15,7 +15,8 @@
 // summed (sparse_sgd, sparse_momentum; momentum's v kept as vᵀ beside it): no ∇w written, no
 // update pass over w, no transpose before the next listed forward. wᵀ then holds the
 // weights until release() writes them back to w, which whatever reads or writes the
-// parameters calls first (Network's accessors; a batch that is not listed).
+// parameters calls first (Network's accessors; a batch that is not listed). Over a batch that
+// is not listed, SGD's step is applied to w itself as ∇w is summed (dense_backward_sgd).
 import { subTensor, type Tensor } from '../backend/backend.js';
 import type { Kernels } from '../kernels.js';
 import type { FusedUpdate, Layer, LayerMemory, Weights } from './layer.js';
@@ -147,7 +148,10 @@ export class Dense implements Layer {
     return true;
   }
 
-  /** Over a listed batch, applies `update` (SGD; momentum when it has vᵀ's room) to w as ∇w is summed, and returns w's length. */
+  /**
+   * Applies `update` to w as ∇w is summed, and returns w's length: over a listed batch SGD, and
+   * momentum when it has vᵀ's room; over a dense batch SGD. Else writes ∇w and returns 0.
+   */
   backward(k: Kernels, batch: number, update: FusedUpdate | null = null): number {
     const { x, dx, dy } = this.m, s = this.sparse, nIn = this.inSize, nOut = this.outSize;
     if (dx) {
@@ -155,6 +159,11 @@ export class Dense implements Layer {
       k.dense_backward_data(dy.ptr, this.w.ptr, dx.ptr, batch, nIn, nOut);
     }
     if (!this.listed) {
+      if (update?.mu === null) {
+        // ∇w's memory serves a batch longer than the kernel's tile as the sums' scratch.
+        k.dense_backward_sgd(dy.ptr, x.ptr, this.w.ptr, this.gw.ptr, this.gb.ptr, batch, nIn, nOut, nOut, update.scale);
+        return this.w.length;
+      }
       k.dense_backward_weights(dy.ptr, x.ptr, this.gw.ptr, this.gb.ptr, batch, nIn, nOut, nOut);
       return 0;
     }
