@@ -436,9 +436,10 @@ export class Network {
 
   /**
    * backwardLoaded() then step(learningRate), as train() runs them: the same weights to the
-   * bit, faster where the first layer lists the batch and the rule is SGD or momentum without
-   * clipNorm or l2, since it then applies the update as it sums ∇w (layers/dense.ts). That
-   * ∇w is not written: getGradients() and step() ask for a backward() first.
+   * bit, faster where the rule is SGD or momentum without clipNorm or l2 and the first layer
+   * lists the batch (for SGD, or does not), since it then applies the update as it sums ∇w
+   * (layers/dense.ts). That ∇w is not written: getGradients() and step() ask for a backward()
+   * first.
    */
   backwardAndStep(learningRate: number): void {
     this.live('backwardAndStep');

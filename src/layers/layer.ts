@@ -34,7 +34,8 @@ export interface LayerMemory {
 
 /**
  * An update a layer may apply to its weights as it sums their gradient (the first dense layer
- * over a listed batch), in place of the optimizer's pass over them: the rule's arguments.
+ * over a listed batch, and under SGD over a dense one), in place of the optimizer's pass over
+ * them: the rule's arguments.
  */
 export interface FusedUpdate {
   /** η / batch (the gradient is the batch's sum). */
