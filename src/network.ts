@@ -436,8 +436,8 @@ export class Network {
 
   /**
    * backwardLoaded() then step(learningRate), as train() runs them: the same weights to the
-   * bit, faster where the rule is SGD or momentum without clipNorm or l2 and the first layer
-   * lists the batch (for SGD, or does not), since it then applies the update as it sums ∇w
+   * bit, faster where the rule (without clipNorm or l2) is SGD, or momentum over a batch the
+   * first layer lists, since that layer then applies the update as it sums ∇w
    * (layers/dense.ts). That ∇w is not written: getGradients() and step() ask for a backward()
    * first.
    */
