@@ -85,15 +85,14 @@ function numpyRates(threadCount: number, dense = false): { system: string; train
   }
 }
 
-/** 3. Samples/s of forward + backward + SGD step on random data, every large call split (the split itself, not the governor's choice). */
+/** 3. Samples/s of forward + backward + SGD step (backwardAndStep, as train() runs it) on random data, every large call split (the split itself, not the governor's choice). */
 async function stepRate(sizes: number[], batch: number): Promise<number> {
   const net = await Network.create({ ...seedNet, sizes, maxBatch: batch, threads, adaptiveThreads: false });
   net.inputBuffer.forEach((_, i) => (net.inputBuffer[i] = rng.uniform()));
   for (let r = 0; r < batch; r++) net.targetBuffer[r * 10 + rng.int(10)] = 1;
   const rate = batch * callsPerSecond(() => {
     net.forwardLoaded(batch);
-    net.backwardLoaded();
-    net.step(0.01);
+    net.backwardAndStep(0.01);
   }, 0.3, 3);
   net.dispose();
   return rate;

@@ -85,7 +85,7 @@ async function kernelRates(rung: Rung, ms: number): Promise<Pick<RungResult, 'ke
   }
 }
 
-/** Training samples/s of the seed's network on one random batch, stepped over and over. */
+/** Training samples/s of the seed's network on one random batch, stepped over and over as train() steps (backwardAndStep). */
 async function trainRate(rung: Rung, ms: number): Promise<number> {
   const net = await Network.create({ ...SEED_NET, ...rung.options });
   try {
@@ -94,8 +94,7 @@ async function trainRate(rung: Rung, ms: number): Promise<number> {
     for (let r = 0; r < BATCH; r++) net.targetBuffer[r * 10 + rng.int(10)] = 1;
     return BATCH * callRates(() => {
       net.forwardLoaded(BATCH, true);
-      net.backwardLoaded();
-      net.step(0.01);
+      net.backwardAndStep(0.01);
     }, ms, 1)[0];
   } finally {
     net.dispose();
