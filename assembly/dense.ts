@@ -109,18 +109,19 @@ export function dense_forward(a: usize, w: usize, b: usize, z: usize, batch: i32
 const TILE: i32 = 128;
 
 /**
- * v into c at p, or (add) k·v added to what c holds there: k is 1 where a tile's sums add to
- * the tiles before it (1·v is v), −η/batch where they are SGD's step (sgd's float: c + k·g).
+ * v into c at p, or (add) factor·v added to what c holds there: the factor is 1 where a
+ * tile's sums add to the tiles before it (1·v is v), −η/batch where they are SGD's step
+ * (sgd's float: c + factor·g).
  */
 // @ts-ignore: decorator
-@inline function put(p: usize, v: v128, add: bool, k: f32): void {
-  v128.store(p, add ? f32x4.add(v128.load(p), f32x4.mul(f32x4.splat(k), v)) : v);
+@inline function put(p: usize, v: v128, add: bool, factor: f32): void {
+  v128.store(p, add ? f32x4.add(v128.load(p), f32x4.mul(f32x4.splat(factor), v)) : v);
 }
 
 /** put for one float. */
 // @ts-ignore: decorator
-@inline function put1(p: usize, v: f32, add: bool, k: f32): void {
-  store<f32>(p, add ? load<f32>(p) + k * v : v);
+@inline function put1(p: usize, v: f32, add: bool, factor: f32): void {
+  store<f32>(p, add ? load<f32>(p) + factor * v : v);
 }
 
 /** Columns of c in a block of matmul_strided_tile (a power of 2): two f32x4 with SIMD, two floats without (4 × 8 scalars would not fit in registers). */
@@ -141,12 +142,12 @@ function matmul_strided_lhs(c: usize, l: usize, r: usize, m: i32, n: i32, tn: i3
 }
 
 /**
- * One tile of matmul_strided_lhs: c (+)= L·r over tn rows of t, stored (add: added).
+ * One tile of matmul_strided_lhs: c (+)= L·r over tn rows of t, stored (add: factor·L·r added).
  * Blocked as 4 rows of c × BLOCK_COLUMNS: eight accumulators, each step loads two vectors
  * (or two floats) of r and four scalars of L. Columns past the last block and rows past
  * the last 4 are finished four rows × one column (see columns_of_four_rows) or one row at a time.
  */
-function matmul_strided_tile(c: usize, l: usize, r: usize, m: i32, n: i32, tn: i32, lsI: i32, lsT: i32, add: bool, addScale: f32): void {
+function matmul_strided_tile(c: usize, l: usize, r: usize, m: i32, n: i32, tn: i32, lsI: i32, lsT: i32, add: bool, factor: f32): void {
   const rowN = <usize>n * F32;
   const stepI = <usize>lsI * F32, stepT = <usize>lsT * F32;
   const m4 = m & ~3, nb = n & ~(BLOCK_COLUMNS - 1);
@@ -170,10 +171,10 @@ function matmul_strided_tile(c: usize, l: usize, r: usize, m: i32, n: i32, tn: i
           s30 = madd(x3, r0, s30); s31 = madd(x3, r1, s31);
           lt += stepT; rt += rowN;
         }
-        put(ci, s00, add, addScale); put(ci + 16, s01, add, addScale);
-        put(ci + rowN, s10, add, addScale); put(ci + rowN + 16, s11, add, addScale);
-        put(ci + 2 * rowN, s20, add, addScale); put(ci + 2 * rowN + 16, s21, add, addScale);
-        put(ci + 3 * rowN, s30, add, addScale); put(ci + 3 * rowN + 16, s31, add, addScale);
+        put(ci, s00, add, factor); put(ci + 16, s01, add, factor);
+        put(ci + rowN, s10, add, factor); put(ci + rowN + 16, s11, add, factor);
+        put(ci + 2 * rowN, s20, add, factor); put(ci + 2 * rowN + 16, s21, add, factor);
+        put(ci + 3 * rowN, s30, add, factor); put(ci + 3 * rowN + 16, s31, add, factor);
       } else {
         let s00: f32 = 0, s01 = s00, s10 = s00, s11 = s00;
         let s20 = s00, s21 = s00, s30 = s00, s31 = s00;
@@ -187,16 +188,16 @@ function matmul_strided_tile(c: usize, l: usize, r: usize, m: i32, n: i32, tn: i
           s30 += x3 * r0; s31 += x3 * r1;
           lt += stepT; rt += rowN;
         }
-        put1(ci, s00, add, addScale); put1(ci + 4, s01, add, addScale);
-        put1(ci + rowN, s10, add, addScale); put1(ci + rowN + 4, s11, add, addScale);
-        put1(ci + 2 * rowN, s20, add, addScale); put1(ci + 2 * rowN + 4, s21, add, addScale);
-        put1(ci + 3 * rowN, s30, add, addScale); put1(ci + 3 * rowN + 4, s31, add, addScale);
+        put1(ci, s00, add, factor); put1(ci + 4, s01, add, factor);
+        put1(ci + rowN, s10, add, factor); put1(ci + rowN + 4, s11, add, factor);
+        put1(ci + 2 * rowN, s20, add, factor); put1(ci + 2 * rowN + 4, s21, add, factor);
+        put1(ci + 3 * rowN, s30, add, factor); put1(ci + 3 * rowN + 4, s31, add, factor);
       }
     }
-    if (!ASC_FEATURE_SIMD || lsI === 1) columns_of_four_rows(c0, l0, r, nb, n, tn, stepI, stepT, add, addScale);
-    else matmul_strided_rows(c, l, r, i, i + 4, nb, n, tn, stepI, stepT, add, addScale);
+    if (!ASC_FEATURE_SIMD || lsI === 1) columns_of_four_rows(c0, l0, r, nb, n, tn, stepI, stepT, add, factor);
+    else matmul_strided_rows(c, l, r, i, i + 4, nb, n, tn, stepI, stepT, add, factor);
   }
-  matmul_strided_rows(c, l, r, m4, m, 0, n, tn, stepI, stepT, add, addScale);
+  matmul_strided_rows(c, l, r, m4, m, 0, n, tn, stepI, stepT, add, factor);
 }
 
 /**
@@ -205,7 +206,7 @@ function matmul_strided_tile(c: usize, l: usize, r: usize, m: i32, n: i32, tn: i
  * convolution's patch of k·k·c = 25 leaves a column past the last 8 that would otherwise run
  * one row at a time. Without SIMD, four floats of L, stepI bytes apart.
  */
-function columns_of_four_rows(c0: usize, l0: usize, r: usize, k0: i32, n: i32, tn: i32, stepI: usize, stepT: usize, add: bool, addScale: f32): void {
+function columns_of_four_rows(c0: usize, l0: usize, r: usize, k0: i32, n: i32, tn: i32, stepI: usize, stepT: usize, add: bool, factor: f32): void {
   const rowN = <usize>n * F32;
   for (let k = k0; k < n; k++) {
     let s0: f32 = 0, s1 = s0, s2 = s0, s3 = s0;
@@ -227,13 +228,13 @@ function columns_of_four_rows(c0: usize, l0: usize, r: usize, k0: i32, n: i32, t
       }
     }
     const at = c0 + <usize>k * F32;
-    put1(at, s0, add, addScale); put1(at + rowN, s1, add, addScale);
-    put1(at + 2 * rowN, s2, add, addScale); put1(at + 3 * rowN, s3, add, addScale);
+    put1(at, s0, add, factor); put1(at + rowN, s1, add, factor);
+    put1(at + 2 * rowN, s2, add, factor); put1(at + 3 * rowN, s3, add, factor);
   }
 }
 
 /** Rows [i0, i1) and columns [k0, n) of a tile of matmul_strided_lhs, one row × 4 columns (with SIMD), then one column at a time. */
-function matmul_strided_rows(c: usize, l: usize, r: usize, i0: i32, i1: i32, k0: i32, n: i32, tn: i32, stepI: usize, stepT: usize, add: bool, addScale: f32): void {
+function matmul_strided_rows(c: usize, l: usize, r: usize, i0: i32, i1: i32, k0: i32, n: i32, tn: i32, stepI: usize, stepT: usize, add: bool, factor: f32): void {
   const rowN = <usize>n * F32;
   for (let i = i0; i < i1; i++) {
     const li = l + <usize>i * stepI, ci = c + <usize>i * rowN;
@@ -246,7 +247,7 @@ function matmul_strided_rows(c: usize, l: usize, r: usize, i0: i32, i1: i32, k0:
           s = madd(f32x4.splat(load<f32>(lt)), v128.load(rt), s);
           lt += stepT; rt += rowN;
         }
-        put(ci + <usize>k * F32, s, add, addScale);
+        put(ci + <usize>k * F32, s, add, factor);
       }
     }
     for (; k < n; k++) {
@@ -256,7 +257,7 @@ function matmul_strided_rows(c: usize, l: usize, r: usize, i0: i32, i1: i32, k0:
         s += load<f32>(lt) * load<f32>(rt);
         lt += stepT; rt += rowN;
       }
-      put1(ci + <usize>k * F32, s, add, addScale);
+      put1(ci + <usize>k * F32, s, add, factor);
     }
   }
 }
@@ -284,7 +285,8 @@ export function dense_backward_weights(delta: usize, a: usize, gw: usize, gb: us
  * dense_backward_weights fused with SGD's step: w −= scale·∇w, each ∇w_jk added to w_jk as its
  * sum is finished, for batches of up to TILE rows (∇w is not written; 784→100: no pass over w
  * and ∇w after the product); a longer batch sums ∇w into gw [nOut × nIn] first, then steps.
- * The same floats as dense_backward_weights, then sgd over w. w [nOut × nIn]; the rest as
+ * The same floats as dense_backward_weights, then sgd over w (a NaN's sign bit aside, which
+ * WebAssembly leaves open). w [nOut × nIn]; the rest as
  * dense_backward_weights, whose split this follows (a thread's outputs j0… are rows of w).
  */
 export function dense_backward_sgd(delta: usize, a: usize, w: usize, gw: usize, gb: usize, batch: i32, nIn: i32, nOut: i32, ldDelta: i32, scale: f32): void {

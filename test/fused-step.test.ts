@@ -1,5 +1,5 @@
 // backwardAndStep, the step train() runs: where the first layer lists the batch, SGD and
-// momentum are applied to wᵀ as ∇w is summed (layers/dense.ts). It must give the weights and
+// momentum are applied to wᵀ as ∇w is summed, and SGD to w where it does not (layers/dense.ts). It must give the weights and
 // optimizer state of backwardLoaded() then step() to the bit, on every backend and thread
 // count; whatever reads or writes the parameters between steps must see and change the real
 // weights; and the gradients it did not keep must not be handed out.
@@ -77,6 +77,30 @@ describe('backwardAndStep', () => {
       plain.dispose();
       fused.dispose();
     });
+
+  // A dense batch under SGD: the step taken as ∇w is summed (dense_backward_sgd), in one tile of
+  // the product up to 128 rows and after ∇w is summed past that; the second layer's too small to
+  // matter, the first's the one fused.
+  it.each(settings)('SGD on dense batches of 5, 128, 129 and 200 on $label: the weights of backward + step, to the bit', async ({ options: backend }) => {
+    const options: NetworkOptions = { ...backend, sizes: [13, 7, 3], activation: 'tanh', loss: 'mse', init: 'xavier', optimizer: 'sgd', maxBatch: 200, sparseInputs: false, adaptiveThreads: false };
+    const nets = [await Network.create(options), await Network.create(options)];
+    const calls = countCalls(nets[1]);
+    const rng = new Rng(5);
+    for (const batch of [5, 128, 129, 200]) {
+      const x = Float32Array.from({ length: batch * 13 }, () => rng.normal()), y = Float32Array.from({ length: batch * 3 }, () => rng.uniform());
+      for (const net of nets) {
+        net.inputBuffer.set(x);
+        net.targetBuffer.set(y);
+        net.forwardLoaded(batch, true);
+      }
+      nets[0].backwardLoaded();
+      nets[0].step(0.2);
+      nets[1].backwardAndStep(0.2);
+    }
+    expect(calls.dense_backward_sgd).toBe(4);
+    expect(nets[1].parameters).toEqual(nets[0].parameters);
+    for (const net of nets) net.dispose();
+  });
 
   it('is not fused where the update needs the whole gradient first (l2, clipNorm) or has no fused form (Adam), and still gives the same weights', async () => {
     for (const options of [{ optimizer: 'sgd', l2: 1e-4 }, { optimizer: 'momentum', clipNorm: 1 }, { optimizer: 'adam' }] as const) {

@@ -160,7 +160,7 @@ export class Dense implements Layer {
     }
     if (!this.listed) {
       if (update?.mu === null) {
-        // ∇w's memory serves a batch longer than the kernel's tile as the sums' scratch.
+        // A batch longer than the kernel's tile has ∇w summed in gw before the step; it is not kept either way.
         k.dense_backward_sgd(dy.ptr, x.ptr, this.w.ptr, this.gw.ptr, this.gb.ptr, batch, nIn, nOut, nOut, update.scale);
         return this.w.length;
       }
