@@ -61,10 +61,13 @@ export class Dense implements Layer {
   private sparse: { transposed: number; offsets: number; offsetsView: Int32Array; idx: number; val: number; starts: number; rowOf: number; valOf: number; velocity: number } | null = null;
   /** Whether the last forward batch was listed (its backward then uses the list). */
   private listed = false;
-  /** Whether the listed path's wᵀ equals w (backward uses its memory as scratch). */
-  private transposed = false;
-  /** Whether wᵀ (and vᵀ, with momentum) hold the weights since a fused update, w (and v) being behind until release(). */
-  private held = false;
+  /**
+   * What the listed path's wᵀ holds: 'stale', nothing to rely on (backward uses its memory as
+   * scratch; w may have changed), taken from w before it serves; 'copy', w transposed by a
+   * forward, w unchanged since; 'held', the weights themselves since a fused update (and vᵀ
+   * momentum's v), w and v behind until release().
+   */
+  private wt: 'stale' | 'copy' | 'held' = 'stale';
   /** Momentum's v of w [out × in]: the layer's slice of state block 0, when the optimizer keeps one. */
   private velocity: Tensor | null = null;
 
@@ -115,7 +118,7 @@ export class Dense implements Layer {
 
   forward(k: Kernels, batch: number, _training: boolean, _step: number, weightsUnchanged: boolean): void {
     const s = this.sparse, x = this.m.x.ptr, y = this.m.y.ptr;
-    this.transposed &&= weightsUnchanged;
+    if (this.wt === 'copy' && !weightsUnchanged) this.wt = 'stale';
     this.listed = s !== null && this.list(k, batch);
     if (!this.listed) {
       this.release(k);
@@ -124,8 +127,10 @@ export class Dense implements Layer {
     }
     // An evaluation transposes w for its first listed batch only: 784→256 takes ~50 µs a
     // batch. Training's fused updates leave the weights in wᵀ.
-    if (!this.transposed && !this.held) k.transpose(this.w.ptr, s!.transposed, this.outSize, this.inSize, this.outSize);
-    this.transposed = true;
+    if (this.wt === 'stale') {
+      k.transpose(this.w.ptr, s!.transposed, this.outSize, this.inSize, this.outSize);
+      this.wt = 'copy';
+    }
     k.sparse_forward(s!.offsets, s!.idx, s!.val, s!.transposed, this.b.ptr, y, batch, this.outSize);
   }
 
@@ -170,12 +175,12 @@ export class Dense implements Layer {
     k.sparse_columns(s!.offsets, s!.idx, s!.val, batch, nIn, s!.starts, s!.rowOf, s!.valOf);
     k.column_sums(dy.ptr, this.gb.ptr, batch, nOut, nOut);
     if (update && (update.mu === null || this.velocity)) {
-      // The update goes to wᵀ (and vᵀ): taken now unless they hold the weights already, or wᵀ
-      // is still forward's (a backward() since used its memory, a getter may have changed w).
-      if (!this.held) {
-        if (!this.transposed) k.transpose(this.w.ptr, s!.transposed, nOut, nIn, nOut);
+      // The update goes to wᵀ (and vᵀ): taken now unless they hold the weights already (wᵀ
+      // alone when it is still forward's copy).
+      if (this.wt !== 'held') {
+        if (this.wt === 'stale') k.transpose(this.w.ptr, s!.transposed, nOut, nIn, nOut);
         if (update.mu !== null) k.transpose(this.velocity!.ptr, s!.velocity, nOut, nIn, nOut);
-        this.held = true;
+        this.wt = 'held';
       }
       // ∇w's memory, which this step does not fill, serves as the kernels' scratch.
       if (update.mu === null) k.sparse_sgd(s!.starts, s!.rowOf, s!.valOf, dy.ptr, s!.transposed, this.gw.ptr, nIn, nOut, nOut, update.scale);
@@ -189,14 +194,14 @@ export class Dense implements Layer {
 
   /**
    * w = (wᵀ)ᵀ, and v = (vᵀ)ᵀ with momentum, after fused updates. Whoever asked may change w
-   * after, so wᵀ no longer counts as w's, held or not: it is taken again before it serves.
+   * after, so wᵀ becomes stale, held or a copy: it is taken again before it serves.
    */
   release(k: Kernels): void {
-    this.transposed = false;
-    if (!this.held) return;
-    const s = this.sparse!;
-    k.transpose(s.transposed, this.w.ptr, this.inSize, this.outSize, this.inSize);
-    if (this.velocity) k.transpose(s.velocity, this.velocity.ptr, this.inSize, this.outSize, this.inSize);
-    this.held = false;
+    if (this.wt === 'held') {
+      const s = this.sparse!;
+      k.transpose(s.transposed, this.w.ptr, this.inSize, this.outSize, this.inSize);
+      if (this.velocity) k.transpose(s.velocity, this.velocity.ptr, this.inSize, this.outSize, this.inSize);
+    }
+    this.wt = 'stale';
   }
 }
