@@ -95,24 +95,6 @@ function sparseWeightGradient(F: Float32Array, I: Int32Array, S: number, R: numb
   }
 }
 
-/**
- * sparseWeightGradient fused with SGD (mu null) or momentum, in wᵀ's layout (sparse_sgd,
- * sparse_momentum): each input's row of ∇wᵀ summed in A, then applied to its row of wᵀ at WT
- * (and vᵀ at VT).
- */
-function sparseUpdate(F: Float32Array, I: Int32Array, S: number, R: number, W: number, D: number, WT: number, VT: number, A: number, inputs: number, nOut: number, ldDelta: number, scale: number, mu: number | null): void {
-  for (let k = 0; k < inputs; k++) {
-    const sum = A + k * nOut, w = WT + k * nOut, vt = VT + k * nOut;
-    listedRow(F, I, S, R, W, D, k, sum, nOut, ldDelta);
-    if (mu === null) for (let j = 0; j < nOut; j++) F[w + j] -= scale * F[sum + j];
-    else {
-      for (let j = 0; j < nOut; j++) {
-        F[vt + j] = mu * F[vt + j] - scale * F[sum + j];
-        F[w + j] += F[vt + j];
-      }
-    }
-  }
-}
 
 /** dst = srcᵀ, a row of src at a time, each destination index one addition from the last (784×256: 1.3× the reference's loop, which multiplies it out). */
 function transpose(F: Float32Array, S: number, D: number, rows: number, cols: number, ldDst: number): void {
@@ -133,10 +115,15 @@ function tunedKernels(F: Float32Array, reference: Kernels): Partial<Kernels> {
     sparse_forward: (offsets, idx, val, wt, b, y, batch, nOut) => sparseForward(F, I, offsets / 4, idx / 4, val / 4, wt / 4, b / 4, y / 4, batch, nOut),
     sparse_weight_gradient: (starts, rowOf, valOf, dy, gw, acc, inputs, nIn, nOut, ldDelta) =>
       sparseWeightGradient(F, I, starts / 4, rowOf / 4, valOf / 4, dy / 4, gw / 4, acc / 4, inputs, nIn, nOut, ldDelta),
-    sparse_sgd: (starts, rowOf, valOf, dy, wt, acc, inputs, nOut, ldDelta, scale) =>
-      sparseUpdate(F, I, starts / 4, rowOf / 4, valOf / 4, dy / 4, wt / 4, 0, acc / 4, inputs, nOut, ldDelta, scale, null),
-    sparse_momentum: (starts, rowOf, valOf, dy, wt, vt, acc, inputs, nOut, ldDelta, scale, mu) =>
-      sparseUpdate(F, I, starts / 4, rowOf / 4, valOf / 4, dy / 4, wt / 4, vt / 4, acc / 4, inputs, nOut, ldDelta, scale, mu),
+    // Each input's row of ∇wᵀ summed in acc (∇w's memory), then the reference's optimizer kernel over wᵀ's rows.
+    sparse_sgd(starts, rowOf, valOf, dy, wt, acc, inputs, nOut, ldDelta, scale) {
+      for (let k = 0; k < inputs; k++) listedRow(F, I, starts / 4, rowOf / 4, valOf / 4, dy / 4, k, acc / 4 + k * nOut, nOut, ldDelta);
+      reference.sgd(wt, acc, inputs * nOut, scale);
+    },
+    sparse_momentum(starts, rowOf, valOf, dy, wt, vt, acc, inputs, nOut, ldDelta, scale, mu) {
+      for (let k = 0; k < inputs; k++) listedRow(F, I, starts / 4, rowOf / 4, valOf / 4, dy / 4, k, acc / 4 + k * nOut, nOut, ldDelta);
+      reference.momentum(wt, acc, vt, inputs * nOut, scale, mu);
+    },
     transpose: (src, dst, rows, cols, ldDst) => transpose(F, src / 4, dst / 4, rows, cols, ldDst),
     // y[r, j] = Σ_k x[r, k]·w[j, k] + b[j]
     dense_forward: (x, w, b, y, batch, nIn, nOut) => tiledProduct(F, x / 4, nIn, 1, w / 4, nIn, 1, y / 4, nOut, batch, nOut, nIn, b / 4),

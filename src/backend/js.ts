@@ -32,16 +32,16 @@ function referenceKernels(buffer: ArrayBuffer): Kernels {
     for (let i = 0; i < n; i++) F[D + i] *= df(F[A + i]);
   };
   /**
-   * ∇w[j, k] = Σ val·δ[row, j] over input k's entries of a batch listed by columns, rounded to
-   * a float as memory would hold it, handed to `use` for inputs 0 … inputs − 1 (from starts).
+   * ∇w[j, k] = Σ val·δ[row, j] over input k's entries of a batch listed by columns, for inputs
+   * 0 … inputs − 1 (from starts), into `into` at k·perInput + j·perOutput floats.
    */
-  const listedGradient = (starts: number, rowOf: number, valOf: number, dy: number, inputs: number, nOut: number, ldDelta: number, use: (k: number, j: number, g: number) => void) => {
-    const S = starts / 4, R = rowOf / 4, W = valOf / 4, D = dy / 4;
+  const listedGradient = (starts: number, rowOf: number, valOf: number, dy: number, inputs: number, nOut: number, ldDelta: number, into: number, perInput: number, perOutput: number) => {
+    const S = starts / 4, R = rowOf / 4, W = valOf / 4, D = dy / 4, G = into / 4;
     for (let k = 0; k < inputs; k++) {
       for (let j = 0; j < nOut; j++) {
         let s = 0;
         for (let e = I[S + k]; e < I[S + k + 1]; e++) s += F[W + e] * F[D + I[R + e] * ldDelta + j];
-        use(k, j, Math.fround(s));
+        F[G + k * perInput + j * perOutput] = s;
       }
     }
   };
@@ -68,6 +68,13 @@ function referenceKernels(buffer: ArrayBuffer): Kernels {
   const sgd: Kernels['sgd'] = (w, g, n, scale) => {
     const W = w / 4, G = g / 4;
     for (let i = 0; i < n; i++) F[W + i] -= scale * F[G + i];
+  };
+  const momentum: Kernels['momentum'] = (w, g, v, n, scale, mu) => {
+    const W = w / 4, G = g / 4, V = v / 4;
+    for (let i = 0; i < n; i++) {
+      F[V + i] = mu * F[V + i] - scale * F[G + i];
+      F[W + i] += F[V + i];
+    }
   };
   return {
     scale_bytes(src, dst, n, scale) {
@@ -146,22 +153,15 @@ function referenceKernels(buffer: ArrayBuffer): Kernels {
       I.copyWithin(S + 1, S, S + nIn);
       I[S] = 0;
     },
-    sparse_weight_gradient(starts, rowOf, valOf, dy, gw, _acc, inputs, nIn, nOut, ldDelta) {
-      listedGradient(starts, rowOf, valOf, dy, inputs, nOut, ldDelta, (k, j, g) => {
-        F[gw / 4 + j * nIn + k] = g;
-      });
+    sparse_weight_gradient: (starts, rowOf, valOf, dy, gw, _acc, inputs, nIn, nOut, ldDelta) => listedGradient(starts, rowOf, valOf, dy, inputs, nOut, ldDelta, gw, 1, nIn),
+    // ∇wᵀ in acc (∇w's memory), then the optimizer's own kernel over wᵀ's rows.
+    sparse_sgd(starts, rowOf, valOf, dy, wt, acc, inputs, nOut, ldDelta, scale) {
+      listedGradient(starts, rowOf, valOf, dy, inputs, nOut, ldDelta, acc, nOut, 1);
+      sgd(wt, acc, inputs * nOut, scale);
     },
-    sparse_sgd(starts, rowOf, valOf, dy, wt, _acc, inputs, nOut, ldDelta, scale) {
-      listedGradient(starts, rowOf, valOf, dy, inputs, nOut, ldDelta, (k, j, g) => {
-        F[wt / 4 + k * nOut + j] -= scale * g;
-      });
-    },
-    sparse_momentum(starts, rowOf, valOf, dy, wt, vt, _acc, inputs, nOut, ldDelta, scale, mu) {
-      listedGradient(starts, rowOf, valOf, dy, inputs, nOut, ldDelta, (k, j, g) => {
-        const at = k * nOut + j, V = vt / 4, W = wt / 4;
-        F[V + at] = mu * F[V + at] - scale * g;
-        F[W + at] += F[V + at];
-      });
+    sparse_momentum(starts, rowOf, valOf, dy, wt, vt, acc, inputs, nOut, ldDelta, scale, mu) {
+      listedGradient(starts, rowOf, valOf, dy, inputs, nOut, ldDelta, acc, nOut, 1);
+      momentum(wt, acc, vt, inputs * nOut, scale, mu);
     },
     column_sums: columnSums,
     dense_backward_weights: denseBackwardWeights,
@@ -250,13 +250,7 @@ function referenceKernels(buffer: ArrayBuffer): Kernels {
       for (let i = 0; i < n; i++) F[D + i] = Math.min(Math.max(F[A + i] - F[Y + i], -1), 1);
     },
     sgd,
-    momentum(w, g, v, n, scale, mu) {
-      const W = w / 4, G = g / 4, V = v / 4;
-      for (let i = 0; i < n; i++) {
-        F[V + i] = mu * F[V + i] - scale * F[G + i];
-        F[W + i] += F[V + i];
-      }
-    },
+    momentum,
     adam(w, g, m, v, n, step, invBatch, beta1, beta2, eps, invC2, decay) {
       const W = w / 4, G = g / 4, M = m / 4, V = v / 4;
       for (let i = 0; i < n; i++) {
