@@ -5,8 +5,5 @@ export const momentum: UpdateRule = {
   name: 'momentum',
   stateBlocks: 1,
   update: (k, w, g, [v], n, eta, batch, _t, s) => k.momentum(w.ptr, g.ptr, v.ptr, n, eta / batch, s.momentum),
-  fuse(into, eta, batch, s) {
-    into.scale = eta / batch;
-    into.mu = s.momentum;
-  },
+  fusedMomentum: (s) => s.momentum,
 };

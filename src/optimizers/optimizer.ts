@@ -22,8 +22,8 @@ export interface UpdateRule {
    * `batch` samples, with learning rate η; t counts the updates so far, this one included.
    */
   update(k: Kernels, w: Tensor, g: Tensor, state: readonly Tensor[], n: number, eta: number, batch: number, t: number, s: OptimizerSettings): void;
-  /** Rules a layer can apply as it sums a gradient (layer.ts FusedUpdate) write their arguments into `into`. */
-  fuse?(into: FusedUpdate, eta: number, batch: number, s: OptimizerSettings): void;
+  /** Rules a layer can apply as it sums a gradient (layer.ts FusedUpdate): their μ, null for plain SGD. */
+  fusedMomentum?(s: OptimizerSettings): number | null;
 }
 
 export interface Optimizer extends UpdateRule {
@@ -49,7 +49,8 @@ function regularized(rule: UpdateRule): Optimizer {
     },
     fused(into, eta, batch, s) {
       if (!fuses(rule, s)) return false;
-      rule.fuse!(into, eta, batch, s);
+      into.scale = eta / batch;
+      into.mu = rule.fusedMomentum!(s);
       return true;
     },
     fusedState: (s) => (fuses(rule, s) ? rule.stateBlocks : 0),
@@ -58,7 +59,7 @@ function regularized(rule: UpdateRule): Optimizer {
 
 /** Whether steps of `rule` with `s` can be fused: the rule has a fused form, and no clipping or L2 needs the whole gradient first. */
 function fuses(rule: UpdateRule, s: OptimizerSettings): boolean {
-  return rule.fuse !== undefined && (s.clipNorm ?? OPTIMIZER_DEFAULTS.clipNorm) === 0 && (s.l2 ?? OPTIMIZER_DEFAULTS.l2) === 0;
+  return rule.fusedMomentum !== undefined && (s.clipNorm ?? OPTIMIZER_DEFAULTS.clipNorm) === 0 && (s.l2 ?? OPTIMIZER_DEFAULTS.l2) === 0;
 }
 
 /** The update rules by name: a new one is a file and a line here. */

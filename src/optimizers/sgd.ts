@@ -5,8 +5,5 @@ export const sgd: UpdateRule = {
   name: 'sgd',
   stateBlocks: 0,
   update: (k, w, g, _state, n, eta, batch) => k.sgd(w.ptr, g.ptr, n, eta / batch),
-  fuse(into, eta, batch) {
-    into.scale = eta / batch;
-    into.mu = null;
-  },
+  fusedMomentum: () => null,
 };
