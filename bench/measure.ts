@@ -1,5 +1,6 @@
 // Timing helpers for the benchmark scripts: repeat a function until enough time has
-// passed, several times over, and keep the median rate; or the best of single calls.
+// passed, several times over, and keep the median rate; or the best of single calls; or
+// the best rounds of several functions taking turns.
 import { callRates } from '../src/call-rates.js';
 
 /** Median calls per second of fn over `rounds` rounds of at least `seconds` each (after one warm-up round). */
@@ -16,6 +17,27 @@ export function callsPerSecond(fn: () => void, seconds = 0.5, rounds = 5): numbe
 export function bestPassRate(fn: () => void, warmupSeconds: number, passes = 5): number {
   callRates(fn, warmupSeconds * 1000, 0);
   return Math.max(...callRates(fn, 0, passes));
+}
+
+/**
+ * The best calls per second of each of fns over `rounds` rounds of at least `seconds` each
+ * (each turn after a warm-up of its own length), the fns taking turns in every round and in
+ * reverse order every other round: on a machine whose speed drifts, a slow spell falls on
+ * all of them alike, and a ratio between two of them is measured as nearly at once as it
+ * can be.
+ */
+export function alternatedCallRates(fns: (() => void)[], seconds: number, rounds: number): number[] {
+  const best = fns.map(() => 0);
+  for (let round = 0; round < rounds; round++) {
+    for (const i of turns(fns.length, round)) best[i] = Math.max(best[i], callRates(fns[i], seconds * 1000, 1)[0]);
+  }
+  return best;
+}
+
+/** The order of `count` turns in round `round`: 0 … count − 1, reversed every other round. */
+export function turns(count: number, round: number): number[] {
+  const order = [...Array(count).keys()];
+  return round % 2 ? order.reverse() : order;
 }
 
 export { table } from '../src/text-table.js';
