@@ -2,6 +2,7 @@
 // image copied (a memcpy per row) into the network's input bytes and scaled to [0, 1] there
 // by one kernel call, or the float features of each row copied into its input; then the
 // network's normalisation. Targets: class labels one-hot, or target vectors copied.
+import { LOSS_KINDS } from './losses/loss.js';
 import { inputWidth, type Dataset } from './data/dataset.js';
 import type { Network } from './network.js';
 
@@ -68,10 +69,7 @@ export function checkFits(net: Network, data: Dataset, classes: number, source: 
   if (inputs.length < count * width) {
     throw new Error(`${source}: ${count} ${what.ones} of ${width} ${what.unit} need ${count * width} ${what.cell} but the ${what.array} hold ${inputs.length} (${what.one} ${Math.floor(inputs.length / width)} is the first cut short)`);
   }
-  if (!('images' in data)) {
-    const bad = data.features.subarray(0, count * width).findIndex((v) => !Number.isFinite(v));
-    if (bad >= 0) throw new Error(`${source}: feature ${bad % width} of row ${Math.floor(bad / width)} is ${data.features[bad]}; every feature must be a finite number`);
-  }
+  if (!('images' in data)) checkFinite(data.features, count, width, 'feature', source);
   const outputs = net.sizes[net.numLayers - 1];
   if (!data.labels === !data.targets) throw new Error(`${source}: the data set must have exactly one of labels (class indices) and targets (vectors)`);
   if (data.labels) {
@@ -87,6 +85,16 @@ export function checkFits(net: Network, data: Dataset, classes: number, source: 
   if (targets.length < count * outputs) {
     throw new Error(`${source}: ${count} samples of ${outputs} targets need ${count * outputs} values but the targets hold ${targets.length} (row ${Math.floor(targets.length / outputs)} is the first cut short)`);
   }
-  const bad = targets.subarray(0, count * outputs).findIndex((v) => !Number.isFinite(v));
-  if (bad >= 0) throw new Error(`${source}: target ${bad % outputs} of row ${Math.floor(bad / outputs)} is ${targets[bad]}; every target must be a finite number`);
+  checkFinite(targets, count, outputs, 'target', source);
+  const loss = net.config.loss;
+  if (LOSS_KINDS[loss].probabilityTargets) {
+    const bad = targets.subarray(0, count * outputs).findIndex((v) => v < 0 || v > 1);
+    if (bad >= 0) throw new Error(`${source}: target ${bad % outputs} of row ${Math.floor(bad / outputs)} is ${targets[bad]}, but under the loss ${loss} every target is a probability from 0 to 1 (one-hot rows for classes, 0 or 1 for labels): give mse, mae or huber for other numbers`);
+  }
+}
+
+/** Throws, naming `source`, the row and the column, at the first value of `values` [count × width] that is not a finite number. */
+export function checkFinite(values: Float32Array, count: number, width: number, what: 'feature' | 'target', source: string): void {
+  const bad = values.subarray(0, count * width).findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) throw new Error(`${source}: ${what} ${bad % width} of row ${Math.floor(bad / width)} is ${values[bad]}; every ${what} must be a finite number`);
 }

@@ -2,6 +2,7 @@
 // train do it: the task from the targets, the output layer and loss from the task,
 // normalisation fitted on the training split only, an optional validation split and early
 // stopping. train() does the work; this only chooses.
+import { checkFinite } from './batch.js';
 import { holdOut } from './data/split.js';
 import { inputWidth, type DataSplits, type Dataset } from './data/dataset.js';
 import { firstImageLayer, type LayerSpec } from './layers/registry.js';
@@ -88,6 +89,10 @@ export function fitNetwork(splits: DataSplits, options: FitOptions): NetworkOpti
   const output: LayerSpec = { kind: LOSS_KINDS[loss].fuses ?? (task === TASK_KINDS.regression ? 'identity' : 'sigmoid') };
   const normalize = options.normalize ?? ('images' in training ? 'none' : 'standard');
   const normalizeTargets = options.normalizeTargets ?? 'standard';
+  // Checked before the normalisations are fitted to them: train() would name a NaN, a fitted offset could not.
+  const source = `${splits.source} (training split)`;
+  if (!('images' in training)) checkFinite(training.features, training.count, inputWidth(training), 'feature', source);
+  if (training.targets) checkFinite(training.targets, training.count, splits.classes, 'target', source);
   return {
     inputs: inputWidth(training),
     ...('images' in training ? { inputShape: [training.rows, training.cols, 1] as [number, number, number] } : {}),
@@ -97,7 +102,7 @@ export function fitNetwork(splits: DataSplits, options: FitOptions): NetworkOpti
     optimizer: options.optimizer ?? FIT_DEFAULTS.optimizer,
     seed: options.seed ?? 1,
     maxBatch: fitBatchSize(splits, options),
-    ...pick(options, ['l2', 'weightDecay', 'clipNorm', ...RUN_OPTION_KEYS.filter((k) => k !== 'maxBatch')]),
+    ...pick(options, ['l2', 'weightDecay', 'clipNorm', ...RUN_OPTION_KEYS]),
     ...(normalize === 'none' ? {} : { normalization: fitNormalization(normalize, featuresOf(training), training.count, inputWidth(training)) }),
     ...(task === TASK_KINDS.regression && normalizeTargets !== 'none' && training.targets
       ? { targetNormalization: fitNormalization(normalizeTargets, training.targets, training.count, splits.classes) }

@@ -205,21 +205,27 @@ export class Network {
    * w of each dense layer, [out × in] row-major (the seed's w_jk at j·in + k): views into the
    * network's memory. Inside a train() callback, read them here, not through views kept from
    * before: its fused steps (backwardAndStep) hold the first layer's weights transposed
-   * elsewhere, and this getter writes them back first (see writeBackWeights).
+   * elsewhere, and this getter writes them back first (see writeBackWeights). Writes too: after
+   * a backwardAndStep(), a write through a view kept from before it is not seen by forward()
+   * and is overwritten when the held weights are written back; write through views taken
+   * afresh, or call writeBackWeights() first.
    */
   get weights(): Float32Array[] {
+    this.live('weights');
     this.writeBackWeights();
     return this.weightViews;
   }
 
   /** Every weight and bias as one block, [w⁰, b⁰, w¹, b¹, …]: what a model file stores. A view, as `weights`. */
   get parameters(): Float32Array {
+    this.live('parameters');
     this.writeBackWeights();
     return this.parameterView;
   }
 
   /** The optimizer's state, blocks laid out as `parameters`: none for SGD, [v] for momentum, [m, v] for Adam. Views, as `weights`. */
   get optimizerState(): Float32Array[] {
+    this.live('optimizerState');
     this.writeBackWeights();
     return this.stateViews;
   }
@@ -227,7 +233,8 @@ export class Network {
   /**
    * After backwardAndStep: writes the first layer's weights (and momentum's v), held
    * transposed since, back into `weights`, `parameters` and `optimizerState`, so that views
-   * kept from earlier hold them. Those getters, dispose() and the end of train() call it.
+   * kept from earlier hold them. Those getters, dispose() and the end of train() call it;
+   * after dispose() it does nothing (the weights were written back then).
    */
   writeBackWeights(): void {
     if (!this.isDisposed) this.model.release();
@@ -235,6 +242,7 @@ export class Network {
 
   /** The kernels running: 'js', 'js-tuned', 'wasm-scalar', 'wasm-simd' or 'wasm-relaxed-simd', and the threads, e.g. 'wasm-simd ×2 threads'. */
   get kernels(): string {
+    this.live('kernels');
     return this.backend.kernels;
   }
 
@@ -243,11 +251,13 @@ export class Network {
    * threads cannot run (a page that is not cross-origin isolated; a warning says so).
    */
   get threads(): number {
+    this.live('threads');
     return this.backend.threads;
   }
 
-  /** Stops the network's worker threads, if it has any; every method after this throws. */
+  /** Stops the network's worker threads, if it has any. After this every method and getter throws, but `disposed`, a second dispose() and writeBackWeights() (which do nothing); the readonly fields (config, sizes, biases, the buffers) stay as they were. */
   dispose(): void {
+    if (this.isDisposed) return;
     this.writeBackWeights();
     this.backend.dispose?.();
     this.isDisposed = true;

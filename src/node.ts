@@ -1,7 +1,7 @@
 // simdnet for Node: everything of index.ts, with kernels read from the file system and
 // threads as worker_threads, plus reading data folders and model files.
 import './platform-node.js';
-import { encodeModel, networkFromModel } from './model.js';
+import { describeData, encodeModel, networkFromModel } from './model.js';
 import { readModelFile, writeFileAtomic } from './model-file.js';
 import type { Network, RunOptions } from './network.js';
 import { parseCsv, type CsvOptions } from './data/csv.js';
@@ -14,9 +14,14 @@ export { loadDataDir, mnistDataDir, readMaybeGzip } from './data/files.js';
 export { readModelFile, writeFileAtomic } from './model-file.js';
 export { enableRelaxedSimdInNode20 } from './relaxed-simd.js';
 
-/** Saves `net` to `file` in the simdnet model format (temporary file, then rename). */
-export async function saveModel(file: string, net: Network, metadata: Record<string, unknown> = {}): Promise<void> {
-  await writeFileAtomic(file, encodeModel(net, metadata));
+/**
+ * Saves `net` to `file` in the simdnet model format (temporary file, then rename). With the
+ * splits it was trained on (what fit() returns as `data`), the file also keeps their task
+ * and their class, feature and target names and missing-value fills, as the command line's
+ * models do: `simdnet predict` and `eval` then take raw rows and name the outputs.
+ */
+export async function saveModel(file: string, net: Network, metadata: Record<string, unknown> = {}, data?: DataSplits): Promise<void> {
+  await writeFileAtomic(file, encodeModel(net, metadata, false, data && describeData(data)));
 }
 
 /** Loads a model file into a new network; errors name the file. */

@@ -3,6 +3,7 @@
 // exports), so that a saved model takes raw features. Why: a feature in thousands beside
 // one in thousandths makes one learning rate wrong for both; standardising puts every
 // feature near N(0, 1), which is what the He and Xavier initialisations assume.
+import { shown } from './shown.js';
 
 export const NORMALIZATIONS = ['standard', 'min-max'] as const;
 export type NormalizationKind = (typeof NORMALIZATIONS)[number];
@@ -59,7 +60,7 @@ export function checkNormalization(name: string, n: Normalization, width: number
     const v = n[field];
     if (!Array.isArray(v) || v.length !== width) fail(`${field} must list ${width} numbers, one per ${name === 'normalization' ? 'input' : 'output'}; got ${Array.isArray(v) ? v.length : typeof v}`);
     const bad = v.findIndex((x) => typeof x !== 'number' || !Number.isFinite(x) || (field === 'scale' && x === 0));
-    if (bad >= 0) fail(`${field}[${bad}] is ${JSON.stringify(v[bad])}; it must be a finite number${field === 'scale' ? ' other than 0' : ''}`);
+    if (bad >= 0) fail(`${field}[${bad}] is ${shown(v[bad])}; it must be a finite number${field === 'scale' ? ' other than 0' : ''}`);
   }
   return { kind: n.kind, offset: [...n.offset], scale: [...n.scale] };
 }

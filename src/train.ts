@@ -163,6 +163,9 @@ function checkTwoClasses(data: DataSplits): void {
   throw new Error(`${data.source} (training split): all ${count} training labels are class ${first}${name === undefined ? '' : ` (${name})`}; there is nothing to learn from one class`);
 }
 
+/** The networks a train() is running on. */
+const training = new WeakSet<Network>();
+
 /** Trains `net` on data.train, evaluating on both splits; see TrainOptions. */
 export async function train(net: Network, data: DataSplits, options: TrainOptions): Promise<TrainResult> {
   const { epochs, batchSize, learningRate, seed = 1, evalEvery = 1, learningRateDecay = 1 } = options;
@@ -176,6 +179,13 @@ export async function train(net: Network, data: DataSplits, options: TrainOption
   if (batchSize > net.config.maxBatch) {
     throw new Error(`train: batchSize ${batchSize} is larger than the network's maxBatch ${net.config.maxBatch}`);
   }
+  if (options.resume) {
+    const done = options.resume.epochsDone;
+    if (!Number.isInteger(done) || done < 0) throw new Error(`train: resume.epochsDone must be an integer ≥ 0, got ${shown(done)}`);
+    if (done >= epochs) throw new Error(`train: nothing left to train: resume.epochsDone is ${done} and epochs ${epochs}; give epochs above ${done} to train on`);
+  }
+  // Two runs interleaving their batches on one network would each train on the other's weights.
+  if (training.has(net)) throw new Error('train: this network is already training (a train() on it has not finished); await it first');
   if (options.schedule) checkSchedule(options.schedule);
   else if (!(Number.isFinite(learningRate) && learningRate > 0)) {
     throw new Error(`train: learningRate must be a finite number > 0, got ${shown(learningRate)}`);
@@ -203,6 +213,7 @@ export async function train(net: Network, data: DataSplits, options: TrainOption
   let best = options.resume?.best;
   const start = now();
   let trainSeconds = 0, samples = 0, lastYield = start, aborted = false, epoch = options.resume?.epochsDone ?? 0;
+  training.add(net);
   try {
     for (; epoch < epochs && !aborted; epoch++) {
       rng.permutation(order);
@@ -261,6 +272,7 @@ export async function train(net: Network, data: DataSplits, options: TrainOption
       }
     }
   } finally {
+    training.delete(net);
     // Views of the weights kept from before train() hold the trained ones, even after an error.
     net.writeBackWeights();
   }

@@ -64,8 +64,16 @@ describe('a disposed network', () => {
       ['zs', () => net.zs],
       ['layerOutput', () => net.layerOutput(0)],
       ['encodeModel', () => encodeModel(net)],
+      ['weights', () => net.weights],
+      ['parameters', () => net.parameters],
+      ['optimizerState', () => net.optimizerState],
+      ['kernels', () => net.kernels],
+      ['threads', () => net.threads],
     ];
     for (const [op, call] of calls) expect(call, op).toThrow(`${op}: this network was disposed (dispose() stopped its threads); create a new one`);
+    // Nothing is left to stop or to write back.
+    expect(() => net.dispose()).not.toThrow();
+    expect(() => net.writeBackWeights()).not.toThrow();
   });
 });
 

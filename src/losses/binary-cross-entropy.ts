@@ -8,6 +8,7 @@ import type { Loss } from './loss.js';
 export const binaryCrossEntropy: Loss = {
   name: 'binary-cross-entropy',
   fuses: 'sigmoid',
+  probabilityTargets: true,
   knowNothing: (k) => k * Math.LN2,
   total: (k, a, y, n) => k.binary_cross_entropy(a.ptr, y.ptr, n),
   delta: (k, a, y, d, n) => k.output_error(a.ptr, y.ptr, d.ptr, n),

@@ -5,6 +5,7 @@ import type { Loss } from './loss.js';
 export const crossEntropy: Loss = {
   name: 'cross-entropy',
   fuses: 'softmax',
+  probabilityTargets: true,
   knowNothing: (k) => Math.log(k),
   total: (k, a, y, n) => k.cross_entropy(a.ptr, y.ptr, n),
   delta: (k, a, y, d, n) => k.output_error(a.ptr, y.ptr, d.ptr, n),

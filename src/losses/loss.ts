@@ -17,6 +17,12 @@ export interface Loss {
    */
   readonly fuses?: 'softmax' | ActivationName;
   /**
+   * Whether targets are probabilities, each in [0, 1] (one-hot rows for classes, 0/1 for
+   * labels): C = −Σ y·ln a (and its binary form) with a target outside [0, 1] goes negative
+   * without bound, and training on it reports negative losses instead of failing.
+   */
+  readonly probabilityTargets?: boolean;
+  /**
    * C per sample of a network that knows nothing — outputs 1/K each (½ each under binary
    * cross-entropy) against a one-hot target of K outputs: the floor of divergence.ts's
    * reference, so that a run that starts near 0 is not held to a tiny bound.
