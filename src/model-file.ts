@@ -3,15 +3,43 @@
 // good one was. Reads check the file's first bytes and its header's claims against its size
 // before reading the rest, so a huge file that is not a model costs a few bytes.
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsync, openSync, renameSync, rmSync, writeFile } from 'node:fs';
+import { closeSync, fsync, lstatSync, openSync, realpathSync, renameSync, rmSync, writeFile, type Stats } from 'node:fs';
 import { promisify } from 'node:util';
 import { MODEL_MAGIC, decodeModel, type Model } from './model.js';
-import { MAX_READ_BYTES, fileError, withFile, type OpenFile } from './read-file.js';
+import { MAX_READ_BYTES, fileError, nonRegularKind, withFile, type OpenFile } from './read-file.js';
 
 /** The temporary files of the writes in progress, for removeUnfinishedWrites. */
 const unfinished = new Set<string>();
 /** The callback forms over a descriptor: fs/promises has them only on a FileHandle, whose open is not synchronous. */
 const writeToFd = promisify(writeFile), fsyncFd = promisify(fsync);
+
+/**
+ * The path a write to `file` replaces: `file` itself, or through a symbolic link the file it
+ * points to (renaming over the link would replace the link, not write through it). Throws,
+ * naming `file`, where that is not a regular file: renaming over a FIFO or a device (/dev/full,
+ * /dev/stdout as root) would replace it with a regular file.
+ */
+export function writeTarget(file: string): string {
+  if (file === '') throw new Error('the file name is empty');
+  let target = file, s: Stats | undefined;
+  try {
+    s = lstatSync(file, { throwIfNoEntry: false });
+  } catch {
+    // A path through a file (ENOTDIR) or an unsearchable folder: the write's own error names it.
+    return file;
+  }
+  if (s?.isSymbolicLink()) {
+    try {
+      target = realpathSync(file);
+      s = lstatSync(target);
+    } catch (e) {
+      throw new Error(`${file} is a symbolic link to a file that ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : `cannot be reached (${(e as Error).message})`}`);
+    }
+  }
+  if (s?.isDirectory()) throw new Error(`${file} is a folder; give a file name`);
+  if (s && !s.isFile()) throw new Error(`${file} is not a regular file (${nonRegularKind(s)}): writing a new file over it would replace it`);
+  return target;
+}
 
 /**
  * Writes `bytes` to `file` atomically (temporary file, fsync, rename); errors name `file`. The
@@ -20,7 +48,8 @@ const writeToFd = promisify(writeFile), fsyncFd = promisify(fsync);
  * to remove, or already renamed into place and the caller told.
  */
 export async function writeFileAtomic(file: string, bytes: Uint8Array | string): Promise<void> {
-  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  const target = writeTarget(file);
+  const tmp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   unfinished.add(tmp);
   try {
     const fd = openSync(tmp, 'wx');
@@ -30,7 +59,7 @@ export async function writeFileAtomic(file: string, bytes: Uint8Array | string):
     } finally {
       closeSync(fd);
     }
-    renameSync(tmp, file);
+    renameSync(tmp, target);
   } catch (e) {
     rmSync(tmp, { force: true });
     throw fileError(file, e, 'written');

@@ -43,7 +43,7 @@ export function formatBytes(n: number): string {
 }
 
 /** What a file that is not a regular file is, in words. */
-function nonRegularKind(info: Stats): string {
+export function nonRegularKind(info: Stats): string {
   if (info.isDirectory()) return 'a folder';
   if (info.isFIFO()) return 'a FIFO';
   if (info.isCharacterDevice()) return 'a character device';

@@ -27,7 +27,10 @@ export interface Analysis {
  * `historyLeftOut` (a saved model: eval, report), the summary also shows what was measured
  * now, and says why the model's history is not shown when it is left out.
  */
-export function analyse(net: Network, data: DataSplits<LabelledImages>, history: readonly HistoryEntry[], run: RunInfo, saved?: { historyLeftOut?: string }): Analysis {
+export function analyse(net: Network, given: DataSplits<LabelledImages>, history: readonly HistoryEntry[], run: RunInfo, saved?: { historyLeftOut?: string }): Analysis {
+  // A class per output: a test set with fewer classes (digits 0–2 of MNIST) is scored, and
+  // its confusion matrix drawn, over every class the network can predict.
+  const data = { ...given, classes: Math.max(given.classes, net.sizes[net.numLayers - 1]) };
   const evaluation = evaluate(net, data.test);
   const report = classificationReport(confusionMatrix(data.test.labels, evaluation.predicted, data.classes));
   const view: SavedModelView | undefined = saved && { ...saved, measured: { loss: evaluation.loss, accuracy: evaluation.accuracy, data: data.source } };

@@ -3,7 +3,9 @@
 // with everything needed to go on (`--resume DIR`) exactly as if the run had never stopped.
 // Written to a temporary file and renamed, so a killed process leaves the previous one;
 // one run at a time holds the folder (lock.ts).
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { readdir, rm } from 'node:fs/promises';
+import { makeFolders } from '../make-folders.js';
 import path from 'node:path';
 import { encodeModel, type Model } from '../model.js';
 import { readModelFile, writeFileAtomic } from '../model-file.js';
@@ -11,6 +13,7 @@ import type { Network } from '../network.js';
 import { checkRun, type CheckpointRun } from './checkpoint-run.js';
 import { noteCheckpoint } from './interrupt.js';
 import { lockCheckpointDir } from './lock.js';
+import { UsageError } from './common.js';
 
 export type { CheckpointRun } from './checkpoint-run.js';
 
@@ -22,13 +25,19 @@ const isTemporary = (name: string) => name.startsWith(`${CHECKPOINT_FILE}.`) && 
 /**
  * Makes `dir` this process's checkpoint folder: creates it, takes its lock, and removes
  * the temporary files of writes that a killed run left behind (no other run can be
- * writing them now). `note` is told what was taken over or removed.
+ * writing them now). `note` is told what was taken over or removed. Unless `resuming` the
+ * run it holds, a folder that holds a checkpoint is refused (a usage error): a new run's
+ * first checkpoint would replace another run's last.
  */
-export async function openCheckpointDir(dir: string, note: (line: string) => void): Promise<void> {
-  await mkdir(dir, { recursive: true }).catch((e: Error) => {
+export async function openCheckpointDir(dir: string, note: (line: string) => void, resuming: boolean): Promise<void> {
+  await makeFolders(dir).catch((e: Error) => {
     throw new Error(`${dir}: cannot create the checkpoint folder (${e.message})`);
   });
   lockCheckpointDir(dir, note);
+  const held = path.join(dir, CHECKPOINT_FILE);
+  if (!resuming && existsSync(held)) {
+    throw new UsageError(`--checkpoint ${dir} already holds the checkpoint of a run (${held}); go on with that run with --resume ${dir}, or give another folder to start a new one`);
+  }
   const stale = (await readdir(dir)).filter(isTemporary);
   for (const name of stale) await rm(path.join(dir, name), { force: true });
   if (stale.length) note(`${dir}: removed ${stale.length} unfinished checkpoint write${stale.length > 1 ? 's' : ''} left by a killed run`);

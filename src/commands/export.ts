@@ -1,6 +1,6 @@
 // simdnet export / import: a saved model to the TF.js layers format or ONNX, and a
 // TF.js layers model (dense or convolutional) into simdnet's format.
-import { mkdir } from 'node:fs/promises';
+import { makeFolders } from '../make-folders.js';
 import { UsageError } from './common.js';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
@@ -29,10 +29,10 @@ export function exportCommand(program: Command): void {
         return;
       }
       const { modelJson, weights } = toTfjs(model);
-      await mkdir(flags.out, { recursive: true }).catch((e: NodeJS.ErrnoException) => {
-        throw e.code === 'EEXIST' || e.code === 'ENOTDIR'
-          ? new UsageError(`--out ${flags.out} is a file; the TF.js format is a folder (model.json and weights.bin): give a folder name`)
-          : new Error(`--out ${flags.out}: cannot create the folder (${e.message})`);
+      await makeFolders(flags.out).catch((e: NodeJS.ErrnoException) => {
+        if (e.code === 'EEXIST') throw new UsageError(`--out ${flags.out} is a file; the TF.js format is a folder (model.json and weights.bin): give a folder name`);
+        if (e.code === 'ENOTDIR') throw new UsageError(`--out ${flags.out}: a part of its path is a file, not a folder (${e.message})`);
+        throw new Error(`--out ${flags.out}: cannot create the folder (${e.message})`);
       });
       await writeFileAtomic(path.join(flags.out, TFJS_FILES.weights), weights);
       await writeFileAtomic(path.join(flags.out, TFJS_FILES.model), JSON.stringify(modelJson, null, 1));

@@ -8,6 +8,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { FILE_NAMES } from '../data/dataset.js';
 import { dataFileForms } from '../data/files.js';
+import { writeTarget } from '../model-file.js';
 import { UsageError } from './common.js';
 
 /** A file a command reads or writes, and how the user gave it: its flag (`--out`) or what it is (`the model to export`). */
@@ -73,12 +74,18 @@ export const isFolder = async (p: string) => (await stat(p).catch(() => undefine
  * it. Probed by writing and removing such a file, because permission bits alone say nothing
  * for root, a read-only file system or /sys.
  */
-export async function checkWritableFile(flag: string, file: string): Promise<void> {
+export async function checkWritableFile(flag: string, given: string): Promise<void> {
+  if (given === '') throw new UsageError(`${flag} is empty; give a file name`);
+  let file: string;
+  try {
+    file = writeTarget(given);
+  } catch (e) {
+    throw new UsageError(`${flag} ${(e as Error).message}`);
+  }
   const dir = path.dirname(file);
   const dirStat = await stat(dir).catch(() => undefined);
   if (!dirStat) throw new UsageError(`${flag} ${file}: the folder ${dir} does not exist`);
   if (!dirStat.isDirectory()) throw new UsageError(`${flag} ${file}: ${dir} is not a folder`);
-  if (await isFolder(file)) throw new UsageError(`${flag} ${file} is a folder; give a file name`);
   // Synchronous, so that no signal's handler runs while the probe exists (interrupt.ts).
   const probe = `${file}.${process.pid}.preflight.tmp`;
   try {

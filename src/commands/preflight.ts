@@ -1,8 +1,8 @@
 // What `simdnet train` checks before it reads any data or makes a network: flags that do not go
 // together, that no file it writes is its data or another of its outputs, and that every file
 // it will write can be written. A run is never lost to a path found unwritable at its end.
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { makeFolders } from '../make-folders.js';
 import { CHECKPOINT_FILE } from './checkpoint.js';
 import { UsageError, checkRunFlags, type RunFlags } from './common.js';
 import { LOCK_FILE } from './lock.js';
@@ -48,8 +48,9 @@ function outputFiles(flags: PreflightFlags): NamedPath[] {
 
 /** `dir` exists (it is made if missing) and its checkpoint file can be written. */
 async function checkWritableFolder(flag: string, dir: string): Promise<void> {
+  if (dir === '') throw new UsageError(`${flag} is empty; give a folder name`);
   try {
-    await mkdir(dir, { recursive: true });
+    await makeFolders(dir);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new UsageError(`${flag} ${dir} is a file, not a folder`);
     throw new UsageError(`${flag} ${dir}: cannot make the folder (${(e as Error).message})`);

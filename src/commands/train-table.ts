@@ -194,7 +194,7 @@ export async function runTrainTable(given: TableFlags, command: Command): Promis
   const fingerprint = dataFingerprint(used);
   const checkpointDir = given.checkpoint ?? given.resume;
   // Taken before the checks, as train.ts does: a resume with nothing left still clears a killed run's lock.
-  if (checkpointDir) await openCheckpointDir(checkpointDir, print);
+  if (checkpointDir) await openCheckpointDir(checkpointDir, print, given.checkpoint === undefined);
   if (resumed) {
     const difference = fingerprintDifference(resumed.run.fingerprint, fingerprint);
     if (difference) throw new Error(`${flags.data} is not the data the checkpoint in ${given.resume} was trained on: ${difference}`);

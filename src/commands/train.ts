@@ -102,7 +102,7 @@ async function runTrain(flags: TrainFlags, command: Command): Promise<void> {
   const checkpointDir = flags.checkpoint ?? flags.resume;
   // The folder is taken first, so that even a resume with nothing left to train clears what a
   // run killed after its last checkpoint left behind (its lock).
-  if (checkpointDir) await openCheckpointDir(checkpointDir, print);
+  if (checkpointDir) await openCheckpointDir(checkpointDir, print, flags.checkpoint === undefined);
   if (resumed) checkEpochsLeft(resumed.file, resumed.run.epochsDone, s.epochs);
   const data = await loadData(dataDir ?? undefined, limit);
   const fingerprint = dataFingerprint(data);

@@ -1,0 +1,20 @@
+// mkdir -p that always returns. Node's own (mkdir with recursive: true) retries for ever where
+// mkdir fails with ENOENT under a folder that exists, as it does anywhere in /proc: a
+// command given --checkpoint /proc/x hung. Here each missing folder is made on its own, and
+// the first that cannot be made is the error.
+import { mkdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+
+/** Makes `dir` and the folders above it that are missing; throws mkdir's error (EEXIST where a part is a file, ENOENT, EACCES…) for the first it cannot make. */
+export async function makeFolders(dir: string): Promise<void> {
+  const missing: string[] = [];
+  let d = path.resolve(dir), found = await stat(d).catch(() => undefined);
+  for (; !found && path.dirname(d) !== d; d = path.dirname(d), found = await stat(d).catch(() => undefined)) missing.unshift(d);
+  // What mkdir says of a file where a folder should be, also when it is the folder asked for.
+  if (found && !found.isDirectory()) {
+    throw missing.length
+      ? Object.assign(new Error(`ENOTDIR: not a directory, mkdir '${missing[0]}'`), { code: 'ENOTDIR' })
+      : Object.assign(new Error(`EEXIST: file already exists, mkdir '${d}'`), { code: 'EEXIST' });
+  }
+  for (const m of missing) await mkdir(m);
+}

@@ -1,0 +1,91 @@
+// What a hostile review of the command found (dist/cli.js on real files): outputs that are
+// not regular files, links written through, empty names, a folder under /proc, a checkpoint
+// folder that holds another run, and a data set with fewer classes than the model's outputs.
+import { execFile, execFileSync } from 'node:child_process';
+import { existsSync, lstatSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CHECKPOINT_FILE } from '../src/commands/checkpoint.js';
+import type { Run } from './cli-run.js';
+import { writeDataDir } from './helpers.js';
+
+const cli = path.resolve('dist/cli.js');
+let dir: string;
+
+function simdnet(args: string[]): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [cli, ...args], { encoding: 'utf8', cwd: dir, timeout: 60_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+/** A usage error (exit 2) whose first line is `error: message`, with nothing printed before it. */
+function refused(run: Run, message: string): void {
+  expect([run.code, run.stderr.split('\n')[0]]).toEqual([2, `error: ${message}`]);
+  expect(run.stdout).toBe('');
+}
+
+const small = ['--limit', '64', '--hidden', '8', '--epochs', '1', '--threads', '1'];
+
+beforeAll(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'simdnet-cli-review-'));
+});
+
+describe('outputs that are not regular files', () => {
+  it('refuses a FIFO as --out and --report, and a link to nothing, and leaves each as it was (exit 2)', async () => {
+    const fifo = path.join(dir, 'out.fifo'), dangling = path.join(dir, 'dangling.simdnet');
+    execFileSync('mkfifo', [fifo]);
+    symlinkSync(path.join(dir, 'missing.simdnet'), dangling);
+    refused(await simdnet(['train', ...small, '--out', fifo]), `--out ${fifo} is not a regular file (a FIFO): writing a new file over it would replace it`);
+    // A device is refused by the same check; none is tried here, since a regression would replace it for the whole machine.
+    refused(await simdnet(['train', ...small, '--report', fifo]), `--report ${fifo} is not a regular file (a FIFO): writing a new file over it would replace it`);
+    refused(await simdnet(['train', ...small, '--out', dangling]), `--out ${dangling} is a symbolic link to a file that does not exist`);
+    expect(lstatSync(fifo).isFIFO()).toBe(true);
+    expect(lstatSync(dangling).isSymbolicLink()).toBe(true);
+  });
+
+  it('writes through a symbolic link to a file, keeping the link', async () => {
+    const real = path.join(dir, 'real.simdnet'), link = path.join(dir, 'link.simdnet');
+    writeFileSync(real, 'old');
+    symlinkSync(real, link);
+    expect((await simdnet(['train', ...small, '--out', link])).code).toBe(0);
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(readFileSync(real).subarray(0, 7).toString()).toBe('SIMDNET');
+  });
+
+  it('refuses an empty --out and --checkpoint (exit 2)', async () => {
+    refused(await simdnet(['train', ...small, '--out', '']), '--out is empty; give a file name');
+    refused(await simdnet(['train', ...small, '--checkpoint', '']), '--checkpoint is empty; give a folder name');
+  });
+
+  it('gives up on a --checkpoint folder that cannot be made under /proc instead of waiting for ever (exit 2)', async () => {
+    refused(await simdnet(['train', ...small, '--checkpoint', '/proc/simdnet-run']), "--checkpoint /proc/simdnet-run: cannot make the folder (ENOENT: no such file or directory, mkdir '/proc/simdnet-run')");
+  });
+});
+
+describe('a checkpoint folder that holds a run', () => {
+  it('is refused to a new run, which would replace its checkpoint, and taken by --resume (exit 2)', async () => {
+    const ck = path.join(dir, 'ck');
+    expect((await simdnet(['train', ...small, '--checkpoint', ck])).code).toBe(0);
+    const before = readFileSync(path.join(ck, CHECKPOINT_FILE));
+    refused(await simdnet(['train', ...small, '--checkpoint', ck]),
+      `--checkpoint ${ck} already holds the checkpoint of a run (${path.join(ck, CHECKPOINT_FILE)}); go on with that run with --resume ${ck}, or give another folder to start a new one`);
+    expect(readFileSync(path.join(ck, CHECKPOINT_FILE)).equals(before)).toBe(true);
+    expect(existsSync(path.join(ck, 'lock'))).toBe(false);
+    expect((await simdnet(['train', '--resume', ck, '--epochs', '2', '--threads', '1'])).code).toBe(0);
+  });
+});
+
+describe('eval of a data set with fewer classes than the model has outputs', () => {
+  it('scores it over every output, with no NaN', async () => {
+    const model = path.join(dir, 'ten.simdnet'), digits = path.join(dir, 'three-digits');
+    expect((await simdnet(['train', ...small, '--out', model])).code).toBe(0);
+    await writeDataDir(digits, { n: 40, m: 30, rows: 28, cols: 28, classes: 3 });
+    const run = await simdnet(['eval', model, '--data', digits]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).not.toContain('NaN');
+    expect(run.stdout).toMatch(/30 TEST IMAGES/);
+  });
+});
