@@ -10,6 +10,8 @@ import { MAX_READ_BYTES, fileError, nonRegularKind, withFile, type OpenFile } fr
 
 /** The temporary files of the writes in progress, for removeUnfinishedWrites. */
 const unfinished = new Set<string>();
+/** What afterWrites was given while writes were in progress. */
+const waiting: (() => void)[] = [];
 /** The callback forms over a descriptor: fs/promises has them only on a FileHandle, whose open is not synchronous. */
 const writeToFd = promisify(writeFile), fsyncFd = promisify(fsync);
 
@@ -65,7 +67,19 @@ export async function writeFileAtomic(file: string, bytes: Uint8Array | string):
     throw fileError(file, e, 'written');
   } finally {
     unfinished.delete(tmp);
+    // After the caller's own continuation (a checkpoint's noteCheckpoint), which runs first as a microtask.
+    if (unfinished.size === 0 && waiting.length) setImmediate(() => waiting.splice(0).forEach((run) => run()));
   }
+}
+
+/**
+ * Runs `then` once no write is in progress: at once, or after the writes in progress end
+ * (renamed into place or failed) and their callers have taken note. A signal that comes
+ * during a checkpoint's write of a few ms keeps that checkpoint instead of removing it.
+ */
+export function afterWrites(then: () => void): void {
+  if (unfinished.size === 0) then();
+  else waiting.push(then);
 }
 
 /**
