@@ -141,7 +141,7 @@ export async function measureLadder(threads: number, options: { ms?: number; rou
 
 /** What the ladder's table shows, for its caption. */
 export function ladderCaption(rounds: number): string {
-  return `the ${N_IN}→${N_OUT} layer's products in GFLOP/s at batch ${BATCH}, and training samples/s of ${SEED_NET.sizes.join('-')} (sigmoid, MSE, SGD, batch ${BATCH}) on random data; best of ${rounds} alternated rounds`;
+  return `the ${N_IN}→${N_OUT} layer's products in GFLOP/s at batch ${BATCH}, and training samples/s of ${SEED_NET.sizes.join('-')} (sigmoid, MSE, SGD, batch ${BATCH}) on random data; ${rounds === 1 ? 'one round' : `best of ${rounds} alternated rounds`}`;
 }
 
 /** The ladder as a table: each rung's figures and its ratio to the rung below. */

@@ -160,7 +160,7 @@ function checkTwoClasses(data: DataSplits): void {
   const first = labels[0];
   for (let i = 1; i < count; i++) if (labels[i] !== first) return;
   const name = data.classNames?.[first];
-  throw new Error(`${data.source} (training split): all ${count} training labels are class ${first}${name === undefined ? '' : ` (${name})`}; there is nothing to learn from one class`);
+  throw new Error(`${data.source} (training split): ${count === 1 ? 'the one training label is' : `all ${count} training labels are`} class ${first}${name === undefined ? '' : ` (${name})`}; there is nothing to learn from one class`);
 }
 
 /** The networks a train() is running on. */

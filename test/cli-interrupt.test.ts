@@ -3,7 +3,7 @@
 // xterm.js): one line on stderr says what was kept, no temporary file or lock is left in the
 // checkpoint folder, and the shell sees the status of a process killed by the signal (130, 143).
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, watch } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, watch } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import xterm from '@xterm/headless';

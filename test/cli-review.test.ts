@@ -89,3 +89,16 @@ describe('eval of a data set with fewer classes than the model has outputs', () 
     expect(run.stdout).toMatch(/30 TEST IMAGES/);
   });
 });
+
+describe('counts in messages', () => {
+  it('say one thing in the singular and several in the plural', async () => {
+    const { plural } = await import('../src/plural.js');
+    expect([plural(1, 'row'), plural(2, 'row'), plural(1, 'class', 'classes'), plural(3, 'class', 'classes')]).toEqual(['1 row', '2 rows', '1 class', '3 classes']);
+    const { fromArrays } = await import('../src/data/examples.js');
+    const { Network } = await import('../src/network.js');
+    const { train } = await import('../src/train.js');
+    const net = await Network.create({ sizes: [1, 2], backend: 'js', maxBatch: 1 });
+    await expect(train(net, fromArrays([[1]], { labels: ['a'] }), { epochs: 1, batchSize: 1, learningRate: 0.1 }))
+      .rejects.toThrow('arrays (training split): the one training label is class 0 (a); there is nothing to learn from one class');
+  });
+});

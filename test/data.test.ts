@@ -79,7 +79,7 @@ describe('any folder of IDX files', () => {
       await writeDataDir(d);
       const f = path.join(d, FILE_NAMES.testLabels);
       await writeFile(f, Buffer.concat([await readFile(f), Buffer.from([1, 2])]));
-    }, /t10k-labels-idx1-ubyte: the header claims 6 = 6 bytes of data but the file holds 8: the file has trailing bytes/],
+    }, /t10k-labels-idx1-ubyte: the header claims 6 bytes of data but the file holds 8: the file has trailing bytes/],
     ['a wrong magic (labels where images belong)', async (d) => {
       await writeDataDir(d);
       await writeFile(path.join(d, FILE_NAMES.trainImages), idx(LABELS_MAGIC, [3], [1, 2, 3]));

@@ -11,6 +11,7 @@ import { MAX_READ_BYTES, readWholeFile } from '../read-file.js';
 import { LOSS_METRIC, TASK_KINDS } from '../tasks/task.js';
 import { UsageError, runOptions, type RunFlags } from './common.js';
 import { NO_FILL_ADVICE } from './predict-table.js';
+import { plural } from '../plural.js';
 
 /** The rows of `file` as the model's data set: its features in its order, its targets (class names mapped to the model's outputs). */
 export async function tableFor(model: Model, file: string): Promise<FeatureDataset> {
@@ -47,7 +48,7 @@ export async function runEvalTable(file: string, data: string, flags: RunFlags &
     const { scores } = evaluate(net, rows, task);
     const seconds = (performance.now() - start) / 1000;
     print(`${file}: ${task.name} of ${model.data!.targetNames!.join(', ')}`);
-    print(`data: ${data}: ${rows.count} rows`);
+    print(`data: ${data}: ${plural(rows.count, 'row')}`);
     print([LOSS_METRIC, ...task.metrics].map((m) => `${m.label}: ${scores[m.name].toFixed(4)}`).join(', '));
     if (flags.json) console.log(JSON.stringify({ model: file, data, task: task.name, rows: rows.count, ...scores, seconds }));
   } finally {

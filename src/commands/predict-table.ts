@@ -77,7 +77,7 @@ export async function runTablePredict(model: Model, net: Network, flags: TablePr
     const text = lines.join('\n') + '\n';
     if (flags.out) {
       await writeFileAtomic(flags.out, text);
-      print(`${rows} predictions of ${source} written to ${flags.out}`);
+      print(`${plural(rows, 'prediction')} of ${source} written to ${flags.out}`);
     } else process.stdout.write(text);
     return;
   }

@@ -187,8 +187,8 @@ export async function runTrainTable(given: TableFlags, command: Command): Promis
   const epochs = options.epochs ?? FIT_DEFAULTS.epochs;
   const { targetNames = [], featureNames = [] } = data;
   print(`simdnet train: ${flags.data}: ${task.name} of ${targetNames.join(', ')} on ${plural(featureNames.length, 'feature')}` +
-    `${data.classNames ? ` (${`${data.classNames.length} classes`}: ${data.classNames.slice(0, 10).join(', ')}${data.classNames.length > 10 ? ', …' : ''})` : ''}`);
-  print(`data: ${table.rows} rows: ${data.train.count} to train on${options.validation || options.earlyStopping ? ' (less the validation rows)' : ''}, ${data.test.count} to test on`);
+    `${data.classNames ? ` (${plural(data.classNames.length, 'class', 'classes')}: ${data.classNames.slice(0, 10).join(', ')}${data.classNames.length > 10 ? ', …' : ''})` : ''}`);
+  print(`data: ${plural(table.rows, 'row')}: ${data.train.count} to train on${options.validation || options.earlyStopping ? ' (less the validation rows)' : ''}, ${data.test.count} to test on`);
 
   const used = fitSplits(data, options);
   const fingerprint = dataFingerprint(used);

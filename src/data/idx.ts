@@ -60,7 +60,8 @@ export function checkIdxLength(header: IdxHeader, held: number, name: string): v
   const claimed = header.dataBytes;
   if (claimed !== held) {
     const what = claimed > held ? 'the file is truncated' : 'the file has trailing bytes';
-    throw new Error(`${name}: the header claims ${header.dims.join(' × ')} = ${claimed} bytes of data but the file holds ${held}: ${what}`);
+    const claims = header.dims.length > 1 ? `${header.dims.join(' × ')} = ${claimed}` : `${claimed}`;
+    throw new Error(`${name}: the header claims ${claims} bytes of data but the file holds ${held}: ${what}`);
   }
 }
 
