@@ -135,6 +135,8 @@ describe('bad values', () => {
     [['--recipe', 'default', '--lr', '1e-3', '--schedule', 'step:0:0.5'], 'error: --schedule: schedule "step:0:0.5": EVERY must be a positive whole number of epochs, got "0"'],
     [['--l2', '-1'], "option '--l2 <λ>' argument '-1' is invalid. must be a finite number ≥ 0, written in decimal"],
     [['--l2', '0x1'], "option '--l2 <λ>' argument '0x1' is invalid."],
+    [['--lr', '1e39'], "option '--lr <x>' argument '1e39' is invalid. must be at most 3.4e38, float32's largest: the kernels compute in float32."],
+    [['--clip-norm', '1e-46'], "option '--clip-norm <x>' argument '1e-46' is invalid. is 0 in float32, in which the kernels compute (the smallest above 0 is 1.4e-45)."],
     [['--clip-norm', 'Infinity'], "option '--clip-norm <x>' argument 'Infinity' is invalid."],
     [['--weight-decay', 'abc', '--optimizer', 'adamw'], "option '--weight-decay <λ>' argument 'abc' is invalid."],
     [['--weight-decay', '0.1'], 'error: --weight-decay 0.1 is AdamW\'s decoupled weight decay and needs --optimizer adamw (the optimizer is momentum); --l2 decays the weights under every optimizer'],

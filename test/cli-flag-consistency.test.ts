@@ -87,6 +87,10 @@ describe('flags that do not apply are refused alike', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it('predict --csv --json is refused: --csv writes CSV, --json goes with one prediction', async () => {
+    expectUsageError(await simdnet(['predict', tableModel, '--csv', path.join(dir, 'rows.csv'), '--json']), '--json goes with --index, --image or --input (one prediction); --csv writes its predictions as CSV');
+  });
+
   it('predict --csv --out still writes the predictions', async () => {
     const out = path.join(dir, 'predictions.csv');
     const run = await simdnet(['predict', tableModel, '--csv', measured, '--out', out]);

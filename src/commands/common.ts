@@ -15,7 +15,7 @@ export class UsageError extends Error {}
 // Numbers are written in decimal (decimal.ts); integers may use an exponent (--batch-size 1e4).
 function decimalInteger(value: string, what: string): number {
   const n = Number(value);
-  if (!DECIMAL_INTEGER.test(value)) throw new InvalidArgumentError(`must be ${what}, written in decimal (like 32 or 1e4).`);
+  if (!DECIMAL_INTEGER.test(value)) throw new InvalidArgumentError(`must be ${what}, written as a whole number in decimal (like 32 or 1e4).`);
   if (!Number.isSafeInteger(n)) throw new InvalidArgumentError(`must be ${what}; ${value} is too large.`);
   return n;
 }
@@ -33,6 +33,18 @@ export function nonNegativeInt(value: string): number {
 export function positiveNumber(value: string): number {
   const n = Number(value);
   if (!DECIMAL_NUMBER.test(value) || !Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a finite number > 0, written in decimal (like 0.05 or 1e-3).');
+  return inFloat32(n);
+}
+
+/**
+ * `n` where float32, in which the kernels compute, holds it: past ±3.4e38 it is Infinity
+ * there (--lr 1e39 trained a step, then reported a NaN loss), and a positive number below
+ * 1.4e-45 is 0.
+ */
+function inFloat32(n: number): number {
+  const f = Math.fround(n);
+  if (!Number.isFinite(f)) throw new InvalidArgumentError("must be at most 3.4e38, float32's largest: the kernels compute in float32.");
+  if (f === 0 && n !== 0) throw new InvalidArgumentError('is 0 in float32, in which the kernels compute (the smallest above 0 is 1.4e-45).');
   return n;
 }
 
@@ -40,7 +52,7 @@ export function positiveNumber(value: string): number {
 export function nonNegativeNumber(value: string): number {
   const n = Number(value);
   if (!DECIMAL_NUMBER.test(value) || !Number.isFinite(n)) throw new InvalidArgumentError('must be a finite number ≥ 0, written in decimal (like 1e-4 or 0.5).');
-  return n;
+  return inFloat32(n);
 }
 
 /** A factor in (0, 1]: --lr-decay. */

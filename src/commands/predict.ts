@@ -30,7 +30,7 @@ export function predictCommand(program: Command): void {
     .option('--input <values>', 'one row of raw features, comma-separated, e.g. "5.1,3.5,1.4,0.2" (the model normalises them)')
     .option('--csv <file>', "rows to predict: a CSV file with a header naming the model's features (other columns are ignored); predictions go out as CSV")
     .option('--out <file>', 'with --csv: write the predictions here instead of stdout')
-    .option('--json', 'print one JSON line with the results on stdout'))
+    .option('--json', 'with --index, --image or --input: print one JSON line with the prediction on stdout'))
     .action(runPredict);
 }
 
@@ -38,6 +38,7 @@ async function runPredict(file: string, flags: PredictFlags): Promise<void> {
   const given = [flags.index !== undefined && '--index', flags.image !== undefined && '--image', flags.input !== undefined && '--input', flags.csv !== undefined && '--csv'].filter(Boolean);
   if (given.length !== 1) throw new UsageError(`give exactly one of --index I, --image FILE, --input "v1,v2,…" and --csv FILE${given.length ? ` (got ${given.join(' and ')})` : ''}`);
   if (flags.out !== undefined && flags.csv === undefined) throw new UsageError(`--out goes with --csv (predictions of many rows); ${given[0]} prints its prediction`);
+  if (flags.json && flags.csv !== undefined) throw new UsageError('--json goes with --index, --image or --input (one prediction); --csv writes its predictions as CSV');
   if (flags.input !== undefined || flags.csv !== undefined) {
     if (flags.csv !== undefined && flags.out !== undefined) await checkOutputFiles([{ name: '--out', path: flags.out }], [{ name: 'the model', path: file }, { name: '--csv', path: flags.csv }]);
     const model = await readModelFile(file);
