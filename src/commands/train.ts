@@ -24,7 +24,7 @@ import { recipeHelp } from './recipe-help.js';
 import { addTableOptions, isTableFile, refuseOtherDataFile, refuseTableFlags, runTrainTable, type TableFlags } from './train-table.js';
 import { isTableCheckpoint } from './table-checkpoint.js';
 import type { CheckpointSettings } from './checkpoint-run.js';
-import { fractionUpToOne, humanOutput, loadData, nonNegativeNumber, percent, positiveInt, positiveNumber, seedValue, sizeList, addRunOptions, runOptions, type RunFlags } from './common.js';
+import { UsageError, fractionUpToOne, humanOutput, loadData, nonNegativeNumber, percent, positiveInt, positiveNumber, seedValue, sizeList, addRunOptions, runOptions, type RunFlags } from './common.js';
 import { LAYER_ITEMS, parseLayers } from './layers-flag.js';
 import { describeNetwork, formatLayers } from '../layers/describe.js';
 import { recipeSettings, resolveSettings, type SettingsFlags } from './train-settings.js';
@@ -105,6 +105,11 @@ async function runTrain(flags: TrainFlags, command: Command): Promise<void> {
   if (checkpointDir) await openCheckpointDir(checkpointDir, print, flags.checkpoint === undefined);
   if (resumed) checkEpochsLeft(resumed.file, resumed.run.epochsDone, s.epochs);
   const data = await loadData(dataDir ?? undefined, limit);
+  if (data.train.count < s.batchSize) {
+    // Found here, before the network and the banner, where train() would find it after both.
+    throw new UsageError(`${data.source} has ${plural(data.train.count, 'training sample')}${limit !== undefined && limit < s.batchSize ? ` (--limit ${limit})` : ''}, ` +
+      `fewer than one batch of ${s.batchSize}: give --batch-size ${data.train.count} or less${limit !== undefined ? ', or a larger --limit' : ''}`);
+  }
   const fingerprint = dataFingerprint(data);
   const unchecked = resumed && checkSameData(resumed.file, resumed.run, data);
   const inputs = data.train.rows * data.train.cols;
