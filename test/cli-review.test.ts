@@ -97,6 +97,19 @@ describe('a training set smaller than one batch', () => {
   });
 });
 
+describe('table flags in messages', () => {
+  it('name --target, --ignore and --test', async () => {
+    const csv = path.join(dir, 'four.csv');
+    writeFileSync(csv, 'a,b,y\n1,2,x\n3,4,z\n5,6,x\n7,8,z\n');
+    const missing = await simdnet(['train', '--data', csv, '--target', 'nope', '--epochs', '1']);
+    expect(missing.stderr).toContain(`${csv}: --target names column "nope", which is not in the header; its columns are "a", "b", "y"`);
+    const ignored = await simdnet(['train', '--data', csv, '--target', 'y', '--ignore', 'c', '--epochs', '1']);
+    expect(ignored.stderr).toContain(`${csv}: --ignore names column "c", which is not in the header`);
+    refused(await simdnet(['train', '--data', csv, '--target', 'y', '--test', '0.99', '--epochs', '1']),
+      "--test 0.99: a test fraction of 0.99 of the training split's 4 samples leaves 4 for test and 0 for training; each needs at least one");
+  });
+});
+
 describe('counts in messages', () => {
   it('say one thing in the singular and several in the plural', async () => {
     const { plural } = await import('../src/plural.js');

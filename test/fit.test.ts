@@ -189,6 +189,6 @@ describe('normalisation, validation and early stopping', () => {
     await expect(fit(data, { earlyStopping: { patience: 2, metric: 'accuracy' } })).rejects.toThrow(
       'train: earlyStopping.metric: regression has no metric "accuracy"; its metrics are loss, r2, rmse, mae, mse');
     await expect(fit(data, { earlyStopping: { patience: 2 }, validation: 0.01 })).rejects.toThrow(
-      'a validation fraction of 0.01 of 20 training samples leaves 0 for validation and 20 for training; each needs at least one');
+      "a validation fraction of 0.01 of the training split's 20 samples leaves 0 for validation and 20 for training; each needs at least one");
   });
 });

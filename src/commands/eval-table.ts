@@ -10,14 +10,14 @@ import { readModelFile } from '../model-file.js';
 import { MAX_READ_BYTES, readWholeFile } from '../read-file.js';
 import { LOSS_METRIC, TASK_KINDS } from '../tasks/task.js';
 import { UsageError, runOptions, type RunFlags } from './common.js';
-import { NO_FILL_ADVICE } from './predict-table.js';
+import { MODEL_COLUMNS, NO_FILL_ADVICE } from './predict-table.js';
 import { plural } from '../plural.js';
 
 /** The rows of `file` as the model's data set: its features in its order, its targets (class names mapped to the model's outputs). */
 export async function tableFor(model: Model, file: string): Promise<FeatureDataset> {
   const d = model.data;
   if (!d?.featureNames || !d.targetNames) throw new UsageError(`--data ${file} is a table, but this model does not name its features and targets (it was not trained on a table)`);
-  const table = parseCsv(await readWholeFile(file, { kind: 'CSV file', maxBytes: MAX_READ_BYTES }), { name: file, target: d.targetNames, features: d.featureNames, missing: d.featureFill ?? 'error', missingAdvice: NO_FILL_ADVICE });
+  const table = parseCsv(await readWholeFile(file, { kind: 'CSV file', maxBytes: MAX_READ_BYTES }), { name: file, target: d.targetNames, features: d.featureNames, missing: d.featureFill ?? 'error', missingAdvice: NO_FILL_ADVICE, calls: MODEL_COLUMNS });
   const base = { features: table.features, width: table.featureNames.length, count: table.rows };
   if (d.task !== 'classification') {
     const width = table.targets.length, targets = new Float32Array(table.rows * width);

@@ -27,6 +27,9 @@ const MISSING = ['', 'NA', 'NaN', '?'];
 export const NO_FILL_ADVICE = 'this model fills in no missing values (it was trained without --missing mean): fill the cell in, ' +
   'or train the model with --missing mean, which keeps its training file\'s column means to fill such cells with';
 
+/** What a model's table's column errors call its columns: those it was trained on, not options the user gave. */
+export const MODEL_COLUMNS = { target: "the model's target", features: "the model's features" };
+
 /** The rows of --input (one row of comma-separated numbers) or --csv (a file with a header naming the model's features). */
 async function featureRows(model: Model, inputs: number, flags: TablePredictFlags): Promise<{ x: Float32Array; rows: number; source: string }> {
   if (flags.input !== undefined) {
@@ -49,7 +52,7 @@ async function featureRows(model: Model, inputs: number, flags: TablePredictFlag
   }
   const names = model.data?.featureNames;
   if (!names) throw new UsageError('--csv needs a model that knows its feature names (trained with --data FILE.csv); use --input for this one');
-  const table = parseCsv(await readWholeFile(flags.csv!, { kind: 'CSV file', maxBytes: MAX_READ_BYTES }), { name: flags.csv!, target: [], features: names, missing: model.data?.featureFill ?? 'error', missingAdvice: NO_FILL_ADVICE });
+  const table = parseCsv(await readWholeFile(flags.csv!, { kind: 'CSV file', maxBytes: MAX_READ_BYTES }), { name: flags.csv!, target: [], features: names, missing: model.data?.featureFill ?? 'error', missingAdvice: NO_FILL_ADVICE, calls: MODEL_COLUMNS });
   return { x: table.features, rows: table.rows, source: flags.csv! };
 }
 

@@ -144,9 +144,15 @@ export async function runTrainTable(given: TableFlags, command: Command): Promis
   if (flags.activation !== undefined && flags.hidden === undefined) throw new UsageError('--activation goes with --hidden for table data (the output layer follows the task)');
   const print = humanOutput(flags.json);
   const bytes = await readWholeFile(flags.data, { kind: 'CSV file', maxBytes: MAX_READ_BYTES });
-  const table = parseCsv(bytes, { name: flags.data, target: flags.target, ignore: flags.ignore, missing: flags.missing });
+  const table = parseCsv(bytes, { name: flags.data, target: flags.target, ignore: flags.ignore, missing: flags.missing, calls: { target: '--target', ignore: '--ignore' } });
   const all = withTask(tableSplits(table, flags.data), flags.task);
-  const data = holdOut(all, 'test', flags.test, flags.seed);
+  const data = (() => {
+    try {
+      return holdOut(all, 'test', flags.test, flags.seed);
+    } catch (e) {
+      throw new UsageError(`--test ${flags.test}: ${(e as Error).message}`);
+    }
+  })();
   const task = TASK_KINDS[data.task!];
   if (flags.earlyStop !== undefined) {
     try {

@@ -1,6 +1,7 @@
 // Held-out splits carved from the training split by a seeded shuffle: a validation split,
 // so that early stopping and model choice never look at the test split, or a test split
 // for data that came as one set.
+import { plural } from '../plural.js';
 import { Rng } from '../rng.js';
 import { subset, type DataSplits, type Dataset } from './dataset.js';
 
@@ -13,7 +14,7 @@ export function holdOut<D extends Dataset>(splits: DataSplits<D>, split: 'valida
   if (split !== 'validation' && split !== 'test') throw new Error(`holdOut: the split is 'validation' or 'test', got ${JSON.stringify(split)}`);
   const n = splits.train.count, held = Math.round(fraction * n);
   if (!(fraction > 0 && fraction < 1)) throw new Error(`the ${split} fraction must be in (0, 1), got ${fraction}`);
-  if (held < 1 || held >= n) throw new Error(`a ${split} fraction of ${fraction} of ${n} training samples leaves ${held} for ${split} and ${n - held} for training; each needs at least one`);
+  if (held < 1 || held >= n) throw new Error(`a ${split} fraction of ${fraction} of the training split's ${plural(n, 'sample')} leaves ${held} for ${split} and ${n - held} for training; each needs at least one`);
   const order = new Uint32Array(n);
   new Rng(seed).permutation(order);
   const pick = (from: number, to: number) => order.subarray(from, to).slice().sort();
