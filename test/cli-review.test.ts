@@ -75,6 +75,10 @@ describe('a checkpoint folder that holds a run', () => {
     expect(readFileSync(path.join(ck, CHECKPOINT_FILE)).equals(before)).toBe(true);
     expect(existsSync(path.join(ck, 'lock'))).toBe(false);
     expect((await simdnet(['train', '--resume', ck, '--epochs', '2', '--threads', '1'])).code).toBe(0);
+    const csv = path.join(dir, 'table.csv');
+    writeFileSync(csv, 'a,y\n1,x\n2,z\n');
+    refused(await simdnet(['train', '--resume', ck, '--data', csv, '--target', 'y', '--epochs', '3']),
+      `--data ${csv} is a table, but --resume ${ck} holds a run on images; leave --data out to go on with that run`);
   });
 });
 

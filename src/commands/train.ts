@@ -83,7 +83,12 @@ async function runTrain(flags: TrainFlags, command: Command): Promise<void> {
   endOnSignals();
   // Every usage error before preflight, which makes the --checkpoint folder.
   await refuseOtherDataFile(flags.data);
-  const table = isTableFile(flags.data) || (flags.resume !== undefined && !flags.data && await isTableCheckpoint(flags.resume).catch(() => false));
+  // Whether the run resumed is on a table; undefined where its checkpoint cannot be read (the resume reports why).
+  const resumesTable = flags.resume === undefined ? undefined : await isTableCheckpoint(flags.resume).catch(() => undefined);
+  if (flags.data !== undefined && resumesTable !== undefined && isTableFile(flags.data) !== resumesTable) {
+    throw new UsageError(`--data ${flags.data} is ${resumesTable ? 'not a table' : 'a table'}, but --resume ${flags.resume} holds a run on ${resumesTable ? 'a table' : 'images'}; leave --data out to go on with that run`);
+  }
+  const table = isTableFile(flags.data) || (!flags.data && resumesTable === true);
   if (!table) refuseTableFlags(flags, command);
   await preflightTrain(flags);
   if (table) return runTrainTable(flags as unknown as TableFlags, command);
