@@ -114,6 +114,13 @@ describe('table flags in messages', () => {
   });
 });
 
+describe('a warm-up as long as the run', () => {
+  it('is a usage error: η would never reach --lr (exit 2)', async () => {
+    refused(await simdnet(['train', '--limit', '64', '--hidden', '8', '--epochs', '2', '--schedule', 'cosine,warmup:2']),
+      '--schedule cosine,warmup:2: a warm-up of 2 epochs takes all of a run of 2 epochs, and η would never reach 0.05: warm up for less, or give more --epochs');
+  });
+});
+
 describe('counts in messages', () => {
   it('say one thing in the singular and several in the plural', async () => {
     const { plural } = await import('../src/plural.js');

@@ -9,6 +9,7 @@ import type { CheckpointSettings } from './checkpoint-run.js';
 import { UsageError } from './common.js';
 import { formatLayers } from '../layers/describe.js';
 import { isActivation } from './layers-flag.js';
+import { plural } from '../plural.js';
 
 /** The train flags that override a setting (undefined: not given). */
 export interface SettingsFlags {
@@ -71,12 +72,17 @@ export function resolveSettings(flags: SettingsFlags, base: CheckpointSettings):
     schedule: flags.schedule ?? (flags.lrDecay === undefined ? base.schedule : `exp:${flags.lrDecay}`),
     evalEvery: flags.evalEvery ?? base.evalEvery,
   };
+  let schedule: Schedule;
   try {
-    return { settings: s, schedule: parseSchedule(s.schedule, s.learningRate) };
+    schedule = parseSchedule(s.schedule, s.learningRate);
   } catch (e) {
     // Only --lr can make a recipe's or a checkpoint's schedule wrong (cosine:MIN above η).
     throw new UsageError(`${flags.schedule !== undefined ? '--schedule' : `--lr ${s.learningRate}`}: ${(e as Error).message}`);
   }
+  if (schedule.warmup !== undefined && schedule.warmup >= s.epochs) {
+    throw new UsageError(`--schedule ${s.schedule}: a warm-up of ${plural(schedule.warmup, 'epoch')} takes all of a run of ${plural(s.epochs, 'epoch')}, and η would never reach ${s.learningRate}: warm up for less, or give more --epochs`);
+  }
+  return { settings: s, schedule };
 }
 
 function lastActivation(layers: readonly LayerSpec[]): ActivationName | undefined {
