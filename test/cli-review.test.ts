@@ -2,7 +2,7 @@
 // not regular files, links written through, empty names, a folder under /proc, a checkpoint
 // folder that holds another run, and a data set with fewer classes than the model's outputs.
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -118,6 +118,26 @@ describe('a warm-up as long as the run', () => {
   it('is a usage error: η would never reach --lr (exit 2)', async () => {
     refused(await simdnet(['train', '--limit', '64', '--hidden', '8', '--epochs', '2', '--schedule', 'cosine,warmup:2']),
       '--schedule cosine,warmup:2: a warm-up of 2 epochs takes all of a run of 2 epochs, and η would never reach 0.05: warm up for less, or give more --epochs');
+  });
+});
+
+describe('files of the wrong kind, in plain words', () => {
+  it('a PNG cut short, a simdnet model given to import, a folder where the lock goes', async () => {
+    const model = path.join(dir, 'for-png.simdnet');
+    expect((await simdnet(['train', ...small, '--out', model])).code).toBe(0);
+    const { PNG } = await import('pngjs');
+    const png = new PNG({ width: 28, height: 28 });
+    png.data.fill(200);
+    const whole = PNG.sync.write(png), cut = path.join(dir, 'cut.png');
+    writeFileSync(cut, whole.subarray(0, whole.length - 20));
+    const image = await simdnet(['predict', model, '--image', cut]);
+    expect([image.code, image.stderr]).toEqual([1, `simdnet: ${cut}: not a readable PNG (it ends before its image data does)\n`]);
+    const imported = await simdnet(['import', model, '--out', path.join(dir, 'again.simdnet')]);
+    expect([imported.code, imported.stderr]).toEqual([1, `simdnet: ${model}: a simdnet model file already, not a TF.js model.json: it needs no import (eval, predict, report and export read it)\n`]);
+    const folder = path.join(dir, 'locked');
+    mkdirSync(path.join(folder, 'lock'), { recursive: true });
+    const locked = await simdnet(['train', ...small, '--checkpoint', folder]);
+    expect([locked.code, locked.stderr]).toEqual([1, `simdnet: ${path.join(folder, 'lock')}: cannot read the lock file (it is a folder, not simdnet's lock: remove it, or give another folder)\n`]);
   });
 });
 

@@ -54,7 +54,12 @@ export function lockCheckpointDir(dir: string, note: (line: string) => void): vo
   releaseOnSignal(release);
   owned = create(file);
   if (!owned) {
-    const holder = readFileSync(file, 'utf8').trim();
+    let holder: string;
+    try {
+      holder = readFileSync(file, 'utf8').trim();
+    } catch (e) {
+      throw new Error(`${file}: cannot read the lock file (${(e as NodeJS.ErrnoException).code === 'EISDIR' ? 'it is a folder, not simdnet\'s lock: remove it, or give another folder' : (e as Error).message})`);
+    }
     const pid = Number(holder);
     const inUse = () => new Error(`${dir} is in use by another simdnet train (process ${holder}, which holds ${file}); ` +
       `wait for it to finish, or delete ${file} if no such run is going`);

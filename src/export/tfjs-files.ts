@@ -4,7 +4,7 @@
 // hold exactly the bytes its weights take before any of them is read.
 import { realpath } from 'node:fs/promises';
 import path from 'node:path';
-import type { Model } from '../model.js';
+import { MODEL_MAGIC, type Model } from '../model.js';
 import { fileError, openFile, readWholeFile, type OpenFile } from '../read-file.js';
 import { fromTfjs, tfjsWeightGroups, type TfjsWeightGroup } from './tfjs.js';
 
@@ -56,11 +56,13 @@ export interface TfjsFiles {
 /** Reads model.json and finds the weight files it names (each inside its folder), reading none of them: what import checks its --out against. */
 export async function findTfjsFiles(manifest: string): Promise<TfjsFiles> {
   const text = new TextDecoder().decode(await readWholeFile(manifest, MODEL_JSON));
+  if (text.startsWith(MODEL_MAGIC)) throw new Error(`${manifest}: a simdnet model file already, not a TF.js model.json: it needs no import (eval, predict, report and export read it)`);
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new Error(`${manifest}: not JSON (${(e as Error).message})`);
+    // JSON.parse quotes the text it failed on: a binary file's control bytes would reach the terminal.
+    throw new Error(`${manifest}: not JSON (${(e as Error).message.replace(/[\x00-\x1f\x7f]/g, '?')})`);
   }
   const dir = path.dirname(manifest);
   const groups: TfjsFiles['groups'] = [];

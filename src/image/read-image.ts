@@ -39,7 +39,9 @@ export function readDigitImage(file: string, pixels: number, invert: boolean | u
     try {
       png = PNG.sync.read(Buffer.from(await f.read(0, f.size)));
     } catch (e) {
-      throw new Error(`${file}: not a readable PNG (${(e as Error).message})`);
+      // pngjs says of a file cut short that "There are some read requests waitng on finished stream".
+      const why = /finished stream/.test((e as Error).message) ? 'it ends before its image data does' : (e as Error).message;
+      throw new Error(`${file}: not a readable PNG (${why})`);
     }
     const grey = greyFromRgba(png.data, png.width, png.height);
     const darkOnLight = isDarkOnLight(grey);
