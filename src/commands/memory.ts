@@ -25,7 +25,7 @@ export async function allocateNetwork<T>(options: NetworkOptions & { sizes: read
   const [limit, kind, limitText] = wasm
     ? [WASM_MAX_BYTES, 'WebAssembly memory', 'at most 4 GiB is possible']
     : [totalmem(), 'memory', `this machine has ${gib(totalmem())}`];
-  const culprit = culpritOf(options, shapeFlag);
+  const culprit = culpritOf(options, shapeFlag, limit);
   const needs = `${culprit.flag} needs ${gib(bytes)} of ${kind}${options.layers ? '' : ` for the network ${options.sizes.join('-')}`}`;
   if (bytes > limit) throw new UsageError(`${needs}; ${limitText}${culprit.batchesUpTo(limit)}`);
   try {
@@ -38,20 +38,19 @@ export async function allocateNetwork<T>(options: NetworkOptions & { sizes: read
 
 /**
  * The flag to change: the layers' (--hidden or --layers) when the weights (the memory of one
- * sample) take most of it, else --batch-size, whose memory grows linearly.
+ * sample) take most of it, or when one sample alone is over `limit`; else --batch-size, whose
+ * memory grows linearly.
  */
-function culpritOf(options: NetworkOptions & { sizes: readonly number[] }, shapeFlag: string) {
+function culpritOf(options: NetworkOptions & { sizes: readonly number[] }, shapeFlag: string, limit: number) {
   const batch = resolveOptions(options).maxBatch;
   const one = networkBytes({ ...options, maxBatch: 1 }), perSample = networkBytes({ ...options, maxBatch: 2 }) - one;
+  if (one > limit) return { flag: shapeFlag, batchesUpTo: () => `: one sample alone needs ${gib(one)}; make the layers smaller` };
   if (one > (one + perSample * (batch - 1)) / 2) {
     return { flag: shapeFlag, batchesUpTo: () => '' };
   }
   return {
     flag: `--batch-size ${batch}`,
-    batchesUpTo: (limit: number) => {
-      const fits = largestBatch(options, limit, batch);
-      return fits >= 1 ? `: batches of up to ${fits.toLocaleString('en-US')} fit` : `: even one sample needs ${gib(one)}; make the layers smaller (${shapeFlag})`;
-    },
+    batchesUpTo: (limit: number) => `: batches of up to ${largestBatch(options, limit, batch).toLocaleString('en-US')} fit`,
   };
 }
 

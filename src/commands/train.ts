@@ -110,11 +110,6 @@ async function runTrain(flags: TrainFlags, command: Command): Promise<void> {
   if (checkpointDir) await openCheckpointDir(checkpointDir, print, flags.checkpoint === undefined);
   if (resumed) checkEpochsLeft(resumed.file, resumed.run.epochsDone, s.epochs);
   const data = await loadData(dataDir ?? undefined, limit);
-  if (data.train.count < s.batchSize) {
-    // Found here, before the network and the banner, where train() would find it after both.
-    throw new UsageError(`${data.source} has ${plural(data.train.count, 'training sample')}${limit !== undefined && limit < s.batchSize ? ` (--limit ${limit})` : ''}, ` +
-      `fewer than one batch of ${s.batchSize}: give --batch-size ${data.train.count} or less${limit !== undefined ? ', or a larger --limit' : ''}`);
-  }
   const fingerprint = dataFingerprint(data);
   const unchecked = resumed && checkSameData(resumed.file, resumed.run, data);
   const inputs = data.train.rows * data.train.cols;
@@ -128,6 +123,12 @@ async function runTrain(flags: TrainFlags, command: Command): Promise<void> {
   const net = await allocateNetwork(options, shapeFlag, async () => resumed
     ? await networkFromModel(resumed.model, { maxBatch: s.batchSize, ...runOptions(flags) })
     : await Network.create(options));
+  if (data.train.count < s.batchSize) {
+    // Found here, before the banner, where train() would find it after; a batch size past the memory is refused first, by allocateNetwork.
+    net.dispose();
+    throw new UsageError(`${data.source} has ${plural(data.train.count, 'training sample')}${limit !== undefined && limit < s.batchSize ? ` (--limit ${limit})` : ''}, ` +
+      `fewer than one batch of ${s.batchSize}: give --batch-size ${data.train.count} or less${limit !== undefined ? ', or a larger --limit' : ''}`);
+  }
   const batches = Math.floor(data.train.count / s.batchSize);
   const lastRate = rateAt(schedule, { epoch: s.epochs, batch: batches, batches, epochs: s.epochs });
   print(`simdnet train: recipe ${recipeName}, ${describeNetwork(net.config)}, ${s.loss}, ${s.init} init, ` +
