@@ -141,6 +141,16 @@ describe('files of the wrong kind, in plain words', () => {
   });
 });
 
+describe('--data that is neither a folder nor a file', () => {
+  it('is a usage error as --data x.simdnet is (exit 2)', async () => {
+    const takes = '--data takes a folder holding the four IDX files, or a table (CSV) file ending in .csv, .tsv or .txt';
+    refused(await simdnet(['train', '--data', '/dev/zero', '--epochs', '1']), `--data /dev/zero: not a regular file (a character device); ${takes}`);
+    const fifo = path.join(dir, 'data.fifo');
+    execFileSync('mkfifo', [fifo]);
+    refused(await simdnet(['eval', path.join(dir, 'ten.simdnet'), '--data', fifo]), `--data ${fifo}: not a regular file (a FIFO); ${takes}`);
+  });
+});
+
 describe('counts in messages', () => {
   it('say one thing in the singular and several in the plural', async () => {
     const { plural } = await import('../src/plural.js');

@@ -25,7 +25,7 @@ import { shortestFloat32 } from '../decimal.js';
 import { plural } from '../plural.js';
 import { parseSchedule, type Schedule } from '../schedule.js';
 import { progressBar } from '../progress.js';
-import { MAX_READ_BYTES, readWholeFile } from '../read-file.js';
+import { MAX_READ_BYTES, nonRegularKind, readWholeFile } from '../read-file.js';
 import { metricOf, taskOf, TASK_KINDS, TASKS, type Scores, type Task, type TaskName } from '../tasks/task.js';
 import type { HistoryEntry } from '../train.js';
 import { UsageError, humanOutput, runOptions, type RunFlags } from './common.js';
@@ -73,9 +73,11 @@ export const isTableFile = (data: string | undefined) => data !== undefined && T
 
 /** --data names a file that is not a table by its name: a usage error saying what --data takes (train, eval and report). */
 export async function refuseOtherDataFile(data: string | undefined): Promise<void> {
-  if (data !== undefined && !isTableFile(data) && (await stat(data).catch(() => undefined))?.isFile()) {
-    throw new UsageError(`--data ${data}: a file, but not a table by its name; --data takes a folder holding the four IDX files, or a table (CSV) file ending in ${tableEndings}`);
-  }
+  const found = data === undefined ? undefined : await stat(data).catch(() => undefined);
+  const takes = `--data takes a folder holding the four IDX files, or a table (CSV) file ending in ${tableEndings}`;
+  if (found?.isFile() && !isTableFile(data!)) throw new UsageError(`--data ${data}: a file, but not a table by its name; ${takes}`);
+  // A FIFO or a device: the readers would refuse it too, but as a failure (exit 1) after the flags were taken.
+  if (found && !found.isFile() && !found.isDirectory()) throw new UsageError(`--data ${data}: not a regular file (${nonRegularKind(found)}); ${takes}`);
 }
 
 const nameList = (value: string) => value.split(',').map((s) => s.trim()).filter((s) => s !== '');
