@@ -15,6 +15,8 @@ export class UsageError extends Error {}
 // Numbers are written in decimal (decimal.ts); integers may use an exponent (--batch-size 1e4).
 function decimalInteger(value: string, what: string): number {
   const n = Number(value);
+  // "-1" is written well, and wrong for its sign alone: said as "0" would be.
+  if (/^-\d/.test(value)) throw new InvalidArgumentError(`must be ${what}.`);
   if (!DECIMAL_INTEGER.test(value)) throw new InvalidArgumentError(`must be ${what}, written as a whole number in decimal (like 32 or 1e4).`);
   if (!Number.isSafeInteger(n)) throw new InvalidArgumentError(`must be ${what}; ${value} is too large.`);
   return n;
