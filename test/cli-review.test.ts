@@ -118,6 +118,10 @@ describe('a warm-up as long as the run', () => {
   it('is a usage error: η would never reach --lr (exit 2)', async () => {
     refused(await simdnet(['train', '--limit', '64', '--hidden', '8', '--epochs', '2', '--schedule', 'cosine,warmup:2']),
       '--schedule cosine,warmup:2: a warm-up of 2 epochs takes all of a run of 2 epochs, and η would never reach 0.05: warm up for less, or give more --epochs');
+    const csv = path.join(dir, 'warm.csv');
+    writeFileSync(csv, 'a,y\n1,x\n2,z\n3,x\n4,z\n5,x\n');
+    refused(await simdnet(['train', '--data', csv, '--target', 'y', '--epochs', '2', '--schedule', 'cosine,warmup:3']),
+      '--schedule cosine,warmup:3: a warm-up of 3 epochs takes all of a run of 2 epochs, and η would never reach 0.01: warm up for less, or give more --epochs');
   });
 });
 

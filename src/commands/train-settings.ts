@@ -79,10 +79,15 @@ export function resolveSettings(flags: SettingsFlags, base: CheckpointSettings):
     // Only --lr can make a recipe's or a checkpoint's schedule wrong (cosine:MIN above η).
     throw new UsageError(`${flags.schedule !== undefined ? '--schedule' : `--lr ${s.learningRate}`}: ${(e as Error).message}`);
   }
-  if (schedule.warmup !== undefined && schedule.warmup >= s.epochs) {
-    throw new UsageError(`--schedule ${s.schedule}: a warm-up of ${plural(schedule.warmup, 'epoch')} takes all of a run of ${plural(s.epochs, 'epoch')}, and η would never reach ${s.learningRate}: warm up for less, or give more --epochs`);
-  }
+  refuseWarmupPastRun(s.schedule, schedule, s.epochs, s.learningRate);
   return { settings: s, schedule };
+}
+
+/** A usage error where the warm-up of `schedule` (written `text`) lasts the whole run or longer: η would never reach `eta`. */
+export function refuseWarmupPastRun(text: string, schedule: Schedule, epochs: number, eta: number): void {
+  if (schedule.warmup !== undefined && schedule.warmup >= epochs) {
+    throw new UsageError(`--schedule ${text}: a warm-up of ${plural(schedule.warmup, 'epoch')} takes all of a run of ${plural(epochs, 'epoch')}, and η would never reach ${eta}: warm up for less, or give more --epochs`);
+  }
 }
 
 function lastActivation(layers: readonly LayerSpec[]): ActivationName | undefined {

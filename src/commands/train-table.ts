@@ -32,6 +32,7 @@ import { UsageError, humanOutput, runOptions, type RunFlags } from './common.js'
 import { refuseOverwrites } from './preflight.js';
 import { noteSaved } from './interrupt.js';
 import { formatLayers } from '../layers/describe.js';
+import { refuseWarmupPastRun } from './train-settings.js';
 
 export interface TableFlags extends RunFlags {
   data: string;
@@ -193,6 +194,7 @@ export async function runTrainTable(given: TableFlags, command: Command): Promis
     ...runOptions(flags),
   };
   const epochs = options.epochs ?? FIT_DEFAULTS.epochs;
+  if (schedule) refuseWarmupPastRun(flags.schedule!, schedule, epochs, options.learningRate ?? FIT_DEFAULTS.learningRate);
   const { targetNames = [], featureNames = [] } = data;
   print(`simdnet train: ${flags.data}: ${task.name} of ${targetNames.join(', ')} on ${plural(featureNames.length, 'feature')}` +
     `${data.classNames ? ` (${plural(data.classNames.length, 'class', 'classes')}: ${data.classNames.slice(0, 10).join(', ')}${data.classNames.length > 10 ? ', …' : ''})` : ''}`);
@@ -209,6 +211,10 @@ export async function runTrainTable(given: TableFlags, command: Command): Promis
     if (resumed.run.epochsDone >= epochs) throw new UsageError(`the checkpoint in ${given.resume} has done ${plural(resumed.run.epochsDone, 'epoch')} of ${epochs}; give --epochs N with N > ${resumed.run.epochsDone} to go further`);
   }
   const net = resumed ? await networkFromModel(resumed.model, { ...runOptions(flags), maxBatch: fitTraining(used, options).batchSize }) : await Network.create(fitNetwork(used, options));
+  // The network beside the data, before the epochs, as an image run's banner has it.
+  const layers = net.config.layers!.map((l) => ('units' in l ? `${l.kind}:${l.units}` : 'rate' in l ? `${l.kind}:${l.rate}` : l.kind)).join(',');
+  print(`network: ${net.sizes[0]} inputs, ${layers}; ${net.config.loss}, ${net.config.optimizer}, ${net.kernels}` +
+    `${used.validation ? `; ${plural(used.validation.count, 'validation row')}` : ''}`);
   if (resumed) print(`resuming from ${given.resume} after epoch ${resumed.run.epochsDone}`);
   const defining = Object.fromEntries(DEFINING_FLAGS.filter((key) => flags[key] !== undefined).map((key) => [key, key === 'data' ? path.resolve(flags.data) : flags[key]])) as DefiningFlags;
   const bar = progressBar(process.stderr);
@@ -228,9 +234,6 @@ export async function runTrainTable(given: TableFlags, command: Command): Promis
     throw e;
   }).finally(() => bar.stop());
   try {
-    const layers = net.config.layers!.map((l) => ('units' in l ? `${l.kind}:${l.units}` : 'rate' in l ? `${l.kind}:${l.rate}` : l.kind)).join(',');
-    print(`network: ${net.sizes[0]} inputs, ${layers}; ${net.config.loss}, ${net.config.optimizer}, ${net.kernels}` +
-      `${used.validation ? `; ${used.validation.count} validation rows` : ''}`);
     const final = result.final;
     print('\nFinal Metrics' + (result.stoppedEarly ? ` (stopped early after epoch ${result.epochs}; the weights of epoch ${result.bestEpoch}, the best on validation)` : ':'));
     for (const split of ['train', 'validation', 'test'] as const) {
