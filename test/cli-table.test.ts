@@ -118,9 +118,12 @@ describe('checkpoints of a table run', () => {
     expect(weights(resumed)).toEqual(weights(whole));
     expect(weights(part)).not.toEqual(weights(whole));
     const clash = await simdnet(['train', '--resume', ck, '--target', 'island']);
-    expect([clash.code, clash.stderr]).toEqual([2, expect.stringContaining(`--target comes from the checkpoint in ${ck}; with --resume give only --epochs`)]);
+    expect([clash.code, clash.stderr]).toEqual([2, expect.stringContaining(`--target island conflicts with the run in ${ck} (the checkpoint's: species); leave it out to go on with that run`)]);
+    // The same values again are taken, as an image run's resume takes them.
+    const repeated = await simdnet(['train', '--resume', ck, ...penguinFlags, '--layers', 'dense:16,relu,dropout:0.2', '--epochs', '7', '--threads', '1']);
+    expect(repeated.code, repeated.stderr).toBe(0);
     const done = await simdnet(['train', '--resume', ck]);
-    expect([done.code, done.stderr]).toEqual([2, expect.stringContaining('has done 6 epochs of 6; give --epochs N with N > 6 to go further')]);
+    expect([done.code, done.stderr]).toEqual([2, expect.stringContaining('has done 7 epochs of 7; give --epochs N with N > 7 to go further')]);
   });
 });
 

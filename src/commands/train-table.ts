@@ -123,6 +123,9 @@ const IMAGE_ONLY = ['recipe', 'limit', 'lrDecay', 'evalEvery'] as const;
 /** The flags among `keys` that were given a value. */
 const pickGiven = (flags: TableFlags, keys: readonly ('out' | 'report')[]) => Object.fromEntries(keys.filter((k) => flags[k] !== undefined).map((k) => [k, flags[k]]));
 
+/** A flag's value as the command line writes it: lists comma-separated, layers as --layers takes them. */
+const flagText = (key: string, v: unknown) => (key === 'layers' ? formatLayers(v as LayerSpec[]) : Array.isArray(v) ? v.join(',') : String(v));
+
 const flagName = (key: string) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 
 export async function runTrainTable(given: TableFlags, command: Command): Promise<void> {
@@ -133,8 +136,14 @@ export async function runTrainTable(given: TableFlags, command: Command): Promis
   // A resumed run takes its flags from the checkpoint: only --epochs (to go further) and where output goes may be given.
   const resumed = given.resume ? await readTableCheckpoint(given.resume) : undefined;
   if (resumed) {
-    const clash = DEFINING_FLAGS.find((key) => key !== 'epochs' && onCommandLine(key));
-    if (clash) throw new UsageError(`${flagName(clash)} comes from the checkpoint in ${given.resume}; with --resume give only --epochs, --checkpoint, --out, --report, --json and how it runs`);
+    // A flag repeated with the value the checkpoint holds is taken, as an image run's resume takes it.
+    const asGiven = (key: (typeof DEFINING_FLAGS)[number]) => (key === 'data' ? path.resolve(given.data!) : given[key]);
+    const clash = DEFINING_FLAGS.find((key) => key !== 'epochs' && onCommandLine(key) && JSON.stringify(asGiven(key)) !== JSON.stringify(resumed.run.flags[key]));
+    if (clash) {
+      const stored = resumed.run.flags[clash];
+      throw new UsageError(`${flagName(clash)} ${flagText(clash, asGiven(clash))} conflicts with the run in ${given.resume} (the checkpoint's: ${stored === undefined ? 'not given' : flagText(clash, stored)}); ` +
+        'leave it out to go on with that run: with --resume give only --epochs, --checkpoint, --out, --report, --json, how it runs, and flags as stored');
+    }
   }
   const flags: TableFlags = resumed
     ? { ...given, ...resumed.run.outputs, ...resumed.run.flags, ...(onCommandLine('epochs') ? { epochs: given.epochs } : {}), ...pickGiven(given, ['out', 'report']) }
