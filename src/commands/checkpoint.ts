@@ -5,15 +5,15 @@
 // one run at a time holds the folder (lock.ts).
 import { existsSync } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
-import { makeFolders } from '../make-folders.js';
 import path from 'node:path';
+import { makeFolders } from '../make-folders.js';
 import { encodeModel, type Model } from '../model.js';
 import { readModelFile, writeFileAtomic } from '../model-file.js';
 import type { Network } from '../network.js';
 import { checkRun, type CheckpointRun } from './checkpoint-run.js';
 import { noteCheckpoint } from './interrupt.js';
-import { lockCheckpointDir } from './lock.js';
 import { UsageError } from './common.js';
+import { lockCheckpointDir } from './lock.js';
 
 export type { CheckpointRun } from './checkpoint-run.js';
 
