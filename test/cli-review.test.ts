@@ -164,7 +164,9 @@ describe('a negative count', () => {
 });
 
 describe('counts in messages', () => {
-  it('say one thing in the singular and several in the plural', async () => {
+  it('say one thing in the singular and several in the plural, and a few ms as more than 0.0 s', async () => {
+    const { secondsText } = await import('../src/commands/common.js');
+    expect([secondsText(0.0042), secondsText(0.5), secondsText(12.34)]).toEqual(['0.0042 s', '0.50 s', '12.3 s']);
     const { plural } = await import('../src/plural.js');
     expect([plural(1, 'row'), plural(2, 'row'), plural(1, 'class', 'classes'), plural(3, 'class', 'classes')]).toEqual(['1 row', '2 rows', '1 class', '3 classes']);
     const { fromArrays } = await import('../src/data/examples.js');

@@ -111,6 +111,9 @@ export function humanOutput(json: boolean | undefined): (line?: string) => void 
 
 export const percent = (x: number) => `${(100 * x).toFixed(2)}%`;
 
+/** Seconds as a run's time line prints them: one decimal, or two figures below a second, so that a table trained in 4 ms does not say 0.0 s. */
+export const secondsText = (x: number) => `${x >= 1 ? x.toFixed(1) : x.toPrecision(2)} s`;
+
 /**
  * Threads by default: the machine's cores, at most 4. Where threads do not pay, the governor
  * keeps the kernels on one thread (src/backend/thread-governor.ts): on this 2-core machine two

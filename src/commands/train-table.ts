@@ -28,7 +28,7 @@ import { progressBar } from '../progress.js';
 import { MAX_READ_BYTES, nonRegularKind, readWholeFile } from '../read-file.js';
 import { metricOf, taskOf, TASK_KINDS, TASKS, type Scores, type Task, type TaskName } from '../tasks/task.js';
 import type { HistoryEntry } from '../train.js';
-import { UsageError, humanOutput, runOptions, type RunFlags } from './common.js';
+import { UsageError, humanOutput, runOptions, secondsText, type RunFlags } from './common.js';
 import { refuseOverwrites } from './preflight.js';
 import { noteSaved } from './interrupt.js';
 import { formatLayers } from '../layers/describe.js';
@@ -248,7 +248,7 @@ export async function runTrainTable(given: TableFlags, command: Command): Promis
     for (const split of ['train', 'validation', 'test'] as const) {
       if (final[split]) print(`${splitName[split]}: ${formatScores(final[split]!, task)}`);
     }
-    print(`Time: ${result.seconds.toFixed(1)} s in all, ${result.trainSeconds.toFixed(1)} s training at ${Math.round(result.samplesPerSecond)} samples/s`);
+    print(`Time: ${secondsText(result.seconds)} in all, ${secondsText(result.trainSeconds)} training at ${Math.round(result.samplesPerSecond)} samples/s`);
     const metadata = {
       data: flags.data, rows: table.rows, trainCount: used.train.count, testCount: used.test.count, validationCount: used.validation?.count ?? 0,
       history: result.history, bestEpoch: result.bestEpoch ?? null, seconds: result.seconds, samplesPerSecond: result.samplesPerSecond,

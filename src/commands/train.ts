@@ -24,7 +24,7 @@ import { recipeHelp } from './recipe-help.js';
 import { addTableOptions, isTableFile, refuseOtherDataFile, refuseTableFlags, runTrainTable, type TableFlags } from './train-table.js';
 import { isTableCheckpoint } from './table-checkpoint.js';
 import type { CheckpointSettings } from './checkpoint-run.js';
-import { UsageError, fractionUpToOne, humanOutput, loadData, nonNegativeNumber, percent, positiveInt, positiveNumber, seedValue, sizeList, addRunOptions, runOptions, type RunFlags } from './common.js';
+import { UsageError, fractionUpToOne, humanOutput, loadData, nonNegativeNumber, percent, positiveInt, positiveNumber, secondsText, seedValue, sizeList, addRunOptions, runOptions, type RunFlags } from './common.js';
 import { LAYER_ITEMS, parseLayers } from './layers-flag.js';
 import { describeNetwork, formatLayers } from '../layers/describe.js';
 import { recipeSettings, resolveSettings, type SettingsFlags } from './train-settings.js';
@@ -169,7 +169,7 @@ async function runTrain(flags: TrainFlags, command: Command): Promise<void> {
   print('\nFinal Metrics:');
   print(`Training Loss: ${final.train.loss.toFixed(4)}, Training Accuracy: ${final.train.accuracy.toFixed(4)}`);
   print(`Testing Loss: ${final.test.loss.toFixed(4)}, Testing Accuracy: ${final.test.accuracy.toFixed(4)} (${percent(final.test.accuracy)})`);
-  print(`Time: ${result.seconds.toFixed(1)} s in all, ${result.trainSeconds.toFixed(1)} s training at ${Math.round(result.samplesPerSecond)} samples/s`);
+  print(`Time: ${secondsText(result.seconds)} in all, ${secondsText(result.trainSeconds)} training at ${Math.round(result.samplesPerSecond)} samples/s`);
   print('');
   print(formatSummary(analysis.summary));
 
