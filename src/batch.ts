@@ -2,8 +2,8 @@
 // image copied (a memcpy per row) into the network's input bytes and scaled to [0, 1] there
 // by one kernel call, or the float features of each row copied into its input; then the
 // network's normalisation. Targets: class labels one-hot, or target vectors copied.
-import { LOSS_KINDS } from './losses/loss.js';
 import { inputWidth, type Dataset } from './data/dataset.js';
+import { LOSS_KINDS } from './losses/loss.js';
 import type { Network } from './network.js';
 
 const rowCache = new WeakMap<ArrayBufferView, ArrayBufferView[]>();
@@ -88,13 +88,18 @@ export function checkFits(net: Network, data: Dataset, classes: number, source: 
   checkFinite(targets, count, outputs, 'target', source);
   const loss = net.config.loss;
   if (LOSS_KINDS[loss].probabilityTargets) {
-    const bad = targets.subarray(0, count * outputs).findIndex((v) => v < 0 || v > 1);
-    if (bad >= 0) throw new Error(`${source}: target ${bad % outputs} of row ${Math.floor(bad / outputs)} is ${targets[bad]}, but under the loss ${loss} every target is a probability from 0 to 1 (one-hot rows for classes, 0 or 1 for labels): give mse, mae or huber for other numbers`);
+    refuseFirst(targets, count, outputs, 'target', source, (v) => v < 0 || v > 1,
+      `, but under the loss ${loss} every target is a probability from 0 to 1 (one-hot rows for classes, 0 or 1 for labels): give mse, mae or huber for other numbers`);
   }
 }
 
 /** Throws, naming `source`, the row and the column, at the first value of `values` [count × width] that is not a finite number. */
 export function checkFinite(values: Float32Array, count: number, width: number, what: 'feature' | 'target', source: string): void {
-  const bad = values.subarray(0, count * width).findIndex((v) => !Number.isFinite(v));
-  if (bad >= 0) throw new Error(`${source}: ${what} ${bad % width} of row ${Math.floor(bad / width)} is ${values[bad]}; every ${what} must be a finite number`);
+  refuseFirst(values, count, width, what, source, (v) => !Number.isFinite(v), `; every ${what} must be a finite number`);
+}
+
+/** Throws `source: what j of row r is v` + `why` at the first value of `values` [count × width] that `bad` picks. */
+function refuseFirst(values: Float32Array, count: number, width: number, what: string, source: string, bad: (v: number) => boolean, why: string): void {
+  const at = values.subarray(0, count * width).findIndex(bad);
+  if (at >= 0) throw new Error(`${source}: ${what} ${at % width} of row ${Math.floor(at / width)} is ${values[at]}${why}`);
 }

@@ -221,7 +221,7 @@ export async function runTrainTable(given: TableFlags, command: Command): Promis
   }
   const net = resumed ? await networkFromModel(resumed.model, { ...runOptions(flags), maxBatch: fitTraining(used, options).batchSize }) : await Network.create(fitNetwork(used, options));
   // The network beside the data, before the epochs, as an image run's banner has it.
-  const layers = net.config.layers!.map((l) => ('units' in l ? `${l.kind}:${l.units}` : 'rate' in l ? `${l.kind}:${l.rate}` : l.kind)).join(',');
+  const layers = formatLayers(net.config.layers!);
   print(`network: ${net.sizes[0]} inputs, ${layers}; ${net.config.loss}, ${net.config.optimizer}, ${net.kernels}` +
     `${used.validation ? `; ${plural(used.validation.count, 'validation row')}` : ''}`);
   if (resumed) print(`resuming from ${given.resume} after epoch ${resumed.run.epochsDone}`);
