@@ -29,7 +29,7 @@ import { linePlot, COLORS } from '../src/report/svg.js';
 import { Rng } from '../src/rng.js';
 import { train } from '../src/train.js';
 import { cnnRates, cnnTables } from './cnn.js';
-import { ROUNDS, SAMPLES, contentionRates, contentionTable } from './contention.js';
+import { EPOCHS, ROUNDS, SAMPLES, contentionRates, contentionTable } from './contention.js';
 import { alternatedCallRates, bestPassRate, table, turns } from './measure.js';
 import { tfjsRates } from './peers/tfjs.js';
 import { baselines, csvRates, tabularTables } from './tabular.js';
@@ -206,7 +206,7 @@ console.log(table(['784-h-10, batch 32', 'parameters', 'samples/s', 'samples/s Ã
 console.log('');
 console.log(table(['784-100-10', 'samples/s'], byBatch.map((r) => [`batch ${r.batch}`, k(r.samplesPerSecond)])));
 console.log(`\nTime to 98% test accuracy, default recipe (${to98.kernels}): ${to98.seconds?.toFixed(1)} s (epoch ${to98.epoch}, ${to98.accuracy})`);
-console.log(`\nThreads under load: the seed network on ${SAMPLES.toLocaleString('en-US')} MNIST samples, training samples/s (median of ${ROUNDS} alternated runs)\n`);
+console.log(`\nThreads under load: the seed network, ${EPOCHS} epochs of ${SAMPLES.toLocaleString('en-US')} MNIST samples, training samples/s (median of ${ROUNDS} alternated runs)\n`);
 console.log(contentionTable(contention));
 console.log('\n' + sparseTables(sparse));
 console.log('\n' + tabularTables(csv, tabular));
