@@ -147,6 +147,14 @@ describe('simdnet predict --image', () => {
       `simdnet: ${png}: the model takes 6 inputs, not a square image, so a PNG cannot be fitted to it; give a raw file of exactly 6 bytes`]);
   });
 
+  it('--invert and --no-invert together contradict each other, in either order', async () => {
+    const png = await writePng('either.png', 28, 28, (x, y) => Array(3).fill(digit(2)[y * 28 + x]).concat(255));
+    for (const flags of [['--invert', '--no-invert'], ['--no-invert', '--invert']]) {
+      const run = await simdnet(['predict', model, '--image', png, ...flags]);
+      expect([run.code, run.stderr.trim()]).toEqual([2, 'error: --invert and --no-invert contradict each other: give one of them\n(add --help for usage)']);
+    }
+  });
+
   it('--invert goes with --image only', async () => {
     const run = await simdnet(['predict', model, '--index', '0', '--invert']);
     expect([run.code, run.stderr.trim()]).toEqual([2, 'error: --invert and --no-invert go with --image\n(add --help for usage)']);

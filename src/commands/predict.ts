@@ -19,6 +19,8 @@ interface PredictFlags extends RunFlags, TablePredictFlags {
 }
 
 export function predictCommand(program: Command): void {
+  // --invert and --no-invert set one value, the last given winning: both given contradict each other.
+  const inversions = new Set<string>();
   addRunOptions(program.command('predict')
     .description('classify one image (a test image by --index, or an --image file), or predict rows of features (--input, --csv) with a model trained on a table')
     .argument('<model>', 'a model file written by simdnet train --out')
@@ -31,7 +33,12 @@ export function predictCommand(program: Command): void {
     .option('--csv <file>', "rows to predict: a CSV file with a header naming the model's features (other columns are ignored); predictions go out as CSV")
     .option('--out <file>', 'with --csv: write the predictions here instead of stdout')
     .option('--json', 'with --index, --image or --input: print one JSON line with the prediction on stdout'))
-    .action(runPredict);
+    .on('option:invert', () => inversions.add('--invert'))
+    .on('option:no-invert', () => inversions.add('--no-invert'))
+    .action((file: string, flags: PredictFlags) => {
+      if (inversions.size > 1) throw new UsageError('--invert and --no-invert contradict each other: give one of them');
+      return runPredict(file, flags);
+    });
 }
 
 async function runPredict(file: string, flags: PredictFlags): Promise<void> {
