@@ -57,8 +57,11 @@ describe('parseLayers', () => {
     ['dropout:-0.1', 'item 1, "dropout:-0.1", needs the fraction of values dropped'],
     ['relu:2', 'item 1, "relu:2", takes no value; write relu'],
     ['dense:8,softmax', 'item 2, "softmax", is the output\'s: it is added after the output layer under the cross-entropy loss'],
-  ])('refuses %j, quoting the text and naming the item', (text, message) => {
-    expect(() => parseLayers(text)).toThrow(`${JSON.stringify(text)}: ${message}`);
+  ])('refuses %j, quoting the text and, in a list, naming the item', (text, message) => {
+    // A single item is quoted once: "dense:0" needs …, not "dense:0": item 1, "dense:0", needs ….
+    const single = `item 1, ${JSON.stringify(text)}, `;
+    expect(() => parseLayers(text)).toThrow(text.includes(',') ? `${JSON.stringify(text)}: ${message}` : `${JSON.stringify(text)} ${message.replace(single, '')}`);
+    if (!text.includes(',')) expect(message.startsWith(single)).toBe(true);
   });
 });
 

@@ -12,13 +12,15 @@ export const LAYER_ITEMS = `dense:UNITS, conv:FILTERSxSIZE (then :sSTRIDE, :vali
 
 export const isActivation = (kind: string): kind is ActivationName => (ACTIVATIONS as readonly string[]).includes(kind);
 
-/** "dense:64,relu,dropout:0.2" → its layer specs; "none" → [] (no hidden layer). Errors quote the text and name the item. */
+/** "dense:64,relu,dropout:0.2" → its layer specs; "none" → [] (no hidden layer). Errors quote the text and, in a list, name the item. */
 export function parseLayers(text: string): LayerSpec[] {
   if (text.trim() === 'none') return [];
   return text.split(',').map((raw, i): LayerSpec => {
     const item = raw.trim();
+    // A list of one item is quoted once ("dense:0" needs …), a longer one with the item named.
+    const where = text.includes(',') ? `${JSON.stringify(text)}: item ${i + 1}, ${JSON.stringify(item)},` : JSON.stringify(text);
     const fail = (why: string): never => {
-      throw new InvalidArgumentError(`${JSON.stringify(text)}: item ${i + 1}, ${JSON.stringify(item)}, ${why}.`);
+      throw new InvalidArgumentError(`${where} ${why}.`);
     };
     const [kind, ...args] = item.split(':').map((part) => part.trim());
     const value = (form: string) => (args.length === 1 ? args[0] : fail(`${args.length ? 'has more than one value' : 'needs a value'}; write ${form}`));
