@@ -2,16 +2,11 @@
 // mkdir fails with ENOENT under a folder that exists, as it does anywhere in /proc: a
 // command given --checkpoint /proc/x hung. Here each missing folder is made on its own, and
 // the first that cannot be made is the error.
-import { rmdirSync } from 'node:fs';
 import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 
-/**
- * Makes `dir` and the folders above it that are missing, and returns those it made, the
- * outermost first; throws mkdir's error (EEXIST where a part is a file, ENOENT, EACCES…) for
- * the first it cannot make.
- */
-export async function makeFolders(dir: string): Promise<string[]> {
+/** Makes `dir` and the folders above it that are missing; throws mkdir's error (EEXIST where a part is a file, ENOENT, EACCES…) for the first it cannot make. */
+export async function makeFolders(dir: string): Promise<void> {
   const missing: string[] = [];
   let d = path.resolve(dir), found = await stat(d).catch(() => undefined);
   for (; !found && path.dirname(d) !== d; d = path.dirname(d), found = await stat(d).catch(() => undefined)) missing.unshift(d);
@@ -22,23 +17,4 @@ export async function makeFolders(dir: string): Promise<string[]> {
       : Object.assign(new Error(`EEXIST: file already exists, mkdir '${d}'`), { code: 'EEXIST' });
   }
   for (const m of missing) await mkdir(m);
-  return missing;
-}
-
-/**
- * Removes `made` (folders makeFolders made, outermost first) as the process exits, innermost
- * first, each only while it is empty: a command that failed leaves no empty folder behind,
- * and nothing written into one is touched. Called once the command failed, so that it runs
- * after the exit handler that removes a checkpoint folder's lock (lock.ts), registered before.
- */
-export function removeAtExitIfEmpty(made: readonly string[]): void {
-  process.once('exit', () => {
-    for (const folder of [...made].reverse()) {
-      try {
-        rmdirSync(folder);
-      } catch {
-        return;
-      }
-    }
-  });
 }

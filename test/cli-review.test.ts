@@ -177,30 +177,3 @@ describe('counts in messages', () => {
       .rejects.toThrow('arrays (training split): the one training label is class 0 (a); there is nothing to learn from one class');
   });
 });
-
-describe('a run that fails', () => {
-  it('leaves no folder of its own making behind, and keeps one that was there before', async () => {
-    const old = path.join(dir, 'failing-old'), missing = path.join(dir, 'failing-missing');
-    expect((await simdnet(['train', ...small, '--checkpoint', old])).code).toBe(0);
-    const csv = path.join(dir, 'failing.csv');
-    writeFileSync(csv, 'a,b,y\n1,2,0\n3,4,1\n');
-    const made = (name: string) => path.join(dir, name, 'inner');
-    // A resume with nothing to read, a flag that conflicts with the run resumed, nothing left
-    // to train (found after the folder is locked), and a table without --target.
-    const runs = await Promise.all([
-      simdnet(['train', '--resume', missing, '--checkpoint', made('failing-a')]),
-      simdnet(['train', '--resume', old, '--checkpoint', made('failing-b'), '--hidden', '9']),
-      simdnet(['train', '--resume', old, '--checkpoint', made('failing-c')]),
-      simdnet(['train', '--data', csv, '--checkpoint', made('failing-d')]),
-    ]);
-    expect(runs.map((r) => r.code)).toEqual([1, 2, 1, 2]);
-    expect(runs[2].stderr).toContain('nothing left to train');
-    for (const name of ['failing-a', 'failing-b', 'failing-c', 'failing-d']) expect(existsSync(path.join(dir, name)), name).toBe(false);
-    const before = path.join(dir, 'failing-there');
-    mkdirSync(before);
-    expect((await simdnet(['train', '--resume', missing, '--checkpoint', path.join(before, 'inner')])).code).toBe(1);
-    expect([existsSync(before), existsSync(path.join(before, 'inner'))]).toEqual([true, false]);
-    // A run that wrote its checkpoint keeps it, whatever fails after.
-    expect(existsSync(path.join(old, CHECKPOINT_FILE))).toBe(true);
-  });
-});

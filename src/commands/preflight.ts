@@ -16,20 +16,15 @@ export interface PreflightFlags extends RunFlags {
   data?: string;
 }
 
-/**
- * Checks train's flags and outputs before any work: the run's flags, no output over the data or
- * another output, each output writable. Returns the folders made for --checkpoint (makeFolders).
- */
-export async function preflightTrain(flags: PreflightFlags): Promise<string[]> {
+export async function preflightTrain(flags: PreflightFlags): Promise<void> {
   checkRunFlags(flags);
   refuseOverwrites(flags);
   if (flags.out !== undefined) await checkWritableFile('--out', flags.out);
   if (flags.report !== undefined) await checkWritableFile('--report', flags.report);
   // Checkpoints go to --checkpoint DIR, or back to the folder resumed from (whose absence is
   // for reading the checkpoint to report).
-  if (flags.checkpoint !== undefined) return checkWritableFolder('--checkpoint', flags.checkpoint);
-  if (flags.resume !== undefined && await isFolder(flags.resume)) await checkWritableFile('--resume', path.join(flags.resume, CHECKPOINT_FILE));
-  return [];
+  if (flags.checkpoint !== undefined) await checkWritableFolder('--checkpoint', flags.checkpoint);
+  else if (flags.resume !== undefined && await isFolder(flags.resume)) await checkWritableFile('--resume', path.join(flags.resume, CHECKPOINT_FILE));
 }
 
 /** Refuses a file train would write that is its data or another of its outputs. */
@@ -51,16 +46,14 @@ function outputFiles(flags: PreflightFlags): NamedPath[] {
   ];
 }
 
-/** `dir` exists (it is made if missing) and its checkpoint file can be written; returns the folders made (makeFolders). */
-async function checkWritableFolder(flag: string, dir: string): Promise<string[]> {
+/** `dir` exists (it is made if missing) and its checkpoint file can be written. */
+async function checkWritableFolder(flag: string, dir: string): Promise<void> {
   if (dir === '') throw new UsageError(`${flag} is empty; give a folder name`);
-  let made: string[];
   try {
-    made = await makeFolders(dir);
+    await makeFolders(dir);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new UsageError(`${flag} ${dir} is a file, not a folder`);
     throw new UsageError(`${flag} ${dir}: cannot make the folder (${(e as Error).message})`);
   }
   await checkWritableFile(flag, path.join(dir, CHECKPOINT_FILE));
-  return made;
 }

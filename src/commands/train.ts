@@ -12,7 +12,6 @@ import { openCheckpointDir, readCheckpoint, writeCheckpoint } from './checkpoint
 import { dataFingerprint } from './fingerprint.js';
 import { absoluteData, checkEpochsLeft, checkSameData, refuseConflictingFlags, scheduleChanges, type ResumeFlags } from './resume.js';
 import { writeFileAtomic } from '../model-file.js';
-import { removeAtExitIfEmpty } from '../make-folders.js';
 import { formatSummary } from '../report/summary.js';
 import { progressBar } from '../progress.js';
 import { RECIPES, type RecipeName } from '../recipes.js';
@@ -82,7 +81,7 @@ export function trainCommand(program: Command): void {
 
 async function runTrain(flags: TrainFlags, command: Command): Promise<void> {
   endOnSignals();
-  // Every usage error that can be found before preflight, which makes the --checkpoint folder.
+  // Every usage error before preflight, which makes the --checkpoint folder.
   await refuseOtherDataFile(flags.data);
   // Whether the run resumed is on a table; undefined where its checkpoint cannot be read (the resume reports why).
   const resumesTable = flags.resume === undefined ? undefined : await isTableCheckpoint(flags.resume).catch(() => undefined);
@@ -91,19 +90,8 @@ async function runTrain(flags: TrainFlags, command: Command): Promise<void> {
   }
   const table = isTableFile(flags.data) || (!flags.data && resumesTable === true);
   if (!table) refuseTableFlags(flags, command);
-  const made = await preflightTrain(flags);
-  try {
-    await (table ? runTrainTable(flags as unknown as TableFlags, command) : trainOnImages(flags, command));
-  } catch (e) {
-    // A run that fails (a usage error found after preflight, a resume that cannot go on, a
-    // data set that cannot be read) leaves no empty folder of its own making behind.
-    removeAtExitIfEmpty(made);
-    throw e;
-  }
-}
-
-/** train on images (IDX folders), after preflight: a new run, or one resumed. */
-async function trainOnImages(flags: TrainFlags, command: Command): Promise<void> {
+  await preflightTrain(flags);
+  if (table) return runTrainTable(flags as unknown as TableFlags, command);
   const print = humanOutput(flags.json);
   const resumed = flags.resume ? await readCheckpoint(flags.resume) : undefined;
   if (resumed) {
