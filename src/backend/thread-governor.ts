@@ -9,8 +9,7 @@
 // collection, the event loop) would drown a gain of 1.3× in turns of PROBE_MS.
 // The other mode wins only if it wins every pair. The first pair it loses ends the
 // comparison: on a busy machine a turn on threads is what costs, and that turn then comes
-// once, not PROBES times; and a turn of the other mode that is clearly losing (ABORT_FACTOR)
-// ends early, lost. The price is that pair 0, current–other, decides a loss alone:
+// once, not PROBES times. The price is that pair 0, current–other, decides a loss alone:
 // a drift against the second turn is no longer balanced by an other–current pair. The
 // winner is kept for a run of FIRST_RUN_MS, and each comparison that keeps the mode doubles
 // the next run, up to RUN_MS: a decision taken early, on a machine still settling, is
@@ -46,15 +45,6 @@ export const RUN_MS = 2000;
  * dropped on noise alone where they are as fast.
  */
 const TO_ONE_THREAD = 1.15;
-/**
- * A turn of the other mode ends early, lost, once its calls after SETTLE_MS have run
- * ABORT_AFTER_MS at under ABORT_FACTOR of the current mode's rate. Measured here, with a
- * process spinning on one core, turns on threads ran at 0.3–0.5× one thread (the seed's
- * network): the rest of such a turn only costs time, PROBE_MS − SETTLE_MS − ABORT_AFTER_MS
- * of it at half speed.
- */
-export const ABORT_AFTER_MS = 5;
-const ABORT_FACTOR = 0.6;
 /** A turn that lasted this many times its length had an idle gap in it (the caller paused): the comparison starts over. */
 const IDLE_FACTOR = 4;
 
@@ -87,8 +77,7 @@ export class ThreadGovernor {
   /** Whether the next large call, of `work` (≈ flops), is split; within a comparison its work counts toward the turn. Call done() when it returns. */
   split(work: number): boolean {
     const now = this.clock();
-    const losing = this.isOtherTurn() && this.busy >= ABORT_AFTER_MS && this.work / this.busy < ABORT_FACTOR * this.currentRate;
-    if (losing || now - this.phaseStart >= this.phaseLength) this.advance(now, losing);
+    if (now - this.phaseStart >= this.phaseLength) this.advance(now);
     if (this.turn >= 0) {
       this.measured = now - this.phaseStart >= SETTLE_MS;
       if (this.measured) this.work += work;
@@ -110,8 +99,7 @@ export class ThreadGovernor {
     return this.threaded;
   }
 
-  /** Ends the phase (a run, or a turn of a comparison); `losing`: the other mode's turn ends early, lost. */
-  private advance(now: number, losing = false): void {
+  private advance(now: number): void {
     const ms = now - this.phaseStart, settled = this.busy > 0;
     const work = settled ? this.work : this.settleWork, busy = settled ? this.busy : this.settleBusy;
     this.phaseStart = now;
@@ -123,7 +111,7 @@ export class ThreadGovernor {
     }
     if (this.isOtherTurn()) this.otherRate = work / busy;
     else this.currentRate = work / busy;
-    const lost = losing || (this.turn % 2 === 1 && !(this.otherRate > (this.threaded ? TO_ONE_THREAD : 1) * this.currentRate));
+    const lost = this.turn % 2 === 1 && !(this.otherRate > (this.threaded ? TO_ONE_THREAD : 1) * this.currentRate);
     // A pair lost decides the comparison: the turns left would only cost time in the slower mode.
     if (++this.turn < 2 * PROBES && !lost) return;
     // The comparison ran all its turns only if the other mode won every pair.
