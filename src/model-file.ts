@@ -43,6 +43,15 @@ export function writeTarget(file: string): string {
   return target;
 }
 
+/** Removes temporary file `tmp` if it is there. Errors are not thrown: under a name the file system refuses (too long) nothing was made, and the caller's own error is the one to report. */
+export function removeTemporary(tmp: string): void {
+  try {
+    rmSync(tmp, { force: true });
+  } catch {
+    return;
+  }
+}
+
 /**
  * Writes `bytes` to `file` atomically (temporary file, fsync, rename); errors name `file`. The
  * temporary file is made and renamed synchronously, so that a signal's handler, which runs
@@ -63,7 +72,7 @@ export async function writeFileAtomic(file: string, bytes: Uint8Array | string):
     }
     renameSync(tmp, target);
   } catch (e) {
-    rmSync(tmp, { force: true });
+    removeTemporary(tmp);
     throw fileError(file, e, 'written');
   } finally {
     unfinished.delete(tmp);

@@ -177,3 +177,18 @@ describe('counts in messages', () => {
       .rejects.toThrow('arrays (training split): the one training label is class 0 (a); there is nothing to learn from one class');
   });
 });
+
+describe('a name too long for the file system', () => {
+  it('is a usage error before training, as it is or once the temporary suffix is added, for --out and --report alike', async () => {
+    const tooLong = 'the name is too long for the file system, with the suffix of the temporary file it is written through (.PID.XXXXXXXX.tmp); give a shorter one';
+    // 250 bytes fit a name here (255 at most), not with the 21 of .PID.XXXXXXXX.tmp; 300 do not fit at all.
+    const [withSuffix, itself] = [path.join(dir, `${'a'.repeat(242)}.simdnet`), path.join(dir, `${'b'.repeat(292)}.simdnet`)];
+    refused(await simdnet(['train', ...small, '--out', withSuffix]), `--out ${withSuffix}: ${tooLong}`);
+    refused(await simdnet(['train', ...small, '--out', itself]), `--out ${itself}: ${tooLong}`);
+    refused(await simdnet(['train', ...small, '--report', withSuffix.replace('.simdnet', '.html')]), `--report ${withSuffix.replace('.simdnet', '.html')}: ${tooLong}`);
+    // A name that fits with the suffix trains and is written.
+    const fits = path.join(dir, `${'c'.repeat(200)}.simdnet`);
+    expect((await simdnet(['train', ...small, '--out', fits])).code).toBe(0);
+    expect(readFileSync(fits).subarray(0, 7).toString()).toBe('SIMDNET');
+  });
+});

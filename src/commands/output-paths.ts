@@ -3,12 +3,12 @@
 // its outputs. Sameness is the file's identity, not its spelling: ./x and x, an absolute path,
 // a symbolic or a hard link to the same file are all the same file. Each mistake is a usage
 // error (exit 2) naming the flags and the path.
-import { realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { realpathSync, statSync, writeFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { FILE_NAMES } from '../data/dataset.js';
 import { dataFileForms } from '../data/files.js';
-import { writeTarget } from '../model-file.js';
+import { removeTemporary, writeTarget } from '../model-file.js';
 import { UsageError } from './common.js';
 
 /** A file a command reads or writes, and how the user gave it: its flag (`--out`) or what it is (`the model to export`). */
@@ -69,6 +69,9 @@ export function dataFiles(flag: string, data: string | undefined): NamedPath[] {
 
 export const isFolder = async (p: string) => (await stat(p).catch(() => undefined))?.isDirectory() ?? false;
 
+/** Why a name the file system refuses is refused (ENAMETOOLONG). */
+const NAME_TOO_LONG = 'the name is too long for the file system, with the suffix of the temporary file it is written through (.PID.XXXXXXXX.tmp); give a shorter one';
+
 /**
  * `file` can be written as writeFileAtomic writes it: a temporary file beside it, renamed over
  * it. Probed by writing and removing such a file, because permission bits alone say nothing
@@ -80,20 +83,25 @@ export async function checkWritableFile(flag: string, given: string): Promise<vo
   try {
     file = writeTarget(given);
   } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENAMETOOLONG') throw new UsageError(`${flag} ${given}: ${NAME_TOO_LONG}`);
     throw new UsageError(`${flag} ${(e as Error).message}`);
   }
   const dir = path.dirname(file);
   const dirStat = await stat(dir).catch(() => undefined);
   if (!dirStat) throw new UsageError(`${flag} ${file}: the folder ${dir} does not exist`);
   if (!dirStat.isDirectory()) throw new UsageError(`${flag} ${file}: ${dir} is not a folder`);
-  // Synchronous, so that no signal's handler runs while the probe exists (interrupt.ts).
+  // Synchronous, so that no signal's handler runs while the probe exists (interrupt.ts). Its
+  // name is a character longer than the temporary file writeFileAtomic writes through
+  // (FILE.PID.XXXXXXXX.tmp), so that a name too long for the file system is found now, not
+  // after the training.
   const probe = `${file}.${process.pid}.preflight.tmp`;
   try {
     writeFileSync(probe, '');
   } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENAMETOOLONG') throw new UsageError(`${flag} ${file}: ${NAME_TOO_LONG}`);
     throw new UsageError(`${flag} ${file}: cannot write in ${dir} (${(e as Error).message})`);
   } finally {
-    rmSync(probe, { force: true });
+    removeTemporary(probe);
   }
 }
 
