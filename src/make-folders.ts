@@ -16,5 +16,10 @@ export async function makeFolders(dir: string): Promise<void> {
       ? Object.assign(new Error(`ENOTDIR: not a directory, mkdir '${missing[0]}'`), { code: 'ENOTDIR' })
       : Object.assign(new Error(`EEXIST: file already exists, mkdir '${d}'`), { code: 'EEXIST' });
   }
-  for (const m of missing) await mkdir(m);
+  for (const m of missing) {
+    await mkdir(m).catch(async (e: NodeJS.ErrnoException) => {
+      // Made meanwhile by another call or process (two runs given the same new folder): taken as it is, if it is a folder.
+      if (e.code !== 'EEXIST' || !(await stat(m).catch(() => undefined))?.isDirectory()) throw e;
+    });
+  }
 }

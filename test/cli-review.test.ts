@@ -60,6 +60,17 @@ describe('outputs that are not regular files', () => {
     refused(await simdnet(['train', ...small, '--checkpoint', '']), '--checkpoint is empty; give a folder name');
   });
 
+  it('makes the same new folders from many calls at once, as two runs given new folders under one new parent do, and still refuses a file in the way', async () => {
+    const { makeFolders } = await import('../src/make-folders.js');
+    const base = path.join(dir, 'together');
+    const made = await Promise.allSettled(Array.from({ length: 8 }, (_, i) => makeFolders(path.join(base, 'a', 'b', `run-${i % 2}`))));
+    expect(made.map((m) => (m.status === 'fulfilled' ? 'made' : String(m.reason)))).toEqual(Array(8).fill('made'));
+    expect(lstatSync(path.join(base, 'a', 'b', 'run-1')).isDirectory()).toBe(true);
+    writeFileSync(path.join(base, 'file'), '');
+    await expect(makeFolders(path.join(base, 'file'))).rejects.toThrow('EEXIST');
+    await expect(makeFolders(path.join(base, 'file', 'under'))).rejects.toThrow('ENOTDIR');
+  });
+
   it('gives up on a --checkpoint folder that cannot be made under /proc instead of waiting for ever (exit 2)', async () => {
     refused(await simdnet(['train', ...small, '--checkpoint', '/proc/simdnet-run']), "--checkpoint /proc/simdnet-run: cannot make the folder (ENOENT: no such file or directory, mkdir '/proc/simdnet-run')");
   });
