@@ -48,6 +48,7 @@ describe('parseLayers', () => {
     ['conv:8x3:s0', 'item 1, "conv:8x3:s0", has "s0" where a stride (like s2) or a padding (same, valid) goes'],
     ['maxpool:2:s1:s2', 'item 1, "maxpool:2:s1:s2", takes a size and at most a stride (like maxpool:3:s2)'],
     ['dense:64,,relu', 'item 2, "", is not a layer'],
+    ['', 'item 1, "", is not a layer; the items are dense:UNITS, conv:FILTERSxSIZE (then :sSTRIDE, :valid), maxpool:SIZE, avgpool:SIZE (then :sSTRIDE), flatten, batchnorm, dropout:RATE, sigmoid, relu, leaky-relu, tanh, identity (or none alone, for no hidden layer)'],
     ['dense', 'item 1, "dense", needs a value; write dense:UNITS'],
     ['dense:0', 'item 1, "dense:0", needs a positive whole number of units, written in decimal (like dense:64)'],
     ['dense:2.5', 'item 1, "dense:2.5", needs a positive whole number of units'],

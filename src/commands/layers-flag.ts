@@ -59,7 +59,7 @@ export function parseLayers(text: string): LayerSpec[] {
       }
       default:
         if (kind === 'softmax') fail('is the output\'s: it is added after the output layer under the cross-entropy loss; --layers lists the hidden layers only');
-        if (!isActivation(kind)) return fail(`is not a layer; the items are ${LAYER_ITEMS}`);
+        if (!isActivation(kind)) return fail(`is not a layer; the items are ${LAYER_ITEMS} (or none alone, for no hidden layer)`);
         if (args.length) fail(`takes no value; write ${kind}`);
         return { kind };
     }

@@ -53,7 +53,7 @@ export function trainCommand(program: Command): void {
     .addOption(new Option('--recipe <name>', 'starting point for every setting below').choices(Object.keys(RECIPES)).default('default'))
     .option('--hidden <sizes>', 'hidden layer sizes, e.g. 100,50 ("none" for no hidden layer)', sizeList)
     .addOption(new Option('--activation <f>', 'σ of the hidden layers, and of the output unless the loss brings its own (softmax for cross-entropy, sigmoid for binary-cross-entropy); identity suits mae and huber').choices(ACTIVATIONS))
-    .option('--layers <list>', `the hidden layers instead of --hidden and --activation, e.g. dense:64,relu,dropout:0.2,dense:32,relu; items ${LAYER_ITEMS}. ` +
+    .option('--layers <list>', `the hidden layers instead of --hidden and --activation, e.g. dense:64,relu,dropout:0.2,dense:32,relu; items ${LAYER_ITEMS}; none alone for no hidden layer. ` +
       'The output layer follows, with the last activation listed unless the loss brings its own', parseLayers)
     .addOption(new Option('--loss <name>', 'cost function').choices(LOSSES))
     .addOption(new Option('--init <name>', 'weight initialisation').choices(INITS))
