@@ -111,6 +111,11 @@ export function encodeModel(net: Network, metadata: Record<string, unknown> = {}
   return bytes;
 }
 
+/** `source` as a Model: a network as its model file would hold it (encodeModel, then decodeModel), a Model as it is. */
+export function modelOf(source: Model | Network): Model {
+  return source instanceof Network ? decodeModel(encodeModel(source), 'the network') : source;
+}
+
 /** Reads a model file; `name` (its path) is named in every error. */
 export function decodeModel(bytes: Uint8Array, name = 'the model bytes'): Model {
   const fail = (what: string): never => {

@@ -11,6 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { head, type DataSplits, type LabelledImages } from '../src/data/dataset.js';
 import { loadDataDir, mnistDataDir } from '../src/data/files.js';
 import { evaluate } from '../src/evaluate.js';
+import { toOnnx } from '../src/export/onnx.js';
 import { fromTfjs, toTfjs } from '../src/export/tfjs.js';
 import { decodeModel, encodeModel, networkFromModel, type Model } from '../src/model.js';
 import { Network, type NetworkOptions } from '../src/network.js';
@@ -72,6 +73,20 @@ describe('TF.js layers format', () => {
     const ours = evaluate(net, data.test).outputs!;
     const theirs = (made.predict(tf.tensor2d(pixels, [data.test.count, 784])) as tf.Tensor).dataSync();
     expect(maxAbsolute(ours, theirs)).toBeLessThanOrEqual(1e-5);
+  });
+
+  it('takes a network as its model file would hold it, for TF.js and ONNX alike', async () => {
+    const { model } = trained[0];
+    const net = await networkFromModel(model, { maxBatch: 32 });
+    try {
+      const fromNet = toTfjs(net), fromModel = toTfjs(model);
+      expect(JSON.stringify(fromNet.modelJson)).toBe(JSON.stringify(fromModel.modelJson));
+      expect(fromNet.weights).toEqual(fromModel.weights);
+      expect(toOnnx(net)).toEqual(toOnnx(model));
+    } finally {
+      net.dispose();
+    }
+    expect(() => toOnnx(net)).toThrow('encodeModel: this network was disposed');
   });
 
   it('round-trips: export then import gives the same parameters', () => {

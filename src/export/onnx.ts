@@ -10,7 +10,8 @@
 // the first image step the rows are reshaped to [N, H, W, C] and transposed to NCHW; before
 // the next step that reads rows (dense, flatten, softmax) they are transposed back to NHWC
 // and flattened, so the dense weights after them stay as simdnet has them.
-import type { Model } from '../model.js';
+import { modelOf, type Model } from '../model.js';
+import type { Network } from '../network.js';
 import { FORMAT_NAMES, inferenceSteps, readsImages, readsRows, type ConvStep } from './layers.js';
 
 /** Protocol-buffer encoding of the few ONNX messages needed. */
@@ -107,11 +108,12 @@ function oihw({ w, size: k, inShape: { channels: c } }: ConvStep): Float32Array 
 }
 
 /**
- * The model as an ONNX file (ModelProto bytes). Normalisations are nodes of their own,
- * computing what Network.predict does in the same float32 order: Sub then Mul before the
- * first step, Div then Add after the last.
+ * The model (or a network, as its model file would hold it) as an ONNX file (ModelProto
+ * bytes). Normalisations are nodes of their own, computing what Network.predict does in the
+ * same float32 order: Sub then Mul before the first step, Div then Add after the last.
  */
-export function toOnnx(model: Model): Uint8Array {
+export function toOnnx(source: Model | Network): Uint8Array {
+  const model = modelOf(source);
   const { sizes, normalization, targetNormalization } = model.config;
   const graph = new Proto();
   const initializers: Proto[] = [];

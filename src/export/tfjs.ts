@@ -4,8 +4,8 @@
 // TF.js keeps a Dense kernel as [in, out]: the transpose of simdnet's w [out, in]; and a
 // Conv2D kernel as [k, k, in, out]: the transpose of simdnet's w [filters × (ky, kx, ci)].
 import { ACTIVATIONS, type ActivationName } from '../layers/activation.js';
-import { layerSpecs, parameterTotal, resolveOptions, type NetworkConfig, type NetworkOptions } from '../network.js';
-import { modelConfigOf, type Model } from '../model.js';
+import { layerSpecs, parameterTotal, resolveOptions, type Network, type NetworkConfig, type NetworkOptions } from '../network.js';
+import { modelConfigOf, modelOf, type Model } from '../model.js';
 import { LEAKY_SLOPE } from '../backend/js.js';
 import { foldNormalizations } from './fold-normalization.js';
 import { FORMAT_NAMES, inferenceSteps, readsImages, readsRows, type BatchNormStep, type ConvStep, type DenseStep, type InferenceStep } from './layers.js';
@@ -128,11 +128,13 @@ function tfjsLayers(steps: InferenceStep[], images: boolean): TfjsLayer[] {
 }
 
 /**
- * The model in the TF.js layers format, taking [N, height, width, channels] images when the
- * model has an inputShape and [N, inputs] rows otherwise. Its normalisations are folded into
- * the first and last dense layers (fold-normalization.ts); an Error says so when they cannot be.
+ * The model (or a network, as its model file would hold it) in the TF.js layers format, taking
+ * [N, height, width, channels] images when the model has an inputShape and [N, inputs] rows
+ * otherwise. Its normalisations are folded into the first and last dense layers
+ * (fold-normalization.ts); an Error says so when they cannot be.
  */
-export function toTfjs(model: Model): TfjsArtifacts {
+export function toTfjs(source: Model | Network): TfjsArtifacts {
+  const model = modelOf(source);
   const { inputShape, sizes } = model.config;
   const steps = foldNormalizations(model, inferenceSteps(model), 'the TF.js layers format');
   const layers = tfjsLayers(steps, inputShape !== undefined);
