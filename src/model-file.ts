@@ -96,7 +96,8 @@ export function afterWrites(then: () => void): void {
  * of a signal, which would leave them behind.
  */
 export function removeUnfinishedWrites(): void {
-  for (const tmp of unfinished) rmSync(tmp, { force: true });
+  // One that cannot be removed must not stop the others, nor the handler's release of the lock.
+  for (const tmp of unfinished) removeTemporary(tmp);
 }
 
 const MODEL_FILE = { kind: 'model file', maxBytes: MAX_READ_BYTES };

@@ -109,6 +109,15 @@ export function humanOutput(json: boolean | undefined): (line?: string) => void 
   return (line = '') => stream.write(line + '\n');
 }
 
+/** `compute()`, an error it throws made a usage error naming `flag` (the flag whose value the library refused). */
+export function forFlag<T>(flag: string, compute: () => T): T {
+  try {
+    return compute();
+  } catch (e) {
+    throw new UsageError(`${flag}: ${(e as Error).message}`);
+  }
+}
+
 export const percent = (x: number) => `${(100 * x).toFixed(2)}%`;
 
 /** Seconds as a run's time line prints them: one decimal, or two figures below a second, so that a table trained in 4 ms does not say 0.0 s. */

@@ -69,8 +69,12 @@ export function dataFiles(flag: string, data: string | undefined): NamedPath[] {
 
 export const isFolder = async (p: string) => (await stat(p).catch(() => undefined))?.isDirectory() ?? false;
 
-/** Why a name the file system refuses is refused (ENAMETOOLONG). */
-const NAME_TOO_LONG = 'the name is too long for the file system, with the suffix of the temporary file it is written through (.PID.XXXXXXXX.tmp); give a shorter one';
+/** A usage error naming `flag` and `file` where `e` is the file system refusing the name (ENAMETOOLONG). */
+function refuseTooLong(flag: string, file: string, e: unknown): void {
+  if ((e as NodeJS.ErrnoException).code === 'ENAMETOOLONG') {
+    throw new UsageError(`${flag} ${file}: the name is too long for the file system, with the suffix of the temporary file it is written through (.PID.XXXXXXXX.tmp); give a shorter one`);
+  }
+}
 
 /**
  * `file` can be written as writeFileAtomic writes it: a temporary file beside it, renamed over
@@ -83,7 +87,7 @@ export async function checkWritableFile(flag: string, given: string): Promise<vo
   try {
     file = writeTarget(given);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENAMETOOLONG') throw new UsageError(`${flag} ${given}: ${NAME_TOO_LONG}`);
+    refuseTooLong(flag, given, e);
     throw new UsageError(`${flag} ${(e as Error).message}`);
   }
   const dir = path.dirname(file);
@@ -98,7 +102,7 @@ export async function checkWritableFile(flag: string, given: string): Promise<vo
   try {
     writeFileSync(probe, '');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENAMETOOLONG') throw new UsageError(`${flag} ${file}: ${NAME_TOO_LONG}`);
+    refuseTooLong(flag, file, e);
     throw new UsageError(`${flag} ${file}: cannot write in ${dir} (${(e as Error).message})`);
   } finally {
     removeTemporary(probe);

@@ -6,7 +6,7 @@ import type { InitName, LossName, OptimizerName } from '../network.js';
 import type { Recipe } from '../recipes.js';
 import { parseSchedule, type Schedule } from '../schedule.js';
 import type { CheckpointSettings } from './checkpoint-run.js';
-import { UsageError } from './common.js';
+import { UsageError, forFlag } from './common.js';
 import { formatLayers } from '../layers/describe.js';
 import { isActivation } from './layers-flag.js';
 import { plural } from '../plural.js';
@@ -72,13 +72,8 @@ export function resolveSettings(flags: SettingsFlags, base: CheckpointSettings):
     schedule: flags.schedule ?? (flags.lrDecay === undefined ? base.schedule : `exp:${flags.lrDecay}`),
     evalEvery: flags.evalEvery ?? base.evalEvery,
   };
-  let schedule: Schedule;
-  try {
-    schedule = parseSchedule(s.schedule, s.learningRate);
-  } catch (e) {
-    // Only --lr can make a recipe's or a checkpoint's schedule wrong (cosine:MIN above η).
-    throw new UsageError(`${flags.schedule !== undefined ? '--schedule' : `--lr ${s.learningRate}`}: ${(e as Error).message}`);
-  }
+  // Only --lr can make a recipe's or a checkpoint's schedule wrong (cosine:MIN above η).
+  const schedule = forFlag(flags.schedule !== undefined ? '--schedule' : `--lr ${s.learningRate}`, () => parseSchedule(s.schedule, s.learningRate));
   refuseWarmupPastRun(s.schedule, schedule, s.epochs, s.learningRate);
   return { settings: s, schedule };
 }

@@ -23,12 +23,12 @@ import { renderTaskReport } from '../report/task-report.js';
 import { writeFileAtomic } from '../model-file.js';
 import { shortestFloat32 } from '../decimal.js';
 import { plural } from '../plural.js';
-import { parseSchedule, type Schedule } from '../schedule.js';
+import { parseSchedule } from '../schedule.js';
 import { progressBar } from '../progress.js';
 import { MAX_READ_BYTES, nonRegularKind, readWholeFile } from '../read-file.js';
 import { metricOf, taskOf, TASK_KINDS, TASKS, type Scores, type Task, type TaskName } from '../tasks/task.js';
 import type { HistoryEntry } from '../train.js';
-import { UsageError, humanOutput, runOptions, secondsText, type RunFlags } from './common.js';
+import { UsageError, forFlag, humanOutput, runOptions, secondsText, type RunFlags } from './common.js';
 import { refuseOverwrites } from './preflight.js';
 import { noteSaved } from './interrupt.js';
 import { formatLayers } from '../layers/describe.js';
@@ -158,32 +158,15 @@ export async function runTrainTable(given: TableFlags, command: Command): Promis
   const bytes = await readWholeFile(flags.data, { kind: 'CSV file', maxBytes: MAX_READ_BYTES });
   const table = parseCsv(bytes, { name: flags.data, target: flags.target, ignore: flags.ignore, missing: flags.missing, calls: { target: '--target', ignore: '--ignore' } });
   const all = withTask(tableSplits(table, flags.data), flags.task);
-  const data = (() => {
-    try {
-      return holdOut(all, 'test', flags.test, flags.seed);
-    } catch (e) {
-      throw new UsageError(`--test ${flags.test}: ${(e as Error).message}`);
-    }
-  })();
+  const data = forFlag(`--test ${flags.test}`, () => holdOut(all, 'test', flags.test, flags.seed));
   const task = TASK_KINDS[data.task!];
-  if (flags.earlyStop !== undefined) {
-    try {
-      metricOf(task, flags.metric ?? 'loss');
-    } catch (e) {
-      throw new UsageError(`--metric: ${(e as Error).message}`);
-    }
-  }
+  if (flags.earlyStop !== undefined) forFlag('--metric', () => metricOf(task, flags.metric ?? 'loss'));
   if (flags.layers && flags.hidden) throw new UsageError('give --layers or --hidden, not both');
   const imageLayer = flags.layers ? firstImageLayer(flags.layers) : -1;
   if (imageLayer >= 0) throw new UsageError(`--layers ${formatLayers(flags.layers!)}: ${flags.layers![imageLayer].kind} takes images, and a table's rows are features; give dense layers and activations`);
   const hidden: LayerSpec[] | undefined = flags.layers ?? flags.hidden?.flatMap((units): LayerSpec[] => [{ kind: 'dense', units }, { kind: flags.activation ?? 'relu' } as LayerSpec]);
   if (flags.weightDecay !== undefined && (flags.optimizer ?? FIT_DEFAULTS.optimizer) !== 'adamw') throw new UsageError('--weight-decay is AdamW\'s decoupled decay: give --optimizer adamw with it (or --l2 for the other rules)');
-  let schedule: Schedule | undefined;
-  try {
-    schedule = flags.schedule === undefined ? undefined : parseSchedule(flags.schedule, flags.lr ?? FIT_DEFAULTS.learningRate);
-  } catch (e) {
-    throw new UsageError(`--schedule: ${(e as Error).message}`);
-  }
+  const schedule = flags.schedule === undefined ? undefined : forFlag('--schedule', () => parseSchedule(flags.schedule!, flags.lr ?? FIT_DEFAULTS.learningRate));
   const options: FitOptions = {
     task: data.task,
     ...(hidden ? { hidden } : {}),

@@ -102,18 +102,19 @@ function assignColumns(header: string[], options: CsvOptions): Columns {
   const targetNames = typeof options.target === 'string' ? [options.target] : [...options.target];
   const ignored = options.ignore ?? [];
   const index = new Map(header.map((h, i) => [h, i]));
+  const call = (list: 'target' | 'ignore' | 'features') => options.calls?.[list] ?? list;
   const columnOf = (list: 'target' | 'ignore' | 'features', wanted: string) => {
     const i = index.get(wanted);
     if (i === undefined) {
       const shown = header.slice(0, 20).map((h) => JSON.stringify(h)).join(', ') + (header.length > 20 ? `, … (${header.length} in all)` : '');
-      throw new Error(`${name}: ${options.calls?.[list] ?? list} names column ${JSON.stringify(wanted)}, which is not in the header; its columns are ${shown}`);
+      throw new Error(`${name}: ${call(list)} names column ${JSON.stringify(wanted)}, which is not in the header; its columns are ${shown}`);
     }
     return i;
   };
   const targetOf = new Int32Array(header.length).fill(-1);
   targetNames.forEach((t, k) => {
     const i = columnOf('target', t);
-    if (targetOf[i] >= 0) throw new Error(`${name}: ${options.calls?.target ?? 'target'} names column ${JSON.stringify(t)} twice`);
+    if (targetOf[i] >= 0) throw new Error(`${name}: ${call('target')} names column ${JSON.stringify(t)} twice`);
     targetOf[i] = k;
   });
   const isIgnored = new Uint8Array(header.length);
