@@ -42,7 +42,7 @@ export interface TrainOptions {
    * generator as it was then, the history so far, and early stopping's best so far.
    */
   resume?: { epochsDone: number; rng: Rng; history: HistoryEntry[]; best?: BestSoFar };
-  /** Stops training after the current batch when aborted; the result says so. */
+  /** Stops training after the current batch when aborted; the result says so. Aborted before train() is called, train() rejects with its reason and trains nothing. */
   signal?: AbortSignal;
 }
 
@@ -213,6 +213,8 @@ export async function train(net: Network, data: DataSplits, options: TrainOption
   let best = options.resume?.best;
   const start = now();
   let trainSeconds = 0, samples = 0, lastYield = start, aborted = false, epoch = options.resume?.epochsDone ?? 0;
+  // As fetch() does: a signal aborted before the call rejects with its reason, and nothing is trained.
+  options.signal?.throwIfAborted();
   training.add(net);
   try {
     for (; epoch < epochs && !aborted; epoch++) {
@@ -243,10 +245,11 @@ export async function train(net: Network, data: DataSplits, options: TrainOption
         if (t - lastYield > 0.05) {
           await yieldToEventLoop();
           lastYield = now();
-          if (options.signal?.aborted) {
-            aborted = true;
-            break;
-          }
+        }
+        // Every batch, not only after a yield: onBatchEnd may have aborted it.
+        if (options.signal?.aborted) {
+          aborted = true;
+          break;
         }
       }
       trainSeconds += now() - epochStart;

@@ -66,16 +66,29 @@ describe('training on MNIST', () => {
     await expect(diverging()).rejects.toThrow(/^training diverged in epoch 1: the loss became NaN at batch \d+\. Try a smaller learning rate than 1e\+30\.$/);
   });
 
-  it('stops after the current batch when its signal is aborted', async () => {
+  it('stops after the current batch when its signal is aborted, and trains nothing when it was aborted before', async () => {
     const controller = new AbortController();
-    let batches = 0;
+    let batches = 0, epochEnds = 0;
     const result = await train(await net(), subset(10000), {
       epochs: 50, batchSize: 32, learningRate: 0.05, signal: controller.signal,
       onBatchEnd: () => { if (++batches === 20) controller.abort(); },
+      onEpochEnd: () => { epochEnds++; },
     });
     expect(result.aborted).toBe(true);
     expect(result.epochs).toBe(1);
-    expect(result.samples).toBeLessThan(10000);
+    // The batch that aborted was the last: no batch ran between yields to the event loop.
+    expect(result.samples).toBe(20 * 32);
+    expect(batches).toBe(20);
+    expect(epochEnds).toBe(0);
+    expect(result.final.epoch).toBe(1);
+
+    const untouched = await net();
+    const before = untouched.parameters.slice();
+    const aborted = AbortSignal.abort();
+    await expect(train(untouched, subset(100), { epochs: 3, batchSize: 32, learningRate: 0.05, signal: aborted })).rejects.toBe(aborted.reason);
+    expect(untouched.parameters).toEqual(before);
+    // The network is free again: the rejected call did not leave it marked as training.
+    expect((await train(untouched, subset(100), { epochs: 1, batchSize: 32, learningRate: 0.05 })).epochs).toBe(1);
   });
 
   it('rejects bad options with a message naming them', async () => {
