@@ -36,6 +36,7 @@ export interface ClassEvaluation extends Evaluation {
 export function evaluate(net: Network, data: Dataset & { labels: ClassLabels }, task?: Task, source?: string): ClassEvaluation;
 export function evaluate(net: Network, data: Dataset, task?: Task, source?: string): Evaluation;
 export function evaluate(net: Network, data: Dataset, task: Task = taskOf({ train: data }), source = 'evaluate: the data set'): Evaluation | ClassEvaluation {
+  net.live('evaluate');
   // Labels only need to lie below the outputs; target vectors must be as wide as the outputs.
   checkFits(net, data, targetWidth(data), source);
   return evaluateFitting(net, data, task);

@@ -268,8 +268,8 @@ export class Network {
     return this.isDisposed;
   }
 
-  /** Throws once dispose() was called, before anything else is checked: the network's threads, and its kernels with them, are gone. */
-  private live(op: string): void {
+  /** Throws `${op}: this network was disposed…` once dispose() was called (every method checks this first: the network's threads, and its kernels with them, are gone); train() and evaluate() name themselves with it. */
+  live(op: string): void {
     if (this.isDisposed) throw new Error(`${op}: ${DISPOSED}`);
   }
 

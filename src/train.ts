@@ -168,6 +168,7 @@ const training = new WeakSet<Network>();
 
 /** Trains `net` on data.train, evaluating on both splits; see TrainOptions. */
 export async function train(net: Network, data: DataSplits, options: TrainOptions): Promise<TrainResult> {
+  net.live('train');
   const { epochs, batchSize, learningRate, seed = 1, evalEvery = 1, learningRateDecay = 1 } = options;
   const positiveInt = (name: string, v: number) => {
     if (!Number.isInteger(v) || v < 1) throw new Error(`train: ${name} must be a positive integer, got ${shown(v)}`);
@@ -222,6 +223,8 @@ export async function train(net: Network, data: DataSplits, options: TrainOption
       const epochStart = now();
       let lossSum = 0, eta = learningRate;
       for (let b = 0; b < batches; b++) {
+        // Before anything else: onBatchEnd or onEpochEnd may have disposed of the network.
+        net.live('train');
         position.epoch = epoch + 1;
         position.batch = b + 1;
         eta = rateAt(schedule, position);

@@ -71,9 +71,24 @@ describe('a disposed network', () => {
       ['threads', () => net.threads],
     ];
     for (const [op, call] of calls) expect(call, op).toThrow(`${op}: this network was disposed (dispose() stopped its threads); create a new one`);
+    // The functions that take a network name themselves, not a method they call inside.
+    const data = fromArrays([[1, 2, 3], [4, 5, 6]], { labels: [0, 1] });
+    expect(() => evaluate(net, data.train)).toThrow('evaluate: this network was disposed');
+    await expect(train(net, data, { epochs: 1, batchSize: 1, learningRate: 0.1 })).rejects.toThrow('train: this network was disposed');
     // Nothing is left to stop or to write back.
     expect(() => net.dispose()).not.toThrow();
     expect(() => net.writeBackWeights()).not.toThrow();
+  });
+});
+
+describe('a network disposed of in a callback of its own train()', () => {
+  it('stops the training with an error naming train', async () => {
+    const data = fromArrays(Array.from({ length: 64 }, (_, r) => [r, r % 3, 1]), { labels: Array.from({ length: 64 }, (_, i) => i % 2) });
+    const net = await Network.create({ sizes: [3, 2], backend: 'wasm', threads: 2, maxBatch: 8 });
+    let batches = 0;
+    await expect(train(net, data, { epochs: 3, batchSize: 8, learningRate: 0.1, onBatchEnd: () => { if (++batches === 2) net.dispose(); } }))
+      .rejects.toThrow('train: this network was disposed');
+    expect(batches).toBe(2);
   });
 });
 
