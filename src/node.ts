@@ -30,6 +30,7 @@ export async function loadModel(file: string, options: RunOptions = {}): Promise
 }
 
 /** A CSV file as a data set (train and test both every row until holdOut splits them); errors name the file, line and column. */
-export async function loadCsv(file: string, options: Omit<CsvOptions, 'name'>): Promise<DataSplits<FeatureDataset>> {
-  return tableSplits(parseCsv(await readWholeFile(file, { kind: 'CSV file', maxBytes: MAX_READ_BYTES }), { name: file, ...options }), file);
+export async function loadCsv(file: string, options: Omit<CsvOptions, 'name'> & { task?: DataSplits['task'] }): Promise<DataSplits<FeatureDataset>> {
+  const { task, ...csv } = options;
+  return tableSplits(parseCsv(await readWholeFile(file, { kind: 'CSV file', maxBytes: MAX_READ_BYTES }), { name: file, ...csv }), file, task);
 }

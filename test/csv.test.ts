@@ -4,12 +4,14 @@
 // BOM, delimiters) and on mutated files. Numbers must equal Math.fround(Number.parseFloat(text)),
 // and a big file must parse in a small JavaScript heap (no string kept per cell).
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseCsv, parseNumber, type CsvOptions, type CsvTable } from '../src/data/csv.js';
 import { tableSplits } from '../src/data/table.js';
+import { loadCsv } from '../src/node.js';
 import { Rng } from '../src/rng.js';
 
 const require = createRequire(import.meta.url);
@@ -217,6 +219,24 @@ describe('CSV syntax', () => {
       { name: 'z', kind: 'number', values: new Float32Array([0, 1.5]) },
       { name: 'y', kind: 'number', values: new Float32Array([2, 0]) },
     ]);
+  });
+
+  it('a target of numbers with a stray cell of text: tableSplits and loadCsv refuse it, naming the cell, unless classification is asked', async () => {
+    const text = 'a,price\n' + Array.from({ length: 200 }, (_, i) => `${i},${1000 + 7 * i}\n`).join('') + '5,"3,000"\n';
+    const table = parseText(text, { target: 'price' });
+    expect(table.targets[0].kind).toBe('label');
+    const refusal = 't.csv: target price: 200 of its 201 distinct values are numbers but "3,000" is not; fix those cells to learn it as numbers, ' +
+      "or give task: 'classification' to learn its values as classes";
+    expect(() => tableSplits(table, 't.csv')).toThrow(refusal);
+    expect(() => tableSplits(table, 't.csv', 'regression')).toThrow(refusal);
+    expect(tableSplits(table, 't.csv', 'classification').classes).toBe(201);
+    // Labels of text, or with fewer than 90% numbers among them, are classes as before.
+    expect(tableSplits(parseText('a,y\n1,0\n2,1\n3,unknown\n'), 't.csv').classes).toBe(3);
+    const dir = mkdtempSync(path.join(tmpdir(), 'stray-'));
+    const file = path.join(dir, 'stray.csv');
+    writeFileSync(file, text);
+    await expect(loadCsv(file, { target: 'price' })).rejects.toThrow(`${file}: target price: 200 of its 201 distinct values are numbers but "3,000" is not`);
+    expect((await loadCsv(file, { target: 'price', task: 'classification' })).classes).toBe(201);
   });
 
   it('detects ; and tab delimiters from the header, outside quotes; a given delimiter wins', () => {

@@ -157,7 +157,7 @@ export async function runTrainTable(given: TableFlags, command: Command): Promis
   const print = humanOutput(flags.json);
   const bytes = await readWholeFile(flags.data, { kind: 'CSV file', maxBytes: MAX_READ_BYTES });
   const table = parseCsv(bytes, { name: flags.data, target: flags.target, ignore: flags.ignore, missing: flags.missing, calls: { target: '--target', ignore: '--ignore' } });
-  const all = withTask(tableSplits(table, flags.data), flags.task);
+  const all = withTask(tableSplits(table, flags.data, flags.task, { task: '--task' }), flags.task);
   const data = forFlag(`--test ${flags.test}`, () => holdOut(all, 'test', flags.test, flags.seed));
   const task = TASK_KINDS[data.task!];
   if (flags.earlyStop !== undefined) forFlag('--metric', () => metricOf(task, flags.metric ?? 'loss'));
@@ -268,13 +268,6 @@ export async function runTrainTable(given: TableFlags, command: Command): Promis
 /** The splits as --task asks: by default taskOf's choice; a numeric target column read as class labels for classification. */
 function withTask(splits: DataSplits<FeatureDataset>, task: TaskName | undefined): DataSplits<FeatureDataset> {
   const inferred = taskOf(splits).name as TaskName, target = splits.targetNames!;
-  const names = splits.classNames ?? [];
-  const numbers = names.filter((n) => n.trim() !== '' && Number.isFinite(Number(n)));
-  // A column of numbers with a stray cell of text ("3,000", "n/a") would become hundreds of classes.
-  if (task === undefined && numbers.length < names.length && numbers.length >= 0.9 * names.length) {
-    const stray = names.filter((n) => !numbers.includes(n)).slice(0, 3).map((n) => JSON.stringify(n)).join(', ');
-    throw new UsageError(`--target ${target[0]}: ${numbers.length} of its ${names.length} distinct values are numbers but ${stray} ${names.length - numbers.length > 1 ? 'are' : 'is'} not; fix those cells to learn it as numbers, or give --task classification to learn its values as classes`);
-  }
   if (task === undefined || task === inferred) return { ...splits, task: inferred };
   if (splits.train.labels) throw new UsageError(`--task ${task}: ${target[0]} holds text labels, which only classification can learn`);
   if (task === 'multi-label') {
