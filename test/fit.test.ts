@@ -62,7 +62,7 @@ describe('fit() on problems with a known answer', () => {
   });
 
   it('a network too large for WebAssembly\'s memory is a clear error, not the engine\'s RangeError', async () => {
-    await expect(fit(fromArrays([[0], [1]], { labels: [0, 10_000_000] }), { epochs: 1 })).rejects.toThrow(
+    await expect(fit({ ...fromArrays([[0], [1]], { labels: [0, 1] }), classes: 10_000_001 }, { epochs: 1 })).rejects.toThrow(
       /^the network needs \d+\.\d GiB of memory, and a WebAssembly memory holds at most 4 GiB: use fewer or smaller layers, or a smaller maxBatch$/);
   });
 
@@ -86,6 +86,19 @@ describe('fit() on problems with a known answer', () => {
     expect(() => holdOut(fromArrays([[1], [2]], { targets: [1, 2] }), 'tset' as 'test', 0.5)).toThrow(`holdOut: the split is 'validation' or 'test', got "tset"`);
     expect(() => fromArrays([[1], [2]], { targets: [1] })).toThrow('targets must list one target per input row (2); got 1');
     expect(() => fromArrays([[1]], { labels: [1.5] })).toThrow('labels[0] is 1.5; labels are class indices 0, 1, 2, … or all strings');
+    expect(() => fromArrays([[1], [2]], { labels: [0, 1], targets: [5, 6] } as unknown as { labels: number[] })).toThrow('fromArrays: give the answers as { labels } or as { targets }, not both');
+  });
+
+  it('refuses labels that would make millions of outputs for a few classes, and keeps numbered classes that are merely sparse', () => {
+    expect(() => fromArrays([[1], [2]], { labels: [0, 3_000_000] })).toThrow(
+      'fromArrays: labels go up to 3000000 but only 2 distinct classes occur; labels are class indices 0, 1, 2, … (a network gets one output per index): number the classes from 0, or give them as strings');
+    expect(() => fromArrays([[1], [2]], { labels: [0, 1e9] })).toThrow('labels go up to 1000000000 but only 2 distinct classes occur');
+    // 100 outputs for 5 of CIFAR-100's classes, or 1,001 outputs for 101 classes: kept, as asked.
+    expect(fromArrays([[1], [2], [3], [4], [5]], { labels: [0, 20, 40, 60, 99] }).classes).toBe(100);
+    expect(fromArrays(Array.from({ length: 101 }, (_, i) => [i]), { labels: Array.from({ length: 101 }, (_, i) => i * 10) }).classes).toBe(1001);
+    // Strings are numbered by their sorted order, however many rows repeat them.
+    const named = fromArrays(Array.from({ length: 3000 }, (_, i) => [i]), { labels: Array.from({ length: 3000 }, (_, i) => `class ${i % 3}`) });
+    expect([named.classes, named.train.labels![4]]).toEqual([3, 1]);
   });
 });
 

@@ -35,17 +35,24 @@ export function fromArrays(inputs: Rows, answers: { labels: readonly (number | s
   if (typeof answers !== 'object' || answers === null || !('labels' in answers || 'targets' in answers)) {
     throw new Error('fromArrays: give the answers as { labels } (a class per row) or { targets } (a vector or number per row)');
   }
+  if ('labels' in answers && 'targets' in answers) throw new Error('fromArrays: give the answers as { labels } or as { targets }, not both');
   if ('labels' in answers) {
     const given = answers.labels;
     if (!Array.isArray(given) || given.length !== count) throw new Error(`labels must list one label per input row (${count}); got ${Array.isArray(given) ? given.length : typeof given}`);
     const names = given.every((l) => typeof l === 'string') ? [...new Set(given as string[])].sort() : undefined;
+    const indexOf = new Map(names?.map((name, k) => [name, k]));
     const labels = new Uint32Array(count);
     given.forEach((l, i) => {
-      const index = names ? names.indexOf(l as string) : l as number;
+      const index = names ? indexOf.get(l as string)! : l as number;
       if (!Number.isSafeInteger(index) || index < 0 || index >= 2 ** 32) throw new Error(`labels[${i}] is ${shown(l)}; labels are class indices 0, 1, 2, … or all strings`);
       labels[i] = index;
     });
     const classes = labels.reduce((m, l) => Math.max(m, l + 1), 0);
+    // A network gets an output per class index: labels 0 and 3,000,000 would make 3 million outputs (GBs) for two classes.
+    const distinct = new Set(labels).size;
+    if (classes > MAX_SPARSE_CLASSES && classes > SPARSE_FACTOR * distinct) {
+      throw new Error(`fromArrays: labels go up to ${classes - 1} but only ${distinct} distinct classes occur; labels are class indices 0, 1, 2, … (a network gets one output per index): number the classes from 0, or give them as strings`);
+    }
     const data: FeatureDataset = { features, width, count, labels };
     return { train: data, test: data, classes, source: 'arrays', ...(names ? { classNames: names } : {}) };
   }
@@ -55,6 +62,10 @@ export function fromArrays(inputs: Rows, answers: { labels: readonly (number | s
   const data: FeatureDataset = { features, width, count, targets };
   return { train: data, test: data, classes: outputs, source: 'arrays' };
 }
+
+/** Above this many classes (the largest label + 1), at most SPARSE_FACTOR times the distinct labels that occur. */
+const MAX_SPARSE_CLASSES = 1000;
+const SPARSE_FACTOR = 10;
 
 /** brain.js's training data: [{ input: [..], output: [..] }], every input one width and every output another. */
 export function fromExamples(examples: readonly { input: ArrayLike<number>; output: ArrayLike<number> | number }[]): DataSplits<FeatureDataset> {
