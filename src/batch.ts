@@ -80,6 +80,7 @@ export function checkFits(net: Network, data: Dataset, classes: number, source: 
   for (const [name, v] of dims) {
     if (!Number.isSafeInteger(v) || v < 0) throw new Error(`${source}: the data set's ${name} is ${v}; it must be an integer ≥ 0`);
   }
+  if (data.count === 0) throw new Error(`${source}: the data set holds no samples (count 0)`);
   const { count } = data, width = inputWidth(data), inputs = 'images' in data ? data.images : data.features;
   const what = 'images' in data
     ? { one: 'image', ones: 'images', unit: 'pixels', cell: 'bytes', array: 'images', shape: `${data.rows}×${data.cols} = ${width} pixels` }
@@ -93,18 +94,19 @@ export function checkFits(net: Network, data: Dataset, classes: number, source: 
   const outputs = net.sizes[net.numLayers - 1];
   if (!data.labels === !data.targets) throw new Error(`${source}: the data set must have exactly one of labels (class indices) and targets (vectors)`);
   if (data.labels) {
-    if (outputs < classes) throw new Error(`${source}: labels go up to ${classes - 1} but the network has only ${outputs} outputs`);
+    if (outputs < classes) throw new Error(`${source}: the data has ${classes} classes (labels 0 to ${classes - 1}) but the network has only ${outputs} outputs`);
     if (data.labels.length < count) throw new Error(`${source}: ${count} ${what.ones} need ${count} labels but there are ${data.labels.length} (label ${data.labels.length} is the first missing)`);
     const labels = data.labels.subarray(0, count);
     const bad = labels.findIndex((label) => label >= outputs);
-    if (bad >= 0) throw new Error(`${source}: label ${bad} is ${labels[bad]} but the network has only ${outputs} outputs (labels 0 to ${outputs - 1})`);
+    if (bad >= 0) throw new Error(`${source}: labels[${bad}] is ${labels[bad]} but the network has only ${outputs} outputs (labels 0 to ${outputs - 1})`);
     return;
   }
   const targets = data.targets!;
-  if (outputs !== classes) throw new Error(`${source}: target vectors have ${classes} values but the network has ${outputs} outputs`);
+  // Before the vectors' width: evaluate() takes that width from the targets' length, which a count too large makes fractional.
   if (targets.length < count * outputs) {
     throw new Error(`${source}: ${count} samples of ${outputs} targets need ${count * outputs} values but the targets hold ${targets.length} (row ${Math.floor(targets.length / outputs)} is the first cut short)`);
   }
+  if (outputs !== classes) throw new Error(`${source}: target vectors have ${classes} values but the network has ${outputs} outputs`);
   checkFinite(targets, count, outputs, 'target', source);
   const loss = net.config.loss;
   if (LOSS_KINDS[loss].probabilityTargets) {

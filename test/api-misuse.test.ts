@@ -28,7 +28,7 @@ describe('evaluate() checks that the data fits the network', () => {
     expect(() => evaluate(net, fromArrays(rows(1, 6), { labels: [0, 1, 0, 1, 0, 1] }).train))
       .toThrow('evaluate: the data set: rows are 1 features but the network takes 4 inputs');
     expect(() => evaluate(net, fromArrays(rows(4, 1), { labels: [7] }).train, undefined, 'holdout.csv'))
-      .toThrow('holdout.csv: label 0 is 7 but the network has only 2 outputs (labels 0 to 1)');
+      .toThrow('holdout.csv: labels[0] is 7 but the network has only 2 outputs (labels 0 to 1)');
     expect(() => evaluate(net, mnist.test)).toThrow('evaluate: the data set: images are 28×28 = 784 pixels but the network takes 4 inputs');
   });
 
@@ -36,6 +36,20 @@ describe('evaluate() checks that the data fits the network', () => {
     const net = await small();
     const wide = fromArrays(rows(4, 3), { targets: [[1, 2, 3], [4, 5, 6], [7, 8, 9]] }).train;
     expect(() => evaluate(net, wide)).toThrow('evaluate: the data set: target vectors have 3 values but the network has 2 outputs');
+    // A count the targets cannot hold is named as such, not as vectors of 0.67 values.
+    const short = fromArrays(rows(4, 2), { targets: [[1, 2], [3, 4]] }).train;
+    expect(() => evaluate(net, { ...short, count: 3, features: new Float32Array(12) }))
+      .toThrow('evaluate: the data set: 3 samples of 2 targets need 6 values but the targets hold 4 (row 2 is the first cut short)');
+  });
+
+  it('refuses a data set of no samples rather than scoring it 0, and names the classes the data claims', async () => {
+    const net = await small();
+    const empty = { features: new Float32Array(0), count: 0, width: 4, labels: new Uint8Array(0) };
+    expect(() => evaluate(net, empty)).toThrow('evaluate: the data set: the data set holds no samples (count 0)');
+    const data = fromArrays(rows(4, 6), { labels: [0, 1, 0, 1, 0, 1] });
+    await expect(train(net, { ...data, test: empty }, { epochs: 1, batchSize: 2, learningRate: 0.1 })).rejects.toThrow('arrays (test split): the data set holds no samples (count 0)');
+    await expect(train(net, { ...data, classes: 5 }, { epochs: 1, batchSize: 2, learningRate: 0.1 }))
+      .rejects.toThrow('arrays (training split): the data has 5 classes (labels 0 to 4) but the network has only 2 outputs');
   });
 
   it('refuses a data set whose arrays are shorter than its count, and still scores one that fits', async () => {

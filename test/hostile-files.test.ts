@@ -243,7 +243,7 @@ describe('train() on a Dataset that lies', () => {
   const cases: [string, Partial<Dataset>, string][] = [
     ['images shorter than count × pixels', { images: new Uint8Array(8 * 6 - 1) }, 'hand-made (training split): 8 images of 6 pixels need 48 bytes but the images hold 47 (image 7 is the first cut short)'],
     ['labels shorter than count', { labels: new Uint8Array(5) }, 'hand-made (training split): 8 images need 8 labels but there are 5 (label 5 is the first missing)'],
-    ['a label past the outputs', { labels: Uint8Array.of(0, 1, 2, 0, 7, 1, 2, 0) }, 'hand-made (training split): label 4 is 7 but the network has only 3 outputs (labels 0 to 2)'],
+    ['a label past the outputs', { labels: Uint8Array.of(0, 1, 2, 0, 7, 1, 2, 0) }, 'hand-made (training split): labels[4] is 7 but the network has only 3 outputs (labels 0 to 2)'],
     ['a fractional count', { count: 2.5 }, "hand-made (training split): the data set's count is 2.5; it must be an integer ≥ 0"],
   ];
   it.each(cases)('%s is refused before training', async (_, lie, message) => {
@@ -257,7 +257,7 @@ describe('train() on a Dataset that lies', () => {
     const net = await Network.create({ sizes: [6, 4, 3], backend: 'js' });
     const before = Float32Array.from(net.parameters);
     const lying = { ...good(), labels: Uint8Array.of(0, 1, 2, 0, 1, 9, 2, 0) };
-    await expect(train(net, splits(good(), lying), { epochs: 1, batchSize: 4, learningRate: 0.1 })).rejects.toThrow('hand-made (test split): label 5 is 9 but the network has only 3 outputs (labels 0 to 2)');
+    await expect(train(net, splits(good(), lying), { epochs: 1, batchSize: 4, learningRate: 0.1 })).rejects.toThrow('hand-made (test split): labels[5] is 9 but the network has only 3 outputs (labels 0 to 2)');
     expect(net.parameters).toEqual(before);
   });
 

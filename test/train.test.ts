@@ -101,6 +101,6 @@ describe('training on MNIST', () => {
     await expect(train(n, data, { ...base, learningRateDecay: 1.5 })).rejects.toThrow('train: learningRateDecay must be in (0, 1], got 1.5');
     await expect(train(n, subset(10), base)).rejects.toThrow('train: 10 training samples make no full batch of 32');
     await expect(train(await net({ sizes: [100, 10] }), data, base)).rejects.toThrow(/images are 28×28 = 784 pixels but the network takes 100 inputs/);
-    await expect(train(await net({ sizes: [784, 5] }), data, base)).rejects.toThrow(/labels go up to 9 but the network has only 5 outputs/);
+    await expect(train(await net({ sizes: [784, 5] }), data, base)).rejects.toThrow('(training split): the data has 10 classes (labels 0 to 9) but the network has only 5 outputs');
   });
 });
