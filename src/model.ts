@@ -210,7 +210,9 @@ function checkDataDescription(d: DataDescription, sizes: readonly number[], make
 
 /** A network with the model's config and parameters (and a checkpoint's optimizer state), on the chosen backend. */
 export async function networkFromModel(model: Model, options: RunOptions = {}): Promise<Network> {
-  const net = await Network.create({ ...model.config, ...options });
+  // Model files saved before Network refused it may hold a weight decay their optimizer ignored: it still does.
+  const { weightDecay, ...config } = model.config;
+  const net = await Network.create({ ...config, ...(config.optimizer === 'adamw' ? { weightDecay } : {}), ...options });
   net.parameters.set(model.parameters);
   if (model.buffers) net.buffers.set(model.buffers);
   if (model.state) {

@@ -608,6 +608,11 @@ export function resolveOptions(o: NetworkOptions): NetworkConfig {
   const unit = (x: number) => x >= 0 && x < 1;
   const nonNegative = (x: number) => x >= 0 && Number.isFinite(x);
   const loss = oneOf('loss', o.loss, LOSSES, 'mse');
+  const optimizer = oneOf('optimizer', o.optimizer, OPTIMIZERS, 'sgd');
+  // Every config holds the default (model files too); another value under another optimizer would be ignored.
+  if (o.weightDecay !== undefined && o.weightDecay !== OPTIMIZER_DEFAULTS.weightDecay && optimizer !== 'adamw') {
+    throw new Error(`Network: weightDecay ${shown(o.weightDecay)} is AdamW's decoupled weight decay and needs optimizer 'adamw' (the optimizer is ${optimizer}); l2 decays the weights under every optimizer`);
+  }
   const fuses = LOSS_KINDS[loss].fuses, last = layers?.at(-1)!.kind;
   if (layers && (fuses ? last !== fuses : last === 'softmax')) {
     throw new Error(fuses
@@ -630,7 +635,7 @@ export function resolveOptions(o: NetworkOptions): NetworkConfig {
     adaptiveThreads: oneOf('adaptiveThreads', o.adaptiveThreads, [true, false], true),
     sparseInputs: oneOf('sparseInputs', o.sparseInputs, [true, false], true),
     threads: numberIn('threads', o.threads, 1, (x) => Number.isInteger(x) && x >= 1 && x <= MAX_THREADS, `an integer from 1 to ${MAX_THREADS}`),
-    optimizer: oneOf('optimizer', o.optimizer, OPTIMIZERS, 'sgd'),
+    optimizer,
     momentum: numberIn('momentum', o.momentum, 0.9, unit, 'in [0, 1)'),
     beta1: numberIn('beta1', o.beta1, 0.9, unit, 'in [0, 1)'),
     beta2: numberIn('beta2', o.beta2, 0.999, unit, 'in [0, 1)'),

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { Layout, type Backend, type Tensor } from '../src/backend/backend.js';
 import { JsBackend } from '../src/backend/js.js';
 import { WasmBackend } from '../src/backend/wasm.js';
+import { decodeModel, encodeModel, networkFromModel } from '../src/model.js';
 import { Network } from '../src/network.js';
 import { clipGradients } from '../src/optimizers/clip.js';
 import { OPTIMIZERS, OPTIMIZER_DEFAULTS, OPTIMIZER_KINDS, type OptimizerName, type OptimizerSettings } from '../src/optimizers/optimizer.js';
@@ -116,6 +117,19 @@ describe('the optimizers by name', () => {
     expect(OPTIMIZERS).toEqual(['sgd', 'momentum', 'adam', 'adamw']);
     expect(OPTIMIZER_KINDS.adamw.stateBlocks).toBe(2);
     expect(OPTIMIZER_DEFAULTS).toEqual({ l2: 0, weightDecay: 0.01, clipNorm: 0 });
+  });
+
+  it('a weight decay other than the default needs adamw, where another optimizer would ignore it; a model file holding one still loads', async () => {
+    await expect(Network.create({ sizes: [2, 2], optimizer: 'adam', weightDecay: 0.5 })).rejects.toThrow(
+      "Network: weightDecay 0.5 is AdamW's decoupled weight decay and needs optimizer 'adamw' (the optimizer is adam); l2 decays the weights under every optimizer");
+    await expect(Network.create({ sizes: [2, 2], weightDecay: 0 })).rejects.toThrow("weightDecay 0 is AdamW's decoupled weight decay and needs optimizer 'adamw' (the optimizer is sgd)");
+    for (const options of [{ optimizer: 'adamw', weightDecay: 0.5 }, { optimizer: 'adam', weightDecay: OPTIMIZER_DEFAULTS.weightDecay }] as const) {
+      (await Network.create({ sizes: [2, 2], ...options })).dispose();
+    }
+    const model = decodeModel(encodeModel(await Network.create({ sizes: [2, 2], optimizer: 'adam', backend: 'js' })));
+    const loaded = await networkFromModel({ ...model, config: { ...model.config, weightDecay: 0.5 } });
+    expect([loaded.config.optimizer, loaded.config.weightDecay]).toEqual(['adam', OPTIMIZER_DEFAULTS.weightDecay]);
+    loaded.dispose();
   });
 
   it('a network with adamw decays its weights by η·0.01 a step where the gradient is 0', async () => {
