@@ -74,6 +74,9 @@ export function fitSplits<D extends Dataset>(data: DataSplits<D>, options: FitOp
     throw new Error('fit: task classification needs class labels (labels: one class index per row); these data have target vectors — leave task out for regression or multi-label, or give labels');
   }
   if (task !== TASK_KINDS.classification && data.train.labels) throw new Error(`fit: task ${task.name} needs target vectors; these data have class labels (task classification)`);
+  if (options.validation !== undefined && data.validation) {
+    throw new Error(`fit: validation ${options.validation} would carve a new validation split from the training rows, but the data has one (${data.validation.count} rows), which would then be used for nothing: leave validation out to use it, or give data without one`);
+  }
   const fraction = options.validation ?? (options.earlyStopping && !data.validation ? FIT_DEFAULTS.validationWithEarlyStopping : undefined);
   return { ...(fraction === undefined ? data : holdOut(data, 'validation', fraction, options.seed ?? 1)), task: task.name as TaskName };
 }

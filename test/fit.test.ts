@@ -66,6 +66,15 @@ describe('fit() on problems with a known answer', () => {
       /^the network needs \d+\.\d GiB of memory, and a WebAssembly memory holds at most 4 GiB: use fewer or smaller layers, or a smaller maxBatch$/);
   });
 
+  it('refuses to carve a validation split from data that has one, which would be used for nothing', async () => {
+    const data = holdOut(fromArrays(Array.from({ length: 40 }, (_, i) => [i % 7, i % 3]), { labels: Array.from({ length: 40 }, (_, i) => i % 2) }), 'validation', 0.2, 2);
+    await expect(fit(data, { validation: 0.3, epochs: 1 })).rejects.toThrow(
+      'fit: validation 0.3 would carve a new validation split from the training rows, but the data has one (8 rows), which would then be used for nothing: leave validation out to use it, or give data without one');
+    const { net, result } = await fit(data, { epochs: 2, earlyStopping: { patience: 5 } });
+    expect(result.final.validation).toBeDefined();
+    net.dispose();
+  });
+
   it('refuses a task that does not fit the targets, instead of training a one-output softmax', async () => {
     const vectors = fromArrays([[0], [1], [2]], { targets: [0, 1, 2] });
     await expect(fit(vectors, { task: 'classification' })).rejects.toThrow('fit: task classification needs class labels (labels: one class index per row); these data have target vectors');
