@@ -16,6 +16,10 @@ export interface Evaluation {
   scores: Scores;
   /** [count × outputs] every output, row per sample, in the targets' units. */
   outputs: Float32Array;
+  /** With class labels (a ClassEvaluation), these three too: a data set typed without labels required may still have them. */
+  accuracy?: number;
+  predicted?: Int32Array;
+  confidence?: Float32Array;
 }
 
 /** With class labels, also the classes and how sure the network was of each. */

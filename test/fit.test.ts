@@ -70,8 +70,11 @@ describe('fit() on problems with a known answer', () => {
     const data = holdOut(fromArrays(Array.from({ length: 40 }, (_, i) => [i % 7, i % 3]), { labels: Array.from({ length: 40 }, (_, i) => i % 2) }), 'validation', 0.2, 2);
     await expect(fit(data, { validation: 0.3, epochs: 1 })).rejects.toThrow(
       'fit: validation 0.3 would carve a new validation split from the training rows, but the data has one (8 rows), which would then be used for nothing: leave validation out to use it, or give data without one');
-    const { net, result } = await fit(data, { epochs: 2, earlyStopping: { patience: 5 } });
+    const { net, result, data: used } = await fit(data, { epochs: 2, earlyStopping: { patience: 5 } });
     expect(result.final.validation).toBeDefined();
+    // Labels are optional in FeatureDataset's type: evaluate()'s accuracy must still type-check (npm test's tsc), and be there.
+    const accuracy: number | undefined = evaluate(net, used.test).accuracy;
+    expect(accuracy).toBe(result.final.test.accuracy);
     net.dispose();
   });
 
