@@ -3,8 +3,9 @@
 // byte is read; so is a file larger than its caller allows. Reading is by position, so a
 // caller checks a header's claims against the file's size before it reads (and allocates
 // for) the rest. Every error names the file.
-import { constants, type Stats } from 'node:fs';
+import { constants, existsSync, type Stats } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
+import { dirname } from 'node:path';
 
 /** What a caller is reading, for messages ("no such model file"), and how large it may be. */
 export interface FileKind {
@@ -56,7 +57,8 @@ export function nonRegularKind(info: Stats): string {
 export function fileError(file: string, e: unknown, doing: 'read' | 'written', kind = 'file'): Error {
   const code = (e as NodeJS.ErrnoException).code;
   const reasons: Record<string, string> = {
-    ENOENT: doing === 'read' ? `no such ${kind}` : 'cannot be written: its folder does not exist',
+    // A folder that exists may still make no new files (/proc): say which of the two it is.
+    ENOENT: doing === 'read' ? `no such ${kind}` : existsSync(dirname(file)) ? `cannot be written: no file can be made in ${dirname(file)}` : 'cannot be written: its folder does not exist',
     EACCES: `cannot be ${doing}: permission denied`,
     EPERM: `cannot be ${doing}: operation not permitted`,
     EISDIR: `cannot be ${doing}: it is a folder`,

@@ -33,6 +33,14 @@ describe('saveModel with the splits it was trained on', () => {
     expect(kept.featureFill).toHaveLength(2);
     expect((await readModelFile(path.join(dir, 'without.simdnet'))).data).toBeUndefined();
   });
+
+  it.skipIf(process.platform !== 'linux')('says whether the folder is missing or makes no files (/proc)', async () => {
+    const net = await Network.create({ sizes: [2, 2], backend: 'js' });
+    await expect(saveModel('/proc/m.simdnet', net)).rejects.toThrow('/proc/m.simdnet: cannot be written: no file can be made in /proc');
+    const missing = path.join(os.tmpdir(), 'simdnet-no-such-folder', 'm.simdnet');
+    await expect(saveModel(missing, net)).rejects.toThrow(`${missing}: cannot be written: its folder does not exist`);
+    net.dispose();
+  });
 });
 
 describe('fit()', () => {
