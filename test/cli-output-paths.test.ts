@@ -153,16 +153,13 @@ describe('an output that is the same file as another output is refused', () => {
     expect(existsSync(at('ck'))).toBe(false);
   });
 
-  it('train --resume DIR of a table run: --out on the report or the data that the checkpoint records', async () => {
+  it('train --resume DIR of a table run: --out on the data that the checkpoint records', async () => {
     const first = await simdnet(['train', '--data', 'stones.csv', '--target', 'species', '--ignore', 'island,sex', '--missing', 'mean', '--epochs', '1', '--threads', '1',
-      '--checkpoint', 'table-ck', '--report', 'table.html']);
+      '--checkpoint', 'table-ck']);
     expect(first.code, first.stderr).toBe(0);
-    const report = bytes('table.html'), csv = bytes('stones.csv');
-    refused(await simdnet(['train', '--resume', 'table-ck', '--epochs', '2', '--out', 'table.html']),
-      `--report ${at('table.html')} is the same file as --out table.html; ${SAME_OUTPUT}`);
+    const csv = bytes('stones.csv');
     refused(await simdnet(['train', '--resume', 'table-ck', '--epochs', '2', '--out', 'stones.csv']),
       `--out stones.csv is the same file as --data ${at('stones.csv')}; ${SAME_INPUT}`);
-    expect(bytes('table.html').equals(report)).toBe(true);
     expect(bytes('stones.csv').equals(csv)).toBe(true);
   }, 60_000);
 

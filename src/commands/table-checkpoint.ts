@@ -22,9 +22,9 @@ export const DEFINING_FLAGS = [
 export type DefiningFlags = Pick<TableFlags, (typeof DEFINING_FLAGS)[number]>;
 
 export interface TableRun {
+  // Checkpoints from before --out and --report were taken only from the command line also hold
+  // `outputs`, where the first command saved; it is not read, so a resume writes only where it is told.
   flags: DefiningFlags;
-  /** Where the run was told to save its model and report, so a resumed run saves them there unless told otherwise. */
-  outputs?: { out?: string; report?: string };
   epochsDone: number;
   /** Rng.getState() after the last epoch done. */
   rng: number[];

@@ -120,9 +120,6 @@ export function refuseTableFlags(flags: { data?: string; resume?: string }, comm
 /** The flags that only MNIST-style data takes. */
 const IMAGE_ONLY = ['recipe', 'limit', 'lrDecay', 'evalEvery'] as const;
 
-/** The flags among `keys` that were given a value. */
-const pickGiven = (flags: TableFlags, keys: readonly ('out' | 'report')[]) => Object.fromEntries(keys.filter((k) => flags[k] !== undefined).map((k) => [k, flags[k]]));
-
 /** A flag's value as the command line writes it: lists comma-separated, layers as --layers takes them. */
 const flagText = (key: string, v: unknown) => (key === 'layers' ? formatLayers(v as LayerSpec[]) : Array.isArray(v) ? v.join(',') : String(v));
 
@@ -146,9 +143,9 @@ export async function runTrainTable(given: TableFlags, command: Command): Promis
     }
   }
   const flags: TableFlags = resumed
-    ? { ...given, ...resumed.run.outputs, ...resumed.run.flags, ...(onCommandLine('epochs') ? { epochs: given.epochs } : {}), ...pickGiven(given, ['out', 'report']) }
+    ? { ...given, ...resumed.run.flags, ...(onCommandLine('epochs') ? { epochs: given.epochs } : {}) }
     : given;
-  // The data and the outputs a resumed run takes from its checkpoint, with those given now.
+  // The data a resumed run takes from its checkpoint, against the outputs given now.
   if (resumed) refuseOverwrites(flags);
   if (!flags.target?.length) throw new UsageError(`--data ${flags.data} is a table: give --target COLUMN (the column to learn)`);
   if (given.checkpoint && given.resume) throw new UsageError('--resume DIR goes on checkpointing in DIR; give --checkpoint or --resume, not both');
@@ -217,8 +214,7 @@ export async function runTrainTable(given: TableFlags, command: Command): Promis
     onEpochEnd: async ({ epoch, evaluation, rng, history, best }) => {
       if (evaluation) bar.interrupt(() => print(scoresLine(evaluation, epochs, task)));
       if (checkpointDir) {
-        const outputs = { ...(flags.out ? { out: path.resolve(flags.out) } : {}), ...(flags.report ? { report: path.resolve(flags.report) } : {}) };
-        await writeTableCheckpoint(checkpointDir, net, { flags: defining, outputs, epochsDone: epoch, rng: rng.getState(), history: [...history], fingerprint }, best, describeData(used));
+        await writeTableCheckpoint(checkpointDir, net, { flags: defining, epochsDone: epoch, rng: rng.getState(), history: [...history], fingerprint }, best, describeData(used));
       }
     },
   }).catch((e) => {
