@@ -134,7 +134,20 @@ describe('checkpoints of a table run', () => {
     const repeated = await simdnet(['train', '--resume', ck, ...penguinFlags, '--layers', 'dense:16,relu,dropout:0.2', '--epochs', '7', '--threads', '1']);
     expect(repeated.code, repeated.stderr).toBe(0);
     const done = await simdnet(['train', '--resume', ck]);
-    expect([done.code, done.stderr]).toEqual([2, expect.stringContaining('has done 7 epochs of 7; give --epochs N with N > 7 to go further')]);
+    expect([done.code, done.stderr]).toEqual([1, expect.stringContaining(`nothing left to train: ${path.join(ck, CHECKPOINT_FILE)} already has its 7 epochs; give --epochs with more than 7 to train on`)]);
+  });
+
+  it('a run that stopped early has nothing left to train, even with more --epochs (exit 1)', async () => {
+    const ck = path.join(dir, 'stopped-ck');
+    const first = await simdnet(['train', ...penguinFlags, '--epochs', '20', '--early-stop', '2', '--metric', 'accuracy', '--checkpoint', ck, '--threads', '1']);
+    expect(first.stdout).toContain('Final Metrics (stopped early after epoch 3; the weights of epoch 1, the best on validation)');
+    for (const more of [[], ['--epochs', '30']]) {
+      const again = await simdnet(['train', '--resume', ck, ...more, '--threads', '1']);
+      expect([again.code, again.stderr]).toEqual([1, `simdnet: nothing left to train: ${path.join(ck, CHECKPOINT_FILE)} holds a run that stopped early after epoch 3, ` +
+        "its validation accuracy no better than epoch 1's for 2 evaluations (--early-stop 2); more epochs would stop it again at once: start a new run to train further " +
+        '(the checkpoint is itself a model file that eval, predict, report and export read)\n']);
+      expect(again.stdout).not.toContain('Epoch 4/');
+    }
   });
 });
 

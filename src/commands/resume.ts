@@ -81,9 +81,20 @@ export function checkSameData(file: string, run: CheckpointRun, data: DataSplits
   return undefined;
 }
 
-/** Throws the "nothing left to train" error when the run already has its epochs. */
-export function checkEpochsLeft(file: string, epochsDone: number, epochs: number): void {
-  if (epochsDone < epochs) return;
-  throw new Error(`nothing left to train: ${file} already has ${epochsDone === epochs ? `its ${plural(epochs, 'epoch')}` : `${plural(epochsDone, 'epoch')} (more than the ${epochs} asked)`}; ` +
-    `give --epochs with more than ${epochsDone} to train on (the checkpoint is itself a model file that eval, predict, report and export read)`);
+/** How early stopping ended a run: the best evaluation's epoch, the patience (--early-stop) and the metric watched. */
+export interface EarlyStop {
+  bestEpoch: number;
+  patience: number;
+  metric: string;
+}
+
+/** Throws the "nothing left to train" error when the run already has its epochs, or when early stopping ended it (`stopped`). */
+export function checkEpochsLeft(file: string, epochsDone: number, epochs: number, stopped?: EarlyStop): void {
+  // A run early stopping ended would stop again after one more epoch, whatever --epochs says: it has waited its patience out.
+  const why = stopped
+    ? `holds a run that stopped early after epoch ${epochsDone}, its validation ${stopped.metric} no better than epoch ${stopped.bestEpoch}'s for ${plural(stopped.patience, 'evaluation')} (--early-stop ${stopped.patience}); ` +
+      'more epochs would stop it again at once: start a new run to train further'
+    : epochsDone < epochs ? undefined
+      : `already has ${epochsDone === epochs ? `its ${plural(epochs, 'epoch')}` : `${plural(epochsDone, 'epoch')} (more than the ${epochs} asked)`}; give --epochs with more than ${epochsDone} to train on`;
+  if (why) throw new Error(`nothing left to train: ${file} ${why} (the checkpoint is itself a model file that eval, predict, report and export read)`);
 }

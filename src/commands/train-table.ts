@@ -14,6 +14,7 @@ import { networkFromModel } from '../model.js';
 import { Rng } from '../rng.js';
 import { train } from '../train.js';
 import { openCheckpointDir } from './checkpoint.js';
+import { checkEpochsLeft } from './resume.js';
 import { dataFingerprint, fingerprintDifference } from './fingerprint.js';
 import { DEFINING_FLAGS, readTableCheckpoint, writeTableCheckpoint, type DefiningFlags } from './table-checkpoint.js';
 import { firstImageLayer, type LayerSpec } from '../layers/registry.js';
@@ -197,7 +198,10 @@ export async function runTrainTable(given: TableFlags, command: Command): Promis
   if (resumed) {
     const difference = fingerprintDifference(resumed.run.fingerprint, fingerprint);
     if (difference) throw new Error(`${flags.data} is not the data the checkpoint in ${given.resume} was trained on: ${difference}`);
-    if (resumed.run.epochsDone >= epochs) throw new UsageError(`the checkpoint in ${given.resume} has done ${plural(resumed.run.epochsDone, 'epoch')} of ${epochs}; give --epochs N with N > ${resumed.run.epochsDone} to go further`);
+    // train() stops once the best has waited the patience out; the checkpoint of that epoch holds the best as it stood.
+    const { best } = resumed, patience = flags.earlyStop;
+    const stopped = best && patience !== undefined && best.waited >= patience ? { bestEpoch: best.epoch, patience, metric: flags.metric ?? 'loss' } : undefined;
+    checkEpochsLeft(resumed.file, resumed.run.epochsDone, epochs, stopped);
   }
   const net = resumed ? await networkFromModel(resumed.model, { ...runOptions(flags), maxBatch: fitTraining(used, options).batchSize }) : await Network.create(fitNetwork(used, options));
   // The network beside the data, before the epochs, as an image run's banner has it.
