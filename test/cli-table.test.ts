@@ -52,6 +52,12 @@ describe('simdnet train --data FILE.csv', () => {
     expect(classified.validation).toEqual(best.validation);
   });
 
+  it('early stopping that reaches the last epoch says its final scores are of the best epoch\'s weights, which it put back', async () => {
+    const run = await simdnet(['train', ...penguinFlags, '--epochs', '3', '--early-stop', '2', '--metric', 'accuracy', '--threads', '1']);
+    expect(run.stdout).toContain('Epoch 3/3');
+    expect(run.stdout).toContain('\nFinal Metrics (the weights of epoch 1, the best on validation)\n');
+  });
+
   it('diamonds: infers regression from the numeric target and reports R², RMSE, MAE in dollars', () => {
     expect(regressed.task).toBe('regression');
     expect(regressed.layers.at(-1)).toEqual({ kind: 'identity' });

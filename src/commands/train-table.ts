@@ -227,7 +227,12 @@ export async function runTrainTable(given: TableFlags, command: Command): Promis
   }).finally(() => bar.stop());
   try {
     const final = result.final;
-    print('\nFinal Metrics' + (result.stoppedEarly ? ` (stopped early after epoch ${result.epochs}; the weights of epoch ${result.bestEpoch}, the best on validation)` : ':'));
+    // Early stopping puts back the best epoch's weights whether or not it stopped before the last epoch.
+    const notes = [
+      result.stoppedEarly && `stopped early after epoch ${result.epochs}`,
+      result.bestEpoch !== undefined && result.bestEpoch !== result.epochs && `the weights of epoch ${result.bestEpoch}, the best on validation`,
+    ].filter(Boolean);
+    print('\nFinal Metrics' + (notes.length ? ` (${notes.join('; ')})` : ':'));
     for (const split of ['train', 'validation', 'test'] as const) {
       if (final[split]) print(`${splitName[split]}: ${formatScores(final[split]!, task)}`);
     }
