@@ -122,6 +122,12 @@ describe('the flags reach the network and the loop', () => {
     expect(rows.get('--weight-decay')).toEqual(recipes.map((r) => String(r.weightDecay)));
     expect(rows.get('--clip-norm')).toEqual(recipes.map((r) => String(r.clipNorm)));
   });
+
+  it('--hidden in place of the cnn recipe\'s layers: dense layers with the recipe\'s other settings', async () => {
+    const run = await simdnet(['train', '--recipe', 'cnn', '--hidden', '16', '--activation', 'tanh', '--limit', '64', '--epochs', '1', '--threads', '1', '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(json(run)).toMatchObject({ recipe: 'cnn', sizes: [784, 16, 10], layers: null, activation: 'tanh', optimizer: 'adam' });
+  }, 30_000);
 });
 
 describe('bad values', () => {
@@ -131,6 +137,8 @@ describe('bad values', () => {
     [['--layers', 'dense:64,softmax'], 'item 2, "softmax", is the output\'s'],
     [['--layers', 'dense:64', '--hidden', '10'], 'error: --layers dense:64 and --hidden 10 do not go together: --layers lists the hidden layers with their activations'],
     [['--layers', 'dense:64,relu', '--activation', 'tanh'], 'error: --layers dense:64,relu and --activation tanh do not go together'],
+    [['--recipe', 'cnn', '--activation', 'sigmoid'], 'error: the layers of --recipe cnn, conv:16x5,batchnorm,relu,maxpool:2,conv:32x5,batchnorm,relu,maxpool:2,flatten,dense:128,relu,dropout:0.25, ' +
+      'and --activation sigmoid do not go together: they list their own activations; give --layers with the activations you want, or --hidden SIZES with --activation'],
     [['--schedule', 'linear'], 'error: --schedule: schedule "linear": unknown kind "linear"; the forms are constant, step:EVERY:GAMMA,'],
     [['--schedule', 'exp:0x1'], 'error: --schedule: schedule "exp:0x1": GAMMA must be written in decimal (like 0.5 or 1e-3), got "0x1"'],
     [['--schedule', 'cosine:0.5'], 'error: --schedule: schedule "cosine:0.5": MIN must be in [0, 0.05] (the learning rate), got "0.5"'],

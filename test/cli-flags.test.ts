@@ -62,8 +62,10 @@ describe('--version and --help', () => {
       .map((l) => l.trim().split(/\s{2,}/)).map(([flag, ...values]) => [flag, values]));
     const recipes = Object.values(RECIPES);
     expect(rows.get('--recipe')).toEqual(Object.keys(RECIPES));
-    expect(rows.get('--hidden')).toEqual(recipes.map((r) => r.hidden.join(',')));
-    expect(rows.get('--activation')).toEqual(recipes.map((r) => r.activation));
+    // The cnn recipe's layer list stands in its --layers row, in place of --hidden and --activation.
+    expect(rows.get('--hidden')).toEqual(recipes.map((r) => ('layers' in r ? '-' : r.hidden.join(','))));
+    expect(rows.get('--activation')).toEqual(recipes.map((r) => ('layers' in r ? '-' : r.activation)));
+    expect(rows.get('--layers')).toEqual(['-', '-', 'conv:16x5,batchnorm,relu,maxpool:2,conv:32x5,batchnorm,relu,maxpool:2,flatten,dense:128,relu,dropout:0.25']);
     expect(rows.get('--loss')).toEqual(recipes.map((r) => r.loss));
     expect(rows.get('--init')).toEqual(recipes.map((r) => r.init));
     expect(rows.get('--optimizer')).toEqual(recipes.map((r) => r.optimizer));

@@ -1,11 +1,14 @@
 // The table at the end of `simdnet train --help`: every recipe's settings, one row per flag
 // that overrides it and one column per recipe (so it stays narrow), made from RECIPES so
 // that it cannot drift from them.
+import { formatLayers } from '../layers/describe.js';
 import { RECIPES, type Recipe } from '../recipes.js';
 
+// A recipe's layer list (the cnn recipe's) takes the place of --hidden and --activation: "-" marks what a recipe does not set.
 const ROWS: [flag: string, value: (r: Recipe) => string | number][] = [
-  ['--hidden', (r) => r.hidden.join(',') || 'none'],
-  ['--activation', (r) => r.activation],
+  ['--hidden', (r) => (r.layers ? '-' : r.hidden.join(',') || 'none')],
+  ['--activation', (r) => (r.layers ? '-' : r.activation)],
+  ['--layers', (r) => (r.layers ? formatLayers(r.layers) : '-')],
   ['--loss', (r) => r.loss],
   ['--init', (r) => r.init],
   ['--optimizer', (r) => r.optimizer],

@@ -37,14 +37,20 @@ export function recipeSettings(recipe: Recipe): CheckpointSettings {
 }
 
 /**
- * `base` (a recipe's or a checkpoint's settings) with the flags given, and the schedule they
- * make; a UsageError for flags that do not go together.
+ * `base` (a recipe's or a checkpoint's settings, which `origin` names: "--recipe cnn") with the
+ * flags given, and the schedule they make; a UsageError for flags that do not go together.
  */
-export function resolveSettings(flags: SettingsFlags, base: CheckpointSettings): { settings: CheckpointSettings; schedule: Schedule } {
+export function resolveSettings(flags: SettingsFlags, base: CheckpointSettings, origin: string): { settings: CheckpointSettings; schedule: Schedule } {
   if (flags.layers && (flags.hidden || flags.activation)) {
     const other = flags.hidden ? `--hidden ${flags.hidden.join(',') || 'none'}` : `--activation ${flags.activation}`;
     throw new UsageError(`--layers ${formatLayers(flags.layers)} and ${other} do not go together: ` +
       '--layers lists the hidden layers with their activations');
+  }
+  // The base's layer list (the cnn recipe's) names its own activations, as --layers does; --hidden replaces it.
+  // Its stored value passes, so that a resumed run may repeat what its checkpoint holds.
+  if (base.layers && !flags.layers && !flags.hidden && flags.activation !== undefined && flags.activation !== base.activation) {
+    throw new UsageError(`the layers of ${origin}, ${formatLayers(base.layers)}, and --activation ${flags.activation} do not go together: ` +
+      'they list their own activations; give --layers with the activations you want, or --hidden SIZES with --activation');
   }
   if (flags.schedule !== undefined && flags.lrDecay !== undefined) {
     throw new UsageError(`--schedule ${flags.schedule} and --lr-decay ${flags.lrDecay} do not go together: --lr-decay X is --schedule exp:X`);

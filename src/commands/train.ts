@@ -100,7 +100,7 @@ async function runTrain(flags: TrainFlags, command: Command): Promise<void> {
     if (resumed.run.data !== null) refuseOverwrites({ ...flags, data: resumed.run.data });
   }
   const recipeName = resumed?.run.recipe ?? flags.recipe;
-  const { settings: s, schedule } = resolveSettings(flags, resumed?.run.settings ?? recipeSettings(RECIPES[recipeName]));
+  const { settings: s, schedule } = resolveSettings(flags, resumed?.run.settings ?? recipeSettings(RECIPES[recipeName]), resumed ? `the run in --resume ${flags.resume}` : `--recipe ${recipeName}`);
   const seed = resumed?.run.seed ?? flags.seed;
   const dataDir = resumed ? resumed.run.data : absoluteData(flags.data);
   const limit = resumed ? resumed.run.limit ?? undefined : flags.limit;
