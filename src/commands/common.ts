@@ -103,6 +103,13 @@ export async function loadData(dir: string | undefined, limit?: number): Promise
   return data;
 }
 
+/** The usage error of a batch larger than the training samples, found before the banner (train() finds it after); undefined when a batch fits. */
+export function fewerThanOneBatch(source: string, count: number, batchSize: number, limit?: number): UsageError | undefined {
+  if (count >= batchSize) return undefined;
+  return new UsageError(`${source} has ${plural(count, 'training sample')}${limit !== undefined && limit < batchSize ? ` (--limit ${limit})` : ''}, ` +
+    `fewer than one batch of ${batchSize}: give --batch-size ${count} or less${limit !== undefined ? ', or a larger --limit' : ''}`);
+}
+
 /** Human-readable output: stdout normally, stderr under --json so stdout holds only the JSON line. */
 export function humanOutput(json: boolean | undefined): (line?: string) => void {
   const stream = json ? process.stderr : process.stdout;

@@ -65,7 +65,7 @@ async function runPredict(file: string, flags: PredictFlags): Promise<void> {
   let image: Uint8Array, label: number | undefined, source: string;
   if (flags.index !== undefined) {
     const { test, source: dir } = await loadData(flags.data);
-    if (flags.index >= test.count) throw new Error(`--index ${flags.index} is past the last of the ${test.count} test images`);
+    if (flags.index >= test.count) throw new UsageError(`--index ${flags.index} is past the last of the ${test.count} test images of ${dir}: give 0 to ${test.count - 1}`);
     if (test.rows * test.cols !== pixels) throw new Error(`${dir}: images have ${test.rows * test.cols} pixels; the model takes ${pixels}${trainedOn(model, dir, flags.data)}`);
     image = test.images.subarray(flags.index * pixels, (flags.index + 1) * pixels);
     label = test.labels[flags.index];

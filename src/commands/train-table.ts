@@ -29,7 +29,7 @@ import { progressBar } from '../progress.js';
 import { MAX_READ_BYTES, nonRegularKind, readWholeFile } from '../read-file.js';
 import { metricOf, taskOf, TASK_KINDS, TASKS, type Scores, type Task, type TaskName } from '../tasks/task.js';
 import type { HistoryEntry } from '../train.js';
-import { UsageError, forFlag, humanOutput, runOptions, secondsText, type RunFlags } from './common.js';
+import { UsageError, fewerThanOneBatch, forFlag, humanOutput, runOptions, secondsText, type RunFlags } from './common.js';
 import { refuseOverwrites } from './preflight.js';
 import { noteSaved } from './interrupt.js';
 import { formatLayers } from '../layers/describe.js';
@@ -82,7 +82,12 @@ export async function refuseOtherDataFile(data: string | undefined): Promise<voi
   if (found && !found.isFile() && !found.isDirectory()) throw new UsageError(`--data ${data}: not a regular file (${nonRegularKind(found)}); ${takes}`);
 }
 
-const nameList = (value: string) => value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+const nameList = (value: string) => {
+  const names = value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const twice = names.find((name, i) => names.indexOf(name) !== i);
+  if (twice !== undefined) throw new InvalidArgumentError(`names column "${twice}" twice.`);
+  return names;
+};
 const openFraction = (value: string) => {
   const x = Number(value);
   if (!/^\s*(0?\.\d+|0|1)\s*$/.test(value) || !(x > 0 && x < 1)) throw new InvalidArgumentError(`"${value}" is not a fraction between 0 and 1 (exclusive), e.g. 0.2.`);
@@ -152,6 +157,8 @@ export async function runTrainTable(given: TableFlags, command: Command): Promis
   if (given.checkpoint && given.resume) throw new UsageError('--resume DIR goes on checkpointing in DIR; give --checkpoint or --resume, not both');
   if (flags.metric !== undefined && flags.earlyStop === undefined) throw new UsageError('--metric goes with --early-stop N');
   if (flags.activation !== undefined && flags.hidden === undefined) throw new UsageError('--activation goes with --hidden for table data (the output layer follows the task)');
+  const both = flags.ignore?.find((column) => flags.target!.includes(column));
+  if (both !== undefined) throw new UsageError(`--target ${flags.target.join(',')} and --ignore ${flags.ignore!.join(',')} both name column "${both}": a column is learnt or ignored, not both`);
   const print = humanOutput(flags.json);
   const bytes = await readWholeFile(flags.data, { kind: 'CSV file', maxBytes: MAX_READ_BYTES });
   const table = parseCsv(bytes, { name: flags.data, target: flags.target, ignore: flags.ignore, missing: flags.missing, calls: { target: '--target', ignore: '--ignore' } });
@@ -185,12 +192,17 @@ export async function runTrainTable(given: TableFlags, command: Command): Promis
   };
   const epochs = options.epochs ?? FIT_DEFAULTS.epochs;
   if (schedule) refuseWarmupPastRun(flags.schedule!, schedule, epochs, options.learningRate ?? FIT_DEFAULTS.learningRate);
+  const validation = options.validation ?? (options.earlyStopping && FIT_DEFAULTS.validationWithEarlyStopping);
+  const used = validation
+    ? forFlag(flags.val !== undefined ? `--val ${flags.val}` : `--early-stop ${flags.earlyStop} (which holds out --val ${validation} of the training rows)`, () => fitSplits(data, options))
+    : fitSplits(data, options);
+  const tooFew = fewerThanOneBatch(`${flags.data}'s training split`, used.train.count, fitTraining(used, options).batchSize);
+  if (tooFew) throw tooFew;
   const { targetNames = [], featureNames = [] } = data;
   print(`simdnet train: ${flags.data}: ${task.name} of ${targetNames.join(', ')} on ${plural(featureNames.length, 'feature')}` +
     `${data.classNames ? ` (${plural(data.classNames.length, 'class', 'classes')}: ${data.classNames.slice(0, 10).join(', ')}${data.classNames.length > 10 ? ', …' : ''})` : ''}`);
-  print(`data: ${plural(table.rows, 'row')}: ${data.train.count} to train on${options.validation || options.earlyStopping ? ' (less the validation rows)' : ''}, ${data.test.count} to test on`);
+  print(`data: ${plural(table.rows, 'row')}: ${data.train.count} to train on${validation ? ' (less the validation rows)' : ''}, ${data.test.count} to test on`);
 
-  const used = fitSplits(data, options);
   const fingerprint = dataFingerprint(used);
   const checkpointDir = given.checkpoint ?? given.resume;
   // Taken before the checks, as train.ts does: a resume with nothing left still clears a killed run's lock.

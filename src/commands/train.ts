@@ -24,7 +24,7 @@ import { recipeHelp } from './recipe-help.js';
 import { addTableOptions, isTableFile, refuseOtherDataFile, refuseTableFlags, runTrainTable, type TableFlags } from './train-table.js';
 import { isTableCheckpoint } from './table-checkpoint.js';
 import type { CheckpointSettings } from './checkpoint-run.js';
-import { UsageError, fractionUpToOne, humanOutput, loadData, nonNegativeNumber, percent, positiveInt, positiveNumber, secondsText, seedValue, sizeList, addRunOptions, runOptions, type RunFlags } from './common.js';
+import { UsageError, fewerThanOneBatch, fractionUpToOne, humanOutput, loadData, nonNegativeNumber, percent, positiveInt, positiveNumber, secondsText, seedValue, sizeList, addRunOptions, runOptions, type RunFlags } from './common.js';
 import { LAYER_ITEMS, parseLayers } from './layers-flag.js';
 import { describeNetwork, formatLayers } from '../layers/describe.js';
 import { recipeSettings, resolveSettings, type SettingsFlags } from './train-settings.js';
@@ -123,11 +123,11 @@ async function runTrain(flags: TrainFlags, command: Command): Promise<void> {
   const net = await allocateNetwork(options, shapeFlag, async () => resumed
     ? await networkFromModel(resumed.model, { maxBatch: s.batchSize, ...runOptions(flags) })
     : await Network.create(options));
-  if (data.train.count < s.batchSize) {
-    // Found here, before the banner, where train() would find it after; a batch size past the memory is refused first, by allocateNetwork.
+  // After allocateNetwork, which refuses a batch size past the memory first.
+  const tooFew = fewerThanOneBatch(data.source, data.train.count, s.batchSize, limit);
+  if (tooFew) {
     net.dispose();
-    throw new UsageError(`${data.source} has ${plural(data.train.count, 'training sample')}${limit !== undefined && limit < s.batchSize ? ` (--limit ${limit})` : ''}, ` +
-      `fewer than one batch of ${s.batchSize}: give --batch-size ${data.train.count} or less${limit !== undefined ? ', or a larger --limit' : ''}`);
+    throw tooFew;
   }
   const batches = Math.floor(data.train.count / s.batchSize);
   const lastRate = rateAt(schedule, { epoch: s.epochs, batch: batches, batches, epochs: s.epochs });
