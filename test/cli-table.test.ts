@@ -229,6 +229,24 @@ describe('what a new user ran into (review)', () => {
     for (const text of ['Confusion matrix', 'Adelie', 'Chinstrap', 'Gentoo', 'Training curves']) expect(page).toContain(text);
   });
 
+  it('report MODEL --data FILE.csv says it scored the file\'s rows, not a training and a test split', async () => {
+    const scored = (file: string) => `the 344 rows of ${file} (which may include those the model was trained on)`;
+    const out = path.join(dir, 'scored-report.html');
+    expect((await simdnet(['report', classifier, '--data', penguins, '--out', out])).code).toBe(0);
+    const page = readFileSync(out, 'utf8');
+    expect(page).toContain(`<dt>Samples</dt><dd>${scored(penguins)}</dd>`);
+    expect(page).toContain(`Classification on ${penguins}: accuracy`);
+    expect(page).toContain('Confusion Matrix (Scored Rows)');
+    expect(page).not.toMatch(/test set|Test Set|train 344/);
+    const rows = path.join(dir, 'diamonds-head.csv');
+    writeFileSync(rows, readFileSync(diamonds, 'utf8').split('\n').slice(0, 345).join('\n') + '\n');
+    expect((await simdnet(['report', regressor, '--data', rows, '--out', out])).code).toBe(0);
+    const regression = readFileSync(out, 'utf8');
+    expect(regression).toContain(`<dt>Samples</dt><dd>${scored(rows)}</dd>`);
+    for (const text of ['price: predicted against actual (scored rows)', 'price: residuals (actual − predicted, scored rows)', 'Scored rows (344)']) expect(regression).toContain(text);
+    expect(regression).not.toMatch(/test set|Test samples/);
+  });
+
   it('export --format tfjs onto an existing file says the format is a folder', async () => {
     const file = path.join(dir, 'taken.onnx');
     writeFileSync(file, 'x');

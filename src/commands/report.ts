@@ -10,6 +10,7 @@ import { readModelFile, writeFileAtomic } from '../model-file.js';
 import { renderTaskReport } from '../report/task-report.js';
 import { TASK_KINDS } from '../tasks/task.js';
 import { savedHistory } from '../train.js';
+import { plural } from '../plural.js';
 import { tableFor } from './eval-table.js';
 import { isTableFile, refuseOtherDataFile } from './train-table.js';
 import { checkOutputFiles, dataFiles } from './output-paths.js';
@@ -45,6 +46,7 @@ async function runTableReport(file: string, data: string, flags: ReportFlags): P
   const d = model.data!, task = TASK_KINDS[d.task];
   const net = await networkFromModel(model, { ...runOptions(flags), maxBatch: 256 });
   try {
+    // The whole file is scored: it stands for the test split, and the training split is not the report's to know.
     const splits: DataSplits<FeatureDataset> = {
       train: rows, test: rows, classes: net.sizes[net.numLayers - 1], source: data, task: d.task,
       ...(d.classNames ? { classNames: d.classNames } : {}), featureNames: d.featureNames, targetNames: d.targetNames,
@@ -52,6 +54,7 @@ async function runTableReport(file: string, data: string, flags: ReportFlags): P
     await writeFileAtomic(flags.out, renderTaskReport({
       task, data: splits, evaluation: evaluate(net, rows, task), history: savedHistory(model.metadata.history),
       run: { title: `simdnet: ${file} on ${data}`, settings: { task: task.name, rows: rows.count } },
+      scored: `the ${plural(rows.count, 'row')} of ${data} (which may include those the model was trained on)`,
     }));
     console.log(`report written to ${flags.out}`);
   } finally {

@@ -28,17 +28,22 @@ export interface TaskReportInput {
   evaluation: Evaluation;
   history: readonly HistoryEntry[];
   run: TaskRunInfo;
+  /**
+   * What data.test is when it is not a test split held out from training (a file scored whole:
+   * "the 344 rows of rows.csv (which may include those the model was trained on)"): said in place of the split counts and of "test".
+   */
+  scored?: string;
 }
 
 /** The whole report page. Throws when the evaluation or the targets do not fit the task and data.test. */
-export function renderTaskReport({ task, data, evaluation, history, run }: TaskReportInput): string {
-  const outputs = testOutputs(task, data, evaluation);
+export function renderTaskReport({ task, data, evaluation, history, run, scored }: TaskReportInput): string {
+  const outputs = { ...testOutputs(task, data, evaluation), split: scored ? 'scored rows' : 'test set' };
   const main = task.metrics[0];
-  const lead = `${capitalised(task.name)} on ${data.source}: test ${main.label} ${formatValue(evaluation.scores[main.name])} on ${data.test.count} samples. Made by simdnet.`;
+  const lead = `${capitalised(task.name)} on ${data.source}: ${scored ? '' : 'test '}${main.label} ${formatValue(evaluation.scores[main.name])} on ${scored ?? `${data.test.count} samples`}. Made by simdnet.`;
   return renderPage(run.title, lead, [
     curvesSection(history, [LOSS_METRIC, ...task.metrics]),
     ...TASK_SECTIONS[task.name as TaskName](outputs),
-    { id: 'run', heading: 'The run', body: runSummary(task, data, evaluation, run), wide: true },
+    { id: 'run', heading: 'The run', body: runSummary(task, data, evaluation, run, scored), wide: true },
   ]);
 }
 
@@ -56,7 +61,7 @@ function outputNames(task: Task, data: DataSplits): string[] {
 }
 
 /** The test split's outputs with their names, checked against the task and the data. */
-function testOutputs(task: Task, data: DataSplits, evaluation: Evaluation): TestOutputs {
+function testOutputs(task: Task, data: DataSplits, evaluation: Evaluation): Omit<TestOutputs, 'split'> {
   const { test, classes: width } = data;
   if (!(task.name in TASK_SECTIONS)) throw new Error(`renderTaskReport: no report for task ${JSON.stringify(task.name)}; tasks are ${Object.keys(TASK_SECTIONS).join(', ')}`);
   if (evaluation.outputs.length !== test.count * width) {
@@ -70,17 +75,17 @@ function testOutputs(task: Task, data: DataSplits, evaluation: Evaluation): Test
 }
 
 /** What the test scores are, what the data were, and how the run was made. */
-function runSummary(task: Task, data: DataSplits, evaluation: Evaluation, run: TaskRunInfo): string {
+function runSummary(task: Task, data: DataSplits, evaluation: Evaluation, run: TaskRunInfo, scored: string | undefined): string {
   const splits = (['train', 'validation', 'test'] as const).flatMap((s) => (data[s] ? [`${s} ${data[s].count}`] : []));
   const rows: [string, string][] = [
     ['Task', task.name],
     ['Data', data.source],
-    ['Samples', splits.join(', ')],
+    ['Samples', scored ?? splits.join(', ')],
   ];
   if (data.featureNames) rows.push(['Features', `${data.featureNames.length}: ${data.featureNames.join(', ')}`]);
   rows.push([OUTPUTS[task.name as TaskName].many, outputNames(task, data).join(', ')]);
   for (const [name, value] of Object.entries(run.settings ?? {})) rows.push([name, String(value)]);
   if (run.seconds !== undefined) rows.push(['Time', `${run.seconds.toFixed(1)} s`]);
-  const scores = table(['Test set', ''], [LOSS_METRIC, ...task.metrics].map((m) => [m.label, formatValue(evaluation.scores[m.name])]));
+  const scores = table([scored ? 'Scored rows' : 'Test set', ''], [LOSS_METRIC, ...task.metrics].map((m) => [m.label, formatValue(evaluation.scores[m.name])]));
   return `<div class="charts"><dl>${rows.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`).join('')}</dl>${scores}</div>`;
 }

@@ -9,6 +9,7 @@ import { multiLabelReport } from '../tasks/multi-label.js';
 import { regressionReport } from '../tasks/regression.js';
 import type { TaskName } from '../tasks/task.js';
 import type { PageSection } from './page.js';
+import { capitalised } from './curves.js';
 import { COLORS, extent, formatTick, heatmap, scatterPlot, stackedHistogram } from './svg.js';
 import { classificationTable, multiLabelTable, regressionTable } from './tables.js';
 
@@ -20,6 +21,8 @@ export interface TestOutputs {
   width: number;
   /** A name per class (classification) or per output (multi-label labels, regression targets). */
   names: readonly string[];
+  /** What the charts call these rows: "test set", or "scored rows" for a file scored whole. */
+  split: string;
 }
 
 /** Bins of a residual histogram. */
@@ -36,18 +39,18 @@ function residualRange(residuals: Float32Array): { range: [number, number]; beyo
   return { range: [lo, hi], beyond: sorted.filter((v) => v < lo || v > hi).length };
 }
 
-function residualHistogram(name: string, residuals: Float32Array): string {
+function residualHistogram(name: string, residuals: Float32Array, split: string): string {
   const { range, beyond } = residualRange(residuals);
   const xLabel = `Residual (${name})${beyond ? `; the end bars also count the ${beyond} beyond` : ''}`;
-  return stackedHistogram(`${name}: residuals (actual − predicted, test set)`, xLabel,
-    [{ label: `Test samples (${residuals.length})`, color: COLORS.bar, values: residuals }], RESIDUAL_BINS, range, formatTick);
+  return stackedHistogram(`${name}: residuals (actual − predicted, ${split})`, xLabel,
+    [{ label: `${capitalised(split)} (${residuals.length})`, color: COLORS.bar, values: residuals }], RESIDUAL_BINS, range, formatTick);
 }
 
-function classificationSections({ test, outputs, width, names }: TestOutputs): PageSection[] {
+function classificationSections({ test, outputs, width, names, split }: TestOutputs): PageSection[] {
   const cm = confusionMatrix(test.labels!, predictedClasses(outputs, width).classes, width);
   return [
     { id: 'classification-report', heading: 'Classification report', body: classificationTable(classificationReport(cm), names) },
-    { id: 'confusion', heading: 'Confusion matrix', body: heatmap('Confusion Matrix (Test Set)', cm, names) },
+    { id: 'confusion', heading: 'Confusion matrix', body: heatmap(`Confusion Matrix (${split.replace(/\b\w/g, (c) => c.toUpperCase())})`, cm, names) },
   ];
 }
 
@@ -59,7 +62,7 @@ function multiLabelSections({ test, outputs, width, names }: TestOutputs): PageS
 /** Column j of a row-major [count × width] array. */
 const column = (values: Float32Array, j: number, width: number, count: number) => Float32Array.from({ length: count }, (_, r) => values[r * width + j]);
 
-function regressionSections({ test, outputs, width, names }: TestOutputs): PageSection[] {
+function regressionSections({ test, outputs, width, names, split }: TestOutputs): PageSection[] {
   const targets = test.targets!.subarray(0, test.count * width);
   const { perTarget, mean } = regressionReport(outputs, targets, width);
   return [
@@ -67,8 +70,8 @@ function regressionSections({ test, outputs, width, names }: TestOutputs): PageS
       const actual = column(targets, j, width, test.count), predicted = column(outputs, j, width, test.count);
       const residuals = actual.map((y, r) => y - predicted[r]);
       return [
-        { id: `predicted-${j}`, heading: `Predicted against actual: ${name}`, body: scatterPlot(`${name}: predicted against actual (test set)`, `Actual ${name}`, `Predicted ${name}`, Array.from(actual, (y, r): [number, number] => [y, predicted[r]]), COLORS.train) },
-        { id: `residuals-${j}`, heading: `Residuals: ${name}`, body: residualHistogram(name, residuals) },
+        { id: `predicted-${j}`, heading: `Predicted against actual: ${name}`, body: scatterPlot(`${name}: predicted against actual (${split})`, `Actual ${name}`, `Predicted ${name}`, Array.from(actual, (y, r): [number, number] => [y, predicted[r]]), COLORS.train) },
+        { id: `residuals-${j}`, heading: `Residuals: ${name}`, body: residualHistogram(name, residuals, split) },
       ];
     }),
     { id: 'errors', heading: 'Errors per target', body: regressionTable(perTarget, mean, names), wide: true },
