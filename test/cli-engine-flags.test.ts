@@ -46,6 +46,7 @@ describe('parseLayers', () => {
     ['dense:64,pool:3', 'item 2, "pool:3", is not a layer; the items are dense:UNITS, conv:FILTERSxSIZE (then :sSTRIDE, :valid), maxpool:SIZE, avgpool:SIZE (then :sSTRIDE), flatten, batchnorm, dropout:RATE, sigmoid, relu, leaky-relu, tanh, identity'],
     ['dense:64,conv:3', 'item 2, "conv:3", needs FILTERSxSIZE, positive whole numbers (like conv:16x5)'],
     ['conv:8x3:s0', 'item 1, "conv:8x3:s0", has "s0" where a stride (like s2) or a padding (same, valid) goes'],
+    ['avgpool:2:same', 'item 1, "avgpool:2:same", has "same" where a stride (like s2) goes; pools take no padding'],
     ['maxpool:2:s1:s2', 'item 1, "maxpool:2:s1:s2", takes a size and at most a stride (like maxpool:3:s2)'],
     ['dense:64,,relu', 'item 2, "", is not a layer'],
     ['', 'item 1, "", is not a layer; the items are dense:UNITS, conv:FILTERSxSIZE (then :sSTRIDE, :valid), maxpool:SIZE, avgpool:SIZE (then :sSTRIDE), flatten, batchnorm, dropout:RATE, sigmoid, relu, leaky-relu, tanh, identity (or none alone, for no hidden layer)'],

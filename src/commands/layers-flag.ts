@@ -37,7 +37,7 @@ export function parseLayers(text: string): LayerSpec[] {
         const spec: LayerSpec = { kind: 'conv2d', filters: Number(match![1]), size: Number(match![2]) };
         for (const option of options) {
           if (option === 'valid' || option === 'same') spec.padding = option;
-          else spec.stride = stride(option, fail);
+          else spec.stride = stride(option, fail, 'a stride (like s2) or a padding (same, valid) goes');
         }
         return spec;
       }
@@ -46,7 +46,7 @@ export function parseLayers(text: string): LayerSpec[] {
         const [size, ...options] = args;
         if (!/^\d+$/.test(size ?? '') || Number(size) < 1) fail(`needs a positive whole window size (like ${kind}:2)`);
         if (options.length > 1) fail(`takes a size and at most a stride (like ${kind}:3:s2)`);
-        return { kind, size: Number(size), ...(options.length ? { stride: stride(options[0], fail) } : {}) };
+        return { kind, size: Number(size), ...(options.length ? { stride: stride(options[0], fail, 'a stride (like s2) goes; pools take no padding') } : {}) };
       }
       case 'flatten':
       case 'batchnorm':
@@ -66,9 +66,9 @@ export function parseLayers(text: string): LayerSpec[] {
   });
 }
 
-/** "s2" → 2: a stride option. */
-function stride(option: string, fail: (why: string) => never): number {
-  if (!/^s\d+$/.test(option) || Number(option.slice(1)) < 1) fail(`has ${JSON.stringify(option)} where a stride (like s2) or a padding (same, valid) goes`);
+/** "s2" → 2: a stride option; `expected` says what the layer takes there, for the error. */
+function stride(option: string, fail: (why: string) => never, expected: string): number {
+  if (!/^s\d+$/.test(option) || Number(option.slice(1)) < 1) fail(`has ${JSON.stringify(option)} where ${expected}`);
   return Number(option.slice(1));
 }
 
