@@ -2,8 +2,8 @@
 // "Infinity" and blanks. The command-line flags and the schedule's text both read numbers
 // through these.
 
-/** An integer ≥ 0, with an optional exponent (1e4), never a fraction or a sign. */
-export const DECIMAL_INTEGER = /^\d+(e\+?\d+)?$/i;
+/** An integer ≥ 0, with an optional point and zeros (32.0) and exponent (1e4), never a fraction or a sign. */
+export const DECIMAL_INTEGER = /^\d+(\.0*)?(e\+?\d+)?$/i;
 
 /** A number ≥ 0: digits with an optional point and exponent (0.05, .5, 1e-3), no sign. */
 export const DECIMAL_NUMBER = /^(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;

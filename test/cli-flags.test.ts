@@ -87,6 +87,12 @@ describe('numbers', () => {
     expectUsageError(await simdnet(['train', flag, value, '--data', path.join(dir, 'missing')]), flag);
   });
 
+  it('takes a count written with a point and zeros, as it takes one with an exponent', async () => {
+    const run = await simdnet(['train', '--data', data, '--epochs', '1.0', '--batch-size', '10.', '--layers', 'dense:8.00', '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ batch_size: 10, epochs: 1, layers: 'dense:8' });
+  });
+
   it('takes decimals, exponents, and seeds from 0 to 2³² − 1', async () => {
     for (const seed of ['0', '4294967295']) {
       const run = await simdnet(['train', '--data', data, '--epochs', '1', '--lr', '5e-2', '--lr-decay', '.5', '--batch-size', '1e1', '--seed', seed, '--json']);
