@@ -33,7 +33,7 @@ export type { ClassificationReport, ClassScores } from './metrics.js';
 export { encodeModel, decodeModel, networkFromModel, parameterCount, describeData, MODEL_VERSION } from './model.js';
 export type { Model, ModelConfig, DataDescription } from './model.js';
 export { parseIdx, IMAGES_MAGIC, LABELS_MAGIC } from './data/idx.js';
-export { parseCsv } from './data/csv.js';
+export { CsvColumnError, parseCsv } from './data/csv.js';
 export { tableSplits } from './data/table.js';
 export type { CsvOptions, CsvTable, TargetColumn } from './data/csv.js';
 export { datasetFrom, splitsFrom, head, subset, inputWidth, FILE_NAMES } from './data/dataset.js';

@@ -123,10 +123,14 @@ describe('table flags in messages', () => {
   it('name --target, --ignore and --test', async () => {
     const csv = path.join(dir, 'four.csv');
     writeFileSync(csv, 'a,b,y\n1,2,x\n3,4,z\n5,6,x\n7,8,z\n');
-    const missing = await simdnet(['train', '--data', csv, '--target', 'nope', '--epochs', '1']);
-    expect(missing.stderr).toContain(`${csv}: --target names column "nope", which is not in the header; its columns are "a", "b", "y"`);
-    const ignored = await simdnet(['train', '--data', csv, '--target', 'y', '--ignore', 'c', '--epochs', '1']);
-    expect(ignored.stderr).toContain(`${csv}: --ignore names column "c", which is not in the header`);
+    // Usage errors (exit 2): the flags name columns the file does not have.
+    refused(await simdnet(['train', '--data', csv, '--target', 'nope', '--epochs', '1']), `${csv}: --target names column "nope", which is not in the header; its columns are "a", "b", "y"`);
+    refused(await simdnet(['train', '--data', csv, '--target', 'y', '--ignore', 'c', '--epochs', '1']), `${csv}: --ignore names column "c", which is not in the header; its columns are "a", "b", "y"`);
+    // A cell of text is the file's error (exit 1), not the flags'.
+    const cells = path.join(dir, 'cells.csv');
+    writeFileSync(cells, 'a,b,y\n1,2,x\n3,oops,z\n5,6,x\n7,8,z\n');
+    const cell = await simdnet(['train', '--data', cells, '--target', 'y', '--epochs', '1']);
+    expect([cell.code, cell.stderr]).toEqual([1, expect.stringContaining(`${cells}: line 3, column "b" (2): "oops" is not a number`)]);
     refused(await simdnet(['train', '--data', csv, '--target', 'y', '--test', '0.99', '--epochs', '1']),
       "--test 0.99: a test fraction of 0.99 of the training split's 4 samples leaves 4 for test and 0 for training; each needs at least one");
   });

@@ -103,6 +103,16 @@ describe('simdnet predict on a table model', () => {
     expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual(['Adelie', 'Gentoo']);
   });
 
+  it('--csv: a feature column of text is named, with advice predict can follow (no --ignore: the model needs the column)', async () => {
+    const rows = path.join(dir, 'text-rows.csv');
+    writeFileSync(rows, 'body_mass_g,culmen_depth_mm,culmen_length_mm,flipper_length_mm\nheavy,18.7,39.1,181\nlight,15.7,50.0,222\n');
+    const run = await simdnet(['predict', classifier, '--csv', rows]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`${rows}: column holds text and no numbers: "body_mass_g" (column 1, e.g. "heavy" on line 2); features must be numbers: ` +
+      "the model's features take it as numbers: give it numbers as in the data the model was trained on");
+    expect(run.stderr).not.toContain('--ignore');
+  });
+
   it('--csv --out: a regressor\'s predictions in dollars, written to a file', async () => {
     const rows = path.join(dir, 'stones.csv'), out = path.join(dir, 'prices.csv');
     writeFileSync(rows, 'carat,depth,table,x,y,z\n0.23,61.5,55,3.95,3.98,2.43\n2.0,62,57,8.1,8.05,5.0\n');

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseCsv, parseNumber, type CsvOptions, type CsvTable } from '../src/data/csv.js';
+import { CsvColumnError, parseCsv, parseNumber, type CsvOptions, type CsvTable } from '../src/data/csv.js';
 import { tableSplits } from '../src/data/table.js';
 import { loadCsv } from '../src/node.js';
 import { Rng } from '../src/rng.js';
@@ -182,6 +182,11 @@ describe('errors in hand-made files name the file, line and column', () => {
     expect(() => parseText('a,b,y\n1,2,3\n', { features: ['a', 'y'] })).toThrow('t.csv: column "y" is named twice among the features, targets and ignored columns');
     expect(() => parseText('a,y\n1,2\n', { ignore: ['a'] })).toThrow('t.csv: no feature columns are left: every column is a target or ignored');
     expect(() => parseText('a,y\r\n\r\n')).toThrow('t.csv: the header is the only row; there is no data');
+    // The errors of the options' column names, which a caller may take for its own usage errors, and only those.
+    for (const options of [{ target: 'nope' }, { ignore: ['c'] }, { ignore: ['y'] }, { target: ['y', 'y'] }, { features: ['a', 'y'] }]) {
+      expect(() => parseText('a,b,y\n1,2,3\n', options)).toThrow(CsvColumnError);
+    }
+    expect(() => parseText('a,b,y\n1,x,3\n')).toThrow(expect.not.objectContaining({ constructor: CsvColumnError }));
   });
 
   it('text after a closing quote, and bytes that are not UTF-8', () => {

@@ -125,6 +125,15 @@ export function forFlag<T>(flag: string, compute: () => T): T {
   }
 }
 
+/** `compute()`, an error of `kind` it throws (the library's word for a bad option, such as a column not in the header) made a usage error. */
+export function asUsageError<T>(kind: new (...args: never[]) => Error, compute: () => T): T {
+  try {
+    return compute();
+  } catch (e) {
+    throw e instanceof kind ? new UsageError(e.message) : e;
+  }
+}
+
 export const percent = (x: number) => `${(100 * x).toFixed(2)}%`;
 
 /** Seconds as a run's time line prints them: one decimal, or two figures below a second, so that a table trained in 4 ms does not say 0.0 s. */

@@ -2,7 +2,7 @@
 // the target, or --task), trained by fit() with a held-out test split, an optional
 // validation split and early stopping; the model saved with its normalisation, task and names.
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { parseCsv } from '../data/csv.js';
+import { CsvColumnError, parseCsv } from '../data/csv.js';
 import type { DataSplits, FeatureDataset } from '../data/dataset.js';
 import { holdOut } from '../data/split.js';
 import { tableSplits } from '../data/table.js';
@@ -29,7 +29,7 @@ import { progressBar } from '../progress.js';
 import { MAX_READ_BYTES, nonRegularKind, readWholeFile } from '../read-file.js';
 import { metricOf, taskOf, TASK_KINDS, TASKS, type Scores, type Task, type TaskName } from '../tasks/task.js';
 import type { HistoryEntry } from '../train.js';
-import { UsageError, fewerThanOneBatch, forFlag, humanOutput, runOptions, secondsText, type RunFlags } from './common.js';
+import { UsageError, asUsageError, fewerThanOneBatch, forFlag, humanOutput, runOptions, secondsText, type RunFlags } from './common.js';
 import { refuseOverwrites } from './preflight.js';
 import { noteSaved } from './interrupt.js';
 import { formatLayers } from '../layers/describe.js';
@@ -161,7 +161,7 @@ export async function runTrainTable(given: TableFlags, command: Command): Promis
   if (both !== undefined) throw new UsageError(`--target ${flags.target.join(',')} and --ignore ${flags.ignore!.join(',')} both name column "${both}": a column is learnt or ignored, not both`);
   const print = humanOutput(flags.json);
   const bytes = await readWholeFile(flags.data, { kind: 'CSV file', maxBytes: MAX_READ_BYTES });
-  const table = parseCsv(bytes, { name: flags.data, target: flags.target, ignore: flags.ignore, missing: flags.missing, calls: { target: '--target', ignore: '--ignore' } });
+  const table = asUsageError(CsvColumnError, () => parseCsv(bytes, { name: flags.data!, target: flags.target!, ignore: flags.ignore, missing: flags.missing, calls: { target: '--target', ignore: '--ignore' } }));
   const all = withTask(tableSplits(table, flags.data, flags.task, { task: '--task' }), flags.task);
   const data = forFlag(`--test ${flags.test}`, () => holdOut(all, 'test', flags.test, flags.seed));
   const task = TASK_KINDS[data.task!];

@@ -41,6 +41,9 @@ export interface CsvOptions {
   delimiter?: ',' | ';' | '\t';
 }
 
+/** An error in the options' column names (a target not in the header, a column named twice…), not in the file's cells: a caller's usage error. */
+export class CsvColumnError extends Error {}
+
 const QUOTE = 0x22;
 const LF = 0x0a;
 const CR = 0x0d;
@@ -94,6 +97,8 @@ interface Columns {
   targetOf: Int32Array;
   featureNames: string[];
   targetNames: string[];
+  /** Where the caller named the features (a model's), what errors call them: none of them may then be left out. */
+  named?: string;
 }
 
 function assignColumns(header: string[], options: CsvOptions): Columns {
@@ -107,20 +112,20 @@ function assignColumns(header: string[], options: CsvOptions): Columns {
     const i = index.get(wanted);
     if (i === undefined) {
       const shown = header.slice(0, 20).map((h) => JSON.stringify(h)).join(', ') + (header.length > 20 ? `, … (${header.length} in all)` : '');
-      throw new Error(`${name}: ${call(list)} names column ${JSON.stringify(wanted)}, which is not in the header; its columns are ${shown}`);
+      throw new CsvColumnError(`${name}: ${call(list)} names column ${JSON.stringify(wanted)}, which is not in the header; its columns are ${shown}`);
     }
     return i;
   };
   const targetOf = new Int32Array(header.length).fill(-1);
   targetNames.forEach((t, k) => {
     const i = columnOf('target', t);
-    if (targetOf[i] >= 0) throw new Error(`${name}: ${call('target')} names column ${JSON.stringify(t)} twice`);
+    if (targetOf[i] >= 0) throw new CsvColumnError(`${name}: ${call('target')} names column ${JSON.stringify(t)} twice`);
     targetOf[i] = k;
   });
   const isIgnored = new Uint8Array(header.length);
   for (const t of ignored) {
     const i = columnOf('ignore', t);
-    if (targetOf[i] >= 0) throw new Error(`${name}: column ${JSON.stringify(t)} is both a target and ignored`);
+    if (targetOf[i] >= 0) throw new CsvColumnError(`${name}: column ${JSON.stringify(t)} is both a target and ignored`);
     isIgnored[i] = 1;
   }
   const featureOf = new Int32Array(header.length).fill(-1);
@@ -128,7 +133,7 @@ function assignColumns(header: string[], options: CsvOptions): Columns {
   if (options.features) {
     options.features.forEach((f) => {
       const i = columnOf('features', f);
-      if (targetOf[i] >= 0 || isIgnored[i] || featureOf[i] >= 0) throw new Error(`${name}: column ${JSON.stringify(f)} is named twice among the features, targets and ignored columns`);
+      if (targetOf[i] >= 0 || isIgnored[i] || featureOf[i] >= 0) throw new CsvColumnError(`${name}: column ${JSON.stringify(f)} is named twice among the features, targets and ignored columns`);
       featureOf[i] = featureNames.push(f) - 1;
     });
   } else {
@@ -136,8 +141,8 @@ function assignColumns(header: string[], options: CsvOptions): Columns {
       if (targetOf[i] < 0 && !isIgnored[i]) featureOf[i] = featureNames.push(h) - 1;
     });
   }
-  if (featureNames.length === 0) throw new Error(`${name}: no feature columns are left: every column is a target or ignored`);
-  return { featureOf, targetOf, featureNames, targetNames };
+  if (featureNames.length === 0) throw new CsvColumnError(`${name}: no feature columns are left: every column is a target or ignored`);
+  return { featureOf, targetOf, featureNames, targetNames, ...(options.features ? { named: call('features') } : {}) };
 }
 
 function readHeader(scanner: Scanner): string[] {
@@ -265,10 +270,11 @@ function notANumber(scanner: Scanner, columns: Columns, data: Mark): never {
   const text = names.flatMap((_, c) => (firstText[c] && !hasNumber[c] ? [c] : []));
   const list = text.map((c) => `"${names[c]}" (column ${c + 1}, e.g. ${firstText[c]!.text} on line ${firstText[c]!.line})`).join(', ');
   const [they, them] = text.length === 1 ? ['column holds', 'it'] : ['columns hold', 'them'];
-  throw new Error(
-    `${name}: ${they} text and no numbers: ${list}; features must be numbers: ignore ${them} ` +
-      `(--ignore ${text.map((c) => names[c]).join(',')}; in the API, ignore: ${JSON.stringify(text.map((c) => names[c]))}) or encode ${them} as numbers first (one-hot: a 0/1 column per value)`,
-  );
+  // A model's features cannot be left out: only the cells can be mended.
+  const advice = columns.named
+    ? `${columns.named} take ${them} as numbers: give ${them} numbers as in the data the model was trained on`
+    : `ignore ${them} (--ignore ${text.map((c) => names[c]).join(',')}; in the API, ignore: ${JSON.stringify(text.map((c) => names[c]))}) or encode ${them} as numbers first (one-hot: a 0/1 column per value)`;
+  throw new Error(`${name}: ${they} text and no numbers: ${list}; features must be numbers: ${advice}`);
 }
 
 /** Replaces each NaN (a missing value) with the mean of the other values of its column. */
