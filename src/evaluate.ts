@@ -1,7 +1,7 @@
 // Loss, the task's metrics and every output of a network over a whole data set.
 import { checkFits, loadBatch } from './batch.js';
 import { targetWidth, type ClassLabels, type Dataset } from './data/dataset.js';
-import type { Network } from './network.js';
+import { checkLive, type Network } from './network.js';
 import { predictedClasses } from './tasks/classification.js';
 import { TASK_KINDS, taskOf, type Scores, type Task } from './tasks/task.js';
 
@@ -40,7 +40,7 @@ export interface ClassEvaluation extends Evaluation {
 export function evaluate(net: Network, data: Dataset & { labels: ClassLabels }, task?: Task, source?: string): ClassEvaluation;
 export function evaluate(net: Network, data: Dataset, task?: Task, source?: string): Evaluation;
 export function evaluate(net: Network, data: Dataset, task: Task = taskOf({ train: data }), source = 'evaluate: the data set'): Evaluation | ClassEvaluation {
-  net.live('evaluate');
+  checkLive(net, 'evaluate');
   // Labels only need to lie below the outputs; target vectors must be as wide as the outputs.
   checkFits(net, data, targetWidth(data), source);
   return evaluateFitting(net, data, task);

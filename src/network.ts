@@ -268,9 +268,9 @@ export class Network {
     return this.isDisposed;
   }
 
-  /** Throws `${op}: this network was disposed…` once dispose() was called (every method checks this first: the network's threads, and its kernels with them, are gone); train() and evaluate() name themselves with it. */
-  live(op: string): void {
-    if (this.isDisposed) throw new Error(`${op}: ${DISPOSED}`);
+  /** Throws once dispose() was called, before anything else is checked: the network's threads, and its kernels with them, are gone. */
+  private live(op: string): void {
+    checkLive(this, op);
   }
 
   /** z of each layer for the last batch (the seed's `inputs`): the dense layers' outputs, [batch × sizes[l+1]]. */
@@ -554,6 +554,11 @@ export function layerSpecs({ sizes, activation, loss, layers }: Pick<NetworkConf
     { kind: 'dense', units },
     { kind: l === sizes.length - 2 ? LOSS_KINDS[loss].fuses ?? activation : activation },
   ]);
+}
+
+/** Throws `${op}: this network was disposed…` once dispose() was called: its methods check this first, and so do train() and evaluate(), naming themselves. */
+export function checkLive(net: Network, op: string): void {
+  if (net.disposed) throw new Error(`${op}: ${DISPOSED}`);
 }
 
 function checkBatch(op: string, batch: number, maxBatch: number): void {

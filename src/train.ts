@@ -7,7 +7,7 @@ import { checkFits, loadBatch } from './batch.js';
 import type { DataSplits } from './data/dataset.js';
 import { DivergenceError, LossRiseWatch, collapsedOutputs, nonFiniteState } from './divergence.js';
 import { evaluateFitting } from './evaluate.js';
-import type { Network } from './network.js';
+import { checkLive, type Network } from './network.js';
 import { MAX_SEED, Rng, isSeed } from './rng.js';
 import { metricOf, taskOf, type Metric, type Scores } from './tasks/task.js';
 import { shown } from './shown.js';
@@ -168,7 +168,7 @@ const training = new WeakSet<Network>();
 
 /** Trains `net` on data.train, evaluating on both splits; see TrainOptions. */
 export async function train(net: Network, data: DataSplits, options: TrainOptions): Promise<TrainResult> {
-  net.live('train');
+  checkLive(net, 'train');
   const { epochs, batchSize, learningRate, seed = 1, evalEvery = 1, learningRateDecay = 1 } = options;
   const positiveInt = (name: string, v: number) => {
     if (!Number.isInteger(v) || v < 1) throw new Error(`train: ${name} must be a positive integer, got ${shown(v)}`);
@@ -223,8 +223,6 @@ export async function train(net: Network, data: DataSplits, options: TrainOption
       const epochStart = now();
       let lossSum = 0, eta = learningRate;
       for (let b = 0; b < batches; b++) {
-        // Before anything else: onBatchEnd or onEpochEnd may have disposed of the network.
-        net.live('train');
         position.epoch = epoch + 1;
         position.batch = b + 1;
         eta = rateAt(schedule, position);
@@ -244,10 +242,13 @@ export async function train(net: Network, data: DataSplits, options: TrainOption
           progress.loss = lossSum / (b + 1);
           progress.samplesPerSecond = samples / (trainSeconds + t - epochStart);
           options.onBatchEnd(progress);
+          // The callback may have disposed of the network: say so as train, before any method of it does.
+          checkLive(net, 'train');
         }
         if (t - lastYield > 0.05) {
           await yieldToEventLoop();
           lastYield = now();
+          checkLive(net, 'train');
         }
         // Every batch, not only after a yield: onBatchEnd may have aborted it.
         if (options.signal?.aborted) {
@@ -271,7 +272,10 @@ export async function train(net: Network, data: DataSplits, options: TrainOption
           stop = best.waited >= options.earlyStopping!.patience;
         }
       }
-      if (!aborted) await options.onEpochEnd?.({ epoch: epoch + 1, epochs, rng, history, loss: lossSum / batches, samplesPerSecond: samples / trainSeconds, evaluation, best });
+      if (!aborted && options.onEpochEnd) {
+        await options.onEpochEnd({ epoch: epoch + 1, epochs, rng, history, loss: lossSum / batches, samplesPerSecond: samples / trainSeconds, evaluation, best });
+        checkLive(net, 'train');
+      }
       if (stop) {
         epoch++;
         break;

@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { head, type DataSplits, type LabelledImages } from '../src/data/dataset.js';
 import { parseCsv, type CsvOptions } from '../src/data/csv.js';
 import { fromArrays } from '../src/data/examples.js';
+import { holdOut } from '../src/data/split.js';
 import { loadDataDir, mnistDataDir } from '../src/data/files.js';
 import { evaluate } from '../src/evaluate.js';
 import { fit } from '../src/fit.js';
@@ -96,13 +97,21 @@ describe('a disposed network', () => {
 });
 
 describe('a network disposed of in a callback of its own train()', () => {
-  it('stops the training with an error naming train', async () => {
-    const data = fromArrays(Array.from({ length: 64 }, (_, r) => [r, r % 3, 1]), { labels: Array.from({ length: 64 }, (_, i) => i % 2) });
+  const data = fromArrays(Array.from({ length: 64 }, (_, r) => [r, r % 3, 1]), { labels: Array.from({ length: 64 }, (_, i) => i % 2) });
+  // Within an epoch, at its last batch (before its evaluation), and at its end (before the next, or the best weights put back).
+  it.each([2, 8, 16])('stops the training with an error naming train, disposed of after batch %i', async (at) => {
     const net = await Network.create({ sizes: [3, 2], backend: 'wasm', threads: 2, maxBatch: 8 });
     let batches = 0;
-    await expect(train(net, data, { epochs: 3, batchSize: 8, learningRate: 0.1, onBatchEnd: () => { if (++batches === 2) net.dispose(); } }))
+    await expect(train(net, data, { epochs: 3, batchSize: 8, learningRate: 0.1, onBatchEnd: () => { if (++batches === at) net.dispose(); } }))
       .rejects.toThrow('train: this network was disposed');
-    expect(batches).toBe(2);
+    expect(batches).toBe(at);
+  });
+
+  it.each([1, 3])('stops the training with an error naming train, disposed of in onEpochEnd of epoch %i of 3, with early stopping', async (at) => {
+    const net = await Network.create({ sizes: [3, 2], backend: 'js', maxBatch: 8 });
+    const splits = holdOut(data, 'validation', 0.25, 1);
+    await expect(train(net, splits, { epochs: 3, batchSize: 8, learningRate: 0.1, earlyStopping: { patience: 5 }, onEpochEnd: ({ epoch }) => { if (epoch === at) net.dispose(); } }))
+      .rejects.toThrow('train: this network was disposed');
   });
 });
 

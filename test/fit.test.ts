@@ -66,6 +66,13 @@ describe('fit() on problems with a known answer', () => {
       /^the network needs \d+\.\d GiB of memory, and a WebAssembly memory holds at most 4 GiB: use fewer or smaller layers, or a smaller maxBatch$/);
   });
 
+  it('rejects with the signal\'s reason when aborted while it makes the network (the page\'s Pause just after Start)', async () => {
+    const controller = new AbortController();
+    const run = fit(fromArrays([[0], [1], [2], [3]], { labels: [0, 1, 0, 1] }), { epochs: 2, signal: controller.signal });
+    controller.abort();
+    await expect(run).rejects.toBe(controller.signal.reason);
+  });
+
   it('refuses to carve a validation split from data that has one, which would be used for nothing', async () => {
     const data = holdOut(fromArrays(Array.from({ length: 40 }, (_, i) => [i % 7, i % 3]), { labels: Array.from({ length: 40 }, (_, i) => i % 2) }), 'validation', 0.2, 2);
     await expect(fit(data, { validation: 0.3, epochs: 1 })).rejects.toThrow(

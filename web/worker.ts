@@ -190,7 +190,7 @@ async function runMnist(last: number, limit: number): Promise<void> {
  * Paused by the abort signal, train() keeps the weights of the last batch (with early
  * stopping, of the best epoch), and Continue runs the cut-short epoch again.
  */
-async function runTable(t: Table, last: number, patience: number | undefined): Promise<TrainResult> {
+async function runTable(t: Table, last: number, patience: number | undefined): Promise<TrainResult | undefined> {
   const splits = tableData(t);
   stopTable = new AbortController();
   const options = {
@@ -202,9 +202,15 @@ async function runTable(t: Table, last: number, patience: number | undefined): P
     const { epochsDone, rng, history } = t.progress;
     return train(t.net, splits, { ...options, resume: { epochsDone, rng: Rng.fromState(rng), history, best: t.best } });
   }
-  const { net, result } = await fit(splits, { ...options, ...networkOptions() });
-  t.net = net;
-  return result;
+  try {
+    const { net, result } = await fit(splits, { ...options, ...networkOptions() });
+    t.net = net;
+    return result;
+  } catch (error) {
+    // Paused while fit() was still making the network: train() rejects with the signal's reason, nothing trained.
+    if (stopTable.signal.aborted && error === stopTable.signal.reason) return undefined;
+    throw error;
+  }
 }
 
 async function run(epochs: number, limit: number, resume: boolean, patience: number | undefined): Promise<void> {
