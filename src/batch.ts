@@ -39,6 +39,13 @@ function stagingFor<T extends Uint8Array | Float32Array>(into: T): T {
   return copy as T;
 }
 
+/** Rows order[start], order[start + 1], … of `views` as the first `batch` rows of `into` [× width], by way of its staging copy. */
+function gatherRows<T extends Uint8Array | Float32Array>(into: T, views: T[], order: Uint32Array, start: number, batch: number, width: number): void {
+  const gathered = stagingFor(into);
+  for (let r = 0; r < batch; r++) gathered.set(views[order[start + r]], r * width);
+  if (gathered !== into) into.set(gathered.subarray(0, batch * width));
+}
+
 /**
  * Loads `batch` samples — order[start], order[start + 1], … or, without an order,
  * start, start + 1, … — as the rows of net.inputBuffer (normalised) and net.targetBuffer.
@@ -48,10 +55,7 @@ export function loadBatch(net: Network, data: Dataset, order: Uint32Array | null
   const into = 'images' in data ? net.inputBytes : net.inputBuffer;
   const from = 'images' in data ? data.images : data.features;
   if (order) {
-    const views = rows<Uint8Array | Float32Array>(from, count, width);
-    const gathered = stagingFor(into);
-    for (let r = 0; r < batch; r++) gathered.set(views[order[start + r]], r * width);
-    if (gathered !== into) into.set(gathered.subarray(0, batch * width));
+    gatherRows(into, rows<Uint8Array | Float32Array>(from, count, width), order, start, batch, width);
   } else into.set(from.subarray(start * width, (start + batch) * width));
   if ('images' in data) net.scaleInputBytes(batch);
 
@@ -60,8 +64,7 @@ export function loadBatch(net: Network, data: Dataset, order: Uint32Array | null
     y.fill(0, 0, batch * outputs);
     for (let r = 0; r < batch; r++) y[r * outputs + data.labels[order ? order[start + r] : start + r]] = 1;
   } else if (order) {
-    const views = rows(data.targets!, count, outputs);
-    for (let r = 0; r < batch; r++) y.set(views[order[start + r]], r * outputs);
+    gatherRows(y, rows(data.targets!, count, outputs), order, start, batch, outputs);
   } else y.set(data.targets!.subarray(start * outputs, (start + batch) * outputs));
   net.normalizeLoaded(batch);
 }

@@ -97,16 +97,19 @@ describe('threads', () => {
 });
 
 describe('a shuffled batch gathered into shared memory', () => {
-  it.each([32, 7])('is the batch an unshared network gets, bit for bit: images and features, batch of %i', async (batch) => {
+  it.each([32, 7])('is the batch an unshared network gets, bit for bit: images, features and target vectors, batch of %i', async (batch) => {
     const { train } = await loadDataDir(mnistDataDir());
     const features = { features: Float32Array.from(train.images.subarray(0, 500 * 784), (v, i) => v / 255 + i * 1e-6), count: 500, width: 784, labels: train.labels.subarray(0, 500) };
+    // Target vectors too (a regression's), gathered by the same path as the inputs.
+    const { labels: _, ...inputs } = features;
+    const vectors = { ...inputs, targets: Float32Array.from({ length: 500 * 10 }, (_, i) => Math.sin(i)) };
     const order = new Rng(3).permutation(new Uint32Array(500));
     const loaded = async (threads: number) => {
       const net = await Network.create({ sizes: [784, 100, 10], maxBatch: 32, threads });
       try {
         expect(net.inputBuffer.buffer instanceof SharedArrayBuffer).toBe(threads > 1);
         const seen: Float32Array[] = [];
-        for (const data of [train, features]) {
+        for (const data of [train, features, vectors]) {
           // Two batches: the second must replace every row the first left, not only some.
           for (const start of [0, 40]) {
             loadBatch(net, data, order, start, batch);
@@ -122,6 +125,7 @@ describe('a shuffled batch gathered into shared memory', () => {
     expect(two).toEqual(one);
     // The rows are the samples order names: the first feature row of the last batch, as stored.
     expect(one[6].subarray(0, 784)).toEqual(features.features.subarray(order[40] * 784, order[40] * 784 + 784));
+    expect(one[11].subarray(0, 10)).toEqual(vectors.targets.subarray(order[40] * 10, order[40] * 10 + 10));
   });
 });
 
