@@ -6,7 +6,7 @@ import { readModelFile, writeFileAtomic } from './model-file.js';
 import type { Network, RunOptions } from './network.js';
 import { parseCsv, type CsvOptions } from './data/csv.js';
 import type { DataSplits, FeatureDataset } from './data/dataset.js';
-import { tableSplits } from './data/table.js';
+import { tableSplits, type TableOptions } from './data/table.js';
 import { MAX_READ_BYTES, readWholeFile } from './read-file.js';
 
 export * from './index.js';
@@ -30,7 +30,7 @@ export async function loadModel(file: string, options: RunOptions = {}): Promise
 }
 
 /** A CSV file as a data set (train and test both every row until holdOut splits them); errors name the file, line and column. */
-export async function loadCsv(file: string, options: Omit<CsvOptions, 'name'> & { task?: DataSplits['task'] }): Promise<DataSplits<FeatureDataset>> {
-  const { task, ...csv } = options;
-  return tableSplits(parseCsv(await readWholeFile(file, { kind: 'CSV file', maxBytes: MAX_READ_BYTES }), { name: file, ...csv }), file, task);
+export async function loadCsv(file: string, options: Omit<CsvOptions, 'name'> & Pick<TableOptions, 'mixedTarget'>): Promise<DataSplits<FeatureDataset>> {
+  const { mixedTarget, ...csv } = options;
+  return tableSplits(parseCsv(await readWholeFile(file, { kind: 'CSV file', maxBytes: MAX_READ_BYTES }), { name: file, ...csv }), file, { mixedTarget });
 }

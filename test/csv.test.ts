@@ -226,22 +226,25 @@ describe('CSV syntax', () => {
     ]);
   });
 
-  it('a target of numbers with a stray cell of text: tableSplits and loadCsv refuse it, naming the cell, unless classification is asked', async () => {
+  it('a target of numbers with a stray cell of text: tableSplits and loadCsv refuse it, naming the cell, unless classes are asked for', async () => {
     const text = 'a,price\n' + Array.from({ length: 200 }, (_, i) => `${i},${1000 + 7 * i}\n`).join('') + '5,"3,000"\n';
     const table = parseText(text, { target: 'price' });
     expect(table.targets[0].kind).toBe('label');
     const refusal = 't.csv: target price: 200 of its 201 distinct values are numbers but "3,000" is not; fix those cells to learn it as numbers, ' +
-      "or give task: 'classification' to learn its values as classes";
+      "or give mixedTarget: 'classes' to learn its values as classes";
     expect(() => tableSplits(table, 't.csv')).toThrow(refusal);
-    expect(() => tableSplits(table, 't.csv', 'regression')).toThrow(refusal);
-    expect(tableSplits(table, 't.csv', 'classification').classes).toBe(201);
+    expect(() => tableSplits(table, 't.csv', { mixedTarget: 'error', asClasses: '--task classification' })).toThrow('or give --task classification to learn its values as classes');
+    expect(tableSplits(table, 't.csv', { mixedTarget: 'classes' }).classes).toBe(201);
+    // Cells are numbers as the reader reads them, not as Number() does: hex is text here too.
+    const hex = 'a,price\n' + Array.from({ length: 50 }, (_, i) => `${i},${100 + i}\n`).join('') + '5,0x1F\n';
+    expect(() => tableSplits(parseText(hex, { target: 'price' }), 't.csv')).toThrow('t.csv: target price: 50 of its 51 distinct values are numbers but "0x1F" is not');
     // Labels of text, or with fewer than 90% numbers among them, are classes as before.
     expect(tableSplits(parseText('a,y\n1,0\n2,1\n3,unknown\n'), 't.csv').classes).toBe(3);
     const dir = mkdtempSync(path.join(tmpdir(), 'stray-'));
     const file = path.join(dir, 'stray.csv');
     writeFileSync(file, text);
     await expect(loadCsv(file, { target: 'price' })).rejects.toThrow(`${file}: target price: 200 of its 201 distinct values are numbers but "3,000" is not`);
-    expect((await loadCsv(file, { target: 'price', task: 'classification' })).classes).toBe(201);
+    expect((await loadCsv(file, { target: 'price', mixedTarget: 'classes' })).classes).toBe(201);
   });
 
   it('detects ; and tab delimiters from the header, outside quotes; a given delimiter wins', () => {

@@ -13,7 +13,7 @@ const MAX_CLASSES = 1000;
 
 /** The CSV file `name` read as `choice` says, split, and its description for the page. */
 export function readTable(bytes: Uint8Array, name: string, choice: TableChoice): { splits: DataSplits<FeatureDataset>; model: TableModel } {
-  const whole = tableSplits(parseCsv(bytes, { name, target: choice.target, ignore: choice.ignore, missing: choice.missing }), name, choice.task);
+  const whole = tableSplits(parseCsv(bytes, { name, target: choice.target, ignore: choice.ignore, missing: choice.missing }), name, { mixedTarget: choice.task === 'classification' ? 'classes' : 'error', asClasses: 'the task "classification"' });
   const inferred = taskOf(whole).name as TaskName;
   const task = choice.task ?? inferred;
   const splits = holdOut(holdOut(withTask(whole, task, `${name}: column ${JSON.stringify(choice.target)}`), 'test', TEST_FRACTION, SEED), 'validation', VALIDATION_FRACTION, SEED);

@@ -162,7 +162,7 @@ export async function runTrainTable(given: TableFlags, command: Command): Promis
   const print = humanOutput(flags.json);
   const bytes = await readWholeFile(flags.data, { kind: 'CSV file', maxBytes: MAX_READ_BYTES });
   const table = asUsageError(CsvColumnError, () => parseCsv(bytes, { name: flags.data!, target: flags.target!, ignore: flags.ignore, missing: flags.missing, calls: { target: '--target', ignore: '--ignore' } }));
-  const all = withTask(tableSplits(table, flags.data, flags.task, { task: '--task' }), flags.task);
+  const all = withTask(tableSplits(table, flags.data, { mixedTarget: flags.task === 'classification' ? 'classes' : 'error', asClasses: '--task classification' }), flags.task);
   const data = forFlag(`--test ${flags.test}`, () => holdOut(all, 'test', flags.test, flags.seed));
   const task = TASK_KINDS[data.task!];
   if (flags.earlyStop !== undefined) forFlag('--metric', () => metricOf(task, flags.metric ?? 'loss'));

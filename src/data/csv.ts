@@ -42,7 +42,9 @@ export interface CsvOptions {
 }
 
 /** An error in the options' column names (a target not in the header, a column named twice…), not in the file's cells: a caller's usage error. */
-export class CsvColumnError extends Error {}
+export class CsvColumnError extends Error {
+  override name = 'CsvColumnError';
+}
 
 const QUOTE = 0x22;
 const LF = 0x0a;
@@ -336,6 +338,12 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 const EXACT_POWERS_OF_10 = Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
 /** Integers up to 2^53 are exact doubles. */
 const MAX_EXACT_MANTISSA = 2 ** 53;
+
+/** Whether a cell's text is a number as the reader reads one (parseNumber: no hex, Infinity or separators). */
+export function isNumberText(text: string): boolean {
+  const b = new TextEncoder().encode(text);
+  return !Number.isNaN(parseNumber(b, 0, b.length));
+}
 
 /**
  * The value of the decimal number in bytes [start, end): an optional sign, digits with an

@@ -1,5 +1,6 @@
 // A numeric table read from a tabular source (a CSV file today): features as one row-major
 // Float32Array and one array per target column, so that it costs about its float size.
+import { isNumberText } from './csv.js';
 import type { DataSplits, FeatureDataset } from './dataset.js';
 
 /** A target column: numbers as read, or text labels as indices into `classes`. */
@@ -18,24 +19,31 @@ export interface CsvTable {
   imputed?: number[];
 }
 
+export interface TableOptions {
+  /** What a target column of numbers with a few cells of text becomes: an error naming them (the default), or classes, one per distinct value. */
+  mixedTarget?: 'error' | 'classes';
+  /** How the caller's user asks for classes, for that error (the command line: "--task classification"). */
+  asClasses?: string;
+}
+
 /**
  * The table as a data set, train and test both every row (holdOut carves the splits): one
  * text target column as class labels with its class names; number columns as target vectors.
  * A target column of numbers with a few cells of text ("3,000", "n/a") is refused, naming
- * them, unless `task` asks for classification: it would be hundreds of classes. `calls.task`
- * is what the error calls the task option (the command line: --task).
+ * them, unless options.mixedTarget is 'classes': it would be hundreds of classes.
  */
-export function tableSplits(table: CsvTable, source: string, task?: DataSplits['task'], calls: { task?: string } = {}): DataSplits<FeatureDataset> {
+export function tableSplits(table: CsvTable, source: string, options: TableOptions = {}): DataSplits<FeatureDataset> {
+  const { mixedTarget = 'error', asClasses = "mixedTarget: 'classes'" } = options;
   const { rows: count, features, featureNames, targets } = table;
   if (targets.length === 0) throw new Error(`${source}: no target column; name the column(s) to learn`);
   const base = { count, features, width: featureNames.length };
   const label = targets.find((t) => t.kind === 'label');
   if (label) {
     if (targets.length > 1) throw new Error(`${source}: ${label.name} holds text labels, so it must be the only target column (got ${targets.map((t) => t.name).join(', ')})`);
-    const stray = task === 'classification' ? undefined : strayText(label.classes);
+    const stray = mixedTarget === 'classes' ? undefined : strayText(label.classes);
     if (stray) {
       throw new Error(`${source}: target ${label.name}: ${stray.numbers} of its ${label.classes.length} distinct values are numbers but ${stray.text} ${stray.count > 1 ? 'are' : 'is'} not; ` +
-        `fix those cells to learn it as numbers, or give ${calls.task ? `${calls.task} classification` : "task: 'classification'"} to learn its values as classes`);
+        `fix those cells to learn it as numbers, or give ${asClasses} to learn its values as classes`);
     }
     const data: FeatureDataset = { ...base, labels: label.values };
     return { train: data, test: data, classes: label.classes.length, source, classNames: label.classes, featureNames, targetNames: [label.name], ...imputed(table) };
@@ -50,7 +58,7 @@ export function tableSplits(table: CsvTable, source: string, task?: DataSplits['
 
 /** A few values of text among numbers (at least 90% numbers): the text ones, up to three, quoted; undefined for a column of text labels. */
 function strayText(values: readonly string[]): { numbers: number; count: number; text: string } | undefined {
-  const text = values.filter((v) => v.trim() === '' || !Number.isFinite(Number(v)));
+  const text = values.filter((v) => !isNumberText(v));
   const numbers = values.length - text.length;
   if (text.length === 0 || numbers < 0.9 * values.length) return undefined;
   return { numbers, count: text.length, text: text.slice(0, 3).map((v) => JSON.stringify(v)).join(', ') };
