@@ -83,7 +83,7 @@ export function checkFits(net: Network, data: Dataset, classes: number, source: 
   for (const [name, v] of dims) {
     if (!Number.isSafeInteger(v) || v < 0) throw new Error(`${source}: the data set's ${name} is ${v}; it must be an integer ≥ 0`);
   }
-  if (data.count === 0) throw new Error(`${source}: the data set holds no samples (count 0)`);
+  if (data.count === 0) throw new Error(`${source}: there are no samples (count 0)`);
   const { count } = data, width = inputWidth(data), inputs = 'images' in data ? data.images : data.features;
   const what = 'images' in data
     ? { one: 'image', ones: 'images', unit: 'pixels', cell: 'bytes', array: 'images', shape: `${data.rows}×${data.cols} = ${width} pixels` }

@@ -37,6 +37,7 @@ export interface FitOptions extends Omit<TrainOptions, 'epochs' | 'batchSize' | 
   batchSize?: number;
   /** Default 1: the initial weights, the validation split and the shuffles. */
   seed?: number;
+  /** As NetworkOptions' l2, weightDecay (adamw's alone) and clipNorm. */
   l2?: number;
   weightDecay?: number;
   clipNorm?: number;

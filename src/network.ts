@@ -96,7 +96,7 @@ export interface NetworkOptions {
   epsilon?: number;
   /** L2 weight decay λ for every rule (g += λ·w per sample, biases too). Default 0: off. */
   l2?: number;
-  /** AdamW's decoupled weight decay λ (w −= η·λ·w each step). Default 0.01. */
+  /** AdamW's decoupled weight decay λ (w −= η·λ·w each step). Default 0.01. Another value (but 0) under another optimizer, which would ignore it, is refused. */
   weightDecay?: number;
   /** Clip the mean gradient's norm to this before each update. Default 0: off. */
   clipNorm?: number;
@@ -614,8 +614,8 @@ export function resolveOptions(o: NetworkOptions): NetworkConfig {
   const nonNegative = (x: number) => x >= 0 && Number.isFinite(x);
   const loss = oneOf('loss', o.loss, LOSSES, 'mse');
   const optimizer = oneOf('optimizer', o.optimizer, OPTIMIZERS, 'sgd');
-  // Every config holds the default (model files too); another value under another optimizer would be ignored.
-  if (o.weightDecay !== undefined && o.weightDecay !== OPTIMIZER_DEFAULTS.weightDecay && optimizer !== 'adamw') {
+  // Every config holds the default (model files too), and 0 is no decay, as the others do; another value would be ignored.
+  if (o.weightDecay !== undefined && o.weightDecay !== 0 && o.weightDecay !== OPTIMIZER_DEFAULTS.weightDecay && optimizer !== 'adamw') {
     throw new Error(`Network: weightDecay ${shown(o.weightDecay)} is AdamW's decoupled weight decay and needs optimizer 'adamw' (the optimizer is ${optimizer}); l2 decays the weights under every optimizer`);
   }
   const fuses = LOSS_KINDS[loss].fuses, last = layers?.at(-1)!.kind;

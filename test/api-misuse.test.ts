@@ -46,9 +46,9 @@ describe('evaluate() checks that the data fits the network', () => {
   it('refuses a data set of no samples rather than scoring it 0, and names the classes the data claims', async () => {
     const net = await small();
     const empty = { features: new Float32Array(0), count: 0, width: 4, labels: new Uint8Array(0) };
-    expect(() => evaluate(net, empty)).toThrow('evaluate: the data set: the data set holds no samples (count 0)');
+    expect(() => evaluate(net, empty)).toThrow('evaluate: the data set: there are no samples (count 0)');
     const data = fromArrays(rows(4, 6), { labels: [0, 1, 0, 1, 0, 1] });
-    await expect(train(net, { ...data, test: empty }, { epochs: 1, batchSize: 2, learningRate: 0.1 })).rejects.toThrow('arrays (test split): the data set holds no samples (count 0)');
+    await expect(train(net, { ...data, test: empty }, { epochs: 1, batchSize: 2, learningRate: 0.1 })).rejects.toThrow('arrays (test split): there are no samples (count 0)');
     await expect(train(net, { ...data, classes: 5 }, { epochs: 1, batchSize: 2, learningRate: 0.1 }))
       .rejects.toThrow('arrays (training split): the data has 5 classes (labels 0 to 4) but the network has only 2 outputs');
   });

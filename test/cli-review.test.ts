@@ -137,9 +137,8 @@ describe('table flags in messages', () => {
 
   it('are usage errors where they name a column twice, or a validation split with no rows (exit 2, before the banner)', async () => {
     const csv = path.join(dir, 'four.csv');
-    refused(await simdnet(['train', '--data', csv, '--target', 'y,y', '--epochs', '1']), 'option \'--target <columns>\' argument \'y,y\' is invalid. names column "y" twice.');
-    refused(await simdnet(['train', '--data', csv, '--target', 'y', '--ignore', 'b,y', '--epochs', '1']),
-      '--target y and --ignore b,y both name column "y": a column is learnt or ignored, not both');
+    refused(await simdnet(['train', '--data', csv, '--target', 'y,y', '--epochs', '1']), `${csv}: --target names column "y" twice`);
+    refused(await simdnet(['train', '--data', csv, '--target', 'y', '--ignore', 'b,y', '--epochs', '1']), `${csv}: column "y" is both a target and ignored`);
     refused(await simdnet(['train', '--data', csv, '--target', 'y', '--early-stop', '2', '--epochs', '1']),
       "--early-stop 2 (which holds out --val 0.1 of the training rows): a validation fraction of 0.1 of the training split's 3 samples leaves 0 for validation and 3 for training; each needs at least one");
     refused(await simdnet(['train', '--data', csv, '--target', 'y', '--val', '0.1', '--epochs', '1']),

@@ -159,8 +159,8 @@ describe('checkpoints of a table run', () => {
     expect(first.stdout).toContain('Final Metrics (stopped early after epoch 3; the weights of epoch 1, the best on validation)');
     for (const more of [[], ['--epochs', '30']]) {
       const again = await simdnet(['train', '--resume', ck, ...more, '--threads', '1']);
-      expect([again.code, again.stderr]).toEqual([1, `simdnet: nothing left to train: ${path.join(ck, CHECKPOINT_FILE)} holds a run that stopped early after epoch 3, ` +
-        "its validation accuracy no better than epoch 1's for 2 evaluations (--early-stop 2); more epochs would stop it again at once: start a new run to train further " +
+      expect([again.code, again.stderr]).toEqual([1, `simdnet: nothing left to train: ${path.join(ck, CHECKPOINT_FILE)} holds a run early stopping ended: ` +
+        "its validation accuracy has not improved on epoch 1's for 2 evaluations (--early-stop 2), up to epoch 3; start a new run to train further " +
         '(the checkpoint is itself a model file that eval, predict, report and export read)\n']);
       expect(again.stdout).not.toContain('Epoch 4/');
     }

@@ -122,8 +122,9 @@ describe('the optimizers by name', () => {
   it('a weight decay other than the default needs adamw, where another optimizer would ignore it; a model file holding one still loads', async () => {
     await expect(Network.create({ sizes: [2, 2], optimizer: 'adam', weightDecay: 0.5 })).rejects.toThrow(
       "Network: weightDecay 0.5 is AdamW's decoupled weight decay and needs optimizer 'adamw' (the optimizer is adam); l2 decays the weights under every optimizer");
-    await expect(Network.create({ sizes: [2, 2], weightDecay: 0 })).rejects.toThrow("weightDecay 0 is AdamW's decoupled weight decay and needs optimizer 'adamw' (the optimizer is sgd)");
-    for (const options of [{ optimizer: 'adamw', weightDecay: 0.5 }, { optimizer: 'adam', weightDecay: OPTIMIZER_DEFAULTS.weightDecay }] as const) {
+    await expect(Network.create({ sizes: [2, 2], weightDecay: 1e-4 })).rejects.toThrow("weightDecay 0.0001 is AdamW's decoupled weight decay and needs optimizer 'adamw' (the optimizer is sgd)");
+    // 0 is no decay, which the other optimizers do anyway.
+    for (const options of [{ optimizer: 'adamw', weightDecay: 0.5 }, { optimizer: 'adam', weightDecay: OPTIMIZER_DEFAULTS.weightDecay }, { optimizer: 'sgd', weightDecay: 0 }] as const) {
       (await Network.create({ sizes: [2, 2], ...options })).dispose();
     }
     const model = decodeModel(encodeModel(await Network.create({ sizes: [2, 2], optimizer: 'adam', backend: 'js' })));

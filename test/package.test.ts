@@ -22,16 +22,17 @@ beforeAll(() => {
 
 describe('the npm package', () => {
   it('is small and ships the compiled wasm, the JavaScript and the declarations, not the tests', () => {
-    // 273,634 bytes: six builds of the kernels are most of it (249,539 before the command line's
+    // 279,871 bytes: six builds of the kernels are most of it (249,539 before the command line's
     // checks of output paths, interruptions and flags added 10.8 KB of JavaScript and README,
-    // and 265,189 before a review's findings added 8.4 KB more: checks of outputs and folders,
-    // messages, and their README lines).
+    // 265,189 before a review's findings added 8.4 KB more: checks of outputs and folders,
+    // messages, and their README lines; and 273,634 before two more reviews' findings, a
+    // library consumer's and a hostile user's, added 6.2 KB).
     // The SIMD builds are nearly alike, and npm packs them in pairs side by side
     // (relaxed-shared, relaxed; shared, simdnet): the second of a pair compresses against the
     // first while the two fit gzip's 32 KB window. At 33 KB a build (one more pass width in
     // the listed products) the tarball grew by 30 KB, and at 32.3 KB (the fused updates with
     // listed_product inlined into four kernels) by 29 KB; the largest build is 31.2 KB now.
-    expect(statSync(tarball).size).toBeLessThan(280_000);
+    expect(statSync(tarball).size).toBeLessThan(290_000);
     for (const f of ['build/simdnet.wasm', 'build/simdnet-relaxed.wasm', 'build/simdnet-shared.wasm', 'build/simdnet-relaxed-shared.wasm',
       'build/simdnet-scalar.wasm', 'build/simdnet-scalar-shared.wasm',
       'dist/index.js', 'dist/index.d.ts', 'dist/node.js', 'dist/cli.js', 'dist/backend/thread-protocol.js', 'README.md']) {

@@ -90,10 +90,10 @@ export interface EarlyStop {
 
 /** Throws the "nothing left to train" error when the run already has its epochs, or when early stopping ended it (`stopped`). */
 export function checkEpochsLeft(file: string, epochsDone: number, epochs: number, stopped?: EarlyStop): void {
-  // A run early stopping ended would stop again after one more epoch, whatever --epochs says: it has waited its patience out.
+  // Its best has waited the patience out: early stopping ended the run (or would have, had the run not reached its last epoch).
   const why = stopped
-    ? `holds a run that stopped early after epoch ${epochsDone}, its validation ${stopped.metric} no better than epoch ${stopped.bestEpoch}'s for ${plural(stopped.patience, 'evaluation')} (--early-stop ${stopped.patience}); ` +
-      'more epochs would stop it again at once: start a new run to train further'
+    ? `holds a run early stopping ended: its validation ${stopped.metric} has not improved on epoch ${stopped.bestEpoch}'s for ${plural(stopped.patience, 'evaluation')} (--early-stop ${stopped.patience}), up to epoch ${epochsDone}; ` +
+      'start a new run to train further'
     : epochsDone < epochs ? undefined
       : `already has ${epochsDone === epochs ? `its ${plural(epochs, 'epoch')}` : `${plural(epochsDone, 'epoch')} (more than the ${epochs} asked)`}; give --epochs with more than ${epochsDone} to train on`;
   if (why) throw new Error(`nothing left to train: ${file} ${why} (the checkpoint is itself a model file that eval, predict, report and export read)`);

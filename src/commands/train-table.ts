@@ -82,12 +82,7 @@ export async function refuseOtherDataFile(data: string | undefined): Promise<voi
   if (found && !found.isFile() && !found.isDirectory()) throw new UsageError(`--data ${data}: not a regular file (${nonRegularKind(found)}); ${takes}`);
 }
 
-const nameList = (value: string) => {
-  const names = value.split(',').map((s) => s.trim()).filter((s) => s !== '');
-  const twice = names.find((name, i) => names.indexOf(name) !== i);
-  if (twice !== undefined) throw new InvalidArgumentError(`names column "${twice}" twice.`);
-  return names;
-};
+const nameList = (value: string) => value.split(',').map((s) => s.trim()).filter((s) => s !== '');
 const openFraction = (value: string) => {
   const x = Number(value);
   if (!/^\s*(0?\.\d+|0|1)\s*$/.test(value) || !(x > 0 && x < 1)) throw new InvalidArgumentError(`"${value}" is not a fraction between 0 and 1 (exclusive), e.g. 0.2.`);
@@ -157,8 +152,6 @@ export async function runTrainTable(given: TableFlags, command: Command): Promis
   if (given.checkpoint && given.resume) throw new UsageError('--resume DIR goes on checkpointing in DIR; give --checkpoint or --resume, not both');
   if (flags.metric !== undefined && flags.earlyStop === undefined) throw new UsageError('--metric goes with --early-stop N');
   if (flags.activation !== undefined && flags.hidden === undefined) throw new UsageError('--activation goes with --hidden for table data (the output layer follows the task)');
-  const both = flags.ignore?.find((column) => flags.target!.includes(column));
-  if (both !== undefined) throw new UsageError(`--target ${flags.target.join(',')} and --ignore ${flags.ignore!.join(',')} both name column "${both}": a column is learnt or ignored, not both`);
   const print = humanOutput(flags.json);
   const bytes = await readWholeFile(flags.data, { kind: 'CSV file', maxBytes: MAX_READ_BYTES });
   const table = asUsageError(CsvColumnError, () => parseCsv(bytes, { name: flags.data!, target: flags.target!, ignore: flags.ignore, missing: flags.missing, calls: { target: '--target', ignore: '--ignore' } }));
