@@ -3,7 +3,7 @@ import { Network, train, evaluate, loadDataDir, mnistDataDir, saveModel, loadMod
 const data = await loadDataDir(mnistDataDir()); // or splitsFrom(datasetFrom(…), …) on your own bytes
 const net = await Network.create({ sizes: [784, 256, 10], activation: 'relu', loss: 'cross-entropy',
   init: 'he', optimizer: 'momentum', maxBatch: 32, threads: 2 });
-const controller = new AbortController(); // controller.abort() stops after the current batch
+const controller = new AbortController(); // controller.abort() stops after the current batch; aborted before, train() rejects
 await train(net, data, {
   epochs: 2, batchSize: 32, learningRate: 0.1, learningRateDecay: 0.75, signal: controller.signal,
   onBatchEnd: ({ epoch, batch, batches, loss, samplesPerSecond }) => {},

@@ -272,8 +272,8 @@ export async function train(net: Network, data: DataSplits, options: TrainOption
           stop = best.waited >= options.earlyStopping!.patience;
         }
       }
-      if (!aborted && options.onEpochEnd) {
-        await options.onEpochEnd({ epoch: epoch + 1, epochs, rng, history, loss: lossSum / batches, samplesPerSecond: samples / trainSeconds, evaluation, best });
+      if (!aborted) {
+        await options.onEpochEnd?.({ epoch: epoch + 1, epochs, rng, history, loss: lossSum / batches, samplesPerSecond: samples / trainSeconds, evaluation, best });
         checkLive(net, 'train');
       }
       if (stop) {
