@@ -162,7 +162,8 @@ describe('checkpoints of a table run', () => {
       expect([again.code, again.stderr]).toEqual([1, `simdnet: nothing left to train: ${path.join(ck, CHECKPOINT_FILE)} holds a run early stopping ended: ` +
         "its validation accuracy has not improved on epoch 1's for 2 evaluations (--early-stop 2), up to epoch 3; start a new run to train further " +
         '(the checkpoint is itself a model file that eval, predict, report and export read)\n']);
-      expect(again.stdout).not.toContain('Epoch 4/');
+      // Refused before the banner, as an image run is.
+      expect(again.stdout).toBe('');
     }
   });
 });

@@ -191,11 +191,6 @@ export async function runTrainTable(given: TableFlags, command: Command): Promis
     : fitSplits(data, options);
   const tooFew = fewerThanOneBatch(`${flags.data}'s training split`, used.train.count, fitTraining(used, options).batchSize);
   if (tooFew) throw tooFew;
-  const { targetNames = [], featureNames = [] } = data;
-  print(`simdnet train: ${flags.data}: ${task.name} of ${targetNames.join(', ')} on ${plural(featureNames.length, 'feature')}` +
-    `${data.classNames ? ` (${plural(data.classNames.length, 'class', 'classes')}: ${data.classNames.slice(0, 10).join(', ')}${data.classNames.length > 10 ? ', …' : ''})` : ''}`);
-  print(`data: ${plural(table.rows, 'row')}: ${data.train.count} to train on${validation ? ' (less the validation rows)' : ''}, ${data.test.count} to test on`);
-
   const fingerprint = dataFingerprint(used);
   const checkpointDir = given.checkpoint ?? given.resume;
   // Taken before the checks, as train.ts does: a resume with nothing left still clears a killed run's lock.
@@ -208,6 +203,10 @@ export async function runTrainTable(given: TableFlags, command: Command): Promis
     const stopped = best && patience !== undefined && best.waited >= patience ? { bestEpoch: best.epoch, patience, metric: flags.metric ?? 'loss' } : undefined;
     checkEpochsLeft(resumed.file, resumed.run.epochsDone, epochs, stopped);
   }
+  const { targetNames = [], featureNames = [] } = data;
+  print(`simdnet train: ${flags.data}: ${task.name} of ${targetNames.join(', ')} on ${plural(featureNames.length, 'feature')}` +
+    `${data.classNames ? ` (${plural(data.classNames.length, 'class', 'classes')}: ${data.classNames.slice(0, 10).join(', ')}${data.classNames.length > 10 ? ', …' : ''})` : ''}`);
+  print(`data: ${plural(table.rows, 'row')}: ${data.train.count} to train on${validation ? ' (less the validation rows)' : ''}, ${data.test.count} to test on`);
   const net = resumed ? await networkFromModel(resumed.model, { ...runOptions(flags), maxBatch: fitTraining(used, options).batchSize }) : await Network.create(fitNetwork(used, options));
   // The network beside the data, before the epochs, as an image run's banner has it.
   const layers = formatLayers(net.config.layers!);
