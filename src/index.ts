@@ -34,7 +34,7 @@ export { encodeModel, decodeModel, networkFromModel, parameterCount, describeDat
 export type { Model, ModelConfig, DataDescription } from './model.js';
 export { parseIdx, IMAGES_MAGIC, LABELS_MAGIC } from './data/idx.js';
 export { CsvColumnError, parseCsv } from './data/csv.js';
-export { tableSplits } from './data/table.js';
+export { tableSplits, type TableOptions } from './data/table.js';
 export type { CsvOptions, CsvTable, TargetColumn } from './data/csv.js';
 export { datasetFrom, splitsFrom, head, subset, inputWidth, FILE_NAMES } from './data/dataset.js';
 export type { Dataset, DataSplits, ImageDataset, FeatureDataset, LabelledImages, ClassLabels } from './data/dataset.js';
