@@ -113,6 +113,10 @@ describe('simdnet report', () => {
       const page = await readFile(file, 'utf8');
       for (const [id] of SECTIONS) expect(page).toContain(`<section id="${id}"`);
       expect(page).toContain('<dt>Training</dt><dd>2 epochs, batch 32');
+      // Its training samples are among the 2,000 images it was trained on (--limit 2000).
+      const shown = [...page.matchAll(/training \[(\d+)\] = \d/g)].map((m) => Number(m[1]));
+      expect(shown.length).toBeGreaterThanOrEqual(10);
+      expect(Math.max(...shown)).toBeLessThan(2000);
     }
   }, 60_000);
 });

@@ -1,6 +1,6 @@
 // What train, eval and report share after a network exists: the test-set evaluation, the
 // seed's performance summary, the HTML report, and reading a model's saved run facts.
-import type { DataSplits, LabelledImages } from '../data/dataset.js';
+import { head, type DataSplits, type LabelledImages } from '../data/dataset.js';
 import { evaluate, type ClassEvaluation } from '../evaluate.js';
 import { describeNetwork } from '../layers/describe.js';
 import { classificationReport, confusionMatrix } from '../metrics.js';
@@ -61,8 +61,19 @@ export async function analyseModelFile(file: string, dataDir: string | undefined
   const otherData = stored.length ? otherTestData(model, data) : undefined;
   const historyLeftOut = otherData && `left out: the history in the model was measured on other data (${otherData})`;
   const history = historyLeftOut ? [] : stored;
-  const analysis = analyse(net, data, history, modelRunInfo(model, net.kernels, data.source), { historyLeftOut });
+  const analysis = analyse(net, trainedPart(model, data), history, modelRunInfo(model, net.kernels, data.source), { historyLeftOut });
   return { net, analysis, seconds: (performance.now() - start) / 1000 };
+}
+
+/**
+ * `data` with its training split cut to the images the model was trained on: the first
+ * trainCount of them (train --limit N), where the model was trained on this data; the
+ * report's training samples are then picked among those.
+ */
+function trainedPart(model: Model, data: DataSplits<LabelledImages>): DataSplits<LabelledImages> {
+  const { trainCount, data: source } = model.metadata;
+  const seen = source === data.source && Number.isSafeInteger(trainCount) && (trainCount as number) > 0 && (trainCount as number) < data.train.count;
+  return seen ? { ...data, train: head(data.train, trainCount as number) } : data;
 }
 
 /** Writes the HTML report of an analysis to `file` (temporary file + rename). */
