@@ -72,8 +72,8 @@ export async function analyseModelFile(file: string, dataDir: string | undefined
  */
 function trainedPart(model: Model, data: DataSplits<LabelledImages>): DataSplits<LabelledImages> {
   const { trainCount, data: source } = model.metadata;
-  const seen = source === data.source && Number.isSafeInteger(trainCount) && (trainCount as number) > 0 && (trainCount as number) < data.train.count;
-  return seen ? { ...data, train: head(data.train, trainCount as number) } : data;
+  const seen = source === data.source && typeof trainCount === 'number' && Number.isSafeInteger(trainCount) && trainCount > 0 && trainCount < data.train.count;
+  return seen ? { ...data, train: head(data.train, trainCount) } : data;
 }
 
 /** Writes the HTML report of an analysis to `file` (temporary file + rename). */

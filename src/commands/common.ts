@@ -116,23 +116,21 @@ export function humanOutput(json: boolean | undefined): (line?: string) => void 
   return (line = '') => stream.write(line + '\n');
 }
 
-/** `compute()`, an error it throws made a usage error naming `flag` (the flag whose value the library refused). */
-export function forFlag<T>(flag: string, compute: () => T): T {
+/** `compute()`, an error it throws replaced by `replace(error)`. */
+function replacingErrors<T>(compute: () => T, replace: (e: Error) => Error): T {
   try {
     return compute();
   } catch (e) {
-    throw new UsageError(`${flag}: ${(e as Error).message}`);
+    throw replace(e as Error);
   }
 }
 
+/** `compute()`, an error it throws made a usage error naming `flag` (the flag whose value the library refused). */
+export const forFlag = <T>(flag: string, compute: () => T): T => replacingErrors(compute, (e) => new UsageError(`${flag}: ${e.message}`));
+
 /** `compute()`, an error of `kind` it throws (the library's word for a bad option, such as a column not in the header) made a usage error. */
-export function asUsageError<T>(kind: new (...args: never[]) => Error, compute: () => T): T {
-  try {
-    return compute();
-  } catch (e) {
-    throw e instanceof kind ? new UsageError(e.message) : e;
-  }
-}
+export const asUsageError = <T>(kind: new (...args: never[]) => Error, compute: () => T): T =>
+  replacingErrors(compute, (e) => (e instanceof kind ? new UsageError(e.message) : e));
 
 export const percent = (x: number) => `${(100 * x).toFixed(2)}%`;
 
