@@ -24,7 +24,7 @@ import { DEFAULT_THREADS } from '../src/commands/common.js';
 import { head, type DataSplits } from '../src/data/dataset.js';
 import { loadDataDir, mnistDataDir } from '../src/data/files.js';
 import { Network, type NetworkOptions } from '../src/network.js';
-import { RECIPES, recipeNetwork, recipeSchedule } from '../src/recipes.js';
+import { RECIPES, recipeNetwork, recipeTraining } from '../src/recipes.js';
 import { linePlot, COLORS } from '../src/report/svg.js';
 import { Rng } from '../src/rng.js';
 import { train } from '../src/train.js';
@@ -135,7 +135,7 @@ async function timeTo98() {
   const start = performance.now();
   let reached: { epoch: number; seconds: number; accuracy: number } | null = null;
   await train(net, data, {
-    epochs: r.epochs, batchSize: r.batchSize, learningRate: r.learningRate, schedule: recipeSchedule(r), signal: controller.signal,
+    ...recipeTraining(r), signal: controller.signal,
     onEpochEnd: ({ evaluation: h }) => {
       if (h && !reached && h.test.accuracy >= 0.98) {
         reached = { epoch: h.epoch, seconds: (performance.now() - start) / 1000, accuracy: h.test.accuracy };

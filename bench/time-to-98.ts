@@ -9,7 +9,7 @@ enableRelaxedSimdInNode20();
 import { loadDataDir, mnistDataDir } from '../src/data/files.js';
 import { evaluate } from '../src/evaluate.js';
 import { Network } from '../src/network.js';
-import { RECIPES, recipeNetwork, recipeSchedule, type Recipe } from '../src/recipes.js';
+import { RECIPES, recipeNetwork, recipeTraining, type Recipe } from '../src/recipes.js';
 import { train } from '../src/train.js';
 import { table } from './measure.js';
 
@@ -22,7 +22,7 @@ async function epochParts(): Promise<(string | number)[][]> {
   const rows: (string | number)[][] = [];
   let trained = 0;
   await train(net, data, {
-    epochs: recipe.epochs, batchSize: recipe.batchSize, learningRate: recipe.learningRate, schedule: recipeSchedule(recipe), evalEvery: recipe.evalEvery,
+    ...recipeTraining(recipe),
     onEpochEnd: ({ epoch, samplesPerSecond, evaluation }) => {
       // train() reports the training time so far; the evaluations it ran are timed again here, on the same weights.
       const training = (epoch * data.train.count) / samplesPerSecond - trained;
@@ -45,7 +45,7 @@ async function accuracies(change: Partial<Recipe>): Promise<string[]> {
   const net = await Network.create({ ...recipeNetwork(r, 784, 10), threads: 1 });
   const seen: string[] = [];
   await train(net, data, {
-    epochs: r.epochs, batchSize: r.batchSize, learningRate: r.learningRate, schedule: recipeSchedule(r), evalEvery: r.epochs,
+    ...recipeTraining(r), evalEvery: r.epochs,
     onEpochEnd: () => { seen.push((100 * evaluate(net, data.test).accuracy).toFixed(2)); },
   });
   net.dispose();

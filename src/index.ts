@@ -38,7 +38,7 @@ export { tableSplits, type TableOptions } from './data/table.js';
 export type { CsvOptions, CsvTable, TargetColumn } from './data/csv.js';
 export { datasetFrom, splitsFrom, head, subset, inputWidth, FILE_NAMES } from './data/dataset.js';
 export type { Dataset, DataSplits, ImageDataset, FeatureDataset, LabelledImages, ClassLabels } from './data/dataset.js';
-export { RECIPES, recipeNetwork, recipeSchedule } from './recipes.js';
+export { RECIPES, recipeNetwork, recipeSchedule, recipeTraining } from './recipes.js';
 export type { Recipe, RecipeName } from './recipes.js';
 export { setWasmSources } from './platform.js';
 export type { BuildName } from './platform.js';

@@ -91,9 +91,26 @@ describe('the flags reach the network and the loop', () => {
     const result = json(run);
     // 20 batches an epoch; step halves η every epoch: the last step of epoch 3 takes 0.2 · 0.5².
     expect(result).toMatchObject({ schedule: 'step:1:0.5,warmup:0.5', learning_rate: 0.2, last_learning_rate: 0.05, l2: 1e-4, clip_norm: 2.5, weight_decay: null, layers: null });
-    expect(run.stderr).toContain('momentum, L2 0.0001, clip-norm 2.5, η 0.2 step:1:0.5,warmup:0.5 (0.05 at the last step), batch 32,');
+    expect(run.stderr).toContain(`momentum, L2 0.0001, clip-norm 2.5, η 0.2 step:1:0.5,warmup:0.5 (0.05 at the last step), batch ${RECIPES.default.batchSize},`);
     expect((await readModelFile(out)).config).toMatchObject({ l2: 1e-4, clipNorm: 2.5 });
   }, 30_000);
+
+  it('--train-score-samples: the epoch lines before the last name the training samples scored, in --json and the checkpoint; all scores every one', async () => {
+    const ck = path.join(dir, 'scored');
+    const run = await simdnet(['train', ...small, '--hidden', '8', '--epochs', '3', '--train-score-samples', '100', '--checkpoint', ck, '--json']);
+    const result = json(run);
+    expect((result.history as { trainSamples?: number }[]).map((h) => h.trainSamples)).toEqual([100, 100, undefined]);
+    expect(run.stderr).toMatch(/^Epoch 1\/3: Train Loss = .*, Test Acc = \d\.\d{4} \(train: 100 samples\)$/m);
+    expect(run.stderr).toMatch(/^Epoch 3\/3: Train Loss = .*, Test Acc = \d\.\d{4}$/m);
+    const { run: stored } = await readCheckpoint(ck);
+    expect(stored.settings.trainScoreSamples).toBe(100);
+    expect(stored.history.map((h) => h.trainSamples)).toEqual([100, 100, undefined]);
+    // The default recipe scores 10,000, more than --limit 640 has: every sample, as all does.
+    for (const flags of [[], ['--train-score-samples', 'all']]) {
+      const every = json(await simdnet(['train', ...small, '--hidden', '8', '--epochs', '2', ...flags, '--json']));
+      expect((every.history as object[]).every((h) => !('trainSamples' in h))).toBe(true);
+    }
+  }, 60_000);
 
   it('--weight-decay with --optimizer adamw: in the banner, --json and the model', async () => {
     const out = path.join(dir, 'adamw.simdnet');
@@ -142,7 +159,7 @@ describe('bad values', () => {
       'and --activation sigmoid do not go together: they list their own activations; give --layers with the activations you want, or --hidden SIZES with --activation'],
     [['--schedule', 'linear'], 'error: --schedule: schedule "linear": unknown kind "linear"; the forms are constant, step:EVERY:GAMMA,'],
     [['--schedule', 'exp:0x1'], 'error: --schedule: schedule "exp:0x1": GAMMA must be written in decimal (like 0.5 or 1e-3), got "0x1"'],
-    [['--schedule', 'cosine:0.5'], 'error: --schedule: schedule "cosine:0.5": MIN must be in [0, 0.05] (the learning rate), got "0.5"'],
+    [['--schedule', 'cosine:0.5'], `error: --schedule: schedule "cosine:0.5": MIN must be in [0, ${RECIPES.default.learningRate}] (the learning rate), got "0.5"`],
     [['--schedule', 'cosine', '--lr-decay', '0.5'], 'error: --schedule cosine and --lr-decay 0.5 do not go together: --lr-decay X is --schedule exp:X'],
     [['--lr', '1e-6', '--schedule', 'cosine:1e-5'], 'MIN must be in [0, 0.000001] (the learning rate), got "1e-5"'],
     [['--recipe', 'default', '--lr', '1e-3', '--schedule', 'step:0:0.5'], 'error: --schedule: schedule "step:0:0.5": EVERY must be a positive whole number of epochs, got "0"'],
@@ -189,7 +206,7 @@ describe('resume with the new flags', () => {
     [
       'momentum, L2, clip-norm, a cosine with warm-up, dropout',
       ['--layers', 'dense:256,relu,dropout:0.3,dense:32,tanh', '--schedule', 'cosine:0.001,warmup:0.5', '--l2', '5e-4', '--clip-norm', '3'],
-      '28×28×1 → dense:256,relu,dropout:0.3,dense:32,tanh,dense:10,softmax, cross-entropy, he init, momentum, L2 0.0005, clip-norm 3, η 0.05 cosine:0.001,warmup:0.5',
+      `28×28×1 → dense:256,relu,dropout:0.3,dense:32,tanh,dense:10,softmax, cross-entropy, he init, momentum, L2 0.0005, clip-norm 3, η ${RECIPES.default.learningRate} cosine:0.001,warmup:0.5`,
     ],
     [
       'AdamW with its weight decay, a step schedule, dropout on the inputs',

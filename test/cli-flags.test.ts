@@ -74,6 +74,7 @@ describe('--version and --help', () => {
     expect(rows.get('--lr')).toEqual(recipes.map((r) => String(r.learningRate)));
     expect(rows.get('--schedule')).toEqual(recipes.map((r) => r.schedule));
     expect(rows.get('--eval-every')).toEqual(recipes.map((r) => String(r.evalEvery)));
+    expect(rows.get('--train-score-samples')).toEqual(recipes.map((r) => String('trainScoreSamples' in r ? r.trainScoreSamples : 'all')));
   });
 });
 
@@ -82,7 +83,7 @@ describe('numbers', () => {
   it.each([
     ['--lr', '0x10'], ['--lr', '1e'], ['--lr', 'Infinity'], ['--lr', ''], ['--lr-decay', '1.5'],
     ['--seed', '-5'], ['--seed', '1.5'], ['--seed', '4294967296'], ['--seed', '0x10'],
-    ['--epochs', '0x3'], ['--epochs', '0'], ['--batch-size', '2.5'], ['--limit', '1e-3'],
+    ['--epochs', '0x3'], ['--epochs', '0'], ['--train-score-samples', '0'], ['--train-score-samples', 'every'], ['--batch-size', '2.5'], ['--limit', '1e-3'],
   ])('train %s %j is a usage error', async (flag, value) => {
     expectUsageError(await simdnet(['train', flag, value, '--data', path.join(dir, 'missing')]), flag);
   });

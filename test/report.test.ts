@@ -11,6 +11,7 @@ import { head, type DataSplits, type LabelledImages } from '../src/data/dataset.
 import { loadDataDir, mnistDataDir } from '../src/data/files.js';
 import { describeNetwork } from '../src/layers/describe.js';
 import { Network } from '../src/network.js';
+import { RECIPES } from '../src/recipes.js';
 import { renderReport, SECTIONS } from '../src/report/html.js';
 import { MAX_DRAWN_POINTS } from '../src/report/svg.js';
 import { formatSummary, overfittingVerdict, summarize } from '../src/report/summary.js';
@@ -112,7 +113,7 @@ describe('simdnet report', () => {
     for (const file of [out, path.join(dir, 'train.html')]) {
       const page = await readFile(file, 'utf8');
       for (const [id] of SECTIONS) expect(page).toContain(`<section id="${id}"`);
-      expect(page).toContain('<dt>Training</dt><dd>2 epochs, batch 32');
+      expect(page).toContain(`<dt>Training</dt><dd>2 epochs, batch ${RECIPES.default.batchSize}`);
       // Its training samples are among the 2,000 images it was trained on (--limit 2000).
       const shown = [...page.matchAll(/training \[(\d+)\] = \d/g)].map((m) => Number(m[1]));
       expect(shown.length).toBeGreaterThanOrEqual(10);

@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { CHECKPOINT_FILE, readCheckpoint, writeCheckpoint, type CheckpointRun } from '../src/commands/checkpoint.js';
 import { LOCK_FILE } from '../src/commands/lock.js';
 import { Network } from '../src/network.js';
+import { RECIPES } from '../src/recipes.js';
 import { writeDataDir } from './helpers.js';
 
 interface Run { code: number; stdout: string; stderr: string }
@@ -55,7 +56,7 @@ describe('simdnet train --resume', () => {
     writeFileSync(path.join(copy, CHECKPOINT_FILE), readFileSync(path.join(ck, CHECKPOINT_FILE)));
     const run = await simdnet(['train', '--resume', copy, ...small, '--recipe', 'default', '--activation', 'relu', '--epochs', '3', '--lr', '0.02']);
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).toContain(`resuming from ${copy} after epoch 1, with epochs 3 (was 1), η 0.02 (was 0.05)`);
+    expect(run.stdout).toContain(`resuming from ${copy} after epoch 1, with epochs 3 (was 1), η 0.02 (was ${RECIPES.default.learningRate})`);
     const { run: saved } = await readCheckpoint(copy);
     expect([saved.epochsDone, saved.settings.epochs, saved.settings.learningRate, saved.seed, saved.limit]).toEqual([3, 3, 0.02, 3, 640]);
   }, 60_000);

@@ -4,7 +4,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { head, type DataSplits, type LabelledImages } from '../src/data/dataset.js';
 import { loadDataDir, mnistDataDir } from '../src/data/files.js';
 import { Network, type NetworkOptions } from '../src/network.js';
-import { RECIPES, recipeNetwork, recipeSchedule } from '../src/recipes.js';
+import { evaluate } from '../src/evaluate.js';
+import { RECIPES, recipeNetwork, recipeTraining } from '../src/recipes.js';
 import { DivergenceError, train } from '../src/train.js';
 
 let mnist: DataSplits<LabelledImages>;
@@ -16,17 +17,15 @@ beforeAll(async () => {
 const subset = (n: number): DataSplits<LabelledImages> => ({ ...mnist, train: head(mnist.train, n) });
 
 const defaults = RECIPES.default;
-const net = (options: Partial<NetworkOptions> = {}) => Network.create({ ...recipeNetwork(defaults, 784, 10), ...options });
+const net = (options: Partial<NetworkOptions> = {}) => Network.create({ ...recipeNetwork(defaults, 784, 10), maxBatch: 32, ...options });
 
 describe('training on MNIST', () => {
   it('the default recipe on 10,000 samples for 2 epochs beats 90% on the 10,000 test images', async () => {
-    const result = await train(await net(), subset(10000), {
-      epochs: 2, batchSize: defaults.batchSize, learningRate: defaults.learningRate, schedule: recipeSchedule(defaults),
-    });
+    const result = await train(await net(), subset(10000), { ...recipeTraining(defaults), epochs: 2 });
     expect(result.history.map((h) => h.epoch)).toEqual([1, 2]);
     expect(result.history[1].test.accuracy).toBeGreaterThan(0.9);
     expect(result.history[1].train.loss).toBeLessThan(result.history[0].train.loss);
-    expect(result.samples).toBe(2 * Math.floor(10000 / 32) * 32);
+    expect(result.samples).toBe(2 * Math.floor(10000 / defaults.batchSize) * defaults.batchSize);
   });
 
   it("the seed's recipe reproduces the blog's first epoch: about 26% accuracy, MSE about 0.09", async () => {
@@ -58,6 +57,35 @@ describe('training on MNIST', () => {
     });
     expect(seen).toEqual([1, -2, -3, -4, -5, 6, 7]);
     expect(result.history.map((h) => h.epoch)).toEqual([1, 6, 7]);
+  });
+
+  it('scores a fixed subset of the training split before the last epoch when asked, without changing the training, and every sample at the end', async () => {
+    const run = async (trainScoreSamples?: number) => {
+      const n = await net({ seed: 4, sizes: [784, 16, 10] });
+      const r = await train(n, subset(2000), { epochs: 3, batchSize: 32, learningRate: 0.05, trainScoreSamples });
+      return { n, r };
+    };
+    const [all, sampled, again] = [await run(), await run(500), await run(500)];
+    expect(sampled.n.parameters).toEqual(all.n.parameters);
+    expect(sampled.r.history.map((h) => [h.epoch, h.trainSamples])).toEqual([[1, 500], [2, 500], [3, undefined]]);
+    expect(sampled.r.history.map((h) => h.test)).toEqual(all.r.history.map((h) => h.test));
+    expect(sampled.r.history[2].train).toEqual(all.r.history[2].train);
+    // A subset: its scores are not the whole split's, but close to them, and the same subset every run.
+    expect(sampled.r.history[0].train.loss).not.toBe(all.r.history[0].train.loss);
+    expect(Math.abs(sampled.r.history[0].train.accuracy - all.r.history[0].train.accuracy)).toBeLessThan(0.05);
+    expect(again.r.history).toEqual(sampled.r.history);
+    expect((await run(2000)).r.history.every((h) => h.trainSamples === undefined)).toBe(true);
+  });
+
+  it('scores every training sample for the final figures of a run that early stopping ended', async () => {
+    const n = await net({ seed: 4, sizes: [784, 16, 10] });
+    const data = { ...subset(1000), validation: head(mnist.test, 300) };
+    const result = await train(n, data, { epochs: 30, batchSize: 32, learningRate: 0.5, trainScoreSamples: 200, earlyStopping: { patience: 1, metric: 'accuracy' } });
+    expect(result.stoppedEarly).toBe(true);
+    expect(result.history.at(-1)!.trainSamples).toBe(200);
+    expect(result.final.trainSamples).toBeUndefined();
+    expect(result.final.train).toEqual(evaluate(n, data.train).scores);
+    expect(result.final.test).toEqual(result.history.find((h) => h.epoch === result.bestEpoch)!.test);
   });
 
   it('stops with a DivergenceError naming the epoch and suggesting a smaller learning rate', async () => {
@@ -99,6 +127,7 @@ describe('training on MNIST', () => {
     await expect(train(n, data, { ...base, batchSize: 64 })).rejects.toThrow("train: batchSize 64 is larger than the network's maxBatch 32");
     await expect(train(n, data, { ...base, learningRate: -1 })).rejects.toThrow('train: learningRate must be a finite number > 0, got -1');
     await expect(train(n, data, { ...base, learningRateDecay: 1.5 })).rejects.toThrow('train: learningRateDecay must be in (0, 1], got 1.5');
+    await expect(train(n, data, { ...base, trainScoreSamples: 0 })).rejects.toThrow('train: trainScoreSamples must be a positive integer, got 0');
     await expect(train(n, subset(10), base)).rejects.toThrow('train: 10 training samples make no full batch of 32');
     await expect(train(await net({ sizes: [100, 10] }), data, base)).rejects.toThrow(/images are 28×28 = 784 pixels but the network takes 100 inputs/);
     await expect(train(await net({ sizes: [784, 5] }), data, base)).rejects.toThrow('(training split): the data has 10 classes (labels 0 to 9) but the network has only 5 outputs');

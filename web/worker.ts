@@ -3,7 +3,7 @@
 // with the library's train() and a table's with fit(), and answers predictions between
 // batches; shows a CNN's first layer as it trains.
 import {
-  FILE_NAMES, FIT_DEFAULTS, Network, RECIPES, Rng, recipeNetwork, recipeSchedule, datasetFrom, decodeModel, describeData, encodeModel, fit, head, networkFromModel,
+  FILE_NAMES, FIT_DEFAULTS, Network, RECIPES, Rng, recipeNetwork, recipeTraining, datasetFrom, decodeModel, describeData, encodeModel, fit, head, networkFromModel,
   splitsFrom, train, savedHistory,
   type BestSoFar, type BatchProgress, type DataDescription, type DataSplits, type EpochEnd, type FeatureDataset, type HistoryEntry,
   type LabelledImages, type ModelConfig, type TrainResult,
@@ -176,7 +176,7 @@ async function runMnist(last: number, limit: number): Promise<void> {
   const { progress } = mnist;
   try {
     await train(net, subset, {
-      epochs: last, batchSize: recipe.batchSize, learningRate: recipe.learningRate, schedule: recipeSchedule(recipe),
+      ...recipeTraining(recipe), epochs: last,
       resume: { epochsDone: progress.epochsDone, rng: Rng.fromState(progress.rng), history: progress.history },
       ...callbacks(mnist, subset.train.count + subset.test.count),
     });

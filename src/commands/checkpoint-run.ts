@@ -31,6 +31,8 @@ export interface CheckpointSettings {
   /** parseSchedule's text (checkpoints from before --schedule hold learningRateDecay instead, read as exp:DECAY). */
   schedule: string;
   evalEvery: number;
+  /** Training samples scored at each evaluation but the last (TrainOptions.trainScoreSamples); absent: every one. */
+  trainScoreSamples?: number;
 }
 
 /** How the run was made and how far it got: what --resume needs besides the network. */
@@ -108,6 +110,7 @@ export function checkRun(run: unknown, file: string, model: Model): CheckpointRu
       ? `exp:${positive('settings.learningRateDecay', s.learningRateDecay, 1)}`
       : checkScheduleText(c, s.schedule, learningRate),
     evalEvery: c.int('settings.evalEvery', s.evalEvery, 1),
+    ...(s.trainScoreSamples === undefined ? {} : { trainScoreSamples: c.int('settings.trainScoreSamples', s.trainScoreSamples, 1) }),
   };
   if (s.layers !== undefined) settings.layers = s.layers as LayerSpec[];
   const epochsDone = c.int('epochsDone', r.epochsDone, 0, epochs);
@@ -173,7 +176,10 @@ function checkHistory(c: FieldCheck, v: unknown, epochsDone: number): HistoryEnt
       for (const [key, x] of Object.entries(o)) c.finite(`history[${i}].${split}.${key}`, x);
       return { ...o, loss: c.finite(`history[${i}].${split}.loss`, o.loss) } as Scores;
     };
-    return { epoch: previous, train: scores('train'), test: scores('test'), ...(h.validation === undefined ? {} : { validation: scores('validation') }) };
+    return {
+      epoch: previous, train: scores('train'), ...(h.trainSamples === undefined ? {} : { trainSamples: c.int(`history[${i}].trainSamples`, h.trainSamples, 1) }),
+      test: scores('test'), ...(h.validation === undefined ? {} : { validation: scores('validation') }),
+    };
   });
 }
 

@@ -28,6 +28,11 @@ export function positiveInt(value: string): number {
   return n;
 }
 
+/** A positive integer, or the word all. */
+export function positiveIntOrAll(value: string): number | 'all' {
+  return value === 'all' ? 'all' : positiveInt(value);
+}
+
 export function nonNegativeInt(value: string): number {
   return decimalInteger(value, 'an integer ≥ 0');
 }

@@ -20,6 +20,7 @@ const ROWS: [flag: string, value: (r: Recipe) => string | number][] = [
   ['--weight-decay', (r) => r.weightDecay],
   ['--clip-norm', (r) => r.clipNorm],
   ['--eval-every', (r) => r.evalEvery],
+  ['--train-score-samples', (r) => r.trainScoreSamples ?? 'all'],
 ];
 
 export function recipeHelp(): string {

@@ -5,7 +5,7 @@
 // --activation, --loss, --init, --optimizer, --l2, --weight-decay, --clip-norm, --seed,
 // --data and --limit may be repeated with the value the checkpoint holds, and any other
 // value is refused. The schedule of the epochs still to run — --epochs (to extend a run),
-// --lr, --schedule or --lr-decay, --batch-size, --eval-every — may change; the checkpoints
+// --lr, --schedule or --lr-decay, --batch-size, --eval-every, --train-score-samples — may change; the checkpoints
 // written from then on record the new values. Run-time flags (--backend, --simd, --threads,
 // --out, --report, --json, --checkpoint) are free.
 import path from 'node:path';
@@ -67,10 +67,10 @@ export function refuseConflictingFlags(dir: string, run: CheckpointRun, given: R
 
 /** The schedule flags that change the run from here on, as "η 0.5 (was 0.1)", for the resume line. */
 export function scheduleChanges(before: CheckpointSettings, after: CheckpointSettings): string[] {
-  const names = { epochs: 'epochs', learningRate: 'η', schedule: 'schedule', batchSize: 'batch', evalEvery: 'eval every' } as const;
+  const names = { epochs: 'epochs', learningRate: 'η', schedule: 'schedule', batchSize: 'batch', evalEvery: 'eval every', trainScoreSamples: 'training samples scored' } as const;
   return (Object.keys(names) as (keyof typeof names)[])
     .filter((key) => before[key] !== after[key])
-    .map((key) => `${names[key]} ${after[key]} (was ${before[key]})`);
+    .map((key) => `${names[key]} ${after[key] ?? 'all'} (was ${before[key] ?? 'all'})`);
 }
 
 /** Throws when `data` is not what the run was trained on; returns a note when the checkpoint is too old to tell. */

@@ -28,6 +28,7 @@ export interface SettingsFlags {
   lrDecay?: number;
   schedule?: string;
   evalEvery?: number;
+  trainScoreSamples?: number | 'all';
 }
 
 /** A recipe's settings, as a run starts from them. */
@@ -77,6 +78,7 @@ export function resolveSettings(flags: SettingsFlags, base: CheckpointSettings, 
     learningRate: flags.lr ?? base.learningRate,
     schedule: flags.schedule ?? (flags.lrDecay === undefined ? base.schedule : `exp:${flags.lrDecay}`),
     evalEvery: flags.evalEvery ?? base.evalEvery,
+    ...scoredSamples(flags.trainScoreSamples ?? base.trainScoreSamples),
   };
   // Only --lr can make a recipe's or a checkpoint's schedule wrong (cosine:MIN above η).
   const schedule = forFlag(flags.schedule !== undefined ? '--schedule' : `--lr ${s.learningRate}`, () => parseSchedule(s.schedule, s.learningRate));
@@ -89,6 +91,11 @@ export function refuseWarmupPastRun(text: string, schedule: Schedule, epochs: nu
   if (schedule.warmup !== undefined && schedule.warmup >= epochs) {
     throw new UsageError(`--schedule ${text}: a warm-up of ${plural(schedule.warmup, 'epoch')} takes all of a run of ${plural(epochs, 'epoch')}, and η would never reach ${eta}: warm up for less, or give more --epochs`);
   }
+}
+
+/** The settings' trainScoreSamples: absent for every sample. */
+function scoredSamples(samples: number | 'all' | undefined): Pick<CheckpointSettings, 'trainScoreSamples'> {
+  return samples === undefined || samples === 'all' ? {} : { trainScoreSamples: samples };
 }
 
 function lastActivation(layers: readonly LayerSpec[]): ActivationName | undefined {

@@ -119,7 +119,7 @@ export function refuseTableFlags(flags: { data?: string; resume?: string }, comm
 }
 
 /** The flags that only MNIST-style data takes. */
-const IMAGE_ONLY = ['recipe', 'limit', 'lrDecay', 'evalEvery'] as const;
+const IMAGE_ONLY = ['recipe', 'limit', 'lrDecay', 'evalEvery', 'trainScoreSamples'] as const;
 
 /** A flag's value as the command line writes it: lists comma-separated, layers as --layers takes them. */
 const flagText = (key: string, v: unknown) => (key === 'layers' ? formatLayers(v as LayerSpec[]) : Array.isArray(v) ? v.join(',') : String(v));

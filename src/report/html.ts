@@ -5,6 +5,7 @@ import type { ClassEvaluation } from '../evaluate.js';
 import { confusionMatrix } from '../metrics.js';
 import { Rng } from '../rng.js';
 import type { HistoryEntry } from '../train.js';
+import { sampledTrainingNote } from './curves.js';
 import { imageDataUri } from './images.js';
 import { renderPage } from './page.js';
 import { describeRun, type Summary } from './summary.js';
@@ -97,7 +98,7 @@ export function renderReport({ data, evaluation, history, summary, seed = 1 }: R
     accuracy: history.length ? linePlot('Training and Testing Accuracy Over Time', 'Epoch', 'Accuracy', [
       { label: 'Training Accuracy', color: COLORS.train, points: history.map((h) => [h.epoch, h.train.accuracy]) },
       { label: 'Testing Accuracy', color: COLORS.test, points: history.map((h) => [h.epoch, h.test.accuracy]) },
-    ], { format: (v) => v.toFixed(3), integerX: true }) : noHistory(summary),
+    ], { format: (v) => v.toFixed(3), integerX: true }) + sampledTrainingNote(history) : noHistory(summary),
     confusion: heatmap('Confusion Matrix (Test Set)', cm),
     predictions: tiles(distinct(rng, 10, test.count).map((i) => ({
       index: i, split: test, mark: ev.predicted[i] === test.labels[i] ? 'right' : 'wrong',
