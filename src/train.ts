@@ -135,8 +135,9 @@ export function upgradeHistoryEntry(entry: HistoryEntry | { epoch: number; train
 export function savedHistory(value: unknown): HistoryEntry[] {
   const numbers = (o: unknown, keys: readonly string[]) => typeof o === 'object' && o !== null && keys.every((k) => typeof (o as Record<string, unknown>)[k] === 'number');
   const scores = (o: unknown) => numbers(o, ['loss']) && Object.values(o as object).every((x) => typeof x === 'number');
+  const samples = (n: unknown) => n === undefined || (Number.isSafeInteger(n) && (n as number) >= 1);
   const entry = (h: unknown) => numbers(h, ['epoch']) && (numbers(h, ['trainLoss', 'trainAccuracy', 'testLoss', 'testAccuracy']) ||
-    (scores((h as HistoryEntry).train) && scores((h as HistoryEntry).test)));
+    (scores((h as HistoryEntry).train) && scores((h as HistoryEntry).test) && samples((h as HistoryEntry).trainSamples)));
   return Array.isArray(value) && value.every(entry) ? value.map(upgradeHistoryEntry) : [];
 }
 
@@ -320,15 +321,19 @@ export async function train(net: Network, data: DataSplits, options: TrainOption
   };
 }
 
+/** Mixed into the seed of the scored subset's generator (any constant that is not 0). */
+const SUBSET_SEED = 0x5ca1ab1e;
+
 /**
  * The training samples an evaluation before the last scores: `samples` of them drawn by a
- * shuffle seeded with `seed` (a generator of its own: the run's shuffles stay as they were),
- * in the split's order; null where that is all of them.
+ * shuffle of a generator of their own, seeded from `seed` and SUBSET_SEED (the run's own
+ * generator, seeded with `seed` alone, would draw its first epoch's first batches), in the
+ * split's order; null where that is all of them.
  */
 function scoredSubset<D extends Dataset>(train: D, samples: number | undefined, seed: number): D | null {
   if (samples === undefined || samples >= train.count) return null;
   const order = new Uint32Array(train.count);
-  new Rng(seed).permutation(order);
+  new Rng((seed ^ SUBSET_SEED) >>> 0).permutation(order);
   return subset(train, order.subarray(0, samples).sort());
 }
 

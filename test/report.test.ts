@@ -14,8 +14,9 @@ import { Network } from '../src/network.js';
 import { RECIPES } from '../src/recipes.js';
 import { renderReport, SECTIONS } from '../src/report/html.js';
 import { MAX_DRAWN_POINTS } from '../src/report/svg.js';
+import { sampledTrainingNote } from '../src/report/curves.js';
 import { formatSummary, overfittingVerdict, summarize } from '../src/report/summary.js';
-import { train } from '../src/train.js';
+import { savedHistory, train } from '../src/train.js';
 import { findChromium, launchChromium } from './browser.js';
 
 const chromium = await findChromium();
@@ -99,6 +100,25 @@ describe('the performance summary', () => {
     expect(text).toContain(' Balanced performance (gap: 0.006)');
     expect(text).toContain(` Total predictions: ${data.test.count}`);
     expect(text).toContain(' Recipe: test');
+    expect(text).not.toContain('subset');
+  });
+
+  it('says where figures scored a subset of the training split: the improvement\'s start, the charts\' epochs', () => {
+    const entry = (epoch: number, trainSamples?: number) => ({
+      epoch, train: { loss: 0.5 / epoch, accuracy: 0.9 + epoch / 100 }, test: { loss: 0.6 / epoch, accuracy: 0.9 }, ...(trainSamples ? { trainSamples } : {}),
+    });
+    const history = [entry(1, 500), entry(2, 500), entry(3, 1), entry(5)];
+    const text = formatSummary(summarize(history, analysis.summary.report, analysis.summary.run));
+    expect(text).toContain(" Accuracy Improvement: 4.00%\n (from epoch 1's figures on a subset of 500 training samples)\n");
+    expect(sampledTrainingNote(history)).toBe('<p class="note">The training figures of epochs 1–3 score a fixed subset of 500 or 1 training samples; the others score every sample.</p>');
+    expect(sampledTrainingNote([entry(4, 10000)])).toBe('<p class="note">The training figures score a fixed subset of 10,000 training samples.</p>');
+    expect(sampledTrainingNote([entry(1), entry(2)])).toBe('');
+  });
+
+  it('reads a saved history only where its subset counts are whole numbers ≥ 1', () => {
+    const entry = (trainSamples: unknown) => ({ epoch: 1, train: { loss: 1, accuracy: 0.5 }, test: { loss: 1, accuracy: 0.5 }, trainSamples });
+    expect(savedHistory([entry(10000)])).toEqual([entry(10000)]);
+    for (const bad of ['<img src=x onerror=alert(1)>', null, {}, -5, 0.5, 0]) expect(savedHistory([entry(bad)])).toEqual([]);
   });
 });
 

@@ -141,10 +141,11 @@ function tableData(t: Table): DataSplits<FeatureDataset> {
 
 /**
  * Posts progress (at most every 100 ms, and the last batch) and evaluations; keeps the
- * progress for Continue. With `evaluatedSamples`, says when an epoch's evaluation begins
- * (MNIST's takes seconds on the JS backend).
+ * progress for Continue. With `evaluatedSamples` (how many samples the evaluation after the
+ * batch's epoch scores), says when an epoch's evaluation begins (MNIST's takes seconds on the
+ * JS backend).
  */
-function callbacks(t: Trainee, evaluatedSamples?: number) {
+function callbacks(t: Trainee, evaluatedSamples?: (p: Readonly<BatchProgress>) => number) {
   let posted = 0, shown = performance.now();
   return {
     onBatchEnd: (p: Readonly<BatchProgress>) => {
@@ -158,7 +159,7 @@ function callbacks(t: Trainee, evaluatedSamples?: number) {
         shown = now;
         postFirstLayer();
       }
-      if (evaluatedSamples && p.batch === p.batches) post({ type: 'evaluating', epoch: p.epoch, samples: evaluatedSamples });
+      if (evaluatedSamples && p.batch === p.batches) post({ type: 'evaluating', epoch: p.epoch, samples: evaluatedSamples(p) });
     },
     onEpochEnd: (e: EpochEnd) => {
       t.progress = { epochsDone: e.epoch, rng: e.rng.getState(), history: [...e.history] };
@@ -178,7 +179,8 @@ async function runMnist(last: number, limit: number): Promise<void> {
     await train(net, subset, {
       ...recipeTraining(recipe), epochs: last,
       resume: { epochsDone: progress.epochsDone, rng: Rng.fromState(progress.rng), history: progress.history },
-      ...callbacks(mnist, subset.train.count + subset.test.count),
+      // Epochs before the call's last score the recipe's subset of the training split (trainScoreSamples).
+      ...callbacks(mnist, (p) => Math.min(subset.train.count, p.epoch < p.epochs ? recipe.trainScoreSamples : Infinity) + subset.test.count),
     });
   } catch (error) {
     if (!(error instanceof Paused)) throw error;

@@ -30,7 +30,12 @@ export function positiveInt(value: string): number {
 
 /** A positive integer, or the word all. */
 export function positiveIntOrAll(value: string): number | 'all' {
-  return value === 'all' ? 'all' : positiveInt(value);
+  if (value === 'all') return 'all';
+  try {
+    return positiveInt(value);
+  } catch {
+    throw new InvalidArgumentError('must be a positive integer, written as a whole number in decimal (like 32 or 1e4), or all.');
+  }
 }
 
 export function nonNegativeInt(value: string): number {

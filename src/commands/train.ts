@@ -46,7 +46,7 @@ interface TrainFlags extends RunFlags, SettingsFlags {
 export const historyLine = (h: HistoryEntry, epochs: number) =>
   `Epoch ${h.epoch}/${epochs}: Train Loss = ${h.train.loss.toFixed(4)}, Test Loss = ${h.test.loss.toFixed(4)}, ` +
   `Train Acc = ${h.train.accuracy.toFixed(4)}, Test Acc = ${h.test.accuracy.toFixed(4)}` +
-  (h.trainSamples === undefined ? '' : ` (train: ${h.trainSamples.toLocaleString('en-US')} samples)`);
+  (h.trainSamples === undefined ? '' : ` (train: ${h.trainSamples.toLocaleString('en-US')} sample${h.trainSamples === 1 ? '' : 's'})`);
 
 export function trainCommand(program: Command): void {
   addTableOptions(addRunOptions(program.command('train')

@@ -3,7 +3,7 @@
 import type { Metric } from '../tasks/task.js';
 import type { HistoryEntry } from '../train.js';
 import type { PageSection } from './page.js';
-import { COLORS, formatTick, linePlot, type Series } from './svg.js';
+import { COLORS, esc, formatTick, linePlot, type Series } from './svg.js';
 
 const SPLITS = [
   { split: 'train', label: 'Train', color: COLORS.train },
@@ -25,11 +25,31 @@ function metricSeries(history: readonly HistoryEntry[], metric: Metric): Series[
   })).filter((s) => s.points.length > 0);
 }
 
-/** A note for curves whose training figures scored a subset of the training split before the last epoch (TrainOptions.trainScoreSamples); '' where none did. */
+/**
+ * A note for charts of a history whose training figures scored a subset of the training
+ * split at some epochs (TrainOptions.trainScoreSamples): which epochs, and how many samples;
+ * '' where every one scored every sample.
+ */
 export function sampledTrainingNote(history: readonly HistoryEntry[]): string {
-  const samples = history.find((h) => h.trainSamples !== undefined)?.trainSamples;
-  return samples === undefined ? ''
-    : `<p class="note">Before the last epoch, the training figures score a fixed subset of ${samples.toLocaleString('en-US')} training samples; the last epoch's score every one.</p>`;
+  const sampled = history.filter((h) => h.trainSamples !== undefined);
+  if (sampled.length === 0) return '';
+  const counts = [...new Set(sampled.map((h) => h.trainSamples!.toLocaleString('en-US')))].join(' or ');
+  const which = sampled.length === history.length ? 'The training figures score'
+    : `The training figures of epoch${sampled.length > 1 ? 's' : ''} ${epochRanges(sampled.map((h) => h.epoch))} score`;
+  const rest = sampled.length === history.length ? '' : '; the others score every sample';
+  return `<p class="note">${esc(`${which} a fixed subset of ${counts} training samples${rest}.`)}</p>`;
+}
+
+/** Epochs in increasing order as ranges: 1–4, 6. */
+function epochRanges(epochs: readonly number[]): string {
+  const ranges: string[] = [];
+  for (let i = 0; i < epochs.length;) {
+    let j = i;
+    while (j + 1 < epochs.length && epochs[j + 1] === epochs[j] + 1) j++;
+    ranges.push(j > i ? `${epochs[i]}–${epochs[j]}` : String(epochs[i]));
+    i = j + 1;
+  }
+  return ranges.join(', ');
 }
 
 /** One wide section of charts, one per metric (id "<metric>-curves"); a note instead when the history is empty. */

@@ -94,7 +94,7 @@ export function renderReport({ data, evaluation, history, summary, seed = 1 }: R
     loss: history.length ? linePlot('Training and Testing Loss Over Time', 'Epoch', `Loss (${summary.run.loss === 'mse' ? 'MSE' : 'cross-entropy'})`, [
       { label: 'Training Loss', color: COLORS.train, points: history.map((h) => [h.epoch, h.train.loss]) },
       { label: 'Testing Loss', color: COLORS.test, points: history.map((h) => [h.epoch, h.test.loss]) },
-    ], { format: (v) => v.toPrecision(3), integerX: true }) : noHistory(summary),
+    ], { format: (v) => v.toPrecision(3), integerX: true }) + sampledTrainingNote(history) : noHistory(summary),
     accuracy: history.length ? linePlot('Training and Testing Accuracy Over Time', 'Epoch', 'Accuracy', [
       { label: 'Training Accuracy', color: COLORS.train, points: history.map((h) => [h.epoch, h.train.accuracy]) },
       { label: 'Testing Accuracy', color: COLORS.test, points: history.map((h) => [h.epoch, h.test.accuracy]) },
@@ -112,10 +112,10 @@ export function renderReport({ data, evaluation, history, summary, seed = 1 }: R
     'loss-vs-accuracy': history.length ? linePlot('Loss vs Accuracy Relationship', 'Loss', 'Accuracy', [
       { label: 'Training', color: COLORS.train, points: history.map((h) => [h.train.loss, h.train.accuracy]) },
       { label: 'Testing', color: COLORS.test, points: history.map((h) => [h.test.loss, h.test.accuracy]) },
-    ], { lines: false, format: (v) => v.toFixed(3) }) : noHistory(summary),
+    ], { lines: false, format: (v) => v.toFixed(3) }) + sampledTrainingNote(history) : noHistory(summary),
     overfitting: history.length ? linePlot('Overfitting Indicator (Positive = Overfitting)', 'Epoch', 'Accuracy Gap (Train − Test)', [
       { label: 'Train − test accuracy', color: COLORS.line, points: history.map((h) => [h.epoch, h.train.accuracy - h.test.accuracy]) },
-    ], { zeroLine: true, format: (v) => v.toFixed(3), integerX: true }) : noHistory(summary),
+    ], { zeroLine: true, format: (v) => v.toFixed(3), integerX: true }) + sampledTrainingNote(history) : noHistory(summary),
     confidence: stackedHistogram('Distribution of Prediction Confidence', 'Prediction Confidence (Max Probability)', [
       { label: `Right (${right.length})`, color: COLORS.right, values: right.map((i) => ev.confidence[i]) },
       { label: `Wrong (${wrong.length})`, color: COLORS.wrong, values: wrong.map((i) => ev.confidence[i]) },
@@ -148,7 +148,7 @@ function summaryHtml(s: Summary): string {
       ['Training accuracy', `${s.final.train.accuracy.toFixed(4)} (${pct(s.final.train.accuracy)})`],
       ['Testing accuracy', `${s.final.test.accuracy.toFixed(4)} (${pct(s.final.test.accuracy)})`],
       ['Loss reduction', pct(s.lossReduction!)],
-      ['Accuracy improvement', pct(s.accuracyGain!)],
+      ['Accuracy improvement', `${pct(s.accuracyGain!)}${s.improvementFrom ? ` (${s.improvementFrom})` : ''}`],
       ['Overfitting analysis', s.verdict!],
     );
   }

@@ -36,6 +36,8 @@ export interface Summary {
   /** (first train loss − last) / first, and last train accuracy − first. */
   lossReduction?: number;
   accuracyGain?: number;
+  /** Where the first evaluation scored a subset of the training split (trainSamples): what the improvement's start is. */
+  improvementFrom?: string;
   /** Final train − test accuracy, and the seed's reading of it. */
   gap?: number;
   verdict?: string;
@@ -58,6 +60,7 @@ export function summarize(history: readonly HistoryEntry[], report: Classificati
     final,
     lossReduction: (first.train.loss - final.train.loss) / first.train.loss,
     accuracyGain: final.train.accuracy - first.train.accuracy,
+    ...(first.trainSamples === undefined ? {} : { improvementFrom: `from epoch ${first.epoch}'s figures on a subset of ${first.trainSamples.toLocaleString('en-US')} training samples` }),
     gap,
     verdict: overfittingVerdict(gap),
     saved,
@@ -100,6 +103,7 @@ export function formatSummary(s: Summary): string {
       '', 'IMPROVEMENT:',
       ` Loss Reduction: ${pct(s.lossReduction!)}`,
       ` Accuracy Improvement: ${pct(s.accuracyGain!)}`,
+      ...(s.improvementFrom ? [` (${s.improvementFrom})`] : []),
       '', 'OVERFITTING ANALYSIS:', ` ${s.verdict}`);
   }
   out.push('', 'CLASSIFICATION REPORT:', formatClassificationReport(s.report),
