@@ -127,27 +127,37 @@ function stepRates(steppers: Stepper[]): number[] {
 }
 const STEP_ROUNDS = 3;
 
-/** 4. Wall time of the default recipe until the test accuracy first reaches 98%. */
+/**
+ * 4. Wall time of the default recipe until the test accuracy first reaches 98%: the median of
+ * TO98_ROUNDS runs, each on a new network (training is deterministic: the epoch and the
+ * accuracy repeat; the seconds vary with the host).
+ */
 async function timeTo98() {
   const r = RECIPES.default;
-  const net = await Network.create({ ...recipeNetwork(r, 784, 10), threads: DEFAULT_THREADS });
-  const controller = new AbortController();
-  const start = performance.now();
-  let reached: { epoch: number; seconds: number; accuracy: number } | null = null;
-  await train(net, data, {
-    ...recipeTraining(r), signal: controller.signal,
-    onEpochEnd: ({ evaluation: h }) => {
-      if (h && !reached && h.test.accuracy >= 0.98) {
-        reached = { epoch: h.epoch, seconds: (performance.now() - start) / 1000, accuracy: h.test.accuracy };
-        controller.abort();
-      }
-    },
-  });
-  const kernels = net.kernels;
-  net.dispose();
-  const found = reached as { epoch: number; seconds: number; accuracy: number } | null;
-  return { kernels, epoch: found?.epoch ?? null, seconds: found?.seconds ?? null, accuracy: found?.accuracy ?? null };
+  let kernels = '', reached: { epoch: number; accuracy: number } | null = null;
+  const rounds: number[] = [];
+  for (let round = 0; round < TO98_ROUNDS; round++) {
+    const net = await Network.create({ ...recipeNetwork(r, 784, 10), threads: DEFAULT_THREADS });
+    const controller = new AbortController();
+    const start = performance.now();
+    await train(net, data, {
+      ...recipeTraining(r), signal: controller.signal,
+      onEpochEnd: ({ evaluation: h }) => {
+        if (h && !controller.signal.aborted && h.test.accuracy >= 0.98) {
+          rounds.push((performance.now() - start) / 1000);
+          reached = { epoch: h.epoch, accuracy: h.test.accuracy };
+          controller.abort();
+        }
+      },
+    });
+    kernels = net.kernels;
+    net.dispose();
+  }
+  const found = reached as { epoch: number; accuracy: number } | null;
+  const sorted = [...rounds].sort((a, b) => a - b);
+  return { kernels, epoch: found?.epoch ?? null, seconds: sorted.length === TO98_ROUNDS ? sorted[TO98_ROUNDS >> 1] : null, rounds, accuracy: found?.accuracy ?? null };
 }
+const TO98_ROUNDS = 3;
 
 log('the ladder…');
 const ladder = await measureLadder(threads, { progress: (rung, done, of) => log(`  ${done + 1}/${of}: ${rung}`) });
@@ -205,7 +215,7 @@ console.log(`\nScaling (${threads} threads splitting every large call, relaxed S
 console.log(table(['784-h-10, batch 32', 'parameters', 'samples/s', 'samples/s × parameters'], byWidth.map((r) => [`h = ${r.hidden}`, k(r.parameters), k(r.samplesPerSecond), (r.samplesPerSecond * r.parameters / 1e9).toFixed(2) + 'e9'])));
 console.log('');
 console.log(table(['784-100-10', 'samples/s'], byBatch.map((r) => [`batch ${r.batch}`, k(r.samplesPerSecond)])));
-console.log(`\nTime to 98% test accuracy, default recipe (${to98.kernels}): ${to98.seconds?.toFixed(1)} s (epoch ${to98.epoch}, ${to98.accuracy})`);
+console.log(`\nTime to 98% test accuracy, default recipe (${to98.kernels}): ${to98.seconds?.toFixed(1)} s, the median of ${TO98_ROUNDS} runs (${to98.rounds.map((t) => t.toFixed(1)).join(', ')} s; epoch ${to98.epoch}, ${to98.accuracy})`);
 console.log(`\nThreads under load: the seed network, ${EPOCHS} epochs of ${SAMPLES.toLocaleString('en-US')} MNIST samples, training samples/s (median of ${ROUNDS} alternated runs)\n`);
 console.log(contentionTable(contention));
 console.log('\n' + sparseTables(sparse));
