@@ -1,7 +1,7 @@
 // The command line on CSV tables, as a user runs it (dist/cli.js): train a classifier and a
 // regressor on real data sets of @observablehq/sample-datasets, predict one row and a file
 // of rows, and the usage errors of flags that do not fit the data.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -285,6 +285,15 @@ describe('usage errors on table data, before any training', () => {
     const run = await simdnet(['train', '--data', penguins, '--ignore', 'island,sex', '--missing', 'mean', ...flags as string[]]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain((message as string).replace('PATH', penguins));
+  });
+
+  it('an image-only flag is refused before --checkpoint\'s folder is made', async () => {
+    for (const flag of [['--train-score-samples', '10'], ['--eval-every', '2']]) {
+      const folder = path.join(dir, `not-made${flag[0]}`);
+      const run = await simdnet(['train', '--data', penguins, '--target', 'species', ...flag, '--checkpoint', folder]);
+      expect([run.code, run.stderr.split('\n')[0]]).toEqual([2, `error: ${flag[0]} is for image data (IDX folders); it does not go with --data ${penguins}`]);
+      expect(existsSync(folder)).toBe(false);
+    }
   });
 
   it('--task multi-label on prices names the column and the value', async () => {

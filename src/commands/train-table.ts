@@ -121,6 +121,12 @@ export function refuseTableFlags(flags: { data?: string; resume?: string }, comm
 /** The flags that only MNIST-style data takes. */
 const IMAGE_ONLY = ['recipe', 'limit', 'lrDecay', 'evalEvery', 'trainScoreSamples'] as const;
 
+/** A usage error for a flag that only image data takes, given for a table run (before any folder is made). */
+export function refuseImageFlags(flags: { data?: string; resume?: string }, command: Command): void {
+  const given = IMAGE_ONLY.find((key) => command.getOptionValueSource(key) === 'cli');
+  if (given) throw new UsageError(`${flagName(given)} is for image data (IDX folders); it does not go with ${flags.data !== undefined ? `--data ${flags.data}` : `the table run that --resume ${flags.resume} continues`}`);
+}
+
 /** A flag's value as the command line writes it: lists comma-separated, layers as --layers takes them. */
 const flagText = (key: string, v: unknown) => (key === 'layers' ? formatLayers(v as LayerSpec[]) : Array.isArray(v) ? v.join(',') : String(v));
 
@@ -128,9 +134,6 @@ const flagName = (key: string) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowe
 
 export async function runTrainTable(given: TableFlags, command: Command): Promise<void> {
   const onCommandLine = (key: string) => command.getOptionValueSource(key) === 'cli';
-  for (const key of IMAGE_ONLY) {
-    if (onCommandLine(key)) throw new UsageError(`${flagName(key)} is for image data (IDX folders); it does not go with ${given.data !== undefined ? `--data ${given.data}` : `the table run that --resume ${given.resume} continues`}`);
-  }
   // A resumed run takes its flags from the checkpoint: only --epochs (to go further) and where output goes may be given.
   const resumed = given.resume ? await readTableCheckpoint(given.resume) : undefined;
   if (resumed) {

@@ -21,7 +21,7 @@ import { allocateNetwork } from './memory.js';
 import { preflightTrain, refuseOverwrites } from './preflight.js';
 import { endOnSignals, noteSaved } from './interrupt.js';
 import { recipeHelp } from './recipe-help.js';
-import { addTableOptions, isTableFile, refuseOtherDataFile, refuseTableFlags, runTrainTable, type TableFlags } from './train-table.js';
+import { addTableOptions, isTableFile, refuseImageFlags, refuseOtherDataFile, refuseTableFlags, runTrainTable, type TableFlags } from './train-table.js';
 import { isTableCheckpoint } from './table-checkpoint.js';
 import type { CheckpointSettings } from './checkpoint-run.js';
 import { UsageError, fewerThanOneBatch, fractionUpToOne, humanOutput, loadData, nonNegativeNumber, percent, positiveInt, positiveIntOrAll, positiveNumber, secondsText, seedValue, sizeList, addRunOptions, runOptions, type RunFlags } from './common.js';
@@ -91,7 +91,8 @@ async function runTrain(flags: TrainFlags, command: Command): Promise<void> {
     throw new UsageError(`--data ${flags.data} is ${resumesTable ? 'not a table' : 'a table'}, but --resume ${flags.resume} holds a run on ${resumesTable ? 'a table' : 'images'}; leave --data out to go on with that run`);
   }
   const table = isTableFile(flags.data) || (!flags.data && resumesTable === true);
-  if (!table) refuseTableFlags(flags, command);
+  if (table) refuseImageFlags(flags, command);
+  else refuseTableFlags(flags, command);
   await preflightTrain(flags);
   if (table) return runTrainTable(flags as unknown as TableFlags, command);
   const print = humanOutput(flags.json);
