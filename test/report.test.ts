@@ -140,6 +140,20 @@ describe('simdnet report', () => {
       expect(Math.max(...shown)).toBeLessThan(2000);
     }
   }, 60_000);
+
+  it("reads a checkpoint's history, recipe and settings, and notes the epochs that scored a subset", async () => {
+    const run = promisify(execFile);
+    const ck = path.join(dir, 'ck'), out = path.join(dir, 'from-checkpoint.html');
+    await run(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'train', '--limit', '2000', '--epochs', '2', '--hidden', '16', '--train-score-samples', '500', '--checkpoint', ck]);
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'report', path.join(ck, 'checkpoint.simdnet'), '--out', out]);
+    expect(stdout).toContain('FINAL METRICS OF THE TRAINING RUN (recorded in the model, epoch 2):');
+    expect(stdout).toContain(" (from epoch 1's figures on a subset of 500 training samples)");
+    expect(stdout).toContain(' Recipe: default');
+    const page = await readFile(out, 'utf8');
+    expect(page).toContain('The training figures of epoch 1 score a fixed subset of 500 training samples; the others score every sample.');
+    expect(page).toContain(`<dt>Training</dt><dd>2 epochs, batch ${RECIPES.default.batchSize}`);
+    expect(page).not.toContain('carries no training history');
+  }, 60_000);
 });
 
 describe('a very long history', () => {

@@ -57,7 +57,7 @@ export async function analyseModelFile(file: string, dataDir: string | undefined
     process.stderr.write(`simdnet: note: ${file} was trained on ${trained}; this measures it on ${data.source} (give --data ${trained} for its own data)\n`);
   }
   const start = performance.now();
-  const stored = savedHistory(model.metadata.history);
+  const stored = savedHistory(recorded(model).history);
   const otherData = stored.length ? otherTestData(model, data) : undefined;
   const historyLeftOut = otherData && `left out: the history in the model was measured on other data (${otherData})`;
   const history = historyLeftOut ? [] : stored;
@@ -88,7 +88,7 @@ export async function writeReport(file: string, a: Analysis): Promise<void> {
  * older models by the data's name and test image count.
  */
 function otherTestData(model: Model, data: DataSplits<LabelledImages>): string | undefined {
-  const m = model.metadata;
+  const m = recorded(model);
   const stored = m.dataFingerprint as DataFingerprint | undefined;
   if (typeof stored === 'object' && stored !== null && typeof stored.test === 'object' && stored.test !== null) {
     const difference = fingerprintDifference(stored, dataFingerprint(data), ['test']);
@@ -97,9 +97,21 @@ function otherTestData(model: Model, data: DataSplits<LabelledImages>): string |
   return m.data === data.source && m.testCount === data.test.count ? undefined : `${String(m.data ?? 'unknown')}, ${String(m.testCount ?? '?')} test images`;
 }
 
+/**
+ * What a model file records of its training run, as `train --out` writes it. A checkpoint
+ * (`train --checkpoint`) keeps its run under metadata.checkpoint: its recipe, settings,
+ * history and data fingerprint are read from there.
+ */
+function recorded(model: Model): Record<string, unknown> {
+  const run = model.metadata.checkpoint;
+  if (typeof run !== 'object' || run === null) return model.metadata;
+  const { recipe, settings, history, fingerprint } = run as Record<string, unknown>;
+  return { recipe, settings, history, dataFingerprint: fingerprint };
+}
+
 /** How a saved model's run was made, from its config and metadata. */
 function modelRunInfo(model: Model, backend: string, data: string): RunInfo {
-  const m = model.metadata;
+  const m = recorded(model);
   const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
   const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
   const settings = (typeof m.settings === 'object' && m.settings !== null ? m.settings : {}) as Record<string, unknown>;
