@@ -5,9 +5,9 @@
 // --activation, --loss, --init, --optimizer, --l2, --weight-decay, --clip-norm, --seed,
 // --data and --limit may be repeated with the value the checkpoint holds, and any other
 // value is refused. The schedule of the epochs still to run — --epochs (to extend a run),
-// --lr, --schedule or --lr-decay, --batch-size, --eval-every, --train-score-samples — may change; the checkpoints
-// written from then on record the new values. Run-time flags (--backend, --simd, --threads,
-// --out, --report, --json, --checkpoint) are free.
+// --lr, --schedule or --lr-decay, --batch-size, --eval-every, --train-score-samples — may
+// change; the checkpoints written from then on record the new values. Run-time flags
+// (--backend, --simd, --threads, --out, --report, --json, --checkpoint) are free.
 import path from 'node:path';
 import { plural } from '../plural.js';
 import type { DataSplits } from '../data/dataset.js';
