@@ -10,7 +10,7 @@ export type { NetworkOptions, NetworkConfig, RunOptions, LossName, InitName, Opt
 export type { BackendName } from './backend/backend.js';
 export type { ActivationName } from './layers/activation.js';
 export type { SimdChoice, SimdLevel } from './backend/wasm.js';
-export { train, savedHistory, DivergenceError } from './train.js';
+export { train, savedHistory, scoredTrainingSamples, DivergenceError } from './train.js';
 export type { TrainOptions, TrainResult, BatchProgress, EpochEnd, HistoryEntry, BestSoFar } from './train.js';
 export { evaluate } from './evaluate.js';
 export type { Evaluation, ClassEvaluation } from './evaluate.js';

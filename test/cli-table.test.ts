@@ -214,6 +214,13 @@ describe('what a new user ran into (review)', () => {
     expect(again.stdout).toContain('model not saved (give --out FILE to keep it)');
     expect(again.stdout).not.toContain('report written');
     expect([readFileSync(out), readFileSync(report)]).toEqual(saved);
+    // The checkpoint is a model file whose report draws the history it keeps.
+    const fromCheckpoint = path.join(dir, 'from-table-checkpoint.html');
+    const reported = await simdnet(['report', path.join(ck, CHECKPOINT_FILE), '--data', penguins, '--out', fromCheckpoint]);
+    expect(reported.code, reported.stderr).toBe(0);
+    const page = readFileSync(fromCheckpoint, 'utf8');
+    expect(page).not.toContain('This run has no training history to draw.');
+    expect(page).toContain('id="loss-curves"');
   });
 
   it('a convolution too large even for one sample points at the layers, not at the batch size', async () => {

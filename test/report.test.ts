@@ -10,6 +10,8 @@ import { analyse, type Analysis } from '../src/commands/analysis.js';
 import { head, type DataSplits, type LabelledImages } from '../src/data/dataset.js';
 import { loadDataDir, mnistDataDir } from '../src/data/files.js';
 import { describeNetwork } from '../src/layers/describe.js';
+import { readCheckpoint, writeCheckpoint } from '../src/commands/checkpoint.js';
+import { networkFromModel } from '../src/model.js';
 import { Network } from '../src/network.js';
 import { RECIPES } from '../src/recipes.js';
 import { renderReport, SECTIONS } from '../src/report/html.js';
@@ -109,7 +111,13 @@ describe('the performance summary', () => {
     });
     const history = [entry(1, 500), entry(2, 500), entry(3, 1), entry(5)];
     const text = formatSummary(summarize(history, analysis.summary.report, analysis.summary.run));
-    expect(text).toContain(" Accuracy Improvement: 4.00%\n (from epoch 1's figures on a subset of 500 training samples)\n");
+    expect(text).toContain(" Accuracy Improvement: 4.00%\n (both from epoch 1's figures on a subset of 500 training samples)\n");
+    expect(text).toContain(' Training Accuracy: 0.9500 (95.00%)\n');
+    // A run whose last evaluation scored a subset too (a checkpoint written before the last epoch).
+    const cut = formatSummary(summarize(history.slice(0, 3), analysis.summary.report, analysis.summary.run));
+    expect(cut).toContain(' Training Loss: 0.1667 (on a subset of 1 training sample)\n');
+    expect(cut).toContain(' Training Accuracy: 0.9300 (93.00%; on a subset of 1 training sample)\n');
+    expect(cut).toContain(" (both from epoch 1's figures on a subset of 500 training samples, to epoch 3's on a subset of 1 training sample)\n");
     expect(sampledTrainingNote(history)).toBe('<p class="note">The training figures of epochs 1–3 score a fixed subset of 500 or 1 training samples; the others score every sample.</p>');
     expect(sampledTrainingNote([entry(4, 10000)])).toBe('<p class="note">The training figures score a fixed subset of 10,000 training samples.</p>');
     expect(sampledTrainingNote([entry(1), entry(2)])).toBe('');
@@ -141,18 +149,33 @@ describe('simdnet report', () => {
     }
   }, 60_000);
 
-  it("reads a checkpoint's history, recipe and settings, and notes the epochs that scored a subset", async () => {
+  it("reads a checkpoint's run, checked: its history, recipe, epochs done, data and training samples; a tampered one is refused naming the field", async () => {
     const run = promisify(execFile);
     const ck = path.join(dir, 'ck'), out = path.join(dir, 'from-checkpoint.html');
     await run(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'train', '--limit', '2000', '--epochs', '2', '--hidden', '16', '--train-score-samples', '500', '--checkpoint', ck]);
+    // As a run stopped after epoch 2 of 5 leaves it.
+    const { model, run: stored } = await readCheckpoint(ck);
+    const net = await networkFromModel(model);
+    await writeCheckpoint(ck, net, { ...stored, settings: { ...stored.settings, epochs: 5 } });
     const { stdout } = await run(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'report', path.join(ck, 'checkpoint.simdnet'), '--out', out]);
     expect(stdout).toContain('FINAL METRICS OF THE TRAINING RUN (recorded in the model, epoch 2):');
-    expect(stdout).toContain(" (from epoch 1's figures on a subset of 500 training samples)");
+    expect(stdout).toContain(" (both from epoch 1's figures on a subset of 500 training samples)");
     expect(stdout).toContain(' Recipe: default');
+    expect(stdout).not.toContain('left out');
     const page = await readFile(out, 'utf8');
     expect(page).toContain('The training figures of epoch 1 score a fixed subset of 500 training samples; the others score every sample.');
     expect(page).toContain(`<dt>Training</dt><dd>2 epochs, batch ${RECIPES.default.batchSize}`);
     expect(page).not.toContain('carries no training history');
+    // Its training samples are among the 2,000 images it was trained on (--limit 2000).
+    const shown = [...page.matchAll(/training \[(\d+)\] = \d/g)].map((m) => Number(m[1]));
+    expect(shown.length).toBeGreaterThanOrEqual(10);
+    expect(Math.max(...shown)).toBeLessThan(2000);
+
+    await writeCheckpoint(ck, net, { ...stored, settings: { ...stored.settings, learningRate: -1 } });
+    const tampered = await run(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'eval', path.join(ck, 'checkpoint.simdnet')]).catch((e: { code: number; stderr: string }) => e);
+    expect('code' in tampered && tampered.code).toBe(1);
+    expect((tampered as { stderr: string }).stderr).toContain(`${path.join(ck, 'checkpoint.simdnet')}: checkpoint field run.settings.learningRate must be > 0, got -1`);
+    net.dispose();
   }, 60_000);
 });
 

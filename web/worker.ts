@@ -3,7 +3,7 @@
 // with the library's train() and a table's with fit(), and answers predictions between
 // batches; shows a CNN's first layer as it trains.
 import {
-  FILE_NAMES, FIT_DEFAULTS, Network, RECIPES, Rng, recipeNetwork, recipeTraining, datasetFrom, decodeModel, describeData, encodeModel, fit, head, networkFromModel,
+  FILE_NAMES, FIT_DEFAULTS, Network, RECIPES, Rng, recipeNetwork, recipeTraining, scoredTrainingSamples, datasetFrom, decodeModel, describeData, encodeModel, fit, head, networkFromModel,
   splitsFrom, train, savedHistory,
   type BestSoFar, type BatchProgress, type DataDescription, type DataSplits, type EpochEnd, type FeatureDataset, type HistoryEntry,
   type LabelledImages, type ModelConfig, type TrainResult,
@@ -179,8 +179,7 @@ async function runMnist(last: number, limit: number): Promise<void> {
     await train(net, subset, {
       ...recipeTraining(recipe), epochs: last,
       resume: { epochsDone: progress.epochsDone, rng: Rng.fromState(progress.rng), history: progress.history },
-      // Epochs before the call's last score the recipe's subset of the training split (trainScoreSamples).
-      ...callbacks(mnist, (p) => Math.min(subset.train.count, p.epoch < p.epochs ? recipe.trainScoreSamples : Infinity) + subset.test.count),
+      ...callbacks(mnist, (p) => scoredTrainingSamples(subset.train.count, recipe.trainScoreSamples, p.epoch === p.epochs) + subset.test.count),
     });
   } catch (error) {
     if (!(error instanceof Paused)) throw error;

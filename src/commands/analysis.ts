@@ -7,13 +7,14 @@ import { classificationReport, confusionMatrix } from '../metrics.js';
 import { networkFromModel, type Model } from '../model.js';
 import { readModelFile } from '../model-file.js';
 import { checkFits } from '../batch.js';
-import { UsageError, loadData } from './common.js';
+import { MNIST_SOURCE, UsageError, loadData } from './common.js';
 import { writeFileAtomic } from '../model-file.js';
 import type { Network, NetworkOptions } from '../network.js';
 import { renderReport } from '../report/html.js';
 import { summarize, type RunInfo, type SavedModelView, type Summary } from '../report/summary.js';
 import { savedHistory, type HistoryEntry } from '../train.js';
 import { dataFingerprint, fingerprintDifference, type DataFingerprint } from './fingerprint.js';
+import { checkRun } from './checkpoint-run.js';
 
 export interface Analysis {
   evaluation: ClassEvaluation;
@@ -44,24 +45,25 @@ export function analyse(net: Network, given: DataSplits<LabelledImages>, history
 export async function analyseModelFile(file: string, dataDir: string | undefined, options: Pick<NetworkOptions, 'backend' | 'simd' | 'threads'>) {
   const model = await readModelFile(file);
   refuseTableModel(model, file);
+  const record = recorded(model, file);
   const data = await loadData(dataDir);
   const net = await networkFromModel(model, { ...options, maxBatch: 256 });
   try {
     checkFits(net, data.test, data.classes, data.source);
   } catch (e) {
-    throw new Error(`${(e as Error).message}${trainedOn(model, data.source, dataDir)}`);
+    throw new Error(`${(e as Error).message}${trainedOn(record, data.source, dataDir)}`);
   }
   // Data that fits but is not what the model was trained on: measured, with a note that says so.
-  const trained = model.metadata.data;
+  const trained = record.data;
   if (dataDir === undefined && typeof trained === 'string' && trained !== data.source) {
     process.stderr.write(`simdnet: note: ${file} was trained on ${trained}; this measures it on ${data.source} (give --data ${trained} for its own data)\n`);
   }
   const start = performance.now();
-  const stored = savedHistory(recorded(model).history);
-  const otherData = stored.length ? otherTestData(model, data) : undefined;
+  const stored = savedHistory(record.history);
+  const otherData = stored.length ? otherTestData(record, data) : undefined;
   const historyLeftOut = otherData && `left out: the history in the model was measured on other data (${otherData})`;
   const history = historyLeftOut ? [] : stored;
-  const analysis = analyse(net, trainedPart(model, data), history, modelRunInfo(model, net.kernels, data.source), { historyLeftOut });
+  const analysis = analyse(net, trainedPart(record, data), history, modelRunInfo(model, record, net.kernels, data.source), { historyLeftOut });
   return { net, analysis, seconds: (performance.now() - start) / 1000 };
 }
 
@@ -70,8 +72,8 @@ export async function analyseModelFile(file: string, dataDir: string | undefined
  * trainCount of them (train --limit N), where the model was trained on this data; the
  * report's training samples are then picked among those.
  */
-function trainedPart(model: Model, data: DataSplits<LabelledImages>): DataSplits<LabelledImages> {
-  const { trainCount, data: source } = model.metadata;
+function trainedPart(record: Record<string, unknown>, data: DataSplits<LabelledImages>): DataSplits<LabelledImages> {
+  const { trainCount, data: source } = record;
   const seen = source === data.source && typeof trainCount === 'number' && Number.isSafeInteger(trainCount) && trainCount > 0 && trainCount < data.train.count;
   return seen ? { ...data, train: head(data.train, trainCount) } : data;
 }
@@ -87,31 +89,39 @@ export async function writeReport(file: string, a: Analysis): Promise<void> {
  * words, or undefined when it is the same: by the fingerprint train --out stores, or for
  * older models by the data's name and test image count.
  */
-function otherTestData(model: Model, data: DataSplits<LabelledImages>): string | undefined {
-  const m = recorded(model);
+function otherTestData(m: Record<string, unknown>, data: DataSplits<LabelledImages>): string | undefined {
   const stored = m.dataFingerprint as DataFingerprint | undefined;
   if (typeof stored === 'object' && stored !== null && typeof stored.test === 'object' && stored.test !== null) {
     const difference = fingerprintDifference(stored, dataFingerprint(data), ['test']);
     return difference && `${String(m.data)}; ${difference}`;
   }
-  return m.data === data.source && m.testCount === data.test.count ? undefined : `${String(m.data ?? 'unknown')}, ${String(m.testCount ?? '?')} test images`;
+  // A checkpoint from before fingerprints records no test count: its data's name decides.
+  return m.data === data.source && (m.testCount === undefined || m.testCount === data.test.count) ? undefined : `${String(m.data ?? 'unknown')}, ${String(m.testCount ?? '?')} test images`;
 }
 
 /**
- * What a model file records of its training run, as `train --out` writes it. A checkpoint
- * (`train --checkpoint`) keeps its run under metadata.checkpoint: its recipe, settings,
- * history and data fingerprint are read from there.
+ * What a model file records of its training run, in the form `train --out` writes it
+ * (metadata: recipe, settings, history, data, dataFingerprint, trainCount, testCount). A
+ * checkpoint (`train --checkpoint`) keeps its run under metadata.checkpoint, checked here as
+ * --resume checks it: its epochs are the epochs done, its data the folder it names (MNIST's
+ * package where none), its sample counts the data fingerprint's. A table run's checkpoint
+ * keeps its history under metadata.tableCheckpoint.
  */
-function recorded(model: Model): Record<string, unknown> {
-  const run = model.metadata.checkpoint;
-  if (typeof run !== 'object' || run === null) return model.metadata;
-  const { recipe, settings, history, fingerprint } = run as Record<string, unknown>;
-  return { recipe, settings, history, dataFingerprint: fingerprint };
+export function recorded(model: Model, file: string): Record<string, unknown> {
+  const m = model.metadata;
+  const table = m.tableCheckpoint;
+  if (typeof table === 'object' && table !== null) return { ...m, history: (table as { history?: unknown }).history };
+  if (m.checkpoint === undefined) return m;
+  const run = checkRun(m.checkpoint, file, model);
+  const f = run.fingerprint;
+  return {
+    recipe: run.recipe, settings: { ...run.settings, epochs: run.epochsDone }, history: run.history, data: run.data ?? MNIST_SOURCE,
+    ...(f ? { dataFingerprint: f, trainCount: f.train.count, testCount: f.test.count } : run.limit === null ? {} : { trainCount: run.limit }),
+  };
 }
 
 /** How a saved model's run was made, from its config and metadata. */
-function modelRunInfo(model: Model, backend: string, data: string): RunInfo {
-  const m = recorded(model);
+function modelRunInfo(model: Model, m: Record<string, unknown>, backend: string, data: string): RunInfo {
   const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
   const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
   const settings = (typeof m.settings === 'object' && m.settings !== null ? m.settings : {}) as Record<string, unknown>;
@@ -127,8 +137,8 @@ function modelRunInfo(model: Model, backend: string, data: string): RunInfo {
  * Where the model was trained, when its file records it and it is not `source`: what to add
  * to an error about data that does not fit it ("; the model was trained on DIR: give --data DIR").
  */
-export function trainedOn(model: Model, source: string, dataDir: string | undefined): string {
-  const trained = model.metadata.data;
+export function trainedOn(record: Record<string, unknown>, source: string, dataDir: string | undefined): string {
+  const trained = record.data;
   if (typeof trained !== 'string' || trained === source) return '';
   return `; the model was trained on ${trained}${dataDir === undefined ? `: give --data ${trained}` : ''}`;
 }

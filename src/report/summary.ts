@@ -36,8 +36,10 @@ export interface Summary {
   /** (first train loss − last) / first, and last train accuracy − first. */
   lossReduction?: number;
   accuracyGain?: number;
-  /** Where the first evaluation scored a subset of the training split (trainSamples): what the improvement's start is. */
+  /** Where the first or the last evaluation scored a subset of the training split (trainSamples): what the improvement runs between. */
   improvementFrom?: string;
+  /** Where the last evaluation scored a subset of the training split: how many samples its training figures are on. */
+  finalSubset?: string;
   /** Final train − test accuracy, and the seed's reading of it. */
   gap?: number;
   verdict?: string;
@@ -60,13 +62,25 @@ export function summarize(history: readonly HistoryEntry[], report: Classificati
     final,
     lossReduction: (first.train.loss - final.train.loss) / first.train.loss,
     accuracyGain: final.train.accuracy - first.train.accuracy,
-    ...(first.trainSamples === undefined ? {} : { improvementFrom: `from epoch ${first.epoch}'s figures on a subset of ${first.trainSamples.toLocaleString('en-US')} training samples` }),
+    ...improvementEnds(first, final),
+    ...(final.trainSamples === undefined ? {} : { finalSubset: `on a subset of ${samples(final.trainSamples)}` }),
     gap,
     verdict: overfittingVerdict(gap),
     saved,
     report,
     run,
   };
+}
+
+const samples = (n: number) => `${n.toLocaleString('en-US')} training sample${n === 1 ? '' : 's'}`;
+
+/** The improvement's note where its first or last figures scored a subset of the training split. */
+function improvementEnds(first: HistoryEntry, final: HistoryEntry): Pick<Summary, 'improvementFrom'> {
+  const ends = [
+    first.trainSamples === undefined ? '' : `from epoch ${first.epoch}'s figures on a subset of ${samples(first.trainSamples)}`,
+    final.trainSamples === undefined || final === first ? '' : `to epoch ${final.epoch}'s on a subset of ${samples(final.trainSamples)}`,
+  ].filter(Boolean);
+  return ends.length ? { improvementFrom: ends.join(', ') } : {};
 }
 
 /** How the run was made, as [label, value] pairs: recipe, network, training, backend, time, data. */
@@ -96,14 +110,14 @@ export function formatSummary(s: Summary): string {
   }
   if (s.final) {
     out.push('', s.saved ? `FINAL METRICS OF THE TRAINING RUN (recorded in the model, epoch ${s.final.epoch}):` : 'FINAL METRICS:',
-      ` Training Loss: ${s.final.train.loss.toFixed(4)}`,
+      ` Training Loss: ${s.final.train.loss.toFixed(4)}${s.finalSubset ? ` (${s.finalSubset})` : ''}`,
       ` Testing Loss: ${s.final.test.loss.toFixed(4)}`,
-      ` Training Accuracy: ${s.final.train.accuracy.toFixed(4)} (${pct(s.final.train.accuracy)})`,
+      ` Training Accuracy: ${s.final.train.accuracy.toFixed(4)} (${pct(s.final.train.accuracy)}${s.finalSubset ? `; ${s.finalSubset}` : ''})`,
       ` Testing Accuracy: ${s.final.test.accuracy.toFixed(4)} (${pct(s.final.test.accuracy)})`,
       '', 'IMPROVEMENT:',
       ` Loss Reduction: ${pct(s.lossReduction!)}`,
       ` Accuracy Improvement: ${pct(s.accuracyGain!)}`,
-      ...(s.improvementFrom ? [` (${s.improvementFrom})`] : []),
+      ...(s.improvementFrom ? [` (both ${s.improvementFrom})`] : []),
       '', 'OVERFITTING ANALYSIS:', ` ${s.verdict}`);
   }
   out.push('', 'CLASSIFICATION REPORT:', formatClassificationReport(s.report),
