@@ -106,7 +106,7 @@ describe('the flags reach the network and the loop', () => {
     expect(stored.settings.trainScoreSamples).toBe(100);
     expect(stored.history.map((h) => h.trainSamples)).toEqual([100, 100, undefined]);
     const bad = await simdnet(['train', ...small, '--train-score-samples', 'ALL']);
-    expect([bad.code, bad.stderr.split('\n')[0]]).toEqual([2, "error: option '--train-score-samples <n>' argument 'ALL' is invalid. must be a positive integer, written as a whole number in decimal (like 32 or 1e4), or all."]);
+    expect([bad.code, bad.stderr.split('\n')[0]]).toEqual([2, "error: option '--train-score-samples <n>' argument 'ALL' is invalid. must be a positive integer or all, written as a whole number in decimal (like 32 or 1e4)."]);
     // The default recipe scores 10,000, more than --limit 640 has: every sample, as all does.
     for (const flags of [[], ['--train-score-samples', 'all']]) {
       const every = json(await simdnet(['train', ...small, '--hidden', '8', '--epochs', '2', ...flags, '--json']));

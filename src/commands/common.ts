@@ -34,7 +34,7 @@ export function positiveIntOrAll(value: string): number | 'all' {
   try {
     return positiveInt(value);
   } catch (e) {
-    throw new InvalidArgumentError(`${(e as Error).message.replace(/\.$/, '')}, or all.`);
+    throw new InvalidArgumentError((e as Error).message.replace('a positive integer', 'a positive integer or all'));
   }
 }
 
