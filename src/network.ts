@@ -211,21 +211,21 @@ export class Network {
    * afresh, or call writeBackWeights() first.
    */
   get weights(): Float32Array[] {
-    this.live('weights');
+    checkLive(this, 'weights');
     this.writeBackWeights();
     return this.weightViews;
   }
 
   /** Every weight and bias as one block, [w⁰, b⁰, w¹, b¹, …]: what a model file stores. A view, as `weights`. */
   get parameters(): Float32Array {
-    this.live('parameters');
+    checkLive(this, 'parameters');
     this.writeBackWeights();
     return this.parameterView;
   }
 
   /** The optimizer's state, blocks laid out as `parameters`: none for SGD, [v] for momentum, [m, v] for Adam. Views, as `weights`. */
   get optimizerState(): Float32Array[] {
-    this.live('optimizerState');
+    checkLive(this, 'optimizerState');
     this.writeBackWeights();
     return this.stateViews;
   }
@@ -242,7 +242,7 @@ export class Network {
 
   /** The kernels running: 'js', 'js-tuned', 'wasm-scalar', 'wasm-simd' or 'wasm-relaxed-simd', and the threads, e.g. 'wasm-simd ×2 threads'. */
   get kernels(): string {
-    this.live('kernels');
+    checkLive(this, 'kernels');
     return this.backend.kernels;
   }
 
@@ -251,7 +251,7 @@ export class Network {
    * threads cannot run (a page that is not cross-origin isolated; a warning says so).
    */
   get threads(): number {
-    this.live('threads');
+    checkLive(this, 'threads');
     return this.backend.threads;
   }
 
@@ -268,27 +268,22 @@ export class Network {
     return this.isDisposed;
   }
 
-  /** Throws once dispose() was called, before anything else is checked: the network's threads, and its kernels with them, are gone. */
-  private live(op: string): void {
-    checkLive(this, op);
-  }
-
   /** z of each layer for the last batch (the seed's `inputs`): the dense layers' outputs, [batch × sizes[l+1]]. */
   get zs(): Float32Array[] {
-    this.live('zs');
+    checkLive(this, 'zs');
     return this.model.layers.flatMap((layer, l) => (layer instanceof Dense ? [this.rows(this.model.values[l + 1], this.batch)] : []));
   }
 
   /** a of each layer for the last batch, a⁰ = x first: each dense layer's input, then the output, [batch × sizes[l]]. */
   get activations(): Float32Array[] {
-    this.live('activations');
+    checkLive(this, 'activations');
     const { values, layers } = this.model;
     return values.filter((_, l) => l === layers.length || layers[l] instanceof Dense).map((v) => this.rows(v, this.batch));
   }
 
   /** δ = ∂C/∂z of each layer after backward: [batch × sizes[l+1]]. */
   get deltas(): Float32Array[] {
-    this.live('deltas');
+    checkLive(this, 'deltas');
     return this.model.layers.flatMap((layer, l) => (layer instanceof Dense ? [this.rows(this.model.gradients[l + 1]!, this.backwardBatch)] : []));
   }
 
@@ -298,7 +293,7 @@ export class Network {
    * order. A view: the next pass overwrites it.
    */
   layerOutput(index: number): Float32Array {
-    this.live('layerOutput');
+    checkLive(this, 'layerOutput');
     const { layers, values } = this.model;
     if (!Number.isInteger(index) || index < 0 || index >= layers.length) {
       throw new Error(`layerOutput: ${index} is not a layer index of this network (0 to ${layers.length - 1})`);
@@ -317,7 +312,7 @@ export class Network {
    * (a view: the next pass overwrites it).
    */
   forward(x: ArrayLike<number>, training = false): Float32Array {
-    this.live('forward');
+    checkLive(this, 'forward');
     const batch = this.samplesOf('forward', 'x', x, this.sizes[0]);
     checkBatch('forward', batch, this.config.maxBatch);
     this.inputBuffer.set(x);
@@ -332,7 +327,7 @@ export class Network {
    * and classes [n], the index of each sample's largest output.
    */
   predict(x: ArrayLike<number>): { outputs: Float32Array; classes: Int32Array } {
-    this.live('predict');
+    checkLive(this, 'predict');
     const nIn = this.sizes[0], nOut = this.sizes[this.numLayers - 1];
     const n = this.samplesOf('predict', 'x', x, nIn), maxBatch = this.config.maxBatch;
     const outputs = new Float32Array(n * nOut), classes = new Int32Array(n);
@@ -350,21 +345,21 @@ export class Network {
 
   /** inputBuffer = scale·inputBytes for the first `batch` rows (pixels 0–255 to [0, 1] by default). */
   scaleInputBytes(batch: number, scale = 1 / 255): void {
-    this.live('scaleInputBytes');
+    checkLive(this, 'scaleInputBytes');
     checkBatch('scaleInputBytes', batch, this.config.maxBatch);
     this.model.scaleInput(batch, scale);
   }
 
   /** Applies config.normalization to the first `batch` rows of inputBuffer, and config.targetNormalization to targetBuffer's (nothing without them). */
   normalizeLoaded(batch: number): void {
-    this.live('normalizeLoaded');
+    checkLive(this, 'normalizeLoaded');
     if (this.normalizer) normalizeRows(this.normalizer.offset, this.normalizer.scale, this.inputBuffer, batch);
     if (this.targetNormalizer) normalizeRows(this.targetNormalizer.offset, this.targetNormalizer.scale, this.targetBuffer, batch);
   }
 
   /** Outputs [n × sizes[L]] back in the targets' units, in place: a / scale + offset (nothing without config.targetNormalization). */
   denormalizeOutputs(outputs: Float32Array): void {
-    this.live('denormalizeOutputs');
+    checkLive(this, 'denormalizeOutputs');
     if (this.targetNormalizer) denormalizeRows(this.targetNormalizer.offset, this.targetNormalizer.scale, outputs, outputs.length / this.targetNormalizer.offset.length);
   }
 
@@ -376,7 +371,7 @@ export class Network {
    * of one data set): layers then reuse what they derived from them (the first layer's wᵀ).
    */
   forwardLoaded(batch: number, training = false, weightsUnchanged = false): void {
-    this.live('forwardLoaded');
+    checkLive(this, 'forwardLoaded');
     checkBatch('forwardLoaded', batch, this.config.maxBatch);
     this.model.forward(batch, training, this.optimizerSteps, weightsUnchanged);
     this.batch = batch;
@@ -387,7 +382,7 @@ export class Network {
    * Fills δ of every layer and the gradients ∇w = Σ δ·aᵀ, ∇b = Σ δ summed over the batch.
    */
   backward(y: ArrayLike<number>): void {
-    this.live('backward');
+    checkLive(this, 'backward');
     this.loadTargets('backward', y);
     this.backwardLoaded();
   }
@@ -398,7 +393,7 @@ export class Network {
    * ∇w^l = δ^l·(a^{l−1})ᵀ, ∇b^l = δ^l, summed over the batch: each layer's backward in turn.
    */
   backwardLoaded(): void {
-    this.live('backwardLoaded');
+    checkLive(this, 'backwardLoaded');
     if (this.batch === 0) throw new Error('backward: call forward first');
     this.model.backward(this.lossFn, this.batch);
     this.backwardBatch = this.batch;
@@ -407,28 +402,28 @@ export class Network {
 
   /** Every parameter's gradient from the last backward pass, summed over its batch, laid out as `parameters` (convolutions' included). */
   get parameterGradients(): Float32Array {
-    this.live('parameterGradients');
+    checkLive(this, 'parameterGradients');
     this.checkGradients('parameterGradients');
     return this.model.grads.view;
   }
 
   /** The gradients of the last backward pass, summed over its batch: ∇w [out × in] and ∇b [out] per dense layer. */
   getGradients(): { nablaW: Float32Array[]; nablaB: Float32Array[] } {
-    this.live('getGradients');
+    checkLive(this, 'getGradients');
     this.checkGradients('getGradients');
     return { nablaW: this.dense.map((d) => d.gw.view), nablaB: this.dense.map((d) => d.gb.view) };
   }
 
   /** Mean cost C over the last forward batch against targets y [batch × sizes[L]]. */
   loss(y: ArrayLike<number>): number {
-    this.live('loss');
+    checkLive(this, 'loss');
     this.loadTargets('loss', y);
     return this.lossLoaded();
   }
 
   /** Mean cost C over the last forward batch against targetBuffer. */
   lossLoaded(): number {
-    this.live('lossLoaded');
+    checkLive(this, 'lossLoaded');
     if (this.batch === 0) throw new Error('loss: call forward first');
     return this.model.lossTotal(this.lossFn, this.batch) / this.batch;
   }
@@ -438,7 +433,7 @@ export class Network {
    * by the configured optimizer; for 'sgd', the seed's w −= (η / batch)·∇w.
    */
   step(learningRate: number): void {
-    this.live('step');
+    checkLive(this, 'step');
     checkLearningRate('step', learningRate);
     if (this.backwardBatch === 0 || !this.gradientsKept) throw new Error('step: call backward first');
     this.model.step(this.optimizer, learningRate, this.backwardBatch, ++this.optimizerSteps, this.config);
@@ -452,7 +447,7 @@ export class Network {
    * first.
    */
   backwardAndStep(learningRate: number): void {
-    this.live('backwardAndStep');
+    checkLive(this, 'backwardAndStep');
     checkLearningRate('backwardAndStep', learningRate);
     if (this.batch === 0) throw new Error('backwardAndStep: call forward first');
     this.model.trainStep(this.lossFn, this.batch, this.optimizer, learningRate, ++this.optimizerSteps, this.config);

@@ -22,21 +22,20 @@ function decimalInteger(value: string, what: string): number {
   return n;
 }
 
-export function positiveInt(value: string): number {
-  const n = decimalInteger(value, 'a positive integer');
-  if (n < 1) throw new InvalidArgumentError('must be a positive integer.');
+/** An integer ≥ 1; `what` names what the flag takes, for the errors. */
+function positiveCount(value: string, what: string): number {
+  const n = decimalInteger(value, what);
+  if (n < 1) throw new InvalidArgumentError(`must be ${what}.`);
   return n;
 }
 
+export const positiveInt = (value: string): number => positiveCount(value, 'a positive integer');
+
 /** A positive integer, or the word all. */
-export function positiveIntOrAll(value: string): number | 'all' {
-  if (value === 'all') return 'all';
-  try {
-    return positiveInt(value);
-  } catch (e) {
-    throw new InvalidArgumentError((e as Error).message.replace('a positive integer', 'a positive integer or all'));
-  }
-}
+export const positiveIntOrAll = (value: string): number | 'all' => (value === 'all' ? 'all' : positiveCount(value, 'a positive integer or all'));
+
+/** Whether `key`'s flag was given on the command line (not a default). */
+export const onCommandLine = (command: Command, key: string): boolean => command.getOptionValueSource(key) === 'cli';
 
 export function nonNegativeInt(value: string): number {
   return decimalInteger(value, 'an integer ≥ 0');

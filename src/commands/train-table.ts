@@ -29,7 +29,7 @@ import { progressBar } from '../progress.js';
 import { MAX_READ_BYTES, nonRegularKind, readWholeFile } from '../read-file.js';
 import { metricOf, taskOf, TASK_KINDS, TASKS, type Scores, type Task, type TaskName } from '../tasks/task.js';
 import type { HistoryEntry } from '../train.js';
-import { UsageError, asUsageError, fewerThanOneBatch, forFlag, humanOutput, runOptions, secondsText, type RunFlags } from './common.js';
+import { UsageError, asUsageError, fewerThanOneBatch, forFlag, humanOutput, onCommandLine, runOptions, secondsText, type RunFlags } from './common.js';
 import { refuseOverwrites } from './preflight.js';
 import { noteSaved } from './interrupt.js';
 import { formatLayers } from '../layers/describe.js';
@@ -111,7 +111,7 @@ export function addTableOptions(command: Command): Command {
 
 /** Image data given with a table's flag: a usage error naming the flag (given on the command line, not a default). */
 export function refuseTableFlags(flags: { data?: string; resume?: string }, command: Command): void {
-  const given = tableOptions().find((option) => command.getOptionValueSource(option.attributeName()) === 'cli');
+  const given = tableOptions().find((option) => onCommandLine(command, option.attributeName()));
   if (given) {
     const data = flags.data !== undefined ? `--data ${flags.data}` : flags.resume !== undefined ? `the run in --resume ${flags.resume}` : 'MNIST (no --data)';
     throw new UsageError(`${given.long} is for table data (--data FILE, a file ending in ${tableEndings}); it does not go with image data, ${data}`);
@@ -123,7 +123,7 @@ const IMAGE_ONLY = ['recipe', 'limit', 'lrDecay', 'evalEvery', 'trainScoreSample
 
 /** A usage error for a flag that only image data takes, given for a table run (before any folder is made). */
 export function refuseImageFlags(flags: { data?: string; resume?: string }, command: Command): void {
-  const given = IMAGE_ONLY.find((key) => command.getOptionValueSource(key) === 'cli');
+  const given = IMAGE_ONLY.find((key) => onCommandLine(command, key));
   if (given) throw new UsageError(`${flagName(given)} is for image data (IDX folders); it does not go with ${flags.data !== undefined ? `--data ${flags.data}` : `the table run that --resume ${flags.resume} continues`}`);
 }
 
@@ -133,13 +133,12 @@ const flagText = (key: string, v: unknown) => (key === 'layers' ? formatLayers(v
 const flagName = (key: string) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 
 export async function runTrainTable(given: TableFlags, command: Command): Promise<void> {
-  const onCommandLine = (key: string) => command.getOptionValueSource(key) === 'cli';
   // A resumed run takes its flags from the checkpoint: only --epochs (to go further) and where output goes may be given.
   const resumed = given.resume ? await readTableCheckpoint(given.resume) : undefined;
   if (resumed) {
     // A flag repeated with the value the checkpoint holds is taken, as an image run's resume takes it.
     const asGiven = (key: (typeof DEFINING_FLAGS)[number]) => (key === 'data' ? path.resolve(given.data!) : given[key]);
-    const clash = DEFINING_FLAGS.find((key) => key !== 'epochs' && onCommandLine(key) && JSON.stringify(asGiven(key)) !== JSON.stringify(resumed.run.flags[key]));
+    const clash = DEFINING_FLAGS.find((key) => key !== 'epochs' && onCommandLine(command, key) && JSON.stringify(asGiven(key)) !== JSON.stringify(resumed.run.flags[key]));
     if (clash) {
       const stored = resumed.run.flags[clash];
       throw new UsageError(`${flagName(clash)} ${flagText(clash, asGiven(clash))} conflicts with the run in ${given.resume} (the checkpoint's: ${stored === undefined ? 'not given' : flagText(clash, stored)}); ` +
@@ -147,7 +146,7 @@ export async function runTrainTable(given: TableFlags, command: Command): Promis
     }
   }
   const flags: TableFlags = resumed
-    ? { ...given, ...resumed.run.flags, ...(onCommandLine('epochs') ? { epochs: given.epochs } : {}) }
+    ? { ...given, ...resumed.run.flags, ...(onCommandLine(command, 'epochs') ? { epochs: given.epochs } : {}) }
     : given;
   // The data a resumed run takes from its checkpoint, against the outputs given now.
   if (resumed) refuseOverwrites(flags);

@@ -24,7 +24,7 @@ import { recipeHelp } from './recipe-help.js';
 import { addTableOptions, isTableFile, refuseImageFlags, refuseOtherDataFile, refuseTableFlags, runTrainTable, type TableFlags } from './train-table.js';
 import { isTableCheckpoint } from './table-checkpoint.js';
 import type { CheckpointSettings } from './checkpoint-run.js';
-import { UsageError, fewerThanOneBatch, fractionUpToOne, humanOutput, loadData, nonNegativeNumber, percent, positiveInt, positiveIntOrAll, positiveNumber, secondsText, seedValue, sizeList, addRunOptions, runOptions, type RunFlags } from './common.js';
+import { UsageError, fewerThanOneBatch, fractionUpToOne, humanOutput, loadData, nonNegativeNumber, onCommandLine, percent, positiveInt, positiveIntOrAll, positiveNumber, secondsText, seedValue, sizeList, addRunOptions, runOptions, type RunFlags } from './common.js';
 import { LAYER_ITEMS, parseLayers } from './layers-flag.js';
 import { describeNetwork, formatLayers } from '../layers/describe.js';
 import { recipeSettings, resolveSettings, type SettingsFlags } from './train-settings.js';
@@ -208,7 +208,7 @@ async function runTrain(flags: TrainFlags, command: Command): Promise<void> {
 /** The flags --resume checks, those given on the command line only (--recipe and --seed have defaults). */
 function givenFlags(flags: TrainFlags, command: Command): ResumeFlags {
   const keys = ['recipe', 'hidden', 'layers', 'activation', 'loss', 'init', 'optimizer', 'l2', 'weightDecay', 'clipNorm', 'seed', 'data', 'limit'] as const;
-  return Object.fromEntries(keys.filter((key) => command.getOptionValueSource(key) === 'cli').map((key) => [key, flags[key]]));
+  return Object.fromEntries(keys.filter((key) => onCommandLine(command, key)).map((key) => [key, flags[key]]));
 }
 
 /** The banner's weight decay and clipping, those that are on. */
