@@ -1,7 +1,7 @@
 // The governor that keeps large kernel calls on one thread where threads are slower: driven
 // by a clock the test moves, with the throughput of each mode given.
 import { describe, expect, it } from 'vitest';
-import { FIRST_RUN_MS, PROBES, PROBE_MS, RUN_MS, SETTLE_MS, ThreadGovernor, WARMUP_MS } from '../src/backend/thread-governor.js';
+import { CUT_MS, EARLY_LOSS, FIRST_RUN_MS, PROBES, PROBE_MS, RUN_MS, SETTLE_MS, ThreadGovernor, WARMUP_MS } from '../src/backend/thread-governor.js';
 
 /** ms of one cycle: a run in the chosen mode, then a comparison of both. */
 const CYCLE = RUN_MS + 2 * PROBES * PROBE_MS;
@@ -47,11 +47,27 @@ describe('the thread governor', () => {
   it('ends a comparison at the first pair the other mode loses: on a busy machine, one turn on threads in each cycle', () => {
     const clock = { now: 0 };
     const governor = new ThreadGovernor(() => clock.now);
-    simulate(governor, clock, { threaded: 0.25, single: 1 }, 3 * CYCLE);
-    // A turn on threads (PROBE_MS) runs PROBE_MS · 0.25 calls against ~RUN_MS on one thread.
-    const share = simulate(governor, clock, { threaded: 0.25, single: 1 }, 10 * CYCLE);
-    expect(share).toBeLessThan((1.2 * PROBE_MS * 0.25) / RUN_MS);
-    expect(share).toBeGreaterThan((0.5 * PROBE_MS * 0.25) / RUN_MS);
+    const rate = { threaded: 0.7, single: 1 };
+    simulate(governor, clock, rate, 3 * CYCLE);
+    // A turn on threads (PROBE_MS) runs PROBE_MS · 0.7 calls against ~RUN_MS on one thread.
+    const share = simulate(governor, clock, rate, 10 * CYCLE);
+    expect(share).toBeLessThan((1.2 * PROBE_MS * 0.7) / RUN_MS);
+    expect(share).toBeGreaterThan((0.8 * PROBE_MS * 0.7) / RUN_MS);
+  });
+
+  it('cuts a turn on threads short once it runs below EARLY_LOSS of one thread: a busy machine pays SETTLE_MS + CUT_MS of it, not PROBE_MS', () => {
+    const clock = { now: 0 };
+    const governor = new ThreadGovernor(() => clock.now);
+    // Calls of 0.1 ms on one thread, 0.4 ms on threads: a quarter of the rate, below EARLY_LOSS.
+    const rate = { threaded: 2.5, single: 10 };
+    expect(rate.threaded / rate.single).toBeLessThan(EARLY_LOSS);
+    simulate(governor, clock, rate, 3 * CYCLE);
+    const share = simulate(governor, clock, rate, 10 * CYCLE);
+    expect(governor.threadedNow).toBe(false);
+    const turn = SETTLE_MS + CUT_MS;
+    expect(turn).toBeLessThan(PROBE_MS / 2);
+    expect(share).toBeLessThan((1.2 * turn * rate.threaded) / (RUN_MS * rate.single));
+    expect(share).toBeGreaterThan((0.8 * turn * rate.threaded) / (RUN_MS * rate.single));
   });
 
   it('starts on one thread, and takes threads once they measure faster', () => {

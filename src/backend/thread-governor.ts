@@ -10,7 +10,11 @@
 // The other mode wins only if it wins every pair. The first pair it loses ends the
 // comparison: on a busy machine a turn on threads is what costs, and that turn then comes
 // once, not PROBES times. The price is that pair 0, current–other, decides a loss alone:
-// a drift against the second turn is no longer balanced by an other–current pair. The
+// a drift against the second turn is no longer balanced by an other–current pair. A turn
+// of the other mode that runs below EARLY_LOSS of the current mode's rate after CUT_MS of
+// measured calls ends there, lost: with a busy process on the other core, turns on threads
+// ran at 0.07–0.6× one thread's rate (bench/contention.ts), and a cut turn lasts ~7 ms
+// where a whole one lasted PROBE_MS at that rate. The
 // winner is kept for a run of FIRST_RUN_MS, and each comparison that keeps the mode doubles
 // the next run, up to RUN_MS: a decision taken early, on a machine still settling, is
 // checked again soon, and a settled one costs little. It starts on one thread, so that no
@@ -45,6 +49,14 @@ export const RUN_MS = 2000;
  * dropped on noise alone where they are as fast.
  */
 const TO_ONE_THREAD = 1.15;
+/**
+ * A turn of the other mode below this share of the current mode's rate, after CUT_MS of its
+ * calls measured, has lost. Far below the 0.6–0.9× of a turn's first calls (SETTLE_MS) and
+ * the noise between turns: only a mode that is plainly slower is cut short.
+ */
+export const EARLY_LOSS = 0.5;
+/** ms of measured calls after which a turn of the other mode may be cut short. */
+export const CUT_MS = 2;
 /** A turn that lasted this many times its length had an idle gap in it (the caller paused): the comparison starts over. */
 const IDLE_FACTOR = 4;
 
@@ -77,7 +89,8 @@ export class ThreadGovernor {
   /** Whether the next large call, of `work` (≈ flops), is split; within a comparison its work counts toward the turn. Call done() when it returns. */
   split(work: number): boolean {
     const now = this.clock();
-    if (now - this.phaseStart >= this.phaseLength) this.advance(now);
+    const losing = this.losingPlainly();
+    if (losing || now - this.phaseStart >= this.phaseLength) this.advance(now, losing);
     if (this.turn >= 0) {
       this.measured = now - this.phaseStart >= SETTLE_MS;
       if (this.measured) this.work += work;
@@ -99,7 +112,13 @@ export class ThreadGovernor {
     return this.threaded;
   }
 
-  private advance(now: number): void {
+  /** Whether the other mode's turn so far runs below EARLY_LOSS of the current mode's last rate (after CUT_MS measured). */
+  private losingPlainly(): boolean {
+    return this.isOtherTurn() && this.busy >= CUT_MS && this.work / this.busy < EARLY_LOSS * this.currentRate;
+  }
+
+  /** Ends the turn (or run) under way and starts the next; `cutShort`: the other mode's turn has lost already. */
+  private advance(now: number, cutShort = false): void {
     const ms = now - this.phaseStart, settled = this.busy > 0;
     const work = settled ? this.work : this.settleWork, busy = settled ? this.busy : this.settleBusy;
     this.phaseStart = now;
@@ -111,7 +130,7 @@ export class ThreadGovernor {
     }
     if (this.isOtherTurn()) this.otherRate = work / busy;
     else this.currentRate = work / busy;
-    const lost = this.turn % 2 === 1 && !(this.otherRate > (this.threaded ? TO_ONE_THREAD : 1) * this.currentRate);
+    const lost = cutShort || (this.turn % 2 === 1 && !(this.otherRate > (this.threaded ? TO_ONE_THREAD : 1) * this.currentRate));
     // A pair lost decides the comparison: the turns left would only cost time in the slower mode.
     if (++this.turn < 2 * PROBES && !lost) return;
     // The comparison ran all its turns only if the other mode won every pair.
