@@ -306,13 +306,33 @@ export function sparse_momentum(starts: usize, rowOf: usize, valOf: usize, delta
   listed_update(starts, rowOf, valOf, delta, wt, vt, acc, inputs, nOut, ldDelta, scale, mu, true);
 }
 
-/** The body of sparse_sgd and sparse_momentum; `withVelocity` is a constant at each. */
+/**
+ * The body of sparse_sgd and sparse_momentum; `withVelocity` is a constant at each. SGD
+ * updates only the runs of inputs that have entries: the others' gradient is 0, and
+ * w − scale·0 is w to the bit (in a batch of 32 MNIST images ~42% of the inputs are zero in
+ * every image). Momentum updates every input: its velocity decays where the gradient is 0.
+ */
 // @ts-ignore: decorator
 @inline function listed_update(starts: usize, rowOf: usize, valOf: usize, delta: usize, wt: usize, vt: usize, acc: usize, inputs: i32, nOut: i32, ldDelta: i32, scale: f32, mu: f32, withVelocity: bool): void {
+  const row = <usize>nOut * F32;
   for (let k = 0; k < inputs; k += GRADIENT_BLOCK) {
-    const block = min(GRADIENT_BLOCK, inputs - k), o = <usize>k * <usize>nOut * F32;
+    const block = min(GRADIENT_BLOCK, inputs - k), o = <usize>k * row;
     listed_product(starts + (<usize>k << 2), rowOf, valOf, delta, ldDelta, 0, false, acc + o, block, nOut);
-    if (withVelocity) momentum(wt + o, acc + o, vt + o, block * nOut, scale, mu);
-    else sgd(wt + o, acc + o, block * nOut, scale);
+    if (withVelocity) {
+      momentum(wt + o, acc + o, vt + o, block * nOut, scale, mu);
+      continue;
+    }
+    for (let i = 0; i < block;) {
+      while (i < block && !listed(starts, k + i)) i++;
+      const first = i;
+      while (i < block && listed(starts, k + i)) i++;
+      if (i > first) sgd(wt + o + <usize>first * row, acc + o + <usize>first * row, (i - first) * nOut, scale);
+    }
   }
+}
+
+/** Whether input k has entries in a list by columns (starts as sparse_columns lays them out). */
+// @ts-ignore: decorator
+@inline function listed(starts: usize, k: i32): bool {
+  return load<i32>(starts + (<usize>(k + 1) << 2)) > load<i32>(starts + (<usize>k << 2));
 }
