@@ -29,11 +29,17 @@
  * e^x per lane, relative error ≈ 1e-7 on the clamped range [−87.3, 88.3] (beyond it the
  * result saturates at e^±clamp, which keeps sigmoid, tanh and softmax finite).
  * x = n·ln2 + r with |r| ≤ ln2/2, e^x = 2^n · e^r, e^r from the Cephes expf polynomial.
+ * The clamp is pmin/pmax, one instruction each on x64 where min/max's NaN and −0 rules take
+ * five (a NaN still passes through both). n is rounded by adding ROUNDER = 1.5·2²³: the sum
+ * t rounds to an integer as nearest() does (|x·log₂e| < 2²²), and t's bits + 127, shifted
+ * by 23, are 2ⁿ's, with no float-to-int conversion. Measured here, sigmoid_forward over
+ * 1,000,000 floats: 1.44–1.76× faster (relaxed SIMD), 1.57–1.68× (SIMD), the same floats.
  */
 // @ts-ignore: decorator
 @inline export function exp4(x: v128): v128 {
-  x = f32x4.min(f32x4.max(x, f32x4.splat(-87.3)), f32x4.splat(88.3));
-  const n = f32x4.nearest(f32x4.mul(x, f32x4.splat(1.44269504)));
+  x = f32x4.pmin(f32x4.pmax(x, f32x4.splat(-87.3)), f32x4.splat(88.3));
+  const t = f32x4.add(f32x4.mul(x, f32x4.splat(1.44269504)), f32x4.splat(ROUNDER));
+  const n = f32x4.sub(t, f32x4.splat(ROUNDER));
   let r = f32x4.sub(x, f32x4.mul(n, f32x4.splat(0.693359375)));
   r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(-2.12194440e-4)));
   let p = f32x4.splat(1.9875691500e-4);
@@ -43,9 +49,12 @@
   p = madd(p, r, f32x4.splat(1.6666665459e-1));
   p = madd(p, r, f32x4.splat(5.0000001201e-1));
   const er = f32x4.add(madd(f32x4.mul(p, r), r, r), f32x4.splat(1));
-  const pow2n = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
+  const pow2n = i32x4.shl(i32x4.add(t, i32x4.splat(127)), 23);
   return f32x4.mul(er, pow2n);
 }
+
+/** 1.5·2²³: a float below 2²² in size plus this rounds to an integer, kept in the sum's low bits (exp4). */
+const ROUNDER: f32 = 12582912;
 
 /** e^x for one float: exp4's lane in the SIMD builds (a vector loop's scalar tail agrees with its body), Mathf.exp in the scalar one. */
 // @ts-ignore: decorator
