@@ -57,10 +57,7 @@ export function resolveSettings(flags: SettingsFlags, base: CheckpointSettings, 
     throw new UsageError(`--schedule ${flags.schedule} and --lr-decay ${flags.lrDecay} do not go together: --lr-decay X is --schedule exp:X`);
   }
   const optimizer = flags.optimizer ?? base.optimizer;
-  if (flags.weightDecay !== undefined && optimizer !== 'adamw') {
-    throw new UsageError(`--weight-decay ${flags.weightDecay} is AdamW's decoupled weight decay and needs --optimizer adamw (the optimizer is ${optimizer}); ` +
-      '--l2 decays the weights under every optimizer');
-  }
+  refuseWeightDecayWithout(optimizer, flags.weightDecay);
   const layers = flags.layers ?? (flags.hidden ? undefined : base.layers);
   const s: CheckpointSettings = {
     hidden: layers ? layers.flatMap((l) => (l.kind === 'dense' ? [l.units] : [])) : flags.hidden ?? base.hidden,
@@ -84,6 +81,14 @@ export function resolveSettings(flags: SettingsFlags, base: CheckpointSettings, 
   const schedule = forFlag(flags.schedule !== undefined ? '--schedule' : `--lr ${s.learningRate}`, () => parseSchedule(s.schedule, s.learningRate));
   refuseWarmupPastRun(s.schedule, schedule, s.epochs, s.learningRate);
   return { settings: s, schedule };
+}
+
+/** --weight-decay is AdamW's alone: given with another optimizer, a usage error (images and tables alike). */
+export function refuseWeightDecayWithout(optimizer: OptimizerName, weightDecay: number | undefined): void {
+  if (weightDecay !== undefined && optimizer !== 'adamw') {
+    throw new UsageError(`--weight-decay ${weightDecay} is AdamW's decoupled weight decay and needs --optimizer adamw (the optimizer is ${optimizer}); ` +
+      '--l2 decays the weights under every optimizer');
+  }
 }
 
 /** A usage error where the warm-up of `schedule` (written `text`) lasts the whole run or longer: η would never reach `eta`. */

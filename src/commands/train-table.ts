@@ -33,7 +33,7 @@ import { UsageError, asUsageError, fewerThanOneBatch, forFlag, humanOutput, onCo
 import { refuseOverwrites } from './preflight.js';
 import { noteSaved } from './interrupt.js';
 import { formatLayers } from '../layers/describe.js';
-import { refuseWarmupPastRun } from './train-settings.js';
+import { refuseWarmupPastRun, refuseWeightDecayWithout } from './train-settings.js';
 
 export interface TableFlags extends RunFlags {
   data: string;
@@ -165,7 +165,7 @@ export async function runTrainTable(given: TableFlags, command: Command): Promis
   const imageLayer = flags.layers ? firstImageLayer(flags.layers) : -1;
   if (imageLayer >= 0) throw new UsageError(`--layers ${formatLayers(flags.layers!)}: ${flags.layers![imageLayer].kind} takes images, and a table's rows are features; give dense layers and activations`);
   const hidden: LayerSpec[] | undefined = flags.layers ?? flags.hidden?.flatMap((units): LayerSpec[] => [{ kind: 'dense', units }, { kind: flags.activation ?? 'relu' } as LayerSpec]);
-  if (flags.weightDecay !== undefined && (flags.optimizer ?? FIT_DEFAULTS.optimizer) !== 'adamw') throw new UsageError('--weight-decay is AdamW\'s decoupled decay: give --optimizer adamw with it (or --l2 for the other rules)');
+  refuseWeightDecayWithout(flags.optimizer ?? FIT_DEFAULTS.optimizer, flags.weightDecay);
   const schedule = flags.schedule === undefined ? undefined : forFlag('--schedule', () => parseSchedule(flags.schedule!, flags.lr ?? FIT_DEFAULTS.learningRate));
   const options: FitOptions = {
     task: data.task,
