@@ -14,7 +14,7 @@ function simulate(governor: ThreadGovernor, clock: { now: number }, rate: { thre
   const end = clock.now + ms;
   let split = 0, calls = 0;
   while (clock.now < end) {
-    const threaded = governor.split(1);
+    const threaded = governor.split(0, 1);
     clock.now += 1 / (threaded ? rate.threaded : rate.single);
     governor.done();
     calls++;
@@ -26,7 +26,7 @@ function simulate(governor: ThreadGovernor, clock: { now: number }, rate: { thre
 describe('the thread governor', () => {
   it('keeps splitting where threads are faster, probing one thread a small share of the time', () => {
     const clock = { now: 0 };
-    const governor = new ThreadGovernor(() => clock.now);
+    const governor = new ThreadGovernor(1, () => clock.now);
     const share = simulate(governor, clock, { threaded: 1.5, single: 1 }, 10 * CYCLE);
     expect(governor.threadedNow).toBe(true);
     // PROBES turns of one thread in every cycle.
@@ -35,7 +35,7 @@ describe('the thread governor', () => {
 
   it('moves to one thread when threads are slower (a busy machine), and back when they are faster again', () => {
     const clock = { now: 0 };
-    const governor = new ThreadGovernor(() => clock.now);
+    const governor = new ThreadGovernor(1, () => clock.now);
     simulate(governor, clock, { threaded: 0.3, single: 1 }, 2 * CYCLE);
     expect(governor.threadedNow).toBe(false);
     const share = simulate(governor, clock, { threaded: 0.3, single: 1 }, 10_000);
@@ -46,7 +46,7 @@ describe('the thread governor', () => {
 
   it('ends a comparison at the first pair the other mode loses: on a busy machine, one turn on threads in each cycle', () => {
     const clock = { now: 0 };
-    const governor = new ThreadGovernor(() => clock.now);
+    const governor = new ThreadGovernor(1, () => clock.now);
     const rate = { threaded: 0.7, single: 1 };
     simulate(governor, clock, rate, 3 * CYCLE);
     // A turn on threads (PROBE_MS) runs PROBE_MS · 0.7 calls against ~RUN_MS on one thread.
@@ -57,7 +57,7 @@ describe('the thread governor', () => {
 
   it('cuts a turn on threads short once it runs below EARLY_LOSS of one thread: a busy machine pays SETTLE_MS + CUT_MS of it, not PROBE_MS', () => {
     const clock = { now: 0 };
-    const governor = new ThreadGovernor(() => clock.now);
+    const governor = new ThreadGovernor(1, () => clock.now);
     // Calls of 0.1 ms on one thread, 0.4 ms on threads: a quarter of the rate, below EARLY_LOSS.
     const rate = { threaded: 2.5, single: 10 };
     expect(rate.threaded / rate.single).toBeLessThan(EARLY_LOSS);
@@ -72,7 +72,7 @@ describe('the thread governor', () => {
 
   it('starts on one thread, and takes threads once they measure faster', () => {
     const clock = { now: 0 };
-    const governor = new ThreadGovernor(() => clock.now);
+    const governor = new ThreadGovernor(1, () => clock.now);
     expect(governor.threadedNow).toBe(false);
     simulate(governor, clock, { threaded: 0.9, single: 1 }, CYCLE);
     expect(governor.threadedNow).toBe(false);
@@ -82,7 +82,7 @@ describe('the thread governor', () => {
 
   it('leaves threads for one thread only when one thread is clearly faster (the noise of a shared machine)', () => {
     const clock = { now: 0 };
-    const governor = new ThreadGovernor(() => clock.now);
+    const governor = new ThreadGovernor(1, () => clock.now);
     simulate(governor, clock, { threaded: 1.5, single: 1 }, 2 * CYCLE);
     expect(governor.threadedNow).toBe(true);
     simulate(governor, clock, { threaded: 1, single: 1.1 }, 10 * CYCLE);
@@ -93,7 +93,7 @@ describe('the thread governor', () => {
 
   it('checks an early decision again soon: threads slowed by the start (V8 compiling on the other core) are taken once they are faster', () => {
     const clock = { now: 0 };
-    const governor = new ThreadGovernor(() => clock.now);
+    const governor = new ThreadGovernor(1, () => clock.now);
     const comparison = 2 * PROBES * PROBE_MS;
     simulate(governor, clock, { threaded: 0.5, single: 1 }, WARMUP_MS + comparison);
     expect(governor.threadedNow).toBe(false);
@@ -105,10 +105,10 @@ describe('the thread governor', () => {
 
   it('does not measure the first SETTLE_MS of a turn: threads slow only while their data moves into their caches still win', () => {
     const clock = { now: 0 };
-    const governor = new ThreadGovernor(() => clock.now);
+    const governor = new ThreadGovernor(1, () => clock.now);
     let last = false, since = 0, split = 0, calls = 0;
     while (clock.now < 3 * CYCLE) {
-      const threaded = governor.split(1);
+      const threaded = governor.split(0, 1);
       if (threaded !== last) [last, since] = [threaded, clock.now];
       const settling = threaded && clock.now - since < 0.8 * SETTLE_MS;
       clock.now += 1 / (threaded ? (settling ? 0.05 : 1.5) : 1);
@@ -123,16 +123,35 @@ describe('the thread governor', () => {
   it('takes threads for calls longer than SETTLE_MS, which begin a turn and leave no call to measure after it', () => {
     for (const ms of [30, 60]) {
       const clock = { now: 0 };
-      const governor = new ThreadGovernor(() => clock.now);
+      const governor = new ThreadGovernor(1, () => clock.now);
       const share = simulate(governor, clock, { threaded: 2 / ms, single: 1 / ms }, 4 * CYCLE);
       expect(governor.threadedNow, `${ms} ms calls`).toBe(true);
       expect(share, `${ms} ms calls`).toBeGreaterThan(0.8);
     }
   });
 
+  it('compares kernel by kernel: a turn is not faster for holding more of a kernel whose work estimate runs quick (long calls, a few a turn)', () => {
+    const clock = { now: 0 };
+    const governor = new ThreadGovernor(2, () => clock.now);
+    // A pass of one call of kernel 0 (10 ms on one thread for its unit of estimated work), then
+    // ten of kernel 1 (0.2 ms each): a turn measures one or two of kernel 0's calls. Both run
+    // 1.2× faster on threads.
+    let split = 0, calls = 0;
+    while (clock.now < 4 * CYCLE) {
+      const op = calls % 11 === 0 ? 0 : 1;
+      const threaded = governor.split(op, 1);
+      clock.now += (op === 0 ? 10 : 0.2) / (threaded ? 1.2 : 1);
+      governor.done();
+      calls++;
+      if (threaded) split++;
+    }
+    expect(governor.threadedNow).toBe(true);
+    expect(split / calls).toBeGreaterThan(0.8);
+  });
+
   it('drops a measurement that spans an idle gap (the caller paused)', () => {
     const clock = { now: 0 };
-    const governor = new ThreadGovernor(() => clock.now);
+    const governor = new ThreadGovernor(1, () => clock.now);
     simulate(governor, clock, { threaded: 1.5, single: 1 }, CYCLE + PROBE_MS / 2);
     clock.now += 10 * PROBE_MS; // a pause while threads were being measured: its rate would look terrible
     simulate(governor, clock, { threaded: 1.5, single: 1 }, 3 * CYCLE);

@@ -2,9 +2,9 @@
 // machine a thread may wait for a core, and a split call then runs slower than on one
 // thread; so the governor keeps comparing. A comparison is PROBES pairs of turns, each
 // mode PROBE_MS a turn, in the order current–other, other–current, … (so that a drift of
-// the machine's load or of compilation falls on both); a turn's throughput is the work of
-// the calls it was asked about per ms those calls took, from SETTLE_MS into the turn (or
-// all its calls, when none began later). The serial work between calls is left out: it
+// the machine's load or of compilation falls on both); two turns compare by the ms their
+// calls took against their work, kernel by kernel (TurnCalls), from SETTLE_MS into each turn
+// (or all its calls, when none began later). The serial work between calls is left out: it
 // runs alike in both modes, and its noise (a batch gathered from cold memory, a garbage
 // collection, the event loop) would drown a gain of 1.3× in turns of PROBE_MS.
 // The other mode wins only if it wins every pair. The first pair it loses ends the
@@ -60,6 +60,62 @@ export const CUT_MS = 2;
 /** A turn that lasted this many times its length had an idle gap in it (the caller paused): the comparison starts over. */
 const IDLE_FACTOR = 4;
 
+/**
+ * The work and ms of a turn's calls, kernel by kernel: the work estimates of two kernels are
+ * not in one unit of time (sparse_rows' "4 per float" is not sparse_forward's "2 per
+ * multiply-add"), so a turn of long calls (inference on 10,000 images: 1–8 ms a call, a few
+ * calls a turn) would look faster or slower by which kernels fell in it. Measured here, before
+ * turns were compared kernel by kernel: 2 threads adaptive ran inference at 540,000 or
+ * 1,000,000 samples/s from one network to the next (one thread: 525,000).
+ */
+class TurnCalls {
+  readonly work: Float64Array;
+  readonly busy: Float64Array;
+  /** ms of all its calls. */
+  ms = 0;
+
+  constructor(kernels: number) {
+    this.work = new Float64Array(kernels);
+    this.busy = new Float64Array(kernels);
+  }
+
+  add(op: number, work: number, ms: number): void {
+    this.work[op] += work;
+    this.busy[op] += ms;
+    this.ms += ms;
+  }
+
+  copyFrom(other: TurnCalls): void {
+    this.work.set(other.work);
+    this.busy.set(other.busy);
+    this.ms = other.ms;
+  }
+
+  clear(): void {
+    this.work.fill(0);
+    this.busy.fill(0);
+    this.ms = 0;
+  }
+}
+
+/**
+ * How many times faster `a`'s calls ran than `b`'s rates would have run them: over the
+ * kernels both measured, the ms b's rate of each gives a's work, over a's ms. Where they share
+ * none, their rates of all work.
+ */
+function speedup(a: TurnCalls, b: TurnCalls): number {
+  let ms = 0, msAtB = 0;
+  for (let op = 0; op < a.work.length; op++) {
+    if (a.busy[op] > 0 && b.busy[op] > 0) {
+      ms += a.busy[op];
+      msAtB += (a.work[op] * b.busy[op]) / b.work[op];
+    }
+  }
+  if (ms > 0) return msAtB / ms;
+  const total = (x: TurnCalls) => x.work.reduce((sum, w) => sum + w, 0);
+  return (total(a) / a.ms) / (total(b) / b.ms);
+}
+
 export class ThreadGovernor {
   private threaded = false;
   /** −1 while running in the chosen mode; else the turn of the comparison (see isOtherTurn). */
@@ -68,33 +124,38 @@ export class ThreadGovernor {
   private phaseLength = WARMUP_MS;
   /** ms of the next run in the chosen mode. */
   private runLength = FIRST_RUN_MS;
-  private work = 0;
-  /** ms the calls of this turn took, and when the call being run began. */
-  private busy = 0;
+  /** The kernel and work of the call being run, and when it began. */
+  private callOp = 0;
+  private callWork = 0;
   private callStart = 0;
   /** Whether the call being run counts toward its turn (it began after SETTLE_MS). */
   private measured = true;
-  /** The work and ms of the turn's calls that began within SETTLE_MS: its rate when no call began after (calls of SETTLE_MS or longer). */
-  private settleWork = 0;
-  private settleBusy = 0;
-  /** The current mode's rate in the pair being measured. */
-  private currentRate = 0;
-  /** The other mode's rate in the pair being measured. */
-  private otherRate = 0;
+  /** This turn's calls that began after SETTLE_MS… */
+  private readonly turnCalls: TurnCalls;
+  /** …and within it: the turn's measure when no call began after (calls of SETTLE_MS or longer). */
+  private readonly settleCalls: TurnCalls;
+  /** The current mode's calls in its last turn of the comparison, and the other mode's. */
+  private readonly current: TurnCalls;
+  private readonly other: TurnCalls;
 
-  constructor(private readonly clock: () => number = () => performance.now()) {
+  /** `kernels`: how many kernels there are (the ops passed to split() are below it). */
+  constructor(kernels: number, private readonly clock: () => number = () => performance.now()) {
     this.phaseStart = clock();
+    [this.turnCalls, this.settleCalls, this.current, this.other] = Array.from({ length: 4 }, () => new TurnCalls(kernels));
   }
 
-  /** Whether the next large call, of `work` (≈ flops), is split; within a comparison its work counts toward the turn. Call done() when it returns. */
-  split(work: number): boolean {
+  /**
+   * Whether the next large call, of kernel `op` and `work` (≈ flops), is split; within a
+   * comparison it counts toward the turn. Call done() when it returns.
+   */
+  split(op: number, work: number): boolean {
     const now = this.clock();
     const losing = this.losingPlainly();
     if (losing || now - this.phaseStart >= this.phaseLength) this.advance(now, losing);
     if (this.turn >= 0) {
       this.measured = now - this.phaseStart >= SETTLE_MS;
-      if (this.measured) this.work += work;
-      else this.settleWork += work;
+      this.callOp = op;
+      this.callWork = work;
       this.callStart = now;
     }
     return this.isOtherTurn() ? !this.threaded : this.threaded;
@@ -103,8 +164,7 @@ export class ThreadGovernor {
   /** The call that split() was asked about has returned: within a comparison, its time counts toward the turn. */
   done(): void {
     if (this.turn < 0) return;
-    if (this.measured) this.busy += this.clock() - this.callStart;
-    else this.settleBusy += this.clock() - this.callStart;
+    (this.measured ? this.turnCalls : this.settleCalls).add(this.callOp, this.callWork, this.clock() - this.callStart);
   }
 
   /** Whether calls are split now, outside a turn of the other mode. */
@@ -112,25 +172,24 @@ export class ThreadGovernor {
     return this.threaded;
   }
 
-  /** Whether the other mode's turn so far runs below EARLY_LOSS of the current mode's last rate (after CUT_MS measured). */
+  /** Whether the other mode's turn so far runs below EARLY_LOSS of the current mode's last turn (after CUT_MS measured). */
   private losingPlainly(): boolean {
-    return this.isOtherTurn() && this.busy >= CUT_MS && this.work / this.busy < EARLY_LOSS * this.currentRate;
+    return this.isOtherTurn() && this.turnCalls.ms >= CUT_MS && this.current.ms > 0 && speedup(this.turnCalls, this.current) < EARLY_LOSS;
   }
 
   /** Ends the turn (or run) under way and starts the next; `cutShort`: the other mode's turn has lost already. */
   private advance(now: number, cutShort = false): void {
-    const ms = now - this.phaseStart, settled = this.busy > 0;
-    const work = settled ? this.work : this.settleWork, busy = settled ? this.busy : this.settleBusy;
+    const restart = this.turn < 0 || now - this.phaseStart > IDLE_FACTOR * PROBE_MS;
+    if (!restart) (this.isOtherTurn() ? this.other : this.current).copyFrom(this.turnCalls.ms > 0 ? this.turnCalls : this.settleCalls);
+    this.turnCalls.clear();
+    this.settleCalls.clear();
     this.phaseStart = now;
-    this.work = this.busy = this.settleWork = this.settleBusy = 0;
     this.phaseLength = PROBE_MS;
-    if (this.turn < 0 || ms > IDLE_FACTOR * PROBE_MS) {
+    if (restart) {
       this.turn = 0;
       return;
     }
-    if (this.isOtherTurn()) this.otherRate = work / busy;
-    else this.currentRate = work / busy;
-    const lost = cutShort || (this.turn % 2 === 1 && !(this.otherRate > (this.threaded ? TO_ONE_THREAD : 1) * this.currentRate));
+    const lost = cutShort || (this.turn % 2 === 1 && !(speedup(this.other, this.current) > (this.threaded ? TO_ONE_THREAD : 1)));
     // A pair lost decides the comparison: the turns left would only cost time in the slower mode.
     if (++this.turn < 2 * PROBES && !lost) return;
     // The comparison ran all its turns only if the other mode won every pair.

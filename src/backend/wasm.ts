@@ -177,7 +177,7 @@ export class WasmBackend implements Backend {
         return null;
       });
     }
-    const backend = new WasmBackend(memory, kernels, level, pool, pool && adaptive ? new ThreadGovernor() : null);
+    const backend = new WasmBackend(memory, kernels, level, pool, pool && adaptive ? new ThreadGovernor(KERNEL_NAMES.length) : null);
     if (pool) dropped.register(backend, pool, backend);
     return backend;
   }
@@ -209,7 +209,7 @@ export class WasmBackend implements Backend {
     const rows = a[split.rowsArg], align = split.align, work = evaluateProduct(split.work, a);
     const large = pool !== null && rows * work >= MIN_SPLIT_WORK && rows >= 2 * align;
     const governor = large ? this.governor : null;
-    if (!large || (governor && !governor.split(rows * work))) {
+    if (!large || (governor && !governor.split(op, rows * work))) {
       if (large) this.calls.single++;
       try {
         this.table[op](a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11]);
