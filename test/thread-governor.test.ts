@@ -1,7 +1,7 @@
 // The governor that keeps large kernel calls on one thread where threads are slower: driven
 // by a clock the test moves, with the throughput of each mode given.
 import { describe, expect, it } from 'vitest';
-import { CUT_MS, EARLY_LOSS, FIRST_RUN_MS, PROBES, PROBE_MS, RUN_MS, SETTLE_MS, ThreadGovernor, WARMUP_MS } from '../src/backend/thread-governor.js';
+import { CUT_MS, EARLY_LOSS, FIRST_RUN_MS, PROBES, PROBE_MS, RUN_MS, SETTLE_MS, ThreadGovernor, WARMUP_MS, YOUNG_MS } from '../src/backend/thread-governor.js';
 
 /** ms of one cycle: a run in the chosen mode, then a comparison of both. */
 const CYCLE = RUN_MS + 2 * PROBES * PROBE_MS;
@@ -101,6 +101,18 @@ describe('the thread governor', () => {
     simulate(governor, clock, { threaded: 1.5, single: 1 }, FIRST_RUN_MS + comparison + PROBE_MS);
     expect(governor.threadedNow).toBe(true);
     expect(FIRST_RUN_MS + comparison).toBeLessThan(RUN_MS / 4);
+  });
+
+  it('keeps comparing every FIRST_RUN_MS in its first YOUNG_MS: threads slow only while the code compiles are taken soon after', () => {
+    const clock = { now: 0 };
+    const governor = new ThreadGovernor(1, () => clock.now);
+    // Two comparisons lost (at ~0.2 and ~0.5 s), then threads are faster from 0.65 s.
+    simulate(governor, clock, { threaded: 0.5, single: 1 }, 650);
+    expect(governor.threadedNow).toBe(false);
+    // A run doubled after the second loss would put the next comparison past 1 s.
+    simulate(governor, clock, { threaded: 1.5, single: 1 }, 350);
+    expect(governor.threadedNow).toBe(true);
+    expect(YOUNG_MS).toBeGreaterThanOrEqual(1000);
   });
 
   it('does not measure the first SETTLE_MS of a turn: threads slow only while their data moves into their caches still win', () => {

@@ -16,8 +16,8 @@
 // ran at 0.07–0.6× one thread's rate (bench/contention.ts), and a cut turn lasts ~7 ms
 // where a whole one lasted PROBE_MS at that rate. The
 // winner is kept for a run of FIRST_RUN_MS, and each comparison that keeps the mode doubles
-// the next run, up to RUN_MS: a decision taken early, on a machine still settling, is
-// checked again soon, and a settled one costs little. It starts on one thread, so that no
+// the next run, up to RUN_MS (after the governor's first YOUNG_MS): a decision taken early,
+// on a machine still settling, is checked again soon, and a settled one costs little. It starts on one thread, so that no
 // run is slower with threads than without until threads have shown they are faster: the
 // first comparison comes after WARMUP_MS. Once settled on threads, a comparison costs at
 // most PROBES · PROBE_MS at the one-thread rate in every RUN_MS.
@@ -41,8 +41,15 @@ export const SETTLE_MS = 5;
 export const PROBES = 2;
 /** ms in the chosen mode after a comparison that switched modes (and after the first one)… */
 export const FIRST_RUN_MS = 250;
-/** …doubled after each comparison that kept the mode, up to this. */
+/** …doubled after each comparison that kept the mode, up to this… */
 export const RUN_MS = 2000;
+/**
+ * …but not doubled in a governor's first YOUNG_MS: comparisons then still measure code that
+ * V8 is compiling and caches still cold. Measured here on the CNN bench's network, whose two
+ * threads train 1.5× as fast as one: its comparisons at 0.19 and 0.49 s measured threads at
+ * 0.6–0.9× one thread, and with the run doubled to 0.5 s it trained on one thread until 1.09 s.
+ */
+export const YOUNG_MS = 1500;
 /**
  * One thread must beat threads by this factor to be switched to; threads only need to beat
  * one thread. Turns are short and a shared machine is noisy: this keeps threads from being
@@ -121,6 +128,8 @@ export class ThreadGovernor {
   /** −1 while running in the chosen mode; else the turn of the comparison (see isOtherTurn). */
   private turn = -1;
   private phaseStart: number;
+  /** When the governor was made. */
+  private readonly born: number;
   private phaseLength = WARMUP_MS;
   /** ms of the next run in the chosen mode. */
   private runLength = FIRST_RUN_MS;
@@ -140,7 +149,7 @@ export class ThreadGovernor {
 
   /** `kernels`: how many kernels there are (the ops passed to split() are below it). */
   constructor(kernels: number, private readonly clock: () => number = () => performance.now()) {
-    this.phaseStart = clock();
+    this.phaseStart = this.born = clock();
     [this.turnCalls, this.settleCalls, this.current, this.other] = Array.from({ length: 4 }, () => new TurnCalls(kernels));
   }
 
@@ -199,7 +208,7 @@ export class ThreadGovernor {
     }
     this.turn = -1;
     this.phaseLength = this.runLength;
-    this.runLength = Math.min(RUN_MS, 2 * this.runLength);
+    if (now - this.born >= YOUNG_MS) this.runLength = Math.min(RUN_MS, 2 * this.runLength);
   }
 
   /** Turns 0, 1 | 2, 3 | 4, 5 … measure current–other | other–current | current–other … */
