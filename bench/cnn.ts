@@ -21,7 +21,7 @@ import { Network, type NetworkOptions } from '../src/network.js';
 import { Rng } from '../src/rng.js';
 import { train } from '../src/train.js';
 import { convAlgorithmRates, convAlgorithmTable, type ConvAlgorithmRates } from './conv-algorithms.js';
-import { bestPassRate, callsPerSecond, table } from './measure.js';
+import { callsPerSecond, settledPassRate, table } from './measure.js';
 import { convnetjsRates } from './peers/convnetjs.js';
 import { tfjsCnnRates } from './peers/tfjs-cnn.js';
 
@@ -98,7 +98,7 @@ async function simdnetRates(data: DataSplits<LabelledImages>, threads: number): 
     // The forward pass alone over images already in memory as floats, the best of 5 passes,
     // as the peers time theirs (TF.js's tensor is made before its clock starts).
     loadBatch(big, data.test, null, 0, data.test.count);
-    const inference = data.test.count * bestPassRate(() => big.forwardLoaded(data.test.count), 0.5);
+    const inference = data.test.count * settledPassRate(() => big.forwardLoaded(data.test.count), threads);
     return { system: `simdnet ${big.kernels}`, train: median(rates), inference };
   } finally {
     big.dispose();

@@ -2,6 +2,7 @@
 // passed, several times over, and keep the median rate; or the best of single calls; or
 // the best rounds of several functions taking turns.
 import { callRates } from '../src/call-rates.js';
+import { YOUNG_MS } from '../src/backend/thread-governor.js';
 
 /** Median calls per second of fn over `rounds` rounds of at least `seconds` each (after one warm-up round). */
 export function callsPerSecond(fn: () => void, seconds = 0.5, rounds = 5): number {
@@ -17,6 +18,19 @@ export function callsPerSecond(fn: () => void, seconds = 0.5, rounds = 5): numbe
 export function bestPassRate(fn: () => void, warmupSeconds: number, passes = 5): number {
   callRates(fn, warmupSeconds * 1000, 0);
   return Math.max(...callRates(fn, 0, passes));
+}
+
+/**
+ * Seconds of warm-up before an adaptive network's passes are timed: past the governor's
+ * first YOUNG_MS, whose comparisons (every FIRST_RUN_MS, each with turns on the mode not
+ * chosen) would otherwise fall among the 5 passes timed. Measured here with 0.5 s: two
+ * threads inferred at 532,803–959,570 samples/s from one network to the next.
+ */
+export const SETTLED_SECONDS = (YOUNG_MS + 500) / 1000;
+
+/** bestPassRate after the warm-up an adaptive network with `threads` threads needs (SETTLED_SECONDS), or 0.5 s on one thread. */
+export function settledPassRate(fn: () => void, threads: number, passes = 5): number {
+  return bestPassRate(fn, threads > 1 ? SETTLED_SECONDS : 0.5, passes);
 }
 
 /**
