@@ -562,8 +562,15 @@ function checkBatch(op: string, batch: number, maxBatch: number): void {
   }
 }
 
+/**
+ * η must be a number ≥ 0 that float32, in which the kernels compute, holds: past 3.4e38 it is
+ * Infinity there, and an update by Infinity·0 would be NaN where the fused step (which skips
+ * inputs with no entries) leaves w as it is.
+ */
 function checkLearningRate(op: string, learningRate: number): void {
-  if (!(Number.isFinite(learningRate) && learningRate >= 0)) throw new Error(`${op}: learning rate must be a finite number ≥ 0, got ${shown(learningRate)}`);
+  if (!(Number.isFinite(learningRate) && Number.isFinite(Math.fround(learningRate)) && learningRate >= 0)) {
+    throw new Error(`${op}: learning rate must be a finite number ≥ 0 that float32 holds (at most 3.4e38), got ${shown(learningRate)}`);
+  }
 }
 
 function checkFinite(op: string, name: string, x: ArrayLike<number>): void {

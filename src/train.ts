@@ -199,8 +199,8 @@ export async function train(net: Network, data: DataSplits, options: TrainOption
   // Two runs interleaving their batches on one network would each train on the other's weights.
   if (training.has(net)) throw new Error('train: this network is already training (a train() on it has not finished); await it first');
   if (options.schedule) checkSchedule(options.schedule);
-  else if (!(Number.isFinite(learningRate) && learningRate > 0)) {
-    throw new Error(`train: learningRate must be a finite number > 0, got ${shown(learningRate)}`);
+  else if (!(Number.isFinite(learningRate) && Number.isFinite(Math.fround(learningRate)) && learningRate > 0)) {
+    throw new Error(`train: learningRate must be a finite number > 0 that float32 holds (at most 3.4e38), got ${shown(learningRate)}`);
   }
   if (!(learningRateDecay > 0 && learningRateDecay <= 1)) {
     throw new Error(`train: learningRateDecay must be in (0, 1], got ${shown(learningRateDecay)}`);

@@ -150,7 +150,7 @@ describe('arguments of the wrong type', () => {
     await expect(Network.create({ sizes: ['784', '10'] as unknown as number[] })).rejects.toThrow('Network: sizes[0] must be a positive integer, got "784"');
     await expect(Network.create({ sizes: [2, 2], maxBatch: '8' as unknown as number })).rejects.toThrow('Network: maxBatch must be a positive integer; got "8"');
     const net = await Network.create({ sizes: [2, 2], backend: 'js' });
-    expect(() => net.step('0.1' as unknown as number)).toThrow('step: learning rate must be a finite number ≥ 0, got "0.1"');
+    expect(() => net.step('0.1' as unknown as number)).toThrow('step: learning rate must be a finite number ≥ 0 that float32 holds (at most 3.4e38), got "0.1"');
     expect(() => net.forward(null as unknown as number[])).toThrow('forward: x must be an array or typed array of numbers, got null');
     expect(() => net.forward(5 as unknown as number[])).toThrow('forward: x must be an array or typed array of numbers, got number');
     expect(() => net.forward(['1', '2'] as unknown as number[])).toThrow('forward: x[0] is "1"; every value must be a finite number');
