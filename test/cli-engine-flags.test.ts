@@ -173,12 +173,14 @@ describe('bad values', () => {
     [['--weight-decay', 'abc', '--optimizer', 'adamw'], "option '--weight-decay <λ>' argument 'abc' is invalid."],
     [['--weight-decay', '0.1'], 'error: --weight-decay 0.1 is AdamW\'s decoupled weight decay and needs --optimizer adamw (the optimizer is momentum); --l2 decays the weights under every optimizer'],
     [['--weight-decay', '0.1', '--optimizer', 'adam'], '(the optimizer is adam)'],
-  ])('train %j is a usage error naming the flag and the value (exit 2), before any data is read', async (args, message) => {
-    const run = await simdnet(['train', ...args, '--data', path.join(dir, 'missing')]);
+  ])('train %j is a usage error naming the flag and the value (exit 2), before any data is read or --checkpoint folder made', async (args, message) => {
+    const folder = path.join(dir, `not-made-${(args as string[]).join('_').replace(/[^\w.-]/g, '')}`);
+    const run = await simdnet(['train', ...args, '--data', path.join(dir, 'missing'), '--checkpoint', folder]);
     expect(run.code, run.stderr).toBe(2);
     expect(run.stderr).toContain(message);
     expect(run.stderr).not.toContain('missing');
     expect(run.stdout).toBe('');
+    expect(existsSync(folder)).toBe(false);
   });
 });
 

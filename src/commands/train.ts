@@ -93,6 +93,8 @@ async function runTrain(flags: TrainFlags, command: Command): Promise<void> {
   const table = isTableFile(flags.data) || (!flags.data && resumesTable === true);
   if (table) refuseImageFlags(flags, command);
   else refuseTableFlags(flags, command);
+  // A new image run's settings are its flags over its recipe's, so their usage errors come here (a resumed run's need its checkpoint).
+  const fresh = !table && !flags.resume ? resolveSettings(flags, recipeSettings(RECIPES[flags.recipe]), `--recipe ${flags.recipe}`) : undefined;
   await preflightTrain(flags);
   if (table) return runTrainTable(flags as unknown as TableFlags, command);
   const print = humanOutput(flags.json);
@@ -103,7 +105,7 @@ async function runTrain(flags: TrainFlags, command: Command): Promise<void> {
     if (resumed.run.data !== null) refuseOverwrites({ ...flags, data: resumed.run.data });
   }
   const recipeName = resumed?.run.recipe ?? flags.recipe;
-  const { settings: s, schedule } = resolveSettings(flags, resumed?.run.settings ?? recipeSettings(RECIPES[recipeName]), resumed ? `the run in --resume ${flags.resume}` : `--recipe ${recipeName}`);
+  const { settings: s, schedule } = fresh ?? resolveSettings(flags, resumed!.run.settings, `the run in --resume ${flags.resume}`);
   const seed = resumed?.run.seed ?? flags.seed;
   const dataDir = resumed ? resumed.run.data : absoluteData(flags.data);
   const limit = resumed ? resumed.run.limit ?? undefined : flags.limit;
