@@ -161,6 +161,38 @@ describe('the thread governor', () => {
     expect(split / calls).toBeGreaterThan(0.8);
   });
 
+  it('cuts a turn short on what the whole turn would cost: a few small calls slow on threads beside a large one they run 2.5× as fast', () => {
+    const clock = { now: 0 };
+    const governor = new ThreadGovernor(2, () => clock.now);
+    // A pass: 8 calls of kernel 1 (0.25 ms on one thread, 0.6 on threads), then one of kernel 0
+    // (20 ms, 8 on threads): threads run a pass 1.72× as fast, though the first 2 ms of a turn
+    // on them measure kernel 1 alone at 0.42×.
+    let split = 0, calls = 0;
+    while (clock.now < 4 * CYCLE) {
+      const op = calls % 9 === 8 ? 0 : 1;
+      const threaded = governor.split(op, op === 0 ? 50 : 1);
+      clock.now += op === 0 ? (threaded ? 8 : 20) : (threaded ? 0.6 : 0.25);
+      governor.done();
+      calls++;
+      if (threaded) split++;
+    }
+    expect(governor.threadedNow).toBe(true);
+    expect(split / calls).toBeGreaterThan(0.8);
+  });
+
+  it('counts WARMUP_MS and YOUNG_MS from the first call, not from when the network was made', () => {
+    const clock = { now: 0 };
+    const governor = new ThreadGovernor(1, () => clock.now);
+    clock.now = 3000; // made, then idle for 3 s before its first call
+    // No comparison (no turn on threads) in the first WARMUP_MS of calls…
+    expect(simulate(governor, clock, { threaded: 1.5, single: 1 }, WARMUP_MS - 20)).toBe(0);
+    // …and, as in the test above, comparisons every FIRST_RUN_MS until YOUNG_MS.
+    simulate(governor, clock, { threaded: 0.5, single: 1 }, 650 - (WARMUP_MS - 20));
+    expect(governor.threadedNow).toBe(false);
+    simulate(governor, clock, { threaded: 1.5, single: 1 }, 350);
+    expect(governor.threadedNow).toBe(true);
+  });
+
   it('drops a measurement that spans an idle gap (the caller paused)', () => {
     const clock = { now: 0 };
     const governor = new ThreadGovernor(1, () => clock.now);

@@ -11,15 +11,15 @@
 // comparison: on a busy machine a turn on threads is what costs, and that turn then comes
 // once, not PROBES times. The price is that pair 0, current–other, decides a loss alone:
 // a drift against the second turn is no longer balanced by an other–current pair. A turn
-// of the other mode that runs below EARLY_LOSS of the current mode's rate after CUT_MS of
-// measured calls ends there, lost: with a busy process on the other core, turns on threads
-// ran at 0.07–0.6× one thread's rate (bench/contention.ts), and a cut turn lasts ~7 ms
-// where a whole one lasted PROBE_MS at that rate. The
+// of the other mode whose first CUT_MS of measured calls project below EARLY_LOSS of the
+// current mode's rate over a whole turn (projectedSpeedup) ends there, lost: with a busy
+// process on the other core, turns on threads ran at 0.07–0.6× one thread's rate
+// (bench/contention.ts), and a cut turn takes ~7 ms of calls where a whole one took PROBE_MS. The
 // winner is kept for a run of FIRST_RUN_MS, and each comparison that keeps the mode doubles
 // the next run, up to RUN_MS (after the governor's first YOUNG_MS): a decision taken early,
 // on a machine still settling, is checked again soon, and a settled one costs little. It starts on one thread, so that no
 // run is slower with threads than without until threads have shown they are faster: the
-// first comparison comes after WARMUP_MS. Once settled on threads, a comparison costs at
+// first comparison comes WARMUP_MS after its first call (not its making: a network may wait long before it is used). Once settled on threads, a comparison costs at
 // most PROBES · PROBE_MS at the one-thread rate in every RUN_MS.
 
 /**
@@ -123,13 +123,30 @@ function speedup(a: TurnCalls, b: TurnCalls): number {
   return (total(a) / a.ms) / (total(b) / b.ms);
 }
 
+/**
+ * How many times faster the calls of a turn under way, `a`, run than a whole turn `b` did:
+ * b's ms over the ms b's calls would take at a's rates, each kernel a has not measured yet
+ * taken at b's own rate. A turn cut short is judged on what a whole one would cost, not on
+ * the kernels that fell in its first ms (a few slow small ones beside an unmeasured large
+ * one that threads run 2.5× as fast would otherwise cut every turn on threads).
+ */
+function projectedSpeedup(a: TurnCalls, b: TurnCalls): number {
+  let ms = 0, msAtA = 0;
+  for (let op = 0; op < b.work.length; op++) {
+    if (b.busy[op] === 0) continue;
+    ms += b.busy[op];
+    msAtA += a.busy[op] > 0 ? (b.work[op] * a.busy[op]) / a.work[op] : b.busy[op];
+  }
+  return ms > 0 ? ms / msAtA : 1;
+}
+
 export class ThreadGovernor {
   private threaded = false;
   /** −1 while running in the chosen mode; else the turn of the comparison (see isOtherTurn). */
   private turn = -1;
-  private phaseStart: number;
-  /** When the governor was made. */
-  private readonly born: number;
+  private phaseStart = 0;
+  /** When the first call was asked about (NaN before it): WARMUP_MS and YOUNG_MS count from there, not from when the network was made. */
+  private born = Number.NaN;
   private phaseLength = WARMUP_MS;
   /** ms of the next run in the chosen mode. */
   private runLength = FIRST_RUN_MS;
@@ -149,7 +166,6 @@ export class ThreadGovernor {
 
   /** `kernels`: how many kernels there are (the ops passed to split() are below it). */
   constructor(kernels: number, private readonly clock: () => number = () => performance.now()) {
-    this.phaseStart = this.born = clock();
     [this.turnCalls, this.settleCalls, this.current, this.other] = Array.from({ length: 4 }, () => new TurnCalls(kernels));
   }
 
@@ -159,6 +175,7 @@ export class ThreadGovernor {
    */
   split(op: number, work: number): boolean {
     const now = this.clock();
+    if (Number.isNaN(this.born)) this.born = this.phaseStart = now;
     const losing = this.losingPlainly();
     if (losing || now - this.phaseStart >= this.phaseLength) this.advance(now, losing);
     if (this.turn >= 0) {
@@ -181,9 +198,9 @@ export class ThreadGovernor {
     return this.threaded;
   }
 
-  /** Whether the other mode's turn so far runs below EARLY_LOSS of the current mode's last turn (after CUT_MS measured). */
+  /** Whether the other mode's turn so far (CUT_MS of calls measured) projects below EARLY_LOSS of the current mode's last turn. */
   private losingPlainly(): boolean {
-    return this.isOtherTurn() && this.turnCalls.ms >= CUT_MS && this.current.ms > 0 && speedup(this.turnCalls, this.current) < EARLY_LOSS;
+    return this.isOtherTurn() && this.turnCalls.ms >= CUT_MS && projectedSpeedup(this.turnCalls, this.current) < EARLY_LOSS;
   }
 
   /** Ends the turn (or run) under way and starts the next; `cutShort`: the other mode's turn has lost already. */
