@@ -9,18 +9,20 @@
 // collection, the event loop) would drown a gain of 1.3× in turns of PROBE_MS.
 // The other mode wins only if it wins every pair. The first pair it loses ends the
 // comparison: on a busy machine a turn on threads is what costs, and that turn then comes
-// once, not PROBES times. The price is that pair 0, current–other, decides a loss alone:
-// a drift against the second turn is no longer balanced by an other–current pair. A turn
-// of the other mode whose first CUT_MS of measured calls project below EARLY_LOSS of the
+// once, not PROBES times. The price is that pair 0, current–other, decides a loss alone: a
+// drift against the second turn is no longer balanced by an other–current pair. A turn of
+// the other mode whose first CUT_MS of measured calls project below EARLY_LOSS of the
 // current mode's rate over a whole turn (projectedSpeedup) ends there, lost: with a busy
 // process on the other core, turns on threads ran at 0.07–0.6× one thread's rate
-// (bench/contention.ts), and a cut turn takes ~7 ms of calls where a whole one took PROBE_MS. The
-// winner is kept for a run of FIRST_RUN_MS, and each comparison that keeps the mode doubles
-// the next run, up to RUN_MS (after the governor's first YOUNG_MS): a decision taken early,
-// on a machine still settling, is checked again soon, and a settled one costs little. It starts on one thread, so that no
-// run is slower with threads than without until threads have shown they are faster: the
-// first comparison comes WARMUP_MS after its first call (not its making: a network may wait long before it is used). Once settled on threads, a comparison costs at
-// most PROBES · PROBE_MS at the one-thread rate in every RUN_MS.
+// (bench/contention.ts), and a cut turn takes ~7 ms of calls where a whole one took
+// PROBE_MS. The winner is kept for a run of FIRST_RUN_MS, and each comparison that keeps
+// the mode doubles the next run, up to RUN_MS (after the governor's first YOUNG_MS): a
+// decision taken early, on a machine still settling, is checked again soon, and a settled
+// one costs little. It starts on one thread, so that no run is slower with threads than
+// without until threads have shown they are faster: the first comparison comes WARMUP_MS
+// after its first call (not its making: a network may wait long before it is used). Once
+// settled on threads, a comparison costs at most PROBES · PROBE_MS at the one-thread rate
+// in every RUN_MS.
 
 /**
  * ms before the first comparison, not measured: V8 compiles the kernels' optimised code
