@@ -59,8 +59,8 @@ export const YOUNG_MS = 1500;
  */
 const TO_ONE_THREAD = 1.15;
 /**
- * A turn of the other mode below this share of the current mode's rate, after CUT_MS of its
- * calls measured, has lost. Far below the 0.6–0.9× of a turn's first calls (SETTLE_MS) and
+ * A turn of the other mode whose first CUT_MS of measured calls project below this share of
+ * the current mode's rate over a whole turn (projectedSpeedup) has lost. Far below the 0.6–0.9× of a turn's first calls (SETTLE_MS) and
  * the noise between turns: only a mode that is plainly slower is cut short.
  */
 export const EARLY_LOSS = 0.5;
