@@ -305,6 +305,20 @@ describe('usage errors on table data, before any training', () => {
     }
   });
 
+  it.each([
+    [['--metric', 'loss'], '--metric goes with --early-stop N'],
+    [['--weight-decay', '0.1'], "--weight-decay 0.1 is AdamW's decoupled weight decay and needs --optimizer adamw"],
+    [['--hidden', '8', '--layers', 'dense:4,relu'], 'give --layers or --hidden, not both'],
+    [['--activation', 'tanh'], '--activation goes with --hidden for table data'],
+    [['--layers', 'conv:4x3'], 'takes images, and a table\'s rows are features'],
+  ])('%j is refused before --checkpoint\'s folder is made (exit 2)', async (flags, message) => {
+    const folder = path.join(dir, `not-made-${(flags as string[]).join('_').replace(/[^\w.-]/g, '')}`);
+    const run = await simdnet(['train', '--data', penguins, '--target', 'species', ...flags as string[], '--checkpoint', folder]);
+    expect(run.code, run.stderr).toBe(2);
+    expect(run.stderr).toContain(message as string);
+    expect(existsSync(folder)).toBe(false);
+  });
+
   it('--task multi-label on prices names the column and the value', async () => {
     const run = await simdnet(['train', '--data', diamonds, '--target', 'price', '--ignore', 'cut,color,clarity', '--task', 'multi-label']);
     expect(run.code).toBe(2);

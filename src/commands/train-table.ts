@@ -132,6 +132,20 @@ const flagText = (key: string, v: unknown) => (key === 'layers' ? formatLayers(v
 
 const flagName = (key: string) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 
+/**
+ * The usage errors of a table run's flags that need no data: a new run meets them before
+ * preflight makes its --checkpoint folder, a resumed one once its checkpoint's flags are in.
+ */
+export function refuseTableFlagErrors(flags: TableFlags): void {
+  if (!flags.target?.length) throw new UsageError(`--data ${flags.data} is a table: give --target COLUMN (the column to learn)`);
+  if (flags.metric !== undefined && flags.earlyStop === undefined) throw new UsageError('--metric goes with --early-stop N');
+  if (flags.activation !== undefined && flags.hidden === undefined) throw new UsageError('--activation goes with --hidden for table data (the output layer follows the task)');
+  if (flags.layers && flags.hidden) throw new UsageError('give --layers or --hidden, not both');
+  const imageLayer = flags.layers ? firstImageLayer(flags.layers) : -1;
+  if (imageLayer >= 0) throw new UsageError(`--layers ${formatLayers(flags.layers!)}: ${flags.layers![imageLayer].kind} takes images, and a table's rows are features; give dense layers and activations`);
+  refuseWeightDecayWithout(flags.optimizer ?? FIT_DEFAULTS.optimizer, flags.weightDecay);
+}
+
 export async function runTrainTable(given: TableFlags, command: Command): Promise<void> {
   // A resumed run takes its flags from the checkpoint: only --epochs (to go further) and where output goes may be given.
   const resumed = given.resume ? await readTableCheckpoint(given.resume) : undefined;
@@ -150,10 +164,8 @@ export async function runTrainTable(given: TableFlags, command: Command): Promis
     : given;
   // The data a resumed run takes from its checkpoint, against the outputs given now.
   if (resumed) refuseOverwrites(flags);
-  if (!flags.target?.length) throw new UsageError(`--data ${flags.data} is a table: give --target COLUMN (the column to learn)`);
+  refuseTableFlagErrors(flags);
   if (given.checkpoint && given.resume) throw new UsageError('--resume DIR goes on checkpointing in DIR; give --checkpoint or --resume, not both');
-  if (flags.metric !== undefined && flags.earlyStop === undefined) throw new UsageError('--metric goes with --early-stop N');
-  if (flags.activation !== undefined && flags.hidden === undefined) throw new UsageError('--activation goes with --hidden for table data (the output layer follows the task)');
   const print = humanOutput(flags.json);
   const bytes = await readWholeFile(flags.data, { kind: 'CSV file', maxBytes: MAX_READ_BYTES });
   const table = asUsageError(CsvColumnError, () => parseCsv(bytes, { name: flags.data!, target: flags.target!, ignore: flags.ignore, missing: flags.missing, calls: { target: '--target', ignore: '--ignore' } }));
@@ -161,11 +173,7 @@ export async function runTrainTable(given: TableFlags, command: Command): Promis
   const data = forFlag(`--test ${flags.test}`, () => holdOut(all, 'test', flags.test, flags.seed));
   const task = TASK_KINDS[data.task!];
   if (flags.earlyStop !== undefined) forFlag('--metric', () => metricOf(task, flags.metric ?? 'loss'));
-  if (flags.layers && flags.hidden) throw new UsageError('give --layers or --hidden, not both');
-  const imageLayer = flags.layers ? firstImageLayer(flags.layers) : -1;
-  if (imageLayer >= 0) throw new UsageError(`--layers ${formatLayers(flags.layers!)}: ${flags.layers![imageLayer].kind} takes images, and a table's rows are features; give dense layers and activations`);
   const hidden: LayerSpec[] | undefined = flags.layers ?? flags.hidden?.flatMap((units): LayerSpec[] => [{ kind: 'dense', units }, { kind: flags.activation ?? 'relu' } as LayerSpec]);
-  refuseWeightDecayWithout(flags.optimizer ?? FIT_DEFAULTS.optimizer, flags.weightDecay);
   const schedule = flags.schedule === undefined ? undefined : forFlag('--schedule', () => parseSchedule(flags.schedule!, flags.lr ?? FIT_DEFAULTS.learningRate));
   const options: FitOptions = {
     task: data.task,

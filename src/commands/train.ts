@@ -21,7 +21,7 @@ import { allocateNetwork } from './memory.js';
 import { preflightTrain, refuseOverwrites } from './preflight.js';
 import { endOnSignals, noteSaved } from './interrupt.js';
 import { recipeHelp } from './recipe-help.js';
-import { addTableOptions, isTableFile, refuseImageFlags, refuseOtherDataFile, refuseTableFlags, runTrainTable, type TableFlags } from './train-table.js';
+import { addTableOptions, isTableFile, refuseImageFlags, refuseOtherDataFile, refuseTableFlagErrors, refuseTableFlags, runTrainTable, type TableFlags } from './train-table.js';
 import { isTableCheckpoint } from './table-checkpoint.js';
 import type { CheckpointSettings } from './checkpoint-run.js';
 import { UsageError, fewerThanOneBatch, fractionUpToOne, humanOutput, loadData, nonNegativeNumber, onCommandLine, percent, positiveInt, positiveIntOrAll, positiveNumber, secondsText, seedValue, sizeList, addRunOptions, runOptions, type RunFlags } from './common.js';
@@ -95,6 +95,7 @@ async function runTrain(flags: TrainFlags, command: Command): Promise<void> {
   else refuseTableFlags(flags, command);
   // A new image run's settings are its flags over its recipe's, so their usage errors come here (a resumed run's need its checkpoint).
   const fresh = !table && !flags.resume ? resolveSettings(flags, recipeSettings(RECIPES[flags.recipe]), `--recipe ${flags.recipe}`) : undefined;
+  if (table && !flags.resume) refuseTableFlagErrors(flags as unknown as TableFlags);
   await preflightTrain(flags);
   if (table) return runTrainTable(flags as unknown as TableFlags, command);
   const print = humanOutput(flags.json);
