@@ -23,6 +23,23 @@ function simulate(governor: ThreadGovernor, clock: { now: number }, rate: { thre
   return split / calls;
 }
 
+/**
+ * Calls of several kernels until `until` ms of simulated time: `call(i)` gives call i's kernel,
+ * work and ms on [one thread, threads]. Returns the share of calls that were split.
+ */
+function simulateKernels(governor: ThreadGovernor, clock: { now: number }, until: number, call: (i: number) => { op: number; work: number; ms: [number, number] }): number {
+  let split = 0, calls = 0;
+  while (clock.now < until) {
+    const { op, work, ms } = call(calls);
+    const threaded = governor.split(op, work);
+    clock.now += ms[threaded ? 1 : 0];
+    governor.done();
+    calls++;
+    if (threaded) split++;
+  }
+  return split / calls;
+}
+
 describe('the thread governor', () => {
   it('keeps splitting where threads are faster, probing one thread a small share of the time', () => {
     const clock = { now: 0 };
@@ -148,17 +165,9 @@ describe('the thread governor', () => {
     // A pass of one call of kernel 0 (10 ms on one thread for its unit of estimated work), then
     // ten of kernel 1 (0.2 ms each): a turn measures one or two of kernel 0's calls. Both run
     // 1.2× faster on threads.
-    let split = 0, calls = 0;
-    while (clock.now < 4 * CYCLE) {
-      const op = calls % 11 === 0 ? 0 : 1;
-      const threaded = governor.split(op, 1);
-      clock.now += (op === 0 ? 10 : 0.2) / (threaded ? 1.2 : 1);
-      governor.done();
-      calls++;
-      if (threaded) split++;
-    }
+    const share = simulateKernels(governor, clock, 4 * CYCLE, (call) => (call % 11 === 0 ? { op: 0, work: 1, ms: [10, 10 / 1.2] } : { op: 1, work: 1, ms: [0.2, 0.2 / 1.2] }));
     expect(governor.threadedNow).toBe(true);
-    expect(split / calls).toBeGreaterThan(0.8);
+    expect(share).toBeGreaterThan(0.8);
   });
 
   it('cuts a turn short on what the whole turn would cost: a few small calls slow on threads beside a large one they run 2.5× as fast', () => {
@@ -167,17 +176,9 @@ describe('the thread governor', () => {
     // A pass: 8 calls of kernel 1 (0.25 ms on one thread, 0.6 on threads), then one of kernel 0
     // (20 ms, 8 on threads): threads run a pass 1.72× as fast, though the first 2 ms of a turn
     // on them measure kernel 1 alone at 0.42×.
-    let split = 0, calls = 0;
-    while (clock.now < 4 * CYCLE) {
-      const op = calls % 9 === 8 ? 0 : 1;
-      const threaded = governor.split(op, op === 0 ? 50 : 1);
-      clock.now += op === 0 ? (threaded ? 8 : 20) : (threaded ? 0.6 : 0.25);
-      governor.done();
-      calls++;
-      if (threaded) split++;
-    }
+    const share = simulateKernels(governor, clock, 4 * CYCLE, (call) => (call % 9 === 8 ? { op: 0, work: 50, ms: [20, 8] } : { op: 1, work: 1, ms: [0.25, 0.6] }));
     expect(governor.threadedNow).toBe(true);
-    expect(split / calls).toBeGreaterThan(0.8);
+    expect(share).toBeGreaterThan(0.8);
   });
 
   it('counts WARMUP_MS and YOUNG_MS from the first call, not from when the network was made', () => {
