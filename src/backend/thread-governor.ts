@@ -108,29 +108,13 @@ class TurnCalls {
 }
 
 /**
- * How many times faster `a`'s calls ran than `b`'s rates would have run them: over the
- * kernels both measured, the ms b's rate of each gives a's work, over a's ms. Where they share
- * none, their rates of all work.
- */
-function speedup(a: TurnCalls, b: TurnCalls): number {
-  let ms = 0, msAtB = 0;
-  for (let op = 0; op < a.work.length; op++) {
-    if (a.busy[op] > 0 && b.busy[op] > 0) {
-      ms += a.busy[op];
-      msAtB += (a.work[op] * b.busy[op]) / b.work[op];
-    }
-  }
-  if (ms > 0) return msAtB / ms;
-  const total = (x: TurnCalls) => x.work.reduce((sum, w) => sum + w, 0);
-  return (total(a) / a.ms) / (total(b) / b.ms);
-}
-
-/**
- * How many times faster the calls of a turn under way, `a`, run than a whole turn `b` did:
- * b's ms over the ms b's calls would take at a's rates, each kernel a has not measured yet
- * taken at b's own rate. A turn cut short is judged on what a whole one would cost, not on
- * the kernels that fell in its first ms (a few slow small ones beside an unmeasured large
- * one that threads run 2.5× as fast would otherwise cut every turn on threads).
+ * How many times faster the calls of turn `a` run than turn `b`'s did: b's ms over the ms
+ * b's calls would take at a's rates, kernel by kernel, each kernel a has not measured taken
+ * at b's own rate (1 where b measured nothing). It compares two whole turns at a
+ * comparison's end, and a turn under way with the last whole one for the early cut: a turn
+ * cut short is judged on what a whole one would cost, not on the kernels that fell in its
+ * first ms (a few slow small ones beside an unmeasured large one that threads run 2.5× as
+ * fast would otherwise cut every turn on threads).
  */
 function projectedSpeedup(a: TurnCalls, b: TurnCalls): number {
   let ms = 0, msAtA = 0;
@@ -217,7 +201,7 @@ export class ThreadGovernor {
       this.turn = 0;
       return;
     }
-    const lost = cutShort || (this.turn % 2 === 1 && !(speedup(this.other, this.current) > (this.threaded ? TO_ONE_THREAD : 1)));
+    const lost = cutShort || (this.turn % 2 === 1 && !(projectedSpeedup(this.other, this.current) > (this.threaded ? TO_ONE_THREAD : 1)));
     // A pair lost decides the comparison: the turns left would only cost time in the slower mode.
     if (++this.turn < 2 * PROBES && !lost) return;
     // The comparison ran all its turns only if the other mode won every pair.
