@@ -164,7 +164,8 @@ export async function runTrainTable(given: TableFlags, command: Command): Promis
     : given;
   // The data a resumed run takes from its checkpoint, against the outputs given now.
   if (resumed) refuseOverwrites(flags);
-  refuseTableFlagErrors(flags);
+  // A new run's flags were checked before preflight (runTrain); a resumed run's are the checkpoint's with --epochs.
+  if (resumed) refuseTableFlagErrors(flags);
   if (given.checkpoint && given.resume) throw new UsageError('--resume DIR goes on checkpointing in DIR; give --checkpoint or --resume, not both');
   const print = humanOutput(flags.json);
   const bytes = await readWholeFile(flags.data, { kind: 'CSV file', maxBytes: MAX_READ_BYTES });
