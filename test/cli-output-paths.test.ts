@@ -153,6 +153,19 @@ describe('an output that is the same file as another output is refused', () => {
     expect(existsSync(at('ck'))).toBe(false);
   });
 
+  it('a run that fails before its first checkpoint (on its data) leaves no --checkpoint folder it made, and keeps one that was there', async () => {
+    const failed = await simdnet(['train', '--data', 'no-such-data', '--checkpoint', 'made/ck']);
+    expect([failed.code, failed.stderr]).toEqual([1, `simdnet: ${at('no-such-data')}: no such data folder\n`]);
+    expect(existsSync(at('made'))).toBe(false);
+    writeFileSync(at('other.csv'), 'a,b\n1,2\n3,4\n');
+    refused(await simdnet(['train', '--data', 'other.csv', '--target', 'species', '--checkpoint', 'table-made']),
+      'other.csv: --target names column "species", which is not in the header; its columns are "a", "b"');
+    expect(existsSync(at('table-made'))).toBe(false);
+    mkdirSync(at('kept'));
+    expect((await simdnet(['train', '--data', 'no-such-data', '--checkpoint', 'kept'])).code).toBe(1);
+    expect(existsSync(at('kept'))).toBe(true);
+  });
+
   it('train --resume DIR of a table run: --out on the data that the checkpoint records', async () => {
     const first = await simdnet(['train', '--data', 'stones.csv', '--target', 'species', '--ignore', 'island,sex', '--missing', 'mean', '--epochs', '1', '--threads', '1',
       '--checkpoint', 'table-ck']);

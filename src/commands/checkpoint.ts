@@ -23,17 +23,19 @@ export const CHECKPOINT_FILE = 'checkpoint.simdnet';
 const isTemporary = (name: string) => name.startsWith(`${CHECKPOINT_FILE}.`) && name.endsWith('.tmp');
 
 /**
- * Makes `dir` this process's checkpoint folder: creates it, takes its lock, and removes
+ * Makes `dir` this process's checkpoint folder: creates it (the folders made are removed at
+ * exit while they hold nothing: a run that fails before its first checkpoint, on its data
+ * say, leaves no empty folder), takes its lock, and removes
  * the temporary files of writes that a killed run left behind (no other run can be
  * writing them now). `note` is told what was taken over or removed. Unless `resuming` the
  * run it holds, a folder that holds a checkpoint is refused (a usage error): a new run's
  * first checkpoint would replace another run's last.
  */
 export async function openCheckpointDir(dir: string, note: (line: string) => void, resuming: boolean): Promise<void> {
-  await makeFolders(dir).catch((e: Error) => {
+  const made = await makeFolders(dir).catch((e: Error) => {
     throw new Error(`${dir}: cannot create the checkpoint folder (${e.message})`);
   });
-  lockCheckpointDir(dir, note);
+  lockCheckpointDir(dir, note, made);
   const held = path.join(dir, CHECKPOINT_FILE);
   if (!resuming && existsSync(held)) {
     throw new UsageError(`--checkpoint ${dir} already holds the checkpoint of a run (${held}); go on with that run with --resume ${dir}, or give another folder to start a new one`);

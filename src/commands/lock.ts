@@ -4,6 +4,7 @@
 // runs (killed with SIGKILL, a crash of the machine) is taken over with a note.
 import { linkSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { removeEmptyFolders } from '../make-folders.js';
 import { releaseOnSignal } from './interrupt.js';
 
 export const LOCK_FILE = 'lock';
@@ -39,16 +40,18 @@ function create(file: string): boolean {
 
 /**
  * Takes the lock of checkpoint folder `dir` (which must exist) for this process until it
- * exits; `note` is told when a stale lock is taken over. Throws, naming the other
- * process, when a running one holds it.
+ * exits, and then removes the folders of `made` (makeFolders') that hold nothing; `note` is
+ * told when a stale lock is taken over. Throws, naming the other process, when a running one
+ * holds it.
  */
-export function lockCheckpointDir(dir: string, note: (line: string) => void): void {
+export function lockCheckpointDir(dir: string, note: (line: string) => void, made: readonly string[]): void {
   const file = path.join(dir, LOCK_FILE);
   // The release is in place before the lock exists: a signal that comes the moment the lock
   // appears still removes it, and one that comes before removes nothing of another run's.
   let owned = false;
   const release = () => {
     if (owned) rmSync(file, { force: true });
+    removeEmptyFolders(made);
   };
   process.once('exit', release);
   releaseOnSignal(release);

@@ -2,7 +2,7 @@
 // together, that no file it writes is its data or another of its outputs, and that every file
 // it will write can be written. A run is never lost to a path found unwritable at its end.
 import path from 'node:path';
-import { makeFolders } from '../make-folders.js';
+import { makeFolders, removeEmptyFolders } from '../make-folders.js';
 import { CHECKPOINT_FILE } from './checkpoint.js';
 import { UsageError, checkRunFlags, type RunFlags } from './common.js';
 import { LOCK_FILE } from './lock.js';
@@ -46,14 +46,22 @@ function outputFiles(flags: PreflightFlags): NamedPath[] {
   ];
 }
 
-/** `dir` exists (it is made if missing) and its checkpoint file can be written. */
+/**
+ * `dir` can be made (or exists) and its checkpoint file can be written. The folders made to
+ * find out are removed again: the run makes them when it takes the folder (openCheckpointDir).
+ */
 async function checkWritableFolder(flag: string, dir: string): Promise<void> {
   if (dir === '') throw new UsageError(`${flag} is empty; give a folder name`);
+  let made: string[];
   try {
-    await makeFolders(dir);
+    made = await makeFolders(dir);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new UsageError(`${flag} ${dir} is a file, not a folder`);
     throw new UsageError(`${flag} ${dir}: cannot make the folder (${(e as Error).message})`);
   }
-  await checkWritableFile(flag, path.join(dir, CHECKPOINT_FILE));
+  try {
+    await checkWritableFile(flag, path.join(dir, CHECKPOINT_FILE));
+  } finally {
+    removeEmptyFolders(made);
+  }
 }
