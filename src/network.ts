@@ -14,6 +14,7 @@ import type { Layer, Shape } from './layers/layer.js';
 import { buildLayers, type LayerSpec } from './layers/registry.js';
 import { LOSSES, LOSS_KINDS, type Loss, type LossName } from './losses/loss.js';
 import { argmax } from './metrics.js';
+import { learningRateOk, learningRateRange } from './learning-rate.js';
 import { checkNormalization, denormalizeRows, normalizeRows, type Float32Normalization, type Normalization } from './normalization.js';
 import { OPTIMIZERS, OPTIMIZER_DEFAULTS, OPTIMIZER_KINDS, type Optimizer, type OptimizerName } from './optimizers/optimizer.js';
 import { MAX_SEED, Rng, isSeed } from './rng.js';
@@ -562,15 +563,9 @@ function checkBatch(op: string, batch: number, maxBatch: number): void {
   }
 }
 
-/**
- * η must be a number ≥ 0 that float32, in which the kernels compute, holds: past 3.4e38 it is
- * Infinity there, and an update by Infinity·0 would be NaN where the fused step (which skips
- * inputs with no entries) leaves w as it is.
- */
+/** η of a step: ≥ 0, in float32 (learning-rate.ts). */
 function checkLearningRate(op: string, learningRate: number): void {
-  if (!(Number.isFinite(learningRate) && Number.isFinite(Math.fround(learningRate)) && learningRate >= 0)) {
-    throw new Error(`${op}: learning rate must be a finite number ≥ 0 that float32 holds (at most 3.4e38), got ${shown(learningRate)}`);
-  }
+  if (!learningRateOk(learningRate, true)) throw new Error(`${op}: learning rate must be ${learningRateRange(true)}, got ${shown(learningRate)}`);
 }
 
 function checkFinite(op: string, name: string, x: ArrayLike<number>): void {

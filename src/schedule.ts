@@ -10,6 +10,7 @@
 // η(W)·(s + 1) / (W + 1), the line that reaches the schedule's own η(W) one step later; a
 // cosine then runs over the steps after the warm-up.
 import { DECIMAL_NUMBER } from './decimal.js';
+import { learningRateOk, learningRateRange } from './learning-rate.js';
 
 export type Schedule = (
   | { kind: 'constant' }
@@ -69,7 +70,7 @@ export const SCHEDULE_FORMS = 'constant, step:EVERY:GAMMA, exp:GAMMA, cosine or 
 
 /** What each number of a schedule must be: parseSchedule (from text) and checkSchedule (an object) both use these. */
 const RULES = {
-  eta: { ok: (x: number) => Number.isFinite(x) && x > 0, range: 'a finite number > 0' },
+  eta: { ok: (x: number) => learningRateOk(x), range: learningRateRange() },
   EVERY: { ok: (x: number) => Number.isInteger(x) && x >= 1, range: 'a positive whole number of epochs' },
   GAMMA: { ok: (x: number) => x > 0 && x <= 1, range: 'in (0, 1]' },
   warmup: { ok: (x: number) => Number.isFinite(x) && x > 0, range: 'a number of epochs > 0' },

@@ -7,6 +7,7 @@ import { checkFits, loadBatch } from './batch.js';
 import { subset, type DataSplits, type Dataset } from './data/dataset.js';
 import { DivergenceError, LossRiseWatch, collapsedOutputs, nonFiniteState } from './divergence.js';
 import { evaluateFitting } from './evaluate.js';
+import { learningRateOk, learningRateRange } from './learning-rate.js';
 import { checkLive, type Network } from './network.js';
 import { MAX_SEED, Rng, isSeed } from './rng.js';
 import { metricOf, taskOf, type Metric, type Scores } from './tasks/task.js';
@@ -199,9 +200,7 @@ export async function train(net: Network, data: DataSplits, options: TrainOption
   // Two runs interleaving their batches on one network would each train on the other's weights.
   if (training.has(net)) throw new Error('train: this network is already training (a train() on it has not finished); await it first');
   if (options.schedule) checkSchedule(options.schedule);
-  else if (!(Number.isFinite(learningRate) && Number.isFinite(Math.fround(learningRate)) && learningRate > 0)) {
-    throw new Error(`train: learningRate must be a finite number > 0 that float32 holds (at most 3.4e38), got ${shown(learningRate)}`);
-  }
+  else if (!learningRateOk(learningRate)) throw new Error(`train: learningRate must be ${learningRateRange()}, got ${shown(learningRate)}`);
   if (!(learningRateDecay > 0 && learningRateDecay <= 1)) {
     throw new Error(`train: learningRateDecay must be in (0, 1], got ${shown(learningRateDecay)}`);
   }

@@ -3,7 +3,7 @@
 // parser's forms and errors.
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../src/rng.js';
-import { learningRate, parseSchedule, type Schedule, type TrainingPosition } from '../src/schedule.js';
+import { checkSchedule, learningRate, parseSchedule, type Schedule, type TrainingPosition } from '../src/schedule.js';
 
 /** η of every step of a run of `epochs` × `batches`, in order. */
 function run(schedule: Schedule, epochs: number, batches: number): number[] {
@@ -138,8 +138,9 @@ describe('parseSchedule', () => {
     expect(parseSchedule('step: 2 :.5,warmup:1E-1', 0.1)).toEqual({ kind: 'step', eta: 0.1, every: 2, gamma: 0.5, warmup: 0.1 });
   });
 
-  it('refuses a learning rate that is not a finite number > 0', () => {
-    expect(() => parseSchedule('constant', 0)).toThrow('schedule "constant": the learning rate must be a finite number > 0, got 0');
+  it('refuses a learning rate that is not a finite number > 0 that float32 holds', () => {
+    expect(() => parseSchedule('constant', 0)).toThrow('schedule "constant": the learning rate must be a finite number > 0 that float32 holds (at most 3.4e38), got 0');
+    expect(() => checkSchedule({ kind: 'constant', eta: 1e39 })).toThrow('schedule: eta must be a finite number > 0 that float32 holds (at most 3.4e38), got 1e+39');
   });
 });
 
