@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CHECKPOINT_FILE } from '../src/commands/checkpoint.js';
+import { score4 } from '../src/commands/common.js';
 import { RECIPES } from '../src/recipes.js';
 import type { Run } from './cli-run.js';
 import { writeDataDir } from './helpers.js';
@@ -231,5 +232,11 @@ describe('a name too long for the file system', () => {
     const fits = path.join(dir, `${'c'.repeat(200)}.simdnet`);
     expect((await simdnet(['train', ...small, '--out', fits])).code).toBe(0);
     expect(readFileSync(fits).subarray(0, 7).toString()).toBe('SIMDNET');
+  });
+});
+
+describe('a score that rounds to 0', () => {
+  it('prints as 0.0000, not −0.0000 (an R² of −0.00001), and the others with their sign and four decimals', () => {
+    expect([-0.00001, -0, 0.00004, -0.00006, 0.95126, -1.5].map(score4)).toEqual(['0.0000', '0.0000', '0.0000', '-0.0001', '0.9513', '-1.5000']);
   });
 });

@@ -9,7 +9,7 @@ import { networkFromModel, type Model } from '../model.js';
 import { readModelFile } from '../model-file.js';
 import { MAX_READ_BYTES, readWholeFile } from '../read-file.js';
 import { LOSS_METRIC, TASK_KINDS } from '../tasks/task.js';
-import { UsageError, runOptions, type RunFlags } from './common.js';
+import { UsageError, runOptions, score4, type RunFlags } from './common.js';
 import { MODEL_COLUMNS, NO_FILL_ADVICE } from './predict-table.js';
 import { plural } from '../plural.js';
 
@@ -49,7 +49,7 @@ export async function runEvalTable(file: string, data: string, flags: RunFlags &
     const seconds = (performance.now() - start) / 1000;
     print(`${file}: ${task.name} of ${model.data!.targetNames!.join(', ')}`);
     print(`data: ${data}: ${plural(rows.count, 'row')}`);
-    print([LOSS_METRIC, ...task.metrics].map((m) => `${m.label}: ${scores[m.name].toFixed(4)}`).join(', '));
+    print([LOSS_METRIC, ...task.metrics].map((m) => `${m.label}: ${score4(scores[m.name])}`).join(', '));
     if (flags.json) console.log(JSON.stringify({ model: file, data, task: task.name, rows: rows.count, ...scores, seconds }));
   } finally {
     net.dispose();

@@ -29,7 +29,7 @@ import { progressBar } from '../progress.js';
 import { MAX_READ_BYTES, nonRegularKind, readWholeFile } from '../read-file.js';
 import { metricOf, taskOf, TASK_KINDS, TASKS, type Scores, type Task, type TaskName } from '../tasks/task.js';
 import type { HistoryEntry } from '../train.js';
-import { UsageError, asUsageError, fewerThanOneBatch, forFlag, humanOutput, onCommandLine, runOptions, secondsText, type RunFlags } from './common.js';
+import { UsageError, asUsageError, fewerThanOneBatch, forFlag, humanOutput, onCommandLine, runOptions, score4, secondsText, type RunFlags } from './common.js';
 import { refuseOverwrites } from './preflight.js';
 import { noteSaved } from './interrupt.js';
 import { formatLayers } from '../layers/describe.js';
@@ -313,7 +313,7 @@ const splitName = { train: 'Training', validation: 'Validation', test: 'Testing'
 
 /** "Loss: 0.1234, R²: 0.9512, RMSE: …" for one split. */
 function formatScores(scores: Scores, task: Task): string {
-  return [`Loss: ${scores.loss.toFixed(4)}`, ...task.metrics.map((m) => `${m.label}: ${scores[m.name].toFixed(4)}`)].join(', ');
+  return [`Loss: ${scores.loss.toFixed(4)}`, ...task.metrics.map((m) => `${m.label}: ${score4(scores[m.name])}`)].join(', ');
 }
 
 /** The seed's evaluation line, for every split and the task's first metric. */
@@ -323,6 +323,6 @@ function scoresLine(h: HistoryEntry, epochs: number, task: Task): string {
   const short = { train: 'Train', validation: 'Val', test: 'Test' } as const;
   return `Epoch ${h.epoch}/${epochs}: ` + [
     ...splits.map((s) => `${short[s]} Loss = ${h[s]!.loss.toFixed(4)}`),
-    ...splits.map((s) => `${short[s]} ${metric.label} = ${h[s]![metric.name].toFixed(4)}`),
+    ...splits.map((s) => `${short[s]} ${metric.label} = ${score4(h[s]![metric.name])}`),
   ].join(', ');
 }
