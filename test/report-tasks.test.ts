@@ -138,6 +138,7 @@ describe('the report of a classification (penguins)', () => {
     const ev = penguins.evaluation as Evaluation & { predicted: Int32Array };
     const cm = confusionMatrix(penguins.data.test.labels!, ev.predicted, 3), names = ['Adelie', 'Chinstrap', 'Gentoo'];
     const matrix = section(penguins.html, 'confusion');
+    expect(matrix).toContain('Confusion Matrix (Test Set)');
     cm.forEach((r, a) => r.forEach((v, p) => expect(matrix).toContain(`<title>actual ${names[a]}, predicted ${names[p]}: ${v}</title>`)));
     for (const name of names) expect(matrix).toContain(`text-anchor="end">${name}</text>`);
   });

@@ -44,6 +44,7 @@ describe('the report page', () => {
       expect(html).toContain(`<h2>${heading}</h2>`);
     }
     expect(html.match(/<svg /g)!.length).toBe(7);
+    expect(html).toContain('Confusion Matrix (Test Set)');
     expect(html.match(/<img src="data:image\/png;base64,/g)!.length).toBe(15 + 10 + 10);
     expect(html).toMatch(/<dt>Overfitting analysis<\/dt><dd>(Potential overfitting detected|Good generalization|Balanced performance) \(gap: -?\d\.\d{3}\)/);
   });

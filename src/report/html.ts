@@ -10,7 +10,7 @@ import { imageDataUri } from './images.js';
 import { renderPage } from './page.js';
 import { describeRun, type Summary } from './summary.js';
 import { classificationTable } from './tables.js';
-import { COLORS, barChart, esc, heatmap, linePlot, stackedHistogram } from './svg.js';
+import { COLORS, barChart, confusionHeatmap, esc, linePlot, stackedHistogram } from './svg.js';
 
 export interface ReportInput {
   data: DataSplits<LabelledImages>;
@@ -99,7 +99,7 @@ export function renderReport({ data, evaluation, history, summary, seed = 1 }: R
       { label: 'Training Accuracy', color: COLORS.train, points: history.map((h) => [h.epoch, h.train.accuracy]) },
       { label: 'Testing Accuracy', color: COLORS.test, points: history.map((h) => [h.epoch, h.test.accuracy]) },
     ], { format: (v) => v.toFixed(3), integerX: true }) + sampledTrainingNote(history) : noHistory(summary),
-    confusion: heatmap('Confusion Matrix (Test Set)', cm),
+    confusion: confusionHeatmap('test set', cm),
     predictions: tiles(distinct(rng, 10, test.count).map((i) => ({
       index: i, split: test, mark: ev.predicted[i] === test.labels[i] ? 'right' : 'wrong',
       caption: `True: ${test.labels[i]} · Pred: ${ev.predicted[i]}`,

@@ -205,8 +205,13 @@ export function scatterPlot(title: string, xLabel: string, yLabel: string, point
 /** Width in px of `text` at 12 px system-ui, roughly (for room for labels). */
 const textWidth = (text: string) => text.length * 7;
 
-/** An annotated heatmap of cm[actual][predicted], sequential blues; counts in every cell; classes named by `names` (default 0, 1, …). */
-export function heatmap(title: string, cm: number[][], names: readonly string[] = cm.map((_, i) => String(i))): string {
+/**
+ * The confusion matrix cm[actual][predicted] of `split` ('test set', 'scored rows') as an
+ * annotated heatmap, sequential blues, titled as the seed's plot ("Confusion Matrix (Test
+ * Set)"); counts in every cell; classes named by `names` (default 0, 1, …).
+ */
+export function confusionHeatmap(split: string, cm: number[][], names: readonly string[] = cm.map((_, i) => String(i))): string {
+  const title = `Confusion Matrix (${split.replace(/\b\w/g, (c) => c.toUpperCase())})`;
   const k = cm.length, cell = Math.min(100, Math.floor(440 / k));
   const longest = Math.max(...names.map(textWidth));
   // Column names longer than a cell are written slanted, below the matrix.

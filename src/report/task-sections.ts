@@ -10,7 +10,7 @@ import { regressionReport } from '../tasks/regression.js';
 import type { TaskName } from '../tasks/task.js';
 import type { PageSection } from './page.js';
 import { capitalised } from './curves.js';
-import { COLORS, extent, formatTick, heatmap, scatterPlot, stackedHistogram } from './svg.js';
+import { COLORS, confusionHeatmap, extent, formatTick, scatterPlot, stackedHistogram } from './svg.js';
 import { classificationTable, multiLabelTable, regressionTable } from './tables.js';
 
 /** The test split's outputs and what they are judged against. */
@@ -50,7 +50,7 @@ function classificationSections({ test, outputs, width, names, split }: TestOutp
   const cm = confusionMatrix(test.labels!, predictedClasses(outputs, width).classes, width);
   return [
     { id: 'classification-report', heading: 'Classification report', body: classificationTable(classificationReport(cm), names) },
-    { id: 'confusion', heading: 'Confusion matrix', body: heatmap(`Confusion Matrix (${split.replace(/\b\w/g, (c) => c.toUpperCase())})`, cm, names) },
+    { id: 'confusion', heading: 'Confusion matrix', body: confusionHeatmap(split, cm, names) },
   ];
 }
 
