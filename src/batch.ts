@@ -100,8 +100,12 @@ export function checkFits(net: Network, data: Dataset, classes: number, source: 
     if (outputs < classes) throw new Error(`${source}: the data has ${classes} classes (labels 0 to ${classes - 1}) but the network has only ${outputs} outputs`);
     if (data.labels.length < count) throw new Error(`${source}: ${count} ${what.ones} need ${count} labels but there are ${data.labels.length} (label ${data.labels.length} is the first missing)`);
     const labels = data.labels.subarray(0, count);
-    const bad = labels.findIndex((label) => label >= outputs);
-    if (bad >= 0) throw new Error(`${source}: labels[${bad}] is ${labels[bad]} but the network has only ${outputs} outputs (labels 0 to ${outputs - 1})`);
+    // Uint32Array in the types; from plain JavaScript an Int32Array or Float64Array may come, whose −1 or 1.5 would one-hot nothing or the wrong output.
+    const bad = labels.findIndex((label) => !(Number.isInteger(label) && label >= 0 && label < outputs));
+    if (bad >= 0) {
+      const label = labels[bad];
+      throw new Error(`${source}: labels[${bad}] is ${label}${Number.isInteger(label) && label >= 0 ? ` but the network has only ${outputs} outputs` : ', not a class index'} (labels 0 to ${outputs - 1})`);
+    }
     return;
   }
   const targets = data.targets!;

@@ -70,7 +70,7 @@ export async function fit<D extends Dataset>(data: DataSplits<D>, options: FitOp
 /** fit()'s first step: the splits with their task, and the validation split it carves (seeded, so a resumed run carves the same). */
 export function fitSplits<D extends Dataset>(data: DataSplits<D>, options: FitOptions): DataSplits<D> {
   const task = TASK_KINDS[options.task ?? (taskOf(data).name as TaskName)];
-  if (!task) throw new Error(`fit: task must be one of ${Object.keys(TASK_KINDS).join(', ')}; got ${JSON.stringify(options.task)}`);
+  if (!task) throw new Error(`fit: task must be one of ${Object.keys(TASK_KINDS).join(', ')}; got ${shown(options.task)}`);
   if (task === TASK_KINDS.classification && !data.train.labels) {
     throw new Error('fit: task classification needs class labels (labels: one class index per row); these data have target vectors — leave task out for regression or multi-label, or give labels');
   }

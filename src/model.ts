@@ -27,6 +27,7 @@ import type { DataSplits } from './data/dataset.js';
 import { TASKS, taskOf, type TaskName } from './tasks/task.js';
 import { OPTIMIZER_KINDS } from './optimizers/optimizer.js';
 import { Network, RUN_OPTION_KEYS, parameterTotal, resolveOptions, type NetworkConfig, type RunOptions } from './network.js';
+import { shown } from './shown.js';
 
 export const MODEL_MAGIC = 'SIMDNET\0';
 export const MODEL_VERSION = 2;
@@ -152,13 +153,13 @@ export function decodeModel(bytes: Uint8Array, name = 'the model bytes'): Model 
   if (header.parameters !== expected) {
     fail(`header says ${header.parameters} parameters but ${config.layers ? 'its layers' : `sizes ${config.sizes.join('-')}`} need ${expected}`);
   }
-  if ((header.buffers ?? 0) !== bufferFloats) fail(`header says ${JSON.stringify(header.buffers ?? 0)} floats of buffers (running statistics) but its layers keep ${bufferFloats}`);
+  if ((header.buffers ?? 0) !== bufferFloats) fail(`header says ${shown(header.buffers ?? 0)} floats of buffers (running statistics) but its layers keep ${bufferFloats}`);
   const stateFloats = header.state ?? 0;
   if (stateFloats !== 0 && stateFloats !== stateCount(config)) {
     fail(`header says ${String(stateFloats)} floats of optimizer state but ${config.optimizer} on sizes ${config.sizes.join('-')} keeps ${stateCount(config)}`);
   }
   const steps = header.optimizerSteps ?? 0;
-  if (!Number.isSafeInteger(steps) || (steps as number) < 0) fail(`optimizerSteps must be an integer ≥ 0, got ${JSON.stringify(steps)}`);
+  if (!Number.isSafeInteger(steps) || (steps as number) < 0) fail(`optimizerSteps must be an integer ≥ 0, got ${shown(steps)}`);
   const at = 16 + headerLength;
   const held = (bytes.length - 4 - at) / 4;
   if (held !== expected + bufferFloats + (stateFloats as number)) {
@@ -191,8 +192,8 @@ export function describeData(splits: DataSplits): DataDescription {
 
 /** Checks a data description against the network's sizes; throws make(what is wrong). */
 function checkDataDescription(d: DataDescription, sizes: readonly number[], make: (what: string) => Error): void {
-  if (typeof d !== 'object' || d === null) throw make(`must be an object { task, classNames, featureNames, targetNames }, got ${JSON.stringify(d)}`);
-  if (!TASKS.includes(d.task)) throw make(`task must be one of ${TASKS.join(', ')}; got ${JSON.stringify(d.task)}`);
+  if (typeof d !== 'object' || d === null) throw make(`must be an object { task, classNames, featureNames, targetNames }, got ${shown(d)}`);
+  if (!TASKS.includes(d.task)) throw make(`task must be one of ${TASKS.join(', ')}; got ${shown(d.task)}`);
   const names = (field: 'classNames' | 'featureNames' | 'targetNames', count?: number) => {
     const v = d[field];
     if (v === undefined) return;

@@ -507,7 +507,7 @@ function checkInputShape(o: NetworkOptions): [number, number, number] | undefine
   const s = o.inputShape;
   if (s === undefined) return undefined;
   if (!Array.isArray(s) || s.length !== 3 || !s.every((n) => Number.isInteger(n) && n >= 1)) {
-    throw new Error(`Network: inputShape must be [height, width, channels], three positive integers; got ${JSON.stringify(s)}`);
+    throw new Error(`Network: inputShape must be [height, width, channels], three positive integers; got ${shown(s)}`);
   }
   const inputs = o.inputs ?? o.sizes?.[0];
   if (inputs !== undefined && inputs !== s[0] * s[1] * s[2]) throw new Error(`Network: inputShape ${s.join('×')} holds ${s[0] * s[1] * s[2]} floats but inputs is ${inputs}`);
@@ -526,7 +526,7 @@ export class LayerListError extends Error {
 function checkLayers(o: NetworkOptions): LayerSpec[] {
   const shape = checkInputShape(o);
   const inputs = shape ? shape[0] * shape[1] * shape[2] : o.inputs ?? o.sizes?.[0];
-  if (!Number.isInteger(inputs) || inputs! < 1) throw new Error(`Network: with layers, inputs must be a positive integer, got ${JSON.stringify(o.inputs)}`);
+  if (!Number.isInteger(inputs) || inputs! < 1) throw new Error(`Network: with layers, inputs must be a positive integer, got ${shown(o.inputs)}`);
   if (!Array.isArray(o.layers) || o.layers.length === 0) throw new LayerListError('layers must be a non-empty list of layer specs');
   let layers: Layer[];
   try {
@@ -576,7 +576,7 @@ function checkFinite(op: string, name: string, x: ArrayLike<number>): void {
 
 function oneOf<T extends string | boolean>(name: string, value: T | undefined, allowed: readonly T[], fallback: T): T {
   if (value === undefined) return fallback;
-  if (!allowed.includes(value)) throw new Error(`Network: ${name} must be one of ${allowed.join(', ')}; got ${JSON.stringify(value)}`);
+  if (!allowed.includes(value)) throw new Error(`Network: ${name} must be one of ${allowed.join(', ')}; got ${shown(value)}`);
   return value;
 }
 
@@ -598,10 +598,10 @@ export function resolveOptions(o: NetworkOptions): NetworkConfig {
   const inputs = inputShape ? inputShape[0] * inputShape[1] * inputShape[2] : o?.inputs ?? o?.sizes?.[0];
   const sizes = layers ? [inputs!, ...layers.flatMap((s) => (s.kind === 'dense' ? [s.units] : []))] : o?.sizes;
   if (layers && o.sizes !== undefined && JSON.stringify(o.sizes) !== JSON.stringify(sizes)) {
-    throw new Error(`Network: sizes ${JSON.stringify(o.sizes)} do not match the layers' ${JSON.stringify(sizes)}; give inputs and layers only`);
+    throw new Error(`Network: sizes ${shown(o.sizes)} do not match the layers' ${shown(sizes)}; give inputs and layers only`);
   }
   if (!Array.isArray(sizes) || sizes.length < 2) {
-    throw new Error(`Network: sizes must list at least two layers (input and output), got ${JSON.stringify(sizes)}`);
+    throw new Error(`Network: sizes must list at least two layers (input and output), got ${shown(sizes)}`);
   }
   sizes.forEach((n, l) => {
     if (!Number.isInteger(n) || n < 1) throw new Error(`Network: sizes[${l}] must be a positive integer, got ${shown(n)}`);

@@ -23,7 +23,7 @@ export interface Normalization {
  * ranges.
  */
 export function fitNormalization(kind: NormalizationKind, features: Float32Array, count: number, width: number): Normalization {
-  if (!NORMALIZATIONS.includes(kind)) throw new Error(`normalization must be one of ${NORMALIZATIONS.join(', ')}; got ${JSON.stringify(kind)}`);
+  if (!NORMALIZATIONS.includes(kind)) throw new Error(`normalization must be one of ${NORMALIZATIONS.join(', ')}; got ${shown(kind)}`);
   if (count < 1) throw new Error('normalization: no rows to fit it on');
   const offset: number[] = [], scale: number[] = [];
   for (let j = 0; j < width; j++) {
@@ -54,8 +54,8 @@ export function checkNormalization(name: string, n: Normalization, width: number
   const fail = (why: string): never => {
     throw new Error(`Network: ${name} ${why}`);
   };
-  if (typeof n !== 'object' || n === null) fail(`must be an object { kind, offset, scale }, got ${JSON.stringify(n)}`);
-  if (!NORMALIZATIONS.includes(n.kind)) fail(`kind must be one of ${NORMALIZATIONS.join(', ')}; got ${JSON.stringify(n.kind)}`);
+  if (typeof n !== 'object' || n === null) fail(`must be an object { kind, offset, scale }, got ${shown(n)}`);
+  if (!NORMALIZATIONS.includes(n.kind)) fail(`kind must be one of ${NORMALIZATIONS.join(', ')}; got ${shown(n.kind)}`);
   for (const field of ['offset', 'scale'] as const) {
     const v = n[field];
     if (!Array.isArray(v) || v.length !== width) fail(`${field} must list ${width} numbers, one per ${name === 'normalization' ? 'input' : 'output'}; got ${Array.isArray(v) ? v.length : typeof v}`);

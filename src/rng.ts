@@ -1,6 +1,7 @@
 // A seeded pseudo-random generator: same seed ⇒ same weights, same shuffles, same run.
 // sfc32 (Chris Doty-Humphrey's small fast counter) with 128 bits of state, seeded through
 // splitmix32 so that nearby seeds give unrelated streams.
+import { shown } from './shown.js';
 
 /** The generator takes 32 bits: seeds 0 … 2³² − 1, each its own stream. */
 export const MAX_SEED = 2 ** 32 - 1;
@@ -42,7 +43,7 @@ export class Rng {
   /** Continues the stream a getState() was taken from. */
   setState(state: readonly number[]): void {
     if (state.length !== 5 || !state.slice(0, 4).every((v) => Number.isInteger(v) && v >= 0 && v < 2 ** 32)) {
-      throw new Error(`Rng: a state is four 32-bit unsigned integers and a spare normal, got ${JSON.stringify(state)}`);
+      throw new Error(`Rng: a state is four 32-bit unsigned integers and a spare normal, got ${shown(state)}`);
     }
     this.s.set(state.slice(0, 4));
     this.spare = Number.isFinite(state[4]) ? state[4] : null;

@@ -11,6 +11,7 @@
 // cosine then runs over the steps after the warm-up.
 import { DECIMAL_NUMBER } from './decimal.js';
 import { learningRateOk, learningRateRange } from './learning-rate.js';
+import { shown } from './shown.js';
 
 export type Schedule = (
   | { kind: 'constant' }
@@ -80,7 +81,7 @@ const minRule = (eta: number) => ({ ok: (x: number) => x >= 0 && x <= eta, range
 /** A schedule given as an object (the API), checked field by field; an Error names the first bad one. */
 export function checkSchedule(schedule: Schedule): Schedule {
   const check = (field: string, value: unknown, rule: { ok: (x: number) => boolean; range: string }) => {
-    if (typeof value !== 'number' || !rule.ok(value)) throw new Error(`schedule: ${field} must be ${rule.range}, got ${JSON.stringify(value)}`);
+    if (typeof value !== 'number' || !rule.ok(value)) throw new Error(`schedule: ${field} must be ${rule.range}, got ${shown(value)}`);
   };
   check('eta', schedule?.eta, RULES.eta);
   switch (schedule.kind) {
@@ -97,7 +98,7 @@ export function checkSchedule(schedule: Schedule): Schedule {
       check('min', schedule.min, minRule(schedule.eta));
       break;
     default:
-      throw new Error(`schedule: unknown kind ${JSON.stringify((schedule as { kind: unknown }).kind)}; the kinds are constant, step, exponential, cosine`);
+      throw new Error(`schedule: unknown kind ${shown((schedule as { kind: unknown }).kind)}; the kinds are constant, step, exponential, cosine`);
   }
   if (schedule.warmup !== undefined) check('warmup', schedule.warmup, RULES.warmup);
   return schedule;
@@ -112,14 +113,14 @@ export function checkSchedule(schedule: Schedule): Schedule {
  */
 export function parseSchedule(text: string, eta: number): Schedule {
   const fail = (why: string): never => {
-    throw new Error(`schedule ${JSON.stringify(text)}: ${why}`);
+    throw new Error(`schedule ${shown(text)}: ${why}`);
   };
   const number = (field: string, value: string | undefined, { ok, range }: { ok: (x: number) => boolean; range: string }): number => {
     // A sign is let through to the range check below, which says what is wrong with -0.5.
     const written = value?.trim() ?? '', decimal = DECIMAL_NUMBER.test(written.replace(/^[+-]/, ''));
-    if (!decimal && written !== '' && !Number.isNaN(Number(written))) fail(`${field} must be written in decimal (like 0.5 or 1e-3), got ${JSON.stringify(value)}`);
+    if (!decimal && written !== '' && !Number.isNaN(Number(written))) fail(`${field} must be written in decimal (like 0.5 or 1e-3), got ${shown(value)}`);
     const x = decimal ? Number(written) : NaN;
-    if (!ok(x)) fail(`${field} must be ${range}, got ${JSON.stringify(value ?? '')}`);
+    if (!ok(x)) fail(`${field} must be ${range}, got ${shown(value ?? '')}`);
     return x;
   };
   if (!RULES.eta.ok(eta)) fail(`the learning rate must be ${RULES.eta.range}, got ${eta}`);
@@ -148,11 +149,11 @@ export function parseSchedule(text: string, eta: number): Schedule {
       schedule = { kind: 'cosine', eta, min: args.length ? number('MIN', args[0], minRule(eta)) : 0 };
       break;
     default:
-      return fail(`unknown kind ${JSON.stringify(kind)}; the forms are ${SCHEDULE_FORMS}`);
+      return fail(`unknown kind ${shown(kind)}; the forms are ${SCHEDULE_FORMS}`);
   }
   for (const option of options) {
     const [name, value, ...rest] = option.split(':');
-    if (name !== 'warmup' || rest.length) fail(`unknown option ${JSON.stringify(option)}; the only option is warmup:EPOCHS`);
+    if (name !== 'warmup' || rest.length) fail(`unknown option ${shown(option)}; the only option is warmup:EPOCHS`);
     if (schedule.warmup !== undefined) fail('warmup is given twice');
     schedule.warmup = number('warmup', value, RULES.warmup);
   }

@@ -164,6 +164,18 @@ describe('arguments of the wrong type', () => {
   });
 });
 
+describe('a bad value in a message', () => {
+  it('is shown in a few words whatever it is: a data set given as an option, a bigint, a cycle', async () => {
+    const data = fromArrays(Array.from({ length: 50_000 }, (_, i) => [i, i + 1, i + 2]), { labels: Array.from({ length: 50_000 }, (_, i) => i % 2) });
+    const error = await Network.create({ sizes: [4, 3], activation: data.train as never }).catch((e: Error) => e);
+    expect((error as Error).message).toBe('Network: activation must be one of sigmoid, relu, leaky-relu, tanh, identity; got {"features":"<Float32Array of 150000 values>","width":3,"count":50000,"labels":"<Uint32Array of 5000…');
+    await expect(Network.create({ sizes: [4, 3], loss: 1n as never })).rejects.toThrow('Network: loss must be one of mse, cross-entropy, binary-cross-entropy, mae, huber; got 1n');
+    const cycle: Record<string, unknown> = {};
+    cycle.self = cycle;
+    await expect(Network.create({ sizes: [4, 3], init: cycle as never })).rejects.toThrow('; got [object Object]');
+  });
+});
+
 describe('seeds', () => {
   it('are integers from 0 to 2³² − 1 in the library, as on the command line', async () => {
     await expect(Network.create({ sizes: [2, 2], seed: -1 })).rejects.toThrow('Network: seed must be an integer from 0 to 4294967295; got -1');

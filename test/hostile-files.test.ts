@@ -244,6 +244,9 @@ describe('train() on a Dataset that lies', () => {
     ['images shorter than count × pixels', { images: new Uint8Array(8 * 6 - 1) }, 'hand-made (training split): 8 images of 6 pixels need 48 bytes but the images hold 47 (image 7 is the first cut short)'],
     ['labels shorter than count', { labels: new Uint8Array(5) }, 'hand-made (training split): 8 images need 8 labels but there are 5 (label 5 is the first missing)'],
     ['a label past the outputs', { labels: Uint8Array.of(0, 1, 2, 0, 7, 1, 2, 0) }, 'hand-made (training split): labels[4] is 7 but the network has only 3 outputs (labels 0 to 2)'],
+    // Labels from plain JavaScript, which the types (Uint32Array) do not stop.
+    ['a negative label', { labels: Int32Array.of(0, -1, 2, 0, 1, 1, 2, 0) as unknown as Uint32Array }, 'hand-made (training split): labels[1] is -1, not a class index (labels 0 to 2)'],
+    ['a fractional label', { labels: Float64Array.of(0, 1, 2, 0.5, 1, 1, 2, 0) as unknown as Uint32Array }, 'hand-made (training split): labels[3] is 0.5, not a class index (labels 0 to 2)'],
     ['a fractional count', { count: 2.5 }, "hand-made (training split): the data set's count is 2.5; it must be an integer ≥ 0"],
   ];
   it.each(cases)('%s is refused before training', async (_, lie, message) => {

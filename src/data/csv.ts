@@ -14,6 +14,7 @@
 // delimiter) around a cell are ignored. A missing value is an empty cell or NA, NaN or ?.
 
 import type { CsvTable, TargetColumn } from './table.js';
+import { shown } from '../shown.js';
 
 export type { CsvTable, TargetColumn } from './table.js';
 
@@ -73,10 +74,10 @@ export function parseCsv(bytes: Uint8Array, options: CsvOptions): CsvTable {
     throw new Error(`${name}: parseCsv takes the file's bytes (a Uint8Array), got ${typeof bytes === 'string' ? 'a string (encode it: new TextEncoder().encode(text))' : bytes === null ? 'null' : typeof bytes}`);
   }
   const missing = options.missing ?? 'error';
-  if (missing !== 'error' && missing !== 'mean' && !Array.isArray(missing)) throw new Error(`${name}: missing must be 'error', 'mean' or the values to fill in, got ${JSON.stringify(missing)}`);
+  if (missing !== 'error' && missing !== 'mean' && !Array.isArray(missing)) throw new Error(`${name}: missing must be 'error', 'mean' or the values to fill in, got ${shown(missing)}`);
   let start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
   const delimiter = options.delimiter ?? detectDelimiter(bytes, start);
-  if (!DELIMITERS.includes(delimiter)) throw new Error(`${name}: delimiter must be ',', ';' or '\\t', got ${JSON.stringify(delimiter)}`);
+  if (!DELIMITERS.includes(delimiter)) throw new Error(`${name}: delimiter must be ',', ';' or '\\t', got ${shown(delimiter)}`);
 
   const scanner = new Scanner(bytes, start, delimiter.charCodeAt(0), name);
   if (!scanner.startRecord()) throw new Error(`${name}: the file is empty; a CSV file starts with a header row`);
@@ -105,7 +106,7 @@ interface Columns {
 
 function assignColumns(header: string[], options: CsvOptions): Columns {
   const { name } = options;
-  if (typeof options.target !== 'string' && !Array.isArray(options.target)) throw new Error(`${name}: target must name a column (or a list of them), got ${JSON.stringify(options.target)}`);
+  if (typeof options.target !== 'string' && !Array.isArray(options.target)) throw new Error(`${name}: target must name a column (or a list of them), got ${shown(options.target)}`);
   const targetNames = typeof options.target === 'string' ? [options.target] : [...options.target];
   const ignored = options.ignore ?? [];
   const index = new Map(header.map((h, i) => [h, i]));
@@ -113,21 +114,21 @@ function assignColumns(header: string[], options: CsvOptions): Columns {
   const columnOf = (list: 'target' | 'ignore' | 'features', wanted: string) => {
     const i = index.get(wanted);
     if (i === undefined) {
-      const shown = header.slice(0, 20).map((h) => JSON.stringify(h)).join(', ') + (header.length > 20 ? `, … (${header.length} in all)` : '');
-      throw new CsvColumnError(`${name}: ${call(list)} names column ${JSON.stringify(wanted)}, which is not in the header; its columns are ${shown}`);
+      const columns = header.slice(0, 20).map((h) => JSON.stringify(h)).join(', ') + (header.length > 20 ? `, … (${header.length} in all)` : '');
+      throw new CsvColumnError(`${name}: ${call(list)} names column ${shown(wanted)}, which is not in the header; its columns are ${columns}`);
     }
     return i;
   };
   const targetOf = new Int32Array(header.length).fill(-1);
   targetNames.forEach((t, k) => {
     const i = columnOf('target', t);
-    if (targetOf[i] >= 0) throw new CsvColumnError(`${name}: ${call('target')} names column ${JSON.stringify(t)} twice`);
+    if (targetOf[i] >= 0) throw new CsvColumnError(`${name}: ${call('target')} names column ${shown(t)} twice`);
     targetOf[i] = k;
   });
   const isIgnored = new Uint8Array(header.length);
   for (const t of ignored) {
     const i = columnOf('ignore', t);
-    if (targetOf[i] >= 0) throw new CsvColumnError(`${name}: column ${JSON.stringify(t)} is both a target and ignored`);
+    if (targetOf[i] >= 0) throw new CsvColumnError(`${name}: column ${shown(t)} is both a target and ignored`);
     isIgnored[i] = 1;
   }
   const featureOf = new Int32Array(header.length).fill(-1);
@@ -135,7 +136,7 @@ function assignColumns(header: string[], options: CsvOptions): Columns {
   if (options.features) {
     options.features.forEach((f) => {
       const i = columnOf('features', f);
-      if (targetOf[i] >= 0 || isIgnored[i] || featureOf[i] >= 0) throw new CsvColumnError(`${name}: column ${JSON.stringify(f)} is named twice among the features, targets and ignored columns`);
+      if (targetOf[i] >= 0 || isIgnored[i] || featureOf[i] >= 0) throw new CsvColumnError(`${name}: column ${shown(f)} is named twice among the features, targets and ignored columns`);
       featureOf[i] = featureNames.push(f) - 1;
     });
   } else {
@@ -156,7 +157,7 @@ function readHeader(scanner: Scanner): string[] {
     const text = scanner.text().trim();
     if (text === '') throw new Error(`${scanner.name}: line ${scanner.fieldLine}, column ${header.length + 1}: the header gives this column no name`);
     const before = seen.get(text);
-    if (before !== undefined) throw new Error(`${scanner.name}: the header names column ${JSON.stringify(text)} twice (columns ${before + 1} and ${header.length + 1})`);
+    if (before !== undefined) throw new Error(`${scanner.name}: the header names column ${shown(text)} twice (columns ${before + 1} and ${header.length + 1})`);
     seen.set(text, header.length);
     header.push(text);
   } while (!scanner.lastInRecord);
@@ -542,7 +543,7 @@ class Scanner {
 
   /** `column "name" (3)`, or `column 3` while the header is read. */
   describe(column: number): string {
-    return column < this.names.length ? `column ${JSON.stringify(this.names[column])} (${column + 1})` : `column ${column + 1}`;
+    return column < this.names.length ? `column ${shown(this.names[column])} (${column + 1})` : `column ${column + 1}`;
   }
 
   /** A message about the last field: file, line, column, then `what`. */

@@ -4,6 +4,7 @@
 import { plural } from '../plural.js';
 import { Rng } from '../rng.js';
 import { subset, type DataSplits, type Dataset } from './dataset.js';
+import { shown } from '../shown.js';
 
 /**
  * The splits with `split` ('validation' or 'test') holding round(fraction × train.count)
@@ -11,7 +12,7 @@ import { subset, type DataSplits, type Dataset } from './dataset.js';
  * the samples' order. fraction in (0, 1); each part must keep at least one sample.
  */
 export function holdOut<D extends Dataset>(splits: DataSplits<D>, split: 'validation' | 'test', fraction: number, seed = 1): DataSplits<D> {
-  if (split !== 'validation' && split !== 'test') throw new Error(`holdOut: the split is 'validation' or 'test', got ${JSON.stringify(split)}`);
+  if (split !== 'validation' && split !== 'test') throw new Error(`holdOut: the split is 'validation' or 'test', got ${shown(split)}`);
   const n = splits.train.count, held = Math.round(fraction * n);
   if (!(fraction > 0 && fraction < 1)) throw new Error(`the ${split} fraction must be in (0, 1), got ${fraction}`);
   if (held < 1 || held >= n) throw new Error(`a ${split} fraction of ${fraction} of the training split's ${plural(n, 'sample')} leaves ${held} for ${split} and ${n - held} for training; each needs at least one`);

@@ -8,6 +8,7 @@ import { ACTIVATIONS, type ActivationName } from '../layers/activation.js';
 import type { LayerSpec } from '../layers/registry.js';
 import { LEAKY_SLOPE } from '../backend/js.js';
 import { FORMAT_NAMES } from './layers.js';
+import { shown } from '../shown.js';
 
 /** simdnet's activation of each TF.js activation name it can import ('linear' is none). */
 const FROM_TFJS = new Map<string, ActivationName | 'softmax'>(
@@ -41,7 +42,7 @@ export function tfjsTopology(all: unknown[], fail: (what: string) => never): Tfj
     if (Array.isArray(shape) && input === undefined) {
       const dims = shape.slice(1).map(Number);
       if (!(dims.length === 1 || dims.length === 3) || !dims.every((n) => Number.isInteger(n) && n >= 1)) {
-        fail(`${at} has batch_input_shape ${JSON.stringify(shape)}; simdnet takes [null, features] rows or [null, height, width, channels] images`);
+        fail(`${at} has batch_input_shape ${shown(shape)}; simdnet takes [null, features] rows or [null, height, width, channels] images`);
       }
       input = dims;
       images = dims.length === 3;
@@ -50,7 +51,7 @@ export function tfjsTopology(all: unknown[], fail: (what: string) => never): Tfj
     const square = (field: string, fallback?: number): number => {
       const v = c[field] ?? c[field.replace(/_(.)/g, (_, l: string) => l.toUpperCase())] ?? fallback;
       const [a, b] = Array.isArray(v) ? v : [v, v];
-      if (!Number.isInteger(a) || a < 1 || a !== b || (Array.isArray(v) && v.length !== 2)) fail(`${at} has ${field} ${JSON.stringify(v)}; simdnet's windows are square: one positive integer or [n, n]`);
+      if (!Number.isInteger(a) || a < 1 || a !== b || (Array.isArray(v) && v.length !== 2)) fail(`${at} has ${field} ${shown(v)}; simdnet's windows are square: one positive integer or [n, n]`);
       return a as number;
     };
     const channelsLast = () => {
@@ -101,7 +102,7 @@ export function tfjsTopology(all: unknown[], fail: (what: string) => never): Tfj
       case 'Activation':
         return activation(c.activation);
       case 'LeakyReLU':
-        if (typeof c.alpha !== 'number' || Math.abs(c.alpha - LEAKY_SLOPE) > 1e-8) fail(`${at} has alpha ${JSON.stringify(c.alpha)}; simdnet's leaky relu has slope 0.01`);
+        if (typeof c.alpha !== 'number' || Math.abs(c.alpha - LEAKY_SLOPE) > 1e-8) fail(`${at} has alpha ${shown(c.alpha)}; simdnet's leaky relu has slope 0.01`);
         specs.push({ kind: 'leaky-relu' });
         return;
       case 'Dropout':
@@ -110,7 +111,7 @@ export function tfjsTopology(all: unknown[], fail: (what: string) => never): Tfj
       case 'BatchNormalization': {
         const axis = Array.isArray(c.axis) && c.axis.length === 1 ? c.axis[0] : c.axis ?? -1;
         const last = images ? 3 : 1;
-        if (axis !== -1 && axis !== last) fail(`${at} normalises axis ${JSON.stringify(c.axis)}; simdnet's batch normalisation is over the last axis (channels)`);
+        if (axis !== -1 && axis !== last) fail(`${at} normalises axis ${shown(c.axis)}; simdnet's batch normalisation is over the last axis (channels)`);
         if ((c.center ?? true) !== true || (c.scale ?? true) !== true) fail(`${at} has center or scale off; simdnet's batch normalisation has both γ and β`);
         specs.push({ kind: 'batchnorm', momentum: Number(c.momentum ?? 0.99), epsilon: Number(c.epsilon ?? 1e-3) });
         return;

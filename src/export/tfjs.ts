@@ -10,6 +10,7 @@ import { LEAKY_SLOPE } from '../backend/js.js';
 import { foldNormalizations } from './fold-normalization.js';
 import { FORMAT_NAMES, inferenceSteps, readsImages, readsRows, type BatchNormStep, type ConvStep, type DenseStep, type InferenceStep } from './layers.js';
 import { obj, tfjsTopology, type TfjsTopology } from './tfjs-layers.js';
+import { shown } from '../shown.js';
 
 type WeightedStep = DenseStep | ConvStep;
 /** The steps whose tensors weights.bin holds, in its order: dense and conv (kernel, bias) and batch normalisation (γ, β, moving mean, moving variance). */
@@ -224,7 +225,7 @@ export function tfjsWeightGroups(modelJson: unknown, name: string): { config: Ne
       if (spec.dtype !== 'float32') fail(`weight ${String(spec.name)} is ${String(spec.dtype)}; simdnet imports float32 weights`);
       if (i >= expected.length) return n; // one weight too many: the count below says so
       if (JSON.stringify(spec.shape) !== JSON.stringify(expected[i])) {
-        fail(`weight ${String(spec.name)} has shape ${JSON.stringify(spec.shape)}; expected ${JSON.stringify(expected[i])}`);
+        fail(`weight ${String(spec.name)} has shape ${shown(spec.shape)}; expected ${shown(expected[i])}`);
       }
       return n + expected[i++].reduce((p, d) => p * d, 1);
     }, 0);

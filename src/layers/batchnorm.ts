@@ -8,6 +8,7 @@
 import type { Kernels } from '../kernels.js';
 import type { Layer, LayerMemory, Shape } from './layer.js';
 import { shapeSize } from './layer.js';
+import { shown } from '../shown.js';
 
 export class BatchNorm implements Layer {
   readonly kind = 'batchnorm';
@@ -24,8 +25,8 @@ export class BatchNorm implements Layer {
   private trained = false;
 
   constructor(readonly inShape: Shape, readonly momentum: number, readonly epsilon: number) {
-    if (!(momentum >= 0 && momentum < 1)) throw new Error(`batchnorm: momentum must be in [0, 1), got ${JSON.stringify(momentum)}`);
-    if (!(epsilon > 0 && Number.isFinite(epsilon))) throw new Error(`batchnorm: epsilon must be a finite number > 0, got ${JSON.stringify(epsilon)}`);
+    if (!(momentum >= 0 && momentum < 1)) throw new Error(`batchnorm: momentum must be in [0, 1), got ${shown(momentum)}`);
+    if (!(epsilon > 0 && Number.isFinite(epsilon))) throw new Error(`batchnorm: epsilon must be a finite number > 0, got ${shown(epsilon)}`);
     this.inSize = this.outSize = shapeSize(inShape);
     this.outShape = inShape;
     this.channels = inShape.channels;

@@ -9,6 +9,7 @@ import { Flatten } from './flatten.js';
 import { shapeSize, vectorShape, type Layer, type Shape } from './layer.js';
 import { Pool } from './pool.js';
 import { Softmax } from './softmax.js';
+import { shown } from '../shown.js';
 
 export type LayerSpec =
   | { kind: 'dense'; units: number }
@@ -58,7 +59,7 @@ function image(kind: string, inShape: Shape): Shape {
 
 function padding(v: unknown): Padding {
   if (v === undefined || v === 'same' || v === 'valid') return v ?? 'same';
-  throw new Error(`conv2d: padding must be 'same' or 'valid', got ${JSON.stringify(v)}`);
+  throw new Error(`conv2d: padding must be 'same' or 'valid', got ${shown(v)}`);
 }
 
 export const LAYER_KIND_NAMES = Object.keys(LAYER_KINDS) as LayerSpec['kind'][];
@@ -72,7 +73,7 @@ export function firstImageLayer(specs: readonly LayerSpec[]): number {
 }
 
 function positiveInt(name: string, v: unknown): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new Error(`${name} must be a positive integer, got ${JSON.stringify(v)}`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new Error(`${name} must be a positive integer, got ${shown(v)}`);
   return v;
 }
 
@@ -85,7 +86,7 @@ export function buildLayers(input: number | Shape, specs: readonly LayerSpec[], 
   let shape = typeof input === 'number' ? { ...vectorShape(input), flat: true } : input;
   specs.forEach((spec, i) => {
     const make = Object.hasOwn(LAYER_KINDS, spec?.kind) ? LAYER_KINDS[spec.kind] : undefined;
-    if (!make) throw new Error(`layers[${i}]: unknown kind ${JSON.stringify(spec?.kind)}; the kinds are ${LAYER_KIND_NAMES.join(', ')}`);
+    if (!make) throw new Error(`layers[${i}]: unknown kind ${shown(spec?.kind)}; the kinds are ${LAYER_KIND_NAMES.join(', ')}`);
     try {
       const layer = make(spec, shape, mix32(seed ^ Math.imul(i + 1, 0x27d4eb2d)));
       layers.push(layer);

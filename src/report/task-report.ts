@@ -10,6 +10,7 @@ import { renderPage } from './page.js';
 import { esc } from './svg.js';
 import { formatValue, table } from './tables.js';
 import { TASK_SECTIONS, type TestOutputs } from './task-sections.js';
+import { shown } from '../shown.js';
 
 /** How the run was made, as the caller knows it. */
 export interface TaskRunInfo {
@@ -63,7 +64,7 @@ function outputNames(task: Task, data: DataSplits): string[] {
 /** The test split's outputs with their names, checked against the task and the data. */
 function testOutputs(task: Task, data: DataSplits, evaluation: Evaluation): Omit<TestOutputs, 'split'> {
   const { test, classes: width } = data;
-  if (!(task.name in TASK_SECTIONS)) throw new Error(`renderTaskReport: no report for task ${JSON.stringify(task.name)}; tasks are ${Object.keys(TASK_SECTIONS).join(', ')}`);
+  if (!(task.name in TASK_SECTIONS)) throw new Error(`renderTaskReport: no report for task ${shown(task.name)}; tasks are ${Object.keys(TASK_SECTIONS).join(', ')}`);
   if (evaluation.outputs.length !== test.count * width) {
     throw new Error(`renderTaskReport: the evaluation holds ${evaluation.outputs.length} outputs but ${data.source}'s test split needs ${test.count} × ${width}`);
   }

@@ -6,6 +6,7 @@ import type { LossName } from '../losses/loss.js';
 import { classification } from './classification.js';
 import { multiLabel } from './multi-label.js';
 import { regression } from './regression.js';
+import { shown } from '../shown.js';
 
 /** Loss and the task's metrics of one split, by name. */
 export type Scores = { loss: number } & Record<string, number>;
@@ -50,6 +51,6 @@ export function taskOf(splits: Pick<DataSplits, 'train' | 'task'>): Task {
 /** A metric of `task` (or the loss) by name; an Error lists the names there are. */
 export function metricOf(task: Task, name: string): Metric {
   const metric = [LOSS_METRIC, ...task.metrics].find((m) => m.name === name);
-  if (!metric) throw new Error(`${task.name} has no metric ${JSON.stringify(name)}; its metrics are ${[LOSS_METRIC, ...task.metrics].map((m) => m.name).join(', ')}`);
+  if (!metric) throw new Error(`${task.name} has no metric ${shown(name)}; its metrics are ${[LOSS_METRIC, ...task.metrics].map((m) => m.name).join(', ')}`);
   return metric;
 }
