@@ -3,6 +3,7 @@
 // and weighted averages, with 0 where a ratio has a zero denominator). As scikit-learn's
 // classification_report, the macro average is over the labels that occur in the truth or
 // the predictions: a class neither seen nor predicted has no precision or recall to average.
+import { shown } from './shown.js';
 
 /** The index of the largest of values[from … from + count − 1], relative to `from` (the predicted class of one output row). */
 export function argmax(values: ArrayLike<number>, from: number, count: number): number {
@@ -11,11 +12,25 @@ export function argmax(values: ArrayLike<number>, from: number, count: number): 
   return best;
 }
 
+/** Classes a confusion matrix may have: it holds classes² counts (4096 classes: 16.8 million). */
+export const MAX_MATRIX_CLASSES = 4096;
+
 /** cm[actual][predicted] counts. actual, predicted: class indices in [0, classes). */
 export function confusionMatrix(actual: ArrayLike<number>, predicted: ArrayLike<number>, classes: number): number[][] {
+  if (!Number.isInteger(classes) || classes < 1 || classes > MAX_MATRIX_CLASSES) {
+    throw new Error(`confusionMatrix: classes must be an integer from 1 to ${MAX_MATRIX_CLASSES}, got ${shown(classes)}`);
+  }
   if (actual.length !== predicted.length) {
     throw new Error(`confusionMatrix: ${actual.length} actual labels but ${predicted.length} predictions`);
   }
+  const check = (labels: ArrayLike<number>, name: string) => {
+    for (let i = 0; i < labels.length; i++) {
+      const c = labels[i];
+      if (!(Number.isInteger(c) && c >= 0 && c < classes)) throw new Error(`confusionMatrix: ${name}[${i}] is ${shown(c)}; classes are 0 to ${classes - 1}`);
+    }
+  };
+  check(actual, 'actual');
+  check(predicted, 'predicted');
   const cm = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
   for (let i = 0; i < actual.length; i++) cm[actual[i]][predicted[i]]++;
   return cm;

@@ -2,6 +2,8 @@
 // class that is never predicted (as the seed's class 3): scikit-learn's zero_division = 0.
 import { describe, expect, it } from 'vitest';
 import { classificationReport, confusionMatrix, formatClassificationReport } from '../src/metrics.js';
+import { multiLabelReport } from '../src/tasks/multi-label.js';
+import { regressionReport } from '../src/tasks/regression.js';
 
 const actual = [0, 0, 1, 1, 1, 2, 2, 3, 3];
 const predicted = [0, 1, 1, 1, 1, 2, 0, 2, 2];
@@ -62,5 +64,24 @@ describe('metrics', () => {
 
   it('rejects label and prediction lists of different lengths', () => {
     expect(() => confusionMatrix([0, 1], [0], 2)).toThrow('confusionMatrix: 2 actual labels but 1 predictions');
+  });
+});
+
+describe('the report helpers, on arguments that do not fit', () => {
+  it('confusionMatrix refuses labels outside the classes and a size past what it may hold, naming the value', () => {
+    expect(() => confusionMatrix([0, 1], [0, 5], 3)).toThrow('confusionMatrix: predicted[1] is 5; classes are 0 to 2');
+    expect(() => confusionMatrix([0, -1], [0, 1], 3)).toThrow('confusionMatrix: actual[1] is -1; classes are 0 to 2');
+    expect(() => confusionMatrix([0.5], [0], 3)).toThrow('confusionMatrix: actual[0] is 0.5; classes are 0 to 2');
+    expect(() => confusionMatrix([0], [0], 1e9)).toThrow('confusionMatrix: classes must be an integer from 1 to 4096, got 1000000000');
+  });
+
+  it('multiLabelReport and regressionReport refuse outputs and targets of other lengths, a width that does not divide them, and targets that are not numbers', () => {
+    const two = new Float32Array([1, 0, 1, 0, 1, 1]);
+    expect(() => multiLabelReport(two, two, 4)).toThrow('multiLabelReport: 6 values are not rows of 4 (the width); give at least one whole row');
+    expect(() => multiLabelReport(two, two.subarray(0, 4), 2)).toThrow('multiLabelReport: 6 outputs but 4 targets; give one output per target');
+    expect(() => regressionReport(new Float32Array([1, 2]), new Float32Array([1, NaN]), 1)).toThrow('regressionReport: targets[1] is NaN; every target must be a finite number');
+    expect(() => regressionReport(new Float32Array(0), new Float32Array(0), 1)).toThrow('regressionReport: 0 values are not rows of 1 (the width); give at least one whole row');
+    expect(() => regressionReport(two, two, 0)).toThrow('regressionReport: width must be a positive integer, got 0');
+    expect(multiLabelReport(two, two, 2).subsetAccuracy).toBe(1);
   });
 });

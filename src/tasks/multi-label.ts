@@ -3,6 +3,7 @@
 // subset accuracy (every label of a sample right) and, per label, precision, recall and F1.
 import type { Dataset } from '../data/dataset.js';
 import type { ClassScores } from '../metrics.js';
+import { reportRows } from './report-rows.js';
 import type { Task } from './task.js';
 
 /** A label is predicted present when its output is at least this. */
@@ -29,7 +30,7 @@ const scores = (tp: number, fp: number, fn: number): ClassScores => {
 
 /** The report of outputs [count × width] against 0/1 targets [count × width]. */
 export function multiLabelReport(outputs: Float32Array, targets: Float32Array, width: number): MultiLabelReport {
-  const count = outputs.length / width;
+  const count = reportRows('multiLabelReport', outputs, targets, width);
   const tp = new Array<number>(width).fill(0), fp = [...tp], fn = [...tp];
   let exact = 0, wrong = 0;
   for (let r = 0; r < count; r++) {

@@ -3,6 +3,7 @@
 // targets' variance explained; 0 for predicting the mean, negative when worse), per target
 // and averaged over targets as scikit-learn's 'uniform_average' does.
 import type { Dataset } from '../data/dataset.js';
+import { reportRows } from './report-rows.js';
 import type { Task } from './task.js';
 
 export interface TargetErrors {
@@ -12,9 +13,9 @@ export interface TargetErrors {
   r2: number;
 }
 
-/** Errors per target and their means, of outputs [count × width] against targets [count × width] (sums in float64). */
+/** Errors per target and their means, of outputs [count × width] against targets [count × width] (sums in float64; an output that is not finite makes its target's errors so). */
 export function regressionReport(outputs: Float32Array, targets: Float32Array, width: number): { perTarget: TargetErrors[]; mean: TargetErrors } {
-  const count = outputs.length / width;
+  const count = reportRows('regressionReport', outputs, targets, width);
   const perTarget = Array.from({ length: width }, (_, j): TargetErrors => {
     let mean = 0, squares = 0, absolutes = 0, spread = 0;
     for (let r = 0; r < count; r++) mean += targets[r * width + j];
