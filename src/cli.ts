@@ -15,6 +15,11 @@ import { trainCommand } from './commands/train.js';
 
 enableRelaxedSimdInNode20();
 
+// A reader that goes away (`simdnet train | head -2`: EPIPE) or a full disk (ENOSPC) must not
+// cost a run its model: the lines it cannot take are dropped and the work goes on. Without a
+// listener the stream's error ended the process with a stack trace in the middle of saving.
+for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
+
 // Read at run time, one folder up from dist/cli.js (or src/cli.ts): the version is written once, in package.json.
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 

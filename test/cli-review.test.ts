@@ -1,8 +1,8 @@
 // What a hostile review of the command found (dist/cli.js on real files): outputs that are
 // not regular files, links written through, empty names, a folder under /proc, a checkpoint
 // folder that holds another run, and a data set with fewer classes than the model's outputs.
-import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -238,5 +238,18 @@ describe('a name too long for the file system', () => {
 describe('a score that rounds to 0', () => {
   it('prints as 0.0000, not −0.0000 (an R² of −0.00001), and the others with their sign and four decimals', () => {
     expect([-0.00001, -0, 0.00004, -0.00006, 0.95126, -1.5].map(score4)).toEqual(['0.0000', '0.0000', '0.0000', '-0.0001', '0.9513', '-1.5000']);
+  });
+});
+
+describe('a reader of the output that goes away', () => {
+  it('(`train | head -1`: EPIPE) costs the run neither its model nor its checkpoint, and prints no stack trace', async () => {
+    // The shell's way: a pipe whose reader closes after the first line, so that every later write fails with EPIPE.
+    const run = spawnSync('sh', ['-c', `"${process.execPath}" "${cli}" train ${small.join(' ')} --epochs 2 --checkpoint piped-ck --out piped.simdnet | head -1`],
+      { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+    expect(run.stdout).toMatch(/^simdnet train: .*\n$/);
+    expect(run.stderr).not.toContain('Error');
+    expect(readFileSync(path.join(dir, 'piped.simdnet')).subarray(0, 7).toString()).toBe('SIMDNET');
+    expect(readdirSync(path.join(dir, 'piped-ck'))).toEqual([CHECKPOINT_FILE]);
+    expect(readdirSync(dir).filter((name) => name.endsWith('.tmp'))).toEqual([]);
   });
 });
