@@ -9,6 +9,7 @@ import { loadDataDir, mnistDataDir } from '../src/data/files.js';
 import type { LabelledImages } from '../src/data/dataset.js';
 import { isDarkOnLight } from '../src/image/grey.js';
 import { mnistDigit } from '../src/image/mnist-digit.js';
+import { pngDataBytes } from '../src/image/png-data.js';
 import { networkFromModel } from '../src/model.js';
 import { readModelFile } from '../src/model-file.js';
 import { Rng } from '../src/rng.js';
@@ -134,6 +135,23 @@ describe('simdnet predict --image', () => {
       `simdnet: ${file}: the PNG claims 30000×30000 pixels; simdnet decodes images of at most 16 Mpixel and 16384 pixels a side`]);
     console.log(`predict on a ${pngClaiming(30000, 30000).length}-byte PNG claiming 30000×30000: peak ${run.peakMiB.toFixed(0)} MiB`);
     expect(run.peakMiB).toBeLessThan(200);
+  });
+
+  it('refuses a PNG whose header claims more pixels than its image data holds (pngjs decodes the rest as zeros)', async () => {
+    const file = path.join(dir, 'claims-more.png');
+    await writeFile(file, pngClaiming(640, 480));
+    const run = await simdnet(['predict', model, '--image', file]);
+    expect([run.code, run.stderr.trim()]).toEqual([1,
+      `simdnet: ${file}: not a readable PNG (its image data holds 2 bytes, but 640×480 pixels need 307680: the header claims more than the file holds)`]);
+  });
+
+  it('counts the bytes a PNG\'s image data must hold, row by row, and pass by pass where it is interlaced (Adam7)', () => {
+    // 8×8 RGBA: 8 rows of a filter byte and 32 bytes; interlaced, passes of 1×1, 1×1, 2×1, 2×2, 4×2, 4×4 and 8×4 pixels.
+    expect(pngDataBytes(8, 8, 8, 6, 0)).toBe(264);
+    expect(pngDataBytes(8, 8, 8, 6, 1)).toBe(5 + 5 + 9 + 18 + 34 + 68 + 132);
+    // 3×1 grey of 1 bit: one byte a row; interlaced, only passes 1, 2 (x = 4: none), 4 (x = 2) and 6 (x = 1) have pixels.
+    expect(pngDataBytes(3, 1, 1, 0, 0)).toBe(2);
+    expect(pngDataBytes(3, 1, 1, 0, 1)).toBe(2 + 2 + 2);
   });
 
   it('a PNG for a model whose input is not square is a clear error', async () => {

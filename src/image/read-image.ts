@@ -4,6 +4,7 @@ import { PNG } from 'pngjs';
 import { withFile } from '../read-file.js';
 import { greyFromRgba, isDarkOnLight } from './grey.js';
 import { boxSide, mnistDigit } from './mnist-digit.js';
+import { checkPngData } from './png-data.js';
 import { PNG_HEADER_BYTES, isPng, readPngHeader } from './png-header.js';
 
 /** A PNG of the largest size decoded compresses to far less than this. */
@@ -35,14 +36,16 @@ export function readDigitImage(file: string, pixels: number, invert: boolean | u
     if (!Number.isInteger(side)) {
       throw new Error(`${file}: the model takes ${pixels} inputs, not a square image, so a PNG cannot be fitted to it; give a raw file of exactly ${pixels} bytes`);
     }
+    const bytes = await f.read(0, f.size);
     let png: PNG;
     try {
-      png = PNG.sync.read(Buffer.from(await f.read(0, f.size)));
+      png = PNG.sync.read(Buffer.from(bytes));
     } catch (e) {
       // pngjs says of a file cut short that "There are some read requests waitng on finished stream".
       const why = /finished stream/.test((e as Error).message) ? 'it ends before its image data does' : (e as Error).message;
       throw new Error(`${file}: not a readable PNG (${why})`);
     }
+    checkPngData(bytes, file);
     const grey = greyFromRgba(png.data, png.width, png.height);
     const darkOnLight = isDarkOnLight(grey);
     const inverted = invert ?? darkOnLight;
