@@ -88,6 +88,10 @@ describe('a checkpoint folder that holds a run', () => {
     expect(readFileSync(path.join(ck, CHECKPOINT_FILE)).equals(before)).toBe(true);
     expect(existsSync(path.join(ck, 'lock'))).toBe(false);
     expect((await simdnet(['train', '--resume', ck, '--epochs', '2', '--threads', '1'])).code).toBe(0);
+    // --checkpoint naming the folder resumed from, in any spelling, is --resume alone.
+    const again = await simdnet(['train', '--resume', ck, '--checkpoint', `${path.relative(dir, ck)}/`, '--epochs', '3', '--threads', '1']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain(`resuming from ${ck} after epoch 2`);
     const csv = path.join(dir, 'table.csv');
     writeFileSync(csv, 'a,y\n1,x\n2,z\n');
     refused(await simdnet(['train', '--resume', ck, '--data', csv, '--target', 'y', '--epochs', '3']),

@@ -42,6 +42,9 @@ function identity(file: string): string {
   return path.resolve(file);
 }
 
+/** Whether paths `a` and `b` are one file or folder, by identity (above), not spelling. */
+export const samePath = (a: string, b: string): boolean => identity(a) === identity(b);
+
 /**
  * Refuses an output that is one of `inputs` or an earlier output: writing it would destroy what
  * the command reads, or what it wrote a moment before.

@@ -19,6 +19,7 @@ import { train, type HistoryEntry } from '../train.js';
 import { analyse, writeReport } from './analysis.js';
 import { allocateNetwork } from './memory.js';
 import { preflightTrain, refuseOverwrites } from './preflight.js';
+import { samePath } from './output-paths.js';
 import { endOnSignals, noteSaved } from './interrupt.js';
 import { recipeHelp } from './recipe-help.js';
 import { addTableOptions, isTableFile, refuseImageFlags, refuseOtherDataFile, refuseTableFlagErrors, refuseTableFlags, runTrainTable, type TableFlags } from './train-table.js';
@@ -83,6 +84,8 @@ export function trainCommand(program: Command): void {
 
 async function runTrain(flags: TrainFlags, command: Command): Promise<void> {
   endOnSignals();
+  // --checkpoint naming the folder resumed from says what --resume alone does: go on checkpointing there.
+  if (flags.resume !== undefined && flags.checkpoint !== undefined && samePath(flags.checkpoint, flags.resume)) flags.checkpoint = undefined;
   // Every usage error before preflight, which makes the --checkpoint folder.
   await refuseOtherDataFile(flags.data);
   // Whether the run resumed is on a table; undefined where its checkpoint cannot be read (the resume reports why).
