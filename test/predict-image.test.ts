@@ -173,8 +173,14 @@ describe('simdnet predict --image', () => {
     }
   });
 
-  it('--invert goes with --image only', async () => {
-    const run = await simdnet(['predict', model, '--index', '0', '--invert']);
-    expect([run.code, run.stderr.trim()]).toEqual([2, 'error: --invert and --no-invert go with --image\n(add --help for usage)']);
+  it('--invert goes with --image only, and --data with --index only', async () => {
+    const refused = async (args: string[], message: string) => {
+      const run = await simdnet(['predict', model, ...args]);
+      expect([run.code, run.stderr.trim(), run.stdout]).toEqual([2, `error: ${message}\n(add --help for usage)`, '']);
+    };
+    await refused(['--index', '0', '--invert'], '--invert and --no-invert go with --image; --index takes no image');
+    await refused(['--input', '1,2,3', '--no-invert'], '--invert and --no-invert go with --image; --input takes no image');
+    const png = await writePng('with-data.png', 28, 28, () => [0, 0, 0, 255]);
+    await refused(['--image', png, '--data', 'no-such-folder'], '--data goes with --index (the test image of that data); --image names its own input');
   });
 });

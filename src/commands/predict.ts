@@ -46,6 +46,8 @@ async function runPredict(file: string, flags: PredictFlags): Promise<void> {
   if (given.length !== 1) throw new UsageError(`give exactly one of --index I, --image FILE, --input "v1,v2,…" and --csv FILE${given.length ? ` (got ${given.join(' and ')})` : ''}`);
   if (flags.out !== undefined && flags.csv === undefined) throw new UsageError(`--out goes with --csv (predictions of many rows); ${given[0]} prints its prediction`);
   if (flags.json && flags.csv !== undefined) throw new UsageError('--json goes with --index, --image or --input (one prediction); --csv writes its predictions as CSV');
+  if (flags.image === undefined && flags.invert !== undefined) throw new UsageError(`--invert and --no-invert go with --image; ${given[0]} takes no image`);
+  if (flags.index === undefined && flags.data !== undefined) throw new UsageError(`--data goes with --index (the test image of that data); ${given[0]} names its own input`);
   if (flags.input !== undefined || flags.csv !== undefined) {
     if (flags.csv !== undefined && flags.out !== undefined) await checkOutputFiles([{ name: '--out', path: flags.out }], [{ name: 'the model', path: file }, { name: '--csv', path: flags.csv }]);
     const model = await readModelFile(file);
@@ -56,7 +58,6 @@ async function runPredict(file: string, flags: PredictFlags): Promise<void> {
       net.dispose();
     }
   }
-  if (flags.image === undefined && flags.invert !== undefined) throw new UsageError('--invert and --no-invert go with --image');
   const print = humanOutput(flags.json);
   const model = await readModelFile(file);
   refuseTableModel(model, file);
