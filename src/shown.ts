@@ -30,3 +30,17 @@ function shortened(_key: string, v: unknown): unknown {
   if (Array.isArray(v) && v.length > SHOWN_ELEMENTS) return `<an array of ${v.length} values>`;
   return v;
 }
+
+/** Characters of a name from a file a line of output shows at most. */
+const NAME_CHARS = 40;
+
+/**
+ * A name read from a file (a class, a column) for a line of output: as it is where it is
+ * short and printable; else with control characters escaped as JSON escapes them and cut at
+ * NAME_CHARS characters with "…" (a 5 MB class name was one 5 MB line of the banner).
+ */
+export function shownName(name: string): string {
+  // eslint-disable-next-line no-control-regex
+  const text = /[\u0000-\u001f\u007f]/.test(name) ? JSON.stringify(name).slice(1, -1) : name;
+  return text.length > NAME_CHARS ? `${text.slice(0, NAME_CHARS)}…` : text;
+}

@@ -343,3 +343,17 @@ describe('image data', () => {
     expect(run.stderr).toContain(`simdnet: note: --limit 100 is more than the 40 training samples of ${folder}; training on all of them`);
   });
 });
+
+describe('names from the file in the output', () => {
+  it('a class name of 100,000 characters, or with a control character, is shown escaped and cut at 40 characters, in train and predict', async () => {
+    const long = 'y'.repeat(100_000), rows = Array.from({ length: 30 }, (_, i) => `${i % 7},${i % 5},${['no', long, 'a\u0007b'][i % 3]}`);
+    const csv = path.join(dir, 'long-names.csv'), model = path.join(dir, 'long-names.simdnet');
+    writeFileSync(csv, `x,z,label\n${rows.join('\n')}\n`);
+    const run = await simdnet(['train', '--data', csv, '--target', 'label', '--epochs', '1', '--threads', '1', '--out', model]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain(`(3 classes: a\\u0007b, no, ${'y'.repeat(40)}…)`);
+    const predicted = await simdnet(['predict', model, '--input', '1,2']);
+    expect(predicted.code, predicted.stderr).toBe(0);
+    expect(Math.max(...`${run.stdout}${predicted.stdout}`.split('\n').map((line) => line.length))).toBeLessThan(300);
+  });
+});

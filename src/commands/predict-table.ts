@@ -9,6 +9,7 @@ import { MAX_READ_BYTES, readWholeFile } from '../read-file.js';
 import { THRESHOLD } from '../tasks/multi-label.js';
 import { plural } from '../plural.js';
 import { UsageError } from './common.js';
+import { shownName } from '../shown.js';
 
 export interface TablePredictFlags {
   input?: string;
@@ -86,12 +87,12 @@ export async function runTablePredict(model: Model, net: Network, flags: TablePr
   }
   const a = row(0);
   if (task === 'classification') {
-    print(`${source}: predicted ${classNames[classes[0]]}`);
-    a.forEach((p, c) => print(`  ${classNames[c].padEnd(12)}  ${p.toFixed(4)}  ${'█'.repeat(Math.round(p * 40))}`));
+    print(`${source}: predicted ${shownName(classNames[classes[0]])}`);
+    a.forEach((p, c) => print(`  ${shownName(classNames[c]).padEnd(12)}  ${p.toFixed(4)}  ${'█'.repeat(Math.round(p * 40))}`));
   } else if (task === 'multi-label') {
-    print(`${source}: ${targetNames.filter((_, j) => a[j] >= THRESHOLD).join(', ') || 'no label'}`);
-    a.forEach((p, j) => print(`  ${targetNames[j].padEnd(12)}  ${p.toFixed(4)}`));
-  } else a.forEach((v, j) => print(`${source}: ${targetNames[j]} = ${v.toPrecision(6)}`));
+    print(`${source}: ${targetNames.filter((_, j) => a[j] >= THRESHOLD).map(shownName).join(', ') || 'no label'}`);
+    a.forEach((p, j) => print(`  ${shownName(targetNames[j]).padEnd(12)}  ${p.toFixed(4)}`));
+  } else a.forEach((v, j) => print(`${source}: ${shownName(targetNames[j])} = ${v.toPrecision(6)}`));
   if (flags.json) {
     console.log(JSON.stringify({ source, task, ...(task === 'classification' ? { predicted: classNames[classes[0]], probabilities: Object.fromEntries(a.map((p, c) => [classNames[c], p])) } : { outputs: Object.fromEntries(a.map((v, j) => [targetNames[j], v])) }) }));
   }

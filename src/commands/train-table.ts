@@ -34,6 +34,7 @@ import { refuseOverwrites } from './preflight.js';
 import { noteSaved } from './interrupt.js';
 import { formatLayers } from '../layers/describe.js';
 import { refuseWarmupPastRun, refuseWeightDecayWithout } from './train-settings.js';
+import { shownName } from '../shown.js';
 
 export interface TableFlags extends RunFlags {
   data: string;
@@ -216,7 +217,7 @@ export async function runTrainTable(given: TableFlags, command: Command): Promis
   }
   const { targetNames = [], featureNames = [] } = data;
   print(`simdnet train: ${flags.data}: ${task.name} of ${targetNames.join(', ')} on ${plural(featureNames.length, 'feature')}` +
-    `${data.classNames ? ` (${plural(data.classNames.length, 'class', 'classes')}: ${data.classNames.slice(0, 10).join(', ')}${data.classNames.length > 10 ? ', …' : ''})` : ''}`);
+    `${data.classNames ? ` (${plural(data.classNames.length, 'class', 'classes')}: ${data.classNames.slice(0, 10).map(shownName).join(', ')}${data.classNames.length > 10 ? ', …' : ''})` : ''}`);
   print(`data: ${plural(table.rows, 'row')}: ${data.train.count} to train on${validation ? ' (less the validation rows)' : ''}, ${data.test.count} to test on`);
   const net = resumed ? await networkFromModel(resumed.model, { ...runOptions(flags), maxBatch: fitTraining(used, options).batchSize }) : await Network.create(fitNetwork(used, options));
   // The network beside the data, before the epochs, as an image run's banner has it.
