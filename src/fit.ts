@@ -10,7 +10,7 @@ import { LOSS_KINDS, type LossName } from './losses/loss.js';
 import { Network, RUN_OPTION_KEYS, type InitName, type NetworkOptions, type OptimizerName, type RunOptions } from './network.js';
 import { fitNormalization, type NormalizationKind } from './normalization.js';
 import { TASK_KINDS, taskOf, type TaskName } from './tasks/task.js';
-import { train, type TrainOptions, type TrainResult } from './train.js';
+import { checkFullBatch, train, type TrainOptions, type TrainResult } from './train.js';
 import { shown } from './shown.js';
 
 export interface FitOptions extends Omit<TrainOptions, 'epochs' | 'batchSize' | 'learningRate' | 'resume'>, RunOptions {
@@ -58,6 +58,8 @@ export async function fit<D extends Dataset>(data: DataSplits<D>, options: FitOp
   const batchSize = options.batchSize;
   if (batchSize !== undefined && !(Number.isInteger(batchSize) && batchSize >= 1)) throw new Error(`fit: batchSize must be a positive integer, got ${shown(batchSize)}`);
   const splits = fitSplits(data, options);
+  // Before the network, which is made for batches of that size: 1e9 asked for 754 GiB of memory.
+  checkFullBatch('fit', splits.train.count, fitBatchSize(splits, options));
   const net = await Network.create(fitNetwork(splits, options));
   try {
     return { net, result: await train(net, splits, fitTraining(splits, options)), data: splits };

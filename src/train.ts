@@ -210,8 +210,8 @@ export async function train(net: Network, data: DataSplits, options: TrainOption
   checkTwoClasses(data);
   const task = taskOf(data);
   const watch = options.earlyStopping && earlyStoppingWatch(options.earlyStopping, task, !!data.validation);
+  checkFullBatch('train', data.train.count, batchSize);
   const batches = Math.floor(data.train.count / batchSize);
-  if (batches === 0) throw new Error(`train: ${data.train.count} training samples make no full batch of ${batchSize}`);
   const scored = scoredSubset(data.train, options.trainScoreSamples, seed);
 
   const rng = options.resume?.rng ?? new Rng(seed);
@@ -363,4 +363,9 @@ function earlyStoppingWatch(o: NonNullable<TrainOptions['earlyStopping']>, task:
     parameters.set(net.parameters);
     return { value, epoch: h.epoch, waited: 0, parameters };
   };
+}
+
+/** Refuses, naming `op`, a batch size larger than the training samples: an epoch would train on nothing. */
+export function checkFullBatch(op: string, samples: number, batchSize: number): void {
+  if (batchSize > samples) throw new Error(`${op}: ${samples} training samples make no full batch of ${batchSize}`);
 }

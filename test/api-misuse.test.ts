@@ -158,6 +158,8 @@ describe('arguments of the wrong type', () => {
     await expect(fit(null as unknown as typeof data)).rejects.toThrow('fit: data must be splits { train, test, … } as fromArrays(), fromExamples() or loadCsv() give them; got null');
     await expect(fit(data, { epochs: '2' as unknown as number, backend: 'js' })).rejects.toThrow('train: epochs must be a positive integer, got "2"');
     await expect(fit(data, { batchSize: 0, backend: 'js' })).rejects.toThrow('fit: batchSize must be a positive integer, got 0');
+    // Before the network is made for batches of that size (it asked for 754 GiB, naming maxBatch, which fit's caller never gave).
+    await expect(fit(data, { batchSize: 1e9 })).rejects.toThrow('fit: 4 training samples make no full batch of 1000000000');
     expect(() => parseCsv(new TextEncoder().encode('a,b\n1,2\n'), undefined as unknown as CsvOptions)).toThrow('parseCsv: options must name the file');
     expect(() => parseCsv('a,b\n1,2\n' as unknown as Uint8Array, { name: 't.csv', target: 'b' }))
       .toThrow("t.csv: parseCsv takes the file's bytes (a Uint8Array), got a string (encode it: new TextEncoder().encode(text))");
