@@ -84,6 +84,7 @@ export function checkFits(net: Network, data: Dataset, classes: number, source: 
     if (!Number.isSafeInteger(v) || v < 0) throw new Error(`${source}: the data set's ${name} is ${v}; it must be an integer ≥ 0`);
   }
   if (data.count === 0) throw new Error(`${source}: there are no samples (count 0)`);
+  refuseUntyped(data, source);
   const { count } = data, width = inputWidth(data), inputs = 'images' in data ? data.images : data.features;
   const what = 'images' in data
     ? { one: 'image', ones: 'images', unit: 'pixels', cell: 'bytes', array: 'images', shape: `${data.rows}×${data.cols} = ${width} pixels` }
@@ -119,6 +120,24 @@ export function checkFits(net: Network, data: Dataset, classes: number, source: 
   if (LOSS_KINDS[loss].probabilityTargets) {
     refuseFirst(targets, count, outputs, 'target', source, (v) => v < 0 || v > 1,
       `, but under the loss ${loss} every target is a probability from 0 to 1 (one-hot rows for classes, 0 or 1 for labels): give mse, mae or huber for other numbers`);
+  }
+}
+
+/** The typed array each array of a data set must be (labels: any array of integers a typed array holds). */
+const ARRAY_TYPES = { images: Uint8Array, features: Float32Array, targets: Float32Array } as const;
+
+/** Throws, naming `source`, where an array of `data` is not the typed array it must be (plain arrays from JavaScript met a TypeError further on). */
+function refuseUntyped(data: Dataset, source: string): void {
+  const given = data as unknown as Record<string, unknown>;
+  const what = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'an Array' : ArrayBuffer.isView(v) ? `a ${v.constructor.name}` : `a ${typeof v}`);
+  for (const [name, type] of Object.entries(ARRAY_TYPES)) {
+    if (given[name] !== undefined && !(given[name] instanceof type)) {
+      throw new Error(`${source}: the data set's ${name} must be a ${type.name}, got ${what(given[name])} (fromArrays() makes a data set of plain arrays)`);
+    }
+  }
+  const labels = given.labels;
+  if (labels !== undefined && !(ArrayBuffer.isView(labels) && !(labels instanceof DataView))) {
+    throw new Error(`${source}: the data set's labels must be a Uint32Array, got ${what(labels)} (fromArrays() makes a data set of plain arrays)`);
   }
 }
 

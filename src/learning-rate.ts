@@ -4,8 +4,8 @@
 // skips inputs with no entries) leaves w as it is.
 
 /** Whether η is a finite number that float32 holds, > 0 (≥ 0 with `zero`: a step by 0 changes nothing, which a caller may ask). */
-export function learningRateOk(eta: number, zero = false): boolean {
-  return Number.isFinite(eta) && Number.isFinite(Math.fround(eta)) && (zero ? eta >= 0 : eta > 0);
+export function learningRateOk(eta: unknown, zero = false): eta is number {
+  return typeof eta === 'number' && Number.isFinite(Math.fround(eta)) && (zero ? eta >= 0 : eta > 0);
 }
 
 /** What learningRateOk asks, for error messages. */

@@ -17,11 +17,11 @@ export interface TrainOptions {
   epochs: number;
   /** Samples per mini-batch; at most the network's maxBatch. The last partial batch is dropped, as in the seed. */
   batchSize: number;
-  /** η of the first epoch. */
-  learningRate: number;
+  /** η of the first epoch; required unless a schedule gives η. */
+  learningRate?: number;
   /** η is multiplied by this after every epoch (η_e = η·decay^(e−1)). Default 1: constant. */
   learningRateDecay?: number;
-  /** η for every step instead (schedule.ts: step, exponential, cosine, warm-up); learningRate and learningRateDecay are then unused (give any). */
+  /** η for every step instead (schedule.ts: step, exponential, cosine, warm-up); learningRate and learningRateDecay are then unused. */
   schedule?: Schedule;
   /** Seed of the shuffles. Default 1. */
   seed?: number;
@@ -180,6 +180,10 @@ const training = new WeakSet<Network>();
 /** Trains `net` on data.train, evaluating on both splits; see TrainOptions. */
 export async function train(net: Network, data: DataSplits, options: TrainOptions): Promise<TrainResult> {
   checkLive(net, 'train');
+  if (typeof options !== 'object' || options === null) throw new Error(`train: options must be an object { epochs, batchSize, learningRate or schedule, … }, got ${shown(options)}`);
+  if (typeof data !== 'object' || data === null || typeof data.train !== 'object' || data.train === null || typeof data.test !== 'object' || data.test === null) {
+    throw new Error(`train: data must be splits { train, test, classes, source } as fromArrays(), loadCsv() or loadDataDir() give them; got ${shown(data)}`);
+  }
   const { epochs, batchSize, learningRate, seed = 1, evalEvery = 1, learningRateDecay = 1 } = options;
   const positiveInt = (name: string, v: number) => {
     if (!Number.isInteger(v) || v < 1) throw new Error(`train: ${name} must be a positive integer, got ${shown(v)}`);
@@ -216,7 +220,8 @@ export async function train(net: Network, data: DataSplits, options: TrainOption
 
   const rng = options.resume?.rng ?? new Rng(seed);
   const order = new Uint32Array(data.train.count);
-  const schedule = options.schedule ?? { kind: 'exponential', gamma: learningRateDecay, eta: learningRate };
+  // learningRate is a number here: checked above where there is no schedule.
+  const schedule: Schedule = options.schedule ?? { kind: 'exponential', gamma: learningRateDecay, eta: learningRate! };
   /** Where training is, for the schedule and for onBatchEnd: objects updated in place (nothing allocated per batch). */
   const position: TrainingPosition = { epoch: 1, batch: 1, batches, epochs };
   const progress: BatchProgress = { epoch: 1, epochs, batch: 1, batches, loss: 0, samplesPerSecond: 0 };
@@ -232,7 +237,7 @@ export async function train(net: Network, data: DataSplits, options: TrainOption
     for (; epoch < epochs && !aborted; epoch++) {
       rng.permutation(order);
       const epochStart = now();
-      let lossSum = 0, eta = learningRate;
+      let lossSum = 0, eta = schedule.eta;
       for (let b = 0; b < batches; b++) {
         position.epoch = epoch + 1;
         position.batch = b + 1;

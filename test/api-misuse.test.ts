@@ -160,6 +160,17 @@ describe('arguments of the wrong type', () => {
     await expect(fit(data, { batchSize: 0, backend: 'js' })).rejects.toThrow('fit: batchSize must be a positive integer, got 0');
     // Before the network is made for batches of that size (it asked for 754 GiB, naming maxBatch, which fit's caller never gave).
     await expect(fit(data, { batchSize: 1e9 })).rejects.toThrow('fit: 4 training samples make no full batch of 1000000000');
+    const small = await Network.create({ sizes: [1, 2], backend: 'js', maxBatch: 2 });
+    await expect(train(small, data, undefined as never)).rejects.toThrow('train: options must be an object { epochs, batchSize, learningRate or schedule, … }, got undefined');
+    await expect(train(small, null as never, { epochs: 1, batchSize: 2, learningRate: 0.1 })).rejects.toThrow('train: data must be splits { train, test, classes, source } as fromArrays(), loadCsv() or loadDataDir() give them; got null');
+    const plain = { ...data.train, labels: [0, 1, 0, 1] as unknown as Uint32Array };
+    await expect(train(small, { ...data, train: plain }, { epochs: 1, batchSize: 2, learningRate: 0.1 }))
+      .rejects.toThrow("arrays (training split): the data set's labels must be a Uint32Array, got an Array (fromArrays() makes a data set of plain arrays)");
+    await expect(train(small, { ...data, test: { ...data.test, features: [1, 2, 3, 4] as unknown as Float32Array } }, { epochs: 1, batchSize: 2, learningRate: 0.1 }))
+      .rejects.toThrow("arrays (test split): the data set's features must be a Float32Array, got an Array (fromArrays() makes a data set of plain arrays)");
+    // A schedule gives η: learningRate may be left out, in the types too.
+    await expect(train(small, data, { epochs: 1, batchSize: 2, schedule: parseSchedule('cosine', 0.1) })).resolves.toHaveProperty('history');
+    small.dispose();
     expect(() => parseCsv(new TextEncoder().encode('a,b\n1,2\n'), undefined as unknown as CsvOptions)).toThrow('parseCsv: options must name the file');
     expect(() => parseCsv('a,b\n1,2\n' as unknown as Uint8Array, { name: 't.csv', target: 'b' }))
       .toThrow("t.csv: parseCsv takes the file's bytes (a Uint8Array), got a string (encode it: new TextEncoder().encode(text))");
