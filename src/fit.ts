@@ -4,6 +4,7 @@
 // stopping. train() does the work; this only chooses.
 import { checkFinite } from './batch.js';
 import { holdOut } from './data/split.js';
+import { numberedClasses } from './data/numbered-classes.js';
 import { inputWidth, type DataSplits, type Dataset } from './data/dataset.js';
 import { firstImageLayer, type LayerSpec } from './layers/registry.js';
 import { LOSS_KINDS, type LossName } from './losses/loss.js';
@@ -70,12 +71,11 @@ export async function fit<D extends Dataset>(data: DataSplits<D>, options: FitOp
 }
 
 /** fit()'s first step: the splits with their task, and the validation split it carves (seeded, so a resumed run carves the same). */
-export function fitSplits<D extends Dataset>(data: DataSplits<D>, options: FitOptions): DataSplits<D> {
-  const task = TASK_KINDS[options.task ?? (taskOf(data).name as TaskName)];
+export function fitSplits<D extends Dataset>(given: DataSplits<D>, options: FitOptions): DataSplits<D> {
+  const task = TASK_KINDS[options.task ?? (taskOf(given).name as TaskName)];
   if (!task) throw new Error(`fit: task must be one of ${Object.keys(TASK_KINDS).join(', ')}; got ${shown(options.task)}`);
-  if (task === TASK_KINDS.classification && !data.train.labels) {
-    throw new Error('fit: task classification needs class labels (labels: one class index per row); these data have target vectors — leave task out for regression or multi-label, or give labels');
-  }
+  // A column of numbers as classes, as --task classification reads it.
+  const data = task === TASK_KINDS.classification && !given.train.labels ? numberedClasses(given, 'fit: task classification') : given;
   if (task !== TASK_KINDS.classification && data.train.labels) throw new Error(`fit: task ${task.name} needs target vectors; these data have class labels (task classification)`);
   if (options.validation !== undefined && data.validation) {
     throw new Error(`fit: validation ${options.validation} would carve a new validation split from the training rows, but the data has one (${data.validation.count} rows), which would then be used for nothing: leave validation out to use it, or give data without one`);

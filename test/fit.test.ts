@@ -85,9 +85,20 @@ describe('fit() on problems with a known answer', () => {
     net.dispose();
   });
 
+  it('reads a column of numbers as classes under task classification, as --task classification does, over every split', async () => {
+    const rows = Array.from({ length: 40 }, (_, i) => [i % 4, (i * 7) % 5]), y = rows.map(([a]) => [1, 2, 4, 2][a]);
+    const data = holdOut(fromArrays(rows, { targets: y }), 'test', 0.25, 3);
+    const { net, data: used } = await fit(data, { task: 'classification', epochs: 1, backend: 'js' });
+    expect([used.classes, used.classNames, net.sizes.at(-1)]).toEqual([3, ['1', '2', '4'], 3]);
+    expect([...used.train.labels!.subarray(0, 4)]).toEqual(Array.from(used.train.features.subarray(0, 8).filter((_, i) => i % 2 === 0), (a) => [0, 1, 2, 1][a]));
+    expect(used.test.labels!.length).toBe(10);
+    net.dispose();
+  });
+
   it('refuses a task that does not fit the targets, instead of training a one-output softmax', async () => {
     const vectors = fromArrays([[0], [1], [2]], { targets: [0, 1, 2] });
-    await expect(fit(vectors, { task: 'classification' })).rejects.toThrow('fit: task classification needs class labels (labels: one class index per row); these data have target vectors');
+    await expect(fit(vectors, { task: 'classification' })).rejects.toThrow('fit: task classification: the target holds 3 distinct numbers in 3 rows; that many classes, each with so few rows, looks like a regression target');
+    await expect(fit(fromArrays([[0], [1]], { targets: [[0, 1], [1, 0]] }), { task: 'classification' })).rejects.toThrow('fit: task classification takes one target column; got 2 targets a row');
     await expect(fit(fromArrays([[0], [1]], { labels: [0, 1] }), { task: 'regression' })).rejects.toThrow('fit: task regression needs target vectors; these data have class labels (task classification)');
   });
 

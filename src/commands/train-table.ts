@@ -22,7 +22,7 @@ import { evaluate } from '../evaluate.js';
 import { describeData, encodeModel } from '../model.js';
 import { renderTaskReport } from '../report/task-report.js';
 import { writeFileAtomic } from '../model-file.js';
-import { shortestFloat32 } from '../decimal.js';
+import { numberedClasses } from '../data/numbered-classes.js';
 import { plural } from '../plural.js';
 import { parseSchedule } from '../schedule.js';
 import { progressBar } from '../progress.js';
@@ -296,19 +296,12 @@ function withTask(splits: DataSplits<FeatureDataset>, task: TaskName | undefined
     throw new UsageError(`--task multi-label needs 0/1 targets; ${target[bad % splits.classes]} holds ${splits.train.targets![bad]} in data row ${Math.floor(bad / splits.classes) + 1}`);
   }
   if (task === 'regression') return { ...splits, task };
-  if (splits.classes !== 1) throw new UsageError(`--task classification takes one target column; got ${target.join(', ')}`);
-  const values = splits.train.targets!;
-  const classes = [...new Set(values)].sort((a, b) => a - b);
-  if (classes.length > MAX_NUMBERED_CLASSES || classes.length > values.length / 2) {
-    throw new UsageError(`--task classification: ${target[0]} holds ${classes.length} distinct numbers in ${values.length} rows; that many classes, each with so few rows, looks like a regression target`);
+  try {
+    return numberedClasses(splits, '--task classification');
+  } catch (e) {
+    throw new UsageError((e as Error).message);
   }
-  const index = new Map(classes.map((c, i) => [c, i]));
-  const data: FeatureDataset = { features: splits.train.features, width: splits.train.width, count: splits.train.count, labels: Uint32Array.from(values, (v) => index.get(v)!) };
-  return { ...splits, train: data, test: data, classes: classes.length, classNames: classes.map(shortestFloat32), task };
 }
-
-/** The most distinct numbers --task classification takes as classes. */
-const MAX_NUMBERED_CLASSES = 1000;
 
 const splitName = { train: 'Training', validation: 'Validation', test: 'Testing' } as const;
 

@@ -1,0 +1,41 @@
+// A target column of numbers read as class labels (task classification on a column of 1, 2
+// and 3): the distinct numbers, in ascending order, are the classes, named as the file most
+// likely wrote them. The command line's --task classification and fit()'s task both take it.
+import { shortestFloat32 } from '../decimal.js';
+import type { DataSplits, Dataset } from './dataset.js';
+
+/** The most distinct numbers taken as classes. */
+export const MAX_NUMBERED_CLASSES = 1000;
+
+/**
+ * `splits` with the one target column of every split as class labels, the classes those of
+ * all the splits; `asked` names what asked for classification in errors (`--task
+ * classification`). Refuses more than one target column, and more distinct numbers than
+ * MAX_NUMBERED_CLASSES or half the training rows: a regression target, most likely.
+ */
+export function numberedClasses<D extends Dataset>(splits: DataSplits<D>, asked: string): DataSplits<D> {
+  const column = splits.targetNames?.[0] ?? 'the target';
+  if (splits.classes !== 1) throw new Error(`${asked} takes one target column; got ${splits.targetNames?.join(', ') ?? `${splits.classes} targets a row`}`);
+  const parts = [splits.train, splits.validation, splits.test].filter((d): d is D => d !== undefined);
+  const classes = [...new Set(parts.flatMap((d) => [...d.targets!.subarray(0, d.count)]))].sort((a, b) => a - b);
+  const rows = splits.train.count;
+  if (classes.length > MAX_NUMBERED_CLASSES || classes.length > rows / 2) {
+    throw new Error(`${asked}: ${column} holds ${classes.length} distinct numbers in ${rows} rows; that many classes, each with so few rows, looks like a regression target`);
+  }
+  const index = new Map(classes.map((c, i) => [c, i]));
+  // One converted data set per split object: loadCsv's train and test are one.
+  const converted = new Map<D, D>();
+  const labelled = (d: D): D => {
+    let c = converted.get(d);
+    if (!c) {
+      const { targets, ...rest } = d;
+      c = { ...rest, labels: Uint32Array.from(targets!.subarray(0, d.count), (v) => index.get(v)!) } as D;
+      converted.set(d, c);
+    }
+    return c;
+  };
+  return {
+    ...splits, train: labelled(splits.train), test: labelled(splits.test), ...(splits.validation ? { validation: labelled(splits.validation) } : {}),
+    classes: classes.length, classNames: classes.map(shortestFloat32), task: 'classification',
+  };
+}
