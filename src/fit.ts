@@ -12,6 +12,7 @@ import { Network, RUN_OPTION_KEYS, type InitName, type NetworkOptions, type Opti
 import { fitNormalization, type NormalizationKind } from './normalization.js';
 import { TASK_KINDS, taskOf, type TaskName } from './tasks/task.js';
 import { checkFullBatch, train, type TrainOptions, type TrainResult } from './train.js';
+import { refuseUnknownOptions } from './options.js';
 import { shown } from './shown.js';
 
 export interface FitOptions extends Omit<TrainOptions, 'epochs' | 'batchSize' | 'learningRate' | 'resume'>, RunOptions {
@@ -44,6 +45,14 @@ export interface FitOptions extends Omit<TrainOptions, 'epochs' | 'batchSize' | 
   clipNorm?: number;
 }
 
+/** FitOptions by name (options.ts). */
+const FIT_OPTION_KEYS = {
+  task: true, hidden: true, loss: true, optimizer: true, learningRate: true, init: true, normalize: true, normalizeTargets: true, validation: true,
+  epochs: true, batchSize: true, seed: true, l2: true, weightDecay: true, clipNorm: true,
+  learningRateDecay: true, schedule: true, evalEvery: true, trainScoreSamples: true, onBatchEnd: true, onEpochEnd: true, earlyStopping: true, signal: true,
+  backend: true, maxBatch: true, simd: true, threads: true, adaptiveThreads: true, sparseInputs: true,
+} as const satisfies Record<keyof FitOptions, true>;
+
 export const FIT_DEFAULTS = { hidden: [{ kind: 'dense', units: 64 }, { kind: 'relu' }] as LayerSpec[], optimizer: 'adam', learningRate: 0.01, init: 'he', epochs: 100, batchSize: 32, validationWithEarlyStopping: 0.1 } as const;
 
 /**
@@ -56,6 +65,7 @@ export async function fit<D extends Dataset>(data: DataSplits<D>, options: FitOp
     throw new Error(`fit: data must be splits { train, test, … } as fromArrays(), fromExamples() or loadCsv() give them; got ${data === null ? 'null' : typeof data}`);
   }
   if (typeof options !== 'object' || options === null) throw new Error(`fit: options must be an object; got ${options === null ? 'null' : typeof options}`);
+  refuseUnknownOptions('fit', options, FIT_OPTION_KEYS);
   const batchSize = options.batchSize;
   if (batchSize !== undefined && !(Number.isInteger(batchSize) && batchSize >= 1)) throw new Error(`fit: batchSize must be a positive integer, got ${shown(batchSize)}`);
   const splits = fitSplits(data, options);

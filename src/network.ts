@@ -19,6 +19,7 @@ import { checkNormalization, denormalizeRows, normalizeRows, type Float32Normali
 import { OPTIMIZERS, OPTIMIZER_DEFAULTS, OPTIMIZER_KINDS, type Optimizer, type OptimizerName } from './optimizers/optimizer.js';
 import { MAX_SEED, Rng, isSeed } from './rng.js';
 import { Sequential, planSequential, type SequentialPlan } from './sequential.js';
+import { refuseUnknownOptions } from './options.js';
 import { shown } from './shown.js';
 
 export type { LossName, OptimizerName };
@@ -587,7 +588,15 @@ function numberIn(name: string, value: number | undefined, fallback: number, ok:
 }
 
 /** Options with every default filled in; throws an Error naming the first invalid one. */
+/** NetworkOptions by name (options.ts). */
+const NETWORK_OPTION_KEYS = {
+  sizes: true, inputs: true, inputShape: true, layers: true, activation: true, loss: true, init: true, seed: true, maxBatch: true,
+  backend: true, simd: true, threads: true, adaptiveThreads: true, sparseInputs: true, optimizer: true, momentum: true, beta1: true,
+  beta2: true, epsilon: true, l2: true, weightDecay: true, clipNorm: true, normalization: true, targetNormalization: true,
+} as const satisfies Record<keyof NetworkOptions, true>;
+
 export function resolveOptions(o: NetworkOptions): NetworkConfig {
+  if (typeof o === 'object' && o !== null) refuseUnknownOptions('Network', o, NETWORK_OPTION_KEYS);
   const backend = oneOf('backend', o?.backend, BACKENDS, 'wasm');
   if (o?.threads !== undefined && o.threads > 1 && backend !== 'wasm') {
     throw new Error(`Network: threads = ${o.threads} needs the wasm backend; the ${backend} backend runs on one thread`);

@@ -189,6 +189,15 @@ describe('a bad value in a message', () => {
   });
 });
 
+describe('an option of a name the function does not know', () => {
+  it('is refused, with the one it most likely meant, where it was ignored (epoch: 3 trained 100 epochs; activaton made a sigmoid network)', async () => {
+    const data = fromArrays([[1], [2], [3], [4]], { labels: [0, 1, 0, 1] });
+    await expect(fit(data, { epoch: 3 } as never)).rejects.toThrow('fit: unknown option "epoch" (did you mean epochs?); the options are task, hidden, loss,');
+    await expect(Network.create({ sizes: [2, 2], activaton: 'relu' } as never)).rejects.toThrow('Network: unknown option "activaton" (did you mean activation?); the options are sizes,');
+    await expect(Network.create({ sizes: [2, 2], learningRate: 0.1 } as never)).rejects.toThrow('Network: unknown option "learningRate"; the options are sizes,');
+  });
+});
+
 describe('seeds', () => {
   it('are integers from 0 to 2³² − 1 in the library, as on the command line', async () => {
     await expect(Network.create({ sizes: [2, 2], seed: -1 })).rejects.toThrow('Network: seed must be an integer from 0 to 4294967295; got -1');

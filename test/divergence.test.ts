@@ -69,13 +69,13 @@ describe('train() stops a diverged run', () => {
   });
 
   it('a run that learns is never taken for a diverged one (default and seed recipes, Adam at 1e-3)', async () => {
-    for (const options of [
-      { ...relu, optimizer: 'momentum', learningRate: 0.1 },
-      { sizes: [784, 100, 10], activation: 'sigmoid', loss: 'mse', init: 'normal', optimizer: 'sgd', threads: 1, learningRate: 0.1 },
-      { ...relu, optimizer: 'adam', learningRate: 1e-3 },
+    for (const [options, learningRate] of [
+      [{ ...relu, optimizer: 'momentum' }, 0.1],
+      [{ sizes: [784, 100, 10], activation: 'sigmoid', loss: 'mse', init: 'normal', optimizer: 'sgd', threads: 1 }, 0.1],
+      [{ ...relu, optimizer: 'adam' }, 1e-3],
     ] as const) {
       const net = await Network.create(options);
-      const result = await train(net, subset(3200), { epochs: 2, batchSize: 32, learningRate: options.learningRate });
+      const result = await train(net, subset(3200), { epochs: 2, batchSize: 32, learningRate });
       expect(result.history).toHaveLength(2);
       net.dispose();
     }

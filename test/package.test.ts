@@ -22,7 +22,9 @@ beforeAll(() => {
 
 describe('the npm package', () => {
   it('is small and ships the compiled wasm, the JavaScript and the declarations, not the tests', () => {
-    // 287,012 bytes on 2026-11-27 (279,871 before the recipes, checkpoints' run records and
+    // 294,853 bytes on 2026-11-27 (287,012 before two more reviews' findings added 7.8 KB: short
+    // messages for any value, unknown options refused, the report helpers' and the PNG data's
+    // checks, numbered classes in fit; 279,871 before the recipes, checkpoints' run records and
     // README runs since): six builds of the kernels are most of it (249,539 before the command line's
     // checks of output paths, interruptions and flags added 10.8 KB of JavaScript and README,
     // 265,189 before a review's findings added 8.4 KB more: checks of outputs and folders,
@@ -33,7 +35,7 @@ describe('the npm package', () => {
     // first while the two fit gzip's 32 KB window. At 33 KB a build (one more pass width in
     // the listed products) the tarball grew by 30 KB, and at 32.3 KB (the fused updates with
     // listed_product inlined into four kernels) by 29 KB; the largest build is 31.2 KB now.
-    expect(statSync(tarball).size).toBeLessThan(290_000);
+    expect(statSync(tarball).size).toBeLessThan(300_000);
     for (const f of ['build/simdnet.wasm', 'build/simdnet-relaxed.wasm', 'build/simdnet-shared.wasm', 'build/simdnet-relaxed-shared.wasm',
       'build/simdnet-scalar.wasm', 'build/simdnet-scalar-shared.wasm',
       'dist/index.js', 'dist/index.d.ts', 'dist/node.js', 'dist/cli.js', 'dist/backend/thread-protocol.js', 'README.md']) {
