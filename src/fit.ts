@@ -97,7 +97,9 @@ export function fitSplits<D extends Dataset>(given: DataSplits<D>, options: FitO
 /** fit()'s network for the splits: the hidden layers, the task's output layer and loss, and the normalisations fitted on the training split. */
 export function fitNetwork(splits: DataSplits, options: FitOptions): NetworkOptions {
   const { train: training } = splits, task = taskOf(splits);
-  const hidden = options.hidden ?? FIT_DEFAULTS.hidden, image = firstImageLayer(hidden);
+  const hidden = options.hidden ?? FIT_DEFAULTS.hidden;
+  if (!Array.isArray(hidden)) throw new Error(`fit: hidden must be a list of layers, like [{ kind: 'dense', units: 64 }, { kind: 'relu' }]; got ${shown(hidden)}`);
+  const image = firstImageLayer(hidden);
   if (!('images' in training) && image >= 0) {
     throw new Error(`fit: hidden[${image}] is ${hidden[image].kind}, which takes images, but the data's rows are ${inputWidth(training)} features: give dense layers and activations`);
   }

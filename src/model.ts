@@ -21,12 +21,11 @@
 //   …       4·S   a checkpoint's optimizer state: the blocks of Network.optimizerState
 //                 one after the other (S = P for momentum, 2·P for Adam and AdamW)
 //   end−4   4     CRC-32 of every byte before it, u32 little-endian
-import { DISPOSED } from './backend/backend.js';
 import { crc32 } from './crc32.js';
 import type { DataSplits } from './data/dataset.js';
 import { TASKS, taskOf, type TaskName } from './tasks/task.js';
 import { OPTIMIZER_KINDS } from './optimizers/optimizer.js';
-import { Network, RUN_OPTION_KEYS, parameterTotal, resolveOptions, type NetworkConfig, type RunOptions } from './network.js';
+import { Network, RUN_OPTION_KEYS, checkLive, parameterTotal, resolveOptions, type NetworkConfig, type RunOptions } from './network.js';
 import { shown } from './shown.js';
 
 export const MODEL_MAGIC = 'SIMDNET\0';
@@ -87,7 +86,7 @@ export function stateCount(config: NetworkConfig): number {
  * can go on exactly.
  */
 export function encodeModel(net: Network, metadata: Record<string, unknown> = {}, withState = false, data?: DataDescription): Uint8Array {
-  if (net.disposed) throw new Error(`encodeModel: ${DISPOSED}`);
+  checkLive(net, 'encodeModel');
   const config = modelConfigOf(net.config);
   const blocks = withState ? net.optimizerState : [];
   const params = net.parameters;
@@ -113,8 +112,17 @@ export function encodeModel(net: Network, metadata: Record<string, unknown> = {}
 }
 
 /** `source` as a Model: a network as its model file would hold it (encodeModel, then decodeModel), a Model as it is. */
-export function modelOf(source: Model | Network): Model {
-  return source instanceof Network ? decodeModel(encodeModel(source), 'the network') : source;
+export function modelOf(source: Model | Network, op: string): Model {
+  if (source instanceof Network) return decodeModel(encodeModel(source), 'the network');
+  checkModel(op, source);
+  return source;
+}
+
+/** Throws, naming `op`, where `model` is not a Model object (readModelFile's, decodeModel's): a plain object from JavaScript met a TypeError further on. */
+function checkModel(op: string, model: Model): void {
+  if (typeof model !== 'object' || model === null || typeof model.config !== 'object' || model.config === null || !(model.parameters instanceof Float32Array)) {
+    throw new Error(`${op}: give a Network, or a model from readModelFile or decodeModel; got ${shown(model)}`);
+  }
 }
 
 /** Reads a model file; `name` (its path) is named in every error. */
@@ -211,6 +219,7 @@ function checkDataDescription(d: DataDescription, sizes: readonly number[], make
 
 /** A network with the model's config and parameters (and a checkpoint's optimizer state), on the chosen backend. */
 export async function networkFromModel(model: Model, options: RunOptions = {}): Promise<Network> {
+  checkModel('networkFromModel', model);
   // Model files saved before Network refused it may hold a weight decay their optimizer ignored: it still does.
   const { weightDecay, ...config } = model.config;
   const net = await Network.create({ ...config, ...(config.optimizer === 'adamw' ? { weightDecay } : {}), ...options });

@@ -554,7 +554,9 @@ export function layerSpecs({ sizes, activation, loss, layers }: Pick<NetworkConf
 }
 
 /** Throws `${op}: this network was disposed…` once dispose() was called: its methods check this first, and so do train() and evaluate(), naming themselves. */
+/** Throws, naming `op`, where `net` is not a Network (a plain object from JavaScript) or is disposed. */
 export function checkLive(net: Network, op: string): void {
+  if (!(net instanceof Network)) throw new Error(`${op}: give a Network (from Network.create, fit or loadModel), got ${shown(net)}`);
   if (net.disposed) throw new Error(`${op}: ${DISPOSED}`);
 }
 

@@ -8,6 +8,7 @@ import { parseCsv, type CsvOptions } from './data/csv.js';
 import type { DataSplits, FeatureDataset } from './data/dataset.js';
 import { tableSplits, type TableOptions } from './data/table.js';
 import { MAX_READ_BYTES, readWholeFile } from './read-file.js';
+import { shown } from './shown.js';
 
 export * from './index.js';
 export { loadDataDir, mnistDataDir, readMaybeGzip } from './data/files.js';
@@ -31,6 +32,7 @@ export async function loadModel(file: string, options: RunOptions = {}): Promise
 
 /** A CSV file as a data set (train and test both every row until holdOut splits them); errors name the file, line and column. */
 export async function loadCsv(file: string, options: Omit<CsvOptions, 'name'> & Pick<TableOptions, 'mixedTarget'>): Promise<DataSplits<FeatureDataset>> {
+  if (typeof options !== 'object' || options === null) throw new Error(`loadCsv: options must name the target column, like loadCsv(file, { target: 'species' }); got ${shown(options)}`);
   const { mixedTarget, ...csv } = options;
   return tableSplits(parseCsv(await readWholeFile(file, { kind: 'CSV file', maxBytes: MAX_READ_BYTES }), { name: file, ...csv }), file, { mixedTarget });
 }

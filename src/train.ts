@@ -184,6 +184,8 @@ export async function train(net: Network, data: DataSplits, options: TrainOption
   if (typeof data !== 'object' || data === null || typeof data.train !== 'object' || data.train === null || typeof data.test !== 'object' || data.test === null) {
     throw new Error(`train: data must be splits { train, test, classes, source } as fromArrays(), loadCsv() or loadDataDir() give them; got ${shown(data)}`);
   }
+  // Splits made by hand may have no source, which every message about them begins with.
+  if (typeof data.source !== 'string') data = { ...data, source: 'the data' };
   const { epochs, batchSize, learningRate, seed = 1, evalEvery = 1, learningRateDecay = 1 } = options;
   const positiveInt = (name: string, v: number) => {
     if (!Number.isInteger(v) || v < 1) throw new Error(`train: ${name} must be a positive integer, got ${shown(v)}`);

@@ -9,7 +9,10 @@ import { holdOut } from '../src/data/split.js';
 import { loadDataDir, mnistDataDir } from '../src/data/files.js';
 import { evaluate } from '../src/evaluate.js';
 import { fit } from '../src/fit.js';
-import { decodeModel, encodeModel } from '../src/model.js';
+import { decodeModel, encodeModel, networkFromModel } from '../src/model.js';
+import { toOnnx } from '../src/export/onnx.js';
+import { toTfjs } from '../src/export/tfjs.js';
+import { loadCsv } from '../src/node.js';
 import type { BackendName } from '../src/backend/backend.js';
 import { Network } from '../src/network.js';
 import { parseSchedule } from '../src/schedule.js';
@@ -171,6 +174,21 @@ describe('arguments of the wrong type', () => {
     // A schedule gives η: learningRate may be left out, in the types too.
     await expect(train(small, data, { epochs: 1, batchSize: 2, schedule: parseSchedule('cosine', 0.1) })).resolves.toHaveProperty('history');
     small.dispose();
+    await expect(fit(data, { hidden: 64 as never })).rejects.toThrow("fit: hidden must be a list of layers, like [{ kind: 'dense', units: 64 }, { kind: 'relu' }]; got 64");
+    await expect(fit(data, { validation: '0.1' as never })).rejects.toThrow('the validation fraction must be a number in (0, 1), got "0.1"');
+    expect(() => holdOut(data, 'test', 0.25, -1)).toThrow('holdOut: seed must be an integer from 0 to 4294967295, got -1');
+    expect(() => holdOut(data, 'test', 0.25, 1.5)).toThrow('holdOut: seed must be an integer from 0 to 4294967295, got 1.5');
+    await expect(train({ sizes: [1, 2] } as never, data, { epochs: 1, batchSize: 2, learningRate: 0.1 })).rejects.toThrow('train: give a Network (from Network.create, fit or loadModel), got {"sizes":[1,2]}');
+    expect(() => encodeModel({} as never)).toThrow('encodeModel: give a Network (from Network.create, fit or loadModel), got {}');
+    await expect(networkFromModel({} as never)).rejects.toThrow('networkFromModel: give a Network, or a model from readModelFile or decodeModel; got {}');
+    expect(() => toOnnx({} as never)).toThrow('toOnnx: give a Network, or a model from readModelFile or decodeModel; got {}');
+    expect(() => toTfjs(null as never)).toThrow('toTfjs: give a Network, or a model from readModelFile or decodeModel; got null');
+    await expect(loadCsv('any.csv', undefined as never)).rejects.toThrow("loadCsv: options must name the target column, like loadCsv(file, { target: 'species' }); got undefined");
+    // Splits made by hand without a source: messages begin with "the data", not "undefined".
+    const untitled = { train: { ...data.train, labels: Uint32Array.of(0, 0, 0, 0) }, test: data.test, classes: 2 } as never;
+    const one = await Network.create({ sizes: [1, 2], backend: 'js', maxBatch: 2 });
+    await expect(train(one, untitled, { epochs: 1, batchSize: 2, learningRate: 0.1 })).rejects.toThrow('the data (training split): all 4 training labels are class 0');
+    one.dispose();
     expect(() => parseCsv(new TextEncoder().encode('a,b\n1,2\n'), undefined as unknown as CsvOptions)).toThrow('parseCsv: options must name the file');
     expect(() => parseCsv('a,b\n1,2\n' as unknown as Uint8Array, { name: 't.csv', target: 'b' }))
       .toThrow("t.csv: parseCsv takes the file's bytes (a Uint8Array), got a string (encode it: new TextEncoder().encode(text))");

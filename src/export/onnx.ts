@@ -113,7 +113,7 @@ function oihw({ w, size: k, inShape: { channels: c } }: ConvStep): Float32Array 
  * same float32 order: Sub then Mul before the first step, Div then Add after the last.
  */
 export function toOnnx(source: Model | Network): Uint8Array {
-  const model = modelOf(source);
+  const model = modelOf(source, 'toOnnx');
   const { sizes, normalization, targetNormalization } = model.config;
   const graph = new Proto();
   const initializers: Proto[] = [];

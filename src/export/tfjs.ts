@@ -135,7 +135,7 @@ function tfjsLayers(steps: InferenceStep[], images: boolean): TfjsLayer[] {
  * (fold-normalization.ts); an Error says so when they cannot be.
  */
 export function toTfjs(source: Model | Network): TfjsArtifacts {
-  const model = modelOf(source);
+  const model = modelOf(source, 'toTfjs');
   const { inputShape, sizes } = model.config;
   const steps = foldNormalizations(model, inferenceSteps(model), 'the TF.js layers format');
   const layers = tfjsLayers(steps, inputShape !== undefined);
