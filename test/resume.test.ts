@@ -137,7 +137,13 @@ describe('checkpoint run fields', () => {
     ['a learning rate of 0', (r: Record<string, any>) => { r.settings.learningRate = 0; }, 'settings.learningRate must be > 0, got 0'],
     ['a decay over 1', (r: Record<string, any>) => { r.settings.learningRateDecay = 2; }, 'settings.learningRateDecay must be in (0, 1], got 2'],
     ['an rng of three numbers', (r: Record<string, any>) => { r.rng = [1, 2, 3]; }, "rng must be four 32-bit unsigned integers and a number or null (the shuffle generator's state), got [1,2,3]"],
-    ['a seed that is text', (r: Record<string, any>) => { r.seed = '1'; }, 'seed must be an integer, got "1"'],
+    ['a seed that is text', (r: Record<string, any>) => { r.seed = '1'; }, 'seed must be an integer from 0 to 4294967295, got "1"'],
+    ['a negative seed', (r: Record<string, any>) => { r.seed = -4; }, 'seed must be an integer from 0 to 4294967295, got -4'],
+    ['a batch larger than the data the run was on', (r: Record<string, any>) => {
+      const split = (count: number) => ({ count, rows: 2, cols: 2, labelsCrc32: 1, imagesSampleCrc32: 2 });
+      r.fingerprint = { classes: 2, train: split(40), test: split(10) };
+      r.settings.batchSize = 1e9;
+    }, 'settings.batchSize is more than the 40 training samples the run was trained on, got 1000000000'],
     ['a limit of 0', (r: Record<string, any>) => { r.limit = 0; }, 'limit must be an integer ≥ 1, got 0'],
     ['data that is a number', (r: Record<string, any>) => { r.data = 7; }, 'data must be a folder (a string) or null, got 7'],
     ['no settings', (r: Record<string, any>) => { delete r.settings; }, 'settings must be an object, got undefined'],

@@ -6,6 +6,7 @@ import type { LayerSpec } from '../layers/registry.js';
 import type { Model } from '../model.js';
 import { ACTIVATIONS, INITS, LOSSES, OPTIMIZERS, type InitName, type LossName, type OptimizerName } from '../network.js';
 import { RECIPES, type RecipeName } from '../recipes.js';
+import { MAX_SEED } from '../rng.js';
 import { SCHEDULE_FORMS, parseSchedule } from '../schedule.js';
 import type { Scores } from '../tasks/task.js';
 import { upgradeHistoryEntry, type HistoryEntry } from '../train.js';
@@ -117,7 +118,7 @@ export function checkRun(run: unknown, file: string, model: Model): CheckpointRu
   const checked: CheckpointRun = {
     recipe: c.oneOf('recipe', r.recipe, Object.keys(RECIPES) as RecipeName[]),
     settings,
-    seed: c.int('seed', r.seed),
+    seed: c.int('seed', r.seed, 0, MAX_SEED),
     data: r.data === null || typeof r.data === 'string' ? r.data : c.fail('data', 'must be a folder (a string) or null', r.data),
     limit: r.limit === null ? null : c.int('limit', r.limit, 1),
     epochsDone,
@@ -125,6 +126,9 @@ export function checkRun(run: unknown, file: string, model: Model): CheckpointRu
     history: checkHistory(c, r.history, epochsDone),
   };
   if (r.fingerprint !== undefined) checked.fingerprint = checkFingerprint(c, r.fingerprint);
+  // The run trained on batches of this size from its data: no more than its training samples.
+  const samples = checked.fingerprint?.train.count;
+  if (samples !== undefined && settings.batchSize > samples) c.fail('settings.batchSize', `is more than the ${samples} training samples the run was trained on`, settings.batchSize);
 
   const { config } = model;
   const network = `the network in the file is ${describeNetwork(config)}, ${config.loss}, ${config.init} init, ${config.optimizer}`;
