@@ -60,6 +60,7 @@ describe('outputs that are not regular files', () => {
   it('refuses an empty --out and --checkpoint (exit 2)', async () => {
     refused(await simdnet(['train', ...small, '--out', '']), '--out is empty; give a file name');
     refused(await simdnet(['train', ...small, '--checkpoint', '']), '--checkpoint is empty; give a folder name');
+    refused(await simdnet(['train', ...small, '--out', `${dir}/new.simdnet/`]), `--out ${dir}/new.simdnet/ ends with a slash, which names a folder; give a file name`);
   });
 
   it('makes the same new folders from many calls at once, as two runs given new folders under one new parent do, and still refuses a file in the way', async () => {

@@ -178,7 +178,7 @@ describe('simdnet eval on a table model', () => {
     expect([out.task, out.rows, out.accuracy]).toEqual(['classification', 2, 1]);
     writeFileSync(rows, 'species,culmen_length_mm,culmen_depth_mm,flipper_length_mm,body_mass_g\nEmperor,50,15.7,222,5700\n');
     const unknown = await simdnet(['eval', classifier, '--data', rows]);
-    expect([unknown.code, unknown.stderr]).toEqual([1, expect.stringContaining(`${rows}: row 1 is of class "Emperor", which the model does not know (its classes: Adelie, Chinstrap, Gentoo)`)]);
+    expect([unknown.code, unknown.stderr]).toEqual([1, expect.stringContaining(`${rows}: data row 1 is of class "Emperor", which the model does not know (its classes: Adelie, Chinstrap, Gentoo)`)]);
   });
 });
 

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CHECKPOINT_FILE, readCheckpoint, writeCheckpoint, type CheckpointRun } from '../src/commands/checkpoint.js';
 import { LOCK_FILE } from '../src/commands/lock.js';
+import { fingerprintDifference, type DataFingerprint } from '../src/commands/fingerprint.js';
 import { Network } from '../src/network.js';
 import { RECIPES } from '../src/recipes.js';
 import { writeDataDir } from './helpers.js';
@@ -218,4 +219,15 @@ describe('the checkpoint folder', () => {
     expect(await exited).toBe('SIGINT');
     expect(existsSync(path.join(folder, LOCK_FILE))).toBe(false);
   }, 60_000);
+});
+
+describe('how the data a run was trained on differs from the data given now', () => {
+  const split = (count: number, rows: number, cols: number, sample = 2) => ({ count, rows, cols, labelsCrc32: 1, imagesSampleCrc32: sample });
+  const data = (train: ReturnType<typeof split>): DataFingerprint => ({ classes: 3, train, test: split(10, train.rows, train.cols) });
+  it('names images and their size for images, rows and their features for a table', () => {
+    expect(fingerprintDifference(data(split(60, 28, 28)), data(split(50, 28, 28)))).toBe('training images: 50 now, 60 then');
+    expect(fingerprintDifference(data(split(60, 1, 4)), data(split(50, 1, 4)))).toBe('training rows: 50 now, 60 then');
+    expect(fingerprintDifference(data(split(60, 1, 4)), data(split(60, 1, 5)))).toBe('training features: 5 now, 4 then');
+    expect(fingerprintDifference(data(split(60, 1, 4)), data(split(60, 1, 4, 3)))).toBe('training rows differ (CRC-32 of a sample 0x00000003 now, 0x00000002 then)');
+  });
 });

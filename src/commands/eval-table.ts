@@ -32,7 +32,7 @@ export async function tableFor(model: Model, file: string): Promise<FeatureDatas
   const labels = new Uint32Array(table.rows);
   for (let r = 0; r < table.rows; r++) {
     const index = names.indexOf(label(r));
-    if (index < 0) throw new Error(`${file}: row ${r + 1} is of class ${JSON.stringify(label(r))}, which the model does not know (its classes: ${names.join(', ')})`);
+    if (index < 0) throw new Error(`${file}: data row ${r + 1} is of class ${JSON.stringify(label(r))}, which the model does not know (its classes: ${names.join(', ')})`);
     labels[r] = index;
   }
   return { ...base, labels };

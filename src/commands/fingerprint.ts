@@ -50,10 +50,12 @@ export function fingerprintDifference(then: DataFingerprint, now: DataFingerprin
   for (const split of splits) {
     const a = then[split], b = now[split];
     const name = split === 'train' ? 'training' : 'test';
-    if (a.count !== b.count) return `${name} images: ${b.count} now, ${a.count} then`;
-    if (a.rows !== b.rows || a.cols !== b.cols) return `${name} image size: ${b.rows}×${b.cols} now, ${a.rows}×${a.cols} then`;
+    // A table's rows are fingerprinted as images of 1 × width: they are named as rows.
+    const [items, size, sizeOf] = a.rows === 1 ? ['rows', 'features', (f: SplitFingerprint) => String(f.cols)] : ['images', 'image size', (f: SplitFingerprint) => `${f.rows}×${f.cols}`];
+    if (a.count !== b.count) return `${name} ${items}: ${b.count} now, ${a.count} then`;
+    if (a.rows !== b.rows || a.cols !== b.cols) return `${name} ${size}: ${sizeOf(b)} now, ${sizeOf(a)} then`;
     if (a.labelsCrc32 !== b.labelsCrc32) return `${name} labels differ (CRC-32 ${hex(b.labelsCrc32)} now, ${hex(a.labelsCrc32)} then)`;
-    if (a.imagesSampleCrc32 !== b.imagesSampleCrc32) return `${name} images differ (CRC-32 of a sample ${hex(b.imagesSampleCrc32)} now, ${hex(a.imagesSampleCrc32)} then)`;
+    if (a.imagesSampleCrc32 !== b.imagesSampleCrc32) return `${name} ${items} differ (CRC-32 of a sample ${hex(b.imagesSampleCrc32)} now, ${hex(a.imagesSampleCrc32)} then)`;
   }
   return undefined;
 }

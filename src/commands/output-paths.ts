@@ -86,6 +86,8 @@ function refuseTooLong(flag: string, file: string, e: unknown): void {
  */
 export async function checkWritableFile(flag: string, given: string): Promise<void> {
   if (given === '') throw new UsageError(`${flag} is empty; give a file name`);
+  // Else the probe beside it failed as if its folder could not be written: "cannot write in /tmp".
+  if (/[\\/]$/.test(given)) throw new UsageError(`${flag} ${given} ends with a slash, which names a folder; give a file name`);
   let file: string;
   try {
     file = writeTarget(given);
