@@ -3,7 +3,7 @@
 // checked by its fingerprint, a finished run says there is nothing left, every run field
 // of a checkpoint is checked, and one run at a time holds a folder (its lock).
 import { execFile, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -89,15 +89,19 @@ describe('simdnet train --resume', () => {
     // --data naming the same folder by another relative path is not a conflict.
     const same = await simdnet(['train', '--resume', ckDir, '--data', '../project/digits', '--epochs', '3', '--threads', '1'], elsewhere);
     expect(same.code, same.stderr).toBe(0);
+    // Nor by a symbolic link to it: the folder is compared, not its spelling.
+    symlinkSync(path.join(project, 'digits'), path.join(elsewhere, 'linked'));
+    const linked = await simdnet(['train', '--resume', ckDir, '--data', 'linked', '--epochs', '4', '--threads', '1'], elsewhere);
+    expect(linked.code, linked.stderr).toBe(0);
 
     // The same folder with other contents: the fingerprint tells.
     await writeDataDir(path.join(project, 'digits'), { n: 96, m: 12, rows: 3, cols: 4, classes: 4 });
-    const changed = await simdnet(['train', '--resume', ckDir, '--epochs', '4', '--threads', '1'], elsewhere);
+    const changed = await simdnet(['train', '--resume', ckDir, '--epochs', '5', '--threads', '1'], elsewhere);
     expect(changed.code).toBe(1);
     expect(changed.stderr).toMatch(new RegExp(`^simdnet: ${escape(path.join(ckDir, CHECKPOINT_FILE))}: ${escape(path.join(project, 'digits'))} is not the data this run was trained on \\(classes: 4 now, 3 then\\)\n$`));
     await writeDataDir(path.join(project, 'digits'), { n: 96, m: 12, rows: 3, cols: 4, classes: 3 });
     writeFileSync(path.join(project, 'digits', 'train-labels-idx1-ubyte'), readFileSync(path.join(project, 'digits', 'train-labels-idx1-ubyte')).map((v, i) => (i >= 8 ? (v + 1) % 3 : v)));
-    const relabelled = await simdnet(['train', '--resume', ckDir, '--epochs', '4', '--threads', '1'], elsewhere);
+    const relabelled = await simdnet(['train', '--resume', ckDir, '--epochs', '5', '--threads', '1'], elsewhere);
     expect(relabelled.stderr).toMatch(/is not the data this run was trained on \(training labels differ \(CRC-32 0x[0-9a-f]{8} now, 0x[0-9a-f]{8} then\)\)/);
   }, 60_000);
 });

@@ -16,6 +16,8 @@ import type { LayerSpec } from '../layers/registry.js';
 import { UsageError } from './common.js';
 import { dataFingerprint, fingerprintDifference } from './fingerprint.js';
 import { formatLayers } from '../layers/describe.js';
+import { mnistDataDir } from '../data/files.js';
+import { samePath } from './output-paths.js';
 
 /** The train flags that --resume compares with the checkpoint (undefined: not given). */
 export interface ResumeFlags {
@@ -57,7 +59,8 @@ export function refuseConflictingFlags(dir: string, run: CheckpointRun, given: R
   for (const key of ['activation', 'loss', 'init', 'optimizer'] as const) compare(key, given[key], given[key] === s[key], s[key]);
   for (const [key, flag] of [['l2', 'l2'], ['weightDecay', 'weight-decay'], ['clipNorm', 'clip-norm']] as const) compare(flag, given[key], given[key] === s[key], String(s[key]));
   compare('seed', given.seed, given.seed === run.seed, String(run.seed));
-  compare('data', given.data, absoluteData(given.data) === stored, dataName(stored));
+  // The same folder by identity (a link, another spelling), MNIST's package's where the run named none.
+  compare('data', given.data, given.data !== undefined && samePath(given.data, stored ?? mnistDataDir()), dataName(stored));
   compare('limit', given.limit, given.limit === run.limit, run.limit === null ? 'none, every training sample' : String(run.limit));
   if (conflicts.length) {
     throw new UsageError(`--resume ${dir}: ${conflicts.join(', ')} conflict${conflicts.length > 1 ? '' : 's'} with the run it holds; ` +

@@ -22,6 +22,7 @@ import { evaluate } from '../evaluate.js';
 import { describeData, encodeModel } from '../model.js';
 import { renderTaskReport } from '../report/task-report.js';
 import { writeFileAtomic } from '../model-file.js';
+import { samePath } from './output-paths.js';
 import { numberedClasses } from '../data/numbered-classes.js';
 import { plural } from '../plural.js';
 import { parseSchedule } from '../schedule.js';
@@ -153,7 +154,8 @@ export async function runTrainTable(given: TableFlags, command: Command): Promis
   if (resumed) {
     // A flag repeated with the value the checkpoint holds is taken, as an image run's resume takes it.
     const asGiven = (key: (typeof DEFINING_FLAGS)[number]) => (key === 'data' ? path.resolve(given.data!) : given[key]);
-    const clash = DEFINING_FLAGS.find((key) => key !== 'epochs' && onCommandLine(command, key) && JSON.stringify(asGiven(key)) !== JSON.stringify(resumed.run.flags[key]));
+    const same = (key: (typeof DEFINING_FLAGS)[number]) => (key === 'data' ? samePath(given.data!, String(resumed.run.flags.data)) : JSON.stringify(given[key]) === JSON.stringify(resumed.run.flags[key]));
+    const clash = DEFINING_FLAGS.find((key) => key !== 'epochs' && onCommandLine(command, key) && !same(key));
     if (clash) {
       const stored = resumed.run.flags[clash];
       throw new UsageError(`${flagName(clash)} ${flagText(clash, asGiven(clash))} conflicts with the run in ${given.resume} (the checkpoint's: ${stored === undefined ? 'not given' : flagText(clash, stored)}); ` +
