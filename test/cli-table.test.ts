@@ -357,3 +357,11 @@ describe('names from the file in the output', () => {
     expect(Math.max(...`${run.stdout}${predicted.stdout}`.split('\n').map((line) => line.length))).toBeLessThan(300);
   });
 });
+
+describe('train --help', () => {
+  it('marks the flags a table run refuses as image flags, as the table flags are marked', async () => {
+    const help = (await simdnet(['train', '--help'])).stdout.replace(/\s+/g, ' ');
+    for (const flag of ['--recipe <name>', '--lr-decay <x>', '--eval-every <k>', '--train-score-samples <n>', '--limit <n>']) expect(help).toContain(`${flag} with image data: `);
+    for (const flag of ['--target <columns>', '--task <task>']) expect(help).toContain(`${flag} with --data FILE.csv: `);
+  });
+});

@@ -108,6 +108,10 @@ const tableOptions = () => [
 
 export function addTableOptions(command: Command): Command {
   for (const option of tableOptions()) command.addOption(option);
+  // The image flags say so in the help, as the table flags say "with --data FILE.csv".
+  for (const option of command.options) {
+    if ((IMAGE_ONLY as readonly string[]).includes(option.attributeName())) option.description = `with image data: ${option.description}`;
+  }
   return command;
 }
 
