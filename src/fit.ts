@@ -9,7 +9,7 @@ import { inputWidth, type DataSplits, type Dataset } from './data/dataset.js';
 import { firstImageLayer, type LayerSpec } from './layers/registry.js';
 import { LOSS_KINDS, type LossName } from './losses/loss.js';
 import { Network, RUN_OPTION_KEYS, type InitName, type NetworkOptions, type OptimizerName, type RunOptions } from './network.js';
-import { fitNormalization, type NormalizationKind } from './normalization.js';
+import { NORMALIZATIONS, fitNormalization, type NormalizationKind } from './normalization.js';
 import { TASK_KINDS, taskOf, type TaskName } from './tasks/task.js';
 import { checkFullBatch, train, type TrainOptions, type TrainResult } from './train.js';
 import { refuseUnknownOptions } from './options.js';
@@ -107,6 +107,10 @@ export function fitNetwork(splits: DataSplits, options: FitOptions): NetworkOpti
   const output: LayerSpec = { kind: LOSS_KINDS[loss].fuses ?? (task === TASK_KINDS.regression ? 'identity' : 'sigmoid') };
   const normalize = options.normalize ?? ('images' in training ? 'none' : 'standard');
   const normalizeTargets = options.normalizeTargets ?? 'standard';
+  // Checked whatever the task: a classification run never fits it, and took 'zscore' without a word.
+  for (const [name, kind] of [['normalize', normalize], ['normalizeTargets', normalizeTargets]] as const) {
+    if (kind !== 'none' && !NORMALIZATIONS.includes(kind)) throw new Error(`fit: ${name} must be one of ${NORMALIZATIONS.join(', ')}, none; got ${shown(kind)}`);
+  }
   // Checked before the normalisations are fitted to them: train() would name a NaN, a fitted offset could not.
   const source = `${splits.source} (training split)`;
   if (!('images' in training)) checkFinite(training.features, training.count, inputWidth(training), 'feature', source);

@@ -175,6 +175,7 @@ describe('arguments of the wrong type', () => {
     // A schedule gives η: learningRate may be left out, in the types too.
     await expect(train(small, data, { epochs: 1, batchSize: 2, schedule: parseSchedule('cosine', 0.1) })).resolves.toHaveProperty('history');
     small.dispose();
+    await expect(fit(data, { normalizeTargets: 'zscore' as never })).rejects.toThrow('fit: normalizeTargets must be one of standard, min-max, none; got "zscore"');
     await expect(fit(data, { hidden: 64 as never })).rejects.toThrow("fit: hidden must be a list of layers, like [{ kind: 'dense', units: 64 }, { kind: 'relu' }]; got 64");
     await expect(fit(data, { validation: '0.1' as never })).rejects.toThrow('the validation fraction must be a number in (0, 1), got "0.1"');
     expect(() => holdOut(data, 'test', 0.25, -1)).toThrow('holdOut: seed must be an integer from 0 to 4294967295, got -1');
