@@ -115,6 +115,8 @@ describe('fit() on problems with a known answer', () => {
     expect(() => fromArrays([[1]], {} as { targets: number[] })).toThrow('fromArrays: give the answers as { labels } (a class per row) or { targets } (a vector or number per row)');
     expect(() => holdOut(fromArrays([[1], [2]], { targets: [1, 2] }), 'tset' as 'test', 0.5)).toThrow(`holdOut: the split is 'validation' or 'test', got "tset"`);
     expect(() => fromArrays([[1], [2]], { targets: [1] })).toThrow('targets must list one target per input row (2); got 1');
+    // @ts-expect-error: labels or targets, not both, in the types as at run time
+    expect(() => fromArrays([[1]], { labels: [0], targets: [1] })).toThrow('fromArrays: give the answers as { labels } or as { targets }, not both');
     expect(() => fromArrays([[1]], { labels: [1.5] })).toThrow('labels[0] is 1.5; labels are class indices 0, 1, 2, … or all strings');
     expect(() => fromArrays([[1], [2]], { labels: [0, 1], targets: [5, 6] } as unknown as { labels: number[] })).toThrow('fromArrays: give the answers as { labels } or as { targets }, not both');
   });

@@ -29,7 +29,7 @@ function packRows(rows: Rows, what: string): { values: Float32Array; width: numb
  * (labels: integers from 0, or strings, whose sorted distinct values become the classes)
  * or a target vector (targets: rows of numbers, or one number per row).
  */
-export function fromArrays(inputs: Rows, answers: { labels: readonly (number | string)[] } | { targets: Rows | readonly number[] }): DataSplits<FeatureDataset> {
+export function fromArrays(inputs: Rows, answers: { labels: readonly (number | string)[]; targets?: never } | { targets: Rows | readonly number[]; labels?: never }): DataSplits<FeatureDataset> {
   const { values: features, width } = packRows(inputs, 'inputs');
   const count = inputs.length;
   if (typeof answers !== 'object' || answers === null || !('labels' in answers || 'targets' in answers)) {
