@@ -140,6 +140,11 @@ describe('table flags in messages', () => {
     expect([cell.code, cell.stderr]).toEqual([1, expect.stringContaining(`${cells}: line 3, column "b" (2): "oops" is not a number`)]);
     refused(await simdnet(['train', '--data', csv, '--target', 'y', '--test', '0.99', '--epochs', '1']),
       "--test 0.99: a test fraction of 0.99 of the training split's 4 samples leaves 4 for test and 0 for training; each needs at least one");
+    // One data row: no --test can split it, so it is the file's error too.
+    const one = path.join(dir, 'one-row.csv');
+    writeFileSync(one, 'a,y\n1,x\n');
+    const single = await simdnet(['train', '--data', one, '--target', 'y', '--epochs', '1']);
+    expect([single.code, single.stderr]).toEqual([1, `simdnet: ${one}: 1 data row; a run needs at least 2, to train on and to test on\n`]);
   });
 
   it('are usage errors where they name a column twice, or a validation split with no rows (exit 2, before the banner)', async () => {

@@ -178,6 +178,8 @@ export async function runTrainTable(given: TableFlags, command: Command): Promis
   const bytes = await readWholeFile(flags.data, { kind: 'CSV file', maxBytes: MAX_READ_BYTES });
   const table = asUsageError(CsvColumnError, () => parseCsv(bytes, { name: flags.data!, target: flags.target!, ignore: flags.ignore, missing: flags.missing, calls: { target: '--target', ignore: '--ignore' } }));
   const all = withTask(tableSplits(table, flags.data, { mixedTarget: flags.task === 'classification' ? 'classes' : 'error', asClasses: '--task classification' }), flags.task);
+  // No --test can split one row: the file's fault (exit 1), not the flag's.
+  if (all.train.count < 2) throw new Error(`${flags.data}: ${plural(all.train.count, 'data row')}; a run needs at least 2, to train on and to test on`);
   const data = forFlag(`--test ${flags.test}`, () => holdOut(all, 'test', flags.test, flags.seed));
   const task = TASK_KINDS[data.task!];
   if (flags.earlyStop !== undefined) forFlag('--metric', () => metricOf(task, flags.metric ?? 'loss'));
