@@ -2,18 +2,18 @@
 // (20% held out as test, then 10% of the rest as validation), with the task the target
 // implies or the one the user chose, and what the page shows of a table network.
 import { holdOut, parseCsv, tableSplits, taskOf, type DataSplits, type FeatureDataset, type Model, type TaskName } from '../src/index.js';
+import { numberedClasses } from '../src/data/numbered-classes.js';
+import { mixedTargetFor } from '../src/data/table.js';
 import type { TableChoice, TableModel } from './protocol.js';
 
 const TEST_FRACTION = 0.2;
 const VALIDATION_FRACTION = 0.1;
 /** Of the held-out splits; fit() seeds the weights and shuffles with the same default. */
 export const SEED = 1;
-/** More classes than this from a column of numbers is a regression target, not class numbers. */
-const MAX_CLASSES = 1000;
 
 /** The CSV file `name` read as `choice` says, split, and its description for the page. */
 export function readTable(bytes: Uint8Array, name: string, choice: TableChoice): { splits: DataSplits<FeatureDataset>; model: TableModel } {
-  const whole = tableSplits(parseCsv(bytes, { name, target: choice.target, ignore: choice.ignore, missing: choice.missing }), name, { mixedTarget: choice.task === 'classification' ? 'classes' : 'error', asClasses: 'the task "classification"' });
+  const whole = tableSplits(parseCsv(bytes, { name, target: choice.target, ignore: choice.ignore, missing: choice.missing }), name, { mixedTarget: mixedTargetFor(choice.task), asClasses: 'the task "classification"' });
   const inferred = taskOf(whole).name as TaskName;
   const task = choice.task ?? inferred;
   const splits = holdOut(holdOut(withTask(whole, task, `${name}: column ${JSON.stringify(choice.target)}`), 'test', TEST_FRACTION, SEED), 'validation', VALIDATION_FRACTION, SEED);
@@ -29,8 +29,8 @@ export function readTable(bytes: Uint8Array, name: string, choice: TableChoice):
 }
 
 /**
- * The data set for `task`: as it is, or a column of numbers taken as class numbers (their
- * sorted values are the classes). Text labels can only be classes, and multi-label needs
+ * The data set for `task`: as it is, or a column of numbers taken as classes (numberedClasses,
+ * as the command line and fit() take them). Text labels can only be classes, and multi-label needs
  * targets of 0 and 1. `column` names the target column in errors.
  */
 function withTask(data: DataSplits<FeatureDataset>, task: TaskName, column: string): DataSplits<FeatureDataset> {
@@ -41,11 +41,7 @@ function withTask(data: DataSplits<FeatureDataset>, task: TaskName, column: stri
     if (other !== undefined) throw new Error(`${column} holds ${other}; multi-label needs targets of 0 and 1`);
   }
   if (!targets || task !== 'classification') return { ...data, task };
-  const classes = [...new Set(targets)].sort((a, b) => a - b);
-  if (classes.length > MAX_CLASSES) throw new Error(`${column} holds ${classes.length} different numbers, too many to be classes (at most ${MAX_CLASSES}); it looks like a regression target`);
-  const index = new Map(classes.map((c, i) => [c, i]));
-  const dataset: FeatureDataset = { count: data.train.count, width: data.train.width, features: data.train.features, labels: Uint32Array.from(targets, (y) => index.get(y)!) };
-  return { ...data, train: dataset, test: dataset, task, classes: classes.length, classNames: classes.map(String) };
+  return numberedClasses(data, `${column}: the task "classification"`);
 }
 
 /** What a loaded model file says of its features and outputs; generic names where it has none. */

@@ -5,7 +5,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { CsvColumnError, parseCsv } from '../data/csv.js';
 import type { DataSplits, FeatureDataset } from '../data/dataset.js';
 import { holdOut } from '../data/split.js';
-import { tableSplits } from '../data/table.js';
+import { mixedTargetFor, tableSplits } from '../data/table.js';
 import path from 'node:path';
 import { stat } from 'node:fs/promises';
 import { FIT_DEFAULTS, fitNetwork, fitSplits, fitTraining, type FitOptions } from '../fit.js';
@@ -177,7 +177,7 @@ export async function runTrainTable(given: TableFlags, command: Command): Promis
   const print = humanOutput(flags.json);
   const bytes = await readWholeFile(flags.data, { kind: 'CSV file', maxBytes: MAX_READ_BYTES });
   const table = asUsageError(CsvColumnError, () => parseCsv(bytes, { name: flags.data!, target: flags.target!, ignore: flags.ignore, missing: flags.missing, calls: { target: '--target', ignore: '--ignore' } }));
-  const all = withTask(tableSplits(table, flags.data, { mixedTarget: flags.task === 'classification' ? 'classes' : 'error', asClasses: '--task classification' }), flags.task);
+  const all = withTask(tableSplits(table, flags.data, { mixedTarget: mixedTargetFor(flags.task), asClasses: '--task classification' }), flags.task);
   // No --test can split one row: the file's fault (exit 1), not the flag's.
   if (all.train.count < 2) throw new Error(`${flags.data}: ${plural(all.train.count, 'data row')}; a run needs at least 2, to train on and to test on`);
   const data = forFlag(`--test ${flags.test}`, () => holdOut(all, 'test', flags.test, flags.seed));

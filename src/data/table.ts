@@ -19,6 +19,9 @@ export interface CsvTable {
   imputed?: number[];
 }
 
+/** What a run asking for `task` makes of a target column of numbers with a few cells of text: classes under classification, else an error naming those cells. */
+export const mixedTargetFor = (task: string | undefined): TableOptions['mixedTarget'] => (task === 'classification' ? 'classes' : 'error');
+
 export interface TableOptions {
   /** What a target column of numbers with a few cells of text becomes: an error naming them (the default), or classes, one per distinct value. */
   mixedTarget?: 'error' | 'classes';
