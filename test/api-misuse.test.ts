@@ -185,6 +185,7 @@ describe('arguments of the wrong type', () => {
     await expect(networkFromModel({} as never)).rejects.toThrow('networkFromModel: give a Network, or a model from readModelFile or decodeModel; got {}');
     expect(() => toOnnx({} as never)).toThrow('toOnnx: give a Network, or a model from readModelFile or decodeModel; got {}');
     expect(() => toTfjs(null as never)).toThrow('toTfjs: give a Network, or a model from readModelFile or decodeModel; got null');
+    expect(() => parseCsv(new TextEncoder().encode('a,b,y\n1,2,x\n'), { name: 't.csv', target: 'y', ignore: 'a,b' as never })).toThrow("t.csv: ignore must be a list of column names, like ['island', 'sex']; got \"a,b\"");
     await expect(loadCsv('any.csv', undefined as never)).rejects.toThrow("loadCsv: options must name the target column, like loadCsv(file, { target: 'species' }); got undefined");
     // Splits made by hand without a source: messages begin with "the data", not "undefined".
     const untitled = { train: { ...data.train, labels: Uint32Array.of(0, 0, 0, 0) }, test: data.test, classes: 2 } as never;

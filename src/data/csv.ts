@@ -108,6 +108,11 @@ function assignColumns(header: string[], options: CsvOptions): Columns {
   const { name } = options;
   if (typeof options.target !== 'string' && !Array.isArray(options.target)) throw new Error(`${name}: target must name a column (or a list of them), got ${shown(options.target)}`);
   const targetNames = typeof options.target === 'string' ? [options.target] : [...options.target];
+  // A string here was read a character at a time: 'island,sex' named a column "i".
+  for (const list of ['ignore', 'features'] as const) {
+    const v = options[list];
+    if (v !== undefined && !Array.isArray(v)) throw new Error(`${name}: ${list} must be a list of column names, like ['island', 'sex']; got ${shown(v)}`);
+  }
   const ignored = options.ignore ?? [];
   const index = new Map(header.map((h, i) => [h, i]));
   const call = (list: 'target' | 'ignore' | 'features') => options.calls?.[list] ?? list;
