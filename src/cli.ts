@@ -15,10 +15,19 @@ import { trainCommand } from './commands/train.js';
 
 enableRelaxedSimdInNode20();
 
-// A reader that goes away (`simdnet train | head -2`: EPIPE) or a full disk (ENOSPC) must not
-// cost a run its model: the lines it cannot take are dropped and the work goes on. Without a
-// listener the stream's error ended the process with a stack trace in the middle of saving.
-for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
+// A reader that goes away (`simdnet train | head -2`: EPIPE) has what it wanted: the rest of
+// the lines are dropped and the work goes on, so that a run still saves its model. Output
+// that cannot be written for another reason (ENOSPC: `predict --csv > /dev/full`) is lost:
+// said once, and the command fails (exit 1), also after saving what it saves. Without a
+// listener either ended the process with a stack trace in the middle of saving.
+let outputLost = false;
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE' || outputLost) return;
+  outputLost = true;
+  process.stderr.write(`simdnet: the output could not be written (${e.code ?? e.message}); the work goes on without it\n`);
+  process.exitCode = 1;
+});
+process.stderr.on('error', () => {});
 
 // Read at run time, one folder up from dist/cli.js (or src/cli.ts): the version is written once, in package.json.
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };

@@ -262,4 +262,10 @@ describe('a reader of the output that goes away', () => {
     expect(readdirSync(path.join(dir, 'piped-ck'))).toEqual([CHECKPOINT_FILE]);
     expect(readdirSync(dir).filter((name) => name.endsWith('.tmp'))).toEqual([]);
   });
+
+  it('where the output cannot be written for another reason (a full disk: /dev/full), says so and fails (exit 1), and the run still saves its model', async () => {
+    const run = spawnSync('sh', ['-c', `"${process.execPath}" "${cli}" train ${small.join(' ')} --out full.simdnet > /dev/full`], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+    expect([run.status, run.stderr]).toEqual([1, expect.stringContaining('simdnet: the output could not be written (ENOSPC); the work goes on without it\n')]);
+    expect(readFileSync(path.join(dir, 'full.simdnet')).subarray(0, 7).toString()).toBe('SIMDNET');
+  });
 });
