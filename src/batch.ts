@@ -123,21 +123,19 @@ export function checkFits(net: Network, data: Dataset, classes: number, source: 
   }
 }
 
-/** The typed array each array of a data set must be (labels: any array of integers a typed array holds). */
-const ARRAY_TYPES = { images: Uint8Array, features: Float32Array, targets: Float32Array } as const;
-
-/** Throws, naming `source`, where an array of `data` is not the typed array it must be (plain arrays from JavaScript met a TypeError further on). */
+/**
+ * Throws, naming `source`, where an array of `data` is not a typed array of what it holds:
+ * plain arrays from JavaScript met a TypeError further on. Images are bytes (Uint8Array, or
+ * Uint8ClampedArray as a canvas gives them): floats there would be cut to bytes. Features,
+ * labels and targets may be any typed array of numbers (a Float64Array too).
+ */
 function refuseUntyped(data: Dataset, source: string): void {
   const given = data as unknown as Record<string, unknown>;
-  const what = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'an Array' : ArrayBuffer.isView(v) ? `a ${v.constructor.name}` : `a ${typeof v}`);
-  for (const [name, type] of Object.entries(ARRAY_TYPES)) {
-    if (given[name] !== undefined && !(given[name] instanceof type)) {
-      throw new Error(`${source}: the data set's ${name} must be a ${type.name}, got ${what(given[name])} (fromArrays() makes a data set of plain arrays)`);
-    }
-  }
-  const labels = given.labels;
-  if (labels !== undefined && !(ArrayBuffer.isView(labels) && !(labels instanceof DataView))) {
-    throw new Error(`${source}: the data set's labels must be a Uint32Array, got ${what(labels)} (fromArrays() makes a data set of plain arrays)`);
+  const what = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'an Array (fromArrays() makes a data set of plain arrays)' : ArrayBuffer.isView(v) ? `a ${v.constructor.name}` : `a ${typeof v}`);
+  const numbers = (v: unknown) => ArrayBuffer.isView(v) && !(v instanceof DataView) && !(v instanceof BigInt64Array) && !(v instanceof BigUint64Array);
+  const rules = { images: [(v: unknown) => v instanceof Uint8Array || v instanceof Uint8ClampedArray, 'a Uint8Array of bytes'], features: [numbers, 'a typed array of numbers (Float32Array)'], labels: [numbers, 'a typed array of class indices (Uint32Array)'], targets: [numbers, 'a typed array of numbers (Float32Array)'] } as const;
+  for (const [name, [ok, kind]] of Object.entries(rules)) {
+    if (given[name] !== undefined && !ok(given[name])) throw new Error(`${source}: ${name} must be ${kind}, got ${what(given[name])}`);
   }
 }
 

@@ -169,9 +169,12 @@ describe('arguments of the wrong type', () => {
     await expect(train(small, null as never, { epochs: 1, batchSize: 2, learningRate: 0.1 })).rejects.toThrow('train: data must be splits { train, test, classes, source } as fromArrays(), loadCsv() or loadDataDir() give them; got null');
     const plain = { ...data.train, labels: [0, 1, 0, 1] as unknown as Uint32Array };
     await expect(train(small, { ...data, train: plain }, { epochs: 1, batchSize: 2, learningRate: 0.1 }))
-      .rejects.toThrow("arrays (training split): the data set's labels must be a Uint32Array, got an Array (fromArrays() makes a data set of plain arrays)");
+      .rejects.toThrow('arrays (training split): labels must be a typed array of class indices (Uint32Array), got an Array (fromArrays() makes a data set of plain arrays)');
     await expect(train(small, { ...data, test: { ...data.test, features: [1, 2, 3, 4] as unknown as Float32Array } }, { epochs: 1, batchSize: 2, learningRate: 0.1 }))
-      .rejects.toThrow("arrays (test split): the data set's features must be a Float32Array, got an Array (fromArrays() makes a data set of plain arrays)");
+      .rejects.toThrow('arrays (test split): features must be a typed array of numbers (Float32Array), got an Array (fromArrays() makes a data set of plain arrays)');
+    // Any typed array of numbers is taken for features, as before.
+    const wide = { ...data.train, features: Float64Array.from(data.train.features) as unknown as Float32Array };
+    await expect(train(small, { ...data, train: wide, test: wide }, { epochs: 1, batchSize: 2, learningRate: 0.1 })).resolves.toHaveProperty('history');
     // A schedule gives η: learningRate may be left out, in the types too.
     await expect(train(small, data, { epochs: 1, batchSize: 2, schedule: parseSchedule('cosine', 0.1) })).resolves.toHaveProperty('history');
     small.dispose();

@@ -99,6 +99,8 @@ describe('fit() on problems with a known answer', () => {
     const vectors = fromArrays([[0], [1], [2]], { targets: [0, 1, 2] });
     await expect(fit(vectors, { task: 'classification' })).rejects.toThrow('fit: task classification: the target holds 3 distinct numbers in 3 rows; that many classes, each with so few rows, looks like a regression target');
     await expect(fit(fromArrays([[0], [1]], { targets: [[0, 1], [1, 0]] }), { task: 'classification' })).rejects.toThrow('fit: task classification takes one target column; got 2 targets a row');
+    const unanswered = { train: { images: new Uint8Array(16), rows: 2, cols: 2, count: 4 }, classes: 10, source: 'img' };
+    await expect(fit({ ...unanswered, test: unanswered.train }, { task: 'classification' })).rejects.toThrow('fit: task classification needs class labels, or a column of numbers to read as classes; the data set has neither labels nor targets');
     await expect(fit(fromArrays([[0], [1]], { labels: [0, 1] }), { task: 'regression' })).rejects.toThrow('fit: task regression needs target vectors; these data have class labels (task classification)');
   });
 

@@ -247,6 +247,7 @@ describe('train() on a Dataset that lies', () => {
     // Labels from plain JavaScript, which the types (Uint32Array) do not stop.
     ['a negative label', { labels: Int32Array.of(0, -1, 2, 0, 1, 1, 2, 0) as unknown as Uint32Array }, 'hand-made (training split): labels[1] is -1, not a class index (labels 0 to 2)'],
     ['a fractional label', { labels: Float64Array.of(0, 1, 2, 0.5, 1, 1, 2, 0) as unknown as Uint32Array }, 'hand-made (training split): labels[3] is 0.5, not a class index (labels 0 to 2)'],
+    ['images as floats, which would be cut to bytes', { images: new Float32Array(48) as unknown as Uint8Array }, 'hand-made (training split): images must be a Uint8Array of bytes, got a Float32Array'],
     ['a fractional count', { count: 2.5 }, "hand-made (training split): the data set's count is 2.5; it must be an integer ≥ 0"],
   ];
   it.each(cases)('%s is refused before training', async (_, lie, message) => {

@@ -4,6 +4,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PNG } from 'pngjs';
+import { deflateSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadDataDir, mnistDataDir } from '../src/data/files.js';
 import type { LabelledImages } from '../src/data/dataset.js';
@@ -143,6 +144,15 @@ describe('simdnet predict --image', () => {
     const run = await simdnet(['predict', model, '--image', file]);
     expect([run.code, run.stderr.trim()]).toEqual([1,
       `simdnet: ${file}: not a readable PNG (its image data holds 2 bytes, but 640×480 pixels need 307680: the header claims more than the file holds)`]);
+  });
+
+  it('refuses a PNG whose compressed image data stops short of its end (pngjs decodes the rest as zeros too)', async () => {
+    const file = path.join(dir, 'cut-stream.png');
+    // 28 rows of a filter byte and 28 pixels, stored (level 0), cut after 400 bytes.
+    await writeFile(file, pngClaiming(28, 28, deflateSync(Buffer.alloc(28 * 29), { level: 0 }).subarray(0, 400)));
+    const run = await simdnet(['predict', model, '--image', file]);
+    expect([run.code, run.stderr.trim()]).toEqual([1,
+      `simdnet: ${file}: not a readable PNG (its image data holds 393 bytes, but 28×28 pixels need 812: the header claims more than the file holds)`]);
   });
 
   it('counts the bytes a PNG\'s image data must hold, row by row, and pass by pass where it is interlaced (Adam7)', () => {

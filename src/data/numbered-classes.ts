@@ -15,6 +15,7 @@ export const MAX_NUMBERED_CLASSES = 1000;
  */
 export function numberedClasses<D extends Dataset>(splits: DataSplits<D>, asked: string): DataSplits<D> {
   const column = splits.targetNames?.[0] ?? 'the target';
+  if (!splits.train.targets) throw new Error(`${asked} needs class labels, or a column of numbers to read as classes; the data set has neither labels nor targets`);
   if (splits.classes !== 1) throw new Error(`${asked} takes one target column; got ${splits.targetNames?.join(', ') ?? `${splits.classes} targets a row`}`);
   const parts = [splits.train, splits.validation, splits.test].filter((d): d is D => d !== undefined);
   const classes = [...new Set(parts.flatMap((d) => [...d.targets!.subarray(0, d.count)]))].sort((a, b) => a - b);

@@ -1,10 +1,10 @@
 // Whether a PNG's image data holds the pixels its header claims. pngjs decodes data that
 // inflates to fewer bytes than the header's size needs without a word, leaving the rest
 // zero: a 640×480 image whose header claims 5000×3000 was classified as a 5000×3000 one.
-// The data is inflated here on its own (at most one byte past the size it must have) and
-// its length compared with the size: height rows of a filter byte and the row's bytes, for
+// The data is inflated here on its own (at most one byte past the size it must have; a
+// stream cut short, as far as it goes) and its length compared with the size: height rows of a filter byte and the row's bytes, for
 // each of Adam7's seven passes where the image is interlaced.
-import { inflateSync } from 'node:zlib';
+import { constants, inflateSync } from 'node:zlib';
 
 /** Channels per pixel by colour type: grey, RGB, palette index, grey + alpha, RGBA. */
 const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
@@ -37,7 +37,8 @@ export function checkPngData(bytes: Uint8Array, name: string): void {
   }
   let inflated: number;
   try {
-    inflated = inflateSync(Buffer.concat(parts), { maxOutputLength: need + 1 }).length;
+    // With a sync flush at the end, a stream that stops early gives what it holds instead of an error.
+    inflated = inflateSync(Buffer.concat(parts), { maxOutputLength: need + 1, finishFlush: constants.Z_SYNC_FLUSH }).length;
   } catch {
     // More than the size needs (maxOutputLength), which pngjs reads up to the size; or data zlib refuses, which pngjs has.
     return;
