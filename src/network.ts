@@ -611,7 +611,7 @@ export function resolveOptions(o: NetworkOptions): NetworkConfig {
   const inputs = inputShape ? inputShape[0] * inputShape[1] * inputShape[2] : o?.inputs ?? o?.sizes?.[0];
   const sizes = layers ? [inputs!, ...layers.flatMap((s) => (s.kind === 'dense' ? [s.units] : []))] : o?.sizes;
   if (layers && o.sizes !== undefined && JSON.stringify(o.sizes) !== JSON.stringify(sizes)) {
-    throw new Error(`Network: sizes ${shown(o.sizes)} do not match the layers' ${shown(sizes)}; give inputs and layers only`);
+    throw new Error(`Network: sizes ${JSON.stringify(o.sizes)} do not match the layers' ${JSON.stringify(sizes)}; give inputs and layers only`);
   }
   if (!Array.isArray(sizes) || sizes.length < 2) {
     throw new Error(`Network: sizes must list at least two layers (input and output), got ${shown(sizes)}`);

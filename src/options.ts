@@ -8,10 +8,22 @@ import { shown } from './shown.js';
 /** Throws, naming `op`, at the first own key of `options` that `known` lacks, with the known key it most likely meant. */
 export function refuseUnknownOptions(op: string, options: object, known: Readonly<Record<string, true>>): void {
   for (const key of Object.keys(options)) {
-    if (key in known) continue;
-    const meant = Object.keys(known).find((k) => k.toLowerCase() === key.toLowerCase() || editDistance(k, key) <= 2);
+    if (Object.hasOwn(known, key)) continue;
+    const meant = meantKey(key, Object.keys(known));
     throw new Error(`${op}: unknown option ${shown(key)}${meant ? ` (did you mean ${meant}?)` : ''}; the options are ${Object.keys(known).join(', ')}`);
   }
+}
+
+/**
+ * The known key `key` most likely stands for: the same but for case or snake_case
+ * (learning_rate), its initials (lr: learningRate), or one a few edits away (epoch: epochs),
+ * at most a third of its letters for a long key and one for a short one.
+ */
+function meantKey(key: string, known: string[]): string | undefined {
+  const plain = (k: string) => k.replace(/_/g, '').toLowerCase();
+  const initials = (k: string) => (k[0] + k.slice(1).replace(/[^A-Z]/g, '')).toLowerCase();
+  return known.find((k) => plain(k) === plain(key)) ?? known.find((k) => initials(k).length > 1 && initials(k) === key.toLowerCase())
+    ?? known.find((k) => editDistance(k, key) <= Math.max(1, Math.floor(key.length / 3)));
 }
 
 /** Levenshtein distance: insertions, deletions and substitutions turning a into b. */

@@ -1,34 +1,33 @@
-// A value as an error message shows it: a number as it prints (NaN, Infinity, 1e-7), anything
-// else as JSON, so that the string "784" is told apart from the number 784. A message stays
-// short whatever was passed: a data set given where an option was due is not written out
-// (an 8 MB message took 360 ms to make), a typed array or a long array is named by its
-// length, and what JSON cannot write (a bigint, a cycle) does not throw.
+// A value as an error message shows it: a number as it prints (NaN, Infinity, 1e-7), a string
+// quoted, so that the string "784" is told apart from the number 784, arrays and objects as
+// JSON writes them. A message stays short whatever was passed: a data set given where an
+// option was due is not written out (an 8 MB message took 360 ms to make): arrays show their
+// first elements and their length, typed arrays their kind and length, nesting stops at three
+// levels (and so does a cycle), and the whole is cut at SHOWN_CHARS.
 
 /** Characters of a value a message shows at most. */
 const SHOWN_CHARS = 100;
-/** Elements of an array shown before it is named by its length instead. */
+/** Elements of an array, or entries of an object, shown. */
 const SHOWN_ELEMENTS = 16;
 
 /** `v` for a message: numbers plain, bigints with their n, strings quoted, other values as short JSON. */
 export function shown(v: unknown): string {
-  if (typeof v === 'number') return String(v);
-  if (typeof v === 'bigint') return `${v}n`;
-  let text: string;
-  try {
-    text = JSON.stringify(v, shortened) ?? String(v);
-  } catch {
-    text = Object.prototype.toString.call(v);
-  }
+  const text = written(v, 0);
   return text.length > SHOWN_CHARS ? `${text.slice(0, SHOWN_CHARS)}…` : text;
 }
 
-/** JSON.stringify's replacer for shown(): what would be long is named instead of written. */
-function shortened(_key: string, v: unknown): unknown {
+function written(v: unknown, depth: number): string {
+  if (typeof v === 'number') return String(v);
   if (typeof v === 'bigint') return `${v}n`;
-  if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
-  if (ArrayBuffer.isView(v)) return `<${v.constructor.name} of ${(v as { length?: number }).length ?? v.byteLength} ${'length' in v ? 'values' : 'bytes'}>`;
-  if (Array.isArray(v) && v.length > SHOWN_ELEMENTS) return `<an array of ${v.length} values>`;
-  return v;
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (typeof v === 'function') return 'a function';
+  if (typeof v !== 'object' || v === null) return String(v);
+  if (ArrayBuffer.isView(v)) return `${v.constructor.name}(${(v as { length?: number }).length ?? v.byteLength})`;
+  if (depth >= 3) return Array.isArray(v) ? '[…]' : '{…}';
+  const more = (n: number) => (n > SHOWN_ELEMENTS ? `,… (${n} in all)` : '');
+  if (Array.isArray(v)) return `[${v.slice(0, SHOWN_ELEMENTS).map((x) => written(x, depth + 1)).join(',')}${more(v.length)}]`;
+  const entries = Object.entries(v).filter(([, x]) => x !== undefined);
+  return `{${entries.slice(0, SHOWN_ELEMENTS).map(([k, x]) => `${JSON.stringify(k)}:${written(x, depth + 1)}`).join(',')}${more(entries.length)}}`;
 }
 
 /** Characters of a name from a file a line of output shows at most. */

@@ -153,7 +153,7 @@ describe('arguments of the wrong type', () => {
     await expect(Network.create({ sizes: ['784', '10'] as unknown as number[] })).rejects.toThrow('Network: sizes[0] must be a positive integer, got "784"');
     await expect(Network.create({ sizes: [2, 2], maxBatch: '8' as unknown as number })).rejects.toThrow('Network: maxBatch must be a positive integer; got "8"');
     const net = await Network.create({ sizes: [2, 2], backend: 'js' });
-    expect(() => net.step('0.1' as unknown as number)).toThrow('step: learning rate must be a finite number ≥ 0 that float32 holds (at most 3.4e38), got "0.1"');
+    expect(() => net.step('0.1' as unknown as number)).toThrow('step: learning rate must be a finite number ≥ 0 that float32 holds (at most 3.4e38, and 0 or at least 1.4e-45), got "0.1"');
     expect(() => net.forward(null as unknown as number[])).toThrow('forward: x must be an array or typed array of numbers, got null');
     expect(() => net.forward(5 as unknown as number[])).toThrow('forward: x must be an array or typed array of numbers, got number');
     expect(() => net.forward(['1', '2'] as unknown as number[])).toThrow('forward: x[0] is "1"; every value must be a finite number');
@@ -205,11 +205,13 @@ describe('a bad value in a message', () => {
   it('is shown in a few words whatever it is: a data set given as an option, a bigint, a cycle', async () => {
     const data = fromArrays(Array.from({ length: 50_000 }, (_, i) => [i, i + 1, i + 2]), { labels: Array.from({ length: 50_000 }, (_, i) => i % 2) });
     const error = await Network.create({ sizes: [4, 3], activation: data.train as never }).catch((e: Error) => e);
-    expect((error as Error).message).toBe('Network: activation must be one of sigmoid, relu, leaky-relu, tanh, identity; got {"features":"<Float32Array of 150000 values>","width":3,"count":50000,"labels":"<Uint32Array of 5000…');
+    expect((error as Error).message).toBe('Network: activation must be one of sigmoid, relu, leaky-relu, tanh, identity; got {"features":Float32Array(150000),"width":3,"count":50000,"labels":Uint32Array(50000)}');
+    await expect(Network.create({ sizes: [4, 3], inputShape: [28, NaN, 1] as never, layers: [{ kind: 'conv2d', filters: 2, size: 3 }] })).rejects.toThrow('got [28,NaN,1]');
+    await expect(Network.create({ sizes: [4, 3], activation: Array.from({ length: 40 }, (_, i) => i) as never })).rejects.toThrow('got [0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,… (40 in all)]');
     await expect(Network.create({ sizes: [4, 3], loss: 1n as never })).rejects.toThrow('Network: loss must be one of mse, cross-entropy, binary-cross-entropy, mae, huber; got 1n');
     const cycle: Record<string, unknown> = {};
     cycle.self = cycle;
-    await expect(Network.create({ sizes: [4, 3], init: cycle as never })).rejects.toThrow('; got [object Object]');
+    await expect(Network.create({ sizes: [4, 3], init: cycle as never })).rejects.toThrow('; got {"self":{"self":{"self":{…}}}}');
   });
 });
 
@@ -219,6 +221,9 @@ describe('an option of a name the function does not know', () => {
     await expect(fit(data, { epoch: 3 } as never)).rejects.toThrow('fit: unknown option "epoch" (did you mean epochs?); the options are task, hidden, loss,');
     await expect(Network.create({ sizes: [2, 2], activaton: 'relu' } as never)).rejects.toThrow('Network: unknown option "activaton" (did you mean activation?); the options are sizes,');
     await expect(Network.create({ sizes: [2, 2], learningRate: 0.1 } as never)).rejects.toThrow('Network: unknown option "learningRate"; the options are sizes,');
+    await expect(fit(data, { lr: 0.1 } as never)).rejects.toThrow('fit: unknown option "lr" (did you mean learningRate?)');
+    await expect(fit(data, { batch_size: 8 } as never)).rejects.toThrow('fit: unknown option "batch_size" (did you mean batchSize?)');
+    await expect(fit(data, { toString: 3 } as never)).rejects.toThrow('fit: unknown option "toString"; the options are');
   });
 });
 
