@@ -114,14 +114,14 @@ export function encodeModel(net: Network, metadata: Record<string, unknown> = {}
 /** `source` as a Model: a network as its model file would hold it (encodeModel, then decodeModel), a Model as it is. */
 export function modelOf(source: Model | Network, op: string): Model {
   if (source instanceof Network) return decodeModel(encodeModel(source), 'the network');
-  checkModel(op, source);
+  checkModel(op, source, 'a Network, or a model');
   return source;
 }
 
 /** Throws, naming `op`, where `model` is not a Model object (readModelFile's, decodeModel's): a plain object from JavaScript met a TypeError further on. */
-function checkModel(op: string, model: Model): void {
+function checkModel(op: string, model: Model, takes = 'a model'): void {
   if (typeof model !== 'object' || model === null || typeof model.config !== 'object' || model.config === null || !(model.parameters instanceof Float32Array)) {
-    throw new Error(`${op}: give a Network, or a model from readModelFile or decodeModel; got ${shown(model)}`);
+    throw new Error(`${op}: give ${takes} from readModelFile or decodeModel; got ${shown(model)}`);
   }
 }
 

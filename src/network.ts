@@ -555,8 +555,11 @@ export function layerSpecs({ sizes, activation, loss, layers }: Pick<NetworkConf
   ]);
 }
 
-/** Throws `${op}: this network was disposed…` once dispose() was called: its methods check this first, and so do train() and evaluate(), naming themselves. */
-/** Throws, naming `op`, where `net` is not a Network (a plain object from JavaScript) or is disposed. */
+/**
+ * Throws, naming `op`, where `net` is not a Network (a plain object from JavaScript), and
+ * `${op}: this network was disposed…` once dispose() was called: its methods check this
+ * first, and so do train(), evaluate() and encodeModel().
+ */
 export function checkLive(net: Network, op: string): void {
   if (!(net instanceof Network)) throw new Error(`${op}: give a Network (from Network.create, fit or loadModel), got ${shown(net)}`);
   if (net.disposed) throw new Error(`${op}: ${DISPOSED}`);
@@ -591,7 +594,6 @@ function numberIn(name: string, value: number | undefined, fallback: number, ok:
   return value;
 }
 
-/** Options with every default filled in; throws an Error naming the first invalid one. */
 /** NetworkOptions by name (options.ts). */
 const NETWORK_OPTION_KEYS = {
   sizes: true, inputs: true, inputShape: true, layers: true, activation: true, loss: true, init: true, seed: true, maxBatch: true,
@@ -599,6 +601,7 @@ const NETWORK_OPTION_KEYS = {
   beta2: true, epsilon: true, l2: true, weightDecay: true, clipNorm: true, normalization: true, targetNormalization: true,
 } as const satisfies Record<keyof NetworkOptions, true>;
 
+/** Options with every default filled in; throws an Error naming the first invalid one. */
 export function resolveOptions(o: NetworkOptions): NetworkConfig {
   if (typeof o === 'object' && o !== null) refuseUnknownOptions('Network', o, NETWORK_OPTION_KEYS);
   const backend = oneOf('backend', o?.backend, BACKENDS, 'wasm');

@@ -185,7 +185,7 @@ describe('arguments of the wrong type', () => {
     expect(() => holdOut(data, 'test', 0.25, 1.5)).toThrow('holdOut: seed must be an integer from 0 to 4294967295, got 1.5');
     await expect(train({ sizes: [1, 2] } as never, data, { epochs: 1, batchSize: 2, learningRate: 0.1 })).rejects.toThrow('train: give a Network (from Network.create, fit or loadModel), got {"sizes":[1,2]}');
     expect(() => encodeModel({} as never)).toThrow('encodeModel: give a Network (from Network.create, fit or loadModel), got {}');
-    await expect(networkFromModel({} as never)).rejects.toThrow('networkFromModel: give a Network, or a model from readModelFile or decodeModel; got {}');
+    await expect(networkFromModel({} as never)).rejects.toThrow('networkFromModel: give a model from readModelFile or decodeModel; got {}');
     expect(() => toOnnx({} as never)).toThrow('toOnnx: give a Network, or a model from readModelFile or decodeModel; got {}');
     expect(() => toTfjs(null as never)).toThrow('toTfjs: give a Network, or a model from readModelFile or decodeModel; got null');
     expect(() => parseCsv(new TextEncoder().encode('a,b,y\n1,2,x\n'), { name: 't.csv', target: 'y', ignore: 'a,b' as never })).toThrow("t.csv: ignore must be a list of column names, like ['island', 'sex']; got \"a,b\"");

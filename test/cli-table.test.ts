@@ -365,3 +365,13 @@ describe('train --help', () => {
     for (const flag of ['--target <columns>', '--task <task>']) expect(help).toContain(`${flag} with --data FILE.csv: `);
   });
 });
+
+describe('a report that cannot be drawn', () => {
+  it('is refused before training: a confusion matrix of more than 4096 classes (it failed once the model was saved)', async () => {
+    const csv = path.join(dir, 'many-classes.csv'), model = path.join(dir, 'many.simdnet');
+    writeFileSync(csv, `x,y\n${Array.from({ length: 8200 }, (_, i) => `${i % 97},c${i % 4100}`).join('\n')}\n`);
+    const run = await simdnet(['train', '--data', csv, '--target', 'y', '--epochs', '1', '--threads', '1', '--out', model, '--report', path.join(dir, 'many.html')]);
+    expect([run.code, run.stderr]).toEqual([2, `error: --report draws a confusion matrix of at most 4096 classes, and ${csv} has 4100; leave --report out\n(add --help for usage)\n`]);
+    expect(existsSync(model)).toBe(false);
+  });
+});

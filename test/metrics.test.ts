@@ -83,5 +83,6 @@ describe('the report helpers, on arguments that do not fit', () => {
     expect(() => regressionReport(new Float32Array(0), new Float32Array(0), 1)).toThrow('regressionReport: 0 values are not rows of 1 (the width); give at least one whole row');
     expect(() => regressionReport(two, two, 0)).toThrow('regressionReport: width must be a positive integer, got 0');
     expect(multiLabelReport(two, two, 2).subsetAccuracy).toBe(1);
+    expect(() => multiLabelReport(two, new Float32Array([1, 0, 5, 0, 1, 1]), 2)).toThrow('multiLabelReport: targets[2] is 5; a label is 0 (absent) to 1 (present), present from 0.5');
   });
 });

@@ -9,6 +9,7 @@ import { networkFromModel, type Model } from '../model.js';
 import { readModelFile } from '../model-file.js';
 import { MAX_READ_BYTES, readWholeFile } from '../read-file.js';
 import { LOSS_METRIC, TASK_KINDS } from '../tasks/task.js';
+import { shown, shownName } from '../shown.js';
 import { UsageError, runOptions, score4, type RunFlags } from './common.js';
 import { MODEL_COLUMNS, NO_FILL_ADVICE } from './predict-table.js';
 import { plural } from '../plural.js';
@@ -32,7 +33,7 @@ export async function tableFor(model: Model, file: string): Promise<FeatureDatas
   const labels = new Uint32Array(table.rows);
   for (let r = 0; r < table.rows; r++) {
     const index = names.indexOf(label(r));
-    if (index < 0) throw new Error(`${file}: data row ${r + 1} is of class ${JSON.stringify(label(r))}, which the model does not know (its classes: ${names.join(', ')})`);
+    if (index < 0) throw new Error(`${file}: data row ${r + 1} is of class ${shown(label(r))}, which the model does not know (its classes: ${names.map(shownName).join(', ')})`);
     labels[r] = index;
   }
   return { ...base, labels };
@@ -47,7 +48,7 @@ export async function runEvalTable(file: string, data: string, flags: RunFlags &
     const start = performance.now();
     const { scores } = evaluate(net, rows, task);
     const seconds = (performance.now() - start) / 1000;
-    print(`${file}: ${task.name} of ${model.data!.targetNames!.join(', ')}`);
+    print(`${file}: ${task.name} of ${model.data!.targetNames!.map(shownName).join(', ')}`);
     print(`data: ${data}: ${plural(rows.count, 'row')}`);
     print([LOSS_METRIC, ...task.metrics].map((m) => `${m.label}: ${score4(scores[m.name])}`).join(', '));
     if (flags.json) console.log(JSON.stringify({ model: file, data, task: task.name, rows: rows.count, ...scores, seconds }));

@@ -36,6 +36,7 @@ import { noteSaved } from './interrupt.js';
 import { formatLayers } from '../layers/describe.js';
 import { refuseWarmupPastRun, refuseWeightDecayWithout } from './train-settings.js';
 import { shownName } from '../shown.js';
+import { MAX_MATRIX_CLASSES } from '../metrics.js';
 
 export interface TableFlags extends RunFlags {
   data: string;
@@ -211,6 +212,10 @@ export async function runTrainTable(given: TableFlags, command: Command): Promis
     : fitSplits(data, options);
   const tooFew = fewerThanOneBatch(`${flags.data}'s training split`, used.train.count, fitTraining(used, options).batchSize);
   if (tooFew) throw tooFew;
+  // The report's confusion matrix has its limit: found now, not once the run is over.
+  if (flags.report !== undefined && task === TASK_KINDS.classification && used.classes > MAX_MATRIX_CLASSES) {
+    throw new UsageError(`--report draws a confusion matrix of at most ${MAX_MATRIX_CLASSES} classes, and ${flags.data} has ${used.classes}; leave --report out`);
+  }
   const fingerprint = dataFingerprint(used);
   const checkpointDir = given.checkpoint ?? given.resume;
   // Taken before the checks, as train.ts does: a resume with nothing left still clears a killed run's lock.
@@ -224,7 +229,7 @@ export async function runTrainTable(given: TableFlags, command: Command): Promis
     checkEpochsLeft(resumed.file, resumed.run.epochsDone, epochs, stopped);
   }
   const { targetNames = [], featureNames = [] } = data;
-  print(`simdnet train: ${flags.data}: ${task.name} of ${targetNames.join(', ')} on ${plural(featureNames.length, 'feature')}` +
+  print(`simdnet train: ${flags.data}: ${task.name} of ${targetNames.map(shownName).join(', ')} on ${plural(featureNames.length, 'feature')}` +
     `${data.classNames ? ` (${plural(data.classNames.length, 'class', 'classes')}: ${data.classNames.slice(0, 10).map(shownName).join(', ')}${data.classNames.length > 10 ? ', …' : ''})` : ''}`);
   print(`data: ${plural(table.rows, 'row')}: ${data.train.count} to train on${validation ? ' (less the validation rows)' : ''}, ${data.test.count} to test on`);
   const net = resumed ? await networkFromModel(resumed.model, { ...runOptions(flags), maxBatch: fitTraining(used, options).batchSize }) : await Network.create(fitNetwork(used, options));

@@ -5,7 +5,7 @@ import { shortestFloat32 } from '../decimal.js';
 import type { DataSplits, Dataset } from './dataset.js';
 
 /** The most distinct numbers taken as classes. */
-export const MAX_NUMBERED_CLASSES = 1000;
+const MAX_NUMBERED_CLASSES = 1000;
 
 /**
  * `splits` with the one target column of every split as class labels, the classes those of

@@ -31,6 +31,8 @@ const scores = (tp: number, fp: number, fn: number): ClassScores => {
 /** The report of outputs [count × width] against 0/1 targets [count × width]. */
 export function multiLabelReport(outputs: Float32Array, targets: Float32Array, width: number): MultiLabelReport {
   const count = reportRows('multiLabelReport', outputs, targets, width);
+  const other = targets.findIndex((y) => !(y >= 0 && y <= 1));
+  if (other >= 0) throw new Error(`multiLabelReport: targets[${other}] is ${targets[other]}; a label is 0 (absent) to 1 (present), present from ${THRESHOLD}`);
   const tp = new Array<number>(width).fill(0), fp = [...tp], fn = [...tp];
   let exact = 0, wrong = 0;
   for (let r = 0; r < count; r++) {
