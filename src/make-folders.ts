@@ -31,6 +31,12 @@ export async function makeFolders(dir: string): Promise<string[]> {
 }
 
 /**
+ * Times a folder is made again where another process may remove it, empty, between this one's
+ * making it and using it (a run that fails removes the new folders it made: removeEmptyFolders).
+ */
+export const RACE_ATTEMPTS = 3;
+
+/**
  * Removes the folders makeFolders made (`made`), innermost first, while they are empty: what
  * a command that failed made leaves nothing behind, and a folder something was saved in
  * stays. Synchronous, so that an exit handler can run it.

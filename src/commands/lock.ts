@@ -2,9 +2,9 @@
 // process id, is removed when the process exits — normally, on an error, or on SIGINT or
 // SIGTERM (through interrupt.ts, which train sets up). A lock left by a process that no longer
 // runs (killed with SIGKILL, a crash of the machine) is taken over with a note.
-import { linkSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { removeEmptyFolders } from '../make-folders.js';
+import { RACE_ATTEMPTS, removeEmptyFolders } from '../make-folders.js';
 import { releaseOnSignal } from './interrupt.js';
 
 export const LOCK_FILE = 'lock';
@@ -26,15 +26,23 @@ function running(pid: number): boolean {
  */
 function create(file: string): boolean {
   const mine = `${file}.${process.pid}`;
-  try {
-    writeFileSync(mine, `${process.pid}\n`);
-    linkSync(mine, file);
-    return true;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw new Error(`${file}: cannot create the lock file (${(e as Error).message})`);
-  } finally {
-    rmSync(mine, { force: true });
+  for (let attempt = 1; ; attempt++) {
+    try {
+      writeFileSync(mine, `${process.pid}\n`);
+      linkSync(mine, file);
+      return true;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') return false;
+      // Another run that failed removed the new folder, empty, after this one made it: made again.
+      if (code === 'ENOENT' && attempt < RACE_ATTEMPTS) {
+        mkdirSync(path.dirname(file), { recursive: true });
+        continue;
+      }
+      throw new Error(`${file}: cannot create the lock file (${(e as Error).message})`);
+    } finally {
+      rmSync(mine, { force: true });
+    }
   }
 }
 

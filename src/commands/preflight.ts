@@ -2,7 +2,7 @@
 // together, that no file it writes is its data or another of its outputs, and that every file
 // it will write can be written. A run is never lost to a path found unwritable at its end.
 import path from 'node:path';
-import { makeFolders, removeEmptyFolders } from '../make-folders.js';
+import { RACE_ATTEMPTS, makeFolders, removeEmptyFolders } from '../make-folders.js';
 import { CHECKPOINT_FILE } from './checkpoint.js';
 import { UsageError, checkRunFlags, type RunFlags } from './common.js';
 import { LOCK_FILE } from './lock.js';
@@ -49,19 +49,28 @@ function outputFiles(flags: PreflightFlags): NamedPath[] {
 /**
  * `dir` can be made (or exists) and its checkpoint file can be written. The folders made to
  * find out are removed again: the run makes them when it takes the folder (openCheckpointDir).
+ * Another run's check may remove a new folder between this one's making it and its probe:
+ * the check is made again, a few times, before the folder is said to be missing.
  */
 async function checkWritableFolder(flag: string, dir: string): Promise<void> {
   if (dir === '') throw new UsageError(`${flag} is empty; give a folder name`);
-  let made: string[];
-  try {
-    made = await makeFolders(dir);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new UsageError(`${flag} ${dir} is a file, not a folder`);
-    throw new UsageError(`${flag} ${dir}: cannot make the folder (${(e as Error).message})`);
-  }
-  try {
-    await checkWritableFile(flag, path.join(dir, CHECKPOINT_FILE));
-  } finally {
-    removeEmptyFolders(made);
+  for (let attempt = 1; ; attempt++) {
+    let made: string[];
+    try {
+      made = await makeFolders(dir);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new UsageError(`${flag} ${dir} is a file, not a folder`);
+      throw new UsageError(`${flag} ${dir}: cannot make the folder (${(e as Error).message})`);
+    }
+    try {
+      await checkWritableFile(flag, path.join(dir, CHECKPOINT_FILE));
+      return;
+    } catch (e) {
+      // Still there: the folder cannot be written. Gone: another run removed it; again.
+      if (attempt >= RACE_ATTEMPTS || await isFolder(dir)) throw e;
+    } finally {
+      removeEmptyFolders(made);
+    }
   }
 }
+
