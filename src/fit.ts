@@ -13,6 +13,7 @@ import { NORMALIZATIONS, fitNormalization, type NormalizationKind } from './norm
 import { TASK_KINDS, taskOf, type TaskName } from './tasks/task.js';
 import { checkFullBatch, train, type TrainOptions, type TrainResult } from './train.js';
 import { refuseUnknownOptions } from './options.js';
+import { MAX_SEED, isSeed } from './rng.js';
 import { shown } from './shown.js';
 
 export interface FitOptions extends Omit<TrainOptions, 'epochs' | 'batchSize' | 'learningRate' | 'resume'>, RunOptions {
@@ -89,6 +90,11 @@ export function fitSplits<D extends Dataset>(given: DataSplits<D>, options: FitO
   if (task !== TASK_KINDS.classification && data.train.labels) throw new Error(`fit: task ${task.name} needs target vectors; these data have class labels (task classification)`);
   if (options.validation !== undefined && data.validation) {
     throw new Error(`fit: validation ${options.validation} would carve a new validation split from the training rows, but the data has one (${data.validation.count} rows), which would then be used for nothing: leave validation out to use it, or give data without one`);
+  }
+  // Named as fit's options here, before holdOut would name itself, a call the caller never made.
+  if (options.seed !== undefined && !isSeed(options.seed)) throw new Error(`fit: seed must be an integer from 0 to ${MAX_SEED}, got ${shown(options.seed)}`);
+  if (options.validation !== undefined && !(typeof options.validation === 'number' && options.validation > 0 && options.validation < 1)) {
+    throw new Error(`fit: validation must be a fraction of the training rows in (0, 1), got ${shown(options.validation)}`);
   }
   const fraction = options.validation ?? (options.earlyStopping && !data.validation ? FIT_DEFAULTS.validationWithEarlyStopping : undefined);
   return { ...(fraction === undefined ? data : holdOut(data, 'validation', fraction, options.seed ?? 1)), task: task.name as TaskName };

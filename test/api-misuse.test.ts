@@ -180,7 +180,8 @@ describe('arguments of the wrong type', () => {
     small.dispose();
     await expect(fit(data, { normalizeTargets: 'zscore' as never })).rejects.toThrow('fit: normalizeTargets must be one of standard, min-max, none; got "zscore"');
     await expect(fit(data, { hidden: 64 as never })).rejects.toThrow("fit: hidden must be a list of layers, like [{ kind: 'dense', units: 64 }, { kind: 'relu' }]; got 64");
-    await expect(fit(data, { validation: '0.1' as never })).rejects.toThrow('the validation fraction must be a number in (0, 1), got "0.1"');
+    await expect(fit(data, { validation: '0.1' as never })).rejects.toThrow('fit: validation must be a fraction of the training rows in (0, 1), got "0.1"');
+    await expect(fit(data, { validation: 0.5, seed: -1 })).rejects.toThrow('fit: seed must be an integer from 0 to 4294967295, got -1');
     expect(() => holdOut(data, 'test', 0.25, -1)).toThrow('holdOut: seed must be an integer from 0 to 4294967295, got -1');
     expect(() => holdOut(data, 'test', 0.25, 1.5)).toThrow('holdOut: seed must be an integer from 0 to 4294967295, got 1.5');
     await expect(train({ sizes: [1, 2] } as never, data, { epochs: 1, batchSize: 2, learningRate: 0.1 })).rejects.toThrow('train: give a Network (from Network.create, fit or loadModel), got {"sizes":[1,2]}');
