@@ -490,7 +490,7 @@ export class Network {
       throw new Error(`${op}: ${name} must be an array or typed array of numbers, got ${x === null ? 'null' : typeof x}`);
     }
     // fromArrays takes rows as arrays; these functions take them one after another in one array.
-    if (Array.isArray(x[0])) throw new Error(`${op}: ${name} is a list of rows; give their values one row after another in one array ([samples × ${width}]), e.g. rows.flat()`);
+    if (Array.isArray(x[0]) || ArrayBuffer.isView(x[0])) throw new Error(`${op}: ${name} is a list of rows; give their values one row after another in one array ([samples × ${width}]), e.g. rows.flat()`);
     if (x.length === 0 || x.length % width !== 0) {
       throw new Error(`${op}: ${name} has ${x.length} values, which is not a whole number of samples of ${width} inputs`);
     }

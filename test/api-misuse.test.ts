@@ -158,6 +158,7 @@ describe('arguments of the wrong type', () => {
     expect(() => net.forward(5 as unknown as number[])).toThrow('forward: x must be an array or typed array of numbers, got number');
     expect(() => net.forward(['1', '2'] as unknown as number[])).toThrow('forward: x[0] is "1"; every value must be a finite number');
     expect(() => net.predict([[1, 2]] as unknown as number[])).toThrow('predict: x is a list of rows; give their values one row after another in one array ([samples × 2]), e.g. rows.flat()');
+    expect(() => net.predict([Float32Array.of(1, 2)] as unknown as number[])).toThrow('predict: x is a list of rows; give their values one row after another in one array ([samples × 2]), e.g. rows.flat()');
     const data = fromArrays([[1], [2], [3], [4]], { labels: [0, 1, 0, 1] });
     await expect(fit(null as unknown as typeof data)).rejects.toThrow('fit: data must be splits { train, test, … } as fromArrays(), fromExamples() or loadCsv() give them; got null');
     await expect(fit(data, { epochs: '2' as unknown as number, backend: 'js' })).rejects.toThrow('train: epochs must be a positive integer, got "2"');
