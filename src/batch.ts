@@ -129,7 +129,7 @@ export function checkFits(net: Network, data: Dataset, classes: number, source: 
  * Uint8ClampedArray as a canvas gives them): floats there would be cut to bytes. Features,
  * labels and targets may be any typed array of numbers (a Float64Array too).
  */
-function refuseUntyped(data: Dataset, source: string): void {
+export function refuseUntyped(data: Dataset, source: string): void {
   const given = data as unknown as Record<string, unknown>;
   const what = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'an Array (fromArrays() makes a data set of plain arrays)' : ArrayBuffer.isView(v) ? `a ${v.constructor.name}` : `a ${typeof v}`);
   const numbers = (v: unknown) => ArrayBuffer.isView(v) && !(v instanceof DataView) && !(v instanceof BigInt64Array) && !(v instanceof BigUint64Array);

@@ -2,7 +2,7 @@
 // train do it: the task from the targets, the output layer and loss from the task,
 // normalisation fitted on the training split only, an optional validation split and early
 // stopping. train() does the work; this only chooses.
-import { checkFinite } from './batch.js';
+import { checkFinite, refuseUntyped } from './batch.js';
 import { holdOut } from './data/split.js';
 import { numberedClasses } from './data/numbered-classes.js';
 import { inputWidth, type DataSplits, type Dataset } from './data/dataset.js';
@@ -119,6 +119,7 @@ export function fitNetwork(splits: DataSplits, options: FitOptions): NetworkOpti
   }
   // Checked before the normalisations are fitted to them: train() would name a NaN, a fitted offset could not.
   const source = `${splits.source} (training split)`;
+  refuseUntyped(training, source);
   if (!('images' in training)) checkFinite(training.features, training.count, inputWidth(training), 'feature', source);
   if (training.targets) checkFinite(training.targets, training.count, splits.classes, 'target', source);
   return {

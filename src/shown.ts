@@ -1,9 +1,10 @@
-// A value as an error message shows it: a number as it prints (NaN, Infinity, 1e-7), a string
-// quoted, so that the string "784" is told apart from the number 784, arrays and objects as
-// JSON writes them. A message stays short whatever was passed: a data set given where an
-// option was due is not written out (an 8 MB message took 360 ms to make): arrays show their
-// first elements and their length, typed arrays their kind and length, nesting stops at three
-// levels (and so does a cycle), and the whole is cut at SHOWN_CHARS.
+// A value as an error message shows it: a number as it prints (NaN, Infinity, 1e-7, -0), a
+// string quoted, so that the string "784" is told apart from the number 784, arrays and plain
+// objects as JSON writes them, other objects by kind (a Map). A message stays short whatever
+// was passed, and is quick to make: a data set given where an option was due is not written
+// out (an 8 MB message took 360 ms to make): arrays show their first elements and their
+// length, typed arrays their kind and length, objects their first entries, nesting stops at
+// three levels (and so does a cycle), and the whole is cut at SHOWN_CHARS.
 
 /** Characters of a value a message shows at most. */
 const SHOWN_CHARS = 100;
@@ -12,22 +13,39 @@ const SHOWN_ELEMENTS = 16;
 
 /** `v` for a message: numbers plain, bigints with their n, strings quoted, other values as short JSON. */
 export function shown(v: unknown): string {
-  const text = written(v, 0);
+  let text: string;
+  try {
+    text = written(v, 0);
+  } catch {
+    // A getter or a proxy that throws: what the value is, at least.
+    text = Object.prototype.toString.call(v);
+  }
   return text.length > SHOWN_CHARS ? `${text.slice(0, SHOWN_CHARS)}…` : text;
 }
 
+/** `v` as shown() writes it, nested `depth` levels deep; its work is bounded as its output is (a million keys are not listed first). */
 function written(v: unknown, depth: number): string {
-  if (typeof v === 'number') return String(v);
+  if (typeof v === 'number') return Object.is(v, -0) ? '-0' : String(v);
   if (typeof v === 'bigint') return `${v}n`;
-  if (typeof v === 'string') return JSON.stringify(v);
+  if (typeof v === 'string') return JSON.stringify(v.length > SHOWN_CHARS ? v.slice(0, SHOWN_CHARS) : v);
   if (typeof v === 'function') return 'a function';
   if (typeof v !== 'object' || v === null) return String(v);
-  if (ArrayBuffer.isView(v)) return `${v.constructor.name}(${(v as { length?: number }).length ?? v.byteLength})`;
+  const kind = (v as { constructor?: { name?: string } }).constructor?.name ?? 'object';
+  if (ArrayBuffer.isView(v)) return `${kind}(${(v as { length?: number }).length ?? v.byteLength})`;
   if (depth >= 3) return Array.isArray(v) ? '[…]' : '{…}';
   const more = (n: number) => (n > SHOWN_ELEMENTS ? `,… (${n} in all)` : '');
-  if (Array.isArray(v)) return `[${v.slice(0, SHOWN_ELEMENTS).map((x) => written(x, depth + 1)).join(',')}${more(v.length)}]`;
-  const entries = Object.entries(v).filter(([, x]) => x !== undefined);
-  return `{${entries.slice(0, SHOWN_ELEMENTS).map(([k, x]) => `${JSON.stringify(k)}:${written(x, depth + 1)}`).join(',')}${more(entries.length)}}`;
+  if (Array.isArray(v)) return `[${Array.from({ length: Math.min(v.length, SHOWN_ELEMENTS) }, (_, i) => written(v[i], depth + 1)).join(',')}${more(v.length)}]`;
+  // A Map, a Date, an Error: by kind, where their fields would show as {}.
+  if (Object.getPrototypeOf(v) !== Object.prototype && Object.getPrototypeOf(v) !== null) return `a ${kind}`;
+  const shownEntries: string[] = [];
+  let count = 0;
+  for (const key in v) {
+    const x = (v as Record<string, unknown>)[key];
+    if (x === undefined) continue;
+    if (++count > SHOWN_ELEMENTS) return `{${shownEntries.join(',')},…}`;
+    shownEntries.push(`${JSON.stringify(key)}:${written(x, depth + 1)}`);
+  }
+  return `{${shownEntries.join(',')}}`;
 }
 
 /** Characters of a name from a file a line of output shows at most. */

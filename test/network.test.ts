@@ -118,8 +118,8 @@ describe('input checks name the bad value', () => {
     expect(() => net.step(0.1)).toThrow('step: call backward first');
     expect(() => net.backward([1, 0])).toThrow('backward: y has 2 values; the last forward batch of 2 needs 2 × 2 = 4');
     net.backward([1, 0, 0, 1]);
-    for (const lr of [-1, NaN, Infinity, 1e39, 1e-50]) {
-      expect(() => net.step(lr)).toThrow(`step: learning rate must be a finite number ≥ 0 that float32 holds (at most 3.4e38, and 0 or at least 1.4e-45), got ${lr}`);
+    for (const lr of [-1, NaN, Infinity, 1e39]) {
+      expect(() => net.step(lr)).toThrow(`step: learning rate must be a finite number ≥ 0 that float32 holds (at most 3.4e38), got ${lr}`);
     }
     const before = net.parameters.slice();
     net.step(0); // the last step of a cosine schedule that ends at 0

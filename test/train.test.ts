@@ -125,12 +125,18 @@ describe('training on MNIST', () => {
     const base = { epochs: 1, batchSize: 32, learningRate: 0.1 };
     await expect(train(n, data, { ...base, epochs: 0 })).rejects.toThrow('train: epochs must be a positive integer, got 0');
     await expect(train(n, data, { ...base, batchSize: 64 })).rejects.toThrow("train: batchSize 64 is larger than the network's maxBatch 32");
-    await expect(train(n, data, { ...base, learningRate: -1 })).rejects.toThrow('train: learningRate must be a finite number > 0 that float32 holds (at most 3.4e38, at least 1.4e-45), got -1');
-    await expect(train(n, data, { ...base, learningRate: 1e41 })).rejects.toThrow('train: learningRate must be a finite number > 0 that float32 holds (at most 3.4e38, at least 1.4e-45), got 1e+41');
+    await expect(train(n, data, { ...base, learningRate: -1 })).rejects.toThrow('train: learningRate must be a finite number > 0 that float32 holds (at most 3.4e38, and at least 7.1e-46, below which it holds 0), got -1');
+    await expect(train(n, data, { ...base, learningRate: 1e41 })).rejects.toThrow('train: learningRate must be a finite number > 0 that float32 holds (at most 3.4e38, and at least 7.1e-46, below which it holds 0), got 1e+41');
+    await expect(train(n, data, { ...base, learningRate: 1e-50 })).rejects.toThrow('train: learningRate must be a finite number > 0 that float32 holds (at most 3.4e38, and at least 7.1e-46, below which it holds 0), got 1e-50');
     await expect(train(n, data, { ...base, learningRateDecay: 1.5 })).rejects.toThrow('train: learningRateDecay must be in (0, 1], got 1.5');
     await expect(train(n, data, { ...base, trainScoreSamples: 0 })).rejects.toThrow('train: trainScoreSamples must be a positive integer, got 0');
     await expect(train(n, subset(10), base)).rejects.toThrow('train: 10 training samples make no full batch of 32');
     await expect(train(await net({ sizes: [100, 10] }), data, base)).rejects.toThrow(/images are 28×28 = 784 pixels but the network takes 100 inputs/);
     await expect(train(await net({ sizes: [784, 5] }), data, base)).rejects.toThrow('(training split): the data has 10 classes (labels 0 to 9) but the network has only 5 outputs');
+  });
+
+  it('goes on where a schedule decays η below what float32 holds (0 there): only a rate given so small is refused', async () => {
+    const result = await train(await net(), subset(100), { epochs: 3, batchSize: 32, schedule: { kind: 'step', eta: 0.1, every: 1, gamma: 1e-30 } });
+    expect(result.history).toHaveLength(3);
   });
 });
