@@ -355,6 +355,11 @@ describe('names from the file in the output', () => {
     const predicted = await simdnet(['predict', model, '--input', '1,2']);
     expect(predicted.code, predicted.stderr).toBe(0);
     expect(Math.max(...`${run.stdout}${predicted.stdout}`.split('\n').map((line) => line.length))).toBeLessThan(300);
+    // eval: its lines, and the error for a class the model does not know, cut both the model's names and the cell.
+    const other = path.join(dir, 'long-names-other.csv');
+    writeFileSync(other, `x,z,label\n1,2,${'z'.repeat(1_000_000)}\n`);
+    const unknown = await simdnet(['eval', model, '--data', other]);
+    expect([unknown.code, unknown.stderr]).toEqual([1, `simdnet: ${other}: data row 1 is of class "${'z'.repeat(99)}…, which the model does not know (its classes: a\\u0007b, no, ${'y'.repeat(40)}…)\n`]);
   });
 });
 
