@@ -8,12 +8,12 @@ import { numberedClasses } from './data/numbered-classes.js';
 import { inputWidth, type DataSplits, type Dataset } from './data/dataset.js';
 import { firstImageLayer, type LayerSpec } from './layers/registry.js';
 import { LOSS_KINDS, type LossName } from './losses/loss.js';
-import { Network, RUN_OPTION_KEYS, type InitName, type NetworkOptions, type OptimizerName, type RunOptions } from './network.js';
+import { Network, RUN_OPTION_KEYS, RUN_OPTION_NAMES, type InitName, type NetworkOptions, type OptimizerName, type RunOptions } from './network.js';
 import { NORMALIZATIONS, fitNormalization, type NormalizationKind } from './normalization.js';
 import { TASK_KINDS, taskOf, type TaskName } from './tasks/task.js';
 import { checkFullBatch, train, type TrainOptions, type TrainResult } from './train.js';
 import { refuseUnknownOptions } from './options.js';
-import { MAX_SEED, isSeed } from './rng.js';
+import { checkSeed } from './rng.js';
 import { shown } from './shown.js';
 
 export interface FitOptions extends Omit<TrainOptions, 'epochs' | 'batchSize' | 'learningRate' | 'resume'>, RunOptions {
@@ -51,7 +51,7 @@ const FIT_OPTION_KEYS = {
   task: true, hidden: true, loss: true, optimizer: true, learningRate: true, init: true, normalize: true, normalizeTargets: true, validation: true,
   epochs: true, batchSize: true, seed: true, l2: true, weightDecay: true, clipNorm: true,
   learningRateDecay: true, schedule: true, evalEvery: true, trainScoreSamples: true, onBatchEnd: true, onEpochEnd: true, earlyStopping: true, signal: true,
-  backend: true, maxBatch: true, simd: true, threads: true, adaptiveThreads: true, sparseInputs: true,
+  ...RUN_OPTION_NAMES,
 } as const satisfies Record<keyof FitOptions, true>;
 
 export const FIT_DEFAULTS = { hidden: [{ kind: 'dense', units: 64 }, { kind: 'relu' }] as LayerSpec[], optimizer: 'adam', learningRate: 0.01, init: 'he', epochs: 100, batchSize: 32, validationWithEarlyStopping: 0.1 } as const;
@@ -92,7 +92,7 @@ export function fitSplits<D extends Dataset>(given: DataSplits<D>, options: FitO
     throw new Error(`fit: validation ${options.validation} would carve a new validation split from the training rows, but the data has one (${data.validation.count} rows), which would then be used for nothing: leave validation out to use it, or give data without one`);
   }
   // Named as fit's options here, before holdOut would name itself, a call the caller never made.
-  if (options.seed !== undefined && !isSeed(options.seed)) throw new Error(`fit: seed must be an integer from 0 to ${MAX_SEED}, got ${shown(options.seed)}`);
+  if (options.seed !== undefined) checkSeed('fit', options.seed);
   if (options.validation !== undefined && !(typeof options.validation === 'number' && options.validation > 0 && options.validation < 1)) {
     throw new Error(`fit: validation must be a fraction of the training rows in (0, 1), got ${shown(options.validation)}`);
   }

@@ -119,6 +119,8 @@ export interface NetworkOptions {
 /** The options that say how a network runs, not what it is: a model file does not keep them. */
 export const RUN_OPTION_KEYS = ['backend', 'maxBatch', 'simd', 'threads', 'adaptiveThreads', 'sparseInputs'] as const;
 export type RunOptions = Pick<NetworkOptions, (typeof RUN_OPTION_KEYS)[number]>;
+/** RUN_OPTION_KEYS as a table of known option names (options.ts), for the tables of the options that include them. */
+export const RUN_OPTION_NAMES = Object.fromEntries(RUN_OPTION_KEYS.map((key) => [key, true])) as Record<keyof RunOptions, true>;
 
 /** The options a network was made with, every default filled in. */
 export type NetworkConfig = Required<Omit<NetworkOptions, 'layers' | 'inputs' | 'inputShape' | 'normalization' | 'targetNormalization'>> & {
@@ -596,9 +598,9 @@ function numberIn(name: string, value: number | undefined, fallback: number, ok:
 
 /** NetworkOptions by name (options.ts). */
 const NETWORK_OPTION_KEYS = {
-  sizes: true, inputs: true, inputShape: true, layers: true, activation: true, loss: true, init: true, seed: true, maxBatch: true,
-  backend: true, simd: true, threads: true, adaptiveThreads: true, sparseInputs: true, optimizer: true, momentum: true, beta1: true,
-  beta2: true, epsilon: true, l2: true, weightDecay: true, clipNorm: true, normalization: true, targetNormalization: true,
+  sizes: true, inputs: true, inputShape: true, layers: true, activation: true, loss: true, init: true, seed: true, optimizer: true,
+  momentum: true, beta1: true, beta2: true, epsilon: true, l2: true, weightDecay: true, clipNorm: true, normalization: true,
+  targetNormalization: true, ...RUN_OPTION_NAMES,
 } as const satisfies Record<keyof NetworkOptions, true>;
 
 /** Options with every default filled in; throws an Error naming the first invalid one. */

@@ -9,6 +9,11 @@ export const MAX_SEED = 2 ** 32 - 1;
 /** Whether `s` is a seed as the library and the command line take them: an integer from 0 to MAX_SEED. */
 export const isSeed = (s: number) => Number.isInteger(s) && s >= 0 && s <= MAX_SEED;
 
+/** Throws, naming `op`, where `seed` is not a seed (isSeed). */
+export function checkSeed(op: string, seed: number): void {
+  if (!isSeed(seed)) throw new Error(`${op}: seed must be an integer from 0 to ${MAX_SEED}, got ${shown(seed)}`);
+}
+
 export class Rng {
   private s: Uint32Array;
   private spare: number | null = null;

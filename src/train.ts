@@ -9,7 +9,7 @@ import { DivergenceError, LossRiseWatch, collapsedOutputs, nonFiniteState } from
 import { evaluateFitting } from './evaluate.js';
 import { learningRateOk, learningRateRange } from './learning-rate.js';
 import { checkLive, type Network } from './network.js';
-import { MAX_SEED, Rng, isSeed } from './rng.js';
+import { Rng, checkSeed } from './rng.js';
 import { metricOf, taskOf, type Metric, type Scores } from './tasks/task.js';
 import { shown } from './shown.js';
 
@@ -190,7 +190,7 @@ export async function train(net: Network, data: DataSplits, options: TrainOption
   const positiveInt = (name: string, v: number) => {
     if (!Number.isInteger(v) || v < 1) throw new Error(`train: ${name} must be a positive integer, got ${shown(v)}`);
   };
-  if (!isSeed(seed)) throw new Error(`train: seed must be an integer from 0 to ${MAX_SEED}, got ${shown(seed)}`);
+  checkSeed('train', seed);
   positiveInt('epochs', epochs);
   positiveInt('batchSize', batchSize);
   positiveInt('evalEvery', evalEvery);

@@ -2,7 +2,7 @@
 // so that early stopping and model choice never look at the test split, or a test split
 // for data that came as one set.
 import { plural } from '../plural.js';
-import { MAX_SEED, Rng, isSeed } from '../rng.js';
+import { Rng, checkSeed } from '../rng.js';
 import { subset, type DataSplits, type Dataset } from './dataset.js';
 import { shown } from '../shown.js';
 
@@ -14,7 +14,7 @@ import { shown } from '../shown.js';
 export function holdOut<D extends Dataset>(splits: DataSplits<D>, split: 'validation' | 'test', fraction: number, seed = 1): DataSplits<D> {
   if (split !== 'validation' && split !== 'test') throw new Error(`holdOut: the split is 'validation' or 'test', got ${shown(split)}`);
   // A seed outside the generator's (−1, 1.5, 2⁴⁰) drew some other seed's split without a word.
-  if (!isSeed(seed)) throw new Error(`holdOut: seed must be an integer from 0 to ${MAX_SEED}, got ${shown(seed)}`);
+  checkSeed('holdOut', seed);
   const n = splits.train.count, held = Math.round(fraction * n);
   if (!(typeof fraction === 'number' && fraction > 0 && fraction < 1)) throw new Error(`the ${split} fraction must be a number in (0, 1), got ${shown(fraction)}`);
   if (held < 1 || held >= n) throw new Error(`a ${split} fraction of ${fraction} of the training split's ${plural(n, 'sample')} leaves ${held} for ${split} and ${n - held} for training; each needs at least one`);
