@@ -4,13 +4,13 @@
 // stopping. train() does the work; this only chooses.
 import { checkFinite, refuseUntyped } from './batch.js';
 import { holdOut } from './data/split.js';
-import { numberedClasses } from './data/numbered-classes.js';
 import { inputWidth, type DataSplits, type Dataset } from './data/dataset.js';
 import { firstImageLayer, type LayerSpec } from './layers/registry.js';
 import { LOSS_KINDS, type LossName } from './losses/loss.js';
 import { Network, RUN_OPTION_KEYS, RUN_OPTION_NAMES, type InitName, type NetworkOptions, type OptimizerName, type RunOptions } from './network.js';
 import { NORMALIZATIONS, fitNormalization, type NormalizationKind } from './normalization.js';
 import { TASK_KINDS, taskOf, type TaskName } from './tasks/task.js';
+import { withTask } from './tasks/with-task.js';
 import { checkFullBatch, train, type TrainOptions, type TrainResult } from './train.js';
 import { refuseUnknownOptions } from './options.js';
 import { checkSeed } from './rng.js';
@@ -85,9 +85,7 @@ export async function fit<D extends Dataset>(data: DataSplits<D>, options: FitOp
 export function fitSplits<D extends Dataset>(given: DataSplits<D>, options: FitOptions): DataSplits<D> {
   const task = TASK_KINDS[options.task ?? (taskOf(given).name as TaskName)];
   if (!task) throw new Error(`fit: task must be one of ${Object.keys(TASK_KINDS).join(', ')}; got ${shown(options.task)}`);
-  // A column of numbers as classes, as --task classification reads it.
-  const data = task === TASK_KINDS.classification && !given.train.labels ? numberedClasses(given, 'fit: task classification') : given;
-  if (task !== TASK_KINDS.classification && data.train.labels) throw new Error(`fit: task ${task.name} needs target vectors; these data have class labels (task classification)`);
+  const data = withTask(given, task.name as TaskName, `fit: task ${task.name}`);
   if (options.validation !== undefined && data.validation) {
     throw new Error(`fit: validation ${options.validation} would carve a new validation split from the training rows, but the data has one (${data.validation.count} rows), which would then be used for nothing: leave validation out to use it, or give data without one`);
   }
@@ -97,7 +95,7 @@ export function fitSplits<D extends Dataset>(given: DataSplits<D>, options: FitO
     throw new Error(`fit: validation must be a fraction of the training rows in (0, 1), got ${shown(options.validation)}`);
   }
   const fraction = options.validation ?? (options.earlyStopping && !data.validation ? FIT_DEFAULTS.validationWithEarlyStopping : undefined);
-  return { ...(fraction === undefined ? data : holdOut(data, 'validation', fraction, options.seed ?? 1)), task: task.name as TaskName };
+  return fraction === undefined ? data : holdOut(data, 'validation', fraction, options.seed ?? 1);
 }
 
 /** fit()'s network for the splits: the hidden layers, the task's output layer and loss, and the normalisations fitted on the training split. */

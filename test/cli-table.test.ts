@@ -284,7 +284,7 @@ describe('usage errors on table data, before any training', () => {
   it.each([
     ['no --target', [], '--data PATH is a table: give --target COLUMN (the column to learn)'],
     ['--limit', ['--target', 'species', '--limit', '10'], '--limit is for image data (IDX folders); it does not go with --data PATH'],
-    ['--task regression on text labels', ['--target', 'species', '--task', 'regression'], '--task regression: species holds text labels, which only classification can learn'],
+    ['--task regression on text labels', ['--target', 'species', '--task', 'regression'], '--task regression: species holds class labels, which only classification can learn'],
     ['--metric without --early-stop', ['--target', 'species', '--metric', 'loss'], '--metric goes with --early-stop N'],
     ['a metric the task lacks', ['--target', 'species', '--early-stop', '3', '--metric', 'r2'], '--metric: classification has no metric "r2"; its metrics are loss, accuracy'],
     ['--test 1', ['--target', 'species', '--test', '1'], '"1" is not a fraction between 0 and 1 (exclusive), e.g. 0.2.'],

@@ -101,7 +101,8 @@ describe('fit() on problems with a known answer', () => {
     await expect(fit(fromArrays([[0], [1]], { targets: [[0, 1], [1, 0]] }), { task: 'classification' })).rejects.toThrow('fit: task classification takes one target column; got 2 targets a row');
     const unanswered = { train: { images: new Uint8Array(16), rows: 2, cols: 2, count: 4 }, classes: 10, source: 'img' };
     await expect(fit({ ...unanswered, test: unanswered.train }, { task: 'classification' })).rejects.toThrow('fit: task classification needs class labels, or a column of numbers to read as classes; the data set has neither labels nor targets');
-    await expect(fit(fromArrays([[0], [1]], { labels: [0, 1] }), { task: 'regression' })).rejects.toThrow('fit: task regression needs target vectors; these data have class labels (task classification)');
+    await expect(fit(fromArrays([[0], [1]], { labels: [0, 1] }), { task: 'regression' })).rejects.toThrow('fit: task regression: the target holds class labels, which only classification can learn');
+    await expect(fit(fromArrays([[0], [1]], { targets: [[1, 0], [0, 0.5]] }), { task: 'multi-label' })).rejects.toThrow('fit: task multi-label needs 0/1 targets; target 2 holds 0.5 in data row 2');
   });
 
   it('refuses convolutions and pooling on rows of features, saying what to give instead (images take them)', async () => {

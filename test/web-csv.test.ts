@@ -79,8 +79,8 @@ describe.skipIf(!chromium)(`the training page on a CSV file, in ${chromium?.desc
 
     // A text target cannot be a regression: the error is shown and the page stays as it was.
     await page.selectOption('#task', 'regression');
-    await page.waitForSelector('#csv-message:has-text("holds text")');
-    expect(await page.textContent('#csv-message')).toBe('penguins.csv: column "species" holds text, so the task can only be classification, not regression');
+    await page.waitForSelector('#csv-message:has-text("holds class labels")');
+    expect(await page.textContent('#csv-message')).toBe('penguins.csv: the task "regression": species holds class labels, which only classification can learn');
     expect(await page.getAttribute('body', 'data-state')).toBe('ready');
     await page.selectOption('#task', '');
     await page.waitForSelector('#csv-summary [data-task="classification"]');

@@ -2,7 +2,7 @@
 // (20% held out as test, then 10% of the rest as validation), with the task the target
 // implies or the one the user chose, and what the page shows of a table network.
 import { holdOut, parseCsv, tableSplits, taskOf, type DataSplits, type FeatureDataset, type Model, type TaskName } from '../src/index.js';
-import { numberedClasses } from '../src/data/numbered-classes.js';
+import { withTask } from '../src/tasks/with-task.js';
 import { mixedTargetFor } from '../src/data/table.js';
 import type { TableChoice, TableModel } from './protocol.js';
 
@@ -16,7 +16,7 @@ export function readTable(bytes: Uint8Array, name: string, choice: TableChoice):
   const whole = tableSplits(parseCsv(bytes, { name, target: choice.target, ignore: choice.ignore, missing: choice.missing }), name, { mixedTarget: mixedTargetFor(choice.task), asClasses: 'the task "classification"' });
   const inferred = taskOf(whole).name as TaskName;
   const task = choice.task ?? inferred;
-  const splits = holdOut(holdOut(withTask(whole, task, `${name}: column ${JSON.stringify(choice.target)}`), 'test', TEST_FRACTION, SEED), 'validation', VALIDATION_FRACTION, SEED);
+  const splits = holdOut(holdOut(withTask(whole, task, `${name}: the task "${task}"`), 'test', TEST_FRACTION, SEED), 'validation', VALIDATION_FRACTION, SEED);
   const { featureNames = [], classNames, targetNames = [] } = splits;
   return {
     splits,
@@ -26,22 +26,6 @@ export function readTable(bytes: Uint8Array, name: string, choice: TableChoice):
       splits: { train: splits.train.count, validation: splits.validation!.count, test: splits.test.count },
     },
   };
-}
-
-/**
- * The data set for `task`: as it is, or a column of numbers taken as classes (numberedClasses,
- * as the command line and fit() take them). Text labels can only be classes, and multi-label needs
- * targets of 0 and 1. `column` names the target column in errors.
- */
-function withTask(data: DataSplits<FeatureDataset>, task: TaskName, column: string): DataSplits<FeatureDataset> {
-  const { labels, targets } = data.train;
-  if (labels && task !== 'classification') throw new Error(`${column} holds text, so the task can only be classification, not ${task}`);
-  if (targets && task === 'multi-label') {
-    const other = targets.find((y) => y !== 0 && y !== 1);
-    if (other !== undefined) throw new Error(`${column} holds ${other}; multi-label needs targets of 0 and 1`);
-  }
-  if (!targets || task !== 'classification') return { ...data, task };
-  return numberedClasses(data, `${column}: the task "classification"`);
 }
 
 /** What a loaded model file says of its features and outputs; generic names where it has none. */

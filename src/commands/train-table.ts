@@ -3,7 +3,6 @@
 // validation split and early stopping; the model saved with its normalisation, task and names.
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { CsvColumnError, parseCsv } from '../data/csv.js';
-import type { DataSplits, FeatureDataset } from '../data/dataset.js';
 import { holdOut } from '../data/split.js';
 import { mixedTargetFor, tableSplits } from '../data/table.js';
 import path from 'node:path';
@@ -23,7 +22,7 @@ import { describeData, encodeModel } from '../model.js';
 import { renderTaskReport } from '../report/task-report.js';
 import { writeFileAtomic } from '../model-file.js';
 import { samePath } from './output-paths.js';
-import { numberedClasses } from '../data/numbered-classes.js';
+import { withTask } from '../tasks/with-task.js';
 import { plural } from '../plural.js';
 import { parseSchedule } from '../schedule.js';
 import { progressBar } from '../progress.js';
@@ -178,7 +177,8 @@ export async function runTrainTable(given: TableFlags, command: Command): Promis
   const print = humanOutput(flags.json);
   const bytes = await readWholeFile(flags.data, { kind: 'CSV file', maxBytes: MAX_READ_BYTES });
   const table = asUsageError(CsvColumnError, () => parseCsv(bytes, { name: flags.data!, target: flags.target!, ignore: flags.ignore, missing: flags.missing, calls: { target: '--target', ignore: '--ignore' } }));
-  const all = withTask(tableSplits(table, flags.data, { mixedTarget: mixedTargetFor(flags.task), asClasses: '--task classification' }), flags.task);
+  const read = tableSplits(table, flags.data, { mixedTarget: mixedTargetFor(flags.task), asClasses: '--task classification' });
+  const all = flags.task ? asUsageError(Error, () => withTask(read, flags.task!, `--task ${flags.task}`)) : { ...read, task: taskOf(read).name as TaskName };
   // No --test can split one row: the file's fault (exit 1), not the flag's.
   if (all.train.count < 2) throw new Error(`${flags.data}: ${plural(all.train.count, 'data row')}; a run needs at least 2, to train on and to test on`);
   const data = forFlag(`--test ${flags.test}`, () => holdOut(all, 'test', flags.test, flags.seed));
@@ -296,23 +296,6 @@ export async function runTrainTable(given: TableFlags, command: Command): Promis
     }
   } finally {
     net.dispose();
-  }
-}
-
-/** The splits as --task asks: by default taskOf's choice; a numeric target column read as class labels for classification. */
-function withTask(splits: DataSplits<FeatureDataset>, task: TaskName | undefined): DataSplits<FeatureDataset> {
-  const inferred = taskOf(splits).name as TaskName, target = splits.targetNames!;
-  if (task === undefined || task === inferred) return { ...splits, task: inferred };
-  if (splits.train.labels) throw new UsageError(`--task ${task}: ${target[0]} holds text labels, which only classification can learn`);
-  if (task === 'multi-label') {
-    const bad = splits.train.targets!.findIndex((y) => y !== 0 && y !== 1);
-    throw new UsageError(`--task multi-label needs 0/1 targets; ${target[bad % splits.classes]} holds ${splits.train.targets![bad]} in data row ${Math.floor(bad / splits.classes) + 1}`);
-  }
-  if (task === 'regression') return { ...splits, task };
-  try {
-    return numberedClasses(splits, '--task classification');
-  } catch (e) {
-    throw new UsageError((e as Error).message);
   }
 }
 
