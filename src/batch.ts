@@ -5,6 +5,7 @@
 import { inputWidth, type Dataset } from './data/dataset.js';
 import { LOSS_KINDS } from './losses/loss.js';
 import type { Network } from './network.js';
+import { float32Fault, isFiniteFloat32 } from './decimal.js';
 
 const rowCache = new WeakMap<ArrayBufferView, ArrayBufferView[]>();
 
@@ -118,7 +119,7 @@ export function checkFits(net: Network, data: Dataset, classes: number, source: 
   checkFinite(targets, count, outputs, 'target', source);
   const loss = net.config.loss;
   if (LOSS_KINDS[loss].probabilityTargets) {
-    refuseFirst(targets, count, outputs, 'target', source, (v) => v < 0 || v > 1,
+    refuseFirst(targets, count, outputs, 'target', source, (v) => v < 0 || v > 1, () =>
       `, but under the loss ${loss} every target is a probability from 0 to 1 (one-hot rows for classes, 0 or 1 for labels): give mse, mae or huber for other numbers`);
   }
 }
@@ -141,11 +142,11 @@ export function refuseUntyped(data: Dataset, source: string): void {
 
 /** Throws, naming `source`, the row and the column, at the first value of `values` [count × width] that is not a finite number. */
 export function checkFinite(values: Float32Array, count: number, width: number, what: 'feature' | 'target', source: string): void {
-  refuseFirst(values, count, width, what, source, (v) => !Number.isFinite(v), `; every ${what} must be a finite number`);
+  refuseFirst(values, count, width, what, source, (v) => !isFiniteFloat32(v), (v) => float32Fault(v, what));
 }
 
 /** Throws `source: what j of row r is v` + `why` at the first value of `values` [count × width] that `bad` picks. */
-function refuseFirst(values: Float32Array, count: number, width: number, what: string, source: string, bad: (v: number) => boolean, why: string): void {
+function refuseFirst(values: Float32Array, count: number, width: number, what: string, source: string, bad: (v: number) => boolean, why: (v: number) => string): void {
   const at = values.subarray(0, count * width).findIndex(bad);
-  if (at >= 0) throw new Error(`${source}: ${what} ${at % width} of row ${Math.floor(at / width)} is ${values[at]}${why}`);
+  if (at >= 0) throw new Error(`${source}: ${what} ${at % width} of row ${Math.floor(at / width)} is ${values[at]}${why(values[at])}`);
 }

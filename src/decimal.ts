@@ -16,3 +16,13 @@ export function shortestFloat32(v: number): string {
   }
   return String(v);
 }
+
+/** What float32, in which the network computes, holds of larger numbers: Infinity. */
+export const BEYOND_FLOAT32 = 'beyond the range of a 32-bit float (at most ±3.4e38)';
+
+/** Whether `v` is a number the network can hold: finite in float32 too (1e40 would become Infinity without a word). */
+export const isFiniteFloat32 = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(Math.fround(v));
+
+/** What follows "… is <v>" for a value that is not isFiniteFloat32: out of float32's range, or not a finite number at all. */
+export const float32Fault = (v: unknown, what = 'value'): string =>
+  typeof v === 'number' && Number.isFinite(v) ? `, ${BEYOND_FLOAT32}` : `; every ${what} must be a finite number`;

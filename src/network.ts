@@ -21,6 +21,7 @@ import { MAX_SEED, Rng, isSeed } from './rng.js';
 import { Sequential, planSequential, type SequentialPlan } from './sequential.js';
 import { refuseUnknownOptions } from './options.js';
 import { shown } from './shown.js';
+import { float32Fault, isFiniteFloat32 } from './decimal.js';
 
 export type { LossName, OptimizerName };
 export type InitName = 'normal' | 'xavier' | 'he';
@@ -580,7 +581,7 @@ function checkLearningRate(op: string, learningRate: number): void {
 
 function checkFinite(op: string, name: string, x: ArrayLike<number>): void {
   for (let i = 0; i < x.length; i++) {
-    if (!Number.isFinite(x[i])) throw new Error(`${op}: ${name}[${i}] is ${shown(x[i])}; every value must be a finite number`);
+    if (!isFiniteFloat32(x[i])) throw new Error(`${op}: ${name}[${i}] is ${shown(x[i])}${float32Fault(x[i])}`);
   }
 }
 

@@ -183,8 +183,8 @@ describe('--layers that cannot fit the data', () => {
 
 describe('numbers out of range', () => {
   it.each([
-    ['39.1,18.7,181,1e39', '--input: value 4 "1e39" is too large for a 32-bit float (at most ±3.4e38)'],
-    ['39.1,18.7,181,1e999', '--input: value 4 "1e999" is too large for a 32-bit float (at most ±3.4e38)'],
+    ['39.1,18.7,181,1e39', '--input: value 4 is 1e39, beyond the range of a 32-bit float (at most ±3.4e38)'],
+    ['39.1,18.7,181,1e999', '--input: value 4 is 1e999; every value must be a finite number'],
     ['39.1,18.7,181,Infinity', '--input: value 4 "Infinity" is not a decimal number'],
   ])('predict --input "%s" says what is wrong with the value', async (input, message) => {
     expectUsageError(await simdnet(['predict', tableModel, '--input', input]), message);

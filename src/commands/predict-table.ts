@@ -10,6 +10,7 @@ import { THRESHOLD } from '../tasks/multi-label.js';
 import { plural } from '../plural.js';
 import { UsageError } from './common.js';
 import { shownName } from '../shown.js';
+import { float32Fault, isFiniteFloat32 } from '../decimal.js';
 
 export interface TablePredictFlags {
   input?: string;
@@ -45,8 +46,7 @@ async function featureRows(model: Model, inputs: number, flags: TablePredictFlag
       if (missing || Number.isNaN(v) || /^\s*[+-]?(0[xob]|infinity)/i.test(c)) {
         throw new UsageError(`--input: value ${i + 1} "${c}" is ${missing ? `a missing value; ${NO_FILL_ADVICE}` : 'not a decimal number'}`);
       }
-      // The network reads 32-bit floats: a larger value would become Infinity without a word.
-      if (!Number.isFinite(Math.fround(v))) throw new UsageError(`--input: value ${i + 1} "${c}" is too large for a 32-bit float (at most ±3.4e38)`);
+      if (!isFiniteFloat32(v)) throw new UsageError(`--input: value ${i + 1} is ${c}${float32Fault(v)}`);
       return v;
     });
     return { x, rows: 1, source: '--input' };

@@ -15,6 +15,7 @@
 
 import type { CsvTable, TargetColumn } from './table.js';
 import { shown } from '../shown.js';
+import { BEYOND_FLOAT32, float32Fault, isFiniteFloat32 } from '../decimal.js';
 
 export type { CsvTable, TargetColumn } from './table.js';
 
@@ -235,7 +236,9 @@ function fill(scanner: Scanner, columns: Columns, rows: number, numericTargets: 
   }
   let imputed: number[] | undefined;
   if (Array.isArray(missing)) {
-    if (missing.length !== nf || !missing.every(Number.isFinite)) throw new Error(`${scanner.name}: missing must give one finite value per feature (${nf}); got ${missing.length}`);
+    if (missing.length !== nf) throw new Error(`${scanner.name}: missing must give one finite value per feature (${nf}); got ${missing.length}`);
+    const bad = missing.findIndex((v) => !isFiniteFloat32(v));
+    if (bad >= 0) throw new Error(`${scanner.name}: missing[${bad}] is ${shown(missing[bad])}${float32Fault(missing[bad])}`);
     imputed = [...missing];
   } else if (missing === 'mean') imputed = columnMeans(scanner, features, rows, missingCount, columns);
   if (imputed) for (let i = 0; i < features.length; i++) if (Number.isNaN(features[i])) features[i] = imputed[i % nf];
@@ -542,7 +545,7 @@ class Scanner {
   /** The last field as a float32; NaN if it is not a number; an error if out of float32's range. */
   number(): number {
     const f = Math.fround(parseNumber(this.bytes, this.start, this.end));
-    if (f === Infinity || f === -Infinity) this.cellError(`${this.shown()} is beyond the range of a 32-bit float`);
+    if (f === Infinity || f === -Infinity) this.cellError(`${this.shown()} is ${BEYOND_FLOAT32}`);
     return f;
   }
 

@@ -2,6 +2,7 @@
 // come as one set: train and test are the same rows until holdOut (split.ts) carves a test
 // split from them.
 import type { DataSplits, FeatureDataset } from './dataset.js';
+import { float32Fault, isFiniteFloat32 } from '../decimal.js';
 
 type Rows = readonly ArrayLike<number>[];
 
@@ -17,7 +18,7 @@ function packRows(rows: Rows, what: string): { values: Float32Array; width: numb
   rows.forEach((row, i) => {
     if (row?.length !== width) throw new Error(`${what}[${i}] has ${row?.length} values; ${what}[0] has ${width}`);
     for (let j = 0; j < width; j++) {
-      if (typeof row[j] !== 'number' || !Number.isFinite(row[j])) throw new Error(`${what}[${i}][${j}] is ${shown(row[j])}; every value must be a finite number`);
+      if (!isFiniteFloat32(row[j])) throw new Error(`${what}[${i}][${j}] is ${shown(row[j])}${float32Fault(row[j])}`);
       values[i * width + j] = row[j];
     }
   });

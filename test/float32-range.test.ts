@@ -1,0 +1,45 @@
+// Numbers past float32's range (±3.4e38), in which the network computes: each way into it
+// refuses them by name, as parseCsv refuses such a cell, instead of holding Infinity and
+// predicting NaN without a word.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { fromArrays } from '../src/data/examples.js';
+import { fit } from '../src/fit.js';
+import { Network } from '../src/network.js';
+import { loadCsv } from '../src/node.js';
+
+const BEYOND = 'beyond the range of a 32-bit float (at most ±3.4e38)';
+
+describe('a value beyond float32', () => {
+  it('is refused by predict and forward, which would answer NaN', async () => {
+    const net = await Network.create({ sizes: [2, 3, 2], backend: 'js' });
+    expect(() => net.predict([1e40, 1])).toThrow(`predict: x[0] is 1e+40, ${BEYOND}`);
+    expect(() => net.forward([1, -4e38])).toThrow(`forward: x[1] is -4e+38, ${BEYOND}`);
+    // The largest float32 itself is a number the network holds.
+    expect(net.predict([3.4e38, 0]).outputs).toHaveLength(2);
+    net.dispose();
+  });
+
+  it('is refused by fromArrays, as features and as targets', () => {
+    expect(() => fromArrays([[1e40, 1], [0, 0]], { labels: [0, 1] })).toThrow(`[0][0] is 1e+40, ${BEYOND}`);
+    expect(() => fromArrays([[1], [0]], { targets: [1e39, 0] })).toThrow(`is 1e+39, ${BEYOND}`);
+  });
+
+  it('is refused in a data set of Float64Array features, before a normalisation is fitted to it', async () => {
+    const data = fromArrays([[0], [1], [2], [3]], { labels: [0, 1, 0, 1] });
+    const features = Float64Array.from(data.train.features);
+    features[2] = 1e300;
+    await expect(fit({ ...data, train: { ...data.train, features }, test: { ...data.test, features } }, { epochs: 1, backend: 'js' }))
+      .rejects.toThrow(`arrays (training split): feature 0 of row 2 is 1e+300, ${BEYOND}`);
+  });
+
+  it("is refused as loadCsv's fill for a missing value, and a NaN fill is named by its index", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'simdnet-f32-'));
+    const csv = path.join(dir, 't.csv');
+    writeFileSync(csv, 'a,b,y\n1,,0\n2,3,1\n');
+    await expect(loadCsv(csv, { target: 'y', missing: [0, 1e40] })).rejects.toThrow(`t.csv: missing[1] is 1e+40, ${BEYOND}`);
+    await expect(loadCsv(csv, { target: 'y', missing: [NaN, 1] })).rejects.toThrow('t.csv: missing[0] is NaN; every value must be a finite number');
+  });
+});
