@@ -10,10 +10,18 @@ import { argmax } from './metrics.js';
 import { LOSS_KINDS } from './losses/loss.js';
 import type { Network } from './network.js';
 
-/** Training stopped because it diverged; the message names the epoch, what went wrong and the learning rate. */
+/**
+ * Training stopped because it diverged; the message names the epoch, what went wrong and the
+ * learning rate. `fromStart`: the outputs were the same for every sample before the first
+ * step too (a network saturated by inputs far from 0), which no learning rate mends.
+ */
 export class DivergenceError extends Error {
-  constructor(readonly epoch: number, reason: string, learningRate: number) {
-    super(`training diverged in epoch ${epoch}: ${reason}. Try a smaller learning rate than ${learningRate}.`);
+  constructor(readonly epoch: number, reason: string, learningRate: number, fromStart = false) {
+    super(fromStart
+      ? `training cannot work: ${reason}, as they were before training began; no learning rate changes that. Inputs far from 0 ` +
+        '(features in the thousands) saturate a network: normalise them (fit() does; to train() a network of your own, ' +
+        "give Network.create a normalization from fitNormalization('standard', features, count, width))"
+      : `training diverged in epoch ${epoch}: ${reason}. Try a smaller learning rate than ${learningRate}.`);
     this.name = 'DivergenceError';
   }
 }

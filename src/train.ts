@@ -220,6 +220,8 @@ export async function train(net: Network, data: DataSplits, options: TrainOption
   const batches = Math.floor(data.train.count / batchSize);
   const scored = scoredSubset(data.train, options.trainScoreSamples, seed);
 
+  // Outputs the same for every sample before any step are not the learning rate's doing (DivergenceError's fromStart).
+  const collapsedAtStart = collapsedOutputs(net, data.train) !== undefined;
   const rng = options.resume?.rng ?? new Rng(seed);
   const order = new Uint32Array(data.train.count);
   // learningRate is a number here: checked above where there is no schedule.
@@ -276,8 +278,10 @@ export async function train(net: Network, data: DataSplits, options: TrainOption
       }
       trainSeconds += now() - epochStart;
       // Checked before the epoch is evaluated or handed to onEpochEnd, so a diverged epoch is never checkpointed.
-      const broken = nonFiniteState(net) ?? collapsedOutputs(net, data.train);
-      if (broken) throw new DivergenceError(epoch + 1, broken, schedule.eta);
+      const nonFinite = nonFiniteState(net);
+      if (nonFinite) throw new DivergenceError(epoch + 1, nonFinite, schedule.eta);
+      const collapsed = collapsedOutputs(net, data.train);
+      if (collapsed) throw new DivergenceError(epoch + 1, collapsed, schedule.eta, collapsedAtStart);
       let evaluation: HistoryEntry | undefined, stop = false;
       const last = epoch === epochs - 1 || aborted;
       if (epoch % evalEvery === 0 || last) {

@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { CHECKPOINT_FILE, readCheckpoint } from '../src/commands/checkpoint.js';
 import { LOCK_FILE } from '../src/commands/lock.js';
 import { head, type DataSplits, type LabelledImages } from '../src/data/dataset.js';
+import { fromArrays } from '../src/data/examples.js';
 import { loadDataDir, mnistDataDir } from '../src/data/files.js';
 import { LOSS_RISE_FACTOR, LossRiseWatch, collapsedOutputs } from '../src/divergence.js';
 import { Network, type NetworkOptions } from '../src/network.js';
@@ -66,6 +67,16 @@ describe('train() stops a diverged run', () => {
     const { error, seen } = await diverge({ sizes: [784, 300, 10], activation: 'sigmoid', loss: 'mse', init: 'he', optimizer: 'momentum', threads: 1 }, 0.5);
     expect((error as Error).message).toMatch(/^training diverged in epoch 1: the network's outputs collapsed to constants \(the same 10 outputs, class \d, for each of the first 32 training images\)\. Try a smaller learning rate than 0\.5\.$/);
     expect(seen).toEqual([]);
+  });
+
+  it('outputs the same before training began are not blamed on the learning rate: raw features in the thousands', async () => {
+    // Penguin-like rows: a body mass near 4000 g saturates the softmax for every row before any step.
+    const rows = Array.from({ length: 64 }, (_, i) => [39 + (i % 7), 3000 + 41 * i]);
+    const data = fromArrays(rows, { labels: rows.map((_, i) => i % 3) });
+    const net = await Network.create({ inputs: 2, layers: [{ kind: 'dense', units: 16 }, { kind: 'relu' }, { kind: 'dense', units: 3 }, { kind: 'softmax' }], loss: 'cross-entropy', maxBatch: 32, backend: 'js' });
+    await expect(train(net, data, { epochs: 2, batchSize: 16, learningRate: 1e-9 })).rejects.toThrow(
+      /^training cannot work: the network's outputs collapsed to constants \(the same 3 outputs, class \d, for each of the first 32 training rows\), as they were before training began; no learning rate changes that\. Inputs far from 0 \(features in the thousands\) saturate a network: normalise them/);
+    net.dispose();
   });
 
   it('a run that learns is never taken for a diverged one (default and seed recipes, Adam at 1e-3)', async () => {
