@@ -2,10 +2,11 @@
 // image copied (a memcpy per row) into the network's input bytes and scaled to [0, 1] there
 // by one kernel call, or the float features of each row copied into its input; then the
 // network's normalisation. Targets: class labels one-hot, or target vectors copied.
-import { inputWidth, type Dataset } from './data/dataset.js';
+import { inputWidth, sourceOf, type DataSplits, type Dataset } from './data/dataset.js';
 import { LOSS_KINDS } from './losses/loss.js';
 import type { Network } from './network.js';
 import { float32Fault, isFiniteFloat32 } from './decimal.js';
+import { shown } from './shown.js';
 
 const rowCache = new WeakMap<ArrayBufferView, ArrayBufferView[]>();
 
@@ -70,6 +71,12 @@ export function loadBatch(net: Network, data: Dataset, order: Uint32Array | null
   net.normalizeLoaded(batch);
 }
 
+/** The splits of `splits` there are, each with the name its errors give it: "penguins.csv (training split)". */
+export function namedSplits<D extends Dataset>(splits: DataSplits<D>): [D, string][] {
+  const names = { train: 'training', test: 'test', validation: 'validation' } as const;
+  return (['train', 'test', 'validation'] as const).filter((s) => splits[s]).map((s) => [splits[s]!, `${sourceOf(splits)} (${names[s]} split)`]);
+}
+
 /**
  * Checks that a network fits a data set and that the data set holds what it claims, so that
  * no batch reads past its arrays or sets a target outside the network's outputs: inputs =
@@ -78,11 +85,20 @@ export function loadBatch(net: Network, data: Dataset, order: Uint32Array | null
  * `source` and the first bad index.
  */
 export function checkFits(net: Network, data: Dataset, classes: number, source: string): void {
+  checkData(data, classes, source, net);
+}
+
+/** checkFits' checks of the data alone, before there is a network: labels below `classes`, targets `classes` wide. */
+export function checkDataset(data: Dataset, classes: number, source: string): void {
+  checkData(data, classes, source, null);
+}
+
+function checkData(data: Dataset, classes: number, source: string, net: Network | null): void {
   const dims: [string, number][] = 'images' in data
     ? [['count', data.count], ['rows', data.rows], ['cols', data.cols]]
     : [['count', data.count], ['width', data.width]];
   for (const [name, v] of dims) {
-    if (!Number.isSafeInteger(v) || v < 0) throw new Error(`${source}: the data set's ${name} is ${v}; it must be an integer ≥ 0`);
+    if (!Number.isSafeInteger(v) || v < 0) throw new Error(`${source}: the data set's ${name} is ${shown(v)}; it must be an integer ≥ 0`);
   }
   if (data.count === 0) throw new Error(`${source}: there are no samples (count 0)`);
   refuseUntyped(data, source);
@@ -91,12 +107,17 @@ export function checkFits(net: Network, data: Dataset, classes: number, source: 
     ? { one: 'image', ones: 'images', unit: 'pixels', cell: 'bytes', array: 'images', shape: `${data.rows}×${data.cols} = ${width} pixels` }
     : { one: 'row', ones: 'rows', unit: 'features', cell: 'values', array: 'features', shape: `${width} features` };
   if (!inputs) throw new Error(`${source}: the data set has neither images nor features`);
-  if (net.sizes[0] !== width) throw new Error(`${source}: ${what.ones} are ${what.shape} but the network takes ${net.sizes[0]} inputs`);
+  if (net && net.sizes[0] !== width) throw new Error(`${source}: ${what.ones} are ${what.shape} but the network takes ${net.sizes[0]} inputs`);
   if (inputs.length < count * width) {
     throw new Error(`${source}: ${count} ${what.ones} of ${width} ${what.unit} need ${count * width} ${what.cell} but the ${what.array} hold ${inputs.length} (${what.one} ${Math.floor(inputs.length / width)} is the first cut short)`);
   }
   if (!('images' in data)) checkFinite(data.features, count, width, 'feature', source);
-  const outputs = net.sizes[net.numLayers - 1];
+  if (!net && !(Number.isSafeInteger(classes) && classes >= 1)) {
+    throw new Error(`${source}: the data's classes is ${shown(classes)}; it must be an integer ≥ 1 (the classes, or the width of a target vector)`);
+  }
+  // What labels must lie below and targets fill: the network's outputs, or the classes the data claims before there is one.
+  const outputs = net ? net.sizes[net.numLayers - 1] : classes;
+  const within = net ? `the network has only ${outputs} outputs` : `the data has ${classes} classes`;
   if (!data.labels === !data.targets) throw new Error(`${source}: the data set must have exactly one of labels (class indices) and targets (vectors)`);
   if (data.labels) {
     if (outputs < classes) throw new Error(`${source}: the data has ${classes} classes (labels 0 to ${classes - 1}) but the network has only ${outputs} outputs`);
@@ -106,7 +127,7 @@ export function checkFits(net: Network, data: Dataset, classes: number, source: 
     const bad = labels.findIndex((label) => !(Number.isInteger(label) && label >= 0 && label < outputs));
     if (bad >= 0) {
       const label = labels[bad];
-      throw new Error(`${source}: labels[${bad}] is ${label}${Number.isInteger(label) && label >= 0 ? ` but the network has only ${outputs} outputs` : ', not a class index'} (labels 0 to ${outputs - 1})`);
+      throw new Error(`${source}: labels[${bad}] is ${label}${Number.isInteger(label) && label >= 0 ? ` but ${within}` : ', not a class index'} (labels 0 to ${outputs - 1})`);
     }
     return;
   }
@@ -117,6 +138,7 @@ export function checkFits(net: Network, data: Dataset, classes: number, source: 
   }
   if (outputs !== classes) throw new Error(`${source}: target vectors have ${classes} values but the network has ${outputs} outputs`);
   checkFinite(targets, count, outputs, 'target', source);
+  if (!net) return;
   const loss = net.config.loss;
   if (LOSS_KINDS[loss].probabilityTargets) {
     refuseFirst(targets, count, outputs, 'target', source, (v) => v < 0 || v > 1, () =>

@@ -2,11 +2,11 @@
 // train do it: the task from the targets, the output layer and loss from the task,
 // normalisation fitted on the training split only, an optional validation split and early
 // stopping. train() does the work; this only chooses.
-import { checkFinite, refuseUntyped } from './batch.js';
+import { checkDataset, namedSplits } from './batch.js';
 import { holdOut } from './data/split.js';
 import { inputWidth, type DataSplits, type Dataset } from './data/dataset.js';
 import { firstImageLayer, type LayerSpec } from './layers/registry.js';
-import { LOSS_KINDS, type LossName } from './losses/loss.js';
+import { LOSSES, LOSS_KINDS, type LossName } from './losses/loss.js';
 import { Network, RUN_OPTION_KEYS, RUN_OPTION_NAMES, type InitName, type NetworkOptions, type OptimizerName, type RunOptions } from './network.js';
 import { NORMALIZATIONS, fitNormalization, type NormalizationKind } from './normalization.js';
 import { TASK_KINDS, taskOf, type TaskName } from './tasks/task.js';
@@ -83,6 +83,8 @@ export async function fit<D extends Dataset>(data: DataSplits<D>, options: FitOp
 
 /** fit()'s first step: the splits with their task, and the validation split it carves (seeded, so a resumed run carves the same). */
 export function fitSplits<D extends Dataset>(given: DataSplits<D>, options: FitOptions): DataSplits<D> {
+  // Before the task is read from the targets and normalisations fitted to them: train() would name a NaN or a short array, a fitted offset could not.
+  for (const [split, source] of namedSplits(given)) checkDataset(split, given.classes, source);
   const task = TASK_KINDS[options.task ?? (taskOf(given).name as TaskName)];
   if (!task) throw new Error(`fit: task must be one of ${Object.keys(TASK_KINDS).join(', ')}; got ${shown(options.task)}`);
   const data = withTask(given, task.name as TaskName, `fit: task ${task.name}`);
@@ -108,6 +110,7 @@ export function fitNetwork(splits: DataSplits, options: FitOptions): NetworkOpti
     throw new Error(`fit: hidden[${image}] is ${hidden[image].kind}, which takes images, but the data's rows are ${inputWidth(training)} features: give dense layers and activations`);
   }
   const loss = options.loss ?? task.loss;
+  if (!LOSSES.includes(loss)) throw new Error(`fit: loss must be one of ${LOSSES.join(', ')}; got ${shown(loss)}`);
   const output: LayerSpec = { kind: LOSS_KINDS[loss].fuses ?? (task === TASK_KINDS.regression ? 'identity' : 'sigmoid') };
   const normalize = options.normalize ?? ('images' in training ? 'none' : 'standard');
   const normalizeTargets = options.normalizeTargets ?? 'standard';
@@ -115,11 +118,6 @@ export function fitNetwork(splits: DataSplits, options: FitOptions): NetworkOpti
   for (const [name, kind] of [['normalize', normalize], ['normalizeTargets', normalizeTargets]] as const) {
     if (kind !== 'none' && !NORMALIZATIONS.includes(kind)) throw new Error(`fit: ${name} must be one of ${NORMALIZATIONS.join(', ')}, none; got ${shown(kind)}`);
   }
-  // Checked before the normalisations are fitted to them: train() would name a NaN, a fitted offset could not.
-  const source = `${splits.source} (training split)`;
-  refuseUntyped(training, source);
-  if (!('images' in training)) checkFinite(training.features, training.count, inputWidth(training), 'feature', source);
-  if (training.targets) checkFinite(training.targets, training.count, splits.classes, 'target', source);
   return {
     inputs: inputWidth(training),
     ...('images' in training ? { inputShape: [training.rows, training.cols, 1] as [number, number, number] } : {}),

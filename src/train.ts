@@ -3,8 +3,8 @@
 // every k epochs and at the end, a history for the report, early stopping that keeps the
 // best weights, and a clear stop when the run diverges (divergence.ts).
 import { checkSchedule, learningRate as rateAt, type Schedule, type TrainingPosition } from './schedule.js';
-import { checkFits, loadBatch } from './batch.js';
-import { subset, type DataSplits, type Dataset } from './data/dataset.js';
+import { checkFits, loadBatch, namedSplits } from './batch.js';
+import { sourceOf, subset, type DataSplits, type Dataset } from './data/dataset.js';
 import { DivergenceError, LossRiseWatch, collapsedOutputs, nonFiniteState } from './divergence.js';
 import { evaluateFitting } from './evaluate.js';
 import { learningRateOk, learningRateRange } from './learning-rate.js';
@@ -185,7 +185,7 @@ export async function train(net: Network, data: DataSplits, options: TrainOption
     throw new Error(`train: data must be splits { train, test, classes, source } as fromArrays(), loadCsv() or loadDataDir() give them; got ${shown(data)}`);
   }
   // Splits made by hand may have no source, which every message about them begins with.
-  if (typeof data.source !== 'string') data = { ...data, source: 'the data' };
+  if (typeof data.source !== 'string') data = { ...data, source: sourceOf(data) };
   const { epochs, batchSize, learningRate, seed = 1, evalEvery = 1, learningRateDecay = 1 } = options;
   const positiveInt = (name: string, v: number) => {
     if (!Number.isInteger(v) || v < 1) throw new Error(`train: ${name} must be a positive integer, got ${shown(v)}`);
@@ -210,9 +210,7 @@ export async function train(net: Network, data: DataSplits, options: TrainOption
   if (!(learningRateDecay > 0 && learningRateDecay <= 1)) {
     throw new Error(`train: learningRateDecay must be in (0, 1], got ${shown(learningRateDecay)}`);
   }
-  checkFits(net, data.train, data.classes, `${data.source} (training split)`);
-  checkFits(net, data.test, data.classes, `${data.source} (test split)`);
-  if (data.validation) checkFits(net, data.validation, data.classes, `${data.source} (validation split)`);
+  for (const [split, source] of namedSplits(data)) checkFits(net, split, data.classes, source);
   checkTwoClasses(data);
   const task = taskOf(data);
   const watch = options.earlyStopping && earlyStoppingWatch(options.earlyStopping, task, !!data.validation);
@@ -359,7 +357,7 @@ function earlyStoppingWatch(o: NonNullable<TrainOptions['earlyStopping']>, task:
   if (!Number.isInteger(o.patience) || o.patience < 1) throw new Error(`train: earlyStopping.patience must be a positive integer, got ${shown(o.patience)}`);
   const minDelta = o.minDelta ?? 0;
   if (!(Number.isFinite(minDelta) && minDelta >= 0)) throw new Error(`train: earlyStopping.minDelta must be a finite number ≥ 0, got ${o.minDelta}`);
-  if (!hasValidation) throw new Error('train: early stopping watches the validation split; give data.validation (splitValidation carves one from the training split)');
+  if (!hasValidation) throw new Error("train: early stopping watches the validation split; give data.validation (holdOut(splits, 'validation', fraction) carves one from the training split)");
   let metric: Metric;
   try {
     metric = metricOf(task, o.metric ?? 'loss');

@@ -100,9 +100,22 @@ describe('fit() on problems with a known answer', () => {
     await expect(fit(vectors, { task: 'classification' })).rejects.toThrow('fit: task classification: the target holds 3 distinct numbers in 3 rows; that many classes, each with so few rows, looks like a regression target');
     await expect(fit(fromArrays([[0], [1]], { targets: [[0, 1], [1, 0]] }), { task: 'classification' })).rejects.toThrow('fit: task classification takes one target column; got 2 targets a row');
     const unanswered = { train: { images: new Uint8Array(16), rows: 2, cols: 2, count: 4 }, classes: 10, source: 'img' };
-    await expect(fit({ ...unanswered, test: unanswered.train }, { task: 'classification' })).rejects.toThrow('fit: task classification needs class labels, or a column of numbers to read as classes; the data set has neither labels nor targets');
+    await expect(fit({ ...unanswered, test: unanswered.train }, { task: 'classification' })).rejects.toThrow('img (training split): the data set must have exactly one of labels (class indices) and targets (vectors)');
     await expect(fit(fromArrays([[0], [1]], { labels: [0, 1] }), { task: 'regression' })).rejects.toThrow('fit: task regression: the target holds class labels, which only classification can learn');
     await expect(fit(fromArrays([[0], [1]], { targets: [[1, 0], [0, 0.5]] }), { task: 'multi-label' })).rejects.toThrow('fit: task multi-label needs 0/1 targets; target 2 holds 0.5 in data row 2');
+  });
+
+  it('names what is wrong with hand-made splits before fitting a normalisation to them, and a misspelt loss', async () => {
+    const features = new Float32Array([0, 0, 0, 1, 1, 0, 1, 1]), labels = new Uint8Array([0, 1, 1, 0]);
+    // count given as the features' length, a common slip: the normalisation would read past the array.
+    const miscounted = { features, width: 2, count: features.length, labels };
+    await expect(fit({ train: miscounted, test: miscounted, classes: 2, source: 'mine' }, { epochs: 1 }))
+      .rejects.toThrow('mine (training split): 8 rows of 2 features need 16 values but the features hold 8 (row 4 is the first cut short)');
+    const counted = { features, width: 2, count: 4, labels };
+    await expect(fit({ train: counted, test: counted, source: 'mine' } as never, { epochs: 1 }))
+      .rejects.toThrow("mine (training split): the data's classes is undefined; it must be an integer ≥ 1 (the classes, or the width of a target vector)");
+    await expect(fit({ train: counted, test: counted, classes: 2 } as never, { epochs: 1, loss: 'crossentropy' as never }))
+      .rejects.toThrow('fit: loss must be one of mse, cross-entropy, binary-cross-entropy, mae, huber; got "crossentropy"');
   });
 
   it('refuses convolutions and pooling on rows of features, saying what to give instead (images take them)', async () => {

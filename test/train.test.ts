@@ -130,6 +130,8 @@ describe('training on MNIST', () => {
     await expect(train(n, data, { ...base, learningRate: 1e-50 })).rejects.toThrow('train: learningRate must be a finite number > 0 that float32 holds (at most 3.4e38, and at least 7.1e-46, below which it holds 0), got 1e-50');
     await expect(train(n, data, { ...base, learningRateDecay: 1.5 })).rejects.toThrow('train: learningRateDecay must be in (0, 1], got 1.5');
     await expect(train(n, data, { ...base, trainScoreSamples: 0 })).rejects.toThrow('train: trainScoreSamples must be a positive integer, got 0');
+    // The function the message names is one the package exports.
+    await expect(train(n, data, { ...base, earlyStopping: { patience: 1 } })).rejects.toThrow("give data.validation (holdOut(splits, 'validation', fraction) carves one from the training split)");
     await expect(train(n, subset(10), base)).rejects.toThrow('train: 10 training samples make no full batch of 32');
     await expect(train(await net({ sizes: [100, 10] }), data, base)).rejects.toThrow(/images are 28×28 = 784 pixels but the network takes 100 inputs/);
     await expect(train(await net({ sizes: [784, 5] }), data, base)).rejects.toThrow('(training split): the data has 10 classes (labels 0 to 9) but the network has only 5 outputs');

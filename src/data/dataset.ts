@@ -41,7 +41,7 @@ export interface LabelledImages extends ImageDataset {
 export interface DataSplits<D extends Dataset = Dataset> {
   train: D;
   test: D;
-  /** Evaluated with train and test; what early stopping watches (splitValidation carves one from train). */
+  /** Evaluated with train and test; what early stopping watches (holdOut(splits, 'validation', fraction) carves one from train). */
   validation?: D;
   /** The outputs the targets need: the number of classes (largest label + 1), or the width of the target vectors. */
   classes: number;
@@ -82,6 +82,9 @@ export function datasetFrom(images: Uint8Array, imagesName: string, labels: Uint
 }
 
 /** The splits of an image data set with class labels, checking that train and test images have the same size. */
+/** What messages call `splits`: their source, or "the data" for splits made by hand without one. */
+export const sourceOf = (splits: Pick<DataSplits, 'source'>): string => (typeof splits.source === 'string' ? splits.source : 'the data');
+
 export function splitsFrom<D extends ImageDataset & { labels: ClassLabels }>(train: D, test: D, source: string): DataSplits<D> {
   if (train.rows !== test.rows || train.cols !== test.cols) {
     throw new Error(`${source}: test images are ${test.rows}×${test.cols} but training images are ${train.rows}×${train.cols}`);
