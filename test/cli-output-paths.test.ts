@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FILE_NAMES } from '../src/data/dataset.js';
+import { mnistDataDir } from '../src/data/files.js';
 import type { Run } from './cli-run.js';
 import { writeDataDir } from './helpers.js';
 
@@ -174,6 +175,35 @@ describe('an output that is the same file as another output is refused', () => {
     refused(await simdnet(['train', '--resume', 'table-ck', '--epochs', '2', '--out', 'stones.csv']),
       `--out stones.csv is the same file as --data ${at('stones.csv')}; ${SAME_INPUT}`);
     expect(bytes('stones.csv').equals(csv)).toBe(true);
+  }, 60_000);
+
+  it("without --data, --out or --report on a file of MNIST's package, the default data; in report too", async () => {
+    const labels = path.join(mnistDataDir(), 't10k-labels-idx1-ubyte');
+    const kept = readFileSync(labels);
+    try {
+      refused(await simdnet(['train', '--limit', '300', '--epochs', '1', '--report', labels]),
+        `--report ${labels} is the same file as a file of the default data (MNIST, no --data); ${SAME_INPUT}`);
+      refused(await simdnet(['report', 'model.simdnet', '--out', labels]), `--out ${labels} is the same file as a file of the default data (MNIST, no --data); ${SAME_INPUT}`);
+    } finally {
+      // Were the refusal lost, the package's labels would be a report: later tests need them.
+      writeFileSync(labels, kept);
+    }
+  });
+
+  it('train --resume A --checkpoint B: --out or --report on the checkpoint resumed from; --resume "" is no folder', async () => {
+    const first = await simdnet(['train', '--limit', '300', '--epochs', '1', '--hidden', '8', '--threads', '1', '--checkpoint', 'ck-a']);
+    expect(first.code, first.stderr).toBe(0);
+    const checkpoint = bytes('ck-a/checkpoint.simdnet');
+    refused(await simdnet(['train', '--resume', 'ck-a', '--epochs', '2', '--checkpoint', 'ck-b', '--report', 'ck-a/checkpoint.simdnet']),
+      `--report ck-a/checkpoint.simdnet is the same file as the checkpoint of --resume; ${SAME_INPUT}`);
+    expect(bytes('ck-a/checkpoint.simdnet').equals(checkpoint)).toBe(true);
+    refused(await simdnet(['train', '--limit', '300', '--epochs', '1', '--resume', '']), '--resume is empty; give the folder of the run to resume');
+  }, 60_000);
+
+  it('train --resume DIR of a table run goes on checkpointing in another --checkpoint folder, as an image run does', async () => {
+    const run = await simdnet(['train', '--resume', 'table-ck', '--epochs', '2', '--checkpoint', 'table-ck2']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(existsSync(at('table-ck2/checkpoint.simdnet'))).toBe(true);
   }, 60_000);
 
   it('a real run with --out and --report on different files writes both', async () => {

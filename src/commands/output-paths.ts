@@ -7,7 +7,7 @@ import { realpathSync, statSync, writeFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { FILE_NAMES } from '../data/dataset.js';
-import { dataFileForms } from '../data/files.js';
+import { dataFileForms, mnistDataDir } from '../data/files.js';
 import { removeTemporary, writeTarget } from '../model-file.js';
 import { UsageError } from './common.js';
 
@@ -62,12 +62,11 @@ export function refuseSameFiles(outputs: NamedPath[], inputs: NamedPath[]): void
   }
 }
 
-/** The files --data names: a CSV file, or a folder's IDX files (raw or .gz). */
+/** The files --data names: a CSV file, or a folder's IDX files (raw or .gz); without --data, MNIST's, the default data. */
 export function dataFiles(flag: string, data: string | undefined): NamedPath[] {
-  if (data === undefined) return [];
-  if (!statSync(data, { throwIfNoEntry: false })?.isDirectory()) return [{ name: flag, path: data }];
-  return Object.values(FILE_NAMES).flatMap(dataFileForms)
-    .map((name) => ({ name: `a data file of ${flag}`, path: path.join(data, name) }));
+  if (data !== undefined && !statSync(data, { throwIfNoEntry: false })?.isDirectory()) return [{ name: flag, path: data }];
+  const [folder, name] = data === undefined ? [mnistDataDir(), `a file of the default data (MNIST, no ${flag})`] : [data, `a data file of ${flag}`];
+  return Object.values(FILE_NAMES).flatMap(dataFileForms).map((file) => ({ name, path: path.join(folder, file) }));
 }
 
 export const isFolder = async (p: string) => (await stat(p).catch(() => undefined))?.isDirectory() ?? false;

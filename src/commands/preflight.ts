@@ -27,9 +27,14 @@ export async function preflightTrain(flags: PreflightFlags): Promise<void> {
   else if (flags.resume !== undefined && await isFolder(flags.resume)) await checkWritableFile('--resume', path.join(flags.resume, CHECKPOINT_FILE));
 }
 
-/** Refuses a file train would write that is its data or another of its outputs. */
+/**
+ * Refuses a file train would write that is its data (MNIST's files without --data), the
+ * checkpoint it resumes from another folder than it checkpoints in, or another of its outputs.
+ */
 export function refuseOverwrites(flags: PreflightFlags): void {
-  refuseSameFiles(outputFiles(flags), dataFiles('--data', flags.data));
+  const resumedFrom = flags.resume !== undefined && flags.checkpoint !== undefined
+    ? [{ name: 'the checkpoint of --resume', path: path.join(flags.resume, CHECKPOINT_FILE) }] : [];
+  refuseSameFiles(outputFiles(flags), [...dataFiles('--data', flags.data), ...resumedFrom]);
 }
 
 /** The files train writes: the checkpoint folder's own (checkpoint.ts, lock.ts) first, then --out and --report. */

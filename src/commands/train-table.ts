@@ -173,7 +173,6 @@ export async function runTrainTable(given: TableFlags, command: Command): Promis
   if (resumed) refuseOverwrites(flags);
   // A new run's flags were checked before preflight (runTrain); a resumed run's are the checkpoint's with --epochs.
   if (resumed) refuseTableFlagErrors(flags);
-  if (given.checkpoint && given.resume) throw new UsageError('--resume DIR goes on checkpointing in DIR; give --checkpoint or --resume, not both');
   const print = humanOutput(flags.json);
   const bytes = await readWholeFile(flags.data, { kind: 'CSV file', maxBytes: MAX_READ_BYTES });
   const table = asUsageError(CsvColumnError, () => parseCsv(bytes, { name: flags.data!, target: flags.target!, ignore: flags.ignore, missing: flags.missing, calls: { target: '--target', ignore: '--ignore' } }));

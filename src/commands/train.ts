@@ -84,6 +84,8 @@ export function trainCommand(program: Command): void {
 
 async function runTrain(flags: TrainFlags, command: Command): Promise<void> {
   endOnSignals();
+  // Not "no --resume": an unset shell variable ("$DIR") would start a new run that saves no checkpoint.
+  if (flags.resume === '') throw new UsageError('--resume is empty; give the folder of the run to resume');
   // --checkpoint naming the folder resumed from says what --resume alone does: go on checkpointing there.
   if (flags.resume !== undefined && flags.checkpoint !== undefined && samePath(flags.checkpoint, flags.resume)) flags.checkpoint = undefined;
   // Every usage error before preflight, which makes the --checkpoint folder.
@@ -106,7 +108,7 @@ async function runTrain(flags: TrainFlags, command: Command): Promise<void> {
   if (resumed) {
     refuseConflictingFlags(flags.resume!, resumed.run, givenFlags(flags, command));
     // The data comes from the checkpoint: no output may be one of its files.
-    if (resumed.run.data !== null) refuseOverwrites({ ...flags, data: resumed.run.data });
+    refuseOverwrites({ ...flags, data: resumed.run.data ?? undefined });
   }
   const recipeName = resumed?.run.recipe ?? flags.recipe;
   const { settings: s, schedule } = fresh ?? resolveSettings(flags, resumed!.run.settings, `the run in --resume ${flags.resume}`);
