@@ -1,7 +1,7 @@
 // The command line on CSV tables, as a user runs it (dist/cli.js): train a classifier and a
 // regressor on real data sets of @observablehq/sample-datasets, predict one row and a file
 // of rows, and the usage errors of flags that do not fit the data.
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -168,6 +168,54 @@ describe('checkpoints of a table run', () => {
   });
 });
 
+describe("a table checkpoint's run fields, edited by hand", () => {
+  let ck: string;
+  beforeAll(async () => {
+    ck = path.join(dir, 'fields-ck');
+    const first = await simdnet(['train', ...penguinFlags, '--hidden', '8', '--epochs', '1', '--checkpoint', ck, '--threads', '1']);
+    expect(first.code, first.stderr).toBe(0);
+  }, 60_000);
+
+  it.each([
+    ['hidden that is text', (f: Record<string, unknown>) => { f.hidden = 'x'; }, 'flags.hidden must be a list of layer sizes, got "x"'],
+    ['hidden sizes that are not the network\'s', (f: Record<string, unknown>) => { f.hidden = [1e9]; }, "flags.hidden does not match the network's hidden layers (8), got [1000000000]"],
+    ['layers that are text', (f: Record<string, unknown>) => { f.layers = 'x'; }, 'flags.layers must be a list of layers ({ kind, … }), got "x"'],
+    ['a schedule that is a number', (f: Record<string, unknown>) => { f.schedule = 5; }, 'flags.schedule must be a schedule'],
+    ['a test fraction of 5', (f: Record<string, unknown>) => { f.test = 5; }, 'flags.test must be a fraction between 0 and 1 (exclusive), got 5'],
+    ['a negative seed', (f: Record<string, unknown>) => { f.seed = -1; }, 'flags.seed must be an integer from 0 to 4294967295, got -1'],
+    ['a negative learning rate', (f: Record<string, unknown>) => { f.lr = -1; }, 'flags.lr must be a finite number > 0'],
+    ['ignore naming a number', (f: Record<string, unknown>) => { f.ignore = [1]; }, 'flags.ignore[0] must be text, got 1'],
+    ['an unknown optimizer', (f: Record<string, unknown>) => { f.optimizer = 'nope'; }, 'flags.optimizer must be one of sgd, momentum, adam, adamw, got "nope"'],
+  ])('names the file and the field, exit 1: %s', async (_, change, message) => {
+    const edited = path.join(dir, `fields-${Math.random().toString(36).slice(2)}`);
+    mkdirSync(edited);
+    copyFileSync(path.join(ck, CHECKPOINT_FILE), path.join(edited, CHECKPOINT_FILE));
+    await rewriteTableRun(edited, (run) => { const flags = { ...(run.flags as Record<string, unknown>) }; change(flags); return { ...run, flags }; });
+    const run = await simdnet(['train', '--resume', edited, '--epochs', '2', '--threads', '1']);
+    expect([run.code, run.stdout]).toEqual([1, '']);
+    expect(run.stderr).toContain(`simdnet: ${path.join(edited, CHECKPOINT_FILE)}: table checkpoint field tableCheckpoint.${message}`);
+  });
+
+  it('flags that hold a valid value but do not make a run with the data are the file\'s fault, not a flag the user never gave', async () => {
+    const edited = path.join(dir, 'fields-task');
+    mkdirSync(edited);
+    copyFileSync(path.join(ck, CHECKPOINT_FILE), path.join(edited, CHECKPOINT_FILE));
+    await rewriteTableRun(edited, (run) => ({ ...run, flags: { ...(run.flags as Record<string, unknown>), task: 'regression' } }));
+    const run = await simdnet(['train', '--resume', edited, '--epochs', '2', '--threads', '1']);
+    expect([run.code, run.stderr]).toEqual([1, `simdnet: ${path.join(edited, CHECKPOINT_FILE)}: the run's flags it holds do not make a run: --task regression: species holds class labels, which only classification can learn\n`]);
+  });
+
+  it('a history longer than the epochs done', async () => {
+    const edited = path.join(dir, 'fields-history');
+    mkdirSync(edited);
+    copyFileSync(path.join(ck, CHECKPOINT_FILE), path.join(edited, CHECKPOINT_FILE));
+    await rewriteTableRun(edited, (run) => ({ ...run, epochsDone: 1, history: [...(run.history as object[]), { ...(run.history as object[])[0], epoch: 2 }] }));
+    const run = await simdnet(['train', '--resume', edited, '--epochs', '3', '--threads', '1']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("tableCheckpoint.history[1].epoch must be an integer after the previous entry's 1 and at most epochsDone 1, got 2");
+  });
+});
+
 describe('simdnet eval on a table model', () => {
   it('scores another CSV by the model\'s task, mapping class names to its outputs', async () => {
     const rows = path.join(dir, 'labelled.csv');
@@ -290,6 +338,8 @@ describe('usage errors on table data, before any training', () => {
     ['--test 1', ['--target', 'species', '--test', '1'], '"1" is not a fraction between 0 and 1 (exclusive), e.g. 0.2.'],
     ['--weight-decay without adamw, in the words image data gets', ['--target', 'species', '--weight-decay', '0.1'],
       "--weight-decay 0.1 is AdamW's decoupled weight decay and needs --optimizer adamw (the optimizer is adam); --l2 decays the weights under every optimizer"],
+    ['a network past WebAssembly\'s memory, named by its flag as on image data', ['--target', 'species', '--hidden', '100000,100000'],
+      '--hidden 100000,100000 needs 149.1 GiB of WebAssembly memory; at most 4 GiB is possible: one sample alone needs 149 GiB; make the layers smaller'],
   ])('%s', async (_, flags, message) => {
     const run = await simdnet(['train', '--data', penguins, '--ignore', 'island,sex', '--missing', 'mean', ...flags as string[]]);
     expect(run.code).toBe(2);

@@ -12,6 +12,7 @@ import type { Scores } from '../tasks/task.js';
 import { upgradeHistoryEntry, type HistoryEntry } from '../train.js';
 import type { DataFingerprint, SplitFingerprint } from './fingerprint.js';
 import { describeNetwork, formatLayers } from '../layers/describe.js';
+import { shown } from '../shown.js';
 
 export interface CheckpointSettings {
   /** The hidden dense layers' sizes (with --layers too). */
@@ -54,12 +55,29 @@ export interface CheckpointRun {
 
 type Fields = Record<string, unknown>;
 
-/** Checks of one field each, whose errors name the file, the field, the rule and the value found. */
-class FieldCheck {
-  constructor(private readonly file: string) {}
+/**
+ * Checks of one field each, whose errors name the file, the field, the rule and the value
+ * found; `record` is where the fields lie in the file's header (an image run's `run`, a table
+ * run's `tableCheckpoint`).
+ */
+export class FieldCheck {
+  constructor(private readonly file: string, private readonly record = 'checkpoint field run') {}
 
   fail(field: string, rule: string, value: unknown): never {
-    throw new Error(`${this.file}: checkpoint field run${field ? `.${field}` : ''} ${rule}, got ${show(value)}`);
+    throw new Error(`${this.file}: ${this.record}${field ? `.${field}` : ''} ${rule}, got ${shown(value)}`);
+  }
+
+  /** An optional field: undefined as it is, else `check`ed. */
+  optional<T>(v: unknown, check: (v: unknown) => T): T | undefined {
+    return v === undefined ? undefined : check(v);
+  }
+
+  text(field: string, v: unknown): string {
+    return typeof v === 'string' ? v : this.fail(field, 'must be text', v);
+  }
+
+  texts(field: string, v: unknown): string[] {
+    return Array.isArray(v) ? v.map((x, i) => this.text(`${field}[${i}]`, x)) : this.fail(field, 'must be a list of names', v);
   }
 
   object(field: string, v: unknown): Fields {
@@ -145,24 +163,24 @@ export function checkRun(run: unknown, file: string, model: Model): CheckpointRu
 }
 
 /** A schedule's text that parseSchedule reads with η0 = learningRate. */
-function checkScheduleText(c: FieldCheck, v: unknown, learningRate: number): string {
-  if (typeof v !== 'string') return c.fail('settings.schedule', `must be a schedule (${SCHEDULE_FORMS})`, v);
+export function checkScheduleText(c: FieldCheck, v: unknown, learningRate: number, field = 'settings.schedule'): string {
+  if (typeof v !== 'string') return c.fail(field, `must be a schedule (${SCHEDULE_FORMS})`, v);
   try {
     parseSchedule(v, learningRate);
   } catch (e) {
-    c.fail('settings.schedule', `must be a schedule: ${(e as Error).message}`, v);
+    c.fail(field, `must be a schedule: ${(e as Error).message}`, v);
   }
   return v;
 }
 
-function checkRng(c: FieldCheck, v: unknown): number[] {
+export function checkRng(c: FieldCheck, v: unknown): number[] {
   const ok = Array.isArray(v) && v.length === 5 &&
     v.slice(0, 4).every((x) => Number.isInteger(x) && x >= 0 && x < 2 ** 32) && (v[4] === null || Number.isFinite(v[4]));
   return ok ? v.map((x: number | null) => x ?? NaN) : c.fail('rng', "must be four 32-bit unsigned integers and a number or null (the shuffle generator's state)", v);
 }
 
 /** Evaluations in order of epoch, none after the epochs done. */
-function checkHistory(c: FieldCheck, v: unknown, epochsDone: number): HistoryEntry[] {
+export function checkHistory(c: FieldCheck, v: unknown, epochsDone: number): HistoryEntry[] {
   if (!Array.isArray(v)) return c.fail('history', 'must be a list of evaluations', v);
   let previous = 0;
   return v.map((entry, i) => {
@@ -200,8 +218,3 @@ function checkFingerprint(c: FieldCheck, v: unknown): DataFingerprint {
   return { classes: c.int('fingerprint.classes', f.classes, 1), train: split('train'), test: split('test') };
 }
 
-/** A value as JSON, cut short: errors quote what they found without printing a whole history. */
-function show(v: unknown): string {
-  const text = JSON.stringify(v) ?? String(v);
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}

@@ -12,7 +12,7 @@ const gib = (bytes: number) => `${(bytes / 2 ** 30).toLocaleString('en-US', { ma
  * Makes the network of `options` with `create` (Network.create or networkFromModel) once its
  * memory is known to fit; `shapeFlag` is the flag that gave its layers (--hidden 256, --layers …).
  */
-export async function allocateNetwork<T>(options: NetworkOptions & { sizes: readonly number[] }, shapeFlag: string, create: () => Promise<T>): Promise<T> {
+export async function allocateNetwork<T>(options: NetworkOptions, shapeFlag: string, create: () => Promise<T>): Promise<T> {
   let bytes: number;
   try {
     bytes = networkBytes(options);
@@ -26,7 +26,7 @@ export async function allocateNetwork<T>(options: NetworkOptions & { sizes: read
     ? [WASM_MAX_BYTES, 'WebAssembly memory', 'at most 4 GiB is possible']
     : [totalmem(), 'memory', `this machine has ${gib(totalmem())}`];
   const culprit = culpritOf(options, shapeFlag, limit);
-  const needs = `${culprit.flag} needs ${gib(bytes)} of ${kind}${options.layers ? '' : ` for the network ${options.sizes.join('-')}`}`;
+  const needs = `${culprit.flag} needs ${gib(bytes)} of ${kind}${options.layers ? '' : ` for the network ${options.sizes?.join('-')}`}`;
   if (bytes > limit) throw new UsageError(`${needs}; ${limitText}${culprit.batchesUpTo(limit)}`);
   try {
     return await create();
@@ -41,7 +41,7 @@ export async function allocateNetwork<T>(options: NetworkOptions & { sizes: read
  * sample) take most of it, or when one sample alone is over `limit`; else --batch-size, whose
  * memory grows linearly.
  */
-function culpritOf(options: NetworkOptions & { sizes: readonly number[] }, shapeFlag: string, limit: number) {
+function culpritOf(options: NetworkOptions, shapeFlag: string, limit: number) {
   const batch = resolveOptions(options).maxBatch;
   const one = networkBytes({ ...options, maxBatch: 1 }), perSample = networkBytes({ ...options, maxBatch: 2 }) - one;
   if (one > limit) return { flag: shapeFlag, batchesUpTo: () => `: one sample alone needs ${gib(one)}; make the layers smaller` };

@@ -7,8 +7,16 @@ import path from 'node:path';
 import { encodeModel, type DataDescription, type Model } from '../model.js';
 import { readModelFile, writeFileAtomic } from '../model-file.js';
 import type { Network } from '../network.js';
-import { savedHistory, type BestSoFar, type HistoryEntry } from '../train.js';
+import type { BestSoFar, HistoryEntry } from '../train.js';
 import { CHECKPOINT_FILE } from './checkpoint.js';
+import { FieldCheck, checkHistory, checkRng, checkScheduleText } from './checkpoint-run.js';
+import { FIT_DEFAULTS } from '../fit.js';
+import { ACTIVATIONS } from '../layers/activation.js';
+import type { LayerSpec } from '../layers/registry.js';
+import { learningRateOk, learningRateRange } from '../learning-rate.js';
+import { INITS, LOSSES, OPTIMIZERS } from '../network.js';
+import { MAX_SEED } from '../rng.js';
+import { TASKS } from '../tasks/task.js';
 import type { DataFingerprint } from './fingerprint.js';
 import { noteCheckpoint } from './interrupt.js';
 import type { TableFlags } from './train-table.js';
@@ -53,29 +61,75 @@ export async function writeTableCheckpoint(dir: string, net: Network, run: Omit<
 export async function readTableCheckpoint(dir: string): Promise<{ model: Model; run: TableRun; best?: BestSoFar; file: string }> {
   const file = path.join(dir, CHECKPOINT_FILE);
   const model = await readModelFile(file);
-  const fail = (field: string, what: string, value: unknown): never => {
-    throw new Error(`${file}: table checkpoint field ${field} ${what}, got ${JSON.stringify(value)?.slice(0, 80)}`);
+  const c = new FieldCheck(file, 'table checkpoint field tableCheckpoint');
+  const r = c.object('', model.metadata.tableCheckpoint);
+  const epochsDone = c.int('epochsDone', r.epochsDone, 1);
+  const run: TableRun = {
+    flags: checkFlags(c, c.object('flags', r.flags), model),
+    epochsDone,
+    rng: checkRng(c, r.rng),
+    history: checkHistory(c, r.history, epochsDone),
+    fingerprint: c.object('fingerprint', r.fingerprint) as unknown as DataFingerprint,
+    best: null,
   };
-  const run = model.metadata.tableCheckpoint as TableRun | undefined;
-  if (typeof run !== 'object' || run === null) fail('tableCheckpoint', 'must be an object (is this a checkpoint of a table run?)', run);
-  const r = run!;
-  if (typeof r.flags !== 'object' || r.flags === null || typeof r.flags.data !== 'string') fail('flags', 'must hold the run\'s flags, data among them', r.flags);
-  if (!Number.isSafeInteger(r.epochsDone) || r.epochsDone < 1) fail('epochsDone', 'must be an integer ≥ 1', r.epochsDone);
-  if (!Array.isArray(r.rng) || r.rng.length !== 5) fail('rng', 'must be the shuffle generator\'s five numbers', r.rng);
-  const history = savedHistory(r.history);
-  if (history.length !== (Array.isArray(r.history) ? r.history.length : -1)) fail('history', 'must be a list of evaluations', r.history);
-  if (typeof r.fingerprint !== 'object' || r.fingerprint === null) fail('fingerprint', 'must be the data\'s fingerprint', r.fingerprint);
   if (!model.state && model.config.optimizer !== 'sgd') throw new Error(`${file}: the checkpoint has no optimizer state`);
   let best: BestSoFar | undefined;
   if (r.best !== null) {
-    const b = r.best;
-    const bytes = typeof b?.parameters === 'string' ? Buffer.from(b.parameters, 'base64') : undefined;
-    if (!bytes || bytes.length !== 4 * model.parameters.length) fail('best.parameters', `must hold ${model.parameters.length} floats (base64)`, b?.parameters);
-    if (!Number.isFinite(b.value) || !Number.isSafeInteger(b.epoch) || !Number.isSafeInteger(b.waited)) fail('best', 'must be { value, epoch, waited, parameters }', b);
+    const b = c.object('best', r.best);
+    const bytes = typeof b.parameters === 'string' ? Buffer.from(b.parameters, 'base64') : undefined;
+    if (!bytes || bytes.length !== 4 * model.parameters.length) c.fail('best.parameters', `must hold ${model.parameters.length} floats (base64)`, b.parameters);
     const parameters = new Float32Array(model.parameters.length);
     new Uint8Array(parameters.buffer).set(bytes!);
-    best = { value: b.value, epoch: b.epoch, waited: b.waited, parameters };
+    best = { value: c.finite('best.value', b.value), epoch: c.int('best.epoch', b.epoch, 1, epochsDone), waited: c.int('best.waited', b.waited, 0), parameters };
   }
-  noteCheckpoint(dir, r.epochsDone);
-  return { model, run: { ...r, history }, ...(best ? { best } : {}), file };
+  noteCheckpoint(dir, epochsDone);
+  return { model, run, ...(best ? { best } : {}), file };
+}
+
+/**
+ * The run's flags, each as the command line would have taken it (a damaged or hand-edited
+ * file is named, not blamed on a flag the user never gave), and the network's own where the
+ * file holds it: hidden sizes, layers and the optimizer are what the weights were trained as.
+ */
+function checkFlags(c: FieldCheck, f: Record<string, unknown>, model: Model): DefiningFlags {
+  const fraction = (key: string) => (v: unknown) => {
+    const x = c.finite(`flags.${key}`, v);
+    return x > 0 && x < 1 ? x : c.fail(`flags.${key}`, 'must be a fraction between 0 and 1 (exclusive)', x);
+  };
+  const atLeast = (key: string, min: number) => (v: unknown) => {
+    const x = c.finite(`flags.${key}`, v);
+    return x >= min ? x : c.fail(`flags.${key}`, `must be ≥ ${min}`, x);
+  };
+  const lr = c.optional(f.lr, (v) => (learningRateOk(v) ? v : c.fail('flags.lr', `must be ${learningRateRange()}`, v)));
+  const flags: DefiningFlags = {
+    data: c.text('flags.data', f.data),
+    target: c.optional(f.target, (v) => c.texts('flags.target', v)),
+    task: c.optional(f.task, (v) => c.oneOf('flags.task', v, TASKS)),
+    ignore: c.optional(f.ignore, (v) => c.texts('flags.ignore', v)),
+    missing: c.optional(f.missing, (v) => c.oneOf('flags.missing', v, ['error', 'mean'] as const)),
+    test: fraction('test')(f.test),
+    val: c.optional(f.val, fraction('val')),
+    earlyStop: c.optional(f.earlyStop, (v) => c.int('flags.earlyStop', v, 1)),
+    metric: c.optional(f.metric, (v) => c.text('flags.metric', v)),
+    hidden: c.optional(f.hidden, (v) => (Array.isArray(v) ? v.map((x, i) => c.int(`flags.hidden[${i}]`, x, 1)) : c.fail('flags.hidden', 'must be a list of layer sizes', v))),
+    layers: c.optional(f.layers, (v) => (Array.isArray(v) && v.every((l) => typeof l === 'object' && l !== null && typeof l.kind === 'string') ? v as LayerSpec[] : c.fail('flags.layers', 'must be a list of layers ({ kind, … })', v))),
+    activation: c.optional(f.activation, (v) => c.oneOf('flags.activation', v, ACTIVATIONS)),
+    loss: c.optional(f.loss, (v) => c.oneOf('flags.loss', v, LOSSES)),
+    init: c.optional(f.init, (v) => c.oneOf('flags.init', v, INITS)),
+    optimizer: c.optional(f.optimizer, (v) => c.oneOf('flags.optimizer', v, OPTIMIZERS)),
+    epochs: c.optional(f.epochs, (v) => c.int('flags.epochs', v, 1)),
+    batchSize: c.optional(f.batchSize, (v) => c.int('flags.batchSize', v, 1)),
+    lr,
+    schedule: c.optional(f.schedule, (v) => checkScheduleText(c, v, lr ?? FIT_DEFAULTS.learningRate, 'flags.schedule')),
+    l2: c.optional(f.l2, atLeast('l2', 0)),
+    weightDecay: c.optional(f.weightDecay, atLeast('weightDecay', 0)),
+    clipNorm: c.optional(f.clipNorm, atLeast('clipNorm', 0)),
+    seed: c.int('flags.seed', f.seed, 0, MAX_SEED),
+  };
+  // What the weights were trained as: the file's network.
+  const { config } = model;
+  if (flags.optimizer !== undefined && flags.optimizer !== config.optimizer) c.fail('flags.optimizer', `does not match the network's (${config.optimizer})`, flags.optimizer);
+  const hidden = config.layers?.filter((l) => l.kind === 'dense').slice(0, -1).map((l) => (l as { units: number }).units);
+  if (flags.hidden !== undefined && JSON.stringify(flags.hidden) !== JSON.stringify(hidden)) c.fail('flags.hidden', `does not match the network's hidden layers (${hidden?.join(',') || 'none'})`, flags.hidden);
+  return flags;
 }

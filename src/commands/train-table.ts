@@ -9,6 +9,7 @@ import path from 'node:path';
 import { stat } from 'node:fs/promises';
 import { FIT_DEFAULTS, fitNetwork, fitSplits, fitTraining, type FitOptions } from '../fit.js';
 import { Network } from '../network.js';
+import { allocateNetwork } from './memory.js';
 import { networkFromModel } from '../model.js';
 import { Rng } from '../rng.js';
 import { train } from '../train.js';
@@ -152,28 +153,14 @@ export function refuseTableFlagErrors(flags: TableFlags): void {
   refuseWeightDecayWithout(flags.optimizer ?? FIT_DEFAULTS.optimizer, flags.weightDecay);
 }
 
-export async function runTrainTable(given: TableFlags, command: Command): Promise<void> {
-  // A resumed run takes its flags from the checkpoint: only --epochs (to go further) and where output goes may be given.
-  const resumed = given.resume ? await readTableCheckpoint(given.resume) : undefined;
-  if (resumed) {
-    // A flag repeated with the value the checkpoint holds is taken, as an image run's resume takes it.
-    const asGiven = (key: (typeof DEFINING_FLAGS)[number]) => (key === 'data' ? path.resolve(given.data!) : given[key]);
-    const same = (key: (typeof DEFINING_FLAGS)[number]) => (key === 'data' ? samePath(given.data!, String(resumed.run.flags.data)) : JSON.stringify(given[key]) === JSON.stringify(resumed.run.flags[key]));
-    const clash = DEFINING_FLAGS.find((key) => key !== 'epochs' && onCommandLine(command, key) && !same(key));
-    if (clash) {
-      const stored = resumed.run.flags[clash];
-      throw new UsageError(`${flagName(clash)} ${flagText(clash, asGiven(clash))} conflicts with the run in ${given.resume} (the checkpoint's: ${stored === undefined ? 'not given' : flagText(clash, stored)}); ` +
-        'leave it out to go on with that run: with --resume give only --epochs, --checkpoint, --out, --report, --json, how it runs, and flags as stored');
-    }
-  }
-  const flags: TableFlags = resumed
-    ? { ...given, ...resumed.run.flags, ...(onCommandLine(command, 'epochs') ? { epochs: given.epochs } : {}) }
-    : given;
-  // The data a resumed run takes from its checkpoint, against the outputs given now.
-  if (resumed) refuseOverwrites(flags);
-  // A new run's flags were checked before preflight (runTrain); a resumed run's are the checkpoint's with --epochs.
+/**
+ * What a table run's flags make of its data: the table read, split and given its task, the
+ * hidden layers, the schedule and fit()'s options, checked against each other (usage errors).
+ * `resumed`: the flags are a checkpoint's, checked here (refuseTableFlagErrors) as a new run's
+ * were before preflight.
+ */
+async function tableRun(flags: TableFlags, resumed: boolean) {
   if (resumed) refuseTableFlagErrors(flags);
-  const print = humanOutput(flags.json);
   const bytes = await readWholeFile(flags.data, { kind: 'CSV file', maxBytes: MAX_READ_BYTES });
   const table = asUsageError(CsvColumnError, () => parseCsv(bytes, { name: flags.data!, target: flags.target!, ignore: flags.ignore, missing: flags.missing, calls: { target: '--target', ignore: '--ignore' } }));
   const read = tableSplits(table, flags.data, { mixedTarget: mixedTargetFor(flags.task), asClasses: '--task classification' });
@@ -209,6 +196,35 @@ export async function runTrainTable(given: TableFlags, command: Command): Promis
   const used = validation
     ? forFlag(flags.val !== undefined ? `--val ${flags.val}` : `--early-stop ${flags.earlyStop} (which holds out --val ${validation} of the training rows)`, () => fitSplits(data, options))
     : fitSplits(data, options);
+  return { table, data, task, hidden, options, epochs, validation, used };
+}
+
+export async function runTrainTable(given: TableFlags, command: Command): Promise<void> {
+  // A resumed run takes its flags from the checkpoint: only --epochs (to go further) and where output goes may be given.
+  const resumed = given.resume ? await readTableCheckpoint(given.resume) : undefined;
+  if (resumed) {
+    // A flag repeated with the value the checkpoint holds is taken, as an image run's resume takes it.
+    const asGiven = (key: (typeof DEFINING_FLAGS)[number]) => (key === 'data' ? path.resolve(given.data!) : given[key]);
+    const same = (key: (typeof DEFINING_FLAGS)[number]) => (key === 'data' ? samePath(given.data!, String(resumed.run.flags.data)) : JSON.stringify(given[key]) === JSON.stringify(resumed.run.flags[key]));
+    const clash = DEFINING_FLAGS.find((key) => key !== 'epochs' && onCommandLine(command, key) && !same(key));
+    if (clash) {
+      const stored = resumed.run.flags[clash];
+      throw new UsageError(`${flagName(clash)} ${flagText(clash, asGiven(clash))} conflicts with the run in ${given.resume} (the checkpoint's: ${stored === undefined ? 'not given' : flagText(clash, stored)}); ` +
+        'leave it out to go on with that run: with --resume give only --epochs, --checkpoint, --out, --report, --json, how it runs, and flags as stored');
+    }
+  }
+  const flags: TableFlags = resumed
+    ? { ...given, ...resumed.run.flags, ...(onCommandLine(command, 'epochs') ? { epochs: given.epochs } : {}) }
+    : given;
+  // The data a resumed run takes from its checkpoint, against the outputs given now.
+  if (resumed) refuseOverwrites(flags);
+  // A new run's flags were checked before preflight (runTrain); a resumed run's are the checkpoint's with --epochs,
+  // and what they fail on is the file's fault, not a flag's the user never gave.
+  const run = resumed
+    ? await tableRun(flags, true).catch((e: Error) => { throw e instanceof UsageError ? new Error(`${resumed.file}: the run's flags it holds do not make a run: ${e.message}`) : e; })
+    : await tableRun(flags, false);
+  const { table, data, task, hidden, options, epochs, validation, used } = run;
+  const print = humanOutput(flags.json);
   const tooFew = fewerThanOneBatch(`${flags.data}'s training split`, used.train.count, fitTraining(used, options).batchSize);
   if (tooFew) throw tooFew;
   // The report's confusion matrix has its limit: found now, not once the run is over.
@@ -231,7 +247,11 @@ export async function runTrainTable(given: TableFlags, command: Command): Promis
   print(`simdnet train: ${flags.data}: ${task.name} of ${targetNames.map(shownName).join(', ')} on ${plural(featureNames.length, 'feature')}` +
     `${data.classNames ? ` (${plural(data.classNames.length, 'class', 'classes')}: ${data.classNames.slice(0, 10).map(shownName).join(', ')}${data.classNames.length > 10 ? ', …' : ''})` : ''}`);
   print(`data: ${plural(table.rows, 'row')}: ${data.train.count} to train on${validation ? ' (less the validation rows)' : ''}, ${data.test.count} to test on`);
-  const net = resumed ? await networkFromModel(resumed.model, { ...runOptions(flags), maxBatch: fitTraining(used, options).batchSize }) : await Network.create(fitNetwork(used, options));
+  const maxBatch = fitTraining(used, options).batchSize, made = resumed ? { ...resumed.model.config, ...runOptions(flags), maxBatch } : fitNetwork(used, options);
+  const units = flags.hidden ?? (hidden ?? FIT_DEFAULTS.hidden).flatMap((l) => (l.kind === 'dense' ? [l.units] : []));
+  const net = await allocateNetwork(made, flags.layers ? `--layers ${formatLayers(flags.layers)}` : `--hidden ${units.join(',') || 'none'}`, () => resumed
+    ? networkFromModel(resumed.model, { ...runOptions(flags), maxBatch })
+    : Network.create(made));
   // The network beside the data, before the epochs, as an image run's banner has it.
   const layers = formatLayers(net.config.layers!);
   print(`network: ${net.sizes[0]} inputs, ${layers}; ${net.config.loss}, ${net.config.optimizer}, ${net.kernels}` +
