@@ -358,8 +358,8 @@ export class Network {
   /** Applies config.normalization to the first `batch` rows of inputBuffer, and config.targetNormalization to targetBuffer's (nothing without them). */
   normalizeLoaded(batch: number): void {
     checkLive(this, 'normalizeLoaded');
-    if (this.normalizer) normalizeRows(this.normalizer.offset, this.normalizer.scale, this.inputBuffer, batch);
-    if (this.targetNormalizer) normalizeRows(this.targetNormalizer.offset, this.targetNormalizer.scale, this.targetBuffer, batch);
+    if (this.normalizer) normalizeRows(this.normalizer.offset, this.normalizer.scale, this.inputBuffer, batch, 'feature');
+    if (this.targetNormalizer) normalizeRows(this.targetNormalizer.offset, this.targetNormalizer.scale, this.targetBuffer, batch, 'target');
   }
 
   /** Outputs [n × sizes[L]] back in the targets' units, in place: a / scale + offset (nothing without config.targetNormalization). */

@@ -3,6 +3,7 @@
 // exports), so that a saved model takes raw features. Why: a feature in thousands beside
 // one in thousandths makes one learning rate wrong for both; standardising puts every
 // feature near N(0, 1), which is what the He and Xavier initialisations assume.
+import { shortestFloat32 } from './decimal.js';
 import { shown } from './shown.js';
 
 export const NORMALIZATIONS = ['standard', 'min-max'] as const;
@@ -72,14 +73,22 @@ export interface Float32Normalization {
 }
 
 /**
- * x ← (x − offset)·scale in place, for `rows` rows of x [rows × offset.length]; the
- * offset and scale are given as float32 arrays so that every backend and export rounds alike.
+ * x ← (x − offset)·scale in place, for `rows` rows of x [rows × offset.length]; the offset
+ * and scale are float32 arrays so that every backend and export rounds alike. A value the normalisation takes past float32's range (a feature
+ * of 1e10 where the training data's spread was 1e-30) is an error naming its row and
+ * `what` it is: it would be Infinity, and every output NaN.
  */
-export function normalizeRows(offset: Float32Array, scale: Float32Array, x: Float32Array, rows: number): void {
+export function normalizeRows(offset: Float32Array, scale: Float32Array, x: Float32Array, rows: number, what: string): void {
   const width = offset.length;
   for (let r = 0; r < rows; r++) {
     const at = r * width;
-    for (let j = 0; j < width; j++) x[at + j] = Math.fround(x[at + j] - offset[j]) * scale[j];
+    for (let j = 0; j < width; j++) {
+      const given = x[at + j];
+      x[at + j] = Math.fround(given - offset[j]) * scale[j];
+      if (!Number.isFinite(x[at + j])) {
+        throw new RangeError(`${what} ${j} is ${given} (row ${r} of its batch), which the model's normalisation ((x − ${shortestFloat32(offset[j])}) × ${shortestFloat32(scale[j])}) takes past float32's range: far outside the data it was fitted on`);
+      }
+    }
   }
 }
 

@@ -1,6 +1,6 @@
 // Numbers past float32's range (±3.4e38), in which the network computes: each way into it
-// refuses them by name, as parseCsv refuses such a cell, instead of holding Infinity and
-// predicting NaN without a word.
+// refuses them by name, as parseCsv refuses such a cell, and so does a normalisation that
+// takes a value there, instead of holding Infinity and predicting NaN without a word.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -43,5 +43,12 @@ describe('a value beyond float32', () => {
     writeFileSync(csv, 'a,b,y\n1,,0\n2,3,1\n');
     await expect(loadCsv(csv, { target: 'y', missing: [0, 1e40] })).rejects.toThrow(`t.csv: missing[1] is 1e+40, ${BEYOND}`);
     await expect(loadCsv(csv, { target: 'y', missing: [NaN, 1] })).rejects.toThrow('t.csv: missing[0] is NaN; every value must be a finite number');
+  });
+
+  it("is refused where the model's normalisation makes it: a feature whose training spread was 1e-30", async () => {
+    const net = await Network.create({ sizes: [2, 3, 2], backend: 'js', normalization: { kind: 'standard', offset: [0, 0], scale: [1e30, 1] } });
+    expect(net.predict([1e-31, 5]).outputs.every(Number.isFinite)).toBe(true);
+    expect(() => net.predict([1e10, 0.5])).toThrow("feature 0 is 10000000000 (row 0 of its batch), which the model's normalisation ((x − 0) × 1e+30) takes past float32's range: far outside the data it was fitted on");
+    net.dispose();
   });
 });
