@@ -206,6 +206,16 @@ describe('an output that is the same file as another output is refused', () => {
     expect(existsSync(at('table-ck2/checkpoint.simdnet'))).toBe(true);
   }, 60_000);
 
+  it('export --format tfjs: a model.json that cannot be written is found before weights.bin is; a folder that cannot be made is a usage error', async () => {
+    mkdirSync(at('tfjs-half/model.json'), { recursive: true });
+    writeFileSync(at('tfjs-half/weights.bin'), 'the old weights');
+    refused(await simdnet(['export', 'model.simdnet', '--format', 'tfjs', '--out', 'tfjs-half']), 'the model.json of --out tfjs-half/model.json is a folder; give a file name');
+    expect(bytes('tfjs-half/weights.bin').toString()).toBe('the old weights');
+    const run = await simdnet(['export', 'model.simdnet', '--format', 'tfjs', '--out', '/proc/simdnet-tfjs']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('error: --out /proc/simdnet-tfjs: cannot make the folder');
+  });
+
   it('a real run with --out and --report on different files writes both', async () => {
     const run = await simdnet(['train', '--limit', '300', '--epochs', '1', '--hidden', '8', '--threads', '1', '--out', 'z.simdnet', '--report', 'z.html']);
     expect(run.code, run.stderr).toBe(0);

@@ -1,6 +1,6 @@
 // simdnet export / import: a saved model to the TF.js layers format or ONNX, and a
 // TF.js layers model (dense or convolutional) into simdnet's format.
-import { makeFolders } from '../make-folders.js';
+import { makeFolders, removeEmptyFolders } from '../make-folders.js';
 import { UsageError } from './common.js';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
@@ -10,7 +10,7 @@ import { toOnnx } from '../export/onnx.js';
 import { describeNetwork } from '../layers/describe.js';
 import { encodeModel, networkFromModel } from '../model.js';
 import { readModelFile, writeFileAtomic } from '../model-file.js';
-import { checkOutputFiles, refuseSameFiles } from './output-paths.js';
+import { checkOutputFiles, checkWritableFile, refuseSameFiles } from './output-paths.js';
 
 export function exportCommand(program: Command): void {
   program.command('export')
@@ -20,8 +20,10 @@ export function exportCommand(program: Command): void {
     .requiredOption('--out <path>', 'the folder (tfjs) or file (onnx) to write')
     .action(async (file: string, flags: { format: 'tfjs' | 'onnx'; out: string }) => {
       const input = [{ name: 'the model to export', path: file }];
-      if (flags.format === 'onnx') await checkOutputFiles([{ name: '--out', path: flags.out }], input);
-      else refuseSameFiles(Object.values(TFJS_FILES).map((name) => ({ name: `the ${name} of --out`, path: path.join(flags.out, name) })), input);
+      const outputs = flags.format === 'onnx' ? [{ name: '--out', path: flags.out }]
+        : Object.values(TFJS_FILES).map((name) => ({ name: `the ${name} of --out`, path: path.join(flags.out, name) }));
+      if (flags.format === 'onnx') await checkOutputFiles(outputs, input);
+      else refuseSameFiles(outputs, input);
       const model = await readModelFile(file);
       if (flags.format === 'onnx') {
         await writeFileAtomic(flags.out, toOnnx(model));
@@ -29,11 +31,18 @@ export function exportCommand(program: Command): void {
         return;
       }
       const { modelJson, weights } = toTfjs(model);
-      await makeFolders(flags.out).catch((e: NodeJS.ErrnoException) => {
+      const made = await makeFolders(flags.out).catch((e: NodeJS.ErrnoException) => {
         if (e.code === 'EEXIST') throw new UsageError(`--out ${flags.out} is a file; the TF.js format is a folder (model.json and weights.bin): give a folder name`);
         if (e.code === 'ENOTDIR') throw new UsageError(`--out ${flags.out}: a part of its path is a file, not a folder (${e.message})`);
-        throw new Error(`--out ${flags.out}: cannot create the folder (${e.message})`);
+        throw new UsageError(`--out ${flags.out}: cannot make the folder (${e.message})`);
       });
+      // Both files found writable before either is written: a model.json that cannot be would leave new weights beside the old one.
+      try {
+        for (const out of outputs) await checkWritableFile(out.name, out.path);
+      } catch (e) {
+        removeEmptyFolders(made);
+        throw e;
+      }
       await writeFileAtomic(path.join(flags.out, TFJS_FILES.weights), weights);
       await writeFileAtomic(path.join(flags.out, TFJS_FILES.model), JSON.stringify(modelJson, null, 1));
       console.log(`${flags.out}: TF.js layers model (model.json + weights.bin); load it with tf.loadLayersModel`);
