@@ -11,7 +11,7 @@ import { Network, RUN_OPTION_KEYS, RUN_OPTION_NAMES, type InitName, type Network
 import { NORMALIZATIONS, fitNormalization, type NormalizationKind } from './normalization.js';
 import { TASK_KINDS, taskOf, type TaskName } from './tasks/task.js';
 import { withTask } from './tasks/with-task.js';
-import { checkFullBatch, train, type TrainOptions, type TrainResult } from './train.js';
+import { TRAIN_OPTION_KEYS, checkFullBatch, train, type TrainOptions, type TrainResult } from './train.js';
 import { refuseUnknownOptions } from './options.js';
 import { checkSeed } from './rng.js';
 import { shown } from './shown.js';
@@ -137,7 +137,7 @@ export function fitNetwork(splits: DataSplits, options: FitOptions): NetworkOpti
 
 /** fit()'s options for train(). */
 export function fitTraining(splits: DataSplits, options: FitOptions): TrainOptions {
-  return { ...options, epochs: options.epochs ?? FIT_DEFAULTS.epochs, batchSize: fitBatchSize(splits, options), learningRate: options.learningRate ?? FIT_DEFAULTS.learningRate, seed: options.seed ?? 1 };
+  return { ...pick(options, Object.keys(TRAIN_OPTION_KEYS) as (keyof TrainOptions & keyof FitOptions)[]), epochs: options.epochs ?? FIT_DEFAULTS.epochs, batchSize: fitBatchSize(splits, options), learningRate: options.learningRate ?? FIT_DEFAULTS.learningRate, seed: options.seed ?? 1 };
 }
 
 const fitBatchSize = (splits: DataSplits, options: FitOptions) => options.batchSize ?? Math.min(FIT_DEFAULTS.batchSize, splits.train.count);

@@ -17,13 +17,18 @@ export function refuseUnknownOptions(op: string, options: object, known: Readonl
 /**
  * The known key `key` most likely stands for: the same but for case or snake_case
  * (learning_rate), its initials (lr: learningRate), or one a few edits away (epoch: epochs),
- * at most a third of its letters for a long key and one for a short one.
+ * at most a third of its letters for a long key and one for a short one (the nearest such).
  */
 function meantKey(key: string, known: string[]): string | undefined {
   const plain = (k: string) => k.replace(/_/g, '').toLowerCase();
   const initials = (k: string) => (k[0] + k.slice(1).replace(/[^A-Z]/g, '')).toLowerCase();
   return known.find((k) => plain(k) === plain(key)) ?? known.find((k) => initials(k).length > 1 && initials(k) === key.toLowerCase())
-    ?? known.find((k) => editDistance(k, key) <= Math.max(1, Math.floor(key.length / 3)));
+    ?? nearest(key, known.filter((k) => editDistance(k, key) <= Math.max(1, Math.floor(key.length / 3))));
+}
+
+/** The key of `candidates` fewest edits from `key` (learningRateDecy: learningRateDecay, not learningRate). */
+function nearest(key: string, candidates: string[]): string | undefined {
+  return candidates.reduce<string | undefined>((best, k) => (best === undefined || editDistance(k, key) < editDistance(best, key) ? k : best), undefined);
 }
 
 /** Levenshtein distance: insertions, deletions and substitutions turning a into b. */

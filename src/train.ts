@@ -12,6 +12,7 @@ import { checkLive, type Network } from './network.js';
 import { Rng, checkSeed } from './rng.js';
 import { metricOf, taskOf, type Metric, type Scores } from './tasks/task.js';
 import { shown } from './shown.js';
+import { refuseUnknownOptions } from './options.js';
 
 export interface TrainOptions {
   epochs: number;
@@ -34,8 +35,8 @@ export interface TrainOptions {
    * evaluation, and the final one of a run that early stopping ended, score every sample.
    */
   trainScoreSamples?: number;
-  /** Called after every mini-batch, with one object updated in place (copy what you keep). */
-  onBatchEnd?: (p: Readonly<BatchProgress>) => void;
+  /** Called after every mini-batch, with one object updated in place (copy what you keep); training waits for a returned promise, and a rejected one ends train() with its error. */
+  onBatchEnd?: (p: Readonly<BatchProgress>) => void | Promise<void>;
   /** Called after every epoch, with the evaluation when the epoch had one; training waits for a returned promise (a checkpoint being written). */
   onEpochEnd?: (e: EpochEnd) => void | Promise<void>;
   /**
@@ -53,6 +54,12 @@ export interface TrainOptions {
   /** Stops training after the current batch when aborted; the result says so. Aborted before train() is called, train() rejects with its reason and trains nothing. */
   signal?: AbortSignal;
 }
+
+/** TrainOptions by name (options.ts): another key is refused, not ignored. */
+export const TRAIN_OPTION_KEYS = {
+  epochs: true, batchSize: true, learningRate: true, learningRateDecay: true, schedule: true, seed: true, evalEvery: true,
+  trainScoreSamples: true, onBatchEnd: true, onEpochEnd: true, earlyStopping: true, resume: true, signal: true,
+} as const satisfies Record<keyof TrainOptions, true>;
 
 export interface BatchProgress {
   epoch: number;
@@ -181,6 +188,11 @@ const training = new WeakSet<Network>();
 export async function train(net: Network, data: DataSplits, options: TrainOptions): Promise<TrainResult> {
   checkLive(net, 'train');
   if (typeof options !== 'object' || options === null) throw new Error(`train: options must be an object { epochs, batchSize, learningRate or schedule, … }, got ${shown(options)}`);
+  refuseUnknownOptions('train', options, TRAIN_OPTION_KEYS);
+  const { signal } = options;
+  if (signal !== undefined && !(typeof signal === 'object' && signal !== null && typeof signal.throwIfAborted === 'function')) {
+    throw new Error(`train: signal must be an AbortSignal (new AbortController().signal), got ${shown(signal)}`);
+  }
   if (typeof data !== 'object' || data === null || typeof data.train !== 'object' || data.train === null || typeof data.test !== 'object' || data.test === null) {
     throw new Error(`train: data must be splits { train, test, classes, source } as fromArrays(), loadCsv() or loadDataDir() give them; got ${shown(data)}`);
   }
@@ -259,7 +271,9 @@ export async function train(net: Network, data: DataSplits, options: TrainOption
           progress.batch = b + 1;
           progress.loss = lossSum / (b + 1);
           progress.samplesPerSecond = samples / (trainSeconds + t - epochStart);
-          options.onBatchEnd(progress);
+          // An async callback's rejection is train()'s to report; unawaited, it ended the process after train() returned.
+          const pending = options.onBatchEnd(progress);
+          if (pending) await pending;
           // The callback may have disposed of the network: say so as train, before any method of it does.
           checkLive(net, 'train');
         }
@@ -354,6 +368,7 @@ function scoredSubset<D extends Dataset>(train: D, samples: number | undefined, 
  * taken when this one is better by more than minDelta). Throws when the options are wrong.
  */
 function earlyStoppingWatch(o: NonNullable<TrainOptions['earlyStopping']>, task: ReturnType<typeof taskOf>, hasValidation: boolean) {
+  refuseUnknownOptions('train: earlyStopping', o, { patience: true, metric: true, minDelta: true } satisfies Record<keyof typeof o, true>);
   if (!Number.isInteger(o.patience) || o.patience < 1) throw new Error(`train: earlyStopping.patience must be a positive integer, got ${shown(o.patience)}`);
   const minDelta = o.minDelta ?? 0;
   if (!(Number.isFinite(minDelta) && minDelta >= 0)) throw new Error(`train: earlyStopping.minDelta must be a finite number ≥ 0, got ${o.minDelta}`);

@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sizeList } from '../src/commands/common.js';
 import { simdnet, type Run } from './cli-run.js';
 import { writeDataDir } from './helpers.js';
 
@@ -73,6 +74,12 @@ describe('--hidden ""', () => {
     expectUsageError(await simdnet(['train', '--hidden', '', '--limit', '300', '--epochs', '1']),
       "option '--hidden <sizes>' argument '' is invalid. is empty; give sizes like 100,50, or none for no hidden layer.");
     expectUsageError(await simdnet(['train', '--layers', '', '--limit', '300', '--epochs', '1']), "option '--layers <list>' argument '' is invalid.");
+  });
+
+  it('reads each size as every count is read: 32.0 and 1e2 as README says counts are written, never a size past 2^53', () => {
+    expect(sizeList('1e2, 32.0')).toEqual([100, 32]);
+    expect(() => sizeList('99999999999999999999')).toThrow('"99999999999999999999" is not a positive integer; give sizes like 100,50.');
+    expect(() => sizeList('8,0')).toThrow('"0" is not a positive integer; give sizes like 100,50.');
   });
 });
 

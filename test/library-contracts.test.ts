@@ -112,3 +112,33 @@ describe('weights written after backwardAndStep', () => {
     net.dispose();
   });
 });
+
+describe('options a library user misspells or misplaces (review)', () => {
+  const data = fromArrays(rows(16, 3), { labels: [0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1] });
+  const layers = [{ kind: 'dense', units: 8 }, { kind: 'relu' }, { kind: 'dense', units: 2 }, { kind: 'softmax' }] as const;
+
+  it("refuses a field a layer's kind does not have: an activation inside a dense spec made a linear layer", async () => {
+    await expect(Network.create({ inputs: 3, layers: [{ kind: 'dense', units: 8, activation: 'relu' } as never, { kind: 'dense', units: 2 }], backend: 'js' }))
+      .rejects.toThrow(`layers[0]: dense has no field "activation" (an activation is a layer of its own: { kind: "relu" } after it); its fields are kind, units`);
+    await expect(Network.create({ inputs: 3, layers: [{ kind: 'dropout', rate: 0.1, seed: 3 } as never, { kind: 'dense', units: 2 }], backend: 'js' }))
+      .rejects.toThrow('layers[0]: dropout has no field "seed"; its fields are kind, rate');
+  });
+
+  it('refuses an option train() does not know, and an earlyStopping key, instead of training without it', async () => {
+    const net = await Network.create({ inputs: 3, layers: [...layers], loss: 'cross-entropy', backend: 'js' });
+    await expect(train(net, data, { ...options, earlystopping: { patience: 1 } } as never)).rejects.toThrow('train: unknown option "earlystopping" (did you mean earlyStopping?)');
+    await expect(train(net, data, { ...options, learningRateDecy: 0.5 } as never)).rejects.toThrow('train: unknown option "learningRateDecy" (did you mean learningRateDecay?)');
+    await expect(train(net, { ...data, validation: data.train }, { ...options, earlyStopping: { patience: 1, metirc: 'accuracy' } as never }))
+      .rejects.toThrow('train: earlyStopping: unknown option "metirc" (did you mean metric?)');
+    await expect(train(net, data, { ...options, signal: {} as never })).rejects.toThrow('train: signal must be an AbortSignal (new AbortController().signal), got {}');
+    net.dispose();
+  });
+
+  it("waits for an async onBatchEnd, and its rejection is train()'s, not an uncaught error after it returned", async () => {
+    const net = await Network.create({ inputs: 3, layers: [...layers], loss: 'cross-entropy', backend: 'js' });
+    let calls = 0;
+    await expect(train(net, data, { ...options, onBatchEnd: async () => { calls++; throw new Error('boom'); } })).rejects.toThrow('boom');
+    expect(calls).toBe(1);
+    net.dispose();
+  });
+});

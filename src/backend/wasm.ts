@@ -56,7 +56,7 @@ function unavailable(level: SimdLevel, shared: boolean): string {
  * baseline and none (scalar) that this engine runs. `shared` picks the build over a shared
  * memory, for threads.
  */
-export async function kernelsModule(choice: SimdChoice, shared = false): Promise<{ module: WebAssembly.Module; level: SimdLevel }> {
+async function kernelsModule(choice: SimdChoice, shared = false): Promise<{ module: WebAssembly.Module; level: SimdLevel }> {
   if (typeof WebAssembly !== 'object') throw new UnavailableError('This JavaScript engine has no WebAssembly; use the js backend instead.');
   const levels = choice === 'auto' ? AUTO_LEVELS : [choice];
   for (const level of levels) {

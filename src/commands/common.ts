@@ -94,10 +94,13 @@ export function threadCount(value: string): number {
 export function sizeList(value: string): number[] {
   if (value.trim() === 'none') return [];
   if (value.trim() === '') throw new InvalidArgumentError('is empty; give sizes like 100,50, or none for no hidden layer.');
+  // Each size as every count is read (decimalInteger: 32.0 and 1e2 too, never past 2^53), its error naming the size.
   return value.split(',').map((s) => {
-    const n = Number(s.trim());
-    if (!/^\d+$/.test(s.trim()) || n < 1) throw new InvalidArgumentError(`"${s}" is not a positive integer; give sizes like 100,50.`);
-    return n;
+    try {
+      return positiveCount(s.trim(), 'a positive integer');
+    } catch {
+      throw new InvalidArgumentError(`"${s}" is not a positive integer; give sizes like 100,50.`);
+    }
   });
 }
 

@@ -155,7 +155,8 @@ async function runTrain(flags: TrainFlags, command: Command): Promise<void> {
 
   const bar = progressBar(process.stderr);
   const result = await train(net, data, {
-    ...s,
+    epochs: s.epochs, batchSize: s.batchSize, learningRate: s.learningRate, evalEvery: s.evalEvery,
+    ...(s.trainScoreSamples === undefined ? {} : { trainScoreSamples: s.trainScoreSamples }),
     schedule,
     seed,
     resume,

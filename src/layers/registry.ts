@@ -27,17 +27,25 @@ type Factory = (spec: LayerSpec, inShape: Shape, seed: number) => Layer;
 /** A spec's field, as the kind reads it. */
 const field = (spec: LayerSpec, name: string) => (spec as unknown as Record<string, unknown>)[name];
 
-const LAYER_KINDS: Record<LayerSpec['kind'], Factory> = {
-  dense: (spec, inShape) => new Dense(shapeSize(inShape), positiveInt('dense: units', field(spec, 'units'))),
-  conv2d: (spec, inShape) => new Conv2d(image('conv2d', inShape), positiveInt('conv2d: filters', field(spec, 'filters')), positiveInt('conv2d: size', field(spec, 'size')),
-    positiveInt('conv2d: stride', field(spec, 'stride') ?? 1), padding(field(spec, 'padding'))),
-  maxpool: (spec, inShape) => pool('maxpool', spec, inShape),
-  avgpool: (spec, inShape) => pool('avgpool', spec, inShape),
-  flatten: (_, inShape) => new Flatten(shapeSize(inShape)),
-  batchnorm: (spec, inShape) => new BatchNorm(inShape, (field(spec, 'momentum') as number | undefined) ?? 0.99, (field(spec, 'epsilon') as number | undefined) ?? 1e-3),
-  dropout: (spec, inShape, seed) => new Dropout(field(spec, 'rate') as number, shapeSize(inShape), seed),
-  softmax: (_, inShape) => new Softmax(shapeSize(inShape)),
-  ...(Object.fromEntries(ACTIVATIONS.map((f) => [f, (_: LayerSpec, inShape: Shape) => new Activation(f, shapeSize(inShape))])) as unknown as Record<ActivationName, Factory>),
+/**
+ * Each kind: the fields its spec may hold beside `kind`, and how it is made. A field of
+ * another kind's is refused: { kind: 'dense', units: 8, activation: 'relu' } (a Keras habit)
+ * made a linear layer without a word.
+ */
+const LAYER_KINDS: Record<LayerSpec['kind'], { fields: readonly string[]; make: Factory }> = {
+  dense: { fields: ['units'], make: (spec, inShape) => new Dense(shapeSize(inShape), positiveInt('dense: units', field(spec, 'units'))) },
+  conv2d: {
+    fields: ['filters', 'size', 'stride', 'padding'],
+    make: (spec, inShape) => new Conv2d(image('conv2d', inShape), positiveInt('conv2d: filters', field(spec, 'filters')), positiveInt('conv2d: size', field(spec, 'size')),
+      positiveInt('conv2d: stride', field(spec, 'stride') ?? 1), padding(field(spec, 'padding'))),
+  },
+  maxpool: { fields: ['size', 'stride'], make: (spec, inShape) => pool('maxpool', spec, inShape) },
+  avgpool: { fields: ['size', 'stride'], make: (spec, inShape) => pool('avgpool', spec, inShape) },
+  flatten: { fields: [], make: (_, inShape) => new Flatten(shapeSize(inShape)) },
+  batchnorm: { fields: ['momentum', 'epsilon'], make: (spec, inShape) => new BatchNorm(inShape, (field(spec, 'momentum') as number | undefined) ?? 0.99, (field(spec, 'epsilon') as number | undefined) ?? 1e-3) },
+  dropout: { fields: ['rate'], make: (spec, inShape, seed) => new Dropout(field(spec, 'rate') as number, shapeSize(inShape), seed) },
+  softmax: { fields: [], make: (_, inShape) => new Softmax(shapeSize(inShape)) },
+  ...(Object.fromEntries(ACTIVATIONS.map((f) => [f, { fields: [], make: (_: LayerSpec, inShape: Shape) => new Activation(f, shapeSize(inShape)) }])) as unknown as Record<ActivationName, { fields: readonly string[]; make: Factory }>),
 };
 
 function pool(kind: 'maxpool' | 'avgpool', spec: LayerSpec, inShape: Shape): Pool {
@@ -85,10 +93,15 @@ export function buildLayers(input: number | Shape, specs: readonly LayerSpec[], 
   const layers: Layer[] = [];
   let shape = typeof input === 'number' ? { ...vectorShape(input), flat: true } : input;
   specs.forEach((spec, i) => {
-    const make = Object.hasOwn(LAYER_KINDS, spec?.kind) ? LAYER_KINDS[spec.kind] : undefined;
-    if (!make) throw new Error(`layers[${i}]: unknown kind ${shown(spec?.kind)}; the kinds are ${LAYER_KIND_NAMES.join(', ')}`);
+    const kind = Object.hasOwn(LAYER_KINDS, spec?.kind) ? LAYER_KINDS[spec.kind] : undefined;
+    if (!kind) throw new Error(`layers[${i}]: unknown kind ${shown(spec?.kind)}; the kinds are ${LAYER_KIND_NAMES.join(', ')}`);
+    const other = Object.keys(spec).find((key) => key !== 'kind' && !kind.fields.includes(key));
+    if (other !== undefined) {
+      const activation = other === 'activation' ? ` (an activation is a layer of its own: { kind: ${shown((spec as Record<string, unknown>).activation)} } after it)` : '';
+      throw new Error(`layers[${i}]: ${spec.kind} has no field ${shown(other)}${activation}; its fields are ${['kind', ...kind.fields].join(', ')}`);
+    }
     try {
-      const layer = make(spec, shape, mix32(seed ^ Math.imul(i + 1, 0x27d4eb2d)));
+      const layer = kind.make(spec, shape, mix32(seed ^ Math.imul(i + 1, 0x27d4eb2d)));
       layers.push(layer);
       shape = layer.outShape ?? (layer.kind === 'dense' || layer.kind === 'flatten' ? vectorShape(layer.outSize) : shape);
     } catch (e) {
