@@ -146,6 +146,17 @@ describe('simdnet predict --image', () => {
       `simdnet: ${file}: not a readable PNG (its image data holds 2 bytes, but 640×480 pixels need 307680: the header claims more than the file holds)`]);
   });
 
+  it('refuses a tiny PNG claiming 4000×4000 pixels, within the size limits, before pngjs allocates them', async () => {
+    const file = path.join(dir, 'claims-4000.png');
+    await writeFile(file, pngClaiming(4000, 4000));
+    const run = await simdnetMeasured(['predict', model, '--image', file]);
+    expect([run.code, run.stderr.trim()]).toEqual([1,
+      `simdnet: ${file}: not a readable PNG (its image data holds 2 bytes, but 4000×4000 pixels need 16004000: the header claims more than the file holds)`]);
+    // Decoded before the check, it peaked at 156 MiB here (66 MiB checked first).
+    console.log(`predict on a ${pngClaiming(4000, 4000).length}-byte PNG claiming 4000×4000: peak ${run.peakMiB.toFixed(0)} MiB`);
+    expect(run.peakMiB).toBeLessThan(100);
+  });
+
   it('refuses a PNG whose compressed image data stops short of its end (pngjs decodes the rest as zeros too)', async () => {
     const file = path.join(dir, 'cut-stream.png');
     // 28 rows of a filter byte and 28 pixels, stored (level 0), cut after 400 bytes.

@@ -21,8 +21,9 @@ export function pngDataBytes(width: number, height: number, bitDepth: number, co
 }
 
 /**
- * Throws, naming `name`, where the image data of PNG `bytes` (IHDR already checked, chunks
- * whole: pngjs has read them) inflates to fewer bytes than its header's size needs.
+ * Throws, naming `name`, where the image data of PNG `bytes` (IHDR already checked; run
+ * before pngjs, which allocates the size claimed) inflates to fewer bytes than its header's
+ * size needs. Chunks cut short are taken as far as they go.
  */
 export function checkPngData(bytes: Uint8Array, name: string): void {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);

@@ -37,6 +37,8 @@ export function readDigitImage(file: string, pixels: number, invert: boolean | u
       throw new Error(`${file}: the model takes ${pixels} inputs, not a square image, so a PNG cannot be fitted to it; give a raw file of exactly ${pixels} bytes`);
     }
     const bytes = await f.read(0, f.size);
+    // Before pngjs allocates the claimed size: 868 bytes that claim 4000×4000 took 254 MB to decode.
+    checkPngData(bytes, file);
     let png: PNG;
     try {
       png = PNG.sync.read(Buffer.from(bytes));
@@ -45,7 +47,6 @@ export function readDigitImage(file: string, pixels: number, invert: boolean | u
       const why = /finished stream/.test((e as Error).message) ? 'it ends before its image data does' : (e as Error).message;
       throw new Error(`${file}: not a readable PNG (${why})`);
     }
-    checkPngData(bytes, file);
     const grey = greyFromRgba(png.data, png.width, png.height);
     const darkOnLight = isDarkOnLight(grey);
     const inverted = invert ?? darkOnLight;
