@@ -20,7 +20,8 @@ export class DivergenceError extends Error {
     super(fromStart
       ? `training cannot work: ${reason}, as they were before training began; no learning rate changes that. Inputs far from 0 ` +
         '(features in the thousands) saturate a network: normalise them (fit() does; to train() a network of your own, ' +
-        "give Network.create a normalization from fitNormalization('standard', features, count, width))"
+        "give Network.create a normalization from fitNormalization('standard', features, count, width)); or a layer discards them " +
+        "(a convolution's or a pool's stride past the image)"
       : `training diverged in epoch ${epoch}: ${reason}. Try a smaller learning rate than ${learningRate}.`);
     this.name = 'DivergenceError';
   }

@@ -56,8 +56,11 @@ const NAME_CHARS = 40;
  * short and printable; else with control characters escaped as JSON escapes them and cut at
  * NAME_CHARS characters with "…" (a 5 MB class name was one 5 MB line of the banner).
  */
-export function shownName(name: string): string {
+export function shownName(name: string, chars = NAME_CHARS): string {
   // eslint-disable-next-line no-control-regex
   const text = /[\u0000-\u001f\u007f]/.test(name) ? JSON.stringify(name).slice(1, -1) : name;
-  return text.length > NAME_CHARS ? `${text.slice(0, NAME_CHARS)}…` : text;
+  return text.length > chars ? `${text.slice(0, chars)}…` : text;
 }
+
+/** A path read from a file (the data a model records it was trained on), as shownName shows a name but cut only past 300 characters. */
+export const shownPath = (path: string): string => shownName(path, 300);

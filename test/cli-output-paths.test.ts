@@ -190,7 +190,7 @@ describe('an output that is the same file as another output is refused', () => {
     }
   });
 
-  it('train --resume A --checkpoint B: --out or --report on the checkpoint resumed from; --resume "" is no folder', async () => {
+  it('train --resume A --checkpoint B: --out or --report on the checkpoint resumed from; --resume "" and --data "" name no folder', async () => {
     const first = await simdnet(['train', '--limit', '300', '--epochs', '1', '--hidden', '8', '--threads', '1', '--checkpoint', 'ck-a']);
     expect(first.code, first.stderr).toBe(0);
     const checkpoint = bytes('ck-a/checkpoint.simdnet');
@@ -198,6 +198,7 @@ describe('an output that is the same file as another output is refused', () => {
       `--report ck-a/checkpoint.simdnet is the same file as the checkpoint of --resume; ${SAME_INPUT}`);
     expect(bytes('ck-a/checkpoint.simdnet').equals(checkpoint)).toBe(true);
     refused(await simdnet(['train', '--limit', '300', '--epochs', '1', '--resume', '']), '--resume is empty; give the folder of the run to resume');
+    refused(await simdnet(['train', '--limit', '300', '--epochs', '1', '--data', '']), '--data is empty; give a folder of IDX files or a table (CSV) file');
   }, 60_000);
 
   it('train --resume DIR of a table run goes on checkpointing in another --checkpoint folder, as an image run does', async () => {

@@ -15,6 +15,7 @@ import { summarize, type RunInfo, type SavedModelView, type Summary } from '../r
 import { savedHistory, type HistoryEntry } from '../train.js';
 import { dataFingerprint, fingerprintDifference, type DataFingerprint } from './fingerprint.js';
 import { checkRun } from './checkpoint-run.js';
+import { shownPath } from '../shown.js';
 
 export interface Analysis {
   evaluation: ClassEvaluation;
@@ -56,7 +57,7 @@ export async function analyseModelFile(file: string, dataDir: string | undefined
   // Data that fits but is not what the model was trained on: measured, with a note that says so.
   const trained = record.data;
   if (dataDir === undefined && typeof trained === 'string' && trained !== data.source) {
-    process.stderr.write(`simdnet: note: ${file} was trained on ${trained}; this measures it on ${data.source} (give --data ${trained} for its own data)\n`);
+    process.stderr.write(`simdnet: note: ${file} was trained on ${shownPath(trained)}; this measures it on ${data.source} (give --data ${shownPath(trained)} for its own data)\n`);
   }
   const start = performance.now();
   const stored = savedHistory(record.history);
@@ -140,7 +141,7 @@ function modelRunInfo(model: Model, m: Record<string, unknown>, backend: string,
 export function trainedOn(record: Record<string, unknown>, source: string, dataDir: string | undefined): string {
   const trained = record.data;
   if (typeof trained !== 'string' || trained === source) return '';
-  return `; the model was trained on ${trained}${dataDir === undefined ? `: give --data ${trained}` : ''}`;
+  return `; the model was trained on ${shownPath(trained)}${dataDir === undefined ? `: give --data ${shownPath(trained)}` : ''}`;
 }
 
 /** A model trained on a table has no images to be measured on: a usage error saying what to give instead. */

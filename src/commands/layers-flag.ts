@@ -36,7 +36,10 @@ export function parseLayers(text: string): LayerSpec[] {
         if (!match || Number(match[1]) < 1 || Number(match[2]) < 1) fail('needs FILTERSxSIZE, positive whole numbers (like conv:16x5)');
         const spec: LayerSpec = { kind: 'conv2d', filters: Number(match![1]), size: Number(match![2]) };
         for (const option of options) {
-          if (option === 'valid' || option === 'same') spec.padding = option;
+          const padding = option === 'valid' || option === 'same', given = padding ? spec.padding : spec.stride;
+          // conv:8x5:s2:s3 kept the last without a word.
+          if (given !== undefined) fail(`gives ${padding ? 'a padding' : 'a stride'} twice; write one`);
+          if (padding) spec.padding = option;
           else spec.stride = stride(option, fail, 'a stride (like s2) or a padding (same, valid) goes');
         }
         return spec;
