@@ -92,9 +92,21 @@ export function encodeModel(net: Network, metadata: Record<string, unknown> = {}
   const params = net.parameters;
   const stateFloats = blocks.reduce((n, b) => n + b.length, 0);
   const extra = withState ? { state: stateFloats, optimizerSteps: net.optimizerSteps } : {};
-  if (data) checkDataDescription(data, config.sizes, (what) => new Error(`encodeModel: data ${what}`));
+  if (data) {
+    checkDataDescription(data, config.sizes, (what) => new Error(`encodeModel: data ${what}`));
+    // Softmax outputs are class probabilities: saved as a regression's, predict would print them as numbers.
+    if (config.loss === 'cross-entropy' && data.task !== 'classification') {
+      throw new Error(`encodeModel: data task is ${data.task}, but the network's cross-entropy loss makes a classifier (softmax outputs): give the splits it was trained on`);
+    }
+  }
   const buffers = net.buffers;
-  let json = JSON.stringify({ config, ...(data ? { data } : {}), parameters: params.length, ...(buffers.length ? { buffers: buffers.length } : {}), ...extra, metadata });
+  let json: string;
+  try {
+    json = JSON.stringify({ config, ...(data ? { data } : {}), parameters: params.length, ...(buffers.length ? { buffers: buffers.length } : {}), ...extra, metadata });
+  } catch (e) {
+    // A cycle or a bigint in what the caller gave.
+    throw new Error(`encodeModel: the metadata cannot be written as JSON (${(e as Error).message.split('\n')[0]})`);
+  }
   const raw = new TextEncoder().encode(json);
   json += ' '.repeat((4 - (raw.length % 4)) % 4);
   const header = new TextEncoder().encode(json);
@@ -130,6 +142,7 @@ export function decodeModel(bytes: Uint8Array, name = 'the model bytes'): Model 
   const fail = (what: string): never => {
     throw new Error(`${name}: ${what}`);
   };
+  if (!(bytes instanceof Uint8Array)) fail(`expects the bytes of a model file (a Uint8Array), got ${shown(bytes)}`);
   if (bytes.length < 20) fail(`only ${bytes.length} bytes, too short for a simdnet model file`);
   if (new TextDecoder().decode(bytes.subarray(0, 8)) !== MODEL_MAGIC) fail('not a simdnet model file (its first bytes are not "SIMDNET")');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);

@@ -83,7 +83,10 @@ export function checkSchedule(schedule: Schedule): Schedule {
   const check = (field: string, value: unknown, rule: { ok: (x: number) => boolean; range: string }) => {
     if (typeof value !== 'number' || !rule.ok(value)) throw new Error(`schedule: ${field} must be ${rule.range}, got ${shown(value)}`);
   };
-  check('eta', schedule?.eta, RULES.eta);
+  if (typeof schedule !== 'object' || schedule === null) {
+    throw new Error(`schedule must be an object { kind, eta, … }, as parseSchedule(${shown(schedule)}, η) makes from text; got ${shown(schedule)}`);
+  }
+  check('eta', schedule.eta, RULES.eta);
   switch (schedule.kind) {
     case 'constant':
       break;

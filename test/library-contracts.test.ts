@@ -7,6 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fromArrays } from '../src/data/examples.js';
+import { holdOut } from '../src/data/split.js';
+import { decodeModel } from '../src/model.js';
 import { fit } from '../src/fit.js';
 import { readModelFile } from '../src/model-file.js';
 import { Network } from '../src/network.js';
@@ -139,6 +141,28 @@ describe('options a library user misspells or misplaces (review)', () => {
     let calls = 0;
     await expect(train(net, data, { ...options, onBatchEnd: async () => { calls++; throw new Error('boom'); } })).rejects.toThrow('boom');
     expect(calls).toBe(1);
+    net.dispose();
+  });
+});
+
+describe('arguments of the wrong kind get errors naming the function (review)', () => {
+  it('holdOut given rows, decodeModel given text, fit given a schedule as text', async () => {
+    expect(() => holdOut([[1, 2]] as never, 'test', 0.2)).toThrow('holdOut: give splits { train, test, … } as fromArrays() or loadCsv() make them, got [[1,2]]');
+    expect(() => decodeModel('SIMDNET' as never)).toThrow('the model bytes: expects the bytes of a model file (a Uint8Array), got "SIMDNET"');
+    const data = fromArrays(rows(8, 2), { labels: [0, 1, 0, 1, 0, 1, 0, 1] });
+    await expect(fit(data, { epochs: 1, schedule: 'cosine' as never })).rejects.toThrow('schedule must be an object { kind, eta, … }, as parseSchedule("cosine", η) makes from text; got "cosine"');
+  });
+
+  it('saveModel refuses metadata that is not JSON, and splits whose task the network cannot have, before writing', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'simdnet-save-kind-'));
+    const { net } = await fit(fromArrays(rows(12, 2), { labels: ['a', 'b', 'c', 'a', 'b', 'c', 'a', 'b', 'c', 'a', 'b', 'c'] }), { epochs: 1, backend: 'js' });
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    await expect(saveModel(path.join(dir, 'a.simdnet'), net, cyclic)).rejects.toThrow('encodeModel: the metadata cannot be written as JSON (Converting circular structure to JSON');
+    await expect(saveModel(path.join(dir, 'b.simdnet'), net, { n: 1n })).rejects.toThrow('encodeModel: the metadata cannot be written as JSON (Do not know how to serialize a BigInt)');
+    const vectors = fromArrays(rows(2, 2), { targets: [[1, 2, 3], [4, 5, 6]] });
+    await expect(saveModel(path.join(dir, 'c.simdnet'), net, {}, vectors))
+      .rejects.toThrow("encodeModel: data task is regression, but the network's cross-entropy loss makes a classifier (softmax outputs): give the splits it was trained on");
     net.dispose();
   });
 });

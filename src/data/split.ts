@@ -12,6 +12,9 @@ import { shown } from '../shown.js';
  * the samples' order. fraction in (0, 1); each part must keep at least one sample.
  */
 export function holdOut<D extends Dataset>(splits: DataSplits<D>, split: 'validation' | 'test', fraction: number, seed = 1): DataSplits<D> {
+  if (typeof splits !== 'object' || splits === null || typeof splits.train?.count !== 'number') {
+    throw new Error(`holdOut: give splits { train, test, … } as fromArrays() or loadCsv() make them, got ${shown(splits)}`);
+  }
   if (split !== 'validation' && split !== 'test') throw new Error(`holdOut: the split is 'validation' or 'test', got ${shown(split)}`);
   // A seed outside the generator's (−1, 1.5, 2⁴⁰) drew some other seed's split without a word.
   checkSeed('holdOut', seed);
