@@ -11,7 +11,8 @@ import { head, type DataSplits, type LabelledImages } from '../src/data/dataset.
 import { loadDataDir, mnistDataDir } from '../src/data/files.js';
 import { describeNetwork } from '../src/layers/describe.js';
 import { readCheckpoint, writeCheckpoint } from '../src/commands/checkpoint.js';
-import { networkFromModel } from '../src/model.js';
+import { encodeModel, networkFromModel } from '../src/model.js';
+import { readModelFile } from '../src/model-file.js';
 import { Network } from '../src/network.js';
 import { RECIPES } from '../src/recipes.js';
 import { renderReport, SECTIONS } from '../src/report/html.js';
@@ -210,6 +211,15 @@ describe('simdnet eval and report of a model on other data', () => {
       if (name.startsWith('t10k')) cut.writeUInt32BE(2000, 4);
       await writeFile(path.join(other, name), cut);
     }
+  }, 60_000);
+
+  it('eval says a history it cannot read is left out, instead of dropping it without a word', async () => {
+    const damaged = path.join(dir, 'damaged-history.simdnet'), read = await readModelFile(model);
+    const net = await networkFromModel(read, { backend: 'js' });
+    await writeFile(damaged, encodeModel(net, { ...read.metadata, history: 'x' }));
+    net.dispose();
+    const { stdout } = await cli('eval', damaged);
+    expect(stdout).toContain('TRAINING RUN:\n left out: the history in the model is not a list of evaluations (got "x")');
   }, 60_000);
 
   it('eval shows what it measured now and leaves out the history measured on other data', async () => {

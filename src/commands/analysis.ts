@@ -15,7 +15,7 @@ import { summarize, type RunInfo, type SavedModelView, type Summary } from '../r
 import { savedHistory, type HistoryEntry } from '../train.js';
 import { dataFingerprint, fingerprintDifference, type DataFingerprint } from './fingerprint.js';
 import { checkRun } from './checkpoint-run.js';
-import { shownPath } from '../shown.js';
+import { shown, shownPath } from '../shown.js';
 
 export interface Analysis {
   evaluation: ClassEvaluation;
@@ -62,7 +62,10 @@ export async function analyseModelFile(file: string, dataDir: string | undefined
   const start = performance.now();
   const stored = savedHistory(record.history);
   const otherData = stored.length ? otherTestData(record, data) : undefined;
-  const historyLeftOut = otherData && `left out: the history in the model was measured on other data (${otherData})`;
+  // A history that savedHistory cannot read is said to be left out, as one of other data is, not dropped without a word.
+  const damaged = record.history !== undefined && stored.length === 0 && !(Array.isArray(record.history) && record.history.length === 0);
+  const historyLeftOut = otherData ? `left out: the history in the model was measured on other data (${otherData})`
+    : damaged ? `left out: the history in the model is not a list of evaluations (got ${shown(record.history)})` : undefined;
   const history = historyLeftOut ? [] : stored;
   const analysis = analyse(net, trainedPart(record, data), history, modelRunInfo(model, record, net.kernels, data.source), { historyLeftOut });
   return { net, analysis, seconds: (performance.now() - start) / 1000 };
