@@ -119,6 +119,11 @@ describe('errors in hand-made files name the file, line and column', () => {
     expect(() => parseText('a,b,y\n1,2,3\n   \n')).toThrow('t.csv: line 3 has 1 cell; the header has 3');
   });
 
+  it('lines that end in a carriage return alone (classic Mac OS), which read as one line; CRLF reads as LF', () => {
+    expect(() => parseText('a,y\r1,2\r3,4\r')).toThrow('t.csv: its lines end in a carriage return alone (classic Mac OS); save it with LF or CRLF line endings');
+    expect(parseText('a,y\r\n1,2\r\n3,4\r\n').rows).toBe(2);
+  });
+
   it('a blank line before the last row', () => {
     expect(() => parseFile(fixture('blank-line.csv'), { target: 'label' })).toThrow(
       'test/fixtures/csv/blank-line.csv: line 3 is blank; only the end of the file may have blank lines',

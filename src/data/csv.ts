@@ -77,6 +77,11 @@ export function parseCsv(bytes: Uint8Array, options: CsvOptions): CsvTable {
   const missing = options.missing ?? 'error';
   if (missing !== 'error' && missing !== 'mean' && !Array.isArray(missing)) throw new Error(`${name}: missing must be 'error', 'mean' or the values to fill in, got ${shown(missing)}`);
   let start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  // Lines that end in CR alone (classic Mac OS) read as one line whose header names each value twice.
+  const cr = bytes.indexOf(0x0d);
+  if (cr >= 0 && bytes.indexOf(0x0a) < 0 && cr < bytes.length - 1) {
+    throw new Error(`${name}: its lines end in a carriage return alone (classic Mac OS); save it with LF or CRLF line endings`);
+  }
   const delimiter = options.delimiter ?? detectDelimiter(bytes, start);
   if (!DELIMITERS.includes(delimiter)) throw new Error(`${name}: delimiter must be ',', ';' or '\\t', got ${shown(delimiter)}`);
 
