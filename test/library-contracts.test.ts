@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fromArrays } from '../src/data/examples.js';
+import { fromArrays, fromExamples } from '../src/data/examples.js';
 import { holdOut } from '../src/data/split.js';
 import { decodeModel } from '../src/model.js';
 import { fit } from '../src/fit.js';
@@ -164,5 +164,15 @@ describe('arguments of the wrong kind get errors naming the function (review)', 
     await expect(saveModel(path.join(dir, 'c.simdnet'), net, {}, vectors))
       .rejects.toThrow("encodeModel: data task is regression, but the network's cross-entropy loss makes a classifier (softmax outputs): give the splits it was trained on");
     net.dispose();
+  });
+});
+
+describe('fromExamples names the example a fault is in (review)', () => {
+  it('as the caller wrote it: examples[i].input or .output', () => {
+    expect(() => fromExamples([{ input: [0, 1], output: 1 }, { input: [1], output: 0 }])).toThrow('examples[1].input has 1 values; examples[0].input has 2');
+    expect(() => fromExamples([{ input: [0, 1] } as never])).toThrow('examples[0].output must be a number or a non-empty list of numbers, got undefined');
+    expect(() => fromExamples([{ input: [0, 1], output: [1, 0] }, { input: [1, 1], output: [1] }])).toThrow('examples[1].output has 1 values; examples[0].output has 2');
+    expect(() => fromExamples([{ input: [0, NaN], output: 1 }])).toThrow('[0][1] is NaN; every value must be a finite number');
+    expect(fromExamples([{ input: [0, 1], output: 1 }, { input: [1, 0], output: 0 }]).train.count).toBe(2);
   });
 });

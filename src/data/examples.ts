@@ -71,5 +71,14 @@ const SPARSE_FACTOR = 10;
 /** brain.js's training data: [{ input: [..], output: [..] }], every input one width and every output another. */
 export function fromExamples(examples: readonly { input: ArrayLike<number>; output: ArrayLike<number> | number }[]): DataSplits<FeatureDataset> {
   if (!Array.isArray(examples) || examples.length === 0) throw new Error('examples must be a non-empty list of { input, output }');
+  // Named as the caller wrote them (examples[1].input), not as the rows fromArrays packs them into (inputs[1]).
+  const lengths = { input: examples[0]?.input?.length, output: typeof examples[0]?.output === 'number' ? 1 : examples[0]?.output?.length };
+  examples.forEach((e, i) => {
+    for (const field of ['input', 'output'] as const) {
+      const v = e?.[field], length = typeof v === 'number' && field === 'output' ? 1 : (v as ArrayLike<number> | undefined)?.length;
+      if (!Number.isInteger(length) || length! < 1) throw new Error(`examples[${i}].${field} must be ${field === 'output' ? 'a number or ' : ''}a non-empty list of numbers, got ${shown(v)}`);
+      if (length !== lengths[field]) throw new Error(`examples[${i}].${field} has ${length} values; examples[0].${field} has ${lengths[field]}`);
+    }
+  });
   return { ...fromArrays(examples.map((e) => e?.input), { targets: examples.map((e) => (typeof e?.output === 'number' ? [e.output] : e?.output)) }), source: 'examples' };
 }
