@@ -47,11 +47,11 @@ export interface FitOptions extends Omit<TrainOptions, 'epochs' | 'batchSize' | 
 }
 
 /** FitOptions by name (options.ts). */
+// train()'s options but its resume (fit() starts a run), fit()'s own, and the run options.
+const { resume: _resume, ...TRAIN_KEYS_FIT_TAKES } = TRAIN_OPTION_KEYS;
 const FIT_OPTION_KEYS = {
-  task: true, hidden: true, loss: true, optimizer: true, learningRate: true, init: true, normalize: true, normalizeTargets: true, validation: true,
-  epochs: true, batchSize: true, seed: true, l2: true, weightDecay: true, clipNorm: true,
-  learningRateDecay: true, schedule: true, evalEvery: true, trainScoreSamples: true, onBatchEnd: true, onEpochEnd: true, earlyStopping: true, signal: true,
-  ...RUN_OPTION_NAMES,
+  task: true, hidden: true, loss: true, optimizer: true, init: true, normalize: true, normalizeTargets: true, validation: true,
+  l2: true, weightDecay: true, clipNorm: true, ...TRAIN_KEYS_FIT_TAKES, ...RUN_OPTION_NAMES,
 } as const satisfies Record<keyof FitOptions, true>;
 
 export const FIT_DEFAULTS = { hidden: [{ kind: 'dense', units: 64 }, { kind: 'relu' }] as LayerSpec[], optimizer: 'adam', learningRate: 0.01, init: 'he', epochs: 100, batchSize: 32, validationWithEarlyStopping: 0.1 } as const;

@@ -92,13 +92,7 @@ export function encodeModel(net: Network, metadata: Record<string, unknown> = {}
   const params = net.parameters;
   const stateFloats = blocks.reduce((n, b) => n + b.length, 0);
   const extra = withState ? { state: stateFloats, optimizerSteps: net.optimizerSteps } : {};
-  if (data) {
-    checkDataDescription(data, config.sizes, (what) => new Error(`encodeModel: data ${what}`));
-    // Softmax outputs are class probabilities: saved as a regression's, predict would print them as numbers.
-    if (config.loss === 'cross-entropy' && data.task !== 'classification') {
-      throw new Error(`encodeModel: data task is ${data.task}, but the network's cross-entropy loss makes a classifier (softmax outputs): give the splits it was trained on`);
-    }
-  }
+  if (data) checkDataDescription(data, config.sizes, (what) => new Error(`encodeModel: data ${what}`));
   const buffers = net.buffers;
   let json: string;
   try {

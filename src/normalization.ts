@@ -86,7 +86,7 @@ export function normalizeRows(offset: Float32Array, scale: Float32Array, x: Floa
       const given = x[at + j];
       x[at + j] = Math.fround(given - offset[j]) * scale[j];
       if (!Number.isFinite(x[at + j])) {
-        throw new RangeError(`${what} ${j} is ${given} (row ${r} of its batch), which the model's normalisation ((x − ${shortestFloat32(offset[j])}) × ${shortestFloat32(scale[j])}) takes past float32's range: far outside the data it was fitted on`);
+        throw new RangeError(`${what} ${j} is ${shortestFloat32(given)} (row ${r} of its batch), which the model's normalisation ((x − ${shortestFloat32(offset[j])}) × ${shortestFloat32(scale[j])}) takes past float32's range: far outside the data it was fitted on`);
       }
     }
   }

@@ -56,11 +56,14 @@ const NAME_CHARS = 40;
  * short and printable; else with control characters escaped as JSON escapes them and cut at
  * NAME_CHARS characters with "…" (a 5 MB class name was one 5 MB line of the banner).
  */
-export function shownName(name: string, chars = NAME_CHARS): string {
-  // eslint-disable-next-line no-control-regex
-  const text = /[\u0000-\u001f\u007f]/.test(name) ? JSON.stringify(name).slice(1, -1) : name;
-  return text.length > chars ? `${text.slice(0, chars)}…` : text;
-}
+export const shownName = (name: string): string => escapedAndCut(name, NAME_CHARS);
 
 /** A path read from a file (the data a model records it was trained on), as shownName shows a name but cut only past 300 characters. */
-export const shownPath = (path: string): string => shownName(path, 300);
+export const shownPath = (path: string): string => escapedAndCut(path, 300);
+
+// One argument each above: they are passed to map(), whose second argument is the index.
+function escapedAndCut(text: string, chars: number): string {
+  // eslint-disable-next-line no-control-regex
+  const escaped = /[\u0000-\u001f\u007f]/.test(text) ? JSON.stringify(text).slice(1, -1) : text;
+  return escaped.length > chars ? `${escaped.slice(0, chars)}…` : escaped;
+}

@@ -273,7 +273,7 @@ export async function train(net: Network, data: DataSplits, options: TrainOption
           progress.samplesPerSecond = samples / (trainSeconds + t - epochStart);
           // An async callback's rejection is train()'s to report; unawaited, it ended the process after train() returned.
           const pending = options.onBatchEnd(progress);
-          if (pending) await pending;
+          if (typeof (pending as Promise<void> | undefined)?.then === 'function') await pending;
           // The callback may have disposed of the network: say so as train, before any method of it does.
           checkLive(net, 'train');
         }

@@ -50,6 +50,7 @@ describe('parseLayers', () => {
     ['maxpool:2:s1:s2', 'item 1, "maxpool:2:s1:s2", takes a size and at most a stride (like maxpool:3:s2)'],
     ['conv:8x5:s2:s3', 'item 1, "conv:8x5:s2:s3", gives a stride twice; write one'],
     ['conv:8x5:valid:same', 'item 1, "conv:8x5:valid:same", gives a padding twice; write one'],
+    ['conv:8x5:s2:Same', 'item 1, "conv:8x5:s2:Same", has "Same" where a stride (like s2) or a padding (same, valid) goes'],
     ['dense:64,,relu', 'item 2, "", is not a layer'],
     ['', 'item 1, "", is not a layer; the items are dense:UNITS, conv:FILTERSxSIZE (then :sSTRIDE, :valid), maxpool:SIZE, avgpool:SIZE (then :sSTRIDE), flatten, batchnorm, dropout:RATE, sigmoid, relu, leaky-relu, tanh, identity (or none alone, for no hidden layer)'],
     ['dense', 'item 1, "dense", needs a value; write dense:UNITS'],

@@ -78,8 +78,9 @@ describe('--hidden ""', () => {
 
   it('reads each size as every count is read: 32.0 and 1e2 as README says counts are written, never a size past 2^53', () => {
     expect(sizeList('1e2, 32.0')).toEqual([100, 32]);
-    expect(() => sizeList('99999999999999999999')).toThrow('"99999999999999999999" is not a positive integer; give sizes like 100,50.');
-    expect(() => sizeList('8,0')).toThrow('"0" is not a positive integer; give sizes like 100,50.');
+    expect(() => sizeList('99999999999999999999')).toThrow('"99999999999999999999" must be a positive integer; 99999999999999999999 is too large. Give sizes like 100,50.');
+    expect(() => sizeList('8,0')).toThrow('"0" must be a positive integer. Give sizes like 100,50.');
+    expect(() => sizeList('8,x')).toThrow('"x" must be a positive integer, written as a whole number in decimal (like 32 or 1e4). Give sizes like 100,50.');
   });
 });
 
@@ -191,7 +192,7 @@ describe('--layers that cannot fit the data', () => {
 describe('numbers out of range', () => {
   it.each([
     ['39.1,18.7,181,1e39', '--input: value 4 is 1e39, beyond the range of a 32-bit float (at most ±3.4e38)'],
-    ['39.1,18.7,181,1e999', '--input: value 4 is 1e999; every value must be a finite number'],
+    ['39.1,18.7,181,1e999', '--input: value 4 is 1e999, beyond the range of a 32-bit float (at most ±3.4e38)'],
     ['39.1,18.7,181,Infinity', '--input: value 4 "Infinity" is not a decimal number'],
   ])('predict --input "%s" says what is wrong with the value', async (input, message) => {
     expectUsageError(await simdnet(['predict', tableModel, '--input', input]), message);

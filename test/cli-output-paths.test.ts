@@ -198,7 +198,9 @@ describe('an output that is the same file as another output is refused', () => {
       `--report ck-a/checkpoint.simdnet is the same file as the checkpoint of --resume; ${SAME_INPUT}`);
     expect(bytes('ck-a/checkpoint.simdnet').equals(checkpoint)).toBe(true);
     refused(await simdnet(['train', '--limit', '300', '--epochs', '1', '--resume', '']), '--resume is empty; give the folder of the run to resume');
-    refused(await simdnet(['train', '--limit', '300', '--epochs', '1', '--data', '']), '--data is empty; give a folder of IDX files or a table (CSV) file');
+    for (const command of [['train'], ['eval', 'model.simdnet'], ['report', 'model.simdnet']]) {
+      refused(await simdnet([...command, '--data', '']), '--data is empty; give a folder of IDX files or a table (CSV) file');
+    }
   }, 60_000);
 
   it('train --resume DIR of a table run goes on checkpointing in another --checkpoint folder, as an image run does', async () => {

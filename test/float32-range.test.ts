@@ -18,7 +18,7 @@ describe('a value beyond float32', () => {
     expect(() => net.predict([1e40, 1])).toThrow(`predict: x[0] is 1e+40, ${BEYOND}`);
     expect(() => net.forward([1, -4e38])).toThrow(`forward: x[1] is -4e+38, ${BEYOND}`);
     // The largest float32 itself is a number the network holds.
-    expect(net.predict([3.4e38, 0]).outputs).toHaveLength(2);
+    expect(net.predict([3.4028234663852886e38, 0]).outputs).toHaveLength(2);
     net.dispose();
   });
 

@@ -153,16 +153,13 @@ describe('arguments of the wrong kind get errors naming the function (review)', 
     await expect(fit(data, { epochs: 1, schedule: 'cosine' as never })).rejects.toThrow('schedule must be an object { kind, eta, … }, as parseSchedule("cosine", η) makes from text; got "cosine"');
   });
 
-  it('saveModel refuses metadata that is not JSON, and splits whose task the network cannot have, before writing', async () => {
+  it('saveModel refuses metadata that is not JSON (a cycle, a bigint), before writing', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'simdnet-save-kind-'));
     const { net } = await fit(fromArrays(rows(12, 2), { labels: ['a', 'b', 'c', 'a', 'b', 'c', 'a', 'b', 'c', 'a', 'b', 'c'] }), { epochs: 1, backend: 'js' });
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
     await expect(saveModel(path.join(dir, 'a.simdnet'), net, cyclic)).rejects.toThrow('encodeModel: the metadata cannot be written as JSON (Converting circular structure to JSON');
     await expect(saveModel(path.join(dir, 'b.simdnet'), net, { n: 1n })).rejects.toThrow('encodeModel: the metadata cannot be written as JSON (Do not know how to serialize a BigInt)');
-    const vectors = fromArrays(rows(2, 2), { targets: [[1, 2, 3], [4, 5, 6]] });
-    await expect(saveModel(path.join(dir, 'c.simdnet'), net, {}, vectors))
-      .rejects.toThrow("encodeModel: data task is regression, but the network's cross-entropy loss makes a classifier (softmax outputs): give the splits it was trained on");
     net.dispose();
   });
 });

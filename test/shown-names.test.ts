@@ -11,6 +11,9 @@ describe('names and paths from files', () => {
     expect(shownName('x'.repeat(50))).toBe(`${'x'.repeat(40)}…`);
     expect(shownPath(`/data/${'d'.repeat(100)}`)).toBe(`/data/${'d'.repeat(100)}`);
     expect(shownPath('y'.repeat(400))).toBe(`${'y'.repeat(300)}…`);
+    // As the banner and predict's lines call them: map() hands each its index too.
+    expect(['Adelie', 'Chinstrap', 'Gentoo'].map(shownName)).toEqual(['Adelie', 'Chinstrap', 'Gentoo']);
+    expect(['/a', '/b'].map(shownPath)).toEqual(['/a', '/b']);
   });
 
   it("eval's and report's note of the data a model was trained on shows its path escaped", () => {

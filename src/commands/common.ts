@@ -98,8 +98,8 @@ export function sizeList(value: string): number[] {
   return value.split(',').map((s) => {
     try {
       return positiveCount(s.trim(), 'a positive integer');
-    } catch {
-      throw new InvalidArgumentError(`"${s}" is not a positive integer; give sizes like 100,50.`);
+    } catch (e) {
+      throw new InvalidArgumentError(`"${s}" ${(e as Error).message} Give sizes like 100,50.`);
     }
   });
 }

@@ -36,11 +36,12 @@ export function parseLayers(text: string): LayerSpec[] {
         if (!match || Number(match[1]) < 1 || Number(match[2]) < 1) fail('needs FILTERSxSIZE, positive whole numbers (like conv:16x5)');
         const spec: LayerSpec = { kind: 'conv2d', filters: Number(match![1]), size: Number(match![2]) };
         for (const option of options) {
-          const padding = option === 'valid' || option === 'same', given = padding ? spec.padding : spec.stride;
+          const padding = option === 'valid' || option === 'same';
+          const value = padding ? option : stride(option, fail, 'a stride (like s2) or a padding (same, valid) goes');
           // conv:8x5:s2:s3 kept the last without a word.
-          if (given !== undefined) fail(`gives ${padding ? 'a padding' : 'a stride'} twice; write one`);
-          if (padding) spec.padding = option;
-          else spec.stride = stride(option, fail, 'a stride (like s2) or a padding (same, valid) goes');
+          if ((padding ? spec.padding : spec.stride) !== undefined) fail(`gives ${padding ? 'a padding' : 'a stride'} twice; write one`);
+          if (padding) spec.padding = option as 'valid' | 'same';
+          else spec.stride = value as number;
         }
         return spec;
       }

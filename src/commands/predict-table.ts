@@ -10,7 +10,7 @@ import { THRESHOLD } from '../tasks/multi-label.js';
 import { plural } from '../plural.js';
 import { UsageError } from './common.js';
 import { shownName } from '../shown.js';
-import { float32Fault, isFiniteFloat32 } from '../decimal.js';
+import { BEYOND_FLOAT32, isFiniteFloat32 } from '../decimal.js';
 
 export interface TablePredictFlags {
   input?: string;
@@ -46,7 +46,8 @@ async function featureRows(model: Model, inputs: number, flags: TablePredictFlag
       if (missing || Number.isNaN(v) || /^\s*[+-]?(0[xob]|infinity)/i.test(c)) {
         throw new UsageError(`--input: value ${i + 1} "${c}" is ${missing ? `a missing value; ${NO_FILL_ADVICE}` : 'not a decimal number'}`);
       }
-      if (!isFiniteFloat32(v)) throw new UsageError(`--input: value ${i + 1} is ${c}${float32Fault(v)}`);
+      // Not NaN here: a written number past float32's range (1e39, or 1e999 which is past float64's too).
+      if (!isFiniteFloat32(v)) throw new UsageError(`--input: value ${i + 1} is ${c}, ${BEYOND_FLOAT32}`);
       return v;
     });
     return { x, rows: 1, source: '--input' };

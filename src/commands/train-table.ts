@@ -78,6 +78,8 @@ export const isTableFile = (data: string | undefined) => data !== undefined && T
 
 /** --data names a file that is not a table by its name: a usage error saying what --data takes (train, eval and report). */
 export async function refuseOtherDataFile(data: string | undefined): Promise<void> {
+  // Not the current folder, which "" also names for the file system.
+  if (data === '') throw new UsageError('--data is empty; give a folder of IDX files or a table (CSV) file');
   const found = data === undefined ? undefined : await stat(data).catch(() => undefined);
   const takes = `--data takes a folder holding the four IDX files, or a table (CSV) file ending in ${tableEndings}`;
   if (found?.isFile() && !isTableFile(data!)) throw new UsageError(`--data ${data}: a file, but not a table by its name; ${takes}`);
@@ -191,12 +193,11 @@ async function tableRun(flags: TableFlags, resumed: boolean) {
     ...runOptions(flags),
   };
   const epochs = options.epochs ?? FIT_DEFAULTS.epochs;
-  if (schedule) refuseWarmupPastRun(flags.schedule!, schedule, epochs, options.learningRate ?? FIT_DEFAULTS.learningRate);
   const validation = options.validation ?? (options.earlyStopping && FIT_DEFAULTS.validationWithEarlyStopping);
   const used = validation
     ? forFlag(flags.val !== undefined ? `--val ${flags.val}` : `--early-stop ${flags.earlyStop} (which holds out --val ${validation} of the training rows)`, () => fitSplits(data, options))
     : fitSplits(data, options);
-  return { table, data, task, hidden, options, epochs, validation, used };
+  return { table, data, task, hidden, schedule, options, epochs, validation, used };
 }
 
 export async function runTrainTable(given: TableFlags, command: Command): Promise<void> {
@@ -223,7 +224,9 @@ export async function runTrainTable(given: TableFlags, command: Command): Promis
   const run = resumed
     ? await tableRun(flags, true).catch((e: Error) => { throw e instanceof UsageError ? new Error(`${resumed.file}: the run's flags it holds do not make a run: ${e.message}`) : e; })
     : await tableRun(flags, false);
-  const { table, data, task, hidden, options, epochs, validation, used } = run;
+  const { table, data, task, hidden, schedule, options, epochs, validation, used } = run;
+  // Out of tableRun: on a resumed run, --epochs given now may be what ends inside the warm-up.
+  if (schedule) refuseWarmupPastRun(flags.schedule!, schedule, epochs, options.learningRate ?? FIT_DEFAULTS.learningRate);
   const print = humanOutput(flags.json);
   const tooFew = fewerThanOneBatch(`${flags.data}'s training split`, used.train.count, fitTraining(used, options).batchSize);
   if (tooFew) throw tooFew;

@@ -86,8 +86,6 @@ async function runTrain(flags: TrainFlags, command: Command): Promise<void> {
   endOnSignals();
   // An unset shell variable ("$DIR"): not "no --resume", which would start a new run that saves no checkpoint.
   if (flags.resume === '') throw new UsageError('--resume is empty; give the folder of the run to resume');
-  // Not the current folder, which "" also names for the file system.
-  if (flags.data === '') throw new UsageError('--data is empty; give a folder of IDX files or a table (CSV) file');
   // --checkpoint naming the folder resumed from says what --resume alone does: go on checkpointing there.
   if (flags.resume !== undefined && flags.checkpoint !== undefined && samePath(flags.checkpoint, flags.resume)) flags.checkpoint = undefined;
   // Every usage error before preflight, which makes the --checkpoint folder.

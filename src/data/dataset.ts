@@ -81,10 +81,10 @@ export function datasetFrom(images: Uint8Array, imagesName: string, labels: Uint
   return { images: img.data, labels: lab.data, count, rows, cols };
 }
 
-/** The splits of an image data set with class labels, checking that train and test images have the same size. */
 /** What messages call `splits`: their source, or "the data" for splits made by hand without one. */
 export const sourceOf = (splits: Pick<DataSplits, 'source'>): string => (typeof splits.source === 'string' ? splits.source : 'the data');
 
+/** The splits of an image data set with class labels, checking that train and test images have the same size. */
 export function splitsFrom<D extends ImageDataset & { labels: ClassLabels }>(train: D, test: D, source: string): DataSplits<D> {
   if (train.rows !== test.rows || train.cols !== test.cols) {
     throw new Error(`${source}: test images are ${test.rows}×${test.cols} but training images are ${train.rows}×${train.cols}`);
