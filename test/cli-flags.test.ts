@@ -175,12 +175,12 @@ describe('destinations are checked before training', () => {
     expectUsageError(run, '--report /sys/simdnet-report.html: cannot write in /sys');
   });
 
-  it('a new --checkpoint folder is made and used; without --out the model is said not to be saved', async () => {
+  it('a new --checkpoint folder is made and used; without --out the last line says the checkpoint holds the weights', async () => {
     const checkpoints = path.join(dir, 'runs', 'a');
     const run = await simdnet(['train', '--data', data, '--epochs', '1', '--checkpoint', checkpoints]);
     expect(run.code, run.stderr).toBe(0);
     expect((await stat(path.join(checkpoints, 'checkpoint.simdnet'))).isFile()).toBe(true);
-    expect(run.stdout).toContain('model not saved (give --out FILE to keep it)');
+    expect(run.stdout).toContain(`no --out: the weights are in the last checkpoint, ${path.join(checkpoints, 'checkpoint.simdnet')}, a model file eval, predict, report and export read`);
     expect(run.stdout).not.toContain('model saved');
   });
 

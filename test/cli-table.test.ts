@@ -259,7 +259,8 @@ describe('what a new user ran into (review)', () => {
     await rewriteTableRun(ck, (run) => ({ ...run, outputs: { out, report } }));
     const again = await simdnet(['train', '--resume', ck, '--epochs', '3', '--threads', '1']);
     expect(again.code, again.stderr).toBe(0);
-    expect(again.stdout).toContain('model not saved (give --out FILE to keep it)');
+    // Without --out, the run's last line says where its weights are: the checkpoint, a model file.
+    expect(again.stdout).toContain(`no --out: the weights are in the last checkpoint, ${path.join(ck, 'checkpoint.simdnet')}, a model file eval, predict, report and export read`);
     expect(again.stdout).not.toContain('report written');
     expect([readFileSync(out), readFileSync(report)]).toEqual(saved);
     // The checkpoint is a model file whose report draws the history it keeps.

@@ -19,6 +19,11 @@ export type { CheckpointRun } from './checkpoint-run.js';
 
 export const CHECKPOINT_FILE = 'checkpoint.simdnet';
 
+/** The run's last line without --out: where its weights are, if a checkpoint holds them. */
+export const notSaved = (checkpointDir: string | undefined) => checkpointDir === undefined
+  ? '\nmodel not saved (give --out FILE to keep it)'
+  : `\nno --out: the weights are in the last checkpoint, ${path.join(checkpointDir, CHECKPOINT_FILE)}, a model file eval, predict, report and export read`;
+
 /** The temporary files writeFileAtomic makes for a checkpoint (checkpoint.simdnet.PID.RANDOM.tmp). */
 const isTemporary = (name: string) => name.startsWith(`${CHECKPOINT_FILE}.`) && name.endsWith('.tmp');
 

@@ -149,6 +149,7 @@ export const asUsageError = <T>(kind: new (...args: never[]) => Error, compute: 
 
 export const percent = (x: number) => `${(100 * x).toFixed(2)}%`;
 
+
 /** A score with four decimals, as the seed prints them; one that rounds to 0 is 0.0000, not −0.0000 (an R² of −0.00001). */
 export const score4 = (x: number) => (Math.abs(x) < 0.00005 ? 0 : x).toFixed(4);
 

@@ -13,7 +13,7 @@ import { allocateNetwork } from './memory.js';
 import { networkFromModel } from '../model.js';
 import { Rng } from '../rng.js';
 import { train } from '../train.js';
-import { openCheckpointDir } from './checkpoint.js';
+import { notSaved, openCheckpointDir } from './checkpoint.js';
 import { checkEpochsLeft } from './resume.js';
 import { dataFingerprint, fingerprintDifference } from './fingerprint.js';
 import { DEFINING_FLAGS, readTableCheckpoint, writeTableCheckpoint, type DefiningFlags } from './table-checkpoint.js';
@@ -297,7 +297,7 @@ export async function runTrainTable(given: TableFlags, command: Command): Promis
       await writeFileAtomic(flags.out, encodeModel(net, metadata, false, describeData(used)));
       noteSaved(flags.out);
       print(`\nmodel saved to ${flags.out}`);
-    } else print('\nmodel not saved (give --out FILE to keep it)');
+    } else print(notSaved(checkpointDir));
     if (flags.report) {
       const settings = { layers, loss: net.config.loss, optimizer: net.config.optimizer, epochs: result.epochs, ...(result.bestEpoch ? { 'best epoch': result.bestEpoch } : {}), kernels: net.kernels };
       await writeFileAtomic(flags.report, renderTaskReport({

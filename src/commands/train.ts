@@ -8,7 +8,7 @@ import { ACTIVATIONS, INITS, LOSSES, Network, OPTIMIZERS } from '../network.js';
 import { SCHEDULE_FORMS, learningRate as rateAt } from '../schedule.js';
 import { encodeModel, networkFromModel } from '../model.js';
 import { Rng } from '../rng.js';
-import { openCheckpointDir, readCheckpoint, writeCheckpoint } from './checkpoint.js';
+import { notSaved, openCheckpointDir, readCheckpoint, writeCheckpoint } from './checkpoint.js';
 import { dataFingerprint } from './fingerprint.js';
 import { absoluteData, checkEpochsLeft, checkSameData, refuseConflictingFlags, scheduleChanges, type ResumeFlags } from './resume.js';
 import { writeFileAtomic } from '../model-file.js';
@@ -195,7 +195,7 @@ async function runTrain(flags: TrainFlags, command: Command): Promise<void> {
     await writeFileAtomic(flags.out, encodeModel(net, metadata));
     noteSaved(flags.out);
     print(`\nmodel saved to ${flags.out}`);
-  } else print('\nmodel not saved (give --out FILE to keep it)');
+  } else print(notSaved(checkpointDir));
   if (flags.report) {
     await writeReport(flags.report, analysis);
     noteSaved(flags.report);
