@@ -7,6 +7,7 @@ import { LOSS_KINDS } from './losses/loss.js';
 import type { Network } from './network.js';
 import { float32Fault, isFiniteFloat32 } from './decimal.js';
 import { shown } from './shown.js';
+import { normalized, overflowText } from './normalization.js';
 
 const rowCache = new WeakMap<ArrayBufferView, ArrayBufferView[]>();
 
@@ -112,6 +113,13 @@ function checkData(data: Dataset, classes: number, source: string, net: Network 
     throw new Error(`${source}: ${count} ${what.ones} of ${width} ${what.unit} need ${count * width} ${what.cell} but the ${what.array} hold ${inputs.length} (${what.one} ${Math.floor(inputs.length / width)} is the first cut short)`);
   }
   if (!('images' in data)) checkFinite(data.features, count, width, 'feature', source);
+  const norm = net?.config.normalization;
+  if (norm && !('images' in data)) {
+    // Here, not at the batch that meets it: an epoch of training may come first.
+    const off = Float32Array.from(norm.offset), sc = Float32Array.from(norm.scale);
+    refuseFirst(data.features, count, width, 'feature', source, (v, at) => !Number.isFinite(normalized(v, off[at % width], sc[at % width])),
+      (_, at) => overflowText(off[at % width], sc[at % width]));
+  }
   if (!net && !(Number.isSafeInteger(classes) && classes >= 1)) {
     throw new Error(`${source}: the data's classes is ${shown(classes)}; it must be an integer ≥ 1 (the classes, or the width of a target vector)`);
   }
@@ -168,7 +176,7 @@ export function checkFinite(values: Float32Array, count: number, width: number, 
 }
 
 /** Throws `source: what j of row r is v` + `why` at the first value of `values` [count × width] that `bad` picks. */
-function refuseFirst(values: Float32Array, count: number, width: number, what: string, source: string, bad: (v: number) => boolean, why: (v: number) => string): void {
+function refuseFirst(values: Float32Array, count: number, width: number, what: string, source: string, bad: (v: number, at: number) => boolean, why: (v: number, at: number) => string): void {
   const at = values.subarray(0, count * width).findIndex(bad);
-  if (at >= 0) throw new Error(`${source}: ${what} ${at % width} of row ${Math.floor(at / width)} is ${values[at]}${why(values[at])}`);
+  if (at >= 0) throw new Error(`${source}: ${what} ${at % width} of row ${Math.floor(at / width)} is ${values[at]}${why(values[at], at)}`);
 }

@@ -72,11 +72,18 @@ export interface Float32Normalization {
   scale: Float32Array;
 }
 
+/** (x − offset)·scale as float32 holds it: Infinity past its range (a feature of 1e10 where the training data's spread was 1e-30). */
+export const normalized = (x: number, offset: number, scale: number): number => Math.fround(Math.fround(x - offset) * scale);
+
+/** Why a value cannot be normalised by (offset, scale), to follow "… is <value>": it would be Infinity, and every output NaN. */
+export const overflowText = (offset: number, scale: number): string =>
+  `, which the model's normalisation ((x − ${shortestFloat32(offset)}) × ${shortestFloat32(scale)}) takes past float32's range: far outside the data it was fitted on`;
+
 /**
  * x ← (x − offset)·scale in place, for `rows` rows of x [rows × offset.length]; the offset
- * and scale are float32 arrays so that every backend and export rounds alike. A value the normalisation takes past float32's range (a feature
- * of 1e10 where the training data's spread was 1e-30) is an error naming its row and
- * `what` it is: it would be Infinity, and every output NaN.
+ * and scale are float32 arrays so that every backend and export rounds alike. A value the
+ * normalisation takes past float32's range is an error naming its row within the batch and
+ * `what` it is (train() and evaluate() check whole data sets first: checkFits).
  */
 export function normalizeRows(offset: Float32Array, scale: Float32Array, x: Float32Array, rows: number, what: string): void {
   const width = offset.length;
@@ -84,10 +91,8 @@ export function normalizeRows(offset: Float32Array, scale: Float32Array, x: Floa
     const at = r * width;
     for (let j = 0; j < width; j++) {
       const given = x[at + j];
-      x[at + j] = Math.fround(given - offset[j]) * scale[j];
-      if (!Number.isFinite(x[at + j])) {
-        throw new RangeError(`${what} ${j} is ${shortestFloat32(given)} (row ${r} of its batch), which the model's normalisation ((x − ${shortestFloat32(offset[j])}) × ${shortestFloat32(scale[j])}) takes past float32's range: far outside the data it was fitted on`);
-      }
+      x[at + j] = normalized(given, offset[j], scale[j]);
+      if (!Number.isFinite(x[at + j])) throw new RangeError(`${what} ${j} (row ${r} of its batch) is ${shortestFloat32(given)}${overflowText(offset[j], scale[j])}`);
     }
   }
 }

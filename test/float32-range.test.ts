@@ -9,6 +9,7 @@ import { fromArrays } from '../src/data/examples.js';
 import { fit } from '../src/fit.js';
 import { Network } from '../src/network.js';
 import { loadCsv } from '../src/node.js';
+import { train } from '../src/train.js';
 
 const BEYOND = 'beyond the range of a 32-bit float (at most ±3.4e38)';
 
@@ -48,7 +49,11 @@ describe('a value beyond float32', () => {
   it("is refused where the model's normalisation makes it: a feature whose training spread was 1e-30", async () => {
     const net = await Network.create({ sizes: [2, 3, 2], backend: 'js', normalization: { kind: 'standard', offset: [0, 0], scale: [1e30, 1] } });
     expect(net.predict([1e-31, 5]).outputs.every(Number.isFinite)).toBe(true);
-    expect(() => net.predict([1e10, 0.5])).toThrow("feature 0 is 10000000000 (row 0 of its batch), which the model's normalisation ((x − 0) × 1e+30) takes past float32's range: far outside the data it was fitted on");
+    const why = "which the model's normalisation ((x − 0) × 1e+30) takes past float32's range: far outside the data it was fitted on";
+    expect(() => net.predict([1e10, 0.5])).toThrow(`feature 0 (row 0 of its batch) is 10000000000, ${why}`);
+    // train() and evaluate() name the split and the row before any batch meets it.
+    const data = fromArrays([[0, 1], [1e10, 0], [0, 0], [1e-31, 1]], { labels: [0, 1, 0, 1] });
+    await expect(train(net, data, { epochs: 1, batchSize: 2, learningRate: 0.1 })).rejects.toThrow(`arrays (training split): feature 0 of row 1 is 10000000000, ${why}`);
     net.dispose();
   });
 });
