@@ -22,10 +22,13 @@ export class DivergenceError extends Error {
         '(features in the thousands) saturate a network: normalise them (fit() does; to train() a network of your own, ' +
         "give Network.create a normalization from fitNormalization('standard', features, count, width)); or a layer discards them " +
         "(a convolution's or a pool's stride past the image)"
-      : `training diverged in epoch ${epoch}: ${reason}. Try a smaller learning rate than ${learningRate}.`);
+      : `training diverged in epoch ${epoch}: ${reason}. Try a smaller learning rate than ${rateText(learningRate)}.`);
     this.name = 'DivergenceError';
   }
 }
+
+/** η as a person writes it: 1e+17, not 100000000000000000 (String() spells out up to 1e21). */
+const rateText = (eta: number) => (eta >= 1e6 ? eta.toExponential() : String(eta));
 
 /**
  * How far the loss may rise above its reference before the run counts as diverged. The

@@ -94,7 +94,7 @@ export function renderReport({ data, evaluation, history, summary, seed = 1 }: R
     loss: history.length ? linePlot('Training and Testing Loss Over Time', 'Epoch', `Loss (${summary.run.loss === 'mse' ? 'MSE' : 'cross-entropy'})`, [
       { label: 'Training Loss', color: COLORS.train, points: history.map((h) => [h.epoch, h.train.loss]) },
       { label: 'Testing Loss', color: COLORS.test, points: history.map((h) => [h.epoch, h.test.loss]) },
-    ], { format: (v) => v.toPrecision(3), integerX: true }) + sampledTrainingNote(history) : noHistory(summary),
+    ], { format: (v) => String(Number(v.toPrecision(3))), integerX: true }) + sampledTrainingNote(history) : noHistory(summary),
     accuracy: history.length ? linePlot('Training and Testing Accuracy Over Time', 'Epoch', 'Accuracy', [
       { label: 'Training Accuracy', color: COLORS.train, points: history.map((h) => [h.epoch, h.train.accuracy]) },
       { label: 'Testing Accuracy', color: COLORS.test, points: history.map((h) => [h.epoch, h.test.accuracy]) },
