@@ -205,6 +205,20 @@ describe("a table checkpoint's run fields, edited by hand", () => {
     expect([run.code, run.stderr]).toEqual([1, `simdnet: ${path.join(edited, CHECKPOINT_FILE)}: the run's flags it holds do not make a run: --task regression: species holds class labels, which only classification can learn\n`]);
   });
 
+  it.each([
+    ['a fingerprint without its fields', (run: Record<string, unknown>) => ({ ...run, fingerprint: {} }), 'fingerprint.classes must be an integer ≥ 1, got undefined'],
+    ['a batch larger than the training rows', (run: Record<string, unknown>) => ({ ...run, flags: { ...(run.flags as object), batchSize: 1e9 } }),
+      'flags.batchSize is more than the 275 training rows the run was trained on, got 1000000000'],
+  ])('names the file and the field, exit 1: %s', async (name, change, message) => {
+    const edited = path.join(dir, `fields-${name.replace(/\W+/g, '-')}`);
+    mkdirSync(edited);
+    copyFileSync(path.join(ck, CHECKPOINT_FILE), path.join(edited, CHECKPOINT_FILE));
+    await rewriteTableRun(edited, change);
+    const run = await simdnet(['train', '--resume', edited, '--epochs', '2', '--threads', '1']);
+    expect([run.code, run.stdout]).toEqual([1, '']);
+    expect(run.stderr).toContain(`simdnet: ${path.join(edited, CHECKPOINT_FILE)}: table checkpoint field tableCheckpoint.${message}`);
+  });
+
   it('a history longer than the epochs done', async () => {
     const edited = path.join(dir, 'fields-history');
     mkdirSync(edited);

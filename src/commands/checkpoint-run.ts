@@ -205,7 +205,7 @@ export function checkHistory(c: FieldCheck, v: unknown, epochsDone: number): His
   });
 }
 
-function checkFingerprint(c: FieldCheck, v: unknown): DataFingerprint {
+export function checkFingerprint(c: FieldCheck, v: unknown): DataFingerprint {
   const f = c.object('fingerprint', v);
   const split = (name: 'train' | 'test'): SplitFingerprint => {
     const s = c.object(`fingerprint.${name}`, f[name]);

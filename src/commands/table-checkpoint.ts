@@ -9,7 +9,7 @@ import { readModelFile, writeFileAtomic } from '../model-file.js';
 import type { Network } from '../network.js';
 import type { BestSoFar, HistoryEntry } from '../train.js';
 import { CHECKPOINT_FILE } from './checkpoint.js';
-import { FieldCheck, checkHistory, checkRng, checkScheduleText } from './checkpoint-run.js';
+import { FieldCheck, checkFingerprint, checkHistory, checkRng, checkScheduleText } from './checkpoint-run.js';
 import { FIT_DEFAULTS } from '../fit.js';
 import { ACTIVATIONS } from '../layers/activation.js';
 import type { LayerSpec } from '../layers/registry.js';
@@ -69,9 +69,12 @@ export async function readTableCheckpoint(dir: string): Promise<{ model: Model; 
     epochsDone,
     rng: checkRng(c, r.rng),
     history: checkHistory(c, r.history, epochsDone),
-    fingerprint: c.object('fingerprint', r.fingerprint) as unknown as DataFingerprint,
+    fingerprint: checkFingerprint(c, r.fingerprint),
     best: null,
   };
+  // The run trained on batches of this size from its training rows: no more than those rows.
+  const rows = run.fingerprint.train.count, batchSize = run.flags.batchSize;
+  if (batchSize !== undefined && batchSize > rows) c.fail('flags.batchSize', `is more than the ${rows} training rows the run was trained on`, batchSize);
   if (!model.state && model.config.optimizer !== 'sgd') throw new Error(`${file}: the checkpoint has no optimizer state`);
   let best: BestSoFar | undefined;
   if (r.best !== null) {
