@@ -176,55 +176,42 @@ describe("a table checkpoint's run fields, edited by hand", () => {
     expect(first.code, first.stderr).toBe(0);
   }, 60_000);
 
-  it.each([
-    ['hidden that is text', (f: Record<string, unknown>) => { f.hidden = 'x'; }, 'flags.hidden must be a list of layer sizes, got "x"'],
-    ['hidden sizes that are not the network\'s', (f: Record<string, unknown>) => { f.hidden = [1e9]; }, "flags.hidden does not match the network's hidden layers (8), got [1000000000]"],
-    ['layers that are text', (f: Record<string, unknown>) => { f.layers = 'x'; }, 'flags.layers must be a list of layers ({ kind, … }), got "x"'],
-    ['a schedule that is a number', (f: Record<string, unknown>) => { f.schedule = 5; }, 'flags.schedule must be a schedule'],
-    ['a test fraction of 5', (f: Record<string, unknown>) => { f.test = 5; }, 'flags.test must be a fraction between 0 and 1 (exclusive), got 5'],
-    ['a negative seed', (f: Record<string, unknown>) => { f.seed = -1; }, 'flags.seed must be an integer from 0 to 4294967295, got -1'],
-    ['a negative learning rate', (f: Record<string, unknown>) => { f.lr = -1; }, 'flags.lr must be a finite number > 0'],
-    ['ignore naming a number', (f: Record<string, unknown>) => { f.ignore = [1]; }, 'flags.ignore[0] must be text, got 1'],
-    ['an unknown optimizer', (f: Record<string, unknown>) => { f.optimizer = 'nope'; }, 'flags.optimizer must be one of sgd, momentum, adam, adamw, got "nope"'],
-  ])('names the file and the field, exit 1: %s', async (_, change, message) => {
-    const edited = path.join(dir, `fields-${Math.random().toString(36).slice(2)}`);
-    mkdirSync(edited);
-    copyFileSync(path.join(ck, CHECKPOINT_FILE), path.join(edited, CHECKPOINT_FILE));
-    await rewriteTableRun(edited, (run) => { const flags = { ...(run.flags as Record<string, unknown>) }; change(flags); return { ...run, flags }; });
-    const run = await simdnet(['train', '--resume', edited, '--epochs', '2', '--threads', '1']);
-    expect([run.code, run.stdout]).toEqual([1, '']);
-    expect(run.stderr).toContain(`simdnet: ${path.join(edited, CHECKPOINT_FILE)}: table checkpoint field tableCheckpoint.${message}`);
-  });
-
-  it('flags that hold a valid value but do not make a run with the data are the file\'s fault, not a flag the user never gave', async () => {
-    const edited = path.join(dir, 'fields-task');
-    mkdirSync(edited);
-    copyFileSync(path.join(ck, CHECKPOINT_FILE), path.join(edited, CHECKPOINT_FILE));
-    await rewriteTableRun(edited, (run) => ({ ...run, flags: { ...(run.flags as Record<string, unknown>), task: 'regression' } }));
-    const run = await simdnet(['train', '--resume', edited, '--epochs', '2', '--threads', '1']);
-    expect([run.code, run.stderr]).toEqual([1, `simdnet: ${path.join(edited, CHECKPOINT_FILE)}: the run's flags it holds do not make a run: --task regression: species holds class labels, which only classification can learn\n`]);
-  });
-
-  it.each([
-    ['a fingerprint without its fields', (run: Record<string, unknown>) => ({ ...run, fingerprint: {} }), 'fingerprint.classes must be an integer ≥ 1, got undefined'],
-    ['a batch larger than the training rows', (run: Record<string, unknown>) => ({ ...run, flags: { ...(run.flags as object), batchSize: 1e9 } }),
-      'flags.batchSize is more than the 275 training rows the run was trained on, got 1000000000'],
-  ])('names the file and the field, exit 1: %s', async (name, change, message) => {
+  type Run = Record<string, unknown>;
+  /** The checkpoint copied into a folder of its own with its run record changed, resumed to `epochs`; the run and the checkpoint's file. */
+  async function resumeEdited(name: string, change: (run: Run) => Run, epochs = 2) {
     const edited = path.join(dir, `fields-${name.replace(/\W+/g, '-')}`);
     mkdirSync(edited);
     copyFileSync(path.join(ck, CHECKPOINT_FILE), path.join(edited, CHECKPOINT_FILE));
     await rewriteTableRun(edited, change);
-    const run = await simdnet(['train', '--resume', edited, '--epochs', '2', '--threads', '1']);
+    return { run: await simdnet(['train', '--resume', edited, '--epochs', String(epochs), '--threads', '1']), file: path.join(edited, CHECKPOINT_FILE) };
+  }
+  const flag = (key: string, value: unknown) => (run: Run): Run => ({ ...run, flags: { ...(run.flags as object), [key]: value } });
+
+  it.each([
+    ['hidden that is text', flag('hidden', 'x'), 'flags.hidden must be a list of layer sizes, got "x"'],
+    ['hidden sizes that are not the network\'s', flag('hidden', [1e9]), "flags.hidden does not match the network's hidden layers (8), got [1000000000]"],
+    ['layers that are text', flag('layers', 'x'), 'flags.layers must be a list of layers ({ kind, … }), got "x"'],
+    ['a schedule that is a number', flag('schedule', 5), 'flags.schedule must be a schedule'],
+    ['a test fraction of 5', flag('test', 5), 'flags.test must be a fraction between 0 and 1 (exclusive), got 5'],
+    ['a negative seed', flag('seed', -1), 'flags.seed must be an integer from 0 to 4294967295, got -1'],
+    ['a negative learning rate', flag('lr', -1), 'flags.lr must be a finite number > 0'],
+    ['ignore naming a number', flag('ignore', [1]), 'flags.ignore[0] must be text, got 1'],
+    ['an unknown optimizer', flag('optimizer', 'nope'), 'flags.optimizer must be one of sgd, momentum, adam, adamw, got "nope"'],
+    ['a fingerprint without its fields', (run: Run) => ({ ...run, fingerprint: {} }), 'fingerprint.classes must be an integer ≥ 1, got undefined'],
+    ['a batch larger than the training rows', flag('batchSize', 1e9), 'flags.batchSize is more than the 275 training rows the run was trained on, got 1000000000'],
+  ])('names the file and the field, exit 1: %s', async (name, change, message) => {
+    const { run, file } = await resumeEdited(name, change);
     expect([run.code, run.stdout]).toEqual([1, '']);
-    expect(run.stderr).toContain(`simdnet: ${path.join(edited, CHECKPOINT_FILE)}: table checkpoint field tableCheckpoint.${message}`);
+    expect(run.stderr).toContain(`simdnet: ${file}: table checkpoint field tableCheckpoint.${message}`);
+  });
+
+  it('flags that hold a valid value but do not make a run with the data are the file\'s fault, not a flag the user never gave', async () => {
+    const { run, file } = await resumeEdited('task', flag('task', 'regression'));
+    expect([run.code, run.stderr]).toEqual([1, `simdnet: ${file}: the run's flags it holds do not make a run: --task regression: species holds class labels, which only classification can learn\n`]);
   });
 
   it('a history longer than the epochs done', async () => {
-    const edited = path.join(dir, 'fields-history');
-    mkdirSync(edited);
-    copyFileSync(path.join(ck, CHECKPOINT_FILE), path.join(edited, CHECKPOINT_FILE));
-    await rewriteTableRun(edited, (run) => ({ ...run, epochsDone: 1, history: [...(run.history as object[]), { ...(run.history as object[])[0], epoch: 2 }] }));
-    const run = await simdnet(['train', '--resume', edited, '--epochs', '3', '--threads', '1']);
+    const { run } = await resumeEdited('history', (r) => ({ ...r, epochsDone: 1, history: [...(r.history as object[]), { ...(r.history as object[])[0], epoch: 2 }] }), 3);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain("tableCheckpoint.history[1].epoch must be an integer after the previous entry's 1 and at most epochsDone 1, got 2");
   });
