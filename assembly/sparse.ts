@@ -14,14 +14,15 @@ import { madd, store_transposed } from "./simd";
 const F32: usize = 4;
 
 /**
- * counts[r] = the non-zeros of row r of x [rows × n], for `rows` rows (counts: i32). The
- * host sums them to decide whether a batch is worth listing, and lays out the list. With
- * SIMD, four floats at a time: each lane of a mask is −1 where x ≠ 0.
+ * counts[r] = the non-zeros of row r of x [rows × n], its rows ldX floats apart (a block of
+ * a wider batch's inputs), for `rows` rows (counts: i32). The host sums them to decide
+ * whether a batch is worth listing, and lays out the list. With SIMD, four floats at a
+ * time: each lane of a mask is −1 where x ≠ 0.
  */
-export function count_nonzeros(x: usize, n: i32, counts: usize, rows: i32): void {
+export function count_nonzeros(x: usize, n: i32, ldX: i32, counts: usize, rows: i32): void {
   const n4 = ASC_FEATURE_SIMD ? n & ~3 : 0;
   for (let r = 0; r < rows; r++) {
-    const row = x + <usize>r * <usize>n * F32;
+    const row = x + <usize>r * <usize>ldX * F32;
     let count = 0;
     if (ASC_FEATURE_SIMD) {
       let minus = i32x4.splat(0);
@@ -34,7 +35,8 @@ export function count_nonzeros(x: usize, n: i32, counts: usize, rows: i32): void
 }
 
 /**
- * Lists the non-zeros of x [rows × n] row by row: row r's go to entries offsets[r] …
+ * Lists the non-zeros of x [rows × n], its rows ldX floats apart, row by row (idx counts
+ * from x's first column): row r's go to entries offsets[r] …
  * offsets[r + 1] − 1 of idx (i32 column indices) and val (f32 values), the offsets [rows + 1]
  * laid out by the host from count_nonzeros. A thread given rows r0… passes x + r0 rows and
  * offsets + r0: it writes only its rows' entries, and a row ends at its last entry. With SIMD,
@@ -44,11 +46,11 @@ export function count_nonzeros(x: usize, n: i32, counts: usize, rows: i32): void
  * images, one thread: 5.0–5.5 ms; skipping vectors of zeros by a branch, 5.4–5.8 ms (a stroke
  * starts and ends twice a line of a digit: mispredictions); lane by lane, 6.8–7.2 ms.
  */
-export function sparse_rows(x: usize, n: i32, offsets: usize, idx: usize, val: usize, rows: i32): void {
+export function sparse_rows(x: usize, n: i32, ldX: i32, offsets: usize, idx: usize, val: usize, rows: i32): void {
   const n4 = ASC_FEATURE_SIMD ? n & ~3 : 0;
   for (let r = 0; r < rows; r++) {
     let count = load<i32>(offsets + (<usize>r << 2));
-    const end = load<i32>(offsets + (<usize>(r + 1) << 2)), row = x + <usize>r * <usize>n * F32;
+    const end = load<i32>(offsets + (<usize>(r + 1) << 2)), row = x + <usize>r * <usize>ldX * F32;
     let k = 0;
     if (ASC_FEATURE_SIMD) {
       let columns = i32x4(0, 1, 2, 3);
@@ -141,11 +143,12 @@ const SWEPT_FLOATS: i64 = 100_000;
 
 /**
  * Forward product over a listed batch: z[r, :] = b + Σ val·wt[idx, :] over row r's entries.
- * wt [nIn × nOut] (wᵀ), b [nOut], z [batch × nOut]; offsets/idx/val from sparse_rows (an
- * offset is absolute, so a thread given rows r0… passes offsets + r0 and z + r0 rows).
+ * wt [nIn × nOut] (wᵀ), b [nOut] or 0 for none (the sums of a later block of inputs, added
+ * to z after), z [batch × nOut]; offsets/idx/val from sparse_rows (an offset is absolute, so
+ * a thread given rows r0… passes offsets + r0 and z + r0 rows).
  */
 export function sparse_forward(offsets: usize, idx: usize, val: usize, wt: usize, b: usize, z: usize, batch: i32, nOut: i32): void {
-  listed_product(offsets, idx, val, wt, nOut, b, true, z, batch, nOut);
+  listed_product(offsets, idx, val, wt, nOut, b, b != 0, z, batch, nOut);
 }
 
 /**

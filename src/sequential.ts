@@ -94,6 +94,7 @@ export class Sequential {
         x: this.values[l], y: this.values[l + 1], dy: this.gradients[l + 1]!, dx: this.gradients[l],
         params: subTensor(this.params, at, layer.paramCount), grads: subTensor(this.grads, at, layer.paramCount), scratch: t(plan.scratch[l]),
         buffers: subTensor(this.buffers, atBuffer, buffers), state: this.state.map((block) => subTensor(block, at, layer.paramCount)), fusedState: plan.fusedState,
+        runTasks: (tasks, body, governedAs, work) => backend.runTasks(tasks, body, governedAs, work),
       });
       at += layer.paramCount;
       atBuffer += buffers;

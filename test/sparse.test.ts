@@ -27,9 +27,9 @@ function sparseRows(batch: number, n: number, density: number, seed: number): Fl
  */
 function listByColumns(be: WasmBackend, x: Float32Array, batch: number, nIn: number, [X, C, O, I, V, S, R, VC]: Tensor[]): void {
   X.view.set(x);
-  call(be, 'count_nonzeros', X, nIn, C, batch);
+  call(be, 'count_nonzeros', X, nIn, nIn, C, batch);
   layOut(ints(C), ints(O));
-  call(be, 'sparse_rows', X, nIn, O, I, V, batch);
+  call(be, 'sparse_rows', X, nIn, nIn, O, I, V, batch);
   call(be, 'sparse_columns', O, I, V, batch, nIn, S, R, VC);
 }
 
@@ -41,24 +41,34 @@ describe.each(levels)('listing kernels: wasm (%s SIMD) against js', (simd) => {
     const [X, C, O, I, V] = [0, 1, 2, 3, 4];
     for (const [be, t] of [[p.js, p.tj], [p.wasm, p.tw]] as const) {
       t[X].view.set(x);
-      call(be, 'count_nonzeros', t[X], n, t[C], batch);
+      call(be, 'count_nonzeros', t[X], n, n, t[C], batch);
       const counts = ints(t[C]), offsets = ints(t[O]), idx = ints(t[I]);
       for (let r = 0; r < batch; r++) expect(counts[r]).toBe(x.subarray(r * n, (r + 1) * n).filter((v) => v !== 0).length);
       layOut(counts, offsets);
       expect(offsets[batch]).toBe(nonZeros);
       // Rows 1… alone, as a thread given them: row 0's entries, and those past the list, stay as they were.
       const before = t[V].view.slice();
-      call(be, 'sparse_rows', t[X].ptr + 4 * n, n, t[O].ptr + 4, t[I], t[V], batch - 1);
+      call(be, 'sparse_rows', t[X].ptr + 4 * n, n, n, t[O].ptr + 4, t[I], t[V], batch - 1);
       expect(t[V].view.subarray(0, offsets[1])).toEqual(before.subarray(0, offsets[1]));
       expect(t[V].view.subarray(nonZeros)).toEqual(before.subarray(nonZeros));
-      call(be, 'sparse_rows', t[X], n, t[O], t[I], t[V], 1);
-      for (let r = 0; r < batch; r++) {
-        for (let e = offsets[r]; e < offsets[r + 1]; e++) {
-          expect(x[r * n + idx[e]]).not.toBe(0);
-          expect(t[V].view[e]).toBe(x[r * n + idx[e]]);
-          if (e > offsets[r]) expect(idx[e]).toBeGreaterThan(idx[e - 1]);
+      call(be, 'sparse_rows', t[X], n, n, t[O], t[I], t[V], 1);
+      const listed = (c0: number) => {
+        for (let r = 0; r < batch; r++) {
+          for (let e = offsets[r]; e < offsets[r + 1]; e++) {
+            expect(x[r * n + c0 + idx[e]]).not.toBe(0);
+            expect(t[V].view[e]).toBe(x[r * n + c0 + idx[e]]);
+            if (e > offsets[r]) expect(idx[e]).toBeGreaterThan(idx[e - 1]);
+          }
         }
-      }
+      };
+      listed(0);
+      // A block of inputs c0 … n − 1 of each row (rows n floats apart), its columns counted from c0.
+      const c0 = Math.floor(n / 3);
+      call(be, 'count_nonzeros', t[X].ptr + 4 * c0, n - c0, n, t[C], batch);
+      for (let r = 0; r < batch; r++) expect(counts[r]).toBe(x.subarray(r * n + c0, (r + 1) * n).filter((v) => v !== 0).length);
+      layOut(counts, offsets);
+      call(be, 'sparse_rows', t[X].ptr + 4 * c0, n - c0, n, t[O], t[I], t[V], batch);
+      listed(c0);
     }
     expect(p.guardsIntact()).toBe(true);
   });
@@ -79,14 +89,18 @@ describe.each(levels)('listing kernels: wasm (%s SIMD) against js', (simd) => {
   // pass of one to six vectors, and one to three floats after them.
   it.each([[1, 1, 1], [3, 9, 5], [5, 40, 37], [32, 784, 100], [2, 30, 64], ...[4, 12, 16, 20, 24, 30, 31, 43, 54, 56].map((nOut) => [3, 17, nOut])])('sparse_forward, sparse_columns, sparse_weight_gradient and column_sums, batch %i, %i → %i', async (batch, nIn, nOut) => {
     const x = sparseRows(batch, nIn, 0.3, nIn);
-    const p = await pair(simd, [batch * nIn, batch, batch + 1, batch * nIn, batch * nIn, nIn * nOut, nOut, batch * nOut, batch * nOut, nIn + 1, batch * nIn, batch * nIn, nOut * nIn, nIn * nOut, nOut]);
-    const [X, C, O, I, V, WT, B, Y, D, S, R, VC, GW, ACC, GB] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14];
+    const p = await pair(simd, [batch * nIn, batch, batch + 1, batch * nIn, batch * nIn, nIn * nOut, nOut, batch * nOut, batch * nOut, nIn + 1, batch * nIn, batch * nIn, nOut * nIn, nIn * nOut, nOut, batch * nOut]);
+    const [X, C, O, I, V, WT, B, Y, D, S, R, VC, GW, ACC, GB, SUMS] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15];
     for (const [be, t] of [[p.js, p.tj], [p.wasm, p.tw]] as const) {
       t[X].view.set(x);
-      call(be, 'count_nonzeros', t[X], nIn, t[C], batch);
+      call(be, 'count_nonzeros', t[X], nIn, nIn, t[C], batch);
       layOut(ints(t[C]), ints(t[O]));
-      call(be, 'sparse_rows', t[X], nIn, t[O], t[I], t[V], batch);
+      call(be, 'sparse_rows', t[X], nIn, nIn, t[O], t[I], t[V], batch);
       call(be, 'sparse_forward', t[O], t[I], t[V], t[WT], t[B], t[Y], batch, nOut);
+      // Without a bias (b = 0), the sums alone: y − b.
+      call(be, 'sparse_forward', t[O], t[I], t[V], t[WT], 0, t[SUMS], batch, nOut);
+      const b = t[B].view;
+      expect(relError(t[SUMS].view.map((v, i) => v + b[i % nOut]), t[Y].view)).toBeLessThan(1e-5);
       call(be, 'sparse_columns', t[O], t[I], t[V], batch, nIn, t[S], t[R], t[VC]);
       call(be, 'sparse_weight_gradient', t[S], t[R], t[VC], t[D], t[GW], t[ACC], nIn, nIn, nOut, nOut);
       call(be, 'column_sums', t[D], t[GB], batch, nOut, nOut);
@@ -193,10 +207,11 @@ describe('the first dense layer on sparse batches', async () => {
       const listed = await firstBatch({ simd, backend }, mnistBatch);
       expect(relError(listed.output, dense.output)).toBeLessThan(1e-5);
       expect(relError(listed.gradients, dense.gradients)).toBeLessThan(1e-5);
-      // The reference sums the same terms in the same order in float64, the zeros left out:
-      // bit for bit. Elsewhere the order differs: not bit for bit — the listed path did run.
-      if (backend === 'js') expect(relError(listed.gradients, dense.gradients)).toBe(0);
-      else expect(relError(listed.gradients, dense.gradients)).toBeGreaterThan(0);
+      // The reference sums the same terms in float64, the zeros left out, but the listed path
+      // rounds each input block's sums to float32 before they are added: within a few
+      // roundings of float32 (1.4e-7 here). Not bit for bit anywhere — the listed path did run.
+      if (backend === 'js') expect(relError(listed.gradients, dense.gradients)).toBeLessThan(1e-6);
+      expect(relError(listed.gradients, dense.gradients)).toBeGreaterThan(0);
     }
   });
 

@@ -67,10 +67,10 @@ const CASES: KernelCase[] = [
     lengths: ([batch, nIn, nOut]) => [batch * nIn, batch, batch + 1, batch * nIn, batch * nIn, nOut * nIn, nIn * nOut, nOut, batch * nOut, batch * nOut, nIn + 1, batch * nIn, batch * nIn, nOut * nIn, nIn * nOut, nOut, nIn * nOut],
     run(both, p, [batch, nIn, nOut]) {
       for (const t of [p.tj, p.tw]) t[0].view.forEach((v, i) => (t[0].view[i] = Math.abs(v) < 0.8 ? 0 : v));
-      both('count_nonzeros', [0], nIn, [1], batch);
+      both('count_nonzeros', [0], nIn, nIn, [1], batch);
       for (const t of [p.tj, p.tw]) layOut(ints(t[1]), ints(t[2]));
       close(p, [1, 2], 0);
-      both('sparse_rows', [0], nIn, [2], [3], [4], batch);
+      both('sparse_rows', [0], nIn, nIn, [2], [3], [4], batch);
       close(p, [3, 4], 0);
       both('transpose', [5], [6], nOut, nIn, nOut);
       close(p, [6], 0);

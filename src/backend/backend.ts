@@ -2,7 +2,7 @@
 // kernels.ts over it. The JS backend is the readable reference, the tuned JS backend the
 // fastest plain TypeScript we could write; the WASM backend runs the same kernels as SIMD
 // code compiled from assembly/, split across threads.
-import type { Kernels } from '../kernels.js';
+import type { KernelName, Kernels } from '../kernels.js';
 
 /** What any use of a network after dispose() says. */
 export const DISPOSED = 'this network was disposed (dispose() stopped its threads); create a new one';
@@ -33,8 +33,24 @@ export interface Backend {
   tensor(ptr: number, length: number): Tensor;
   /** A view of `length` bytes at byte offset `ptr`. */
   bytes(ptr: number, length: number): Uint8Array;
+  /**
+   * Runs `tasks` independent programs of kernel calls, task t being the calls `body(k, t)`
+   * makes on k (at most 3, at most 4 tasks). With threads each task runs whole on one thread,
+   * task 0 on the caller, so that a thread keeps its task's data in its cache from one set to
+   * the next; else, or where the governor finds one thread faster, they run in turn on the
+   * caller. `governedAs` and `work` (≈ flops) are what the governor times them as.
+   */
+  runTasks(tasks: number, body: TaskBody, governedAs: KernelName, work: number): void;
   /** Releases what the backend holds beyond memory (worker threads). */
   dispose?(): void;
+}
+
+/** The kernel calls of task `task` of a set, made on `k` (Backend.runTasks). */
+export type TaskBody = (k: Kernels, task: number) => void;
+
+/** Runs a set of tasks in turn on the calling thread. */
+export function runInTurn(k: Kernels, tasks: number, body: TaskBody): void {
+  for (let t = 0; t < tasks; t++) body(k, t);
 }
 
 /**

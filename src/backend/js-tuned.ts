@@ -59,14 +59,14 @@ function tiledProduct(F: Float32Array, L: number, lsI: number, lsT: number, R: n
 }
 
 /**
- * The listed forward (assembly/sparse.ts): y[r] = b + Σ val·wᵀ[idx] with the entries outside
+ * The listed forward (assembly/sparse.ts): y[r] = b (none at B = 0) + Σ val·wᵀ[idx] with the entries outside
  * and the outputs inside, so each entry walks one contiguous row of wᵀ (the reference, read
  * next to the equation, walks wᵀ down a column per output). I holds the list's i32 entries.
  */
 function sparseForward(F: Float32Array, I: Int32Array, O: number, K: number, V: number, W: number, B: number, Y: number, batch: number, nOut: number): void {
   for (let r = 0; r < batch; r++) {
     const y = Y + r * nOut;
-    for (let j = 0; j < nOut; j++) F[y + j] = F[B + j];
+    for (let j = 0; j < nOut; j++) F[y + j] = B === 0 ? 0 : F[B + j];
     for (let e = I[O + r], end = I[O + r + 1]; e < end; e++) {
       const v = F[V + e], w = W + I[K + e] * nOut;
       for (let j = 0; j < nOut; j++) F[y + j] += v * F[w + j];

@@ -4,7 +4,7 @@
 // so a float at byte p is F[p / 4].
 import type { Kernels } from '../kernels.js';
 import { bordered } from '../layers/conv2d.js';
-import type { Backend, BackendName, Tensor } from './backend.js';
+import { runInTurn, type Backend, type BackendName, type TaskBody, type Tensor } from './backend.js';
 
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 /** Leaky relu's slope below 0, as every kernel uses it (assembly/activation.ts) and the exports write it. */
@@ -101,20 +101,20 @@ function referenceKernels(buffer: ArrayBuffer): Kernels {
         }
       }
     },
-    count_nonzeros(x, n, counts, rows) {
+    count_nonzeros(x, n, ldX, counts, rows) {
       const X = x / 4, C = counts / 4;
       for (let r = 0; r < rows; r++) {
         let count = 0;
-        for (let k = 0; k < n; k++) if (F[X + r * n + k] !== 0) count++;
+        for (let k = 0; k < n; k++) if (F[X + r * ldX + k] !== 0) count++;
         I[C + r] = count;
       }
     },
-    sparse_rows(x, n, offsets, idx, val, rows) {
+    sparse_rows(x, n, ldX, offsets, idx, val, rows) {
       const X = x / 4, O = offsets / 4, K = idx / 4, V = val / 4;
       for (let r = 0; r < rows; r++) {
         let e = I[O + r];
         for (let k = 0; k < n; k++) {
-          const v = F[X + r * n + k];
+          const v = F[X + r * ldX + k];
           if (v === 0) continue;
           I[K + e] = k;
           F[V + e++] = v;
@@ -129,7 +129,7 @@ function referenceKernels(buffer: ArrayBuffer): Kernels {
       const O = offsets / 4, K = idx / 4, V = val / 4, W = wt / 4, B = b / 4, Z = z / 4;
       for (let r = 0; r < batch; r++) {
         for (let j = 0; j < nOut; j++) {
-          let s = F[B + j];
+          let s = b === 0 ? 0 : F[B + j];
           for (let e = I[O + r]; e < I[O + r + 1]; e++) s += F[V + e] * F[W + I[K + e] * nOut + j];
           F[Z + r * nOut + j] = s;
         }
@@ -520,5 +520,9 @@ export class JsBackend implements Backend {
 
   bytes(ptr: number, length: number): Uint8Array {
     return new Uint8Array(this.buffer, ptr, length);
+  }
+
+  runTasks(tasks: number, body: TaskBody): void {
+    runInTurn(this.ops, tasks, body);
   }
 }

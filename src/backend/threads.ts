@@ -72,11 +72,40 @@ export class ThreadPool {
   }
 
   /**
+   * Kernels that record their calls into task t's program instead of running them, by op as
+   * `names`; runTasks runs the programs recorded.
+   */
+  recorder(t: number, names: readonly string[]): Record<string, KernelFn> {
+    if (t >= P.MAX_TASKS) throw new RangeError(`a set of tasks holds at most ${P.MAX_TASKS}`);
+    const job = this.job, at = P.taskAt(t);
+    return Object.fromEntries(names.map((name, op) => [name, (a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0, a8 = 0, a9 = 0, a10 = 0, a11 = 0) => {
+      const calls = job[at];
+      if (calls === P.TASK_CALLS) throw new RangeError(`a task holds at most ${P.TASK_CALLS} kernel calls`);
+      const c = at + 1 + 13 * calls;
+      job[c] = op;
+      job[c + 1] = a0; job[c + 2] = a1; job[c + 3] = a2; job[c + 4] = a3; job[c + 5] = a4; job[c + 6] = a5;
+      job[c + 7] = a6; job[c + 8] = a7; job[c + 9] = a8; job[c + 10] = a9; job[c + 11] = a10; job[c + 12] = a11;
+      job[at] = calls + 1;
+    }]));
+  }
+
+  /** Runs the programs recorded for tasks 0 … tasks − 1, each whole on one thread (the caller takes task 0), and returns when all are done. */
+  runTasks(tasks: number, kernels: readonly KernelFn[]): void {
+    this.job[0] = P.TASKS;
+    this.start(tasks, kernels);
+  }
+
+  /** Empties the programs of tasks 0 … tasks − 1, for the next set. */
+  clearTasks(tasks: number): void {
+    for (let t = 0; t < tasks; t++) this.job[P.taskAt(t)] = 0;
+  }
+
+  /**
    * Runs `call` on every thread, the caller included, and returns when all its chunks are
    * done. `kernels` are the caller's own, indexed by op as the workers' are.
    */
   run(call: SplitCall, kernels: readonly KernelFn[]): void {
-    const { sync, job } = this;
+    const job = this.job;
     const chunks = Math.ceil(call.rows / call.chunkRows);
     job[0] = call.op;
     job.set(call.args, 1);
@@ -84,11 +113,17 @@ export class ThreadPool {
     job[P.CHUNK_ROWS] = call.chunkRows;
     job[P.ROWS] = call.rows;
     job.set(call.pointers, P.POINTERS);
+    this.start(chunks, kernels);
+  }
+
+  /** Hands out the `chunks` of the call in the job to every thread, the caller included, and waits for them. */
+  private start(chunks: number, kernels: readonly KernelFn[]): void {
+    const sync = this.sync;
     Atomics.store(sync, P.DONE, 0);
     this.generation = (this.generation + 1) & 127;
     Atomics.store(sync, P.TICKET, P.ticket(this.generation, chunks));
     if (Atomics.load(sync, P.SLEEPERS) > 0) Atomics.notify(sync, P.TICKET);
-    P.work(sync, job, kernels, this.scratch);
+    P.work(sync, this.job, kernels, this.scratch);
     this.join(chunks);
   }
 

@@ -2,8 +2,8 @@
 // WebAssembly.Memory per network. The host only passes byte offsets and sizes; the
 // bindings are the compiler's own generated ones (`--bindings raw`), see README.
 import { instantiate } from '../../build/simdnet.js';
-import { DISPOSED, RESERVED_BYTES, type Backend, type Tensor } from './backend.js';
-import { KERNEL_NAMES, MAX_MOVES, SPLITS, evaluateProduct, type Kernels } from '../kernels.js';
+import { DISPOSED, RESERVED_BYTES, runInTurn, type Backend, type TaskBody, type Tensor } from './backend.js';
+import { KERNEL_NAMES, MAX_MOVES, SPLITS, evaluateProduct, type KernelName, type Kernels } from '../kernels.js';
 import { ThreadGovernor } from './thread-governor.js';
 import { CONTROL_BYTES, ThreadPool, type KernelFn, type SplitCall } from './threads.js';
 import { loadBuild, type BuildName } from '../platform.js';
@@ -78,6 +78,12 @@ function canShareMemory(): boolean {
   return typeof SharedArrayBuffer === 'function' && (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated !== false;
 }
 
+/** Each kernel's op number, as the workers index them. */
+const OPS = new Map<string, number>(KERNEL_NAMES.map((name, op) => [name, op]));
+
+/** The kernels of `table` (by op) under their names. */
+const named = (table: readonly KernelFn[]) => Object.fromEntries(KERNEL_NAMES.map((name, op) => [name, table[op]])) as unknown as Kernels;
+
 /** What every kernel of a disposed backend does. */
 const disposed: KernelFn = () => {
   throw new Error(DISPOSED);
@@ -93,8 +99,12 @@ export class WasmBackend implements Backend {
   readonly name = 'wasm';
   /** Every kernel of kernels.ts: the exports themselves, or a dispatcher for those that split. */
   ops: Kernels;
-  /** The exports by op number, as the workers index them. */
+  /** The exports by op number, as the workers index them… */
   private table: KernelFn[];
+  /** …and by name: what a set of tasks runs on the caller alone. */
+  private exports: Kernels;
+  /** Per task of a set, kernels that record its calls for the pool (ThreadPool.recorder). */
+  private readonly recorders: Kernels[];
   /** The whole call's arguments, written by a kernel's dispatcher before run(). */
   private readonly args = new Float64Array(12);
   /** Large calls split across threads, and kept on one by the governor. */
@@ -111,6 +121,8 @@ export class WasmBackend implements Backend {
     private readonly governor: ThreadGovernor | null,
   ) {
     this.table = KERNEL_NAMES.map((name) => k[name] as KernelFn);
+    this.exports = named(this.table);
+    this.recorders = Array.from({ length: pool ? pool.size + 1 : 0 }, (_, t) => pool!.recorder(t, KERNEL_NAMES) as unknown as Kernels);
     this.ops = Object.fromEntries(KERNEL_NAMES.map((name, op) => [name, SPLITS[op] ? this.dispatcher(op) : this.table[op]])) as unknown as Kernels;
   }
 
@@ -193,7 +205,7 @@ export class WasmBackend implements Backend {
     dropped.unregister(this);
     this.pool = null;
     this.table = KERNEL_NAMES.map(() => disposed);
-    this.ops = Object.fromEntries(KERNEL_NAMES.map((name) => [name, disposed])) as unknown as Kernels;
+    this.ops = this.exports = named(this.table);
   }
 
   /**
@@ -234,6 +246,29 @@ export class WasmBackend implements Backend {
     this.calls.split++;
     try {
       pool!.run(call, this.table);
+    } finally {
+      governor?.done();
+    }
+  }
+
+  /** See Backend.runTasks: the same rule as run()'s for whether they go to threads. */
+  runTasks(tasks: number, body: TaskBody, governedAs: KernelName, work: number): void {
+    const pool = this.pool;
+    const large = pool !== null && tasks > 1 && tasks <= this.recorders.length && work >= MIN_SPLIT_WORK;
+    const governor = large ? this.governor : null;
+    try {
+      if (!large || (governor && !governor.split(OPS.get(governedAs)!, work))) {
+        if (large) this.calls.single++;
+        runInTurn(this.exports, tasks, body);
+        return;
+      }
+      try {
+        for (let t = 0; t < tasks; t++) body(this.recorders[t], t);
+        this.calls.split++;
+        pool!.runTasks(tasks, this.table);
+      } finally {
+        pool!.clearTasks(tasks);
+      }
     } finally {
       governor?.done();
     }

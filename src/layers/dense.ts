@@ -8,7 +8,8 @@
 // non-zeros (sparse_rows) when that is cheaper (listLimit), and both products then
 // run over the list alone (assembly/sparse.ts): forward transposes w into wᵀ, then
 // y = b + Σ val·wᵀ[idx] row by row; backward sorts the list by input (sparse_columns) and
-// sums ∇w a tile at a time, each thread over its own inputs. The parameters' layout never
+// sums ∇w a tile at a time. The inputs are cut into two blocks, each listed, multiplied and
+// sorted on its own, as one task of a thread (LIST_BLOCKS). The parameters' layout never
 // changes.
 //
 // In training (Sequential.trainStep), SGD and momentum are applied to wᵀ as its gradient is
@@ -17,7 +18,7 @@
 // weights until release() writes them back to w, which whatever reads or writes the
 // parameters calls first (Network's accessors; a batch that is not listed). Over a batch that
 // is not listed, SGD's step is applied to w itself as ∇w is summed (dense_backward_sgd).
-import { subTensor, type Tensor } from '../backend/backend.js';
+import { subTensor, type TaskBody, type Tensor } from '../backend/backend.js';
 import type { Kernels } from '../kernels.js';
 import type { FusedUpdate, Layer, LayerMemory, Weights } from './layer.js';
 
@@ -41,6 +42,27 @@ export function listLimit(batch: number, inSize: number, outSize: number): numbe
   return Math.max(0, Math.floor((inSize * (batch * (1 - SCANNED / outSize) - TRANSPOSED)) / LISTED));
 }
 
+/**
+ * The input blocks of a listed batch: the first inputs, then the rest. Each block is listed,
+ * multiplied and updated as one task (Backend.runTasks), so that on two threads each keeps
+ * its rows of wᵀ, its list and its sort in its own cache from step to step; split by rows
+ * and by inputs, every split call moved them between the cores (measured here: 2 threads ran
+ * sparse_forward and sparse_sgd only 1.3× as fast as one). The second block's sums are added
+ * to the first's after, on any number of threads, so that every count of threads gives the
+ * same floats.
+ */
+const LIST_BLOCKS = 2;
+
+/** A block of inputs k0 … k0 + n − 1 and where its list lies: offsets [maxBatch + 1] (also an Int32Array view), starts [n + 1], and its first entry in this batch's idx, val, rowOf and valOf. */
+interface InputBlock {
+  k0: number;
+  n: number;
+  offsets: number;
+  offsetsView: Int32Array;
+  starts: number;
+  first: number;
+}
+
 export class Dense implements Layer {
   readonly kind = 'dense';
   readonly inPlace = false;
@@ -53,12 +75,17 @@ export class Dense implements Layer {
   gb!: Tensor;
   /**
    * The listed path's memory (first layer only): wᵀ [in × out] (in backward, the sums of
-   * sparse_weight_gradient); the list by rows, offsets [maxBatch + 1] (also an Int32Array
-   * view: the host lays them out), idx and val [limit] (sparse_rows); by columns, starts
-   * [in + 1], rowOf and valOf [limit] (sparse_columns); and momentum's vᵀ [in × out] where
-   * the plan kept room for the optimizer's state (LayerMemory.fusedState; else 0).
+   * sparse_weight_gradient); each input block's list by rows, its offsets (the host lays
+   * them out) and its entries in idx and val [limit] (sparse_rows); by columns, its starts,
+   * and its entries in rowOf and valOf [limit] (sparse_columns); and momentum's vᵀ [in × out]
+   * where the plan kept room for the optimizer's state (LayerMemory.fusedState; else 0).
    */
-  private sparse: { transposed: number; offsets: number; offsetsView: Int32Array; idx: number; val: number; starts: number; rowOf: number; valOf: number; velocity: number } | null = null;
+  private sparse: { transposed: number; blocks: InputBlock[]; idx: number; val: number; rowOf: number; valOf: number; velocity: number } | null = null;
+  /** Rows of the batch being listed, and the entries of its list (what runTasks' bodies read). */
+  private batch = 0;
+  private entries = 0;
+  /** The update the listed backward applies, null for ∇w written. */
+  private pending: FusedUpdate | null = null;
   /** Whether the last forward batch was listed (its backward then uses the list). */
   private listed = false;
   /**
@@ -87,9 +114,21 @@ export class Dense implements Layer {
    */
   private listedLayout(maxBatch: number) {
     const limit = listLimit(maxBatch, this.inSize, this.outSize);
-    const offsets = this.inSize * this.outSize, idx = offsets + maxBatch + 1, val = idx + limit;
-    const starts = val + limit, rowOf = starts + this.inSize + 1, valOf = rowOf + limit;
+    const offsets = this.inSize * this.outSize, idx = offsets + LIST_BLOCKS * (maxBatch + 1), val = idx + limit;
+    const starts = val + limit, rowOf = starts + this.inSize + LIST_BLOCKS, valOf = rowOf + limit;
     return { limit, offsets, idx, val, starts, rowOf, valOf, floats: valOf + limit, velocityFloats: this.inSize * this.outSize };
+  }
+
+  /** The input blocks over the layout's offsets and starts (at `at` floats from the scratch's start). */
+  private inputBlocks(maxBatch: number, layout: { offsets: number; starts: number }, at: (floats: number) => number): InputBlock[] {
+    const width = Math.ceil(this.inSize / LIST_BLOCKS), view = this.m.scratch.view;
+    return Array.from({ length: LIST_BLOCKS }, (_, b) => {
+      const k0 = Math.min(b * width, this.inSize), offsets = layout.offsets + b * (maxBatch + 1);
+      return {
+        k0, n: Math.min(width, this.inSize - k0), offsets: at(offsets), starts: at(layout.starts + k0 + b), first: 0,
+        offsetsView: new Int32Array(view.buffer, view.byteOffset + 4 * offsets, maxBatch + 1),
+      };
+    });
   }
 
   bind(m: LayerMemory): void {
@@ -104,8 +143,7 @@ export class Dense implements Layer {
       // The scratch holds vᵀ after the list's layout when the plan kept the optimizer's state in it (scratchFloats).
       const velocity = m.fusedState > 0;
       this.sparse = {
-        transposed: m.scratch.ptr, offsets: at(layout.offsets), idx: at(layout.idx), val: at(layout.val), starts: at(layout.starts), rowOf: at(layout.rowOf), valOf: at(layout.valOf),
-        offsetsView: new Int32Array(m.scratch.view.buffer, m.scratch.view.byteOffset + 4 * layout.offsets, maxBatch + 1),
+        transposed: m.scratch.ptr, blocks: this.inputBlocks(maxBatch, layout, at), idx: at(layout.idx), val: at(layout.val), rowOf: at(layout.rowOf), valOf: at(layout.valOf),
         velocity: velocity ? at(layout.floats) : 0,
       };
       this.velocity = velocity ? subTensor(m.state[0], 0, nw) : null;
@@ -131,26 +169,45 @@ export class Dense implements Layer {
       k.transpose(this.w.ptr, s!.transposed, this.outSize, this.inSize, this.outSize);
       this.wt = 'copy';
     }
-    k.sparse_forward(s!.offsets, s!.idx, s!.val, s!.transposed, this.b.ptr, y, batch, this.outSize);
+    this.batch = batch;
+    this.m.runTasks(LIST_BLOCKS, this.listedForward, 'sparse_forward', 2 * this.outSize * this.entries + 4 * batch * this.inSize);
+    // The second block's sums, which its task wrote to dy's memory (free until backward), join the first's.
+    k.add_scaled(y, this.m.dy.ptr, batch * this.outSize, 1);
   }
 
+  /** Task t of a listed forward: lists block t of the batch, then sums its entries (into y with b for the first block, into dy's memory for the second). */
+  private readonly listedForward: TaskBody = (k, t) => {
+    const s = this.sparse!, block = s.blocks[t], idx = s.idx + 4 * block.first, val = s.val + 4 * block.first;
+    k.sparse_rows(this.m.x.ptr + 4 * block.k0, block.n, this.inSize, block.offsets, idx, val, this.batch);
+    k.sparse_forward(block.offsets, idx, val, s.transposed + 4 * block.k0 * this.outSize, t === 0 ? this.b.ptr : 0, t === 0 ? this.m.y.ptr : this.m.dy.ptr, this.batch, this.outSize);
+  };
+
   /**
-   * Lists the batch (sparse_rows) when it has at most listLimit non-zeros; returns whether it
-   * did. The non-zeros of each row are counted into offsets[1 …] and summed there into the
-   * rows' offsets. A first row denser than twice its share ends it after one row: dense data
-   * costs the count of one row.
+   * Whether the batch is worth listing: at most listLimit non-zeros. Each block's non-zeros
+   * row by row are counted into its offsets[1 …] and summed there into its rows' offsets, and
+   * its entries follow the block before it. A first row denser than twice its share ends it
+   * after one row: dense data costs the count of one row.
    */
   private list(k: Kernels, batch: number): boolean {
-    const s = this.sparse!, x = this.m.x.ptr, n = this.inSize, limit = listLimit(batch, n, this.outSize), offsets = s.offsetsView;
+    const blocks = this.sparse!.blocks, x = this.m.x.ptr, n = this.inSize, limit = listLimit(batch, n, this.outSize);
     if (limit === 0) return false;
-    k.count_nonzeros(x, n, s.offsets + 4, 1);
-    if (offsets[1] * batch > 2 * limit) return false;
-    k.count_nonzeros(x + 4 * n, n, s.offsets + 8, batch - 1);
-    offsets[0] = 0;
-    for (let r = 1; r <= batch; r++) offsets[r] += offsets[r - 1];
-    if (offsets[batch] > limit) return false;
-    k.sparse_rows(x, n, s.offsets, s.idx, s.val, batch);
-    return true;
+    let firstRow = 0;
+    for (let b = 0; b < LIST_BLOCKS; b++) {
+      k.count_nonzeros(x + 4 * blocks[b].k0, blocks[b].n, n, blocks[b].offsets + 4, 1);
+      firstRow += blocks[b].offsetsView[1];
+    }
+    if (firstRow * batch > 2 * limit) return false;
+    let entries = 0;
+    for (let b = 0; b < LIST_BLOCKS; b++) {
+      const block = blocks[b], offsets = block.offsetsView;
+      k.count_nonzeros(x + 4 * (n + block.k0), block.n, n, block.offsets + 8, batch - 1);
+      offsets[0] = 0;
+      for (let r = 1; r <= batch; r++) offsets[r] += offsets[r - 1];
+      block.first = entries;
+      entries += offsets[batch];
+    }
+    this.entries = entries;
+    return entries <= limit;
   }
 
   /**
@@ -172,8 +229,8 @@ export class Dense implements Layer {
       k.dense_backward_weights(dy.ptr, x.ptr, this.gw.ptr, this.gb.ptr, batch, nIn, nOut, nOut);
       return 0;
     }
-    k.sparse_columns(s!.offsets, s!.idx, s!.val, batch, nIn, s!.starts, s!.rowOf, s!.valOf);
     k.column_sums(dy.ptr, this.gb.ptr, batch, nOut, nOut);
+    const work = 2 * nOut * this.entries;
     if (update && (update.mu === null || this.velocity)) {
       // The update goes to wᵀ (and vᵀ): taken now unless they hold the weights already (wᵀ
       // alone when it is still forward's copy).
@@ -182,15 +239,29 @@ export class Dense implements Layer {
         if (update.mu !== null) k.transpose(this.velocity!.ptr, s!.velocity, nOut, nIn, nOut);
         this.wt = 'held';
       }
-      // ∇w's memory, which this step does not fill, serves as the kernels' scratch.
-      if (update.mu === null) k.sparse_sgd(s!.starts, s!.rowOf, s!.valOf, dy.ptr, s!.transposed, this.gw.ptr, nIn, nOut, nOut, update.scale);
-      else k.sparse_momentum(s!.starts, s!.rowOf, s!.valOf, dy.ptr, s!.transposed, s!.velocity, this.gw.ptr, nIn, nOut, nOut, update.scale, update.mu);
+      this.pending = update;
+      this.m.runTasks(LIST_BLOCKS, this.listedBackward, update.mu === null ? 'sparse_sgd' : 'sparse_momentum', work);
       return this.w.length;
     }
     this.release(k);
-    k.sparse_weight_gradient(s!.starts, s!.rowOf, s!.valOf, dy.ptr, this.gw.ptr, s!.transposed, nIn, nIn, nOut, nOut);
+    this.pending = null;
+    this.m.runTasks(LIST_BLOCKS, this.listedBackward, 'sparse_weight_gradient', work);
     return 0;
   }
+
+  /**
+   * Task t of a listed backward: sorts block t's list by columns, then sums its inputs' rows
+   * of ∇w into ∇w, or applies the pending update to them in wᵀ (and vᵀ) as they are summed.
+   * ∇w's memory, which a fused step does not fill, serves as the update's scratch.
+   */
+  private readonly listedBackward: TaskBody = (k, t) => {
+    const s = this.sparse!, block = s.blocks[t], nOut = this.outSize, dy = this.m.dy.ptr, u = this.pending;
+    const rowOf = s.rowOf + 4 * block.first, valOf = s.valOf + 4 * block.first, rows = 4 * block.k0 * nOut;
+    k.sparse_columns(block.offsets, s.idx + 4 * block.first, s.val + 4 * block.first, this.batch, block.n, block.starts, rowOf, valOf);
+    if (!u) k.sparse_weight_gradient(block.starts, rowOf, valOf, dy, this.gw.ptr + 4 * block.k0, s.transposed + rows, block.n, this.inSize, nOut, nOut);
+    else if (u.mu === null) k.sparse_sgd(block.starts, rowOf, valOf, dy, s.transposed + rows, this.gw.ptr + rows, block.n, nOut, nOut, u.scale);
+    else k.sparse_momentum(block.starts, rowOf, valOf, dy, s.transposed + rows, s.velocity + rows, this.gw.ptr + rows, block.n, nOut, nOut, u.scale, u.mu);
+  };
 
   /**
    * w = (wᵀ)ᵀ, and v = (vᵀ)ᵀ with momentum, after fused updates. Whoever asked may change w

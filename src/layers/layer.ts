@@ -2,7 +2,7 @@
 // beside it. A network is a loop over layers (sequential.ts); each layer owns its kernel
 // calls, its parameters' place in the shared parameter block and its description for
 // model files and exporters. One file per kind; registry.ts lists the kinds.
-import type { Tensor } from '../backend/backend.js';
+import type { Backend, Tensor } from '../backend/backend.js';
 import type { Kernels } from '../kernels.js';
 
 /** Where a layer's tensors live, as sequential.ts laid them out; every row is one sample. */
@@ -30,6 +30,8 @@ export interface LayerMemory {
    * FusedUpdate, only where its scratchFloats counted them.
    */
   fusedState: number;
+  /** The backend's Backend.runTasks: independent programs of kernel calls, on threads where there are. */
+  runTasks: Backend['runTasks'];
 }
 
 /**
