@@ -35,6 +35,23 @@ const gridSplit = (moves: Record<string, Product>) => ({ rows: 'rows', align: 1,
 /** The split of a direct convolution kernel (conv-direct.ts) by whole images: `rows` images from image `first`, each with `work`. */
 const imageSplit = (work: Product) => ({ rows: 'rows', align: 1, work, moves: { first: [1] } } as const);
 
+/**
+ * Non-zeros a listed row (an input column) is taken to hold when the work of a sparse product
+ * is estimated (an MNIST image has ~150 of 784; a batch of 32 ~6 per input, of 128 ~24): the
+ * estimate only decides whether a call is worth splitting.
+ */
+const LISTED_PER_ROW = 150, LISTED_PER_COLUMN = 6;
+
+/**
+ * The split of a fused listed update (sparse_sgd, sparse_momentum) by inputs, 16 at a time, as
+ * sparse_weight_gradient's: each thread updates whole rows of wt, of its optimizer's `state`
+ * (in wᵀ's layout too) and of acc.
+ */
+const listedUpdateSplit = (...state: string[]) => ({
+  rows: 'inputs', align: 16, work: [2, 'nOut', LISTED_PER_COLUMN],
+  moves: { starts: [4], wt: [4, 'nOut'], acc: [4, 'nOut'], ...Object.fromEntries(state.map((a) => [a, [4, 'nOut']])) },
+});
+
 export const KERNELS = {
   /** dst = scale·src: n bytes (pixels) into n floats. */
   scale_bytes: { args: ['src', 'dst', 'n', 'scale'], split: { rows: 'n', align: 16, work: [1], moves: { src: [1], dst: [4] } } },
@@ -69,33 +86,45 @@ export const KERNELS = {
   /**
    * The non-zeros of x [rows × n], its rows ldX floats apart, row by row (assembly/sparse.ts): row r's into entries
    * offsets[r] … offsets[r + 1] − 1 of idx and val, offsets [rows + 1] laid out from
-   * count_nonzeros. Not split, as none of the listed path's kernels: the first dense layer
-   * runs them as tasks, one block of inputs a thread (layers/dense.ts).
+   * count_nonzeros. About four operations a float.
    */
-  sparse_rows: { args: ['x', 'n', 'ldX', 'offsets', 'idx', 'val', 'rows'] },
+  sparse_rows: { args: ['x', 'n', 'ldX', 'offsets', 'idx', 'val', 'rows'], split: { rows: 'rows', align: 1, work: [4, 'n'], moves: { x: [4, 'ldX'], offsets: [4] } } },
   /**
    * dst [cols × rows, its rows ldDst floats apart] = srcᵀ, src [rows × cols]. Memory-bound: not
    * split (split by columns, 784×100 took 27 µs on one thread and on two).
    */
   transpose: { args: ['src', 'dst', 'rows', 'cols', 'ldDst'] },
   /** y = x·wᵀ + b over a listed batch: wt = wᵀ [nIn × nOut], y [batch × nOut]; b = 0: no bias (y = x·wᵀ). */
-  sparse_forward: { args: ['offsets', 'idx', 'val', 'wt', 'b', 'y', 'batch', 'nOut'] },
+  sparse_forward: {
+    args: ['offsets', 'idx', 'val', 'wt', 'b', 'y', 'batch', 'nOut'],
+    split: { rows: 'batch', align: 1, work: [2, 'nOut', LISTED_PER_ROW], moves: { offsets: [4], y: [4, 'nOut'] } },
+  },
   /** The listed batch by columns: input k's entries are starts[k] … starts[k + 1] − 1 of rowOf (rows) and valOf (values); starts [nIn + 1]. */
   sparse_columns: { args: ['offsets', 'idx', 'val', 'batch', 'nIn', 'starts', 'rowOf', 'valOf'] },
   /**
    * ∇w [nOut × nIn] = dyᵀ·x over a batch listed by columns, for `inputs` inputs: starts, gw
    * and acc point at the first one's start, column of ∇w and row of a scratch [nIn × nOut]; dy
-   * [batch × ldDelta].
+   * [batch × ldDelta]. Split by inputs, 16 at a time: threads write different cache lines of
+   * each row of ∇w, and whole blocks of the kernel's GRADIENT_BLOCK.
    */
-  sparse_weight_gradient: { args: ['starts', 'rowOf', 'valOf', 'dy', 'gw', 'acc', 'inputs', 'nIn', 'nOut', 'ldDelta'] },
+  sparse_weight_gradient: {
+    args: ['starts', 'rowOf', 'valOf', 'dy', 'gw', 'acc', 'inputs', 'nIn', 'nOut', 'ldDelta'],
+    split: { rows: 'inputs', align: 16, work: [2, 'nOut', LISTED_PER_COLUMN], moves: { starts: [4], gw: [4], acc: [4, 'nOut'] } },
+  },
   /**
    * sparse_weight_gradient fused with the update sgd would then make, in wᵀ's layout: wt [nIn × nOut]
    * −= scale·∇wᵀ for `inputs` inputs (starts, wt and acc at the first), acc [nIn × nOut] a scratch
    * (∇w's memory).
    */
-  sparse_sgd: { args: ['starts', 'rowOf', 'valOf', 'dy', 'wt', 'acc', 'inputs', 'nOut', 'ldDelta', 'scale'] },
+  sparse_sgd: {
+    args: ['starts', 'rowOf', 'valOf', 'dy', 'wt', 'acc', 'inputs', 'nOut', 'ldDelta', 'scale'],
+    split: listedUpdateSplit(),
+  },
   /** The same for momentum μ: vt = μ·vt − scale·∇wᵀ; wt += vt, vt [nIn × nOut] the velocity in wᵀ's layout. */
-  sparse_momentum: { args: ['starts', 'rowOf', 'valOf', 'dy', 'wt', 'vt', 'acc', 'inputs', 'nOut', 'ldDelta', 'scale', 'mu'] },
+  sparse_momentum: {
+    args: ['starts', 'rowOf', 'valOf', 'dy', 'wt', 'vt', 'acc', 'inputs', 'nOut', 'ldDelta', 'scale', 'mu'],
+    split: listedUpdateSplit('vt'),
+  },
   /** out[j] = Σ_r m[r, j] over n columns of m [rows × ld]: ∇b = Σ δ. */
   column_sums: { args: ['m', 'out', 'rows', 'n', 'ld'] },
   /** a = σ(z) over n floats, and δ ⊙= σ'(z) written in terms of a, per activation. */

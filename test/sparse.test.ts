@@ -268,13 +268,14 @@ describe('the first dense layer on sparse batches', async () => {
     }
   });
 
-  it('trains to the same weights on 1, 2 and 3 threads, and to the dense products\' weights within rounding', async () => {
+  // Batches of 32 are listed in two blocks of inputs, run as tasks; batches of 128 (400 KB of x) in whole rows, each call split by rows or inputs.
+  it.each([[32, 'adam'], [128, 'momentum']] as const)('trains to the same weights on 1, 2 and 3 threads, and to the dense products\' weights within rounding (batch %i, %s)', async (batch, optimizer) => {
     const trained = async (options: NetworkOptions) => {
-      const net = await Network.create({ sizes: [784, 64, 10], activation: 'relu', loss: 'cross-entropy', init: 'he', optimizer: 'adam', maxBatch: 32, adaptiveThreads: false, ...options });
+      const net = await Network.create({ sizes: [784, 64, 10], activation: 'relu', loss: 'cross-entropy', init: 'he', optimizer, maxBatch: batch, adaptiveThreads: false, ...options });
       try {
         for (let b = 0; b < 10; b++) {
-          loadBatch(net, mnist.train, null, 32 * b, 32);
-          net.forwardLoaded(32, true);
+          loadBatch(net, mnist.train, null, batch * b, batch);
+          net.forwardLoaded(batch, true);
           net.backwardLoaded();
           net.step(1e-3);
         }

@@ -53,6 +53,16 @@ export function listLimit(batch: number, inSize: number, outSize: number): numbe
  */
 const LIST_BLOCKS = 2;
 
+/**
+ * Bytes of x up to which a listed batch is cut into LIST_BLOCKS blocks of inputs: a training
+ * batch (32 × 784 floats, 100 KB), each of whose blocks stays in one core's cache. A larger
+ * batch (an evaluation of 10,000 MNIST images, 31 MB) is listed as one block of whole rows,
+ * each call split by rows across the threads: two blocks in turn read x from memory twice,
+ * and each thread's block is strided through it (measured here on 10,000 images: the forward
+ * took 1.3× as long on one thread and 1.5× on two, the count of non-zeros 3.3×).
+ */
+const BLOCKED_BYTES = 256 * 1024;
+
 /** A block of inputs k0 … k0 + n − 1 and where its list lies: offsets [maxBatch + 1] (also an Int32Array view), starts [n + 1], and its first entry in this batch's idx, val, rowOf and valOf. */
 interface InputBlock {
   k0: number;
@@ -80,9 +90,10 @@ export class Dense implements Layer {
    * and its entries in rowOf and valOf [limit] (sparse_columns); and momentum's vᵀ [in × out]
    * where the plan kept room for the optimizer's state (LayerMemory.fusedState; else 0).
    */
-  private sparse: { transposed: number; blocks: InputBlock[]; idx: number; val: number; rowOf: number; valOf: number; velocity: number } | null = null;
-  /** Rows of the batch being listed, and the entries of its list (what runTasks' bodies read). */
+  private sparse: { transposed: number; blocks: InputBlock[]; whole: InputBlock[]; idx: number; val: number; rowOf: number; valOf: number; velocity: number } | null = null;
+  /** Rows of the batch being listed, the blocks it is listed in (the listed path's blocks, or its whole rows), and the entries of its list (what the task bodies read). */
   private batch = 0;
+  private blocks: InputBlock[] = [];
   private entries = 0;
   /** The update the listed backward applies, null for ∇w written. */
   private pending: FusedUpdate | null = null;
@@ -119,10 +130,10 @@ export class Dense implements Layer {
     return { limit, offsets, idx, val, starts, rowOf, valOf, floats: valOf + limit, velocityFloats: this.inSize * this.outSize };
   }
 
-  /** The input blocks over the layout's offsets and starts (at `at` floats from the scratch's start). */
-  private inputBlocks(maxBatch: number, layout: { offsets: number; starts: number }, at: (floats: number) => number): InputBlock[] {
-    const width = Math.ceil(this.inSize / LIST_BLOCKS), view = this.m.scratch.view;
-    return Array.from({ length: LIST_BLOCKS }, (_, b) => {
+  /** `count` input blocks over the layout's offsets and starts (at `at` floats from the scratch's start): LIST_BLOCKS, or 1 for whole rows. */
+  private inputBlocks(count: number, maxBatch: number, layout: { offsets: number; starts: number }, at: (floats: number) => number): InputBlock[] {
+    const width = Math.ceil(this.inSize / count), view = this.m.scratch.view;
+    return Array.from({ length: count }, (_, b) => {
       const k0 = Math.min(b * width, this.inSize), offsets = layout.offsets + b * (maxBatch + 1);
       return {
         k0, n: Math.min(width, this.inSize - k0), offsets: at(offsets), starts: at(layout.starts + k0 + b), first: 0,
@@ -143,7 +154,7 @@ export class Dense implements Layer {
       // The scratch holds vᵀ after the list's layout when the plan kept the optimizer's state in it (scratchFloats).
       const velocity = m.fusedState > 0;
       this.sparse = {
-        transposed: m.scratch.ptr, blocks: this.inputBlocks(maxBatch, layout, at), idx: at(layout.idx), val: at(layout.val), rowOf: at(layout.rowOf), valOf: at(layout.valOf),
+        transposed: m.scratch.ptr, blocks: this.inputBlocks(LIST_BLOCKS, maxBatch, layout, at), whole: this.inputBlocks(1, maxBatch, layout, at), idx: at(layout.idx), val: at(layout.val), rowOf: at(layout.rowOf), valOf: at(layout.valOf),
         velocity: velocity ? at(layout.floats) : 0,
       };
       this.velocity = velocity ? subTensor(m.state[0], 0, nw) : null;
@@ -170,35 +181,45 @@ export class Dense implements Layer {
       this.wt = 'copy';
     }
     this.batch = batch;
+    if (this.blocks.length === 1) {
+      this.listedForward(k, 0);
+      return;
+    }
     this.m.runTasks(LIST_BLOCKS, this.listedForward, 'sparse_forward', 2 * this.outSize * this.entries + 4 * batch * this.inSize);
     // The second block's sums, which its task wrote to dy's memory (free until backward), join the first's.
     k.add_scaled(y, this.m.dy.ptr, batch * this.outSize, 1);
   }
 
-  /** Task t of a listed forward: lists block t of the batch, then sums its entries (into y with b for the first block, into dy's memory for the second). */
+  /**
+   * Task t of a listed forward: lists block t of the batch, then sums its entries (into y
+   * with b for the first block, into dy's memory for the second). Whole rows are block 0 alone,
+   * its calls split by rows.
+   */
   private readonly listedForward: TaskBody = (k, t) => {
-    const s = this.sparse!, block = s.blocks[t], idx = s.idx + 4 * block.first, val = s.val + 4 * block.first;
+    const s = this.sparse!, block = this.blocks[t], idx = s.idx + 4 * block.first, val = s.val + 4 * block.first;
     k.sparse_rows(this.m.x.ptr + 4 * block.k0, block.n, this.inSize, block.offsets, idx, val, this.batch);
     k.sparse_forward(block.offsets, idx, val, s.transposed + 4 * block.k0 * this.outSize, t === 0 ? this.b.ptr : 0, t === 0 ? this.m.y.ptr : this.m.dy.ptr, this.batch, this.outSize);
   };
 
   /**
-   * Whether the batch is worth listing: at most listLimit non-zeros. Each block's non-zeros
-   * row by row are counted into its offsets[1 …] and summed there into its rows' offsets, and
-   * its entries follow the block before it. A first row denser than twice its share ends it
-   * after one row: dense data costs the count of one row.
+   * Whether the batch is worth listing: at most listLimit non-zeros. It is listed in blocks of
+   * inputs up to BLOCKED_BYTES, else in whole rows. Each block's non-zeros row by row are
+   * counted into its offsets[1 …] and summed there into its rows' offsets, and its entries
+   * follow the block before it. A first row denser than twice its share ends it after one
+   * row: dense data costs the count of one row.
    */
   private list(k: Kernels, batch: number): boolean {
-    const blocks = this.sparse!.blocks, x = this.m.x.ptr, n = this.inSize, limit = listLimit(batch, n, this.outSize);
+    const s = this.sparse!, x = this.m.x.ptr, n = this.inSize, limit = listLimit(batch, n, this.outSize);
     if (limit === 0) return false;
+    const blocks = (this.blocks = 4 * batch * n <= BLOCKED_BYTES ? s.blocks : s.whole);
     let firstRow = 0;
-    for (let b = 0; b < LIST_BLOCKS; b++) {
+    for (let b = 0; b < blocks.length; b++) {
       k.count_nonzeros(x + 4 * blocks[b].k0, blocks[b].n, n, blocks[b].offsets + 4, 1);
       firstRow += blocks[b].offsetsView[1];
     }
     if (firstRow * batch > 2 * limit) return false;
     let entries = 0;
-    for (let b = 0; b < LIST_BLOCKS; b++) {
+    for (let b = 0; b < blocks.length; b++) {
       const block = blocks[b], offsets = block.offsetsView;
       k.count_nonzeros(x + 4 * (n + block.k0), block.n, n, block.offsets + 8, batch - 1);
       offsets[0] = 0;
@@ -240,13 +261,19 @@ export class Dense implements Layer {
         this.wt = 'held';
       }
       this.pending = update;
-      this.m.runTasks(LIST_BLOCKS, this.listedBackward, update.mu === null ? 'sparse_sgd' : 'sparse_momentum', work);
+      this.backwardBlocks(k, update.mu === null ? 'sparse_sgd' : 'sparse_momentum', work);
       return this.w.length;
     }
     this.release(k);
     this.pending = null;
-    this.m.runTasks(LIST_BLOCKS, this.listedBackward, 'sparse_weight_gradient', work);
+    this.backwardBlocks(k, 'sparse_weight_gradient', work);
     return 0;
+  }
+
+  /** listedBackward over the batch's blocks: as tasks, or whole rows' calls split by inputs. */
+  private backwardBlocks(k: Kernels, governedAs: 'sparse_sgd' | 'sparse_momentum' | 'sparse_weight_gradient', work: number): void {
+    if (this.blocks.length === 1) this.listedBackward(k, 0);
+    else this.m.runTasks(LIST_BLOCKS, this.listedBackward, governedAs, work);
   }
 
   /**
@@ -255,7 +282,7 @@ export class Dense implements Layer {
    * ∇w's memory, which a fused step does not fill, serves as the update's scratch.
    */
   private readonly listedBackward: TaskBody = (k, t) => {
-    const s = this.sparse!, block = s.blocks[t], nOut = this.outSize, dy = this.m.dy.ptr, u = this.pending;
+    const s = this.sparse!, block = this.blocks[t], nOut = this.outSize, dy = this.m.dy.ptr, u = this.pending;
     const rowOf = s.rowOf + 4 * block.first, valOf = s.valOf + 4 * block.first, rows = 4 * block.k0 * nOut;
     k.sparse_columns(block.offsets, s.idx + 4 * block.first, s.val + 4 * block.first, this.batch, block.n, block.starts, rowOf, valOf);
     if (!u) k.sparse_weight_gradient(block.starts, rowOf, valOf, dy, this.gw.ptr + 4 * block.k0, s.transposed + rows, block.n, this.inSize, nOut, nOut);
