@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { loadBatch } from '../src/batch.js';
 import { WasmBackend } from '../src/backend/wasm.js';
 import { loadDataDir, mnistDataDir } from '../src/data/files.js';
+import type { Kernels } from '../src/kernels.js';
 import { Network, type NetworkOptions } from '../src/network.js';
 import { Rng } from '../src/rng.js';
 import { randomBatch, relError } from './helpers.js';
@@ -82,6 +83,33 @@ describe('threads', () => {
     expect(() => net.forward(x)).toThrow('this network was disposed (dispose() stopped its threads); create a new one');
     expect(() => net.loss(y)).toThrow('this network was disposed');
     net.dispose();
+  });
+
+  it('runs sets of tasks, each a program of calls run whole in order, and names a kernel that traps in one', async () => {
+    const backend = await WasmBackend.create(1 << 20, 'baseline', 2, false);
+    try {
+      const n = 4096, floats = Array.from({ length: 4 }, (_, i) => backend.tensor(65536 + 4 * n * i, n));
+      floats[0].view.forEach((_, i) => (floats[0].view[i] = i));
+      floats[2].view.forEach((_, i) => (floats[2].view[i] = -i));
+      // Task t copies tensor 2t into 2t + 1, then scales its copy by t + 2: the second call must see the first's result.
+      const body = (k: Kernels, t: number) => {
+        k.copy_floats(floats[2 * t].ptr, floats[2 * t + 1].ptr, n);
+        k.scale_floats(floats[2 * t + 1].ptr, n, t + 2);
+      };
+      for (let round = 0; round < 200; round++) backend.runTasks(2, body, 'copy_floats', 1e9);
+      expect(backend.splitCalls.split).toBe(200);
+      expect(floats[1].view[4095]).toBe(2 * 4095);
+      expect(floats[3].view[4095]).toBe(-3 * 4095);
+      // A program longer than a task holds is refused, and the next set starts from empty programs.
+      expect(() => backend.runTasks(2, (k) => [1, 2, 3, 4].forEach(() => k.scale_floats(floats[1].ptr, 1, 1)), 'copy_floats', 1e9)).toThrow('a task holds at most 3 kernel calls');
+      backend.runTasks(2, body, 'copy_floats', 1e9);
+      expect(floats[1].view[1]).toBe(2);
+      // A call past the memory's end traps on whichever thread runs task 1.
+      const past = backend.memoryBytes;
+      expect(() => backend.runTasks(2, (k, t) => k.copy_floats(floats[0].ptr, t === 1 ? past : floats[1].ptr, n), 'copy_floats', 1e9)).toThrow('kernel copy_floats failed on a thread');
+    } finally {
+      backend.dispose();
+    }
   });
 
   it('names its kernels and rejects threads on the js backend', async () => {
