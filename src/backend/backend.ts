@@ -34,11 +34,13 @@ export interface Backend {
   /** A view of `length` bytes at byte offset `ptr`. */
   bytes(ptr: number, length: number): Uint8Array;
   /**
-   * Runs `tasks` independent programs of kernel calls, task t being the calls `body(k, t)`
-   * makes on k (at most 3, at most 4 tasks). With threads each task runs whole on one thread,
-   * task 0 on the caller, so that a thread keeps its task's data in its cache from one set to
-   * the next; else, or where the governor finds one thread faster, they run in turn on the
-   * caller. `governedAs` and `work` (≈ flops) are what the governor times them as.
+   * Runs `tasks` (at most 4) independent programs of kernel calls, task t being the calls
+   * `body(k, t)` makes on k: at most 3 calls, which may not return anything the body reads,
+   * since on threads the body only records them before any runs. With threads each task runs
+   * whole on one thread, task 0 on the caller, so that a thread keeps its task's data in its
+   * cache from one set to the next; else, or where the governor finds one thread faster, they
+   * run in turn on the caller. `governedAs` and `work` (≈ flops) are what the governor times
+   * them as.
    */
   runTasks(tasks: number, body: TaskBody, governedAs: KernelName, work: number): void;
   /** Releases what the backend holds beyond memory (worker threads). */

@@ -11,9 +11,10 @@
 // sleep in Atomics.wait.
 //
 // A call may instead be a set of tasks (op TASKS): chunk t is task t, a short program of
-// kernel calls that one thread runs whole, in order. The caller claims first, so it runs
-// task 0 and a worker task 1 from one set to the next, keeping the data a task touches in
-// that thread's cache (see the first dense layer's input blocks, layers/dense.ts).
+// kernel calls that one thread runs whole, in order. The caller publishes the set with task
+// 0 claimed already, so it runs task 0 in every set, and with two threads the worker task 1
+// unless it is late (then the caller takes it too): each keeps the data its task touches in
+// its cache from one set to the next (the first dense layer's input blocks, layers/dense.ts).
 //
 // The control block, in the network's shared memory at byte offset `control`, Int32 words
 // on cache lines of their own:
@@ -43,7 +44,7 @@ export function threadProtocol() {
   const WARM_UP_CALLS = 3000, WARM_UP_KERNEL = 'copy_floats';
   const protocol = {
     TICKET, DONE, FAILED, SLEEPERS, JOB_AT, JOB_FLOATS, COUNT_ARG, CHUNK_ROWS, ROWS, POINTERS, MAX_CHUNKS,
-    TASKS, MAX_TASKS, TASK_CALLS, TASK_FLOATS, CALL_FLOATS,
+    TASKS, MAX_TASKS, TASK_CALLS,
     /** The op this thread runs or ran last: the one to name when it throws. */
     op: 0,
 
@@ -93,14 +94,19 @@ export function threadProtocol() {
         const n = (ticket >> 12) & MAX_CHUNKS, c = ticket & MAX_CHUNKS;
         if (c >= n) return ticket;
         if (Atomics.compareExchange(sync, TICKET, ticket, ticket + 1) !== ticket) continue;
-        try {
-          protocol.runChunk(kernels, job, args, c);
-        } catch {
-          Atomics.store(sync, FAILED, 1 + protocol.op);
-        } finally {
-          // Counted done even after a failure, so that the caller never waits forever.
-          if (Atomics.add(sync, DONE, 1) + 1 === n) Atomics.notify(sync, DONE);
-        }
+        protocol.runClaimed(sync, job, kernels, args, c, n);
+      }
+    },
+
+    /** Runs chunk c, claimed, of a call of n chunks, and counts it done. */
+    runClaimed(sync, job, kernels, args, c, n) {
+      try {
+        protocol.runChunk(kernels, job, args, c);
+      } catch {
+        Atomics.store(sync, FAILED, 1 + protocol.op);
+      } finally {
+        // Counted done even after a failure, so that the caller never waits forever.
+        if (Atomics.add(sync, DONE, 1) + 1 === n) Atomics.notify(sync, DONE);
       }
     },
 

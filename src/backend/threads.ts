@@ -71,12 +71,14 @@ export class ThreadPool {
     return this.workers.length;
   }
 
+  /** Tasks a set may hold (recorder). */
+  static readonly MAX_TASKS: number = P.MAX_TASKS;
+
   /**
-   * Kernels that record their calls into task t's program instead of running them, by op as
-   * `names`; runTasks runs the programs recorded.
+   * Kernels that record their calls into task t's program (t < MAX_TASKS) instead of running
+   * them, by op as `names`; runTasks runs the programs recorded.
    */
   recorder(t: number, names: readonly string[]): Record<string, KernelFn> {
-    if (t >= P.MAX_TASKS) throw new RangeError(`a set of tasks holds at most ${P.MAX_TASKS}`);
     const job = this.job, at = P.taskAt(t);
     return Object.fromEntries(names.map((name, op) => [name, (a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0, a8 = 0, a9 = 0, a10 = 0, a11 = 0) => {
       const calls = job[at];
@@ -89,10 +91,10 @@ export class ThreadPool {
     }]));
   }
 
-  /** Runs the programs recorded for tasks 0 … tasks − 1, each whole on one thread (the caller takes task 0), and returns when all are done. */
+  /** Runs the programs recorded for tasks 0 … tasks − 1, each whole on one thread, the caller task 0, and returns when all are done. */
   runTasks(tasks: number, kernels: readonly KernelFn[]): void {
     this.job[0] = P.TASKS;
-    this.start(tasks, kernels);
+    this.start(tasks, kernels, 1);
   }
 
   /** Empties the programs of tasks 0 … tasks − 1, for the next set. */
@@ -113,16 +115,20 @@ export class ThreadPool {
     job[P.CHUNK_ROWS] = call.chunkRows;
     job[P.ROWS] = call.rows;
     job.set(call.pointers, P.POINTERS);
-    this.start(chunks, kernels);
+    this.start(chunks, kernels, 0);
   }
 
-  /** Hands out the `chunks` of the call in the job to every thread, the caller included, and waits for them. */
-  private start(chunks: number, kernels: readonly KernelFn[]): void {
+  /**
+   * Hands out the `chunks` of the call in the job to every thread, the caller included, and
+   * waits for them; the caller runs the first `own` chunks (0 or 1) before the others may claim any.
+   */
+  private start(chunks: number, kernels: readonly KernelFn[], own: number): void {
     const sync = this.sync;
     Atomics.store(sync, P.DONE, 0);
     this.generation = (this.generation + 1) & 127;
-    Atomics.store(sync, P.TICKET, P.ticket(this.generation, chunks));
+    Atomics.store(sync, P.TICKET, P.ticket(this.generation, chunks) + own);
     if (Atomics.load(sync, P.SLEEPERS) > 0) Atomics.notify(sync, P.TICKET);
+    for (let c = 0; c < own; c++) P.runClaimed(sync, this.job, kernels, this.scratch, c, chunks);
     P.work(sync, this.job, kernels, this.scratch);
     this.join(chunks);
   }

@@ -122,7 +122,7 @@ export class WasmBackend implements Backend {
   ) {
     this.table = KERNEL_NAMES.map((name) => k[name] as KernelFn);
     this.exports = named(this.table);
-    this.recorders = Array.from({ length: pool ? pool.size + 1 : 0 }, (_, t) => pool!.recorder(t, KERNEL_NAMES) as unknown as Kernels);
+    this.recorders = Array.from({ length: pool ? Math.min(pool.size + 1, ThreadPool.MAX_TASKS) : 0 }, (_, t) => pool!.recorder(t, KERNEL_NAMES) as unknown as Kernels);
     this.ops = Object.fromEntries(KERNEL_NAMES.map((name, op) => [name, SPLITS[op] ? this.dispatcher(op) : this.table[op]])) as unknown as Kernels;
   }
 
@@ -189,7 +189,7 @@ export class WasmBackend implements Backend {
         return null;
       });
     }
-    const backend = new WasmBackend(memory, kernels, level, pool, pool && adaptive ? new ThreadGovernor(KERNEL_NAMES.length) : null);
+    const backend = new WasmBackend(memory, kernels, level, pool, pool && adaptive ? new ThreadGovernor(2 * KERNEL_NAMES.length) : null);
     if (pool) dropped.register(backend, pool, backend);
     return backend;
   }
@@ -251,13 +251,17 @@ export class WasmBackend implements Backend {
     }
   }
 
-  /** See Backend.runTasks: the same rule as run()'s for whether they go to threads. */
+  /**
+   * See Backend.runTasks: the same rule as run()'s for whether they go to threads. The
+   * governor times a set of tasks apart from split calls of the kernel it is named after
+   * (ops past the kernels'): their work is counted in other units.
+   */
   runTasks(tasks: number, body: TaskBody, governedAs: KernelName, work: number): void {
     const pool = this.pool;
     const large = pool !== null && tasks > 1 && tasks <= this.recorders.length && work >= MIN_SPLIT_WORK;
     const governor = large ? this.governor : null;
     try {
-      if (!large || (governor && !governor.split(OPS.get(governedAs)!, work))) {
+      if (!large || (governor && !governor.split(KERNEL_NAMES.length + OPS.get(governedAs)!, work))) {
         if (large) this.calls.single++;
         runInTurn(this.exports, tasks, body);
         return;

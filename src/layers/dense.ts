@@ -8,9 +8,9 @@
 // non-zeros (sparse_rows) when that is cheaper (listLimit), and both products then
 // run over the list alone (assembly/sparse.ts): forward transposes w into wᵀ, then
 // y = b + Σ val·wᵀ[idx] row by row; backward sorts the list by input (sparse_columns) and
-// sums ∇w a tile at a time. The inputs are cut into two blocks, each listed, multiplied and
-// sorted on its own, as one task of a thread (LIST_BLOCKS). The parameters' layout never
-// changes.
+// sums ∇w a tile at a time. A training batch's inputs are cut into two blocks, each listed,
+// multiplied, sorted and updated on its own, as one task of a thread (LIST_BLOCKS); a larger
+// batch is listed in whole rows (BLOCKED_BYTES). The parameters' layout never changes.
 //
 // In training (Sequential.trainStep), SGD and momentum are applied to wᵀ as its gradient is
 // summed (sparse_sgd, sparse_momentum; momentum's v kept as vᵀ beside it): no ∇w written, no
@@ -87,14 +87,17 @@ export class Dense implements Layer {
    * The listed path's memory (first layer only): wᵀ [in × out] (in backward, the sums of
    * sparse_weight_gradient); each input block's list by rows, its offsets (the host lays
    * them out) and its entries in idx and val [limit] (sparse_rows); by columns, its starts,
-   * and its entries in rowOf and valOf [limit] (sparse_columns); and momentum's vᵀ [in × out]
-   * where the plan kept room for the optimizer's state (LayerMemory.fusedState; else 0).
+   * and its entries in rowOf and valOf [limit] (sparse_columns); the second block's sums
+   * [rows × out] for a blocked batch's rows; and momentum's vᵀ [in × out] where the plan kept
+   * room for the optimizer's state (LayerMemory.fusedState; else 0).
    */
-  private sparse: { transposed: number; blocks: InputBlock[]; whole: InputBlock[]; idx: number; val: number; rowOf: number; valOf: number; velocity: number } | null = null;
+  private sparse: { transposed: number; blocks: InputBlock[]; whole: InputBlock[]; idx: number; val: number; rowOf: number; valOf: number; partial: number; velocity: number } | null = null;
   /** Rows of the batch being listed, the blocks it is listed in (the listed path's blocks, or its whole rows), and the entries of its list (what the task bodies read). */
   private batch = 0;
   private blocks: InputBlock[] = [];
   private entries = 0;
+  /** The most rows listed in blocks of inputs: BLOCKED_BYTES of x. */
+  private readonly blockedRows: number;
   /** The update the listed backward applies, null for ∇w written. */
   private pending: FusedUpdate | null = null;
   /** Whether the last forward batch was listed (its backward then uses the list). */
@@ -111,6 +114,7 @@ export class Dense implements Layer {
 
   constructor(readonly inSize: number, readonly outSize: number) {
     this.paramCount = outSize * (inSize + 1);
+    this.blockedRows = Math.floor(BLOCKED_BYTES / (4 * inSize));
   }
 
   /** With `sparseInput` (it takes the network's input): room for wᵀ, the list of a batch worth listing, and vᵀ for a fused momentum. */
@@ -126,13 +130,17 @@ export class Dense implements Layer {
   private listedLayout(maxBatch: number) {
     const limit = listLimit(maxBatch, this.inSize, this.outSize);
     const offsets = this.inSize * this.outSize, idx = offsets + LIST_BLOCKS * (maxBatch + 1), val = idx + limit;
-    const starts = val + limit, rowOf = starts + this.inSize + LIST_BLOCKS, valOf = rowOf + limit;
-    return { limit, offsets, idx, val, starts, rowOf, valOf, floats: valOf + limit, velocityFloats: this.inSize * this.outSize };
+    const starts = val + limit, rowOf = starts + this.inSize + LIST_BLOCKS, valOf = rowOf + limit, partial = valOf + limit;
+    return { limit, offsets, idx, val, starts, rowOf, valOf, partial, floats: partial + Math.min(maxBatch, this.blockedRows) * this.outSize, velocityFloats: this.inSize * this.outSize };
   }
 
-  /** `count` input blocks over the layout's offsets and starts (at `at` floats from the scratch's start): LIST_BLOCKS, or 1 for whole rows. */
+  /**
+   * `count` input blocks over the layout's offsets and starts (at `at` floats from the
+   * scratch's start): LIST_BLOCKS, or 1 for whole rows. Their widths are multiples of 16
+   * inputs, so that the threads' rows of ∇w (64 bytes each) share no cache line.
+   */
   private inputBlocks(count: number, maxBatch: number, layout: { offsets: number; starts: number }, at: (floats: number) => number): InputBlock[] {
-    const width = Math.ceil(this.inSize / count), view = this.m.scratch.view;
+    const width = 16 * Math.ceil(this.inSize / count / 16), view = this.m.scratch.view;
     return Array.from({ length: count }, (_, b) => {
       const k0 = Math.min(b * width, this.inSize), offsets = layout.offsets + b * (maxBatch + 1);
       return {
@@ -154,7 +162,7 @@ export class Dense implements Layer {
       // The scratch holds vᵀ after the list's layout when the plan kept the optimizer's state in it (scratchFloats).
       const velocity = m.fusedState > 0;
       this.sparse = {
-        transposed: m.scratch.ptr, blocks: this.inputBlocks(LIST_BLOCKS, maxBatch, layout, at), whole: this.inputBlocks(1, maxBatch, layout, at), idx: at(layout.idx), val: at(layout.val), rowOf: at(layout.rowOf), valOf: at(layout.valOf),
+        transposed: m.scratch.ptr, blocks: this.inputBlocks(LIST_BLOCKS, maxBatch, layout, at), whole: this.inputBlocks(1, maxBatch, layout, at), idx: at(layout.idx), val: at(layout.val), rowOf: at(layout.rowOf), valOf: at(layout.valOf), partial: at(layout.partial),
         velocity: velocity ? at(layout.floats) : 0,
       };
       this.velocity = velocity ? subTensor(m.state[0], 0, nw) : null;
@@ -186,19 +194,19 @@ export class Dense implements Layer {
       return;
     }
     this.m.runTasks(LIST_BLOCKS, this.listedForward, 'sparse_forward', 2 * this.outSize * this.entries + 4 * batch * this.inSize);
-    // The second block's sums, which its task wrote to dy's memory (free until backward), join the first's.
-    k.add_scaled(y, this.m.dy.ptr, batch * this.outSize, 1);
+    // The second block's sums join the first's.
+    k.add_scaled(y, s!.partial, batch * this.outSize, 1);
   }
 
   /**
    * Task t of a listed forward: lists block t of the batch, then sums its entries (into y
-   * with b for the first block, into dy's memory for the second). Whole rows are block 0 alone,
-   * its calls split by rows.
+   * with b for the first block, into the partial sums for the second). Whole rows are block 0
+   * alone, its calls split by rows.
    */
   private readonly listedForward: TaskBody = (k, t) => {
     const s = this.sparse!, block = this.blocks[t], idx = s.idx + 4 * block.first, val = s.val + 4 * block.first;
     k.sparse_rows(this.m.x.ptr + 4 * block.k0, block.n, this.inSize, block.offsets, idx, val, this.batch);
-    k.sparse_forward(block.offsets, idx, val, s.transposed + 4 * block.k0 * this.outSize, t === 0 ? this.b.ptr : 0, t === 0 ? this.m.y.ptr : this.m.dy.ptr, this.batch, this.outSize);
+    k.sparse_forward(block.offsets, idx, val, s.transposed + 4 * block.k0 * this.outSize, t === 0 ? this.b.ptr : 0, t === 0 ? this.m.y.ptr : s.partial, this.batch, this.outSize);
   };
 
   /**
@@ -211,7 +219,7 @@ export class Dense implements Layer {
   private list(k: Kernels, batch: number): boolean {
     const s = this.sparse!, x = this.m.x.ptr, n = this.inSize, limit = listLimit(batch, n, this.outSize);
     if (limit === 0) return false;
-    const blocks = (this.blocks = 4 * batch * n <= BLOCKED_BYTES ? s.blocks : s.whole);
+    const blocks = (this.blocks = batch <= this.blockedRows ? s.blocks : s.whole);
     let firstRow = 0;
     for (let b = 0; b < blocks.length; b++) {
       k.count_nonzeros(x + 4 * blocks[b].k0, blocks[b].n, n, blocks[b].offsets + 4, 1);
