@@ -66,8 +66,16 @@ async function kernelsModule(choice: SimdChoice, shared = false): Promise<{ modu
   throw new UnavailableError(unavailable(levels.at(-1)!, shared));
 }
 
-/** Below this much work (≈ flops) a call runs on the calling thread alone: a fork/join costs a few µs. */
-const MIN_SPLIT_WORK = 50_000;
+/**
+ * Below this much work (≈ flops) a call runs on the calling thread alone. A fork/join costs
+ * ~0.5 µs, but a split call's threads then read lines the other core wrote: measured here on
+ * the seed's network at batch 32, calls of 64,000 (the sigmoid over 32 × 100, the 100→10
+ * layer's products) took 1.0–1.6× as long split as on one thread, and with them split the
+ * governor kept one thread for about half the calls (two epochs: 43–47% of large calls split
+ * where every call split trained faster; 72–77% with this threshold). Two epochs, 5 rounds
+ * alternated: two threads ÷ one 0.87–1.17× (median 0.98×) at 50,000, 1.01–1.29× (1.09×) here.
+ */
+const MIN_SPLIT_WORK = 200_000;
 /** A split call is cut into about this many chunks per thread, so that a late thread leaves the rest to the others… */
 const CHUNKS_PER_THREAD = 3;
 /** …but none smaller than this much work, which would cost more to hand out than to run. */
