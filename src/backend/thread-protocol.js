@@ -37,14 +37,15 @@
 export function threadProtocol() {
   const TICKET = 0, DONE = 16, FAILED = 17, SLEEPERS = 32, JOB_AT = 192, CALL_FLOATS = 24;
   const COUNT_ARG = 13, CHUNK_ROWS = 14, ROWS = 15, POINTERS = 16, MAX_CHUNKS = 4095;
-  const TASKS = -1, MAX_TASKS = 4, TASK_CALLS = 3, TASK_FLOATS = 1 + 13 * TASK_CALLS;
+  /** A task's call: its op and 12 arguments (CALL_SIZE f64). */
+  const TASKS = -1, MAX_TASKS = 4, TASK_CALLS = 3, CALL_SIZE = 13, TASK_FLOATS = 1 + CALL_SIZE * TASK_CALLS;
   const JOB_FLOATS = CALL_FLOATS + MAX_TASKS * TASK_FLOATS;
   /** How long an idle worker spins for the next call before it sleeps, in ms. */
   const SPIN_MS = 0.2;
   const WARM_UP_CALLS = 3000, WARM_UP_KERNEL = 'copy_floats';
   const protocol = {
     TICKET, DONE, FAILED, SLEEPERS, JOB_AT, JOB_FLOATS, COUNT_ARG, CHUNK_ROWS, ROWS, POINTERS, MAX_CHUNKS,
-    TASKS, MAX_TASKS, TASK_CALLS,
+    TASKS, MAX_TASKS, TASK_CALLS, CALL_SIZE,
     /** The op this thread runs or ran last: the one to name when it throws. */
     op: 0,
 
@@ -68,7 +69,7 @@ export function threadProtocol() {
       if (job[0] === TASKS) {
         const at = protocol.taskAt(c);
         for (let i = 0; i < job[at]; i++) {
-          const call = at + 1 + 13 * i;
+          const call = at + 1 + CALL_SIZE * i;
           protocol.op = job[call];
           kernels[job[call]](job[call + 1], job[call + 2], job[call + 3], job[call + 4], job[call + 5], job[call + 6], job[call + 7], job[call + 8], job[call + 9], job[call + 10], job[call + 11], job[call + 12]);
         }

@@ -83,7 +83,7 @@ export class ThreadPool {
     return Object.fromEntries(names.map((name, op) => [name, (a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0, a8 = 0, a9 = 0, a10 = 0, a11 = 0) => {
       const calls = job[at];
       if (calls === P.TASK_CALLS) throw new RangeError(`a task holds at most ${P.TASK_CALLS} kernel calls`);
-      const c = at + 1 + 13 * calls;
+      const c = at + 1 + P.CALL_SIZE * calls;
       job[c] = op;
       job[c + 1] = a0; job[c + 2] = a1; job[c + 3] = a2; job[c + 4] = a3; job[c + 5] = a4; job[c + 6] = a5;
       job[c + 7] = a6; job[c + 8] = a7; job[c + 9] = a8; job[c + 10] = a9; job[c + 11] = a10; job[c + 12] = a11;
