@@ -46,6 +46,11 @@ benchCommand(program);
 for (const command of program.commands) command.exitOverride();
 
 try {
+  // Commander answers `help NAME` for a name it does not know with the general help alone.
+  const [first, name] = process.argv.slice(2);
+  if (first === 'help' && name !== undefined && name !== 'help' && !program.commands.some((c) => c.name() === name)) {
+    throw new UsageError(`unknown command '${name}' (the commands: ${program.commands.map((c) => c.name()).join(', ')})`);
+  }
   await program.parseAsync();
 } catch (e) {
   if (e instanceof CommanderError) {

@@ -116,6 +116,7 @@ describe('errors and help', () => {
     ['bad hidden sizes', ['train', '--hidden', '100,x'], /"x" must be a positive integer, written as a whole number in decimal/],
     ['predict without an image', ['predict', 'm.simdnet'], /give exactly one of --index I, --image FILE, --input "v1,v2,…" and --csv FILE$/m],
     ['an unknown command', ['fly'], /unknown command 'fly'/],
+    ['help for an unknown command', ['help', 'fly'], /^error: unknown command 'fly' \(the commands: train, eval, predict, report, export, import, bench\)$/m],
   ];
   it.each(usage)('%s exits with 2', async (_, args, message) => {
     const run = await simdnet(...args);

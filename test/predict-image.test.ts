@@ -128,6 +128,11 @@ describe('simdnet predict --image', () => {
     expect([run.code, run.stderr.trim()]).toEqual([1, `simdnet: ${blackOnWhite}: no digit found: nothing in the image stands out from its border`]);
   });
 
+  it('names in its --help the largest PNG it decodes', async () => {
+    const help = (await simdnet(['predict', '--help'])).stdout.replace(/\s+/g, ' ');
+    expect(help).toContain('a PNG of any size up to 16 Mpixel and 16384 pixels a side');
+  });
+
   it('refuses a tiny PNG claiming 30000×30000 pixels before decoding it, in little memory', async () => {
     const file = path.join(dir, 'bomb.png');
     await writeFile(file, pngClaiming(30000, 30000));

@@ -4,7 +4,8 @@
 import { formatLayers } from '../layers/describe.js';
 import { RECIPES, type Recipe } from '../recipes.js';
 
-// A recipe's layer list (the cnn recipe's) takes the place of --hidden and --activation: "-" marks what a recipe does not set.
+// A recipe's layer list (the cnn recipe's) takes the place of --hidden and --activation, and
+// weight decay is AdamW's alone: "-" marks what a recipe does not set or use.
 const ROWS: [flag: string, value: (r: Recipe) => string | number][] = [
   ['--hidden', (r) => (r.layers ? '-' : r.hidden.join(',') || 'none')],
   ['--activation', (r) => (r.layers ? '-' : r.activation)],
@@ -17,7 +18,7 @@ const ROWS: [flag: string, value: (r: Recipe) => string | number][] = [
   ['--lr', (r) => r.learningRate],
   ['--schedule', (r) => r.schedule],
   ['--l2', (r) => r.l2],
-  ['--weight-decay', (r) => r.weightDecay],
+  ['--weight-decay', (r) => (r.optimizer === 'adamw' ? r.weightDecay : '-')],
   ['--clip-norm', (r) => r.clipNorm],
   ['--eval-every', (r) => r.evalEvery],
   ['--train-score-samples', (r) => r.trainScoreSamples ?? 'all'],
