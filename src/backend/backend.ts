@@ -39,8 +39,9 @@ export interface Backend {
    * since on threads the body only records them before any runs. With threads each task runs
    * whole on one thread, task 0 on the caller, so that a thread keeps its task's data in its
    * cache from one set to the next; else, or where the governor finds one thread faster, they
-   * run in turn on the caller. `governedAs` and `work` (≈ flops) are what the governor times
-   * them as.
+   * run in turn on the caller. A single task runs on the caller through `ops`, each of its
+   * calls split across the threads by its own rule, as any call is. `governedAs` and `work`
+   * (≈ flops) are what the governor times a set as.
    */
   runTasks(tasks: number, body: TaskBody, governedAs: KernelName, work: number): void;
   /** Releases what the backend holds beyond memory (worker threads). */

@@ -38,6 +38,20 @@ export interface SplitCall {
   pointers: Float64Array;
 }
 
+/**
+ * A stand-in for a kernel: it writes its arguments (up to 12; 0 for those left out) to `into`
+ * from index at() on, then calls then() — the WASM backend's dispatcher (into its call's
+ * arguments) and a task's recorder (into the job) alike.
+ */
+export function argumentWriter(into: Float64Array, at: () => number, then: () => void): KernelFn {
+  return (a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0, a8 = 0, a9 = 0, a10 = 0, a11 = 0) => {
+    const i = at();
+    into[i] = a0; into[i + 1] = a1; into[i + 2] = a2; into[i + 3] = a3; into[i + 4] = a4; into[i + 5] = a5;
+    into[i + 6] = a6; into[i + 7] = a7; into[i + 8] = a8; into[i + 9] = a9; into[i + 10] = a10; into[i + 11] = a11;
+    then();
+  };
+}
+
 export class ThreadPool {
   private readonly sync: Int32Array;
   private readonly job: Float64Array;
@@ -80,15 +94,18 @@ export class ThreadPool {
    */
   recorder(t: number, names: readonly string[]): Record<string, KernelFn> {
     const job = this.job, at = P.taskAt(t);
-    return Object.fromEntries(names.map((name, op) => [name, (a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0, a8 = 0, a9 = 0, a10 = 0, a11 = 0) => {
+    // A call is its op, then its arguments; the count of calls moves once they are written.
+    const next = (op: number) => () => {
       const calls = job[at];
       if (calls === P.TASK_CALLS) throw new RangeError(`a task holds at most ${P.TASK_CALLS} kernel calls`);
       const c = at + 1 + P.CALL_SIZE * calls;
       job[c] = op;
-      job[c + 1] = a0; job[c + 2] = a1; job[c + 3] = a2; job[c + 4] = a3; job[c + 5] = a4; job[c + 6] = a5;
-      job[c + 7] = a6; job[c + 8] = a7; job[c + 9] = a8; job[c + 10] = a9; job[c + 11] = a10; job[c + 12] = a11;
-      job[at] = calls + 1;
-    }]));
+      return c + 1;
+    };
+    const counted = () => {
+      job[at] += 1;
+    };
+    return Object.fromEntries(names.map((name, op) => [name, argumentWriter(job, next(op), counted)]));
   }
 
   /** Runs the programs recorded for tasks 0 … tasks − 1, each whole on one thread, the caller task 0, and returns when all are done. */

@@ -5,7 +5,7 @@ import { instantiate } from '../../build/simdnet.js';
 import { DISPOSED, RESERVED_BYTES, runInTurn, type Backend, type TaskBody, type Tensor } from './backend.js';
 import { KERNEL_NAMES, MAX_MOVES, SPLITS, evaluateProduct, type KernelName, type Kernels } from '../kernels.js';
 import { ThreadGovernor } from './thread-governor.js';
-import { CONTROL_BYTES, ThreadPool, type KernelFn, type SplitCall } from './threads.js';
+import { CONTROL_BYTES, ThreadPool, argumentWriter, type KernelFn, type SplitCall } from './threads.js';
 import { loadBuild, type BuildName } from '../platform.js';
 
 type Exports = Awaited<ReturnType<typeof instantiate>>;
@@ -131,17 +131,12 @@ export class WasmBackend implements Backend {
     this.table = KERNEL_NAMES.map((name) => k[name] as KernelFn);
     this.exports = named(this.table);
     this.recorders = Array.from({ length: pool ? Math.min(pool.size + 1, ThreadPool.MAX_TASKS) : 0 }, (_, t) => pool!.recorder(t, KERNEL_NAMES) as unknown as Kernels);
-    this.ops = Object.fromEntries(KERNEL_NAMES.map((name, op) => [name, SPLITS[op] ? this.dispatcher(op) : this.table[op]])) as unknown as Kernels;
+    this.ops = named(this.table.map((f, op) => (SPLITS[op] ? this.dispatcher(op) : f)));
   }
 
   /** A kernel that may split: its arguments go to this.args, then run() decides. */
   private dispatcher(op: number): KernelFn {
-    const a = this.args;
-    return (a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0, a8 = 0, a9 = 0, a10 = 0, a11 = 0) => {
-      a[0] = a0; a[1] = a1; a[2] = a2; a[3] = a3; a[4] = a4; a[5] = a5;
-      a[6] = a6; a[7] = a7; a[8] = a8; a[9] = a9; a[10] = a10; a[11] = a11;
-      this.run(op);
-    };
+    return argumentWriter(this.args, () => 0, () => this.run(op));
   }
 
   /**
@@ -265,8 +260,12 @@ export class WasmBackend implements Backend {
    * (ops past the kernels'): their work is counted in other units.
    */
   runTasks(tasks: number, body: TaskBody, governedAs: KernelName, work: number): void {
+    if (tasks === 1) {
+      body(this.ops, 0);
+      return;
+    }
     const pool = this.pool;
-    const large = pool !== null && tasks > 1 && tasks <= this.recorders.length && work >= MIN_SPLIT_WORK;
+    const large = pool !== null && tasks <= this.recorders.length && work >= MIN_SPLIT_WORK;
     const governor = large ? this.governor : null;
     try {
       if (!large || (governor && !governor.split(KERNEL_NAMES.length + OPS.get(governedAs)!, work))) {

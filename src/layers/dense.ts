@@ -189,13 +189,9 @@ export class Dense implements Layer {
       this.wt = 'copy';
     }
     this.batch = batch;
-    if (this.blocks.length === 1) {
-      this.listedForward(k, 0);
-      return;
-    }
-    this.m.runTasks(LIST_BLOCKS, this.listedForward, 'sparse_forward', 2 * this.outSize * this.entries + 4 * batch * this.inSize);
+    this.m.runTasks(this.blocks.length, this.listedForward, 'sparse_forward', 2 * this.outSize * this.entries + 4 * batch * this.inSize);
     // The second block's sums join the first's.
-    k.add_scaled(y, s!.partial, batch * this.outSize, 1);
+    if (this.blocks.length > 1) k.add_scaled(y, s!.partial, batch * this.outSize, 1);
   }
 
   /**
@@ -269,19 +265,13 @@ export class Dense implements Layer {
         this.wt = 'held';
       }
       this.pending = update;
-      this.backwardBlocks(k, update.mu === null ? 'sparse_sgd' : 'sparse_momentum', work);
+      this.m.runTasks(this.blocks.length, this.listedBackward, update.mu === null ? 'sparse_sgd' : 'sparse_momentum', work);
       return this.w.length;
     }
     this.release(k);
     this.pending = null;
-    this.backwardBlocks(k, 'sparse_weight_gradient', work);
+    this.m.runTasks(this.blocks.length, this.listedBackward, 'sparse_weight_gradient', work);
     return 0;
-  }
-
-  /** listedBackward over the batch's blocks: as tasks, or whole rows' calls split by inputs. */
-  private backwardBlocks(k: Kernels, governedAs: 'sparse_sgd' | 'sparse_momentum' | 'sparse_weight_gradient', work: number): void {
-    if (this.blocks.length === 1) this.listedBackward(k, 0);
-    else this.m.runTasks(LIST_BLOCKS, this.listedBackward, governedAs, work);
   }
 
   /**
