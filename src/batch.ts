@@ -72,10 +72,15 @@ export function loadBatch(net: Network, data: Dataset, order: Uint32Array | null
   net.normalizeLoaded(batch);
 }
 
-/** The splits of `splits` there are, each with the name its errors give it: "penguins.csv (training split)". */
+/**
+ * The splits of `splits` there are, each with the name its errors give it: "penguins.csv
+ * (training split)". A split that is the same data set as one before it (fromArrays' test is
+ * its train) is listed once, so that checks over the splits read it once.
+ */
 export function namedSplits<D extends Dataset>(splits: DataSplits<D>): [D, string][] {
   const names = { train: 'training', test: 'test', validation: 'validation' } as const;
-  return (['train', 'test', 'validation'] as const).filter((s) => splits[s]).map((s) => [splits[s]!, `${sourceOf(splits)} (${names[s]} split)`]);
+  const present = (['train', 'test', 'validation'] as const).filter((s) => splits[s]);
+  return present.filter((s, i) => !present.slice(0, i).some((t) => splits[t] === splits[s])).map((s) => [splits[s]!, `${sourceOf(splits)} (${names[s]} split)`]);
 }
 
 /**

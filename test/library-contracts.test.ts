@@ -171,5 +171,7 @@ describe('fromExamples names the example a fault is in (review)', () => {
     expect(() => fromExamples([{ input: [0, 1], output: [1, 0] }, { input: [1, 1], output: [1] }])).toThrow('examples[1].output has 1 values; examples[0].output has 2');
     expect(() => fromExamples([{ input: [0, NaN], output: 1 }])).toThrow('[0][1] is NaN; every value must be a finite number');
     expect(fromExamples([{ input: [0, 1], output: 1 }, { input: [1, 0], output: 0 }]).train.count).toBe(2);
+    // A value JSON cannot write (a bigint) is still named, not a TypeError of the message's own.
+    expect(() => fromExamples([{ input: 5n, output: 1 } as never])).toThrow('examples[0].input must be a non-empty list of numbers, got 5n');
   });
 });

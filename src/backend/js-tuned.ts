@@ -66,7 +66,8 @@ function tiledProduct(F: Float32Array, L: number, lsI: number, lsT: number, R: n
 function sparseForward(F: Float32Array, I: Int32Array, O: number, K: number, V: number, W: number, B: number, Y: number, batch: number, nOut: number): void {
   for (let r = 0; r < batch; r++) {
     const y = Y + r * nOut;
-    for (let j = 0; j < nOut; j++) F[y + j] = B === 0 ? 0 : F[B + j];
+    if (B === 0) F.fill(0, y, y + nOut);
+    else F.copyWithin(y, B, B + nOut);
     for (let e = I[O + r], end = I[O + r + 1]; e < end; e++) {
       const v = F[V + e], w = W + I[K + e] * nOut;
       for (let j = 0; j < nOut; j++) F[y + j] += v * F[w + j];

@@ -3,11 +3,9 @@
 // split from them.
 import type { DataSplits, FeatureDataset } from './dataset.js';
 import { float32Fault, isFiniteFloat32 } from '../decimal.js';
+import { shown } from '../shown.js';
 
 type Rows = readonly ArrayLike<number>[];
-
-/** A value as a message shows it: numbers as JavaScript writes them (NaN, Infinity), anything else as JSON. */
-const shown = (v: unknown) => (typeof v === 'number' ? String(v) : JSON.stringify(v));
 
 /** Rows of equal width as one row-major Float32Array; an Error names the first row that differs or holds a non-number. */
 function packRows(rows: Rows, what: string): { values: Float32Array; width: number } {
