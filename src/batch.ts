@@ -7,7 +7,7 @@ import { LOSS_KINDS } from './losses/loss.js';
 import type { Network } from './network.js';
 import { float32Fault, isFiniteFloat32 } from './decimal.js';
 import { shown } from './shown.js';
-import { normalized, overflowText } from './normalization.js';
+import { normalized, overflowText, type Normalization } from './normalization.js';
 
 const rowCache = new WeakMap<ArrayBufferView, ArrayBufferView[]>();
 
@@ -119,12 +119,7 @@ function checkData(data: Dataset, classes: number, source: string, net: Network 
   }
   if (!('images' in data)) checkFinite(data.features, count, width, 'feature', source);
   const norm = net?.config.normalization;
-  if (norm && !('images' in data)) {
-    // Here, not at the batch that meets it: an epoch of training may come first.
-    const off = Float32Array.from(norm.offset), sc = Float32Array.from(norm.scale);
-    refuseFirst(data.features, count, width, 'feature', source, (v, at) => !Number.isFinite(normalized(v, off[at % width], sc[at % width])),
-      (_, at) => overflowText(off[at % width], sc[at % width]));
-  }
+  if (norm && !('images' in data)) refuseOverflow(data.features, count, width, norm, 'feature', source);
   if (!net && !(Number.isSafeInteger(classes) && classes >= 1)) {
     throw new Error(`${source}: the data's classes is ${shown(classes)}; it must be an integer ≥ 1 (the classes, or the width of a target vector)`);
   }
@@ -152,6 +147,7 @@ function checkData(data: Dataset, classes: number, source: string, net: Network 
   if (outputs !== classes) throw new Error(`${source}: target vectors have ${classes} values but the network has ${outputs} outputs`);
   checkFinite(targets, count, outputs, 'target', source);
   if (!net) return;
+  if (net.config.targetNormalization) refuseOverflow(targets, count, outputs, net.config.targetNormalization, 'target', source);
   const loss = net.config.loss;
   if (LOSS_KINDS[loss].probabilityTargets) {
     refuseFirst(targets, count, outputs, 'target', source, (v) => v < 0 || v > 1, () =>
@@ -178,6 +174,16 @@ export function refuseUntyped(data: Dataset, source: string): void {
 /** Throws, naming `source`, the row and the column, at the first value of `values` [count × width] that is not a finite number. */
 export function checkFinite(values: Float32Array, count: number, width: number, what: 'feature' | 'target', source: string): void {
   refuseFirst(values, count, width, what, source, (v) => !isFiniteFloat32(v), (v) => float32Fault(v, what));
+}
+
+/**
+ * Throws, naming `source`, the row and the column, at the first value of `values` [count ×
+ * width] that normalisation `norm` takes past float32's range: here, not at the batch that
+ * meets it, which an epoch of training may come before.
+ */
+function refuseOverflow(values: Float32Array, count: number, width: number, norm: Normalization, what: 'feature' | 'target', source: string): void {
+  const off = Float32Array.from(norm.offset), sc = Float32Array.from(norm.scale);
+  refuseFirst(values, count, width, what, source, (v, at) => !Number.isFinite(normalized(v, off[at % width], sc[at % width])), (_, at) => overflowText(off[at % width], sc[at % width]));
 }
 
 /** Throws `source: what j of row r is v` + `why` at the first value of `values` [count × width] that `bad` picks. */

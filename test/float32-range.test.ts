@@ -55,5 +55,10 @@ describe('a value beyond float32', () => {
     const data = fromArrays([[0, 1], [1e10, 0], [0, 0], [1e-31, 1]], { labels: [0, 1, 0, 1] });
     await expect(train(net, data, { epochs: 1, batchSize: 2, learningRate: 0.1 })).rejects.toThrow(`arrays (training split): feature 0 of row 1 is 10000000000, ${why}`);
     net.dispose();
+    // A target the target normalisation overflows, named before training as a feature is (it was met at its batch only).
+    const regression = await Network.create({ sizes: [2, 3, 1], backend: 'js', loss: 'mse', targetNormalization: { kind: 'standard', offset: [0], scale: [1e30] } });
+    const targets = fromArrays([[0, 1], [1, 0], [0, 0], [1, 1]], { targets: [0, 1e-31, 1e10, 0] });
+    await expect(train(regression, targets, { epochs: 1, batchSize: 2, learningRate: 0.1 })).rejects.toThrow(`arrays (training split): target 0 of row 2 is 10000000000, which the model's normalisation ((x − 0) × 1e+30) takes past float32's range`);
+    regression.dispose();
   });
 });
