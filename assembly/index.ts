@@ -10,7 +10,7 @@ export {
   sum_huber_error, clipped_error,
 } from "./loss";
 export { sgd, momentum, adam, add_scaled, scale_floats, sum_squares } from "./optimizer";
-export { scale_bytes } from "./input";
+export { scale_bytes, count_nonzero_bytes } from "./input";
 export { count_nonzeros, sparse_rows, transpose, sparse_forward, sparse_columns, sparse_weight_gradient, sparse_sgd, sparse_momentum } from "./sparse";
 export { im2col, col2im, maxpool_forward, maxpool_backward, avgpool_forward, avgpool_backward } from "./conv";
 export {

@@ -17,7 +17,7 @@ const F32: usize = 4;
  * counts[r] = the non-zeros of row r of x [rows × n], its rows ldX floats apart (a block of
  * a wider batch's inputs), for `rows` rows (counts: i32). The host sums them to decide
  * whether a batch is worth listing, and lays out the list. With SIMD, four floats at a
- * time: each lane of a mask is −1 where x ≠ 0.
+ * time: the bitmask of the lanes where x ≠ 0, counted.
  */
 export function count_nonzeros(x: usize, n: i32, ldX: i32, counts: usize, rows: i32): void {
   const n4 = ASC_FEATURE_SIMD ? n & ~3 : 0;
@@ -25,9 +25,7 @@ export function count_nonzeros(x: usize, n: i32, ldX: i32, counts: usize, rows: 
     const row = x + <usize>r * <usize>ldX * F32;
     let count = 0;
     if (ASC_FEATURE_SIMD) {
-      let minus = i32x4.splat(0);
-      for (let k = 0; k < n4; k += 4) minus = i32x4.add(minus, f32x4.ne(v128.load(row + (<usize>k << 2)), f32x4.splat(0)));
-      count = -(i32x4.extract_lane(minus, 0) + i32x4.extract_lane(minus, 1) + i32x4.extract_lane(minus, 2) + i32x4.extract_lane(minus, 3));
+      for (let k = 0; k < n4; k += 4) count += <i32>popcnt(i32x4.bitmask(f32x4.ne(v128.load(row + (<usize>k << 2)), f32x4.splat(0))));
     }
     for (let k = n4; k < n; k++) count += <i32>(load<f32>(row + (<usize>k << 2)) != 0);
     store<i32>(counts + (<usize>r << 2), count);

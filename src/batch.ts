@@ -1,10 +1,11 @@
 // Moving samples of a data set into a network's memory. Inputs: the uint8 pixels of each
 // image copied (a memcpy per row) into the network's input bytes and scaled to [0, 1] there
-// by one kernel call, or the float features of each row copied into its input; then the
-// network's normalisation. Targets: class labels one-hot, or target vectors copied.
+// by one kernel call (or by the forward pass after, forwardBatch), or the float features of
+// each row copied into its input; then the network's normalisation. Targets: class labels
+// one-hot, or target vectors copied.
 import { inputWidth, sourceOf, type DataSplits, type Dataset } from './data/dataset.js';
 import { LOSS_KINDS } from './losses/loss.js';
-import type { Network } from './network.js';
+import { PIXEL_SCALE, type Network } from './network.js';
 import { float32Fault, isFiniteFloat32 } from './decimal.js';
 import { shown } from './shown.js';
 import { normalized, overflowText, type Normalization } from './normalization.js';
@@ -52,15 +53,18 @@ function gatherRows<T extends Uint8Array | Float32Array>(into: T, views: T[], or
 /**
  * Loads `batch` samples — order[start], order[start + 1], … or, without an order,
  * start, start + 1, … — as the rows of net.inputBuffer (normalised) and net.targetBuffer.
+ * `scaleLater`: images without a normalisation are left in net.inputBytes, and the scale
+ * they need is returned, for forwardLoaded's inputScale (forwardBatch).
  */
-export function loadBatch(net: Network, data: Dataset, order: Uint32Array | null, start: number, batch: number): void {
+export function loadBatch(net: Network, data: Dataset, order: Uint32Array | null, start: number, batch: number, scaleLater = false): number | undefined {
   const width = inputWidth(data), count = data.count;
   const into = 'images' in data ? net.inputBytes : net.inputBuffer;
   const from = 'images' in data ? data.images : data.features;
   if (order) {
     gatherRows(into, rows<Uint8Array | Float32Array>(from, count, width), order, start, batch, width);
   } else into.set(from.subarray(start * width, (start + batch) * width));
-  if ('images' in data) net.scaleInputBytes(batch);
+  const inputScale = 'images' in data && scaleLater && !net.config.normalization ? PIXEL_SCALE : undefined;
+  if ('images' in data && inputScale === undefined) net.scaleInputBytes(batch);
 
   const outputs = net.sizes[net.numLayers - 1], y = net.targetBuffer;
   if (data.labels) {
@@ -70,6 +74,12 @@ export function loadBatch(net: Network, data: Dataset, order: Uint32Array | null
     gatherRows(y, rows(data.targets!, count, outputs), order, start, batch, outputs);
   } else y.set(data.targets!.subarray(start * outputs, (start + batch) * outputs));
   net.normalizeLoaded(batch);
+  return inputScale;
+}
+
+/** loadBatch(), then net.forwardLoaded() over it, which scales images as it goes. */
+export function forwardBatch(net: Network, data: Dataset, order: Uint32Array | null, start: number, batch: number, training: boolean, weightsUnchanged = false): void {
+  net.forwardLoaded(batch, training, weightsUnchanged, loadBatch(net, data, order, start, batch, true));
 }
 
 /**

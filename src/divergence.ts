@@ -4,7 +4,7 @@
 // finite, near 62 on MNIST); or the outputs collapse to constants (saturated sigmoids,
 // dead ReLUs), where the gradients vanish and training stays stuck: 784-300-10, sigmoid,
 // MSE, momentum, η 0.5 kept a loss of exactly 0.1 and the same accuracy for every epoch.
-import { loadBatch } from './batch.js';
+import { forwardBatch } from './batch.js';
 import { inputWidth, type Dataset } from './data/dataset.js';
 import { argmax } from './metrics.js';
 import { LOSS_KINDS } from './losses/loss.js';
@@ -105,8 +105,7 @@ export function collapsedOutputs(net: Network, data: Dataset): string | undefine
   const n = Math.min(net.config.maxBatch, data.count), size = inputWidth(data);
   const inputs: Uint8Array | Float32Array = 'images' in data ? data.images : data.features;
   const nOut = net.sizes[net.numLayers - 1];
-  loadBatch(net, data, null, 0, n);
-  net.forwardLoaded(n);
+  forwardBatch(net, data, null, 0, n, false);
   const a = net.outputBuffer;
   const first = inputs.subarray(0, size);
   let differentInputs = 0;

@@ -1,5 +1,5 @@
 // Loss, the task's metrics and every output of a network over a whole data set.
-import { checkFits, loadBatch } from './batch.js';
+import { checkFits, forwardBatch } from './batch.js';
 import { targetWidth, type ClassLabels, type Dataset } from './data/dataset.js';
 import { checkLive, type Network } from './network.js';
 import { predictedClasses } from './tasks/classification.js';
@@ -54,8 +54,7 @@ export function evaluateFitting(net: Network, data: Dataset, task: Task): Evalua
   let costSum = 0;
   for (let start = 0; start < data.count; start += maxBatch) {
     const batch = Math.min(maxBatch, data.count - start);
-    loadBatch(net, data, null, start, batch);
-    net.forwardLoaded(batch, false, start > 0);
+    forwardBatch(net, data, null, start, batch, false, start > 0);
     costSum += net.lossLoaded() * batch;
     outputs.set(net.outputBuffer.subarray(0, batch * nOut), start * nOut);
   }

@@ -53,8 +53,10 @@ const listedUpdateSplit = (...state: string[]) => ({
 });
 
 export const KERNELS = {
-  /** dst = scale·src: n bytes (pixels) into n floats. */
-  scale_bytes: { args: ['src', 'dst', 'n', 'scale'], split: { rows: 'n', align: 16, work: [1], moves: { src: [1], dst: [4] } } },
+  /** dst = scale·src: `rows` rows of n bytes (pixels) into rows of n floats, src's rows ld bytes apart and dst's ld floats. */
+  scale_bytes: { args: ['src', 'dst', 'n', 'ld', 'rows', 'scale'], split: { rows: 'rows', align: 1, work: [1, 'n'], moves: { src: [1, 'ld'], dst: [4, 'ld'] } } },
+  /** counts[r] = the non-zero bytes of row r of src [rows × n], its rows ld bytes apart (counts: i32): count_nonzeros of what scale_bytes makes of them. */
+  count_nonzero_bytes: { args: ['src', 'n', 'ld', 'counts', 'rows'], split: { rows: 'rows', align: 1, work: [1, 'n'], moves: { src: [1, 'ld'], counts: [4] } } },
   /** y = x·wᵀ + b: x [batch × nIn], w [nOut × nIn], b [nOut], y [batch × nOut]. */
   dense_forward: {
     args: ['x', 'w', 'b', 'y', 'batch', 'nIn', 'nOut'],

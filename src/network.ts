@@ -38,6 +38,8 @@ export const BACKENDS = Object.keys(MAKE_BACKEND) as readonly BackendName[];
 export const SIMD_CHOICES: readonly SimdChoice[] = ['auto', 'relaxed', 'baseline', 'none'];
 /** The most kernel threads a network runs. */
 export const MAX_THREADS = 64;
+/** What scaleInputBytes multiplies pixels by: 0–255 to [0, 1]. */
+export const PIXEL_SCALE = 1 / 255;
 
 export interface NetworkOptions {
   /**
@@ -349,7 +351,7 @@ export class Network {
   }
 
   /** inputBuffer = scale·inputBytes for the first `batch` rows (pixels 0–255 to [0, 1] by default). */
-  scaleInputBytes(batch: number, scale = 1 / 255): void {
+  scaleInputBytes(batch: number, scale = PIXEL_SCALE): void {
     checkLive(this, 'scaleInputBytes');
     checkBatch('scaleInputBytes', batch, this.config.maxBatch);
     this.model.scaleInput(batch, scale);
@@ -374,11 +376,15 @@ export class Network {
    * switches on the layers that act only while training (dropout). `weightsUnchanged`
    * promises that no parameter changed since the previous forward (a loop over the batches
    * of one data set): layers then reuse what they derived from them (the first layer's wᵀ).
+   * `inputScale`: the batch is in inputBytes, not yet scaled; the pass writes inputBuffer =
+   * inputScale·inputBytes as scaleInputBytes would, where it costs least (the first dense
+   * layer scales each block of inputs on the thread that lists it).
    */
-  forwardLoaded(batch: number, training = false, weightsUnchanged = false): void {
+  forwardLoaded(batch: number, training = false, weightsUnchanged = false, inputScale?: number): void {
     checkLive(this, 'forwardLoaded');
     checkBatch('forwardLoaded', batch, this.config.maxBatch);
-    this.model.forward(batch, training, this.optimizerSteps, weightsUnchanged);
+    if (inputScale !== undefined && typeof inputScale !== 'number') throw new Error(`forwardLoaded: inputScale must be a number (pixels 0–255 times it), got ${shown(inputScale)}`);
+    this.model.forward(batch, training, this.optimizerSteps, weightsUnchanged, inputScale ?? null);
     this.batch = batch;
   }
 

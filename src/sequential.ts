@@ -94,7 +94,7 @@ export class Sequential {
         x: this.values[l], y: this.values[l + 1], dy: this.gradients[l + 1]!, dx: this.gradients[l],
         params: subTensor(this.params, at, layer.paramCount), grads: subTensor(this.grads, at, layer.paramCount), scratch: t(plan.scratch[l]),
         buffers: subTensor(this.buffers, atBuffer, buffers), state: this.state.map((block) => subTensor(block, at, layer.paramCount)), fusedState: plan.fusedState,
-        runTasks: (tasks, body, governedAs, work) => backend.runTasks(tasks, body, governedAs, work),
+        inputBytes: l === 0 ? this.inputBytesPtr : 0, runTasks: (tasks, body, governedAs, work) => backend.runTasks(tasks, body, governedAs, work),
       });
       at += layer.paramCount;
       atBuffer += buffers;
@@ -103,13 +103,20 @@ export class Sequential {
 
   /** x⁰ = scale·inputBytes for the first `batch` rows. */
   scaleInput(batch: number, scale: number): void {
-    this.backend.ops.scale_bytes(this.inputBytesPtr, this.values[0].ptr, batch * this.layers[0].inSize, scale);
+    const n = this.layers[0].inSize;
+    this.backend.ops.scale_bytes(this.inputBytesPtr, this.values[0].ptr, n, n, batch, scale);
   }
 
-  /** Every layer's forward, in order, over the first `batch` rows of x⁰ (see Layer.forward). */
-  forward(batch: number, training: boolean, step: number, weightsUnchanged: boolean): void {
-    const k = this.backend.ops;
-    for (const layer of this.layers) layer.forward(k, batch, training, step, weightsUnchanged);
+  /**
+   * Every layer's forward, in order, over the first `batch` rows of x⁰ (see Layer.forward).
+   * With an inputScale, x⁰ is inputScale·inputBytes, written here or by the first layer
+   * (Layer.scalesInput).
+   */
+  forward(batch: number, training: boolean, step: number, weightsUnchanged: boolean, inputScale: number | null = null): void {
+    const k = this.backend.ops, first = this.layers[0];
+    if (inputScale !== null && !first.scalesInput) this.scaleInput(batch, inputScale);
+    first.forward(k, batch, training, step, weightsUnchanged, first.scalesInput ? inputScale : null);
+    for (let l = 1; l < this.layers.length; l++) this.layers[l].forward(k, batch, training, step, weightsUnchanged);
   }
 
   /** Σ of the loss over the last forward batch against target. */

@@ -3,7 +3,7 @@
 // every k epochs and at the end, a history for the report, early stopping that keeps the
 // best weights, and a clear stop when the run diverges (divergence.ts).
 import { checkSchedule, learningRate as rateAt, type Schedule, type TrainingPosition } from './schedule.js';
-import { checkFits, loadBatch, namedSplits } from './batch.js';
+import { checkFits, forwardBatch, namedSplits } from './batch.js';
 import { sourceOf, subset, type DataSplits, type Dataset } from './data/dataset.js';
 import { DivergenceError, LossRiseWatch, collapsedOutputs, nonFiniteState } from './divergence.js';
 import { evaluateFitting } from './evaluate.js';
@@ -256,8 +256,7 @@ export async function train(net: Network, data: DataSplits, options: TrainOption
         position.epoch = epoch + 1;
         position.batch = b + 1;
         eta = rateAt(schedule, position);
-        loadBatch(net, data.train, order, b * batchSize, batchSize);
-        net.forwardLoaded(batchSize, true);
+        forwardBatch(net, data.train, order, b * batchSize, batchSize, true);
         const loss = net.lossLoaded();
         if (!Number.isFinite(loss)) throw new DivergenceError(epoch + 1, `the loss became ${loss} at batch ${b + 1}`, schedule.eta);
         const rise = lossWatch.add(loss);

@@ -7,7 +7,7 @@ import type { KernelName } from '../src/kernels.js';
 import { JsBackend } from '../src/backend/js.js';
 import { WasmBackend } from '../src/backend/wasm.js';
 import { relError } from './helpers.js';
-import { call, levels, pair } from './kernel-pair.js';
+import { call, ints, levels, pair } from './kernel-pair.js';
 
 const dims = [1, 3, 4, 5, 8, 9, 13];
 const denseShapes = [
@@ -95,20 +95,34 @@ describe.each(levels)('elementwise kernels: wasm (%s SIMD) against js', (simd) =
     expect(p.guardsIntact()).toBe(true);
   });
 
-  it.each([...lengths, 784 * 3 + 5])('bytes to floats, n = %i', async (n) => {
-    const p = await pair(simd, [n, n]);
-    const layout = [p.js, p.wasm].map((be) => {
-      const bytes = be.bytes(p.tj[0].ptr, n);
-      bytes.forEach((_, i) => (bytes[i] = (i * 37) % 256));
-      return bytes;
-    });
-    expect(layout[1]).toEqual(layout[0]);
-    call(p.js, 'scale_bytes', p.tj[0].ptr, p.tj[1], n, 1 / 255);
-    call(p.wasm, 'scale_bytes', p.tw[0].ptr, p.tw[1], n, 1 / 255);
-    expect(relError(p.tw[1].view, p.tj[1].view)).toBeLessThan(1e-7);
-    expect(p.tj[1].view[n - 1]).toBeCloseTo(((n - 1) * 37 % 256) / 255, 7);
-    expect(p.guardsIntact()).toBe(true);
-  });
+  // The whole batch as one row, a batch of rows, and a task's block of inputs (columns c0 … c0 + n − 1 of rows ld wide).
+  it.each([[1, 1, 0, 1], [1, 100, 0, 100], [1, 784 * 3 + 5, 0, 784 * 3 + 5], [3, 37, 0, 37], [5, 33, 3, 17], [32, 784, 400, 384], [32, 784, 0, 400]])(
+    'bytes to floats and their non-zeros: %i rows %i bytes apart, columns %i on, %i of them',
+    async (rows, ld, c0, n) => {
+      const p = await pair(simd, [rows * ld, rows * ld, rows]);
+      const [bytes, floats, counts] = [0, 1, 2];
+      // A third of the bytes zero, the rest 1–255.
+      const pixel = (i: number) => (i % 3 === 0 ? 0 : 1 + ((i * 37) % 255));
+      const untouched = p.tj[floats].view.slice();
+      for (const [be, t] of [[p.js, p.tj], [p.wasm, p.tw]] as const) {
+        be.bytes(t[bytes].ptr, rows * ld).forEach((_, i, b) => (b[i] = pixel(i)));
+        call(be, 'scale_bytes', t[bytes].ptr + c0, t[floats].ptr + 4 * c0, n, ld, rows, 1 / 255);
+        call(be, 'count_nonzero_bytes', t[bytes].ptr + c0, n, ld, t[counts], rows);
+        for (let r = 0; r < rows; r++) {
+          let nonZeros = 0;
+          for (let i = r * ld; i < (r + 1) * ld; i++) {
+            const inBlock = i - r * ld >= c0 && i - r * ld < c0 + n;
+            if (inBlock) expect(t[floats].view[i]).toBeCloseTo(pixel(i) / 255, 6);
+            else expect(t[floats].view[i]).toBe(untouched[i]);
+            if (inBlock && pixel(i) !== 0) nonZeros++;
+          }
+          expect(ints(t[counts])[r]).toBe(nonZeros);
+        }
+      }
+      expect(relError(p.tw[floats].view, p.tj[floats].view)).toBeLessThan(1e-7);
+      expect(p.guardsIntact()).toBe(true);
+    },
+  );
 
   it.each(lengths)('optimizers, n = %i', async (n) => {
     const p = await pair(simd, [n, n, n, n], n);

@@ -290,6 +290,51 @@ describe('the first dense layer on sparse batches', async () => {
     expect(relError(one, await trained({ sparseInputs: false }))).toBeLessThan(1e-4);
   });
 
+  // forwardBatch leaves an MNIST batch in inputBytes and forwardLoaded's inputScale to the
+  // first layer, whose tasks scale each block of inputs as they list it; scaled at once
+  // where it is not listed (a batch of 8 stays dense, 128 is listed in whole rows), or
+  // where counting bytes would not count the floats (a scale of 0 or NaN).
+  it.each([[32, 1], [32, 2], [8, 2], [128, 2], [32, 0], [32, NaN]])('scales the input bytes in the forward pass as scaleInputBytes does, to the same floats: batch %i, scale ×%f/255', async (batch, factor) => {
+    const scale = factor / 255, runs = [];
+    for (const [threads, later] of [[1, false], [1, true], [2, true], [3, true]] as const) {
+      const net = await Network.create({ sizes: [784, 100, 10], maxBatch: batch, threads, adaptiveThreads: false });
+      try {
+        for (let b = 0; b < 3; b++) {
+          loadBatch(net, mnist.train, null, batch * b, batch, true);
+          if (later) net.forwardLoaded(batch, true, false, scale);
+          else {
+            net.scaleInputBytes(batch, scale);
+            net.forwardLoaded(batch, true);
+          }
+          net.backwardLoaded();
+          net.step(0.5);
+        }
+        runs.push({ x: net.inputBuffer.slice(0, batch * 784), output: net.outputBuffer.slice(0, batch * 10), parameters: net.parameters.slice() });
+      } finally {
+        net.dispose();
+      }
+    }
+    for (const run of runs.slice(1)) expect(run).toEqual(runs[0]);
+    expect(runs[0].x[784 * (batch - 1) + 400]).toBe(Number.isNaN(factor) ? NaN : Math.fround(mnist.train.images[784 * (3 * batch - 1) + 400] * Math.fround(scale)));
+  });
+
+  it('a CNN scales its input bytes before its first layer, and a bad inputScale is named', async () => {
+    const options: NetworkOptions = { inputs: 64, inputShape: [8, 8, 1], layers: [{ kind: 'conv2d', filters: 4, size: 3 }, { kind: 'relu' }, { kind: 'dense', units: 3 }], maxBatch: 2 };
+    const [eager, later] = await Promise.all([Network.create(options), Network.create(options)]);
+    try {
+      for (const net of [eager, later]) net.inputBytes.forEach((_, i, b) => (b[i] = (i * 37) % 256));
+      eager.scaleInputBytes(2);
+      eager.forwardLoaded(2);
+      later.forwardLoaded(2, false, false, 1 / 255);
+      expect(later.inputBuffer).toEqual(eager.inputBuffer);
+      expect(later.outputBuffer).toEqual(eager.outputBuffer);
+      expect(() => later.forwardLoaded(2, false, false, '1/255' as unknown as number)).toThrow(/^forwardLoaded: inputScale must be a number \(pixels 0–255 times it\), got "1\/255"$/);
+    } finally {
+      eager.dispose();
+      later.dispose();
+    }
+  });
+
   it('keeps the last backward\'s δ (deltas) through a later listed forward, on 1 and 2 threads', async () => {
     for (const threads of [1, 2]) {
       const net = await Network.create({ sizes: [784, 100, 10], maxBatch: 32, threads, adaptiveThreads: false });

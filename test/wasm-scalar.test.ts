@@ -171,14 +171,17 @@ const CASES: KernelCase[] = [
     },
   },
   {
-    name: 'bytes to floats',
-    kernels: ['scale_bytes'],
+    name: 'bytes to floats and their non-zeros, a block of columns of each row',
+    kernels: ['scale_bytes', 'count_nonzero_bytes'],
     shapes: [...lengths, 15, 17, 784 * 3 + 5].map((n) => [n]),
-    lengths: ([n]) => [n, n],
+    lengths: ([n]) => [3 * (n + 5), 3 * (n + 5), 3],
     run(both, p, [n]) {
-      for (const be of [p.js, p.wasm]) be.bytes(p.tj[0].ptr, n).forEach((_, i, bytes) => (bytes[i] = (i * 37) % 256));
-      both('scale_bytes', p.tj[0].ptr, [1], n, 1 / 255);
+      const ld = n + 5;
+      for (const be of [p.js, p.wasm]) be.bytes(p.tj[0].ptr, 3 * ld).forEach((_, i, bytes) => (bytes[i] = i % 3 === 0 ? 0 : (i * 37) % 256));
+      both('scale_bytes', p.tj[0].ptr + 2, p.tj[1].ptr + 8, n, ld, 3, 1 / 255);
+      both('count_nonzero_bytes', p.tj[0].ptr + 2, n, ld, [2], 3);
       close(p, [1], 1e-7);
+      expect(ints(p.tw[2])).toEqual(ints(p.tj[2]));
     },
   },
   {

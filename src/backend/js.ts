@@ -77,9 +77,17 @@ function referenceKernels(buffer: ArrayBuffer): Kernels {
     }
   };
   return {
-    scale_bytes(src, dst, n, scale) {
+    scale_bytes(src, dst, n, ld, rows, scale) {
       const D = dst / 4;
-      for (let i = 0; i < n; i++) F[D + i] = U[src + i] * scale;
+      for (let r = 0; r < rows; r++) for (let i = 0; i < n; i++) F[D + r * ld + i] = U[src + r * ld + i] * scale;
+    },
+    count_nonzero_bytes(src, n, ld, counts, rows) {
+      const C = counts / 4;
+      for (let r = 0; r < rows; r++) {
+        let count = 0;
+        for (let k = 0; k < n; k++) if (U[src + r * ld + k] !== 0) count++;
+        I[C + r] = count;
+      }
     },
     dense_forward(x, w, b, y, batch, nIn, nOut) {
       const X = x / 4, W = w / 4, B = b / 4, Y = y / 4;

@@ -30,6 +30,8 @@ export interface LayerMemory {
    * FusedUpdate, only where its scratchFloats counted them.
    */
   fusedState: number;
+  /** The network's input bytes [maxBatch × inSize], for the first layer (0 for the others): see Layer.scalesInput. */
+  inputBytes: number;
   /** The backend's Backend.runTasks: independent programs of kernel calls, on threads where there are. */
   runTasks: Backend['runTasks'];
 }
@@ -95,6 +97,12 @@ export interface Layer {
    * gives dx and dy one buffer, so that no gradient is copied.
    */
   readonly inPlace: boolean;
+  /**
+   * Whether forward takes an inputScale (first layer only): x is then not yet written, and
+   * forward writes x = inputScale·inputBytes for the batch's rows itself, where it can at
+   * lower cost than a pass before it (the first dense layer, on the threads that list x).
+   */
+  readonly scalesInput?: boolean;
   /** Takes the tensors the planner gave it. */
   bind(memory: LayerMemory): void;
   /**
@@ -104,7 +112,7 @@ export interface Layer {
    * batches of one evaluation after its first), so what it derived from them then may serve
    * again (the first dense layer's wᵀ).
    */
-  forward(k: Kernels, batch: number, training: boolean, step: number, weightsUnchanged: boolean): void;
+  forward(k: Kernels, batch: number, training: boolean, step: number, weightsUnchanged: boolean, inputScale?: number | null): void;
   /**
    * dx from dy (when dx is bound), and the parameters' gradients summed over the batch. Offered
    * an `update` (first layer only), it may apply it to a first part of its parameters instead
