@@ -23,6 +23,20 @@ export const BEYOND_FLOAT32 = 'beyond the range of a 32-bit float (at most ±3.4
 /** Whether `v` is a number the network can hold: finite in float32 too (1e40 would become Infinity without a word). */
 export const isFiniteFloat32 = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(Math.fround(v));
 
+/**
+ * Whether `v` is a setting ≥ 0 that float32, in which the kernels compute, holds: at most
+ * 3.4e38 (past it float32 has Infinity), and not 0 there unless it is 0 (below 7.1e-46 it
+ * is: an ε or a decay given so would act as 0 without a word). `zero`: 0 itself is allowed.
+ */
+export function float32Setting(v: unknown, zero: boolean): v is number {
+  if (typeof v !== 'number' || !(v >= 0)) return false;
+  const f = Math.fround(v);
+  return Number.isFinite(f) && (f !== 0 || (zero && v === 0));
+}
+
+/** What float32Setting asks, for error messages. */
+export const float32SettingRange = (zero: boolean): string => `a number ${zero ? '≥ 0' : '> 0'} that float32 holds (${zero ? '0, or ' : ''}7.1e-46 to 3.4e38)`;
+
 /** What follows "… is <v>" for a value that is not isFiniteFloat32: out of float32's range, or not a finite number at all. */
 export const float32Fault = (v: unknown, what = 'value'): string =>
   typeof v === 'number' && Number.isFinite(v) ? `, ${BEYOND_FLOAT32}` : `; every ${what} must be a finite number`;

@@ -3,14 +3,13 @@
 // 3.4e38 it is Infinity there, and an update by Infinity·0 is NaN where the fused step (which
 // skips inputs with no entries) leaves w as it is; below 7.1e-46 it is 0 (the command line's
 // flags are checked alike, in commands/common.ts).
+import { float32Setting, isFiniteFloat32 } from './decimal.js';
 
 /** Whether η is a finite number that float32 holds, > 0 (≥ 0 with `zero`: a step by 0 changes nothing, which a caller may ask). */
 export function learningRateOk(eta: unknown, zero = false): eta is number {
-  if (typeof eta !== 'number') return false;
-  const f = Math.fround(eta);
-  // Past 3.4e38 float32 has Infinity. Below 7.1e-46 it has 0: a rate given so (as --lr 1e-50)
-  // would train nothing, and is refused; a step's η may be that small, where a schedule decays.
-  return Number.isFinite(f) && (zero ? eta >= 0 : eta > 0 && f !== 0);
+  // A rate that float32 holds as 0 (as --lr 1e-50) would train nothing, and is refused; a
+  // step's η may be that small, where a schedule decays.
+  return zero ? isFiniteFloat32(eta) && eta >= 0 : float32Setting(eta, false);
 }
 
 /** What learningRateOk asks, for error messages. */

@@ -21,7 +21,7 @@ import { MAX_SEED, Rng, isSeed } from './rng.js';
 import { Sequential, planSequential, type SequentialPlan } from './sequential.js';
 import { refuseUnknownOptions } from './options.js';
 import { shown } from './shown.js';
-import { float32Fault, isFiniteFloat32 } from './decimal.js';
+import { float32Fault, float32Setting, float32SettingRange, isFiniteFloat32 } from './decimal.js';
 
 export type { LossName, OptimizerName };
 export type InitName = 'normal' | 'xavier' | 'he';
@@ -633,7 +633,8 @@ export function resolveOptions(o: NetworkOptions): NetworkConfig {
   });
   const positiveInt = (x: number) => Number.isInteger(x) && x >= 1;
   const unit = (x: number) => x >= 0 && x < 1;
-  const nonNegative = (x: number) => x >= 0 && Number.isFinite(x);
+  // What the optimizer's kernels take: a decay or a clip norm of 1e39 is Infinity in float32, an ε of 1e-46 is 0 (a division by 0).
+  const setting = (x: number) => float32Setting(x, true), settingRange = float32SettingRange(true);
   const loss = oneOf('loss', o.loss, LOSSES, 'mse');
   const optimizer = oneOf('optimizer', o.optimizer, OPTIMIZERS, 'sgd');
   // Every config holds the default (model files too), and 0 is no decay, as the others do; another value would be ignored.
@@ -666,10 +667,10 @@ export function resolveOptions(o: NetworkOptions): NetworkConfig {
     momentum: numberIn('momentum', o.momentum, 0.9, unit, 'in [0, 1)'),
     beta1: numberIn('beta1', o.beta1, 0.9, unit, 'in [0, 1)'),
     beta2: numberIn('beta2', o.beta2, 0.999, unit, 'in [0, 1)'),
-    epsilon: numberIn('epsilon', o.epsilon, 1e-8, (x) => x > 0 && Number.isFinite(x), 'a finite number > 0'),
-    l2: numberIn('l2', o.l2, OPTIMIZER_DEFAULTS.l2, nonNegative, 'a finite number ≥ 0'),
-    weightDecay: numberIn('weightDecay', o.weightDecay, OPTIMIZER_DEFAULTS.weightDecay, nonNegative, 'a finite number ≥ 0'),
-    clipNorm: numberIn('clipNorm', o.clipNorm, OPTIMIZER_DEFAULTS.clipNorm, nonNegative, 'a finite number ≥ 0 (0: off)'),
+    epsilon: numberIn('epsilon', o.epsilon, 1e-8, (x) => float32Setting(x, false), float32SettingRange(false)),
+    l2: numberIn('l2', o.l2, OPTIMIZER_DEFAULTS.l2, setting, settingRange),
+    weightDecay: numberIn('weightDecay', o.weightDecay, OPTIMIZER_DEFAULTS.weightDecay, setting, settingRange),
+    clipNorm: numberIn('clipNorm', o.clipNorm, OPTIMIZER_DEFAULTS.clipNorm, setting, `${settingRange}, 0 for off`),
   };
 }
 

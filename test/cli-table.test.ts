@@ -195,6 +195,7 @@ describe("a table checkpoint's run fields, edited by hand", () => {
     ['a test fraction of 5', flag('test', 5), 'flags.test must be a fraction between 0 and 1 (exclusive), got 5'],
     ['a negative seed', flag('seed', -1), 'flags.seed must be an integer from 0 to 4294967295, got -1'],
     ['a negative learning rate', flag('lr', -1), 'flags.lr must be a finite number > 0'],
+    ['an L2 decay that is Infinity in float32', flag('l2', 1e39), 'flags.l2 must be a number ≥ 0 that float32 holds (0, or 7.1e-46 to 3.4e38), got 1e+39'],
     ['ignore naming a number', flag('ignore', [1]), 'flags.ignore[0] must be text, got 1'],
     ['an unknown optimizer', flag('optimizer', 'nope'), 'flags.optimizer must be one of sgd, momentum, adam, adamw, got "nope"'],
     ['a fingerprint without its fields', (run: Run) => ({ ...run, fingerprint: {} }), 'fingerprint.classes must be an integer ≥ 1, got undefined'],

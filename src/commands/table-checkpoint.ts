@@ -13,6 +13,7 @@ import { FieldCheck, checkFingerprint, checkHistory, checkRng, checkScheduleText
 import { FIT_DEFAULTS } from '../fit.js';
 import { ACTIVATIONS } from '../layers/activation.js';
 import type { LayerSpec } from '../layers/registry.js';
+import { float32Setting, float32SettingRange } from '../decimal.js';
 import { learningRateOk, learningRateRange } from '../learning-rate.js';
 import { INITS, LOSSES, OPTIMIZERS } from '../network.js';
 import { MAX_SEED } from '../rng.js';
@@ -99,10 +100,7 @@ function checkFlags(c: FieldCheck, f: Record<string, unknown>, model: Model): De
     const x = c.finite(`flags.${key}`, v);
     return x > 0 && x < 1 ? x : c.fail(`flags.${key}`, 'must be a fraction between 0 and 1 (exclusive)', x);
   };
-  const atLeast = (key: string, min: number) => (v: unknown) => {
-    const x = c.finite(`flags.${key}`, v);
-    return x >= min ? x : c.fail(`flags.${key}`, `must be ≥ ${min}`, x);
-  };
+  const setting = (key: string) => (v: unknown): number => (float32Setting(v, true) ? v : c.fail(`flags.${key}`, `must be ${float32SettingRange(true)}`, v));
   const lr = c.optional(f.lr, (v) => (learningRateOk(v) ? v : c.fail('flags.lr', `must be ${learningRateRange()}`, v)));
   const flags: DefiningFlags = {
     data: c.text('flags.data', f.data),
@@ -124,9 +122,9 @@ function checkFlags(c: FieldCheck, f: Record<string, unknown>, model: Model): De
     batchSize: c.optional(f.batchSize, (v) => c.int('flags.batchSize', v, 1)),
     lr,
     schedule: c.optional(f.schedule, (v) => checkScheduleText(c, v, lr ?? FIT_DEFAULTS.learningRate, 'flags.schedule')),
-    l2: c.optional(f.l2, atLeast('l2', 0)),
-    weightDecay: c.optional(f.weightDecay, atLeast('weightDecay', 0)),
-    clipNorm: c.optional(f.clipNorm, atLeast('clipNorm', 0)),
+    l2: c.optional(f.l2, setting('l2')),
+    weightDecay: c.optional(f.weightDecay, setting('weightDecay')),
+    clipNorm: c.optional(f.clipNorm, setting('clipNorm')),
     seed: c.int('flags.seed', f.seed, 0, MAX_SEED),
   };
   // What the weights were trained as: the file's network.
