@@ -240,7 +240,8 @@ describe("the optimizer's settings", () => {
     await expect(Network.create({ sizes: [2, 2], optimizer: 'adamw', weightDecay: 1e39 })).rejects.toThrow(`Network: weightDecay must be ${range}; got 1e+39`);
     await expect(Network.create({ sizes: [2, 2], clipNorm: -1 })).rejects.toThrow(`Network: clipNorm must be ${range}, 0 for off; got -1`);
     await expect(Network.create({ sizes: [2, 2], optimizer: 'adam', epsilon: 1e-46 })).rejects.toThrow('Network: epsilon must be a number > 0 that float32 holds (7.1e-46 to 3.4e38); got 1e-46');
-    const net = await Network.create({ sizes: [2, 2], backend: 'js', l2: 0, clipNorm: 3e38, optimizer: 'adam', epsilon: 1e-40 });
+    await expect(Network.create({ sizes: [2, 2], optimizer: 'adam', beta2: 0.99999999 })).rejects.toThrow('Network: beta2 must be in [0, 1), and below 1 in float32 (at most 0.99999994); got 0.99999999');
+    const net = await Network.create({ sizes: [2, 2], backend: 'js', l2: 0, clipNorm: 3e38, optimizer: 'adam', epsilon: 1e-40, beta2: 0.99999994 });
     expect([net.config.l2, net.config.clipNorm, net.config.epsilon]).toEqual([0, 3e38, 1e-40]);
   });
 });
