@@ -34,6 +34,10 @@ export function float32Setting(v: unknown, zero: boolean): v is number {
   return Number.isFinite(f) && (f !== 0 || (zero && v === 0));
 }
 
+/** Whether `v` is a fraction in [0, 1) that is below 1 in float32 too: 0.99999999 is 1 there (a β₂ or a running average's momentum of 1 never moves). */
+export const float32Fraction = (v: unknown): v is number => typeof v === 'number' && v >= 0 && Math.fround(v) < 1;
+export const FLOAT32_FRACTION = 'in [0, 1), and below 1 in float32 (at most 0.99999994)';
+
 /** What float32Setting asks, for error messages. */
 export const float32SettingRange = (zero: boolean): string => `a number ${zero ? '≥ 0' : '> 0'} that float32 holds (${zero ? '0, or ' : ''}7.1e-46 to 3.4e38)`;
 

@@ -21,7 +21,7 @@ import { MAX_SEED, Rng, isSeed } from './rng.js';
 import { Sequential, planSequential, type SequentialPlan } from './sequential.js';
 import { refuseUnknownOptions } from './options.js';
 import { shown } from './shown.js';
-import { float32Fault, float32Setting, float32SettingRange, isFiniteFloat32 } from './decimal.js';
+import { FLOAT32_FRACTION, float32Fault, float32Fraction, float32Setting, float32SettingRange, isFiniteFloat32 } from './decimal.js';
 
 export type { LossName, OptimizerName };
 export type InitName = 'normal' | 'xavier' | 'he';
@@ -632,8 +632,6 @@ export function resolveOptions(o: NetworkOptions): NetworkConfig {
     if (!Number.isInteger(n) || n < 1) throw new Error(`Network: sizes[${l}] must be a positive integer, got ${shown(n)}`);
   });
   const positiveInt = (x: number) => Number.isInteger(x) && x >= 1;
-  // Below 1 in float32 too: 0.99999999 is 1 there, and a β₂ of 1 leaves Adam's v at 0.
-  const unit = (x: number) => x >= 0 && Math.fround(x) < 1, unitRange = 'in [0, 1), and below 1 in float32 (at most 0.99999994)';
   // What the optimizer's kernels take: a decay or a clip norm of 1e39 is Infinity in float32, an ε of 1e-46 is 0 (a division by 0).
   const setting = (x: number) => float32Setting(x, true), settingRange = float32SettingRange(true);
   const loss = oneOf('loss', o.loss, LOSSES, 'mse');
@@ -665,9 +663,9 @@ export function resolveOptions(o: NetworkOptions): NetworkConfig {
     sparseInputs: oneOf('sparseInputs', o.sparseInputs, [true, false], true),
     threads: numberIn('threads', o.threads, 1, (x) => Number.isInteger(x) && x >= 1 && x <= MAX_THREADS, `an integer from 1 to ${MAX_THREADS}`),
     optimizer,
-    momentum: numberIn('momentum', o.momentum, 0.9, unit, unitRange),
-    beta1: numberIn('beta1', o.beta1, 0.9, unit, unitRange),
-    beta2: numberIn('beta2', o.beta2, 0.999, unit, unitRange),
+    momentum: numberIn('momentum', o.momentum, 0.9, float32Fraction, FLOAT32_FRACTION),
+    beta1: numberIn('beta1', o.beta1, 0.9, float32Fraction, FLOAT32_FRACTION),
+    beta2: numberIn('beta2', o.beta2, 0.999, float32Fraction, FLOAT32_FRACTION),
     epsilon: numberIn('epsilon', o.epsilon, 1e-8, (x) => float32Setting(x, false), float32SettingRange(false)),
     l2: numberIn('l2', o.l2, OPTIMIZER_DEFAULTS.l2, setting, settingRange),
     weightDecay: numberIn('weightDecay', o.weightDecay, OPTIMIZER_DEFAULTS.weightDecay, setting, settingRange),

@@ -11,6 +11,7 @@ import { evaluate } from '../src/evaluate.js';
 import { fit } from '../src/fit.js';
 import { decodeModel, encodeModel, networkFromModel } from '../src/model.js';
 import { toOnnx } from '../src/export/onnx.js';
+import type { LayerSpec } from '../src/layers/registry.js';
 import { toTfjs } from '../src/export/tfjs.js';
 import { loadCsv } from '../src/node.js';
 import type { BackendName } from '../src/backend/backend.js';
@@ -241,6 +242,9 @@ describe("the optimizer's settings", () => {
     await expect(Network.create({ sizes: [2, 2], clipNorm: -1 })).rejects.toThrow(`Network: clipNorm must be ${range}, 0 for off; got -1`);
     await expect(Network.create({ sizes: [2, 2], optimizer: 'adam', epsilon: 1e-46 })).rejects.toThrow('Network: epsilon must be a number > 0 that float32 holds (7.1e-46 to 3.4e38); got 1e-46');
     await expect(Network.create({ sizes: [2, 2], optimizer: 'adam', beta2: 0.99999999 })).rejects.toThrow('Network: beta2 must be in [0, 1), and below 1 in float32 (at most 0.99999994); got 0.99999999');
+    const layers = (momentum: number, epsilon: number) => ({ inputs: 3, layers: [{ kind: 'batchnorm', momentum, epsilon }, { kind: 'dense', units: 2 }] as LayerSpec[] });
+    await expect(Network.create(layers(0.99999999, 1e-3))).rejects.toThrow('batchnorm: momentum must be in [0, 1), and below 1 in float32 (at most 0.99999994), got 0.99999999');
+    await expect(Network.create(layers(0.9, 1e-46))).rejects.toThrow('batchnorm: epsilon must be a number > 0 that float32 holds (7.1e-46 to 3.4e38), got 1e-46');
     const net = await Network.create({ sizes: [2, 2], backend: 'js', l2: 0, clipNorm: 3e38, optimizer: 'adam', epsilon: 1e-40, beta2: 0.99999994 });
     expect([net.config.l2, net.config.clipNorm, net.config.epsilon]).toEqual([0, 3e38, 1e-40]);
   });

@@ -5,6 +5,7 @@
 //   backward   ∇β = Σ dy, ∇γ = Σ dy·x̂, dx = γ/(n·σ)·(n·dy − ∇β − x̂·∇γ), n = rows in the batch
 // γ and β are parameters ([γ c | β c], γ starting at 1); the running statistics are buffers
 // ([μ c | σ² c], σ² starting at 1), kept in model files and checkpoints, never trained.
+import { FLOAT32_FRACTION, float32Fraction, float32Setting, float32SettingRange } from '../decimal.js';
 import type { Kernels } from '../kernels.js';
 import type { Layer, LayerMemory, Shape } from './layer.js';
 import { shapeSize } from './layer.js';
@@ -25,8 +26,8 @@ export class BatchNorm implements Layer {
   private trained = false;
 
   constructor(readonly inShape: Shape, readonly momentum: number, readonly epsilon: number) {
-    if (!(momentum >= 0 && momentum < 1)) throw new Error(`batchnorm: momentum must be in [0, 1), got ${shown(momentum)}`);
-    if (!(epsilon > 0 && Number.isFinite(epsilon))) throw new Error(`batchnorm: epsilon must be a finite number > 0, got ${shown(epsilon)}`);
+    if (!float32Fraction(momentum)) throw new Error(`batchnorm: momentum must be ${FLOAT32_FRACTION}, got ${shown(momentum)}`);
+    if (!float32Setting(epsilon, false)) throw new Error(`batchnorm: epsilon must be ${float32SettingRange(false)}, got ${shown(epsilon)}`);
     this.inSize = this.outSize = shapeSize(inShape);
     this.outShape = inShape;
     this.channels = inShape.channels;
