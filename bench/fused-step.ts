@@ -8,7 +8,7 @@
 import '../src/platform-node.js';
 import { enableRelaxedSimdInNode20 } from '../src/relaxed-simd.js';
 enableRelaxedSimdInNode20();
-import { loadBatch } from '../src/batch.js';
+import { forwardBatch } from '../src/batch.js';
 import { loadDataDir, mnistDataDir } from '../src/data/files.js';
 import { Network, type NetworkOptions } from '../src/network.js';
 import { RECIPES, recipeNetwork } from '../src/recipes.js';
@@ -34,8 +34,7 @@ async function plainAndFused(options: NetworkOptions, threads: number): Promise<
   const block = (i: number) => {
     const net = nets[i], start = performance.now();
     for (let s = 0; s < STEPS; s++) {
-      loadBatch(net, data.train, order, (at[i]++ % Math.floor(data.train.count / BATCH)) * BATCH, BATCH);
-      net.forwardLoaded(BATCH, true);
+      forwardBatch(net, data.train, order, (at[i]++ % Math.floor(data.train.count / BATCH)) * BATCH, BATCH, true);
       if (i === 1) net.backwardAndStep(0.01);
       else {
         net.backwardLoaded();

@@ -25,7 +25,7 @@ export const isFiniteFloat32 = (v: unknown): v is number => typeof v === 'number
 
 /**
  * Whether `v` is a setting ≥ 0 that float32, in which the kernels compute, holds: at most
- * 3.4e38 (past it float32 has Infinity), and not 0 there unless it is 0 (below 7.1e-46 it
+ * 3.4e38 (past it float32 has Infinity), and not 0 there unless it is 0 (below about 7e-46 it
  * is: an ε or a decay given so would act as 0 without a word). `zero`: 0 itself is allowed.
  */
 export function float32Setting(v: unknown, zero: boolean): v is number {
@@ -36,10 +36,10 @@ export function float32Setting(v: unknown, zero: boolean): v is number {
 
 /** Whether `v` is a fraction in [0, 1) that is below 1 in float32 too: 0.99999999 is 1 there (a β₂ or a running average's momentum of 1 never moves). */
 export const float32Fraction = (v: unknown): v is number => typeof v === 'number' && v >= 0 && Math.fround(v) < 1;
-export const FLOAT32_FRACTION = 'in [0, 1), and below 1 in float32 (at most 0.99999994)';
+export const FLOAT32_FRACTION = 'in [0, 1), and below 1 in float32 (0.99999998 is 1 there)';
 
 /** What float32Setting asks, for error messages. */
-export const float32SettingRange = (zero: boolean): string => `a number ${zero ? '≥ 0' : '> 0'} that float32 holds (${zero ? '0, or ' : ''}7.1e-46 to 3.4e38)`;
+export const float32SettingRange = (zero: boolean): string => `a number ${zero ? '≥ 0' : '> 0'} that float32 holds (${zero ? '0, or ' : ''}about 7e-46 to 3.4e38)`;
 
 /** What follows "… is <v>" for a value that is not isFiniteFloat32: out of float32's range, or not a finite number at all. */
 export const float32Fault = (v: unknown, what = 'value'): string =>

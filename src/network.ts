@@ -354,6 +354,7 @@ export class Network {
   scaleInputBytes(batch: number, scale = PIXEL_SCALE): void {
     checkLive(this, 'scaleInputBytes');
     checkBatch('scaleInputBytes', batch, this.config.maxBatch);
+    checkInputScale('scaleInputBytes', 'scale', scale);
     this.model.scaleInput(batch, scale);
   }
 
@@ -376,14 +377,18 @@ export class Network {
    * switches on the layers that act only while training (dropout). `weightsUnchanged`
    * promises that no parameter changed since the previous forward (a loop over the batches
    * of one data set): layers then reuse what they derived from them (the first layer's wᵀ).
-   * `inputScale`: the batch is in inputBytes, not yet scaled; the pass writes inputBuffer =
-   * inputScale·inputBytes as scaleInputBytes would, where it costs least (the first dense
-   * layer scales each block of inputs on the thread that lists it).
+   * `inputScale`: the batch is in inputBytes, not yet scaled (a network without
+   * config.normalization); the pass writes inputBuffer = inputScale·inputBytes as
+   * scaleInputBytes would, where it costs least (the first dense layer, over a training
+   * batch it lists in blocks of inputs, scales each block on the thread that lists it).
    */
   forwardLoaded(batch: number, training = false, weightsUnchanged = false, inputScale?: number): void {
     checkLive(this, 'forwardLoaded');
     checkBatch('forwardLoaded', batch, this.config.maxBatch);
-    if (inputScale !== undefined && typeof inputScale !== 'number') throw new Error(`forwardLoaded: inputScale must be a number (pixels 0–255 times it), got ${shown(inputScale)}`);
+    if (inputScale !== undefined) {
+      checkInputScale('forwardLoaded', 'inputScale', inputScale);
+      if (this.normalizer) throw new Error('forwardLoaded: inputScale would leave the pixels without config.normalization; scale them with scaleInputBytes, then normalizeLoaded, then call forwardLoaded without it');
+    }
     this.model.forward(batch, training, this.optimizerSteps, weightsUnchanged, inputScale ?? null);
     this.batch = batch;
   }
@@ -595,6 +600,11 @@ function oneOf<T extends string | boolean>(name: string, value: T | undefined, a
   if (value === undefined) return fallback;
   if (!allowed.includes(value)) throw new Error(`Network: ${name} must be one of ${allowed.join(', ')}; got ${shown(value)}`);
   return value;
+}
+
+/** A scale of input bytes: a number float32 holds, whose products with the bytes it holds too. */
+function checkInputScale(op: string, name: string, scale: unknown): void {
+  if (!isFiniteFloat32(scale) || !isFiniteFloat32(255 * scale)) throw new Error(`${op}: ${name} must be a number that float32 holds, and 255 times it too (pixels 0–255 times it), got ${shown(scale)}`);
 }
 
 function numberIn(name: string, value: number | undefined, fallback: number, ok: (x: number) => boolean, range: string): number {

@@ -94,7 +94,8 @@ export class Sequential {
         x: this.values[l], y: this.values[l + 1], dy: this.gradients[l + 1]!, dx: this.gradients[l],
         params: subTensor(this.params, at, layer.paramCount), grads: subTensor(this.grads, at, layer.paramCount), scratch: t(plan.scratch[l]),
         buffers: subTensor(this.buffers, atBuffer, buffers), state: this.state.map((block) => subTensor(block, at, layer.paramCount)), fusedState: plan.fusedState,
-        inputBytes: l === 0 ? this.inputBytesPtr : 0, runTasks: (tasks, body, governedAs, work) => backend.runTasks(tasks, body, governedAs, work),
+        inputBytes: l === 0 ? this.inputBytesPtr : 0, scaleInput: (batch, scale) => this.scaleInput(batch, scale),
+        runTasks: (tasks, body, governedAs, work) => backend.runTasks(tasks, body, governedAs, work),
       });
       at += layer.paramCount;
       atBuffer += buffers;

@@ -235,16 +235,16 @@ describe('an option of a name the function does not know', () => {
 describe("the optimizer's settings", () => {
   // The kernels take them as float32: 1e39 is Infinity there (a decay of Infinity turns every weight to NaN), 1e-46 is 0 (Adam's ε then divides by 0).
   it('are numbers float32 holds, as on the command line', async () => {
-    const range = 'a number ≥ 0 that float32 holds (0, or 7.1e-46 to 3.4e38)';
+    const range = 'a number ≥ 0 that float32 holds (0, or about 7e-46 to 3.4e38)';
     await expect(Network.create({ sizes: [2, 2], l2: 1e39 })).rejects.toThrow(`Network: l2 must be ${range}; got 1e+39`);
     await expect(Network.create({ sizes: [2, 2], l2: 1e-50 })).rejects.toThrow(`Network: l2 must be ${range}; got 1e-50`);
     await expect(Network.create({ sizes: [2, 2], optimizer: 'adamw', weightDecay: 1e39 })).rejects.toThrow(`Network: weightDecay must be ${range}; got 1e+39`);
     await expect(Network.create({ sizes: [2, 2], clipNorm: -1 })).rejects.toThrow(`Network: clipNorm must be ${range}, 0 for off; got -1`);
-    await expect(Network.create({ sizes: [2, 2], optimizer: 'adam', epsilon: 1e-46 })).rejects.toThrow('Network: epsilon must be a number > 0 that float32 holds (7.1e-46 to 3.4e38); got 1e-46');
-    await expect(Network.create({ sizes: [2, 2], optimizer: 'adam', beta2: 0.99999999 })).rejects.toThrow('Network: beta2 must be in [0, 1), and below 1 in float32 (at most 0.99999994); got 0.99999999');
+    await expect(Network.create({ sizes: [2, 2], optimizer: 'adam', epsilon: 1e-46 })).rejects.toThrow('Network: epsilon must be a number > 0 that float32 holds (about 7e-46 to 3.4e38); got 1e-46');
+    await expect(Network.create({ sizes: [2, 2], optimizer: 'adam', beta2: 0.99999999 })).rejects.toThrow('Network: beta2 must be in [0, 1), and below 1 in float32 (0.99999998 is 1 there); got 0.99999999');
     const layers = (momentum: number, epsilon: number) => ({ inputs: 3, layers: [{ kind: 'batchnorm', momentum, epsilon }, { kind: 'dense', units: 2 }] as LayerSpec[] });
-    await expect(Network.create(layers(0.99999999, 1e-3))).rejects.toThrow('batchnorm: momentum must be in [0, 1), and below 1 in float32 (at most 0.99999994), got 0.99999999');
-    await expect(Network.create(layers(0.9, 1e-46))).rejects.toThrow('batchnorm: epsilon must be a number > 0 that float32 holds (7.1e-46 to 3.4e38), got 1e-46');
+    await expect(Network.create(layers(0.99999999, 1e-3))).rejects.toThrow('batchnorm: momentum must be in [0, 1), and below 1 in float32 (0.99999998 is 1 there), got 0.99999999');
+    await expect(Network.create(layers(0.9, 1e-46))).rejects.toThrow('batchnorm: epsilon must be a number > 0 that float32 holds (about 7e-46 to 3.4e38), got 1e-46');
     const net = await Network.create({ sizes: [2, 2], backend: 'js', l2: 0, clipNorm: 3e38, optimizer: 'adam', epsilon: 1e-40, beta2: 0.99999994 });
     expect([net.config.l2, net.config.clipNorm, net.config.epsilon]).toEqual([0, 3e38, 1e-40]);
   });

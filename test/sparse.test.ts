@@ -293,8 +293,8 @@ describe('the first dense layer on sparse batches', async () => {
   // forwardBatch leaves an MNIST batch in inputBytes and forwardLoaded's inputScale to the
   // first layer, whose tasks scale each block of inputs as they list it; scaled at once
   // where it is not listed (a batch of 8 stays dense, 128 is listed in whole rows), or
-  // where counting bytes would not count the floats (a scale of 0 or NaN).
-  it.each([[32, 1], [32, 2], [8, 2], [128, 2], [32, 0], [32, NaN]])('scales the input bytes in the forward pass as scaleInputBytes does, to the same floats: batch %i, scale ×%f/255', async (batch, factor) => {
+  // where counting bytes would not count the floats (a scale of 0).
+  it.each([[32, 1], [32, 2], [8, 2], [128, 2], [32, 0], [32, -1]])('scales the input bytes in the forward pass as scaleInputBytes does, to the same floats: batch %i, scale ×%f/255', async (batch, factor) => {
     const scale = factor / 255, runs = [];
     for (const [threads, later] of [[1, false], [1, true], [2, true], [3, true]] as const) {
       const net = await Network.create({ sizes: [784, 100, 10], maxBatch: batch, threads, adaptiveThreads: false });
@@ -315,10 +315,10 @@ describe('the first dense layer on sparse batches', async () => {
       }
     }
     for (const run of runs.slice(1)) expect(run).toEqual(runs[0]);
-    expect(runs[0].x[784 * (batch - 1) + 400]).toBe(Number.isNaN(factor) ? NaN : Math.fround(mnist.train.images[784 * (3 * batch - 1) + 400] * Math.fround(scale)));
+    expect(runs[0].x[784 * (batch - 1) + 400]).toBe(Math.fround(mnist.train.images[784 * (3 * batch - 1) + 400] * Math.fround(scale)));
   });
 
-  it('a CNN scales its input bytes before its first layer, and a bad inputScale is named', async () => {
+  it('a CNN scales its input bytes before its first layer; a scale float32 cannot hold, or one that would skip the normalisation, is refused', async () => {
     const options: NetworkOptions = { inputs: 64, inputShape: [8, 8, 1], layers: [{ kind: 'conv2d', filters: 4, size: 3 }, { kind: 'relu' }, { kind: 'dense', units: 3 }], maxBatch: 2 };
     const [eager, later] = await Promise.all([Network.create(options), Network.create(options)]);
     try {
@@ -328,10 +328,20 @@ describe('the first dense layer on sparse batches', async () => {
       later.forwardLoaded(2, false, false, 1 / 255);
       expect(later.inputBuffer).toEqual(eager.inputBuffer);
       expect(later.outputBuffer).toEqual(eager.outputBuffer);
-      expect(() => later.forwardLoaded(2, false, false, '1/255' as unknown as number)).toThrow(/^forwardLoaded: inputScale must be a number \(pixels 0–255 times it\), got "1\/255"$/);
+      const must = 'must be a number that float32 holds, and 255 times it too (pixels 0–255 times it), got';
+      for (const [scale, shown] of [['1/255', '"1/255"'], [NaN, 'NaN'], [Infinity, 'Infinity'], [1e38, '1e+38']] as const) {
+        expect(() => later.forwardLoaded(2, false, false, scale as number)).toThrow(`forwardLoaded: inputScale ${must} ${shown}`);
+        expect(() => later.scaleInputBytes(2, scale as number)).toThrow(`scaleInputBytes: scale ${must} ${shown}`);
+      }
     } finally {
       eager.dispose();
       later.dispose();
+    }
+    const normalized = await Network.create({ sizes: [4, 2], normalization: { kind: 'standard', offset: [1, 1, 1, 1], scale: [2, 2, 2, 2] } });
+    try {
+      expect(() => normalized.forwardLoaded(1, false, false, 1 / 255)).toThrow('forwardLoaded: inputScale would leave the pixels without config.normalization; scale them with scaleInputBytes, then normalizeLoaded, then call forwardLoaded without it');
+    } finally {
+      normalized.dispose();
     }
   });
 

@@ -125,9 +125,9 @@ describe('training on MNIST', () => {
     const base = { epochs: 1, batchSize: 32, learningRate: 0.1 };
     await expect(train(n, data, { ...base, epochs: 0 })).rejects.toThrow('train: epochs must be a positive integer, got 0');
     await expect(train(n, data, { ...base, batchSize: 64 })).rejects.toThrow("train: batchSize 64 is larger than the network's maxBatch 32");
-    await expect(train(n, data, { ...base, learningRate: -1 })).rejects.toThrow('train: learningRate must be a finite number > 0 that float32 holds (at most 3.4e38, and at least 7.1e-46, below which it holds 0), got -1');
-    await expect(train(n, data, { ...base, learningRate: 1e41 })).rejects.toThrow('train: learningRate must be a finite number > 0 that float32 holds (at most 3.4e38, and at least 7.1e-46, below which it holds 0), got 1e+41');
-    await expect(train(n, data, { ...base, learningRate: 1e-50 })).rejects.toThrow('train: learningRate must be a finite number > 0 that float32 holds (at most 3.4e38, and at least 7.1e-46, below which it holds 0), got 1e-50');
+    await expect(train(n, data, { ...base, learningRate: -1 })).rejects.toThrow('train: learningRate must be a number > 0 that float32 holds (about 7e-46 to 3.4e38), got -1');
+    await expect(train(n, data, { ...base, learningRate: 1e41 })).rejects.toThrow('train: learningRate must be a number > 0 that float32 holds (about 7e-46 to 3.4e38), got 1e+41');
+    await expect(train(n, data, { ...base, learningRate: 1e-50 })).rejects.toThrow('train: learningRate must be a number > 0 that float32 holds (about 7e-46 to 3.4e38), got 1e-50');
     await expect(train(n, data, { ...base, learningRateDecay: 1.5 })).rejects.toThrow('train: learningRateDecay must be in (0, 1], got 1.5');
     await expect(train(n, data, { ...base, trainScoreSamples: 0 })).rejects.toThrow('train: trainScoreSamples must be a positive integer, got 0');
     // The function the message names is one the package exports.

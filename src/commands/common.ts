@@ -6,7 +6,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { BACKENDS, MAX_THREADS, SIMD_CHOICES } from '../network.js';
 import { head, type DataSplits, type LabelledImages } from '../data/dataset.js';
 import { loadDataDir, mnistDataDir } from '../data/files.js';
-import { DECIMAL_INTEGER, DECIMAL_NUMBER } from '../decimal.js';
+import { DECIMAL_INTEGER, DECIMAL_NUMBER, float32Setting } from '../decimal.js';
 import { MAX_SEED } from '../rng.js';
 
 /** A usage mistake found while running a command (exit code 2, like commander's own). */
@@ -53,10 +53,9 @@ export function positiveNumber(value: string): number {
  * 1.4e-45 is 0.
  */
 function inFloat32(n: number): number {
-  const f = Math.fround(n);
-  if (!Number.isFinite(f)) throw new InvalidArgumentError("must be at most 3.4e38, float32's largest: the kernels compute in float32.");
-  if (f === 0 && n !== 0) throw new InvalidArgumentError('is 0 in float32, in which the kernels compute (the smallest above 0 is 1.4e-45).');
-  return n;
+  if (float32Setting(n, true)) return n;
+  if (Math.fround(n) !== 0) throw new InvalidArgumentError("must be at most 3.4e38, float32's largest: the kernels compute in float32.");
+  throw new InvalidArgumentError('is 0 in float32, in which the kernels compute (the smallest above 0 is 1.4e-45).');
 }
 
 /** A number ≥ 0, where 0 means off: --l2, --clip-norm. */

@@ -12,8 +12,9 @@
 // multiplied, sorted and updated on its own, as one task of a thread (LIST_BLOCKS); a larger
 // batch is listed in whole rows (BLOCKED_BYTES). The parameters' layout never changes.
 // Given the input as bytes to scale (scalesInput: MNIST's pixels), the layer counts the bytes
-// and each task scales its own block of x before it lists it: no core reads lines of x that
-// the other wrote (two threads took 8.7–21 µs to scale a batch that one scaled in 2.8).
+// and each task of a batch listed in blocks scales its own block of x before it lists it: no
+// core reads lines of x that the other wrote (two threads took 8.7–21 µs to scale a batch
+// that one scaled in 2.8). A batch not listed, or listed in whole rows, is scaled at once.
 //
 // In training (Sequential.trainStep), SGD and momentum are applied to wᵀ as its gradient is
 // summed (sparse_sgd, sparse_momentum; momentum's v kept as vᵀ beside it): no ∇w written, no
@@ -185,13 +186,13 @@ export class Dense implements Layer {
   forward(k: Kernels, batch: number, _training: boolean, _step: number, weightsUnchanged: boolean, inputScale: number | null = null): void {
     const s = this.sparse, x = this.m.x.ptr, y = this.m.y.ptr;
     if (this.wt === 'copy' && !weightsUnchanged) this.wt = 'stale';
-    // Counting the bytes counts the floats where scaling keeps zeros zero and the rest not zero.
-    const scale = Math.fround(inputScale ?? NaN), fromBytes = s !== null && Number.isFinite(scale) && scale !== 0;
-    if (inputScale !== null && !fromBytes) this.scaleInput(k, batch, inputScale);
+    // Counting the bytes counts the floats unless a scale of 0 makes zeros of them all.
+    const fromBytes = s !== null && inputScale !== null && Math.fround(inputScale) !== 0;
+    if (inputScale !== null && !fromBytes) this.m.scaleInput(batch, inputScale);
     this.listed = s !== null && this.list(k, batch, fromBytes);
     this.inputScale = fromBytes && this.listed ? inputScale : null;
     if (!this.listed) {
-      if (fromBytes) this.scaleInput(k, batch, inputScale!);
+      if (fromBytes) this.m.scaleInput(batch, inputScale!);
       this.release(k);
       k.dense_forward(x, this.w.ptr, this.b.ptr, y, batch, this.inSize, this.outSize);
       return;
@@ -206,11 +207,6 @@ export class Dense implements Layer {
     this.m.runTasks(this.blocks.length, this.listedForward, 'sparse_forward', 2 * this.outSize * this.entries + 4 * batch * this.inSize);
     // The second block's sums join the first's.
     if (this.blocks.length > 1) k.add_scaled(y, s!.partial, batch * this.outSize, 1);
-  }
-
-  /** x = scale·inputBytes for the batch's rows, at once. */
-  private scaleInput(k: Kernels, batch: number, scale: number): void {
-    k.scale_bytes(this.m.inputBytes, this.m.x.ptr, this.inSize, this.inSize, batch, scale);
   }
 
   /**
@@ -237,7 +233,8 @@ export class Dense implements Layer {
     const s = this.sparse!, n = this.inSize, limit = listLimit(batch, n, this.outSize);
     if (limit === 0) return false;
     const blocks = (this.blocks = batch <= this.blockedRows ? s.blocks : s.whole);
-    const [count, at, size] = fromBytes ? [k.count_nonzero_bytes, this.m.inputBytes, 1] : [k.count_nonzeros, this.m.x.ptr, 4];
+    // Neither a closure nor an array per batch: a step allocates nothing.
+    const count = fromBytes ? k.count_nonzero_bytes : k.count_nonzeros, at = fromBytes ? this.m.inputBytes : this.m.x.ptr, size = fromBytes ? 1 : 4;
     let firstRow = 0;
     for (let b = 0; b < blocks.length; b++) {
       count(at + size * blocks[b].k0, blocks[b].n, n, blocks[b].offsets + 4, 1);

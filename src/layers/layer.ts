@@ -30,8 +30,9 @@ export interface LayerMemory {
    * FusedUpdate, only where its scratchFloats counted them.
    */
   fusedState: number;
-  /** The network's input bytes [maxBatch × inSize], for the first layer (0 for the others): see Layer.scalesInput. */
+  /** The network's input bytes [maxBatch × inSize], and x = scale·inputBytes at once for the first `batch` rows, for the first layer (see Layer.scalesInput; 0 for the others). */
   inputBytes: number;
+  scaleInput(batch: number, scale: number): void;
   /** The backend's Backend.runTasks: independent programs of kernel calls, on threads where there are. */
   runTasks: Backend['runTasks'];
 }
