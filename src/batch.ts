@@ -43,9 +43,19 @@ function stagingFor<T extends Uint8Array | Float32Array>(into: T): T {
   return copy as T;
 }
 
-/** Rows order[start], order[start + 1], … of `views` as the first `batch` rows of `into` [× width], by way of its staging copy. */
+/** Feeds a load of the first element of every row gathered: it must have a use, or the compiler drops it. */
+let touched = 0;
+
+/**
+ * Rows order[start], order[start + 1], … of `views` as the first `batch` rows of `into` [×
+ * width], by way of its staging copy. Each row's first element is read before any row is
+ * copied: rows drawn at random from a data set of tens of MB each start with a TLB miss and a
+ * cache miss, which these independent loads meet all at once, where each copy in turn would
+ * meet its own alone (measured here, 32 random MNIST rows: 7.9–8.8 µs against 10.4–12.6).
+ */
 function gatherRows<T extends Uint8Array | Float32Array>(into: T, views: T[], order: Uint32Array, start: number, batch: number, width: number): void {
   const gathered = stagingFor(into);
+  for (let r = 0; r < batch; r++) touched ^= views[order[start + r]][0];
   for (let r = 0; r < batch; r++) gathered.set(views[order[start + r]], r * width);
   if (gathered !== into) into.set(gathered.subarray(0, batch * width));
 }
