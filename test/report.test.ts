@@ -50,6 +50,20 @@ describe('the report page', () => {
     expect(html).toMatch(/<dt>Overfitting analysis<\/dt><dd>(Potential overfitting detected|Good generalization|Balanced performance) \(gap: -?\d\.\d{3}\)/);
   });
 
+  // Each chart's x label under its plot, and its y label turned along its left side.
+  it.each([
+    ['loss', 'Epoch', 'Loss (cross-entropy)'],
+    ['accuracy', 'Epoch', 'Accuracy'],
+    ['per-class', 'Class', 'Accuracy (Recall)'],
+    ['loss-vs-accuracy', 'Loss', 'Accuracy'],
+    ['overfitting', 'Epoch', 'Accuracy Gap (Train − Test)'],
+    ['confidence', 'Prediction Confidence (Max Probability)', 'Frequency'],
+  ])('labels the axes of its %s chart: %s across, %s up', (id, x, y) => {
+    const section = html.slice(html.indexOf(`<section id="${id}"`), html.indexOf('</section>', html.indexOf(`<section id="${id}"`)));
+    expect(section).toMatch(new RegExp(`<text x="[\\d.]+" y="[\\d.]+" text-anchor="middle" fill="[^"]+">${x.replace(/[()]/g, '\\$&')}</text>`));
+    expect(section).toMatch(new RegExp(`<text transform="translate\\(16 [\\d.]+\\) rotate\\(-90\\)" text-anchor="middle" fill="[^"]+">${y.replace(/[()]/g, '\\$&')}</text>`));
+  });
+
   it('is self-contained: no scripts, no external resources', () => {
     expect(html).not.toMatch(/<script|<link|src="(?!data:)|href="|url\(/i);
   });
