@@ -5,7 +5,7 @@
 //   npm run build && node --import tsx scripts/screenshots.mts
 // Prints what the page showed, for the README's caption.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { build, preview } from 'vite';
@@ -49,4 +49,5 @@ try {
   }
 } finally {
   await browser.close();
+  rmSync(dir, { recursive: true, force: true });
 }

@@ -134,6 +134,9 @@ export type NetworkConfig = Required<Omit<NetworkOptions, 'layers' | 'inputs' | 
   targetNormalization?: Normalization;
 };
 
+/** The public fields that are views of the network's memory or its configuration: assigning one would silently detach it. */
+const READONLY_FIELDS = ['config', 'sizes', 'numLayers', 'biases', 'inputBuffer', 'inputBytes', 'targetBuffer', 'outputBuffer', 'buffers'] as const satisfies readonly (keyof Network)[];
+
 export class Network {
   readonly config: NetworkConfig;
   readonly sizes: readonly number[];
@@ -192,6 +195,8 @@ export class Network {
     const float32 = (n?: Normalization) => (n ? { offset: Float32Array.from(n.offset), scale: Float32Array.from(n.scale) } : null);
     this.normalizer = float32(config.normalization);
     this.targetNormalizer = float32(config.targetNormalization);
+    // Readonly in JavaScript too: a buffer replaced by assignment is one the kernels never read.
+    for (const key of READONLY_FIELDS) Object.defineProperty(this, key, { writable: false });
   }
 
   /**
@@ -361,6 +366,7 @@ export class Network {
   /** Applies config.normalization to the first `batch` rows of inputBuffer, and config.targetNormalization to targetBuffer's (nothing without them). */
   normalizeLoaded(batch: number): void {
     checkLive(this, 'normalizeLoaded');
+    checkBatch('normalizeLoaded', batch, this.config.maxBatch);
     if (this.normalizer) normalizeRows(this.normalizer.offset, this.normalizer.scale, this.inputBuffer, batch, 'feature');
     if (this.targetNormalizer) normalizeRows(this.targetNormalizer.offset, this.targetNormalizer.scale, this.targetBuffer, batch, 'target');
   }
@@ -579,8 +585,9 @@ export function checkLive(net: Network, op: string): void {
   if (net.disposed) throw new Error(`${op}: ${DISPOSED}`);
 }
 
-function checkBatch(op: string, batch: number, maxBatch: number): void {
-  if (!Number.isInteger(batch) || batch < 1 || batch > maxBatch) {
+function checkBatch(op: string, batch: unknown, maxBatch: number): void {
+  if (!Number.isInteger(batch)) throw new Error(`${op}: batch must be a whole number of samples, from 1 to ${maxBatch}; got ${shown(batch)}`);
+  if ((batch as number) < 1 || (batch as number) > maxBatch) {
     throw new Error(`${op}: batch of ${batch} samples is outside 1 … ${maxBatch}, the maxBatch this network was made for`);
   }
 }
@@ -602,9 +609,11 @@ function oneOf<T extends string | boolean>(name: string, value: T | undefined, a
   return value;
 }
 
-/** A scale of input bytes: a number float32 holds, whose products with the bytes it holds too. */
+/** A scale of input bytes: a number float32 holds (not as 0 unless it is 0), whose products with the bytes it holds too. */
 function checkInputScale(op: string, name: string, scale: unknown): void {
-  if (!isFiniteFloat32(scale) || !isFiniteFloat32(255 * scale)) throw new Error(`${op}: ${name} must be a number that float32 holds, and 255 times it too (pixels 0–255 times it), got ${shown(scale)}`);
+  if (typeof scale !== 'number' || !float32Setting(Math.abs(scale), true) || !isFiniteFloat32(255 * scale)) {
+    throw new Error(`${op}: ${name} must be a number that float32 holds, and 255 times it too (pixels 0–255 times it), got ${shown(scale)}`);
+  }
 }
 
 function numberIn(name: string, value: number | undefined, fallback: number, ok: (x: number) => boolean, range: string): number {

@@ -206,6 +206,27 @@ describe('arguments of the wrong type', () => {
   });
 });
 
+describe('the no-copy path: batch sizes, scales and buffers', () => {
+  it('a batch that is not a whole number from 1 to maxBatch is named by every method that takes one, before anything changes', async () => {
+    const net = await Network.create({ sizes: [4, 2], maxBatch: 4, backend: 'js', normalization: { kind: 'standard', offset: [1, 1, 1, 1], scale: [2, 2, 2, 2] } });
+    net.inputBuffer.fill(3);
+    expect(() => net.normalizeLoaded(99)).toThrow('normalizeLoaded: batch of 99 samples is outside 1 … 4, the maxBatch this network was made for');
+    expect(() => net.normalizeLoaded(Number.NaN)).toThrow('normalizeLoaded: batch must be a whole number of samples, from 1 to 4; got NaN');
+    expect(net.inputBuffer.every((v) => v === 3)).toBe(true);
+    expect(() => net.forwardLoaded('3' as unknown as number)).toThrow('forwardLoaded: batch must be a whole number of samples, from 1 to 4; got "3"');
+    expect(() => net.scaleInputBytes(1.5)).toThrow('scaleInputBytes: batch must be a whole number of samples, from 1 to 4; got 1.5');
+    // A scale that float32 holds as 0 would make every input 0.
+    expect(() => net.scaleInputBytes(1, 1e-46)).toThrow('scaleInputBytes: scale must be a number that float32 holds, and 255 times it too (pixels 0–255 times it), got 1e-46');
+  });
+
+  it('its buffers cannot be replaced from JavaScript: the kernels would go on reading the old ones', async () => {
+    const net = await Network.create({ sizes: [4, 2], backend: 'js' });
+    for (const key of ['inputBuffer', 'inputBytes', 'targetBuffer', 'outputBuffer', 'buffers', 'biases', 'config', 'sizes', 'numLayers']) {
+      expect(() => ((net as unknown as Record<string, unknown>)[key] = new Float32Array(4))).toThrow(`Cannot assign to read only property '${key}'`);
+    }
+  });
+});
+
 describe('a bad value in a message', () => {
   it('is shown in a few words whatever it is: a data set given as an option, a bigint, a cycle', async () => {
     const data = fromArrays(Array.from({ length: 50_000 }, (_, i) => [i, i + 1, i + 2]), { labels: Array.from({ length: 50_000 }, (_, i) => i % 2) });
