@@ -24,7 +24,7 @@
 import { crc32 } from './crc32.js';
 import type { DataSplits } from './data/dataset.js';
 import { TASKS, taskOf, type TaskName } from './tasks/task.js';
-import { OPTIMIZER_KINDS } from './optimizers/optimizer.js';
+import { OPTIMIZER_KINDS, RULE_SETTINGS, type RuleSetting } from './optimizers/optimizer.js';
 import { Network, RUN_OPTION_KEYS, checkLive, parameterTotal, resolveOptions, type NetworkConfig, type RunOptions } from './network.js';
 import { shown } from './shown.js';
 
@@ -227,9 +227,10 @@ function checkDataDescription(d: DataDescription, sizes: readonly number[], make
 /** A network with the model's config and parameters (and a checkpoint's optimizer state), on the chosen backend. */
 export async function networkFromModel(model: Model, options: RunOptions = {}): Promise<Network> {
   checkModel('networkFromModel', model);
-  // Model files saved before Network refused it may hold a weight decay their optimizer ignored: it still does.
-  const { weightDecay, ...config } = model.config;
-  const net = await Network.create({ ...config, ...(config.optimizer === 'adamw' ? { weightDecay } : {}), ...options });
+  // Model files saved before Network refused them may hold settings of another rule than their optimizer's, which it ignored: it still does.
+  const own = OPTIMIZER_KINDS[model.config.optimizer].settings;
+  const config = Object.fromEntries(Object.entries(model.config).filter(([key]) => !(key in RULE_SETTINGS) || own.includes(key as RuleSetting)));
+  const net = await Network.create({ ...config, ...options });
   net.parameters.set(model.parameters);
   if (model.buffers) net.buffers.set(model.buffers);
   if (model.state) {

@@ -16,7 +16,7 @@ import { LOSSES, LOSS_KINDS, type Loss, type LossName } from './losses/loss.js';
 import { argmax } from './metrics.js';
 import { learningRateOk, learningRateRange } from './learning-rate.js';
 import { checkNormalization, denormalizeRows, normalizeRows, type Float32Normalization, type Normalization } from './normalization.js';
-import { OPTIMIZERS, OPTIMIZER_DEFAULTS, OPTIMIZER_KINDS, type Optimizer, type OptimizerName } from './optimizers/optimizer.js';
+import { OPTIMIZERS, OPTIMIZER_DEFAULTS, OPTIMIZER_KINDS, RULE_SETTINGS, type Optimizer, type OptimizerName, type RuleSetting } from './optimizers/optimizer.js';
 import { MAX_SEED, Rng, isSeed } from './rng.js';
 import { Sequential, planSequential, type SequentialPlan } from './sequential.js';
 import { refuseUnknownOptions } from './options.js';
@@ -655,10 +655,16 @@ export function resolveOptions(o: NetworkOptions): NetworkConfig {
   const setting = (x: number) => float32Setting(x, true), settingRange = float32SettingRange(true);
   const loss = oneOf('loss', o.loss, LOSSES, 'mse');
   const optimizer = oneOf('optimizer', o.optimizer, OPTIMIZERS, 'sgd');
-  // Every config holds the default (model files too), and 0 is no decay, as the others do; another value would be ignored.
-  if (o.weightDecay !== undefined && o.weightDecay !== 0 && o.weightDecay !== OPTIMIZER_DEFAULTS.weightDecay && optimizer !== 'adamw') {
-    throw new Error(`Network: weightDecay ${shown(o.weightDecay)} is AdamW's decoupled weight decay and needs optimizer 'adamw' (the optimizer is ${optimizer}); l2 decays the weights under every optimizer`);
-  }
+  const settings = {
+    momentum: numberIn('momentum', o.momentum, OPTIMIZER_DEFAULTS.momentum, float32Fraction, FLOAT32_FRACTION),
+    beta1: numberIn('beta1', o.beta1, OPTIMIZER_DEFAULTS.beta1, float32Fraction, FLOAT32_FRACTION),
+    beta2: numberIn('beta2', o.beta2, OPTIMIZER_DEFAULTS.beta2, float32Fraction, FLOAT32_FRACTION),
+    epsilon: numberIn('epsilon', o.epsilon, OPTIMIZER_DEFAULTS.epsilon, (x) => float32Setting(x, false), float32SettingRange(false)),
+    l2: numberIn('l2', o.l2, OPTIMIZER_DEFAULTS.l2, setting, settingRange),
+    weightDecay: numberIn('weightDecay', o.weightDecay, OPTIMIZER_DEFAULTS.weightDecay, setting, settingRange),
+    clipNorm: numberIn('clipNorm', o.clipNorm, OPTIMIZER_DEFAULTS.clipNorm, setting, `${settingRange}, 0 for off`),
+  };
+  refuseOtherRulesSettings(o, optimizer);
   const fuses = LOSS_KINDS[loss].fuses, last = layers?.at(-1)!.kind;
   if (layers && (fuses ? last !== fuses : last === 'softmax')) {
     throw new Error(fuses
@@ -682,14 +688,23 @@ export function resolveOptions(o: NetworkOptions): NetworkConfig {
     sparseInputs: oneOf('sparseInputs', o.sparseInputs, [true, false], true),
     threads: numberIn('threads', o.threads, 1, (x) => Number.isInteger(x) && x >= 1 && x <= MAX_THREADS, `an integer from 1 to ${MAX_THREADS}`),
     optimizer,
-    momentum: numberIn('momentum', o.momentum, 0.9, float32Fraction, FLOAT32_FRACTION),
-    beta1: numberIn('beta1', o.beta1, 0.9, float32Fraction, FLOAT32_FRACTION),
-    beta2: numberIn('beta2', o.beta2, 0.999, float32Fraction, FLOAT32_FRACTION),
-    epsilon: numberIn('epsilon', o.epsilon, 1e-8, (x) => float32Setting(x, false), float32SettingRange(false)),
-    l2: numberIn('l2', o.l2, OPTIMIZER_DEFAULTS.l2, setting, settingRange),
-    weightDecay: numberIn('weightDecay', o.weightDecay, OPTIMIZER_DEFAULTS.weightDecay, setting, settingRange),
-    clipNorm: numberIn('clipNorm', o.clipNorm, OPTIMIZER_DEFAULTS.clipNorm, setting, `${settingRange}, 0 for off`),
+    ...settings,
   };
+}
+
+/**
+ * Refuses a setting of another rule than `optimizer` (RULE_SETTINGS), which it would ignore:
+ * a momentum for sgd, a β2 for momentum, a weight decay for adam. Every config holds each
+ * setting (model files too): its default passes, and a weight decay of 0, which is none.
+ */
+function refuseOtherRulesSettings(o: NetworkOptions, optimizer: OptimizerName): void {
+  for (const key of Object.keys(RULE_SETTINGS) as RuleSetting[]) {
+    const value = o[key];
+    if (value === undefined || value === OPTIMIZER_DEFAULTS[key] || (key === 'weightDecay' && value === 0) || OPTIMIZER_KINDS[optimizer].settings.includes(key)) continue;
+    const owners = OPTIMIZERS.filter((name) => OPTIMIZER_KINDS[name].settings.includes(key)).map((name) => `'${name}'`).join(' or ');
+    throw new Error(`Network: ${key} ${shown(value)} is ${RULE_SETTINGS[key]} and needs optimizer ${owners} (the optimizer is ${optimizer})` +
+      (key === 'weightDecay' ? '; l2 decays the weights under every optimizer' : ''));
+  }
 }
 
 /**

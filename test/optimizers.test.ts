@@ -116,7 +116,22 @@ describe('the optimizers by name', () => {
   it('list adamw, which keeps Adam\'s two state blocks', () => {
     expect(OPTIMIZERS).toEqual(['sgd', 'momentum', 'adam', 'adamw']);
     expect(OPTIMIZER_KINDS.adamw.stateBlocks).toBe(2);
-    expect(OPTIMIZER_DEFAULTS).toEqual({ l2: 0, weightDecay: 0.01, clipNorm: 0 });
+    expect(OPTIMIZER_DEFAULTS).toEqual({ momentum: 0.9, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, l2: 0, weightDecay: 0.01, clipNorm: 0 });
+  });
+
+  it("a setting of another rule than the optimizer's, which it would ignore, is refused; its default passes; a model file holding one still loads", async () => {
+    await expect(Network.create({ sizes: [2, 2], momentum: 0.5 })).rejects.toThrow("Network: momentum 0.5 is momentum's μ and needs optimizer 'momentum' (the optimizer is sgd)");
+    await expect(Network.create({ sizes: [2, 2], optimizer: 'momentum', beta1: 0.5 })).rejects.toThrow("Network: beta1 0.5 is Adam's β1 and needs optimizer 'adam' or 'adamw' (the optimizer is momentum)");
+    await expect(Network.create({ sizes: [2, 2], epsilon: 1e-6 })).rejects.toThrow("Network: epsilon 0.000001 is Adam's ε and needs optimizer 'adam' or 'adamw' (the optimizer is sgd)");
+    // A bad value is named as such first, whichever the optimizer.
+    await expect(Network.create({ sizes: [2, 2], beta2: Number.NaN })).rejects.toThrow('Network: beta2 must be in [0, 1), and below 1 in float32 (0.99999998 is 1 there); got NaN');
+    for (const options of [{ optimizer: 'momentum', momentum: 0.5 }, { optimizer: 'adamw', beta2: 0.99 }, { optimizer: 'sgd', momentum: OPTIMIZER_DEFAULTS.momentum }] as const) {
+      (await Network.create({ sizes: [2, 2], backend: 'js', ...options })).dispose();
+    }
+    const model = decodeModel(encodeModel(await Network.create({ sizes: [2, 2], backend: 'js' })));
+    const loaded = await networkFromModel({ ...model, config: { ...model.config, momentum: 0.5, beta1: 0.5 } });
+    expect([loaded.config.optimizer, loaded.config.momentum, loaded.config.beta1]).toEqual(['sgd', OPTIMIZER_DEFAULTS.momentum, OPTIMIZER_DEFAULTS.beta1]);
+    loaded.dispose();
   });
 
   it('a weight decay other than the default needs adamw, where another optimizer would ignore it; a model file holding one still loads', async () => {

@@ -21,5 +21,6 @@ export function adamUpdate(k: Kernels, w: Tensor, g: Tensor, [m, v]: readonly Te
 export const adam: UpdateRule = {
   name: 'adam',
   stateBlocks: 2,
+  settings: ['beta1', 'beta2', 'epsilon'],
   update: (k, w, g, state, n, eta, batch, t, s) => adamUpdate(k, w, g, state, n, eta, batch, t, s, 0),
 };

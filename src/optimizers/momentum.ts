@@ -4,6 +4,7 @@ import type { UpdateRule } from './optimizer.js';
 export const momentum: UpdateRule = {
   name: 'momentum',
   stateBlocks: 1,
+  settings: ['momentum'],
   update: (k, w, g, [v], n, eta, batch, _t, s) => k.momentum(w.ptr, g.ptr, v.ptr, n, eta / batch, s.momentum),
   fusedMomentum: (s) => s.momentum,
 };

@@ -8,15 +8,17 @@ import { adamw } from './adamw.js';
 import { clipGradients } from './clip.js';
 import { momentum } from './momentum.js';
 import { sgd } from './sgd.js';
-import { OPTIMIZER_DEFAULTS, type OptimizerSettings } from './settings.js';
+import { OPTIMIZER_DEFAULTS, RULE_SETTINGS, type OptimizerSettings, type RuleSetting } from './settings.js';
 
-export { OPTIMIZER_DEFAULTS, type OptimizerSettings };
+export { OPTIMIZER_DEFAULTS, RULE_SETTINGS, type OptimizerSettings, type RuleSetting };
 
 /** A rule alone: sgd, momentum, adam, adamw. */
 export interface UpdateRule {
   readonly name: string;
   /** Blocks of state it keeps, each as large as the parameter block (momentum's v; Adam's m and v). */
   readonly stateBlocks: number;
+  /** The settings of its own that it reads (RULE_SETTINGS): a network with another rule refuses them. */
+  readonly settings: readonly RuleSetting[];
   /**
    * One update of w (every parameter, n floats) from g, the gradient summed over a batch of
    * `batch` samples, with learning rate η; t counts the updates so far, this one included.

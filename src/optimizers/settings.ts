@@ -27,4 +27,14 @@ export interface OptimizerSettings {
   clipNorm?: number;
 }
 
-export const OPTIMIZER_DEFAULTS = { l2: 0, weightDecay: 0.01, clipNorm: 0 } as const satisfies Required<Pick<OptimizerSettings, 'l2' | 'weightDecay' | 'clipNorm'>>;
+export const OPTIMIZER_DEFAULTS = { momentum: 0.9, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, l2: 0, weightDecay: 0.01, clipNorm: 0 } as const satisfies Required<OptimizerSettings>;
+
+/** The settings one rule reads and the others ignore (UpdateRule.settings), and what each is, for messages. */
+export const RULE_SETTINGS = {
+  momentum: "momentum's μ",
+  beta1: "Adam's β1",
+  beta2: "Adam's β2",
+  epsilon: "Adam's ε",
+  weightDecay: "AdamW's decoupled weight decay",
+} as const satisfies Partial<Record<keyof OptimizerSettings, string>>;
+export type RuleSetting = keyof typeof RULE_SETTINGS;
