@@ -266,6 +266,9 @@ describe("the optimizer's settings", () => {
     const layers = (momentum: number, epsilon: number) => ({ inputs: 3, layers: [{ kind: 'batchnorm', momentum, epsilon }, { kind: 'dense', units: 2 }] as LayerSpec[] });
     await expect(Network.create(layers(0.99999999, 1e-3))).rejects.toThrow('batchnorm: momentum must be in [0, 1), and below 1 in float32 (0.99999998 is 1 there), got 0.99999999');
     await expect(Network.create(layers(0.9, 1e-46))).rejects.toThrow('batchnorm: epsilon must be a number > 0 that float32 holds (about 7e-46 to 3.4e38), got 1e-46');
+    // A null is given, not left out: named, not replaced by the default.
+    await expect(Network.create(layers(null as unknown as number, 1e-3))).rejects.toThrow('batchnorm: momentum must be in [0, 1), and below 1 in float32 (0.99999998 is 1 there), got null');
+    await expect(Network.create({ inputs: 16, inputShape: [4, 4, 1], layers: [{ kind: 'maxpool', size: 2, stride: null as unknown as number }, { kind: 'dense', units: 2 }] })).rejects.toThrow('maxpool: stride must be a positive integer, got null');
     const net = await Network.create({ sizes: [2, 2], backend: 'js', l2: 0, clipNorm: 3e38, optimizer: 'adam', epsilon: 1e-40, beta2: 0.99999994 });
     expect([net.config.l2, net.config.clipNorm, net.config.epsilon]).toEqual([0, 3e38, 1e-40]);
   });

@@ -26,6 +26,8 @@ type Factory = (spec: LayerSpec, inShape: Shape, seed: number) => Layer;
 
 /** A spec's field, as the kind reads it. */
 const field = (spec: LayerSpec, name: string) => (spec as unknown as Record<string, unknown>)[name];
+/** A field's value, or `fallback` where it is left out; a null is given, and its check names it (?? would take it for left out). */
+const fieldOr = (spec: LayerSpec, name: string, fallback: unknown) => (field(spec, name) === undefined ? fallback : field(spec, name));
 
 /**
  * Each kind: the fields its spec may hold beside `kind`, and how it is made. A field of
@@ -37,12 +39,12 @@ const LAYER_KINDS: Record<LayerSpec['kind'], { fields: readonly string[]; make: 
   conv2d: {
     fields: ['filters', 'size', 'stride', 'padding'],
     make: (spec, inShape) => new Conv2d(image('conv2d', inShape), positiveInt('conv2d: filters', field(spec, 'filters')), positiveInt('conv2d: size', field(spec, 'size')),
-      positiveInt('conv2d: stride', field(spec, 'stride') ?? 1), padding(field(spec, 'padding'))),
+      positiveInt('conv2d: stride', fieldOr(spec, 'stride', 1)), padding(field(spec, 'padding'))),
   },
   maxpool: { fields: ['size', 'stride'], make: (spec, inShape) => pool('maxpool', spec, inShape) },
   avgpool: { fields: ['size', 'stride'], make: (spec, inShape) => pool('avgpool', spec, inShape) },
   flatten: { fields: [], make: (_, inShape) => new Flatten(shapeSize(inShape)) },
-  batchnorm: { fields: ['momentum', 'epsilon'], make: (spec, inShape) => new BatchNorm(inShape, (field(spec, 'momentum') as number | undefined) ?? 0.99, (field(spec, 'epsilon') as number | undefined) ?? 1e-3) },
+  batchnorm: { fields: ['momentum', 'epsilon'], make: (spec, inShape) => new BatchNorm(inShape, fieldOr(spec, 'momentum', 0.99) as number, fieldOr(spec, 'epsilon', 1e-3) as number) },
   dropout: { fields: ['rate'], make: (spec, inShape, seed) => new Dropout(field(spec, 'rate') as number, shapeSize(inShape), seed) },
   softmax: { fields: [], make: (_, inShape) => new Softmax(shapeSize(inShape)) },
   ...(Object.fromEntries(ACTIVATIONS.map((f) => [f, { fields: [], make: (_: LayerSpec, inShape: Shape) => new Activation(f, shapeSize(inShape)) }])) as unknown as Record<ActivationName, { fields: readonly string[]; make: Factory }>),
@@ -50,7 +52,7 @@ const LAYER_KINDS: Record<LayerSpec['kind'], { fields: readonly string[]; make: 
 
 function pool(kind: 'maxpool' | 'avgpool', spec: LayerSpec, inShape: Shape): Pool {
   const size = positiveInt(`${kind}: size`, field(spec, 'size'));
-  return new Pool(kind, image(kind, inShape), size, positiveInt(`${kind}: stride`, field(spec, 'stride') ?? size));
+  return new Pool(kind, image(kind, inShape), size, positiveInt(`${kind}: stride`, fieldOr(spec, 'stride', size)));
 }
 
 /**
