@@ -46,6 +46,11 @@ function stagingFor<T extends Uint8Array | Float32Array>(into: T): T {
 /** Feeds a load of the first element of every row gathered: it must have a use, or the compiler drops it. */
 let touched = 0;
 
+/** Reads the first element of rows order[start] … order[start + batch − 1] of `views`. */
+function touchRows(views: ArrayLike<number>[], order: Uint32Array, start: number, batch: number): void {
+  for (let r = 0; r < batch; r++) touched ^= views[order[start + r]][0];
+}
+
 /**
  * Rows order[start], order[start + 1], … of `views` as the first `batch` rows of `into` [×
  * width], by way of its staging copy. Each row's first element is read before any row is
@@ -55,7 +60,7 @@ let touched = 0;
  */
 function gatherRows<T extends Uint8Array | Float32Array>(into: T, views: T[], order: Uint32Array, start: number, batch: number, width: number): void {
   const gathered = stagingFor(into);
-  for (let r = 0; r < batch; r++) touched ^= views[order[start + r]][0];
+  touchRows(views, order, start, batch);
   for (let r = 0; r < batch; r++) gathered.set(views[order[start + r]], r * width);
   if (gathered !== into) into.set(gathered.subarray(0, batch * width));
 }
@@ -86,6 +91,34 @@ export function loadBatch(net: Network, data: Dataset, order: Uint32Array | null
   net.normalizeLoaded(batch);
   return inputScale;
 }
+
+/**
+ * Has the rows of the batch after this one read while the network waits for its threads
+ * (Network.whileWaiting): their TLB and cache misses are then met in time the caller would
+ * spin, not in the next gather.
+ */
+export function prefetchBatch(net: Network, data: Dataset, order: Uint32Array, start: number, batch: number): void {
+  let next = prefetches.get(net);
+  if (!next) {
+    const made: Prefetch = { views: [], order, start, batch, touch: () => touchRows(made.views, made.order, made.start, made.batch) };
+    prefetches.set(net, (next = made));
+  }
+  next.views = rows<Uint8Array | Float32Array>('images' in data ? data.images : data.features, data.count, inputWidth(data));
+  next.order = order;
+  next.start = start;
+  next.batch = batch;
+  net.whileWaiting(next.touch);
+}
+
+/** The rows a network reads while it waits, and the function that reads them, made once per network (a step allocates nothing). */
+interface Prefetch {
+  views: ArrayLike<number>[];
+  order: Uint32Array;
+  start: number;
+  batch: number;
+  touch: () => void;
+}
+const prefetches = new WeakMap<Network, Prefetch>();
 
 /** loadBatch(), then net.forwardLoaded() over it, which scales images as it goes. */
 export function forwardBatch(net: Network, data: Dataset, order: Uint32Array | null, start: number, batch: number, training: boolean, weightsUnchanged = false): void {

@@ -363,6 +363,17 @@ export class Network {
     this.model.scaleInput(batch, scale);
   }
 
+  /**
+   * Runs `work` once, the next time this network's calling thread would wait for its kernel
+   * threads to finish a set of tasks or a split call (never on one thread): for work of the
+   * caller's own that touches none of the network's memory, such as bringing the next
+   * batch's rows into the cache (forwardBatch's train loop does).
+   */
+  whileWaiting(work: () => void): void {
+    checkLive(this, 'whileWaiting');
+    this.backend.whileWaiting?.(work);
+  }
+
   /** Applies config.normalization to the first `batch` rows of inputBuffer, and config.targetNormalization to targetBuffer's (nothing without them). */
   normalizeLoaded(batch: number): void {
     checkLive(this, 'normalizeLoaded');

@@ -3,7 +3,7 @@
 // every k epochs and at the end, a history for the report, early stopping that keeps the
 // best weights, and a clear stop when the run diverges (divergence.ts).
 import { checkSchedule, learningRate as rateAt, type Schedule, type TrainingPosition } from './schedule.js';
-import { checkFits, forwardBatch, namedSplits } from './batch.js';
+import { checkFits, forwardBatch, namedSplits, prefetchBatch } from './batch.js';
 import { sourceOf, subset, type DataSplits, type Dataset } from './data/dataset.js';
 import { DivergenceError, LossRiseWatch, collapsedOutputs, nonFiniteState } from './divergence.js';
 import { evaluateFitting } from './evaluate.js';
@@ -257,6 +257,8 @@ export async function train(net: Network, data: DataSplits, options: TrainOption
         position.batch = b + 1;
         eta = rateAt(schedule, position);
         forwardBatch(net, data.train, order, b * batchSize, batchSize, true);
+        // The next batch's rows are read while the backward waits for its threads.
+        if (b + 1 < batches) prefetchBatch(net, data.train, order, (b + 1) * batchSize, batchSize);
         const loss = net.lossLoaded();
         if (!Number.isFinite(loss)) throw new DivergenceError(epoch + 1, `the loss became ${loss} at batch ${b + 1}`, schedule.eta);
         const rise = lossWatch.add(loss);

@@ -112,6 +112,31 @@ describe('threads', () => {
     }
   });
 
+  // Task 1 (the worker's) copies 1 MB three times, task 0 (the caller's) once, which leaves
+  // the worker time to take task 1 even on a busy machine: the caller then waits, and runs
+  // what whileWaiting gave it, once per registration. One thread never waits.
+  it('runs work given to whileWaiting once, while the caller waits for its threads; never on one thread', async () => {
+    for (const threads of [1, 2]) {
+      const backend = await WasmBackend.create(1 << 23, 'baseline', threads, false);
+      try {
+        const n = 1 << 18, from = backend.tensor(65536, n), to = backend.tensor(65536 + 4 * n, n);
+        const body = (k: Kernels, t: number) => {
+          for (let i = 0; i < 3; i++) k.copy_floats(from.ptr, to.ptr, t === 1 || i === 0 ? n : 0);
+        };
+        let runs = 0;
+        for (let round = 0; round < 100; round++) {
+          backend.whileWaiting(() => runs++);
+          backend.runTasks(2, body, 'copy_floats', 1e9);
+        }
+        if (threads === 1) expect(runs).toBe(0);
+        else expect(runs).toBeGreaterThan(0);
+        expect(runs).toBeLessThanOrEqual(100);
+      } finally {
+        backend.dispose();
+      }
+    }
+  });
+
   it('names its kernels and rejects threads on the js backend', async () => {
     const net = await Network.create({ sizes: [4, 3], threads: 2, simd: 'baseline' });
     expect(net.kernels).toBe('wasm-simd ×2 threads, adaptive');

@@ -44,6 +44,11 @@ export interface Backend {
    * (≈ flops) are what the governor times a set as.
    */
   runTasks(tasks: number, body: TaskBody, governedAs: KernelName, work: number): void;
+  /**
+   * Runs `work` once, the next time the calling thread would wait for its threads to finish
+   * a call; never without threads. For work that touches none of the backend's memory.
+   */
+  whileWaiting?(work: () => void): void;
   /** Releases what the backend holds beyond memory (worker threads). */
   dispose?(): void;
 }

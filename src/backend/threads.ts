@@ -57,6 +57,8 @@ export class ThreadPool {
   private readonly job: Float64Array;
   private readonly scratch = new Float64Array(12);
   private generation = 0;
+  /** Work to run once while the caller next waits in join (whileWaiting). */
+  private idle: (() => void) | null = null;
 
   private constructor(memory: WebAssembly.Memory, control: number, private readonly workers: KernelThread[], private readonly names: readonly string[]) {
     ({ sync: this.sync, job: this.job } = P.views(memory, control));
@@ -150,10 +152,21 @@ export class ThreadPool {
     this.join(chunks);
   }
 
+  /** Runs `work` once, the next time the caller waits for chunks other threads still run (join); it must touch no memory of theirs. */
+  whileWaiting(work: () => void): void {
+    this.idle = work;
+  }
+
   /** Waits for the chunks other threads still run: spins briefly, then sleeps (or keeps spinning where blocking is not allowed). */
   private join(chunks: number): void {
     const sync = this.sync;
     let done = Atomics.load(sync, P.DONE);
+    if (done < chunks && this.idle) {
+      const work = this.idle;
+      this.idle = null;
+      work();
+      done = Atomics.load(sync, P.DONE);
+    }
     if (done < chunks) {
       const start = performance.now();
       let progressAt = start, spin = 0;

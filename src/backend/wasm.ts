@@ -285,6 +285,10 @@ export class WasmBackend implements Backend {
     }
   }
 
+  whileWaiting(work: () => void): void {
+    this.pool?.whileWaiting(work);
+  }
+
   tensor(ptr: number, length: number): Tensor {
     return { ptr, length, view: new Float32Array(this.memory.buffer, ptr, length) };
   }
