@@ -120,6 +120,12 @@ interface Prefetch {
 }
 const prefetches = new WeakMap<Network, Prefetch>();
 
+/** Drops what prefetchBatch left with `net`: a network kept after training does not keep its data alive (a disposed one has dropped its threads' already). */
+export function endPrefetch(net: Network): void {
+  prefetches.delete(net);
+  if (!net.disposed) net.whileWaiting(null);
+}
+
 /** loadBatch(), then net.forwardLoaded() over it, which scales images as it goes. */
 export function forwardBatch(net: Network, data: Dataset, order: Uint32Array | null, start: number, batch: number, training: boolean, weightsUnchanged = false): void {
   net.forwardLoaded(batch, training, weightsUnchanged, loadBatch(net, data, order, start, batch, true));

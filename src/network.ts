@@ -367,9 +367,9 @@ export class Network {
    * Runs `work` once, the next time this network's calling thread would wait for its kernel
    * threads to finish a set of tasks or a split call (never on one thread): for work of the
    * caller's own that touches none of the network's memory, such as bringing the next
-   * batch's rows into the cache (forwardBatch's train loop does).
+   * batch's rows into the cache (forwardBatch's train loop does). null drops what was given.
    */
-  whileWaiting(work: () => void): void {
+  whileWaiting(work: (() => void) | null): void {
     checkLive(this, 'whileWaiting');
     this.backend.whileWaiting?.(work);
   }

@@ -3,7 +3,7 @@
 // every k epochs and at the end, a history for the report, early stopping that keeps the
 // best weights, and a clear stop when the run diverges (divergence.ts).
 import { checkSchedule, learningRate as rateAt, type Schedule, type TrainingPosition } from './schedule.js';
-import { checkFits, forwardBatch, namedSplits, prefetchBatch } from './batch.js';
+import { checkFits, endPrefetch, forwardBatch, namedSplits, prefetchBatch } from './batch.js';
 import { sourceOf, subset, type DataSplits, type Dataset } from './data/dataset.js';
 import { DivergenceError, LossRiseWatch, collapsedOutputs, nonFiniteState } from './divergence.js';
 import { evaluateFitting } from './evaluate.js';
@@ -323,6 +323,7 @@ export async function train(net: Network, data: DataSplits, options: TrainOption
     }
   } finally {
     training.delete(net);
+    endPrefetch(net);
     // Views of the weights kept from before train() hold the trained ones, even after an error.
     net.writeBackWeights();
   }

@@ -131,6 +131,23 @@ describe('threads', () => {
         if (threads === 1) expect(runs).toBe(0);
         else expect(runs).toBeGreaterThan(0);
         expect(runs).toBeLessThanOrEqual(100);
+        // Work that throws: the set is still waited for, then its error goes on; the next set runs.
+        let thrown = 0;
+        for (let round = 0; round < 20; round++) {
+          backend.whileWaiting(() => {
+            throw new Error('work failed');
+          });
+          try {
+            backend.runTasks(2, body, 'copy_floats', 1e9);
+          } catch (e) {
+            expect((e as Error).message).toBe('work failed');
+            thrown++;
+          }
+        }
+        if (threads === 1) expect(thrown).toBe(0);
+        backend.whileWaiting(null);
+        backend.runTasks(2, body, 'copy_floats', 1e9);
+        expect(to.view[n - 1]).toBe(from.view[n - 1]);
       } finally {
         backend.dispose();
       }

@@ -47,8 +47,9 @@ export interface Backend {
   /**
    * Runs `work` once, the next time the calling thread would wait for its threads to finish
    * a call; never without threads. For work that touches none of the backend's memory.
+   * null: none (what was given is dropped).
    */
-  whileWaiting?(work: () => void): void;
+  whileWaiting?(work: (() => void) | null): void;
   /** Releases what the backend holds beyond memory (worker threads). */
   dispose?(): void;
 }

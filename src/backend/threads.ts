@@ -152,21 +152,30 @@ export class ThreadPool {
     this.join(chunks);
   }
 
-  /** Runs `work` once, the next time the caller waits for chunks other threads still run (join); it must touch no memory of theirs. */
-  whileWaiting(work: () => void): void {
+  /** Runs `work` once, the next time the caller waits for chunks other threads still run (join); it must touch no memory of theirs. null: none. */
+  whileWaiting(work: (() => void) | null): void {
     this.idle = work;
   }
 
-  /** Waits for the chunks other threads still run: spins briefly, then sleeps (or keeps spinning where blocking is not allowed). */
+  /** Waits for the chunks other threads still run, running the work whileWaiting gave first; if that work throws, its error goes on once they are done. */
   private join(chunks: number): void {
+    const work = this.idle;
+    if (work && Atomics.load(this.sync, P.DONE) < chunks) {
+      this.idle = null;
+      try {
+        work();
+      } finally {
+        this.awaitChunks(chunks);
+      }
+      return;
+    }
+    this.awaitChunks(chunks);
+  }
+
+  /** Waits for the chunks other threads still run: spins briefly, then sleeps (or keeps spinning where blocking is not allowed). */
+  private awaitChunks(chunks: number): void {
     const sync = this.sync;
     let done = Atomics.load(sync, P.DONE);
-    if (done < chunks && this.idle) {
-      const work = this.idle;
-      this.idle = null;
-      work();
-      done = Atomics.load(sync, P.DONE);
-    }
     if (done < chunks) {
       const start = performance.now();
       let progressAt = start, spin = 0;

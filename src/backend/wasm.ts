@@ -285,7 +285,7 @@ export class WasmBackend implements Backend {
     }
   }
 
-  whileWaiting(work: () => void): void {
+  whileWaiting(work: (() => void) | null): void {
     this.pool?.whileWaiting(work);
   }
 
