@@ -93,37 +93,25 @@ export function loadBatch(net: Network, data: Dataset, order: Uint32Array | null
 }
 
 /**
- * Has the rows of the batch after this one read while the network waits for its threads
+ * Reads the rows of a batch of `batch` from `order` while `net` waits for its threads
  * (Network.whileWaiting): their TLB and cache misses are then met in time the caller would
- * spin, not in the next gather.
+ * spin, not in the next gather. at(start) hands it the batch from `start` (train() the next
+ * one, between a batch's forward and backward); end() drops it, so that a network kept after
+ * training does not keep its data alive. Made once per run: a step allocates nothing.
  */
-export function prefetchBatch(net: Network, data: Dataset, order: Uint32Array, start: number, batch: number): void {
-  let next = prefetches.get(net);
-  if (!next) {
-    const made: Prefetch = { views: [], order, start, batch, touch: () => touchRows(made.views, made.order, made.start, made.batch) };
-    prefetches.set(net, (next = made));
-  }
-  next.views = rows<Uint8Array | Float32Array>('images' in data ? data.images : data.features, data.count, inputWidth(data));
-  next.order = order;
-  next.start = start;
-  next.batch = batch;
-  net.whileWaiting(next.touch);
-}
-
-/** The rows a network reads while it waits, and the function that reads them, made once per network (a step allocates nothing). */
-interface Prefetch {
-  views: ArrayLike<number>[];
-  order: Uint32Array;
-  start: number;
-  batch: number;
-  touch: () => void;
-}
-const prefetches = new WeakMap<Network, Prefetch>();
-
-/** Drops what prefetchBatch left with `net`: a network kept after training does not keep its data alive (a disposed one has dropped its threads' already). */
-export function endPrefetch(net: Network): void {
-  prefetches.delete(net);
-  if (!net.disposed) net.whileWaiting(null);
+export function batchPrefetcher(net: Network, data: Dataset, order: Uint32Array, batch: number) {
+  const views = rows<Uint8Array | Float32Array>('images' in data ? data.images : data.features, data.count, inputWidth(data));
+  let start = 0;
+  const touch = () => touchRows(views, order, start, batch);
+  return {
+    at(next: number): void {
+      start = next;
+      net.whileWaiting(touch);
+    },
+    end(): void {
+      if (!net.disposed) net.whileWaiting(null);
+    },
+  };
 }
 
 /** loadBatch(), then net.forwardLoaded() over it, which scales images as it goes. */

@@ -706,15 +706,14 @@ export function resolveOptions(o: NetworkOptions): NetworkConfig {
 /**
  * Refuses a setting of another rule than `optimizer` (RULE_SETTINGS), which it would ignore:
  * a momentum for sgd, a β2 for momentum, a weight decay for adam. Every config holds each
- * setting (model files too): its default passes, and a weight decay of 0, which is none.
+ * setting (model files too): its default passes, and its `none` (a weight decay of 0).
  */
 function refuseOtherRulesSettings(o: NetworkOptions, optimizer: OptimizerName): void {
   for (const key of Object.keys(RULE_SETTINGS) as RuleSetting[]) {
-    const value = o[key];
-    if (value === undefined || value === OPTIMIZER_DEFAULTS[key] || (key === 'weightDecay' && value === 0) || OPTIMIZER_KINDS[optimizer].settings.includes(key)) continue;
+    const value = o[key], setting: { is: string; none?: number; instead?: string } = RULE_SETTINGS[key];
+    if (value === undefined || value === OPTIMIZER_DEFAULTS[key] || value === setting.none || OPTIMIZER_KINDS[optimizer].settings.includes(key)) continue;
     const owners = OPTIMIZERS.filter((name) => OPTIMIZER_KINDS[name].settings.includes(key)).map((name) => `'${name}'`).join(' or ');
-    throw new Error(`Network: ${key} ${shown(value)} is ${RULE_SETTINGS[key]} and needs optimizer ${owners} (the optimizer is ${optimizer})` +
-      (key === 'weightDecay' ? '; l2 decays the weights under every optimizer' : ''));
+    throw new Error(`Network: ${key} ${shown(value)} is ${setting.is} and needs optimizer ${owners} (the optimizer is ${optimizer})${setting.instead ? `; ${setting.instead}` : ''}`);
   }
 }
 

@@ -3,7 +3,7 @@
 // every k epochs and at the end, a history for the report, early stopping that keeps the
 // best weights, and a clear stop when the run diverges (divergence.ts).
 import { checkSchedule, learningRate as rateAt, type Schedule, type TrainingPosition } from './schedule.js';
-import { checkFits, endPrefetch, forwardBatch, namedSplits, prefetchBatch } from './batch.js';
+import { batchPrefetcher, checkFits, forwardBatch, namedSplits } from './batch.js';
 import { sourceOf, subset, type DataSplits, type Dataset } from './data/dataset.js';
 import { DivergenceError, LossRiseWatch, collapsedOutputs, nonFiniteState } from './divergence.js';
 import { evaluateFitting } from './evaluate.js';
@@ -234,6 +234,7 @@ export async function train(net: Network, data: DataSplits, options: TrainOption
   const collapsedAtStart = collapsedOutputs(net, data.train) !== undefined;
   const rng = options.resume?.rng ?? new Rng(seed);
   const order = new Uint32Array(data.train.count);
+  const prefetch = batchPrefetcher(net, data.train, order, batchSize);
   // learningRate is a number here: checked above where there is no schedule.
   const schedule: Schedule = options.schedule ?? { kind: 'exponential', gamma: learningRateDecay, eta: learningRate! };
   /** Where training is, for the schedule and for onBatchEnd: objects updated in place (nothing allocated per batch). */
@@ -258,7 +259,7 @@ export async function train(net: Network, data: DataSplits, options: TrainOption
         eta = rateAt(schedule, position);
         forwardBatch(net, data.train, order, b * batchSize, batchSize, true);
         // The next batch's rows are read while the backward waits for its threads.
-        if (b + 1 < batches) prefetchBatch(net, data.train, order, (b + 1) * batchSize, batchSize);
+        if (b + 1 < batches) prefetch.at((b + 1) * batchSize);
         const loss = net.lossLoaded();
         if (!Number.isFinite(loss)) throw new DivergenceError(epoch + 1, `the loss became ${loss} at batch ${b + 1}`, schedule.eta);
         const rise = lossWatch.add(loss);
@@ -323,7 +324,7 @@ export async function train(net: Network, data: DataSplits, options: TrainOption
     }
   } finally {
     training.delete(net);
-    endPrefetch(net);
+    prefetch.end();
     // Views of the weights kept from before train() hold the trained ones, even after an error.
     net.writeBackWeights();
   }

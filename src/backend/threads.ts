@@ -160,16 +160,14 @@ export class ThreadPool {
   /** Waits for the chunks other threads still run, running the work whileWaiting gave first; if that work throws, its error goes on once they are done. */
   private join(chunks: number): void {
     const work = this.idle;
-    if (work && Atomics.load(this.sync, P.DONE) < chunks) {
-      this.idle = null;
-      try {
+    try {
+      if (work && Atomics.load(this.sync, P.DONE) < chunks) {
+        this.idle = null;
         work();
-      } finally {
-        this.awaitChunks(chunks);
       }
-      return;
+    } finally {
+      this.awaitChunks(chunks);
     }
-    this.awaitChunks(chunks);
   }
 
   /** Waits for the chunks other threads still run: spins briefly, then sleeps (or keeps spinning where blocking is not allowed). */

@@ -80,7 +80,6 @@ interface InputBlock {
 export class Dense implements Layer {
   readonly kind = 'dense';
   readonly inPlace = false;
-  readonly scalesInput = true;
   readonly paramCount: number;
   private m!: LayerMemory;
   /** w [out × in] and b [out]: views of the parameter block, and their gradients. */
@@ -179,6 +178,11 @@ export class Dense implements Layer {
     }
   }
 
+  /** It scales its input bytes where it may list them (a network with sparseInputs): see Layer.scalesInput. */
+  get scalesInput(): boolean {
+    return this.sparse !== null;
+  }
+
   get weights(): Weights {
     return { w: this.w, b: this.b, fanIn: this.inSize, fanOut: this.outSize };
   }
@@ -187,7 +191,7 @@ export class Dense implements Layer {
     const s = this.sparse, x = this.m.x.ptr, y = this.m.y.ptr;
     if (this.wt === 'copy' && !weightsUnchanged) this.wt = 'stale';
     // Counting the bytes counts the floats unless a scale of 0 makes zeros of them all.
-    const fromBytes = s !== null && inputScale !== null && Math.fround(inputScale) !== 0;
+    const fromBytes = inputScale !== null && inputScale !== 0;
     if (inputScale !== null && !fromBytes) this.m.scaleInput(batch, inputScale);
     this.listed = s !== null && this.list(k, batch, fromBytes);
     this.inputScale = fromBytes && this.listed ? inputScale : null;

@@ -29,12 +29,16 @@ export interface OptimizerSettings {
 
 export const OPTIMIZER_DEFAULTS = { momentum: 0.9, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, l2: 0, weightDecay: 0.01, clipNorm: 0 } as const satisfies Required<OptimizerSettings>;
 
-/** The settings one rule reads and the others ignore (UpdateRule.settings), and what each is, for messages. */
+/**
+ * The settings one rule reads and the others ignore (UpdateRule.settings): what each is, for
+ * messages, the values another rule may be given besides the default (`none`: a weight decay
+ * of 0 is none, which every rule does), and what to use instead (`instead`).
+ */
 export const RULE_SETTINGS = {
-  momentum: "momentum's μ",
-  beta1: "Adam's β1",
-  beta2: "Adam's β2",
-  epsilon: "Adam's ε",
-  weightDecay: "AdamW's decoupled weight decay",
-} as const satisfies Partial<Record<keyof OptimizerSettings, string>>;
+  momentum: { is: "momentum's μ" },
+  beta1: { is: "Adam's β1" },
+  beta2: { is: "Adam's β2" },
+  epsilon: { is: "Adam's ε" },
+  weightDecay: { is: "AdamW's decoupled weight decay", none: 0, instead: 'l2 decays the weights under every optimizer' },
+} as const satisfies Partial<Record<keyof OptimizerSettings, { is: string; none?: number; instead?: string }>>;
 export type RuleSetting = keyof typeof RULE_SETTINGS;
