@@ -1,7 +1,7 @@
 // The governor that keeps large kernel calls on one thread where threads are slower: driven
 // by a clock the test moves, with the throughput of each mode given.
 import { describe, expect, it } from 'vitest';
-import { CUT_MS, EARLY_LOSS, FIRST_RUN_MS, PROBES, PROBE_MS, RUN_MS, SETTLE_MS, ThreadGovernor, WARMUP_MS, YOUNG_MS } from '../src/backend/thread-governor.js';
+import { CUT_MS, EARLY_LOSS, FIRST_RUN_MS, PROBES, PROBE_MS, RUN_MS, SETTLE_MS, ThreadGovernor, WARMUP_MS, YOUNG_MS, type CompiledSince } from '../src/backend/thread-governor.js';
 
 /** ms of one cycle: a run in the chosen mode, then a comparison of both. */
 const CYCLE = RUN_MS + 2 * PROBES * PROBE_MS;
@@ -192,6 +192,56 @@ describe('the thread governor', () => {
     expect(governor.threadedNow).toBe(false);
     simulate(governor, clock, { threaded: 1.5, single: 1 }, 350);
     expect(governor.threadedNow).toBe(true);
+  });
+
+  it('compares at once in a later network over the same build: its code is compiled already', () => {
+    const clock = { now: 0 };
+    const build: CompiledSince = { firstCall: Number.NaN };
+    const first = new ThreadGovernor(1, () => clock.now, build);
+    simulate(first, clock, { threaded: 1.5, single: 1 }, 2 * WARMUP_MS);
+    clock.now += 5000;
+    // A comparison is its PROBES pairs of turns: threads are taken after them, not WARMUP_MS later.
+    const comparison = 2 * PROBES * PROBE_MS + 1;
+    expect(comparison).toBeLessThan(WARMUP_MS);
+    const later = new ThreadGovernor(1, () => clock.now, build);
+    simulate(later, clock, { threaded: 1.5, single: 1 }, comparison);
+    expect(later.threadedNow).toBe(true);
+    // One over a build of its own waits WARMUP_MS on one thread.
+    const alone = new ThreadGovernor(1, () => clock.now);
+    expect(simulate(alone, clock, { threaded: 1.5, single: 1 }, comparison)).toBe(0);
+  });
+
+  /** Turns of the mode not chosen, each counted once, in `ms` of calls at `rate`. */
+  function turnsAway(governor: ThreadGovernor, clock: { now: number }, rate: { threaded: number; single: number }, ms: number): number {
+    const end = clock.now + ms;
+    let turns = 0, last = governor.threadedNow, chosen = governor.threadedNow;
+    while (clock.now < end) {
+      const threaded = governor.split(0, 1);
+      if (threaded !== last && threaded !== chosen) turns++;
+      last = threaded;
+      clock.now += 1 / (threaded ? rate.threaded : rate.single);
+      governor.done();
+      chosen = governor.threadedNow;
+    }
+    return turns;
+  }
+
+  it('doubles its runs while young after a clear comparison: threads kept, or a turn on threads cut short', () => {
+    // Threads faster: taken at WARMUP_MS + a comparison, then kept after runs of FIRST_RUN_MS,
+    // 2·FIRST_RUN_MS, …: turns on one thread at ~0.5 and ~1.1 s of the first YOUNG_MS, not every ~0.3 s.
+    const clock = { now: 0 };
+    const faster = new ThreadGovernor(1, () => clock.now);
+    simulate(faster, clock, { threaded: 1.5, single: 1 }, WARMUP_MS + 2 * PROBES * PROBE_MS + 1);
+    expect(faster.threadedNow).toBe(true);
+    expect(turnsAway(faster, clock, { threaded: 1.5, single: 1 }, YOUNG_MS)).toBe(2);
+    // A busy machine: turns on threads at a fifth of one thread's rate are cut short, at ~0.15,
+    // ~0.4 and ~0.9 s, not every ~0.26 s.
+    clock.now = 0;
+    const busy = new ThreadGovernor(1, () => clock.now);
+    const rate = { threaded: 2, single: 10 };
+    expect(rate.threaded / rate.single).toBeLessThan(EARLY_LOSS);
+    expect(turnsAway(busy, clock, rate, YOUNG_MS)).toBe(3);
+    expect(busy.threadedNow).toBe(false);
   });
 
   it('drops a measurement that spans an idle gap (the caller paused)', () => {

@@ -16,21 +16,31 @@
 // process on the other core, turns on threads ran at 0.07–0.6× one thread's rate
 // (bench/contention.ts), and a cut turn takes ~7 ms of calls where a whole one took
 // PROBE_MS. The winner is kept for a run of FIRST_RUN_MS, and each comparison that keeps
-// the mode doubles the next run, up to RUN_MS (after the governor's first YOUNG_MS): a
-// decision taken early, on a machine still settling, is checked again soon, and a settled
-// one costs little. It starts on one thread, so that no run is slower with threads than
-// without until threads have shown they are faster: the first comparison comes WARMUP_MS
-// after its first call (not its making: a network may wait long before it is used). Once
-// settled on threads, a comparison costs at most PROBES · PROBE_MS at the one-thread rate
-// in every RUN_MS.
+// the mode doubles the next run, up to RUN_MS: a settled decision costs little. In the
+// governor's first YOUNG_MS it doubles only after a clear comparison (threads kept, or the
+// other mode's turn cut short): one thread kept on a narrow margin may have measured
+// threads while the code still compiled, and is checked again soon. It starts on one
+// thread, so that no run is slower with threads than without until threads have shown they
+// are faster: the first comparison comes WARMUP_MS after the first call of any governor over
+// the same build (CompiledSince; not a network's making: a network may wait long before it
+// is used), at once for a later network of the same process. Once settled on threads, a
+// comparison costs at most PROBES · PROBE_MS at the one-thread rate in every RUN_MS.
 
 /**
  * ms before the first comparison, not measured: V8 compiles the kernels' optimised code
  * in the first ~100 ms on another core (measured here: a training step is at its steady
  * time after 60 ms on one thread and 140 ms on two), and a comparison then would measure
- * the compiler, not the threads.
+ * the compiler, not the threads. The code compiled is the process's, shared by every network
+ * over the same build. Measured here: in a process that had trained a network, a new one's
+ * steps on two threads took 97–114 µs over its first 150 ms, against 135–143 µs on one thread
+ * (the process's first network: 189 µs on two, 150 on one).
  */
 export const WARMUP_MS = 150;
+
+/** When the first governor over a build was first asked about a call (NaN before): WARMUP_MS counts from there. One per build, shared by its networks. */
+export interface CompiledSince {
+  firstCall: number;
+}
 /** ms of one turn of a mode in a comparison, and turns of each mode. */
 export const PROBE_MS = 25;
 /**
@@ -46,10 +56,12 @@ export const FIRST_RUN_MS = 250;
 /** …doubled after each comparison that kept the mode, up to this… */
 export const RUN_MS = 2000;
 /**
- * …but not doubled in a governor's first YOUNG_MS: comparisons then still measure code that
- * V8 is compiling and caches still cold. Measured here on the CNN bench's network, whose two
- * threads train 1.5× as fast as one: its comparisons at 0.19 and 0.49 s measured threads at
- * 0.6–0.9× one thread, and with the run doubled to 0.5 s it trained on one thread until 1.09 s.
+ * …but in a governor's first YOUNG_MS, not doubled after keeping one thread on a narrow
+ * margin: comparisons then still measure code that V8 is compiling and caches still cold.
+ * Measured here on the CNN bench's network, whose two threads train 1.5× as fast as one: its
+ * comparisons at 0.19 and 0.49 s measured threads at 0.6–0.9× one thread, and with the run
+ * doubled to 0.5 s it trained on one thread until 1.09 s. Threads kept, or a turn on threads
+ * cut short (below EARLY_LOSS, far under what compiling costs them), are clear enough.
  */
 export const YOUNG_MS = 1500;
 /**
@@ -150,8 +162,11 @@ export class ThreadGovernor {
   private readonly current: TurnCalls;
   private readonly other: TurnCalls;
 
-  /** `kernels`: how many kernels there are (the ops passed to split() are below it). */
-  constructor(kernels: number, private readonly clock: () => number = () => performance.now()) {
+  /**
+   * `kernels`: how many kernels there are (the ops passed to split() are below it);
+   * `compiled`: the build's CompiledSince, shared with the other networks over it (its own by default).
+   */
+  constructor(kernels: number, private readonly clock: () => number = () => performance.now(), private readonly compiled: CompiledSince = { firstCall: Number.NaN }) {
     [this.turnCalls, this.settleCalls, this.current, this.other] = Array.from({ length: 4 }, () => new TurnCalls(kernels));
   }
 
@@ -161,7 +176,11 @@ export class ThreadGovernor {
    */
   split(op: number, work: number): boolean {
     const now = this.clock();
-    if (Number.isNaN(this.born)) this.born = this.phaseStart = now;
+    if (Number.isNaN(this.born)) {
+      this.born = this.phaseStart = now;
+      if (Number.isNaN(this.compiled.firstCall)) this.compiled.firstCall = now;
+      this.phaseLength = Math.max(0, this.compiled.firstCall + WARMUP_MS - now);
+    }
     const losing = this.losingPlainly();
     if (losing || now - this.phaseStart >= this.phaseLength) this.advance(now, losing);
     if (this.turn >= 0) {
@@ -209,9 +228,10 @@ export class ThreadGovernor {
       this.threaded = !this.threaded;
       this.runLength = FIRST_RUN_MS;
     }
+    const clear = this.threaded || cutShort;
     this.turn = -1;
     this.phaseLength = this.runLength;
-    if (now - this.born >= YOUNG_MS) this.runLength = Math.min(RUN_MS, 2 * this.runLength);
+    if (clear || now - this.born >= YOUNG_MS) this.runLength = Math.min(RUN_MS, 2 * this.runLength);
   }
 
   /** Turns 0, 1 | 2, 3 | 4, 5 … measure current–other | other–current | current–other … */

@@ -4,7 +4,7 @@
 import { instantiate } from '../../build/simdnet.js';
 import { DISPOSED, RESERVED_BYTES, runInTurn, type Backend, type TaskBody, type Tensor } from './backend.js';
 import { KERNEL_NAMES, MAX_MOVES, SPLITS, evaluateProduct, type KernelName, type Kernels } from '../kernels.js';
-import { ThreadGovernor } from './thread-governor.js';
+import { ThreadGovernor, type CompiledSince } from './thread-governor.js';
 import { CONTROL_BYTES, ThreadPool, argumentWriter, type KernelFn, type SplitCall } from './threads.js';
 import { loadBuild, type BuildName } from '../platform.js';
 
@@ -22,6 +22,8 @@ const AUTO_LEVELS: readonly SimdLevel[] = ['relaxed', 'baseline', 'none'];
 const LEVEL_NAMES: Record<SimdLevel, string> = { relaxed: 'wasm-relaxed-simd', baseline: 'wasm-simd', none: 'wasm-scalar' };
 
 const compiled = new Map<BuildName, Promise<WebAssembly.Module | null>>();
+/** Each build's first governed call: its code is compiled once per process, for every network over it (ThreadGovernor). */
+const compiledSince = new WeakMap<WebAssembly.Module, CompiledSince>();
 
 /** A build compiled, or null where this engine cannot run it (feature detection by validate). */
 function compileBuild(level: SimdLevel, shared: boolean): Promise<WebAssembly.Module | null> {
@@ -192,7 +194,9 @@ export class WasmBackend implements Backend {
         return null;
       });
     }
-    const backend = new WasmBackend(memory, kernels, level, pool, pool && adaptive ? new ThreadGovernor(2 * KERNEL_NAMES.length) : null);
+    if (!compiledSince.has(module)) compiledSince.set(module, { firstCall: Number.NaN });
+    const governor = pool && adaptive ? new ThreadGovernor(2 * KERNEL_NAMES.length, undefined, compiledSince.get(module)) : null;
+    const backend = new WasmBackend(memory, kernels, level, pool, governor);
     if (pool) dropped.register(backend, pool, backend);
     return backend;
   }
