@@ -1,18 +1,18 @@
 // Input scaling: uint8 pixels to f32, x = scale·byte, as a batch enters the network.
 
 /**
- * dst[r, i] = scale·src[r, i] for `rows` rows of n bytes: src is u8, its rows ld bytes apart,
- * dst f32, its rows ld floats apart (a block of a wider batch's inputs, or the whole batch
- * with n = ld). With SIMD, 8 bytes a step, loaded widened to u16, then widened to u32 → f32
+ * dst[r, i] = scale·src[r, i] for `rows` rows of n bytes: src is u8, its rows srcLd bytes
+ * apart, dst f32, its rows dstLd floats apart (the whole batch with n = srcLd = dstLd; a block
+ * of a wider batch's inputs into a block of its own, dstLd = n). With SIMD, 8 bytes a step, loaded widened to u16, then widened to u32 → f32
  * (converted as signed: exact for 0–255, and one instruction on x64, where the unsigned
  * conversion takes several); the rest of a row (all of it without SIMD) one at a time. 16
  * bytes a step took 2.8 µs of a training step at batch 32 against 3.0 (one thread), but its
  * code took the build past the size at which npm's gzip compresses each build against its
  * pair (test/package.test.ts): 25 KB more to download.
  */
-export function scale_bytes(src: usize, dst: usize, n: i32, ld: i32, rows: i32, scale: f32): void {
+export function scale_bytes(src: usize, dst: usize, n: i32, srcLd: i32, dstLd: i32, rows: i32, scale: f32): void {
   for (let r = 0; r < rows; r++) {
-    const from = src + <usize>r * <usize>ld, to = dst + ((<usize>r * <usize>ld) << 2);
+    const from = src + <usize>r * <usize>srcLd, to = dst + ((<usize>r * <usize>dstLd) << 2);
     let i = 0;
     if (ASC_FEATURE_SIMD) {
       const s = f32x4.splat(scale);

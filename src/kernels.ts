@@ -53,8 +53,8 @@ const listedUpdateSplit = (...state: string[]) => ({
 });
 
 export const KERNELS = {
-  /** dst = scale·src: `rows` rows of n bytes (pixels) into rows of n floats, src's rows ld bytes apart and dst's ld floats. */
-  scale_bytes: { args: ['src', 'dst', 'n', 'ld', 'rows', 'scale'], split: { rows: 'rows', align: 1, work: [1, 'n'], moves: { src: [1, 'ld'], dst: [4, 'ld'] } } },
+  /** dst = scale·src: `rows` rows of n bytes (pixels) into rows of n floats, src's rows srcLd bytes apart and dst's dstLd floats. */
+  scale_bytes: { args: ['src', 'dst', 'n', 'srcLd', 'dstLd', 'rows', 'scale'], split: { rows: 'rows', align: 1, work: [1, 'n'], moves: { src: [1, 'srcLd'], dst: [4, 'dstLd'] } } },
   /** counts[r] = the non-zero bytes of row r of src [rows × n], its rows ld bytes apart (counts: i32): count_nonzeros of what scale_bytes makes of them. */
   count_nonzero_bytes: { args: ['src', 'n', 'ld', 'counts', 'rows'], split: { rows: 'rows', align: 1, work: [1, 'n'], moves: { src: [1, 'ld'], counts: [4] } } },
   /** y = x·wᵀ + b: x [batch × nIn], w [nOut × nIn], b [nOut], y [batch × nOut]. */

@@ -395,9 +395,10 @@ export class Network {
    * promises that no parameter changed since the previous forward (a loop over the batches
    * of one data set): layers then reuse what they derived from them (the first layer's wᵀ).
    * `inputScale`: the batch is in inputBytes, not yet scaled (a network without
-   * config.normalization); the pass writes inputBuffer = inputScale·inputBytes as
-   * scaleInputBytes would, where it costs least (the first dense layer, over a training
-   * batch it lists in blocks of inputs, scales each block on the thread that lists it).
+   * config.normalization); the pass scales it as scaleInputBytes would, where it costs least
+   * (the first dense layer, over a training batch it lists in blocks of inputs, scales each
+   * block on the thread that lists it, into a block of inputBuffer of its own: inputBuffer's
+   * rows then do not hold the batch; the outputs and the step are the same to the bit).
    */
   forwardLoaded(batch: number, training = false, weightsUnchanged = false, inputScale?: number): void {
     checkLive(this, 'forwardLoaded');

@@ -105,13 +105,13 @@ export class Sequential {
   /** x⁰ = scale·inputBytes for the first `batch` rows. */
   scaleInput(batch: number, scale: number): void {
     const n = this.layers[0].inSize;
-    this.backend.ops.scale_bytes(this.inputBytesPtr, this.values[0].ptr, n, n, batch, scale);
+    this.backend.ops.scale_bytes(this.inputBytesPtr, this.values[0].ptr, n, n, n, batch, scale);
   }
 
   /**
    * Every layer's forward, in order, over the first `batch` rows of x⁰ (see Layer.forward).
-   * With an inputScale, x⁰ is inputScale·inputBytes, written here or by the first layer
-   * (Layer.scalesInput).
+   * With an inputScale, x⁰ is inputScale·inputBytes, written here or by the first layer, in
+   * a layout of its own (Layer.scalesInput).
    */
   forward(batch: number, training: boolean, step: number, weightsUnchanged: boolean, inputScale: number | null = null): void {
     const k = this.backend.ops, first = this.layers[0];

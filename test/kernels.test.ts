@@ -95,10 +95,12 @@ describe.each(levels)('elementwise kernels: wasm (%s SIMD) against js', (simd) =
     expect(p.guardsIntact()).toBe(true);
   });
 
-  // The whole batch as one row, a batch of rows, and a task's block of inputs (columns c0 … c0 + n − 1 of rows ld wide).
-  it.each([[1, 1, 0, 1], [1, 100, 0, 100], [1, 784 * 3 + 5, 0, 784 * 3 + 5], [3, 37, 0, 37], [5, 33, 3, 17], [32, 784, 400, 384], [32, 784, 0, 400]])(
-    'bytes to floats and their non-zeros: %i rows %i bytes apart, columns %i on, %i of them',
-    async (rows, ld, c0, n) => {
+  // The whole batch as one row, a batch of rows, and a task's block of inputs (columns c0 …
+  // c0 + n − 1 of rows ld wide) into the same columns of float rows ld wide, or (ownBlock)
+  // into rows of n floats of its own.
+  it.each([[1, 1, 0, 1, false], [1, 100, 0, 100, false], [1, 784 * 3 + 5, 0, 784 * 3 + 5, false], [3, 37, 0, 37, false], [5, 33, 3, 17, false], [32, 784, 400, 384, false], [32, 784, 0, 400, false], [5, 33, 3, 17, true], [32, 784, 400, 384, true]])(
+    'bytes to floats and their non-zeros: %i rows %i bytes apart, columns %i on, %i of them, into a block of their own: %s',
+    async (rows, ld, c0, n, ownBlock) => {
       const p = await pair(simd, [rows * ld, rows * ld, rows]);
       const [bytes, floats, counts] = [0, 1, 2];
       // A third of the bytes zero, the rest 1–255.
@@ -106,16 +108,20 @@ describe.each(levels)('elementwise kernels: wasm (%s SIMD) against js', (simd) =
       const untouched = p.tj[floats].view.slice();
       for (const [be, t] of [[p.js, p.tj], [p.wasm, p.tw]] as const) {
         be.bytes(t[bytes].ptr, rows * ld).forEach((_, i, b) => (b[i] = pixel(i)));
-        call(be, 'scale_bytes', t[bytes].ptr + c0, t[floats].ptr + 4 * c0, n, ld, rows, 1 / 255);
+        const [dst, dstLd] = ownBlock ? [t[floats].ptr, n] : [t[floats].ptr + 4 * c0, ld];
+        call(be, 'scale_bytes', t[bytes].ptr + c0, dst, n, ld, dstLd, rows, 1 / 255);
         call(be, 'count_nonzero_bytes', t[bytes].ptr + c0, n, ld, t[counts], rows);
         for (let r = 0; r < rows; r++) {
           let nonZeros = 0;
           for (let i = r * ld; i < (r + 1) * ld; i++) {
-            const inBlock = i - r * ld >= c0 && i - r * ld < c0 + n;
+            const column = i - r * ld, inBlock = column >= c0 && column < c0 + n;
+            if (inBlock && pixel(i) !== 0) nonZeros++;
+            if (ownBlock) continue;
             if (inBlock) expect(t[floats].view[i]).toBeCloseTo(pixel(i) / 255, 6);
             else expect(t[floats].view[i]).toBe(untouched[i]);
-            if (inBlock && pixel(i) !== 0) nonZeros++;
           }
+          for (let i = 0; ownBlock && i < n; i++) expect(t[floats].view[r * n + i]).toBeCloseTo(pixel(r * ld + c0 + i) / 255, 6);
+          if (ownBlock) expect(t[floats].view[rows * n]).toBe(untouched[rows * n]);
           expect(ints(t[counts])[r]).toBe(nonZeros);
         }
       }

@@ -294,7 +294,7 @@ describe('the first dense layer on sparse batches', async () => {
   // first layer, whose tasks scale each block of inputs as they list it; scaled at once
   // where it is not listed (a batch of 8 stays dense, 128 is listed in whole rows), or
   // where counting bytes would not count the floats (a scale of 0).
-  it.each([[32, 1], [32, 2], [8, 2], [128, 2], [32, 0], [32, -1]])('scales the input bytes in the forward pass as scaleInputBytes does, to the same floats: batch %i, scale ×%f/255', async (batch, factor) => {
+  it.each([[32, 1], [32, 2], [8, 2], [128, 2], [32, 0], [32, -1]])('scales the input bytes in the forward pass as scaleInputBytes does, to the same outputs and step to the bit: batch %i, scale ×%f/255', async (batch, factor) => {
     const scale = factor / 255, runs = [];
     for (const [threads, later] of [[1, false], [1, true], [2, true], [3, true]] as const) {
       const net = await Network.create({ sizes: [784, 100, 10], maxBatch: batch, threads, adaptiveThreads: false });
@@ -309,13 +309,12 @@ describe('the first dense layer on sparse batches', async () => {
           net.backwardLoaded();
           net.step(0.5);
         }
-        runs.push({ x: net.inputBuffer.slice(0, batch * 784), output: net.outputBuffer.slice(0, batch * 10), parameters: net.parameters.slice() });
+        runs.push({ output: net.outputBuffer.slice(0, batch * 10), parameters: net.parameters.slice() });
       } finally {
         net.dispose();
       }
     }
     for (const run of runs.slice(1)) expect(run).toEqual(runs[0]);
-    expect(runs[0].x[784 * (batch - 1) + 400]).toBe(Math.fround(mnist.train.images[784 * (3 * batch - 1) + 400] * Math.fround(scale)));
   });
 
   it('a CNN scales its input bytes before its first layer; a scale float32 cannot hold, or one that would skip the normalisation, is refused', async () => {

@@ -178,7 +178,7 @@ const CASES: KernelCase[] = [
     run(both, p, [n]) {
       const ld = n + 5;
       for (const be of [p.js, p.wasm]) be.bytes(p.tj[0].ptr, 3 * ld).forEach((_, i, bytes) => (bytes[i] = i % 3 === 0 ? 0 : (i * 37) % 256));
-      both('scale_bytes', p.tj[0].ptr + 2, p.tj[1].ptr + 8, n, ld, 3, 1 / 255);
+      both('scale_bytes', p.tj[0].ptr + 2, p.tj[1].ptr + 8, n, ld, n + 1, 3, 1 / 255);
       both('count_nonzero_bytes', p.tj[0].ptr + 2, n, ld, [2], 3);
       close(p, [1], 1e-7);
       expect(ints(p.tw[2])).toEqual(ints(p.tj[2]));

@@ -77,9 +77,9 @@ function referenceKernels(buffer: ArrayBuffer): Kernels {
     }
   };
   return {
-    scale_bytes(src, dst, n, ld, rows, scale) {
+    scale_bytes(src, dst, n, srcLd, dstLd, rows, scale) {
       const D = dst / 4;
-      for (let r = 0; r < rows; r++) for (let i = 0; i < n; i++) F[D + r * ld + i] = U[src + r * ld + i] * scale;
+      for (let r = 0; r < rows; r++) for (let i = 0; i < n; i++) F[D + r * dstLd + i] = U[src + r * srcLd + i] * scale;
     },
     count_nonzero_bytes(src, n, ld, counts, rows) {
       const C = counts / 4;

@@ -100,8 +100,9 @@ export interface Layer {
   readonly inPlace: boolean;
   /**
    * Whether forward takes an inputScale (first layer only): x is then not yet written, and
-   * forward writes x = inputScale·inputBytes for the batch's rows itself, where it can at
-   * lower cost than a pass before it (the first dense layer, on the threads that list x).
+   * forward writes inputScale·inputBytes into x itself, where it can at lower cost than a
+   * pass before it (the first dense layer, on the threads that list x), in the layout it
+   * chooses: x's rows, or blocks of inputs of its own (Dense).
    */
   readonly scalesInput?: boolean;
   /** Takes the tensors the planner gave it. */
