@@ -1,6 +1,7 @@
 // Node's platform: builds read from the file system, kernel threads as worker_threads.
 // Imported for its effect by the Node entry (node.ts), the CLI, the tests and the benchmarks.
 import { readFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { threadSource } from './backend/thread-protocol.js';
 import { buildUrls, setPlatform } from './platform.js';
@@ -23,5 +24,14 @@ setPlatform({
       }),
       terminate: () => void worker.terminate(),
     };
+  },
+  cpuTimes() {
+    let idle = 0, total = 0;
+    const cores = cpus();
+    for (const { times } of cores) {
+      idle += times.idle;
+      total += times.user + times.nice + times.sys + times.idle + times.irq;
+    }
+    return { idle, total, cores: cores.length };
   },
 });

@@ -22,6 +22,8 @@ export interface Platform {
   loadBuild(name: BuildName): Promise<Uint8Array<ArrayBuffer>>;
   /** A new kernel thread running threadSource() (thread-protocol.js). */
   startThread(): KernelThread;
+  /** The machine's CPU time so far, ms summed over its cores: idle, and in all; absent where the platform cannot read it (browsers). */
+  cpuTimes?(): { idle: number; total: number; cores: number };
 }
 
 /** Where each build is, next to the package's JavaScript; literal URLs so bundlers copy the files. */
@@ -88,4 +90,19 @@ export async function loadBuild(name: BuildName): Promise<Uint8Array<ArrayBuffer
 
 export function startThread(): KernelThread {
   return current.startThread();
+}
+
+/**
+ * A reader of how many of the machine's cores were idle on average since its previous call
+ * (its first call: since it was made), or null where the platform cannot tell.
+ */
+export function idleCoresReader(): (() => number) | null {
+  const platform = current;
+  if (!platform.cpuTimes) return null;
+  let last = platform.cpuTimes();
+  return () => {
+    const now = platform.cpuTimes!(), total = now.total - last.total, idle = now.idle - last.idle;
+    last = now;
+    return total > 0 ? (idle / total) * now.cores : now.cores;
+  };
 }

@@ -1,7 +1,10 @@
 // The governor that keeps large kernel calls on one thread where threads are slower: driven
 // by a clock the test moves, with the throughput of each mode given.
+import { cpus } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { CUT_MS, EARLY_LOSS, FIRST_RUN_MS, PROBES, PROBE_MS, RUN_MS, SETTLE_MS, ThreadGovernor, WARMUP_MS, YOUNG_MS, type CompiledSince } from '../src/backend/thread-governor.js';
+import '../src/platform-node.js';
+import { idleCoresReader } from '../src/platform.js';
+import { CUT_MS, EARLY_LOSS, FIRST_RUN_MS, IDLE_CORES_NEEDED, PROBES, PROBE_MS, RUN_MS, SETTLE_MS, ThreadGovernor, WARMUP_MS, YOUNG_MS, type CompiledSince } from '../src/backend/thread-governor.js';
 
 /** ms of one cycle: a run in the chosen mode, then a comparison of both. */
 const CYCLE = RUN_MS + 2 * PROBES * PROBE_MS;
@@ -43,7 +46,7 @@ function simulateKernels(governor: ThreadGovernor, clock: { now: number }, until
 describe('the thread governor', () => {
   it('keeps splitting where threads are faster, probing one thread a small share of the time', () => {
     const clock = { now: 0 };
-    const governor = new ThreadGovernor(1, () => clock.now);
+    const governor = new ThreadGovernor(1, { clock: () => clock.now });
     const share = simulate(governor, clock, { threaded: 1.5, single: 1 }, 10 * CYCLE);
     expect(governor.threadedNow).toBe(true);
     // PROBES turns of one thread in every cycle.
@@ -52,7 +55,7 @@ describe('the thread governor', () => {
 
   it('moves to one thread when threads are slower (a busy machine), and back when they are faster again', () => {
     const clock = { now: 0 };
-    const governor = new ThreadGovernor(1, () => clock.now);
+    const governor = new ThreadGovernor(1, { clock: () => clock.now });
     simulate(governor, clock, { threaded: 0.3, single: 1 }, 2 * CYCLE);
     expect(governor.threadedNow).toBe(false);
     const share = simulate(governor, clock, { threaded: 0.3, single: 1 }, 10_000);
@@ -63,7 +66,7 @@ describe('the thread governor', () => {
 
   it('ends a comparison at the first pair the other mode loses: on a busy machine, one turn on threads in each cycle', () => {
     const clock = { now: 0 };
-    const governor = new ThreadGovernor(1, () => clock.now);
+    const governor = new ThreadGovernor(1, { clock: () => clock.now });
     const rate = { threaded: 0.7, single: 1 };
     simulate(governor, clock, rate, 3 * CYCLE);
     // A turn on threads (PROBE_MS) runs PROBE_MS · 0.7 calls against ~RUN_MS on one thread.
@@ -74,7 +77,7 @@ describe('the thread governor', () => {
 
   it('cuts a turn on threads short once it runs below EARLY_LOSS of one thread: a busy machine pays SETTLE_MS + CUT_MS of it, not PROBE_MS', () => {
     const clock = { now: 0 };
-    const governor = new ThreadGovernor(1, () => clock.now);
+    const governor = new ThreadGovernor(1, { clock: () => clock.now });
     // Calls of 0.1 ms on one thread, 0.4 ms on threads: a quarter of the rate, below EARLY_LOSS.
     const rate = { threaded: 2.5, single: 10 };
     expect(rate.threaded / rate.single).toBeLessThan(EARLY_LOSS);
@@ -89,7 +92,7 @@ describe('the thread governor', () => {
 
   it('starts on one thread, and takes threads once they measure faster', () => {
     const clock = { now: 0 };
-    const governor = new ThreadGovernor(1, () => clock.now);
+    const governor = new ThreadGovernor(1, { clock: () => clock.now });
     expect(governor.threadedNow).toBe(false);
     simulate(governor, clock, { threaded: 0.9, single: 1 }, CYCLE);
     expect(governor.threadedNow).toBe(false);
@@ -99,7 +102,7 @@ describe('the thread governor', () => {
 
   it('leaves threads for one thread only when one thread is clearly faster (the noise of a shared machine)', () => {
     const clock = { now: 0 };
-    const governor = new ThreadGovernor(1, () => clock.now);
+    const governor = new ThreadGovernor(1, { clock: () => clock.now });
     simulate(governor, clock, { threaded: 1.5, single: 1 }, 2 * CYCLE);
     expect(governor.threadedNow).toBe(true);
     simulate(governor, clock, { threaded: 1, single: 1.1 }, 10 * CYCLE);
@@ -110,7 +113,7 @@ describe('the thread governor', () => {
 
   it('checks an early decision again soon: threads slowed by the start (V8 compiling on the other core) are taken once they are faster', () => {
     const clock = { now: 0 };
-    const governor = new ThreadGovernor(1, () => clock.now);
+    const governor = new ThreadGovernor(1, { clock: () => clock.now });
     const comparison = 2 * PROBES * PROBE_MS;
     simulate(governor, clock, { threaded: 0.5, single: 1 }, WARMUP_MS + comparison);
     expect(governor.threadedNow).toBe(false);
@@ -122,7 +125,7 @@ describe('the thread governor', () => {
 
   it('keeps comparing every FIRST_RUN_MS in its first YOUNG_MS: threads slow only while the code compiles are taken soon after', () => {
     const clock = { now: 0 };
-    const governor = new ThreadGovernor(1, () => clock.now);
+    const governor = new ThreadGovernor(1, { clock: () => clock.now });
     // Two comparisons lost (at ~0.2 and ~0.5 s), then threads are faster from 0.65 s.
     simulate(governor, clock, { threaded: 0.5, single: 1 }, 650);
     expect(governor.threadedNow).toBe(false);
@@ -134,7 +137,7 @@ describe('the thread governor', () => {
 
   it('does not measure the first SETTLE_MS of a turn: threads slow only while their data moves into their caches still win', () => {
     const clock = { now: 0 };
-    const governor = new ThreadGovernor(1, () => clock.now);
+    const governor = new ThreadGovernor(1, { clock: () => clock.now });
     let last = false, since = 0, split = 0, calls = 0;
     while (clock.now < 3 * CYCLE) {
       const threaded = governor.split(0, 1);
@@ -152,7 +155,7 @@ describe('the thread governor', () => {
   it('takes threads for calls longer than SETTLE_MS, which begin a turn and leave no call to measure after it', () => {
     for (const ms of [30, 60]) {
       const clock = { now: 0 };
-      const governor = new ThreadGovernor(1, () => clock.now);
+      const governor = new ThreadGovernor(1, { clock: () => clock.now });
       const share = simulate(governor, clock, { threaded: 2 / ms, single: 1 / ms }, 4 * CYCLE);
       expect(governor.threadedNow, `${ms} ms calls`).toBe(true);
       expect(share, `${ms} ms calls`).toBeGreaterThan(0.8);
@@ -161,7 +164,7 @@ describe('the thread governor', () => {
 
   it('compares kernel by kernel: a turn is not faster for holding more of a kernel whose work estimate runs quick (long calls, a few a turn)', () => {
     const clock = { now: 0 };
-    const governor = new ThreadGovernor(2, () => clock.now);
+    const governor = new ThreadGovernor(2, { clock: () => clock.now });
     // A pass of one call of kernel 0 (10 ms on one thread for its unit of estimated work), then
     // ten of kernel 1 (0.2 ms each): a turn measures one or two of kernel 0's calls. Both run
     // 1.2× faster on threads.
@@ -172,7 +175,7 @@ describe('the thread governor', () => {
 
   it('cuts a turn short on what the whole turn would cost: a few small calls slow on threads beside a large one they run 2.5× as fast', () => {
     const clock = { now: 0 };
-    const governor = new ThreadGovernor(2, () => clock.now);
+    const governor = new ThreadGovernor(2, { clock: () => clock.now });
     // A pass: 8 calls of kernel 1 (0.25 ms on one thread, 0.6 on threads), then one of kernel 0
     // (20 ms, 8 on threads): threads run a pass 1.72× as fast, though the first 2 ms of a turn
     // on them measure kernel 1 alone at 0.42×.
@@ -183,7 +186,7 @@ describe('the thread governor', () => {
 
   it('counts WARMUP_MS and YOUNG_MS from the first call, not from when the network was made', () => {
     const clock = { now: 0 };
-    const governor = new ThreadGovernor(1, () => clock.now);
+    const governor = new ThreadGovernor(1, { clock: () => clock.now });
     clock.now = 3000; // made, then idle for 3 s before its first call
     // No comparison (no turn on threads) in the first WARMUP_MS of calls…
     expect(simulate(governor, clock, { threaded: 1.5, single: 1 }, WARMUP_MS - 20)).toBe(0);
@@ -197,17 +200,17 @@ describe('the thread governor', () => {
   it('compares at once in a later network over the same build: its code is compiled already', () => {
     const clock = { now: 0 };
     const build: CompiledSince = { firstCall: Number.NaN };
-    const first = new ThreadGovernor(1, () => clock.now, build);
+    const first = new ThreadGovernor(1, { clock: () => clock.now, compiled: build });
     simulate(first, clock, { threaded: 1.5, single: 1 }, 2 * WARMUP_MS);
     clock.now += 5000;
     // A comparison is its PROBES pairs of turns: threads are taken after them, not WARMUP_MS later.
     const comparison = 2 * PROBES * PROBE_MS + 1;
     expect(comparison).toBeLessThan(WARMUP_MS);
-    const later = new ThreadGovernor(1, () => clock.now, build);
+    const later = new ThreadGovernor(1, { clock: () => clock.now, compiled: build });
     simulate(later, clock, { threaded: 1.5, single: 1 }, comparison);
     expect(later.threadedNow).toBe(true);
     // One over a build of its own waits WARMUP_MS on one thread.
-    const alone = new ThreadGovernor(1, () => clock.now);
+    const alone = new ThreadGovernor(1, { clock: () => clock.now });
     expect(simulate(alone, clock, { threaded: 1.5, single: 1 }, comparison)).toBe(0);
   });
 
@@ -230,23 +233,88 @@ describe('the thread governor', () => {
     // Threads faster: taken at WARMUP_MS + a comparison, then kept after runs of FIRST_RUN_MS,
     // 2·FIRST_RUN_MS, …: turns on one thread at ~0.5 and ~1.1 s of the first YOUNG_MS, not every ~0.3 s.
     const clock = { now: 0 };
-    const faster = new ThreadGovernor(1, () => clock.now);
+    const faster = new ThreadGovernor(1, { clock: () => clock.now });
     simulate(faster, clock, { threaded: 1.5, single: 1 }, WARMUP_MS + 2 * PROBES * PROBE_MS + 1);
     expect(faster.threadedNow).toBe(true);
     expect(turnsAway(faster, clock, { threaded: 1.5, single: 1 }, YOUNG_MS)).toBe(2);
     // A busy machine: turns on threads at a fifth of one thread's rate are cut short, at ~0.15,
     // ~0.4 and ~0.9 s, not every ~0.26 s.
     clock.now = 0;
-    const busy = new ThreadGovernor(1, () => clock.now);
+    const busy = new ThreadGovernor(1, { clock: () => clock.now });
     const rate = { threaded: 2, single: 10 };
     expect(rate.threaded / rate.single).toBeLessThan(EARLY_LOSS);
     expect(turnsAway(busy, clock, rate, YOUNG_MS)).toBe(3);
     expect(busy.threadedNow).toBe(false);
   });
 
+  /**
+   * A machine of two cores as the governor's idleCores reads it: the other core idle
+   * `otherIdle` of the time while calls run on one thread, busy with the governor's own
+   * worker while they are split. Returns the governor, its clock, and a loop of calls at
+   * `rate` for `ms` that returns the share split.
+   */
+  function twoCores(otherIdle: () => number) {
+    const clock = { now: 0 }, seen = { idle: 0, ms: 0 };
+    const idleCores = () => {
+      const idle = seen.ms > 0 ? seen.idle / seen.ms : 1;
+      seen.idle = seen.ms = 0;
+      return idle;
+    };
+    const governor = new ThreadGovernor(1, { clock: () => clock.now, idleCores, workers: 1 });
+    const run = (rate: { threaded: number; single: number }, ms: number) => {
+      const end = clock.now + ms;
+      let split = 0, calls = 0;
+      while (clock.now < end) {
+        const threaded = governor.split(0, 1), took = 1 / (threaded ? rate.threaded : rate.single);
+        clock.now += took;
+        seen.ms += took;
+        if (!threaded) seen.idle += took * otherIdle();
+        governor.done();
+        calls++;
+        if (threaded) split++;
+      }
+      return split / calls;
+    };
+    return { governor, run, clock };
+  }
+
+  it('never tries threads while another process keeps the other cores busy, where the platform tells', () => {
+    const busy = twoCores(() => 0.05);
+    expect(0.05).toBeLessThan(IDLE_CORES_NEEDED);
+    expect(busy.run({ threaded: 0.3, single: 1 }, 10 * CYCLE)).toBe(0);
+    expect(busy.governor.threadedNow).toBe(false);
+    // Cores free again: threads are tried, and taken.
+    const freed = twoCores(() => 1);
+    freed.run({ threaded: 1.5, single: 1 }, 2 * CYCLE);
+    expect(freed.governor.threadedNow).toBe(true);
+  });
+
+  it('reads how idle the cores are over its runs on one thread alone: its own worker does not make them busy', () => {
+    const { governor, run, clock } = twoCores(() => 1);
+    run({ threaded: 1.5, single: 1 }, 2 * CYCLE);
+    expect(governor.threadedNow).toBe(true);
+    while (governor.threadedNow) run({ threaded: 0.5, single: 1 }, 1);
+    // Back on one thread: threads faster again are taken at the comparison after its first
+    // run, FIRST_RUN_MS on: the time on threads before it is not read as cores kept busy.
+    const back = clock.now;
+    while (!governor.threadedNow && clock.now - back < 2 * CYCLE) run({ threaded: 1.5, single: 1 }, 1);
+    expect(clock.now - back).toBeLessThanOrEqual(FIRST_RUN_MS + 2 * PROBES * PROBE_MS + 2);
+  });
+
+  it("reads the machine's idle cores in Node: fewer than it has while this thread keeps one busy", () => {
+    const read = idleCoresReader()!;
+    const cores = cpus().length;
+    read();
+    const end = performance.now() + 300;
+    while (performance.now() < end);
+    const idle = read();
+    expect(idle).toBeGreaterThanOrEqual(0);
+    expect(idle).toBeLessThanOrEqual(cores - 0.6);
+  });
+
   it('drops a measurement that spans an idle gap (the caller paused)', () => {
     const clock = { now: 0 };
-    const governor = new ThreadGovernor(1, () => clock.now);
+    const governor = new ThreadGovernor(1, { clock: () => clock.now });
     simulate(governor, clock, { threaded: 1.5, single: 1 }, CYCLE + PROBE_MS / 2);
     clock.now += 10 * PROBE_MS; // a pause while threads were being measured: its rate would look terrible
     simulate(governor, clock, { threaded: 1.5, single: 1 }, 3 * CYCLE);

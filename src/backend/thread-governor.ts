@@ -24,7 +24,11 @@
 // are faster: the first comparison comes WARMUP_MS after the first call of any governor over
 // the same build (CompiledSince; not a network's making: a network may wait long before it
 // is used), at once for a later network of the same process. Once settled on threads, a
-// comparison costs at most PROBES · PROBE_MS at the one-thread rate in every RUN_MS.
+// comparison costs at most PROBES · PROBE_MS at the one-thread rate in every RUN_MS. Where
+// the platform tells how idle the machine's cores were (Node; not browsers), a comparison
+// from one thread ends before its first turn on threads where fewer cores were idle over the
+// run and turn before it than the workers need (IDLE_CORES_NEEDED): another process keeps
+// them busy, a turn on threads would only wait for a core, and it counts as a clear loss.
 
 /**
  * ms before the first comparison, not measured: V8 compiles the kernels' optimised code
@@ -80,6 +84,24 @@ export const EARLY_LOSS = 0.5;
 export const CUT_MS = 2;
 /** A turn that lasted this many times its length had an idle gap in it (the caller paused): the comparison starts over. */
 const IDLE_FACTOR = 4;
+/**
+ * Cores idle per worker, on average over a run on one thread, below which threads are not
+ * tried: with a busy process on the other of two cores, 0.0–0.1 were idle and turns on
+ * threads ran at 0.07–0.6× one thread's rate; with none, 0.9–1.0 (bench/contention.ts).
+ */
+export const IDLE_CORES_NEEDED = 0.5;
+
+/** What a governor is given beside its kernels. */
+export interface GovernorOptions {
+  /** ms now (performance.now by default; tests move their own). */
+  clock?: () => number;
+  /** The build's CompiledSince, shared with the other networks over it (its own by default). */
+  compiled?: CompiledSince;
+  /** Cores of the machine idle on average since its previous call, or null where the platform cannot tell (see platform.ts); none by default. */
+  idleCores?: (() => number | null) | null;
+  /** Threads beside the calling one that split calls (1 by default). */
+  workers?: number;
+}
 
 /**
  * The work and ms of a turn's calls, kernel by kernel: the work estimates of two kernels are
@@ -162,11 +184,17 @@ export class ThreadGovernor {
   private readonly current: TurnCalls;
   private readonly other: TurnCalls;
 
-  /**
-   * `kernels`: how many kernels there are (the ops passed to split() are below it);
-   * `compiled`: the build's CompiledSince, shared with the other networks over it (its own by default).
-   */
-  constructor(kernels: number, private readonly clock: () => number = () => performance.now(), private readonly compiled: CompiledSince = { firstCall: Number.NaN }) {
+  private readonly clock: () => number;
+  private readonly compiled: CompiledSince;
+  private readonly idleCores: (() => number | null) | null;
+  private readonly workers: number;
+
+  /** `kernels`: how many kernels there are (the ops passed to split() are below it). */
+  constructor(kernels: number, options: GovernorOptions = {}) {
+    this.clock = options.clock ?? (() => performance.now());
+    this.compiled = options.compiled ?? { firstCall: Number.NaN };
+    this.idleCores = options.idleCores ?? null;
+    this.workers = options.workers ?? 1;
     [this.turnCalls, this.settleCalls, this.current, this.other] = Array.from({ length: 4 }, () => new TurnCalls(kernels));
   }
 
@@ -178,6 +206,7 @@ export class ThreadGovernor {
     const now = this.clock();
     if (Number.isNaN(this.born)) {
       this.born = this.phaseStart = now;
+      this.idleCores?.(); // the run before the first comparison counts from here
       if (Number.isNaN(this.compiled.firstCall)) this.compiled.firstCall = now;
       this.phaseLength = Math.max(0, this.compiled.firstCall + WARMUP_MS - now);
     }
@@ -220,7 +249,9 @@ export class ThreadGovernor {
       this.turn = 0;
       return;
     }
-    const lost = cutShort || (this.turn % 2 === 1 && !(projectedSpeedup(this.other, this.current) > (this.threaded ? TO_ONE_THREAD : 1)));
+    // Before the first turn on threads, whether there are cores for them (read over the run and turn 0 on one thread).
+    const busy = this.turn === 0 && !this.threaded && this.coresBusy();
+    const lost = cutShort || busy || (this.turn % 2 === 1 && !(projectedSpeedup(this.other, this.current) > (this.threaded ? TO_ONE_THREAD : 1)));
     // A pair lost decides the comparison: the turns left would only cost time in the slower mode.
     if (++this.turn < 2 * PROBES && !lost) return;
     // The comparison ran all its turns only if the other mode won every pair.
@@ -228,10 +259,18 @@ export class ThreadGovernor {
       this.threaded = !this.threaded;
       this.runLength = FIRST_RUN_MS;
     }
-    const clear = this.threaded || cutShort;
+    const clear = this.threaded || cutShort || busy;
     this.turn = -1;
     this.phaseLength = this.runLength;
+    // How idle the cores are is read over the run on one thread alone: on threads this process keeps them busy itself.
+    if (!this.threaded) this.idleCores?.();
     if (clear || now - this.born >= YOUNG_MS) this.runLength = Math.min(RUN_MS, 2 * this.runLength);
+  }
+
+  /** Whether fewer cores were idle since the last look than the workers need (IDLE_CORES_NEEDED each); false where the platform cannot tell. */
+  private coresBusy(): boolean {
+    const idle = this.idleCores?.() ?? null;
+    return idle !== null && idle < IDLE_CORES_NEEDED * this.workers;
   }
 
   /** Turns 0, 1 | 2, 3 | 4, 5 … measure current–other | other–current | current–other … */
