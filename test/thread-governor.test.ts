@@ -229,7 +229,7 @@ describe('the thread governor', () => {
     return turns;
   }
 
-  it('doubles its runs while young after a clear comparison: threads kept, or a turn on threads cut short', () => {
+  it('doubles its runs while young after a clear comparison: threads kept, or no cores idle for them', () => {
     // Threads faster: taken at WARMUP_MS + a comparison, then kept after runs of FIRST_RUN_MS,
     // 2·FIRST_RUN_MS, …: turns on one thread at ~0.5 and ~1.1 s of the first YOUNG_MS, not every ~0.3 s.
     const clock = { now: 0 };
@@ -237,14 +237,15 @@ describe('the thread governor', () => {
     simulate(faster, clock, { threaded: 1.5, single: 1 }, WARMUP_MS + 2 * PROBES * PROBE_MS + 1);
     expect(faster.threadedNow).toBe(true);
     expect(turnsAway(faster, clock, { threaded: 1.5, single: 1 }, YOUNG_MS)).toBe(2);
-    // A busy machine: turns on threads at a fifth of one thread's rate are cut short, at ~0.15,
-    // ~0.4 and ~0.9 s, not every ~0.26 s.
+    // Turns on threads cut short, where the platform does not tell how idle the cores are,
+    // are not clear while young (V8 compiling on the other core cuts them too): one every
+    // ~0.28 s, not at ~0.15, ~0.4 and ~0.9 s.
     clock.now = 0;
-    const busy = new ThreadGovernor(1, { clock: () => clock.now });
+    const cut = new ThreadGovernor(1, { clock: () => clock.now });
     const rate = { threaded: 2, single: 10 };
     expect(rate.threaded / rate.single).toBeLessThan(EARLY_LOSS);
-    expect(turnsAway(busy, clock, rate, YOUNG_MS)).toBe(3);
-    expect(busy.threadedNow).toBe(false);
+    expect(turnsAway(cut, clock, rate, YOUNG_MS)).toBe(5);
+    expect(cut.threadedNow).toBe(false);
   });
 
   /**

@@ -17,9 +17,9 @@
 // (bench/contention.ts), and a cut turn takes ~7 ms of calls where a whole one took
 // PROBE_MS. The winner is kept for a run of FIRST_RUN_MS, and each comparison that keeps
 // the mode doubles the next run, up to RUN_MS: a settled decision costs little. In the
-// governor's first YOUNG_MS it doubles only after a clear comparison (threads kept, or the
-// other mode's turn cut short): one thread kept on a narrow margin may have measured
-// threads while the code still compiled, and is checked again soon. It starts on one
+// governor's first YOUNG_MS it doubles only after a clear comparison (threads kept, or no
+// cores idle for them): one thread kept may have measured threads while the code still
+// compiled, and is checked again soon. It starts on one
 // thread, so that no run is slower with threads than without until threads have shown they
 // are faster: the first comparison comes WARMUP_MS after the first call of any governor over
 // the same build (CompiledSince; not a network's making: a network may wait long before it
@@ -60,12 +60,14 @@ export const FIRST_RUN_MS = 250;
 /** …doubled after each comparison that kept the mode, up to this… */
 export const RUN_MS = 2000;
 /**
- * …but in a governor's first YOUNG_MS, not doubled after keeping one thread on a narrow
- * margin: comparisons then still measure code that V8 is compiling and caches still cold.
+ * …but in a governor's first YOUNG_MS, not doubled after keeping one thread on its
+ * measure: comparisons then still measure code that V8 is compiling and caches still cold.
  * Measured here on the CNN bench's network, whose two threads train 1.5× as fast as one: its
  * comparisons at 0.19 and 0.49 s measured threads at 0.6–0.9× one thread, and with the run
- * doubled to 0.5 s it trained on one thread until 1.09 s. Threads kept, or a turn on threads
- * cut short (below EARLY_LOSS, far under what compiling costs them), are clear enough.
+ * doubled to 0.5 s it trained on one thread until 1.09 s; and the seed's network, the first
+ * of its process, had its turns on threads at 0.18 and 0.47 s cut short (V8 compiling the
+ * threads' side of the host on the other core). Threads kept, or no cores idle for them, are
+ * clear enough.
  */
 export const YOUNG_MS = 1500;
 /**
@@ -259,7 +261,7 @@ export class ThreadGovernor {
       this.threaded = !this.threaded;
       this.runLength = FIRST_RUN_MS;
     }
-    const clear = this.threaded || cutShort || busy;
+    const clear = this.threaded || busy;
     this.turn = -1;
     this.phaseLength = this.runLength;
     // How idle the cores are is read over the run on one thread alone: on threads this process keeps them busy itself.
