@@ -1,9 +1,9 @@
 // Threads on a busy machine: the seed's network (784-100-10, sigmoid, MSE, SGD, batch 32)
 // trains EPOCHS epochs of MNIST (60,000 samples each) with 1 and with 2 threads, alternated,
-// on an idle machine and with another process spinning on one core. Three epochs, not one:
-// the seed trains for 50, and in a run of one (0.45 s) the first 0.4 s, where the threads'
-// governor starts on one thread and compares the two modes, weighed as much as the rest of
-// the run. Part of `npm run bench`; alone:
+// on an idle machine and with another process spinning on one core. Ten epochs, a fifth of
+// the seed's 50: in runs of three (0.55–0.75 s) the threads' governor's start, on one thread
+// until its first comparison and comparing every 0.25–0.5 s in its first 1.5 s, was a sixth
+// of the run (this session's runs of three: idle 1.22–1.32×). Part of `npm run bench`; alone:
 //   node --import tsx bench/contention.ts
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +16,7 @@ import { Network } from '../src/network.js';
 import { train } from '../src/train.js';
 import { table } from './measure.js';
 
-export const SAMPLES = 60_000, EPOCHS = 3, ROUNDS = 5;
+export const SAMPLES = 60_000, EPOCHS = 10, ROUNDS = 5;
 
 /** Training samples/s of the seed's network on `data` with `threads` threads. */
 async function rate(data: DataSplits, threads: number): Promise<number> {
