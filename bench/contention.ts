@@ -3,7 +3,8 @@
 // on an idle machine and with another process spinning on one core. Ten epochs, a fifth of
 // the seed's 50: in runs of three (0.55–0.75 s) the threads' governor's start, on one thread
 // until its first comparison and comparing every 0.25–0.5 s in its first 1.5 s, was a sixth
-// of the run (this session's runs of three: idle 1.22–1.32×). Part of `npm run bench`; alone:
+// of the run (runs of three on 9cbce7a–54767fb: idle 1.22–1.32×, and 1.43× in ten). Part of
+// `npm run bench`; alone:
 //   node --import tsx bench/contention.ts
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';

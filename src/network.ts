@@ -289,6 +289,7 @@ export class Network {
   /** a of each layer for the last batch, a⁰ = x first: each dense layer's input, then the output, [batch × sizes[l]]. */
   get activations(): Float32Array[] {
     checkLive(this, 'activations');
+    this.model.inputRows();
     const { values, layers } = this.model;
     return values.filter((_, l) => l === layers.length || layers[l] instanceof Dense).map((v) => this.rows(v, this.batch));
   }
@@ -398,7 +399,8 @@ export class Network {
    * config.normalization); the pass scales it as scaleInputBytes would, where it costs least
    * (the first dense layer, over a training batch it lists in blocks of inputs, scales each
    * block on the thread that lists it, into a block of inputBuffer of its own: inputBuffer's
-   * rows then do not hold the batch; the outputs and the step are the same to the bit).
+   * rows then do not hold the batch until activations is read; the outputs and the step are
+   * the same to the bit).
    */
   forwardLoaded(batch: number, training = false, weightsUnchanged = false, inputScale?: number): void {
     checkLive(this, 'forwardLoaded');

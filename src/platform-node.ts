@@ -28,6 +28,8 @@ setPlatform({
   cpuTimes() {
     let idle = 0, total = 0;
     const cores = cpus();
+    // Empty where the system does not show them (no /proc).
+    if (cores.length === 0) return null;
     for (const { times } of cores) {
       idle += times.idle;
       total += times.user + times.nice + times.sys + times.idle + times.irq;

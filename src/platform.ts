@@ -17,13 +17,16 @@ export interface KernelThread {
   terminate(): void;
 }
 
+/** The machine's CPU time so far, ms summed over its cores: idle, and in all (null: no cores to read). */
+export type CpuTimes = { idle: number; total: number; cores: number };
+
 export interface Platform {
   /** The bytes of a build of the kernels. */
   loadBuild(name: BuildName): Promise<Uint8Array<ArrayBuffer>>;
   /** A new kernel thread running threadSource() (thread-protocol.js). */
   startThread(): KernelThread;
-  /** The machine's CPU time so far, ms summed over its cores: idle, and in all; absent where the platform cannot read it (browsers). */
-  cpuTimes?(): { idle: number; total: number; cores: number };
+  /** The machine's CPU time so far; absent where the platform cannot read it (browsers). */
+  cpuTimes?(): CpuTimes | null;
 }
 
 /** Where each build is, next to the package's JavaScript; literal URLs so bundlers copy the files. */
@@ -92,17 +95,34 @@ export function startThread(): KernelThread {
   return current.startThread();
 }
 
+/** The platform's CPU times, or null where it cannot read them (Platform.cpuTimes). */
+export function cpuTimes(): CpuTimes | null {
+  return current.cpuTimes?.() ?? null;
+}
+
 /**
- * A reader of how many of the machine's cores were idle on average since its previous call
- * (its first call: since it was made), or null where the platform cannot tell.
+ * ms a reading must span: the platforms count CPU time in ticks of 10 ms (Linux), so a
+ * reading over 25 ms on two cores moves in steps of 0.4 of a core.
  */
-export function idleCoresReader(): (() => number) | null {
-  const platform = current;
-  if (!platform.cpuTimes) return null;
-  let last = platform.cpuTimes();
+export const MIN_READING_MS = 100;
+
+/**
+ * A reader of the share of the time that the machine's cores other than the calling
+ * thread's were idle since its previous call (0 … 1; its first call: since it was made), the
+ * calling thread taken to keep one core busy. null where it cannot tell: no cpuTimes (a
+ * browser), fewer than two cores, or less than MIN_READING_MS since the previous call.
+ * `times`: the platform's cpuTimes by default.
+ */
+export function idleShareReader(times: (() => CpuTimes | null) | undefined = current.cpuTimes && cpuTimes): (() => number | null) | null {
+  if (!times) return null;
+  let last = times();
   return () => {
-    const now = platform.cpuTimes!(), total = now.total - last.total, idle = now.idle - last.idle;
+    const now = times();
+    const before = last;
     last = now;
-    return total > 0 ? (idle / total) * now.cores : now.cores;
+    if (!now || !before || now.cores < 2) return null;
+    const total = now.total - before.total, elapsed = total / now.cores;
+    if (elapsed < MIN_READING_MS) return null;
+    return Math.min(1, (now.idle - before.idle) / (elapsed * (now.cores - 1)));
   };
 }

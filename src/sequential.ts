@@ -171,6 +171,11 @@ export class Sequential {
     this.step(optimizer, eta, batch, t, settings, updated);
   }
 
+  /** x⁰ as rows, where the first layer scaled the input bytes into a layout of its own (Layer.inputRows). */
+  inputRows(): void {
+    this.layers[0].inputRows?.();
+  }
+
   /** Brings every parameter and the optimizer's state back into the blocks (Layer.release), so that they may be read or written there. */
   release(): void {
     for (const layer of this.layers) layer.release?.(this.backend.ops);

@@ -317,6 +317,22 @@ describe('the first dense layer on sparse batches', async () => {
     for (const run of runs.slice(1)) expect(run).toEqual(runs[0]);
   });
 
+  it("reads a⁰ as the batch's scaled rows after a pass that scaled them in blocks of inputs, in a network of more rows than the batch", async () => {
+    for (const threads of [1, 2]) {
+      const net = await Network.create({ sizes: [784, 100, 10], maxBatch: 40, threads, adaptiveThreads: false });
+      try {
+        loadBatch(net, mnist.train, null, 64, 32, true);
+        net.forwardLoaded(32, true, false, 1 / 255);
+        const a0 = net.activations[0];
+        expect(a0.length).toBe(32 * 784);
+        for (const i of [0, 399, 400, 783, 784 + 400, 31 * 784 + 200, 32 * 784 - 1]) expect(a0[i], `a⁰[${i}], ${threads} threads`).toBe(Math.fround(mnist.train.images[64 * 784 + i] * Math.fround(1 / 255)));
+        expect(Array.from(a0).every((v, i) => v === Math.fround(mnist.train.images[64 * 784 + i] * Math.fround(1 / 255)))).toBe(true);
+      } finally {
+        net.dispose();
+      }
+    }
+  });
+
   it('a CNN scales its input bytes before its first layer; a scale float32 cannot hold, or one that would skip the normalisation, is refused', async () => {
     const options: NetworkOptions = { inputs: 64, inputShape: [8, 8, 1], layers: [{ kind: 'conv2d', filters: 4, size: 3 }, { kind: 'relu' }, { kind: 'dense', units: 3 }], maxBatch: 2 };
     const [eager, later] = await Promise.all([Network.create(options), Network.create(options)]);

@@ -3,8 +3,8 @@
 import { cpus } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import '../src/platform-node.js';
-import { idleCoresReader } from '../src/platform.js';
-import { CUT_MS, EARLY_LOSS, FIRST_RUN_MS, IDLE_CORES_NEEDED, PROBES, PROBE_MS, RUN_MS, SETTLE_MS, ThreadGovernor, WARMUP_MS, YOUNG_MS, type CompiledSince } from '../src/backend/thread-governor.js';
+import { MIN_READING_MS, cpuTimes, idleShareReader } from '../src/platform.js';
+import { CUT_MS, EARLY_LOSS, FIRST_RUN_MS, IDLE_SHARE_NEEDED, PROBES, PROBE_MS, RUN_MS, SETTLE_MS, ThreadGovernor, WARMUP_MS, YOUNG_MS, type CompiledSince } from '../src/backend/thread-governor.js';
 
 /** ms of one cycle: a run in the chosen mode, then a comparison of both. */
 const CYCLE = RUN_MS + 2 * PROBES * PROBE_MS;
@@ -229,7 +229,7 @@ describe('the thread governor', () => {
     return turns;
   }
 
-  it('doubles its runs while young after a clear comparison: threads kept, or no cores idle for them', () => {
+  it('doubles its runs while young once threads are kept (no cores idle for them: see below), not after turns on threads cut short', () => {
     // Threads faster: taken at WARMUP_MS + a comparison, then kept after runs of FIRST_RUN_MS,
     // 2·FIRST_RUN_MS, …: turns on one thread at ~0.5 and ~1.1 s of the first YOUNG_MS, not every ~0.3 s.
     const clock = { now: 0 };
@@ -249,19 +249,20 @@ describe('the thread governor', () => {
   });
 
   /**
-   * A machine of two cores as the governor's idleCores reads it: the other core idle
-   * `otherIdle` of the time while calls run on one thread, busy with the governor's own
-   * worker while they are split. Returns the governor, its clock, and a loop of calls at
-   * `rate` for `ms` that returns the share split.
+   * A machine of two cores as the governor's idleShare reads it: the other core idle
+   * `otherIdle()` of the time while calls run on one thread, busy with the governor's own
+   * worker while they are split. Returns the governor, its clock, how many readings it took
+   * over some time, and a loop of calls at `rate` for `ms` that returns the share split.
    */
   function twoCores(otherIdle: () => number) {
-    const clock = { now: 0 }, seen = { idle: 0, ms: 0 };
-    const idleCores = () => {
-      const idle = seen.ms > 0 ? seen.idle / seen.ms : 1;
+    const clock = { now: 0 }, seen = { idle: 0, ms: 0, readings: 0 };
+    const idleShare = () => {
+      const idle = seen.ms > 0 ? seen.idle / seen.ms : null;
       seen.idle = seen.ms = 0;
+      if (idle !== null) seen.readings++;
       return idle;
     };
-    const governor = new ThreadGovernor(1, { clock: () => clock.now, idleCores, workers: 1 });
+    const governor = new ThreadGovernor(1, { clock: () => clock.now, idleShare });
     const run = (rate: { threaded: number; single: number }, ms: number) => {
       const end = clock.now + ms;
       let split = 0, calls = 0;
@@ -276,18 +277,25 @@ describe('the thread governor', () => {
       }
       return split / calls;
     };
-    return { governor, run, clock };
+    return { governor, run, clock, seen };
   }
 
-  it('never tries threads while another process keeps the other cores busy, where the platform tells', () => {
-    const busy = twoCores(() => 0.05);
-    expect(0.05).toBeLessThan(IDLE_CORES_NEEDED);
-    expect(busy.run({ threaded: 0.3, single: 1 }, 10 * CYCLE)).toBe(0);
-    expect(busy.governor.threadedNow).toBe(false);
-    // Cores free again: threads are tried, and taken.
-    const freed = twoCores(() => 1);
-    freed.run({ threaded: 1.5, single: 1 }, 2 * CYCLE);
-    expect(freed.governor.threadedNow).toBe(true);
+  it('never tries threads while something else keeps the other cores busy, where the platform tells; tries them once the cores are free', () => {
+    let otherIdle = 0.05;
+    expect(otherIdle).toBeLessThan(IDLE_SHARE_NEEDED);
+    const { governor, run, clock, seen } = twoCores(() => otherIdle);
+    expect(run({ threaded: 0.3, single: 1 }, YOUNG_MS)).toBe(0);
+    // A clear loss, even while young: runs of FIRST_RUN_MS, 2·FIRST_RUN_MS, … between readings
+    // (at ~0.18, ~0.45 and ~0.98 s), not one every ~0.28 s.
+    expect(seen.readings).toBe(3);
+    expect(run({ threaded: 0.3, single: 1 }, 10 * CYCLE)).toBe(0);
+    expect(governor.threadedNow).toBe(false);
+    // The same governor, the cores free again: threads are tried at its next reading, at most
+    // RUN_MS on, and taken.
+    otherIdle = 1;
+    const freed = clock.now;
+    while (!governor.threadedNow && clock.now - freed < 2 * CYCLE) run({ threaded: 1.5, single: 1 }, 1);
+    expect(clock.now - freed).toBeLessThanOrEqual(RUN_MS + 2 * (PROBE_MS + PROBES * PROBE_MS));
   });
 
   it('reads how idle the cores are over its runs on one thread alone: its own worker does not make them busy', () => {
@@ -302,15 +310,35 @@ describe('the thread governor', () => {
     expect(clock.now - back).toBeLessThanOrEqual(FIRST_RUN_MS + 2 * PROBES * PROBE_MS + 2);
   });
 
-  it("reads the machine's idle cores in Node: fewer than it has while this thread keeps one busy", () => {
-    const read = idleCoresReader()!;
-    const cores = cpus().length;
-    read();
-    const end = performance.now() + 300;
+  it('reads the idle share of the cores beside the calling thread from the CPU times, and nothing from too short a time, one core or none', () => {
+    const at = (idle: number, total: number, cores = 4) => ({ idle, total, cores });
+    const script = [at(0, 0), at(600, 1600), at(600, 2400), at(700, 2700), at(1900, 4300)];
+    const read = idleShareReader(() => script.shift()!)!;
+    // 400 ms on each of 4 cores, 600 ms idle: 0.5 of the other three cores' 1,200 ms.
+    expect(read()).toBe(0.5);
+    // 200 ms, none idle.
+    expect(read()).toBe(0);
+    // 75 ms: less than MIN_READING_MS.
+    expect(MIN_READING_MS).toBeGreaterThan(75);
+    expect(read()).toBeNull();
+    // 400 ms, 1,200 idle: every other core idle (and no more than all of them).
+    expect(read()).toBe(1);
+    const oneCore = [at(0, 0, 1), at(500, 1000, 1)];
+    expect(idleShareReader(() => oneCore.shift()!)!()).toBeNull();
+    const noCores = [null, null];
+    expect(idleShareReader(() => noCores.shift()!)!()).toBeNull();
+  });
+
+  it("reads Node's CPU times: as many cores as os.cpus(), idle within all, and growing", () => {
+    const times = () => cpuTimes()!;
+    const first = times();
+    const end = performance.now() + 30;
     while (performance.now() < end);
-    const idle = read();
-    expect(idle).toBeGreaterThanOrEqual(0);
-    expect(idle).toBeLessThanOrEqual(cores - 0.6);
+    const second = times();
+    expect(first.cores).toBe(cpus().length);
+    expect(second.idle).toBeLessThanOrEqual(second.total);
+    expect(second.total).toBeGreaterThanOrEqual(first.total);
+    expect(second.idle).toBeGreaterThanOrEqual(first.idle);
   });
 
   it('drops a measurement that spans an idle gap (the caller paused)', () => {

@@ -17,18 +17,20 @@
 // (bench/contention.ts), and a cut turn takes ~7 ms of calls where a whole one took
 // PROBE_MS. The winner is kept for a run of FIRST_RUN_MS, and each comparison that keeps
 // the mode doubles the next run, up to RUN_MS: a settled decision costs little. In the
-// governor's first YOUNG_MS it doubles only after a clear comparison (threads kept, or no
-// cores idle for them): one thread kept may have measured threads while the code still
-// compiled, and is checked again soon. It starts on one
+// governor's first YOUNG_MS it doubles only after a clear comparison (threads kept or
+// taken, or no cores idle for them): one thread kept on its measure may have measured
+// threads while the code still compiled, and is checked again soon. It starts on one
 // thread, so that no run is slower with threads than without until threads have shown they
 // are faster: the first comparison comes WARMUP_MS after the first call of any governor over
 // the same build (CompiledSince; not a network's making: a network may wait long before it
 // is used), at once for a later network of the same process. Once settled on threads, a
 // comparison costs at most PROBES · PROBE_MS at the one-thread rate in every RUN_MS. Where
 // the platform tells how idle the machine's cores were (Node; not browsers), a comparison
-// from one thread ends before its first turn on threads where fewer cores were idle over the
-// run and turn before it than the workers need (IDLE_CORES_NEEDED): another process keeps
-// them busy, a turn on threads would only wait for a core, and it counts as a clear loss.
+// from one thread ends before its first turn on threads where the other cores were idle
+// less than IDLE_SHARE_NEEDED of the run and turn before it: something else keeps them busy
+// (another process, or this one's other work), a turn on threads would only wait for a
+// core, and it counts as a clear loss. A reading over too short a time tells nothing
+// (platform.ts), and the comparison goes on.
 
 /**
  * ms before the first comparison, not measured: V8 compiles the kernels' optimised code
@@ -87,11 +89,12 @@ export const CUT_MS = 2;
 /** A turn that lasted this many times its length had an idle gap in it (the caller paused): the comparison starts over. */
 const IDLE_FACTOR = 4;
 /**
- * Cores idle per worker, on average over a run on one thread, below which threads are not
- * tried: with a busy process on the other of two cores, 0.0–0.1 were idle and turns on
- * threads ran at 0.07–0.6× one thread's rate; with none, 0.9–1.0 (bench/contention.ts).
+ * The share of the other cores' time idle over a run on one thread below which threads are
+ * not tried. Read here by the governor while bench/contention.ts ran: with a busy process on
+ * the other of two cores, 0.0–0.1; with none, 0.8–1.0 (turns on threads then ran at
+ * 0.07–0.6× and 1.2–1.9× one thread's rate).
  */
-export const IDLE_CORES_NEEDED = 0.5;
+export const IDLE_SHARE_NEEDED = 0.5;
 
 /** What a governor is given beside its kernels. */
 export interface GovernorOptions {
@@ -99,10 +102,8 @@ export interface GovernorOptions {
   clock?: () => number;
   /** The build's CompiledSince, shared with the other networks over it (its own by default). */
   compiled?: CompiledSince;
-  /** Cores of the machine idle on average since its previous call, or null where the platform cannot tell (see platform.ts); none by default. */
-  idleCores?: (() => number | null) | null;
-  /** Threads beside the calling one that split calls (1 by default). */
-  workers?: number;
+  /** The share of the other cores' time idle since its previous call, or null where the platform cannot tell (idleShareReader in platform.ts); none by default. */
+  idleShare?: (() => number | null) | null;
 }
 
 /**
@@ -188,15 +189,13 @@ export class ThreadGovernor {
 
   private readonly clock: () => number;
   private readonly compiled: CompiledSince;
-  private readonly idleCores: (() => number | null) | null;
-  private readonly workers: number;
+  private readonly idleShare: (() => number | null) | null;
 
   /** `kernels`: how many kernels there are (the ops passed to split() are below it). */
   constructor(kernels: number, options: GovernorOptions = {}) {
     this.clock = options.clock ?? (() => performance.now());
     this.compiled = options.compiled ?? { firstCall: Number.NaN };
-    this.idleCores = options.idleCores ?? null;
-    this.workers = options.workers ?? 1;
+    this.idleShare = options.idleShare ?? null;
     [this.turnCalls, this.settleCalls, this.current, this.other] = Array.from({ length: 4 }, () => new TurnCalls(kernels));
   }
 
@@ -208,7 +207,7 @@ export class ThreadGovernor {
     const now = this.clock();
     if (Number.isNaN(this.born)) {
       this.born = this.phaseStart = now;
-      this.idleCores?.(); // the run before the first comparison counts from here
+      this.idleShare?.(); // the run before the first comparison counts from here
       if (Number.isNaN(this.compiled.firstCall)) this.compiled.firstCall = now;
       this.phaseLength = Math.max(0, this.compiled.firstCall + WARMUP_MS - now);
     }
@@ -248,12 +247,14 @@ export class ThreadGovernor {
     this.phaseStart = now;
     this.phaseLength = PROBE_MS;
     if (restart) {
+      // After an idle gap in a comparison, a turn on threads may lie in the reading: it starts again.
+      if (this.turn >= 0 && !this.threaded) this.idleShare?.();
       this.turn = 0;
       return;
     }
     // Before the first turn on threads, whether there are cores for them (read over the run and turn 0 on one thread).
-    const busy = this.turn === 0 && !this.threaded && this.coresBusy();
-    const lost = cutShort || busy || (this.turn % 2 === 1 && !(projectedSpeedup(this.other, this.current) > (this.threaded ? TO_ONE_THREAD : 1)));
+    const noCores = this.turn === 0 && !this.threaded && this.coresBusy();
+    const lost = cutShort || noCores || (this.turn % 2 === 1 && !(projectedSpeedup(this.other, this.current) > (this.threaded ? TO_ONE_THREAD : 1)));
     // A pair lost decides the comparison: the turns left would only cost time in the slower mode.
     if (++this.turn < 2 * PROBES && !lost) return;
     // The comparison ran all its turns only if the other mode won every pair.
@@ -261,18 +262,18 @@ export class ThreadGovernor {
       this.threaded = !this.threaded;
       this.runLength = FIRST_RUN_MS;
     }
-    const clear = this.threaded || busy;
+    const clear = this.threaded || noCores;
     this.turn = -1;
     this.phaseLength = this.runLength;
     // How idle the cores are is read over the run on one thread alone: on threads this process keeps them busy itself.
-    if (!this.threaded) this.idleCores?.();
+    if (!this.threaded) this.idleShare?.();
     if (clear || now - this.born >= YOUNG_MS) this.runLength = Math.min(RUN_MS, 2 * this.runLength);
   }
 
-  /** Whether fewer cores were idle since the last look than the workers need (IDLE_CORES_NEEDED each); false where the platform cannot tell. */
+  /** Whether the other cores were idle less than IDLE_SHARE_NEEDED of the time since the last look; false where the platform cannot tell. */
   private coresBusy(): boolean {
-    const idle = this.idleCores?.() ?? null;
-    return idle !== null && idle < IDLE_CORES_NEEDED * this.workers;
+    const idle = this.idleShare?.() ?? null;
+    return idle !== null && idle < IDLE_SHARE_NEEDED;
   }
 
   /** Turns 0, 1 | 2, 3 | 4, 5 … measure current–other | other–current | current–other … */

@@ -6,7 +6,7 @@ import { DISPOSED, RESERVED_BYTES, runInTurn, type Backend, type TaskBody, type 
 import { KERNEL_NAMES, MAX_MOVES, SPLITS, evaluateProduct, type KernelName, type Kernels } from '../kernels.js';
 import { ThreadGovernor, type CompiledSince } from './thread-governor.js';
 import { CONTROL_BYTES, ThreadPool, argumentWriter, type KernelFn, type SplitCall } from './threads.js';
-import { idleCoresReader, loadBuild, type BuildName } from '../platform.js';
+import { idleShareReader, loadBuild, type BuildName } from '../platform.js';
 
 type Exports = Awaited<ReturnType<typeof instantiate>>;
 
@@ -195,7 +195,7 @@ export class WasmBackend implements Backend {
       });
     }
     if (!compiledSince.has(module)) compiledSince.set(module, { firstCall: Number.NaN });
-    const governor = pool && adaptive ? new ThreadGovernor(2 * KERNEL_NAMES.length, { compiled: compiledSince.get(module), idleCores: idleCoresReader(), workers: pool.size }) : null;
+    const governor = pool && adaptive ? new ThreadGovernor(2 * KERNEL_NAMES.length, { compiled: compiledSince.get(module), idleShare: idleShareReader() }) : null;
     const backend = new WasmBackend(memory, kernels, level, pool, governor);
     if (pool) dropped.register(backend, pool, backend);
     return backend;

@@ -327,6 +327,16 @@ export class Dense implements Layer {
   };
 
   /**
+   * x's rows, inputScale·inputBytes, where the last forward scaled its input into blocks of
+   * its own (blockFloats), so that x may be read as rows (Network's activations).
+   */
+  inputRows(): void {
+    if (this.inputScale === null || this.blocks.length === 1) return;
+    this.m.scaleInput(this.batch, this.inputScale);
+    this.inputScale = null;
+  }
+
+  /**
    * w = (wᵀ)ᵀ, and v = (vᵀ)ᵀ with momentum, after fused updates. Whoever asked may change w
    * after, so wᵀ becomes stale, held or a copy: it is taken again before it serves.
    */

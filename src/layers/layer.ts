@@ -127,6 +127,8 @@ export interface Layer {
    * a layout of its own since a FusedUpdate, so that they may be read or written there.
    */
   release?(k: Kernels): void;
+  /** Writes x's rows where forward scaled the input bytes into a layout of its own (scalesInput), so that x may be read as rows. */
+  inputRows?(): void;
 }
 
 /** An empty tensor, for layers without parameters. */
