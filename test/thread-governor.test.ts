@@ -4,7 +4,7 @@ import { cpus } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import '../src/platform-node.js';
 import { MIN_READING_MS, cpuTimes, idleShareReader } from '../src/platform.js';
-import { CUT_MS, EARLY_LOSS, FIRST_RUN_MS, IDLE_SHARE_NEEDED, PROBES, PROBE_MS, RUN_MS, SETTLE_MS, ThreadGovernor, WARMUP_MS, YOUNG_MS, type CompiledSince } from '../src/backend/thread-governor.js';
+import { CUT_MS, EARLY_LOSS, EARLY_LOSS_ONE_THREAD, FIRST_RUN_MS, IDLE_SHARE_NEEDED, PROBES, PROBE_MS, RUN_MS, SETTLE_MS, ThreadGovernor, WARMUP_MS, YOUNG_MS, type CompiledSince } from '../src/backend/thread-governor.js';
 
 /** ms of one cycle: a run in the chosen mode, then a comparison of both. */
 const CYCLE = RUN_MS + 2 * PROBES * PROBE_MS;
@@ -51,6 +51,25 @@ describe('the thread governor', () => {
     expect(governor.threadedNow).toBe(true);
     // PROBES turns of one thread in every cycle.
     expect(share).toBeGreaterThan(1 - (1.2 * PROBES * PROBE_MS) / CYCLE);
+  });
+
+  it('cuts a turn on one thread short while threads are the mode, once it projects below EARLY_LOSS_ONE_THREAD of them: SETTLE_MS + CUT_MS of it, not PROBE_MS', () => {
+    const clock = { now: 0 };
+    const governor = new ThreadGovernor(1, { clock: () => clock.now });
+    const rate = { threaded: 1.5, single: 1 };
+    expect(rate.single / rate.threaded).toBeLessThan(EARLY_LOSS_ONE_THREAD);
+    simulate(governor, clock, rate, 3 * CYCLE);
+    const share = simulate(governor, clock, rate, 10 * CYCLE);
+    expect(governor.threadedNow).toBe(true);
+    const single = (SETTLE_MS + CUT_MS) * rate.single, split = (CYCLE - SETTLE_MS - CUT_MS) * rate.threaded;
+    expect(1 - share).toBeLessThan((1.3 * single) / (single + split));
+    // Where one thread is nearly as fast, its turns run whole.
+    const near = new ThreadGovernor(1, { clock: () => clock.now });
+    const close = { threaded: 1.05, single: 1 };
+    expect(close.single / close.threaded).toBeGreaterThan(EARLY_LOSS_ONE_THREAD);
+    simulate(near, clock, close, 3 * CYCLE);
+    const whole = PROBE_MS * close.single;
+    expect(1 - simulate(near, clock, close, 10 * CYCLE)).toBeGreaterThan((0.8 * whole) / (whole + CYCLE * close.threaded));
   });
 
   it('moves to one thread when threads are slower (a busy machine), and back when they are faster again', () => {

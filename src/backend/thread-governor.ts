@@ -84,6 +84,14 @@ const TO_ONE_THREAD = 1.15;
  * the noise between turns: only a mode that is plainly slower is cut short.
  */
 export const EARLY_LOSS = 0.5;
+/**
+ * The same for a turn on one thread while threads are the mode: it must beat them by
+ * TO_ONE_THREAD to win, and on this machine measured 0.57–0.67× their rate, so a projection
+ * this far below theirs is lost already; cut, it costs SETTLE_MS + CUT_MS on one thread
+ * instead of PROBE_MS in each comparison. A loaded machine, where one thread would win,
+ * projects above it.
+ */
+export const EARLY_LOSS_ONE_THREAD = 0.85;
 /** ms of measured calls after which a turn of the other mode may be cut short. */
 export const CUT_MS = 2;
 /** A turn that lasted this many times its length had an idle gap in it (the caller paused): the comparison starts over. */
@@ -233,9 +241,9 @@ export class ThreadGovernor {
     return this.threaded;
   }
 
-  /** Whether the other mode's turn so far (CUT_MS of calls measured) projects below EARLY_LOSS of the current mode's last turn. */
+  /** Whether the other mode's turn so far (CUT_MS of calls measured) projects below EARLY_LOSS (EARLY_LOSS_ONE_THREAD for one thread) of the current mode's last turn. */
   private losingPlainly(): boolean {
-    return this.isOtherTurn() && this.turnCalls.ms >= CUT_MS && projectedSpeedup(this.turnCalls, this.current) < EARLY_LOSS;
+    return this.isOtherTurn() && this.turnCalls.ms >= CUT_MS && projectedSpeedup(this.turnCalls, this.current) < (this.threaded ? EARLY_LOSS_ONE_THREAD : EARLY_LOSS);
   }
 
   /** Ends the turn (or run) under way and starts the next; `cutShort`: the other mode's turn has lost already. */
