@@ -12,7 +12,8 @@
 // once, not PROBES times. The price is that pair 0, current–other, decides a loss alone: a
 // drift against the second turn is no longer balanced by an other–current pair. A turn of
 // the other mode whose first CUT_MS of measured calls project below EARLY_LOSS of the
-// current mode's rate over a whole turn (projectedSpeedup) ends there, lost: with a busy
+// current mode's rate over a whole turn (projectedSpeedup; EARLY_LOSS_ONE_THREAD for a turn
+// on one thread) ends there, lost: with a busy
 // process on the other core, turns on threads ran at 0.07–0.6× one thread's rate
 // (bench/contention.ts), and a cut turn takes ~7 ms of calls where a whole one took
 // PROBE_MS. The winner is kept for a run of FIRST_RUN_MS, and each comparison that keeps
