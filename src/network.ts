@@ -286,7 +286,12 @@ export class Network {
     return this.model.layers.flatMap((layer, l) => (layer instanceof Dense ? [this.rows(this.model.values[l + 1], this.batch)] : []));
   }
 
-  /** a of each layer for the last batch, a⁰ = x first: each dense layer's input, then the output, [batch × sizes[l]]. */
+  /**
+   * a of each layer for the last batch, a⁰ = x first: each dense layer's input, then the
+   * output, [batch × sizes[l]]. After a pass given an inputScale whose first layer scaled the
+   * bytes in blocks of its own (forwardLoaded), a⁰ is scaled again from inputBytes into
+   * inputBuffer's rows as it is read: read it before loading another batch.
+   */
   get activations(): Float32Array[] {
     checkLive(this, 'activations');
     this.model.inputRows();

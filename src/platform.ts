@@ -17,7 +17,7 @@ export interface KernelThread {
   terminate(): void;
 }
 
-/** The machine's CPU time so far, ms summed over its cores: idle, and in all (null: no cores to read). */
+/** The machine's CPU time so far, ms summed over its cores: idle, and in all. */
 export type CpuTimes = { idle: number; total: number; cores: number };
 
 export interface Platform {
@@ -25,7 +25,7 @@ export interface Platform {
   loadBuild(name: BuildName): Promise<Uint8Array<ArrayBuffer>>;
   /** A new kernel thread running threadSource() (thread-protocol.js). */
   startThread(): KernelThread;
-  /** The machine's CPU time so far; absent where the platform cannot read it (browsers). */
+  /** The machine's CPU time so far; absent where the platform cannot read it (browsers), null where it shows no cores. */
   cpuTimes?(): CpuTimes | null;
 }
 
@@ -107,22 +107,24 @@ export function cpuTimes(): CpuTimes | null {
 export const MIN_READING_MS = 100;
 
 /**
- * A reader of the share of the time that the machine's cores other than the calling
- * thread's were idle since its previous call (0 … 1; its first call: since it was made), the
- * calling thread taken to keep one core busy. null where it cannot tell: no cpuTimes (a
- * browser), fewer than two cores, or less than MIN_READING_MS since the previous call.
- * `times`: the platform's cpuTimes by default.
+ * A reader of how idle the machine's cores were since its previous call (its first call:
+ * since it was made), as a share (0 … 1) of `wanted` cores, at most the cores other than the
+ * calling thread's: the machine's idle time over that many cores' time. It assumes the
+ * calling thread kept its own core busy (its own idle time, a pause, counts as idle). null
+ * where it cannot tell: no cpuTimes (a browser), fewer than two cores or a count that
+ * changed, or less than MIN_READING_MS since the previous call. `times`: the platform's
+ * cpuTimes by default.
  */
-export function idleShareReader(times: (() => CpuTimes | null) | undefined = current.cpuTimes && cpuTimes): (() => number | null) | null {
+export function idleShareReader(times: (() => CpuTimes | null) | undefined = current.cpuTimes && cpuTimes): ((wanted: number) => number | null) | null {
   if (!times) return null;
   let last = times();
-  return () => {
+  return (wanted) => {
     const now = times();
     const before = last;
     last = now;
-    if (!now || !before || now.cores < 2) return null;
-    const total = now.total - before.total, elapsed = total / now.cores;
+    if (!now || !before || now.cores < 2 || now.cores !== before.cores) return null;
+    const elapsed = (now.total - before.total) / now.cores;
     if (elapsed < MIN_READING_MS) return null;
-    return Math.min(1, (now.idle - before.idle) / (elapsed * (now.cores - 1)));
+    return Math.min(1, (now.idle - before.idle) / (elapsed * Math.min(wanted, now.cores - 1)));
   };
 }

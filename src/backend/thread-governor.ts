@@ -69,8 +69,8 @@ export const RUN_MS = 2000;
  * comparisons at 0.19 and 0.49 s measured threads at 0.6–0.9× one thread, and with the run
  * doubled to 0.5 s it trained on one thread until 1.09 s; and the seed's network, the first
  * of its process, had its turns on threads at 0.18 and 0.47 s cut short (V8 compiling the
- * threads' side of the host on the other core). Threads kept, or no cores idle for them, are
- * clear enough.
+ * threads' side of the host on the other core). Threads kept or taken, or no cores idle
+ * for them, are clear enough.
  */
 export const YOUNG_MS = 1500;
 /**
@@ -80,28 +80,35 @@ export const YOUNG_MS = 1500;
  */
 const TO_ONE_THREAD = 1.15;
 /**
- * A turn of the other mode whose first CUT_MS of measured calls project below this share of
- * the current mode's rate over a whole turn (projectedSpeedup) has lost. Far below the 0.6–0.9× of a turn's first calls (SETTLE_MS) and
- * the noise between turns: only a mode that is plainly slower is cut short.
+ * A turn on threads (the other mode, one thread chosen) whose first CUT_MS of measured calls
+ * project below this share of one thread's rate over a whole turn (projectedSpeedup) has
+ * lost. Far below the 0.6–0.9× of a turn's first calls (SETTLE_MS) and the noise between
+ * turns: only a mode that is plainly slower is cut short.
  */
 export const EARLY_LOSS = 0.5;
 /**
- * The same for a turn on one thread while threads are the mode: it must beat them by
- * TO_ONE_THREAD to win, and on this machine measured 0.57–0.67× their rate, so a projection
- * this far below theirs is lost already; cut, it costs SETTLE_MS + CUT_MS on one thread
- * instead of PROBE_MS in each comparison. A loaded machine, where one thread would win,
- * projects above it.
+ * The same for a turn on one thread while threads are the mode, over its first
+ * CUT_MS_ONE_THREAD of measured calls: it must beat them by TO_ONE_THREAD to win, and on this
+ * machine measured 0.57–0.67× their rate, so a projection this far below theirs is lost
+ * already; cut, it costs SETTLE_MS + CUT_MS_ONE_THREAD on one thread instead of PROBE_MS in
+ * each comparison. A loaded machine, where one thread would win, projects above it.
  */
 export const EARLY_LOSS_ONE_THREAD = 0.85;
-/** ms of measured calls after which a turn of the other mode may be cut short. */
+/** ms of measured calls after which a turn on threads may be cut short… */
 export const CUT_MS = 2;
+/**
+ * …and a turn on one thread: longer, as its cut is nearer to what would win (a preemption of
+ * a few ms, or a first kernel that threads run unusually fast, weighs less over it).
+ */
+export const CUT_MS_ONE_THREAD = 5;
 /** A turn that lasted this many times its length had an idle gap in it (the caller paused): the comparison starts over. */
 const IDLE_FACTOR = 4;
 /**
- * The share of the other cores' time idle over a run on one thread below which threads are
- * not tried. Read here by the governor while bench/contention.ts ran: with a busy process on
- * the other of two cores, 0.0–0.1; with none, 0.8–1.0 (turns on threads then ran at
- * 0.07–0.6× and 1.2–1.9× one thread's rate).
+ * The share of the time the cores the workers want were idle over a run on one thread below
+ * which threads are not tried. Read here by the governor while bench/contention.ts ran: with
+ * a busy process on the other of two cores, 0.0–0.1; with none, 0.8–1.0, 0.80 the first
+ * reading of a process, over V8 compiling (turns on threads then ran at 0.07–0.6× and
+ * 1.2–1.9× one thread's rate).
  */
 export const IDLE_SHARE_NEEDED = 0.5;
 
@@ -111,8 +118,10 @@ export interface GovernorOptions {
   clock?: () => number;
   /** The build's CompiledSince, shared with the other networks over it (its own by default). */
   compiled?: CompiledSince;
-  /** The share of the other cores' time idle since its previous call, or null where the platform cannot tell (idleShareReader in platform.ts); none by default. */
-  idleShare?: (() => number | null) | null;
+  /** The share of `wanted` other cores' time idle since its previous call, or null where the platform cannot tell (idleShareReader in platform.ts); none by default. */
+  idleShare?: ((wanted: number) => number | null) | null;
+  /** Threads beside the calling one that split calls: the cores a turn on threads wants (1 by default). */
+  workers?: number;
 }
 
 /**
@@ -198,13 +207,15 @@ export class ThreadGovernor {
 
   private readonly clock: () => number;
   private readonly compiled: CompiledSince;
-  private readonly idleShare: (() => number | null) | null;
+  private readonly idleShare: ((wanted: number) => number | null) | null;
+  private readonly workers: number;
 
   /** `kernels`: how many kernels there are (the ops passed to split() are below it). */
   constructor(kernels: number, options: GovernorOptions = {}) {
     this.clock = options.clock ?? (() => performance.now());
     this.compiled = options.compiled ?? { firstCall: Number.NaN };
     this.idleShare = options.idleShare ?? null;
+    this.workers = options.workers ?? 1;
     [this.turnCalls, this.settleCalls, this.current, this.other] = Array.from({ length: 4 }, () => new TurnCalls(kernels));
   }
 
@@ -216,7 +227,7 @@ export class ThreadGovernor {
     const now = this.clock();
     if (Number.isNaN(this.born)) {
       this.born = this.phaseStart = now;
-      this.idleShare?.(); // the run before the first comparison counts from here
+      this.idleShare?.(this.workers); // the run before the first comparison counts from here
       if (Number.isNaN(this.compiled.firstCall)) this.compiled.firstCall = now;
       this.phaseLength = Math.max(0, this.compiled.firstCall + WARMUP_MS - now);
     }
@@ -242,9 +253,10 @@ export class ThreadGovernor {
     return this.threaded;
   }
 
-  /** Whether the other mode's turn so far (CUT_MS of calls measured) projects below EARLY_LOSS (EARLY_LOSS_ONE_THREAD for one thread) of the current mode's last turn. */
+  /** Whether the other mode's turn so far (CUT_MS of calls measured; CUT_MS_ONE_THREAD on one thread) projects below EARLY_LOSS (EARLY_LOSS_ONE_THREAD) of the current mode's last turn. */
   private losingPlainly(): boolean {
-    return this.isOtherTurn() && this.turnCalls.ms >= CUT_MS && projectedSpeedup(this.turnCalls, this.current) < (this.threaded ? EARLY_LOSS_ONE_THREAD : EARLY_LOSS);
+    if (!this.isOtherTurn() || this.turnCalls.ms < (this.threaded ? CUT_MS_ONE_THREAD : CUT_MS)) return false;
+    return projectedSpeedup(this.turnCalls, this.current) < (this.threaded ? EARLY_LOSS_ONE_THREAD : EARLY_LOSS);
   }
 
   /** Ends the turn (or run) under way and starts the next; `cutShort`: the other mode's turn has lost already. */
@@ -256,8 +268,8 @@ export class ThreadGovernor {
     this.phaseStart = now;
     this.phaseLength = PROBE_MS;
     if (restart) {
-      // After an idle gap in a comparison, a turn on threads may lie in the reading: it starts again.
-      if (this.turn >= 0 && !this.threaded) this.idleShare?.();
+      // After an idle gap in a turn on threads, that turn would lie in the reading: it starts again.
+      if (this.isOtherTurn() && !this.threaded) this.idleShare?.(this.workers);
       this.turn = 0;
       return;
     }
@@ -275,13 +287,13 @@ export class ThreadGovernor {
     this.turn = -1;
     this.phaseLength = this.runLength;
     // How idle the cores are is read over the run on one thread alone: on threads this process keeps them busy itself.
-    if (!this.threaded) this.idleShare?.();
+    if (!this.threaded) this.idleShare?.(this.workers);
     if (clear || now - this.born >= YOUNG_MS) this.runLength = Math.min(RUN_MS, 2 * this.runLength);
   }
 
-  /** Whether the other cores were idle less than IDLE_SHARE_NEEDED of the time since the last look; false where the platform cannot tell. */
+  /** Whether the cores the workers want were idle less than IDLE_SHARE_NEEDED of the time since the last look; false where the platform cannot tell. */
   private coresBusy(): boolean {
-    const idle = this.idleShare?.() ?? null;
+    const idle = this.idleShare?.(this.workers) ?? null;
     return idle !== null && idle < IDLE_SHARE_NEEDED;
   }
 
