@@ -27,8 +27,8 @@
 // is used), at once for a later network of the same process. Once settled on threads, a
 // comparison costs at most PROBES · PROBE_MS at the one-thread rate in every RUN_MS. Where
 // the platform tells how idle the machine's cores were (Node; not browsers), a comparison
-// from one thread ends before its first turn on threads where the other cores were idle
-// less than IDLE_SHARE_NEEDED of the run and turn before it: something else keeps them busy
+// from one thread ends before its first turn on threads where the cores its workers want
+// were idle less than IDLE_SHARE_NEEDED of the run and turn before it: something else keeps them busy
 // (another process, or this one's other work), a turn on threads would only wait for a
 // core, and it counts as a clear loss. A reading over too short a time tells nothing
 // (platform.ts), and the comparison goes on.
