@@ -11,15 +11,17 @@ const CYCLE = RUN_MS + 2 * PROBES * PROBE_MS;
 
 /**
  * Calls of one unit of work, each taking the time its mode's rate (units per ms) gives,
- * for `ms` of simulated time; returns the share of calls that were split.
+ * for `ms` of simulated time; returns the share of calls that were split. `afterCall` is
+ * told each call's mode and ms once the governor has been told it is done.
  */
-function simulate(governor: ThreadGovernor, clock: { now: number }, rate: { threaded: number; single: number }, ms: number): number {
+function simulate(governor: ThreadGovernor, clock: { now: number }, rate: { threaded: number; single: number }, ms: number, afterCall?: (threaded: boolean, took: number) => void): number {
   const end = clock.now + ms;
   let split = 0, calls = 0;
   while (clock.now < end) {
-    const threaded = governor.split(0, 1);
-    clock.now += 1 / (threaded ? rate.threaded : rate.single);
+    const threaded = governor.split(0, 1), took = 1 / (threaded ? rate.threaded : rate.single);
+    clock.now += took;
     governor.done();
+    afterCall?.(threaded, took);
     calls++;
     if (threaded) split++;
   }
@@ -236,16 +238,12 @@ describe('the thread governor', () => {
 
   /** Turns of the mode not chosen, each counted once, in `ms` of calls at `rate`. */
   function turnsAway(governor: ThreadGovernor, clock: { now: number }, rate: { threaded: number; single: number }, ms: number): number {
-    const end = clock.now + ms;
     let turns = 0, last = governor.threadedNow, chosen = governor.threadedNow;
-    while (clock.now < end) {
-      const threaded = governor.split(0, 1);
+    simulate(governor, clock, rate, ms, (threaded) => {
       if (threaded !== last && threaded !== chosen) turns++;
       last = threaded;
-      clock.now += 1 / (threaded ? rate.threaded : rate.single);
-      governor.done();
       chosen = governor.threadedNow;
-    }
+    });
     return turns;
   }
 
@@ -284,20 +282,11 @@ describe('the thread governor', () => {
       return idle;
     };
     const governor = new ThreadGovernor(1, { clock: () => clock.now, idleShare });
-    const run = (rate: { threaded: number; single: number }, ms: number) => {
-      const end = clock.now + ms;
-      let split = 0, calls = 0;
-      while (clock.now < end) {
-        const threaded = governor.split(0, 1), took = 1 / (threaded ? rate.threaded : rate.single);
-        clock.now += took;
+    const run = (rate: { threaded: number; single: number }, ms: number) =>
+      simulate(governor, clock, rate, ms, (threaded, took) => {
         seen.ms += took;
         if (!threaded) seen.idle += took * otherIdle();
-        governor.done();
-        calls++;
-        if (threaded) split++;
-      }
-      return split / calls;
-    };
+      });
     return { governor, run, clock, seen };
   }
 
