@@ -309,6 +309,19 @@ describe('the thread governor', () => {
     expect(clock.now - freed).toBeLessThanOrEqual(2 * (RUN_MS + PROBE_MS) + 2 * PROBES * PROBE_MS);
   });
 
+  it("reads the cores over a later network's first turn on one thread: with the other core busy, its first comparison makes no turn on threads", () => {
+    const clock = { now: 0 };
+    const build: CompiledSince = { firstCall: Number.NaN };
+    simulate(new ThreadGovernor(1, { clock: () => clock.now, compiled: build }), clock, { threaded: 1.5, single: 1 }, 2 * WARMUP_MS);
+    clock.now += 5000;
+    // Two cores, the other kept busy by another process: none of their time idle.
+    const idleShare = idleShareReader(() => ({ idle: 0, total: 2 * clock.now, cores: 2 }));
+    const later = new ThreadGovernor(1, { clock: () => clock.now, compiled: build, idleShare });
+    // The comparison comes at once, and its first turn is all there is to read over.
+    expect(PROBE_MS).toBeGreaterThanOrEqual(MIN_READING_MS);
+    expect(simulate(later, clock, { threaded: 0.3, single: 1 }, YOUNG_MS)).toBe(0);
+  });
+
   it('reads how idle the cores are over its runs on one thread alone: its own worker does not make them busy', () => {
     const { governor, run, clock } = twoCores(() => 1);
     run({ threaded: 1.5, single: 1 }, 2 * CYCLE);
@@ -323,14 +336,14 @@ describe('the thread governor', () => {
 
   it('reads the idle share of the cores the workers want from the CPU times, at most the other cores, and nothing from too short a time, one core, none, or a count that changed', () => {
     const at = (idle: number, total: number, cores = 4) => ({ idle, total, cores });
-    const script = [at(0, 0), at(600, 1600), at(600, 2400), at(700, 2700), at(1300, 4300), at(1900, 5900), at(2000, 6700), at(2000, 7700, 5)];
+    const script = [at(0, 0), at(600, 1600), at(600, 2400), at(610, 2460), at(1210, 4060), at(1900, 5900), at(2000, 6700), at(2000, 7700, 5)];
     const read = idleShareReader(() => script.shift()!)!;
     // 400 ms on each of 4 cores, 600 ms idle: 0.5 of the other three cores' 1,200 ms.
     expect(read(3)).toBe(0.5);
     // 200 ms, none idle.
     expect(read(3)).toBe(0);
-    // 75 ms: less than MIN_READING_MS.
-    expect(MIN_READING_MS).toBeGreaterThan(75);
+    // 15 ms: less than MIN_READING_MS.
+    expect(MIN_READING_MS).toBeGreaterThan(15);
     expect(read(3)).toBeNull();
     // 400 ms, 600 idle: 0.75 of the 800 ms of the two cores two workers want.
     expect(read(2)).toBe(0.75);
