@@ -86,9 +86,10 @@ export class ThreadPool {
    * Runs P.WARM_UP_CALLS calls of the no-op kernel through the caller's side with the workers,
    * split calls and sets of tasks in turn, so that the JavaScript the caller runs only on
    * threads is compiled before the governor first compares threads with one thread: cold, it
-   * made the turns on threads of a process's first network lose (measured here, seed network:
-   * 0.48×, 0.55× and 1.2× one thread at 0.18, 0.47 and 0.77 s, threads taken at 0.84–1.15 s;
-   * warmed, 1.17× at 0.18 s, taken at 0.25 s; the warm-up took 11–12 ms). The kernel copies
+   * made the turns on threads of a process's first network lose (measured here on the seed's
+   * network: turns at 0.48×, 0.55× and 1.2× one thread at 0.18, 0.47 and 0.77 s; over six
+   * runs of 0.5 s each, threads taken by 0.6 s in two cold and by 0.55 s in five warmed, two
+   * of them at 0.25 s; the warm-up took 11–12 ms). The kernel copies
    * its last argument's count of floats, and every call here gives it 0 (a chunk's row count
    * goes to its first): the memory is left as it was.
    */

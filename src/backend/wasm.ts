@@ -198,8 +198,8 @@ export class WasmBackend implements Backend {
     const governor = pool && adaptive ? new ThreadGovernor(2 * KERNEL_NAMES.length, { compiled: compiledSince.get(module), idleShare: idleShareReader(), workers: pool.size }) : null;
     const backend = new WasmBackend(memory, kernels, level, pool, governor);
     if (pool) {
-      pool.warmUp(backend.table);
       dropped.register(backend, pool, backend);
+      pool.warmUp(backend.table);
     }
     return backend;
   }
