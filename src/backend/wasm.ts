@@ -199,7 +199,12 @@ export class WasmBackend implements Backend {
     const backend = new WasmBackend(memory, kernels, level, pool, governor);
     if (pool) {
       dropped.register(backend, pool, backend);
-      pool.warmUp(backend.table);
+      try {
+        pool.warmUp(backend.table);
+      } catch (e) {
+        backend.dispose();
+        throw e;
+      }
     }
     return backend;
   }
