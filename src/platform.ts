@@ -101,11 +101,14 @@ export function cpuTimes(): CpuTimes | null {
 }
 
 /**
- * ms a reading must span: the platforms count CPU time in units of 10 ms (Linux), so a
- * reading over 25 ms (a comparison's first turn, all a later network's first comparison
- * has) counts 2 or 3 units of each core. Measured here, 200 readings over 25 ms while the
- * calling thread spun: with a busy process on the other of two cores, all 0; without, 0.8
- * or 1 but for one 0.33 and one 0.5 (over 20 ms: one 0 of 200).
+ * ms a reading must span: Linux counts CPU time in units of 10 ms, so a reading over 25 ms
+ * (a comparison's first turn, all a later network's first comparison has) counts 2 or 3
+ * units of each core. Measured here, 200 readings over 25 ms while the calling thread spun:
+ * with a busy process on the other of two cores, all 0; without, 0.8 or 1 but for one 0.33
+ * and one 0.5 (over 20 ms, without: all 1 but for one 0, 0.67 and three 0.8). Over so short a
+ * time a burst of this process's own work on another core (V8 compiling or collecting
+ * garbage) for more than half of it reads as busy, and keeps the network on one thread for a
+ * run (ThreadGovernor). Windows counts in units of about 15.6 ms: not measured.
  */
 export const MIN_READING_MS = 20;
 

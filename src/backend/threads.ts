@@ -87,15 +87,18 @@ export class ThreadPool {
    * split calls and sets of tasks in turn, so that the JavaScript the caller runs only on
    * threads is compiled before the governor first compares threads with one thread: cold, it
    * made the turns on threads of a process's first network lose (measured here on the seed's
-   * network: turns at 0.48×, 0.55× and 1.2× one thread at 0.18, 0.47 and 0.77 s; over six
-   * runs of 0.5 s each, threads taken by 0.6 s in two cold and by 0.55 s in five warmed, two
-   * of them at 0.25 s; the warm-up took 11–12 ms). The kernel copies
-   * its last argument's count of floats, and every call here gives it 0 (a chunk's row count
-   * goes to its first): the memory is left as it was.
+   * 784-100-10 network: turns at 0.48×, 0.55× and 1.2× one thread at 0.18, 0.47 and 0.77 s;
+   * over six runs of two epochs each, about 0.55 s, threads were taken in five warmed, two of
+   * them at 0.25 s, and in two cold, at 0.55 and 0.6 s; the warm-up took 11–12 ms). That code
+   * is the process's: once is enough (WasmBackend.create). The kernel copies its last
+   * argument's count of floats, and every call here gives it 0 (a chunk's row count goes to
+   * its first): the memory is left as it was.
    */
   warmUp(kernels: readonly KernelFn[]): void {
-    const tasks = Math.min(this.size + 1, P.MAX_TASKS), kernel = P.WARM_UP_KERNEL;
-    const call: SplitCall = { op: this.names.indexOf(kernel), args: new Float64Array(12), countArg: 0, rows: tasks, chunkRows: 1, pointers: new Float64Array(P.CALL_FLOATS - P.POINTERS).fill(-1) };
+    const tasks = this.maxTasks, kernel = P.WARM_UP_KERNEL, op = this.names.indexOf(kernel);
+    // −1 is the protocol's mark of a set of tasks: a missing kernel must not pass for one.
+    if (op < 0) throw new Error(`no ${kernel} kernel to warm the threads up with`);
+    const call: SplitCall = { op, args: new Float64Array(12), countArg: 0, rows: tasks, chunkRows: 1, pointers: new Float64Array(P.CALL_FLOATS - P.POINTERS).fill(-1) };
     const recorders = Array.from({ length: tasks }, (_, t) => this.recorder(t, this.names));
     for (let i = 0; i < P.WARM_UP_CALLS; i++) {
       if (i % 2 === 0) {
@@ -111,16 +114,18 @@ export class ThreadPool {
     }
   }
 
+  /** Tasks a set may hold here: one per thread, at most MAX_TASKS. */
+  get maxTasks(): number {
+    return Math.min(this.size + 1, P.MAX_TASKS);
+  }
+
   /** Number of workers (the calling thread makes one more). */
   get size(): number {
     return this.workers.length;
   }
 
-  /** Tasks a set may hold (recorder). */
-  static readonly MAX_TASKS: number = P.MAX_TASKS;
-
   /**
-   * Kernels that record their calls into task t's program (t < MAX_TASKS) instead of running
+   * Kernels that record their calls into task t's program (t < maxTasks) instead of running
    * them, by op as `names`; runTasks runs the programs recorded.
    */
   recorder(t: number, names: readonly string[]): Record<string, KernelFn> {

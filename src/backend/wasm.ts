@@ -99,6 +99,9 @@ const disposed: KernelFn = () => {
   throw new Error(DISPOSED);
 };
 
+/** Whether the calling side of the threads' protocol has been warmed up (ThreadPool.warmUp): its code is the process's. */
+let callerWarm = false;
+
 /** Stops the threads of networks dropped without dispose(), so that they do not pile up. */
 const dropped = new FinalizationRegistry<ThreadPool>((pool) => pool.terminate());
 
@@ -132,7 +135,7 @@ export class WasmBackend implements Backend {
   ) {
     this.table = KERNEL_NAMES.map((name) => k[name] as KernelFn);
     this.exports = named(this.table);
-    this.recorders = Array.from({ length: pool ? Math.min(pool.size + 1, ThreadPool.MAX_TASKS) : 0 }, (_, t) => pool!.recorder(t, KERNEL_NAMES) as unknown as Kernels);
+    this.recorders = Array.from({ length: pool?.maxTasks ?? 0 }, (_, t) => pool!.recorder(t, KERNEL_NAMES) as unknown as Kernels);
     this.ops = named(this.table.map((f, op) => (SPLITS[op] ? this.dispatcher(op) : f)));
   }
 
@@ -197,14 +200,15 @@ export class WasmBackend implements Backend {
     if (!compiledSince.has(module)) compiledSince.set(module, { firstCall: Number.NaN });
     const governor = pool && adaptive ? new ThreadGovernor(2 * KERNEL_NAMES.length, { compiled: compiledSince.get(module), idleShare: idleShareReader(), workers: pool.size }) : null;
     const backend = new WasmBackend(memory, kernels, level, pool, governor);
-    if (pool) {
-      dropped.register(backend, pool, backend);
+    if (pool) dropped.register(backend, pool, backend);
+    if (pool && !callerWarm) {
       try {
         pool.warmUp(backend.table);
       } catch (e) {
         backend.dispose();
         throw e;
       }
+      callerWarm = true;
     }
     return backend;
   }
