@@ -89,10 +89,13 @@ export class ThreadPool {
    * made the turns on threads of a process's first network lose (measured here on the seed's
    * 784-100-10 network: turns at 0.48×, 0.55× and 1.2× one thread at 0.18, 0.47 and 0.77 s;
    * over six runs of two epochs each, about 0.55 s, threads were taken in five warmed, two of
-   * them at 0.25 s, and in two cold, at 0.55 and 0.6 s; the warm-up took 11–12 ms). That code
-   * is the process's: once is enough (WasmBackend.create). The kernel copies its last
-   * argument's count of floats, and every call here gives it 0 (a chunk's row count goes to
-   * its first): the memory is left as it was.
+   * them at 0.25 s, and in two cold, at 0.55 and 0.6 s; the warm-up took 11–12 ms). Each new
+   * pool is warmed, not only the process's first: its workers' side then meets calls from
+   * another thread (claims lost to the caller, tasks it leaves them) before the first turn on
+   * threads. Later networks of a process, one epoch each after one on one thread: the first
+   * comparison won in 13 of 20 with every pool warmed, in 6 of 20 with the first only or none.
+   * The kernel copies its last argument's count of floats, and every call here gives it 0 (a
+   * chunk's row count goes to its first): the memory is left as it was.
    */
   warmUp(kernels: readonly KernelFn[]): void {
     const tasks = this.maxTasks, kernel = P.WARM_UP_KERNEL, op = this.names.indexOf(kernel);

@@ -99,9 +99,6 @@ const disposed: KernelFn = () => {
   throw new Error(DISPOSED);
 };
 
-/** Whether the calling side of the threads' protocol has been warmed up (ThreadPool.warmUp): its code is the process's. */
-let callerWarm = false;
-
 /** Stops the threads of networks dropped without dispose(), so that they do not pile up. */
 const dropped = new FinalizationRegistry<ThreadPool>((pool) => pool.terminate());
 
@@ -200,15 +197,14 @@ export class WasmBackend implements Backend {
     if (!compiledSince.has(module)) compiledSince.set(module, { firstCall: Number.NaN });
     const governor = pool && adaptive ? new ThreadGovernor(2 * KERNEL_NAMES.length, { compiled: compiledSince.get(module), idleShare: idleShareReader(), workers: pool.size }) : null;
     const backend = new WasmBackend(memory, kernels, level, pool, governor);
-    if (pool) dropped.register(backend, pool, backend);
-    if (pool && !callerWarm) {
+    if (pool) {
+      dropped.register(backend, pool, backend);
       try {
         pool.warmUp(backend.table);
       } catch (e) {
         backend.dispose();
         throw e;
       }
-      callerWarm = true;
     }
     return backend;
   }
