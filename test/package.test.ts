@@ -22,7 +22,8 @@ beforeAll(() => {
 
 describe('the npm package', () => {
   it('is small and ships the compiled wasm, the JavaScript and the declarations, not the tests', () => {
-    // 320,215 bytes on 2026-11-27, session 30 (the input bytes scaled in the first layer's
+    // 329,631 bytes on 2026-11-27, session 32 (README and bench lines of sessions 31 and 32,
+    // the threads' warm-up); 320,215 bytes on 2026-11-27, session 30 (the input bytes scaled in the first layer's
     // tasks, float32 checks of every setting, their README lines; 311,904 at session 29's
     // end); 305,096 on 2026-11-27, session 28 (294,853 before a third round of reviews' checks
     // and README lines; 287,012 before two more reviews' findings added 7.8 KB: short
@@ -38,7 +39,7 @@ describe('the npm package', () => {
     // first while the two fit gzip's 32 KB window. At 33 KB a build (one more pass width in
     // the listed products) the tarball grew by 30 KB, and at 32.3 KB (the fused updates with
     // listed_product inlined into four kernels) by 29 KB; the largest build is 31.2 KB now.
-    expect(statSync(tarball).size).toBeLessThan(330_000);
+    expect(statSync(tarball).size).toBeLessThan(336_000);
     for (const f of ['build/simdnet.wasm', 'build/simdnet-relaxed.wasm', 'build/simdnet-shared.wasm', 'build/simdnet-relaxed-shared.wasm',
       'build/simdnet-scalar.wasm', 'build/simdnet-scalar-shared.wasm',
       'dist/index.js', 'dist/index.d.ts', 'dist/node.js', 'dist/cli.js', 'dist/backend/thread-protocol.js', 'README.md']) {
