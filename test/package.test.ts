@@ -22,8 +22,8 @@ beforeAll(() => {
 
 describe('the npm package', () => {
   it('is small and ships the compiled wasm, the JavaScript and the declarations, not the tests', () => {
-    // 329,631 bytes on 2026-11-27, session 32 (README and bench lines of sessions 31 and 32,
-    // the threads' warm-up); 320,215 bytes on 2026-11-27, session 30 (the input bytes scaled in the first layer's
+    // 329,631 bytes on 2026-11-27, session 32 (README and bench lines of sessions 31 and
+    // 32); 320,215 bytes on 2026-11-27, session 30 (the input bytes scaled in the first layer's
     // tasks, float32 checks of every setting, their README lines; 311,904 at session 29's
     // end); 305,096 on 2026-11-27, session 28 (294,853 before a third round of reviews' checks
     // and README lines; 287,012 before two more reviews' findings added 7.8 KB: short

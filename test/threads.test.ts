@@ -6,9 +6,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { forwardBatch, loadBatch } from '../src/batch.js';
 import { WasmBackend } from '../src/backend/wasm.js';
-import type { KernelFn, ThreadPool } from '../src/backend/threads.js';
 import { loadDataDir, mnistDataDir } from '../src/data/files.js';
-import { KERNEL_NAMES, type Kernels } from '../src/kernels.js';
+import type { Kernels } from '../src/kernels.js';
 import { Network, type NetworkOptions } from '../src/network.js';
 import { Rng } from '../src/rng.js';
 import { randomBatch, relError } from './helpers.js';
@@ -53,28 +52,6 @@ describe('threads', () => {
     for (let i = 0; i < 25; i++) {
       const net = await Network.create({ sizes: [784, 100, 10], threads: 2 });
       expect(net.forward(x).length).toBe(320);
-      net.dispose();
-    }
-  });
-
-  it("warms the caller's side of the protocol with its workers, every call copying nothing, and splits calls after", async () => {
-    const net = await Network.create({ sizes: [784, 100, 10], threads: 2, adaptiveThreads: false });
-    try {
-      const backend = backendOf(net), { pool, table } = backend as unknown as { pool: ThreadPool; table: KernelFn[] };
-      // The caller's own calls of the kernel, split chunks and its tasks alike (the workers get the same arguments).
-      const counts: number[] = [], copyFloats = KERNEL_NAMES.indexOf('copy_floats');
-      const watched = table.map((f, op) => (op === copyFloats ? (...args: number[]) => (counts.push(args[2]), f(...args)) : f));
-      const control = (pool as unknown as { sync: Int32Array }).sync.byteOffset;
-      const before = Buffer.from(backend.bytes(0, control));
-      pool.warmUp(watched);
-      expect(counts.length).toBeGreaterThan(1000);
-      expect(counts.every((n) => n === 0)).toBe(true);
-      expect(Buffer.from(backend.bytes(0, control)).equals(before)).toBe(true);
-      const { x } = randomBatch(2, 32, 784, 10);
-      const split = backend.splitCalls.split;
-      expect(net.forward(x).length).toBe(320);
-      expect(backend.splitCalls.split).toBeGreaterThan(split);
-    } finally {
       net.dispose();
     }
   });

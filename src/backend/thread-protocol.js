@@ -44,8 +44,8 @@ export function threadProtocol() {
   const SPIN_MS = 0.2;
   const WARM_UP_CALLS = 3000, WARM_UP_KERNEL = 'copy_floats';
   const protocol = {
-    TICKET, DONE, FAILED, SLEEPERS, JOB_AT, JOB_FLOATS, CALL_FLOATS, COUNT_ARG, CHUNK_ROWS, ROWS, POINTERS, MAX_CHUNKS,
-    TASKS, MAX_TASKS, TASK_CALLS, CALL_SIZE, WARM_UP_CALLS, WARM_UP_KERNEL,
+    TICKET, DONE, FAILED, SLEEPERS, JOB_AT, JOB_FLOATS, COUNT_ARG, CHUNK_ROWS, ROWS, POINTERS, MAX_CHUNKS,
+    TASKS, MAX_TASKS, TASK_CALLS, CALL_SIZE,
     /** The op this thread runs or ran last: the one to name when it throws. */
     op: 0,
 

@@ -82,41 +82,6 @@ export class ThreadPool {
     return new ThreadPool(memory, control, workers, names);
   }
 
-  /**
-   * Runs P.WARM_UP_CALLS calls of the no-op kernel through the caller's side with the workers,
-   * split calls and sets of tasks in turn, so that the JavaScript the caller runs only on
-   * threads is compiled before the governor first compares threads with one thread: cold, it
-   * made the turns on threads of a process's first network lose (measured here on the seed's
-   * 784-100-10 network: turns at 0.48×, 0.55× and 1.2× one thread at 0.18, 0.47 and 0.77 s;
-   * over six runs of two epochs each, about 0.55 s, threads were taken in five warmed, two of
-   * them at 0.25 s, and in two cold, at 0.55 and 0.6 s; the warm-up took 11–12 ms). Each new
-   * pool is warmed, not only the process's first: its workers' side then meets calls from
-   * another thread (claims lost to the caller, tasks it leaves them) before the first turn on
-   * threads. Later networks of a process, one epoch each after one on one thread: the first
-   * comparison won in 13 of 20 with every pool warmed, in 6 of 20 with the first only or none.
-   * The kernel copies its last argument's count of floats, and every call here gives it 0 (a
-   * chunk's row count goes to its first): the memory is left as it was.
-   */
-  warmUp(kernels: readonly KernelFn[]): void {
-    const tasks = this.maxTasks, kernel = P.WARM_UP_KERNEL, op = this.names.indexOf(kernel);
-    // −1 is the protocol's mark of a set of tasks: a missing kernel must not pass for one.
-    if (op < 0) throw new Error(`no ${kernel} kernel to warm the threads up with`);
-    const call: SplitCall = { op, args: new Float64Array(12), countArg: 0, rows: tasks, chunkRows: 1, pointers: new Float64Array(P.CALL_FLOATS - P.POINTERS).fill(-1) };
-    const recorders = Array.from({ length: tasks }, (_, t) => this.recorder(t, this.names));
-    for (let i = 0; i < P.WARM_UP_CALLS; i++) {
-      if (i % 2 === 0) {
-        this.run(call, kernels);
-        continue;
-      }
-      for (const recorder of recorders) recorder[kernel](0, 0, 0);
-      try {
-        this.runTasks(tasks, kernels);
-      } finally {
-        this.clearTasks(tasks);
-      }
-    }
-  }
-
   /** Tasks a set may hold here: one per thread, at most MAX_TASKS. */
   get maxTasks(): number {
     return Math.min(this.size + 1, P.MAX_TASKS);

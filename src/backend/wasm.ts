@@ -197,15 +197,7 @@ export class WasmBackend implements Backend {
     if (!compiledSince.has(module)) compiledSince.set(module, { firstCall: Number.NaN });
     const governor = pool && adaptive ? new ThreadGovernor(2 * KERNEL_NAMES.length, { compiled: compiledSince.get(module), idleShare: idleShareReader(), workers: pool.size }) : null;
     const backend = new WasmBackend(memory, kernels, level, pool, governor);
-    if (pool) {
-      dropped.register(backend, pool, backend);
-      try {
-        pool.warmUp(backend.table);
-      } catch (e) {
-        backend.dispose();
-        throw e;
-      }
-    }
+    if (pool) dropped.register(backend, pool, backend);
     return backend;
   }
 
