@@ -112,6 +112,9 @@ export function cpuTimes(): CpuTimes | null {
  */
 export const MIN_READING_MS = 20;
 
+/** The share (0 … 1) of `wanted` other cores' time idle since its previous call, or null where it cannot tell (idleShareReader). */
+export type IdleShare = (wanted: number) => number | null;
+
 /**
  * A reader of how idle the machine's cores were since its previous call (its first call:
  * since it was made), as a share (0 … 1) of `wanted` cores, at most the cores other than the
@@ -121,7 +124,7 @@ export const MIN_READING_MS = 20;
  * changed, or less than MIN_READING_MS since the previous call. `times`: the platform's
  * cpuTimes by default.
  */
-export function idleShareReader(times: (() => CpuTimes | null) | undefined = current.cpuTimes && cpuTimes): ((wanted: number) => number | null) | null {
+export function idleShareReader(times: (() => CpuTimes | null) | undefined = current.cpuTimes && cpuTimes): IdleShare | null {
   if (!times) return null;
   let last = times();
   return (wanted) => {

@@ -33,6 +33,8 @@
 // core, and it counts as a clear loss. A reading over too short a time tells nothing
 // (platform.ts), and the comparison goes on.
 
+import type { IdleShare } from '../platform.js';
+
 /**
  * ms before the first comparison, not measured: V8 compiles the kernels' optimised code
  * in the first ~100 ms on another core (measured here: a training step is at its steady
@@ -118,8 +120,8 @@ export interface GovernorOptions {
   clock?: () => number;
   /** The build's CompiledSince, shared with the other networks over it (its own by default). */
   compiled?: CompiledSince;
-  /** The share of `wanted` other cores' time idle since its previous call, or null where the platform cannot tell (idleShareReader in platform.ts); none by default. */
-  idleShare?: ((wanted: number) => number | null) | null;
+  /** How idle the cores its workers want were (platform.ts); none by default. */
+  idleShare?: IdleShare | null;
   /** Threads beside the calling one that split calls: the cores a turn on threads wants (1 by default). */
   workers?: number;
 }
@@ -207,7 +209,7 @@ export class ThreadGovernor {
 
   private readonly clock: () => number;
   private readonly compiled: CompiledSince;
-  private readonly idleShare: ((wanted: number) => number | null) | null;
+  private readonly idleShare: IdleShare | null;
   private readonly workers: number;
 
   /** `kernels`: how many kernels there are (the ops passed to split() are below it). */
