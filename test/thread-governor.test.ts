@@ -4,7 +4,7 @@ import { cpus } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import '../src/platform-node.js';
 import { MIN_READING_MS, cpuTimes, idleShareReader } from '../src/platform.js';
-import { CUT_MS, CUT_MS_ONE_THREAD, EARLY_LOSS, EARLY_LOSS_ONE_THREAD, FIRST_RUN_MS, IDLE_SHARE_NEEDED, PROBES, PROBE_MS, RUN_MS, SETTLE_MS, ThreadGovernor, WARMUP_MS, YOUNG_MS, type CompiledSince } from '../src/backend/thread-governor.js';
+import { CUT_MS, CUT_MS_ONE_THREAD, EARLY_LOSS, EARLY_LOSS_ONE_THREAD, FIRST_RUN_MS, IDLE_SHARE_NEEDED, OPENING_IDLE_NEEDED, PROBES, PROBE_MS, RUN_MS, SETTLE_MS, ThreadGovernor, WARMUP_MS, YOUNG_MS, type CompiledSince } from '../src/backend/thread-governor.js';
 
 /** ms of one cycle: a run in the chosen mode, then a comparison of both. */
 const CYCLE = RUN_MS + 2 * PROBES * PROBE_MS;
@@ -112,7 +112,7 @@ describe('the thread governor', () => {
     expect(share).toBeGreaterThan((0.8 * turn * rate.threaded) / (RUN_MS * rate.single));
   });
 
-  it('starts on one thread, and takes threads once they measure faster', () => {
+  it('starts on one thread where the platform cannot tell how idle the cores are, and takes threads once they measure faster', () => {
     const clock = { now: 0 };
     const governor = new ThreadGovernor(1, { clock: () => clock.now });
     expect(governor.threadedNow).toBe(false);
@@ -295,9 +295,9 @@ describe('the thread governor', () => {
     expect(otherIdle).toBeLessThan(IDLE_SHARE_NEEDED);
     const { governor, run, clock, seen } = twoCores(() => otherIdle);
     expect(run({ threaded: 0.3, single: 1 }, YOUNG_MS)).toBe(0);
-    // A clear loss, even while young: runs of FIRST_RUN_MS, 2·FIRST_RUN_MS, … between readings
-    // (at ~0.18, ~0.45 and ~0.98 s), not one every ~0.28 s.
-    expect(seen.readings).toBe(3);
+    // The opening's reading at PROBE_MS; then a clear loss, even while young: runs of
+    // FIRST_RUN_MS, 2·FIRST_RUN_MS, … between readings (at ~0.18, ~0.45 and ~0.98 s), not one every ~0.28 s.
+    expect(seen.readings).toBe(4);
     expect(run({ threaded: 0.3, single: 1 }, 10 * CYCLE)).toBe(0);
     expect(governor.threadedNow).toBe(false);
     // The same governor, the cores free again: threads are tried at its next reading or the
@@ -320,6 +320,26 @@ describe('the thread governor', () => {
     // The comparison comes at once, and its first turn is all there is to read over.
     expect(PROBE_MS).toBeGreaterThanOrEqual(MIN_READING_MS);
     expect(simulate(later, clock, { threaded: 0.3, single: 1 }, YOUNG_MS)).toBe(0);
+  });
+
+  it("opens with PROBE_MS on one thread reading the cores: idle, or busy only as far as a process's own start keeps them, it takes threads for a run of FIRST_RUN_MS, then compares", () => {
+    const partly = 0.3;
+    expect(partly).toBeGreaterThanOrEqual(OPENING_IDLE_NEEDED);
+    expect(partly).toBeLessThan(IDLE_SHARE_NEEDED);
+    const comparison = 2 * PROBES * PROBE_MS;
+    for (const otherIdle of [1, partly]) {
+      const { governor, run } = twoCores(() => otherIdle);
+      expect(run({ threaded: 1.5, single: 1 }, PROBE_MS)).toBe(0);
+      expect(run({ threaded: 1.5, single: 1 }, FIRST_RUN_MS)).toBe(1);
+      expect(run({ threaded: 1.5, single: 1 }, comparison)).toBeLessThan(1);
+      expect(governor.threadedNow).toBe(true);
+    }
+    // Threads slower after all: the first comparison leaves them, and a reading below IDLE_SHARE_NEEDED keeps them left.
+    const { governor, run } = twoCores(() => partly);
+    // Each of its turns ends at the first call past PROBE_MS: 2 ms later at most, on threads.
+    run({ threaded: 0.5, single: 1 }, PROBE_MS + FIRST_RUN_MS + comparison + 2 * PROBES * 2);
+    expect(governor.threadedNow).toBe(false);
+    expect(run({ threaded: 0.5, single: 1 }, 5 * CYCLE)).toBe(0);
   });
 
   it('reads how idle the cores are over its runs on one thread alone: its own worker does not make them busy', () => {

@@ -20,18 +20,27 @@
 // the mode doubles the next run, up to RUN_MS: a settled decision costs little. In the
 // governor's first YOUNG_MS it doubles only after a clear comparison (threads kept or
 // taken, or no cores idle for them): one thread kept on its measure may have measured
-// threads while the code still compiled, and is checked again soon. It starts on one
-// thread, so that no run is slower with threads than without until threads have shown they
-// are faster: the first comparison comes WARMUP_MS after the first call of any governor over
-// the same build (CompiledSince; not a network's making: a network may wait long before it
-// is used), at once for a later network of the same process. Once settled on threads, a
-// comparison costs at most PROBES · PROBE_MS at the one-thread rate in every RUN_MS. Where
-// the platform tells how idle the machine's cores were (Node; not browsers), a comparison
-// from one thread ends before its first turn on threads where the cores its workers want
-// were idle less than IDLE_SHARE_NEEDED of the run and turn before it: something else keeps them busy
-// (another process, or this one's other work), a turn on threads would only wait for a
-// core, and it counts as a clear loss. A reading over too short a time tells nothing
-// (platform.ts), and the comparison goes on.
+// threads while the code still compiled, and is checked again soon. Once settled on
+// threads, a comparison costs at most PROBES · PROBE_MS at the one-thread rate in every
+// RUN_MS. Where the platform tells how idle the machine's cores were (Node; not browsers), a
+// comparison from one thread ends before its first turn on threads where the cores its
+// workers want were idle less than IDLE_SHARE_NEEDED of the run and turn before it:
+// something else keeps them busy (another process, or this one's other work), a turn on
+// threads would only wait for a core, and it counts as a clear loss. A reading over too
+// short a time tells nothing (platform.ts), and the comparison goes on.
+//
+// How it starts. Where the platform tells, its first PROBE_MS on one thread are an opening
+// reading of the cores (open()): idle, threads are taken at once for a run of FIRST_RUN_MS,
+// as a comparison won would take them. A comparison in a process's first second measures
+// the threads' side of the host while V8 still compiles it, and threads lost there: in
+// fresh processes starting on one thread, the seed's network took threads at 0.55–1.2 s, and
+// the CLI trained it five epochs at 1.13–1.34× one thread (median 1.24×, six runs); with the
+// opening, 1.28–1.39× (median 1.32×), alternated in the same minutes. Busy, or where the
+// platform cannot tell, it stays on one thread, so that no run is slower with threads than
+// without until threads have shown they are faster: the first comparison comes WARMUP_MS
+// after the first call of any governor over the same build (CompiledSince; not a network's
+// making: a network may wait long before it is used), at once for a later network of the
+// same process.
 
 import type { IdleShare } from '../platform.js';
 
@@ -113,6 +122,14 @@ const IDLE_FACTOR = 4;
  * 1.2–1.9× one thread's rate).
  */
 export const IDLE_SHARE_NEEDED = 0.5;
+/**
+ * The same for the opening reading (open()), over the governor's first PROBE_MS: this
+ * process's own start keeps the other core partly busy then (V8 compiling, the workers
+ * starting). Read here in eight fresh processes on an idle machine: 0.33–1, four of them
+ * below IDLE_SHARE_NEEDED; with a busy process on the other core, 0 in 200 of 200 readings
+ * over 25 ms.
+ */
+export const OPENING_IDLE_NEEDED = 0.25;
 
 /** What a governor is given beside its kernels. */
 export interface GovernorOptions {
@@ -185,6 +202,8 @@ function projectedSpeedup(a: TurnCalls, b: TurnCalls): number {
 
 export class ThreadGovernor {
   private threaded = false;
+  /** In the opening reading of how idle the cores are (where the platform tells): see open(). */
+  private opening: boolean;
   /** −1 while running in the chosen mode; else the turn of the comparison (see isOtherTurn). */
   private turn = -1;
   private phaseStart = 0;
@@ -218,6 +237,7 @@ export class ThreadGovernor {
     this.compiled = options.compiled ?? { firstCall: Number.NaN };
     this.idleShare = options.idleShare ?? null;
     this.workers = options.workers ?? 1;
+    this.opening = this.idleShare !== null;
     [this.turnCalls, this.settleCalls, this.current, this.other] = Array.from({ length: 4 }, () => new TurnCalls(kernels));
   }
 
@@ -229,12 +249,13 @@ export class ThreadGovernor {
     const now = this.clock();
     if (Number.isNaN(this.born)) {
       this.born = this.phaseStart = now;
-      this.idleShare?.(this.workers); // the run before the first comparison counts from here
+      this.idleShare?.(this.workers); // the opening reading counts from here
       if (Number.isNaN(this.compiled.firstCall)) this.compiled.firstCall = now;
-      this.phaseLength = Math.max(0, this.compiled.firstCall + WARMUP_MS - now);
+      this.phaseLength = this.opening ? PROBE_MS : this.untilCompiled(now);
     }
     const losing = this.losingPlainly();
-    if (losing || now - this.phaseStart >= this.phaseLength) this.advance(now, losing);
+    if (this.opening && now - this.phaseStart >= this.phaseLength) this.open(now);
+    else if (losing || now - this.phaseStart >= this.phaseLength) this.advance(now, losing);
     if (this.turn >= 0) {
       this.measured = now - this.phaseStart >= SETTLE_MS;
       this.callOp = op;
@@ -259,6 +280,24 @@ export class ThreadGovernor {
   private losingPlainly(): boolean {
     if (!this.isOtherTurn() || this.turnCalls.ms < (this.threaded ? CUT_MS_ONE_THREAD : CUT_MS)) return false;
     return projectedSpeedup(this.turnCalls, this.current) < (this.threaded ? EARLY_LOSS_ONE_THREAD : EARLY_LOSS);
+  }
+
+  /** ms from `now` until WARMUP_MS after the build's first call: before then a comparison would measure the compiler. */
+  private untilCompiled(now: number): number {
+    return Math.max(0, this.compiled.firstCall + WARMUP_MS - now);
+  }
+
+  /**
+   * Ends the opening reading, the governor's first PROBE_MS on one thread: with the cores
+   * its workers want idle, threads are taken for a run of FIRST_RUN_MS, as a comparison won
+   * would take them; else one thread stays until the first comparison.
+   */
+  private open(now: number): void {
+    const idle = this.idleShare!(this.workers);
+    this.opening = false;
+    this.threaded = idle !== null && idle >= OPENING_IDLE_NEEDED;
+    this.phaseStart = now;
+    this.phaseLength = this.threaded ? Math.max(FIRST_RUN_MS, this.untilCompiled(now)) : this.untilCompiled(now);
   }
 
   /** Ends the turn (or run) under way and starts the next; `cutShort`: the other mode's turn has lost already. */
