@@ -8,6 +8,7 @@
 //   node --import tsx bench/contention.ts
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import '../src/platform-node.js';
 import { enableRelaxedSimdInNode20 } from '../src/relaxed-simd.js';
 enableRelaxedSimdInNode20();
@@ -36,12 +37,43 @@ function busyProcess() {
   return spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' });
 }
 
+/**
+ * ns for this thread to hand a flag to another thread and get it back through a
+ * SharedArrayBuffer (the median of 5 rounds of 20,000): what each fork and join of the
+ * kernel threads waits for. A cloud host may move its virtual cores near each other or far
+ * apart from one minute to the next: here it read 120–160 ns or 330–370 ns, and two threads
+ * trained the seed's network 1.5× or 0.95–1.05× as fast as one at those times (2026-11-27,
+ * `.probe/opcost.mts`). The threads' ratio idle is read beside it.
+ */
+async function crossCoreRoundTrip(): Promise<number> {
+  const flag = new Int32Array(new SharedArrayBuffer(4));
+  // The other thread answers each odd value with the next even one, until told −1.
+  const echo = new Worker(`const flag = new Int32Array(require('node:worker_threads').workerData);
+    for (let v; (v = Atomics.load(flag, 0)) !== -1;) if (v % 2 === 1) Atomics.store(flag, 0, v + 1);`, { eval: true, workerData: flag.buffer });
+  await new Promise((resolve) => echo.once('online', resolve));
+  const rounds: number[] = [];
+  for (let r = 0, v = 0; r < 5; r++) {
+    const start = performance.now();
+    for (let i = 0; i < 20_000; i++) {
+      Atomics.store(flag, 0, ++v);
+      while (Atomics.load(flag, 0) === v);
+      v++;
+    }
+    rounds.push((1e6 * (performance.now() - start)) / 20_000);
+  }
+  Atomics.store(flag, 0, -1);
+  await echo.terminate();
+  return median(rounds);
+}
+
 export interface ContentionResult {
   load: string;
   oneThread: number;
   twoThreads: number;
   /** 2 threads ÷ 1 thread, of the medians. */
   ratio: number;
+  /** Idle only: crossCoreRoundTrip() before the runs and after them, ns. */
+  roundTripNs?: [number, number];
 }
 
 /** Medians of ROUNDS alternated runs with 1 and 2 threads, idle and with one busy process. */
@@ -51,6 +83,7 @@ export async function contentionRates(log: (s: string) => void = () => {}): Prom
   const results: ContentionResult[] = [];
   for (const load of ['idle', 'one busy process'] as const) {
     const busy = load === 'idle' ? null : busyProcess();
+    const roundTrip = busy ? null : await crossCoreRoundTrip();
     try {
       const one: number[] = [], two: number[] = [];
       for (let r = 0; r < ROUNDS; r++) {
@@ -61,7 +94,8 @@ export async function contentionRates(log: (s: string) => void = () => {}): Prom
         if (r % 2 === 1) one.push(await rate(data, 1));
         log(`  ${load}, round ${r + 1}: 1 thread ${Math.round(one[r])}, 2 threads ${Math.round(two[r])} samples/s`);
       }
-      results.push({ load, oneThread: median(one), twoThreads: median(two), ratio: median(two) / median(one) });
+      const roundTripNs: [number, number] | undefined = roundTrip === null ? undefined : [roundTrip, await crossCoreRoundTrip()];
+      results.push({ load, oneThread: median(one), twoThreads: median(two), ratio: median(two) / median(one), ...(roundTripNs && { roundTripNs }) });
     } finally {
       busy?.kill();
     }
@@ -72,7 +106,8 @@ export async function contentionRates(log: (s: string) => void = () => {}): Prom
 /** The results as a table. */
 export function contentionTable(results: ContentionResult[]): string {
   const k = (x: number) => Math.round(x).toLocaleString('en-US');
-  return table(['machine', '1 thread', '2 threads', '2 ÷ 1'], results.map((r) => [r.load, k(r.oneThread), k(r.twoThreads), `${r.ratio.toFixed(2)}×`]));
+  const roundTrip = (r: ContentionResult) => (r.roundTripNs ? r.roundTripNs.map((ns) => ns.toFixed(0)).join(', ') + ' ns' : '');
+  return table(['machine', '1 thread', '2 threads', '2 ÷ 1', 'cross-core round trip, before and after'], results.map((r) => [r.load, k(r.oneThread), k(r.twoThreads), `${r.ratio.toFixed(2)}×`, roundTrip(r)]));
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
