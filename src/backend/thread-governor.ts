@@ -32,10 +32,10 @@
 // How it starts. Where the platform tells, its first PROBE_MS on one thread are an opening
 // reading of the cores (open()): idle, threads are taken at once for a run of FIRST_RUN_MS,
 // as a comparison won would take them. A comparison in a process's first second measures
-// the threads' side of the host while V8 still compiles it, and threads lost there: in
-// fresh processes starting on one thread, the seed's network took threads at 0.55–1.2 s, and
-// the CLI trained it five epochs at 1.13–1.34× one thread (median 1.24×, six runs); with the
-// opening, 1.28–1.39× (median 1.32×), alternated in the same minutes. Busy, or where the
+// the threads' side of the host while V8 still compiles it, and threads lost there: in five
+// fresh processes starting on one thread, the seed's network took threads at 0.55–1.2 s,
+// and the CLI trained it five epochs at 1.13–1.34× one thread (median 1.24×, six runs);
+// with the opening, 1.28–1.39× (median 1.32×), alternated in the same minutes. Busy, or where the
 // platform cannot tell, it stays on one thread, so that no run is slower with threads than
 // without until threads have shown they are faster: the first comparison comes WARMUP_MS
 // after the first call of any governor over the same build (CompiledSince; not a network's
@@ -127,7 +127,8 @@ export const IDLE_SHARE_NEEDED = 0.5;
  * process's own start keeps the other core partly busy then (V8 compiling, the workers
  * starting). Read here in eight fresh processes on an idle machine: 0.33–1, four of them
  * below IDLE_SHARE_NEEDED; with a busy process on the other core, 0 in 200 of 200 readings
- * over 25 ms.
+ * over 25 ms of a process under way, and 0 in four of five fresh processes (one read 0.67,
+ * and trained on threads until its first comparison, 0.35 s).
  */
 export const OPENING_IDLE_NEEDED = 0.25;
 
@@ -293,7 +294,7 @@ export class ThreadGovernor {
    * would take them; else one thread stays until the first comparison.
    */
   private open(now: number): void {
-    const idle = this.idleShare!(this.workers);
+    const idle = this.idleShare?.(this.workers) ?? null;
     this.opening = false;
     this.threaded = idle !== null && idle >= OPENING_IDLE_NEEDED;
     this.phaseStart = now;
