@@ -43,8 +43,8 @@ function busyProcess() {
  * exiting from the section before only slows some): what each fork and join of the kernel
  * threads waits for. A cloud host may move its virtual cores near each other or far apart
  * from one minute to the next: here it read 120–160 ns or 330–370 ns, and two threads
- * trained the seed's network 1.5× or 0.95–1.05× as fast as one at those times (2026-11-27,
- * `.probe/opcost.mts`). The threads' ratio idle is read beside it.
+ * splitting every call took a step of the seed's network 1.5× or 1.04–1.08× as fast as one
+ * at those times (2026-11-27, `.probe/opcost.mts`). The threads' ratio idle is read beside it.
  */
 async function crossCoreRoundTrip(): Promise<number> {
   const flag = new Int32Array(new SharedArrayBuffer(4));
