@@ -309,7 +309,7 @@ describe('the thread governor', () => {
     expect(clock.now - freed).toBeLessThanOrEqual(2 * (RUN_MS + PROBE_MS) + 2 * PROBES * PROBE_MS);
   });
 
-  it("reads the cores over a later network's first turn on one thread: with the other core busy, its first comparison makes no turn on threads", () => {
+  it("reads the cores over a later network's opening on one thread: with the other core busy, it makes no turn on threads", () => {
     const clock = { now: 0 };
     const build: CompiledSince = { firstCall: Number.NaN };
     simulate(new ThreadGovernor(1, { clock: () => clock.now, compiled: build }), clock, { threaded: 1.5, single: 1 }, 2 * WARMUP_MS);
@@ -317,7 +317,7 @@ describe('the thread governor', () => {
     // Two cores, the other kept busy by another process: none of their time idle.
     const idleShare = idleShareReader(() => ({ idle: 0, total: 2 * clock.now, cores: 2 }));
     const later = new ThreadGovernor(1, { clock: () => clock.now, compiled: build, idleShare });
-    // The comparison comes at once, and its first turn is all there is to read over.
+    // Its opening, PROBE_MS, is all there is to read over before the comparison that comes right after it.
     expect(PROBE_MS).toBeGreaterThanOrEqual(MIN_READING_MS);
     expect(simulate(later, clock, { threaded: 0.3, single: 1 }, YOUNG_MS)).toBe(0);
   });
@@ -334,12 +334,33 @@ describe('the thread governor', () => {
       expect(run({ threaded: 1.5, single: 1 }, comparison)).toBeLessThan(1);
       expect(governor.threadedNow).toBe(true);
     }
-    // Threads slower after all: the first comparison leaves them, and a reading below IDLE_SHARE_NEEDED keeps them left.
-    const { governor, run } = twoCores(() => partly);
-    // Each of its turns ends at the first call past PROBE_MS: 2 ms later at most, on threads.
-    run({ threaded: 0.5, single: 1 }, PROBE_MS + FIRST_RUN_MS + comparison + 2 * PROBES * 2);
-    expect(governor.threadedNow).toBe(false);
-    expect(run({ threaded: 0.5, single: 1 }, 5 * CYCLE)).toBe(0);
+    // The comparison after the opening's run comes past WARMUP_MS, as any first comparison does.
+    expect(PROBE_MS + FIRST_RUN_MS).toBeGreaterThan(WARMUP_MS);
+    // Threads slower after all, clearly or by less than one thread needs to leave threads it
+    // chose (TO_ONE_THREAD, 1.15): the first comparison leaves them, as it would not have
+    // taken them, and a reading below IDLE_SHARE_NEEDED keeps them left.
+    for (const threaded of [0.5, 0.9]) {
+      const { governor, run } = twoCores(() => partly);
+      // Each of its turns ends at the first call past PROBE_MS: 2 ms later at most, on threads.
+      run({ threaded, single: 1 }, PROBE_MS + FIRST_RUN_MS + comparison + 2 * PROBES * 2);
+      expect(governor.threadedNow).toBe(false);
+      expect(run({ threaded, single: 1 }, 5 * CYCLE)).toBe(0);
+    }
+  });
+
+  it('takes no threads at the opening where the reading tells nothing (null), and starts its opening over after a pause of the caller, which reads as idle cores', () => {
+    const clock = { now: 0 };
+    const blind = new ThreadGovernor(1, { clock: () => clock.now, idleShare: () => null });
+    expect(simulate(blind, clock, { threaded: 1.5, single: 1 }, WARMUP_MS - 1)).toBe(0);
+    // Two cores, the other kept busy by another process; the caller's own core idle only while it pauses.
+    clock.now = 0;
+    let paused = 0;
+    const idleShare = idleShareReader(() => ({ idle: paused, total: 2 * clock.now, cores: 2 }));
+    const governor = new ThreadGovernor(1, { clock: () => clock.now, idleShare });
+    simulate(governor, clock, { threaded: 1.5, single: 1 }, 1);
+    clock.now += 2000;
+    paused += 2000;
+    expect(simulate(governor, clock, { threaded: 0.3, single: 1 }, YOUNG_MS)).toBe(0);
   });
 
   it('reads how idle the cores are over its runs on one thread alone: its own worker does not make them busy', () => {

@@ -31,7 +31,8 @@
 //
 // How it starts. Where the platform tells, its first PROBE_MS on one thread are an opening
 // reading of the cores (open()): idle, threads are taken at once for a run of FIRST_RUN_MS,
-// as a comparison won would take them. A comparison in a process's first second measures
+// and the comparison after it keeps them only if they measure faster than one thread, as
+// if it had taken them from one thread. A comparison in a process's first second measures
 // the threads' side of the host while V8 still compiles it, and threads lost there: in five
 // fresh processes starting on one thread, the seed's network took threads at 0.55–1.2 s,
 // and the CLI trained it five epochs at 1.13–1.34× one thread (median 1.24×, six runs);
@@ -40,7 +41,7 @@
 // without until threads have shown they are faster: the first comparison comes WARMUP_MS
 // after the first call of any governor over the same build (CompiledSince; not a network's
 // making: a network may wait long before it is used), at once for a later network of the
-// same process.
+// same process (once its opening has read the cores busy).
 
 import type { IdleShare } from '../platform.js';
 
@@ -128,7 +129,8 @@ export const IDLE_SHARE_NEEDED = 0.5;
  * starting). Read here in eight fresh processes on an idle machine: 0.33–1, four of them
  * below IDLE_SHARE_NEEDED; with a busy process on the other core, 0 in 200 of 200 readings
  * over 25 ms of a process under way, and 0 in four of five fresh processes (one read 0.67,
- * and trained on threads until its first comparison, 0.35 s).
+ * and trained on threads until its first comparison moved it back to one thread at 0.38 s).
+ * Over 25 ms the platform counts in units of 10 ms: a quarter is any idle unit.
  */
 export const OPENING_IDLE_NEEDED = 0.25;
 
@@ -205,6 +207,8 @@ export class ThreadGovernor {
   private threaded = false;
   /** In the opening reading of how idle the cores are (where the platform tells): see open(). */
   private opening: boolean;
+  /** On threads the opening took, not yet measured against one thread: see open(). */
+  private untested = false;
   /** −1 while running in the chosen mode; else the turn of the comparison (see isOtherTurn). */
   private turn = -1;
   private phaseStart = 0;
@@ -290,15 +294,20 @@ export class ThreadGovernor {
 
   /**
    * Ends the opening reading, the governor's first PROBE_MS on one thread: with the cores
-   * its workers want idle, threads are taken for a run of FIRST_RUN_MS, as a comparison won
-   * would take them; else one thread stays until the first comparison.
+   * its workers want idle, threads are taken for a run of FIRST_RUN_MS (past WARMUP_MS), and
+   * the comparison after it holds them to what taking them from one thread needs: to be
+   * faster, not to lose by less than TO_ONE_THREAD. Else one thread stays until the first
+   * comparison. An opening that spans a pause of the caller starts over: the pause would
+   * read as idle cores (platform.ts).
    */
   private open(now: number): void {
     const idle = this.idleShare?.(this.workers) ?? null;
-    this.opening = false;
-    this.threaded = idle !== null && idle >= OPENING_IDLE_NEEDED;
+    const paused = now - this.phaseStart > IDLE_FACTOR * PROBE_MS;
     this.phaseStart = now;
-    this.phaseLength = this.threaded ? Math.max(FIRST_RUN_MS, this.untilCompiled(now)) : this.untilCompiled(now);
+    if (paused) return;
+    this.opening = false;
+    this.threaded = this.untested = idle !== null && idle >= OPENING_IDLE_NEEDED;
+    this.phaseLength = this.threaded ? FIRST_RUN_MS : this.untilCompiled(now);
   }
 
   /** Ends the turn (or run) under way and starts the next; `cutShort`: the other mode's turn has lost already. */
@@ -317,7 +326,7 @@ export class ThreadGovernor {
     }
     // Before the first turn on threads, whether there are cores for them (read over the run and turn 0 on one thread).
     const noCores = this.turn === 0 && !this.threaded && this.coresBusy();
-    const lost = cutShort || noCores || (this.turn % 2 === 1 && !(projectedSpeedup(this.other, this.current) > (this.threaded ? TO_ONE_THREAD : 1)));
+    const lost = cutShort || noCores || (this.turn % 2 === 1 && !(projectedSpeedup(this.other, this.current) > (this.threaded && !this.untested ? TO_ONE_THREAD : 1)));
     // A pair lost decides the comparison: the turns left would only cost time in the slower mode.
     if (++this.turn < 2 * PROBES && !lost) return;
     // The comparison ran all its turns only if the other mode won every pair.
@@ -327,6 +336,7 @@ export class ThreadGovernor {
     }
     const clear = this.threaded || noCores;
     this.turn = -1;
+    this.untested = false;
     this.phaseLength = this.runLength;
     // How idle the cores are is read over the run on one thread alone: on threads this process keeps them busy itself.
     if (!this.threaded) this.idleShare?.(this.workers);
