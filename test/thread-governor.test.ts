@@ -348,6 +348,21 @@ describe('the thread governor', () => {
     }
   });
 
+  it('drops the threads its opening took once their calls run plainly below its own on one thread (a busy machine read as idle): after SETTLE_MS + CUT_MS of them, not FIRST_RUN_MS', () => {
+    const clock = { now: 0 };
+    const governor = new ThreadGovernor(1, { clock: () => clock.now, idleShare: () => 1 });
+    const rate = { threaded: 0.2, single: 1 };
+    expect(rate.threaded / rate.single).toBeLessThan(EARLY_LOSS);
+    let onThreads = 0;
+    simulate(governor, clock, rate, PROBE_MS + FIRST_RUN_MS, (threaded, took) => {
+      if (threaded) onThreads += took;
+    });
+    // SETTLE_MS not measured, then CUT_MS measured, and the call under way then (5 ms at this rate).
+    expect(onThreads).toBeGreaterThan(0);
+    expect(onThreads).toBeLessThanOrEqual(SETTLE_MS + CUT_MS + 1 / rate.threaded);
+    expect(governor.threadedNow).toBe(false);
+  });
+
   it('takes no threads at the opening where the reading tells nothing (null), and starts its opening over after a pause of the caller, which reads as idle cores', () => {
     const clock = { now: 0 };
     const blind = new ThreadGovernor(1, { clock: () => clock.now, idleShare: () => null });

@@ -31,12 +31,15 @@
 //
 // How it starts. Where the platform tells, its first PROBE_MS on one thread are an opening
 // reading of the cores (open()): idle, threads are taken at once for a run of FIRST_RUN_MS,
-// and the comparison after it keeps them only if they measure faster than one thread, as
-// if it had taken them from one thread. A comparison in a process's first second measures
-// the threads' side of the host while V8 still compiles it, and threads lost there: in five
-// fresh processes starting on one thread, the seed's network took threads at 0.55–1.2 s,
-// and the CLI trained it five epochs at 1.13–1.34× one thread (median 1.24×, six runs);
-// with the opening, 1.28–1.39× (median 1.32×), alternated in the same minutes. Busy, or where the
+// ended early where their calls run below EARLY_LOSS of the opening's own (a busy machine
+// can read idle over so short a time), and the comparison after it keeps them only if they
+// measure faster than one thread, as if it had taken them from one thread. A comparison in
+// a process's first second measures the threads' side of the host while V8 still compiles
+// it, and threads lost there: in five fresh processes starting on one thread, the seed's
+// network took threads at 0.55–1.2 s, and the CLI trained it five epochs at 0.98–1.32× one
+// thread (median 1.265×, six runs); with the opening, 1.28–1.37× (median 1.325×),
+// alternated in the same minutes; beside a busy process, 0.98–1.03× (median 0.99×) and
+// 0.92–1.04× (median 0.995×). Busy, or where the
 // platform cannot tell, it stays on one thread, so that no run is slower with threads than
 // without until threads have shown they are faster: the first comparison comes WARMUP_MS
 // after the first call of any governor over the same build (CompiledSince; not a network's
@@ -260,8 +263,9 @@ export class ThreadGovernor {
     }
     const losing = this.losingPlainly();
     if (this.opening && now - this.phaseStart >= this.phaseLength) this.open(now);
+    else if (losing && this.turn < 0) this.dropUntested(now);
     else if (losing || now - this.phaseStart >= this.phaseLength) this.advance(now, losing);
-    if (this.turn >= 0) {
+    if (this.timing) {
       this.measured = now - this.phaseStart >= SETTLE_MS;
       this.callOp = op;
       this.callWork = work;
@@ -272,8 +276,13 @@ export class ThreadGovernor {
 
   /** The call that split() was asked about has returned: within a comparison, its time counts toward the turn. */
   done(): void {
-    if (this.turn < 0) return;
+    if (!this.timing) return;
     (this.measured ? this.turnCalls : this.settleCalls).add(this.callOp, this.callWork, this.clock() - this.callStart);
+  }
+
+  /** Whether calls are timed: within a comparison, and in the opening and the run of threads it took (see open()). */
+  private get timing(): boolean {
+    return this.turn >= 0 || this.opening || this.untested;
   }
 
   /** Whether calls are split now, outside a turn of the other mode. */
@@ -283,6 +292,8 @@ export class ThreadGovernor {
 
   /** Whether the other mode's turn so far (CUT_MS of calls measured; CUT_MS_ONE_THREAD on one thread) projects below EARLY_LOSS (EARLY_LOSS_ONE_THREAD) of the current mode's last turn. */
   private losingPlainly(): boolean {
+    // The run of threads the opening took, against the opening's own calls on one thread.
+    if (this.untested && this.turn < 0) return this.turnCalls.ms >= CUT_MS && projectedSpeedup(this.turnCalls, this.current) < EARLY_LOSS;
     if (!this.isOtherTurn() || this.turnCalls.ms < (this.threaded ? CUT_MS_ONE_THREAD : CUT_MS)) return false;
     return projectedSpeedup(this.turnCalls, this.current) < (this.threaded ? EARLY_LOSS_ONE_THREAD : EARLY_LOSS);
   }
@@ -296,18 +307,36 @@ export class ThreadGovernor {
    * Ends the opening reading, the governor's first PROBE_MS on one thread: with the cores
    * its workers want idle, threads are taken for a run of FIRST_RUN_MS (past WARMUP_MS), and
    * the comparison after it holds them to what taking them from one thread needs: to be
-   * faster, not to lose by less than TO_ONE_THREAD. Else one thread stays until the first
-   * comparison. An opening that spans a pause of the caller starts over: the pause would
-   * read as idle cores (platform.ts).
+   * faster, not to lose by less than TO_ONE_THREAD; and within the run, calls that project
+   * plainly below the opening's own on one thread (EARLY_LOSS) end it (dropUntested). Else
+   * one thread stays until the first comparison. An opening that spans a pause of the caller
+   * starts over: the pause would read as idle cores (platform.ts).
    */
   private open(now: number): void {
     const idle = this.idleShare?.(this.workers) ?? null;
     const paused = now - this.phaseStart > IDLE_FACTOR * PROBE_MS;
     this.phaseStart = now;
+    this.current.copyFrom(this.turnCalls.ms > 0 ? this.turnCalls : this.settleCalls);
+    this.turnCalls.clear();
+    this.settleCalls.clear();
     if (paused) return;
     this.opening = false;
     this.threaded = this.untested = idle !== null && idle >= OPENING_IDLE_NEEDED;
     this.phaseLength = this.threaded ? FIRST_RUN_MS : this.untilCompiled(now);
+  }
+
+  /**
+   * Ends the run of threads the opening took, plainly slower than one thread (a busy
+   * machine that read idle over the opening: in fresh processes beside a busy one, readings
+   * of 0.44–0.67 over the first 25–50 ms): one thread, as after a comparison lost.
+   */
+  private dropUntested(now: number): void {
+    this.threaded = this.untested = false;
+    this.turnCalls.clear();
+    this.settleCalls.clear();
+    this.phaseStart = now;
+    this.phaseLength = this.runLength;
+    this.idleShare?.(this.workers);
   }
 
   /** Ends the turn (or run) under way and starts the next; `cutShort`: the other mode's turn has lost already. */
