@@ -102,7 +102,7 @@ export function cpuTimes(): CpuTimes | null {
 
 /**
  * ms a reading must span: Linux counts CPU time in units of 10 ms, so a reading over 25 ms
- * (a comparison's first turn, all a later network's first comparison has) counts 2 or 3
+ * (a governor's opening, or a comparison's first turn) counts 2 or 3
  * units of each core. Measured here, 200 readings over 25 ms while the calling thread spun:
  * with a busy process on the other of two cores, all 0; without, 0.8 or 1 but for one 0.33
  * and one 0.5 (over 20 ms, without: all 1 but for one 0, 0.67 and three 0.8). Over so short a

@@ -36,10 +36,8 @@
 // measure faster than one thread, as if it had taken them from one thread. A comparison in
 // a process's first second measures the threads' side of the host while V8 still compiles
 // it, and threads lost there: in five fresh processes starting on one thread, the seed's
-// network took threads at 0.55–1.2 s, and the CLI trained it five epochs at 0.98–1.32× one
-// thread (median 1.265×, six runs); with the opening, 1.28–1.37× (median 1.325×),
-// alternated in the same minutes; beside a busy process, 0.98–1.03× (median 0.99×) and
-// 0.92–1.04× (median 0.995×). Busy, or where the
+// network took threads at 0.55–1.2 s (the CLI's figures with and without the opening are
+// in README.md, under Threads). Busy, or where the
 // platform cannot tell, it stays on one thread, so that no run is slower with threads than
 // without until threads have shown they are faster: the first comparison comes WARMUP_MS
 // after the first call of any governor over the same build (CompiledSince; not a network's
@@ -250,8 +248,8 @@ export class ThreadGovernor {
   }
 
   /**
-   * Whether the next large call, of kernel `op` and `work` (≈ flops), is split; within a
-   * comparison it counts toward the turn. Call done() when it returns.
+   * Whether the next large call, of kernel `op` and `work` (≈ flops), is split; where calls
+   * are timed (timing), it counts toward the turn. Call done() when it returns.
    */
   split(op: number, work: number): boolean {
     const now = this.clock();
@@ -274,7 +272,7 @@ export class ThreadGovernor {
     return this.isOtherTurn() ? !this.threaded : this.threaded;
   }
 
-  /** The call that split() was asked about has returned: within a comparison, its time counts toward the turn. */
+  /** The call that split() was asked about has returned: where calls are timed, its time counts toward the turn. */
   done(): void {
     if (!this.timing) return;
     (this.measured ? this.turnCalls : this.settleCalls).add(this.callOp, this.callWork, this.clock() - this.callStart);
@@ -315,14 +313,14 @@ export class ThreadGovernor {
   private open(now: number): void {
     const idle = this.idleShare?.(this.workers) ?? null;
     const paused = now - this.phaseStart > IDLE_FACTOR * PROBE_MS;
-    this.phaseStart = now;
-    this.current.copyFrom(this.turnCalls.ms > 0 ? this.turnCalls : this.settleCalls);
-    this.turnCalls.clear();
-    this.settleCalls.clear();
-    if (paused) return;
+    this.keepTurn(this.current);
+    if (paused) {
+      this.newPhase(now, PROBE_MS);
+      return;
+    }
     this.opening = false;
     this.threaded = this.untested = idle !== null && idle >= OPENING_IDLE_NEEDED;
-    this.phaseLength = this.threaded ? FIRST_RUN_MS : this.untilCompiled(now);
+    this.newPhase(now, this.threaded ? FIRST_RUN_MS : this.untilCompiled(now));
   }
 
   /**
@@ -332,21 +330,28 @@ export class ThreadGovernor {
    */
   private dropUntested(now: number): void {
     this.threaded = this.untested = false;
+    this.newPhase(now, this.runLength);
+    this.idleShare?.(this.workers);
+  }
+
+  /** What the turn under way measured (its calls after SETTLE_MS, or all of them where none began later), into `into`. */
+  private keepTurn(into: TurnCalls): void {
+    into.copyFrom(this.turnCalls.ms > 0 ? this.turnCalls : this.settleCalls);
+  }
+
+  /** Starts a turn or run of `length` ms at `now`, none of its calls timed yet. */
+  private newPhase(now: number, length: number): void {
     this.turnCalls.clear();
     this.settleCalls.clear();
     this.phaseStart = now;
-    this.phaseLength = this.runLength;
-    this.idleShare?.(this.workers);
+    this.phaseLength = length;
   }
 
   /** Ends the turn (or run) under way and starts the next; `cutShort`: the other mode's turn has lost already. */
   private advance(now: number, cutShort = false): void {
     const restart = this.turn < 0 || now - this.phaseStart > IDLE_FACTOR * PROBE_MS;
-    if (!restart) (this.isOtherTurn() ? this.other : this.current).copyFrom(this.turnCalls.ms > 0 ? this.turnCalls : this.settleCalls);
-    this.turnCalls.clear();
-    this.settleCalls.clear();
-    this.phaseStart = now;
-    this.phaseLength = PROBE_MS;
+    if (!restart) this.keepTurn(this.isOtherTurn() ? this.other : this.current);
+    this.newPhase(now, PROBE_MS);
     if (restart) {
       // After an idle gap in a turn on threads, that turn would lie in the reading: it starts again.
       if (this.isOtherTurn() && !this.threaded) this.idleShare?.(this.workers);
