@@ -22,11 +22,21 @@ beforeAll(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'simdnet-checkpoint-'));
 });
 
-/** Runs the command; with `killAfter` ms, SIGKILLs it then. Resolves to its exit code (null when killed). */
-function simdnet(args: string[], killAfter?: number): Promise<number | null> {
+/**
+ * Runs the command; with `kill`, SIGKILLs it `kill.delayMs` after `kill.dir` first holds a
+ * checkpoint of more than `kill.beyond` epochs, so every killed run has saved one epoch more,
+ * however slowly a busy machine runs it. Resolves to its exit code (null when killed).
+ */
+function simdnet(args: string[], kill?: { dir: string; beyond: number; delayMs: number }): Promise<number | null> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [cli, ...args], { stdio: 'ignore' });
-    const timer = killAfter === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), killAfter);
+    let timer: NodeJS.Timeout | undefined;
+    const watch = async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      if ((await epochsDone(kill!.dir)) > kill!.beyond) timer = setTimeout(() => child.kill('SIGKILL'), kill!.delayMs);
+      else timer = setTimeout(watch, 20);
+    };
+    if (kill) void watch();
     child.on('exit', (code) => {
       clearTimeout(timer);
       resolve(code);
@@ -34,6 +44,7 @@ function simdnet(args: string[], killAfter?: number): Promise<number | null> {
   });
 }
 
+const epochsDone = async (ck: string) => (existsSync(path.join(ck, CHECKPOINT_FILE)) ? (await readCheckpoint(ck)).run.epochsDone : 0);
 const parameters = (file: string) => readModelFile(file).then((m) => m.parameters);
 
 describe('checkpoints', () => {
@@ -41,20 +52,21 @@ describe('checkpoints', () => {
     const whole = path.join(dir, 'whole.simdnet');
     const t0 = performance.now();
     expect(await simdnet([...run, '--out', whole])).toBe(0);
-    const wholeMs = performance.now() - t0;
+    const epochMs = (performance.now() - t0) / 6;
     const rng = new Rng(5);
     let kills = 0;
     const epochsSeen = new Set<number>();
-    const epochsDone = async (ck: string) => (existsSync(path.join(ck, CHECKPOINT_FILE)) ? (await readCheckpoint(ck)).run.epochsDone : 0);
     for (let cycle = 0; cycle < 3; cycle++) {
       const ck = path.join(dir, `killed-${cycle}`);
-      // Kill somewhere after start-up and well before what a whole run takes, 8 times at most;
-      // then let it finish. A run killed after its last checkpoint leaves its lock: one more
-      // resume, with nothing left to train (exit 1), clears it.
+      // Kill at a random moment up to 1.2 epochs after the run saves its next epoch (so some
+      // kills fall in the write after it), 8 times at most; then let it finish. A run killed
+      // after its last checkpoint leaves its lock: one more resume, with nothing left to
+      // train (exit 1), clears it.
       let lastKilled = false;
       for (let attempt = 0; attempt < 10 && ((await epochsDone(ck)) < 6 || lastKilled); attempt++) {
-        const started = existsSync(path.join(ck, CHECKPOINT_FILE)), finished = (await epochsDone(ck)) === 6;
-        const code = await simdnet(started ? ['train', '--resume', ck, '--threads', '1'] : [...run, '--checkpoint', ck], attempt < 8 && !finished ? wholeMs * (0.15 + 0.3 * rng.uniform()) : undefined);
+        const started = existsSync(path.join(ck, CHECKPOINT_FILE)), done = await epochsDone(ck), finished = done === 6;
+        const kill = attempt < 8 && !finished ? { dir: ck, beyond: done, delayMs: epochMs * 1.2 * rng.uniform() } : undefined;
+        const code = await simdnet(started ? ['train', '--resume', ck, '--threads', '1'] : [...run, '--checkpoint', ck], kill);
         lastKilled = code === null;
         if (lastKilled) kills++;
         else expect(code).toBe(finished ? 1 : 0);
