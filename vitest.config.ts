@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     setupFiles: ['test/setup.ts'],
-    testTimeout: 30_000,
+    // Generous: CI hosts are busy, and a hang is still caught.
+    testTimeout: 120_000,
+    hookTimeout: 60_000,
   },
 });

@@ -63,10 +63,12 @@ describe('simdnet train, interrupted', () => {
     const folder = path.join(dir, 'two');
     const run = await interruptTrain([...small, '--epochs', '1000', '--checkpoint', folder], 'SIGTERM', (stdout) => stdout.includes('Epoch 2/1000'));
     expect(run.status).toBe(143);
-    // Epoch 2's checkpoint is begun as its line is printed; a signal that comes during that write waits for it.
+    // Epoch 2's checkpoint is begun as its line is printed; a signal that comes during that write
+    // waits for it. An epoch here takes milliseconds, so a busy host may deliver the signal a few
+    // epochs later: the line must name the epoch the checkpoint holds, whichever it is.
     const { run: saved } = await readCheckpoint(folder);
-    expect(saved.epochsDone).toBe(2);
-    expect(run.stderr).toBe(`simdnet: interrupted; the last checkpoint (epoch 2) is in ${folder}\n`);
+    expect(saved.epochsDone).toBeGreaterThanOrEqual(2);
+    expect(run.stderr).toBe(`simdnet: interrupted; the last checkpoint (epoch ${saved.epochsDone}) is in ${folder}\n`);
     expect(readdirSync(folder)).toEqual([CHECKPOINT_FILE]);
   }, 60_000);
 

@@ -118,7 +118,7 @@ describe.skipIf(!chromium)(`the training page's CNN, in ${chromium?.description}
     await page.click('#clear');
     await page.waitForSelector('#maps', { state: 'hidden' });
     await draw(page, SEVEN);
-    await page.waitForFunction(() => document.querySelector('#prediction')?.getAttribute('data-value') === '7', undefined, { timeout: 5000 });
+    await page.waitForFunction(() => document.querySelector('#prediction')?.getAttribute('data-value') === '7', undefined, { timeout: 30_000 });
     await page.waitForSelector('#maps:not([hidden])');
     const sevenMaps = await tiles(page, 'maps');
     expect(sevenMaps.filter((t, f) => t.image !== maps[f].image).length).toBeGreaterThan(8);
