@@ -192,14 +192,21 @@ describe('bad values', () => {
 function killAfterEpoch(args: string[], ck: string, epochs: number): Promise<void> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['dist/cli.js', ...args], { stdio: 'ignore' });
-    const poll = setInterval(() => {
-      if (!existsSync(path.join(ck, CHECKPOINT_FILE))) return;
-      readCheckpoint(ck).then(({ run }) => {
-        if (run.epochsDone >= epochs) child.kill('SIGKILL');
-      }, () => undefined);
-    }, 5);
+    let exited = false;
+    // One read at a time: reads of a 3 MB checkpoint started every 5 ms would pile up on a busy host.
+    const poll = async () => {
+      while (!exited) {
+        const done = existsSync(path.join(ck, CHECKPOINT_FILE)) ? await readCheckpoint(ck).then(({ run }) => run.epochsDone, () => 0) : 0;
+        if (done >= epochs) {
+          child.kill('SIGKILL');
+          return;
+        }
+        await new Promise((wake) => setTimeout(wake, 5));
+      }
+    };
+    void poll();
     child.on('exit', () => {
-      clearInterval(poll);
+      exited = true;
       resolve();
     });
   });
