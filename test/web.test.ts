@@ -91,7 +91,7 @@ describe.skipIf(!chromium)(`the training page, in ${chromium?.description}`, () 
   it('opened as a file, says at once that it must be served, and how', async () => {
     const page = await browser.newPage();
     await page.goto(pathToFileURL(path.resolve('dist-web', 'index.html')).href);
-    await page.waitForSelector('body[data-state="unserved"]', { timeout: 30_000 });
+    await page.waitForSelector('body[data-state="unserved"]', { timeout: 10_000 });
     const message = await page.textContent('#message');
     expect(message).toContain('must be served over http(s)');
     expect(message).toContain('npm run web');
