@@ -7,6 +7,8 @@
 // `npm run bench`; alone:
 //   node --import tsx bench/contention.ts
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import '../src/platform-node.js';
@@ -78,6 +80,50 @@ async function crossCoreRoundTrip(): Promise<number> {
   return Math.min(...rounds);
 }
 
+/**
+ * What two threads can gain here at all, now: the seed's first-layer product (dense_forward,
+ * 32 × 784 → 100, baseline SIMD, all in cache) run in one thread alone for 150 ms, then in
+ * two threads at once, each with a memory of its own (nothing shared, nothing to hand over):
+ * their calls per second together ÷ the one's alone, the median of three such pairs. Two
+ * whole cores give about 2×. A cloud host may also give its two virtual cores as the two
+ * hyperthreads of one core, which share its vector units: then independent threads gain
+ * nothing, and no split of a step can (here, 2026-11-27, four pairs in a row read 0.98–1.02×
+ * where the round trip read 69–70 ns, 1.4–2.1× at 106–140 ns or 330 ns; `.probe/smt.mjs`).
+ */
+async function independentGain(): Promise<number> {
+  const module = new WebAssembly.Module(readFileSync(new URL('../build/simdnet.wasm', import.meta.url)));
+  // Each thread lays out x [32 × 784], w [100 × 784], b [100] and y [32 × 100] in its own 4 MB
+  // memory, waits for the go, then calls the kernel for `ms` and posts its calls per second.
+  const body = `const { workerData: { module, go, ms }, parentPort } = require('node:worker_threads');
+    const memory = new WebAssembly.Memory({ initial: 64 }), f = new Float32Array(memory.buffer);
+    for (let i = 0; i < 200000; i++) f[i] = ((i * 7919) % 255) / 2550;
+    const k = new WebAssembly.Instance(module, { env: { memory } }).exports;
+    const x = 0, w = 4 * 32 * 784, b = w + 4 * 100 * 784, y = b + 4 * 100;
+    const calls = (until) => { let n = 0; while (performance.now() < until) { k.dense_forward(x, w, b, y, 32, 784, 100); n++; } return n; };
+    calls(performance.now() + 30);
+    parentPort.postMessage('ready');
+    Atomics.wait(go, 0, 0);
+    const start = performance.now(), n = calls(start + ms);
+    parentPort.postMessage(n / (performance.now() - start));`;
+  const together = async (threads: number) => {
+    const go = new Int32Array(new SharedArrayBuffer(4));
+    const workers = Array.from({ length: threads }, () => new Worker(body, { eval: true, workerData: { module, go, ms: 150 } }));
+    try {
+      await Promise.all(workers.map((w) => once(w, 'message')));
+      // Listened for before the go: each posts its rate 150 ms after it.
+      const rates = workers.map((w) => once(w, 'message'));
+      Atomics.store(go, 0, 1);
+      Atomics.notify(go, 0);
+      return (await Promise.all(rates)).reduce((sum, [rate]) => sum + (rate as number), 0);
+    } finally {
+      await Promise.all(workers.map((w) => w.terminate()));
+    }
+  };
+  const gains: number[] = [];
+  for (let r = 0; r < 3; r++) gains.push((await together(2)) / (await together(1)));
+  return median(gains);
+}
+
 export interface ContentionResult {
   load: string;
   oneThread: number;
@@ -86,6 +132,8 @@ export interface ContentionResult {
   ratio: number;
   /** Idle only: crossCoreRoundTrip() before the runs and after them, ns. */
   roundTripNs?: [number, number];
+  /** Idle only: independentGain() before the runs and after them. */
+  independentGain?: [number, number];
 }
 
 /** Medians of ROUNDS alternated runs with 1 and 2 threads, idle and with one busy process. */
@@ -96,6 +144,7 @@ export async function contentionRates(log: (s: string) => void = () => {}): Prom
   for (const load of ['idle', 'one busy process'] as const) {
     const busy = load === 'idle' ? null : busyProcess();
     const roundTrip = busy ? null : await crossCoreRoundTrip();
+    const gain = busy ? null : await independentGain();
     try {
       const one: number[] = [], two: number[] = [];
       for (let r = 0; r < ROUNDS; r++) {
@@ -107,7 +156,8 @@ export async function contentionRates(log: (s: string) => void = () => {}): Prom
         log(`  ${load}, round ${r + 1}: 1 thread ${Math.round(one[r])}, 2 threads ${Math.round(two[r])} samples/s`);
       }
       const roundTripNs: [number, number] | undefined = roundTrip === null ? undefined : [roundTrip, await crossCoreRoundTrip()];
-      results.push({ load, oneThread: median(one), twoThreads: median(two), ratio: median(two) / median(one), ...(roundTripNs && { roundTripNs }) });
+      const independentGains: [number, number] | undefined = gain === null ? undefined : [gain, await independentGain()];
+      results.push({ load, oneThread: median(one), twoThreads: median(two), ratio: median(two) / median(one), ...(roundTripNs && { roundTripNs }), ...(independentGains && { independentGain: independentGains }) });
     } finally {
       busy?.kill();
     }
@@ -119,7 +169,11 @@ export async function contentionRates(log: (s: string) => void = () => {}): Prom
 export function contentionTable(results: ContentionResult[]): string {
   const k = (x: number) => Math.round(x).toLocaleString('en-US');
   const roundTrip = (r: ContentionResult) => (r.roundTripNs ? r.roundTripNs.map((ns) => ns.toFixed(0)).join(', ') + ' ns' : '');
-  return table(['machine', '1 thread', '2 threads', '2 ÷ 1', 'cross-core round trip, before and after'], results.map((r) => [r.load, k(r.oneThread), k(r.twoThreads), `${r.ratio.toFixed(2)}×`, roundTrip(r)]));
+  const gain = (r: ContentionResult) => (r.independentGain ? r.independentGain.map((g) => `${g.toFixed(2)}×`).join(', ') : '');
+  return table(
+    ['machine', '1 thread', '2 threads', '2 ÷ 1', 'cross-core round trip, before and after', 'independent threads gain, before and after'],
+    results.map((r) => [r.load, k(r.oneThread), k(r.twoThreads), `${r.ratio.toFixed(2)}×`, roundTrip(r), gain(r)]),
+  );
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
