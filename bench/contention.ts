@@ -87,8 +87,9 @@ async function crossCoreRoundTrip(): Promise<number> {
  * their calls per second together ÷ the one's alone, the median of three such pairs. Two
  * whole cores give about 2×. A cloud host may also give its two virtual cores as the two
  * hyperthreads of one core, which share its vector units: then independent threads gain
- * nothing, and no split of a step can (here, 2026-11-27, four pairs in a row read 0.98–1.02×
- * where the round trip read 69–70 ns, 1.4–2.1× at 106–140 ns or 330 ns; `.probe/smt.mjs`).
+ * nothing, and no split of a step can (here, 2026-11-27, two threads each stepping the seed's
+ * network on a batch of its own: five of 32 pairs read 0.98–1.02×, the round trip 69–70 ns
+ * about them, most others 1.4–2.1×; `.probe/smt.mjs`).
  */
 async function independentGain(): Promise<number> {
   const module = new WebAssembly.Module(readFileSync(new URL('../build/simdnet.wasm', import.meta.url)));
