@@ -207,7 +207,7 @@ describe('a shuffled batch gathered into shared memory', () => {
 });
 
 describe('train() on threads', () => {
-  // Its loop too: the next batch's rows read while the caller waits, the shuffled batches gathered into shared memory.
+  // What train()'s loop adds to the kernels' splits: the next batch's rows read while the caller waits, shuffled batches gathered into shared memory.
   it('leaves train() on 2 threads with the weights of 1 thread, bit for bit (seed network, 2 epochs of 3,200 samples)', async () => {
     const mnist = await loadDataDir(mnistDataDir());
     const data = { ...mnist, train: head(mnist.train, 3200), test: head(mnist.test, 320) };
