@@ -87,9 +87,10 @@ async function crossCoreRoundTrip(): Promise<number> {
  * their calls per second together ÷ the one's alone, the median of three such pairs. Two
  * whole cores give about 2×. A cloud host may also give its two virtual cores as the two
  * hyperthreads of one core, which share its vector units: then independent threads gain
- * nothing, and no split of a step can (here, 2026-11-27, two threads each stepping the seed's
- * network on a batch of its own: five of 32 pairs read 0.98–1.02×, the round trip 69–70 ns
- * about them, most others 1.4–2.1×; `.probe/smt.mjs`).
+ * nothing, and no split of a step can. Here (2026-11-27) this read 0.96–0.99× in three of 20
+ * rounds, 1.52–2.19× in the rest, and two threads each stepping the seed's network on a batch
+ * of its own 0.98–1.02× in five of 32 pairs (`.probe/colcheck.mjs`, `.probe/smt.mjs`): spells
+ * of seconds, which a reading before and after the runs may miss.
  */
 async function independentGain(): Promise<number> {
   const module = new WebAssembly.Module(readFileSync(new URL('../build/simdnet.wasm', import.meta.url)));
