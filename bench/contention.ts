@@ -138,6 +138,11 @@ export interface ContentionResult {
   independentGain?: [number, number];
 }
 
+/** What the host gives two threads now: crossCoreRoundTrip() and independentGain(). */
+async function hostReading(): Promise<{ roundTripNs: number; gain: number }> {
+  return { roundTripNs: await crossCoreRoundTrip(), gain: await independentGain() };
+}
+
 /** Medians of ROUNDS alternated runs with 1 and 2 threads, idle and with one busy process. */
 export async function contentionRates(log: (s: string) => void = () => {}): Promise<ContentionResult[]> {
   const mnist = await loadDataDir(mnistDataDir());
@@ -145,8 +150,7 @@ export async function contentionRates(log: (s: string) => void = () => {}): Prom
   const results: ContentionResult[] = [];
   for (const load of ['idle', 'one busy process'] as const) {
     const busy = load === 'idle' ? null : busyProcess();
-    const roundTrip = busy ? null : await crossCoreRoundTrip();
-    const gain = busy ? null : await independentGain();
+    const before = busy ? null : await hostReading();
     try {
       const one: number[] = [], two: number[] = [];
       for (let r = 0; r < ROUNDS; r++) {
@@ -157,9 +161,11 @@ export async function contentionRates(log: (s: string) => void = () => {}): Prom
         if (r % 2 === 1) one.push(await rate(data, 1));
         log(`  ${load}, round ${r + 1}: 1 thread ${Math.round(one[r])}, 2 threads ${Math.round(two[r])} samples/s`);
       }
-      const roundTripNs: [number, number] | undefined = roundTrip === null ? undefined : [roundTrip, await crossCoreRoundTrip()];
-      const independentGains: [number, number] | undefined = gain === null ? undefined : [gain, await independentGain()];
-      results.push({ load, oneThread: median(one), twoThreads: median(two), ratio: median(two) / median(one), ...(roundTripNs && { roundTripNs }), ...(independentGains && { independentGain: independentGains }) });
+      const after = before && (await hostReading());
+      results.push({
+        load, oneThread: median(one), twoThreads: median(two), ratio: median(two) / median(one),
+        ...(before && after && { roundTripNs: [before.roundTripNs, after.roundTripNs], independentGain: [before.gain, after.gain] }),
+      });
     } finally {
       busy?.kill();
     }
