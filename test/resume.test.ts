@@ -173,6 +173,18 @@ describe('the checkpoint folder', () => {
     while (!existsSync(file)) await new Promise((resolve) => setTimeout(resolve, 20));
   }
 
+  it('--resume names what is wrong with the folder: missing, a file, or empty (exit 1, before any data is read)', async () => {
+    const missing = path.join(dir, 'no-such-run'), file = path.join(dir, 'a-file'), empty = path.join(dir, 'empty-run');
+    writeFileSync(file, 'x');
+    mkdirSync(empty);
+    const runs = await Promise.all([missing, file, empty].map((f) => simdnet(['train', '--resume', f])));
+    expect(runs.map((r) => [r.code, r.stderr.trim()])).toEqual([
+      [1, `simdnet: ${missing}: no such checkpoint folder`],
+      [1, `simdnet: ${file}: not a folder; a checkpoint is the folder a run saves into (train --checkpoint DIR)`],
+      [1, `simdnet: ${empty}: holds no checkpoint (no ${CHECKPOINT_FILE} in it)`],
+    ]);
+  });
+
   it('a second run on the folder refuses while the first runs; the lock goes when the first ends, on SIGTERM too', async () => {
     const folder = path.join(dir, 'busy');
     const first = spawn(process.execPath, [cli, 'train', '--limit', '20000', '--hidden', '32', '--epochs', '20', '--threads', '1', '--checkpoint', folder], { stdio: 'ignore' });

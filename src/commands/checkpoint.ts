@@ -4,7 +4,7 @@
 // Written to a temporary file and renamed, so a killed process leaves the previous one;
 // one run at a time holds the folder (lock.ts).
 import { existsSync } from 'node:fs';
-import { readdir, rm } from 'node:fs/promises';
+import { readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { makeFolders } from '../make-folders.js';
 import { encodeModel, type Model } from '../model.js';
@@ -58,6 +58,10 @@ export async function writeCheckpoint(dir: string, net: Network, run: Checkpoint
 /** The checkpoint in `dir`, every field checked; errors name the file and the field. */
 export async function readCheckpoint(dir: string): Promise<{ model: Model; run: CheckpointRun; file: string }> {
   const file = path.join(dir, CHECKPOINT_FILE);
+  const folder = await stat(dir).catch(() => null);
+  if (!folder) throw new Error(`${dir}: no such checkpoint folder`);
+  if (!folder.isDirectory()) throw new Error(`${dir}: not a folder; a checkpoint is the folder a run saves into (train --checkpoint DIR)`);
+  if (!existsSync(file)) throw new Error(`${dir}: holds no checkpoint (no ${CHECKPOINT_FILE} in it)`);
   const model = await readModelFile(file);
   const run = checkRun(model.metadata.checkpoint, file, model);
   if (model.config.optimizer !== 'sgd' && !model.state) throw new Error(`${file}: the checkpoint has no optimizer state`);
