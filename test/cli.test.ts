@@ -1,11 +1,12 @@
 // The simdnet command, run as a user runs it: exit codes, --json, files it writes and reads.
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PNG } from 'pngjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadDataDir, mnistDataDir } from '../src/data/files.js';
+import { FILE_NAMES } from '../src/data/dataset.js';
 import { writeDataDir } from './helpers.js';
 
 interface Run { code: number; stdout: string; stderr: string }
@@ -100,6 +101,13 @@ describe('simdnet eval and predict', () => {
     expect(results[0].probabilities.reduce((s: number, p: number) => s + p, 0)).toBeCloseTo(1, 5);
     expect(results[1].probabilities).toEqual(results[0].probabilities);
     expect(results[2].probabilities).toEqual(results[0].probabilities);
+    // --index reads the test files alone: a folder without the training files serves.
+    const testOnly = path.join(dir, 'test-only');
+    await mkdir(testOnly);
+    for (const name of [FILE_NAMES.testImages, FILE_NAMES.testLabels]) await symlink(path.join(mnistDataDir(), name), path.join(testOnly, name));
+    const fromTestOnly = await simdnet('predict', model, '--index', '0', '--data', testOnly, '--json');
+    expect(fromTestOnly.code, fromTestOnly.stderr).toBe(0);
+    expect(JSON.parse(fromTestOnly.stdout).probabilities).toEqual(results[0].probabilities);
     const wrongSize = path.join(dir, 'small.raw');
     await writeFile(wrongSize, new Uint8Array(100));
     const bad = await simdnet('predict', model, '--image', wrongSize);

