@@ -1,16 +1,29 @@
 // Node's platform: builds read from the file system, kernel threads as worker_threads.
 // Imported for its effect by the Node entry (node.ts), the CLI, the tests and the benchmarks.
 import { readFile } from 'node:fs/promises';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { cpus } from 'node:os';
+import { isAbsolute } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { threadSource } from './backend/thread-protocol.js';
-import { buildUrls, setPlatform } from './platform.js';
+import { MISSING_BUILD_HINT, fetchBytes, setPlatform } from './platform.js';
 
 const script = threadSource("const { parentPort } = require('node:worker_threads');\n" +
   "parentPort.once('message', (init) => serve(init, () => parentPort.postMessage('ready')));");
 
 setPlatform({
-  loadBuild: async (name) => new Uint8Array(await readFile(buildUrls[name])),
+  // A file: URL or a path (relative to the working folder) is read from the disk; any other URL is fetched.
+  async loadSource(source) {
+    const url = source instanceof URL ? source : isAbsolute(source) ? pathToFileURL(source) : new URL(source, pathToFileURL(`${process.cwd()}/`));
+    if (url.protocol !== 'file:') return fetchBytes(url);
+    const file = fileURLToPath(url);
+    try {
+      return new Uint8Array(await readFile(file));
+    } catch (e) {
+      const { code, message } = e as NodeJS.ErrnoException;
+      throw new Error(`${file}: ${code === 'ENOENT' ? 'no such file' : message}, so simdnet's kernels cannot load. ${MISSING_BUILD_HINT}`);
+    }
+  },
   startThread() {
     const worker = new Worker(script, { eval: true });
     return {

@@ -21,8 +21,8 @@ export interface KernelThread {
 export type CpuTimes = { idle: number; total: number; cores: number };
 
 export interface Platform {
-  /** The bytes of a build of the kernels. */
-  loadBuild(name: BuildName): Promise<Uint8Array<ArrayBuffer>>;
+  /** The bytes of a build of the kernels at `source`: buildUrls' URL of it, or the URL or path setWasmSources gave. */
+  loadSource(source: URL | string): Promise<Uint8Array<ArrayBuffer>>;
   /** A new kernel thread running threadSource() (thread-protocol.js). */
   startThread(): KernelThread;
   /** The machine's CPU time so far; absent where the platform cannot read it (browsers), null where it shows no cores. */
@@ -50,9 +50,13 @@ export function setWasmSources(given: Partial<Record<BuildName, URL | string | U
   Object.assign(sources, given);
 }
 
-async function fetchBytes(url: URL | string): Promise<Uint8Array<ArrayBuffer>> {
+/** What a missing build's error says to do: a bundle that moved the JavaScript left build/*.wasm behind. */
+export const MISSING_BUILD_HINT = "simdnet's .wasm files are looked for in ../build from its JavaScript: where a bundle moved that, copy build/*.wasm there, or hand their URLs or bytes to setWasmSources (README: As a library)";
+
+/** The bytes at `url`, by fetch; an error naming the URL and the HTTP status where there are none. */
+export async function fetchBytes(url: URL | string): Promise<Uint8Array<ArrayBuffer>> {
   const response = await fetch(url);
-  if (!response.ok) throw new Error(`${url}: HTTP ${response.status} while loading simdnet's kernels`);
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status} while loading simdnet's kernels. ${MISSING_BUILD_HINT}`);
   return new Uint8Array(await response.arrayBuffer());
 }
 
@@ -60,7 +64,7 @@ async function fetchBytes(url: URL | string): Promise<Uint8Array<ArrayBuffer>> {
 let threadScript: string | undefined;
 
 const browser: Platform = {
-  loadBuild: (name) => fetchBytes(buildUrls[name]),
+  loadSource: fetchBytes,
   startThread() {
     threadScript ??= URL.createObjectURL(new Blob(
       [threadSource("self.onmessage = (e) => serve(e.data, () => self.postMessage('ready'));")], { type: 'text/javascript' }));
@@ -87,8 +91,7 @@ export function setPlatform(p: Platform): void {
 export async function loadBuild(name: BuildName): Promise<Uint8Array<ArrayBuffer>> {
   const given = sources[name];
   if (given instanceof Uint8Array) return given;
-  if (given !== undefined) return fetchBytes(given);
-  return current.loadBuild(name);
+  return current.loadSource(given ?? buildUrls[name]);
 }
 
 export function startThread(): KernelThread {

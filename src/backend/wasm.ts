@@ -30,7 +30,11 @@ function compileBuild(level: SimdLevel, shared: boolean): Promise<WebAssembly.Mo
   const name: BuildName = shared ? `${level}-shared` : level;
   let m = compiled.get(name);
   if (!m) {
-    m = loadBuild(name).then((bytes) => (WebAssembly.validate(bytes) ? WebAssembly.compile(bytes) : null));
+    // A build that could not be read is tried again next time: setWasmSources may have been called since.
+    m = loadBuild(name).then((bytes) => (WebAssembly.validate(bytes) ? WebAssembly.compile(bytes) : null), (e: unknown) => {
+      compiled.delete(name);
+      throw e;
+    });
     compiled.set(name, m);
   }
   return m;
