@@ -86,8 +86,11 @@ describe('a CNN trained on MNIST', () => {
     net.dispose();
     const onnx = await simdnet(['export', file, '--format', 'onnx', '--out', path.join(dir, 'cnn.onnx')]);
     expect(onnx.code).toBe(0);
-    expect(onnx.stdout).toContain('input x [N × 784], output y [N × 10]');
-    expect((await simdnet(['export', file, '--format', 'tfjs', '--out', path.join(dir, 'tfjs')])).code).toBe(0);
+    // ONNX takes NHWC rows, TF.js images; a model file that records no data says what its inputs may be.
+    const io = (x: string) => `input x [N × ${x}]:\n  the 784 inputs the network was trained on (28×28×1 images, NHWC); images given to simdnet as bytes were scaled to [0, 1] (byte ÷ 255)\noutput y [N × 10]:\n  one score per class, class i at output i\n`;
+    expect(onnx.stdout).toBe(`${path.join(dir, 'cnn.onnx')}: ONNX (opset 13)\n${io('784')}`);
+    const tfjs = await simdnet(['export', file, '--format', 'tfjs', '--out', path.join(dir, 'tfjs')]);
+    expect([tfjs.code, tfjs.stdout]).toEqual([0, `${path.join(dir, 'tfjs')}: TF.js layers model (model.json + weights.bin); load it with tf.loadLayersModel\n${io('28 × 28 × 1')}`]);
     const rows = 100, x = pixels.subarray(0, 784 * rows), expected = predicted.outputs.subarray(0, 10 * rows);
     expect(maxAbsolute(await onnxRun(new Uint8Array(readFileSync(path.join(dir, 'cnn.onnx'))), x, rows, 784), expected)).toBeLessThanOrEqual(1e-5);
     const json = JSON.parse(readFileSync(path.join(dir, 'tfjs', 'model.json'), 'utf8'));

@@ -58,3 +58,50 @@ export const classesOf = (y: ArrayLike<number>, width: number) =>
     for (let j = 1; j < width; j++) if (y[r * width + j] > y[r * width + best]) best = j;
     return best;
   });
+
+/** Wire-format fields of protobuf bytes: [field number, bytes] of each length-delimited one (varints and fixed ones skipped). */
+function protoFields(bytes: Uint8Array): [number, Uint8Array][] {
+  const fields: [number, Uint8Array][] = [];
+  let at = 0;
+  const varint = () => {
+    let v = 0, shift = 0, b;
+    do {
+      b = bytes[at++];
+      v += (b & 127) * 2 ** shift;
+      shift += 7;
+    } while (b & 128);
+    return v;
+  };
+  while (at < bytes.length) {
+    const key = varint(), wire = key % 8;
+    if (wire === 0) varint();
+    else if (wire === 5) at += 4;
+    else if (wire === 1) at += 8;
+    else {
+      const length = varint();
+      fields.push([Math.floor(key / 8), bytes.subarray(at, at + length)]);
+      at += length;
+    }
+  }
+  return fields;
+}
+
+const text = (b: Uint8Array) => new TextDecoder().decode(b);
+
+/** An ONNX file's metadata_props (ModelProto field 14) and the doc strings of its graph's inputs and outputs (ValueInfoProto field 3), read from the bytes. */
+export function onnxDescription(onnx: Uint8Array): { metadata: Record<string, string>; inputDoc: string; outputDoc: string } {
+  const top = protoFields(onnx);
+  const metadata = Object.fromEntries(top.filter(([f]) => f === 14).map(([, entry]) => {
+    const parts = new Map(protoFields(entry));
+    return [text(parts.get(1)!), text(parts.get(2)!)];
+  }));
+  const graph = protoFields(top.find(([f]) => f === 7)![1]);
+  const doc = (field: number) => text(new Map(protoFields(graph.find(([f]) => f === field)![1])).get(3)!);
+  return { metadata, inputDoc: doc(11), outputDoc: doc(12) };
+}
+
+/** What TF.js reads from model.json as its user-defined metadata, parsing it as its HTTP and file loaders do (getModelArtifactsForJSON). */
+export async function tfjsMetadata(modelJson: TfjsArtifacts['modelJson']): Promise<unknown> {
+  const artifacts = await tf.io.getModelArtifactsForJSON(JSON.parse(JSON.stringify(modelJson)), async () => [[], new ArrayBuffer(0)]);
+  return artifacts.userDefinedMetadata;
+}

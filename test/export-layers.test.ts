@@ -18,10 +18,11 @@ import { tableSplits } from '../src/data/table.js';
 import { toTfjs } from '../src/export/tfjs.js';
 import { fit } from '../src/fit.js';
 import type { LayerSpec } from '../src/layers/registry.js';
-import { encodeModel, networkFromModel, type Model } from '../src/model.js';
+import { decodeModel, describeData, encodeModel, networkFromModel, type Model } from '../src/model.js';
 import { Network, type NetworkOptions } from '../src/network.js';
 import { simdnet } from './cli-run.js';
-import { classesOf, maxAbsolute, maxRelative, modelOf, onnxOutputs, onnxRun, tfjsOutputs, tfjsRun } from './export-consumers.js';
+import { toOnnx } from '../src/export/onnx.js';
+import { classesOf, maxAbsolute, maxRelative, modelOf, onnxDescription, onnxOutputs, onnxRun, tfjsMetadata, tfjsOutputs, tfjsRun } from './export-consumers.js';
 
 const require = createRequire(import.meta.url);
 const table = (file: string, options: Omit<CsvOptions, 'name'>) =>
@@ -60,7 +61,8 @@ beforeAll(async () => {
   ];
   for (const [name, [data, options], x, rows, targets] of runs) {
     const { net } = await fit(data, options);
-    trained[name] = { model: modelOf(net), x, rows, predicted: net.predict(x), targets };
+    // The model file as fit()'s caller saves it, with the data's names (saveModel's splits).
+    trained[name] = { model: decodeModel(encodeModel(net, {}, false, describeData(data)), `${name}.simdnet`), x, rows, predicted: net.predict(x), targets };
     net.dispose();
   }
 }, 120_000);
@@ -95,6 +97,38 @@ describe('exports of models fit() trained, on raw features', () => {
       expect(maxAbsolute(y, predicted.outputs)).toBeLessThanOrEqual(1e-5);
       expect(Array.from(y, (p) => p > 0.5)).toEqual(Array.from(predicted.outputs, (p) => p > 0.5));
     }
+  });
+});
+
+describe('what x and y hold, recorded in both files', () => {
+  it('a table model names its features in order, its classes or targets, and its task: ONNX metadata_props and x, y doc strings; TF.js userDefinedMetadata', async () => {
+    const { classifier, regressor } = trained;
+    const features = 'culmen_length_mm, culmen_depth_mm, flipper_length_mm, body_mass_g';
+    const expected = {
+      'simdnet.input': `raw features in this order: ${features}`,
+      'simdnet.output': 'one score per class, in this order: Adelie, Chinstrap, Gentoo',
+      'simdnet.task': 'classification',
+      'simdnet.features': JSON.stringify(features.split(', ')),
+      'simdnet.classes': JSON.stringify(['Adelie', 'Chinstrap', 'Gentoo']),
+      'simdnet.targets': JSON.stringify(['species']),
+    };
+    expect(classifier.model.data!.classNames).toEqual(['Adelie', 'Chinstrap', 'Gentoo']);
+    const onnx = toOnnx(classifier.model);
+    expect(onnxDescription(onnx)).toEqual({ metadata: expected, inputDoc: expected['simdnet.input'], outputDoc: expected['simdnet.output'] });
+    await ort.InferenceSession.create(onnx);
+    expect(await tfjsMetadata(toTfjs(classifier.model).modelJson)).toEqual({ simdnet: expected });
+    expect(onnxDescription(toOnnx(regressor.model)).outputDoc).toBe('targets in their units, in this order: price');
+  });
+
+  it('a model trained on images says that its pixels come scaled to [0, 1], and the command prints what x and y hold', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'simdnet-export-io-'));
+    const model = path.join(dir, 'digits.simdnet'), onnx = path.join(dir, 'digits.onnx');
+    expect((await simdnet(['train', '--limit', '640', '--hidden', '8', '--epochs', '1', '--threads', '1', '--out', model])).code).toBe(0);
+    const run = await simdnet(['export', model, '--format', 'onnx', '--out', onnx]);
+    expect(run.stdout).toBe(`${onnx}: ONNX (opset 13)\ninput x [N × 784]:\n  28×28×1 images (NHWC), each pixel scaled to [0, 1] (its byte ÷ 255)\noutput y [N × 10]:\n  one score per class, class i at output i\n`);
+    expect(onnxDescription(readFileSync(onnx)).metadata).toEqual({
+      'simdnet.input': '28×28×1 images (NHWC), each pixel scaled to [0, 1] (its byte ÷ 255)', 'simdnet.output': 'one score per class, class i at output i',
+    });
   });
 });
 

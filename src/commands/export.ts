@@ -7,10 +7,17 @@ import { Option, type Command } from 'commander';
 import { TFJS_FILES, toTfjs } from '../export/tfjs.js';
 import { findTfjsFiles, readTfjsWeights } from '../export/tfjs-files.js';
 import { toOnnx } from '../export/onnx.js';
+import { describeIo } from '../export/io-description.js';
 import { describeNetwork } from '../layers/describe.js';
-import { encodeModel, networkFromModel } from '../model.js';
+import { encodeModel, networkFromModel, type Model } from '../model.js';
 import { readModelFile, writeFileAtomic } from '../model-file.js';
 import { checkOutputFiles, checkWritableFile, refuseSameFiles } from './output-paths.js';
+
+/** What x and y hold, as the export records it (x of `shape`): the lines under the one naming the file. */
+function ioLines(model: Model, shape: readonly number[]): string {
+  const io = describeIo(model);
+  return `input x [N × ${shape.join(' × ')}]:\n  ${io.input}\noutput y [N × ${model.config.sizes.at(-1)}]:\n  ${io.output}`;
+}
 
 export function exportCommand(program: Command): void {
   program.command('export')
@@ -27,7 +34,7 @@ export function exportCommand(program: Command): void {
       const model = await readModelFile(file);
       if (flags.format === 'onnx') {
         await writeFileAtomic(flags.out, toOnnx(model));
-        console.log(`${flags.out}: ONNX (opset 13), input x [N × ${model.config.sizes[0]}], output y [N × ${model.config.sizes.at(-1)}]`);
+        console.log(`${flags.out}: ONNX (opset 13)\n${ioLines(model, [model.config.sizes[0]])}`);
         return;
       }
       const { modelJson, weights } = toTfjs(model);
@@ -45,7 +52,7 @@ export function exportCommand(program: Command): void {
       }
       await writeFileAtomic(path.join(flags.out, TFJS_FILES.weights), weights);
       await writeFileAtomic(path.join(flags.out, TFJS_FILES.model), JSON.stringify(modelJson, null, 1));
-      console.log(`${flags.out}: TF.js layers model (model.json + weights.bin); load it with tf.loadLayersModel`);
+      console.log(`${flags.out}: TF.js layers model (model.json + weights.bin); load it with tf.loadLayersModel\n${ioLines(model, model.config.inputShape ?? [model.config.sizes[0]])}`);
     });
 
   program.command('import')

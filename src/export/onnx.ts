@@ -13,6 +13,7 @@
 import { modelOf, type Model } from '../model.js';
 import type { Network } from '../network.js';
 import { FORMAT_NAMES, inferenceSteps, readsImages, readsRows, type ConvStep } from './layers.js';
+import { describeIo } from './io-description.js';
 
 /** Protocol-buffer encoding of the few ONNX messages needed. */
 class Proto {
@@ -75,9 +76,10 @@ function tensor(name: string, dims: number[], values: Float32Array | BigInt64Arr
   return t.int(2, values instanceof Float32Array ? FLOAT : INT64).string(8, name).bytes(9, raw);
 }
 
-function valueInfo(name: string, width: number): Proto {
+/** ValueInfoProto of a float [N × width] graph input or output, `doc` saying what it holds. */
+function valueInfo(name: string, width: number, doc: string): Proto {
   const shape = new Proto().message(1, new Proto().string(2, 'N')).message(1, new Proto().int(1, width));
-  return new Proto().string(1, name).message(2, new Proto().message(1, new Proto().int(1, FLOAT).message(2, shape)));
+  return new Proto().string(1, name).message(2, new Proto().message(1, new Proto().int(1, FLOAT).message(2, shape))).string(3, doc);
 }
 
 function node(op: string, inputs: string[], output: string, attributes: Proto[] = []): Proto {
@@ -182,11 +184,14 @@ export function toOnnx(source: Model | Network): Uint8Array {
   });
   graph.string(2, 'simdnet');
   for (const t of initializers) graph.message(5, t);
-  graph.message(11, valueInfo('x', sizes[0])).message(12, valueInfo('y', sizes.at(-1)!));
-  return new Proto()
+  const io = describeIo(model);
+  graph.message(11, valueInfo('x', sizes[0], io.input)).message(12, valueInfo('y', sizes.at(-1)!, io.output));
+  const file = new Proto()
     .int(1, 8)
     .string(2, 'simdnet')
     .message(7, graph)
-    .message(8, new Proto().string(1, '').int(2, 13))
-    .done();
+    .message(8, new Proto().string(1, '').int(2, 13));
+  // metadata_props: StringStringEntryProto { key, value }.
+  for (const [key, value] of Object.entries(io.metadata)) file.message(14, new Proto().string(1, key).string(2, value));
+  return file.done();
 }

@@ -8,6 +8,7 @@ import { layerSpecs, parameterTotal, resolveOptions, type Network, type NetworkC
 import { modelConfigOf, modelOf, type Model } from '../model.js';
 import { LEAKY_SLOPE } from '../backend/js.js';
 import { foldNormalizations } from './fold-normalization.js';
+import { describeIo } from './io-description.js';
 import { FORMAT_NAMES, inferenceSteps, readsImages, readsRows, type BatchNormStep, type ConvStep, type DenseStep, type InferenceStep } from './layers.js';
 import { obj, tfjsTopology, type TfjsTopology } from './tfjs-layers.js';
 import { shown } from '../shown.js';
@@ -37,13 +38,14 @@ export interface TfjsWeightSpec {
 }
 
 export interface TfjsArtifacts {
-  /** What model.json holds: the topology and the weights manifest. */
+  /** What model.json holds: the topology, the weights manifest, and what x and y hold (io-description.ts). */
   modelJson: {
     format: string;
     generatedBy: string;
     convertedBy: null;
     modelTopology: unknown;
     weightsManifest: { paths: string[]; weights: TfjsWeightSpec[] }[];
+    userDefinedMetadata: { simdnet: Record<string, string> };
   };
   /** weights.bin: every weight of the manifest, f32 little-endian, in order. */
   weights: Uint8Array;
@@ -162,6 +164,7 @@ export function toTfjs(source: Model | Network): TfjsArtifacts {
         backend: 'tensor_flow.js',
       },
       weightsManifest: [{ paths: [TFJS_FILES.weights], weights: specs }],
+      userDefinedMetadata: { simdnet: describeIo(model).metadata },
     },
     weights,
   };

@@ -1,0 +1,41 @@
+// What an exported model's input x and output y hold, for its consumer: a table model's
+// feature, class and target names in their order, and for a model trained on images that its
+// pixels come scaled to [0, 1] (the engine divides image bytes by 255 before the first layer;
+// an export, like Network.predict, takes what comes after). Both formats carry it: ONNX as
+// the model's metadata_props and the doc strings of x and y, TF.js as model.json's
+// userDefinedMetadata (LayersModel.getUserDefinedMetadata()); `export` prints the sentences.
+import type { Model } from '../model.js';
+
+/** The sentences and the metadata entries (all strings; lists as JSON) of a model's input and output. */
+export interface IoDescription {
+  input: string;
+  output: string;
+  metadata: Record<string, string>;
+}
+
+/** Where a model records the images it was trained on (train --out, checkpoints): its data fingerprint's image size. */
+function trainedImage(model: Model): { rows: number; cols: number } | undefined {
+  const train = (model.metadata.dataFingerprint as { train?: { rows?: unknown; cols?: unknown } } | undefined)?.train;
+  const { rows, cols } = train ?? {};
+  return typeof rows === 'number' && typeof cols === 'number' && rows > 1 ? { rows, cols } : undefined;
+}
+
+/** `model`'s input and output described (see above). */
+export function describeIo(model: Model): IoDescription {
+  const { sizes, inputShape } = model.config, d = model.data;
+  const image = trainedImage(model);
+  const shape = inputShape ? inputShape.join('×') : image ? `${image.rows}×${image.cols}×1` : undefined;
+  const input = d?.featureNames ? `raw features in this order: ${d.featureNames.join(', ')}`
+    : image ? `${shape} images (NHWC), each pixel scaled to [0, 1] (its byte ÷ 255)`
+    : `the ${sizes[0]} inputs the network was trained on${shape ? ` (${shape} images, NHWC)` : ''}; images given to simdnet as bytes were scaled to [0, 1] (byte ÷ 255)`;
+  const names = d?.classNames ?? d?.targetNames;
+  const output = d?.task === 'classification' && d.classNames ? `one score per class, in this order: ${d.classNames.join(', ')}`
+    : names && names.length === sizes.at(-1) ? `${d!.task === 'regression' ? 'targets in their units' : 'one score per label'}, in this order: ${names.join(', ')}`
+    : model.config.loss === 'cross-entropy' ? `one score per class, class i at output i`
+    : `the network's ${sizes.at(-1)} outputs${d?.task === 'regression' ? ', in the targets\' units' : ''}`;
+  const lists = { features: d?.featureNames, classes: d?.classNames, targets: d?.targetNames };
+  const metadata: Record<string, string> = { 'simdnet.input': input, 'simdnet.output': output };
+  if (d) metadata['simdnet.task'] = d.task;
+  for (const [key, list] of Object.entries(lists)) if (list) metadata[`simdnet.${key}`] = JSON.stringify(list);
+  return { input, output, metadata };
+}
