@@ -119,8 +119,18 @@ describe.skipIf(!chromium)(`the training page on a CSV file, in ${chromium?.desc
     expect(await page.textContent('#data-name')).toBe('MNIST');
     await page.setInputFiles('#load', file);
     await page.waitForFunction(() => document.querySelector('#status')?.textContent?.startsWith('model loaded (4-64-3, 40 epochs): predict a row'));
+    // A loaded table model has no rows to train on: the status says what a CSV file does, and the choices of the file before it are gone.
+    expect(await page.textContent('#status')).toBe('model loaded (4-64-3, 40 epochs): predict a row (a CSV file dropped here trains a new model)');
+    expect(await page.isVisible('#csv-choices')).toBe(false);
     expect(await page.textContent('#data-name')).toBe('penguins.simdnet');
     expect(await page.isDisabled('#start')).toBe(true);
+    // Each feature's field lies within its cell of the row form, and the cells within the form (at 1280 px wide).
+    const outside = await page.$$eval('#row-inputs label', (labels) => labels.flatMap((label) => {
+      const cell = label.getBoundingClientRect(), field = label.querySelector('input')!.getBoundingClientRect(), form = label.parentElement!.getBoundingClientRect();
+      const within = (a: DOMRect, b: DOMRect) => a.left >= b.left - 0.5 && a.right <= b.right + 0.5;
+      return within(field, cell) && within(cell, form) ? [] : [`${label.textContent!.trim()}: field ${field.left}–${field.right}, cell ${cell.left}–${cell.right}, form ${form.left}–${form.right}`];
+    }));
+    expect(outside).toEqual([]);
     expect(await predictRow(page, [46.1, 13.2, 211, 4500])).toEqual(gentoo);
 
     expect(requests.slice(before).filter((u) => !u.startsWith('blob:'))).toEqual([]);

@@ -144,6 +144,8 @@ describe.skipIf(!chromium)(`the training page, in ${chromium?.description}`, () 
     const afterClick = log.filter(([t]) => t >= clicked).map(([, s]) => s);
     expect(afterClick.some((s) => s.includes('evaluating'))).toBe(false);
     expect(await page.textContent('#status')).toMatch(/^paused in epoch 2 of 2/);
+    // The bar shows the one epoch kept: epoch 2 runs again from its start.
+    expect(await page.$eval('#bar', (bar) => (bar as HTMLProgressElement).value)).toBe(0.5);
     expect(await plottedPoints(page)).toBe(2);
     // Paused before an evaluation like epoch 1's, on this page, could have finished.
     const pausedAfter = log.find(([t, s]) => t >= clicked && s.startsWith('paused'))![0] - clicked;

@@ -14,6 +14,8 @@ export interface CsvPanel {
   showColumns(name: string, columns: CsvColumn[]): void;
   /** The file as the worker read it. */
   showTable(model: TableModel): void;
+  /** A model loaded from its file took the place of the file's table: its choices are hidden. */
+  forget(): void;
   /** Why the file could not be read as chosen, verbatim. */
   showError(message: string): void;
   /** Choices are locked while a network trains. */
@@ -87,6 +89,10 @@ export function csvPanel(onFile: (file: File) => void, onChoice: (choice: TableC
         ...(ignored().length ? [`ignored: ${esc(ignored().map((c) => c.name).join(', '))}`] : []),
         ...(missingCells && missing.value === 'mean' ? [`${missingCells} missing values replaced by their column's mean`] : []),
       ].map((line) => `<div>${line}</div>`).join('');
+    },
+    forget() {
+      $('csv-choices').hidden = true;
+      summary.textContent = message.textContent = '';
     },
     showError(text) {
       summary.textContent = '';

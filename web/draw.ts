@@ -4,7 +4,8 @@
 
 /** Makes `canvas` drawable with mouse, pen or touch; calls `changed` as the drawing changes. */
 export function drawingPad(canvas: HTMLCanvasElement, changed: () => void): { clear(): void } {
-  const ctx = canvas.getContext('2d')!;
+  // Read back (getImageData) after every stroke: the browser keeps such a canvas in memory, not on the GPU.
+  const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
   const clear = () => {
     ctx.fillStyle = '#000';
     ctx.fillRect(0, 0, canvas.width, canvas.height);

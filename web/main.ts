@@ -151,7 +151,10 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
       showHistory(m.history);
       $('kernels').textContent = m.kernels + (m.threads ? '' : ' (no threads: the page is not cross-origin isolated)');
       const splits = m.table?.splits;
-      setState('ready', m.loaded ? `model loaded (${m.loaded}, ${plural(m.history.at(-1)?.epoch ?? 0, 'epoch')}): ${m.table ? 'predict a row' : 'draw a digit'}, or train on`
+      // A table model loaded from its file has no rows to train on: the CSV choices shown belong to another file.
+      if (m.table && !splits) panel.forget();
+      const next = m.table ? 'predict a row (a CSV file dropped here trains a new model)' : 'draw a digit, or Start to train it on';
+      setState('ready', m.loaded ? `model loaded (${m.loaded}, ${plural(m.history.at(-1)?.epoch ?? 0, 'epoch')}): ${next}`
         : splits ? `ready: ${splits.train} training, ${splits.validation} validation and ${splits.test} test rows`
           : `ready: ${Math.min(limit, m.train)} training and ${m.test} test images`);
       break;
@@ -177,7 +180,11 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
         const kept = m.keptEpoch ? `; the network keeps the weights of epoch ${m.keptEpoch}, the best on the validation split` : '';
         setState('done', `done: ${plural(m.epochsDone, 'epoch')}${early}${kept}`);
         if (m.keptEpoch) showEvaluation(history.find((h) => h.epoch === m.keptEpoch));
-      } else setState('paused', `paused in epoch ${m.epochsDone + 1} of ${m.epochs} (Continue runs it again from its start)`);
+      } else {
+        // The epoch cut short runs again from its start: the bar shows the epochs kept.
+        $<HTMLProgressElement>('bar').value = m.epochsDone / m.epochs;
+        setState('paused', `paused in epoch ${m.epochsDone + 1} of ${m.epochs} (Continue runs it again from its start)`);
+      }
       break;
     case 'prediction':
       showPrediction(m.probabilities, m.predicted);
