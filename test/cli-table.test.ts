@@ -52,6 +52,16 @@ describe('simdnet train --data FILE.csv', () => {
     expect(classified.validation).toEqual(best.validation);
   });
 
+  it('a file written by pandas (an unnamed index column first) trains on its named columns, with a note that the index is left out', async () => {
+    const [header, ...lines] = readFileSync(diamonds, 'utf8').trim().split('\n').slice(0, 801);
+    const file = path.join(dir, 'pandas.csv');
+    writeFileSync(file, [`,${header}`, ...lines.map((line, i) => `${i},${line}`)].join('\n'));
+    const run = await simdnet(['train', '--data', file, '--target', 'price', '--ignore', 'cut,color,clarity', '--epochs', '2', '--json', '--threads', '1']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr.split('\n')[0]).toBe(`simdnet: note: ${file}: column 1 has no name in the header (as pandas writes its index, or a delimiter ending the line): left out`);
+    expect(JSON.parse(run.stdout).features).toEqual(['carat', 'depth', 'table', 'x', 'y', 'z']);
+  });
+
   it('early stopping that reaches the last epoch says its final scores are of the best epoch\'s weights, which it put back', async () => {
     const run = await simdnet(['train', ...penguinFlags, '--epochs', '3', '--early-stop', '2', '--metric', 'accuracy', '--threads', '1']);
     expect(run.stdout).toContain('Epoch 3/3');

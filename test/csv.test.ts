@@ -174,10 +174,20 @@ describe('errors in hand-made files name the file, line and column', () => {
     }
   });
 
-  it('the header: empty and duplicate names, unknown and conflicting columns, no rows, no features', () => {
+  it('columns the header leaves unnamed (pandas\' index, a delimiter ending each line) are left out, whatever they hold, and listed', () => {
+    const pandas = parseText(',a,b,y\n0,1,2,x\n1,3,4,z\n2,5,6,x\n');
+    expect([pandas.featureNames, pandas.unnamed, row(pandas, 1)]).toEqual([['a', 'b'], [1], [3, 4]]);
+    const trailing = parseText('a, ,y,\n1,text,2,\n3,,4,\n');
+    expect([trailing.featureNames, trailing.unnamed, row(trailing, 1), trailing.targets[0].values]).toEqual([['a'], [2, 4], [3], Float32Array.of(2, 4)]);
+    expect(parseText('a,y\n1,2\n').unnamed).toBeUndefined();
+    // Not a name to give: the columns an error lists are the named ones.
+    expect(() => parseText(',a,y\n0,1,2\n', { ignore: [''] })).toThrow('t.csv: ignore names column "", which is not in the header; its columns are "a", "y"');
+    expect(() => parseText(',a,b\n0,1,2\n', { target: '' })).toThrow('t.csv: target names column "", which is not in the header; its columns are "a", "b"');
+  });
+
+  it('the header: duplicate names, unknown and conflicting columns, no rows, no features', () => {
     expect(() => parseText('')).toThrow('t.csv: the file is empty; a CSV file starts with a header row');
     expect(() => parseText('\ufeff')).toThrow('t.csv: the file is empty; a CSV file starts with a header row');
-    expect(() => parseText('a, ,y\n1,2,3\n')).toThrow('t.csv: line 1, column 2: the header gives this column no name');
     expect(() => parseText('a,y, a \n1,2,3\n')).toThrow('t.csv: the header names column "a" twice (columns 1 and 3)');
     expect(() => parseText('a,b\n1,2\n')).toThrow('t.csv: target names column "y", which is not in the header; its columns are "a", "b"');
     expect(() => parseText('a,b,y\n1,2,3\n', { ignore: ['c'] })).toThrow('t.csv: ignore names column "c", which is not in the header; its columns are "a", "b", "y"');

@@ -61,5 +61,6 @@ export function csvColumns(bytes: Uint8Array): CsvColumn[] {
       column = 0;
     }
   }
-  return columns;
+  // A column the header leaves unnamed is left out by parseCsv: it is no choice to offer.
+  return columns.filter((c) => c.name !== '');
 }

@@ -97,7 +97,8 @@ export function parseCsv(bytes: Uint8Array, options: CsvOptions): CsvTable {
   if (rows === 0) throw new Error(`${name}: the header is the only row; there is no data`);
 
   scanner.restart(data);
-  return fill(scanner, columns, rows, numericTargets, missing);
+  const unnamed = header.flatMap((h, i) => (h === '' ? [i + 1] : []));
+  return { ...fill(scanner, columns, rows, numericTargets, missing), ...(unnamed.length ? { unnamed } : {}) };
 }
 
 /** The role of each column: its feature index or target index (-1 if none), and the names. */
@@ -120,12 +121,14 @@ function assignColumns(header: string[], options: CsvOptions): Columns {
     if (v !== undefined && !Array.isArray(v)) throw new Error(`${name}: ${list} must be a list of column names, like ['island', 'sex']; got ${shown(v)}`);
   }
   const ignored = options.ignore ?? [];
-  const index = new Map(header.map((h, i) => [h, i]));
+  // A column the header leaves unnamed (pandas' index, a trailing delimiter) is no feature and cannot be named: it is left out.
+  const index = new Map(header.flatMap((h, i) => (h === '' ? [] : [[h, i] as const])));
   const call = (list: 'target' | 'ignore' | 'features') => options.calls?.[list] ?? list;
   const columnOf = (list: 'target' | 'ignore' | 'features', wanted: string) => {
     const i = index.get(wanted);
     if (i === undefined) {
-      const columns = header.slice(0, 20).map((h) => JSON.stringify(h)).join(', ') + (header.length > 20 ? `, … (${header.length} in all)` : '');
+      const named = header.filter((h) => h !== '');
+      const columns = named.slice(0, 20).map((h) => JSON.stringify(h)).join(', ') + (named.length > 20 ? `, … (${named.length} in all)` : '');
       throw new CsvColumnError(`${name}: ${call(list)} names column ${shown(wanted)}, which is not in the header; its columns are ${columns}`);
     }
     return i;
@@ -152,7 +155,7 @@ function assignColumns(header: string[], options: CsvOptions): Columns {
     });
   } else {
     header.forEach((h, i) => {
-      if (targetOf[i] < 0 && !isIgnored[i]) featureOf[i] = featureNames.push(h) - 1;
+      if (targetOf[i] < 0 && !isIgnored[i] && h !== '') featureOf[i] = featureNames.push(h) - 1;
     });
   }
   if (featureNames.length === 0) throw new CsvColumnError(`${name}: no feature columns are left: every column is a target or ignored`);
@@ -166,8 +169,7 @@ function readHeader(scanner: Scanner): string[] {
   do {
     scanner.nextField();
     const text = scanner.text().trim();
-    if (text === '') throw new Error(`${scanner.name}: line ${scanner.fieldLine}, column ${header.length + 1}: the header gives this column no name`);
-    const before = seen.get(text);
+    const before = text === '' ? undefined : seen.get(text);
     if (before !== undefined) throw new Error(`${scanner.name}: the header names column ${shown(text)} twice (columns ${before + 1} and ${header.length + 1})`);
     seen.set(text, header.length);
     header.push(text);

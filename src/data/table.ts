@@ -17,6 +17,8 @@ export interface CsvTable {
   targets: TargetColumn[];
   /** The value each feature's missing cells were given (missing: 'mean', or the values given): kept with a model, so it fills rows it predicts alike. */
   imputed?: number[];
+  /** Columns (1-based) the header leaves unnamed, left out: pandas' index column, a trailing delimiter. */
+  unnamed?: number[];
 }
 
 /** What a run asking for `task` makes of a target column of numbers with a few cells of text: classes under classification, else an error naming those cells. */
