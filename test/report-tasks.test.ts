@@ -18,7 +18,7 @@ import { fit } from '../src/fit.js';
 import { classificationReport, confusionMatrix } from '../src/metrics.js';
 import { RESIDUAL_BINS } from '../src/report/task-sections.js';
 import { renderTaskReport, type TaskReportInput } from '../src/report/task-report.js';
-import { MAX_SCATTER_POINTS, scatterPicks, thin } from '../src/report/svg.js';
+import { MAX_SCATTER_POINTS, confusionHeatmap, formatTick, niceTicks, scatterPicks, thin } from '../src/report/svg.js';
 import { multiLabelReport } from '../src/tasks/multi-label.js';
 import { regressionReport } from '../src/tasks/regression.js';
 import { taskOf } from '../src/tasks/task.js';
@@ -141,6 +141,24 @@ describe('the report of a classification (penguins)', () => {
     expect(matrix).toContain('Confusion Matrix (Test Set)');
     cm.forEach((r, a) => r.forEach((v, p) => expect(matrix).toContain(`<title>actual ${names[a]}, predicted ${names[p]}: ${v}</title>`)));
     for (const name of names) expect(matrix).toContain(`text-anchor="end">${name}</text>`);
+  });
+
+  it('axis ticks: large values compact enough to fit left of the plot, and whole epochs only on an epoch axis', () => {
+    expect([20_000_000, 12_500, -35_000, 9_999, 0.000123456, 2.5].map(formatTick)).toEqual(['20M', '12.5K', '-35K', '9999', '0.0001235', '2.5']);
+    // Epochs 1 to 11 with the plot's margin: 2.5, 5, 7.5, 10 before.
+    expect(niceTicks(0.5, 11.5, 5, true)).toEqual([5, 10]);
+    expect(niceTicks(0.5, 11.5, 5)).toEqual([2.5, 5, 7.5, 10]);
+  });
+
+  it('with 200 classes the matrix stays readable and small: counts as tooltips of the cells that are not 0, every third class named', () => {
+    const k = 200, cm = Array.from({ length: k }, (_, a) => Array.from({ length: k }, (_, p) => (p === a ? 40 + (a % 7) : p === (a + 1) % k ? 3 : 0)));
+    const svg = confusionHeatmap('test set', cm, cm.map((_, i) => `class ${i}`));
+    expect(svg.length).toBeLessThan(200_000);
+    expect(svg.match(/<title>/g)).toHaveLength(2 * k);
+    expect(svg).toContain('<title>actual class 5, predicted class 6: 3</title>');
+    // No count written in a 2 px cell; class names on both axes, every ceil(12 / 2)-th.
+    expect(svg).not.toMatch(/font-size="9"/);
+    expect(svg.match(/text-anchor="end">class \d+<\/text>/g)!.length).toBe(2 * Math.ceil(k / 6));
   });
 
   it('says how the run was made', () => {
@@ -284,6 +302,9 @@ describe('every task report', () => {
         const parsed = await page.evaluate((tags) => Object.fromEntries(tags.map((t) => [t, document.getElementsByTagName(t).length])), Object.keys(written));
         expect(parsed).toEqual(written);
         for (const id of await page.locator('section').evaluateAll((els) => els.map((e) => e.id))) expect(await page.locator(`[id="${id}"]`).isVisible()).toBe(true);
+        // On a phone the page is as wide as the screen: nothing makes it scroll sideways.
+        await page.setViewportSize({ width: 390, height: 844 });
+        expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
         expect(problems).toEqual([]);
         await page.close();
       }

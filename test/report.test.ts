@@ -86,6 +86,9 @@ describe('the report page', () => {
       const shot = path.join(dir, 'report.png');
       await page.screenshot({ path: shot, fullPage: true });
       expect((await stat(shot)).size).toBeGreaterThan(50_000);
+      // On a phone the page is as wide as the screen: nothing makes it scroll sideways.
+      await page.setViewportSize({ width: 390, height: 844 });
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
       expect(problems).toEqual([]);
     } finally {
       await browser.close();

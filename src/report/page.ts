@@ -21,14 +21,17 @@ export function renderPage(title: string, lead: string, sections: readonly PageS
 <title>${esc(title)}</title>
 <style>
   body { font: 15px/1.45 system-ui, sans-serif; color: #222; margin: 0 auto; max-width: 1240px; padding: 16px 24px; }
-  h1 { font-size: 1.5rem; margin: 0.2em 0; }
-  .lead { color: #555; margin-top: 0; }
-  main { display: grid; grid-template-columns: repeat(auto-fit, minmax(520px, 1fr)); gap: 18px; }
-  section { border: 1px solid #ddd; border-radius: 8px; padding: 10px 14px; min-width: 0; }
+  /* A long path in the title or lead breaks anywhere rather than widen the page. */
+  h1 { font-size: 1.5rem; margin: 0.2em 0; overflow-wrap: anywhere; }
+  .lead { color: #555; margin-top: 0; overflow-wrap: anywhere; }
+  /* Two columns where two sections fit, else one as wide as the screen; a table wider than its section scrolls inside it. */
+  main { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 520px), 1fr)); gap: 18px; }
+  section { border: 1px solid #ddd; border-radius: 8px; padding: 10px 14px; min-width: 0; overflow-x: auto; }
   section.wide { grid-column: 1 / -1; }
   h2 { font-size: 1.05rem; margin: 0.2em 0 0.5em; }
   svg { width: 100%; height: auto; display: block; }
-  .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(480px, 1fr)); gap: 12px; align-items: start; }
+  .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 480px), 1fr)); gap: 12px; align-items: start; }
+  @media (max-width: 600px) { body { padding: 10px 12px; } }
   .tiles { display: flex; flex-wrap: wrap; gap: 10px; }
   figure { margin: 0; text-align: center; font-size: 12px; }
   figure img { image-rendering: pixelated; display: block; margin: 0 auto 3px; border: 1px solid #ccc; }

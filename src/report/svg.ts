@@ -17,15 +17,21 @@ export const COLORS = {
 export const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 const n = (x: number) => +x.toFixed(2);
 
-/** An axis tick or bin edge: at most four significant digits, no exponent below 10²¹. */
-export const formatTick = (v: number) => String(+v.toPrecision(4));
+const compact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumSignificantDigits: 4 });
+
+/**
+ * An axis tick or bin edge: at most four significant digits; from 10,000 on compact (12.5K,
+ * 20M), so that a label fits the 58 px left of the plot (20000000 ran into the axis title).
+ */
+export const formatTick = (v: number) => (Math.abs(v) >= 1e4 ? compact.format(v) : String(+v.toPrecision(4)));
 
 /** About `count` round tick values covering [min, max]; whole numbers only if `integer`. */
 export function niceTicks(min: number, max: number, count = 5, integer = false): number[] {
   if (max <= min) max = min + 1;
   const raw = Math.max((max - min) / count, integer ? 1 : 0);
   const mag = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw)!;
+  // 2.5 · 10⁰ is no whole step: epochs 2.5 and 7.5 were ticks.
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw && (!integer || Number.isInteger(s)))!;
   const ticks = [];
   for (let v = Math.ceil(min / step) * step; v <= max + step * 1e-9; v += step) ticks.push(+v.toPrecision(12));
   return ticks;
@@ -205,29 +211,38 @@ export function scatterPlot(title: string, xLabel: string, yLabel: string, point
 /** Width in px of `text` at 12 px system-ui, roughly (for room for labels). */
 const textWidth = (text: string) => text.length * 7;
 
+/** The smallest cell, in px, that holds its count as text (9 px digits), and that names its class on an axis (12 px labels). */
+const COUNTED_CELL = 14, NAMED_CELL = 12;
+
 /**
  * The confusion matrix cm[actual][predicted] of `split` ('test set', 'scored rows') as an
  * annotated heatmap, sequential blues, titled as the seed's plot ("Confusion Matrix (Test
- * Set)"); counts in every cell; classes named by `names` (default 0, 1, …).
+ * Set)"); classes named by `names` (default 0, 1, …). The matrix stays 440 px wide, so with
+ * many classes its cells shrink: below COUNTED_CELL they carry their count as a tooltip
+ * alone, below NAMED_CELL only every few classes are named, and cells of 0 are the
+ * background, not a rectangle each (200 classes: 40,000 cells, mostly 0).
  */
 export function confusionHeatmap(split: string, cm: number[][], names: readonly string[] = cm.map((_, i) => String(i))): string {
   const title = `Confusion Matrix (${split.replace(/\b\w/g, (c) => c.toUpperCase())})`;
-  const k = cm.length, cell = Math.min(100, Math.floor(440 / k));
+  const k = cm.length, cell = Math.max(1, Math.min(100, Math.floor(440 / k)));
   const longest = Math.max(...names.map(textWidth));
   // Column names longer than a cell are written slanted, below the matrix.
   const slanted = longest > cell, left = Math.max(70, longest + 36), top = 40;
-  const size = k * cell, max = Math.max(...cm.flat(), 1);
+  const size = k * cell, max = cm.reduce((m, row) => row.reduce((a, v) => Math.max(a, v), m), 1);
   const shade = (v: number) => {
     const t = Math.sqrt(v / max);
     const mix = (a: number, b: number) => Math.round(a + (b - a) * t);
     return { fill: `rgb(${mix(247, 8)},${mix(251, 48)},${mix(255, 107)})`, text: t > 0.55 ? '#fff' : COLORS.ink };
   };
-  const cells = cm.flatMap((row, a) => row.map((v, p) => {
+  const counted = cell >= COUNTED_CELL, every = Math.ceil(NAMED_CELL / cell);
+  const cells = cm.flatMap((row, a) => row.flatMap((v, p) => {
+    if (v === 0 && !counted) return [];
     const s = shade(v), x = left + p * cell, y = top + a * cell;
-    return `<rect x="${x}" y="${y}" width="${cell}" height="${cell}" fill="${s.fill}"><title>${esc(`actual ${names[a]}, predicted ${names[p]}: ${v}`)}</title></rect>` +
-      `<text x="${x + cell / 2}" y="${y + cell / 2 + 4}" text-anchor="middle" font-size="${cell > 60 ? 15 : cell > 36 ? 11 : 9}" fill="${s.text}">${v}</text>`;
+    return [`<rect x="${x}" y="${y}" width="${cell}" height="${cell}" fill="${s.fill}"><title>${esc(`actual ${names[a]}, predicted ${names[p]}: ${v}`)}</title></rect>` +
+      (counted ? `<text x="${x + cell / 2}" y="${y + cell / 2 + 4}" text-anchor="middle" font-size="${cell > 60 ? 15 : cell > 36 ? 11 : 9}" fill="${s.text}">${v}</text>` : '')];
   }));
-  const labels = names.map((name, i) => {
+  const labels = names.flatMap((name, i) => {
+    if (i % every !== 0) return [];
     const x = left + i * cell + cell / 2, y = top + size + 16;
     const column = slanted ? `<text transform="translate(${x} ${y - 4}) rotate(-35)" text-anchor="end">${esc(name)}</text>` : `<text x="${x}" y="${y}" text-anchor="middle">${esc(name)}</text>`;
     return column + `<text x="${left - 8}" y="${top + i * cell + cell / 2 + 4}" text-anchor="end">${esc(name)}</text>`;
@@ -236,6 +251,7 @@ export function confusionHeatmap(split: string, cm: number[][], names: readonly 
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${w} ${h}" role="img" aria-label="${esc(title)}" font-family="system-ui, sans-serif" font-size="12" fill="${COLORS.ink}">`,
     `<text x="${w / 2}" y="20" text-anchor="middle" font-size="15" font-weight="600">${esc(title)}</text>`,
+    ...(counted ? [] : [`<rect x="${left}" y="${top}" width="${size}" height="${size}" fill="${shade(0).fill}"/>`]),
     ...cells, ...labels,
     `<text x="${left + size / 2}" y="${h - 8}" text-anchor="middle">Predicted</text>`,
     `<text transform="translate(18 ${top + size / 2}) rotate(-90)" text-anchor="middle">Actual</text>`,
