@@ -300,12 +300,23 @@ describe('what a new user ran into (review)', () => {
     expect([continuous.code, continuous.stderr]).toEqual([2, expect.stringContaining('--task classification: price holds 11602 distinct numbers in 53940 rows')]);
   });
 
-  it('report MODEL --data FILE.csv writes the task\'s report of a table model, with the history it carries', async () => {
+  it('report MODEL --data FILE.csv writes the task\'s report of a table model, with the history it carries where the file is its own, and how it was trained', async () => {
     const out = path.join(dir, 'penguins-report.html');
     const run = await simdnet(['report', classifier, '--data', penguins, '--out', out]);
     expect(run.code, run.stderr).toBe(0);
     const page = readFileSync(out, 'utf8');
-    for (const text of ['Confusion matrix', 'Adelie', 'Chinstrap', 'Gentoo', 'Training curves']) expect(page).toContain(text);
+    for (const text of ['Confusion matrix', 'Adelie', 'Chinstrap', 'Gentoo', 'Training curves', 'id="loss-curves"']) expect(page).toContain(text);
+    expect(page).toContain(`The curves are the training run's, on its splits of ${penguins} (247 training, 28 validation, 69 test rows).`);
+    expect(page).toContain(`<dt>weights</dt><dd>of epoch ${classified.best_epoch}, the best on validation</dd>`);
+    expect(page).toContain('<dt>loss</dt><dd>cross-entropy</dd>');
+    expect(page).not.toContain('<dt>task</dt>');
+    // Other rows: the history of the training run's splits is not theirs to show.
+    const two = path.join(dir, 'two-penguins.csv');
+    writeFileSync(two, readFileSync(penguins, 'utf8').split('\n').slice(0, 3).join('\n') + '\n');
+    expect((await simdnet(['report', classifier, '--data', two, '--out', out])).code).toBe(0);
+    const other = readFileSync(out, 'utf8');
+    expect(other).not.toContain('id="loss-curves"');
+    expect(other).toContain(`The history in the model is left out: it was measured on the splits of ${penguins}, not on ${two}.`);
   });
 
   it('report MODEL --data FILE.csv says it scored the file\'s rows, not a training and a test split', async () => {

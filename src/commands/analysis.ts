@@ -114,7 +114,10 @@ function otherTestData(m: Record<string, unknown>, data: DataSplits<LabelledImag
 export function recorded(model: Model, file: string): Record<string, unknown> {
   const m = model.metadata;
   const table = m.tableCheckpoint;
-  if (typeof table === 'object' && table !== null) return { ...m, history: (table as { history?: unknown }).history };
+  if (typeof table === 'object' && table !== null) {
+    const { history, flags } = table as { history?: unknown; flags?: { data?: unknown } };
+    return { ...m, history, ...(typeof flags?.data === 'string' ? { data: flags.data } : {}) };
+  }
   if (m.checkpoint === undefined) return m;
   const run = checkRun(m.checkpoint, file, model);
   const f = run.fingerprint;

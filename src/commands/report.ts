@@ -13,7 +13,9 @@ import { savedHistory } from '../train.js';
 import { plural } from '../plural.js';
 import { tableFor } from './eval-table.js';
 import { isTableFile, refuseOtherDataFile } from './train-table.js';
-import { checkOutputFiles, dataFiles } from './output-paths.js';
+import { formatLayers } from '../layers/describe.js';
+import { checkOutputFiles, dataFiles, samePath } from './output-paths.js';
+import { shownPath } from '../shown.js';
 
 interface ReportFlags extends RunFlags {
   data?: string;
@@ -39,11 +41,25 @@ async function runReport(file: string, flags: ReportFlags): Promise<void> {
   console.log(`\nreport written to ${flags.out}`);
 }
 
-/** The task's report of a table model on the rows of a CSV file, with the history the model carries. */
+/**
+ * The task's report of a table model on the rows of a CSV file, with the history the model
+ * carries where the file is the one it was trained on (the same path and row count), saying
+ * that its curves are of the run's splits; else without it, saying why.
+ */
 async function runTableReport(file: string, data: string, flags: ReportFlags): Promise<void> {
   const model = await readModelFile(file);
   const rows = await tableFor(model, data);
-  const d = model.data!, task = TASK_KINDS[d.task];
+  const d = model.data!, task = TASK_KINDS[d.task], record = recorded(model, file);
+  const trainedOn = typeof record.data === 'string' ? record.data : undefined;
+  // A checkpoint records the file but not its row count.
+  const rowsThen = typeof record.rows === 'number' ? record.rows : undefined;
+  const same = trainedOn !== undefined && samePath(trainedOn, data) && (rowsThen === undefined || rowsThen === rows.count);
+  const counts = [['trainCount', 'training'], ['validationCount', 'validation'], ['testCount', 'test']].flatMap(([key, split]) =>
+    (typeof record[key] === 'number' ? [`${record[key]} ${split}`] : []));
+  const historyNote = same
+    ? `The curves are the training run's, on its splits of ${data}${counts.length ? ` (${counts.join(', ')} rows)` : ''}.`
+    : `The history in the model is left out: it was measured on ${trainedOn ? `the splits of ${shownPath(trainedOn)}${rowsThen !== undefined && samePath(trainedOn, data) ? ` (${rowsThen} rows then, ${rows.count} now)` : ''}` : 'data the model does not name'}, not on ${data}.`;
+  const bestEpoch = typeof record.bestEpoch === 'number' ? record.bestEpoch : undefined;
   const net = await networkFromModel(model, { ...runOptions(flags), maxBatch: 256 });
   try {
     // The whole file is scored: it stands for the test split, and the training split is not the report's to know.
@@ -51,9 +67,10 @@ async function runTableReport(file: string, data: string, flags: ReportFlags): P
       train: rows, test: rows, classes: net.sizes[net.numLayers - 1], source: data, task: d.task,
       ...(d.classNames ? { classNames: d.classNames } : {}), featureNames: d.featureNames, targetNames: d.targetNames,
     };
+    const settings = { layers: formatLayers(net.config.layers!), loss: net.config.loss, optimizer: net.config.optimizer, ...(bestEpoch ? { weights: `of epoch ${bestEpoch}, the best on validation` } : {}) };
     await writeFileAtomic(flags.out, renderTaskReport({
-      task, data: splits, evaluation: evaluate(net, rows, task), history: savedHistory(recorded(model, file).history),
-      run: { title: `simdnet: ${file} on ${data}`, settings: { task: task.name, rows: rows.count } },
+      task, data: splits, evaluation: evaluate(net, rows, task), history: same ? savedHistory(record.history) : [], historyNote,
+      run: { title: `simdnet: ${file} on ${data}`, settings },
       scored: `the ${plural(rows.count, 'row')} of ${data} (which may include those the model was trained on)`,
     }));
     console.log(`report written to ${flags.out}`);

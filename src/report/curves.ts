@@ -52,8 +52,8 @@ function epochRanges(epochs: readonly number[]): string {
   return ranges.join(', ');
 }
 
-/** One wide section of charts, one per metric (id "<metric>-curves"); a note instead when the history is empty. */
-export function curvesSection(history: readonly HistoryEntry[], metrics: readonly Metric[]): PageSection {
+/** One wide section of charts, one per metric (id "<metric>-curves"), then `note`; a note instead when the history is empty (`note` where given). */
+export function curvesSection(history: readonly HistoryEntry[], metrics: readonly Metric[], note?: string): PageSection {
   const charts = metrics.flatMap((m) => {
     const series = metricSeries(history, m);
     return series.length
@@ -62,6 +62,7 @@ export function curvesSection(history: readonly HistoryEntry[], metrics: readonl
   });
   return {
     id: 'curves', heading: 'Training curves', wide: true,
-    body: charts.length ? `<div class="charts">${charts.join('\n')}</div>${sampledTrainingNote(history)}` : '<p class="note">This run has no training history to draw.</p>',
+    body: charts.length ? `<div class="charts">${charts.join('\n')}</div>${sampledTrainingNote(history)}${note ? `<p class="note">${esc(note)}</p>` : ''}`
+      : `<p class="note">${esc(note ?? 'This run has no training history to draw.')}</p>`,
   };
 }

@@ -28,6 +28,8 @@ export interface TaskReportInput {
   /** The network's evaluation of data.test. */
   evaluation: Evaluation;
   history: readonly HistoryEntry[];
+  /** What the history is of, or why it is left out, where that is not the run that made data's splits (a saved model's report). */
+  historyNote?: string;
   run: TaskRunInfo;
   /**
    * What data.test is when it is not a test split held out from training (a file scored whole:
@@ -37,12 +39,12 @@ export interface TaskReportInput {
 }
 
 /** The whole report page. Throws when the evaluation or the targets do not fit the task and data.test. */
-export function renderTaskReport({ task, data, evaluation, history, run, scored }: TaskReportInput): string {
+export function renderTaskReport({ task, data, evaluation, history, historyNote, run, scored }: TaskReportInput): string {
   const outputs = { ...testOutputs(task, data, evaluation), split: scored ? 'scored rows' : 'test set' };
   const main = task.metrics[0];
   const lead = `${capitalised(task.name)} on ${data.source}: ${scored ? '' : 'test '}${main.label} ${formatValue(evaluation.scores[main.name])} on ${scored ?? `${data.test.count} samples`}. Made by simdnet.`;
   return renderPage(run.title, lead, [
-    curvesSection(history, [LOSS_METRIC, ...task.metrics]),
+    curvesSection(history, [LOSS_METRIC, ...task.metrics], historyNote),
     ...TASK_SECTIONS[task.name as TaskName](outputs),
     { id: 'run', heading: 'The run', body: runSummary(task, data, evaluation, run, scored), wide: true },
   ]);
