@@ -62,6 +62,18 @@ describe('simdnet train --data FILE.csv', () => {
     expect(JSON.parse(run.stdout).features).toEqual(['carat', 'depth', 'table', 'x', 'y', 'z']);
   });
 
+  it('--target and --ignore take a name with a comma or a quote in double quotes, as the file writes it; the run names such classes so', async () => {
+    const file = path.join(dir, 'commas.csv');
+    const rows = Array.from({ length: 40 }, (_, i) => `${i % 2},${i % 3},${i % 5},${i % 2 ? '"cat, big"' : 'dog'}`);
+    writeFileSync(file, ['a,"b,x","c ""q""",kind', ...rows].join('\n') + '\n');
+    const run = await simdnet(['train', '--data', file, '--target', '"kind"', '--ignore', '"b,x", "c ""q"""', '--epochs', '1', '--json', '--threads', '1']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout).features).toEqual(['a']);
+    expect(run.stderr).toContain(`${file}: classification of kind on 1 feature (2 classes: "cat, big", dog)`);
+    const unclosed = await simdnet(['train', '--data', file, '--target', 'kind', '--ignore', '"b,x']);
+    expect([unclosed.code, unclosed.stderr]).toEqual([2, expect.stringContaining('"b,x: a quote opened is not closed; write a name with a comma as "b,x", and "" for a quote inside it')]);
+  });
+
   it('early stopping that reaches the last epoch says its final scores are of the best epoch\'s weights, which it put back', async () => {
     const run = await simdnet(['train', ...penguinFlags, '--epochs', '3', '--early-stop', '2', '--metric', 'accuracy', '--threads', '1']);
     expect(run.stdout).toContain('Epoch 3/3');

@@ -35,7 +35,7 @@ import { refuseOverwrites } from './preflight.js';
 import { noteSaved } from './interrupt.js';
 import { formatLayers } from '../layers/describe.js';
 import { refuseWarmupPastRun, refuseWeightDecayWithout } from './train-settings.js';
-import { shownName } from '../shown.js';
+import { listedName } from '../shown.js';
 import { MAX_MATRIX_CLASSES } from '../metrics.js';
 
 export interface TableFlags extends RunFlags {
@@ -87,7 +87,34 @@ export async function refuseOtherDataFile(data: string | undefined): Promise<voi
   if (found && !found.isFile() && !found.isDirectory()) throw new UsageError(`--data ${data}: not a regular file (${nonRegularKind(found)}); ${takes}`);
 }
 
-const nameList = (value: string) => value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+/**
+ * Column names, comma-separated; a name with a comma or a quote in it is written as the CSV
+ * file writes it, in double quotes ("b,x"; "" for a quote: listedName).
+ */
+function nameList(value: string): string[] {
+  const names: string[] = [];
+  for (let i = 0; i <= value.length; i++) {
+    while (value[i] === ' ') i++;
+    let name: string;
+    if (value[i] === '"') {
+      name = '';
+      for (i++; ; i++) {
+        if (i >= value.length) throw new InvalidArgumentError(`${value}: a quote opened is not closed; write a name with a comma as "b,x", and "" for a quote inside it`);
+        if (value[i] === '"' && value[i + 1] !== '"') break;
+        name += value[i];
+        if (value[i] === '"') i++;
+      }
+      for (i++; value[i] === ' '; i++);
+      if (i < value.length && value[i] !== ',') throw new InvalidArgumentError(`${value}: a quoted name must be followed by a comma or the end; write a name with a comma as "b,x"`);
+    } else {
+      const end = value.indexOf(',', i);
+      name = value.slice(i, end < 0 ? value.length : end).trim();
+      i = end < 0 ? value.length : end;
+    }
+    if (name !== '') names.push(name);
+  }
+  return names;
+}
 const openFraction = (value: string) => {
   const x = Number(value);
   if (!/^\s*(0?\.\d+|0|1)\s*$/.test(value) || !(x > 0 && x < 1)) throw new InvalidArgumentError(`"${value}" is not a fraction between 0 and 1 (exclusive), e.g. 0.2.`);
@@ -251,8 +278,8 @@ export async function runTrainTable(given: TableFlags, command: Command): Promis
     checkEpochsLeft(resumed.file, resumed.run.epochsDone, epochs, stopped);
   }
   const { targetNames = [], featureNames = [] } = data;
-  print(`simdnet train: ${flags.data}: ${task.name} of ${targetNames.map(shownName).join(', ')} on ${plural(featureNames.length, 'feature')}` +
-    `${data.classNames ? ` (${plural(data.classNames.length, 'class', 'classes')}: ${data.classNames.slice(0, 10).map(shownName).join(', ')}${data.classNames.length > 10 ? ', …' : ''})` : ''}`);
+  print(`simdnet train: ${flags.data}: ${task.name} of ${targetNames.map(listedName).join(', ')} on ${plural(featureNames.length, 'feature')}` +
+    `${data.classNames ? ` (${plural(data.classNames.length, 'class', 'classes')}: ${data.classNames.slice(0, 10).map(listedName).join(', ')}${data.classNames.length > 10 ? ', …' : ''})` : ''}`);
   print(`data: ${plural(table.rows, 'row')}: ${data.train.count} to train on${validation ? ' (less the validation rows)' : ''}, ${data.test.count} to test on`);
   const maxBatch = fitTraining(used, options).batchSize, made = resumed ? { ...resumed.model.config, ...runOptions(flags), maxBatch } : fitNetwork(used, options);
   const units = flags.hidden ?? (hidden ?? FIT_DEFAULTS.hidden).flatMap((l) => (l.kind === 'dense' ? [l.units] : []));
