@@ -161,7 +161,7 @@ describe('messages that said the wrong thing', () => {
 
   it.each([['eval'], ['report'], ['predict', '--index', '0']])('%s of a table model names the flags of each command (report takes --data FILE.csv too)', async (command, ...args) => {
     expectUsageError(await simdnet([command, tableModel, ...args]),
-      `${tableModel} was trained on a table (classification of species on 4 features), not on images: give --data FILE.csv (eval, report), or --input / --csv (predict)`);
+      `${tableModel} was trained on a table (classification of species on 4 features), not on images: give --data FILE.csv (eval, report; it was trained on ${measured}), or --input / --csv (predict)`);
   });
 
   it.each([

@@ -252,6 +252,19 @@ describe('simdnet eval on a table model', () => {
     const unknown = await simdnet(['eval', classifier, '--data', rows]);
     expect([unknown.code, unknown.stderr]).toEqual([1, expect.stringContaining(`${rows}: data row 1 is of class "Emperor", which the model does not know (its classes: Adelie, Chinstrap, Gentoo)`)]);
   });
+
+  it('on the file it was trained on, says its rows include those it learned from, and what its held-out rows scored then', async () => {
+    const run = await simdnet(['eval', classifier, '--data', penguins]);
+    expect(run.code, run.stderr).toBe(0);
+    const note = run.stdout.match(/^note: (.*) is the file this model was trained on: its rows include the (\d+) it was trained and validated on\. Its (\d+) held-out test rows scored accuracy ([\d.]+) when it was trained \(epoch (\d+)\)\.$/m);
+    expect(note?.slice(1, 4)).toEqual([penguins, '275', '69']);
+    expect(Number(note![4])).toBeCloseTo(classified.test.accuracy, 4);
+    expect(Number(note![5])).toBe(classified.best_epoch);
+    // Other rows are no such file.
+    const other = path.join(dir, 'labelled-again.csv');
+    writeFileSync(other, 'species,culmen_length_mm,culmen_depth_mm,flipper_length_mm,body_mass_g\nGentoo,50,15.7,222,5700\n');
+    expect((await simdnet(['eval', classifier, '--data', other])).stdout).not.toContain('note:');
+  });
 });
 
 describe('what a new user ran into (review)', () => {
@@ -359,7 +372,7 @@ describe('what a new user ran into (review)', () => {
   it('eval and predict --index of a table model say what to give instead of an MNIST error', async () => {
     for (const args of [['eval', classifier], ['predict', classifier, '--index', '0']]) {
       const run = await simdnet(args);
-      expect([run.code, run.stderr]).toEqual([2, expect.stringContaining(`${classifier} was trained on a table (classification of species on 4 features), not on images: give --data FILE.csv (eval, report), or --input / --csv (predict)`)]);
+      expect([run.code, run.stderr]).toEqual([2, expect.stringContaining(`${classifier} was trained on a table (classification of species on 4 features), not on images: give --data FILE.csv (eval, report; it was trained on ${penguins}), or --input / --csv (predict)`)]);
     }
   });
 });

@@ -154,6 +154,7 @@ export function trainedOn(record: Record<string, unknown>, source: string, dataD
 export function refuseTableModel(model: Model, file: string): void {
   const d = model.data;
   if (d?.featureNames) {
-    throw new UsageError(`${file} was trained on a table (${d.task} of ${d.targetNames?.join(', ') ?? 'its target'} on ${d.featureNames.length} features), not on images: give --data FILE.csv (eval, report), or --input / --csv (predict)`);
+    const trained = typeof model.metadata.data === 'string' ? `; it was trained on ${shownPath(model.metadata.data)}` : '';
+    throw new UsageError(`${file} was trained on a table (${d.task} of ${d.targetNames?.join(', ') ?? 'its target'} on ${d.featureNames.length} features), not on images: give --data FILE.csv (eval, report${trained}), or --input / --csv (predict)`);
   }
 }

@@ -8,7 +8,10 @@ import { evaluate } from '../evaluate.js';
 import { networkFromModel, type Model } from '../model.js';
 import { readModelFile } from '../model-file.js';
 import { MAX_READ_BYTES, readWholeFile } from '../read-file.js';
-import { LOSS_METRIC, TASK_KINDS } from '../tasks/task.js';
+import { LOSS_METRIC, TASK_KINDS, type Task } from '../tasks/task.js';
+import { savedHistory } from '../train.js';
+import { recorded } from './analysis.js';
+import { samePath } from './output-paths.js';
 import { shown, shownName } from '../shown.js';
 import { UsageError, runOptions, score4, type RunFlags } from './common.js';
 import { MODEL_COLUMNS, NO_FILL_ADVICE } from './predict-table.js';
@@ -39,6 +42,33 @@ export async function tableFor(model: Model, file: string): Promise<FeatureDatas
   return { ...base, labels };
 }
 
+/** Where a table model says it was trained: the file, and how many rows it had then (a checkpoint records no count). */
+export interface TrainedOn {
+  file: string | undefined;
+  rowsThen: number | undefined;
+  /** Whether `file` of `rows` rows is that file: the same path, and the same count where recorded. */
+  same: boolean;
+}
+
+export function trainedOnFile(record: Record<string, unknown>, file: string, rows: number): TrainedOn {
+  const then = typeof record.data === 'string' ? record.data : undefined, rowsThen = typeof record.rows === 'number' ? record.rows : undefined;
+  return { file: then, rowsThen, same: then !== undefined && samePath(then, file) && (rowsThen === undefined || rowsThen === rows) };
+}
+
+/**
+ * What scoring a table model's own training file means: its rows include those it was trained
+ * and validated on, and what its held-out test rows scored when it was trained (at its best
+ * epoch where early stopping kept one, else its last). Undefined where the model records no such split.
+ */
+function ownFileNote(record: Record<string, unknown>, task: Task, file: string): string | undefined {
+  const [train, validation, test] = ['trainCount', 'validationCount', 'testCount'].map((k) => (typeof record[k] === 'number' ? record[k] as number : 0));
+  const history = savedHistory(record.history), best = typeof record.bestEpoch === 'number' ? record.bestEpoch : undefined;
+  const entry = history.find((h) => h.epoch === best) ?? history.at(-1), main = task.metrics[0];
+  if (!test || !entry) return undefined;
+  return `note: ${file} is the file this model was trained on: its rows include the ${train + validation} it was trained and validated on. ` +
+    `Its ${test} held-out test rows scored ${main.label} ${score4(entry.test[main.name])} when it was trained (epoch ${entry.epoch}).`;
+}
+
 export async function runEvalTable(file: string, data: string, flags: RunFlags & { json?: boolean }, print: (line?: string) => void): Promise<void> {
   const model = await readModelFile(file);
   const rows = await tableFor(model, data);
@@ -51,6 +81,9 @@ export async function runEvalTable(file: string, data: string, flags: RunFlags &
     print(`${file}: ${task.name} of ${model.data!.targetNames!.map(shownName).join(', ')}`);
     print(`data: ${data}: ${plural(rows.count, 'row')}`);
     print([LOSS_METRIC, ...task.metrics].map((m) => `${m.label}: ${score4(scores[m.name])}`).join(', '));
+    const record = recorded(model, file);
+    const note = trainedOnFile(record, data, rows.count).same ? ownFileNote(record, task, data) : undefined;
+    if (note) print(note);
     if (flags.json) console.log(JSON.stringify({ model: file, data, task: task.name, rows: rows.count, ...scores, seconds }));
   } finally {
     net.dispose();

@@ -11,7 +11,7 @@ import { renderTaskReport } from '../report/task-report.js';
 import { TASK_KINDS } from '../tasks/task.js';
 import { savedHistory } from '../train.js';
 import { plural } from '../plural.js';
-import { tableFor } from './eval-table.js';
+import { tableFor, trainedOnFile } from './eval-table.js';
 import { isTableFile, refuseOtherDataFile } from './train-table.js';
 import { formatLayers } from '../layers/describe.js';
 import { checkOutputFiles, dataFiles, samePath } from './output-paths.js';
@@ -50,10 +50,7 @@ async function runTableReport(file: string, data: string, flags: ReportFlags): P
   const model = await readModelFile(file);
   const rows = await tableFor(model, data);
   const d = model.data!, task = TASK_KINDS[d.task], record = recorded(model, file);
-  const trainedOn = typeof record.data === 'string' ? record.data : undefined;
-  // A checkpoint records the file but not its row count.
-  const rowsThen = typeof record.rows === 'number' ? record.rows : undefined;
-  const same = trainedOn !== undefined && samePath(trainedOn, data) && (rowsThen === undefined || rowsThen === rows.count);
+  const { file: trainedOn, rowsThen, same } = trainedOnFile(record, data, rows.count);
   const counts = [['trainCount', 'training'], ['validationCount', 'validation'], ['testCount', 'test']].flatMap(([key, split]) =>
     (typeof record[key] === 'number' ? [`${record[key]} ${split}`] : []));
   const historyNote = same
