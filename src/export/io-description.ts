@@ -5,6 +5,7 @@
 // the model's metadata_props and the doc strings of x and y, TF.js as model.json's
 // userDefinedMetadata (LayersModel.getUserDefinedMetadata()); `export` prints the sentences.
 import type { Model } from '../model.js';
+import { listedName } from '../shown.js';
 
 /** The sentences and the metadata entries (all strings; lists as JSON) of a model's input and output. */
 export interface IoDescription {
@@ -13,9 +14,12 @@ export interface IoDescription {
   metadata: Record<string, string>;
 }
 
-/** Where a model records the images it was trained on (train --out, checkpoints): its data fingerprint's image size. */
+type Fingerprint = { train?: { rows?: unknown; cols?: unknown } } | undefined;
+
+/** Where a model records the images it was trained on: its data fingerprint's image size (train --out's, or a checkpoint run's). */
 function trainedImage(model: Model): { rows: number; cols: number } | undefined {
-  const train = (model.metadata.dataFingerprint as { train?: { rows?: unknown; cols?: unknown } } | undefined)?.train;
+  const m = model.metadata as { dataFingerprint?: Fingerprint; checkpoint?: { fingerprint?: Fingerprint } };
+  const train = (m.dataFingerprint ?? m.checkpoint?.fingerprint)?.train;
   const { rows, cols } = train ?? {};
   return typeof rows === 'number' && typeof cols === 'number' && rows > 1 ? { rows, cols } : undefined;
 }
@@ -25,12 +29,12 @@ export function describeIo(model: Model): IoDescription {
   const { sizes, inputShape } = model.config, d = model.data;
   const image = trainedImage(model);
   const shape = inputShape ? inputShape.join('×') : image ? `${image.rows}×${image.cols}×1` : undefined;
-  const input = d?.featureNames ? `raw features in this order: ${d.featureNames.join(', ')}`
+  const listed = (names: readonly string[]) => names.map(listedName).join(', ');
+  const input = d?.featureNames ? `raw features in this order: ${listed(d.featureNames)}`
     : image ? `${shape} images (NHWC), each pixel scaled to [0, 1] (its byte ÷ 255)`
     : `the ${sizes[0]} inputs the network was trained on${shape ? ` (${shape} images, NHWC)` : ''}; images given to simdnet as bytes were scaled to [0, 1] (byte ÷ 255)`;
-  const names = d?.classNames ?? d?.targetNames;
-  const output = d?.task === 'classification' && d.classNames ? `one score per class, in this order: ${d.classNames.join(', ')}`
-    : names && names.length === sizes.at(-1) ? `${d!.task === 'regression' ? 'targets in their units' : 'one score per label'}, in this order: ${names.join(', ')}`
+  const output = d?.task === 'classification' && d.classNames ? `one score per class, in this order: ${listed(d.classNames)}`
+    : d && d.task !== 'classification' && d.targetNames?.length === sizes.at(-1) ? `${d.task === 'regression' ? 'targets in their units' : 'one score per label'}, in this order: ${listed(d.targetNames!)}`
     : model.config.loss === 'cross-entropy' ? `one score per class, class i at output i`
     : `the network's ${sizes.at(-1)} outputs${d?.task === 'regression' ? ', in the targets\' units' : ''}`;
   const lists = { features: d?.featureNames, classes: d?.classNames, targets: d?.targetNames };
