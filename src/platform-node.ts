@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { cpus } from 'node:os';
-import { isAbsolute } from 'node:path';
+import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { threadSource } from './backend/thread-protocol.js';
 import { MISSING_BUILD_HINT, fetchBytes, setPlatform } from './platform.js';
@@ -13,8 +13,9 @@ const script = threadSource("const { parentPort } = require('node:worker_threads
 
 setPlatform({
   // A file: URL or a path (relative to the working folder) is read from the disk; any other URL is fetched.
+  // A URL string has a scheme of two letters or more: C:\ is a Windows drive, not one.
   async loadSource(source) {
-    const url = source instanceof URL ? source : isAbsolute(source) ? pathToFileURL(source) : new URL(source, pathToFileURL(`${process.cwd()}/`));
+    const url = source instanceof URL ? source : /^[a-z][a-z0-9+.-]+:/i.test(source) ? new URL(source) : pathToFileURL(resolve(source));
     if (url.protocol !== 'file:') return fetchBytes(url);
     const file = fileURLToPath(url);
     try {

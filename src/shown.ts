@@ -58,8 +58,11 @@ const NAME_CHARS = 40;
  */
 export const shownName = (name: string): string => escapedAndCut(name, NAME_CHARS);
 
-/** A name in a list of names: shownName, in double quotes as a CSV file writes it where it holds a comma or a quote (nameList reads it back). */
-export const listedName = (name: string): string => shownName(/[,"]/.test(name) ? `"${name.replaceAll('"', '""')}"` : name);
+/** `name` in double quotes as a CSV file writes it where it holds a comma or a quote (nameList reads it back), else as it is. */
+export const csvQuoted = (name: string): string => (/[,"]/.test(name) ? `"${name.replaceAll('"', '""')}"` : name);
+
+/** A name in a list of names on a terminal: shownName (escaped, cut), then quoted where it holds a comma or a quote. */
+export const listedName = (name: string): string => csvQuoted(shownName(name));
 
 /** A path read from a file (the data a model records it was trained on), as shownName shows a name but cut only past 300 characters. */
 export const shownPath = (path: string): string => escapedAndCut(path, 300);

@@ -74,6 +74,12 @@ describe('simdnet train --data FILE.csv', () => {
     expect([unclosed.code, unclosed.stderr]).toEqual([2, expect.stringContaining('"b,x: a quote opened is not closed; write a name with a comma as "b,x", and "" for a quote inside it')]);
   });
 
+  it('--resume of a table run names what is wrong with the folder, as for images', async () => {
+    const missing = path.join(dir, 'no-such-table-run');
+    const run = await simdnet(['train', ...penguinFlags, '--resume', missing]);
+    expect([run.code, run.stderr.trim()]).toEqual([1, `simdnet: ${missing}: no such checkpoint folder`]);
+  });
+
   it('early stopping that reaches the last epoch says its final scores are of the best epoch\'s weights, which it put back', async () => {
     const run = await simdnet(['train', ...penguinFlags, '--epochs', '3', '--early-stop', '2', '--metric', 'accuracy', '--threads', '1']);
     expect(run.stdout).toContain('Epoch 3/3');

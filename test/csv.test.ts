@@ -183,6 +183,9 @@ describe('errors in hand-made files name the file, line and column', () => {
     // Not a name to give: the columns an error lists are the named ones.
     expect(() => parseText(',a,y\n0,1,2\n', { ignore: [''] })).toThrow('t.csv: ignore names column "", which is not in the header; its columns are "a", "y"');
     expect(() => parseText(',a,b\n0,1,2\n', { target: '' })).toThrow('t.csv: target names column "", which is not in the header; its columns are "a", "b"');
+    expect(() => parseText(',,\n1,2,3\n')).toThrow('t.csv: target names column "y", which is not in the header; the header names no column');
+    // A header ending in a delimiter that its rows do not end in.
+    expect(() => parseText('a,y,\n1,2\n')).toThrow('t.csv: line 2 has 2 cells; the header has 3 (its last, column 3, has no name: the header line ends in a delimiter its rows do not)');
   });
 
   it('the header: duplicate names, unknown and conflicting columns, no rows, no features', () => {

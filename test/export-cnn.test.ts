@@ -87,7 +87,7 @@ describe('a CNN trained on MNIST', () => {
     const onnx = await simdnet(['export', file, '--format', 'onnx', '--out', path.join(dir, 'cnn.onnx')]);
     expect(onnx.code).toBe(0);
     // ONNX takes NHWC rows, TF.js images; a model file that records no data says what its inputs may be.
-    const io = (x: string) => `input x [N × ${x}]:\n  the 784 inputs the network was trained on (28×28×1 images, NHWC); images given to simdnet as bytes were scaled to [0, 1] (byte ÷ 255)\noutput y [N × 10]:\n  one score per class, class i at output i\n`;
+    const io = (x: string) => `input x [N × ${x}]:\n  the 784 inputs the network was trained on (28×28×1 images in NHWC order); images given to simdnet as bytes were scaled to [0, 1] (byte ÷ 255)\noutput y [N × 10]:\n  one score per class, class i at output i\n`;
     expect(onnx.stdout).toBe(`${path.join(dir, 'cnn.onnx')}: ONNX (opset 13)\n${io('784')}`);
     const tfjs = await simdnet(['export', file, '--format', 'tfjs', '--out', path.join(dir, 'tfjs')]);
     expect([tfjs.code, tfjs.stdout]).toEqual([0, `${path.join(dir, 'tfjs')}: TF.js layers model (model.json + weights.bin); load it with tf.loadLayersModel\n${io('28 × 28 × 1')}`]);

@@ -126,9 +126,9 @@ describe('what x and y hold, recorded in both files', () => {
     const ck = path.join(dir, 'ck');
     expect((await simdnet(['train', '--limit', '640', '--hidden', '8', '--epochs', '1', '--threads', '1', '--out', model, '--checkpoint', ck])).code).toBe(0);
     const run = await simdnet(['export', model, '--format', 'onnx', '--out', onnx]);
-    expect(run.stdout).toBe(`${onnx}: ONNX (opset 13)\ninput x [N × 784]:\n  28×28×1 images (NHWC), each pixel scaled to [0, 1] (its byte ÷ 255)\noutput y [N × 10]:\n  one score per class, class i at output i\n`);
+    expect(run.stdout).toBe(`${onnx}: ONNX (opset 13)\ninput x [N × 784]:\n  28×28×1 images in NHWC order, each pixel scaled to [0, 1] (its byte ÷ 255)\noutput y [N × 10]:\n  one score per class, class i at output i\n`);
     expect(onnxDescription(readFileSync(onnx)).metadata).toEqual({
-      'simdnet.input': '28×28×1 images (NHWC), each pixel scaled to [0, 1] (its byte ÷ 255)', 'simdnet.output': 'one score per class, class i at output i',
+      'simdnet.input': '28×28×1 images in NHWC order, each pixel scaled to [0, 1] (its byte ÷ 255)', 'simdnet.output': 'one score per class, class i at output i',
     });
     // A checkpoint is a model file too, its run recorded apart.
     expect((await simdnet(['export', path.join(ck, 'checkpoint.simdnet'), '--format', 'onnx', '--out', onnx])).stdout).toContain('each pixel scaled to [0, 1] (its byte ÷ 255)');

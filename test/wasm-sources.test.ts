@@ -3,7 +3,7 @@
 // bytes. A file that is not there is an error naming it and what to do, and a later
 // setWasmSources is taken (a failed read is not kept). Each case uses builds of its own: a
 // build once compiled is kept for the process.
-import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -47,8 +47,12 @@ describe('setWasmSources in Node', () => {
     await learns('none');
   });
 
-  it('takes a path relative to the working folder, and bytes', async () => {
-    setWasmSources({ baseline: path.relative(process.cwd(), copied('baseline')) });
+  it('takes a path relative to the working folder (a # or % in it a plain character), and bytes', async () => {
+    const odd = path.join(dir, 'k#1%41');
+    mkdirSync(odd);
+    const file = path.join(odd, 'simdnet.wasm');
+    copyFileSync(buildUrls.baseline, file);
+    setWasmSources({ baseline: path.relative(process.cwd(), file) });
     await learns('baseline');
     setWasmSources({ 'none-shared': new Uint8Array(readFileSync(buildUrls['none-shared'])) });
     const net = await Network.create({ sizes: [1, 4, 1], simd: 'none', threads: 2 });

@@ -55,13 +55,19 @@ export async function writeCheckpoint(dir: string, net: Network, run: Checkpoint
   noteCheckpoint(dir, run.epochsDone);
 }
 
-/** The checkpoint in `dir`, every field checked; errors name the file and the field. */
-export async function readCheckpoint(dir: string): Promise<{ model: Model; run: CheckpointRun; file: string }> {
+/** The checkpoint file in folder `dir`; an error naming the folder where it is missing, not a folder, or holds none. */
+export async function checkpointFile(dir: string): Promise<string> {
   const file = path.join(dir, CHECKPOINT_FILE);
   const folder = await stat(dir).catch(() => null);
   if (!folder) throw new Error(`${dir}: no such checkpoint folder`);
   if (!folder.isDirectory()) throw new Error(`${dir}: not a folder; a checkpoint is the folder a run saves into (train --checkpoint DIR)`);
   if (!existsSync(file)) throw new Error(`${dir}: holds no checkpoint (no ${CHECKPOINT_FILE} in it)`);
+  return file;
+}
+
+/** The checkpoint in `dir`, every field checked; errors name the file and the field. */
+export async function readCheckpoint(dir: string): Promise<{ model: Model; run: CheckpointRun; file: string }> {
+  const file = await checkpointFile(dir);
   const model = await readModelFile(file);
   const run = checkRun(model.metadata.checkpoint, file, model);
   if (model.config.optimizer !== 'sgd' && !model.state) throw new Error(`${file}: the checkpoint has no optimizer state`);

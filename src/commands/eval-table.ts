@@ -12,6 +12,7 @@ import { LOSS_METRIC, TASK_KINDS, type Task } from '../tasks/task.js';
 import { savedHistory } from '../train.js';
 import { recorded } from './analysis.js';
 import { samePath } from './output-paths.js';
+import { isAbsolute } from 'node:path';
 import { shown, shownName } from '../shown.js';
 import { UsageError, runOptions, score4, type RunFlags } from './common.js';
 import { MODEL_COLUMNS, NO_FILL_ADVICE } from './predict-table.js';
@@ -46,13 +47,17 @@ export async function tableFor(model: Model, file: string): Promise<FeatureDatas
 export interface TrainedOn {
   file: string | undefined;
   rowsThen: number | undefined;
-  /** Whether `file` of `rows` rows is that file: the same path, and the same count where recorded. */
+  /**
+   * Whether `file` of `rows` rows is that file: the same path, and the same count where
+   * recorded. A relative path (models saved before it was stored absolute) tells nothing: it
+   * was relative to a folder the model does not record.
+   */
   same: boolean;
 }
 
 export function trainedOnFile(record: Record<string, unknown>, file: string, rows: number): TrainedOn {
   const then = typeof record.data === 'string' ? record.data : undefined, rowsThen = typeof record.rows === 'number' ? record.rows : undefined;
-  return { file: then, rowsThen, same: then !== undefined && samePath(then, file) && (rowsThen === undefined || rowsThen === rows) };
+  return { file: then, rowsThen, same: then !== undefined && isAbsolute(then) && samePath(then, file) && (rowsThen === undefined || rowsThen === rows) };
 }
 
 /**

@@ -53,9 +53,11 @@ async function runTableReport(file: string, data: string, flags: ReportFlags): P
   const { file: trainedOn, rowsThen, same } = trainedOnFile(record, data, rows.count);
   const counts = [['trainCount', 'training'], ['validationCount', 'validation'], ['testCount', 'test']].flatMap(([key, split]) =>
     (typeof record[key] === 'number' ? [`${record[key]} ${split}`] : []));
-  const historyNote = same
+  const history = savedHistory(record.history);
+  const otherRows = rowsThen !== undefined && trainedOn !== undefined && samePath(trainedOn, data);
+  const historyNote = !history.length ? undefined : same
     ? `The curves are the training run's, on its splits of ${data}${counts.length ? ` (${counts.join(', ')} rows)` : ''}.`
-    : `The history in the model is left out: it was measured on ${trainedOn ? `the splits of ${shownPath(trainedOn)}${rowsThen !== undefined && samePath(trainedOn, data) ? ` (${rowsThen} rows then, ${rows.count} now)` : ''}` : 'data the model does not name'}, not on ${data}.`;
+    : `The history in the model is left out: it was measured on ${!trainedOn ? 'data the model does not name' : otherRows ? `the splits of ${data} when it had ${rowsThen} rows; it has ${rows.count} now` : `the splits of ${shownPath(trainedOn)}, not on ${data}`}.`;
   const bestEpoch = typeof record.bestEpoch === 'number' ? record.bestEpoch : undefined;
   const net = await networkFromModel(model, { ...runOptions(flags), maxBatch: 256 });
   try {
@@ -66,7 +68,7 @@ async function runTableReport(file: string, data: string, flags: ReportFlags): P
     };
     const settings = { layers: formatLayers(net.config.layers!), loss: net.config.loss, optimizer: net.config.optimizer, ...(bestEpoch ? { weights: `of epoch ${bestEpoch}, the best on validation` } : {}) };
     await writeFileAtomic(flags.out, renderTaskReport({
-      task, data: splits, evaluation: evaluate(net, rows, task), history: same ? savedHistory(record.history) : [], historyNote,
+      task, data: splits, evaluation: evaluate(net, rows, task), history: same ? history : [], historyNote,
       run: { title: `simdnet: ${file} on ${data}`, settings },
       scored: `the ${plural(rows.count, 'row')} of ${data} (which may include those the model was trained on)`,
     }));

@@ -8,7 +8,7 @@ import { encodeModel, type DataDescription, type Model } from '../model.js';
 import { readModelFile, writeFileAtomic } from '../model-file.js';
 import type { Network } from '../network.js';
 import type { BestSoFar, HistoryEntry } from '../train.js';
-import { CHECKPOINT_FILE } from './checkpoint.js';
+import { CHECKPOINT_FILE, checkpointFile } from './checkpoint.js';
 import { FieldCheck, checkFingerprint, checkHistory, checkRng, checkScheduleText } from './checkpoint-run.js';
 import { FIT_DEFAULTS } from '../fit.js';
 import { ACTIVATIONS } from '../layers/activation.js';
@@ -60,7 +60,7 @@ export async function writeTableCheckpoint(dir: string, net: Network, run: Omit<
 
 /** The table checkpoint in DIR, its record checked; errors name the file and the field. */
 export async function readTableCheckpoint(dir: string): Promise<{ model: Model; run: TableRun; best?: BestSoFar; file: string }> {
-  const file = path.join(dir, CHECKPOINT_FILE);
+  const file = await checkpointFile(dir);
   const model = await readModelFile(file);
   const c = new FieldCheck(file, 'table checkpoint field tableCheckpoint');
   const r = c.object('', model.metadata.tableCheckpoint);

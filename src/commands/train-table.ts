@@ -93,8 +93,9 @@ export async function refuseOtherDataFile(data: string | undefined): Promise<voi
  */
 function nameList(value: string): string[] {
   const names: string[] = [];
+  const blank = (c: string | undefined) => c !== undefined && /\s/.test(c);
   for (let i = 0; i <= value.length; i++) {
-    while (value[i] === ' ') i++;
+    while (blank(value[i])) i++;
     let name: string;
     if (value[i] === '"') {
       name = '';
@@ -104,7 +105,9 @@ function nameList(value: string): string[] {
         name += value[i];
         if (value[i] === '"') i++;
       }
-      for (i++; value[i] === ' '; i++);
+      // Trimmed, as the header's names are.
+      name = name.trim();
+      for (i++; blank(value[i]); i++);
       if (i < value.length && value[i] !== ',') throw new InvalidArgumentError(`${value}: a quoted name must be followed by a comma or the end; write a name with a comma as "b,x"`);
     } else {
       const end = value.indexOf(',', i);
@@ -320,7 +323,7 @@ export async function runTrainTable(given: TableFlags, command: Command): Promis
     }
     print(`Time: ${secondsText(result.seconds)} in all, ${secondsText(result.trainSeconds)} training at ${Math.round(result.samplesPerSecond)} samples/s`);
     const metadata = {
-      data: flags.data, rows: table.rows, trainCount: used.train.count, testCount: used.test.count, validationCount: used.validation?.count ?? 0,
+      data: path.resolve(flags.data), rows: table.rows, trainCount: used.train.count, testCount: used.test.count, validationCount: used.validation?.count ?? 0,
       history: result.history, bestEpoch: result.bestEpoch ?? null, seconds: result.seconds, samplesPerSecond: result.samplesPerSecond,
       createdAt: new Date().toISOString(),
     };

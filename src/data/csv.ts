@@ -129,7 +129,7 @@ function assignColumns(header: string[], options: CsvOptions): Columns {
     if (i === undefined) {
       const named = header.filter((h) => h !== '');
       const columns = named.slice(0, 20).map((h) => JSON.stringify(h)).join(', ') + (named.length > 20 ? `, … (${named.length} in all)` : '');
-      throw new CsvColumnError(`${name}: ${call(list)} names column ${shown(wanted)}, which is not in the header; its columns are ${columns}`);
+      throw new CsvColumnError(`${name}: ${call(list)} names column ${shown(wanted)}, which is not in the header; ${named.length ? `its columns are ${columns}` : 'the header names no column'}`);
     }
     return i;
   };
@@ -586,7 +586,9 @@ class Scanner {
   raggedRow(width: number): never {
     while (!this.lastInRecord) this.nextField();
     const found = this.fieldsInRecord;
-    throw new Error(`${this.name}: line ${this.recordLine} has ${found} ${found === 1 ? 'cell' : 'cells'}; the header has ${width}`);
+    // A header ending in a delimiter that its rows do not end in has one cell more than they.
+    const unnamedLast = found === width - 1 && this.names?.at(-1) === '' ? ` (its last, column ${width}, has no name: the header line ends in a delimiter its rows do not)` : '';
+    throw new Error(`${this.name}: line ${this.recordLine} has ${found} ${found === 1 ? 'cell' : 'cells'}; the header has ${width}${unnamedLast}`);
   }
 
   /** The last field's text for a message: JSON-quoted, cut after 40 characters. */

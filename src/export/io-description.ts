@@ -5,7 +5,7 @@
 // the model's metadata_props and the doc strings of x and y, TF.js as model.json's
 // userDefinedMetadata (LayersModel.getUserDefinedMetadata()); `export` prints the sentences.
 import type { Model } from '../model.js';
-import { listedName } from '../shown.js';
+import { csvQuoted } from '../shown.js';
 
 /** The sentences and the metadata entries (all strings; lists as JSON) of a model's input and output. */
 export interface IoDescription {
@@ -29,10 +29,10 @@ export function describeIo(model: Model): IoDescription {
   const { sizes, inputShape } = model.config, d = model.data;
   const image = trainedImage(model);
   const shape = inputShape ? inputShape.join('×') : image ? `${image.rows}×${image.cols}×1` : undefined;
-  const listed = (names: readonly string[]) => names.map(listedName).join(', ');
+  const listed = (names: readonly string[]) => names.map(csvQuoted).join(', ');
   const input = d?.featureNames ? `raw features in this order: ${listed(d.featureNames)}`
-    : image ? `${shape} images (NHWC), each pixel scaled to [0, 1] (its byte ÷ 255)`
-    : `the ${sizes[0]} inputs the network was trained on${shape ? ` (${shape} images, NHWC)` : ''}; images given to simdnet as bytes were scaled to [0, 1] (byte ÷ 255)`;
+    : image ? `${shape} images in NHWC order, each pixel scaled to [0, 1] (its byte ÷ 255)`
+    : `the ${sizes[0]} inputs the network was trained on${shape ? ` (${shape} images in NHWC order)` : ''}; images given to simdnet as bytes were scaled to [0, 1] (byte ÷ 255)`;
   const output = d?.task === 'classification' && d.classNames ? `one score per class, in this order: ${listed(d.classNames)}`
     : d && d.task !== 'classification' && d.targetNames?.length === sizes.at(-1) ? `${d.task === 'regression' ? 'targets in their units' : 'one score per label'}, in this order: ${listed(d.targetNames!)}`
     : model.config.loss === 'cross-entropy' ? `one score per class, class i at output i`
