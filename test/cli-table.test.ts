@@ -70,6 +70,9 @@ describe('simdnet train --data FILE.csv', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(JSON.parse(run.stdout).features).toEqual(['a']);
     expect(run.stderr).toContain(`${file}: classification of kind on 1 feature (2 classes: "cat, big", dog)`);
+    // Blanks around a quoted name go, and inside its quotes it is trimmed, as the header's names are.
+    const spaced = await simdnet(['train', '--data', file, '--target', 'kind', '--ignore', '\t" b,x " ,\t"c ""q"""', '--epochs', '1', '--json', '--threads', '1']);
+    expect(JSON.parse(spaced.stdout).features).toEqual(['a']);
     const unclosed = await simdnet(['train', '--data', file, '--target', 'kind', '--ignore', '"b,x']);
     expect([unclosed.code, unclosed.stderr]).toEqual([2, expect.stringContaining('"b,x: a quote opened is not closed; write a name with a comma as "b,x", and "" for a quote inside it')]);
   });
