@@ -262,6 +262,27 @@ describe('simdnet eval on a table model', () => {
     expect([unknown.code, unknown.stderr]).toEqual([1, expect.stringContaining(`${rows}: data row 1 is of class "Emperor", which the model does not know (its classes: Adelie, Chinstrap, Gentoo)`)]);
   });
 
+  it('without --data scores the test rows held out when it was trained, to the training run\'s own figure', async () => {
+    const run = await simdnet(['eval', classifier, '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    const out = JSON.parse(run.stdout);
+    expect([out.data, out.held_out, out.rows]).toEqual([penguins, true, 69]);
+    // The weights saved are those the training run's final test figures were measured with.
+    expect(out.accuracy).toBeCloseTo(classified.test.accuracy, 6);
+    expect(out.loss).toBeCloseTo(classified.test.loss, 5);
+    expect(run.stderr).toContain(`data: ${penguins}: its 69 test rows held out when the model was trained`);
+  });
+
+  it('without --data, a model that records no held-out split (saved before it did) says what to give', async () => {
+    const model = await readModelFile(classifier), older = path.join(dir, 'older.simdnet');
+    const net = await networkFromModel(model, { backend: 'js' });
+    const { seed: _seed, testFraction: _test, ...metadata } = model.metadata;
+    await writeFileAtomic(older, encodeModel(net, metadata, false, model.data));
+    net.dispose();
+    const run = await simdnet(['eval', older]);
+    expect([run.code, run.stderr]).toEqual([2, expect.stringContaining(`${older} was trained on a table (classification of species on 4 features), not on images: give --data FILE.csv (eval, report; it was trained on ${penguins})`)]);
+  });
+
   it('on the file it was trained on, says its rows include those it learned from, and what its held-out rows scored then', async () => {
     const run = await simdnet(['eval', classifier, '--data', penguins]);
     expect(run.code, run.stderr).toBe(0);
@@ -379,7 +400,7 @@ describe('what a new user ran into (review)', () => {
   });
 
   it('eval and predict --index of a table model say what to give instead of an MNIST error', async () => {
-    for (const args of [['eval', classifier], ['predict', classifier, '--index', '0']]) {
+    for (const args of [['report', classifier], ['predict', classifier, '--index', '0']]) {
       const run = await simdnet(args);
       expect([run.code, run.stderr]).toEqual([2, expect.stringContaining(`${classifier} was trained on a table (classification of species on 4 features), not on images: give --data FILE.csv (eval, report; it was trained on ${penguins}), or --input / --csv (predict)`)]);
     }

@@ -10,7 +10,10 @@ import { readModelFile } from '../model-file.js';
 import { MAX_READ_BYTES, readWholeFile } from '../read-file.js';
 import { LOSS_METRIC, TASK_KINDS, type Task } from '../tasks/task.js';
 import { savedHistory } from '../train.js';
-import { recorded } from './analysis.js';
+import { recorded, refuseTableModel } from './analysis.js';
+import { holdOut } from '../data/split.js';
+import { mixedTargetFor, tableSplits } from '../data/table.js';
+import { withTask } from '../tasks/with-task.js';
 import { samePath } from './output-paths.js';
 import { isAbsolute } from 'node:path';
 import { shown, shownName } from '../shown.js';
@@ -74,9 +77,31 @@ function ownFileNote(record: Record<string, unknown>, task: Task, file: string):
     `Its ${test} held-out test rows scored ${main.label} ${score4(entry.test[main.name])} when it was trained (epoch ${entry.epoch}).`;
 }
 
-export async function runEvalTable(file: string, data: string, flags: RunFlags & { json?: boolean }, print: (line?: string) => void): Promise<void> {
+/**
+ * The test rows a table model was tested on when it was trained: its file read again and
+ * split as train split it (its seed and --test fraction), checked to have the rows it had; or
+ * undefined where the model does not record them (saved before it did, or by the library).
+ */
+export async function heldOutRows(model: Model): Promise<FeatureDataset | undefined> {
+  const m = model.metadata, d = model.data;
+  if (!d?.featureNames || !d.targetNames || typeof m.data !== 'string' || typeof m.seed !== 'number' || typeof m.testFraction !== 'number') return undefined;
+  const file = m.data;
+  const table = parseCsv(await readWholeFile(file, { kind: 'CSV file', maxBytes: MAX_READ_BYTES }), { name: file, target: d.targetNames, features: d.featureNames, missing: d.featureFill ?? 'error', missingAdvice: NO_FILL_ADVICE, calls: MODEL_COLUMNS });
+  if (table.rows !== m.rows) throw new Error(`${file}: ${plural(table.rows, 'row')} now; the model was trained on it when it had ${m.rows}, so its test rows cannot be found again: give --data FILE.csv to score the rows of a file`);
+  const split = holdOut(withTask(tableSplits(table, file, { mixedTarget: mixedTargetFor(d.task) }), d.task, `the model's task ${d.task}`), 'test', m.testFraction, m.seed);
+  if (d.classNames && JSON.stringify(split.classNames) !== JSON.stringify(d.classNames)) throw new Error(`${file}: its classes are ${split.classNames!.map(shownName).join(', ')} now; the model's are ${d.classNames.map(shownName).join(', ')}`);
+  return split.test;
+}
+
+/**
+ * Scores a table model on `data`: a CSV file's rows (tableFor), or without one the test rows
+ * it was tested on when it was trained (heldOutRows).
+ */
+export async function runEvalTable(file: string, data: string | undefined, flags: RunFlags & { json?: boolean }, print: (line?: string) => void): Promise<void> {
   const model = await readModelFile(file);
-  const rows = await tableFor(model, data);
+  const heldOut = data === undefined ? await heldOutRows(model) : undefined;
+  if (data === undefined && !heldOut) refuseTableModel(model, file);
+  const rows = heldOut ?? await tableFor(model, data!);
   const net = await networkFromModel(model, { ...runOptions(flags), maxBatch: 256 });
   try {
     const task = TASK_KINDS[model.data!.task];
@@ -84,12 +109,13 @@ export async function runEvalTable(file: string, data: string, flags: RunFlags &
     const { scores } = evaluate(net, rows, task);
     const seconds = (performance.now() - start) / 1000;
     print(`${file}: ${task.name} of ${model.data!.targetNames!.map(shownName).join(', ')}`);
-    print(`data: ${data}: ${plural(rows.count, 'row')}`);
+    const source = data ?? `${model.metadata.data as string}: its ${plural(rows.count, 'test row')} held out when the model was trained`;
+    print(`data: ${data === undefined ? source : `${data}: ${plural(rows.count, 'row')}`}`);
     print([LOSS_METRIC, ...task.metrics].map((m) => `${m.label}: ${score4(scores[m.name])}`).join(', '));
     const record = recorded(model, file);
-    const note = trainedOnFile(record, data, rows.count).same ? ownFileNote(record, task, data) : undefined;
+    const note = data !== undefined && trainedOnFile(record, data, rows.count).same ? ownFileNote(record, task, data) : undefined;
     if (note) print(note);
-    if (flags.json) console.log(JSON.stringify({ model: file, data, task: task.name, rows: rows.count, ...scores, seconds }));
+    if (flags.json) console.log(JSON.stringify({ model: file, data: data ?? model.metadata.data, ...(data === undefined ? { held_out: true } : {}), task: task.name, rows: rows.count, ...scores, seconds }));
   } finally {
     net.dispose();
   }

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { describeNetwork } from '../layers/describe.js';
 import { formatSummary } from '../report/summary.js';
 import { analyseModelFile } from './analysis.js';
+import { readModelFile } from '../model-file.js';
 import { humanOutput, percent, addRunOptions, runOptions, type RunFlags } from './common.js';
 import { runEvalTable } from './eval-table.js';
 import { isTableFile, refuseOtherDataFile } from './train-table.js';
@@ -24,7 +25,8 @@ export function evalCommand(program: Command): void {
 async function runEval(file: string, flags: EvalFlags): Promise<void> {
   const print = humanOutput(flags.json);
   await refuseOtherDataFile(flags.data);
-  if (isTableFile(flags.data)) return runEvalTable(file, flags.data!, flags, print);
+  // A table model without --data: the test rows held out when it was trained.
+  if (isTableFile(flags.data) || (flags.data === undefined && (await readModelFile(file)).data?.featureNames)) return runEvalTable(file, flags.data, flags, print);
   const { net, analysis, seconds } = await analyseModelFile(file, flags.data, runOptions(flags));
   const { evaluation: result, summary, data } = analysis;
   const report = summary.report;
