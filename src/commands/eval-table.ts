@@ -109,8 +109,7 @@ export async function runEvalTable(file: string, data: string | undefined, flags
     const { scores } = evaluate(net, rows, task);
     const seconds = (performance.now() - start) / 1000;
     print(`${file}: ${task.name} of ${model.data!.targetNames!.map(shownName).join(', ')}`);
-    const source = data ?? `${model.metadata.data as string}: its ${plural(rows.count, 'test row')} held out when the model was trained`;
-    print(`data: ${data === undefined ? source : `${data}: ${plural(rows.count, 'row')}`}`);
+    print(`data: ${data === undefined ? `${model.metadata.data as string}: its ${plural(rows.count, 'test row')} held out when the model was trained` : `${data}: ${plural(rows.count, 'row')}`}`);
     print([LOSS_METRIC, ...task.metrics].map((m) => `${m.label}: ${score4(scores[m.name])}`).join(', '));
     const record = recorded(model, file);
     const note = data !== undefined && trainedOnFile(record, data, rows.count).same ? ownFileNote(record, task, data) : undefined;
