@@ -8,10 +8,10 @@
 //   node --import tsx bench/contention.ts
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import '../src/platform-node.js';
+import { loadBuild } from '../src/platform.js';
 import { enableRelaxedSimdInNode20 } from '../src/relaxed-simd.js';
 enableRelaxedSimdInNode20();
 import { head, type DataSplits } from '../src/data/dataset.js';
@@ -93,7 +93,7 @@ async function crossCoreRoundTrip(): Promise<number> {
  * of seconds, which a reading before and after the runs may miss.
  */
 async function independentGain(): Promise<number> {
-  const module = new WebAssembly.Module(readFileSync(new URL('../build/simdnet.wasm', import.meta.url)));
+  const module = await WebAssembly.compile(await loadBuild('baseline'));
   // Each thread lays out x [32 × 784], w [100 × 784], b [100] and y [32 × 100] in its own 4 MB
   // memory, waits for the go, then calls the kernel for `ms` and posts its calls per second.
   const body = `const { workerData: { module, go, ms }, parentPort } = require('node:worker_threads');

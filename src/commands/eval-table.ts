@@ -50,6 +50,8 @@ export async function tableFor(model: Model, file: string): Promise<FeatureDatas
 export interface TrainedOn {
   file: string | undefined;
   rowsThen: number | undefined;
+  /** The rows of each split it recorded (a checkpoint records none): training, validation, test. */
+  splitRows: { training?: number; validation?: number; test?: number };
   /**
    * Whether `file` of `rows` rows is that file: the same path, and the same count where
    * recorded. A relative path (models saved before it was stored absolute) tells nothing: it
@@ -60,7 +62,9 @@ export interface TrainedOn {
 
 export function trainedOnFile(record: Record<string, unknown>, file: string, rows: number): TrainedOn {
   const then = typeof record.data === 'string' ? record.data : undefined, rowsThen = typeof record.rows === 'number' ? record.rows : undefined;
-  return { file: then, rowsThen, same: then !== undefined && isAbsolute(then) && samePath(then, file) && (rowsThen === undefined || rowsThen === rows) };
+  const count = (key: string) => (typeof record[key] === 'number' ? record[key] as number : undefined);
+  const splitRows = { training: count('trainCount'), validation: count('validationCount'), test: count('testCount') };
+  return { file: then, rowsThen, splitRows, same: then !== undefined && isAbsolute(then) && samePath(then, file) && (rowsThen === undefined || rowsThen === rows) };
 }
 
 /**
@@ -68,12 +72,11 @@ export function trainedOnFile(record: Record<string, unknown>, file: string, row
  * and validated on, and what its held-out test rows scored when it was trained (at its best
  * epoch where early stopping kept one, else its last). Undefined where the model records no such split.
  */
-function ownFileNote(record: Record<string, unknown>, task: Task, file: string): string | undefined {
-  const [train, validation, test] = ['trainCount', 'validationCount', 'testCount'].map((k) => (typeof record[k] === 'number' ? record[k] as number : 0));
+function ownFileNote(record: Record<string, unknown>, { training = 0, validation = 0, test = 0 }: TrainedOn['splitRows'], task: Task, file: string): string | undefined {
   const history = savedHistory(record.history), best = typeof record.bestEpoch === 'number' ? record.bestEpoch : undefined;
   const entry = history.find((h) => h.epoch === best) ?? history.at(-1), main = task.metrics[0];
   if (!test || !entry) return undefined;
-  return `note: ${file} is the file this model was trained on: its rows include the ${train + validation} it was trained and validated on. ` +
+  return `note: ${file} is the file this model was trained on: its rows include the ${training + validation} it was trained and validated on. ` +
     `Its ${test} held-out test rows scored ${main.label} ${score4(entry.test[main.name])} when it was trained (epoch ${entry.epoch}).`;
 }
 
@@ -112,7 +115,8 @@ export async function runEvalTable(file: string, data: string | undefined, flags
     print(`data: ${data === undefined ? `${model.metadata.data as string}: its ${plural(rows.count, 'test row')} held out when the model was trained` : `${data}: ${plural(rows.count, 'row')}`}`);
     print([LOSS_METRIC, ...task.metrics].map((m) => `${m.label}: ${score4(scores[m.name])}`).join(', '));
     const record = recorded(model, file);
-    const note = data !== undefined && trainedOnFile(record, data, rows.count).same ? ownFileNote(record, task, data) : undefined;
+    const trained = data === undefined ? undefined : trainedOnFile(record, data, rows.count);
+    const note = trained?.same ? ownFileNote(record, trained.splitRows, task, data!) : undefined;
     if (note) print(note);
     if (flags.json) console.log(JSON.stringify({ model: file, data: data ?? model.metadata.data, ...(data === undefined ? { held_out: true } : {}), task: task.name, rows: rows.count, ...scores, seconds }));
   } finally {

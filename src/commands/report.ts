@@ -50,9 +50,8 @@ async function runTableReport(file: string, data: string, flags: ReportFlags): P
   const model = await readModelFile(file);
   const rows = await tableFor(model, data);
   const d = model.data!, task = TASK_KINDS[d.task], record = recorded(model, file);
-  const { file: trainedOn, rowsThen, same } = trainedOnFile(record, data, rows.count);
-  const counts = [['trainCount', 'training'], ['validationCount', 'validation'], ['testCount', 'test']].flatMap(([key, split]) =>
-    (typeof record[key] === 'number' ? [`${record[key]} ${split}`] : []));
+  const { file: trainedOn, rowsThen, splitRows, same } = trainedOnFile(record, data, rows.count);
+  const counts = Object.entries(splitRows).flatMap(([split, n]) => (n === undefined ? [] : [`${n} ${split}`]));
   const history = savedHistory(record.history);
   const otherRows = rowsThen !== undefined && trainedOn !== undefined && samePath(trainedOn, data);
   const historyNote = !history.length ? undefined : same
