@@ -132,15 +132,18 @@ export interface ContentionResult {
   twoThreads: number;
   /** 2 threads ÷ 1 thread, of the medians. */
   ratio: number;
-  /** Idle only: crossCoreRoundTrip() before the runs and after them, ns. */
-  roundTripNs?: [number, number];
-  /** Idle only: independentGain() before the runs and after them. */
-  independentGain?: [number, number];
+  /** Idle only: what the host gave two threads before the runs and after them. */
+  host?: { before: HostReading; after: HostReading };
 }
 
-/** What the host gives two threads now: crossCoreRoundTrip() and independentGain(). */
-async function hostReading(): Promise<{ roundTripNs: number; gain: number }> {
-  return { roundTripNs: await crossCoreRoundTrip(), gain: await independentGain() };
+/** What the host gives two threads now: crossCoreRoundTrip(), ns, and independentGain(). */
+interface HostReading {
+  roundTripNs: number;
+  independentGain: number;
+}
+
+async function hostReading(): Promise<HostReading> {
+  return { roundTripNs: await crossCoreRoundTrip(), independentGain: await independentGain() };
 }
 
 /** Medians of ROUNDS alternated runs with 1 and 2 threads, idle and with one busy process. */
@@ -164,7 +167,7 @@ export async function contentionRates(log: (s: string) => void = () => {}): Prom
       const after = before && (await hostReading());
       results.push({
         load, oneThread: median(one), twoThreads: median(two), ratio: median(two) / median(one),
-        ...(before && after && { roundTripNs: [before.roundTripNs, after.roundTripNs], independentGain: [before.gain, after.gain] }),
+        ...(before && after && { host: { before, after } }),
       });
     } finally {
       busy?.kill();
@@ -176,8 +179,9 @@ export async function contentionRates(log: (s: string) => void = () => {}): Prom
 /** The results as a table. */
 export function contentionTable(results: ContentionResult[]): string {
   const k = (x: number) => Math.round(x).toLocaleString('en-US');
-  const roundTrip = (r: ContentionResult) => (r.roundTripNs ? r.roundTripNs.map((ns) => ns.toFixed(0)).join(', ') + ' ns' : '');
-  const gain = (r: ContentionResult) => (r.independentGain ? r.independentGain.map((g) => `${g.toFixed(2)}×`).join(', ') : '');
+  const beforeAndAfter = (r: ContentionResult, shown: (reading: HostReading) => string) => (r.host ? `${shown(r.host.before)}, ${shown(r.host.after)}` : '');
+  const roundTrip = (r: ContentionResult) => beforeAndAfter(r, (h) => `${h.roundTripNs.toFixed(0)} ns`);
+  const gain = (r: ContentionResult) => beforeAndAfter(r, (h) => `${h.independentGain.toFixed(2)}×`);
   return table(
     ['machine', '1 thread', '2 threads', '2 ÷ 1', 'cross-core round trip, before and after', 'independent threads gain, before and after'],
     results.map((r) => [r.load, k(r.oneThread), k(r.twoThreads), `${r.ratio.toFixed(2)}×`, roundTrip(r), gain(r)]),

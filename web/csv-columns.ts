@@ -2,7 +2,7 @@
 // column's name and how many of its cells are numbers, text or missing. It only looks and
 // is lenient — parseCsv (src/data/csv.ts) reads the file for training and names whatever is
 // wrong with it (ragged rows, stray quotes), so this never throws on a malformed file.
-import { detectDelimiter, isMissing, parseNumber } from '../src/data/csv.js';
+import { detectDelimiter, isMissing, isUnnamed, parseNumber } from '../src/data/csv.js';
 
 export interface CsvColumn {
   name: string;
@@ -61,6 +61,6 @@ export function csvColumns(bytes: Uint8Array): CsvColumn[] {
       column = 0;
     }
   }
-  // A column the header leaves unnamed is left out by parseCsv: it is no choice to offer.
-  return columns.filter((c) => c.name !== '');
+  // parseCsv leaves these out: they are no choice to offer.
+  return columns.filter((c) => !isUnnamed(c.name));
 }

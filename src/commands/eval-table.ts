@@ -21,11 +21,16 @@ import { UsageError, runOptions, score4, type RunFlags } from './common.js';
 import { MODEL_COLUMNS, NO_FILL_ADVICE } from './predict-table.js';
 import { plural } from '../plural.js';
 
+/** `file` read as a CSV table of a model's features and targets (in any order; other columns are ignored; a missing feature takes `fill`, else is an error). */
+async function readModelColumns(file: string, features: string[], targets: string[], fill: number[] | undefined) {
+  return parseCsv(await readWholeFile(file, { kind: 'CSV file', maxBytes: MAX_READ_BYTES }), { name: file, target: targets, features, missing: fill ?? 'error', missingAdvice: NO_FILL_ADVICE, calls: MODEL_COLUMNS });
+}
+
 /** The rows of `file` as the model's data set: its features in its order, its targets (class names mapped to the model's outputs). */
 export async function tableFor(model: Model, file: string): Promise<FeatureDataset> {
   const d = model.data;
   if (!d?.featureNames || !d.targetNames) throw new UsageError(`--data ${file} is a table, but this model does not name its features and targets (it was not trained on a table)`);
-  const table = parseCsv(await readWholeFile(file, { kind: 'CSV file', maxBytes: MAX_READ_BYTES }), { name: file, target: d.targetNames, features: d.featureNames, missing: d.featureFill ?? 'error', missingAdvice: NO_FILL_ADVICE, calls: MODEL_COLUMNS });
+  const table = await readModelColumns(file, d.featureNames, d.targetNames, d.featureFill);
   const base = { features: table.features, width: table.featureNames.length, count: table.rows };
   if (d.task !== 'classification') {
     const width = table.targets.length, targets = new Float32Array(table.rows * width);
@@ -89,7 +94,7 @@ export async function heldOutRows(model: Model): Promise<FeatureDataset | undefi
   const m = model.metadata, d = model.data;
   if (!d?.featureNames || !d.targetNames || typeof m.data !== 'string' || typeof m.seed !== 'number' || typeof m.testFraction !== 'number') return undefined;
   const file = m.data;
-  const table = parseCsv(await readWholeFile(file, { kind: 'CSV file', maxBytes: MAX_READ_BYTES }), { name: file, target: d.targetNames, features: d.featureNames, missing: d.featureFill ?? 'error', missingAdvice: NO_FILL_ADVICE, calls: MODEL_COLUMNS });
+  const table = await readModelColumns(file, d.featureNames, d.targetNames, d.featureFill);
   if (table.rows !== m.rows) throw new Error(`${file}: ${plural(table.rows, 'row')} now; the model was trained on it when it had ${m.rows}, so its test rows cannot be found again: give --data FILE.csv to score the rows of a file`);
   const split = holdOut(withTask(tableSplits(table, file, { mixedTarget: mixedTargetFor(d.task) }), d.task, `the model's task ${d.task}`), 'test', m.testFraction, m.seed);
   if (d.classNames && JSON.stringify(split.classNames) !== JSON.stringify(d.classNames)) throw new Error(`${file}: its classes are ${split.classNames!.map(shownName).join(', ')} now; the model's are ${d.classNames.map(shownName).join(', ')}`);

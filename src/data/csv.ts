@@ -60,6 +60,12 @@ const ZERO = 0x30;
 const DELIMITERS = [',', ';', '\t'] as const;
 
 /**
+ * Whether a header cell leaves its column unnamed: pandas' index column, or a delimiter ending
+ * the header line. Such a column is no feature and cannot be named, so it is left out.
+ */
+export const isUnnamed = (headerCell: string) => headerCell === '';
+
+/**
  * Parses the bytes of a CSV file into float32 features and targets. A target column whose
  * every value is a number has kind 'number' (integers such as class numbers 0, 1, 2 too:
  * the caller decides the task); otherwise kind 'label', with `classes` sorted by
@@ -97,7 +103,7 @@ export function parseCsv(bytes: Uint8Array, options: CsvOptions): CsvTable {
   if (rows === 0) throw new Error(`${name}: the header is the only row; there is no data`);
 
   scanner.restart(data);
-  const unnamed = header.flatMap((h, i) => (h === '' ? [i + 1] : []));
+  const unnamed = header.flatMap((h, i) => (isUnnamed(h) ? [i + 1] : []));
   return { ...fill(scanner, columns, rows, numericTargets, missing), ...(unnamed.length ? { unnamed } : {}) };
 }
 
@@ -121,13 +127,12 @@ function assignColumns(header: string[], options: CsvOptions): Columns {
     if (v !== undefined && !Array.isArray(v)) throw new Error(`${name}: ${list} must be a list of column names, like ['island', 'sex']; got ${shown(v)}`);
   }
   const ignored = options.ignore ?? [];
-  // A column the header leaves unnamed (pandas' index, a trailing delimiter) is no feature and cannot be named: it is left out.
-  const index = new Map(header.flatMap((h, i) => (h === '' ? [] : [[h, i] as const])));
+  const index = new Map(header.flatMap((h, i) => (isUnnamed(h) ? [] : [[h, i] as const])));
   const call = (list: 'target' | 'ignore' | 'features') => options.calls?.[list] ?? list;
   const columnOf = (list: 'target' | 'ignore' | 'features', wanted: string) => {
     const i = index.get(wanted);
     if (i === undefined) {
-      const named = header.filter((h) => h !== '');
+      const named = header.filter((h) => !isUnnamed(h));
       const columns = named.slice(0, 20).map((h) => JSON.stringify(h)).join(', ') + (named.length > 20 ? `, … (${named.length} in all)` : '');
       throw new CsvColumnError(`${name}: ${call(list)} names column ${shown(wanted)}, which is not in the header; ${named.length ? `its columns are ${columns}` : 'the header names no column'}`);
     }
