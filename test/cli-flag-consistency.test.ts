@@ -159,9 +159,9 @@ describe('messages that said the wrong thing', () => {
     expect(run.stderr).toMatch(/^simdnet: training diverged in epoch 1: .* for each of the first 8 training rows\)\. Try a smaller learning rate than 100\.$/m);
   });
 
-  // eval of a table model without --data scores the rows it held out (cli-table.test.ts).
-  it.each([['report'], ['predict', '--index', '0']])('%s of a table model names the flags of each command (report takes --data FILE.csv too)', async (command, ...args) => {
-    expectUsageError(await simdnet([command, tableModel, ...args]),
+  // eval and report of a table model without --data score the rows it held out (cli-table.test.ts).
+  it('predict --index of a table model names the flags of each command', async () => {
+    expectUsageError(await simdnet(['predict', tableModel, '--index', '0']),
       `${tableModel} was trained on a table (classification of species on 4 features), not on images: give --data FILE.csv (eval, report; it was trained on ${measured}), or --input / --csv (predict)`);
   });
 

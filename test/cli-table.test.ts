@@ -399,11 +399,30 @@ describe('what a new user ran into (review)', () => {
     expect([run.code, run.stderr]).toEqual([2, expect.stringContaining(`--out ${file} is a file; the TF.js format is a folder (model.json and weights.bin): give a folder name`)]);
   });
 
-  it('eval and predict --index of a table model say what to give instead of an MNIST error', async () => {
-    for (const args of [['report', classifier], ['predict', classifier, '--index', '0']]) {
-      const run = await simdnet(args);
-      expect([run.code, run.stderr]).toEqual([2, expect.stringContaining(`${classifier} was trained on a table (classification of species on 4 features), not on images: give --data FILE.csv (eval, report; it was trained on ${penguins}), or --input / --csv (predict)`)]);
-    }
+  it('predict --index of a table model says what to give instead of an MNIST error', async () => {
+    const run = await simdnet(['predict', classifier, '--index', '0']);
+    expect([run.code, run.stderr]).toEqual([2, expect.stringContaining(`${classifier} was trained on a table (classification of species on 4 features), not on images: give --data FILE.csv (eval, report; it was trained on ${penguins}), or --input / --csv (predict)`)]);
+  });
+
+  it('report MODEL without --data reports the test rows held out when it was trained, with the run\'s curves', async () => {
+    const out = path.join(dir, 'held-out-report.html');
+    const run = await simdnet(['report', classifier, '--out', out]);
+    expect(run.code, run.stderr).toBe(0);
+    const page = readFileSync(out, 'utf8');
+    expect(page).toContain(`<dt>Samples</dt><dd>the 69 test rows of ${penguins} held out when the model was trained</dd>`);
+    expect(page).toContain(`The curves are the training run's, on its splits of ${penguins} (247 training, 28 validation, 69 test rows).`);
+    expect(page).toContain('id="loss-curves"');
+    // The accuracy the training run printed for its test split.
+    const accuracy = page.match(/Classification on [^:]*: accuracy ([\d.]+)/);
+    expect(Number(accuracy?.[1])).toBeCloseTo(classified.test.accuracy, 3);
+    // A model that records no held-out split says what to give, as eval does.
+    const model = await readModelFile(classifier), older = path.join(dir, 'older-report.simdnet');
+    const net = await networkFromModel(model, { backend: 'js' });
+    const { seed: _seed, testFraction: _test, ...metadata } = model.metadata;
+    await writeFileAtomic(older, encodeModel(net, metadata, false, model.data));
+    net.dispose();
+    const refused = await simdnet(['report', older, '--out', out]);
+    expect([refused.code, refused.stderr]).toEqual([2, expect.stringContaining(`${older} was trained on a table (classification of species on 4 features), not on images: give --data FILE.csv (eval, report; it was trained on ${penguins})`)]);
   });
 });
 
