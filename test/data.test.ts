@@ -7,7 +7,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FILE_NAMES, type DataSplits, type LabelledImages } from '../src/data/dataset.js';
-import { loadDataDir, mnistDataDir } from '../src/data/files.js';
+import { loadDataDir, loadTestSplit, mnistDataDir } from '../src/data/files.js';
 import { IMAGES_MAGIC, LABELS_MAGIC, parseIdx } from '../src/data/idx.js';
 import { idx, writeDataDir } from './helpers.js';
 
@@ -121,6 +121,18 @@ describe('any folder of IDX files', () => {
     await expect(loadDataDir(path.join(root, 'nowhere'))).rejects.toThrow(/nowhere: no such data folder/);
     await writeFile(path.join(root, 'plain.txt'), 'x');
     await expect(loadDataDir(path.join(root, 'plain.txt'))).rejects.toThrow(/plain.txt: not a folder/);
+  });
+
+  it('what each reader says a folder lacks: all four files, or the test split\'s two', async () => {
+    const dir = path.join(root, 'test-only');
+    await writeDataDir(dir);
+    await rm(path.join(dir, FILE_NAMES.trainLabels));
+    await rm(path.join(dir, FILE_NAMES.testLabels));
+    await expect(loadDataDir(dir)).rejects.toThrow(`${dir}: no train-labels-idx1-ubyte (or train-labels-idx1-ubyte.gz) in it; a data folder holds train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte, raw or .gz`);
+    await expect(loadTestSplit(dir)).rejects.toThrow(`${dir}: no t10k-labels-idx1-ubyte (or t10k-labels-idx1-ubyte.gz) in it; the test split is t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte, raw or .gz`);
+    const file = path.join(root, 'a-file.txt');
+    await writeFile(file, 'x');
+    await expect(loadTestSplit(file)).rejects.toThrow(`${file}: not a folder; the test split is`);
   });
 
   it('parseIdx returns a view of the data after the header', () => {

@@ -72,24 +72,28 @@ async function gunzipIdx(gz: Uint8Array, file: string, magic: IdxMagic): Promise
 /** The names a data file of FILE_NAMES may have in a folder, in the order they are looked for: raw, then gzipped. */
 export const dataFileForms = (name: string): [string, string] => [name, `${name}.gz`];
 
-/** Which of `name` and `name.gz` is in `dir`; an error naming the folder if neither is. */
-function pick(dir: string, entries: Set<string>, name: string): string {
+/** What a reader needs of a data folder, for its errors: all four files, or only the test split's two. */
+const ALL_FOUR = `a data folder holds ${Object.values(FILE_NAMES).join(', ')}, raw or .gz`;
+const TEST_TWO = `the test split is ${FILE_NAMES.testImages} and ${FILE_NAMES.testLabels}, raw or .gz`;
+
+/** Which of `name` and `name.gz` is in `dir`; an error naming the folder and what it `needs` if neither is. */
+function pick(dir: string, entries: Set<string>, name: string, needs: string): string {
   const found = dataFileForms(name).find((form) => entries.has(form));
   if (found !== undefined) return path.join(dir, found);
-  throw new Error(`${dir}: no ${name} (or ${name}.gz) in it; a data folder holds ${Object.values(FILE_NAMES).join(', ')}, raw or .gz`);
+  throw new Error(`${dir}: no ${name} (or ${name}.gz) in it; ${needs}`);
 }
 
 /** The names in folder `dir`; errors name it when it is missing or not a folder. */
-async function folderEntries(dir: string): Promise<Set<string>> {
+async function folderEntries(dir: string, needs: string): Promise<Set<string>> {
   const info = await stat(dir).catch(() => null);
   if (!info) throw new Error(`${dir}: no such data folder`);
-  if (!info.isDirectory()) throw new Error(`${dir}: not a folder; --data takes a folder holding the four IDX files`);
+  if (!info.isDirectory()) throw new Error(`${dir}: not a folder; ${needs}`);
   return new Set(await readdir(dir));
 }
 
 /** The paths of a split's images and labels in `dir` (raw or .gz), all looked for before any is read. */
-function splitFiles(dir: string, entries: Set<string>, imagesName: string, labelsName: string): { images: string; labels: string } {
-  return { images: pick(dir, entries, imagesName), labels: pick(dir, entries, labelsName) };
+function splitFiles(dir: string, entries: Set<string>, imagesName: string, labelsName: string, needs: string): { images: string; labels: string } {
+  return { images: pick(dir, entries, imagesName, needs), labels: pick(dir, entries, labelsName, needs) };
 }
 
 /** A split's images and labels, read from their files. */
@@ -100,15 +104,15 @@ async function readSplit({ images, labels }: { images: string; labels: string })
 
 /** Loads the train and test splits from a folder of the four standard IDX files. */
 export async function loadDataDir(dir: string): Promise<DataSplits<LabelledImages>> {
-  const entries = await folderEntries(dir);
-  const files = [splitFiles(dir, entries, FILE_NAMES.trainImages, FILE_NAMES.trainLabels), splitFiles(dir, entries, FILE_NAMES.testImages, FILE_NAMES.testLabels)];
+  const entries = await folderEntries(dir, ALL_FOUR);
+  const files = [splitFiles(dir, entries, FILE_NAMES.trainImages, FILE_NAMES.trainLabels, ALL_FOUR), splitFiles(dir, entries, FILE_NAMES.testImages, FILE_NAMES.testLabels, ALL_FOUR)];
   const [train, test] = await Promise.all(files.map(readSplit));
   return splitsFrom(train, test, dir);
 }
 
 /** Only the test split of a data folder (its two t10k files): what one test image needs, without reading the training files or needing them there. */
 export async function loadTestSplit(dir: string): Promise<LabelledImages> {
-  return readSplit(splitFiles(dir, await folderEntries(dir), FILE_NAMES.testImages, FILE_NAMES.testLabels));
+  return readSplit(splitFiles(dir, await folderEntries(dir, TEST_TWO), FILE_NAMES.testImages, FILE_NAMES.testLabels, TEST_TWO));
 }
 
 /**
