@@ -3,7 +3,7 @@
 // the MNIST test set (≤ 1e-5). A Dense-only model made by TF.js imports into simdnet.
 import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-web';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -138,4 +138,23 @@ describe('ONNX', () => {
     expect(maxAbsolute(y, outputs)).toBeLessThanOrEqual(1e-5);
     expect(classesOf(y, 10).filter((c, r) => c !== classes[r]).length).toBe(0);
   });
+});
+
+describe('a large model', () => {
+  it('exports a 16 MB network to ONNX with a 48 MB JavaScript heap: the weights are not copied a byte at a time into an array', () => {
+    // The old writer kept every byte as a number in a JavaScript array: 1.3 GB for this model, and a crash of the engine at 121 MB.
+    const script = `
+      import { Network } from './src/network.ts';
+      import { toOnnx } from './src/export/onnx.ts';
+      const net = await Network.create({ sizes: [3, 2000, 2000, 2], backend: 'js' });
+      const bytes = toOnnx(net);
+      console.log(JSON.stringify({ parameters: net.parameters.length, bytes: bytes.length }));`;
+    const child = spawnSync(process.execPath, ['--max-old-space-size=48', '--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(child.stderr).toBe('');
+    const { parameters, bytes } = JSON.parse(child.stdout);
+    expect(parameters).toBe(3 * 2000 + 2000 + 2000 * 2000 + 2000 + 2000 * 2 + 2);
+    // The weights as float32, and a graph of a few hundred bytes around them.
+    expect(bytes - 4 * parameters).toBeGreaterThan(0);
+    expect(bytes - 4 * parameters).toBeLessThan(2000);
+  }, 60_000);
 });

@@ -15,18 +15,31 @@ import type { Network } from '../network.js';
 import { FORMAT_NAMES, inferenceSteps, readsImages, readsRows, type ConvStep } from './layers.js';
 import { describeIo } from './io-description.js';
 
-/** Protocol-buffer encoding of the few ONNX messages needed. */
+/**
+ * Protocol-buffer encoding of the few ONNX messages needed. The encoding is kept as a list of
+ * byte arrays, a weight tensor's bytes among them as they are, and a nested message's pieces
+ * are taken over rather than copied: the file is put together once, in done(), so writing it
+ * takes about twice the weights' size in memory.
+ */
 class Proto {
-  private parts: number[] = [];
+  private parts: Uint8Array[] = [];
+  private length = 0;
+
+  private push(b: Uint8Array): void {
+    this.parts.push(b);
+    this.length += b.length;
+  }
 
   private varint(v: number | bigint): void {
     let x = BigInt(v);
     if (x < 0n) x += 1n << 64n;
+    const out: number[] = [];
     do {
       const byte = Number(x & 0x7fn);
       x >>= 7n;
-      this.parts.push(x ? byte | 0x80 : byte);
+      out.push(x ? byte | 0x80 : byte);
     } while (x);
+    this.push(Uint8Array.from(out));
   }
 
   int(field: number, v: number): this {
@@ -38,7 +51,7 @@ class Proto {
   bytes(field: number, b: Uint8Array): this {
     this.varint((field << 3) | 2);
     this.varint(b.length);
-    for (const x of b) this.parts.push(x);
+    this.push(b);
     return this;
   }
 
@@ -51,16 +64,25 @@ class Proto {
     this.varint((field << 3) | 5);
     const b = new Uint8Array(4);
     new DataView(b.buffer).setFloat32(0, v, true);
-    for (const x of b) this.parts.push(x);
+    this.push(b);
     return this;
   }
 
   message(field: number, m: Proto): this {
-    return this.bytes(field, m.done());
+    this.varint((field << 3) | 2);
+    this.varint(m.length);
+    for (const part of m.parts) this.push(part);
+    return this;
   }
 
   done(): Uint8Array {
-    return Uint8Array.from(this.parts);
+    const out = new Uint8Array(this.length);
+    let at = 0;
+    for (const part of this.parts) {
+      out.set(part, at);
+      at += part.length;
+    }
+    return out;
   }
 }
 
