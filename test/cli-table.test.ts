@@ -184,6 +184,20 @@ describe('checkpoints of a table run', () => {
     expect([done.code, done.stderr]).toEqual([1, expect.stringContaining(`nothing left to train: ${path.join(ck, CHECKPOINT_FILE)} already has its 7 epochs; give --epochs with more than 7 to train on`)]);
   });
 
+  it('a file with one feature cell edited since is not the run\'s data: resume refuses it, naming the file (every feature byte is fingerprinted)', async () => {
+    const copy = path.join(dir, 'diamonds-copy.csv'), ck = path.join(dir, 'edited-ck');
+    copyFileSync(diamonds, copy);
+    const flags = ['--data', copy, '--target', 'price', '--ignore', 'cut,color,clarity', '--threads', '1'];
+    expect((await simdnet(['train', ...flags, '--epochs', '1', '--checkpoint', ck])).code).toBe(0);
+    const lines = readFileSync(copy, 'utf8').split('\n');
+    // Line 30,001 of 53,941: 0.43,Very Good,H,SI1,60.2,… with its depth 60.3.
+    expect(lines[30000]).toBe('0.43,Very Good,H,SI1,60.2,57,716,4.91,4.93,2.96');
+    lines[30000] = lines[30000].replace(',60.2,', ',60.3,');
+    writeFileSync(copy, lines.join('\n'));
+    const run = await simdnet(['train', '--resume', ck, '--epochs', '2']);
+    expect([run.code, run.stderr]).toEqual([1, expect.stringMatching(new RegExp(`^simdnet: ${copy} is not the data the checkpoint in ${ck} was trained on: (training|test) rows differ \\(CRC-32 of their features`))]);
+  });
+
   it('a run that stopped early has nothing left to train, even with more --epochs (exit 1)', async () => {
     const ck = path.join(dir, 'stopped-ck');
     const first = await simdnet(['train', ...penguinFlags, '--epochs', '20', '--early-stop', '2', '--metric', 'accuracy', '--checkpoint', ck, '--threads', '1']);
@@ -281,6 +295,17 @@ describe('simdnet eval on a table model', () => {
     net.dispose();
     const run = await simdnet(['eval', older]);
     expect([run.code, run.stderr]).toEqual([2, expect.stringContaining(`${older} was trained on a table (classification of species on 4 features), not on images: give --data FILE.csv (eval, report; it was trained on ${penguins})`)]);
+  });
+
+  it('without --data, a training file changed since (the same rows in another order) is an error: its test rows cannot be found again', async () => {
+    const copy = path.join(dir, 'penguins-copy.csv'), model = path.join(dir, 'copy.simdnet');
+    copyFileSync(penguins, copy);
+    expect((await simdnet(['train', ...penguinFlags.slice(2), '--data', copy, '--epochs', '2', '--out', model, '--threads', '1'])).code).toBe(0);
+    expect((await simdnet(['eval', model])).code).toBe(0);
+    const [header, ...rows] = readFileSync(penguins, 'utf8').trimEnd().split('\n');
+    writeFileSync(copy, [header, ...rows.reverse()].join('\n') + '\n');
+    const run = await simdnet(['eval', model]);
+    expect([run.code, run.stderr]).toEqual([1, expect.stringMatching(new RegExp(`^simdnet: ${copy} has changed since the model was trained on it \\(test (labels|rows) differ .*\\), so its test rows cannot be found again: give --data FILE.csv`))]);
   });
 
   it('on the file it was trained on, says its rows include those it learned from, and what its held-out rows scored then', async () => {

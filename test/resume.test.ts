@@ -244,6 +244,6 @@ describe('how the data a run was trained on differs from the data given now', ()
     expect(fingerprintDifference(data(split(60, 28, 28)), data(split(50, 28, 28)))).toBe('training images: 50 now, 60 then');
     expect(fingerprintDifference(data(split(60, 1, 4)), data(split(50, 1, 4)))).toBe('training rows: 50 now, 60 then');
     expect(fingerprintDifference(data(split(60, 1, 4)), data(split(60, 1, 5)))).toBe('training features: 5 now, 4 then');
-    expect(fingerprintDifference(data(split(60, 1, 4)), data(split(60, 1, 4, 3)))).toBe('training rows differ (CRC-32 of a sample 0x00000003 now, 0x00000002 then)');
+    expect(fingerprintDifference(data(split(60, 1, 4)), data(split(60, 1, 4, 3)))).toBe('training rows differ (CRC-32 of their features 0x00000003 now, 0x00000002 then)');
   });
 });

@@ -13,7 +13,7 @@ import type { Network, NetworkOptions } from '../network.js';
 import { renderReport } from '../report/html.js';
 import { summarize, type RunInfo, type SavedModelView, type Summary } from '../report/summary.js';
 import { savedHistory, type HistoryEntry } from '../train.js';
-import { dataFingerprint, fingerprintDifference, type DataFingerprint } from './fingerprint.js';
+import { dataFingerprint, fingerprintDifference, storedFingerprint } from './fingerprint.js';
 import { checkRun } from './checkpoint-run.js';
 import { shown, shownPath } from '../shown.js';
 
@@ -94,8 +94,8 @@ export async function writeReport(file: string, a: Analysis): Promise<void> {
  * older models by the data's name and test image count.
  */
 function otherTestData(m: Record<string, unknown>, data: DataSplits<LabelledImages>): string | undefined {
-  const stored = m.dataFingerprint as DataFingerprint | undefined;
-  if (typeof stored === 'object' && stored !== null && typeof stored.test === 'object' && stored.test !== null) {
+  const stored = storedFingerprint(m);
+  if (stored) {
     const difference = fingerprintDifference(stored, dataFingerprint(data), ['test']);
     return difference && `${String(m.data)}; ${difference}`;
   }

@@ -15,6 +15,7 @@ import { holdOut } from '../data/split.js';
 import { mixedTargetFor, tableSplits } from '../data/table.js';
 import { withTask } from '../tasks/with-task.js';
 import { samePath } from './output-paths.js';
+import { dataFingerprint, fingerprintDifference, storedFingerprint } from './fingerprint.js';
 import { isAbsolute } from 'node:path';
 import { shown, shownName } from '../shown.js';
 import { UsageError, runOptions, score4, type RunFlags } from './common.js';
@@ -98,6 +99,9 @@ export async function heldOutRows(model: Model): Promise<FeatureDataset | undefi
   if (table.rows !== m.rows) throw new Error(`${file}: ${plural(table.rows, 'row')} now; the model was trained on it when it had ${m.rows}, so its test rows cannot be found again: give --data FILE.csv to score the rows of a file`);
   const split = holdOut(withTask(tableSplits(table, file, { mixedTarget: mixedTargetFor(d.task) }), d.task, `the model's task ${d.task}`), 'test', m.testFraction, m.seed);
   if (d.classNames && JSON.stringify(split.classNames) !== JSON.stringify(d.classNames)) throw new Error(`${file}: its classes are ${split.classNames!.map(shownName).join(', ')} now; the model's are ${d.classNames.map(shownName).join(', ')}`);
+  // The same count of rows in another order, or a cell edited, would draw other test rows.
+  const stored = storedFingerprint(m), difference = stored && fingerprintDifference(stored, dataFingerprint(split), ['test']);
+  if (difference) throw new Error(`${file} has changed since the model was trained on it (${difference}), so its test rows cannot be found again: give --data FILE.csv to score the rows of a file`);
   return split.test;
 }
 

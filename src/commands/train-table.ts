@@ -323,8 +323,9 @@ export async function runTrainTable(given: TableFlags, command: Command): Promis
     }
     print(`Time: ${secondsText(result.seconds)} in all, ${secondsText(result.trainSeconds)} training at ${Math.round(result.samplesPerSecond)} samples/s`);
     const metadata = {
-      // The file, its row count, and how its test rows were held out: what eval needs to score those rows again.
-      data: path.resolve(flags.data), rows: table.rows, seed: flags.seed, testFraction: flags.test, trainCount: used.train.count, testCount: used.test.count, validationCount: used.validation?.count ?? 0,
+      // The file, its row count, how its test rows were held out and their fingerprint: what eval needs to score those rows again.
+      data: path.resolve(flags.data), rows: table.rows, seed: flags.seed, testFraction: flags.test, dataFingerprint: dataFingerprint(data),
+      trainCount: used.train.count, testCount: used.test.count, validationCount: used.validation?.count ?? 0,
       history: result.history, bestEpoch: result.bestEpoch ?? null, seconds: result.seconds, samplesPerSecond: result.samplesPerSecond,
       createdAt: new Date().toISOString(),
     };
