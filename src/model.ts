@@ -25,7 +25,8 @@ import { crc32 } from './crc32.js';
 import type { DataSplits } from './data/dataset.js';
 import { TASKS, taskOf, type TaskName } from './tasks/task.js';
 import { OPTIMIZER_KINDS, RULE_SETTINGS, type RuleSetting } from './optimizers/optimizer.js';
-import { Network, RUN_OPTION_KEYS, checkLive, parameterTotal, resolveOptions, type NetworkConfig, type RunOptions } from './network.js';
+import { Network, RUN_OPTION_KEYS, RUN_OPTION_NAMES, checkLive, parameterTotal, resolveOptions, type NetworkConfig, type RunOptions } from './network.js';
+import { refuseUnknownOptions } from './options.js';
 import { shown } from './shown.js';
 
 export const MODEL_MAGIC = 'SIMDNET\0';
@@ -227,6 +228,8 @@ function checkDataDescription(d: DataDescription, sizes: readonly number[], make
 /** A network with the model's config and parameters (and a checkpoint's optimizer state), on the chosen backend. */
 export async function networkFromModel(model: Model, options: RunOptions = {}): Promise<Network> {
   checkModel('networkFromModel', model);
+  // What the network is comes from the file: an option such as normalization or loss would silently change the model.
+  refuseUnknownOptions('networkFromModel', options, RUN_OPTION_NAMES);
   // Model files saved before Network refused them may hold settings of another rule than their optimizer's, which it ignored: it still does.
   const own = OPTIMIZER_KINDS[model.config.optimizer].settings;
   const config = Object.fromEntries(Object.entries(model.config).filter(([key]) => !(key in RULE_SETTINGS) || own.includes(key as RuleSetting)));

@@ -251,6 +251,18 @@ describe('an option of a name the function does not know', () => {
     await expect(fit(data, { batch_size: 8 } as never)).rejects.toThrow('fit: unknown option "batch_size" (did you mean batchSize?)');
     await expect(fit(data, { toString: 3 } as never)).rejects.toThrow('fit: unknown option "toString"; the options are');
   });
+
+  it("networkFromModel (and loadModel) take only how the network runs: what it is comes from the file, where normalization: undefined silently changed a model's predictions", async () => {
+    const net = await Network.create({ sizes: [2, 2], backend: 'js', normalization: { kind: 'standard', offset: [5, 5], scale: [2, 2] } });
+    const model = decodeModel(encodeModel(net), 'a model'), saved = net.predict(Float32Array.of(7, 1)).outputs;
+    net.dispose();
+    for (const option of ['normalization', 'loss', 'optimizer']) {
+      await expect(networkFromModel(model, { [option]: undefined } as never)).rejects.toThrow(`networkFromModel: unknown option "${option}"; the options are backend, maxBatch, simd, threads, adaptiveThreads, sparseInputs`);
+    }
+    const loaded = await networkFromModel(model, { backend: 'js', maxBatch: 4 });
+    expect(loaded.predict(Float32Array.of(7, 1)).outputs).toEqual(saved);
+    loaded.dispose();
+  });
 });
 
 describe("the optimizer's settings", () => {
