@@ -690,6 +690,10 @@ export function resolveOptions(o: NetworkOptions): NetworkConfig {
       ? `Network: the ${loss} loss needs ${fuses} as the last layer; the layers end with ${last}`
       : `Network: softmax goes last only under the cross-entropy loss; the loss is ${loss}`);
   }
+  // Training such a network ended in a divergence error that blamed the features' scale.
+  if (loss === 'cross-entropy' && sizes.at(-1)! < 2) {
+    throw new Error('Network: the cross-entropy loss takes a softmax over at least 2 outputs (one per class), and a softmax over 1 output is always 1; for one yes/no output, give the binary-cross-entropy loss (a sigmoid output)');
+  }
   return {
     ...(layers ? { layers } : {}),
     ...(inputShape ? { inputShape } : {}),

@@ -241,6 +241,16 @@ describe('a bad value in a message', () => {
   });
 });
 
+describe('a softmax over one output', () => {
+  it('is refused when the network is made, where training it failed with advice about the features', async () => {
+    const message = 'Network: the cross-entropy loss takes a softmax over at least 2 outputs (one per class), and a softmax over 1 output is always 1; for one yes/no output, give the binary-cross-entropy loss';
+    await expect(Network.create({ sizes: [3, 8, 1], loss: 'cross-entropy', backend: 'js' })).rejects.toThrow(message);
+    await expect(Network.create({ inputs: 3, layers: [{ kind: 'dense', units: 1 }, { kind: 'softmax' }], loss: 'cross-entropy', backend: 'js' })).rejects.toThrow(message);
+    const binary = await Network.create({ inputs: 3, layers: [{ kind: 'dense', units: 1 }, { kind: 'sigmoid' }], loss: 'binary-cross-entropy', backend: 'js' });
+    binary.dispose();
+  });
+});
+
 describe('an option of a name the function does not know', () => {
   it('is refused, with the one it most likely meant, where it was ignored (epoch: 3 trained 100 epochs; activaton made a sigmoid network)', async () => {
     const data = fromArrays([[1], [2], [3], [4]], { labels: [0, 1, 0, 1] });
