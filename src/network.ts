@@ -342,7 +342,8 @@ export class Network {
    * Outputs and classes of any number of samples, run maxBatch at a time.
    * x: [n × sizes[0]], raw features (normalised here by config.normalization). Returns
    * outputs in the targets' units (config.targetNormalization undone) [n × sizes[L]] (class probabilities under softmax)
-   * and classes [n], the index of each sample's largest output.
+   * and classes [n], the index of each sample's largest output; for one output under the
+   * binary cross-entropy (a yes/no score), 1 where it is at least ½, else 0.
    */
   predict(x: ArrayLike<number>): { outputs: Float32Array; classes: Int32Array } {
     checkLive(this, 'predict');
@@ -357,7 +358,9 @@ export class Network {
       outputs.set(this.outputBuffer.subarray(0, batch * nOut), start * nOut);
     }
     this.denormalizeOutputs(outputs);
-    for (let r = 0; r < n; r++) classes[r] = argmax(outputs, r * nOut, nOut);
+    // The largest of one output is always output 0: a yes/no score's class is its side of ½.
+    const yesNo = nOut === 1 && this.config.loss === 'binary-cross-entropy';
+    for (let r = 0; r < n; r++) classes[r] = yesNo ? Number(outputs[r] >= 0.5) : argmax(outputs, r * nOut, nOut);
     return { outputs, classes };
   }
 

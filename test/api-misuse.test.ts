@@ -246,7 +246,14 @@ describe('a softmax over one output', () => {
     const message = 'Network: the cross-entropy loss takes a softmax over at least 2 outputs (one per class), and a softmax over 1 output is always 1; for one yes/no output, give the binary-cross-entropy loss';
     await expect(Network.create({ sizes: [3, 8, 1], loss: 'cross-entropy', backend: 'js' })).rejects.toThrow(message);
     await expect(Network.create({ inputs: 3, layers: [{ kind: 'dense', units: 1 }, { kind: 'softmax' }], loss: 'cross-entropy', backend: 'js' })).rejects.toThrow(message);
-    const binary = await Network.create({ inputs: 3, layers: [{ kind: 'dense', units: 1 }, { kind: 'sigmoid' }], loss: 'binary-cross-entropy', backend: 'js' });
+  });
+
+  it("one yes/no output's class is its side of ½, where the largest of one output was always class 0", async () => {
+    const binary = await Network.create({ inputs: 1, layers: [{ kind: 'dense', units: 1 }, { kind: 'sigmoid' }], loss: 'binary-cross-entropy', backend: 'js' });
+    binary.parameters.set([1, 0]); // a = σ(x)
+    const { outputs, classes } = binary.predict(Float32Array.of(-2, 3, 0));
+    expect([...outputs].map((a) => +a.toFixed(3))).toEqual([0.119, 0.953, 0.5]);
+    expect([...classes]).toEqual([0, 1, 1]);
     binary.dispose();
   });
 });
