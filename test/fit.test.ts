@@ -124,6 +124,16 @@ describe('fit() on problems with a known answer', () => {
       'fit: hidden[1] is maxpool, which takes images, but the data\'s rows are 4 features: give dense layers and activations');
   });
 
+  it('holdOut refuses to hold out a split the data has: its rows would be dropped', () => {
+    const five = fromArrays([[1], [2], [3], [4], [5]], { targets: [1, 2, 3, 4, 5] });
+    const tested = holdOut(five, 'test', 0.4);
+    expect([tested.train.count, tested.test.count]).toEqual([3, 2]);
+    expect(() => holdOut(tested, 'test', 0.4)).toThrow('holdOut: the splits already have a test split of 2 samples apart from the training split; holding out another would drop it (data that came as one set');
+    const validated = holdOut(tested, 'validation', 0.4);
+    expect([validated.train.count, validated.validation!.count, validated.test.count]).toEqual([2, 1, 2]);
+    expect(() => holdOut(validated, 'validation', 0.4)).toThrow('holdOut: the splits already have a validation split of 1 sample apart from the training split; holding out another would drop it');
+  });
+
   it('names the row that is ragged or not a number', () => {
     expect(() => fromArrays([[1, 2], [3]], { targets: [1, 2] })).toThrow('inputs[1] has 1 values; inputs[0] has 2');
     expect(() => fromArrays([[1, NaN]], { targets: [1] })).toThrow('inputs[0][1] is NaN; every value must be a finite number');

@@ -9,13 +9,20 @@ import { shown } from '../shown.js';
 /**
  * The splits with `split` ('validation' or 'test') holding round(fraction × train.count)
  * training samples drawn by a shuffle seeded with `seed`, and `train` the rest; both keep
- * the samples' order. fraction in (0, 1); each part must keep at least one sample.
+ * the samples' order. fraction in (0, 1); each part must keep at least one sample. The
+ * splits must not have that split already (a test split other than train, a validation split).
  */
 export function holdOut<D extends Dataset>(splits: DataSplits<D>, split: 'validation' | 'test', fraction: number, seed = 1): DataSplits<D> {
   if (typeof splits !== 'object' || splits === null || typeof splits.train?.count !== 'number') {
     throw new Error(`holdOut: give splits { train, test, … } as fromArrays() or loadCsv() make them, got ${shown(splits)}`);
   }
   if (split !== 'validation' && split !== 'test') throw new Error(`holdOut: the split is 'validation' or 'test', got ${shown(split)}`);
+  // Holding out another would drop the one there: its rows are not in the training split.
+  const there = split === 'test' ? (splits.test !== splits.train ? splits.test : undefined) : splits.validation;
+  if (there) {
+    const whole = split === 'test' ? ' (data that came as one set has its test split the same as its training split, as fromArrays() and loadCsv() make it)' : '';
+    throw new Error(`holdOut: the splits already have a ${split} split of ${plural(there.count, 'sample')} apart from the training split; holding out another would drop it${whole}`);
+  }
   // A seed outside the generator's (−1, 1.5, 2⁴⁰) drew some other seed's split without a word.
   checkSeed('holdOut', seed);
   const n = splits.train.count, held = Math.round(fraction * n);
