@@ -20,7 +20,7 @@ export interface FitOptions extends Omit<TrainOptions, 'epochs' | 'batchSize' | 
   /** Default: classification for class labels, multi-label for 0/1 target vectors, else regression (taskOf). */
   task?: TaskName;
   /** The layers before the output layer, which the task adds (dense to the outputs, then softmax, sigmoid or the identity). Default: dense 64, relu. */
-  hidden?: LayerSpec[];
+  hidden?: readonly LayerSpec[];
   /** Default: the task's (cross-entropy, binary cross-entropy, MSE). */
   loss?: LossName;
   /** Default 'adam' with η 0.01. */
