@@ -67,6 +67,10 @@ export async function fit<D extends Dataset>(data: DataSplits<D>, options: FitOp
   }
   if (typeof options !== 'object' || options === null) throw new Error(`fit: options must be an object; got ${options === null ? 'null' : typeof options}`);
   refuseUnknownOptions('fit', options, FIT_OPTION_KEYS);
+  // train() takes η from the schedule where there is one: a learningRate beside it would be ignored.
+  if (options.schedule !== undefined && options.learningRate !== undefined) {
+    throw new Error(`fit: give learningRate or schedule, not both: the schedule sets η from its own start (parseSchedule('cosine', 0.5) starts at 0.5), so learningRate ${shown(options.learningRate)} would be ignored`);
+  }
   const batchSize = options.batchSize;
   if (batchSize !== undefined && !(Number.isInteger(batchSize) && batchSize >= 1)) throw new Error(`fit: batchSize must be a positive integer, got ${shown(batchSize)}`);
   const splits = fitSplits(data, options);
@@ -105,6 +109,8 @@ export function fitNetwork(splits: DataSplits, options: FitOptions): NetworkOpti
   const { train: training } = splits, task = taskOf(splits);
   const hidden = options.hidden ?? FIT_DEFAULTS.hidden;
   if (!Array.isArray(hidden)) throw new Error(`fit: hidden must be a list of layers, like [{ kind: 'dense', units: 64 }, { kind: 'relu' }]; got ${shown(hidden)}`);
+  const notLayer = hidden.findIndex((l) => typeof l !== 'object' || l === null);
+  if (notLayer >= 0) throw new Error(`fit: hidden[${notLayer}] must be a layer, like { kind: 'dense', units: 64 } or { kind: 'relu' }; got ${shown(hidden[notLayer])}`);
   const image = firstImageLayer(hidden);
   if (!('images' in training) && image >= 0) {
     throw new Error(`fit: hidden[${image}] is ${hidden[image].kind}, which takes images, but the data's rows are ${inputWidth(training)} features: give dense layers and activations`);

@@ -86,6 +86,9 @@ export function checkSchedule(schedule: Schedule): Schedule {
   if (typeof schedule !== 'object' || schedule === null) {
     throw new Error(`schedule must be an object { kind, eta, … }, as parseSchedule(${shown(schedule)}, η) makes from text; got ${shown(schedule)}`);
   }
+  // The kind first: { kind: 'nope' } was told about its eta.
+  const kinds: readonly Schedule['kind'][] = ['constant', 'step', 'exponential', 'cosine'];
+  if (!kinds.includes(schedule.kind)) throw new Error(`schedule: unknown kind ${shown(schedule.kind)}; the kinds are ${kinds.join(', ')}`);
   check('eta', schedule.eta, RULES.eta);
   switch (schedule.kind) {
     case 'constant':
@@ -100,8 +103,6 @@ export function checkSchedule(schedule: Schedule): Schedule {
     case 'cosine':
       check('min', schedule.min, minRule(schedule.eta));
       break;
-    default:
-      throw new Error(`schedule: unknown kind ${shown((schedule as { kind: unknown }).kind)}; the kinds are constant, step, exponential, cosine`);
   }
   if (schedule.warmup !== undefined) check('warmup', schedule.warmup, RULES.warmup);
   return schedule;

@@ -196,6 +196,10 @@ export async function train(net: Network, data: DataSplits, options: TrainOption
   if (typeof data !== 'object' || data === null || typeof data.train !== 'object' || data.train === null || typeof data.test !== 'object' || data.test === null) {
     throw new Error(`train: data must be splits { train, test, classes, source } as fromArrays(), loadCsv() or loadDataDir() give them; got ${shown(data)}`);
   }
+  // Else the first batch's call would fail, a TypeError naming no option.
+  for (const name of ['onBatchEnd', 'onEpochEnd'] as const) {
+    if (options[name] !== undefined && typeof options[name] !== 'function') throw new Error(`train: ${name} must be a function, got ${shown(options[name])}`);
+  }
   // Splits made by hand may have no source, which every message about them begins with.
   if (typeof data.source !== 'string') data = { ...data, source: sourceOf(data) };
   const { epochs, batchSize, learningRate, seed = 1, evalEvery = 1, learningRateDecay = 1 } = options;

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { parseCsv, type CsvOptions } from '../src/data/csv.js';
 import { fromArrays, fromExamples } from '../src/data/examples.js';
 import { holdOut } from '../src/data/split.js';
+import { parseSchedule } from '../src/schedule.js';
 import { tableSplits } from '../src/data/table.js';
 import { evaluate } from '../src/evaluate.js';
 import { fit } from '../src/fit.js';
@@ -122,6 +123,25 @@ describe('fit() on problems with a known answer', () => {
     const rows = fromArrays([[0, 1, 2, 3], [3, 2, 1, 0]], { labels: [0, 1] });
     await expect(fit(rows, { hidden: [{ kind: 'dense', units: 4 }, { kind: 'maxpool', size: 2 }] })).rejects.toThrow(
       'fit: hidden[1] is maxpool, which takes images, but the data\'s rows are 4 features: give dense layers and activations');
+  });
+
+  it('fromArrays takes typed arrays of labels and targets, and names what else it was given', () => {
+    const typed = fromArrays([[1], [2]], { labels: Uint8Array.of(0, 1) });
+    expect([...typed.train.labels!]).toEqual([0, 1]);
+    expect([...fromArrays([[1], [2]], { targets: Float32Array.of(0.5, 2) }).train.targets!]).toEqual([0.5, 2]);
+    expect(() => fromArrays([[1], [2]], { targets: undefined as never })).toThrow('targets must be a list of one target per input row: numbers, or rows of numbers; got undefined');
+    expect(() => fromArrays([[1], [2]], { targets: 'abc' as never })).toThrow('targets must be a list of one target per input row: numbers, or rows of numbers; got "abc"');
+    expect(() => fromArrays([[1], [2]], { labels: 7 as never })).toThrow('labels must be a list (an array, or a typed array of class indices) of one label per input row; got 7');
+    expect(() => fromArrays([[1], [2]], { labels: Uint8Array.of(0) })).toThrow('labels must list one label per input row (2); got 1');
+  });
+
+  it("fit's options of the wrong kind are named before any training: a hidden layer that is none, a callback that is not a function, a schedule's unknown kind, a learningRate beside a schedule", async () => {
+    const data = fromArrays([[1], [2], [3], [4]], { labels: [0, 1, 0, 1] });
+    await expect(fit(data, { hidden: [null as never] })).rejects.toThrow("fit: hidden[0] must be a layer, like { kind: 'dense', units: 64 } or { kind: 'relu' }; got null");
+    await expect(fit(data, { onBatchEnd: 'x' as never, backend: 'js' })).rejects.toThrow('train: onBatchEnd must be a function, got "x"');
+    await expect(fit(data, { onEpochEnd: 5 as never, backend: 'js' })).rejects.toThrow('train: onEpochEnd must be a function, got 5');
+    await expect(fit(data, { schedule: { kind: 'nope' } as never, backend: 'js' })).rejects.toThrow('schedule: unknown kind "nope"; the kinds are constant, step, exponential, cosine');
+    await expect(fit(data, { schedule: parseSchedule('constant', 0.01), learningRate: 0.5 })).rejects.toThrow('fit: give learningRate or schedule, not both: the schedule sets η from its own start');
   });
 
   it('holdOut refuses to hold out a split the data has: its rows would be dropped', () => {

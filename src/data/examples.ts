@@ -28,7 +28,7 @@ function packRows(rows: Rows, what: string): { values: Float32Array; width: numb
  * (labels: integers from 0, or strings, whose sorted distinct values become the classes)
  * or a target vector (targets: rows of numbers, or one number per row).
  */
-export function fromArrays(inputs: Rows, answers: { labels: readonly (number | string)[]; targets?: never } | { targets: Rows | readonly number[]; labels?: never }): DataSplits<FeatureDataset> {
+export function fromArrays(inputs: Rows, answers: { labels: readonly (number | string)[] | ArrayLike<number>; targets?: never } | { targets: Rows | ArrayLike<number>; labels?: never }): DataSplits<FeatureDataset> {
   const { values: features, width } = packRows(inputs, 'inputs');
   const count = inputs.length;
   if (typeof answers !== 'object' || answers === null || !('labels' in answers || 'targets' in answers)) {
@@ -36,8 +36,9 @@ export function fromArrays(inputs: Rows, answers: { labels: readonly (number | s
   }
   if ('labels' in answers && 'targets' in answers) throw new Error('fromArrays: give the answers as { labels } or as { targets }, not both');
   if ('labels' in answers) {
-    const given = answers.labels;
-    if (!Array.isArray(given) || given.length !== count) throw new Error(`labels must list one label per input row (${count}); got ${Array.isArray(given) ? given.length : typeof given}`);
+    const given = listOf(answers.labels);
+    if (!Array.isArray(given)) throw new Error(`labels must be a list (an array, or a typed array of class indices) of one label per input row; got ${shown(answers.labels)}`);
+    if (given.length !== count) throw new Error(`labels must list one label per input row (${count}); got ${given.length}`);
     const names = given.every((l) => typeof l === 'string') ? [...new Set(given as string[])].sort() : undefined;
     const indexOf = new Map(names?.map((name, k) => [name, k]));
     const labels = new Uint32Array(count);
@@ -55,12 +56,17 @@ export function fromArrays(inputs: Rows, answers: { labels: readonly (number | s
     const data: FeatureDataset = { features, width, count, labels };
     return { train: data, test: data, classes, source: 'arrays', ...(names ? { classNames: names } : {}) };
   }
-  const rows = answers.targets.map((t) => (typeof t === 'number' ? [t] : t));
+  const given = listOf(answers.targets);
+  if (!Array.isArray(given)) throw new Error(`targets must be a list of one target per input row: numbers, or rows of numbers; got ${shown(answers.targets)}`);
+  const rows = given.map((t) => (typeof t === 'number' ? [t] : t));
   const { values: targets, width: outputs } = packRows(rows, 'targets');
   if (rows.length !== count) throw new Error(`targets must list one target per input row (${count}); got ${rows.length}`);
   const data: FeatureDataset = { features, width, count, targets };
   return { train: data, test: data, classes: outputs, source: 'arrays' };
 }
+
+/** A typed array as a plain list (one number per row); anything else as it is, for the caller to check. */
+const listOf = (v: unknown): unknown => (ArrayBuffer.isView(v) && !(v instanceof DataView) ? Array.from(v as unknown as ArrayLike<number>) : v);
 
 /** Above this many classes (the largest label + 1), at most SPARSE_FACTOR times the distinct labels that occur. */
 const MAX_SPARSE_CLASSES = 1000;
