@@ -21,11 +21,17 @@ export interface Normalization {
 /**
  * Fits a normalisation to `count` rows of `width` features, row-major in `features`
  * [count × width]: means and standard deviations (population σ, in float64), or minima and
- * ranges.
+ * ranges. A feature with no spread (or one too small for float32's 1/spread) gets scale 1.
  */
 export function fitNormalization(kind: NormalizationKind, features: Float32Array, count: number, width: number): Normalization {
   if (!NORMALIZATIONS.includes(kind)) throw new Error(`normalization must be one of ${NORMALIZATIONS.join(', ')}; got ${shown(kind)}`);
-  if (count < 1) throw new Error('normalization: no rows to fit it on');
+  if (!Number.isSafeInteger(count) || count < 1) throw new Error(`normalization: count must be a positive integer (the rows to fit it on), got ${shown(count)}`);
+  if (!Number.isSafeInteger(width) || width < 1) throw new Error(`normalization: width must be a positive integer (the features per row), got ${shown(width)}`);
+  if (!(features instanceof Float32Array) || features.length < count * width) {
+    throw new Error(`normalization: features must be a Float32Array of count × width = ${count * width} values, got ${features instanceof Float32Array ? `${features.length}` : shown(features)}`);
+  }
+  const bad = features.subarray(0, count * width).findIndex((x) => !Number.isFinite(x));
+  if (bad >= 0) throw new Error(`normalization: row ${Math.floor(bad / width)}, feature ${bad % width} is ${features[bad]}; every feature must be a finite number`);
   const offset: number[] = [], scale: number[] = [];
   for (let j = 0; j < width; j++) {
     let a = 0, b = 0;
@@ -45,7 +51,9 @@ export function fitNormalization(kind: NormalizationKind, features: Float32Array
       b = max - a;
     }
     offset.push(Math.fround(a));
-    scale.push(b > 0 ? Math.fround(1 / b) : 1);
+    // A spread so small its reciprocal overflows float32 (1e-40) is a constant's, to float32.
+    const reciprocal = Math.fround(1 / b);
+    scale.push(b > 0 && Number.isFinite(reciprocal) ? reciprocal : 1);
   }
   return { kind, offset, scale };
 }

@@ -144,6 +144,15 @@ describe('fit() on problems with a known answer', () => {
     await expect(fit(data, { schedule: parseSchedule('constant', 0.01), learningRate: 0.5 })).rejects.toThrow('fit: give learningRate or schedule, not both: the schedule sets η from its own start');
   });
 
+  it('fitNormalization checks its arguments, and a spread too small for float32 counts as none', async () => {
+    expect(() => fitNormalization('standard', new Float32Array(6), 4, 2)).toThrow('normalization: features must be a Float32Array of count × width = 8 values, got 6');
+    expect(() => fitNormalization('standard', Float32Array.of(1, NaN), 2, 1)).toThrow('normalization: row 1, feature 0 is NaN; every feature must be a finite number');
+    expect(() => fitNormalization('min-max', Float32Array.of(1, 2), 0, 1)).toThrow('normalization: count must be a positive integer (the rows to fit it on), got 0');
+    expect(fitNormalization('standard', Float32Array.of(1e-40, 3e-40), 2, 1).scale).toEqual([1]);
+    const { net } = await fit(fromArrays([[1e-40, 0], [3e-40, 1], [2e-40, 2], [1e-40, 3]], { targets: [0, 1, 2, 3] }), { epochs: 1, backend: 'js' });
+    net.dispose();
+  });
+
   it('holdOut refuses to hold out a split the data has: its rows would be dropped', () => {
     const five = fromArrays([[1], [2], [3], [4], [5]], { targets: [1, 2, 3, 4, 5] });
     const tested = holdOut(five, 'test', 0.4);
