@@ -308,6 +308,16 @@ describe('simdnet eval on a table model', () => {
     expect([run.code, run.stderr]).toEqual([1, expect.stringMatching(new RegExp(`^simdnet: ${copy} has changed since the model was trained on it \\(test (labels|rows) differ .*\\), so its test rows cannot be found again: give --data FILE.csv`))]);
   });
 
+  it("a multi-label model scored on a file whose labels are not 0 or 1 names the file, the column and the row, where 0.5 was scored without a word", async () => {
+    const train = path.join(dir, 'two-labels.csv'), model = path.join(dir, 'two-labels.simdnet'), other = path.join(dir, 'half-labels.csv');
+    const rows = Array.from({ length: 40 }, (_, i) => `${i % 7},${(i * 3) % 5},${i % 2},${i % 7 > 3 ? 1 : 0}`);
+    writeFileSync(train, ['a,b,odd,big', ...rows].join('\n') + '\n');
+    expect((await simdnet(['train', '--data', train, '--target', 'odd,big', '--epochs', '2', '--out', model, '--threads', '1'])).code).toBe(0);
+    writeFileSync(other, 'a,b,odd,big\n1,2,1,0\n3,4,0.5,1\n');
+    const run = await simdnet(['eval', model, '--data', other]);
+    expect([run.code, run.stderr]).toEqual([1, `simdnet: ${other}: the model's task multi-label needs 0/1 targets; odd holds 0.5 in data row 2\n`]);
+  });
+
   it('on the file it was trained on, says its rows include those it learned from, and what its held-out rows scored then', async () => {
     const run = await simdnet(['eval', classifier, '--data', penguins]);
     expect(run.code, run.stderr).toBe(0);

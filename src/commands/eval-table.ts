@@ -39,7 +39,10 @@ export async function tableFor(model: Model, file: string): Promise<FeatureDatas
       if (t.kind !== 'number') throw new Error(`${file}: ${t.name} holds text; the model predicts numbers for it`);
       t.values.forEach((v, r) => (targets[r * width + j] = v));
     });
-    return { ...base, targets };
+    const rows = { ...base, targets };
+    // A multi-label model's targets are 0 or 1: withTask says which cell is not, as train does.
+    withTask({ train: rows, test: rows, classes: width, source: file, targetNames: d.targetNames }, d.task, `${file}: the model's task ${d.task}`);
+    return rows;
   }
   const [column] = table.targets, names = d.classNames ?? [];
   const label = (r: number) => (column.kind === 'label' ? column.classes[column.values[r]] : shortestFloat32(column.values[r]));
