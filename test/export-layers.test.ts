@@ -104,11 +104,15 @@ describe('what x and y hold, recorded in both files', () => {
   it('a table model names its features in order, its classes or targets, and its task: ONNX metadata_props and x, y doc strings; TF.js userDefinedMetadata', async () => {
     const { classifier, regressor } = trained;
     const features = 'culmen_length_mm, culmen_depth_mm, flipper_length_mm, body_mass_g';
+    // Trained with missing cells filled by their column's mean: an export takes numbers only, and records the means.
+    const fill = classifier.model.data!.featureFill!;
+    expect(fill).toHaveLength(4);
     const expected = {
-      'simdnet.input': `raw features in this order: ${features}`,
+      'simdnet.input': `raw features in this order: ${features}; a missing value must be given as its column's training mean (simdnet.featureFill lists them in this order)`,
       'simdnet.output': 'one score per class, in this order: Adelie, Chinstrap, Gentoo',
       'simdnet.task': 'classification',
       'simdnet.features': JSON.stringify(features.split(', ')),
+      'simdnet.featureFill': JSON.stringify(fill),
       'simdnet.classes': JSON.stringify(['Adelie', 'Chinstrap', 'Gentoo']),
       'simdnet.targets': JSON.stringify(['species']),
     };

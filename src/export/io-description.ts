@@ -1,5 +1,6 @@
 // What an exported model's input x and output y hold, for its consumer: a table model's
-// feature, class and target names in their order, and for a model trained on images that its
+// feature, class and target names in their order (and the means that fill a missing feature,
+// where it was trained with them), and for a model trained on images that its
 // pixels come scaled to [0, 1] (the engine divides image bytes by 255 before the first layer;
 // an export, like Network.predict, takes what comes after). Both formats carry it: ONNX as
 // the model's metadata_props and the doc strings of x and y, TF.js as model.json's
@@ -30,14 +31,16 @@ export function describeIo(model: Model): IoDescription {
   const image = trainedImage(model);
   const shape = inputShape ? inputShape.join('×') : image ? `${image.rows}×${image.cols}×1` : undefined;
   const listed = (names: readonly string[]) => names.map(csvQuoted).join(', ');
-  const input = d?.featureNames ? `raw features in this order: ${listed(d.featureNames)}`
+  // simdnet fills a missing feature (--missing mean) before the network; an export takes numbers only.
+  const fill = d?.featureFill ? `; a missing value must be given as its column's training mean (simdnet.featureFill lists them in this order)` : '';
+  const input = d?.featureNames ? `raw features in this order: ${listed(d.featureNames)}${fill}`
     : image ? `${shape} images in NHWC order, each pixel scaled to [0, 1] (its byte ÷ 255)`
     : `the ${sizes[0]} inputs the network was trained on${shape ? ` (${shape} images in NHWC order)` : ''}; images given to simdnet as bytes were scaled to [0, 1] (byte ÷ 255)`;
   const output = d?.task === 'classification' && d.classNames ? `one score per class, in this order: ${listed(d.classNames)}`
     : d && d.task !== 'classification' && d.targetNames?.length === sizes.at(-1) ? `${d.task === 'regression' ? 'targets in their units' : 'one score per label'}, in this order: ${listed(d.targetNames!)}`
     : model.config.loss === 'cross-entropy' ? `one score per class, class i at output i`
     : `the network's ${sizes.at(-1)} outputs${d?.task === 'regression' ? ', in the targets\' units' : ''}`;
-  const lists = { features: d?.featureNames, classes: d?.classNames, targets: d?.targetNames };
+  const lists = { features: d?.featureNames, featureFill: d?.featureFill, classes: d?.classNames, targets: d?.targetNames };
   const metadata: Record<string, string> = { 'simdnet.input': input, 'simdnet.output': output };
   if (d) metadata['simdnet.task'] = d.task;
   for (const [key, list] of Object.entries(lists)) if (list) metadata[`simdnet.${key}`] = JSON.stringify(list);
