@@ -287,6 +287,21 @@ describe('simdnet eval on a table model', () => {
     expect(run.stderr).toContain(`data: ${penguins}: its 69 test rows held out when the model was trained`);
   });
 
+  it('without --data, a table checkpoint is scored on the test rows its run held out, as a model file is', async () => {
+    const ck = path.join(dir, 'held-out-ck');
+    const trained = await simdnet(['train', ...penguinFlags, '--epochs', '3', '--checkpoint', ck, '--json', '--threads', '1']);
+    expect(trained.code, trained.stderr).toBe(0);
+    const checkpoint = path.join(ck, CHECKPOINT_FILE);
+    const run = await simdnet(['eval', checkpoint, '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    const out = JSON.parse(run.stdout);
+    expect([out.data, out.held_out, out.rows]).toEqual([penguins, true, 69]);
+    expect(out.loss).toBeCloseTo(JSON.parse(trained.stdout).test.loss, 5);
+    const report = path.join(dir, 'held-out-ck.html');
+    expect((await simdnet(['report', checkpoint, '--out', report])).code).toBe(0);
+    expect(readFileSync(report, 'utf8')).toContain(`<dt>Samples</dt><dd>the 69 test rows of ${penguins} held out when the model was trained</dd>`);
+  });
+
   it('without --data, a model that records no held-out split (saved before it did) says what to give', async () => {
     const model = await readModelFile(classifier), older = path.join(dir, 'older.simdnet');
     const net = await networkFromModel(model, { backend: 'js' });

@@ -109,14 +109,18 @@ function otherTestData(m: Record<string, unknown>, data: DataSplits<LabelledImag
  * checkpoint (`train --checkpoint`) keeps its run under metadata.checkpoint, checked here as
  * --resume checks it: its epochs are the epochs done, its data the folder it names (MNIST's
  * package where none), its sample counts the data fingerprint's. A table run's checkpoint
- * keeps its history under metadata.tableCheckpoint.
+ * keeps its history, file, seed, --test and fingerprint under metadata.tableCheckpoint.
  */
 export function recorded(model: Model, file: string): Record<string, unknown> {
   const m = model.metadata;
   const table = m.tableCheckpoint;
   if (typeof table === 'object' && table !== null) {
-    const { history, flags } = table as { history?: unknown; flags?: { data?: unknown } };
-    return { ...m, history, ...(typeof flags?.data === 'string' ? { data: flags.data } : {}) };
+    // As train --out records them: the file, how its test rows were held out, and the splits' fingerprint.
+    const { history, flags, fingerprint } = table as { history?: unknown; flags?: { data?: unknown; seed?: unknown; test?: unknown }; fingerprint?: unknown };
+    return {
+      ...m, history, dataFingerprint: fingerprint,
+      ...(typeof flags?.data === 'string' ? { data: flags.data } : {}), seed: flags?.seed, testFraction: flags?.test,
+    };
   }
   if (m.checkpoint === undefined) return m;
   const run = checkRun(m.checkpoint, file, model);

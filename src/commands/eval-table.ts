@@ -91,32 +91,50 @@ function ownFileNote(record: Record<string, unknown>, { training = 0, validation
 
 /**
  * The test rows a table model was tested on when it was trained: its file read again and
- * split as train split it (its seed and --test fraction), checked to have the rows it had; or
- * undefined where the model does not record them (saved before it did, or by the library).
+ * split as train split it (its seed and --test fraction), checked to be the rows it had (their
+ * count and fingerprint); with the file's row count. Undefined where the model does not
+ * record them (saved before it did, or by the library). `record` is recorded()'s: a table
+ * checkpoint's run gives the same fields, less the row count.
  */
-export async function heldOutRows(model: Model): Promise<FeatureDataset | undefined> {
-  const m = model.metadata, d = model.data;
+async function heldOutRows(model: Model, m: Record<string, unknown>): Promise<{ test: FeatureDataset; fileRows: number } | undefined> {
+  const d = model.data;
   if (!d?.featureNames || !d.targetNames || typeof m.data !== 'string' || typeof m.seed !== 'number' || typeof m.testFraction !== 'number') return undefined;
-  const file = m.data;
+  const file = m.data, again = 'so its test rows cannot be found again: give --data FILE.csv to score the rows of a file';
   const table = await readModelColumns(file, d.featureNames, d.targetNames, d.featureFill);
-  if (table.rows !== m.rows) throw new Error(`${file}: ${plural(table.rows, 'row')} now; the model was trained on it when it had ${m.rows}, so its test rows cannot be found again: give --data FILE.csv to score the rows of a file`);
+  if (typeof m.rows === 'number' && table.rows !== m.rows) throw new Error(`${file}: ${plural(table.rows, 'row')} now; the model was trained on it when it had ${m.rows}, ${again}`);
   const split = holdOut(withTask(tableSplits(table, file, { mixedTarget: mixedTargetFor(d.task) }), d.task, `the model's task ${d.task}`), 'test', m.testFraction, m.seed);
   if (d.classNames && JSON.stringify(split.classNames) !== JSON.stringify(d.classNames)) throw new Error(`${file}: its classes are ${split.classNames!.map(shownName).join(', ')} now; the model's are ${d.classNames.map(shownName).join(', ')}`);
   // The same count of rows in another order, or a cell edited, would draw other test rows.
   const stored = storedFingerprint(m), difference = stored && fingerprintDifference(stored, dataFingerprint(split), ['test']);
-  if (difference) throw new Error(`${file} has changed since the model was trained on it (${difference}), so its test rows cannot be found again: give --data FILE.csv to score the rows of a file`);
-  return split.test;
+  if (difference) throw new Error(`${file} has changed since the model was trained on it (${difference}), ${again}`);
+  return { test: split.test, fileRows: table.rows };
+}
+
+/** What a table model is scored on, for eval and report: `data`'s rows, or the test rows it held out. */
+export interface ScoredRows {
+  rows: FeatureDataset;
+  /** The CSV file they are from. */
+  source: string;
+  /** Where they are the held-out test rows: the file's row count. */
+  heldOut?: { fileRows: number };
 }
 
 /**
- * Scores a table model on `data`: a CSV file's rows (tableFor), or without one the test rows
- * it was tested on when it was trained (heldOutRows).
+ * The rows a table model in `file` is scored on: those of the CSV file `data` (tableFor), or
+ * without one the test rows it held out when it was trained (heldOutRows); a usage error
+ * saying what to give where it records none. `record` is recorded(model, file).
  */
+export async function rowsToScore(model: Model, file: string, record: Record<string, unknown>, data: string | undefined): Promise<ScoredRows> {
+  if (data !== undefined) return { rows: await tableFor(model, data), source: data };
+  const held = await heldOutRows(model, record);
+  if (!held) refuseTableModel(model, file);
+  return { rows: held!.test, source: record.data as string, heldOut: { fileRows: held!.fileRows } };
+}
+
+/** Scores a table model on `data`'s rows, or without it on the test rows it held out (rowsToScore). */
 export async function runEvalTable(file: string, data: string | undefined, flags: RunFlags & { json?: boolean }, print: (line?: string) => void): Promise<void> {
-  const model = await readModelFile(file);
-  const heldOut = data === undefined ? await heldOutRows(model) : undefined;
-  if (data === undefined && !heldOut) refuseTableModel(model, file);
-  const rows = heldOut ?? await tableFor(model, data!);
+  const model = await readModelFile(file), record = recorded(model, file);
+  const { rows, source, heldOut } = await rowsToScore(model, file, record, data);
   const net = await networkFromModel(model, { ...runOptions(flags), maxBatch: 256 });
   try {
     const task = TASK_KINDS[model.data!.task];
@@ -124,13 +142,12 @@ export async function runEvalTable(file: string, data: string | undefined, flags
     const { scores } = evaluate(net, rows, task);
     const seconds = (performance.now() - start) / 1000;
     print(`${file}: ${task.name} of ${model.data!.targetNames!.map(shownName).join(', ')}`);
-    print(`data: ${data === undefined ? `${model.metadata.data as string}: its ${plural(rows.count, 'test row')} held out when the model was trained` : `${data}: ${plural(rows.count, 'row')}`}`);
+    print(`data: ${source}: ${heldOut ? `its ${plural(rows.count, 'test row')} held out when the model was trained` : plural(rows.count, 'row')}`);
     print([LOSS_METRIC, ...task.metrics].map((m) => `${m.label}: ${score4(scores[m.name])}`).join(', '));
-    const record = recorded(model, file);
-    const trained = data === undefined ? undefined : trainedOnFile(record, data, rows.count);
-    const note = trained?.same ? ownFileNote(record, trained.splitRows, task, data!) : undefined;
+    const trained = heldOut ? undefined : trainedOnFile(record, source, rows.count);
+    const note = trained?.same ? ownFileNote(record, trained.splitRows, task, source) : undefined;
     if (note) print(note);
-    if (flags.json) console.log(JSON.stringify({ model: file, data: data ?? model.metadata.data, ...(data === undefined ? { held_out: true } : {}), task: task.name, rows: rows.count, ...scores, seconds }));
+    if (flags.json) console.log(JSON.stringify({ model: file, data: source, ...(heldOut ? { held_out: true } : {}), task: task.name, rows: rows.count, ...scores, seconds }));
   } finally {
     net.dispose();
   }

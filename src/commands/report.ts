@@ -1,7 +1,7 @@
 // simdnet report: the evaluation report of a saved model as one self-contained HTML file.
 import type { Command } from 'commander';
 import { formatSummary } from '../report/summary.js';
-import { analyseModelFile, recorded, refuseTableModel, writeReport } from './analysis.js';
+import { analyseModelFile, recorded, writeReport } from './analysis.js';
 import { addRunOptions, runOptions, type RunFlags } from './common.js';
 import type { DataSplits, FeatureDataset } from '../data/dataset.js';
 import { evaluate } from '../evaluate.js';
@@ -11,7 +11,7 @@ import { renderTaskReport } from '../report/task-report.js';
 import { TASK_KINDS } from '../tasks/task.js';
 import { savedHistory } from '../train.js';
 import { plural } from '../plural.js';
-import { heldOutRows, tableFor, trainedOnFile } from './eval-table.js';
+import { rowsToScore, trainedOnFile } from './eval-table.js';
 import { isTableFile, refuseOtherDataFile } from './train-table.js';
 import { formatLayers } from '../layers/describe.js';
 import { checkOutputFiles, dataFiles, samePath } from './output-paths.js';
@@ -45,16 +45,13 @@ async function runReport(file: string, flags: ReportFlags): Promise<void> {
  * The task's report of a table model on the rows of a CSV file, with the history the model
  * carries where the file is the one it was trained on (the same path and row count), saying
  * that its curves are of the run's splits; else without it, saying why. Without a file, on the
- * test rows it held out when it was trained (heldOutRows), with its history.
+ * test rows it held out when it was trained (rowsToScore), with its history.
  */
 async function runTableReport(file: string, data: string | undefined, flags: ReportFlags): Promise<void> {
-  const model = await readModelFile(file);
-  const heldOut = data === undefined ? await heldOutRows(model) : undefined;
-  if (data === undefined && !heldOut) refuseTableModel(model, file);
-  const rows = heldOut ?? await tableFor(model, data!);
-  const d = model.data!, task = TASK_KINDS[d.task], record = recorded(model, file);
-  const source = data ?? model.metadata.data as string;
-  const { file: trainedOn, rowsThen, splitRows, same } = trainedOnFile(record, source, heldOut ? model.metadata.rows as number : rows.count);
+  const model = await readModelFile(file), record = recorded(model, file);
+  const { rows, source, heldOut } = await rowsToScore(model, file, record, data);
+  const d = model.data!, task = TASK_KINDS[d.task];
+  const { file: trainedOn, rowsThen, splitRows, same } = trainedOnFile(record, source, heldOut?.fileRows ?? rows.count);
   const counts = Object.entries(splitRows).flatMap(([split, n]) => (n ? [`${n} ${split}`] : []));
   const history = savedHistory(record.history);
   const otherRows = rowsThen !== undefined && trainedOn !== undefined && samePath(trainedOn, source);
