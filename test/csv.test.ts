@@ -142,14 +142,16 @@ describe('errors in hand-made files name the file, line and column', () => {
     );
   });
 
-  it('missing values: empty, NA, NaN and ?', () => {
+  it('missing values: empty, and the markers other tools write (NA, N/A, #N/A, nan, NULL…), but not None, a class name as often', () => {
     const hint = "impute the column's mean with --missing mean (in the API, missing: 'mean')";
     expect(() => parseText('a,b,y\n1,,0\n')).toThrow(`t.csv: line 2, column "b" (2): the cell is empty; ${hint}`);
     expect(() => parseText('a,b,y\n1,2,0\n"",2,0\n')).toThrow(`t.csv: line 3, column "a" (1): the cell is empty; ${hint}`);
-    for (const na of ['NA', 'NaN', '?']) {
+    for (const na of ['NA', 'NaN', '?', 'nan', '-nan', 'N/A', 'n/a', '#N/A', '<NA>', 'NULL', 'null']) {
       expect(() => parseText(`a,b,y\n1,2,0\n3,${na},0\n`)).toThrow(`t.csv: line 3, column "b" (2): "${na}" is a missing value; ${hint}`);
     }
     expect(() => parseText('a,y\n1,NA\n')).toThrow('t.csv: line 2, column "y" (2): "NA" is a missing value, and a target cannot be imputed: fill it in or remove the row');
+    expect(parseText('a,y\n1,None\n2,Low\n').targets[0]).toMatchObject({ kind: 'label', classes: ['Low', 'None'] });
+    expect(() => parseText('a,b,y\n1,2,0\n1,None,0\n')).toThrow('t.csv: line 3, column "b" (2): "None" is not a number');
   });
 
   it('imputes the mean of a column, and refuses a column with no value at all', () => {

@@ -9,7 +9,7 @@ export interface CsvColumn {
   numbers: number;
   /** Cells that are neither numbers nor missing: a column with any is a text column. */
   texts: number;
-  /** Empty cells and NA, NaN or ?, as parseCsv counts them. */
+  /** Empty cells and missing markers (NA, nan, NULL…), as parseCsv counts them. */
   missing: number;
 }
 

@@ -1,7 +1,7 @@
 // simdnet predict --input "5.1,3.5,1.4,0.2" | --csv rows.csv: predictions of a model trained
 // on a table, for raw feature rows (the model normalises them), by the model's task: the
 // class and its probabilities, the labels present, or the target values in their units.
-import { parseCsv } from '../data/csv.js';
+import { isMissingText, parseCsv } from '../data/csv.js';
 import type { Model } from '../model.js';
 import { writeFileAtomic } from '../model-file.js';
 import type { Network } from '../network.js';
@@ -19,8 +19,6 @@ export interface TablePredictFlags {
   json?: boolean;
 }
 
-/** What a missing cell may be written as (parseCsv's rule): empty, NA, NaN or ?. */
-const MISSING = ['', 'NA', 'NaN', '?'];
 
 /**
  * What to do about a missing feature value in rows for a model that fills in none: a model
@@ -40,7 +38,7 @@ async function featureRows(model: Model, inputs: number, flags: TablePredictFlag
     if (flags.input.trim() === '') throw new UsageError(`--input is empty; ${takes}`);
     if (cells.length !== inputs) throw new UsageError(`--input gives ${plural(cells.length, 'value')}; ${takes}`);
     const x = Float32Array.from(cells, (c, i) => {
-      const missing = MISSING.includes(c.trim());
+      const missing = isMissingText(c.trim());
       if (fillIn && missing) return fillIn[i] ?? NaN;
       const v = Number(c);
       if (missing || Number.isNaN(v) || /^\s*[+-]?(0[xob]|infinity)/i.test(c)) {

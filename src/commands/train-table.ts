@@ -120,7 +120,8 @@ function nameList(value: string): string[] {
 }
 const openFraction = (value: string) => {
   const x = Number(value);
-  if (!/^\s*(0?\.\d+|0|1)\s*$/.test(value) || !(x > 0 && x < 1)) throw new InvalidArgumentError(`"${value}" is not a fraction between 0 and 1 (exclusive), e.g. 0.2.`);
+  // Decimal, as other number flags take it (0.2, .2, 2e-1), not 0x or Infinity.
+  if (!/^\s*(\d+\.?\d*|\.\d+)(e[+-]?\d+)?\s*$/i.test(value) || !(x > 0 && x < 1)) throw new InvalidArgumentError(`"${value}" is not a fraction between 0 and 1 (exclusive), e.g. 0.2.`);
   return x;
 };
 

@@ -11,7 +11,8 @@
 // or CRLF line ends, with or without one after the last row; blank lines at the end;
 // RFC 4180 quoting ("" inside a quoted field is one quote; delimiters and line breaks may
 // be quoted; error lines count physical lines). Spaces (and tabs, unless tab is the
-// delimiter) around a cell are ignored. A missing value is an empty cell or NA, NaN or ?.
+// delimiter) around a cell are ignored. A missing value is an empty cell or a marker such as
+// NA, NaN, nan, NULL, None or ? (MISSING_MARKERS).
 
 import type { CsvTable, TargetColumn } from './table.js';
 import { shown } from '../shown.js';
@@ -31,7 +32,7 @@ export interface CsvOptions {
   /** What errors call target, ignore and features (the command line: --target, --ignore, the model's features). Default: the option names. */
   calls?: { target?: string; ignore?: string; features?: string };
   /**
-   * What to do with a missing feature value (an empty cell, NA, NaN or ?): 'error' (the
+   * What to do with a missing feature value (an empty cell, NA, nan, NULL…: MISSING_MARKERS): 'error' (the
    * default) names the file, line and column; 'mean' replaces it with the mean of the
    * column's other values (computed in float64, stored as float32). A missing target is
    * always an error: a row without its answer cannot be imputed.
@@ -338,13 +339,24 @@ export function detectDelimiter(bytes: Uint8Array, start: number): ',' | ';' | '
   return DELIMITERS[counts.indexOf(Math.max(...counts))];
 }
 
-/** An empty cell, NA, NaN or ?. */
+/**
+ * What a cell holding no value may say besides nothing: markers pandas' read_csv reads as
+ * missing by default, as other tools write them (NumPy nan, databases NULL, R NA,
+ * spreadsheets #N/A). Not pandas' None: it is a class name as often (a label "None").
+ */
+export const MISSING_MARKERS = ['?', 'NA', 'N/A', 'n/a', '#N/A', '<NA>', 'NaN', 'nan', '-nan', '-NaN', 'NULL', 'null'] as const;
+const MISSING_BYTES = MISSING_MARKERS.map((marker) => new TextEncoder().encode(marker));
+const LONGEST_MARKER = Math.max(...MISSING_BYTES.map((m) => m.length));
+
+/** An empty cell, or one of MISSING_MARKERS: a cell's trimmed text (isMissing reads its bytes). */
+export const isMissingText = (cell: string) => cell === '' || (MISSING_MARKERS as readonly string[]).includes(cell);
+
+/** An empty cell, or one of MISSING_MARKERS. */
 export function isMissing(b: Uint8Array, start: number, end: number): boolean {
   const n = end - start;
   if (n === 0) return true;
-  if (n === 1) return b[start] === 0x3f; // ?
-  if (n === 2) return b[start] === 0x4e && b[start + 1] === 0x41; // NA
-  return n === 3 && b[start] === 0x4e && b[start + 1] === 0x61 && b[start + 2] === 0x4e; // NaN
+  if (n > LONGEST_MARKER) return false;
+  return MISSING_BYTES.some((m) => m.length === n && m.every((c, i) => b[start + i] === c));
 }
 
 /** A position in the bytes and its physical line. */
