@@ -142,6 +142,13 @@ describe('errors in hand-made files name the file, line and column', () => {
     );
   });
 
+  it('a UTF-16 file (with its byte order mark) is named as such, not as a cell that is not UTF-8', () => {
+    const text = 'a,y\n1,2\n';
+    for (const bytes of [Buffer.from('\ufeff' + text, 'utf16le'), Buffer.from('\ufeff' + text, 'utf16le').swap16()]) {
+      expect(() => parseCsv(new Uint8Array(bytes), { name: 'u.csv', target: 'y' })).toThrow('u.csv: the file is UTF-16 (it begins with a UTF-16 byte order mark); save it as UTF-8');
+    }
+  });
+
   it('missing values: empty, and the markers other tools write (NA, N/A, #N/A, nan, NULL…), but not None, a class name as often', () => {
     const hint = "impute the column's mean with --missing mean (in the API, missing: 'mean')";
     expect(() => parseText('a,b,y\n1,,0\n')).toThrow(`t.csv: line 2, column "b" (2): the cell is empty; ${hint}`);

@@ -83,6 +83,10 @@ export function parseCsv(bytes: Uint8Array, options: CsvOptions): CsvTable {
   }
   const missing = options.missing ?? 'error';
   if (missing !== 'error' && missing !== 'mean' && !Array.isArray(missing)) throw new Error(`${name}: missing must be 'error', 'mean' or the values to fill in, got ${shown(missing)}`);
+  // Excel's "Unicode text" and PowerShell write UTF-16 with a byte order mark: every other byte is 0, no cell is UTF-8.
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+    throw new Error(`${name}: the file is UTF-16 (it begins with a UTF-16 byte order mark); save it as UTF-8`);
+  }
   let start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
   // Lines that end in CR alone (classic Mac OS) read as one line whose header names each value twice.
   const cr = bytes.indexOf(0x0d);
