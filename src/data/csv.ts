@@ -132,16 +132,29 @@ function assignColumns(header: string[], options: CsvOptions): Columns {
     if (v !== undefined && !Array.isArray(v)) throw new Error(`${name}: ${list} must be a list of column names, like ['island', 'sex']; got ${shown(v)}`);
   }
   const ignored = options.ignore ?? [];
-  const index = new Map(header.flatMap((h, i) => (isUnnamed(h) ? [] : [[h, i] as const])));
+  // Each name's columns: a name the header gives twice is the file's fault only where it is used.
+  const columnsNamed = new Map<string, number[]>();
+  header.forEach((h, i) => {
+    if (!isUnnamed(h)) columnsNamed.set(h, [...(columnsNamed.get(h) ?? []), i]);
+  });
   const call = (list: 'target' | 'ignore' | 'features') => options.calls?.[list] ?? list;
-  const columnOf = (list: 'target' | 'ignore' | 'features', wanted: string) => {
-    const i = index.get(wanted);
-    if (i === undefined) {
-      const named = header.filter((h) => !isUnnamed(h));
-      const columns = named.slice(0, 20).map((h) => JSON.stringify(h)).join(', ') + (named.length > 20 ? `, … (${named.length} in all)` : '');
-      throw new CsvColumnError(`${name}: ${call(list)} names column ${shown(wanted)}, which is not in the header; ${named.length ? `its columns are ${columns}` : 'the header names no column'}`);
+  const named = (h: string, used: string) => {
+    const at = columnsNamed.get(h)!;
+    if (at.length > 1) throw new Error(`${name}: the header names column ${shown(h)} ${at.length === 2 ? 'twice' : `${at.length} times`} (columns ${at.map((i) => i + 1).join(', ')}), and ${used}: rename all but one`);
+    return at[0];
+  };
+  const columnsOf = (list: 'target' | 'ignore' | 'features', wanted: string) => {
+    const at = columnsNamed.get(wanted);
+    if (at === undefined) {
+      const names = [...columnsNamed.keys()];
+      const columns = names.slice(0, 20).map((h) => JSON.stringify(h)).join(', ') + (names.length > 20 ? `, … (${names.length} in all)` : '');
+      throw new CsvColumnError(`${name}: ${call(list)} names column ${shown(wanted)}, which is not in the header; ${names.length ? `its columns are ${columns}` : 'the header names no column'}`);
     }
-    return i;
+    return at;
+  };
+  const columnOf = (list: 'target' | 'features', wanted: string) => {
+    columnsOf(list, wanted);
+    return named(wanted, `${call(list)} names it`);
   };
   const targetOf = new Int32Array(header.length).fill(-1);
   targetNames.forEach((t, k) => {
@@ -151,9 +164,10 @@ function assignColumns(header: string[], options: CsvOptions): Columns {
   });
   const isIgnored = new Uint8Array(header.length);
   for (const t of ignored) {
-    const i = columnOf('ignore', t);
-    if (targetOf[i] >= 0) throw new CsvColumnError(`${name}: column ${shown(t)} is both a target and ignored`);
-    isIgnored[i] = 1;
+    for (const i of columnsOf('ignore', t)) {
+      if (targetOf[i] >= 0) throw new CsvColumnError(`${name}: column ${shown(t)} is both a target and ignored`);
+      isIgnored[i] = 1;
+    }
   }
   const featureOf = new Int32Array(header.length).fill(-1);
   const featureNames: string[] = [];
@@ -165,7 +179,7 @@ function assignColumns(header: string[], options: CsvOptions): Columns {
     });
   } else {
     header.forEach((h, i) => {
-      if (targetOf[i] < 0 && !isIgnored[i] && h !== '') featureOf[i] = featureNames.push(h) - 1;
+      if (targetOf[i] < 0 && !isIgnored[i] && !isUnnamed(h)) featureOf[named(h, `every column not a target or ignored is a feature (${call('ignore')} leaves both out)`)] = featureNames.push(h) - 1;
     });
   }
   if (featureNames.length === 0) throw new CsvColumnError(`${name}: no feature columns are left: every column is a target or ignored`);
@@ -174,15 +188,9 @@ function assignColumns(header: string[], options: CsvOptions): Columns {
 
 function readHeader(scanner: Scanner): string[] {
   const header: string[] = [];
-  // Names seen, with their column: a Map, so a header of a million columns is not a million² comparisons.
-  const seen = new Map<string, number>();
   do {
     scanner.nextField();
-    const text = scanner.text().trim();
-    const before = text === '' ? undefined : seen.get(text);
-    if (before !== undefined) throw new Error(`${scanner.name}: the header names column ${shown(text)} twice (columns ${before + 1} and ${header.length + 1})`);
-    seen.set(text, header.length);
-    header.push(text);
+    header.push(scanner.text().trim());
   } while (!scanner.lastInRecord);
   return header;
 }
