@@ -73,3 +73,7 @@ function escapedAndCut(text: string, chars: number): string {
   const escaped = /[\u0000-\u001f\u007f]/.test(text) ? JSON.stringify(text).slice(1, -1) : text;
   return escaped.length > chars ? `${escaped.slice(0, chars)}…` : escaped;
 }
+
+/** Items joined by ", ", the first `first` of them only where there are more, then "… (N in all)": a message's list stays short for a file of 20,000 columns. */
+export const firstOf = (items: readonly string[], first = 20): string =>
+  items.slice(0, first).join(', ') + (items.length > first ? `, … (${items.length} in all)` : '');

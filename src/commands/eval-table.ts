@@ -17,7 +17,7 @@ import { withTask } from '../tasks/with-task.js';
 import { samePath } from './output-paths.js';
 import { dataFingerprint, fingerprintDifference, storedFingerprint } from './fingerprint.js';
 import { isAbsolute } from 'node:path';
-import { shown, shownName } from '../shown.js';
+import { firstOf, shown, shownName } from '../shown.js';
 import { UsageError, runOptions, score4, type RunFlags } from './common.js';
 import { MODEL_COLUMNS, NO_FILL_ADVICE } from './predict-table.js';
 import { plural } from '../plural.js';
@@ -49,7 +49,7 @@ export async function tableFor(model: Model, file: string): Promise<FeatureDatas
   const labels = new Uint32Array(table.rows);
   for (let r = 0; r < table.rows; r++) {
     const index = names.indexOf(label(r));
-    if (index < 0) throw new Error(`${file}: data row ${r + 1} is of class ${shown(label(r))}, which the model does not know (its classes: ${names.map(shownName).join(', ')})`);
+    if (index < 0) throw new Error(`${file}: data row ${r + 1} is of class ${shown(label(r))}, which the model does not know (its classes: ${firstOf(names.map(shownName))})`);
     labels[r] = index;
   }
   return { ...base, labels };
@@ -103,7 +103,7 @@ async function heldOutRows(model: Model, m: Record<string, unknown>): Promise<{ 
   const table = await readModelColumns(file, d.featureNames, d.targetNames, d.featureFill);
   if (typeof m.rows === 'number' && table.rows !== m.rows) throw new Error(`${file}: ${plural(table.rows, 'row')} now; the model was trained on it when it had ${m.rows}, ${again}`);
   const split = holdOut(withTask(tableSplits(table, file, { mixedTarget: mixedTargetFor(d.task) }), d.task, `the model's task ${d.task}`), 'test', m.testFraction, m.seed);
-  if (d.classNames && JSON.stringify(split.classNames) !== JSON.stringify(d.classNames)) throw new Error(`${file}: its classes are ${split.classNames!.map(shownName).join(', ')} now; the model's are ${d.classNames.map(shownName).join(', ')}`);
+  if (d.classNames && JSON.stringify(split.classNames) !== JSON.stringify(d.classNames)) throw new Error(`${file}: its classes are ${firstOf(split.classNames!.map(shownName))} now; the model's are ${firstOf(d.classNames.map(shownName))}`);
   // The same count of rows in another order, or a cell edited, would draw other test rows.
   const stored = storedFingerprint(m), difference = stored && fingerprintDifference(stored, dataFingerprint(split), ['test']);
   if (difference) throw new Error(`${file} has changed since the model was trained on it (${difference}), ${again}`);

@@ -35,7 +35,7 @@ import { refuseOverwrites } from './preflight.js';
 import { noteSaved } from './interrupt.js';
 import { formatLayers } from '../layers/describe.js';
 import { refuseWarmupPastRun, refuseWeightDecayWithout } from './train-settings.js';
-import { listedName } from '../shown.js';
+import { firstOf, listedName } from '../shown.js';
 import { MAX_MATRIX_CLASSES } from '../metrics.js';
 
 export interface TableFlags extends RunFlags {
@@ -283,7 +283,7 @@ export async function runTrainTable(given: TableFlags, command: Command): Promis
   }
   const { targetNames = [], featureNames = [] } = data;
   print(`simdnet train: ${flags.data}: ${task.name} of ${targetNames.map(listedName).join(', ')} on ${plural(featureNames.length, 'feature')}` +
-    `${data.classNames ? ` (${plural(data.classNames.length, 'class', 'classes')}: ${data.classNames.slice(0, 10).map(listedName).join(', ')}${data.classNames.length > 10 ? ', …' : ''})` : ''}`);
+    `${data.classNames ? ` (${plural(data.classNames.length, 'class', 'classes')}: ${firstOf(data.classNames.map(listedName), 10)})` : ''}`);
   print(`data: ${plural(table.rows, 'row')}: ${data.train.count} to train on${validation ? ' (less the validation rows)' : ''}, ${data.test.count} to test on`);
   const maxBatch = fitTraining(used, options).batchSize, made = resumed ? { ...resumed.model.config, ...runOptions(flags), maxBatch } : fitNetwork(used, options);
   const units = flags.hidden ?? (hidden ?? FIT_DEFAULTS.hidden).flatMap((l) => (l.kind === 'dense' ? [l.units] : []));

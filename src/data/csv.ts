@@ -15,7 +15,7 @@
 // NA, NaN, nan, NULL, None or ? (MISSING_MARKERS).
 
 import type { CsvTable, TargetColumn } from './table.js';
-import { shown } from '../shown.js';
+import { firstOf, shown } from '../shown.js';
 import { BEYOND_FLOAT32, float32Fault, isFiniteFloat32 } from '../decimal.js';
 
 export type { CsvTable, TargetColumn } from './table.js';
@@ -147,7 +147,7 @@ function assignColumns(header: string[], options: CsvOptions): Columns {
     const at = columnsNamed.get(wanted);
     if (at === undefined) {
       const names = [...columnsNamed.keys()];
-      const columns = names.slice(0, 20).map((h) => JSON.stringify(h)).join(', ') + (names.length > 20 ? `, … (${names.length} in all)` : '');
+      const columns = firstOf(names.map((h) => JSON.stringify(h)));
       throw new CsvColumnError(`${name}: ${call(list)} names column ${shown(wanted)}, which is not in the header; ${names.length ? `its columns are ${columns}` : 'the header names no column'}`);
     }
     return at;
@@ -304,12 +304,14 @@ function notANumber(scanner: Scanner, columns: Columns, data: Mark): never {
   }
   if (hasNumber[failed]) throw cellError;
   const text = names.flatMap((_, c) => (firstText[c] && !hasNumber[c] ? [c] : []));
-  const list = text.map((c) => `"${names[c]}" (column ${c + 1}, e.g. ${firstText[c]!.text} on line ${firstText[c]!.line})`).join(', ');
+  const list = firstOf(text.map((c) => `"${names[c]}" (column ${c + 1}, e.g. ${firstText[c]!.text} on line ${firstText[c]!.line})`), 10);
   const [they, them] = text.length === 1 ? ['column holds', 'it'] : ['columns hold', 'them'];
+  // The names to paste into --ignore, where there are few enough to paste.
+  const ignoreThem = text.length > 20 ? `(--ignore with their ${text.length} names)` : `(--ignore ${text.map((c) => names[c]).join(',')}; in the API, ignore: ${JSON.stringify(text.map((c) => names[c]))})`;
   // A model's features cannot be left out: only the cells can be mended.
   const advice = columns.named
     ? `${columns.named} take ${them} as numbers: give ${them} numbers as in the data the model was trained on`
-    : `ignore ${them} (--ignore ${text.map((c) => names[c]).join(',')}; in the API, ignore: ${JSON.stringify(text.map((c) => names[c]))}) or encode ${them} as numbers first (one-hot: a 0/1 column per value)`;
+    : `ignore ${them} ${ignoreThem} or encode ${them} as numbers first (one-hot: a 0/1 column per value)`;
   throw new Error(`${name}: ${they} text and no numbers: ${list}; features must be numbers: ${advice}`);
 }
 

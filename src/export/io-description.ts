@@ -6,7 +6,7 @@
 // the model's metadata_props and the doc strings of x and y, TF.js as model.json's
 // userDefinedMetadata (LayersModel.getUserDefinedMetadata()); `export` prints the sentences.
 import type { Model } from '../model.js';
-import { csvQuoted } from '../shown.js';
+import { csvQuoted, firstOf } from '../shown.js';
 
 /** The sentences and the metadata entries (all strings; lists as JSON) of a model's input and output. */
 export interface IoDescription {
@@ -30,7 +30,8 @@ export function describeIo(model: Model): IoDescription {
   const { sizes, inputShape } = model.config, d = model.data;
   const image = trainedImage(model);
   const shape = inputShape ? inputShape.join('×') : image ? `${image.rows}×${image.cols}×1` : undefined;
-  const listed = (names: readonly string[]) => names.map(csvQuoted).join(', ');
+  // The sentences name the first few; the lists in the metadata hold them all.
+  const listed = (names: readonly string[]) => firstOf(names.map(csvQuoted));
   // simdnet fills a missing feature (--missing mean) before the network; an export takes numbers only.
   const fill = d?.featureFill ? `; a missing value must be given as its column's training mean (simdnet.featureFill lists them in this order)` : '';
   const input = d?.featureNames ? `raw features in this order: ${listed(d.featureNames)}${fill}`
