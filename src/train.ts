@@ -169,16 +169,24 @@ const yieldToEventLoop: () => Promise<void> = typeof setImmediate === 'function'
   })();
 
 /**
- * Class labels must name two classes or more: with one, every output is trivially right, the
- * outputs collapse to a constant and the run would be reported as diverged.
+ * Class labels must name two classes or more, and targets must vary: with one class, or one
+ * target vector, every output is trivially right, the outputs collapse to a constant and the
+ * run would be reported as diverged (or end at R² 0, its predictions off the one value).
  */
-function checkTwoClasses(data: DataSplits): void {
-  const { labels, count } = data.train;
-  if (!labels || count === 0) return;
-  const first = labels[0];
-  for (let i = 1; i < count; i++) if (labels[i] !== first) return;
-  const name = data.classNames?.[first];
-  throw new Error(`${data.source} (training split): ${count === 1 ? 'the one training label is' : `all ${count} training labels are`} class ${first}${name === undefined ? '' : ` (${name})`}; there is nothing to learn from one class`);
+function checkSomethingToLearn(data: DataSplits): void {
+  const { labels, targets, count } = data.train;
+  if (count === 0) return;
+  if (labels) {
+    const first = labels[0];
+    for (let i = 1; i < count; i++) if (labels[i] !== first) return;
+    const name = data.classNames?.[first];
+    throw new Error(`${data.source} (training split): ${count === 1 ? 'the one training label is' : `all ${count} training labels are`} class ${first}${name === undefined ? '' : ` (${name})`}; there is nothing to learn from one class`);
+  }
+  if (!targets || count === 1) return;
+  const width = data.classes;
+  for (let i = width; i < count * width; i++) if (targets[i] !== targets[i % width]) return;
+  const value = Array.from(targets.subarray(0, width)).join(', ');
+  throw new Error(`${data.source} (training split): all ${count} training targets are ${width === 1 ? value : `[${value}]`}; there is nothing to learn from a constant`);
 }
 
 /** The networks a train() is running on. */
@@ -227,7 +235,7 @@ export async function train(net: Network, data: DataSplits, options: TrainOption
     throw new Error(`train: learningRateDecay must be in (0, 1], got ${shown(learningRateDecay)}`);
   }
   for (const [split, source] of namedSplits(data)) checkFits(net, split, data.classes, source);
-  checkTwoClasses(data);
+  checkSomethingToLearn(data);
   const task = taskOf(data);
   const watch = options.earlyStopping && earlyStoppingWatch(options.earlyStopping, task, !!data.validation);
   checkFullBatch('train', data.train.count, batchSize);

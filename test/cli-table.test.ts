@@ -476,6 +476,24 @@ describe('what a new user ran into (review)', () => {
   });
 });
 
+describe('data with nothing to learn from', () => {
+  it('a constant regression target is refused as one class is, where it trained to R² 0 and predicted 11.4 for a target always 7', async () => {
+    const csv = path.join(dir, 'constant-y.csv');
+    writeFileSync(csv, 'a,b,y\n' + Array.from({ length: 30 }, (_, i) => `${i},${i % 4},7`).join('\n') + '\n');
+    const run = await simdnet(['train', '--data', csv, '--target', 'y', '--epochs', '1', '--threads', '1']);
+    expect([run.code, run.stderr]).toEqual([1, expect.stringContaining(`simdnet: ${csv} (training split): all 24 training targets are 7; there is nothing to learn from a constant`)]);
+  });
+
+  it('a feature that holds one value in every row is named in a note: it trains nothing, and another value there meets untrained weights', async () => {
+    const csv = path.join(dir, 'constant-k.csv');
+    writeFileSync(csv, 'a,k,y\n' + Array.from({ length: 30 }, (_, i) => `${i},5,${i % 2 ? 'yes' : 'no'}`).join('\n') + '\n');
+    const run = await simdnet(['train', '--data', csv, '--target', 'y', '--epochs', '1', '--threads', '1']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain(`simdnet: note: ${csv}: column k holds one value in every row: it tells the network nothing, and a row with another value there meets weights never trained (--ignore it)\n`);
+    expect((await simdnet(['train', '--data', csv, '--target', 'y', '--ignore', 'k', '--epochs', '1', '--threads', '1'])).stderr).not.toContain('note:');
+  });
+});
+
 describe('usage errors on table data, before any training', () => {
   it.each([
     ['no --target', [], '--data PATH is a table: give --target COLUMN (the column to learn)'],

@@ -2,7 +2,7 @@
 // the target, or --task), trained by fit() with a held-out test split, an optional
 // validation split and early stopping; the model saved with its normalisation, task and names.
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { CsvColumnError, parseCsv } from '../data/csv.js';
+import { CsvColumnError, parseCsv, type CsvTable } from '../data/csv.js';
 import { holdOut } from '../data/split.js';
 import { mixedTargetFor, tableSplits } from '../data/table.js';
 import path from 'node:path';
@@ -200,6 +200,12 @@ async function tableRun(flags: TableFlags, resumed: boolean) {
     const which = table.unnamed.length === 1 ? `column ${table.unnamed[0]} has` : `columns ${table.unnamed.join(', ')} have`;
     process.stderr.write(`simdnet: note: ${flags.data}: ${which} no name in the header (as pandas writes its index, or a delimiter ending the line): left out\n`);
   }
+  const constant = constantFeatures(table);
+  if (constant.length) {
+    const [which, them] = constant.length === 1 ? ['column', 'it'] : ['columns', 'them'];
+    process.stderr.write(`simdnet: note: ${flags.data}: ${which} ${firstOf(constant.map(listedName))} ${constant.length === 1 ? 'holds' : 'hold'} one value in every row: ` +
+      `${them === 'it' ? 'it tells' : 'they tell'} the network nothing, and a row with another value there meets weights never trained (--ignore ${them})\n`);
+  }
   const read = tableSplits(table, flags.data, { mixedTarget: mixedTargetFor(flags.task), asClasses: '--task classification' });
   const all = flags.task ? asUsageError(Error, () => withTask(read, flags.task!, `--task ${flags.task}`)) : { ...read, task: taskOf(read).name as TaskName };
   // No --test can split one row: the file's fault (exit 1), not the flag's.
@@ -233,6 +239,17 @@ async function tableRun(flags: TableFlags, resumed: boolean) {
     ? forFlag(flags.val !== undefined ? `--val ${flags.val}` : `--early-stop ${flags.earlyStop} (which holds out --val ${validation} of the training rows)`, () => fitSplits(data, options))
     : fitSplits(data, options);
   return { table, data, task, hidden, schedule, options, epochs, validation, used };
+}
+
+/** The names of the features that hold one value in every row of `table`. */
+function constantFeatures({ features, featureNames, rows }: CsvTable): string[] {
+  const width = featureNames.length;
+  // One row is refused as too few, not as constant.
+  if (rows < 2) return [];
+  return featureNames.filter((_, j) => {
+    for (let r = 1; r < rows; r++) if (features[r * width + j] !== features[j]) return false;
+    return true;
+  });
 }
 
 export async function runTrainTable(given: TableFlags, command: Command): Promise<void> {
