@@ -118,6 +118,8 @@ export function collapsedOutputs(net: Network, data: Dataset): string | undefine
     }
   }
   if (differentInputs === 0) return undefined;
-  return `the network's outputs collapsed to constants (the same ${nOut} outputs, class ${argmax(a, 0, nOut)}, ` +
+  // A class only where the data has them: a regressor's one output is no "class 0".
+  const same = data.labels ? `the same ${nOut} outputs, class ${argmax(a, 0, nOut)}` : nOut === 1 ? 'the same output' : `the same ${nOut} outputs`;
+  return `the network's outputs collapsed to constants (${same}, ` +
     `for each of the first ${n} training ${'images' in data ? 'images' : 'rows'})`;
 }

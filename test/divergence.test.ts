@@ -133,6 +133,15 @@ describe('the loss-rise watch and the collapse check', () => {
     net.biases[1].fill(0);
     net.weights[1].fill(0); // every output is then b = 0, whatever the image
     expect(collapsedOutputs(net, mnist.train)).toMatch(/^the network's outputs collapsed to constants \(the same 10 outputs, class 0, for each of the first 32 training images\)$/);
+    net.dispose();
+  });
+
+  it('names no class for a regressor', async () => {
+    const net = await Network.create({ inputs: 2, layers: [{ kind: 'dense', units: 1 }], backend: 'js', maxBatch: 8 });
+    net.parameters.fill(0);
+    const rows = fromArrays([[1, 2], [3, 4], [5, 6]], { targets: [1, 2, 3] }).train;
+    expect(collapsedOutputs(net, rows)).toBe("the network's outputs collapsed to constants (the same output, for each of the first 3 training rows)");
+    net.dispose();
   });
 });
 
