@@ -153,6 +153,13 @@ describe('fit() on problems with a known answer', () => {
     net.dispose();
   });
 
+  it("a text target of names (olympians' name: 11,517 values in 11,538 rows) is refused as no classes to learn, as a column of numbers is", () => {
+    const options = { target: 'name', ignore: ['id', 'nationality', 'sex', 'date_of_birth', 'sport', 'info'], missing: 'mean' } as const;
+    expect(() => table('olympians.csv', options)).toThrow(/^olympians\.csv: target name holds 115\d\d distinct values in 11538 rows: a name or an id, most likely, not classes to learn/);
+    // Its sport, 42 classes, is a target.
+    expect(table('olympians.csv', { ...options, target: 'sport', ignore: ['id', 'name', 'nationality', 'sex', 'date_of_birth', 'info'] }).classes).toBeGreaterThan(20);
+  });
+
   it('holdOut refuses to hold out a split the data has: its rows would be dropped', () => {
     const five = fromArrays([[1], [2], [3], [4], [5]], { targets: [1, 2, 3, 4, 5] });
     const tested = holdOut(five, 'test', 0.4);

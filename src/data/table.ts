@@ -31,11 +31,15 @@ export interface TableOptions {
   asClasses?: string;
 }
 
+/** Up to this many text classes, a label column is not refused for having more classes than half its rows. */
+const MANY_CLASSES = 100;
+
 /**
  * The table as a data set, train and test both every row (holdOut carves the splits): one
  * text target column as class labels with its class names; number columns as target vectors.
  * A target column of numbers with a few cells of text ("3,000", "n/a") is refused, naming
- * them, unless options.mixedTarget is 'classes': it would be hundreds of classes.
+ * them, unless options.mixedTarget is 'classes': it would be hundreds of classes. So is a
+ * text column with more distinct values than half the rows (and MANY_CLASSES): names or ids.
  */
 export function tableSplits(table: CsvTable, source: string, options: TableOptions = {}): DataSplits<FeatureDataset> {
   const { mixedTarget = 'error', asClasses = "mixedTarget: 'classes'" } = options;
@@ -49,6 +53,10 @@ export function tableSplits(table: CsvTable, source: string, options: TableOptio
     if (stray) {
       throw new Error(`${source}: target ${label.name}: ${stray.numbers} of its ${label.classes.length} distinct values are numbers but ${stray.text} ${stray.count > 1 ? 'are' : 'is'} not; ` +
         `fix those cells to learn it as numbers, or give ${asClasses} to learn its values as classes`);
+    }
+    // As numberedClasses refuses a column of numbers with more distinct values than half the rows; a few classes of one row each are a small file's.
+    if (label.classes.length > Math.max(MANY_CLASSES, count / 2)) {
+      throw new Error(`${source}: target ${label.name} holds ${label.classes.length} distinct values in ${count} rows: a name or an id, most likely, not classes to learn (each class needs rows to learn it from); give another target`);
     }
     const data: FeatureDataset = { ...base, labels: label.values };
     return { train: data, test: data, classes: label.classes.length, source, classNames: label.classes, featureNames, targetNames: [label.name], ...imputed(table) };
