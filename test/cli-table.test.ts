@@ -1,7 +1,7 @@
 // The command line on CSV tables, as a user runs it (dist/cli.js): train a classifier and a
 // regressor on real data sets of @observablehq/sample-datasets, predict one row and a file
 // of rows, and the usage errors of flags that do not fit the data.
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -196,6 +196,17 @@ describe('checkpoints of a table run', () => {
     writeFileSync(copy, lines.join('\n'));
     const run = await simdnet(['train', '--resume', ck, '--epochs', '2']);
     expect([run.code, run.stderr]).toEqual([1, expect.stringMatching(new RegExp(`^simdnet: ${copy} is not the data the checkpoint in ${ck} was trained on: (training|test) rows differ \\(CRC-32 of their features`))]);
+  });
+
+  it("a run whose file has moved says where the file must be, as the checkpoint names it", async () => {
+    const copy = path.join(dir, 'moved.csv'), ck = path.join(dir, 'moved-ck');
+    copyFileSync(penguins, copy);
+    expect((await simdnet(['train', ...penguinFlags.slice(2), '--data', copy, '--epochs', '1', '--checkpoint', ck, '--threads', '1'])).code).toBe(0);
+    renameSync(copy, path.join(dir, 'moved-away.csv'));
+    const run = await simdnet(['train', '--resume', ck, '--epochs', '2']);
+    expect([run.code, run.stderr]).toEqual([1, `simdnet: ${copy}: no such CSV file: the run in ${ck} was trained on it; put the file back there to go on with that run\n`]);
+    const scored = await simdnet(['eval', path.join(ck, CHECKPOINT_FILE)]);
+    expect([scored.code, scored.stderr]).toEqual([1, `simdnet: ${copy}: no such CSV file: the model was trained on it (moved, or removed?), so its test rows cannot be found again: give --data FILE.csv to score the rows of a file\n`]);
   });
 
   it('a run that stopped early has nothing left to train, even with more --epochs (exit 1)', async () => {

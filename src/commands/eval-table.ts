@@ -17,6 +17,7 @@ import { withTask } from '../tasks/with-task.js';
 import { samePath } from './output-paths.js';
 import { dataFingerprint, fingerprintDifference, storedFingerprint } from './fingerprint.js';
 import { isAbsolute } from 'node:path';
+import { stat } from 'node:fs/promises';
 import { firstOf, shown, shownName } from '../shown.js';
 import { UsageError, runOptions, score4, type RunFlags } from './common.js';
 import { MODEL_COLUMNS, NO_FILL_ADVICE } from './predict-table.js';
@@ -100,6 +101,7 @@ async function heldOutRows(model: Model, m: Record<string, unknown>): Promise<{ 
   const d = model.data;
   if (!d?.featureNames || !d.targetNames || typeof m.data !== 'string' || typeof m.seed !== 'number' || typeof m.testFraction !== 'number') return undefined;
   const file = m.data, again = 'so its test rows cannot be found again: give --data FILE.csv to score the rows of a file';
+  if (!(await stat(file).catch(() => undefined))) throw new Error(`${file}: no such CSV file: the model was trained on it (moved, or removed?), ${again}`);
   const table = await readModelColumns(file, d.featureNames, d.targetNames, d.featureFill);
   if (typeof m.rows === 'number' && table.rows !== m.rows) throw new Error(`${file}: ${plural(table.rows, 'row')} now; the model was trained on it when it had ${m.rows}, ${again}`);
   const split = holdOut(withTask(tableSplits(table, file, { mixedTarget: mixedTargetFor(d.task) }), d.task, `the model's task ${d.task}`), 'test', m.testFraction, m.seed);

@@ -273,6 +273,10 @@ export async function runTrainTable(given: TableFlags, command: Command): Promis
   if (resumed) refuseOverwrites(flags);
   // A new run's flags were checked before preflight (runTrain); a resumed run's are the checkpoint's with --epochs,
   // and what they fail on is the file's fault, not a flag's the user never gave.
+  // The file a resumed run names may have moved: where it was is where it must be (--data elsewhere is another run's).
+  if (resumed && !(await stat(flags.data).catch(() => undefined))) {
+    throw new Error(`${flags.data}: no such CSV file: the run in ${given.resume} was trained on it; put the file back there to go on with that run`);
+  }
   const run = resumed
     ? await tableRun(flags, true).catch((e: Error) => { throw e instanceof UsageError ? new Error(`${resumed.file}: the run's flags it holds do not make a run: ${e.message}`) : e; })
     : await tableRun(flags, false);
