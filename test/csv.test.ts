@@ -175,6 +175,10 @@ describe('errors in hand-made files name the file, line and column', () => {
     expect(() => parseText('a,y\n1,0\nx,1\n')).toThrow('t.csv: line 3, column "a" (1): "x" is not a number');
   });
 
+  it('numbers with a decimal comma (a European spreadsheet, delimited by ;) are named as such, not as text to one-hot encode', () => {
+    expect(() => parseText('a;b;y\n1,5;2,25;x\n3,0;4,5;y\n')).toThrow('t.csv: columns hold numbers written with a decimal comma: "a" (column 1, e.g. "1,5" on line 2), "b" (column 2, e.g. "2,25" on line 2); write decimals with a point (1.5)');
+  });
+
   it('20,000 text columns: the message names the first ten and counts them, where it listed every one twice (1.2 MB)', () => {
     const names = Array.from({ length: 20_000 }, (_, i) => `t${i}`);
     let message = '';
@@ -278,7 +282,11 @@ describe('CSV syntax', () => {
       "or give mixedTarget: 'classes' to learn its values as classes";
     expect(() => tableSplits(table, 't.csv')).toThrow(refusal);
     expect(() => tableSplits(table, 't.csv', { mixedTarget: 'error', asClasses: '--task classification' })).toThrow('or give --task classification to learn its values as classes');
-    expect(tableSplits(table, 't.csv', { mixedTarget: 'classes' }).classes).toBe(201);
+    // Classes when asked for, where there are few enough to be classes.
+    const tooMany = 't.csv: target price holds 201 distinct values in 201 rows: too many to be classes';
+    expect(() => tableSplits(table, 't.csv', { mixedTarget: 'classes' })).toThrow(tooMany);
+    const grades = parseText('a,grade\n' + Array.from({ length: 100 }, (_, i) => `${i},${i % 10}\n`).join('') + '5,ten\n', { target: 'grade' });
+    expect(tableSplits(grades, 't.csv', { mixedTarget: 'classes' }).classes).toBe(11);
     // Cells are numbers as the reader reads them, not as Number() does: hex is text here too.
     const hex = 'a,price\n' + Array.from({ length: 50 }, (_, i) => `${i},${100 + i}\n`).join('') + '5,0x1F\n';
     expect(() => tableSplits(parseText(hex, { target: 'price' }), 't.csv')).toThrow('t.csv: target price: 50 of its 51 distinct values are numbers but "0x1F" is not');
@@ -288,7 +296,7 @@ describe('CSV syntax', () => {
     const file = path.join(dir, 'stray.csv');
     writeFileSync(file, text);
     await expect(loadCsv(file, { target: 'price' })).rejects.toThrow(`${file}: target price: 200 of its 201 distinct values are numbers but "3,000" is not`);
-    expect((await loadCsv(file, { target: 'price', mixedTarget: 'classes' })).classes).toBe(201);
+    await expect(loadCsv(file, { target: 'price', mixedTarget: 'classes' })).rejects.toThrow(tooMany.replace('t.csv', file));
   });
 
   it('detects ; and tab delimiters from the header, outside quotes; a given delimiter wins', () => {

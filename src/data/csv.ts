@@ -308,6 +308,10 @@ function notANumber(scanner: Scanner, columns: Columns, data: Mark): never {
   const [they, them] = text.length === 1 ? ['column holds', 'it'] : ['columns hold', 'them'];
   // The names to paste into --ignore, where there are few enough to paste.
   const ignoreThem = text.length > 20 ? `(--ignore with their ${text.length} names)` : `(--ignore ${text.map((c) => names[c]).join(',')}; in the API, ignore: ${JSON.stringify(text.map((c) => names[c]))})`;
+  // A European spreadsheet's numbers (1,5 in a file delimited by ;) read as text.
+  if (text.some((c) => /^"[+-]?\d*,\d+"$/.test(firstText[c]!.text))) {
+    throw new Error(`${name}: ${they} numbers written with a decimal comma: ${list}; write decimals with a point (1.5), as CSV files read by programs do`);
+  }
   // A model's features cannot be left out: only the cells can be mended.
   const advice = columns.named
     ? `${columns.named} take ${them} as numbers: give ${them} numbers as in the data the model was trained on`

@@ -56,7 +56,7 @@ export function tableSplits(table: CsvTable, source: string, options: TableOptio
     }
     // As numberedClasses refuses a column of numbers with more distinct values than half the rows; a few classes of one row each are a small file's.
     if (label.classes.length > Math.max(MANY_CLASSES, count / 2)) {
-      throw new Error(`${source}: target ${label.name} holds ${label.classes.length} distinct values in ${count} rows: a name or an id, most likely, not classes to learn (each class needs rows to learn it from); give another target`);
+      throw new Error(`${source}: target ${label.name} holds ${label.classes.length} distinct values in ${count} rows: too many to be classes (each class needs rows to learn it from); names or ids, most likely: give another target`);
     }
     const data: FeatureDataset = { ...base, labels: label.values };
     return { train: data, test: data, classes: label.classes.length, source, classNames: label.classes, featureNames, targetNames: [label.name], ...imputed(table) };
