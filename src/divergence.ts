@@ -10,19 +10,33 @@ import { argmax } from './metrics.js';
 import { LOSS_KINDS } from './losses/loss.js';
 import type { Network } from './network.js';
 
+/** How to normalise features for a network of one's own, for the messages below. */
+const NORMALISE = "fit() does; to train() a network of your own, give Network.create a normalization from fitNormalization('standard', features, count, width)";
+
+/**
+ * Why a run could not work from its first step, which no learning rate mends: 'collapsed',
+ * the outputs were the same for every sample before the first step too (a network saturated
+ * by inputs far from 0); 'loss', the loss of the first batch, before any step, was not a
+ * finite number (values past float32's range).
+ */
+type FromStart = 'collapsed' | 'loss';
+
+const FROM_START: Record<FromStart, (reason: string) => string> = {
+  collapsed: (reason) => `training cannot work: ${reason}, as they were before training began; no learning rate changes that. Inputs far from 0 ` +
+    `(features in the thousands) saturate a network: normalise them (${NORMALISE}); or a layer discards them ` +
+    "(a convolution's or a pool's stride past the image)",
+  loss: (reason) => `training cannot work: ${reason}, before any step; no learning rate changes that. Targets or features too large for float32 ` +
+    '(a target of 1e20 has a square of 1e40, past its 3.4e38) overflow the loss: scale them (fit() standardises targets, normalizeTargets: \'standard\', ' +
+    `and features: ${NORMALISE})`,
+};
+
 /**
  * Training stopped because it diverged; the message names the epoch, what went wrong and the
- * learning rate. `fromStart`: the outputs were the same for every sample before the first
- * step too (a network saturated by inputs far from 0), which no learning rate mends.
+ * learning rate, or where it could not work from its first step (`fromStart`), why.
  */
 export class DivergenceError extends Error {
-  constructor(readonly epoch: number, reason: string, learningRate: number, fromStart = false) {
-    super(fromStart
-      ? `training cannot work: ${reason}, as they were before training began; no learning rate changes that. Inputs far from 0 ` +
-        '(features in the thousands) saturate a network: normalise them (fit() does; to train() a network of your own, ' +
-        "give Network.create a normalization from fitNormalization('standard', features, count, width)); or a layer discards them " +
-        "(a convolution's or a pool's stride past the image)"
-      : `training diverged in epoch ${epoch}: ${reason}. Try a smaller learning rate than ${rateText(learningRate)}.`);
+  constructor(readonly epoch: number, reason: string, learningRate: number, fromStart?: FromStart) {
+    super(fromStart ? FROM_START[fromStart](reason) : `training diverged in epoch ${epoch}: ${reason}. Try a smaller learning rate than ${rateText(learningRate)}.`);
     this.name = 'DivergenceError';
   }
 }

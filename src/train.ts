@@ -273,7 +273,10 @@ export async function train(net: Network, data: DataSplits, options: TrainOption
         // The next batch's rows are read while the backward waits for its threads.
         if (b + 1 < batches) prefetch.at((b + 1) * batchSize);
         const loss = net.lossLoaded();
-        if (!Number.isFinite(loss)) throw new DivergenceError(epoch + 1, `the loss became ${loss} at batch ${b + 1}`, schedule.eta);
+        if (!Number.isFinite(loss)) {
+          const first = samples === 0 && !options.resume;
+          throw new DivergenceError(epoch + 1, first ? `the loss is ${loss} at the first batch` : `the loss became ${loss} at batch ${b + 1}`, schedule.eta, first ? 'loss' : undefined);
+        }
         const rise = lossWatch.add(loss);
         if (rise) throw new DivergenceError(epoch + 1, `at batch ${b + 1}, ${rise}`, schedule.eta);
         net.backwardAndStep(eta);
@@ -307,7 +310,7 @@ export async function train(net: Network, data: DataSplits, options: TrainOption
       const nonFinite = nonFiniteState(net);
       if (nonFinite) throw new DivergenceError(epoch + 1, nonFinite, schedule.eta);
       const collapsed = collapsedOutputs(net, data.train);
-      if (collapsed) throw new DivergenceError(epoch + 1, collapsed, schedule.eta, collapsedAtStart);
+      if (collapsed) throw new DivergenceError(epoch + 1, collapsed, schedule.eta, collapsedAtStart ? 'collapsed' : undefined);
       let evaluation: HistoryEntry | undefined, stop = false;
       const last = epoch === epochs - 1 || aborted;
       if (epoch % evalEvery === 0 || last) {

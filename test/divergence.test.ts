@@ -11,6 +11,7 @@ import { CHECKPOINT_FILE, readCheckpoint } from '../src/commands/checkpoint.js';
 import { LOCK_FILE } from '../src/commands/lock.js';
 import { head, type DataSplits, type LabelledImages } from '../src/data/dataset.js';
 import { fromArrays } from '../src/data/examples.js';
+import { fit } from '../src/fit.js';
 import { loadDataDir, mnistDataDir } from '../src/data/files.js';
 import { LOSS_RISE_FACTOR, LossRiseWatch, collapsedOutputs } from '../src/divergence.js';
 import { Network, type NetworkOptions } from '../src/network.js';
@@ -67,6 +68,16 @@ describe('train() stops a diverged run', () => {
     const { error, seen } = await diverge({ sizes: [784, 300, 10], activation: 'sigmoid', loss: 'mse', init: 'he', optimizer: 'momentum', threads: 1 }, 0.5);
     expect((error as Error).message).toMatch(/^training diverged in epoch 1: the network's outputs collapsed to constants \(the same 10 outputs, class \d, for each of the first 32 training images\)\. Try a smaller learning rate than 0\.5\.$/);
     expect(seen).toEqual([]);
+  });
+
+  it('a loss past float32 at the first batch, before any step, is not blamed on the learning rate: targets of 1e20', async () => {
+    const rows = Array.from({ length: 64 }, (_, i) => [i / 64]);
+    const data = fromArrays(rows, { targets: rows.map(([x]) => x * 1e20) });
+    await expect(fit(data, { normalizeTargets: 'none', epochs: 1, threads: 1 })).rejects.toThrow(
+      /^training cannot work: the loss is Infinity at the first batch, before any step; no learning rate changes that\. Targets or features too large for float32 .*normalizeTargets: 'standard'/);
+    // Standardised, as fit() does by default, they train.
+    const { net } = await fit(data, { epochs: 1, backend: 'js' });
+    net.dispose();
   });
 
   it('outputs the same before training began are not blamed on the learning rate: raw features in the thousands', async () => {
