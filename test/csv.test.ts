@@ -153,11 +153,15 @@ describe('errors in hand-made files name the file, line and column', () => {
     const hint = "impute the column's mean with --missing mean (in the API, missing: 'mean')";
     expect(() => parseText('a,b,y\n1,,0\n')).toThrow(`t.csv: line 2, column "b" (2): the cell is empty; ${hint}`);
     expect(() => parseText('a,b,y\n1,2,0\n"",2,0\n')).toThrow(`t.csv: line 3, column "a" (1): the cell is empty; ${hint}`);
-    for (const na of ['NA', 'NaN', '?', 'nan', '-nan', 'N/A', 'n/a', '#N/A', '<NA>', 'NULL', 'null']) {
+    for (const na of ['NA', 'NaN', '?', 'nan', '-nan', '-NaN', 'N/A', 'n/a', '#N/A', '<NA>', 'NULL', 'null']) {
       expect(() => parseText(`a,b,y\n1,2,0\n3,${na},0\n`)).toThrow(`t.csv: line 3, column "b" (2): "${na}" is a missing value; ${hint}`);
     }
     expect(() => parseText('a,y\n1,NA\n')).toThrow('t.csv: line 2, column "y" (2): "NA" is a missing value, and a target cannot be imputed: fill it in or remove the row');
     expect(parseText('a,y\n1,None\n2,Low\n').targets[0]).toMatchObject({ kind: 'label', classes: ['Low', 'None'] });
+    // Among text labels only empty, ?, NA and NaN are missing: a survey's N/A is a class; among numbers it is missing.
+    expect(parseText('a,y\n1,N/A\n2,yes\n3,null\n').targets[0]).toMatchObject({ kind: 'label', classes: ['N/A', 'null', 'yes'] });
+    expect(() => parseText('a,y\n1,NA\n2,yes\n')).toThrow('t.csv: line 2, column "y" (2): "NA" is a missing value, and a target cannot be imputed');
+    expect(() => parseText('a,y\n1,2.5\n2,nan\n3,N/A\n')).toThrow('t.csv: line 3, column "y" (2): "nan" is a missing value, and a target cannot be imputed: fill it in or remove the row');
     expect(() => parseText('a,b,y\n1,2,0\n1,None,0\n')).toThrow('t.csv: line 3, column "b" (2): "None" is not a number');
   });
 

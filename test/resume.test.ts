@@ -244,6 +244,10 @@ describe('how the data a run was trained on differs from the data given now', ()
     expect(fingerprintDifference(data(split(60, 28, 28)), data(split(50, 28, 28)))).toBe('training images: 50 now, 60 then');
     expect(fingerprintDifference(data(split(60, 1, 4)), data(split(50, 1, 4)))).toBe('training rows: 50 now, 60 then');
     expect(fingerprintDifference(data(split(60, 1, 4)), data(split(60, 1, 5)))).toBe('training features: 5 now, 4 then');
-    expect(fingerprintDifference(data(split(60, 1, 4)), data(split(60, 1, 4, 3)))).toBe('training rows differ (CRC-32 of their features 0x00000003 now, 0x00000002 then)');
+    expect(fingerprintDifference(data(split(60, 1, 4)), data(split(60, 1, 4, 3)))).toBe('training rows differ (CRC-32 of a sample 0x00000003 now, 0x00000002 then)');
+    const whole = (crc: number) => ({ ...split(60, 1, 4), featuresCrc32: crc });
+    expect(fingerprintDifference(data(whole(5)), data(whole(6)))).toBe('training rows differ (CRC-32 of their features 0x00000006 now, 0x00000005 then)');
+    // A fingerprint written before featuresCrc32 compares by its sample.
+    expect(fingerprintDifference(data(split(60, 1, 4)), data(whole(6)))).toBeUndefined();
   });
 });

@@ -213,6 +213,7 @@ export function checkFingerprint(c: FieldCheck, v: unknown): DataFingerprint {
     return {
       count: field('count', 1), rows: field('rows', 1), cols: field('cols', 1),
       labelsCrc32: field('labelsCrc32', 0, 2 ** 32 - 1), imagesSampleCrc32: field('imagesSampleCrc32', 0, 2 ** 32 - 1),
+      ...(s.featuresCrc32 === undefined ? {} : { featuresCrc32: field('featuresCrc32', 0, 2 ** 32 - 1) }),
     };
   };
   return { classes: c.int('fingerprint.classes', f.classes, 1), train: split('train'), test: split('test') };

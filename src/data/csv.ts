@@ -200,6 +200,7 @@ function checkShape(scanner: Scanner, columns: Columns) {
   const { targetOf } = columns;
   const width = targetOf.length;
   const numericTargets = columns.targetNames.map(() => true);
+  const firstMarker: (string | undefined)[] = columns.targetNames.map(() => undefined);
   const bytes = scanner.bytes;
   let rows = 0;
   while (scanner.startRecord()) {
@@ -208,13 +209,17 @@ function checkShape(scanner: Scanner, columns: Columns) {
       if (scanner.column === width) scanner.raggedRow(width);
       const t = targetOf[scanner.column];
       if (t >= 0) {
-        if (isMissing(bytes, scanner.start, scanner.end)) scanner.missingTarget();
-        if (numericTargets[t] && Number.isNaN(parseNumber(bytes, scanner.start, scanner.end))) numericTargets[t] = false;
+        if (isMissing(bytes, scanner.start, scanner.end, true)) scanner.missingTarget();
+        // Another marker is missing only where the column turns out to hold numbers; among text labels it is a class.
+        if (isMissing(bytes, scanner.start, scanner.end)) firstMarker[t] ??= scanner.missingTargetMessage();
+        else if (numericTargets[t] && Number.isNaN(parseNumber(bytes, scanner.start, scanner.end))) numericTargets[t] = false;
       }
     } while (!scanner.lastInRecord);
     if (scanner.column !== width - 1) scanner.raggedRow(width);
     rows++;
   }
+  const marked = numericTargets.findIndex((numeric, t) => numeric && firstMarker[t] !== undefined);
+  if (marked >= 0) throw new Error(firstMarker[marked]);
   return { rows, numericTargets };
 }
 
@@ -360,21 +365,35 @@ export function detectDelimiter(bytes: Uint8Array, start: number): ',' | ';' | '
 /**
  * What a cell holding no value may say besides nothing: markers pandas' read_csv reads as
  * missing by default, as other tools write them (NumPy nan, databases NULL, R NA,
- * spreadsheets #N/A). Not pandas' None: it is a class name as often (a label "None").
+ * spreadsheets #N/A). Not pandas' None: it is a class name as often (a label "None"). In a
+ * column of text labels only the first three are missing: the others may be classes too
+ * (a survey's "N/A", not applicable).
  */
-export const MISSING_MARKERS = ['?', 'NA', 'N/A', 'n/a', '#N/A', '<NA>', 'NaN', 'nan', '-nan', '-NaN', 'NULL', 'null'] as const;
+export const MISSING_MARKERS = ['?', 'NA', 'NaN', 'N/A', 'n/a', '#N/A', '<NA>', 'nan', '-nan', '-NaN', 'NULL', 'null'] as const;
+const MISSING_IN_LABELS = 3;
 const MISSING_BYTES = MISSING_MARKERS.map((marker) => new TextEncoder().encode(marker));
 const LONGEST_MARKER = Math.max(...MISSING_BYTES.map((m) => m.length));
+/** The bytes a marker begins with: every cell that is not a number is asked, and most begin with none of them. */
+const MARKER_STARTS = new Uint8Array(256);
+for (const m of MISSING_BYTES) MARKER_STARTS[m[0]] = 1;
 
 /** An empty cell, or one of MISSING_MARKERS: a cell's trimmed text (isMissing reads its bytes). */
 export const isMissingText = (cell: string) => cell === '' || (MISSING_MARKERS as readonly string[]).includes(cell);
 
-/** An empty cell, or one of MISSING_MARKERS. */
-export function isMissing(b: Uint8Array, start: number, end: number): boolean {
+/** An empty cell, or one of MISSING_MARKERS (`inLabels`: one of those a column of text labels takes as missing). */
+export function isMissing(b: Uint8Array, start: number, end: number, inLabels = false): boolean {
   const n = end - start;
   if (n === 0) return true;
-  if (n > LONGEST_MARKER) return false;
-  return MISSING_BYTES.some((m) => m.length === n && m.every((c, i) => b[start + i] === c));
+  if (n > LONGEST_MARKER || !MARKER_STARTS[b[start]]) return false;
+  const markers = inLabels ? MISSING_IN_LABELS : MISSING_BYTES.length;
+  for (let k = 0; k < markers; k++) {
+    const m = MISSING_BYTES[k];
+    if (m.length !== n) continue;
+    let i = 0;
+    while (i < n && b[start + i] === m[i]) i++;
+    if (i === n) return true;
+  }
+  return false;
 }
 
 /** A position in the bytes and its physical line. */
@@ -610,7 +629,11 @@ class Scanner {
   }
 
   missingTarget(): never {
-    this.cellError(`${this.missingValue()}, and a target cannot be imputed: fill it in or remove the row`);
+    throw new Error(this.missingTargetMessage());
+  }
+
+  missingTargetMessage(): string {
+    return this.cellMessage(`${this.missingValue()}, and a target cannot be imputed: fill it in or remove the row`);
   }
 
   private missingValue(): string {
