@@ -180,7 +180,12 @@ describe('errors in hand-made files name the file, line and column', () => {
   });
 
   it('numbers with a decimal comma (a European spreadsheet, delimited by ;) are named as such, not as text to one-hot encode', () => {
-    expect(() => parseText('a;b;y\n1,5;2,25;x\n3,0;4,5;y\n')).toThrow('t.csv: columns hold numbers written with a decimal comma: "a" (column 1, e.g. "1,5" on line 2), "b" (column 2, e.g. "2,25" on line 2); write decimals with a point (1.5)');
+    const advice = 'is a number written with a decimal comma; write decimals with a point (1.5), as programs read CSV files';
+    expect(() => parseText('a;b;y\n1,5;2,25;x\n3,0;4,5;y\n')).toThrow(`t.csv: line 2, column "a" (1): "1,5" ${advice}`);
+    // A column with a whole number among them (a spreadsheet writes 2, not 2,0), and tabs.
+    expect(() => parseText('a\tb\ty\n2\t1\tx\n-0,5\t3\ty\n')).toThrow(`t.csv: line 3, column "a" (1): "-0,5" ${advice}`);
+    // In a comma-delimited file, a quoted "1,500" is a thousands separator: text, as before, not a decimal.
+    expect(() => parseText('a,b,y\n"1,500",1,x\n"2,000",2,y\n')).toThrow('t.csv: column holds text and no numbers: "a" (column 1, e.g. "1,500" on line 2)');
   });
 
   it('20,000 text columns: the message names the first ten and counts them, where it listed every one twice (1.2 MB)', () => {

@@ -54,6 +54,7 @@ const LF = 0x0a;
 const CR = 0x0d;
 const SPACE = 0x20;
 const TAB = 0x09;
+const COMMA = 0x2c;
 const PLUS = 0x2b;
 const MINUS = 0x2d;
 const DOT = 0x2e;
@@ -293,6 +294,10 @@ function notANumber(scanner: Scanner, columns: Columns, data: Mark): never {
   const { name, bytes, names } = scanner;
   const { featureOf } = columns;
   const failed = scanner.column;
+  // A European spreadsheet's number (1,5 in a file delimited by ; or tabs), where a comma cannot be a delimiter or a quoted thousands separator.
+  if (scanner.delimiter !== COMMA && /^[+-]?\d*,\d+$/.test(scanner.text().trim())) {
+    scanner.cellError(`${scanner.shown()} is a number written with a decimal comma; write decimals with a point (1.5), as programs read CSV files`);
+  }
   const cellError = new Error(scanner.cellMessage(`${scanner.shown()} is not a number`));
   const hasNumber = new Uint8Array(names.length);
   const firstText: ({ line: number; text: string } | undefined)[] = [];
@@ -313,10 +318,6 @@ function notANumber(scanner: Scanner, columns: Columns, data: Mark): never {
   const [they, them] = text.length === 1 ? ['column holds', 'it'] : ['columns hold', 'them'];
   // The names to paste into --ignore, where there are few enough to paste.
   const ignoreThem = text.length > 20 ? `(--ignore with their ${text.length} names)` : `(--ignore ${text.map((c) => names[c]).join(',')}; in the API, ignore: ${JSON.stringify(text.map((c) => names[c]))})`;
-  // A European spreadsheet's numbers (1,5 in a file delimited by ;) read as text.
-  if (text.some((c) => /^"[+-]?\d*,\d+"$/.test(firstText[c]!.text))) {
-    throw new Error(`${name}: ${they} numbers written with a decimal comma: ${list}; write decimals with a point (1.5), as CSV files read by programs do`);
-  }
   // A model's features cannot be left out: only the cells can be mended.
   const advice = columns.named
     ? `${columns.named} take ${them} as numbers: give ${them} numbers as in the data the model was trained on`
@@ -324,7 +325,6 @@ function notANumber(scanner: Scanner, columns: Columns, data: Mark): never {
   throw new Error(`${name}: ${they} text and no numbers: ${list}; features must be numbers: ${advice}`);
 }
 
-/** Replaces each NaN (a missing value) with the mean of the other values of its column. */
 /** Each feature column's mean over its present values (float64 sums, rounded to float32): what missing: 'mean' fills in. */
 function columnMeans(scanner: Scanner, features: Float32Array, rows: number, missingCount: Uint32Array, columns: Columns): number[] {
   const nf = missingCount.length;
