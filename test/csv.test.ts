@@ -287,14 +287,16 @@ describe('CSV syntax', () => {
     const text = 'a,price\n' + Array.from({ length: 200 }, (_, i) => `${i},${1000 + 7 * i}\n`).join('') + '5,"3,000"\n';
     const table = parseText(text, { target: 'price' });
     expect(table.targets[0].kind).toBe('label');
-    const refusal = 't.csv: target price: 200 of its 201 distinct values are numbers but "3,000" is not; fix those cells to learn it as numbers, ' +
-      "or give mixedTarget: 'classes' to learn its values as classes";
+    // 201 values in 201 rows are too many to be classes: the refusal offers none.
+    const refusal = 't.csv: target price: 200 of its 201 distinct values are numbers but "3,000" is not; fix those cells to learn it as numbers';
     expect(() => tableSplits(table, 't.csv')).toThrow(refusal);
-    expect(() => tableSplits(table, 't.csv', { mixedTarget: 'error', asClasses: '--task classification' })).toThrow('or give --task classification to learn its values as classes');
-    // Classes when asked for, where there are few enough to be classes.
+    expect(() => tableSplits(table, 't.csv')).not.toThrow('classes');
     const tooMany = 't.csv: target price holds 201 distinct values in 201 rows: too many to be classes';
     expect(() => tableSplits(table, 't.csv', { mixedTarget: 'classes' })).toThrow(tooMany);
+    // Few enough to be classes: the refusal offers them, and they are classes when asked for.
     const grades = parseText('a,grade\n' + Array.from({ length: 100 }, (_, i) => `${i},${i % 10}\n`).join('') + '5,ten\n', { target: 'grade' });
+    expect(() => tableSplits(grades, 't.csv', { mixedTarget: 'error', asClasses: '--task classification' })).toThrow(
+      't.csv: target grade: 10 of its 11 distinct values are numbers but "ten" is not; fix those cells to learn it as numbers, or give --task classification to learn its values as classes');
     expect(tableSplits(grades, 't.csv', { mixedTarget: 'classes' }).classes).toBe(11);
     // Cells are numbers as the reader reads them, not as Number() does: hex is text here too.
     const hex = 'a,price\n' + Array.from({ length: 50 }, (_, i) => `${i},${100 + i}\n`).join('') + '5,0x1F\n';

@@ -4,6 +4,9 @@
 import { shortestFloat32 } from '../decimal.js';
 import type { DataSplits, Dataset } from './dataset.js';
 
+/** More classes than half the rows: fewer than two rows a class to learn it from (tableSplits refuses such text labels too). */
+export const fewRowsPerClass = (classes: number, rows: number) => classes > rows / 2;
+
 /** The most distinct numbers taken as classes. */
 const MAX_NUMBERED_CLASSES = 1000;
 
@@ -20,7 +23,7 @@ export function numberedClasses<D extends Dataset>(splits: DataSplits<D>, asked:
   const parts = [splits.train, splits.validation, splits.test].filter((d): d is D => d !== undefined);
   const classes = [...new Set(parts.flatMap((d) => [...d.targets!.subarray(0, d.count)]))].sort((a, b) => a - b);
   const rows = splits.train.count;
-  if (classes.length > MAX_NUMBERED_CLASSES || classes.length > rows / 2) {
+  if (classes.length > MAX_NUMBERED_CLASSES || fewRowsPerClass(classes.length, rows)) {
     throw new Error(`${asked}: ${column} holds ${classes.length} distinct numbers in ${rows} rows; that many classes, each with so few rows, looks like a regression target`);
   }
   const index = new Map(classes.map((c, i) => [c, i]));

@@ -2,6 +2,7 @@
 // Float32Array and one array per target column, so that it costs about its float size.
 import { isNumberText } from './csv.js';
 import type { DataSplits, FeatureDataset } from './dataset.js';
+import { fewRowsPerClass } from './numbered-classes.js';
 
 /** A target column: numbers as read, or text labels as indices into `classes`. */
 export type TargetColumn =
@@ -31,15 +32,15 @@ export interface TableOptions {
   asClasses?: string;
 }
 
-/** Up to this many text classes, a label column is not refused for having more classes than half its rows. */
+/** Up to this many text classes, a label column is not refused for fewRowsPerClass. */
 const MANY_CLASSES = 100;
 
 /**
  * The table as a data set, train and test both every row (holdOut carves the splits): one
  * text target column as class labels with its class names; number columns as target vectors.
- * A target column of numbers with a few cells of text ("3,000", "n/a") is refused, naming
+ * A target column of numbers with a few cells of text ("3,000", "unknown") is refused, naming
  * them, unless options.mixedTarget is 'classes': it would be hundreds of classes. So is a
- * text column with more distinct values than half the rows (and MANY_CLASSES): names or ids.
+ * column of more than MANY_CLASSES classes with fewer than two rows each (fewRowsPerClass): names or ids.
  */
 export function tableSplits(table: CsvTable, source: string, options: TableOptions = {}): DataSplits<FeatureDataset> {
   const { mixedTarget = 'error', asClasses = "mixedTarget: 'classes'" } = options;
@@ -49,13 +50,14 @@ export function tableSplits(table: CsvTable, source: string, options: TableOptio
   const label = targets.find((t) => t.kind === 'label');
   if (label) {
     if (targets.length > 1) throw new Error(`${source}: ${label.name} holds text labels, so it must be the only target column (got ${targets.map((t) => t.name).join(', ')})`);
+    // A small file's few classes of one row each are classes; past MANY_CLASSES, names or ids.
+    const tooMany = label.classes.length > MANY_CLASSES && fewRowsPerClass(label.classes.length, count);
     const stray = mixedTarget === 'classes' ? undefined : strayText(label.classes);
     if (stray) {
       throw new Error(`${source}: target ${label.name}: ${stray.numbers} of its ${label.classes.length} distinct values are numbers but ${stray.text} ${stray.count > 1 ? 'are' : 'is'} not; ` +
-        `fix those cells to learn it as numbers, or give ${asClasses} to learn its values as classes`);
+        `fix those cells to learn it as numbers${tooMany ? '' : `, or give ${asClasses} to learn its values as classes`}`);
     }
-    // As numberedClasses refuses a column of numbers with more distinct values than half the rows; a few classes of one row each are a small file's.
-    if (label.classes.length > Math.max(MANY_CLASSES, count / 2)) {
+    if (tooMany) {
       throw new Error(`${source}: target ${label.name} holds ${label.classes.length} distinct values in ${count} rows: too many to be classes (each class needs rows to learn it from); names or ids, most likely: give another target`);
     }
     const data: FeatureDataset = { ...base, labels: label.values };
