@@ -4,7 +4,7 @@
 // caller checks a header's claims against the file's size before it reads (and allocates
 // for) the rest. Every error names the file.
 import { constants, existsSync, type Stats } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 /** What a caller is reading, for messages ("no such model file"), and how large it may be. */
@@ -134,3 +134,6 @@ export async function withFile<T>(file: string, limit: FileKind, use: (f: OpenFi
 export function readWholeFile(file: string, limit: FileKind): Promise<Uint8Array> {
   return withFile(file, limit, (f) => f.read(0, f.size));
 }
+
+/** Whether nothing is at `file` (ENOENT), for a caller with advice of its own for a file that has gone; any other failure is the reader's to name. */
+export const isGoneFile = (file: string): Promise<boolean> => stat(file).then(() => false, (e: NodeJS.ErrnoException) => e.code === 'ENOENT');

@@ -332,6 +332,10 @@ describe('simdnet eval on a table model', () => {
     writeFileSync(copy, [header, ...rows.reverse()].join('\n') + '\n');
     const run = await simdnet(['eval', model]);
     expect([run.code, run.stderr]).toEqual([1, expect.stringMatching(new RegExp(`^simdnet: ${copy} has changed since the model was trained on it \\(test (labels|rows) differ .*\\), so its test rows cannot be found again: give --data FILE.csv`))]);
+    // A class the model does not have: named with where the lists part.
+    writeFileSync(copy, [header, rows[0].replace(/^\w+/, 'Emperor'), ...rows.slice(1)].join('\n') + '\n');
+    const classes = await simdnet(['eval', model]);
+    expect([classes.code, classes.stderr]).toEqual([1, `simdnet: ${copy}: its classes are not the model's now: 4 classes against 3, and class 3 is Emperor now, Gentoo in the model, so its test rows cannot be found again: give --data FILE.csv to score the rows of a file\n`]);
   });
 
   it("a multi-label model scored on a file whose labels are not 0 or 1 names the file, the column and the row, where 0.5 was scored without a word", async () => {

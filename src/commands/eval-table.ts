@@ -7,7 +7,7 @@ import type { FeatureDataset } from '../data/dataset.js';
 import { evaluate } from '../evaluate.js';
 import { networkFromModel, type Model } from '../model.js';
 import { readModelFile } from '../model-file.js';
-import { MAX_READ_BYTES, readWholeFile } from '../read-file.js';
+import { MAX_READ_BYTES, isGoneFile, readWholeFile } from '../read-file.js';
 import { LOSS_METRIC, TASK_KINDS, type Task } from '../tasks/task.js';
 import { savedHistory } from '../train.js';
 import { recorded, refuseTableModel } from './analysis.js';
@@ -17,7 +17,6 @@ import { withTask } from '../tasks/with-task.js';
 import { samePath } from './output-paths.js';
 import { dataFingerprint, fingerprintDifference, storedFingerprint } from './fingerprint.js';
 import { isAbsolute } from 'node:path';
-import { stat } from 'node:fs/promises';
 import { firstOf, shown, shownName } from '../shown.js';
 import { UsageError, runOptions, score4, type RunFlags } from './common.js';
 import { MODEL_COLUMNS, NO_FILL_ADVICE } from './predict-table.js';
@@ -94,18 +93,22 @@ function ownFileNote(record: Record<string, unknown>, { training = 0, validation
  * The test rows a table model was tested on when it was trained: its file read again and
  * split as train split it (its seed and --test fraction), checked to be the rows it had (their
  * count and fingerprint); with the file's row count. Undefined where the model does not
- * record them (saved before it did, or by the library). `record` is recorded()'s: a table
+ * record them (saved before it did, or by the library). `m` is recorded()'s record: a table
  * checkpoint's run gives the same fields, less the row count.
  */
 async function heldOutRows(model: Model, m: Record<string, unknown>): Promise<{ test: FeatureDataset; fileRows: number } | undefined> {
   const d = model.data;
   if (!d?.featureNames || !d.targetNames || typeof m.data !== 'string' || typeof m.seed !== 'number' || typeof m.testFraction !== 'number') return undefined;
   const file = m.data, again = 'so its test rows cannot be found again: give --data FILE.csv to score the rows of a file';
-  if (!(await stat(file).catch(() => undefined))) throw new Error(`${file}: no such CSV file: the model was trained on it (moved, or removed?), ${again}`);
+  if (await isGoneFile(file)) throw new Error(`${file}: no such CSV file: the model was trained on it (moved, or removed?), ${again}`);
   const table = await readModelColumns(file, d.featureNames, d.targetNames, d.featureFill);
   if (typeof m.rows === 'number' && table.rows !== m.rows) throw new Error(`${file}: ${plural(table.rows, 'row')} now; the model was trained on it when it had ${m.rows}, ${again}`);
   const split = holdOut(withTask(tableSplits(table, file, { mixedTarget: mixedTargetFor(d.task) }), d.task, `the model's task ${d.task}`), 'test', m.testFraction, m.seed);
-  if (d.classNames && JSON.stringify(split.classNames) !== JSON.stringify(d.classNames)) throw new Error(`${file}: its classes are ${firstOf(split.classNames!.map(shownName))} now; the model's are ${firstOf(d.classNames.map(shownName))}`);
+  if (d.classNames && JSON.stringify(split.classNames) !== JSON.stringify(d.classNames)) {
+    const now = split.classNames!, at = now.findIndex((c, i) => c !== d.classNames![i]), k = at < 0 ? d.classNames.length : at;
+    const which = (names: readonly string[]) => (k < names.length ? shownName(names[k]) : 'none');
+    throw new Error(`${file}: its classes are not the model's now: ${plural(now.length, 'class', 'classes')} against ${d.classNames.length}, and class ${k + 1} is ${which(now)} now, ${which(d.classNames)} in the model, ${again}`);
+  }
   // The same count of rows in another order, or a cell edited, would draw other test rows.
   const stored = storedFingerprint(m), difference = stored && fingerprintDifference(stored, dataFingerprint(split), ['test']);
   if (difference) throw new Error(`${file} has changed since the model was trained on it (${difference}), ${again}`);

@@ -27,7 +27,7 @@ import { withTask } from '../tasks/with-task.js';
 import { plural } from '../plural.js';
 import { parseSchedule } from '../schedule.js';
 import { progressBar } from '../progress.js';
-import { MAX_READ_BYTES, nonRegularKind, readWholeFile } from '../read-file.js';
+import { MAX_READ_BYTES, isGoneFile, nonRegularKind, readWholeFile } from '../read-file.js';
 import { metricOf, taskOf, TASK_KINDS, TASKS, type Scores, type Task, type TaskName } from '../tasks/task.js';
 import type { HistoryEntry } from '../train.js';
 import { UsageError, asUsageError, fewerThanOneBatch, forFlag, humanOutput, onCommandLine, runOptions, score4, secondsText, type RunFlags } from './common.js';
@@ -271,12 +271,12 @@ export async function runTrainTable(given: TableFlags, command: Command): Promis
     : given;
   // The data a resumed run takes from its checkpoint, against the outputs given now.
   if (resumed) refuseOverwrites(flags);
-  // A new run's flags were checked before preflight (runTrain); a resumed run's are the checkpoint's with --epochs,
-  // and what they fail on is the file's fault, not a flag's the user never gave.
   // The file a resumed run names may have moved: where it was is where it must be (--data elsewhere is another run's).
-  if (resumed && !(await stat(flags.data).catch(() => undefined))) {
+  if (resumed && await isGoneFile(flags.data)) {
     throw new Error(`${flags.data}: no such CSV file: the run in ${given.resume} was trained on it; put the file back there to go on with that run`);
   }
+  // A new run's flags were checked before preflight (runTrain); a resumed run's are the checkpoint's with --epochs,
+  // and what they fail on is the file's fault, not a flag's the user never gave.
   const run = resumed
     ? await tableRun(flags, true).catch((e: Error) => { throw e instanceof UsageError ? new Error(`${resumed.file}: the run's flags it holds do not make a run: ${e.message}`) : e; })
     : await tableRun(flags, false);

@@ -7,12 +7,13 @@
 // counts the rows and decides whether each target is numeric; the second allocates the
 // arrays and fills them. Numbers are parsed straight from the bytes.
 //
-// Accepted: a header row (names trimmed, unique, non-empty); a UTF-8 byte-order mark; LF
+// Accepted: a header row (names trimmed; a name given twice only where no column of it is
+// read; an empty one leaves its column out, isUnnamed); a UTF-8 byte-order mark; LF
 // or CRLF line ends, with or without one after the last row; blank lines at the end;
 // RFC 4180 quoting ("" inside a quoted field is one quote; delimiters and line breaks may
 // be quoted; error lines count physical lines). Spaces (and tabs, unless tab is the
 // delimiter) around a cell are ignored. A missing value is an empty cell or a marker such as
-// NA, NaN, nan, NULL, None or ? (MISSING_MARKERS).
+// NA, NaN, nan, NULL or ? (MISSING_MARKERS).
 
 import type { CsvTable, TargetColumn } from './table.js';
 import { firstOf, shown } from '../shown.js';
