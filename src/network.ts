@@ -8,6 +8,7 @@ import { DISPOSED, type Backend, type BackendName } from './backend/backend.js';
 import { JsTunedBackend } from './backend/js-tuned.js';
 import { JsBackend } from './backend/js.js';
 import { WASM_MAX_BYTES, WasmBackend, type SimdChoice } from './backend/wasm.js';
+import { THRESHOLD } from './tasks/multi-label.js';
 import { ACTIVATIONS, type ActivationName } from './layers/activation.js';
 import { Dense } from './layers/dense.js';
 import type { Layer, Shape } from './layers/layer.js';
@@ -360,7 +361,7 @@ export class Network {
     this.denormalizeOutputs(outputs);
     // The largest of one output is always output 0: a yes/no score's class is its side of ½.
     const yesNo = nOut === 1 && this.config.loss === 'binary-cross-entropy';
-    for (let r = 0; r < n; r++) classes[r] = yesNo ? Number(outputs[r] >= 0.5) : argmax(outputs, r * nOut, nOut);
+    for (let r = 0; r < n; r++) classes[r] = yesNo ? Number(outputs[r] >= THRESHOLD) : argmax(outputs, r * nOut, nOut);
     return { outputs, classes };
   }
 

@@ -31,7 +31,7 @@ export function fitNormalization(kind: NormalizationKind, features: Float32Array
     throw new Error(`normalization: features must be a Float32Array of count × width = ${count * width} values, got ${features instanceof Float32Array ? `${features.length}` : shown(features)}`);
   }
   const bad = features.subarray(0, count * width).findIndex((x) => !Number.isFinite(x));
-  if (bad >= 0) throw new Error(`normalization: row ${Math.floor(bad / width)}, feature ${bad % width} is ${features[bad]}; every feature must be a finite number`);
+  if (bad >= 0) throw new Error(`normalization: values[${bad}] (row ${Math.floor(bad / width) + 1}, column ${(bad % width) + 1}) is ${features[bad]}; every value must be a finite number`);
   const offset: number[] = [], scale: number[] = [];
   for (let j = 0; j < width; j++) {
     let a = 0, b = 0;

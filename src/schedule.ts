@@ -86,24 +86,19 @@ export function checkSchedule(schedule: Schedule): Schedule {
   if (typeof schedule !== 'object' || schedule === null) {
     throw new Error(`schedule must be an object { kind, eta, … }, as parseSchedule(${shown(schedule)}, η) makes from text; got ${shown(schedule)}`);
   }
-  // The kind first: { kind: 'nope' } was told about its eta.
-  const kinds: readonly Schedule['kind'][] = ['constant', 'step', 'exponential', 'cosine'];
-  if (!kinds.includes(schedule.kind)) throw new Error(`schedule: unknown kind ${shown(schedule.kind)}; the kinds are ${kinds.join(', ')}`);
+  // Each kind's own fields, checked after eta; the kind first: { kind: 'nope' } was told about its eta.
+  const fields: { [K in Schedule['kind']]: (s: Extract<Schedule, { kind: K }>) => void } = {
+    constant: () => {},
+    step: (s) => {
+      check('every', s.every, RULES.EVERY);
+      check('gamma', s.gamma, RULES.GAMMA);
+    },
+    exponential: (s) => check('gamma', s.gamma, RULES.GAMMA),
+    cosine: (s) => check('min', s.min, minRule(s.eta)),
+  };
+  if (!Object.hasOwn(fields, schedule.kind)) throw new Error(`schedule: unknown kind ${shown(schedule.kind)}; the kinds are ${Object.keys(fields).join(', ')}`);
   check('eta', schedule.eta, RULES.eta);
-  switch (schedule.kind) {
-    case 'constant':
-      break;
-    case 'step':
-      check('every', schedule.every, RULES.EVERY);
-      check('gamma', schedule.gamma, RULES.GAMMA);
-      break;
-    case 'exponential':
-      check('gamma', schedule.gamma, RULES.GAMMA);
-      break;
-    case 'cosine':
-      check('min', schedule.min, minRule(schedule.eta));
-      break;
-  }
+  (fields[schedule.kind] as (s: Schedule) => void)(schedule);
   if (schedule.warmup !== undefined) check('warmup', schedule.warmup, RULES.warmup);
   return schedule;
 }

@@ -146,7 +146,7 @@ describe('fit() on problems with a known answer', () => {
 
   it('fitNormalization checks its arguments, and a spread too small for float32 counts as none', async () => {
     expect(() => fitNormalization('standard', new Float32Array(6), 4, 2)).toThrow('normalization: features must be a Float32Array of count × width = 8 values, got 6');
-    expect(() => fitNormalization('standard', Float32Array.of(1, NaN), 2, 1)).toThrow('normalization: row 1, feature 0 is NaN; every feature must be a finite number');
+    expect(() => fitNormalization('standard', Float32Array.of(1, NaN), 2, 1)).toThrow('normalization: values[1] (row 2, column 1) is NaN; every value must be a finite number');
     expect(() => fitNormalization('min-max', Float32Array.of(1, 2), 0, 1)).toThrow('normalization: count must be a positive integer (the rows to fit it on), got 0');
     expect(fitNormalization('standard', Float32Array.of(1e-40, 3e-40), 2, 1).scale).toEqual([1]);
     const { net } = await fit(fromArrays([[1e-40, 0], [3e-40, 1], [2e-40, 2], [1e-40, 3]], { targets: [0, 1, 2, 3] }), { epochs: 1, backend: 'js' });
@@ -162,6 +162,8 @@ describe('fit() on problems with a known answer', () => {
 
   it('holdOut refuses to hold out a split the data has: its rows would be dropped', () => {
     const five = fromArrays([[1], [2], [3], [4], [5]], { targets: [1, 2, 3, 4, 5] });
+    // A copy of the training split over the same rows is still data that came as one set.
+    expect(holdOut({ ...five, train: { ...five.train } }, 'test', 0.4).test.count).toBe(2);
     const tested = holdOut(five, 'test', 0.4);
     expect([tested.train.count, tested.test.count]).toEqual([3, 2]);
     expect(() => holdOut(tested, 'test', 0.4)).toThrow('holdOut: the splits already have a test split of 2 samples apart from the training split; holding out another would drop it (data that came as one set');

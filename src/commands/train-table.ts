@@ -36,6 +36,7 @@ import { noteSaved } from './interrupt.js';
 import { formatLayers } from '../layers/describe.js';
 import { refuseWarmupPastRun, refuseWeightDecayWithout } from './train-settings.js';
 import { firstOf, listedName } from '../shown.js';
+import { DECIMAL_NUMBER } from '../decimal.js';
 import { MAX_MATRIX_CLASSES } from '../metrics.js';
 
 export interface TableFlags extends RunFlags {
@@ -121,7 +122,7 @@ function nameList(value: string): string[] {
 const openFraction = (value: string) => {
   const x = Number(value);
   // Decimal, as other number flags take it (0.2, .2, 2e-1), not 0x or Infinity.
-  if (!/^\s*(\d+\.?\d*|\.\d+)(e[+-]?\d+)?\s*$/i.test(value) || !(x > 0 && x < 1)) throw new InvalidArgumentError(`"${value}" is not a fraction between 0 and 1 (exclusive), e.g. 0.2.`);
+  if (!DECIMAL_NUMBER.test(value.trim()) || !(x > 0 && x < 1)) throw new InvalidArgumentError(`"${value}" is not a fraction between 0 and 1 (exclusive), e.g. 0.2.`);
   return x;
 };
 

@@ -6,6 +6,12 @@ import { Rng, checkSeed } from '../rng.js';
 import { subset, type DataSplits, type Dataset } from './dataset.js';
 import { shown } from '../shown.js';
 
+/** Whether two data sets are the same rows: one object, or copies of one ({ ...train }) over the same arrays. */
+function sameRows(a: Dataset, b: Dataset): boolean {
+  const inputs = (d: Dataset) => ('images' in d ? d.images : d.features);
+  return a === b || (a.count === b.count && inputs(a) === inputs(b) && (a.labels ?? a.targets) === (b.labels ?? b.targets));
+}
+
 /**
  * The splits with `split` ('validation' or 'test') holding round(fraction × train.count)
  * training samples drawn by a shuffle seeded with `seed`, and `train` the rest; both keep
@@ -18,7 +24,7 @@ export function holdOut<D extends Dataset>(splits: DataSplits<D>, split: 'valida
   }
   if (split !== 'validation' && split !== 'test') throw new Error(`holdOut: the split is 'validation' or 'test', got ${shown(split)}`);
   // Holding out another would drop the one there: its rows are not in the training split.
-  const there = split === 'test' ? (splits.test !== splits.train ? splits.test : undefined) : splits.validation;
+  const there = split === 'test' ? (sameRows(splits.test, splits.train) ? undefined : splits.test) : splits.validation;
   if (there) {
     const whole = split === 'test' ? ' (data that came as one set has its test split the same as its training split, as fromArrays() and loadCsv() make it)' : '';
     throw new Error(`holdOut: the splits already have a ${split} split of ${plural(there.count, 'sample')} apart from the training split; holding out another would drop it${whole}`);
