@@ -115,7 +115,8 @@ export function recorded(model: Model, file: string): Record<string, unknown> {
   const m = model.metadata;
   const table = m.tableCheckpoint;
   if (typeof table === 'object' && table !== null) {
-    // As train --out records them: the file, how its test rows were held out, and the splits' fingerprint.
+    // As train --out records them: the file, how its test rows were held out, and the splits' fingerprint
+    // (its training split less the validation rows, where --out's keeps them: only test splits are compared).
     const { history, flags, fingerprint } = table as { history?: unknown; flags?: { data?: unknown; seed?: unknown; test?: unknown }; fingerprint?: unknown };
     return {
       ...m, history, dataFingerprint: fingerprint,
