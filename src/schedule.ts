@@ -96,7 +96,7 @@ export function checkSchedule(schedule: Schedule): Schedule {
     exponential: (s) => check('gamma', s.gamma, RULES.GAMMA),
     cosine: (s) => check('min', s.min, minRule(s.eta)),
   };
-  if (!Object.hasOwn(fields, schedule.kind)) throw new Error(`schedule: unknown kind ${shown(schedule.kind)}; the kinds are ${Object.keys(fields).join(', ')}`);
+  if (typeof schedule.kind !== 'string' || !Object.hasOwn(fields, schedule.kind)) throw new Error(`schedule: unknown kind ${shown(schedule.kind)}; the kinds are ${Object.keys(fields).join(', ')}`);
   check('eta', schedule.eta, RULES.eta);
   (fields[schedule.kind] as (s: Schedule) => void)(schedule);
   if (schedule.warmup !== undefined) check('warmup', schedule.warmup, RULES.warmup);

@@ -336,6 +336,10 @@ describe('simdnet eval on a table model', () => {
     writeFileSync(copy, [header, rows[0].replace(/^\w+/, 'Emperor'), ...rows.slice(1)].join('\n') + '\n');
     const classes = await simdnet(['eval', model]);
     expect([classes.code, classes.stderr]).toEqual([1, `simdnet: ${copy}: its classes are not the model's now: 4 classes against 3, and class 3 is Emperor now, Gentoo in the model, so its test rows cannot be found again: give --data FILE.csv to score the rows of a file\n`]);
+    // A class gone: every Gentoo relabelled Adelie.
+    writeFileSync(copy, [header, ...rows.map((r) => r.replace(/^Gentoo/, 'Adelie'))].join('\n') + '\n');
+    const gone = await simdnet(['eval', model]);
+    expect(gone.stderr).toContain(`simdnet: ${copy}: its classes are not the model's now: 2 classes against 3, and class 3 is none now, Gentoo in the model`);
   });
 
   it("a multi-label model scored on a file whose labels are not 0 or 1 names the file, the column and the row, where 0.5 was scored without a word", async () => {

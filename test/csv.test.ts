@@ -162,6 +162,10 @@ describe('errors in hand-made files name the file, line and column', () => {
     expect(parseText('a,y\n1,N/A\n2,yes\n3,null\n').targets[0]).toMatchObject({ kind: 'label', classes: ['N/A', 'null', 'yes'] });
     expect(() => parseText('a,y\n1,NA\n2,yes\n')).toThrow('t.csv: line 2, column "y" (2): "NA" is a missing value, and a target cannot be imputed');
     expect(() => parseText('a,y\n1,2.5\n2,nan\n3,N/A\n')).toThrow('t.csv: line 3, column "y" (2): "nan" is a missing value, and a target cannot be imputed: fill it in or remove the row');
+    // The first missing cell in the file is the one named, whichever kind of marker comes later.
+    expect(() => parseText('a,y\n1,2.5\n2,nan\n3,NA\n')).toThrow('t.csv: line 3, column "y" (2): "nan" is a missing value');
+    // Negative numbers begin as -nan does, and are numbers.
+    expect(Array.from(parseText('a,y\n-3,1\n-0.5,2\n-1e3,3\n').features)).toEqual([-3, -0.5, -1000]);
     expect(() => parseText('a,b,y\n1,2,0\n1,None,0\n')).toThrow('t.csv: line 3, column "b" (2): "None" is not a number');
   });
 
@@ -182,6 +186,9 @@ describe('errors in hand-made files name the file, line and column', () => {
   it('numbers with a decimal comma (a European spreadsheet, delimited by ;) are named as such, not as text to one-hot encode', () => {
     const advice = 'is a number written with a decimal comma; write decimals with a point (1.5), as programs read CSV files';
     expect(() => parseText('a;b;y\n1,5;2,25;x\n3,0;4,5;y\n')).toThrow(`t.csv: line 2, column "a" (1): "1,5" ${advice}`);
+    // A target of such numbers, which would be read as text classes; thousands with a point too.
+    expect(() => parseText('a;y\n1;1,5\n2;2\n3;1.234,5\n')).toThrow('t.csv: target "y" holds numbers written with a decimal comma; write decimals with a point (1.5), as programs read CSV files ("1,5")');
+    expect(() => parseText('a;b;y\n1.234,5;1;x\n')).toThrow(`t.csv: line 2, column "a" (1): "1.234,5" ${advice}`);
     // A column with a whole number among them (a spreadsheet writes 2, not 2,0), and tabs.
     expect(() => parseText('a\tb\ty\n2\t1\tx\n-0,5\t3\ty\n')).toThrow(`t.csv: line 3, column "a" (1): "-0,5" ${advice}`);
     // In a comma-delimited file, a quoted "1,500" is a thousands separator: text, as before, not a decimal.

@@ -97,8 +97,9 @@ describe('fit() on problems with a known answer', () => {
   });
 
   it('refuses a task that does not fit the targets, instead of training a one-output softmax', async () => {
-    const vectors = fromArrays([[0], [1], [2]], { targets: [0, 1, 2] });
-    await expect(fit(vectors, { task: 'classification' })).rejects.toThrow('fit: task classification: the target holds 3 distinct numbers in 3 rows; that many classes, each with so few rows, looks like a regression target');
+    const many = Array.from({ length: 200 }, (_, i) => i % 150);
+    const vectors = fromArrays(many.map((v) => [v]), { targets: many });
+    await expect(fit(vectors, { task: 'classification' })).rejects.toThrow('fit: task classification: the target holds 150 distinct numbers in 200 rows; that many classes, each with so few rows, looks like a regression target');
     await expect(fit(fromArrays([[0], [1]], { targets: [[0, 1], [1, 0]] }), { task: 'classification' })).rejects.toThrow('fit: task classification takes one target column; got 2 targets a row');
     const unanswered = { train: { images: new Uint8Array(16), rows: 2, cols: 2, count: 4 }, classes: 10, source: 'img' };
     await expect(fit({ ...unanswered, test: unanswered.train }, { task: 'classification' })).rejects.toThrow('img (training split): the data set must have exactly one of labels (class indices) and targets (vectors)');
@@ -141,6 +142,7 @@ describe('fit() on problems with a known answer', () => {
     await expect(fit(data, { onBatchEnd: 'x' as never, backend: 'js' })).rejects.toThrow('train: onBatchEnd must be a function, got "x"');
     await expect(fit(data, { onEpochEnd: 5 as never, backend: 'js' })).rejects.toThrow('train: onEpochEnd must be a function, got 5');
     await expect(fit(data, { schedule: { kind: 'nope' } as never, backend: 'js' })).rejects.toThrow('schedule: unknown kind "nope"; the kinds are constant, step, exponential, cosine');
+    await expect(fit(data, { schedule: { kind: ['step'], eta: 0.1, every: 1, gamma: 0.5 } as never, backend: 'js' })).rejects.toThrow('schedule: unknown kind ["step"]; the kinds are');
     await expect(fit(data, { schedule: parseSchedule('constant', 0.01), learningRate: 0.5 })).rejects.toThrow('fit: give learningRate or schedule, not both: the schedule sets η from its own start');
   });
 
@@ -162,7 +164,8 @@ describe('fit() on problems with a known answer', () => {
 
   it('holdOut refuses to hold out a split the data has: its rows would be dropped', () => {
     const five = fromArrays([[1], [2], [3], [4], [5]], { targets: [1, 2, 3, 4, 5] });
-    // A copy of the training split over the same rows is still data that came as one set.
+    // Splits made by hand with no test split yet, and a copy of the training split over the same rows, are data that came as one set.
+    expect(holdOut({ train: five.train, classes: 1, source: 'mine' } as never, 'test', 0.4).test.count).toBe(2);
     expect(holdOut({ ...five, train: { ...five.train } }, 'test', 0.4).test.count).toBe(2);
     const tested = holdOut(five, 'test', 0.4);
     expect([tested.train.count, tested.test.count]).toEqual([3, 2]);

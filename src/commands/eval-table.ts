@@ -105,7 +105,8 @@ async function heldOutRows(model: Model, m: Record<string, unknown>): Promise<{ 
   if (typeof m.rows === 'number' && table.rows !== m.rows) throw new Error(`${file}: ${plural(table.rows, 'row')} now; the model was trained on it when it had ${m.rows}, ${again}`);
   const split = holdOut(withTask(tableSplits(table, file, { mixedTarget: mixedTargetFor(d.task) }), d.task, `the model's task ${d.task}`), 'test', m.testFraction, m.seed);
   if (d.classNames && JSON.stringify(split.classNames) !== JSON.stringify(d.classNames)) {
-    const now = split.classNames!, at = now.findIndex((c, i) => c !== d.classNames![i]), k = at < 0 ? d.classNames.length : at;
+    // Where the lists part: the first class that differs, or the first that one list has past the other's end.
+    const now = split.classNames!, at = now.findIndex((c, i) => c !== d.classNames![i]), k = at < 0 ? Math.min(now.length, d.classNames.length) : at;
     const which = (names: readonly string[]) => (k < names.length ? shownName(names[k]) : 'none');
     throw new Error(`${file}: its classes are not the model's now: ${plural(now.length, 'class', 'classes')} against ${d.classNames.length}, and class ${k + 1} is ${which(now)} now, ${which(d.classNames)} in the model, ${again}`);
   }

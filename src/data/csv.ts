@@ -13,7 +13,7 @@
 // RFC 4180 quoting ("" inside a quoted field is one quote; delimiters and line breaks may
 // be quoted; error lines count physical lines). Spaces (and tabs, unless tab is the
 // delimiter) around a cell are ignored. A missing value is an empty cell or a marker such as
-// NA, NaN, nan, NULL or ? (MISSING_MARKERS).
+// NA, NaN, nan, NULL or ? (MISSING_MARKERS; in a column of text labels only ?, NA and NaN).
 
 import type { CsvTable, TargetColumn } from './table.js';
 import { firstOf, shown } from '../shown.js';
@@ -202,7 +202,11 @@ function checkShape(scanner: Scanner, columns: Columns) {
   const { targetOf } = columns;
   const width = targetOf.length;
   const numericTargets = columns.targetNames.map(() => true);
-  const firstMarker: (string | undefined)[] = columns.targetNames.map(() => undefined);
+  // The first missing target cell of each column, by its position: an empty cell or a label
+  // marker is missing in any column, another marker only where the column holds numbers (in
+  // a column of text labels it is a class). Told once the columns' kinds are known, the first in the file.
+  type Missing = { at: number; message: string } | undefined;
+  const firstAlways: Missing[] = columns.targetNames.map(() => undefined), firstMarker: Missing[] = columns.targetNames.map(() => undefined);
   const bytes = scanner.bytes;
   let rows = 0;
   while (scanner.startRecord()) {
@@ -210,18 +214,18 @@ function checkShape(scanner: Scanner, columns: Columns) {
       scanner.nextField();
       if (scanner.column === width) scanner.raggedRow(width);
       const t = targetOf[scanner.column];
-      if (t >= 0) {
-        if (isMissing(bytes, scanner.start, scanner.end, true)) scanner.missingTarget();
-        // Another marker is missing only where the column turns out to hold numbers; among text labels it is a class.
-        if (isMissing(bytes, scanner.start, scanner.end)) firstMarker[t] ??= scanner.missingTargetMessage();
-        else if (numericTargets[t] && Number.isNaN(parseNumber(bytes, scanner.start, scanner.end))) numericTargets[t] = false;
-      }
+      if (t < 0) continue;
+      if (!Number.isNaN(parseNumber(bytes, scanner.start, scanner.end))) continue;
+      if (isMissing(bytes, scanner.start, scanner.end)) {
+        const firsts = isMissing(bytes, scanner.start, scanner.end, true) ? firstAlways : firstMarker;
+        firsts[t] ??= { at: scanner.start, message: scanner.missingTargetMessage() };
+      } else numericTargets[t] = false;
     } while (!scanner.lastInRecord);
     if (scanner.column !== width - 1) scanner.raggedRow(width);
     rows++;
   }
-  const marked = numericTargets.findIndex((numeric, t) => numeric && firstMarker[t] !== undefined);
-  if (marked >= 0) throw new Error(firstMarker[marked]);
+  const told = [...firstAlways, ...firstMarker.filter((_, t) => numericTargets[t])].filter((m) => m !== undefined).sort((a, b) => a.at - b.at)[0];
+  if (told) throw new Error(told.message);
   return { rows, numericTargets };
 }
 
@@ -240,14 +244,12 @@ function fill(scanner: Scanner, columns: Columns, rows: number, numericTargets: 
       scanner.nextField();
       const j = featureOf[scanner.column];
       if (j >= 0) {
-        let v: number;
-        if (isMissing(bytes, scanner.start, scanner.end)) {
+        // A number first: only a cell that is none is asked whether it is a missing marker.
+        const v = scanner.number();
+        if (Number.isNaN(v)) {
+          if (!isMissing(bytes, scanner.start, scanner.end)) notANumber(scanner, columns, data);
           if (missing === 'error') scanner.missingFeature();
           missingCount[j]++;
-          v = NaN;
-        } else {
-          v = scanner.number();
-          if (Number.isNaN(v)) notANumber(scanner, columns, data);
         }
         features[row * nf + j] = v;
         continue;
@@ -279,6 +281,11 @@ function fill(scanner: Scanner, columns: Columns, rows: number, numericTargets: 
     if (numeric) return { name, kind: 'number', values: numeric };
     const { ids, idOf } = labels[t]!;
     const classes = [...idOf.keys()].sort();
+    // Numbers with a decimal comma would be as many classes as values: a regression target read as text.
+    const comma = scanner.delimiter === COMMA ? undefined : classes.find((c) => DECIMAL_COMMA.test(c.trim()));
+    if (comma !== undefined && classes.every((c) => DECIMAL_COMMA.test(c.trim()) || isNumberText(c))) {
+      throw new Error(`${scanner.name}: target ${shown(name)} holds numbers written with ${DECIMAL_COMMA_ADVICE} (${shown(comma)})`);
+    }
     const sortedId = new Uint32Array(classes.length);
     classes.forEach((c, k) => (sortedId[idOf.get(c)!] = k));
     for (let r = 0; r < rows; r++) ids[r] = sortedId[ids[r]];
@@ -288,6 +295,13 @@ function fill(scanner: Scanner, columns: Columns, rows: number, numericTargets: 
 }
 
 /**
+ * A European spreadsheet's number (1,5 or 1.234,5), told only in a file delimited by ; or
+ * tabs: in a comma-delimited file a comma in a cell is a quoted thousands separator ("1,500").
+ */
+const DECIMAL_COMMA = /^[+-]?(\d{1,3}(\.\d{3})+|\d*),\d+$/;
+const DECIMAL_COMMA_ADVICE = 'a decimal comma; write decimals with a point (1.5), as programs read CSV files';
+
+/**
  * The error for a feature cell that is not a number. If its column holds no number in any
  * row, it is a text column: the message names every such column and says what to do.
  */
@@ -295,10 +309,7 @@ function notANumber(scanner: Scanner, columns: Columns, data: Mark): never {
   const { name, bytes, names } = scanner;
   const { featureOf } = columns;
   const failed = scanner.column;
-  // A European spreadsheet's number (1,5 in a file delimited by ; or tabs), where a comma cannot be a delimiter or a quoted thousands separator.
-  if (scanner.delimiter !== COMMA && /^[+-]?\d*,\d+$/.test(scanner.text().trim())) {
-    scanner.cellError(`${scanner.shown()} is a number written with a decimal comma; write decimals with a point (1.5), as programs read CSV files`);
-  }
+  if (scanner.delimiter !== COMMA && DECIMAL_COMMA.test(scanner.text().trim())) scanner.cellError(`${scanner.shown()} is a number written with ${DECIMAL_COMMA_ADVICE}`);
   const cellError = new Error(scanner.cellMessage(`${scanner.shown()} is not a number`));
   const hasNumber = new Uint8Array(names.length);
   const firstText: ({ line: number; text: string } | undefined)[] = [];
@@ -367,14 +378,14 @@ export function detectDelimiter(bytes: Uint8Array, start: number): ',' | ';' | '
  * What a cell holding no value may say besides nothing: markers pandas' read_csv reads as
  * missing by default, as other tools write them (NumPy nan, databases NULL, R NA,
  * spreadsheets #N/A). Not pandas' None: it is a class name as often (a label "None"). In a
- * column of text labels only the first three are missing: the others may be classes too
+ * column of text labels only LABEL_MISSING_MARKERS are missing: the others may be classes too
  * (a survey's "N/A", not applicable).
  */
-export const MISSING_MARKERS = ['?', 'NA', 'NaN', 'N/A', 'n/a', '#N/A', '<NA>', 'nan', '-nan', '-NaN', 'NULL', 'null'] as const;
-const MISSING_IN_LABELS = 3;
+const LABEL_MISSING_MARKERS = ['?', 'NA', 'NaN'] as const;
+export const MISSING_MARKERS = [...LABEL_MISSING_MARKERS, 'N/A', 'n/a', '#N/A', '<NA>', 'nan', '-nan', '-NaN', 'NULL', 'null'] as const;
 const MISSING_BYTES = MISSING_MARKERS.map((marker) => new TextEncoder().encode(marker));
 const LONGEST_MARKER = Math.max(...MISSING_BYTES.map((m) => m.length));
-/** The bytes a marker begins with: every cell that is not a number is asked, and most begin with none of them. */
+/** The bytes a marker begins with: most cells that are not numbers begin with none of them. */
 const MARKER_STARTS = new Uint8Array(256);
 for (const m of MISSING_BYTES) MARKER_STARTS[m[0]] = 1;
 
@@ -386,7 +397,7 @@ export function isMissing(b: Uint8Array, start: number, end: number, inLabels = 
   const n = end - start;
   if (n === 0) return true;
   if (n > LONGEST_MARKER || !MARKER_STARTS[b[start]]) return false;
-  const markers = inLabels ? MISSING_IN_LABELS : MISSING_BYTES.length;
+  const markers = inLabels ? LABEL_MISSING_MARKERS.length : MISSING_BYTES.length;
   for (let k = 0; k < markers; k++) {
     const m = MISSING_BYTES[k];
     if (m.length !== n) continue;

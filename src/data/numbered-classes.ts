@@ -4,8 +4,13 @@
 import { shortestFloat32 } from '../decimal.js';
 import type { DataSplits, Dataset } from './dataset.js';
 
-/** More classes than half the rows: fewer than two rows a class to learn it from (tableSplits refuses such text labels too). */
-export const fewRowsPerClass = (classes: number, rows: number) => classes > rows / 2;
+/**
+ * Too many classes to learn: more than MANY_CLASSES, with fewer than two rows a class to
+ * learn it from (names or ids, or a regression target's numbers). A small file's few
+ * classes of one row each are classes. For numbers read as classes and text labels alike.
+ */
+export const tooManyClasses = (classes: number, rows: number) => classes > MANY_CLASSES && classes > rows / 2;
+const MANY_CLASSES = 100;
 
 /** The most distinct numbers taken as classes. */
 const MAX_NUMBERED_CLASSES = 1000;
@@ -14,7 +19,7 @@ const MAX_NUMBERED_CLASSES = 1000;
  * `splits` with the one target column of every split as class labels, the classes those of
  * all the splits; `asked` names what asked for classification in errors (`--task
  * classification`). Refuses more than one target column, and more distinct numbers than
- * MAX_NUMBERED_CLASSES or half the training rows: a regression target, most likely.
+ * MAX_NUMBERED_CLASSES, or tooManyClasses: a regression target, most likely.
  */
 export function numberedClasses<D extends Dataset>(splits: DataSplits<D>, asked: string): DataSplits<D> {
   const column = splits.targetNames?.[0] ?? 'the target';
@@ -23,7 +28,7 @@ export function numberedClasses<D extends Dataset>(splits: DataSplits<D>, asked:
   const parts = [splits.train, splits.validation, splits.test].filter((d): d is D => d !== undefined);
   const classes = [...new Set(parts.flatMap((d) => [...d.targets!.subarray(0, d.count)]))].sort((a, b) => a - b);
   const rows = splits.train.count;
-  if (classes.length > MAX_NUMBERED_CLASSES || fewRowsPerClass(classes.length, rows)) {
+  if (classes.length > MAX_NUMBERED_CLASSES || tooManyClasses(classes.length, rows)) {
     throw new Error(`${asked}: ${column} holds ${classes.length} distinct numbers in ${rows} rows; that many classes, each with so few rows, looks like a regression target`);
   }
   const index = new Map(classes.map((c, i) => [c, i]));

@@ -2,7 +2,7 @@
 // Float32Array and one array per target column, so that it costs about its float size.
 import { isNumberText } from './csv.js';
 import type { DataSplits, FeatureDataset } from './dataset.js';
-import { fewRowsPerClass } from './numbered-classes.js';
+import { tooManyClasses } from './numbered-classes.js';
 
 /** A target column: numbers as read, or text labels as indices into `classes`. */
 export type TargetColumn =
@@ -32,15 +32,12 @@ export interface TableOptions {
   asClasses?: string;
 }
 
-/** Up to this many text classes, a label column is not refused for fewRowsPerClass. */
-const MANY_CLASSES = 100;
-
 /**
  * The table as a data set, train and test both every row (holdOut carves the splits): one
  * text target column as class labels with its class names; number columns as target vectors.
  * A target column of numbers with a few cells of text ("3,000", "unknown") is refused, naming
  * them, unless options.mixedTarget is 'classes': it would be hundreds of classes. So is a
- * column of more than MANY_CLASSES classes with fewer than two rows each (fewRowsPerClass): names or ids.
+ * column of too many classes to learn (tooManyClasses): names or ids.
  */
 export function tableSplits(table: CsvTable, source: string, options: TableOptions = {}): DataSplits<FeatureDataset> {
   const { mixedTarget = 'error', asClasses = "mixedTarget: 'classes'" } = options;
@@ -50,8 +47,7 @@ export function tableSplits(table: CsvTable, source: string, options: TableOptio
   const label = targets.find((t) => t.kind === 'label');
   if (label) {
     if (targets.length > 1) throw new Error(`${source}: ${label.name} holds text labels, so it must be the only target column (got ${targets.map((t) => t.name).join(', ')})`);
-    // A small file's few classes of one row each are classes; past MANY_CLASSES, names or ids.
-    const tooMany = label.classes.length > MANY_CLASSES && fewRowsPerClass(label.classes.length, count);
+    const tooMany = tooManyClasses(label.classes.length, count);
     const stray = mixedTarget === 'classes' ? undefined : strayText(label.classes);
     if (stray) {
       throw new Error(`${source}: target ${label.name}: ${stray.numbers} of its ${label.classes.length} distinct values are numbers but ${stray.text} ${stray.count > 1 ? 'are' : 'is'} not; ` +
