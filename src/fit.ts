@@ -11,7 +11,7 @@ import { Network, RUN_OPTION_KEYS, RUN_OPTION_NAMES, type InitName, type Network
 import { NORMALIZATIONS, fitNormalization, type NormalizationKind } from './normalization.js';
 import { TASK_KINDS, taskOf, type TaskName } from './tasks/task.js';
 import { withTask } from './tasks/with-task.js';
-import { TRAIN_OPTION_KEYS, checkFullBatch, train, type TrainOptions, type TrainResult } from './train.js';
+import { TRAIN_OPTION_KEYS, checkFullBatch, checkSomethingToLearn, train, type TrainOptions, type TrainResult } from './train.js';
 import { refuseUnknownOptions } from './options.js';
 import { checkSeed } from './rng.js';
 import { shown } from './shown.js';
@@ -106,6 +106,8 @@ export function fitSplits<D extends Dataset>(given: DataSplits<D>, options: FitO
 
 /** fit()'s network for the splits: the hidden layers, the task's output layer and loss, and the normalisations fitted on the training split. */
 export function fitNetwork(splits: DataSplits, options: FitOptions): NetworkOptions {
+  // Before the network is made for them: one class would make a softmax over one output, refused as such.
+  checkSomethingToLearn(splits);
   const { train: training } = splits, task = taskOf(splits);
   const hidden = options.hidden ?? FIT_DEFAULTS.hidden;
   if (!Array.isArray(hidden)) throw new Error(`fit: hidden must be a list of layers, like [{ kind: 'dense', units: 64 }, { kind: 'relu' }]; got ${shown(hidden)}`);

@@ -21,14 +21,14 @@ export interface Normalization {
 /**
  * Fits a normalisation to `count` rows of `width` features, row-major in `features`
  * [count × width]: means and standard deviations (population σ, in float64), or minima and
- * ranges. A feature with no spread (or one too small for float32's 1/spread) gets scale 1.
+ * ranges. A feature with no spread gets scale 1; one too small for float32's 1/spread is an error.
  */
 export function fitNormalization(kind: NormalizationKind, features: Float32Array, count: number, width: number): Normalization {
   if (!NORMALIZATIONS.includes(kind)) throw new Error(`normalization must be one of ${NORMALIZATIONS.join(', ')}; got ${shown(kind)}`);
   if (!Number.isSafeInteger(count) || count < 1) throw new Error(`normalization: count must be a positive integer (the rows to fit it on), got ${shown(count)}`);
   if (!Number.isSafeInteger(width) || width < 1) throw new Error(`normalization: width must be a positive integer (the features per row), got ${shown(width)}`);
   if (!(features instanceof Float32Array) || features.length < count * width) {
-    throw new Error(`normalization: features must be a Float32Array of count × width = ${count * width} values, got ${features instanceof Float32Array ? `${features.length}` : shown(features)}`);
+    throw new Error(`normalization: features must be a Float32Array of at least count × width = ${count * width} values, got ${features instanceof Float32Array ? `${features.length}` : shown(features)}`);
   }
   const bad = features.subarray(0, count * width).findIndex((x) => !Number.isFinite(x));
   if (bad >= 0) throw new Error(`normalization: values[${bad}] (row ${Math.floor(bad / width) + 1}, column ${(bad % width) + 1}) is ${features[bad]}; every value must be a finite number`);
@@ -51,9 +51,12 @@ export function fitNormalization(kind: NormalizationKind, features: Float32Array
       b = max - a;
     }
     offset.push(Math.fround(a));
-    // A spread so small its reciprocal overflows float32 (1e-40) is a constant's, to float32.
+    // A spread so small its reciprocal overflows float32 (1e-40): no scale can be stored, and treating it as a constant would lose the column.
     const reciprocal = Math.fround(1 / b);
-    scale.push(b > 0 && Number.isFinite(reciprocal) ? reciprocal : 1);
+    if (b > 0 && !Number.isFinite(reciprocal)) {
+      throw new Error(`normalization: column ${j + 1}'s values spread over ${b.toPrecision(3)} (their ${kind === 'standard' ? 'σ' : 'range'}), too little for float32 to hold 1/${b.toPrecision(3)}: scale the column up (×1e30, say)`);
+    }
+    scale.push(b > 0 ? reciprocal : 1);
   }
   return { kind, offset, scale };
 }

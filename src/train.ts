@@ -173,7 +173,7 @@ const yieldToEventLoop: () => Promise<void> = typeof setImmediate === 'function'
  * target vector, every output is trivially right, the outputs collapse to a constant and the
  * run would be reported as diverged (or end at R² 0, its predictions off the one value).
  */
-function checkSomethingToLearn(data: DataSplits): void {
+export function checkSomethingToLearn(data: DataSplits): void {
   const { labels, targets, count } = data.train;
   if (count === 0) return;
   if (labels) {

@@ -198,6 +198,15 @@ describe('checkpoints of a table run', () => {
     expect([run.code, run.stderr]).toEqual([1, expect.stringMatching(new RegExp(`^simdnet: ${copy} is not the data the checkpoint in ${ck} was trained on: (training|test) rows differ \\(CRC-32 of their features`))]);
   });
 
+  it('a file whose header renames a column is not the run\'s data, though its values are: resume refuses it', async () => {
+    const copy = path.join(dir, 'renamed.csv'), ck = path.join(dir, 'renamed-ck');
+    copyFileSync(penguins, copy);
+    expect((await simdnet(['train', ...penguinFlags.slice(2), '--data', copy, '--epochs', '1', '--checkpoint', ck, '--threads', '1'])).code).toBe(0);
+    writeFileSync(copy, readFileSync(penguins, 'utf8').replace('culmen_length_mm', 'bill_length_mm'));
+    const run = await simdnet(['train', '--resume', ck, '--epochs', '2']);
+    expect([run.code, run.stderr]).toEqual([1, `simdnet: ${copy} is not the data the checkpoint in ${ck} was trained on: its features are bill_length_mm, culmen_depth_mm, flipper_length_mm, body_mass_g now, culmen_length_mm, culmen_depth_mm, flipper_length_mm, body_mass_g then\n`]);
+  });
+
   it("a run whose file has moved says where the file must be, as the checkpoint names it", async () => {
     const copy = path.join(dir, 'moved.csv'), ck = path.join(dir, 'moved-ck');
     copyFileSync(penguins, copy);
@@ -501,6 +510,13 @@ describe('data with nothing to learn from', () => {
     writeFileSync(csv, 'a,b,y\n' + Array.from({ length: 30 }, (_, i) => `${i},${i % 4},7`).join('\n') + '\n');
     const run = await simdnet(['train', '--data', csv, '--target', 'y', '--epochs', '1', '--threads', '1']);
     expect([run.code, run.stderr]).toEqual([1, expect.stringContaining(`simdnet: ${csv} (training split): all 24 training targets are 7; there is nothing to learn from a constant`)]);
+  });
+
+  it('a text target of one class is refused as nothing to learn, before a network of one output is made', async () => {
+    const csv = path.join(dir, 'one-class.csv');
+    writeFileSync(csv, 'a,lab\n' + Array.from({ length: 30 }, (_, i) => `${i},yes`).join('\n') + '\n');
+    const run = await simdnet(['train', '--data', csv, '--target', 'lab', '--epochs', '1', '--threads', '1']);
+    expect([run.code, run.stderr]).toEqual([1, `simdnet: ${csv} (training split): all 24 training labels are class 0 (yes); there is nothing to learn from one class\n`]);
   });
 
   it('a feature that holds one value in every row is named in a note: it trains nothing, and another value there meets untrained weights', async () => {

@@ -146,13 +146,14 @@ describe('fit() on problems with a known answer', () => {
     await expect(fit(data, { schedule: parseSchedule('constant', 0.01), learningRate: 0.5 })).rejects.toThrow('fit: give learningRate or schedule, not both: the schedule sets η from its own start');
   });
 
-  it('fitNormalization checks its arguments, and a spread too small for float32 counts as none', async () => {
-    expect(() => fitNormalization('standard', new Float32Array(6), 4, 2)).toThrow('normalization: features must be a Float32Array of count × width = 8 values, got 6');
+  it('fitNormalization checks its arguments, and refuses a spread too small for float32', async () => {
+    expect(() => fitNormalization('standard', new Float32Array(6), 4, 2)).toThrow('normalization: features must be a Float32Array of at least count × width = 8 values, got 6');
     expect(() => fitNormalization('standard', Float32Array.of(1, NaN), 2, 1)).toThrow('normalization: values[1] (row 2, column 1) is NaN; every value must be a finite number');
     expect(() => fitNormalization('min-max', Float32Array.of(1, 2), 0, 1)).toThrow('normalization: count must be a positive integer (the rows to fit it on), got 0');
-    expect(fitNormalization('standard', Float32Array.of(1e-40, 3e-40), 2, 1).scale).toEqual([1]);
-    const { net } = await fit(fromArrays([[1e-40, 0], [3e-40, 1], [2e-40, 2], [1e-40, 3]], { targets: [0, 1, 2, 3] }), { epochs: 1, backend: 'js' });
-    net.dispose();
+    expect(() => fitNormalization('standard', Float32Array.of(1e-40, 3e-40), 2, 1)).toThrow("normalization: column 1's values spread over 1.00e-40 (their σ), too little for float32 to hold 1/1.00e-40: scale the column up");
+    // A regressor's targets of 1e-40 are refused so, where they trained a model whose R² was -4e79.
+    const tiny = fromArrays([[1, 0], [3, 1], [2, 2], [1, 3]], { targets: [1e-40, 3e-40, 2e-40, 1e-40] });
+    await expect(fit(tiny, { epochs: 1, backend: 'js' })).rejects.toThrow('too little for float32');
   });
 
   it("a text target of names (olympians' name: 11,517 values in 11,538 rows) is refused as no classes to learn, as a column of numbers is", () => {

@@ -296,7 +296,11 @@ export async function runTrainTable(given: TableFlags, command: Command): Promis
   // Taken before the checks, as train.ts does: a resume with nothing left still clears a killed run's lock.
   if (checkpointDir) await openCheckpointDir(checkpointDir, print, given.checkpoint === undefined);
   if (resumed) {
-    const difference = fingerprintDifference(resumed.run.fingerprint, fingerprint);
+    // The fingerprint reads values only: a column or class renamed, or two headers swapped, would go on under other names.
+    const then = resumed.model.data, now = describeData(used);
+    const renamed = (['featureNames', 'targetNames', 'classNames'] as const).find((key) => JSON.stringify(then?.[key]) !== JSON.stringify(now[key]));
+    const difference = fingerprintDifference(resumed.run.fingerprint, fingerprint)
+      ?? (renamed && `its ${{ featureNames: 'features', targetNames: 'targets', classNames: 'classes' }[renamed]} are ${firstOf((now[renamed] ?? []).map(listedName))} now, ${firstOf((then?.[renamed] ?? []).map(listedName))} then`);
     if (difference) throw new Error(`${flags.data} is not the data the checkpoint in ${given.resume} was trained on: ${difference}`);
     // train() stops once the best has waited the patience out; the checkpoint of that epoch holds the best as it stood.
     const { best } = resumed, patience = flags.earlyStop;
