@@ -631,5 +631,9 @@ describe('a report that cannot be drawn', () => {
     const run = await simdnet(['train', '--data', csv, '--target', 'y', '--epochs', '1', '--threads', '1', '--out', model, '--report', path.join(dir, 'many.html')]);
     expect([run.code, run.stderr]).toEqual([2, `error: --report draws a confusion matrix of at most 4096 classes, and ${csv} has 4100; leave --report out\n(add --help for usage)\n`]);
     expect(existsSync(model)).toBe(false);
+    // Trained without it, the model's report is refused as such too, where it failed inside the matrix.
+    expect((await simdnet(['train', '--data', csv, '--target', 'y', '--epochs', '1', '--threads', '1', '--out', model])).code).toBe(0);
+    const report = await simdnet(['report', model, '--data', csv, '--out', path.join(dir, 'many.html')]);
+    expect([report.code, report.stderr]).toEqual([1, `simdnet: ${model} has 4100 classes, and the report draws a confusion matrix of at most 4096: give eval for its scores\n`]);
   });
 });

@@ -16,6 +16,7 @@ import { isTableFile, refuseOtherDataFile } from './train-table.js';
 import { formatLayers } from '../layers/describe.js';
 import { checkOutputFiles, dataFiles, samePath } from './output-paths.js';
 import { shownPath } from '../shown.js';
+import { MAX_MATRIX_CLASSES } from '../metrics.js';
 
 interface ReportFlags extends RunFlags {
   data?: string;
@@ -49,8 +50,13 @@ async function runReport(file: string, flags: ReportFlags): Promise<void> {
  */
 async function runTableReport(file: string, data: string | undefined, flags: ReportFlags): Promise<void> {
   const model = await readModelFile(file), record = recorded(model, file);
-  const { rows, source, heldOut } = await rowsToScore(model, file, record, data);
   const d = model.data!, task = TASK_KINDS[d.task];
+  // Before any row is read, as train --report refuses it before training.
+  const classes = d.classNames?.length ?? 0;
+  if (task === TASK_KINDS.classification && classes > MAX_MATRIX_CLASSES) {
+    throw new Error(`${file} has ${classes} classes, and the report draws a confusion matrix of at most ${MAX_MATRIX_CLASSES}: give eval for its scores`);
+  }
+  const { rows, source, heldOut } = await rowsToScore(model, file, record, data);
   const { file: trainedOn, rowsThen, splitRows, same } = trainedOnFile(record, source, heldOut?.fileRows ?? rows.count);
   const counts = Object.entries(splitRows).flatMap(([split, n]) => (n ? [`${n} ${split}`] : []));
   const history = savedHistory(record.history);

@@ -10,7 +10,7 @@ import type { DataSplits, Dataset } from './dataset.js';
  * classes of one row each are classes. For numbers read as classes and text labels alike.
  */
 export const tooManyClasses = (classes: number, rows: number) => classes > MANY_CLASSES && classes > rows / 2;
-const MANY_CLASSES = 100;
+const MANY_CLASSES = 20;
 
 /** The most distinct numbers taken as classes. */
 const MAX_NUMBERED_CLASSES = 1000;

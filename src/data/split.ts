@@ -24,7 +24,9 @@ export function holdOut<D extends Dataset>(splits: DataSplits<D>, split: 'valida
   }
   if (split !== 'validation' && split !== 'test') throw new Error(`holdOut: the split is 'validation' or 'test', got ${shown(split)}`);
   // Holding out another would drop the one there: its rows are not in the training split.
-  const there = split === 'test' ? (splits.test === undefined || sameRows(splits.test, splits.train) ? undefined : splits.test) : splits.validation;
+  // Data that came as one set tests on all its rows: the training split's, or with a validation split carved first, both together.
+  const whole = (test: Dataset) => sameRows(test, splits.train) || (splits.validation !== undefined && test.count === splits.train.count + splits.validation.count);
+  const there = split === 'test' ? (splits.test === undefined || whole(splits.test) ? undefined : splits.test) : splits.validation;
   if (there) {
     const whole = split === 'test' ? ' (data that came as one set has its test split the same as its training split, as fromArrays() and loadCsv() make it)' : '';
     throw new Error(`holdOut: the splits already have a ${split} split of ${plural(there.count, 'sample')} apart from the training split; holding out another would drop it${whole}`);
