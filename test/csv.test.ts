@@ -153,7 +153,7 @@ describe('errors in hand-made files name the file, line and column', () => {
     const hint = "impute the column's mean with --missing mean (in the API, missing: 'mean')";
     expect(() => parseText('a,b,y\n1,,0\n')).toThrow(`t.csv: line 2, column "b" (2): the cell is empty; ${hint}`);
     expect(() => parseText('a,b,y\n1,2,0\n"",2,0\n')).toThrow(`t.csv: line 3, column "a" (1): the cell is empty; ${hint}`);
-    for (const na of ['NA', 'NaN', '?', 'nan', '-nan', '-NaN', 'N/A', 'n/a', '#N/A', '<NA>', 'NULL', 'null']) {
+    for (const na of ['NA', 'NaN', '?', 'nan', 'NAN', '-nan', '-NaN', 'N/A', 'n/a', '#N/A', '<NA>', 'NULL', 'null', '#DIV/0!', '#NUM!', '#VALUE!']) {
       expect(() => parseText(`a,b,y\n1,2,0\n3,${na},0\n`)).toThrow(`t.csv: line 3, column "b" (2): "${na}" is a missing value; ${hint}`);
     }
     expect(() => parseText('a,y\n1,NA\n')).toThrow('t.csv: line 2, column "y" (2): "NA" is a missing value, and a target cannot be imputed: fill it in or remove the row');

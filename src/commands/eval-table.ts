@@ -108,7 +108,8 @@ async function heldOutRows(model: Model, m: Record<string, unknown>): Promise<{ 
     // Where the lists part: the first class that differs, or the first that one list has past the other's end.
     const now = split.classNames!, at = now.findIndex((c, i) => c !== d.classNames![i]), k = at < 0 ? Math.min(now.length, d.classNames.length) : at;
     const which = (names: readonly string[]) => (k < names.length ? shownName(names[k]) : 'none');
-    throw new Error(`${file}: its classes are not the model's now: ${plural(now.length, 'class', 'classes')} against ${d.classNames.length}, and class ${k + 1} is ${which(now)} now, ${which(d.classNames)} in the model, ${again}`);
+    const counts = now.length === d.classNames.length ? '' : `${plural(now.length, 'class', 'classes')} against ${d.classNames.length}, and `;
+    throw new Error(`${file}: its classes are not the model's now: ${counts}class ${k + 1} is ${which(now)} now, ${which(d.classNames)} in the model, ${again}`);
   }
   // The same count of rows in another order, or a cell edited, would draw other test rows.
   const stored = storedFingerprint(m), difference = stored && fingerprintDifference(stored, dataFingerprint(split), ['test']);

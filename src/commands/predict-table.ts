@@ -34,7 +34,7 @@ export const MODEL_COLUMNS = { target: "the model's target", features: "the mode
 async function featureRows(model: Model, inputs: number, flags: TablePredictFlags): Promise<{ x: Float32Array; rows: number; source: string }> {
   if (flags.input !== undefined) {
     const cells = flags.input.split(','), fillIn = model.data?.featureFill, names = model.data?.featureNames;
-    const takes = `the model takes ${plural(inputs, 'value')}${names ? ` (${firstOf(names)})` : ''}`;
+    const takes = `the model takes ${plural(inputs, 'value')}${names ? ` (${firstOf(names.map(shownName))})` : ''}`;
     if (flags.input.trim() === '') throw new UsageError(`--input is empty; ${takes}`);
     if (cells.length !== inputs) throw new UsageError(`--input gives ${plural(cells.length, 'value')}; ${takes}`);
     const x = Float32Array.from(cells, (c, i) => {

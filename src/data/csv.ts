@@ -149,7 +149,7 @@ function assignColumns(header: string[], options: CsvOptions): Columns {
     const at = columnsNamed.get(wanted);
     if (at === undefined) {
       const names = [...columnsNamed.keys()];
-      const columns = firstOf(names.map((h) => JSON.stringify(h)));
+      const columns = firstOf(names.map((h) => shown(h)));
       throw new CsvColumnError(`${name}: ${call(list)} names column ${shown(wanted)}, which is not in the header; ${names.length ? `its columns are ${columns}` : 'the header names no column'}`);
     }
     return at;
@@ -377,12 +377,12 @@ export function detectDelimiter(bytes: Uint8Array, start: number): ',' | ';' | '
 /**
  * What a cell holding no value may say besides nothing: markers pandas' read_csv reads as
  * missing by default, as other tools write them (NumPy nan, databases NULL, R NA,
- * spreadsheets #N/A). Not pandas' None: it is a class name as often (a label "None"). In a
+ * spreadsheets #N/A), and a spreadsheet's errors (#DIV/0!, #NUM!, #VALUE!). Not pandas' None: it is a class name as often (a label "None"). In a
  * column of text labels only LABEL_MISSING_MARKERS are missing: the others may be classes too
  * (a survey's "N/A", not applicable).
  */
 const LABEL_MISSING_MARKERS = ['?', 'NA', 'NaN'] as const;
-export const MISSING_MARKERS = [...LABEL_MISSING_MARKERS, 'N/A', 'n/a', '#N/A', '<NA>', 'nan', '-nan', '-NaN', 'NULL', 'null'] as const;
+export const MISSING_MARKERS = [...LABEL_MISSING_MARKERS, 'N/A', 'n/a', '#N/A', '<NA>', 'nan', 'NAN', '-nan', '-NaN', 'NULL', 'null', '#DIV/0!', '#NUM!', '#VALUE!'] as const;
 const MISSING_BYTES = MISSING_MARKERS.map((marker) => new TextEncoder().encode(marker));
 const LONGEST_MARKER = Math.max(...MISSING_BYTES.map((m) => m.length));
 /** The bytes a marker begins with: most cells that are not numbers begin with none of them. */

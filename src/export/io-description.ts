@@ -6,7 +6,7 @@
 // the model's metadata_props and the doc strings of x and y, TF.js as model.json's
 // userDefinedMetadata (LayersModel.getUserDefinedMetadata()); `export` prints the sentences.
 import type { Model } from '../model.js';
-import { csvQuoted, firstOf } from '../shown.js';
+import { firstOf, listedName } from '../shown.js';
 
 /** The sentences and the metadata entries (all strings; lists as JSON) of a model's input and output. */
 export interface IoDescription {
@@ -31,9 +31,9 @@ export function describeIo(model: Model): IoDescription {
   const image = trainedImage(model);
   const shape = inputShape ? inputShape.join('×') : image ? `${image.rows}×${image.cols}×1` : undefined;
   // The sentences name the first few; the lists in the metadata hold them all.
-  const listed = (names: readonly string[]) => firstOf(names.map(csvQuoted));
+  const listed = (names: readonly string[]) => firstOf(names.map(listedName));
   // simdnet fills a missing feature (--missing mean) before the network; an export takes numbers only.
-  const fill = d?.featureFill ? `; a missing value must be given as its column's training mean (simdnet.featureFill lists them in this order)` : '';
+  const fill = d?.featureFill ? `; a missing value must be given as its column's mean in the training file (simdnet.featureFill lists them in this order)` : '';
   const input = d?.featureNames ? `raw features in this order: ${listed(d.featureNames)}${fill}`
     : image ? `${shape} images in NHWC order, each pixel scaled to [0, 1] (its byte ÷ 255)`
     : `the ${sizes[0]} inputs the network was trained on${shape ? ` (${shape} images in NHWC order)` : ''}; images given to simdnet as bytes were scaled to [0, 1] (byte ÷ 255)`;
