@@ -147,6 +147,11 @@ describe('errors in hand-made files name the file, line and column', () => {
     for (const bytes of [Buffer.from('\ufeff' + text, 'utf16le'), Buffer.from('\ufeff' + text, 'utf16le').swap16()]) {
       expect(() => parseCsv(new Uint8Array(bytes), { name: 'u.csv', target: 'y' })).toThrow('u.csv: the file is UTF-16 (it begins with a UTF-16 byte order mark); save it as UTF-8');
     }
+    const utf32 = new Uint8Array(4 * (text.length + 1));
+    new DataView(utf32.buffer).setUint32(0, 0xfeff, true);
+    [...text].forEach((c, i) => new DataView(utf32.buffer).setUint32(4 * (i + 1), c.charCodeAt(0), true));
+    expect(() => parseCsv(utf32, { name: 'u.csv', target: 'y' })).toThrow('u.csv: the file is UTF-32 (it begins with a UTF-32 byte order mark); save it as UTF-8');
+    expect(() => parseCsv(new Uint8Array(Buffer.from(text, 'utf16le')), { name: 'u.csv', target: 'y' })).toThrow('u.csv: its first line holds NUL bytes: UTF-16 or UTF-32 text without a byte order mark (save it as UTF-8), or not text at all');
   });
 
   it('missing values: empty, and the markers other tools write (NA, N/A, #N/A, nan, NULL…), but not None, a class name as often', () => {

@@ -85,10 +85,13 @@ export function parseCsv(bytes: Uint8Array, options: CsvOptions): CsvTable {
   }
   const missing = options.missing ?? 'error';
   if (missing !== 'error' && missing !== 'mean' && !Array.isArray(missing)) throw new Error(`${name}: missing must be 'error', 'mean' or the values to fill in, got ${shown(missing)}`);
-  // Excel's "Unicode text" and PowerShell write UTF-16 with a byte order mark: every other byte is 0, no cell is UTF-8.
-  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
-    throw new Error(`${name}: the file is UTF-16 (it begins with a UTF-16 byte order mark); save it as UTF-8`);
-  }
+  // Excel's "Unicode text" and PowerShell write UTF-16, mostly with a byte order mark: every other byte is 0, no cell is UTF-8.
+  const [b0, b1, b2, b3] = bytes;
+  const utf32 = (b0 === 0xff && b1 === 0xfe && b2 === 0 && b3 === 0) || (b0 === 0 && b1 === 0 && b2 === 0xfe && b3 === 0xff);
+  const marked = utf32 ? 'UTF-32' : (b0 === 0xff && b1 === 0xfe) || (b0 === 0xfe && b1 === 0xff) ? 'UTF-16' : undefined;
+  if (marked) throw new Error(`${name}: the file is ${marked} (it begins with a ${marked} byte order mark); save it as UTF-8`);
+  const firstLine = bytes.subarray(0, bytes.indexOf(0x0a) < 0 ? bytes.length : bytes.indexOf(0x0a));
+  if (firstLine.includes(0)) throw new Error(`${name}: its first line holds NUL bytes: UTF-16 or UTF-32 text without a byte order mark (save it as UTF-8), or not text at all`);
   let start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
   // Lines that end in CR alone (classic Mac OS) read as one line whose header names each value twice.
   const cr = bytes.indexOf(0x0d);
