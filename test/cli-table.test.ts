@@ -359,6 +359,9 @@ describe('simdnet eval on a table model', () => {
     writeFileSync(other, 'a,b,odd,big\n1,2,1,0\n3,4,0.5,1\n');
     const run = await simdnet(['eval', model, '--data', other]);
     expect([run.code, run.stderr]).toEqual([1, `simdnet: ${other}: the model's task multi-label needs 0/1 targets; odd holds 0.5 in data row 2\n`]);
+    writeFileSync(other, 'a,b,odd,big\n1,2,1,0\n3,4,0,1\n5,6,yes,1\n');
+    const text = await simdnet(['eval', model, '--data', other]);
+    expect([text.code, text.stderr]).toEqual([1, `simdnet: ${other}: odd holds text ("yes" in data row 3); the model predicts numbers for it\n`]);
   });
 
   it('on the file it was trained on, says its rows include those it learned from, and what its held-out rows scored then', async () => {
@@ -526,6 +529,12 @@ describe('data with nothing to learn from', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toContain(`simdnet: note: ${csv}: column k holds one value in every row: it tells the network nothing, and a row with another value there meets weights never trained (--ignore it)\n`);
     expect((await simdnet(['train', '--data', csv, '--target', 'y', '--ignore', 'k', '--epochs', '1', '--threads', '1'])).stderr).not.toContain('note:');
+    // One of two targets that never varies.
+    const two = path.join(dir, 'constant-target.csv');
+    writeFileSync(two, 'a,y,z\n' + Array.from({ length: 30 }, (_, i) => `${i},3.5,${i % 7}`).join('\n') + '\n');
+    const run2 = await simdnet(['train', '--data', two, '--target', 'y,z', '--epochs', '1', '--threads', '1']);
+    expect(run2.code, run2.stderr).toBe(0);
+    expect(run2.stderr).toContain(`simdnet: note: ${two}: target y holds one value in every row: there is nothing to learn for it\n`);
   });
 });
 

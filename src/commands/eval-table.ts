@@ -1,7 +1,7 @@
 // simdnet eval MODEL --data FILE.csv: a model trained on a table, scored on another CSV file
 // whose header names the model's features and targets (in any order; other columns are
 // ignored), by the model's task: loss and accuracy, subset accuracy and F1, or R², RMSE, MAE.
-import { parseCsv } from '../data/csv.js';
+import { isNumberText, parseCsv } from '../data/csv.js';
 import { shortestFloat32 } from '../decimal.js';
 import type { FeatureDataset } from '../data/dataset.js';
 import { evaluate } from '../evaluate.js';
@@ -36,7 +36,11 @@ export async function tableFor(model: Model, file: string): Promise<FeatureDatas
   if (d.task !== 'classification') {
     const width = table.targets.length, targets = new Float32Array(table.rows * width);
     table.targets.forEach((t, j) => {
-      if (t.kind !== 'number') throw new Error(`${file}: ${t.name} holds text; the model predicts numbers for it`);
+      if (t.kind !== 'number') {
+        // The first row whose cell is text, with its text: the column's other cells may be numbers.
+        const r = t.values.findIndex((k) => !isNumberText(t.classes[k]));
+        throw new Error(`${file}: ${shownName(t.name)} holds text (${shown(t.classes[t.values[r]])} in data row ${r + 1}); the model predicts numbers for it`);
+      }
       t.values.forEach((v, r) => (targets[r * width + j] = v));
     });
     const rows = { ...base, targets };

@@ -207,6 +207,9 @@ async function tableRun(flags: TableFlags, resumed: boolean) {
     process.stderr.write(`simdnet: note: ${flags.data}: ${which} ${firstOf(constant.map(listedName))} ${constant.length === 1 ? 'holds' : 'hold'} one value in every row: ` +
       `${them === 'it' ? 'it tells' : 'they tell'} the network nothing, and a row with another value there meets weights never trained (--ignore ${them})\n`);
   }
+  // One of several targets that never varies (a single one is refused: nothing to learn) has nothing to learn for it, and its R² is 0 in the mean.
+  const still = table.targets.length > 1 ? table.targets.filter((t) => t.kind === 'number' && t.values.every((v) => v === t.values[0])) : [];
+  if (still.length) process.stderr.write(`simdnet: note: ${flags.data}: target ${firstOf(still.map((t) => listedName(t.name)))} ${still.length === 1 ? 'holds' : 'hold'} one value in every row: there is nothing to learn for ${still.length === 1 ? 'it' : 'them'}\n`);
   const read = tableSplits(table, flags.data, { mixedTarget: mixedTargetFor(flags.task), asClasses: '--task classification' });
   const all = flags.task ? asUsageError(Error, () => withTask(read, flags.task!, `--task ${flags.task}`)) : { ...read, task: taskOf(read).name as TaskName };
   // No --test can split one row: the file's fault (exit 1), not the flag's.
