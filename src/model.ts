@@ -207,7 +207,7 @@ export function describeData(splits: DataSplits): DataDescription {
 }
 
 /** Checks a data description against the network's sizes; throws make(what is wrong). */
-function checkDataDescription(d: DataDescription, sizes: readonly number[], make: (what: string) => Error): void {
+export function checkDataDescription(d: DataDescription, sizes: readonly number[], make: (what: string) => Error): void {
   if (typeof d !== 'object' || d === null) throw make(`must be an object { task, classNames, featureNames, targetNames }, got ${shown(d)}`);
   if (!TASKS.includes(d.task)) throw make(`task must be one of ${TASKS.join(', ')}; got ${shown(d.task)}`);
   const names = (field: 'classNames' | 'featureNames' | 'targetNames', count?: number) => {

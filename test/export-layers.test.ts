@@ -15,7 +15,7 @@ import { head } from '../src/data/dataset.js';
 import { fromExamples } from '../src/data/examples.js';
 import { holdOut } from '../src/data/split.js';
 import { tableSplits } from '../src/data/table.js';
-import { toTfjs } from '../src/export/tfjs.js';
+import { fromTfjs, toTfjs } from '../src/export/tfjs.js';
 import { fit } from '../src/fit.js';
 import type { LayerSpec } from '../src/layers/registry.js';
 import { decodeModel, describeData, encodeModel, networkFromModel, type Model } from '../src/model.js';
@@ -121,6 +121,11 @@ describe('what x and y hold, recorded in both files', () => {
     expect(onnxDescription(onnx)).toEqual({ metadata: expected, inputDoc: expected['simdnet.input'], outputDoc: expected['simdnet.output'] });
     await ort.InferenceSession.create(onnx);
     expect(await tfjsMetadata(toTfjs(classifier.model).modelJson)).toEqual({ simdnet: expected });
+    // Imported again, the model names what it named: its task, features, fill and classes.
+    const { modelJson, weights } = toTfjs(classifier.model);
+    expect(fromTfjs(modelJson, weights, 'model.json').data).toEqual(classifier.model.data);
+    const edited = { ...modelJson, userDefinedMetadata: { simdnet: { ...expected, 'simdnet.classes': '["a","b"]' } } };
+    expect(() => fromTfjs(edited, weights, 'model.json')).toThrow('model.json: userDefinedMetadata.simdnet: classNames lists 2 names but the network has 3');
     expect(onnxDescription(toOnnx(regressor.model)).outputDoc).toBe('targets in their units, in this order: price');
   });
 

@@ -65,7 +65,7 @@ export function exportCommand(program: Command): void {
       const found = await findTfjsFiles(file);
       refuseSameFiles(out, found.groups.flatMap((g) => g.files).map((f) => ({ name: 'a weight file of the model.json', path: f })));
       const model = await readTfjsWeights(found);
-      await writeFileAtomic(flags.out, encodeModel(await networkFromModel(model, { backend: 'js' }), model.metadata));
+      await writeFileAtomic(flags.out, encodeModel(await networkFromModel(model, { backend: 'js' }), model.metadata, false, model.data));
       console.log(`${flags.out}: ${describeNetwork(model.config)}, ${model.config.loss}`);
     });
 }

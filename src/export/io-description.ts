@@ -5,8 +5,8 @@
 // an export, like Network.predict, takes what comes after). Both formats carry it: ONNX as
 // the model's metadata_props and the doc strings of x and y, TF.js as model.json's
 // userDefinedMetadata (LayersModel.getUserDefinedMetadata()); `export` prints the sentences.
-import type { Model } from '../model.js';
-import { firstOf, listedName } from '../shown.js';
+import type { DataDescription, Model } from '../model.js';
+import { firstOf, listedName, shown } from '../shown.js';
 
 /** The sentences and the metadata entries (all strings; lists as JSON) of a model's input and output. */
 export interface IoDescription {
@@ -41,9 +41,33 @@ export function describeIo(model: Model): IoDescription {
     : d && d.task !== 'classification' && d.targetNames?.length === sizes.at(-1) ? `${d.task === 'regression' ? 'targets in their units' : 'one score per label'}, in this order: ${listed(d.targetNames!)}`
     : model.config.loss === 'cross-entropy' ? `one score per class, class i at output i`
     : `the network's ${sizes.at(-1)} outputs${d?.task === 'regression' ? ', in the targets\' units' : ''}`;
-  const lists = { features: d?.featureNames, featureFill: d?.featureFill, classes: d?.classNames, targets: d?.targetNames };
   const metadata: Record<string, string> = { 'simdnet.input': input, 'simdnet.output': output };
   if (d) metadata['simdnet.task'] = d.task;
-  for (const [key, list] of Object.entries(lists)) if (list) metadata[`simdnet.${key}`] = JSON.stringify(list);
+  for (const [key, field] of Object.entries(LISTS)) if (d?.[field]) metadata[`simdnet.${key}`] = JSON.stringify(d[field]);
   return { input, output, metadata };
+}
+
+/** The data description's lists, and the keys they are written under (simdnet.<key>, as JSON). */
+const LISTS = { features: 'featureNames', featureFill: 'featureFill', classes: 'classNames', targets: 'targetNames' } as const;
+
+/**
+ * The data description a file's metadata entries record (describeIo's), read back by import,
+ * so that a model exported and imported again still names its features and classes; undefined
+ * where they record none. Checked against the network as a model file's is (encodeModel).
+ */
+export function recordedData(metadata: unknown, name: string): DataDescription | undefined {
+  if (typeof metadata !== 'object' || metadata === null) return undefined;
+  const m = metadata as Record<string, unknown>;
+  if (m['simdnet.task'] === undefined) return undefined;
+  const d: Record<string, unknown> = { task: m['simdnet.task'] };
+  for (const [key, field] of Object.entries(LISTS)) {
+    const text = m[`simdnet.${key}`];
+    if (text === undefined) continue;
+    try {
+      d[field] = JSON.parse(String(text));
+    } catch {
+      throw new Error(`${name}: its metadata's simdnet.${key} is not a JSON list, got ${shown(text)}`);
+    }
+  }
+  return d as unknown as DataDescription;
 }

@@ -5,10 +5,10 @@
 // Conv2D kernel as [k, k, in, out]: the transpose of simdnet's w [filters × (ky, kx, ci)].
 import { ACTIVATIONS, type ActivationName } from '../layers/activation.js';
 import { layerSpecs, parameterTotal, resolveOptions, type Network, type NetworkConfig, type NetworkOptions } from '../network.js';
-import { modelConfigOf, modelOf, type Model } from '../model.js';
+import { checkDataDescription, modelConfigOf, modelOf, type Model } from '../model.js';
 import { LEAKY_SLOPE } from '../backend/js.js';
 import { foldNormalizations } from './fold-normalization.js';
-import { describeIo } from './io-description.js';
+import { describeIo, recordedData } from './io-description.js';
 import { FORMAT_NAMES, inferenceSteps, readsImages, readsRows, type BatchNormStep, type ConvStep, type DenseStep, type InferenceStep } from './layers.js';
 import { obj, tfjsTopology, type TfjsTopology } from './tfjs-layers.js';
 import { shown } from '../shown.js';
@@ -262,5 +262,8 @@ export function fromTfjs(modelJson: unknown, weights: Uint8Array, name: string):
     for (let j = 0; j < step.b.length; j++) step.b[j] = next();
   }
   if (!model.parameters.every(Number.isFinite) || !(model.buffers ?? []).every(Number.isFinite)) throw new Error(`${name}: a weight is not finite`);
-  return model;
+  // An export of simdnet's names its features and classes: read back, a model taken out and in again keeps them.
+  const data = recordedData((modelJson as { userDefinedMetadata?: { simdnet?: unknown } }).userDefinedMetadata?.simdnet, name);
+  if (data) checkDataDescription(data, model.config.sizes, (what) => new Error(`${name}: userDefinedMetadata.simdnet: ${what}`));
+  return data ? { ...model, data } : model;
 }
