@@ -2,11 +2,11 @@
 // "Infinity" and blanks. The command-line flags and the schedule's text both read numbers
 // through these.
 
-/** An integer ≥ 0, with an optional point and zeros (32.0) and exponent (1e4), never a fraction or a sign. */
-export const DECIMAL_INTEGER = /^\d+(\.0*)?(e\+?\d+)?$/i;
-
 /** A number ≥ 0: digits with an optional point and exponent (0.05, .5, 1e-3), no sign. */
 export const DECIMAL_NUMBER = /^(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
+/** An integer ≥ 0 written as DECIMAL_NUMBER writes numbers (32, 32.0, 1e4, 3.2e1), never a fraction or a sign. */
+export const isDecimalInteger = (text: string): boolean => DECIMAL_NUMBER.test(text) && Number.isInteger(Number(text));
 
 /** A float32 value as the shortest decimal that reads back as it (0.1, not 0.10000000149011612): how the CSV most likely wrote it. */
 export function shortestFloat32(v: number): string {

@@ -6,7 +6,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { BACKENDS, MAX_THREADS, SIMD_CHOICES } from '../network.js';
 import { head, type DataSplits, type LabelledImages } from '../data/dataset.js';
 import { loadDataDir, loadTestSplit, mnistDataDir } from '../data/files.js';
-import { DECIMAL_INTEGER, DECIMAL_NUMBER, float32Setting } from '../decimal.js';
+import { DECIMAL_NUMBER, isDecimalInteger, float32Setting } from '../decimal.js';
 import { MAX_SEED } from '../rng.js';
 
 /** A usage mistake found while running a command (exit code 2, like commander's own). */
@@ -17,7 +17,7 @@ function decimalInteger(value: string, what: string): number {
   const n = Number(value);
   // "-1" is written well, and wrong for its sign alone: said as "0" would be.
   if (/^-\d/.test(value)) throw new InvalidArgumentError(`must be ${what}.`);
-  if (!DECIMAL_INTEGER.test(value)) throw new InvalidArgumentError(`must be ${what}, written as a whole number in decimal (like 32 or 1e4).`);
+  if (!isDecimalInteger(value)) throw new InvalidArgumentError(`must be ${what}, written as a whole number in decimal (like 32 or 1e4).`);
   if (!Number.isSafeInteger(n)) throw new InvalidArgumentError(`must be ${what}; ${value} is too large.`);
   return n;
 }

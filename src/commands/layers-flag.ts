@@ -3,7 +3,7 @@
 // output dense layer and its activation are not part of it: they come from the data's classes
 // and the loss, as with --hidden.
 import { InvalidArgumentError } from 'commander';
-import { DECIMAL_INTEGER, DECIMAL_NUMBER } from '../decimal.js';
+import { DECIMAL_NUMBER, isDecimalInteger } from '../decimal.js';
 import { ACTIVATIONS, type ActivationName } from '../layers/activation.js';
 import type { LayerSpec } from '../layers/registry.js';
 
@@ -27,7 +27,7 @@ export function parseLayers(text: string): LayerSpec[] {
     switch (kind) {
       case 'dense': {
         const arg = value('dense:UNITS'), units = Number(arg);
-        if (!DECIMAL_INTEGER.test(arg) || !Number.isSafeInteger(units) || units < 1) fail('needs a positive whole number of units, written in decimal (like dense:64)');
+        if (!isDecimalInteger(arg) || !Number.isSafeInteger(units) || units < 1) fail('needs a positive whole number of units, written in decimal (like dense:64)');
         return { kind, units };
       }
       case 'conv': {

@@ -30,7 +30,7 @@ import { progressBar } from '../progress.js';
 import { MAX_READ_BYTES, isGoneFile, nonRegularKind, readWholeFile } from '../read-file.js';
 import { metricOf, taskOf, TASK_KINDS, TASKS, type Scores, type Task, type TaskName } from '../tasks/task.js';
 import type { HistoryEntry } from '../train.js';
-import { UsageError, asUsageError, fewerThanOneBatch, forFlag, humanOutput, onCommandLine, runOptions, score4, secondsText, type RunFlags } from './common.js';
+import { UsageError, asUsageError, fewerThanOneBatch, forFlag, humanOutput, onCommandLine, positiveInt, runOptions, score4, secondsText, type RunFlags } from './common.js';
 import { refuseOverwrites } from './preflight.js';
 import { noteSaved } from './interrupt.js';
 import { formatLayers } from '../layers/describe.js';
@@ -134,10 +134,7 @@ const tableOptions = () => [
   new Option('--missing <how>', 'with --data FILE.csv: a missing feature value is an error, or the mean of its column').choices(['error', 'mean']).default('error'),
   new Option('--test <fraction>', 'with --data FILE.csv: the rows held out to test on').argParser(openFraction).default(0.2),
   new Option('--val <fraction>', 'with --data FILE.csv: training rows held out to validate on each evaluation (default: 0.1 with --early-stop)').argParser(openFraction),
-  new Option('--early-stop <patience>', 'with --data FILE.csv: stop after this many evaluations without a better validation --metric, keeping the best weights').argParser((v) => {
-    if (!/^\d+$/.test(v) || Number(v) < 1) throw new InvalidArgumentError(`"${v}" is not a positive integer.`);
-    return Number(v);
-  }),
+  new Option('--early-stop <patience>', 'with --data FILE.csv: stop after this many evaluations without a better validation --metric, keeping the best weights').argParser(positiveInt),
   new Option('--metric <name>', "with --early-stop: what to watch on the validation rows: loss (the default), or the task's accuracy, subsetAccuracy, macroF1, r2, rmse, mae…"),
 ];
 
