@@ -77,3 +77,9 @@ function escapedAndCut(text: string, chars: number): string {
 /** Items joined by ", ", the first `first` of them only where there are more, then "… (N in all)": a message's list stays short for a file of 20,000 columns. */
 export const firstOf = (items: readonly string[], first = 20): string =>
   items.slice(0, first).join(', ') + (items.length > first ? `, … (${items.length} in all)` : '');
+
+/** Where two lists of names part: the first index at which they differ, or where the shorter ends; -1 where they are the same. */
+export function partingAt(a: readonly string[], b: readonly string[]): number {
+  const at = a.findIndex((x, i) => x !== b[i]);
+  return at >= 0 ? at : a.length === b.length ? -1 : Math.min(a.length, b.length);
+}

@@ -204,7 +204,7 @@ describe('checkpoints of a table run', () => {
     expect((await simdnet(['train', ...penguinFlags.slice(2), '--data', copy, '--epochs', '1', '--checkpoint', ck, '--threads', '1'])).code).toBe(0);
     writeFileSync(copy, readFileSync(penguins, 'utf8').replace('culmen_length_mm', 'bill_length_mm'));
     const run = await simdnet(['train', '--resume', ck, '--epochs', '2']);
-    expect([run.code, run.stderr]).toEqual([1, `simdnet: ${copy} is not the data the checkpoint in ${ck} was trained on: its features are bill_length_mm, culmen_depth_mm, flipper_length_mm, body_mass_g now, culmen_length_mm, culmen_depth_mm, flipper_length_mm, body_mass_g then\n`]);
+    expect([run.code, run.stderr]).toEqual([1, `simdnet: ${copy} is not the data the checkpoint in ${ck} was trained on: its feature 1 is bill_length_mm now, culmen_length_mm then\n`]);
   });
 
   it("a run whose file has moved says where the file must be, as the checkpoint names it", async () => {
@@ -471,6 +471,21 @@ describe('what a new user ran into (review)', () => {
     expect(regression).toContain(`<dt>Samples</dt><dd>${scored(rows)}</dd>`);
     for (const text of ['price: predicted against actual (scored rows)', 'price: residuals (actual − predicted, scored rows)', 'Scored rows (344)']) expect(regression).toContain(text);
     expect(regression).not.toMatch(/test set|Test samples/);
+  });
+
+  it('a table model exported to TF.js and imported again keeps its names: predict, eval and report take its CSV', async () => {
+    const folder = path.join(dir, 'round-trip-tfjs'), back = path.join(dir, 'round-trip.simdnet'), out = path.join(dir, 'round-trip.html');
+    expect((await simdnet(['export', classifier, '--format', 'tfjs', '--out', folder])).code).toBe(0);
+    expect((await simdnet(['import', path.join(folder, 'model.json'), '--out', back])).code).toBe(0);
+    const [before, after] = [await simdnet(['predict', classifier, '--input', '40,17,200,4000']), await simdnet(['predict', back, '--input', '40,17,200,4000'])];
+    expect(after.stdout).toBe(before.stdout);
+    expect(after.stdout).toContain('predicted Adelie');
+    const scored = await simdnet(['eval', back, '--data', penguins, '--json']);
+    expect(scored.code, scored.stderr).toBe(0);
+    // An imported model has sizes, not a layer list: the report names the layers they make.
+    const report = await simdnet(['report', back, '--data', penguins, '--out', out]);
+    expect(report.code, report.stderr).toBe(0);
+    expect(readFileSync(out, 'utf8')).toContain('<dt>layers</dt><dd>dense:');
   });
 
   it('export --format tfjs onto an existing file says the format is a folder', async () => {

@@ -310,6 +310,8 @@ describe('CSV syntax', () => {
     expect(() => tableSplits(grades, 't.csv', { mixedTarget: 'error', asClasses: '--task classification' })).toThrow(
       't.csv: target grade: 10 of its 11 distinct values are numbers but "ten" is not; fix those cells to learn it as numbers, or give --task classification to learn its values as classes');
     expect(tableSplits(grades, 't.csv', { mixedTarget: 'classes' }).classes).toBe(11);
+    // A model's own file read again keeps the classes it was trained on, as many as they are (models saved before the rule).
+    expect(tableSplits(table, 't.csv', { mixedTarget: 'classes', trained: true }).classes).toBe(201);
     // Cells are numbers as the reader reads them, not as Number() does: hex is text here too.
     const hex = 'a,price\n' + Array.from({ length: 50 }, (_, i) => `${i},${100 + i}\n`).join('') + '5,0x1F\n';
     expect(() => tableSplits(parseText(hex, { target: 'price' }), 't.csv')).toThrow('t.csv: target price: 50 of its 51 distinct values are numbers but "0x1F" is not');

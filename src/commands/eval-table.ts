@@ -17,7 +17,7 @@ import { withTask } from '../tasks/with-task.js';
 import { samePath } from './output-paths.js';
 import { dataFingerprint, fingerprintDifference, storedFingerprint } from './fingerprint.js';
 import { isAbsolute } from 'node:path';
-import { firstOf, shown, shownName } from '../shown.js';
+import { firstOf, partingAt, shown, shownName } from '../shown.js';
 import { UsageError, runOptions, score4, type RunFlags } from './common.js';
 import { MODEL_COLUMNS, NO_FILL_ADVICE } from './predict-table.js';
 import { plural } from '../plural.js';
@@ -107,10 +107,9 @@ async function heldOutRows(model: Model, m: Record<string, unknown>): Promise<{ 
   if (await isGoneFile(file)) throw new Error(`${file}: no such CSV file: the model was trained on it (moved, or removed?), ${again}`);
   const table = await readModelColumns(file, d.featureNames, d.targetNames, d.featureFill);
   if (typeof m.rows === 'number' && table.rows !== m.rows) throw new Error(`${file}: ${plural(table.rows, 'row')} now; the model was trained on it when it had ${m.rows}, ${again}`);
-  const split = holdOut(withTask(tableSplits(table, file, { mixedTarget: mixedTargetFor(d.task) }), d.task, `the model's task ${d.task}`), 'test', m.testFraction, m.seed);
+  const split = holdOut(withTask(tableSplits(table, file, { mixedTarget: mixedTargetFor(d.task), trained: true }), d.task, `the model's task ${d.task}`), 'test', m.testFraction, m.seed);
   if (d.classNames && JSON.stringify(split.classNames) !== JSON.stringify(d.classNames)) {
-    // Where the lists part: the first class that differs, or the first that one list has past the other's end.
-    const now = split.classNames!, at = now.findIndex((c, i) => c !== d.classNames![i]), k = at < 0 ? Math.min(now.length, d.classNames.length) : at;
+    const now = split.classNames!, k = partingAt(now, d.classNames);
     const which = (names: readonly string[]) => (k < names.length ? shownName(names[k]) : 'none');
     const counts = now.length === d.classNames.length ? '' : `${plural(now.length, 'class', 'classes')} against ${d.classNames.length}, and `;
     throw new Error(`${file}: its classes are not the model's now: ${counts}class ${k + 1} is ${which(now)} now, ${which(d.classNames)} in the model, ${again}`);

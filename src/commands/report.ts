@@ -6,6 +6,7 @@ import { addRunOptions, runOptions, type RunFlags } from './common.js';
 import type { DataSplits, FeatureDataset } from '../data/dataset.js';
 import { evaluate } from '../evaluate.js';
 import { networkFromModel } from '../model.js';
+import { layerSpecs } from '../network.js';
 import { readModelFile, writeFileAtomic } from '../model-file.js';
 import { renderTaskReport } from '../report/task-report.js';
 import { TASK_KINDS } from '../tasks/task.js';
@@ -52,7 +53,7 @@ async function runTableReport(file: string, data: string | undefined, flags: Rep
   const model = await readModelFile(file), record = recorded(model, file);
   const d = model.data!, task = TASK_KINDS[d.task];
   // Before any row is read, as train --report refuses it before training.
-  const classes = d.classNames?.length ?? 0;
+  const classes = model.config.sizes.at(-1)!;
   if (task === TASK_KINDS.classification && classes > MAX_MATRIX_CLASSES) {
     throw new Error(`${file} has ${classes} classes, and the report draws a confusion matrix of at most ${MAX_MATRIX_CLASSES}: give eval for its scores`);
   }
@@ -72,7 +73,8 @@ async function runTableReport(file: string, data: string | undefined, flags: Rep
       train: rows, test: rows, classes: net.sizes[net.numLayers - 1], source, task: d.task,
       ...(d.classNames ? { classNames: d.classNames } : {}), featureNames: d.featureNames, targetNames: d.targetNames,
     };
-    const settings = { layers: formatLayers(net.config.layers!), loss: net.config.loss, optimizer: net.config.optimizer, ...(bestEpoch ? { weights: `of epoch ${bestEpoch}, the best on validation` } : {}) };
+    // A model imported from TF.js may have sizes and no layer list: the list they make.
+    const settings = { layers: formatLayers(net.config.layers ?? layerSpecs(net.config)), loss: net.config.loss, optimizer: net.config.optimizer, ...(bestEpoch ? { weights: `of epoch ${bestEpoch}, the best on validation` } : {}) };
     await writeFileAtomic(flags.out, renderTaskReport({
       task, data: splits, evaluation: evaluate(net, rows, task), history: same ? history : [], historyNote,
       run: { title: `simdnet: ${file} on ${heldOut ? `the test rows of ${source}` : source}`, settings },

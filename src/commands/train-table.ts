@@ -35,7 +35,7 @@ import { refuseOverwrites } from './preflight.js';
 import { noteSaved } from './interrupt.js';
 import { formatLayers } from '../layers/describe.js';
 import { refuseWarmupPastRun, refuseWeightDecayWithout } from './train-settings.js';
-import { firstOf, listedName } from '../shown.js';
+import { firstOf, listedName, partingAt } from '../shown.js';
 import { DECIMAL_NUMBER } from '../decimal.js';
 import { MAX_MATRIX_CLASSES } from '../metrics.js';
 
@@ -207,7 +207,7 @@ async function tableRun(flags: TableFlags, resumed: boolean) {
   // One of several targets that never varies (a single one is refused: nothing to learn) has nothing to learn for it, and its R² is 0 in the mean.
   const still = table.targets.length > 1 ? table.targets.filter((t) => t.kind === 'number' && t.values.every((v) => v === t.values[0])) : [];
   if (still.length) process.stderr.write(`simdnet: note: ${flags.data}: target ${firstOf(still.map((t) => listedName(t.name)))} ${still.length === 1 ? 'holds' : 'hold'} one value in every row: there is nothing to learn for ${still.length === 1 ? 'it' : 'them'}\n`);
-  const read = tableSplits(table, flags.data, { mixedTarget: mixedTargetFor(flags.task), asClasses: '--task classification' });
+  const read = tableSplits(table, flags.data, { mixedTarget: mixedTargetFor(flags.task), asClasses: '--task classification', trained: resumed });
   const all = flags.task ? asUsageError(Error, () => withTask(read, flags.task!, `--task ${flags.task}`)) : { ...read, task: taskOf(read).name as TaskName };
   // No --test can split one row: the file's fault (exit 1), not the flag's.
   if (all.train.count < 2) throw new Error(`${flags.data}: ${plural(all.train.count, 'data row')}; a run needs at least 2, to train on and to test on`);
@@ -299,8 +299,11 @@ export async function runTrainTable(given: TableFlags, command: Command): Promis
     // The fingerprint reads values only: a column or class renamed, or two headers swapped, would go on under other names.
     const then = resumed.model.data, now = describeData(used);
     const renamed = (['featureNames', 'targetNames', 'classNames'] as const).find((key) => JSON.stringify(then?.[key]) !== JSON.stringify(now[key]));
+    const namesNow = renamed ? now[renamed] ?? [] : [], namesThen = renamed ? then?.[renamed] ?? [] : [];
+    const k = partingAt(namesNow, namesThen);
+    const name = (names: readonly string[]) => (k < names.length ? listedName(names[k]) : 'none');
     const difference = fingerprintDifference(resumed.run.fingerprint, fingerprint)
-      ?? (renamed && `its ${{ featureNames: 'features', targetNames: 'targets', classNames: 'classes' }[renamed]} are ${firstOf((now[renamed] ?? []).map(listedName))} now, ${firstOf((then?.[renamed] ?? []).map(listedName))} then`);
+      ?? (renamed && `its ${{ featureNames: 'feature', targetNames: 'target', classNames: 'class' }[renamed]} ${k + 1} is ${name(namesNow)} now, ${name(namesThen)} then`);
     if (difference) throw new Error(`${flags.data} is not the data the checkpoint in ${given.resume} was trained on: ${difference}`);
     // train() stops once the best has waited the patience out; the checkpoint of that epoch holds the best as it stood.
     const { best } = resumed, patience = flags.earlyStop;

@@ -24,12 +24,13 @@ export function holdOut<D extends Dataset>(splits: DataSplits<D>, split: 'valida
   }
   if (split !== 'validation' && split !== 'test') throw new Error(`holdOut: the split is 'validation' or 'test', got ${shown(split)}`);
   // Holding out another would drop the one there: its rows are not in the training split.
-  // Data that came as one set tests on all its rows: the training split's, or with a validation split carved first, both together.
-  const whole = (test: Dataset) => sameRows(test, splits.train) || (splits.validation !== undefined && test.count === splits.train.count + splits.validation.count);
-  const there = split === 'test' ? (splits.test === undefined || whole(splits.test) ? undefined : splits.test) : splits.validation;
+  const there = split === 'test' ? (splits.test === undefined || sameRows(splits.test, splits.train) ? undefined : splits.test) : splits.validation;
   if (there) {
-    const whole = split === 'test' ? ' (data that came as one set has its test split the same as its training split, as fromArrays() and loadCsv() make it)' : '';
-    throw new Error(`holdOut: the splits already have a ${split} split of ${plural(there.count, 'sample')} apart from the training split; holding out another would drop it${whole}`);
+    // A validation split carved from data that came as one set leaves its test split all the rows: it may be that, or a real test split.
+    const order = split === 'test' && splits.validation && there.count === splits.train.count + splits.validation.count
+      ? '; if it is all the rows, of data that came as one set, hold out the test split before the validation split'
+      : split === 'test' ? ' (data that came as one set has its test split the same as its training split, as fromArrays() and loadCsv() make it)' : '';
+    throw new Error(`holdOut: the splits already have a ${split} split of ${plural(there.count, 'sample')} apart from the training split; holding out another would drop it${order}`);
   }
   // A seed outside the generator's (−1, 1.5, 2⁴⁰) drew some other seed's split without a word.
   checkSeed('holdOut', seed);

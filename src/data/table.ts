@@ -30,6 +30,8 @@ export interface TableOptions {
   mixedTarget?: 'error' | 'classes';
   /** How the caller's user asks for classes, for that error (the command line: "--task classification"). */
   asClasses?: string;
+  /** The file a model was trained on, read again: its classes are not refused as too many (tooManyClasses), as a new run's are. */
+  trained?: boolean;
 }
 
 /**
@@ -47,7 +49,8 @@ export function tableSplits(table: CsvTable, source: string, options: TableOptio
   const label = targets.find((t) => t.kind === 'label');
   if (label) {
     if (targets.length > 1) throw new Error(`${source}: ${label.name} holds text labels, so it must be the only target column (got ${targets.map((t) => t.name).join(', ')})`);
-    const tooMany = tooManyClasses(label.classes.length, count);
+    // A model's own file read again (resume, eval's held-out rows) keeps the classes it was trained on.
+    const tooMany = !options.trained && tooManyClasses(label.classes.length, count);
     const stray = mixedTarget === 'classes' ? undefined : strayText(label.classes);
     if (stray) {
       throw new Error(`${source}: target ${label.name}: ${stray.numbers} of its ${label.classes.length} distinct values are numbers but ${stray.text} ${stray.count > 1 ? 'are' : 'is'} not; ` +
