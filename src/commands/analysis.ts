@@ -5,7 +5,6 @@ import { evaluate, type ClassEvaluation } from '../evaluate.js';
 import { describeNetwork } from '../layers/describe.js';
 import { classificationReport, confusionMatrix } from '../metrics.js';
 import { networkFromModel, type Model } from '../model.js';
-import { readModelFile } from '../model-file.js';
 import { checkFits } from '../batch.js';
 import { MNIST_SOURCE, UsageError, loadData } from './common.js';
 import { writeFileAtomic } from '../model-file.js';
@@ -40,11 +39,10 @@ export function analyse(net: Network, given: DataSplits<LabelledImages>, history
 }
 
 /**
- * What eval and report do first: read a model file and a data folder, check they fit,
+ * What eval and report do first with a model read from `file`: read a data folder, check they fit,
  * and analyse the test set with the history the model carries. `seconds`: the analysis.
  */
-export async function analyseModelFile(file: string, dataDir: string | undefined, options: Pick<NetworkOptions, 'backend' | 'simd' | 'threads'>) {
-  const model = await readModelFile(file);
+export async function analyseModelFile(file: string, model: Model, dataDir: string | undefined, options: Pick<NetworkOptions, 'backend' | 'simd' | 'threads'>) {
   refuseTableModel(model, file);
   const record = recorded(model, file);
   const data = await loadData(dataDir);

@@ -6,7 +6,6 @@ import { shortestFloat32 } from '../decimal.js';
 import type { FeatureDataset } from '../data/dataset.js';
 import { evaluate } from '../evaluate.js';
 import { networkFromModel, type Model } from '../model.js';
-import { readModelFile } from '../model-file.js';
 import { MAX_READ_BYTES, isGoneFile, readWholeFile } from '../read-file.js';
 import { LOSS_METRIC, TASK_KINDS, type Task } from '../tasks/task.js';
 import { savedHistory } from '../train.js';
@@ -142,8 +141,8 @@ export async function rowsToScore(model: Model, file: string, record: Record<str
 }
 
 /** Scores a table model on `data`'s rows, or without it on the test rows it held out (rowsToScore). */
-export async function runEvalTable(file: string, data: string | undefined, flags: RunFlags & { json?: boolean }, print: (line?: string) => void): Promise<void> {
-  const model = await readModelFile(file), record = recorded(model, file);
+export async function runEvalTable(file: string, model: Model, data: string | undefined, flags: RunFlags & { json?: boolean }, print: (line?: string) => void): Promise<void> {
+  const record = recorded(model, file);
   const { rows, source, heldOut } = await rowsToScore(model, file, record, data);
   const net = await networkFromModel(model, { ...runOptions(flags), maxBatch: 256 });
   try {

@@ -26,8 +26,9 @@ async function runEval(file: string, flags: EvalFlags): Promise<void> {
   const print = humanOutput(flags.json);
   await refuseOtherDataFile(flags.data);
   // A table model without --data: the test rows held out when it was trained.
-  if (isTableFile(flags.data) || (flags.data === undefined && (await readModelFile(file)).data?.featureNames)) return runEvalTable(file, flags.data, flags, print);
-  const { net, analysis, seconds } = await analyseModelFile(file, flags.data, runOptions(flags));
+  const model = await readModelFile(file);
+  if (isTableFile(flags.data) || (flags.data === undefined && model.data?.featureNames)) return runEvalTable(file, model, flags.data, flags, print);
+  const { net, analysis, seconds } = await analyseModelFile(file, model, flags.data, runOptions(flags));
   const { evaluation: result, summary, data } = analysis;
   const report = summary.report;
   print(`${file}: ${describeNetwork(net.config)}, ${net.config.loss}`);

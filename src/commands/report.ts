@@ -5,7 +5,7 @@ import { analyseModelFile, recorded, writeReport } from './analysis.js';
 import { addRunOptions, runOptions, type RunFlags } from './common.js';
 import type { DataSplits, FeatureDataset } from '../data/dataset.js';
 import { evaluate } from '../evaluate.js';
-import { networkFromModel } from '../model.js';
+import { networkFromModel, type Model } from '../model.js';
 import { layerSpecs } from '../network.js';
 import { readModelFile, writeFileAtomic } from '../model-file.js';
 import { renderTaskReport } from '../report/task-report.js';
@@ -36,8 +36,9 @@ export function reportCommand(program: Command): void {
 async function runReport(file: string, flags: ReportFlags): Promise<void> {
   await refuseOtherDataFile(flags.data);
   await checkOutputFiles([{ name: '--out', path: flags.out }], [{ name: 'the model', path: file }, ...dataFiles('--data', flags.data)]);
-  if (isTableFile(flags.data) || (flags.data === undefined && (await readModelFile(file)).data?.featureNames)) return runTableReport(file, flags.data, flags);
-  const { analysis } = await analyseModelFile(file, flags.data, runOptions(flags));
+  const model = await readModelFile(file);
+  if (isTableFile(flags.data) || (flags.data === undefined && model.data?.featureNames)) return runTableReport(file, model, flags.data, flags);
+  const { analysis } = await analyseModelFile(file, model, flags.data, runOptions(flags));
   await writeReport(flags.out, analysis);
   console.log(formatSummary(analysis.summary));
   console.log(`\nreport written to ${flags.out}`);
@@ -49,8 +50,8 @@ async function runReport(file: string, flags: ReportFlags): Promise<void> {
  * that its curves are of the run's splits; else without it, saying why. Without a file, on the
  * test rows it held out when it was trained (rowsToScore), with its history.
  */
-async function runTableReport(file: string, data: string | undefined, flags: ReportFlags): Promise<void> {
-  const model = await readModelFile(file), record = recorded(model, file);
+async function runTableReport(file: string, model: Model, data: string | undefined, flags: ReportFlags): Promise<void> {
+  const record = recorded(model, file);
   const d = model.data!, task = TASK_KINDS[d.task];
   // Before any row is read, as train --report refuses it before training.
   const classes = model.config.sizes.at(-1)!;

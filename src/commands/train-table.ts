@@ -205,7 +205,7 @@ async function tableRun(flags: TableFlags, resumed: boolean) {
       `${them === 'it' ? 'it tells' : 'they tell'} the network nothing, and a row with another value there meets weights never trained (--ignore ${them})\n`);
   }
   // One of several targets that never varies (a single one is refused: nothing to learn) has nothing to learn for it, and its R² is 0 in the mean.
-  const still = table.targets.length > 1 ? table.targets.filter((t) => t.kind === 'number' && t.values.every((v) => v === t.values[0])) : [];
+  const still = table.targets.length > 1 ? table.targets.filter((t) => t.kind === 'number' && holdsOneValue(t.values, table.rows, 1, 0)) : [];
   if (still.length) process.stderr.write(`simdnet: note: ${flags.data}: target ${firstOf(still.map((t) => listedName(t.name)))} ${still.length === 1 ? 'holds' : 'hold'} one value in every row: there is nothing to learn for ${still.length === 1 ? 'it' : 'them'}\n`);
   const read = tableSplits(table, flags.data, { mixedTarget: mixedTargetFor(flags.task), asClasses: '--task classification', trained: resumed });
   const all = flags.task ? asUsageError(Error, () => withTask(read, flags.task!, `--task ${flags.task}`)) : { ...read, task: taskOf(read).name as TaskName };
@@ -242,16 +242,15 @@ async function tableRun(flags: TableFlags, resumed: boolean) {
   return { table, data, task, hidden, schedule, options, epochs, validation, used };
 }
 
-/** The names of the features that hold one value in every row of `table`. */
-function constantFeatures({ features, featureNames, rows }: CsvTable): string[] {
-  const width = featureNames.length;
-  // One row is refused as too few, not as constant.
-  if (rows < 2) return [];
-  return featureNames.filter((_, j) => {
-    for (let r = 1; r < rows; r++) if (features[r * width + j] !== features[j]) return false;
-    return true;
-  });
+/** Whether column `j` of `rows` rows of `width` values, row-major, holds one value in every row (one row is refused as too few, not as constant). */
+function holdsOneValue(values: ArrayLike<number>, rows: number, width: number, j: number): boolean {
+  if (rows < 2) return false;
+  for (let r = 1; r < rows; r++) if (values[r * width + j] !== values[j]) return false;
+  return true;
 }
+
+/** The names of the features that hold one value in every row of `table`. */
+const constantFeatures = ({ features, featureNames, rows }: CsvTable) => featureNames.filter((_, j) => holdsOneValue(features, rows, featureNames.length, j));
 
 export async function runTrainTable(given: TableFlags, command: Command): Promise<void> {
   // A resumed run takes its flags from the checkpoint: only --epochs (to go further) and where output goes may be given.
