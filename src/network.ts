@@ -645,6 +645,9 @@ function numberIn(name: string, value: number | undefined, fallback: number, ok:
   return value;
 }
 
+/** The seed's σ, for sizes without an activation. */
+const DEFAULT_ACTIVATION: ActivationName = 'sigmoid';
+
 /** NetworkOptions by name (options.ts). */
 const NETWORK_OPTION_KEYS = {
   sizes: true, inputs: true, inputShape: true, layers: true, activation: true, loss: true, init: true, seed: true, optimizer: true,
@@ -660,6 +663,11 @@ export function resolveOptions(o: NetworkOptions): NetworkConfig {
     throw new Error(`Network: threads = ${o.threads} needs the wasm backend; the ${backend} backend runs on one thread`);
   }
   const layers = o?.layers === undefined ? undefined : checkLayers(o);
+  // With layers, the activations are layers of the list, and an `activation` the list does not hold would be ignored.
+  // Its default passes, and one the list holds: configs of layer networks hold one (model files, the command line's runs).
+  if (layers && o.activation !== undefined && o.activation !== DEFAULT_ACTIVATION && !layers.some((spec) => spec.kind === o.activation)) {
+    throw new Error(`Network: activation ${shown(o.activation)} goes with sizes; with layers, list it as a layer after each dense layer ({ kind: ${shown(o.activation)} })`);
+  }
   const inputShape = layers ? checkInputShape(o) : undefined;
   if (!layers && o?.inputShape !== undefined) throw new Error('Network: inputShape goes with layers');
   const inputs = inputShape ? inputShape[0] * inputShape[1] * inputShape[2] : o?.inputs ?? o?.sizes?.[0];
@@ -704,7 +712,7 @@ export function resolveOptions(o: NetworkOptions): NetworkConfig {
     ...(o.normalization === undefined ? {} : { normalization: checkNormalization('normalization', o.normalization, sizes[0]) }),
     ...(o.targetNormalization === undefined ? {} : { targetNormalization: checkNormalization('targetNormalization', o.targetNormalization, sizes.at(-1)!) }),
     sizes: [...sizes],
-    activation: oneOf('activation', o.activation, ACTIVATIONS, 'sigmoid'),
+    activation: oneOf('activation', o.activation, ACTIVATIONS, DEFAULT_ACTIVATION),
     loss,
     init: oneOf('init', o.init, INITS, 'normal'),
     seed: numberIn('seed', o.seed, 1, isSeed, `an integer from 0 to ${MAX_SEED}`),

@@ -101,6 +101,7 @@ describe('input checks name the bad value', () => {
     ['an unknown loss', { sizes: [2, 2], loss: 'hinge' as 'mse' }, /loss must be one of mse, cross-entropy, binary-cross-entropy, mae, huber; got "hinge"/],
     ['an unknown backend', { sizes: [2, 2], backend: 'gpu' as 'js' }, /backend must be one of wasm, js, js-tuned; got "gpu"/],
     ['a zero maxBatch', { sizes: [2, 2], maxBatch: 0 }, /maxBatch must be a positive integer; got 0/],
+    ['an activation beside layers', { inputs: 2, layers: [{ kind: 'dense', units: 2 }], activation: 'relu' }, /activation "relu" goes with sizes; with layers, list it as a layer after each dense layer \(\{ kind: "relu" \}\)/],
     ['a momentum of 1', { sizes: [2, 2], momentum: 1 }, /momentum must be in \[0, 1\), and below 1 in float32 \(0.99999998 is 1 there\); got 1$/],
   ];
   it.each(bad)('%s', async (_, options, message) => {
