@@ -27,6 +27,7 @@ export type { TaskReportInput, TaskRunInfo } from './report/task-report.js';
 export type { FitOptions } from './fit.js';
 export { fromArrays, fromExamples } from './data/examples.js';
 export { holdOut } from './data/split.js';
+export { imputeMeans } from './data/impute.js';
 export type { Normalization, NormalizationKind } from './normalization.js';
 export { confusionMatrix, classificationReport, formatClassificationReport } from './metrics.js';
 export type { ClassificationReport, ClassScores } from './metrics.js';

@@ -232,7 +232,8 @@ export async function networkFromModel(model: Model, options: RunOptions = {}): 
   refuseUnknownOptions('networkFromModel', options, RUN_OPTION_NAMES);
   // Model files saved before Network refused them may hold settings of another rule than their optimizer's, which it ignored: it still does.
   const own = OPTIMIZER_KINDS[model.config.optimizer].settings;
-  const config = Object.fromEntries(Object.entries(model.config).filter(([key]) => !(key in RULE_SETTINGS) || own.includes(key as RuleSetting)));
+  // And files of layer networks hold the activation their run gave, which the layers' own activations override.
+  const config = Object.fromEntries(Object.entries(model.config).filter(([key]) => (!(key in RULE_SETTINGS) || own.includes(key as RuleSetting)) && !(key === 'activation' && model.config.layers)));
   const net = await Network.create({ ...config, ...options });
   net.parameters.set(model.parameters);
   if (model.buffers) net.buffers.set(model.buffers);

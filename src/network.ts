@@ -205,6 +205,12 @@ export class Network {
    * backend. Throws an Error naming the option when one is invalid.
    */
   static async create(options: NetworkOptions): Promise<Network> {
+    // With layers, the activations are layers of the list, and an `activation` beside them the list does not hold would be ignored.
+    // Its default passes, as a config holds one (resolveOptions fills it in); model files of layer networks hold what their run gave (networkFromModel).
+    const { layers: specs, activation } = options ?? {};
+    if (Array.isArray(specs) && activation !== undefined && activation !== DEFAULT_ACTIVATION && !specs.some((spec) => spec?.kind === activation)) {
+      throw new Error(`Network: activation ${shown(options.activation)} goes with sizes; with layers, list it as a layer after each dense layer ({ kind: ${shown(options.activation)} })`);
+    }
     const config = resolveOptions(options);
     const layers = buildLayers(inputOf(config), layerSpecs(config), config.seed);
     const plan = planOf(config, layers);
@@ -663,11 +669,6 @@ export function resolveOptions(o: NetworkOptions): NetworkConfig {
     throw new Error(`Network: threads = ${o.threads} needs the wasm backend; the ${backend} backend runs on one thread`);
   }
   const layers = o?.layers === undefined ? undefined : checkLayers(o);
-  // With layers, the activations are layers of the list, and an `activation` the list does not hold would be ignored.
-  // Its default passes, and one the list holds: configs of layer networks hold one (model files, the command line's runs).
-  if (layers && o.activation !== undefined && o.activation !== DEFAULT_ACTIVATION && !layers.some((spec) => spec.kind === o.activation)) {
-    throw new Error(`Network: activation ${shown(o.activation)} goes with sizes; with layers, list it as a layer after each dense layer ({ kind: ${shown(o.activation)} })`);
-  }
   const inputShape = layers ? checkInputShape(o) : undefined;
   if (!layers && o?.inputShape !== undefined) throw new Error('Network: inputShape goes with layers');
   const inputs = inputShape ? inputShape[0] * inputShape[1] * inputShape[2] : o?.inputs ?? o?.sizes?.[0];

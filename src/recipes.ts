@@ -123,8 +123,8 @@ export type RecipeName = keyof typeof RECIPES;
 export function recipeNetwork(recipe: Recipe, input: number | [number, number, number], classes: number): NetworkOptions {
   const { hidden, layers, activation, loss, init, optimizer, l2, weightDecay, clipNorm, batchSize } = recipe;
   const inputs = typeof input === 'number' ? input : input[0] * input[1] * input[2];
-  const common = { activation, loss, init, optimizer, l2, weightDecay, clipNorm, maxBatch: batchSize };
-  if (!layers) return { sizes: [inputs, ...hidden, classes], ...common };
+  const common = { loss, init, optimizer, l2, weightDecay, clipNorm, maxBatch: batchSize };
+  if (!layers) return { sizes: [inputs, ...hidden, classes], activation, ...common };
   if (typeof input === 'number' && firstImageLayer(layers) >= 0) {
     throw new Error(`recipe: its convolutions need the images' shape [height, width, channels], not ${input} inputs`);
   }

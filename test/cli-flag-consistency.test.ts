@@ -125,7 +125,7 @@ describe('flags that do not apply are refused alike', () => {
 
 describe('missing values in rows for a model trained without --missing mean', () => {
   const advice = 'this model fills in no missing values (it was trained without --missing mean): fill the cell in, ' +
-    "or train the model with --missing mean, which keeps its training file's column means to fill such cells with";
+    "or train the model with --missing mean, which keeps the column means of its training rows to fill such cells with";
 
   it('predict --csv and eval --data say what works (predict has no --missing)', async () => {
     const rows = path.join(dir, 'unmeasured.csv');

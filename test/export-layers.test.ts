@@ -108,7 +108,7 @@ describe('what x and y hold, recorded in both files', () => {
     const fill = classifier.model.data!.featureFill!;
     expect(fill).toHaveLength(4);
     const expected = {
-      'simdnet.input': `raw features in this order: ${features}; a missing value must be given as its column's mean in the training file (simdnet.featureFill lists them in this order)`,
+      'simdnet.input': `raw features in this order: ${features}; a missing value must be given as its column's mean over the training rows (simdnet.featureFill lists them in this order)`,
       'simdnet.output': 'one score per class, in this order: Adelie, Chinstrap, Gentoo',
       'simdnet.task': 'classification',
       'simdnet.features': JSON.stringify(features.split(', ')),

@@ -1,7 +1,7 @@
 // The CSV side of the training worker: the chosen file read with parseCsv into seeded splits
 // (20% held out as test, then 10% of the rest as validation), with the task the target
 // implies or the one the user chose, and what the page shows of a table network.
-import { holdOut, parseCsv, tableSplits, taskOf, type DataSplits, type FeatureDataset, type Model, type TaskName } from '../src/index.js';
+import { holdOut, imputeMeans, parseCsv, tableSplits, taskOf, type DataSplits, type FeatureDataset, type Model, type TaskName } from '../src/index.js';
 import { withTask } from '../src/tasks/with-task.js';
 import { mixedTargetFor } from '../src/data/table.js';
 import type { TableChoice, TableModel } from './protocol.js';
@@ -13,10 +13,13 @@ export const SEED = 1;
 
 /** The CSV file `name` read as `choice` says, split, and its description for the page. */
 export function readTable(bytes: Uint8Array, name: string, choice: TableChoice): { splits: DataSplits<FeatureDataset>; model: TableModel } {
-  const whole = tableSplits(parseCsv(bytes, { name, target: choice.target, ignore: choice.ignore, missing: choice.missing }), name, { mixedTarget: mixedTargetFor(choice.task), asClasses: 'the task "classification"' });
+  // A missing cell is filled with its column's mean once the test rows are apart (imputeMeans), as the command line does.
+  const missing = choice.missing === 'mean' ? 'keep' : choice.missing;
+  const whole = tableSplits(parseCsv(bytes, { name, target: choice.target, ignore: choice.ignore, missing }), name, { mixedTarget: mixedTargetFor(choice.task), asClasses: 'the task "classification"' });
   const inferred = taskOf(whole).name as TaskName;
   const task = choice.task ?? inferred;
-  const splits = holdOut(holdOut(withTask(whole, task, `${name}: the task "${task}"`), 'test', TEST_FRACTION, SEED), 'validation', VALIDATION_FRACTION, SEED);
+  const held = holdOut(withTask(whole, task, `${name}: the task "${task}"`), 'test', TEST_FRACTION, SEED);
+  const splits = holdOut(choice.missing === 'mean' ? imputeMeans(held) : held, 'validation', VALIDATION_FRACTION, SEED);
   const { featureNames = [], classNames, targetNames = [] } = splits;
   return {
     splits,

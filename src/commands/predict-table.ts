@@ -22,10 +22,10 @@ export interface TablePredictFlags {
 
 /**
  * What to do about a missing feature value in rows for a model that fills in none: a model
- * keeps fill values only when trained with --missing mean (the training file's column means).
+ * keeps fill values only when trained with --missing mean (the column means of its training rows).
  */
 export const NO_FILL_ADVICE = 'this model fills in no missing values (it was trained without --missing mean): fill the cell in, ' +
-  'or train the model with --missing mean, which keeps its training file\'s column means to fill such cells with';
+  'or train the model with --missing mean, which keeps the column means of its training rows to fill such cells with';
 
 /** What a model's table's column errors call its columns: those it was trained on, not options the user gave. */
 export const MODEL_COLUMNS = { target: "the model's target", features: "the model's features" };

@@ -2,8 +2,9 @@
 // the target, or --task), trained by fit() with a held-out test split, an optional
 // validation split and early stopping; the model saved with its normalisation, task and names.
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { CsvColumnError, parseCsv, type CsvTable } from '../data/csv.js';
+import { CsvColumnError, parseCsv, type CsvOptions, type CsvTable } from '../data/csv.js';
 import { holdOut } from '../data/split.js';
+import { imputeMeans } from '../data/impute.js';
 import { mixedTargetFor, tableSplits } from '../data/table.js';
 import path from 'node:path';
 import { stat } from 'node:fs/promises';
@@ -188,12 +189,12 @@ export function refuseTableFlagErrors(flags: TableFlags): void {
  * What a table run's flags make of its data: the table read, split and given its task, the
  * hidden layers, the schedule and fit()'s options, checked against each other (usage errors).
  * `resumed`: the flags are a checkpoint's, checked here (refuseTableFlagErrors) as a new run's
- * were before preflight.
+ * were before preflight; `recordedFill`, the values its missing cells were filled with.
  */
-async function tableRun(flags: TableFlags, resumed: boolean) {
+async function tableRun(flags: TableFlags, resumed: boolean, recordedFill?: readonly number[]) {
   if (resumed) refuseTableFlagErrors(flags);
   const bytes = await readWholeFile(flags.data, { kind: 'CSV file', maxBytes: MAX_READ_BYTES });
-  const table = asUsageError(CsvColumnError, () => parseCsv(bytes, { name: flags.data!, target: flags.target!, ignore: flags.ignore, missing: flags.missing, calls: { target: '--target', ignore: '--ignore' } }));
+  const table = asUsageError(CsvColumnError, () => parseCsv(bytes, { name: flags.data!, target: flags.target!, ignore: flags.ignore, missing: fillWith(flags, recordedFill), calls: { target: '--target', ignore: '--ignore' } }));
   if (table.unnamed) {
     const which = table.unnamed.length === 1 ? `column ${table.unnamed[0]} has` : `columns ${table.unnamed.join(', ')} have`;
     process.stderr.write(`simdnet: note: ${flags.data}: ${which} no name in the header (as pandas writes its index, or a delimiter ending the line): left out\n`);
@@ -211,7 +212,9 @@ async function tableRun(flags: TableFlags, resumed: boolean) {
   const all = flags.task ? asUsageError(Error, () => withTask(read, flags.task!, `--task ${flags.task}`)) : { ...read, task: taskOf(read).name as TaskName };
   // No --test can split one row: the file's fault (exit 1), not the flag's.
   if (all.train.count < 2) throw new Error(`${flags.data}: ${plural(all.train.count, 'data row')}; a run needs at least 2, to train on and to test on`);
-  const data = forFlag(`--test ${flags.test}`, () => holdOut(all, 'test', flags.test, flags.seed));
+  const held = forFlag(`--test ${flags.test}`, () => holdOut(all, 'test', flags.test, flags.seed));
+  // Filled once the test rows are apart: means over the whole file would carry theirs into training.
+  const data = flags.missing === 'mean' && !recordedFill ? imputeMeans(held) : held;
   const task = TASK_KINDS[data.task!];
   if (flags.earlyStop !== undefined) forFlag('--metric', () => metricOf(task, flags.metric ?? 'loss'));
   const hidden: LayerSpec[] | undefined = flags.layers ?? flags.hidden?.flatMap((units): LayerSpec[] => [{ kind: 'dense', units }, { kind: flags.activation ?? 'relu' } as LayerSpec]);
@@ -242,11 +245,30 @@ async function tableRun(flags: TableFlags, resumed: boolean) {
   return { table, data, task, hidden, schedule, options, epochs, validation, used };
 }
 
-/** Whether column `j` of `rows` rows of `width` values, row-major, holds one value in every row (one row is refused as too few, not as constant). */
+/**
+ * What parseCsv does with a missing feature under `flags`: an error; left NaN for imputeMeans
+ * (--missing mean), once the test rows are apart; or, resuming, the values the run filled in
+ * (a run from before imputeMeans filled in the whole file's means).
+ */
+function fillWith(flags: TableFlags, recordedFill: readonly number[] | undefined): CsvOptions['missing'] {
+  return recordedFill ?? (flags.missing === 'mean' ? 'keep' : flags.missing);
+}
+
+/**
+ * Whether column `j` of `rows` rows of `width` values, row-major, holds one value in every row
+ * where it has one (a missing feature, NaN until imputed, is then filled with it); one row is
+ * refused as too few, not as constant, and a column with no value is refused as such.
+ */
 function holdsOneValue(values: ArrayLike<number>, rows: number, width: number, j: number): boolean {
   if (rows < 2) return false;
-  for (let r = 1; r < rows; r++) if (values[r * width + j] !== values[j]) return false;
-  return true;
+  let one = NaN;
+  for (let r = 0; r < rows; r++) {
+    const v = values[r * width + j];
+    if (Number.isNaN(v)) continue;
+    if (Number.isNaN(one)) one = v;
+    else if (v !== one) return false;
+  }
+  return !Number.isNaN(one);
 }
 
 /** The names of the features that hold one value in every row of `table`. */
@@ -278,7 +300,7 @@ export async function runTrainTable(given: TableFlags, command: Command): Promis
   // A new run's flags were checked before preflight (runTrain); a resumed run's are the checkpoint's with --epochs,
   // and what they fail on is the file's fault, not a flag's the user never gave.
   const run = resumed
-    ? await tableRun(flags, true).catch((e: Error) => { throw e instanceof UsageError ? new Error(`${resumed.file}: the run's flags it holds do not make a run: ${e.message}`) : e; })
+    ? await tableRun(flags, true, resumed.model.data?.featureFill).catch((e: Error) => { throw e instanceof UsageError ? new Error(`${resumed.file}: the run's flags it holds do not make a run: ${e.message}`) : e; })
     : await tableRun(flags, false);
   const { table, data, task, hidden, schedule, options, epochs, validation, used } = run;
   // Out of tableRun: on a resumed run, --epochs given now may be what ends inside the warm-up.

@@ -129,7 +129,7 @@ async function runTrain(flags: TrainFlags, command: Command): Promise<void> {
   const layers = s.layers && [...s.layers, { kind: 'dense', units: data.classes }, { kind: LOSS_KINDS[s.loss].fuses ?? s.activation }] as LayerSpec[];
   const { activation, loss, init, optimizer, l2, weightDecay, clipNorm } = s;
   const inputShape: [number, number, number] = [data.train.rows, data.train.cols, 1];
-  const options = { sizes, ...(layers ? { inputs, inputShape, layers } : {}), activation, loss, init, optimizer, l2, weightDecay, clipNorm, seed, maxBatch: s.batchSize, ...runOptions(flags) };
+  const options = { sizes, ...(layers ? { inputs, inputShape, layers } : { activation }), loss, init, optimizer, l2, weightDecay, clipNorm, seed, maxBatch: s.batchSize, ...runOptions(flags) };
   const shapeFlag = s.layers ? `--layers ${formatLayers(s.layers)}` : `--hidden ${s.hidden.join(',') || 'none'}`;
   const net = await allocateNetwork(options, shapeFlag, async () => resumed
     ? await networkFromModel(resumed.model, { maxBatch: s.batchSize, ...runOptions(flags) })

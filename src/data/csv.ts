@@ -35,10 +35,11 @@ export interface CsvOptions {
   /**
    * What to do with a missing feature value (an empty cell, NA, nan, NULL…: MISSING_MARKERS): 'error' (the
    * default) names the file, line and column; 'mean' replaces it with the mean of the
-   * column's other values (computed in float64, stored as float32). A missing target is
-   * always an error: a row without its answer cannot be imputed.
+   * column's other values (computed in float64, stored as float32), test rows' included;
+   * 'keep' leaves it NaN, for imputeMeans to fill with the training split's mean once the
+   * splits are carved. A missing target is always an error: a row without its answer cannot be imputed.
    */
-  missing?: 'error' | 'mean' | readonly number[];
+  missing?: 'error' | 'mean' | 'keep' | readonly number[];
   /** What the error about a missing feature value advises. Default: imputing the column's mean (--missing mean, missing: 'mean'), which suits training data. */
   missingAdvice?: string;
   /** Default: the one of these the header line holds most of (',' on a tie or none). */
@@ -84,7 +85,7 @@ export function parseCsv(bytes: Uint8Array, options: CsvOptions): CsvTable {
     throw new Error(`${name}: parseCsv takes the file's bytes (a Uint8Array), got ${typeof bytes === 'string' ? 'a string (encode it: new TextEncoder().encode(text))' : bytes === null ? 'null' : typeof bytes}`);
   }
   const missing = options.missing ?? 'error';
-  if (missing !== 'error' && missing !== 'mean' && !Array.isArray(missing)) throw new Error(`${name}: missing must be 'error', 'mean' or the values to fill in, got ${shown(missing)}`);
+  if (missing !== 'error' && missing !== 'mean' && missing !== 'keep' && !Array.isArray(missing)) throw new Error(`${name}: missing must be 'error', 'mean', 'keep' or the values to fill in, got ${shown(missing)}`);
   // Excel's "Unicode text" and PowerShell write UTF-16, mostly with a byte order mark: every other byte is 0, no cell is UTF-8.
   const [b0, b1, b2, b3] = bytes;
   const utf32 = (b0 === 0xff && b1 === 0xfe && b2 === 0 && b3 === 0) || (b0 === 0 && b1 === 0 && b2 === 0xfe && b3 === 0xff);
@@ -233,7 +234,7 @@ function checkShape(scanner: Scanner, columns: Columns) {
 }
 
 /** Second pass: allocates the arrays and parses every cell into them. */
-function fill(scanner: Scanner, columns: Columns, rows: number, numericTargets: boolean[], missing: 'error' | 'mean' | readonly number[]): CsvTable {
+function fill(scanner: Scanner, columns: Columns, rows: number, numericTargets: boolean[], missing: NonNullable<CsvOptions['missing']>): CsvTable {
   const { featureOf, targetOf, featureNames, targetNames } = columns;
   const bytes = scanner.bytes;
   const data = scanner.mark();

@@ -33,7 +33,7 @@ export function describeIo(model: Model): IoDescription {
   // The sentences name the first few; the lists in the metadata hold them all.
   const listed = (names: readonly string[]) => firstOf(names.map(listedName));
   // simdnet fills a missing feature (--missing mean) before the network; an export takes numbers only.
-  const fill = d?.featureFill ? `; a missing value must be given as its column's mean in the training file (simdnet.featureFill lists them in this order)` : '';
+  const fill = d?.featureFill ? `; a missing value must be given as its column's mean over the training rows (simdnet.featureFill lists them in this order)` : '';
   const input = d?.featureNames ? `raw features in this order: ${listed(d.featureNames)}${fill}`
     : image ? `${shape} images in NHWC order, each pixel scaled to [0, 1] (its byte ÷ 255)`
     : `the ${sizes[0]} inputs the network was trained on${shape ? ` (${shape} images in NHWC order)` : ''}; images given to simdnet as bytes were scaled to [0, 1] (byte ÷ 255)`;

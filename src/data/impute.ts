@@ -1,0 +1,39 @@
+// Missing feature values filled with their column's mean over the training split alone, once
+// the held-out splits are carved: a mean taken over the whole file would carry the test rows'
+// values into the training rows (and into the figures measured on the test rows).
+import type { DataSplits, FeatureDataset } from './dataset.js';
+
+/**
+ * Fills, in place, every NaN feature of the splits (a CSV read with missing: 'keep') with its
+ * column's mean over the training split's present values (float64 sums, rounded to float32),
+ * and returns the splits with those means as featureFill, which a saved model keeps to fill its
+ * inputs alike. features [count × width] in each split. Throws, naming the column, where the
+ * training split has no value in it.
+ */
+export function imputeMeans<S extends DataSplits<FeatureDataset>>(splits: S): S {
+  const { train, source } = splits;
+  if (!(train?.features instanceof Float32Array)) throw new Error(`imputeMeans: give splits of features ({ train: { features, width, … }, … }) as loadCsv() makes them`);
+  if (splits.featureFill) throw new Error(`${source}: its missing values were filled already (featureFill is set); imputeMeans fills those of a CSV read with missing: 'keep'`);
+  const { features, count, width } = train;
+  const sum = new Float64Array(width), present = new Uint32Array(width);
+  for (let i = 0; i < count * width; i++) {
+    const v = features[i];
+    if (!Number.isNaN(v)) {
+      sum[i % width] += v;
+      present[i % width]++;
+    }
+  }
+  const means = Array.from(sum, (s, j) => {
+    if (present[j] === 0) {
+      const name = splits.featureNames?.[j];
+      throw new Error(`${source}: feature ${name === undefined ? j : JSON.stringify(name)} has no value in the training split's ${count} rows, so it has no mean to impute`);
+    }
+    return Math.fround(s / present[j]);
+  });
+  for (const split of new Set([splits.train, splits.validation, splits.test])) {
+    if (!split) continue;
+    const f = split.features;
+    for (let i = 0; i < f.length; i++) if (Number.isNaN(f[i])) f[i] = means[i % width];
+  }
+  return { ...splits, featureFill: means };
+}
