@@ -218,6 +218,25 @@ describe('importing CNNs made by TF.js', () => {
     net.dispose();
   });
 
+  it('with BatchNormalization, whose moving mean and variance TF.js saves after every trainable weight, predicts as TF.js does (≤ 1e-5)', async () => {
+    const tfModel = tf.sequential({
+      layers: [
+        tf.layers.conv2d({ inputShape: [6, 6, 2], filters: 3, kernelSize: 3 }), tf.layers.batchNormalization(), tf.layers.flatten(),
+        tf.layers.dense({ units: 4 }), tf.layers.batchNormalization({ momentum: 0.5 }), tf.layers.dense({ units: 2 }),
+      ],
+    });
+    tfModel.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+    const rows = 32, x = randomInputs(rows * 72, 5);
+    // Trained, so that the moving statistics are not their initial 0 and 1.
+    await tfModel.fit(tf.tensor(x, [rows, 6, 6, 2]), tf.tensor(randomInputs(rows * 2, 6), [rows, 2]), { epochs: 3, batchSize: 8, verbose: 0 });
+    const artifacts = await saved(tfModel);
+    expect(artifacts.json.weightsManifest[0].weights.map((w: { name: string }) => w.name.split('/')[1]).slice(-4)).toEqual(['moving_mean', 'moving_variance', 'moving_mean', 'moving_variance']);
+    const net = await networkFromModel(fromTfjs(artifacts.json, artifacts.weights, 'model.json'));
+    const theirs = (tfModel.predict(tf.tensor(x, [rows, 6, 6, 2])) as tf.Tensor).dataSync();
+    expect(maxAbsolute(net.predict(x).outputs, theirs)).toBeLessThanOrEqual(1e-5);
+    net.dispose();
+  });
+
   type Edit = (layers: Record<string, any>[]) => void;
   it.each<[string, Edit, string]>([
     ['a Dense on images (no Flatten)', (l) => { l.splice(5, 1); }, 'layer 6 (Dense) reads whole rows in simdnet but TF.js applies it to the last axis of [height, width, channels] images; put a Flatten before it'],

@@ -22,6 +22,8 @@ export interface TfjsTopology {
   inputs: number;
   inputShape?: [number, number, number];
   layers: LayerSpec[];
+  /** The names the weights manifest gives the tensors simdnet reads, in its order: each Dense's and Conv2D's kernel and bias, each BatchNormalization's γ, β, moving mean and variance. */
+  tensorNames: string[];
 }
 
 type Json = Record<string, unknown>;
@@ -33,6 +35,7 @@ export function tfjsTopology(all: unknown[], fail: (what: string) => never): Tfj
   let input: number[] | undefined;
   let images = false;
   const specs: LayerSpec[] = [];
+  const tensorNames: string[] = [];
   all.forEach((raw, i) => {
     const layer = obj(raw) ?? fail(`layer ${i} is not an object`);
     const c = obj(layer.config) ?? {};
@@ -70,6 +73,8 @@ export function tfjsTopology(all: unknown[], fail: (what: string) => never): Tfj
     const bias = () => {
       if ((c.use_bias ?? c.useBias ?? true) !== true) fail(`${at} has no bias; simdnet's dense and conv2d layers all have one`);
     };
+    // TF.js names a layer's weights after it: dense_Dense1/kernel.
+    const tensors = (...names: string[]) => tensorNames.push(...names.map((n) => `${String(c.name)}/${n}`));
     switch (kind) {
       case 'InputLayer':
         return;
@@ -77,6 +82,7 @@ export function tfjsTopology(all: unknown[], fail: (what: string) => never): Tfj
         rows();
         bias();
         specs.push({ kind: 'dense', units: Number(c.units) });
+        tensors('kernel', 'bias');
         return activation(c.activation);
       case 'Conv2D': {
         channelsLast();
@@ -85,6 +91,7 @@ export function tfjsTopology(all: unknown[], fail: (what: string) => never): Tfj
         const padding = c.padding ?? 'valid';
         if (padding !== 'same' && padding !== 'valid') fail(`${at} has padding ${String(padding)}; simdnet's are same or valid`);
         specs.push({ kind: 'conv2d', filters: Number(c.filters), size: square('kernel_size'), stride: square('strides', 1), padding: padding as 'same' | 'valid' });
+        tensors('kernel', 'bias');
         return activation(c.activation);
       }
       case 'MaxPooling2D':
@@ -114,6 +121,7 @@ export function tfjsTopology(all: unknown[], fail: (what: string) => never): Tfj
         if (axis !== -1 && axis !== last) fail(`${at} normalises axis ${shown(c.axis)}; simdnet's batch normalisation is over the last axis (channels)`);
         if ((c.center ?? true) !== true || (c.scale ?? true) !== true) fail(`${at} has center or scale off; simdnet's batch normalisation has both γ and β`);
         specs.push({ kind: 'batchnorm', momentum: Number(c.momentum ?? 0.99), epsilon: Number(c.epsilon ?? 1e-3) });
+        tensors('gamma', 'beta', 'moving_mean', 'moving_variance');
         return;
       }
       default:
@@ -122,5 +130,5 @@ export function tfjsTopology(all: unknown[], fail: (what: string) => never): Tfj
   });
   if (input === undefined) fail('the first layer gives no batch_input_shape');
   const [h, w, ch] = input!;
-  return input!.length === 3 ? { inputs: h * w * ch, inputShape: [h, w, ch], layers: specs } : { inputs: h, layers: specs };
+  return input!.length === 3 ? { inputs: h * w * ch, inputShape: [h, w, ch], layers: specs, tensorNames } : { inputs: h, layers: specs, tensorNames };
 }

@@ -198,7 +198,7 @@ function networkOptions({ inputs, inputShape, layers }: TfjsTopology): NetworkOp
  * files with the bytes each group of them must hold. Only a Sequential stack of the layers
  * tfjs-layers.ts reads, each Dense and Conv2D with its bias. `name` is named in every error.
  */
-export function tfjsWeightGroups(modelJson: unknown, name: string): { config: NetworkConfig; groups: TfjsWeightGroup[] } {
+export function tfjsWeightGroups(modelJson: unknown, name: string): { config: NetworkConfig; groups: TfjsWeightGroup[]; offsets: number[] } {
   const fail = (what: string): never => {
     throw new Error(`${name}: ${what}`);
   };
@@ -207,7 +207,8 @@ export function tfjsWeightGroups(modelJson: unknown, name: string): { config: Ne
   const config = obj(topology.config) ?? fail('modelTopology has no config');
   if (topology.class_name !== 'Sequential') fail(`the model is a ${String(topology.class_name)}; simdnet imports Sequential models`);
   const all = Array.isArray(config.layers) ? config.layers : fail('modelTopology.config has no layers');
-  const options = networkOptions(tfjsTopology(all, fail));
+  const read = tfjsTopology(all, fail);
+  const options = networkOptions(read);
   let resolved: NetworkConfig;
   try {
     resolved = resolveOptions(options);
@@ -217,26 +218,40 @@ export function tfjsWeightGroups(modelJson: unknown, name: string): { config: Ne
   const steps = stored(inferenceSteps({ config: resolved, parameters: new Float32Array(0) }));
   const expected: number[][] = steps.flatMap((step) => (step.kind === 'batchnorm' ? new Array<number[]>(4).fill([step.inShape.channels]) : [kernelShape(step), [kernelShape(step).at(-1)!]]));
   const manifest = Array.isArray(root.weightsManifest) ? root.weightsManifest : fail('has no weightsManifest');
-  let i = 0;
   const groups = manifest.map((raw, g) => {
     const group = obj(raw) ?? fail(`weightsManifest[${g}] is not an object`);
     const paths = Array.isArray(group.paths) && group.paths.every((p) => typeof p === 'string' && p !== '') ? group.paths as string[]
       : fail(`weightsManifest[${g}].paths is not a list of file names`);
-    const specs = Array.isArray(group.weights) ? group.weights as unknown[] : fail(`weightsManifest[${g}] has no weights`);
-    const floats = specs.reduce((n: number, s) => {
+    const specs = (Array.isArray(group.weights) ? group.weights as unknown[] : fail(`weightsManifest[${g}] has no weights`)).map((s) => {
       const spec = obj(s) ?? fail(`a weight spec of weightsManifest[${g}] is not an object`);
       if (spec.dtype !== 'float32') fail(`weight ${String(spec.name)} is ${String(spec.dtype)}; simdnet imports float32 weights`);
-      if (i >= expected.length) return n; // one weight too many: the count below says so
-      if (JSON.stringify(spec.shape) !== JSON.stringify(expected[i])) {
-        fail(`weight ${String(spec.name)} has shape ${shown(spec.shape)}; expected ${shown(expected[i])}`);
-      }
-      return n + expected[i++].reduce((p, d) => p * d, 1);
-    }, 0);
-    return { paths, bytes: 4 * floats, specs: specs.length };
+      return spec;
+    });
+    return { paths, specs };
   });
-  const listed = groups.reduce((n, g) => n + g.specs, 0);
-  if (listed !== expected.length) fail(`the manifest lists ${listed} weights; its layers have ${expected.length} (a kernel and a bias per Dense and Conv2D layer, γ, β and the moving mean and variance per BatchNormalization)`);
-  return { config: resolved, groups: groups.map(({ paths, bytes }) => ({ paths, bytes })) };
+  const specs = groups.flatMap((g) => g.specs);
+  if (specs.length !== expected.length) fail(`the manifest lists ${specs.length} weights; its layers have ${expected.length} (a kernel and a bias per Dense and Conv2D layer, γ, β and the moving mean and variance per BatchNormalization)`);
+  // TF.js saves the trainable weights first and the moving mean and variance of batch normalisation after them all; simdnet's
+  // exports write each layer's together. Where the manifest names every tensor as its layers do, they are read by name, else in order.
+  const named = new Map(specs.map((spec) => [spec.name, spec]));
+  const byName = named.size === specs.length && read.tensorNames.every((n) => named.has(n));
+  const matched = expected.map((_, k) => (byName ? named.get(read.tensorNames[k])! : specs[k]));
+  matched.forEach((spec, k) => {
+    if (JSON.stringify(spec.shape) !== JSON.stringify(expected[k])) fail(`weight ${String(spec.name)} has shape ${shown(spec.shape)}; expected ${shown(expected[k])}`);
+  });
+  // Every spec is matched once, its shape checked: each one's floats, and where each begins in the files read one after another.
+  const floats = new Map(matched.map((spec, k) => [spec, expected[k].reduce((p, d) => p * d, 1)]));
+  const begins = new Map<unknown, number>();
+  let at = 0;
+  for (const spec of specs) {
+    begins.set(spec, at);
+    at += floats.get(spec)!;
+  }
+  return {
+    config: resolved,
+    groups: groups.map(({ paths, specs: own }) => ({ paths, bytes: 4 * own.reduce((n, spec) => n + floats.get(spec)!, 0) })),
+    offsets: matched.map((spec) => begins.get(spec)!),
+  };
 }
 
 /**
@@ -245,21 +260,30 @@ export function tfjsWeightGroups(modelJson: unknown, name: string): { config: Ne
  * imported). `name` is named in every error.
  */
 export function fromTfjs(modelJson: unknown, weights: Uint8Array, name: string): Model {
-  const { config, groups } = tfjsWeightGroups(modelJson, name);
+  const { config, groups, offsets } = tfjsWeightGroups(modelJson, name);
   const needed = groups.reduce((n, g) => n + g.bytes, 0);
   if (weights.length !== needed) throw new Error(`${name}: the weights hold ${weights.length} bytes; the manifest needs ${needed}`);
   const view = new DataView(weights.buffer, weights.byteOffset, weights.byteLength);
   const { parameters, buffers } = parameterTotal(config);
   const model: Model = { config: modelConfigOf(config), parameters: new Float32Array(parameters), ...(buffers ? { buffers: new Float32Array(buffers) } : {}), metadata: { importedFrom: 'tfjs' } };
-  let read = 0;
-  const next = () => view.getFloat32(4 * read++, true);
+  // The floats of the next tensor, from where the manifest puts it, one after another.
+  let tensor = 0;
+  const reader = () => {
+    let at = offsets[tensor++];
+    return () => view.getFloat32(4 * at++, true);
+  };
   for (const step of stored(inferenceSteps(model))) {
     if (step.kind === 'batchnorm') {
-      for (const tensor of [step.gamma, step.beta, step.mean, step.variance]) for (let j = 0; j < tensor.length; j++) tensor[j] = next();
+      for (const values of [step.gamma, step.beta, step.mean, step.variance]) {
+        const next = reader();
+        for (let j = 0; j < values.length; j++) values[j] = next();
+      }
       continue;
     }
-    for (const i of kernelOrder(step)) step.w[i] = next();
-    for (let j = 0; j < step.b.length; j++) step.b[j] = next();
+    const kernel = reader();
+    for (const i of kernelOrder(step)) step.w[i] = kernel();
+    const bias = reader();
+    for (let j = 0; j < step.b.length; j++) step.b[j] = bias();
   }
   if (!model.parameters.every(Number.isFinite) || !(model.buffers ?? []).every(Number.isFinite)) throw new Error(`${name}: a weight is not finite`);
   // An export of simdnet's names its features and classes: read back, a model taken out and in again keeps them.
