@@ -1,7 +1,8 @@
 // Loss, the task's metrics and every output of a network over a whole data set.
 import { checkFits, forwardBatch } from './batch.js';
 import { targetWidth, type ClassLabels, type Dataset } from './data/dataset.js';
-import { checkLive, type Network } from './network.js';
+import { checkLive, layerSpecs, type Network } from './network.js';
+import { shown } from './shown.js';
 import { predictedClasses } from './tasks/classification.js';
 import { TASK_KINDS, taskOf, type Scores, type Task } from './tasks/task.js';
 
@@ -33,17 +34,30 @@ export interface ClassEvaluation extends Evaluation {
 
 /**
  * Runs the network over every sample of `data` in batches of its maxBatch and scores it by
- * `task` (by default taskOf the data: classification, multi-label or regression). The data
- * must fit the network (checkFits: its width, its arrays' lengths, its labels below the
- * outputs); errors name `source`.
+ * `task` (by default the data's and the network's: classification for labels, multi-label
+ * for 0/1 vectors a sigmoid output learnt, else regression). The data must fit the network
+ * (checkFits: its width, its arrays' lengths, its labels below the outputs); errors name `source`.
  */
 export function evaluate(net: Network, data: Dataset & { labels: ClassLabels }, task?: Task, source?: string): ClassEvaluation;
 export function evaluate(net: Network, data: Dataset, task?: Task, source?: string): Evaluation;
-export function evaluate(net: Network, data: Dataset, task: Task = taskOf({ train: data }), source = 'evaluate: the data set'): Evaluation | ClassEvaluation {
+export function evaluate(net: Network, data: Dataset, task?: Task, source = 'evaluate: the data set'): Evaluation | ClassEvaluation {
   checkLive(net, 'evaluate');
+  if (typeof data !== 'object' || data === null || typeof data.count !== 'number') {
+    throw new Error(`${source}: give one split of the data, such as data.test ({ count, images or features, labels or targets }), got ${shown(data)}`);
+  }
   // Labels only need to lie below the outputs; target vectors must be as wide as the outputs.
   checkFits(net, data, targetWidth(data), source);
-  return evaluateFitting(net, data, task);
+  return evaluateFitting(net, data, task ?? defaultTask(net, data));
+}
+
+/**
+ * The task of `data` (taskOf) for `net`: 0/1 target vectors read as multi-label, but a network
+ * whose output is not a sigmoid learnt them as numbers (fit's task 'regression'), and scoring
+ * it by subset accuracy and F1 would not be its R².
+ */
+function defaultTask(net: Network, data: Dataset): Task {
+  const inferred = taskOf({ train: data });
+  return inferred === TASK_KINDS['multi-label'] && layerSpecs(net.config).at(-1)?.kind !== 'sigmoid' ? TASK_KINDS.regression : inferred;
 }
 
 /** evaluate() of data already checked to fit the network (train() checks its splits once, not every epoch). */

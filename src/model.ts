@@ -25,7 +25,7 @@ import { crc32 } from './crc32.js';
 import type { DataSplits } from './data/dataset.js';
 import { TASKS, taskOf, type TaskName } from './tasks/task.js';
 import { OPTIMIZER_KINDS, RULE_SETTINGS, type RuleSetting } from './optimizers/optimizer.js';
-import { Network, RUN_OPTION_KEYS, RUN_OPTION_NAMES, checkLive, parameterTotal, resolveOptions, type NetworkConfig, type RunOptions } from './network.js';
+import { Network, RUN_OPTION_KEYS, RUN_OPTION_NAMES, bufferFault, checkLive, parameterTotal, resolveOptions, type NetworkConfig, type RunOptions } from './network.js';
 import { refuseUnknownOptions } from './options.js';
 import { shown } from './shown.js';
 
@@ -191,6 +191,8 @@ export function decodeModel(bytes: Uint8Array, name = 'the model bytes'): Model 
   };
   const parameters = read(0, expected, 'parameter');
   const buffers = read(expected, bufferFloats, 'buffer value');
+  const wrong = bufferFault(config, buffers);
+  if (wrong) fail(wrong);
   const state = stateFloats ? { blocks: read(expected + bufferFloats, stateFloats as number, 'optimizer state value'), steps: steps as number } : undefined;
   const metadata = typeof header.metadata === 'object' && header.metadata !== null ? header.metadata as Record<string, unknown> : {};
   if (header.data !== undefined) checkDataDescription(header.data, config.sizes, (what) => new Error(`${name}: data ${what}`));

@@ -772,6 +772,17 @@ export function networkBytes(options: NetworkOptions): number {
   return planOf(config, buildLayers(inputOf(config), layerSpecs(config))).bytes;
 }
 
+/** Why `buffers` cannot be the state of the layers of `config` (Layer.bufferFault), naming the layer; undefined when they can. */
+export function bufferFault(config: Pick<NetworkConfig, 'sizes' | 'inputShape' | 'layers' | 'activation' | 'loss'>, buffers: Float32Array): string | undefined {
+  let at = 0;
+  for (const [i, layer] of buildLayers(inputOf(config), layerSpecs(config as NetworkConfig)).entries()) {
+    const n = layer.bufferCount ?? 0, fault = layer.bufferFault?.(buffers.subarray(at, at + n));
+    if (fault) return `layer ${i} (${layer.kind}): ${fault}`;
+    at += n;
+  }
+  return undefined;
+}
+
 /** Floats of parameters (every layer's w and b) and of buffers of the network of `config`. */
 export function parameterTotal(config: Pick<NetworkConfig, 'sizes' | 'inputShape' | 'layers' | 'activation' | 'loss'>): { parameters: number; buffers: number } {
   const layers = buildLayers(inputOf(config), layerSpecs(config as NetworkConfig));

@@ -2,7 +2,7 @@
 // given to evaluate(), a network used after dispose(), one class to learn, a diverging run
 // under a schedule. Each gets an error that says what is wrong, never a silent result.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { head, type DataSplits, type LabelledImages } from '../src/data/dataset.js';
+import { head, subset, type DataSplits, type LabelledImages } from '../src/data/dataset.js';
 import { parseCsv, type CsvOptions } from '../src/data/csv.js';
 import { fromArrays } from '../src/data/examples.js';
 import { holdOut } from '../src/data/split.js';
@@ -330,5 +330,30 @@ describe('shown()', () => {
     expect(shown({ get x() { throw new Error('getter'); } })).toBe('[object Object]');
     expect([shown(new Map()), shown(new Date(0)), shown(-0), shown({ a: 1, b: [1, NaN], d: undefined })]).toEqual(['a Map', 'a Date', '-0', '{"a":1,"b":[1,NaN]}']);
     expect(shown('x'.repeat(1e7))).toBe(`"${'x'.repeat(99)}…`);
+  });
+});
+
+describe('what a library consumer ran into (review of 2026-11-28)', () => {
+  const data = fromArrays([[1, 2], [3, 4], [5, 6]], { targets: [0, 1, 1] });
+
+  it('head and subset refuse counts and indices that are not samples, where they made rows of zeros or halves', () => {
+    expect(() => head(data.train, -1)).toThrow('head: limit must be an integer ≥ 0 (samples to keep), got -1');
+    expect(() => head(data.train, 2.5)).toThrow('head: limit must be an integer ≥ 0 (samples to keep), got 2.5');
+    expect(head(data.train, 10).count).toBe(3);
+    expect(() => subset(data.train, [0, 10])).toThrow('subset: indices[1] is 10; a sample\'s index is an integer from 0 to 2');
+    expect(() => subset(data.train, [1.5])).toThrow('subset: indices[0] is 1.5; a sample\'s index is an integer from 0 to 2');
+    expect(() => subset(data.train, [-1])).toThrow('subset: indices[0] is -1');
+    expect(Array.from(subset(data.train, [2, 0]).features)).toEqual([5, 6, 1, 2]);
+  });
+
+  it('evaluate names data that is not a split, and scores a regressor of 0/1 targets by its R², not as multi-label', async () => {
+    const { net } = await fit(data, { task: 'regression', epochs: 2, backend: 'js' });
+    expect(() => evaluate(net, undefined as never)).toThrow('evaluate: the data set: give one split of the data, such as data.test ({ count, images or features, labels or targets }), got undefined');
+    expect(() => evaluate(net, 42 as never)).toThrow('got 42');
+    expect(Object.keys(evaluate(net, data.test).scores)).toEqual(['loss', 'mse', 'rmse', 'mae', 'r2']);
+    net.dispose();
+    const { net: labeller } = await fit(data, { epochs: 2, backend: 'js' });
+    expect(Object.keys(evaluate(labeller, data.test).scores)).toContain('subsetAccuracy');
+    labeller.dispose();
   });
 });

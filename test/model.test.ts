@@ -10,6 +10,7 @@ import { head, type DataSplits, type LabelledImages } from '../src/data/dataset.
 import { evaluate } from '../src/evaluate.js';
 import { decodeModel, encodeModel, networkFromModel } from '../src/model.js';
 import { readModelFile, writeFileAtomic } from '../src/model-file.js';
+import { fromTfjs, toTfjs } from '../src/export/tfjs.js';
 import { Network } from '../src/network.js';
 import { train } from '../src/train.js';
 import { relError } from './helpers.js';
@@ -94,6 +95,21 @@ describe('model files', () => {
     await writeFile(path.join(dir, 'text.simdnet'), 'hello');
     await expect(readModelFile(path.join(dir, 'text.simdnet'))).rejects.toThrow(/text.simdnet: only 5 bytes/);
     await expect(readModelFile(path.join(dir, 'missing.simdnet'))).rejects.toThrow(/missing.simdnet: no such model file/);
+  });
+});
+
+describe('running statistics that cannot be', () => {
+  it('a running variance below 0 (it predicted NaN) is refused by decodeModel and fromTfjs, naming the layer and channel', async () => {
+    const layers = [{ kind: 'dense', units: 3 }, { kind: 'batchnorm' }, { kind: 'dense', units: 2 }, { kind: 'softmax' }] as const;
+    const net = await Network.create({ inputs: 2, layers, loss: 'cross-entropy', backend: 'js' });
+    net.buffers[3 + 1] = -0.5;
+    const message = 'layer 1 (batchnorm): the running variance of channel 1 is -0.5, below 0';
+    expect(() => decodeModel(encodeModel(net), 'bn.simdnet')).toThrow(`bn.simdnet: ${message}`);
+    const { modelJson, weights } = toTfjs({ config: net.config, parameters: net.parameters, buffers: net.buffers, metadata: {} });
+    expect(() => fromTfjs(JSON.parse(JSON.stringify(modelJson)), weights, 'bn/model.json')).toThrow(`bn/model.json: ${message}`);
+    net.buffers[3 + 1] = 0;
+    expect(decodeModel(encodeModel(net), 'bn.simdnet').buffers![4]).toBe(0);
+    net.dispose();
   });
 });
 

@@ -3,6 +3,7 @@
 // features of any width — and their targets — class indices of any count, or one vector per
 // sample (0/1 per label for multi-label, real values for regression).
 import { IMAGES_MAGIC, LABELS_MAGIC, parseIdx } from './idx.js';
+import { shown } from '../shown.js';
 
 /** Class indices, one per sample. */
 export type ClassLabels = Uint8Array | Uint16Array | Uint32Array;
@@ -96,6 +97,7 @@ export function splitsFrom<D extends ImageDataset & { labels: ClassLabels }>(tra
 
 /** The first `limit` samples of a data set (views, no copy). */
 export function head<D extends Dataset>(data: D, limit: number): D {
+  if (!(Number.isInteger(limit) && limit >= 0)) throw new Error(`head: limit must be an integer ≥ 0 (samples to keep), got ${shown(limit)}`);
   const count = Math.min(limit, data.count);
   const width = inputWidth(data);
   const inputs = 'images' in data ? { images: data.images.subarray(0, count * width) } : { features: data.features.subarray(0, count * width) };
@@ -105,6 +107,11 @@ export function head<D extends Dataset>(data: D, limit: number): D {
 /** The samples of `data` at `indices`, in that order (a copy). */
 export function subset<D extends Dataset>(data: D, indices: ArrayLike<number>): D {
   const width = inputWidth(data), count = indices.length;
+  // subarray would clamp a sample past the end to none and cut a fractional one across two: rows of zeros, or of halves, without a word.
+  for (let i = 0; i < count; i++) {
+    const at = indices[i];
+    if (!(Number.isInteger(at) && at >= 0 && at < data.count)) throw new Error(`subset: indices[${i}] is ${shown(at)}; a sample's index is an integer from 0 to ${data.count - 1}`);
+  }
   const gather = <T extends Uint8Array | Uint16Array | Uint32Array | Float32Array>(from: T, w: number): T => {
     const out = new (from.constructor as new (n: number) => T)(count * w);
     for (let i = 0; i < count; i++) out.set(from.subarray(indices[i] * w, (indices[i] + 1) * w), i * w);

@@ -4,7 +4,7 @@
 // TF.js keeps a Dense kernel as [in, out]: the transpose of simdnet's w [out, in]; and a
 // Conv2D kernel as [k, k, in, out]: the transpose of simdnet's w [filters × (ky, kx, ci)].
 import { ACTIVATIONS, type ActivationName } from '../layers/activation.js';
-import { layerSpecs, parameterTotal, resolveOptions, type Network, type NetworkConfig, type NetworkOptions } from '../network.js';
+import { bufferFault, layerSpecs, parameterTotal, resolveOptions, type Network, type NetworkConfig, type NetworkOptions } from '../network.js';
 import { checkDataDescription, modelConfigOf, modelOf, type Model } from '../model.js';
 import { LEAKY_SLOPE } from '../backend/js.js';
 import { foldNormalizations } from './fold-normalization.js';
@@ -286,6 +286,8 @@ export function fromTfjs(modelJson: unknown, weights: Uint8Array, name: string):
     for (let j = 0; j < step.b.length; j++) step.b[j] = bias();
   }
   if (!model.parameters.every(Number.isFinite) || !(model.buffers ?? []).every(Number.isFinite)) throw new Error(`${name}: a weight is not finite`);
+  const wrong = model.buffers && bufferFault(config, model.buffers);
+  if (wrong) throw new Error(`${name}: ${wrong}`);
   // An export of simdnet's names its features and classes: read back, a model taken out and in again keeps them.
   const data = recordedData((modelJson as { userDefinedMetadata?: { simdnet?: unknown } }).userDefinedMetadata?.simdnet, name);
   if (data) checkDataDescription(data, model.config.sizes, (what) => new Error(`${name}: userDefinedMetadata.simdnet: ${what}`));

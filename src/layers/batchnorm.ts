@@ -34,6 +34,12 @@ export class BatchNorm implements Layer {
     this.paramCount = this.bufferCount = 2 * this.channels;
   }
 
+  /** A running variance below 0 makes 1/√(σ² + ε) NaN, and every prediction with it. */
+  bufferFault(values: Float32Array): string | undefined {
+    const variance = values.subarray(this.channels), c = variance.findIndex((v) => v < 0);
+    return c < 0 ? undefined : `the running variance of channel ${c} is ${variance[c]}, below 0`;
+  }
+
   bind(m: LayerMemory): void {
     this.m = m;
   }

@@ -89,6 +89,8 @@ export interface Layer {
   scratchFloats?(maxBatch: number, sparseInput: boolean, fusedState: number): number;
   /** Floats of untrained state it keeps (buffers). */
   readonly bufferCount?: number;
+  /** Why `values`, its bufferCount floats as a file holds them, cannot be its state (undefined when they can): finite is checked for every layer. */
+  bufferFault?(values: Float32Array): string | undefined;
   /** Sets what it starts from that is not drawn at random (batch normalisation: γ = 1, running σ² = 1); after bind. */
   initialize?(): void;
   /** Its weights, when it has trainable ones (dense, conv2d). */
