@@ -365,6 +365,12 @@ export class Network {
       outputs.set(this.outputBuffer.subarray(0, batch * nOut), start * nOut);
     }
     this.denormalizeOutputs(outputs);
+    // Finite inputs far out (3e38) can take sums past float32: an output of Infinity or NaN is no prediction to hand on.
+    const off = outputs.findIndex((v) => !Number.isFinite(v));
+    if (off >= 0) {
+      const r = Math.floor(off / nOut);
+      throw new Error(`predict: row ${r}'s output ${off % nOut} is ${outputs[off]}: its inputs take the network past float32's range (±3.4e38); its largest input is ${largestMagnitude(x, r * nIn, nIn)}`);
+    }
     // The largest of one output is always output 0: a yes/no score's class is its side of ½.
     const yesNo = nOut === 1 && this.config.loss === 'binary-cross-entropy';
     for (let r = 0; r < n; r++) classes[r] = yesNo ? Number(outputs[r] >= THRESHOLD) : argmax(outputs, r * nOut, nOut);
@@ -649,6 +655,13 @@ function numberIn(name: string, value: number | undefined, fallback: number, ok:
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !ok(value)) throw new Error(`Network: ${name} must be ${range}; got ${shown(value)}`);
   return value;
+}
+
+/** The value of x[from … from + count) farthest from 0, with its sign. */
+function largestMagnitude(x: ArrayLike<number>, from: number, count: number): number {
+  let largest = 0;
+  for (let i = from; i < from + count; i++) if (Math.abs(x[i]) > Math.abs(largest)) largest = x[i];
+  return largest;
 }
 
 /** The seed's σ, for sizes without an activation. */

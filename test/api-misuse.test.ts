@@ -357,3 +357,13 @@ describe('what a library consumer ran into (review of 2026-11-28)', () => {
     labeller.dispose();
   });
 });
+
+describe('predict on finite inputs far out', () => {
+  it('names the row whose outputs pass float32 instead of returning Infinity or NaN', async () => {
+    const net = await Network.create({ sizes: [2, 2], activation: 'identity', backend: 'js', seed: 3 });
+    net.parameters.set([1, 1, 1, 1, 0, 0]);
+    expect(Array.from(net.predict([1, 2]).outputs)).toEqual([3, 3]);
+    expect(() => net.predict([1, 2, 3e38, 3e38])).toThrow("predict: row 1's output 0 is Infinity: its inputs take the network past float32's range (±3.4e38); its largest input is 3e+38");
+    net.dispose();
+  });
+});
