@@ -154,6 +154,17 @@ describe('an output that is the same file as another output is refused', () => {
     expect(existsSync(at('ck'))).toBe(false);
   });
 
+  it("another run's checkpoint folder: --out, --report and export --out on its checkpoint or its lock (it could not be resumed; a second run would take the lock)", async () => {
+    mkdirSync(at('other-run'));
+    copyFileSync(at('model.simdnet'), at('other-run/checkpoint.simdnet'));
+    const checkpoint = bytes('other-run/checkpoint.simdnet');
+    refused(await simdnet(['train', '--limit', '300', '--out', 'other-run/checkpoint.simdnet']), '--out other-run/checkpoint.simdnet is the checkpoint of the run in the checkpoint folder other-run; give another file name');
+    refused(await simdnet(['train', '--limit', '300', '--report', 'other-run/lock']), '--report other-run/lock is the lock of the run in the checkpoint folder other-run; give another file name');
+    refused(await simdnet(['export', 'model.simdnet', '--format', 'onnx', '--out', 'other-run/lock']), '--out other-run/lock is the lock of the run in the checkpoint folder other-run; give another file name');
+    expect(bytes('other-run/checkpoint.simdnet')).toEqual(checkpoint);
+    expect(existsSync(at('other-run/lock'))).toBe(false);
+  });
+
   it('a run that fails before its first checkpoint (on its data) leaves no --checkpoint folder it made, and keeps one that was there', async () => {
     const failed = await simdnet(['train', '--data', 'no-such-data', '--checkpoint', 'made/ck']);
     expect([failed.code, failed.stderr]).toEqual([1, `simdnet: ${at('no-such-data')}: no such data folder\n`]);

@@ -3,13 +3,15 @@
 // its outputs. Sameness is the file's identity, not its spelling: ./x and x, an absolute path,
 // a symbolic or a hard link to the same file are all the same file. Each mistake is a usage
 // error (exit 2) naming the flags and the path.
-import { realpathSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { FILE_NAMES } from '../data/dataset.js';
 import { dataFileForms, mnistDataDir } from '../data/files.js';
 import { removeTemporary, writeTarget } from '../model-file.js';
+import { CHECKPOINT_FILE } from './checkpoint.js';
 import { UsageError } from './common.js';
+import { LOCK_FILE } from './lock.js';
 
 /** A file a command reads or writes, and how the user gave it: its flag (`--out`) or what it is (`the model to export`). */
 export interface NamedPath {
@@ -123,8 +125,26 @@ export async function checkWritableFile(flag: string, given: string): Promise<vo
   }
 }
 
-/** A command's output files checked before it starts: none is an input or another output, and each can be written. */
+/** The files of a checkpoint folder that are a run's: no output of a command may be written over them. */
+const RUN_FILES = [{ name: CHECKPOINT_FILE, is: 'checkpoint' }, { name: LOCK_FILE, is: 'lock' }];
+
+/**
+ * Refuses an output `file` that is the checkpoint or the lock of a checkpoint folder (one that
+ * holds either): over the checkpoint, its run could not be resumed; over the lock, a second run
+ * would take the folder while the first trains. A run's own are not outputs of this kind.
+ */
+export function refuseRunFile(flag: string, file: string): void {
+  const dir = path.dirname(file), runFile = RUN_FILES.find((f) => f.name === path.basename(file));
+  if (runFile && RUN_FILES.some((f) => existsSync(path.join(dir, f.name)))) {
+    throw new UsageError(`${flag} ${file} is the ${runFile.is} of the run in the checkpoint folder ${dir}; give another file name`);
+  }
+}
+
+/** A command's output files checked before it starts: none is an input, another output or a run's file, and each can be written. */
 export async function checkOutputFiles(outputs: NamedPath[], inputs: NamedPath[]): Promise<void> {
   refuseSameFiles(outputs, inputs);
-  for (const out of outputs) await checkWritableFile(out.name, out.path);
+  for (const out of outputs) {
+    refuseRunFile(out.name, out.path);
+    await checkWritableFile(out.name, out.path);
+  }
 }

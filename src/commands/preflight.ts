@@ -6,7 +6,7 @@ import { RACE_ATTEMPTS, makeFolders, removeEmptyFolders } from '../make-folders.
 import { CHECKPOINT_FILE } from './checkpoint.js';
 import { UsageError, checkRunFlags, type RunFlags } from './common.js';
 import { LOCK_FILE } from './lock.js';
-import { checkWritableFile, dataFiles, isFolder, refuseSameFiles, type NamedPath } from './output-paths.js';
+import { checkWritableFile, dataFiles, isFolder, refuseRunFile, refuseSameFiles, type NamedPath } from './output-paths.js';
 
 export interface PreflightFlags extends RunFlags {
   out?: string;
@@ -19,8 +19,11 @@ export interface PreflightFlags extends RunFlags {
 export async function preflightTrain(flags: PreflightFlags): Promise<void> {
   checkRunFlags(flags);
   refuseOverwrites(flags);
-  if (flags.out !== undefined) await checkWritableFile('--out', flags.out);
-  if (flags.report !== undefined) await checkWritableFile('--report', flags.report);
+  for (const [flag, file] of [['--out', flags.out], ['--report', flags.report]] as const) {
+    if (file === undefined) continue;
+    refuseRunFile(flag, file);
+    await checkWritableFile(flag, file);
+  }
   // Checkpoints go to --checkpoint DIR, or back to the folder resumed from (whose absence is
   // for reading the checkpoint to report).
   if (flags.checkpoint !== undefined) await checkWritableFolder('--checkpoint', flags.checkpoint);
