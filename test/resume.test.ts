@@ -190,7 +190,8 @@ describe('the checkpoint folder', () => {
     const first = spawn(process.execPath, [cli, 'train', '--limit', '20000', '--hidden', '32', '--epochs', '20', '--threads', '1', '--checkpoint', folder], { stdio: 'ignore' });
     const exited = new Promise<NodeJS.Signals | null>((resolve) => first.on('exit', (_, signal) => resolve(signal)));
     await until(path.join(folder, LOCK_FILE));
-    expect(readFileSync(path.join(folder, LOCK_FILE), 'utf8')).toBe(`${first.pid}\n`);
+    // Its id, and when it started (Linux's /proc/PID/stat, field 22): ids are reused.
+    expect(readFileSync(path.join(folder, LOCK_FILE), 'utf8')).toBe(`${first.pid} ${readFileSync(`/proc/${first.pid}/stat`, 'utf8').split(') ')[1].split(' ')[19]}\n`);
     const second = await simdnet(['train', '--limit', '640', '--epochs', '1', '--checkpoint', folder]);
     const resumed = await simdnet(['train', '--resume', folder, '--epochs', '30']);
     first.kill('SIGTERM');
@@ -215,6 +216,20 @@ describe('the checkpoint folder', () => {
     expect(run.stdout).toContain(`${path.join(folder, LOCK_FILE)}: taking over the lock of process ${dead}, which is no longer running`);
     expect(run.stdout).toContain(`${folder}: removed 2 unfinished checkpoint writes left by a killed run`);
     expect(readdirSync(folder).sort()).toEqual([CHECKPOINT_FILE, 'notes.tmp']);
+  }, 60_000);
+
+  it("a lock whose process id is another process's now, or the new run's own (a container's restarted run), is taken over", async () => {
+    const folder = path.join(dir, 'reused');
+    mkdirSync(folder);
+    // This test's process runs, but it did not start at tick 0 since boot: its id was reused.
+    writeFileSync(path.join(folder, LOCK_FILE), `${process.pid} 0\n`);
+    const reused = await simdnet(['train', '--limit', '640', '--hidden', '8', '--epochs', '1', '--threads', '1', '--checkpoint', folder]);
+    expect(reused.code, reused.stderr).toBe(0);
+    expect(reused.stdout).toContain(`${path.join(folder, LOCK_FILE)}: taking over the lock of process ${process.pid}, which is no longer running: the id is another process's now`);
+    // The shell writes its own id, then becomes the run: a lock of the id alone (as simdnet wrote them before) naming the run itself.
+    const own = spawnSync('sh', ['-c', `echo $$ > '${path.join(folder, LOCK_FILE)}'; exec '${process.execPath}' '${cli}' train --resume '${folder}' --epochs 2 --threads 1`], { encoding: 'utf8' });
+    expect(own.status, own.stderr).toBe(0);
+    expect(own.stdout).toMatch(/taking over the lock of process \d+, which is no longer running: the id is this process's now/);
   }, 60_000);
 
   it('a lock that names no process is taken over with a note that says so', async () => {

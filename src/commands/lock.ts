@@ -20,6 +20,21 @@ function running(pid: number): boolean {
 }
 
 /**
+ * When process `pid` started, in clock ticks since boot (field 22 of Linux's /proc/PID/stat),
+ * or '' where that cannot be read (another system). A lock holds it beside the id: ids are
+ * reused, and a container's restarted run has the id of the one killed (often 1).
+ */
+function startTime(pid: number): string {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command's name, in parentheses, may hold spaces: the fields after it are counted from its closing one.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? '';
+  } catch {
+    return '';
+  }
+}
+
+/**
  * Creates the lock file, already holding this process's id (written to a file of our own,
  * then hard-linked into place, which fails when the lock exists): another run never reads
  * an empty lock, which it would take for a stale one. False when the lock exists.
@@ -28,7 +43,7 @@ function create(file: string): boolean {
   const mine = `${file}.${process.pid}`;
   for (let attempt = 1; ; attempt++) {
     try {
-      writeFileSync(mine, `${process.pid}\n`);
+      writeFileSync(mine, `${process.pid} ${startTime(process.pid)}\n`);
       linkSync(mine, file);
       return true;
     } catch (e) {
@@ -71,12 +86,16 @@ export function lockCheckpointDir(dir: string, note: (line: string) => void, mad
     } catch (e) {
       throw new Error(`${file}: cannot read the lock file (${(e as NodeJS.ErrnoException).code === 'EISDIR' ? 'it is a folder, not simdnet\'s lock: remove it, or give another folder' : (e as Error).message})`);
     }
-    const pid = Number(holder);
-    const inUse = () => new Error(`${dir} is in use by another simdnet train (process ${holder}, which holds ${file}); ` +
+    // The process id, and when it started (locks from before simdnet wrote that hold the id alone).
+    const [id, started = ''] = holder.split(' '), pid = Number(id);
+    const inUse = () => new Error(`${dir} is in use by another simdnet train (process ${id}, which holds ${file}); ` +
       `wait for it to finish, or delete ${file} if no such run is going`);
-    if (Number.isSafeInteger(pid) && pid > 0 && running(pid)) throw inUse();
-    const stale = Number.isSafeInteger(pid) && pid > 0
-      ? `the lock of process ${pid}, which is no longer running`
+    const named = /^\d+$/.test(id) && Number.isSafeInteger(pid) && pid > 0;
+    // This process, or one that started at another time than the holder, has only its id.
+    const holds = named && pid !== process.pid && running(pid) && (started === '' || startTime(pid) === '' || startTime(pid) === started);
+    if (holds) throw inUse();
+    const stale = named
+      ? `the lock of process ${pid}, which is no longer running${pid === process.pid ? ": the id is this process's now" : running(pid) ? ": the id is another process's now" : ''}`
       : `a lock that names no process (${holder ? JSON.stringify(holder.slice(0, 40)) : 'empty'}: a run killed while taking it, or not simdnet's)`;
     note(`${file}: taking over ${stale}`);
     rmSync(file, { force: true });
