@@ -218,6 +218,15 @@ describe('checkpoints of a table run', () => {
     expect([scored.code, scored.stderr]).toEqual([1, `simdnet: ${copy}: no such CSV file: the model was trained on it (moved, or removed?), so its test rows cannot be found again: give --data FILE.csv to score the rows of a file\n`]);
   });
 
+  it("flags the run was not given are taken at fit()'s defaults when given again with them, and named so when not", async () => {
+    const ck = path.join(dir, 'defaults-ck');
+    expect((await simdnet(['train', ...penguinFlags, '--epochs', '1', '--checkpoint', ck, '--threads', '1'])).code).toBe(0);
+    const same = await simdnet(['train', '--resume', ck, '--epochs', '2', '--hidden', '64', '--activation', 'relu', '--lr', '0.01', '--optimizer', 'adam', '--threads', '1']);
+    expect(same.code, same.stderr).toBe(0);
+    const other = await simdnet(['train', '--resume', ck, '--epochs', '3', '--hidden', '32']);
+    expect([other.code, other.stderr]).toEqual([2, expect.stringContaining(`--hidden 32 conflicts with the run in ${ck} (the checkpoint's: not given, so 64)`)]);
+  });
+
   it('a run that stopped early has nothing left to train, even with more --epochs (exit 1)', async () => {
     const ck = path.join(dir, 'stopped-ck');
     const first = await simdnet(['train', ...penguinFlags, '--epochs', '20', '--early-stop', '2', '--metric', 'accuracy', '--checkpoint', ck, '--threads', '1']);

@@ -171,6 +171,12 @@ const flagText = (key: string, v: unknown) => (key === 'layers' ? formatLayers(v
 
 const flagName = (key: string) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 
+/** What a table run's flag was when not given, where that is one value for every task (fit()'s defaults; the loss and the metric follow the task; hidden and activation, a run without --layers). */
+const UNGIVEN_AS: Partial<DefiningFlags> = {
+  hidden: FIT_DEFAULTS.hidden.flatMap((l) => (l.kind === 'dense' ? [l.units] : [])),
+  activation: 'relu', lr: FIT_DEFAULTS.learningRate, optimizer: FIT_DEFAULTS.optimizer, init: FIT_DEFAULTS.init, batchSize: FIT_DEFAULTS.batchSize,
+};
+
 /**
  * The usage errors of a table run's flags that need no data: a new run meets them before
  * preflight makes its --checkpoint folder, a resumed one once its checkpoint's flags are in.
@@ -280,11 +286,14 @@ export async function runTrainTable(given: TableFlags, command: Command): Promis
   if (resumed) {
     // A flag repeated with the value the checkpoint holds is taken, as an image run's resume takes it.
     const asGiven = (key: (typeof DEFINING_FLAGS)[number]) => (key === 'data' ? path.resolve(given.data!) : given[key]);
-    const same = (key: (typeof DEFINING_FLAGS)[number]) => (key === 'data' ? samePath(given.data!, String(resumed.run.flags.data)) : JSON.stringify(given[key]) === JSON.stringify(resumed.run.flags[key]));
+    // A flag the run was not given ran at fit()'s default: given now with that value, it is the run's.
+    const used = (key: (typeof DEFINING_FLAGS)[number]) => resumed.run.flags[key] ?? (resumed.run.flags.layers && (key === 'hidden' || key === 'activation') ? undefined : UNGIVEN_AS[key]);
+    const same = (key: (typeof DEFINING_FLAGS)[number]) => (key === 'data' ? samePath(given.data!, String(resumed.run.flags.data)) : JSON.stringify(given[key]) === JSON.stringify(used(key)));
     const clash = DEFINING_FLAGS.find((key) => key !== 'epochs' && onCommandLine(command, key) && !same(key));
     if (clash) {
-      const stored = resumed.run.flags[clash];
-      throw new UsageError(`${flagName(clash)} ${flagText(clash, asGiven(clash))} conflicts with the run in ${given.resume} (the checkpoint's: ${stored === undefined ? 'not given' : flagText(clash, stored)}); ` +
+      const stored = resumed.run.flags[clash], ran = used(clash);
+      const was = stored !== undefined ? flagText(clash, stored) : ran === undefined ? 'not given' : `not given, so ${flagText(clash, ran)}`;
+      throw new UsageError(`${flagName(clash)} ${flagText(clash, asGiven(clash))} conflicts with the run in ${given.resume} (the checkpoint's: ${was}); ` +
         'leave it out to go on with that run: with --resume give only --epochs, --checkpoint, --out, --report, --json, how it runs, and flags as stored');
     }
   }
