@@ -81,6 +81,9 @@ describe('simdnet train --data FILE.csv', () => {
     const missing = path.join(dir, 'no-such-table-run');
     const run = await simdnet(['train', ...penguinFlags, '--resume', missing]);
     expect([run.code, run.stderr.trim()]).toEqual([1, `simdnet: ${missing}: no such checkpoint folder`]);
+    // Without --data, a table flag is not taken for one given an image run: nothing is known of a folder that is not there.
+    const flagOnly = await simdnet(['train', '--target', 'species', '--resume', missing]);
+    expect([flagOnly.code, flagOnly.stderr.trim()]).toEqual([1, `simdnet: ${missing}: no such checkpoint folder`]);
   });
 
   it('early stopping that reaches the last epoch says its final scores are of the best epoch\'s weights, which it put back', async () => {

@@ -97,7 +97,8 @@ async function runTrain(flags: TrainFlags, command: Command): Promise<void> {
   }
   const table = isTableFile(flags.data) || (!flags.data && resumesTable === true);
   if (table) refuseImageFlags(flags, command);
-  else refuseTableFlags(flags, command);
+  // A checkpoint that cannot be read says nothing of its data: the resume names what is wrong with it instead.
+  else if (flags.resume === undefined || resumesTable !== undefined) refuseTableFlags(flags, command);
   // A new image run's settings are its flags over its recipe's, so their usage errors come here (a resumed run's need its checkpoint).
   const fresh = !table && !flags.resume ? resolveSettings(flags, recipeSettings(RECIPES[flags.recipe]), `--recipe ${flags.recipe}`) : undefined;
   if (table && !flags.resume) refuseTableFlagErrors(flags as unknown as TableFlags);
