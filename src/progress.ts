@@ -13,15 +13,26 @@ export interface Progress {
 /** DECSC: the terminal remembers where the cursor is (cli-progress's stop() goes back there). */
 const SAVE_CURSOR = '\x1b7';
 
+/** The bar's line but the bar, at its widest: epoch 100/100, 100%, 999,999 samples/s, loss 99.9999, ETA 99h59m. */
+const TEXT_WIDTH = 'epoch 100/100 [] 100% | 999999 samples/s | loss 99.9999 | ETA 99h59m'.length;
+
+/** Seconds as the bar shows them: 45s, 3m05s, 2h10m. */
+function duration(seconds: number): string {
+  const s = Math.round(seconds);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+}
+
 export function progressBar(stream: NodeJS.WriteStream): Progress {
   if (!stream.isTTY) return { update() {}, interrupt: (print) => print(), stop() {} };
   const bar = new cliProgress.SingleBar({
     stream,
-    format: 'epoch {epoch}/{epochs} [{bar}] {percentage}% | {rate} samples/s | loss {loss} | ETA {eta_formatted}',
-    barsize: 24,
+    format: 'epoch {epoch}/{epochs} [{bar}] {percentage}% | {rate} samples/s | loss {loss} | ETA {timeLeft}',
+    // The whole line within the terminal: cut to its width, the ETA at its end was lost on 80 columns.
+    barsize: Math.max(8, Math.min(24, (stream.columns || 80) - TEXT_WIDTH - 1)),
     hideCursor: true,
     clearOnComplete: true,
-    etaBuffer: 200,
     // The bar is cut to the terminal's width rather than turning line wrapping off, which
     // would also cut the evaluation lines printed while it runs.
     linewrap: true,
@@ -29,10 +40,14 @@ export function progressBar(stream: NodeJS.WriteStream): Progress {
     forceRedraw: true,
   }, cliProgress.Presets.shades_classic);
   let started = false;
+  // The ETA from the time per batch since the first update, evaluations included (they are part of the wait); '…' until there is one.
+  let since = 0, from = 0;
   return {
     update(p) {
-      const total = p.epochs * p.batches, value = (p.epoch - 1) * p.batches + p.batch;
-      const payload = { epoch: p.epoch, epochs: p.epochs, rate: Math.round(p.samplesPerSecond), loss: p.loss.toFixed(4) };
+      const total = p.epochs * p.batches, value = (p.epoch - 1) * p.batches + p.batch, now = performance.now();
+      if (!started) [since, from] = [now, value];
+      const timeLeft = value > from ? duration(((now - since) / 1000 / (value - from)) * (total - value)) : '…';
+      const payload = { epoch: p.epoch, epochs: p.epochs, rate: Math.round(p.samplesPerSecond), loss: p.loss.toFixed(4), timeLeft };
       if (!started) bar.start(total, value, payload);
       else bar.update(value, payload);
       started = true;

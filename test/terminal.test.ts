@@ -64,5 +64,12 @@ describe('simdnet train in a terminal', () => {
     expect(screen.filter((line) => line === 'Final Metrics:')).toHaveLength(1);
     expect(screen.some((line) => line.includes('samples/s | loss')), 'bar residue').toBe(false);
     expect(screen.at(-1)).toBe('model not saved (give --out FILE to keep it)');
+    // Each drawing of the bar fits the line whole, its ETA at the end ('…' until there is one; on 80 columns it lost its unit).
+    const drawings = output.toString('utf8').split(/\x1b\[[0-9;?]*[A-Za-z]|\r|\n/).filter((part) => part.includes('samples/s | loss'));
+    expect(drawings.length).toBeGreaterThan(1);
+    for (const bar of drawings) {
+      expect(bar).toMatch(/^epoch \d\/3 \[[█░]+\] \d+% \| \d+ samples\/s \| loss \d+\.\d{4} \| ETA (…|(\d+h)?(\d+m)?\d+s)$/);
+      expect([...bar].length).toBeLessThan(columns);
+    }
   }, 120_000);
 });
