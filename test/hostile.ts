@@ -19,11 +19,11 @@ function chunk(type: string, data: Uint8Array): Buffer {
  * A valid-looking grey PNG claiming width × height pixels whose IDAT holds one row of them,
  * or, given `data`, that zlib stream (a whole one, or one cut short).
  */
-export function pngClaiming(width: number, height: number, data: Uint8Array = deflateSync(Buffer.alloc(2))): Buffer {
+export function pngClaiming(width: number, height: number, data: Uint8Array = deflateSync(Buffer.alloc(2)), bitDepth = 8, colourType = 0): Buffer {
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(width, 0);
   ihdr.writeUInt32BE(height, 4);
-  ihdr.set([8, 0, 0, 0, 0], 8);
+  ihdr.set([bitDepth, colourType, 0, 0, 0], 8);
   return Buffer.concat([
     Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
     chunk('IHDR', ihdr), chunk('IDAT', data), chunk('IEND', new Uint8Array(0)),

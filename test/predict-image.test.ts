@@ -143,6 +143,15 @@ describe('simdnet predict --image', () => {
     expect(run.peakMiB).toBeLessThan(200);
   });
 
+  it('refuses a PNG whose pixels decode to more than 32 MiB (16384×1024 of 16-bit RGBA, 128 MiB: a 24 KB file took 675 MB), before decoding it', async () => {
+    const file = path.join(dir, 'deep.png');
+    await writeFile(file, pngClaiming(16384, 1024, undefined, 16, 6));
+    const run = await simdnetMeasured(['predict', model, '--image', file]);
+    expect([run.code, run.stderr.trim()]).toEqual([1, `simdnet: ${file}: the PNG claims 16384×1024 pixels of RGBA at 16 bits, 128 MiB decoded; ` +
+      'simdnet decodes at most 32 MiB (16 Mpixel of 8-bit grey, 8 of RGBA): save it smaller or at 8 bits']);
+    expect(run.peakMiB).toBeLessThan(200);
+  });
+
   it('refuses a PNG whose header claims more pixels than its image data holds (pngjs decodes the rest as zeros), before pngjs allocates them', async () => {
     for (const [width, height, need] of [[640, 480, 307680], [4000, 4000, 16004000]]) {
       const file = path.join(dir, `claims-${width}.png`);

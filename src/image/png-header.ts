@@ -3,6 +3,8 @@
 // CRC); here its size. Read before decoding, so a 74-byte file claiming 30000×30000 pixels is refused
 // without the gigabytes its decoder would allocate.
 
+import { pngDataBytes } from './png-data.js';
+
 export const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
 /** Bytes up to the end of IHDR. */
@@ -13,6 +15,16 @@ export const MAX_PNG_PIXELS = 1 << 24;
 
 /** The longest side decoded. */
 export const MAX_PNG_SIDE = 16384;
+
+/**
+ * The most bytes the image data may inflate to: 16 Mpixel of 8-bit grey, 8 of 8-bit RGBA, 4 of
+ * 16-bit RGBA. The decoder holds about five times as much at once: a 24 KB PNG of 16384×1024
+ * 16-bit RGBA (128 MiB) took 675 MB; 4000×4000 8-bit grey (16 MiB) 200 MB.
+ */
+export const MAX_PNG_DATA_BYTES = 32 * 2 ** 20;
+
+/** What a pixel holds, by colour type. */
+const CHANNEL_NAMES: Record<number, string> = { 0: 'grey', 2: 'RGB', 3: 'palette indices', 4: 'grey and alpha', 6: 'RGBA' };
 
 export interface PngHeader {
   width: number;
@@ -35,6 +47,11 @@ export function readPngHeader(head: Uint8Array, name: string): PngHeader {
   if (width === 0 || height === 0) fail(`the PNG claims ${width}×${height} pixels`);
   if (width > MAX_PNG_SIDE || height > MAX_PNG_SIDE || width * height > MAX_PNG_PIXELS) {
     fail(`the PNG claims ${width}×${height} pixels; simdnet decodes images of at most ${MAX_PNG_PIXELS / 2 ** 20} Mpixel and ${MAX_PNG_SIDE} pixels a side`);
+  }
+  const bitDepth = head[24], data = pngDataBytes(width, height, bitDepth, head[25], head[28]);
+  if (data > MAX_PNG_DATA_BYTES) {
+    fail(`the PNG claims ${width}×${height} pixels of ${CHANNEL_NAMES[head[25]] ?? 'unknown colour type'} at ${bitDepth} bits, ${(data / 2 ** 20).toFixed(0)} MiB decoded; ` +
+      `simdnet decodes at most ${MAX_PNG_DATA_BYTES / 2 ** 20} MiB (${MAX_PNG_PIXELS / 2 ** 20} Mpixel of 8-bit grey, 8 of RGBA): save it smaller or at 8 bits`);
   }
   return { width, height };
 }
