@@ -27,6 +27,7 @@ import { TASKS, taskOf, type TaskName } from './tasks/task.js';
 import { OPTIMIZER_KINDS, RULE_SETTINGS, type RuleSetting } from './optimizers/optimizer.js';
 import { Network, RUN_OPTION_KEYS, RUN_OPTION_NAMES, bufferFault, checkLive, parameterTotal, resolveOptions, type NetworkConfig, type RunOptions } from './network.js';
 import { refuseUnknownOptions } from './options.js';
+import { plural } from './plural.js';
 import { shown } from './shown.js';
 
 export const MODEL_MAGIC = 'SIMDNET\0';
@@ -216,7 +217,7 @@ export function checkDataDescription(d: DataDescription, sizes: readonly number[
     const v = d[field];
     if (v === undefined) return;
     if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) throw make(`${field} must be a list of strings`);
-    if (count !== undefined && v.length !== count) throw make(`${field} lists ${v.length} names but the network has ${count}`);
+    if (count !== undefined && v.length !== count) throw make(`${field} lists ${plural(v.length, 'name')} but the network has ${count}`);
   };
   const outputs = sizes[sizes.length - 1];
   names('classNames', outputs);

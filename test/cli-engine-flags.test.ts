@@ -109,7 +109,7 @@ describe('the flags reach the network and the loop', () => {
     expect(stored.settings.trainScoreSamples).toBe(100);
     expect(stored.history.map((h) => h.trainSamples)).toEqual([100, 100, undefined]);
     const bad = await simdnet(['train', ...small, '--train-score-samples', 'ALL']);
-    expect([bad.code, bad.stderr.split('\n')[0]]).toEqual([2, "error: option '--train-score-samples <n>' argument 'ALL' is invalid. must be a positive integer or all, written as a whole number in decimal (like 32 or 1e4)."]);
+    expect([bad.code, bad.stderr.split('\n')[0]]).toEqual([2, "error: option '--train-score-samples <n>' argument 'ALL' is invalid. It must be a positive integer or all, written as a whole number in decimal (like 32 or 1e4)."]);
     // The default recipe scores 10,000, more than --limit 640 has: every sample, as all does.
     for (const flags of [[], ['--train-score-samples', 'all']]) {
       const every = json(await simdnet(['train', ...small, '--hidden', '8', '--epochs', '2', ...flags, '--json']));
@@ -169,10 +169,10 @@ describe('bad values', () => {
     [['--schedule', 'cosine', '--lr-decay', '0.5'], 'error: --schedule cosine and --lr-decay 0.5 do not go together: --lr-decay X is --schedule exp:X'],
     [['--lr', '1e-6', '--schedule', 'cosine:1e-5'], 'MIN must be in [0, 0.000001] (the learning rate), got "1e-5"'],
     [['--recipe', 'default', '--lr', '1e-3', '--schedule', 'step:0:0.5'], 'error: --schedule: schedule "step:0:0.5": EVERY must be a positive whole number of epochs, got "0"'],
-    [['--l2', '-1'], "option '--l2 <λ>' argument '-1' is invalid. must be a finite number ≥ 0, written in decimal"],
+    [['--l2', '-1'], "option '--l2 <λ>' argument '-1' is invalid. It must be a finite number ≥ 0, written in decimal"],
     [['--l2', '0x1'], "option '--l2 <λ>' argument '0x1' is invalid."],
-    [['--lr', '1e39'], "option '--lr <x>' argument '1e39' is invalid. must be at most 3.4e38, float32's largest: the kernels compute in float32."],
-    [['--clip-norm', '1e-46'], "option '--clip-norm <x>' argument '1e-46' is invalid. is 0 in float32, in which the kernels compute (the smallest above 0 is 1.4e-45)."],
+    [['--lr', '1e39'], "option '--lr <x>' argument '1e39' is invalid. It must be at most 3.4e38, float32's largest: the kernels compute in float32."],
+    [['--clip-norm', '1e-46'], "option '--clip-norm <x>' argument '1e-46' is invalid. It is 0 in float32, in which the kernels compute (the smallest above 0 is 1.4e-45)."],
     [['--clip-norm', 'Infinity'], "option '--clip-norm <x>' argument 'Infinity' is invalid."],
     [['--weight-decay', 'abc', '--optimizer', 'adamw'], "option '--weight-decay <λ>' argument 'abc' is invalid."],
     [['--weight-decay', '0.1'], 'error: --weight-decay 0.1 is AdamW\'s decoupled weight decay and needs --optimizer adamw (the optimizer is momentum); --l2 decays the weights under every optimizer'],

@@ -72,16 +72,16 @@ describe('--data names a file that is not a table by its name', () => {
 describe('--hidden ""', () => {
   it('is a usage error, as --layers "" is (not read as none)', async () => {
     expectUsageError(await simdnet(['train', '--hidden', '', '--limit', '300', '--epochs', '1']),
-      "option '--hidden <sizes>' argument '' is invalid. is empty; give sizes like 100,50, or none for no hidden layer.");
+      "option '--hidden <sizes>' argument '' is invalid. It is empty; give sizes like 100,50, or none for no hidden layer.");
     expectUsageError(await simdnet(['train', '--layers', '', '--limit', '300', '--epochs', '1']), "option '--layers <list>' argument '' is invalid.");
   });
 
   it('reads each size as every count is read: 32.0, 1e2 and 3.2e1 as README says counts are written, never a size past 2^53', () => {
     expect(sizeList('1e2, 32.0, 3.2e1')).toEqual([100, 32, 32]);
-    expect(() => sizeList('8,1.5e0')).toThrow('"1.5e0" must be a positive integer, written as a whole number in decimal (like 32 or 1e4).');
-    expect(() => sizeList('99999999999999999999')).toThrow('"99999999999999999999" must be a positive integer; 99999999999999999999 is too large. Give sizes like 100,50.');
-    expect(() => sizeList('8,0')).toThrow('"0" must be a positive integer. Give sizes like 100,50.');
-    expect(() => sizeList('8,x')).toThrow('"x" must be a positive integer, written as a whole number in decimal (like 32 or 1e4). Give sizes like 100,50.');
+    expect(() => sizeList('8,1.5e0')).toThrow('"1.5e0": It must be a positive integer, written as a whole number in decimal (like 32 or 1e4).');
+    expect(() => sizeList('99999999999999999999')).toThrow('"99999999999999999999": It must be a positive integer; 99999999999999999999 is too large. Give sizes like 100,50.');
+    expect(() => sizeList('8,0')).toThrow('"0": It must be a positive integer. Give sizes like 100,50.');
+    expect(() => sizeList('8,x')).toThrow('"x": It must be a positive integer, written as a whole number in decimal (like 32 or 1e4). Give sizes like 100,50.');
   });
 });
 

@@ -210,8 +210,8 @@ describe('--data that is neither a folder nor a file', () => {
 describe('a negative count', () => {
   it('is refused for its sign, as 0 is, not for how it is written', async () => {
     const [zero, negative] = await Promise.all([simdnet(['train', '--epochs', '0']), simdnet(['train', '--epochs', '-1'])]);
-    expect(zero.stderr.split('\n')[0]).toBe("error: option '--epochs <n>' argument '0' is invalid. must be a positive integer.");
-    expect(negative.stderr.split('\n')[0]).toBe("error: option '--epochs <n>' argument '-1' is invalid. must be a positive integer.");
+    expect(zero.stderr.split('\n')[0]).toBe("error: option '--epochs <n>' argument '0' is invalid. It must be a positive integer.");
+    expect(negative.stderr.split('\n')[0]).toBe("error: option '--epochs <n>' argument '-1' is invalid. It must be a positive integer.");
   });
 });
 

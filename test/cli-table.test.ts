@@ -576,7 +576,7 @@ describe('usage errors on table data, before any training', () => {
     ['a metric the task lacks', ['--target', 'species', '--early-stop', '3', '--metric', 'r2'], '--metric: classification has no metric "r2"; its metrics are loss, accuracy'],
     ['--test 1', ['--target', 'species', '--test', '1'], '"1" is not a fraction between 0 and 1 (exclusive), e.g. 0.2.'],
     ['--test 0x0.2', ['--target', 'species', '--test', '0x0.2'], '"0x0.2" is not a fraction between 0 and 1 (exclusive), e.g. 0.2.'],
-    ['--test 2e-1 is taken (a malformed --early-stop shows it got past --test)', ['--target', 'species', '--test', '2e-1', '--val', '.1', '--early-stop', 'x'], "argument 'x' is invalid. must be a positive integer, written as a whole number in decimal (like 32 or 1e4)."],
+    ['--test 2e-1 is taken (a malformed --early-stop shows it got past --test)', ['--target', 'species', '--test', '2e-1', '--val', '.1', '--early-stop', 'x'], "argument 'x' is invalid. It must be a positive integer, written as a whole number in decimal (like 32 or 1e4)."],
     ['--weight-decay without adamw, in the words image data gets', ['--target', 'species', '--weight-decay', '0.1'],
       "--weight-decay 0.1 is AdamW's decoupled weight decay and needs --optimizer adamw (the optimizer is adam); --l2 decays the weights under every optimizer"],
     ['a network past WebAssembly\'s memory, named by its flag as on image data', ['--target', 'species', '--hidden', '100000,100000'],

@@ -118,10 +118,10 @@ describe('simdnet eval and predict', () => {
 describe('errors and help', () => {
   const usage: [string, string[], RegExp][] = [
     ['an unknown flag', ['train', '--bogus'], /unknown option '--bogus'/],
-    ['a bad number', ['train', '--epochs', 'abc'], /option '--epochs <n>' argument 'abc' is invalid\. must be a positive integer/],
-    ['a negative learning rate', ['train', '--lr', '-1'], /argument '-1' is invalid\. must be a finite number > 0/],
+    ['a bad number', ['train', '--epochs', 'abc'], /option '--epochs <n>' argument 'abc' is invalid\. It must be a positive integer/],
+    ['a negative learning rate', ['train', '--lr', '-1'], /argument '-1' is invalid\. It must be a finite number > 0/],
     ['an unknown recipe', ['train', '--recipe', 'nope'], /argument 'nope' is invalid\. Allowed choices are seed, default/],
-    ['bad hidden sizes', ['train', '--hidden', '100,x'], /"x" must be a positive integer, written as a whole number in decimal/],
+    ['bad hidden sizes', ['train', '--hidden', '100,x'], /"x": It must be a positive integer, written as a whole number in decimal/],
     ['predict without an image', ['predict', 'm.simdnet'], /give exactly one of --index I, --image FILE, --input "v1,v2,…" and --csv FILE$/m],
     ['an unknown command', ['fly'], /unknown command 'fly'/],
     ['help for an unknown command', ['help', 'fly'], /^error: unknown command 'fly' \(the commands: train, eval, predict, report, export, import, bench\)$/m],

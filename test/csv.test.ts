@@ -241,7 +241,7 @@ describe('errors in hand-made files name the file, line and column', () => {
     // A name given twice matters only where it is used: left out, or among the columns a model does not read, it is no fault.
     expect(parseText('a,y,a,b\n1,2,3,4\n', { ignore: ['a'] }).featureNames).toEqual(['b']);
     expect(parseText('note,y,b,note\n1,2,3,4\n', { features: ['b'] }).featureNames).toEqual(['b']);
-    expect(() => parseText('a,y,a,a\n1,2,3,4\n', { features: ['a'] })).toThrow('t.csv: the header names column "a" 3 times (columns 1, 3, 4), and features names it: rename all but one');
+    expect(() => parseText('a,y,a,a\n1,2,3,4\n', { features: ['a'] })).toThrow('t.csv: the header names column "a" 3 times (columns 1, 3, 4), and features name it: rename all but one');
     expect(() => parseText('y,b,y\n1,2,3\n')).toThrow('t.csv: the header names column "y" twice (columns 1, 3), and target names it: rename all but one');
     expect(() => parseText('a,b\n1,2\n')).toThrow('t.csv: target names column "y", which is not in the header; its columns are "a", "b"');
     expect(() => parseText('a,b,y\n1,2,3\n', { ignore: ['c'] })).toThrow('t.csv: ignore names column "c", which is not in the header; its columns are "a", "b", "y"');

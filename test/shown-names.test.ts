@@ -21,3 +21,16 @@ describe('names and paths from files', () => {
     expect(trainedOn({ data: 'MNIST' }, 'MNIST', undefined)).toBe('');
   });
 });
+
+describe('counts in words', () => {
+  it('an article as the number is said ("a 8×8 PNG" was written), and one name not "1 names"', async () => {
+    const { articleFor } = await import('../src/plural.js');
+    expect([8, 11, 18, 80, 110, 180, 1100, 11000, 18000, 28, 1].map((n) => `${articleFor(n)} ${n}`).join(', '))
+      .toBe('an 8, an 11, an 18, an 80, a 110, a 180, a 1100, an 11000, an 18000, a 28, a 1');
+    const { Network } = await import('../src/network.js');
+    const { encodeModel } = await import('../src/model.js');
+    const net = await Network.create({ sizes: [2, 3], loss: 'cross-entropy', backend: 'js' });
+    expect(() => encodeModel(net, {}, false, { task: 'classification', classNames: ['a'] })).toThrow('encodeModel: data classNames lists 1 name but the network has 3');
+    net.dispose();
+  });
+});

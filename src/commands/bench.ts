@@ -23,7 +23,7 @@ export function benchCommand(program: Command): void {
 /** --threads: as every command's, and at least 2 (the top rung measures what threads add). */
 function threadsOfTopRung(value: string): number {
   const n = threadCount(value);
-  if (n < 2) throw new InvalidArgumentError('the top rung measures threads: give 2 or more');
+  if (n < 2) throw new InvalidArgumentError('The top rung measures threads: give 2 or more');
   return n;
 }
 

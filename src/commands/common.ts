@@ -16,16 +16,16 @@ export class UsageError extends Error {}
 function decimalInteger(value: string, what: string): number {
   const n = Number(value);
   // "-1" is written well, and wrong for its sign alone: said as "0" would be.
-  if (/^-\d/.test(value)) throw new InvalidArgumentError(`must be ${what}.`);
-  if (!isDecimalInteger(value)) throw new InvalidArgumentError(`must be ${what}, written as a whole number in decimal (like 32 or 1e4).`);
-  if (!Number.isSafeInteger(n)) throw new InvalidArgumentError(`must be ${what}; ${value} is too large.`);
+  if (/^-\d/.test(value)) throw new InvalidArgumentError(`It must be ${what}.`);
+  if (!isDecimalInteger(value)) throw new InvalidArgumentError(`It must be ${what}, written as a whole number in decimal (like 32 or 1e4).`);
+  if (!Number.isSafeInteger(n)) throw new InvalidArgumentError(`It must be ${what}; ${value} is too large.`);
   return n;
 }
 
 /** An integer ≥ 1; `what` names what the flag takes, for the errors. */
 function positiveCount(value: string, what: string): number {
   const n = decimalInteger(value, what);
-  if (n < 1) throw new InvalidArgumentError(`must be ${what}.`);
+  if (n < 1) throw new InvalidArgumentError(`It must be ${what}.`);
   return n;
 }
 
@@ -43,7 +43,7 @@ export function nonNegativeInt(value: string): number {
 
 export function positiveNumber(value: string): number {
   const n = Number(value);
-  if (!DECIMAL_NUMBER.test(value) || !Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a finite number > 0, written in decimal (like 0.05 or 1e-3).');
+  if (!DECIMAL_NUMBER.test(value) || !Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('It must be a finite number > 0, written in decimal (like 0.05 or 1e-3).');
   return inFloat32(n);
 }
 
@@ -54,27 +54,27 @@ export function positiveNumber(value: string): number {
  */
 function inFloat32(n: number): number {
   if (float32Setting(n, true)) return n;
-  if (Math.fround(n) !== 0) throw new InvalidArgumentError("must be at most 3.4e38, float32's largest: the kernels compute in float32.");
-  throw new InvalidArgumentError('is 0 in float32, in which the kernels compute (the smallest above 0 is 1.4e-45).');
+  if (Math.fround(n) !== 0) throw new InvalidArgumentError("It must be at most 3.4e38, float32's largest: the kernels compute in float32.");
+  throw new InvalidArgumentError('It is 0 in float32, in which the kernels compute (the smallest above 0 is 1.4e-45).');
 }
 
 /** A number ≥ 0, where 0 means off: --l2, --clip-norm. */
 export function nonNegativeNumber(value: string): number {
   const n = Number(value);
-  if (!DECIMAL_NUMBER.test(value) || !Number.isFinite(n)) throw new InvalidArgumentError('must be a finite number ≥ 0, written in decimal (like 1e-4 or 0.5).');
+  if (!DECIMAL_NUMBER.test(value) || !Number.isFinite(n)) throw new InvalidArgumentError('It must be a finite number ≥ 0, written in decimal (like 1e-4 or 0.5).');
   return inFloat32(n);
 }
 
 /** A factor in (0, 1]: --lr-decay. */
 export function fractionUpToOne(value: string): number {
   const n = positiveNumber(value);
-  if (n > 1) throw new InvalidArgumentError('must be in (0, 1].');
+  if (n > 1) throw new InvalidArgumentError('It must be in (0, 1].');
   return n;
 }
 
 export function seedValue(value: string): number {
   const n = decimalInteger(value, `an integer from 0 to ${MAX_SEED}`);
-  if (n > MAX_SEED) throw new InvalidArgumentError(`must be an integer from 0 to ${MAX_SEED}.`);
+  if (n > MAX_SEED) throw new InvalidArgumentError(`It must be an integer from 0 to ${MAX_SEED}.`);
   return n;
 }
 
@@ -85,20 +85,20 @@ export function seedValue(value: string): number {
  */
 export function threadCount(value: string): number {
   const n = positiveInt(value), cores = availableParallelism(), most = Math.min(cores, MAX_THREADS);
-  if (n > most) throw new InvalidArgumentError(`at most ${most} here: more threads than the ${plural(cores, 'core')} (os.availableParallelism()) cannot all run at once, so they only make training wait.`);
+  if (n > most) throw new InvalidArgumentError(`It may be at most ${most} here: more threads than the ${plural(cores, 'core')} (os.availableParallelism()) cannot all run at once, so they only make training wait.`);
   return n;
 }
 
 /** "100,50" → [100, 50]; "none" → [] (no hidden layer). Empty is an error, as for --layers: a slip more likely than a choice. */
 export function sizeList(value: string): number[] {
   if (value.trim() === 'none') return [];
-  if (value.trim() === '') throw new InvalidArgumentError('is empty; give sizes like 100,50, or none for no hidden layer.');
+  if (value.trim() === '') throw new InvalidArgumentError('It is empty; give sizes like 100,50, or none for no hidden layer.');
   // Each size as every count is read (decimalInteger: 32.0 and 1e2 too, never past 2^53), its error naming the size.
   return value.split(',').map((s) => {
     try {
       return positiveCount(s.trim(), 'a positive integer');
     } catch (e) {
-      throw new InvalidArgumentError(`"${s}" ${(e as Error).message} Give sizes like 100,50.`);
+      throw new InvalidArgumentError(`"${s}": ${(e as Error).message} Give sizes like 100,50.`);
     }
   });
 }

@@ -144,6 +144,8 @@ function assignColumns(header: string[], options: CsvOptions): Columns {
     if (!isUnnamed(h)) columnsNamed.set(h, [...(columnsNamed.get(h) ?? []), i]);
   });
   const call = (list: 'target' | 'ignore' | 'features') => options.calls?.[list] ?? list;
+  // The features are many ("the model's features name"); a target list or an ignore list is one.
+  const callNames = (list: 'target' | 'ignore' | 'features') => `${call(list)} ${list === 'features' ? 'name' : 'names'}`;
   const named = (h: string, used: string) => {
     const at = columnsNamed.get(h)!;
     if (at.length > 1) throw new Error(`${name}: the header names column ${shown(h)} ${at.length === 2 ? 'twice' : `${at.length} times`} (columns ${at.map((i) => i + 1).join(', ')}), and ${used}: rename all but one`);
@@ -154,13 +156,13 @@ function assignColumns(header: string[], options: CsvOptions): Columns {
     if (at === undefined) {
       const names = [...columnsNamed.keys()];
       const columns = firstOf(names.map((h) => shown(h)));
-      throw new CsvColumnError(`${name}: ${call(list)} names column ${shown(wanted)}, which is not in the header; ${names.length ? `its columns are ${columns}` : 'the header names no column'}`);
+      throw new CsvColumnError(`${name}: ${callNames(list)} column ${shown(wanted)}, which is not in the header; ${names.length ? `its columns are ${columns}` : 'the header names no column'}`);
     }
     return at;
   };
   const columnOf = (list: 'target' | 'features', wanted: string) => {
     columnsOf(list, wanted);
-    return named(wanted, `${call(list)} names it`);
+    return named(wanted, `${callNames(list)} it`);
   };
   const targetOf = new Int32Array(header.length).fill(-1);
   targetNames.forEach((t, k) => {

@@ -5,6 +5,7 @@ import { withFile } from '../read-file.js';
 import { greyFromRgba, isDarkOnLight } from './grey.js';
 import { boxSide, mnistDigit } from './mnist-digit.js';
 import { checkPngData } from './png-data.js';
+import { articleFor } from '../plural.js';
 import { PNG_HEADER_BYTES, isPng, readPngHeader } from './png-header.js';
 
 /** A PNG of the largest size decoded compresses to far less than this. */
@@ -52,7 +53,7 @@ export function readDigitImage(file: string, pixels: number, invert: boolean | u
     const inverted = invert ?? darkOnLight;
     return {
       pixels: mnistDigit(grey, side, inverted, file),
-      preparation: `a ${width}×${height} PNG, ${darkOnLight ? 'dark on light' : 'light on dark'}: ${inverted ? 'inverted, ' : ''}cropped to the ink, scaled to fit ${boxSide(side)}×${boxSide(side)} and centred by mass in ${side}×${side}`,
+      preparation: `${articleFor(width)} ${width}×${height} PNG, ${darkOnLight ? 'dark on light' : 'light on dark'}: ${inverted ? 'inverted, ' : ''}cropped to the ink, scaled to fit ${boxSide(side)}×${boxSide(side)} and centred by mass in ${side}×${side}`,
     };
   });
 }
