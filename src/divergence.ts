@@ -35,7 +35,7 @@ const FROM_START: Record<FromStart, (reason: string) => string> = {
  * learning rate, or where it could not work from its first step (`fromStart`), why.
  */
 export class DivergenceError extends Error {
-  constructor(readonly epoch: number, reason: string, learningRate: number, fromStart?: FromStart) {
+  constructor(readonly epoch: number, readonly reason: string, learningRate: number, readonly fromStart?: FromStart) {
     super(fromStart ? FROM_START[fromStart](reason) : `training diverged in epoch ${epoch}: ${reason}. Try a smaller learning rate than ${rateText(learningRate)}.`);
     this.name = 'DivergenceError';
   }

@@ -34,13 +34,14 @@ async function openPage(epochs: number) {
   return { page, problems, requests };
 }
 
-/** Drops a file holding `text` onto the page, as a file dragged from the desktop is. */
-async function dropFile(page: Page, name: string, text: string): Promise<void> {
-  await page.evaluate(([name, text]) => {
+/** Drops a file holding `content` (text, or bytes) onto the page, as a file dragged from the desktop is. */
+async function dropFile(page: Page, name: string, content: string | Uint8Array): Promise<void> {
+  const base64 = Buffer.from(content).toString('base64');
+  await page.evaluate(([name, base64]) => {
     const transfer = new DataTransfer();
-    transfer.items.add(new File([text], name, { type: 'text/csv' }));
+    transfer.items.add(new File([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], name));
     document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
-  }, [name, text]);
+  }, [name, base64]);
 }
 
 const value = async (page: Page, selector: string) => Number(await page.getAttribute(selector, 'data-value'));
@@ -61,9 +62,13 @@ describe.skipIf(!chromium)(`the training page on a CSV file, in ${chromium?.desc
     const { page, problems, requests } = await openPage(40);
     const before = requests.length;
     await dropFile(page, 'penguins.csv', readFileSync(sample('penguins.csv'), 'utf8'));
-    // The default target is the last column, sex, which has empty cells: parseCsv's error, verbatim.
+    // The default target is the last column with no empty cells, not of a name per row: island, not sex.
+    await page.waitForSelector('#csv-summary [data-task="classification"]');
+    expect(await page.inputValue('#target')).toBe('island');
+    expect(await page.textContent('#csv-summary')).toContain('3 classes of island (Biscoe, Dream, Torgersen) from 4 features');
+    // sex has empty cells: parseCsv's error, verbatim.
+    await page.selectOption('#target', 'sex');
     await page.waitForSelector('#csv-message:has-text("line")');
-    expect(await page.inputValue('#target')).toBe('sex');
     expect(await page.textContent('#csv-message')).toMatch(/^penguins\.csv: line \d+, column "sex" \(7\): .*a target cannot be imputed/);
 
     await page.selectOption('#target', 'species');
@@ -118,7 +123,8 @@ describe.skipIf(!chromium)(`the training page on a CSV file, in ${chromium?.desc
     await page.click('#use-mnist');
     await page.waitForSelector('body[data-state="ready"]');
     expect(await page.textContent('#data-name')).toBe('MNIST');
-    await page.setInputFiles('#load', file);
+    // Dropped onto the page, a model file loads as Load model… loads it.
+    await dropFile(page, 'penguins.simdnet', readFileSync(file));
     await page.waitForFunction(() => document.querySelector('#status')?.textContent?.startsWith('model loaded (4-64-3, 40 epochs): predict a row'));
     // A loaded table model has no rows to train on: the status says what a CSV file does, and the choices of the file before it are gone.
     expect(await page.textContent('#status')).toBe('model loaded (4-64-3, 40 epochs): predict a row (a CSV file dropped here trains a new model)');
@@ -132,6 +138,12 @@ describe.skipIf(!chromium)(`the training page on a CSV file, in ${chromium?.desc
       return within(field, cell) && within(cell, form) ? [] : [`${label.textContent!.trim()}: field ${field.left}–${field.right}, cell ${cell.left}–${cell.right}, form ${form.left}–${form.right}`];
     }));
     expect(outside).toEqual([]);
+    expect(await predictRow(page, [46.1, 13.2, 211, 4500])).toEqual(gentoo);
+    // It has no rows to make a new network from: no Reset; a switch of kernels makes it again from its file, predicting the same.
+    expect(await page.isDisabled('#reset')).toBe(true);
+    await page.selectOption('#kernel-choice', 'js');
+    await page.waitForFunction(() => document.querySelector('#kernels')?.textContent === 'js' && document.body.dataset.state === 'ready');
+    expect(await page.textContent('#status')).toBe('model loaded (4-64-3, 40 epochs): predict a row (a CSV file dropped here trains a new model)');
     expect(await predictRow(page, [46.1, 13.2, 211, 4500])).toEqual(gentoo);
 
     expect(requests.slice(before).filter((u) => !u.startsWith('blob:'))).toEqual([]);
@@ -155,6 +167,15 @@ describe.skipIf(!chromium)(`the training page on a CSV file, in ${chromium?.desc
     expect(await page.textContent('#csv-summary')).toContain('ignored: cut, color, clarity');
     expect(await page.textContent('#task option[value=""]')).toBe('inferred: regression');
     await page.check('#early-stop');
+    // A patience that is not a whole number of epochs is refused beside its field, and nothing starts.
+    for (const [patience, said] of [['0', '"0" is not'], ['1.5', '"1.5" is not'], ['-3', '"-3" is not'], ['', 'give a whole number']]) {
+      await page.fill('#patience', patience);
+      await page.click('#start');
+      expect(await page.textContent('#patience-message'), patience).toContain(`Patience: ${said}`);
+      expect(await page.getAttribute('body', 'data-state')).toBe('ready');
+    }
+    await page.fill('#patience', '5');
+    expect(await page.textContent('#patience-message')).toBe('');
 
     await page.click('#start');
     await page.waitForSelector('body[data-state="done"]', { timeout: 60_000 });
@@ -171,6 +192,17 @@ describe.skipIf(!chromium)(`the training page on a CSV file, in ${chromium?.desc
     expect(small).toBeLessThan(3000);
     expect(large).toBeGreaterThan(10_000);
     expect(await page.textContent('#row-prediction')).toMatch(/^price: [\d,.]+$/);
+
+    // Saved and loaded back, the model shows the scores of the epoch whose weights it holds, the best one, as the page did.
+    const kept = Number((await page.textContent('#status'))!.match(/weights of epoch (\d+)/)![1]);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
+    const saved = path.join(temp, 'diamonds-slice.simdnet');
+    await download.saveAs(saved);
+    expect(decodeModel(readFileSync(saved), saved).metadata.bestEpoch).toBe(kept);
+    await page.setInputFiles('#load', saved);
+    await page.waitForFunction(() => document.querySelector('#status')?.textContent?.startsWith('model loaded'));
+    expect(await page.textContent('#status')).toMatch(new RegExp(`^model loaded \\(6-64-1, \\d+ epochs, the weights of epoch ${kept}\\)`));
+    expect(await value(page, '#test-scores [data-metric="r2"]')).toBe(r2);
     expect(problems).toEqual([]);
     await page.close();
   }, 120_000);
@@ -233,16 +265,79 @@ describe.skipIf(!chromium)(`the training page on a CSV file, in ${chromium?.desc
     await page.close();
   }, 120_000);
 
-  it('shows the error of a ragged row, naming its line, and keeps training on MNIST', async () => {
-    const file = path.join(temp, 'ragged.csv');
-    writeFileSync(file, 'a,b,label\n1,2,x\n3,4\n5,6,y\n');
+  it('shows why a file cannot be read (a ragged row, too few rows or columns, not text) and keeps the file before it; a failed Start offers Start again', async () => {
     const { page, problems } = await openPage(1);
-    await page.setInputFiles('#csv-file', file);
+    await dropFile(page, 'ragged.csv', 'a,b,label\n1,2,x\n3,4\n5,6,y\n');
     await page.waitForSelector('#csv-message:has-text("line")');
     expect(await page.textContent('#csv-message')).toBe('ragged.csv: line 3 has 2 cells; the header has 3');
     expect(await page.getAttribute('body', 'data-state')).toBe('ready');
     expect(await page.textContent('#data-name')).toBe('MNIST');
     expect(await page.isVisible('#pad')).toBe(true);
+    await dropFile(page, 'two-rows.csv', 'a,b\n1,2\n3,4\n');
+    await page.waitForSelector('#csv-message:has-text("two-rows.csv")');
+    expect(await page.textContent('#csv-message')).toBe('two-rows.csv: 2 rows are too few to train on: the page holds out 20% of the rows as test and 10% of the rest as validation, so it needs at least 6');
+
+    // A file that trains, with a constant column and a column name far wider than a phone.
+    const long = `x_${'very_long_column_name_'.repeat(12)}`;
+    await dropFile(page, 'good.csv', [`${long},same,label`, ...Array.from({ length: 12 }, (_, i) => `${i},1,${'ab'[i % 2]}`)].join('\n'));
+    await page.waitForSelector('#csv-summary [data-task="classification"]');
+    expect(await page.textContent('#csv-summary')).toContain('2 classes of label (a, b) from 2 features');
+    await page.uncheck('#columns input[data-column="same"]');
+    await page.waitForFunction(() => document.querySelector('#csv-summary')?.textContent?.includes('from 1 feature'));
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.setViewportSize({ width: 1280, height: 900 });
+
+    // Files the page can offer no choices for: the error alone, and good.csv's choices stay, for good.csv.
+    await dropFile(page, 'one-column.csv', 'a\n1\n2\n');
+    await page.waitForSelector('#csv-message:has-text("one-column.csv")');
+    expect(await page.textContent('#csv-message')).toBe('one-column.csv: a CSV file for training needs a header row naming at least two columns (features and a target); this one names 1');
+    await dropFile(page, 'binary.csv', new Uint8Array([0x53, 0x49, 0x4d, 0, 1, 2, 0x2c, 0, 0x0a, 0, 9, 0x2c, 4]));
+    await page.waitForSelector('#csv-message:has-text("binary.csv")');
+    expect(await page.textContent('#csv-message')).toBe('binary.csv: its first line holds NUL bytes: UTF-16 or UTF-32 text without a byte order mark (save it as UTF-8), or not text at all');
+    expect(await page.textContent('#csv-name')).toBe('good.csv');
+    expect(await page.$$eval('#target option', (options) => options.map((o) => o.textContent))).toEqual([long, 'same', 'label']);
+
+    // A constant target fails at Start before anything trains: the page offers Start again, not Continue.
+    await page.selectOption('#target', 'same');
+    await page.waitForSelector('#csv-summary [data-task="multi-label"]');
+    await page.click('#start');
+    await page.waitForFunction(() => document.getElementById('message')?.textContent?.includes('nothing to learn'));
+    expect(await page.getAttribute('body', 'data-state')).toBe('ready');
+    expect(await page.textContent('#start')).toBe('Start');
+    expect(await page.textContent('#status')).toBe('ready: 9 training, 1 validation and 2 test rows');
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 90_000);
+
+  it('refuses a CSV file while MNIST loads, saying so; when MNIST cannot be loaded, says what failed and still trains a CSV file', async () => {
+    const page = await served.browser().newPage({ viewport: { width: 1280, height: 900 } });
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(e.message));
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/data/train-images*', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.route('**/data/t10k-labels*', (route) => route.fulfill({ status: 200, body: Buffer.from([0x1f, 0x8b, 1, 2, 3, 4, 5]) }));
+    await page.goto(`${served.base()}?epochs=2`);
+    expect(await page.isDisabled('#csv-file')).toBe(true);
+    await dropFile(page, 'early.csv', 'x,y\n1,2\n');
+    expect(await page.textContent('#csv-message')).toBe('early.csv: the page is still loading; choose the file again once it is ready');
+    release();
+    await page.waitForSelector('body[data-state="ready"]', { timeout: 60_000 });
+    expect(await page.textContent('#message')).toBe('MNIST could not be loaded: t10k-labels-idx1-ubyte.gz could not be decompressed: it is not a whole gzip file. Your own data still trains: drop a CSV file onto the page.');
+    expect(await page.textContent('#status')).toBe('no MNIST to train on (see below): drop a CSV file onto the page to train on your own data');
+    expect(await page.isDisabled('#start')).toBe(true);
+    expect(await page.isDisabled('#csv-file')).toBe(false);
+    await dropFile(page, 'rows.csv', ['x,y', ...Array.from({ length: 20 }, (_, i) => `${i},${i % 2}`)].join('\n'));
+    await page.waitForSelector('#csv-summary [data-task="multi-label"]');
+    await page.click('#start');
+    await page.waitForSelector('body[data-state="done"]', { timeout: 60_000 });
+    await page.click('#use-mnist');
+    await page.waitForSelector('body[data-state="ready"]');
+    expect(await page.isDisabled('#start')).toBe(true);
     expect(problems).toEqual([]);
     await page.close();
   }, 90_000);

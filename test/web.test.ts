@@ -111,11 +111,39 @@ describe.skipIf(!chromium)(`the training page, in ${chromium?.description}`, () 
     await page.close();
   }, 90_000);
 
-  it('refuses, saying so, more epochs than a run can have', async () => {
+  it('falls back to the JS backend when the .wasm files fail to load, says so in the Kernels menu, and stays usable when WebAssembly is chosen again', async () => {
     const page = await browser.newPage();
-    await page.goto(`${base}?limit=3200&epochs=500`);
-    expect(await page.textContent('#epochs-message')).toContain('500 is more than the 50 a run can have');
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(e.message));
+    await page.route('**/*.wasm', (route) => route.fulfill({ status: 404, body: 'not found' }));
+    await page.goto(`${base}?limit=3200&epochs=1`);
     await page.waitForSelector('body[data-state="ready"]', { timeout: 60_000 });
+    expect(await page.textContent('#message')).toMatch(/HTTP 404 .* Training runs on the JS backend\.$/);
+    expect(await page.inputValue('#kernel-choice')).toBe('js');
+    // JS runs no kernel threads: there are none to say it lacks.
+    expect(await page.textContent('#kernels')).toBe('js');
+    // Reset on the kernels that run works; a switch to WebAssembly fails, says why, and leaves the JS network usable.
+    await page.click('#reset');
+    await page.waitForSelector('body[data-state="ready"]');
+    await page.evaluate(() => (document.getElementById('message')!.textContent = ''));
+    await page.selectOption('#kernel-choice', 'wasm');
+    await page.waitForFunction(() => document.getElementById('message')?.textContent?.includes('HTTP 404'));
+    await page.waitForSelector('body[data-state="ready"]');
+    expect(await page.inputValue('#kernel-choice')).toBe('js');
+    expect(await page.textContent('#kernels')).toBe('js');
+    expect(await page.textContent('#status')).toBe('ready: 3,200 training and 10,000 test images');
+    for (const id of ['start', 'reset', 'kernel-choice', 'network', 'csv-file']) expect(await page.isDisabled(`#${id}`), id).toBe(false);
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 90_000);
+
+  it('refuses, saying so, more epochs than a run can have, and a limit that is not a whole number of images', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${base}?limit=2.5&epochs=500`);
+    expect(await page.textContent('#epochs-message')).toContain('500 is more than the 50 a run can have');
+    expect(await page.textContent('#message')).toBe("The address's limit=2.5 is not a whole number of training images, 1 or more: the page trains on all 60,000.");
+    await page.waitForSelector('body[data-state="ready"]', { timeout: 60_000 });
+    expect(await page.textContent('#status')).toBe('ready: 60,000 training and 10,000 test images');
     await page.click('#start');
     expect(await page.getAttribute('body', 'data-state')).toBe('ready');
     expect(await page.inputValue('#epochs')).toBe('500');
@@ -135,10 +163,13 @@ describe.skipIf(!chromium)(`the training page, in ${chromium?.description}`, () 
     await recordStatuses(page);
     await page.click('#start');
     await page.waitForFunction(() => document.querySelector('#status')?.textContent === 'training: epoch 2 of 2', undefined, { timeout: 60_000 });
-    const clicked = await page.evaluate(() => {
-      document.getElementById('pause')!.click();
-      return performance.now();
+    const { clicked, status, pauseDisabled } = await page.evaluate(() => {
+      const pause = document.getElementById('pause') as HTMLButtonElement;
+      pause.click();
+      return { clicked: performance.now(), status: document.getElementById('status')!.textContent, pauseDisabled: pause.disabled };
     });
+    // Said at once: the run stops only after its batch, or after an evaluation in progress.
+    expect({ status, pauseDisabled }).toEqual({ status: 'pausing…', pauseDisabled: true });
     await page.waitForSelector('body[data-state="paused"]');
     const log = await statusLog(page);
     const afterClick = log.filter(([t]) => t >= clicked).map(([, s]) => s);
@@ -187,8 +218,14 @@ describe.skipIf(!chromium)(`the training page, in ${chromium?.description}`, () 
     await page.goto(`${base}?limit=20000&epochs=1`);
     await page.waitForSelector('body[data-state="ready"]', { timeout: 60_000 });
     expect(await page.textContent('#kernels')).toMatch(/^wasm-(relaxed-)?simd ×\d threads, adaptive$/);
+    // A "1" drawn on the untrained network: its prediction follows the network as it trains, without drawing again.
+    await draw(page, [[0.5, 0.15], [0.5, 0.85]]);
+    await page.waitForSelector('#prediction[data-value]');
+    const untrainedBars = await page.textContent('#bars');
     await page.click('#start');
     await page.waitForSelector('body[data-state="done"]', { timeout: 90_000 });
+    await page.waitForFunction(() => document.querySelector('#prediction')?.getAttribute('data-value') === '1', undefined, { timeout: 10_000 });
+    expect(await page.textContent('#bars')).not.toBe(untrainedBars);
     const accuracy = await number(page, 'test-accuracy');
     expect(accuracy).toBeGreaterThan(0.9);
     expect(await number(page, 'rate')).toBeGreaterThan(1000);
@@ -239,10 +276,15 @@ describe.skipIf(!chromium)(`the training page, in ${chromium?.description}`, () 
     await draw(page, [[0.5, 0.15], [0.5, 0.85]]);
     await page.waitForFunction(() => document.querySelector('#prediction')?.getAttribute('data-value') === '1', undefined, { timeout: 30_000 });
 
-    // The switch to the JS backend clears the results and makes a new network that trains, slower.
+    // The switch to the JS backend makes the loaded model again from its file, on JS: the same accuracy and curves; it trains on, slower.
     await page.selectOption('#kernel-choice', 'js');
     await page.waitForFunction(() => document.querySelector('#kernels')?.textContent === 'js');
-    await expectNoResults(page);
+    await page.waitForSelector('body[data-state="ready"]');
+    expect(await page.textContent('#status')).toBe('model loaded (784-256-10, 1 epoch): draw a digit, or Start to train it on');
+    expect(await number(page, 'test-accuracy')).toBe(accuracy);
+    expect(await plottedPoints(page)).toBe(2);
+    await draw(page, [[0.5, 0.15], [0.5, 0.85]]);
+    await page.waitForFunction(() => document.querySelector('#prediction')?.getAttribute('data-value') === '1', undefined, { timeout: 30_000 });
     await page.click('#start');
     await page.waitForFunction(() => document.querySelector('#status')?.textContent?.startsWith('training: epoch'));
     await page.click('#pause');

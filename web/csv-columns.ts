@@ -1,8 +1,9 @@
 // A first look at a CSV file, for the choices the page offers before it is read: each
 // column's name and how many of its cells are numbers, text or missing. It only looks and
 // is lenient — parseCsv (src/data/csv.ts) reads the file for training and names whatever is
-// wrong with it (ragged rows, stray quotes), so this never throws on a malformed file.
-import { detectDelimiter, isMissing, isUnnamed, parseNumber } from '../src/data/csv.js';
+// wrong with it (ragged rows, stray quotes), so this throws only for a file that is not UTF-8
+// text at all, as parseCsv would, rather than list its bytes as columns.
+import { checkTextEncoding, detectDelimiter, isMissing, isUnnamed, parseNumber } from '../src/data/csv.js';
 
 export interface CsvColumn {
   name: string;
@@ -11,20 +12,23 @@ export interface CsvColumn {
   texts: number;
   /** Empty cells and missing markers (NA, nan, NULL…), as parseCsv counts them. */
   missing: number;
+  /** How many different texts the text cells hold: as many as there are text cells in a column of names or ids. */
+  distinctTexts: number;
 }
 
 const QUOTE = 0x22, LF = 0x0a, CR = 0x0d, SPACE = 0x20, TAB = 0x09;
 
 const utf8 = new TextDecoder();
 
-/** The header's columns with their cell counts; [] for a file with no header. */
-export function csvColumns(bytes: Uint8Array): CsvColumn[] {
+/** The header's columns of the file `name` with their cell counts; [] for a file with no header. */
+export function csvColumns(bytes: Uint8Array, name: string): CsvColumn[] {
+  checkTextEncoding(bytes, name);
   const n = bytes.length;
   let p = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
   const delimiter = detectDelimiter(bytes, p).charCodeAt(0);
   const blank = (c: number) => c === SPACE || (c === TAB && delimiter !== TAB);
   const fieldEnd = (c: number) => c === delimiter || c === LF || c === CR;
-  const columns: CsvColumn[] = [];
+  const columns: CsvColumn[] = [], texts: Set<string>[] = [];
   let row = 0, column = 0;
   while (p < n) {
     if (column === 0 && (bytes[p] === LF || bytes[p] === CR)) {
@@ -44,12 +48,16 @@ export function csvColumns(bytes: Uint8Array): CsvColumn[] {
       while (end > start && blank(bytes[end - 1])) end--;
     }
     if (row === 0) {
-      columns.push({ name: utf8.decode(bytes.subarray(start, end)).replaceAll('""', '"').trim(), numbers: 0, texts: 0, missing: 0 });
+      columns.push({ name: utf8.decode(bytes.subarray(start, end)).replaceAll('""', '"').trim(), numbers: 0, texts: 0, missing: 0, distinctTexts: 0 });
+      texts.push(new Set());
     } else if (column < columns.length) {
       const c = columns[column];
       if (!Number.isNaN(parseNumber(bytes, start, end))) c.numbers++;
       else if (isMissing(bytes, start, end)) c.missing++;
-      else c.texts++;
+      else {
+        c.texts++;
+        texts[column].add(utf8.decode(bytes.subarray(start, end)));
+      }
     }
     if (bytes[p] === delimiter) {
       p++;
@@ -61,6 +69,7 @@ export function csvColumns(bytes: Uint8Array): CsvColumn[] {
       column = 0;
     }
   }
+  columns.forEach((c, i) => (c.distinctTexts = texts[i].size));
   // parseCsv leaves these out: they are no choice to offer.
   return columns.filter((c) => !isUnnamed(c.name));
 }

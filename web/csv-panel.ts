@@ -1,6 +1,7 @@
 // The CSV section: a file dropped onto the page or chosen, its columns, and how to read it —
 // the target, the task, which columns are features, what a missing value means. Every change
 // of a choice asks for the file to be read anew (a new network for it).
+import { plural } from '../src/plural.js';
 import { TASKS } from '../src/tasks/task.js';
 import { esc } from '../src/report/svg.js';
 import type { CsvColumn } from './csv-columns.js';
@@ -9,8 +10,17 @@ import type { TableChoice, TableModel } from './protocol.js';
 
 const isText = (c: CsvColumn) => c.texts > 0;
 
+/**
+ * The target offered first: the last column with no missing cell (a target cannot be
+ * imputed) that is not text naming each row apart (names, ids: no classes to learn); the
+ * last column when none is.
+ */
+export function defaultTarget(columns: readonly CsvColumn[]): CsvColumn {
+  return [...columns].reverse().find((c) => c.missing === 0 && !(isText(c) && c.distinctTexts === c.texts)) ?? columns.at(-1)!;
+}
+
 export interface CsvPanel {
-  /** The columns of the file `name` just chosen: the choices start from their defaults (the last column the target, text columns ignored). */
+  /** The columns of the file `name` just chosen: the choices start from their defaults (defaultTarget's target, text columns ignored). */
   showColumns(name: string, columns: CsvColumn[]): void;
   /** The file as the worker read it. */
   showTable(model: TableModel): void;
@@ -20,8 +30,8 @@ export interface CsvPanel {
   showError(message: string): void;
   /** Choices are locked while a network trains. */
   setEnabled(enabled: boolean): void;
-  /** Early stopping's patience, when asked for. */
-  patience(): number | undefined;
+  /** Early stopping's patience when it is ticked; undefined when it is not, null after saying beside the field why its value is refused. */
+  patience(): number | undefined | null;
 }
 
 export function csvPanel(onFile: (file: File) => void, onChoice: (choice: TableChoice) => void): CsvPanel {
@@ -60,18 +70,24 @@ export function csvPanel(onFile: (file: File) => void, onChoice: (choice: TableC
   };
   task.onchange = missing.onchange = choose;
 
+  const patienceField = $<HTMLInputElement>('patience'), earlyStop = $<HTMLInputElement>('early-stop');
+  const patience = () => {
+    const value = patienceField.valueAsNumber;
+    const problem = !earlyStop.checked || (Number.isInteger(value) && value >= 1) ? ''
+      : patienceField.value === '' ? 'Patience: give a whole number of epochs, 1 or more' : `Patience: "${patienceField.value}" is not a whole number of epochs, 1 or more`;
+    $('patience-message').textContent = problem;
+    return problem ? null : earlyStop.checked ? value : undefined;
+  };
+  patienceField.oninput = earlyStop.onchange = patience;
+
   return {
     showColumns(name, found) {
       columns = found;
       $('csv-choices').hidden = false;
       $('csv-name').textContent = name;
       summary.textContent = '';
-      if (columns.length < 2) {
-        message.textContent = `${name}: a CSV file for training needs a header row naming at least two columns (features and a target); this one names ${columns.length}`;
-        return;
-      }
       target.innerHTML = columns.map((c) => `<option>${esc(c.name)}</option>`).join('');
-      target.value = columns.at(-1)!.name;
+      target.value = defaultTarget(columns).name;
       task.value = '';
       listColumns((c) => !isText(c));
       choose();
@@ -85,7 +101,7 @@ export function csvPanel(onFile: (file: File) => void, onChoice: (choice: TableC
         : `${model.targetNames.join(', ')}`;
       summary.innerHTML = [
         `${s.train + s.validation + s.test} rows: ${s.train} training, ${s.validation} validation, ${s.test} test (seeded shuffle)`,
-        `<b data-task="${model.task}">${model.task}</b> of ${esc(what)} from ${model.featureNames.length} features`,
+        `<b data-task="${model.task}">${model.task}</b> of ${esc(what)} from ${plural(model.featureNames.length, 'feature')}`,
         ...(ignored().length ? [`ignored: ${esc(ignored().map((c) => c.name).join(', '))}`] : []),
         ...(missingCells && missing.value === 'mean' ? [`${missingCells} missing values replaced by their column's mean`] : []),
       ].map((line) => `<div>${line}</div>`).join('');
@@ -101,8 +117,6 @@ export function csvPanel(onFile: (file: File) => void, onChoice: (choice: TableC
     setEnabled(enabled) {
       for (const el of [target, task, missing, input, ...Array.from(list.querySelectorAll('input'))]) el.disabled = !enabled;
     },
-    patience() {
-      return $<HTMLInputElement>('early-stop').checked ? $<HTMLInputElement>('patience').valueAsNumber : undefined;
-    },
+    patience,
   };
 }

@@ -16,15 +16,39 @@ import { rowForm } from './row-form.js';
 type State = 'loading' | 'ready' | 'training' | 'paused' | 'done';
 
 const params = new URLSearchParams(location.search);
-const limit = Number(params.get('limit')) || 60000;
+const MNIST_TRAINING_IMAGES = 60000;
+/** The training images asked for with ?limit=, or all of them after saying why the value is refused. */
+function limitAsked(): number {
+  const asked = params.get('limit');
+  if (asked === null) return MNIST_TRAINING_IMAGES;
+  const value = Number(asked);
+  if (asked.trim() !== '' && Number.isInteger(value) && value >= 1) return value;
+  $('message').textContent = `The address's limit=${asked} is not a whole number of training images, 1 or more: the page trains on all ${count(MNIST_TRAINING_IMAGES)}.`;
+  return MNIST_TRAINING_IMAGES;
+}
+/** A count as the page writes numbers: 60,000. */
+const count = (n: number) => n.toLocaleString('en-US');
+const limit = limitAsked();
 const epochsInput = $<HTMLInputElement>('epochs');
 epochsInput.value = params.get('epochs') ?? String(RECIPES.default.epochs);
 
 const history: HistoryEntry[] = [];
 /** The table network's data and names while the page is on a CSV file (or a loaded table model); undefined on MNIST. */
 let table: TableModel | undefined;
-/** The page as it was before a CSV file was asked to be read, to go back to if it cannot be. */
-let beforeTable: { state: State; status: string } | undefined;
+/** The page as it was before it became busy (loading or training), to go back to when what it was asked fails. */
+let before: { state: State; status: string; history: HistoryEntry[]; shownEpoch?: number } | undefined;
+/** The menus' choices the network on the page runs with, to show again when a switch fails. */
+let running: { kernels: KernelChoice; recipe: MnistRecipe } | undefined;
+/** Whether a CSV choice is being read (its errors belong to the CSV section). */
+let readingChoice = false;
+/** Whether any batch trained since Start: an error before one leaves the network as it was. */
+let trainedSinceStart = false;
+/** Whether Pause was pressed and the run has not stopped yet. */
+let pausing = false;
+/** The epoch whose scores the page shows: the network's weights are of that epoch. */
+let shownEpoch: number | undefined;
+/** Whether MNIST's data loaded, for the page on MNIST to train on. */
+let mnistLoaded = false;
 const buttons = ['start', 'pause', 'reset', 'download', 'load-button'].map((id) => $<HTMLButtonElement>(id));
 const pad = $<HTMLCanvasElement>('pad');
 let queued = false;
@@ -39,14 +63,23 @@ const { clear } = drawingPad(pad, () => {
 });
 
 
+const isBusy = (state: string | undefined) => state === 'loading' || state === 'training';
+
 function setState(state: State, status: string): void {
+  const was = document.body.dataset.state;
+  if (isBusy(state) && !isBusy(was)) before = { state: was as State, status: $('status').textContent ?? '', history: [...history], shownEpoch };
+  if (!isBusy(state)) before = undefined;
+  pausing = false;
   document.body.dataset.state = state;
   $('status').textContent = status;
   const [start, pause, reset, download, load] = buttons;
-  const busy = state === 'loading' || state === 'training';
-  start.disabled = busy || (table !== undefined && !table.splits);
+  const busy = isBusy(state);
+  // A loaded table model has no rows to train on, nor to train a new network on.
+  const noData = table ? !table.splits : !mnistLoaded;
+  start.disabled = busy || noData;
   pause.disabled = state !== 'training';
-  reset.disabled = download.disabled = load.disabled = $<HTMLButtonElement>('use-mnist').disabled = busy;
+  reset.disabled = busy || (table !== undefined && !table.splits);
+  download.disabled = load.disabled = $<HTMLButtonElement>('use-mnist').disabled = busy;
   for (const choice of ['kernel-choice', 'network']) $<HTMLSelectElement>(choice).disabled = busy;
   panel.setEnabled(!busy);
   start.textContent = state === 'paused' || state === 'done' ? 'Continue' : 'Start';
@@ -66,6 +99,7 @@ const task = () => TASK_KINDS[table?.task ?? 'classification'];
 
 /** The training loss and the test scores of `h`: MNIST's accuracy, or every metric of the table network's task. */
 function showEvaluation(h: HistoryEntry | undefined): void {
+  shownEpoch = h?.epoch;
   show('loss', h?.train.loss.toFixed(4), h?.train.loss);
   if (!table) {
     show('test-accuracy', h && `${(100 * h.test.accuracy).toFixed(2)}%`, h?.test.accuracy);
@@ -120,13 +154,40 @@ function epochsAsked(): number | undefined {
   return problem ? undefined : value;
 }
 
-const row = rowForm((features) => send({ type: 'predict-row', features }));
-const panel = csvPanel(async (file) => {
-  if ($<HTMLInputElement>('csv-file').disabled) return;
+/** Puts the page back as it was before it became busy, with `message` shown where it belongs, after what it was asked failed. */
+function restore(message: string): void {
+  if (readingChoice) panel.showError(message);
+  else $('message').textContent = message;
+  readingChoice = false;
+  if (running) {
+    $<HTMLSelectElement>('kernel-choice').value = running.kernels;
+    $<HTMLSelectElement>('network').value = running.recipe;
+  }
+  const { state, status, history: shown, shownEpoch: epoch } = before!;
+  showHistory(shown);
+  showEvaluation(shown.find((h) => h.epoch === epoch));
+  setState(state, status);
+}
+
+/** Reads a chosen or dropped file: a model file as Load model… does, anything else as a CSV file. */
+async function readFile(file: File): Promise<void> {
+  const state = document.body.dataset.state;
+  if (isBusy(state)) {
+    panel.showError(`${file.name}: ${state === 'loading' ? 'the page is still loading' : 'a network is training (Pause it first)'}; choose the file again once it is ready`);
+    return;
+  }
   const bytes = new Uint8Array(await file.arrayBuffer());
-  send({ type: 'csv', name: file.name, bytes }, [bytes.buffer]);
-}, (choice) => {
-  beforeTable ??= { state: document.body.dataset.state as State, status: $('status').textContent ?? '' };
+  if (/\.simdnet$/i.test(file.name)) {
+    $('message').textContent = '';
+    send({ type: 'load', name: file.name, bytes }, [bytes.buffer]);
+  } else {
+    send({ type: 'csv', name: file.name, bytes }, [bytes.buffer]);
+  }
+}
+
+const row = rowForm((features) => send({ type: 'predict-row', features }));
+const panel = csvPanel(readFile, (choice) => {
+  readingChoice = true;
   setState('loading', 'reading the CSV file…');
   send({ type: 'table', choice });
 });
@@ -142,34 +203,46 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
       $<HTMLProgressElement>('bar').value = m.total ? m.loaded / m.total : 0;
       break;
     case 'ready': {
-      beforeTable = undefined;
+      readingChoice = false;
+      mnistLoaded = m.mnist;
       showMode(m.table);
       if (m.table?.splits) panel.showTable(m.table);
+      running = { kernels: m.kernelChoice, recipe: m.recipe };
+      $<HTMLSelectElement>('kernel-choice').value = m.kernelChoice;
       $<HTMLSelectElement>('network').value = m.recipe;
       showLayer(m.table ? undefined : m.firstLayer);
       clearResults();
       showHistory(m.history);
-      $('kernels').textContent = m.kernels + (m.threads ? '' : ' (no threads: the page is not cross-origin isolated)');
+      // The network holds the weights of its kept epoch: its scores are those shown.
+      if (m.keptEpoch) showEvaluation(history.find((h) => h.epoch === m.keptEpoch));
+      // Only WebAssembly runs kernel threads: the JS backend has none to miss.
+      $('kernels').textContent = m.kernels + (m.threads || m.kernelChoice === 'js' ? '' : ' (no threads: the page is not cross-origin isolated)');
       const splits = m.table?.splits;
       // A table model loaded from its file has no rows to train on: the CSV choices shown belong to another file.
       if (m.table && !splits) panel.forget();
       const next = m.table ? 'predict a row (a CSV file dropped here trains a new model)' : 'draw a digit, or Start to train it on';
-      setState('ready', m.loaded ? `model loaded (${m.loaded}, ${plural(m.history.at(-1)?.epoch ?? 0, 'epoch')}): ${next}`
-        : splits ? `ready: ${splits.train} training, ${splits.validation} validation and ${splits.test} test rows`
-          : `ready: ${Math.min(limit, m.train)} training and ${m.test} test images`);
+      const kept = m.keptEpoch ? `, the weights of epoch ${m.keptEpoch}` : '';
+      setState('ready', m.loaded ? `model loaded (${m.loaded}, ${plural(m.history.at(-1)?.epoch ?? 0, 'epoch')}${kept}): ${next}`
+        : splits ? `ready: ${count(splits.train)} training, ${count(splits.validation)} validation and ${count(splits.test)} test rows`
+          : m.mnist ? `ready: ${count(Math.min(limit, m.train))} training and ${count(m.test)} test images`
+            : 'no MNIST to train on (see below): drop a CSV file onto the page to train on your own data');
       break;
     }
+    case 'csv-refused':
+      panel.showError(m.message);
+      break;
     case 'columns':
       panel.showColumns(m.name, m.columns);
       break;
     case 'progress':
+      trainedSinceStart = true;
       $<HTMLProgressElement>('bar').value = ((m.epoch - 1) * m.batches + m.batch) / (m.epochs * m.batches);
-      show('rate', Math.round(m.samplesPerSecond).toLocaleString('en-US'), m.samplesPerSecond);
+      show('rate', count(Math.round(m.samplesPerSecond)), m.samplesPerSecond);
       show('loss', m.loss.toFixed(4), m.loss);
-      $('status').textContent = `training: epoch ${m.epoch} of ${m.epochs}`;
+      if (!pausing) $('status').textContent = `training: epoch ${m.epoch} of ${m.epochs}`;
       break;
     case 'evaluating':
-      $('status').textContent = `evaluating epoch ${m.epoch} on ${m.samples.toLocaleString('en-US')} images`;
+      if (!pausing) $('status').textContent = `evaluating epoch ${m.epoch} on ${count(m.samples)} images`;
       break;
     case 'epoch':
       showHistory([...history, m.evaluation]);
@@ -203,46 +276,56 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
       URL.revokeObjectURL(a.href);
       break;
     }
-    case 'error':
-      if (beforeTable) {
-        // The CSV file could not be read as chosen: the worker kept what it had.
-        panel.showError(m.message);
-        setState(beforeTable.state, beforeTable.status);
-        beforeTable = undefined;
+    case 'error': {
+      const state = document.body.dataset.state;
+      // The worker keeps what it had when a switch, a reset, a CSV choice or a start fails before any batch trained.
+      if (before && (state === 'loading' || (state === 'training' && !trainedSinceStart))) {
+        restore(m.message);
         break;
       }
       $('message').textContent = m.message;
-      if (document.body.dataset.state === 'training') setState('paused', 'stopped by an error');
-      else if (document.body.dataset.state === 'loading') setState('loading', 'failed: see below');
+      if (state === 'training') setState('paused', 'stopped by an error');
       break;
+    }
   }
 };
 
 $('start').onclick = () => {
   const epochs = epochsAsked();
-  if (epochs === undefined) return;
+  const patience = table ? panel.patience() : undefined;
+  if (epochs === undefined || patience === null) return;
   const resume = document.body.dataset.state === 'paused';
   $('message').textContent = '';
+  trainedSinceStart = false;
   setState('training', 'training…');
-  send({ type: 'start', epochs, limit, resume, patience: table ? panel.patience() : undefined });
+  send({ type: 'start', epochs, limit, resume, patience });
 };
 epochsInput.oninput = () => epochsAsked();
-$('pause').onclick = () => send({ type: 'pause' });
+$('pause').onclick = () => {
+  // The run stops after its batch, or after the evaluation in progress (seconds on the JS backend).
+  $<HTMLButtonElement>('pause').disabled = true;
+  $('status').textContent = 'pausing…';
+  pausing = true;
+  send({ type: 'pause' });
+};
 /** The kernels and MNIST network chosen. */
 const choices = () => ({ kernels: $<HTMLSelectElement>('kernel-choice').value as KernelChoice, recipe: $<HTMLSelectElement>('network').value as MnistRecipe });
-$('reset').onclick = () => {
+/** A new network on the kernels and of the network chosen (a loaded model the kernels alone change is made again from its file). */
+function remake(): void {
   clearResults();
   setState('loading', 'making a new network…');
   send({ type: 'reset', ...choices() });
-};
-$<HTMLSelectElement>('kernel-choice').onchange = $<HTMLSelectElement>('network').onchange = () => $('reset').click();
+}
+$('reset').onclick = remake;
+$<HTMLSelectElement>('kernel-choice').onchange = $<HTMLSelectElement>('network').onchange = remake;
 $('download').onclick = () => send({ type: 'save' });
 $('load-button').onclick = () => $('load').click();
 $<HTMLInputElement>('load').onchange = async () => {
   const file = $<HTMLInputElement>('load').files?.[0];
   if (!file) return;
   $('message').textContent = '';
-  send({ type: 'load', name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) });
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  send({ type: 'load', name: file.name, bytes }, [bytes.buffer]);
 };
 $('use-mnist').onclick = () => {
   $('message').textContent = '';
@@ -263,4 +346,6 @@ if (!WebAssembly.validate(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 
 }
 clearResults();
 epochsAsked();
+// Every control waits for MNIST and the first network; a CSV file dropped meanwhile is refused, saying why.
+setState('loading', 'loading MNIST…');
 send({ type: 'init', dataUrl: new URL('data/', location.href).href, ...choices() });

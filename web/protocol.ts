@@ -82,11 +82,19 @@ export type FromWorker =
    * training; on MNIST, or with `table`, on a CSV file.
    */
   | {
-    type: 'ready'; train: number; test: number; kernels: string; threads: boolean; loaded?: string; history: HistoryEntry[]; table?: TableModel;
+    /**
+     * `kernels` as the network names them, and the menu's choice they come from (JS after a
+     * fallback); `mnist` whether MNIST's data loaded; `keptEpoch` the epoch whose weights the
+     * network holds, when early stopping kept an earlier one than the history's last.
+     */
+    type: 'ready'; train: number; test: number; kernels: string; kernelChoice: KernelChoice; threads: boolean; mnist: boolean;
+    loaded?: string; history: HistoryEntry[]; keptEpoch?: number; table?: TableModel;
     /** The MNIST network's recipe (a loaded network with convolutions counts as the cnn's); its first layer when that is a convolution. */
     recipe: MnistRecipe; firstLayer?: FirstLayer;
   }
   | { type: 'columns'; name: string; columns: CsvColumn[] }
+  /** A file the page can offer no choices for (not text, fewer than two columns): the file before it stays. */
+  | { type: 'csv-refused'; message: string }
   | { type: 'progress'; epoch: number; epochs: number; batch: number; batches: number; loss: number; samplesPerSecond: number }
   /** The last batch of `epoch` is done; its evaluation on `samples` training and test samples follows. */
   | { type: 'evaluating'; epoch: number; samples: number }

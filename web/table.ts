@@ -10,12 +10,18 @@ const TEST_FRACTION = 0.2;
 const VALIDATION_FRACTION = 0.1;
 /** Of the held-out splits; fit() seeds the weights and shuffles with the same default. */
 export const SEED = 1;
+/** The fewest rows that leave a row for each split: 20% of 6 rounds to 1 test row, 10% of the other 5 to 1 validation row. */
+const MIN_ROWS = 6;
 
 /** The CSV file `name` read as `choice` says, split, and its description for the page. */
 export function readTable(bytes: Uint8Array, name: string, choice: TableChoice): { splits: DataSplits<FeatureDataset>; model: TableModel } {
   // A missing cell is filled with its column's mean once the test rows are apart (imputeMeans), as the command line does.
   const missing = choice.missing === 'mean' ? 'keep' : choice.missing;
   const whole = tableSplits(parseCsv(bytes, { name, target: choice.target, ignore: choice.ignore, missing }), name, { mixedTarget: mixedTargetFor(choice.task), asClasses: 'the task "classification"' });
+  const rows = whole.train.count;
+  if (rows < MIN_ROWS) {
+    throw new Error(`${name}: ${rows} ${rows === 1 ? 'row is' : 'rows are'} too few to train on: the page holds out 20% of the rows as test and 10% of the rest as validation, so it needs at least ${MIN_ROWS}`);
+  }
   const inferred = taskOf(whole).name as TaskName;
   const task = choice.task ?? inferred;
   const held = holdOut(withTask(whole, task, `${name}: the task "${task}"`), 'test', TEST_FRACTION, SEED);

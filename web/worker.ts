@@ -4,11 +4,11 @@
 // batches; shows a CNN's first layer as it trains.
 import {
   FILE_NAMES, FIT_DEFAULTS, Network, RECIPES, Rng, recipeNetwork, recipeTraining, scoredTrainingSamples, datasetFrom, decodeModel, describeData, encodeModel, fit, head, networkFromModel,
-  splitsFrom, train, savedHistory,
+  splitsFrom, train, savedHistory, DivergenceError,
   type BestSoFar, type BatchProgress, type DataDescription, type DataSplits, type EpochEnd, type FeatureDataset, type HistoryEntry,
-  type LabelledImages, type ModelConfig, type TrainResult,
+  type LabelledImages, type Model, type ModelConfig, type TrainResult,
 } from '../src/index.js';
-import { csvColumns } from './csv-columns.js';
+import { csvColumns, type CsvColumn } from './csv-columns.js';
 import { firstLayer } from './first-layer.js';
 import { KERNEL_CHOICES, type FromWorker, type KernelChoice, type MnistRecipe, type TableModel, type ToWorker } from './protocol.js';
 import { SEED, loadedTable, readTable } from './table.js';
@@ -23,8 +23,11 @@ const threads = crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency 
  */
 async function fetchGz(dataUrl: string, name: string): Promise<Uint8Array> {
   const url = new URL(`${name}.gz`, dataUrl);
-  const response = await fetch(url);
-  if (!response.ok || !response.body) throw new Error(`${url}: HTTP ${response.status}`);
+  // fetch() and a failed read say only "Failed to fetch": name the file and the step that failed.
+  const response = await fetch(url).catch((e: Error) => {
+    throw new Error(`${name}.gz could not be fetched (${e.message})`);
+  });
+  if (!response.ok || !response.body) throw new Error(`${name}.gz could not be fetched (HTTP ${response.status})`);
   const encoded = response.headers.get('content-encoding') !== null;
   const total = encoded ? 0 : Number(response.headers.get('content-length')) || 0;
   const chunks: Uint8Array<ArrayBuffer>[] = [];
@@ -38,7 +41,11 @@ async function fetchGz(dataUrl: string, name: string): Promise<Uint8Array> {
   const body = new Blob(chunks);
   const head = new Uint8Array(await body.slice(0, 2).arrayBuffer());
   if (head[0] !== 0x1f || head[1] !== 0x8b) return new Uint8Array(await body.arrayBuffer());
-  return new Uint8Array(await new Response(body.stream().pipeThrough(new DecompressionStream('gzip'))).arrayBuffer());
+  try {
+    return new Uint8Array(await new Response(body.stream().pipeThrough(new DecompressionStream('gzip'))).arrayBuffer());
+  } catch {
+    throw new Error(`${name}.gz could not be decompressed: it is not a whole gzip file`);
+  }
 }
 
 async function loadMnist(dataUrl: string): Promise<DataSplits<LabelledImages>> {
@@ -63,6 +70,10 @@ interface Trainee {
   net?: Network;
   progress: Progress;
   runStart: number;
+  /** The model file the network was loaded from, while it is as loaded: a switch of kernels makes it again from the file. */
+  loaded?: { model: Model; shape: string };
+  /** The epoch whose weights the network holds when early stopping put back an earlier epoch's (or a loaded file says so). */
+  keptEpoch?: number;
 }
 
 /** A table network: its data when there is a CSV file to train on (a loaded model has none), and early stopping's best so far. */
@@ -73,7 +84,8 @@ interface Table extends Trainee {
   best?: BestSoFar;
 }
 
-let data: DataSplits<LabelledImages>;
+/** MNIST's splits; undefined until they are loaded, or when they could not be. */
+let data: DataSplits<LabelledImages> | undefined;
 /** MNIST's network, made from `recipe` (or loaded from a file and trained on with it). */
 const mnist: Trainee & { recipe: MnistRecipe } = { progress: fresh(), runStart: 0, recipe: 'default' };
 /** The digit on the pad, for the first layer's activation maps. */
@@ -102,11 +114,35 @@ function fresh(history: HistoryEntry[] = []): Progress {
 
 const networkOptions = () => ({ ...KERNEL_CHOICES[kernels], threads: KERNEL_CHOICES[kernels].backend === 'wasm' ? threads : 1 });
 
+/** An untrained MNIST network of `name`, on the kernels chosen. */
+function newMnistNetwork(name: MnistRecipe): Promise<Network> {
+  const recipe = RECIPES[name];
+  return Network.create({ ...recipeNetwork(recipe, [28, 28, 1], 10), ...networkOptions(), maxBatch: recipe.batchSize });
+}
+
 /** MNIST's network, made (untrained, from its recipe) when there is none yet; it also tells the kernels a table network will run on. */
 async function mnistNetwork(): Promise<Network> {
-  const recipe = RECIPES[mnist.recipe];
-  mnist.net ??= await Network.create({ ...recipeNetwork(recipe, [28, 28, 1], 10), ...networkOptions(), maxBatch: recipe.batchSize });
+  mnist.net ??= await newMnistNetwork(mnist.recipe);
   return mnist.net;
+}
+
+/** The network of a model file on the kernels chosen, batches as large as what trains it takes; its training so far, and the epoch whose weights it holds. */
+async function fromModel(model: Model): Promise<{ net: Network; progress: Progress; keptEpoch?: number; isMnist: boolean; recipe: MnistRecipe }> {
+  const isMnist = model.config.sizes[0] === 784 && !model.data?.featureNames;
+  // Trained on with the cnn recipe's settings when it has convolutions, with the dense network's otherwise.
+  const recipe: MnistRecipe = model.config.layers?.some((l) => l.kind === 'conv2d') ? 'cnn' : 'default';
+  const net = await networkFromModel(model, { ...networkOptions(), maxBatch: isMnist ? RECIPES[recipe].batchSize : FIT_DEFAULTS.batchSize });
+  const history = savedHistory(model.metadata.history), best = model.metadata.bestEpoch;
+  // The page and the command line write bestEpoch when early stopping left the network with an earlier epoch's weights.
+  const keptEpoch = typeof best === 'number' && history.some((h) => h.epoch === best) ? best : undefined;
+  return { net, progress: fresh(history), keptEpoch, isMnist, recipe };
+}
+
+/** Posts MNIST's network's prediction for the digit on the pad, if there is one and MNIST is on the page. */
+function postPrediction(): void {
+  if (table || !digit || !mnist.net) return;
+  const { outputs, classes } = mnist.net.predict(digit);
+  post({ type: 'prediction', probabilities: Array.from(outputs), predicted: classes[0] });
 }
 
 /** Posts MNIST's network's first layer with the maps of the drawn digit, when that layer is a convolution. */
@@ -116,13 +152,14 @@ function postFirstLayer(): void {
 }
 
 /** Tells the page the network to train and predict with; the page clears its pad, so the digit is forgotten. */
-function postReady(loaded?: string): void {
+function postReady(): void {
   const t = table ?? mnist;
   digit = undefined;
-  const counts = table ? table.model.splits ?? { train: 0, test: 0 } : { train: data.train.count, test: data.test.count };
+  const counts = table ? table.model.splits ?? { train: 0, test: 0 } : { train: data?.train.count ?? 0, test: data?.test.count ?? 0 };
   const layer = mnist.net && firstLayer(mnist.net, undefined);
   post({
-    type: 'ready', ...counts, kernels: (t.net ?? mnist.net!).kernels, threads: threads > 1, loaded, history: t.progress.history,
+    type: 'ready', ...counts, kernels: (t.net ?? mnist.net!).kernels, kernelChoice: kernels, threads: threads > 1, loaded: t.loaded?.shape,
+    history: t.progress.history, ...(t.keptEpoch ? { keptEpoch: t.keptEpoch } : {}), mnist: data !== undefined,
     ...(table ? { table: table.model } : {}), recipe: mnist.recipe, ...(layer ? { firstLayer: layer } : {}),
   });
 }
@@ -165,12 +202,16 @@ function callbacks(t: Trainee, evaluatedSamples?: (p: Readonly<BatchProgress>) =
       t.progress = { epochsDone: e.epoch, rng: e.rng.getState(), history: [...e.history] };
       if (t === table) table.best = e.best;
       if (e.evaluation) post({ type: 'epoch', evaluation: e.evaluation });
-      if (t === mnist) postFirstLayer();
+      if (t === mnist) {
+        postFirstLayer();
+        postPrediction();
+      }
     },
   };
 }
 
 async function runMnist(last: number, limit: number): Promise<void> {
+  if (!data) throw new Error('MNIST could not be loaded, so there is nothing to train on: drop a CSV file onto the page to train on your own data');
   const net = await mnistNetwork();
   const recipe = RECIPES[mnist.recipe];
   const subset: DataSplits<LabelledImages> = { ...data, train: head(data.train, limit) };
@@ -222,12 +263,16 @@ async function run(epochs: number, limit: number, resume: boolean, patience: num
   if (last <= t.progress.epochsDone) {
     throw new Error(`Epochs: ${epochs} is not more than the epochs this run has done (${t.progress.epochsDone - t.runStart}); ask for more to go on, or Reset`);
   }
+  // Trained on, it is no longer the file's network.
+  t.loaded = undefined;
   let result: TrainResult | undefined;
   if (table) result = await runTable(table, last, patience);
   else await runMnist(last, limit);
   const { epochsDone } = t.progress;
   // Early stopping leaves the network with the best epoch's weights, at the end of the run too.
   const keptEpoch = result && !result.aborted && result.bestEpoch !== epochsDone ? result.bestEpoch : undefined;
+  t.keptEpoch = result?.bestEpoch !== epochsDone ? result?.bestEpoch : undefined;
+  postPrediction();
   post({ type: 'stopped', finished: epochsDone === last || !!result?.stoppedEarly, epochsDone, epochs: last, keptEpoch });
 }
 
@@ -245,10 +290,55 @@ async function switchTo(next: Table | undefined): Promise<void> {
   table = next;
 }
 
+/**
+ * The page's messages after DivergenceError: the page has no learning rate to change, and a
+ * diverged network's weights are no numbers to go on from.
+ */
+function divergedOnPage(error: DivergenceError): string {
+  const what = error.fromStart ? `training cannot work: ${error.reason}, before any step` : `training diverged in epoch ${error.epoch}: ${error.reason}`;
+  return `${what}. Its weights are lost, so the page made a new network. This page trains at a fixed learning rate: ` +
+    (table ? 'leaving out features with extreme values, or choosing another target, may help.' : 'Start trains it again from new weights.');
+}
+
+/**
+ * The trainees a reset makes anew — the one on the page, and MNIST's too when its kernels or
+ * recipe change — each with its new network (a loaded one made again from its file while it
+ * is as loaded and only the kernels change; a table's made by fit() when it trains). All are
+ * made before any is replaced, so a failure (kernels that cannot load) leaves the old ones.
+ */
+async function resetTrainees(m: Extract<ToWorker, { type: 'reset' }>): Promise<void> {
+  const newKernels = m.kernels !== kernels, newRecipe = m.recipe !== mnist.recipe, previous = kernels;
+  const trainees = new Set<Trainee>([table ?? mnist, ...(newKernels || newRecipe ? [mnist] : [])]);
+  kernels = m.kernels;
+  const made = new Map<Trainee, { net?: Network; progress: Progress; keptEpoch?: number; fromFile?: boolean }>();
+  try {
+    for (const t of trainees) {
+      // A loaded table model has no data to train a new network on: a reset makes it again from its file.
+      const fromFile = !!t.loaded && (t === mnist ? newKernels && !newRecipe : newKernels || !table?.splits);
+      if (fromFile) made.set(t, { ...await fromModel(t.loaded!.model), fromFile });
+      else made.set(t, { net: t === mnist ? await newMnistNetwork(m.recipe) : undefined, progress: fresh() });
+    }
+  } catch (error) {
+    for (const { net } of made.values()) net?.dispose();
+    kernels = previous;
+    throw error;
+  }
+  for (const [t, next] of made) {
+    t.net?.dispose();
+    Object.assign(t, { net: next.net, progress: next.progress, keptEpoch: next.keptEpoch, loaded: next.fromFile ? t.loaded : undefined });
+  }
+  mnist.recipe = m.recipe;
+  if (table) table.best = undefined;
+}
+
 async function handle(m: ToWorker): Promise<void> {
   switch (m.type) {
     case 'init':
-      data = await loadMnist(m.dataUrl);
+      try {
+        data = await loadMnist(m.dataUrl);
+      } catch (error) {
+        post({ type: 'error', message: `MNIST could not be loaded: ${(error as Error).message}. Your own data still trains: drop a CSV file onto the page.` });
+      }
       try {
         await handle({ type: 'reset', kernels: m.kernels, recipe: m.recipe });
       } catch (error) {
@@ -256,29 +346,31 @@ async function handle(m: ToWorker): Promise<void> {
         await handle({ type: 'reset', kernels: 'js', recipe: m.recipe });
       }
       break;
-    case 'reset': {
+    case 'reset':
       await stopRun();
-      // New kernels make MNIST's network anew as well (it tells the kernels), as does a new recipe for it.
-      for (const t of m.kernels === kernels && m.recipe === mnist.recipe ? [table ?? mnist] : [table ?? mnist, mnist]) {
-        t.net?.dispose();
-        t.net = undefined;
-        t.progress = fresh();
-      }
-      kernels = m.kernels;
-      mnist.recipe = m.recipe;
-      if (table) table.best = undefined;
+      await resetTrainees(m);
       await mnistNetwork();
       postReady();
       break;
-    }
     case 'mnist':
       await switchTo(undefined);
       postReady();
       break;
-    case 'csv':
+    case 'csv': {
+      let columns: CsvColumn[];
+      try {
+        columns = csvColumns(m.bytes, m.name);
+        if (columns.length < 2) {
+          throw new Error(`${m.name}: a CSV file for training needs a header row naming at least two columns (features and a target); this one names ${columns.length}`);
+        }
+      } catch (error) {
+        post({ type: 'csv-refused', message: (error as Error).message });
+        break;
+      }
       csv = { name: m.name, bytes: m.bytes };
-      post({ type: 'columns', name: m.name, columns: csvColumns(m.bytes) });
+      post({ type: 'columns', name: m.name, columns });
       break;
+    }
     case 'table': {
       if (!csv) throw new Error('no CSV file chosen yet');
       const { splits, model } = readTable(csv.bytes, csv.name, m.choice);
@@ -286,21 +378,32 @@ async function handle(m: ToWorker): Promise<void> {
       postReady();
       break;
     }
-    case 'start':
+    case 'start': {
       running = run(m.epochs, m.limit, m.resume, m.patience);
-      await running;
+      try {
+        await running;
+      } catch (error) {
+        if (!(error instanceof DivergenceError)) throw error;
+        const t = table ?? mnist;
+        t.net?.dispose();
+        Object.assign(t, { net: undefined, progress: fresh(), keptEpoch: undefined, loaded: undefined });
+        if (table) table.best = undefined;
+        await mnistNetwork();
+        post({ type: 'error', message: divergedOnPage(error) });
+        postReady();
+      }
       break;
+    }
     case 'pause':
       pauseAsked = true;
       stopTable.abort();
       break;
-    case 'predict': {
+    case 'predict':
       digit = m.pixels;
-      const { outputs, classes } = (await mnistNetwork()).predict(digit);
-      post({ type: 'prediction', probabilities: Array.from(outputs), predicted: classes[0] });
+      await mnistNetwork();
+      postPrediction();
       postFirstLayer();
       break;
-    }
     case 'clear-digit':
       digit = undefined;
       postFirstLayer();
@@ -316,26 +419,25 @@ async function handle(m: ToWorker): Promise<void> {
       const net = table ? table.net : await mnistNetwork();
       if (!net) throw new Error('There is no trained network to save yet: Start training first');
       const { epochsDone: epochs, history } = t.progress;
-      const bytes = encodeModel(net, { trainedIn: 'browser', epochs, history, ...(table ? { source: table.model.source } : {}) }, false, table?.description);
+      // As the command line writes it: the epoch whose weights the file holds, for what loads it to show that epoch's scores.
+      const metadata = { trainedIn: 'browser', epochs, history, ...(t.keptEpoch ? { bestEpoch: t.keptEpoch } : {}), ...(table ? { source: table.model.source } : {}) };
+      const bytes = encodeModel(net, metadata, false, table?.description);
       post({ type: 'model', bytes, fileName: table ? `${table.model.source.replace(/\.[^.]*$/, '')}.simdnet` : 'mnist.simdnet' }, [bytes.buffer]);
       break;
     }
     case 'load': {
       const model = decodeModel(m.bytes, m.name);
-      const isMnist = model.config.sizes[0] === 784 && !model.data?.featureNames;
       await stopRun();
-      // Trained on with the cnn recipe's settings when it has convolutions, with the dense network's otherwise.
-      const recipe: MnistRecipe = model.config.layers?.some((l) => l.kind === 'conv2d') ? 'cnn' : 'default';
-      const loaded = await networkFromModel(model, { ...networkOptions(), maxBatch: isMnist ? RECIPES[recipe].batchSize : FIT_DEFAULTS.batchSize });
-      const progress = fresh(savedHistory(model.metadata.history));
+      const { net, progress, keptEpoch, isMnist, recipe } = await fromModel(model);
+      const loaded = { model, shape: shapeOf(model.config) };
       if (isMnist) {
         await switchTo(undefined);
         mnist.net?.dispose();
-        Object.assign(mnist, { net: loaded, progress, recipe });
+        Object.assign(mnist, { net, progress, recipe, keptEpoch, loaded });
       } else {
-        await switchTo({ model: loadedTable(model, m.name), net: loaded, description: model.data, progress, runStart: 0 });
+        await switchTo({ model: loadedTable(model, m.name), net, description: model.data, progress, runStart: 0, keptEpoch, loaded });
       }
-      postReady(shapeOf(model.config));
+      postReady();
       break;
     }
   }

@@ -86,13 +86,7 @@ export function parseCsv(bytes: Uint8Array, options: CsvOptions): CsvTable {
   }
   const missing = options.missing ?? 'error';
   if (missing !== 'error' && missing !== 'mean' && missing !== 'keep' && !Array.isArray(missing)) throw new Error(`${name}: missing must be 'error', 'mean', 'keep' or the values to fill in, got ${shown(missing)}`);
-  // Excel's "Unicode text" and PowerShell write UTF-16, mostly with a byte order mark: every other byte is 0, no cell is UTF-8.
-  const [b0, b1, b2, b3] = bytes;
-  const utf32 = (b0 === 0xff && b1 === 0xfe && b2 === 0 && b3 === 0) || (b0 === 0 && b1 === 0 && b2 === 0xfe && b3 === 0xff);
-  const marked = utf32 ? 'UTF-32' : (b0 === 0xff && b1 === 0xfe) || (b0 === 0xfe && b1 === 0xff) ? 'UTF-16' : undefined;
-  if (marked) throw new Error(`${name}: the file is ${marked} (it begins with a ${marked} byte order mark); save it as UTF-8`);
-  const firstLine = bytes.subarray(0, bytes.indexOf(0x0a) < 0 ? bytes.length : bytes.indexOf(0x0a));
-  if (firstLine.includes(0)) throw new Error(`${name}: its first line holds NUL bytes: UTF-16 or UTF-32 text without a byte order mark (save it as UTF-8), or not text at all`);
+  checkTextEncoding(bytes, name);
   let start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
   // Lines that end in CR alone (classic Mac OS) read as one line whose header names each value twice.
   const cr = bytes.indexOf(0x0d);
@@ -380,6 +374,20 @@ export function detectDelimiter(bytes: Uint8Array, start: number): ',' | ';' | '
   return DELIMITERS[counts.indexOf(Math.max(...counts))];
 }
 
+
+/**
+ * Throws, naming the file `name`, unless `bytes` can be UTF-8 text: UTF-16 and UTF-32 (Excel's
+ * "Unicode text", PowerShell) and files that are not text at all (NUL bytes in the first line).
+ */
+export function checkTextEncoding(bytes: Uint8Array, name: string): void {
+  // Excel's "Unicode text" and PowerShell write UTF-16, mostly with a byte order mark: every other byte is 0, no cell is UTF-8.
+  const [b0, b1, b2, b3] = bytes;
+  const utf32 = (b0 === 0xff && b1 === 0xfe && b2 === 0 && b3 === 0) || (b0 === 0 && b1 === 0 && b2 === 0xfe && b3 === 0xff);
+  const marked = utf32 ? 'UTF-32' : (b0 === 0xff && b1 === 0xfe) || (b0 === 0xfe && b1 === 0xff) ? 'UTF-16' : undefined;
+  if (marked) throw new Error(`${name}: the file is ${marked} (it begins with a ${marked} byte order mark); save it as UTF-8`);
+  const firstLine = bytes.subarray(0, bytes.indexOf(0x0a) < 0 ? bytes.length : bytes.indexOf(0x0a));
+  if (firstLine.includes(0)) throw new Error(`${name}: its first line holds NUL bytes: UTF-16 or UTF-32 text without a byte order mark (save it as UTF-8), or not text at all`);
+}
 /**
  * What a cell holding no value may say besides nothing: markers pandas' read_csv reads as
  * missing by default, as other tools write them (NumPy nan, databases NULL, R NA,
