@@ -306,6 +306,23 @@ describe.skipIf(!chromium)(`the training page on a CSV file, in ${chromium?.desc
     expect(await page.getAttribute('body', 'data-state')).toBe('ready');
     expect(await page.textContent('#start')).toBe('Start');
     expect(await page.textContent('#status')).toBe('ready: 9 training, 1 validation and 2 test rows');
+
+    // 2,000 columns of noise for 50 rows: the column list scrolls within its box, and training diverges,
+    // which the page words for itself (it has no learning rate to lower) before making a new network.
+    let seed = 1;
+    const noise = () => ((seed = (seed * 48271) % 2147483647) / 2147483647).toFixed(4);
+    const header = Array.from({ length: 2000 }, (_, i) => `c${i}`).join(',');
+    await dropFile(page, 'wide.csv', [header, ...Array.from({ length: 50 }, () => Array.from({ length: 2000 }, noise).join(','))].join('\n'));
+    await page.waitForSelector('#csv-summary:has-text("50 rows: 36 training, 4 validation, 10 test (seeded shuffle)regression of c1999 from 1,999 features")');
+    expect((await page.locator('#columns').boundingBox())!.height).toBeLessThan(500);
+    expect(await page.evaluate(() => document.documentElement.scrollHeight)).toBeLessThan(3000);
+    await page.fill('#epochs', '5');
+    await page.click('#start');
+    await page.waitForFunction(() => document.getElementById('message')?.textContent?.includes('diverged'), undefined, { timeout: 60_000 });
+    await page.waitForSelector('body[data-state="ready"]');
+    const diverged = (await page.textContent('#message'))!;
+    expect(diverged).toMatch(/^training diverged in epoch \d+: .*\. The network's weights are no longer numbers to go on from, so the page made a new one\. The page has no learning rate to lower: fewer features \(untick some\), or another target, may help\.$/);
+    expect(await page.textContent('#start')).toBe('Start');
     expect(problems).toEqual([]);
     await page.close();
   }, 90_000);

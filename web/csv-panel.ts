@@ -1,7 +1,6 @@
 // The CSV section: a file dropped onto the page or chosen, its columns, and how to read it —
 // the target, the task, which columns are features, what a missing value means. Every change
 // of a choice asks for the file to be read anew (a new network for it).
-import { plural } from '../src/plural.js';
 import { TASKS } from '../src/tasks/task.js';
 import { esc } from '../src/report/svg.js';
 import type { CsvColumn } from './csv-columns.js';
@@ -9,6 +8,8 @@ import { $ } from './dom.js';
 import type { TableChoice, TableModel } from './protocol.js';
 
 const isText = (c: CsvColumn) => c.texts > 0;
+/** A count as the page writes numbers: 53,940. */
+const count = (n: number) => n.toLocaleString('en-US');
 
 /**
  * The target offered first: the last column with no missing cell (a target cannot be
@@ -100,8 +101,8 @@ export function csvPanel(onFile: (file: File) => void, onChoice: (choice: TableC
       const what = model.task === 'classification' ? `${model.outputNames.length} classes of ${model.targetNames[0]} (${model.outputNames.join(', ')})`
         : `${model.targetNames.join(', ')}`;
       summary.innerHTML = [
-        `${s.train + s.validation + s.test} rows: ${s.train} training, ${s.validation} validation, ${s.test} test (seeded shuffle)`,
-        `<b data-task="${model.task}">${model.task}</b> of ${esc(what)} from ${plural(model.featureNames.length, 'feature')}`,
+        `${count(s.train + s.validation + s.test)} rows: ${count(s.train)} training, ${count(s.validation)} validation, ${count(s.test)} test (seeded shuffle)`,
+        `<b data-task="${model.task}">${model.task}</b> of ${esc(what)} from ${count(model.featureNames.length)} ${model.featureNames.length === 1 ? 'feature' : 'features'}`,
         ...(ignored().length ? [`ignored: ${esc(ignored().map((c) => c.name).join(', '))}`] : []),
         ...(missingCells && missing.value === 'mean' ? [`${missingCells} missing values replaced by their column's mean`] : []),
       ].map((line) => `<div>${line}</div>`).join('');

@@ -296,8 +296,8 @@ async function switchTo(next: Table | undefined): Promise<void> {
  */
 function divergedOnPage(error: DivergenceError): string {
   const what = error.fromStart ? `training cannot work: ${error.reason}, before any step` : `training diverged in epoch ${error.epoch}: ${error.reason}`;
-  return `${what}. Its weights are lost, so the page made a new network. This page trains at a fixed learning rate: ` +
-    (table ? 'leaving out features with extreme values, or choosing another target, may help.' : 'Start trains it again from new weights.');
+  return `${what}. The network's weights are no longer numbers to go on from, so the page made a new one. The page has no learning rate to lower: ` +
+    (table ? 'fewer features (untick some), or another target, may help.' : 'Start trains it again from new weights.');
 }
 
 /**
