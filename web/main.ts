@@ -17,6 +17,8 @@ type State = 'loading' | 'ready' | 'training' | 'paused' | 'done';
 
 const params = new URLSearchParams(location.search);
 const MNIST_TRAINING_IMAGES = 60000;
+/** A count as the page writes numbers: 60,000. */
+const count = (n: number) => n.toLocaleString('en-US');
 /** The training images asked for with ?limit=, or all of them after saying why the value is refused. */
 function limitAsked(): number {
   const asked = params.get('limit');
@@ -26,8 +28,6 @@ function limitAsked(): number {
   $('message').textContent = `The address's limit=${asked} is not a whole number of training images, 1 or more: the page trains on all ${count(MNIST_TRAINING_IMAGES)}.`;
   return MNIST_TRAINING_IMAGES;
 }
-/** A count as the page writes numbers: 60,000. */
-const count = (n: number) => n.toLocaleString('en-US');
 const limit = limitAsked();
 const epochsInput = $<HTMLInputElement>('epochs');
 epochsInput.value = params.get('epochs') ?? String(RECIPES.default.epochs);
