@@ -307,8 +307,9 @@ describe.skipIf(!chromium)(`the training page on a CSV file, in ${chromium?.desc
     expect(await page.textContent('#start')).toBe('Start');
     expect(await page.textContent('#status')).toBe('ready: 9 training, 1 validation and 2 test rows');
 
-    // 2,000 columns of noise for 50 rows: the column list scrolls within its box, and training diverges,
-    // which the page words for itself (it has no learning rate to lower) before making a new network.
+    // 2,000 columns of noise for 50 rows: the column list scrolls within its box, and the run trains its epochs. Its first
+    // epoch's loss spikes to 50 times its start and falls back (as fit() in Node: 54.6, 16.0, 9.4, 13.3, 5.3), which the
+    // mean of an epoch of one batch had stopped as a divergence.
     let seed = 1;
     const noise = () => ((seed = (seed * 48271) % 2147483647) / 2147483647).toFixed(4);
     const header = Array.from({ length: 2000 }, (_, i) => `c${i}`).join(',');
@@ -318,11 +319,9 @@ describe.skipIf(!chromium)(`the training page on a CSV file, in ${chromium?.desc
     expect(await page.evaluate(() => document.documentElement.scrollHeight)).toBeLessThan(3000);
     await page.fill('#epochs', '5');
     await page.click('#start');
-    await page.waitForFunction(() => document.getElementById('message')?.textContent?.includes('diverged'), undefined, { timeout: 60_000 });
-    await page.waitForSelector('body[data-state="ready"]');
-    const diverged = (await page.textContent('#message'))!;
-    expect(diverged).toMatch(/^training diverged in epoch \d+: .*\. The network's weights are no longer numbers to go on from, so the page made a new one\. The page has no learning rate to lower: fewer features \(untick some\), or another target, may help\.$/);
-    expect(await page.textContent('#start')).toBe('Start');
+    await page.waitForSelector('body[data-state="done"]', { timeout: 60_000 });
+    expect(await page.textContent('#status')).toMatch(/^done: 5 epochs/);
+    expect(await page.textContent('#message')).not.toContain('diverged');
     expect(problems).toEqual([]);
     await page.close();
   }, 90_000);

@@ -374,7 +374,6 @@ export function detectDelimiter(bytes: Uint8Array, start: number): ',' | ';' | '
   return DELIMITERS[counts.indexOf(Math.max(...counts))];
 }
 
-
 /**
  * Throws, naming the file `name`, unless `bytes` can be UTF-8 text: UTF-16 and UTF-32 (Excel's
  * "Unicode text", PowerShell) and files that are not text at all (NUL bytes in the first line).
@@ -388,6 +387,7 @@ export function checkTextEncoding(bytes: Uint8Array, name: string): void {
   const firstLine = bytes.subarray(0, bytes.indexOf(0x0a) < 0 ? bytes.length : bytes.indexOf(0x0a));
   if (firstLine.includes(0)) throw new Error(`${name}: its first line holds NUL bytes: UTF-16 or UTF-32 text without a byte order mark (save it as UTF-8), or not text at all`);
 }
+
 /**
  * What a cell holding no value may say besides nothing: markers pandas' read_csv reads as
  * missing by default, as other tools write them (NumPy nan, databases NULL, R NA,
