@@ -90,9 +90,14 @@ export class LossRiseWatch {
     this.recent[this.count % LOSS_WINDOW] = loss;
     this.count++;
     if (this.count < LOSS_WINDOW) return undefined;
+    const limit = LOSS_RISE_FACTOR * this.reference;
+    // A median over the limit has half the losses (≥ 0) over it, so their sum over half the window's limit: below that, no sort.
+    let sum = 0;
+    for (const l of this.recent) sum += l;
+    if (sum <= (LOSS_WINDOW / 2) * limit) return undefined;
     this.sorted.set(this.recent);
     this.sorted.sort();
-    const median = (this.sorted[LOSS_WINDOW / 2 - 1] + this.sorted[LOSS_WINDOW / 2]) / 2, limit = LOSS_RISE_FACTOR * this.reference;
+    const median = (this.sorted[LOSS_WINDOW / 2 - 1] + this.sorted[LOSS_WINDOW / 2]) / 2;
     if (median <= limit) return undefined;
     return `the median loss of the last ${LOSS_WINDOW} batches rose to ${median.toPrecision(4)}, over ${LOSS_RISE_FACTOR}× its start ` +
       `${this.reference.toPrecision(4)}`;
