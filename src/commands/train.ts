@@ -121,7 +121,7 @@ async function runTrain(flags: TrainFlags, command: Command): Promise<void> {
   // run killed after its last checkpoint left behind (its lock).
   if (checkpointDir) await openCheckpointDir(checkpointDir, print, flags.checkpoint === undefined);
   if (resumed) checkEpochsLeft(resumed.file, resumed.run.epochsDone, s.epochs);
-  const data = await loadData(dataDir ?? undefined, limit);
+  const data = await loadData(dataDir ?? undefined, limit, resumed ? "the run's --limit" : '--limit');
   const fingerprint = dataFingerprint(data);
   const unchecked = resumed && checkSameData(resumed.file, resumed.run, data);
   const inputs = data.train.rows * data.train.cols;
