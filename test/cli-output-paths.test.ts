@@ -81,7 +81,7 @@ describe('an output that is the same file as an input is refused, and the input 
       copyFileSync(at('model.simdnet'), at(`tfjs-in/${name}`));
       const before = bytes(`tfjs-in/${name}`);
       refused(await simdnet(['export', `tfjs-in/${name}`, '--format', 'tfjs', '--out', 'tfjs-in']),
-        `the ${name} of --out tfjs-in/${name} is the same file as the model to export; ${SAME_INPUT}`);
+        `the ${name} written into --out tfjs-in/${name} is the same file as the model to export; ${SAME_INPUT}`);
       expect(bytes(`tfjs-in/${name}`).equals(before)).toBe(true);
       rmSync(at(`tfjs-in/${name}`));
     }
@@ -223,7 +223,7 @@ describe('an output that is the same file as another output is refused', () => {
   it('export --format tfjs: a model.json that cannot be written is found before weights.bin is; a folder that cannot be made is a usage error', async () => {
     mkdirSync(at('tfjs-half/model.json'), { recursive: true });
     writeFileSync(at('tfjs-half/weights.bin'), 'the old weights');
-    refused(await simdnet(['export', 'model.simdnet', '--format', 'tfjs', '--out', 'tfjs-half']), 'the model.json of --out tfjs-half/model.json is a folder; give a file name');
+    refused(await simdnet(['export', 'model.simdnet', '--format', 'tfjs', '--out', 'tfjs-half']), 'the model.json written into --out tfjs-half/model.json is a folder; give a file name');
     expect(bytes('tfjs-half/weights.bin').toString()).toBe('the old weights');
     const run = await simdnet(['export', 'model.simdnet', '--format', 'tfjs', '--out', '/proc/simdnet-tfjs']);
     expect(run.code).toBe(2);

@@ -28,7 +28,7 @@ export function exportCommand(program: Command): void {
     .action(async (file: string, flags: { format: 'tfjs' | 'onnx'; out: string }) => {
       const input = [{ name: 'the model to export', path: file }];
       const outputs = flags.format === 'onnx' ? [{ name: '--out', path: flags.out }]
-        : Object.values(TFJS_FILES).map((name) => ({ name: `the ${name} of --out`, path: path.join(flags.out, name) }));
+        : Object.values(TFJS_FILES).map((name) => ({ name: `the ${name} written into --out`, path: path.join(flags.out, name) }));
       if (flags.format === 'onnx') await checkOutputFiles(outputs, input);
       else refuseSameFiles(outputs, input);
       const model = await readModelFile(file);
