@@ -10,7 +10,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CHECKPOINT_FILE, readCheckpoint, writeCheckpoint, type CheckpointRun } from '../src/commands/checkpoint.js';
 import { parseLayers } from '../src/commands/layers-flag.js';
-import { formatLayers } from '../src/layers/describe.js';
+import { describeNetwork, formatLayers } from '../src/layers/describe.js';
 import { readModelFile } from '../src/model-file.js';
 import { Network } from '../src/network.js';
 import { RECIPES } from '../src/recipes.js';
@@ -40,6 +40,10 @@ describe('parseLayers', () => {
     expect(parseLayers(formatLayers(specs))).toEqual(specs);
     expect(parseLayers('none')).toEqual([]);
     expect(formatLayers([])).toBe('none');
+    // Without a hidden layer, the activation is in the words only where the output layer has it (--hidden none read "784-10, relu, cross-entropy").
+    expect(describeNetwork({ sizes: [784, 10], activation: 'relu', loss: 'cross-entropy' })).toBe('784-10');
+    expect(describeNetwork({ sizes: [784, 10], activation: 'sigmoid', loss: 'mse' })).toBe('784-10, sigmoid');
+    expect(describeNetwork({ sizes: [784, 100, 10], activation: 'relu', loss: 'cross-entropy' })).toBe('784-100-10, relu');
   });
 
   it.each([
