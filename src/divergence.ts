@@ -14,29 +14,34 @@ import type { Network } from './network.js';
 const NORMALISE = "fit() does; to train() a network of your own, give Network.create a normalization from fitNormalization('standard', features, count, width)";
 
 /**
- * Why a run could not work from its first step, which no learning rate mends: 'collapsed',
- * the outputs were the same for every sample before the first step too (a network saturated
- * by inputs far from 0); 'loss', the loss of the first batch, before any step, was not a
- * finite number (values past float32's range).
+ * What stopped a run, where it is not plain divergence: 'collapsed', the outputs were the same
+ * for every sample before the first step too (a network saturated by inputs far from 0);
+ * 'loss', the loss of the first batch, before any step, was not a finite number (values past
+ * float32's range) — neither of which a learning rate mends; 'collapsing', the outputs became
+ * the same for every sample while training, which a learning rate that saturates the network
+ * does, and so do features that tell nothing of the target (noise), where a constant is the
+ * best a network can give.
  */
-type FromStart = 'collapsed' | 'loss';
+export type Stop = 'collapsed' | 'loss' | 'collapsing';
 
-const FROM_START: Record<FromStart, (reason: string) => string> = {
+const STOPS: Record<Stop, (reason: string, epoch: number, rate: string) => string> = {
   collapsed: (reason) => `training cannot work: ${reason}, as they were before training began; no learning rate changes that. Inputs far from 0 ` +
     `(features in the thousands) saturate a network: normalise them (${NORMALISE}); or a layer discards them ` +
     "(a convolution's or a pool's stride past the image)",
   loss: (reason) => `training cannot work: ${reason}, before any step; no learning rate changes that. Targets or features too large for float32 ` +
     '(a target of 1e20 has a square of 1e40, past its 3.4e38) overflow the loss: scale them (fit() standardises targets, normalizeTargets: \'standard\', ' +
     `and features: ${NORMALISE})`,
+  collapsing: (reason, epoch, rate) => `training stopped in epoch ${epoch}: ${reason}, so it no longer looks at its input. A learning rate that ` +
+    `saturates it does that: try one smaller than ${rate}; so do features that tell nothing of the target, where a constant is the best a network can give`,
 };
 
 /**
  * Training stopped because it diverged; the message names the epoch, what went wrong and the
- * learning rate, or where it could not work from its first step (`fromStart`), why.
+ * learning rate to go below, or, where a smaller one is not all there is to it (`stop`), why.
  */
 export class DivergenceError extends Error {
-  constructor(readonly epoch: number, readonly reason: string, learningRate: number, readonly fromStart?: FromStart) {
-    super(fromStart ? FROM_START[fromStart](reason) : `training diverged in epoch ${epoch}: ${reason}. Try a smaller learning rate than ${rateText(learningRate)}.`);
+  constructor(readonly epoch: number, readonly reason: string, learningRate: number, readonly stop?: Stop) {
+    super(stop ? STOPS[stop](reason, epoch, rateText(learningRate)) : `training diverged in epoch ${epoch}: ${reason}. Try a smaller learning rate than ${rateText(learningRate)}.`);
     this.name = 'DivergenceError';
   }
 }

@@ -242,7 +242,7 @@ export async function train(net: Network, data: DataSplits, options: TrainOption
   const batches = Math.floor(data.train.count / batchSize);
   const scored = scoredSubset(data.train, options.trainScoreSamples, seed);
 
-  // Outputs the same for every sample before any step are not the learning rate's doing (DivergenceError's fromStart).
+  // Outputs the same for every sample before any step are not the learning rate's doing (DivergenceError's stop 'collapsed').
   const collapsedAtStart = collapsedOutputs(net, data.train) !== undefined;
   const rng = options.resume?.rng ?? new Rng(seed);
   const order = new Uint32Array(data.train.count);
@@ -310,7 +310,7 @@ export async function train(net: Network, data: DataSplits, options: TrainOption
       const nonFinite = nonFiniteState(net);
       if (nonFinite) throw new DivergenceError(epoch + 1, nonFinite, schedule.eta);
       const collapsed = collapsedOutputs(net, data.train);
-      if (collapsed) throw new DivergenceError(epoch + 1, collapsed, schedule.eta, collapsedAtStart ? 'collapsed' : undefined);
+      if (collapsed) throw new DivergenceError(epoch + 1, collapsed, schedule.eta, collapsedAtStart ? 'collapsed' : 'collapsing');
       let evaluation: HistoryEntry | undefined, stop = false;
       const last = epoch === epochs - 1 || aborted;
       if (epoch % evalEvery === 0 || last) {

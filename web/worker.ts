@@ -295,9 +295,11 @@ async function switchTo(next: Table | undefined): Promise<void> {
  * diverged network's weights are no numbers to go on from.
  */
 function divergedOnPage(error: DivergenceError): string {
-  const what = error.fromStart ? `training cannot work: ${error.reason}, before any step` : `training diverged in epoch ${error.epoch}: ${error.reason}`;
-  return `${what}. The network's weights are no longer numbers to go on from, so the page made a new one. The page has no learning rate to lower: ` +
-    (table ? 'fewer features (untick some), or another target, may help.' : 'Start trains it again from new weights.');
+  const what = error.stop === 'collapsed' || error.stop === 'loss' ? `training cannot work: ${error.reason}, before any step`
+    : error.stop === 'collapsing' ? `training stopped in epoch ${error.epoch}: ${error.reason}, so it no longer looks at its input`
+    : `training diverged in epoch ${error.epoch}: ${error.reason}`;
+  return `${what}. Its weights are nothing to go on from, so the page made a new network. The page has no learning rate to lower: ` +
+    (table ? `fewer features (untick some), or another target, may help${error.stop === 'collapsing' ? ' (features that tell nothing of the target leave a constant as the best a network can give)' : ''}.` : 'Start trains it again from new weights.');
 }
 
 /**
