@@ -118,7 +118,8 @@ describe.skipIf(!chromium)(`the training page, in ${chromium?.description}`, () 
     await page.route('**/*.wasm', (route) => route.fulfill({ status: 404, body: 'not found' }));
     await page.goto(`${base}?limit=3200&epochs=1`);
     await page.waitForSelector('body[data-state="ready"]', { timeout: 60_000 });
-    expect(await page.textContent('#message')).toMatch(/HTTP 404 .* Training runs on the JS backend\.$/);
+    // Without the library's advice to bundlers (copy build/*.wasm, setWasmSources): the page's user has no bundle.
+    expect(await page.textContent('#message')).toMatch(/\.wasm: HTTP 404 while loading simdnet's kernels\. Training runs on the JS backend\.$/);
     expect(await page.inputValue('#kernel-choice')).toBe('js');
     // JS runs no kernel threads: there are none to say it lacks.
     expect(await page.textContent('#kernels')).toBe('js');

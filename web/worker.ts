@@ -8,6 +8,7 @@ import {
   type BestSoFar, type BatchProgress, type DataDescription, type DataSplits, type EpochEnd, type FeatureDataset, type HistoryEntry,
   type LabelledImages, type Model, type ModelConfig, type TrainResult,
 } from '../src/index.js';
+import { MISSING_BUILD_HINT } from '../src/platform.js';
 import { csvColumns, type CsvColumn } from './csv-columns.js';
 import { firstLayer } from './first-layer.js';
 import { KERNEL_CHOICES, type FromWorker, type KernelChoice, type MnistRecipe, type TableModel, type ToWorker } from './protocol.js';
@@ -333,6 +334,9 @@ async function resetTrainees(m: Extract<ToWorker, { type: 'reset' }>): Promise<v
   if (table) table.best = undefined;
 }
 
+/** An error's message for the page's user: without the library's advice to those who bundle it (where its .wasm files went). */
+const forThePage = (error: Error) => error.message.replace(` ${MISSING_BUILD_HINT}`, '');
+
 async function handle(m: ToWorker): Promise<void> {
   switch (m.type) {
     case 'init':
@@ -344,7 +348,7 @@ async function handle(m: ToWorker): Promise<void> {
       try {
         await handle({ type: 'reset', kernels: m.kernels, recipe: m.recipe });
       } catch (error) {
-        post({ type: 'error', message: `${(error as Error).message} Training runs on the JS backend.` });
+        post({ type: 'error', message: `${forThePage(error as Error)} Training runs on the JS backend.` });
         await handle({ type: 'reset', kernels: 'js', recipe: m.recipe });
       }
       break;
@@ -446,5 +450,5 @@ async function handle(m: ToWorker): Promise<void> {
 }
 
 onmessage = (e: MessageEvent<ToWorker>) => {
-  handle(e.data).catch((error: Error) => post({ type: 'error', message: error.message }));
+  handle(e.data).catch((error: Error) => post({ type: 'error', message: forThePage(error) }));
 };
