@@ -63,6 +63,13 @@ const rateText = (eta: number) => (eta >= 1e6 ? eta.toExponential() : String(eta
 export const LOSS_RISE_FACTOR = 10;
 /** Batches whose median loss is compared with the limit (one batch alone is too noisy), across epochs. */
 export const LOSS_WINDOW = 20;
+/**
+ * A batch's loss this many times its reference is divergence at once, window or not: far
+ * past any spike seen in a run that recovered (59× in that regression, 54× in 2,000 columns
+ * of noise), and what a regression at η 1000 reaches in its first epoch (1.7e15 on
+ * standardised targets), which a run of fewer than LOSS_WINDOW batches would otherwise save.
+ */
+export const LOSS_BLOWUP_FACTOR = 10_000;
 
 /**
  * The loss of a network that knows nothing: the worst a network need do. On standardised
@@ -76,35 +83,45 @@ function knowNothingLoss(net: Network): number {
 }
 
 /**
- * Follows the loss batch by batch and says when the median of the last LOSS_WINDOW batches
- * rose over LOSS_RISE_FACTOR × its reference, from the run's LOSS_WINDOW-th batch on (across
- * epochs: that same regression's first 5 batches, of two epochs, had a median of 15.5 over its
- * limit of 11.1).
+ * Follows the loss batch by batch and says when one batch's rose over LOSS_BLOWUP_FACTOR × its
+ * reference, or the median of the last LOSS_WINDOW batches over LOSS_RISE_FACTOR × it: from
+ * the run's LOSS_WINDOW-th batch on (across epochs: that same regression's first 5 batches, of
+ * two epochs, had a median of 15.5 over its limit of 11.1), or at its last batch where it has
+ * fewer (over them all), before its model is saved.
  */
 export class LossRiseWatch {
   private readonly recent = new Float64Array(LOSS_WINDOW);
   private readonly sorted = new Float64Array(LOSS_WINDOW);
+  /** Batches before the median is first judged: the window's, or the run's where it has fewer. */
+  private readonly first: number;
   private count = 0;
   private reference = NaN;
 
-  constructor(private readonly net: Network) {}
+  /** `batchesInRun`: the batches this run will train (a resumed run's that are left). */
+  constructor(private readonly net: Network, batchesInRun: number) {
+    this.first = Math.max(1, Math.min(LOSS_WINDOW, batchesInRun));
+  }
 
-  /** Adds one batch's loss (finite); returns what went wrong when the windowed median is over the limit. */
+  /** Adds one batch's loss (finite); returns what went wrong when it, or the windowed median, is over its limit. */
   add(loss: number): string | undefined {
     if (this.count === 0) this.reference = Math.max(loss, knowNothingLoss(this.net));
     this.recent[this.count % LOSS_WINDOW] = loss;
     this.count++;
-    if (this.count < LOSS_WINDOW) return undefined;
-    const limit = LOSS_RISE_FACTOR * this.reference;
+    if (loss > LOSS_BLOWUP_FACTOR * this.reference) {
+      return `the loss rose to ${loss.toPrecision(4)}, over ${LOSS_BLOWUP_FACTOR.toLocaleString('en-US')}× its start ${this.reference.toPrecision(4)}`;
+    }
+    if (this.count < this.first) return undefined;
+    const n = Math.min(this.count, LOSS_WINDOW), limit = LOSS_RISE_FACTOR * this.reference, held = this.recent.subarray(0, n);
     // A median over the limit has half the losses (≥ 0) over it, so their sum over half the window's limit: below that, no sort.
     let sum = 0;
-    for (const l of this.recent) sum += l;
-    if (sum <= (LOSS_WINDOW / 2) * limit) return undefined;
-    this.sorted.set(this.recent);
-    this.sorted.sort();
-    const median = (this.sorted[LOSS_WINDOW / 2 - 1] + this.sorted[LOSS_WINDOW / 2]) / 2;
+    for (const l of held) sum += l;
+    if (sum <= (n / 2) * limit) return undefined;
+    const sorted = this.sorted.subarray(0, n);
+    sorted.set(held);
+    sorted.sort();
+    const median = n % 2 ? sorted[n >> 1] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     if (median <= limit) return undefined;
-    return `the median loss of the last ${LOSS_WINDOW} batches rose to ${median.toPrecision(4)}, over ${LOSS_RISE_FACTOR}× its start ` +
+    return `the median loss of the last ${n} batches rose to ${median.toPrecision(4)}, over ${LOSS_RISE_FACTOR}× its start ` +
       `${this.reference.toPrecision(4)}`;
   }
 }

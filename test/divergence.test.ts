@@ -108,17 +108,33 @@ describe('the loss-rise watch and the collapse check', () => {
   it('measures the rise against the larger of the start and the know-nothing loss ln K, over 20 batches', async () => {
     const net = await Network.create({ ...relu, backend: 'js' });
     // A resumed run that starts at 0.02: a rise to 1 (below 10 × ln 10) is not divergence.
-    const resumed = new LossRiseWatch(net);
+    const resumed = new LossRiseWatch(net, 1000);
     for (let b = 0; b < 100; b++) expect(resumed.add(b === 0 ? 0.02 : 1)).toBeUndefined();
     // From ln 10 = 2.303, twenty batches at 62 are; nineteen are not yet.
-    const fresh = new LossRiseWatch(net);
+    const fresh = new LossRiseWatch(net, 1000);
     expect(fresh.add(2.303)).toBeUndefined();
     for (let b = 0; b < 18; b++) expect(fresh.add(62)).toBeUndefined();
     expect(fresh.add(62)).toBe('the median loss of the last 20 batches rose to 62.00, over 10× its start 2.303');
     // The spikes of Adam's first steps on a small data set are not divergence: a regression of 120 rows (batch losses as fit() measured them)
     // went on to R² 0.993, while the mean of its first epoch of 3 batches, and the median of its first 5, were over the limit.
-    const spiked = new LossRiseWatch(net);
+    const spiked = new LossRiseWatch(net, 1000);
     for (const loss of [1.44, 65.5, 3.4, 12.1, 17.9, 10.7, 4.2, 2.5, 1.9, 1.1, 0.8, 0.6, ...new Array(30).fill(0.3)]) expect(spiked.add(loss)).toBeUndefined();
+    // A median, not a mean: one batch of 500 among 19 at 1 holds the mean of 20 at 25.95, over the limit of 23.03.
+    const once = new LossRiseWatch(net, 1000);
+    for (let b = 0; b < 40; b++) expect(once.add(b === 0 ? 2.303 : b === 10 ? 500 : 1)).toBeUndefined();
+  });
+
+  it('stops at once on a batch past 10,000× the start, and judges a run of fewer than 20 batches at its last', async () => {
+    const net = await Network.create({ ...relu, backend: 'js' });
+    // A regression at η 1000 reached 1.7e15 on standardised targets in its first epoch, and saved its model: the median waited for 20 batches.
+    const blown = new LossRiseWatch(net, 1000);
+    expect(blown.add(2.5)).toBeUndefined();
+    expect(blown.add(2e4)).toBeUndefined();
+    expect(blown.add(3e4)).toBe('the loss rose to 3.000e+4, over 10,000× its start 2.500');
+    // A run of 6 batches (3 an epoch, 2 epochs): judged at its sixth, over the 6.
+    const short = new LossRiseWatch(net, 6);
+    for (const loss of [2.303, 40, 50, 45, 60]) expect(short.add(loss)).toBeUndefined();
+    expect(short.add(55)).toBe('the median loss of the last 6 batches rose to 47.50, over 10× its start 2.303');
   });
 
   it("does not stop fit()'s default Adam on a small regression whose first batches spike (120 rows, 3 batches an epoch)", async () => {
@@ -131,13 +147,20 @@ describe('the loss-rise watch and the collapse check', () => {
     net.dispose();
   });
 
+  it('stops fit() on 80 rows of regression at η 1000 in its first epoch, where it had trained all 6 epochs to R² −7e13 and saved its model', async () => {
+    const rows = Array.from({ length: 80 }, (_, i) => [Math.sin(i) * 5 + 5, Math.cos(i * 1.3) * 5 + 5, (i * 7) % 10]);
+    const targets = rows.map(([a, b, c]) => 2 * a + 3 * b - c);
+    await expect(fit(fromArrays(rows, { targets }), { optimizer: 'adam', learningRate: 1000, epochs: 6, backend: 'js' }))
+      .rejects.toThrow(/^training diverged in epoch 1: at batch \d, the loss rose to [\d.e+]+, over 10,000× its start/);
+  });
+
   it('on standardised regression targets, measures against predicting their mean (½ per output under MSE), not 0', async () => {
     const net = await Network.create({ inputs: 2, layers: [{ kind: 'dense', units: 1 }, { kind: 'identity' }], targetNormalization: { kind: 'standard', offset: [300], scale: [0.01] }, backend: 'js' });
     // A resumed regression at 0.066 whose Adam steps spike to 0.7 has not diverged (10 × ½ = 5 is the limit) …
-    const resumed = new LossRiseWatch(net);
+    const resumed = new LossRiseWatch(net, 1000);
     for (let b = 0; b < 100; b++) expect(resumed.add(b === 0 ? 0.066 : 0.7)).toBeUndefined();
     // … but the same network without the normalisation has a floor of 0 (one output), so the same spikes would be.
-    const raw = new LossRiseWatch(await Network.create({ inputs: 2, layers: [{ kind: 'dense', units: 1 }, { kind: 'identity' }], backend: 'js' }));
+    const raw = new LossRiseWatch(await Network.create({ inputs: 2, layers: [{ kind: 'dense', units: 1 }, { kind: 'identity' }], backend: 'js' }), 1000);
     let said: string | undefined;
     for (let b = 0; b < 30 && !said; b++) said = raw.add(b === 0 ? 0.066 : 0.7);
     expect(said).toMatch(/over 10× its start 0\.06600/);
