@@ -224,10 +224,14 @@ describe('checkpoints of a table run', () => {
   it("flags the run was not given are taken at fit()'s defaults when given again with them, and named so when not", async () => {
     const ck = path.join(dir, 'defaults-ck');
     expect((await simdnet(['train', ...penguinFlags, '--epochs', '1', '--checkpoint', ck, '--threads', '1'])).code).toBe(0);
-    const same = await simdnet(['train', '--resume', ck, '--epochs', '2', '--hidden', '64', '--activation', 'relu', '--lr', '0.01', '--optimizer', 'adam', '--threads', '1']);
+    const same = await simdnet(['train', '--resume', ck, '--epochs', '2', '--hidden', '64', '--activation', 'relu', '--lr', '0.01', '--optimizer', 'adam',
+      '--l2', '0', '--clip-norm', '0', '--schedule', 'constant', '--threads', '1']);
     expect(same.code, same.stderr).toBe(0);
     const other = await simdnet(['train', '--resume', ck, '--epochs', '3', '--hidden', '32']);
     expect([other.code, other.stderr]).toEqual([2, expect.stringContaining(`--hidden 32 conflicts with the run in ${ck} (the checkpoint's: not given, so 64)`)]);
+    // The batch size follows the data (fit() takes fewer rows than 32 whole): not taken for 32.
+    const batch = await simdnet(['train', '--resume', ck, '--epochs', '3', '--batch-size', '32']);
+    expect([batch.code, batch.stderr]).toEqual([2, expect.stringContaining(`--batch-size 32 conflicts with the run in ${ck} (the checkpoint's: not given)`)]);
   });
 
   it('a run that stopped early has nothing left to train, even with more --epochs (exit 1)', async () => {

@@ -171,10 +171,18 @@ const flagText = (key: string, v: unknown) => (key === 'layers' ? formatLayers(v
 
 const flagName = (key: string) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 
-/** What a table run's flag was when not given, where that is one value for every task (fit()'s defaults; the loss and the metric follow the task; hidden and activation, a run without --layers). */
+/** The activation of --hidden's layers when --activation is not given. */
+const HIDDEN_ACTIVATION = 'relu';
+
+/**
+ * What a table run's flag was when not given, where that is one value for every data set:
+ * fit()'s defaults (hidden and activation, of a run without --layers), a constant η, no L2, no
+ * clipping. The loss, the task and the metric follow the data, and so does the batch size
+ * (fit() takes fewer rows than 32 whole).
+ */
 const UNGIVEN_AS: Partial<DefiningFlags> = {
-  hidden: FIT_DEFAULTS.hidden.flatMap((l) => (l.kind === 'dense' ? [l.units] : [])),
-  activation: 'relu', lr: FIT_DEFAULTS.learningRate, optimizer: FIT_DEFAULTS.optimizer, init: FIT_DEFAULTS.init, batchSize: FIT_DEFAULTS.batchSize,
+  hidden: FIT_DEFAULTS.hidden.flatMap((l) => (l.kind === 'dense' ? [l.units] : [])), activation: HIDDEN_ACTIVATION,
+  lr: FIT_DEFAULTS.learningRate, optimizer: FIT_DEFAULTS.optimizer, init: FIT_DEFAULTS.init, schedule: 'constant', l2: 0, clipNorm: 0,
 };
 
 /**
@@ -223,7 +231,7 @@ async function tableRun(flags: TableFlags, resumed: boolean, recordedFill?: read
   const data = flags.missing === 'mean' && !recordedFill ? imputeMeans(held) : held;
   const task = TASK_KINDS[data.task!];
   if (flags.earlyStop !== undefined) forFlag('--metric', () => metricOf(task, flags.metric ?? 'loss'));
-  const hidden: LayerSpec[] | undefined = flags.layers ?? flags.hidden?.flatMap((units): LayerSpec[] => [{ kind: 'dense', units }, { kind: flags.activation ?? 'relu' } as LayerSpec]);
+  const hidden: LayerSpec[] | undefined = flags.layers ?? flags.hidden?.flatMap((units): LayerSpec[] => [{ kind: 'dense', units }, { kind: flags.activation ?? HIDDEN_ACTIVATION } as LayerSpec]);
   const schedule = flags.schedule === undefined ? undefined : forFlag('--schedule', () => parseSchedule(flags.schedule!, flags.lr ?? FIT_DEFAULTS.learningRate));
   const options: FitOptions = {
     task: data.task,
