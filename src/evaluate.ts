@@ -52,12 +52,12 @@ export function evaluate(net: Network, data: Dataset, task?: Task, source = 'eva
 
 /**
  * The task of `data` (taskOf) for `net`: 0/1 target vectors read as multi-label, but a network
- * whose output is not a sigmoid learnt them as numbers (fit's task 'regression'), and scoring
- * it by subset accuracy and F1 would not be its R².
+ * whose output is neither a sigmoid nor a softmax (an identity, fit's for task 'regression')
+ * learnt them as numbers, and scoring it by subset accuracy and F1 would not be its R².
  */
 function defaultTask(net: Network, data: Dataset): Task {
-  const inferred = taskOf({ train: data });
-  return inferred === TASK_KINDS['multi-label'] && layerSpecs(net.config).at(-1)?.kind !== 'sigmoid' ? TASK_KINDS.regression : inferred;
+  const inferred = taskOf({ train: data }), output = layerSpecs(net.config).at(-1)?.kind;
+  return inferred === TASK_KINDS['multi-label'] && output !== 'sigmoid' && output !== 'softmax' ? TASK_KINDS.regression : inferred;
 }
 
 /** evaluate() of data already checked to fit the network (train() checks its splits once, not every epoch). */

@@ -355,6 +355,11 @@ describe('what a library consumer ran into (review of 2026-11-28)', () => {
     const { net: labeller } = await fit(data, { epochs: 2, backend: 'js' });
     expect(Object.keys(evaluate(labeller, data.test).scores)).toContain('subsetAccuracy');
     labeller.dispose();
+    // A softmax over one-hot target vectors is no regressor either.
+    const softmax = await Network.create({ inputs: 2, layers: [{ kind: 'dense', units: 2 }, { kind: 'softmax' }], loss: 'cross-entropy', backend: 'js' });
+    const oneHot = fromArrays([[1, 2], [3, 4]], { targets: [[1, 0], [0, 1]] });
+    expect(Object.keys(evaluate(softmax, oneHot.test).scores)).toContain('subsetAccuracy');
+    softmax.dispose();
   });
 });
 

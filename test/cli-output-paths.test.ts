@@ -3,7 +3,7 @@
 // folder given where an output file is due, are usage errors (exit 2) in every command, found
 // before any work, and the file that would have been destroyed is left as it was.
 import { execFile } from 'node:child_process';
-import { copyFileSync, existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -161,6 +161,10 @@ describe('an output that is the same file as another output is refused', () => {
     refused(await simdnet(['train', '--limit', '300', '--out', 'other-run/checkpoint.simdnet']), '--out other-run/checkpoint.simdnet is the checkpoint of the run in the checkpoint folder other-run; give another file name');
     refused(await simdnet(['train', '--limit', '300', '--report', 'other-run/lock']), '--report other-run/lock is the lock of the run in the checkpoint folder other-run; give another file name');
     refused(await simdnet(['export', 'model.simdnet', '--format', 'onnx', '--out', 'other-run/lock']), '--out other-run/lock is the lock of the run in the checkpoint folder other-run; give another file name');
+    // A symbolic link to it is written through: refused alike.
+    symlinkSync('other-run/checkpoint.simdnet', at('alias.simdnet'));
+    const linked = await simdnet(['train', '--limit', '300', '--out', 'alias.simdnet']);
+    expect([linked.code, linked.stderr]).toEqual([2, expect.stringContaining(`--out alias.simdnet is the checkpoint of the run in the checkpoint folder ${path.join(realpathSync(dir), 'other-run')} (through a link:`)]);
     expect(bytes('other-run/checkpoint.simdnet')).toEqual(checkpoint);
     expect(existsSync(at('other-run/lock'))).toBe(false);
   });

@@ -3,7 +3,7 @@
 // its outputs. Sameness is the file's identity, not its spelling: ./x and x, an absolute path,
 // a symbolic or a hard link to the same file are all the same file. Each mistake is a usage
 // error (exit 2) naming the flags and the path.
-import { existsSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { FILE_NAMES } from '../data/dataset.js';
@@ -134,9 +134,17 @@ const RUN_FILES = [{ name: CHECKPOINT_FILE, is: 'checkpoint' }, { name: LOCK_FIL
  * would take the folder while the first trains. A run's own are not outputs of this kind.
  */
 export function refuseRunFile(flag: string, file: string): void {
-  const dir = path.dirname(file), runFile = RUN_FILES.find((f) => f.name === path.basename(file));
+  // Where the write lands: a symbolic link is written through (writeTarget).
+  let target = file;
+  try {
+    if (lstatSync(file).isSymbolicLink()) target = realpathSync(file);
+  } catch {
+    // Not there (yet), or a link to nothing: written as named.
+  }
+  const dir = path.dirname(target), runFile = RUN_FILES.find((f) => f.name === path.basename(target));
   if (runFile && RUN_FILES.some((f) => existsSync(path.join(dir, f.name)))) {
-    throw new UsageError(`${flag} ${file} is the ${runFile.is} of the run in the checkpoint folder ${dir}; give another file name`);
+    const through = target === file ? '' : ` (through a link: ${target})`;
+    throw new UsageError(`${flag} ${file} is the ${runFile.is} of the run in the checkpoint folder ${dir}${through}; give another file name`);
   }
 }
 
