@@ -22,7 +22,7 @@ import { MAX_SEED, Rng, isSeed } from './rng.js';
 import { Sequential, planSequential, type SequentialPlan } from './sequential.js';
 import { refuseUnknownOptions } from './options.js';
 import { shown } from './shown.js';
-import { FLOAT32_FRACTION, float32Fault, float32Fraction, float32Setting, float32SettingRange, isFiniteFloat32 } from './decimal.js';
+import { FLOAT32_FRACTION, float32Fault, float32Fraction, float32Setting, float32SettingRange, isFiniteFloat32, shortestFloat32 } from './decimal.js';
 
 export type { LossName, OptimizerName };
 export type InitName = 'normal' | 'xavier' | 'he';
@@ -368,8 +368,11 @@ export class Network {
     // Finite inputs far out (3e38) can take sums past float32: an output of Infinity or NaN is no prediction to hand on.
     const off = outputs.findIndex((v) => !Number.isFinite(v));
     if (off >= 0) {
-      const r = Math.floor(off / nOut);
-      throw new Error(`predict: row ${r}'s output ${off % nOut} is ${outputs[off]}: its inputs take the network past float32's range (±3.4e38); its largest input is ${largestMagnitude(x, r * nIn, nIn)}`);
+      const r = Math.floor(off / nOut), weight = this.parameters.findIndex((w) => !Number.isFinite(w));
+      // Weights set by hand, or left by a divergence caught and gone on from, give no number for any input.
+      const cause = weight >= 0 ? `parameter ${weight} of the network is ${this.parameters[weight]}`
+        : `its inputs take the network past float32's range (±3.4e38); its largest input is ${largestMagnitude(x, r * nIn, nIn)}`;
+      throw new Error(`predict: row ${r}'s output ${off % nOut} is ${outputs[off]}: ${cause}`);
     }
     // The largest of one output is always output 0: a yes/no score's class is its side of ½.
     const yesNo = nOut === 1 && this.config.loss === 'binary-cross-entropy';
@@ -657,11 +660,11 @@ function numberIn(name: string, value: number | undefined, fallback: number, ok:
   return value;
 }
 
-/** The value of x[from … from + count) farthest from 0, with its sign. */
-function largestMagnitude(x: ArrayLike<number>, from: number, count: number): number {
+/** The value of x[from … from + count) farthest from 0, with its sign, as float32 holds it (3e38, not 3.0000000054977558e+38). */
+function largestMagnitude(x: ArrayLike<number>, from: number, count: number): string {
   let largest = 0;
   for (let i = from; i < from + count; i++) if (Math.abs(x[i]) > Math.abs(largest)) largest = x[i];
-  return largest;
+  return shortestFloat32(largest);
 }
 
 /** The seed's σ, for sizes without an activation. */

@@ -369,6 +369,9 @@ describe('predict on finite inputs far out', () => {
     net.parameters.set([1, 1, 1, 1, 0, 0]);
     expect(Array.from(net.predict([1, 2]).outputs)).toEqual([3, 3]);
     expect(() => net.predict([1, 2, 3e38, 3e38])).toThrow("predict: row 1's output 0 is Infinity: its inputs take the network past float32's range (±3.4e38); its largest input is 3e+38");
+    // Weights that are no numbers are named, not the inputs.
+    net.parameters[0] = NaN;
+    expect(() => net.predict([0.1, 0.2])).toThrow("predict: row 0's output 0 is NaN: parameter 0 of the network is NaN");
     net.dispose();
   });
 });
