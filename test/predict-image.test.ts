@@ -11,6 +11,7 @@ import type { LabelledImages } from '../src/data/dataset.js';
 import { isDarkOnLight } from '../src/image/grey.js';
 import { mnistDigit } from '../src/image/mnist-digit.js';
 import { pngDataBytes } from '../src/image/png-data.js';
+import { readPngHeader } from '../src/image/png-header.js';
 import { networkFromModel } from '../src/model.js';
 import { readModelFile } from '../src/model-file.js';
 import { Rng } from '../src/rng.js';
@@ -130,7 +131,7 @@ describe('simdnet predict --image', () => {
 
   it('names in its --help the largest PNG it decodes', async () => {
     const help = (await simdnet(['predict', '--help'])).stdout.replace(/\s+/g, ' ');
-    expect(help).toContain('a PNG of any size up to 16 Mpixel and 16384 pixels a side');
+    expect(help).toContain('a PNG of any size up to 16 Mpixel, 16384 pixels a side and 32 MiB of pixels (8 Mpixel of 8-bit RGBA)');
   });
 
   it('refuses a tiny PNG claiming 30000×30000 pixels before decoding it, in little memory', async () => {
@@ -147,9 +148,12 @@ describe('simdnet predict --image', () => {
     const file = path.join(dir, 'deep.png');
     await writeFile(file, pngClaiming(16384, 1024, undefined, 16, 6));
     const run = await simdnetMeasured(['predict', model, '--image', file]);
-    expect([run.code, run.stderr.trim()]).toEqual([1, `simdnet: ${file}: the PNG claims 16384×1024 pixels of RGBA at 16 bits, 128 MiB decoded; ` +
-      'simdnet decodes at most 32 MiB (16 Mpixel of 8-bit grey, 8 of RGBA): save it smaller or at 8 bits']);
+    expect([run.code, run.stderr.trim()]).toEqual([1, `simdnet: ${file}: the PNG claims 16384×1024 pixels of RGBA at 16 bits a channel, 128.0 MiB decoded; ` +
+      'simdnet decodes at most 32 MiB (16 Mpixel of 8-bit grey, 8 of 8-bit RGBA): save it at 8 bits a channel, or smaller']);
     expect(run.peakMiB).toBeLessThan(200);
+    // 8 Mpixel of 8-bit RGBA is within it, exactly (refused before rows' filter bytes were left out); 4097×2048 is past it.
+    expect(() => readPngHeader(pngClaiming(4096, 2048, undefined, 8, 6), 'fits.png')).not.toThrow();
+    expect(() => readPngHeader(pngClaiming(4097, 2048, undefined, 8, 6), 'over.png')).toThrow('over.png: the PNG claims 4097×2048 pixels of RGBA at 8 bits a channel, 32.0 MiB decoded; simdnet decodes at most 32 MiB (16 Mpixel of 8-bit grey, 8 of 8-bit RGBA): save it smaller');
   });
 
   it('refuses a PNG whose header claims more pixels than its image data holds (pngjs decodes the rest as zeros), before pngjs allocates them', async () => {

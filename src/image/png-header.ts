@@ -48,10 +48,12 @@ export function readPngHeader(head: Uint8Array, name: string): PngHeader {
   if (width > MAX_PNG_SIDE || height > MAX_PNG_SIDE || width * height > MAX_PNG_PIXELS) {
     fail(`the PNG claims ${width}×${height} pixels; simdnet decodes images of at most ${MAX_PNG_PIXELS / 2 ** 20} Mpixel and ${MAX_PNG_SIDE} pixels a side`);
   }
-  const bitDepth = head[24], data = pngDataBytes(width, height, bitDepth, head[25], head[28]);
+  // The pixels' bytes, rows whole (a row's filter byte aside, which would put 8 Mpixel of RGBA a few KB past the limit).
+  const bitDepth = head[24], data = pngDataBytes(width, height, bitDepth, head[25], 0) - height;
   if (data > MAX_PNG_DATA_BYTES) {
-    fail(`the PNG claims ${width}×${height} pixels of ${CHANNEL_NAMES[head[25]] ?? 'unknown colour type'} at ${bitDepth} bits, ${(data / 2 ** 20).toFixed(0)} MiB decoded; ` +
-      `simdnet decodes at most ${MAX_PNG_DATA_BYTES / 2 ** 20} MiB (${MAX_PNG_PIXELS / 2 ** 20} Mpixel of 8-bit grey, 8 of RGBA): save it smaller or at 8 bits`);
+    const smaller = bitDepth > 8 ? 'save it at 8 bits a channel, or smaller' : 'save it smaller';
+    fail(`the PNG claims ${width}×${height} pixels of ${CHANNEL_NAMES[head[25]] ?? 'unknown colour type'} at ${bitDepth} bits a channel, ${(data / 2 ** 20).toFixed(1)} MiB decoded; ` +
+      `simdnet decodes at most ${MAX_PNG_DATA_BYTES / 2 ** 20} MiB (${MAX_PNG_PIXELS / 2 ** 20} Mpixel of 8-bit grey, 8 of 8-bit RGBA): ${smaller}`);
   }
   return { width, height };
 }
