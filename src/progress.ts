@@ -13,8 +13,25 @@ export interface Progress {
 /** DECSC: the terminal remembers where the cursor is (cli-progress's stop() goes back there). */
 const SAVE_CURSOR = '\x1b7';
 
-/** The bar's line but the bar, at its widest: epoch 100/100, 100%, 999,999 samples/s, loss 99.9999, ETA 99h59m. */
-const TEXT_WIDTH = 'epoch 100/100 [] 100% | 999999 samples/s | loss 99.9999 | ETA 99h59m'.length;
+/**
+ * The bar's line, from the widest to the narrowest, each for a terminal as wide as its widest
+ * text (epoch 1000/1000, 100%, 999,999 samples/s, loss 99.9999, ETA 99h59m) and its bar: on
+ * 80 columns the ETA at its end was cut off, on 60 every frame lost it.
+ */
+const LINES = [
+  { format: 'epoch {epoch}/{epochs} [{bar}] {percentage}% | {rate} samples/s | loss {loss} | ETA {timeLeft}', widest: 'epoch 1000/1000 [] 100% | 999999 samples/s | loss 99.9999 | ETA 99h59m' },
+  { format: 'epoch {epoch}/{epochs} {percentage}% | {rate} samples/s | loss {loss} | ETA {timeLeft}', widest: 'epoch 1000/1000 100% | 999999 samples/s | loss 99.9999 | ETA 99h59m' },
+  { format: 'epoch {epoch}/{epochs} {percentage}% | loss {loss} | ETA {timeLeft}', widest: 'epoch 1000/1000 100% | loss 99.9999 | ETA 99h59m' },
+];
+/** The narrowest bar worth drawing. */
+const MIN_BAR = 8;
+
+/** The line for a terminal of `columns`, and its bar's width. */
+function lineFor(columns: number): { format: string; barsize: number } {
+  const [withBar, ...without] = LINES;
+  if (columns > withBar.widest.length + MIN_BAR) return { format: withBar.format, barsize: Math.min(24, columns - withBar.widest.length - 1) };
+  return { format: (without.find((l) => l.widest.length < columns) ?? without.at(-1)!).format, barsize: 0 };
+}
 
 /** Seconds as the bar shows them: 45s, 3m05s, 2h10m. */
 function duration(seconds: number): string {
@@ -28,9 +45,8 @@ export function progressBar(stream: NodeJS.WriteStream): Progress {
   if (!stream.isTTY) return { update() {}, interrupt: (print) => print(), stop() {} };
   const bar = new cliProgress.SingleBar({
     stream,
-    format: 'epoch {epoch}/{epochs} [{bar}] {percentage}% | {rate} samples/s | loss {loss} | ETA {timeLeft}',
-    // The whole line within the terminal: cut to its width, the ETA at its end was lost on 80 columns.
-    barsize: Math.max(8, Math.min(24, (stream.columns || 80) - TEXT_WIDTH - 1)),
+    // The whole line within the terminal: what is past its width is cut.
+    ...lineFor(stream.columns || 80),
     hideCursor: true,
     clearOnComplete: true,
     // The bar is cut to the terminal's width rather than turning line wrapping off, which
