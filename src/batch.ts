@@ -220,7 +220,9 @@ export function refuseUntyped(data: Dataset, source: string): void {
 
 /** Throws, naming `source`, the row and the column, at the first value of `values` [count × width] that is not a finite number. */
 export function checkFinite(values: Float32Array, count: number, width: number, what: 'feature' | 'target', source: string): void {
-  refuseFirst(values, count, width, what, source, (v) => !isFiniteFloat32(v), (v) => float32Fault(v, what));
+  // A NaN feature is most likely a missing value a CSV read with missing: 'keep' left for imputeMeans.
+  const missing = (v: number) => (what === 'feature' && Number.isNaN(v) ? " (a missing value? after a CSV read with missing: 'keep', fill them with imputeMeans(splits) once the test split is held out)" : '');
+  refuseFirst(values, count, width, what, source, (v) => !isFiniteFloat32(v), (v) => float32Fault(v, what) + missing(v));
 }
 
 /**

@@ -343,6 +343,7 @@ describe('what a library consumer ran into (review of 2026-11-28)', () => {
     expect(() => subset(data.train, [0, 10])).toThrow('subset: indices[1] is 10; a sample\'s index is an integer from 0 to 2');
     expect(() => subset(data.train, [1.5])).toThrow('subset: indices[0] is 1.5; a sample\'s index is an integer from 0 to 2');
     expect(() => subset(data.train, [-1])).toThrow('subset: indices[0] is -1');
+    expect(() => subset(data.train, null as never)).toThrow('subset: indices must be a list of sample indices, got null');
     expect(Array.from(subset(data.train, [2, 0]).features)).toEqual([5, 6, 1, 2]);
   });
 

@@ -40,6 +40,12 @@ describe('imputeMeans', () => {
     expect(row).toBeGreaterThanOrEqual(0);
   });
 
+  it("fit() on data read with missing: 'keep' and not filled points at imputeMeans", async () => {
+    const { fit } = await import('../src/fit.js');
+    await expect(fit(holdOut(read(), 'test', 0.2, 2), { epochs: 1, backend: 'js' })).rejects.toThrow(
+      /feature 0 of row \d+ is NaN; every feature must be a finite number \(a missing value\? after a CSV read with missing: 'keep', fill them with imputeMeans\(splits\) once the test split is held out\)$/);
+  });
+
   it('names a column the training split has no value in, and refuses splits filled already', () => {
     const features = new Float32Array([1, NaN, 2, NaN, 3, 5]);
     const train = { count: 2, features: features.subarray(0, 4), width: 2, targets: new Float32Array([0, 1]) };
@@ -47,5 +53,7 @@ describe('imputeMeans', () => {
     const splits = { train, test, classes: 1, source: 'x.csv', featureNames: ['a', 'b'] };
     expect(() => imputeMeans(splits)).toThrow(`x.csv: feature "b" has no value in the training split's 2 rows, so it has no mean to impute`);
     expect(() => imputeMeans({ ...splits, featureFill: [0, 0] })).toThrow("x.csv: its missing values were filled already (featureFill is set); imputeMeans fills those of a CSV read with missing: 'keep'");
+    // Before holdOut, the test split is the training split: its means would be the whole file's.
+    expect(() => imputeMeans(read())).toThrow(`${file}: the splits have no test split apart from the training split; hold one out first (holdOut(splits, 'test', 0.2)), so that no test row's value is in the means`);
   });
 });

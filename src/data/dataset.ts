@@ -106,6 +106,7 @@ export function head<D extends Dataset>(data: D, limit: number): D {
 
 /** The samples of `data` at `indices`, in that order (a copy). */
 export function subset<D extends Dataset>(data: D, indices: ArrayLike<number>): D {
+  if (typeof indices !== 'object' || indices === null || !Number.isInteger(indices.length)) throw new Error(`subset: indices must be a list of sample indices, got ${shown(indices)}`);
   const width = inputWidth(data), count = indices.length;
   // subarray would clamp a sample past the end to none and cut a fractional one across two: rows of zeros, or of halves, without a word.
   for (let i = 0; i < count; i++) {

@@ -14,6 +14,10 @@ export function imputeMeans<S extends DataSplits<FeatureDataset>>(splits: S): S 
   const { train, source } = splits;
   if (!(train?.features instanceof Float32Array)) throw new Error(`imputeMeans: give splits of features ({ train: { features, width, … }, … }) as loadCsv() makes them`);
   if (splits.featureFill) throw new Error(`${source}: its missing values were filled already (featureFill is set); imputeMeans fills those of a CSV read with missing: 'keep'`);
+  // Data that came as one set has its test split the same rows as its training split: the means would be the whole file's.
+  if (splits.test === undefined || splits.test.features === train.features) {
+    throw new Error(`${source}: the splits have no test split apart from the training split; hold one out first (holdOut(splits, 'test', 0.2)), so that no test row's value is in the means`);
+  }
   const { features, count, width } = train;
   const sum = new Float64Array(width), present = new Uint32Array(width);
   for (let i = 0; i < count * width; i++) {
