@@ -4,12 +4,10 @@
 import { TASKS } from '../src/tasks/task.js';
 import { esc } from '../src/report/svg.js';
 import type { CsvColumn } from './csv-columns.js';
-import { $ } from './dom.js';
+import { $, count } from './dom.js';
 import type { TableChoice, TableModel } from './protocol.js';
 
 const isText = (c: CsvColumn) => c.texts > 0;
-/** A count as the page writes numbers: 53,940. */
-const count = (n: number) => n.toLocaleString('en-US');
 
 /**
  * The target offered first: the last column with no missing cell (a target cannot be

@@ -7,7 +7,7 @@ import { TASK_KINDS } from '../src/tasks/task.js';
 import { barsHtml } from './bars.js';
 import { drawCharts } from './charts.js';
 import { csvPanel } from './csv-panel.js';
-import { $ } from './dom.js';
+import { $, count } from './dom.js';
 import { drawingPad, mnistPixels } from './draw.js';
 import { showFirstLayer } from './first-layer-view.js';
 import type { FirstLayer, FromWorker, KernelChoice, MnistRecipe, TableModel, ToWorker } from './protocol.js';
@@ -17,8 +17,6 @@ type State = 'loading' | 'ready' | 'training' | 'paused' | 'done';
 
 const params = new URLSearchParams(location.search);
 const MNIST_TRAINING_IMAGES = 60000;
-/** A count as the page writes numbers: 60,000. */
-const count = (n: number) => n.toLocaleString('en-US');
 /** The training images asked for with ?limit=, or all of them after saying why the value is refused. */
 function limitAsked(): number {
   const asked = params.get('limit');
@@ -256,7 +254,9 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
       } else {
         // The epoch cut short runs again from its start: the bar shows the epochs kept.
         $<HTMLProgressElement>('bar').value = m.epochsDone / m.epochs;
-        setState('paused', `paused in epoch ${m.epochsDone + 1} of ${m.epochs} (Continue runs it again from its start)`);
+        const kept = m.keptEpoch ? `; the network holds the weights of epoch ${m.keptEpoch}, the best on the validation split so far` : '';
+        setState('paused', `paused in epoch ${m.epochsDone + 1} of ${m.epochs} (Continue runs it again from its start)${kept}`);
+        if (m.keptEpoch) showEvaluation(history.find((h) => h.epoch === m.keptEpoch));
       }
       break;
     case 'prediction':

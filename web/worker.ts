@@ -270,9 +270,10 @@ async function run(epochs: number, limit: number, resume: boolean, patience: num
   if (table) result = await runTable(table, last, patience);
   else await runMnist(last, limit);
   const { epochsDone } = t.progress;
-  // Early stopping leaves the network with the best epoch's weights, at the end of the run too.
-  const keptEpoch = result && !result.aborted && result.bestEpoch !== epochsDone ? result.bestEpoch : undefined;
-  t.keptEpoch = result?.bestEpoch !== epochsDone ? result?.bestEpoch : undefined;
+  // Early stopping leaves the network with the best epoch's weights, at the end of the run and on a pause alike: one of the
+  // epochs done before the last (the last's are its own; an epoch cut short is in no history).
+  const best = result?.bestEpoch, keptEpoch = best !== undefined && best < epochsDone ? best : undefined;
+  t.keptEpoch = keptEpoch;
   postPrediction();
   post({ type: 'stopped', finished: epochsDone === last || !!result?.stoppedEarly, epochsDone, epochs: last, keptEpoch });
 }
@@ -316,8 +317,8 @@ async function resetTrainees(m: Extract<ToWorker, { type: 'reset' }>): Promise<v
   const made = new Map<Trainee, { net?: Network; progress: Progress; keptEpoch?: number; fromFile?: boolean }>();
   try {
     for (const t of trainees) {
-      // A loaded table model has no data to train a new network on: a reset makes it again from its file.
-      const fromFile = !!t.loaded && (t === mnist ? newKernels && !newRecipe : newKernels || !table?.splits);
+      // A loaded table model has no rows to make a new network from: it is made again from its file; MNIST's, on new kernels of the same recipe.
+      const fromFile = !!t.loaded && (t !== mnist || (newKernels && !newRecipe));
       if (fromFile) made.set(t, { ...await fromModel(t.loaded!.model), fromFile });
       else made.set(t, { net: t === mnist ? await newMnistNetwork(m.recipe) : undefined, progress: fresh() });
     }
