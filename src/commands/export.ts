@@ -56,7 +56,7 @@ export function exportCommand(program: Command): void {
     });
 
   program.command('import')
-    .description('import a TF.js layers model (Sequential: Dense, Conv2D, pooling, Flatten, activations; model.json and its weight files) as a simdnet model file')
+    .description('import a TF.js layers model (Sequential: Dense, Conv2D, pooling, Flatten, BatchNormalization, Dropout, activations; model.json and its weight files) as a simdnet model file')
     .argument('<model.json>', "the TF.js model's model.json; its weight files are read from the same folder")
     .requiredOption('--out <file>', 'the simdnet model file to write')
     .action(async (file: string, flags: { out: string }) => {
