@@ -111,13 +111,14 @@ export class LossRiseWatch {
       return `the loss rose to ${loss.toPrecision(4)}, over ${LOSS_BLOWUP_FACTOR.toLocaleString('en-US')}× its start ${this.reference.toPrecision(4)}`;
     }
     if (this.count < this.first) return undefined;
-    const n = Math.min(this.count, LOSS_WINDOW), limit = LOSS_RISE_FACTOR * this.reference, held = this.recent.subarray(0, n);
-    // A median over the limit has half the losses (≥ 0) over it, so their sum over half the window's limit: below that, no sort.
+    const n = Math.min(this.count, LOSS_WINDOW), limit = LOSS_RISE_FACTOR * this.reference;
+    // A median over the limit has half the losses (≥ 0) over it, so their sum over half the window's limit: below that, no
+    // sort (and nothing allocated, as nothing is per batch: test/threads.test.ts).
     let sum = 0;
-    for (const l of held) sum += l;
+    for (let i = 0; i < n; i++) sum += this.recent[i];
     if (sum <= (n / 2) * limit) return undefined;
     const sorted = this.sorted.subarray(0, n);
-    sorted.set(held);
+    sorted.set(this.recent.subarray(0, n));
     sorted.sort();
     const median = n % 2 ? sorted[n >> 1] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     if (median <= limit) return undefined;

@@ -157,7 +157,7 @@ describe('messages that said the wrong thing', () => {
     const run = await simdnet(['train', '--data', measured, '--target', 'species', '--ignore', 'island,sex', '--hidden', '32',
       '--lr', '100', '--batch-size', '8', '--epochs', '1', '--threads', '1']);
     expect(run.code, run.stderr).toBe(1);
-    expect(run.stderr).toMatch(/^simdnet: training diverged in epoch 1: .* for each of the first 8 training rows\)\. Try a smaller learning rate than 100\.$/m);
+    expect(run.stderr).toMatch(/^simdnet: training stopped in epoch 1: .* for each of the first 8 training rows\), so it no longer looks at its input\. A learning rate that saturates it does that: try one smaller than 100; /m);
   });
 
   // eval and report of a table model without --data score the rows it held out (cli-table.test.ts).
