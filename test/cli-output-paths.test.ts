@@ -234,6 +234,15 @@ describe('an output that is the same file as another output is refused', () => {
     expect(run.stderr).toContain('error: --out /proc/simdnet-tfjs: cannot make the folder');
   });
 
+  it('--out and --report into a --checkpoint folder not made yet: written there, as the run makes the folder first', async () => {
+    const run = await simdnet(['train', '--limit', '300', '--epochs', '1', '--hidden', '8', '--threads', '1', '--checkpoint', 'new-ck', '--out', 'new-ck/model.simdnet', '--report', 'new-ck/r.html']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(['checkpoint.simdnet', 'model.simdnet', 'r.html'].every((f) => existsSync(at(`new-ck/${f}`)))).toBe(true);
+    // A folder in it is not made: refused, and nothing is left.
+    refused(await simdnet(['train', '--checkpoint', 'new-ck2', '--out', 'new-ck2/sub/model.simdnet']), '--out new-ck2/sub/model.simdnet: the folder new-ck2/sub does not exist');
+    expect(existsSync(at('new-ck2'))).toBe(false);
+  });
+
   it('a real run with --out and --report on different files writes both', async () => {
     const run = await simdnet(['train', '--limit', '300', '--epochs', '1', '--hidden', '8', '--threads', '1', '--out', 'z.simdnet', '--report', 'z.html']);
     expect(run.code, run.stderr).toBe(0);

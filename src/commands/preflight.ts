@@ -1,12 +1,13 @@
 // What `simdnet train` checks before it reads any data or makes a network: flags that do not go
 // together, that no file it writes is its data or another of its outputs, and that every file
 // it will write can be written. A run is never lost to a path found unwritable at its end.
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { RACE_ATTEMPTS, makeFolders, removeEmptyFolders } from '../make-folders.js';
 import { CHECKPOINT_FILE } from './checkpoint.js';
 import { UsageError, checkRunFlags, type RunFlags } from './common.js';
 import { LOCK_FILE } from './lock.js';
-import { checkWritableFile, dataFiles, isFolder, refuseRunFile, refuseSameFiles, type NamedPath } from './output-paths.js';
+import { checkWritableFile, dataFiles, isFolder, refuseRunFile, refuseSameFiles, samePath, type NamedPath } from './output-paths.js';
 
 export interface PreflightFlags extends RunFlags {
   out?: string;
@@ -19,14 +20,19 @@ export interface PreflightFlags extends RunFlags {
 export async function preflightTrain(flags: PreflightFlags): Promise<void> {
   checkRunFlags(flags);
   refuseOverwrites(flags);
+  // An output into a --checkpoint folder not made yet is probed once the folder is (the run makes it before it saves).
+  const checkpoint = flags.checkpoint;
+  const inFolderToMake = (file: string) => checkpoint !== undefined && !existsSync(path.dirname(file)) && samePath(path.dirname(file), checkpoint);
+  const intoCheckpoint: NamedPath[] = [];
   for (const [flag, file] of [['--out', flags.out], ['--report', flags.report]] as const) {
     if (file === undefined) continue;
     refuseRunFile(flag, file);
-    await checkWritableFile(flag, file);
+    if (inFolderToMake(file)) intoCheckpoint.push({ name: flag, path: file });
+    else await checkWritableFile(flag, file);
   }
   // Checkpoints go to --checkpoint DIR, or back to the folder resumed from (whose absence is
   // for reading the checkpoint to report).
-  if (flags.checkpoint !== undefined) await checkWritableFolder('--checkpoint', flags.checkpoint);
+  if (checkpoint !== undefined) await checkWritableFolder('--checkpoint', checkpoint, intoCheckpoint);
   else if (flags.resume !== undefined && await isFolder(flags.resume)) await checkWritableFile('--resume', path.join(flags.resume, CHECKPOINT_FILE));
 }
 
@@ -55,12 +61,13 @@ function outputFiles(flags: PreflightFlags): NamedPath[] {
 }
 
 /**
- * `dir` can be made (or exists) and its checkpoint file can be written. The folders made to
- * find out are removed again: the run makes them when it takes the folder (openCheckpointDir).
- * Another run's check may remove a new folder between this one's making it and its probe:
- * the check is made again, a few times, before the folder is said to be missing.
+ * `dir` can be made (or exists) and its checkpoint file can be written, and so can the files
+ * `inside` it. The folders made to find out are removed again: the run makes them when it takes
+ * the folder (openCheckpointDir). Another run's check may remove a new folder between this
+ * one's making it and its probe: the check is made again, a few times, before the folder is
+ * said to be missing.
  */
-async function checkWritableFolder(flag: string, dir: string): Promise<void> {
+async function checkWritableFolder(flag: string, dir: string, inside: readonly NamedPath[]): Promise<void> {
   if (dir === '') throw new UsageError(`${flag} is empty; give a folder name`);
   for (let attempt = 1; ; attempt++) {
     let made: string[];
@@ -72,6 +79,7 @@ async function checkWritableFolder(flag: string, dir: string): Promise<void> {
     }
     try {
       await checkWritableFile(flag, path.join(dir, CHECKPOINT_FILE));
+      for (const file of inside) await checkWritableFile(file.name, file.path);
       return;
     } catch (e) {
       // Still there: the folder cannot be written. Gone: another run removed it; again.
