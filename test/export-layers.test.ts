@@ -110,6 +110,7 @@ describe('what x and y hold, recorded in both files', () => {
     const expected = {
       'simdnet.input': `raw features in this order: ${features}; a missing value must be given as its column's mean over the training rows (simdnet.featureFill lists them in this order)`,
       'simdnet.output': 'one score per class, in this order: Adelie, Chinstrap, Gentoo',
+      'simdnet.loss': 'cross-entropy',
       'simdnet.task': 'classification',
       'simdnet.features': JSON.stringify(features.split(', ')),
       'simdnet.featureFill': JSON.stringify(fill),
@@ -127,6 +128,14 @@ describe('what x and y hold, recorded in both files', () => {
     const edited = { ...modelJson, userDefinedMetadata: { simdnet: { ...expected, 'simdnet.classes': '["a","b"]' } } };
     expect(() => fromTfjs(edited, weights, 'model.json')).toThrow('model.json: userDefinedMetadata.simdnet: classNames lists 2 names but the network has 3');
     expect(onnxDescription(toOnnx(regressor.model)).outputDoc).toBe('targets in their units, in this order: price');
+    // The loss comes back as recorded: a sigmoid output under binary cross-entropy (multi-label) was read back as MSE, and scored so.
+    const labeller = await Network.create({ inputs: 3, layers: [{ kind: 'dense', units: 2 }, { kind: 'sigmoid' }], loss: 'binary-cross-entropy', backend: 'js' });
+    const multiLabel = { config: labeller.config, parameters: labeller.parameters, metadata: {} };
+    const back = toTfjs(multiLabel);
+    expect(fromTfjs(JSON.parse(JSON.stringify(back.modelJson)), back.weights, 'ml/model.json').config.loss).toBe('binary-cross-entropy');
+    const lying = { ...back.modelJson, userDefinedMetadata: { simdnet: { ...back.modelJson.userDefinedMetadata.simdnet, 'simdnet.loss': 'hinge' } } };
+    expect(() => fromTfjs(lying, back.weights, 'ml/model.json')).toThrow('ml/model.json: its metadata\'s simdnet.loss is "hinge", not one of mse, cross-entropy, binary-cross-entropy, mae, huber');
+    labeller.dispose();
   });
 
   it('a model trained on images says that its pixels come scaled to [0, 1], and the command prints what x and y hold', async () => {
@@ -138,6 +147,7 @@ describe('what x and y hold, recorded in both files', () => {
     expect(run.stdout).toBe(`${onnx}: ONNX (opset 13)\ninput x [N × 784]:\n  28×28×1 images in NHWC order, each pixel scaled to [0, 1] (its byte ÷ 255)\noutput y [N × 10]:\n  one score per class, class i at output i\n`);
     expect(onnxDescription(readFileSync(onnx)).metadata).toEqual({
       'simdnet.input': '28×28×1 images in NHWC order, each pixel scaled to [0, 1] (its byte ÷ 255)', 'simdnet.output': 'one score per class, class i at output i',
+      'simdnet.loss': 'cross-entropy',
     });
     // A checkpoint is a model file too, its run recorded apart.
     expect((await simdnet(['export', path.join(ck, 'checkpoint.simdnet'), '--format', 'onnx', '--out', onnx])).stdout).toContain('each pixel scaled to [0, 1] (its byte ÷ 255)');

@@ -41,7 +41,8 @@ export function describeIo(model: Model): IoDescription {
     : d && d.task !== 'classification' && d.targetNames?.length === sizes.at(-1) ? `${d.task === 'regression' ? 'targets in their units' : 'one score per label'}, in this order: ${listed(d.targetNames!)}`
     : model.config.loss === 'cross-entropy' ? `one score per class, class i at output i`
     : `the network's ${sizes.at(-1)} outputs${d?.task === 'regression' ? ', in the targets\' units' : ''}`;
-  const metadata: Record<string, string> = { 'simdnet.input': input, 'simdnet.output': output };
+  // The loss too, which neither format holds of its own: a sigmoid output is binary cross-entropy's, or the seed's under MSE.
+  const metadata: Record<string, string> = { 'simdnet.input': input, 'simdnet.output': output, 'simdnet.loss': model.config.loss };
   if (d) metadata['simdnet.task'] = d.task;
   for (const [key, field] of Object.entries(LISTS)) if (d?.[field]) metadata[`simdnet.${key}`] = JSON.stringify(d[field]);
   return { input, output, metadata };

@@ -4,7 +4,7 @@
 // TF.js keeps a Dense kernel as [in, out]: the transpose of simdnet's w [out, in]; and a
 // Conv2D kernel as [k, k, in, out]: the transpose of simdnet's w [filters × (ky, kx, ci)].
 import { ACTIVATIONS, type ActivationName } from '../layers/activation.js';
-import { bufferFault, layerSpecs, parameterTotal, resolveOptions, type Network, type NetworkConfig, type NetworkOptions } from '../network.js';
+import { LOSSES, bufferFault, layerSpecs, parameterTotal, resolveOptions, type LossName, type Network, type NetworkConfig, type NetworkOptions } from '../network.js';
 import { checkDataDescription, modelConfigOf, modelOf, type Model } from '../model.js';
 import { LEAKY_SLOPE } from '../backend/js.js';
 import { foldNormalizations } from './fold-normalization.js';
@@ -180,10 +180,10 @@ export interface TfjsWeightGroup {
  * The network a topology describes. A Dense-only stack in the seed's form (one hidden
  * activation; softmax, or that activation, at the output) keeps the seed's config (sizes,
  * activation, loss), as simdnet's own such models do; anything else is a layer list.
- * The loss is cross-entropy under softmax and MSE otherwise (it matters to eval only).
+ * The loss is the one simdnet's export recorded, else cross-entropy under softmax and MSE otherwise (it matters to eval only).
  */
-function networkOptions({ inputs, inputShape, layers }: TfjsTopology): NetworkOptions {
-  const loss = layers.at(-1)?.kind === 'softmax' ? 'cross-entropy' : 'mse';
+function networkOptions({ inputs, inputShape, layers }: TfjsTopology, recorded: LossName | undefined): NetworkOptions {
+  const loss = recorded ?? (layers.at(-1)?.kind === 'softmax' ? 'cross-entropy' : 'mse');
   if (!inputShape) {
     const sizes = [inputs, ...layers.flatMap((s) => (s.kind === 'dense' ? [s.units] : []))];
     const hidden = layers[1]?.kind, activation = ACTIVATIONS.includes(hidden as ActivationName) ? hidden as ActivationName : 'identity';
@@ -208,7 +208,10 @@ export function tfjsWeightGroups(modelJson: unknown, name: string): { config: Ne
   if (topology.class_name !== 'Sequential') fail(`the model is a ${String(topology.class_name)}; simdnet imports Sequential models`);
   const all = Array.isArray(config.layers) ? config.layers : fail('modelTopology.config has no layers');
   const read = tfjsTopology(all, fail);
-  const options = networkOptions(read);
+  // simdnet's own exports record their loss (io-description.ts): a multi-label network's is binary cross-entropy, not MSE.
+  const recordedLoss = obj(obj(root.userDefinedMetadata)?.simdnet)?.['simdnet.loss'];
+  if (recordedLoss !== undefined && !LOSSES.includes(recordedLoss as LossName)) fail(`its metadata's simdnet.loss is ${shown(recordedLoss)}, not one of ${LOSSES.join(', ')}`);
+  const options = networkOptions(read, recordedLoss as LossName | undefined);
   let resolved: NetworkConfig;
   try {
     resolved = resolveOptions(options);
