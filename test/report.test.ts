@@ -122,6 +122,11 @@ describe('the performance summary', () => {
     expect(text).toContain(` Total predictions: ${data.test.count}`);
     expect(text).toContain(' Recipe: test');
     expect(text).not.toContain('subset');
+    // One evaluation has nothing to compare with: no improvement of 0.00%, in the text or the page.
+    const once = summarize(history.slice(0, 1), analysis.summary.report, analysis.summary.run);
+    expect(formatSummary(once)).not.toContain('IMPROVEMENT');
+    expect(formatSummary(once)).toContain(' Balanced performance (gap: -0.004)');
+    expect(once.lossReduction).toBeUndefined();
   });
 
   it('says where figures scored a subset of the training split: the improvement\'s start, the charts\' epochs', () => {

@@ -147,8 +147,10 @@ function summaryHtml(s: Summary): string {
       ['Testing loss', s.final.test.loss.toFixed(4)],
       ['Training accuracy', `${s.final.train.accuracy.toFixed(4)} (${pct(s.final.train.accuracy)}${s.finalSubset ? `; ${s.finalSubset}` : ''})`],
       ['Testing accuracy', `${s.final.test.accuracy.toFixed(4)} (${pct(s.final.test.accuracy)})`],
-      ['Loss reduction', `${pct(s.lossReduction!)}${s.improvementFrom ? ` (${s.improvementFrom})` : ''}`],
-      ['Accuracy improvement', `${pct(s.accuracyGain!)}${s.improvementFrom ? ` (${s.improvementFrom})` : ''}`],
+      ...(s.lossReduction === undefined ? [] : [
+        ['Loss reduction', `${pct(s.lossReduction)}${s.improvementFrom ? ` (${s.improvementFrom})` : ''}`],
+        ['Accuracy improvement', `${pct(s.accuracyGain!)}${s.improvementFrom ? ` (${s.improvementFrom})` : ''}`],
+      ] as [string, string][]),
       ['Overfitting analysis', s.verdict!],
     );
   }

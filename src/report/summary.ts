@@ -33,7 +33,7 @@ export interface Summary {
   saved?: SavedModelView;
   /** The last evaluation of the history (undefined when the model carries none). */
   final?: HistoryEntry;
-  /** (first train loss − last) / first, and last train accuracy − first. */
+  /** (first train loss − last) / first, and last train accuracy − first; undefined after one evaluation, which has nothing to compare with. */
   lossReduction?: number;
   accuracyGain?: number;
   /** Where the first or the last evaluation scored a subset of the training split (trainSamples): what the improvement runs between. */
@@ -60,9 +60,11 @@ export function summarize(history: readonly HistoryEntry[], report: Classificati
   const gap = final.train.accuracy - final.test.accuracy;
   return {
     final,
-    lossReduction: (first.train.loss - final.train.loss) / first.train.loss,
-    accuracyGain: final.train.accuracy - first.train.accuracy,
-    ...improvementEnds(first, final),
+    ...(history.length > 1 && {
+      lossReduction: (first.train.loss - final.train.loss) / first.train.loss,
+      accuracyGain: final.train.accuracy - first.train.accuracy,
+      ...improvementEnds(first, final),
+    }),
     ...(final.trainSamples === undefined ? {} : { finalSubset: `on a subset of ${samples(final.trainSamples)}` }),
     gap,
     verdict: overfittingVerdict(gap),
@@ -114,10 +116,12 @@ export function formatSummary(s: Summary): string {
       ` Testing Loss: ${s.final.test.loss.toFixed(4)}`,
       ` Training Accuracy: ${s.final.train.accuracy.toFixed(4)} (${pct(s.final.train.accuracy)}${s.finalSubset ? `; ${s.finalSubset}` : ''})`,
       ` Testing Accuracy: ${s.final.test.accuracy.toFixed(4)} (${pct(s.final.test.accuracy)})`,
-      '', 'IMPROVEMENT:',
-      ` Loss Reduction: ${pct(s.lossReduction!)}`,
-      ` Accuracy Improvement: ${pct(s.accuracyGain!)}`,
-      ...(s.improvementFrom ? [` (both ${s.improvementFrom})`] : []),
+      ...(s.lossReduction === undefined ? [] : [
+        '', 'IMPROVEMENT:',
+        ` Loss Reduction: ${pct(s.lossReduction)}`,
+        ` Accuracy Improvement: ${pct(s.accuracyGain!)}`,
+        ...(s.improvementFrom ? [` (both ${s.improvementFrom})`] : []),
+      ]),
       '', 'OVERFITTING ANALYSIS:', ` ${s.verdict}`);
   }
   out.push('', 'CLASSIFICATION REPORT:', formatClassificationReport(s.report),
