@@ -79,6 +79,8 @@ describe('simdnet eval and predict', () => {
     const result = JSON.parse(run.stdout);
     expect(result.test_accuracy).toBe(JSON.parse(trained.stdout).test_accuracy);
     expect(result.classes).toHaveLength(10);
+    // The network in words too (a CNN's sizes are its dense layers' alone).
+    expect(result.network).toBe('784-32-10, relu');
     expect(run.stderr).toContain('macro avg');
   });
 

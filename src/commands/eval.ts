@@ -38,7 +38,8 @@ async function runEval(file: string, flags: EvalFlags): Promise<void> {
   print(formatSummary(summary));
   if (flags.json) {
     console.log(JSON.stringify({
-      model: file, sizes: net.sizes, test_loss: result.loss, test_accuracy: result.accuracy, samples: data.test.count,
+      // sizes are the dense layers' alone: a CNN's convolutions are in network.
+      model: file, network: describeNetwork(net.config), sizes: net.sizes, test_loss: result.loss, test_accuracy: result.accuracy, samples: data.test.count,
       seconds, samples_per_second: data.test.count / seconds,
       classes: report.perClass, macro: report.macro, weighted: report.weighted,
     }));
