@@ -253,10 +253,10 @@ export async function train(net: Network, data: DataSplits, options: TrainOption
   const position: TrainingPosition = { epoch: 1, batch: 1, batches, epochs };
   const progress: BatchProgress = { epoch: 1, epochs, batch: 1, batches, loss: 0, samplesPerSecond: 0 };
   const history: HistoryEntry[] = [...(options.resume?.history ?? [])];
-  const lossWatch = new LossRiseWatch(net, (epochs - (options.resume?.epochsDone ?? 0)) * batches);
   let best = options.resume?.best;
   const start = now();
   let trainSeconds = 0, samples = 0, lastYield = start, aborted = false, epoch = options.resume?.epochsDone ?? 0;
+  const lossWatch = new LossRiseWatch(net, (epochs - epoch) * batches);
   // As fetch() does: a signal aborted before the call rejects with its reason, and nothing is trained.
   options.signal?.throwIfAborted();
   training.add(net);

@@ -17,6 +17,7 @@
 
 import type { CsvTable, TargetColumn } from './table.js';
 import { firstOf, shown } from '../shown.js';
+import { presentMeans } from './impute.js';
 import { BEYOND_FLOAT32, float32Fault, isFiniteFloat32 } from '../decimal.js';
 
 export type { CsvTable, TargetColumn } from './table.js';
@@ -238,7 +239,6 @@ function fill(scanner: Scanner, columns: Columns, rows: number, numericTargets: 
   const features = new Float32Array(rows * nf);
   const numbers = targetNames.map((_, t) => (numericTargets[t] ? new Float32Array(rows) : null));
   const labels = targetNames.map((_, t) => (numericTargets[t] ? null : { ids: new Uint32Array(rows), idOf: new Map<string, number>() }));
-  const missingCount = new Uint32Array(nf);
   for (let row = 0; scanner.startRecord(); row++) {
     do {
       scanner.nextField();
@@ -249,7 +249,6 @@ function fill(scanner: Scanner, columns: Columns, rows: number, numericTargets: 
         if (Number.isNaN(v)) {
           if (!isMissing(bytes, scanner.start, scanner.end)) notANumber(scanner, columns, data);
           if (missing === 'error') scanner.missingFeature();
-          missingCount[j]++;
         }
         features[row * nf + j] = v;
         continue;
@@ -274,7 +273,7 @@ function fill(scanner: Scanner, columns: Columns, rows: number, numericTargets: 
     const bad = missing.findIndex((v) => !isFiniteFloat32(v));
     if (bad >= 0) throw new Error(`${scanner.name}: missing[${bad}] is ${shown(missing[bad])}${float32Fault(missing[bad])}`);
     imputed = [...missing];
-  } else if (missing === 'mean') imputed = columnMeans(scanner, features, rows, missingCount, columns);
+  } else if (missing === 'mean') imputed = columnMeans(scanner, features, rows, columns);
   if (imputed) for (let i = 0; i < features.length; i++) if (Number.isNaN(features[i])) features[i] = imputed[i % nf];
   const targets = targetNames.map((name, t): TargetColumn => {
     const numeric = numbers[t];
@@ -337,23 +336,11 @@ function notANumber(scanner: Scanner, columns: Columns, data: Mark): never {
   throw new Error(`${name}: ${they} text and no numbers: ${list}; features must be numbers: ${advice}`);
 }
 
-/** Each feature column's mean over its present values (float64 sums, rounded to float32): what missing: 'mean' fills in. */
-function columnMeans(scanner: Scanner, features: Float32Array, rows: number, missingCount: Uint32Array, columns: Columns): number[] {
-  const nf = missingCount.length;
-  const sum = new Float64Array(nf);
-  for (let r = 0; r < rows; r++) {
-    for (let j = 0; j < nf; j++) {
-      const v = features[r * nf + j];
-      if (!Number.isNaN(v)) sum[j] += v;
-    }
-  }
-  return Array.from({ length: nf }, (_, j) => {
-    const present = rows - missingCount[j];
-    if (present === 0) {
-      const column = columns.featureOf.indexOf(j);
-      throw new Error(`${scanner.name}: ${scanner.describe(column)} has no values, so it has no mean to impute`);
-    }
-    return Math.fround(sum[j] / present);
+/** Each feature column's mean over its present values (presentMeans): what missing: 'mean' fills in; an error naming a column with none. */
+function columnMeans(scanner: Scanner, features: Float32Array, rows: number, columns: Columns): number[] {
+  return presentMeans(features, rows, columns.featureNames.length).map((mean, j) => {
+    if (mean === undefined) throw new Error(`${scanner.name}: ${scanner.describe(columns.featureOf.indexOf(j))} has no values, so it has no mean to impute`);
+    return mean;
   });
 }
 

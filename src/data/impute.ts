@@ -19,20 +19,12 @@ export function imputeMeans<S extends DataSplits<FeatureDataset>>(splits: S): S 
     throw new Error(`${source}: the splits have no test split apart from the training split; hold one out first (holdOut(splits, 'test', 0.2)), so that no test row's value is in the means`);
   }
   const { features, count, width } = train;
-  const sum = new Float64Array(width), present = new Uint32Array(width);
-  for (let i = 0; i < count * width; i++) {
-    const v = features[i];
-    if (!Number.isNaN(v)) {
-      sum[i % width] += v;
-      present[i % width]++;
-    }
-  }
-  const means = Array.from(sum, (s, j) => {
-    if (present[j] === 0) {
+  const means = presentMeans(features, count, width).map((mean, j) => {
+    if (mean === undefined) {
       const name = splits.featureNames?.[j];
       throw new Error(`${source}: feature ${name === undefined ? j : JSON.stringify(name)} has no value in the training split's ${count} rows, so it has no mean to impute`);
     }
-    return Math.fround(s / present[j]);
+    return mean;
   });
   for (const split of new Set([splits.train, splits.validation, splits.test])) {
     if (!split) continue;
@@ -40,4 +32,21 @@ export function imputeMeans<S extends DataSplits<FeatureDataset>>(splits: S): S 
     for (let i = 0; i < f.length; i++) if (Number.isNaN(f[i])) f[i] = means[i % width];
   }
   return { ...splits, featureFill: means };
+}
+
+/**
+ * Each column's mean over its values that are not NaN (float64 sums, rounded to float32), of
+ * `values` [count × width] row-major; undefined for a column with none. What missing: 'mean'
+ * (over a whole file) and imputeMeans (over the training split) fill in.
+ */
+export function presentMeans(values: Float32Array, count: number, width: number): (number | undefined)[] {
+  const sum = new Float64Array(width), present = new Uint32Array(width);
+  for (let i = 0; i < count * width; i++) {
+    const v = values[i];
+    if (!Number.isNaN(v)) {
+      sum[i % width] += v;
+      present[i % width]++;
+    }
+  }
+  return Array.from(sum, (s, j) => (present[j] === 0 ? undefined : Math.fround(s / present[j])));
 }
