@@ -81,9 +81,8 @@ export function classificationReport(cm: number[][]): ClassificationReport {
   };
 }
 
-/** The report as text, laid out as scikit-learn's classification_report(digits=3) prints it. */
-export function formatClassificationReport(r: ClassificationReport, digits = 3): string {
-  const names = r.perClass.map((_, c) => String(c));
+/** The report as text, laid out as scikit-learn's classification_report(digits=3) prints it; `names` per class (their indices by default). */
+export function formatClassificationReport(r: ClassificationReport, digits = 3, names: readonly string[] = r.perClass.map((_, c) => String(c))): string {
   const width = Math.max('weighted avg'.length, digits, ...names.map((n) => n.length));
   const num = (x: number) => x.toFixed(digits).padStart(9);
   const row = (name: string, s: ClassScores) =>

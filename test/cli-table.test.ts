@@ -380,6 +380,53 @@ describe('simdnet eval on a table model', () => {
     expect([text.code, text.stderr]).toEqual([1, `simdnet: ${other}: odd holds text ("yes" in data row 3); the model predicts numbers for it\n`]);
   });
 
+  it('shows the classification report and the confusion matrix by class name, in text and in --json, counts adding up to the rows', async () => {
+    const run = await simdnet(['eval', classifier, '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    const out = JSON.parse(run.stdout);
+    expect(out.classes.map((c: { class: string }) => c.class)).toEqual(['Adelie', 'Chinstrap', 'Gentoo']);
+    const cm: number[][] = out.confusion;
+    expect(cm.flat().reduce((a, b) => a + b, 0)).toBe(69);
+    expect(cm.map((row) => row.reduce((a, b) => a + b, 0))).toEqual(out.classes.map((c: { support: number }) => c.support));
+    expect(cm.reduce((s, row, c) => s + row[c], 0) / 69).toBeCloseTo(out.accuracy, 12);
+    expect(out.classes[0].precision).toBeCloseTo(cm[0][0] / (cm[0][0] + cm[1][0] + cm[2][0]), 12);
+    expect(run.stderr).toMatch(/^ {6}Adelie {6}\d\.\d{3} {5}\d\.\d{3} {5}\d\.\d{3} {8}\d+$/m);
+    expect(run.stderr).toContain(`actual \\ predicted  Adelie  Chinstrap  Gentoo`);
+    expect(run.stderr).toMatch(new RegExp(`^Gentoo {16}${cm[2].map((n) => ` +${n}`).join('')}$`, 'm'));
+  });
+
+  it('a yes/no (0/1) target: its four outcomes as a 2 × 2 confusion matrix, and precision and recall from them', async () => {
+    const train = path.join(dir, 'yes-no.csv'), model = path.join(dir, 'yes-no.simdnet');
+    const rows = Array.from({ length: 60 }, (_, i) => `${i % 7},${(i * 3) % 5},${i % 7 > 3 ? 1 : 0}`);
+    writeFileSync(train, ['a,b,big', ...rows].join('\n') + '\n');
+    expect((await simdnet(['train', '--data', train, '--target', 'big', '--epochs', '3', '--out', model, '--threads', '1'])).code).toBe(0);
+    const run = await simdnet(['eval', model, '--data', train, '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    const out = JSON.parse(run.stdout), [label] = out.labels;
+    expect(label.label).toBe('big');
+    expect(label.tp + label.fp + label.fn + label.tn).toBe(60);
+    expect(label.tp + label.fn).toBe(rows.filter((r) => r.endsWith(',1')).length);
+    expect(label.precision).toBe(label.tp + label.fp === 0 ? 0 : label.tp / (label.tp + label.fp));
+    expect(label.recall).toBe(label.tp / (label.tp + label.fn));
+    expect((label.tp + label.tn) / 60).toBeCloseTo(out.subsetAccuracy, 12);
+    expect(run.stderr).toContain(`${model}: multi-label (one label: yes/no) of big`);
+    expect(run.stderr).toContain('confusion matrix (big: 1 present, 0 absent):');
+    expect(run.stderr).toMatch(new RegExp(`^0 +${label.tn} +${label.fp}\n1 +${label.fn} +${label.tp}$`, 'm'));
+    const report = path.join(dir, 'yes-no.html');
+    expect((await simdnet(['report', model, '--data', train, '--out', report])).code).toBe(0);
+    expect(readFileSync(report, 'utf8')).toContain('<section id="confusion"><h2>Confusion matrix: big (1 present, 0 absent)</h2>');
+  });
+
+  it('a regressor: errors per target in its units, in text and --json, their mean the headline figures', async () => {
+    const run = await simdnet(['eval', regressor, '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    const out = JSON.parse(run.stdout), [price] = out.targets;
+    expect(price.target).toBe('price');
+    expect([price.r2, price.rmse, price.mae, price.mse]).toEqual([out.r2, out.rmse, out.mae, out.mse]);
+    expect(price.rmse).toBeCloseTo(Math.sqrt(price.mse), 9);
+    expect(run.stderr).toMatch(/^target +MSE +RMSE +MAE +R²\n[- ]+\nprice /m);
+  });
+
   it('on the file it was trained on, says its rows include those it learned from, and what its held-out rows scored then', async () => {
     const run = await simdnet(['eval', classifier, '--data', penguins]);
     expect(run.code, run.stderr).toBe(0);

@@ -75,6 +75,14 @@ describe('the report helpers, on arguments that do not fit', () => {
     expect(() => confusionMatrix([0], [0], 1e9)).toThrow('confusionMatrix: classes must be an integer from 1 to 4096, got 1000000000');
   });
 
+  it('multiLabelReport counts each label\'s true and false positives and negatives, present from ½', () => {
+    // Rows of (output, target) for labels a and b: a is TP, FN, FP, TN; b is TP, TP, TN, FN.
+    const outputs = new Float32Array([0.9, 0.5, 0.2, 0.7, 0.6, 0.1, 0.4, 0.49]), targets = new Float32Array([1, 1, 1, 1, 0, 0, 0, 1]);
+    const r = multiLabelReport(outputs, targets, 2);
+    expect(r.counts).toEqual([{ tp: 1, fp: 1, fn: 1, tn: 1 }, { tp: 2, fp: 0, fn: 1, tn: 1 }]);
+    expect(r.perLabel[1]).toEqual({ precision: 1, recall: 2 / 3, f1: 0.8, support: 3 });
+  });
+
   it('multiLabelReport and regressionReport refuse outputs and targets of other lengths, a width that does not divide them, and targets that are not numbers', () => {
     const two = new Float32Array([1, 0, 1, 0, 1, 1]);
     expect(() => multiLabelReport(two, two, 4)).toThrow('multiLabelReport: 6 values are not rows of 4 (the width); give at least one whole row');

@@ -20,6 +20,7 @@ import { firstOf, partingAt, shown, shownName } from '../shown.js';
 import { UsageError, runOptions, score4, type RunFlags } from './common.js';
 import { MODEL_COLUMNS, NO_FILL_ADVICE } from './predict-table.js';
 import { plural } from '../plural.js';
+import { TASK_DETAILS } from '../report/task-text.js';
 
 /** `file` read as a CSV table of a model's features and targets (in any order; other columns are ignored; a missing feature takes `fill`, else is an error). */
 async function readModelColumns(file: string, features: string[], targets: string[], fill: number[] | undefined) {
@@ -148,15 +149,18 @@ export async function runEvalTable(file: string, model: Model, data: string | un
   try {
     const task = TASK_KINDS[model.data!.task];
     const start = performance.now();
-    const { scores } = evaluate(net, rows, task);
+    const { scores, outputs } = evaluate(net, rows, task);
     const seconds = (performance.now() - start) / 1000;
-    print(`${file}: ${task.name} of ${model.data!.targetNames!.map(shownName).join(', ')}`);
+    const d = model.data!, width = net.sizes[net.numLayers - 1];
+    const details = TASK_DETAILS[d.task]({ test: rows, outputs, width, names: (d.task === 'classification' ? d.classNames : d.targetNames) ?? [], split: 'scored rows' });
+    print(`${file}: ${task.name}${d.task === 'multi-label' && width === 1 ? ' (one label: yes/no)' : ''} of ${d.targetNames!.map(shownName).join(', ')}`);
     print(`data: ${source}: ${heldOut ? `its ${plural(rows.count, 'test row')} held out when the model was trained` : plural(rows.count, 'row')}`);
     print([LOSS_METRIC, ...task.metrics].map((m) => `${m.label}: ${score4(scores[m.name])}`).join(', '));
     const trained = heldOut ? undefined : trainedOnFile(record, source, rows.count);
     const note = trained?.same ? ownFileNote(record, trained.splitRows, task, source) : undefined;
     if (note) print(note);
-    if (flags.json) console.log(JSON.stringify({ model: file, data: source, ...(heldOut ? { held_out: true } : {}), task: task.name, rows: rows.count, ...scores, seconds }));
+    print(`\n${details.text}`);
+    if (flags.json) console.log(JSON.stringify({ model: file, data: source, ...(heldOut ? { held_out: true } : {}), task: task.name, rows: rows.count, ...scores, ...details.json, seconds }));
   } finally {
     net.dispose();
   }

@@ -54,9 +54,14 @@ function classificationSections({ test, outputs, width, names, split }: TestOutp
   ];
 }
 
-function multiLabelSections({ test, outputs, width, names }: TestOutputs): PageSection[] {
+function multiLabelSections({ test, outputs, width, names, split }: TestOutputs): PageSection[] {
   const report = multiLabelReport(outputs, test.targets!.subarray(0, test.count * width), width);
-  return [{ id: 'per-label', heading: 'Per-label scores', body: multiLabelTable(report, names), wide: true }];
+  const [only] = report.counts;
+  return [
+    { id: 'per-label', heading: 'Per-label scores', body: multiLabelTable(report, names), wide: true },
+    // One label is a yes/no target: the 2 × 2 matrix a binary classifier is read by.
+    ...(width === 1 ? [{ id: 'confusion', heading: `Confusion matrix: ${names[0]} (1 present, 0 absent)`, body: confusionHeatmap(split, [[only.tn, only.fp], [only.fn, only.tp]], ['0', '1']) }] : []),
+  ];
 }
 
 /** Column j of a row-major [count × width] array. */

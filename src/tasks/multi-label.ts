@@ -9,9 +9,19 @@ import type { Task } from './task.js';
 /** A label is predicted present when its output is at least this. */
 export const THRESHOLD = 0.5;
 
+/** A label's outcomes over the samples: true and false positives, false and true negatives (its 2 × 2 confusion matrix). */
+export interface LabelCounts {
+  tp: number;
+  fp: number;
+  fn: number;
+  tn: number;
+}
+
 export interface MultiLabelReport {
   /** Per label; support counts the samples that have it. */
   perLabel: ClassScores[];
+  /** Per label. */
+  counts: LabelCounts[];
   /** Samples whose every label is right ÷ samples. */
   subsetAccuracy: number;
   /** Wrong labels ÷ (samples × labels). */
@@ -50,10 +60,12 @@ export function multiLabelReport(outputs: Float32Array, targets: Float32Array, w
     if (right) exact++;
   }
   const perLabel = tp.map((_, j) => scores(tp[j], fp[j], fn[j]));
+  const counts = tp.map((_, j) => ({ tp: tp[j], fp: fp[j], fn: fn[j], tn: count - tp[j] - fp[j] - fn[j] }));
   const mean = (f: (s: ClassScores) => number) => perLabel.reduce((s, c) => s + f(c), 0) / width;
   const sum = (a: number[]) => a.reduce((s, v) => s + v, 0);
   return {
     perLabel,
+    counts,
     subsetAccuracy: ratio(exact, count),
     hammingLoss: ratio(wrong, count * width),
     macro: { precision: mean((s) => s.precision), recall: mean((s) => s.recall), f1: mean((s) => s.f1), support: sum(tp) + sum(fn) },

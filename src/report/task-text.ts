@@ -1,0 +1,72 @@
+// What `eval` shows of a table model's outputs beside its task's metrics, as text for the
+// terminal and as fields of its --json line: the classification report and the confusion
+// matrix; per label precision, recall, F1 and the four outcomes (a yes/no target's 2 × 2
+// confusion matrix); per target MSE, RMSE, MAE and R². The HTML report draws the same from
+// task-sections.ts. A new task is a function and a line in TASK_DETAILS.
+import { classificationReport, confusionMatrix, formatClassificationReport } from '../metrics.js';
+import { predictedClasses } from '../tasks/classification.js';
+import { multiLabelReport } from '../tasks/multi-label.js';
+import { regressionReport } from '../tasks/regression.js';
+import type { TaskName } from '../tasks/task.js';
+import { table } from '../text-table.js';
+import { formatRatio, formatValue } from './tables.js';
+import type { TestOutputs } from './task-sections.js';
+
+/** The details of a task's outputs: lines of text, and the fields they add to eval's --json line. */
+export interface TaskDetails {
+  text: string;
+  json: Record<string, unknown>;
+}
+
+/** Classes up to which the terminal shows the confusion matrix: wider, its lines would wrap. */
+export const TEXT_MATRIX_CLASSES = 12;
+/** Classes up to which --json holds the confusion matrix (classes² counts). */
+export const JSON_MATRIX_CLASSES = 100;
+
+/** cm[actual][predicted] as text: a row per actual class, a column per predicted one. */
+function matrixText(cm: number[][], names: readonly string[]): string {
+  return table(['actual \\ predicted', ...names], cm.map((row, c) => [names[c], ...row]));
+}
+
+function classificationDetails({ test, outputs, width, names }: TestOutputs): TaskDetails {
+  const cm = confusionMatrix(test.labels!, predictedClasses(outputs, width).classes, width), r = classificationReport(cm);
+  const matrix = width <= TEXT_MATRIX_CLASSES ? `confusion matrix:\n${matrixText(cm, names)}` : `confusion matrix: ${width} classes, too many to show here (--json holds it up to ${JSON_MATRIX_CLASSES}; report draws it)`;
+  return {
+    text: `classification report:\n${formatClassificationReport(r, 3, names)}\n\n${matrix}`,
+    json: {
+      classes: r.perClass.map((s, c) => ({ class: names[c], ...s })), macro: r.macro, weighted: r.weighted,
+      ...(width <= JSON_MATRIX_CLASSES ? { confusion: cm } : {}),
+    },
+  };
+}
+
+function multiLabelDetails({ test, outputs, width, names }: TestOutputs): TaskDetails {
+  const r = multiLabelReport(outputs, test.targets!.subarray(0, test.count * width), width);
+  const scores = (name: string, s: { precision: number; recall: number; f1: number; support: number }) => [name, formatRatio(s.precision), formatRatio(s.recall), formatRatio(s.f1), s.support];
+  const perLabel = table(['label', 'precision', 'recall', 'f1-score', 'support', 'TP', 'FP', 'FN', 'TN'], [
+    ...r.perLabel.map((s, j) => [...scores(names[j], s), r.counts[j].tp, r.counts[j].fp, r.counts[j].fn, r.counts[j].tn]),
+    // One label's averages are its own scores again.
+    ...(width > 1 ? [scores('micro avg', r.micro), scores('macro avg', r.macro)] : []),
+  ]);
+  // One label is a yes/no target: its outcomes as the 2 × 2 matrix a binary classifier is read by.
+  const [only] = r.counts, yesNo = width === 1 ? `\n\nconfusion matrix (${names[0]}: 1 present, 0 absent):\n${matrixText([[only.tn, only.fp], [only.fn, only.tp]], ['0', '1'])}` : '';
+  return {
+    text: `per label (present from output ½):\n${perLabel}${yesNo}`,
+    json: { labels: r.perLabel.map((s, j) => ({ label: names[j], ...s, ...r.counts[j] })), micro: r.micro, macro: r.macro },
+  };
+}
+
+function regressionDetails({ test, outputs, width, names }: TestOutputs): TaskDetails {
+  const { perTarget, mean } = regressionReport(outputs, test.targets!.subarray(0, test.count * width), width);
+  const row = (name: string, e: typeof mean) => [name, formatValue(e.mse), formatValue(e.rmse), formatValue(e.mae), formatValue(e.r2)];
+  return {
+    text: `per target, in its units:\n${table(['target', 'MSE', 'RMSE', 'MAE', 'R²'], [...perTarget.map((e, j) => row(names[j], e)), ...(width > 1 ? [row('mean', mean)] : [])])}`,
+    json: { targets: perTarget.map((e, j) => ({ target: names[j], ...e })) },
+  };
+}
+
+export const TASK_DETAILS: Record<TaskName, (o: TestOutputs) => TaskDetails> = {
+  classification: classificationDetails,
+  'multi-label': multiLabelDetails,
+  regression: regressionDetails,
+};
