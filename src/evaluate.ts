@@ -34,8 +34,8 @@ export interface ClassEvaluation extends Evaluation {
 
 /**
  * Runs the network over every sample of `data` in batches of its maxBatch and scores it by
- * `task` (by default the data's and the network's: classification for labels, multi-label
- * for 0/1 vectors a sigmoid output learnt, else regression). The data must fit the network
+ * `task` (by default the data's and the network's: classification for labels, binary or
+ * multi-label for 0/1 targets a sigmoid output learnt, else regression). The data must fit the network
  * (checkFits: its width, its arrays' lengths, its labels below the outputs); errors name `source`.
  */
 export function evaluate(net: Network, data: Dataset & { labels: ClassLabels }, task?: Task, source?: string): ClassEvaluation;
@@ -51,13 +51,14 @@ export function evaluate(net: Network, data: Dataset, task?: Task, source = 'eva
 }
 
 /**
- * The task of `data` (taskOf) for `net`: 0/1 target vectors read as multi-label, but a network
- * whose output is neither a sigmoid nor a softmax (an identity, fit's for task 'regression')
- * learnt them as numbers, and scoring it by subset accuracy and F1 would not be its R².
+ * The task of `data` (taskOf) for `net`: 0/1 targets read as binary or multi-label, but a
+ * network whose output is neither a sigmoid nor a softmax (an identity, fit's for task
+ * 'regression') learnt them as numbers, and scoring it by accuracy and F1 would not be its R².
  */
 function defaultTask(net: Network, data: Dataset): Task {
-  const inferred = taskOf({ train: data }), output = layerSpecs(net.config).at(-1)?.kind;
-  return inferred === TASK_KINDS['multi-label'] && output !== 'sigmoid' && output !== 'softmax' ? TASK_KINDS.regression : inferred;
+  const inferred = taskOf({ train: data, classes: net.sizes[net.numLayers - 1] }), output = layerSpecs(net.config).at(-1)?.kind;
+  const zeroOne = inferred === TASK_KINDS.binary || inferred === TASK_KINDS['multi-label'];
+  return zeroOne && output !== 'sigmoid' && output !== 'softmax' ? TASK_KINDS.regression : inferred;
 }
 
 /** evaluate() of data already checked to fit the network (train() checks its splits once, not every epoch). */

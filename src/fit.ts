@@ -17,7 +17,7 @@ import { checkSeed } from './rng.js';
 import { shown } from './shown.js';
 
 export interface FitOptions extends Omit<TrainOptions, 'epochs' | 'batchSize' | 'learningRate' | 'resume'>, RunOptions {
-  /** Default: classification for class labels, multi-label for 0/1 target vectors, else regression (taskOf). */
+  /** Default: classification for class labels, binary for one 0/1 target, multi-label for several, else regression (taskOf). */
   task?: TaskName;
   /** The layers before the output layer, which the task adds (dense to the outputs, then softmax, sigmoid or the identity). Default: dense 64, relu. */
   hidden?: readonly LayerSpec[];

@@ -42,7 +42,7 @@ export interface DataDescription {
   classNames?: string[];
   /** One per input. */
   featureNames?: string[];
-  /** The target columns: one per output of a regressor or multi-label model; the label column of a classifier. */
+  /** The target columns: one per output of a regressor, binary or multi-label model; the label column of a classifier. */
   targetNames?: string[];
   /** What a missing feature is filled with (the training file's means under --missing mean), one per input. */
   featureFill?: number[];

@@ -395,26 +395,51 @@ describe('simdnet eval on a table model', () => {
     expect(run.stderr).toMatch(new RegExp(`^Gentoo {16}${cm[2].map((n) => ` +${n}`).join('')}$`, 'm'));
   });
 
-  it('a yes/no (0/1) target: its four outcomes as a 2 × 2 confusion matrix, and precision and recall from them', async () => {
+  it('one 0/1 target is binary: accuracy, precision, recall and F1 of class 1, its 2 × 2 confusion matrix and ROC AUC, as the outputs give them', async () => {
     const train = path.join(dir, 'yes-no.csv'), model = path.join(dir, 'yes-no.simdnet');
     const rows = Array.from({ length: 60 }, (_, i) => `${i % 7},${(i * 3) % 5},${i % 7 > 3 ? 1 : 0}`);
     writeFileSync(train, ['a,b,big', ...rows].join('\n') + '\n');
-    expect((await simdnet(['train', '--data', train, '--target', 'big', '--epochs', '3', '--out', model, '--threads', '1'])).code).toBe(0);
+    // Early stopping on accuracy, the metric a classifier is judged by (multi-label had none of that name).
+    const trained = await simdnet(['train', '--data', train, '--target', 'big', '--epochs', '3', '--early-stop', '2', '--metric', 'accuracy', '--out', model, '--threads', '1']);
+    expect(trained.code, trained.stderr).toBe(0);
+    expect(trained.stdout).toContain(`simdnet train: ${train}: binary of big on 2 features`);
     const run = await simdnet(['eval', model, '--data', train, '--json']);
     expect(run.code, run.stderr).toBe(0);
-    const out = JSON.parse(run.stdout), [label] = out.labels;
-    expect(label.label).toBe('big');
-    expect(label.tp + label.fp + label.fn + label.tn).toBe(60);
-    expect(label.tp + label.fn).toBe(rows.filter((r) => r.endsWith(',1')).length);
-    expect(label.precision).toBe(label.tp + label.fp === 0 ? 0 : label.tp / (label.tp + label.fp));
-    expect(label.recall).toBe(label.tp / (label.tp + label.fn));
-    expect((label.tp + label.tn) / 60).toBeCloseTo(out.subsetAccuracy, 12);
-    expect(run.stderr).toContain(`${model}: multi-label (one label: yes/no) of big`);
-    expect(run.stderr).toContain('confusion matrix (big: 1 present, 0 absent):');
-    expect(run.stderr).toMatch(new RegExp(`^0 +${label.tn} +${label.fp}\n1 +${label.fn} +${label.tp}$`, 'm'));
+    const out = JSON.parse(run.stdout), cm: number[][] = out.confusion;
+    expect([out.task, out.classes.map((c: { class: string }) => c.class)]).toEqual(['binary', ['0', '1']]);
+    const [[tn, fp], [fn, tp]] = cm;
+    expect([tn + fp + fn + tp, fn + tp]).toEqual([60, rows.filter((r) => r.endsWith(',1')).length]);
+    expect([out.accuracy, out.precision, out.recall]).toEqual([(tp + tn) / 60, tp + fp ? tp / (tp + fp) : 0, tp / (tp + fn)]);
+    expect(out.f1).toBeCloseTo(out.classes[1].f1, 12);
+    // ROC AUC against every pair of a 1 and a 0, from the probabilities predict gives.
+    const predicted = await simdnet(['predict', model, '--csv', train]);
+    const p = predicted.stdout.trim().split('\n').slice(1).map((line) => Number(line.split(',')[1]));
+    const ys = rows.map((r) => r.endsWith(',1'));
+    let ordered = 0, pairs = 0;
+    p.forEach((pi, i) => p.forEach((pj, j) => {
+      if (!ys[i] || ys[j]) return;
+      pairs++;
+      ordered += pi > pj ? 1 : pi === pj ? 0.5 : 0;
+    }));
+    expect(out.auc).toBeCloseTo(ordered / pairs, 6);
+    expect(run.stderr).toContain(`${model}: binary of big`);
+    expect(run.stderr).toMatch(new RegExp(`^confusion matrix of big \\(1 from output ½\\):\nactual \\\\ predicted +0 +1\n[- ]+\n0 +${tn} +${fp}\n1 +${fn} +${tp}$`, 'm'));
+    expect(run.stderr).toContain(`ROC AUC (over every threshold): ${out.auc.toFixed(3)}`);
     const report = path.join(dir, 'yes-no.html');
     expect((await simdnet(['report', model, '--data', train, '--out', report])).code).toBe(0);
-    expect(readFileSync(report, 'utf8')).toContain('<section id="confusion"><h2>Confusion matrix: big (1 present, 0 absent)</h2>');
+    const html = readFileSync(report, 'utf8');
+    expect(html).toContain('<section id="confusion"><h2>Confusion matrix: big (1 from output ½)</h2>');
+    expect(html).toContain(`<p>ROC AUC (over every threshold): ${out.auc.toFixed(3)}</p>`);
+  });
+
+  it('--task multi-label keeps one 0/1 target a label, counted per outcome; --task binary refuses two targets', async () => {
+    const train = path.join(dir, 'yes-no.csv'), model = path.join(dir, 'one-label.simdnet');
+    expect((await simdnet(['train', '--data', train, '--target', 'big', '--task', 'multi-label', '--epochs', '2', '--out', model, '--threads', '1'])).code).toBe(0);
+    const out = JSON.parse((await simdnet(['eval', model, '--data', train, '--json'])).stdout), [label] = out.labels;
+    expect([out.task, label.label, label.tp + label.fp + label.fn + label.tn]).toEqual(['multi-label', 'big', 60]);
+    expect((label.tp + label.tn) / 60).toBeCloseTo(out.subsetAccuracy, 12);
+    const two = await simdnet(['train', '--data', train, '--target', 'a,big', '--task', 'binary', '--epochs', '2']);
+    expect([two.code, two.stderr]).toEqual([2, expect.stringContaining('error: --task binary learns one 0/1 target, and there are 2 (a, big): several are multi-label\n')]);
   });
 
   it('a regressor: errors per target in its units, in text and --json, their mean the headline figures', async () => {

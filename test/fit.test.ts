@@ -25,11 +25,11 @@ const table = (file: string, options: Omit<CsvOptions, 'name'>, testFraction = 0
   holdOut(tableSplits(parseCsv(readFileSync(sample(file)), { name: file, ...options }), file), 'test', testFraction, 7);
 
 describe('fit() on problems with a known answer', () => {
-  it('learns XOR from brain.js-style examples (multi-label inferred: sigmoid + binary cross-entropy)', async () => {
+  it('learns XOR from brain.js-style examples (binary inferred from one 0/1 target: sigmoid + binary cross-entropy)', async () => {
     const data = fromExamples([{ input: [0, 0], output: [0] }, { input: [0, 1], output: [1] }, { input: [1, 0], output: [1] }, { input: [1, 1], output: [0] }]);
-    const { net, result } = await fit(data, { hidden: [{ kind: 'dense', units: 8 }, { kind: 'tanh' }], epochs: 300, learningRate: 0.05, backend: 'js' });
+    const { net, result, data: fitted } = await fit(data, { hidden: [{ kind: 'dense', units: 8 }, { kind: 'tanh' }], epochs: 300, learningRate: 0.05, backend: 'js' });
     expect(net.config.loss).toBe('binary-cross-entropy');
-    expect(result.final.test.subsetAccuracy).toBe(1);
+    expect([fitted.task, result.final.test.accuracy, result.final.test.f1]).toEqual(['binary', 1, 1]);
     const { outputs } = net.predict([0, 0, 0, 1, 1, 0, 1, 1]);
     expect(Array.from(outputs, (p) => Math.round(p))).toEqual([0, 1, 1, 0]);
     net.dispose();
@@ -255,7 +255,7 @@ describe('normalisation, validation and early stopping', () => {
       featureFill: [43.92193, 17.15117, 200.9152, 4201.754].map((m, j) => expect.closeTo(m, j === 3 ? 2 : 4)),
     });
     expect(() => encodeModel(net, {}, false, { task: 'classification', classNames: ['a', 'b'] })).toThrow('encodeModel: data classNames lists 2 names but the network has 3');
-    expect(() => encodeModel(net, {}, false, { task: 'ranking' as 'regression' })).toThrow('encodeModel: data task must be one of classification, multi-label, regression; got "ranking"');
+    expect(() => encodeModel(net, {}, false, { task: 'ranking' as 'regression' })).toThrow('encodeModel: data task must be one of classification, binary, multi-label, regression; got "ranking"');
     net.dispose();
   });
 

@@ -2,6 +2,7 @@
 // class that is never predicted (as the seed's class 3): scikit-learn's zero_division = 0.
 import { describe, expect, it } from 'vitest';
 import { classificationReport, confusionMatrix, formatClassificationReport } from '../src/metrics.js';
+import { binaryConfusion, rocAuc } from '../src/tasks/binary.js';
 import { multiLabelReport } from '../src/tasks/multi-label.js';
 import { regressionReport } from '../src/tasks/regression.js';
 
@@ -81,6 +82,23 @@ describe('the report helpers, on arguments that do not fit', () => {
     const r = multiLabelReport(outputs, targets, 2);
     expect(r.counts).toEqual([{ tp: 1, fp: 1, fn: 1, tn: 1 }, { tp: 2, fp: 0, fn: 1, tn: 1 }]);
     expect(r.perLabel[1]).toEqual({ precision: 1, recall: 2 / 3, f1: 0.8, support: 3 });
+  });
+
+  it('rocAuc is the share of (1, 0) pairs a 1 scores above, ties ½, as every pair counted gives it; NaN with one class', () => {
+    let seed = 7;
+    const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    // Outputs rounded to tenths, so that many tie.
+    const outputs = Float32Array.from({ length: 300 }, () => Math.round(random() * 10) / 10), targets = Float32Array.from(outputs, (o) => (random() < o ? 1 : 0));
+    let ordered = 0, pairs = 0;
+    for (let i = 0; i < 300; i++) for (let j = 0; j < 300; j++) {
+      if (targets[i] !== 1 || targets[j] !== 0) continue;
+      pairs++;
+      ordered += outputs[i] > outputs[j] ? 1 : outputs[i] === outputs[j] ? 0.5 : 0;
+    }
+    expect(rocAuc(outputs, targets)).toBeCloseTo(ordered / pairs, 12);
+    expect(rocAuc(new Float32Array([0.1, 0.9]), new Float32Array([1, 1]))).toBeNaN();
+    expect(binaryConfusion(new Float32Array([0.9, 0.5, 0.49, 0.2, 0.7]), new Float32Array([1, 0, 1, 0, 0]))).toEqual([[1, 2], [1, 1]]);
+    expect(() => binaryConfusion(new Float32Array([0.9]), new Float32Array([0.5]))).toThrow('binaryConfusion: targets[0] is 0.5; a binary target is 0 or 1');
   });
 
   it('multiLabelReport and regressionReport refuse outputs and targets of other lengths, a width that does not divide them, and targets that are not numbers', () => {

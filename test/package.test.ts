@@ -47,7 +47,7 @@ describe('the npm package', () => {
     // first while the two fit gzip's 32 KB window. At 33 KB a build (one more pass width in
     // the listed products) the tarball grew by 30 KB, and at 32.3 KB (the fused updates with
     // listed_product inlined into four kernels) by 29 KB; the largest build is 31.2 KB now.
-    expect(statSync(tarball).size).toBeLessThan(362_000);
+    expect(statSync(tarball).size).toBeLessThan(372_000);
     for (const f of ['build/simdnet.wasm', 'build/simdnet-relaxed.wasm', 'build/simdnet-shared.wasm', 'build/simdnet-relaxed-shared.wasm',
       'build/simdnet-scalar.wasm', 'build/simdnet-scalar-shared.wasm',
       'dist/index.js', 'dist/index.d.ts', 'dist/node.js', 'dist/cli.js', 'dist/backend/thread-protocol.js', 'README.md']) {

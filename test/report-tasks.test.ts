@@ -264,7 +264,7 @@ describe('every task report', () => {
   it('names what does not fit: an evaluation of other data, targets the task lacks', () => {
     expect(() => renderTaskReport({ ...diamonds.input, evaluation: penguins.evaluation })).toThrow(
       `renderTaskReport: the evaluation holds ${penguins.evaluation.outputs.length} outputs but diamonds.csv's test split needs 13485 × 2`);
-    expect(() => renderTaskReport({ ...penguins.input, task: taskOf({ train: diamonds.data.train }) })).toThrow(
+    expect(() => renderTaskReport({ ...penguins.input, task: taskOf({ train: diamonds.data.train, classes: 2 }) })).toThrow(
       "renderTaskReport: regression needs target vectors in penguins.csv's test split");
     expect(() => renderTaskReport({ ...labels.input, evaluation: diamonds.evaluation })).toThrow(
       'renderTaskReport: the evaluation has no subsetAccuracy, macroF1, hammingLoss score; evaluate it as a multi-label task');

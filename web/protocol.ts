@@ -18,7 +18,7 @@ export interface TableModel {
   /** The task the target column implies, when the data is at hand (not for a loaded model). */
   inferred?: TaskName;
   featureNames: string[];
-  /** One per output: the classes of a classifier, the target columns of a regressor or multi-label model. */
+  /** One per output: the classes of a classifier, the target columns of a regressor, binary or multi-label model. */
   outputNames: string[];
   /** The label column of a classifier; the target columns otherwise. */
   targetNames: string[];

@@ -153,7 +153,7 @@ export async function runEvalTable(file: string, model: Model, data: string | un
     const seconds = (performance.now() - start) / 1000;
     const d = model.data!, width = net.sizes[net.numLayers - 1];
     const details = TASK_DETAILS[d.task]({ test: rows, outputs, width, names: (d.task === 'classification' ? d.classNames : d.targetNames) ?? [], split: 'scored rows' });
-    print(`${file}: ${task.name}${d.task === 'multi-label' && width === 1 ? ' (one label: yes/no)' : ''} of ${d.targetNames!.map(shownName).join(', ')}`);
+    print(`${file}: ${task.name} of ${d.targetNames!.map(shownName).join(', ')}`);
     print(`data: ${source}: ${heldOut ? `its ${plural(rows.count, 'test row')} held out when the model was trained` : plural(rows.count, 'row')}`);
     print([LOSS_METRIC, ...task.metrics].map((m) => `${m.label}: ${score4(scores[m.name])}`).join(', '));
     const trained = heldOut ? undefined : trainedOnFile(record, source, rows.count);

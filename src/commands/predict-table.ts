@@ -70,12 +70,14 @@ export async function runTablePredict(model: Model, net: Network, flags: TablePr
   const row = (r: number) => Array.from(outputs.subarray(r * nOut, (r + 1) * nOut));
 
   if (flags.csv !== undefined) {
+    // A binary target is one label: its 0 or 1, then its probability of 1.
+    const labelled = task === 'multi-label' || task === 'binary';
     const header = task === 'classification' ? ['prediction', ...classNames.map((c) => `probability ${c}`)]
-      : task === 'multi-label' ? [...targetNames, ...targetNames.map((t) => `probability ${t}`)] : targetNames;
+      : labelled ? [...targetNames, ...targetNames.map((t) => `probability ${t}`)] : targetNames;
     const lines = [header.map(cell).join(',')];
     for (let r = 0; r < rows; r++) {
       const a = row(r);
-      lines.push((task === 'classification' ? [classNames[classes[r]], ...a] : task === 'multi-label' ? [...a.map((p) => (p >= THRESHOLD ? 1 : 0)), ...a] : a).map(cell).join(','));
+      lines.push((task === 'classification' ? [classNames[classes[r]], ...a] : labelled ? [...a.map((p) => (p >= THRESHOLD ? 1 : 0)), ...a] : a).map(cell).join(','));
     }
     const text = lines.join('\n') + '\n';
     if (flags.out) {
@@ -88,6 +90,8 @@ export async function runTablePredict(model: Model, net: Network, flags: TablePr
   if (task === 'classification') {
     print(`${source}: predicted ${shownName(classNames[classes[0]])}`);
     a.forEach((p, c) => print(`  ${shownName(classNames[c]).padEnd(12)}  ${p.toFixed(4)}  ${'█'.repeat(Math.round(p * 40))}`));
+  } else if (task === 'binary') {
+    print(`${source}: predicted ${shownName(targetNames[0])} ${a[0] >= THRESHOLD ? 1 : 0} (probability of 1: ${a[0].toFixed(4)})`);
   } else if (task === 'multi-label') {
     print(`${source}: ${targetNames.filter((_, j) => a[j] >= THRESHOLD).map(shownName).join(', ') || 'no label'}`);
     a.forEach((p, j) => print(`  ${shownName(targetNames[j]).padEnd(12)}  ${p.toFixed(4)}`));

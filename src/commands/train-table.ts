@@ -130,7 +130,7 @@ const openFraction = (value: string) => {
 /** The train command's options for CSV data: every one is for tables only (refuseTableFlags). Made anew for each command that takes them. */
 const tableOptions = () => [
   new Option('--target <columns>', 'with --data FILE.csv: the column to learn (several, comma-separated, for multi-label or multi-output regression)').argParser(nameList),
-  new Option('--task <task>', 'with --data FILE.csv: what to learn (default: classification for a text target, multi-label for 0/1 columns, else regression)').choices(TASKS),
+  new Option('--task <task>', 'with --data FILE.csv: what to learn (default: classification for a text target, binary for one 0/1 column, multi-label for several, else regression)').choices(TASKS),
   new Option('--ignore <columns>', 'with --data FILE.csv: columns that are not features (ids, text), comma-separated').argParser(nameList),
   new Option('--missing <how>', 'with --data FILE.csv: a missing feature value is an error, or the mean of its column').choices(['error', 'mean']).default('error'),
   new Option('--test <fraction>', 'with --data FILE.csv: the rows held out to test on').argParser(openFraction).default(0.2),

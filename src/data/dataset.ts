@@ -1,7 +1,7 @@
 // A data set as the engine takes it: the inputs of `count` samples — uint8 images, kept as
 // they are and scaled to [0, 1] as each batch is gathered (why MNIST is fast), or float32
 // features of any width — and their targets — class indices of any count, or one vector per
-// sample (0/1 per label for multi-label, real values for regression).
+// sample (0/1 for binary and per label for multi-label, real values for regression).
 import { IMAGES_MAGIC, LABELS_MAGIC, parseIdx } from './idx.js';
 import { shown } from '../shown.js';
 
@@ -48,8 +48,8 @@ export interface DataSplits<D extends Dataset = Dataset> {
   classes: number;
   /** Where it came from, for messages and reports. */
   source: string;
-  /** The task when the targets alone do not say it: vectors are 'regression' unless this says 'multi-label'. */
-  task?: 'classification' | 'multi-label' | 'regression';
+  /** The task when the targets alone do not say it (taskOf): a column of 0s and 1s may be learnt as 'regression', several as 'binary'… */
+  task?: 'classification' | 'binary' | 'multi-label' | 'regression';
   /** Names of the classes (labels), of the target columns (vectors) and of the features, when the source has them. */
   classNames?: string[];
   targetNames?: string[];

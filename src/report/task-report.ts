@@ -53,6 +53,7 @@ export function renderTaskReport({ task, data, evaluation, history, historyNote,
 /** What each task's outputs are, in words, and where the data keep their names. */
 const OUTPUTS: Record<TaskName, { one: string; many: string; names: (data: DataSplits) => string[] | undefined }> = {
   classification: { one: 'class', many: 'Classes', names: (d) => d.classNames },
+  binary: { one: 'target', many: 'Target', names: (d) => d.targetNames },
   'multi-label': { one: 'label', many: 'Labels', names: (d) => d.targetNames },
   regression: { one: 'target', many: 'Targets', names: (d) => d.targetNames },
 };

@@ -1,17 +1,18 @@
 // What the report shows of each task's test outputs: the classification report and the
-// confusion matrix; the multi-label per-label table; for regression, predicted against
+// confusion matrix (a binary target's of its classes 0 and 1, and its ROC AUC); the multi-label per-label table; for regression, predicted against
 // actual and the residuals per target, and the errors table. A new task is a function and
 // a line in TASK_SECTIONS.
 import type { Dataset } from '../data/dataset.js';
 import { classificationReport, confusionMatrix } from '../metrics.js';
 import { predictedClasses } from '../tasks/classification.js';
+import { BINARY_CLASSES, binaryConfusion, rocAuc } from '../tasks/binary.js';
 import { multiLabelReport } from '../tasks/multi-label.js';
 import { regressionReport } from '../tasks/regression.js';
 import type { TaskName } from '../tasks/task.js';
 import type { PageSection } from './page.js';
 import { capitalised } from './curves.js';
 import { COLORS, confusionHeatmap, extent, formatTick, scatterPlot, stackedHistogram } from './svg.js';
-import { classificationTable, multiLabelTable, regressionTable } from './tables.js';
+import { classificationTable, formatRatio, multiLabelTable, regressionTable } from './tables.js';
 
 /** The test split's outputs and what they are judged against. */
 export interface TestOutputs {
@@ -46,22 +47,28 @@ function residualHistogram(name: string, residuals: Float32Array, split: string)
     [{ label: `${capitalised(split)} (${residuals.length})`, color: COLORS.bar, values: residuals }], RESIDUAL_BINS, range, formatTick);
 }
 
-function classificationSections({ test, outputs, width, names, split }: TestOutputs): PageSection[] {
-  const cm = confusionMatrix(test.labels!, predictedClasses(outputs, width).classes, width);
+/** The classification report and the confusion matrix cm[actual][predicted] of classes named `names`; `of` says what they classify. */
+function classifierSections(cm: number[][], names: readonly string[], split: string, of = ''): PageSection[] {
   return [
-    { id: 'classification-report', heading: 'Classification report', body: classificationTable(classificationReport(cm), names) },
-    { id: 'confusion', heading: 'Confusion matrix', body: confusionHeatmap(split, cm, names) },
+    { id: 'classification-report', heading: `Classification report${of}`, body: classificationTable(classificationReport(cm), names) },
+    { id: 'confusion', heading: `Confusion matrix${of}`, body: confusionHeatmap(split, cm, names) },
   ];
 }
 
-function multiLabelSections({ test, outputs, width, names, split }: TestOutputs): PageSection[] {
+function classificationSections({ test, outputs, width, names, split }: TestOutputs): PageSection[] {
+  return classifierSections(confusionMatrix(test.labels!, predictedClasses(outputs, width).classes, width), names, split);
+}
+
+/** A yes/no target as the classifier of its classes 0 and 1, with the area under its ROC curve. */
+function binarySections({ test, outputs, names, split }: TestOutputs): PageSection[] {
+  const targets = test.targets!.subarray(0, test.count), auc = rocAuc(outputs, targets);
+  const [report, matrix] = classifierSections(binaryConfusion(outputs, targets), BINARY_CLASSES, split, `: ${names[0]} (1 from output ½)`);
+  return [{ ...report, body: `${report.body}<p>ROC AUC (over every threshold): ${Number.isNaN(auc) ? `none: the ${split} hold one class` : formatRatio(auc)}</p>` }, matrix];
+}
+
+function multiLabelSections({ test, outputs, width, names }: TestOutputs): PageSection[] {
   const report = multiLabelReport(outputs, test.targets!.subarray(0, test.count * width), width);
-  const [only] = report.counts;
-  return [
-    { id: 'per-label', heading: 'Per-label scores', body: multiLabelTable(report, names), wide: true },
-    // One label is a yes/no target: the 2 × 2 matrix a binary classifier is read by.
-    ...(width === 1 ? [{ id: 'confusion', heading: `Confusion matrix: ${names[0]} (1 present, 0 absent)`, body: confusionHeatmap(split, [[only.tn, only.fp], [only.fn, only.tp]], ['0', '1']) }] : []),
-  ];
+  return [{ id: 'per-label', heading: 'Per-label scores', body: multiLabelTable(report, names), wide: true }];
 }
 
 /** Column j of a row-major [count × width] array. */
@@ -86,6 +93,7 @@ function regressionSections({ test, outputs, width, names, split }: TestOutputs)
 /** Each task's sections, by task name. */
 export const TASK_SECTIONS: Record<TaskName, (t: TestOutputs) => PageSection[]> = {
   classification: classificationSections,
+  binary: binarySections,
   'multi-label': multiLabelSections,
   regression: regressionSections,
 };

@@ -1,9 +1,10 @@
 // What `eval` shows of a table model's outputs beside its task's metrics, as text for the
 // terminal and as fields of its --json line: the classification report and the confusion
-// matrix; per label precision, recall, F1 and the four outcomes (a yes/no target's 2 × 2
-// confusion matrix); per target MSE, RMSE, MAE and R². The HTML report draws the same from
+// matrix (a yes/no target's of its classes 0 and 1, and its ROC AUC); per label precision,
+// recall, F1 and the counts of true and false positives and negatives; per target MSE, RMSE, MAE and R². The HTML report draws the same from
 // task-sections.ts. A new task is a function and a line in TASK_DETAILS.
-import { classificationReport, confusionMatrix, formatClassificationReport } from '../metrics.js';
+import { classificationReport, confusionMatrix, formatClassificationReport, type ClassScores } from '../metrics.js';
+import { BINARY_CLASSES, binaryConfusion, rocAuc } from '../tasks/binary.js';
 import { predictedClasses } from '../tasks/classification.js';
 import { multiLabelReport } from '../tasks/multi-label.js';
 import { regressionReport } from '../tasks/regression.js';
@@ -28,30 +29,40 @@ function matrixText(cm: number[][], names: readonly string[]): string {
   return table(['actual \\ predicted', ...names], cm.map((row, c) => [names[c], ...row]));
 }
 
-function classificationDetails({ test, outputs, width, names }: TestOutputs): TaskDetails {
-  const cm = confusionMatrix(test.labels!, predictedClasses(outputs, width).classes, width), r = classificationReport(cm);
-  const matrix = width <= TEXT_MATRIX_CLASSES ? `confusion matrix:\n${matrixText(cm, names)}` : `confusion matrix: ${width} classes, too many to show here (--json holds it up to ${JSON_MATRIX_CLASSES}; report draws it)`;
+/** The classification report and the confusion matrix cm[actual][predicted] of classes named `names`; `of` says what they classify. */
+function classifierDetails(cm: number[][], names: readonly string[], of = ''): TaskDetails {
+  const r = classificationReport(cm), k = cm.length;
+  const matrix = k <= TEXT_MATRIX_CLASSES ? `confusion matrix${of}:\n${matrixText(cm, names)}` : `confusion matrix: ${k} classes, too many to show here (--json holds it up to ${JSON_MATRIX_CLASSES}; report draws it)`;
   return {
-    text: `classification report:\n${formatClassificationReport(r, 3, names)}\n\n${matrix}`,
+    text: `classification report${of}:\n${formatClassificationReport(r, 3, names)}\n\n${matrix}`,
     json: {
       classes: r.perClass.map((s, c) => ({ class: names[c], ...s })), macro: r.macro, weighted: r.weighted,
-      ...(width <= JSON_MATRIX_CLASSES ? { confusion: cm } : {}),
+      ...(k <= JSON_MATRIX_CLASSES ? { confusion: cm } : {}),
     },
   };
 }
 
+function classificationDetails({ test, outputs, width, names }: TestOutputs): TaskDetails {
+  return classifierDetails(confusionMatrix(test.labels!, predictedClasses(outputs, width).classes, width), names);
+}
+
+/** A yes/no target as the classifier of its classes 0 and 1, with the area under its ROC curve (null in --json where the rows hold one class). */
+function binaryDetails({ test, outputs, names }: TestOutputs): TaskDetails {
+  const targets = test.targets!.subarray(0, test.count), auc = rocAuc(outputs, targets);
+  const { text, json } = classifierDetails(binaryConfusion(outputs, targets), BINARY_CLASSES, ` of ${names[0]} (1 from output ½)`);
+  return { text: `${text}\n\nROC AUC (over every threshold): ${Number.isNaN(auc) ? 'none: the rows hold one class' : formatRatio(auc)}`, json: { ...json, auc: Number.isNaN(auc) ? null : auc } };
+}
+
 function multiLabelDetails({ test, outputs, width, names }: TestOutputs): TaskDetails {
   const r = multiLabelReport(outputs, test.targets!.subarray(0, test.count * width), width);
-  const scores = (name: string, s: { precision: number; recall: number; f1: number; support: number }) => [name, formatRatio(s.precision), formatRatio(s.recall), formatRatio(s.f1), s.support];
+  const scores = (name: string, s: ClassScores) => [name, formatRatio(s.precision), formatRatio(s.recall), formatRatio(s.f1), s.support];
   const perLabel = table(['label', 'precision', 'recall', 'f1-score', 'support', 'TP', 'FP', 'FN', 'TN'], [
     ...r.perLabel.map((s, j) => [...scores(names[j], s), r.counts[j].tp, r.counts[j].fp, r.counts[j].fn, r.counts[j].tn]),
-    // One label's averages are its own scores again.
-    ...(width > 1 ? [scores('micro avg', r.micro), scores('macro avg', r.macro)] : []),
+    scores('micro avg', r.micro),
+    scores('macro avg', r.macro),
   ]);
-  // One label is a yes/no target: its outcomes as the 2 × 2 matrix a binary classifier is read by.
-  const [only] = r.counts, yesNo = width === 1 ? `\n\nconfusion matrix (${names[0]}: 1 present, 0 absent):\n${matrixText([[only.tn, only.fp], [only.fn, only.tp]], ['0', '1'])}` : '';
   return {
-    text: `per label (present from output ½):\n${perLabel}${yesNo}`,
+    text: `per label (present from output ½):\n${perLabel}`,
     json: { labels: r.perLabel.map((s, j) => ({ label: names[j], ...s, ...r.counts[j] })), micro: r.micro, macro: r.macro },
   };
 }
@@ -67,6 +78,7 @@ function regressionDetails({ test, outputs, width, names }: TestOutputs): TaskDe
 
 export const TASK_DETAILS: Record<TaskName, (o: TestOutputs) => TaskDetails> = {
   classification: classificationDetails,
+  binary: binaryDetails,
   'multi-label': multiLabelDetails,
   regression: regressionDetails,
 };

@@ -3,6 +3,7 @@
 // metrics judge their outputs.
 import type { DataSplits, Dataset } from '../data/dataset.js';
 import type { LossName } from '../losses/loss.js';
+import { binary } from './binary.js';
 import { classification } from './classification.js';
 import { multiLabel } from './multi-label.js';
 import { regression } from './regression.js';
@@ -29,7 +30,7 @@ export interface Task {
   score(outputs: Float32Array, data: Dataset, width: number): Record<string, number>;
 }
 
-export const TASK_KINDS = { classification, 'multi-label': multiLabel, regression } as const satisfies Record<string, Task>;
+export const TASK_KINDS = { classification, binary, 'multi-label': multiLabel, regression } as const satisfies Record<string, Task>;
 export type TaskName = keyof typeof TASK_KINDS;
 export const TASKS = Object.keys(TASK_KINDS) as TaskName[];
 
@@ -37,15 +38,16 @@ export const TASKS = Object.keys(TASK_KINDS) as TaskName[];
 export const LOSS_METRIC: Metric = { name: 'loss', label: 'loss', higherIsBetter: false };
 
 /**
- * The task of a data set: as its splits say, else classification for class labels,
- * multi-label for target vectors of 0s and 1s (binary classification with one), and
- * regression for other target vectors.
+ * The task of a data set: as its splits say, else classification for class labels; for
+ * targets of 0s and 1s, binary with one per row (`classes` 1) and multi-label with several;
+ * regression for other targets.
  */
-export function taskOf(splits: Pick<DataSplits, 'train' | 'task'>): Task {
+export function taskOf(splits: Pick<DataSplits, 'train' | 'task' | 'classes'>): Task {
   if (splits.task) return TASK_KINDS[splits.task];
   const { labels, targets } = splits.train;
   if (labels) return TASK_KINDS.classification;
-  return targets && targets.every((y) => y === 0 || y === 1) ? TASK_KINDS['multi-label'] : TASK_KINDS.regression;
+  if (!targets || !targets.every((y) => y === 0 || y === 1)) return TASK_KINDS.regression;
+  return splits.classes === 1 ? TASK_KINDS.binary : TASK_KINDS['multi-label'];
 }
 
 /** A metric of `task` (or the loss) by name; an Error lists the names there are. */

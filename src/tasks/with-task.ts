@@ -7,18 +7,21 @@ import { taskOf, type TaskName } from './task.js';
 /**
  * `splits` with `task` set: as they are where their targets suit it, or a column of numbers
  * read as classes (numberedClasses) for classification. Class labels only classification can
- * learn, and multi-label needs targets of 0 and 1 (the training split's are checked).
+ * learn; binary needs one target of 0 and 1, multi-label any number (the training split's are
+ * checked).
  * `asked` names the choice in errors ('--task regression', 'fit: task regression').
  */
 export function withTask<D extends Dataset>(splits: DataSplits<D>, task: TaskName, asked: string): DataSplits<D> {
   const { labels, targets } = splits.train;
   // What the targets imply, not a task the splits were given before.
-  if (task === taskOf({ train: splits.train }).name) return { ...splits, task };
+  if (task === taskOf({ train: splits.train, classes: splits.classes }).name) return { ...splits, task };
   if (labels) throw new Error(`${asked}: ${splits.targetNames?.[0] ?? 'the target'} holds class labels, which only classification can learn`);
-  if (task === 'multi-label') {
-    const bad = targets!.findIndex((y) => y !== 0 && y !== 1), width = splits.classes, column = bad % width;
+  const width = splits.classes;
+  if (task === 'binary' && width !== 1) throw new Error(`${asked} learns one 0/1 target, and there are ${width}${splits.targetNames ? ` (${splits.targetNames.join(', ')})` : ''}: several are multi-label`);
+  if (task === 'binary' || task === 'multi-label') {
+    const bad = targets!.findIndex((y) => y !== 0 && y !== 1), column = bad % width;
     const name = splits.targetNames?.[column] ?? (width === 1 ? 'the target' : `target ${column + 1}`);
-    throw new Error(`${asked} needs 0/1 targets; ${name} holds ${targets![bad]} in data row ${Math.floor(bad / width) + 1}`);
+    if (bad >= 0) throw new Error(`${asked} needs 0/1 targets; ${name} holds ${targets![bad]} in data row ${Math.floor(bad / width) + 1}`);
   }
   return task === 'classification' ? numberedClasses(splits, asked) : { ...splits, task };
 }

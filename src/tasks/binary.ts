@@ -1,0 +1,75 @@
+// Binary classification: one target of 0 and 1 (yes/no: a diabetes test's outcome, a
+// transaction's fraud flag), learned by one sigmoid output under binary cross-entropy, class
+// 1 predicted where the output is at least ½ (multi-label's threshold: it is one label).
+// Judged as a classifier of the two classes 0 and 1: accuracy, then the precision, recall and
+// F1 of class 1. Its reports add the area under the ROC curve, which judges the output as a
+// score (how often a row of class 1 scores above a row of class 0) at every threshold, not at
+// ½ alone; it is no metric of the history, as a split with one class has none.
+import type { Dataset } from '../data/dataset.js';
+import { classificationReport, confusionMatrix, type ClassificationReport } from '../metrics.js';
+import { THRESHOLD } from './multi-label.js';
+import { reportRows } from './report-rows.js';
+import type { Task } from './task.js';
+
+/** The names of the two classes, as reports print them. */
+export const BINARY_CLASSES: readonly string[] = ['0', '1'];
+
+/** The class (0 or 1) of each output [count]: 1 from THRESHOLD up. */
+export const binaryClasses = (values: Float32Array): Uint8Array => Uint8Array.from(values, (v) => (v >= THRESHOLD ? 1 : 0));
+
+/**
+ * The confusion matrix cm[actual][predicted] of outputs [count] against 0/1 targets [count]:
+ * [[true negatives, false positives], [false negatives, true positives]].
+ */
+export function binaryConfusion(outputs: Float32Array, targets: Float32Array): number[][] {
+  reportRows('binaryConfusion', outputs, targets, 1);
+  const other = targets.findIndex((y) => y !== 0 && y !== 1);
+  if (other >= 0) throw new Error(`binaryConfusion: targets[${other}] is ${targets[other]}; a binary target is 0 or 1`);
+  return confusionMatrix(binaryClasses(targets), binaryClasses(outputs), 2);
+}
+
+/** The classification report of the two classes 0 and 1 (binaryConfusion). */
+export const binaryReport = (outputs: Float32Array, targets: Float32Array): ClassificationReport => classificationReport(binaryConfusion(outputs, targets));
+
+/**
+ * The area under the ROC curve of outputs [count] as scores of 0/1 targets [count]: the
+ * chance that a row of class 1 scores above a row of class 0, ties counting ½ (the
+ * Mann–Whitney U over the two classes' counts, from the ranks of the sorted outputs). 0.5
+ * is a guess, 1 a perfect ordering; NaN where one class is absent (no pair to order).
+ */
+export function rocAuc(outputs: Float32Array, targets: Float32Array): number {
+  const count = reportRows('rocAuc', outputs, targets, 1);
+  const order = Uint32Array.from({ length: count }, (_, i) => i).sort((a, b) => outputs[a] - outputs[b]);
+  let positives = 0, rankSum = 0;
+  // Ranks 1 … count; a run of equal outputs shares the mean of its ranks.
+  for (let start = 0; start < count;) {
+    let end = start + 1;
+    while (end < count && outputs[order[end]] === outputs[order[start]]) end++;
+    const rank = (start + 1 + end) / 2;
+    for (let i = start; i < end; i++) {
+      if (targets[order[i]] === 1) {
+        positives++;
+        rankSum += rank;
+      }
+    }
+    start = end;
+  }
+  const negatives = count - positives;
+  return positives === 0 || negatives === 0 ? Number.NaN : (rankSum - (positives * (positives + 1)) / 2) / (positives * negatives);
+}
+
+export const binary: Task = {
+  name: 'binary',
+  loss: 'binary-cross-entropy',
+  metrics: [
+    { name: 'accuracy', label: 'accuracy', higherIsBetter: true },
+    { name: 'f1', label: 'F1', higherIsBetter: true },
+    { name: 'precision', label: 'precision', higherIsBetter: true },
+    { name: 'recall', label: 'recall', higherIsBetter: true },
+  ],
+  score(outputs: Float32Array, data: Dataset, width: number) {
+    if (!data.targets || width !== 1) throw new Error(`binary needs one 0/1 target per row; the data set has ${data.targets ? `${width} targets per row` : 'class labels'}`);
+    const targets = data.targets.subarray(0, data.count), r = binaryReport(outputs, targets), positive = r.perClass[1];
+    return { accuracy: r.accuracy, f1: positive.f1, precision: positive.precision, recall: positive.recall };
+  },
+};
