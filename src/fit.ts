@@ -136,12 +136,15 @@ export function fitNetwork(splits: DataSplits, options: FitOptions): NetworkOpti
     seed: options.seed ?? 1,
     maxBatch: fitBatchSize(splits, options),
     ...pick(options, ['l2', 'weightDecay', 'clipNorm', ...RUN_OPTION_KEYS]),
-    ...(normalize === 'none' ? {} : { normalization: fitNormalization(normalize, featuresOf(training), training.count, inputWidth(training)) }),
+    ...(normalize === 'none' ? {} : { normalization: fitNormalization(normalize, featuresOf(training), training.count, inputWidth(training), named('feature', splits.featureNames)) }),
     ...(task === TASK_KINDS.regression && normalizeTargets !== 'none' && training.targets
-      ? { targetNormalization: fitNormalization(normalizeTargets, training.targets, training.count, splits.classes) }
+      ? { targetNormalization: fitNormalization(normalizeTargets, training.targets, training.count, splits.classes, named('target', splits.targetNames)) }
       : {}),
   };
 }
+
+/** Columns as fit()'s messages name them: feature "a", target "y" (undefined where the data set names none). */
+const named = (what: string, names: readonly string[] | undefined) => names?.map((name) => `${what} ${shown(name)}`);
 
 /** fit()'s options for train(). */
 export function fitTraining(splits: DataSplits, options: FitOptions): TrainOptions {

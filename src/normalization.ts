@@ -21,9 +21,10 @@ export interface Normalization {
 /**
  * Fits a normalisation to `count` rows of `width` features, row-major in `features`
  * [count × width]: means and standard deviations (population σ, in float64), or minima and
- * ranges. A feature with no spread gets scale 1; one too small for float32's 1/spread is an error.
+ * ranges. A feature with no spread gets scale 1; one too small for float32's 1/spread is an
+ * error, naming it by `names` where given (fit() gives "feature "a"", "target "y"").
  */
-export function fitNormalization(kind: NormalizationKind, features: Float32Array, count: number, width: number): Normalization {
+export function fitNormalization(kind: NormalizationKind, features: Float32Array, count: number, width: number, names?: readonly string[]): Normalization {
   if (!NORMALIZATIONS.includes(kind)) throw new Error(`normalization must be one of ${NORMALIZATIONS.join(', ')}; got ${shown(kind)}`);
   if (!Number.isSafeInteger(count) || count < 1) throw new Error(`normalization: count must be a positive integer (the rows to fit it on), got ${shown(count)}`);
   if (!Number.isSafeInteger(width) || width < 1) throw new Error(`normalization: width must be a positive integer (the features per row), got ${shown(width)}`);
@@ -54,7 +55,7 @@ export function fitNormalization(kind: NormalizationKind, features: Float32Array
     // A spread so small its reciprocal overflows float32 (1e-40): no scale can be stored, and treating it as a constant would lose the column.
     const reciprocal = Math.fround(1 / b);
     if (b > 0 && !Number.isFinite(reciprocal)) {
-      throw new Error(`normalization: column ${j + 1}'s values spread over ${b.toPrecision(3)} (their ${kind === 'standard' ? 'σ' : 'range'}), too little for float32 to hold 1/${b.toPrecision(3)}: scale the column up (×1e30, say)`);
+      throw new Error(`normalization: ${names?.[j] ?? `column ${j + 1}`}'s values spread over ${b.toPrecision(3)} (their ${kind === 'standard' ? 'σ' : 'range'}), too little for float32 to hold 1/${b.toPrecision(3)}: scale the column up (×1e30, say)`);
     }
     scale.push(b > 0 ? reciprocal : 1);
   }

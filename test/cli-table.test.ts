@@ -486,7 +486,7 @@ describe('what a new user ran into (review)', () => {
     const run = await simdnet(['train', '--data', file, '--target', 'price']);
     // The data is what is wrong (exit 1); the error says how to mend it (41 values in 41 rows are too many to offer as classes).
     expect(run.code).toBe(1);
-    expect(run.stderr).toBe(`simdnet: ${file}: target price: 40 of its 41 distinct values are numbers but "3,000" is not; fix those cells to learn it as numbers\n`);
+    expect(run.stderr).toBe(`simdnet: ${file}: target price: 40 of its 41 distinct values are numbers but "3,000" is not (data row 41); fix those cells to learn it as numbers\n`);
   });
 
   it('a resumed table run writes a model and a report only where it is told now, as an image run does', async () => {

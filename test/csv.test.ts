@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CsvColumnError, parseCsv, parseNumber, type CsvOptions, type CsvTable } from '../src/data/csv.js';
+import { CsvColumnError, isFormattedNumber, parseCsv, parseNumber, type CsvOptions, type CsvTable } from '../src/data/csv.js';
 import { tableSplits } from '../src/data/table.js';
 import { loadCsv } from '../src/node.js';
 import { Rng } from '../src/rng.js';
@@ -57,6 +57,21 @@ describe('real data sets of @observablehq/sample-datasets', () => {
       `${sample('penguins.csv')}: columns hold text and no numbers: "island" (column 2, e.g. "Torgersen" on line 2), "sex" (column 7, e.g. "MALE" on line 2); ` +
         `features must be numbers: ignore them (--ignore island,sex; in the API, ignore: ["island","sex"]) or encode them as numbers first (one-hot: a 0/1 column per value)`,
     );
+  });
+
+  it('numbers written with thousands separators, % or currency signs are named so, with how to write them, not advice to one-hot them', () => {
+    const rows = (cells: string[]) => ['id,income,rate,town,price', ...cells.map((c, i) => `${i},${c},${i}`)].join('\n');
+    expect(() => parseText(rows(['"1,200",5%,1', '"2,500",7%,2', '$900,12.5%,3']), { target: 'price', ignore: ['town'] })).toThrow(
+      't.csv: columns hold text and no numbers: "income" (column 2, e.g. "1,200" on line 2, a number with a thousands separator, a % or a currency sign), "rate" (column 3, e.g. "5%" on line 2, a number with a thousands separator, a % or a currency sign); ' +
+        'features must be numbers: write them plainly in the file (1200 for 1,200; 0.05 or 5 for 5%; no currency signs)');
+    // Beside a column of words: each gets its own advice.
+    expect(() => parseText(rows(['"1,200",5,Oslo', '"2,500",7,Rome']), { target: 'price' })).toThrow(
+      'features must be numbers: write income plainly in the file (1200 for 1,200; 0.05 or 5 for 5%; no currency signs); ignore it (--ignore town; in the API, ignore: ["town"]) or encode it as numbers first');
+    // A column of numbers with one dressed cell: that cell.
+    expect(() => parseText(rows(['"1,200",5,1', '900,7,2']), { target: 'price' })).toThrow(
+      't.csv: line 2, column "income" (2): "1,200" is not a number: a number with a thousands separator, a % or a currency sign; write it plainly (1200 for 1,200; 0.05 or 5 for 5%; no currency signs)');
+    expect(['1,200', '1 200', '$1,200.50', '-€3', '12.5%'].filter(isFormattedNumber)).toHaveLength(5);
+    expect(['12', '1,2', '1.234,5', '%', '$', 'Oslo', '12,34,567'].filter(isFormattedNumber)).toEqual([]);
   });
 
   it('penguins without imputation: names the first missing value', () => {
@@ -196,8 +211,8 @@ describe('errors in hand-made files name the file, line and column', () => {
     expect(() => parseText('a;b;y\n1.234,5;1;x\n')).toThrow(`t.csv: line 2, column "a" (1): "1.234,5" ${advice}`);
     // A column with a whole number among them (a spreadsheet writes 2, not 2,0), and tabs.
     expect(() => parseText('a\tb\ty\n2\t1\tx\n-0,5\t3\ty\n')).toThrow(`t.csv: line 3, column "a" (1): "-0,5" ${advice}`);
-    // In a comma-delimited file, a quoted "1,500" is a thousands separator: text, as before, not a decimal.
-    expect(() => parseText('a,b,y\n"1,500",1,x\n"2,000",2,y\n')).toThrow('t.csv: column holds text and no numbers: "a" (column 1, e.g. "1,500" on line 2)');
+    // In a comma-delimited file, a quoted "1,500" is a thousands separator, not a decimal.
+    expect(() => parseText('a,b,y\n"1,500",1,x\n"2,000",2,y\n')).toThrow('t.csv: column holds text and no numbers: "a" (column 1, e.g. "1,500" on line 2, a number with a thousands separator');
   });
 
   it('20,000 text columns: the message names the first ten and counts them, where it listed every one twice (1.2 MB)', () => {
@@ -300,7 +315,7 @@ describe('CSV syntax', () => {
     const table = parseText(text, { target: 'price' });
     expect(table.targets[0].kind).toBe('label');
     // 201 values in 201 rows are too many to be classes: the refusal offers none.
-    const refusal = 't.csv: target price: 200 of its 201 distinct values are numbers but "3,000" is not; fix those cells to learn it as numbers';
+    const refusal = 't.csv: target price: 200 of its 201 distinct values are numbers but "3,000" is not (data row 201); fix those cells to learn it as numbers';
     expect(() => tableSplits(table, 't.csv')).toThrow(refusal);
     expect(() => tableSplits(table, 't.csv')).not.toThrow('classes');
     const tooMany = 't.csv: target price holds 201 distinct values in 201 rows: too many to be classes';
@@ -308,19 +323,21 @@ describe('CSV syntax', () => {
     // Few enough to be classes: the refusal offers them, and they are classes when asked for.
     const grades = parseText('a,grade\n' + Array.from({ length: 100 }, (_, i) => `${i},${i % 10}\n`).join('') + '5,ten\n', { target: 'grade' });
     expect(() => tableSplits(grades, 't.csv', { mixedTarget: 'error', asClasses: '--task classification' })).toThrow(
-      't.csv: target grade: 10 of its 11 distinct values are numbers but "ten" is not; fix those cells to learn it as numbers, or give --task classification to learn its values as classes');
+      't.csv: target grade: 10 of its 11 distinct values are numbers but "ten" is not (data row 101); fix those cells to learn it as numbers, or give --task classification to learn its values as classes');
     expect(tableSplits(grades, 't.csv', { mixedTarget: 'classes' }).classes).toBe(11);
+    const twoWords = parseText('a,grade\n' + Array.from({ length: 200 }, (_, i) => `${i},${i % 20}\n`).join('') + '5,ten\n6,eleven\n', { target: 'grade' });
+    expect(() => tableSplits(twoWords, 't.csv')).toThrow('t.csv: target grade: 20 of its 22 distinct values are numbers but "eleven", "ten" are not (the first in data row 201); fix those cells');
     // A model's own file read again keeps the classes it was trained on, as many as they are (models saved before the rule).
     expect(tableSplits(table, 't.csv', { mixedTarget: 'classes', trained: true }).classes).toBe(201);
     // Cells are numbers as the reader reads them, not as Number() does: hex is text here too.
     const hex = 'a,price\n' + Array.from({ length: 50 }, (_, i) => `${i},${100 + i}\n`).join('') + '5,0x1F\n';
-    expect(() => tableSplits(parseText(hex, { target: 'price' }), 't.csv')).toThrow('t.csv: target price: 50 of its 51 distinct values are numbers but "0x1F" is not');
+    expect(() => tableSplits(parseText(hex, { target: 'price' }), 't.csv')).toThrow('t.csv: target price: 50 of its 51 distinct values are numbers but "0x1F" is not (data row 51)');
     // Labels of text, or with fewer than 90% numbers among them, are classes as before.
     expect(tableSplits(parseText('a,y\n1,0\n2,1\n3,unknown\n'), 't.csv').classes).toBe(3);
     const dir = mkdtempSync(path.join(tmpdir(), 'stray-'));
     const file = path.join(dir, 'stray.csv');
     writeFileSync(file, text);
-    await expect(loadCsv(file, { target: 'price' })).rejects.toThrow(`${file}: target price: 200 of its 201 distinct values are numbers but "3,000" is not`);
+    await expect(loadCsv(file, { target: 'price' })).rejects.toThrow(`${file}: target price: 200 of its 201 distinct values are numbers but "3,000" is not (data row 201)`);
     await expect(loadCsv(file, { target: 'price', mixedTarget: 'classes' })).rejects.toThrow(tooMany.replace('t.csv', file));
   });
 

@@ -154,6 +154,11 @@ describe('fit() on problems with a known answer', () => {
     // A regressor's targets of 1e-40 are refused so, where they trained a model whose R² was -4e79.
     const tiny = fromArrays([[1, 0], [3, 1], [2, 2], [1, 3]], { targets: [1e-40, 3e-40, 2e-40, 1e-40] });
     await expect(fit(tiny, { epochs: 1, backend: 'js' })).rejects.toThrow('too little for float32');
+    // From a file, the column is named: here the second feature, the file's third column after one ignored.
+    const csv = (header: string, cells: (r: number) => string) => new TextEncoder().encode([header, ...Array.from({ length: 8 }, (_, r) => cells(r))].join('\n'));
+    const named = (bytes: Uint8Array, target: string) => tableSplits(parseCsv(bytes, { name: 'tiny.csv', target, ignore: ['id'] }), 'tiny.csv');
+    await expect(fit(named(csv('id,b,a,y', (r) => `${r},${r % 3},${(r % 2) * 1e-41},${r}`), 'y'), { epochs: 1, backend: 'js' })).rejects.toThrow(`normalization: feature "a"'s values spread over`);
+    await expect(fit(named(csv('id,b,y', (r) => `${r},${r % 3},${(r % 2) * 1e-41}`), 'y'), { epochs: 1, backend: 'js', task: 'regression' })).rejects.toThrow(`normalization: target "y"'s values spread over`);
   });
 
   it("a text target of names (olympians' name: 11,517 values in 11,538 rows) is refused as no classes to learn, as a column of numbers is", () => {

@@ -300,6 +300,16 @@ function fill(scanner: Scanner, columns: Columns, rows: number, numericTargets: 
 const DECIMAL_COMMA = /^[+-]?(\d{1,3}(\.\d{3})+|\d*),\d+$/;
 const DECIMAL_COMMA_ADVICE = 'a decimal comma; write decimals with a point (1.5), as programs read CSV files';
 
+const FORMATTED = 'a number with a thousands separator, a % or a currency sign';
+const PLAINLY = '1200 for 1,200; 0.05 or 5 for 5%; no currency signs';
+
+/** Whether `text` is a number dressed for reading: thousands separators (1,200 or 1 200), a trailing % or a leading currency sign. */
+export function isFormattedNumber(text: string): boolean {
+  const trimmed = text.trim(), bare = trimmed.replace(/^([+-]?)[$€£¥]\s*/, '$1').replace(/%$/, '');
+  // A plain number is no text; one with a sign or a % taken off, or with separators, is dressed.
+  return /^[+-]?(\d{1,3}([, ]\d{3})+|\d+)(\.\d+)?$/.test(bare) && (bare !== trimmed || /[, ]/.test(bare));
+}
+
 /**
  * The error for a feature cell that is not a number. If its column holds no number in any
  * row, it is a text column: the message names every such column and says what to do.
@@ -309,9 +319,9 @@ function notANumber(scanner: Scanner, columns: Columns, data: Mark): never {
   const { featureOf } = columns;
   const failed = scanner.column;
   if (scanner.delimiter !== COMMA && DECIMAL_COMMA.test(scanner.text().trim())) scanner.cellError(`${scanner.shown()} is a number written with ${DECIMAL_COMMA_ADVICE}`);
-  const cellError = new Error(scanner.cellMessage(`${scanner.shown()} is not a number`));
+  const cellError = new Error(scanner.cellMessage(`${scanner.shown()} is not a number${isFormattedNumber(scanner.text()) ? `: ${FORMATTED}; write it plainly (${PLAINLY})` : ''}`));
   const hasNumber = new Uint8Array(names.length);
-  const firstText: ({ line: number; text: string } | undefined)[] = [];
+  const firstText: ({ line: number; text: string; formatted: boolean } | undefined)[] = [];
   const rescan = new Scanner(bytes, data.pos, scanner.delimiter, name, data.line);
   rescan.names = names;
   while (rescan.startRecord()) {
@@ -319,21 +329,26 @@ function notANumber(scanner: Scanner, columns: Columns, data: Mark): never {
       rescan.nextField();
       const c = rescan.column;
       if (featureOf[c] < 0 || hasNumber[c] || isMissing(bytes, rescan.start, rescan.end)) continue;
-      if (Number.isNaN(parseNumber(bytes, rescan.start, rescan.end))) firstText[c] ??= { line: rescan.fieldLine, text: rescan.shown() };
+      if (Number.isNaN(parseNumber(bytes, rescan.start, rescan.end))) firstText[c] ??= { line: rescan.fieldLine, text: rescan.shown(), formatted: isFormattedNumber(rescan.text()) };
       else hasNumber[c] = 1;
     } while (!rescan.lastInRecord);
   }
   if (hasNumber[failed]) throw cellError;
   const text = names.flatMap((_, c) => (firstText[c] && !hasNumber[c] ? [c] : []));
-  const list = firstOf(text.map((c) => `"${names[c]}" (column ${c + 1}, e.g. ${firstText[c]!.text} on line ${firstText[c]!.line})`), 10);
-  const [they, them] = text.length === 1 ? ['column holds', 'it'] : ['columns hold', 'them'];
+  const formatted = (c: number) => (firstText[c]!.formatted ? `, ${FORMATTED}` : '');
+  const list = firstOf(text.map((c) => `"${names[c]}" (column ${c + 1}, e.g. ${firstText[c]!.text} on line ${firstText[c]!.line}${formatted(c)})`), 10);
+  const pronoun = (cols: number[]) => (cols.length === 1 ? 'it' : 'them');
+  const they = text.length === 1 ? 'column holds' : 'columns hold', them = pronoun(text);
+  // Numbers dressed for reading are mended in the file, not ignored or encoded as categories.
+  const dressed = text.filter((c) => firstText[c]!.formatted), words = text.filter((c) => !firstText[c]!.formatted);
+  const mend = dressed.length ? `write ${words.length ? dressed.map((c) => names[c]).join(', ') : them} plainly in the file (${PLAINLY})` : '';
   // The names to paste into --ignore, where there are few enough to paste.
-  const ignoreThem = text.length > 20 ? `(--ignore with their ${text.length} names)` : `(--ignore ${text.map((c) => names[c]).join(',')}; in the API, ignore: ${JSON.stringify(text.map((c) => names[c]))})`;
-  // A model's features cannot be left out: only the cells can be mended.
-  const advice = columns.named
+  const ignoreThem = words.length > 20 ? `(--ignore with their ${words.length} names)` : `(--ignore ${words.map((c) => names[c]).join(',')}; in the API, ignore: ${JSON.stringify(words.map((c) => names[c]))})`;
+  const wordsAdvice = !words.length ? '' : columns.named
+    // A model's features cannot be left out: only the cells can be mended.
     ? `${columns.named} take ${them} as numbers: give ${them} numbers as in the data the model was trained on`
-    : `ignore ${them} ${ignoreThem} or encode ${them} as numbers first (one-hot: a 0/1 column per value)`;
-  throw new Error(`${name}: ${they} text and no numbers: ${list}; features must be numbers: ${advice}`);
+    : `ignore ${pronoun(words)} ${ignoreThem} or encode ${pronoun(words)} as numbers first (one-hot: a 0/1 column per value)`;
+  throw new Error(`${name}: ${they} text and no numbers: ${list}; features must be numbers: ${[mend, wordsAdvice].filter(Boolean).join('; ')}`);
 }
 
 /** Each feature column's mean over its present values (presentMeans): what missing: 'mean' fills in; an error naming a column with none. */

@@ -53,7 +53,8 @@ export function tableSplits(table: CsvTable, source: string, options: TableOptio
     const tooMany = !options.trained && tooManyClasses(label.classes.length, count);
     const stray = mixedTarget === 'classes' ? undefined : strayText(label.classes);
     if (stray) {
-      throw new Error(`${source}: target ${label.name}: ${stray.numbers} of its ${label.classes.length} distinct values are numbers but ${stray.text} ${stray.count > 1 ? 'are' : 'is'} not; ` +
+      const row = label.values.findIndex((v) => !isNumberText(label.classes[v])) + 1;
+      throw new Error(`${source}: target ${label.name}: ${stray.numbers} of its ${label.classes.length} distinct values are numbers but ${stray.text} ${stray.count > 1 ? `are not (the first in data row ${row})` : `is not (data row ${row})`}; ` +
         `fix those cells to learn it as numbers${tooMany ? '' : `, or give ${asClasses} to learn its values as classes`}`);
     }
     if (tooMany) {
