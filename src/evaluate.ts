@@ -63,6 +63,30 @@ function defaultTask(net: Network, data: Dataset): Task {
 
 /** evaluate() of data already checked to fit the network (train() checks its splits once, not every epoch). */
 export function evaluateFitting(net: Network, data: Dataset, task: Task): Evaluation | ClassEvaluation {
+  const steps = evaluationSteps(net, data, task);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * evaluateFitting(), awaiting `between()` after each batch: train() lets the event loop run
+ * there, so that an evaluation of seconds (a CNN's, of 70,000 images) holds up no signal,
+ * abort or progress line, where one call held a Ctrl-C until it ended, and lost it at a run's
+ * last epoch. `between` must leave the network's weights as they are.
+ */
+export async function evaluateBetween(net: Network, data: Dataset, task: Task, between: () => Promise<void>): Promise<Evaluation | ClassEvaluation> {
+  const steps = evaluationSteps(net, data, task);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await between();
+  }
+}
+
+/** The work of an evaluation, a batch at a step; it returns the evaluation. */
+function* evaluationSteps(net: Network, data: Dataset, task: Task): Generator<void, Evaluation | ClassEvaluation> {
   const nOut = net.sizes[net.numLayers - 1];
   const maxBatch = net.config.maxBatch;
   const outputs = new Float32Array(data.count * nOut);
@@ -72,6 +96,7 @@ export function evaluateFitting(net: Network, data: Dataset, task: Task): Evalua
     forwardBatch(net, data, null, start, batch, false, start > 0);
     costSum += net.lossLoaded() * batch;
     outputs.set(net.outputBuffer.subarray(0, batch * nOut), start * nOut);
+    if (start + batch < data.count) yield;
   }
   // lossLoaded() is C = ½‖a − y‖² per sample under MSE; the seed reports ‖a − y‖² / outputs.
   const meanCost = costSum / data.count;

@@ -6,7 +6,7 @@ import { checkSchedule, learningRate as rateAt, type Schedule, type TrainingPosi
 import { batchPrefetcher, checkFits, forwardBatch, namedSplits } from './batch.js';
 import { sourceOf, subset, type DataSplits, type Dataset } from './data/dataset.js';
 import { DivergenceError, LossRiseWatch, collapsedOutputs, nonFiniteState } from './divergence.js';
-import { evaluateFitting } from './evaluate.js';
+import { evaluateBetween } from './evaluate.js';
 import { learningRateOk, learningRateRange } from './learning-rate.js';
 import { checkLive, type Network } from './network.js';
 import { Rng, checkSeed } from './rng.js';
@@ -256,6 +256,13 @@ export async function train(net: Network, data: DataSplits, options: TrainOption
   let best = options.resume?.best;
   const start = now();
   let trainSeconds = 0, samples = 0, lastYield = start, aborted = false, epoch = options.resume?.epochsDone ?? 0;
+  /** After 50 ms of work since the last time, timers, progress output, messages and signals run (between batches, of training and of evaluations); the network may be disposed of meanwhile. */
+  const letEventsRun = async () => {
+    if (now() - lastYield <= 0.05) return;
+    await yieldToEventLoop();
+    lastYield = now();
+    checkLive(net, 'train');
+  };
   const lossWatch = new LossRiseWatch(net, (epochs - epoch) * batches);
   // As fetch() does: a signal aborted before the call rejects with its reason, and nothing is trained.
   options.signal?.throwIfAborted();
@@ -294,11 +301,7 @@ export async function train(net: Network, data: DataSplits, options: TrainOption
           // The callback may have disposed of the network: say so as train, before any method of it does.
           checkLive(net, 'train');
         }
-        if (t - lastYield > 0.05) {
-          await yieldToEventLoop();
-          lastYield = now();
-          checkLive(net, 'train');
-        }
+        await letEventsRun();
         // Every batch, not only after a yield: onBatchEnd may have aborted it.
         if (options.signal?.aborted) {
           aborted = true;
@@ -314,13 +317,13 @@ export async function train(net: Network, data: DataSplits, options: TrainOption
       let evaluation: HistoryEntry | undefined, stop = false;
       const last = epoch === epochs - 1 || aborted;
       if (epoch % evalEvery === 0 || last) {
-        const scores = (split: 'train' | 'test' | 'validation') => evaluateFitting(net, data[split]!, task).scores;
+        const scores = async (split: Dataset) => (await evaluateBetween(net, split, task, letEventsRun)).scores;
         const sampled = last ? undefined : scored;
-        const trainScores = sampled ? evaluateFitting(net, sampled, task).scores : scores('train');
+        const trainScores = await scores(sampled ?? data.train);
         if (!Number.isFinite(trainScores.loss)) throw new DivergenceError(epoch + 1, `the training set's loss became ${trainScores.loss}`, schedule.eta);
         evaluation = {
           epoch: epoch + 1, train: trainScores, ...(sampled ? { trainSamples: sampled.count } : {}),
-          ...(data.validation ? { validation: scores('validation') } : {}), test: scores('test'),
+          ...(data.validation ? { validation: await scores(data.validation) } : {}), test: await scores(data.test),
         };
         history.push(evaluation);
         if (watch) {
@@ -352,7 +355,7 @@ export async function train(net: Network, data: DataSplits, options: TrainOption
   // The run's final figures score every training sample, where its evaluations scored a subset too.
   if (final?.trainSamples !== undefined) {
     const { trainSamples: _, ...whole } = final;
-    final = { ...whole, train: evaluateFitting(net, data.train, task).scores };
+    final = { ...whole, train: (await evaluateBetween(net, data.train, task, letEventsRun)).scores };
   }
   return {
     history, epochs: epoch, samples, trainSeconds, seconds: now() - start, samplesPerSecond: samples / trainSeconds, aborted,

@@ -142,3 +142,28 @@ describe('training on MNIST', () => {
     expect(result.history).toHaveLength(3);
   });
 });
+
+describe('the event loop while train() evaluates', () => {
+  it('runs between the evaluation\'s batches: timers fire there, where one evaluation of seconds held them (and a Ctrl-C) to its end', async () => {
+    // 64 images train in two batches; the evaluation of 10,000 through 1,500 hidden units takes some 0.5 s, a yield every 50 ms of it.
+    const network = await Network.create({ sizes: [784, 1500, 10], activation: 'relu', loss: 'cross-entropy', maxBatch: 32, threads: 1 });
+    let ticks = 0, ticksAtLastBatch = -1, ticksAtEpochEnd = -1;
+    const timer = setInterval(() => ticks++, 1);
+    try {
+      await train(network, subset(64), {
+        epochs: 1, batchSize: 32, learningRate: 0.01,
+        onBatchEnd: ({ batch, batches }) => {
+          if (batch === batches) ticksAtLastBatch = ticks;
+        },
+        onEpochEnd: () => {
+          ticksAtEpochEnd = ticks;
+        },
+      });
+    } finally {
+      clearInterval(timer);
+      network.dispose();
+    }
+    expect(ticksAtLastBatch).toBeGreaterThanOrEqual(0);
+    expect(ticksAtEpochEnd - ticksAtLastBatch).toBeGreaterThan(0);
+  });
+});

@@ -1,6 +1,6 @@
-// How `simdnet train` ends on Ctrl-C (SIGINT) or SIGTERM: a checkpoint or model whose write is
-// under way is finished first (a few ms; a signal that came during an evaluation is handled
-// there, and dropping that write lost the epoch just reported), the temporary file of one begun
+// How `simdnet train` ends on Ctrl-C (SIGINT) or SIGTERM, taken where train() lets the event
+// loop run (between batches, of training and of evaluations): a checkpoint or model whose write is
+// under way is finished first (a few ms; dropping that write lost the epoch just reported), the temporary file of one begun
 // after is removed, the checkpoint folder's lock released, one line on stderr says
 // what is kept, and the process dies of the same signal, as it would without a handler: a shell
 // reports 130 or 143, and a script or make that ran it stops as for any other program. A process
