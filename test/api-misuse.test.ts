@@ -147,6 +147,27 @@ describe('spatial layers on the network\'s input', () => {
     const pixel = await Network.create({ inputShape: [1, 1, 3], layers: [{ kind: 'conv2d', filters: 2, size: 1 }, { kind: 'flatten' }, { kind: 'dense', units: 2 }], backend: 'js' });
     expect(pixel.sizes).toEqual([3, 2]);
   });
+
+  it('refuse the outputs of a dense or flatten layer as an image, where a 3 × 3 convolution of them trained on padding at 8 of its 9 taps', async () => {
+    const image = { inputShape: [28, 28, 1] as [number, number, number], backend: 'js' as const };
+    await expect(Network.create({ ...image, layers: [{ kind: 'flatten' }, { kind: 'conv2d', filters: 4, size: 3 }, { kind: 'flatten' }, { kind: 'dense', units: 10 }] }))
+      .rejects.toThrow('Network: layers[1]: conv2d takes images (height × width × channels), but its input is the 784 outputs of layers[0] (flatten): put convolutions and pools before flatten and dense layers');
+    // Through an activation and a batch norm too.
+    await expect(Network.create({ ...image, layers: [{ kind: 'dense', units: 10 }, { kind: 'relu' }, { kind: 'batchnorm' }, { kind: 'avgpool', size: 1 }, { kind: 'dense', units: 2 }] }))
+      .rejects.toThrow('Network: layers[3]: avgpool takes images (height × width × channels), but its input is the 10 outputs of layers[0] (dense)');
+  });
+
+  it('refuse a stride that steps past the input at once, where such a layer read one corner of every image and training found nothing to learn', async () => {
+    const image = { inputShape: [28, 17, 1] as [number, number, number], backend: 'js' as const };
+    await expect(Network.create({ ...image, layers: [{ kind: 'avgpool', size: 2, stride: 100 }, { kind: 'flatten' }, { kind: 'dense', units: 2 }] }))
+      .rejects.toThrow("Network: layers[0]: avgpool: a stride of 100 steps past the 28×17 input's 28 rows at once: its one window reads the first 2 of them, and the rest is never read; give a stride below 28");
+    await expect(Network.create({ ...image, layers: [{ kind: 'conv2d', filters: 2, size: 3, stride: 20 }, { kind: 'flatten' }, { kind: 'dense', units: 2 }] }))
+      .rejects.toThrow("conv2d: a stride of 20 steps past the 28×17 input's 17 columns at once");
+    // A window as large as the input (global pooling) reads it all, and a stride below it is a stride.
+    const global = await Network.create({ ...image, layers: [{ kind: 'maxpool', size: 17, stride: 17 }, { kind: 'conv2d', filters: 2, size: 1, stride: 1 }, { kind: 'flatten' }, { kind: 'dense', units: 2 }] });
+    expect(global.sizes).toEqual([28 * 17, 2]);
+    global.dispose();
+  });
 });
 
 describe('arguments of the wrong type', () => {

@@ -102,8 +102,8 @@ describe('convolutional networks on threads', () => {
   it('explains shapes that do not fit', async () => {
     await expect(Network.create({ inputShape: [4, 4, 1], layers: [{ kind: 'conv2d', filters: 2, size: 5, padding: 'valid' }, { kind: 'dense', units: 2 }] }))
       .rejects.toThrow('Network: layers[0]: conv2d: a 5×5 filter of stride 1 with valid padding does not fit a 4×4 input');
-    await expect(Network.create({ inputShape: [4, 4, 1], layers: [{ kind: 'dense', units: 2 }, { kind: 'maxpool', size: 2 }] }))
-      .rejects.toThrow('maxpool: a 2×2 window does not fit a 1×1 input');
+    await expect(Network.create({ inputShape: [4, 4, 1], layers: [{ kind: 'maxpool', size: 2 }, { kind: 'maxpool', size: 2 }, { kind: 'maxpool', size: 2 }] }))
+      .rejects.toThrow('Network: layers[2]: maxpool: a 2×2 window does not fit a 1×1 input');
     await expect(Network.create({ inputShape: [4, 4], layers: [{ kind: 'dense', units: 2 }] } as unknown as NetworkOptions))
       .rejects.toThrow('Network: inputShape must be [height, width, channels], three positive integers; got [4,4]');
   });

@@ -140,10 +140,6 @@ describe('awkward shapes, on random inputs', () => {
       layers: [{ kind: 'conv2d', filters: 3, size: 3, padding: 'valid' }, { kind: 'dropout', rate: 0.5 }, { kind: 'leaky-relu' }, { kind: 'tanh' }, { kind: 'dense', units: 4 }, { kind: 'sigmoid' }],
       loss: 'binary-cross-entropy',
     }],
-    ['dense, then a 1×1 convolution of its units, then pooling and dense again', {
-      inputShape: [5, 5, 1],
-      layers: [{ kind: 'dense', units: 6 }, { kind: 'relu' }, { kind: 'conv2d', filters: 4, size: 1 }, { kind: 'relu' }, { kind: 'maxpool', size: 1 }, { kind: 'dense', units: 3 }, { kind: 'softmax' }],
-    }],
   ];
 
   it.each(cases)('%s: ONNX Runtime and TF.js give predict\'s outputs (≤ 1e-5)', async (_, options) => {

@@ -28,6 +28,17 @@ export function windows(n: number, k: number, stride: number, padding: Padding):
   return { out, pad: Math.floor(Math.max((out - 1) * stride + k - n, 0) / 2) };
 }
 
+/**
+ * Why k × k windows of `stride` over an h × w input would leave most of it unread, or
+ * undefined: a stride of at least the input's height or width makes one window along it, and a
+ * window narrower than the input reads only its first k rows or columns (each output then
+ * reads the same corner of every image, and training finds nothing to learn from the rest).
+ */
+export function strideFault(h: number, w: number, k: number, stride: number): string | undefined {
+  const [n, axis] = stride >= h && k < h ? [h, 'rows'] : stride >= w && k < w ? [w, 'columns'] : [0, ''];
+  return n ? `a stride of ${stride} steps past the ${h}×${w} input's ${n} ${axis} at once: its one window reads the first ${k} of them, and the rest is never read; give a stride below ${n}` : undefined;
+}
+
 /** The bordered size along one axis of a direct convolution: (out − 1)·s + k, the pixels `out` windows of stride s read. */
 export const bordered = (out: number, k: number, stride: number) => (out - 1) * stride + k;
 
@@ -53,6 +64,8 @@ export class Conv2d implements Layer {
     if (rows.out < 1 || cols.out < 1) {
       throw new Error(`conv2d: a ${size}×${size} filter of stride ${stride} with ${padding} padding does not fit a ${inShape.height}×${inShape.width} input`);
     }
+    const unread = strideFault(inShape.height, inShape.width, size, stride);
+    if (unread) throw new Error(`conv2d: ${unread}`);
     this.pad = rows.pad;
     if (rows.pad !== cols.pad) {
       throw new Error(`conv2d: 'same' padding of a non-square ${inShape.height}×${inShape.width} input needs the same padding on both axes (got ${rows.pad} and ${cols.pad}); use a square input or 'valid'`);

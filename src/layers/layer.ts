@@ -49,13 +49,17 @@ export interface FusedUpdate {
   mu: number | null;
 }
 
-/** What a sample is at a point of the network: a height × width × channels image (NHWC rows), or a vector (1 × 1 × n, `flat`). */
+/** What a sample is at a point of the network: a height × width × channels image (NHWC rows), or a vector (1 × 1 × n, `vectorOf`). */
 export interface Shape {
   height: number;
   width: number;
   channels: number;
-  /** The network's input given as a number of features (no inputShape): a vector, not an image of 1 × 1 pixel. */
-  flat?: boolean;
+  /**
+   * What a vector is, not an image of 1 × 1 pixel: the network's input given as a number of
+   * features (no inputShape), or a dense or flatten layer's outputs, for the error of a layer
+   * that takes images.
+   */
+  vectorOf?: string;
 }
 
 export const vectorShape = (n: number): Shape => ({ height: 1, width: 1, channels: n });

@@ -3,7 +3,7 @@
 //   avg  y = mean of the window         dx = dy / k² at every input of the window
 // Max pooling keeps which input won (argmax, in its scratch memory) for backward.
 import type { Kernels } from '../kernels.js';
-import { windows } from './conv2d.js';
+import { strideFault, windows } from './conv2d.js';
 import { shapeSize, type Layer, type LayerMemory, type Shape } from './layer.js';
 
 export class Pool implements Layer {
@@ -17,6 +17,8 @@ export class Pool implements Layer {
   constructor(readonly kind: 'maxpool' | 'avgpool', readonly inShape: Shape, readonly size: number, readonly stride: number) {
     const oh = windows(inShape.height, size, stride, 'valid').out, ow = windows(inShape.width, size, stride, 'valid').out;
     if (oh < 1 || ow < 1) throw new Error(`${kind}: a ${size}×${size} window does not fit a ${inShape.height}×${inShape.width} input`);
+    const unread = strideFault(inShape.height, inShape.width, size, stride);
+    if (unread) throw new Error(`${kind}: ${unread}`);
     this.inSize = shapeSize(inShape);
     this.outShape = { height: oh, width: ow, channels: inShape.channels };
     this.outSize = shapeSize(this.outShape);

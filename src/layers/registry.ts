@@ -56,13 +56,15 @@ function pool(kind: 'maxpool' | 'avgpool', spec: LayerSpec, inShape: Shape): Poo
 }
 
 /**
- * The input of a spatial layer. The network's input given as a number of features is a
- * vector: taken as a 1 × 1 image, its features would silently become channels (a dense
- * layer's units may, on purpose: a 1 × 1 convolution of them).
+ * The input of a spatial layer. The network's input given as a number of features, and the
+ * outputs of a dense or flatten layer, are vectors: taken as a 1 × 1 image, their values would
+ * silently become channels, and a 3 × 3 convolution would meet padding at 8 of its 9 taps (as
+ * TF.js and Keras, which refuse a Conv2D after a Dense layer).
  */
 function image(kind: string, inShape: Shape): Shape {
-  if (inShape.flat) {
-    throw new Error(`${kind} takes images (height × width × channels), but its input is the network's input of ${inShape.channels} features: give the network an inputShape [height, width, channels]`);
+  if (inShape.vectorOf) {
+    const advice = inShape.vectorOf.startsWith('the network') ? 'give the network an inputShape [height, width, channels]' : 'put convolutions and pools before flatten and dense layers';
+    throw new Error(`${kind} takes images (height × width × channels), but its input is ${inShape.vectorOf}: ${advice}`);
   }
   return inShape;
 }
@@ -93,7 +95,7 @@ function positiveInt(name: string, v: unknown): number {
  */
 export function buildLayers(input: number | Shape, specs: readonly LayerSpec[], seed = 1): Layer[] {
   const layers: Layer[] = [];
-  let shape = typeof input === 'number' ? { ...vectorShape(input), flat: true } : input;
+  let shape: Shape = typeof input === 'number' ? { ...vectorShape(input), vectorOf: `the network's input of ${input} features` } : input;
   specs.forEach((spec, i) => {
     const kind = Object.hasOwn(LAYER_KINDS, spec?.kind) ? LAYER_KINDS[spec.kind] : undefined;
     if (!kind) throw new Error(`layers[${i}]: unknown kind ${shown(spec?.kind)}; the kinds are ${LAYER_KIND_NAMES.join(', ')}`);
@@ -105,7 +107,7 @@ export function buildLayers(input: number | Shape, specs: readonly LayerSpec[], 
     try {
       const layer = kind.make(spec, shape, mix32(seed ^ Math.imul(i + 1, 0x27d4eb2d)));
       layers.push(layer);
-      shape = layer.outShape ?? (layer.kind === 'dense' || layer.kind === 'flatten' ? vectorShape(layer.outSize) : shape);
+      shape = layer.outShape ?? (layer.kind === 'dense' || layer.kind === 'flatten' ? { ...vectorShape(layer.outSize), vectorOf: `the ${layer.outSize} outputs of layers[${i}] (${layer.kind})` } : shape);
     } catch (e) {
       throw new Error(`layers[${i}]: ${(e as Error).message}`);
     }
