@@ -248,6 +248,7 @@ describe('a name too long for the file system', () => {
 describe('a score that rounds to 0', () => {
   it('prints as 0.0000, not −0.0000 (an R² of −0.00001), and the others with their sign and four decimals', () => {
     expect([-0.00001, -0, 0.00004, -0.00006, 0.95126, -1.5].map(score4)).toEqual(['0.0000', '0.0000', '0.0000', '-0.0001', '0.9513', '-1.5000']);
+    expect([1082932.73577, 3.534830465899028e36, -1.249502642264794e73].map(score4)).toEqual(['1082932.7358', '3.5348e+36', '-1.2495e+73']);
   });
 });
 

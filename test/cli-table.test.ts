@@ -42,6 +42,12 @@ beforeAll(async () => {
 }, 120_000);
 
 describe('simdnet train --data FILE.csv', () => {
+  it('--json holds the fields the README lists, in its order', () => {
+    expect(Object.keys(classified)).toEqual(['data', 'task', 'targets', 'features', 'classes', 'layers', 'loss', 'optimizer', 'backend', 'epochs', 'stopped_early', 'best_epoch', 'train', 'validation', 'test', 'seconds', 'samples_per_second', 'history', 'model']);
+    expect(Object.keys(classified.test)).toEqual(['loss', 'accuracy']);
+    expect(readFileSync('README.md', 'utf8').replace(/\s+/g, ' ')).toContain("A table run's `--json` line holds `data, task, targets, features, classes` (the class names, or null), `layers, loss, optimizer, backend, epochs, stopped_early, best_epoch`, the final scores of each split as `train`, `validation` (null without one) and `test`");
+  });
+
   it('penguins: infers classification from the text target, holds out 20% (69 rows) to test, stops early on validation loss', () => {
     expect(classified.task).toBe('classification');
     expect(classified.classes).toEqual(['Adelie', 'Chinstrap', 'Gentoo']);
@@ -627,6 +633,22 @@ describe('data with nothing to learn from', () => {
     expect([run.code, run.stderr]).toEqual([1, `simdnet: ${csv} (training split): all 24 training labels are class 0 (yes); there is nothing to learn from one class\n`]);
   });
 
+  it('notes a target of a few whole numbers learnt as regression (classes coded 1 and 2?), and a header of numbers (a file without one?)', async () => {
+    const coded = path.join(dir, 'coded.csv');
+    writeFileSync(coded, 'a,b,grade\n' + Array.from({ length: 40 }, (_, i) => `${i},${i % 5},${1 + (i % 2)}`).join('\n') + '\n');
+    const run = await simdnet(['train', '--data', coded, '--target', 'grade', '--epochs', '1', '--threads', '1']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain(`simdnet: note: ${coded}: target grade holds 2 whole numbers (1, 2), learnt as numbers (regression); if they name classes, give --task classification\n`);
+    // Asked for, or of many values (a count, a price), no note.
+    expect((await simdnet(['train', '--data', coded, '--target', 'grade', '--task', 'regression', '--epochs', '1', '--threads', '1'])).stderr).not.toContain('note:');
+    expect((await simdnet(['train', '--data', coded, '--target', 'a', '--epochs', '1', '--threads', '1'])).stderr).not.toContain('note:');
+    const headless = path.join(dir, 'headless.csv');
+    writeFileSync(headless, Array.from({ length: 40 }, (_, i) => `${i},${(i + 1) % 5},${(i * 7) % 3}.5`).join('\n') + '\n');
+    const noHeader = await simdnet(['train', '--data', headless, '--target', '0.5', '--epochs', '1', '--threads', '1']);
+    expect(noHeader.code, noHeader.stderr).toBe(0);
+    expect(noHeader.stderr).toContain(`simdnet: note: ${headless}: the header names every column by a number (0, 1, 0.5): if the file has no header line, its first row was read as the names and is not trained on; add a line of names\n`);
+  });
+
   it('a feature that holds one value in every row is named in a note: it trains nothing, and another value there meets untrained weights', async () => {
     const csv = path.join(dir, 'constant-k.csv');
     writeFileSync(csv, 'a,k,y\n' + Array.from({ length: 30 }, (_, i) => `${i},5,${i % 2 ? 'yes' : 'no'}`).join('\n') + '\n');
@@ -634,6 +656,11 @@ describe('data with nothing to learn from', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toContain(`simdnet: note: ${csv}: column k holds one value in every row: it tells the network nothing, and a row with another value there meets weights never trained (--ignore it)\n`);
     expect((await simdnet(['train', '--data', csv, '--target', 'y', '--ignore', 'k', '--epochs', '1', '--threads', '1'])).stderr).not.toContain('note:');
+    // Missing in most rows: one value where it is not missing, which the note says, where it said every row.
+    const mostlyMissing = path.join(dir, 'mostly-missing.csv');
+    writeFileSync(mostlyMissing, 'a,m,y\n' + Array.from({ length: 30 }, (_, i) => `${i},${i === 3 ? 7 : 'NA'},${i % 2 ? 'yes' : 'no'}`).join('\n') + '\n');
+    const filled = await simdnet(['train', '--data', mostlyMissing, '--target', 'y', '--missing', 'mean', '--epochs', '1', '--threads', '1']);
+    expect(filled.stderr).toContain(`simdnet: note: ${mostlyMissing}: column m (where not missing) holds one value in every row:`);
     // One of two targets that never varies.
     const two = path.join(dir, 'constant-target.csv');
     writeFileSync(two, 'a,y,z\n' + Array.from({ length: 30 }, (_, i) => `${i},3.5,${i % 7}`).join('\n') + '\n');

@@ -244,6 +244,9 @@ describe('errors in hand-made files name the file, line and column', () => {
     // Not a name to give: the columns an error lists are the named ones.
     expect(() => parseText(',a,y\n0,1,2\n', { ignore: [''] })).toThrow('t.csv: ignore names column "", which is not in the header; its columns are "a", "y"');
     expect(() => parseText(',a,b\n0,1,2\n', { target: '' })).toThrow('t.csv: target names column "", which is not in the header; its columns are "a", "b"');
+    // All of a list's columns the header lacks, not the first alone: a model's features read from another file.
+    expect(() => parseText('Age,BMI,Glucose,y\n1,2,3,4\n', { target: [], features: ['Pregnancies', 'Glucose', 'BloodPressure', 'BMI', 'Age'], calls: { features: "the model's features" } }))
+      .toThrow(`t.csv: the model's features name columns "Pregnancies", "BloodPressure", which are not in the header; its columns are "Age", "BMI", "Glucose", "y"`);
     expect(() => parseText(',,\n1,2,3\n')).toThrow('t.csv: target names column "y", which is not in the header; the header names no column');
     // A header ending in a delimiter that its rows do not end in.
     expect(() => parseText('a,y,\n1,2\n')).toThrow('t.csv: line 2 has 2 cells; the header has 3 (its last, column 3, has no name: the header line ends in a delimiter its rows do not)');

@@ -157,8 +157,8 @@ export const asUsageError = <T>(kind: new (...args: never[]) => Error, compute: 
 export const percent = (x: number) => `${(100 * x).toFixed(2)}%`;
 
 
-/** A score with four decimals, as the seed prints them; one that rounds to 0 is 0.0000, not −0.0000 (an R² of −0.00001). */
-export const score4 = (x: number) => (Math.abs(x) < 0.00005 ? 0 : x).toFixed(4);
+/** A score with four decimals, as the seed prints them; one that rounds to 0 is 0.0000, not −0.0000 (an R² of −0.00001); from 10¹⁵ up, five significant figures (an MSE of 1.2495e+73, not 22 digits or a raw exponent). */
+export const score4 = (x: number) => (Math.abs(x) >= 1e15 ? x.toPrecision(5) : (Math.abs(x) < 0.00005 ? 0 : x).toFixed(4));
 
 /** Seconds as a run's time line prints them: one decimal, or two figures below a second, so that a table trained in 4 ms does not say 0.0 s. */
 export const secondsText = (x: number) => `${x >= 1 ? x.toFixed(1) : x.toPrecision(2)} s`;

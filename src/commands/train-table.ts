@@ -2,10 +2,10 @@
 // the target, or --task), trained by fit() with a held-out test split, an optional
 // validation split and early stopping; the model saved with its normalisation, task and names.
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { CsvColumnError, parseCsv, type CsvOptions, type CsvTable } from '../data/csv.js';
+import { CsvColumnError, isNumberText, parseCsv, type CsvOptions, type CsvTable } from '../data/csv.js';
 import { holdOut } from '../data/split.js';
 import { imputeMeans } from '../data/impute.js';
-import { mixedTargetFor, tableSplits } from '../data/table.js';
+import { mixedTargetFor, tableSplits, type TargetColumn } from '../data/table.js';
 import path from 'node:path';
 import { stat } from 'node:fs/promises';
 import { FIT_DEFAULTS, fitNetwork, fitSplits, fitTraining, type FitOptions } from '../fit.js';
@@ -216,14 +216,19 @@ async function tableRun(flags: TableFlags, resumed: boolean, recordedFill?: read
   const constant = constantFeatures(table);
   if (constant.length) {
     const [which, them] = constant.length === 1 ? ['column', 'it'] : ['columns', 'them'];
-    process.stderr.write(`simdnet: note: ${flags.data}: ${which} ${firstOf(constant.map(listedName))} ${constant.length === 1 ? 'holds' : 'hold'} one value in every row: ` +
+    process.stderr.write(`simdnet: note: ${flags.data}: ${which} ${firstOf(constant)} ${constant.length === 1 ? 'holds' : 'hold'} one value in every row: ` +
       `${them === 'it' ? 'it tells' : 'they tell'} the network nothing, and a row with another value there meets weights never trained (--ignore ${them})\n`);
   }
   // One of several targets that never varies (a single one is refused: nothing to learn) has nothing to learn for it, and its R² is 0 in the mean.
   const still = table.targets.length > 1 ? table.targets.filter((t) => t.kind === 'number' && holdsOneValue(t.values, table.rows, 1, 0)) : [];
   if (still.length) process.stderr.write(`simdnet: note: ${flags.data}: target ${firstOf(still.map((t) => listedName(t.name)))} ${still.length === 1 ? 'holds' : 'hold'} one value in every row: there is nothing to learn for ${still.length === 1 ? 'it' : 'them'}\n`);
+  // A file without a header line: its first row named the columns, and is not trained on.
+  const columns = [...table.featureNames, ...table.targets.map((t) => t.name)];
+  if (columns.every(isNumberText)) process.stderr.write(`simdnet: note: ${flags.data}: the header names every column by a number (${firstOf(columns.map(listedName), 5)}): if the file has no header line, its first row was read as the names and is not trained on; add a line of names\n`);
   const read = tableSplits(table, flags.data, { mixedTarget: mixedTargetFor(flags.task), asClasses: '--task classification', trained: resumed });
   const all = flags.task ? asUsageError(Error, () => withTask(read, flags.task!, `--task ${flags.task}`)) : { ...read, task: taskOf(read).name as TaskName };
+  const codes = !flags.task && all.task === 'regression' && table.targets.length === 1 ? classCodes(table.targets[0]) : undefined;
+  if (codes) process.stderr.write(`simdnet: note: ${flags.data}: target ${listedName(table.targets[0].name)} holds ${codes.length} whole numbers (${codes.join(', ')}), learnt as numbers (regression); if they name classes, give --task classification\n`);
   // No --test can split one row: the file's fault (exit 1), not the flag's.
   if (all.train.count < 2) throw new Error(`${flags.data}: ${plural(all.train.count, 'data row')}; a run needs at least 2, to train on and to test on`);
   const held = forFlag(`--test ${flags.test}`, () => holdOut(all, 'test', flags.test, flags.seed));
@@ -285,8 +290,27 @@ function holdsOneValue(values: ArrayLike<number>, rows: number, width: number, j
   return !Number.isNaN(one);
 }
 
-/** The names of the features that hold one value in every row of `table`. */
-const constantFeatures = ({ features, featureNames, rows }: CsvTable) => featureNames.filter((_, j) => holdsOneValue(features, rows, featureNames.length, j));
+/** Classes that codes may name: at most this many distinct whole numbers in a target. */
+const MAX_CLASS_CODES = 10;
+
+/** The distinct values of a target column of at most MAX_CLASS_CODES whole numbers, sorted (codes of classes, likely: 1 and 2, 0 to 9), else undefined. */
+function classCodes(target: TargetColumn): number[] | undefined {
+  if (target.kind !== 'number') return undefined;
+  const values = new Set<number>();
+  for (const v of target.values) {
+    if (!Number.isInteger(v)) return undefined;
+    values.add(v);
+    if (values.size > MAX_CLASS_CODES) return undefined;
+  }
+  return [...values].sort((a, b) => a - b);
+}
+
+/** The names of the features that hold one value in every row of `table` that has one, each with " (where not missing)" if some rows have none. */
+const constantFeatures = ({ features, featureNames, rows }: CsvTable) => featureNames.flatMap((name, j) => {
+  if (!holdsOneValue(features, rows, featureNames.length, j)) return [];
+  const missing = Array.from({ length: rows }, (_, r) => features[r * featureNames.length + j]).some(Number.isNaN);
+  return [`${listedName(name)}${missing ? ' (where not missing)' : ''}`];
+});
 
 export async function runTrainTable(given: TableFlags, command: Command): Promise<void> {
   // A resumed run takes its flags from the checkpoint: only --epochs (to go further) and where output goes may be given.
@@ -359,7 +383,7 @@ export async function runTrainTable(given: TableFlags, command: Command): Promis
     : Network.create(made));
   // The network beside the data, before the epochs, as an image run's banner has it.
   const layers = formatLayers(net.config.layers!);
-  print(`network: ${net.sizes[0]} inputs, ${layers}; ${net.config.loss}, ${net.config.optimizer}, ${net.kernels}` +
+  print(`network: ${plural(net.sizes[0], 'input')}, ${layers}; ${net.config.loss}, ${net.config.optimizer}, ${net.kernels}` +
     `${used.validation ? `; ${plural(used.validation.count, 'validation row')}` : ''}`);
   if (resumed) print(`resuming from ${given.resume} after epoch ${resumed.run.epochsDone}`);
   const defining = Object.fromEntries(DEFINING_FLAGS.filter((key) => flags[key] !== undefined).map((key) => [key, key === 'data' ? path.resolve(flags.data) : flags[key]])) as DefiningFlags;

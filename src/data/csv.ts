@@ -149,9 +149,12 @@ function assignColumns(header: string[], options: CsvOptions): Columns {
   const columnsOf = (list: 'target' | 'ignore' | 'features', wanted: string) => {
     const at = columnsNamed.get(wanted);
     if (at === undefined) {
+      // Every column of the list the header lacks, so that one run names all there are to mend.
+      const absent = (list === 'target' ? targetNames : list === 'ignore' ? ignored : options.features ?? []).filter((w) => !columnsNamed.has(w));
       const names = [...columnsNamed.keys()];
       const columns = firstOf(names.map((h) => shown(h)));
-      throw new CsvColumnError(`${name}: ${callNames(list)} column ${shown(wanted)}, which is not in the header; ${names.length ? `its columns are ${columns}` : 'the header names no column'}`);
+      const which = absent.length > 1 ? `columns ${firstOf(absent.map((w) => shown(w)))}, which are` : `column ${shown(wanted)}, which is`;
+      throw new CsvColumnError(`${name}: ${callNames(list)} ${which} not in the header; ${names.length ? `its columns are ${columns}` : 'the header names no column'}`);
     }
     return at;
   };
