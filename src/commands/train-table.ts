@@ -293,7 +293,7 @@ function holdsOneValue(values: ArrayLike<number>, rows: number, width: number, j
 /** Classes that codes may name: at most this many distinct whole numbers in a target. */
 const MAX_CLASS_CODES = 10;
 
-/** The distinct values of a target column of at most MAX_CLASS_CODES whole numbers, sorted (codes of classes, likely: 1 and 2, 0 to 9), else undefined. */
+/** The distinct values of a target column of at most MAX_CLASS_CODES whole numbers, each in two rows or more on average, sorted (codes of classes, likely: 1 and 2, 0 to 9), else undefined. */
 function classCodes(target: TargetColumn): number[] | undefined {
   if (target.kind !== 'number') return undefined;
   const values = new Set<number>();
@@ -302,7 +302,7 @@ function classCodes(target: TargetColumn): number[] | undefined {
     values.add(v);
     if (values.size > MAX_CLASS_CODES) return undefined;
   }
-  return [...values].sort((a, b) => a - b);
+  return 2 * values.size <= target.values.length ? [...values].sort((a, b) => a - b) : undefined;
 }
 
 /** The names of the features that hold one value in every row of `table` that has one, each with " (where not missing)" if some rows have none. */
