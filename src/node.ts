@@ -7,7 +7,7 @@ import type { Network, RunOptions } from './network.js';
 import { parseCsv, type CsvOptions } from './data/csv.js';
 import type { DataSplits, FeatureDataset } from './data/dataset.js';
 import { tableSplits, type TableOptions } from './data/table.js';
-import { MAX_READ_BYTES, readWholeFile } from './read-file.js';
+import { readTableBytes } from './data/table-file.js';
 import { shown } from './shown.js';
 
 export * from './index.js';
@@ -34,5 +34,5 @@ export async function loadModel(file: string, options: RunOptions = {}): Promise
 export async function loadCsv(file: string, options: Omit<CsvOptions, 'name'> & Pick<TableOptions, 'mixedTarget'>): Promise<DataSplits<FeatureDataset>> {
   if (typeof options !== 'object' || options === null) throw new Error(`loadCsv: options must name the target column, like loadCsv(file, { target: 'species' }); got ${shown(options)}`);
   const { mixedTarget, ...csv } = options;
-  return tableSplits(parseCsv(await readWholeFile(file, { kind: 'CSV file', maxBytes: MAX_READ_BYTES }), { name: file, ...csv }), file, { mixedTarget });
+  return tableSplits(parseCsv(await readTableBytes(file), { name: file, ...csv }), file, { mixedTarget });
 }

@@ -46,12 +46,12 @@ describe("a table's flags on image data", () => {
     ['--test', '0.3'], ['--val', '0.1'], ['--early-stop', '3'], ['--metric', 'loss'],
   ])('train %s %s without --data (MNIST) is a usage error naming the flag', async (flag, value) => {
     expectUsageError(await simdnet(['train', flag, value, '--limit', '300', '--epochs', '1']),
-      `${flag} is for table data (--data FILE, a file ending in .csv, .tsv or .txt); it does not go with image data, MNIST (no --data)`);
+      `${flag} is for table data (--data FILE, a file ending in .csv, .tsv or .txt, gzipped or not (.csv.gz)); it does not go with image data, MNIST (no --data)`);
   });
 
   it('train --data DIR --early-stop names the folder', async () => {
     expectUsageError(await simdnet(['train', '--data', images, '--early-stop', '2', '--epochs', '1']),
-      `--early-stop is for table data (--data FILE, a file ending in .csv, .tsv or .txt); it does not go with image data, --data ${images}`);
+      `--early-stop is for table data (--data FILE, a file ending in .csv, .tsv or .txt, gzipped or not (.csv.gz)); it does not go with image data, --data ${images}`);
   });
 
   it('the same flags still train on a table', async () => {
@@ -65,7 +65,7 @@ describe("a table's flags on image data", () => {
 describe('--data names a file that is not a table by its name', () => {
   it.each([['train'], ['eval', 'model.simdnet'], ['report', 'model.simdnet']])('%s --data README.md says --data takes a folder of IDX files or a .csv/.tsv/.txt table', async (...command) => {
     expectUsageError(await simdnet([...command, '--data', 'README.md']),
-      '--data README.md: a file, but not a table by its name; --data takes a folder holding the four IDX files, or a table (CSV) file ending in .csv, .tsv or .txt');
+      '--data README.md: a file, but not a table by its name; --data takes a folder holding the four IDX files, or a table (CSV) file ending in .csv, .tsv or .txt, gzipped or not (.csv.gz)');
   });
 });
 

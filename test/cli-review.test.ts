@@ -199,7 +199,7 @@ describe('files of the wrong kind, in plain words', () => {
 
 describe('--data that is neither a folder nor a file', () => {
   it('is a usage error as --data x.simdnet is (exit 2)', async () => {
-    const takes = '--data takes a folder holding the four IDX files, or a table (CSV) file ending in .csv, .tsv or .txt';
+    const takes = '--data takes a folder holding the four IDX files, or a table (CSV) file ending in .csv, .tsv or .txt, gzipped or not (.csv.gz)';
     refused(await simdnet(['train', '--data', '/dev/zero', '--epochs', '1']), `--data /dev/zero: not a regular file (a character device); ${takes}`);
     const fifo = path.join(dir, 'data.fifo');
     execFileSync('mkfifo', [fifo]);

@@ -2,6 +2,7 @@
 // regressor on real data sets of @observablehq/sample-datasets, predict one row and a file
 // of rows, and the usage errors of flags that do not fit the data.
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -631,6 +632,23 @@ describe('data with nothing to learn from', () => {
     writeFileSync(csv, 'a,lab\n' + Array.from({ length: 30 }, (_, i) => `${i},yes`).join('\n') + '\n');
     const run = await simdnet(['train', '--data', csv, '--target', 'lab', '--epochs', '1', '--threads', '1']);
     expect([run.code, run.stderr]).toEqual([1, `simdnet: ${csv} (training split): all 24 training labels are class 0 (yes); there is nothing to learn from one class\n`]);
+  });
+
+  it('a gzipped table (.csv.gz) trains, evaluates on its held-out rows and predicts as the file itself does; one that is not gzip is named', async () => {
+    const gz = path.join(dir, 'penguins.csv.gz'), model = path.join(dir, 'penguins-gz.simdnet');
+    writeFileSync(gz, gzipSync(readFileSync(penguins)));
+    const run = await simdnet(['train', ...penguinFlags.map((f) => (f === penguins ? gz : f)), '--epochs', '3', '--out', model, '--json', '--threads', '1']);
+    expect(run.code, run.stderr).toBe(0);
+    const plain = await simdnet(['train', ...penguinFlags, '--epochs', '3', '--json', '--threads', '1']);
+    expect(JSON.parse(run.stdout).test).toEqual(JSON.parse(plain.stdout).test);
+    const evaluated = JSON.parse((await simdnet(['eval', model, '--json'])).stdout);
+    expect([evaluated.data, evaluated.rows, evaluated.accuracy]).toEqual([gz, 69, JSON.parse(run.stdout).test.accuracy]);
+    const predicted = await simdnet(['predict', model, '--csv', gz]);
+    expect(predicted.stdout.trim().split('\n')).toHaveLength(345);
+    const bad = path.join(dir, 'not-gzip.csv.gz');
+    writeFileSync(bad, 'a,y\n1,2\n');
+    const refused = await simdnet(['train', '--data', bad, '--target', 'y']);
+    expect([refused.code, refused.stderr]).toEqual([1, `simdnet: ${bad}: it cannot be decompressed as gzip (incorrect header check)\n`]);
   });
 
   it('notes a target of a few whole numbers learnt as regression (classes coded 1 and 2?), and a header of numbers (a file without one?)', async () => {

@@ -6,7 +6,8 @@ import { shortestFloat32 } from '../decimal.js';
 import type { FeatureDataset } from '../data/dataset.js';
 import { evaluate } from '../evaluate.js';
 import { networkFromModel, type Model } from '../model.js';
-import { MAX_READ_BYTES, isGoneFile, readWholeFile } from '../read-file.js';
+import { isGoneFile } from '../read-file.js';
+import { readTableBytes } from '../data/table-file.js';
 import { LOSS_METRIC, TASK_KINDS, type Task } from '../tasks/task.js';
 import { savedHistory } from '../train.js';
 import { recorded, refuseTableModel } from './analysis.js';
@@ -24,7 +25,7 @@ import { TASK_DETAILS } from '../report/task-text.js';
 
 /** `file` read as a CSV table of a model's features and targets (in any order; other columns are ignored; a missing feature takes `fill`, else is an error). */
 async function readModelColumns(file: string, features: string[], targets: string[], fill: number[] | undefined) {
-  return parseCsv(await readWholeFile(file, { kind: 'CSV file', maxBytes: MAX_READ_BYTES }), { name: file, target: targets, features, missing: fill ?? 'error', missingAdvice: NO_FILL_ADVICE, calls: MODEL_COLUMNS });
+  return parseCsv(await readTableBytes(file), { name: file, target: targets, features, missing: fill ?? 'error', missingAdvice: NO_FILL_ADVICE, calls: MODEL_COLUMNS });
 }
 
 /** The rows of `file` as the model's data set: its features in its order, its targets (class names mapped to the model's outputs). */

@@ -5,7 +5,7 @@ import { isMissingText, parseCsv } from '../data/csv.js';
 import type { Model } from '../model.js';
 import { writeFileAtomic } from '../model-file.js';
 import type { Network } from '../network.js';
-import { MAX_READ_BYTES, readWholeFile } from '../read-file.js';
+import { readTableBytes } from '../data/table-file.js';
 import { THRESHOLD } from '../tasks/multi-label.js';
 import { plural } from '../plural.js';
 import { UsageError } from './common.js';
@@ -52,7 +52,7 @@ async function featureRows(model: Model, inputs: number, flags: TablePredictFlag
   }
   const names = model.data?.featureNames;
   if (!names) throw new UsageError('--csv needs a model that knows its feature names (trained with --data FILE.csv); use --input for this one');
-  const table = parseCsv(await readWholeFile(flags.csv!, { kind: 'CSV file', maxBytes: MAX_READ_BYTES }), { name: flags.csv!, target: [], features: names, missing: model.data?.featureFill ?? 'error', missingAdvice: NO_FILL_ADVICE, calls: MODEL_COLUMNS });
+  const table = parseCsv(await readTableBytes(flags.csv!), { name: flags.csv!, target: [], features: names, missing: model.data?.featureFill ?? 'error', missingAdvice: NO_FILL_ADVICE, calls: MODEL_COLUMNS });
   return { x: table.features, rows: table.rows, source: flags.csv! };
 }
 

@@ -28,7 +28,8 @@ import { withTask } from '../tasks/with-task.js';
 import { plural } from '../plural.js';
 import { parseSchedule } from '../schedule.js';
 import { progressBar } from '../progress.js';
-import { MAX_READ_BYTES, isGoneFile, nonRegularKind, readWholeFile } from '../read-file.js';
+import { isGoneFile, nonRegularKind } from '../read-file.js';
+import { isTableName, readTableBytes } from '../data/table-file.js';
 import { metricOf, taskOf, TASK_KINDS, TASKS, type Scores, type Task, type TaskName } from '../tasks/task.js';
 import type { HistoryEntry } from '../train.js';
 import { UsageError, asUsageError, fewerThanOneBatch, forFlag, humanOutput, onCommandLine, positiveInt, runOptions, score4, secondsText, type RunFlags } from './common.js';
@@ -71,12 +72,11 @@ export interface TableFlags extends RunFlags {
   json?: boolean;
 }
 
-/** The endings by which --data names a table (CSV) file rather than a folder of IDX files. */
-const TABLE_ENDINGS = ['.csv', '.tsv', '.txt'];
-const tableEndings = `${TABLE_ENDINGS.slice(0, -1).join(', ')} or ${TABLE_ENDINGS.at(-1)}`;
+/** The endings by which --data names a table (CSV) file rather than a folder of IDX files (TABLE_ENDINGS), in words. */
+const tableEndings = '.csv, .tsv or .txt, gzipped or not (.csv.gz)';
 
 /** Whether --data names a CSV file rather than a folder of IDX files. */
-export const isTableFile = (data: string | undefined) => data !== undefined && TABLE_ENDINGS.some((ending) => data.toLowerCase().endsWith(ending));
+export const isTableFile = (data: string | undefined) => data !== undefined && isTableName(data);
 
 /** --data names a file that is not a table by its name: a usage error saying what --data takes (train, eval and report). */
 export async function refuseOtherDataFile(data: string | undefined): Promise<void> {
@@ -207,7 +207,7 @@ export function refuseTableFlagErrors(flags: TableFlags): void {
  */
 async function tableRun(flags: TableFlags, resumed: boolean, recordedFill?: readonly number[]) {
   if (resumed) refuseTableFlagErrors(flags);
-  const bytes = await readWholeFile(flags.data, { kind: 'CSV file', maxBytes: MAX_READ_BYTES });
+  const bytes = await readTableBytes(flags.data);
   const table = asUsageError(CsvColumnError, () => parseCsv(bytes, { name: flags.data!, target: flags.target!, ignore: flags.ignore, missing: fillWith(flags, recordedFill), calls: { target: '--target', ignore: '--ignore' } }));
   if (table.unnamed) {
     const which = table.unnamed.length === 1 ? `column ${table.unnamed[0]} has` : `columns ${table.unnamed.join(', ')} have`;
