@@ -46,22 +46,38 @@ function stagingFor<T extends Uint8Array | Float32Array>(into: T): T {
 /** Feeds a load of the first element of every row gathered: it must have a use, or the compiler drops it. */
 let touched = 0;
 
-/** Reads the first element of rows order[start] … order[start + batch − 1] of `views`. */
-function touchRows(views: ArrayLike<number>[], order: Uint32Array, start: number, batch: number): void {
-  for (let r = 0; r < batch; r++) touched ^= views[order[start + r]][0];
+/** Reads the first element of rows order[start] … order[start + batch − 1] of `array` [× width]. */
+function touchRows(array: ArrayLike<number>, order: Uint32Array, start: number, batch: number, width: number): void {
+  for (let r = 0; r < batch; r++) touched ^= array[order[start + r] * width];
 }
 
 /**
- * Rows order[start], order[start + 1], … of `views` as the first `batch` rows of `into` [×
- * width], by way of its staging copy. Each row's first element is read before any row is
- * copied: rows drawn at random from a data set of tens of MB each start with a TLB miss and a
- * cache miss, which these independent loads meet all at once, where each copy in turn would
- * meet its own alone (measured here, 32 random MNIST rows: 7.9–8.8 µs against 10.4–12.6).
+ * Rows narrower than this are copied value by value, wider ones by a view each (rows()): a
+ * view costs about 100 bytes of heap, which for rows of a few features outweighs the data
+ * (a table of a million rows of 9 features: 160 MB of views for 36 MB of floats).
  */
-function gatherRows<T extends Uint8Array | Float32Array>(into: T, views: T[], order: Uint32Array, start: number, batch: number, width: number): void {
+const VIEW_MIN_WIDTH = 64;
+
+/**
+ * Rows order[start], order[start + 1], … of `array` [count × width] as the first `batch`
+ * rows of `into` [× width], by way of its staging copy. Each row's first element is read
+ * before any row is copied: rows drawn at random from a data set of tens of MB each start
+ * with a TLB miss and a cache miss, which these independent loads meet all at once, where
+ * each copy in turn would meet its own alone (measured here, 32 random MNIST rows: 7.9–8.8 µs
+ * against 10.4–12.6).
+ */
+function gatherRows<T extends Uint8Array | Float32Array>(into: T, array: T, count: number, order: Uint32Array, start: number, batch: number, width: number): void {
   const gathered = stagingFor(into);
-  touchRows(views, order, start, batch);
-  for (let r = 0; r < batch; r++) gathered.set(views[order[start + r]], r * width);
+  touchRows(array, order, start, batch, width);
+  if (width >= VIEW_MIN_WIDTH) {
+    const views = rows(array, count, width);
+    for (let r = 0; r < batch; r++) gathered.set(views[order[start + r]], r * width);
+  } else {
+    for (let r = 0; r < batch; r++) {
+      const from = order[start + r] * width, to = r * width;
+      for (let k = 0; k < width; k++) gathered[to + k] = array[from + k];
+    }
+  }
   if (gathered !== into) into.set(gathered.subarray(0, batch * width));
 }
 
@@ -76,7 +92,7 @@ export function loadBatch(net: Network, data: Dataset, order: Uint32Array | null
   const into = 'images' in data ? net.inputBytes : net.inputBuffer;
   const from = 'images' in data ? data.images : data.features;
   if (order) {
-    gatherRows(into, rows<Uint8Array | Float32Array>(from, count, width), order, start, batch, width);
+    gatherRows<Uint8Array | Float32Array>(into, from, count, order, start, batch, width);
   } else into.set(from.subarray(start * width, (start + batch) * width));
   const inputScale = 'images' in data && scaleLater && !net.config.normalization ? PIXEL_SCALE : undefined;
   if ('images' in data && inputScale === undefined) net.scaleInputBytes(batch);
@@ -86,7 +102,7 @@ export function loadBatch(net: Network, data: Dataset, order: Uint32Array | null
     y.fill(0, 0, batch * outputs);
     for (let r = 0; r < batch; r++) y[r * outputs + data.labels[order ? order[start + r] : start + r]] = 1;
   } else if (order) {
-    gatherRows(y, rows(data.targets!, count, outputs), order, start, batch, outputs);
+    gatherRows(y, data.targets!, count, order, start, batch, outputs);
   } else y.set(data.targets!.subarray(start * outputs, (start + batch) * outputs));
   net.normalizeLoaded(batch);
   return inputScale;
@@ -100,9 +116,9 @@ export function loadBatch(net: Network, data: Dataset, order: Uint32Array | null
  * training does not keep its data alive. Made once per run: a step allocates nothing.
  */
 export function batchPrefetcher(net: Network, data: Dataset, order: Uint32Array, batch: number) {
-  const views = rows<Uint8Array | Float32Array>('images' in data ? data.images : data.features, data.count, inputWidth(data));
+  const array = 'images' in data ? data.images : data.features, width = inputWidth(data);
   let start = 0;
-  const touch = () => touchRows(views, order, start, batch);
+  const touch = () => touchRows(array, order, start, batch, width);
   return {
     at(next: number): void {
       start = next;
