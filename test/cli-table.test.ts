@@ -583,6 +583,12 @@ describe('what a new user ran into (review)', () => {
     const report = await simdnet(['report', back, '--data', penguins, '--out', out]);
     expect(report.code, report.stderr).toBe(0);
     expect(readFileSync(out, 'utf8')).toContain('<dt>layers</dt><dd>dense:');
+    // Its file holds no optimizer of simdnet's (the config's default sgd was shown as if it had trained it).
+    expect(readFileSync(out, 'utf8')).toContain('<dt>imported</dt><dd>from TF.js, with its weights</dd>');
+    expect(readFileSync(out, 'utf8')).not.toContain('<dt>optimizer</dt>');
+    const original = path.join(dir, 'round-trip-original.html');
+    expect((await simdnet(['report', classifier, '--data', penguins, '--out', original])).code).toBe(0);
+    expect(readFileSync(original, 'utf8')).toContain('<dt>optimizer</dt><dd>adam</dd>');
   });
 
   it('export --format tfjs onto an existing file says the format is a folder', async () => {

@@ -138,6 +138,9 @@ export function recorded(model: Model, file: string): Record<string, unknown> {
   };
 }
 
+/** The optimizer a model was trained with: none of simdnet's for one imported from TF.js (its config holds the default, sgd). */
+export const trainedOptimizer = (model: Model): string | undefined => (model.metadata.importedFrom === undefined ? model.config.optimizer : undefined);
+
 /** How a saved model's run was made, from its config and metadata. */
 function modelRunInfo(model: Model, m: Record<string, unknown>, backend: string, data: string): RunInfo {
   const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
@@ -145,7 +148,7 @@ function modelRunInfo(model: Model, m: Record<string, unknown>, backend: string,
   const settings = (typeof m.settings === 'object' && m.settings !== null ? m.settings : {}) as Record<string, unknown>;
   return {
     recipe: str(m.recipe), network: describeNetwork(model.config), loss: model.config.loss,
-    optimizer: model.config.optimizer, backend, epochs: num(settings.epochs), batchSize: num(settings.batchSize),
+    optimizer: trainedOptimizer(model), backend, epochs: num(settings.epochs), batchSize: num(settings.batchSize),
     learningRate: num(settings.learningRate), seconds: num(m.seconds), samplesPerSecond: num(m.samplesPerSecond),
     data,
   };

@@ -1,7 +1,7 @@
 // simdnet report: the evaluation report of a saved model as one self-contained HTML file.
 import type { Command } from 'commander';
 import { formatSummary } from '../report/summary.js';
-import { analyseModelFile, recorded, writeReport } from './analysis.js';
+import { analyseModelFile, recorded, trainedOptimizer, writeReport } from './analysis.js';
 import { addRunOptions, runOptions, type RunFlags } from './common.js';
 import type { DataSplits, FeatureDataset } from '../data/dataset.js';
 import { evaluate } from '../evaluate.js';
@@ -75,7 +75,8 @@ async function runTableReport(file: string, model: Model, data: string | undefin
       ...(d.classNames ? { classNames: d.classNames } : {}), featureNames: d.featureNames, targetNames: d.targetNames,
     };
     // A model imported from TF.js may have sizes and no layer list: the list they make.
-    const settings = { layers: formatLayers(net.config.layers ?? layerSpecs(net.config)), loss: net.config.loss, optimizer: net.config.optimizer, ...(bestEpoch ? { weights: `of epoch ${bestEpoch}, the best on validation` } : {}) };
+    const optimizer = trainedOptimizer(model);
+    const settings = { layers: formatLayers(net.config.layers ?? layerSpecs(net.config)), loss: net.config.loss, ...(optimizer ? { optimizer } : { imported: 'from TF.js, with its weights' }), ...(bestEpoch ? { weights: `of epoch ${bestEpoch}, the best on validation` } : {}) };
     await writeFileAtomic(flags.out, renderTaskReport({
       task, data: splits, evaluation: evaluate(net, rows, task), history: same ? history : [], historyNote,
       run: { title: `simdnet: ${file} on ${heldOut ? `the test rows of ${source}` : source}`, settings },
