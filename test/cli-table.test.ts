@@ -410,6 +410,10 @@ describe('simdnet eval on a table model', () => {
     const trained = await simdnet(['train', '--data', train, '--target', 'big', '--epochs', '3', '--early-stop', '2', '--metric', 'accuracy', '--out', model, '--threads', '1']);
     expect(trained.code, trained.stderr).toBe(0);
     expect(trained.stdout).toContain(`simdnet train: ${train}: binary of big on 2 features`);
+    // The metric early stopping watches is on every epoch line, beside the task's first.
+    const byF1 = await simdnet(['train', '--data', train, '--target', 'big', '--epochs', '2', '--early-stop', '2', '--metric', 'f1', '--threads', '1']);
+    expect(byF1.stdout).toMatch(/^Epoch 1\/2: Train Loss = [\d.]+, Val Loss = [\d.]+, Test Loss = [\d.]+, Train accuracy = [\d.]+, Val accuracy = [\d.]+, Test accuracy = [\d.]+, Train F1 = [\d.]+, Val F1 = [\d.]+, Test F1 = [\d.]+$/m);
+    expect(trained.stdout).not.toContain('Val F1');
     const run = await simdnet(['eval', model, '--data', train, '--json']);
     expect(run.code, run.stderr).toBe(0);
     const out = JSON.parse(run.stdout), cm: number[][] = out.confusion;
@@ -494,6 +498,15 @@ describe('what a new user ran into (review)', () => {
     // The data is what is wrong (exit 1); the error says how to mend it (41 values in 41 rows are too many to offer as classes).
     expect(run.code).toBe(1);
     expect(run.stderr).toBe(`simdnet: ${file}: target price: 40 of its 41 distinct values are numbers but "3,000" is not (data row 41); fix those cells to learn it as numbers\n`);
+  });
+
+  it('without --out, a run whose early stopping put back an earlier epoch says its checkpoint holds the last epoch\'s weights, not those', async () => {
+    const ck = path.join(dir, 'early-ck');
+    const run = await simdnet(['train', ...penguinFlags, '--epochs', '60', '--early-stop', '2', '--checkpoint', ck, '--json', '--threads', '1']);
+    expect(run.code, run.stderr).toBe(0);
+    const { best_epoch: best, epochs: last } = JSON.parse(run.stdout);
+    expect(best).toBeLessThan(last);
+    expect(run.stderr).toContain(`no --out: the last checkpoint, ${path.join(ck, 'checkpoint.simdnet')}, holds epoch ${last}'s weights, not epoch ${best}'s, the best on validation, which the final figures are of: give --out FILE to keep those`);
   });
 
   it('a resumed table run writes a model and a report only where it is told now, as an image run does', async () => {

@@ -99,6 +99,9 @@ describe('the report helpers, on arguments that do not fit', () => {
     expect(rocAuc(new Float32Array([0.1, 0.9]), new Float32Array([1, 1]))).toBeNaN();
     expect(binaryConfusion(new Float32Array([0.9, 0.5, 0.49, 0.2, 0.7]), new Float32Array([1, 0, 1, 0, 0]))).toEqual([[1, 2], [1, 1]]);
     expect(() => binaryConfusion(new Float32Array([0.9]), new Float32Array([0.5]))).toThrow('binaryConfusion: targets[0] is 0.5; a binary target is 0 or 1');
+    // rocAuc checks as strictly: a 2 is no negative, and a NaN output has no rank.
+    expect(() => rocAuc(Float32Array.of(0.1, 0.9, 0.8), Float32Array.of(0, 1, 2))).toThrow('rocAuc: targets[2] is 2; a binary target is 0 or 1');
+    expect(() => rocAuc(Float32Array.of(0.1, NaN, 0.8), Float32Array.of(0, 1, 1))).toThrow('rocAuc: outputs[1] is NaN; every output must be a number');
   });
 
   it('multiLabelReport and regressionReport refuse outputs and targets of other lengths, a width that does not divide them, and targets that are not numbers', () => {

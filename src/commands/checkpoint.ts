@@ -19,10 +19,18 @@ export type { CheckpointRun } from './checkpoint-run.js';
 
 export const CHECKPOINT_FILE = 'checkpoint.simdnet';
 
-/** The run's last line without --out: where its weights are, if a checkpoint holds them. */
-export const notSaved = (checkpointDir: string | undefined) => checkpointDir === undefined
-  ? '\nmodel not saved (give --out FILE to keep it)'
-  : `\nno --out: the weights are in the last checkpoint, ${path.join(checkpointDir, CHECKPOINT_FILE)}, a model file eval, predict, report and export read`;
+/**
+ * The run's last line without --out: where its weights are, if a checkpoint holds them. Where
+ * early stopping put back the weights of an earlier epoch (`putBack`), the checkpoint holds the
+ * last epoch's, not those the final figures are of.
+ */
+export function notSaved(checkpointDir: string | undefined, putBack?: { best: number; last: number }): string {
+  if (checkpointDir === undefined) return '\nmodel not saved (give --out FILE to keep it)';
+  const file = path.join(checkpointDir, CHECKPOINT_FILE);
+  return putBack
+    ? `\nno --out: the last checkpoint, ${file}, holds epoch ${putBack.last}'s weights, not epoch ${putBack.best}'s, the best on validation, which the final figures are of: give --out FILE to keep those`
+    : `\nno --out: the weights are in the last checkpoint, ${file}, a model file eval, predict, report and export read`;
+}
 
 /** The temporary files writeFileAtomic makes for a checkpoint (checkpoint.simdnet.PID.RANDOM.tmp). */
 const isTemporary = (name: string) => name.startsWith(`${CHECKPOINT_FILE}.`) && name.endsWith('.tmp');

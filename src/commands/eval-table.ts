@@ -21,7 +21,7 @@ import { firstOf, partingAt, shown, shownName } from '../shown.js';
 import { UsageError, runOptions, score4, type RunFlags } from './common.js';
 import { MODEL_COLUMNS, NO_FILL_ADVICE } from './predict-table.js';
 import { plural } from '../plural.js';
-import { TASK_DETAILS } from '../report/task-text.js';
+import { taskDetails } from '../report/task-text.js';
 
 /** `file` read as a CSV table of a model's features and targets (in any order; other columns are ignored; a missing feature takes `fill`, else is an error). */
 async function readModelColumns(file: string, features: string[], targets: string[], fill: number[] | undefined) {
@@ -153,7 +153,7 @@ export async function runEvalTable(file: string, model: Model, data: string | un
     const { scores, outputs } = evaluate(net, rows, task);
     const seconds = (performance.now() - start) / 1000;
     const d = model.data!, width = net.sizes[net.numLayers - 1];
-    const details = TASK_DETAILS[d.task]({ test: rows, outputs, width, names: (d.task === 'classification' ? d.classNames : d.targetNames) ?? [], split: 'scored rows' });
+    const details = taskDetails(d.task, rows, outputs, width, d);
     print(`${file}: ${task.name} of ${d.targetNames!.map(shownName).join(', ')}`);
     print(`data: ${source}: ${heldOut ? `its ${plural(rows.count, 'test row')} held out when the model was trained` : plural(rows.count, 'row')}`);
     print([LOSS_METRIC, ...task.metrics].map((m) => `${m.label}: ${score4(scores[m.name])}`).join(', '));

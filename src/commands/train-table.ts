@@ -20,6 +20,7 @@ import { dataFingerprint, fingerprintDifference } from './fingerprint.js';
 import { DEFINING_FLAGS, readTableCheckpoint, writeTableCheckpoint, type DefiningFlags } from './table-checkpoint.js';
 import { firstImageLayer, type LayerSpec } from '../layers/registry.js';
 import { evaluate } from '../evaluate.js';
+import { taskDetails } from '../report/task-text.js';
 import { describeData, encodeModel } from '../model.js';
 import { renderTaskReport } from '../report/task-report.js';
 import { writeFileAtomic } from '../model-file.js';
@@ -30,7 +31,7 @@ import { parseSchedule } from '../schedule.js';
 import { progressBar } from '../progress.js';
 import { isGoneFile, nonRegularKind } from '../read-file.js';
 import { isTableName, readTableBytes } from '../data/table-file.js';
-import { metricOf, taskOf, TASK_KINDS, TASKS, type Scores, type Task, type TaskName } from '../tasks/task.js';
+import { LOSS_METRIC, metricOf, taskOf, TASK_KINDS, TASKS, type Metric, type Scores, type Task, type TaskName } from '../tasks/task.js';
 import type { HistoryEntry } from '../train.js';
 import { UsageError, asUsageError, fewerThanOneBatch, forFlag, humanOutput, onCommandLine, positiveInt, runOptions, score4, secondsText, type RunFlags } from './common.js';
 import { refuseOverwrites } from './preflight.js';
@@ -393,7 +394,7 @@ export async function runTrainTable(given: TableFlags, command: Command): Promis
     ...(resumed ? { resume: { epochsDone: resumed.run.epochsDone, rng: Rng.fromState(resumed.run.rng), history: resumed.run.history, ...(resumed.best ? { best: resumed.best } : {}) } } : {}),
     onBatchEnd: (p) => bar.update(p),
     onEpochEnd: async ({ epoch, evaluation, rng, history, best }) => {
-      if (evaluation) bar.interrupt(() => print(scoresLine(evaluation, epochs, task)));
+      if (evaluation) bar.interrupt(() => print(scoresLine(evaluation, epochs, task, flags.earlyStop === undefined ? undefined : metricOf(task, flags.metric ?? 'loss'))));
       if (checkpointDir) {
         await writeTableCheckpoint(checkpointDir, net, { flags: defining, epochsDone: epoch, rng: rng.getState(), history: [...history], fingerprint }, best, describeData(used));
       }
@@ -414,6 +415,8 @@ export async function runTrainTable(given: TableFlags, command: Command): Promis
       if (final[split]) print(`${splitName[split]}: ${formatScores(final[split]!, task)}`);
     }
     print(`Time: ${secondsText(result.seconds)} in all, ${secondsText(result.trainSeconds)} training at ${Math.round(result.samplesPerSecond)} samples/s`);
+    // What the test figures are made of, as eval prints them.
+    print(`\nOn the test rows: ${taskDetails(data.task!, used.test, evaluate(net, used.test, task).outputs, net.sizes[net.numLayers - 1], used).text}`);
     const metadata = {
       // The file, its row count, how its test rows were held out and their fingerprint: what eval needs to score those rows again.
       data: path.resolve(flags.data), rows: table.rows, seed: flags.seed, testFraction: flags.test, dataFingerprint: dataFingerprint(data),
@@ -425,7 +428,7 @@ export async function runTrainTable(given: TableFlags, command: Command): Promis
       await writeFileAtomic(flags.out, encodeModel(net, metadata, false, describeData(used)));
       noteSaved(flags.out);
       print(`\nmodel saved to ${flags.out}`);
-    } else print(notSaved(checkpointDir));
+    } else print(notSaved(checkpointDir, result.bestEpoch !== undefined && result.bestEpoch !== result.epochs ? { best: result.bestEpoch, last: result.epochs } : undefined));
     if (flags.report) {
       const settings = { layers, loss: net.config.loss, optimizer: net.config.optimizer, epochs: result.epochs, ...(result.bestEpoch ? { 'best epoch': result.bestEpoch } : {}), kernels: net.kernels };
       await writeFileAtomic(flags.report, renderTaskReport({
@@ -456,13 +459,13 @@ function formatScores(scores: Scores, task: Task): string {
   return [`Loss: ${scores.loss.toFixed(4)}`, ...task.metrics.map((m) => `${m.label}: ${score4(scores[m.name])}`)].join(', ');
 }
 
-/** The seed's evaluation line, for every split and the task's first metric. */
-function scoresLine(h: HistoryEntry, epochs: number, task: Task): string {
-  const metric = task.metrics[0];
+/** The seed's evaluation line, for every split: the loss, the task's first metric and the one early stopping watches (`watched`), where that is another. */
+function scoresLine(h: HistoryEntry, epochs: number, task: Task, watched?: Metric): string {
+  const metrics = [task.metrics[0], ...(watched && watched !== LOSS_METRIC && watched !== task.metrics[0] ? [watched] : [])];
   const splits = (['train', 'validation', 'test'] as const).filter((s) => h[s]);
   const short = { train: 'Train', validation: 'Val', test: 'Test' } as const;
   return `Epoch ${h.epoch}/${epochs}: ` + [
     ...splits.map((s) => `${short[s]} Loss = ${h[s]!.loss.toFixed(4)}`),
-    ...splits.map((s) => `${short[s]} ${metric.label} = ${score4(h[s]![metric.name])}`),
+    ...metrics.flatMap((metric) => splits.map((s) => `${short[s]} ${metric.label} = ${score4(h[s]![metric.name])}`)),
   ].join(', ');
 }

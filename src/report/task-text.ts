@@ -8,6 +8,7 @@ import { BINARY_CLASSES, binaryConfusion, rocAuc } from '../tasks/binary.js';
 import { predictedClasses } from '../tasks/classification.js';
 import { multiLabelReport } from '../tasks/multi-label.js';
 import { regressionReport } from '../tasks/regression.js';
+import type { Dataset } from '../data/dataset.js';
 import type { TaskName } from '../tasks/task.js';
 import { table } from '../text-table.js';
 import { formatRatio, formatValue } from './tables.js';
@@ -76,7 +77,15 @@ function regressionDetails({ test, outputs, width, names }: TestOutputs): TaskDe
   };
 }
 
-export const TASK_DETAILS: Record<TaskName, (o: TestOutputs) => TaskDetails> = {
+/**
+ * The details of `outputs` [rows.count × width] against `rows`, for a model of `task` whose
+ * data names its classes and targets as `names` does (a model file's data, a run's splits).
+ */
+export function taskDetails(task: TaskName, rows: Dataset, outputs: Float32Array, width: number, names: { classNames?: readonly string[]; targetNames?: readonly string[] }): TaskDetails {
+  return TASK_DETAILS[task]({ test: rows, outputs, width, names: (task === 'classification' ? names.classNames : names.targetNames) ?? [], split: 'scored rows' });
+}
+
+const TASK_DETAILS: Record<TaskName, (o: TestOutputs) => TaskDetails> = {
   classification: classificationDetails,
   binary: binaryDetails,
   'multi-label': multiLabelDetails,

@@ -22,10 +22,16 @@ export const binaryClasses = (values: Float32Array): Uint8Array => Uint8Array.fr
  * [[true negatives, false positives], [false negatives, true positives]].
  */
 export function binaryConfusion(outputs: Float32Array, targets: Float32Array): number[][] {
-  reportRows('binaryConfusion', outputs, targets, 1);
-  const other = targets.findIndex((y) => y !== 0 && y !== 1);
-  if (other >= 0) throw new Error(`binaryConfusion: targets[${other}] is ${targets[other]}; a binary target is 0 or 1`);
+  binaryRows('binaryConfusion', outputs, targets);
   return confusionMatrix(binaryClasses(targets), binaryClasses(outputs), 2);
+}
+
+/** The rows of outputs [count] and 0/1 targets [count] (reportRows); throws, naming `op`, at a target that is not 0 or 1. */
+function binaryRows(op: string, outputs: Float32Array, targets: Float32Array): number {
+  const count = reportRows(op, outputs, targets, 1);
+  const other = targets.findIndex((y) => y !== 0 && y !== 1);
+  if (other >= 0) throw new Error(`${op}: targets[${other}] is ${targets[other]}; a binary target is 0 or 1`);
+  return count;
 }
 
 /** The classification report of the two classes 0 and 1 (binaryConfusion). */
@@ -38,7 +44,10 @@ export const binaryReport = (outputs: Float32Array, targets: Float32Array): Clas
  * is a guess, 1 a perfect ordering; NaN where one class is absent (no pair to order).
  */
 export function rocAuc(outputs: Float32Array, targets: Float32Array): number {
-  const count = reportRows('rocAuc', outputs, targets, 1);
+  const count = binaryRows('rocAuc', outputs, targets);
+  // NaN has no rank: the sort would place it anywhere.
+  const nan = outputs.findIndex(Number.isNaN);
+  if (nan >= 0) throw new Error(`rocAuc: outputs[${nan}] is NaN; every output must be a number`);
   const order = Uint32Array.from({ length: count }, (_, i) => i).sort((a, b) => outputs[a] - outputs[b]);
   let positives = 0, rankSum = 0;
   // Ranks 1 … count; a run of equal outputs shares the mean of its ranks.
