@@ -11,6 +11,7 @@ import { regressionReport } from '../tasks/regression.js';
 import type { Dataset } from '../data/dataset.js';
 import type { TaskName } from '../tasks/task.js';
 import { table } from '../text-table.js';
+import { shownName } from '../shown.js';
 import { formatRatio, formatValue } from './tables.js';
 import type { TestOutputs } from './task-sections.js';
 
@@ -22,7 +23,7 @@ export interface TaskDetails {
 
 /** Classes up to which the terminal shows the confusion matrix: wider, its lines would wrap. */
 export const TEXT_MATRIX_CLASSES = 12;
-/** Classes up to which --json holds the confusion matrix (classes² counts). */
+/** Classes up to which eval shows a classification report, and --json holds it and the confusion matrix (classes² counts). */
 export const JSON_MATRIX_CLASSES = 100;
 
 /** cm[actual][predicted] as text: a row per actual class, a column per predicted one. */
@@ -32,10 +33,10 @@ function matrixText(cm: number[][], names: readonly string[]): string {
 
 /** The classification report and the confusion matrix cm[actual][predicted] of classes named `names`; `of` says what they classify. */
 function classifierDetails(cm: number[][], names: readonly string[], of = ''): TaskDetails {
-  const r = classificationReport(cm), k = cm.length;
-  const matrix = k <= TEXT_MATRIX_CLASSES ? `confusion matrix${of}:\n${matrixText(cm, names)}` : `confusion matrix: ${k} classes, too many to show here (--json holds it up to ${JSON_MATRIX_CLASSES}; report draws it)`;
+  const r = classificationReport(cm), k = cm.length, shownNames = names.map(shownName);
+  const matrix = k <= TEXT_MATRIX_CLASSES ? `confusion matrix${of}:\n${matrixText(cm, shownNames)}` : `confusion matrix: ${k} classes, too many to show here (--json holds it up to ${JSON_MATRIX_CLASSES}; report draws it)`;
   return {
-    text: `classification report${of}:\n${formatClassificationReport(r, 3, names)}\n\n${matrix}`,
+    text: `classification report${of}:\n${formatClassificationReport(r, 3, shownNames)}\n\n${matrix}`,
     json: {
       classes: r.perClass.map((s, c) => ({ class: names[c], ...s })), macro: r.macro, weighted: r.weighted,
       ...(k <= JSON_MATRIX_CLASSES ? { confusion: cm } : {}),
@@ -44,13 +45,15 @@ function classifierDetails(cm: number[][], names: readonly string[], of = ''): T
 }
 
 function classificationDetails({ test, outputs, width, names }: TestOutputs): TaskDetails {
+  // A report of thousands of rows is no summary, and their matrix no size to hold (MAX_MATRIX_CLASSES).
+  if (width > JSON_MATRIX_CLASSES) return { text: `classification report: ${width} classes, too many to show here`, json: {} };
   return classifierDetails(confusionMatrix(test.labels!, predictedClasses(outputs, width).classes, width), names);
 }
 
 /** A yes/no target as the classifier of its classes 0 and 1, with the area under its ROC curve (null in --json where the rows hold one class). */
 function binaryDetails({ test, outputs, names }: TestOutputs): TaskDetails {
   const targets = test.targets!.subarray(0, test.count), auc = rocAuc(outputs, targets);
-  const { text, json } = classifierDetails(binaryConfusion(outputs, targets), BINARY_CLASSES, ` of ${names[0]} (1 from output ½)`);
+  const { text, json } = classifierDetails(binaryConfusion(outputs, targets), BINARY_CLASSES, ` of ${shownName(names[0])} (1 from output ½)`);
   return { text: `${text}\n\nROC AUC (over every threshold): ${Number.isNaN(auc) ? 'none: the rows hold one class' : formatRatio(auc)}`, json: { ...json, auc: Number.isNaN(auc) ? null : auc } };
 }
 
@@ -58,7 +61,7 @@ function multiLabelDetails({ test, outputs, width, names }: TestOutputs): TaskDe
   const r = multiLabelReport(outputs, test.targets!.subarray(0, test.count * width), width);
   const scores = (name: string, s: ClassScores) => [name, formatRatio(s.precision), formatRatio(s.recall), formatRatio(s.f1), s.support];
   const perLabel = table(['label', 'precision', 'recall', 'f1-score', 'support', 'TP', 'FP', 'FN', 'TN'], [
-    ...r.perLabel.map((s, j) => [...scores(names[j], s), r.counts[j].tp, r.counts[j].fp, r.counts[j].fn, r.counts[j].tn]),
+    ...r.perLabel.map((s, j) => [...scores(shownName(names[j]), s), r.counts[j].tp, r.counts[j].fp, r.counts[j].fn, r.counts[j].tn]),
     scores('micro avg', r.micro),
     scores('macro avg', r.macro),
   ]);
@@ -72,7 +75,7 @@ function regressionDetails({ test, outputs, width, names }: TestOutputs): TaskDe
   const { perTarget, mean } = regressionReport(outputs, test.targets!.subarray(0, test.count * width), width);
   const row = (name: string, e: typeof mean) => [name, formatValue(e.mse), formatValue(e.rmse), formatValue(e.mae), formatValue(e.r2)];
   return {
-    text: `per target, in its units:\n${table(['target', 'MSE', 'RMSE', 'MAE', 'R²'], [...perTarget.map((e, j) => row(names[j], e)), ...(width > 1 ? [row('mean', mean)] : [])])}`,
+    text: `per target, in its units:\n${table(['target', 'MSE', 'RMSE', 'MAE', 'R²'], [...perTarget.map((e, j) => row(shownName(names[j]), e)), ...(width > 1 ? [row('mean', mean)] : [])])}`,
     json: { targets: perTarget.map((e, j) => ({ target: names[j], ...e })) },
   };
 }
