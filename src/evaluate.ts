@@ -73,8 +73,9 @@ export function evaluateFitting(net: Network, data: Dataset, task: Task): Evalua
 /**
  * evaluateFitting(), awaiting `between()` after each batch: train() lets the event loop run
  * there, so that an evaluation of seconds (a CNN's, of 70,000 images) holds up no signal,
- * abort or progress line, where one call held a Ctrl-C until it ended, and lost it at a run's
- * last epoch. `between` must leave the network's weights as they are.
+ * timer or message, where one call held a Ctrl-C until it ended, and lost it at a run's last
+ * epoch (an abort takes effect once the evaluation is done). `between` must leave the
+ * network's weights as they are.
  */
 export async function evaluateBetween(net: Network, data: Dataset, task: Task, between: () => Promise<void>): Promise<Evaluation | ClassEvaluation> {
   const steps = evaluationSteps(net, data, task);

@@ -7,6 +7,7 @@ import { batchPrefetcher, checkFits, forwardBatch, namedSplits } from './batch.j
 import { sourceOf, subset, type DataSplits, type Dataset } from './data/dataset.js';
 import { DivergenceError, LossRiseWatch, collapsedOutputs, nonFiniteState } from './divergence.js';
 import { evaluateBetween } from './evaluate.js';
+import { eventLoopTurns } from './event-loop.js';
 import { learningRateOk, learningRateRange } from './learning-rate.js';
 import { checkLive, type Network } from './network.js';
 import { Rng, checkSeed } from './rng.js';
@@ -153,22 +154,6 @@ export { DivergenceError };
 const now = () => performance.now() / 1000;
 
 /**
- * Lets timers, progress output, messages and abort signals run: setImmediate in Node, a
- * MessageChannel round trip in browsers and workers (setTimeout(0) waits 1–4 ms).
- */
-const yieldToEventLoop: () => Promise<void> = typeof setImmediate === 'function'
-  ? () => new Promise((resolve) => setImmediate(resolve))
-  : (() => {
-    const channel = new MessageChannel();
-    const waiting: (() => void)[] = [];
-    channel.port1.onmessage = () => waiting.shift()?.();
-    return () => new Promise<void>((resolve) => {
-      waiting.push(resolve);
-      channel.port2.postMessage(0);
-    });
-  })();
-
-/**
  * Class labels must name two classes or more, and targets must vary: with one class, or one
  * target vector, every output is trivially right, the outputs collapse to a constant and the
  * run would be reported as diverged (or end at R² 0, its predictions off the one value).
@@ -255,14 +240,9 @@ export async function train(net: Network, data: DataSplits, options: TrainOption
   const history: HistoryEntry[] = [...(options.resume?.history ?? [])];
   let best = options.resume?.best;
   const start = now();
-  let trainSeconds = 0, samples = 0, lastYield = start, aborted = false, epoch = options.resume?.epochsDone ?? 0;
-  /** After 50 ms of work since the last time, timers, progress output, messages and signals run (between batches, of training and of evaluations); the network may be disposed of meanwhile. */
-  const letEventsRun = async () => {
-    if (now() - lastYield <= 0.05) return;
-    await yieldToEventLoop();
-    lastYield = now();
-    checkLive(net, 'train');
-  };
+  let trainSeconds = 0, samples = 0, aborted = false, epoch = options.resume?.epochsDone ?? 0;
+  /** Between batches, of training and of evaluations: the event loop runs now and then, and the network may be disposed of meanwhile. */
+  const letEventsRun = eventLoopTurns(() => checkLive(net, 'train'));
   const lossWatch = new LossRiseWatch(net, (epochs - epoch) * batches);
   // As fetch() does: a signal aborted before the call rejects with its reason, and nothing is trained.
   options.signal?.throwIfAborted();
@@ -335,6 +315,8 @@ export async function train(net: Network, data: DataSplits, options: TrainOption
         await options.onEpochEnd?.({ epoch: epoch + 1, epochs, rng, history, loss: lossSum / batches, samplesPerSecond: samples / trainSeconds, evaluation, best });
         checkLive(net, 'train');
       }
+      // An abort during the evaluation, or in onEpochEnd, ends the run with this epoch: another epoch would train a batch and evaluate again.
+      if (options.signal?.aborted) aborted = true;
       if (stop) {
         epoch++;
         break;
@@ -355,7 +337,13 @@ export async function train(net: Network, data: DataSplits, options: TrainOption
   // The run's final figures score every training sample, where its evaluations scored a subset too.
   if (final?.trainSamples !== undefined) {
     const { trainSamples: _, ...whole } = final;
-    final = { ...whole, train: (await evaluateBetween(net, data.train, task, letEventsRun)).scores };
+    // Still training to others: the event loop runs between its batches, and no other call may change the weights meanwhile.
+    training.add(net);
+    try {
+      final = { ...whole, train: (await evaluateBetween(net, data.train, task, letEventsRun)).scores };
+    } finally {
+      training.delete(net);
+    }
   }
   return {
     history, epochs: epoch, samples, trainSeconds, seconds: now() - start, samplesPerSecond: samples / trainSeconds, aborted,

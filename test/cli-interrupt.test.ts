@@ -59,11 +59,20 @@ describe('simdnet train, interrupted', () => {
     expect(run.stdout).not.toContain('Final Metrics');
   }, 60_000);
 
+  // 64 images train in three batches; an evaluation of 10,000 through 4,000 hidden units takes about 2 s on one thread,
+  // and after epoch 1's line nothing but such evaluations let the event loop run.
+  const long = ['--limit', '64', '--hidden', '4000', '--threads', '1', '--epochs', '2'];
+
   it('Ctrl-C during the last epoch\'s evaluation ends the run there (130), where it waited seconds for the evaluation and then exited 0', async () => {
-    // 64 images train in two batches; the evaluation of 10,000 through 4,000 hidden units takes about 2 s on one thread.
-    const run = await interruptTrain(['--limit', '64', '--hidden', '4000', '--threads', '1', '--epochs', '1'], 'SIGINT', (stdout) => stdout.includes('data: MNIST'));
+    const run = await interruptTrain(long, 'SIGINT', (stdout) => stdout.includes('Epoch 1/2'));
     expect([run.status, run.stderr]).toEqual([130, 'simdnet: interrupted; nothing was saved\n']);
-    expect(run.stdout).not.toContain('Epoch 1/1');
+    expect(run.stdout).not.toContain('Epoch 2/2');
+  }, 60_000);
+
+  it('Ctrl-C during the summary\'s evaluation of the test set, after the last epoch, ends the run there (130), where it exited 0', async () => {
+    const run = await interruptTrain(long, 'SIGINT', (stdout) => stdout.includes('Epoch 2/2'));
+    expect([run.status, run.stderr]).toEqual([130, 'simdnet: interrupted; nothing was saved\n']);
+    expect(run.stdout).not.toContain('Final Metrics');
   }, 60_000);
 
   it('SIGTERM after two epochs with --checkpoint DIR: the line names the epoch the checkpoint holds and DIR, status 143, no lock left', async () => {

@@ -443,6 +443,21 @@ describe('simdnet eval on a table model', () => {
     expect(html).toContain(`<p>ROC AUC (over every threshold): ${out.auc.toFixed(3)}</p>`);
   });
 
+  it('a resumed run goes on at the task its checkpoint recorded: one 0/1 target a run inferred as multi-label (before binary) stays so; --task binary is taken where it is the run\'s', async () => {
+    const train = path.join(dir, 'yes-no.csv'), ck = path.join(dir, 'yes-no-ck');
+    expect((await simdnet(['train', '--data', train, '--target', 'big', '--task', 'multi-label', '--epochs', '2', '--checkpoint', ck, '--threads', '1'])).code).toBe(0);
+    // As an older simdnet wrote it: the task inferred, not given.
+    await rewriteTableRun(ck, (run) => ({ ...run, flags: { ...(run.flags as object), task: undefined } }));
+    const resumed = await simdnet(['train', '--resume', ck, '--epochs', '3', '--json', '--threads', '1']);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(JSON.parse(resumed.stdout).task).toBe('multi-label');
+    expect(Object.keys(JSON.parse(resumed.stdout).history[2].test)).toEqual(['loss', 'subsetAccuracy', 'macroF1', 'hammingLoss']);
+    const binaryCk = path.join(dir, 'yes-no-binary-ck');
+    expect((await simdnet(['train', '--data', train, '--target', 'big', '--epochs', '2', '--checkpoint', binaryCk, '--threads', '1'])).code).toBe(0);
+    const repeated = await simdnet(['train', '--resume', binaryCk, '--task', 'binary', '--epochs', '3', '--threads', '1']);
+    expect(repeated.code, repeated.stderr).toBe(0);
+  });
+
   it('--task multi-label keeps one 0/1 target a label, counted per outcome; --task binary refuses two targets', async () => {
     const train = path.join(dir, 'yes-no.csv'), model = path.join(dir, 'one-label.simdnet');
     expect((await simdnet(['train', '--data', train, '--target', 'big', '--task', 'multi-label', '--epochs', '2', '--out', model, '--threads', '1'])).code).toBe(0);

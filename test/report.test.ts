@@ -34,7 +34,7 @@ beforeAll(async () => {
   data = { ...mnist, train: head(mnist.train, 5000) };
   const net = await Network.create({ sizes: [784, 32, 10], activation: 'relu', loss: 'cross-entropy', init: 'he', optimizer: 'momentum' });
   const result = await train(net, data, { epochs: 3, batchSize: 32, learningRate: 0.05 });
-  analysis = analyse(net, data, result.history, { network: describeNetwork(net.config), loss: 'cross-entropy', backend: 'wasm', recipe: 'test', seconds: result.seconds, samplesPerSecond: result.samplesPerSecond });
+  analysis = await analyse(net, data, result.history, { network: describeNetwork(net.config), loss: 'cross-entropy', backend: 'wasm', recipe: 'test', seconds: result.seconds, samplesPerSecond: result.samplesPerSecond });
   html = renderReport(analysis);
 }, 60_000);
 

@@ -166,4 +166,21 @@ describe('the event loop while train() evaluates', () => {
     expect(ticksAtLastBatch).toBeGreaterThanOrEqual(0);
     expect(ticksAtEpochEnd - ticksAtLastBatch).toBeGreaterThan(0);
   });
+
+  it('an abort during an evaluation ends the run with that epoch, where it trained a batch of the next and evaluated again', async () => {
+    const network = await Network.create({ sizes: [784, 1500, 10], activation: 'relu', loss: 'cross-entropy', maxBatch: 32, threads: 1 });
+    const controller = new AbortController();
+    try {
+      const result = await train(network, subset(64), {
+        epochs: 3, batchSize: 32, learningRate: 0.01, signal: controller.signal,
+        // A timer set at epoch 1's last batch fires in its evaluation, at the first turn of the event loop there.
+        onBatchEnd: ({ epoch, batch, batches }) => {
+          if (epoch === 1 && batch === batches) setTimeout(() => controller.abort(), 0);
+        },
+      });
+      expect([result.aborted, result.epochs, result.history.length, result.samples]).toEqual([true, 1, 1, 64]);
+    } finally {
+      network.dispose();
+    }
+  });
 });

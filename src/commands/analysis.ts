@@ -1,11 +1,13 @@
 // What train, eval and report share after a network exists: the test-set evaluation, the
 // seed's performance summary, the HTML report, and reading a model's saved run facts.
 import { head, type DataSplits, type LabelledImages } from '../data/dataset.js';
-import { evaluate, type ClassEvaluation } from '../evaluate.js';
+import { evaluateBetween, type ClassEvaluation } from '../evaluate.js';
+import { eventLoopTurns } from '../event-loop.js';
 import { describeNetwork } from '../layers/describe.js';
 import { classificationReport, confusionMatrix } from '../metrics.js';
 import { networkFromModel, type Model } from '../model.js';
 import { checkFits } from '../batch.js';
+import { TASK_KINDS } from '../tasks/task.js';
 import { MNIST_SOURCE, UsageError, loadData } from './common.js';
 import { writeFileAtomic } from '../model-file.js';
 import type { Network, NetworkOptions } from '../network.js';
@@ -26,13 +28,15 @@ export interface Analysis {
 /**
  * Evaluates `net` on the test set and summarises it with the run's history. With
  * `historyLeftOut` (a saved model: eval, report), the summary also shows what was measured
- * now, and says why the model's history is not shown when it is left out.
+ * now, and says why the model's history is not shown when it is left out. The event loop
+ * runs between the evaluation's batches: a Ctrl-C at the end of `train` is taken there.
  */
-export function analyse(net: Network, given: DataSplits<LabelledImages>, history: readonly HistoryEntry[], run: RunInfo, saved?: { historyLeftOut?: string }): Analysis {
+export async function analyse(net: Network, given: DataSplits<LabelledImages>, history: readonly HistoryEntry[], run: RunInfo, saved?: { historyLeftOut?: string }): Promise<Analysis> {
   // A class per output: a test set with fewer classes (digits 0–2 of MNIST) is scored, and
   // its confusion matrix drawn, over every class the network can predict.
   const data = { ...given, classes: Math.max(given.classes, net.sizes[net.numLayers - 1]) };
-  const evaluation = evaluate(net, data.test);
+  checkFits(net, data.test, data.classes, data.source);
+  const evaluation = await evaluateBetween(net, data.test, TASK_KINDS.classification, eventLoopTurns()) as ClassEvaluation;
   const report = classificationReport(confusionMatrix(data.test.labels, evaluation.predicted, data.classes));
   const view: SavedModelView | undefined = saved && { ...saved, measured: { loss: evaluation.loss, accuracy: evaluation.accuracy, data: data.source } };
   return { evaluation, summary: summarize(history, report, run, view), history, data };
@@ -73,7 +77,7 @@ export async function analyseModelFile(file: string, model: Model, dataDir: stri
   const historyLeftOut = otherData ? `left out: the history in the model was measured on other data (${otherData})`
     : damaged ? `left out: the history in the model is not a list of evaluations (got ${shown(record.history)})` : undefined;
   const history = historyLeftOut ? [] : stored;
-  const analysis = analyse(net, trainedPart(record, data), history, modelRunInfo(model, record, net.kernels, data.source), { historyLeftOut });
+  const analysis = await analyse(net, trainedPart(record, data), history, modelRunInfo(model, record, net.kernels, data.source), { historyLeftOut });
   return { net, analysis, seconds: (performance.now() - start) / 1000 };
 }
 

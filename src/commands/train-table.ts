@@ -11,7 +11,7 @@ import { stat } from 'node:fs/promises';
 import { FIT_DEFAULTS, fitNetwork, fitSplits, fitTraining, type FitOptions } from '../fit.js';
 import { Network } from '../network.js';
 import { allocateNetwork } from './memory.js';
-import { networkFromModel } from '../model.js';
+import { networkFromModel, type Model } from '../model.js';
 import { Rng } from '../rng.js';
 import { train } from '../train.js';
 import { notSaved, openCheckpointDir } from './checkpoint.js';
@@ -291,6 +291,13 @@ function holdsOneValue(values: ArrayLike<number>, rows: number, width: number, j
   return !Number.isNaN(one);
 }
 
+/**
+ * The task a checkpoint's run trained at, as its data records it: a run not given --task goes
+ * on at the task it inferred then, not at what its data infers now (one 0/1 target was
+ * multi-label before binary was a task of its own).
+ */
+const ranTask = (model: Model): TaskName | undefined => model.data?.task;
+
 /** Classes that codes may name: at most this many distinct whole numbers in a target. */
 const MAX_CLASS_CODES = 10;
 
@@ -320,7 +327,7 @@ export async function runTrainTable(given: TableFlags, command: Command): Promis
     // A flag repeated with the value the checkpoint holds is taken, as an image run's resume takes it.
     const asGiven = (key: (typeof DEFINING_FLAGS)[number]) => (key === 'data' ? path.resolve(given.data!) : given[key]);
     // A flag the run was not given ran at fit()'s default: given now with that value, it is the run's.
-    const used = (key: (typeof DEFINING_FLAGS)[number]) => resumed.run.flags[key] ?? (resumed.run.flags.layers && (key === 'hidden' || key === 'activation') ? undefined : UNGIVEN_AS[key]);
+    const used = (key: (typeof DEFINING_FLAGS)[number]) => resumed.run.flags[key] ?? (key === 'task' ? ranTask(resumed.model) : resumed.run.flags.layers && (key === 'hidden' || key === 'activation') ? undefined : UNGIVEN_AS[key]);
     const same = (key: (typeof DEFINING_FLAGS)[number]) => (key === 'data' ? samePath(given.data!, String(resumed.run.flags.data)) : JSON.stringify(given[key]) === JSON.stringify(used(key)));
     const clash = DEFINING_FLAGS.find((key) => key !== 'epochs' && onCommandLine(command, key) && !same(key));
     if (clash) {
@@ -331,7 +338,7 @@ export async function runTrainTable(given: TableFlags, command: Command): Promis
     }
   }
   const flags: TableFlags = resumed
-    ? { ...given, ...resumed.run.flags, ...(onCommandLine(command, 'epochs') ? { epochs: given.epochs } : {}) }
+    ? { ...given, ...resumed.run.flags, task: resumed.run.flags.task ?? ranTask(resumed.model), ...(onCommandLine(command, 'epochs') ? { epochs: given.epochs } : {}) }
     : given;
   // The data a resumed run takes from its checkpoint, against the outputs given now.
   if (resumed) refuseOverwrites(flags);

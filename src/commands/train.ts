@@ -174,7 +174,7 @@ async function runTrain(flags: TrainFlags, command: Command): Promise<void> {
   }).finally(() => bar.stop());
 
   const final = result.history[result.history.length - 1];
-  const analysis = analyse(net, data, result.history, {
+  const analysis = await analyse(net, data, result.history, {
     recipe: recipeName, network: describeNetwork(net.config), loss: s.loss, optimizer: s.optimizer, backend: net.kernels,
     epochs: result.epochs, batchSize: s.batchSize, learningRate: s.learningRate,
     seconds: result.seconds, samplesPerSecond: result.samplesPerSecond, data: data.source,

@@ -1,0 +1,37 @@
+// Turns of the event loop inside long work (training, evaluations): timers, progress output,
+// messages, abort signals and Ctrl-C run there, where one synchronous stretch of seconds held
+// them to its end.
+
+/**
+ * Lets the event loop run once: setImmediate in Node, a MessageChannel round trip in browsers
+ * and workers (setTimeout(0) waits 1–4 ms).
+ */
+const yieldToEventLoop: () => Promise<void> = typeof setImmediate === 'function'
+  ? () => new Promise((resolve) => setImmediate(resolve))
+  : (() => {
+    const channel = new MessageChannel();
+    const waiting: (() => void)[] = [];
+    channel.port1.onmessage = () => waiting.shift()?.();
+    return () => new Promise<void>((resolve) => {
+      waiting.push(resolve);
+      channel.port2.postMessage(0);
+    });
+  })();
+
+/** ms of work between turns: often enough for a progress bar and a prompt Ctrl-C, rarely enough to cost nothing measurable. */
+const TURN_EVERY_MS = 50;
+
+/**
+ * A function to await between steps of work (batches): it lets the event loop run once
+ * TURN_EVERY_MS have passed since it last did, then calls `afterTurn` (train() checks there
+ * that the network was not disposed meanwhile).
+ */
+export function eventLoopTurns(afterTurn?: () => void): () => Promise<void> {
+  let last = performance.now();
+  return async () => {
+    if (performance.now() - last <= TURN_EVERY_MS) return;
+    await yieldToEventLoop();
+    last = performance.now();
+    afterTurn?.();
+  };
+}
