@@ -148,13 +148,17 @@ describe('spatial layers on the network\'s input', () => {
     expect(pixel.sizes).toEqual([3, 2]);
   });
 
-  it('refuse the outputs of a dense or flatten layer as an image, where a 3 × 3 convolution of them trained on padding at 8 of its 9 taps', async () => {
+  it('refuse windows over the outputs of a dense or flatten layer but 1 × 1 ones, where a 3 × 3 convolution of them trained on padding at 8 of its 9 taps', async () => {
     const image = { inputShape: [28, 28, 1] as [number, number, number], backend: 'js' as const };
     await expect(Network.create({ ...image, layers: [{ kind: 'flatten' }, { kind: 'conv2d', filters: 4, size: 3 }, { kind: 'flatten' }, { kind: 'dense', units: 10 }] }))
-      .rejects.toThrow('Network: layers[1]: conv2d takes images (height × width × channels), but its input is the 784 outputs of layers[0] (flatten): put convolutions and pools before flatten and dense layers');
+      .rejects.toThrow('Network: layers[1]: conv2d takes images (height × width × channels), but its input is the 784 outputs of layers[0] (flatten): put convolutions and pools of 3×3 windows before flatten and dense layers (after them, only 1×1 windows)');
     // Through an activation and a batch norm too.
-    await expect(Network.create({ ...image, layers: [{ kind: 'dense', units: 10 }, { kind: 'relu' }, { kind: 'batchnorm' }, { kind: 'avgpool', size: 1 }, { kind: 'dense', units: 2 }] }))
+    await expect(Network.create({ ...image, layers: [{ kind: 'dense', units: 10 }, { kind: 'relu' }, { kind: 'batchnorm' }, { kind: 'avgpool', size: 2 }, { kind: 'dense', units: 2 }] }))
       .rejects.toThrow('Network: layers[3]: avgpool takes images (height × width × channels), but its input is the 10 outputs of layers[0] (dense)');
+    // A 1 × 1 convolution of a dense layer's units is one (model files with it load as before).
+    const units = await Network.create({ ...image, layers: [{ kind: 'dense', units: 10 }, { kind: 'conv2d', filters: 3, size: 1 }, { kind: 'flatten' }, { kind: 'dense', units: 2 }] });
+    expect(units.sizes).toEqual([784, 10, 2]);
+    units.dispose();
   });
 
   it('refuse a stride that steps past the input at once, where such a layer read one corner of every image and training found nothing to learn', async () => {

@@ -140,6 +140,10 @@ describe('awkward shapes, on random inputs', () => {
       layers: [{ kind: 'conv2d', filters: 3, size: 3, padding: 'valid' }, { kind: 'dropout', rate: 0.5 }, { kind: 'leaky-relu' }, { kind: 'tanh' }, { kind: 'dense', units: 4 }, { kind: 'sigmoid' }],
       loss: 'binary-cross-entropy',
     }],
+    ['dense, then a 1×1 convolution of its units, then pooling and dense again', {
+      inputShape: [5, 5, 1],
+      layers: [{ kind: 'dense', units: 6 }, { kind: 'relu' }, { kind: 'conv2d', filters: 4, size: 1 }, { kind: 'relu' }, { kind: 'maxpool', size: 1 }, { kind: 'dense', units: 3 }, { kind: 'softmax' }],
+    }],
   ];
 
   it.each(cases)('%s: ONNX Runtime and TF.js give predict\'s outputs (≤ 1e-5)', async (_, options) => {
@@ -231,6 +235,28 @@ describe('importing CNNs made by TF.js', () => {
     const theirs = (tfModel.predict(tf.tensor(x, [rows, 6, 6, 2])) as tf.Tensor).dataSync();
     expect(maxAbsolute(net.predict(x).outputs, theirs)).toBeLessThanOrEqual(1e-5);
     net.dispose();
+  });
+
+  it('a Reshape of the input rows into images, and of a dense layer\'s outputs into [1, 1, n] before a 1×1 Conv2D, predicts as TF.js does; simdnet\'s own export of the latter comes back', async () => {
+    const tfModel = tf.sequential({
+      layers: [
+        tf.layers.reshape({ inputShape: [48], targetShape: [4, 4, 3] }), tf.layers.conv2d({ filters: 2, kernelSize: 3, activation: 'relu' }), tf.layers.flatten(),
+        tf.layers.dense({ units: 5 }), tf.layers.reshape({ targetShape: [1, 1, 5] }), tf.layers.conv2d({ filters: 3, kernelSize: 1 }), tf.layers.flatten(), tf.layers.dense({ units: 2 }),
+      ],
+    });
+    const artifacts = await saved(tfModel);
+    const model = fromTfjs(artifacts.json, artifacts.weights, 'model.json');
+    expect([model.config.inputShape, model.config.layers!.map((l) => l.kind)]).toEqual([[4, 4, 3], ['conv2d', 'relu', 'flatten', 'dense', 'conv2d', 'flatten', 'dense']]);
+    const rows = 16, x = randomInputs(rows * 48, 9), net = await networkFromModel(model);
+    expect(maxAbsolute(net.predict(x).outputs, (tfModel.predict(tf.tensor(x, [rows, 48])) as tf.Tensor).dataSync())).toBeLessThanOrEqual(1e-5);
+    const { modelJson, weights } = toTfjs(net);
+    const back = await networkFromModel(fromTfjs(JSON.parse(JSON.stringify(modelJson)), weights, 'model.json'));
+    expect(maxAbsolute(back.predict(x).outputs, net.predict(x).outputs)).toBeLessThanOrEqual(1e-6);
+    net.dispose();
+    back.dispose();
+    // A Reshape into any other shape is none simdnet runs.
+    const odd = await saved(tf.sequential({ layers: [tf.layers.dense({ inputShape: [4], units: 6 }), tf.layers.reshape({ targetShape: [2, 3, 1] }), tf.layers.flatten(), tf.layers.dense({ units: 1 })] }));
+    expect(() => fromTfjs(odd.json, odd.weights, 'model.json')).toThrow('model.json: layer 1 (Reshape) has target_shape [2,3,1]; simdnet imports a Reshape of the input rows into [height, width, channels], or of a layer\'s outputs into [1, 1, n]');
   });
 
   type Edit = (layers: Record<string, any>[]) => void;

@@ -15,7 +15,7 @@ const FROM_TFJS = new Map<string, ActivationName | 'softmax'>(
   [...ACTIVATIONS, 'softmax' as const].flatMap((f) => (FORMAT_NAMES[f].tfjs ? [[FORMAT_NAMES[f].tfjs!, f] as const] : [])),
 );
 
-export const IMPORTED_LAYERS = ['Dense', 'Conv2D', 'MaxPooling2D', 'AveragePooling2D', 'Flatten', 'BatchNormalization', 'Activation', 'LeakyReLU', 'Dropout'];
+export const IMPORTED_LAYERS = ['Dense', 'Conv2D', 'MaxPooling2D', 'AveragePooling2D', 'Flatten', 'Reshape', 'BatchNormalization', 'Activation', 'LeakyReLU', 'Dropout'];
 
 export interface TfjsTopology {
   /** What the model takes: rows of `inputs` floats, or [height, width, channels] images (NHWC rows in simdnet). */
@@ -106,6 +106,16 @@ export function tfjsTopology(all: unknown[], fail: (what: string) => never): Tfj
         images = false;
         specs.push({ kind: 'flatten' });
         return;
+      case 'Reshape': {
+        // Rows made images: the input's rows into [height, width, channels] (the network's inputShape), or a layer's outputs into [1, 1, n], simdnet's own vector.
+        const target = (c.target_shape ?? c.targetShape) as unknown;
+        const dims = Array.isArray(target) ? target.map(Number) : [];
+        const valid = !images && dims.length === 3 && dims.every((n) => Number.isInteger(n) && n >= 1);
+        if (valid && specs.length === 0 && input?.length === 1 && dims[0] * dims[1] * dims[2] === input[0]) input = dims;
+        else if (!(valid && dims[0] === 1 && dims[1] === 1 && specs.length > 0)) fail(`${at} has target_shape ${shown(target)}; simdnet imports a Reshape of the input rows into [height, width, channels], or of a layer's outputs into [1, 1, n]`);
+        images = true;
+        return;
+      }
       case 'Activation':
         return activation(c.activation);
       case 'LeakyReLU':

@@ -9,7 +9,7 @@ import { checkDataDescription, modelConfigOf, modelOf, type Model } from '../mod
 import { LEAKY_SLOPE } from '../backend/js.js';
 import { foldNormalizations } from './fold-normalization.js';
 import { describeIo, recordedData } from './io-description.js';
-import { FORMAT_NAMES, inferenceSteps, readsRows, type BatchNormStep, type ConvStep, type DenseStep, type InferenceStep } from './layers.js';
+import { FORMAT_NAMES, inferenceSteps, readsImages, readsRows, type BatchNormStep, type ConvStep, type DenseStep, type InferenceStep } from './layers.js';
 import { obj, tfjsTopology, type TfjsTopology } from './tfjs-layers.js';
 import { shown } from '../shown.js';
 
@@ -71,8 +71,8 @@ const kernelTensors = (step: WeightedStep) => [
  * activation an Activation layer, and leaky relu a LeakyReLU layer with simdnet's slope;
  * pooling as MaxPooling2D and AveragePooling2D. TF.js keeps images as [N, H, W, C] tensors
  * and applies Dense and softmax to the last axis only, so a Flatten (NHWC order, as
- * simdnet's rows) comes before any step that reads whole rows; no image step follows one
- * (buildLayers refuses it). `images` tells whether the input is an image.
+ * simdnet's rows) comes before any step that reads whole rows, and a Reshape to [1, 1, n]
+ * before a 1 × 1 window over a dense layer's outputs. `images` tells whether the input is an image.
  */
 function tfjsLayers(steps: InferenceStep[], images: boolean): TfjsLayer[] {
   const layers: TfjsLayer[] = [];
@@ -80,6 +80,11 @@ function tfjsLayers(steps: InferenceStep[], images: boolean): TfjsLayer[] {
     class_name, config: { name: `${class_name.toLowerCase()}_${layers.length + 1}`, trainable: true, dtype: 'float32', ...config }, ...(weights ? { weights } : {}), ...(tensors ? { tensors } : {}),
   });
   for (const step of steps) {
+    if (readsImages(step) && !images) {
+      const { height, width, channels } = step.inShape;
+      push('Reshape', { target_shape: [height, width, channels] });
+      images = true;
+    }
     if (readsRows(step) && images) {
       push('Flatten', { data_format: 'channels_last' });
       images = false;

@@ -49,17 +49,17 @@ export interface FusedUpdate {
   mu: number | null;
 }
 
-/** What a sample is at a point of the network: a height × width × channels image (NHWC rows), or a vector (1 × 1 × n, `vectorOf`). */
+/** What a sample is at a point of the network: a height × width × channels image (NHWC rows), or a vector (1 × 1 × n, `vector`). */
 export interface Shape {
   height: number;
   width: number;
   channels: number;
   /**
-   * What a vector is, not an image of 1 × 1 pixel: the network's input given as a number of
-   * features (no inputShape), or a dense or flatten layer's outputs, for the error of a layer
-   * that takes images.
+   * A vector, not an image of 1 × 1 pixel: the network's input given as a number of features
+   * (no inputShape; `layer` false), or a dense or flatten layer's outputs; `of` says which, for
+   * the error of a layer that takes images.
    */
-  vectorOf?: string;
+  vector?: { of: string; layer: boolean };
 }
 
 export const vectorShape = (n: number): Shape => ({ height: 1, width: 1, channels: n });

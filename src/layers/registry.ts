@@ -38,8 +38,10 @@ const LAYER_KINDS: Record<LayerSpec['kind'], { fields: readonly string[]; make: 
   dense: { fields: ['units'], make: (spec, inShape) => new Dense(shapeSize(inShape), positiveInt('dense: units', field(spec, 'units'))) },
   conv2d: {
     fields: ['filters', 'size', 'stride', 'padding'],
-    make: (spec, inShape) => new Conv2d(image('conv2d', inShape), positiveInt('conv2d: filters', field(spec, 'filters')), positiveInt('conv2d: size', field(spec, 'size')),
-      positiveInt('conv2d: stride', fieldOr(spec, 'stride', 1)), padding(field(spec, 'padding'))),
+    make: (spec, inShape) => {
+      const size = positiveInt('conv2d: size', field(spec, 'size'));
+      return new Conv2d(image('conv2d', inShape, size), positiveInt('conv2d: filters', field(spec, 'filters')), size, positiveInt('conv2d: stride', fieldOr(spec, 'stride', 1)), padding(field(spec, 'padding')));
+    },
   },
   maxpool: { fields: ['size', 'stride'], make: (spec, inShape) => pool('maxpool', spec, inShape) },
   avgpool: { fields: ['size', 'stride'], make: (spec, inShape) => pool('avgpool', spec, inShape) },
@@ -52,19 +54,21 @@ const LAYER_KINDS: Record<LayerSpec['kind'], { fields: readonly string[]; make: 
 
 function pool(kind: 'maxpool' | 'avgpool', spec: LayerSpec, inShape: Shape): Pool {
   const size = positiveInt(`${kind}: size`, field(spec, 'size'));
-  return new Pool(kind, image(kind, inShape), size, positiveInt(`${kind}: stride`, fieldOr(spec, 'stride', size)));
+  return new Pool(kind, image(kind, inShape, size), size, positiveInt(`${kind}: stride`, fieldOr(spec, 'stride', size)));
 }
 
 /**
- * The input of a spatial layer. The network's input given as a number of features, and the
- * outputs of a dense or flatten layer, are vectors: taken as a 1 × 1 image, their values would
- * silently become channels, and a 3 × 3 convolution would meet padding at 8 of its 9 taps (as
- * TF.js and Keras, which refuse a Conv2D after a Dense layer).
+ * The input of a spatial layer of `size` × `size` windows. The network's input given as a
+ * number of features is a vector: taken as a 1 × 1 image, its features would silently become
+ * channels. A dense or flatten layer's outputs are one, on purpose, for windows of 1 × 1 (a
+ * 1 × 1 convolution of them, as TF.js runs after a Reshape to [1, 1, n]); a larger window
+ * would meet padding at all its taps but one (a 3 × 3 convolution: 8 of 9).
  */
-function image(kind: string, inShape: Shape): Shape {
-  if (inShape.vectorOf) {
-    const advice = inShape.vectorOf.startsWith('the network') ? 'give the network an inputShape [height, width, channels]' : 'put convolutions and pools before flatten and dense layers';
-    throw new Error(`${kind} takes images (height × width × channels), but its input is ${inShape.vectorOf}: ${advice}`);
+function image(kind: string, inShape: Shape, size: number): Shape {
+  const { vector } = inShape;
+  if (vector && (!vector.layer || size > 1)) {
+    const advice = vector.layer ? `put convolutions and pools of ${size}×${size} windows before flatten and dense layers (after them, only 1×1 windows)` : 'give the network an inputShape [height, width, channels]';
+    throw new Error(`${kind} takes images (height × width × channels), but its input is ${vector.of}: ${advice}`);
   }
   return inShape;
 }
@@ -95,7 +99,7 @@ function positiveInt(name: string, v: unknown): number {
  */
 export function buildLayers(input: number | Shape, specs: readonly LayerSpec[], seed = 1): Layer[] {
   const layers: Layer[] = [];
-  let shape: Shape = typeof input === 'number' ? { ...vectorShape(input), vectorOf: `the network's input of ${input} features` } : input;
+  let shape: Shape = typeof input === 'number' ? { ...vectorShape(input), vector: { of: `the network's input of ${input} features`, layer: false } } : input;
   specs.forEach((spec, i) => {
     const kind = Object.hasOwn(LAYER_KINDS, spec?.kind) ? LAYER_KINDS[spec.kind] : undefined;
     if (!kind) throw new Error(`layers[${i}]: unknown kind ${shown(spec?.kind)}; the kinds are ${LAYER_KIND_NAMES.join(', ')}`);
@@ -107,7 +111,7 @@ export function buildLayers(input: number | Shape, specs: readonly LayerSpec[], 
     try {
       const layer = kind.make(spec, shape, mix32(seed ^ Math.imul(i + 1, 0x27d4eb2d)));
       layers.push(layer);
-      shape = layer.outShape ?? (layer.kind === 'dense' || layer.kind === 'flatten' ? { ...vectorShape(layer.outSize), vectorOf: `the ${layer.outSize} outputs of layers[${i}] (${layer.kind})` } : shape);
+      shape = layer.outShape ?? (layer.kind === 'dense' || layer.kind === 'flatten' ? { ...vectorShape(layer.outSize), vector: { of: `the ${layer.outSize} outputs of layers[${i}] (${layer.kind})`, layer: true } } : shape);
     } catch (e) {
       throw new Error(`layers[${i}]: ${(e as Error).message}`);
     }
