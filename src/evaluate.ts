@@ -62,7 +62,7 @@ function defaultTask(net: Network, data: Dataset): Task {
 }
 
 /** evaluate() of data already checked to fit the network (train() checks its splits once, not every epoch). */
-export function evaluateFitting(net: Network, data: Dataset, task: Task): Evaluation | ClassEvaluation {
+function evaluateFitting(net: Network, data: Dataset, task: Task): Evaluation | ClassEvaluation {
   const steps = evaluationSteps(net, data, task);
   for (;;) {
     const step = steps.next();

@@ -220,6 +220,7 @@ export function checkDataDescription(d: DataDescription, sizes: readonly number[
     if (count !== undefined && v.length !== count) throw make(`${field} lists ${plural(v.length, 'name')} but the network has ${count}`);
   };
   const outputs = sizes[sizes.length - 1];
+  if (d.task === 'binary' && outputs !== 1) throw make(`task binary has one output (the probability of class 1), and the network has ${outputs}`);
   names('classNames', outputs);
   names('featureNames', sizes[0]);
   names('targetNames', d.task === 'classification' ? 1 : outputs);

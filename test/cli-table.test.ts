@@ -434,12 +434,12 @@ describe('simdnet eval on a table model', () => {
     }));
     expect(out.auc).toBeCloseTo(ordered / pairs, 6);
     expect(run.stderr).toContain(`${model}: binary of big`);
-    expect(run.stderr).toMatch(new RegExp(`^confusion matrix of big \\(1 from output ½\\):\nactual \\\\ predicted +0 +1\n[- ]+\n0 +${tn} +${fp}\n1 +${fn} +${tp}$`, 'm'));
+    expect(run.stderr).toMatch(new RegExp(`^confusion matrix of big \\(class 1 from output 0.5\\):\nactual \\\\ predicted +0 +1\n[- ]+\n0 +${tn} +${fp}\n1 +${fn} +${tp}$`, 'm'));
     expect(run.stderr).toContain(`ROC AUC (over every threshold): ${out.auc.toFixed(3)}`);
     const report = path.join(dir, 'yes-no.html');
     expect((await simdnet(['report', model, '--data', train, '--out', report])).code).toBe(0);
     const html = readFileSync(report, 'utf8');
-    expect(html).toContain('<section id="confusion"><h2>Confusion matrix: big (1 from output ½)</h2>');
+    expect(html).toContain('<section id="confusion"><h2>Confusion matrix: big (class 1 from output 0.5)</h2>');
     expect(html).toContain(`<p>ROC AUC (over every threshold): ${out.auc.toFixed(3)}</p>`);
   });
 

@@ -128,6 +128,13 @@ describe('what x and y hold, recorded in both files', () => {
     const edited = { ...modelJson, userDefinedMetadata: { simdnet: { ...expected, 'simdnet.classes': '["a","b"]' } } };
     expect(() => fromTfjs(edited, weights, 'model.json')).toThrow('model.json: userDefinedMetadata.simdnet: classNames lists 2 names but the network has 3');
     expect(onnxDescription(toOnnx(regressor.model)).outputDoc).toBe('targets in their units, in this order: price');
+    // One yes/no output: what its number is, and how simdnet reads it; imported again, still binary.
+    const yesNo = await Network.create({ inputs: 3, layers: [{ kind: 'dense', units: 1 }, { kind: 'sigmoid' }], loss: 'binary-cross-entropy', backend: 'js' });
+    const binaryModel = { config: yesNo.config, parameters: yesNo.parameters, metadata: {}, data: { task: 'binary' as const, featureNames: ['a', 'b', 'c'], targetNames: ['fraud'] } };
+    expect(onnxDescription(toOnnx(binaryModel)).outputDoc).toBe('the probability that fraud is 1 (class 1 from output 0.5)');
+    const binaryBack = toTfjs(binaryModel);
+    expect(fromTfjs(JSON.parse(JSON.stringify(binaryBack.modelJson)), binaryBack.weights, 'b/model.json').data).toEqual(binaryModel.data);
+    yesNo.dispose();
     // The loss comes back as recorded: a sigmoid output under binary cross-entropy (multi-label) was read back as MSE, and scored so.
     const labeller = await Network.create({ inputs: 3, layers: [{ kind: 'dense', units: 2 }, { kind: 'sigmoid' }], loss: 'binary-cross-entropy', backend: 'js' });
     const multiLabel = { config: labeller.config, parameters: labeller.parameters, metadata: {} };

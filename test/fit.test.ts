@@ -261,6 +261,7 @@ describe('normalisation, validation and early stopping', () => {
     });
     expect(() => encodeModel(net, {}, false, { task: 'classification', classNames: ['a', 'b'] })).toThrow('encodeModel: data classNames lists 2 names but the network has 3');
     expect(() => encodeModel(net, {}, false, { task: 'ranking' as 'regression' })).toThrow('encodeModel: data task must be one of classification, binary, multi-label, regression; got "ranking"');
+    expect(() => encodeModel(net, {}, false, { task: 'binary', targetNames: ['a', 'b', 'c'] })).toThrow('encodeModel: data task binary has one output (the probability of class 1), and the network has 3');
     net.dispose();
   });
 

@@ -30,7 +30,7 @@ import { plural } from '../plural.js';
 import { parseSchedule } from '../schedule.js';
 import { progressBar } from '../progress.js';
 import { isGoneFile, nonRegularKind } from '../read-file.js';
-import { isTableName, readTableBytes } from '../data/table-file.js';
+import { TABLE_ENDINGS_IN_WORDS, isTableName, readTableBytes } from '../data/table-file.js';
 import { LOSS_METRIC, metricOf, taskOf, TASK_KINDS, TASKS, type Metric, type Scores, type Task, type TaskName } from '../tasks/task.js';
 import type { HistoryEntry } from '../train.js';
 import { UsageError, asUsageError, fewerThanOneBatch, forFlag, humanOutput, onCommandLine, positiveInt, runOptions, score4, secondsText, type RunFlags } from './common.js';
@@ -73,9 +73,6 @@ export interface TableFlags extends RunFlags {
   json?: boolean;
 }
 
-/** The endings by which --data names a table (CSV) file rather than a folder of IDX files (TABLE_ENDINGS), in words. */
-const tableEndings = '.csv, .tsv or .txt, gzipped or not (.csv.gz)';
-
 /** Whether --data names a CSV file rather than a folder of IDX files. */
 export const isTableFile = (data: string | undefined) => data !== undefined && isTableName(data);
 
@@ -84,7 +81,7 @@ export async function refuseOtherDataFile(data: string | undefined): Promise<voi
   // Not the current folder, which "" also names for the file system.
   if (data === '') throw new UsageError('--data is empty; give a folder of IDX files or a table (CSV) file');
   const found = data === undefined ? undefined : await stat(data).catch(() => undefined);
-  const takes = `--data takes a folder holding the four IDX files, or a table (CSV) file ending in ${tableEndings}`;
+  const takes = `--data takes a folder holding the four IDX files, or a table (CSV) file ending in ${TABLE_ENDINGS_IN_WORDS}`;
   if (found?.isFile() && !isTableFile(data!)) throw new UsageError(`--data ${data}: a file, but not a table by its name; ${takes}`);
   // A FIFO or a device: the readers would refuse it too, but as a failure (exit 1) after the flags were taken.
   if (found && !found.isFile() && !found.isDirectory()) throw new UsageError(`--data ${data}: not a regular file (${nonRegularKind(found)}); ${takes}`);
@@ -137,7 +134,7 @@ const tableOptions = () => [
   new Option('--test <fraction>', 'with --data FILE.csv: the rows held out to test on').argParser(openFraction).default(0.2),
   new Option('--val <fraction>', 'with --data FILE.csv: training rows held out to validate on each evaluation (default: 0.1 with --early-stop)').argParser(openFraction),
   new Option('--early-stop <patience>', 'with --data FILE.csv: stop after this many evaluations without a better validation --metric, keeping the best weights').argParser(positiveInt),
-  new Option('--metric <name>', "with --early-stop: what to watch on the validation rows: loss (the default), or the task's accuracy, subsetAccuracy, macroF1, r2, rmse, mae…"),
+  new Option('--metric <name>', "with --early-stop: what to watch on the validation rows: loss (the default), or one of the task's metrics: accuracy (classification, binary), f1, precision, recall (binary), subsetAccuracy, macroF1, hammingLoss (multi-label), r2, rmse, mae, mse (regression)"),
 ];
 
 export function addTableOptions(command: Command): Command {
@@ -154,7 +151,7 @@ export function refuseTableFlags(flags: { data?: string; resume?: string }, comm
   const given = tableOptions().find((option) => onCommandLine(command, option.attributeName()));
   if (given) {
     const data = flags.data !== undefined ? `--data ${flags.data}` : flags.resume !== undefined ? `the run in --resume ${flags.resume}` : 'MNIST (no --data)';
-    throw new UsageError(`${given.long} is for table data (--data FILE, a file ending in ${tableEndings}); it does not go with image data, ${data}`);
+    throw new UsageError(`${given.long} is for table data (--data FILE, a file ending in ${TABLE_ENDINGS_IN_WORDS}); it does not go with image data, ${data}`);
   }
 }
 

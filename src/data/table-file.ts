@@ -5,8 +5,13 @@ import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import { MAX_READ_BYTES, formatBytes, readWholeFile } from '../read-file.js';
 
+const RAW_ENDINGS = ['.csv', '.tsv', '.txt'];
+
 /** The endings of a table file's name: the file as it is, or gzipped. */
-export const TABLE_ENDINGS = ['.csv', '.tsv', '.txt'].flatMap((ending) => [ending, `${ending}.gz`]);
+export const TABLE_ENDINGS = RAW_ENDINGS.flatMap((ending) => [ending, `${ending}.gz`]);
+
+/** TABLE_ENDINGS in words, for messages. */
+export const TABLE_ENDINGS_IN_WORDS = `${RAW_ENDINGS.slice(0, -1).join(', ')} or ${RAW_ENDINGS.at(-1)}, gzipped or not (${RAW_ENDINGS[0]}.gz)`;
 
 /** Whether `file` names a table by its ending (TABLE_ENDINGS, in any case). */
 export const isTableName = (file: string) => TABLE_ENDINGS.some((ending) => file.toLowerCase().endsWith(ending));

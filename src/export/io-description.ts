@@ -7,6 +7,7 @@
 // userDefinedMetadata (LayersModel.getUserDefinedMetadata()); `export` prints the sentences.
 import type { DataDescription, Model } from '../model.js';
 import { firstOf, listedName, shown } from '../shown.js';
+import { CLASS_1_RULE } from '../tasks/binary.js';
 
 /** The sentences and the metadata entries (all strings; lists as JSON) of a model's input and output. */
 export interface IoDescription {
@@ -38,7 +39,7 @@ export function describeIo(model: Model): IoDescription {
     : image ? `${shape} images in NHWC order, each pixel scaled to [0, 1] (its byte ÷ 255)`
     : `the ${sizes[0]} inputs the network was trained on${shape ? ` (${shape} images in NHWC order)` : ''}; images given to simdnet as bytes were scaled to [0, 1] (byte ÷ 255)`;
   const output = d?.task === 'classification' && d.classNames ? `one score per class, in this order: ${listed(d.classNames)}`
-    : d?.task === 'binary' && d.targetNames?.length === 1 ? `the probability that ${listedName(d.targetNames[0])} is 1 (class 1 from 0.5)`
+    : d?.task === 'binary' && d.targetNames?.length === 1 ? `the probability that ${listedName(d.targetNames[0])} is 1 (${CLASS_1_RULE})`
     : d && d.task !== 'classification' && d.targetNames?.length === sizes.at(-1) ? `${d.task === 'regression' ? 'targets in their units' : 'one score per label'}, in this order: ${listed(d.targetNames!)}`
     : model.config.loss === 'cross-entropy' ? `one score per class, class i at output i`
     : `the network's ${sizes.at(-1)} outputs${d?.task === 'regression' ? ', in the targets\' units' : ''}`;

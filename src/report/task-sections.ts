@@ -5,7 +5,7 @@
 import type { Dataset } from '../data/dataset.js';
 import { classificationReport, confusionMatrix } from '../metrics.js';
 import { predictedClasses } from '../tasks/classification.js';
-import { BINARY_CLASSES, binaryConfusion, rocAuc } from '../tasks/binary.js';
+import { BINARY_CLASSES, CLASS_1_RULE, binaryConfusion, rocAuc } from '../tasks/binary.js';
 import { multiLabelReport } from '../tasks/multi-label.js';
 import { regressionReport } from '../tasks/regression.js';
 import type { TaskName } from '../tasks/task.js';
@@ -62,7 +62,7 @@ function classificationSections({ test, outputs, width, names, split }: TestOutp
 /** A yes/no target as the classifier of its classes 0 and 1, with the area under its ROC curve. */
 function binarySections({ test, outputs, names, split }: TestOutputs): PageSection[] {
   const targets = test.targets!.subarray(0, test.count), auc = rocAuc(outputs, targets);
-  const [report, matrix] = classifierSections(binaryConfusion(outputs, targets), BINARY_CLASSES, split, `: ${names[0]} (1 from output ½)`);
+  const [report, matrix] = classifierSections(binaryConfusion(outputs, targets), BINARY_CLASSES, split, `: ${names[0]} (${CLASS_1_RULE})`);
   return [{ ...report, body: `${report.body}<p>ROC AUC (over every threshold): ${Number.isNaN(auc) ? `none: the ${split} hold one class` : formatRatio(auc)}</p>` }, matrix];
 }
 

@@ -4,7 +4,7 @@
 // recall, F1 and the counts of true and false positives and negatives; per target MSE, RMSE, MAE and R². The HTML report draws the same from
 // task-sections.ts. A new task is a function and a line in TASK_DETAILS.
 import { classificationReport, confusionMatrix, formatClassificationReport, type ClassScores } from '../metrics.js';
-import { BINARY_CLASSES, binaryConfusion, rocAuc } from '../tasks/binary.js';
+import { BINARY_CLASSES, CLASS_1_RULE, binaryConfusion, rocAuc } from '../tasks/binary.js';
 import { predictedClasses } from '../tasks/classification.js';
 import { multiLabelReport } from '../tasks/multi-label.js';
 import { regressionReport } from '../tasks/regression.js';
@@ -22,9 +22,9 @@ export interface TaskDetails {
 }
 
 /** Classes up to which the terminal shows the confusion matrix: wider, its lines would wrap. */
-export const TEXT_MATRIX_CLASSES = 12;
+const TEXT_MATRIX_CLASSES = 12;
 /** Classes up to which eval shows a classification report, and --json holds it and the confusion matrix (classes² counts). */
-export const JSON_MATRIX_CLASSES = 100;
+const JSON_MATRIX_CLASSES = 100;
 
 /** cm[actual][predicted] as text: a row per actual class, a column per predicted one. */
 function matrixText(cm: number[][], names: readonly string[]): string {
@@ -53,7 +53,7 @@ function classificationDetails({ test, outputs, width, names }: TestOutputs): Ta
 /** A yes/no target as the classifier of its classes 0 and 1, with the area under its ROC curve (null in --json where the rows hold one class). */
 function binaryDetails({ test, outputs, names }: TestOutputs): TaskDetails {
   const targets = test.targets!.subarray(0, test.count), auc = rocAuc(outputs, targets);
-  const { text, json } = classifierDetails(binaryConfusion(outputs, targets), BINARY_CLASSES, ` of ${shownName(names[0])} (1 from output ½)`);
+  const { text, json } = classifierDetails(binaryConfusion(outputs, targets), BINARY_CLASSES, ` of ${shownName(names[0])} (${CLASS_1_RULE})`);
   return { text: `${text}\n\nROC AUC (over every threshold): ${Number.isNaN(auc) ? 'none: the rows hold one class' : formatRatio(auc)}`, json: { ...json, auc: Number.isNaN(auc) ? null : auc } };
 }
 

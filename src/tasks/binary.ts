@@ -11,11 +11,14 @@ import { THRESHOLD } from './multi-label.js';
 import { reportRows } from './report-rows.js';
 import type { Task } from './task.js';
 
+/** How a binary output is read, as reports print it. */
+export const CLASS_1_RULE = `class 1 from output ${THRESHOLD}`;
+
 /** The names of the two classes, as reports print them. */
 export const BINARY_CLASSES: readonly string[] = ['0', '1'];
 
 /** The class (0 or 1) of each output [count]: 1 from THRESHOLD up. */
-export const binaryClasses = (values: Float32Array): Uint8Array => Uint8Array.from(values, (v) => (v >= THRESHOLD ? 1 : 0));
+const binaryClasses = (values: Float32Array): Uint8Array => Uint8Array.from(values, (v) => (v >= THRESHOLD ? 1 : 0));
 
 /**
  * The confusion matrix cm[actual][predicted] of outputs [count] against 0/1 targets [count]:

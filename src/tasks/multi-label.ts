@@ -1,4 +1,4 @@
-// Multi-label (and binary) classification: each output is the probability of one label
+// Multi-label classification (one 0/1 target is binary.ts's, unless asked for): each output is the probability of one label
 // (sigmoid + binary cross-entropy by default), predicted present when ≥ ½. Judged by
 // subset accuracy (every label of a sample right) and, per label, precision, recall and F1.
 import type { Dataset } from '../data/dataset.js';
