@@ -433,6 +433,9 @@ describe('simdnet eval on a table model', () => {
       ordered += pi > pj ? 1 : pi === pj ? 0.5 : 0;
     }));
     expect(out.auc).toBeCloseTo(ordered / pairs, 6);
+    // One row: the class and the probability of 1, as a classifier's JSON gives its class.
+    const one = JSON.parse((await simdnet(['predict', model, '--input', rows[0].split(',').slice(0, 2).join(','), '--json'])).stdout);
+    expect(one).toEqual({ source: '--input', task: 'binary', predicted: p[0] >= 0.5 ? 1 : 0, outputs: { big: expect.closeTo(p[0], 6) } });
     expect(run.stderr).toContain(`${model}: binary of big`);
     expect(run.stderr).toMatch(new RegExp(`^confusion matrix of big \\(class 1 from output 0.5\\):\nactual \\\\ predicted +0 +1\n[- ]+\n0 +${tn} +${fp}\n1 +${fn} +${tp}$`, 'm'));
     expect(run.stderr).toContain(`ROC AUC (over every threshold): ${out.auc.toFixed(3)}`);
@@ -466,6 +469,9 @@ describe('simdnet eval on a table model', () => {
     expect((label.tp + label.tn) / 60).toBeCloseTo(out.subsetAccuracy, 12);
     const two = await simdnet(['train', '--data', train, '--target', 'a,big', '--task', 'binary', '--epochs', '2']);
     expect([two.code, two.stderr]).toEqual([2, expect.stringContaining('error: --task binary learns one 0/1 target, and there are 2 (a, big): several are multi-label\n')]);
+    // A loss the task's one output cannot take is the flag's fault too (exit 2), before any training.
+    const softmax = await simdnet(['train', '--data', train, '--target', 'big', '--loss', 'cross-entropy', '--epochs', '2']);
+    expect([softmax.code, softmax.stderr]).toEqual([2, expect.stringContaining('error: --loss cross-entropy: Network: the cross-entropy loss takes a softmax over at least 2 outputs')]);
   });
 
   it('a regressor: errors per target in its units, in text and --json, their mean the headline figures', async () => {

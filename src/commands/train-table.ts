@@ -9,7 +9,7 @@ import { mixedTargetFor, tableSplits, type TargetColumn } from '../data/table.js
 import path from 'node:path';
 import { stat } from 'node:fs/promises';
 import { FIT_DEFAULTS, fitNetwork, fitSplits, fitTraining, type FitOptions } from '../fit.js';
-import { Network } from '../network.js';
+import { Network, resolveOptions } from '../network.js';
 import { allocateNetwork } from './memory.js';
 import { networkFromModel, type Model } from '../model.js';
 import { Rng } from '../rng.js';
@@ -382,6 +382,8 @@ export async function runTrainTable(given: TableFlags, command: Command): Promis
     `${data.classNames ? ` (${plural(data.classNames.length, 'class', 'classes')}: ${firstOf(data.classNames.map(listedName), 10)})` : ''}`);
   print(`data: ${plural(table.rows, 'row')}: ${data.train.count} to train on${validation ? ' (less the validation rows)' : ''}, ${data.test.count} to test on`);
   const maxBatch = fitTraining(used, options).batchSize, made = resumed ? { ...resumed.model.config, ...runOptions(flags), maxBatch } : fitNetwork(used, options);
+  // A --loss that the task's outputs cannot take (cross-entropy over one yes/no output) is the flag's fault.
+  if (!resumed && flags.loss !== undefined) forFlag(`--loss ${flags.loss}`, () => resolveOptions(made));
   const units = flags.hidden ?? (hidden ?? FIT_DEFAULTS.hidden).flatMap((l) => (l.kind === 'dense' ? [l.units] : []));
   const net = await allocateNetwork(made, flags.layers ? `--layers ${formatLayers(flags.layers)}` : `--hidden ${units.join(',') || 'none'}`, () => resumed
     ? networkFromModel(resumed.model, { ...runOptions(flags), maxBatch })
