@@ -461,6 +461,15 @@ describe('simdnet eval on a table model', () => {
     expect(repeated.code, repeated.stderr).toBe(0);
   });
 
+  it('early stopping on class 1\'s recall, F1 or precision over validation rows that hold none of it says so: the metric is 0 whatever the network learns', async () => {
+    const rare = path.join(dir, 'rare.csv');
+    writeFileSync(rare, 'a,b,y\n' + Array.from({ length: 200 }, (_, i) => `${i},${i % 7},${i === 49 || i === 149 ? 1 : 0}`).join('\n') + '\n');
+    const run = await simdnet(['train', '--data', rare, '--target', 'y', '--epochs', '3', '--early-stop', '2', '--metric', 'recall', '--threads', '1']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain('simdnet: note: the 16 validation rows hold no row of class 1: its recall there is 0 whatever the network learns, and early stopping on it stops after 2 evaluations; give a larger --val, or --metric loss\n');
+    expect((await simdnet(['train', '--data', rare, '--target', 'y', '--epochs', '3', '--early-stop', '2', '--threads', '1'])).stderr).not.toContain('note:');
+  });
+
   it('--task multi-label keeps one 0/1 target a label, counted per outcome; --task binary refuses two targets', async () => {
     const train = path.join(dir, 'yes-no.csv'), model = path.join(dir, 'one-label.simdnet');
     expect((await simdnet(['train', '--data', train, '--target', 'big', '--task', 'multi-label', '--epochs', '2', '--out', model, '--threads', '1'])).code).toBe(0);

@@ -259,6 +259,11 @@ async function tableRun(flags: TableFlags, resumed: boolean, recordedFill?: read
   const used = validation
     ? forFlag(flags.val !== undefined ? `--val ${flags.val}` : `--early-stop ${flags.earlyStop} (which holds out --val ${validation} of the training rows)`, () => fitSplits(data, options))
     : fitSplits(data, options);
+  // Class 1's precision, recall and F1 are 0 on validation rows that hold none of it, whatever the network does: watched, they never improve.
+  const positive = ['f1', 'precision', 'recall'];
+  if (task === TASK_KINDS.binary && positive.includes(flags.metric!) && used.validation?.targets?.every((y) => y === 0)) {
+    process.stderr.write(`simdnet: note: the ${plural(used.validation.count, 'validation row')} hold no row of class 1: its ${flags.metric} there is 0 whatever the network learns, and early stopping on it stops after ${flags.earlyStop} evaluations; give a larger --val, or --metric loss\n`);
+  }
   return { table, data, task, hidden, schedule, options, epochs, validation, used };
 }
 
