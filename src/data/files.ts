@@ -110,6 +110,12 @@ export async function loadDataDir(dir: string): Promise<DataSplits<LabelledImage
   return splitsFrom(train, test, dir);
 }
 
+/** Whether folder `dir` holds the training split's two files (raw or .gz); true where it cannot be read, for loadDataDir to say why. */
+export async function holdsTrainingSplit(dir: string): Promise<boolean> {
+  const entries = await readdir(dir).then((names) => new Set(names), () => undefined);
+  return !entries || [FILE_NAMES.trainImages, FILE_NAMES.trainLabels].every((name) => dataFileForms(name).some((form) => entries.has(form)));
+}
+
 /** Only the test split of a data folder (its two t10k files): what one test image needs, without reading the training files or needing them there. */
 export async function loadTestSplit(dir: string): Promise<LabelledImages> {
   return readSplit(splitFiles(dir, await folderEntries(dir, TEST_TWO), FILE_NAMES.testImages, FILE_NAMES.testLabels, TEST_TWO));
