@@ -85,8 +85,8 @@ describe('simdnet eval and predict', () => {
   });
 
   it('eval and report take a folder of the test split alone (its two t10k files), where both splits were needed though only the test split is scored', async () => {
-    const testOnly = path.join(dir, 'test-only');
-    await mkdir(testOnly, { recursive: true });
+    const testOnly = path.join(dir, 'scored-test-only');
+    await mkdir(testOnly);
     for (const name of [FILE_NAMES.testImages, FILE_NAMES.testLabels]) await writeFile(path.join(testOnly, name), await readFile(path.join(mnistDataDir(), name)));
     const run = await simdnet('eval', model, '--data', testOnly, '--json');
     expect(run.code, run.stderr).toBe(0);
