@@ -315,8 +315,9 @@ export async function train(net: Network, data: DataSplits, options: TrainOption
         await options.onEpochEnd?.({ epoch: epoch + 1, epochs, rng, history, loss: lossSum / batches, samplesPerSecond: samples / trainSeconds, evaluation, best });
         checkLive(net, 'train');
       }
-      // An abort during the evaluation, or in onEpochEnd, ends the run with this epoch: another epoch would train a batch and evaluate again.
-      if (options.signal?.aborted) aborted = true;
+      // An abort during the evaluation, or in onEpochEnd, ends the run with this evaluated epoch: another would train a batch and evaluate
+      // again. An epoch left unevaluated (evalEvery) goes on to one batch and the evaluation of its weights; the last has nothing left to stop.
+      if (options.signal?.aborted && evaluation && !stop && epoch < epochs - 1) aborted = true;
       if (stop) {
         epoch++;
         break;

@@ -481,6 +481,10 @@ describe('simdnet eval on a table model', () => {
     // A loss the task's one output cannot take is the flag's fault too (exit 2), before any training.
     const softmax = await simdnet(['train', '--data', train, '--target', 'big', '--loss', 'cross-entropy', '--epochs', '2']);
     expect([softmax.code, softmax.stderr]).toEqual([2, expect.stringContaining('error: --loss cross-entropy: Network: the cross-entropy loss takes a softmax over at least 2 outputs')]);
+    const prices = path.join(dir, 'prices.csv');
+    writeFileSync(prices, 'a,price\n' + Array.from({ length: 30 }, (_, i) => `${i},${100 + 3 * i}`).join('\n') + '\n');
+    const probabilities = await simdnet(['train', '--data', prices, '--target', 'price', '--loss', 'binary-cross-entropy', '--epochs', '2']);
+    expect([probabilities.code, probabilities.stderr]).toEqual([2, expect.stringContaining(`error: --loss binary-cross-entropy: ${prices} (training split): target 0 of row`)]);
   });
 
   it('a regressor: errors per target in its units, in text and --json, their mean the headline figures', async () => {

@@ -179,6 +179,14 @@ describe('the event loop while train() evaluates', () => {
         },
       });
       expect([result.aborted, result.epochs, result.history.length, result.samples]).toEqual([true, 1, 1, 64]);
+      // An epoch evalEvery left unevaluated: one batch more and the evaluation of the weights the run ends with, not the last one's.
+      const skipped = new AbortController();
+      const rest = await train(network, subset(64), { epochs: 5, evalEvery: 3, batchSize: 32, learningRate: 0.01, signal: skipped.signal, onEpochEnd: ({ epoch }) => (epoch === 2 ? skipped.abort() : undefined) });
+      expect([rest.aborted, rest.epochs, rest.history.map((h) => h.epoch), rest.final.epoch]).toEqual([true, 3, [1, 3], 3]);
+      // At the last epoch nothing is left to stop: the run finished.
+      const late = new AbortController();
+      const done = await train(network, subset(64), { epochs: 2, batchSize: 32, learningRate: 0.01, signal: late.signal, onEpochEnd: ({ epoch }) => (epoch === 2 ? late.abort() : undefined) });
+      expect([done.aborted, done.epochs]).toEqual([false, 2]);
     } finally {
       network.dispose();
     }

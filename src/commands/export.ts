@@ -9,6 +9,7 @@ import { findTfjsFiles, readTfjsWeights } from '../export/tfjs-files.js';
 import { toOnnx } from '../export/onnx.js';
 import { describeIo } from '../export/io-description.js';
 import { describeNetwork } from '../layers/describe.js';
+import { IMPORTED_LAYERS } from '../export/tfjs-layers.js';
 import { encodeModel, networkFromModel, type Model } from '../model.js';
 import { readModelFile, writeFileAtomic } from '../model-file.js';
 import { checkOutputFiles, checkWritableFile, refuseSameFiles } from './output-paths.js';
@@ -56,7 +57,7 @@ export function exportCommand(program: Command): void {
     });
 
   program.command('import')
-    .description('import a TF.js layers model (Sequential: Dense, Conv2D, pooling, Flatten, BatchNormalization, Dropout, activations; model.json and its weight files) as a simdnet model file')
+    .description(`import a TF.js layers model (Sequential of ${IMPORTED_LAYERS.join(', ')}; model.json and its weight files) as a simdnet model file`)
     .argument('<model.json>', "the TF.js model's model.json; its weight files are read from the same folder")
     .requiredOption('--out <file>', 'the simdnet model file to write')
     .action(async (file: string, flags: { out: string }) => {

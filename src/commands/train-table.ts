@@ -10,6 +10,7 @@ import path from 'node:path';
 import { stat } from 'node:fs/promises';
 import { FIT_DEFAULTS, fitNetwork, fitSplits, fitTraining, type FitOptions } from '../fit.js';
 import { Network, resolveOptions } from '../network.js';
+import { checkFits, namedSplits } from '../batch.js';
 import { allocateNetwork } from './memory.js';
 import { networkFromModel, type Model } from '../model.js';
 import { Rng } from '../rng.js';
@@ -19,7 +20,8 @@ import { checkEpochsLeft } from './resume.js';
 import { dataFingerprint, fingerprintDifference } from './fingerprint.js';
 import { DEFINING_FLAGS, readTableCheckpoint, writeTableCheckpoint, type DefiningFlags } from './table-checkpoint.js';
 import { firstImageLayer, type LayerSpec } from '../layers/registry.js';
-import { evaluate } from '../evaluate.js';
+import { evaluateBetween } from '../evaluate.js';
+import { eventLoopTurns } from '../event-loop.js';
 import { taskDetails } from '../report/task-text.js';
 import { describeData, encodeModel } from '../model.js';
 import { renderTaskReport } from '../report/task-report.js';
@@ -393,6 +395,15 @@ export async function runTrainTable(given: TableFlags, command: Command): Promis
   const net = await allocateNetwork(made, flags.layers ? `--layers ${formatLayers(flags.layers)}` : `--hidden ${units.join(',') || 'none'}`, () => resumed
     ? networkFromModel(resumed.model, { ...runOptions(flags), maxBatch })
     : Network.create(made));
+  // Targets a given --loss cannot take (prices under binary cross-entropy, which wants probabilities) are the flag's fault too.
+  if (!resumed && flags.loss !== undefined) {
+    try {
+      for (const [split, name] of namedSplits(used)) forFlag(`--loss ${flags.loss}`, () => checkFits(net, split, used.classes, name));
+    } catch (e) {
+      net.dispose();
+      throw e;
+    }
+  }
   // The network beside the data, before the epochs, as an image run's banner has it.
   const layers = formatLayers(net.config.layers!);
   print(`network: ${plural(net.sizes[0], 'input')}, ${layers}; ${net.config.loss}, ${net.config.optimizer}, ${net.kernels}` +
@@ -426,8 +437,9 @@ export async function runTrainTable(given: TableFlags, command: Command): Promis
       if (final[split]) print(`${splitName[split]}: ${formatScores(final[split]!, task)}`);
     }
     print(`Time: ${secondsText(result.seconds)} in all, ${secondsText(result.trainSeconds)} training at ${Math.round(result.samplesPerSecond)} samples/s`);
-    // What the test figures are made of, as eval prints them.
-    print(`\nOn the test rows: ${taskDetails(data.task!, used.test, evaluate(net, used.test, task).outputs, net.sizes[net.numLayers - 1], used).text}`);
+    // What the test figures are made of, as eval prints them (the event loop runs between its batches: a Ctrl-C there is taken); the report draws the same.
+    const tested = await evaluateBetween(net, used.test, task, eventLoopTurns());
+    print(`\nOn the test rows: ${taskDetails(data.task!, used.test, tested.outputs, net.sizes[net.numLayers - 1], used).text}`);
     const metadata = {
       // The file, its row count, how its test rows were held out and their fingerprint: what eval needs to score those rows again.
       data: path.resolve(flags.data), rows: table.rows, seed: flags.seed, testFraction: flags.test, dataFingerprint: dataFingerprint(data),
@@ -443,7 +455,7 @@ export async function runTrainTable(given: TableFlags, command: Command): Promis
     if (flags.report) {
       const settings = { layers, loss: net.config.loss, optimizer: net.config.optimizer, epochs: result.epochs, ...(result.bestEpoch ? { 'best epoch': result.bestEpoch } : {}), kernels: net.kernels };
       await writeFileAtomic(flags.report, renderTaskReport({
-        task, data: used, evaluation: evaluate(net, used.test, task), history: result.history,
+        task, data: used, evaluation: tested, history: result.history,
         run: { title: `simdnet: ${task.name} of ${targetNames.join(', ')} (${flags.data})`, settings, seconds: result.seconds },
       }));
       noteSaved(flags.report);
