@@ -1,12 +1,13 @@
-// What `eval` shows of a table model's outputs beside its task's metrics, as text for the
-// terminal and as fields of its --json line: the classification report and the confusion
-// matrix (a yes/no target's of its classes 0 and 1, and its ROC AUC); per label precision,
-// recall, F1 and the counts of true and false positives and negatives; per target MSE, RMSE, MAE and R². The HTML report draws the same from
-// task-sections.ts. A new task is a function and a line in TASK_DETAILS.
+// What `eval` (and the end of a table run) shows of a table model's outputs beside its task's
+// metrics, as text for the terminal and as fields of eval's --json line: the classification
+// report and the confusion matrix (a yes/no target's of its classes 0 and 1, and its ROC AUC);
+// per label precision, recall, F1 and the counts of true and false positives and negatives;
+// per target MSE, RMSE, MAE and R². The HTML report draws the same from task-sections.ts. A
+// new task is a function and a line in TASK_DETAILS.
 import { classificationReport, confusionMatrix, formatClassificationReport, type ClassScores } from '../metrics.js';
 import { BINARY_CLASSES, CLASS_1_RULE, binaryConfusion, rocAuc } from '../tasks/binary.js';
 import { predictedClasses } from '../tasks/classification.js';
-import { multiLabelReport } from '../tasks/multi-label.js';
+import { THRESHOLD, multiLabelReport } from '../tasks/multi-label.js';
 import { regressionReport } from '../tasks/regression.js';
 import type { Dataset } from '../data/dataset.js';
 import type { TaskName } from '../tasks/task.js';
@@ -66,7 +67,7 @@ function multiLabelDetails({ test, outputs, width, names }: TestOutputs): TaskDe
     scores('macro avg', r.macro),
   ]);
   return {
-    text: `per label (present from output ½):\n${perLabel}`,
+    text: `per label (present from output ${THRESHOLD}):\n${perLabel}`,
     json: { labels: r.perLabel.map((s, j) => ({ label: names[j], ...s, ...r.counts[j] })), micro: r.micro, macro: r.macro },
   };
 }
