@@ -8,7 +8,7 @@ import { MAX_READ_BYTES, formatBytes, readWholeFile } from '../read-file.js';
 const RAW_ENDINGS = ['.csv', '.tsv', '.txt'];
 
 /** The endings of a table file's name: the file as it is, or gzipped. */
-export const TABLE_ENDINGS = RAW_ENDINGS.flatMap((ending) => [ending, `${ending}.gz`]);
+const TABLE_ENDINGS = RAW_ENDINGS.flatMap((ending) => [ending, `${ending}.gz`]);
 
 /** TABLE_ENDINGS in words, for messages. */
 export const TABLE_ENDINGS_IN_WORDS = `${RAW_ENDINGS.slice(0, -1).join(', ')} or ${RAW_ENDINGS.at(-1)}, gzipped or not (${RAW_ENDINGS[0]}.gz)`;
