@@ -1,6 +1,7 @@
 // Loss, the task's metrics and every output of a network over a whole data set.
 import { checkFits, forwardBatch } from './batch.js';
 import { targetWidth, type ClassLabels, type Dataset } from './data/dataset.js';
+import type { EventLoopTurns } from './event-loop.js';
 import { checkLive, layerSpecs, type Network } from './network.js';
 import { shown } from './shown.js';
 import { predictedClasses } from './tasks/classification.js';
@@ -71,18 +72,17 @@ function evaluateFitting(net: Network, data: Dataset, task: Task): Evaluation | 
 }
 
 /**
- * evaluateFitting(), awaiting `between()` after each batch: train() lets the event loop run
- * there, so that an evaluation of seconds (a CNN's, of 70,000 images) holds up no signal,
- * timer or message, where one call held a Ctrl-C until it ended, and lost it at a run's last
- * epoch (an abort takes effect once the evaluation is done). `between` must leave the
+ * evaluateFitting(), with `turns` of the event loop between its batches, so that an evaluation
+ * of seconds (a CNN's, of 70,000 images) holds up no signal, timer or message, where one call held a Ctrl-C until it ended, and lost it at a run's last
+ * epoch (an abort takes effect once the evaluation is done). What runs in a turn must leave the
  * network's weights as they are.
  */
-export async function evaluateBetween(net: Network, data: Dataset, task: Task, between: () => Promise<void>): Promise<Evaluation | ClassEvaluation> {
+export async function evaluateBetween(net: Network, data: Dataset, task: Task, turns: EventLoopTurns): Promise<Evaluation | ClassEvaluation> {
   const steps = evaluationSteps(net, data, task);
   for (;;) {
     const step = steps.next();
     if (step.done) return step.value;
-    await between();
+    if (turns.due()) await turns.take();
   }
 }
 

@@ -21,17 +21,22 @@ const yieldToEventLoop: () => Promise<void> = typeof setImmediate === 'function'
 /** ms of work between turns: often enough for a progress bar and a prompt Ctrl-C, rarely enough to cost nothing measurable. */
 const TURN_EVERY_MS = 50;
 
-/**
- * A function to await between steps of work (batches): it lets the event loop run once
- * TURN_EVERY_MS have passed since it last did, then calls `afterTurn` (train() checks there
- * that the network was not disposed meanwhile).
- */
-export function eventLoopTurns(afterTurn?: () => void): () => Promise<void> {
+/** Turns of the event loop between steps of work (batches): `if (turns.due()) await turns.take();`. */
+export interface EventLoopTurns {
+  /** Whether TURN_EVERY_MS have passed since the last turn: a step that is not due awaits nothing (no promise per batch). */
+  due(): boolean;
+  /** Lets the event loop run once, then calls the `afterTurn` given (train() checks there that the network was not disposed meanwhile). */
+  take(): Promise<void>;
+}
+
+export function eventLoopTurns(afterTurn?: () => void): EventLoopTurns {
   let last = performance.now();
-  return async () => {
-    if (performance.now() - last <= TURN_EVERY_MS) return;
-    await yieldToEventLoop();
-    last = performance.now();
-    afterTurn?.();
+  return {
+    due: () => performance.now() - last > TURN_EVERY_MS,
+    take: async () => {
+      await yieldToEventLoop();
+      last = performance.now();
+      afterTurn?.();
+    },
   };
 }

@@ -242,7 +242,7 @@ export async function train(net: Network, data: DataSplits, options: TrainOption
   const start = now();
   let trainSeconds = 0, samples = 0, aborted = false, epoch = options.resume?.epochsDone ?? 0;
   /** Between batches, of training and of evaluations: the event loop runs now and then, and the network may be disposed of meanwhile. */
-  const letEventsRun = eventLoopTurns(() => checkLive(net, 'train'));
+  const turns = eventLoopTurns(() => checkLive(net, 'train'));
   const lossWatch = new LossRiseWatch(net, (epochs - epoch) * batches);
   // As fetch() does: a signal aborted before the call rejects with its reason, and nothing is trained.
   options.signal?.throwIfAborted();
@@ -281,7 +281,7 @@ export async function train(net: Network, data: DataSplits, options: TrainOption
           // The callback may have disposed of the network: say so as train, before any method of it does.
           checkLive(net, 'train');
         }
-        await letEventsRun();
+        if (turns.due()) await turns.take();
         // Every batch, not only after a yield: onBatchEnd may have aborted it.
         if (options.signal?.aborted) {
           aborted = true;
@@ -297,7 +297,7 @@ export async function train(net: Network, data: DataSplits, options: TrainOption
       let evaluation: HistoryEntry | undefined, stop = false;
       const last = epoch === epochs - 1 || aborted;
       if (epoch % evalEvery === 0 || last) {
-        const scores = async (split: Dataset) => (await evaluateBetween(net, split, task, letEventsRun)).scores;
+        const scores = async (split: Dataset) => (await evaluateBetween(net, split, task, turns)).scores;
         const sampled = last ? undefined : scored;
         const trainScores = await scores(sampled ?? data.train);
         if (!Number.isFinite(trainScores.loss)) throw new DivergenceError(epoch + 1, `the training set's loss became ${trainScores.loss}`, schedule.eta);
@@ -341,7 +341,7 @@ export async function train(net: Network, data: DataSplits, options: TrainOption
     // Still training to others: the event loop runs between its batches, and no other call may change the weights meanwhile.
     training.add(net);
     try {
-      final = { ...whole, train: (await evaluateBetween(net, data.train, task, letEventsRun)).scores };
+      final = { ...whole, train: (await evaluateBetween(net, data.train, task, turns)).scores };
     } finally {
       training.delete(net);
     }
