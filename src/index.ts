@@ -37,6 +37,7 @@ export type { Model, ModelConfig, DataDescription } from './model.js';
 export { parseIdx, IMAGES_MAGIC, LABELS_MAGIC } from './data/idx.js';
 export { CsvColumnError, parseCsv } from './data/csv.js';
 export { tableSplits, type TableOptions } from './data/table.js';
+export { featureColumns, type CategoricalFeature } from './data/categories.js';
 export type { CsvOptions, CsvTable, TargetColumn } from './data/csv.js';
 export { datasetFrom, splitsFrom, head, subset, inputWidth, FILE_NAMES } from './data/dataset.js';
 export type { Dataset, DataSplits, ImageDataset, FeatureDataset, LabelledImages, ClassLabels } from './data/dataset.js';

@@ -10,7 +10,8 @@
 //   16      H     JSON header, UTF-8: { "config": {sizes, activation, loss, init, seed,
 //                 optimizer, momentum, beta1, beta2, epsilon, l2, weightDecay, clipNorm,
 //                 and layers, normalization, targetNormalization when the network has
-//                 them}, "data": {task, classNames, featureNames, targetNames} (optional),
+//                 them}, "data": {task, classNames, featureNames, targetNames, featureFill,
+//                 featureCategories} (optional),
 //                 "parameters": P, "state": S, "optimizerSteps": t, "metadata": {...} },
 //                 then spaces up to a multiple of 4 bytes ("state" and "optimizerSteps"
 //                 only in checkpoints; S = 0 when absent)
@@ -23,6 +24,7 @@
 //   end−4   4     CRC-32 of every byte before it, u32 little-endian
 import { crc32 } from './crc32.js';
 import type { DataSplits } from './data/dataset.js';
+import { categoriesFault, type CategoricalFeature } from './data/categories.js';
 import { TASKS, taskOf, type TaskName } from './tasks/task.js';
 import { OPTIMIZER_KINDS, RULE_SETTINGS, type RuleSetting } from './optimizers/optimizer.js';
 import { Network, RUN_OPTION_KEYS, RUN_OPTION_NAMES, bufferFault, checkLive, parameterTotal, resolveOptions, type NetworkConfig, type RunOptions } from './network.js';
@@ -46,6 +48,8 @@ export interface DataDescription {
   targetNames?: string[];
   /** What a missing feature is filled with (the training file's means under --missing mean), one per input. */
   featureFill?: number[];
+  /** The text columns encoded one-hot, as blocks of featureNames: what encodes the rows the model reads. */
+  featureCategories?: CategoricalFeature[];
 }
 
 /** What a model file stores of a network's config: everything but the run-time choices. */
@@ -202,10 +206,10 @@ export function decodeModel(bytes: Uint8Array, name = 'the model bytes'): Model 
 
 /** The description of `splits` a model file keeps: its task and whichever names it has. */
 export function describeData(splits: DataSplits): DataDescription {
-  const { classNames, featureNames, targetNames, featureFill } = splits;
+  const { classNames, featureNames, targetNames, featureFill, featureCategories } = splits;
   return {
     task: taskOf(splits).name as TaskName, ...(classNames ? { classNames } : {}), ...(featureNames ? { featureNames } : {}),
-    ...(targetNames ? { targetNames } : {}), ...(featureFill ? { featureFill } : {}),
+    ...(targetNames ? { targetNames } : {}), ...(featureFill ? { featureFill } : {}), ...(featureCategories ? { featureCategories } : {}),
   };
 }
 
@@ -227,6 +231,8 @@ export function checkDataDescription(d: DataDescription, sizes: readonly number[
   if (d.featureFill !== undefined && (!Array.isArray(d.featureFill) || d.featureFill.length !== sizes[0] || !d.featureFill.every(Number.isFinite))) {
     throw make(`featureFill must list ${sizes[0]} finite numbers, one per input`);
   }
+  const categories = d.featureCategories === undefined ? undefined : categoriesFault(d.featureCategories, d.featureNames);
+  if (categories) throw make(`featureCategories ${categories}`);
 }
 
 /** A network with the model's config and parameters (and a checkpoint's optimizer state), on the chosen backend. */

@@ -149,7 +149,7 @@ describe('simdnet predict on a table model', () => {
     writeFileSync(rows, 'body_mass_g,culmen_depth_mm,culmen_length_mm,flipper_length_mm\nheavy,18.7,39.1,181\nlight,15.7,50.0,222\n');
     const run = await simdnet(['predict', classifier, '--csv', rows]);
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain(`${rows}: column holds text and no numbers: "body_mass_g" (column 1, e.g. "heavy" on line 2); features must be numbers: ` +
+    expect(run.stderr).toContain(`${rows}: column holds text and no numbers: "body_mass_g" (column 1, e.g. "heavy" on line 2); ` +
       "the model's features take it as numbers: give it numbers as in the data the model was trained on");
     expect(run.stderr).not.toContain('--ignore');
   });
@@ -169,6 +169,59 @@ describe('simdnet predict on a table model', () => {
     expect([short.code, short.stderr]).toEqual([2, expect.stringContaining('--input gives 2 values; the model takes 4 values (culmen_length_mm, culmen_depth_mm, flipper_length_mm, body_mass_g)')]);
     const both = await simdnet(['predict', classifier, '--input', '1,2', '--csv', 'x.csv']);
     expect([both.code, both.stderr]).toEqual([2, expect.stringContaining('give exactly one of --index I, --image FILE, --input "v1,v2,…" and --csv FILE (got --input and --csv)')]);
+  });
+});
+
+describe('text feature columns, encoded one-hot', () => {
+  let model: string, trained: Record<string, any>;
+  beforeAll(async () => {
+    model = path.join(dir, 'penguins-one-hot.simdnet');
+    const run = await simdnet(['train', '--data', penguins, '--target', 'species', '--missing', 'mean', '--epochs', '40', '--early-stop', '5', '--out', model, '--threads', '1']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('one-hot: island (3 values: Biscoe, Dream, Torgersen), sex (2 values: FEMALE, MALE), a 0/1 feature per value\n');
+    expect(run.stdout).toContain(`simdnet train: ${penguins}: classification of species on 9 features`);
+    trained = JSON.parse((await simdnet(['eval', model, '--json'])).stdout);
+  }, 60_000);
+
+  it('trains on island and sex beside the numbers, and eval scores its held-out rows', async () => {
+    expect(trained.accuracy).toBeGreaterThan(0.95);
+    const { data } = await readModelFile(model);
+    expect(data!.featureCategories).toEqual([{ column: 'island', values: ['Biscoe', 'Dream', 'Torgersen'], first: 0 }, { column: 'sex', values: ['FEMALE', 'MALE'], first: 7 }]);
+    // A missing sex is filled with each value's share of the training rows.
+    expect(data!.featureFill![7] + data!.featureFill![8]).toBeCloseTo(1, 6);
+  });
+
+  it('predict --input takes a row as the file writes it, text and missing cells included; a value it was not trained on is a usage error naming the values', async () => {
+    // Lines 222 (a Gentoo) and 154 (a Chinstrap) of the file; the Chinstrap's sex left out.
+    expect((await simdnet(['predict', model, '--input', 'Biscoe,46.1,13.2,211,4500,FEMALE'])).stdout).toContain('--input: predicted Gentoo');
+    expect((await simdnet(['predict', model, '--input', 'Dream,46.5,17.9,192,3500,NA'])).stdout).toContain('--input: predicted Chinstrap');
+    const mars = await simdnet(['predict', model, '--input', 'Mars,46.1,13.2,211,4500,FEMALE']);
+    expect([mars.code, mars.stderr]).toEqual([2, expect.stringContaining('--input: value 1 "Mars" is not among the values island was encoded with in training: "Biscoe", "Dream", "Torgersen"')]);
+    const short = await simdnet(['predict', model, '--input', '46.1,13.2,211,4500']);
+    expect([short.code, short.stderr]).toEqual([2, expect.stringContaining('--input gives 4 values; the model takes 6 values (island, culmen_length_mm, culmen_depth_mm, flipper_length_mm, body_mass_g, sex)')]);
+  });
+
+  it('predict --csv and eval --data read the text columns by the model\'s values, in any column order; a value it was not trained on names its cell', async () => {
+    const rows = path.join(dir, 'one-hot-rows.csv');
+    writeFileSync(rows, 'sex,body_mass_g,flipper_length_mm,culmen_depth_mm,culmen_length_mm,island\nFEMALE,4500,211,13.2,46.1,Biscoe\n,3500,192,17.9,46.5,Dream\n');
+    const predicted = await simdnet(['predict', model, '--csv', rows]);
+    expect(predicted.code, predicted.stderr).toBe(0);
+    expect(predicted.stdout.trim().split('\n').slice(1).map((line) => line.split(',')[0])).toEqual(['Gentoo', 'Chinstrap']);
+    writeFileSync(rows, 'island,culmen_length_mm,culmen_depth_mm,flipper_length_mm,body_mass_g,sex\nBiscoe,46.1,13.2,211,4500,FEMALE\nAnvers,46.5,17.9,192,3500,MALE\n');
+    const unknown = await simdnet(['predict', model, '--csv', rows]);
+    expect([unknown.code, unknown.stderr]).toEqual([1, expect.stringContaining(`${rows}: line 3, column "island" (1): "Anvers" is not among the values this column was encoded with in training: "Biscoe", "Dream", "Torgersen"`)]);
+    const scored = JSON.parse((await simdnet(['eval', model, '--data', penguins, '--json'])).stdout);
+    expect(scored.accuracy).toBeGreaterThan(0.95);
+  });
+
+  it('its export says how the features are encoded, and an import keeps the blocks', async () => {
+    const folder = path.join(dir, 'one-hot-tfjs'), back = path.join(dir, 'one-hot-back.simdnet');
+    const exported = await simdnet(['export', model, '--format', 'tfjs', '--out', folder]);
+    expect(exported.stdout).toContain('a feature named column=value is 1 where the row\'s column holds that value, else 0 (one-hot: simdnet.featureCategories lists each text column\'s values and first feature)');
+    expect((await simdnet(['import', path.join(folder, 'model.json'), '--out', back])).code).toBe(0);
+    expect((await readModelFile(back)).data!.featureCategories).toEqual((await readModelFile(model)).data!.featureCategories);
+    const row = 'Biscoe,46.1,13.2,211,4500,FEMALE';
+    expect((await simdnet(['predict', back, '--input', row])).stdout).toBe((await simdnet(['predict', model, '--input', row])).stdout);
   });
 });
 

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CsvColumnError, isFormattedNumber, parseCsv, parseNumber, type CsvOptions, type CsvTable } from '../src/data/csv.js';
 import { tableSplits } from '../src/data/table.js';
+import { MAX_CATEGORIES, featureColumns } from '../src/data/categories.js';
 import { loadCsv } from '../src/node.js';
 import { Rng } from '../src/rng.js';
 
@@ -52,21 +53,62 @@ describe('real data sets of @observablehq/sample-datasets', () => {
     [43.92193, 17.15117, 200.9152, 4201.754].forEach((mean, j) => expect(imputed[j]).toBeCloseTo(mean, 3));
   });
 
-  it('penguins without ignore: names the text columns and what to do', () => {
-    expect(() => parseFile(sample('penguins.csv'), { target: 'species' })).toThrow(
-      `${sample('penguins.csv')}: columns hold text and no numbers: "island" (column 2, e.g. "Torgersen" on line 2), "sex" (column 7, e.g. "MALE" on line 2); ` +
-        `features must be numbers: ignore them (--ignore island,sex; in the API, ignore: ["island","sex"]) or encode them as numbers first (one-hot: a 0/1 column per value)`,
-    );
+  it('penguins without ignore: island and sex one-hot, a 0/1 feature per value in the column\'s place, missing cells missing in each', () => {
+    const t = parseFile(sample('penguins.csv'), { target: 'species', missing: 'keep' });
+    expect(t.featureNames).toEqual(['island=Biscoe', 'island=Dream', 'island=Torgersen', 'culmen_length_mm', 'culmen_depth_mm', 'flipper_length_mm', 'body_mass_g', 'sex=FEMALE', 'sex=MALE']);
+    expect(t.categories).toEqual([{ column: 'island', values: ['Biscoe', 'Dream', 'Torgersen'], first: 0 }, { column: 'sex', values: ['FEMALE', 'MALE'], first: 7 }]);
+    // Line 2: "Adelie,Torgersen,39.1,18.7,181,3750,MALE".
+    expect(row(t, 0)).toEqual([0, 0, 1, ...f32('39.1', '18.7', '181', '3750'), 0, 1]);
+    // Each feature's count of 1s is its value's count of rows (`cut -d, -f2 | sort | uniq -c`: 168, 124, 52; sex 165, 168 and 11 empty).
+    const ones = (j: number) => Array.from({ length: t.rows }, (_, r) => t.features[r * 9 + j]).filter((v) => v === 1).length;
+    expect([0, 1, 2, 7, 8].map(ones)).toEqual([168, 124, 52, 165, 168]);
+    const sexMissing = Array.from({ length: t.rows }, (_, r) => [t.features[r * 9 + 7], t.features[r * 9 + 8]]).filter(([f, m]) => Number.isNaN(f) && Number.isNaN(m));
+    expect(sexMissing).toHaveLength(11);
+    // Missing values are errors by default, in a text column as in a number column (the first such cell in the file: line 5's culmen length).
+    expect(() => parseFile(sample('penguins.csv'), { target: 'species' })).toThrow(`${sample('penguins.csv')}: line 5, column "culmen_length_mm" (3): "NaN" is a missing value`);
+    expect(() => parseText('c,y\nred,1\n,0\n')).toThrow('t.csv: line 3, column "c" (1): the cell is empty; impute');
+    // Under missing: 'mean', a missing cell's features are each value's share of the rows that have one: 165/333 and 168/333.
+    const filled = parseFile(sample('penguins.csv'), { target: 'species', missing: 'mean' });
+    expect(filled.imputed!.slice(7)).toEqual([Math.fround(165 / 333), Math.fround(168 / 333)]);
+  });
+
+  it('a model\'s categories: its blocks read a file alike, whatever values the file holds; a value it was not trained on is an error naming the cell and the values', () => {
+    const trained = parseText('c,a,y\nred,1,0\nblue,2,1\ngreen,3,0\n');
+    expect(trained.featureNames).toEqual(['c=blue', 'c=green', 'c=red', 'a']);
+    const model = { features: featureColumns(trained.featureNames, trained.categories), categories: trained.categories! };
+    expect(model.features).toEqual(['c', 'a']);
+    // Columns in another order, one value only: still the model's four features.
+    const read = parseText('a,y,c\n5,0,green\n', model);
+    expect(read.featureNames).toEqual(trained.featureNames);
+    expect(Array.from(read.features)).toEqual([0, 1, 0, 5]);
+    expect(() => parseText('a,y,c\n5,0,Green\n', model)).toThrow('t.csv: line 2, column "c" (3): "Green" is not among the values this column was encoded with in training: "blue", "green", "red"');
+    // Blocks that are not the features': refused, naming the column.
+    expect(() => parseText('c,a,y\nred,1,0\n', { categories: trained.categories })).toThrow('t.csv: categories are a model\'s, read with its features: give features too');
+    expect(() => parseText('c,a,y\nred,1,0\n', { features: ['a'], categories: trained.categories })).toThrow('t.csv: categories name column "c", which is not among the features');
+    expect(() => parseText('c,a,y\nred,1,0\n', { features: ['a', 'c'], categories: trained.categories })).toThrow('t.csv: categories place column "c"\'s features first at 0, and the features put them at 1');
+    // A model's number column given text: named, with what to do.
+    expect(() => parseText('c,a,y\nred,x,0\n', model)).toThrow('t.csv: column holds text and no numbers: "a" (column 2, e.g. "x" on line 2); features take it as numbers: give it numbers as in the data the model was trained on');
+  });
+
+  it('a text column of names or ids is refused, not made thousands of features: more than MAX_CATEGORIES values, or more than 20 in fewer than two rows each', () => {
+    const names = Array.from({ length: 30 }, (_, i) => `name${i},${i},${i % 2}`).join('\n');
+    expect(() => parseText(`who,a,y\n${names}\n`)).toThrow(
+      't.csv: column holds text of too many distinct values to encode as categories (a 0/1 feature per value; at most 200, each in two rows on average): "who" (column 1, 30 values in 30 rows, e.g. "name0" on line 2); ' +
+        'names, ids or free text, most likely: ignore it (--ignore who; in the API, ignore: ["who"])');
+    // 20 values in 30 rows are categories; 201 in 1,000 rows are too many.
+    expect(parseText(`who,a,y\n${Array.from({ length: 30 }, (_, i) => `v${i % 20},${i},0`).join('\n')}\n`).featureNames).toHaveLength(21);
+    expect(() => parseText(`who,a,y\n${Array.from({ length: 1000 }, (_, i) => `v${i % 201},${i},0`).join('\n')}\n`)).toThrow('"who" (column 1, over 200 values in 1000 rows, e.g. "v0" on line 2)');
+    expect(parseText(`who,a,y\n${Array.from({ length: 1000 }, (_, i) => `v${i % MAX_CATEGORIES},${i},0`).join('\n')}\n`).featureNames).toHaveLength(MAX_CATEGORIES + 1);
   });
 
   it('numbers written with thousands separators, % or currency signs are named so, with how to write them, not advice to one-hot them', () => {
     const rows = (cells: string[]) => ['id,income,rate,town,price', ...cells.map((c, i) => `${i},${c},${i}`)].join('\n');
     expect(() => parseText(rows(['"1,200",5%,1', '"2,500",7%,2', '$900,12.5%,3']), { target: 'price', ignore: ['town'] })).toThrow(
-      't.csv: columns hold text and no numbers: "income" (column 2, e.g. "1,200" on line 2, a number with a thousands separator, a % or a currency sign), "rate" (column 3, e.g. "5%" on line 2, a number with a thousands separator, a % or a currency sign); ' +
+      't.csv: columns hold numbers written as text: "income" (column 2, e.g. "1,200" on line 2, a number with a thousands separator, a % or a currency sign), "rate" (column 3, e.g. "5%" on line 2, a number with a thousands separator, a % or a currency sign); ' +
         'features must be numbers: write them plainly in the file (1200 for 1,200; 0.05 or 5 for 5%; no currency signs)');
-    // Beside a column of words: each gets its own advice.
+    // Beside a column of words, which would be encoded: the dressed numbers alone.
     expect(() => parseText(rows(['"1,200",5,Oslo', '"2,500",7,Rome']), { target: 'price' })).toThrow(
-      'features must be numbers: write income plainly in the file (1200 for 1,200; 0.05 or 5 for 5%; no currency signs); ignore it (--ignore town; in the API, ignore: ["town"]) or encode it as numbers first');
+      't.csv: column holds numbers written as text: "income" (column 2, e.g. "1,200" on line 2, a number with a thousands separator, a % or a currency sign); features must be numbers: write it plainly in the file (1200 for 1,200; 0.05 or 5 for 5%; no currency signs)');
     // A column of numbers with one dressed cell: that cell.
     expect(() => parseText(rows(['"1,200",5,1', '900,7,2']), { target: 'price' })).toThrow(
       't.csv: line 2, column "income" (2): "1,200" is not a number: a number with a thousands separator, a % or a currency sign; write it plainly (1200 for 1,200; 0.05 or 5 for 5%; no currency signs)');
@@ -195,12 +237,13 @@ describe('errors in hand-made files name the file, line and column', () => {
     expect(() => parseText('a,b,y\n1,,0\n2,NA,1\n', { missing: 'mean' })).toThrow('t.csv: column "b" (2) has no values, so it has no mean to impute');
   });
 
-  it('a text column: the text-and-no-numbers message names it, a stray word does not', () => {
-    expect(() => parseText('city,a,y\nParis,1,0\nRome,2,1\n')).toThrow(
-      't.csv: column holds text and no numbers: "city" (column 1, e.g. "Paris" on line 2); features must be numbers: ignore it (--ignore city; in the API, ignore: ["city"]) ' +
-        'or encode it as numbers first (one-hot: a 0/1 column per value)',
-    );
+  it('a text column is encoded one-hot; a stray word among numbers is an error naming its cell', () => {
+    const t = parseText('city,a,y\nParis,1,0\nRome,2,1\n');
+    expect(t.featureNames).toEqual(['city=Paris', 'city=Rome', 'a']);
+    expect(Array.from(t.features)).toEqual([1, 0, 1, 0, 1, 2]);
     expect(() => parseText('a,y\n1,0\nx,1\n')).toThrow('t.csv: line 3, column "a" (1): "x" is not a number');
+    // Beside a text column, which does not hide it.
+    expect(() => parseText('c,a,y\nred,1,0\nblue,x,1\n')).toThrow('t.csv: line 3, column "a" (2): "x" is not a number');
   });
 
   it('numbers with a decimal comma (a European spreadsheet, delimited by ;) are named as such, not as text to one-hot encode', () => {
@@ -212,18 +255,18 @@ describe('errors in hand-made files name the file, line and column', () => {
     // A column with a whole number among them (a spreadsheet writes 2, not 2,0), and tabs.
     expect(() => parseText('a\tb\ty\n2\t1\tx\n-0,5\t3\ty\n')).toThrow(`t.csv: line 3, column "a" (1): "-0,5" ${advice}`);
     // In a comma-delimited file, a quoted "1,500" is a thousands separator, not a decimal.
-    expect(() => parseText('a,b,y\n"1,500",1,x\n"2,000",2,y\n')).toThrow('t.csv: column holds text and no numbers: "a" (column 1, e.g. "1,500" on line 2, a number with a thousands separator');
+    expect(() => parseText('a,b,y\n"1,500",1,x\n"2,000",2,y\n')).toThrow('t.csv: column holds numbers written as text: "a" (column 1, e.g. "1,500" on line 2, a number with a thousands separator');
   });
 
-  it('20,000 text columns: the message names the first ten and counts them, where it listed every one twice (1.2 MB)', () => {
+  it('20,000 text columns of ids: the message names the first ten and counts them, where it listed every one twice (1.2 MB)', () => {
     const names = Array.from({ length: 20_000 }, (_, i) => `t${i}`);
     let message = '';
     try {
-      parseText(`${names.join(',')},y\n${names.map(() => 'x').join(',')},1\n`);
+      parseText(`${names.join(',')},y\n${Array.from({ length: 21 }, (_, r) => `${names.map(() => `id${r}`).join(',')},1`).join('\n')}\n`);
     } catch (e) {
       message = (e as Error).message;
     }
-    expect(message).toMatch(/^t\.csv: columns hold text and no numbers: "t0" \(column 1, e\.g\. "x" on line 2\), .*"t9" \(column 10, e\.g\. "x" on line 2\), … \(20000 in all\); features must be numbers: ignore them \(--ignore with their 20000 names\) or encode them/);
+    expect(message).toMatch(/^t\.csv: columns hold text of too many distinct values to encode as categories .*: "t0" \(column 1, 21 values in 21 rows, e\.g\. "id0" on line 2\), .*"t9" \(column 10, .*\), … \(20000 in all\); names, ids or free text, most likely: ignore them \(--ignore with their 20000 names\)$/);
     expect(message.length).toBeLessThan(1000);
   });
 
@@ -273,7 +316,7 @@ describe('errors in hand-made files name the file, line and column', () => {
     for (const options of [{ target: 'nope' }, { ignore: ['c'] }, { ignore: ['y'] }, { target: ['y', 'y'] }, { features: ['a', 'y'] }]) {
       expect(() => parseText('a,b,y\n1,2,3\n', options)).toThrow(CsvColumnError);
     }
-    expect(() => parseText('a,b,y\n1,x,3\n')).toThrow(expect.not.objectContaining({ constructor: CsvColumnError }));
+    expect(() => parseText('a,b,y\n1,x,3\n2,2,3\n')).toThrow(expect.not.objectContaining({ constructor: CsvColumnError }));
   });
 
   it('text after a closing quote, and bytes that are not UTF-8', () => {

@@ -46,11 +46,15 @@ async function dropFile(page: Page, name: string, content: string | Uint8Array):
 
 const value = async (page: Page, selector: string) => Number(await page.getAttribute(selector, 'data-value'));
 
-/** Types `row` into the one-row form and waits for its prediction; returns what the page shows. */
-async function predictRow(page: Page, row: number[]): Promise<{ prediction: string; bars: string }> {
-  const inputs = page.locator('#row-inputs input');
-  expect(await inputs.count()).toBe(row.length);
-  for (let i = 0; i < row.length; i++) await inputs.nth(i).fill(String(row[i]));
+/** Types `row` into the one-row form (a number into its field, a text column's value chosen from its list) and waits for its prediction; returns what the page shows. */
+async function predictRow(page: Page, row: (number | string)[]): Promise<{ prediction: string; bars: string }> {
+  const fields = page.locator('#row-inputs input, #row-inputs select');
+  expect(await fields.count()).toBe(row.length);
+  for (let i = 0; i < row.length; i++) {
+    const v = row[i];
+    if (typeof v === 'string') await fields.nth(i).selectOption(v);
+    else await fields.nth(i).fill(String(v));
+  }
   await page.evaluate(() => document.getElementById('row-prediction')!.removeAttribute('data-value'));
   await page.click('#row-form button');
   await page.waitForSelector('#row-prediction[data-value]');
@@ -65,7 +69,9 @@ describe.skipIf(!chromium)(`the training page on a CSV file, in ${chromium?.desc
     // The default target is the last column with no empty cells, not of a name per row: island, not sex.
     await page.waitForSelector('#csv-summary [data-task="classification"]');
     expect(await page.inputValue('#target')).toBe('island');
-    expect(await page.textContent('#csv-summary')).toContain('3 classes of island (Biscoe, Dream, Torgersen) from 4 features');
+    // The text columns are features, one-hot, each a 0/1 feature per value.
+    expect(await page.textContent('#csv-summary')).toContain('3 classes of island (Biscoe, Dream, Torgersen) from 9 features (one-hot: species, 3 values; sex, 2 values)');
+    expect(await page.textContent('#columns label:has(input[data-column="sex"])')).toBe(' sex text, 2 values, one-hot, 11 missing');
     // sex has empty cells: parseCsv's error, verbatim.
     await page.selectOption('#target', 'sex');
     await page.waitForSelector('#csv-message:has-text("line")');
@@ -75,8 +81,8 @@ describe.skipIf(!chromium)(`the training page on a CSV file, in ${chromium?.desc
     await page.waitForSelector('#csv-summary [data-task="classification"]');
     const summary = await page.textContent('#csv-summary');
     expect(summary).toContain('344 rows: 247 training, 28 validation, 69 test');
-    expect(summary).toContain('3 classes of species (Adelie, Chinstrap, Gentoo) from 4 features');
-    expect(summary).toContain('ignored: island, sex');
+    expect(summary).toContain('3 classes of species (Adelie, Chinstrap, Gentoo) from 9 features (one-hot: island, 3 values; sex, 2 values)');
+    expect(summary).not.toContain('ignored');
     expect(summary).toMatch(/\d+ missing values replaced by their column's mean/);
     expect(await page.textContent('#csv-message')).toBe('');
     expect(await page.textContent('#data-name')).toBe('penguins.csv');
@@ -99,11 +105,12 @@ describe.skipIf(!chromium)(`the training page on a CSV file, in ${chromium?.desc
     const legend = await page.textContent('#accuracy-chart svg');
     for (const split of ['Training', 'Validation', 'Test']) expect(legend).toContain(split);
 
-    // A Gentoo and a Chinstrap of the file (lines 222 and 154), typed in: culmen length and depth, flipper length, body mass.
-    const gentoo = await predictRow(page, [46.1, 13.2, 211, 4500]);
+    // A Gentoo and a Chinstrap of the file (lines 222 and 154), typed in: island, culmen length and depth, flipper length, body mass, sex.
+    const gentooRow = ['Biscoe', 46.1, 13.2, 211, 4500, 'FEMALE'];
+    const gentoo = await predictRow(page, gentooRow);
     expect(gentoo.prediction).toBe('Gentoo');
     expect(await page.locator('#row-bars .bar').count()).toBe(3);
-    expect((await predictRow(page, [46.5, 17.9, 192, 3500])).prediction).toBe('Chinstrap');
+    expect((await predictRow(page, ['Dream', 46.5, 17.9, 192, 3500, 'FEMALE'])).prediction).toBe('Chinstrap');
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
     expect(download.suggestedFilename()).toBe('penguins.simdnet');
@@ -113,11 +120,15 @@ describe.skipIf(!chromium)(`the training page on a CSV file, in ${chromium?.desc
     const model = decodeModel(readFileSync(file), file);
     // featureFill: the means the page imputed missing cells with (its default), kept so that the model fills rows it predicts alike:
     // those of the training rows, as the command line's (test/cli-table.test.ts), not the whole file's.
-    expect(model.data).toEqual({ task: 'classification', classNames: ['Adelie', 'Chinstrap', 'Gentoo'],
-      featureNames: ['culmen_length_mm', 'culmen_depth_mm', 'flipper_length_mm', 'body_mass_g'], targetNames: ['species'],
-      featureFill: [43.64175796508789, 17.11318588256836, 201.11355590820312, 4204.30419921875] });
+    // The one-hot blocks too, so that the model encodes the rows it reads alike; a missing sex is filled with each value's share of the training rows.
+    const { featureFill, ...named } = model.data!;
+    expect(named).toEqual({ task: 'classification', classNames: ['Adelie', 'Chinstrap', 'Gentoo'],
+      featureNames: ['island=Biscoe', 'island=Dream', 'island=Torgersen', 'culmen_length_mm', 'culmen_depth_mm', 'flipper_length_mm', 'body_mass_g', 'sex=FEMALE', 'sex=MALE'], targetNames: ['species'],
+      featureCategories: [{ column: 'island', values: ['Biscoe', 'Dream', 'Torgersen'], first: 0 }, { column: 'sex', values: ['FEMALE', 'MALE'], first: 7 }] });
+    expect(featureFill!.slice(3, 7)).toEqual([43.64175796508789, 17.11318588256836, 201.11355590820312, 4204.30419921875]);
+    expect(featureFill![7] + featureFill![8]).toBeCloseTo(1, 6);
     const net = await networkFromModel(model, { backend: 'js' });
-    const probabilities = Array.from(net.predict([46.1, 13.2, 211, 4500]).outputs, (p) => p.toFixed(3));
+    const probabilities = Array.from(net.predict([1, 0, 0, 46.1, 13.2, 211, 4500, 1, 0]).outputs, (p) => p.toFixed(3));
     net.dispose();
     expect(gentoo.bars).toBe(['Adelie', 'Chinstrap', 'Gentoo'].map((c, i) => `${c}${probabilities[i]}`).join(''));
     await page.click('#use-mnist');
@@ -125,26 +136,26 @@ describe.skipIf(!chromium)(`the training page on a CSV file, in ${chromium?.desc
     expect(await page.textContent('#data-name')).toBe('MNIST');
     // Dropped onto the page, a model file loads as Load model… loads it.
     await dropFile(page, 'penguins.simdnet', readFileSync(file));
-    await page.waitForFunction(() => document.querySelector('#status')?.textContent?.startsWith('model loaded (4-64-3, 40 epochs): predict a row'));
+    await page.waitForFunction(() => document.querySelector('#status')?.textContent?.startsWith('model loaded (9-64-3, 40 epochs): predict a row'));
     // A loaded table model has no rows to train on: the status says what a CSV file does, and the choices of the file before it are gone.
-    expect(await page.textContent('#status')).toBe('model loaded (4-64-3, 40 epochs): predict a row (a CSV file dropped here trains a new model)');
+    expect(await page.textContent('#status')).toBe('model loaded (9-64-3, 40 epochs): predict a row (a CSV file dropped here trains a new model)');
     expect(await page.isVisible('#csv-choices')).toBe(false);
     expect(await page.textContent('#data-name')).toBe('penguins.simdnet');
     expect(await page.isDisabled('#start')).toBe(true);
     // Each feature's field lies within its cell of the row form, and the cells within the form (at 1280 px wide).
     const outside = await page.$$eval('#row-inputs label', (labels) => labels.flatMap((label) => {
-      const cell = label.getBoundingClientRect(), field = label.querySelector('input')!.getBoundingClientRect(), form = label.parentElement!.getBoundingClientRect();
+      const cell = label.getBoundingClientRect(), field = label.querySelector('input, select')!.getBoundingClientRect(), form = label.parentElement!.getBoundingClientRect();
       const within = (a: DOMRect, b: DOMRect) => a.left >= b.left - 0.5 && a.right <= b.right + 0.5;
       return within(field, cell) && within(cell, form) ? [] : [`${label.textContent!.trim()}: field ${field.left}–${field.right}, cell ${cell.left}–${cell.right}, form ${form.left}–${form.right}`];
     }));
     expect(outside).toEqual([]);
-    expect(await predictRow(page, [46.1, 13.2, 211, 4500])).toEqual(gentoo);
+    expect(await predictRow(page, gentooRow)).toEqual(gentoo);
     // It has no rows to make a new network from: no Reset; a switch of kernels makes it again from its file, predicting the same.
     expect(await page.isDisabled('#reset')).toBe(true);
     await page.selectOption('#kernel-choice', 'js');
     await page.waitForFunction(() => document.querySelector('#kernels')?.textContent === 'js' && document.body.dataset.state === 'ready');
-    expect(await page.textContent('#status')).toBe('model loaded (4-64-3, 40 epochs): predict a row (a CSV file dropped here trains a new model)');
-    expect(await predictRow(page, [46.1, 13.2, 211, 4500])).toEqual(gentoo);
+    expect(await page.textContent('#status')).toBe('model loaded (9-64-3, 40 epochs): predict a row (a CSV file dropped here trains a new model)');
+    expect(await predictRow(page, gentooRow)).toEqual(gentoo);
 
     expect(requests.slice(before).filter((u) => !u.startsWith('blob:'))).toEqual([]);
     expect(problems).toEqual([]);
@@ -163,8 +174,8 @@ describe.skipIf(!chromium)(`the training page on a CSV file, in ${chromium?.desc
     await page.waitForSelector('#csv-summary [data-task="regression"]');
     expect(await page.inputValue('#target')).toBe('z');
     await page.selectOption('#target', 'price');
-    await page.waitForFunction(() => document.querySelector('#csv-summary')?.textContent?.includes('regression of price from 6 features'));
-    expect(await page.textContent('#csv-summary')).toContain('ignored: cut, color, clarity');
+    await page.waitForFunction(() => document.querySelector('#csv-summary')?.textContent?.includes('regression of price from 26 features (one-hot: cut, 5 values; color, 7 values; clarity, 8 values)'));
+    expect(await page.textContent('#csv-summary')).not.toContain('ignored');
     expect(await page.textContent('#task option[value=""]')).toBe('inferred: regression');
     await page.check('#early-stop');
     // A patience that is not a whole number of epochs is refused beside its field, and nothing starts.
@@ -185,9 +196,9 @@ describe.skipIf(!chromium)(`the training page on a CSV file, in ${chromium?.desc
     expect(await value(page, '#test-scores [data-metric="rmse"]')).toBeGreaterThan(0);
     expect(await page.textContent('#accuracy-chart svg')).toContain('R²');
 
-    // Two diamonds of the slice (carat, depth, table, x, y, z), $646 and $17,168: the prediction is in dollars.
-    const small = Number((await predictRow(page, [0.35, 61.8, 57, 4.53, 4.56, 2.81])).prediction);
-    const large = Number((await predictRow(page, [2.42, 61.3, 59, 8.61, 8.58, 5.27])).prediction);
+    // Two diamonds of the slice (carat, cut, color, clarity, depth, table, x, y, z), $646 and $17,168: the prediction is in dollars.
+    const small = Number((await predictRow(page, [0.35, 'Ideal', 'H', 'VS1', 61.8, 57, 4.53, 4.56, 2.81])).prediction);
+    const large = Number((await predictRow(page, [2.42, 'Premium', 'J', 'VS2', 61.3, 59, 8.61, 8.58, 5.27])).prediction);
     console.log(`predicted $${small.toFixed(0)} for a $646 diamond, $${large.toFixed(0)} for a $17,168 one`);
     expect(small).toBeLessThan(3000);
     expect(large).toBeGreaterThan(10_000);
@@ -201,7 +212,7 @@ describe.skipIf(!chromium)(`the training page on a CSV file, in ${chromium?.desc
     expect(decodeModel(readFileSync(saved), saved).metadata.bestEpoch).toBe(kept);
     await page.setInputFiles('#load', saved);
     await page.waitForFunction(() => document.querySelector('#status')?.textContent?.startsWith('model loaded'));
-    expect(await page.textContent('#status')).toMatch(new RegExp(`^model loaded \\(6-64-1, \\d+ epochs, the weights of epoch ${kept}\\)`));
+    expect(await page.textContent('#status')).toMatch(new RegExp(`^model loaded \\(26-64-1, \\d+ epochs, the weights of epoch ${kept}\\)`));
     expect(await value(page, '#test-scores [data-metric="r2"]')).toBe(r2);
     expect(problems).toEqual([]);
     await page.close();

@@ -2,12 +2,17 @@
 // the target, the task, which columns are features, what a missing value means. Every change
 // of a choice asks for the file to be read anew (a new network for it).
 import { TASKS } from '../src/tasks/task.js';
+import { featureColumns, tooManyCategories } from '../src/data/categories.js';
 import { esc } from '../src/report/svg.js';
 import type { CsvColumn } from './csv-columns.js';
 import { $, count } from './dom.js';
 import type { TableChoice, TableModel } from './protocol.js';
 
 const isText = (c: CsvColumn) => c.texts > 0;
+/** A column parseCsv encodes one-hot: text and no numbers, of few enough values to be categories. */
+const isCategorical = (c: CsvColumn) => isText(c) && c.numbers === 0 && !tooManyCategories(c.distinctTexts, c.texts + c.missing);
+/** A column ticked as a feature at first: numbers, or text parseCsv encodes. */
+const isFeature = (c: CsvColumn) => !isText(c) || isCategorical(c);
 
 /**
  * The target offered first: the last column with no missing cell (a target cannot be
@@ -19,7 +24,7 @@ export function defaultTarget(columns: readonly CsvColumn[]): CsvColumn {
 }
 
 export interface CsvPanel {
-  /** The columns of the file `name` just chosen: the choices start from their defaults (defaultTarget's target, text columns ignored). */
+  /** The columns of the file `name` just chosen: the choices start from their defaults (defaultTarget's target, text columns of names or ids, and of numbers among text, ignored). */
   showColumns(name: string, columns: CsvColumn[]): void;
   /** The file as the worker read it. */
   showTable(model: TableModel): void;
@@ -57,13 +62,13 @@ export function csvPanel(onFile: (file: File) => void, onChoice: (choice: TableC
   /** One checkbox per column, ticked for a feature; the target's is hidden. */
   const listColumns = (used: (c: CsvColumn) => boolean) => {
     list.innerHTML = columns.map((c) => `<label${c.name === target.value ? ' hidden' : ''}><input type="checkbox" data-column="${esc(c.name)}"${used(c) ? ' checked' : ''}> ${esc(c.name)}` +
-      ` <span class="placeholder">${isText(c) ? 'text' : 'numbers'}${c.missing ? `, ${c.missing} missing` : ''}</span></label>`).join('');
+      ` <span class="placeholder">${isCategorical(c) ? `text, ${count(c.distinctTexts)} values, one-hot` : isText(c) ? 'text' : 'numbers'}${c.missing ? `, ${c.missing} missing` : ''}</span></label>`).join('');
     list.querySelectorAll('input').forEach((box) => (box.onchange = choose));
   };
 
   target.onchange = () => {
     const was = new Set(ignored().map((c) => c.name));
-    listColumns((c) => !was.has(c.name) && !isText(c));
+    listColumns((c) => !was.has(c.name) && isFeature(c));
     task.value = '';
     choose();
   };
@@ -88,19 +93,20 @@ export function csvPanel(onFile: (file: File) => void, onChoice: (choice: TableC
       target.innerHTML = columns.map((c) => `<option>${esc(c.name)}</option>`).join('');
       target.value = defaultTarget(columns).name;
       task.value = '';
-      listColumns((c) => !isText(c));
+      listColumns(isFeature);
       choose();
     },
     showTable(model) {
       task.querySelector('option[value=""]')!.textContent = `inferred: ${model.inferred}`;
       const s = model.splits!;
-      const features = new Set(model.featureNames);
+      const features = new Set(featureColumns(model.featureNames, model.categories));
       const missingCells = columns.filter((c) => features.has(c.name)).reduce((n, c) => n + c.missing, 0);
       const what = model.task === 'classification' ? `${model.outputNames.length} classes of ${model.targetNames[0]} (${model.outputNames.join(', ')})`
         : `${model.targetNames.join(', ')}`;
       summary.innerHTML = [
         `${count(s.train + s.validation + s.test)} rows: ${count(s.train)} training, ${count(s.validation)} validation, ${count(s.test)} test (seeded shuffle)`,
-        `<b data-task="${model.task}">${model.task}</b> of ${esc(what)} from ${count(model.featureNames.length)} ${model.featureNames.length === 1 ? 'feature' : 'features'}`,
+        `<b data-task="${model.task}">${model.task}</b> of ${esc(what)} from ${count(model.featureNames.length)} ${model.featureNames.length === 1 ? 'feature' : 'features'}` +
+          `${model.categories?.length ? ` (one-hot: ${esc(model.categories.map((c) => `${c.column}, ${c.values.length} values`).join('; '))})` : ''}`,
         ...(ignored().length ? [`ignored: ${esc(ignored().map((c) => c.name).join(', '))}`] : []),
         ...(missingCells && missing.value === 'mean' ? [`${missingCells} missing values replaced by their column's mean`] : []),
       ].map((line) => `<div>${line}</div>`).join('');

@@ -1,5 +1,5 @@
 // The messages between the page (main.ts) and its training worker (worker.ts).
-import type { HistoryEntry, NetworkOptions, RecipeName, TaskName } from '../src/index.js';
+import type { CategoricalFeature, HistoryEntry, NetworkOptions, RecipeName, TaskName } from '../src/index.js';
 import type { CsvColumn } from './csv-columns.js';
 
 /** How to read the chosen CSV file: parseCsv's options, and the task when not the one inferred. */
@@ -18,6 +18,8 @@ export interface TableModel {
   /** The task the target column implies, when the data is at hand (not for a loaded model). */
   inferred?: TaskName;
   featureNames: string[];
+  /** The text columns encoded one-hot, as blocks of featureNames: the row form offers their values. */
+  categories?: CategoricalFeature[];
   /** One per output: the classes of a classifier, the target columns of a regressor, binary or multi-label model. */
   outputNames: string[];
   /** The label column of a classifier; the target columns otherwise. */

@@ -1,7 +1,8 @@
-// The form that predicts one row with the table network: a number input per feature, named
-// from the header, and the prediction — the class with every class's probability, the
+// The form that predicts one row with the table network: a number input per number feature and
+// a choice of values per text column (its one-hot block), named from the header, and the prediction — the class with every class's probability, the
 // probability of each label, or each target's value in its own units.
 import { esc } from '../src/report/svg.js';
+import { featureColumns } from '../src/data/categories.js';
 import { barsHtml } from './bars.js';
 import { $ } from './dom.js';
 import type { TableModel } from './protocol.js';
@@ -20,10 +21,20 @@ export function rowForm(predict: (features: number[]) => void): RowForm {
 
   $<HTMLFormElement>('row-form').onsubmit = (e) => {
     e.preventDefault();
-    const fields = Array.from(inputs.querySelectorAll('input'));
-    const wrong = fields.findIndex((f) => !Number.isFinite(f.valueAsNumber));
-    message.textContent = wrong < 0 ? '' : `${model!.featureNames[wrong]}: "${fields[wrong].value}" is not a number`;
-    if (wrong < 0) predict(fields.map((f) => f.valueAsNumber));
+    // One field per column, in order: a number, or a text column's value, 1 in its one-hot block.
+    const fields = Array.from(inputs.querySelectorAll<HTMLInputElement | HTMLSelectElement>('input, select'));
+    const wrong = fields.findIndex((f) => f instanceof HTMLInputElement && !Number.isFinite(f.valueAsNumber));
+    message.textContent = wrong < 0 ? '' : `${featureColumns(model!.featureNames, model!.categories)[wrong]}: "${fields[wrong].value}" is not a number`;
+    if (wrong >= 0) return;
+    const x = new Array<number>(model!.featureNames.length).fill(0);
+    let j = 0;
+    for (const f of fields) {
+      if (f instanceof HTMLSelectElement) {
+        x[j + f.selectedIndex] = 1;
+        j += f.options.length;
+      } else x[j++] = f.valueAsNumber;
+    }
+    predict(x);
   };
 
   const clear = () => {
@@ -37,7 +48,10 @@ export function rowForm(predict: (features: number[]) => void): RowForm {
   return {
     setModel(m) {
       model = m;
-      inputs.innerHTML = m.featureNames.map((name) => `<label>${esc(name)} <input type="number" step="any"></label>`).join('');
+      inputs.innerHTML = featureColumns(m.featureNames, m.categories).map((name) => {
+        const block = m.categories?.find((c) => c.column === name);
+        return `<label>${esc(name)} ${block ? `<select>${block.values.map((v) => `<option>${esc(v)}</option>`).join('')}</select>` : '<input type="number" step="any">'}</label>`;
+      }).join('');
       clear();
     },
     showPrediction(outputs, predicted) {

@@ -26,11 +26,11 @@ export function readTable(bytes: Uint8Array, name: string, choice: TableChoice):
   const task = choice.task ?? inferred;
   const held = holdOut(withTask(whole, task, `${name}: the task "${task}"`), 'test', TEST_FRACTION, SEED);
   const splits = holdOut(choice.missing === 'mean' ? imputeMeans(held) : held, 'validation', VALIDATION_FRACTION, SEED);
-  const { featureNames = [], classNames, targetNames = [] } = splits;
+  const { featureNames = [], classNames, targetNames = [], featureCategories } = splits;
   return {
     splits,
     model: {
-      source: name, task, inferred, featureNames, targetNames,
+      source: name, task, inferred, featureNames, targetNames, ...(featureCategories ? { categories: featureCategories } : {}),
       outputNames: task === 'classification' ? classNames! : targetNames,
       splits: { train: splits.train.count, validation: splits.validation!.count, test: splits.test.count },
     },
@@ -46,6 +46,7 @@ export function loadedTable(model: Model, source: string): TableModel {
   return {
     source, task, targetNames,
     featureNames: names(model.data?.featureNames, sizes[0], 'feature'),
+    ...(model.data?.featureCategories ? { categories: model.data.featureCategories } : {}),
     outputNames: task === 'classification' ? names(model.data?.classNames, sizes.at(-1)!, 'class') : targetNames,
   };
 }

@@ -5,7 +5,7 @@ import { isNumberText, parseCsv } from '../data/csv.js';
 import { shortestFloat32 } from '../decimal.js';
 import type { FeatureDataset } from '../data/dataset.js';
 import { evaluate } from '../evaluate.js';
-import { networkFromModel, type Model } from '../model.js';
+import { networkFromModel, type DataDescription, type Model } from '../model.js';
 import { isGoneFile } from '../read-file.js';
 import { readTableBytes } from '../data/table-file.js';
 import { LOSS_METRIC, TASK_KINDS, type Task } from '../tasks/task.js';
@@ -19,20 +19,20 @@ import { dataFingerprint, fingerprintDifference, storedFingerprint } from './fin
 import { isAbsolute } from 'node:path';
 import { firstOf, partingAt, shown, shownName } from '../shown.js';
 import { UsageError, runOptions, score4, type RunFlags } from './common.js';
-import { MODEL_COLUMNS, NO_FILL_ADVICE } from './predict-table.js';
+import { modelFeatureOptions } from './predict-table.js';
 import { plural } from '../plural.js';
 import { taskDetails } from '../report/task-text.js';
 
-/** `file` read as a CSV table of a model's features and targets (in any order; other columns are ignored; a missing feature takes `fill`, else is an error). */
-async function readModelColumns(file: string, features: string[], targets: string[], fill: number[] | undefined) {
-  return parseCsv(await readTableBytes(file), { name: file, target: targets, features, missing: fill ?? 'error', missingAdvice: NO_FILL_ADVICE, calls: MODEL_COLUMNS });
+/** `file` read as a CSV table of the features and targets of a model whose data is `d` (in any order; other columns are ignored; a missing feature takes the model's fill, else is an error). */
+async function readModelColumns(file: string, d: DataDescription & { featureNames: string[]; targetNames: string[] }) {
+  return parseCsv(await readTableBytes(file), { name: file, target: d.targetNames, ...modelFeatureOptions(d) });
 }
 
 /** The rows of `file` as the model's data set: its features in its order, its targets (class names mapped to the model's outputs). */
 export async function tableFor(model: Model, file: string): Promise<FeatureDataset> {
   const d = model.data;
   if (!d?.featureNames || !d.targetNames) throw new UsageError(`--data ${file} is a table, but this model does not name its features and targets (it was not trained on a table)`);
-  const table = await readModelColumns(file, d.featureNames, d.targetNames, d.featureFill);
+  const table = await readModelColumns(file, { ...d, featureNames: d.featureNames, targetNames: d.targetNames });
   const base = { features: table.features, width: table.featureNames.length, count: table.rows };
   if (d.task !== 'classification') {
     const width = table.targets.length, targets = new Float32Array(table.rows * width);
@@ -106,7 +106,7 @@ async function heldOutRows(model: Model, m: Record<string, unknown>): Promise<{ 
   if (!d?.featureNames || !d.targetNames || typeof m.data !== 'string' || typeof m.seed !== 'number' || typeof m.testFraction !== 'number') return undefined;
   const file = m.data, again = 'so its test rows cannot be found again: give --data FILE.csv to score the rows of a file';
   if (await isGoneFile(file)) throw new Error(`${file}: no such CSV file: the model was trained on it (moved, or removed?), ${again}`);
-  const table = await readModelColumns(file, d.featureNames, d.targetNames, d.featureFill);
+  const table = await readModelColumns(file, { ...d, featureNames: d.featureNames, targetNames: d.targetNames });
   if (typeof m.rows === 'number' && table.rows !== m.rows) throw new Error(`${file}: ${plural(table.rows, 'row')} now; the model was trained on it when it had ${m.rows}, ${again}`);
   const split = holdOut(withTask(tableSplits(table, file, { mixedTarget: mixedTargetFor(d.task), trained: true }), d.task, `the model's task ${d.task}`), 'test', m.testFraction, m.seed);
   if (d.classNames && JSON.stringify(split.classNames) !== JSON.stringify(d.classNames)) {

@@ -1,8 +1,9 @@
 // simdnet predict --input "5.1,3.5,1.4,0.2" | --csv rows.csv: predictions of a model trained
 // on a table, for raw feature rows (the model normalises them), by the model's task: the
 // class and its probabilities, the labels present, or the target values in their units.
-import { isMissingText, parseCsv } from '../data/csv.js';
-import type { Model } from '../model.js';
+import { isMissingText, parseCsv, type CsvOptions } from '../data/csv.js';
+import { featureColumns } from '../data/categories.js';
+import type { DataDescription, Model } from '../model.js';
 import { writeFileAtomic } from '../model-file.js';
 import type { Network } from '../network.js';
 import { readTableBytes } from '../data/table-file.js';
@@ -30,29 +31,52 @@ export const NO_FILL_ADVICE = 'this model fills in no missing values (it was tra
 /** What a model's table's column errors call its columns: those it was trained on, not options the user gave. */
 export const MODEL_COLUMNS = { target: "the model's target", features: "the model's features" };
 
-/** The rows of --input (one row of comma-separated numbers) or --csv (a file with a header naming the model's features). */
-async function featureRows(model: Model, inputs: number, flags: TablePredictFlags): Promise<{ x: Float32Array; rows: number; source: string }> {
-  if (flags.input !== undefined) {
-    const cells = flags.input.split(','), fillIn = model.data?.featureFill, names = model.data?.featureNames;
-    const takes = `the model takes ${plural(inputs, 'value')}${names ? ` (${firstOf(names.map(shownName))})` : ''}`;
-    if (flags.input.trim() === '') throw new UsageError(`--input is empty; ${takes}`);
-    if (cells.length !== inputs) throw new UsageError(`--input gives ${plural(cells.length, 'value')}; ${takes}`);
-    const x = Float32Array.from(cells, (c, i) => {
-      const missing = isMissingText(c.trim());
-      if (fillIn && missing) return fillIn[i] ?? NaN;
+/** How parseCsv reads a file's columns as a model's features, `d` its data description: the columns, their one-hot blocks, the fill of a missing cell. */
+export function modelFeatureOptions(d: DataDescription & { featureNames: string[] }) {
+  return {
+    features: featureColumns(d.featureNames, d.featureCategories), ...(d.featureCategories ? { categories: d.featureCategories } : {}),
+    missing: d.featureFill ?? 'error', missingAdvice: NO_FILL_ADVICE, calls: MODEL_COLUMNS,
+  } satisfies Partial<CsvOptions>;
+}
+
+/**
+ * The row of --input: one value per column the model's features come from (a number, or a text
+ * column's value, which its one-hot block encodes), as the model's `inputs` features.
+ */
+function inputRow(d: DataDescription | undefined, inputs: number, input: string): Float32Array {
+  const cells = input.split(','), fillIn = d?.featureFill, categories = d?.featureCategories ?? [];
+  const columns = d?.featureNames && featureColumns(d.featureNames, categories);
+  const takes = `the model takes ${plural(columns?.length ?? inputs, 'value')}${columns ? ` (${firstOf(columns.map(shownName))})` : ''}`;
+  if (input.trim() === '') throw new UsageError(`--input is empty; ${takes}`);
+  if (cells.length !== (columns?.length ?? inputs)) throw new UsageError(`--input gives ${plural(cells.length, 'value')}; ${takes}`);
+  const x = new Float32Array(inputs);
+  // j: the first of the features that value i gives (a text column's block gives several).
+  for (let i = 0, j = 0; i < cells.length; i++) {
+    const c = cells[i], missing = isMissingText(c.trim()), block = categories.find((b) => b.first === j), width = block?.values.length ?? 1;
+    if (fillIn && missing) x.set(fillIn.slice(j, j + width), j);
+    else if (missing) throw new UsageError(`--input: value ${i + 1} "${c}" is a missing value; ${NO_FILL_ADVICE}`);
+    else if (block) {
+      const k = block.values.indexOf(c.trim());
+      if (k < 0) throw new UsageError(`--input: value ${i + 1} "${c}" is not among the values ${shownName(block.column)} was encoded with in training: ${firstOf(block.values.map((v) => JSON.stringify(v)))}`);
+      x[j + k] = 1;
+    } else {
       const v = Number(c);
-      if (missing || Number.isNaN(v) || /^\s*[+-]?(0[xob]|infinity)/i.test(c)) {
-        throw new UsageError(`--input: value ${i + 1} "${c}" is ${missing ? `a missing value; ${NO_FILL_ADVICE}` : 'not a decimal number'}`);
-      }
+      if (Number.isNaN(v) || /^\s*[+-]?(0[xob]|infinity)/i.test(c)) throw new UsageError(`--input: value ${i + 1} "${c}" is not a decimal number`);
       // Not NaN here: a written number past float32's range (1e39, or 1e999 which is past float64's too).
       if (!isFiniteFloat32(v)) throw new UsageError(`--input: value ${i + 1} is ${c}, ${BEYOND_FLOAT32}`);
-      return v;
-    });
-    return { x, rows: 1, source: '--input' };
+      x[j] = v;
+    }
+    j += width;
   }
-  const names = model.data?.featureNames;
-  if (!names) throw new UsageError('--csv needs a model that knows its feature names (trained with --data FILE.csv); use --input for this one');
-  const table = parseCsv(await readTableBytes(flags.csv!), { name: flags.csv!, target: [], features: names, missing: model.data?.featureFill ?? 'error', missingAdvice: NO_FILL_ADVICE, calls: MODEL_COLUMNS });
+  return x;
+}
+
+/** The rows of --input (one row of comma-separated values) or --csv (a file with a header naming the model's features). */
+async function featureRows(model: Model, inputs: number, flags: TablePredictFlags): Promise<{ x: Float32Array; rows: number; source: string }> {
+  if (flags.input !== undefined) return { x: inputRow(model.data, inputs, flags.input), rows: 1, source: '--input' };
+  const d = model.data;
+  if (!d?.featureNames) throw new UsageError('--csv needs a model that knows its feature names (trained with --data FILE.csv); use --input for this one');
+  const table = parseCsv(await readTableBytes(flags.csv!), { name: flags.csv!, target: [], ...modelFeatureOptions({ ...d, featureNames: d.featureNames }) });
   return { x: table.features, rows: table.rows, source: flags.csv! };
 }
 

@@ -388,6 +388,8 @@ export async function runTrainTable(given: TableFlags, command: Command): Promis
   print(`simdnet train: ${flags.data}: ${task.name} of ${targetNames.map(listedName).join(', ')} on ${plural(featureNames.length, 'feature')}` +
     `${data.classNames ? ` (${plural(data.classNames.length, 'class', 'classes')}: ${firstOf(data.classNames.map(listedName), 10)})` : ''}`);
   print(`data: ${plural(table.rows, 'row')}: ${data.train.count} to train on${validation ? ' (less the validation rows)' : ''}, ${data.test.count} to test on`);
+  const categories = data.featureCategories ?? [];
+  if (categories.length) print(`one-hot: ${firstOf(categories.map((c) => `${listedName(c.column)} (${plural(c.values.length, 'value')}: ${firstOf(c.values.map(listedName), 5)})`), 10)}, a 0/1 feature per value`);
   const maxBatch = fitTraining(used, options).batchSize, made = resumed ? { ...resumed.model.config, ...runOptions(flags), maxBatch } : fitNetwork(used, options);
   // A --loss that the task's outputs cannot take (cross-entropy over one yes/no output) is the flag's fault.
   if (!resumed && flags.loss !== undefined) forFlag(`--loss ${flags.loss}`, () => resolveOptions(made));

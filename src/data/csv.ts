@@ -14,11 +14,15 @@
 // be quoted; error lines count physical lines). Spaces (and tabs, unless tab is the
 // delimiter) around a cell are ignored. A missing value is an empty cell or a marker such as
 // NA, NaN, nan, NULL or ? (MISSING_MARKERS; in a column of text labels only ?, NA and NaN).
+// A feature column of text is encoded one-hot (categories.ts): the first text cell the second
+// pass meets in a feature column sends it back over the rows once to find every such column and
+// its values (textColumns), then again to fill the wider rows; a file of numbers pays nothing.
 
 import type { CsvTable, TargetColumn } from './table.js';
 import { firstOf, shown } from '../shown.js';
 import { presentMeans } from './impute.js';
 import { BEYOND_FLOAT32, float32Fault, isFiniteFloat32 } from '../decimal.js';
+import { MAX_CATEGORIES, oneHotName, tooManyCategories, type CategoricalFeature } from './categories.js';
 
 export type { CsvTable, TargetColumn } from './table.js';
 
@@ -31,6 +35,12 @@ export interface CsvOptions {
   features?: readonly string[];
   /** Columns that are neither features nor targets (ids, dates, text). */
   ignore?: readonly string[];
+  /**
+   * With `features`, the one-hot blocks its text columns are read into (a model's
+   * featureCategories): a value not among a block's is an error naming it. Without
+   * `features`, every feature column of text is encoded with its own values.
+   */
+  categories?: readonly CategoricalFeature[];
   /** What errors call target, ignore and features (the command line: --target, --ignore, the model's features). Default: the option names. */
   calls?: { target?: string; ignore?: string; features?: string };
   /**
@@ -102,15 +112,20 @@ export function parseCsv(bytes: Uint8Array, options: CsvOptions): CsvTable {
   const header = readHeader(scanner);
   scanner.names = header;
   if (options.missingAdvice !== undefined) scanner.missingAdvice = options.missingAdvice;
-  const columns = assignColumns(header, options);
+  let columns = withModelCategories(assignColumns(header, options), options);
   const data = scanner.mark();
 
   const { rows, numericTargets } = checkShape(scanner, columns);
   if (rows === 0) throw new Error(`${name}: the header is the only row; there is no data`);
 
-  scanner.restart(data);
   const unnamed = header.flatMap((h, i) => (isUnnamed(h) ? [i + 1] : []));
-  return { ...fill(scanner, columns, rows, numericTargets, missing), ...(unnamed.length ? { unnamed } : {}) };
+  // Each pass that meets text in a feature column encodes that column (and every other of text): at most one pass more.
+  for (;;) {
+    scanner.restart(data);
+    const filled = fill(scanner, columns, rows, numericTargets, missing);
+    if (!(filled instanceof Map)) return { ...filled, ...(unnamed.length ? { unnamed } : {}) };
+    columns = encoded(columns, (c) => filled.get(c));
+  }
 }
 
 /** The role of each column: its feature index or target index (-1 if none), and the names. */
@@ -121,6 +136,49 @@ interface Columns {
   targetNames: string[];
   /** Where the caller named the features (a model's), what errors call them: none of them may then be left out. */
   named?: string;
+  /** Per column, a one-hot column's index of each of its values (null: a number column, or no feature); and its blocks. */
+  encoding: (Map<string, number> | null)[];
+  categories: CategoricalFeature[];
+}
+
+/**
+ * `columns` (of no one-hot block yet) with each feature column that valuesOf gives values for
+ * encoded one-hot: its features one per value, named oneHotName, in the column's place.
+ */
+function encoded(columns: Columns, valuesOf: (column: number) => readonly string[] | undefined): Columns {
+  const featureOf = new Int32Array(columns.featureOf.length).fill(-1);
+  const featureNames: string[] = [], categories: CategoricalFeature[] = [], encoding = columns.encoding.slice();
+  const inOrder = [...columns.featureOf.keys()].filter((c) => columns.featureOf[c] >= 0).sort((a, b) => columns.featureOf[a] - columns.featureOf[b]);
+  for (const c of inOrder) {
+    const column = columns.featureNames[columns.featureOf[c]], values = valuesOf(c);
+    featureOf[c] = featureNames.length;
+    if (values === undefined) {
+      featureNames.push(column);
+      continue;
+    }
+    categories.push({ column, values: [...values], first: featureNames.length });
+    encoding[c] = new Map(values.map((v, k) => [v, k]));
+    featureNames.push(...values.map((v) => oneHotName(column, v)));
+  }
+  return { ...columns, featureOf, featureNames, encoding, categories };
+}
+
+/** `columns` with options.categories (a model's blocks, beside its features) encoded; each must be the block of one of the features, where the model had it. */
+function withModelCategories(columns: Columns, options: CsvOptions): Columns {
+  const given = options.categories;
+  if (given === undefined) return columns;
+  const { name } = options;
+  if (!options.features) throw new Error(`${name}: categories are a model's, read with its features: give features too`);
+  if (!Array.isArray(given)) throw new Error(`${name}: categories must be a list of { column, values, first } as a model's featureCategories, got ${shown(given)}`);
+  const header = columns.featureOf.map((_, c) => c);
+  const columnOf = (feature: string) => header.find((c) => columns.featureOf[c] >= 0 && columns.featureNames[columns.featureOf[c]] === feature);
+  for (const g of given) {
+    if (typeof g?.column !== 'string' || columnOf(g.column) === undefined) throw new Error(`${name}: categories name column ${shown(g?.column)}, which is not among the features`);
+  }
+  const result = encoded(columns, (c) => given.find((g) => g.column === columns.featureNames[columns.featureOf[c]])?.values);
+  const moved = given.find((g) => result.categories.find((r) => r.column === g.column)!.first !== g.first);
+  if (moved) throw new Error(`${name}: categories place column ${shown(moved.column)}'s features first at ${moved.first}, and the features put them at ${result.categories.find((r) => r.column === moved.column)!.first}`);
+  return result;
 }
 
 function assignColumns(header: string[], options: CsvOptions): Columns {
@@ -189,7 +247,8 @@ function assignColumns(header: string[], options: CsvOptions): Columns {
     });
   }
   if (featureNames.length === 0) throw new CsvColumnError(`${name}: no feature columns are left: every column is a target or ignored`);
-  return { featureOf, targetOf, featureNames, targetNames, ...(options.features ? { named: call('features') } : {}) };
+  const encoding = header.map(() => null);
+  return { featureOf, targetOf, featureNames, targetNames, encoding, categories: [], ...(options.features ? { named: call('features') } : {}) };
 }
 
 function readHeader(scanner: Scanner): string[] {
@@ -233,9 +292,13 @@ function checkShape(scanner: Scanner, columns: Columns) {
   return { rows, numericTargets };
 }
 
-/** Second pass: allocates the arrays and parses every cell into them. */
-function fill(scanner: Scanner, columns: Columns, rows: number, numericTargets: boolean[], missing: NonNullable<CsvOptions['missing']>): CsvTable {
-  const { featureOf, targetOf, featureNames, targetNames } = columns;
+/**
+ * Second pass: allocates the arrays and parses every cell into them; or, at the first text cell
+ * of a feature column not encoded, the values of every feature column of text (textColumns),
+ * to encode before filling again.
+ */
+function fill(scanner: Scanner, columns: Columns, rows: number, numericTargets: boolean[], missing: NonNullable<CsvOptions['missing']>): CsvTable | Map<number, string[]> {
+  const { featureOf, targetOf, featureNames, targetNames, encoding } = columns;
   const bytes = scanner.bytes;
   const data = scanner.mark();
   const nf = featureNames.length;
@@ -246,11 +309,24 @@ function fill(scanner: Scanner, columns: Columns, rows: number, numericTargets: 
     do {
       scanner.nextField();
       const j = featureOf[scanner.column];
+      const oneHot = encoding[scanner.column];
+      if (oneHot) {
+        const at = row * nf + j;
+        if (isMissing(bytes, scanner.start, scanner.end)) {
+          if (missing === 'error') scanner.missingFeature();
+          features.fill(NaN, at, at + oneHot.size);
+          continue;
+        }
+        const k = oneHot.get(scanner.text());
+        if (k === undefined) scanner.cellError(`${scanner.shown()} is not among the values this column was encoded with in training: ${firstOf([...oneHot.keys()].map((v) => JSON.stringify(v)))}`);
+        features[at + k] = 1;
+        continue;
+      }
       if (j >= 0) {
         // A number first: only a cell that is none is asked whether it is a missing marker.
         const v = scanner.number();
         if (Number.isNaN(v)) {
-          if (!isMissing(bytes, scanner.start, scanner.end)) notANumber(scanner, columns, data);
+          if (!isMissing(bytes, scanner.start, scanner.end)) return textColumns(scanner, columns, data, rows);
           if (missing === 'error') scanner.missingFeature();
         }
         features[row * nf + j] = v;
@@ -293,7 +369,7 @@ function fill(scanner: Scanner, columns: Columns, rows: number, numericTargets: 
     for (let r = 0; r < rows; r++) ids[r] = sortedId[ids[r]];
     return { name, kind: 'label', values: ids, classes };
   });
-  return { rows, featureNames, features, targets, ...(imputed ? { imputed } : {}) };
+  return { rows, featureNames, features, targets, ...(imputed ? { imputed } : {}), ...(columns.categories.length ? { categories: columns.categories } : {}) };
 }
 
 /**
@@ -314,44 +390,64 @@ export function isFormattedNumber(text: string): boolean {
 }
 
 /**
- * The error for a feature cell that is not a number. If its column holds no number in any
- * row, it is a text column: the message names every such column and says what to do.
+ * The feature cell the scanner is at is text in a column not encoded: every feature column of
+ * text and no number, with its values sorted (as a text target's classes), to encode one-hot.
+ * Errors instead, naming the cells: a column of numbers with this text among them; numbers
+ * written for reading (1,200, 5%, $3, a decimal comma); text where a model's features take
+ * numbers; and a column of more values than can be categories (names, ids: tooManyCategories).
  */
-function notANumber(scanner: Scanner, columns: Columns, data: Mark): never {
+function textColumns(scanner: Scanner, columns: Columns, data: Mark, rows: number): Map<number, string[]> {
   const { name, bytes, names } = scanner;
-  const { featureOf } = columns;
+  const { featureOf, encoding } = columns;
   const failed = scanner.column;
   if (scanner.delimiter !== COMMA && DECIMAL_COMMA.test(scanner.text().trim())) scanner.cellError(`${scanner.shown()} is a number written with ${DECIMAL_COMMA_ADVICE}`);
   const cellError = new Error(scanner.cellMessage(`${scanner.shown()} is not a number${isFormattedNumber(scanner.text()) ? `: ${FORMATTED}; write it plainly (${PLAINLY})` : ''}`));
   const hasNumber = new Uint8Array(names.length);
   const firstText: ({ line: number; text: string; formatted: boolean } | undefined)[] = [];
+  // Each text column's distinct values, counted up to one past MAX_CATEGORIES.
+  const valuesOf: Set<string>[] = names.map(() => new Set());
   const rescan = new Scanner(bytes, data.pos, scanner.delimiter, name, data.line);
   rescan.names = names;
   while (rescan.startRecord()) {
     do {
       rescan.nextField();
       const c = rescan.column;
-      if (featureOf[c] < 0 || hasNumber[c] || isMissing(bytes, rescan.start, rescan.end)) continue;
-      if (Number.isNaN(parseNumber(bytes, rescan.start, rescan.end))) firstText[c] ??= { line: rescan.fieldLine, text: rescan.shown(), formatted: isFormattedNumber(rescan.text()) };
-      else hasNumber[c] = 1;
+      if (featureOf[c] < 0 || encoding[c] || hasNumber[c] || isMissing(bytes, rescan.start, rescan.end)) continue;
+      if (!Number.isNaN(parseNumber(bytes, rescan.start, rescan.end))) {
+        hasNumber[c] = 1;
+        continue;
+      }
+      const text = rescan.text();
+      firstText[c] ??= { line: rescan.fieldLine, text: rescan.shown(), formatted: isFormattedNumber(text) };
+      if (valuesOf[c].size <= MAX_CATEGORIES) valuesOf[c].add(text);
     } while (!rescan.lastInRecord);
   }
   if (hasNumber[failed]) throw cellError;
   const text = names.flatMap((_, c) => (firstText[c] && !hasNumber[c] ? [c] : []));
   const formatted = (c: number) => (firstText[c]!.formatted ? `, ${FORMATTED}` : '');
-  const list = firstOf(text.map((c) => `"${names[c]}" (column ${c + 1}, e.g. ${firstText[c]!.text} on line ${firstText[c]!.line}${formatted(c)})`), 10);
+  const count = (c: number) => (valuesOf[c].size > MAX_CATEGORIES ? `over ${MAX_CATEGORIES}` : String(valuesOf[c].size));
+  const described = (cols: number[], what: (c: number) => string) => firstOf(cols.map((c) => `"${names[c]}" (column ${c + 1}, ${what(c)}e.g. ${firstText[c]!.text} on line ${firstText[c]!.line}${formatted(c)})`), 10);
   const pronoun = (cols: number[]) => (cols.length === 1 ? 'it' : 'them');
-  const they = text.length === 1 ? 'column holds' : 'columns hold', them = pronoun(text);
-  // Numbers dressed for reading are mended in the file, not ignored or encoded as categories.
-  const dressed = text.filter((c) => firstText[c]!.formatted), words = text.filter((c) => !firstText[c]!.formatted);
-  const mend = dressed.length ? `write ${words.length ? dressed.map((c) => names[c]).join(', ') : them} plainly in the file (${PLAINLY})` : '';
-  // The names to paste into --ignore, where there are few enough to paste.
-  const ignoreThem = words.length > 20 ? `(--ignore with their ${words.length} names)` : `(--ignore ${words.map((c) => names[c]).join(',')}; in the API, ignore: ${JSON.stringify(words.map((c) => names[c]))})`;
-  const wordsAdvice = !words.length ? '' : columns.named
-    // A model's features cannot be left out: only the cells can be mended.
-    ? `${columns.named} take ${them} as numbers: give ${them} numbers as in the data the model was trained on`
-    : `ignore ${pronoun(words)} ${ignoreThem} or encode ${pronoun(words)} as numbers first (one-hot: a 0/1 column per value)`;
-  throw new Error(`${name}: ${they} text and no numbers: ${list}; features must be numbers: ${[mend, wordsAdvice].filter(Boolean).join('; ')}`);
+  // Numbers dressed for reading are mended in the file, not encoded as categories.
+  const dressed = text.filter((c) => firstText[c]!.formatted);
+  if (dressed.length) {
+    const they = dressed.length === 1 ? 'column holds' : 'columns hold';
+    throw new Error(`${name}: ${they} numbers written as text: ${described(dressed, () => '')}; features must be numbers: write ${pronoun(dressed)} plainly in the file (${PLAINLY})`);
+  }
+  // A model's features cannot be left out or encoded anew: only the cells can be mended.
+  if (columns.named) {
+    const they = text.length === 1 ? 'column holds' : 'columns hold';
+    throw new Error(`${name}: ${they} text and no numbers: ${described(text, () => '')}; ${columns.named} take ${pronoun(text)} as numbers: give ${pronoun(text)} numbers as in the data the model was trained on`);
+  }
+  const many = text.filter((c) => tooManyCategories(valuesOf[c].size, rows));
+  if (many.length) {
+    // The names to paste into --ignore, where there are few enough to paste.
+    const ignoreThem = many.length > 20 ? `(--ignore with their ${many.length} names)` : `(--ignore ${many.map((c) => names[c]).join(',')}; in the API, ignore: ${JSON.stringify(many.map((c) => names[c]))})`;
+    const they = many.length === 1 ? 'column holds' : 'columns hold';
+    throw new Error(`${name}: ${they} text of too many distinct values to encode as categories (a 0/1 feature per value; at most ${MAX_CATEGORIES}, each in two rows on average): ` +
+      `${described(many, (c) => `${count(c)} values in ${rows} rows, `)}; names, ids or free text, most likely: ignore ${pronoun(many)} ${ignoreThem}`);
+  }
+  return new Map(text.map((c) => [c, [...valuesOf[c]].sort()]));
 }
 
 /** Each feature column's mean over its present values (presentMeans): what missing: 'mean' fills in; an error naming a column with none. */

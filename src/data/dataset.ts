@@ -4,6 +4,7 @@
 // sample (0/1 for binary and per label for multi-label, real values for regression).
 import { IMAGES_MAGIC, LABELS_MAGIC, parseIdx } from './idx.js';
 import { shown } from '../shown.js';
+import type { CategoricalFeature } from './categories.js';
 
 /** Class indices, one per sample. */
 export type ClassLabels = Uint8Array | Uint16Array | Uint32Array;
@@ -56,6 +57,8 @@ export interface DataSplits<D extends Dataset = Dataset> {
   featureNames?: string[];
   /** What a missing feature was filled with (a CSV read with missing: 'mean'), one per feature. */
   featureFill?: number[];
+  /** The text columns encoded one-hot (a CSV's), as blocks of featureNames. */
+  featureCategories?: CategoricalFeature[];
 }
 
 /** Floats per sample in: pixels per image, or features. */

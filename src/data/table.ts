@@ -1,6 +1,7 @@
 // A numeric table read from a tabular source (a CSV file today): features as one row-major
 // Float32Array and one array per target column, so that it costs about its float size.
 import { isNumberText } from './csv.js';
+import type { CategoricalFeature } from './categories.js';
 import type { DataSplits, FeatureDataset } from './dataset.js';
 import { tooManyClasses } from './numbered-classes.js';
 
@@ -20,6 +21,8 @@ export interface CsvTable {
   imputed?: number[];
   /** Columns (1-based) the header leaves unnamed, left out: pandas' index column, a trailing delimiter. */
   unnamed?: number[];
+  /** The text columns encoded one-hot, where there are any: their values and first features. */
+  categories?: CategoricalFeature[];
 }
 
 /** What a run asking for `task` makes of a target column of numbers with a few cells of text: classes under classification, else an error naming those cells. */
@@ -79,4 +82,5 @@ function strayText(values: readonly string[]): { numbers: number; count: number;
   return { numbers, count: text.length, text: text.slice(0, 3).map((v) => JSON.stringify(v)).join(', ') };
 }
 
-const imputed = (table: CsvTable) => (table.imputed ? { featureFill: table.imputed } : {});
+/** What the splits keep of how the table's features were made: the values filled in, the one-hot blocks. */
+const imputed = (table: CsvTable) => ({ ...(table.imputed ? { featureFill: table.imputed } : {}), ...(table.categories ? { featureCategories: table.categories } : {}) });

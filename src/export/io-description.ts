@@ -1,6 +1,6 @@
 // What an exported model's input x and output y hold, for its consumer: a table model's
 // feature, class and target names in their order (and the means that fill a missing feature,
-// where it was trained with them), and for a model trained on images that its
+// where it was trained with them, and the values of its text columns, encoded one-hot), and for a model trained on images that its
 // pixels come scaled to [0, 1] (the engine divides image bytes by 255 before the first layer;
 // an export, like Network.predict, takes what comes after). Both formats carry it: ONNX as
 // the model's metadata_props and the doc strings of x and y, TF.js as model.json's
@@ -35,7 +35,9 @@ export function describeIo(model: Model): IoDescription {
   const listed = (names: readonly string[]) => firstOf(names.map(listedName));
   // simdnet fills a missing feature (--missing mean) before the network; an export takes numbers only.
   const fill = d?.featureFill ? `; a missing value must be given as its column's mean over the training rows (simdnet.featureFill lists them in this order)` : '';
-  const input = d?.featureNames ? `raw features in this order: ${listed(d.featureNames)}${fill}`
+  // simdnet encodes a text column's values before the network too.
+  const oneHot = d?.featureCategories?.length ? `; a feature named column=value is 1 where the row's column holds that value, else 0 (one-hot: simdnet.featureCategories lists each text column's values and first feature)` : '';
+  const input = d?.featureNames ? `raw features in this order: ${listed(d.featureNames)}${oneHot}${fill}`
     : image ? `${shape} images in NHWC order, each pixel scaled to [0, 1] (its byte ÷ 255)`
     : `the ${sizes[0]} inputs the network was trained on${shape ? ` (${shape} images in NHWC order)` : ''}; images given to simdnet as bytes were scaled to [0, 1] (byte ÷ 255)`;
   const output = d?.task === 'classification' && d.classNames ? `one score per class, in this order: ${listed(d.classNames)}`
@@ -51,7 +53,7 @@ export function describeIo(model: Model): IoDescription {
 }
 
 /** The data description's lists, and the keys they are written under (simdnet.<key>, as JSON). */
-const LISTS = { features: 'featureNames', featureFill: 'featureFill', classes: 'classNames', targets: 'targetNames' } as const;
+const LISTS = { features: 'featureNames', featureFill: 'featureFill', featureCategories: 'featureCategories', classes: 'classNames', targets: 'targetNames' } as const;
 
 /**
  * The data description a file's metadata entries record (describeIo's), read back by import,

@@ -1,0 +1,60 @@
+// Text feature columns as numbers: one-hot encoding. A feature column whose every present cell
+// is text (an island, a cut, a colour) becomes one 0/1 feature per distinct value, named
+// column=value, the values sorted as a text target's classes are; a row's missing cell is
+// missing in each of its features (NaN until filled: a mean then fills each with its value's
+// share of the rows). A model keeps each column's values, so that rows it reads later are
+// encoded alike; a value it was never trained on is an error naming it, not a row of zeros.
+import { shown } from '../shown.js';
+import { tooManyClasses } from './numbered-classes.js';
+
+/** A text column encoded one-hot: its values, sorted, whose 0/1 features are features first … first + values.length − 1. */
+export interface CategoricalFeature {
+  column: string;
+  values: string[];
+  first: number;
+}
+
+/**
+ * The most distinct values a text column may have to be encoded: a feature for each, in every
+ * row (200 rows of floats for a country's ~195 names). A column of more is names, ids or free
+ * text, and is refused rather than turned into thousands of features.
+ */
+export const MAX_CATEGORIES = 200;
+
+/** Whether a text column of `values` distinct values in `rows` rows is names or ids, not categories: over MAX_CATEGORIES, or as many as tooManyClasses refuses of a target. */
+export const tooManyCategories = (values: number, rows: number) => values > MAX_CATEGORIES || tooManyClasses(values, rows);
+
+/** The name of the feature that is 1 where `column` holds `value`. */
+export const oneHotName = (column: string, value: string) => `${column}=${value}`;
+
+/**
+ * The columns a table's features come from, in order: a numeric feature's own name, and each
+ * one-hot block once, as its column's name. What a model reads from a file's header.
+ */
+export function featureColumns(featureNames: readonly string[], categories: readonly CategoricalFeature[] = []): string[] {
+  const columns: string[] = [];
+  for (let j = 0; j < featureNames.length; j++) {
+    const block = categories.find((c) => c.first === j);
+    columns.push(block ? block.column : featureNames[j]);
+    if (block) j += block.values.length - 1;
+  }
+  return columns;
+}
+
+/** What is wrong with `categories` as the one-hot blocks of `featureNames` (each value's feature named column=value, blocks apart), or undefined. */
+export function categoriesFault(categories: unknown, featureNames: readonly string[] | undefined): string | undefined {
+  if (!Array.isArray(categories)) return `must be a list of { column, values, first }, got ${shown(categories)}`;
+  if (!featureNames) return 'needs featureNames, whose features it encodes';
+  let end = 0;
+  for (const [i, c] of categories.entries()) {
+    const { column, values, first } = (c ?? {}) as Partial<CategoricalFeature>;
+    if (typeof column !== 'string' || !Array.isArray(values) || values.length === 0 || !values.every((v) => typeof v === 'string') || !Number.isInteger(first)) {
+      return `[${i}] must be { column, values, first }: a column's name, its values (strings) and the index of its first feature; got ${shown(c)}`;
+    }
+    if (first! < end || first! + values.length > featureNames.length) return `[${i}] (${shown(column)}) takes features ${first} … ${first! + values.length - 1}, which are not after the blocks before it within the ${featureNames.length} features`;
+    const wrong = values.findIndex((v, k) => featureNames[first! + k] !== oneHotName(column, v));
+    if (wrong >= 0) return `[${i}]: feature ${first! + wrong} is ${shown(featureNames[first! + wrong])}, not ${shown(oneHotName(column, values[wrong]))}`;
+    end = first! + values.length;
+  }
+  return undefined;
+}
