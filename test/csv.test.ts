@@ -53,7 +53,7 @@ describe('real data sets of @observablehq/sample-datasets', () => {
     [43.92193, 17.15117, 200.9152, 4201.754].forEach((mean, j) => expect(imputed[j]).toBeCloseTo(mean, 3));
   });
 
-  it('penguins without ignore: island and sex one-hot, a 0/1 feature per value in the column\'s place, missing cells missing in each', () => {
+  it('penguins without ignore: island and sex one-hot, a 0/1 feature per value in the column\'s place, a missing cell 0 in each', () => {
     const t = parseFile(sample('penguins.csv'), { target: 'species', missing: 'keep' });
     expect(t.featureNames).toEqual(['island=Biscoe', 'island=Dream', 'island=Torgersen', 'culmen_length_mm', 'culmen_depth_mm', 'flipper_length_mm', 'body_mass_g', 'sex=FEMALE', 'sex=MALE']);
     expect(t.categories).toEqual([{ column: 'island', values: ['Biscoe', 'Dream', 'Torgersen'], first: 0 }, { column: 'sex', values: ['FEMALE', 'MALE'], first: 7 }]);
@@ -62,14 +62,25 @@ describe('real data sets of @observablehq/sample-datasets', () => {
     // Each feature's count of 1s is its value's count of rows (`cut -d, -f2 | sort | uniq -c`: 168, 124, 52; sex 165, 168 and 11 empty).
     const ones = (j: number) => Array.from({ length: t.rows }, (_, r) => t.features[r * 9 + j]).filter((v) => v === 1).length;
     expect([0, 1, 2, 7, 8].map(ones)).toEqual([168, 124, 52, 165, 168]);
-    const sexMissing = Array.from({ length: t.rows }, (_, r) => [t.features[r * 9 + 7], t.features[r * 9 + 8]]).filter(([f, m]) => Number.isNaN(f) && Number.isNaN(m));
+    const sexMissing = Array.from({ length: t.rows }, (_, r) => [t.features[r * 9 + 7], t.features[r * 9 + 8]]).filter(([f, m]) => f === 0 && m === 0);
     expect(sexMissing).toHaveLength(11);
-    // Missing values are errors by default, in a text column as in a number column (the first such cell in the file: line 5's culmen length).
+    // A missing number is an error by default (the first in the file: line 5's culmen length); a missing text is none of its column's values, whatever missing says.
     expect(() => parseFile(sample('penguins.csv'), { target: 'species' })).toThrow(`${sample('penguins.csv')}: line 5, column "culmen_length_mm" (3): "NaN" is a missing value`);
-    expect(() => parseText('c,y\nred,1\n,0\n')).toThrow('t.csv: line 3, column "c" (1): the cell is empty; impute');
-    // Under missing: 'mean', a missing cell's features are each value's share of the rows that have one: 165/333 and 168/333.
-    const filled = parseFile(sample('penguins.csv'), { target: 'species', missing: 'mean' });
-    expect(filled.imputed!.slice(7)).toEqual([Math.fround(165 / 333), Math.fround(168 / 333)]);
+    expect(Array.from(parseText('c,y\nred,1\n,0\nNA,1\n').features)).toEqual([1, 0, 0]);
+    // So one value and blanks is an indicator, not a constant that a mean would fill in.
+    expect(Array.from(parseText('flag,y\nyes,1\n,0\n,0\nyes,1\n', { missing: 'mean' }).features)).toEqual([1, 0, 0, 1]);
+  });
+
+  it('a column of text with a stray number, or of numbers with a stray word, names the stray cell; free text in a few rows is refused as names', () => {
+    expect(() => parseText('c,y\nS,0\nM,1\nL,0\n10,1\nS,0\n')).toThrow(
+      't.csv: line 5, column "c" (1): "10" is a number in a column of text (4 text cells, such as "S" on line 2; 1 number): a column is numbers or text (encoded one-hot); write the value it stands for as text, or leave the cell empty');
+    expect(() => parseText('c,y\n1,0\n2,1\nL,0\n3,1\n')).toThrow('t.csv: line 4, column "c" (1): "L" is not a number');
+    // 25 sentences in 25 rows of 100: counted over the rows that have one, each value is in one.
+    const notes = Array.from({ length: 100 }, (_, i) => `${i % 4 === 0 ? `note number ${i}` : ''},${i % 2}`).join('\n');
+    expect(() => parseText(`info,y\n${notes}\n`)).toThrow('"info" (column 1, 25 values in 25 rows with one, e.g. "note number 0" on line 2); names, ids, dates or free text, most likely');
+    // Decimal commas beside a text column (delimited by ;): mended in the file, not encoded.
+    expect(() => parseText('town;a;y\nOslo;0,5;1\nRome;1,5;0\n')).toThrow(
+      't.csv: column holds numbers written as text: "a" (column 2, e.g. "0,5" on line 2, a number written with a decimal comma); features must be numbers: write it plainly in the file (1200 for 1,200; 0.05 or 5 for 5%; no currency signs; 1.5 for 1,5)');
   });
 
   it('a model\'s categories: its blocks read a file alike, whatever values the file holds; a value it was not trained on is an error naming the cell and the values', () => {
@@ -86,19 +97,24 @@ describe('real data sets of @observablehq/sample-datasets', () => {
     expect(() => parseText('c,a,y\nred,1,0\n', { categories: trained.categories })).toThrow('t.csv: categories are a model\'s, read with its features: give features too');
     expect(() => parseText('c,a,y\nred,1,0\n', { features: ['a'], categories: trained.categories })).toThrow('t.csv: categories name column "c", which is not among the features');
     expect(() => parseText('c,a,y\nred,1,0\n', { features: ['a', 'c'], categories: trained.categories })).toThrow('t.csv: categories place column "c"\'s features first at 0, and the features put them at 1');
-    // A model's number column given text: named, with what to do.
+    // A model's number column given text: named, with what to do; without the model's categories, what may be missing.
     expect(() => parseText('c,a,y\nred,x,0\n', model)).toThrow('t.csv: column holds text and no numbers: "a" (column 2, e.g. "x" on line 2); features take it as numbers: give it numbers as in the data the model was trained on');
+    expect(() => parseText('c,a,y\nred,1,0\n', { features: model.features })).toThrow('t.csv: column holds text and no numbers: "c" (column 1, e.g. "red" on line 2); features take it as numbers: ' +
+      'give it numbers as in the data the model was trained on (or, where the model encoded it one-hot, give its featureCategories as categories)');
   });
 
-  it('a text column of names or ids is refused, not made thousands of features: more than MAX_CATEGORIES values, or more than 20 in fewer than two rows each', () => {
+  it('a text column of names or ids is refused, not made thousands of features: more than MAX_CATEGORIES values, or more than 20 in fewer than two rows each; so are features past 1 GiB', () => {
     const names = Array.from({ length: 30 }, (_, i) => `name${i},${i},${i % 2}`).join('\n');
     expect(() => parseText(`who,a,y\n${names}\n`)).toThrow(
-      't.csv: column holds text of too many distinct values to encode as categories (a 0/1 feature per value; at most 200, each in two rows on average): "who" (column 1, 30 values in 30 rows, e.g. "name0" on line 2); ' +
-        'names, ids or free text, most likely: ignore it (--ignore who; in the API, ignore: ["who"])');
-    // 20 values in 30 rows are categories; 201 in 1,000 rows are too many.
+      't.csv: column holds text of too many distinct values to encode as categories (a 0/1 feature per value; at most 1000, each in two rows on average): "who" (column 1, 30 values in 30 rows with one, e.g. "name0" on line 2); ' +
+        'names, ids, dates or free text, most likely: ignore it (--ignore who; in the API, ignore: ["who"])');
+    // 20 values in 30 rows are categories; MAX_CATEGORIES in twice as many rows are, one more is not.
     expect(parseText(`who,a,y\n${Array.from({ length: 30 }, (_, i) => `v${i % 20},${i},0`).join('\n')}\n`).featureNames).toHaveLength(21);
-    expect(() => parseText(`who,a,y\n${Array.from({ length: 1000 }, (_, i) => `v${i % 201},${i},0`).join('\n')}\n`)).toThrow('"who" (column 1, over 200 values in 1000 rows, e.g. "v0" on line 2)');
-    expect(parseText(`who,a,y\n${Array.from({ length: 1000 }, (_, i) => `v${i % MAX_CATEGORIES},${i},0`).join('\n')}\n`).featureNames).toHaveLength(MAX_CATEGORIES + 1);
+    const cells = (values: number, rows: number) => `who,a,y\n${Array.from({ length: rows }, (_, i) => `v${i % values},${i},0`).join('\n')}\n`;
+    expect(parseText(cells(MAX_CATEGORIES, 2 * MAX_CATEGORIES)).featureNames).toHaveLength(MAX_CATEGORIES + 1);
+    expect(() => parseText(cells(MAX_CATEGORIES + 1, 3 * MAX_CATEGORIES))).toThrow(`"who" (column 1, over ${MAX_CATEGORIES} values in ${3 * MAX_CATEGORIES} rows with one, e.g. "v0" on line 2)`);
+    // 1,000 values in 270,000 rows (2.6 MB) would be 1,001 floats a row, 1.0 GiB: refused before anything is allocated.
+    expect(() => parseText(cells(1000, 270_000))).toThrow('t.csv: its text columns encoded one-hot make 1001 features in each of its 270000 rows, 1.0 GiB of floats, past the 1 GiB a table may take; ignore the widest: "who" (1000 values)');
   });
 
   it('numbers written with thousands separators, % or currency signs are named so, with how to write them, not advice to one-hot them', () => {
@@ -266,7 +282,7 @@ describe('errors in hand-made files name the file, line and column', () => {
     } catch (e) {
       message = (e as Error).message;
     }
-    expect(message).toMatch(/^t\.csv: columns hold text of too many distinct values to encode as categories .*: "t0" \(column 1, 21 values in 21 rows, e\.g\. "id0" on line 2\), .*"t9" \(column 10, .*\), … \(20000 in all\); names, ids or free text, most likely: ignore them \(--ignore with their 20000 names\)$/);
+    expect(message).toMatch(/^t\.csv: columns hold text of too many distinct values to encode as categories .*: "t0" \(column 1, 21 values in 21 rows with one, e\.g\. "id0" on line 2\), .*"t9" \(column 10, .*\), … \(20000 in all\); names, ids, dates or free text, most likely: ignore them \(--ignore with their 20000 names\)$/);
     expect(message.length).toBeLessThan(1000);
   });
 

@@ -3,7 +3,7 @@
 // is lenient — parseCsv (src/data/csv.ts) reads the file for training and names whatever is
 // wrong with it (ragged rows, stray quotes), so this throws only for a file that is not UTF-8
 // text at all, as parseCsv would, rather than list its bytes as columns.
-import { checkTextEncoding, detectDelimiter, isMissing, isUnnamed, parseNumber } from '../src/data/csv.js';
+import { checkTextEncoding, detectDelimiter, isMissing, isUnnamed, numberDressing, parseNumber } from '../src/data/csv.js';
 
 export interface CsvColumn {
   name: string;
@@ -14,6 +14,8 @@ export interface CsvColumn {
   missing: number;
   /** How many different texts the text cells hold: as many as there are text cells in a column of names or ids. */
   distinctTexts: number;
+  /** Text cells that are numbers written for reading (1,200, 5%, a decimal comma: numberDressing), which parseCsv refuses to encode. */
+  formattedNumbers: number;
 }
 
 const QUOTE = 0x22, LF = 0x0a, CR = 0x0d, SPACE = 0x20, TAB = 0x09;
@@ -48,15 +50,17 @@ export function csvColumns(bytes: Uint8Array, name: string): CsvColumn[] {
       while (end > start && blank(bytes[end - 1])) end--;
     }
     if (row === 0) {
-      columns.push({ name: utf8.decode(bytes.subarray(start, end)).replaceAll('""', '"').trim(), numbers: 0, texts: 0, missing: 0, distinctTexts: 0 });
+      columns.push({ name: utf8.decode(bytes.subarray(start, end)).replaceAll('""', '"').trim(), numbers: 0, texts: 0, missing: 0, distinctTexts: 0, formattedNumbers: 0 });
       texts.push(new Set());
     } else if (column < columns.length) {
       const c = columns[column];
       if (!Number.isNaN(parseNumber(bytes, start, end))) c.numbers++;
       else if (isMissing(bytes, start, end)) c.missing++;
       else {
+        const text = utf8.decode(bytes.subarray(start, end));
         c.texts++;
-        texts[column].add(utf8.decode(bytes.subarray(start, end)));
+        if (numberDressing(text, delimiter)) c.formattedNumbers++;
+        texts[column].add(text);
       }
     }
     if (bytes[p] === delimiter) {

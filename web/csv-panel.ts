@@ -10,7 +10,7 @@ import type { TableChoice, TableModel } from './protocol.js';
 
 const isText = (c: CsvColumn) => c.texts > 0;
 /** A column parseCsv encodes one-hot: text and no numbers, of few enough values to be categories. */
-const isCategorical = (c: CsvColumn) => isText(c) && c.numbers === 0 && !tooManyCategories(c.distinctTexts, c.texts + c.missing);
+const isCategorical = (c: CsvColumn) => isText(c) && c.numbers === 0 && c.formattedNumbers === 0 && !tooManyCategories(c.distinctTexts, c.texts);
 /** A column ticked as a feature at first: numbers, or text parseCsv encodes. */
 const isFeature = (c: CsvColumn) => !isText(c) || isCategorical(c);
 

@@ -211,3 +211,36 @@ export function runOptions(flags: RunFlags) {
   checkRunFlags(flags);
   return { backend: flags.backend, simd: flags.simd, threads: flags.threads ?? (flags.backend === 'wasm' ? DEFAULT_THREADS : 1) };
 }
+
+/**
+ * The cells of a comma-separated flag value (--target and --ignore's column names, --input's
+ * row), each trimmed, as a CSV file writes them: one with a comma or a quote in double quotes
+ * ("b,x"; "" for a quote inside). An empty cell stays, as ''. `what` names a cell in errors.
+ */
+export function commaCells(value: string, what: 'name' | 'value'): string[] {
+  const cells: string[] = [];
+  const blank = (c: string | undefined) => c !== undefined && /\s/.test(c);
+  for (let i = 0; i <= value.length; i++) {
+    while (blank(value[i])) i++;
+    let cell: string;
+    if (value[i] === '"') {
+      cell = '';
+      for (i++; ; i++) {
+        if (i >= value.length) throw new InvalidArgumentError(`${value}: a quote opened is not closed; write a ${what} with a comma as "b,x", and "" for a quote inside it`);
+        if (value[i] === '"' && value[i + 1] !== '"') break;
+        cell += value[i];
+        if (value[i] === '"') i++;
+      }
+      // Trimmed, as a file's cells are.
+      cell = cell.trim();
+      for (i++; blank(value[i]); i++);
+      if (i < value.length && value[i] !== ',') throw new InvalidArgumentError(`${value}: a quoted ${what} must be followed by a comma or the end; write a ${what} with a comma as "b,x"`);
+    } else {
+      const end = value.indexOf(',', i);
+      cell = value.slice(i, end < 0 ? value.length : end).trim();
+      i = end < 0 ? value.length : end;
+    }
+    cells.push(cell);
+  }
+  return cells;
+}

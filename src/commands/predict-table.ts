@@ -9,7 +9,8 @@ import type { Network } from '../network.js';
 import { readTableBytes } from '../data/table-file.js';
 import { THRESHOLD } from '../tasks/multi-label.js';
 import { plural } from '../plural.js';
-import { UsageError } from './common.js';
+import { InvalidArgumentError } from 'commander';
+import { UsageError, asUsageError, commaCells } from './common.js';
 import { firstOf, shownName } from '../shown.js';
 import { BEYOND_FLOAT32, isFiniteFloat32 } from '../decimal.js';
 
@@ -34,17 +35,19 @@ export const MODEL_COLUMNS = { target: "the model's target", features: "the mode
 /** How parseCsv reads a file's columns as a model's features, `d` its data description: the columns, their one-hot blocks, the fill of a missing cell. */
 export function modelFeatureOptions(d: DataDescription & { featureNames: string[] }) {
   return {
-    features: featureColumns(d.featureNames, d.featureCategories), ...(d.featureCategories ? { categories: d.featureCategories } : {}),
+    // A model of no text columns has none: categories [] reads every column as numbers.
+    features: featureColumns(d.featureNames, d.featureCategories), categories: d.featureCategories ?? [],
     missing: d.featureFill ?? 'error', missingAdvice: NO_FILL_ADVICE, calls: MODEL_COLUMNS,
   } satisfies Partial<CsvOptions>;
 }
 
 /**
  * The row of --input: one value per column the model's features come from (a number, or a text
- * column's value, which its one-hot block encodes), as the model's `inputs` features.
+ * column's value, which its one-hot block encodes; a value with a comma in double quotes, as
+ * the file writes it), as the model's `inputs` features.
  */
 function inputRow(d: DataDescription | undefined, inputs: number, input: string): Float32Array {
-  const cells = input.split(','), fillIn = d?.featureFill, categories = d?.featureCategories ?? [];
+  const cells = asUsageError(InvalidArgumentError, () => commaCells(input, 'value')), fillIn = d?.featureFill, categories = d?.featureCategories ?? [];
   const columns = d?.featureNames && featureColumns(d.featureNames, categories);
   const takes = `the model takes ${plural(columns?.length ?? inputs, 'value')}${columns ? ` (${firstOf(columns.map(shownName))})` : ''}`;
   if (input.trim() === '') throw new UsageError(`--input is empty; ${takes}`);
@@ -52,11 +55,13 @@ function inputRow(d: DataDescription | undefined, inputs: number, input: string)
   const x = new Float32Array(inputs);
   // j: the first of the features that value i gives (a text column's block gives several).
   for (let i = 0, j = 0; i < cells.length; i++) {
-    const c = cells[i], missing = isMissingText(c.trim()), block = categories.find((b) => b.first === j), width = block?.values.length ?? 1;
-    if (fillIn && missing) x.set(fillIn.slice(j, j + width), j);
+    const c = cells[i], missing = isMissingText(c), block = categories.find((b) => b.first === j), width = block?.values.length ?? 1;
+    // A text column's missing value is none of its values: 0 in each of its features, as parseCsv reads it.
+    if (missing && block) x.fill(0, j, j + width);
+    else if (fillIn && missing) x[j] = fillIn[j];
     else if (missing) throw new UsageError(`--input: value ${i + 1} "${c}" is a missing value; ${NO_FILL_ADVICE}`);
     else if (block) {
-      const k = block.values.indexOf(c.trim());
+      const k = block.values.indexOf(c);
       if (k < 0) throw new UsageError(`--input: value ${i + 1} "${c}" is not among the values ${shownName(block.column)} was encoded with in training: ${firstOf(block.values.map((v) => JSON.stringify(v)))}`);
       x[j + k] = 1;
     } else {

@@ -4,7 +4,8 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { CsvColumnError, isNumberText, parseCsv, type CsvOptions, type CsvTable } from '../data/csv.js';
 import { holdOut } from '../data/split.js';
-import { imputeMeans } from '../data/impute.js';
+import { fillMissing, imputeMeans } from '../data/impute.js';
+import { valuesOnlyInTest } from '../data/categories.js';
 import { mixedTargetFor, tableSplits, type TargetColumn } from '../data/table.js';
 import path from 'node:path';
 import { stat } from 'node:fs/promises';
@@ -12,7 +13,7 @@ import { FIT_DEFAULTS, fitNetwork, fitSplits, fitTraining, type FitOptions } fro
 import { Network, resolveOptions } from '../network.js';
 import { checkFits, namedSplits } from '../batch.js';
 import { allocateNetwork } from './memory.js';
-import { networkFromModel, type Model } from '../model.js';
+import { networkFromModel, type DataDescription, type Model } from '../model.js';
 import { Rng } from '../rng.js';
 import { train } from '../train.js';
 import { notSaved, openCheckpointDir } from './checkpoint.js';
@@ -35,7 +36,7 @@ import { isGoneFile, nonRegularKind } from '../read-file.js';
 import { TABLE_ENDINGS_IN_WORDS, isTableName, readTableBytes } from '../data/table-file.js';
 import { LOSS_METRIC, metricOf, taskOf, TASK_KINDS, TASKS, type Metric, type Scores, type Task, type TaskName } from '../tasks/task.js';
 import type { HistoryEntry } from '../train.js';
-import { UsageError, asUsageError, fewerThanOneBatch, forFlag, humanOutput, onCommandLine, positiveInt, runOptions, score4, secondsText, type RunFlags } from './common.js';
+import { UsageError, asUsageError, commaCells, fewerThanOneBatch, forFlag, humanOutput, onCommandLine, positiveInt, runOptions, score4, secondsText, type RunFlags } from './common.js';
 import { refuseOverwrites } from './preflight.js';
 import { noteSaved } from './interrupt.js';
 import { formatLayers } from '../layers/describe.js';
@@ -89,37 +90,9 @@ export async function refuseOtherDataFile(data: string | undefined): Promise<voi
   if (found && !found.isFile() && !found.isDirectory()) throw new UsageError(`--data ${data}: not a regular file (${nonRegularKind(found)}); ${takes}`);
 }
 
-/**
- * Column names, comma-separated; a name with a comma or a quote in it is written as the CSV
- * file writes it, in double quotes ("b,x"; "" for a quote: listedName).
- */
-function nameList(value: string): string[] {
-  const names: string[] = [];
-  const blank = (c: string | undefined) => c !== undefined && /\s/.test(c);
-  for (let i = 0; i <= value.length; i++) {
-    while (blank(value[i])) i++;
-    let name: string;
-    if (value[i] === '"') {
-      name = '';
-      for (i++; ; i++) {
-        if (i >= value.length) throw new InvalidArgumentError(`${value}: a quote opened is not closed; write a name with a comma as "b,x", and "" for a quote inside it`);
-        if (value[i] === '"' && value[i + 1] !== '"') break;
-        name += value[i];
-        if (value[i] === '"') i++;
-      }
-      // Trimmed, as the header's names are.
-      name = name.trim();
-      for (i++; blank(value[i]); i++);
-      if (i < value.length && value[i] !== ',') throw new InvalidArgumentError(`${value}: a quoted name must be followed by a comma or the end; write a name with a comma as "b,x"`);
-    } else {
-      const end = value.indexOf(',', i);
-      name = value.slice(i, end < 0 ? value.length : end).trim();
-      i = end < 0 ? value.length : end;
-    }
-    if (name !== '') names.push(name);
-  }
-  return names;
-}
+/** Column names, comma-separated, as commaCells reads them (a name with a comma in double quotes). */
+const nameList = (value: string) => commaCells(value, 'name').filter((name) => name !== '');
+
 const openFraction = (value: string) => {
   const x = Number(value);
   // Decimal, as other number flags take it (0.2, .2, 2e-1), not 0x or Infinity.
@@ -131,7 +104,7 @@ const openFraction = (value: string) => {
 const tableOptions = () => [
   new Option('--target <columns>', 'with --data FILE.csv: the column to learn (several, comma-separated, for multi-label or multi-output regression)').argParser(nameList),
   new Option('--task <task>', 'with --data FILE.csv: what to learn (default: classification for a text target, binary for one 0/1 column, multi-label for several, else regression)').choices(TASKS),
-  new Option('--ignore <columns>', 'with --data FILE.csv: columns that are not features (ids, text), comma-separated').argParser(nameList),
+  new Option('--ignore <columns>', 'with --data FILE.csv: columns that are not features (ids, names, dates; a text column of few values is a feature, one-hot), comma-separated').argParser(nameList),
   new Option('--missing <how>', 'with --data FILE.csv: a missing feature value is an error, or the mean of its column').choices(['error', 'mean']).default('error'),
   new Option('--test <fraction>', 'with --data FILE.csv: the rows held out to test on').argParser(openFraction).default(0.2),
   new Option('--val <fraction>', 'with --data FILE.csv: training rows held out to validate on each evaluation (default: 0.1 with --early-stop)').argParser(openFraction),
@@ -205,10 +178,15 @@ export function refuseTableFlagErrors(flags: TableFlags): void {
  * `resumed`: the flags are a checkpoint's, checked here (refuseTableFlagErrors) as a new run's
  * were before preflight; `recordedFill`, the values its missing cells were filled with.
  */
-async function tableRun(flags: TableFlags, resumed: boolean, recordedFill?: readonly number[]) {
+async function tableRun(flags: TableFlags, resumed?: ResumedTable) {
   if (resumed) refuseTableFlagErrors(flags);
   const bytes = await readTableBytes(flags.data);
-  const table = asUsageError(CsvColumnError, () => parseCsv(bytes, { name: flags.data!, target: flags.target!, ignore: flags.ignore, missing: fillWith(flags, recordedFill), calls: { target: '--target', ignore: '--ignore' } }));
+  const recordedFill = resumed?.data?.featureFill;
+  const parsed = asUsageError(CsvColumnError, () => parseCsv(bytes, { name: flags.data!, target: flags.target!, ignore: flags.ignore, missing: fillWith(flags, recordedFill), calls: { target: '--target', ignore: '--ignore' } }));
+  // A resumed run's file must still make its features (a text column's values among them) before its missing cells are filled as the run filled them.
+  if (resumed) refuseRenamed(flags.data!, resumed, 'featureNames', parsed.featureNames);
+  if (recordedFill) fillMissing(parsed.features, recordedFill);
+  const table = recordedFill ? { ...parsed, imputed: [...recordedFill] } : parsed;
   if (table.unnamed) {
     const which = table.unnamed.length === 1 ? `column ${table.unnamed[0]} has` : `columns ${table.unnamed.join(', ')} have`;
     process.stderr.write(`simdnet: note: ${flags.data}: ${which} no name in the header (as pandas writes its index, or a delimiter ending the line): left out\n`);
@@ -225,13 +203,19 @@ async function tableRun(flags: TableFlags, resumed: boolean, recordedFill?: read
   // A file without a header line: its first row named the columns, and is not trained on.
   const columns = [...table.featureNames, ...table.targets.map((t) => t.name)];
   if (columns.every(isNumberText)) process.stderr.write(`simdnet: note: ${flags.data}: the header names every column by a number (${firstOf(columns.map(listedName), 5)}): if the file has no header line, its first row was read as the names and is not trained on; add a line of names\n`);
-  const read = tableSplits(table, flags.data, { mixedTarget: mixedTargetFor(flags.task), asClasses: '--task classification', trained: resumed });
+  const read = tableSplits(table, flags.data, { mixedTarget: mixedTargetFor(flags.task), asClasses: '--task classification', trained: resumed !== undefined });
   const all = flags.task ? asUsageError(Error, () => withTask(read, flags.task!, `--task ${flags.task}`)) : { ...read, task: taskOf(read).name as TaskName };
   const codes = !flags.task && all.task === 'regression' && table.targets.length === 1 ? classCodes(table.targets[0]) : undefined;
   if (codes) process.stderr.write(`simdnet: note: ${flags.data}: target ${listedName(table.targets[0].name)} holds ${codes.length} whole numbers (${codes.join(', ')}), learnt as numbers (regression); if they name classes, give --task classification\n`);
   // No --test can split one row: the file's fault (exit 1), not the flag's.
   if (all.train.count < 2) throw new Error(`${flags.data}: ${plural(all.train.count, 'data row')}; a run needs at least 2, to train on and to test on`);
   const held = forFlag(`--test ${flags.test}`, () => holdOut(all, 'test', flags.test, flags.seed));
+  const untrained = valuesOnlyInTest(held);
+  if (untrained.length) {
+    const them = untrained.length === 1 ? 'it' : 'them';
+    process.stderr.write(`simdnet: note: ${flags.data}: ${firstOf(untrained.map(listedName))} ${untrained.length === 1 ? 'is' : 'are'} 1 in test rows only: training never sees ${them}, ` +
+      `so rows holding ${them} are predicted from weights that never learnt ${them}\n`);
+  }
   // Filled once the test rows are apart: means over the whole file would carry theirs into training.
   const data = flags.missing === 'mean' && !recordedFill ? imputeMeans(held) : held;
   const task = TASK_KINDS[data.task!];
@@ -269,13 +253,30 @@ async function tableRun(flags: TableFlags, resumed: boolean, recordedFill?: read
   return { table, data, task, hidden, schedule, options, epochs, validation, used };
 }
 
+/** What a resumed table run's checkpoint holds of its data, and its folder. */
+interface ResumedTable {
+  data: DataDescription | undefined;
+  dir: string;
+}
+
+const otherData = (file: string, dir: string, difference: string) => new Error(`${file} is not the data the checkpoint in ${dir} was trained on: ${difference}`);
+
+/** Refuses to resume on `file` where its `key` names (`now`) are not those the checkpoint's run had, naming the first that differs. */
+function refuseRenamed(file: string, resumed: ResumedTable, key: 'featureNames' | 'targetNames' | 'classNames', now: readonly string[] | undefined): void {
+  const then = resumed.data?.[key];
+  if (JSON.stringify(then) === JSON.stringify(now)) return;
+  const k = partingAt(now ?? [], then ?? []);
+  const name = (names: readonly string[] | undefined) => (names && k < names.length ? listedName(names[k]) : 'none');
+  throw otherData(file, resumed.dir, `its ${{ featureNames: 'feature', targetNames: 'target', classNames: 'class' }[key]} ${k + 1} is ${name(now)} now, ${name(then)} then`);
+}
+
 /**
- * What parseCsv does with a missing feature under `flags`: an error; left NaN for imputeMeans
- * (--missing mean), once the test rows are apart; or, resuming, the values the run filled in
- * (a run from before imputeMeans filled in the whole file's means).
+ * What parseCsv does with a missing feature under `flags`: an error; or left NaN, for imputeMeans
+ * (--missing mean) once the test rows are apart, or, resuming, for the values the run filled in
+ * (tableRun).
  */
 function fillWith(flags: TableFlags, recordedFill: readonly number[] | undefined): CsvOptions['missing'] {
-  return recordedFill ?? (flags.missing === 'mean' ? 'keep' : flags.missing);
+  return recordedFill || flags.missing === 'mean' ? 'keep' : flags.missing;
 }
 
 /**
@@ -353,8 +354,8 @@ export async function runTrainTable(given: TableFlags, command: Command): Promis
   // A new run's flags were checked before preflight (runTrain); a resumed run's are the checkpoint's with --epochs,
   // and what they fail on is the file's fault, not a flag's the user never gave.
   const run = resumed
-    ? await tableRun(flags, true, resumed.model.data?.featureFill).catch((e: Error) => { throw e instanceof UsageError ? new Error(`${resumed.file}: the run's flags it holds do not make a run: ${e.message}`) : e; })
-    : await tableRun(flags, false);
+    ? await tableRun(flags, { data: resumed.model.data, dir: given.resume! }).catch((e: Error) => { throw e instanceof UsageError ? new Error(`${resumed.file}: the run's flags it holds do not make a run: ${e.message}`) : e; })
+    : await tableRun(flags);
   const { table, data, task, hidden, schedule, options, epochs, validation, used } = run;
   // Out of tableRun: on a resumed run, --epochs given now may be what ends inside the warm-up.
   if (schedule) refuseWarmupPastRun(flags.schedule!, schedule, epochs, options.learningRate ?? FIT_DEFAULTS.learningRate);
@@ -370,15 +371,11 @@ export async function runTrainTable(given: TableFlags, command: Command): Promis
   // Taken before the checks, as train.ts does: a resume with nothing left still clears a killed run's lock.
   if (checkpointDir) await openCheckpointDir(checkpointDir, print, given.checkpoint === undefined);
   if (resumed) {
+    const difference = fingerprintDifference(resumed.run.fingerprint, fingerprint);
+    if (difference) throw otherData(flags.data!, given.resume!, difference);
     // The fingerprint reads values only: a column or class renamed, or two headers swapped, would go on under other names.
-    const then = resumed.model.data, now = describeData(used);
-    const renamed = (['featureNames', 'targetNames', 'classNames'] as const).find((key) => JSON.stringify(then?.[key]) !== JSON.stringify(now[key]));
-    const namesNow = renamed ? now[renamed] ?? [] : [], namesThen = renamed ? then?.[renamed] ?? [] : [];
-    const k = partingAt(namesNow, namesThen);
-    const name = (names: readonly string[]) => (k < names.length ? listedName(names[k]) : 'none');
-    const difference = fingerprintDifference(resumed.run.fingerprint, fingerprint)
-      ?? (renamed && `its ${{ featureNames: 'feature', targetNames: 'target', classNames: 'class' }[renamed]} ${k + 1} is ${name(namesNow)} now, ${name(namesThen)} then`);
-    if (difference) throw new Error(`${flags.data} is not the data the checkpoint in ${given.resume} was trained on: ${difference}`);
+    const now = describeData(used);
+    for (const key of ['targetNames', 'classNames'] as const) refuseRenamed(flags.data!, { data: resumed.model.data, dir: given.resume! }, key, now[key]);
     // train() stops once the best has waited the patience out; the checkpoint of that epoch holds the best as it stood.
     const { best } = resumed, patience = flags.earlyStop;
     const stopped = best && patience !== undefined && best.waited >= patience ? { bestEpoch: best.epoch, patience, metric: flags.metric ?? 'loss' } : undefined;

@@ -1,11 +1,12 @@
 // Text feature columns as numbers: one-hot encoding. A feature column whose every present cell
 // is text (an island, a cut, a colour) becomes one 0/1 feature per distinct value, named
-// column=value, the values sorted as a text target's classes are; a row's missing cell is
-// missing in each of its features (NaN until filled: a mean then fills each with its value's
-// share of the rows). A model keeps each column's values, so that rows it reads later are
+// column=value, the values sorted as a text target's classes are; a row's missing cell is none
+// of its values, 0 in each of its features (as pandas' get_dummies reads it): no fill is
+// needed, and a column of one value and blanks is an indicator, not a constant. A model keeps each column's values, so that rows it reads later are
 // encoded alike; a value it was never trained on is an error naming it, not a row of zeros.
 import { shown } from '../shown.js';
 import { tooManyClasses } from './numbered-classes.js';
+import type { DataSplits, FeatureDataset } from './dataset.js';
 
 /** A text column encoded one-hot: its values, sorted, whose 0/1 features are features first … first + values.length − 1. */
 export interface CategoricalFeature {
@@ -16,12 +17,14 @@ export interface CategoricalFeature {
 
 /**
  * The most distinct values a text column may have to be encoded: a feature for each, in every
- * row (200 rows of floats for a country's ~195 names). A column of more is names, ids or free
- * text, and is refused rather than turned into thousands of features.
+ * row (an Olympian's nationality, 207 codes, is 207 features). A column of more is names, ids,
+ * dates or free text, and is refused rather than turned into thousands of features; so is
+ * one of more than 20 values in fewer than two rows each (tooManyClasses). Either way the
+ * table's features are held to csv.ts's MAX_ENCODED_FLOATS.
  */
-export const MAX_CATEGORIES = 200;
+export const MAX_CATEGORIES = 1000;
 
-/** Whether a text column of `values` distinct values in `rows` rows is names or ids, not categories: over MAX_CATEGORIES, or as many as tooManyClasses refuses of a target. */
+/** Whether a text column of `values` distinct values in the `rows` rows that have one is names or ids, not categories: over MAX_CATEGORIES, or as many as tooManyClasses refuses of a target. */
 export const tooManyCategories = (values: number, rows: number) => values > MAX_CATEGORIES || tooManyClasses(values, rows);
 
 /** The name of the feature that is 1 where `column` holds `value`. */
@@ -57,4 +60,18 @@ export function categoriesFault(categories: unknown, featureNames: readonly stri
     end = first! + values.length;
   }
   return undefined;
+}
+
+/**
+ * The one-hot features (column=value) that are 1 in no row of the training split but in some
+ * of the test split: their values were read from the whole file, and the network never sees
+ * them 1, so a row holding one is predicted from weights that never learnt it.
+ */
+export function valuesOnlyInTest(splits: DataSplits<FeatureDataset>): string[] {
+  const { train, test, featureNames = [], featureCategories = [] } = splits;
+  const holds = (d: FeatureDataset, j: number) => {
+    for (let r = 0; r < d.count; r++) if (d.features[r * d.width + j] === 1) return true;
+    return false;
+  };
+  return featureCategories.flatMap(({ values, first }) => values.flatMap((_, k) => (!holds(train, first + k) && holds(test, first + k) ? [featureNames[first + k]] : [])));
 }

@@ -20,7 +20,8 @@
 
 import type { CsvTable, TargetColumn } from './table.js';
 import { firstOf, shown } from '../shown.js';
-import { presentMeans } from './impute.js';
+import { plural } from '../plural.js';
+import { fillMissing, presentMeans } from './impute.js';
 import { BEYOND_FLOAT32, float32Fault, isFiniteFloat32 } from '../decimal.js';
 import { MAX_CATEGORIES, oneHotName, tooManyCategories, type CategoricalFeature } from './categories.js';
 
@@ -136,6 +137,8 @@ interface Columns {
   targetNames: string[];
   /** Where the caller named the features (a model's), what errors call them: none of them may then be left out. */
   named?: string;
+  /** Whether the caller gave the one-hot blocks (a model's categories, [] for none). */
+  categoriesGiven?: boolean;
   /** Per column, a one-hot column's index of each of its values (null: a number column, or no feature); and its blocks. */
   encoding: (Map<string, number> | null)[];
   categories: CategoricalFeature[];
@@ -163,6 +166,23 @@ function encoded(columns: Columns, valuesOf: (column: number) => readonly string
   return { ...columns, featureOf, featureNames, encoding, categories };
 }
 
+/**
+ * The most floats a table's features may take once its text columns are encoded: 1 GiB. A
+ * file's numbers alone take at most a float per cell, as much as its bytes justify; one-hot
+ * features take a float per value per row, which a small file of many rows and wide columns
+ * (ten columns of 1,000 values in a million rows: 40 GB) does not.
+ */
+const MAX_ENCODED_FLOATS = 2 ** 28;
+
+/** Refuses an encoding of `rows` rows whose features would pass MAX_ENCODED_FLOATS, naming its widest text columns. */
+function checkEncodedSize(name: string, columns: Columns, rows: number): void {
+  const width = columns.featureNames.length;
+  if (rows * width <= MAX_ENCODED_FLOATS) return;
+  const widest = [...columns.categories].sort((a, b) => b.values.length - a.values.length).map((c) => `${shown(c.column)} (${c.values.length} values)`);
+  throw new Error(`${name}: its text columns encoded one-hot make ${width} features in each of its ${rows} rows, ${((4 * rows * width) / 2 ** 30).toFixed(1)} GiB of floats, ` +
+    `past the ${(4 * MAX_ENCODED_FLOATS) / 2 ** 30} GiB a table may take; ignore the widest: ${firstOf(widest, 5)}`);
+}
+
 /** `columns` with options.categories (a model's blocks, beside its features) encoded; each must be the block of one of the features, where the model had it. */
 function withModelCategories(columns: Columns, options: CsvOptions): Columns {
   const given = options.categories;
@@ -175,7 +195,7 @@ function withModelCategories(columns: Columns, options: CsvOptions): Columns {
   for (const g of given) {
     if (typeof g?.column !== 'string' || columnOf(g.column) === undefined) throw new Error(`${name}: categories name column ${shown(g?.column)}, which is not among the features`);
   }
-  const result = encoded(columns, (c) => given.find((g) => g.column === columns.featureNames[columns.featureOf[c]])?.values);
+  const result = { ...encoded(columns, (c) => given.find((g) => g.column === columns.featureNames[columns.featureOf[c]])?.values), categoriesGiven: true };
   const moved = given.find((g) => result.categories.find((r) => r.column === g.column)!.first !== g.first);
   if (moved) throw new Error(`${name}: categories place column ${shown(moved.column)}'s features first at ${moved.first}, and the features put them at ${result.categories.find((r) => r.column === moved.column)!.first}`);
   return result;
@@ -302,6 +322,7 @@ function fill(scanner: Scanner, columns: Columns, rows: number, numericTargets: 
   const bytes = scanner.bytes;
   const data = scanner.mark();
   const nf = featureNames.length;
+  checkEncodedSize(scanner.name, columns, rows);
   const features = new Float32Array(rows * nf);
   const numbers = targetNames.map((_, t) => (numericTargets[t] ? new Float32Array(rows) : null));
   const labels = targetNames.map((_, t) => (numericTargets[t] ? null : { ids: new Uint32Array(rows), idOf: new Map<string, number>() }));
@@ -311,22 +332,18 @@ function fill(scanner: Scanner, columns: Columns, rows: number, numericTargets: 
       const j = featureOf[scanner.column];
       const oneHot = encoding[scanner.column];
       if (oneHot) {
-        const at = row * nf + j;
-        if (isMissing(bytes, scanner.start, scanner.end)) {
-          if (missing === 'error') scanner.missingFeature();
-          features.fill(NaN, at, at + oneHot.size);
-          continue;
-        }
+        // A missing value is none of the column's values: 0 in each of its features.
+        if (isMissing(bytes, scanner.start, scanner.end)) continue;
         const k = oneHot.get(scanner.text());
         if (k === undefined) scanner.cellError(`${scanner.shown()} is not among the values this column was encoded with in training: ${firstOf([...oneHot.keys()].map((v) => JSON.stringify(v)))}`);
-        features[at + k] = 1;
+        features[row * nf + j + k] = 1;
         continue;
       }
       if (j >= 0) {
         // A number first: only a cell that is none is asked whether it is a missing marker.
         const v = scanner.number();
         if (Number.isNaN(v)) {
-          if (!isMissing(bytes, scanner.start, scanner.end)) return textColumns(scanner, columns, data, rows);
+          if (!isMissing(bytes, scanner.start, scanner.end)) return textColumns(scanner, columns, data);
           if (missing === 'error') scanner.missingFeature();
         }
         features[row * nf + j] = v;
@@ -353,7 +370,7 @@ function fill(scanner: Scanner, columns: Columns, rows: number, numericTargets: 
     if (bad >= 0) throw new Error(`${scanner.name}: missing[${bad}] is ${shown(missing[bad])}${float32Fault(missing[bad])}`);
     imputed = [...missing];
   } else if (missing === 'mean') imputed = columnMeans(scanner, features, rows, columns);
-  if (imputed) for (let i = 0; i < features.length; i++) if (Number.isNaN(features[i])) features[i] = imputed[i % nf];
+  if (imputed) fillMissing(features, imputed);
   const targets = targetNames.map((name, t): TargetColumn => {
     const numeric = numbers[t];
     if (numeric) return { name, kind: 'number', values: numeric };
@@ -382,6 +399,18 @@ const DECIMAL_COMMA_ADVICE = 'a decimal comma; write decimals with a point (1.5)
 const FORMATTED = 'a number with a thousands separator, a % or a currency sign';
 const PLAINLY = '1200 for 1,200; 0.05 or 5 for 5%; no currency signs';
 
+const DECIMAL_COMMA_WRITTEN = 'a number written with a decimal comma';
+
+/**
+ * How `text`, a cell of a file delimited by `delimiter` (its char code), is a number written
+ * for reading, not for a program: FORMATTED, or a decimal comma (where the comma is not the
+ * delimiter); undefined for any other text. Such a column is mended in the file, not encoded.
+ */
+export function numberDressing(text: string, delimiter: number): string | undefined {
+  if (delimiter !== COMMA && DECIMAL_COMMA.test(text.trim())) return DECIMAL_COMMA_WRITTEN;
+  return isFormattedNumber(text) ? FORMATTED : undefined;
+}
+
 /** Whether `text` is a number dressed for reading: thousands separators (1,200 or 1 200), a trailing % or a leading currency sign. */
 export function isFormattedNumber(text: string): boolean {
   const trimmed = text.trim(), bare = trimmed.replace(/^([+-]?)[$€£¥]\s*/, '$1').replace(/%$/, '');
@@ -396,15 +425,16 @@ export function isFormattedNumber(text: string): boolean {
  * written for reading (1,200, 5%, $3, a decimal comma); text where a model's features take
  * numbers; and a column of more values than can be categories (names, ids: tooManyCategories).
  */
-function textColumns(scanner: Scanner, columns: Columns, data: Mark, rows: number): Map<number, string[]> {
+function textColumns(scanner: Scanner, columns: Columns, data: Mark): Map<number, string[]> {
   const { name, bytes, names } = scanner;
   const { featureOf, encoding } = columns;
   const failed = scanner.column;
   if (scanner.delimiter !== COMMA && DECIMAL_COMMA.test(scanner.text().trim())) scanner.cellError(`${scanner.shown()} is a number written with ${DECIMAL_COMMA_ADVICE}`);
   const cellError = new Error(scanner.cellMessage(`${scanner.shown()} is not a number${isFormattedNumber(scanner.text()) ? `: ${FORMATTED}; write it plainly (${PLAINLY})` : ''}`));
-  const hasNumber = new Uint8Array(names.length);
-  const firstText: ({ line: number; text: string; formatted: boolean } | undefined)[] = [];
-  // Each text column's distinct values, counted up to one past MAX_CATEGORIES.
+  type Cell = { line: number; text: string; dressed: string | undefined };
+  // Per column: its first number and first text, and its count of each; its distinct texts, up to one past MAX_CATEGORIES.
+  const firstNumber: (Cell | undefined)[] = [], firstText: (Cell | undefined)[] = [];
+  const numbers = new Uint32Array(names.length), texts = new Uint32Array(names.length);
   const valuesOf: Set<string>[] = names.map(() => new Set());
   const rescan = new Scanner(bytes, data.pos, scanner.delimiter, name, data.line);
   rescan.names = names;
@@ -412,40 +442,53 @@ function textColumns(scanner: Scanner, columns: Columns, data: Mark, rows: numbe
     do {
       rescan.nextField();
       const c = rescan.column;
-      if (featureOf[c] < 0 || encoding[c] || hasNumber[c] || isMissing(bytes, rescan.start, rescan.end)) continue;
+      if (featureOf[c] < 0 || encoding[c] || isMissing(bytes, rescan.start, rescan.end)) continue;
+      const text = rescan.text(), cell = () => ({ line: rescan.fieldLine, text: rescan.shown(), dressed: numberDressing(text, scanner.delimiter) });
       if (!Number.isNaN(parseNumber(bytes, rescan.start, rescan.end))) {
-        hasNumber[c] = 1;
+        numbers[c]++;
+        firstNumber[c] ??= cell();
         continue;
       }
-      const text = rescan.text();
-      firstText[c] ??= { line: rescan.fieldLine, text: rescan.shown(), formatted: isFormattedNumber(text) };
+      texts[c]++;
+      firstText[c] ??= cell();
       if (valuesOf[c].size <= MAX_CATEGORIES) valuesOf[c].add(text);
     } while (!rescan.lastInRecord);
   }
-  if (hasNumber[failed]) throw cellError;
-  const text = names.flatMap((_, c) => (firstText[c] && !hasNumber[c] ? [c] : []));
-  const formatted = (c: number) => (firstText[c]!.formatted ? `, ${FORMATTED}` : '');
+  if (numbers[failed]) {
+    // A column of numbers with text among them: its first text cell, where this pass stopped. Of text with numbers among it: its first number.
+    if (numbers[failed] >= texts[failed]) throw cellError;
+    const number = firstNumber[failed]!;
+    throw new Error(`${name}: line ${number.line}, ${scanner.describe(failed)}: ${number.text} is a number in a column of text (${texts[failed]} text cells, such as ${firstText[failed]!.text} on line ${firstText[failed]!.line}; ` +
+      `${numbers[failed]} ${numbers[failed] === 1 ? 'number' : 'numbers'}): a column is numbers or text (encoded one-hot); write the value it stands for as text, or leave the cell empty`);
+  }
+  const hasNumber = (c: number) => numbers[c] > 0;
+  const text = names.flatMap((_, c) => (firstText[c] && !hasNumber(c) ? [c] : []));
+  const formatted = (c: number) => (firstText[c]!.dressed ? `, ${firstText[c]!.dressed}` : '');
   const count = (c: number) => (valuesOf[c].size > MAX_CATEGORIES ? `over ${MAX_CATEGORIES}` : String(valuesOf[c].size));
   const described = (cols: number[], what: (c: number) => string) => firstOf(cols.map((c) => `"${names[c]}" (column ${c + 1}, ${what(c)}e.g. ${firstText[c]!.text} on line ${firstText[c]!.line}${formatted(c)})`), 10);
   const pronoun = (cols: number[]) => (cols.length === 1 ? 'it' : 'them');
   // Numbers dressed for reading are mended in the file, not encoded as categories.
-  const dressed = text.filter((c) => firstText[c]!.formatted);
+  const dressed = text.filter((c) => firstText[c]!.dressed);
   if (dressed.length) {
     const they = dressed.length === 1 ? 'column holds' : 'columns hold';
-    throw new Error(`${name}: ${they} numbers written as text: ${described(dressed, () => '')}; features must be numbers: write ${pronoun(dressed)} plainly in the file (${PLAINLY})`);
+    const decimals = dressed.some((c) => firstText[c]!.dressed === DECIMAL_COMMA_WRITTEN) ? '; 1.5 for 1,5' : '';
+    throw new Error(`${name}: ${they} numbers written as text: ${described(dressed, () => '')}; features must be numbers: write ${pronoun(dressed)} plainly in the file (${PLAINLY}${decimals})`);
   }
   // A model's features cannot be left out or encoded anew: only the cells can be mended.
   if (columns.named) {
     const they = text.length === 1 ? 'column holds' : 'columns hold';
-    throw new Error(`${name}: ${they} text and no numbers: ${described(text, () => '')}; ${columns.named} take ${pronoun(text)} as numbers: give ${pronoun(text)} numbers as in the data the model was trained on`);
+    // A caller who gave no categories may have left out those of a model that encoded text columns.
+    const blocks = columns.categoriesGiven ? '' : ` (or, where the model encoded ${pronoun(text)} one-hot, give its featureCategories as categories)`;
+    throw new Error(`${name}: ${they} text and no numbers: ${described(text, () => '')}; ${columns.named} take ${pronoun(text)} as numbers: give ${pronoun(text)} numbers as in the data the model was trained on${blocks}`);
   }
-  const many = text.filter((c) => tooManyCategories(valuesOf[c].size, rows));
+  // Counted over the rows that have a value: a column of sentences in a few rows of many is free text.
+  const many = text.filter((c) => tooManyCategories(valuesOf[c].size, texts[c]));
   if (many.length) {
     // The names to paste into --ignore, where there are few enough to paste.
     const ignoreThem = many.length > 20 ? `(--ignore with their ${many.length} names)` : `(--ignore ${many.map((c) => names[c]).join(',')}; in the API, ignore: ${JSON.stringify(many.map((c) => names[c]))})`;
     const they = many.length === 1 ? 'column holds' : 'columns hold';
     throw new Error(`${name}: ${they} text of too many distinct values to encode as categories (a 0/1 feature per value; at most ${MAX_CATEGORIES}, each in two rows on average): ` +
-      `${described(many, (c) => `${count(c)} values in ${rows} rows, `)}; names, ids or free text, most likely: ignore ${pronoun(many)} ${ignoreThem}`);
+      `${described(many, (c) => `${count(c)} values in ${plural(texts[c], 'row')} with one, `)}; names, ids, dates or free text, most likely: ignore ${pronoun(many)} ${ignoreThem}`);
   }
   return new Map(text.map((c) => [c, [...valuesOf[c]].sort()]));
 }

@@ -26,12 +26,14 @@ export function imputeMeans<S extends DataSplits<FeatureDataset>>(splits: S): S 
     }
     return mean;
   });
-  for (const split of new Set([splits.train, splits.validation, splits.test])) {
-    if (!split) continue;
-    const f = split.features;
-    for (let i = 0; i < f.length; i++) if (Number.isNaN(f[i])) f[i] = means[i % width];
-  }
+  for (const split of new Set([splits.train, splits.validation, splits.test])) if (split) fillMissing(split.features, means);
   return { ...splits, featureFill: means };
+}
+
+/** Fills, in place, each NaN of `features` [count × values.length] row-major with its column's value in `values`. */
+export function fillMissing(features: Float32Array, values: readonly number[]): void {
+  const width = values.length;
+  for (let i = 0; i < features.length; i++) if (Number.isNaN(features[i])) features[i] = values[i % width];
 }
 
 /**
