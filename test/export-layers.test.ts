@@ -101,6 +101,24 @@ describe('exports of models fit() trained, on raw features', () => {
 });
 
 describe('what x and y hold, recorded in both files', () => {
+  it('a model of text columns encoded one-hot: ONNX Runtime and TF.js give its outputs on the encoded rows; x says how they are encoded, and where a list is cut, where it is whole', async () => {
+    const all = table('diamonds.csv', { target: 'price' });
+    const data = { ...all, train: head(all.train, 2000), test: head(all.test, 500) };
+    const { net } = await fit(data, { epochs: 2, backend: 'js' });
+    const model = decodeModel(encodeModel(net, {}, false, describeData(data)), 'one-hot.simdnet');
+    const predicted = net.predict(data.test.features);
+    net.dispose();
+    expect(model.config.sizes[0]).toBe(26);
+    expect(maxRelative(await onnxOutputs(model, data.test.features, 500), predicted.outputs)).toBeLessThanOrEqual(1e-4);
+    expect(maxRelative(await tfjsOutputs(model, data.test.features, 500), predicted.outputs)).toBeLessThanOrEqual(1e-4);
+    const { metadata, inputDoc } = onnxDescription(toOnnx(model));
+    expect(inputDoc).toBe('raw features in this order: carat, cut=Fair, cut=Good, cut=Ideal, cut=Premium, cut=Very Good, color=D, color=E, color=F, color=G, color=H, color=I, color=J, ' +
+      'clarity=I1, clarity=IF, clarity=SI1, clarity=SI2, clarity=VS1, clarity=VS2, clarity=VVS1, … (26 in all) (simdnet.features lists them all); ' +
+      "a feature named column=value is 1 where the row's column holds that value, else 0 (one-hot: simdnet.featureCategories lists each text column's values and first feature)");
+    expect(JSON.parse(metadata['simdnet.featureCategories'])).toEqual(model.data!.featureCategories);
+    expect(JSON.parse(metadata['simdnet.features'])).toHaveLength(26);
+  });
+
   it('a table model names its features in order, its classes or targets, and its task: ONNX metadata_props and x, y doc strings; TF.js userDefinedMetadata', async () => {
     const { classifier, regressor } = trained;
     const features = 'culmen_length_mm, culmen_depth_mm, flipper_length_mm, body_mass_g';

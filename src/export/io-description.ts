@@ -26,23 +26,26 @@ function trainedImage(model: Model): { rows: number; cols: number } | undefined 
   return typeof rows === 'number' && typeof cols === 'number' && rows > 1 ? { rows, cols } : undefined;
 }
 
+/** Names a sentence lists before it says how many there are in all. */
+const SHOWN_NAMES = 20;
+
 /** `model`'s input and output described (see above). */
 export function describeIo(model: Model): IoDescription {
   const { sizes, inputShape } = model.config, d = model.data;
   const image = trainedImage(model);
   const shape = inputShape ? inputShape.join('×') : image ? `${image.rows}×${image.cols}×1` : undefined;
-  // The sentences name the first few; the lists in the metadata hold them all.
-  const listed = (names: readonly string[]) => firstOf(names.map(listedName));
+  // The sentences name the first few; the lists in the metadata hold them all, and say so where the sentence is cut.
+  const listed = (names: readonly string[], key: keyof typeof LISTS) => `${firstOf(names.map(listedName), SHOWN_NAMES)}${names.length > SHOWN_NAMES ? ` (simdnet.${key} lists them all)` : ''}`;
   // simdnet fills a missing feature (--missing mean) before the network; an export takes numbers only.
   const fill = d?.featureFill ? `; a missing value must be given as its column's mean over the training rows (simdnet.featureFill lists them in this order)` : '';
   // simdnet encodes a text column's values before the network too.
   const oneHot = d?.featureCategories?.length ? `; a feature named column=value is 1 where the row's column holds that value, else 0 (one-hot: simdnet.featureCategories lists each text column's values and first feature)` : '';
-  const input = d?.featureNames ? `raw features in this order: ${listed(d.featureNames)}${oneHot}${fill}`
+  const input = d?.featureNames ? `raw features in this order: ${listed(d.featureNames, 'features')}${oneHot}${fill}`
     : image ? `${shape} images in NHWC order, each pixel scaled to [0, 1] (its byte ÷ 255)`
     : `the ${sizes[0]} inputs the network was trained on${shape ? ` (${shape} images in NHWC order)` : ''}; images given to simdnet as bytes were scaled to [0, 1] (byte ÷ 255)`;
-  const output = d?.task === 'classification' && d.classNames ? `one score per class, in this order: ${listed(d.classNames)}`
+  const output = d?.task === 'classification' && d.classNames ? `one score per class, in this order: ${listed(d.classNames, 'classes')}`
     : d?.task === 'binary' && d.targetNames?.length === 1 ? `the probability that ${listedName(d.targetNames[0])} is 1 (${CLASS_1_RULE})`
-    : d && d.task !== 'classification' && d.targetNames?.length === sizes.at(-1) ? `${d.task === 'regression' ? 'targets in their units' : 'one score per label'}, in this order: ${listed(d.targetNames!)}`
+    : d && d.task !== 'classification' && d.targetNames?.length === sizes.at(-1) ? `${d.task === 'regression' ? 'targets in their units' : 'one score per label'}, in this order: ${listed(d.targetNames!, 'targets')}`
     : model.config.loss === 'cross-entropy' ? `one score per class, class i at output i`
     : `the network's ${sizes.at(-1)} outputs${d?.task === 'regression' ? ', in the targets\' units' : ''}`;
   // The loss too, which neither format holds of its own: a sigmoid output is binary cross-entropy's, or the seed's under MSE.
