@@ -17,7 +17,7 @@ export type { Evaluation, ClassEvaluation } from './evaluate.js';
 export { TASKS, TASK_KINDS, taskOf } from './tasks/task.js';
 export type { Task, TaskName, Scores, Metric } from './tasks/task.js';
 export { multiLabelReport } from './tasks/multi-label.js';
-export { binaryReport, rocAuc } from './tasks/binary.js';
+export { binaryReport, rocAuc, rocCurve } from './tasks/binary.js';
 export type { MultiLabelReport } from './tasks/multi-label.js';
 export { regressionReport } from './tasks/regression.js';
 export type { TargetErrors } from './tasks/regression.js';

@@ -520,6 +520,8 @@ describe('simdnet eval on a table model', () => {
     const html = readFileSync(report, 'utf8');
     expect(html).toContain('<section id="confusion"><h2>Confusion matrix: big (class 1 from output 0.5)</h2>');
     expect(html).toContain(`<p>ROC AUC (over every threshold): ${out.auc.toFixed(3)}</p>`);
+    expect(html).toContain(`<section id="roc"><h2>ROC curve: big</h2>`);
+    expect(html).toContain(`aria-label="big: ROC curve (scored rows), area ${out.auc.toFixed(3)}"`);
   });
 
   it('a resumed run goes on at the task its checkpoint recorded: one 0/1 target a run inferred as multi-label (before binary) stays so; --task binary is taken where it is the run\'s', async () => {

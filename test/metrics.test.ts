@@ -2,7 +2,7 @@
 // class that is never predicted (as the seed's class 3): scikit-learn's zero_division = 0.
 import { describe, expect, it } from 'vitest';
 import { classificationReport, confusionMatrix, formatClassificationReport } from '../src/metrics.js';
-import { binaryConfusion, rocAuc } from '../src/tasks/binary.js';
+import { binaryConfusion, rocAuc, rocCurve } from '../src/tasks/binary.js';
 import { multiLabelReport } from '../src/tasks/multi-label.js';
 import { regressionReport } from '../src/tasks/regression.js';
 
@@ -82,6 +82,16 @@ describe('the report helpers, on arguments that do not fit', () => {
     const r = multiLabelReport(outputs, targets, 2);
     expect(r.counts).toEqual([{ tp: 1, fp: 1, fn: 1, tn: 1 }, { tp: 2, fp: 0, fn: 1, tn: 1 }]);
     expect(r.perLabel[1]).toEqual({ precision: 1, recall: 2 / 3, f1: 0.8, support: 3 });
+  });
+
+  it('rocCurve steps up for each row of class 1 and right for each of class 0, as the threshold falls; equal outputs step together, diagonally; its area is rocAuc', () => {
+    // Outputs 0.9 (1), 0.8 (0), 0.7 (1), 0.7 (0), 0.1 (0): two positives, three negatives.
+    const outputs = Float32Array.of(0.7, 0.9, 0.1, 0.8, 0.7), targets = Float32Array.of(1, 1, 0, 0, 0);
+    expect(rocCurve(outputs, targets)).toEqual([[0, 0], [0, 0.5], [1 / 3, 0.5], [2 / 3, 1], [1, 1]]);
+    // Pairs of a 1 above a 0: 0.9 beats all three, 0.7 beats 0.1 and ties 0.7: (3 + 1 + ½) / 6.
+    expect(rocAuc(outputs, targets)).toBeCloseTo(4.5 / 6, 12);
+    expect(rocCurve(outputs, Float32Array.of(1, 1, 1, 1, 1))).toEqual([]);
+    expect(() => rocCurve(Float32Array.of(0.1, NaN), Float32Array.of(0, 1))).toThrow('rocCurve: outputs[1] is NaN; every output must be a number');
   });
 
   it('rocAuc is the share of (1, 0) pairs a 1 scores above, ties ½, as every pair counted gives it; NaN with one class', () => {

@@ -1,17 +1,17 @@
 // What the report shows of each task's test outputs: the classification report and the
-// confusion matrix (a binary target's of its classes 0 and 1, and its ROC AUC); the multi-label per-label table; for regression, predicted against
+// confusion matrix (a binary target's of its classes 0 and 1, its ROC curve and the area under it); the multi-label per-label table; for regression, predicted against
 // actual and the residuals per target, and the errors table. A new task is a function and
 // a line in TASK_SECTIONS.
 import type { Dataset } from '../data/dataset.js';
 import { classificationReport, confusionMatrix } from '../metrics.js';
 import { predictedClasses } from '../tasks/classification.js';
-import { BINARY_CLASSES, CLASS_1_RULE, binaryConfusion, rocAuc } from '../tasks/binary.js';
+import { BINARY_CLASSES, CLASS_1_RULE, binaryConfusion, rocAuc, rocCurve } from '../tasks/binary.js';
 import { multiLabelReport } from '../tasks/multi-label.js';
 import { regressionReport } from '../tasks/regression.js';
 import type { TaskName } from '../tasks/task.js';
 import type { PageSection } from './page.js';
 import { capitalised } from './curves.js';
-import { COLORS, confusionHeatmap, extent, formatTick, scatterPlot, stackedHistogram } from './svg.js';
+import { COLORS, confusionHeatmap, extent, formatTick, linePlot, scatterPlot, stackedHistogram } from './svg.js';
 import { classificationTable, formatRatio, multiLabelTable, regressionTable } from './tables.js';
 
 /** The test split's outputs and what they are judged against. */
@@ -59,11 +59,22 @@ function classificationSections({ test, outputs, width, names, split }: TestOutp
   return classifierSections(confusionMatrix(test.labels!, predictedClasses(outputs, width).classes, width), names, split);
 }
 
-/** A yes/no target as the classifier of its classes 0 and 1, with the area under its ROC curve. */
+/**
+ * A yes/no target as the classifier of its classes 0 and 1, with its ROC curve (where both
+ * classes are among the rows) and the area under it: how the rows of class 1 are found as the
+ * threshold falls from 1 to 0, against a guess's diagonal.
+ */
 function binarySections({ test, outputs, names, split }: TestOutputs): PageSection[] {
-  const targets = test.targets!.subarray(0, test.count), auc = rocAuc(outputs, targets);
+  const targets = test.targets!.subarray(0, test.count), auc = rocAuc(outputs, targets), curve = rocCurve(outputs, targets);
   const [report, matrix] = classifierSections(binaryConfusion(outputs, targets), BINARY_CLASSES, split, `: ${names[0]} (${CLASS_1_RULE})`);
-  return [{ ...report, body: `${report.body}<p>ROC AUC (over every threshold): ${Number.isNaN(auc) ? `none: the ${split} hold one class` : formatRatio(auc)}</p>` }, matrix];
+  const roc: PageSection[] = curve.length === 0 ? [] : [{
+    id: 'roc', heading: `ROC curve: ${names[0]}`,
+    body: linePlot(`${names[0]}: ROC curve (${split}), area ${formatRatio(auc)}`, 'False positive rate (rows of class 0 taken for 1)', 'True positive rate (rows of class 1 found)', [
+      { label: `${capitalised(split)} (${test.count})`, color: COLORS.train, points: curve },
+      { label: 'A guess (area 0.5)', color: COLORS.grid, points: [[0, 0], [1, 1]] },
+    ]),
+  }];
+  return [{ ...report, body: `${report.body}<p>ROC AUC (over every threshold): ${Number.isNaN(auc) ? `none: the ${split} hold one class` : formatRatio(auc)}</p>` }, matrix, ...roc];
 }
 
 function multiLabelSections({ test, outputs, width, names }: TestOutputs): PageSection[] {

@@ -41,33 +41,48 @@ function binaryRows(op: string, outputs: Float32Array, targets: Float32Array): n
 export const binaryReport = (outputs: Float32Array, targets: Float32Array): ClassificationReport => classificationReport(binaryConfusion(outputs, targets));
 
 /**
- * The area under the ROC curve of outputs [count] as scores of 0/1 targets [count]: the
- * chance that a row of class 1 scores above a row of class 0, ties counting ½ (the
- * Mann–Whitney U over the two classes' counts, from the ranks of the sorted outputs). 0.5
- * is a guess, 1 a perfect ordering; NaN where one class is absent (no pair to order).
+ * The ROC curve of outputs [count] as scores of 0/1 targets [count], named `op` in errors: the
+ * (false positive rate, true positive rate) of "class 1 from threshold t" for t from above the
+ * highest output down to the lowest, a point per distinct output, from (0, 0) to (1, 1); rows
+ * of equal outputs cross the threshold together, a diagonal step. [] where one class is absent.
  */
-export function rocAuc(outputs: Float32Array, targets: Float32Array): number {
-  const count = binaryRows('rocAuc', outputs, targets);
-  // NaN has no rank: the sort would place it anywhere.
+function rocPoints(op: string, outputs: Float32Array, targets: Float32Array): [number, number][] {
+  const count = binaryRows(op, outputs, targets);
+  // NaN has no place in the order: the sort would put it anywhere.
   const nan = outputs.findIndex(Number.isNaN);
-  if (nan >= 0) throw new Error(`rocAuc: outputs[${nan}] is NaN; every output must be a number`);
-  const order = Uint32Array.from({ length: count }, (_, i) => i).sort((a, b) => outputs[a] - outputs[b]);
-  let positives = 0, rankSum = 0;
-  // Ranks 1 … count; a run of equal outputs shares the mean of its ranks.
-  for (let start = 0; start < count;) {
-    let end = start + 1;
-    while (end < count && outputs[order[end]] === outputs[order[start]]) end++;
-    const rank = (start + 1 + end) / 2;
-    for (let i = start; i < end; i++) {
-      if (targets[order[i]] === 1) {
-        positives++;
-        rankSum += rank;
-      }
+  if (nan >= 0) throw new Error(`${op}: outputs[${nan}] is NaN; every output must be a number`);
+  let positives = 0;
+  for (let i = 0; i < count; i++) positives += targets[i];
+  const negatives = count - positives;
+  if (positives === 0 || negatives === 0) return [];
+  const order = Uint32Array.from({ length: count }, (_, i) => i).sort((a, b) => outputs[b] - outputs[a]);
+  const points: [number, number][] = [[0, 0]];
+  for (let start = 0, tp = 0, fp = 0; start < count;) {
+    let end = start;
+    for (const t = outputs[order[start]]; end < count && outputs[order[end]] === t; end++) {
+      if (targets[order[end]] === 1) tp++;
+      else fp++;
     }
+    points.push([fp / negatives, tp / positives]);
     start = end;
   }
-  const negatives = count - positives;
-  return positives === 0 || negatives === 0 ? Number.NaN : (rankSum - (positives * (positives + 1)) / 2) / (positives * negatives);
+  return points;
+}
+
+/** The ROC curve of outputs [count] as scores of 0/1 targets [count] (see rocPoints): what the report draws. */
+export const rocCurve = (outputs: Float32Array, targets: Float32Array) => rocPoints('rocCurve', outputs, targets);
+
+/**
+ * The area under the ROC curve of outputs [count] as scores of 0/1 targets [count], by
+ * trapezoids: the chance that a row of class 1 scores above a row of class 0, ties counting ½
+ * (a diagonal step's trapezoid gives each tied pair half). 0.5 is a guess, 1 a perfect
+ * ordering; NaN where one class is absent (no pair to order).
+ */
+export function rocAuc(outputs: Float32Array, targets: Float32Array): number {
+  const points = rocPoints('rocAuc', outputs, targets);
+  let area = 0;
+  for (let i = 1; i < points.length; i++) area += ((points[i][0] - points[i - 1][0]) * (points[i][1] + points[i - 1][1])) / 2;
+  return points.length ? area : Number.NaN;
 }
 
 export const binary: Task = {
