@@ -58,8 +58,8 @@ const NAME_CHARS = 40;
  */
 export const shownName = (name: string): string => escapedAndCut(name, NAME_CHARS);
 
-/** `name` in double quotes as a CSV file writes it where it holds a comma or a quote (nameList reads it back), else as it is. */
-export const csvQuoted = (name: string): string => (/[,"]/.test(name) ? `"${name.replaceAll('"', '""')}"` : name);
+/** `name` in double quotes as a CSV file writes it where it holds a comma or a quote, or begins or ends in a space (commaCells reads it back), else as it is. */
+export const csvQuoted = (name: string): string => (/[,"]|^\s|\s$/.test(name) ? `"${name.replaceAll('"', '""')}"` : name);
 
 /** A name in a list of names on a terminal: shownName (escaped, cut), then quoted where it holds a comma or a quote. */
 export const listedName = (name: string): string => csvQuoted(shownName(name));

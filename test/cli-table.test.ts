@@ -187,6 +187,8 @@ describe('text feature columns, encoded one-hot', () => {
     expect(trained.accuracy).toBeGreaterThan(0.95);
     const { data } = await readModelFile(model);
     expect(data!.featureCategories).toEqual([{ column: 'island', values: ['Biscoe', 'Dream', 'Torgersen'], first: 0 }, { column: 'sex', values: ['FEMALE', 'MALE'], first: 7 }]);
+    // A missing text is none of its values: the fill an export's consumer is told to give is 0 there.
+    expect(data!.featureFill!.filter((_, j) => j < 3 || j > 6)).toEqual([0, 0, 0, 0, 0]);
   });
 
   it('predict --input takes a row as the file writes it, text and missing cells included; a value it was not trained on is a usage error naming the values', async () => {
@@ -216,7 +218,7 @@ describe('text feature columns, encoded one-hot', () => {
     const file = path.join(dir, 'cities.csv'), out = path.join(dir, 'cities.simdnet');
     // Lima is in one row, which seed 1 holds out to test (seed 2 trains on it).
     writeFileSync(file, ['city,x,y', ...Array.from({ length: 40 }, (_, i) => [`Oslo,0.${i + 1},${(i + 1) % 2}`, `"New York, NY",0.${i + 1},${(i + 1) % 2}`]).flat(), 'Lima,0.5,1'].join('\n'));
-    const note = 'simdnet: note: ' + file + ': city=Lima is 1 in test rows only: training never sees it, so rows holding it are predicted from weights that never learnt it';
+    const note = 'simdnet: note: ' + file + ': city=Lima is 1 in test or validation rows only: training never sees it, so rows holding it are predicted from weights that never learnt it';
     const [held, trained] = [await simdnet(['train', '--data', file, '--target', 'y', '--epochs', '1', '--seed', '1', '--out', out]), await simdnet(['train', '--data', file, '--target', 'y', '--epochs', '1', '--seed', '2'])];
     expect(held.stderr).toContain(note);
     expect(trained.code).toBe(0);
@@ -225,7 +227,16 @@ describe('text feature columns, encoded one-hot', () => {
     const quoted = await simdnet(['predict', out, '--input', '"New York, NY",0.5']);
     expect(quoted.code, quoted.stderr).toBe(0);
     const unclosed = await simdnet(['predict', out, '--input', '"New York, NY,0.5']);
-    expect([unclosed.code, unclosed.stderr]).toEqual([2, expect.stringContaining('"New York, NY,0.5: a quote opened is not closed; write a value with a comma as "b,x", and "" for a quote inside it')]);
+    expect([unclosed.code, unclosed.stderr]).toEqual([2, expect.stringContaining('--input: "New York, NY,0.5: a quote opened is not closed; write a value with a comma as "b,x", and "" for a quote inside it')]);
+    const unquoted = await simdnet(['predict', out, '--input', 'New York, NY,0.5']);
+    expect([unquoted.code, unquoted.stderr]).toEqual([2, expect.stringContaining('--input gives 3 values; the model takes 2 values (city, x); a value with a comma goes in double quotes, as the file writes it ("New York, NY")')]);
+    // Spaces inside quotes are the value's, as in the file: " low" is not low.
+    const spaced = path.join(dir, 'spaced.csv'), spacedModel = path.join(dir, 'spaced.simdnet');
+    writeFileSync(spaced, ['level,x,y', ...Array.from({ length: 20 }, (_, i) => `${['" low"', 'high'][i % 2]},${i},${i % 2}`)].join('\n'));
+    const spacedRun = await simdnet(['train', '--data', spaced, '--target', 'y', '--epochs', '1', '--out', spacedModel]);
+    expect(spacedRun.stdout).toContain('one-hot: level (2 values: " low", high)');
+    expect((await simdnet(['predict', spacedModel, '--input', '" low",3'])).code).toBe(0);
+    expect((await simdnet(['predict', spacedModel, '--input', 'low,3'])).stderr).toContain('--input: value 1 "low" is not among the values level was encoded with in training: " low", "high"');
   });
 
   it('--resume on a file whose text column has a value renamed since says so, naming the feature (under --missing mean too)', async () => {
@@ -805,6 +816,10 @@ describe('data with nothing to learn from', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toContain(`simdnet: note: ${csv}: column k holds one value in every row: it tells the network nothing, and a row with another value there meets weights never trained (--ignore it)\n`);
     expect((await simdnet(['train', '--data', csv, '--target', 'y', '--ignore', 'k', '--epochs', '1', '--threads', '1'])).stderr).not.toContain('note:');
+    // A text column of one value: the note names the column, as --ignore takes it, not its one-hot feature.
+    const flag = path.join(dir, 'constant-flag.csv');
+    writeFileSync(flag, 'a,flag,y\n' + Array.from({ length: 30 }, (_, i) => `${i},yes,${i % 2 ? 'yes' : 'no'}`).join('\n') + '\n');
+    expect((await simdnet(['train', '--data', flag, '--target', 'y', '--epochs', '1', '--threads', '1'])).stderr).toContain(`simdnet: note: ${flag}: column flag holds one value in every row`);
     // Missing in most rows: one value where it is not missing, which the note says, where it said every row.
     const mostlyMissing = path.join(dir, 'mostly-missing.csv');
     writeFileSync(mostlyMissing, 'a,m,y\n' + Array.from({ length: 30 }, (_, i) => `${i},${i === 3 ? 7 : 'NA'},${i % 2 ? 'yes' : 'no'}`).join('\n') + '\n');

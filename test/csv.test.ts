@@ -68,7 +68,24 @@ describe('real data sets of @observablehq/sample-datasets', () => {
     expect(() => parseFile(sample('penguins.csv'), { target: 'species' })).toThrow(`${sample('penguins.csv')}: line 5, column "culmen_length_mm" (3): "NaN" is a missing value`);
     expect(Array.from(parseText('c,y\nred,1\n,0\nNA,1\n').features)).toEqual([1, 0, 0]);
     // So one value and blanks is an indicator, not a constant that a mean would fill in.
-    expect(Array.from(parseText('flag,y\nyes,1\n,0\n,0\nyes,1\n', { missing: 'mean' }).features)).toEqual([1, 0, 0, 1]);
+    const flag = parseText('flag,y\nyes,1\n,0\n,0\nyes,1\n', { missing: 'mean' });
+    expect(Array.from(flag.features)).toEqual([1, 0, 0, 1]);
+    // And the fill a model keeps for its one-hot features is that 0, as an export's consumer is told to give a missing value its fill.
+    expect(flag.imputed).toEqual([0]);
+  });
+
+  it('numbers written as text are told by most of a column\'s cells, not its first; a decimal comma in a comma-delimited file where it cannot be a thousands separator', () => {
+    expect(() => parseText('income,y\nunknown,1\n"$54,000",0\n"$106,000",1\n')).toThrow(
+      't.csv: column holds numbers written as text: "income" (column 1, e.g. "$54,000" on line 3, a number with a thousands separator, a % or a currency sign)');
+    expect(parseText('tier,y\n$3,1\na,0\nb,1\n').featureNames).toEqual(['tier=$3', 'tier=a', 'tier=b']);
+    expect(() => parseText('h,y\n"59,5",1\n"1,77",0\n')).toThrow('t.csv: line 2, column "h" (1): "59,5" is a number written with a decimal comma');
+    expect(() => parseText('town,h,y\nOslo,"1,500",1\nRome,"2,000",0\n')).toThrow('"h" (column 2, e.g. "1,500" on line 2, a number with a thousands separator, a % or a currency sign)');
+  });
+
+  it('a column whose value names a feature another column is named is refused; a model\'s one-hot feature names given as columns say how to read them', () => {
+    expect(() => parseText('a,a=b,y\nb,1,0\nc,2,1\n')).toThrow('t.csv: column "a"\'s value "b" makes a feature named "a=b", and so does another column; rename one of them');
+    expect(() => parseText('island,y\nDream,1\n', { features: ['island=Dream'] })).toThrow(
+      'features name column "island=Dream", which is not in the header; its columns are "island", "y"; a model\'s one-hot features are read from their columns: give features: featureColumns(featureNames, featureCategories), and categories: featureCategories');
   });
 
   it('a column of text with a stray number, or of numbers with a stray word, names the stray cell; free text in a few rows is refused as names', () => {
@@ -104,6 +121,8 @@ describe('real data sets of @observablehq/sample-datasets', () => {
   });
 
   it('a text column of names or ids is refused, not made thousands of features: more than MAX_CATEGORIES values, or more than 20 in fewer than two rows each; so are features past 1 GiB', () => {
+    // A name with a comma is quoted as --ignore takes it.
+    expect(() => parseText(`"name, full",a,y\n${Array.from({ length: 30 }, (_, i) => `name${i},${i},${i % 2}`).join('\n')}\n`)).toThrow('ignore it (--ignore "name, full"; in the API, ignore: ["name, full"])');
     const names = Array.from({ length: 30 }, (_, i) => `name${i},${i},${i % 2}`).join('\n');
     expect(() => parseText(`who,a,y\n${names}\n`)).toThrow(
       't.csv: column holds text of too many distinct values to encode as categories (a 0/1 feature per value; at most 1000, each in two rows on average): "who" (column 1, 30 values in 30 rows with one, e.g. "name0" on line 2); ' +
@@ -114,7 +133,11 @@ describe('real data sets of @observablehq/sample-datasets', () => {
     expect(parseText(cells(MAX_CATEGORIES, 2 * MAX_CATEGORIES)).featureNames).toHaveLength(MAX_CATEGORIES + 1);
     expect(() => parseText(cells(MAX_CATEGORIES + 1, 3 * MAX_CATEGORIES))).toThrow(`"who" (column 1, over ${MAX_CATEGORIES} values in ${3 * MAX_CATEGORIES} rows with one, e.g. "v0" on line 2)`);
     // 1,000 values in 270,000 rows (2.6 MB) would be 1,001 floats a row, 1.0 GiB: refused before anything is allocated.
-    expect(() => parseText(cells(1000, 270_000))).toThrow('t.csv: its text columns encoded one-hot make 1001 features in each of its 270000 rows, 1.0 GiB of floats, past the 1 GiB a table may take; ignore the widest: "who" (1000 values)');
+    expect(() => parseText(cells(1000, 270_000))).toThrow('t.csv: its text columns encoded one-hot make 1001 features in each of its 270000 rows, 1.01 GiB of floats, past the 1 GiB a table may take; ignore the widest: "who" (1000 values)');
+    // A model's columns cannot be ignored: its rows are read in parts.
+    const model = parseText(cells(1000, 2000));
+    expect(() => parseText(cells(1000, 270_000), { features: featureColumns(model.featureNames, model.categories), categories: model.categories }))
+      .toThrow('past the 1 GiB a table may take; read it in parts of at most 268167 rows');
   });
 
   it('numbers written with thousands separators, % or currency signs are named so, with how to write them, not advice to one-hot them', () => {

@@ -3,6 +3,7 @@
 // of a choice asks for the file to be read anew (a new network for it).
 import { TASKS } from '../src/tasks/task.js';
 import { featureColumns, tooManyCategories } from '../src/data/categories.js';
+import { numbersWrittenAsText } from '../src/data/csv.js';
 import { esc } from '../src/report/svg.js';
 import type { CsvColumn } from './csv-columns.js';
 import { $, count } from './dom.js';
@@ -10,7 +11,7 @@ import type { TableChoice, TableModel } from './protocol.js';
 
 const isText = (c: CsvColumn) => c.texts > 0;
 /** A column parseCsv encodes one-hot: text and no numbers, of few enough values to be categories. */
-const isCategorical = (c: CsvColumn) => isText(c) && c.numbers === 0 && c.formattedNumbers === 0 && !tooManyCategories(c.distinctTexts, c.texts);
+const isCategorical = (c: CsvColumn) => isText(c) && c.numbers === 0 && !numbersWrittenAsText(c.formattedNumbers, c.texts) && !tooManyCategories(c.distinctTexts, c.texts);
 /** A column ticked as a feature at first: numbers, or text parseCsv encodes. */
 const isFeature = (c: CsvColumn) => !isText(c) || isCategorical(c);
 
@@ -99,8 +100,9 @@ export function csvPanel(onFile: (file: File) => void, onChoice: (choice: TableC
     showTable(model) {
       task.querySelector('option[value=""]')!.textContent = `inferred: ${model.inferred}`;
       const s = model.splits!;
-      const features = new Set(featureColumns(model.featureNames, model.categories));
-      const missingCells = columns.filter((c) => features.has(c.name)).reduce((n, c) => n + c.missing, 0);
+      // A text column's missing cells are none of its values, not filled with a mean.
+      const oneHot = new Set(model.categories?.map((c) => c.column)), features = new Set(featureColumns(model.featureNames, model.categories));
+      const missingCells = columns.filter((c) => features.has(c.name) && !oneHot.has(c.name)).reduce((n, c) => n + c.missing, 0);
       const what = model.task === 'classification' ? `${model.outputNames.length} classes of ${model.targetNames[0]} (${model.outputNames.join(', ')})`
         : `${model.targetNames.join(', ')}`;
       summary.innerHTML = [

@@ -214,8 +214,9 @@ export function runOptions(flags: RunFlags) {
 
 /**
  * The cells of a comma-separated flag value (--target and --ignore's column names, --input's
- * row), each trimmed, as a CSV file writes them: one with a comma or a quote in double quotes
- * ("b,x"; "" for a quote inside). An empty cell stays, as ''. `what` names a cell in errors.
+ * row), as a CSV file writes them: one with a comma or a quote in double quotes ("b,x"; "" for
+ * a quote inside), whose spaces inside the quotes stay; others trimmed. An empty cell stays,
+ * as ''. `what` names a cell in errors.
  */
 export function commaCells(value: string, what: 'name' | 'value'): string[] {
   const cells: string[] = [];
@@ -231,8 +232,6 @@ export function commaCells(value: string, what: 'name' | 'value'): string[] {
         cell += value[i];
         if (value[i] === '"') i++;
       }
-      // Trimmed, as a file's cells are.
-      cell = cell.trim();
       for (i++; blank(value[i]); i++);
       if (i < value.length && value[i] !== ',') throw new InvalidArgumentError(`${value}: a quoted ${what} must be followed by a comma or the end; write a ${what} with a comma as "b,x"`);
     } else {

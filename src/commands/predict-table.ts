@@ -9,8 +9,7 @@ import type { Network } from '../network.js';
 import { readTableBytes } from '../data/table-file.js';
 import { THRESHOLD } from '../tasks/multi-label.js';
 import { plural } from '../plural.js';
-import { InvalidArgumentError } from 'commander';
-import { UsageError, asUsageError, commaCells } from './common.js';
+import { UsageError, commaCells, forFlag } from './common.js';
 import { firstOf, shownName } from '../shown.js';
 import { BEYOND_FLOAT32, isFiniteFloat32 } from '../decimal.js';
 
@@ -47,11 +46,14 @@ export function modelFeatureOptions(d: DataDescription & { featureNames: string[
  * the file writes it), as the model's `inputs` features.
  */
 function inputRow(d: DataDescription | undefined, inputs: number, input: string): Float32Array {
-  const cells = asUsageError(InvalidArgumentError, () => commaCells(input, 'value')), fillIn = d?.featureFill, categories = d?.featureCategories ?? [];
+  const cells = forFlag('--input', () => commaCells(input, 'value'));
+  const fillIn = d?.featureFill, categories = d?.featureCategories ?? [];
   const columns = d?.featureNames && featureColumns(d.featureNames, categories);
   const takes = `the model takes ${plural(columns?.length ?? inputs, 'value')}${columns ? ` (${firstOf(columns.map(shownName))})` : ''}`;
   if (input.trim() === '') throw new UsageError(`--input is empty; ${takes}`);
-  if (cells.length !== (columns?.length ?? inputs)) throw new UsageError(`--input gives ${plural(cells.length, 'value')}; ${takes}`);
+  // More values than columns, where text is taken: a value with a comma, most likely.
+  const quote = cells.length > (columns?.length ?? inputs) && categories.length ? '; a value with a comma goes in double quotes, as the file writes it ("New York, NY")' : '';
+  if (cells.length !== (columns?.length ?? inputs)) throw new UsageError(`--input gives ${plural(cells.length, 'value')}; ${takes}${quote}`);
   const x = new Float32Array(inputs);
   // j: the first of the features that value i gives (a text column's block gives several).
   for (let i = 0, j = 0; i < cells.length; i++) {

@@ -5,7 +5,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { CsvColumnError, isNumberText, parseCsv, type CsvOptions, type CsvTable } from '../data/csv.js';
 import { holdOut } from '../data/split.js';
 import { fillMissing, imputeMeans } from '../data/impute.js';
-import { valuesOnlyInTest } from '../data/categories.js';
+import { columnOfFeature, valuesNotTrained } from '../data/categories.js';
 import { mixedTargetFor, tableSplits, type TargetColumn } from '../data/table.js';
 import path from 'node:path';
 import { stat } from 'node:fs/promises';
@@ -90,8 +90,8 @@ export async function refuseOtherDataFile(data: string | undefined): Promise<voi
   if (found && !found.isFile() && !found.isDirectory()) throw new UsageError(`--data ${data}: not a regular file (${nonRegularKind(found)}); ${takes}`);
 }
 
-/** Column names, comma-separated, as commaCells reads them (a name with a comma in double quotes). */
-const nameList = (value: string) => commaCells(value, 'name').filter((name) => name !== '');
+/** Column names, comma-separated, as commaCells reads them (a name with a comma in double quotes), trimmed as the header's are. */
+const nameList = (value: string) => commaCells(value, 'name').map((name) => name.trim()).filter((name) => name !== '');
 
 const openFraction = (value: string) => {
   const x = Number(value);
@@ -210,12 +210,6 @@ async function tableRun(flags: TableFlags, resumed?: ResumedTable) {
   // No --test can split one row: the file's fault (exit 1), not the flag's.
   if (all.train.count < 2) throw new Error(`${flags.data}: ${plural(all.train.count, 'data row')}; a run needs at least 2, to train on and to test on`);
   const held = forFlag(`--test ${flags.test}`, () => holdOut(all, 'test', flags.test, flags.seed));
-  const untrained = valuesOnlyInTest(held);
-  if (untrained.length) {
-    const them = untrained.length === 1 ? 'it' : 'them';
-    process.stderr.write(`simdnet: note: ${flags.data}: ${firstOf(untrained.map(listedName))} ${untrained.length === 1 ? 'is' : 'are'} 1 in test rows only: training never sees ${them}, ` +
-      `so rows holding ${them} are predicted from weights that never learnt ${them}\n`);
-  }
   // Filled once the test rows are apart: means over the whole file would carry theirs into training.
   const data = flags.missing === 'mean' && !recordedFill ? imputeMeans(held) : held;
   const task = TASK_KINDS[data.task!];
@@ -245,6 +239,12 @@ async function tableRun(flags: TableFlags, resumed?: ResumedTable) {
   const used = validation
     ? forFlag(flags.val !== undefined ? `--val ${flags.val}` : `--early-stop ${flags.earlyStop} (which holds out --val ${validation} of the training rows)`, () => fitSplits(data, options))
     : fitSplits(data, options);
+  const untrained = valuesNotTrained(used);
+  if (untrained.length) {
+    const them = untrained.length === 1 ? 'it' : 'them';
+    process.stderr.write(`simdnet: note: ${flags.data}: ${firstOf(untrained.map(listedName))} ${untrained.length === 1 ? 'is' : 'are'} 1 in test or validation rows only: training never sees ${them}, ` +
+      `so rows holding ${them} are predicted from weights that never learnt ${them}\n`);
+  }
   // Class 1's precision, recall and F1 are 0 on validation rows that hold none of it, whatever the network does: watched, they never improve.
   const positive = ['f1', 'precision', 'recall'];
   if (task === TASK_KINDS.binary && positive.includes(flags.metric!) && used.validation?.targets?.every((y) => y === 0)) {
@@ -318,12 +318,16 @@ function classCodes(target: TargetColumn): number[] | undefined {
   return 2 * values.size <= target.values.length ? [...values].sort((a, b) => a - b) : undefined;
 }
 
-/** The names of the features that hold one value in every row of `table` that has one, each with " (where not missing)" if some rows have none. */
-const constantFeatures = ({ features, featureNames, rows }: CsvTable) => featureNames.flatMap((name, j) => {
+/**
+ * The columns of the features that hold one value in every row of `table` that has one, each
+ * with " (where not missing)" if some rows have none: a number column, or a text column of one
+ * value (its one-hot feature 1 in every row), named as --ignore takes it.
+ */
+const constantFeatures = ({ features, featureNames, rows, categories = [] }: CsvTable) => [...new Set(featureNames.flatMap((_, j) => {
   if (!holdsOneValue(features, rows, featureNames.length, j)) return [];
   const missing = Array.from({ length: rows }, (_, r) => features[r * featureNames.length + j]).some(Number.isNaN);
-  return [`${listedName(name)}${missing ? ' (where not missing)' : ''}`];
-});
+  return [`${listedName(columnOfFeature(featureNames, categories, j))}${missing ? ' (where not missing)' : ''}`];
+}))];
 
 export async function runTrainTable(given: TableFlags, command: Command): Promise<void> {
   // A resumed run takes its flags from the checkpoint: only --epochs (to go further) and where output goes may be given.

@@ -64,14 +64,25 @@ export function categoriesFault(categories: unknown, featureNames: readonly stri
 
 /**
  * The one-hot features (column=value) that are 1 in no row of the training split but in some
- * of the test split: their values were read from the whole file, and the network never sees
- * them 1, so a row holding one is predicted from weights that never learnt it.
+ * of the validation or test split: their values were read from the whole file, and the network
+ * never sees them 1, so a row holding one is predicted from weights that never learnt it.
  */
-export function valuesOnlyInTest(splits: DataSplits<FeatureDataset>): string[] {
-  const { train, test, featureNames = [], featureCategories = [] } = splits;
-  const holds = (d: FeatureDataset, j: number) => {
-    for (let r = 0; r < d.count; r++) if (d.features[r * d.width + j] === 1) return true;
+export function valuesNotTrained(splits: DataSplits<FeatureDataset>): string[] {
+  const { train, validation, test, featureNames = [], featureCategories = [] } = splits;
+  const holds = (d: FeatureDataset | undefined, j: number) => {
+    for (let r = 0; d && r < d.count; r++) if (d.features[r * d.width + j] === 1) return true;
     return false;
   };
-  return featureCategories.flatMap(({ values, first }) => values.flatMap((_, k) => (!holds(train, first + k) && holds(test, first + k) ? [featureNames[first + k]] : [])));
+  return featureCategories.flatMap(({ values, first }) => values.flatMap((_, k) => {
+    const j = first + k;
+    return !holds(train, j) && (holds(validation, j) || holds(test, j)) ? [featureNames[j]] : [];
+  }));
 }
+
+/** `fill` (a value per feature, filling its missing cells) with each one-hot feature's 0: a missing text is none of its column's values, whatever a mean says. */
+export const oneHotFillsZero = (fill: readonly number[], categories: readonly CategoricalFeature[] = []): number[] =>
+  fill.map((v, j) => (categories.some((c) => j >= c.first && j < c.first + c.values.length) ? 0 : v));
+
+/** The column feature `j` comes from: a one-hot block's column, or the feature itself. */
+export const columnOfFeature = (featureNames: readonly string[], categories: readonly CategoricalFeature[], j: number): string =>
+  categories.find((c) => j >= c.first && j < c.first + c.values.length)?.column ?? featureNames[j];

@@ -19,11 +19,11 @@
 // its values (textColumns), then again to fill the wider rows; a file of numbers pays nothing.
 
 import type { CsvTable, TargetColumn } from './table.js';
-import { firstOf, shown } from '../shown.js';
+import { csvQuoted, firstOf, shown } from '../shown.js';
 import { plural } from '../plural.js';
 import { fillMissing, presentMeans } from './impute.js';
 import { BEYOND_FLOAT32, float32Fault, isFiniteFloat32 } from '../decimal.js';
-import { MAX_CATEGORIES, oneHotName, tooManyCategories, type CategoricalFeature } from './categories.js';
+import { MAX_CATEGORIES, oneHotFillsZero, oneHotName, tooManyCategories, type CategoricalFeature } from './categories.js';
 
 export type { CsvTable, TargetColumn } from './table.js';
 
@@ -139,6 +139,8 @@ interface Columns {
   named?: string;
   /** Whether the caller gave the one-hot blocks (a model's categories, [] for none). */
   categoriesGiven?: boolean;
+  /** The file's name, for errors. */
+  name: string;
   /** Per column, a one-hot column's index of each of its values (null: a number column, or no feature); and its blocks. */
   encoding: (Map<string, number> | null)[];
   categories: CategoricalFeature[];
@@ -163,6 +165,12 @@ function encoded(columns: Columns, valuesOf: (column: number) => readonly string
     encoding[c] = new Map(values.map((v, k) => [v, k]));
     featureNames.push(...values.map((v) => oneHotName(column, v)));
   }
+  // A feature's name says which column and value it is: a column named as another's value would say it twice.
+  const clash = featureNames.find((f, j) => featureNames.indexOf(f) !== j);
+  if (clash !== undefined) {
+    const block = categories.find((c) => c.values.some((v) => oneHotName(c.column, v) === clash))!;
+    throw new Error(`${columns.name}: column ${shown(block.column)}'s value ${shown(clash.slice(block.column.length + 1))} makes a feature named ${shown(clash)}, and so does another column; rename one of them`);
+  }
   return { ...columns, featureOf, featureNames, encoding, categories };
 }
 
@@ -179,8 +187,10 @@ function checkEncodedSize(name: string, columns: Columns, rows: number): void {
   const width = columns.featureNames.length;
   if (rows * width <= MAX_ENCODED_FLOATS) return;
   const widest = [...columns.categories].sort((a, b) => b.values.length - a.values.length).map((c) => `${shown(c.column)} (${c.values.length} values)`);
-  throw new Error(`${name}: its text columns encoded one-hot make ${width} features in each of its ${rows} rows, ${((4 * rows * width) / 2 ** 30).toFixed(1)} GiB of floats, ` +
-    `past the ${(4 * MAX_ENCODED_FLOATS) / 2 ** 30} GiB a table may take; ignore the widest: ${firstOf(widest, 5)}`);
+  // A model's columns cannot be left out: its rows can be read in parts.
+  const remedy = columns.named ? `read it in parts of at most ${Math.floor(MAX_ENCODED_FLOATS / width)} rows` : `ignore the widest: ${firstOf(widest, 5)}`;
+  throw new Error(`${name}: its text columns encoded one-hot make ${width} features in each of its ${rows} rows, ${((4 * rows * width) / 2 ** 30).toFixed(2)} GiB of floats, ` +
+    `past the ${(4 * MAX_ENCODED_FLOATS) / 2 ** 30} GiB a table may take; ${remedy}`);
 }
 
 /** `columns` with options.categories (a model's blocks, beside its features) encoded; each must be the block of one of the features, where the model had it. */
@@ -232,7 +242,10 @@ function assignColumns(header: string[], options: CsvOptions): Columns {
       const names = [...columnsNamed.keys()];
       const columns = firstOf(names.map((h) => shown(h)));
       const which = absent.length > 1 ? `columns ${firstOf(absent.map((w) => shown(w)))}, which are` : `column ${shown(wanted)}, which is`;
-      throw new CsvColumnError(`${name}: ${callNames(list)} ${which} not in the header; ${names.length ? `its columns are ${columns}` : 'the header names no column'}`);
+      // A model's one-hot features (island=Biscoe) given as its columns: they are read from the columns their blocks name.
+      const oneHot = list === 'features' && absent.some((w) => w.includes('=') && columnsNamed.has(w.slice(0, w.indexOf('='))))
+        ? "; a model's one-hot features are read from their columns: give features: featureColumns(featureNames, featureCategories), and categories: featureCategories" : '';
+      throw new CsvColumnError(`${name}: ${callNames(list)} ${which} not in the header; ${names.length ? `its columns are ${columns}` : 'the header names no column'}${oneHot}`);
     }
     return at;
   };
@@ -268,7 +281,7 @@ function assignColumns(header: string[], options: CsvOptions): Columns {
   }
   if (featureNames.length === 0) throw new CsvColumnError(`${name}: no feature columns are left: every column is a target or ignored`);
   const encoding = header.map(() => null);
-  return { featureOf, targetOf, featureNames, targetNames, encoding, categories: [], ...(options.features ? { named: call('features') } : {}) };
+  return { name, featureOf, targetOf, featureNames, targetNames, encoding, categories: [], ...(options.features ? { named: call('features') } : {}) };
 }
 
 function readHeader(scanner: Scanner): string[] {
@@ -369,7 +382,7 @@ function fill(scanner: Scanner, columns: Columns, rows: number, numericTargets: 
     const bad = missing.findIndex((v) => !isFiniteFloat32(v));
     if (bad >= 0) throw new Error(`${scanner.name}: missing[${bad}] is ${shown(missing[bad])}${float32Fault(missing[bad])}`);
     imputed = [...missing];
-  } else if (missing === 'mean') imputed = columnMeans(scanner, features, rows, columns);
+  } else if (missing === 'mean') imputed = oneHotFillsZero(columnMeans(scanner, features, rows, columns), columns.categories);
   if (imputed) fillMissing(features, imputed);
   const targets = targetNames.map((name, t): TargetColumn => {
     const numeric = numbers[t];
@@ -403,13 +416,19 @@ const DECIMAL_COMMA_WRITTEN = 'a number written with a decimal comma';
 
 /**
  * How `text`, a cell of a file delimited by `delimiter` (its char code), is a number written
- * for reading, not for a program: FORMATTED, or a decimal comma (where the comma is not the
- * delimiter); undefined for any other text. Such a column is mended in the file, not encoded.
+ * for reading, not for a program: a decimal comma (1,5; in a comma-delimited file only where
+ * it cannot be a thousands separator: 59,5 but not 1,500), or FORMATTED; undefined for any
+ * other text. A column of such cells is mended in the file, not encoded.
  */
 export function numberDressing(text: string, delimiter: number): string | undefined {
-  if (delimiter !== COMMA && DECIMAL_COMMA.test(text.trim())) return DECIMAL_COMMA_WRITTEN;
+  const t = text.trim();
+  // In a comma-delimited file a quoted 1,500 is a thousands separator, and 59,5 or 0,25 can only be a decimal comma.
+  if (DECIMAL_COMMA.test(t) && (delimiter !== COMMA || !/,\d{3}$/.test(t))) return DECIMAL_COMMA_WRITTEN;
   return isFormattedNumber(text) ? FORMATTED : undefined;
 }
+
+/** Whether a text column of `texts` cells, `dressed` of them numbers written for reading (numberDressing), holds numbers to mend, not words to encode: half of its cells or more. */
+export const numbersWrittenAsText = (dressed: number, texts: number) => dressed > 0 && 2 * dressed >= texts;
 
 /** Whether `text` is a number dressed for reading: thousands separators (1,200 or 1 200), a trailing % or a leading currency sign. */
 export function isFormattedNumber(text: string): boolean {
@@ -429,12 +448,12 @@ function textColumns(scanner: Scanner, columns: Columns, data: Mark): Map<number
   const { name, bytes, names } = scanner;
   const { featureOf, encoding } = columns;
   const failed = scanner.column;
-  if (scanner.delimiter !== COMMA && DECIMAL_COMMA.test(scanner.text().trim())) scanner.cellError(`${scanner.shown()} is a number written with ${DECIMAL_COMMA_ADVICE}`);
+  if (numberDressing(scanner.text(), scanner.delimiter) === DECIMAL_COMMA_WRITTEN) scanner.cellError(`${scanner.shown()} is a number written with ${DECIMAL_COMMA_ADVICE}`);
   const cellError = new Error(scanner.cellMessage(`${scanner.shown()} is not a number${isFormattedNumber(scanner.text()) ? `: ${FORMATTED}; write it plainly (${PLAINLY})` : ''}`));
   type Cell = { line: number; text: string; dressed: string | undefined };
-  // Per column: its first number and first text, and its count of each; its distinct texts, up to one past MAX_CATEGORIES.
-  const firstNumber: (Cell | undefined)[] = [], firstText: (Cell | undefined)[] = [];
-  const numbers = new Uint32Array(names.length), texts = new Uint32Array(names.length);
+  // Per column: its first number, first text and first number written as text, and its count of each; its distinct texts, up to one past MAX_CATEGORIES.
+  const firstNumber: (Cell | undefined)[] = [], firstText: (Cell | undefined)[] = [], firstDressed: (Cell | undefined)[] = [];
+  const numbers = new Uint32Array(names.length), texts = new Uint32Array(names.length), dressedCells = new Uint32Array(names.length);
   const valuesOf: Set<string>[] = names.map(() => new Set());
   const rescan = new Scanner(bytes, data.pos, scanner.delimiter, name, data.line);
   rescan.names = names;
@@ -450,7 +469,12 @@ function textColumns(scanner: Scanner, columns: Columns, data: Mark): Map<number
         continue;
       }
       texts[c]++;
-      firstText[c] ??= cell();
+      const it = cell();
+      firstText[c] ??= it;
+      if (it.dressed) {
+        dressedCells[c]++;
+        firstDressed[c] ??= it;
+      }
       if (valuesOf[c].size <= MAX_CATEGORIES) valuesOf[c].add(text);
     } while (!rescan.lastInRecord);
   }
@@ -463,15 +487,16 @@ function textColumns(scanner: Scanner, columns: Columns, data: Mark): Map<number
   }
   const hasNumber = (c: number) => numbers[c] > 0;
   const text = names.flatMap((_, c) => (firstText[c] && !hasNumber(c) ? [c] : []));
-  const formatted = (c: number) => (firstText[c]!.dressed ? `, ${firstText[c]!.dressed}` : '');
+  // Numbers dressed for reading are mended in the file, not encoded as categories; a column of them is shown by one.
+  const dressed = text.filter((c) => numbersWrittenAsText(dressedCells[c], texts[c]));
+  const example = (c: number) => (dressed.includes(c) ? firstDressed[c]! : firstText[c]!);
+  const formatted = (c: number) => (dressed.includes(c) ? `, ${example(c).dressed}` : '');
   const count = (c: number) => (valuesOf[c].size > MAX_CATEGORIES ? `over ${MAX_CATEGORIES}` : String(valuesOf[c].size));
-  const described = (cols: number[], what: (c: number) => string) => firstOf(cols.map((c) => `"${names[c]}" (column ${c + 1}, ${what(c)}e.g. ${firstText[c]!.text} on line ${firstText[c]!.line}${formatted(c)})`), 10);
+  const described = (cols: number[], what: (c: number) => string) => firstOf(cols.map((c) => `"${names[c]}" (column ${c + 1}, ${what(c)}e.g. ${example(c).text} on line ${example(c).line}${formatted(c)})`), 10);
   const pronoun = (cols: number[]) => (cols.length === 1 ? 'it' : 'them');
-  // Numbers dressed for reading are mended in the file, not encoded as categories.
-  const dressed = text.filter((c) => firstText[c]!.dressed);
   if (dressed.length) {
     const they = dressed.length === 1 ? 'column holds' : 'columns hold';
-    const decimals = dressed.some((c) => firstText[c]!.dressed === DECIMAL_COMMA_WRITTEN) ? '; 1.5 for 1,5' : '';
+    const decimals = dressed.some((c) => firstDressed[c]!.dressed === DECIMAL_COMMA_WRITTEN) ? '; 1.5 for 1,5' : '';
     throw new Error(`${name}: ${they} numbers written as text: ${described(dressed, () => '')}; features must be numbers: write ${pronoun(dressed)} plainly in the file (${PLAINLY}${decimals})`);
   }
   // A model's features cannot be left out or encoded anew: only the cells can be mended.
@@ -485,7 +510,7 @@ function textColumns(scanner: Scanner, columns: Columns, data: Mark): Map<number
   const many = text.filter((c) => tooManyCategories(valuesOf[c].size, texts[c]));
   if (many.length) {
     // The names to paste into --ignore, where there are few enough to paste.
-    const ignoreThem = many.length > 20 ? `(--ignore with their ${many.length} names)` : `(--ignore ${many.map((c) => names[c]).join(',')}; in the API, ignore: ${JSON.stringify(many.map((c) => names[c]))})`;
+    const ignoreThem = many.length > 20 ? `(--ignore with their ${many.length} names)` : `(--ignore ${many.map((c) => csvQuoted(names[c])).join(',')}; in the API, ignore: ${JSON.stringify(many.map((c) => names[c]))})`;
     const they = many.length === 1 ? 'column holds' : 'columns hold';
     throw new Error(`${name}: ${they} text of too many distinct values to encode as categories (a 0/1 feature per value; at most ${MAX_CATEGORIES}, each in two rows on average): ` +
       `${described(many, (c) => `${count(c)} values in ${plural(texts[c], 'row')} with one, `)}; names, ids, dates or free text, most likely: ignore ${pronoun(many)} ${ignoreThem}`);

@@ -2,6 +2,7 @@
 // the held-out splits are carved: a mean taken over the whole file would carry the test rows'
 // values into the training rows (and into the figures measured on the test rows).
 import type { DataSplits, FeatureDataset } from './dataset.js';
+import { oneHotFillsZero } from './categories.js';
 
 /**
  * Fills, in place, every NaN feature of the splits (a CSV read with missing: 'keep') with its
@@ -19,13 +20,13 @@ export function imputeMeans<S extends DataSplits<FeatureDataset>>(splits: S): S 
     throw new Error(`${source}: the splits have no test split apart from the training split; hold one out first (holdOut(splits, 'test', 0.2)), so that no test row's value is in the means`);
   }
   const { features, count, width } = train;
-  const means = presentMeans(features, count, width).map((mean, j) => {
+  const means = oneHotFillsZero(presentMeans(features, count, width).map((mean, j) => {
     if (mean === undefined) {
       const name = splits.featureNames?.[j];
       throw new Error(`${source}: feature ${name === undefined ? j : JSON.stringify(name)} has no value in the training split's ${count} rows, so it has no mean to impute`);
     }
     return mean;
-  });
+  }), splits.featureCategories);
   for (const split of new Set([splits.train, splits.validation, splits.test])) if (split) fillMissing(split.features, means);
   return { ...splits, featureFill: means };
 }
