@@ -22,6 +22,8 @@ beforeAll(() => {
 
 describe('the npm package', () => {
   it('is small and ships the compiled wasm, the JavaScript and the declarations, not the tests', () => {
+    // 380,891 bytes on 2026-11-28, session 39 (text feature columns encoded one-hot, two
+    // reviews' findings on them, the ROC curve, and their README lines);
     // 371,462 bytes on 2026-11-28, session 38 (the binary task, eval's details of each task,
     // gzipped tables, turns of the event loop in evaluations, the reviews' checks, and their
     // README lines); 358,830 bytes on 2026-11-28, session 37 (five reviews' findings: a library consumer's,
@@ -49,7 +51,7 @@ describe('the npm package', () => {
     // first while the two fit gzip's 32 KB window. At 33 KB a build (one more pass width in
     // the listed products) the tarball grew by 30 KB, and at 32.3 KB (the fused updates with
     // listed_product inlined into four kernels) by 29 KB; the largest build is 31.2 KB now.
-    expect(statSync(tarball).size).toBeLessThan(380_000);
+    expect(statSync(tarball).size).toBeLessThan(390_000);
     for (const f of ['build/simdnet.wasm', 'build/simdnet-relaxed.wasm', 'build/simdnet-shared.wasm', 'build/simdnet-relaxed-shared.wasm',
       'build/simdnet-scalar.wasm', 'build/simdnet-scalar-shared.wasm',
       'dist/index.js', 'dist/index.d.ts', 'dist/node.js', 'dist/cli.js', 'dist/backend/thread-protocol.js', 'README.md']) {
