@@ -239,6 +239,15 @@ describe('text feature columns, encoded one-hot', () => {
     expect((await simdnet(['predict', spacedModel, '--input', 'low,3'])).stderr).toContain('--input: value 1 "low" is not among the values level was encoded with in training: " low", "high"');
   });
 
+  it('values that differ only in case or Unicode form are noted: they are separate features, where the file most likely meant one', async () => {
+    const file = path.join(dir, 'look-alike.csv');
+    // Zürich composed (ü) and decomposed (u and a combining diaeresis): two values that print alike.
+    writeFileSync(file, ['sex,city,x,y', ...Array.from({ length: 12 }, (_, i) => `${['MALE', 'Male', 'FEMALE'][i % 3]},${['Z\u00fcrich', 'Zu\u0308rich'][i % 2]},${i},${i % 2}`)].join('\n'));
+    const run = await simdnet(['train', '--data', file, '--target', 'y', '--epochs', '1']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain(`simdnet: note: ${file}: values that differ only in case or Unicode form are separate one-hot features: sex ("MALE", "Male"), city ("Zu\u0308rich", "Z\u00fcrich"); if each set is one value, write it alike in the file`);
+  });
+
   it('--resume on a file whose text column has a value renamed since says so, naming the feature (under --missing mean too)', async () => {
     const file = path.join(dir, 'penguins-renamed.csv'), ck = path.join(dir, 'one-hot-ck');
     copyFileSync(penguins, file);

@@ -5,7 +5,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { CsvColumnError, isNumberText, parseCsv, type CsvOptions, type CsvTable } from '../data/csv.js';
 import { holdOut } from '../data/split.js';
 import { fillMissing, imputeMeans } from '../data/impute.js';
-import { columnOfFeature, valuesNotTrained } from '../data/categories.js';
+import { columnOfFeature, lookAlikeValues, valuesNotTrained } from '../data/categories.js';
 import { mixedTargetFor, tableSplits, type TargetColumn } from '../data/table.js';
 import path from 'node:path';
 import { stat } from 'node:fs/promises';
@@ -191,6 +191,8 @@ async function tableRun(flags: TableFlags, resumed?: ResumedTable) {
     const which = table.unnamed.length === 1 ? `column ${table.unnamed[0]} has` : `columns ${table.unnamed.join(', ')} have`;
     process.stderr.write(`simdnet: note: ${flags.data}: ${which} no name in the header (as pandas writes its index, or a delimiter ending the line): left out\n`);
   }
+  const alike = lookAlikeValues(table.categories);
+  if (alike.length) process.stderr.write(`simdnet: note: ${flags.data}: values that differ only in case or Unicode form are separate one-hot features: ${firstOf(alike, 5)}; if each set is one value, write it alike in the file\n`);
   const constant = constantFeatures(table);
   if (constant.length) {
     const [which, them] = constant.length === 1 ? ['column', 'it'] : ['columns', 'them'];

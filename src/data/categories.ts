@@ -79,10 +79,29 @@ export function valuesNotTrained(splits: DataSplits<FeatureDataset>): string[] {
   }));
 }
 
+/** The one-hot block feature `j` is one of, or undefined for a number feature. */
+const blockOf = (categories: readonly CategoricalFeature[], j: number) => categories.find((c) => j >= c.first && j < c.first + c.values.length);
+
 /** `fill` (a value per feature, filling its missing cells) with each one-hot feature's 0: a missing text is none of its column's values, whatever a mean says. */
 export const oneHotFillsZero = (fill: readonly number[], categories: readonly CategoricalFeature[] = []): number[] =>
-  fill.map((v, j) => (categories.some((c) => j >= c.first && j < c.first + c.values.length) ? 0 : v));
+  fill.map((v, j) => (blockOf(categories, j) ? 0 : v));
 
 /** The column feature `j` comes from: a one-hot block's column, or the feature itself. */
 export const columnOfFeature = (featureNames: readonly string[], categories: readonly CategoricalFeature[], j: number): string =>
-  categories.find((c) => j >= c.first && j < c.first + c.values.length)?.column ?? featureNames[j];
+  blockOf(categories, j)?.column ?? featureNames[j];
+
+/**
+ * Each text column's values that differ only in case or Unicode form (MALE and Male; a composed
+ * and a decomposed é), as `column ("MALE", "Male")`: separate features, where the file most
+ * likely meant one value.
+ */
+export function lookAlikeValues(categories: readonly CategoricalFeature[] = []): string[] {
+  return categories.flatMap(({ column, values }) => {
+    const byKey = new Map<string, string[]>();
+    for (const v of values) {
+      const key = v.normalize('NFC').toLowerCase();
+      byKey.set(key, [...(byKey.get(key) ?? []), v]);
+    }
+    return [...byKey.values()].filter((same) => same.length > 1).map((same) => `${column} (${same.map((v) => JSON.stringify(v)).join(', ')})`);
+  });
+}
