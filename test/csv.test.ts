@@ -78,8 +78,25 @@ describe('real data sets of @observablehq/sample-datasets', () => {
     expect(() => parseText('income,y\nunknown,1\n"$54,000",0\n"$106,000",1\n')).toThrow(
       't.csv: column holds numbers written as text: "income" (column 1, e.g. "$54,000" on line 3, a number with a thousands separator, a % or a currency sign)');
     expect(parseText('tier,y\n$3,1\na,0\nb,1\n').featureNames).toEqual(['tier=$3', 'tier=a', 'tier=b']);
-    expect(() => parseText('h,y\n"59,5",1\n"1,77",0\n')).toThrow('t.csv: line 2, column "h" (1): "59,5" is a number written with a decimal comma');
+    expect(() => parseText('h,y\n"59,5",1\n"1,77",0\n')).toThrow('t.csv: column holds numbers written as text: "h" (column 1, e.g. "59,5" on line 2, a number written with a decimal comma)');
     expect(() => parseText('town,h,y\nOslo,"1,500",1\nRome,"2,000",0\n')).toThrow('"h" (column 2, e.g. "1,500" on line 2, a number with a thousands separator, a % or a currency sign)');
+  });
+
+  it('whatever the order of its cells: a text column whose first cell is missing, a word column with a decimal comma first, numbers mostly written for reading beside a plain one', () => {
+    // A missing cell met before the column's first text is no error: the column turns out to be text.
+    const blankFirst = parseText('s,n,y\n,1,0\nred,2,1\n');
+    expect([blankFirst.featureNames, Array.from(blankFirst.features)]).toEqual([['s=red', 'n'], [0, 1, 1, 2]]);
+    // In a column of numbers it still is, naming the first missing cell.
+    expect(() => parseText('n,y\n1,0\n,1\n2,0\n')).toThrow('t.csv: line 3, column "n" (1): the cell is empty; impute');
+    expect(parseText('v,y\n"1,5",1\nabc,0\ndef,1\nghi,0\n').featureNames).toEqual(['v=1,5', 'v=abc', 'v=def', 'v=ghi']);
+    expect(() => parseText('p,y\n"1,200",1\n"2,500",0\n"3,100",1\n900,0\n')).toThrow(
+      't.csv: column holds numbers written as text: "p" (column 1, e.g. "1,200" on line 2, a number with a thousands separator, a % or a currency sign); features must be numbers: write it plainly');
+  });
+
+  it('a model\'s categories given to parseCsv are checked as a model file\'s are: shape, repeated values, repeated columns', () => {
+    expect(() => parseText('c,y\na,1\n', { features: ['c'], categories: [{ column: 'c', first: 0 } as never] })).toThrow('t.csv: categories[0] must be { column, values, first }');
+    expect(() => parseText('c,y\na,1\n', { features: ['c'], categories: [{ column: 'c', values: ['a', 'a'], first: 0 }] })).toThrow('t.csv: categories[0] ("c") lists the value "a" twice');
+    expect(() => parseText('c,y\na,1\n', { features: ['c'], categories: [{ column: 'c', values: ['a'], first: 0 }, { column: 'c', values: ['b'], first: 1 }] })).toThrow('t.csv: categories name column "c" twice');
   });
 
   it('a column whose value names a feature another column is named is refused; a model\'s one-hot feature names given as columns say how to read them', () => {
@@ -287,10 +304,11 @@ describe('errors in hand-made files name the file, line and column', () => {
 
   it('numbers with a decimal comma (a European spreadsheet, delimited by ;) are named as such, not as text to one-hot encode', () => {
     const advice = 'is a number written with a decimal comma; write decimals with a point (1.5), as programs read CSV files';
-    expect(() => parseText('a;b;y\n1,5;2,25;x\n3,0;4,5;y\n')).toThrow(`t.csv: line 2, column "a" (1): "1,5" ${advice}`);
+    expect(() => parseText('a;b;y\n1,5;2,25;x\n3,0;4,5;y\n')).toThrow('t.csv: columns hold numbers written as text: "a" (column 1, e.g. "1,5" on line 2, a number written with a decimal comma), ' +
+      '"b" (column 2, e.g. "2,25" on line 2, a number written with a decimal comma); features must be numbers: write them plainly in the file (1200 for 1,200; 0.05 or 5 for 5%; no currency signs; 1.5 for 1,5)');
     // A target of such numbers, which would be read as text classes; thousands with a point too.
     expect(() => parseText('a;y\n1;1,5\n2;2\n3;1.234,5\n')).toThrow('t.csv: target "y" holds numbers written with a decimal comma; write decimals with a point (1.5), as programs read CSV files ("1,5")');
-    expect(() => parseText('a;b;y\n1.234,5;1;x\n')).toThrow(`t.csv: line 2, column "a" (1): "1.234,5" ${advice}`);
+    expect(() => parseText('a;b;y\n1.234,5;1;x\n')).toThrow('t.csv: column holds numbers written as text: "a" (column 1, e.g. "1.234,5" on line 2, a number written with a decimal comma)');
     // A column with a whole number among them (a spreadsheet writes 2, not 2,0), and tabs.
     expect(() => parseText('a\tb\ty\n2\t1\tx\n-0,5\t3\ty\n')).toThrow(`t.csv: line 3, column "a" (1): "-0,5" ${advice}`);
     // In a comma-delimited file, a quoted "1,500" is a thousands separator, not a decimal.

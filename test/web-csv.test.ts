@@ -111,6 +111,8 @@ describe.skipIf(!chromium)(`the training page on a CSV file, in ${chromium?.desc
     expect(gentoo.prediction).toBe('Gentoo');
     expect(await page.locator('#row-bars .bar').count()).toBe(3);
     expect((await predictRow(page, ['Dream', 46.5, 17.9, 192, 3500, 'FEMALE'])).prediction).toBe('Chinstrap');
+    // A text column's last choice is a missing value, none of its values, as the command line's NA.
+    expect(['Adelie', 'Chinstrap', 'Gentoo']).toContain((await predictRow(page, ['Dream', 46.5, 17.9, 192, 3500, ''])).prediction);
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
     expect(download.suggestedFilename()).toBe('penguins.simdnet');

@@ -30,8 +30,10 @@ export function rowForm(predict: (features: number[]) => void): RowForm {
     let j = 0;
     for (const f of fields) {
       if (f instanceof HTMLSelectElement) {
-        x[j + f.selectedIndex] = 1;
-        j += f.options.length;
+        // Its last choice is a missing value: none of the column's values, 0s.
+        const width = f.options.length - 1;
+        if (f.selectedIndex < width) x[j + f.selectedIndex] = 1;
+        j += width;
       } else x[j++] = f.valueAsNumber;
     }
     predict(x);
@@ -50,7 +52,7 @@ export function rowForm(predict: (features: number[]) => void): RowForm {
       model = m;
       inputs.innerHTML = featureColumns(m.featureNames, m.categories).map((name) => {
         const block = m.categories?.find((c) => c.column === name);
-        return `<label>${esc(name)} ${block ? `<select>${block.values.map((v) => `<option>${esc(v)}</option>`).join('')}</select>` : '<input type="number" step="any">'}</label>`;
+        return `<label>${esc(name)} ${block ? `<select>${block.values.map((v) => `<option>${esc(v)}</option>`).join('')}<option value="">(missing)</option></select>` : '<input type="number" step="any">'}</label>`;
       }).join('');
       clear();
     },

@@ -2,7 +2,7 @@
 // on a table, for raw feature rows (the model normalises them), by the model's task: the
 // class and its probabilities, the labels present, or the target values in their units.
 import { isMissingText, parseCsv, type CsvOptions } from '../data/csv.js';
-import { featureColumns } from '../data/categories.js';
+import { blockAt, featureColumns, notTrainedOn } from '../data/categories.js';
 import type { DataDescription, Model } from '../model.js';
 import { writeFileAtomic } from '../model-file.js';
 import type { Network } from '../network.js';
@@ -25,11 +25,11 @@ export interface TablePredictFlags {
  * What to do about a missing feature value in rows for a model that fills in none: a model
  * keeps fill values only when trained with --missing mean (the column means of its training rows).
  */
-export const NO_FILL_ADVICE = 'this model fills in no missing values (it was trained without --missing mean): fill the cell in, ' +
+const NO_FILL_ADVICE = 'this model fills in no missing values (it was trained without --missing mean): fill the cell in, ' +
   'or train the model with --missing mean, which keeps the column means of its training rows to fill such cells with';
 
 /** What a model's table's column errors call its columns: those it was trained on, not options the user gave. */
-export const MODEL_COLUMNS = { target: "the model's target", features: "the model's features" };
+const MODEL_COLUMNS = { target: "the model's target", features: "the model's features" };
 
 /** How parseCsv reads a file's columns as a model's features, `d` its data description: the columns, their one-hot blocks, the fill of a missing cell. */
 export function modelFeatureOptions(d: DataDescription & { featureNames: string[] }) {
@@ -56,15 +56,15 @@ function inputRow(d: DataDescription | undefined, inputs: number, input: string)
   if (cells.length !== (columns?.length ?? inputs)) throw new UsageError(`--input gives ${plural(cells.length, 'value')}; ${takes}${quote}`);
   const x = new Float32Array(inputs);
   // j: the first of the features that value i gives (a text column's block gives several).
-  for (let i = 0, j = 0; i < cells.length; i++) {
-    const c = cells[i], missing = isMissingText(c), block = categories.find((b) => b.first === j), width = block?.values.length ?? 1;
-    // A text column's missing value is none of its values: 0 in each of its features, as parseCsv reads it.
-    if (missing && block) x.fill(0, j, j + width);
-    else if (fillIn && missing) x[j] = fillIn[j];
+  for (let i = 0, j = 0; i < cells.length; i++, j += blockAt(categories, j)?.values.length ?? 1) {
+    const c = cells[i], missing = isMissingText(c), block = blockAt(categories, j);
+    // A text column's missing value is none of its values: 0 in each of its features (x's zeros), as parseCsv reads it.
+    if (missing && block) continue;
+    if (fillIn && missing) x[j] = fillIn[j];
     else if (missing) throw new UsageError(`--input: value ${i + 1} "${c}" is a missing value; ${NO_FILL_ADVICE}`);
     else if (block) {
       const k = block.values.indexOf(c);
-      if (k < 0) throw new UsageError(`--input: value ${i + 1} "${c}" is not among the values ${shownName(block.column)} was encoded with in training: ${firstOf(block.values.map((v) => JSON.stringify(v)))}`);
+      if (k < 0) throw new UsageError(`--input: value ${i + 1} ${notTrainedOn(c, shownName(block.column), block.values)}`);
       x[j + k] = 1;
     } else {
       const v = Number(c);
@@ -73,7 +73,6 @@ function inputRow(d: DataDescription | undefined, inputs: number, input: string)
       if (!isFiniteFloat32(v)) throw new UsageError(`--input: value ${i + 1} is ${c}, ${BEYOND_FLOAT32}`);
       x[j] = v;
     }
-    j += width;
   }
   return x;
 }

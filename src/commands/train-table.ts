@@ -105,7 +105,7 @@ const tableOptions = () => [
   new Option('--target <columns>', 'with --data FILE.csv: the column to learn (several, comma-separated, for multi-label or multi-output regression)').argParser(nameList),
   new Option('--task <task>', 'with --data FILE.csv: what to learn (default: classification for a text target, binary for one 0/1 column, multi-label for several, else regression)').choices(TASKS),
   new Option('--ignore <columns>', 'with --data FILE.csv: columns that are not features (ids, names, dates; a text column of few values is a feature, one-hot), comma-separated').argParser(nameList),
-  new Option('--missing <how>', 'with --data FILE.csv: a missing feature value is an error, or the mean of its column').choices(['error', 'mean']).default('error'),
+  new Option('--missing <how>', 'with --data FILE.csv: a missing number is an error, or the mean of its column (missing text is none of its column\'s values)').choices(['error', 'mean']).default('error'),
   new Option('--test <fraction>', 'with --data FILE.csv: the rows held out to test on').argParser(openFraction).default(0.2),
   new Option('--val <fraction>', 'with --data FILE.csv: training rows held out to validate on each evaluation (default: 0.1 with --early-stop)').argParser(openFraction),
   new Option('--early-stop <patience>', 'with --data FILE.csv: stop after this many evaluations without a better validation --metric, keeping the best weights').argParser(positiveInt),
@@ -176,7 +176,8 @@ export function refuseTableFlagErrors(flags: TableFlags): void {
  * What a table run's flags make of its data: the table read, split and given its task, the
  * hidden layers, the schedule and fit()'s options, checked against each other (usage errors).
  * `resumed`: the flags are a checkpoint's, checked here (refuseTableFlagErrors) as a new run's
- * were before preflight; `recordedFill`, the values its missing cells were filled with.
+ * were before preflight, and its data must make the features the checkpoint's did, whose
+ * missing cells are filled with the values its run filled them with.
  */
 async function tableRun(flags: TableFlags, resumed?: ResumedTable) {
   if (resumed) refuseTableFlagErrors(flags);

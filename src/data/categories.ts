@@ -4,7 +4,7 @@
 // of its values, 0 in each of its features (as pandas' get_dummies reads it): no fill is
 // needed, and a column of one value and blanks is an indicator, not a constant. A model keeps each column's values, so that rows it reads later are
 // encoded alike; a value it was never trained on is an error naming it, not a row of zeros.
-import { shown } from '../shown.js';
+import { firstOf, shown } from '../shown.js';
 import { tooManyClasses } from './numbered-classes.js';
 import type { DataSplits, FeatureDataset } from './dataset.js';
 
@@ -36,12 +36,22 @@ export const oneHotName = (column: string, value: string) => `${column}=${value}
  */
 export function featureColumns(featureNames: readonly string[], categories: readonly CategoricalFeature[] = []): string[] {
   const columns: string[] = [];
-  for (let j = 0; j < featureNames.length; j++) {
-    const block = categories.find((c) => c.first === j);
-    columns.push(block ? block.column : featureNames[j]);
-    if (block) j += block.values.length - 1;
-  }
+  for (let j = 0; j < featureNames.length; j += blockAt(categories, j)?.values.length ?? 1) columns.push(blockAt(categories, j)?.column ?? featureNames[j]);
   return columns;
+}
+
+/** The one-hot block whose first feature is `j`, or undefined (a number feature, or one inside a block). */
+export const blockAt = (categories: readonly CategoricalFeature[], j: number) => categories.find((c) => c.first === j);
+
+/** What is wrong with entry `i` of a list of one-hot blocks, `c`, as one block (a column's name, its distinct values, the index of its first feature), or undefined. */
+export function blockFault(c: unknown, i: number): string | undefined {
+  const { column, values, first } = (c ?? {}) as Partial<CategoricalFeature>;
+  if (typeof column !== 'string' || !Array.isArray(values) || values.length === 0 || !values.every((v) => typeof v === 'string') || !Number.isInteger(first) || first! < 0) {
+    return `[${i}] must be { column, values, first }: a column's name, its values (strings) and the index of its first feature; got ${shown(c)}`;
+  }
+  // Two features of one value: a row would set one or the other, by which reader read it.
+  const twice = values.find((v, k) => values.indexOf(v) !== k);
+  return twice === undefined ? undefined : `[${i}] (${shown(column)}) lists the value ${shown(twice)} twice`;
 }
 
 /** What is wrong with `categories` as the one-hot blocks of `featureNames` (each value's feature named column=value, blocks apart), or undefined. */
@@ -50,17 +60,20 @@ export function categoriesFault(categories: unknown, featureNames: readonly stri
   if (!featureNames) return 'needs featureNames, whose features it encodes';
   let end = 0;
   for (const [i, c] of categories.entries()) {
-    const { column, values, first } = (c ?? {}) as Partial<CategoricalFeature>;
-    if (typeof column !== 'string' || !Array.isArray(values) || values.length === 0 || !values.every((v) => typeof v === 'string') || !Number.isInteger(first)) {
-      return `[${i}] must be { column, values, first }: a column's name, its values (strings) and the index of its first feature; got ${shown(c)}`;
-    }
-    if (first! < end || first! + values.length > featureNames.length) return `[${i}] (${shown(column)}) takes features ${first} … ${first! + values.length - 1}, which are not after the blocks before it within the ${featureNames.length} features`;
-    const wrong = values.findIndex((v, k) => featureNames[first! + k] !== oneHotName(column, v));
-    if (wrong >= 0) return `[${i}]: feature ${first! + wrong} is ${shown(featureNames[first! + wrong])}, not ${shown(oneHotName(column, values[wrong]))}`;
-    end = first! + values.length;
+    const fault = blockFault(c, i);
+    if (fault) return fault;
+    const { column, values, first } = c as CategoricalFeature;
+    if (first < end || first + values.length > featureNames.length) return `[${i}] (${shown(column)}) takes features ${first} … ${first + values.length - 1}, which are not after the blocks before it within the ${featureNames.length} features`;
+    const wrong = values.findIndex((v, k) => featureNames[first + k] !== oneHotName(column, v));
+    if (wrong >= 0) return `[${i}]: feature ${first + wrong} is ${shown(featureNames[first + wrong])}, not ${shown(oneHotName(column, values[wrong]))}`;
+    end = first + values.length;
   }
   return undefined;
 }
+
+/** The error for a text `value` of `column` (as a message names it) that is none of the `values` a model was trained on. */
+export const notTrainedOn = (value: string, column: string, values: readonly string[]) =>
+  `${JSON.stringify(value)} is not among the values ${column} was encoded with in training: ${firstOf(values.map((v) => JSON.stringify(v)))}`;
 
 /**
  * The one-hot features (column=value) that are 1 in no row of the training split but in some

@@ -23,7 +23,7 @@ import { csvQuoted, firstOf, shown } from '../shown.js';
 import { plural } from '../plural.js';
 import { fillMissing, presentMeans } from './impute.js';
 import { BEYOND_FLOAT32, float32Fault, isFiniteFloat32 } from '../decimal.js';
-import { MAX_CATEGORIES, oneHotFillsZero, oneHotName, tooManyCategories, type CategoricalFeature } from './categories.js';
+import { MAX_CATEGORIES, blockFault, notTrainedOn, oneHotFillsZero, oneHotName, tooManyCategories, type CategoricalFeature } from './categories.js';
 
 export type { CsvTable, TargetColumn } from './table.js';
 
@@ -34,7 +34,7 @@ export interface CsvOptions {
   target: string | readonly string[];
   /** The feature columns, in this order (a model's featureNames); every other column not a target is then ignored. Default: every other column. */
   features?: readonly string[];
-  /** Columns that are neither features nor targets (ids, dates, text). */
+  /** Columns that are neither features nor targets (ids, names, dates, free text). */
   ignore?: readonly string[];
   /**
    * With `features`, the one-hot blocks its text columns are read into (a model's
@@ -45,7 +45,8 @@ export interface CsvOptions {
   /** What errors call target, ignore and features (the command line: --target, --ignore, the model's features). Default: the option names. */
   calls?: { target?: string; ignore?: string; features?: string };
   /**
-   * What to do with a missing feature value (an empty cell, NA, nan, NULL…: MISSING_MARKERS): 'error' (the
+   * What to do with a missing feature value (an empty cell, NA, nan, NULL…: MISSING_MARKERS) in a
+   * number column (in a text column it is none of the values: 0 in each of its one-hot features): 'error' (the
    * default) names the file, line and column; 'mean' replaces it with the mean of the
    * column's other values (computed in float64, stored as float32), test rows' included;
    * 'keep' leaves it NaN, for imputeMeans to fill with the training split's mean once the
@@ -166,7 +167,12 @@ function encoded(columns: Columns, valuesOf: (column: number) => readonly string
     featureNames.push(...values.map((v) => oneHotName(column, v)));
   }
   // A feature's name says which column and value it is: a column named as another's value would say it twice.
-  const clash = featureNames.find((f, j) => featureNames.indexOf(f) !== j);
+  const seen = new Set<string>();
+  const clash = featureNames.find((f) => {
+    if (seen.has(f)) return true;
+    seen.add(f);
+    return false;
+  });
   if (clash !== undefined) {
     const block = categories.find((c) => c.values.some((v) => oneHotName(c.column, v) === clash))!;
     throw new Error(`${columns.name}: column ${shown(block.column)}'s value ${shown(clash.slice(block.column.length + 1))} makes a feature named ${shown(clash)}, and so does another column; rename one of them`);
@@ -185,7 +191,8 @@ const MAX_ENCODED_FLOATS = 2 ** 28;
 /** Refuses an encoding of `rows` rows whose features would pass MAX_ENCODED_FLOATS, naming its widest text columns. */
 function checkEncodedSize(name: string, columns: Columns, rows: number): void {
   const width = columns.featureNames.length;
-  if (rows * width <= MAX_ENCODED_FLOATS) return;
+  // A file of numbers alone takes what its bytes do (readers cap those).
+  if (columns.categories.length === 0 || rows * width <= MAX_ENCODED_FLOATS) return;
   const widest = [...columns.categories].sort((a, b) => b.values.length - a.values.length).map((c) => `${shown(c.column)} (${c.values.length} values)`);
   // A model's columns cannot be left out: its rows can be read in parts.
   const remedy = columns.named ? `read it in parts of at most ${Math.floor(MAX_ENCODED_FLOATS / width)} rows` : `ignore the widest: ${firstOf(widest, 5)}`;
@@ -200,10 +207,13 @@ function withModelCategories(columns: Columns, options: CsvOptions): Columns {
   const { name } = options;
   if (!options.features) throw new Error(`${name}: categories are a model's, read with its features: give features too`);
   if (!Array.isArray(given)) throw new Error(`${name}: categories must be a list of { column, values, first } as a model's featureCategories, got ${shown(given)}`);
-  const header = columns.featureOf.map((_, c) => c);
-  const columnOf = (feature: string) => header.find((c) => columns.featureOf[c] >= 0 && columns.featureNames[columns.featureOf[c]] === feature);
-  for (const g of given) {
-    if (typeof g?.column !== 'string' || columnOf(g.column) === undefined) throw new Error(`${name}: categories name column ${shown(g?.column)}, which is not among the features`);
+  const features = new Set(columns.featureNames), named = new Set<string>();
+  for (const [i, g] of given.entries()) {
+    const fault = blockFault(g, i);
+    if (fault) throw new Error(`${name}: categories${fault}`);
+    if (!features.has(g.column)) throw new Error(`${name}: categories name column ${shown(g.column)}, which is not among the features`);
+    if (named.has(g.column)) throw new Error(`${name}: categories name column ${shown(g.column)} twice`);
+    named.add(g.column);
   }
   const result = { ...encoded(columns, (c) => given.find((g) => g.column === columns.featureNames[columns.featureOf[c]])?.values), categoriesGiven: true };
   const moved = given.find((g) => result.categories.find((r) => r.column === g.column)!.first !== g.first);
@@ -339,6 +349,9 @@ function fill(scanner: Scanner, columns: Columns, rows: number, numericTargets: 
   const features = new Float32Array(rows * nf);
   const numbers = targetNames.map((_, t) => (numericTargets[t] ? new Float32Array(rows) : null));
   const labels = targetNames.map((_, t) => (numericTargets[t] ? null : { ids: new Uint32Array(rows), idOf: new Map<string, number>() }));
+  // Under missing: 'error', the first missing feature cell of the pass: told once the pass ends without meeting text,
+  // as its column may yet turn out to be text (a missing text is none of its values, no error).
+  let firstMissing: string | undefined;
   for (let row = 0; scanner.startRecord(); row++) {
     do {
       scanner.nextField();
@@ -348,7 +361,7 @@ function fill(scanner: Scanner, columns: Columns, rows: number, numericTargets: 
         // A missing value is none of the column's values: 0 in each of its features.
         if (isMissing(bytes, scanner.start, scanner.end)) continue;
         const k = oneHot.get(scanner.text());
-        if (k === undefined) scanner.cellError(`${scanner.shown()} is not among the values this column was encoded with in training: ${firstOf([...oneHot.keys()].map((v) => JSON.stringify(v)))}`);
+        if (k === undefined) scanner.cellError(notTrainedOn(scanner.text(), 'this column', [...oneHot.keys()]));
         features[row * nf + j + k] = 1;
         continue;
       }
@@ -357,7 +370,7 @@ function fill(scanner: Scanner, columns: Columns, rows: number, numericTargets: 
         const v = scanner.number();
         if (Number.isNaN(v)) {
           if (!isMissing(bytes, scanner.start, scanner.end)) return textColumns(scanner, columns, data);
-          if (missing === 'error') scanner.missingFeature();
+          if (missing === 'error') firstMissing ??= scanner.missingFeatureMessage();
         }
         features[row * nf + j] = v;
         continue;
@@ -376,6 +389,7 @@ function fill(scanner: Scanner, columns: Columns, rows: number, numericTargets: 
       label.ids[row] = id;
     } while (!scanner.lastInRecord);
   }
+  if (firstMissing !== undefined) throw new Error(firstMissing);
   let imputed: number[] | undefined;
   if (Array.isArray(missing)) {
     if (missing.length !== nf) throw new Error(`${scanner.name}: missing must give one finite value per feature (${nf}); got ${missing.length}`);
@@ -447,9 +461,7 @@ export function isFormattedNumber(text: string): boolean {
 function textColumns(scanner: Scanner, columns: Columns, data: Mark): Map<number, string[]> {
   const { name, bytes, names } = scanner;
   const { featureOf, encoding } = columns;
-  const failed = scanner.column;
-  if (numberDressing(scanner.text(), scanner.delimiter) === DECIMAL_COMMA_WRITTEN) scanner.cellError(`${scanner.shown()} is a number written with ${DECIMAL_COMMA_ADVICE}`);
-  const cellError = new Error(scanner.cellMessage(`${scanner.shown()} is not a number${isFormattedNumber(scanner.text()) ? `: ${FORMATTED}; write it plainly (${PLAINLY})` : ''}`));
+  const failed = scanner.column, failedText = scanner.text(), failedShown = scanner.shown();
   type Cell = { line: number; text: string; dressed: string | undefined };
   // Per column: its first number, first text and first number written as text, and its count of each; its distinct texts, up to one past MAX_CATEGORIES.
   const firstNumber: (Cell | undefined)[] = [], firstText: (Cell | undefined)[] = [], firstDressed: (Cell | undefined)[] = [];
@@ -457,62 +469,68 @@ function textColumns(scanner: Scanner, columns: Columns, data: Mark): Map<number
   const valuesOf: Set<string>[] = names.map(() => new Set());
   const rescan = new Scanner(bytes, data.pos, scanner.delimiter, name, data.line);
   rescan.names = names;
+  const cell = (dressed?: string): Cell => ({ line: rescan.fieldLine, text: rescan.shown(), dressed });
   while (rescan.startRecord()) {
     do {
       rescan.nextField();
       const c = rescan.column;
       if (featureOf[c] < 0 || encoding[c] || isMissing(bytes, rescan.start, rescan.end)) continue;
-      const text = rescan.text(), cell = () => ({ line: rescan.fieldLine, text: rescan.shown(), dressed: numberDressing(text, scanner.delimiter) });
       if (!Number.isNaN(parseNumber(bytes, rescan.start, rescan.end))) {
         numbers[c]++;
         firstNumber[c] ??= cell();
         continue;
       }
+      const text = rescan.text(), dressed = numberDressing(text, scanner.delimiter);
       texts[c]++;
-      const it = cell();
-      firstText[c] ??= it;
-      if (it.dressed) {
+      firstText[c] ??= cell(dressed);
+      if (dressed) {
         dressedCells[c]++;
-        firstDressed[c] ??= it;
+        firstDressed[c] ??= cell(dressed);
       }
       if (valuesOf[c].size <= MAX_CATEGORIES) valuesOf[c].add(text);
     } while (!rescan.lastInRecord);
   }
-  if (numbers[failed]) {
-    // A column of numbers with text among them: its first text cell, where this pass stopped. Of text with numbers among it: its first number.
-    if (numbers[failed] >= texts[failed]) throw cellError;
+  const hasNumber = (c: number) => numbers[c] > 0;
+  const text = names.flatMap((_, c) => (firstText[c] && !hasNumber(c) ? [c] : []));
+  // Numbers dressed for reading are mended in the file, not encoded as categories; a column of them is shown by one.
+  const isDressed = (c: number) => numbersWrittenAsText(dressedCells[c], texts[c]);
+  const example = (c: number) => (isDressed(c) ? firstDressed[c]! : firstText[c]!);
+  const formatted = (c: number) => (isDressed(c) ? `, ${example(c).dressed}` : '');
+  const count = (c: number) => (valuesOf[c].size > MAX_CATEGORIES ? `over ${MAX_CATEGORIES}` : String(valuesOf[c].size));
+  const described = (cols: number[], what: (c: number) => string) => firstOf(cols.map((c) => `"${names[c]}" (column ${c + 1}, ${what(c)}e.g. ${example(c).text} on line ${example(c).line}${formatted(c)})`), 10);
+  const pronoun = (cols: number[]) => (cols.length === 1 ? 'it' : 'them');
+  const hold = (cols: number[]) => (cols.length === 1 ? 'column holds' : 'columns hold');
+  const dressedError = (cols: number[]) => {
+    const decimals = cols.some((c) => firstDressed[c]!.dressed === DECIMAL_COMMA_WRITTEN) ? '; 1.5 for 1,5' : '';
+    return new Error(`${name}: ${hold(cols)} numbers written as text: ${described(cols, () => '')}; features must be numbers: write ${pronoun(cols)} plainly in the file (${PLAINLY}${decimals})`);
+  };
+  if (hasNumber(failed)) {
+    // A column of numbers with text among them: its first text cell, where this pass stopped.
+    if (numbers[failed] >= texts[failed]) {
+      const dressed = numberDressing(failedText, scanner.delimiter);
+      scanner.cellError(dressed === DECIMAL_COMMA_WRITTEN ? `${failedShown} is a number written with ${DECIMAL_COMMA_ADVICE}`
+        : `${failedShown} is not a number${dressed ? `: ${FORMATTED}; write it plainly (${PLAINLY})` : ''}`);
+    }
+    // Of numbers mostly written for reading (1,200 beside 900): mended as such. Of text with numbers among it: its first number.
+    if (isDressed(failed)) throw dressedError([failed]);
     const number = firstNumber[failed]!;
     throw new Error(`${name}: line ${number.line}, ${scanner.describe(failed)}: ${number.text} is a number in a column of text (${texts[failed]} text cells, such as ${firstText[failed]!.text} on line ${firstText[failed]!.line}; ` +
       `${numbers[failed]} ${numbers[failed] === 1 ? 'number' : 'numbers'}): a column is numbers or text (encoded one-hot); write the value it stands for as text, or leave the cell empty`);
   }
-  const hasNumber = (c: number) => numbers[c] > 0;
-  const text = names.flatMap((_, c) => (firstText[c] && !hasNumber(c) ? [c] : []));
-  // Numbers dressed for reading are mended in the file, not encoded as categories; a column of them is shown by one.
-  const dressed = text.filter((c) => numbersWrittenAsText(dressedCells[c], texts[c]));
-  const example = (c: number) => (dressed.includes(c) ? firstDressed[c]! : firstText[c]!);
-  const formatted = (c: number) => (dressed.includes(c) ? `, ${example(c).dressed}` : '');
-  const count = (c: number) => (valuesOf[c].size > MAX_CATEGORIES ? `over ${MAX_CATEGORIES}` : String(valuesOf[c].size));
-  const described = (cols: number[], what: (c: number) => string) => firstOf(cols.map((c) => `"${names[c]}" (column ${c + 1}, ${what(c)}e.g. ${example(c).text} on line ${example(c).line}${formatted(c)})`), 10);
-  const pronoun = (cols: number[]) => (cols.length === 1 ? 'it' : 'them');
-  if (dressed.length) {
-    const they = dressed.length === 1 ? 'column holds' : 'columns hold';
-    const decimals = dressed.some((c) => firstDressed[c]!.dressed === DECIMAL_COMMA_WRITTEN) ? '; 1.5 for 1,5' : '';
-    throw new Error(`${name}: ${they} numbers written as text: ${described(dressed, () => '')}; features must be numbers: write ${pronoun(dressed)} plainly in the file (${PLAINLY}${decimals})`);
-  }
+  const dressed = text.filter(isDressed);
+  if (dressed.length) throw dressedError(dressed);
   // A model's features cannot be left out or encoded anew: only the cells can be mended.
   if (columns.named) {
-    const they = text.length === 1 ? 'column holds' : 'columns hold';
     // A caller who gave no categories may have left out those of a model that encoded text columns.
     const blocks = columns.categoriesGiven ? '' : ` (or, where the model encoded ${pronoun(text)} one-hot, give its featureCategories as categories)`;
-    throw new Error(`${name}: ${they} text and no numbers: ${described(text, () => '')}; ${columns.named} take ${pronoun(text)} as numbers: give ${pronoun(text)} numbers as in the data the model was trained on${blocks}`);
+    throw new Error(`${name}: ${hold(text)} text and no numbers: ${described(text, () => '')}; ${columns.named} take ${pronoun(text)} as numbers: give ${pronoun(text)} numbers as in the data the model was trained on${blocks}`);
   }
   // Counted over the rows that have a value: a column of sentences in a few rows of many is free text.
   const many = text.filter((c) => tooManyCategories(valuesOf[c].size, texts[c]));
   if (many.length) {
     // The names to paste into --ignore, where there are few enough to paste.
     const ignoreThem = many.length > 20 ? `(--ignore with their ${many.length} names)` : `(--ignore ${many.map((c) => csvQuoted(names[c])).join(',')}; in the API, ignore: ${JSON.stringify(many.map((c) => names[c]))})`;
-    const they = many.length === 1 ? 'column holds' : 'columns hold';
-    throw new Error(`${name}: ${they} text of too many distinct values to encode as categories (a 0/1 feature per value; at most ${MAX_CATEGORIES}, each in two rows on average): ` +
+    throw new Error(`${name}: ${hold(many)} text of too many distinct values to encode as categories (a 0/1 feature per value; at most ${MAX_CATEGORIES}, each in two rows on average): ` +
       `${described(many, (c) => `${count(c)} values in ${plural(texts[c], 'row')} with one, `)}; names, ids, dates or free text, most likely: ignore ${pronoun(many)} ${ignoreThem}`);
   }
   return new Map(text.map((c) => [c, [...valuesOf[c]].sort()]));
@@ -819,8 +837,8 @@ class Scanner {
     throw new Error(this.cellMessage(what));
   }
 
-  missingFeature(): never {
-    this.cellError(`${this.missingValue()}; ${this.missingAdvice}`);
+  missingFeatureMessage(): string {
+    return this.cellMessage(`${this.missingValue()}; ${this.missingAdvice}`);
   }
 
   missingTarget(): never {

@@ -64,14 +64,14 @@ export function tableSplits(table: CsvTable, source: string, options: TableOptio
       throw new Error(`${source}: target ${label.name} holds ${label.classes.length} distinct values in ${count} rows: too many to be classes (each class needs rows to learn it from); names or ids, most likely: give another target`);
     }
     const data: FeatureDataset = { ...base, labels: label.values };
-    return { train: data, test: data, classes: label.classes.length, source, classNames: label.classes, featureNames, targetNames: [label.name], ...imputed(table) };
+    return { train: data, test: data, classes: label.classes.length, source, classNames: label.classes, featureNames, targetNames: [label.name], ...featureMaking(table) };
   }
   const width = targets.length, values = new Float32Array(count * width);
   targets.forEach((t, j) => {
     for (let r = 0; r < count; r++) values[r * width + j] = t.values[r];
   });
   const data: FeatureDataset = { ...base, targets: values };
-  return { train: data, test: data, classes: width, source, featureNames, targetNames: targets.map((t) => t.name), ...imputed(table) };
+  return { train: data, test: data, classes: width, source, featureNames, targetNames: targets.map((t) => t.name), ...featureMaking(table) };
 }
 
 /** A few values of text among numbers (at least 90% numbers): the text ones, up to three, quoted; undefined for a column of text labels. */
@@ -83,4 +83,4 @@ function strayText(values: readonly string[]): { numbers: number; count: number;
 }
 
 /** What the splits keep of how the table's features were made: the values filled in, the one-hot blocks. */
-const imputed = (table: CsvTable) => ({ ...(table.imputed ? { featureFill: table.imputed } : {}), ...(table.categories ? { featureCategories: table.categories } : {}) });
+const featureMaking = (table: CsvTable) => ({ ...(table.imputed ? { featureFill: table.imputed } : {}), ...(table.categories ? { featureCategories: table.categories } : {}) });

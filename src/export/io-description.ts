@@ -37,7 +37,7 @@ export function describeIo(model: Model): IoDescription {
   // The sentences name the first few; the lists in the metadata hold them all, and say so where the sentence is cut.
   const listed = (names: readonly string[], key: keyof typeof LISTS) => `${firstOf(names.map(listedName), SHOWN_NAMES)}${names.length > SHOWN_NAMES ? ` (simdnet.${key} lists them all)` : ''}`;
   // simdnet fills a missing feature (--missing mean) before the network; an export takes numbers only.
-  const fill = d?.featureFill ? `; a missing value must be given as its column's mean over the training rows (simdnet.featureFill lists them in this order)` : '';
+  const fill = d?.featureFill ? `; a missing value must be given as its column's mean over the training rows${d.featureCategories?.length ? ", or 0 for a one-hot feature" : ''} (simdnet.featureFill lists them in this order)` : '';
   // simdnet encodes a text column's values before the network too.
   const oneHot = d?.featureCategories?.length ? `; a feature named column=value is 1 where the row's column holds that value, else 0 (one-hot: simdnet.featureCategories lists each text column's values and first feature)` : '';
   const input = d?.featureNames ? `raw features in this order: ${listed(d.featureNames, 'features')}${oneHot}${fill}`

@@ -5,7 +5,7 @@
 import type { Dataset } from '../data/dataset.js';
 import { classificationReport, confusionMatrix } from '../metrics.js';
 import { predictedClasses } from '../tasks/classification.js';
-import { BINARY_CLASSES, CLASS_1_RULE, binaryConfusion, rocAuc, rocCurve } from '../tasks/binary.js';
+import { BINARY_CLASSES, CLASS_1_RULE, binaryConfusion, rocArea, rocCurve } from '../tasks/binary.js';
 import { multiLabelReport } from '../tasks/multi-label.js';
 import { regressionReport } from '../tasks/regression.js';
 import type { TaskName } from '../tasks/task.js';
@@ -65,12 +65,12 @@ function classificationSections({ test, outputs, width, names, split }: TestOutp
  * threshold falls from 1 to 0, against a guess's diagonal.
  */
 function binarySections({ test, outputs, names, split }: TestOutputs): PageSection[] {
-  const targets = test.targets!.subarray(0, test.count), auc = rocAuc(outputs, targets), curve = rocCurve(outputs, targets);
+  const targets = test.targets!.subarray(0, test.count), curve = rocCurve(outputs, targets), auc = rocArea(curve);
   const [report, matrix] = classifierSections(binaryConfusion(outputs, targets), BINARY_CLASSES, split, `: ${names[0]} (${CLASS_1_RULE})`);
   const roc: PageSection[] = curve.length === 0 ? [] : [{
     id: 'roc', heading: `ROC curve: ${names[0]}`,
     body: linePlot(`${names[0]}: ROC curve (${split}), area ${formatRatio(auc)}`, 'False positive rate (rows of class 0 taken for 1)', 'True positive rate (rows of class 1 found)', [
-      { label: `${capitalised(split)} (${test.count})`, color: COLORS.train, points: curve },
+      { label: `${capitalised(split)} (${test.count})`, color: COLORS.test, points: curve },
       { label: 'A guess (area 0.5)', color: COLORS.grid, points: [[0, 0], [1, 1]] },
     ]),
   }];

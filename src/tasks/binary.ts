@@ -78,8 +78,10 @@ export const rocCurve = (outputs: Float32Array, targets: Float32Array) => rocPoi
  * (a diagonal step's trapezoid gives each tied pair half). 0.5 is a guess, 1 a perfect
  * ordering; NaN where one class is absent (no pair to order).
  */
-export function rocAuc(outputs: Float32Array, targets: Float32Array): number {
-  const points = rocPoints('rocAuc', outputs, targets);
+export const rocAuc = (outputs: Float32Array, targets: Float32Array): number => rocArea(rocPoints('rocAuc', outputs, targets));
+
+/** The area under a ROC curve as rocCurve gives it, by trapezoids; NaN for none (one class). */
+export function rocArea(points: readonly (readonly [number, number])[]): number {
   let area = 0;
   for (let i = 1; i < points.length; i++) area += ((points[i][0] - points[i - 1][0]) * (points[i][1] + points[i - 1][1])) / 2;
   return points.length ? area : Number.NaN;
