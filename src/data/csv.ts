@@ -480,7 +480,8 @@ function textColumns(scanner: Scanner, columns: Columns, data: Mark): Map<number
         firstNumber[c] ??= cell();
         continue;
       }
-      const text = rescan.text(), dressed = numberDressing(text, scanner.delimiter);
+      // Only a cell with a digit can be a number written for reading (its regular expressions cost more than the cell).
+      const text = rescan.text(), dressed = /\d/.test(text) ? numberDressing(text, scanner.delimiter) : undefined;
       texts[c]++;
       firstText[c] ??= cell(dressed);
       if (dressed) {
@@ -616,6 +617,26 @@ interface Mark {
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Cells up to this many bytes of ASCII are read a char code at a time (asciiText). */
+const SHORT_CELL = 32;
+
+/**
+ * Bytes [start, end) as a string where they are a short run of ASCII, else undefined (for the
+ * decoder): a text column's cells are read once a row in each pass, and the decoder's call costs
+ * more than such a cell. With textColumns' digit check, diamonds.csv (53,940 rows, three text
+ * columns) parsed in 76–101 ms where it took 150–157 (medians of 9 parses, alternated
+ * with the same file's text columns ignored: 27 ms).
+ */
+function asciiText(b: Uint8Array, start: number, end: number): string | undefined {
+  if (end - start > SHORT_CELL) return undefined;
+  let text = '';
+  for (let p = start; p < end; p++) {
+    if (b[p] >= 0x80) return undefined;
+    text += String.fromCharCode(b[p]);
+  }
+  return text;
+}
 
 /** 10^0 … 10^22: the powers of ten that a double holds exactly. */
 const EXACT_POWERS_OF_10 = Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
@@ -807,11 +828,13 @@ class Scanner {
 
   /** The last field's text, unquoted. */
   text(): string {
-    let text: string;
-    try {
-      text = utf8.decode(this.bytes.subarray(this.start, this.end));
-    } catch {
-      this.cellError('the cell is not valid UTF-8');
+    let text = asciiText(this.bytes, this.start, this.end);
+    if (text === undefined) {
+      try {
+        text = utf8.decode(this.bytes.subarray(this.start, this.end));
+      } catch {
+        this.cellError('the cell is not valid UTF-8');
+      }
     }
     return this.escaped ? text.replaceAll('""', '"') : text;
   }
