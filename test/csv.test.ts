@@ -11,7 +11,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CsvColumnError, isFormattedNumber, parseCsv, parseNumber, type CsvOptions, type CsvTable } from '../src/data/csv.js';
 import { tableSplits } from '../src/data/table.js';
-import { MAX_CATEGORIES, featureColumns } from '../src/data/categories.js';
+import { MAX_CATEGORIES, categoriesFault, featureColumns } from '../src/data/categories.js';
 import { loadCsv } from '../src/node.js';
 import { Rng } from '../src/rng.js';
 
@@ -86,8 +86,11 @@ describe('real data sets of @observablehq/sample-datasets', () => {
     // A missing cell met before the column's first text is no error: the column turns out to be text.
     const blankFirst = parseText('s,n,y\n,1,0\nred,2,1\n');
     expect([blankFirst.featureNames, Array.from(blankFirst.features)]).toEqual([['s=red', 'n'], [0, 1, 1, 2]]);
-    // In a column of numbers it still is, naming the first missing cell.
+    // In a column of numbers it still is, naming the first missing cell, and before a problem later in the file.
     expect(() => parseText('n,y\n1,0\n,1\n2,0\n')).toThrow('t.csv: line 3, column "n" (1): the cell is empty; impute');
+    expect(() => parseText('n,y\n1,0\n,1\n2,0\n1e39,1\n')).toThrow('t.csv: line 3, column "n" (1): the cell is empty; impute');
+    expect(() => parseText('n,m,y\n,1,0\n2,1,1\n3,1e39,0\n')).toThrow('t.csv: line 2, column "n" (1): the cell is empty; impute');
+    expect(() => parseText('n,y\n1,0\n,1\n2,0\n', { features: ['n'] })).toThrow('t.csv: line 3, column "n" (1): the cell is empty; impute');
     expect(parseText('v,y\n"1,5",1\nabc,0\ndef,1\nghi,0\n').featureNames).toEqual(['v=1,5', 'v=abc', 'v=def', 'v=ghi']);
     expect(() => parseText('p,y\n"1,200",1\n"2,500",0\n"3,100",1\n900,0\n')).toThrow(
       't.csv: column holds numbers written as text: "p" (column 1, e.g. "1,200" on line 2, a number with a thousands separator, a % or a currency sign); features must be numbers: write it plainly');
@@ -97,6 +100,9 @@ describe('real data sets of @observablehq/sample-datasets', () => {
     expect(() => parseText('c,y\na,1\n', { features: ['c'], categories: [{ column: 'c', first: 0 } as never] })).toThrow('t.csv: categories[0] must be { column, values, first }');
     expect(() => parseText('c,y\na,1\n', { features: ['c'], categories: [{ column: 'c', values: ['a', 'a'], first: 0 }] })).toThrow('t.csv: categories[0] ("c") lists the value "a" twice');
     expect(() => parseText('c,y\na,1\n', { features: ['c'], categories: [{ column: 'c', values: ['a'], first: 0 }, { column: 'c', values: ['b'], first: 1 }] })).toThrow('t.csv: categories name column "c" twice');
+    // A model file's blocks too (checkDataDescription reads them with categoriesFault).
+    expect(categoriesFault([{ column: 'c', values: ['a'], first: 0 }, { column: 'c', values: ['b'], first: 1 }], ['c=a', 'c=b'])).toBe('[1] names column "c", which a block before it names');
+    expect(categoriesFault([{ column: 'c', values: ['a', 'a'], first: 0 }], ['c=a', 'c=a'])).toBe('[0] ("c") lists the value "a" twice');
   });
 
   it('a column whose value names a feature another column is named is refused; a model\'s one-hot feature names given as columns say how to read them', () => {

@@ -59,10 +59,13 @@ export function categoriesFault(categories: unknown, featureNames: readonly stri
   if (!Array.isArray(categories)) return `must be a list of { column, values, first }, got ${shown(categories)}`;
   if (!featureNames) return 'needs featureNames, whose features it encodes';
   let end = 0;
+  const columns = new Set<string>();
   for (const [i, c] of categories.entries()) {
     const fault = blockFault(c, i);
     if (fault) return fault;
     const { column, values, first } = c as CategoricalFeature;
+    if (columns.has(column)) return `[${i}] names column ${shown(column)}, which a block before it names`;
+    columns.add(column);
     if (first < end || first + values.length > featureNames.length) return `[${i}] (${shown(column)}) takes features ${first} … ${first + values.length - 1}, which are not after the blocks before it within the ${featureNames.length} features`;
     const wrong = values.findIndex((v, k) => featureNames[first + k] !== oneHotName(column, v));
     if (wrong >= 0) return `[${i}]: feature ${first + wrong} is ${shown(featureNames[first + wrong])}, not ${shown(oneHotName(column, values[wrong]))}`;

@@ -349,9 +349,11 @@ function fill(scanner: Scanner, columns: Columns, rows: number, numericTargets: 
   const features = new Float32Array(rows * nf);
   const numbers = targetNames.map((_, t) => (numericTargets[t] ? new Float32Array(rows) : null));
   const labels = targetNames.map((_, t) => (numericTargets[t] ? null : { ids: new Uint32Array(rows), idOf: new Map<string, number>() }));
-  // Under missing: 'error', the first missing feature cell of the pass: told once the pass ends without meeting text,
-  // as its column may yet turn out to be text (a missing text is none of its values, no error).
-  let firstMissing: string | undefined;
+  // Under missing: 'error', a missing feature cell is an error at once where its column is known to be numbers (it
+  // held one already, or a model's features say so); else it is held back, as its column may yet turn out to be text
+  // (a missing text is none of its values, no error): told when the column's first number comes, or when the pass ends.
+  const heldNumber = new Uint8Array(featureOf.length);
+  let heldBack: { column: number; message: string } | undefined;
   for (let row = 0; scanner.startRecord(); row++) {
     do {
       scanner.nextField();
@@ -370,7 +372,13 @@ function fill(scanner: Scanner, columns: Columns, rows: number, numericTargets: 
         const v = scanner.number();
         if (Number.isNaN(v)) {
           if (!isMissing(bytes, scanner.start, scanner.end)) return textColumns(scanner, columns, data);
-          if (missing === 'error') firstMissing ??= scanner.missingFeatureMessage();
+          if (missing === 'error') {
+            if (heldNumber[scanner.column] || columns.named) throw new Error(scanner.missingFeatureMessage());
+            heldBack ??= { column: scanner.column, message: scanner.missingFeatureMessage() };
+          }
+        } else if (!heldNumber[scanner.column]) {
+          heldNumber[scanner.column] = 1;
+          if (heldBack?.column === scanner.column) throw new Error(heldBack.message);
         }
         features[row * nf + j] = v;
         continue;
@@ -389,7 +397,7 @@ function fill(scanner: Scanner, columns: Columns, rows: number, numericTargets: 
       label.ids[row] = id;
     } while (!scanner.lastInRecord);
   }
-  if (firstMissing !== undefined) throw new Error(firstMissing);
+  if (heldBack) throw new Error(heldBack.message);
   let imputed: number[] | undefined;
   if (Array.isArray(missing)) {
     if (missing.length !== nf) throw new Error(`${scanner.name}: missing must give one finite value per feature (${nf}); got ${missing.length}`);
