@@ -2,8 +2,9 @@
 // is text (an island, a cut, a colour) becomes one 0/1 feature per distinct value, named
 // column=value, the values sorted as a text target's classes are; a row's missing cell is none
 // of its values, 0 in each of its features (as pandas' get_dummies reads it): no fill is
-// needed, and a column of one value and blanks is an indicator, not a constant. A model keeps each column's values, so that rows it reads later are
-// encoded alike; a value it was never trained on is an error naming it, not a row of zeros.
+// needed, and a column of one value and blanks is an indicator, not a constant. A model keeps
+// each column's values, so that rows it reads later are encoded alike; a value it was never
+// trained on is an error naming it, not a row of zeros.
 import { firstOf, shown } from '../shown.js';
 import { tooManyClasses } from './numbered-classes.js';
 import type { DataSplits, FeatureDataset } from './dataset.js';
@@ -36,7 +37,11 @@ export const oneHotName = (column: string, value: string) => `${column}=${value}
  */
 export function featureColumns(featureNames: readonly string[], categories: readonly CategoricalFeature[] = []): string[] {
   const columns: string[] = [];
-  for (let j = 0; j < featureNames.length; j += blockAt(categories, j)?.values.length ?? 1) columns.push(blockAt(categories, j)?.column ?? featureNames[j]);
+  for (let j = 0; j < featureNames.length;) {
+    const block = blockAt(categories, j);
+    columns.push(block?.column ?? featureNames[j]);
+    j += block?.values.length ?? 1;
+  }
   return columns;
 }
 
@@ -50,8 +55,18 @@ export function blockFault(c: unknown, i: number): string | undefined {
     return `[${i}] must be { column, values, first }: a column's name, its values (strings) and the index of its first feature; got ${shown(c)}`;
   }
   // Two features of one value: a row would set one or the other, by which reader read it.
-  const twice = values.find((v, k) => values.indexOf(v) !== k);
+  const twice = firstRepeated(values);
   return twice === undefined ? undefined : `[${i}] (${shown(column)}) lists the value ${shown(twice)} twice`;
+}
+
+/** The first of `items` that an item before it equals, or undefined. */
+export function firstRepeated(items: readonly string[]): string | undefined {
+  const seen = new Set<string>();
+  for (const item of items) {
+    if (seen.has(item)) return item;
+    seen.add(item);
+  }
+  return undefined;
 }
 
 /** What is wrong with `categories` as the one-hot blocks of `featureNames` (each value's feature named column=value, blocks apart), or undefined. */

@@ -23,7 +23,7 @@ import { csvQuoted, firstOf, shown } from '../shown.js';
 import { plural } from '../plural.js';
 import { fillMissing, presentMeans } from './impute.js';
 import { BEYOND_FLOAT32, float32Fault, isFiniteFloat32 } from '../decimal.js';
-import { MAX_CATEGORIES, blockFault, notTrainedOn, oneHotFillsZero, oneHotName, tooManyCategories, type CategoricalFeature } from './categories.js';
+import { MAX_CATEGORIES, blockFault, firstRepeated, notTrainedOn, oneHotFillsZero, oneHotName, tooManyCategories, type CategoricalFeature } from './categories.js';
 
 export type { CsvTable, TargetColumn } from './table.js';
 
@@ -167,12 +167,7 @@ function encoded(columns: Columns, valuesOf: (column: number) => readonly string
     featureNames.push(...values.map((v) => oneHotName(column, v)));
   }
   // A feature's name says which column and value it is: a column named as another's value would say it twice.
-  const seen = new Set<string>();
-  const clash = featureNames.find((f) => {
-    if (seen.has(f)) return true;
-    seen.add(f);
-    return false;
-  });
+  const clash = firstRepeated(featureNames);
   if (clash !== undefined) {
     const block = categories.find((c) => c.values.some((v) => oneHotName(c.column, v) === clash))!;
     throw new Error(`${columns.name}: column ${shown(block.column)}'s value ${shown(clash.slice(block.column.length + 1))} makes a feature named ${shown(clash)}, and so does another column; rename one of them`);
