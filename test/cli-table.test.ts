@@ -498,6 +498,30 @@ describe('simdnet eval on a table model', () => {
     expect(run.stderr).toMatch(new RegExp(`^Gentoo {16}${cm[2].map((n) => ` +${n}`).join('')}$`, 'm'));
   });
 
+  it('a yes/no column of text is a classifier of two classes, whose eval and report give its second class\'s ROC AUC and curve, as its probabilities order the rows', async () => {
+    const train = path.join(dir, 'yes-no-text.csv'), model = path.join(dir, 'yes-no-text.simdnet'), report = path.join(dir, 'yes-no-text.html');
+    const rows = Array.from({ length: 60 }, (_, i) => `${i % 7},${(i * 3) % 5},${(i * 5) % 7 > 3 ? 'yes' : 'no'}`);
+    writeFileSync(train, ['a,b,big', ...rows].join('\n') + '\n');
+    expect((await simdnet(['train', '--data', train, '--target', 'big', '--epochs', '3', '--out', model, '--threads', '1'])).code).toBe(0);
+    const run = await simdnet(['eval', model, '--data', train, '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    const out = JSON.parse(run.stdout);
+    // The pairs of a "yes" and a "no" row that the probability of "yes" orders, ties ½.
+    const p = (await simdnet(['predict', model, '--csv', train])).stdout.trim().split('\n').slice(1).map((line) => Number(line.split(',')[2]));
+    const ys = rows.map((r) => r.endsWith(',yes'));
+    let ordered = 0, pairs = 0;
+    p.forEach((pi, i) => p.forEach((pj, j) => {
+      if (!ys[i] || ys[j]) return;
+      pairs++;
+      ordered += pi > pj ? 1 : pi === pj ? 0.5 : 0;
+    }));
+    expect([out.task, out.classes.map((c: { class: string }) => c.class)]).toEqual(['classification', ['no', 'yes']]);
+    expect(out.auc).toBeCloseTo(ordered / pairs, 6);
+    expect(run.stderr).toContain(`ROC AUC of yes against no (over every threshold): ${out.auc.toFixed(3)}`);
+    expect((await simdnet(['report', model, '--data', train, '--out', report])).code).toBe(0);
+    expect(readFileSync(report, 'utf8')).toContain(`aria-label="yes against no: ROC curve (scored rows), area ${out.auc.toFixed(3)}"`);
+  });
+
   it('one 0/1 target is binary: accuracy, precision, recall and F1 of class 1, its 2 × 2 confusion matrix and ROC AUC, as the outputs give them', async () => {
     const train = path.join(dir, 'yes-no.csv'), model = path.join(dir, 'yes-no.simdnet');
     const rows = Array.from({ length: 60 }, (_, i) => `${i % 7},${(i * 3) % 5},${i % 7 > 3 ? 1 : 0}`);

@@ -1,11 +1,12 @@
 // What the report shows of each task's test outputs: the classification report and the
-// confusion matrix (a binary target's of its classes 0 and 1, its ROC curve and the area under it); the multi-label per-label table; for regression, predicted against
+// confusion matrix (a binary target's of its classes 0 and 1; its ROC curve and the area under
+// it, as a two-class classifier's of its second class); the multi-label per-label table; for regression, predicted against
 // actual and the residuals per target, and the errors table. A new task is a function and
 // a line in TASK_SECTIONS.
 import type { Dataset } from '../data/dataset.js';
 import { classificationReport, confusionMatrix } from '../metrics.js';
 import { predictedClasses } from '../tasks/classification.js';
-import { BINARY_CLASSES, CLASS_1_RULE, binaryConfusion, rocArea, rocCurve } from '../tasks/binary.js';
+import { BINARY_CLASSES, CLASS_1_RULE, binaryConfusion, rocArea, rocCurve, secondClassScores } from '../tasks/binary.js';
 import { multiLabelReport } from '../tasks/multi-label.js';
 import { regressionReport } from '../tasks/regression.js';
 import type { TaskName } from '../tasks/task.js';
@@ -55,26 +56,36 @@ function classifierSections(cm: number[][], names: readonly string[], split: str
   ];
 }
 
-function classificationSections({ test, outputs, width, names, split }: TestOutputs): PageSection[] {
-  return classifierSections(confusionMatrix(test.labels!, predictedClasses(outputs, width).classes, width), names, split);
-}
-
 /**
- * A yes/no target as the classifier of its classes 0 and 1, with its ROC curve (where both
- * classes are among the rows) and the area under it: how the rows of class 1 are found as the
- * threshold falls from 1 to 0, against a guess's diagonal.
+ * The classification report (with the area under the ROC curve below it) and the confusion
+ * matrix, then the ROC curve of `scores` of 0/1 `targets` [count], where both classes are
+ * among the rows: how the rows of class `positive` are found as the threshold falls from 1 to
+ * 0, against a guess's diagonal. `what` names the scores in the chart's title.
  */
-function binarySections({ test, outputs, names, split }: TestOutputs): PageSection[] {
-  const targets = test.targets!.subarray(0, test.count), curve = rocCurve(outputs, targets), auc = rocArea(curve);
-  const [report, matrix] = classifierSections(binaryConfusion(outputs, targets), BINARY_CLASSES, split, `: ${names[0]} (${CLASS_1_RULE})`);
+function withRocCurve([report, matrix]: PageSection[], scores: Float32Array, targets: Float32Array, what: string, positive: string, negative: string, split: string): PageSection[] {
+  const curve = rocCurve(scores, targets), auc = rocArea(curve);
   const roc: PageSection[] = curve.length === 0 ? [] : [{
-    id: 'roc', heading: `ROC curve: ${names[0]}`,
-    body: linePlot(`${names[0]}: ROC curve (${split}), area ${formatRatio(auc)}`, 'False positive rate (rows of class 0 taken for 1)', 'True positive rate (rows of class 1 found)', [
-      { label: `${capitalised(split)} (${test.count})`, color: COLORS.test, points: curve },
+    id: 'roc', heading: `ROC curve: ${what}`,
+    body: linePlot(`${what}: ROC curve (${split}), area ${formatRatio(auc)}`, `False positive rate (rows of ${negative} taken for ${positive})`, `True positive rate (rows of ${positive} found)`, [
+      { label: `${capitalised(split)} (${targets.length})`, color: COLORS.test, points: curve },
       { label: 'A guess (area 0.5)', color: COLORS.grid, points: [[0, 0], [1, 1]] },
     ]),
   }];
   return [{ ...report, body: `${report.body}<p>ROC AUC (over every threshold): ${Number.isNaN(auc) ? `none: the ${split} hold one class` : formatRatio(auc)}</p>` }, matrix, ...roc];
+}
+
+/** A classifier's report and matrix; of two classes (a yes/no column of text), its second class's ROC curve too. */
+function classificationSections({ test, outputs, width, names, split }: TestOutputs): PageSection[] {
+  const sections = classifierSections(confusionMatrix(test.labels!, predictedClasses(outputs, width).classes, width), names, split);
+  if (width !== 2) return sections;
+  const { scores, targets } = secondClassScores(outputs, test.labels!, test.count);
+  return withRocCurve(sections, scores, targets, `${names[1]} against ${names[0]}`, `class ${names[1]}`, `class ${names[0]}`, split);
+}
+
+/** A yes/no target as the classifier of its classes 0 and 1, with its ROC curve. */
+function binarySections({ test, outputs, names, split }: TestOutputs): PageSection[] {
+  const targets = test.targets!.subarray(0, test.count);
+  return withRocCurve(classifierSections(binaryConfusion(outputs, targets), BINARY_CLASSES, split, `: ${names[0]} (${CLASS_1_RULE})`), outputs.subarray(0, test.count), targets, names[0], 'class 1', 'class 0', split);
 }
 
 function multiLabelSections({ test, outputs, width, names }: TestOutputs): PageSection[] {

@@ -1,11 +1,12 @@
 // What `eval` (and the end of a table run) shows of a table model's outputs beside its task's
 // metrics, as text for the terminal and as fields of eval's --json line: the classification
-// report and the confusion matrix (a yes/no target's of its classes 0 and 1, and its ROC AUC);
+// report and the confusion matrix (a yes/no target's of its classes 0 and 1, and its ROC AUC, as
+// a two-class classifier's of its second class);
 // per label precision, recall, F1 and the counts of true and false positives and negatives;
 // per target MSE, RMSE, MAE and R². The HTML report draws the same from task-sections.ts. A
 // new task is a function and a line in TASK_DETAILS.
 import { classificationReport, confusionMatrix, formatClassificationReport, type ClassScores } from '../metrics.js';
-import { BINARY_CLASSES, CLASS_1_RULE, binaryConfusion, rocAuc } from '../tasks/binary.js';
+import { BINARY_CLASSES, CLASS_1_RULE, binaryConfusion, rocAuc, secondClassScores } from '../tasks/binary.js';
 import { predictedClasses } from '../tasks/classification.js';
 import { THRESHOLD, multiLabelReport } from '../tasks/multi-label.js';
 import { regressionReport } from '../tasks/regression.js';
@@ -45,17 +46,26 @@ function classifierDetails(cm: number[][], names: readonly string[], of = ''): T
   };
 }
 
+/** `details` with the area under the ROC curve of `scores` of 0/1 `targets` (null in --json where the rows hold one class); `of` says whose. */
+function withRocAuc({ text, json }: TaskDetails, scores: Float32Array, targets: Float32Array, of = ''): TaskDetails {
+  const auc = rocAuc(scores, targets);
+  return { text: `${text}\n\nROC AUC${of} (over every threshold): ${Number.isNaN(auc) ? 'none: the rows hold one class' : formatRatio(auc)}`, json: { ...json, auc: Number.isNaN(auc) ? null : auc } };
+}
+
+/** A classifier's report and matrix; of two classes (a yes/no column of text), its second class's ROC AUC too. */
 function classificationDetails({ test, outputs, width, names }: TestOutputs): TaskDetails {
   // A report of thousands of rows is no summary, and their matrix no size to hold (MAX_MATRIX_CLASSES).
   if (width > JSON_MATRIX_CLASSES) return { text: `classification report: ${width} classes, too many to show here`, json: {} };
-  return classifierDetails(confusionMatrix(test.labels!, predictedClasses(outputs, width).classes, width), names);
+  const details = classifierDetails(confusionMatrix(test.labels!, predictedClasses(outputs, width).classes, width), names);
+  if (width !== 2) return details;
+  const { scores, targets } = secondClassScores(outputs, test.labels!, test.count);
+  return withRocAuc(details, scores, targets, ` of ${shownName(names[1])} against ${shownName(names[0])}`);
 }
 
-/** A yes/no target as the classifier of its classes 0 and 1, with the area under its ROC curve (null in --json where the rows hold one class). */
+/** A yes/no target as the classifier of its classes 0 and 1, with the area under its ROC curve. */
 function binaryDetails({ test, outputs, names }: TestOutputs): TaskDetails {
-  const targets = test.targets!.subarray(0, test.count), auc = rocAuc(outputs, targets);
-  const { text, json } = classifierDetails(binaryConfusion(outputs, targets), BINARY_CLASSES, ` of ${shownName(names[0])} (${CLASS_1_RULE})`);
-  return { text: `${text}\n\nROC AUC (over every threshold): ${Number.isNaN(auc) ? 'none: the rows hold one class' : formatRatio(auc)}`, json: { ...json, auc: Number.isNaN(auc) ? null : auc } };
+  const targets = test.targets!.subarray(0, test.count);
+  return withRocAuc(classifierDetails(binaryConfusion(outputs, targets), BINARY_CLASSES, ` of ${shownName(names[0])} (${CLASS_1_RULE})`), outputs.subarray(0, test.count), targets);
 }
 
 function multiLabelDetails({ test, outputs, width, names }: TestOutputs): TaskDetails {

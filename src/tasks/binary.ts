@@ -87,6 +87,15 @@ export function rocArea(points: readonly (readonly [number, number])[]): number 
   return points.length ? area : Number.NaN;
 }
 
+/**
+ * A classifier of two classes as a score of its second: its outputs [count × 2]' second column
+ * (the probability of class 1) and its labels [count] as 0/1 targets, for rocCurve and rocAuc.
+ * The area is the same whichever class is scored (the other's probability is 1 minus it).
+ */
+export function secondClassScores(outputs: Float32Array, labels: ArrayLike<number>, count: number): { scores: Float32Array; targets: Float32Array } {
+  return { scores: Float32Array.from({ length: count }, (_, r) => outputs[2 * r + 1]), targets: Float32Array.from({ length: count }, (_, r) => labels[r]) };
+}
+
 export const binary: Task = {
   name: 'binary',
   loss: 'binary-cross-entropy',
