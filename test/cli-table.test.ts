@@ -20,6 +20,17 @@ const penguinFlags = ['--data', penguins, '--target', 'species', '--ignore', 'is
 let dir: string, classifier: string, regressor: string;
 let classified: Record<string, any>, regressed: Record<string, any>;
 
+/** The share of pairs of a positive and a negative row whose scores `p` put the positive above, ties ½: the ROC AUC counted pair by pair. */
+function orderedPairs(p: number[], positive: boolean[]): number {
+  let ordered = 0, pairs = 0;
+  p.forEach((pi, i) => p.forEach((pj, j) => {
+    if (!positive[i] || positive[j]) return;
+    pairs++;
+    ordered += pi > pj ? 1 : pi === pj ? 0.5 : 0;
+  }));
+  return ordered / pairs;
+}
+
 /** Writes the table checkpoint in `ck` again with its run record changed, as an older simdnet or a hand edit leaves it. */
 async function rewriteTableRun(ck: string, change: (run: Record<string, unknown>) => Record<string, unknown>): Promise<void> {
   const file = path.join(ck, CHECKPOINT_FILE), model = await readModelFile(file);
@@ -506,17 +517,10 @@ describe('simdnet eval on a table model', () => {
     const run = await simdnet(['eval', model, '--data', train, '--json']);
     expect(run.code, run.stderr).toBe(0);
     const out = JSON.parse(run.stdout);
-    // The pairs of a "yes" and a "no" row that the probability of "yes" orders, ties ½.
+    // The probability of "yes" that predict gives, column 3 of its CSV.
     const p = (await simdnet(['predict', model, '--csv', train])).stdout.trim().split('\n').slice(1).map((line) => Number(line.split(',')[2]));
-    const ys = rows.map((r) => r.endsWith(',yes'));
-    let ordered = 0, pairs = 0;
-    p.forEach((pi, i) => p.forEach((pj, j) => {
-      if (!ys[i] || ys[j]) return;
-      pairs++;
-      ordered += pi > pj ? 1 : pi === pj ? 0.5 : 0;
-    }));
     expect([out.task, out.classes.map((c: { class: string }) => c.class)]).toEqual(['classification', ['no', 'yes']]);
-    expect(out.auc).toBeCloseTo(ordered / pairs, 6);
+    expect(out.auc).toBeCloseTo(orderedPairs(p, rows.map((r) => r.endsWith(',yes'))), 6);
     expect(run.stderr).toContain(`ROC AUC of yes against no (over every threshold): ${out.auc.toFixed(3)}`);
     expect((await simdnet(['report', model, '--data', train, '--out', report])).code).toBe(0);
     expect(readFileSync(report, 'utf8')).toContain(`aria-label="yes against no: ROC curve (scored rows), area ${out.auc.toFixed(3)}"`);
@@ -545,14 +549,7 @@ describe('simdnet eval on a table model', () => {
     // ROC AUC against every pair of a 1 and a 0, from the probabilities predict gives.
     const predicted = await simdnet(['predict', model, '--csv', train]);
     const p = predicted.stdout.trim().split('\n').slice(1).map((line) => Number(line.split(',')[1]));
-    const ys = rows.map((r) => r.endsWith(',1'));
-    let ordered = 0, pairs = 0;
-    p.forEach((pi, i) => p.forEach((pj, j) => {
-      if (!ys[i] || ys[j]) return;
-      pairs++;
-      ordered += pi > pj ? 1 : pi === pj ? 0.5 : 0;
-    }));
-    expect(out.auc).toBeCloseTo(ordered / pairs, 6);
+    expect(out.auc).toBeCloseTo(orderedPairs(p, rows.map((r) => r.endsWith(',1'))), 6);
     // One row: the class and the probability of 1, as a classifier's JSON gives its class.
     const one = JSON.parse((await simdnet(['predict', model, '--input', rows[0].split(',').slice(0, 2).join(','), '--json'])).stdout);
     expect(one).toEqual({ source: '--input', task: 'binary', predicted: p[0] >= 0.5 ? 1 : 0, outputs: { big: expect.closeTo(p[0], 6) } });
