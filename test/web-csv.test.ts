@@ -113,6 +113,12 @@ describe.skipIf(!chromium)(`the training page on a CSV file, in ${chromium?.desc
     expect((await predictRow(page, ['Dream', 46.5, 17.9, 192, 3500, 'FEMALE'])).prediction).toBe('Chinstrap');
     // A text column's last choice is a missing value, none of its values, as the command line's NA.
     expect(['Adelie', 'Chinstrap', 'Gentoo']).toContain((await predictRow(page, ['Dream', 46.5, 17.9, 192, 3500, ''])).prediction);
+    // The form with its lists of values fits a phone's width too (screenshots beside the page's build, in test-output/web-csv/).
+    await page.screenshot({ path: path.join(outDir, 'penguins-1280x900.png'), fullPage: true });
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.screenshot({ path: path.join(outDir, 'penguins-390x844.png'), fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 900 });
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
     expect(download.suggestedFilename()).toBe('penguins.simdnet');
