@@ -225,7 +225,8 @@ export function checkDataDescription(d: DataDescription, sizes: readonly number[
   };
   const outputs = sizes[sizes.length - 1];
   if (d.task === 'binary' && outputs !== 1) throw make(`task binary has one output (the probability of class 1), and the network has ${outputs}`);
-  names('classNames', outputs);
+  // A binary model's classes are its two (class 0, class 1) where its target was a column of two.
+  names('classNames', d.task === 'binary' ? 2 : outputs);
   names('featureNames', sizes[0]);
   names('targetNames', d.task === 'classification' ? 1 : outputs);
   if (d.featureFill !== undefined && (!Array.isArray(d.featureFill) || d.featureFill.length !== sizes[0] || !d.featureFill.every(Number.isFinite))) {

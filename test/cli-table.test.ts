@@ -526,6 +526,34 @@ describe('simdnet eval on a table model', () => {
     expect(readFileSync(report, 'utf8')).toContain(`aria-label="yes against no: ROC curve (scored rows), area ${out.auc.toFixed(3)}"`);
   });
 
+  it('--task binary on a yes/no column of text: class 1 is its second value, named in the banner, the reports, predictions and the export, and early stopping may watch its F1', async () => {
+    const train = path.join(dir, 'yes-no-binary.csv'), model = path.join(dir, 'yes-no-binary.simdnet'), report = path.join(dir, 'yes-no-binary.html');
+    const rows = Array.from({ length: 60 }, (_, i) => `${i % 7},${(i * 3) % 5},${(i * 5) % 7 > 3 ? 'yes' : 'no'}`);
+    writeFileSync(train, ['a,b,big', ...rows].join('\n') + '\n');
+    const trained = await simdnet(['train', '--data', train, '--target', 'big', '--task', 'binary', '--epochs', '4', '--early-stop', '2', '--metric', 'f1', '--out', model, '--threads', '1']);
+    expect(trained.code, trained.stderr).toBe(0);
+    expect(trained.stdout).toContain(`simdnet train: ${train}: binary of big on 2 features (2 classes: no, yes; class 1 is yes)`);
+    expect(trained.stdout).toMatch(/^confusion matrix of big \(class 1 from output 0.5\):\nactual \\ predicted +no +yes$/m);
+    const p = (await simdnet(['predict', model, '--csv', train])).stdout.trim().split('\n').slice(1).map((line) => line.split(','));
+    expect(p.every(([c, prob]) => c === (Number(prob) >= 0.5 ? 'yes' : 'no'))).toBe(true);
+    const one = JSON.parse((await simdnet(['predict', model, '--input', '5,2', '--json'])).stdout.trim().split('\n').at(-1)!);
+    expect(one.predicted).toBe(one.outputs.big >= 0.5 ? 'yes' : 'no');
+    expect((await simdnet(['predict', model, '--input', '5,2'])).stdout).toContain(`--input: predicted big ${one.predicted} (probability of yes: `);
+    const out = JSON.parse((await simdnet(['eval', model, '--data', train, '--json'])).stdout);
+    expect([out.task, out.classes.map((c: { class: string }) => c.class)]).toEqual(['binary', ['no', 'yes']]);
+    expect(out.auc).toBeCloseTo(orderedPairs(p.map(([, prob]) => Number(prob)), rows.map((r) => r.endsWith(',yes'))), 6);
+    const maybe = path.join(dir, 'yes-no-maybe.csv');
+    writeFileSync(maybe, 'a,b,big\n1,2,yes\n3,4,maybe\n');
+    const unknown = await simdnet(['eval', model, '--data', maybe]);
+    expect([unknown.code, unknown.stderr]).toEqual([1, expect.stringContaining(`${maybe}: data row 2 is of class "maybe", which the model does not know (its classes: no, yes)`)]);
+    expect((await simdnet(['report', model, '--data', train, '--out', report])).code).toBe(0);
+    expect(readFileSync(report, 'utf8')).toContain('False positive rate (rows of class no taken for class yes)');
+    expect((await simdnet(['export', model, '--format', 'onnx', '--out', path.join(dir, 'yes-no.onnx')])).stdout).toContain('the probability that big is yes, not no (class 1 from output 0.5)');
+    // Three classes are no yes/no column.
+    const three = await simdnet(['train', '--data', penguins, '--target', 'species', '--missing', 'mean', '--task', 'binary', '--epochs', '1']);
+    expect([three.code, three.stderr]).toEqual([2, expect.stringContaining('--task binary: species holds 3 classes; binary learns a column of two (yes and no), or of 0 and 1')]);
+  });
+
   it('one 0/1 target is binary: accuracy, precision, recall and F1 of class 1, its 2 × 2 confusion matrix and ROC AUC, as the outputs give them', async () => {
     const train = path.join(dir, 'yes-no.csv'), model = path.join(dir, 'yes-no.simdnet');
     const rows = Array.from({ length: 60 }, (_, i) => `${i % 7},${(i * 3) % 5},${i % 7 > 3 ? 1 : 0}`);

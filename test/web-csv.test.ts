@@ -251,6 +251,19 @@ describe.skipIf(!chromium)(`the training page on a CSV file, in ${chromium?.desc
     await page.waitForSelector('body[data-state="done"]', { timeout: 60_000 });
     expect(await value(page, '#test-scores [data-metric="accuracy"]')).toBeGreaterThanOrEqual(0.9);
     expect((await predictRow(page, [0.95, 0.5, 1])).prediction).toBe('2');
+
+    // A yes/no column of text, learnt as binary when asked: class 1 is its second value, and the prediction names it.
+    const words = path.join(temp, 'words.csv');
+    writeFileSync(words, ['x1,x2,spam', ...rows.map(([x1, x2]) => `${x1.toFixed(4)},${x2.toFixed(4)},${x1 > x2 ? 'yes' : 'no'}`)].join('\n'));
+    await page.setInputFiles('#csv-file', words);
+    await page.waitForSelector('#csv-summary:has-text("2 classes of spam (no, yes)")');
+    await page.selectOption('#task', 'binary');
+    await page.waitForSelector('#csv-summary [data-task="binary"]');
+    await page.click('#start');
+    await page.waitForSelector('body[data-state="done"]', { timeout: 60_000 });
+    expect(await value(page, '#test-scores [data-metric="accuracy"]')).toBeGreaterThanOrEqual(0.9);
+    expect((await predictRow(page, [0.9, 0.1])).prediction).toBe('spam yes');
+    expect((await predictRow(page, [0.1, 0.9])).prediction).toBe('spam no');
     expect(problems).toEqual([]);
     await page.close();
   }, 120_000);

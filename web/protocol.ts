@@ -24,6 +24,8 @@ export interface TableModel {
   outputNames: string[];
   /** The label column of a classifier; the target columns otherwise. */
   targetNames: string[];
+  /** A binary model's two class names, [class 0, class 1], where its target was a column of two (yes and no). */
+  binaryClasses?: string[];
   /** Samples per split; absent for a loaded model, which has no data to train on. */
   splits?: { train: number; validation: number; test: number };
 }

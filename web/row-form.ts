@@ -65,7 +65,7 @@ export function rowForm(predict: (features: number[]) => void): RowForm {
         bars.innerHTML = '';
         return;
       }
-      const text = task === 'classification' ? outputNames[predicted!] : task === 'binary' ? `${outputNames[0]} ${outputs[0] >= 0.5 ? 1 : 0}` : outputNames.filter((_, i) => outputs[i] >= 0.5).join(', ') || 'no label';
+      const text = task === 'classification' ? outputNames[predicted!] : task === 'binary' ? `${outputNames[0]} ${(model!.binaryClasses ?? ['0', '1'])[outputs[0] >= 0.5 ? 1 : 0]}` : outputNames.filter((_, i) => outputs[i] >= 0.5).join(', ') || 'no label';
       shown.textContent = text;
       shown.dataset.value = text;
       bars.innerHTML = barsHtml(outputNames, outputs, predicted);

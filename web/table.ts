@@ -31,6 +31,7 @@ export function readTable(bytes: Uint8Array, name: string, choice: TableChoice):
     splits,
     model: {
       source: name, task, inferred, featureNames, targetNames, ...(featureCategories ? { categories: featureCategories } : {}),
+      ...(task === 'binary' && classNames ? { binaryClasses: classNames } : {}),
       outputNames: task === 'classification' ? classNames! : targetNames,
       splits: { train: splits.train.count, validation: splits.validation!.count, test: splits.test.count },
     },
@@ -47,6 +48,7 @@ export function loadedTable(model: Model, source: string): TableModel {
     source, task, targetNames,
     featureNames: names(model.data?.featureNames, sizes[0], 'feature'),
     ...(model.data?.featureCategories ? { categories: model.data.featureCategories } : {}),
+    ...(task === 'binary' && model.data?.classNames ? { binaryClasses: model.data.classNames } : {}),
     outputNames: task === 'classification' ? names(model.data?.classNames, sizes.at(-1)!, 'class') : targetNames,
   };
 }

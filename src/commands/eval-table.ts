@@ -34,6 +34,18 @@ export async function tableFor(model: Model, file: string): Promise<FeatureDatas
   if (!d?.featureNames || !d.targetNames) throw new UsageError(`--data ${file} is a table, but this model does not name its features and targets (it was not trained on a table)`);
   const table = await readModelColumns(file, { ...d, featureNames: d.featureNames, targetNames: d.targetNames });
   const base = { features: table.features, width: table.featureNames.length, count: table.rows };
+  const [column] = table.targets, names = d.classNames ?? [];
+  // The class of each row, by the model's class names (the file's own order may differ).
+  const classOf = () => {
+    const label = (r: number) => (column.kind === 'label' ? column.classes[column.values[r]] : shortestFloat32(column.values[r]));
+    return Uint32Array.from({ length: table.rows }, (_, r) => {
+      const index = names.indexOf(label(r));
+      if (index < 0) throw new Error(`${file}: data row ${r + 1} is of class ${shown(label(r))}, which the model does not know (its classes: ${firstOf(names.map(shownName))})`);
+      return index;
+    });
+  };
+  // A binary model of a column of two classes (yes and no): class 1 is its second.
+  if (d.task === 'binary' && d.classNames) return { ...base, targets: Float32Array.from(classOf()) };
   if (d.task !== 'classification') {
     const width = table.targets.length, targets = new Float32Array(table.rows * width);
     table.targets.forEach((t, j) => {
@@ -49,15 +61,7 @@ export async function tableFor(model: Model, file: string): Promise<FeatureDatas
     withTask({ train: rows, test: rows, classes: width, source: file, targetNames: d.targetNames }, d.task, `${file}: the model's task ${d.task}`);
     return rows;
   }
-  const [column] = table.targets, names = d.classNames ?? [];
-  const label = (r: number) => (column.kind === 'label' ? column.classes[column.values[r]] : shortestFloat32(column.values[r]));
-  const labels = new Uint32Array(table.rows);
-  for (let r = 0; r < table.rows; r++) {
-    const index = names.indexOf(label(r));
-    if (index < 0) throw new Error(`${file}: data row ${r + 1} is of class ${shown(label(r))}, which the model does not know (its classes: ${firstOf(names.map(shownName))})`);
-    labels[r] = index;
-  }
-  return { ...base, labels };
+  return { ...base, labels: classOf() };
 }
 
 /** Where a table model says it was trained: the file, and how many rows it had then (a checkpoint records no count). */

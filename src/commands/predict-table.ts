@@ -98,6 +98,9 @@ export async function runTablePredict(model: Model, net: Network, flags: TablePr
   const classNames = model.data?.classNames ?? Array.from({ length: nOut }, (_, c) => String(c));
   const targetNames = task === 'classification' ? classNames : model.data?.targetNames ?? Array.from({ length: nOut }, (_, j) => `output ${j}`);
   const row = (r: number) => Array.from(outputs.subarray(r * nOut, (r + 1) * nOut));
+  // A binary model's class of an output: 0 or 1, or its class's name where its target was a column of two (yes and no).
+  const binaryClasses = task === 'binary' && model.data?.classNames ? model.data.classNames : ['0', '1'];
+  const binaryClass = (p: number) => binaryClasses[p >= THRESHOLD ? 1 : 0];
 
   if (flags.csv !== undefined) {
     // A binary target is one label: its 0 or 1, then its probability of 1.
@@ -107,7 +110,7 @@ export async function runTablePredict(model: Model, net: Network, flags: TablePr
     const lines = [header.map(cell).join(',')];
     for (let r = 0; r < rows; r++) {
       const a = row(r);
-      lines.push((task === 'classification' ? [classNames[classes[r]], ...a] : labelled ? [...a.map((p) => (p >= THRESHOLD ? 1 : 0)), ...a] : a).map(cell).join(','));
+      lines.push((task === 'classification' ? [classNames[classes[r]], ...a] : task === 'binary' ? [binaryClass(a[0]), ...a] : labelled ? [...a.map((p) => (p >= THRESHOLD ? 1 : 0)), ...a] : a).map(cell).join(','));
     }
     const text = lines.join('\n') + '\n';
     if (flags.out) {
@@ -121,14 +124,14 @@ export async function runTablePredict(model: Model, net: Network, flags: TablePr
     print(`${source}: predicted ${shownName(classNames[classes[0]])}`);
     a.forEach((p, c) => print(`  ${shownName(classNames[c]).padEnd(12)}  ${p.toFixed(4)}  ${'█'.repeat(Math.round(p * 40))}`));
   } else if (task === 'binary') {
-    print(`${source}: predicted ${shownName(targetNames[0])} ${a[0] >= THRESHOLD ? 1 : 0} (probability of 1: ${a[0].toFixed(4)})`);
+    print(`${source}: predicted ${shownName(targetNames[0])} ${shownName(binaryClass(a[0]))} (probability of ${shownName(binaryClasses[1])}: ${a[0].toFixed(4)})`);
   } else if (task === 'multi-label') {
     print(`${source}: ${targetNames.filter((_, j) => a[j] >= THRESHOLD).map(shownName).join(', ') || 'no label'}`);
     a.forEach((p, j) => print(`  ${shownName(targetNames[j]).padEnd(12)}  ${p.toFixed(4)}`));
   } else a.forEach((v, j) => print(`${source}: ${shownName(targetNames[j])} = ${v.toPrecision(6)}`));
   if (flags.json) {
     const predicted = task === 'classification' ? { predicted: classNames[classes[0]], probabilities: Object.fromEntries(a.map((p, c) => [classNames[c], p])) }
-      : { ...(task === 'binary' ? { predicted: a[0] >= THRESHOLD ? 1 : 0 } : {}), outputs: Object.fromEntries(a.map((v, j) => [targetNames[j], v])) };
+      : { ...(task === 'binary' ? { predicted: model.data?.classNames ? binaryClass(a[0]) : a[0] >= THRESHOLD ? 1 : 0 } : {}), outputs: Object.fromEntries(a.map((v, j) => [targetNames[j], v])) };
     console.log(JSON.stringify({ source, task, ...predicted }));
   }
 }

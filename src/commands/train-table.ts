@@ -390,7 +390,7 @@ export async function runTrainTable(given: TableFlags, command: Command): Promis
   }
   const { targetNames = [], featureNames = [] } = data;
   print(`simdnet train: ${flags.data}: ${task.name} of ${targetNames.map(listedName).join(', ')} on ${plural(featureNames.length, 'feature')}` +
-    `${data.classNames ? ` (${plural(data.classNames.length, 'class', 'classes')}: ${firstOf(data.classNames.map(listedName), 10)})` : ''}`);
+    `${data.classNames ? ` (${plural(data.classNames.length, 'class', 'classes')}: ${firstOf(data.classNames.map(listedName), 10)}${task === TASK_KINDS.binary ? `; class 1 is ${listedName(data.classNames[1])}` : ''})` : ''}`);
   print(`data: ${plural(table.rows, 'row')}: ${data.train.count} to train on${validation ? ' (less the validation rows)' : ''}, ${data.test.count} to test on`);
   const categories = data.featureCategories ?? [];
   if (categories.length) print(`one-hot: ${firstOf(categories.map((c) => `${listedName(c.column)} (${plural(c.values.length, 'value')}: ${firstOf(c.values.map(listedName), 5)})`), 10)}, a 0/1 feature per value`);

@@ -44,7 +44,7 @@ export function describeIo(model: Model): IoDescription {
     : image ? `${shape} images in NHWC order, each pixel scaled to [0, 1] (its byte ÷ 255)`
     : `the ${sizes[0]} inputs the network was trained on${shape ? ` (${shape} images in NHWC order)` : ''}; images given to simdnet as bytes were scaled to [0, 1] (byte ÷ 255)`;
   const output = d?.task === 'classification' && d.classNames ? `one score per class, in this order: ${listed(d.classNames, 'classes')}`
-    : d?.task === 'binary' && d.targetNames?.length === 1 ? `the probability that ${listedName(d.targetNames[0])} is 1 (${CLASS_1_RULE})`
+    : d?.task === 'binary' && d.targetNames?.length === 1 ? `the probability that ${listedName(d.targetNames[0])} is ${d.classNames ? `${listedName(d.classNames[1])}, not ${listedName(d.classNames[0])}` : 1} (${CLASS_1_RULE})`
     : d && d.task !== 'classification' && d.targetNames?.length === sizes.at(-1) ? `${d.task === 'regression' ? 'targets in their units' : 'one score per label'}, in this order: ${listed(d.targetNames!, 'targets')}`
     : model.config.loss === 'cross-entropy' ? `one score per class, class i at output i`
     : `the network's ${sizes.at(-1)} outputs${d?.task === 'regression' ? ', in the targets\' units' : ''}`;

@@ -75,7 +75,8 @@ function testOutputs(task: Task, data: DataSplits, evaluation: Evaluation): Omit
   if (!test[needs]) throw new Error(`renderTaskReport: ${task.name} needs ${needs === 'labels' ? 'class labels' : 'target vectors'} in ${data.source}'s test split`);
   const missing = task.metrics.filter((m) => typeof evaluation.scores[m.name] !== 'number').map((m) => m.name);
   if (missing.length) throw new Error(`renderTaskReport: the evaluation has no ${missing.join(', ')} score; evaluate it as a ${task.name} task`);
-  return { test, outputs: evaluation.outputs, width, names: outputNames(task, data) };
+  const binaryClasses = task.name === 'binary' ? data.classNames : undefined;
+  return { test, outputs: evaluation.outputs, width, names: outputNames(task, data), ...(binaryClasses ? { binaryClasses } : {}) };
 }
 
 /** What the test scores are, what the data were, and how the run was made. */

@@ -25,6 +25,8 @@ export interface TestOutputs {
   names: readonly string[];
   /** What the charts call these rows: "test set", or "scored rows" for a file scored whole. */
   split: string;
+  /** A binary model's two class names, [class 0, class 1], where its target was a column of two (yes and no); else 0 and 1. */
+  binaryClasses?: readonly string[];
 }
 
 /** Bins of a residual histogram. */
@@ -83,9 +85,9 @@ function classificationSections({ test, outputs, width, names, split }: TestOutp
 }
 
 /** A yes/no target as the classifier of its classes 0 and 1, with its ROC curve. */
-function binarySections({ test, outputs, names, split }: TestOutputs): PageSection[] {
-  const targets = test.targets!.subarray(0, test.count);
-  return withRocCurve(classifierSections(binaryConfusion(outputs, targets), BINARY_CLASSES, split, `: ${names[0]} (${CLASS_1_RULE})`), outputs.subarray(0, test.count), targets, names[0], 'class 1', 'class 0', split);
+function binarySections({ test, outputs, names, split, binaryClasses = BINARY_CLASSES }: TestOutputs): PageSection[] {
+  const targets = test.targets!.subarray(0, test.count), [negative, positive] = binaryClasses;
+  return withRocCurve(classifierSections(binaryConfusion(outputs, targets), binaryClasses, split, `: ${names[0]} (${CLASS_1_RULE})`), outputs.subarray(0, test.count), targets, names[0], `class ${positive}`, `class ${negative}`, split);
 }
 
 function multiLabelSections({ test, outputs, width, names }: TestOutputs): PageSection[] {

@@ -63,9 +63,9 @@ function classificationDetails({ test, outputs, width, names }: TestOutputs): Ta
 }
 
 /** A yes/no target as the classifier of its classes 0 and 1, with the area under its ROC curve. */
-function binaryDetails({ test, outputs, names }: TestOutputs): TaskDetails {
+function binaryDetails({ test, outputs, names, binaryClasses = BINARY_CLASSES }: TestOutputs): TaskDetails {
   const targets = test.targets!.subarray(0, test.count);
-  return withRocAuc(classifierDetails(binaryConfusion(outputs, targets), BINARY_CLASSES, ` of ${shownName(names[0])} (${CLASS_1_RULE})`), outputs.subarray(0, test.count), targets);
+  return withRocAuc(classifierDetails(binaryConfusion(outputs, targets), binaryClasses, ` of ${shownName(names[0])} (${CLASS_1_RULE})`), outputs.subarray(0, test.count), targets);
 }
 
 function multiLabelDetails({ test, outputs, width, names }: TestOutputs): TaskDetails {
@@ -96,7 +96,8 @@ function regressionDetails({ test, outputs, width, names }: TestOutputs): TaskDe
  * data names its classes and targets as `names` does (a model file's data, a run's splits).
  */
 export function taskDetails(task: TaskName, rows: Dataset, outputs: Float32Array, width: number, names: { classNames?: readonly string[]; targetNames?: readonly string[] }): TaskDetails {
-  return TASK_DETAILS[task]({ test: rows, outputs, width, names: (task === 'classification' ? names.classNames : names.targetNames) ?? [], split: 'scored rows' });
+  const binaryClasses = task === 'binary' ? names.classNames : undefined;
+  return TASK_DETAILS[task]({ test: rows, outputs, width, names: (task === 'classification' ? names.classNames : names.targetNames) ?? [], split: 'scored rows', ...(binaryClasses ? { binaryClasses } : {}) });
 }
 
 const TASK_DETAILS: Record<TaskName, (o: TestOutputs) => TaskDetails> = {

@@ -15,6 +15,8 @@ export function withTask<D extends Dataset>(splits: DataSplits<D>, task: TaskNam
   const { labels, targets } = splits.train;
   // What the targets imply, not a task the splits were given before.
   if (task === taskOf({ train: splits.train, classes: splits.classes }).name) return { ...splits, task };
+  if (labels && task === 'binary' && splits.classes === 2) return asBinary(splits);
+  if (labels && task === 'binary') throw new Error(`${asked}: ${splits.targetNames?.[0] ?? 'the target'} holds ${splits.classes} classes; binary learns a column of two (yes and no), or of 0 and 1`);
   if (labels) throw new Error(`${asked}: ${splits.targetNames?.[0] ?? 'the target'} holds class labels, which only classification can learn`);
   const width = splits.classes;
   if (task === 'binary' && width !== 1) throw new Error(`${asked} learns one 0/1 target, and there are ${width}${splits.targetNames ? ` (${splits.targetNames.join(', ')})` : ''}: several are multi-label`);
@@ -24,4 +26,23 @@ export function withTask<D extends Dataset>(splits: DataSplits<D>, task: TaskNam
     if (bad >= 0) throw new Error(`${asked} needs 0/1 targets; ${name} holds ${targets![bad]} in data row ${Math.floor(bad / width) + 1}`);
   }
   return task === 'classification' ? numberedClasses(splits, asked) : { ...splits, task };
+}
+
+/**
+ * `splits` of a label column of two classes as a binary target: class 1 is the second of the
+ * two (sorted: "yes" after "no", "spam" after "ham", "M" after "B"), its 0/1 target per row;
+ * the class names stay, [class 0, class 1], for the reports and predictions to name them.
+ */
+function asBinary<D extends Dataset>(splits: DataSplits<D>): DataSplits<D> {
+  // Splits that are one object (a table's train and test before holdOut) stay one.
+  const converted = new Map<D, D>();
+  const convert = (d: D | undefined) => {
+    if (!d) return d;
+    if (!converted.has(d)) {
+      const { labels, ...rest } = d;
+      converted.set(d, { ...rest, targets: Float32Array.from({ length: d.count }, (_, r) => labels![r]) } as D);
+    }
+    return converted.get(d);
+  };
+  return { ...splits, train: convert(splits.train)!, test: convert(splits.test)!, ...(splits.validation ? { validation: convert(splits.validation) } : {}), classes: 1, task: 'binary' };
 }
