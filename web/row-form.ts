@@ -3,6 +3,7 @@
 // probability of each label, or each target's value in its own units.
 import { esc } from '../src/report/svg.js';
 import { featureColumns } from '../src/data/categories.js';
+import { binaryClassNames } from '../src/tasks/binary.js';
 import { barsHtml } from './bars.js';
 import { $ } from './dom.js';
 import type { TableModel } from './protocol.js';
@@ -65,7 +66,7 @@ export function rowForm(predict: (features: number[]) => void): RowForm {
         bars.innerHTML = '';
         return;
       }
-      const text = task === 'classification' ? outputNames[predicted!] : task === 'binary' ? `${outputNames[0]} ${(model!.binaryClasses ?? ['0', '1'])[outputs[0] >= 0.5 ? 1 : 0]}` : outputNames.filter((_, i) => outputs[i] >= 0.5).join(', ') || 'no label';
+      const text = task === 'classification' ? outputNames[predicted!] : task === 'binary' ? `${outputNames[0]} ${binaryClassNames(model!.binaryClasses)[outputs[0] >= 0.5 ? 1 : 0]}` : outputNames.filter((_, i) => outputs[i] >= 0.5).join(', ') || 'no label';
       shown.textContent = text;
       shown.dataset.value = text;
       bars.innerHTML = barsHtml(outputNames, outputs, predicted);

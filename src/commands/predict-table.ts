@@ -8,6 +8,7 @@ import { writeFileAtomic } from '../model-file.js';
 import type { Network } from '../network.js';
 import { readTableBytes } from '../data/table-file.js';
 import { THRESHOLD } from '../tasks/multi-label.js';
+import { binaryClassNames } from '../tasks/binary.js';
 import { plural } from '../plural.js';
 import { UsageError, commaCells, forFlag } from './common.js';
 import { firstOf, shownName } from '../shown.js';
@@ -99,7 +100,7 @@ export async function runTablePredict(model: Model, net: Network, flags: TablePr
   const targetNames = task === 'classification' ? classNames : model.data?.targetNames ?? Array.from({ length: nOut }, (_, j) => `output ${j}`);
   const row = (r: number) => Array.from(outputs.subarray(r * nOut, (r + 1) * nOut));
   // A binary model's class of an output: 0 or 1, or its class's name where its target was a column of two (yes and no).
-  const binaryClasses = task === 'binary' && model.data?.classNames ? model.data.classNames : ['0', '1'];
+  const binaryClasses = binaryClassNames(task === 'binary' ? model.data?.classNames : undefined);
   const binaryClass = (p: number) => binaryClasses[p >= THRESHOLD ? 1 : 0];
 
   if (flags.csv !== undefined) {

@@ -136,3 +136,16 @@ function targetsOf(data: Dataset, f: <T extends ClassLabels | Float32Array>(t: T
   if (data.targets) return { targets: f(data.targets, targetWidth(data)) };
   return {};
 }
+
+/**
+ * `splits`' train, validation and test each made `convert`(split), once per split object:
+ * splits that are one object (a table's train and test before holdOut) stay one.
+ */
+export function convertSplits<D extends Dataset>(splits: DataSplits<D>, convert: (d: D) => D): Pick<DataSplits<D>, 'train' | 'test' | 'validation'> {
+  const converted = new Map<D, D>();
+  const once = (d: D) => {
+    if (!converted.has(d)) converted.set(d, convert(d));
+    return converted.get(d)!;
+  };
+  return { train: once(splits.train), test: once(splits.test), ...(splits.validation ? { validation: once(splits.validation) } : {}) };
+}

@@ -2,7 +2,7 @@
 // and 3): the distinct numbers, in ascending order, are the classes, named as the file most
 // likely wrote them. The command line's --task classification and fit()'s task both take it.
 import { shortestFloat32 } from '../decimal.js';
-import type { DataSplits, Dataset } from './dataset.js';
+import { convertSplits, type DataSplits, type Dataset } from './dataset.js';
 
 /**
  * Too many classes to learn: more than MANY_CLASSES, with fewer than two rows a class to
@@ -32,19 +32,9 @@ export function numberedClasses<D extends Dataset>(splits: DataSplits<D>, asked:
     throw new Error(`${asked}: ${column} holds ${classes.length} distinct numbers in ${rows} rows; that many classes, each with so few rows, looks like a regression target`);
   }
   const index = new Map(classes.map((c, i) => [c, i]));
-  // One converted data set per split object: loadCsv's train and test are one.
-  const converted = new Map<D, D>();
-  const labelled = (d: D): D => {
-    let c = converted.get(d);
-    if (!c) {
-      const { targets, ...rest } = d;
-      c = { ...rest, labels: Uint32Array.from(targets!.subarray(0, d.count), (v) => index.get(v)!) } as D;
-      converted.set(d, c);
-    }
-    return c;
-  };
-  return {
-    ...splits, train: labelled(splits.train), test: labelled(splits.test), ...(splits.validation ? { validation: labelled(splits.validation) } : {}),
-    classes: classes.length, classNames: classes.map(shortestFloat32), task: 'classification',
-  };
+  const labelled = convertSplits(splits, (d) => {
+    const { targets, ...rest } = d;
+    return { ...rest, labels: Uint32Array.from(targets!.subarray(0, d.count), (v) => index.get(v)!) } as D;
+  });
+  return { ...splits, ...labelled, classes: classes.length, classNames: classes.map(shortestFloat32), task: 'classification' };
 }

@@ -6,7 +6,7 @@
 import type { Dataset } from '../data/dataset.js';
 import { classificationReport, confusionMatrix } from '../metrics.js';
 import { predictedClasses } from '../tasks/classification.js';
-import { BINARY_CLASSES, CLASS_1_RULE, binaryConfusion, rocArea, rocCurve, secondClassScores } from '../tasks/binary.js';
+import { CLASS_1_RULE, binaryClassNames, binaryConfusion, rocArea, rocCurve, secondClassScores } from '../tasks/binary.js';
 import { multiLabelReport } from '../tasks/multi-label.js';
 import { regressionReport } from '../tasks/regression.js';
 import type { TaskName } from '../tasks/task.js';
@@ -85,9 +85,9 @@ function classificationSections({ test, outputs, width, names, split }: TestOutp
 }
 
 /** A yes/no target as the classifier of its classes 0 and 1, with its ROC curve. */
-function binarySections({ test, outputs, names, split, binaryClasses = BINARY_CLASSES }: TestOutputs): PageSection[] {
-  const targets = test.targets!.subarray(0, test.count), [negative, positive] = binaryClasses;
-  return withRocCurve(classifierSections(binaryConfusion(outputs, targets), binaryClasses, split, `: ${names[0]} (${CLASS_1_RULE})`), outputs.subarray(0, test.count), targets, names[0], `class ${positive}`, `class ${negative}`, split);
+function binarySections({ test, outputs, names, split, binaryClasses }: TestOutputs): PageSection[] {
+  const targets = test.targets!.subarray(0, test.count), classes = binaryClassNames(binaryClasses), [negative, positive] = classes;
+  return withRocCurve(classifierSections(binaryConfusion(outputs, targets), classes, split, `: ${names[0]} (${CLASS_1_RULE})`), outputs.subarray(0, test.count), targets, names[0], `class ${positive}`, `class ${negative}`, split);
 }
 
 function multiLabelSections({ test, outputs, width, names }: TestOutputs): PageSection[] {

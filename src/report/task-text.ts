@@ -6,7 +6,7 @@
 // per target MSE, RMSE, MAE and R². The HTML report draws the same from task-sections.ts. A
 // new task is a function and a line in TASK_DETAILS.
 import { classificationReport, confusionMatrix, formatClassificationReport, type ClassScores } from '../metrics.js';
-import { BINARY_CLASSES, CLASS_1_RULE, binaryConfusion, rocAuc, secondClassScores } from '../tasks/binary.js';
+import { CLASS_1_RULE, binaryClassNames, binaryConfusion, rocAuc, secondClassScores } from '../tasks/binary.js';
 import { predictedClasses } from '../tasks/classification.js';
 import { THRESHOLD, multiLabelReport } from '../tasks/multi-label.js';
 import { regressionReport } from '../tasks/regression.js';
@@ -63,9 +63,9 @@ function classificationDetails({ test, outputs, width, names }: TestOutputs): Ta
 }
 
 /** A yes/no target as the classifier of its classes 0 and 1, with the area under its ROC curve. */
-function binaryDetails({ test, outputs, names, binaryClasses = BINARY_CLASSES }: TestOutputs): TaskDetails {
+function binaryDetails({ test, outputs, names, binaryClasses }: TestOutputs): TaskDetails {
   const targets = test.targets!.subarray(0, test.count);
-  return withRocAuc(classifierDetails(binaryConfusion(outputs, targets), binaryClasses, ` of ${shownName(names[0])} (${CLASS_1_RULE})`), outputs.subarray(0, test.count), targets);
+  return withRocAuc(classifierDetails(binaryConfusion(outputs, targets), binaryClassNames(binaryClasses), ` of ${shownName(names[0])} (${CLASS_1_RULE})`), outputs.subarray(0, test.count), targets);
 }
 
 function multiLabelDetails({ test, outputs, width, names }: TestOutputs): TaskDetails {

@@ -15,7 +15,10 @@ import type { Task } from './task.js';
 export const CLASS_1_RULE = `class 1 from output ${THRESHOLD}`;
 
 /** The names of the two classes, as reports print them. */
-export const BINARY_CLASSES: readonly string[] = ['0', '1'];
+const BINARY_CLASSES: readonly string[] = ['0', '1'];
+
+/** The names of a binary model's classes 0 and 1: the two values of the column it learnt (no and yes) where it has them, else BINARY_CLASSES. */
+export const binaryClassNames = (classNames: readonly string[] | undefined): readonly string[] => classNames ?? BINARY_CLASSES;
 
 /** The class (0 or 1) of each output [count]: 1 from THRESHOLD up. */
 const binaryClasses = (values: Float32Array): Uint8Array => Uint8Array.from(values, (v) => (v >= THRESHOLD ? 1 : 0));

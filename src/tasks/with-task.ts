@@ -1,6 +1,6 @@
 // The data set a chosen task trains on: the command line's --task, fit()'s task and the
 // page's task menu all take it here, so that one choice gets one answer and one message.
-import type { DataSplits, Dataset } from '../data/dataset.js';
+import { convertSplits, type DataSplits, type Dataset } from '../data/dataset.js';
 import { numberedClasses } from '../data/numbered-classes.js';
 import { taskOf, type TaskName } from './task.js';
 
@@ -34,15 +34,9 @@ export function withTask<D extends Dataset>(splits: DataSplits<D>, task: TaskNam
  * the class names stay, [class 0, class 1], for the reports and predictions to name them.
  */
 function asBinary<D extends Dataset>(splits: DataSplits<D>): DataSplits<D> {
-  // Splits that are one object (a table's train and test before holdOut) stay one.
-  const converted = new Map<D, D>();
-  const convert = (d: D | undefined) => {
-    if (!d) return d;
-    if (!converted.has(d)) {
-      const { labels, ...rest } = d;
-      converted.set(d, { ...rest, targets: Float32Array.from({ length: d.count }, (_, r) => labels![r]) } as D);
-    }
-    return converted.get(d);
-  };
-  return { ...splits, train: convert(splits.train)!, test: convert(splits.test)!, ...(splits.validation ? { validation: convert(splits.validation) } : {}), classes: 1, task: 'binary' };
+  const targeted = convertSplits(splits, (d) => {
+    const { labels, ...rest } = d;
+    return { ...rest, targets: Float32Array.from({ length: d.count }, (_, r) => labels![r]) } as D;
+  });
+  return { ...splits, ...targeted, classes: 1, task: 'binary' };
 }
