@@ -58,16 +58,25 @@ function touchRows(array: ArrayLike<number>, order: Uint32Array, start: number, 
  */
 const VIEW_MIN_WIDTH = 64;
 
+/** A batch of rows gathered ahead into a staging copy (batchPrefetcher): which rows it holds. */
+interface GatheredAhead {
+  array: ArrayBufferView;
+  order: Uint32Array;
+  start: number;
+  batch: number;
+}
+
+/** The batch each staging copy holds, gathered ahead; gone once a load takes it (or gathers other rows). */
+const gatheredAhead = new WeakMap<ArrayBufferView, GatheredAhead>();
+
 /**
  * Rows order[start], order[start + 1], … of `array` [count × width] as the first `batch`
- * rows of `into` [× width], by way of its staging copy. Each row's first element is read
- * before any row is copied: rows drawn at random from a data set of tens of MB each start
- * with a TLB miss and a cache miss, which these independent loads meet all at once, where
- * each copy in turn would meet its own alone (measured here, 32 random MNIST rows: 7.9–8.8 µs
- * against 10.4–12.6).
+ * rows of `gathered` [× width]. Each row's first element is read before any row is copied:
+ * rows drawn at random from a data set of tens of MB each start with a TLB miss and a cache
+ * miss, which these independent loads meet all at once, where each copy in turn would meet
+ * its own alone (measured here, 32 random MNIST rows: 7.9–8.8 µs against 10.4–12.6).
  */
-function gatherRows<T extends Uint8Array | Float32Array>(into: T, array: T, count: number, order: Uint32Array, start: number, batch: number, width: number): void {
-  const gathered = stagingFor(into);
+function gather<T extends Uint8Array | Float32Array>(gathered: T, array: T, count: number, order: Uint32Array, start: number, batch: number, width: number): void {
   touchRows(array, order, start, batch, width);
   if (width >= VIEW_MIN_WIDTH) {
     const views = rows(array, count, width);
@@ -78,6 +87,18 @@ function gatherRows<T extends Uint8Array | Float32Array>(into: T, array: T, coun
       for (let k = 0; k < width; k++) gathered[to + k] = array[from + k];
     }
   }
+}
+
+/**
+ * Rows order[start], order[start + 1], … of `array` [count × width] as the first `batch`
+ * rows of `into` [× width], by way of its staging copy, which may hold them already
+ * (gathered ahead).
+ */
+function gatherRows<T extends Uint8Array | Float32Array>(into: T, array: T, count: number, order: Uint32Array, start: number, batch: number, width: number): void {
+  const gathered = stagingFor(into), ahead = gatheredAhead.get(gathered);
+  gatheredAhead.delete(gathered);
+  const held = ahead !== undefined && ahead.array === array && ahead.order === order && ahead.start === start && ahead.batch === batch;
+  if (!held) gather(gathered, array, count, order, start, batch, width);
   if (gathered !== into) into.set(gathered.subarray(0, batch * width));
 }
 
@@ -89,6 +110,8 @@ function gatherRows<T extends Uint8Array | Float32Array>(into: T, array: T, coun
  */
 export function loadBatch(net: Network, data: Dataset, order: Uint32Array | null, start: number, batch: number, scaleLater = false): number | undefined {
   const width = inputWidth(data), count = data.count;
+  // Rows a prefetcher would gather ahead for this load are too late now: once loaded, its staging copy is read no more.
+  net.whileWaiting(null);
   const into = 'images' in data ? net.inputBytes : net.inputBuffer;
   const from = 'images' in data ? data.images : data.features;
   if (order) {
@@ -109,22 +132,32 @@ export function loadBatch(net: Network, data: Dataset, order: Uint32Array | null
 }
 
 /**
- * Reads the rows of a batch of `batch` from `order` while `net` waits for its threads
- * (Network.whileWaiting): their TLB and cache misses are then met in time the caller would
- * spin, not in the next gather. at(start) hands it the batch from `start` (train() the next
- * one, between a batch's forward and backward); end() drops it, so that a network kept after
- * training does not keep its data alive. Made once per run: a step allocates nothing.
+ * Gathers the input rows of a batch of `batch` from `order` while `net` waits for its threads
+ * (Network.whileWaiting), into the staging copy its next load reads (stagingFor): their TLB
+ * and cache misses and their copying then take time the caller would spend waiting, not the
+ * next load's. at(start) hands it the batch from `start` (train() the next one, between a
+ * batch's forward and backward); end() drops it, so that a network kept after training does
+ * not keep its data alive. Made once per run: a step allocates nothing. Inputs in unshared
+ * memory (no threads, so no waiting) have no staging copy, and rows gathered ahead would
+ * overwrite the batch in use: there it gathers nothing, and each load gathers its own rows.
  */
 export function batchPrefetcher(net: Network, data: Dataset, order: Uint32Array, batch: number) {
-  const array = 'images' in data ? data.images : data.features, width = inputWidth(data);
-  let start = 0;
-  const touch = () => touchRows(array, order, start, batch, width);
+  const array = 'images' in data ? data.images : data.features, width = inputWidth(data), count = data.count;
+  const into = 'images' in data ? net.inputBytes : net.inputBuffer, staging = stagingFor<Uint8Array | Float32Array>(into);
+  const ahead: GatheredAhead = { array, order, start: 0, batch };
+  const gatherAhead = () => {
+    gather(staging, array, count, order, ahead.start, batch, width);
+    gatheredAhead.set(staging, ahead);
+  };
   return {
     at(next: number): void {
-      start = next;
-      net.whileWaiting(touch);
+      if (staging === into) return;
+      gatheredAhead.delete(staging);
+      ahead.start = next;
+      net.whileWaiting(gatherAhead);
     },
     end(): void {
+      gatheredAhead.delete(staging);
       if (!net.disposed) net.whileWaiting(null);
     },
   };

@@ -257,7 +257,7 @@ export async function train(net: Network, data: DataSplits, options: TrainOption
         position.batch = b + 1;
         eta = rateAt(schedule, position);
         forwardBatch(net, data.train, order, b * batchSize, batchSize, true);
-        // The next batch's rows are read while the backward waits for its threads.
+        // The next batch's rows are gathered while the backward waits for its threads.
         if (b + 1 < batches) prefetch.at((b + 1) * batchSize);
         const loss = net.lossLoaded();
         if (!Number.isFinite(loss)) {

@@ -4,7 +4,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { forwardBatch, loadBatch } from '../src/batch.js';
+import { batchPrefetcher, forwardBatch, loadBatch } from '../src/batch.js';
 import { head } from '../src/data/dataset.js';
 import { WasmBackend } from '../src/backend/wasm.js';
 import { loadDataDir, mnistDataDir } from '../src/data/files.js';
@@ -207,10 +207,54 @@ describe('a shuffled batch gathered into shared memory', () => {
     expect(one[6].subarray(0, 784)).toEqual(features.features.subarray(order[40] * 784, order[40] * 784 + 784));
     expect(one[11].subarray(0, 10)).toEqual(vectors.targets.subarray(order[40] * 10, order[40] * 10 + 10));
   });
+  // The pool runs what whileWaiting gives it only while the caller waits at a join, when the
+  // machine allows; here the test runs it itself, at the moments that matter.
+  it('takes rows gathered ahead (batchPrefetcher) only for the batch they were gathered for', async () => {
+    const { train } = await loadDataDir(mnistDataDir());
+    const order = new Rng(5).permutation(new Uint32Array(train.count));
+    const reference = await Network.create({ sizes: [784, 100, 10], maxBatch: 32 });
+    const net = await Network.create({ sizes: [784, 100, 10], maxBatch: 32, threads: 2 });
+    try {
+      const expected = (start: number) => {
+        loadBatch(reference, train, order, start, 32);
+        return reference.inputBuffer.slice(0, 32 * 784);
+      };
+      const loaded = (start: number) => {
+        loadBatch(net, train, order, start, 32);
+        return net.inputBuffer.slice(0, 32 * 784);
+      };
+      let given: (() => void) | null = null;
+      const give = net.whileWaiting.bind(net);
+      net.whileWaiting = (work) => give((given = work));
+      const prefetch = batchPrefetcher(net, train, order, 32);
+      // Gathered ahead while waiting, then loaded: the batch the rows were gathered for.
+      expect(loaded(0)).toEqual(expected(0));
+      prefetch.at(32);
+      const gatherAhead = given!;
+      gatherAhead();
+      expect(loaded(32)).toEqual(expected(32));
+      // Not run before the load: the load gathers its own rows, and takes the work back.
+      prefetch.at(64);
+      expect(loaded(64)).toEqual(expected(64));
+      expect(given).toBeNull();
+      // Run late, after its batch was loaded: the next batch is not taken for it.
+      gatherAhead();
+      prefetch.at(96);
+      expect(loaded(96)).toEqual(expected(96));
+      // Gathered ahead, then ended: the next load gathers its own rows.
+      prefetch.at(128);
+      gatherAhead();
+      prefetch.end();
+      expect(loaded(160)).toEqual(expected(160));
+    } finally {
+      net.dispose();
+      reference.dispose();
+    }
+  });
 });
 
 describe('train() on threads', () => {
-  // What train()'s loop adds to the kernels' splits: the next batch's rows read while the caller waits, shuffled batches gathered into shared memory.
+  // What train()'s loop adds to the kernels' splits: the next batch's rows gathered while the caller waits, shuffled batches gathered into shared memory.
   it('leaves train() on 2 threads with the weights of 1 thread, bit for bit (seed network, 2 epochs of 3,200 samples)', async () => {
     const mnist = await loadDataDir(mnistDataDir());
     const data = { ...mnist, train: head(mnist.train, 3200), test: head(mnist.test, 320) };
