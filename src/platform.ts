@@ -53,9 +53,23 @@ export function setWasmSources(given: Partial<Record<BuildName, URL | string | U
 /** What a missing build's error says to do: a bundle that moved the JavaScript left build/*.wasm behind. */
 export const MISSING_BUILD_HINT = "simdnet's .wasm files are looked for in ../build from its JavaScript: where a bundle moved that, copy build/*.wasm there, or hand their URLs or bytes to setWasmSources (README: As a library)";
 
-/** The bytes at `url`, by fetch; an error naming the URL and the HTTP status where there are none. */
+/**
+ * Why a file: URL could not be fetched: Node's fetch cannot read one (this is the browser
+ * entry, which a deep import of dist/index.js loads in Node), nor can a page opened from disk.
+ */
+const FILE_URL_HINT = typeof process !== 'undefined' && process.versions?.node
+  ? "In Node, import simdnet's Node entry ('simdnet', which is dist/node.js), which reads them from disk; dist/index.js is the browser's, which fetches them. Or hand their bytes to setWasmSources"
+  : 'A page opened from disk cannot fetch them: serve it over http(s) (npx serve, python3 -m http.server), or hand their bytes to setWasmSources';
+
+/** The bytes at `url`, by fetch; an error naming the URL and the HTTP status (or why it could not be fetched) where there are none. */
 export async function fetchBytes(url: URL | string): Promise<Uint8Array<ArrayBuffer>> {
-  const response = await fetch(url);
+  let response: Response;
+  try {
+    response = await fetch(url);
+  } catch (e) {
+    const hint = String(url).startsWith('file:') ? FILE_URL_HINT : MISSING_BUILD_HINT;
+    throw new Error(`${url}: ${(e as Error).message} while loading simdnet's kernels. ${hint}`, { cause: e });
+  }
   if (!response.ok) throw new Error(`${url}: HTTP ${response.status} while loading simdnet's kernels. ${MISSING_BUILD_HINT}`);
   return new Uint8Array(await response.arrayBuffer());
 }

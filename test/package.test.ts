@@ -83,6 +83,17 @@ describe('the npm package', () => {
     expect(out).toMatch(/^XOR: \[ '0\.0\d\d', '(0\.9\d\d|1\.000)', '(0\.9\d\d|1\.000)', '0\.0\d\d' \]$/m);
   });
 
+  it("says, where Node loads the browser's entry (dist/index.js by its path), to import the package's Node entry", () => {
+    writeFileSync(path.join(project, 'browser-entry.mjs'), "import { Network } from './node_modules/simdnet/dist/index.js';\nawait Network.create({ sizes: [2, 1] });\n");
+    let error = '';
+    try {
+      execFileSync(process.execPath, ['browser-entry.mjs'], { cwd: project, encoding: 'utf8', stdio: 'pipe' });
+    } catch (e) {
+      error = String((e as { stderr: string }).stderr);
+    }
+    expect(error).toMatch(/file:\/\/\S+\.wasm: fetch failed while loading simdnet's kernels\. In Node, import simdnet's Node entry \('simdnet', which is dist\/node\.js\)/);
+  });
+
   it("type-checks in a Node project's usual strict setup (lib es2022, Node's types, no DOM), without skipLibCheck", () => {
     writeFileSync(path.join(project, 'consumer.ts'), "import { fit, fromArrays, Network } from 'simdnet';\nconst { net } = await fit(fromArrays([[0], [1]], { labels: [0, 1] }), { epochs: 1 });\nconst n: Network = net;\nconsole.log(n.predict([0]).classes);\n");
     writeFileSync(path.join(project, 'tsconfig.json'), JSON.stringify({
