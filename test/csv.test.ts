@@ -9,9 +9,10 @@ import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CsvColumnError, isFormattedNumber, parseCsv, parseNumber, type CsvOptions, type CsvTable } from '../src/data/csv.js';
+import { CsvColumnError, MAX_COLUMNS, isFormattedNumber, parseCsv, parseNumber, type CsvOptions, type CsvTable } from '../src/data/csv.js';
 import { tableSplits } from '../src/data/table.js';
-import { MAX_CATEGORIES, categoriesFault, featureColumns } from '../src/data/categories.js';
+import { MAX_CATEGORIES, MAX_VALUE_CHARS, categoriesFault, featureColumns } from '../src/data/categories.js';
+import { csvColumns } from '../web/csv-columns.js';
 import { loadCsv } from '../src/node.js';
 import { Rng } from '../src/rng.js';
 
@@ -143,6 +144,30 @@ describe('real data sets of @observablehq/sample-datasets', () => {
       'give it numbers as in the data the model was trained on (or, where the model encoded it one-hot, give its featureCategories as categories)');
   });
 
+  it('a text column with a value longer than MAX_VALUE_CHARS is free text: refused, not kept whole in the model', () => {
+    const essay = 'word '.repeat(MAX_VALUE_CHARS / 5 + 1).trim();
+    expect(() => parseText(`note,a,y\nshort,1,0\n"${essay}",2,1\nshort,3,0\n`)).toThrow(`t.csv: column holds text too long to be categories (at most ${MAX_VALUE_CHARS} characters a value): "note" (column 1, ${essay.length} characters on line 3); free text, most likely: ignore it (--ignore note; in the API, ignore: ["note"])`);
+    expect(parseText(`note,a,y\nshort,1,0\n"${essay.slice(0, MAX_VALUE_CHARS)}",2,1\n`).featureNames).toHaveLength(3);
+  });
+
+  it('a column of dates is refused, not made a feature per date (which no later date would have); a date among words is a word', () => {
+    // 40 rows over 4 dates, ten each: categories by count, dates by their cells.
+    const sales = `order_date,units,y\n${Array.from({ length: 40 }, (_, i) => `2022-01-0${1 + (i % 4)},${i},${i % 2}`).join('\n')}\n`;
+    expect(() => parseText(sales)).toThrow('t.csv: column holds dates: "order_date" (column 1, e.g. "2022-01-01" on line 2); encoded as categories (a 0/1 feature per date), a date the file lacks, every later one among them, would be none of them: ' +
+      'ignore it (--ignore order_date; in the API, ignore: ["order_date"]), or write what it tells as numbers in columns of their own (days since a start, the month, the weekday)');
+    expect(parseText(sales, { ignore: ['order_date'] }).featureNames).toEqual(['units']);
+    // The training page's first look counts them too, to leave the column unticked.
+    expect(csvColumns(new TextEncoder().encode(sales), 't.csv').map((c) => c.dates)).toEqual([40, 0, 0]);
+    // Written the other ways files write them, with times, and beside a few blanks and words.
+    for (const date of ['31/01/2022', '01/31/22', '2022/01/31', '31.01.2022', '2022-01', '2022-01-31T10:30:00Z', '2022-01-31 10:30', '1/2/2023 3:04 PM']) {
+      expect(() => parseText(`when,a,y\n${date},1,0\n,2,1\nunknown,3,0\n${date},4,1\n`)).toThrow('t.csv: column holds dates: "when" (column 1,');
+    }
+    // Fewer than half the text cells: a column of words that holds a date or two (a release's name among codes).
+    expect(parseText('tag,a,y\nalpha,1,0\nbeta,2,1\n2022-01-01,3,0\nalpha,4,1\nbeta,5,0\n').featureNames).toEqual(['tag=2022-01-01', 'tag=alpha', 'tag=beta', 'a']);
+    // Numbers that only look near a date are not dates: a version, a time, a year.
+    expect(parseText('v,a,y\n1.5.3,1,0\n1.5.3,2,1\n10:30,3,0\n10:30,4,1\n').featureNames).toEqual(['v=1.5.3', 'v=10:30', 'a']);
+  });
+
   it('a text column of names or ids is refused, not made thousands of features: more than MAX_CATEGORIES values, or more than 20 in fewer than two rows each; so are features past 1 GiB', () => {
     // A name with a comma is quoted as --ignore takes it.
     expect(() => parseText(`"name, full",a,y\n${Array.from({ length: 30 }, (_, i) => `name${i},${i},${i % 2}`).join('\n')}\n`)).toThrow('ignore it (--ignore "name, full"; in the API, ignore: ["name, full"])');
@@ -241,6 +266,12 @@ describe('errors in hand-made files name the file, line and column', () => {
   it('lines that end in a carriage return alone (classic Mac OS), which read as one line; CRLF reads as LF', () => {
     expect(() => parseText('a,y\r1,2\r3,4\r')).toThrow('t.csv: its lines end in a carriage return alone (classic Mac OS); save it with LF or CRLF line endings');
     expect(parseText('a,y\r\n1,2\r\n3,4\r\n').rows).toBe(2);
+    // CR CR LF (CRLFs converted once more): the CRs end the line, not the last cell's text (a number column made categories, 0/1 labels made classes "0\r", "1\r").
+    const twice = parseText('y,a,b\r\r\n' + Array.from({ length: 20 }, (_, r) => `${r % 2},${r % 3},${r / 4}\r\r\n`).join(''));
+    expect([twice.rows, twice.featureNames, twice.targets[0].kind]).toEqual([20, ['a', 'b'], 'number']);
+    expect(twice.features[2 * 19 + 1]).toBe(4.75);
+    // Quoted last cells too, and a file ending in CR CR.
+    expect(Array.from(parseText('a,y\r\r\n"1",2\r\r\n3,"4"\r\r').features)).toEqual([1, 3]);
   });
 
   it('a blank line before the last row', () => {
@@ -367,6 +398,12 @@ describe('errors in hand-made files name the file, line and column', () => {
     expect(parseText('note,y,b,note\n1,2,3,4\n', { features: ['b'] }).featureNames).toEqual(['b']);
     expect(() => parseText('a,y,a,a\n1,2,3,4\n', { features: ['a'] })).toThrow('t.csv: the header names column "a" 3 times (columns 1, 3, 4), and features name it: rename all but one');
     expect(() => parseText('y,b,y\n1,2,3\n')).toThrow('t.csv: the header names column "y" twice (columns 1, 3), and target names it: rename all but one');
+    // A matrix of 0s and 1s with no header line: 40,000 columns named "0", their list cut short, with the likely cause.
+    const headless = `${Array(40_000).fill('0').join(',')},y\n${Array(40_001).fill('1').join(',')}\n`;
+    expect(() => parseText(headless)).toThrow(/^t\.csv: the header names column "0" 40000 times \(columns 1, 2, 3, .*, 20, … \(40000 in all\)\), and every column .*: rename all but one; if the file has no header line, add a line of names$/);
+    // A header of more than MAX_COLUMNS names is no table: refused before a string is made for each of the rest.
+    expect(() => parseText(`${Array.from({ length: MAX_COLUMNS + 1 }, (_, i) => `c${i}`).join(',')}\n`, { target: 'c0' })).toThrow('t.csv: its header names more than 100,000 columns, which is no table of features simdnet reads: is it a CSV file?');
+    expect(parseText(`${Array.from({ length: MAX_COLUMNS }, (_, i) => `c${i}`).join(',')}\n${Array(MAX_COLUMNS).fill('1').join(',')}\n`, { target: 'c0' }).featureNames).toHaveLength(MAX_COLUMNS - 1);
     expect(() => parseText('a,b\n1,2\n')).toThrow('t.csv: target names column "y", which is not in the header; its columns are "a", "b"');
     expect(() => parseText('a,b,y\n1,2,3\n', { ignore: ['c'] })).toThrow('t.csv: ignore names column "c", which is not in the header; its columns are "a", "b", "y"');
     expect(() => parseText('a,b,y\n1,2,3\n', { ignore: ['y'] })).toThrow('t.csv: column "y" is both a target and ignored');
@@ -424,7 +461,7 @@ describe('CSV syntax', () => {
     const table = parseText(text, { target: 'price' });
     expect(table.targets[0].kind).toBe('label');
     // 201 values in 201 rows are too many to be classes: the refusal offers none.
-    const refusal = 't.csv: target price: 200 of its 201 distinct values are numbers but "3,000" is not (data row 201); fix those cells to learn it as numbers';
+    const refusal = 't.csv: target price: 200 of its 201 cells are numbers but "3,000" is not (data row 201); fix those cells to learn it as numbers';
     expect(() => tableSplits(table, 't.csv')).toThrow(refusal);
     expect(() => tableSplits(table, 't.csv')).not.toThrow('classes');
     const tooMany = 't.csv: target price holds 201 distinct values in 201 rows: too many to be classes';
@@ -432,21 +469,28 @@ describe('CSV syntax', () => {
     // Few enough to be classes: the refusal offers them, and they are classes when asked for.
     const grades = parseText('a,grade\n' + Array.from({ length: 100 }, (_, i) => `${i},${i % 10}\n`).join('') + '5,ten\n', { target: 'grade' });
     expect(() => tableSplits(grades, 't.csv', { mixedTarget: 'error', asClasses: '--task classification' })).toThrow(
-      't.csv: target grade: 10 of its 11 distinct values are numbers but "ten" is not (data row 101); fix those cells to learn it as numbers, or give --task classification to learn its values as classes');
+      't.csv: target grade: 100 of its 101 cells are numbers but "ten" is not (data row 101); fix those cells to learn it as numbers, or give --task classification to learn its values as classes');
     expect(tableSplits(grades, 't.csv', { mixedTarget: 'classes' }).classes).toBe(11);
     const twoWords = parseText('a,grade\n' + Array.from({ length: 200 }, (_, i) => `${i},${i % 20}\n`).join('') + '5,ten\n6,eleven\n', { target: 'grade' });
-    expect(() => tableSplits(twoWords, 't.csv')).toThrow('t.csv: target grade: 20 of its 22 distinct values are numbers but "eleven", "ten" are not (the first in data row 201); fix those cells');
+    expect(() => tableSplits(twoWords, 't.csv')).toThrow('t.csv: target grade: 200 of its 202 cells are numbers but "eleven", "ten" are not (the first in data row 201); fix those cells');
     // A model's own file read again keeps the classes it was trained on, as many as they are (models saved before the rule).
     expect(tableSplits(table, 't.csv', { mixedTarget: 'classes', trained: true }).classes).toBe(201);
     // Cells are numbers as the reader reads them, not as Number() does: hex is text here too.
     const hex = 'a,price\n' + Array.from({ length: 50 }, (_, i) => `${i},${100 + i}\n`).join('') + '5,0x1F\n';
-    expect(() => tableSplits(parseText(hex, { target: 'price' }), 't.csv')).toThrow('t.csv: target price: 50 of its 51 distinct values are numbers but "0x1F" is not (data row 51)');
-    // Labels of text, or with fewer than 90% numbers among them, are classes as before.
+    expect(() => tableSplits(parseText(hex, { target: 'price' }), 't.csv')).toThrow('t.csv: target price: 50 of its 51 cells are numbers but "0x1F" is not (data row 51)');
+    // Counted by cells, not by values: one dash among 299 ratings of five values is a stray, not a sixth class.
+    const ratings = parseText('a,quality\n' + Array.from({ length: 300 }, (_, i) => `${i},${i === 137 ? '-' : 3 + (i % 5)}\n`).join(''), { target: 'quality' });
+    expect(() => tableSplits(ratings, 't.csv')).toThrow("t.csv: target quality: 299 of its 300 cells are numbers but \"-\" is not (data row 138); fix those cells to learn it as numbers, or give mixedTarget: 'classes' to learn its values as classes");
+    // A number among words, the other way round.
+    const pets = parseText('a,pet\n' + Array.from({ length: 60 }, (_, i) => `${i},${i === 9 ? 7 : ['cat', 'dog'][i % 2]}\n`).join(''), { target: 'pet' });
+    expect(() => tableSplits(pets, 't.csv')).toThrow('t.csv: target pet: 59 of its 60 cells are text but "7" is a number (data row 10); fix those cells to learn it as classes of text, or give mixedTarget: \'classes\' to learn its values as classes');
+    expect(tableSplits(pets, 't.csv', { mixedTarget: 'classes' }).classNames).toEqual(['7', 'cat', 'dog']);
+    // Labels of text, or with fewer than 90% of their cells numbers (or text), are classes as before.
     expect(tableSplits(parseText('a,y\n1,0\n2,1\n3,unknown\n'), 't.csv').classes).toBe(3);
     const dir = mkdtempSync(path.join(tmpdir(), 'stray-'));
     const file = path.join(dir, 'stray.csv');
     writeFileSync(file, text);
-    await expect(loadCsv(file, { target: 'price' })).rejects.toThrow(`${file}: target price: 200 of its 201 distinct values are numbers but "3,000" is not (data row 201)`);
+    await expect(loadCsv(file, { target: 'price' })).rejects.toThrow(`${file}: target price: 200 of its 201 cells are numbers but "3,000" is not (data row 201)`);
     await expect(loadCsv(file, { target: 'price', mixedTarget: 'classes' })).rejects.toThrow(tooMany.replace('t.csv', file));
   });
 

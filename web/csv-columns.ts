@@ -4,6 +4,7 @@
 // wrong with it (ragged rows, stray quotes), so this throws only for a file that is not UTF-8
 // text at all, as parseCsv would, rather than list its bytes as columns.
 import { checkTextEncoding, detectDelimiter, isMissing, isUnnamed, numberDressing, parseNumber } from '../src/data/csv.js';
+import { isDateText } from '../src/data/categories.js';
 
 export interface CsvColumn {
   name: string;
@@ -16,6 +17,8 @@ export interface CsvColumn {
   distinctTexts: number;
   /** Text cells that are numbers written for reading (1,200, 5%, a decimal comma: numberDressing), which parseCsv refuses to encode. */
   formattedNumbers: number;
+  /** Text cells that write a date (isDateText): a column of them parseCsv refuses to encode. */
+  dates: number;
 }
 
 const QUOTE = 0x22, LF = 0x0a, CR = 0x0d, SPACE = 0x20, TAB = 0x09;
@@ -50,7 +53,7 @@ export function csvColumns(bytes: Uint8Array, name: string): CsvColumn[] {
       while (end > start && blank(bytes[end - 1])) end--;
     }
     if (row === 0) {
-      columns.push({ name: utf8.decode(bytes.subarray(start, end)).replaceAll('""', '"').trim(), numbers: 0, texts: 0, missing: 0, distinctTexts: 0, formattedNumbers: 0 });
+      columns.push({ name: utf8.decode(bytes.subarray(start, end)).replaceAll('""', '"').trim(), numbers: 0, texts: 0, missing: 0, distinctTexts: 0, formattedNumbers: 0, dates: 0 });
       texts.push(new Set());
     } else if (column < columns.length) {
       const c = columns[column];
@@ -60,6 +63,7 @@ export function csvColumns(bytes: Uint8Array, name: string): CsvColumn[] {
         const text = utf8.decode(bytes.subarray(start, end));
         c.texts++;
         if (numberDressing(text, delimiter)) c.formattedNumbers++;
+        if (isDateText(text)) c.dates++;
         texts[column].add(text);
       }
     }

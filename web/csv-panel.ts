@@ -2,7 +2,7 @@
 // the target, the task, which columns are features, what a missing value means. Every change
 // of a choice asks for the file to be read anew (a new network for it).
 import { TASKS } from '../src/tasks/task.js';
-import { featureColumns, tooManyCategories } from '../src/data/categories.js';
+import { datesWrittenAsText, featureColumns, tooManyCategories } from '../src/data/categories.js';
 import { numbersWrittenAsText } from '../src/data/csv.js';
 import { esc } from '../src/report/svg.js';
 import type { CsvColumn } from './csv-columns.js';
@@ -10,8 +10,9 @@ import { $, count } from './dom.js';
 import type { TableChoice, TableModel } from './protocol.js';
 
 const isText = (c: CsvColumn) => c.texts > 0;
-/** A column parseCsv encodes one-hot: text and no numbers, of few enough values to be categories. */
-const isCategorical = (c: CsvColumn) => isText(c) && c.numbers === 0 && !numbersWrittenAsText(c.formattedNumbers, c.texts) && !tooManyCategories(c.distinctTexts, c.texts);
+const isDates = (c: CsvColumn) => c.numbers === 0 && datesWrittenAsText(c.dates, c.texts);
+/** A column parseCsv encodes one-hot: text and no numbers, of few enough values to be categories, and not dates. */
+const isCategorical = (c: CsvColumn) => isText(c) && c.numbers === 0 && !numbersWrittenAsText(c.formattedNumbers, c.texts) && !isDates(c) && !tooManyCategories(c.distinctTexts, c.texts);
 /** A column ticked as a feature at first: numbers, or text parseCsv encodes. */
 const isFeature = (c: CsvColumn) => !isText(c) || isCategorical(c);
 
@@ -63,7 +64,7 @@ export function csvPanel(onFile: (file: File) => void, onChoice: (choice: TableC
   /** One checkbox per column, ticked for a feature; the target's is hidden. */
   const listColumns = (used: (c: CsvColumn) => boolean) => {
     list.innerHTML = columns.map((c) => `<label${c.name === target.value ? ' hidden' : ''}><input type="checkbox" data-column="${esc(c.name)}"${used(c) ? ' checked' : ''}> ${esc(c.name)}` +
-      ` <span class="placeholder">${isCategorical(c) ? `text, ${count(c.distinctTexts)} values, one-hot` : isText(c) ? 'text' : 'numbers'}${c.missing ? `, ${c.missing} missing` : ''}</span></label>`).join('');
+      ` <span class="placeholder">${isCategorical(c) ? `text, ${count(c.distinctTexts)} values, one-hot` : isDates(c) ? 'dates' : isText(c) ? 'text' : 'numbers'}${c.missing ? `, ${c.missing} missing` : ''}</span></label>`).join('');
     list.querySelectorAll('input').forEach((box) => (box.onchange = choose));
   };
 

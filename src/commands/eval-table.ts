@@ -8,7 +8,7 @@ import { evaluate } from '../evaluate.js';
 import { networkFromModel, type DataDescription, type Model } from '../model.js';
 import { isGoneFile } from '../read-file.js';
 import { readTableBytes } from '../data/table-file.js';
-import { LOSS_METRIC, TASK_KINDS, type Task } from '../tasks/task.js';
+import { TASK_KINDS, lossLabel, type Task } from '../tasks/task.js';
 import { savedHistory } from '../train.js';
 import { recorded, refuseTableModel } from './analysis.js';
 import { holdOut } from '../data/split.js';
@@ -160,7 +160,7 @@ export async function runEvalTable(file: string, model: Model, data: string | un
     const details = taskDetails(d.task, rows, outputs, width, d);
     print(`${file}: ${task.name} of ${d.targetNames!.map(shownName).join(', ')}`);
     print(`data: ${source}: ${heldOut ? `its ${plural(rows.count, 'test row')} held out when the model was trained` : plural(rows.count, 'row')}`);
-    print([LOSS_METRIC, ...task.metrics].map((m) => `${m.label}: ${score4(scores[m.name])}`).join(', '));
+    print([`${lossLabel(net.config.targetNormalization !== undefined)}: ${score4(scores.loss)}`, ...task.metrics.map((m) => `${m.label}: ${score4(scores[m.name])}`)].join(', '));
     const trained = heldOut ? undefined : trainedOnFile(record, source, rows.count);
     const note = trained?.same ? ownFileNote(record, trained.splitRows, task, source) : undefined;
     if (note) print(note);

@@ -5,7 +5,8 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { CsvColumnError, isNumberText, parseCsv, type CsvOptions, type CsvTable } from '../data/csv.js';
 import { holdOut } from '../data/split.js';
 import { fillMissing, imputeMeans } from '../data/impute.js';
-import { columnOfFeature, lookAlikeValues, valuesNotTrained } from '../data/categories.js';
+import type { DataSplits, FeatureDataset } from '../data/dataset.js';
+import { blockOf, columnOfFeature, featureColumns, lookAlikeSets, lookAlikeValues, valuesNotTrained } from '../data/categories.js';
 import { mixedTargetFor, tableSplits, type TargetColumn } from '../data/table.js';
 import path from 'node:path';
 import { stat } from 'node:fs/promises';
@@ -34,7 +35,7 @@ import { parseSchedule } from '../schedule.js';
 import { progressBar } from '../progress.js';
 import { isGoneFile, nonRegularKind } from '../read-file.js';
 import { TABLE_ENDINGS_IN_WORDS, isTableName, readTableBytes } from '../data/table-file.js';
-import { LOSS_METRIC, metricOf, taskOf, TASK_KINDS, TASKS, type Metric, type Scores, type Task, type TaskName } from '../tasks/task.js';
+import { LOSS_METRIC, lossLabel, metricOf, taskOf, TASK_KINDS, TASKS, type Metric, type Scores, type Task, type TaskName } from '../tasks/task.js';
 import type { HistoryEntry } from '../train.js';
 import { UsageError, asUsageError, commaCells, fewerThanOneBatch, forFlag, humanOutput, onCommandLine, positiveInt, runOptions, score4, secondsText, type RunFlags } from './common.js';
 import { refuseOverwrites } from './preflight.js';
@@ -189,7 +190,7 @@ async function tableRun(flags: TableFlags, resumed?: ResumedTable) {
   if (recordedFill) fillMissing(parsed.features, recordedFill);
   const table = recordedFill ? { ...parsed, imputed: [...recordedFill] } : parsed;
   if (table.unnamed) {
-    const which = table.unnamed.length === 1 ? `column ${table.unnamed[0]} has` : `columns ${table.unnamed.join(', ')} have`;
+    const which = table.unnamed.length === 1 ? `column ${table.unnamed[0]} has` : `columns ${firstOf(table.unnamed.map(String))} have`;
     process.stderr.write(`simdnet: note: ${flags.data}: ${which} no name in the header (as pandas writes its index, or a delimiter ending the line): left out\n`);
   }
   const alike = lookAlikeValues(table.categories);
@@ -200,6 +201,12 @@ async function tableRun(flags: TableFlags, resumed?: ResumedTable) {
     process.stderr.write(`simdnet: note: ${flags.data}: ${which} ${firstOf(constant)} ${constant.length === 1 ? 'holds' : 'hold'} one value in every row: ` +
       `${them === 'it' ? 'it tells' : 'they tell'} the network nothing, and a row with another value there meets weights never trained (--ignore ${them})\n`);
   }
+  const counters = rowNumberFeatures(table);
+  if (counters.length) {
+    const [which, them] = counters.length === 1 ? ['column', 'it'] : ['columns', 'them'];
+    process.stderr.write(`simdnet: note: ${flags.data}: ${which} ${firstOf(counters)} ${counters.length === 1 ? 'counts' : 'count'} up row by row (a larger whole number in each row than in the one before), as ids and row numbers do: ` +
+      `${them === 'it' ? 'its' : 'their'} weights fit the file's order, not what a new row holds (--ignore ${counters.join(',')})\n`);
+  }
   // One of several targets that never varies (a single one is refused: nothing to learn) has nothing to learn for it, and its R² is 0 in the mean.
   const still = table.targets.length > 1 ? table.targets.filter((t) => t.kind === 'number' && holdsOneValue(t.values, table.rows, 1, 0)) : [];
   if (still.length) process.stderr.write(`simdnet: note: ${flags.data}: target ${firstOf(still.map((t) => listedName(t.name)))} ${still.length === 1 ? 'holds' : 'hold'} one value in every row: there is nothing to learn for ${still.length === 1 ? 'it' : 'them'}\n`);
@@ -208,6 +215,8 @@ async function tableRun(flags: TableFlags, resumed?: ResumedTable) {
   if (columns.every(isNumberText)) process.stderr.write(`simdnet: note: ${flags.data}: the header names every column by a number (${firstOf(columns.map(listedName), 5)}): if the file has no header line, its first row was read as the names and is not trained on; add a line of names\n`);
   const read = tableSplits(table, flags.data, { mixedTarget: mixedTargetFor(flags.task), asClasses: '--task classification', trained: resumed !== undefined });
   const all = flags.task ? asUsageError(Error, () => withTask(read, flags.task!, `--task ${flags.task}`)) : { ...read, task: taskOf(read).name as TaskName };
+  const alikeClasses = lookAlikeSets(all.classNames ?? []);
+  if (alikeClasses.length) process.stderr.write(`simdnet: note: ${flags.data}: target ${listedName(table.targets[0].name)} has classes that differ only in case or Unicode form, learnt as classes apart: ${firstOf(alikeClasses.map((same) => `(${same})`), 5)}; if each set is one class, write it alike in the file\n`);
   const codes = !flags.task && all.task === 'regression' && table.targets.length === 1 ? classCodes(table.targets[0]) : undefined;
   if (codes) process.stderr.write(`simdnet: note: ${flags.data}: target ${listedName(table.targets[0].name)} holds ${codes.length} whole numbers (${codes.join(', ')}), learnt as numbers (regression); if they name classes, give --task classification\n`);
   // No --test can split one row: the file's fault (exit 1), not the flag's.
@@ -245,8 +254,13 @@ async function tableRun(flags: TableFlags, resumed?: ResumedTable) {
   const untrained = valuesNotTrained(used);
   if (untrained.length) {
     const them = untrained.length === 1 ? 'it' : 'them';
-    process.stderr.write(`simdnet: note: ${flags.data}: ${firstOf(untrained.map(listedName))} ${untrained.length === 1 ? 'is' : 'are'} 1 in test or validation rows only: training never sees ${them}, ` +
+    process.stderr.write(`simdnet: note: ${flags.data}: only test or validation rows hold ${firstOf(untrained.map(listedName))}: training never sees ${them}, ` +
       `so rows holding ${them} are predicted from weights that never learnt ${them}\n`);
+  }
+  const unseen = classesNotTrained(used);
+  if (unseen.length) {
+    const them = unseen.length === 1 ? 'it' : 'them';
+    process.stderr.write(`simdnet: note: ${flags.data}: only test or validation rows are of ${unseen.length === 1 ? 'class' : 'classes'} ${firstOf(unseen)}: training never sees ${them}, so the network never predicts ${them}, and those rows are wrong whatever it learns\n`);
   }
   // Class 1's precision, recall and F1 are 0 on validation rows that hold none of it, whatever the network does: watched, they never improve.
   const positive = ['f1', 'precision', 'recall'];
@@ -332,6 +346,36 @@ const constantFeatures = ({ features, featureNames, rows, categories = [] }: Csv
   return [`${listedName(columnOfFeature(featureNames, categories, j))}${missing ? ' (where not missing)' : ''}`];
 }))];
 
+/** The classes (named as the banner names them) that no training row is of, but some test or validation row is. */
+function classesNotTrained({ train, test, validation, classNames }: DataSplits<FeatureDataset>): string[] {
+  if (!classNames || !train.labels) return [];
+  const rowsOf = (d: FeatureDataset | undefined) => {
+    const counts = new Uint32Array(classNames.length);
+    for (let r = 0; d?.labels && r < d.count; r++) counts[d.labels[r]]++;
+    return counts;
+  };
+  const trained = rowsOf(train), tested = rowsOf(test), validated = rowsOf(validation);
+  return classNames.flatMap((name, k) => (trained[k] === 0 && tested[k] + validated[k] > 0 ? [`${listedName(name)} (${plural(tested[k] + validated[k], 'row')})`] : []));
+}
+
+/** Rows below which a column counting up is no sign of ids: a handful of rows may hold any order. */
+const ROW_NUMBER_MIN_ROWS = 10;
+
+/**
+ * The number columns of `table` that count up row by row: a whole number in every row, each
+ * larger than the row before's (1, 2, 3 …; ids given in order), named as --ignore takes them.
+ * Their weights fit the file's order, which tells nothing of a new row.
+ */
+const rowNumberFeatures = ({ features, featureNames, rows, categories = [] }: CsvTable) => rows < ROW_NUMBER_MIN_ROWS ? [] : featureNames.flatMap((name, j) => {
+  if (blockOf(categories, j)) return [];
+  const width = featureNames.length;
+  for (let r = 0; r < rows; r++) {
+    const v = features[r * width + j];
+    if (!Number.isInteger(v) || (r > 0 && !(v > features[(r - 1) * width + j]))) return [];
+  }
+  return [listedName(name)];
+});
+
 export async function runTrainTable(given: TableFlags, command: Command): Promise<void> {
   // A resumed run takes its flags from the checkpoint: only --epochs (to go further) and where output goes may be given.
   const resumed = given.resume ? await readTableCheckpoint(given.resume) : undefined;
@@ -393,6 +437,8 @@ export async function runTrainTable(given: TableFlags, command: Command): Promis
     `${data.classNames ? ` (${plural(data.classNames.length, 'class', 'classes')}: ${firstOf(data.classNames.map(listedName), 10)}${task === TASK_KINDS.binary ? `; class 1 is ${listedName(data.classNames[1])}` : ''})` : ''}`);
   print(`data: ${plural(table.rows, 'row')}: ${data.train.count} to train on${validation ? ' (less the validation rows)' : ''}, ${data.test.count} to test on`);
   const categories = data.featureCategories ?? [];
+  const columns = featureColumns(featureNames, categories);
+  print(`features from ${plural(columns.length, 'column')}: ${firstOf(columns.map(listedName), 12)}`);
   if (categories.length) print(`one-hot: ${firstOf(categories.map((c) => `${listedName(c.column)} (${plural(c.values.length, 'value')}: ${firstOf(c.values.map(listedName), 5)})`), 10)}, a 0/1 feature per value`);
   const maxBatch = fitTraining(used, options).batchSize, made = resumed ? { ...resumed.model.config, ...runOptions(flags), maxBatch } : fitNetwork(used, options);
   // A --loss that the task's outputs cannot take (cross-entropy over one yes/no output) is the flag's fault.
@@ -412,7 +458,7 @@ export async function runTrainTable(given: TableFlags, command: Command): Promis
   }
   // The network beside the data, before the epochs, as an image run's banner has it.
   const layers = formatLayers(net.config.layers!);
-  print(`network: ${plural(net.sizes[0], 'input')}, ${layers}; ${net.config.loss}, ${net.config.optimizer}, ${net.kernels}` +
+  print(`network: ${plural(net.sizes[0], 'input')}, ${layers}; ${net.config.loss}${net.config.targetNormalization ? ' on standardised targets' : ''}, ${net.config.optimizer}, ${net.kernels}` +
     `${used.validation ? `; ${plural(used.validation.count, 'validation row')}` : ''}`);
   if (resumed) print(`resuming from ${given.resume} after epoch ${resumed.run.epochsDone}`);
   const defining = Object.fromEntries(DEFINING_FLAGS.filter((key) => flags[key] !== undefined).map((key) => [key, key === 'data' ? path.resolve(flags.data) : flags[key]])) as DefiningFlags;
@@ -440,7 +486,7 @@ export async function runTrainTable(given: TableFlags, command: Command): Promis
     ].filter(Boolean);
     print('\nFinal Metrics' + (notes.length ? ` (${notes.join('; ')})` : ':'));
     for (const split of ['train', 'validation', 'test'] as const) {
-      if (final[split]) print(`${splitName[split]}: ${formatScores(final[split]!, task)}`);
+      if (final[split]) print(`${splitName[split]}: ${formatScores(final[split]!, task, net.config.targetNormalization !== undefined)}`);
     }
     print(`Time: ${secondsText(result.seconds)} in all, ${secondsText(result.trainSeconds)} training at ${Math.round(result.samplesPerSecond)} samples/s`);
     // What the test figures are made of, as eval prints them (the event loop runs between its batches: a Ctrl-C there is taken); the report draws the same.
@@ -483,9 +529,10 @@ export async function runTrainTable(given: TableFlags, command: Command): Promis
 
 const splitName = { train: 'Training', validation: 'Validation', test: 'Testing' } as const;
 
-/** "Loss: 0.1234, R²: 0.9512, RMSE: …" for one split. */
-function formatScores(scores: Scores, task: Task): string {
-  return [`Loss: ${scores.loss.toFixed(4)}`, ...task.metrics.map((m) => `${m.label}: ${score4(scores[m.name])}`)].join(', ');
+/** "Loss: 0.1234, R²: 0.9512, RMSE: …" for one split; the loss said to be on standardised targets where they were. */
+function formatScores(scores: Scores, task: Task, standardised: boolean): string {
+  const loss = lossLabel(standardised);
+  return [`${loss[0].toUpperCase()}${loss.slice(1)}: ${scores.loss.toFixed(4)}`, ...task.metrics.map((m) => `${m.label}: ${score4(scores[m.name])}`)].join(', ');
 }
 
 /** The seed's evaluation line, for every split: the loss, the task's first metric and the one early stopping watches (`watched`), where that is another. */

@@ -25,8 +25,31 @@ export interface CategoricalFeature {
  */
 export const MAX_CATEGORIES = 1000;
 
+/**
+ * The longest value a text column may hold to be encoded, in characters: a category is a word
+ * or a short phrase; a longer cell is free text, and would be kept whole in the model, twice
+ * (in its values and in its feature's name).
+ */
+export const MAX_VALUE_CHARS = 1000;
+
 /** Whether a text column of `values` distinct values in the `rows` rows that have one is names or ids, not categories: over MAX_CATEGORIES, or as many as tooManyClasses refuses of a target. */
 export const tooManyCategories = (values: number, rows: number) => values > MAX_CATEGORIES || tooManyClasses(values, rows);
+
+/**
+ * A date, as files write them: 2022-01-31 or 2022-01 (ISO), 2022/01/31, 31/01/2022, 01/31/22 or
+ * 31.01.2022, each maybe followed by a time (T or a space, 10:30, 10:30:15.5, Z, +02:00, pm).
+ */
+const DATE = /^(\d{4}-\d{1,2}(-\d{1,2})?|\d{4}[/.]\d{1,2}[/.]\d{1,2}|\d{1,2}[/.]\d{1,2}[/.](\d{2}|\d{4}))([T ]\d{1,2}:\d{2}(:\d{2}([.,]\d+)?)?\s*(Z|[+-]\d{2}:?\d{2}|[AaPp][Mm])?)?$/;
+
+/** Whether a cell's text writes a date (DATE). */
+export const isDateText = (text: string) => DATE.test(text.trim());
+
+/**
+ * Whether a text column of `texts` cells, `dates` of them dates (isDateText), is a column of
+ * dates: half of its cells or more. Encoded as categories, a 0/1 feature per date would hold
+ * for no date the file does not have (every later one), so such a column is refused.
+ */
+export const datesWrittenAsText = (dates: number, texts: number) => dates > 0 && 2 * dates >= texts;
 
 /** The name of the feature that is 1 where `column` holds `value`. */
 export const oneHotName = (column: string, value: string) => `${column}=${value}`;
@@ -111,7 +134,7 @@ export function valuesNotTrained(splits: DataSplits<FeatureDataset>): string[] {
 }
 
 /** The one-hot block feature `j` is one of, or undefined for a number feature. */
-const blockOf = (categories: readonly CategoricalFeature[], j: number) => categories.find((c) => j >= c.first && j < c.first + c.values.length);
+export const blockOf = (categories: readonly CategoricalFeature[], j: number) => categories.find((c) => j >= c.first && j < c.first + c.values.length);
 
 /** `fill` (a value per feature, filling its missing cells) with each one-hot feature's 0: a missing text is none of its column's values, whatever a mean says. */
 export const oneHotFillsZero = (fill: readonly number[], categories: readonly CategoricalFeature[] = []): number[] =>
@@ -122,17 +145,18 @@ export const columnOfFeature = (featureNames: readonly string[], categories: rea
   blockOf(categories, j)?.column ?? featureNames[j];
 
 /**
- * Each text column's values that differ only in case or Unicode form (MALE and Male; a composed
- * and a decomposed é), as `column ("MALE", "Male")`: separate features, where the file most
- * likely meant one value.
+ * The sets of `values` that differ only in case or Unicode form (MALE and Male; a composed and a
+ * decomposed é), each as its values quoted: one value, most likely, that the file writes apart.
  */
-export function lookAlikeValues(categories: readonly CategoricalFeature[] = []): string[] {
-  return categories.flatMap(({ column, values }) => {
-    const byKey = new Map<string, string[]>();
-    for (const v of values) {
-      const key = v.normalize('NFC').toLowerCase();
-      byKey.set(key, [...(byKey.get(key) ?? []), v]);
-    }
-    return [...byKey.values()].filter((same) => same.length > 1).map((same) => `${column} (${same.map((v) => JSON.stringify(v)).join(', ')})`);
-  });
+export function lookAlikeSets(values: readonly string[]): string[] {
+  const byKey = new Map<string, string[]>();
+  for (const v of values) {
+    const key = v.normalize('NFC').toLowerCase();
+    byKey.set(key, [...(byKey.get(key) ?? []), v]);
+  }
+  return [...byKey.values()].filter((same) => same.length > 1).map((same) => same.map((v) => JSON.stringify(v)).join(', '));
 }
+
+/** Each text column's look-alike values (lookAlikeSets), as `column ("MALE", "Male")`: separate features, where the file most likely meant one value. */
+export const lookAlikeValues = (categories: readonly CategoricalFeature[] = []): string[] =>
+  categories.flatMap(({ column, values }) => lookAlikeSets(values).map((same) => `${column} (${same})`));

@@ -23,7 +23,7 @@ import { csvQuoted, firstOf, shown } from '../shown.js';
 import { plural } from '../plural.js';
 import { fillMissing, presentMeans } from './impute.js';
 import { BEYOND_FLOAT32, float32Fault, isFiniteFloat32 } from '../decimal.js';
-import { MAX_CATEGORIES, blockFault, firstRepeated, notTrainedOn, oneHotFillsZero, oneHotName, tooManyCategories, type CategoricalFeature } from './categories.js';
+import { MAX_CATEGORIES, MAX_VALUE_CHARS, blockFault, datesWrittenAsText, firstRepeated, isDateText, notTrainedOn, oneHotFillsZero, oneHotName, tooManyCategories, type CategoricalFeature } from './categories.js';
 
 export type { CsvTable, TargetColumn } from './table.js';
 
@@ -229,14 +229,19 @@ function assignColumns(header: string[], options: CsvOptions): Columns {
   // Each name's columns: a name the header gives twice is the file's fault only where it is used.
   const columnsNamed = new Map<string, number[]>();
   header.forEach((h, i) => {
-    if (!isUnnamed(h)) columnsNamed.set(h, [...(columnsNamed.get(h) ?? []), i]);
+    if (isUnnamed(h)) return;
+    const at = columnsNamed.get(h);
+    if (at) at.push(i);
+    else columnsNamed.set(h, [i]);
   });
   const call = (list: 'target' | 'ignore' | 'features') => options.calls?.[list] ?? list;
   // The features are many ("the model's features name"); a target list or an ignore list is one.
   const callNames = (list: 'target' | 'ignore' | 'features') => `${call(list)} ${list === 'features' ? 'name' : 'names'}`;
   const named = (h: string, used: string) => {
     const at = columnsNamed.get(h)!;
-    if (at.length > 1) throw new Error(`${name}: the header names column ${shown(h)} ${at.length === 2 ? 'twice' : `${at.length} times`} (columns ${at.map((i) => i + 1).join(', ')}), and ${used}: rename all but one`);
+    // Repeated numbers for names: most likely a file with no header, whose first row was read as one.
+    const headless = isNumberText(h) ? '; if the file has no header line, add a line of names' : '';
+    if (at.length > 1) throw new Error(`${name}: the header names column ${shown(h)} ${at.length === 2 ? 'twice' : `${at.length} times`} (columns ${firstOf(at.map((i) => String(i + 1)))}), and ${used}: rename all but one${headless}`);
     return at[0];
   };
   const columnsOf = (list: 'target' | 'ignore' | 'features', wanted: string) => {
@@ -289,9 +294,16 @@ function assignColumns(header: string[], options: CsvOptions): Columns {
   return { name, featureOf, targetOf, featureNames, targetNames, encoding, categories: [], ...(options.features ? { named: call('features') } : {}) };
 }
 
+/**
+ * The most columns a header may name: wider than any table of features (10,000 columns train
+ * here), and far short of what a header line of megabytes would make, a string each.
+ */
+export const MAX_COLUMNS = 100_000;
+
 function readHeader(scanner: Scanner): string[] {
   const header: string[] = [];
   do {
+    if (header.length === MAX_COLUMNS) throw new Error(`${scanner.name}: its header names more than ${MAX_COLUMNS.toLocaleString('en-US')} columns, which is no table of features simdnet reads: is it a CSV file?`);
     scanner.nextField();
     header.push(scanner.text().trim());
   } while (!scanner.lastInRecord);
@@ -467,8 +479,8 @@ function textColumns(scanner: Scanner, columns: Columns, data: Mark): Map<number
   const failed = scanner.column, failedText = scanner.text(), failedShown = scanner.shown();
   type Cell = { line: number; text: string; dressed: string | undefined };
   // Per column: its first number, first text and first number written as text, and its count of each; its distinct texts, up to one past MAX_CATEGORIES.
-  const firstNumber: (Cell | undefined)[] = [], firstText: (Cell | undefined)[] = [], firstDressed: (Cell | undefined)[] = [];
-  const numbers = new Uint32Array(names.length), texts = new Uint32Array(names.length), dressedCells = new Uint32Array(names.length);
+  const firstNumber: (Cell | undefined)[] = [], firstText: (Cell | undefined)[] = [], firstDressed: (Cell | undefined)[] = [], firstLong: (Cell & { chars: number } | undefined)[] = [];
+  const numbers = new Uint32Array(names.length), texts = new Uint32Array(names.length), dressedCells = new Uint32Array(names.length), dateCells = new Uint32Array(names.length);
   const valuesOf: Set<string>[] = names.map(() => new Set());
   const rescan = new Scanner(bytes, data.pos, scanner.delimiter, name, data.line);
   rescan.names = names;
@@ -483,15 +495,17 @@ function textColumns(scanner: Scanner, columns: Columns, data: Mark): Map<number
         firstNumber[c] ??= cell();
         continue;
       }
-      // Only a cell with a digit can be a number written for reading (its regular expressions cost more than the cell).
-      const text = rescan.text(), dressed = /\d/.test(text) ? numberDressing(text, scanner.delimiter) : undefined;
+      // Only a cell with a digit can be a number written for reading or a date (their regular expressions cost more than the cell).
+      const text = rescan.text(), digit = /\d/.test(text), dressed = digit ? numberDressing(text, scanner.delimiter) : undefined;
       texts[c]++;
+      if (digit && isDateText(text)) dateCells[c]++;
       firstText[c] ??= cell(dressed);
       if (dressed) {
         dressedCells[c]++;
         firstDressed[c] ??= cell(dressed);
       }
-      if (valuesOf[c].size <= MAX_CATEGORIES) valuesOf[c].add(text);
+      if (text.length > MAX_VALUE_CHARS) firstLong[c] ??= { ...cell(), chars: text.length };
+      else if (valuesOf[c].size <= MAX_CATEGORIES) valuesOf[c].add(text);
     } while (!rescan.lastInRecord);
   }
   const hasNumber = (c: number) => numbers[c] > 0;
@@ -529,13 +543,23 @@ function textColumns(scanner: Scanner, columns: Columns, data: Mark): Map<number
     const blocks = columns.categoriesGiven ? '' : ` (or, where the model encoded ${pronoun(text)} one-hot, give its featureCategories as categories)`;
     throw new Error(`${name}: ${hold(text)} text and no numbers: ${described(text, () => '')}; ${columns.named} take ${pronoun(text)} as numbers: give ${pronoun(text)} numbers as in the data the model was trained on${blocks}`);
   }
+  // The names to paste into --ignore, where there are few enough to paste.
+  const ignoreThem = (cols: number[]) => cols.length > 20 ? `(--ignore with their ${cols.length} names)` : `(--ignore ${cols.map((c) => csvQuoted(names[c])).join(',')}; in the API, ignore: ${JSON.stringify(cols.map((c) => names[c]))})`;
+  const dates = text.filter((c) => datesWrittenAsText(dateCells[c], texts[c]));
+  if (dates.length) {
+    throw new Error(`${name}: ${hold(dates)} dates: ${described(dates, () => '')}; encoded as categories (a 0/1 feature per date), a date the file lacks, every later one among them, would be none of them: ` +
+      `ignore ${pronoun(dates)} ${ignoreThem(dates)}, or write what ${pronoun(dates)} ${dates.length === 1 ? 'tells' : 'tell'} as numbers in columns of their own (days since a start, the month, the weekday)`);
+  }
+  const long = text.filter((c) => firstLong[c]);
+  if (long.length) {
+    throw new Error(`${name}: ${hold(long)} text too long to be categories (at most ${MAX_VALUE_CHARS} characters a value): ` +
+      `${firstOf(long.map((c) => `"${names[c]}" (column ${c + 1}, ${firstLong[c]!.chars} characters on line ${firstLong[c]!.line})`), 10)}; free text, most likely: ignore ${pronoun(long)} ${ignoreThem(long)}`);
+  }
   // Counted over the rows that have a value: a column of sentences in a few rows of many is free text.
   const many = text.filter((c) => tooManyCategories(valuesOf[c].size, texts[c]));
   if (many.length) {
-    // The names to paste into --ignore, where there are few enough to paste.
-    const ignoreThem = many.length > 20 ? `(--ignore with their ${many.length} names)` : `(--ignore ${many.map((c) => csvQuoted(names[c])).join(',')}; in the API, ignore: ${JSON.stringify(many.map((c) => names[c]))})`;
     throw new Error(`${name}: ${hold(many)} text of too many distinct values to encode as categories (a 0/1 feature per value; at most ${MAX_CATEGORIES}, each in two rows on average): ` +
-      `${described(many, (c) => `${count(c)} values in ${plural(texts[c], 'row')} with one, `)}; names, ids, dates or free text, most likely: ignore ${pronoun(many)} ${ignoreThem}`);
+      `${described(many, (c) => `${count(c)} values in ${plural(texts[c], 'row')} with one, `)}; names, ids, dates or free text, most likely: ignore ${pronoun(many)} ${ignoreThem(many)}`);
   }
   return new Map(text.map((c) => [c, [...valuesOf[c]].sort()]));
 }
@@ -821,7 +845,7 @@ class Scanner {
     if (p >= n) this.lastInRecord = true;
     else if (b[p] === d) p++;
     else {
-      if (b[p] === CR) p++;
+      while (b[p] === CR) p++;
       if (p < n) p++; // the LF
       this.line++;
       this.lastInRecord = true;
@@ -894,9 +918,14 @@ class Scanner {
     return JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
   }
 
-  /** At LF, CRLF, or a CR that ends the input. */
+  /**
+   * At LF, CRLF, or a CR that ends the input; CRs before a line end are the line end's too (CR
+   * CR LF: a file whose CRLFs were converted once more), not text that would end the line's last cell.
+   */
   private atLineEnd(p: number): boolean {
-    const c = this.bytes[p];
-    return c === LF || (c === CR && (p + 1 === this.bytes.length || this.bytes[p + 1] === LF));
+    const b = this.bytes;
+    if (b[p] === LF) return true;
+    while (b[p] === CR) p++;
+    return p === b.length || b[p] === LF;
   }
 }

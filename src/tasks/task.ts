@@ -38,6 +38,13 @@ export const TASKS = Object.keys(TASK_KINDS) as TaskName[];
 export const LOSS_METRIC: Metric = { name: 'loss', label: 'loss', higherIsBetter: false };
 
 /**
+ * What a loss is measured on where the targets were standardised for training (a regression's
+ * targetNormalization): said beside it, so that it is not read as the error in the targets'
+ * own units, which R², RMSE and MSE beside it are.
+ */
+export const lossLabel = (standardised: boolean) => (standardised ? 'loss (on standardised targets)' : 'loss');
+
+/**
  * The task of a data set: as its splits say, else classification for class labels; for
  * targets of 0s and 1s, binary with one per row (`classes` 1) and multi-label with several;
  * regression for other targets.
