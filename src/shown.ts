@@ -61,6 +61,10 @@ export const shownName = (name: string): string => escapedAndCut(name, NAME_CHAR
 /** `name` in double quotes as a CSV file writes it where it holds a comma or a quote, or begins or ends in a space (commaCells reads it back), else as it is. */
 export const csvQuoted = (name: string): string => (/[,"]|^\s|\s$/.test(name) ? `"${name.replaceAll('"', '""')}"` : name);
 
+/** How to leave columns out, on the command line and in the API: `(--ignore a,"b, c"; in the API, ignore: ["a","b, c"])`; over 20, their count. */
+export const ignoreAdvice = (names: readonly string[]): string =>
+  names.length > 20 ? `(--ignore with their ${names.length} names)` : `(--ignore ${names.map(csvQuoted).join(',')}; in the API, ignore: ${JSON.stringify(names)})`;
+
 /** A name in a list of names on a terminal: shownName (escaped, cut), then quoted where it holds a comma or a quote. */
 export const listedName = (name: string): string => csvQuoted(shownName(name));
 

@@ -220,7 +220,7 @@ describe('text feature columns, encoded one-hot', () => {
     expect(predicted.stdout.trim().split('\n').slice(1).map((line) => line.split(',')[0])).toEqual(['Gentoo', 'Chinstrap']);
     writeFileSync(rows, 'island,culmen_length_mm,culmen_depth_mm,flipper_length_mm,body_mass_g,sex\nBiscoe,46.1,13.2,211,4500,FEMALE\nAnvers,46.5,17.9,192,3500,MALE\n');
     const unknown = await simdnet(['predict', model, '--csv', rows]);
-    expect([unknown.code, unknown.stderr]).toEqual([1, expect.stringContaining(`${rows}: line 3, column "island" (1): "Anvers" is not among the values this column was encoded with in training: "Biscoe", "Dream", "Torgersen"`)]);
+    expect([unknown.code, unknown.stderr]).toEqual([1, expect.stringContaining(`${rows}: line 3, column "island" (1): "Anvers" is not among the values this column was encoded with in training: "Biscoe", "Dream", "Torgersen"; the model has no feature for it: write one of those, or train again on rows that hold it`)]);
     const scored = JSON.parse((await simdnet(['eval', model, '--data', penguins, '--json'])).stdout);
     expect(scored.accuracy).toBeGreaterThan(0.95);
   });
@@ -671,6 +671,15 @@ describe('simdnet eval on a table model', () => {
     const other = path.join(dir, 'labelled-again.csv');
     writeFileSync(other, 'species,culmen_length_mm,culmen_depth_mm,flipper_length_mm,body_mass_g\nGentoo,50,15.7,222,5700\n');
     expect((await simdnet(['eval', classifier, '--data', other])).stdout).not.toContain('note:');
+    // A copy of the file (or a .gz of it) holds the same rows: told by the fingerprint the model keeps, not by the path.
+    const copy = path.join(dir, 'copy-of-penguins.csv.gz');
+    writeFileSync(copy, gzipSync(readFileSync(penguins)));
+    const again = await simdnet(['eval', classifier, '--data', copy]);
+    expect(again.stdout).toContain(`note: ${copy} holds the rows of ${penguins}, the file this model was trained on: its rows include the 275 it was trained and validated on.`);
+    // The same rows in another order are not the rows the model held out.
+    const lines = readFileSync(penguins, 'utf8').trim().split('\n'), shuffled = path.join(dir, 'shuffled-penguins.csv');
+    writeFileSync(shuffled, [lines[0], ...lines.slice(1).reverse()].join('\n') + '\n');
+    expect((await simdnet(['eval', classifier, '--data', shuffled])).stdout).not.toContain('note:');
   });
 });
 

@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { CsvColumnError, MAX_COLUMNS, isFormattedNumber, parseCsv, parseNumber, type CsvOptions, type CsvTable } from '../src/data/csv.js';
 import { tableSplits } from '../src/data/table.js';
@@ -121,7 +122,7 @@ describe('real data sets of @observablehq/sample-datasets', () => {
     expect(() => parseText(`info,y\n${notes}\n`)).toThrow('"info" (column 1, 25 values in 25 rows with one, e.g. "note number 0" on line 2); names, ids, dates or free text, most likely');
     // Decimal commas beside a text column (delimited by ;): mended in the file, not encoded.
     expect(() => parseText('town;a;y\nOslo;0,5;1\nRome;1,5;0\n')).toThrow(
-      't.csv: column holds numbers written as text: "a" (column 2, e.g. "0,5" on line 2, a number written with a decimal comma); features must be numbers: write it plainly in the file (1200 for 1,200; 0.05 or 5 for 5%; no currency signs; 1.5 for 1,5)');
+      't.csv: column holds numbers written as text: "a" (column 2, e.g. "0,5" on line 2, a number written with a decimal comma); features must be numbers: write it plainly in the file (1200 for 1,200; 0.05 or 5 for 5%; 30 for 30 kg, with the unit in the header; no currency signs or invisible spaces; 1.5 for 1,5)');
   });
 
   it('a model\'s categories: its blocks read a file alike, whatever values the file holds; a value it was not trained on is an error naming the cell and the values', () => {
@@ -192,15 +193,26 @@ describe('real data sets of @observablehq/sample-datasets', () => {
     const rows = (cells: string[]) => ['id,income,rate,town,price', ...cells.map((c, i) => `${i},${c},${i}`)].join('\n');
     expect(() => parseText(rows(['"1,200",5%,1', '"2,500",7%,2', '$900,12.5%,3']), { target: 'price', ignore: ['town'] })).toThrow(
       't.csv: columns hold numbers written as text: "income" (column 2, e.g. "1,200" on line 2, a number with a thousands separator, a % or a currency sign), "rate" (column 3, e.g. "5%" on line 2, a number with a thousands separator, a % or a currency sign); ' +
-        'features must be numbers: write them plainly in the file (1200 for 1,200; 0.05 or 5 for 5%; no currency signs)');
+        'features must be numbers: write them plainly in the file (1200 for 1,200; 0.05 or 5 for 5%; 30 for 30 kg, with the unit in the header; no currency signs or invisible spaces)');
     // Beside a column of words, which would be encoded: the dressed numbers alone.
     expect(() => parseText(rows(['"1,200",5,Oslo', '"2,500",7,Rome']), { target: 'price' })).toThrow(
-      't.csv: column holds numbers written as text: "income" (column 2, e.g. "1,200" on line 2, a number with a thousands separator, a % or a currency sign); features must be numbers: write it plainly in the file (1200 for 1,200; 0.05 or 5 for 5%; no currency signs)');
+      't.csv: column holds numbers written as text: "income" (column 2, e.g. "1,200" on line 2, a number with a thousands separator, a % or a currency sign); features must be numbers: write it plainly in the file (1200 for 1,200; 0.05 or 5 for 5%; 30 for 30 kg, with the unit in the header; no currency signs or invisible spaces)');
     // A column of numbers with one dressed cell: that cell.
     expect(() => parseText(rows(['"1,200",5,1', '900,7,2']), { target: 'price' })).toThrow(
-      't.csv: line 2, column "income" (2): "1,200" is not a number: a number with a thousands separator, a % or a currency sign; write it plainly (1200 for 1,200; 0.05 or 5 for 5%; no currency signs)');
+      't.csv: line 2, column "income" (2): "1,200" is not a number: a number with a thousands separator, a % or a currency sign; write it plainly (1200 for 1,200; 0.05 or 5 for 5%; 30 for 30 kg, with the unit in the header; no currency signs or invisible spaces)');
     expect(['1,200', '1 200', '$1,200.50', '-€3', '12.5%'].filter(isFormattedNumber)).toHaveLength(5);
     expect(['12', '1,2', '1.234,5', '%', '$', 'Oslo', '12,34,567'].filter(isFormattedNumber)).toEqual([]);
+    // A unit, a currency after the number or as its code, a space no reader sees: numbers too, not 30 categories of "0 kg" … "29 kg".
+    const column = (cell: (i: number) => string) => `w,a,y\n${Array.from({ length: 30 }, (_, i) => `${cell(i)},${i % 3},${i % 2}`).join('\n')}\n`;
+    for (const [cell, how] of [[(i: number) => `${i} kg`, 'a number with a unit'], [(i: number) => `${i}.5GHz`, 'a number with a unit'], [(i: number) => `${i}.0€`, 'a number with a thousands separator, a % or a currency sign'],
+      [(i: number) => `${i} USD`, 'a number with a thousands separator, a % or a currency sign'], [(i: number) => `${i}\u00a0`, 'a number with an invisible character (a no-break or zero-width space)'],
+      [(i: number) => `\u200b${i}`, 'a number with an invisible character (a no-break or zero-width space)']] as const) {
+      expect(() => parseText(column(cell))).toThrow(`t.csv: column holds numbers written as text: "w" (column 1, e.g. ${JSON.stringify(cell(0))} on line 2, ${how}); features must be numbers`);
+    }
+    // Words that only start with a digit stay words: grades, gears, networks.
+    expect(parseText(column((i) => ['1st', '2nd', '4WD', '5G'][i % 4])).featureNames).toEqual(['w=1st', 'w=2nd', 'w=4WD', 'w=5G', 'a']);
+    // A quoted number with spaces inside its quotes is the number, as pandas reads it.
+    expect(Array.from(parseText('w,y\n" 5 ",1\n"-1.5 ",0\n').features)).toEqual([5, -1.5]);
   });
 
   it('penguins without imputation: names the first missing value', () => {
@@ -327,7 +339,7 @@ describe('errors in hand-made files name the file, line and column', () => {
   it('imputes the mean of a column, and refuses a column with no value at all', () => {
     const t = parseText('a,b,y\n1,?,0\n2,4,1\n,NA,1\n6,5,0\n', { missing: 'mean' });
     expect(Array.from(t.features)).toEqual([1, 4.5, 2, 4, 3, 4.5, 6, 5]);
-    expect(() => parseText('a,b,y\n1,,0\n2,NA,1\n', { missing: 'mean' })).toThrow('t.csv: column "b" (2) has no values, so it has no mean to impute');
+    expect(() => parseText('a,b,y\n1,,0\n2,NA,1\n', { missing: 'mean' })).toThrow('t.csv: column "b" (2) has no values, so it has no mean to impute; ignore it (--ignore b; in the API, ignore: ["b"])');
   });
 
   it('a text column is encoded one-hot; a stray word among numbers is an error naming its cell', () => {
@@ -342,7 +354,7 @@ describe('errors in hand-made files name the file, line and column', () => {
   it('numbers with a decimal comma (a European spreadsheet, delimited by ;) are named as such, not as text to one-hot encode', () => {
     const advice = 'is a number written with a decimal comma; write decimals with a point (1.5), as programs read CSV files';
     expect(() => parseText('a;b;y\n1,5;2,25;x\n3,0;4,5;y\n')).toThrow('t.csv: columns hold numbers written as text: "a" (column 1, e.g. "1,5" on line 2, a number written with a decimal comma), ' +
-      '"b" (column 2, e.g. "2,25" on line 2, a number written with a decimal comma); features must be numbers: write them plainly in the file (1200 for 1,200; 0.05 or 5 for 5%; no currency signs; 1.5 for 1,5)');
+      '"b" (column 2, e.g. "2,25" on line 2, a number written with a decimal comma); features must be numbers: write them plainly in the file (1200 for 1,200; 0.05 or 5 for 5%; 30 for 30 kg, with the unit in the header; no currency signs or invisible spaces; 1.5 for 1,5)');
     // A target of such numbers, which would be read as text classes; thousands with a point too.
     expect(() => parseText('a;y\n1;1,5\n2;2\n3;1.234,5\n')).toThrow('t.csv: target "y" holds numbers written with a decimal comma; write decimals with a point (1.5), as programs read CSV files ("1,5")');
     expect(() => parseText('a;b;y\n1.234,5;1;x\n')).toThrow('t.csv: column holds numbers written as text: "a" (column 1, e.g. "1.234,5" on line 2, a number written with a decimal comma)');
@@ -422,7 +434,11 @@ describe('errors in hand-made files name the file, line and column', () => {
   it('text after a closing quote, and bytes that are not UTF-8', () => {
     expect(() => parseText('a,y\n"1"2,0\n')).toThrow('t.csv: line 2, column "a" (1): text after a closing quote; a quote inside a quoted field is written twice ("")');
     const latin1 = new Uint8Array([...bytes('a,y\n1,caf'), 0xe9, 0x0a]);
-    expect(() => parseCsv(latin1, { name: 'l.csv', target: 'y' })).toThrow('l.csv: line 2, column "y" (2): the cell is not valid UTF-8');
+    expect(() => parseCsv(latin1, { name: 'l.csv', target: 'y' })).toThrow('l.csv: line 2, column "y" (2): the cell is not valid UTF-8: save the file as UTF-8 (its text is most likely Latin-1 or Windows-1252)');
+    // Files that are no text, named as what they are by their first bytes.
+    expect(() => parseCsv(gzipSync(Buffer.from('a,y\n1,2\n')), { name: 'g.csv', target: 'y' })).toThrow('g.csv: the file is gzip-compressed: name it g.csv.gz (a table file ending in .gz is unpacked as it is read), or unpack it');
+    expect(() => parseCsv(Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 13, 10, 26, 10), { name: 'p.csv', target: 'y' })).toThrow('p.csv: the file is a PNG image, not a table of text');
+    expect(() => parseCsv(Uint8Array.of(0x50, 0x4b, 3, 4, 20, 0), { name: 'book.csv', target: 'y' })).toThrow('book.csv: the file is a ZIP archive (an Excel workbook is one): save the sheet as CSV (UTF-8)');
   });
 });
 

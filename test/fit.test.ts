@@ -101,6 +101,10 @@ describe('fit() on problems with a known answer', () => {
     const vectors = fromArrays(many.map((v) => [v]), { targets: many });
     await expect(fit(vectors, { task: 'classification' })).rejects.toThrow('fit: task classification: the target holds 150 distinct numbers in 200 rows; that many classes, each with so few rows, looks like a regression target');
     await expect(fit(fromArrays([[0], [1]], { targets: [[0, 1], [1, 0]] }), { task: 'classification' })).rejects.toThrow('fit: task classification takes one target column; got 2 targets a row');
+    // Codes past 2²⁴, which float32 merges (900000001 and 900000002 are one float), are refused, not made fewer classes.
+    const codes = [900000001, 900000002, 900000100, 900000101];
+    const coded = fromArrays(Array.from({ length: 40 }, (_, i) => [i % 4]), { targets: Array.from({ length: 40 }, (_, i) => codes[i % 4]) });
+    await expect(fit(coded, { task: 'classification' })).rejects.toThrow('fit: task classification: the target holds a class code past 16,777,216 (900000000), where float32 cannot hold every whole number apart (900000001 and 900000002 read alike): number the classes from 0, or write them as words (c900000001)');
     const unanswered = { train: { images: new Uint8Array(16), rows: 2, cols: 2, count: 4 }, classes: 10, source: 'img' };
     await expect(fit({ ...unanswered, test: unanswered.train }, { task: 'classification' })).rejects.toThrow('img (training split): the data set must have exactly one of labels (class indices) and targets (vectors)');
     await expect(fit(fromArrays([[0], [1]], { labels: [0, 1] }), { task: 'regression' })).rejects.toThrow('fit: task regression: the target holds class labels, which only classification can learn');

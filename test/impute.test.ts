@@ -51,7 +51,7 @@ describe('imputeMeans', () => {
     const train = { count: 2, features: features.subarray(0, 4), width: 2, targets: new Float32Array([0, 1]) };
     const test = { count: 1, features: features.subarray(4), width: 2, targets: new Float32Array([1]) };
     const splits = { train, test, classes: 1, source: 'x.csv', featureNames: ['a', 'b'] };
-    expect(() => imputeMeans(splits)).toThrow(`x.csv: feature "b" has no value in the training split's 2 rows, so it has no mean to impute`);
+    expect(() => imputeMeans(splits)).toThrow(`x.csv: feature "b" has no value in the training split's 2 rows, so it has no mean to impute; ignore it (--ignore b; in the API, ignore: ["b"])`);
     expect(() => imputeMeans({ ...splits, featureFill: [0, 0] })).toThrow("x.csv: its missing values were filled already (featureFill is set); imputeMeans fills those of a CSV read with missing: 'keep'");
     // Before holdOut, the test split is the training split: its means would be the whole file's.
     expect(() => imputeMeans(read())).toThrow(`${file}: the splits have no test split apart from the training split; hold one out first (holdOut(splits, 'test', 0.2)), so that no test row's value is in the means`);

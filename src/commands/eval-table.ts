@@ -86,15 +86,29 @@ export function trainedOnFile(record: Record<string, unknown>, file: string, row
 }
 
 /**
- * What scoring a table model's own training file means: its rows include those it was trained
- * and validated on, and what its held-out test rows scored when it was trained (at its best
- * epoch where early stopping kept one, else its last). Undefined where the model records no such split.
+ * Whether `rows`, read from another file than the one a model was trained on, are its rows (a
+ * copy of that file, or a .gz of it): held out as train held them out (the model's seed and
+ * --test fraction), their test rows have the fingerprint it stored.
  */
-function ownFileNote(record: Record<string, unknown>, { training = 0, validation = 0, test = 0 }: TrainedOn['splitRows'], task: Task, file: string): string | undefined {
+function holdsTrainedRows(record: Record<string, unknown>, rows: FeatureDataset): boolean {
+  const stored = storedFingerprint(record);
+  if (!stored || typeof record.seed !== 'number' || typeof record.testFraction !== 'number' || record.rows !== rows.count) return false;
+  const split = holdOut({ train: rows, test: rows, classes: stored.classes, source: '' }, 'test', record.testFraction, record.seed);
+  return fingerprintDifference(stored, dataFingerprint(split), ['test']) === undefined;
+}
+
+/**
+ * What scoring a table model's own training rows means (its file, or `copyOf` that file): they
+ * include those it was trained and validated on, and what its held-out test rows scored when it
+ * was trained (at its best epoch where early stopping kept one, else its last). Undefined where
+ * the model records no such split.
+ */
+function ownFileNote(record: Record<string, unknown>, { training = 0, validation = 0, test = 0 }: TrainedOn['splitRows'], task: Task, file: string, copyOf?: string): string | undefined {
   const history = savedHistory(record.history), best = typeof record.bestEpoch === 'number' ? record.bestEpoch : undefined;
   const entry = history.find((h) => h.epoch === best) ?? history.at(-1), main = task.metrics[0];
   if (!test || !entry) return undefined;
-  return `note: ${file} is the file this model was trained on: its rows include the ${training + validation} it was trained and validated on. ` +
+  const which = copyOf ? `holds the rows of ${copyOf}, the file this model was trained on` : 'is the file this model was trained on';
+  return `note: ${file} ${which}: its rows include the ${training + validation} it was trained and validated on. ` +
     `Its ${test} held-out test rows scored ${main.label} ${score4(entry.test[main.name])} when it was trained (epoch ${entry.epoch}).`;
 }
 
@@ -162,7 +176,8 @@ export async function runEvalTable(file: string, model: Model, data: string | un
     print(`data: ${source}: ${heldOut ? `its ${plural(rows.count, 'test row')} held out when the model was trained` : plural(rows.count, 'row')}`);
     print([`${lossLabel(net.config.targetNormalization !== undefined)}: ${score4(scores.loss)}`, ...task.metrics.map((m) => `${m.label}: ${score4(scores[m.name])}`)].join(', '));
     const trained = heldOut ? undefined : trainedOnFile(record, source, rows.count);
-    const note = trained?.same ? ownFileNote(record, trained.splitRows, task, source) : undefined;
+    const copyOf = trained && !trained.same && trained.file && holdsTrainedRows(record, rows) ? trained.file : undefined;
+    const note = trained?.same || copyOf ? ownFileNote(record, trained!.splitRows, task, source, copyOf) : undefined;
     if (note) print(note);
     print(`\n${details.text}`);
     if (flags.json) console.log(JSON.stringify({ model: file, data: source, ...(heldOut ? { held_out: true } : {}), task: task.name, rows: rows.count, ...scores, ...details.json, seconds }));

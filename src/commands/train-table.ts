@@ -218,7 +218,7 @@ async function tableRun(flags: TableFlags, resumed?: ResumedTable) {
   const alikeClasses = lookAlikeSets(all.classNames ?? []);
   if (alikeClasses.length) process.stderr.write(`simdnet: note: ${flags.data}: target ${listedName(table.targets[0].name)} has classes that differ only in case or Unicode form, learnt as classes apart: ${firstOf(alikeClasses.map((same) => `(${same})`), 5)}; if each set is one class, write it alike in the file\n`);
   const codes = !flags.task && all.task === 'regression' && table.targets.length === 1 ? classCodes(table.targets[0]) : undefined;
-  if (codes) process.stderr.write(`simdnet: note: ${flags.data}: target ${listedName(table.targets[0].name)} holds ${codes.length} whole numbers (${codes.join(', ')}), learnt as numbers (regression); if they name classes, give --task classification\n`);
+  if (codes) process.stderr.write(`simdnet: note: ${flags.data}: target ${listedName(table.targets[0].name)} holds ${plural(codes.length, 'whole number')} (${codes.join(', ')}), learnt as numbers (regression); if they name classes, give --task classification\n`);
   // No --test can split one row: the file's fault (exit 1), not the flag's.
   if (all.train.count < 2) throw new Error(`${flags.data}: ${plural(all.train.count, 'data row')}; a run needs at least 2, to train on and to test on`);
   const held = forFlag(`--test ${flags.test}`, () => holdOut(all, 'test', flags.test, flags.seed));

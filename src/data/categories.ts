@@ -114,7 +114,8 @@ export function categoriesFault(categories: unknown, featureNames: readonly stri
 
 /** The error for a text `value` of `column` (as a message names it) that is none of the `values` a model was trained on. */
 export const notTrainedOn = (value: string, column: string, values: readonly string[]) =>
-  `${JSON.stringify(value)} is not among the values ${column} was encoded with in training: ${firstOf(values.map((v) => JSON.stringify(v)))}`;
+  `${JSON.stringify(value)} is not among the values ${column} was encoded with in training: ${firstOf(values.map((v) => JSON.stringify(v)))}; ` +
+  'the model has no feature for it: write one of those, or train again on rows that hold it';
 
 /**
  * The one-hot features (column=value) that are 1 in no row of the training split but in some

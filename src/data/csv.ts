@@ -19,7 +19,7 @@
 // its values (textColumns), then again to fill the wider rows; a file of numbers pays nothing.
 
 import type { CsvTable, TargetColumn } from './table.js';
-import { csvQuoted, firstOf, shown } from '../shown.js';
+import { firstOf, ignoreAdvice, shown } from '../shown.js';
 import { plural } from '../plural.js';
 import { fillMissing, presentMeans } from './impute.js';
 import { BEYOND_FLOAT32, float32Fault, isFiniteFloat32 } from '../decimal.js';
@@ -439,29 +439,44 @@ const DECIMAL_COMMA = /^[+-]?(\d{1,3}(\.\d{3})+|\d*),\d+$/;
 const DECIMAL_COMMA_ADVICE = 'a decimal comma; write decimals with a point (1.5), as programs read CSV files';
 
 const FORMATTED = 'a number with a thousands separator, a % or a currency sign';
-const PLAINLY = '1200 for 1,200; 0.05 or 5 for 5%; no currency signs';
+const PLAINLY = '1200 for 1,200; 0.05 or 5 for 5%; 30 for 30 kg, with the unit in the header; no currency signs or invisible spaces';
+
+/** Units a number may be written with (30 kg, 5cm, 2.5 GHz); their case as written, so that 5G or 4WD stay words. */
+const UNITS = 'kg|g|mg|lbs?|oz|km|m|cm|mm|mi|ft|in|yd|[mk]?L|ml|s|ms|sec|min|h|hrs?|yrs?|years?|days?|mph|km/h|kph|°[CF]|[kM]?W|V|[kMG]?Hz|[KkMGT]B|px';
+const WITH_UNIT = new RegExp(`^[+-]?((\\d{1,3}(,\\d{3})+|\\d+)(\\.\\d+)?|\\.\\d+)\\s?(${UNITS})$`);
+const UNIT_WRITTEN = 'a number with a unit';
+
+/** Characters a reader does not see around or in a number: a no-break space from a spreadsheet, a zero-width space from a web page. */
+const INVISIBLE = /[\u00a0\u2000-\u200d\u202f\u205f\u2060\u3000\ufeff]/;
+const INVISIBLE_WRITTEN = 'a number with an invisible character (a no-break or zero-width space)';
 
 const DECIMAL_COMMA_WRITTEN = 'a number written with a decimal comma';
 
 /**
  * How `text`, a cell of a file delimited by `delimiter` (its char code), is a number written
  * for reading, not for a program: a decimal comma (1,5; in a comma-delimited file only where
- * it cannot be a thousands separator: 59,5 but not 1,500), or FORMATTED; undefined for any
- * other text. A column of such cells is mended in the file, not encoded.
+ * it cannot be a thousands separator: 59,5 but not 1,500), FORMATTED, a unit after it (30 kg),
+ * or an invisible character in it; undefined for any other text. A column of such cells is
+ * mended in the file, not encoded.
  */
 export function numberDressing(text: string, delimiter: number): string | undefined {
+  if (INVISIBLE.test(text)) {
+    const seen = text.replace(new RegExp(INVISIBLE.source, 'g'), '').trim();
+    return isNumberText(seen) || numberDressing(seen, delimiter) ? INVISIBLE_WRITTEN : undefined;
+  }
   const t = text.trim();
   // In a comma-delimited file a quoted 1,500 is a thousands separator, and 59,5 or 0,25 can only be a decimal comma.
   if (DECIMAL_COMMA.test(t) && (delimiter !== COMMA || !/,\d{3}$/.test(t))) return DECIMAL_COMMA_WRITTEN;
-  return isFormattedNumber(text) ? FORMATTED : undefined;
+  if (isFormattedNumber(text)) return FORMATTED;
+  return WITH_UNIT.test(t) ? UNIT_WRITTEN : undefined;
 }
 
 /** Whether a text column of `texts` cells, `dressed` of them numbers written for reading (numberDressing), holds numbers to mend, not words to encode: half of its cells or more. */
 export const numbersWrittenAsText = (dressed: number, texts: number) => dressed > 0 && 2 * dressed >= texts;
 
-/** Whether `text` is a number dressed for reading: thousands separators (1,200 or 1 200), a trailing % or a leading currency sign. */
+/** Whether `text` is a number dressed for reading: thousands separators (1,200 or 1 200), a trailing %, or a currency's sign or code before or after it. */
 export function isFormattedNumber(text: string): boolean {
-  const trimmed = text.trim(), bare = trimmed.replace(/^([+-]?)[$€£¥]\s*/, '$1').replace(/%$/, '');
+  const trimmed = text.trim(), bare = trimmed.replace(/^([+-]?)([$€£¥]|(USD|EUR|GBP|JPY|CHF)\s)\s*/, '$1').replace(/(%|\s*[$€£¥]|\s(USD|EUR|GBP|JPY|CHF))$/, '');
   // A plain number is no text; one with a sign or a % taken off, or with separators, is dressed.
   return /^[+-]?(\d{1,3}([, ]\d{3})+|\d+)(\.\d+)?$/.test(bare) && (bare !== trimmed || /[, ]/.test(bare));
 }
@@ -527,7 +542,7 @@ function textColumns(scanner: Scanner, columns: Columns, data: Mark): Map<number
     if (numbers[failed] >= texts[failed]) {
       const dressed = numberDressing(failedText, scanner.delimiter);
       scanner.cellError(dressed === DECIMAL_COMMA_WRITTEN ? `${failedShown} is a number written with ${DECIMAL_COMMA_ADVICE}`
-        : `${failedShown} is not a number${dressed ? `: ${FORMATTED}; write it plainly (${PLAINLY})` : ''}`);
+        : `${failedShown} is not a number${dressed ? `: ${dressed}; write it plainly (${PLAINLY})` : ''}`);
     }
     // Of numbers mostly written for reading (1,200 beside 900): mended as such. Of text with numbers among it: its first number.
     if (isDressed(failed)) throw dressedError([failed]);
@@ -544,7 +559,7 @@ function textColumns(scanner: Scanner, columns: Columns, data: Mark): Map<number
     throw new Error(`${name}: ${hold(text)} text and no numbers: ${described(text, () => '')}; ${columns.named} take ${pronoun(text)} as numbers: give ${pronoun(text)} numbers as in the data the model was trained on${blocks}`);
   }
   // The names to paste into --ignore, where there are few enough to paste.
-  const ignoreThem = (cols: number[]) => cols.length > 20 ? `(--ignore with their ${cols.length} names)` : `(--ignore ${cols.map((c) => csvQuoted(names[c])).join(',')}; in the API, ignore: ${JSON.stringify(cols.map((c) => names[c]))})`;
+  const ignoreThem = (cols: number[]) => ignoreAdvice(cols.map((c) => names[c]));
   const dates = text.filter((c) => datesWrittenAsText(dateCells[c], texts[c]));
   if (dates.length) {
     throw new Error(`${name}: ${hold(dates)} dates: ${described(dates, () => '')}; encoded as categories (a 0/1 feature per date), a date the file lacks, every later one among them, would be none of them: ` +
@@ -567,7 +582,8 @@ function textColumns(scanner: Scanner, columns: Columns, data: Mark): Map<number
 /** Each feature column's mean over its present values (presentMeans): what missing: 'mean' fills in; an error naming a column with none. */
 function columnMeans(scanner: Scanner, features: Float32Array, rows: number, columns: Columns): number[] {
   return presentMeans(features, rows, columns.featureNames.length).map((mean, j) => {
-    if (mean === undefined) throw new Error(`${scanner.name}: ${scanner.describe(columns.featureOf.indexOf(j))} has no values, so it has no mean to impute`);
+    const name = columns.featureNames[j];
+    if (mean === undefined) throw new Error(`${scanner.name}: ${scanner.describe(columns.featureOf.indexOf(j))} has no values, so it has no mean to impute; ignore it ${ignoreAdvice([name])}`);
     return mean;
   });
 }
@@ -594,8 +610,13 @@ export function detectDelimiter(bytes: Uint8Array, start: number): ',' | ';' | '
  * "Unicode text", PowerShell) and files that are not text at all (NUL bytes in the first line).
  */
 export function checkTextEncoding(bytes: Uint8Array, name: string): void {
-  // Excel's "Unicode text" and PowerShell write UTF-16, mostly with a byte order mark: every other byte is 0, no cell is UTF-8.
   const [b0, b1, b2, b3] = bytes;
+  // Files that are no text, by the bytes they begin with: named as what they are, not as a first cell that is not UTF-8.
+  if (b0 === 0x1f && b1 === 0x8b) throw new Error(`${name}: the file is gzip-compressed: name it ${name}.gz (a table file ending in .gz is unpacked as it is read), or unpack it`);
+  if (b0 === 0x89 && b1 === 0x50 && b2 === 0x4e && b3 === 0x47) throw new Error(`${name}: the file is a PNG image, not a table of text`);
+  if (b0 === 0x50 && b1 === 0x4b && b2 === 0x03 && b3 === 0x04) throw new Error(`${name}: the file is a ZIP archive (an Excel workbook is one): save the sheet as CSV (UTF-8)`);
+  // Excel's "Unicode text" and PowerShell write UTF-16, mostly with a byte order mark: every other byte is 0, no cell is UTF-8.
+
   const utf32 = (b0 === 0xff && b1 === 0xfe && b2 === 0 && b3 === 0) || (b0 === 0 && b1 === 0 && b2 === 0xfe && b3 === 0xff);
   const marked = utf32 ? 'UTF-32' : (b0 === 0xff && b1 === 0xfe) || (b0 === 0xfe && b1 === 0xff) ? 'UTF-16' : undefined;
   if (marked) throw new Error(`${name}: the file is ${marked} (it begins with a ${marked} byte order mark); save it as UTF-8`);
@@ -685,6 +706,9 @@ export function isNumberText(text: string): boolean {
  * correctly (Clinger's fast path); anything else goes to Number.parseFloat.
  */
 export function parseNumber(b: Uint8Array, start: number, end: number): number {
+  // A quoted cell keeps its spaces: " 5 " is the number, as pandas reads it (an unquoted cell's are trimmed already).
+  while (start < end && b[start] === SPACE) start++;
+  while (end > start && b[end - 1] === SPACE) end--;
   let p = start;
   const negative = p < end && b[p] === MINUS;
   if (negative || (p < end && b[p] === PLUS)) p++;
@@ -860,7 +884,7 @@ class Scanner {
       try {
         text = utf8.decode(this.bytes.subarray(this.start, this.end));
       } catch {
-        this.cellError('the cell is not valid UTF-8');
+        this.cellError('the cell is not valid UTF-8: save the file as UTF-8 (its text is most likely Latin-1 or Windows-1252)');
       }
     }
     return this.escaped ? text.replaceAll('""', '"') : text;

@@ -3,6 +3,7 @@
 // values into the training rows (and into the figures measured on the test rows).
 import type { DataSplits, FeatureDataset } from './dataset.js';
 import { oneHotFillsZero } from './categories.js';
+import { ignoreAdvice } from '../shown.js';
 
 /**
  * Fills, in place, every NaN feature of the splits (a CSV read with missing: 'keep') with its
@@ -23,7 +24,8 @@ export function imputeMeans<S extends DataSplits<FeatureDataset>>(splits: S): S 
   const means = oneHotFillsZero(presentMeans(features, count, width).map((mean, j) => {
     if (mean === undefined) {
       const name = splits.featureNames?.[j];
-      throw new Error(`${source}: feature ${name === undefined ? j : JSON.stringify(name)} has no value in the training split's ${count} rows, so it has no mean to impute`);
+      const ignore = name === undefined ? '' : `; ignore it ${ignoreAdvice([name])}`;
+      throw new Error(`${source}: feature ${name === undefined ? j : JSON.stringify(name)} has no value in the training split's ${count} rows, so it has no mean to impute${ignore}`);
     }
     return mean;
   }), splits.featureCategories);

@@ -16,10 +16,17 @@ const MANY_CLASSES = 20;
 const MAX_NUMBERED_CLASSES = 1000;
 
 /**
+ * 2²⁴: past it float32, in which targets are held, has no room for every whole number
+ * (16,777,217 reads as 16,777,216), so codes there may already have merged: refused as codes.
+ */
+const MAX_EXACT_CODE = 2 ** 24;
+
+/**
  * `splits` with the one target column of every split as class labels, the classes those of
  * all the splits; `asked` names what asked for classification in errors (`--task
  * classification`). Refuses more than one target column, and more distinct numbers than
- * MAX_NUMBERED_CLASSES, or tooManyClasses: a regression target, most likely.
+ * MAX_NUMBERED_CLASSES, or tooManyClasses: a regression target, most likely; and codes past
+ * MAX_EXACT_CODE.
  */
 export function numberedClasses<D extends Dataset>(splits: DataSplits<D>, asked: string): DataSplits<D> {
   const column = splits.targetNames?.[0] ?? 'the target';
@@ -28,6 +35,11 @@ export function numberedClasses<D extends Dataset>(splits: DataSplits<D>, asked:
   const parts = [splits.train, splits.validation, splits.test].filter((d): d is D => d !== undefined);
   const classes = [...new Set(parts.flatMap((d) => [...d.targets!.subarray(0, d.count)]))].sort((a, b) => a - b);
   const rows = splits.train.count;
+  const inexact = classes.find((c) => Math.abs(c) > MAX_EXACT_CODE);
+  if (inexact !== undefined) {
+    throw new Error(`${asked}: ${column} holds a class code past ${MAX_EXACT_CODE.toLocaleString('en-US')} (${shortestFloat32(inexact)}), where float32 cannot hold every whole number apart (900000001 and 900000002 read alike): ` +
+      'number the classes from 0, or write them as words (c900000001)');
+  }
   if (classes.length > MAX_NUMBERED_CLASSES || tooManyClasses(classes.length, rows)) {
     throw new Error(`${asked}: ${column} holds ${classes.length} distinct numbers in ${rows} rows; that many classes, each with so few rows, looks like a regression target`);
   }
