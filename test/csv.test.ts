@@ -516,6 +516,12 @@ describe('CSV syntax', () => {
     expect(parseText('a\tb\ty\n1\t\t0\n3\t4\t1\n', { missing: 'mean' }).features).toEqual(new Float32Array([1, 4, 3, 4]));
     expect(parseText('a;b,y\n1,0\n').featureNames).toEqual(['a;b']);
     expect(parseText('a,b;y\n7;0\n', { delimiter: ';' }).featureNames).toEqual(['a,b']);
+    // Names that hold another delimiter than the file's: the rows tell which splits them all alike.
+    expect(parseText('length (cm, rounded)\twidth (cm, rounded)\ty\n5.1\t3.5\t0\n4.9\t3.0\t1\n').featureNames).toEqual(['length (cm, rounded)', 'width (cm, rounded)']);
+    // A quote inside a name opens no quoted field.
+    expect(parseText('5" pipe;c;y\n1;2;0\n3;4;1\n').featureNames).toEqual(['5" pipe', 'c']);
+    // A quoted field's delimiters and line ends are its own.
+    expect(parseText('"a;1","b\n;2",y\n1,2,0\n').featureNames).toEqual(['a;1', 'b\n;2']);
   });
 });
 

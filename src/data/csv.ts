@@ -588,21 +588,41 @@ function columnMeans(scanner: Scanner, features: Float32Array, rows: number, col
   });
 }
 
-/** The delimiter the header line (outside quotes) holds most of; ',' on a tie or none. */
+/** Lines detectDelimiter reads: the header and the first rows. */
+const DELIMITER_LINES = 5;
+
+/**
+ * The delimiter of the file: of those that split each of its first DELIMITER_LINES lines into
+ * as many cells as the header (outside quoted fields), the one the header holds most of; where
+ * none does (a ragged file), the one the header holds most of; ',' on a tie or none. The rows
+ * decide where the header's names hold another ("length (cm, rounded)" in a tab file).
+ */
 export function detectDelimiter(bytes: Uint8Array, start: number): ',' | ';' | '\t' {
-  const counts = [0, 0, 0];
   const codes = DELIMITERS.map((d) => d.charCodeAt(0));
-  let quoted = false;
-  for (let p = start; p < bytes.length; p++) {
+  const lines: number[][] = [];
+  let counts = [0, 0, 0], quoted = false, fieldStart = true;
+  for (let p = start; p < bytes.length && lines.length < DELIMITER_LINES; p++) {
     const c = bytes[p];
-    if (c === QUOTE) quoted = !quoted;
-    else if (!quoted && c === LF) break;
-    else if (!quoted) {
+    if (quoted) {
+      if (c === QUOTE && bytes[p + 1] === QUOTE) p++;
+      else if (c === QUOTE) quoted = false;
+    } else if (c === QUOTE && fieldStart) {
+      quoted = true; // only at a field's start: a quote inside a name (5" pipe) opens nothing
+    } else if (c === LF) {
+      lines.push(counts);
+      counts = [0, 0, 0];
+      fieldStart = true;
+    } else {
       const k = codes.indexOf(c);
       if (k >= 0) counts[k]++;
+      fieldStart = k >= 0 || (fieldStart && (c === SPACE || c === CR));
     }
   }
-  return DELIMITERS[counts.indexOf(Math.max(...counts))];
+  if (counts.some((n) => n > 0)) lines.push(counts);
+  const header = lines[0] ?? [0, 0, 0];
+  const steady = [0, 1, 2].filter((k) => header[k] > 0 && lines.every((line) => line[k] === header[k]));
+  const candidates = steady.length ? steady : [0, 1, 2];
+  return DELIMITERS[candidates.reduce((best, k) => (header[k] > header[best] ? k : best), candidates[0])];
 }
 
 /**
