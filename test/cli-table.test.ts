@@ -1024,6 +1024,8 @@ describe('train --help', () => {
     const help = (await simdnet(['train', '--help'])).stdout.replace(/\s+/g, ' ');
     for (const flag of ['--recipe <name>', '--lr-decay <x>', '--eval-every <k>', '--train-score-samples <n>', '--limit <n>']) expect(help).toContain(`${flag} with image data: `);
     for (const flag of ['--target <columns>', '--task <task>']) expect(help).toContain(`${flag} with --data FILE.csv: `);
+    // A table's defaults, which no recipe's column shows.
+    expect(help).toContain('With --data FILE.csv (a table) there is no recipe: --layers dense:64,relu, --init he, --optimizer adam, --lr 0.01, --epochs 100, --batch-size 32, and the loss of its task (classification: cross-entropy, binary: binary-cross-entropy, multi-label: binary-cross-entropy, regression: mse).');
   });
 });
 

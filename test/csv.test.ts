@@ -278,6 +278,9 @@ describe('errors in hand-made files name the file, line and column', () => {
   it('lines that end in a carriage return alone (classic Mac OS), which read as one line; CRLF reads as LF', () => {
     expect(() => parseText('a,y\r1,2\r3,4\r')).toThrow('t.csv: its lines end in a carriage return alone (classic Mac OS); save it with LF or CRLF line endings');
     expect(parseText('a,y\r\n1,2\r\n3,4\r\n').rows).toBe(2);
+    // A CR alone in a file of LFs joins two lines, and the count of cells says so.
+    expect(() => parseText('a,b,y\r\n1,2,1\n3,4,0\r5,6,1\r\n')).toThrow('t.csv: line 3 has 5 cells; the header has 3 (it holds a carriage return alone, which editors show as a line end but is none here: end each line with LF or CRLF)');
+    expect(() => parseText('a,b,y\n1,2,1\n3,4\n')).toThrow(/^t\.csv: line 3 has 2 cells; the header has 3$/);
     // CR CR LF (CRLFs converted once more): the CRs end the line, not the last cell's text (a number column made categories, 0/1 labels made classes "0\r", "1\r").
     const twice = parseText('y,a,b\r\r\n' + Array.from({ length: 20 }, (_, r) => `${r % 2},${r % 3},${r / 4}\r\r\n`).join(''));
     expect([twice.rows, twice.featureNames, twice.targets[0].kind]).toEqual([20, ['a', 'b'], 'number']);

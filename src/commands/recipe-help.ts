@@ -1,8 +1,10 @@
 // The table at the end of `simdnet train --help`: every recipe's settings, one row per flag
 // that overrides it and one column per recipe (so it stays narrow), made from RECIPES so
 // that it cannot drift from them.
+import { FIT_DEFAULTS } from '../fit.js';
 import { formatLayers } from '../layers/describe.js';
 import { RECIPES, type Recipe } from '../recipes.js';
+import { TASK_KINDS } from '../tasks/task.js';
 
 // A recipe's layer list (the cnn recipe's) takes the place of --hidden and --activation, and
 // weight decay is AdamW's alone: "-" marks what a recipe does not set or use.
@@ -30,5 +32,19 @@ export function recipeHelp(): string {
   for (const [flag, value] of ROWS) rows.push([flag, ...recipes.map(([, recipe]) => String(value(recipe)))]);
   const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
   const table = rows.map((row) => '  ' + row.map((cell, c) => cell.padEnd(widths[c])).join('  ').trimEnd());
-  return ['', "Each recipe's settings (a flag overrides its row):", ...table].join('\n');
+  // A table's run has no recipe: fit()'s defaults, the same flags overriding them.
+  const d = FIT_DEFAULTS;
+  const tables = `With --data FILE.csv (a table) there is no recipe: --layers ${formatLayers(d.hidden)}, --init ${d.init}, --optimizer ${d.optimizer}, ` +
+    `--lr ${d.learningRate}, --epochs ${d.epochs}, --batch-size ${d.batchSize}, and the loss of its task (${Object.values(TASK_KINDS).map((t) => `${t.name}: ${t.loss}`).join(', ')}).`;
+  return ['', "Each recipe's settings (a flag overrides its row):", ...table, '', ...wrap(tables, 80)].join('\n');
+}
+
+/** `text` in lines of at most `width` characters, broken at spaces. */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  for (const word of text.split(' ')) {
+    if (lines.length && (lines.at(-1)! + ' ' + word).length <= width) lines[lines.length - 1] += ' ' + word;
+    else lines.push(word);
+  }
+  return lines;
 }

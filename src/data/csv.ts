@@ -792,8 +792,9 @@ class Scanner {
   fieldLine = 1;
   /** The last field ended its record (a line end or the end of the input). */
   lastInRecord = false;
-  /** The physical line on which the current record started. */
+  /** The physical line on which the current record started, and its first byte. */
   recordLine = 1;
+  private recordStart = 0;
   /** The last field's column (0-based) in its record. */
   column = 0;
   /** What missingFeature's error advises (CsvOptions.missingAdvice). */
@@ -836,6 +837,7 @@ class Scanner {
       return false;
     }
     this.recordLine = this.line;
+    this.recordStart = this.pos;
     this.lastInRecord = false;
     this.fieldsInRecord = 0;
     return true;
@@ -953,7 +955,11 @@ class Scanner {
     const found = this.fieldsInRecord;
     // A header ending in a delimiter that its rows do not end in has one cell more than they.
     const unnamedLast = found === width - 1 && this.names?.at(-1) === '' ? ` (its last, column ${width}, has no name: the header line ends in a delimiter its rows do not)` : '';
-    throw new Error(`${this.name}: line ${this.recordLine} has ${found} ${found === 1 ? 'cell' : 'cells'}; the header has ${width}${unnamedLast}`);
+    // A carriage return alone inside the line, which editors show as a line end, joins two lines in one here.
+    const record = this.bytes.subarray(this.recordStart, this.pos);
+    const joined = record.some((c, i) => c === CR && record[i + 1] !== LF && record[i + 1] !== CR && i + 1 < record.length)
+      ? ' (it holds a carriage return alone, which editors show as a line end but is none here: end each line with LF or CRLF)' : '';
+    throw new Error(`${this.name}: line ${this.recordLine} has ${found} ${found === 1 ? 'cell' : 'cells'}; the header has ${width}${unnamedLast}${joined}`);
   }
 
   /** The last field's text for a message: JSON-quoted, cut after 40 characters. */
