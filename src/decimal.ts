@@ -8,9 +8,9 @@ export const DECIMAL_NUMBER = /^(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 /** An integer ≥ 0 written as DECIMAL_NUMBER writes numbers (32, 32.0, 1e4, 3.2e1), never a fraction or a sign. */
 export const isDecimalInteger = (text: string): boolean => DECIMAL_NUMBER.test(text) && Number.isInteger(Number(text));
 
-/** A float32 value as the shortest decimal that reads back as it (0.1, not 0.10000000149011612): how the CSV most likely wrote it. */
+/** A float32 value as the shortest decimal that reads back as it (0.1, not 0.10000000149011612; 9 digits are always enough): how the CSV most likely wrote it. */
 export function shortestFloat32(v: number): string {
-  for (let digits = 1; digits < 9; digits++) {
+  for (let digits = 1; digits <= 9; digits++) {
     const text = String(Number(v.toPrecision(digits)));
     if (Math.fround(Number(text)) === v) return text;
   }

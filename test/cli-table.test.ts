@@ -153,6 +153,9 @@ describe('simdnet predict on a table model', () => {
     const lines = run.stdout.trim().split('\n');
     expect(lines[0]).toBe('prediction,probability Adelie,probability Chinstrap,probability Gentoo');
     expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual(['Adelie', 'Gentoo']);
+    // Probabilities as the shortest decimals that read back as their float32s: at most 9 significant digits, not float64's 17.
+    const digits = lines.slice(1).flatMap((l) => l.split(',').slice(1)).map((p) => p.replace(/e.*$/, '').replace('.', '').replace(/^0+/, '').length);
+    expect(Math.max(...digits)).toBeLessThanOrEqual(9);
   });
 
   it('--csv: a feature column of text is named, with advice predict can follow (no --ignore: the model needs the column)', async () => {

@@ -12,7 +12,7 @@ import { binaryClassNames } from '../tasks/binary.js';
 import { plural } from '../plural.js';
 import { UsageError, commaCells, forFlag } from './common.js';
 import { firstOf, shownName } from '../shown.js';
-import { BEYOND_FLOAT32, isFiniteFloat32 } from '../decimal.js';
+import { BEYOND_FLOAT32, isFiniteFloat32, shortestFloat32 } from '../decimal.js';
 
 export interface TablePredictFlags {
   input?: string;
@@ -88,7 +88,8 @@ async function featureRows(model: Model, inputs: number, flags: TablePredictFlag
 }
 
 /** One CSV cell: text quoted when it holds a delimiter, a quote or a line break. */
-const cell = (v: string | number) => (typeof v === 'string' && /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : String(v));
+/** A CSV cell: text quoted where it must be; a number as the shortest decimal that reads back as its float32 (332.54736, not 332.54736328125). */
+const cell = (v: string | number) => (typeof v === 'number' ? shortestFloat32(v) : /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
 
 export async function runTablePredict(model: Model, net: Network, flags: TablePredictFlags, print: (line?: string) => void): Promise<void> {
   if ((flags.input === undefined) === (flags.csv === undefined)) throw new UsageError('give exactly one of --input "v1,v2,…" and --csv FILE');
