@@ -35,7 +35,7 @@ import { parseSchedule } from '../schedule.js';
 import { progressBar } from '../progress.js';
 import { isGoneFile, nonRegularKind } from '../read-file.js';
 import { TABLE_ENDINGS_IN_WORDS, isTableName, readTableBytes } from '../data/table-file.js';
-import { LOSS_METRIC, lossLabel, metricOf, taskOf, TASK_KINDS, TASKS, type Metric, type Scores, type Task, type TaskName } from '../tasks/task.js';
+import { LOSS_METRIC, STANDARDISED, lossLabel, metricOf, taskOf, TASK_KINDS, TASKS, type Metric, type Scores, type Task, type TaskName } from '../tasks/task.js';
 import type { HistoryEntry } from '../train.js';
 import { UsageError, asUsageError, commaCells, fewerThanOneBatch, forFlag, humanOutput, onCommandLine, positiveInt, runOptions, score4, secondsText, type RunFlags } from './common.js';
 import { refuseOverwrites } from './preflight.js';
@@ -458,7 +458,7 @@ export async function runTrainTable(given: TableFlags, command: Command): Promis
   }
   // The network beside the data, before the epochs, as an image run's banner has it.
   const layers = formatLayers(net.config.layers!);
-  print(`network: ${plural(net.sizes[0], 'input')}, ${layers}; ${net.config.loss}${net.config.targetNormalization ? ' on standardised targets' : ''}, ${net.config.optimizer}, ${net.kernels}` +
+  print(`network: ${plural(net.sizes[0], 'input')}, ${layers}; ${net.config.loss}${net.config.targetNormalization ? ` ${STANDARDISED}` : ''}, ${net.config.optimizer}, ${net.kernels}` +
     `${used.validation ? `; ${plural(used.validation.count, 'validation row')}` : ''}`);
   if (resumed) print(`resuming from ${given.resume} after epoch ${resumed.run.epochsDone}`);
   const defining = Object.fromEntries(DEFINING_FLAGS.filter((key) => flags[key] !== undefined).map((key) => [key, key === 'data' ? path.resolve(flags.data) : flags[key]])) as DefiningFlags;

@@ -636,7 +636,6 @@ export function checkTextEncoding(bytes: Uint8Array, name: string): void {
   if (b0 === 0x89 && b1 === 0x50 && b2 === 0x4e && b3 === 0x47) throw new Error(`${name}: the file is a PNG image, not a table of text`);
   if (b0 === 0x50 && b1 === 0x4b && b2 === 0x03 && b3 === 0x04) throw new Error(`${name}: the file is a ZIP archive (an Excel workbook is one): save the sheet as CSV (UTF-8)`);
   // Excel's "Unicode text" and PowerShell write UTF-16, mostly with a byte order mark: every other byte is 0, no cell is UTF-8.
-
   const utf32 = (b0 === 0xff && b1 === 0xfe && b2 === 0 && b3 === 0) || (b0 === 0 && b1 === 0 && b2 === 0xfe && b3 === 0xff);
   const marked = utf32 ? 'UTF-32' : (b0 === 0xff && b1 === 0xfe) || (b0 === 0xfe && b1 === 0xff) ? 'UTF-16' : undefined;
   if (marked) throw new Error(`${name}: the file is ${marked} (it begins with a ${marked} byte order mark); save it as UTF-8`);

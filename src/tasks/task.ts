@@ -42,7 +42,8 @@ export const LOSS_METRIC: Metric = { name: 'loss', label: 'loss', higherIsBetter
  * targetNormalization): said beside it, so that it is not read as the error in the targets'
  * own units, which R², RMSE and MSE beside it are.
  */
-export const lossLabel = (standardised: boolean) => (standardised ? 'loss (on standardised targets)' : 'loss');
+export const STANDARDISED = 'on standardised targets';
+export const lossLabel = (standardised: boolean) => (standardised ? `loss (${STANDARDISED})` : 'loss');
 
 /**
  * The task of a data set: as its splits say, else classification for class labels; for
