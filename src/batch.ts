@@ -136,8 +136,9 @@ export function loadBatch(net: Network, data: Dataset, order: Uint32Array | null
  * (Network.whileWaiting), into the staging copy its next load reads (stagingFor): their TLB
  * and cache misses and their copying then take time the caller would spend waiting, not the
  * next load's. at(start) hands it the batch from `start` (train() the next one, between a
- * batch's forward and backward); end() drops it, so that a network kept after training does
- * not keep its data alive. Made once per run: a step allocates nothing. Inputs in unshared
+ * batch's forward and backward); drop() forgets what it gathered, where other code has run
+ * since and may have changed the data; end() drops it, so that a network kept after training
+ * does not keep its data alive. Made once per run: a step allocates nothing. Inputs in unshared
  * memory (no threads, so no waiting) have no staging copy, and rows gathered ahead would
  * overwrite the batch in use: there it gathers nothing, and each load gathers its own rows.
  */
@@ -155,6 +156,10 @@ export function batchPrefetcher(net: Network, data: Dataset, order: Uint32Array,
       gatheredAhead.delete(staging);
       ahead.start = next;
       net.whileWaiting(gatherAhead);
+    },
+    /** Forgets rows gathered ahead: other code ran (an await), which may have changed the data's arrays. */
+    drop(): void {
+      gatheredAhead.delete(staging);
     },
     end(): void {
       gatheredAhead.delete(staging);

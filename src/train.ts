@@ -36,7 +36,12 @@ export interface TrainOptions {
    * evaluation, and the final one of a run that early stopping ended, score every sample.
    */
   trainScoreSamples?: number;
-  /** Called after every mini-batch, with one object updated in place (copy what you keep); training waits for a returned promise, and a rejected one ends train() with its error. */
+  /**
+   * Called after every mini-batch, with one object updated in place (copy what you keep);
+   * training waits for a returned promise, and a rejected one ends train() with its error. On
+   * threads the next batch's inputs are gathered already when it is called: a callback that
+   * changes the data's arrays in place must return a promise (then they are gathered again).
+   */
   onBatchEnd?: (p: Readonly<BatchProgress>) => void | Promise<void>;
   /** Called after every epoch, with the evaluation when the epoch had one; training waits for a returned promise (a checkpoint being written). */
   onEpochEnd?: (e: EpochEnd) => void | Promise<void>;
@@ -277,11 +282,18 @@ export async function train(net: Network, data: DataSplits, options: TrainOption
           progress.samplesPerSecond = samples / (trainSeconds + t - epochStart);
           // An async callback's rejection is train()'s to report; unawaited, it ended the process after train() returned.
           const pending = options.onBatchEnd(progress);
-          if (typeof (pending as Promise<void> | undefined)?.then === 'function') await pending;
+          if (typeof (pending as Promise<void> | undefined)?.then === 'function') {
+            await pending;
+            prefetch.drop();
+          }
           // The callback may have disposed of the network: say so as train, before any method of it does.
           checkLive(net, 'train');
         }
-        if (turns.due()) await turns.take();
+        if (turns.due()) {
+          await turns.take();
+          // Other code ran meanwhile, and may have changed the data: the next batch's rows are read again.
+          prefetch.drop();
+        }
         // Every batch, not only after a yield: onBatchEnd may have aborted it.
         if (options.signal?.aborted) {
           aborted = true;

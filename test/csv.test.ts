@@ -159,14 +159,17 @@ describe('real data sets of @observablehq/sample-datasets', () => {
     expect(parseText(sales, { ignore: ['order_date'] }).featureNames).toEqual(['units']);
     // The training page's first look counts them too, to leave the column unticked.
     expect(csvColumns(new TextEncoder().encode(sales), 't.csv').map((c) => c.dates)).toEqual([40, 0, 0]);
+    // And numbers of one unit, of two, and values too long to be categories.
+    const looked = csvColumns(new TextEncoder().encode(`w,g,n,y\n1 kg,1 GB,"${'x'.repeat(1001)}",1\n2 kg,1 TB,b,0\n`), 't.csv');
+    expect(looked.map((c) => [c.withUnit, c.units, c.longTexts])).toEqual([[2, 1, 0], [2, 2, 0], [0, 0, 1], [0, 0, 0]]);
     // Written the other ways files write them, with times, and beside a few blanks and words.
     for (const date of ['31/01/2022', '01/31/22', '2022/01/31', '31.01.2022', '2022-01', '2022-01-31T10:30:00Z', '2022-01-31 10:30', '1/2/2023 3:04 PM']) {
-      expect(() => parseText(`when,a,y\n${date},1,0\n,2,1\nunknown,3,0\n${date},4,1\n`)).toThrow('t.csv: column holds dates: "when" (column 1,');
+      expect(() => parseText(`when,a,y\n${date},1,0\n,2,1\n${date},3,0\nunknown,4,1\n${date},5,0\n${date},6,1\n`)).toThrow('t.csv: column holds dates: "when" (column 1,');
     }
     // Fewer than half the text cells: a column of words that holds a date or two (a release's name among codes).
     expect(parseText('tag,a,y\nalpha,1,0\nbeta,2,1\n2022-01-01,3,0\nalpha,4,1\nbeta,5,0\n').featureNames).toEqual(['tag=2022-01-01', 'tag=alpha', 'tag=beta', 'a']);
-    // Numbers that only look near a date are not dates: a version, a time, a year.
-    expect(parseText('v,a,y\n1.5.3,1,0\n1.5.3,2,1\n10:30,3,0\n10:30,4,1\n').featureNames).toEqual(['v=1.5.3', 'v=10:30', 'a']);
+    // Numbers that only look near a date are not dates: versions, times, seasons, part codes, a month 13.
+    expect(parseText('v,a,y\n1.5.3,1,0\n1.2.10,2,1\n10:30,3,0\n2019-20,4,1\n4711-01,5,0\n13/13/2022,6,1\n').featureNames).toEqual(['v=1.2.10', 'v=1.5.3', 'v=10:30', 'v=13/13/2022', 'v=2019-20', 'v=4711-01', 'a']);
   });
 
   it('a text column of names or ids is refused, not made thousands of features: more than MAX_CATEGORIES values, or more than 20 in fewer than two rows each; so are features past 1 GiB', () => {
@@ -209,8 +212,13 @@ describe('real data sets of @observablehq/sample-datasets', () => {
       [(i: number) => `\u200b${i}`, 'a number with an invisible character (a no-break or zero-width space)']] as const) {
       expect(() => parseText(column(cell))).toThrow(`t.csv: column holds numbers written as text: "w" (column 1, e.g. ${JSON.stringify(cell(0))} on line 2, ${how}); features must be numbers`);
     }
-    // Words that only start with a digit stay words: grades, gears, networks.
-    expect(parseText(column((i) => ['1st', '2nd', '4WD', '5G'][i % 4])).featureNames).toEqual(['w=1st', 'w=2nd', 'w=4WD', 'w=5G', 'a']);
+    // Words that only start with a digit stay words: grades, gears, networks, decades, age groups; so do sizes of two units.
+    expect(parseText(column((i) => ['1st', '2nd', '4WD', '5G', '3g', '1960s', '20s'][i % 7])).featureNames).toEqual(['w=1960s', 'w=1st', 'w=20s', 'w=2nd', 'w=3g', 'w=4WD', 'w=5G', 'a']);
+    expect(parseText(column((i) => ['256 GB', '512 GB', '1 TB'][i % 3])).featureNames).toEqual(['w=1 TB', 'w=256 GB', 'w=512 GB', 'a']);
+    // A unit on only some cells (10 m among S, M, L): words.
+    expect(parseText(column((i) => ['10 m', '20 m', 'S', 'M', 'L'][i % 5])).featureNames).toHaveLength(6);
+    // A stray cell with a unit in a column of numbers is named as such.
+    expect(() => parseText('w,y\n1,0\n2,1\n30 kg,0\n')).toThrow('t.csv: line 4, column "w" (1): "30 kg" is not a number: a number with a unit; write it plainly');
     // A quoted number with spaces inside its quotes is the number, as pandas reads it.
     expect(Array.from(parseText('w,y\n" 5 ",1\n"-1.5 ",0\n').features)).toEqual([5, -1.5]);
   });
@@ -285,6 +293,8 @@ describe('errors in hand-made files name the file, line and column', () => {
     const twice = parseText('y,a,b\r\r\n' + Array.from({ length: 20 }, (_, r) => `${r % 2},${r % 3},${r / 4}\r\r\n`).join(''));
     expect([twice.rows, twice.featureNames, twice.targets[0].kind]).toEqual([20, ['a', 'b'], 'number']);
     expect(twice.features[2 * 19 + 1]).toBe(4.75);
+    // A run of CRs inside a cell is its text.
+    expect(parseText(`a,y\nx${'\r'.repeat(990)}x,1\nx${'\r'.repeat(990)}x,0\n`).categories![0].values[0]).toHaveLength(992);
     // Quoted last cells too, and a file ending in CR CR.
     expect(Array.from(parseText('a,y\r\r\n"1",2\r\r\n3,"4"\r\r').features)).toEqual([1, 3]);
   });
@@ -439,7 +449,8 @@ describe('errors in hand-made files name the file, line and column', () => {
     const latin1 = new Uint8Array([...bytes('a,y\n1,caf'), 0xe9, 0x0a]);
     expect(() => parseCsv(latin1, { name: 'l.csv', target: 'y' })).toThrow('l.csv: line 2, column "y" (2): the cell is not valid UTF-8: save the file as UTF-8 (its text is most likely Latin-1 or Windows-1252)');
     // Files that are no text, named as what they are by their first bytes.
-    expect(() => parseCsv(gzipSync(Buffer.from('a,y\n1,2\n')), { name: 'g.csv', target: 'y' })).toThrow('g.csv: the file is gzip-compressed: name it g.csv.gz (a table file ending in .gz is unpacked as it is read), or unpack it');
+    expect(() => parseCsv(gzipSync(Buffer.from('a,y\n1,2\n')), { name: 'g.csv', target: 'y' })).toThrow('g.csv: the file is gzip-compressed: unpack it (the command line and loadCsv unpack a file whose name ends in .gz)');
+    expect(() => parseCsv(gzipSync(Buffer.from('a,y\n1,2\n')), { name: 'twice.csv.gz', target: 'y' })).toThrow(/^twice\.csv\.gz: the file is gzip-compressed: unpack it$/);
     expect(() => parseCsv(Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 13, 10, 26, 10), { name: 'p.csv', target: 'y' })).toThrow('p.csv: the file is a PNG image, not a table of text');
     expect(() => parseCsv(Uint8Array.of(0x50, 0x4b, 3, 4, 20, 0), { name: 'book.csv', target: 'y' })).toThrow('book.csv: the file is a ZIP archive (an Excel workbook is one): save the sheet as CSV (UTF-8)');
   });
@@ -500,10 +511,12 @@ describe('CSV syntax', () => {
     // Counted by cells, not by values: one dash among 299 ratings of five values is a stray, not a sixth class.
     const ratings = parseText('a,quality\n' + Array.from({ length: 300 }, (_, i) => `${i},${i === 137 ? '-' : 3 + (i % 5)}\n`).join(''), { target: 'quality' });
     expect(() => tableSplits(ratings, 't.csv')).toThrow("t.csv: target quality: 299 of its 300 cells are numbers but \"-\" is not (data row 138); fix those cells to learn it as numbers, or give mixedTarget: 'classes' to learn its values as classes");
-    // A number among words, the other way round.
+    // Or by values: "unknown" in a fifth of the rows of prices of 236 values.
+    const prices = parseText('a,price\n' + Array.from({ length: 295 }, (_, i) => `${i},${i % 5 === 4 ? 'unknown' : 1000 + i}\n`).join(''), { target: 'price' });
+    expect(() => tableSplits(prices, 't.csv')).toThrow('t.csv: target price: 236 of its 295 cells are numbers but "unknown" is not (data row 5); fix those cells to learn it as numbers');
+    // A number among words is a class of its own, as before (a label "7" may be one).
     const pets = parseText('a,pet\n' + Array.from({ length: 60 }, (_, i) => `${i},${i === 9 ? 7 : ['cat', 'dog'][i % 2]}\n`).join(''), { target: 'pet' });
-    expect(() => tableSplits(pets, 't.csv')).toThrow('t.csv: target pet: 59 of its 60 cells are text but "7" is a number (data row 10); fix those cells to learn it as classes of text, or give mixedTarget: \'classes\' to learn its values as classes');
-    expect(tableSplits(pets, 't.csv', { mixedTarget: 'classes' }).classNames).toEqual(['7', 'cat', 'dog']);
+    expect(tableSplits(pets, 't.csv').classNames).toEqual(['7', 'cat', 'dog']);
     // Labels of text, or with fewer than 90% of their cells numbers (or text), are classes as before.
     expect(tableSplits(parseText('a,y\n1,0\n2,1\n3,unknown\n'), 't.csv').classes).toBe(3);
     const dir = mkdtempSync(path.join(tmpdir(), 'stray-'));

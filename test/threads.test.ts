@@ -270,6 +270,26 @@ describe('train() on threads', () => {
     };
     expect(await weights(2)).toEqual(await weights(1));
   });
+
+  it('gathers again the rows an async onBatchEnd may have changed (data augmented in place): the weights of 1 thread, bit for bit', async () => {
+    const mnist = await loadDataDir(mnistDataDir());
+    const weights = async (threads: number) => {
+      const images = mnist.train.images.slice(0, 1600 * 784);
+      const data = { ...mnist, train: { ...mnist.train, images, count: 1600 }, test: head(mnist.test, 320) };
+      const net = await Network.create({ sizes: [784, 100, 10], activation: 'sigmoid', loss: 'mse', optimizer: 'sgd', maxBatch: 32, threads, adaptiveThreads: false });
+      try {
+        // Each batch's end brightens every image a little, in place.
+        const brighten = async () => {
+          for (let i = 0; i < images.length; i++) images[i] = Math.min(255, images[i] + 1);
+        };
+        await trainNetwork(net, data, { epochs: 1, batchSize: 32, learningRate: 0.1, onBatchEnd: brighten });
+        return net.parameters.slice();
+      } finally {
+        net.dispose();
+      }
+    };
+    expect(await weights(2)).toEqual(await weights(1));
+  });
 });
 
 describe('no buffer or view allocated per batch', () => {

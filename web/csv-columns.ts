@@ -3,8 +3,8 @@
 // is lenient — parseCsv (src/data/csv.ts) reads the file for training and names whatever is
 // wrong with it (ragged rows, stray quotes), so this throws only for a file that is not UTF-8
 // text at all, as parseCsv would, rather than list its bytes as columns.
-import { checkTextEncoding, detectDelimiter, isMissing, isUnnamed, numberDressing, parseNumber } from '../src/data/csv.js';
-import { isDateText } from '../src/data/categories.js';
+import { checkTextEncoding, detectDelimiter, isMissing, isUnnamed, numberDressing, numberUnit, parseNumber } from '../src/data/csv.js';
+import { MAX_VALUE_CHARS, isDateText } from '../src/data/categories.js';
 
 export interface CsvColumn {
   name: string;
@@ -19,6 +19,11 @@ export interface CsvColumn {
   formattedNumbers: number;
   /** Text cells that write a date (isDateText): a column of them parseCsv refuses to encode. */
   dates: number;
+  /** Text cells that are a number with a unit (numberUnit), and how many units they have (counted to 2): a column of one unit is numbers. */
+  withUnit: number;
+  units: number;
+  /** Text cells longer than MAX_VALUE_CHARS: a column with any is free text. */
+  longTexts: number;
 }
 
 const QUOTE = 0x22, LF = 0x0a, CR = 0x0d, SPACE = 0x20, TAB = 0x09;
@@ -33,7 +38,7 @@ export function csvColumns(bytes: Uint8Array, name: string): CsvColumn[] {
   const delimiter = detectDelimiter(bytes, p).charCodeAt(0);
   const blank = (c: number) => c === SPACE || (c === TAB && delimiter !== TAB);
   const fieldEnd = (c: number) => c === delimiter || c === LF || c === CR;
-  const columns: CsvColumn[] = [], texts: Set<string>[] = [];
+  const columns: CsvColumn[] = [], texts: Set<string>[] = [], unitsOf: Set<string>[] = [];
   let row = 0, column = 0;
   while (p < n) {
     if (column === 0 && (bytes[p] === LF || bytes[p] === CR)) {
@@ -53,8 +58,9 @@ export function csvColumns(bytes: Uint8Array, name: string): CsvColumn[] {
       while (end > start && blank(bytes[end - 1])) end--;
     }
     if (row === 0) {
-      columns.push({ name: utf8.decode(bytes.subarray(start, end)).replaceAll('""', '"').trim(), numbers: 0, texts: 0, missing: 0, distinctTexts: 0, formattedNumbers: 0, dates: 0 });
+      columns.push({ name: utf8.decode(bytes.subarray(start, end)).replaceAll('""', '"').trim(), numbers: 0, texts: 0, missing: 0, distinctTexts: 0, formattedNumbers: 0, dates: 0, withUnit: 0, units: 0, longTexts: 0 });
       texts.push(new Set());
+      unitsOf.push(new Set());
     } else if (column < columns.length) {
       const c = columns[column];
       if (!Number.isNaN(parseNumber(bytes, start, end))) c.numbers++;
@@ -64,6 +70,12 @@ export function csvColumns(bytes: Uint8Array, name: string): CsvColumn[] {
         c.texts++;
         if (numberDressing(text, delimiter)) c.formattedNumbers++;
         if (isDateText(text)) c.dates++;
+        if (text.length > MAX_VALUE_CHARS) c.longTexts++;
+        const unit = numberUnit(text);
+        if (unit) {
+          c.withUnit++;
+          unitsOf[column].add(unit);
+        }
         texts[column].add(text);
       }
     }
@@ -77,7 +89,10 @@ export function csvColumns(bytes: Uint8Array, name: string): CsvColumn[] {
       column = 0;
     }
   }
-  columns.forEach((c, i) => (c.distinctTexts = texts[i].size));
+  columns.forEach((c, i) => {
+    c.distinctTexts = texts[i].size;
+    c.units = unitsOf[i].size;
+  });
   // parseCsv leaves these out: they are no choice to offer.
   return columns.filter((c) => !isUnnamed(c.name));
 }

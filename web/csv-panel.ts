@@ -11,8 +11,8 @@ import type { TableChoice, TableModel } from './protocol.js';
 
 const isText = (c: CsvColumn) => c.texts > 0;
 const isDates = (c: CsvColumn) => c.numbers === 0 && datesWrittenAsText(c.dates, c.texts);
-/** A column parseCsv encodes one-hot: text and no numbers, of few enough values to be categories, and not dates. */
-const isCategorical = (c: CsvColumn) => isText(c) && c.numbers === 0 && !numbersWrittenAsText(c.formattedNumbers, c.texts) && !isDates(c) && !tooManyCategories(c.distinctTexts, c.texts);
+/** A column parseCsv encodes one-hot: text and no numbers, of few enough values to be categories, not dates, none too long. */
+const isCategorical = (c: CsvColumn) => isText(c) && c.numbers === 0 && !numbersWrittenAsText(c.formattedNumbers, c.texts, c.withUnit, c.units) && !isDates(c) && c.longTexts === 0 && !tooManyCategories(c.distinctTexts, c.texts);
 /** A column ticked as a feature at first: numbers, or text parseCsv encodes. */
 const isFeature = (c: CsvColumn) => !isText(c) || isCategorical(c);
 

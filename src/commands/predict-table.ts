@@ -87,8 +87,7 @@ async function featureRows(model: Model, inputs: number, flags: TablePredictFlag
   return { x: table.features, rows: table.rows, source: flags.csv! };
 }
 
-/** One CSV cell: text quoted when it holds a delimiter, a quote or a line break. */
-/** A CSV cell: text quoted where it must be; a number as the shortest decimal that reads back as its float32 (332.54736, not 332.54736328125). */
+/** A CSV cell: text quoted where it holds a delimiter, a quote or a line break; a number as the shortest decimal that reads back as its float32 (332.54736, not 332.54736328125). */
 const cell = (v: string | number) => (typeof v === 'number' ? shortestFloat32(v) : /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
 
 export async function runTablePredict(model: Model, net: Network, flags: TablePredictFlags, print: (line?: string) => void): Promise<void> {

@@ -42,7 +42,7 @@ import { refuseOverwrites } from './preflight.js';
 import { noteSaved } from './interrupt.js';
 import { formatLayers } from '../layers/describe.js';
 import { refuseWarmupPastRun, refuseWeightDecayWithout } from './train-settings.js';
-import { firstOf, listedName, partingAt } from '../shown.js';
+import { csvQuoted, firstOf, listedName, partingAt } from '../shown.js';
 import { DECIMAL_NUMBER } from '../decimal.js';
 import { MAX_MATRIX_CLASSES } from '../metrics.js';
 
@@ -204,8 +204,8 @@ async function tableRun(flags: TableFlags, resumed?: ResumedTable) {
   const counters = rowNumberFeatures(table);
   if (counters.length) {
     const [which, them] = counters.length === 1 ? ['column', 'it'] : ['columns', 'them'];
-    process.stderr.write(`simdnet: note: ${flags.data}: ${which} ${firstOf(counters)} ${counters.length === 1 ? 'counts' : 'count'} up row by row (a larger whole number in each row than in the one before), as ids and row numbers do: ` +
-      `${them === 'it' ? 'its' : 'their'} weights fit the file's order, not what a new row holds (--ignore ${counters.join(',')})\n`);
+    process.stderr.write(`simdnet: note: ${flags.data}: ${which} ${firstOf(counters.map(listedName))} ${counters.length === 1 ? 'counts' : 'count'} up row by row (a larger whole number in each row than in the one before), as ids and row numbers do: ` +
+      `${them === 'it' ? 'its' : 'their'} weights fit the file's order, not what a new row holds (--ignore ${counters.map(csvQuoted).join(',')})\n`);
   }
   // One of several targets that never varies (a single one is refused: nothing to learn) has nothing to learn for it, and its R² is 0 in the mean.
   const still = table.targets.length > 1 ? table.targets.filter((t) => t.kind === 'number' && holdsOneValue(t.values, table.rows, 1, 0)) : [];
@@ -362,9 +362,9 @@ function classesNotTrained({ train, test, validation, classNames }: DataSplits<F
 const ROW_NUMBER_MIN_ROWS = 10;
 
 /**
- * The number columns of `table` that count up row by row: a whole number in every row, each
- * larger than the row before's (1, 2, 3 …; ids given in order), named as --ignore takes them.
- * Their weights fit the file's order, which tells nothing of a new row.
+ * The names of the number columns of `table` that count up row by row: a whole number in every
+ * row, each larger than the row before's (1, 2, 3 …; ids given in order). Their weights fit the
+ * file's order, which tells nothing of a new row.
  */
 const rowNumberFeatures = ({ features, featureNames, rows, categories = [] }: CsvTable) => rows < ROW_NUMBER_MIN_ROWS ? [] : featureNames.flatMap((name, j) => {
   if (blockOf(categories, j)) return [];
@@ -373,7 +373,7 @@ const rowNumberFeatures = ({ features, featureNames, rows, categories = [] }: Cs
     const v = features[r * width + j];
     if (!Number.isInteger(v) || (r > 0 && !(v > features[(r - 1) * width + j]))) return [];
   }
-  return [listedName(name)];
+  return [name];
 });
 
 export async function runTrainTable(given: TableFlags, command: Command): Promise<void> {

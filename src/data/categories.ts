@@ -35,21 +35,39 @@ export const MAX_VALUE_CHARS = 1000;
 /** Whether a text column of `values` distinct values in the `rows` rows that have one is names or ids, not categories: over MAX_CATEGORIES, or as many as tooManyClasses refuses of a target. */
 export const tooManyCategories = (values: number, rows: number) => values > MAX_CATEGORIES || tooManyClasses(values, rows);
 
-/**
- * A date, as files write them: 2022-01-31 or 2022-01 (ISO), 2022/01/31, 31/01/2022, 01/31/22 or
- * 31.01.2022, each maybe followed by a time (T or a space, 10:30, 10:30:15.5, Z, +02:00, pm).
- */
-const DATE = /^(\d{4}-\d{1,2}(-\d{1,2})?|\d{4}[/.]\d{1,2}[/.]\d{1,2}|\d{1,2}[/.]\d{1,2}[/.](\d{2}|\d{4}))([T ]\d{1,2}:\d{2}(:\d{2}([.,]\d+)?)?\s*(Z|[+-]\d{2}:?\d{2}|[AaPp][Mm])?)?$/;
+/** A time after a date: T or a space, then 10:30, 10:30:15.5, maybe Z, +02:00 or pm. */
+const TIME = String.raw`(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2}|[AaPp][Mm])?)?`;
+/** Year first: 2022-01-31, 2022-01, 2022/01/31, 2022.01.31. */
+const YEAR_FIRST = new RegExp(String.raw`^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?|[/.](\d{1,2})[/.](\d{1,2}))${TIME}$`);
+/** Day or month first: 31/01/2022, 01/31/22, 31.01.2022 (a point needs a four-digit year: 1.2.10 is a version). */
+const YEAR_LAST = new RegExp(String.raw`^(\d{1,2})(?:/(\d{1,2})/(\d{4}|\d{2})|\.(\d{1,2})\.(\d{4}))${TIME}$`);
 
-/** Whether a cell's text writes a date (DATE). */
-export const isDateText = (text: string) => DATE.test(text.trim());
+/**
+ * Whether a cell's text writes a date, as files write them, with a time after it or not: year
+ * first (2022-01-31, 2022-01, 2022/01/31) or last (31/01/2022, 01/31/22, 31.01.2022), its year
+ * 1800–2199, its month 1–12 and its day 1–31 (either way round where the year is last). Not a
+ * season (2019-20), a part code (4711-01) or a version (1.2.10).
+ */
+export function isDateText(text: string): boolean {
+  const t = text.trim(), between = (v: string | undefined, lo: number, hi: number) => v === undefined || (Number(v) >= lo && Number(v) <= hi);
+  const first = YEAR_FIRST.exec(t);
+  if (first) {
+    const [, year, month = first[4], day = first[5]] = first;
+    return between(year, 1800, 2199) && between(month, 1, 12) && between(day, 1, 31);
+  }
+  const last = YEAR_LAST.exec(t);
+  if (!last) return false;
+  const a = last[1], b = last[2] ?? last[4], year = last[3] ?? last[5];
+  return (year.length === 2 || between(year, 1800, 2199)) && ((between(a, 1, 31) && between(b, 1, 12)) || (between(a, 1, 12) && between(b, 1, 31)));
+}
 
 /**
  * Whether a text column of `texts` cells, `dates` of them dates (isDateText), is a column of
- * dates: half of its cells or more. Encoded as categories, a 0/1 feature per date would hold
- * for no date the file does not have (every later one), so such a column is refused.
+ * dates: DATES_SHARE of its cells or more. Encoded as categories, a 0/1 feature per date would
+ * hold for no date the file does not have (every later one), so such a column is refused.
  */
-export const datesWrittenAsText = (dates: number, texts: number) => dates > 0 && 2 * dates >= texts;
+export const datesWrittenAsText = (dates: number, texts: number) => dates > 0 && dates >= DATES_SHARE * texts;
+const DATES_SHARE = 0.8;
 
 /** The name of the feature that is 1 where `column` holds `value`. */
 export const oneHotName = (column: string, value: string) => `${column}=${value}`;

@@ -441,10 +441,19 @@ const DECIMAL_COMMA_ADVICE = 'a decimal comma; write decimals with a point (1.5)
 const FORMATTED = 'a number with a thousands separator, a % or a currency sign';
 const PLAINLY = '1200 for 1,200; 0.05 or 5 for 5%; 30 for 30 kg, with the unit in the header; no currency signs or invisible spaces';
 
-/** Units a number may be written with (30 kg, 5cm, 2.5 GHz); their case as written, so that 5G or 4WD stay words. */
-const UNITS = 'kg|g|mg|lbs?|oz|km|m|cm|mm|mi|ft|in|yd|[mk]?L|ml|s|ms|sec|min|h|hrs?|yrs?|years?|days?|mph|km/h|kph|°[CF]|[kM]?W|V|[kMG]?Hz|[KkMGT]B|px';
-const WITH_UNIT = new RegExp(`^[+-]?((\\d{1,3}(,\\d{3})+|\\d+)(\\.\\d+)?|\\.\\d+)\\s?(${UNITS})$`);
+/**
+ * Units a number may be written with (30 kg, 2.5GHz); one of a single letter (s, g, m, h, L, V,
+ * W) only after a space, so that 1960s, 3g or 5G stay words.
+ */
+const UNITS = 'kg|mg|lbs?|oz|km|cm|mm|mi|ft|in|yd|mL|ml|kL|sec|ms|min|hrs?|yrs?|years?|days?|mph|km/h|kph|°[CF]|kW|MW|[kMG]?Hz|[KkMGT]B|px';
+const WITH_UNIT = new RegExp(`^[+-]?(?:(?:\\d{1,3}(?:,\\d{3})+|\\d+)(?:\\.\\d+)?|\\.\\d+)(?:\\s?(${UNITS})|\\s([sgmhLVW]))$`);
 const UNIT_WRITTEN = 'a number with a unit';
+
+/** The unit of a cell that is a number written with one (30 kg: kg), or undefined. */
+export function numberUnit(text: string): string | undefined {
+  const m = WITH_UNIT.exec(text.trim());
+  return m ? m[1] ?? m[2] : undefined;
+}
 
 /** Characters a reader does not see around or in a number: a no-break space from a spreadsheet, a zero-width space from a web page. */
 const INVISIBLE = /[\u00a0\u2000-\u200d\u202f\u205f\u2060\u3000\ufeff]/;
@@ -455,9 +464,10 @@ const DECIMAL_COMMA_WRITTEN = 'a number written with a decimal comma';
 /**
  * How `text`, a cell of a file delimited by `delimiter` (its char code), is a number written
  * for reading, not for a program: a decimal comma (1,5; in a comma-delimited file only where
- * it cannot be a thousands separator: 59,5 but not 1,500), FORMATTED, a unit after it (30 kg),
- * or an invisible character in it; undefined for any other text. A column of such cells is
- * mended in the file, not encoded.
+ * it cannot be a thousands separator: 59,5 but not 1,500), FORMATTED, or an invisible
+ * character in it; undefined for any other text. A column of such cells is mended in the
+ * file, not encoded. (A unit after a number, numberUnit, is told apart: a column is numbers
+ * only where every text cell has one, and the same.)
  */
 export function numberDressing(text: string, delimiter: number): string | undefined {
   if (INVISIBLE.test(text)) {
@@ -467,12 +477,16 @@ export function numberDressing(text: string, delimiter: number): string | undefi
   const t = text.trim();
   // In a comma-delimited file a quoted 1,500 is a thousands separator, and 59,5 or 0,25 can only be a decimal comma.
   if (DECIMAL_COMMA.test(t) && (delimiter !== COMMA || !/,\d{3}$/.test(t))) return DECIMAL_COMMA_WRITTEN;
-  if (isFormattedNumber(text)) return FORMATTED;
-  return WITH_UNIT.test(t) ? UNIT_WRITTEN : undefined;
+  return isFormattedNumber(text) ? FORMATTED : undefined;
 }
 
-/** Whether a text column of `texts` cells, `dressed` of them numbers written for reading (numberDressing), holds numbers to mend, not words to encode: half of its cells or more. */
-export const numbersWrittenAsText = (dressed: number, texts: number) => dressed > 0 && 2 * dressed >= texts;
+/**
+ * Whether a text column of `texts` cells holds numbers to mend, not words to encode: `dressed`
+ * of them numbers written for reading (numberDressing), half of its cells or more; or every
+ * one written with a unit (numberUnit), `units` of them, one (30 kg, 35 kg; not 256 GB, 1 TB).
+ */
+export const numbersWrittenAsText = (dressed: number, texts: number, withUnit = 0, units = 0) =>
+  (dressed > 0 && 2 * dressed >= texts) || (withUnit > 0 && withUnit === texts && units === 1);
 
 /** Whether `text` is a number dressed for reading: thousands separators (1,200 or 1 200), a trailing %, or a currency's sign or code before or after it. */
 export function isFormattedNumber(text: string): boolean {
@@ -480,6 +494,9 @@ export function isFormattedNumber(text: string): boolean {
   // A plain number is no text; one with a sign or a % taken off, or with separators, is dressed.
   return /^[+-]?(\d{1,3}([, ]\d{3})+|\d+)(\.\d+)?$/.test(bare) && (bare !== trimmed || /[, ]/.test(bare));
 }
+
+/** How a cell is a number written for reading (numberDressing), or written with a unit; undefined for other text. */
+const dressingOf = (text: string, delimiter: number) => numberDressing(text, delimiter) ?? (numberUnit(text) ? UNIT_WRITTEN : undefined);
 
 /**
  * The feature cell the scanner is at is text in a column not encoded: every feature column of
@@ -496,6 +513,8 @@ function textColumns(scanner: Scanner, columns: Columns, data: Mark): Map<number
   // Per column: its first number, first text and first number written as text, and its count of each; its distinct texts, up to one past MAX_CATEGORIES.
   const firstNumber: (Cell | undefined)[] = [], firstText: (Cell | undefined)[] = [], firstDressed: (Cell | undefined)[] = [], firstLong: (Cell & { chars: number } | undefined)[] = [];
   const numbers = new Uint32Array(names.length), texts = new Uint32Array(names.length), dressedCells = new Uint32Array(names.length), dateCells = new Uint32Array(names.length);
+  // Cells written with a unit, and the units (two are enough to tell a column of one).
+  const unitCells = new Uint32Array(names.length), unitsOf: Set<string>[] = names.map(() => new Set());
   const valuesOf: Set<string>[] = names.map(() => new Set());
   const rescan = new Scanner(bytes, data.pos, scanner.delimiter, name, data.line);
   rescan.names = names;
@@ -511,11 +530,15 @@ function textColumns(scanner: Scanner, columns: Columns, data: Mark): Map<number
         continue;
       }
       // Only a cell with a digit can be a number written for reading or a date (their regular expressions cost more than the cell).
-      const text = rescan.text(), digit = /\d/.test(text), dressed = digit ? numberDressing(text, scanner.delimiter) : undefined;
+      const text = rescan.text(), digit = /\d/.test(text), unit = digit ? numberUnit(text) : undefined;
+      const dressed = digit ? dressingOf(text, scanner.delimiter) : undefined;
       texts[c]++;
       if (digit && isDateText(text)) dateCells[c]++;
       firstText[c] ??= cell(dressed);
-      if (dressed) {
+      if (unit) {
+        unitCells[c]++;
+        if (unitsOf[c].size < 2) unitsOf[c].add(unit);
+      } else if (dressed) {
         dressedCells[c]++;
         firstDressed[c] ??= cell(dressed);
       }
@@ -526,21 +549,22 @@ function textColumns(scanner: Scanner, columns: Columns, data: Mark): Map<number
   const hasNumber = (c: number) => numbers[c] > 0;
   const text = names.flatMap((_, c) => (firstText[c] && !hasNumber(c) ? [c] : []));
   // Numbers dressed for reading are mended in the file, not encoded as categories; a column of them is shown by one.
-  const isDressed = (c: number) => numbersWrittenAsText(dressedCells[c], texts[c]);
-  const example = (c: number) => (isDressed(c) ? firstDressed[c]! : firstText[c]!);
+  const isDressed = (c: number) => numbersWrittenAsText(dressedCells[c], texts[c], unitCells[c], unitsOf[c].size);
+  // A column of numbers with a unit has every text cell one: its first.
+  const example = (c: number) => (isDressed(c) ? firstDressed[c] ?? firstText[c]! : firstText[c]!);
   const formatted = (c: number) => (isDressed(c) ? `, ${example(c).dressed}` : '');
   const count = (c: number) => (valuesOf[c].size > MAX_CATEGORIES ? `over ${MAX_CATEGORIES}` : String(valuesOf[c].size));
   const described = (cols: number[], what: (c: number) => string) => firstOf(cols.map((c) => `"${names[c]}" (column ${c + 1}, ${what(c)}e.g. ${example(c).text} on line ${example(c).line}${formatted(c)})`), 10);
   const pronoun = (cols: number[]) => (cols.length === 1 ? 'it' : 'them');
   const hold = (cols: number[]) => (cols.length === 1 ? 'column holds' : 'columns hold');
   const dressedError = (cols: number[]) => {
-    const decimals = cols.some((c) => firstDressed[c]!.dressed === DECIMAL_COMMA_WRITTEN) ? '; 1.5 for 1,5' : '';
+    const decimals = cols.some((c) => example(c).dressed === DECIMAL_COMMA_WRITTEN) ? '; 1.5 for 1,5' : '';
     return new Error(`${name}: ${hold(cols)} numbers written as text: ${described(cols, () => '')}; features must be numbers: write ${pronoun(cols)} plainly in the file (${PLAINLY}${decimals})`);
   };
   if (hasNumber(failed)) {
     // A column of numbers with text among them: its first text cell, where this pass stopped.
     if (numbers[failed] >= texts[failed]) {
-      const dressed = numberDressing(failedText, scanner.delimiter);
+      const dressed = dressingOf(failedText, scanner.delimiter);
       scanner.cellError(dressed === DECIMAL_COMMA_WRITTEN ? `${failedShown} is a number written with ${DECIMAL_COMMA_ADVICE}`
         : `${failedShown} is not a number${dressed ? `: ${dressed}; write it plainly (${PLAINLY})` : ''}`);
     }
@@ -632,7 +656,7 @@ export function detectDelimiter(bytes: Uint8Array, start: number): ',' | ';' | '
 export function checkTextEncoding(bytes: Uint8Array, name: string): void {
   const [b0, b1, b2, b3] = bytes;
   // Files that are no text, by the bytes they begin with: named as what they are, not as a first cell that is not UTF-8.
-  if (b0 === 0x1f && b1 === 0x8b) throw new Error(`${name}: the file is gzip-compressed: name it ${name}.gz (a table file ending in .gz is unpacked as it is read), or unpack it`);
+  if (b0 === 0x1f && b1 === 0x8b) throw new Error(`${name}: the file is gzip-compressed: unpack it${name.endsWith('.gz') ? '' : ' (the command line and loadCsv unpack a file whose name ends in .gz)'}`);
   if (b0 === 0x89 && b1 === 0x50 && b2 === 0x4e && b3 === 0x47) throw new Error(`${name}: the file is a PNG image, not a table of text`);
   if (b0 === 0x50 && b1 === 0x4b && b2 === 0x03 && b3 === 0x04) throw new Error(`${name}: the file is a ZIP archive (an Excel workbook is one): save the sheet as CSV (UTF-8)`);
   // Excel's "Unicode text" and PowerShell write UTF-16, mostly with a byte order mark: every other byte is 0, no cell is UTF-8.
@@ -880,7 +904,8 @@ class Scanner {
           if (c === d || c === LF || c === CR) break;
           p++;
         }
-        if (p < n && b[p] === CR && !this.atLineEnd(p)) p++;
+        // CRs that end no line are text, the whole run at once (one by one, a long run cost its length squared).
+        if (p < n && b[p] === CR && !this.atLineEnd(p)) p = this.crRunEnd(p);
         else break;
       }
       let e = p;
@@ -974,7 +999,13 @@ class Scanner {
   private atLineEnd(p: number): boolean {
     const b = this.bytes;
     if (b[p] === LF) return true;
-    while (b[p] === CR) p++;
-    return p === b.length || b[p] === LF;
+    const q = this.crRunEnd(p);
+    return q > p && (q === b.length || b[q] === LF);
+  }
+
+  /** The first byte at or after `p` that is not a CR. */
+  private crRunEnd(p: number): number {
+    while (this.bytes[p] === CR) p++;
+    return p;
   }
 }

@@ -54,11 +54,10 @@ export function tableSplits(table: CsvTable, source: string, options: TableOptio
     if (targets.length > 1) throw new Error(`${source}: ${label.name} holds text labels, so it must be the only target column (got ${targets.map((t) => t.name).join(', ')})`);
     // A model's own file read again (resume, eval's held-out rows) keeps the classes it was trained on.
     const tooMany = !options.trained && tooManyClasses(label.classes.length, count);
-    const stray = mixedTarget === 'classes' ? undefined : strayCells(label.classes, label.values);
+    const stray = mixedTarget === 'classes' ? undefined : strayText(label.classes, label.values);
     if (stray) {
-      const they = stray.count > 1 ? `are ${stray.kind === 'numbers' ? 'not' : 'numbers'} (the first in data row ${stray.row})` : `is ${stray.kind === 'numbers' ? 'not' : 'a number'} (data row ${stray.row})`;
-      throw new Error(`${source}: target ${label.name}: ${stray.cells} of its ${count} cells are ${stray.kind} but ${stray.text} ${they}; ` +
-        `fix those cells to learn it as ${stray.kind === 'numbers' ? 'numbers' : 'classes of text'}${tooMany ? '' : `, or give ${asClasses} to learn its values as classes`}`);
+      throw new Error(`${source}: target ${label.name}: ${stray.cells} of its ${count} cells are numbers but ${stray.text} ${stray.count > 1 ? `are not (the first in data row ${stray.row})` : `is not (data row ${stray.row})`}; ` +
+        `fix those cells to learn it as numbers${tooMany ? '' : `, or give ${asClasses} to learn its values as classes`}`);
     }
     if (tooMany) {
       throw new Error(`${source}: target ${label.name} holds ${label.classes.length} distinct values in ${count} rows: too many to be classes (each class needs rows to learn it from); names or ids, most likely: give another target`);
@@ -74,26 +73,25 @@ export function tableSplits(table: CsvTable, source: string, options: TableOptio
   return { train: data, test: data, classes: width, source, featureNames, targetNames: targets.map((t) => t.name), ...featureMaking(table) };
 }
 
-/** The share of a target's cells that makes the rest strays: typos among numbers, or a number among words. */
-const STRAY_BELOW = 0.1;
-
 /**
- * A target column whose cells are numbers but for a few of text, or text but for a few numbers
- * (under STRAY_BELOW of the cells, counted by row: one "-" among 299 ratings): what most cells
- * are, how many, the stray values (up to three, quoted) and the first row holding one;
- * undefined for a column of text labels, or of numbers and text alike.
+ * A target column of numbers with a few cells of text: under a tenth of its cells (one "-"
+ * among 299 ratings of five values), or under a tenth of its distinct values ("unknown" in a
+ * fifth of the rows of a price): the cells that are numbers, the text values (up to three,
+ * quoted), how many, and the first row holding one; undefined for a column of text labels.
  */
-function strayCells(classes: readonly string[], values: Uint32Array): { kind: 'numbers' | 'text'; cells: number; count: number; text: string; row: number } | undefined {
-  const cellsOf = new Uint32Array(classes.length);
-  for (const v of values) cellsOf[v]++;
+function strayText(classes: readonly string[], values: Uint32Array): { cells: number; count: number; text: string; row: number } | undefined {
   const isNumber = classes.map(isNumberText);
-  const numberCells = classes.reduce((sum, _, k) => sum + (isNumber[k] ? cellsOf[k] : 0), 0), textCells = values.length - numberCells;
-  const kind = numberCells > 0 && textCells > 0 && textCells < STRAY_BELOW * values.length ? 'numbers' : numberCells > 0 && numberCells < STRAY_BELOW * values.length ? 'text' : undefined;
-  if (!kind) return undefined;
-  const strays = classes.filter((_, k) => isNumber[k] !== (kind === 'numbers'));
-  const row = values.findIndex((v) => isNumber[v] !== (kind === 'numbers')) + 1;
-  return { kind, cells: kind === 'numbers' ? numberCells : textCells, count: strays.length, text: strays.slice(0, 3).map((v) => JSON.stringify(v)).join(', '), row };
+  const text = classes.filter((_, k) => !isNumber[k]);
+  let numberCells = 0;
+  for (const v of values) if (isNumber[v]) numberCells++;
+  const fewCells = numberCells >= STRAY_SHARE * values.length, fewValues = classes.length - text.length >= STRAY_SHARE * classes.length;
+  if (text.length === 0 || !(fewCells || fewValues)) return undefined;
+  const row = values.findIndex((v) => !isNumber[v]) + 1;
+  return { cells: numberCells, count: text.length, text: text.slice(0, 3).map((v) => JSON.stringify(v)).join(', '), row };
 }
+
+/** The share of a target's cells, or of its distinct values, that are numbers where the rest are strays among them. */
+const STRAY_SHARE = 0.9;
 
 /** What the splits keep of how the table's features were made: the values filled in, the one-hot blocks. */
 const featureMaking = (table: CsvTable) => ({ ...(table.imputed ? { featureFill: table.imputed } : {}), ...(table.categories ? { featureCategories: table.categories } : {}) });
