@@ -61,13 +61,15 @@ export function isDateText(text: string): boolean {
   return (year.length === 2 || between(year, 1800, 2199)) && ((between(a, 1, 31) && between(b, 1, 12)) || (between(a, 1, 12) && between(b, 1, 31)));
 }
 
+/** The share of a column's text cells that are dates for it to be a column of dates: a few notes ("unknown") among them are allowed. */
+const DATES_SHARE = 0.8;
+
 /**
  * Whether a text column of `texts` cells, `dates` of them dates (isDateText), is a column of
  * dates: DATES_SHARE of its cells or more. Encoded as categories, a 0/1 feature per date would
  * hold for no date the file does not have (every later one), so such a column is refused.
  */
 export const datesWrittenAsText = (dates: number, texts: number) => dates > 0 && dates >= DATES_SHARE * texts;
-const DATES_SHARE = 0.8;
 
 /** The name of the feature that is 1 where `column` holds `value`. */
 export const oneHotName = (column: string, value: string) => `${column}=${value}`;
