@@ -68,13 +68,16 @@ export function csvColumns(bytes: Uint8Array, name: string): CsvColumn[] {
       else {
         const text = utf8.decode(bytes.subarray(start, end));
         c.texts++;
-        if (numberDressing(text, delimiter)) c.formattedNumbers++;
-        if (isDateText(text)) c.dates++;
         if (text.length > MAX_VALUE_CHARS) c.longTexts++;
-        const unit = numberUnit(text);
-        if (unit) {
-          c.withUnit++;
-          unitsOf[column].add(unit);
+        // Only a cell with a digit can be a number written for reading, a date or a number with a unit, as parseCsv asks.
+        if (/\d/.test(text)) {
+          if (numberDressing(text, delimiter)) c.formattedNumbers++;
+          if (isDateText(text)) c.dates++;
+          const unit = numberUnit(text);
+          if (unit) {
+            c.withUnit++;
+            if (unitsOf[column].size < 2) unitsOf[column].add(unit);
+          }
         }
         texts[column].add(text);
       }

@@ -3,12 +3,12 @@
 // ignored), by the model's task: loss and accuracy, subset accuracy and F1, or R², RMSE, MAE.
 import { isNumberText, parseCsv } from '../data/csv.js';
 import { shortestFloat32 } from '../decimal.js';
-import type { FeatureDataset } from '../data/dataset.js';
+import type { DataSplits, FeatureDataset } from '../data/dataset.js';
 import { evaluate } from '../evaluate.js';
 import { networkFromModel, type DataDescription, type Model } from '../model.js';
 import { isGoneFile } from '../read-file.js';
 import { readTableBytes } from '../data/table-file.js';
-import { TASK_KINDS, lossLabel, type Task } from '../tasks/task.js';
+import { TASK_KINDS, lossMetric, type Task } from '../tasks/task.js';
 import { savedHistory } from '../train.js';
 import { recorded, refuseTableModel } from './analysis.js';
 import { holdOut } from '../data/split.js';
@@ -90,11 +90,16 @@ export function trainedOnFile(record: Record<string, unknown>, file: string, row
  * copy of that file, or a .gz of it): held out as train held them out (the model's seed and
  * --test fraction), their test rows have the fingerprint it stored.
  */
-function holdsTrainedRows(record: Record<string, unknown>, rows: FeatureDataset): boolean {
+function holdsTrainedRows(record: Record<string, unknown>, rows: FeatureDataset, rowsThen: number | undefined): boolean {
   const stored = storedFingerprint(record);
-  if (!stored || typeof record.seed !== 'number' || typeof record.testFraction !== 'number' || record.rows !== rows.count) return false;
-  const split = holdOut({ train: rows, test: rows, classes: stored.classes, source: '' }, 'test', record.testFraction, record.seed);
-  return fingerprintDifference(stored, dataFingerprint(split), ['test']) === undefined;
+  if (!stored || typeof record.seed !== 'number' || typeof record.testFraction !== 'number' || rowsThen !== rows.count) return false;
+  return testRowsDiffer(record, holdOut({ train: rows, test: rows, classes: stored.classes, source: '' }, 'test', record.testFraction, record.seed)) === undefined;
+}
+
+/** How `split`'s test rows differ from those the model's fingerprint records ("test labels: …"), or undefined where they agree or it records none. */
+function testRowsDiffer(record: Record<string, unknown>, split: DataSplits): string | undefined {
+  const stored = storedFingerprint(record);
+  return stored && fingerprintDifference(stored, dataFingerprint(split), ['test']);
 }
 
 /**
@@ -134,7 +139,7 @@ async function heldOutRows(model: Model, m: Record<string, unknown>): Promise<{ 
     throw new Error(`${file}: its classes are not the model's now: ${counts}class ${k + 1} is ${which(now)} now, ${which(d.classNames)} in the model, ${again}`);
   }
   // The same count of rows in another order, or a cell edited, would draw other test rows.
-  const stored = storedFingerprint(m), difference = stored && fingerprintDifference(stored, dataFingerprint(split), ['test']);
+  const difference = testRowsDiffer(m, split);
   if (difference) throw new Error(`${file} has changed since the model was trained on it (${difference}), ${again}`);
   return { test: split.test, fileRows: table.rows };
 }
@@ -174,9 +179,9 @@ export async function runEvalTable(file: string, model: Model, data: string | un
     const details = taskDetails(d.task, rows, outputs, width, d);
     print(`${file}: ${task.name} of ${d.targetNames!.map(shownName).join(', ')}`);
     print(`data: ${source}: ${heldOut ? `its ${plural(rows.count, 'test row')} held out when the model was trained` : plural(rows.count, 'row')}`);
-    print([`${lossLabel(net.config.targetNormalization !== undefined)}: ${score4(scores.loss)}`, ...task.metrics.map((m) => `${m.label}: ${score4(scores[m.name])}`)].join(', '));
+    print([lossMetric(net.config.targetNormalization !== undefined), ...task.metrics].map((m) => `${m.label}: ${score4(scores[m.name])}`).join(', '));
     const trained = heldOut ? undefined : trainedOnFile(record, source, rows.count);
-    const copyOf = trained && !trained.same && trained.file && holdsTrainedRows(record, rows) ? trained.file : undefined;
+    const copyOf = trained && !trained.same && trained.file && holdsTrainedRows(record, rows, trained.rowsThen) ? trained.file : undefined;
     const note = trained?.same || copyOf ? ownFileNote(record, trained!.splitRows, task, source, copyOf) : undefined;
     if (note) print(note);
     print(`\n${details.text}`);

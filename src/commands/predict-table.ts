@@ -56,23 +56,24 @@ function inputRow(d: DataDescription | undefined, inputs: number, input: string)
   const quote = cells.length > (columns?.length ?? inputs) && categories.length ? '; a value with a comma goes in double quotes, as the file writes it ("New York, NY")' : '';
   if (cells.length !== (columns?.length ?? inputs)) throw new UsageError(`--input gives ${plural(cells.length, 'value')}; ${takes}${quote}`);
   const x = new Float32Array(inputs);
-  // j: the first of the features that value i gives (a text column's block gives several).
-  for (let i = 0, j = 0; i < cells.length; i++, j += blockAt(categories, j)?.values.length ?? 1) {
-    const c = cells[i], missing = isMissingText(c), block = blockAt(categories, j);
+  // at: the first of the features value i gives (a text column's block gives several); j: the next value's.
+  for (let i = 0, j = 0; i < cells.length; i++) {
+    const c = cells[i], missing = isMissingText(c), block = blockAt(categories, j), at = j;
+    j += block?.values.length ?? 1;
     // A text column's missing value is none of its values: 0 in each of its features (x's zeros), as parseCsv reads it.
     if (missing && block) continue;
-    if (fillIn && missing) x[j] = fillIn[j];
+    if (fillIn && missing) x[at] = fillIn[at];
     else if (missing) throw new UsageError(`--input: value ${i + 1} "${c}" is a missing value; ${NO_FILL_ADVICE}`);
     else if (block) {
       const k = block.values.indexOf(c);
       if (k < 0) throw new UsageError(`--input: value ${i + 1} ${notTrainedOn(c, shownName(block.column), block.values)}`);
-      x[j + k] = 1;
+      x[at + k] = 1;
     } else {
       const v = Number(c);
       if (Number.isNaN(v) || /^\s*[+-]?(0[xob]|infinity)/i.test(c)) throw new UsageError(`--input: value ${i + 1} "${c}" is not a decimal number`);
       // Not NaN here: a written number past float32's range (1e39, or 1e999 which is past float64's too).
       if (!isFiniteFloat32(v)) throw new UsageError(`--input: value ${i + 1} is ${c}, ${BEYOND_FLOAT32}`);
-      x[j] = v;
+      x[at] = v;
     }
   }
   return x;
@@ -104,14 +105,14 @@ export async function runTablePredict(model: Model, net: Network, flags: TablePr
   const binaryClass = (p: number) => binaryClasses[p >= THRESHOLD ? 1 : 0];
 
   if (flags.csv !== undefined) {
-    // A binary target is one label: its 0 or 1, then its probability of 1.
+    // A binary target is one label: its class (0 or 1, or its name), then its probability of class 1.
     const labelled = task === 'multi-label' || task === 'binary';
     const header = task === 'classification' ? ['prediction', ...classNames.map((c) => `probability ${c}`)]
       : labelled ? [...targetNames, ...targetNames.map((t) => `probability ${t}`)] : targetNames;
     const lines = [header.map(cell).join(',')];
     for (let r = 0; r < rows; r++) {
       const a = row(r);
-      lines.push((task === 'classification' ? [classNames[classes[r]], ...a] : task === 'binary' ? [binaryClass(a[0]), ...a] : labelled ? [...a.map((p) => (p >= THRESHOLD ? 1 : 0)), ...a] : a).map(cell).join(','));
+      lines.push((task === 'classification' ? [classNames[classes[r]], ...a] : task === 'binary' ? [binaryClass(a[0]), ...a] : task === 'multi-label' ? [...a.map((p) => (p >= THRESHOLD ? 1 : 0)), ...a] : a).map(cell).join(','));
     }
     const text = lines.join('\n') + '\n';
     if (flags.out) {
@@ -132,7 +133,7 @@ export async function runTablePredict(model: Model, net: Network, flags: TablePr
   } else a.forEach((v, j) => print(`${source}: ${shownName(targetNames[j])} = ${v.toPrecision(6)}`));
   if (flags.json) {
     const predicted = task === 'classification' ? { predicted: classNames[classes[0]], probabilities: Object.fromEntries(a.map((p, c) => [classNames[c], p])) }
-      : { ...(task === 'binary' ? { predicted: model.data?.classNames ? binaryClass(a[0]) : a[0] >= THRESHOLD ? 1 : 0 } : {}), outputs: Object.fromEntries(a.map((v, j) => [targetNames[j], v])) };
+      : { ...(task === 'binary' ? { predicted: model.data?.classNames ? binaryClass(a[0]) : Number(a[0] >= THRESHOLD) } : {}), outputs: Object.fromEntries(a.map((v, j) => [targetNames[j], v])) };
     console.log(JSON.stringify({ source, task, ...predicted }));
   }
 }

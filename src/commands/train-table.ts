@@ -35,7 +35,7 @@ import { parseSchedule } from '../schedule.js';
 import { progressBar } from '../progress.js';
 import { isGoneFile, nonRegularKind } from '../read-file.js';
 import { TABLE_ENDINGS_IN_WORDS, isTableName, readTableBytes } from '../data/table-file.js';
-import { LOSS_METRIC, STANDARDISED, lossLabel, metricOf, taskOf, TASK_KINDS, TASKS, type Metric, type Scores, type Task, type TaskName } from '../tasks/task.js';
+import { LOSS_METRIC, STANDARDISED, lossMetric, metricOf, taskOf, TASK_KINDS, TASKS, type Metric, type Scores, type Task, type TaskName } from '../tasks/task.js';
 import type { HistoryEntry } from '../train.js';
 import { UsageError, asUsageError, commaCells, fewerThanOneBatch, forFlag, humanOutput, onCommandLine, positiveInt, runOptions, score4, secondsText, type RunFlags } from './common.js';
 import { refuseOverwrites } from './preflight.js';
@@ -43,6 +43,7 @@ import { noteSaved } from './interrupt.js';
 import { formatLayers } from '../layers/describe.js';
 import { refuseWarmupPastRun, refuseWeightDecayWithout } from './train-settings.js';
 import { csvQuoted, firstOf, listedName, partingAt } from '../shown.js';
+import { capitalised } from '../report/curves.js';
 import { DECIMAL_NUMBER } from '../decimal.js';
 import { MAX_MATRIX_CLASSES } from '../metrics.js';
 
@@ -531,8 +532,7 @@ const splitName = { train: 'Training', validation: 'Validation', test: 'Testing'
 
 /** "Loss: 0.1234, R²: 0.9512, RMSE: …" for one split; the loss said to be on standardised targets where they were. */
 function formatScores(scores: Scores, task: Task, standardised: boolean): string {
-  const loss = lossLabel(standardised);
-  return [`${loss[0].toUpperCase()}${loss.slice(1)}: ${scores.loss.toFixed(4)}`, ...task.metrics.map((m) => `${m.label}: ${score4(scores[m.name])}`)].join(', ');
+  return [`${capitalised(lossMetric(standardised).label)}: ${scores.loss.toFixed(4)}`, ...task.metrics.map((m) => `${m.label}: ${score4(scores[m.name])}`)].join(', ');
 }
 
 /** The seed's evaluation line, for every split: the loss, the task's first metric and the one early stopping watches (`watched`), where that is another. */

@@ -173,7 +173,9 @@ export function lookAlikeSets(values: readonly string[]): string[] {
   const byKey = new Map<string, string[]>();
   for (const v of values) {
     const key = v.normalize('NFC').toLowerCase();
-    byKey.set(key, [...(byKey.get(key) ?? []), v]);
+    const same = byKey.get(key);
+    if (same) same.push(v);
+    else byKey.set(key, [v]);
   }
   return [...byKey.values()].filter((same) => same.length > 1).map((same) => same.map((v) => JSON.stringify(v)).join(', '));
 }

@@ -485,7 +485,7 @@ export function numberDressing(text: string, delimiter: number): string | undefi
  * of them numbers written for reading (numberDressing), half of its cells or more; or every
  * one written with a unit (numberUnit), `units` of them, one (30 kg, 35 kg; not 256 GB, 1 TB).
  */
-export const numbersWrittenAsText = (dressed: number, texts: number, withUnit = 0, units = 0) =>
+export const numbersWrittenAsText = (dressed: number, texts: number, withUnit: number, units: number) =>
   (dressed > 0 && 2 * dressed >= texts) || (withUnit > 0 && withUnit === texts && units === 1);
 
 /** Whether `text` is a number dressed for reading: thousands separators (1,200 or 1 200), a trailing %, or a currency's sign or code before or after it. */
@@ -531,7 +531,7 @@ function textColumns(scanner: Scanner, columns: Columns, data: Mark): Map<number
       }
       // Only a cell with a digit can be a number written for reading or a date (their regular expressions cost more than the cell).
       const text = rescan.text(), digit = /\d/.test(text), unit = digit ? numberUnit(text) : undefined;
-      const dressed = digit ? dressingOf(text, scanner.delimiter) : undefined;
+      const dressed = digit ? numberDressing(text, scanner.delimiter) ?? (unit ? UNIT_WRITTEN : undefined) : undefined;
       texts[c]++;
       if (digit && isDateText(text)) dateCells[c]++;
       firstText[c] ??= cell(dressed);

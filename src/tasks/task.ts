@@ -43,7 +43,8 @@ export const LOSS_METRIC: Metric = { name: 'loss', label: 'loss', higherIsBetter
  * own units, which R², RMSE and MSE beside it are.
  */
 export const STANDARDISED = 'on standardised targets';
-export const lossLabel = (standardised: boolean) => (standardised ? `loss (${STANDARDISED})` : 'loss');
+/** The loss as a metric, labelled STANDARDISED where the targets were. */
+export const lossMetric = (standardised: boolean): Metric => (standardised ? { ...LOSS_METRIC, label: `loss (${STANDARDISED})` } : LOSS_METRIC);
 
 /**
  * The task of a data set: as its splits say, else classification for class labels; for
